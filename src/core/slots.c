@@ -1,0 +1,262 @@
+#include "core/slots.h"
+
+#include <stdlib.h>
+
+#include "core/civil.h"
+#include "util/err.h"
+#include "util/mem.h"
+
+void slot_list_init(struct slot_list *l)
+{
+	l->v = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+void slot_list_release(struct slot_list *l)
+{
+	free(l->v);
+	slot_list_init(l);
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->provider != y->provider)
+		return x->provider < y->provider ? -1 : 1;
+	return 0;
+}
+
+void slot_list_sort(struct slot_list *l)
+{
+	size_t i;
+
+	for (i = 1; i < l->n; i++)
+		if (slot_cmp(&l->v[i - 1], &l->v[i]) > 0)
+			break;
+	if (i < l->n)
+		qsort(l->v, l->n, sizeof(*l->v), slot_cmp);
+}
+
+void slot_scratch_init(struct slot_scratch *s)
+{
+	interval_set_init(&s->open);
+}
+
+void slot_scratch_release(struct slot_scratch *s)
+{
+	interval_set_release(&s->open);
+}
+
+/* The window a provider's slots may start in, after notice and advance limits. */
+static void effective_window(const struct slot_query *q, int64_t *from, int64_t *to)
+{
+	const struct service_rules *r = q->rules;
+	int64_t earliest = q->now + (int64_t)r->min_notice_min * 60;
+
+	*from = q->from > earliest ? q->from : earliest;
+	*to = q->to;
+	if (r->max_advance_days > 0) {
+		int64_t latest = q->now + (int64_t)r->max_advance_days * 86400 + 1;
+		if (*to > latest)
+			*to = latest;
+	}
+}
+
+struct gen {
+	const struct service_rules *rules;
+	const struct slot_provider *p;
+	const struct interval_set *open;
+	int64_t from, to;
+	int64_t dur, before, after;
+	struct slot_list *out;
+};
+
+static void consider(struct gen *g, int64_t s)
+{
+	int64_t e = s + g->dur;
+	struct slot *sl;
+
+	if (s < g->from || s >= g->to)
+		return;
+	if (!interval_set_covers(g->open, s, e))
+		return;
+	if (g->p->busy && interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
+		return;
+	xgrow((void **)&g->out->v, &g->out->cap, g->out->n + 1, sizeof(*g->out->v));
+	sl = &g->out->v[g->out->n++];
+	sl->start = s;
+	sl->end = e;
+	sl->provider = g->p->index;
+	sl->seats_left = g->rules->capacity;
+}
+
+/* Walks one local interval's grid. Where no offset change lies near the interval, every grid
+ * time maps to exactly one instant at a fixed offset; otherwise each is resolved. */
+static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
+{
+	const struct tz *tz = g->p->avail->tz;
+	int64_t ls = day * 86400 + iv.start_min * 60;
+	int64_t le = day * 86400 + iv.end_min * 60;
+	int64_t step = (int64_t)g->rules->step_min * 60;
+	struct interval r = avail_day_interval(tz, day, iv);
+	int64_t w;
+
+	if (r.end <= g->from - g->dur || r.start >= g->to)
+		return;
+	if (tz_next_transition(tz, r.start - 129600) > r.end + 129600) {
+		int64_t off = tz_offset_at(tz, r.start);
+		w = ls;
+		/* Skip grid points that start before the window. */
+		if (g->from - off > ls)
+			w = ls + (g->from - off - ls) / step * step;
+		for (; w < le && w - off < g->to; w += step)
+			consider(g, w - off);
+		return;
+	}
+	for (w = ls; w < le; w += step) {
+		int64_t inst[2];
+		int n = tz_resolve(tz, w, inst);
+		int i;
+		for (i = 0; i < n; i++)
+			consider(g, inst[i]);
+	}
+}
+
+static int64_t local_day(const struct tz *tz, int64_t utc)
+{
+	return floor_div(tz_to_wall(tz, utc), 86400);
+}
+
+size_t slots_generate(const struct slot_query *q, const struct slot_provider *p,
+		      struct slot_scratch *scratch, struct slot_list *out)
+{
+	const struct avail_input *in = p->avail;
+	struct gen g;
+	size_t first = out->n;
+	int64_t day, day_lo, day_hi;
+	struct day_plan plan;
+	size_t i;
+
+	g.rules = q->rules;
+	g.p = p;
+	g.open = &scratch->open;
+	g.dur = (int64_t)q->rules->duration_min * 60;
+	g.before = (int64_t)q->rules->buffer_before_min * 60;
+	g.after = (int64_t)q->rules->buffer_after_min * 60;
+	g.out = out;
+	effective_window(q, &g.from, &g.to);
+	if (g.from >= g.to)
+		return 0;
+
+	day_lo = local_day(in->tz, g.from);
+	day_hi = local_day(in->tz, g.to - 1);
+	/* Open time one day either side lets appointments run across midnight. */
+	interval_set_clear(&scratch->open);
+	avail_open_time(in, day_lo - 1, day_hi + 1, &scratch->open);
+	if (scratch->open.n == 0)
+		return 0;
+	for (day = day_lo; day <= day_hi; day++) {
+		avail_resolve_day(in, day, &plan);
+		for (i = 0; i < plan.hours.n; i++)
+			walk_interval(&g, day, plan.hours.iv[i]);
+	}
+	if (out->n - first > 1) {
+		struct slot_list tail = {out->v + first, out->n - first, 0};
+		slot_list_sort(&tail);
+	}
+	return out->n - first;
+}
+
+const char *slot_reason_name(enum slot_reason r)
+{
+	static const char *const names[SLOT_REASON_COUNT] = {
+		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
+		"not_on_grid", "min_notice", "max_advance", "busy",
+	};
+	int bit = __builtin_ctz((unsigned)r);
+	return bit < SLOT_REASON_COUNT ? names[bit] : "unavailable";
+}
+
+/* The hours a date would have without closures: custom override hours, else the template. */
+static const struct day_hours *hours_ignoring_closures(const struct day_plan *plan)
+{
+	if (plan->override && plan->override->hours.n)
+		return &plan->override->hours;
+	return &plan->template_hours;
+}
+
+void slots_explain(const struct slot_query *q, const struct slot_provider *p, int64_t start,
+		   struct slot_scratch *scratch, struct slot_explanation *out)
+{
+	const struct avail_input *in = p->avail;
+	const struct service_rules *r = q->rules;
+	struct slot_query one = *q;
+	struct slot_list found;
+	struct interval_set hours;
+	int64_t end = start + (int64_t)r->duration_min * 60;
+	int64_t wall = tz_to_wall(in->tz, start);
+	int64_t step = (int64_t)r->step_min * 60;
+	int64_t d0 = local_day(in->tz, start), d1 = local_day(in->tz, end - 1);
+	bool on_grid = false;
+	struct day_plan plan;
+	int64_t day;
+	size_t i;
+
+	out->reasons = 0;
+	out->holiday = NULL;
+	out->end = end;
+
+	slot_list_init(&found);
+	one.from = start;
+	one.to = start + 1;
+	slots_generate(&one, p, scratch, &found);
+	out->bookable = found.n > 0;
+	slot_list_release(&found);
+	if (out->bookable)
+		return;
+
+	interval_set_init(&hours);
+	for (day = d0 - 1; day <= d1 + 1; day++) {
+		const struct day_hours *h;
+		avail_resolve_day(in, day, &plan);
+		h = hours_ignoring_closures(&plan);
+		for (i = 0; i < h->n; i++) {
+			struct interval iv = avail_day_interval(in->tz, day, h->iv[i]);
+			int64_t ls = day * 86400 + h->iv[i].start_min * 60;
+			int64_t le = day * 86400 + h->iv[i].end_min * 60;
+			interval_set_add(&hours, iv.start, iv.end);
+			if (wall >= ls && wall < le && (wall - ls) % step == 0)
+				on_grid = true;
+		}
+		if (day < d0 || day > d1)
+			continue;
+		if (plan.closure == DAY_OVERRIDE_CLOSED)
+			out->reasons |= REASON_OVERRIDE_CLOSED;
+		if (plan.closure == DAY_VACATION)
+			out->reasons |= REASON_VACATION;
+		if (plan.closure == DAY_HOLIDAY) {
+			out->reasons |= REASON_HOLIDAY;
+			out->holiday = plan.holiday;
+		}
+	}
+	if (!interval_set_covers(&hours, start, end))
+		out->reasons |= REASON_OUTSIDE_HOURS;
+	else if (!on_grid)
+		out->reasons |= REASON_NOT_ON_GRID;
+	interval_set_release(&hours);
+
+	for (i = 0; i < in->ntime_off; i++)
+		if (interval_overlaps(in->time_off[i], (struct interval){start, end}))
+			out->reasons |= REASON_TIME_OFF;
+	if (p->busy && interval_set_overlaps(p->busy, start - (int64_t)r->buffer_before_min * 60,
+					     end + (int64_t)r->buffer_after_min * 60))
+		out->reasons |= REASON_BUSY;
+	if (start < q->now + (int64_t)r->min_notice_min * 60)
+		out->reasons |= REASON_MIN_NOTICE;
+	if (r->max_advance_days > 0 && start > q->now + (int64_t)r->max_advance_days * 86400)
+		out->reasons |= REASON_MAX_ADVANCE;
+}

@@ -1,0 +1,106 @@
+/* The slot engine: which starts of a service can be booked with a provider, and why a given
+ * start cannot. One engine answers GET /slots, explain, and (later) booking validation.
+ *
+ * A candidate start lies on the provider's local grid: each open interval's local start plus
+ * k × step. A grid time that does not exist locally (DST gap) is skipped; one that exists
+ * twice yields both instants. The candidate is offered when
+ *   - [start, start + duration) lies inside open time (avail.h), and
+ *   - [start - buffer_before, end + buffer_after) overlaps no busy interval, and
+ *   - now + min_notice <= start <= now + max_advance.
+ * Durations and buffers are real elapsed seconds. */
+#ifndef SLOTD_CORE_SLOTS_H
+#define SLOTD_CORE_SLOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/avail.h"
+#include "core/interval.h"
+
+struct service_rules {
+	int duration_min;	/* > 0 */
+	int step_min;		/* > 0 */
+	int buffer_before_min;	/* >= 0 */
+	int buffer_after_min;	/* >= 0 */
+	int min_notice_min;	/* >= 0 */
+	int max_advance_days;	/* 0 = no limit */
+	int capacity;		/* seats per start, >= 1 */
+};
+
+/* One provider as the engine sees it. busy holds blocked UTC intervals of other
+ * commitments (bookings with their buffers, holds, schedule entries); NULL = none. */
+struct slot_provider {
+	const struct avail_input *avail;
+	const struct interval_set *busy;
+	uint32_t index;		/* caller's handle, copied into each slot */
+};
+
+struct slot {
+	int64_t start;		/* UTC */
+	int64_t end;		/* UTC, start + duration */
+	uint32_t provider;	/* slot_provider.index */
+	int32_t seats_left;
+};
+
+struct slot_list {
+	struct slot *v;		/* heap, owned */
+	size_t n;
+	size_t cap;
+};
+
+void slot_list_init(struct slot_list *l);
+void slot_list_release(struct slot_list *l);
+/* Sorts by start, then provider. */
+void slot_list_sort(struct slot_list *l);
+
+struct slot_query {
+	const struct service_rules *rules;
+	int64_t now;		/* UTC */
+	int64_t from;		/* list starts in [from, to), UTC */
+	int64_t to;
+};
+
+/* Scratch memory reused across calls on one thread; owns no results. */
+struct slot_scratch {
+	struct interval_set open;
+};
+
+void slot_scratch_init(struct slot_scratch *s);
+void slot_scratch_release(struct slot_scratch *s);
+
+/* Appends the provider's bookable slots in the query window to out, ordered by start.
+ * Returns the number appended. */
+size_t slots_generate(const struct slot_query *q, const struct slot_provider *p,
+		      struct slot_scratch *scratch, struct slot_list *out);
+
+/* Why a start is not bookable. Bit flags; slot_reason_name gives the API string. */
+enum slot_reason {
+	REASON_OUTSIDE_HOURS = 1 << 0,
+	REASON_OVERRIDE_CLOSED = 1 << 1,
+	REASON_HOLIDAY = 1 << 2,
+	REASON_VACATION = 1 << 3,
+	REASON_TIME_OFF = 1 << 4,
+	REASON_NOT_ON_GRID = 1 << 5,
+	REASON_MIN_NOTICE = 1 << 6,
+	REASON_MAX_ADVANCE = 1 << 7,
+	REASON_BUSY = 1 << 8,
+};
+#define SLOT_REASON_COUNT 9
+
+/* "outside_hours", "override_closed", ...: the stable API code of one reason bit. */
+const char *slot_reason_name(enum slot_reason r);
+
+struct slot_explanation {
+	bool bookable;
+	unsigned reasons;		/* enum slot_reason bits; 0 when bookable */
+	const struct holiday *holiday;	/* the holiday behind REASON_HOLIDAY */
+	int64_t end;			/* start + duration */
+};
+
+/* Explains start (UTC) for the provider: bookable exactly when slots_generate would list it.
+ * q->from and q->to are ignored. */
+void slots_explain(const struct slot_query *q, const struct slot_provider *p, int64_t start,
+		   struct slot_scratch *scratch, struct slot_explanation *out);
+
+#endif

@@ -1,0 +1,70 @@
+/* One error struct for the whole program. Fallible functions return 0 on success and -1 on
+ * failure, taking `struct err *` as their last parameter. The first error set wins; later
+ * calls only add field details. Codes are mapped to HTTP statuses in one table in
+ * http/problem.c. */
+#ifndef SLOTD_UTIL_ERR_H
+#define SLOTD_UTIL_ERR_H
+
+#include <stddef.h>
+/* System headers that declare banned calls come before banned.h (as in git). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/banned.h"
+
+enum err_code {
+	ERR_OK = 0,
+	ERR_MALFORMED,		/* unparseable request: 400 */
+	ERR_UNAUTHORIZED,	/* no or bad credentials: 401 */
+	ERR_FORBIDDEN,		/* role not allowed: 403 */
+	ERR_NOT_FOUND,		/* no such object, or another tenant's: 404 */
+	ERR_METHOD,		/* route exists, method does not: 405 */
+	ERR_CONFLICT,		/* state conflict: 409 */
+	ERR_SLOT_TAKEN,		/* time already booked or held: 409 */
+	ERR_TOO_LARGE,		/* body over the cap: 413 */
+	ERR_MEDIA_TYPE,		/* body is not JSON: 415 */
+	ERR_INVALID,		/* well-formed but invalid values: 422 */
+	ERR_RANGE,		/* a requested range is too large: 422 */
+	ERR_STORE_BUSY,		/* database busy or unreachable: 503 */
+	ERR_STORE_FULL,		/* disk full: 507 */
+	ERR_INTERNAL,		/* a bug or an unexpected library failure: 500 */
+	ERR__COUNT
+};
+
+#define ERR_MAX_FIELDS 16
+
+struct err_field {
+	char pointer[96];	/* RFC 6901 JSON pointer, or a query parameter name */
+	char message[160];
+};
+
+struct err {
+	enum err_code code;
+	char message[256];
+	size_t nfields;
+	struct err_field fields[ERR_MAX_FIELDS];
+};
+
+static inline void err_init(struct err *e)
+{
+	e->code = ERR_OK;
+	e->message[0] = '\0';
+	e->nfields = 0;
+}
+
+/* Sets the error (if none is set yet) and returns -1. */
+int err_set(struct err *e, enum err_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Records a validation failure at a JSON pointer: sets ERR_INVALID with a generic message
+ * when no error is set yet, and appends the field detail (up to ERR_MAX_FIELDS). Returns -1. */
+int err_field(struct err *e, const char *pointer, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Like err_field but with an explicit code (e.g. ERR_MALFORMED for a bad query value). */
+int err_field_code(struct err *e, enum err_code code, const char *pointer, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

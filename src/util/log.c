@@ -1,0 +1,54 @@
+#include "util/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+static enum log_level log_min = LOG_INFO;
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+void log_set_level(enum log_level min)
+{
+	log_min = min;
+}
+
+void log_emit(enum log_level level, const char *msg, const char *extra)
+{
+	struct timespec ts;
+	struct tm tm;
+	struct buf b;
+	char when[32];
+
+	if (level < log_min)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_init(&b, 1 << 16);
+	buf_addf(&b, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"msg\":", when,
+		 ts.tv_nsec / 1000000, level_names[level]);
+	buf_add_json_str(&b, msg);
+	if (extra && *extra) {
+		buf_addc(&b, ',');
+		buf_adds(&b, extra);
+	}
+	buf_adds(&b, "}\n");
+	fwrite(b.ptr, 1, b.len, stderr);
+	buf_release(&b);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (level < log_min)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_emit(level, msg, NULL);
+}
