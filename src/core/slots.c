@@ -109,10 +109,11 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 		return;
 	if (tz_next_transition(tz, r.start - 129600) > r.end + 129600) {
 		int64_t off = tz_offset_at(tz, r.start);
+		int64_t wall_from = g->from + off;
 		w = ls;
 		/* Skip grid points that start before the window. */
-		if (g->from - off > ls)
-			w = ls + (g->from - off - ls) / step * step;
+		if (wall_from > ls)
+			w = ls + (wall_from - ls) / step * step;
 		for (; w < le && w - off < g->to; w += step)
 			consider(g, w - off);
 		return;

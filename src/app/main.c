@@ -1,0 +1,314 @@
+/* slotd: the command line. serve, tenant create, demo. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "http/server.h"
+#include "util/ids.h"
+#include "util/log.h"
+
+#define DRAIN_TIMEOUT_MS 20000
+
+struct options {
+	const char *db;
+	const char *listen;
+	const char *name;
+	unsigned threads;
+	bool demo;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: slotd serve [--db sqlite:PATH] [--listen HOST:PORT] [--threads N] [--demo]\n"
+	      "       slotd tenant create SLUG [--name NAME] [--db sqlite:PATH]\n"
+	      "       slotd demo [--db sqlite:PATH]\n"
+	      "\n"
+	      "environment: SLOTD_DB (default " DEFAULT_DB "), SLOTD_LISTEN (default " DEFAULT_LISTEN
+	      ")\n",
+	      f);
+}
+
+static int fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "slotd: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 2;
+}
+
+/* Parses flags after the command words; returns 0, or 2 after printing a message. */
+static int parse_flags(int argc, char **argv, int first, struct options *o)
+{
+	const char *env;
+	int i;
+
+	env = getenv("SLOTD_DB");
+	o->db = env && *env ? env : DEFAULT_DB;
+	env = getenv("SLOTD_LISTEN");
+	o->listen = env && *env ? env : DEFAULT_LISTEN;
+	o->threads = 0;
+	for (i = first; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if (!strcmp(a, "--demo")) {
+			o->demo = true;
+		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--name") ||
+			   !strcmp(a, "--threads")) {
+			if (!has_value)
+				return fail("%s needs a value", a);
+			if (!strcmp(a, "--db"))
+				o->db = argv[++i];
+			else if (!strcmp(a, "--listen"))
+				o->listen = argv[++i];
+			else if (!strcmp(a, "--name"))
+				o->name = argv[++i];
+			else {
+				char *end;
+				long t = strtol(argv[++i], &end, 10);
+				if (*end || t < 1 || t > 64)
+					return fail("--threads must be a number from 1 to 64, got %s",
+						    argv[i]);
+				o->threads = (unsigned)t;
+			}
+		} else {
+			fprintf(stderr, "slotd: unknown option %s\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int open_store(const char *url, struct store **st)
+{
+	struct err e;
+
+	err_init(&e);
+	if (store_open(url, st, &e)) {
+		fprintf(stderr, "slotd: cannot use database %s: %s\n", url, e.message);
+		return 1;
+	}
+	return 0;
+}
+
+/* Opens a listening TCP socket on "HOST:PORT" (port 0 picks a free one). */
+static int listen_on(const char *spec, char *bound, size_t bound_size)
+{
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	struct addrinfo hints, *res = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char h[INET6_ADDRSTRLEN];
+	int fd, one = 1, rc;
+	size_t hl;
+
+	if (!colon || colon == spec || !colon[1])
+		return fail("--listen must be HOST:PORT, got %s", spec), -1;
+	hl = (size_t)(colon - spec);
+	if (hl >= sizeof(host))
+		return fail("--listen host is too long: %s", spec), -1;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		memmove(host, host + 1, hl - 2);
+		host[hl - 2] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(host, colon + 1, &hints, &res);
+	if (rc) {
+		fprintf(stderr, "slotd: cannot listen on %s: %s\n", spec, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 1024)) {
+		fprintf(stderr, "slotd: cannot listen on %s: %s\n", spec, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		inet_ntop(AF_INET6, &a->sin6_addr, h, sizeof(h));
+		snprintf(bound, bound_size, "[%s]:%u", h, ntohs(a->sin6_port));
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		inet_ntop(AF_INET, &a->sin_addr, h, sizeof(h));
+		snprintf(bound, bound_size, "%s:%u", h, ntohs(a->sin_port));
+	}
+	return fd;
+}
+
+static int cmd_serve(struct options *o)
+{
+	struct http_ctx ctx;
+	struct server *srv;
+	struct store *st;
+	sigset_t sigs;
+	char bound[300];
+	struct err e;
+	int fd, sig;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&ctx, 0, sizeof(ctx));
+	err_init(&e);
+	/* Signals are taken synchronously by this thread; the server threads inherit the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (open_store(o->db, &st))
+		return 1;
+	ctx.store = st;
+	ctx.tz = tz_db_new();
+	ctx.test_clock = getenv("SLOTD_TEST_CLOCK") && !strcmp(getenv("SLOTD_TEST_CLOCK"), "1");
+	if (o->demo) {
+		char key[TOKEN_MAX];
+		int created;
+		if (demo_load(st, ctx.tz, (int64_t)time(NULL), key, &created, &e)) {
+			fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
+			goto fail;
+		}
+		printf("slotd: %s (tenant \"demo\")\nadmin API key: %s\n",
+		       created ? "demo clinic loaded" : "demo clinic already present, new key made",
+		       key);
+	}
+	fd = listen_on(o->listen, bound, sizeof(bound));
+	if (fd < 0)
+		goto fail;
+	srv = server_start(&ctx, fd, o->threads ? o->threads : (unsigned)(cpus > 0 ? cpus : 2),
+			   &e);
+	if (!srv) {
+		fprintf(stderr, "slotd: %s\n", e.message);
+		close(fd);
+		goto fail;
+	}
+	printf("slotd listening on http://%s\n", bound);
+	fflush(stdout);
+	log_msg(LOG_INFO, "listening on %s, database %s", bound, o->db);
+	sigwait(&sigs, &sig);
+	log_msg(LOG_INFO, "signal %d: draining", sig);
+	server_drain(srv, DRAIN_TIMEOUT_MS);
+	store_close(st);
+	tz_db_free(ctx.tz);
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+fail:
+	store_close(st);
+	tz_db_free(ctx.tz);
+	return 1;
+}
+
+static bool slug_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0)))
+			return false;
+	}
+	return true;
+}
+
+static int cmd_tenant_create(const char *slug, struct options *o)
+{
+	char key[TOKEN_MAX];
+	struct store *st;
+	struct err e;
+	int rc = 0;
+
+	if (!slug_ok(slug))
+		return fail("tenant slug must be 1-63 lower-case letters, digits or '-', got %s",
+			    slug);
+	if (open_store(o->db, &st))
+		return 1;
+	err_init(&e);
+	if (tenant_create(st, slug, o->name ? o->name : slug, (int64_t)time(NULL), key, &e)) {
+		fprintf(stderr, "slotd: cannot create tenant %s: %s\n", slug, e.message);
+		rc = 1;
+	} else {
+		printf("created tenant %s\n%s\n", slug, key);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int cmd_demo(struct options *o)
+{
+	struct tz_db *tz = tz_db_new();
+	char key[TOKEN_MAX];
+	struct store *st;
+	struct err e;
+	int created, rc = 0;
+
+	if (open_store(o->db, &st)) {
+		tz_db_free(tz);
+		return 1;
+	}
+	err_init(&e);
+	if (demo_load(st, tz, (int64_t)time(NULL), key, &created, &e)) {
+		fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
+		rc = 1;
+	} else {
+		printf("%s\n%s\n", created ? "demo clinic loaded (tenant demo)"
+					   : "demo clinic already present; new admin key:",
+		       key);
+	}
+	store_close(st);
+	tz_db_free(tz);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	if (ids_init()) {
+		fputs("slotd: cannot initialise libsodium\n", stderr);
+		return 1;
+	}
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "serve")) {
+		if (parse_flags(argc, argv, 2, &o))
+			return 2;
+		return cmd_serve(&o);
+	}
+	if (!strcmp(argv[1], "tenant") && argc >= 4 && !strcmp(argv[2], "create")) {
+		if (parse_flags(argc, argv, 4, &o))
+			return 2;
+		return cmd_tenant_create(argv[3], &o);
+	}
+	if (!strcmp(argv[1], "demo")) {
+		if (parse_flags(argc, argv, 2, &o))
+			return 2;
+		return cmd_demo(&o);
+	}
+	fprintf(stderr, "slotd: unknown command %s\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,28 @@
+/* Steps shared by handlers: ids from the path, list paging, common lookups. */
+#ifndef SLOTD_HTTP_H_COMMON_H
+#define SLOTD_HTTP_H_COMMON_H
+
+#include <jansson.h>
+
+#include "http/req.h"
+
+#define PAGE_DEFAULT_LIMIT 50
+#define PAGE_MAX_LIMIT 200
+
+/* Path parameter idx as an id with prefix; a malformed id is ERR_NOT_FOUND (nothing by that
+ * name exists). */
+int path_id(struct req *r, size_t idx, const char *prefix, const char **out, struct err *e);
+
+/* limit (1..200, default 50) and cursor from the query. The page asks the store for one row
+ * more than limit, so the handler knows whether another page follows. */
+int page_from_query(struct req *r, const char *prefix, struct page *pg, struct err *e);
+/* {"data": items, "next_cursor": id-or-null}: drops the extra row and names the cursor. */
+json_t *page_reply(struct page pg, json_t *items, const char *last_kept_id);
+
+/* A date from the query (YYYY-MM-DD); absent = 0 and *day untouched. */
+int query_date(struct req *r, const char *name, int64_t *day, struct err *e);
+
+/* The provider named by path parameter 0, also resolving its zone. */
+int load_path_provider(struct req *r, struct provider *p, const struct tz **z, struct err *e);
+
+#endif

@@ -1,0 +1,87 @@
+/* /v1/holidays: tenant-wide or per-provider closed dates, once or yearly. */
+#include "http/handlers.h"
+
+#include <string.h>
+
+#include "http/h_common.h"
+#include "http/json_in.h"
+#include "util/ids.h"
+
+static const char *const holiday_keys[] = {"name", "date", "recurring", "provider_ids", NULL};
+
+static json_t *render(const struct holiday_rec *h)
+{
+	json_t *ids = json_array();
+	json_t *o;
+	size_t i;
+
+	for (i = 0; i < h->nproviders; i++)
+		json_array_append_new(ids, json_string(h->provider_ids[i]));
+	o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", h->id, "name", h->name, "date",
+		      json_date_or_null(h->day), "recurring",
+		      h->yearly ? json_string("yearly") : json_null(), "provider_ids", ids);
+	json_object_set_new(o, "created_at", json_instant(h->created_at, NULL));
+	return o;
+}
+
+int h_holiday_create(struct req *r, struct err *e)
+{
+	const char *ids[SERVICE_MAX_PROVIDERS];
+	json_t *o = r->json;
+	json_t *rec = json_object_get(o, "recurring");
+	struct holiday_rec h;
+	size_t n = 0, i;
+
+	memset(&h, 0, sizeof(h));
+	json_only_keys(o, "", holiday_keys, e);
+	if (json_get_str(o, "", "name", NAME_MAX_LEN, h.name, sizeof(h.name), e) == 0)
+		json_required("", "name", e);
+	else if (!*h.name)
+		err_field(e, "/name", "must not be empty");
+	if (json_get_date(o, "", "date", &h.day, e) == 0)
+		json_required("", "date", e);
+	if (rec && !json_is_null(rec)) {
+		if (json_is_string(rec) && !strcmp(json_string_value(rec), "yearly"))
+			h.yearly = true;
+		else
+			err_field(e, "/recurring", "must be \"yearly\" or null");
+	}
+	json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e);
+	if (e->code)
+		return -1;
+	h.provider_ids = arena_alloc(r->arena, (n + 1) * sizeof(*h.provider_ids));
+	for (i = 0; i < n; i++)
+		snprintf(h.provider_ids[i], ID_MAX, "%s", ids[i]);
+	h.nproviders = n;
+	id_new(h.id, "hol", r->now * 1000);
+	h.created_at = r->now;
+	if (store_holiday_create(r->ctx->store, r->auth.tenant_id, &h, e))
+		return -1;
+	return reply_json(r, 201, render(&h));
+}
+
+int h_holiday_list(struct req *r, struct err *e)
+{
+	struct holiday_rec *v;
+	struct page pg;
+	json_t *items;
+	size_t n, i;
+
+	if (page_from_query(r, "hol", &pg, e) ||
+	    store_holiday_list(r->ctx->store, r->auth.tenant_id, pg, r->arena, &v, &n, e))
+		return -1;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, render(&v[i]));
+	return reply_json(r, 200, page_reply(pg, items, n > 1 ? v[n - 2].id : NULL));
+}
+
+int h_holiday_delete(struct req *r, struct err *e)
+{
+	const char *id;
+
+	if (path_id(r, 0, "hol", &id, e) ||
+	    store_holiday_delete(r->ctx->store, r->auth.tenant_id, id, e))
+		return -1;
+	return reply_no_content(r);
+}

@@ -1,0 +1,139 @@
+/* /v1/providers/{id}/schedule: the weekly template, optionally in dated versions. */
+#include "http/handlers.h"
+
+#include <string.h>
+
+#include "core/civil.h"
+#include "http/h_common.h"
+#include "http/json_in.h"
+
+static const char *const day_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+static const char *const version_keys[] = {"weekly", "effective_from", "effective_until", NULL};
+static const char *const body_keys[] = {"weekly", "effective_from", "effective_until",
+					"versions", NULL};
+
+static int parse_version(json_t *o, const char *base, struct week_template *t, struct err *e)
+{
+	json_t *weekly = json_object_get(o, "weekly");
+	char ptr[64];
+	int d;
+
+	memset(t, 0, sizeof(*t));
+	t->effective_from = t->effective_until = AVAIL_DAY_NONE;
+	json_get_date(o, base, "effective_from", &t->effective_from, e);
+	json_get_date(o, base, "effective_until", &t->effective_until, e);
+	if (t->effective_from != AVAIL_DAY_NONE && t->effective_until != AVAIL_DAY_NONE &&
+	    t->effective_until < t->effective_from) {
+		snprintf(ptr, sizeof(ptr), "%s/effective_until", base);
+		err_field(e, ptr, "must not be before effective_from");
+	}
+	snprintf(ptr, sizeof(ptr), "%s/weekly", base);
+	if (!weekly || !json_is_object(weekly))
+		return err_field(e, ptr, "is required: an object with keys mon..sun");
+	{
+		static const char *const allowed[] = {"mon", "tue", "wed", "thu", "fri",
+						      "sat", "sun", NULL};
+		json_only_keys(weekly, ptr, allowed, e);
+	}
+	for (d = 0; d < 7; d++)
+		json_get_hours(weekly, ptr, day_keys[d], &t->day[d], e);
+	return e->code ? -1 : 0;
+}
+
+static int cmp_version(const void *a, const void *b)
+{
+	const struct week_template *x = a, *y = b;
+	if (x->effective_from == y->effective_from)
+		return 0;
+	return x->effective_from < y->effective_from ? -1 : 1;
+}
+
+int h_schedule_put(struct req *r, struct err *e)
+{
+	json_t *versions = json_object_get(r->json, "versions");
+	struct schedule *s = arena_alloc(r->arena, sizeof(*s));
+	struct provider p;
+	const struct tz *z;
+	size_t i;
+
+	if (load_path_provider(r, &p, &z, e))
+		return -1;
+	json_only_keys(r->json, "", body_keys, e);
+	if (versions) {
+		json_t *v;
+		if (json_object_get(r->json, "weekly"))
+			return err_field(e, "/versions", "send either weekly or versions, not both");
+		if (!json_is_array(versions) || json_array_size(versions) > SCHEDULE_MAX_VERSIONS)
+			return err_field(e, "/versions", "must be an array of at most %d versions",
+					 SCHEDULE_MAX_VERSIONS);
+		json_array_foreach(versions, i, v) {
+			char base[32];
+			snprintf(base, sizeof(base), "/versions/%zu", i);
+			if (!json_is_object(v)) {
+				err_field(e, base, "must be an object");
+				continue;
+			}
+			json_only_keys(v, base, version_keys, e);
+			parse_version(v, base, &s->v[s->n++], e);
+		}
+	} else {
+		parse_version(r->json, "", &s->v[s->n++], e);
+	}
+	if (e->code)
+		return -1;
+	qsort(s->v, s->n, sizeof(s->v[0]), cmp_version);
+	for (i = 1; i < s->n; i++) {
+		int64_t prev_until = s->v[i - 1].effective_until;
+		if (prev_until == AVAIL_DAY_NONE || s->v[i].effective_from == AVAIL_DAY_NONE ||
+		    prev_until >= s->v[i].effective_from)
+			return err_field(e, "/versions",
+					 "versions overlap: each must end before the next begins");
+	}
+	if (store_schedule_put(r->ctx->store, r->auth.tenant_id, p.id, s, e))
+		return -1;
+	return h_schedule_get(r, e);
+}
+
+static json_t *render_version(const struct week_template *t)
+{
+	json_t *weekly = json_object();
+	int d;
+
+	for (d = 0; d < 7; d++)
+		json_object_set_new(weekly, day_keys[d], json_hours(&t->day[d]));
+	return json_pack("{s:o, s:o, s:o}", "weekly", weekly, "effective_from",
+			 json_date_or_null(t->effective_from), "effective_until",
+			 json_date_or_null(t->effective_until));
+}
+
+int h_schedule_get(struct req *r, struct err *e)
+{
+	struct schedule *s = arena_alloc(r->arena, sizeof(*s));
+	const struct week_template *current = NULL;
+	struct provider p;
+	const struct tz *z;
+	json_t *versions, *o;
+	int64_t today;
+	size_t i;
+
+	if (load_path_provider(r, &p, &z, e) ||
+	    store_schedule_get(r->ctx->store, r->auth.tenant_id, p.id, s, e))
+		return -1;
+	today = floor_div(tz_to_wall(z, r->now), 86400);
+	versions = json_array();
+	for (i = 0; i < s->n; i++) {
+		const struct week_template *t = &s->v[i];
+		json_array_append_new(versions, render_version(t));
+		if ((t->effective_from == AVAIL_DAY_NONE || t->effective_from <= today) &&
+		    (t->effective_until == AVAIL_DAY_NONE || t->effective_until >= today))
+			current = t;
+	}
+	/* The top level shows the version in force today (null when none), so a plain
+	 * single-template PUT reads back the same shape. */
+	o = current ? render_version(current)
+		    : json_pack("{s:n, s:n, s:n}", "weekly", "effective_from", "effective_until");
+	json_object_set_new(o, "provider_id", json_string(p.id));
+	json_object_set_new(o, "timezone", json_string(p.timezone));
+	json_object_set_new(o, "versions", versions);
+	return reply_json(r, 200, o);
+}

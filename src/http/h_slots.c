@@ -1,0 +1,244 @@
+/* /v1/slots and /v1/slots/explain: the engine over HTTP. */
+#include "http/handlers.h"
+
+#include <string.h>
+
+#include "core/civil.h"
+#include "core/slots.h"
+#include "http/h_common.h"
+#include "http/json_in.h"
+#include "http/slots_json.h"
+#include "util/ids.h"
+
+#define SLOTS_MAX_DAYS 93
+
+/* The service and the providers a slot query covers, with their availability loaded. */
+struct slot_job {
+	struct service svc;
+	struct service_rules rules;
+	size_t n;
+	struct avail_bundle *bundles;
+	const char **ids;
+	struct slot_provider *providers;
+};
+
+static int load_service(struct req *r, struct slot_job *job, struct err *e)
+{
+	const char *sid = req_query(r, "service_id");
+
+	if (!sid)
+		return err_field_code(e, ERR_INVALID, "service_id", "is required");
+	if (!id_valid(sid, "svc"))
+		return err_set(e, ERR_NOT_FOUND, "service %s not found", sid);
+	if (store_service_get(r->ctx->store, r->auth.tenant_id, sid, r->arena, &job->svc, e))
+		return -1;
+	job->rules = service_rules_of(&job->svc);
+	return 0;
+}
+
+/* Picks the providers: the one named by provider_id (which must offer the service) or all. */
+static int pick_providers(struct req *r, struct slot_job *job, bool required, struct err *e)
+{
+	const char *pid = req_query(r, "provider_id");
+	size_t i;
+
+	if (!pid && required)
+		return err_field_code(e, ERR_INVALID, "provider_id", "is required");
+	job->ids = arena_alloc(r->arena, (job->svc.nproviders + 1) * sizeof(*job->ids));
+	if (!pid) {
+		for (i = 0; i < job->svc.nproviders; i++)
+			job->ids[i] = job->svc.provider_ids[i];
+		job->n = job->svc.nproviders;
+		return 0;
+	}
+	for (i = 0; i < job->svc.nproviders; i++)
+		if (!strcmp(job->svc.provider_ids[i], pid))
+			break;
+	if (i == job->svc.nproviders) {
+		struct provider p;
+		if (!id_valid(pid, "prv") ||
+		    store_provider_get(r->ctx->store, r->auth.tenant_id, pid, &p, e))
+			return err_set(e, ERR_NOT_FOUND, "provider %s not found", pid);
+		return err_field_code(e, ERR_INVALID, "provider_id",
+				      "provider %s does not offer service %s", pid, job->svc.id);
+	}
+	job->ids[0] = job->svc.provider_ids[i];
+	job->n = 1;
+	return 0;
+}
+
+/* Loads each provider's availability for the UTC window [from, to). */
+static int load_providers(struct req *r, struct slot_job *job, int64_t from, int64_t to,
+			  struct err *e)
+{
+	size_t i;
+
+	job->bundles = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->bundles));
+	job->providers = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->providers));
+	for (i = 0; i < job->n; i++) {
+		struct avail_bundle *b = &job->bundles[i];
+		const struct tz *z;
+		int64_t lo, hi;
+		/* Local dates of the window in any zone lie within a day and a half of its UTC
+		 * dates; the engine reads one more day either side. */
+		lo = floor_div(from, 86400) - 3;
+		hi = floor_div(to, 86400) + 3;
+		if (store_avail_load(r->ctx->store, r->auth.tenant_id, job->ids[i], lo, hi,
+				     r->arena, b, e))
+			return -1;
+		z = tz_db_get(r->ctx->tz, b->provider.timezone);
+		if (!z)
+			return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s",
+				       job->ids[i], b->provider.timezone);
+		b->input.tz = z;
+		job->providers[i].avail = &b->input;
+		job->providers[i].busy = NULL;
+		job->providers[i].index = (uint32_t)i;
+	}
+	return 0;
+}
+
+/* The zone dates are read in: the timezone parameter, else the providers' shared zone. */
+static int display_zone(struct req *r, struct slot_job *job, const struct tz **out,
+			struct err *e)
+{
+	const char *name = req_query(r, "timezone");
+	size_t i;
+
+	if (name) {
+		*out = tz_db_get(r->ctx->tz, name);
+		if (!*out)
+			return err_field_code(e, ERR_INVALID, "timezone",
+					      "must be an IANA time zone name, e.g. Europe/Berlin");
+		return 0;
+	}
+	*out = NULL;
+	for (i = 0; i < job->n; i++) {
+		const struct tz *z = job->providers[i].avail->tz;
+		if (*out && z != *out)
+			return err_field_code(e, ERR_INVALID, "timezone",
+					      "is required when the providers are in different zones");
+		*out = z;
+	}
+	if (!*out)
+		*out = tz_db_get(r->ctx->tz, "UTC");
+	return 0;
+}
+
+int h_slots(struct req *r, struct err *e)
+{
+	struct slot_job job;
+	struct slot_query q;
+	struct slot_scratch scratch;
+	struct slot_list list;
+	const struct tz *display;
+	int64_t from_day, to_day, from, to;
+	int has_from, has_to;
+	size_t i;
+
+	memset(&job, 0, sizeof(job));
+	has_from = query_date(r, "from", &from_day, e);
+	has_to = query_date(r, "to", &to_day, e);
+	if (has_from == 0)
+		err_field_code(e, ERR_INVALID, "from", "is required");
+	if (has_to == 0)
+		err_field_code(e, ERR_INVALID, "to", "is required");
+	if (e->code)
+		return -1;
+	if (to_day < from_day)
+		return err_field_code(e, ERR_INVALID, "to", "must not be before from");
+	if (to_day - from_day + 1 > SLOTS_MAX_DAYS)
+		return err_field_code(e, ERR_RANGE, "to", "a range may span at most %d days",
+				      SLOTS_MAX_DAYS);
+	if (load_service(r, &job, e) || pick_providers(r, &job, false, e))
+		return -1;
+	/* Load with the widest possible window first; the zone is only known afterwards. */
+	if (load_providers(r, &job, from_day * 86400 - 86400, (to_day + 2) * 86400, e) ||
+	    display_zone(r, &job, &display, e))
+		return -1;
+	from = tz_to_utc(display, from_day * 86400);
+	to = tz_to_utc(display, (to_day + 1) * 86400);
+
+	q.rules = &job.rules;
+	q.now = r->now;
+	q.from = from;
+	q.to = to;
+	slot_scratch_init(&scratch);
+	slot_list_init(&list);
+	for (i = 0; i < job.n; i++)
+		slots_generate(&q, &job.providers[i], &scratch, &list);
+	slot_scratch_release(&scratch);
+	if (job.n > 1)
+		slot_list_sort(&list);
+	buf_reset(&r->out);
+	slots_render_json(&r->out, list.v, list.n, display, job.ids, job.rules.capacity > 1);
+	slot_list_release(&list);
+	r->status = 200;
+	r->content_type = "application/json";
+	return 0;
+}
+
+/* One reason as {"code": ..., plus details}. */
+static json_t *render_reason(enum slot_reason bit, const struct slot_explanation *x,
+			     const struct slot_query *q, const struct tz *z)
+{
+	json_t *o = json_pack("{s:s}", "code", slot_reason_name(bit));
+
+	switch (bit) {
+	case REASON_HOLIDAY:
+		if (x->holiday)
+			json_object_set_new(o, "holiday", json_string(x->holiday->name));
+		break;
+	case REASON_MIN_NOTICE:
+		json_object_set_new(o, "earliest_start",
+				    json_instant(q->now + (int64_t)q->rules->min_notice_min * 60, z));
+		break;
+	case REASON_MAX_ADVANCE:
+		json_object_set_new(
+			o, "latest_start",
+			json_instant(q->now + (int64_t)q->rules->max_advance_days * 86400, z));
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+int h_slots_explain(struct req *r, struct err *e)
+{
+	const char *start_text = req_query(r, "start");
+	struct slot_explanation x;
+	struct slot_scratch scratch;
+	struct slot_job job;
+	struct slot_query q;
+	const struct tz *z;
+	json_t *reasons, *o;
+	int64_t start;
+	unsigned bit;
+
+	memset(&job, 0, sizeof(job));
+	if (!start_text)
+		return err_field_code(e, ERR_INVALID, "start", "is required");
+	if (rfc3339_parse(start_text, &start))
+		return err_field_code(e, ERR_INVALID, "start",
+				      "must be an RFC 3339 date-time with an offset");
+	if (load_service(r, &job, e) || pick_providers(r, &job, true, e) ||
+	    load_providers(r, &job, start - 86400, start + 2 * 86400, e))
+		return -1;
+	z = job.providers[0].avail->tz;
+	q.rules = &job.rules;
+	q.now = r->now;
+	q.from = q.to = 0;
+	slot_scratch_init(&scratch);
+	slots_explain(&q, &job.providers[0], start, &scratch, &x);
+	slot_scratch_release(&scratch);
+
+	reasons = json_array();
+	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1)
+		if (x.reasons & bit)
+			json_array_append_new(reasons, render_reason(bit, &x, &q, z));
+	o = json_pack("{s:o, s:o, s:s, s:s, s:b, s:o}", "start", json_instant(start, z), "end",
+		      json_instant(x.end, z), "provider_id", job.ids[0], "service_id", job.svc.id,
+		      "bookable", x.bookable, "reasons", reasons);
+	return reply_json(r, 200, o);
+}

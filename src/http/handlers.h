@@ -1,0 +1,40 @@
+/* Every route handler. Each returns 0 with the response set on r, or -1 with e set. */
+#ifndef SLOTD_HTTP_HANDLERS_H
+#define SLOTD_HTTP_HANDLERS_H
+
+#include "http/req.h"
+
+int h_healthz(struct req *r, struct err *e);
+int h_readyz(struct req *r, struct err *e);
+
+int h_provider_create(struct req *r, struct err *e);
+int h_provider_list(struct req *r, struct err *e);
+int h_provider_get(struct req *r, struct err *e);
+int h_provider_patch(struct req *r, struct err *e);
+int h_provider_delete(struct req *r, struct err *e);
+
+int h_service_create(struct req *r, struct err *e);
+int h_service_list(struct req *r, struct err *e);
+int h_service_get(struct req *r, struct err *e);
+int h_service_patch(struct req *r, struct err *e);
+int h_service_delete(struct req *r, struct err *e);
+
+int h_schedule_put(struct req *r, struct err *e);
+int h_schedule_get(struct req *r, struct err *e);
+
+int h_override_create(struct req *r, struct err *e);
+int h_override_list(struct req *r, struct err *e);
+int h_override_delete(struct req *r, struct err *e);
+
+int h_holiday_create(struct req *r, struct err *e);
+int h_holiday_list(struct req *r, struct err *e);
+int h_holiday_delete(struct req *r, struct err *e);
+
+int h_time_off_create(struct req *r, struct err *e);
+int h_time_off_list(struct req *r, struct err *e);
+int h_time_off_delete(struct req *r, struct err *e);
+
+int h_slots(struct req *r, struct err *e);
+int h_slots_explain(struct req *r, struct err *e);
+
+#endif

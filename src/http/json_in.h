@@ -1,0 +1,49 @@
+/* Reading and validating request JSON. Every getter records a field error at the JSON
+ * pointer "<base>/<key>" on a bad value, so one pass reports every problem of a body.
+ * Getters return 1 when the key holds a valid value (stored in out), 0 when it is absent or
+ * null (out untouched), -1 on a bad value. */
+#ifndef SLOTD_HTTP_JSON_IN_H
+#define SLOTD_HTTP_JSON_IN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/avail.h"
+#include "core/tz.h"
+#include "util/err.h"
+
+/* Rejects keys of obj not in allowed (a NULL-terminated list). Returns 0 / -1. */
+int json_only_keys(json_t *obj, const char *base, const char *const *allowed, struct err *e);
+/* True when key is present with the JSON value null. */
+bool json_is_null_at(json_t *obj, const char *key);
+/* Records "is required" at base/key; returns -1. */
+int json_required(const char *base, const char *key, struct err *e);
+
+int json_get_str(json_t *obj, const char *base, const char *key, size_t maxlen, char *out,
+		 size_t size, struct err *e);
+int json_get_int(json_t *obj, const char *base, const char *key, long min, long max, int *out,
+		 struct err *e);
+int json_get_bool(json_t *obj, const char *base, const char *key, bool *out, struct err *e);
+int json_get_date(json_t *obj, const char *base, const char *key, int64_t *day, struct err *e);
+int json_get_instant(json_t *obj, const char *base, const char *key, int64_t *utc,
+		     struct err *e);
+/* An IANA zone name known to db, copied into out. */
+int json_get_zone(json_t *obj, const char *base, const char *key, struct tz_db *db,
+		  char out[TZ_NAME_MAX], struct err *e);
+/* An array of ids with the given prefix, no duplicates, at most max; ids points into obj. */
+int json_get_ids(json_t *obj, const char *base, const char *key, const char *prefix, size_t max,
+		 const char **ids, size_t *n, struct err *e);
+/* An array of {"start": "HH:MM", "end": "HH:MM"} (end may be "24:00"), sorted by start,
+ * checked for overlaps. */
+int json_get_hours(json_t *obj, const char *base, const char *key, struct day_hours *out,
+		   struct err *e);
+
+/* Renders hours as [{"start","end"}...]. */
+json_t *json_hours(const struct day_hours *h);
+/* "YYYY-MM-DD" or JSON null for AVAIL_DAY_NONE. */
+json_t *json_date_or_null(int64_t day);
+/* An instant as RFC 3339 in zone z (UTC when z is NULL). */
+json_t *json_instant(int64_t utc, const struct tz *z);
+
+#endif

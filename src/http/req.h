@@ -1,0 +1,71 @@
+/* One HTTP request as handlers see it, and the shared context they run in. Handlers parse,
+ * call core and store, and render with the reply helpers; on failure they return -1 with
+ * the error set and the router writes the problem+json response. */
+#ifndef SLOTD_HTTP_REQ_H
+#define SLOTD_HTTP_REQ_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/tz.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct MHD_Connection;
+
+/* Shared by every request; read-only after start-up except the atomics. */
+struct http_ctx {
+	struct store *store;
+	struct tz_db *tz;
+	bool test_clock;		/* honour X-Test-Now (test runs only) */
+	atomic_bool draining;		/* shutting down: readiness fails */
+	atomic_int in_flight;		/* requests received and not yet completed */
+};
+
+enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 6
+#define REQ_BODY_LIMIT (64u << 10)
+
+struct req {
+	struct arena *arena;
+	struct MHD_Connection *conn;
+	struct http_ctx *ctx;
+	enum http_method method;
+	const char *path;
+	const char *params[REQ_MAX_PARAMS];	/* path parameters in pattern order */
+	struct buf body_in;
+	json_t *json;				/* the parsed body (an object), routes with a body */
+	struct auth auth;
+	int64_t now;				/* UTC seconds for this request */
+
+	unsigned status;
+	struct buf out;
+	const char *content_type;
+	size_t nheaders;
+	struct {
+		const char *name;
+		const char *value;
+	} headers[REQ_MAX_HEADERS];
+};
+
+/* A query parameter, or NULL. */
+const char *req_query(struct req *r, const char *name);
+/* A request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+void req_add_header(struct req *r, const char *name, const char *value);
+
+/* Renders json (stealing the reference) as the response body with status. Returns 0. */
+int reply_json(struct req *r, unsigned status, json_t *json);
+/* An empty 204 response. Returns 0. */
+int reply_no_content(struct req *r);
+
+/* Renders e as application/problem+json into r (status, body, headers). */
+void reply_problem(struct req *r, const struct err *e);
+
+#endif

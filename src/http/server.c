@@ -1,0 +1,152 @@
+#include "http/server.h"
+
+#include <microhttpd.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/router.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+struct server {
+	struct MHD_Daemon *daemon;
+	struct http_ctx *ctx;
+};
+
+static enum http_method method_of(const char *m)
+{
+	static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(m, names[i]))
+			return (enum http_method)i;
+	return HTTP_OTHER;
+}
+
+static struct req *req_new(struct http_ctx *ctx, struct MHD_Connection *conn, const char *method,
+			   const char *url)
+{
+	struct arena *a = arena_new();
+	struct req *r = arena_alloc(a, sizeof(*r));
+
+	r->arena = a;
+	r->conn = conn;
+	r->ctx = ctx;
+	r->method = method_of(method);
+	r->path = arena_strdup(a, url);
+	buf_init(&r->body_in, REQ_BODY_LIMIT);
+	buf_init(&r->out, 0);
+	atomic_fetch_add(&ctx->in_flight, 1);
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	struct http_ctx *ctx = r->ctx;
+
+	buf_release(&r->body_in);
+	buf_release(&r->out);
+	arena_free(r->arena);
+	atomic_fetch_sub(&ctx->in_flight, 1);
+}
+
+static enum MHD_Result send_reply(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len;
+	char *body = buf_detach(&r->out, &len);
+	size_t i;
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	for (i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (!r) {
+		/* First call: headers only. Queueing a response now would drop keep-alive. */
+		*con_cls = req_new(cls, conn, method, url);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* Past the cap the rest is read and dropped; the router answers 413. */
+		if (!r->body_in.failed)
+			buf_add(&r->body_in, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	router_dispatch(r);
+	return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (*con_cls)
+		req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned threads,
+			    struct err *e)
+{
+	struct server *srv = xcalloc(1, sizeof(*srv));
+
+	srv->ctx = ctx;
+	srv->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+		0, NULL, NULL, on_request, ctx, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)4096, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx, MHD_OPTION_END);
+	if (!srv->daemon) {
+		free(srv);
+		err_set(e, ERR_INTERNAL, "cannot start the HTTP server");
+		return NULL;
+	}
+	return srv;
+}
+
+void server_drain(struct server *srv, unsigned timeout_ms)
+{
+	struct timespec nap = {0, 10 * 1000 * 1000};
+	unsigned waited = 0;
+	MHD_socket fd;
+
+	atomic_store(&srv->ctx->draining, true);
+	fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&srv->ctx->in_flight) > 0 && waited < timeout_ms) {
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	if (atomic_load(&srv->ctx->in_flight) > 0)
+		log_msg(LOG_WARN, "stopping with %d requests still in flight",
+			atomic_load(&srv->ctx->in_flight));
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

@@ -1,0 +1,582 @@
+/* SQLite backend: weekly schedules, overrides, holidays, time off, and the availability
+ * bundle the slot engine reads. */
+#include "store/sqlite_int.h"
+
+#include <string.h>
+
+void hours_encode(const struct day_hours *h, char *out, size_t size)
+{
+	size_t len = 0;
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < h->n && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%d-%d", i ? "," : "",
+					h->iv[i].start_min, h->iv[i].end_min);
+}
+
+int hours_decode(const char *s, struct day_hours *h)
+{
+	h->n = 0;
+	while (*s) {
+		char *endp;
+		long a, b;
+
+		if (h->n >= AVAIL_MAX_DAY_INTERVALS)
+			return -1;
+		a = strtol(s, &endp, 10);
+		if (*endp != '-')
+			return -1;
+		b = strtol(endp + 1, &endp, 10);
+		if (*endp && *endp != ',')
+			return -1;
+		if (a < 0 || b > 1440 || a >= b)
+			return -1;
+		h->iv[h->n].start_min = (int16_t)a;
+		h->iv[h->n].end_min = (int16_t)b;
+		h->n++;
+		s = *endp ? endp + 1 : endp;
+	}
+	return 0;
+}
+
+/* Weekly text: seven hour lists, Monday first, separated by '|'. */
+static void weekly_encode(const struct week_template *t, char *out, size_t size)
+{
+	size_t len = 0;
+	int d;
+
+	for (d = 0; d < 7 && len < size; d++) {
+		if (d)
+			out[len++] = '|';
+		hours_encode(&t->day[d], out + len, size - len);
+		len += strlen(out + len);
+	}
+	out[len < size ? len : size - 1] = '\0';
+}
+
+static int weekly_decode(const char *s, struct week_template *t)
+{
+	char part[256];
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		const char *bar = strchr(s, '|');
+		size_t n = bar ? (size_t)(bar - s) : strlen(s);
+		if (n >= sizeof(part) || (d < 6 && !bar))
+			return -1;
+		memcpy(part, s, n);
+		part[n] = '\0';
+		if (hours_decode(part, &t->day[d]))
+			return -1;
+		s = bar ? bar + 1 : s + n;
+	}
+	return 0;
+}
+
+static void bind_opt_day(sqlite3_stmt *s, int i, int64_t day)
+{
+	if (day == AVAIL_DAY_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, day);
+}
+
+static int64_t col_opt_day(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? AVAIL_DAY_NONE
+							: sqlite3_column_int64(s, i);
+}
+
+int store_schedule_put(struct store *st, const char *tenant, const char *provider_id,
+		       const struct schedule *sch, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	sqlite3_stmt *s;
+	bool ok = false;
+	size_t i;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c, "DELETE FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2",
+		      e);
+	if (!s)
+		goto out;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	if (step_done(c, s, "clear schedule", e))
+		goto out;
+	for (i = 0; i < sch->n; i++) {
+		char weekly[7 * AVAIL_MAX_DAY_INTERVALS * 10 + 8];
+		weekly_encode(&sch->v[i], weekly, sizeof(weekly));
+		s = conn_prep(c,
+			      "INSERT INTO schedule_versions(tenant_id, provider_id, seq,"
+			      " effective_from, effective_until, weekly)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			      e);
+		if (!s)
+			goto out;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, provider_id);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+		bind_opt_day(s, 4, sch->v[i].effective_from);
+		bind_opt_day(s, 5, sch->v[i].effective_until);
+		bind_text(s, 6, weekly);
+		if (step_done(c, s, "write schedule", e))
+			goto out;
+	}
+	ok = true;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+static int schedule_read(struct conn *c, const char *tenant, const char *provider_id,
+			 struct schedule *out, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT effective_from, effective_until, weekly"
+				    " FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2"
+				    " ORDER BY seq",
+				    e);
+	int rc;
+
+	out->n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && out->n < SCHEDULE_MAX_VERSIONS) {
+		struct week_template *t = &out->v[out->n];
+		t->effective_from = col_opt_day(s, 0);
+		t->effective_until = col_opt_day(s, 1);
+		if (weekly_decode((const char *)sqlite3_column_text(s, 2), t)) {
+			sqlite3_reset(s);
+			return err_set(e, ERR_INTERNAL, "stored schedule of %s is corrupt",
+				       provider_id);
+		}
+		out->n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(c, rc, "read schedule", e);
+	return 0;
+}
+
+int store_schedule_get(struct store *st, const char *tenant, const char *provider_id,
+		       struct schedule *out, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = schedule_read(c, tenant, provider_id, out, e);
+	conn_put(st, c);
+	return rc;
+}
+
+/* --- overrides --- */
+
+int store_override_create(struct store *st, const char *tenant, const struct override_rec *o,
+			  struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	char hours[AVAIL_MAX_DAY_INTERVALS * 10 + 1];
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	hours_encode(&o->ov.hours, hours, sizeof(hours));
+	s = conn_prep(c,
+		      "INSERT INTO overrides(tenant_id, id, provider_id, from_day, to_day, hours,"
+		      " note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		      e);
+	if (s) {
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, o->id);
+		bind_text(s, 3, o->provider_id);
+		sqlite3_bind_int64(s, 4, o->ov.from_day);
+		sqlite3_bind_int64(s, 5, o->ov.to_day);
+		bind_text(s, 6, hours);
+		bind_opt_text(s, 7, o->note);
+		sqlite3_bind_int64(s, 8, o->created_at);
+		ok = step_done(c, s, "create override", e) == 0;
+	}
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+/* Rows come in pages of this size from the arena; lists are bounded by their date ranges. */
+#define LIST_CHUNK 64
+
+static int override_read_range(struct conn *c, const char *tenant, const char *provider_id,
+			       int64_t from_day, int64_t to_day, struct arena *a,
+			       struct override_rec **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT id, provider_id, from_day, to_day, hours, note, created_at"
+				    " FROM overrides WHERE tenant_id = ?1 AND provider_id = ?2"
+				    " AND from_day <= ?4 AND to_day >= ?3 ORDER BY id",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	sqlite3_bind_int64(s, 3, from_day);
+	sqlite3_bind_int64(s, 4, to_day);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct override_rec *r;
+		if (*n == cap) {
+			struct override_rec *bigger = arena_alloc(a, (cap + LIST_CHUNK) * sizeof(*r));
+			if (*n)
+				memcpy(bigger, *out, *n * sizeof(*r));
+			*out = bigger;
+			cap += LIST_CHUNK;
+		}
+		r = &(*out)[(*n)++];
+		col_text(s, 0, r->id, sizeof(r->id));
+		col_text(s, 1, r->provider_id, sizeof(r->provider_id));
+		r->ov.from_day = sqlite3_column_int64(s, 2);
+		r->ov.to_day = sqlite3_column_int64(s, 3);
+		hours_decode((const char *)sqlite3_column_text(s, 4), &r->ov.hours);
+		col_text(s, 5, r->note, sizeof(r->note));
+		r->created_at = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "list overrides", e);
+	return 0;
+}
+
+int store_override_list(struct store *st, const char *tenant, const char *provider_id,
+			int64_t from_day, int64_t to_day, struct arena *a,
+			struct override_rec **out, size_t *n, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = override_read_range(c, tenant, provider_id, from_day, to_day, a, out, n, e);
+	conn_put(st, c);
+	return rc;
+}
+
+int store_override_delete(struct store *st, const char *tenant, const char *provider_id,
+			  const char *id, struct err *e)
+{
+	return delete_row(st,
+			  "DELETE FROM overrides WHERE tenant_id = ?1 AND id = ?2 AND provider_id = ?3",
+			  tenant, id, provider_id, "delete override", e);
+}
+
+/* --- holidays --- */
+
+int store_holiday_create(struct store *st, const char *tenant, const struct holiday_rec *h,
+			 struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	sqlite3_stmt *s;
+	bool ok = false;
+	size_t i;
+
+	if (!c)
+		return -1;
+	if (providers_exist(c, tenant, (const id_t_ *)h->provider_ids, h->nproviders,
+			    "/provider_ids", e))
+		goto out;
+	s = conn_prep(c,
+		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
+		      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		      e);
+	if (!s)
+		goto out;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, h->id);
+	bind_text(s, 3, h->name);
+	sqlite3_bind_int64(s, 4, h->day);
+	sqlite3_bind_int(s, 5, h->yearly);
+	sqlite3_bind_int(s, 6, h->nproviders == 0);
+	sqlite3_bind_int64(s, 7, h->created_at);
+	if (step_done(c, s, "create holiday", e))
+		goto out;
+	for (i = 0; i < h->nproviders; i++) {
+		s = conn_prep(c,
+			      "INSERT OR IGNORE INTO holiday_providers(tenant_id, holiday_id,"
+			      " provider_id) VALUES (?1, ?2, ?3)",
+			      e);
+		if (!s)
+			goto out;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, h->id);
+		bind_text(s, 3, h->provider_ids[i]);
+		if (step_done(c, s, "link holiday", e))
+			goto out;
+	}
+	ok = true;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int store_holiday_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
+		       struct holiday_rec **out, size_t *n, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE;
+	size_t i;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "SELECT id, name, day, yearly, created_at FROM holidays"
+		      " WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+		      e);
+	if (!s)
+		goto fail;
+	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct holiday_rec *h = &(*out)[(*n)++];
+		col_text(s, 0, h->id, sizeof(h->id));
+		col_text(s, 1, h->name, sizeof(h->name));
+		h->day = sqlite3_column_int64(s, 2);
+		h->yearly = sqlite3_column_int(s, 3) != 0;
+		h->created_at = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		sql_fail(c, rc, "list holidays", e);
+		goto fail;
+	}
+	for (i = 0; i < *n; i++) {
+		struct holiday_rec *h = &(*out)[i];
+		s = conn_prep(c,
+			      "SELECT provider_id FROM holiday_providers WHERE tenant_id = ?1"
+			      " AND holiday_id = ?2 ORDER BY provider_id",
+			      e);
+		if (!s)
+			goto fail;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, h->id);
+		h->provider_ids = arena_alloc(a, SERVICE_MAX_PROVIDERS * sizeof(*h->provider_ids));
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW && h->nproviders < SERVICE_MAX_PROVIDERS)
+			col_text(s, 0, h->provider_ids[h->nproviders++], ID_MAX);
+		sqlite3_reset(s);
+	}
+	conn_put(st, c);
+	return 0;
+fail:
+	conn_put(st, c);
+	return -1;
+}
+
+int store_holiday_delete(struct store *st, const char *tenant, const char *id, struct err *e)
+{
+	return delete_row(st, "DELETE FROM holidays WHERE tenant_id = ?1 AND id = ?2", tenant, id,
+			  NULL, "delete holiday", e);
+}
+
+/* Holidays that apply to the provider on dates from_day..to_day (yearly ones from before). */
+static int holidays_for(struct conn *c, const char *tenant, const char *provider_id,
+			int64_t from_day, int64_t to_day, struct arena *a, struct holiday **out,
+			size_t *n, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(
+		c,
+		"SELECT h.day, h.yearly, h.name FROM holidays h WHERE h.tenant_id = ?1"
+		" AND (h.day BETWEEN ?3 AND ?4 OR (h.yearly = 1 AND h.day <= ?4))"
+		" AND (h.all_providers = 1 OR EXISTS (SELECT 1 FROM holiday_providers hp"
+		"  WHERE hp.tenant_id = h.tenant_id AND hp.holiday_id = h.id"
+		"  AND hp.provider_id = ?2)) ORDER BY h.id",
+		e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	sqlite3_bind_int64(s, 3, from_day);
+	sqlite3_bind_int64(s, 4, to_day);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct holiday *h;
+		if (*n == cap) {
+			struct holiday *bigger = arena_alloc(a, (cap + LIST_CHUNK) * sizeof(*h));
+			if (*n)
+				memcpy(bigger, *out, *n * sizeof(*h));
+			*out = bigger;
+			cap += LIST_CHUNK;
+		}
+		h = &(*out)[(*n)++];
+		h->day = sqlite3_column_int64(s, 0);
+		h->yearly = sqlite3_column_int(s, 1) != 0;
+		h->name = col_str(s, 2, a);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read holidays", e);
+	return 0;
+}
+
+/* --- time off --- */
+
+int store_time_off_create(struct store *st, const char *tenant, const struct time_off_rec *t,
+			  struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "INSERT INTO time_off(tenant_id, id, provider_id, start_utc, end_utc, reason,"
+		      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		      e);
+	if (s) {
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, t->id);
+		bind_text(s, 3, t->provider_id);
+		sqlite3_bind_int64(s, 4, t->span.start);
+		sqlite3_bind_int64(s, 5, t->span.end);
+		bind_opt_text(s, 6, t->reason);
+		sqlite3_bind_int64(s, 7, t->created_at);
+		ok = step_done(c, s, "create time off", e) == 0;
+	}
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+static int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
+			 int64_t from, int64_t to, struct arena *a, struct time_off_rec **out,
+			 size_t *n, struct err *e)
+{
+	/* Time off lasts at most TIME_OFF_MAX_SECONDS, which bounds the index range read. */
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT id, provider_id, start_utc, end_utc, reason, created_at"
+				    " FROM time_off WHERE tenant_id = ?1 AND provider_id = ?2"
+				    " AND start_utc < ?4 AND start_utc > ?5 AND end_utc > ?3"
+				    " ORDER BY start_utc, id",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	sqlite3_bind_int64(s, 5, from - TIME_OFF_MAX_SECONDS - 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct time_off_rec *t;
+		if (*n == cap) {
+			struct time_off_rec *bigger = arena_alloc(a, (cap + LIST_CHUNK) * sizeof(*t));
+			if (*n)
+				memcpy(bigger, *out, *n * sizeof(*t));
+			*out = bigger;
+			cap += LIST_CHUNK;
+		}
+		t = &(*out)[(*n)++];
+		col_text(s, 0, t->id, sizeof(t->id));
+		col_text(s, 1, t->provider_id, sizeof(t->provider_id));
+		t->span.start = sqlite3_column_int64(s, 2);
+		t->span.end = sqlite3_column_int64(s, 3);
+		col_text(s, 4, t->reason, sizeof(t->reason));
+		t->created_at = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "list time off", e);
+	return 0;
+}
+
+int store_time_off_list(struct store *st, const char *tenant, const char *provider_id,
+			int64_t from, int64_t to, struct arena *a, struct time_off_rec **out,
+			size_t *n, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = time_off_read(c, tenant, provider_id, from, to, a, out, n, e);
+	conn_put(st, c);
+	return rc;
+}
+
+int store_time_off_delete(struct store *st, const char *tenant, const char *provider_id,
+			  const char *id, struct err *e)
+{
+	return delete_row(st,
+			  "DELETE FROM time_off WHERE tenant_id = ?1 AND id = ?2 AND provider_id = ?3",
+			  tenant, id, provider_id, "delete time off", e);
+}
+
+/* --- the engine's bundle --- */
+
+int store_avail_load(struct store *st, const char *tenant, const char *provider_id,
+		     int64_t from_day, int64_t to_day, struct arena *a, struct avail_bundle *b,
+		     struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	struct override_rec *ovr;
+	struct time_off_rec *off;
+	struct holiday *hol;
+	size_t nov, noff, nhol, i;
+	int rc = -1;
+
+	if (!c)
+		return -1;
+	memset(&b->input, 0, sizeof(b->input));
+	if (provider_read(c, tenant, provider_id, &b->provider, e) ||
+	    schedule_read(c, tenant, provider_id, &b->schedule, e) ||
+	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &ovr, &nov, e) ||
+	    holidays_for(c, tenant, provider_id, from_day, to_day, a, &hol, &nhol, e) ||
+	    time_off_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, a,
+			  &off, &noff, e))
+		goto out;
+	b->input.templates = b->schedule.v;
+	b->input.ntemplates = b->schedule.n;
+	if (nov) {
+		struct date_override *ov = arena_alloc(a, nov * sizeof(*ov));
+		for (i = 0; i < nov; i++)
+			ov[i] = ovr[i].ov;
+		b->input.overrides = ov;
+		b->input.noverrides = nov;
+	}
+	b->input.holidays = hol;
+	b->input.nholidays = nhol;
+	if (noff) {
+		struct interval *iv = arena_alloc(a, noff * sizeof(*iv));
+		for (i = 0; i < noff; i++)
+			iv[i] = off[i].span;
+		b->input.time_off = iv;
+		b->input.ntime_off = noff;
+	}
+	b->input.vacation = b->provider.vacation;
+	rc = 0;
+out:
+	conn_put(st, c);
+	return rc;
+}

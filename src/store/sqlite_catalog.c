@@ -1,0 +1,408 @@
+/* SQLite backend: providers and services. */
+#include "store/sqlite_int.h"
+
+#include <string.h>
+
+#define PROVIDER_COLS                                                                          \
+	"id, name, timezone, email, auto_confirm, max_per_day, max_consecutive, vacation,"     \
+	" created_at, updated_at"
+
+static void read_provider(sqlite3_stmt *s, struct provider *p)
+{
+	memset(p, 0, sizeof(*p));
+	col_text(s, 0, p->id, sizeof(p->id));
+	col_text(s, 1, p->name, sizeof(p->name));
+	col_text(s, 2, p->timezone, sizeof(p->timezone));
+	col_text(s, 3, p->email, sizeof(p->email));
+	p->auto_confirm = sqlite3_column_int(s, 4) != 0;
+	p->max_per_day = sqlite3_column_int(s, 5);
+	p->max_consecutive = sqlite3_column_int(s, 6);
+	p->vacation = sqlite3_column_int(s, 7) != 0;
+	p->created_at = sqlite3_column_int64(s, 8);
+	p->updated_at = sqlite3_column_int64(s, 9);
+}
+
+static void bind_provider(sqlite3_stmt *s, const char *tenant, const struct provider *p)
+{
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, p->id);
+	bind_text(s, 3, p->name);
+	bind_text(s, 4, p->timezone);
+	bind_opt_text(s, 5, p->email);
+	sqlite3_bind_int(s, 6, p->auto_confirm);
+	sqlite3_bind_int(s, 7, p->max_per_day);
+	sqlite3_bind_int(s, 8, p->max_consecutive);
+	sqlite3_bind_int(s, 9, p->vacation);
+	sqlite3_bind_int64(s, 10, p->created_at);
+	sqlite3_bind_int64(s, 11, p->updated_at);
+}
+
+/* Plain UPDATE, never REPLACE: REPLACE deletes first and would cascade to dependent rows. */
+static const char provider_insert_sql[] =
+	"INSERT INTO providers(tenant_id, " PROVIDER_COLS ")"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char provider_update_sql[] =
+	"UPDATE providers SET name = ?3, timezone = ?4, email = ?5, auto_confirm = ?6,"
+	" max_per_day = ?7, max_consecutive = ?8, vacation = ?9, created_at = ?10,"
+	" updated_at = ?11 WHERE tenant_id = ?1 AND id = ?2";
+
+int store_provider_create(struct store *st, const char *tenant, const struct provider *p,
+			  struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c, provider_insert_sql, e);
+	if (s) {
+		bind_provider(s, tenant, p);
+		ok = step_done(c, s, "create provider", e) == 0;
+	}
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int provider_read(struct conn *c, const char *tenant, const char *id, struct provider *out,
+			 struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT " PROVIDER_COLS
+				    " FROM providers WHERE tenant_id = ?1 AND id = ?2",
+				    e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_provider(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", id);
+	return sql_fail(c, rc, "read provider", e);
+}
+
+int store_provider_get(struct store *st, const char *tenant, const char *id, struct provider *out,
+		       struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = provider_read(c, tenant, id, out, e);
+	conn_put(st, c);
+	return rc;
+}
+
+int store_provider_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
+			struct provider **out, size_t *n, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1 AND id > ?2"
+		      " ORDER BY id LIMIT ?3",
+		      e);
+	if (!s) {
+		conn_put(st, c);
+		return -1;
+	}
+	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		read_provider(s, &(*out)[(*n)++]);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		sql_fail(c, rc, "list providers", e);
+	conn_put(st, c);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_provider_update(struct store *st, const char *tenant, const char *id,
+			  store_provider_edit_fn edit, void *ctx, int64_t now,
+			  struct provider *out, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	if (provider_read(c, tenant, id, out, e) || edit(out, ctx, e))
+		goto out;
+	out->updated_at = now;
+	s = conn_prep(c, provider_update_sql, e);
+	if (!s)
+		goto out;
+	bind_provider(s, tenant, out);
+	ok = step_done(c, s, "update provider", e) == 0;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int store_provider_delete(struct store *st, const char *tenant, const char *id, struct err *e)
+{
+	return delete_row(st, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", tenant, id,
+			  NULL, "delete provider", e);
+}
+
+int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t n,
+		    const char *pointer, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct provider p;
+		struct err lookup;
+		char ptr[64];
+
+		err_init(&lookup);
+		if (provider_read(c, tenant, ids[i], &p, &lookup) == 0)
+			continue;
+		if (lookup.code != ERR_NOT_FOUND)
+			return err_set(e, lookup.code, "%s", lookup.message);
+		snprintf(ptr, sizeof(ptr), "%s/%zu", pointer, i);
+		err_field(e, ptr, "provider %s does not exist", ids[i]);
+	}
+	return e->code ? -1 : 0;
+}
+
+/* --- services --- */
+
+#define SERVICE_COLS                                                                           \
+	"id, name, duration_min, price, currency, buffer_before_min, buffer_after_min,"         \
+	" step_min, min_notice_min, max_advance_days, capacity, created_at, updated_at"
+
+static const char service_insert_sql[] =
+	"INSERT INTO services(tenant_id, " SERVICE_COLS ")"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char service_update_sql[] =
+	"UPDATE services SET name = ?3, duration_min = ?4, price = ?5, currency = ?6,"
+	" buffer_before_min = ?7, buffer_after_min = ?8, step_min = ?9, min_notice_min = ?10,"
+	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14"
+	" WHERE tenant_id = ?1 AND id = ?2";
+
+static void read_service(sqlite3_stmt *s, struct service *v)
+{
+	memset(v, 0, sizeof(*v));
+	col_text(s, 0, v->id, sizeof(v->id));
+	col_text(s, 1, v->name, sizeof(v->name));
+	v->duration_min = sqlite3_column_int(s, 2);
+	col_text(s, 3, v->price, sizeof(v->price));
+	col_text(s, 4, v->currency, sizeof(v->currency));
+	v->buffer_before_min = sqlite3_column_int(s, 5);
+	v->buffer_after_min = sqlite3_column_int(s, 6);
+	v->step_min = sqlite3_column_int(s, 7);
+	v->min_notice_min = sqlite3_column_int(s, 8);
+	v->max_advance_days = sqlite3_column_int(s, 9);
+	v->capacity = sqlite3_column_int(s, 10);
+	v->created_at = sqlite3_column_int64(s, 11);
+	v->updated_at = sqlite3_column_int64(s, 12);
+}
+
+static int service_providers_read(struct conn *c, const char *tenant, struct service *v,
+				  struct arena *a, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT provider_id FROM service_providers"
+				    " WHERE tenant_id = ?1 AND service_id = ?2 ORDER BY provider_id",
+				    e);
+	size_t cap = SERVICE_MAX_PROVIDERS;
+	int rc;
+
+	if (!s)
+		return -1;
+	v->provider_ids = arena_alloc(a, cap * sizeof(*v->provider_ids));
+	v->nproviders = 0;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, v->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && v->nproviders < cap)
+		col_text(s, 0, v->provider_ids[v->nproviders++], ID_MAX);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(c, rc, "read service providers", e);
+	return 0;
+}
+
+static int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
+			struct service *out, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT " SERVICE_COLS
+				    " FROM services WHERE tenant_id = ?1 AND id = ?2",
+				    e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_service(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOT_FOUND, "service %s not found", id);
+	if (rc != SQLITE_ROW)
+		return sql_fail(c, rc, "read service", e);
+	return service_providers_read(c, tenant, out, a, e);
+}
+
+/* Writes the service row and replaces its provider links, checking each provider exists. */
+static int service_write(struct conn *c, const char *tenant, const struct service *v,
+			 bool create, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
+	size_t i;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, v->id);
+	bind_text(s, 3, v->name);
+	sqlite3_bind_int(s, 4, v->duration_min);
+	bind_opt_text(s, 5, v->price);
+	bind_opt_text(s, 6, v->currency);
+	sqlite3_bind_int(s, 7, v->buffer_before_min);
+	sqlite3_bind_int(s, 8, v->buffer_after_min);
+	sqlite3_bind_int(s, 9, v->step_min);
+	sqlite3_bind_int(s, 10, v->min_notice_min);
+	sqlite3_bind_int(s, 11, v->max_advance_days);
+	sqlite3_bind_int(s, 12, v->capacity);
+	sqlite3_bind_int64(s, 13, v->created_at);
+	sqlite3_bind_int64(s, 14, v->updated_at);
+	if (step_done(c, s, "write service", e))
+		return -1;
+	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, v->id);
+	if (step_done(c, s, "unlink providers", e))
+		return -1;
+	if (providers_exist(c, tenant, (const id_t_ *)v->provider_ids, v->nproviders,
+			    "/provider_ids", e))
+		return -1;
+	for (i = 0; i < v->nproviders; i++) {
+		s = conn_prep(c,
+			      "INSERT OR IGNORE INTO service_providers(tenant_id, service_id, "
+			      "provider_id) VALUES (?1, ?2, ?3)",
+			      e);
+		if (!s)
+			return -1;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, v->id);
+		bind_text(s, 3, v->provider_ids[i]);
+		if (step_done(c, s, "link provider", e))
+			return -1;
+	}
+	return 0;
+}
+
+int store_service_create(struct store *st, const char *tenant, const struct service *v,
+			 struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	bool ok;
+
+	if (!c)
+		return -1;
+	ok = service_write(c, tenant, v, true, e) == 0;
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int store_service_get(struct store *st, const char *tenant, const char *id, struct arena *a,
+		      struct service *out, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = service_read(c, tenant, id, a, out, e);
+	conn_put(st, c);
+	return rc;
+}
+
+int store_service_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
+		       struct service **out, size_t *n, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE;
+	size_t i;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "SELECT " SERVICE_COLS " FROM services WHERE tenant_id = ?1 AND id > ?2"
+		      " ORDER BY id LIMIT ?3",
+		      e);
+	if (!s)
+		goto fail;
+	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		read_service(s, &(*out)[(*n)++]);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		sql_fail(c, rc, "list services", e);
+		goto fail;
+	}
+	for (i = 0; i < *n; i++)
+		if (service_providers_read(c, tenant, &(*out)[i], a, e))
+			goto fail;
+	conn_put(st, c);
+	return 0;
+fail:
+	conn_put(st, c);
+	return -1;
+}
+
+int store_service_update(struct store *st, const char *tenant, const char *id,
+			 store_service_edit_fn edit, void *ctx, int64_t now, struct arena *a,
+			 struct service *out, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	if (service_read(c, tenant, id, a, out, e) || edit(out, ctx, a, e))
+		goto out;
+	out->updated_at = now;
+	ok = service_write(c, tenant, out, false, e) == 0;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int store_service_delete(struct store *st, const char *tenant, const char *id, struct err *e)
+{
+	return delete_row(st, "DELETE FROM services WHERE tenant_id = ?1 AND id = ?2", tenant, id,
+			  NULL, "delete service", e);
+}
