@@ -8,7 +8,7 @@
 struct server;
 
 /* Starts serving on listen_fd (already bound and listening; the server takes it over) with
- * threads worker threads. Returns NULL with e set on failure. ctx must outlive the server. */
+ * threads worker threads (at least 2). Returns NULL with e set on failure. ctx must outlive the server. */
 struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned threads,
 			    struct err *e);
 /* Graceful stop: readiness fails, no new connections are accepted, requests in flight finish

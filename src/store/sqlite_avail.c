@@ -549,6 +549,11 @@ int store_avail_load(struct store *st, const char *tenant, const char *provider_
 	if (!c)
 		return -1;
 	memset(&b->input, 0, sizeof(b->input));
+	/* One read transaction: a consistent snapshot, and one lock round trip, not five. */
+	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		sql_fail(c, sqlite3_errcode(c->db), "begin read", e);
+		goto out;
+	}
 	if (provider_read(c, tenant, provider_id, &b->provider, e) ||
 	    schedule_read(c, tenant, provider_id, &b->schedule, e) ||
 	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &ovr, &nov, e) ||
@@ -577,6 +582,8 @@ int store_avail_load(struct store *st, const char *tenant, const char *provider_
 	b->input.vacation = b->provider.vacation;
 	rc = 0;
 out:
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	conn_put(st, c);
 	return rc;
 }
