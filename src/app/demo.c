@@ -52,7 +52,7 @@ static int add_service(struct store *st, const char *tenant, const char *name, i
 	struct service s;
 
 	memset(&s, 0, sizeof(s));
-	id_new(s.id, "svc", now * 1000);
+	id_new(s.id, "svc");
 	snprintf(s.name, sizeof(s.name), "%s", name);
 	s.duration_min = dur;
 	s.buffer_before_min = before;
@@ -83,7 +83,7 @@ static int load(struct store *st, struct tz_db *tz, const char *tenant, int64_t 
 	for (i = 0; i < 3; i++) {
 		struct provider p;
 		memset(&p, 0, sizeof(p));
-		id_new(p.id, "prv", now * 1000);
+		id_new(p.id, "prv");
 		snprintf(p.name, sizeof(p.name), "%s", demo_providers[i].name);
 		snprintf(p.timezone, sizeof(p.timezone), "%s", demo_providers[i].zone);
 		snprintf(p.email, sizeof(p.email), "%s", demo_providers[i].email);
@@ -107,7 +107,7 @@ static int load(struct store *st, struct tz_db *tz, const char *tenant, int64_t 
 	{
 		struct holiday_rec h;
 		memset(&h, 0, sizeof(h));
-		id_new(h.id, "hol", now * 1000);
+		id_new(h.id, "hol");
 		snprintf(h.name, sizeof(h.name), "New Year's Day");
 		civil_from_days(today, &y, &m, &d);
 		h.day = days_from_civil(y, 1, 1);
@@ -119,7 +119,7 @@ static int load(struct store *st, struct tz_db *tz, const char *tenant, int64_t 
 	{
 		struct override_rec o;
 		memset(&o, 0, sizeof(o));
-		id_new(o.id, "ovr", now * 1000);
+		id_new(o.id, "ovr");
 		memcpy(o.provider_id, pids[1], ID_MAX);
 		o.ov.from_day = o.ov.to_day = next_fri;
 		snprintf(o.note, sizeof(o.note), "Conference");
@@ -131,7 +131,7 @@ static int load(struct store *st, struct tz_db *tz, const char *tenant, int64_t 
 		const struct tz *ny = tz_db_get(tz, "America/New_York");
 		struct time_off_rec t;
 		memset(&t, 0, sizeof(t));
-		id_new(t.id, "tof", now * 1000);
+		id_new(t.id, "tof");
 		memcpy(t.provider_id, pids[0], ID_MAX);
 		t.span.start = tz_to_utc(ny, next_wed * 86400 + 14 * 3600);
 		t.span.end = tz_to_utc(ny, next_wed * 86400 + 16 * 3600);
@@ -148,7 +148,7 @@ int tenant_create(struct store *st, const char *slug, const char *name, int64_t 
 {
 	char id[ID_MAX], hash[TOKEN_HASH_MAX];
 
-	id_new(id, "ten", now * 1000);
+	id_new(id, "ten");
 	token_new(key_out, "sk");
 	token_hash(hash, key_out, strlen(key_out));
 	return store_tenant_create(st, id, slug, name, hash, now, e);

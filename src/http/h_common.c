@@ -4,6 +4,7 @@
 
 #include "core/civil.h"
 #include "util/ids.h"
+#include "util/mem.h"
 
 int path_id(struct req *r, size_t idx, const char *prefix, const char **out, struct err *e)
 {
@@ -50,6 +51,45 @@ json_t *page_reply(struct page pg, json_t *items, const char *last_kept_id)
 		next = json_string(last_kept_id);
 	}
 	return json_pack("{s:o, s:o}", "data", items, "next_cursor", next);
+}
+
+json_t *page_rows(struct page pg, const void *rows, size_t n, size_t stride,
+		  const char *(*id_of)(const void *row),
+		  json_t *(*render)(const void *row, const void *ctx), const void *ctx)
+{
+	const char *last = NULL;
+	json_t *items = json_array();
+	size_t i, kept = 0;
+
+	for (i = 0; i < n && kept < pg.limit; i++) {
+		const void *row = (const char *)rows + i * stride;
+		if (pg.after && strcmp(id_of(row), pg.after) <= 0)
+			continue;
+		json_array_append_new(items, render(row, ctx));
+		if (++kept < pg.limit)
+			last = id_of(row);
+	}
+	return page_reply(pg, items, last);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+json_t *json_id_set(const id_t_ *ids, size_t n)
+{
+	const char **sorted = xmalloc((n + 1) * sizeof(*sorted));
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sorted[i] = ids[i];
+	qsort(sorted, n, sizeof(*sorted), cmp_id);
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(sorted[i]));
+	free(sorted);
+	return a;
 }
 
 int query_date(struct req *r, const char *name, int64_t *day, struct err *e)

@@ -19,6 +19,16 @@ int page_from_query(struct req *r, const char *prefix, struct page *pg, struct e
 /* {"data": items, "next_cursor": id-or-null}: drops the extra row and names the cursor. */
 json_t *page_reply(struct page pg, json_t *items, const char *last_kept_id);
 
+/* Renders one page of rows already ordered by id (a whole list the store returned):
+ * the rows after the cursor, at most the page's limit, as page_reply does. */
+json_t *page_rows(struct page pg, const void *rows, size_t n, size_t stride,
+		  const char *(*id_of)(const void *row),
+		  json_t *(*render)(const void *row, const void *ctx), const void *ctx);
+
+/* Renders ids sorted: the canonical order sets of ids are stored and shown in, so a set
+ * reads back the same however it was sent. */
+json_t *json_id_set(const id_t_ *ids, size_t n);
+
 /* A date from the query (YYYY-MM-DD); absent = 0 and *day untouched. */
 int query_date(struct req *r, const char *name, int64_t *day, struct err *e);
 

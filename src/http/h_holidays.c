@@ -11,12 +11,8 @@ static const char *const holiday_keys[] = {"name", "date", "recurring", "provide
 
 static json_t *render(const struct holiday_rec *h)
 {
-	json_t *ids = json_array();
+	json_t *ids = json_id_set((const id_t_ *)h->provider_ids, h->nproviders);
 	json_t *o;
-	size_t i;
-
-	for (i = 0; i < h->nproviders; i++)
-		json_array_append_new(ids, json_string(h->provider_ids[i]));
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", h->id, "name", h->name, "date",
 		      json_date_or_null(h->day), "recurring",
 		      h->yearly ? json_string("yearly") : json_null(), "provider_ids", ids);
@@ -53,7 +49,7 @@ int h_holiday_create(struct req *r, struct err *e)
 	for (i = 0; i < n; i++)
 		snprintf(h.provider_ids[i], ID_MAX, "%s", ids[i]);
 	h.nproviders = n;
-	id_new(h.id, "hol", r->now * 1000);
+	id_new(h.id, "hol");
 	h.created_at = r->now;
 	if (store_holiday_create(r->ctx->store, r->auth.tenant_id, &h, e))
 		return -1;

@@ -57,12 +57,23 @@ int h_override_create(struct req *r, struct err *e)
 	} else if (rec.ov.to_day - rec.ov.from_day >= OVERRIDE_MAX_DAYS) {
 		return err_field(e, "/to", "a range may span at most %d days", OVERRIDE_MAX_DAYS);
 	}
-	id_new(rec.id, "ovr", r->now * 1000);
+	id_new(rec.id, "ovr");
 	memcpy(rec.provider_id, p.id, sizeof(rec.provider_id));
 	rec.created_at = r->now;
 	if (store_override_create(r->ctx->store, r->auth.tenant_id, &rec, e))
 		return -1;
 	return reply_json(r, 201, render(&rec));
+}
+
+static const char *override_id(const void *row)
+{
+	return ((const struct override_rec *)row)->id;
+}
+
+static json_t *render_row(const void *row, const void *ctx)
+{
+	(void)ctx;
+	return render(row);
 }
 
 int h_override_list(struct req *r, struct err *e)
@@ -72,24 +83,14 @@ int h_override_list(struct req *r, struct err *e)
 	struct provider p;
 	const struct tz *z;
 	struct page pg;
-	json_t *items;
-	size_t n, i, kept = 0;
-	const char *last = NULL;
+	size_t n;
 
 	if (load_path_provider(r, &p, &z, e) || page_from_query(r, "ovr", &pg, e) ||
 	    query_date(r, "from", &from, e) < 0 || query_date(r, "to", &to, e) < 0 ||
 	    store_override_list(r->ctx->store, r->auth.tenant_id, p.id, from, to, r->arena, &v,
 				&n, e))
 		return -1;
-	items = json_array();
-	for (i = 0; i < n && kept < pg.limit; i++) {
-		if (pg.after && strcmp(v[i].id, pg.after) <= 0)
-			continue;
-		json_array_append_new(items, render(&v[i]));
-		if (++kept < pg.limit)
-			last = v[i].id;
-	}
-	return reply_json(r, 200, page_reply(pg, items, last));
+	return reply_json(r, 200, page_rows(pg, v, n, sizeof(*v), override_id, render_row, NULL));
 }
 
 int h_override_delete(struct req *r, struct err *e)

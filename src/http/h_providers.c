@@ -99,7 +99,7 @@ int h_provider_create(struct req *r, struct err *e)
 	p.auto_confirm = true;
 	if (apply(r, &p, true, e))
 		return -1;
-	id_new(p.id, "prv", r->now * 1000);
+	id_new(p.id, "prv");
 	p.created_at = p.updated_at = r->now;
 	if (store_provider_create(r->ctx->store, r->auth.tenant_id, &p, e))
 		return -1;

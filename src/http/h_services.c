@@ -20,12 +20,8 @@ static json_t *int_or_null(int v)
 
 static json_t *render(const struct service *s)
 {
-	json_t *ids = json_array();
+	json_t *ids = json_id_set((const id_t_ *)s->provider_ids, s->nproviders);
 	json_t *o;
-	size_t i;
-
-	for (i = 0; i < s->nproviders; i++)
-		json_array_append_new(ids, json_string(s->provider_ids[i]));
 	o = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i, s:i, s:i, s:i, s:o, s:i, s:o}", "id", s->id,
 		      "name", s->name, "duration_minutes", s->duration_min, "price",
 		      *s->price ? json_string(s->price) : json_null(), "currency",
@@ -143,7 +139,7 @@ int h_service_create(struct req *r, struct err *e)
 	s.capacity = 1;
 	if (apply(r, &s, true, r->arena, e))
 		return -1;
-	id_new(s.id, "svc", r->now * 1000);
+	id_new(s.id, "svc");
 	s.created_at = s.updated_at = r->now;
 	if (store_service_create(r->ctx->store, r->auth.tenant_id, &s, e))
 		return -1;

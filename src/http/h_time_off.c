@@ -42,7 +42,7 @@ int h_time_off_create(struct req *r, struct err *e)
 		return err_field(e, "/end", "must be after start");
 	if (t.span.end - t.span.start > TIME_OFF_MAX_SECONDS)
 		return err_field(e, "/end", "time off may last at most 366 days");
-	id_new(t.id, "tof", r->now * 1000);
+	id_new(t.id, "tof");
 	memcpy(t.provider_id, p.id, sizeof(t.provider_id));
 	t.created_at = r->now;
 	if (store_time_off_create(r->ctx->store, r->auth.tenant_id, &t, e))
@@ -55,6 +55,16 @@ static int cmp_id(const void *a, const void *b)
 	return strcmp(((const struct time_off_rec *)a)->id, ((const struct time_off_rec *)b)->id);
 }
 
+static const char *time_off_id(const void *row)
+{
+	return ((const struct time_off_rec *)row)->id;
+}
+
+static json_t *render_row(const void *row, const void *zone)
+{
+	return render(row, zone);
+}
+
 int h_time_off_list(struct req *r, struct err *e)
 {
 	int64_t from_day = CIVIL_MIN_DAY, to_day = CIVIL_MAX_DAY;
@@ -62,9 +72,7 @@ int h_time_off_list(struct req *r, struct err *e)
 	struct provider p;
 	const struct tz *z;
 	struct page pg;
-	json_t *items;
-	size_t n, i, kept = 0;
-	const char *last = NULL;
+	size_t n;
 
 	if (load_path_provider(r, &p, &z, e) || page_from_query(r, "tof", &pg, e) ||
 	    query_date(r, "from", &from_day, e) < 0 || query_date(r, "to", &to_day, e) < 0)
@@ -76,15 +84,7 @@ int h_time_off_list(struct req *r, struct err *e)
 		return -1;
 	/* Lists page in creation (id) order, like every other list. */
 	qsort(v, n, sizeof(*v), cmp_id);
-	items = json_array();
-	for (i = 0; i < n && kept < pg.limit; i++) {
-		if (pg.after && strcmp(v[i].id, pg.after) <= 0)
-			continue;
-		json_array_append_new(items, render(&v[i], z));
-		if (++kept < pg.limit)
-			last = v[i].id;
-	}
-	return reply_json(r, 200, page_reply(pg, items, last));
+	return reply_json(r, 200, page_rows(pg, v, n, sizeof(*v), time_off_id, render_row, z));
 }
 
 int h_time_off_delete(struct req *r, struct err *e)

@@ -213,6 +213,20 @@ int store_override_create(struct store *st, const char *tenant, const struct ove
 /* Rows come in pages of this size from the arena; lists are bounded by their date ranges. */
 #define LIST_CHUNK 64
 
+/* Makes room for row n of an arena array of elem-sized rows, growing it by LIST_CHUNK. */
+static void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
+{
+	void *bigger;
+
+	if (n < *cap)
+		return rows;
+	bigger = arena_alloc(a, (*cap + LIST_CHUNK) * elem);
+	if (n)
+		memcpy(bigger, rows, n * elem);
+	*cap += LIST_CHUNK;
+	return bigger;
+}
+
 static int override_read_range(struct conn *c, const char *tenant, const char *provider_id,
 			       int64_t from_day, int64_t to_day, struct arena *a,
 			       struct override_rec **out, size_t *n, struct err *e)
@@ -235,13 +249,7 @@ static int override_read_range(struct conn *c, const char *tenant, const char *p
 	sqlite3_bind_int64(s, 4, to_day);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct override_rec *r;
-		if (*n == cap) {
-			struct override_rec *bigger = arena_alloc(a, (cap + LIST_CHUNK) * sizeof(*r));
-			if (*n)
-				memcpy(bigger, *out, *n * sizeof(*r));
-			*out = bigger;
-			cap += LIST_CHUNK;
-		}
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		r = &(*out)[(*n)++];
 		col_text(s, 0, r->id, sizeof(r->id));
 		col_text(s, 1, r->provider_id, sizeof(r->provider_id));
@@ -417,13 +425,7 @@ static int holidays_for(struct conn *c, const char *tenant, const char *provider
 	sqlite3_bind_int64(s, 4, to_day);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct holiday *h;
-		if (*n == cap) {
-			struct holiday *bigger = arena_alloc(a, (cap + LIST_CHUNK) * sizeof(*h));
-			if (*n)
-				memcpy(bigger, *out, *n * sizeof(*h));
-			*out = bigger;
-			cap += LIST_CHUNK;
-		}
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		h = &(*out)[(*n)++];
 		h->day = sqlite3_column_int64(s, 0);
 		h->yearly = sqlite3_column_int(s, 1) != 0;
@@ -490,13 +492,7 @@ static int time_off_read(struct conn *c, const char *tenant, const char *provide
 	sqlite3_bind_int64(s, 5, from - TIME_OFF_MAX_SECONDS - 1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct time_off_rec *t;
-		if (*n == cap) {
-			struct time_off_rec *bigger = arena_alloc(a, (cap + LIST_CHUNK) * sizeof(*t));
-			if (*n)
-				memcpy(bigger, *out, *n * sizeof(*t));
-			*out = bigger;
-			cap += LIST_CHUNK;
-		}
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		t = &(*out)[(*n)++];
 		col_text(s, 0, t->id, sizeof(t->id));
 		col_text(s, 1, t->provider_id, sizeof(t->provider_id));

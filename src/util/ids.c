@@ -1,6 +1,8 @@
 #include "util/ids.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <time.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -12,20 +14,42 @@ int ids_init(void)
 	return sodium_init() < 0 ? -1 : 0;
 }
 
-void id_new(char out[ID_MAX], const char *prefix, int64_t now_ms)
+/* The last id's time and random parts: the one piece of process-wide state here, so ids
+ * stay ordered when many are made in one millisecond. */
+static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t id_last_ms, id_last_rand;
+
+void id_new(char out[ID_MAX], const char *prefix)
 {
-	uint64_t hi = (uint64_t)now_ms & ((UINT64_C(1) << 48) - 1);
-	uint64_t lo;
+	const uint64_t rand_mask = (UINT64_C(1) << 50) - 1;
+	struct timespec ts;
+	uint64_t hi, lo;
 	size_t plen = strlen(prefix);
 	char *p;
 	int i;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
+	hi = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) &
+	     ((UINT64_C(1) << 48) - 1);
 	randombytes_buf(&lo, sizeof(lo));
-	lo &= (UINT64_C(1) << 52) - 1;
+	lo &= rand_mask >> 1;	/* leave headroom for increments */
+	pthread_mutex_lock(&id_lock);
+	if (hi <= id_last_ms) {
+		hi = id_last_ms;
+		lo = (id_last_rand + 1 + (lo & 0xffff)) & rand_mask;
+		if (lo <= id_last_rand) {	/* exhausted this millisecond: borrow the next */
+			hi++;
+			lo &= rand_mask >> 1;
+		}
+	}
+	id_last_ms = hi;
+	id_last_rand = lo;
+	pthread_mutex_unlock(&id_lock);
+
 	memcpy(out, prefix, plen);
 	out[plen] = '_';
 	p = out + plen + 1;
-	/* 48 time bits -> 10 chars (50 bits, top two zero); 52 random bits -> 10 chars (50). */
+	/* 48 time bits -> 10 chars; 50 random bits -> 10 chars. */
 	for (i = 9; i >= 0; i--) {
 		p[i] = crockford[hi & 31];
 		hi >>= 5;

@@ -1,5 +1,5 @@
 /* Identifiers and secrets. Ids are a type prefix plus 20 characters of Crockford base32:
- * 48 bits of milliseconds then 52 random bits, so ids sort by creation time and pagination
+ * 48 bits of milliseconds then 50 random bits, so ids sort by creation time and pagination
  * by id follows creation order. Tokens are random; only their hashes are stored. */
 #ifndef SLOTD_UTIL_IDS_H
 #define SLOTD_UTIL_IDS_H
@@ -15,8 +15,9 @@
 /* Must be called once before any other function here (initialises libsodium). */
 int ids_init(void);
 
-/* Writes "<prefix>_<20 chars>" into out (ID_MAX bytes). now_ms is wall-clock milliseconds. */
-void id_new(char out[ID_MAX], const char *prefix, int64_t now_ms);
+/* Writes "<prefix>_<20 chars>" into out (ID_MAX bytes), from the real wall clock. Ids made by
+ * one process are strictly increasing, also within one millisecond. Thread-safe. */
+void id_new(char out[ID_MAX], const char *prefix);
 /* True when s looks like an id with this prefix (shape only, not existence). */
 bool id_valid(const char *s, const char *prefix);
 
