@@ -1,8 +1,9 @@
 /* The slot engine: which starts of a service can be booked with a provider, and why a given
  * start cannot. One engine answers GET /slots, explain, and (later) booking validation.
  *
- * A candidate start lies on the provider's local grid: each open interval's local start plus
- * k × step. A grid time that does not exist locally (DST gap) is skipped; one that exists
+ * A candidate start lies on the provider's local grid: the local start of each interval of
+ * hours (template or custom override, before time off is taken out) plus k × step, so time
+ * off removes candidates but never shifts the grid. A grid time that does not exist locally (DST gap) is skipped; one that exists
  * twice yields both instants. The candidate is offered when
  *   - [start, start + duration) lies inside open time (avail.h), and
  *   - [start - buffer_before, end + buffer_after) overlaps no busy interval, and

@@ -226,6 +226,8 @@ int h_slots_explain(struct req *r, struct err *e)
 	    load_providers(r, &job, start - 86400, start + 2 * 86400, e))
 		return -1;
 	z = job.providers[0].avail->tz;
+	if (req_query(r, "timezone") && display_zone(r, &job, &z, e))
+		return -1;
 	q.rules = &job.rules;
 	q.now = r->now;
 	q.from = q.to = 0;

@@ -150,16 +150,17 @@ static int parse_body(struct req *r, struct err *e)
 	return 0;
 }
 
-static void set_now(struct req *r)
+static int set_now(struct req *r, struct err *e)
 {
 	const char *t;
 
 	r->now = (int64_t)time(NULL);
 	if (!r->ctx->test_clock)
-		return;
+		return 0;
 	t = req_header(r, "X-Test-Now");
-	if (t)
-		rfc3339_parse(t, &r->now);
+	if (t && rfc3339_parse(t, &r->now))
+		return err_set(e, ERR_MALFORMED, "X-Test-Now must be an RFC 3339 date-time");
+	return 0;
 }
 
 static int run(struct req *r, struct err *e)
@@ -188,7 +189,8 @@ static int run(struct req *r, struct err *e)
 		return err_set(e, ERR_NOT_FOUND, "no route for %s", r->path);
 	}
 	match(found->pattern, r->path, r, true);
-	set_now(r);
+	if (set_now(r, e))
+		return -1;
 	if (!(found->flags & ROUTE_PUBLIC) && authenticate(r, found->flags, e))
 		return -1;
 	if ((found->flags & ROUTE_BODY) && parse_body(r, e))

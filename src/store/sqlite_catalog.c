@@ -159,8 +159,38 @@ out:
 
 int store_provider_delete(struct store *st, const char *tenant, const char *id, struct err *e)
 {
-	return delete_row(st, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", tenant, id,
-			  NULL, "delete provider", e);
+	struct conn *c = tx_begin(st, e);
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", e);
+	if (!s)
+		goto out;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	if (step_done(c, s, "delete provider", e))
+		goto out;
+	if (sqlite3_changes(c->db) == 0) {
+		err_set(e, ERR_NOT_FOUND, "provider %s not found", id);
+		goto out;
+	}
+	/* A holiday for chosen providers that lost its last one applies to nobody: drop it
+	 * rather than leave a row that reads like a tenant-wide holiday. */
+	s = conn_prep(c,
+		      "DELETE FROM holidays WHERE tenant_id = ?1 AND all_providers = 0"
+		      " AND NOT EXISTS (SELECT 1 FROM holiday_providers hp"
+		      "  WHERE hp.tenant_id = holidays.tenant_id AND hp.holiday_id = holidays.id)",
+		      e);
+	if (!s)
+		goto out;
+	bind_text(s, 1, tenant);
+	ok = step_done(c, s, "drop orphaned holidays", e) == 0;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
 }
 
 int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t n,

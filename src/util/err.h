@@ -63,7 +63,7 @@ int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 int err_field(struct err *e, const char *pointer, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Like err_field but with an explicit code (e.g. ERR_MALFORMED for a bad query value). */
+/* Like err_field but with an explicit code; query parameters use their name as pointer. */
 int err_field_code(struct err *e, enum err_code code, const char *pointer, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
