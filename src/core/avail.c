@@ -48,12 +48,24 @@ static const struct date_override *override_on(const struct avail_input *in, int
 	return best;
 }
 
+/* False for a local date the zone skips entirely (Pacific/Apia, 2011-12-30). */
+static bool date_exists(const struct tz *tz, int64_t day)
+{
+	int64_t last = day * 86400 + 86399;
+
+	if (tz_next_transition(tz, last - 3 * 86400) > last + 2 * 86400)
+		return true;
+	return floor_div(tz_to_wall(tz, tz_to_utc(tz, last)), 86400) == day;
+}
+
 void avail_resolve_day(const struct avail_input *in, int64_t day, struct day_plan *out)
 {
 	const struct week_template *t = template_on(in, day);
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
+	if (!date_exists(in->tz, day))
+		return;
 	if (t)
 		out->template_hours = t->day[weekday_from_days(day)];
 	for (i = 0; i < in->nholidays; i++) {

@@ -6,7 +6,8 @@
  *               the input order), else the template version in force on D, else none;
  *   2. a holiday on D closes the day unless an override with custom hours covers D
  *      (an explicit override is more specific than a tenant-wide holiday);
- *   3. vacation mode closes every day.
+ *   3. vacation mode closes every day;
+ *   4. a date the zone skips entirely (Pacific/Apia 2011-12-30) has no hours.
  * Open time = the union of every day's hours as UTC instants minus time off. Intervals
  * ending at 24:00 end at the next local midnight. */
 #ifndef SLOTD_CORE_AVAIL_H

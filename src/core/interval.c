@@ -149,3 +149,17 @@ bool interval_set_overlaps(const struct interval_set *s, int64_t start, int64_t 
 	}
 	return lo < s->n && s->v[lo].start < end;
 }
+
+size_t interval_set_first_ending_after(const struct interval_set *s, int64_t t)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->v[mid].end <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

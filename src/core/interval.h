@@ -34,6 +34,8 @@ void interval_set_add(struct interval_set *s, int64_t start, int64_t end);
 void interval_set_subtract(struct interval_set *s, int64_t start, int64_t end);
 /* True when [start, end) lies entirely inside one member of the set. */
 bool interval_set_covers(const struct interval_set *s, int64_t start, int64_t end);
+/* Index of the first member with end > t, or s->n. */
+size_t interval_set_first_ending_after(const struct interval_set *s, int64_t t);
 /* True when [start, end) shares any point with the set. */
 bool interval_set_overlaps(const struct interval_set *s, int64_t start, int64_t end);
 

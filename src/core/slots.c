@@ -1,6 +1,7 @@
 #include "core/slots.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/civil.h"
 #include "util/err.h"
@@ -30,6 +31,52 @@ static int slot_cmp(const void *a, const void *b)
 	return 0;
 }
 
+static inline bool slot_less(const struct slot *x, const struct slot *y)
+{
+	return x->start < y->start || (x->start == y->start && x->provider < y->provider);
+}
+
+/* End of the ascending run starting at i. */
+static size_t run_end(const struct slot *v, size_t i, size_t n)
+{
+	for (i++; i < n && !slot_less(&v[i], &v[i - 1]); i++)
+		;
+	return i;
+}
+
+/* Natural merge sort: callers append per-provider lists that are already ordered, so the
+ * input is a few ascending runs; each pass merges neighbouring runs. Stable. */
+static void merge_runs(struct slot *v, size_t n)
+{
+	struct slot *tmp = xmalloc(n * sizeof(*v)), *src = v, *dst = tmp;
+	size_t runs;
+
+	do {
+		size_t i = 0;
+		runs = 0;
+		while (i < n) {
+			size_t a = run_end(src, i, n), b = a < n ? run_end(src, a, n) : n;
+			size_t x = i, y = a, k = i;
+			while (x < a && y < b)
+				dst[k++] = slot_less(&src[y], &src[x]) ? src[y++] : src[x++];
+			while (x < a)
+				dst[k++] = src[x++];
+			while (y < b)
+				dst[k++] = src[y++];
+			i = b;
+			runs++;
+		}
+		{
+			struct slot *t = src;
+			src = dst;
+			dst = t;
+		}
+	} while (runs > 1);
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+}
+
 void slot_list_sort(struct slot_list *l)
 {
 	size_t i;
@@ -38,7 +85,7 @@ void slot_list_sort(struct slot_list *l)
 		if (slot_cmp(&l->v[i - 1], &l->v[i]) > 0)
 			break;
 	if (i < l->n)
-		qsort(l->v, l->n, sizeof(*l->v), slot_cmp);
+		merge_runs(l->v, l->n);
 }
 
 void slot_scratch_init(struct slot_scratch *s)
@@ -105,17 +152,49 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 	struct interval r = avail_day_interval(tz, day, iv);
 	int64_t w;
 
-	if (r.end <= g->from - g->dur || r.start >= g->to)
+	/* A cheap filter only: near a transition a grid time's second instant can lie past r.end,
+	 * and a gap can pull one before r.start, so both paths below decide exactly. */
+	if (r.start >= g->to + 86400 || r.end + 86400 <= g->from - g->dur)
 		return;
 	if (tz_next_transition(tz, r.start - 129600) > r.end + 129600) {
 		int64_t off = tz_offset_at(tz, r.start);
-		int64_t wall_from = g->from + off;
-		w = ls;
-		/* Skip grid points that start before the window. */
-		if (wall_from > ls)
-			w = ls + (wall_from - ls) / step * step;
-		for (; w < le && w - off < g->to; w += step)
-			consider(g, w - off);
+		const struct interval_set *open = g->open;
+		int64_t s0 = ls - off, lo = s0, hi = le - off, s;
+		size_t i, room;
+
+		if (lo < g->from)
+			lo = g->from;
+		if (hi > g->to)
+			hi = g->to;
+		if (lo >= hi)
+			return;
+		s = s0 + (lo - s0 + step - 1) / step * step;
+		if (s >= hi)
+			return;
+		room = (size_t)((hi - s + step - 1) / step);
+		xgrow((void **)&g->out->v, &g->out->cap, g->out->n + room, sizeof(*g->out->v));
+		/* Candidates ascend, so one cursor walks the open members: a member that ends
+		 * before this candidate's end cannot cover any later candidate either. */
+		i = interval_set_first_ending_after(open, s);
+		for (; s < hi; s += step) {
+			int64_t e = s + g->dur;
+			struct slot *sl;
+
+			while (i < open->n && open->v[i].end < e)
+				i++;
+			if (i == open->n)
+				break;
+			if (open->v[i].start > s)
+				continue;
+			if (g->p->busy &&
+			    interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
+				continue;
+			sl = &g->out->v[g->out->n++];
+			sl->start = s;
+			sl->end = e;
+			sl->provider = g->p->index;
+			sl->seats_left = g->rules->capacity;
+		}
 		return;
 	}
 	for (w = ls; w < le; w += step) {
@@ -155,9 +234,10 @@ size_t slots_generate(const struct slot_query *q, const struct slot_provider *p,
 
 	day_lo = local_day(in->tz, g.from);
 	day_hi = local_day(in->tz, g.to - 1);
-	/* Open time one day either side lets appointments run across midnight. */
+	/* Open time from the day before the window to the day after the last appointment could
+	 * end lets appointments run across midnight and last several days. */
 	interval_set_clear(&scratch->open);
-	avail_open_time(in, day_lo - 1, day_hi + 1, &scratch->open);
+	avail_open_time(in, day_lo - 1, local_day(in->tz, g.to - 1 + g.dur) + 1, &scratch->open);
 	if (scratch->open.n == 0)
 		return 0;
 	for (day = day_lo; day <= day_hi; day++) {
@@ -178,7 +258,11 @@ const char *slot_reason_name(enum slot_reason r)
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
 		"not_on_grid", "min_notice", "max_advance", "busy",
 	};
-	int bit = __builtin_ctz((unsigned)r);
+	int bit;
+
+	if (r == 0)
+		return "unavailable";
+	bit = __builtin_ctz((unsigned)r);
 	return bit < SLOT_REASON_COUNT ? names[bit] : "unavailable";
 }
 

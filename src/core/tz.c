@@ -196,9 +196,17 @@ int tz_resolve(const struct tz *z, int64_t wall, int64_t out[2])
 {
 	/* Real offsets lie within ±26 h, so the offsets in force a day and a half either side
 	 * of wall (read as UTC) bracket any transition near it. */
-	int before = tz_offset_at(z, wall - 129600);
-	int after = tz_offset_at(z, wall + 129600);
+	ptrdiff_t i0 = find(z, wall - 129600);
+	int before, after;
 	int n = 0;
+
+	/* No transition within a day and a half either side: one offset, one instant. */
+	if ((size_t)(i0 + 1) >= z->n || z->at[i0 + 1] > wall + 129600) {
+		out[0] = wall - (i0 < 0 ? z->off0 : z->off[i0]);
+		return 1;
+	}
+	before = i0 < 0 ? z->off0 : z->off[i0];
+	after = tz_offset_at(z, wall + 129600);
 
 	if (tz_offset_at(z, wall - before) == before)
 		out[n++] = wall - before;

@@ -11,9 +11,10 @@ struct instant_fmt {
 	const struct tz *tz;
 	int64_t period_start, period_end;	/* [start, end) where offset holds */
 	int offset;
-	char offset_text[7];			/* "Z" or "+HH:MM" */
+	char offset_text[8];			/* "Z" or "+HH:MM", NUL padded */
 	size_t offset_len;
 	int64_t day;				/* local day cached in date_text */
+	int64_t day_utc;			/* the instant of that day's 00:00 at offset */
 	char date_text[11];			/* "YYYY-MM-DDT" */
 };
 
@@ -37,8 +38,10 @@ static void fmt_period(struct instant_fmt *f, int64_t utc)
 	f->offset = tz_offset_at(f->tz, utc);
 	f->period_start = utc;
 	f->period_end = tz_next_transition(f->tz, utc);
+	f->day = INT64_MIN;	/* day_utc depends on the offset */
 	rfc3339_format(0, f->offset, tmp);	/* only the offset suffix is kept */
 	f->offset_len = strlen(tmp + 19);
+	memset(f->offset_text, 0, sizeof(f->offset_text));
 	memcpy(f->offset_text, tmp + 19, f->offset_len);
 }
 
@@ -50,13 +53,15 @@ static size_t fmt_instant(struct instant_fmt *f, int64_t utc, char *p)
 
 	if (utc < f->period_start || utc >= f->period_end)
 		fmt_period(f, utc);
-	wall = utc + f->offset;
-	day = floor_div(wall, 86400);
-	sod = wall - day * 86400;
-	if (day != f->day) {
+	sod = utc - f->day_utc;
+	if (f->day == INT64_MIN || sod < 0 || sod >= 86400) {
+		wall = utc + f->offset;
+		day = floor_div(wall, 86400);
+		sod = wall - day * 86400;
 		date_format(day, f->date_text);
 		f->date_text[10] = 'T';
 		f->day = day;
+		f->day_utc = day * 86400 - f->offset;
 	}
 	memcpy(p, f->date_text, 11);
 	h = (int)(sod / 3600);
@@ -67,7 +72,7 @@ static size_t fmt_instant(struct instant_fmt *f, int64_t utc, char *p)
 	memcpy(p + 14, two_digits + 2 * m, 2);
 	p[16] = ':';
 	memcpy(p + 17, two_digits + 2 * s, 2);
-	memcpy(p + 19, f->offset_text, f->offset_len);
+	memcpy(p + 19, f->offset_text, 8);	/* fixed size: no libc call; room is reserved */
 	return 19 + f->offset_len;
 }
 
@@ -77,12 +82,20 @@ void slots_render_json(struct buf *b, const struct slot *v, size_t n, const stru
 	struct instant_fmt f;
 	size_t i;
 
+	uint32_t last = UINT32_MAX;
+	const char *pid = NULL;
+	size_t pid_len = 0;
+
 	fmt_init(&f, display);
 	buf_adds(b, "{\"slots\":[");
 	for (i = 0; i < n; i++) {
-		const char *pid = provider_ids[v[i].provider];
-		size_t pid_len = strlen(pid);
 		char *p;
+
+		if (v[i].provider != last) {
+			last = v[i].provider;
+			pid = provider_ids[last];
+			pid_len = strlen(pid);
+		}
 
 		/* Ids are [a-z0-9_] by construction, so they need no escaping. */
 		if (!buf_reserve(b, 128 + pid_len))
@@ -101,10 +114,26 @@ void slots_render_json(struct buf *b, const struct slot *v, size_t n, const stru
 		memcpy(p, pid, pid_len);
 		p += pid_len;
 		*p++ = '"';
+		if (with_seats) {
+			char digits[12];
+			int32_t sv = v[i].seats_left;
+			uint32_t u = sv < 0 ? 0u - (uint32_t)sv : (uint32_t)sv;
+			size_t k = sizeof(digits);
+
+			memcpy(p, ",\"seats_left\":", 14);
+			p += 14;
+			do {
+				digits[--k] = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			if (sv < 0)
+				*p++ = '-';
+			memcpy(p, digits + k, sizeof(digits) - k);
+			p += sizeof(digits) - k;
+		}
+		*p++ = '}';
+		*p = '\0';
 		b->len = (size_t)(p - b->ptr);
-		if (with_seats)
-			buf_addf(b, ",\"seats_left\":%d", (int)v[i].seats_left);
-		buf_addc(b, '}');
 	}
 	buf_adds(b, "]}");
 }
