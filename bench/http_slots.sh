@@ -21,7 +21,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 
 # slotd with the demo clinic
 sport=$(free_port)
-taskset -c 1 "$bin" serve --db "sqlite:$work/bench.db" --listen "127.0.0.1:$sport" --threads 2 --demo \
+taskset -c 1 "$bin" serve --db "sqlite:$work/bench.db" --listen "127.0.0.1:$sport" --threads ${THREADS:-1} --demo \
   >"$work/slotd.out" 2>"$work/slotd.err" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$work/slotd.out" 2>/dev/null && break; sleep 0.1; done

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "http/auth_cache.h"
 #include "http/server.h"
 #include "util/ids.h"
 #include "util/log.h"
@@ -178,6 +179,7 @@ static int cmd_serve(struct options *o)
 		return 1;
 	ctx.store = st;
 	ctx.tz = tz_db_new();
+	ctx.auth_cache = auth_cache_new();
 	ctx.test_clock = getenv("SLOTD_TEST_CLOCK") && !strcmp(getenv("SLOTD_TEST_CLOCK"), "1");
 	if (o->demo) {
 		char key[TOKEN_MAX];
@@ -208,11 +210,13 @@ static int cmd_serve(struct options *o)
 	server_drain(srv, DRAIN_TIMEOUT_MS);
 	store_close(st);
 	tz_db_free(ctx.tz);
+	auth_cache_free(ctx.auth_cache);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 fail:
 	store_close(st);
 	tz_db_free(ctx.tz);
+	auth_cache_free(ctx.auth_cache);
 	return 1;
 }
 

@@ -22,76 +22,48 @@ struct slot_job {
 	struct slot_provider *providers;
 };
 
-static int load_service(struct req *r, struct slot_job *job, struct err *e)
+/* Loads the service and its providers (the one named by provider_id, which must offer the
+ * service, or all) with their availability around the UTC window [from, to). */
+static int load_job(struct req *r, struct slot_job *job, bool need_provider, int64_t from,
+		    int64_t to, struct err *e)
 {
 	const char *sid = req_query(r, "service_id");
+	const char *pid = req_query(r, "provider_id");
+	struct avail_bundle *b;
+	size_t i;
 
 	if (!sid)
 		return err_field_code(e, ERR_INVALID, "service_id", "is required");
 	if (!id_valid(sid, "svc"))
 		return err_set(e, ERR_NOT_FOUND, "service %s not found", sid);
-	if (store_service_get(r->ctx->store, r->auth.tenant_id, sid, r->arena, &job->svc, e))
+	if (!pid && need_provider)
+		return err_field_code(e, ERR_INVALID, "provider_id", "is required");
+	if (pid && !id_valid(pid, "prv"))
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", pid);
+	/* Local dates of the window in any zone lie within a day and a half of its UTC dates;
+	 * the engine reads one more day either side. */
+	if (store_slots_load(r->ctx->store, r->auth.tenant_id, sid, pid, floor_div(from, 86400) - 3,
+			     floor_div(to, 86400) + 3, r->arena, &job->svc, &b, &job->n, e))
 		return -1;
 	job->rules = service_rules_of(&job->svc);
-	return 0;
-}
-
-/* Picks the providers: the one named by provider_id (which must offer the service) or all. */
-static int pick_providers(struct req *r, struct slot_job *job, bool required, struct err *e)
-{
-	const char *pid = req_query(r, "provider_id");
-	size_t i;
-
-	if (!pid && required)
-		return err_field_code(e, ERR_INVALID, "provider_id", "is required");
-	job->ids = arena_alloc(r->arena, (job->svc.nproviders + 1) * sizeof(*job->ids));
-	if (!pid) {
-		for (i = 0; i < job->svc.nproviders; i++)
-			job->ids[i] = job->svc.provider_ids[i];
-		job->n = job->svc.nproviders;
-		return 0;
-	}
-	for (i = 0; i < job->svc.nproviders; i++)
-		if (!strcmp(job->svc.provider_ids[i], pid))
-			break;
-	if (i == job->svc.nproviders) {
+	if (pid && job->n == 0) {
 		struct provider p;
-		if (!id_valid(pid, "prv") ||
-		    store_provider_get(r->ctx->store, r->auth.tenant_id, pid, &p, e))
-			return err_set(e, ERR_NOT_FOUND, "provider %s not found", pid);
+		if (store_provider_get(r->ctx->store, r->auth.tenant_id, pid, &p, e))
+			return -1;
 		return err_field_code(e, ERR_INVALID, "provider_id",
-				      "provider %s does not offer service %s", pid, job->svc.id);
+				      "provider %s does not offer service %s", pid, sid);
 	}
-	job->ids[0] = job->svc.provider_ids[i];
-	job->n = 1;
-	return 0;
-}
-
-/* Loads each provider's availability for the UTC window [from, to). */
-static int load_providers(struct req *r, struct slot_job *job, int64_t from, int64_t to,
-			  struct err *e)
-{
-	size_t i;
-
-	job->bundles = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->bundles));
+	job->bundles = b;
+	job->ids = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->ids));
 	job->providers = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->providers));
 	for (i = 0; i < job->n; i++) {
-		struct avail_bundle *b = &job->bundles[i];
-		const struct tz *z;
-		int64_t lo, hi;
-		/* Local dates of the window in any zone lie within a day and a half of its UTC
-		 * dates; the engine reads one more day either side. */
-		lo = floor_div(from, 86400) - 3;
-		hi = floor_div(to, 86400) + 3;
-		if (store_avail_load(r->ctx->store, r->auth.tenant_id, job->ids[i], lo, hi,
-				     r->arena, b, e))
-			return -1;
-		z = tz_db_get(r->ctx->tz, b->provider.timezone);
+		const struct tz *z = tz_db_get(r->ctx->tz, b[i].provider.timezone);
 		if (!z)
 			return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s",
-				       job->ids[i], b->provider.timezone);
-		b->input.tz = z;
-		job->providers[i].avail = &b->input;
+				       b[i].provider.id, b[i].provider.timezone);
+		b[i].input.tz = z;
+		job->ids[i] = b[i].provider.id;
+		job->providers[i].avail = &b[i].input;
 		job->providers[i].busy = NULL;
 		job->providers[i].index = (uint32_t)i;
 	}
@@ -150,10 +122,8 @@ int h_slots(struct req *r, struct err *e)
 	if (to_day - from_day + 1 > SLOTS_MAX_DAYS)
 		return err_field_code(e, ERR_RANGE, "to", "a range may span at most %d days",
 				      SLOTS_MAX_DAYS);
-	if (load_service(r, &job, e) || pick_providers(r, &job, false, e))
-		return -1;
-	/* Load with the widest possible window first; the zone is only known afterwards. */
-	if (load_providers(r, &job, from_day * 86400 - 86400, (to_day + 2) * 86400, e) ||
+	/* Load around the widest possible window; the zone is only known afterwards. */
+	if (load_job(r, &job, false, from_day * 86400 - 86400, (to_day + 2) * 86400, e) ||
 	    display_zone(r, &job, &display, e))
 		return -1;
 	from = tz_to_utc(display, from_day * 86400);
@@ -222,8 +192,7 @@ int h_slots_explain(struct req *r, struct err *e)
 	if (rfc3339_parse(start_text, &start))
 		return err_field_code(e, ERR_INVALID, "start",
 				      "must be an RFC 3339 date-time with an offset");
-	if (load_service(r, &job, e) || pick_providers(r, &job, true, e) ||
-	    load_providers(r, &job, start - 86400, start + 2 * 86400, e))
+	if (load_job(r, &job, true, start - 86400, start + 2 * 86400, e))
 		return -1;
 	z = job.providers[0].avail->tz;
 	if (req_query(r, "timezone") && display_zone(r, &job, &z, e))

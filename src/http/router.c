@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/civil.h"
+#include "http/auth_cache.h"
 #include "http/handlers.h"
 #include "util/ids.h"
 #include "util/log.h"
@@ -101,6 +102,8 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 {
 	const char *h = req_header(r, "Authorization");
 	char hash[TOKEN_HASH_MAX];
+	struct timespec mono;
+	double now_s;
 	size_t len;
 
 	if (!h)
@@ -114,8 +117,14 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 	if (len == 0 || len > 200)
 		return err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
 	token_hash(hash, h, len);
-	if (store_auth(r->ctx->store, hash, &r->auth, e))
-		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now_s = (double)mono.tv_sec + mono.tv_nsec / 1e9;
+	if (!r->ctx->auth_cache || !auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth)) {
+		if (store_auth(r->ctx->store, hash, &r->auth, e))
+			return -1;
+		if (r->ctx->auth_cache)
+			auth_cache_put(r->ctx->auth_cache, hash, now_s, &r->auth);
+	}
 	if (r->auth.role == ROLE_ADMIN)
 		return 0;
 	if (r->auth.role == ROLE_STAFF && (flags & ROUTE_STAFF))

@@ -115,16 +115,17 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 	struct server *srv = xcalloc(1, sizeof(*srv));
 
 	/* A single internal epoll thread stalls past ~128 connections in libmicrohttpd 0.9.75;
-	 * a pool of two or more does not. */
-	if (threads < 2)
-		threads = 2;
+	 * one thread polls with poll(2) instead, a pool uses epoll. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+			 (threads > 1 ? MHD_USE_EPOLL : MHD_USE_POLL);
+
 	srv->ctx = ctx;
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
-		0, NULL, NULL, on_request, ctx, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
+		flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
+		MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned int)4096, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 << 10),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 << 10),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx, MHD_OPTION_END);
 	if (!srv->daemon) {
 		free(srv);

@@ -531,32 +531,24 @@ int store_time_off_delete(struct store *st, const char *tenant, const char *prov
 
 /* --- the engine's bundle --- */
 
-int store_avail_load(struct store *st, const char *tenant, const char *provider_id,
-		     int64_t from_day, int64_t to_day, struct arena *a, struct avail_bundle *b,
-		     struct err *e)
+/* Reads one provider's bundle on c, inside the caller's transaction. */
+static int avail_read(struct conn *c, const char *tenant, const char *provider_id,
+		      int64_t from_day, int64_t to_day, struct arena *a, struct avail_bundle *b,
+		      struct err *e)
 {
-	struct conn *c = conn_get(st, e);
 	struct override_rec *ovr;
 	struct time_off_rec *off;
 	struct holiday *hol;
 	size_t nov, noff, nhol, i;
-	int rc = -1;
 
-	if (!c)
-		return -1;
 	memset(&b->input, 0, sizeof(b->input));
-	/* One read transaction: a consistent snapshot, and one lock round trip, not five. */
-	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		sql_fail(c, sqlite3_errcode(c->db), "begin read", e);
-		goto out;
-	}
 	if (provider_read(c, tenant, provider_id, &b->provider, e) ||
 	    schedule_read(c, tenant, provider_id, &b->schedule, e) ||
 	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &ovr, &nov, e) ||
 	    holidays_for(c, tenant, provider_id, from_day, to_day, a, &hol, &nhol, e) ||
 	    time_off_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, a,
 			  &off, &noff, e))
-		goto out;
+		return -1;
 	b->input.templates = b->schedule.v;
 	b->input.ntemplates = b->schedule.n;
 	if (nov) {
@@ -576,6 +568,37 @@ int store_avail_load(struct store *st, const char *tenant, const char *provider_
 		b->input.ntime_off = noff;
 	}
 	b->input.vacation = b->provider.vacation;
+	return 0;
+}
+
+int store_slots_load(struct store *st, const char *tenant, const char *service_id,
+		     const char *provider_id, int64_t from_day, int64_t to_day, struct arena *a,
+		     struct service *svc, struct avail_bundle **bundles, size_t *n,
+		     struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc = -1;
+	size_t i;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	/* One read transaction: a consistent snapshot and one lock round trip per query. */
+	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		sql_fail(c, sqlite3_errcode(c->db), "begin read", e);
+		goto out;
+	}
+	if (service_read(c, tenant, service_id, a, svc, e))
+		goto out;
+	*bundles = arena_alloc(a, (svc->nproviders + 1) * sizeof(**bundles));
+	for (i = 0; i < svc->nproviders; i++) {
+		const char *pid = svc->provider_ids[i];
+		if (provider_id && strcmp(provider_id, pid) != 0)
+			continue;
+		if (avail_read(c, tenant, pid, from_day, to_day, a, &(*bundles)[*n], e))
+			goto out;
+		(*n)++;
+	}
 	rc = 0;
 out:
 	if (!sqlite3_get_autocommit(c->db))

@@ -271,7 +271,7 @@ static int service_providers_read(struct conn *c, const char *tenant, struct ser
 	return 0;
 }
 
-static int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
+int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 			struct service *out, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c,

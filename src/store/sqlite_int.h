@@ -56,6 +56,10 @@ int delete_row(struct store *st, const char *sql, const char *tenant, const char
 int provider_read(struct conn *c, const char *tenant, const char *id, struct provider *out,
 		  struct err *e);
 
+/* Reads one service with its provider ids on c; ERR_NOT_FOUND when missing. */
+int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
+		 struct service *out, struct err *e);
+
 /* Checks that every id names a provider of the tenant; each missing one is reported at
  * pointer/index (ERR_INVALID). */
 int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t n,

@@ -117,11 +117,15 @@ struct avail_bundle {
 	struct avail_input input;	/* points into the arena and this bundle */
 };
 
-/* Fills b for the provider (ERR_NOT_FOUND when missing). b->input.tz is left NULL: the
- * caller resolves b->provider.timezone with its zone db. Holidays are those applying to this
- * provider on those dates; time off is what overlaps them, widened by two days each side. */
-int store_avail_load(struct store *st, const char *tenant, const char *provider_id,
-		     int64_t from_day, int64_t to_day, struct arena *a, struct avail_bundle *b,
+/* Everything one slot query reads, in one read transaction (one snapshot): the service
+ * (ERR_NOT_FOUND when missing) and an availability bundle for each of its providers over
+ * local dates from_day..to_day, or only for provider_id when it is set and the service lists
+ * it (*n = 0 when it does not). Each bundle's input.tz is left NULL: the caller resolves
+ * provider.timezone with its zone db. Holidays are those applying to the provider on those
+ * dates; time off is what overlaps them, widened by two days each side. */
+int store_slots_load(struct store *st, const char *tenant, const char *service_id,
+		     const char *provider_id, int64_t from_day, int64_t to_day, struct arena *a,
+		     struct service *svc, struct avail_bundle **bundles, size_t *n,
 		     struct err *e);
 
 #endif
