@@ -114,6 +114,13 @@ static int listen_on(const char *spec, char *bound, size_t bound_size)
 
 	if (!colon || colon == spec || !colon[1])
 		return fail("--listen must be HOST:PORT, got %s", spec), -1;
+	{
+		char *end;
+		long port = strtol(colon + 1, &end, 10);
+		if (*end || port < 0 || port > 65535)
+			return fail("--listen port must be a number from 0 to 65535, got %s", spec),
+			       -1;
+	}
 	hl = (size_t)(colon - spec);
 	if (hl >= sizeof(host))
 		return fail("--listen host is too long: %s", spec), -1;

@@ -11,6 +11,9 @@
 #include "util/ids.h"
 
 #define SLOTS_MAX_DAYS 93
+/* Bounds memory and response size (about 110 bytes a slot); one provider's 93 days of
+ * one-minute slots fit, 200 providers' do not. */
+#define SLOTS_MAX_RESULTS 50000
 
 /* The service and the providers a slot query covers, with their availability loaded. */
 struct slot_job {
@@ -135,14 +138,22 @@ int h_slots(struct req *r, struct err *e)
 	q.to = to;
 	slot_scratch_init(&scratch);
 	slot_list_init(&list);
-	for (i = 0; i < job.n; i++)
+	for (i = 0; i < job.n && list.n <= SLOTS_MAX_RESULTS; i++)
 		slots_generate(&q, &job.providers[i], &scratch, &list);
 	slot_scratch_release(&scratch);
+	if (list.n > SLOTS_MAX_RESULTS) {
+		slot_list_release(&list);
+		return err_field_code(e, ERR_RANGE, "to",
+				      "more than %d slots match; ask for fewer days or one provider",
+				      SLOTS_MAX_RESULTS);
+	}
 	if (job.n > 1)
 		slot_list_sort(&list);
 	buf_reset(&r->out);
 	slots_render_json(&r->out, list.v, list.n, display, job.ids, job.rules.capacity > 1);
 	slot_list_release(&list);
+	if (r->out.failed)
+		return err_set(e, ERR_RANGE, "the answer is too large; ask for fewer days");
 	r->status = 200;
 	r->content_type = "application/json";
 	return 0;

@@ -1,0 +1,350 @@
+"""Fixtures for the black-box API tests: they drive the real slotd binary.
+
+Each test module gets its own server (``slotd serve`` on 127.0.0.1:0, a fresh SQLite file,
+SLOTD_TEST_CLOCK=1) and two tenants made with ``slotd tenant create``. Tests that need a
+clean slate inside a module ask for ``new_api`` (a fresh tenant on the same server) or
+``fresh_server`` (a server of their own). Every server is stopped with SIGTERM and must
+exit 0.
+
+The binary is $SLOTD_BIN, default <repo>/build/slotd.
+"""
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 15.0
+STOP_TIMEOUT = 30.0
+LISTEN_RE = re.compile(r"^slotd listening on http://([0-9.]+):(\d+)\s*$")
+
+# A fixed "now" for requests whose answer depends on the clock (slots, explain, schedule).
+# It lies well before every date the tests query.
+DEFAULT_NOW = "2026-01-01T00:00:00Z"
+
+
+def slotd_path():
+    return Path(os.environ.get("SLOTD_BIN") or REPO / "build" / "slotd")
+
+
+@pytest.fixture(scope="session")
+def slotd_bin():
+    p = slotd_path()
+    if not (p.is_file() and os.access(p, os.X_OK)):
+        pytest.fail(f"slotd binary not found at {p}: build it or set SLOTD_BIN", pytrace=False)
+    return str(p)
+
+
+def run_cli(binary, *args, env=None, timeout=30):
+    """Runs slotd with args; returns the CompletedProcess (text mode)."""
+    full_env = dict(os.environ)
+    full_env.pop("SLOTD_DB", None)
+    full_env.pop("SLOTD_LISTEN", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout,
+                          env=full_env)
+
+
+def create_tenant(binary, db_url, slug, name=None):
+    """`slotd tenant create`: returns the admin API key (the last line of stdout)."""
+    args = ["tenant", "create", slug, "--db", db_url]
+    if name:
+        args += ["--name", name]
+    cp = run_cli(binary, *args)
+    assert cp.returncode == 0, f"tenant create {slug} failed: rc={cp.returncode} {cp.stderr}"
+    lines = cp.stdout.strip().splitlines()
+    assert lines, "tenant create printed nothing"
+    key = lines[-1].strip()
+    assert key and " " not in key, f"last line is not a key: {cp.stdout!r}"
+    return key
+
+
+class Server:
+    """One running `slotd serve` process."""
+
+    def __init__(self, binary, db_path, workdir, args=(), env=None, listen="127.0.0.1:0"):
+        self.binary = binary
+        self.db_path = Path(db_path)
+        self.db_url = f"sqlite:{self.db_path}"
+        self.workdir = Path(workdir)
+        self.args = list(args)
+        self.listen = listen
+        self.env = env or {}
+        self.proc = None
+        self.port = None
+        self.base = None
+        self.stdout_lines = []
+        self._lines = queue.Queue()
+        self.stderr_path = self.workdir / f"slotd-{uuid.uuid4().hex[:8]}.stderr"
+
+    def start(self):
+        env = dict(os.environ)
+        env.pop("SLOTD_DB", None)
+        env.pop("SLOTD_LISTEN", None)
+        env["SLOTD_TEST_CLOCK"] = "1"
+        env.update(self.env)
+        self._stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--db", self.db_url, "--listen", self.listen, *self.args],
+            stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL, text=True,
+            env=env)
+        threading.Thread(target=self._pump, daemon=True).start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                raise AssertionError(f"slotd did not report listening within {START_TIMEOUT}s;"
+                                     f" stdout={self.stdout_lines} stderr={self.stderr()}")
+            try:
+                line = self._lines.get(timeout=min(left, 0.5))
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"slotd exited with {self.proc.returncode} before "
+                                         f"listening; stderr={self.stderr()}")
+                continue
+            if line is None:
+                self.proc.wait(timeout=5)
+                raise AssertionError(f"slotd exited with {self.proc.returncode} before "
+                                     f"listening; stderr={self.stderr()}")
+            m = LISTEN_RE.match(line)
+            if m:
+                self.port = int(m.group(2))
+                assert self.port > 0
+                self.base = f"http://{m.group(1)}:{self.port}"
+                return self
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.stdout_lines.append(line.rstrip("\n"))
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def stderr(self):
+        try:
+            return self.stderr_path.read_text()[-4000:]
+        except OSError:
+            return ""
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        """SIGTERM, wait; returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                raise AssertionError(f"slotd did not exit within {STOP_TIMEOUT}s of SIGTERM")
+        self._stderr.close()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+    def tenant(self, slug=None, name=None):
+        """Creates a tenant in this server's database; returns an Api for it."""
+        slug = slug or "t-" + uuid.uuid4().hex[:12]
+        return Api(self.base, create_tenant(self.binary, self.db_url, slug, name))
+
+
+class Api:
+    """A tiny client for one tenant: JSON in, requests.Response out."""
+
+    _MISSING = object()
+
+    def __init__(self, base, key):
+        self.base = base
+        self.key = key
+        self.s = requests.Session()
+
+    def request(self, method, path, body=_MISSING, *, params=None, now=None, headers=None,
+                data=None, key=_MISSING):
+        h = {}
+        k = self.key if key is Api._MISSING else key
+        if k is not None:
+            h["Authorization"] = f"Bearer {k}"
+        if now is not None:
+            h["X-Test-Now"] = now
+        if body is not Api._MISSING:
+            data = json.dumps(body)
+            h["Content-Type"] = "application/json"
+        if headers:
+            h.update(headers)
+        return self.s.request(method, self.base + path, params=params, data=data, headers=h,
+                              timeout=30)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=_MISSING, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def put(self, path, body=_MISSING, **kw):
+        return self.request("PUT", path, body, **kw)
+
+    def patch(self, path, body=_MISSING, **kw):
+        return self.request("PATCH", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    # --- shortcuts that assert success -------------------------------------------------
+
+    def ok(self, method, path, body=_MISSING, status=None, **kw):
+        r = self.request(method, path, body, **kw)
+        want = status or {"POST": 201, "DELETE": 204}.get(method, 200)
+        assert r.status_code == want, f"{method} {path}: want {want}, got {r.status_code}: {r.text}"
+        return r.json() if r.content else None
+
+    def list_all(self, path, **kw):
+        """Every row of a paginated list, following next_cursor."""
+        rows, cursor = [], None
+        base_params = dict(kw.pop("params", None) or {})
+        for _ in range(1000):
+            params = dict(base_params)
+            params["limit"] = 200
+            if cursor:
+                params["cursor"] = cursor
+            page = self.ok("GET", path, params=params, **kw)
+            rows += page["data"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return rows
+        raise AssertionError("pagination does not end")
+
+    # --- domain helpers ------------------------------------------------------------------
+
+    def provider(self, name="Provider", timezone="America/New_York", **fields):
+        return self.ok("POST", "/v1/providers", {"name": name, "timezone": timezone, **fields})
+
+    def schedule(self, provider_id, weekly=None, **fields):
+        body = dict(fields)
+        if weekly is not None:
+            body["weekly"] = weekly
+        return self.ok("PUT", f"/v1/providers/{provider_id}/schedule", body, now=DEFAULT_NOW)
+
+    def service(self, provider_ids, name="Service", duration_minutes=60, **fields):
+        return self.ok("POST", "/v1/services", {"name": name, "duration_minutes": duration_minutes,
+                                                "provider_ids": list(provider_ids), **fields})
+
+    def slots(self, service_id, provider_id=None, frm=None, to=None, timezone=None,
+              now=DEFAULT_NOW):
+        params = {"service_id": service_id, "from": frm, "to": to or frm}
+        if provider_id:
+            params["provider_id"] = provider_id
+        if timezone:
+            params["timezone"] = timezone
+        return self.ok("GET", "/v1/slots", params=params, now=now)["slots"]
+
+    def starts(self, *args, **kw):
+        return [s["start"] for s in self.slots(*args, **kw)]
+
+    def explain(self, service_id, provider_id, start, now=DEFAULT_NOW):
+        return self.ok("GET", "/v1/slots/explain", now=now,
+                       params={"service_id": service_id, "provider_id": provider_id,
+                               "start": start})
+
+
+NO_BODY = Api._MISSING  # pass as body to send none
+
+
+def weekdays(intervals, days=("mon", "tue", "wed", "thu", "fri")):
+    """A weekly template with the same intervals [(start, end), ...] on the given days."""
+    iv = [{"start": s, "end": e} for s, e in intervals]
+    return {d: (list(iv) if d in days else []) for d in
+            ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+def expect_problem(r, status, code=None, pointer=None):
+    """Asserts r is an application/problem+json error; returns its body."""
+    assert r.status_code == status, f"want {status}, got {r.status_code}: {r.text}"
+    assert r.headers.get("Content-Type", "").startswith("application/problem+json"), \
+        r.headers.get("Content-Type")
+    body = r.json()
+    assert body["status"] == status
+    for k in ("type", "title", "detail", "code", "errors"):
+        assert k in body, f"problem lacks {k}: {body}"
+    assert isinstance(body["errors"], list)
+    if code is not None:
+        assert body["code"] == code, body
+    if pointer is not None:
+        pointers = [e["pointer"] for e in body["errors"]]
+        assert pointer in pointers, f"no error at {pointer}: {body}"
+    return body
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+def _start(slotd_bin, workdir, args=(), env=None):
+    workdir.mkdir(parents=True, exist_ok=True)
+    return Server(slotd_bin, workdir / "slotd.db", workdir, args=args, env=env).start()
+
+
+def _stop(srv):
+    rc = srv.stop()
+    assert rc == 0, f"slotd exited with {rc} after SIGTERM; stderr={srv.stderr()}"
+
+
+@pytest.fixture(scope="module")
+def server(slotd_bin, tmp_path_factory):
+    srv = _start(slotd_bin, tmp_path_factory.mktemp("srv"))
+    yield srv
+    _stop(srv)
+
+
+@pytest.fixture
+def fresh_server(slotd_bin, tmp_path):
+    srv = _start(slotd_bin, tmp_path / "srv")
+    yield srv
+    _stop(srv)
+
+
+@pytest.fixture(scope="module")
+def api(server):
+    """Tenant A."""
+    return server.tenant("tenant-a", "Tenant A")
+
+
+@pytest.fixture(scope="module")
+def api_b(server):
+    """Tenant B, for isolation checks."""
+    return server.tenant("tenant-b", "Tenant B")
+
+
+@pytest.fixture
+def new_api(server):
+    """A brand-new, empty tenant on the module's server."""
+    return server.tenant()
+
+
+@pytest.fixture
+def start_server(slotd_bin, tmp_path):
+    """Factory for servers with extra args/env; each is stopped (and checked) at teardown."""
+    started = []
+
+    def start(args=(), env=None, name=None):
+        srv = _start(slotd_bin, tmp_path / (name or f"srv{len(started)}"), args=args, env=env)
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        if srv.running():
+            _stop(srv)
