@@ -36,44 +36,48 @@ static inline bool slot_less(const struct slot *x, const struct slot *y)
 	return x->start < y->start || (x->start == y->start && x->provider < y->provider);
 }
 
-/* End of the ascending run starting at i. */
-static size_t run_end(const struct slot *v, size_t i, size_t n)
-{
-	for (i++; i < n && !slot_less(&v[i], &v[i - 1]); i++)
-		;
-	return i;
-}
-
-/* Natural merge sort: callers append per-provider lists that are already ordered, so the
- * input is a few ascending runs; each pass merges neighbouring runs. Stable. */
+/* Callers append per-provider lists that are already ordered, so the input is a few
+ * ascending runs: find their bounds once, then merge neighbours pass by pass (sequential
+ * memory beats a heap here). Stable. */
 static void merge_runs(struct slot *v, size_t n)
 {
 	struct slot *tmp = xmalloc(n * sizeof(*v)), *src = v, *dst = tmp;
-	size_t runs;
+	size_t nruns = 1, i, *b;
 
-	do {
-		size_t i = 0;
-		runs = 0;
-		while (i < n) {
-			size_t a = run_end(src, i, n), b = a < n ? run_end(src, a, n) : n;
-			size_t x = i, y = a, k = i;
-			while (x < a && y < b)
+	for (i = 1; i < n; i++)
+		if (slot_less(&v[i], &v[i - 1]))
+			nruns++;
+	b = xmalloc((nruns + 1) * sizeof(*b));
+	b[0] = 0;
+	nruns = 0;
+	for (i = 1; i < n; i++)
+		if (slot_less(&v[i], &v[i - 1]))
+			b[++nruns] = i;
+	b[++nruns] = n;
+	while (nruns > 1) {
+		size_t r, j = 0;
+		for (r = 0; r < nruns; r += 2) {
+			size_t lo = b[r], mid = b[r + 1], hi = r + 2 <= nruns ? b[r + 2] : mid;
+			size_t x = lo, y = mid, k = lo;
+			while (x < mid && y < hi)
 				dst[k++] = slot_less(&src[y], &src[x]) ? src[y++] : src[x++];
-			while (x < a)
+			while (x < mid)
 				dst[k++] = src[x++];
-			while (y < b)
+			while (y < hi)
 				dst[k++] = src[y++];
-			i = b;
-			runs++;
+			b[j++] = lo;
 		}
+		b[j] = n;
+		nruns = j;
 		{
 			struct slot *t = src;
 			src = dst;
 			dst = t;
 		}
-	} while (runs > 1);
+	}
 	if (src != v)
 		memcpy(v, src, n * sizeof(*v));
+	free(b);
 	free(tmp);
 }
 

@@ -76,15 +76,30 @@ static size_t fmt_instant(struct instant_fmt *f, int64_t utc, char *p)
 	return 19 + f->offset_len;
 }
 
+/* An instant's text, kept while consecutive slots share it (many providers, one start). */
+struct instant_text {
+	int64_t utc;
+	size_t len;
+	char text[32];	/* fmt_instant writes at most 27 bytes */
+};
+
+static void text_of(struct instant_fmt *f, struct instant_text *t, int64_t utc)
+{
+	if (t->utc == utc)
+		return;
+	t->utc = utc;
+	t->len = fmt_instant(f, utc, t->text);
+}
+
 void slots_render_json(struct buf *b, const struct slot *v, size_t n, const struct tz *display,
 		       const char *const *provider_ids, bool with_seats)
 {
+	struct instant_text start = {INT64_MIN, 0, {0}}, end = {INT64_MIN, 0, {0}};
 	struct instant_fmt f;
-	size_t i;
-
 	uint32_t last = UINT32_MAX;
 	const char *pid = NULL;
 	size_t pid_len = 0;
+	size_t i;
 
 	fmt_init(&f, display);
 	buf_adds(b, "{\"slots\":[");
@@ -96,7 +111,8 @@ void slots_render_json(struct buf *b, const struct slot *v, size_t n, const stru
 			pid = provider_ids[last];
 			pid_len = strlen(pid);
 		}
-
+		text_of(&f, &start, v[i].start);
+		text_of(&f, &end, v[i].end);
 		/* Ids are [a-z0-9_] by construction, so they need no escaping. */
 		if (!buf_reserve(b, 128 + pid_len))
 			return;
@@ -105,10 +121,12 @@ void slots_render_json(struct buf *b, const struct slot *v, size_t n, const stru
 			*p++ = ',';
 		memcpy(p, "{\"start\":\"", 10);
 		p += 10;
-		p += fmt_instant(&f, v[i].start, p);
+		memcpy(p, start.text, sizeof(start.text));
+		p += start.len;
 		memcpy(p, "\",\"end\":\"", 9);
 		p += 9;
-		p += fmt_instant(&f, v[i].end, p);
+		memcpy(p, end.text, sizeof(end.text));
+		p += end.len;
 		memcpy(p, "\",\"provider_id\":\"", 17);
 		p += 17;
 		memcpy(p, pid, pid_len);
