@@ -83,7 +83,8 @@ int h_time_off_list(struct req *r, struct err *e)
 				r->arena, &v, &n, e))
 		return -1;
 	/* Lists page in creation (id) order, like every other list. */
-	qsort(v, n, sizeof(*v), cmp_id);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_id);
 	return reply_json(r, 200, page_rows(pg, v, n, sizeof(*v), time_off_id, render_row, z));
 }
 
