@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "http/auth_cache.h"
+#include "http/inflight.h"
 #include "http/server.h"
 #include "util/ids.h"
 #include "util/log.h"
@@ -192,6 +193,7 @@ static int cmd_serve(struct options *o)
 	ctx.store = st;
 	ctx.tz = tz_db_new();
 	ctx.auth_cache = auth_cache_new();
+	ctx.inflight = inflight_new();
 	ctx.test_clock = getenv("SLOTD_TEST_CLOCK") && !strcmp(getenv("SLOTD_TEST_CLOCK"), "1");
 	if (o->demo) {
 		char key[TOKEN_MAX];
@@ -223,12 +225,14 @@ static int cmd_serve(struct options *o)
 	store_close(st);
 	tz_db_free(ctx.tz);
 	auth_cache_free(ctx.auth_cache);
+	inflight_free(ctx.inflight);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 fail:
 	store_close(st);
 	tz_db_free(ctx.tz);
 	auth_cache_free(ctx.auth_cache);
+	inflight_free(ctx.inflight);
 	return 1;
 }
 

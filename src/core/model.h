@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/avail.h"
+#include "core/booking.h"
 #include "core/slots.h"
 #include "core/tz.h"
 #include "util/ids.h"
@@ -96,6 +97,40 @@ struct time_off_rec {
 	struct interval span;		/* UTC */
 	char reason[NOTE_MAX_LEN + 1];
 	int64_t created_at;
+};
+
+#define PHONE_MAX_LEN 40
+#define METADATA_MAX_LEN 4096
+
+struct booking {
+	char id[ID_MAX];
+	char reference[BOOKING_REFERENCE_LEN + 1];
+	char service_id[ID_MAX];
+	char provider_id[ID_MAX];
+	int64_t start;			/* UTC */
+	int64_t end;
+	int64_t block_start;		/* start - buffer_before */
+	int64_t block_end;		/* end + buffer_after */
+	int capacity;			/* the service's seats when booked */
+	enum booking_status status;
+	char customer_name[NAME_MAX_LEN + 1];
+	char customer_email[EMAIL_MAX_LEN + 1];
+	char customer_phone[PHONE_MAX_LEN + 1];
+	char notes[NOTE_MAX_LEN + 1];
+	const char *metadata;		/* JSON object text or NULL; borrowed (arena) */
+	char price[PRICE_MAX_LEN + 1];
+	char currency[4];
+	int version;			/* the ETag: bumped by every change */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+struct booking_event {
+	int64_t at;
+	char actor[32];
+	char from_status[16];		/* "" for the creation */
+	char to_status[16];
+	char reason[NOTE_MAX_LEN + 1];
 };
 
 enum role { ROLE_ADMIN = 0, ROLE_STAFF, ROLE_CUSTOMER, ROLE__COUNT };

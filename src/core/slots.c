@@ -130,6 +130,7 @@ static void consider(struct gen *g, int64_t s)
 {
 	int64_t e = s + g->dur;
 	struct slot *sl;
+	int32_t left;
 
 	if (s < g->from || s >= g->to)
 		return;
@@ -137,12 +138,29 @@ static void consider(struct gen *g, int64_t s)
 		return;
 	if (g->p->busy && interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
 		return;
+	left = g->rules->capacity - (g->p->nseats ? slot_seats_used(g->p, s) : 0);
+	if (left <= 0)
+		return;
 	xgrow((void **)&g->out->v, &g->out->cap, g->out->n + 1, sizeof(*g->out->v));
 	sl = &g->out->v[g->out->n++];
 	sl->start = s;
 	sl->end = e;
 	sl->provider = g->p->index;
-	sl->seats_left = g->rules->capacity;
+	sl->seats_left = left;
+}
+
+int32_t slot_seats_used(const struct slot_provider *p, int64_t start)
+{
+	size_t lo = 0, hi = p->nseats;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->seats[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->nseats && p->seats[lo].start == start ? p->seats[lo].used : 0;
 }
 
 /* Walks one local interval's grid. Where no offset change lies near the interval, every grid
@@ -183,6 +201,7 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 		for (; s < hi; s += step) {
 			int64_t e = s + g->dur;
 			struct slot *sl;
+			int32_t left;
 
 			while (i < open->n && open->v[i].end < e)
 				i++;
@@ -193,11 +212,14 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 			if (g->p->busy &&
 			    interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
 				continue;
+			left = g->rules->capacity - (g->p->nseats ? slot_seats_used(g->p, s) : 0);
+			if (left <= 0)
+				continue;
 			sl = &g->out->v[g->out->n++];
 			sl->start = s;
 			sl->end = e;
 			sl->provider = g->p->index;
-			sl->seats_left = g->rules->capacity;
+			sl->seats_left = left;
 		}
 		return;
 	}
@@ -260,7 +282,7 @@ const char *slot_reason_name(enum slot_reason r)
 {
 	static const char *const names[SLOT_REASON_COUNT] = {
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
-		"not_on_grid", "min_notice", "max_advance", "busy",
+		"not_on_grid", "min_notice", "max_advance", "booked",
 	};
 	int bit;
 
@@ -343,6 +365,8 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 			out->reasons |= REASON_TIME_OFF;
 	if (p->busy && interval_set_overlaps(p->busy, start - (int64_t)r->buffer_before_min * 60,
 					     end + (int64_t)r->buffer_after_min * 60))
+		out->reasons |= REASON_BUSY;
+	if (p->nseats && slot_seats_used(p, start) >= r->capacity)
 		out->reasons |= REASON_BUSY;
 	if (start < q->now + (int64_t)r->min_notice_min * 60)
 		out->reasons |= REASON_MIN_NOTICE;

@@ -7,6 +7,7 @@
  * twice yields both instants. The candidate is offered when
  *   - [start, start + duration) lies inside open time (avail.h), and
  *   - [start - buffer_before, end + buffer_after) overlaps no busy interval, and
+ *   - a seat is left at that start (group services), and
  *   - now + min_notice <= start <= now + max_advance.
  * Durations and buffers are real elapsed seconds. */
 #ifndef SLOTD_CORE_SLOTS_H
@@ -29,13 +30,26 @@ struct service_rules {
 	int capacity;		/* seats per start, >= 1 */
 };
 
+/* Seats already taken at one start of a group service (capacity > 1). */
+struct seat_use {
+	int64_t start;		/* UTC */
+	int32_t used;
+};
+
 /* One provider as the engine sees it. busy holds blocked UTC intervals of other
- * commitments (bookings with their buffers, holds, schedule entries); NULL = none. */
+ * commitments (bookings with their buffers, holds, schedule entries); NULL = none.
+ * seats lists, sorted by start, the seats taken at starts of this group service; bookings
+ * counted there are left out of busy, since they share the start rather than block it. */
 struct slot_provider {
 	const struct avail_input *avail;
 	const struct interval_set *busy;
+	const struct seat_use *seats;
+	size_t nseats;
 	uint32_t index;		/* caller's handle, copied into each slot */
 };
+
+/* Seats taken at start (0 when not listed). */
+int32_t slot_seats_used(const struct slot_provider *p, int64_t start);
 
 struct slot {
 	int64_t start;		/* UTC */
@@ -85,7 +99,7 @@ enum slot_reason {
 	REASON_NOT_ON_GRID = 1 << 5,
 	REASON_MIN_NOTICE = 1 << 6,
 	REASON_MAX_ADVANCE = 1 << 7,
-	REASON_BUSY = 1 << 8,
+	REASON_BUSY = 1 << 8,		/* "booked": taken by a booking (or all seats are) */
 };
 #define SLOT_REASON_COUNT 9
 

@@ -115,3 +115,41 @@ int load_path_provider(struct req *r, struct provider *p, const struct tz **z, s
 		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", id, p->timezone);
 	return 0;
 }
+
+static void interval_set_release_cb(void *p)
+{
+	interval_set_release(p);
+}
+
+int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct service *svc,
+			  uint32_t index, struct slot_provider *out, struct err *e)
+{
+	const struct tz *z = tz_db_get(r->ctx->tz, b->provider.timezone);
+
+	memset(out, 0, sizeof(*out));
+	if (!z)
+		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", b->provider.id,
+			       b->provider.timezone);
+	b->input.tz = z;
+	out->avail = &b->input;
+	out->index = index;
+	if (b->nbooked) {
+		struct interval_set *busy = arena_alloc(r->arena, sizeof(*busy));
+		struct seat_use *seats = arena_alloc(r->arena, b->nbooked * sizeof(*seats));
+		interval_set_init(busy);
+		arena_on_free(r->arena, interval_set_release_cb, busy);
+		out->nseats = booking_busy_build(b->booked, b->nbooked, svc->id, svc->capacity, busy,
+						 seats);
+		out->seats = seats;
+		out->busy = busy;
+	}
+	return 0;
+}
+
+bool email_valid(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t\r\n<>,;\"") &&
+	       strchr(at + 1, '.');
+}

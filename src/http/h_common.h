@@ -35,4 +35,12 @@ int query_date(struct req *r, const char *name, int64_t *day, struct err *e);
 /* The provider named by path parameter 0, also resolving its zone. */
 int load_path_provider(struct req *r, struct provider *p, const struct tz **z, struct err *e);
 
+/* A plausible e-mail address: one @, a dot in the domain, no spaces or brackets. */
+bool email_valid(const char *s);
+
+/* Makes the engine's view of one loaded provider for a query of svc: resolves its zone and
+ * turns its bookings into busy time and taken seats (memory from r's arena). */
+int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct service *svc,
+			  uint32_t index, struct slot_provider *out, struct err *e);
+
 #endif

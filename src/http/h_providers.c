@@ -31,14 +31,6 @@ static json_t *render(const struct provider *p)
 	return o;
 }
 
-static bool email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t\r\n<>,;\"") &&
-	       strchr(at + 1, '.');
-}
-
 /* Settings may come nested under "settings" (as rendered) or at the top level. */
 static void apply_settings(json_t *o, const char *base, struct provider *p, struct err *e)
 {
@@ -77,7 +69,7 @@ static int apply(struct req *r, struct provider *p, bool creating, struct err *e
 	if (json_is_null_at(o, "email"))
 		p->email[0] = '\0';
 	else if (json_get_str(o, "", "email", EMAIL_MAX_LEN, p->email, sizeof(p->email), e) == 1 &&
-		 !email_ok(p->email))
+		 !email_valid(p->email))
 		err_field(e, "/email", "must be an e-mail address");
 	apply_settings(o, "", p, e);
 	if (settings && !json_is_null(settings)) {

@@ -60,15 +60,9 @@ static int load_job(struct req *r, struct slot_job *job, bool need_provider, int
 	job->ids = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->ids));
 	job->providers = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->providers));
 	for (i = 0; i < job->n; i++) {
-		const struct tz *z = tz_db_get(r->ctx->tz, b[i].provider.timezone);
-		if (!z)
-			return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s",
-				       b[i].provider.id, b[i].provider.timezone);
-		b[i].input.tz = z;
+		if (slot_provider_prepare(r, &b[i], &job->svc, (uint32_t)i, &job->providers[i], e))
+			return -1;
 		job->ids[i] = b[i].provider.id;
-		job->providers[i].avail = &b[i].input;
-		job->providers[i].busy = NULL;
-		job->providers[i].index = (uint32_t)i;
 	}
 	return 0;
 }

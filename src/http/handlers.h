@@ -34,6 +34,12 @@ int h_time_off_create(struct req *r, struct err *e);
 int h_time_off_list(struct req *r, struct err *e);
 int h_time_off_delete(struct req *r, struct err *e);
 
+int h_booking_create(struct req *r, struct err *e);
+int h_booking_list(struct req *r, struct err *e);
+int h_booking_get(struct req *r, struct err *e);
+int h_booking_history(struct req *r, struct err *e);
+int h_booking_action(struct req *r, struct err *e);
+
 int h_slots(struct req *r, struct err *e);
 int h_slots_explain(struct req *r, struct err *e);
 

@@ -19,10 +19,13 @@ static const struct {
 	[ERR_METHOD] = {405, "method_not_allowed", "Method Not Allowed"},
 	[ERR_CONFLICT] = {409, "conflict", "Conflict"},
 	[ERR_SLOT_TAKEN] = {409, "slot_taken", "Conflict"},
+	[ERR_PRECONDITION] = {412, "precondition_failed", "Precondition Failed"},
+	[ERR_KEY_IN_FLIGHT] = {409, "idempotency_key_in_use", "Conflict"},
 	[ERR_TOO_LARGE] = {413, "body_too_large", "Content Too Large"},
 	[ERR_MEDIA_TYPE] = {415, "unsupported_media_type", "Unsupported Media Type"},
 	[ERR_INVALID] = {422, "validation_failed", "Unprocessable Content"},
 	[ERR_RANGE] = {422, "range_too_large", "Unprocessable Content"},
+	[ERR_UNAVAILABLE] = {422, "slot_unavailable", "Unprocessable Content"},
 	[ERR_STORE_BUSY] = {503, "service_unavailable", "Service Unavailable"},
 	[ERR_STORE_FULL] = {507, "storage_full", "Insufficient Storage"},
 	[ERR_INTERNAL] = {500, "internal_error", "Internal Server Error"},
@@ -50,6 +53,11 @@ void reply_problem(struct req *r, const struct err *e)
 		json_array_append_new(errs, json_pack("{s:s, s:s}", "pointer", e->fields[i].pointer,
 						      "detail", e->fields[i].message));
 	json_object_set_new(o, "errors", errs);
+	if (e->ext_name[0]) {
+		json_t *ext = json_loads(e->ext_json, 0, NULL);
+		if (ext)
+			json_object_set_new(o, e->ext_name, ext);
+	}
 	if (e->code == ERR_UNAUTHORIZED)
 		req_add_header(r, "WWW-Authenticate", "Bearer realm=\"slotd\"");
 	if (e->code == ERR_STORE_BUSY)

@@ -17,12 +17,14 @@
 
 struct MHD_Connection;
 struct auth_cache;
+struct inflight;
 
 /* Shared by every request; read-only after start-up except the atomics. */
 struct http_ctx {
 	struct store *store;
 	struct tz_db *tz;
 	struct auth_cache *auth_cache;	/* may be NULL: every request asks the store */
+	struct inflight *inflight;	/* idempotency keys being processed */
 	bool test_clock;		/* honour X-Test-Now (test runs only) */
 	atomic_bool draining;		/* shutting down: readiness fails */
 	atomic_int in_flight;		/* requests received and not yet completed */

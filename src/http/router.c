@@ -14,6 +14,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,	/* no authentication */
 	ROUTE_BODY = 1 << 1,	/* requires a JSON object body */
 	ROUTE_STAFF = 1 << 2,	/* staff keys may call it too (default: admin only) */
+	ROUTE_OPT_BODY = 1 << 3,	/* a JSON object body is optional */
 };
 
 struct route {
@@ -47,6 +48,11 @@ static const struct route routes[] = {
 	{HTTP_POST, "/v1/holidays", h_holiday_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/holidays", h_holiday_list, ROUTE_STAFF},
 	{HTTP_DELETE, "/v1/holidays/{}", h_holiday_delete, 0},
+	{HTTP_POST, "/v1/bookings", h_booking_create, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_GET, "/v1/bookings", h_booking_list, ROUTE_STAFF},
+	{HTTP_GET, "/v1/bookings/{}", h_booking_get, ROUTE_STAFF},
+	{HTTP_GET, "/v1/bookings/{}/history", h_booking_history, ROUTE_STAFF},
+	{HTTP_POST, "/v1/bookings/{}/{}", h_booking_action, ROUTE_OPT_BODY | ROUTE_STAFF},
 	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF},
 	{HTTP_GET, "/v1/slots/explain", h_slots_explain, ROUTE_STAFF},
 };
@@ -204,7 +210,10 @@ static int run(struct req *r, struct err *e)
 		return -1;
 	if ((found->flags & ROUTE_BODY) && parse_body(r, e))
 		return -1;
-	if (!(found->flags & ROUTE_BODY) && r->body_in.failed)
+	if ((found->flags & ROUTE_OPT_BODY) && (r->body_in.len || r->body_in.failed) &&
+	    parse_body(r, e))
+		return -1;
+	if (!(found->flags & (ROUTE_BODY | ROUTE_OPT_BODY)) && r->body_in.failed)
 		return err_set(e, ERR_TOO_LARGE, "request body is larger than %u bytes",
 			       REQ_BODY_LIMIT);
 	return found->handler(r, e);

@@ -214,7 +214,7 @@ int store_override_create(struct store *st, const char *tenant, const struct ove
 #define LIST_CHUNK 64
 
 /* Makes room for row n of an arena array of elem-sized rows, growing it by LIST_CHUNK. */
-static void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
+void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
 {
 	void *bigger;
 
@@ -531,8 +531,8 @@ int store_time_off_delete(struct store *st, const char *tenant, const char *prov
 
 /* --- the engine's bundle --- */
 
-/* Reads one provider's bundle on c, inside the caller's transaction. */
-static int avail_read(struct conn *c, const char *tenant, const char *provider_id,
+/* Reads one provider's bundle (with its active bookings) on c, in the caller's transaction. */
+int avail_read(struct conn *c, const char *tenant, const char *provider_id,
 		      int64_t from_day, int64_t to_day, struct arena *a, struct avail_bundle *b,
 		      struct err *e)
 {
@@ -568,7 +568,8 @@ static int avail_read(struct conn *c, const char *tenant, const char *provider_i
 		b->input.ntime_off = noff;
 	}
 	b->input.vacation = b->provider.vacation;
-	return 0;
+	return booked_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, a,
+			   &b->booked, &b->nbooked, e);
 }
 
 int store_slots_load(struct store *st, const char *tenant, const char *service_id,

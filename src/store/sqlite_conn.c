@@ -77,6 +77,52 @@ static const char *const migrations[] = {
 	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE"
 	") WITHOUT ROWID;"
 	"CREATE INDEX time_off_by_provider ON time_off(tenant_id, provider_id, start_utc);",
+
+	/* 2: bookings, their history, idempotency keys. The triggers are the schema-level
+	 * backstop against double booking; the application check runs first, in the same
+	 * write transaction. A blocked interval lasts at most three days (duration and
+	 * buffers of up to a day each), which bounds the probe. */
+	"CREATE TABLE bookings ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, reference TEXT NOT NULL,"
+	"  service_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL CHECK (end_utc > start_utc),"
+	"  block_start INTEGER NOT NULL, block_end INTEGER NOT NULL,"
+	"  capacity INTEGER NOT NULL DEFAULT 1,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"   ('pending','confirmed','declined','cancelled','completed','no_show')),"
+	"  active INTEGER NOT NULL,"
+	"  customer_name TEXT NOT NULL, customer_email TEXT NOT NULL, customer_phone TEXT,"
+	"  notes TEXT, metadata TEXT, price TEXT, currency TEXT,"
+	"  manage_token_hash TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, reference),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX bookings_active_by_provider ON bookings(tenant_id, provider_id, block_start,"
+	"  block_end, service_id, start_utc) WHERE active = 1;"
+	"CREATE INDEX bookings_by_start ON bookings(tenant_id, start_utc);"
+	"CREATE TABLE booking_history ("
+	"  tenant_id TEXT NOT NULL, booking_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL, actor TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
+	"  reason TEXT, PRIMARY KEY (tenant_id, booking_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE idempotency_keys ("
+	"  tenant_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+	"  status INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (tenant_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);"
+	"CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings WHEN NEW.active = 1"
+	" BEGIN SELECT RAISE(ABORT, 'slot_taken') WHERE EXISTS ("
+	"  SELECT 1 FROM bookings b WHERE b.tenant_id = NEW.tenant_id"
+	"  AND b.provider_id = NEW.provider_id AND b.active = 1"
+	"  AND b.block_start > NEW.block_start - 259200 AND b.block_start < NEW.block_end"
+	"  AND b.block_end > NEW.block_start"
+	"  AND NOT (NEW.capacity > 1 AND b.service_id = NEW.service_id"
+	"   AND b.start_utc = NEW.start_utc))"
+	" OR (NEW.capacity > 1 AND (SELECT count(*) FROM bookings b"
+	"  WHERE b.tenant_id = NEW.tenant_id AND b.provider_id = NEW.provider_id"
+	"  AND b.active = 1 AND b.service_id = NEW.service_id"
+	"  AND b.start_utc = NEW.start_utc) >= NEW.capacity); END;",
 };
 
 int sql_fail(struct conn *c, int rc, const char *what, struct err *e)
@@ -90,6 +136,8 @@ int sql_fail(struct conn *c, int rc, const char *what, struct err *e)
 	case SQLITE_FULL:
 		return err_set(e, ERR_STORE_FULL, "database storage is full (%s)", what);
 	case SQLITE_CONSTRAINT:
+		if (c && c->db && strstr(msg, "slot_taken"))
+			return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
 		return err_set(e, ERR_CONFLICT, "conflicting data (%s)", what);
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "store/store.h"
+#include "util/mem.h"
 
 #define CONN_STMT_CACHE 64
 #define STORE_MAX_READERS 32
@@ -59,6 +60,17 @@ int provider_read(struct conn *c, const char *tenant, const char *id, struct pro
 /* Reads one service with its provider ids on c; ERR_NOT_FOUND when missing. */
 int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 		 struct service *out, struct err *e);
+
+/* Reads one provider's availability bundle on c inside the caller's transaction. */
+int avail_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from_day,
+	       int64_t to_day, struct arena *a, struct avail_bundle *b, struct err *e);
+
+/* Active bookings of the provider whose blocked time overlaps [from, to). */
+int booked_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from,
+		int64_t to, struct arena *a, struct booked_time **out, size_t *n, struct err *e);
+
+/* Makes room for row n of an arena array of elem-sized rows. */
+void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);
 
 /* Checks that every id names a provider of the tenant; each missing one is reported at
  * pointer/index (ERR_INVALID). */

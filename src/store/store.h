@@ -115,6 +115,8 @@ struct avail_bundle {
 	struct provider provider;
 	struct schedule schedule;
 	struct avail_input input;	/* points into the arena and this bundle */
+	struct booked_time *booked;	/* active bookings around the dates (arena) */
+	size_t nbooked;
 };
 
 /* Everything one slot query reads, in one read transaction (one snapshot): the service
@@ -127,5 +129,68 @@ int store_slots_load(struct store *st, const char *tenant, const char *service_i
 		     const char *provider_id, int64_t from_day, int64_t to_day, struct arena *a,
 		     struct service *svc, struct avail_bundle **bundles, size_t *n,
 		     struct err *e);
+
+/* --- bookings --- */
+
+/* The outcome the handler decided inside a booking transaction, to be stored under the
+ * idempotency key together with the booking (or alone, for a rejected request). */
+struct stored_reply {
+	unsigned status;
+	char *body;		/* heap; freed by the caller */
+};
+
+/* Callbacks run inside the write transaction of store_booking_create. */
+struct booking_create_ops {
+	/* Chooses among the n candidate providers' bundles (each with its bookings) the one to
+	 * book, filling bk's provider, times and capacity; returns its index, or -1 with e set
+	 * (ERR_SLOT_TAKEN, ERR_INVALID). */
+	int (*pick)(void *ctx, const struct service *svc, struct avail_bundle *b, size_t n,
+		    struct booking *bk, struct err *e);
+	/* Renders the 201 reply for bk, or the problem reply for e. */
+	void (*reply)(void *ctx, const struct booking *bk, const struct err *e,
+		      struct stored_reply *out);
+};
+
+/* Creates a booking in one write transaction (BEGIN IMMEDIATE):
+ *   - when idem_key is already stored: its fingerprint must equal fingerprint (else
+ *     ERR_INVALID) and *replay receives the stored reply (*replayed = true);
+ *   - otherwise the service and its providers (only provider_id when set) are loaded with
+ *     their bookings around start, ops->pick decides, the booking is inserted with its first
+ *     history row and a unique reference, and ops->reply's reply is stored under the key.
+ *     A rejection by pick (409/422) is stored under the key too and returned in *replay.
+ * bk carries the customer fields in; on success it is the stored booking. manage_hash is
+ * the hash of the customer's manage token. */
+int store_booking_create(struct store *st, const char *tenant, const char *idem_key,
+			 const char *fingerprint, const char *service_id, const char *provider_id,
+			 int64_t now, const char *manage_hash, const struct booking_create_ops *ops,
+			 void *ctx, struct booking *bk, struct stored_reply *replay,
+			 bool *replayed, struct arena *a, struct err *e);
+
+int store_booking_get(struct store *st, const char *tenant, const char *id, struct arena *a,
+		      struct booking *out, struct err *e);
+
+struct booking_filter {
+	const char *provider_id;	/* NULL = any */
+	const char *service_id;
+	const char *customer_email;
+	int status;			/* enum booking_status, or -1 = any */
+	int64_t from;			/* start >= from (INT64_MIN = open) */
+	int64_t to;			/* start < to (INT64_MAX = open) */
+};
+
+int store_booking_list(struct store *st, const char *tenant, const struct booking_filter *f,
+		       struct page pg, struct arena *a, struct booking **out, size_t *n,
+		       struct err *e);
+
+/* Applies action in one write transaction: ERR_NOT_FOUND, ERR_PRECONDITION when if_match
+ * (> 0) is not the current version, ERR_CONFLICT when the status does not allow it. Records
+ * a history row (actor, reason). */
+int store_booking_transition(struct store *st, const char *tenant, const char *id,
+			     enum booking_action action, int if_match, const char *actor,
+			     const char *reason, int64_t now, struct arena *a, struct booking *out,
+			     struct err *e);
+
+int store_booking_history(struct store *st, const char *tenant, const char *id,
+			  struct arena *a, struct booking_event **out, size_t *n, struct err *e);
 
 #endif

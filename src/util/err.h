@@ -22,11 +22,14 @@ enum err_code {
 	ERR_NOT_FOUND,		/* no such object, or another tenant's: 404 */
 	ERR_METHOD,		/* route exists, method does not: 405 */
 	ERR_CONFLICT,		/* state conflict: 409 */
+	ERR_PRECONDITION,	/* If-Match does not match: 412 */
+	ERR_KEY_IN_FLIGHT,	/* the same idempotency key is still being processed: 409 */
 	ERR_SLOT_TAKEN,		/* time already booked or held: 409 */
 	ERR_TOO_LARGE,		/* body over the cap: 413 */
 	ERR_MEDIA_TYPE,		/* body is not JSON: 415 */
 	ERR_INVALID,		/* well-formed but invalid values: 422 */
 	ERR_RANGE,		/* a requested range is too large: 422 */
+	ERR_UNAVAILABLE,	/* the engine would not offer that time: 422 */
 	ERR_STORE_BUSY,		/* database busy or unreachable: 503 */
 	ERR_STORE_FULL,		/* disk full: 507 */
 	ERR_INTERNAL,		/* a bug or an unexpected library failure: 500 */
@@ -45,6 +48,10 @@ struct err {
 	char message[256];
 	size_t nfields;
 	struct err_field fields[ERR_MAX_FIELDS];
+	/* One optional extension member of the problem document: a name and its value as
+	 * JSON text (e.g. "reasons" and ["holiday"]); empty when unused. */
+	char ext_name[24];
+	char ext_json[512];
 };
 
 static inline void err_init(struct err *e)
@@ -52,6 +59,8 @@ static inline void err_init(struct err *e)
 	e->code = ERR_OK;
 	e->message[0] = '\0';
 	e->nfields = 0;
+	e->ext_name[0] = '\0';
+	e->ext_json[0] = '\0';
 }
 
 /* Sets the error (if none is set yet) and returns -1. */

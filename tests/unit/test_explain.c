@@ -518,7 +518,7 @@ static void test_reason_names(void **state)
 	assert_string_equal(slot_reason_name(REASON_NOT_ON_GRID), "not_on_grid");
 	assert_string_equal(slot_reason_name(REASON_MIN_NOTICE), "min_notice");
 	assert_string_equal(slot_reason_name(REASON_MAX_ADVANCE), "max_advance");
-	assert_string_equal(slot_reason_name(REASON_BUSY), "busy");
+	assert_string_equal(slot_reason_name(REASON_BUSY), "booked");
 }
 
 static void test_reason_name_unknown_bit(void **state)

@@ -485,7 +485,7 @@ static void test_two_providers_merged_and_sorted(void **state)
 	struct fx *f = *state;
 	struct week_template t2;
 	struct avail_input in2;
-	struct slot_provider p2;
+	struct slot_provider p2 = {0};
 	static const int64_t want_start[] = {9, 10, 10, 11, 11, 12};
 	static const uint32_t want_provider[] = {7, 3, 7, 3, 7, 3};
 	size_t i;
@@ -517,7 +517,7 @@ static void test_two_providers_different_zones(void **state)
 	struct fx *f = *state;
 	struct week_template t2;
 	struct avail_input in2;
-	struct slot_provider p2;
+	struct slot_provider p2 = {0};
 
 	/* New York 09:00-11:00 EST (14:00Z-16:00Z) and Berlin 15:00-17:00 CET (14:00Z-16:00Z). */
 	only_day(f, MON, hours1(9, 0, 11, 0));

@@ -1,0 +1,484 @@
+/* /v1/bookings: create (idempotent, checked by the slot engine inside the write
+ * transaction), read, list, history and lifecycle actions. */
+#include "http/handlers.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <string.h>
+
+#include "core/civil.h"
+#include "core/slots.h"
+#include "http/h_common.h"
+#include "http/inflight.h"
+#include "http/json_in.h"
+#include "util/ids.h"
+#include "util/mem.h"
+
+#define IDEMPOTENCY_KEY_MAX 255
+
+static const char *const create_keys[] = {"service_id", "provider_id", "start", "customer",
+					  "notes", "hold_id", "metadata", NULL};
+static const char *const customer_keys[] = {"name", "email", "phone", NULL};
+static const char *const action_keys[] = {"reason", NULL};
+
+/* Zones of the providers a response mentions, looked up once per request. */
+struct zone_memo {
+	size_t n;
+	char id[16][ID_MAX];
+	const struct tz *tz[16];
+};
+
+static const struct tz *zone_of(struct req *r, struct zone_memo *m, const char *provider_id)
+{
+	struct provider p;
+	struct err ignore;
+	const struct tz *z;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->id[i], provider_id))
+			return m->tz[i];
+	err_init(&ignore);
+	z = store_provider_get(r->ctx->store, r->auth.tenant_id, provider_id, &p, &ignore) == 0
+		    ? tz_db_get(r->ctx->tz, p.timezone)
+		    : NULL;
+	if (m->n < 16) {
+		snprintf(m->id[m->n], ID_MAX, "%s", provider_id);
+		m->tz[m->n++] = z;
+	}
+	return z;
+}
+
+static json_t *render(const struct booking *b, const struct tz *z, const char *manage_token)
+{
+	json_t *customer = json_pack("{s:s, s:s, s:o}", "name", b->customer_name, "email",
+				     b->customer_email, "phone",
+				     *b->customer_phone ? json_string(b->customer_phone)
+							: json_null());
+	json_t *meta = b->metadata ? json_loads(b->metadata, 0, NULL) : NULL;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "id", b->id, "reference",
+			      b->reference, "status", booking_status_name(b->status), "start",
+			      json_instant(b->start, z), "end", json_instant(b->end, z),
+			      "provider_id", b->provider_id, "service_id", b->service_id,
+			      "customer", customer);
+
+	json_object_set_new(o, "notes", *b->notes ? json_string(b->notes) : json_null());
+	json_object_set_new(o, "metadata", meta ? meta : json_object());
+	json_object_set_new(o, "price", *b->price ? json_string(b->price) : json_null());
+	json_object_set_new(o, "currency", *b->currency ? json_string(b->currency) : json_null());
+	json_object_set_new(o, "version", json_integer(b->version));
+	json_object_set_new(o, "created_at", json_instant(b->created_at, NULL));
+	json_object_set_new(o, "updated_at", json_instant(b->updated_at, NULL));
+	if (manage_token)
+		json_object_set_new(o, "manage_token", json_string(manage_token));
+	return o;
+}
+
+static void set_etag(struct req *r, int version)
+{
+	char etag[24];
+	snprintf(etag, sizeof(etag), "\"%d\"", version);
+	req_add_header(r, "ETag", etag);
+}
+
+/* Idempotency-Key: 1-255 printable ASCII characters, bare or as a quoted string. */
+static int idempotency_key(struct req *r, char *out, struct err *e)
+{
+	const char *k = req_header(r, "Idempotency-Key");
+	size_t n, i;
+
+	if (!k)
+		return err_set(e, ERR_MALFORMED, "Idempotency-Key header is required");
+	n = strlen(k);
+	if (n >= 2 && k[0] == '"' && k[n - 1] == '"') {
+		k++;
+		n -= 2;
+	}
+	if (n == 0 || n > IDEMPOTENCY_KEY_MAX)
+		return err_set(e, ERR_MALFORMED, "Idempotency-Key must be 1 to %d characters",
+			       IDEMPOTENCY_KEY_MAX);
+	for (i = 0; i < n; i++)
+		if (k[i] < 0x21 || k[i] > 0x7e)
+			return err_set(e, ERR_MALFORMED,
+				       "Idempotency-Key must be printable ASCII without spaces");
+	memcpy(out, k, n);
+	out[n] = '\0';
+	return 0;
+}
+
+struct create_ctx {
+	struct req *r;
+	int64_t start;
+	const char *manage_token;
+	struct zone_memo zones;
+};
+
+/* Adds reason codes to a problem as its "reasons" member. */
+static void attach_reasons(struct err *e, unsigned reasons, const struct holiday *h)
+{
+	json_t *a = json_array();
+	unsigned bit;
+	char *text;
+
+	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1) {
+		json_t *o;
+		if (!(reasons & bit))
+			continue;
+		o = json_pack("{s:s}", "code", slot_reason_name(bit));
+		if (bit == REASON_HOLIDAY && h)
+			json_object_set_new(o, "holiday", json_string(h->name));
+		json_array_append_new(a, o);
+	}
+	text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (text && strlen(text) < sizeof(e->ext_json)) {
+		snprintf(e->ext_name, sizeof(e->ext_name), "reasons");
+		snprintf(e->ext_json, sizeof(e->ext_json), "%s", text);
+	}
+	free(text);
+}
+
+/* Active bookings of a bundle starting on local date day. */
+static int bookings_on(const struct avail_bundle *b, int64_t day)
+{
+	int count = 0;
+	size_t i;
+
+	for (i = 0; i < b->nbooked; i++)
+		if (floor_div(tz_to_wall(b->input.tz, b->booked[i].start), 86400) == day)
+			count++;
+	return count;
+}
+
+/* Picks the provider: the one that can take the start with the fewest active bookings that
+ * local day, then the fewest bookings around it, then the first by id. */
+static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, size_t n,
+		struct booking *bk, struct err *e)
+{
+	struct create_ctx *cx = vctx;
+	struct req *r = cx->r;
+	struct service_rules rules = service_rules_of(svc);
+	struct slot_query q = {&rules, r->now, 0, 0};
+	struct slot_scratch scratch;
+	const struct holiday *holiday = NULL;
+	unsigned reasons = 0;
+	bool only_taken = false;
+	int best = -1, best_day = INT_MAX, best_near = INT_MAX;
+	size_t i;
+
+	if (n == 0)
+		return err_field(e, "/provider_id", "no provider of this service can be booked");
+	slot_scratch_init(&scratch);
+	for (i = 0; i < n; i++) {
+		struct slot_explanation x;
+		struct slot_provider p;
+		int day_count;
+		if (slot_provider_prepare(r, &b[i], svc, (uint32_t)i, &p, e)) {
+			slot_scratch_release(&scratch);
+			return -1;
+		}
+		slots_explain(&q, &p, cx->start, &scratch, &x);
+		if (!x.bookable) {
+			reasons |= x.reasons;
+			only_taken |= x.reasons == REASON_BUSY;
+			if (x.holiday)
+				holiday = x.holiday;
+			continue;
+		}
+		day_count = bookings_on(&b[i], floor_div(tz_to_wall(b[i].input.tz, cx->start), 86400));
+		if (day_count < best_day || (day_count == best_day && (int)b[i].nbooked < best_near)) {
+			best = (int)i;
+			best_day = day_count;
+			best_near = (int)b[i].nbooked;
+		}
+	}
+	slot_scratch_release(&scratch);
+	if (best < 0) {
+		if (only_taken)
+			return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
+		err_set(e, ERR_UNAVAILABLE, "that time cannot be booked");
+		attach_reasons(e, reasons, holiday);
+		return -1;
+	}
+	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
+	memcpy(bk->service_id, svc->id, ID_MAX);
+	bk->start = cx->start;
+	bk->end = cx->start + (int64_t)svc->duration_min * 60;
+	bk->block_start = bk->start - (int64_t)svc->buffer_before_min * 60;
+	bk->block_end = bk->end + (int64_t)svc->buffer_after_min * 60;
+	bk->capacity = svc->capacity;
+	bk->status = b[best].provider.auto_confirm ? BOOKING_CONFIRMED : BOOKING_PENDING;
+	memcpy(bk->price, svc->price, sizeof(bk->price));
+	memcpy(bk->currency, svc->currency, sizeof(bk->currency));
+	id_new(bk->id, "bkg");
+	bk->version = 1;
+	bk->created_at = bk->updated_at = r->now;
+	return best;
+}
+
+static void reply(void *vctx, const struct booking *bk, const struct err *e,
+		  struct stored_reply *out)
+{
+	struct create_ctx *cx = vctx;
+
+	if (bk) {
+		json_t *o = render(bk, zone_of(cx->r, &cx->zones, bk->provider_id),
+				   cx->manage_token);
+		out->status = 201;
+		out->body = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		return;
+	}
+	reply_problem(cx->r, e);
+	out->status = cx->r->status;
+	out->body = xstrdup(cx->r->out.ptr);
+}
+
+static const struct booking_create_ops create_ops = {pick, reply};
+
+static void phone_check(const char *p, struct err *e)
+{
+	for (; *p; p++)
+		if (!isdigit((unsigned char)*p) && !strchr("+-() .", *p)) {
+			err_field(e, "/customer/phone", "may hold digits, spaces and + - ( ) . only");
+			return;
+		}
+}
+
+/* Reads the body into bk (customer, notes, metadata) and the ids and start. */
+static int parse_create(struct req *r, struct booking *bk, const char **service_id,
+			const char **provider_id, int64_t *start, struct err *e)
+{
+	json_t *o = r->json, *customer = json_object_get(o, "customer");
+	json_t *meta = json_object_get(o, "metadata");
+	const char *sid = json_string_value(json_object_get(o, "service_id"));
+	json_t *pid = json_object_get(o, "provider_id");
+
+	json_only_keys(o, "", create_keys, e);
+	if (!sid || !id_valid(sid, "svc"))
+		err_field(e, "/service_id", "is required: a svc_ id");
+	*service_id = sid;
+	*provider_id = NULL;
+	if (pid && !json_is_null(pid)) {
+		const char *v = json_string_value(pid);
+		if (!v || (strcmp(v, "any") != 0 && !id_valid(v, "prv")))
+			err_field(e, "/provider_id", "must be a prv_ id, \"any\" or null");
+		else if (strcmp(v, "any") != 0)
+			*provider_id = v;
+	}
+	if (json_get_instant(o, "", "start", start, e) == 0)
+		json_required("", "start", e);
+	if (!customer || !json_is_object(customer)) {
+		err_field(e, "/customer", "is required: {\"name\", \"email\", \"phone\"?}");
+	} else {
+		json_only_keys(customer, "/customer", customer_keys, e);
+		if (json_get_str(customer, "/customer", "name", NAME_MAX_LEN, bk->customer_name,
+				 sizeof(bk->customer_name), e) == 0 ||
+		    (json_object_get(customer, "name") && !*bk->customer_name))
+			err_field(e, "/customer/name", "is required");
+		if (json_get_str(customer, "/customer", "email", EMAIL_MAX_LEN, bk->customer_email,
+				 sizeof(bk->customer_email), e) == 0)
+			json_required("/customer", "email", e);
+		else if (!email_valid(bk->customer_email))
+			err_field(e, "/customer/email", "must be an e-mail address");
+		if (json_get_str(customer, "/customer", "phone", PHONE_MAX_LEN, bk->customer_phone,
+				 sizeof(bk->customer_phone), e) == 1)
+			phone_check(bk->customer_phone, e);
+	}
+	json_get_str(o, "", "notes", NOTE_MAX_LEN, bk->notes, sizeof(bk->notes), e);
+	if (json_object_get(o, "hold_id") && !json_is_null(json_object_get(o, "hold_id")))
+		err_field(e, "/hold_id", "no such hold");
+	if (meta && !json_is_null(meta)) {
+		char *text = json_is_object(meta) ? json_dumps(meta, JSON_COMPACT) : NULL;
+		if (!text || strlen(text) > METADATA_MAX_LEN)
+			err_field(e, "/metadata", "must be an object of at most %d bytes as JSON",
+				  METADATA_MAX_LEN);
+		else
+			bk->metadata = arena_strdup(r->arena, text);
+		free(text);
+	}
+	return e->code ? -1 : 0;
+}
+
+int h_booking_create(struct req *r, struct err *e)
+{
+	char key[IDEMPOTENCY_KEY_MAX + 1], fingerprint[TOKEN_HASH_MAX], token[TOKEN_MAX],
+		token_hashed[TOKEN_HASH_MAX];
+	const char *service_id, *provider_id;
+	struct stored_reply rep = {0, NULL};
+	struct create_ctx cx;
+	struct booking bk;
+	bool replayed;
+	char *canon;
+	int slot, rc;
+
+	if (idempotency_key(r, key, e))
+		return -1;
+	memset(&bk, 0, sizeof(bk));
+	memset(&cx, 0, sizeof(cx));
+	if (parse_create(r, &bk, &service_id, &provider_id, &cx.start, e))
+		return -1;
+	canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
+	token_hash(fingerprint, canon, strlen(canon));
+	free(canon);
+	token_new(token, "mt");
+	token_hash(token_hashed, token, strlen(token));
+	cx.r = r;
+	cx.manage_token = token;
+
+	if (!inflight_claim(r->ctx->inflight, r->auth.tenant_id, key, &slot))
+		return err_set(e, ERR_KEY_IN_FLIGHT,
+			       "a request with this Idempotency-Key is still being processed");
+	rc = store_booking_create(r->ctx->store, r->auth.tenant_id, key, fingerprint, service_id,
+				  provider_id, r->now, token_hashed, &create_ops, &cx, &bk, &rep,
+				  &replayed, r->arena, e);
+	inflight_release(r->ctx->inflight, slot);
+	if (rc) {
+		if (e->code == ERR_NOT_FOUND) {
+			/* A missing service named in the body is a bad value, not a missing URL. */
+			e->code = ERR_OK;
+			err_field(e, "/service_id", "no such service");
+		}
+		return -1;
+	}
+	buf_reset(&r->out);
+	r->nheaders = 0;
+	buf_adds(&r->out, rep.body);
+	free(rep.body);
+	r->status = rep.status;
+	r->content_type = rep.status >= 400 ? "application/problem+json" : "application/json";
+	if (replayed)
+		req_add_header(r, "Idempotent-Replayed", "true");
+	if (rep.status == 201 && !replayed)
+		set_etag(r, bk.version);
+	return 0;
+}
+
+int h_booking_get(struct req *r, struct err *e)
+{
+	struct zone_memo zones = {0};
+	struct booking b;
+	const char *id;
+
+	if (path_id(r, 0, "bkg", &id, e) ||
+	    store_booking_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &b, e))
+		return -1;
+	set_etag(r, b.version);
+	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));
+}
+
+/* An instant or a date (its UTC midnight) from the query. */
+static int query_instant(struct req *r, const char *name, int64_t *out, struct err *e)
+{
+	const char *v = req_query(r, name);
+	int64_t day;
+
+	if (!v)
+		return 0;
+	if (rfc3339_parse(v, out) == 0)
+		return 1;
+	if (date_parse(v, &day) == 0) {
+		*out = day * 86400;
+		return 1;
+	}
+	return err_field_code(e, ERR_INVALID, name, "must be an RFC 3339 date-time or a date");
+}
+
+int h_booking_list(struct req *r, struct err *e)
+{
+	struct booking_filter f = {NULL, NULL, NULL, -1, INT64_MIN, INT64_MAX};
+	struct zone_memo zones = {0};
+	const char *status = req_query(r, "status");
+	struct booking *v;
+	struct page pg;
+	json_t *items;
+	size_t n, i;
+
+	f.provider_id = req_query(r, "provider_id");
+	f.service_id = req_query(r, "service_id");
+	f.customer_email = req_query(r, "customer_email");
+	if (status) {
+		enum booking_status st;
+		if (booking_status_parse(status, &st))
+			return err_field_code(e, ERR_INVALID, "status", "is not a booking status");
+		f.status = (int)st;
+	}
+	if (query_instant(r, "from", &f.from, e) < 0 || query_instant(r, "to", &f.to, e) < 0 ||
+	    page_from_query(r, "bkg", &pg, e) ||
+	    store_booking_list(r->ctx->store, r->auth.tenant_id, &f, pg, r->arena, &v, &n, e))
+		return -1;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, render(&v[i], zone_of(r, &zones, v[i].provider_id), NULL));
+	return reply_json(r, 200, page_reply(pg, items, n > 1 ? v[n - 2].id : NULL));
+}
+
+int h_booking_history(struct req *r, struct err *e)
+{
+	struct booking_event *v;
+	json_t *items;
+	const char *id;
+	size_t n, i;
+
+	if (path_id(r, 0, "bkg", &id, e) ||
+	    store_booking_history(r->ctx->store, r->auth.tenant_id, id, r->arena, &v, &n, e))
+		return -1;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(
+			items, json_pack("{s:o, s:s, s:o, s:s, s:o}", "at", json_instant(v[i].at, NULL),
+					 "actor", v[i].actor, "from",
+					 *v[i].from_status ? json_string(v[i].from_status)
+							   : json_null(),
+					 "to", v[i].to_status, "reason",
+					 *v[i].reason ? json_string(v[i].reason) : json_null()));
+	return reply_json(r, 200, json_pack("{s:s, s:o}", "booking_id", id, "history", items));
+}
+
+/* If-Match: "N" (or W/"N"); 0 when absent. */
+static int if_match(struct req *r, int *version, struct err *e)
+{
+	const char *h = req_header(r, "If-Match");
+	char *end;
+	long v;
+
+	*version = 0;
+	if (!h)
+		return 0;
+	if (!strncmp(h, "W/", 2))
+		h += 2;
+	if (*h == '"')
+		h++;
+	v = strtol(h, &end, 10);
+	if (end == h || v < 1 || v > INT_MAX || (*end && strcmp(end, "\"") != 0))
+		return err_set(e, ERR_PRECONDITION, "If-Match must be an ETag of this booking");
+	*version = (int)v;
+	return 0;
+}
+
+int h_booking_action(struct req *r, struct err *e)
+{
+	struct zone_memo zones = {0};
+	enum booking_action action;
+	char reason[NOTE_MAX_LEN + 1] = "";
+	struct booking b;
+	const char *id;
+	int version;
+
+	if (path_id(r, 0, "bkg", &id, e))
+		return -1;
+	if (booking_action_parse(r->params[1], &action))
+		return err_set(e, ERR_NOT_FOUND, "no booking action %s", r->params[1]);
+	if (r->json) {
+		json_only_keys(r->json, "", action_keys, e);
+		json_get_str(r->json, "", "reason", NOTE_MAX_LEN, reason, sizeof(reason), e);
+		if (e->code)
+			return -1;
+	}
+	if (if_match(r, &version, e) ||
+	    store_booking_transition(r->ctx->store, r->auth.tenant_id, id, action, version,
+				     role_name(r->auth.role), reason, r->now, r->arena, &b, e))
+		return -1;
+	set_etag(r, b.version);
+	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));
+}

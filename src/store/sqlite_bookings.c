@@ -1,0 +1,447 @@
+/* SQLite backend: bookings, their history and idempotency keys. */
+#include "store/sqlite_int.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define BOOKING_COLS                                                                           \
+	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
+	" capacity, status, customer_name, customer_email, customer_phone, notes, metadata,"    \
+	" price, currency, version, created_at, updated_at"
+
+int booked_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from,
+		int64_t to, struct arena *a, struct booked_time **out, size_t *n, struct err *e)
+{
+	/* Blocked intervals last at most BOOKING_MAX_BLOCK_SECONDS: a short index range. */
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT start_utc, block_start, block_end, service_id FROM bookings"
+				    " WHERE tenant_id = ?1 AND provider_id = ?2 AND active = 1"
+				    " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+				    " ORDER BY block_start",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	sqlite3_bind_int64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct booked_time *b;
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		b = &(*out)[(*n)++];
+		b->start = sqlite3_column_int64(s, 0);
+		b->block_start = sqlite3_column_int64(s, 1);
+		b->block_end = sqlite3_column_int64(s, 2);
+		col_text(s, 3, b->service_id, sizeof(b->service_id));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read bookings", e);
+	return 0;
+}
+
+static void read_booking(sqlite3_stmt *s, struct arena *a, struct booking *b)
+{
+	memset(b, 0, sizeof(*b));
+	col_text(s, 0, b->id, sizeof(b->id));
+	col_text(s, 1, b->reference, sizeof(b->reference));
+	col_text(s, 2, b->service_id, sizeof(b->service_id));
+	col_text(s, 3, b->provider_id, sizeof(b->provider_id));
+	b->start = sqlite3_column_int64(s, 4);
+	b->end = sqlite3_column_int64(s, 5);
+	b->block_start = sqlite3_column_int64(s, 6);
+	b->block_end = sqlite3_column_int64(s, 7);
+	b->capacity = sqlite3_column_int(s, 8);
+	booking_status_parse((const char *)sqlite3_column_text(s, 9), &b->status);
+	col_text(s, 10, b->customer_name, sizeof(b->customer_name));
+	col_text(s, 11, b->customer_email, sizeof(b->customer_email));
+	col_text(s, 12, b->customer_phone, sizeof(b->customer_phone));
+	col_text(s, 13, b->notes, sizeof(b->notes));
+	b->metadata = sqlite3_column_type(s, 14) == SQLITE_NULL ? NULL : col_str(s, 14, a);
+	col_text(s, 15, b->price, sizeof(b->price));
+	col_text(s, 16, b->currency, sizeof(b->currency));
+	b->version = sqlite3_column_int(s, 17);
+	b->created_at = sqlite3_column_int64(s, 18);
+	b->updated_at = sqlite3_column_int64(s, 19);
+}
+
+static int booking_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
+			struct booking *out, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT " BOOKING_COLS
+				    " FROM bookings WHERE tenant_id = ?1 AND id = ?2",
+				    e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_booking(s, a, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
+	return sql_fail(c, rc, "read booking", e);
+}
+
+static int history_add(struct conn *c, const char *tenant, const char *booking_id, int64_t at,
+		       const char *actor, const char *from, const char *to, const char *reason,
+		       struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(
+		c,
+		"INSERT INTO booking_history(tenant_id, booking_id, seq, at, actor, from_status,"
+		" to_status, reason) VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM"
+		" booking_history WHERE tenant_id = ?1 AND booking_id = ?2), ?3, ?4, ?5, ?6, ?7)",
+		e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, booking_id);
+	sqlite3_bind_int64(s, 3, at);
+	bind_text(s, 4, actor);
+	bind_opt_text(s, 5, from);
+	bind_text(s, 6, to);
+	bind_opt_text(s, 7, reason);
+	return step_done(c, s, "record history", e);
+}
+
+/* Looks the key up: 1 with *replay filled when stored, 0 when new, -1 on error. */
+static int idem_lookup(struct conn *c, const char *tenant, const char *key,
+		       const char *fingerprint, struct stored_reply *replay, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT fingerprint, status, body FROM idempotency_keys"
+				    " WHERE tenant_id = ?1 AND key = ?2",
+				    e);
+	int rc, found = 0;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(s, 0), fingerprint) != 0) {
+			sqlite3_reset(s);
+			return err_set(e, ERR_INVALID,
+				       "Idempotency-Key was already used with a different request");
+		}
+		replay->status = (unsigned)sqlite3_column_int(s, 1);
+		replay->body = xstrdup((const char *)sqlite3_column_text(s, 2));
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read idempotency key", e);
+	return found;
+}
+
+static int idem_store(struct conn *c, const char *tenant, const char *key,
+		      const char *fingerprint, const struct stored_reply *r, int64_t now,
+		      struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "INSERT INTO idempotency_keys(tenant_id, key, fingerprint, status,"
+				    " body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, key);
+	bind_text(s, 3, fingerprint);
+	sqlite3_bind_int(s, 4, (int)r->status);
+	bind_text(s, 5, r->body);
+	sqlite3_bind_int64(s, 6, now);
+	return step_done(c, s, "store idempotency key", e);
+}
+
+static int booking_insert(struct conn *c, const char *tenant, const struct booking *b,
+			  const char *manage_hash, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(
+		c,
+		"INSERT INTO bookings(tenant_id, " BOOKING_COLS ", active, manage_token_hash)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+		e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, b->id);
+	bind_text(s, 3, b->reference);
+	bind_text(s, 4, b->service_id);
+	bind_text(s, 5, b->provider_id);
+	sqlite3_bind_int64(s, 6, b->start);
+	sqlite3_bind_int64(s, 7, b->end);
+	sqlite3_bind_int64(s, 8, b->block_start);
+	sqlite3_bind_int64(s, 9, b->block_end);
+	sqlite3_bind_int(s, 10, b->capacity);
+	bind_text(s, 11, booking_status_name(b->status));
+	bind_text(s, 12, b->customer_name);
+	bind_text(s, 13, b->customer_email);
+	bind_opt_text(s, 14, b->customer_phone);
+	bind_opt_text(s, 15, b->notes);
+	bind_opt_text(s, 16, b->metadata);
+	bind_opt_text(s, 17, b->price);
+	bind_opt_text(s, 18, b->currency);
+	sqlite3_bind_int(s, 19, b->version);
+	sqlite3_bind_int64(s, 20, b->created_at);
+	sqlite3_bind_int64(s, 21, b->updated_at);
+	sqlite3_bind_int(s, 22, booking_is_active(b->status));
+	bind_text(s, 23, manage_hash);
+	return step_done(c, s, "insert booking", e);
+}
+
+/* A fresh reference not yet used by the tenant (8 of 31 symbols: collisions are rare). */
+static int unique_reference(struct conn *c, const char *tenant, char *out, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT 1 FROM bookings WHERE tenant_id = ?1 AND reference = ?2",
+				    e);
+	int tries;
+
+	if (!s)
+		return -1;
+	for (tries = 0; tries < 16; tries++) {
+		unsigned char rnd[8];
+		int rc;
+		randombytes_buf(rnd, sizeof(rnd));
+		booking_reference(out, rnd);
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, out);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return sql_fail(c, rc, "check reference", e);
+	}
+	return err_set(e, ERR_INTERNAL, "could not find a free booking reference");
+}
+
+int store_booking_create(struct store *st, const char *tenant, const char *idem_key,
+			 const char *fingerprint, const char *service_id, const char *provider_id,
+			 int64_t now, const char *manage_hash, const struct booking_create_ops *ops,
+			 void *ctx, struct booking *bk, struct stored_reply *replay,
+			 bool *replayed, struct arena *a, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	struct avail_bundle *bundles;
+	struct service svc;
+	struct err decided;
+	size_t n = 0, i;
+	int found, pick;
+	bool ok = false;
+
+	*replayed = false;
+	replay->body = NULL;
+	if (!c)
+		return -1;
+	found = idem_lookup(c, tenant, idem_key, fingerprint, replay, e);
+	if (found != 0) {
+		*replayed = found > 0;
+		ok = found > 0;
+		goto out;
+	}
+	if (service_read(c, tenant, service_id, a, &svc, e))
+		goto out;
+	bundles = arena_alloc(a, (svc.nproviders + 1) * sizeof(*bundles));
+	for (i = 0; i < svc.nproviders; i++) {
+		int64_t day = bk->start / 86400;
+		if (provider_id && strcmp(provider_id, svc.provider_ids[i]) != 0)
+			continue;
+		if (avail_read(c, tenant, svc.provider_ids[i], day - 3, day + 3, a, &bundles[n], e))
+			goto out;
+		n++;
+	}
+	err_init(&decided);
+	pick = ops->pick(ctx, &svc, bundles, n, bk, &decided);
+	if (pick >= 0) {
+		if (unique_reference(c, tenant, bk->reference, e) ||
+		    booking_insert(c, tenant, bk, manage_hash, e) ||
+		    history_add(c, tenant, bk->id, now, "api", NULL, booking_status_name(bk->status),
+				"created", e))
+			goto out;
+	} else if (decided.code != ERR_SLOT_TAKEN && decided.code != ERR_INVALID &&
+		   decided.code != ERR_UNAVAILABLE) {
+		/* Not a business outcome (e.g. the store failed): nothing is stored. */
+		*e = decided;
+		goto out;
+	}
+	ops->reply(ctx, pick >= 0 ? bk : NULL, &decided, replay);
+	if (idem_store(c, tenant, idem_key, fingerprint, replay, now, e))
+		goto out;
+	ok = true;
+out:
+	if (tx_end(st, ok, e) || !ok) {
+		free(replay->body);
+		replay->body = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int store_booking_get(struct store *st, const char *tenant, const char *id, struct arena *a,
+		      struct booking *out, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = booking_read(c, tenant, id, a, out, e);
+	conn_put(st, c);
+	return rc;
+}
+
+int store_booking_list(struct store *st, const char *tenant, const struct booking_filter *f,
+		       struct page pg, struct arena *a, struct booking **out, size_t *n,
+		       struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "SELECT " BOOKING_COLS " FROM bookings WHERE tenant_id = ?1 AND id > ?2"
+		      " AND (?3 IS NULL OR provider_id = ?3) AND (?4 IS NULL OR service_id = ?4)"
+		      " AND (?5 IS NULL OR customer_email = ?5 COLLATE NOCASE)"
+		      " AND (?6 IS NULL OR status = ?6) AND start_utc >= ?7 AND start_utc < ?8"
+		      " ORDER BY id LIMIT ?9",
+		      e);
+	if (!s) {
+		conn_put(st, c);
+		return -1;
+	}
+	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	bind_opt_text(s, 3, f->provider_id);
+	bind_opt_text(s, 4, f->service_id);
+	bind_opt_text(s, 5, f->customer_email);
+	if (f->status >= 0)
+		bind_text(s, 6, booking_status_name((enum booking_status)f->status));
+	sqlite3_bind_int64(s, 7, f->from);
+	sqlite3_bind_int64(s, 8, f->to);
+	sqlite3_bind_int64(s, 9, (sqlite3_int64)pg.limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		read_booking(s, a, &(*out)[(*n)++]);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		sql_fail(c, rc, "list bookings", e);
+	conn_put(st, c);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_booking_transition(struct store *st, const char *tenant, const char *id,
+			     enum booking_action action, int if_match, const char *actor,
+			     const char *reason, int64_t now, struct arena *a, struct booking *out,
+			     struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	enum booking_status from, to;
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	if (booking_read(c, tenant, id, a, out, e))
+		goto out;
+	if (if_match > 0 && if_match != out->version) {
+		err_set(e, ERR_PRECONDITION, "booking %s has changed (version %d, If-Match %d)", id,
+			out->version, if_match);
+		goto out;
+	}
+	from = out->status;
+	if (booking_transition(from, action, &to)) {
+		err_set(e, ERR_CONFLICT, "cannot %s a booking that is %s",
+			booking_action_name(action), booking_status_name(from));
+		goto out;
+	}
+	s = conn_prep(c,
+		      "UPDATE bookings SET status = ?3, active = ?4, version = version + 1,"
+		      " updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2",
+		      e);
+	if (!s)
+		goto out;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	bind_text(s, 3, booking_status_name(to));
+	sqlite3_bind_int(s, 4, booking_is_active(to));
+	sqlite3_bind_int64(s, 5, now);
+	if (step_done(c, s, "update booking", e) ||
+	    history_add(c, tenant, id, now, actor, booking_status_name(from),
+			booking_status_name(to), reason, e))
+		goto out;
+	out->status = to;
+	out->version++;
+	out->updated_at = now;
+	ok = true;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int store_booking_history(struct store *st, const char *tenant, const char *id,
+			  struct arena *a, struct booking_event **out, size_t *n, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	struct booking b;
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = NULL;
+	if (!c)
+		return -1;
+	if (booking_read(c, tenant, id, a, &b, e))
+		goto fail;
+	s = conn_prep(c,
+		      "SELECT at, actor, from_status, to_status, reason FROM booking_history"
+		      " WHERE tenant_id = ?1 AND booking_id = ?2 ORDER BY seq",
+		      e);
+	if (!s)
+		goto fail;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct booking_event *ev;
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		ev = &(*out)[(*n)++];
+		ev->at = sqlite3_column_int64(s, 0);
+		col_text(s, 1, ev->actor, sizeof(ev->actor));
+		col_text(s, 2, ev->from_status, sizeof(ev->from_status));
+		col_text(s, 3, ev->to_status, sizeof(ev->to_status));
+		col_text(s, 4, ev->reason, sizeof(ev->reason));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		sql_fail(c, rc, "read history", e);
+		goto fail;
+	}
+	conn_put(st, c);
+	return 0;
+fail:
+	conn_put(st, c);
+	return -1;
+}
