@@ -75,7 +75,7 @@ def test_malformed_patch_changes_nothing(api):
     "/v2/providers",
     "/v1/providers/",
     "/v1/providers/prv_00000000000000000000/nope",
-    "/v1/bookings",
+    "/v1/appointments",
     "/V1/PROVIDERS",
 ])
 def test_unknown_route_is_404(api, path):
