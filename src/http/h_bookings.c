@@ -150,6 +150,33 @@ static int bookings_on(const struct avail_bundle *b, int64_t day)
 	return count;
 }
 
+/* Explains start for one loaded provider with its bookings, through the slot engine. */
+static int explain_for(struct req *r, const struct service *svc, struct avail_bundle *b,
+		       uint32_t index, int64_t start, struct slot_scratch *scratch,
+		       struct slot_explanation *x, struct err *e)
+{
+	struct service_rules rules = service_rules_of(svc);
+	struct slot_query q = {&rules, r->now, 0, 0};
+	struct slot_provider p;
+
+	if (slot_provider_prepare(r, b, svc, index, &p, e))
+		return -1;
+	slots_explain(&q, &p, start, scratch, x);
+	return 0;
+}
+
+/* The error for a start nobody can take: 409 when only bookings are in the way of some
+ * provider, else 422 with the reasons. */
+static int not_bookable(struct err *e, unsigned reasons, bool only_taken,
+			const struct holiday *holiday)
+{
+	if (only_taken)
+		return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
+	err_set(e, ERR_UNAVAILABLE, "that time cannot be booked");
+	attach_reasons(e, reasons, holiday);
+	return -1;
+}
+
 /* Picks the provider: the one that can take the start with the fewest active bookings that
  * local day, then the fewest bookings around it, then the first by id. */
 static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, size_t n,
@@ -157,8 +184,6 @@ static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, s
 {
 	struct create_ctx *cx = vctx;
 	struct req *r = cx->r;
-	struct service_rules rules = service_rules_of(svc);
-	struct slot_query q = {&rules, r->now, 0, 0};
 	struct slot_scratch scratch;
 	const struct holiday *holiday = NULL;
 	unsigned reasons = 0;
@@ -171,13 +196,11 @@ static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, s
 	slot_scratch_init(&scratch);
 	for (i = 0; i < n; i++) {
 		struct slot_explanation x;
-		struct slot_provider p;
 		int day_count;
-		if (slot_provider_prepare(r, &b[i], svc, (uint32_t)i, &p, e)) {
+		if (explain_for(r, svc, &b[i], (uint32_t)i, cx->start, &scratch, &x, e)) {
 			slot_scratch_release(&scratch);
 			return -1;
 		}
-		slots_explain(&q, &p, cx->start, &scratch, &x);
 		if (!x.bookable) {
 			reasons |= x.reasons;
 			only_taken |= x.reasons == REASON_BUSY;
@@ -193,13 +216,8 @@ static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, s
 		}
 	}
 	slot_scratch_release(&scratch);
-	if (best < 0) {
-		if (only_taken)
-			return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
-		err_set(e, ERR_UNAVAILABLE, "that time cannot be booked");
-		attach_reasons(e, reasons, holiday);
-		return -1;
-	}
+	if (best < 0)
+		return not_bookable(e, reasons, only_taken, holiday);
 	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
 	memcpy(bk->service_id, svc->id, ID_MAX);
 	bk->start = cx->start;
@@ -214,6 +232,24 @@ static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, s
 	bk->version = 1;
 	bk->created_at = bk->updated_at = r->now;
 	return best;
+}
+
+static int reschedule_check(void *vctx, const struct service *svc, struct avail_bundle *b,
+			    int64_t start, struct err *e)
+{
+	struct req *r = vctx;
+	struct slot_scratch scratch;
+	struct slot_explanation x;
+	int rc;
+
+	slot_scratch_init(&scratch);
+	rc = explain_for(r, svc, b, 0, start, &scratch, &x, e);
+	slot_scratch_release(&scratch);
+	if (rc)
+		return -1;
+	if (x.bookable)
+		return 0;
+	return not_bookable(e, x.reasons, x.reasons == REASON_BUSY, x.holiday);
 }
 
 static void reply(void *vctx, const struct booking *bk, const struct err *e,
@@ -456,28 +492,44 @@ static int if_match(struct req *r, int *version, struct err *e)
 	return 0;
 }
 
+static const char *const reschedule_keys[] = {"start", "reason", NULL};
+
 int h_booking_action(struct req *r, struct err *e)
 {
 	struct zone_memo zones = {0};
 	enum booking_action action;
 	char reason[NOTE_MAX_LEN + 1] = "";
+	bool reschedule = !strcmp(r->params[1], "reschedule");
+	int64_t new_start = 0;
 	struct booking b;
 	const char *id;
-	int version;
+	int version, rc;
 
 	if (path_id(r, 0, "bkg", &id, e))
 		return -1;
-	if (booking_action_parse(r->params[1], &action))
+	if (!reschedule && booking_action_parse(r->params[1], &action))
 		return err_set(e, ERR_NOT_FOUND, "no booking action %s", r->params[1]);
+	if (reschedule && !r->json)
+		return err_set(e, ERR_MALFORMED, "reschedule needs a JSON body with start");
 	if (r->json) {
-		json_only_keys(r->json, "", action_keys, e);
+		json_only_keys(r->json, "", reschedule ? reschedule_keys : action_keys, e);
 		json_get_str(r->json, "", "reason", NOTE_MAX_LEN, reason, sizeof(reason), e);
+		if (reschedule && json_get_instant(r->json, "", "start", &new_start, e) == 0)
+			json_required("", "start", e);
 		if (e->code)
 			return -1;
 	}
-	if (if_match(r, &version, e) ||
-	    store_booking_transition(r->ctx->store, r->auth.tenant_id, id, action, version,
-				     role_name(r->auth.role), reason, r->now, r->arena, &b, e))
+	if (if_match(r, &version, e))
+		return -1;
+	if (reschedule)
+		rc = store_booking_reschedule(r->ctx->store, r->auth.tenant_id, id, new_start, version,
+					      role_name(r->auth.role), reason, r->now,
+					      reschedule_check, r, r->arena, &b, e);
+	else
+		rc = store_booking_transition(r->ctx->store, r->auth.tenant_id, id, action, version,
+					      role_name(r->auth.role), reason, r->now, r->arena, &b,
+					      e);
+	if (rc)
 		return -1;
 	set_etag(r, b.version);
 	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));

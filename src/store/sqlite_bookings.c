@@ -4,6 +4,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/civil.h"
+
 #define BOOKING_COLS                                                                           \
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
 	" capacity, status, customer_name, customer_email, customer_phone, notes, metadata,"    \
@@ -392,6 +394,89 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 			booking_status_name(to), reason, e))
 		goto out;
 	out->status = to;
+	out->version++;
+	out->updated_at = now;
+	ok = true;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+/* Removes one entry for b's own time from a bundle's bookings (one seat, for groups). */
+static void drop_own_time(struct avail_bundle *bd, const struct booking *b)
+{
+	size_t i;
+
+	for (i = 0; i < bd->nbooked; i++) {
+		struct booked_time *t = &bd->booked[i];
+		if (t->start == b->start && t->block_start == b->block_start &&
+		    t->block_end == b->block_end && !strcmp(t->service_id, b->service_id)) {
+			bd->booked[i] = bd->booked[--bd->nbooked];
+			return;
+		}
+	}
+}
+
+int store_booking_reschedule(struct store *st, const char *tenant, const char *id,
+			     int64_t new_start, int if_match, const char *actor, const char *reason,
+			     int64_t now, store_reschedule_check_fn check, void *ctx,
+			     struct arena *a, struct booking *out, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	struct avail_bundle bundle;
+	struct service svc;
+	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 80];
+	int64_t day = new_start / 86400;
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	if (booking_read(c, tenant, id, a, out, e))
+		goto out;
+	if (if_match > 0 && if_match != out->version) {
+		err_set(e, ERR_PRECONDITION, "booking %s has changed (version %d, If-Match %d)", id,
+			out->version, if_match);
+		goto out;
+	}
+	if (!booking_is_active(out->status)) {
+		err_set(e, ERR_CONFLICT, "cannot reschedule a booking that is %s",
+			booking_status_name(out->status));
+		goto out;
+	}
+	if (service_read(c, tenant, out->service_id, a, &svc, e) ||
+	    avail_read(c, tenant, out->provider_id, day - 3, day + 3, a, &bundle, e))
+		goto out;
+	drop_own_time(&bundle, out);
+	if (check(ctx, &svc, &bundle, new_start, e))
+		goto out;
+	rfc3339_format(out->start, 0, from_text);
+	rfc3339_format(new_start, 0, to_text);
+	snprintf(note, sizeof(note), "rescheduled from %s to %s%s%s", from_text, to_text,
+		 *reason ? ": " : "", reason);
+	out->start = new_start;
+	out->end = new_start + (int64_t)svc.duration_min * 60;
+	out->block_start = out->start - (int64_t)svc.buffer_before_min * 60;
+	out->block_end = out->end + (int64_t)svc.buffer_after_min * 60;
+	s = conn_prep(c,
+		      "UPDATE bookings SET start_utc = ?3, end_utc = ?4, block_start = ?5,"
+		      " block_end = ?6, version = version + 1, updated_at = ?7"
+		      " WHERE tenant_id = ?1 AND id = ?2",
+		      e);
+	if (!s)
+		goto out;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	sqlite3_bind_int64(s, 3, out->start);
+	sqlite3_bind_int64(s, 4, out->end);
+	sqlite3_bind_int64(s, 5, out->block_start);
+	sqlite3_bind_int64(s, 6, out->block_end);
+	sqlite3_bind_int64(s, 7, now);
+	if (step_done(c, s, "reschedule booking", e) ||
+	    history_add(c, tenant, id, now, actor, booking_status_name(out->status),
+			booking_status_name(out->status), note, e))
+		goto out;
 	out->version++;
 	out->updated_at = now;
 	ok = true;

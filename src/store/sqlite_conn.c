@@ -122,6 +122,19 @@ static const char *const migrations[] = {
 	" OR (NEW.capacity > 1 AND (SELECT count(*) FROM bookings b"
 	"  WHERE b.tenant_id = NEW.tenant_id AND b.provider_id = NEW.provider_id"
 	"  AND b.active = 1 AND b.service_id = NEW.service_id"
+	"  AND b.start_utc = NEW.start_utc) >= NEW.capacity); END;"
+	"CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE OF start_utc, block_start,"
+	" block_end, active ON bookings WHEN NEW.active = 1"
+	" BEGIN SELECT RAISE(ABORT, 'slot_taken') WHERE EXISTS ("
+	"  SELECT 1 FROM bookings b WHERE b.tenant_id = NEW.tenant_id"
+	"  AND b.provider_id = NEW.provider_id AND b.active = 1 AND b.id <> NEW.id"
+	"  AND b.block_start > NEW.block_start - 259200 AND b.block_start < NEW.block_end"
+	"  AND b.block_end > NEW.block_start"
+	"  AND NOT (NEW.capacity > 1 AND b.service_id = NEW.service_id"
+	"   AND b.start_utc = NEW.start_utc))"
+	" OR (NEW.capacity > 1 AND (SELECT count(*) FROM bookings b"
+	"  WHERE b.tenant_id = NEW.tenant_id AND b.provider_id = NEW.provider_id"
+	"  AND b.active = 1 AND b.id <> NEW.id AND b.service_id = NEW.service_id"
 	"  AND b.start_utc = NEW.start_utc) >= NEW.capacity); END;",
 };
 

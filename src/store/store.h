@@ -190,6 +190,22 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 			     const char *reason, int64_t now, struct arena *a, struct booking *out,
 			     struct err *e);
 
+/* Decides inside store_booking_reschedule whether the booking may move to its new start:
+ * b is its provider's bundle without this booking's own time. 0, or -1 with e set
+ * (ERR_SLOT_TAKEN, ERR_UNAVAILABLE). */
+typedef int (*store_reschedule_check_fn)(void *ctx, const struct service *svc,
+					 struct avail_bundle *b, int64_t new_start,
+					 struct err *e);
+
+/* Moves a pending or confirmed booking to new_start in one write transaction (the old time
+ * frees as the new one is taken): ERR_NOT_FOUND, ERR_PRECONDITION (if_match), ERR_CONFLICT
+ * (status), or check's error. Times and blocked interval follow the service's current
+ * duration and buffers; a history row records the move. */
+int store_booking_reschedule(struct store *st, const char *tenant, const char *id,
+			     int64_t new_start, int if_match, const char *actor, const char *reason,
+			     int64_t now, store_reschedule_check_fn check, void *ctx,
+			     struct arena *a, struct booking *out, struct err *e);
+
 int store_booking_history(struct store *st, const char *tenant, const char *id,
 			  struct arena *a, struct booking_event **out, size_t *n, struct err *e);
 
