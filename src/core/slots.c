@@ -117,6 +117,74 @@ static void effective_window(const struct slot_query *q, int64_t *from, int64_t 
 	}
 }
 
+/* Index of the first element of the ascending array v not below t. */
+static size_t lower_bound(const int64_t *v, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Bookings already starting on the local date of start. */
+static size_t bookings_that_day(const struct slot_provider *p, int64_t start)
+{
+	const struct tz *tz = p->avail->tz;
+	int64_t day = floor_div(tz_to_wall(tz, start), 86400);
+	int64_t from = tz_to_utc(tz, day * 86400), to = tz_to_utc(tz, (day + 1) * 86400);
+
+	return lower_bound(p->booked_starts, p->nbooked, to) -
+	       lower_bound(p->booked_starts, p->nbooked, from);
+}
+
+/* Bookings chained to the blocked interval [bs, be): touching it end to start, and those
+ * touching them in turn, on both sides. */
+static size_t chain_around(const struct slot_provider *p, int64_t bs, int64_t be)
+{
+	const struct interval *v = p->booked_blocks;
+	size_t n = p->nbooked, count = 0, i, lo = 0, hi = n;
+	int64_t edge;
+
+	while (lo < hi) {	/* first block starting at or after be */
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].start < be)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo, edge = be; i < n && v[i].start == edge; i++, count++)
+		edge = v[i].end;
+	/* Blocks ending at bs lie before lo; walk back over them. */
+	for (edge = bs, i = lo; i-- > 0;) {
+		if (v[i].end == edge) {
+			count++;
+			edge = v[i].start;
+		} else if (v[i].end < edge) {
+			break;
+		}
+	}
+	return count;
+}
+
+/* The limit reasons that exclude a start with blocked interval [bs, be); 0 when none. */
+static unsigned limits_exclude(const struct slot_provider *p, int64_t start, int64_t bs,
+			       int64_t be)
+{
+	unsigned r = 0;
+
+	if (p->max_per_day > 0 && bookings_that_day(p, start) >= (size_t)p->max_per_day)
+		r |= REASON_LIMIT_PER_DAY;
+	if (p->max_consecutive > 0 && chain_around(p, bs, be) + 1 > (size_t)p->max_consecutive)
+		r |= REASON_LIMIT_CONSECUTIVE;
+	return r;
+}
+
 struct gen {
 	const struct service_rules *rules;
 	const struct slot_provider *p;
@@ -140,6 +208,9 @@ static void consider(struct gen *g, int64_t s)
 		return;
 	left = g->rules->capacity - (g->p->nseats ? slot_seats_used(g->p, s) : 0);
 	if (left <= 0)
+		return;
+	if ((g->p->max_per_day || g->p->max_consecutive) &&
+	    limits_exclude(g->p, s, s - g->before, e + g->after))
 		return;
 	xgrow((void **)&g->out->v, &g->out->cap, g->out->n + 1, sizeof(*g->out->v));
 	sl = &g->out->v[g->out->n++];
@@ -215,6 +286,9 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 			left = g->rules->capacity - (g->p->nseats ? slot_seats_used(g->p, s) : 0);
 			if (left <= 0)
 				continue;
+			if ((g->p->max_per_day || g->p->max_consecutive) &&
+			    limits_exclude(g->p, s, s - g->before, e + g->after))
+				continue;
 			sl = &g->out->v[g->out->n++];
 			sl->start = s;
 			sl->end = e;
@@ -282,7 +356,8 @@ const char *slot_reason_name(enum slot_reason r)
 {
 	static const char *const names[SLOT_REASON_COUNT] = {
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
-		"not_on_grid", "min_notice", "max_advance", "booked",
+		"not_on_grid", "min_notice", "max_advance", "booked", "limit_per_day",
+		"limit_consecutive",
 	};
 	int bit;
 
@@ -368,6 +443,8 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 		out->reasons |= REASON_BUSY;
 	if (p->nseats && slot_seats_used(p, start) >= r->capacity)
 		out->reasons |= REASON_BUSY;
+	out->reasons |= limits_exclude(p, start, start - (int64_t)r->buffer_before_min * 60,
+				       end + (int64_t)r->buffer_after_min * 60);
 	if (start < q->now + (int64_t)r->min_notice_min * 60)
 		out->reasons |= REASON_MIN_NOTICE;
 	if (r->max_advance_days > 0 && start > q->now + (int64_t)r->max_advance_days * 86400)

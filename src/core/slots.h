@@ -8,6 +8,7 @@
  *   - [start, start + duration) lies inside open time (avail.h), and
  *   - [start - buffer_before, end + buffer_after) overlaps no busy interval, and
  *   - a seat is left at that start (group services), and
+ *   - the provider's per-day and consecutive-booking limits allow one more, and
  *   - now + min_notice <= start <= now + max_advance.
  * Durations and buffers are real elapsed seconds. */
 #ifndef SLOTD_CORE_SLOTS_H
@@ -46,6 +47,15 @@ struct slot_provider {
 	const struct seat_use *seats;
 	size_t nseats;
 	uint32_t index;		/* caller's handle, copied into each slot */
+	/* Provider limits (0 = none) and what they count: the starts of its active bookings,
+	 * ascending, and their blocked intervals, ascending by start. max_per_day caps the
+	 * bookings starting on one local date; max_consecutive caps a chain of bookings whose
+	 * blocked intervals touch end to start. */
+	int max_per_day;
+	int max_consecutive;
+	const int64_t *booked_starts;
+	const struct interval *booked_blocks;
+	size_t nbooked;
 };
 
 /* Seats taken at start (0 when not listed). */
@@ -100,8 +110,10 @@ enum slot_reason {
 	REASON_MIN_NOTICE = 1 << 6,
 	REASON_MAX_ADVANCE = 1 << 7,
 	REASON_BUSY = 1 << 8,		/* "booked": taken by a booking (or all seats are) */
+	REASON_LIMIT_PER_DAY = 1 << 9,
+	REASON_LIMIT_CONSECUTIVE = 1 << 10,
 };
-#define SLOT_REASON_COUNT 9
+#define SLOT_REASON_COUNT 11
 
 /* "outside_hours", "override_closed", ...: the stable API code of one reason bit. */
 const char *slot_reason_name(enum slot_reason r);

@@ -116,6 +116,12 @@ int load_path_provider(struct req *r, struct provider *p, const struct tz **z, s
 	return 0;
 }
 
+static int cmp_instant(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static void interval_set_release_cb(void *p)
 {
 	interval_set_release(p);
@@ -133,15 +139,30 @@ int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct se
 	b->input.tz = z;
 	out->avail = &b->input;
 	out->index = index;
+	out->max_per_day = b->provider.max_per_day;
+	out->max_consecutive = b->provider.max_consecutive;
 	if (b->nbooked) {
 		struct interval_set *busy = arena_alloc(r->arena, sizeof(*busy));
 		struct seat_use *seats = arena_alloc(r->arena, b->nbooked * sizeof(*seats));
+		int64_t *starts = arena_alloc(r->arena, b->nbooked * sizeof(*starts));
+		struct interval *blocks = arena_alloc(r->arena, b->nbooked * sizeof(*blocks));
+		size_t i;
 		interval_set_init(busy);
 		arena_on_free(r->arena, interval_set_release_cb, busy);
 		out->nseats = booking_busy_build(b->booked, b->nbooked, svc->id, svc->capacity, busy,
 						 seats);
 		out->seats = seats;
 		out->busy = busy;
+		/* The store returns bookings ordered by blocked start. */
+		for (i = 0; i < b->nbooked; i++) {
+			starts[i] = b->booked[i].start;
+			blocks[i].start = b->booked[i].block_start;
+			blocks[i].end = b->booked[i].block_end;
+		}
+		qsort(starts, b->nbooked, sizeof(*starts), cmp_instant);
+		out->booked_starts = starts;
+		out->booked_blocks = blocks;
+		out->nbooked = b->nbooked;
 	}
 	return 0;
 }
