@@ -235,3 +235,28 @@ int64_t tz_next_transition(const struct tz *z, int64_t utc)
 	ptrdiff_t i = find(z, utc) + 1;
 	return (size_t)i < z->n ? z->at[i] : INT64_MAX;
 }
+
+void *tz_db_vtimezone(struct tz_db *db, const char *name, int64_t from_utc)
+{
+	icalcomponent *vtz = NULL;
+	icaltimezone *zone;
+
+	if (!name_ok(name) || !strcmp(name, "UTC") || !strcmp(name, "Etc/UTC"))
+		return NULL;
+	/* libical's zone loading is not thread-safe: the same lock as tz_db_get. */
+	pthread_mutex_lock(&db->lock);
+	zone = icaltimezone_get_builtin_timezone(name);
+	if (zone && icaltimezone_get_component(zone)) {
+		icalproperty *p;
+		struct icaltimetype start = icaltime_from_timet_with_zone(
+			(time_t)from_utc, 0, icaltimezone_get_utc_timezone());
+		vtz = icalcomponent_new_clone(icaltimezone_get_component(zone));
+		icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 1);
+		/* Generated TZIDs carry a vendor prefix; calendars expect the IANA name. */
+		p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+		if (p)
+			icalproperty_set_tzid(p, name);
+	}
+	pthread_mutex_unlock(&db->lock);
+	return vtz;
+}

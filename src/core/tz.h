@@ -35,4 +35,9 @@ int64_t tz_to_utc(const struct tz *z, int64_t wall);
 /* The first transition strictly after utc, or INT64_MAX. */
 int64_t tz_next_transition(const struct tz *z, int64_t utc);
 
+/* A VTIMEZONE component for zone name whose TZID is the plain IANA name, covering
+ * from_utc onwards (truncated); the caller frees it with icalcomponent_free. NULL for an
+ * unknown zone or UTC. Thread-safe. Returned as void * so this header needs no libical. */
+void *tz_db_vtimezone(struct tz_db *db, const char *name, int64_t from_utc);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/ics.h"
 #include "core/slots.h"
 #include "http/h_common.h"
 #include "http/inflight.h"
@@ -390,16 +391,43 @@ int h_booking_create(struct req *r, struct err *e)
 	return 0;
 }
 
+/* GET /v1/bookings/{id}.ics: the booking as an iCalendar file in the provider's zone. */
+static int booking_ics_reply(struct req *r, const struct booking *b, struct err *e)
+{
+	struct zone_memo zones = {0};
+	const struct tz *z = zone_of(r, &zones, b->provider_id);
+	struct service svc;
+	char *text;
+
+	if (store_service_get(r->ctx->store, r->auth.tenant_id, b->service_id, r->arena, &svc, e))
+		return -1;
+	text = booking_ics(b, svc.name, z, z ? tz_db_vtimezone(r->ctx->tz, tz_name(z), b->start) : NULL,
+			   r->now);
+	buf_reset(&r->out);
+	buf_adds(&r->out, text);
+	free(text);
+	r->status = 200;
+	r->content_type = "text/calendar; charset=utf-8";
+	return 0;
+}
+
 int h_booking_get(struct req *r, struct err *e)
 {
 	struct zone_memo zones = {0};
+	const char *param = r->params[0];
+	size_t len = strlen(param);
+	bool ics = len > 4 && !strcmp(param + len - 4, ".ics");
 	struct booking b;
 	const char *id;
 
+	if (ics)
+		r->params[0] = arena_strndup(r->arena, param, len - 4);
 	if (path_id(r, 0, "bkg", &id, e) ||
 	    store_booking_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &b, e))
 		return -1;
 	set_etag(r, b.version);
+	if (ics)
+		return booking_ics_reply(r, &b, e);
 	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));
 }
 
