@@ -101,6 +101,8 @@ size_t booking_busy_build(const struct booked_time *v, size_t n, const char *ser
 		if (capacity > 1 && !strcmp(v[i].service_id, service_id)) {
 			seats[nseats].start = v[i].start;
 			seats[nseats].used = 1;
+			seats[nseats].block_start = v[i].block_start;
+			seats[nseats].block_end = v[i].block_end;
 			nseats++;
 			continue;
 		}

@@ -57,8 +57,9 @@ struct booked_time {
 
 /* Prepares a provider's bookings for a query of service_id: every blocked interval goes into
  * busy, except bookings of this same group service (capacity > 1), which share their start
- * instead; those are counted into seats (room for n entries, sorted by start). Returns the
- * number of seat entries. busy is cleared first. */
+ * and block every other start; those are counted into seats with their blocked interval
+ * (room for n entries, sorted by start). Returns the number of seat entries. busy is
+ * cleared first. */
 size_t booking_busy_build(const struct booked_time *v, size_t n, const char *service_id,
 			  int capacity, struct interval_set *busy, struct seat_use *seats);
 

@@ -206,7 +206,12 @@ static void consider(struct gen *g, int64_t s)
 		return;
 	if (g->p->busy && interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
 		return;
-	left = g->rules->capacity - (g->p->nseats ? slot_seats_used(g->p, s) : 0);
+	left = g->rules->capacity;
+	if (g->p->nseats) {
+		if (slot_seats_block(g->p, s, s - g->before, e + g->after))
+			return;
+		left -= slot_seats_used(g->p, s);
+	}
 	if (left <= 0)
 		return;
 	if ((g->p->max_per_day || g->p->max_consecutive) &&
@@ -218,6 +223,20 @@ static void consider(struct gen *g, int64_t s)
 	sl->end = e;
 	sl->provider = g->p->index;
 	sl->seats_left = left;
+}
+
+bool slot_seats_block(const struct slot_provider *p, int64_t start, int64_t block_start,
+		      int64_t block_end)
+{
+	size_t i;
+
+	/* Seat entries are few (one per booked start of this service in the window). */
+	for (i = 0; i < p->nseats; i++) {
+		const struct seat_use *u = &p->seats[i];
+		if (u->start != start && u->block_start < block_end && block_start < u->block_end)
+			return true;
+	}
+	return false;
 }
 
 int32_t slot_seats_used(const struct slot_provider *p, int64_t start)
@@ -283,7 +302,12 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 			if (g->p->busy &&
 			    interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
 				continue;
-			left = g->rules->capacity - (g->p->nseats ? slot_seats_used(g->p, s) : 0);
+			left = g->rules->capacity;
+			if (g->p->nseats) {
+				if (slot_seats_block(g->p, s, s - g->before, e + g->after))
+					continue;
+				left -= slot_seats_used(g->p, s);
+			}
 			if (left <= 0)
 				continue;
 			if ((g->p->max_per_day || g->p->max_consecutive) &&
@@ -441,7 +465,9 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 	if (p->busy && interval_set_overlaps(p->busy, start - (int64_t)r->buffer_before_min * 60,
 					     end + (int64_t)r->buffer_after_min * 60))
 		out->reasons |= REASON_BUSY;
-	if (p->nseats && slot_seats_used(p, start) >= r->capacity)
+	if (p->nseats && (slot_seats_used(p, start) >= r->capacity ||
+			  slot_seats_block(p, start, start - (int64_t)r->buffer_before_min * 60,
+					   end + (int64_t)r->buffer_after_min * 60)))
 		out->reasons |= REASON_BUSY;
 	out->reasons |= limits_exclude(p, start, start - (int64_t)r->buffer_before_min * 60,
 				       end + (int64_t)r->buffer_after_min * 60);

@@ -31,10 +31,14 @@ struct service_rules {
 	int capacity;		/* seats per start, >= 1 */
 };
 
-/* Seats already taken at one start of a group service (capacity > 1). */
+/* Seats already taken at one start of a group service (capacity > 1), and the time those
+ * bookings block: a candidate at this start shares it, any other overlapping candidate is
+ * blocked by it like by any booking. */
 struct seat_use {
 	int64_t start;		/* UTC */
 	int32_t used;
+	int64_t block_start;
+	int64_t block_end;
 };
 
 /* One provider as the engine sees it. busy holds blocked UTC intervals of other
@@ -60,6 +64,9 @@ struct slot_provider {
 
 /* Seats taken at start (0 when not listed). */
 int32_t slot_seats_used(const struct slot_provider *p, int64_t start);
+/* True when a group booking at another start blocks [block_start, block_end). */
+bool slot_seats_block(const struct slot_provider *p, int64_t start, int64_t block_start,
+		      int64_t block_end);
 
 struct slot {
 	int64_t start;		/* UTC */

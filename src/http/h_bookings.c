@@ -355,6 +355,7 @@ int h_booking_create(struct req *r, struct err *e)
 	memset(&cx, 0, sizeof(cx));
 	if (parse_create(r, &bk, &service_id, &provider_id, &cx.start, e))
 		return -1;
+	bk.start = cx.start;	/* the store loads availability around it */
 	canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
 	token_hash(fingerprint, canon, strlen(canon));
 	free(canon);
