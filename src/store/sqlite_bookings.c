@@ -120,6 +120,38 @@ static int history_add(struct conn *c, const char *tenant, const char *booking_i
 	return step_done(c, s, "record history", e);
 }
 
+/* Keys are kept IDEMPOTENCY_KEEP_SECONDS; an older key runs fresh. */
+#define IDEMPOTENCY_KEEP_SECONDS 86400
+#define IDEMPOTENCY_PURGE_BATCH 64
+
+/* Drops this key if it expired, and a bounded batch of other expired keys, so the table
+ * stays small without a background job. */
+static int idem_purge(struct conn *c, const char *tenant, const char *key, int64_t now,
+		      struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c,
+				    "DELETE FROM idempotency_keys WHERE tenant_id = ?1 AND key = ?2"
+				    " AND created_at < ?3",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, key);
+	sqlite3_bind_int64(s, 3, now - IDEMPOTENCY_KEEP_SECONDS);
+	if (step_done(c, s, "expire idempotency key", e))
+		return -1;
+	s = conn_prep(c,
+		      "DELETE FROM idempotency_keys WHERE (tenant_id, key) IN (SELECT tenant_id, key"
+		      " FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)",
+		      e);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now - IDEMPOTENCY_KEEP_SECONDS);
+	sqlite3_bind_int(s, 2, IDEMPOTENCY_PURGE_BATCH);
+	return step_done(c, s, "purge idempotency keys", e);
+}
+
 /* Looks the key up: 1 with *replay filled when stored, 0 when new, -1 on error. */
 static int idem_lookup(struct conn *c, const char *tenant, const char *key,
 		       const char *fingerprint, struct stored_reply *replay, struct err *e)
@@ -254,6 +286,8 @@ int store_booking_create(struct store *st, const char *tenant, const char *idem_
 	replay->body = NULL;
 	if (!c)
 		return -1;
+	if (idem_purge(c, tenant, idem_key, now, e))
+		goto out;
 	found = idem_lookup(c, tenant, idem_key, fingerprint, replay, e);
 	if (found != 0) {
 		*replayed = found > 0;

@@ -152,6 +152,7 @@ struct booking_create_ops {
 };
 
 /* Creates a booking in one write transaction (BEGIN IMMEDIATE):
+ *   - keys are kept 24 h (by now): an older one is dropped and runs fresh;
  *   - when idem_key is already stored: its fingerprint must equal fingerprint (else
  *     ERR_INVALID) and *replay receives the stored reply (*replayed = true);
  *   - otherwise the service and its providers (only provider_id when set) are loaded with
