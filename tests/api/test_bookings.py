@@ -263,8 +263,9 @@ def test_same_key_same_body_replays(w):
     r1 = post(w.t, body, key)
     assert r1.status_code == 201, r1.text
     assert "Idempotent-Replayed" not in r1.headers
-    # Replayed even at a later "now" and with the members in another order.
-    for now, b in ((NOW, body), ("2026-02-01T00:00:00Z", dict(reversed(list(body.items()))))):
+    # Replayed even at a later "now" (within the 24 hours keys are kept) and with the
+    # members in another order.
+    for now, b in ((NOW, body), ("2026-01-01T23:59:59Z", dict(reversed(list(body.items()))))):
         r2 = post(w.t, b, key, now=now)
         assert r2.status_code == 201, r2.text
         assert r2.headers.get("Idempotent-Replayed") == "true"
@@ -272,6 +273,20 @@ def test_same_key_same_body_replays(w):
         assert r2.json() == r1.json()
     assert [x["id"] for x in all_bookings(w.t)] == [r1.json()["id"]]
     assert get(w.t, r1.json()["id"])["version"] == 1
+
+
+def test_key_older_than_24_hours_runs_fresh(w):
+    key = new_key()
+    body = body_for(w.sid, at(MON, "10:00"))
+    first = post(w.t, body, key)
+    assert first.status_code == 201, first.text
+    # A day later the key is forgotten: the same request is decided again, and its own
+    # earlier booking now holds the time.
+    again = post(w.t, body, key, now="2026-01-02T00:00:01Z")
+    assert again.status_code == 409, again.text
+    assert again.json()["code"] == "slot_taken"
+    assert "Idempotent-Replayed" not in again.headers
+    assert [x["id"] for x in all_bookings(w.t)] == [first.json()["id"]]
 
 
 def test_same_key_different_body_is_422(w):
