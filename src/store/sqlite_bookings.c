@@ -76,25 +76,16 @@ static void read_booking(sqlite3_stmt *s, struct arena *a, struct booking *b)
 static int booking_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 			struct booking *out, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	sqlite3_stmt *s = row_by_id(c,
 				    "SELECT " BOOKING_COLS
 				    " FROM bookings WHERE tenant_id = ?1 AND id = ?2",
-				    e);
-	int rc;
+				    tenant, id, "booking", e);
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_booking(s, a, out);
+	read_booking(s, a, out);
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
-	return sql_fail(c, rc, "read booking", e);
+	return 0;
 }
 
 static int history_add(struct conn *c, const char *tenant, const char *booking_id, int64_t at,

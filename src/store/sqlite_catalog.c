@@ -68,25 +68,16 @@ int store_provider_create(struct store *st, const char *tenant, const struct pro
 int provider_read(struct conn *c, const char *tenant, const char *id, struct provider *out,
 			 struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	sqlite3_stmt *s = row_by_id(c,
 				    "SELECT " PROVIDER_COLS
 				    " FROM providers WHERE tenant_id = ?1 AND id = ?2",
-				    e);
-	int rc;
+				    tenant, id, "provider", e);
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_provider(s, out);
+	read_provider(s, out);
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return err_set(e, ERR_NOT_FOUND, "provider %s not found", id);
-	return sql_fail(c, rc, "read provider", e);
+	return 0;
 }
 
 int store_provider_get(struct store *st, const char *tenant, const char *id, struct provider *out,
@@ -274,24 +265,15 @@ static int service_providers_read(struct conn *c, const char *tenant, struct ser
 int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 			struct service *out, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	sqlite3_stmt *s = row_by_id(c,
 				    "SELECT " SERVICE_COLS
 				    " FROM services WHERE tenant_id = ?1 AND id = ?2",
-				    e);
-	int rc;
+				    tenant, id, "service", e);
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_service(s, out);
+	read_service(s, out);
 	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		return err_set(e, ERR_NOT_FOUND, "service %s not found", id);
-	if (rc != SQLITE_ROW)
-		return sql_fail(c, rc, "read service", e);
 	return service_providers_read(c, tenant, out, a, e);
 }
 

@@ -434,6 +434,27 @@ int delete_row(struct store *st, const char *sql, const char *tenant, const char
 	return ok ? 0 : -1;
 }
 
+sqlite3_stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, const char *id,
+			const char *what, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c, sql, e);
+	int rc;
+
+	if (!s)
+		return NULL;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return s;
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		err_set(e, ERR_NOT_FOUND, "%s %s not found", what, id);
+	else
+		sql_fail(c, rc, what, e);
+	return NULL;
+}
+
 int store_ping(struct store *st, struct err *e)
 {
 	struct conn *c = conn_get(st, e);

@@ -48,6 +48,12 @@ int tx_end(struct store *st, bool ok, struct err *e);
 /* Steps a statement expecting no row (SQLITE_DONE). Returns 0 / -1. */
 int step_done(struct conn *c, sqlite3_stmt *s, const char *what, struct err *e);
 
+/* Runs sql (binding ?1 tenant, ?2 id) and returns the statement positioned on its row; the
+ * caller reads the columns and then calls sqlite3_reset. NULL with e set when there is no
+ * row (ERR_NOT_FOUND: "<what> <id> not found") or the query fails. */
+sqlite3_stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, const char *id,
+			const char *what, struct err *e);
+
 /* Runs a DELETE (sql binds ?1 tenant, ?2 id and, when owner is set, ?3 owner) in its own
  * transaction; ERR_NOT_FOUND when it deleted nothing. */
 int delete_row(struct store *st, const char *sql, const char *tenant, const char *id,
