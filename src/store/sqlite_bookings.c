@@ -289,10 +289,12 @@ int store_booking_create(struct store *st, const char *tenant, const char *idem_
 		goto out;
 	bundles = arena_alloc(a, (svc.nproviders + 1) * sizeof(*bundles));
 	for (i = 0; i < svc.nproviders; i++) {
+		/* The engine needs the start's local date and one either side; local dates lie
+		 * within a day of UTC dates. */
 		int64_t day = bk->start / 86400;
 		if (provider_id && strcmp(provider_id, svc.provider_ids[i]) != 0)
 			continue;
-		if (avail_read(c, tenant, svc.provider_ids[i], day - 3, day + 3, a, &bundles[n], e))
+		if (avail_read(c, tenant, svc.provider_ids[i], day - 2, day + 2, a, &bundles[n], e))
 			goto out;
 		n++;
 	}
@@ -452,7 +454,7 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 	struct avail_bundle bundle;
 	struct service svc;
 	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 80];
-	int64_t day = new_start / 86400;
+	int64_t day = new_start / 86400;	/* see store_booking_create */
 	sqlite3_stmt *s;
 	bool ok = false;
 
@@ -471,7 +473,7 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 		goto out;
 	}
 	if (service_read(c, tenant, out->service_id, a, &svc, e) ||
-	    avail_read(c, tenant, out->provider_id, day - 3, day + 3, a, &bundle, e))
+	    avail_read(c, tenant, out->provider_id, day - 2, day + 2, a, &bundle, e))
 		goto out;
 	drop_own_time(&bundle, out);
 	if (check(ctx, &svc, &bundle, new_start, e))
