@@ -21,6 +21,7 @@ static const struct {
 	[ERR_SLOT_TAKEN] = {409, "slot_taken", "Conflict"},
 	[ERR_PRECONDITION] = {412, "precondition_failed", "Precondition Failed"},
 	[ERR_KEY_IN_FLIGHT] = {409, "idempotency_key_in_use", "Conflict"},
+	[ERR_KEY_REUSED] = {422, "idempotency_key_reused", "Unprocessable Content"},
 	[ERR_TOO_LARGE] = {413, "body_too_large", "Content Too Large"},
 	[ERR_MEDIA_TYPE] = {415, "unsupported_media_type", "Unsupported Media Type"},
 	[ERR_INVALID] = {422, "validation_failed", "Unprocessable Content"},

@@ -161,7 +161,7 @@ static int idem_lookup(struct conn *c, const char *tenant, const char *key,
 	if (rc == SQLITE_ROW) {
 		if (strcmp((const char *)sqlite3_column_text(s, 0), fingerprint) != 0) {
 			sqlite3_reset(s);
-			return err_set(e, ERR_INVALID,
+			return err_set(e, ERR_KEY_REUSED,
 				       "Idempotency-Key was already used with a different request");
 		}
 		replay->status = (unsigned)sqlite3_column_int(s, 1);

@@ -154,7 +154,7 @@ struct booking_create_ops {
 /* Creates a booking in one write transaction (BEGIN IMMEDIATE):
  *   - keys are kept 24 h (by now): an older one is dropped and runs fresh;
  *   - when idem_key is already stored: its fingerprint must equal fingerprint (else
- *     ERR_INVALID) and *replay receives the stored reply (*replayed = true);
+ *     ERR_KEY_REUSED) and *replay receives the stored reply (*replayed = true);
  *   - otherwise the service and its providers (only provider_id when set) are loaded with
  *     their bookings around start, ops->pick decides, the booking is inserted with its first
  *     history row and a unique reference, and ops->reply's reply is stored under the key.

@@ -24,6 +24,7 @@ enum err_code {
 	ERR_CONFLICT,		/* state conflict: 409 */
 	ERR_PRECONDITION,	/* If-Match does not match: 412 */
 	ERR_KEY_IN_FLIGHT,	/* the same idempotency key is still being processed: 409 */
+	ERR_KEY_REUSED,		/* an idempotency key sent again with another request: 422 */
 	ERR_SLOT_TAKEN,		/* time already booked or held: 409 */
 	ERR_TOO_LARGE,		/* body over the cap: 413 */
 	ERR_MEDIA_TYPE,		/* body is not JSON: 415 */

@@ -298,7 +298,7 @@ def test_same_key_different_body_is_422(w):
               body_for(w.sid, at(MON, "10:00"), notes="changed"),
               body_for(w.sid, at(MON, "10:00"), "any")):
         r = post(w.t, b, key)
-        expect_problem(r, 422)
+        expect_problem(r, 422, "idempotency_key_reused")
         assert r.headers.get("Idempotent-Replayed") is None
     assert all_bookings(w.t) == [public(first)]
     # 11:00 was never booked.
