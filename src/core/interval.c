@@ -109,47 +109,6 @@ void interval_set_subtract(struct interval_set *s, int64_t start, int64_t end)
 	s->n -= j - i;
 }
 
-/* Index of the member containing point t (start <= t < end), or s->n. */
-static size_t containing(const struct interval_set *s, int64_t t)
-{
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->v[mid].end <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->n && s->v[lo].start <= t ? lo : s->n;
-}
-
-bool interval_set_covers(const struct interval_set *s, int64_t start, int64_t end)
-{
-	size_t i;
-
-	if (start >= end)
-		return true;
-	i = containing(s, start);
-	return i < s->n && s->v[i].end >= end;
-}
-
-bool interval_set_overlaps(const struct interval_set *s, int64_t start, int64_t end)
-{
-	size_t lo = 0, hi = s->n;
-
-	if (start >= end)
-		return false;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->v[mid].end <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->n && s->v[lo].start < end;
-}
-
 size_t interval_set_first_ending_after(const struct interval_set *s, int64_t t)
 {
 	size_t lo = 0, hi = s->n;
@@ -162,4 +121,24 @@ size_t interval_set_first_ending_after(const struct interval_set *s, int64_t t)
 			hi = mid;
 	}
 	return lo;
+}
+
+bool interval_set_covers(const struct interval_set *s, int64_t start, int64_t end)
+{
+	size_t i;
+
+	if (start >= end)
+		return true;
+	i = interval_set_first_ending_after(s, start);
+	return i < s->n && s->v[i].start <= start && s->v[i].end >= end;
+}
+
+bool interval_set_overlaps(const struct interval_set *s, int64_t start, int64_t end)
+{
+	size_t i;
+
+	if (start >= end)
+		return false;
+	i = interval_set_first_ending_after(s, start);
+	return i < s->n && s->v[i].start < end;
 }

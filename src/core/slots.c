@@ -20,17 +20,6 @@ void slot_list_release(struct slot_list *l)
 	slot_list_init(l);
 }
 
-static int slot_cmp(const void *a, const void *b)
-{
-	const struct slot *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	if (x->provider != y->provider)
-		return x->provider < y->provider ? -1 : 1;
-	return 0;
-}
-
 static inline bool slot_less(const struct slot *x, const struct slot *y)
 {
 	return x->start < y->start || (x->start == y->start && x->provider < y->provider);
@@ -41,12 +30,16 @@ static inline bool slot_less(const struct slot *x, const struct slot *y)
  * memory beats a heap here). Stable. */
 static void merge_runs(struct slot *v, size_t n)
 {
-	struct slot *tmp = xmalloc(n * sizeof(*v)), *src = v, *dst = tmp;
+	struct slot *tmp, *src = v, *dst;
 	size_t nruns = 1, i, *b;
 
 	for (i = 1; i < n; i++)
 		if (slot_less(&v[i], &v[i - 1]))
 			nruns++;
+	if (nruns == 1)	/* already ordered */
+		return;
+	tmp = xmalloc(n * sizeof(*v));
+	dst = tmp;
 	b = xmalloc((nruns + 1) * sizeof(*b));
 	b[0] = 0;
 	nruns = 0;
@@ -83,12 +76,7 @@ static void merge_runs(struct slot *v, size_t n)
 
 void slot_list_sort(struct slot_list *l)
 {
-	size_t i;
-
-	for (i = 1; i < l->n; i++)
-		if (slot_cmp(&l->v[i - 1], &l->v[i]) > 0)
-			break;
-	if (i < l->n)
+	if (l->n > 1)
 		merge_runs(l->v, l->n);
 }
 

@@ -111,26 +111,15 @@ struct create_ctx {
 	struct req *r;
 	int64_t start;
 	const char *manage_token;
-	struct zone_memo zones;
+	const struct tz *zone;	/* the chosen provider's, resolved by pick */
 };
 
 /* Adds reason codes to a problem as its "reasons" member. */
 static void attach_reasons(struct err *e, unsigned reasons, const struct holiday *h)
 {
-	json_t *a = json_array();
-	unsigned bit;
-	char *text;
+	json_t *a = json_reasons(reasons, h, NULL, NULL);
+	char *text = json_dumps(a, JSON_COMPACT);
 
-	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1) {
-		json_t *o;
-		if (!(reasons & bit))
-			continue;
-		o = json_pack("{s:s}", "code", slot_reason_name(bit));
-		if (bit == REASON_HOLIDAY && h)
-			json_object_set_new(o, "holiday", json_string(h->name));
-		json_array_append_new(a, o);
-	}
-	text = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	if (text && strlen(text) < sizeof(e->ext_json)) {
 		snprintf(e->ext_name, sizeof(e->ext_name), "reasons");
@@ -219,6 +208,7 @@ static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, s
 	slot_scratch_release(&scratch);
 	if (best < 0)
 		return not_bookable(e, reasons, only_taken, holiday);
+	cx->zone = b[best].input.tz;
 	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
 	memcpy(bk->service_id, svc->id, ID_MAX);
 	bk->start = cx->start;
@@ -259,8 +249,7 @@ static void reply(void *vctx, const struct booking *bk, const struct err *e,
 	struct create_ctx *cx = vctx;
 
 	if (bk) {
-		json_t *o = render(bk, zone_of(cx->r, &cx->zones, bk->provider_id),
-				   cx->manage_token);
+		json_t *o = render(bk, cx->zone, cx->manage_token);
 		out->status = 201;
 		out->body = json_dumps(o, JSON_COMPACT);
 		json_decref(o);

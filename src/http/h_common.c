@@ -1,4 +1,5 @@
 #include "http/h_common.h"
+#include "http/json_in.h"
 
 #include <string.h>
 
@@ -173,4 +174,30 @@ bool email_valid(const char *s)
 
 	return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t\r\n<>,;\"") &&
 	       strchr(at + 1, '.');
+}
+
+json_t *json_reasons(unsigned reasons, const struct holiday *holiday,
+		     const struct slot_query *q, const struct tz *z)
+{
+	json_t *a = json_array();
+	unsigned bit;
+
+	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1) {
+		json_t *o;
+		if (!(reasons & bit))
+			continue;
+		o = json_pack("{s:s}", "code", slot_reason_name(bit));
+		if (bit == REASON_HOLIDAY && holiday)
+			json_object_set_new(o, "holiday", json_string(holiday->name));
+		if (bit == REASON_MIN_NOTICE && q)
+			json_object_set_new(
+				o, "earliest_start",
+				json_instant(q->now + (int64_t)q->rules->min_notice_min * 60, z));
+		if (bit == REASON_MAX_ADVANCE && q)
+			json_object_set_new(
+				o, "latest_start",
+				json_instant(q->now + (int64_t)q->rules->max_advance_days * 86400, z));
+		json_array_append_new(a, o);
+	}
+	return a;
 }

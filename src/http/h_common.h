@@ -35,6 +35,12 @@ int query_date(struct req *r, const char *name, int64_t *day, struct err *e);
 /* The provider named by path parameter 0, also resolving its zone. */
 int load_path_provider(struct req *r, struct provider *p, const struct tz **z, struct err *e);
 
+/* The reasons a start is not bookable as [{"code": …}] in bit order, with the holiday's
+ * name; with q, also the earliest or latest start the notice and advance limits allow
+ * (shown in zone z). */
+json_t *json_reasons(unsigned reasons, const struct holiday *holiday,
+		     const struct slot_query *q, const struct tz *z);
+
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or brackets. */
 bool email_valid(const char *s);
 

@@ -20,7 +20,6 @@ struct slot_job {
 	struct service svc;
 	struct service_rules rules;
 	size_t n;
-	struct avail_bundle *bundles;
 	const char **ids;
 	struct slot_provider *providers;
 };
@@ -56,7 +55,6 @@ static int load_job(struct req *r, struct slot_job *job, bool need_provider, int
 		return err_field_code(e, ERR_INVALID, "provider_id",
 				      "provider %s does not offer service %s", pid, sid);
 	}
-	job->bundles = b;
 	job->ids = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->ids));
 	job->providers = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->providers));
 	for (i = 0; i < job->n; i++) {
@@ -155,32 +153,6 @@ int h_slots(struct req *r, struct err *e)
 	return 0;
 }
 
-/* One reason as {"code": ..., plus details}. */
-static json_t *render_reason(enum slot_reason bit, const struct slot_explanation *x,
-			     const struct slot_query *q, const struct tz *z)
-{
-	json_t *o = json_pack("{s:s}", "code", slot_reason_name(bit));
-
-	switch (bit) {
-	case REASON_HOLIDAY:
-		if (x->holiday)
-			json_object_set_new(o, "holiday", json_string(x->holiday->name));
-		break;
-	case REASON_MIN_NOTICE:
-		json_object_set_new(o, "earliest_start",
-				    json_instant(q->now + (int64_t)q->rules->min_notice_min * 60, z));
-		break;
-	case REASON_MAX_ADVANCE:
-		json_object_set_new(
-			o, "latest_start",
-			json_instant(q->now + (int64_t)q->rules->max_advance_days * 86400, z));
-		break;
-	default:
-		break;
-	}
-	return o;
-}
-
 int h_slots_explain(struct req *r, struct err *e)
 {
 	const char *start_text = req_query(r, "start");
@@ -191,7 +163,6 @@ int h_slots_explain(struct req *r, struct err *e)
 	const struct tz *z;
 	json_t *reasons, *o;
 	int64_t start;
-	unsigned bit;
 
 	memset(&job, 0, sizeof(job));
 	if (!start_text)
@@ -211,10 +182,7 @@ int h_slots_explain(struct req *r, struct err *e)
 	slots_explain(&q, &job.providers[0], start, &scratch, &x);
 	slot_scratch_release(&scratch);
 
-	reasons = json_array();
-	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1)
-		if (x.reasons & bit)
-			json_array_append_new(reasons, render_reason(bit, &x, &q, z));
+	reasons = json_reasons(x.reasons, x.holiday, &q, z);
 	o = json_pack("{s:o, s:o, s:s, s:s, s:b, s:o}", "start", json_instant(start, z), "end",
 		      json_instant(x.end, z), "provider_id", job.ids[0], "service_id", job.svc.id,
 		      "bookable", x.bookable, "reasons", reasons);
