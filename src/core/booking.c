@@ -92,29 +92,34 @@ static int cmp_seat(const void *a, const void *b)
 }
 
 size_t booking_busy_build(const struct booked_time *v, size_t n, const char *service_id,
-			  int capacity, struct interval_set *busy, struct seat_use *seats)
+			  int capacity, struct interval_set *busy, struct interval_set *held,
+			  struct seat_use *seats)
 {
 	size_t nseats = 0, i, j;
 
 	interval_set_clear(busy);
+	if (held)
+		interval_set_clear(held);
 	for (i = 0; i < n; i++) {
 		if (capacity > 1 && !strcmp(v[i].service_id, service_id)) {
 			seats[nseats].start = v[i].start;
 			seats[nseats].used = 1;
+			seats[nseats].held = v[i].held;
 			seats[nseats].block_start = v[i].block_start;
 			seats[nseats].block_end = v[i].block_end;
 			nseats++;
 			continue;
 		}
-		interval_set_add(busy, v[i].block_start, v[i].block_end);
+		interval_set_add(v[i].held && held ? held : busy, v[i].block_start, v[i].block_end);
 	}
 	if (nseats < 2)
 		return nseats;
 	qsort(seats, nseats, sizeof(*seats), cmp_seat);
 	for (i = 0, j = 1; j < nseats; j++) {
-		if (seats[j].start == seats[i].start)
+		if (seats[j].start == seats[i].start) {
 			seats[i].used += seats[j].used;
-		else
+			seats[i].held += seats[j].held;
+		} else
 			seats[++i] = seats[j];
 	}
 	return i + 1;

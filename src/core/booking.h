@@ -53,15 +53,18 @@ struct booked_time {
 	int64_t block_start;	/* start - buffer_before */
 	int64_t block_end;	/* end + buffer_after */
 	char service_id[ID_MAX];
+	bool held;		/* a live hold, not a booking */
 };
 
-/* Prepares a provider's bookings for a query of service_id: every blocked interval goes into
- * busy, except bookings of this same group service (capacity > 1), which share their start
- * and block every other start; those are counted into seats with their blocked interval
- * (room for n entries, sorted by start). Returns the number of seat entries. busy is
- * cleared first. */
+/* Prepares a provider's bookings and holds for a query of service_id: every blocked interval
+ * goes into busy (holds into held, or busy when held is NULL), except those of this same
+ * group service (capacity > 1), which share their start and block every other start; those
+ * are counted into seats with their blocked interval (room for n entries, sorted by start;
+ * a hold counts as a used seat and in seat.held). Returns the number of seat entries. busy
+ * and held are cleared first. */
 size_t booking_busy_build(const struct booked_time *v, size_t n, const char *service_id,
-			  int capacity, struct interval_set *busy, struct seat_use *seats);
+			  int capacity, struct interval_set *busy, struct interval_set *held,
+			  struct seat_use *seats);
 
 #define BOOKING_REFERENCE_LEN 8
 

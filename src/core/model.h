@@ -9,6 +9,7 @@
 
 #include "core/avail.h"
 #include "core/booking.h"
+#include "core/policy.h"
 #include "core/slots.h"
 #include "core/tz.h"
 #include "util/ids.h"
@@ -47,6 +48,8 @@ struct service {
 	int min_notice_min;
 	int max_advance_days;		/* 0 = no limit */
 	int capacity;
+	bool requires_approval;		/* bookings start pending */
+	struct policy policy;		/* the fields it sets; the rest come from the tenant */
 	size_t nproviders;
 	id_t_ *provider_ids;		/* borrowed (arena) */
 	int64_t created_at;
@@ -120,6 +123,10 @@ struct booking {
 	const char *metadata;		/* JSON object text or NULL; borrowed (arena) */
 	char price[PRICE_MAX_LEN + 1];
 	char currency[4];
+	struct policy policy;		/* resolved and copied when booked */
+	int reschedule_count;
+	char fee[PRICE_MAX_LEN + 1];	/* fee owed, "" = none */
+	char fee_reason[24];		/* "late_cancellation", "no_show" */
 	int version;			/* the ETag: bumped by every change */
 	int64_t created_at;
 	int64_t updated_at;

@@ -194,6 +194,8 @@ static void consider(struct gen *g, int64_t s)
 		return;
 	if (g->p->busy && interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
 		return;
+	if (g->p->held && interval_set_overlaps(g->p->held, s - g->before, e + g->after))
+		return;
 	left = g->rules->capacity;
 	if (g->p->nseats) {
 		if (slot_seats_block(g->p, s, s - g->before, e + g->after))
@@ -227,7 +229,7 @@ bool slot_seats_block(const struct slot_provider *p, int64_t start, int64_t bloc
 	return false;
 }
 
-int32_t slot_seats_used(const struct slot_provider *p, int64_t start)
+const struct seat_use *slot_seat_at(const struct slot_provider *p, int64_t start)
 {
 	size_t lo = 0, hi = p->nseats;
 
@@ -238,7 +240,13 @@ int32_t slot_seats_used(const struct slot_provider *p, int64_t start)
 		else
 			hi = mid;
 	}
-	return lo < p->nseats && p->seats[lo].start == start ? p->seats[lo].used : 0;
+	return lo < p->nseats && p->seats[lo].start == start ? &p->seats[lo] : NULL;
+}
+
+int32_t slot_seats_used(const struct slot_provider *p, int64_t start)
+{
+	const struct seat_use *u = slot_seat_at(p, start);
+	return u ? u->used : 0;
 }
 
 /* Walks one local interval's grid. Where no offset change lies near the interval, every grid
@@ -287,8 +295,10 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 				break;
 			if (open->v[i].start > s)
 				continue;
-			if (g->p->busy &&
-			    interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
+			if ((g->p->busy &&
+			     interval_set_overlaps(g->p->busy, s - g->before, e + g->after)) ||
+			    (g->p->held &&
+			     interval_set_overlaps(g->p->held, s - g->before, e + g->after)))
 				continue;
 			left = g->rules->capacity;
 			if (g->p->nseats) {
@@ -369,7 +379,7 @@ const char *slot_reason_name(enum slot_reason r)
 	static const char *const names[SLOT_REASON_COUNT] = {
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
 		"not_on_grid", "min_notice", "max_advance", "booked", "limit_per_day",
-		"limit_consecutive",
+		"limit_consecutive", "held",
 	};
 	int bit;
 
@@ -453,10 +463,18 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 	if (p->busy && interval_set_overlaps(p->busy, start - (int64_t)r->buffer_before_min * 60,
 					     end + (int64_t)r->buffer_after_min * 60))
 		out->reasons |= REASON_BUSY;
-	if (p->nseats && (slot_seats_used(p, start) >= r->capacity ||
-			  slot_seats_block(p, start, start - (int64_t)r->buffer_before_min * 60,
-					   end + (int64_t)r->buffer_after_min * 60)))
-		out->reasons |= REASON_BUSY;
+	if (p->held && interval_set_overlaps(p->held, start - (int64_t)r->buffer_before_min * 60,
+					     end + (int64_t)r->buffer_after_min * 60))
+		out->reasons |= REASON_HELD;
+	if (p->nseats) {
+		const struct seat_use *u = slot_seat_at(p, start);
+		if (slot_seats_block(p, start, start - (int64_t)r->buffer_before_min * 60,
+				     end + (int64_t)r->buffer_after_min * 60))
+			out->reasons |= REASON_BUSY;
+		else if (u && u->used >= r->capacity)
+			/* Full: "booked" when bookings alone fill it, else someone's hold. */
+			out->reasons |= u->used - u->held >= r->capacity ? REASON_BUSY : REASON_HELD;
+	}
 	out->reasons |= limits_exclude(p, start, start - (int64_t)r->buffer_before_min * 60,
 				       end + (int64_t)r->buffer_after_min * 60);
 	if (start < q->now + (int64_t)r->min_notice_min * 60)

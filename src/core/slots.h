@@ -36,9 +36,10 @@ struct service_rules {
  * blocked by it like by any booking. */
 struct seat_use {
 	int64_t start;		/* UTC */
-	int32_t used;
+	int32_t used;		/* bookings and holds */
 	int64_t block_start;
 	int64_t block_end;
+	int32_t held;		/* of used, how many are holds */
 };
 
 /* One provider as the engine sees it. busy holds blocked UTC intervals of other
@@ -48,6 +49,7 @@ struct seat_use {
 struct slot_provider {
 	const struct avail_input *avail;
 	const struct interval_set *busy;
+	const struct interval_set *held;	/* live holds' blocked time; NULL = none */
 	const struct seat_use *seats;
 	size_t nseats;
 	uint32_t index;		/* caller's handle, copied into each slot */
@@ -62,6 +64,8 @@ struct slot_provider {
 	size_t nbooked;
 };
 
+/* The seat entry at start, or NULL. */
+const struct seat_use *slot_seat_at(const struct slot_provider *p, int64_t start);
 /* Seats taken at start (0 when not listed). */
 int32_t slot_seats_used(const struct slot_provider *p, int64_t start);
 /* True when a group booking at another start blocks [block_start, block_end). */
@@ -119,8 +123,9 @@ enum slot_reason {
 	REASON_BUSY = 1 << 8,		/* "booked": taken by a booking (or all seats are) */
 	REASON_LIMIT_PER_DAY = 1 << 9,
 	REASON_LIMIT_CONSECUTIVE = 1 << 10,
+	REASON_HELD = 1 << 11,		/* "held": reserved by someone's live hold */
 };
-#define SLOT_REASON_COUNT 11
+#define SLOT_REASON_COUNT 12
 
 /* "outside_hours", "override_closed", ...: the stable API code of one reason bit. */
 const char *slot_reason_name(enum slot_reason r);

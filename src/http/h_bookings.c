@@ -12,6 +12,9 @@
 #include "http/h_common.h"
 #include "http/inflight.h"
 #include "http/json_in.h"
+#include "http/pick.h"
+#include "http/policy_json.h"
+#include "http/waitlist.h"
 #include "util/ids.h"
 #include "util/mem.h"
 
@@ -20,7 +23,7 @@
 static const char *const create_keys[] = {"service_id", "provider_id", "start", "customer",
 					  "notes", "hold_id", "metadata", NULL};
 static const char *const customer_keys[] = {"name", "email", "phone", NULL};
-static const char *const action_keys[] = {"reason", NULL};
+static const char *const action_keys[] = {"reason", "force", "waive_fee", NULL};
 
 /* Zones of the providers a response mentions, looked up once per request. */
 struct zone_memo {
@@ -67,6 +70,13 @@ static json_t *render(const struct booking *b, const struct tz *z, const char *m
 	json_object_set_new(o, "metadata", meta ? meta : json_object());
 	json_object_set_new(o, "price", *b->price ? json_string(b->price) : json_null());
 	json_object_set_new(o, "currency", *b->currency ? json_string(b->currency) : json_null());
+	json_object_set_new(o, "policy", policy_json(&b->policy));
+	json_object_set_new(o, "reschedule_count", json_integer(b->reschedule_count));
+	json_object_set_new(o, "fee",
+			    *b->fee ? json_pack("{s:s, s:o, s:s}", "amount", b->fee, "currency",
+						*b->currency ? json_string(b->currency) : json_null(),
+						"reason", b->fee_reason)
+				    : json_null());
 	json_object_set_new(o, "version", json_integer(b->version));
 	json_object_set_new(o, "created_at", json_instant(b->created_at, NULL));
 	json_object_set_new(o, "updated_at", json_instant(b->updated_at, NULL));
@@ -107,146 +117,10 @@ static int idempotency_key(struct req *r, char *out, struct err *e)
 	return 0;
 }
 
-struct create_ctx {
-	struct req *r;
-	int64_t start;
-	const char *manage_token;
-	const struct tz *zone;	/* the chosen provider's, resolved by pick */
-};
-
-/* Adds reason codes to a problem as its "reasons" member. */
-static void attach_reasons(struct err *e, unsigned reasons, const struct holiday *h)
-{
-	json_t *a = json_reasons(reasons, h, NULL, NULL);
-	char *text = json_dumps(a, JSON_COMPACT);
-
-	json_decref(a);
-	if (text && strlen(text) < sizeof(e->ext_json)) {
-		snprintf(e->ext_name, sizeof(e->ext_name), "reasons");
-		snprintf(e->ext_json, sizeof(e->ext_json), "%s", text);
-	}
-	free(text);
-}
-
-/* Active bookings of a bundle starting on local date day. */
-static int bookings_on(const struct avail_bundle *b, int64_t day)
-{
-	int count = 0;
-	size_t i;
-
-	for (i = 0; i < b->nbooked; i++)
-		if (floor_div(tz_to_wall(b->input.tz, b->booked[i].start), 86400) == day)
-			count++;
-	return count;
-}
-
-/* Explains start for one loaded provider with its bookings, through the slot engine. */
-static int explain_for(struct req *r, const struct service *svc, struct avail_bundle *b,
-		       uint32_t index, int64_t start, struct slot_scratch *scratch,
-		       struct slot_explanation *x, struct err *e)
-{
-	struct service_rules rules = service_rules_of(svc);
-	struct slot_query q = {&rules, r->now, 0, 0};
-	struct slot_provider p;
-
-	if (slot_provider_prepare(r, b, svc, index, &p, e))
-		return -1;
-	slots_explain(&q, &p, start, scratch, x);
-	return 0;
-}
-
-/* The error for a start nobody can take: 409 when only bookings are in the way of some
- * provider, else 422 with the reasons. */
-static int not_bookable(struct err *e, unsigned reasons, bool only_taken,
-			const struct holiday *holiday)
-{
-	if (only_taken)
-		return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
-	err_set(e, ERR_UNAVAILABLE, "that time cannot be booked");
-	attach_reasons(e, reasons, holiday);
-	return -1;
-}
-
-/* Picks the provider: the one that can take the start with the fewest active bookings that
- * local day, then the fewest bookings around it, then the first by id. */
-static int pick(void *vctx, const struct service *svc, struct avail_bundle *b, size_t n,
-		struct booking *bk, struct err *e)
-{
-	struct create_ctx *cx = vctx;
-	struct req *r = cx->r;
-	struct slot_scratch scratch;
-	const struct holiday *holiday = NULL;
-	unsigned reasons = 0;
-	bool only_taken = false;
-	int best = -1, best_day = INT_MAX, best_near = INT_MAX;
-	size_t i;
-
-	if (n == 0)
-		return err_field(e, "/provider_id", "no provider of this service can be booked");
-	slot_scratch_init(&scratch);
-	for (i = 0; i < n; i++) {
-		struct slot_explanation x;
-		int day_count;
-		if (explain_for(r, svc, &b[i], (uint32_t)i, cx->start, &scratch, &x, e)) {
-			slot_scratch_release(&scratch);
-			return -1;
-		}
-		if (!x.bookable) {
-			reasons |= x.reasons;
-			only_taken |= x.reasons == REASON_BUSY;
-			if (x.holiday)
-				holiday = x.holiday;
-			continue;
-		}
-		day_count = bookings_on(&b[i], floor_div(tz_to_wall(b[i].input.tz, cx->start), 86400));
-		if (day_count < best_day || (day_count == best_day && (int)b[i].nbooked < best_near)) {
-			best = (int)i;
-			best_day = day_count;
-			best_near = (int)b[i].nbooked;
-		}
-	}
-	slot_scratch_release(&scratch);
-	if (best < 0)
-		return not_bookable(e, reasons, only_taken, holiday);
-	cx->zone = b[best].input.tz;
-	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
-	memcpy(bk->service_id, svc->id, ID_MAX);
-	bk->start = cx->start;
-	bk->end = cx->start + (int64_t)svc->duration_min * 60;
-	bk->block_start = bk->start - (int64_t)svc->buffer_before_min * 60;
-	bk->block_end = bk->end + (int64_t)svc->buffer_after_min * 60;
-	bk->capacity = svc->capacity;
-	bk->status = b[best].provider.auto_confirm ? BOOKING_CONFIRMED : BOOKING_PENDING;
-	memcpy(bk->price, svc->price, sizeof(bk->price));
-	memcpy(bk->currency, svc->currency, sizeof(bk->currency));
-	id_new(bk->id, "bkg");
-	bk->version = 1;
-	bk->created_at = bk->updated_at = r->now;
-	return best;
-}
-
-static int reschedule_check(void *vctx, const struct service *svc, struct avail_bundle *b,
-			    int64_t start, struct err *e)
-{
-	struct req *r = vctx;
-	struct slot_scratch scratch;
-	struct slot_explanation x;
-	int rc;
-
-	slot_scratch_init(&scratch);
-	rc = explain_for(r, svc, b, 0, start, &scratch, &x, e);
-	slot_scratch_release(&scratch);
-	if (rc)
-		return -1;
-	if (x.bookable)
-		return 0;
-	return not_bookable(e, x.reasons, x.reasons == REASON_BUSY, x.holiday);
-}
-
 static void reply(void *vctx, const struct booking *bk, const struct err *e,
 		  struct stored_reply *out)
 {
-	struct create_ctx *cx = vctx;
+	struct pick_ctx *cx = vctx;
 
 	if (bk) {
 		json_t *o = render(bk, cx->zone, cx->manage_token);
@@ -260,7 +134,7 @@ static void reply(void *vctx, const struct booking *bk, const struct err *e,
 	out->body = xstrdup(cx->r->out.ptr);
 }
 
-static const struct booking_create_ops create_ops = {pick, reply};
+static const struct booking_create_ops create_ops = {booking_pick, reply};
 
 static void phone_check(const char *p, struct err *e)
 {
@@ -273,8 +147,10 @@ static void phone_check(const char *p, struct err *e)
 
 /* Reads the body into bk (customer, notes, metadata) and the ids and start. */
 static int parse_create(struct req *r, struct booking *bk, const char **service_id,
-			const char **provider_id, int64_t *start, struct err *e)
+			const char **provider_id, const char **hold_id, int64_t *start,
+			struct err *e)
 {
+	json_t *hold = json_object_get(r->json, "hold_id");
 	json_t *o = r->json, *customer = json_object_get(o, "customer");
 	json_t *meta = json_object_get(o, "metadata");
 	const char *sid = json_string_value(json_object_get(o, "service_id"));
@@ -312,8 +188,12 @@ static int parse_create(struct req *r, struct booking *bk, const char **service_
 			phone_check(bk->customer_phone, e);
 	}
 	json_get_str(o, "", "notes", NOTE_MAX_LEN, bk->notes, sizeof(bk->notes), e);
-	if (json_object_get(o, "hold_id") && !json_is_null(json_object_get(o, "hold_id")))
-		err_field(e, "/hold_id", "no such hold");
+	*hold_id = NULL;
+	if (hold && !json_is_null(hold)) {
+		*hold_id = json_string_value(hold);
+		if (!*hold_id || !id_valid(*hold_id, "hld"))
+			err_field(e, "/hold_id", "must be a hld_ id");
+	}
 	if (meta && !json_is_null(meta)) {
 		char *text = json_is_object(meta) ? json_dumps(meta, JSON_COMPACT) : NULL;
 		if (!text || strlen(text) > METADATA_MAX_LEN)
@@ -330,9 +210,9 @@ int h_booking_create(struct req *r, struct err *e)
 {
 	char key[IDEMPOTENCY_KEY_MAX + 1], fingerprint[TOKEN_HASH_MAX], token[TOKEN_MAX],
 		token_hashed[TOKEN_HASH_MAX];
-	const char *service_id, *provider_id;
+	const char *service_id, *provider_id, *hold_id;
 	struct stored_reply rep = {0, NULL};
-	struct create_ctx cx;
+	struct pick_ctx cx;
 	struct booking bk;
 	bool replayed;
 	char *canon;
@@ -342,7 +222,7 @@ int h_booking_create(struct req *r, struct err *e)
 		return -1;
 	memset(&bk, 0, sizeof(bk));
 	memset(&cx, 0, sizeof(cx));
-	if (parse_create(r, &bk, &service_id, &provider_id, &cx.start, e))
+	if (parse_create(r, &bk, &service_id, &provider_id, &hold_id, &cx.start, e))
 		return -1;
 	bk.start = cx.start;	/* the store loads availability around it */
 	canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
@@ -357,7 +237,7 @@ int h_booking_create(struct req *r, struct err *e)
 		return err_set(e, ERR_KEY_IN_FLIGHT,
 			       "a request with this Idempotency-Key is still being processed");
 	rc = store_booking_create(r->ctx->store, r->auth.tenant_id, key, fingerprint, service_id,
-				  provider_id, r->now, token_hashed, &create_ops, &cx, &bk, &rep,
+				  provider_id, hold_id, r->now, token_hashed, &create_ops, &cx, &bk, &rep,
 				  &replayed, r->arena, e);
 	inflight_release(r->ctx->inflight, slot);
 	if (rc) {
@@ -412,8 +292,11 @@ int h_booking_get(struct req *r, struct err *e)
 
 	if (ics)
 		r->params[0] = arena_strndup(r->arena, param, len - 4);
-	if (path_id(r, 0, "bkg", &id, e) ||
-	    store_booking_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &b, e))
+	if (path_id(r, 0, "bkg", &id, e))
+		return -1;
+	if (*r->auth.booking_id && strcmp(id, r->auth.booking_id) != 0)
+		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
+	if (store_booking_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &b, e))
 		return -1;
 	set_etag(r, b.version);
 	if (ics)
@@ -510,45 +393,166 @@ static int if_match(struct req *r, int *version, struct err *e)
 	return 0;
 }
 
-static const char *const reschedule_keys[] = {"start", "reason", NULL};
+static const char *const reschedule_keys[] = {"start", "reason", "force", NULL};
+
+/* One lifecycle action as the guards see it. */
+struct action_ctx {
+	struct req *r;
+	bool force;		/* an admin acting past the policy */
+	bool waive_fee;
+	char provider_id[ID_MAX];	/* the time the booking held before, for the waitlist */
+	int64_t freed_start, freed_end;
+};
+
+static void remember_freed(struct action_ctx *ax, const struct booking *b)
+{
+	memcpy(ax->provider_id, b->provider_id, ID_MAX);
+	ax->freed_start = b->block_start;
+	ax->freed_end = b->block_end;
+}
+
+/* 422 policy_deadline_passed naming the deadline, unless an admin forces it. */
+static int deadline_check(struct action_ctx *ax, const struct booking *b,
+			  enum policy_field which, const char **note, struct err *e)
+{
+	bool cancel = which == POLICY_CANCEL_DEADLINE;
+	int hours = cancel ? b->policy.cancel_deadline_hours : b->policy.reschedule_deadline_hours;
+	char when[RFC3339_STR_MAX];
+
+	if (!policy_deadline_passed(&b->policy, which, b->start, ax->r->now))
+		return 0;
+	if (ax->force) {
+		*note = cancel ? "(forced past the cancellation deadline)"
+			       : "(forced past the reschedule deadline)";
+		return 0;
+	}
+	rfc3339_format(b->start - (int64_t)hours * 3600, 0, when);
+	err_set(e, ERR_POLICY_DEADLINE, "%s closed %d hours before the start, at %s",
+		cancel ? "cancellation" : "rescheduling", hours, when);
+	snprintf(e->ext_name, sizeof(e->ext_name), "deadline");
+	snprintf(e->ext_json, sizeof(e->ext_json), "\"%s\"", when);
+	return -1;
+}
+
+/* Sets the fee owed: percent of the booking's price. */
+static void charge(struct booking *b, int percent, const char *reason)
+{
+	if (percent <= 0 || !*b->price || money_percent(b->price, percent, b->fee, sizeof(b->fee)))
+		return;
+	snprintf(b->fee_reason, sizeof(b->fee_reason), "%s", reason);
+}
+
+static int action_guard(void *vctx, struct booking *b, enum booking_status to,
+			const char **note, struct err *e)
+{
+	struct action_ctx *ax = vctx;
+
+	remember_freed(ax, b);
+	if (to == BOOKING_CANCELLED) {
+		if (deadline_check(ax, b, POLICY_CANCEL_DEADLINE, note, e))
+			return -1;
+		if (!ax->waive_fee)
+			charge(b, policy_cancel_fee_percent(&b->policy, b->start, ax->r->now),
+			       "late_cancellation");
+	} else if (to == BOOKING_NO_SHOW && !ax->waive_fee &&
+		   (b->policy.set & POLICY_NO_SHOW_FEE)) {
+		charge(b, b->policy.no_show_fee_percent, "no_show");
+	}
+	return 0;
+}
+
+static int reschedule_check(void *vctx, const struct booking *bk, const struct service *svc,
+			    struct avail_bundle *b, int64_t start, const char **note,
+			    struct err *e)
+{
+	struct action_ctx *ax = vctx;
+	struct slot_scratch scratch;
+	struct slot_explanation x;
+	int rc;
+
+	remember_freed(ax, bk);
+	if (deadline_check(ax, bk, POLICY_RESCHEDULE_DEADLINE, note, e))
+		return -1;
+	if ((bk->policy.set & POLICY_MAX_RESCHEDULES) &&
+	    bk->reschedule_count >= bk->policy.max_reschedules) {
+		if (!ax->force)
+			return err_set(e, ERR_POLICY_LIMIT,
+				       "this booking was already rescheduled %d times (the limit)",
+				       bk->reschedule_count);
+		*note = "(forced past the reschedule limit)";
+	}
+	slot_scratch_init(&scratch);
+	rc = pick_explain(ax->r, svc, b, 0, start, &scratch, &x, e);
+	slot_scratch_release(&scratch);
+	if (rc)
+		return -1;
+	if (x.bookable)
+		return 0;
+	return pick_not_bookable(e, x.reasons, x.holiday);
+}
+
+/* Who acts, for the history: "customer" with a manage token, else the key's role. */
+static const char *actor_of(const struct req *r)
+{
+	return *r->auth.booking_id ? "customer" : role_name(r->auth.role);
+}
 
 int h_booking_action(struct req *r, struct err *e)
 {
 	struct zone_memo zones = {0};
-	enum booking_action action;
+	enum booking_action action = ACTION_CANCEL;
 	char reason[NOTE_MAX_LEN + 1] = "";
 	bool reschedule = !strcmp(r->params[1], "reschedule");
+	struct action_ctx ax;
 	int64_t new_start = 0;
 	struct booking b;
 	const char *id;
 	int version, rc;
 
+	memset(&ax, 0, sizeof(ax));
+	ax.r = r;
 	if (path_id(r, 0, "bkg", &id, e))
 		return -1;
 	if (!reschedule && booking_action_parse(r->params[1], &action))
 		return err_set(e, ERR_NOT_FOUND, "no booking action %s", r->params[1]);
+	if (*r->auth.booking_id) {
+		if (strcmp(id, r->auth.booking_id) != 0)
+			return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
+		if (!reschedule && action != ACTION_CANCEL)
+			return err_set(e, ERR_FORBIDDEN,
+				       "a manage token may cancel or reschedule, not %s",
+				       r->params[1]);
+	}
 	if (reschedule && !r->json)
 		return err_set(e, ERR_MALFORMED, "reschedule needs a JSON body with start");
 	if (r->json) {
 		json_only_keys(r->json, "", reschedule ? reschedule_keys : action_keys, e);
 		json_get_str(r->json, "", "reason", NOTE_MAX_LEN, reason, sizeof(reason), e);
+		json_get_bool(r->json, "", "force", &ax.force, e);
+		json_get_bool(r->json, "", "waive_fee", &ax.waive_fee, e);
 		if (reschedule && json_get_instant(r->json, "", "start", &new_start, e) == 0)
 			json_required("", "start", e);
 		if (e->code)
 			return -1;
 	}
+	if (ax.force && (r->auth.role != ROLE_ADMIN || *r->auth.booking_id))
+		return err_set(e, ERR_FORBIDDEN, "only an admin key may force past the policy");
+	if (ax.waive_fee && r->auth.role != ROLE_ADMIN && r->auth.role != ROLE_STAFF)
+		return err_set(e, ERR_FORBIDDEN, "only staff and admin keys may waive a fee");
 	if (if_match(r, &version, e))
 		return -1;
 	if (reschedule)
 		rc = store_booking_reschedule(r->ctx->store, r->auth.tenant_id, id, new_start, version,
-					      role_name(r->auth.role), reason, r->now,
-					      reschedule_check, r, r->arena, &b, e);
+					      actor_of(r), reason, r->now, reschedule_check, &ax,
+					      r->arena, &b, e);
 	else
 		rc = store_booking_transition(r->ctx->store, r->auth.tenant_id, id, action, version,
-					      role_name(r->auth.role), reason, r->now, r->arena, &b,
-					      e);
+					      actor_of(r), reason, r->now, action_guard, &ax,
+					      r->arena, &b, e);
 	if (rc)
 		return -1;
+	if (reschedule || action == ACTION_CANCEL || action == ACTION_DECLINE)
+		waitlist_time_freed(r, ax.provider_id, ax.freed_start, ax.freed_end);
 	set_etag(r, b.version);
 	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));
 }

@@ -144,16 +144,20 @@ int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct se
 	out->max_consecutive = b->provider.max_consecutive;
 	if (b->nbooked) {
 		struct interval_set *busy = arena_alloc(r->arena, sizeof(*busy));
+		struct interval_set *held = arena_alloc(r->arena, sizeof(*held));
 		struct seat_use *seats = arena_alloc(r->arena, b->nbooked * sizeof(*seats));
 		int64_t *starts = arena_alloc(r->arena, b->nbooked * sizeof(*starts));
 		struct interval *blocks = arena_alloc(r->arena, b->nbooked * sizeof(*blocks));
 		size_t i;
 		interval_set_init(busy);
+		interval_set_init(held);
 		arena_on_free(r->arena, interval_set_release_cb, busy);
+		arena_on_free(r->arena, interval_set_release_cb, held);
 		out->nseats = booking_busy_build(b->booked, b->nbooked, svc->id, svc->capacity, busy,
-						 seats);
+						 held, seats);
 		out->seats = seats;
 		out->busy = busy;
+		out->held = held->n ? held : NULL;
 		/* The store returns bookings ordered by blocked start. */
 		for (i = 0; i < b->nbooked; i++) {
 			starts[i] = b->booked[i].start;

@@ -6,12 +6,13 @@
 
 #include "http/h_common.h"
 #include "http/json_in.h"
+#include "http/policy_json.h"
 #include "util/ids.h"
 
 static const char *const service_keys[] = {
 	"name", "duration_minutes", "price", "currency", "buffer_before_minutes",
 	"buffer_after_minutes", "slot_step_minutes", "min_notice_minutes", "max_advance_days",
-	"capacity", "provider_ids", NULL};
+	"capacity", "provider_ids", "requires_approval", "policy", NULL};
 
 static json_t *int_or_null(int v)
 {
@@ -31,6 +32,8 @@ static json_t *render(const struct service *s)
 		      s->step_min ? s->step_min : s->duration_min, "min_notice_minutes",
 		      s->min_notice_min, "max_advance_days", int_or_null(s->max_advance_days),
 		      "capacity", s->capacity, "provider_ids", ids);
+	json_object_set_new(o, "requires_approval", json_boolean(s->requires_approval));
+	json_object_set_new(o, "policy", policy_json(&s->policy));
 	json_object_set_new(o, "created_at", json_instant(s->created_at, NULL));
 	json_object_set_new(o, "updated_at", json_instant(s->updated_at, NULL));
 	return o;
@@ -114,6 +117,12 @@ static int apply(struct req *r, struct service *s, bool creating, struct arena *
 	else
 		get_minutes(o, "max_advance_days", 1, 3650, &s->max_advance_days, e);
 	get_minutes(o, "capacity", 1, 1000, &s->capacity, e);
+	json_get_bool(o, "", "requires_approval", &s->requires_approval, e);
+	/* A policy replaces the service's whole policy; null clears it (all inherited). */
+	if (json_is_null_at(o, "policy"))
+		memset(&s->policy, 0, sizeof(s->policy));
+	else if (json_object_get(o, "policy"))
+		policy_parse(json_object_get(o, "policy"), "/policy", &s->policy, e);
 
 	if (json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e) == 1 ||
 	    json_is_null_at(o, "provider_ids")) {

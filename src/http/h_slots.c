@@ -45,7 +45,7 @@ static int load_job(struct req *r, struct slot_job *job, bool need_provider, int
 	/* Local dates of the window in any zone lie within a day and a half of its UTC dates;
 	 * the engine reads one more day either side. */
 	if (store_slots_load(r->ctx->store, r->auth.tenant_id, sid, pid, floor_div(from, 86400) - 3,
-			     floor_div(to, 86400) + 3, r->arena, &job->svc, &b, &job->n, e))
+			     floor_div(to, 86400) + 3, r->now, r->arena, &job->svc, &b, &job->n, e))
 		return -1;
 	job->rules = service_rules_of(&job->svc);
 	if (pid && job->n == 0) {

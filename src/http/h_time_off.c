@@ -6,6 +6,7 @@
 #include "core/civil.h"
 #include "http/h_common.h"
 #include "http/json_in.h"
+#include "http/waitlist.h"
 #include "util/ids.h"
 
 static const char *const time_off_keys[] = {"start", "end", "reason", NULL};
@@ -95,5 +96,8 @@ int h_time_off_delete(struct req *r, struct err *e)
 	if (path_id(r, 0, "prv", &pid, e) || path_id(r, 1, "tof", &id, e) ||
 	    store_time_off_delete(r->ctx->store, r->auth.tenant_id, pid, id, e))
 		return -1;
+	/* The freed time may suit waiting customers: each entry is searched over its own dates
+	 * (at most a year ahead). */
+	waitlist_time_freed(r, pid, r->now, r->now + 400LL * 86400);
 	return reply_no_content(r);
 }

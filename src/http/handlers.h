@@ -39,6 +39,16 @@ int h_booking_list(struct req *r, struct err *e);
 int h_booking_get(struct req *r, struct err *e);
 int h_booking_history(struct req *r, struct err *e);
 int h_booking_action(struct req *r, struct err *e);
+int h_hold_create(struct req *r, struct err *e);
+int h_hold_get(struct req *r, struct err *e);
+int h_hold_delete(struct req *r, struct err *e);
+int h_waitlist_create(struct req *r, struct err *e);
+int h_waitlist_list(struct req *r, struct err *e);
+int h_waitlist_get(struct req *r, struct err *e);
+int h_waitlist_delete(struct req *r, struct err *e);
+int h_policy_get(struct req *r, struct err *e);
+int h_policy_put(struct req *r, struct err *e);
+int h_events_list(struct req *r, struct err *e);
 
 int h_slots(struct req *r, struct err *e);
 int h_slots_explain(struct req *r, struct err *e);

@@ -22,6 +22,10 @@ static const struct {
 	[ERR_PRECONDITION] = {412, "precondition_failed", "Precondition Failed"},
 	[ERR_KEY_IN_FLIGHT] = {409, "idempotency_key_in_use", "Conflict"},
 	[ERR_KEY_REUSED] = {422, "idempotency_key_reused", "Unprocessable Content"},
+	[ERR_HOLD_EXPIRED] = {409, "hold_expired", "Conflict"},
+	[ERR_HOLD_LIMIT] = {429, "hold_limit_reached", "Too Many Requests"},
+	[ERR_POLICY_DEADLINE] = {422, "policy_deadline_passed", "Unprocessable Content"},
+	[ERR_POLICY_LIMIT] = {422, "reschedule_limit_reached", "Unprocessable Content"},
 	[ERR_TOO_LARGE] = {413, "body_too_large", "Content Too Large"},
 	[ERR_MEDIA_TYPE] = {415, "unsupported_media_type", "Unsupported Media Type"},
 	[ERR_INVALID] = {422, "validation_failed", "Unprocessable Content"},
@@ -63,6 +67,11 @@ void reply_problem(struct req *r, const struct err *e)
 		req_add_header(r, "WWW-Authenticate", "Bearer realm=\"slotd\"");
 	if (e->code == ERR_STORE_BUSY)
 		req_add_header(r, "Retry-After", "1");
+	if (e->retry_after > 0) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%d", e->retry_after);
+		req_add_header(r, "Retry-After", secs);
+	}
 	reply_json(r, problem_map[code].status, o);
 	r->content_type = "application/problem+json";
 }

@@ -14,6 +14,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/ids.h"
 
 struct MHD_Connection;
 struct auth_cache;
@@ -46,6 +47,7 @@ struct req {
 	struct buf body_in;
 	json_t *json;				/* the parsed body (an object), routes with a body */
 	struct auth auth;
+	char key_hash[TOKEN_HASH_MAX];		/* of the credential presented */
 	int64_t now;				/* UTC seconds for this request */
 
 	unsigned status;

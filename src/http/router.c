@@ -15,6 +15,8 @@ enum route_flags {
 	ROUTE_BODY = 1 << 1,	/* requires a JSON object body */
 	ROUTE_STAFF = 1 << 2,	/* staff keys may call it too (default: admin only) */
 	ROUTE_OPT_BODY = 1 << 3,	/* a JSON object body is optional */
+	ROUTE_CUSTOMER = 1 << 4,	/* customer keys (booking widgets) may call it too */
+	ROUTE_MANAGE = 1 << 5,		/* a booking's manage token may call it (for that booking) */
 };
 
 struct route {
@@ -48,13 +50,24 @@ static const struct route routes[] = {
 	{HTTP_POST, "/v1/holidays", h_holiday_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/holidays", h_holiday_list, ROUTE_STAFF},
 	{HTTP_DELETE, "/v1/holidays/{}", h_holiday_delete, 0},
-	{HTTP_POST, "/v1/bookings", h_booking_create, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_POST, "/v1/bookings", h_booking_create, ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER},
 	{HTTP_GET, "/v1/bookings", h_booking_list, ROUTE_STAFF},
-	{HTTP_GET, "/v1/bookings/{}", h_booking_get, ROUTE_STAFF},
+	{HTTP_GET, "/v1/bookings/{}", h_booking_get, ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_GET, "/v1/bookings/{}/history", h_booking_history, ROUTE_STAFF},
-	{HTTP_POST, "/v1/bookings/{}/{}", h_booking_action, ROUTE_OPT_BODY | ROUTE_STAFF},
-	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF},
-	{HTTP_GET, "/v1/slots/explain", h_slots_explain, ROUTE_STAFF},
+	{HTTP_POST, "/v1/bookings/{}/{}", h_booking_action,
+	 ROUTE_OPT_BODY | ROUTE_STAFF | ROUTE_MANAGE},
+	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_GET, "/v1/slots/explain", h_slots_explain, ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_POST, "/v1/holds", h_hold_create, ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_GET, "/v1/holds/{}", h_hold_get, ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_DELETE, "/v1/holds/{}", h_hold_delete, ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_POST, "/v1/waitlist", h_waitlist_create, ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_GET, "/v1/waitlist", h_waitlist_list, ROUTE_STAFF},
+	{HTTP_GET, "/v1/waitlist/{}", h_waitlist_get, ROUTE_STAFF},
+	{HTTP_DELETE, "/v1/waitlist/{}", h_waitlist_delete, ROUTE_STAFF},
+	{HTTP_GET, "/v1/policy", h_policy_get, ROUTE_STAFF},
+	{HTTP_PUT, "/v1/policy", h_policy_put, ROUTE_BODY},
+	{HTTP_GET, "/v1/events", h_events_list, 0},
 };
 
 static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
@@ -125,15 +138,31 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 	token_hash(hash, h, len);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	now_s = (double)mono.tv_sec + mono.tv_nsec / 1e9;
+	memcpy(r->key_hash, hash, sizeof(r->key_hash));
 	if (!r->ctx->auth_cache || !auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth)) {
-		if (store_auth(r->ctx->store, hash, &r->auth, e))
+		memset(&r->auth, 0, sizeof(r->auth));
+		if (!strncmp(h, "mt_", 3)) {
+			/* A booking's manage token: that booking alone, as its customer. */
+			if (store_booking_by_token(r->ctx->store, hash, r->auth.tenant_id,
+						   r->auth.booking_id, e))
+				return -1;
+			r->auth.role = ROLE_CUSTOMER;
+		} else if (store_auth(r->ctx->store, hash, &r->auth, e)) {
 			return -1;
+		}
 		if (r->ctx->auth_cache)
 			auth_cache_put(r->ctx->auth_cache, hash, now_s, &r->auth);
 	}
 	if (r->auth.role == ROLE_ADMIN)
 		return 0;
+	if (*r->auth.booking_id) {
+		if (flags & ROUTE_MANAGE)
+			return 0;
+		return err_set(e, ERR_FORBIDDEN, "a manage token may only read and change its booking");
+	}
 	if (r->auth.role == ROLE_STAFF && (flags & ROUTE_STAFF))
+		return 0;
+	if (r->auth.role == ROLE_CUSTOMER && (flags & ROUTE_CUSTOMER))
 		return 0;
 	return err_set(e, ERR_FORBIDDEN, "this API key's role (%s) may not call this route",
 		       role_name(r->auth.role));

@@ -1,18 +1,49 @@
 #include "http/server.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "http/router.h"
+#include "http/waitlist.h"
 #include "util/log.h"
 #include "util/mem.h"
+
+#define SWEEP_INTERVAL_S 15
 
 struct server {
 	struct MHD_Daemon *daemon;
 	struct http_ctx *ctx;
+	pthread_t sweeper;
+	bool sweeping;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
 };
+
+/* Background duty: expired waitlist offers pass to the next entry even when no request
+ * comes. Off under the test clock, where "now" comes from requests. */
+static void *sweep_loop(void *arg)
+{
+	struct server *srv = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&srv->lock);
+	while (!srv->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += SWEEP_INTERVAL_S;
+		pthread_cond_timedwait(&srv->wake, &srv->lock, &until);
+		if (srv->stop)
+			break;
+		pthread_mutex_unlock(&srv->lock);
+		waitlist_sweep(srv->ctx, (int64_t)time(NULL));
+		pthread_mutex_lock(&srv->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
 
 static enum http_method method_of(const char *m)
 {
@@ -132,6 +163,10 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 		err_set(e, ERR_INTERNAL, "cannot start the HTTP server");
 		return NULL;
 	}
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->wake, NULL);
+	if (!ctx->test_clock)
+		srv->sweeping = pthread_create(&srv->sweeper, NULL, sweep_loop, srv) == 0;
 	return srv;
 }
 
@@ -142,6 +177,12 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 	MHD_socket fd;
 
 	atomic_store(&srv->ctx->draining, true);
+	pthread_mutex_lock(&srv->lock);
+	srv->stop = true;
+	pthread_cond_signal(&srv->wake);
+	pthread_mutex_unlock(&srv->lock);
+	if (srv->sweeping)
+		pthread_join(srv->sweeper, NULL);
 	fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -153,5 +194,7 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 		log_msg(LOG_WARN, "stopping with %d requests still in flight",
 			atomic_load(&srv->ctx->in_flight));
 	MHD_stop_daemon(srv->daemon);
+	pthread_cond_destroy(&srv->wake);
+	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 }

@@ -533,8 +533,8 @@ int store_time_off_delete(struct store *st, const char *tenant, const char *prov
 
 /* Reads one provider's bundle (with its active bookings) on c, in the caller's transaction. */
 int avail_read(struct conn *c, const char *tenant, const char *provider_id,
-		      int64_t from_day, int64_t to_day, struct arena *a, struct avail_bundle *b,
-		      struct err *e)
+		      int64_t from_day, int64_t to_day, int64_t now, struct arena *a,
+		      struct avail_bundle *b, struct err *e)
 {
 	struct override_rec *ovr;
 	struct time_off_rec *off;
@@ -568,12 +568,13 @@ int avail_read(struct conn *c, const char *tenant, const char *provider_id,
 		b->input.ntime_off = noff;
 	}
 	b->input.vacation = b->provider.vacation;
-	return booked_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, a,
+	return booked_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, now, a,
 			   &b->booked, &b->nbooked, e);
 }
 
 int store_slots_load(struct store *st, const char *tenant, const char *service_id,
-		     const char *provider_id, int64_t from_day, int64_t to_day, struct arena *a,
+		     const char *provider_id, int64_t from_day, int64_t to_day, int64_t now,
+		     struct arena *a,
 		     struct service *svc, struct avail_bundle **bundles, size_t *n,
 		     struct err *e)
 {
@@ -596,7 +597,7 @@ int store_slots_load(struct store *st, const char *tenant, const char *service_i
 		const char *pid = svc->provider_ids[i];
 		if (provider_id && strcmp(provider_id, pid) != 0)
 			continue;
-		if (avail_read(c, tenant, pid, from_day, to_day, a, &(*bundles)[*n], e))
+		if (avail_read(c, tenant, pid, from_day, to_day, now, a, &(*bundles)[*n], e))
 			goto out;
 		(*n)++;
 	}

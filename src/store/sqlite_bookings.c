@@ -9,17 +9,23 @@
 #define BOOKING_COLS                                                                           \
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
 	" capacity, status, customer_name, customer_email, customer_phone, notes, metadata,"    \
-	" price, currency, version, created_at, updated_at"
+	" price, currency, version, created_at, updated_at, policy, reschedule_count, fee,"     \
+	" fee_reason"
 
 int booked_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from,
-		int64_t to, struct arena *a, struct booked_time **out, size_t *n, struct err *e)
+		int64_t to, int64_t now, struct arena *a, struct booked_time **out, size_t *n,
+		struct err *e)
 {
 	/* Blocked intervals last at most BOOKING_MAX_BLOCK_SECONDS: a short index range. */
 	sqlite3_stmt *s = conn_prep(c,
-				    "SELECT start_utc, block_start, block_end, service_id FROM bookings"
+				    "SELECT start_utc, block_start, block_end, service_id, 0 FROM bookings"
 				    " WHERE tenant_id = ?1 AND provider_id = ?2 AND active = 1"
 				    " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
-				    " ORDER BY block_start",
+				    " UNION ALL"
+				    " SELECT start_utc, block_start, block_end, service_id, 1 FROM holds"
+				    " WHERE tenant_id = ?1 AND provider_id = ?2 AND expires_at > ?6"
+				    " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+				    " ORDER BY 2",
 				    e);
 	size_t cap = 0;
 	int rc;
@@ -33,6 +39,7 @@ int booked_read(struct conn *c, const char *tenant, const char *provider_id, int
 	sqlite3_bind_int64(s, 3, from);
 	sqlite3_bind_int64(s, 4, to);
 	sqlite3_bind_int64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	sqlite3_bind_int64(s, 6, now);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct booked_time *b;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
@@ -41,6 +48,7 @@ int booked_read(struct conn *c, const char *tenant, const char *provider_id, int
 		b->block_start = sqlite3_column_int64(s, 1);
 		b->block_end = sqlite3_column_int64(s, 2);
 		col_text(s, 3, b->service_id, sizeof(b->service_id));
+		b->held = sqlite3_column_int(s, 4) != 0;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -71,6 +79,10 @@ static void read_booking(sqlite3_stmt *s, struct arena *a, struct booking *b)
 	b->version = sqlite3_column_int(s, 17);
 	b->created_at = sqlite3_column_int64(s, 18);
 	b->updated_at = sqlite3_column_int64(s, 19);
+	policy_decode((const char *)sqlite3_column_text(s, 20), &b->policy);
+	b->reschedule_count = sqlite3_column_int(s, 21);
+	col_text(s, 22, b->fee, sizeof(b->fee));
+	col_text(s, 23, b->fee_reason, sizeof(b->fee_reason));
 }
 
 static int booking_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
@@ -201,8 +213,9 @@ static int booking_insert(struct conn *c, const char *tenant, const struct booki
 		c,
 		"INSERT INTO bookings(tenant_id, " BOOKING_COLS ", active, manage_token_hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
 		e);
+	char policy[POLICY_TEXT_MAX];
 
 	if (!s)
 		return -1;
@@ -227,8 +240,13 @@ static int booking_insert(struct conn *c, const char *tenant, const struct booki
 	sqlite3_bind_int(s, 19, b->version);
 	sqlite3_bind_int64(s, 20, b->created_at);
 	sqlite3_bind_int64(s, 21, b->updated_at);
-	sqlite3_bind_int(s, 22, booking_is_active(b->status));
-	bind_text(s, 23, manage_hash);
+	policy_encode(&b->policy, policy);
+	bind_text(s, 22, policy);
+	sqlite3_bind_int(s, 23, b->reschedule_count);
+	bind_opt_text(s, 24, b->fee);
+	bind_opt_text(s, 25, b->fee_reason);
+	sqlite3_bind_int(s, 26, booking_is_active(b->status));
+	bind_text(s, 27, manage_hash);
 	return step_done(c, s, "insert booking", e);
 }
 
@@ -259,18 +277,74 @@ static int unique_reference(struct conn *c, const char *tenant, char *out, struc
 	return err_set(e, ERR_INTERNAL, "could not find a free booking reference");
 }
 
+int candidates_read(struct conn *c, const char *tenant, const struct service *svc,
+		    const char *provider_id, int64_t start, int64_t now, struct arena *a,
+		    struct avail_bundle **out, size_t *n, struct err *e)
+{
+	/* The engine needs the start's local date and one either side; local dates lie within
+	 * a day of UTC dates. */
+	int64_t day = floor_div(start, 86400);
+	size_t i;
+
+	*n = 0;
+	*out = arena_alloc(a, (svc->nproviders + 1) * sizeof(**out));
+	for (i = 0; i < svc->nproviders; i++) {
+		if (provider_id && strcmp(provider_id, svc->provider_ids[i]) != 0)
+			continue;
+		if (avail_read(c, tenant, svc->provider_ids[i], day - 2, day + 2, now, a,
+			       &(*out)[*n], e))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* Checks that hold h may be consumed by a booking of service_id / provider_id at start. */
+static int hold_fits(const struct hold *h, const char *service_id, const char *provider_id,
+		     int64_t start, int64_t now, struct err *e)
+{
+	if (h->expires_at <= now)
+		return err_set(e, ERR_HOLD_EXPIRED, "hold %s expired", h->id);
+	if (strcmp(h->service_id, service_id) != 0)
+		return err_field(e, "/hold_id", "holds another service");
+	if (provider_id && strcmp(h->provider_id, provider_id) != 0)
+		return err_field(e, "/hold_id", "holds another provider");
+	if (h->start != start)
+		return err_field(e, "/hold_id", "holds another start");
+	return 0;
+}
+
+/* Removes the entry of hold h from a bundle's booked time. */
+static void drop_hold(struct avail_bundle *bd, const struct hold *h)
+{
+	size_t i;
+
+	for (i = 0; i < bd->nbooked; i++) {
+		struct booked_time *t = &bd->booked[i];
+		if (t->held && t->start == h->start && t->block_start == h->block_start &&
+		    t->block_end == h->block_end && !strcmp(t->service_id, h->service_id)) {
+			memmove(t, t + 1, (bd->nbooked - i - 1) * sizeof(*t));
+			bd->nbooked--;
+			return;
+		}
+	}
+}
+
 int store_booking_create(struct store *st, const char *tenant, const char *idem_key,
 			 const char *fingerprint, const char *service_id, const char *provider_id,
-			 int64_t now, const char *manage_hash, const struct booking_create_ops *ops,
-			 void *ctx, struct booking *bk, struct stored_reply *replay,
-			 bool *replayed, struct arena *a, struct err *e)
+			 const char *hold_id, int64_t now, const char *manage_hash,
+			 const struct booking_create_ops *ops, void *ctx, struct booking *bk,
+			 struct stored_reply *replay, bool *replayed, struct arena *a,
+			 struct err *e)
 {
 	struct conn *c = tx_begin(st, e);
-	struct avail_bundle *bundles;
+	struct avail_bundle *bundles = NULL;
+	struct policy defaults;
 	struct service svc;
+	struct hold hold;
 	struct err decided;
-	size_t n = 0, i;
-	int found, pick;
+	size_t n = 0;
+	int found, pick = -1;
 	bool ok = false;
 
 	*replayed = false;
@@ -285,29 +359,38 @@ int store_booking_create(struct store *st, const char *tenant, const char *idem_
 		ok = found > 0;
 		goto out;
 	}
-	if (service_read(c, tenant, service_id, a, &svc, e))
+	if (service_read(c, tenant, service_id, a, &svc, e) ||
+	    tenant_policy_read(c, tenant, &defaults, e))
 		goto out;
-	bundles = arena_alloc(a, (svc.nproviders + 1) * sizeof(*bundles));
-	for (i = 0; i < svc.nproviders; i++) {
-		/* The engine needs the start's local date and one either side; local dates lie
-		 * within a day of UTC dates. */
-		int64_t day = bk->start / 86400;
-		if (provider_id && strcmp(provider_id, svc.provider_ids[i]) != 0)
-			continue;
-		if (avail_read(c, tenant, svc.provider_ids[i], day - 2, day + 2, a, &bundles[n], e))
-			goto out;
-		n++;
-	}
 	err_init(&decided);
-	pick = ops->pick(ctx, &svc, bundles, n, bk, &decided);
+	if (hold_id) {
+		int rc = hold_read(c, tenant, hold_id, &hold, e);
+		if (rc < 0 && e->code != ERR_NOT_FOUND)
+			goto out;
+		if (rc < 0) {
+			err_init(e);
+			err_field(&decided, "/hold_id", "no such hold");
+		} else if (hold_fits(&hold, service_id, provider_id, bk->start, now, &decided) == 0) {
+			provider_id = hold.provider_id;
+		}
+	}
+	if (!decided.code) {
+		if (candidates_read(c, tenant, &svc, provider_id, bk->start, now, a, &bundles, &n, e))
+			goto out;
+		if (hold_id && n == 1)
+			drop_hold(&bundles[0], &hold);
+		pick = ops->pick(ctx, &svc, bundles, n, bk, &decided);
+	}
 	if (pick >= 0) {
+		policy_resolve(&defaults, &svc.policy, &bk->policy);
 		if (unique_reference(c, tenant, bk->reference, e) ||
 		    booking_insert(c, tenant, bk, manage_hash, e) ||
 		    history_add(c, tenant, bk->id, now, "api", NULL, booking_status_name(bk->status),
-				"created", e))
+				hold_id ? "created from a hold" : "created", e) ||
+		    (hold_id && hold_consume(c, tenant, &hold, bk->id, now, e)))
 			goto out;
 	} else if (decided.code != ERR_SLOT_TAKEN && decided.code != ERR_INVALID &&
-		   decided.code != ERR_UNAVAILABLE) {
+		   decided.code != ERR_UNAVAILABLE && decided.code != ERR_HOLD_EXPIRED) {
 		/* Not a business outcome (e.g. the store failed): nothing is stored. */
 		*e = decided;
 		goto out;
@@ -382,11 +465,13 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 
 int store_booking_transition(struct store *st, const char *tenant, const char *id,
 			     enum booking_action action, int if_match, const char *actor,
-			     const char *reason, int64_t now, struct arena *a, struct booking *out,
-			     struct err *e)
+			     const char *reason, int64_t now, store_booking_guard_fn guard,
+			     void *ctx, struct arena *a, struct booking *out, struct err *e)
 {
 	struct conn *c = tx_begin(st, e);
 	enum booking_status from, to;
+	char text[NOTE_MAX_LEN + 1];
+	const char *note = NULL;
 	sqlite3_stmt *s;
 	bool ok = false;
 
@@ -405,9 +490,15 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 			booking_action_name(action), booking_status_name(from));
 		goto out;
 	}
+	if (guard && guard(ctx, out, to, &note, e))
+		goto out;
+	if (note) {
+		snprintf(text, sizeof(text), "%s%s%s", reason, *reason ? " " : "", note);
+		reason = text;
+	}
 	s = conn_prep(c,
 		      "UPDATE bookings SET status = ?3, active = ?4, version = version + 1,"
-		      " updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2",
+		      " updated_at = ?5, fee = ?6, fee_reason = ?7 WHERE tenant_id = ?1 AND id = ?2",
 		      e);
 	if (!s)
 		goto out;
@@ -416,6 +507,8 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 	bind_text(s, 3, booking_status_name(to));
 	sqlite3_bind_int(s, 4, booking_is_active(to));
 	sqlite3_bind_int64(s, 5, now);
+	bind_opt_text(s, 6, out->fee);
+	bind_opt_text(s, 7, out->fee_reason);
 	if (step_done(c, s, "update booking", e) ||
 	    history_add(c, tenant, id, now, actor, booking_status_name(from),
 			booking_status_name(to), reason, e))
@@ -453,8 +546,9 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 	struct conn *c = tx_begin(st, e);
 	struct avail_bundle bundle;
 	struct service svc;
-	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 80];
-	int64_t day = new_start / 86400;	/* see store_booking_create */
+	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 160];
+	const char *remark = NULL;
+	int64_t day = floor_div(new_start, 86400);	/* see candidates_read */
 	sqlite3_stmt *s;
 	bool ok = false;
 
@@ -473,22 +567,23 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 		goto out;
 	}
 	if (service_read(c, tenant, out->service_id, a, &svc, e) ||
-	    avail_read(c, tenant, out->provider_id, day - 2, day + 2, a, &bundle, e))
+	    avail_read(c, tenant, out->provider_id, day - 2, day + 2, now, a, &bundle, e))
 		goto out;
 	drop_own_time(&bundle, out);
-	if (check(ctx, &svc, &bundle, new_start, e))
+	if (check(ctx, out, &svc, &bundle, new_start, &remark, e))
 		goto out;
 	rfc3339_format(out->start, 0, from_text);
 	rfc3339_format(new_start, 0, to_text);
-	snprintf(note, sizeof(note), "rescheduled from %s to %s%s%s", from_text, to_text,
-		 *reason ? ": " : "", reason);
+	snprintf(note, sizeof(note), "rescheduled from %s to %s%s%s%s%s", from_text, to_text,
+		 *reason ? ": " : "", reason, remark ? " " : "", remark ? remark : "");
 	out->start = new_start;
 	out->end = new_start + (int64_t)svc.duration_min * 60;
 	out->block_start = out->start - (int64_t)svc.buffer_before_min * 60;
 	out->block_end = out->end + (int64_t)svc.buffer_after_min * 60;
 	s = conn_prep(c,
 		      "UPDATE bookings SET start_utc = ?3, end_utc = ?4, block_start = ?5,"
-		      " block_end = ?6, version = version + 1, updated_at = ?7"
+		      " block_end = ?6, version = version + 1, updated_at = ?7,"
+		      " reschedule_count = reschedule_count + 1"
 		      " WHERE tenant_id = ?1 AND id = ?2",
 		      e);
 	if (!s)
@@ -505,12 +600,42 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 			booking_status_name(out->status), note, e))
 		goto out;
 	out->version++;
+	out->reschedule_count++;
 	out->updated_at = now;
 	ok = true;
 out:
 	if (tx_end(st, ok, e))
 		return -1;
 	return ok ? 0 : -1;
+}
+
+int store_booking_by_token(struct store *st, const char *token_hash, char tenant[ID_MAX],
+			   char booking_id[ID_MAX], struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c, "SELECT tenant_id, id FROM bookings WHERE manage_token_hash = ?1", e);
+	if (!s) {
+		conn_put(st, c);
+		return -1;
+	}
+	bind_text(s, 1, token_hash);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		col_text(s, 0, tenant, ID_MAX);
+		col_text(s, 1, booking_id, ID_MAX);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
+	else if (rc != SQLITE_ROW)
+		sql_fail(c, rc, "find manage token", e);
+	conn_put(st, c);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_booking_history(struct store *st, const char *tenant, const char *id,

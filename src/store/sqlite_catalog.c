@@ -209,16 +209,17 @@ int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t
 
 #define SERVICE_COLS                                                                           \
 	"id, name, duration_min, price, currency, buffer_before_min, buffer_after_min,"         \
-	" step_min, min_notice_min, max_advance_days, capacity, created_at, updated_at"
+	" step_min, min_notice_min, max_advance_days, capacity, created_at, updated_at,"       \
+	" policy, requires_approval"
 
 static const char service_insert_sql[] =
 	"INSERT INTO services(tenant_id, " SERVICE_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 static const char service_update_sql[] =
 	"UPDATE services SET name = ?3, duration_min = ?4, price = ?5, currency = ?6,"
 	" buffer_before_min = ?7, buffer_after_min = ?8, step_min = ?9, min_notice_min = ?10,"
-	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14"
-	" WHERE tenant_id = ?1 AND id = ?2";
+	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14,"
+	" policy = ?15, requires_approval = ?16 WHERE tenant_id = ?1 AND id = ?2";
 
 static void read_service(sqlite3_stmt *s, struct service *v)
 {
@@ -236,6 +237,8 @@ static void read_service(sqlite3_stmt *s, struct service *v)
 	v->capacity = sqlite3_column_int(s, 10);
 	v->created_at = sqlite3_column_int64(s, 11);
 	v->updated_at = sqlite3_column_int64(s, 12);
+	policy_decode((const char *)sqlite3_column_text(s, 13), &v->policy);
+	v->requires_approval = sqlite3_column_int(s, 14) != 0;
 }
 
 static int service_providers_read(struct conn *c, const char *tenant, struct service *v,
@@ -282,6 +285,7 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 			 bool create, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
+	char policy[POLICY_TEXT_MAX];
 	size_t i;
 
 	if (!s)
@@ -300,6 +304,9 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 	sqlite3_bind_int(s, 12, v->capacity);
 	sqlite3_bind_int64(s, 13, v->created_at);
 	sqlite3_bind_int64(s, 14, v->updated_at);
+	policy_encode(&v->policy, policy);
+	bind_text(s, 15, policy);
+	sqlite3_bind_int(s, 16, v->requires_approval);
 	if (step_done(c, s, "write service", e))
 		return -1;
 	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",
@@ -417,4 +424,62 @@ int store_service_delete(struct store *st, const char *tenant, const char *id, s
 {
 	return delete_row(st, "DELETE FROM services WHERE tenant_id = ?1 AND id = ?2", tenant, id,
 			  NULL, "delete service", e);
+}
+
+/* --- tenant policy defaults --- */
+
+int tenant_policy_read(struct conn *c, const char *tenant, struct policy *out, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1", e);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		policy_decode((const char *)sqlite3_column_text(s, 0), out);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read policy", e);
+	return 0;
+}
+
+int store_policy_get(struct store *st, const char *tenant, struct policy *out, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = tenant_policy_read(c, tenant, out, e);
+	conn_put(st, c);
+	return rc;
+}
+
+int store_policy_put(struct store *st, const char *tenant, const struct policy *p, int64_t now,
+		     struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	char text[POLICY_TEXT_MAX];
+	sqlite3_stmt *s;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "INSERT INTO tenant_policy(tenant_id, policy, updated_at) VALUES (?1, ?2, ?3)"
+		      " ON CONFLICT(tenant_id) DO UPDATE SET policy = ?2, updated_at = ?3",
+		      e);
+	if (s) {
+		policy_encode(p, text);
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, text);
+		sqlite3_bind_int64(s, 3, now);
+		ok = step_done(c, s, "store policy", e) == 0;
+	}
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
 }

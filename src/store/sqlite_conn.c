@@ -136,6 +136,48 @@ static const char *const migrations[] = {
 	"  WHERE b.tenant_id = NEW.tenant_id AND b.provider_id = NEW.provider_id"
 	"  AND b.active = 1 AND b.id <> NEW.id AND b.service_id = NEW.service_id"
 	"  AND b.start_utc = NEW.start_utc) >= NEW.capacity); END;",
+
+	/* 3: holds, policies, waitlist and the outbox. A hold lives while expires_at is in the
+	 * future; consumed or released holds are deleted, expired ones purged lazily. */
+	"CREATE TABLE holds ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, service_id TEXT NOT NULL,"
+	"  provider_id TEXT NOT NULL, start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
+	"  block_start INTEGER NOT NULL, block_end INTEGER NOT NULL,"
+	"  owner TEXT NOT NULL, waitlist_id TEXT, expires_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id) ON DELETE CASCADE,"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE"
+	") WITHOUT ROWID;"
+	"CREATE INDEX holds_by_provider ON holds(tenant_id, provider_id, block_start);"
+	"CREATE INDEX holds_by_owner ON holds(tenant_id, owner, expires_at);"
+	"CREATE INDEX holds_by_expiry ON holds(expires_at);"
+	"CREATE TABLE tenant_policy ("
+	"  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id), policy TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"ALTER TABLE services ADD COLUMN policy TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE services ADD COLUMN requires_approval INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bookings ADD COLUMN policy TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE bookings ADD COLUMN reschedule_count INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bookings ADD COLUMN fee TEXT;"
+	"ALTER TABLE bookings ADD COLUMN fee_reason TEXT;"
+	"CREATE INDEX bookings_by_manage_token ON bookings(manage_token_hash);"
+	"CREATE TABLE waitlist ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, service_id TEXT NOT NULL, provider_id TEXT,"
+	"  customer_name TEXT NOT NULL, customer_email TEXT NOT NULL, customer_phone TEXT,"
+	"  earliest_day INTEGER NOT NULL, latest_day INTEGER NOT NULL, weekdays INTEGER NOT NULL,"
+	"  windows TEXT NOT NULL, priority INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL CHECK (status IN ('waiting','offered','booked','expired')),"
+	"  hold_id TEXT, offer_provider_id TEXT, offer_start INTEGER, offer_expires_at INTEGER,"
+	"  offers INTEGER NOT NULL DEFAULT 0, booking_id TEXT,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id) ON DELETE CASCADE"
+	") WITHOUT ROWID;"
+	"CREATE INDEX waitlist_by_status ON waitlist(tenant_id, status, priority, created_at);"
+	"CREATE INDEX waitlist_offers_by_expiry ON waitlist(offer_expires_at) WHERE status = 'offered';"
+	"CREATE TABLE outbox ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant_id TEXT NOT NULL, type TEXT NOT NULL,"
+	"  subject_id TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	"  delivered_at INTEGER);",
 };
 
 int sql_fail(struct conn *c, int rc, const char *what, struct err *e)

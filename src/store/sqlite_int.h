@@ -67,13 +67,35 @@ int provider_read(struct conn *c, const char *tenant, const char *id, struct pro
 int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 		 struct service *out, struct err *e);
 
+/* The tenant's policy defaults (empty when never set). */
+int tenant_policy_read(struct conn *c, const char *tenant, struct policy *out, struct err *e);
+
 /* Reads one provider's availability bundle on c inside the caller's transaction. */
 int avail_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from_day,
-	       int64_t to_day, struct arena *a, struct avail_bundle *b, struct err *e);
+	       int64_t to_day, int64_t now, struct arena *a, struct avail_bundle *b, struct err *e);
 
-/* Active bookings of the provider whose blocked time overlaps [from, to). */
+/* Active bookings and holds live at now of the provider whose blocked time overlaps
+ * [from, to), ascending by blocked start. */
 int booked_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from,
-		int64_t to, struct arena *a, struct booked_time **out, size_t *n, struct err *e);
+		int64_t to, int64_t now, struct arena *a, struct booked_time **out, size_t *n,
+		struct err *e);
+
+/* Bundles of the service's providers (only provider_id when set) around start. */
+int candidates_read(struct conn *c, const char *tenant, const struct service *svc,
+		    const char *provider_id, int64_t start, int64_t now, struct arena *a,
+		    struct avail_bundle **out, size_t *n, struct err *e);
+
+/* A hold by id: 0, or -1 with ERR_NOT_FOUND when there is none. */
+int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *out,
+	      struct err *e);
+int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct err *e);
+/* Deletes hold h as consumed by booking booking_id (its waitlist entry becomes booked). */
+int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
+		 const char *booking_id, int64_t now, struct err *e);
+
+/* Adds an event to the outbox. */
+int outbox_add(struct conn *c, const char *tenant, const char *type, const char *subject_id,
+	       const char *payload, int64_t now, struct err *e);
 
 /* Makes room for row n of an arena array of elem-sized rows. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);

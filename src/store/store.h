@@ -29,6 +29,7 @@ int store_ping(struct store *st, struct err *e);
 struct auth {
 	char tenant_id[ID_MAX];
 	enum role role;
+	char booking_id[ID_MAX];	/* a manage token's booking; "" for API keys */
 };
 
 /* Creates a tenant (ERR_CONFLICT when slug is taken) with an admin key stored as key_hash. */
@@ -115,7 +116,7 @@ struct avail_bundle {
 	struct provider provider;
 	struct schedule schedule;
 	struct avail_input input;	/* points into the arena and this bundle */
-	struct booked_time *booked;	/* active bookings around the dates (arena) */
+	struct booked_time *booked;	/* active bookings and live holds around the dates */
 	size_t nbooked;
 };
 
@@ -124,9 +125,11 @@ struct avail_bundle {
  * local dates from_day..to_day, or only for provider_id when it is set and the service lists
  * it (*n = 0 when it does not). Each bundle's input.tz is left NULL: the caller resolves
  * provider.timezone with its zone db. Holidays are those applying to the provider on those
- * dates; time off is what overlaps them, widened by two days each side. */
+ * dates; time off is what overlaps them, widened by two days each side. Holds live at now
+ * count as booked time (booked_time.held). */
 int store_slots_load(struct store *st, const char *tenant, const char *service_id,
-		     const char *provider_id, int64_t from_day, int64_t to_day, struct arena *a,
+		     const char *provider_id, int64_t from_day, int64_t to_day, int64_t now,
+		     struct arena *a,
 		     struct service *svc, struct avail_bundle **bundles, size_t *n,
 		     struct err *e);
 
@@ -159,11 +162,17 @@ struct booking_create_ops {
  *     their bookings around start, ops->pick decides, the booking is inserted with its first
  *     history row and a unique reference, and ops->reply's reply is stored under the key.
  *     A rejection by pick (409/422) is stored under the key too and returned in *replay.
+ * With hold_id, the hold must be live (ERR_HOLD_EXPIRED once expired; ERR_INVALID at
+ * /hold_id when unknown or for another service, provider or start): only its provider is
+ * considered, the hold's own time is not in the way, and the hold is deleted with the insert
+ * (a waitlist entry it was offered to becomes booked).
+ * The policy copied onto the booking is the service's resolved over the tenant's defaults.
  * bk carries the customer fields in; on success it is the stored booking. manage_hash is
  * the hash of the customer's manage token. */
 int store_booking_create(struct store *st, const char *tenant, const char *idem_key,
 			 const char *fingerprint, const char *service_id, const char *provider_id,
-			 int64_t now, const char *manage_hash, const struct booking_create_ops *ops,
+			 const char *hold_id, int64_t now, const char *manage_hash,
+			 const struct booking_create_ops *ops,
 			 void *ctx, struct booking *bk, struct stored_reply *replay,
 			 bool *replayed, struct arena *a, struct err *e);
 
@@ -183,20 +192,30 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 		       struct page pg, struct arena *a, struct booking **out, size_t *n,
 		       struct err *e);
 
+/* Decides inside a transition whether it may happen: b is the booking as stored, to the
+ * status it would take. May set b->fee and b->fee_reason (stored with the change) and
+ * *note (a remark appended to the history reason). 0, or -1 with e set. */
+typedef int (*store_booking_guard_fn)(void *ctx, struct booking *b, enum booking_status to,
+				      const char **note, struct err *e);
+
 /* Applies action in one write transaction: ERR_NOT_FOUND, ERR_PRECONDITION when if_match
- * (> 0) is not the current version, ERR_CONFLICT when the status does not allow it. Records
- * a history row (actor, reason). */
+ * (> 0) is not the current version, ERR_CONFLICT when the status does not allow it, or the
+ * guard's error (guard may be NULL). Records a history row (actor, reason). */
 int store_booking_transition(struct store *st, const char *tenant, const char *id,
 			     enum booking_action action, int if_match, const char *actor,
-			     const char *reason, int64_t now, struct arena *a, struct booking *out,
-			     struct err *e);
+			     const char *reason, int64_t now, store_booking_guard_fn guard,
+			     void *ctx, struct arena *a, struct booking *out, struct err *e);
 
-/* Decides inside store_booking_reschedule whether the booking may move to its new start:
- * b is its provider's bundle without this booking's own time. 0, or -1 with e set
- * (ERR_SLOT_TAKEN, ERR_UNAVAILABLE). */
-typedef int (*store_reschedule_check_fn)(void *ctx, const struct service *svc,
-					 struct avail_bundle *b, int64_t new_start,
-					 struct err *e);
+/* The tenant and booking a manage token's hash belongs to; ERR_UNAUTHORIZED when none. */
+int store_booking_by_token(struct store *st, const char *token_hash, char tenant[ID_MAX],
+			   char booking_id[ID_MAX], struct err *e);
+
+/* Decides inside store_booking_reschedule whether booking bk (as stored) may move to its
+ * new start: b is its provider's bundle without this booking's own time. May set *note (a
+ * remark for the history). 0, or -1 with e set (ERR_SLOT_TAKEN, ERR_UNAVAILABLE, policy). */
+typedef int (*store_reschedule_check_fn)(void *ctx, const struct booking *bk,
+					 const struct service *svc, struct avail_bundle *b,
+					 int64_t new_start, const char **note, struct err *e);
 
 /* Moves a pending or confirmed booking to new_start in one write transaction (the old time
  * frees as the new one is taken): ERR_NOT_FOUND, ERR_PRECONDITION (if_match), ERR_CONFLICT
@@ -209,5 +228,138 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 
 int store_booking_history(struct store *st, const char *tenant, const char *id,
 			  struct arena *a, struct booking_event **out, size_t *n, struct err *e);
+
+/* --- tenant policy defaults --- */
+int store_policy_get(struct store *st, const char *tenant, struct policy *out, struct err *e);
+int store_policy_put(struct store *st, const char *tenant, const struct policy *p, int64_t now,
+		     struct err *e);
+
+/* --- holds --- */
+#define HOLD_OWNER_MAX 80
+
+struct hold {
+	char id[ID_MAX];
+	char service_id[ID_MAX];
+	char provider_id[ID_MAX];
+	int64_t start, end, block_start, block_end;
+	char owner[HOLD_OWNER_MAX];	/* who may hold more: "email:…", "key:…", "waitlist" */
+	char waitlist_id[ID_MAX];	/* "" unless offered to a waitlist entry */
+	int64_t expires_at;
+	int64_t created_at;
+};
+
+/* Creates a hold in one write transaction, as store_booking_create decides a booking
+ * (ops->pick over the service's providers, only provider_id when set; live holds count as
+ * taken). bk receives what pick chose; the hold takes its provider and times, expires at
+ * now + ttl. ERR_HOLD_LIMIT when owner already has max_live live holds (e's retry_after
+ * set to seconds until the first expires). A bounded batch of expired holds is purged. */
+int store_hold_create(struct store *st, const char *tenant, const char *service_id,
+		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
+		      int max_live, int64_t now, const struct booking_create_ops *ops, void *ctx,
+		      struct booking *bk, struct hold *out, struct arena *a, struct err *e);
+/* A hold, live or expired (ERR_NOT_FOUND once purged, consumed or released). */
+int store_hold_get(struct store *st, const char *tenant, const char *id, struct hold *out,
+		   struct err *e);
+/* Releases a hold (ERR_NOT_FOUND when gone); *out is what it held. An offer released this
+ * way ends as if it expired: its waitlist entry becomes expired. */
+int store_hold_delete(struct store *st, const char *tenant, const char *id, int64_t now,
+		      struct hold *out, struct err *e);
+
+/* --- waitlist --- */
+#define WAITLIST_MAX_WINDOWS 8
+
+enum waitlist_status {
+	WAITLIST_WAITING = 0,
+	WAITLIST_OFFERED,
+	WAITLIST_BOOKED,
+	WAITLIST_EXPIRED,
+	WAITLIST__STATUS_COUNT
+};
+
+const char *waitlist_status_name(enum waitlist_status s);
+int waitlist_status_parse(const char *s, enum waitlist_status *out);
+
+struct waitlist_entry {
+	char id[ID_MAX];
+	char service_id[ID_MAX];
+	char provider_id[ID_MAX];	/* "" = any of the service's providers */
+	char customer_name[NAME_MAX_LEN + 1];
+	char customer_email[EMAIL_MAX_LEN + 1];
+	char customer_phone[PHONE_MAX_LEN + 1];
+	int64_t earliest_day, latest_day;	/* local dates, inclusive */
+	unsigned weekdays;		/* bit 0 = Monday … bit 6 = Sunday; 0 = any */
+	size_t nwindows;		/* 0 = any time of day */
+	struct {
+		int from_min, to_min;	/* local minutes of the day the start may take */
+	} windows[WAITLIST_MAX_WINDOWS];
+	int priority;			/* higher first */
+	enum waitlist_status status;
+	char hold_id[ID_MAX];		/* the current or last offer */
+	char offer_provider_id[ID_MAX];
+	int64_t offer_start;
+	int64_t offer_expires_at;
+	int offers;			/* how many offers it has had */
+	char booking_id[ID_MAX];
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* ERR_INVALID at /service_id or /provider_id when they do not exist or the provider does
+ * not offer the service. */
+int store_waitlist_create(struct store *st, const char *tenant, const struct waitlist_entry *w,
+			  struct err *e);
+int store_waitlist_get(struct store *st, const char *tenant, const char *id,
+		       struct waitlist_entry *out, struct err *e);
+struct waitlist_filter {
+	const char *service_id;		/* NULL = any */
+	int status;			/* enum waitlist_status or -1 */
+};
+int store_waitlist_list(struct store *st, const char *tenant, const struct waitlist_filter *f,
+			struct page pg, struct arena *a, struct waitlist_entry **out, size_t *n,
+			struct err *e);
+/* Deletes an entry and the hold of its open offer; *out is the entry as it was. */
+int store_waitlist_delete(struct store *st, const char *tenant, const char *id,
+			  struct waitlist_entry *out, struct err *e);
+
+/* Chooses a start for a waiting entry among the loaded bundles (its service's providers,
+ * or its own provider) within [from, to): 1 with the provider and times in h (and
+ * h->expires_at when the offer should not last offer_seconds),
+ * 0 when nothing fits, -1 on error. Renders the outbox payload for the offer into
+ * *payload (heap) when it returns 1. */
+struct waitlist_ops {
+	int (*choose)(void *ctx, const struct waitlist_entry *w, const struct service *svc,
+		      struct avail_bundle *b, size_t n, int64_t from, int64_t to, struct hold *h,
+		      struct err *e);
+	char *(*payload)(void *ctx, const struct waitlist_entry *w, const struct hold *h);
+};
+
+/* One round of waitlist offers for a tenant, in one write transaction:
+ *   1. offers that expired by now are closed: the entry becomes expired, its hold is
+ *      deleted, and its time joins the search;
+ *   2. waiting entries whose dates meet [from, to) or the expired offers' days (all
+ *      waiting entries when entry_id is NULL, else that one) are taken by priority, then
+ *      age; each gets at most one offer: a hold of offer_seconds on the start choose picks
+ *      (only for provider_id's services when set), recorded on the entry and as a
+ *      "waitlist.offered" event in the outbox.
+ * from == to searches no new time (only what expired offers free). *offered counts offers. */
+int store_waitlist_run(struct store *st, const char *tenant, const char *provider_id,
+		       const char *entry_id, int64_t from, int64_t to, int64_t offer_seconds,
+		       int64_t now, const struct waitlist_ops *ops, void *ctx, size_t *offered,
+		       struct arena *a, struct err *e);
+
+/* Tenants with offers expired by now (at most max), for the sweeper. */
+int store_waitlist_due(struct store *st, int64_t now, char (*tenants)[ID_MAX], size_t max,
+		       size_t *n, struct err *e);
+
+/* Outbox events of a tenant after seq (ascending, at most limit) for GET /v1/events. */
+struct outbox_event {
+	int64_t seq;
+	char type[40];
+	char subject_id[ID_MAX];
+	const char *payload;		/* JSON text (arena) */
+	int64_t created_at;
+};
+int store_outbox_list(struct store *st, const char *tenant, int64_t after, size_t limit,
+		      struct arena *a, struct outbox_event **out, size_t *n, struct err *e);
 
 #endif

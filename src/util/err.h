@@ -26,6 +26,10 @@ enum err_code {
 	ERR_KEY_IN_FLIGHT,	/* the same idempotency key is still being processed: 409 */
 	ERR_KEY_REUSED,		/* an idempotency key sent again with another request: 422 */
 	ERR_SLOT_TAKEN,		/* time already booked or held: 409 */
+	ERR_HOLD_EXPIRED,	/* the hold named by a booking has expired: 409 */
+	ERR_HOLD_LIMIT,		/* too many live holds for one customer or key: 429 */
+	ERR_POLICY_DEADLINE,	/* past the policy's cancel/reschedule deadline: 422 */
+	ERR_POLICY_LIMIT,	/* the policy's reschedule limit is reached: 422 */
 	ERR_TOO_LARGE,		/* body over the cap: 413 */
 	ERR_MEDIA_TYPE,		/* body is not JSON: 415 */
 	ERR_INVALID,		/* well-formed but invalid values: 422 */
@@ -49,6 +53,7 @@ struct err {
 	char message[256];
 	size_t nfields;
 	struct err_field fields[ERR_MAX_FIELDS];
+	int retry_after;		/* seconds, for a Retry-After header; 0 = none */
 	/* One optional extension member of the problem document: a name and its value as
 	 * JSON text (e.g. "reasons" and ["holiday"]); empty when unused. */
 	char ext_name[24];
@@ -61,6 +66,7 @@ static inline void err_init(struct err *e)
 	e->message[0] = '\0';
 	e->nfields = 0;
 	e->ext_name[0] = '\0';
+	e->retry_after = 0;
 	e->ext_json[0] = '\0';
 }
 

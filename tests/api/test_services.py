@@ -7,7 +7,11 @@ from conftest import expect_problem
 
 SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "buffer_before_minutes",
                 "buffer_after_minutes", "slot_step_minutes", "min_notice_minutes",
-                "max_advance_days", "capacity", "provider_ids", "created_at", "updated_at"}
+                "max_advance_days", "capacity", "provider_ids", "created_at", "updated_at",
+                "requires_approval", "policy"}
+NO_POLICY = {"cancellation_deadline_hours": None, "reschedule_deadline_hours": None,
+             "max_reschedules": None, "late_cancellation_fees": None,
+             "no_show_fee_percent": None, "waitlist_offer_minutes": None}
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +28,8 @@ def test_create_minimal_renders_defaults(api):
     assert {k: v for k, v in s.items() if k not in ("id", "created_at", "updated_at")} == {
         "name": "Consult", "duration_minutes": 45, "price": None, "currency": None,
         "buffer_before_minutes": 0, "buffer_after_minutes": 0, "slot_step_minutes": 45,
-        "min_notice_minutes": 0, "max_advance_days": None, "capacity": 1, "provider_ids": []}
+        "min_notice_minutes": 0, "max_advance_days": None, "capacity": 1, "provider_ids": [],
+        "requires_approval": False, "policy": NO_POLICY}
     assert api.ok("GET", f"/v1/services/{s['id']}") == s
 
 

@@ -473,7 +473,7 @@ static void test_busy_build_single_service_bookings_go_to_busy(void **state)
 		      OTHER);
 	v[1] = booked_plain(est(2026, 1, 12, 14, 0), 30, OTHER);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 2, OTHER, 1, &busy, seats), 0);
+	assert_int_equal(booking_busy_build(v, 2, OTHER, 1, &busy, NULL, seats), 0);
 	ASSERT_OPEN(&busy, est(2026, 1, 12, 9, 45), est(2026, 1, 12, 11, 15),
 		    est(2026, 1, 12, 14, 0), est(2026, 1, 12, 14, 30));
 	interval_set_release(&busy);
@@ -489,7 +489,7 @@ static void test_busy_build_capacity_one_same_service_goes_to_busy(void **state)
 	v[0] = booked_plain(est(2026, 1, 12, 10, 0), 60, GROUP);
 	v[1] = booked_plain(est(2026, 1, 12, 10, 0), 60, GROUP);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 2, GROUP, 1, &busy, seats), 0);
+	assert_int_equal(booking_busy_build(v, 2, GROUP, 1, &busy, NULL, seats), 0);
 	ASSERT_OPEN(&busy, est(2026, 1, 12, 10, 0), est(2026, 1, 12, 11, 0));
 	interval_set_release(&busy);
 }
@@ -504,7 +504,7 @@ static void test_busy_build_group_bookings_go_to_seats(void **state)
 	v[0] = booked(est(2026, 1, 12, 10, 0), est(2026, 1, 12, 9, 50), est(2026, 1, 12, 11, 0),
 		      GROUP);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 1, GROUP, 6, &busy, seats), 1);
+	assert_int_equal(booking_busy_build(v, 1, GROUP, 6, &busy, NULL, seats), 1);
 	assert_int_equal(busy.n, 0);
 	assert_int_equal(seats[0].start, est(2026, 1, 12, 10, 0));
 	assert_int_equal(seats[0].used, 1);
@@ -526,7 +526,7 @@ static void test_busy_build_seats_counted_merged_and_sorted(void **state)
 	v[4] = booked_plain(est(2026, 1, 12, 14, 0), 45, GROUP);
 	v[5] = booked_plain(est(2026, 1, 12, 11, 0), 45, GROUP);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 6, GROUP, 6, &busy, seats), 3);
+	assert_int_equal(booking_busy_build(v, 6, GROUP, 6, &busy, NULL, seats), 3);
 	assert_int_equal(busy.n, 0);
 	assert_int_equal(seats[0].start, est(2026, 1, 12, 9, 0));
 	assert_int_equal(seats[0].used, 1);
@@ -548,7 +548,7 @@ static void test_busy_build_all_at_one_start_merge_to_one_entry(void **state)
 	for (i = 0; i < 4; i++)
 		v[i] = booked_plain(est(2026, 1, 12, 10, 0), 45, GROUP);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 4, GROUP, 4, &busy, seats), 1);
+	assert_int_equal(booking_busy_build(v, 4, GROUP, 4, &busy, NULL, seats), 1);
 	assert_int_equal(seats[0].start, est(2026, 1, 12, 10, 0));
 	assert_int_equal(seats[0].used, 4);
 	interval_set_release(&busy);
@@ -568,7 +568,7 @@ static void test_busy_build_other_group_service_goes_to_busy(void **state)
 		      OTHER);
 	v[2] = booked_plain(est(2026, 1, 12, 9, 0), 45, GROUP);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 3, GROUP, 6, &busy, seats), 1);
+	assert_int_equal(booking_busy_build(v, 3, GROUP, 6, &busy, NULL, seats), 1);
 	ASSERT_OPEN(&busy, est(2026, 1, 12, 13, 0), est(2026, 1, 12, 14, 15));
 	assert_int_equal(seats[0].start, est(2026, 1, 12, 9, 0));
 	assert_int_equal(seats[0].used, 2);
@@ -586,7 +586,7 @@ static void test_busy_build_querying_other_service_puts_group_in_busy(void **sta
 	v[0] = booked_plain(est(2026, 1, 12, 9, 0), 45, GROUP);
 	v[1] = booked_plain(est(2026, 1, 12, 9, 0), 45, GROUP);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 2, OTHER, 6, &busy, seats), 0);
+	assert_int_equal(booking_busy_build(v, 2, OTHER, 6, &busy, NULL, seats), 0);
 	ASSERT_OPEN(&busy, est(2026, 1, 12, 9, 0), est(2026, 1, 12, 9, 45));
 	interval_set_release(&busy);
 }
@@ -602,7 +602,7 @@ static void test_busy_build_clears_busy_first(void **state)
 	interval_set_add(&busy, est(2026, 1, 12, 8, 0), est(2026, 1, 12, 8, 30));
 	interval_set_add(&busy, est(2026, 1, 12, 16, 0), est(2026, 1, 12, 17, 0));
 	v[0] = booked_plain(est(2026, 1, 12, 10, 0), 60, OTHER);
-	assert_int_equal(booking_busy_build(v, 1, OTHER, 1, &busy, seats), 0);
+	assert_int_equal(booking_busy_build(v, 1, OTHER, 1, &busy, NULL, seats), 0);
 	ASSERT_OPEN(&busy, est(2026, 1, 12, 10, 0), est(2026, 1, 12, 11, 0));
 	interval_set_release(&busy);
 }
@@ -617,7 +617,7 @@ static void test_busy_build_clears_busy_when_all_are_seats(void **state)
 	interval_set_init(&busy);
 	interval_set_add(&busy, est(2026, 1, 12, 8, 0), est(2026, 1, 12, 8, 30));
 	v[0] = booked_plain(est(2026, 1, 12, 10, 0), 45, GROUP);
-	assert_int_equal(booking_busy_build(v, 1, GROUP, 3, &busy, seats), 1);
+	assert_int_equal(booking_busy_build(v, 1, GROUP, 3, &busy, NULL, seats), 1);
 	assert_int_equal(busy.n, 0);
 	interval_set_release(&busy);
 }
@@ -630,7 +630,7 @@ static void test_busy_build_empty_input(void **state)
 	(void)state;
 	interval_set_init(&busy);
 	interval_set_add(&busy, est(2026, 1, 12, 8, 0), est(2026, 1, 12, 8, 30));
-	assert_int_equal(booking_busy_build(NULL, 0, GROUP, 3, &busy, seats), 0);
+	assert_int_equal(booking_busy_build(NULL, 0, GROUP, 3, &busy, NULL, seats), 0);
 	assert_int_equal(busy.n, 0);
 	interval_set_release(&busy);
 }
@@ -648,7 +648,7 @@ static void test_busy_build_overlapping_blocks_union(void **state)
 	v[1] = booked_plain(est(2026, 1, 12, 11, 0), 60, OTHER);
 	v[2] = booked_plain(est(2026, 1, 12, 12, 0), 30, OTHER);
 	interval_set_init(&busy);
-	assert_int_equal(booking_busy_build(v, 3, OTHER, 1, &busy, seats), 0);
+	assert_int_equal(booking_busy_build(v, 3, OTHER, 1, &busy, NULL, seats), 0);
 	ASSERT_OPEN(&busy, est(2026, 1, 12, 9, 45), est(2026, 1, 12, 12, 30));
 	interval_set_release(&busy);
 }
@@ -667,7 +667,7 @@ static void test_seats_used_none_listed(void **state)
 static void test_seats_block_other_starts_only(void **state)
 {
 	/* Two seats booked at 10:00 (blocked 10:00-11:00) of a group service. */
-	static const struct seat_use seats[] = {{36000, 2, 36000, 39600}};
+	static const struct seat_use seats[] = {{36000, 2, 36000, 39600, 0}};
 	struct slot_provider p;
 
 	(void)state;
@@ -686,7 +686,7 @@ static void test_seats_block_other_starts_only(void **state)
 static void test_seats_used_lookup(void **state)
 {
 	static const struct seat_use seats[] = {
-	    {1000, 1, 0, 0}, {2000, 4, 0, 0}, {3000, 2, 0, 0}, {4000, 6, 0, 0}, {5000, 3, 0, 0},
+	    {1000, 1, 0, 0, 0}, {2000, 4, 0, 0, 0}, {3000, 2, 0, 0, 0}, {4000, 6, 0, 0, 0}, {5000, 3, 0, 0, 0},
 	};
 	struct slot_provider p;
 
@@ -703,7 +703,7 @@ static void test_seats_used_lookup(void **state)
 
 static void test_seats_used_unlisted_starts_are_zero(void **state)
 {
-	static const struct seat_use seats[] = {{1000, 1, 0, 0}, {2000, 4, 0, 0}, {3000, 2, 0, 0}};
+	static const struct seat_use seats[] = {{1000, 1, 0, 0, 0}, {2000, 4, 0, 0, 0}, {3000, 2, 0, 0, 0}};
 	struct slot_provider p;
 
 	(void)state;
@@ -720,7 +720,7 @@ static void test_seats_used_unlisted_starts_are_zero(void **state)
 
 static void test_seats_used_single_entry(void **state)
 {
-	static const struct seat_use seats[] = {{1000, 5, 0, 0}};
+	static const struct seat_use seats[] = {{1000, 5, 0, 0, 0}};
 	struct slot_provider p;
 
 	(void)state;
@@ -737,7 +737,7 @@ static void test_seats_used_single_entry(void **state)
 static void test_generate_full_start_omitted(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 3, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 3, 0, 0, 0}};
 
 	f->rules.capacity = 3;
 	f->p.seats = seats;
@@ -751,9 +751,9 @@ static void test_generate_seats_left_is_capacity_minus_used(void **state)
 {
 	struct fx *f = *state;
 	struct seat_use seats[] = {
-	    {est(2026, 1, 12, 9, 0), 1, 0, 0},
-	    {est(2026, 1, 12, 11, 0), 4, 0, 0},
-	    {est(2026, 1, 12, 14, 0), 2, 0, 0},
+	    {est(2026, 1, 12, 9, 0), 1, 0, 0, 0},
+	    {est(2026, 1, 12, 11, 0), 4, 0, 0, 0},
+	    {est(2026, 1, 12, 14, 0), 2, 0, 0, 0},
 	};
 	static const int want_left[] = {4, 5, 1, 5, 3, 5, 5};
 	size_t i;
@@ -771,7 +771,7 @@ static void test_generate_seats_left_is_capacity_minus_used(void **state)
 static void test_generate_overfull_start_omitted(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 9, 0), 5, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 9, 0), 5, 0, 0, 0}};
 
 	/* More seats taken than the (since lowered) capacity: still no slot, never negative. */
 	f->rules.capacity = 2;
@@ -785,7 +785,7 @@ static void test_generate_overfull_start_omitted(void **state)
 static void test_generate_seats_off_grid_start_ignored(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 10, 30), 3, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 30), 3, 0, 0, 0}};
 
 	/* Seats count per exact start: an entry between grid starts takes none of them. */
 	f->rules.capacity = 3;
@@ -802,8 +802,8 @@ static void test_generate_seats_near_dst_change(void **state)
 	/* Monday 2026-03-09, the day after New York springs forward (EDT, UTC-04:00): the
 	 * engine resolves each grid time there, and must apply seats on that path too. */
 	struct seat_use seats[] = {
-	    {utc_at(2026, 3, 9, 10, 0, -240), 2, 0, 0},
-	    {utc_at(2026, 3, 9, 13, 0, -240), 1, 0, 0},
+	    {utc_at(2026, 3, 9, 10, 0, -240), 2, 0, 0, 0},
+	    {utc_at(2026, 3, 9, 13, 0, -240), 1, 0, 0, 0},
 	};
 
 	f->rules.capacity = 2;
@@ -834,7 +834,7 @@ static void test_generate_from_built_bookings(void **state)
 	v[3] = booked_plain(est(2026, 1, 12, 11, 0), 60, GROUP);
 	v[4] = booked_plain(est(2026, 1, 12, 9, 0), 60, GROUP);
 	v[5] = booked_plain(est(2026, 1, 12, 11, 0), 60, GROUP);
-	f->p.nseats = booking_busy_build(v, 6, GROUP, 3, &f->busy, seats);
+	f->p.nseats = booking_busy_build(v, 6, GROUP, 3, &f->busy, NULL, seats);
 	f->p.seats = seats;
 	f->p.busy = &f->busy;
 	assert_int_equal(f->p.nseats, 2);
@@ -851,7 +851,7 @@ static void test_generate_from_built_bookings(void **state)
 static void test_explain_full_group_start_is_booked(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 4, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 4, 0, 0, 0}};
 
 	f->rules.capacity = 4;
 	f->p.seats = seats;
@@ -864,7 +864,7 @@ static void test_explain_full_group_start_is_booked(void **state)
 static void test_explain_group_start_with_room_bookable(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 3, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 3, 0, 0, 0}};
 
 	f->rules.capacity = 4;
 	f->p.seats = seats;
@@ -875,7 +875,7 @@ static void test_explain_group_start_with_room_bookable(void **state)
 static void test_explain_full_group_start_with_other_reasons(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 2, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 2, 0, 0, 0}};
 
 	/* Full and too soon: both reasons, "booked" once. */
 	f->rules.capacity = 2;
@@ -889,7 +889,7 @@ static void test_explain_full_group_start_with_other_reasons(void **state)
 static void test_explain_full_group_and_busy_reports_booked_once(void **state)
 {
 	struct fx *f = *state;
-	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 2, 0, 0}};
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 2, 0, 0, 0}};
 
 	f->rules.capacity = 2;
 	f->p.seats = seats;

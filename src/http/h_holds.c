@@ -1,0 +1,134 @@
+/* /v1/holds: a start reserved for a few minutes while a customer completes a booking. */
+#include "http/handlers.h"
+
+#include <string.h>
+
+#include "http/h_common.h"
+#include "http/json_in.h"
+#include "http/pick.h"
+#include "http/waitlist.h"
+#include "util/ids.h"
+
+#define HOLD_TTL_DEFAULT 600
+#define HOLD_TTL_MAX 3600
+#define HOLD_TTL_MIN 30
+#define HOLDS_PER_OWNER 5	/* live holds one customer (or one key) may have at a time */
+
+static const char *const hold_keys[] = {"service_id", "provider_id", "start", "ttl_seconds",
+					"customer", NULL};
+static const char *const hold_customer_keys[] = {"name", "email", "phone", NULL};
+
+static json_t *render(struct req *r, const struct hold *h)
+{
+	struct provider p;
+	struct err ignore;
+	const struct tz *z = NULL;
+	json_t *o;
+
+	err_init(&ignore);
+	if (store_provider_get(r->ctx->store, r->auth.tenant_id, h->provider_id, &p, &ignore) == 0)
+		z = tz_db_get(r->ctx->tz, p.timezone);
+	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "id", h->id, "service_id",
+		      h->service_id, "provider_id", h->provider_id, "start",
+		      json_instant(h->start, z), "end", json_instant(h->end, z), "expires_at",
+		      json_instant(h->expires_at, NULL), "live", h->expires_at > r->now);
+	json_object_set_new(o, "waitlist_id",
+			    *h->waitlist_id ? json_string(h->waitlist_id) : json_null());
+	json_object_set_new(o, "created_at", json_instant(h->created_at, NULL));
+	return o;
+}
+
+/* Whom the per-owner cap counts: the customer's e-mail when given, else the caller's key. */
+static void owner_of(struct req *r, const char *email, char out[HOLD_OWNER_MAX])
+{
+	size_t i;
+
+	if (*email) {
+		snprintf(out, HOLD_OWNER_MAX, "email:%s", email);
+		for (i = 6; out[i]; i++)
+			if (out[i] >= 'A' && out[i] <= 'Z')
+				out[i] = (char)(out[i] - 'A' + 'a');
+		return;
+	}
+	snprintf(out, HOLD_OWNER_MAX, "key:%.32s", r->key_hash);
+}
+
+int h_hold_create(struct req *r, struct err *e)
+{
+	json_t *o = r->json, *customer = json_object_get(o, "customer"), *pid;
+	const char *service_id = json_string_value(json_object_get(o, "service_id"));
+	const char *provider_id = NULL;
+	char email[EMAIL_MAX_LEN + 1] = "", owner[HOLD_OWNER_MAX];
+	struct pick_ctx cx;
+	struct booking bk;
+	struct hold h;
+	int ttl = HOLD_TTL_DEFAULT;
+
+	memset(&cx, 0, sizeof(cx));
+	json_only_keys(o, "", hold_keys, e);
+	if (!service_id || !id_valid(service_id, "svc"))
+		err_field(e, "/service_id", "is required: a svc_ id");
+	pid = json_object_get(o, "provider_id");
+	if (pid && !json_is_null(pid)) {
+		const char *v = json_string_value(pid);
+		if (!v || (strcmp(v, "any") != 0 && !id_valid(v, "prv")))
+			err_field(e, "/provider_id", "must be a prv_ id, \"any\" or null");
+		else if (strcmp(v, "any") != 0)
+			provider_id = v;
+	}
+	if (json_get_instant(o, "", "start", &cx.start, e) == 0)
+		json_required("", "start", e);
+	json_get_int(o, "", "ttl_seconds", HOLD_TTL_MIN, HOLD_TTL_MAX, &ttl, e);
+	if (customer && !json_is_null(customer)) {
+		if (!json_is_object(customer)) {
+			err_field(e, "/customer", "must be an object");
+		} else {
+			json_only_keys(customer, "/customer", hold_customer_keys, e);
+			if (json_get_str(customer, "/customer", "email", EMAIL_MAX_LEN, email,
+					 sizeof(email), e) == 1 &&
+			    !email_valid(email))
+				err_field(e, "/customer/email", "must be an e-mail address");
+		}
+	}
+	if (e->code)
+		return -1;
+	owner_of(r, email, owner);
+	memset(&bk, 0, sizeof(bk));
+	bk.start = cx.start;
+	cx.r = r;
+	if (store_hold_create(r->ctx->store, r->auth.tenant_id, service_id, provider_id, cx.start,
+			      ttl, owner, HOLDS_PER_OWNER, r->now,
+			      &(struct booking_create_ops){booking_pick, NULL}, &cx, &bk, &h,
+			      r->arena, e)) {
+		if (e->code == ERR_NOT_FOUND) {
+			err_init(e);
+			err_field(e, "/service_id", "no such service");
+		}
+		return -1;
+	}
+	return reply_json(r, 201, render(r, &h));
+}
+
+int h_hold_get(struct req *r, struct err *e)
+{
+	struct hold h;
+	const char *id;
+
+	if (path_id(r, 0, "hld", &id, e) ||
+	    store_hold_get(r->ctx->store, r->auth.tenant_id, id, &h, e))
+		return -1;
+	return reply_json(r, 200, render(r, &h));
+}
+
+int h_hold_delete(struct req *r, struct err *e)
+{
+	struct hold h;
+	const char *id;
+
+	if (path_id(r, 0, "hld", &id, e) ||
+	    store_hold_delete(r->ctx->store, r->auth.tenant_id, id, r->now, &h, e))
+		return -1;
+	if (h.expires_at > r->now)
+		waitlist_time_freed(r, h.provider_id, h.block_start, h.block_end);
+	return reply_no_content(r);
+}
