@@ -58,7 +58,7 @@ static int read_int(const char **s, int *out)
 	char *end;
 	long v = strtol(*s, &end, 10);
 
-	if (end == *s || v < 0 || v > POLICY_MAX_HOURS)
+	if (end == *s || v < 0 || v > 1000000)
 		return -1;
 	*out = (int)v;
 	*s = end;

@@ -899,6 +899,80 @@ static void test_explain_full_group_and_busy_reports_booked_once(void **state)
 	assert_reasons(f, est(2026, 1, 12, 10, 0), REASON_BUSY);
 }
 
+
+/* ---- holds ---- */
+
+static void test_busy_build_puts_holds_apart(void **state)
+{
+	struct booked_time v[3];
+	struct interval_set busy, held;
+	struct seat_use seats[3];
+
+	(void)state;
+	interval_set_init(&busy);
+	interval_set_init(&held);
+	v[0] = booked_plain(36000, 60, OTHER);
+	v[1] = booked_plain(43200, 30, OTHER);
+	v[1].held = true;
+	v[2] = booked_plain(50400, 60, GROUP);
+	v[2].held = true;
+	/* For a single-seat query every hold blocks, as held time. */
+	assert_int_equal(booking_busy_build(v, 3, OTHER, 1, &busy, &held, seats), 0);
+	assert_int_equal(busy.n, 1);
+	assert_int_equal(busy.v[0].start, 36000);
+	assert_int_equal(held.n, 2);
+	assert_int_equal(held.v[0].start, 43200);
+	assert_int_equal(held.v[1].start, 50400);
+	/* For the group service its own hold is a seat, counted as held. */
+	assert_int_equal(booking_busy_build(v, 3, GROUP, 4, &busy, &held, seats), 1);
+	assert_int_equal(seats[0].start, 50400);
+	assert_int_equal(seats[0].used, 1);
+	assert_int_equal(seats[0].held, 1);
+	assert_int_equal(held.n, 1);
+	/* Without a held set, holds block as busy time. */
+	assert_int_equal(booking_busy_build(v, 3, OTHER, 1, &busy, NULL, seats), 0);
+	assert_int_equal(busy.n, 3);
+	interval_set_release(&busy);
+	interval_set_release(&held);
+}
+
+static void test_explain_held_start(void **state)
+{
+	struct fx *f = *state;
+	struct interval_set held;
+
+	interval_set_init(&held);
+	interval_set_add(&held, est(2026, 1, 12, 10, 0), est(2026, 1, 12, 11, 0));
+	f->p.held = &held;
+	assert_reasons(f, est(2026, 1, 12, 10, 0), REASON_HELD);
+	assert_string_equal(slot_reason_name(REASON_HELD), "held");
+	assert_bookable(f, est(2026, 1, 12, 11, 0));
+	run(f);
+	assert_false(has_start(f, est(2026, 1, 12, 10, 0)));
+	assert_true(has_start(f, est(2026, 1, 12, 11, 0)));
+	f->p.held = NULL;
+	interval_set_release(&held);
+}
+
+static void test_explain_group_full_of_holds_is_held(void **state)
+{
+	struct fx *f = *state;
+	struct seat_use seats[] = {{est(2026, 1, 12, 10, 0), 3, 0, 0, 2}};
+
+	/* Three seats used, two by holds: full, and only holds make it so. */
+	f->rules.capacity = 3;
+	f->p.seats = seats;
+	f->p.nseats = 1;
+	assert_reasons(f, est(2026, 1, 12, 10, 0), REASON_HELD);
+	/* Full of bookings alone: booked. */
+	seats[0].held = 0;
+	assert_reasons(f, est(2026, 1, 12, 10, 0), REASON_BUSY);
+	/* A seat left: bookable, whatever holds the others. */
+	seats[0].used = 2;
+	seats[0].held = 2;
+	assert_bookable(f, est(2026, 1, 12, 10, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -965,6 +1039,9 @@ int main(void)
 	    T(test_explain_group_start_with_room_bookable),
 	    T(test_explain_full_group_start_with_other_reasons),
 	    T(test_explain_full_group_and_busy_reports_booked_once),
+	    cmocka_unit_test(test_busy_build_puts_holds_apart),
+	    T(test_explain_held_start),
+	    T(test_explain_group_full_of_holds_is_held),
 	};
 
 	return cmocka_run_group_tests_name("booking", tests, unit_group_setup, unit_group_teardown);
