@@ -239,3 +239,55 @@ def test_same_idempotency_key_from_ten_clients(crowd, utc_provider):
         assert r.status_code == 201 and r.headers.get("Idempotent-Replayed") == "true"
         assert r.json() == originals[0].json()
     assert len(t.list_all("/v1/bookings")) == len(starts)
+
+
+def hold_body(service_id, start, i):
+    return {"service_id": service_id, "start": start,
+            "customer": {"email": f"holder{i}@example.com"}}
+
+
+def test_fifty_clients_hold_one_start_exactly_one_wins(crowd, utc_provider):
+    """Holds race like bookings: one live hold per start, the rest 409."""
+    t, pid = utc_provider
+    sid = t.service([pid], "Held", 60)["id"]
+    for start in ("2026-03-10T09:00:00Z", "2026-03-10T12:00:00Z", "2026-03-10T16:00:00Z"):
+        reqs = [(headers_for(t, "unused"), hold_body(sid, start, i)) for i in range(50)]
+        rs = crowd.post_all(t.base + "/v1/holds", reqs)
+        assert_clean(rs)
+        assert statuses(rs) == {201: 1, 409: 49}, (start, statuses(rs))
+    assert t.slots(sid, pid, "2026-03-10")
+    left = {s["start"] for s in t.slots(sid, pid, "2026-03-10")}
+    assert not left & {"2026-03-10T09:00:00Z", "2026-03-10T12:00:00Z", "2026-03-10T16:00:00Z"}
+
+
+def test_holds_and_bookings_raced_together(crowd, utc_provider):
+    """Half the crowd holds a start while the other half books it: exactly one of all fifty
+    wins, and a winning hold leaves no booking behind."""
+    t, pid = utc_provider
+    sid = t.service([pid], "Mixed", 60)["id"]
+    for n, start in enumerate(("2026-03-11T09:00:00Z", "2026-03-11T10:00:00Z",
+                               "2026-03-11T11:00:00Z", "2026-03-11T15:00:00Z")):
+        holds = [(headers_for(t, "unused"), hold_body(sid, start, i)) for i in range(25)]
+        books = [(headers_for(t, f"mix-{uuid.uuid4().hex}"), body(sid, start, i))
+                 for i in range(25)]
+        # One barrier releases both halves; each item carries its own URL.
+        barrier = threading.Barrier(50)
+
+        def one(item):
+            url, headers, b = item
+            s = requests.Session()
+            try:
+                barrier.wait(timeout=30)
+                return s.post(url, data=json.dumps(b), headers=headers, timeout=60)
+            finally:
+                s.close()
+
+        items = [(t.base + "/v1/holds", h, b) for h, b in holds] + \
+                [(t.base + "/v1/bookings", h, b) for h, b in books]
+        futures = [crowd.pool.submit(one, it) for it in items]
+        rs = [f.result(timeout=90) for f in futures]
+        assert_clean(rs)
+        assert statuses(rs) == {201: 1, 409: 49}, (start, statuses(rs))
+        booked_now = active_by_start(t).get(start, [])
+        won_hold = any(r.status_code == 201 and r.json()["id"].startswith("hld_") for r in rs)
+        assert len(booked_now) == (0 if won_hold else 1), (n, won_hold, booked_now)
