@@ -434,11 +434,15 @@ static int deadline_check(struct action_ctx *ax, const struct booking *b,
 	return -1;
 }
 
-/* Sets the fee owed: percent of the booking's price. */
+/* Sets the fee owed: percent of the booking's price. A free booking (no price, or a price
+ * of zero) owes nothing. */
 static void charge(struct booking *b, int percent, const char *reason)
 {
-	if (percent <= 0 || !*b->price || money_percent(b->price, percent, b->fee, sizeof(b->fee)))
+	if (percent <= 0 || strspn(b->price, "0.") == strlen(b->price) ||
+	    money_percent(b->price, percent, b->fee, sizeof(b->fee))) {
+		b->fee[0] = '\0';
 		return;
+	}
 	snprintf(b->fee_reason, sizeof(b->fee_reason), "%s", reason);
 }
 

@@ -59,7 +59,7 @@ void reply_problem(struct req *r, const struct err *e)
 						      "detail", e->fields[i].message));
 	json_object_set_new(o, "errors", errs);
 	if (e->ext_name[0]) {
-		json_t *ext = json_loads(e->ext_json, 0, NULL);
+		json_t *ext = json_loads(e->ext_json, JSON_DECODE_ANY, NULL);
 		if (ext)
 			json_object_set_new(o, e->ext_name, ext);
 	}
