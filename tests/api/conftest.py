@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 import requests
 
+# The shared helpers assert too; rewrite them as pytest does the test modules.
+pytest.register_assert_rewrite("booking_helpers")
+
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 30.0

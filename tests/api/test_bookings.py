@@ -8,11 +8,12 @@ test says otherwise. Every test that books works in a tenant of its own.
 import json
 import re
 import types
-import uuid
 
 import pytest
 
-from conftest import DEFAULT_NOW, NO_BODY, expect_problem, weekdays
+from booking_helpers import (ABSENT, act, acted, at, body_for, book, booked, get, history,
+                             new_key, post, public)
+from conftest import DEFAULT_NOW, expect_problem, weekdays
 
 NY = "America/New_York"
 NOW = DEFAULT_NOW
@@ -28,7 +29,6 @@ NO_POLICY = {"cancellation_deadline_hours": None, "reschedule_deadline_hours": N
 REFERENCE_RE = re.compile(r"[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}")
 ID_RE = re.compile(r"bkg_[0-9a-z]{20}")
 TOKEN_RE = re.compile(r"mt_[A-Za-z0-9_-]{16,}")
-CUSTOMER = {"name": "Ann Lee", "email": "ann@example.com"}
 ACTIVE = ("pending", "confirmed")
 STATUSES = ("pending", "confirmed", "declined", "cancelled", "completed", "no_show")
 ACTIONS = ("confirm", "decline", "cancel", "complete", "no-show")
@@ -39,61 +39,6 @@ LEGAL = {("pending", "confirm"): "confirmed", ("pending", "decline"): "declined"
 PATH_TO = {"pending": [], "confirmed": ["confirm"], "declined": ["decline"],
            "cancelled": ["cancel"], "completed": ["confirm", "complete"],
            "no_show": ["confirm", "no-show"]}
-_ABSENT = object()
-
-
-def at(day, hm, off="-05:00"):
-    """A New York start: at(MON, "10:00") -> 2026-03-02T10:00:00-05:00."""
-    return f"{day}T{hm}:00{off}"
-
-
-def new_key():
-    return "key-" + uuid.uuid4().hex
-
-
-def body_for(service_id, start, provider_id=_ABSENT, customer=None, **fields):
-    b = {"service_id": service_id, "start": start, "customer": dict(customer or CUSTOMER)}
-    if provider_id is not _ABSENT:
-        b["provider_id"] = provider_id
-    b.update(fields)
-    return b
-
-
-def post(t, body, key=_ABSENT, now=NOW, headers=None):
-    """POST /v1/bookings with a fresh Idempotency-Key unless one is given (None = no header)."""
-    h = dict(headers or {})
-    k = new_key() if key is _ABSENT else key
-    if k is not None:
-        h["Idempotency-Key"] = k
-    return t.post("/v1/bookings", body, now=now, headers=h)
-
-
-def book(t, service_id, start, provider_id=_ABSENT, key=_ABSENT, now=NOW, **fields):
-    return post(t, body_for(service_id, start, provider_id, **fields), key=key, now=now)
-
-
-def booked(t, service_id, start, provider_id=_ABSENT, **kw):
-    r = book(t, service_id, start, provider_id, **kw)
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def act(t, bid, action, body=NO_BODY, now=NOW, headers=None):
-    return t.post(f"/v1/bookings/{bid}/{action}", body, now=now, headers=headers)
-
-
-def acted(t, bid, action, body=NO_BODY, now=NOW, headers=None):
-    r = act(t, bid, action, body, now=now, headers=headers)
-    assert r.status_code == 200, f"{action}: {r.text}"
-    return r.json()
-
-
-def get(t, bid):
-    return t.ok("GET", f"/v1/bookings/{bid}")
-
-
-def history(t, bid):
-    return t.ok("GET", f"/v1/bookings/{bid}/history")["history"]
 
 
 def all_bookings(t, **params):
@@ -102,11 +47,6 @@ def all_bookings(t, **params):
 
 def active_bookings(t, **params):
     return [b for b in all_bookings(t, **params) if b["status"] in ACTIVE]
-
-
-def public(b):
-    """A create answer without the one-time manage token: what GET shows."""
-    return {k: v for k, v in b.items() if k != "manage_token"}
 
 
 def reason_codes(problem):
@@ -184,7 +124,7 @@ def test_start_and_end_are_in_the_provider_zone_across_dst(w):
     assert (b["start"], b["end"]) == ("2026-03-09T11:00:00-04:00", "2026-03-09T12:00:00-04:00")
 
 
-@pytest.mark.parametrize("provider_id", [_ABSENT, "any", None])
+@pytest.mark.parametrize("provider_id", [ABSENT, "any", None])
 def test_provider_any_absent_or_null_picks_the_services_provider(w, provider_id):
     b = booked(w.t, w.sid, at(MON, "10:00"), provider_id)
     assert b["provider_id"] == w.pid
@@ -760,7 +700,7 @@ def two(server):
     return types.SimpleNamespace(t=t, p1=p1, p2=p2, sid=sid)
 
 
-@pytest.mark.parametrize("provider_id", ["any", _ABSENT, None])
+@pytest.mark.parametrize("provider_id", ["any", ABSENT, None])
 def test_any_tie_goes_to_the_first_provider_by_id(two, provider_id):
     assert booked(two.t, two.sid, at(MON, "10:00"), provider_id)["provider_id"] == two.p1
 
