@@ -419,6 +419,12 @@ static int deadline_check(struct action_ctx *ax, const struct booking *b,
 	int hours = cancel ? b->policy.cancel_deadline_hours : b->policy.reschedule_deadline_hours;
 	char when[RFC3339_STR_MAX];
 
+	/* Without a reschedule deadline, moving a booking closes with cancelling it: otherwise a
+	 * late move followed by a cancel would escape the cancellation deadline and its fees. */
+	if (!cancel && !(b->policy.set & POLICY_RESCHEDULE_DEADLINE)) {
+		which = POLICY_CANCEL_DEADLINE;
+		hours = b->policy.cancel_deadline_hours;
+	}
 	if (!policy_deadline_passed(&b->policy, which, b->start, ax->r->now))
 		return 0;
 	if (ax->force) {

@@ -13,6 +13,7 @@
 #define HOLD_TTL_MAX 3600
 #define HOLD_TTL_MIN 30
 #define HOLDS_PER_OWNER 5	/* live holds one customer (or one key) may have at a time */
+#define HOLDS_PER_CUSTOMER_KEY 100	/* live holds of all customers of one customer key */
 
 static const char *const hold_keys[] = {"service_id", "provider_id", "start", "ttl_seconds",
 					"customer", NULL};
@@ -38,6 +39,12 @@ static json_t *render(struct req *r, const struct hold *h)
 	return o;
 }
 
+/* The caller's key as holds record it. */
+static void key_id_of(const struct req *r, char out[HOLD_OWNER_MAX])
+{
+	snprintf(out, HOLD_OWNER_MAX, "key:%.32s", r->key_hash);
+}
+
 /* Whom the per-owner cap counts: the customer's e-mail when given, else the caller's key. */
 static void owner_of(struct req *r, const char *email, char out[HOLD_OWNER_MAX])
 {
@@ -50,7 +57,20 @@ static void owner_of(struct req *r, const char *email, char out[HOLD_OWNER_MAX])
 				out[i] = (char)(out[i] - 'A' + 'a');
 		return;
 	}
-	snprintf(out, HOLD_OWNER_MAX, "key:%.32s", r->key_hash);
+	key_id_of(r, out);
+}
+
+/* A hold as the caller may see it: customer keys reach only the holds they made. */
+static int hold_of_caller(struct req *r, const char *id, struct hold *h, struct err *e)
+{
+	char key_id[HOLD_OWNER_MAX];
+
+	if (store_hold_get(r->ctx->store, r->auth.tenant_id, id, h, e))
+		return -1;
+	key_id_of(r, key_id);
+	if (r->auth.role == ROLE_CUSTOMER && strcmp(h->key_id, key_id) != 0)
+		return err_set(e, ERR_NOT_FOUND, "hold %s not found", id);
+	return 0;
 }
 
 int h_hold_create(struct req *r, struct err *e)
@@ -58,7 +78,11 @@ int h_hold_create(struct req *r, struct err *e)
 	json_t *o = r->json, *customer = json_object_get(o, "customer"), *pid;
 	const char *service_id = json_string_value(json_object_get(o, "service_id"));
 	const char *provider_id = NULL;
-	char email[EMAIL_MAX_LEN + 1] = "", owner[HOLD_OWNER_MAX];
+	char email[EMAIL_MAX_LEN + 1] = "", owner[HOLD_OWNER_MAX], key_id[HOLD_OWNER_MAX];
+	/* A customer key serves many customers, whose e-mails it merely reports: its own cap
+	 * keeps one key from reserving a whole day under made-up addresses. */
+	struct hold_caps caps = {HOLDS_PER_OWNER,
+				 r->auth.role == ROLE_CUSTOMER ? HOLDS_PER_CUSTOMER_KEY : 0};
 	struct pick_ctx cx;
 	struct booking bk;
 	struct hold h;
@@ -93,11 +117,12 @@ int h_hold_create(struct req *r, struct err *e)
 	if (e->code)
 		return -1;
 	owner_of(r, email, owner);
+	key_id_of(r, key_id);
 	memset(&bk, 0, sizeof(bk));
 	bk.start = cx.start;
 	cx.r = r;
 	if (store_hold_create(r->ctx->store, r->auth.tenant_id, service_id, provider_id, cx.start,
-			      ttl, owner, HOLDS_PER_OWNER, r->now,
+			      ttl, owner, key_id, caps, r->now,
 			      &(struct booking_create_ops){booking_pick, NULL}, &cx, &bk, &h,
 			      r->arena, e)) {
 		if (e->code == ERR_NOT_FOUND) {
@@ -114,8 +139,7 @@ int h_hold_get(struct req *r, struct err *e)
 	struct hold h;
 	const char *id;
 
-	if (path_id(r, 0, "hld", &id, e) ||
-	    store_hold_get(r->ctx->store, r->auth.tenant_id, id, &h, e))
+	if (path_id(r, 0, "hld", &id, e) || hold_of_caller(r, id, &h, e))
 		return -1;
 	return reply_json(r, 200, render(r, &h));
 }
@@ -125,10 +149,10 @@ int h_hold_delete(struct req *r, struct err *e)
 	struct hold h;
 	const char *id;
 
-	if (path_id(r, 0, "hld", &id, e) ||
+	if (path_id(r, 0, "hld", &id, e) || hold_of_caller(r, id, &h, e) ||
 	    store_hold_delete(r->ctx->store, r->auth.tenant_id, id, r->now, &h, e))
 		return -1;
-	if (h.expires_at > r->now)
-		waitlist_time_freed(r, h.provider_id, h.block_start, h.block_end);
+	/* Even an expired hold's time may not have been offered yet. */
+	waitlist_time_freed(r, h.provider_id, h.block_start, h.block_end);
 	return reply_no_content(r);
 }

@@ -285,8 +285,10 @@ static int parse(struct req *r, struct waitlist_entry *w, struct err *e)
 		}
 		w->nwindows = i;
 	}
-	json_get_int(o, "", "priority", -WAITLIST_MAX_PRIORITY, WAITLIST_MAX_PRIORITY,
-		     &w->priority, e);
+	if (json_get_int(o, "", "priority", -WAITLIST_MAX_PRIORITY, WAITLIST_MAX_PRIORITY,
+			 &w->priority, e) == 1 &&
+	    r->auth.role != ROLE_ADMIN && r->auth.role != ROLE_STAFF)
+		err_field(e, "/priority", "only staff and admin keys may set a priority");
 	if (e->code)
 		return -1;
 	if (w->latest_day < w->earliest_day)
@@ -363,8 +365,8 @@ int h_waitlist_delete(struct req *r, struct err *e)
 	if (path_id(r, 0, "wtl", &id, e) ||
 	    store_waitlist_delete(r->ctx->store, r->auth.tenant_id, id, &w, e))
 		return -1;
-	if (w.status == WAITLIST_OFFERED && w.offer_expires_at > r->now) {
-		/* Its offer's time is free again: the next entry may have it. */
+	if (w.status == WAITLIST_OFFERED) {
+		/* Its offer's time is free again (expired or not): the next entry may have it. */
 		run(r, w.offer_provider_id, NULL, w.offer_start - 86400, w.offer_start + 2 * 86400);
 	}
 	return reply_no_content(r);

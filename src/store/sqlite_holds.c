@@ -5,8 +5,7 @@
 
 #define HOLD_COLS                                                                              \
 	"id, service_id, provider_id, start_utc, end_utc, block_start, block_end, owner,"      \
-	" waitlist_id, expires_at, created_at"
-#define HOLD_PURGE_BATCH 64
+	" waitlist_id, expires_at, created_at, key_id"
 
 static void read_hold(sqlite3_stmt *s, struct hold *h)
 {
@@ -22,6 +21,7 @@ static void read_hold(sqlite3_stmt *s, struct hold *h)
 	col_text(s, 8, h->waitlist_id, sizeof(h->waitlist_id));
 	h->expires_at = sqlite3_column_int64(s, 9);
 	h->created_at = sqlite3_column_int64(s, 10);
+	col_text(s, 11, h->key_id, sizeof(h->key_id));
 }
 
 int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *out,
@@ -52,7 +52,7 @@ int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct
 {
 	sqlite3_stmt *s = conn_prep(c,
 				    "INSERT INTO holds(tenant_id, " HOLD_COLS ") VALUES (?1, ?2, ?3,"
-				    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+				    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 				    e);
 
 	if (!s)
@@ -69,6 +69,7 @@ int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct
 	bind_opt_text(s, 10, h->waitlist_id);
 	sqlite3_bind_int64(s, 11, h->expires_at);
 	sqlite3_bind_int64(s, 12, h->created_at);
+	bind_opt_text(s, 13, h->key_id);
 	return step_done(c, s, "insert hold", e);
 }
 
@@ -95,37 +96,22 @@ int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 	return step_done(c, s, "mark waitlist entry booked", e);
 }
 
-/* Deletes a bounded batch of expired holds that no waitlist offer still refers to (the
- * waitlist run closes those itself). */
-static int holds_purge(struct conn *c, int64_t now, struct err *e)
+/* Live holds of an owner (by_key false) or a key: how many, and when the first expires. */
+static int live_holds(struct conn *c, const char *tenant, bool by_key, const char *who,
+		      int64_t now, int *count, int64_t *first_expiry, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c,
-				    "DELETE FROM holds WHERE (tenant_id, id) IN (SELECT tenant_id, id"
-				    " FROM holds WHERE expires_at <= ?1 AND waitlist_id IS NULL"
-				    " LIMIT ?2)",
-				    e);
-
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int(s, 2, HOLD_PURGE_BATCH);
-	return step_done(c, s, "purge holds", e);
-}
-
-/* Live holds of owner: how many, and when the first of them expires. */
-static int owner_holds(struct conn *c, const char *tenant, const char *owner, int64_t now,
-		       int *count, int64_t *first_expiry, struct err *e)
-{
-	sqlite3_stmt *s = conn_prep(c,
-				    "SELECT count(*), min(expires_at) FROM holds WHERE tenant_id = ?1"
-				    " AND owner = ?2 AND expires_at > ?3",
+				    by_key ? "SELECT count(*), min(expires_at) FROM holds"
+					     " WHERE tenant_id = ?1 AND key_id = ?2 AND expires_at > ?3"
+					   : "SELECT count(*), min(expires_at) FROM holds"
+					     " WHERE tenant_id = ?1 AND owner = ?2 AND expires_at > ?3",
 				    e);
 	int rc;
 
 	if (!s)
 		return -1;
 	bind_text(s, 1, tenant);
-	bind_text(s, 2, owner);
+	bind_text(s, 2, who);
 	sqlite3_bind_int64(s, 3, now);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -140,8 +126,9 @@ static int owner_holds(struct conn *c, const char *tenant, const char *owner, in
 
 int store_hold_create(struct store *st, const char *tenant, const char *service_id,
 		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
-		      int max_live, int64_t now, const struct booking_create_ops *ops, void *ctx,
-		      struct booking *bk, struct hold *out, struct arena *a, struct err *e)
+		      const char *key_id, struct hold_caps caps, int64_t now,
+		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
+		      struct hold *out, struct arena *a, struct err *e)
 {
 	struct conn *c = tx_begin(st, e);
 	struct avail_bundle *bundles;
@@ -153,14 +140,24 @@ int store_hold_create(struct store *st, const char *tenant, const char *service_
 
 	if (!c)
 		return -1;
-	if (holds_purge(c, now, e) ||
-	    owner_holds(c, tenant, owner, now, &count, &first_expiry, e))
+	if (live_holds(c, tenant, false, owner, now, &count, &first_expiry, e))
 		goto out;
-	if (count >= max_live) {
+	if (count >= caps.per_owner) {
 		err_set(e, ERR_HOLD_LIMIT, "at most %d live holds at a time; release one or wait",
-			max_live);
+			caps.per_owner);
 		e->retry_after = (int)(first_expiry - now);
 		goto out;
+	}
+	if (caps.per_key > 0) {
+		if (live_holds(c, tenant, true, key_id, now, &count, &first_expiry, e))
+			goto out;
+		if (count >= caps.per_key) {
+			err_set(e, ERR_HOLD_LIMIT,
+				"this key has %d live holds, its limit; release one or wait",
+				caps.per_key);
+			e->retry_after = (int)(first_expiry - now);
+			goto out;
+		}
 	}
 	if (service_read(c, tenant, service_id, a, &svc, e) ||
 	    candidates_read(c, tenant, &svc, provider_id, start, now, a, &bundles, &n, e) ||
@@ -175,6 +172,7 @@ int store_hold_create(struct store *st, const char *tenant, const char *service_
 	out->block_start = bk->block_start;
 	out->block_end = bk->block_end;
 	snprintf(out->owner, sizeof(out->owner), "%s", owner);
+	snprintf(out->key_id, sizeof(out->key_id), "%s", key_id);
 	out->expires_at = now + ttl;
 	out->created_at = now;
 	if (hold_insert(c, tenant, out, e))

@@ -250,51 +250,39 @@ out:
 	return ok ? 0 : -1;
 }
 
-/* Closes the tenant's offers that expired by now, widening [*lo, *hi) by their blocked
- * time (a day before, for starts whose buffers reach into it). */
+/* Deletes the tenant's holds that expired by now, widening [*lo, *hi) by their blocked time
+ * (from a day before, for starts whose buffers reach into it); an expired offer's entry
+ * becomes expired. *closed counts the holds. */
 static int close_expired(struct conn *c, const char *tenant, int64_t now, int64_t *lo,
-			 int64_t *hi, struct err *e)
+			 int64_t *hi, size_t *closed, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c,
-				    "SELECT w.id, h.block_start, h.block_end FROM waitlist w"
-				    " LEFT JOIN holds h ON h.tenant_id = w.tenant_id AND h.id = w.hold_id"
-				    " WHERE w.tenant_id = ?1 AND w.status = 'offered'"
-				    " AND w.offer_expires_at <= ?2",
+				    "SELECT block_start, block_end FROM holds WHERE tenant_id = ?1"
+				    " AND expires_at <= ?2",
 				    e);
 	sqlite3_stmt *u;
 	int rc;
 
+	*closed = 0;
 	if (!s)
 		return -1;
 	bind_text(s, 1, tenant);
 	sqlite3_bind_int64(s, 2, now);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-			int64_t bs = sqlite3_column_int64(s, 1) - 86400;
-			int64_t be = sqlite3_column_int64(s, 2);
-			if (*lo >= *hi) {
-				*lo = bs;
-				*hi = be;
-			} else {
-				*lo = bs < *lo ? bs : *lo;
-				*hi = be > *hi ? be : *hi;
-			}
+		int64_t bs = sqlite3_column_int64(s, 0) - 86400;
+		int64_t be = sqlite3_column_int64(s, 1);
+		if (*lo >= *hi) {
+			*lo = bs;
+			*hi = be;
+		} else {
+			*lo = bs < *lo ? bs : *lo;
+			*hi = be > *hi ? be : *hi;
 		}
+		(*closed)++;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return sql_fail(c, rc, "find expired offers", e);
-	/* The holds go first (they name their entries), then the entries close. */
-	u = conn_prep(c,
-		      "DELETE FROM holds WHERE tenant_id = ?1 AND waitlist_id IS NOT NULL"
-		      " AND expires_at <= ?2",
-		      e);
-	if (!u)
-		return -1;
-	bind_text(u, 1, tenant);
-	sqlite3_bind_int64(u, 2, now);
-	if (step_done(c, u, "release expired offers", e))
-		return -1;
+		return sql_fail(c, rc, "find expired holds", e);
 	u = conn_prep(c,
 		      "UPDATE waitlist SET status = 'expired', updated_at = ?2 WHERE tenant_id = ?1"
 		      " AND status = 'offered' AND offer_expires_at <= ?2",
@@ -303,7 +291,16 @@ static int close_expired(struct conn *c, const char *tenant, int64_t now, int64_
 		return -1;
 	bind_text(u, 1, tenant);
 	sqlite3_bind_int64(u, 2, now);
-	return step_done(c, u, "close expired offers", e);
+	if (step_done(c, u, "close expired offers", e))
+		return -1;
+	if (!*closed)
+		return 0;
+	u = conn_prep(c, "DELETE FROM holds WHERE tenant_id = ?1 AND expires_at <= ?2", e);
+	if (!u)
+		return -1;
+	bind_text(u, 1, tenant);
+	sqlite3_bind_int64(u, 2, now);
+	return step_done(c, u, "delete expired holds", e);
 }
 
 static int waiting_read(struct conn *c, const char *tenant, const char *entry_id,
@@ -425,20 +422,23 @@ int store_waitlist_run(struct store *st, const char *tenant, const char *provide
 	struct conn *c = tx_begin(st, e);
 	struct waitlist_entry *v;
 	int64_t lo = from, hi = to;
-	size_t n, i;
+	size_t n, i, closed;
 	bool ok = false;
 
 	*offered = 0;
 	if (!c)
 		return -1;
-	if (close_expired(c, tenant, now, &lo, &hi, e))
+	if (close_expired(c, tenant, now, &lo, &hi, &closed, e))
 		goto out;
 	if (lo >= hi) {
 		ok = true;
 		goto out;
 	}
-	if (lo != from || hi != to)
-		provider_id = NULL;	/* expired offers may free any provider's time */
+	if (closed) {
+		/* Expired holds freed time of any provider, for every waiting entry. */
+		provider_id = NULL;
+		entry_id = NULL;
+	}
 	if (waiting_read(c, tenant, entry_id, a, &v, &n, e))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -466,8 +466,7 @@ int store_waitlist_due(struct store *st, int64_t now, char (*tenants)[ID_MAX], s
 	if (!c)
 		return -1;
 	s = conn_prep(c,
-		      "SELECT DISTINCT tenant_id FROM waitlist WHERE status = 'offered'"
-		      " AND offer_expires_at <= ?1 LIMIT ?2",
+		      "SELECT DISTINCT tenant_id FROM holds WHERE expires_at <= ?1 LIMIT ?2",
 		      e);
 	if (s) {
 		sqlite3_bind_int64(s, 1, now);

@@ -243,20 +243,28 @@ struct hold {
 	char provider_id[ID_MAX];
 	int64_t start, end, block_start, block_end;
 	char owner[HOLD_OWNER_MAX];	/* who may hold more: "email:…", "key:…", "waitlist" */
+	char key_id[HOLD_OWNER_MAX];	/* the API key that made it; "" for waitlist offers */
 	char waitlist_id[ID_MAX];	/* "" unless offered to a waitlist entry */
 	int64_t expires_at;
 	int64_t created_at;
 };
 
+/* Limits on live holds: per owner, and per key (0 = none). */
+struct hold_caps {
+	int per_owner;
+	int per_key;
+};
+
 /* Creates a hold in one write transaction, as store_booking_create decides a booking
  * (ops->pick over the service's providers, only provider_id when set; live holds count as
- * taken). bk receives what pick chose; the hold takes its provider and times, expires at
- * now + ttl. ERR_HOLD_LIMIT when owner already has max_live live holds (e's retry_after
- * set to seconds until the first expires). A bounded batch of expired holds is purged. */
+ * taken). bk receives what pick chose; the hold takes its provider and times, owner and
+ * key_id, and expires at now + ttl. ERR_HOLD_LIMIT when the owner or the key already has
+ * its cap of live holds (e's retry_after set to seconds until the first expires). */
 int store_hold_create(struct store *st, const char *tenant, const char *service_id,
 		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
-		      int max_live, int64_t now, const struct booking_create_ops *ops, void *ctx,
-		      struct booking *bk, struct hold *out, struct arena *a, struct err *e);
+		      const char *key_id, struct hold_caps caps, int64_t now,
+		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
+		      struct hold *out, struct arena *a, struct err *e);
 /* A hold, live or expired (ERR_NOT_FOUND once purged, consumed or released). */
 int store_hold_get(struct store *st, const char *tenant, const char *id, struct hold *out,
 		   struct err *e);
@@ -334,11 +342,11 @@ struct waitlist_ops {
 };
 
 /* One round of waitlist offers for a tenant, in one write transaction:
- *   1. offers that expired by now are closed: the entry becomes expired, its hold is
- *      deleted, and its time joins the search;
- *   2. waiting entries whose dates meet [from, to) or the expired offers' days (all
- *      waiting entries when entry_id is NULL, else that one) are taken by priority, then
- *      age; each gets at most one offer: a hold of offer_seconds on the start choose picks
+ *   1. holds that expired by now are deleted and their time joins the search; an expired
+ *      offer's entry becomes expired;
+ *   2. waiting entries whose dates meet [from, to) or the expired holds' days (all waiting
+ *      entries when entry_id is NULL or expired holds freed time, else that one) are taken
+ *      by priority, then age; each gets at most one offer: a hold of offer_seconds on the start choose picks
  *      (only for provider_id's services when set), recorded on the entry and as a
  *      "waitlist.offered" event in the outbox.
  * from == to searches no new time (only what expired offers free). *offered counts offers. */
@@ -347,7 +355,7 @@ int store_waitlist_run(struct store *st, const char *tenant, const char *provide
 		       int64_t now, const struct waitlist_ops *ops, void *ctx, size_t *offered,
 		       struct arena *a, struct err *e);
 
-/* Tenants with offers expired by now (at most max), for the sweeper. */
+/* Tenants with holds (offers or not) expired by now (at most max), for the sweeper. */
 int store_waitlist_due(struct store *st, int64_t now, char (*tenants)[ID_MAX], size_t max,
 		       size_t *n, struct err *e);
 

@@ -669,3 +669,32 @@ def test_retry_after_counts_to_the_first_hold_to_expire(w):
     expect_problem(r, 429, "hold_limit_reached")
     assert r.headers.get("Retry-After") == "60", r.headers
     assert hold(w.t, w.sid, at(MON, "15:00"), now=shift(HNOW, 90)).status_code == 201
+
+
+def test_customer_keys_reach_only_their_own_holds(w):
+    mine, other = make_key(w.server, w.t, "customer"), make_key(w.server, w.t, "customer")
+    h = held(other, w.sid, at(MON, "10:00"))
+    by_admin = held(w.t, w.sid, at(MON, "11:00"))
+    for hid in (h["id"], by_admin["id"]):
+        expect_problem(mine.get(f"/v1/holds/{hid}", now=HNOW), 404)
+        expect_problem(mine.delete(f"/v1/holds/{hid}", now=HNOW), 404)
+    # Nothing was released; staff and admin keys reach every hold.
+    assert at(MON, "10:00") not in starts(w.t, w.sid, w.pid, MON)
+    staff = make_key(w.server, w.t, "staff")
+    assert staff.ok("GET", f"/v1/holds/{h['id']}", now=HNOW)["id"] == h["id"]
+
+
+def test_a_customer_key_has_its_own_cap_whatever_emails_it_reports(w):
+    """One key cannot reserve a whole day by making up an address per hold: 100 live holds
+    per customer key."""
+    k = make_key(w.server, w.t, "customer")
+    quick = w.t.service([w.pid], "Quick", 5)["id"]
+    times = [f"{h:02d}:{m:02d}" for h in range(9, 17) for m in range(0, 60, 5)]
+    starts_ = [at(day, hm) for day in (MON, TUE) for hm in times][:101]
+    for i, start in enumerate(starts_[:100]):
+        held(k, quick, start, customer={"email": f"made-up-{i}@example.com"}, ttl_seconds=600)
+    r = hold(k, quick, starts_[100], customer={"email": "one-more@example.com"})
+    expect_problem(r, 429, "hold_limit_reached")
+    assert r.headers.get("Retry-After") == "600", r.headers
+    # An admin key is not capped per key, only per owner.
+    held(w.t, quick, starts_[100], customer={"email": "one-more@example.com"})

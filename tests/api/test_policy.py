@@ -712,3 +712,22 @@ def test_invalid_reschedule_body_is_422(w, body, pointer):
     r = w.t.post(f"/v1/bookings/{b['id']}/reschedule", body, now=NOW)
     expect_problem(r, 422, "validation_failed", pointer)
     assert get(w.t, b["id"])["start"] == START
+
+
+@pytest.mark.parametrize("now,allowed", [
+    ("2026-03-01T15:00:00Z", True),     # exactly start - 24 h
+    ("2026-03-01T15:00:01Z", False),
+])
+def test_without_a_reschedule_deadline_moving_closes_with_cancelling(w, now, allowed):
+    """Otherwise a customer inside the cancellation window could move the booking weeks
+    ahead and then cancel it free of charge."""
+    set_policy(w.t, cancellation_deadline_hours=24,
+               late_cancellation_fees=[{"within_hours": 24, "percent": 100}])
+    b = booked(w.t, w.sid, START)
+    r = resched(w.t, b["id"], at(THU, "10:00"), now=now)
+    if allowed:
+        assert r.status_code == 200, r.text
+        return
+    p = expect_problem(r, 422, "policy_deadline_passed")
+    assert p["deadline"] == "2026-03-01T15:00:00Z", p
+    assert get(w.t, b["id"])["start"] == START

@@ -757,3 +757,61 @@ def test_offer_needs_room_for_the_whole_service(w):
     h = w.t.ok("GET", f"/v1/holds/{got['hold_id']}", now=WNOW)
     assert (h["start"], h["end"]) == (at(MON, "09:00"), at(MON, "11:00"))
     assert starts(w.t, w.sid, MON) == []
+
+
+# --- freed time is never lost -----------------------------------------------------------------
+
+def test_new_entry_does_not_swallow_an_expired_offer(w):
+    """A's offer lapses; the next thing to happen is an unrelated new entry C. The lapsed
+    offer's start still goes to B (waiting before C), not nowhere."""
+    a = entry(w.t, w.sid, customer={"name": "A", "email": "a@example.com"})
+    b = entry(w.t, w.sid, customer={"name": "B", "email": "b@example.com"})
+    acted(w.t, w.b9["id"], "cancel")
+    assert read(w.t, a["id"])["status"] == "offered"
+    later = shift(OFFER_END, 1)
+    c = entry(w.t, w.sid, now=later, customer={"name": "C", "email": "c@example.com"},
+              earliest_date=FRI, latest_date=FRI, weekdays=["fri"])
+    assert c["status"] in ("waiting", "offered")
+    assert read(w.t, a["id"], now=later)["status"] == "expired"
+    assert_offered(w.t, read(w.t, b["id"], now=later), "09:00", w.pid, now=later)
+
+
+def test_releasing_a_lapsed_offer_hold_still_offers_the_start(w):
+    a = entry(w.t, w.sid, customer={"name": "A", "email": "a@example.com"})
+    b = entry(w.t, w.sid, customer={"name": "B", "email": "b@example.com"})
+    acted(w.t, w.b9["id"], "cancel")
+    hold = read(w.t, a["id"])["hold_id"]
+    later = shift(OFFER_END, 60)
+    assert w.t.delete(f"/v1/holds/{hold}", now=later).status_code == 204
+    assert_offered(w.t, read(w.t, b["id"], now=later), "09:00", w.pid, now=later)
+
+
+def test_deleting_an_entry_with_a_lapsed_offer_still_offers_the_start(w):
+    a = entry(w.t, w.sid, customer={"name": "A", "email": "a@example.com"})
+    b = entry(w.t, w.sid, customer={"name": "B", "email": "b@example.com"})
+    acted(w.t, w.b9["id"], "cancel")
+    later = shift(OFFER_END, 60)
+    assert w.t.delete(f"/v1/waitlist/{a['id']}", now=later).status_code == 204
+    assert_offered(w.t, read(w.t, b["id"], now=later), "09:00", w.pid, now=later)
+
+
+def test_a_lapsed_customer_hold_is_offered_to_the_waitlist(w):
+    """A customer holds Monday 09:00 (freed by a cancel before anyone waited) and walks away;
+    once the hold lapses, the waiting entry is offered the start at the next round."""
+    acted(w.t, w.b9["id"], "cancel")
+    h = w.t.ok("POST", "/v1/holds", {"service_id": w.sid, "start": at(MON, "09:00"),
+                                     "ttl_seconds": 60}, now=WNOW)
+    b = entry(w.t, w.sid, customer={"name": "B", "email": "b@example.com"})
+    assert b["status"] == "waiting"
+    later = shift(h["expires_at"], 1)
+    assert_offered(w.t, read(w.t, b["id"], now=later), "09:00", w.pid, now=later)
+    # The lapsed hold itself is gone.
+    assert w.t.get(f"/v1/holds/{h['id']}", now=later).status_code == 404
+
+
+def test_customer_keys_may_not_set_a_priority(w):
+    cust = make_key(w.server, w.t, "customer")
+    r = cust.post("/v1/waitlist", entry_body(w.sid, priority=1000), now=WNOW)
+    expect_problem(r, 422, "validation_failed", "/priority")
+    assert w.t.ok("GET", "/v1/waitlist", now=WNOW)["data"] == []
+    assert create(cust, w.sid).status_code == 201
