@@ -22,7 +22,6 @@
 
 static const char *const create_keys[] = {"service_id", "provider_id", "start", "customer",
 					  "notes", "hold_id", "metadata", NULL};
-static const char *const customer_keys[] = {"name", "email", "phone", NULL};
 static const char *const action_keys[] = {"reason", "force", "waive_fee", NULL};
 
 /* Zones of the providers a response mentions, looked up once per request. */
@@ -34,18 +33,13 @@ struct zone_memo {
 
 static const struct tz *zone_of(struct req *r, struct zone_memo *m, const char *provider_id)
 {
-	struct provider p;
-	struct err ignore;
 	const struct tz *z;
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
 		if (!strcmp(m->id[i], provider_id))
 			return m->tz[i];
-	err_init(&ignore);
-	z = store_provider_get(r->ctx->store, r->auth.tenant_id, provider_id, &p, &ignore) == 0
-		    ? tz_db_get(r->ctx->tz, p.timezone)
-		    : NULL;
+	z = provider_zone(r, provider_id);
 	if (m->n < 16) {
 		snprintf(m->id[m->n], ID_MAX, "%s", provider_id);
 		m->tz[m->n++] = z;
@@ -151,42 +145,17 @@ static int parse_create(struct req *r, struct booking *bk, const char **service_
 			struct err *e)
 {
 	json_t *hold = json_object_get(r->json, "hold_id");
-	json_t *o = r->json, *customer = json_object_get(o, "customer");
+	json_t *o = r->json;
 	json_t *meta = json_object_get(o, "metadata");
-	const char *sid = json_string_value(json_object_get(o, "service_id"));
-	json_t *pid = json_object_get(o, "provider_id");
 
 	json_only_keys(o, "", create_keys, e);
-	if (!sid || !id_valid(sid, "svc"))
-		err_field(e, "/service_id", "is required: a svc_ id");
-	*service_id = sid;
-	*provider_id = NULL;
-	if (pid && !json_is_null(pid)) {
-		const char *v = json_string_value(pid);
-		if (!v || (strcmp(v, "any") != 0 && !id_valid(v, "prv")))
-			err_field(e, "/provider_id", "must be a prv_ id, \"any\" or null");
-		else if (strcmp(v, "any") != 0)
-			*provider_id = v;
-	}
+	*service_id = json_service_id(o, e);
+	*provider_id = json_provider_choice(o, e);
 	if (json_get_instant(o, "", "start", start, e) == 0)
 		json_required("", "start", e);
-	if (!customer || !json_is_object(customer)) {
-		err_field(e, "/customer", "is required: {\"name\", \"email\", \"phone\"?}");
-	} else {
-		json_only_keys(customer, "/customer", customer_keys, e);
-		if (json_get_str(customer, "/customer", "name", NAME_MAX_LEN, bk->customer_name,
-				 sizeof(bk->customer_name), e) == 0 ||
-		    (json_object_get(customer, "name") && !*bk->customer_name))
-			err_field(e, "/customer/name", "is required");
-		if (json_get_str(customer, "/customer", "email", EMAIL_MAX_LEN, bk->customer_email,
-				 sizeof(bk->customer_email), e) == 0)
-			json_required("/customer", "email", e);
-		else if (!email_valid(bk->customer_email))
-			err_field(e, "/customer/email", "must be an e-mail address");
-		if (json_get_str(customer, "/customer", "phone", PHONE_MAX_LEN, bk->customer_phone,
-				 sizeof(bk->customer_phone), e) == 1)
-			phone_check(bk->customer_phone, e);
-	}
+	json_get_customer(o, bk->customer_name, bk->customer_email, bk->customer_phone, e);
+	if (*bk->customer_phone)
+		phone_check(bk->customer_phone, e);
 	json_get_str(o, "", "notes", NOTE_MAX_LEN, bk->notes, sizeof(bk->notes), e);
 	*hold_id = NULL;
 	if (hold && !json_is_null(hold)) {

@@ -205,3 +205,63 @@ json_t *json_reasons(unsigned reasons, const struct holiday *holiday,
 	}
 	return a;
 }
+
+static const char *const customer_keys[] = {"name", "email", "phone", NULL};
+
+const char *json_service_id(json_t *o, struct err *e)
+{
+	const char *sid = json_string_value(json_object_get(o, "service_id"));
+
+	if (!sid || !id_valid(sid, "svc")) {
+		err_field(e, "/service_id", "is required: a svc_ id");
+		return NULL;
+	}
+	return sid;
+}
+
+const char *json_provider_choice(json_t *o, struct err *e)
+{
+	json_t *pid = json_object_get(o, "provider_id");
+	const char *v;
+
+	if (!pid || json_is_null(pid))
+		return NULL;
+	v = json_string_value(pid);
+	if (!v || (strcmp(v, "any") != 0 && !id_valid(v, "prv"))) {
+		err_field(e, "/provider_id", "must be a prv_ id, \"any\" or null");
+		return NULL;
+	}
+	return strcmp(v, "any") != 0 ? v : NULL;
+}
+
+void json_get_customer(json_t *o, char *name, char *email, char *phone, struct err *e)
+{
+	json_t *customer = json_object_get(o, "customer");
+
+	if (!customer || !json_is_object(customer)) {
+		err_field(e, "/customer", "is required: {\"name\", \"email\", \"phone\"?}");
+		return;
+	}
+	json_only_keys(customer, "/customer", customer_keys, e);
+	if (json_get_str(customer, "/customer", "name", NAME_MAX_LEN, name, NAME_MAX_LEN + 1, e) ==
+		    0 ||
+	    !*name)
+		err_field(e, "/customer/name", "is required");
+	if (json_get_str(customer, "/customer", "email", EMAIL_MAX_LEN, email, EMAIL_MAX_LEN + 1,
+			 e) == 0)
+		json_required("/customer", "email", e);
+	else if (!email_valid(email))
+		err_field(e, "/customer/email", "must be an e-mail address");
+	json_get_str(customer, "/customer", "phone", PHONE_MAX_LEN, phone, PHONE_MAX_LEN + 1, e);
+}
+
+const struct tz *provider_zone(struct req *r, const char *provider_id)
+{
+	struct provider p;
+	struct err ignore;
+
+	err_init(&ignore);
+	if (store_provider_get(r->ctx->store, r->auth.tenant_id, provider_id, &p, &ignore))
+		return NULL;
+	return tz_db_get(r->ctx->tz, p.timezone);
+}

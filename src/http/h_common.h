@@ -41,6 +41,18 @@ int load_path_provider(struct req *r, struct provider *p, const struct tz **z, s
 json_t *json_reasons(unsigned reasons, const struct holiday *holiday,
 		     const struct slot_query *q, const struct tz *z);
 
+/* The zone of a provider of the tenant, or NULL when it is gone (callers then show UTC). */
+const struct tz *provider_zone(struct req *r, const char *provider_id);
+
+/* The body's "service_id": a svc_ id, or NULL with a field error. */
+const char *json_service_id(json_t *o, struct err *e);
+/* The body's "provider_id": NULL when absent, null or "any" (any provider), else a prv_ id
+ * (a field error when it is not one). */
+const char *json_provider_choice(json_t *o, struct err *e);
+/* The body's required "customer": {"name", "email", "phone"?}, each checked into its
+ * buffer (name up to NAME_MAX_LEN, email EMAIL_MAX_LEN, phone PHONE_MAX_LEN bytes). */
+void json_get_customer(json_t *o, char *name, char *email, char *phone, struct err *e);
+
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or brackets. */
 bool email_valid(const char *s);
 

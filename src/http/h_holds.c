@@ -21,15 +21,8 @@ static const char *const hold_customer_keys[] = {"name", "email", "phone", NULL}
 
 static json_t *render(struct req *r, const struct hold *h)
 {
-	struct provider p;
-	struct err ignore;
-	const struct tz *z = NULL;
-	json_t *o;
-
-	err_init(&ignore);
-	if (store_provider_get(r->ctx->store, r->auth.tenant_id, h->provider_id, &p, &ignore) == 0)
-		z = tz_db_get(r->ctx->tz, p.timezone);
-	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "id", h->id, "service_id",
+	const struct tz *z = provider_zone(r, h->provider_id);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "id", h->id, "service_id",
 		      h->service_id, "provider_id", h->provider_id, "start",
 		      json_instant(h->start, z), "end", json_instant(h->end, z), "expires_at",
 		      json_instant(h->expires_at, NULL), "live", h->expires_at > r->now);
@@ -75,9 +68,8 @@ static int hold_of_caller(struct req *r, const char *id, struct hold *h, struct 
 
 int h_hold_create(struct req *r, struct err *e)
 {
-	json_t *o = r->json, *customer = json_object_get(o, "customer"), *pid;
-	const char *service_id = json_string_value(json_object_get(o, "service_id"));
-	const char *provider_id = NULL;
+	json_t *o = r->json, *customer = json_object_get(o, "customer");
+	const char *service_id, *provider_id;
 	char email[EMAIL_MAX_LEN + 1] = "", owner[HOLD_OWNER_MAX], key_id[HOLD_OWNER_MAX];
 	/* A customer key serves many customers, whose e-mails it merely reports: its own cap
 	 * keeps one key from reserving a whole day under made-up addresses. */
@@ -90,16 +82,8 @@ int h_hold_create(struct req *r, struct err *e)
 
 	memset(&cx, 0, sizeof(cx));
 	json_only_keys(o, "", hold_keys, e);
-	if (!service_id || !id_valid(service_id, "svc"))
-		err_field(e, "/service_id", "is required: a svc_ id");
-	pid = json_object_get(o, "provider_id");
-	if (pid && !json_is_null(pid)) {
-		const char *v = json_string_value(pid);
-		if (!v || (strcmp(v, "any") != 0 && !id_valid(v, "prv")))
-			err_field(e, "/provider_id", "must be a prv_ id, \"any\" or null");
-		else if (strcmp(v, "any") != 0)
-			provider_id = v;
-	}
+	service_id = json_service_id(o, e);
+	provider_id = json_provider_choice(o, e);
 	if (json_get_instant(o, "", "start", &cx.start, e) == 0)
 		json_required("", "start", e);
 	json_get_int(o, "", "ttl_seconds", HOLD_TTL_MIN, HOLD_TTL_MAX, &ttl, e);

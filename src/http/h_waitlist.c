@@ -17,7 +17,6 @@
 static const char *const entry_keys[] = {"service_id", "provider_id", "customer",
 					 "earliest_date", "latest_date", "weekdays",
 					 "time_windows", "priority", NULL};
-static const char *const customer_keys[] = {"name", "email", "phone", NULL};
 static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 /* ---- offers ---- */
@@ -236,40 +235,17 @@ static void parse_weekdays(json_t *v, struct waitlist_entry *w, struct err *e)
 
 static int parse(struct req *r, struct waitlist_entry *w, struct err *e)
 {
-	json_t *o = r->json, *customer = json_object_get(o, "customer");
-	const char *sid = json_string_value(json_object_get(o, "service_id"));
-	json_t *pid = json_object_get(o, "provider_id");
+	json_t *o = r->json;
+	const char *sid, *pid;
 	struct day_hours windows;
 	size_t i;
 
 	json_only_keys(o, "", entry_keys, e);
-	if (!sid || !id_valid(sid, "svc"))
-		err_field(e, "/service_id", "is required: a svc_ id");
-	else
+	if ((sid = json_service_id(o, e)))
 		snprintf(w->service_id, ID_MAX, "%s", sid);
-	if (pid && !json_is_null(pid)) {
-		const char *v = json_string_value(pid);
-		if (!v || (strcmp(v, "any") != 0 && !id_valid(v, "prv")))
-			err_field(e, "/provider_id", "must be a prv_ id, \"any\" or null");
-		else if (strcmp(v, "any") != 0)
-			snprintf(w->provider_id, ID_MAX, "%s", v);
-	}
-	if (!customer || !json_is_object(customer)) {
-		err_field(e, "/customer", "is required: {\"name\", \"email\", \"phone\"?}");
-	} else {
-		json_only_keys(customer, "/customer", customer_keys, e);
-		if (json_get_str(customer, "/customer", "name", NAME_MAX_LEN, w->customer_name,
-				 sizeof(w->customer_name), e) == 0 ||
-		    !*w->customer_name)
-			err_field(e, "/customer/name", "is required");
-		if (json_get_str(customer, "/customer", "email", EMAIL_MAX_LEN, w->customer_email,
-				 sizeof(w->customer_email), e) == 0)
-			json_required("/customer", "email", e);
-		else if (!email_valid(w->customer_email))
-			err_field(e, "/customer/email", "must be an e-mail address");
-		json_get_str(customer, "/customer", "phone", PHONE_MAX_LEN, w->customer_phone,
-			     sizeof(w->customer_phone), e);
-	}
+	if ((pid = json_provider_choice(o, e)))
+		snprintf(w->provider_id, ID_MAX, "%s", pid);
+	json_get_customer(o, w->customer_name, w->customer_email, w->customer_phone, e);
 	if (json_get_date(o, "", "earliest_date", &w->earliest_day, e) == 0)
 		json_required("", "earliest_date", e);
 	if (json_get_date(o, "", "latest_date", &w->latest_day, e) == 0)

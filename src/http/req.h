@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "core/tz.h"
-#include "store/store.h"
+#include "store/store_bookings.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"

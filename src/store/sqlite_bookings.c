@@ -278,12 +278,9 @@ static int unique_reference(struct conn *c, const char *tenant, char *out, struc
 }
 
 int candidates_read(struct conn *c, const char *tenant, const struct service *svc,
-		    const char *provider_id, int64_t start, int64_t now, struct arena *a,
-		    struct avail_bundle **out, size_t *n, struct err *e)
+		    const char *provider_id, int64_t from_day, int64_t to_day, int64_t now,
+		    struct arena *a, struct avail_bundle **out, size_t *n, struct err *e)
 {
-	/* The engine needs the start's local date and one either side; local dates lie within
-	 * a day of UTC dates. */
-	int64_t day = floor_div(start, 86400);
 	size_t i;
 
 	*n = 0;
@@ -291,7 +288,7 @@ int candidates_read(struct conn *c, const char *tenant, const struct service *sv
 	for (i = 0; i < svc->nproviders; i++) {
 		if (provider_id && strcmp(provider_id, svc->provider_ids[i]) != 0)
 			continue;
-		if (avail_read(c, tenant, svc->provider_ids[i], day - 2, day + 2, now, a,
+		if (avail_read(c, tenant, svc->provider_ids[i], from_day, to_day, now, a,
 			       &(*out)[*n], e))
 			return -1;
 		(*n)++;
@@ -314,15 +311,18 @@ static int hold_fits(const struct hold *h, const char *service_id, const char *p
 	return 0;
 }
 
-/* Removes the entry of hold h from a bundle's booked time. */
-static void drop_hold(struct avail_bundle *bd, const struct hold *h)
+/* Removes one entry (one seat, for groups) of the given time from a bundle's booked time,
+ * keeping the rest in order of blocked start: a hold about to be consumed, or a booking
+ * about to move. */
+static void drop_time(struct avail_bundle *bd, bool held, int64_t start, int64_t block_start,
+		      int64_t block_end, const char *service_id)
 {
 	size_t i;
 
 	for (i = 0; i < bd->nbooked; i++) {
 		struct booked_time *t = &bd->booked[i];
-		if (t->held && t->start == h->start && t->block_start == h->block_start &&
-		    t->block_end == h->block_end && !strcmp(t->service_id, h->service_id)) {
+		if (t->held == held && t->start == start && t->block_start == block_start &&
+		    t->block_end == block_end && !strcmp(t->service_id, service_id)) {
 			memmove(t, t + 1, (bd->nbooked - i - 1) * sizeof(*t));
 			bd->nbooked--;
 			return;
@@ -375,10 +375,12 @@ int store_booking_create(struct store *st, const char *tenant, const char *idem_
 		}
 	}
 	if (!decided.code) {
-		if (candidates_read(c, tenant, &svc, provider_id, bk->start, now, a, &bundles, &n, e))
+		if (candidates_around(c, tenant, &svc, provider_id, bk->start, now, a, &bundles, &n,
+				      e))
 			goto out;
 		if (hold_id && n == 1)
-			drop_hold(&bundles[0], &hold);
+			drop_time(&bundles[0], true, hold.start, hold.block_start, hold.block_end,
+				  hold.service_id);
 		pick = ops->pick(ctx, &svc, bundles, n, bk, &decided);
 	}
 	if (pick >= 0) {
@@ -523,21 +525,6 @@ out:
 	return ok ? 0 : -1;
 }
 
-/* Removes one entry for b's own time from a bundle's bookings (one seat, for groups). */
-static void drop_own_time(struct avail_bundle *bd, const struct booking *b)
-{
-	size_t i;
-
-	for (i = 0; i < bd->nbooked; i++) {
-		struct booked_time *t = &bd->booked[i];
-		if (t->start == b->start && t->block_start == b->block_start &&
-		    t->block_end == b->block_end && !strcmp(t->service_id, b->service_id)) {
-			bd->booked[i] = bd->booked[--bd->nbooked];
-			return;
-		}
-	}
-}
-
 int store_booking_reschedule(struct store *st, const char *tenant, const char *id,
 			     int64_t new_start, int if_match, const char *actor, const char *reason,
 			     int64_t now, store_reschedule_check_fn check, void *ctx,
@@ -548,7 +535,7 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 	struct service svc;
 	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 160];
 	const char *remark = NULL;
-	int64_t day = floor_div(new_start, 86400);	/* see candidates_read */
+	int64_t day = floor_div(new_start, 86400);	/* see candidates_around */
 	sqlite3_stmt *s;
 	bool ok = false;
 
@@ -569,7 +556,7 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 	if (service_read(c, tenant, out->service_id, a, &svc, e) ||
 	    avail_read(c, tenant, out->provider_id, day - 2, day + 2, now, a, &bundle, e))
 		goto out;
-	drop_own_time(&bundle, out);
+	drop_time(&bundle, false, out->start, out->block_start, out->block_end, out->service_id);
 	if (check(ctx, out, &svc, &bundle, new_start, &remark, e))
 		goto out;
 	rfc3339_format(out->start, 0, from_text);

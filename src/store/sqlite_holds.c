@@ -37,7 +37,7 @@ int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *o
 	return 0;
 }
 
-static int hold_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
+int hold_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c, "DELETE FROM holds WHERE tenant_id = ?1 AND id = ?2", e);
 
@@ -160,7 +160,7 @@ int store_hold_create(struct store *st, const char *tenant, const char *service_
 		}
 	}
 	if (service_read(c, tenant, service_id, a, &svc, e) ||
-	    candidates_read(c, tenant, &svc, provider_id, start, now, a, &bundles, &n, e) ||
+	    candidates_around(c, tenant, &svc, provider_id, start, now, a, &bundles, &n, e) ||
 	    ops->pick(ctx, &svc, bundles, n, bk, e) < 0)
 		goto out;
 	memset(out, 0, sizeof(*out));

@@ -7,7 +7,8 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "store/store.h"
+#include "core/civil.h"
+#include "store/store_bookings.h"
 #include "util/mem.h"
 
 #define CONN_STMT_CACHE 64
@@ -80,15 +81,29 @@ int booked_read(struct conn *c, const char *tenant, const char *provider_id, int
 		int64_t to, int64_t now, struct arena *a, struct booked_time **out, size_t *n,
 		struct err *e);
 
-/* Bundles of the service's providers (only provider_id when set) around start. */
+/* Bundles of the service's providers (only provider_id when set) over local dates
+ * from_day..to_day. */
 int candidates_read(struct conn *c, const char *tenant, const struct service *svc,
-		    const char *provider_id, int64_t start, int64_t now, struct arena *a,
-		    struct avail_bundle **out, size_t *n, struct err *e);
+		    const char *provider_id, int64_t from_day, int64_t to_day, int64_t now,
+		    struct arena *a, struct avail_bundle **out, size_t *n, struct err *e);
+
+/* The same around one start: its local date and one either side (local dates lie within a
+ * day of UTC dates). */
+static inline int candidates_around(struct conn *c, const char *tenant,
+				    const struct service *svc, const char *provider_id,
+				    int64_t start, int64_t now, struct arena *a,
+				    struct avail_bundle **out, size_t *n, struct err *e)
+{
+	int64_t day = floor_div(start, 86400);
+	return candidates_read(c, tenant, svc, provider_id, day - 2, day + 2, now, a, out, n, e);
+}
 
 /* A hold by id: 0, or -1 with ERR_NOT_FOUND when there is none. */
 int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *out,
 	      struct err *e);
 int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct err *e);
+/* Deletes a hold by id (nothing when it is gone). */
+int hold_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e);
 /* Deletes hold h as consumed by booking booking_id (its waitlist entry becomes booked). */
 int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 		 const char *booking_id, int64_t now, struct err *e);

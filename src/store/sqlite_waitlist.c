@@ -213,18 +213,6 @@ int store_waitlist_list(struct store *st, const char *tenant, const struct waitl
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Deletes a hold by id if it is still there. */
-static int hold_drop(struct conn *c, const char *tenant, const char *id, struct err *e)
-{
-	sqlite3_stmt *s = conn_prep(c, "DELETE FROM holds WHERE tenant_id = ?1 AND id = ?2", e);
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	return step_done(c, s, "release offer hold", e);
-}
-
 int store_waitlist_delete(struct store *st, const char *tenant, const char *id,
 			  struct waitlist_entry *out, struct err *e)
 {
@@ -236,7 +224,7 @@ int store_waitlist_delete(struct store *st, const char *tenant, const char *id,
 		return -1;
 	if (entry_read(c, tenant, id, out, e))
 		goto out;
-	if (out->status == WAITLIST_OFFERED && hold_drop(c, tenant, out->hold_id, e))
+	if (out->status == WAITLIST_OFFERED && hold_delete_row(c, tenant, out->hold_id, e))
 		goto out;
 	s = conn_prep(c, "DELETE FROM waitlist WHERE tenant_id = ?1 AND id = ?2", e);
 	if (!s)
@@ -369,8 +357,7 @@ static int offer_one(struct conn *c, const char *tenant, const struct waitlist_e
 	struct service svc;
 	struct hold h;
 	char *payload;
-	size_t n = 0, i;
-	int64_t from_day, to_day;
+	size_t n;
 	int rc;
 
 	if (provider_id && *w->provider_id && strcmp(w->provider_id, provider_id) != 0)
@@ -384,17 +371,9 @@ static int offer_one(struct conn *c, const char *tenant, const struct waitlist_e
 		return 0;
 	if (service_read(c, tenant, w->service_id, a, &svc, e))
 		return e->code == ERR_NOT_FOUND ? (err_init(e), 0) : -1;
-	from_day = floor_div(from, 86400) - 1;
-	to_day = floor_div(to, 86400) + 1;
-	bundles = arena_alloc(a, (svc.nproviders + 1) * sizeof(*bundles));
-	for (i = 0; i < svc.nproviders; i++) {
-		if (pid && strcmp(pid, svc.provider_ids[i]) != 0)
-			continue;
-		if (avail_read(c, tenant, svc.provider_ids[i], from_day, to_day, now, a, &bundles[n],
-			       e))
-			return -1;
-		n++;
-	}
+	if (candidates_read(c, tenant, &svc, pid, floor_div(from, 86400) - 1,
+			    floor_div(to, 86400) + 1, now, a, &bundles, &n, e))
+		return -1;
 	if (n == 0)
 		return 0;
 	memset(&h, 0, sizeof(h));
