@@ -1,0 +1,495 @@
+#include "core/recur.h"
+
+#include <ctype.h>
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/civil.h"
+
+/* The last wall second an endless series is expanded to. */
+#define RECUR_HORIZON ((int64_t)CIVIL_MAX_DAY * 86400 + 86399)
+#define RECUR_MAX_PARTS 12
+
+enum freq { F_NONE = 0, F_DAILY, F_WEEKLY, F_MONTHLY, F_YEARLY };
+
+/* One "NAME=VALUE" part of the rule text, pointing into a scratch copy. */
+struct part {
+	const char *name;
+	const char *value;
+};
+
+struct parsed {
+	char buf[RECUR_TEXT_MAX];
+	struct part p[RECUR_MAX_PARTS];
+	size_t n;
+	enum freq freq;
+};
+
+static const char *const weekday_codes[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+
+static const char *part_value(const struct parsed *ps, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++)
+		if (!strcmp(ps->p[i].name, name))
+			return ps->p[i].value;
+	return NULL;
+}
+
+static struct icaltimetype floating(int64_t wall)
+{
+	int64_t day = floor_div(wall, 86400), sod = wall - day * 86400;
+	struct icaltimetype t = icaltime_null_time();
+	int y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = (int)(sod / 3600);
+	t.minute = (int)(sod / 60 % 60);
+	t.second = (int)(sod % 60);
+	return t;
+}
+
+static int64_t wall_of(struct icaltimetype t)
+{
+	return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 +
+	       t.second;
+}
+
+/* Parses a signed integer list item in [lo, hi] (0 excluded when nonzero). */
+static int int_in(const char *s, long lo, long hi, bool nonzero, long *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || (!isdigit((unsigned char)*s) && *s != '-' && *s != '+'))
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end || v < lo || v > hi || (nonzero && v == 0))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Calls check(item) for each comma-separated item of value; -1 on the first failure. */
+static int each_item(const char *value, int (*check)(const char *item, void *ctx), void *ctx)
+{
+	char item[64];
+
+	for (;;) {
+		const char *comma = strchr(value, ',');
+		size_t len = comma ? (size_t)(comma - value) : strlen(value);
+		if (len == 0 || len >= sizeof(item))
+			return -1;
+		memcpy(item, value, len);
+		item[len] = '\0';
+		if (check(item, ctx))
+			return -1;
+		if (!comma)
+			return 0;
+		value = comma + 1;
+	}
+}
+
+struct range {
+	long lo, hi;
+	bool nonzero;
+	bool any_negative;
+};
+
+static int check_int_item(const char *item, void *ctx)
+{
+	struct range *r = ctx;
+	long v;
+
+	if (int_in(item, r->lo, r->hi, r->nonzero, &v))
+		return -1;
+	if (v < 0)
+		r->any_negative = true;
+	return 0;
+}
+
+static int weekday_code(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (!strcmp(s, weekday_codes[i]))
+			return i;
+	return -1;
+}
+
+struct byday_ctx {
+	long max_ordinal;	/* 0: no ordinals allowed */
+	bool ordinal_seen;
+};
+
+static int check_byday_item(const char *item, void *ctx)
+{
+	struct byday_ctx *b = ctx;
+	size_t len = strlen(item);
+	char num[8];
+	long v;
+
+	if (len < 2 || weekday_code(item + len - 2) < 0)
+		return -1;
+	if (len == 2)
+		return 0;
+	if (len - 2 >= sizeof(num))
+		return -1;
+	memcpy(num, item, len - 2);
+	num[len - 2] = '\0';
+	b->ordinal_seen = true;
+	if (int_in(num, -b->max_ordinal, b->max_ordinal, true, &v))
+		return -1;
+	return 0;
+}
+
+/* UNTIL as wall seconds: a date means through the end of that local date. */
+static int until_wall(const char *v, const struct tz *tz, int64_t *out)
+{
+	int y, mo, d, h, mi, s;
+	char z;
+	int64_t day;
+
+	if (strlen(v) == 8 && sscanf(v, "%4d%2d%2d", &y, &mo, &d) == 3) {
+		h = 23, mi = 59, s = 59;
+		z = 0;
+	} else if (strlen(v) == 16 &&
+		   sscanf(v, "%4d%2d%2dT%2d%2d%2d%c", &y, &mo, &d, &h, &mi, &s, &z) == 7 &&
+		   z == 'Z') {
+	} else {
+		return -1;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
+		return -1;
+	day = days_from_civil(y, mo, d);
+	if (day < CIVIL_MIN_DAY || day > CIVIL_MAX_DAY)
+		return -1;
+	*out = day * 86400 + h * 3600 + mi * 60 + s;
+	if (z == 'Z' && tz)
+		*out = tz_to_wall(tz, *out);
+	return 0;
+}
+
+static int split(const char *text, struct parsed *ps, const char *pointer, struct err *e)
+{
+	char *s, *save = NULL, *tok;
+	size_t i;
+
+	memset(ps, 0, sizeof(*ps));
+	if (!strncasecmp(text, "RRULE:", 6))
+		text += 6;
+	if (strlen(text) >= sizeof(ps->buf))
+		return err_field(e, pointer, "must be at most %d characters", RECUR_TEXT_MAX - 1);
+	for (i = 0; text[i]; i++)
+		ps->buf[i] = (char)toupper((unsigned char)text[i]);
+	ps->buf[i] = '\0';
+	if (!*ps->buf)
+		return err_field(e, pointer, "must not be empty");
+	for (s = ps->buf; (tok = strtok_r(s, ";", &save)); s = NULL) {
+		char *eq = strchr(tok, '=');
+		if (!eq || eq == tok || !eq[1])
+			return err_field(e, pointer, "part \"%s\" is not NAME=VALUE", tok);
+		*eq = '\0';
+		if (ps->n == RECUR_MAX_PARTS)
+			return err_field(e, pointer, "has too many parts");
+		for (i = 0; i < ps->n; i++)
+			if (!strcmp(ps->p[i].name, tok))
+				return err_field(e, pointer, "%s appears twice", tok);
+		ps->p[ps->n].name = tok;
+		ps->p[ps->n].value = eq + 1;
+		ps->n++;
+	}
+	return 0;
+}
+
+/* The shape checks; on success ps->freq is set. */
+static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
+{
+	static const char *const unsupported[] = {"BYSECOND", "BYMINUTE", "BYHOUR", "BYYEARDAY",
+						  "BYWEEKNO", "RSCALE", "SKIP", NULL};
+	static const char *const known[] = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY",
+					    "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST", NULL};
+	const char *v;
+	size_t i, k;
+
+	for (i = 0; i < ps->n; i++) {
+		const char *name = ps->p[i].name;
+		for (k = 0; unsupported[k]; k++)
+			if (!strcmp(name, unsupported[k]))
+				return err_field(e, pointer, "%s is not supported", name);
+		for (k = 0; known[k]; k++)
+			if (!strcmp(name, known[k]))
+				break;
+		if (!known[k])
+			return err_field(e, pointer, "%s is not an RRULE part", name);
+	}
+	v = part_value(ps, "FREQ");
+	if (!v)
+		return err_field(e, pointer, "FREQ is required");
+	if (!strcmp(v, "DAILY"))
+		ps->freq = F_DAILY;
+	else if (!strcmp(v, "WEEKLY"))
+		ps->freq = F_WEEKLY;
+	else if (!strcmp(v, "MONTHLY"))
+		ps->freq = F_MONTHLY;
+	else if (!strcmp(v, "YEARLY"))
+		ps->freq = F_YEARLY;
+	else if (!strcmp(v, "SECONDLY") || !strcmp(v, "MINUTELY") || !strcmp(v, "HOURLY"))
+		return err_field(e, pointer, "FREQ=%s is not supported", v);
+	else
+		return err_field(e, pointer, "FREQ=%s is not a frequency", v);
+	if ((v = part_value(ps, "INTERVAL"))) {
+		struct range r = {1, RECUR_MAX_INTERVAL, true, false};
+		if (strchr(v, ',') || check_int_item(v, &r))
+			return err_field(e, pointer, "INTERVAL must be 1 to %d", RECUR_MAX_INTERVAL);
+	}
+	if (part_value(ps, "COUNT") && part_value(ps, "UNTIL"))
+		return err_field(e, pointer, "COUNT and UNTIL must not both be given");
+	if ((v = part_value(ps, "COUNT"))) {
+		struct range r = {1, RECUR_MAX_COUNT, true, false};
+		if (strchr(v, ',') || check_int_item(v, &r))
+			return err_field(e, pointer, "COUNT must be 1 to %d", RECUR_MAX_COUNT);
+	}
+	if ((v = part_value(ps, "UNTIL"))) {
+		int64_t w;
+		if (until_wall(v, NULL, &w))
+			return err_field(e, pointer,
+					 "UNTIL must be a date (YYYYMMDD) or a UTC time"
+					 " (YYYYMMDDTHHMMSSZ) up to 2099");
+	}
+	if ((v = part_value(ps, "WKST")) && weekday_code(v) < 0)
+		return err_field(e, pointer, "WKST must be one of MO, TU, WE, TH, FR, SA, SU");
+	if ((v = part_value(ps, "BYMONTH"))) {
+		struct range r = {1, 12, true, false};
+		if (each_item(v, check_int_item, &r))
+			return err_field(e, pointer, "BYMONTH must list months 1 to 12");
+	}
+	if ((v = part_value(ps, "BYMONTHDAY"))) {
+		struct range r = {-31, 31, true, false};
+		if (ps->freq == F_WEEKLY)
+			return err_field(e, pointer, "BYMONTHDAY must not be used with FREQ=WEEKLY");
+		if (each_item(v, check_int_item, &r))
+			return err_field(e, pointer, "BYMONTHDAY must list days 1 to 31 or -31 to -1");
+		if (r.any_negative && ps->freq == F_DAILY)
+			return err_field(e, pointer,
+					 "BYMONTHDAY with negative days is not supported with"
+					 " FREQ=DAILY");
+	}
+	if ((v = part_value(ps, "BYDAY"))) {
+		struct byday_ctx b = {ps->freq == F_MONTHLY ? 5 : ps->freq == F_YEARLY ? 53 : 0,
+				      false};
+		if (each_item(v, check_byday_item, &b)) {
+			if (b.ordinal_seen && !b.max_ordinal)
+				return err_field(e, pointer,
+						 "BYDAY ordinals (like 1MO) need FREQ=MONTHLY or"
+						 " FREQ=YEARLY");
+			return err_field(e, pointer,
+					 "BYDAY must list days MO..SU, optionally with an ordinal"
+					 " such as 1MO or -1FR");
+		}
+	}
+	if ((v = part_value(ps, "BYSETPOS"))) {
+		struct range r = {-366, 366, true, false};
+		if (ps->freq != F_MONTHLY && ps->freq != F_YEARLY)
+			return err_field(e, pointer,
+					 "BYSETPOS is supported only with FREQ=MONTHLY or"
+					 " FREQ=YEARLY");
+		if (!part_value(ps, "BYDAY") && !part_value(ps, "BYMONTHDAY") &&
+		    !part_value(ps, "BYMONTH"))
+			return err_field(e, pointer, "BYSETPOS needs another BY part to select from");
+		if (each_item(v, check_int_item, &r))
+			return err_field(e, pointer, "BYSETPOS must list positions 1 to 366 or"
+						     " -366 to -1");
+	}
+	if (ps->freq == F_YEARLY && !part_value(ps, "BYMONTH") &&
+	    (part_value(ps, "BYDAY") || part_value(ps, "BYMONTHDAY")))
+		return err_field(e, pointer,
+				 "BYMONTH is required with FREQ=YEARLY and BYDAY or BYMONTHDAY");
+	return 0;
+}
+
+/* The rule libical iterates: COUNT and UNTIL replaced by a floating UNTIL of last (or the
+ * horizon); a bare yearly rule pinned to the start's month and day. */
+static int iteration_rule(const struct recur *r, struct icalrecurrencetype *out)
+{
+	int64_t until = r->last == RECUR_OPEN ? RECUR_HORIZON : r->last;
+
+	*out = icalrecurrencetype_from_string(r->text);
+	if (out->freq == ICAL_NO_RECURRENCE)
+		return -1;
+	out->count = 0;
+	out->until = floating(until < RECUR_HORIZON ? until : RECUR_HORIZON);
+	if (out->freq == ICAL_YEARLY_RECURRENCE &&
+	    out->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    out->by_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    out->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX) {
+		struct icaltimetype s = floating(r->dtstart);
+		out->by_month[0] = (short)s.month;
+		out->by_month[1] = ICAL_RECURRENCE_ARRAY_MAX;
+		out->by_month_day[0] = (short)s.day;
+		out->by_month_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
+	}
+	return 0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int64_t dtstart,
+				     int64_t from, int64_t to, int64_t *out, size_t max,
+				     size_t *n)
+{
+	icalrecur_iterator *it = icalrecur_iterator_new(*rule, floating(dtstart));
+	enum recur_status st = RECUR_DONE;
+	int64_t deadline = now_ns() + RECUR_BUDGET_NS;
+	size_t steps = 0;
+
+	*n = 0;
+	if (!it)
+		return RECUR_DONE;
+	if (from > dtstart)
+		icalrecur_iterator_set_start(it, floating(from));
+	for (;;) {
+		struct icaltimetype t = icalrecur_iterator_next(it);
+		int64_t w;
+		if (icaltime_is_null_time(t))
+			break;
+		w = wall_of(t);
+		if (w >= to)
+			break;
+		if ((++steps & 63) == 0 && now_ns() > deadline) {
+			st = RECUR_BUDGET;
+			break;
+		}
+		if (w < from || w < dtstart)
+			continue;
+		if (*n == max) {
+			st = RECUR_CAPPED;
+			break;
+		}
+		out[(*n)++] = w;
+	}
+	icalrecur_iterator_free(it);
+	return st;
+}
+
+enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, int64_t *out,
+			       size_t max, size_t *n)
+{
+	struct icalrecurrencetype rule;
+
+	*n = 0;
+	if (from < r->dtstart)
+		from = r->dtstart;
+	if (r->last != RECUR_OPEN && to > r->last + 1)
+		to = r->last + 1;
+	if (from >= to || iteration_rule(r, &rule))
+		return RECUR_DONE;
+	return expand_rule(&rule, r->dtstart, from, to, out, max, n);
+}
+
+bool recur_has(const struct recur *r, int64_t wall)
+{
+	int64_t one;
+	size_t n;
+
+	recur_expand(r, wall, wall + 1, &one, 1, &n);
+	return n == 1 && one == wall;
+}
+
+int recur_parse(const char *text, int64_t dtstart, const struct tz *tz, const char *pointer,
+		const char *start_pointer, struct recur *out, struct err *e)
+{
+	struct parsed ps;
+	struct icalrecurrencetype rule;
+	const char *v;
+	int64_t first;
+	size_t n, i, len = 0;
+
+	if (split(text, &ps, pointer, e) || check_parts(&ps, pointer, e))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < ps.n; i++)
+		len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "%s%s=%s",
+					i ? ";" : "", ps.p[i].name, ps.p[i].value);
+	out->dtstart = dtstart;
+	out->last = RECUR_OPEN;
+	if ((v = part_value(&ps, "UNTIL"))) {
+		until_wall(v, tz, &out->last);
+		if (out->last < dtstart)
+			return err_field(e, pointer, "UNTIL is before the start");
+	}
+	if (iteration_rule(out, &rule))
+		return err_field(e, pointer, "is not a valid RRULE");
+	if (expand_rule(&rule, dtstart, dtstart, dtstart + 1, &first, 1, &n) != RECUR_DONE ||
+	    n != 1)
+		return err_field(e, start_pointer,
+				 "is not an occurrence of the rule: the start must be its first"
+				 " occurrence");
+	if ((v = part_value(&ps, "COUNT"))) {
+		size_t count = (size_t)atol(v);
+		int64_t *all = malloc(count * sizeof(*all));
+		enum recur_status st;
+		if (!all)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		st = expand_rule(&rule, dtstart, dtstart, RECUR_HORIZON + 1, all, count, &n);
+		out->last = n ? all[n - 1] : dtstart;
+		free(all);
+		if (st == RECUR_BUDGET)
+			return err_field(e, pointer, "takes too long to expand");
+	}
+	return 0;
+}
+
+void recur_format_utc(int64_t utc, char out[17])
+{
+	int64_t day = floor_div(utc, 86400), sod = utc - day * 86400;
+	int y, m, d;
+
+	char tmp[64];
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(tmp, sizeof(tmp), "%04d%02d%02dT%02d%02d%02dZ", y % 10000, m, d,
+		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+	memcpy(out, tmp, 16);
+	out[16] = '\0';
+}
+
+void recur_end_before(struct recur *r, int64_t before, const struct tz *tz)
+{
+	char kept[RECUR_TEXT_MAX], until[64];
+	const char *s = r->text;
+	size_t len = 0;
+
+	kept[0] = '\0';
+	while (*s) {
+		const char *semi = strchr(s, ';');
+		size_t n = semi ? (size_t)(semi - s) : strlen(s);
+		if (strncmp(s, "COUNT=", 6) && strncmp(s, "UNTIL=", 6) && len + n + 2 < sizeof(kept))
+			len += (size_t)snprintf(kept + len, sizeof(kept) - len, "%s%.*s",
+						len ? ";" : "", (int)n, s);
+		s += n + (semi ? 1 : 0);
+	}
+	r->last = before - 1;
+	if (tz) {
+		recur_format_utc(tz_to_utc(tz, before) - 1, until);
+	} else {
+		int y, m, d;
+		civil_from_days(floor_div(before - 1, 86400), &y, &m, &d);
+		snprintf(until, sizeof(until), "%04d%02d%02d", y % 10000, m, d);
+	}
+	snprintf(r->text, sizeof(r->text), "%s;UNTIL=%s", kept, until);
+}
