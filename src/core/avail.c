@@ -18,6 +18,19 @@ bool holiday_on(const struct holiday *h, int64_t day)
 	return m == hm && d == hd;
 }
 
+const struct day_hours *week_template_day(const struct week_template *t, int64_t day)
+{
+	int wd = weekday_from_days(day);
+	int64_t k;
+
+	if (t->weeks <= 1 || !t->more)
+		return &t->day[wd];
+	k = floor_div((day - wd) - (t->anchor - weekday_from_days(t->anchor)), 7) % t->weeks;
+	if (k < 0)
+		k += t->weeks;
+	return k == 0 ? &t->day[wd] : &t->more[(k - 1) * 7 + wd];
+}
+
 static const struct week_template *template_on(const struct avail_input *in, int64_t day)
 {
 	size_t i;
@@ -67,7 +80,7 @@ void avail_resolve_day(const struct avail_input *in, int64_t day, struct day_pla
 	if (!date_exists(in->tz, day))
 		return;
 	if (t)
-		out->template_hours = t->day[weekday_from_days(day)];
+		out->template_hours = *week_template_day(t, day);
 	for (i = 0; i < in->nholidays; i++) {
 		if (holiday_on(&in->holidays[i], day)) {
 			out->holiday = &in->holidays[i];

@@ -35,13 +35,23 @@ struct day_hours {
 	struct day_interval iv[AVAIL_MAX_DAY_INTERVALS];
 };
 
+#define AVAIL_MAX_WEEKS 8
+
 /* One version of the weekly template; day[0] is Monday. Bounds are inclusive local dates;
- * AVAIL_DAY_NONE leaves that side open. */
+ * AVAIL_DAY_NONE leaves that side open. A template may alternate over a cycle of weeks
+ * (week A, week B, ...): week 1 is the Monday-to-Sunday week holding anchor, and the cycle
+ * repeats from there in both directions. */
 struct week_template {
 	int64_t effective_from;
 	int64_t effective_until;
-	struct day_hours day[7];
+	struct day_hours day[7];	/* week 1 */
+	uint8_t weeks;			/* cycle length; 0 or 1 = every week alike */
+	int64_t anchor;			/* a date in week 1 (when weeks > 1) */
+	const struct day_hours *more;	/* weeks 2..weeks, 7 days each; borrowed */
 };
+
+/* The hours t gives local date day. */
+const struct day_hours *week_template_day(const struct week_template *t, int64_t day);
 
 /* A date exception covering local dates from_day..to_day inclusive: hours.n == 0 closes
  * those dates, otherwise hours replace the template. */

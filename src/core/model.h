@@ -10,6 +10,7 @@
 #include "core/avail.h"
 #include "core/booking.h"
 #include "core/policy.h"
+#include "core/recur.h"
 #include "core/slots.h"
 #include "core/tz.h"
 #include "util/ids.h"
@@ -76,19 +77,26 @@ struct schedule {
 	struct week_template v[SCHEDULE_MAX_VERSIONS];
 };
 
+/* A date override. With rrule it recurs: ov.from_day is its first date, ov.to_day its last
+ * (CIVIL_MAX_DAY when endless), and it applies on each date of the rule. */
 struct override_rec {
 	char id[ID_MAX];
 	char provider_id[ID_MAX];
 	struct date_override ov;
+	char rrule[RECUR_TEXT_MAX];	/* "" = a single date or range */
 	char note[NOTE_MAX_LEN + 1];
 	int64_t created_at;
 };
 
+/* A holiday on one date, or on each date of rrule from day up to until_day (CIVIL_MAX_DAY
+ * when endless). "Yearly" holidays are stored as FREQ=YEARLY rules and keep yearly set. */
 struct holiday_rec {
 	char id[ID_MAX];
 	char name[NAME_MAX_LEN + 1];
 	int64_t day;
 	bool yearly;
+	char rrule[RECUR_TEXT_MAX];	/* "" = the one date */
+	int64_t until_day;
 	size_t nproviders;		/* 0 = every provider */
 	id_t_ *provider_ids;		/* borrowed (arena) */
 	int64_t created_at;

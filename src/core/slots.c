@@ -196,6 +196,8 @@ static void consider(struct gen *g, int64_t s)
 		return;
 	if (g->p->held && interval_set_overlaps(g->p->held, s - g->before, e + g->after))
 		return;
+	if (g->p->entries && interval_set_overlaps(g->p->entries, s - g->before, e + g->after))
+		return;
 	left = g->rules->capacity;
 	if (g->p->nseats) {
 		if (slot_seats_block(g->p, s, s - g->before, e + g->after))
@@ -298,7 +300,9 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 			if ((g->p->busy &&
 			     interval_set_overlaps(g->p->busy, s - g->before, e + g->after)) ||
 			    (g->p->held &&
-			     interval_set_overlaps(g->p->held, s - g->before, e + g->after)))
+			     interval_set_overlaps(g->p->held, s - g->before, e + g->after)) ||
+			    (g->p->entries &&
+			     interval_set_overlaps(g->p->entries, s - g->before, e + g->after)))
 				continue;
 			left = g->rules->capacity;
 			if (g->p->nseats) {
@@ -379,7 +383,7 @@ const char *slot_reason_name(enum slot_reason r)
 	static const char *const names[SLOT_REASON_COUNT] = {
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
 		"not_on_grid", "min_notice", "max_advance", "booked", "limit_per_day",
-		"limit_consecutive", "held",
+		"limit_consecutive", "held", "schedule_entry",
 	};
 	int bit;
 
@@ -466,6 +470,10 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 	if (p->held && interval_set_overlaps(p->held, start - (int64_t)r->buffer_before_min * 60,
 					     end + (int64_t)r->buffer_after_min * 60))
 		out->reasons |= REASON_HELD;
+	if (p->entries &&
+	    interval_set_overlaps(p->entries, start - (int64_t)r->buffer_before_min * 60,
+				  end + (int64_t)r->buffer_after_min * 60))
+		out->reasons |= REASON_ENTRY;
 	if (p->nseats) {
 		const struct seat_use *u = slot_seat_at(p, start);
 		if (slot_seats_block(p, start, start - (int64_t)r->buffer_before_min * 60,

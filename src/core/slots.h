@@ -43,13 +43,16 @@ struct seat_use {
 };
 
 /* One provider as the engine sees it. busy holds blocked UTC intervals of other
- * commitments (bookings with their buffers, holds, schedule entries); NULL = none.
+ * commitments (bookings with their buffers); held and entries hold live holds' blocked time
+ * and the provider's schedule-entry occurrences, kept apart so explain can name them;
+ * NULL = none.
  * seats lists, sorted by start, the seats taken at starts of this group service; bookings
  * counted there are left out of busy, since they share the start rather than block it. */
 struct slot_provider {
 	const struct avail_input *avail;
 	const struct interval_set *busy;
 	const struct interval_set *held;	/* live holds' blocked time; NULL = none */
+	const struct interval_set *entries;	/* schedule-entry occurrences; NULL = none */
 	const struct seat_use *seats;
 	size_t nseats;
 	uint32_t index;		/* caller's handle, copied into each slot */
@@ -124,8 +127,9 @@ enum slot_reason {
 	REASON_LIMIT_PER_DAY = 1 << 9,
 	REASON_LIMIT_CONSECUTIVE = 1 << 10,
 	REASON_HELD = 1 << 11,		/* "held": reserved by someone's live hold */
+	REASON_ENTRY = 1 << 12,		/* "schedule_entry": an assigned entry occurrence */
 };
-#define SLOT_REASON_COUNT 12
+#define SLOT_REASON_COUNT 13
 
 /* "outside_hours", "override_closed", ...: the stable API code of one reason bit. */
 const char *slot_reason_name(enum slot_reason r);

@@ -1,13 +1,16 @@
-/* /v1/holidays: tenant-wide or per-provider closed dates, once or yearly. */
+/* /v1/holidays: tenant-wide or per-provider closed dates: once, yearly, or on the dates of
+ * an RRULE from a first date (the fourth Thursday of November). */
 #include "http/handlers.h"
 
 #include <string.h>
 
+#include "core/civil.h"
 #include "http/h_common.h"
 #include "http/json_in.h"
 #include "util/ids.h"
 
-static const char *const holiday_keys[] = {"name", "date", "recurring", "provider_ids", NULL};
+static const char *const holiday_keys[] = {"name", "date", "recurring", "rrule", "provider_ids",
+					   NULL};
 
 static json_t *render(const struct holiday_rec *h)
 {
@@ -16,6 +19,10 @@ static json_t *render(const struct holiday_rec *h)
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", h->id, "name", h->name, "date",
 		      json_date_or_null(h->day), "recurring",
 		      h->yearly ? json_string("yearly") : json_null(), "provider_ids", ids);
+	json_object_set_new(o, "rrule", *h->rrule ? json_string(h->rrule) : json_null());
+	json_object_set_new(o, "until", *h->rrule && h->until_day != CIVIL_MAX_DAY
+						? json_date_or_null(h->until_day)
+						: json_null());
 	json_object_set_new(o, "created_at", json_instant(h->created_at, NULL));
 	return o;
 }
@@ -43,8 +50,25 @@ int h_holiday_create(struct req *r, struct err *e)
 			err_field(e, "/recurring", "must be \"yearly\" or null");
 	}
 	json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e);
+	json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, h.rrule, sizeof(h.rrule), e);
 	if (e->code)
 		return -1;
+	if (h.yearly && *h.rrule)
+		return err_field(e, "/rrule", "send either recurring or rrule, not both");
+	if (h.yearly) {
+		int y, m, d;
+		civil_from_days(h.day, &y, &m, &d);
+		snprintf(h.rrule, sizeof(h.rrule), "FREQ=YEARLY;BYMONTH=%d;BYMONTHDAY=%d", m, d);
+	}
+	h.until_day = CIVIL_MAX_DAY;
+	if (*h.rrule) {
+		struct recur rule;
+		if (recur_parse(h.rrule, h.day * 86400, NULL, "/rrule", "/date", &rule, e))
+			return -1;
+		snprintf(h.rrule, sizeof(h.rrule), "%s", rule.text);
+		if (rule.last != RECUR_OPEN)
+			h.until_day = floor_div(rule.last, 86400);
+	}
 	h.provider_ids = arena_alloc(r->arena, (n + 1) * sizeof(*h.provider_ids));
 	for (i = 0; i < n; i++)
 		snprintf(h.provider_ids[i], ID_MAX, "%s", ids[i]);

@@ -1,4 +1,5 @@
-/* /v1/providers/{id}/overrides: date exceptions (closed days, custom hours, ranges). */
+/* /v1/providers/{id}/overrides: date exceptions (closed days, custom hours, ranges), once or
+ * recurring by an RRULE from a first date ("closed every first Monday"). */
 #include "http/handlers.h"
 
 #include <string.h>
@@ -10,18 +11,28 @@
 
 #define OVERRIDE_MAX_DAYS 366
 
-static const char *const override_keys[] = {"date", "from", "to", "intervals", "note", NULL};
+static const char *const override_keys[] = {"date", "from", "to", "intervals", "note",
+					    "rrule", NULL};
 
 static json_t *render(const struct override_rec *o)
 {
 	json_t *j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:o}", "id", o->id,
 			      "provider_id", o->provider_id, "date",
-			      o->ov.from_day == o->ov.to_day ? json_date_or_null(o->ov.from_day)
-							     : json_null(),
+			      o->ov.from_day == o->ov.to_day || *o->rrule
+				      ? json_date_or_null(o->ov.from_day)
+				      : json_null(),
 			      "from", json_date_or_null(o->ov.from_day), "to",
 			      json_date_or_null(o->ov.to_day), "intervals", json_hours(&o->ov.hours),
 			      "closed", o->ov.hours.n == 0, "note",
 			      *o->note ? json_string(o->note) : json_null());
+	if (*o->rrule) {
+		json_object_set_new(j, "from", json_null());
+		json_object_set_new(j, "to", json_null());
+		json_object_set_new(j, "until", o->ov.to_day == CIVIL_MAX_DAY
+							? json_null()
+							: json_date_or_null(o->ov.to_day));
+	}
+	json_object_set_new(j, "rrule", *o->rrule ? json_string(o->rrule) : json_null());
 	json_object_set_new(j, "created_at", json_instant(o->created_at, NULL));
 	return j;
 }
@@ -47,7 +58,20 @@ int h_override_create(struct req *r, struct err *e)
 		return -1;
 	if (has_date && (has_from || has_to))
 		return err_field(e, "/date", "send either date or from and to, not both");
-	if (has_date) {
+	if (json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, rec.rrule, sizeof(rec.rrule), e) < 0)
+		return -1;
+	if (*rec.rrule) {
+		struct recur rule;
+		if (!has_date || has_from || has_to)
+			return err_field(e, "/date",
+					 "is required with rrule: the first date it applies on"
+					 " (not from and to)");
+		if (recur_parse(rec.rrule, rec.ov.from_day * 86400, NULL, "/rrule", "/date", &rule,
+				e))
+			return -1;
+		snprintf(rec.rrule, sizeof(rec.rrule), "%s", rule.text);
+		rec.ov.to_day = rule.last == RECUR_OPEN ? CIVIL_MAX_DAY : floor_div(rule.last, 86400);
+	} else if (has_date) {
 		rec.ov.to_day = rec.ov.from_day;
 	} else if (!has_from || !has_to) {
 		return err_field(e, has_from ? "/to" : "/date",

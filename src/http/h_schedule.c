@@ -1,4 +1,5 @@
-/* /v1/providers/{id}/schedule: the weekly template, optionally in dated versions. */
+/* /v1/providers/{id}/schedule: the weekly template, optionally in dated versions, each
+ * either one week repeated or a cycle of alternating weeks. */
 #include "http/handlers.h"
 
 #include <string.h>
@@ -8,15 +9,35 @@
 #include "http/json_in.h"
 
 static const char *const day_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-static const char *const version_keys[] = {"weekly", "effective_from", "effective_until", NULL};
-static const char *const body_keys[] = {"weekly", "effective_from", "effective_until",
-					"versions", NULL};
+static const char *const version_keys[] = {"weekly", "weeks", "anchor_date", "effective_from",
+					   "effective_until", NULL};
+static const char *const body_keys[] = {"weekly", "weeks", "anchor_date", "effective_from",
+					"effective_until", "versions", NULL};
 
-static int parse_version(json_t *o, const char *base, struct week_template *t, struct err *e)
+/* One week's object {mon..sun} at ptr into hours[7]. */
+static void parse_week(json_t *week, const char *ptr, struct day_hours *hours, struct err *e)
+{
+	static const char *const allowed[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+					      NULL};
+	int d;
+
+	if (!week || !json_is_object(week)) {
+		err_field(e, ptr, "must be an object with keys mon..sun");
+		return;
+	}
+	json_only_keys(week, ptr, allowed, e);
+	for (d = 0; d < 7; d++)
+		json_get_hours(week, ptr, day_keys[d], &hours[d], e);
+}
+
+/* A version: "weekly" (every week alike) or "weeks" (a cycle of 2..8 weeks, week 1 being
+ * the week of "anchor_date"). */
+static int parse_version(struct req *r, json_t *o, const char *base, struct week_template *t,
+			 struct err *e)
 {
 	json_t *weekly = json_object_get(o, "weekly");
+	json_t *weeks = json_object_get(o, "weeks");
 	char ptr[64];
-	int d;
 
 	memset(t, 0, sizeof(*t));
 	t->effective_from = t->effective_until = AVAIL_DAY_NONE;
@@ -27,16 +48,38 @@ static int parse_version(json_t *o, const char *base, struct week_template *t, s
 		snprintf(ptr, sizeof(ptr), "%s/effective_until", base);
 		err_field(e, ptr, "must not be before effective_from");
 	}
+	if (weeks && !json_is_null(weeks)) {
+		struct day_hours *more;
+		size_t n = json_is_array(weeks) ? json_array_size(weeks) : 0, i;
+		snprintf(ptr, sizeof(ptr), "%s/weeks", base);
+		if (weekly && !json_is_null(weekly))
+			return err_field(e, ptr, "send either weekly or weeks, not both");
+		if (n < 2 || n > AVAIL_MAX_WEEKS)
+			return err_field(e, ptr, "must be an array of 2 to %d weeks", AVAIL_MAX_WEEKS);
+		if (json_get_date(o, base, "anchor_date", &t->anchor, e) == 0) {
+			snprintf(ptr, sizeof(ptr), "%s", base);
+			return json_required(ptr, "anchor_date", e);
+		}
+		more = arena_alloc(r->arena, (n - 1) * 7 * sizeof(*more));
+		memset(more, 0, (n - 1) * 7 * sizeof(*more));
+		for (i = 0; i < n; i++) {
+			char wptr[80];
+			snprintf(wptr, sizeof(wptr), "%s/weeks/%zu", base, i);
+			parse_week(json_array_get(weeks, i), wptr, i ? &more[(i - 1) * 7] : t->day,
+				   e);
+		}
+		t->weeks = (uint8_t)n;
+		t->more = more;
+		return e->code ? -1 : 0;
+	}
+	if (json_object_get(o, "anchor_date") && !json_is_null_at(o, "anchor_date")) {
+		snprintf(ptr, sizeof(ptr), "%s/anchor_date", base);
+		return err_field(e, ptr, "belongs with weeks (an alternating template)");
+	}
 	snprintf(ptr, sizeof(ptr), "%s/weekly", base);
 	if (!weekly || !json_is_object(weekly))
 		return err_field(e, ptr, "is required: an object with keys mon..sun");
-	{
-		static const char *const allowed[] = {"mon", "tue", "wed", "thu", "fri",
-						      "sat", "sun", NULL};
-		json_only_keys(weekly, ptr, allowed, e);
-	}
-	for (d = 0; d < 7; d++)
-		json_get_hours(weekly, ptr, day_keys[d], &t->day[d], e);
+	parse_week(weekly, ptr, t->day, e);
 	return e->code ? -1 : 0;
 }
 
@@ -74,10 +117,10 @@ int h_schedule_put(struct req *r, struct err *e)
 				continue;
 			}
 			json_only_keys(v, base, version_keys, e);
-			parse_version(v, base, &s->v[s->n++], e);
+			parse_version(r, v, base, &s->v[s->n++], e);
 		}
 	} else {
-		parse_version(r->json, "", &s->v[s->n++], e);
+		parse_version(r, r->json, "", &s->v[s->n++], e);
 	}
 	if (e->code)
 		return -1;
@@ -94,16 +137,34 @@ int h_schedule_put(struct req *r, struct err *e)
 	return h_schedule_get(r, e);
 }
 
-static json_t *render_version(const struct week_template *t)
+static json_t *render_week(const struct day_hours *hours)
 {
-	json_t *weekly = json_object();
+	json_t *week = json_object();
 	int d;
 
 	for (d = 0; d < 7; d++)
-		json_object_set_new(weekly, day_keys[d], json_hours(&t->day[d]));
-	return json_pack("{s:o, s:o, s:o}", "weekly", weekly, "effective_from",
-			 json_date_or_null(t->effective_from), "effective_until",
-			 json_date_or_null(t->effective_until));
+		json_object_set_new(week, day_keys[d], json_hours(&hours[d]));
+	return week;
+}
+
+static json_t *render_version(const struct week_template *t)
+{
+	bool cycle = t->weeks > 1 && t->more;
+	json_t *o = json_pack("{s:o, s:o, s:o}", "weekly",
+			      cycle ? json_null() : render_week(t->day), "effective_from",
+			      json_date_or_null(t->effective_from), "effective_until",
+			      json_date_or_null(t->effective_until));
+
+	if (cycle) {
+		json_t *weeks = json_array();
+		int k;
+		json_array_append_new(weeks, render_week(t->day));
+		for (k = 1; k < t->weeks; k++)
+			json_array_append_new(weeks, render_week(&t->more[(k - 1) * 7]));
+		json_object_set_new(o, "weeks", weeks);
+		json_object_set_new(o, "anchor_date", json_date_or_null(t->anchor));
+	}
+	return o;
 }
 
 int h_schedule_get(struct req *r, struct err *e)
@@ -117,7 +178,7 @@ int h_schedule_get(struct req *r, struct err *e)
 	size_t i;
 
 	if (load_path_provider(r, &p, &z, e) ||
-	    store_schedule_get(r->ctx->store, r->auth.tenant_id, p.id, s, e))
+	    store_schedule_get(r->ctx->store, r->auth.tenant_id, p.id, r->arena, s, e))
 		return -1;
 	today = floor_div(tz_to_wall(z, r->now), 86400);
 	versions = json_array();

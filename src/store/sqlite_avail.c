@@ -40,37 +40,50 @@ int hours_decode(const char *s, struct day_hours *h)
 	return 0;
 }
 
-/* Weekly text: seven hour lists, Monday first, separated by '|'. */
+/* Weekly text: seven hour lists per week of the cycle, Monday first, separated by '|'. */
 static void weekly_encode(const struct week_template *t, char *out, size_t size)
 {
+	int weeks = t->weeks > 1 ? t->weeks : 1;
 	size_t len = 0;
 	int d;
 
-	for (d = 0; d < 7 && len < size; d++) {
+	for (d = 0; d < 7 * weeks && len < size; d++) {
+		const struct day_hours *h = d < 7 ? &t->day[d] : &t->more[d - 7];
 		if (d)
 			out[len++] = '|';
-		hours_encode(&t->day[d], out + len, size - len);
+		hours_encode(h, out + len, size - len);
 		len += strlen(out + len);
 	}
 	out[len < size ? len : size - 1] = '\0';
 }
 
-static int weekly_decode(const char *s, struct week_template *t)
+static int weekly_decode(const char *s, struct week_template *t, struct arena *a)
 {
+	struct day_hours *more = NULL;
 	char part[256];
-	int d;
+	int d, fields = 1, weeks;
+	const char *p;
 
-	for (d = 0; d < 7; d++) {
+	for (p = s; *p; p++)
+		fields += *p == '|';
+	if (fields % 7 || fields / 7 > AVAIL_MAX_WEEKS)
+		return -1;
+	weeks = fields / 7;
+	if (weeks > 1)
+		more = arena_alloc(a, (size_t)(weeks - 1) * 7 * sizeof(*more));
+	for (d = 0; d < fields; d++) {
 		const char *bar = strchr(s, '|');
 		size_t n = bar ? (size_t)(bar - s) : strlen(s);
-		if (n >= sizeof(part) || (d < 6 && !bar))
+		if (n >= sizeof(part))
 			return -1;
 		memcpy(part, s, n);
 		part[n] = '\0';
-		if (hours_decode(part, &t->day[d]))
+		if (hours_decode(part, d < 7 ? &t->day[d] : &more[d - 7]))
 			return -1;
 		s = bar ? bar + 1 : s + n;
 	}
+	t->weeks = (uint8_t)weeks;
+	t->more = more;
 	return 0;
 }
 
@@ -107,12 +120,12 @@ int store_schedule_put(struct store *st, const char *tenant, const char *provide
 	if (step_done(c, s, "clear schedule", e))
 		goto out;
 	for (i = 0; i < sch->n; i++) {
-		char weekly[7 * AVAIL_MAX_DAY_INTERVALS * 10 + 8];
+		char weekly[AVAIL_MAX_WEEKS * 7 * (AVAIL_MAX_DAY_INTERVALS * 10 + 1) + 8];
 		weekly_encode(&sch->v[i], weekly, sizeof(weekly));
 		s = conn_prep(c,
 			      "INSERT INTO schedule_versions(tenant_id, provider_id, seq,"
-			      " effective_from, effective_until, weekly)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			      " effective_from, effective_until, weekly, anchor_day)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			      e);
 		if (!s)
 			goto out;
@@ -122,6 +135,7 @@ int store_schedule_put(struct store *st, const char *tenant, const char *provide
 		bind_opt_day(s, 4, sch->v[i].effective_from);
 		bind_opt_day(s, 5, sch->v[i].effective_until);
 		bind_text(s, 6, weekly);
+		bind_opt_day(s, 7, sch->v[i].weeks > 1 ? sch->v[i].anchor : AVAIL_DAY_NONE);
 		if (step_done(c, s, "write schedule", e))
 			goto out;
 	}
@@ -133,10 +147,10 @@ out:
 }
 
 static int schedule_read(struct conn *c, const char *tenant, const char *provider_id,
-			 struct schedule *out, struct err *e)
+			 struct arena *a, struct schedule *out, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c,
-				    "SELECT effective_from, effective_until, weekly"
+				    "SELECT effective_from, effective_until, weekly, anchor_day"
 				    " FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2"
 				    " ORDER BY seq",
 				    e);
@@ -151,7 +165,8 @@ static int schedule_read(struct conn *c, const char *tenant, const char *provide
 		struct week_template *t = &out->v[out->n];
 		t->effective_from = col_opt_day(s, 0);
 		t->effective_until = col_opt_day(s, 1);
-		if (weekly_decode((const char *)sqlite3_column_text(s, 2), t)) {
+		t->anchor = col_opt_day(s, 3);
+		if (weekly_decode((const char *)sqlite3_column_text(s, 2), t, a)) {
 			sqlite3_reset(s);
 			return err_set(e, ERR_INTERNAL, "stored schedule of %s is corrupt",
 				       provider_id);
@@ -165,14 +180,14 @@ static int schedule_read(struct conn *c, const char *tenant, const char *provide
 }
 
 int store_schedule_get(struct store *st, const char *tenant, const char *provider_id,
-		       struct schedule *out, struct err *e)
+		       struct arena *a, struct schedule *out, struct err *e)
 {
 	struct conn *c = conn_get(st, e);
 	int rc;
 
 	if (!c)
 		return -1;
-	rc = schedule_read(c, tenant, provider_id, out, e);
+	rc = schedule_read(c, tenant, provider_id, a, out, e);
 	conn_put(st, c);
 	return rc;
 }
@@ -192,7 +207,7 @@ int store_override_create(struct store *st, const char *tenant, const struct ove
 	hours_encode(&o->ov.hours, hours, sizeof(hours));
 	s = conn_prep(c,
 		      "INSERT INTO overrides(tenant_id, id, provider_id, from_day, to_day, hours,"
-		      " note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		      " note, created_at, rrule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		      e);
 	if (s) {
 		bind_text(s, 1, tenant);
@@ -203,6 +218,7 @@ int store_override_create(struct store *st, const char *tenant, const struct ove
 		bind_text(s, 6, hours);
 		bind_opt_text(s, 7, o->note);
 		sqlite3_bind_int64(s, 8, o->created_at);
+		bind_opt_text(s, 9, o->rrule);
 		ok = step_done(c, s, "create override", e) == 0;
 	}
 	if (tx_end(st, ok, e))
@@ -232,8 +248,8 @@ static int override_read_range(struct conn *c, const char *tenant, const char *p
 			       struct override_rec **out, size_t *n, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c,
-				    "SELECT id, provider_id, from_day, to_day, hours, note, created_at"
-				    " FROM overrides WHERE tenant_id = ?1 AND provider_id = ?2"
+				    "SELECT id, provider_id, from_day, to_day, hours, note, created_at,"
+				    " rrule FROM overrides WHERE tenant_id = ?1 AND provider_id = ?2"
 				    " AND from_day <= ?4 AND to_day >= ?3 ORDER BY id",
 				    e);
 	size_t cap = 0;
@@ -258,6 +274,7 @@ static int override_read_range(struct conn *c, const char *tenant, const char *p
 		hours_decode((const char *)sqlite3_column_text(s, 4), &r->ov.hours);
 		col_text(s, 5, r->note, sizeof(r->note));
 		r->created_at = sqlite3_column_int64(s, 6);
+		col_text(s, 7, r->rrule, sizeof(r->rrule));
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -304,7 +321,7 @@ int store_holiday_create(struct store *st, const char *tenant, const struct holi
 		goto out;
 	s = conn_prep(c,
 		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
-		      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		      " created_at, rrule, until_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		      e);
 	if (!s)
 		goto out;
@@ -315,6 +332,11 @@ int store_holiday_create(struct store *st, const char *tenant, const struct holi
 	sqlite3_bind_int(s, 5, h->yearly);
 	sqlite3_bind_int(s, 6, h->nproviders == 0);
 	sqlite3_bind_int64(s, 7, h->created_at);
+	bind_opt_text(s, 8, h->rrule);
+	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
+		sqlite3_bind_int64(s, 9, h->until_day);
+	else
+		sqlite3_bind_null(s, 9);
 	if (step_done(c, s, "create holiday", e))
 		goto out;
 	for (i = 0; i < h->nproviders; i++) {
@@ -349,7 +371,7 @@ int store_holiday_list(struct store *st, const char *tenant, struct page pg, str
 	if (!c)
 		return -1;
 	s = conn_prep(c,
-		      "SELECT id, name, day, yearly, created_at FROM holidays"
+		      "SELECT id, name, day, yearly, created_at, rrule, until_day FROM holidays"
 		      " WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
 		      e);
 	if (!s)
@@ -365,6 +387,10 @@ int store_holiday_list(struct store *st, const char *tenant, struct page pg, str
 		h->day = sqlite3_column_int64(s, 2);
 		h->yearly = sqlite3_column_int(s, 3) != 0;
 		h->created_at = sqlite3_column_int64(s, 4);
+		col_text(s, 5, h->rrule, sizeof(h->rrule));
+		h->until_day = col_opt_day(s, 6);
+		if (h->until_day == AVAIL_DAY_NONE)
+			h->until_day = CIVIL_MAX_DAY;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -399,15 +425,39 @@ int store_holiday_delete(struct store *st, const char *tenant, const char *id, s
 			  NULL, "delete holiday", e);
 }
 
-/* Holidays that apply to the provider on dates from_day..to_day (yearly ones from before). */
+/* The dates of a stored date rule (first date start_day, last date last_day) that fall on
+ * from_day..to_day, ascending, into an arena array; at most one per date. */
+static size_t rule_dates(const char *text, int64_t start_day, int64_t last_day,
+			 int64_t from_day, int64_t to_day, struct arena *a, int64_t **out)
+{
+	struct recur r;
+	size_t n = 0, i, max;
+
+	*out = NULL;
+	if (to_day < from_day)
+		return 0;
+	max = (size_t)(to_day - from_day + 1);
+	*out = arena_alloc(a, max * sizeof(**out));
+	snprintf(r.text, sizeof(r.text), "%s", text);
+	r.dtstart = start_day * 86400;
+	r.last = last_day * 86400 + 86399;
+	recur_expand(&r, from_day * 86400, (to_day + 1) * 86400, *out, max, &n);
+	for (i = 0; i < n; i++)
+		(*out)[i] = floor_div((*out)[i], 86400);
+	return n;
+}
+
+/* Holidays that apply to the provider on dates from_day..to_day, one per date they fall on
+ * (recurring ones expanded). */
 static int holidays_for(struct conn *c, const char *tenant, const char *provider_id,
 			int64_t from_day, int64_t to_day, struct arena *a, struct holiday **out,
 			size_t *n, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(
 		c,
-		"SELECT h.day, h.yearly, h.name FROM holidays h WHERE h.tenant_id = ?1"
-		" AND (h.day BETWEEN ?3 AND ?4 OR (h.yearly = 1 AND h.day <= ?4))"
+		"SELECT h.day, h.rrule, h.until_day, h.name FROM holidays h WHERE h.tenant_id = ?1"
+		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT NULL"
+		"  AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
 		" AND (h.all_providers = 1 OR EXISTS (SELECT 1 FROM holiday_providers hp"
 		"  WHERE hp.tenant_id = h.tenant_id AND hp.holiday_id = h.id"
 		"  AND hp.provider_id = ?2)) ORDER BY h.id",
@@ -424,12 +474,23 @@ static int holidays_for(struct conn *c, const char *tenant, const char *provider
 	sqlite3_bind_int64(s, 3, from_day);
 	sqlite3_bind_int64(s, 4, to_day);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct holiday *h;
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		h = &(*out)[(*n)++];
-		h->day = sqlite3_column_int64(s, 0);
-		h->yearly = sqlite3_column_int(s, 1) != 0;
-		h->name = col_str(s, 2, a);
+		int64_t day = sqlite3_column_int64(s, 0), *dates = &day;
+		const char *name = col_str(s, 3, a);
+		size_t nd = 1, i;
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			nd = rule_dates((const char *)sqlite3_column_text(s, 1), day,
+					sqlite3_column_type(s, 2) == SQLITE_NULL
+						? CIVIL_MAX_DAY
+						: sqlite3_column_int64(s, 2),
+					from_day, to_day, a, &dates);
+		for (i = 0; i < nd; i++) {
+			struct holiday *h;
+			*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+			h = &(*out)[(*n)++];
+			h->day = dates[i];
+			h->yearly = false;
+			h->name = name;
+		}
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -543,7 +604,7 @@ int avail_read(struct conn *c, const char *tenant, const char *provider_id,
 
 	memset(&b->input, 0, sizeof(b->input));
 	if (provider_read(c, tenant, provider_id, &b->provider, e) ||
-	    schedule_read(c, tenant, provider_id, &b->schedule, e) ||
+	    schedule_read(c, tenant, provider_id, a, &b->schedule, e) ||
 	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &ovr, &nov, e) ||
 	    holidays_for(c, tenant, provider_id, from_day, to_day, a, &hol, &nhol, e) ||
 	    time_off_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, a,
@@ -552,11 +613,25 @@ int avail_read(struct conn *c, const char *tenant, const char *provider_id,
 	b->input.templates = b->schedule.v;
 	b->input.ntemplates = b->schedule.n;
 	if (nov) {
-		struct date_override *ov = arena_alloc(a, nov * sizeof(*ov));
-		for (i = 0; i < nov; i++)
-			ov[i] = ovr[i].ov;
+		/* A recurring override becomes one single-date override per date it falls on. */
+		size_t cap = 0, k = 0;
+		struct date_override *ov = NULL;
+		for (i = 0; i < nov; i++) {
+			int64_t *dates = NULL;
+			size_t nd = 1, j;
+			if (*ovr[i].rrule)
+				nd = rule_dates(ovr[i].rrule, ovr[i].ov.from_day, ovr[i].ov.to_day,
+						from_day, to_day, a, &dates);
+			for (j = 0; j < nd; j++) {
+				ov = grow_rows(a, ov, k, &cap, sizeof(*ov));
+				ov[k] = ovr[i].ov;
+				if (dates)
+					ov[k].from_day = ov[k].to_day = dates[j];
+				k++;
+			}
+		}
 		b->input.overrides = ov;
-		b->input.noverrides = nov;
+		b->input.noverrides = k;
 	}
 	b->input.holidays = hol;
 	b->input.nholidays = nhol;

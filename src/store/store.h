@@ -81,8 +81,9 @@ int store_service_delete(struct store *st, const char *tenant, const char *id, s
 /* --- weekly schedule versions (replaced as a whole) --- */
 int store_schedule_put(struct store *st, const char *tenant, const char *provider_id,
 		       const struct schedule *s, struct err *e);
+/* Weeks 2.. of alternating templates are allocated from a. */
 int store_schedule_get(struct store *st, const char *tenant, const char *provider_id,
-		       struct schedule *out, struct err *e);
+		       struct arena *a, struct schedule *out, struct err *e);
 
 /* --- overrides --- */
 int store_override_create(struct store *st, const char *tenant, const struct override_rec *o,

@@ -24,7 +24,7 @@ def test_closed_single_date_override(api, prov):
     assert CREATED_RE.match(o.pop("created_at"))
     assert o == {"id": o["id"], "provider_id": prov["id"], "date": "2026-03-02",
                  "from": "2026-03-02", "to": "2026-03-02", "intervals": [], "closed": True,
-                 "note": "dentist"}
+                 "note": "dentist", "rrule": None}
 
 
 def test_custom_hours_override(api, prov):
@@ -180,7 +180,7 @@ def test_holiday_tenant_wide(new_api):
     assert re.fullmatch(r"hol_[0-9a-z]{20}", h["id"])
     assert CREATED_RE.match(h.pop("created_at"))
     assert h == {"id": h["id"], "name": "New Year", "date": "2027-01-01", "recurring": None,
-                 "provider_ids": []}
+                 "provider_ids": [], "rrule": None, "until": None}
 
 
 def test_holiday_yearly_for_providers(new_api):
@@ -256,7 +256,10 @@ def test_holiday_provider_ids_read_back_the_same(new_api):
      "/provider_ids/0"),
     ({"name": "X", "date": "2026-05-01", "provider_ids": ["nope"]}, "/provider_ids/0"),
     ({"name": "X", "date": "2026-05-01", "provider_ids": {}}, "/provider_ids"),
-    ({"name": "X", "date": "2026-05-01", "rrule": "FREQ=YEARLY"}, "/rrule"),
+    ({"name": "X", "date": "2026-05-01", "rrule": "FREQ=HOURLY"}, "/rrule"),
+    ({"name": "X", "date": "2026-05-01", "rrule": "FREQ=MONTHLY;BYDAY=1MO"}, "/date"),
+    ({"name": "X", "date": "2026-05-01", "recurring": "yearly", "rrule": "FREQ=YEARLY"},
+     "/rrule"),
 ])
 def test_invalid_holiday_is_422_and_creates_nothing(api, body, pointer):
     before = api.list_all("/v1/holidays")
