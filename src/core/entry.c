@@ -68,10 +68,18 @@ bool entry_fields_assigned(const struct entry_fields *f, const char *provider_id
 
 bool entry_is_occurrence(const struct entry *en, const struct tz *tz, int64_t original)
 {
+	int64_t w, walls[8];
+	size_t n, i;
+
 	if (!en->recurring)
 		return original == en->start;
-	return tz_to_utc(tz, tz_to_wall(tz, original)) == original &&
-	       recur_has(&en->rule, tz_to_wall(tz, original));
+	/* A wall time in a DST gap lands later than itself: look a day either side. */
+	w = tz_to_wall(tz, original);
+	recur_expand(&en->rule, w - 90000, w + 90001, walls, 8, &n);
+	for (i = 0; i < n; i++)
+		if (tz_to_utc(tz, walls[i]) == original)
+			return true;
+	return false;
 }
 
 int64_t entry_span_end(const struct entry *en, const struct tz *tz)
@@ -163,4 +171,33 @@ enum recur_status entry_occurrences(const struct entry *en, const struct tz *tz,
 	}
 	qsort(out, *n, sizeof(*out), cmp_occurrence);
 	return st;
+}
+
+size_t entry_occurrence_bound(const struct entry *en, int64_t from, int64_t to)
+{
+	int64_t days = to > from ? (to - from) / 86400 : 0;
+
+	return (size_t)days + 4 + en->noverrides;
+}
+
+void entry_busy_add(const struct entry *v, size_t n, struct tz_db *db, const char *provider_id,
+		    int64_t from, int64_t to, struct interval_set *busy)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		const struct tz *z = tz_db_get(db, v[i].timezone);
+		size_t max = entry_occurrence_bound(&v[i], from, to);
+		struct occurrence *occ = malloc(max * sizeof(*occ));
+		if (!occ)
+			return;
+		if (!z)
+			z = tz_db_get(db, "UTC");
+		entry_occurrences(&v[i], z, from, to, occ, max, &k);
+		for (j = 0; j < k; j++)
+			if (occ[j].f->status != ENTRY_CANCELLED &&
+			    entry_fields_assigned(occ[j].f, provider_id))
+				interval_set_add(busy, occ[j].start, occ[j].end);
+		free(occ);
+	}
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/interval.h"
 #include "core/recur.h"
 #include "core/tz.h"
 #include "util/ids.h"
@@ -85,6 +86,15 @@ struct occurrence {
  * listed. */
 enum recur_status entry_occurrences(const struct entry *en, const struct tz *tz, int64_t from,
 				    int64_t to, struct occurrence *out, size_t max, size_t *n);
+
+/* The most occurrences a window [from, to) can hold for en: rules repeat at most daily, so
+ * one per day of the window, plus overrides moved into it. */
+size_t entry_occurrence_bound(const struct entry *en, int64_t from, int64_t to);
+
+/* Adds to busy every occurrence of v[0..n) that is assigned to provider_id, not cancelled,
+ * and overlaps [from, to). Zones come from db (an entry in an unknown zone counts in UTC). */
+void entry_busy_add(const struct entry *v, size_t n, struct tz_db *db, const char *provider_id,
+		    int64_t from, int64_t to, struct interval_set *busy);
 
 /* True when original (UTC) is an occurrence of the series (exdates ignored). */
 bool entry_is_occurrence(const struct entry *en, const struct tz *tz, int64_t original);

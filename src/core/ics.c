@@ -47,20 +47,36 @@ static enum icalproperty_status status_of(enum booking_status s)
 	}
 }
 
-char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
-		  void *vtimezone, int64_t now)
+/* Serialises cal (then freed) into a heap string. */
+static char *serialise(icalcomponent *cal)
+{
+	char *text = icalcomponent_as_ical_string_r(cal);
+	char *copy = xstrdup(text ? text : "");
+
+	icalmemory_free_buffer(text);
+	icalcomponent_free(cal);
+	return copy;
+}
+
+static icalcomponent *calendar_new(const char *product, void *vtimezone)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	const struct tz *zone = vtimezone ? z : NULL;
-	char uid[ID_MAX + 16], desc[64];
-	char *text, *copy;
 
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_prodid("-//slotd//bookings//EN"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid(product));
 	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	if (vtimezone)
 		icalcomponent_add_component(cal, vtimezone);
+	return cal;
+}
+
+char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
+		  void *vtimezone, int64_t now)
+{
+	icalcomponent *cal = calendar_new("-//slotd//bookings//EN", vtimezone);
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	const struct tz *zone = vtimezone ? z : NULL;
+	char uid[ID_MAX + 16], desc[64];
 	snprintf(uid, sizeof(uid), "%s@slotd", b->id);
 	snprintf(desc, sizeof(desc), "Booking reference %s", b->reference);
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
@@ -73,9 +89,76 @@ char *booking_ics(const struct booking *b, const char *summary, const struct tz 
 	icalcomponent_add_property(ev, icalproperty_new_status(status_of(b->status)));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(b->version - 1));
 	icalcomponent_add_component(cal, ev);
-	text = icalcomponent_as_ical_string_r(cal);
-	copy = xstrdup(text ? text : "");
-	icalmemory_free_buffer(text);
-	icalcomponent_free(cal);
-	return copy;
+	return serialise(cal);
+}
+
+static enum icalproperty_status entry_status_of(enum entry_status s)
+{
+	switch (s) {
+	case ENTRY_TENTATIVE:
+		return ICAL_STATUS_TENTATIVE;
+	case ENTRY_CANCELLED:
+		return ICAL_STATUS_CANCELLED;
+	default:
+		return ICAL_STATUS_CONFIRMED;
+	}
+}
+
+/* One VEVENT of the entry: the series (original < 0) or an override. */
+static icalcomponent *entry_event(const struct entry *en, const struct entry_fields *f,
+				  int64_t start, int64_t end, int64_t original,
+				  const struct tz *zone, int64_t now)
+{
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	char uid[ID_MAX + 16], res[ENTRY_MAX_ASSIGNEES * ID_MAX + 1];
+	size_t i, len = 0;
+
+	snprintf(uid, sizeof(uid), "%s@slotd", en->id);
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, now)));
+	if (original >= 0)
+		icalcomponent_add_property(
+			ev, zoned(icalproperty_new_recurrenceid(wall_time(zone, original)), zone));
+	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(wall_time(zone, start)),
+					     zone));
+	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(wall_time(zone, end)), zone));
+	icalcomponent_add_property(ev, icalproperty_new_summary(f->title));
+	if (*f->notes)
+		icalcomponent_add_property(ev, icalproperty_new_description(f->notes));
+	icalcomponent_add_property(ev, icalproperty_new_status(entry_status_of(f->status)));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(en->version - 1));
+	res[0] = '\0';
+	for (i = 0; i < f->nassignees; i++)
+		len += (size_t)snprintf(res + len, sizeof(res) - len, "%s%s", i ? "," : "",
+					f->assignee_ids[i]);
+	if (*res)
+		icalcomponent_add_property(ev, icalproperty_new_resources(res));
+	return ev;
+}
+
+char *entry_ics(const struct entry *en, const struct tz *z, void *vtimezone, int64_t now)
+{
+	icalcomponent *cal = calendar_new("-//slotd//entries//EN", vtimezone);
+	const struct tz *zone = vtimezone ? z : NULL;
+	icalcomponent *ev = entry_event(en, &en->f, en->start, en->end, -1, zone, now);
+	size_t i;
+
+	if (en->recurring) {
+		struct icalrecurrencetype rule = icalrecurrencetype_from_string(en->rule.text);
+		/* With a zoned start, UNTIL is written in UTC (RFC 5545 §3.3.10). */
+		if (!icaltime_is_null_time(rule.until))
+			rule.until = wall_time(NULL, tz_to_utc(z, en->rule.last));
+		icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
+		for (i = 0; i < en->nexdates; i++)
+			icalcomponent_add_property(
+				ev, zoned(icalproperty_new_exdate(wall_time(zone, en->exdates[i])),
+					  zone));
+	}
+	icalcomponent_add_component(cal, ev);
+	for (i = 0; i < en->noverrides; i++) {
+		const struct entry_override *o = &en->overrides[i];
+		icalcomponent_add_component(cal, entry_event(en, &o->f, o->start, o->end,
+							     o->original_start, zone, now));
+	}
+	return serialise(cal);
 }

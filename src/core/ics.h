@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "core/entry.h"
 #include "core/model.h"
 #include "core/tz.h"
 
@@ -12,5 +13,10 @@
  * consumed. Returns a heap string (CRLF lines, folded) the caller frees. */
 char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
 		  void *vtimezone, int64_t now);
+
+/* A VCALENDAR for a schedule entry: the series as one VEVENT (RRULE, EXDATE) and one
+ * VEVENT per override with RECURRENCE-ID, all sharing the entry's UID, times in zone z with
+ * the VTIMEZONE vtimezone (consumed; NULL = UTC). A heap string the caller frees. */
+char *entry_ics(const struct entry *en, const struct tz *z, void *vtimezone, int64_t now);
 
 #endif

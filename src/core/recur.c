@@ -401,6 +401,23 @@ enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, 
 	return expand_rule(&rule, r->dtstart, from, to, out, max, n);
 }
 
+size_t recur_dates(const char *text, int64_t start_day, int64_t last_day, int64_t from_day,
+		   int64_t to_day, int64_t *out, size_t max)
+{
+	struct recur r;
+	size_t n = 0, i;
+
+	if (to_day < from_day)
+		return 0;
+	snprintf(r.text, sizeof(r.text), "%s", text);
+	r.dtstart = start_day * 86400;
+	r.last = last_day * 86400 + 86399;
+	recur_expand(&r, from_day * 86400, (to_day + 1) * 86400, out, max, &n);
+	for (i = 0; i < n; i++)
+		out[i] = floor_div(out[i], 86400);
+	return n;
+}
+
 bool recur_has(const struct recur *r, int64_t wall)
 {
 	int64_t one;

@@ -54,6 +54,12 @@ enum recur_status {
 enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, int64_t *out,
 			       size_t max, size_t *n);
 
+/* The dates (day numbers) on which a date rule falls within from_day..to_day: the rule was
+ * stored with its first date start_day and last date last_day (CIVIL_MAX_DAY when endless).
+ * Ascending, at most max; returns the count. */
+size_t recur_dates(const char *text, int64_t start_day, int64_t last_day, int64_t from_day,
+		   int64_t to_day, int64_t *out, size_t max);
+
 /* True when wall is an occurrence start of r. */
 bool recur_has(const struct recur *r, int64_t wall);
 

@@ -79,13 +79,6 @@ static json_t *render(const struct booking *b, const struct tz *z, const char *m
 	return o;
 }
 
-static void set_etag(struct req *r, int version)
-{
-	char etag[24];
-	snprintf(etag, sizeof(etag), "\"%d\"", version);
-	req_add_header(r, "ETag", etag);
-}
-
 /* Idempotency-Key: 1-255 printable ASCII characters, bare or as a quoted string. */
 static int idempotency_key(struct req *r, char *out, struct err *e)
 {
@@ -226,7 +219,7 @@ int h_booking_create(struct req *r, struct err *e)
 	if (replayed)
 		req_add_header(r, "Idempotent-Replayed", "true");
 	if (rep.status == 201 && !replayed)
-		set_etag(r, bk.version);
+		req_set_etag(r, bk.version);
 	return 0;
 }
 
@@ -253,21 +246,17 @@ static int booking_ics_reply(struct req *r, const struct booking *b, struct err 
 int h_booking_get(struct req *r, struct err *e)
 {
 	struct zone_memo zones = {0};
-	const char *param = r->params[0];
-	size_t len = strlen(param);
-	bool ics = len > 4 && !strcmp(param + len - 4, ".ics");
 	struct booking b;
 	const char *id;
+	bool ics;
 
-	if (ics)
-		r->params[0] = arena_strndup(r->arena, param, len - 4);
-	if (path_id(r, 0, "bkg", &id, e))
+	if (path_id_ics(r, 0, "bkg", &id, &ics, e))
 		return -1;
 	if (*r->auth.booking_id && strcmp(id, r->auth.booking_id) != 0)
 		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
 	if (store_booking_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &b, e))
 		return -1;
-	set_etag(r, b.version);
+	req_set_etag(r, b.version);
 	if (ics)
 		return booking_ics_reply(r, &b, e);
 	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));
@@ -339,27 +328,6 @@ int h_booking_history(struct req *r, struct err *e)
 					 "to", v[i].to_status, "reason",
 					 *v[i].reason ? json_string(v[i].reason) : json_null()));
 	return reply_json(r, 200, json_pack("{s:s, s:o}", "booking_id", id, "history", items));
-}
-
-/* If-Match: "N" (or W/"N"); 0 when absent. */
-static int if_match(struct req *r, int *version, struct err *e)
-{
-	const char *h = req_header(r, "If-Match");
-	char *end;
-	long v;
-
-	*version = 0;
-	if (!h)
-		return 0;
-	if (!strncmp(h, "W/", 2))
-		h += 2;
-	if (*h == '"')
-		h++;
-	v = strtol(h, &end, 10);
-	if (end == h || v < 1 || v > INT_MAX || (*end && strcmp(end, "\"") != 0))
-		return err_set(e, ERR_PRECONDITION, "If-Match must be an ETag of this booking");
-	*version = (int)v;
-	return 0;
 }
 
 static const char *const reschedule_keys[] = {"start", "reason", "force", NULL};
@@ -518,7 +486,7 @@ int h_booking_action(struct req *r, struct err *e)
 		return err_set(e, ERR_FORBIDDEN, "only an admin key may force past the policy");
 	if (ax.waive_fee && r->auth.role != ROLE_ADMIN && r->auth.role != ROLE_STAFF)
 		return err_set(e, ERR_FORBIDDEN, "only staff and admin keys may waive a fee");
-	if (if_match(r, &version, e))
+	if (req_if_match(r, &version, e))
 		return -1;
 	if (reschedule)
 		rc = store_booking_reschedule(r->ctx->store, r->auth.tenant_id, id, new_start, version,
@@ -532,6 +500,6 @@ int h_booking_action(struct req *r, struct err *e)
 		return -1;
 	if (reschedule || action == ACTION_CANCEL || action == ACTION_DECLINE)
 		waitlist_time_freed(r, ax.provider_id, ax.freed_start, ax.freed_end);
-	set_etag(r, b.version);
+	req_set_etag(r, b.version);
 	return reply_json(r, 200, render(&b, zone_of(r, &zones, b.provider_id), NULL));
 }

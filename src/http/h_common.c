@@ -1,7 +1,9 @@
 #include "http/h_common.h"
 #include "http/json_in.h"
 
+#include <limits.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "core/civil.h"
 #include "util/ids.h"
@@ -14,6 +16,80 @@ int path_id(struct req *r, size_t idx, const char *prefix, const char **out, str
 	if (!id || !id_valid(id, prefix))
 		return err_set(e, ERR_NOT_FOUND, "%s not found", id ? id : "object");
 	*out = id;
+	return 0;
+}
+
+int path_id_ics(struct req *r, size_t idx, const char *prefix, const char **out, bool *ics,
+		struct err *e)
+{
+	const char *param = r->params[idx];
+	size_t len = param ? strlen(param) : 0;
+
+	*ics = len > 4 && !strcmp(param + len - 4, ".ics");
+	if (*ics)
+		r->params[idx] = arena_strndup(r->arena, param, len - 4);
+	return path_id(r, idx, prefix, out, e);
+}
+
+/* One end of a window: an instant, or a date's local midnight (the next one when end). */
+static int window_end(struct req *r, const char *name, const struct tz *z, bool end,
+		      int64_t *out, struct err *e)
+{
+	const char *v = req_query(r, name);
+	int64_t day;
+
+	if (!v)
+		return err_field_code(e, ERR_INVALID, name,
+				      "is required: an RFC 3339 date-time or a date");
+	if (rfc3339_parse(v, out) == 0)
+		return 0;
+	if (date_parse(v, &day) == 0) {
+		*out = tz_to_utc(z, (day + (end ? 1 : 0)) * 86400);
+		return 0;
+	}
+	return err_field_code(e, ERR_INVALID, name, "must be an RFC 3339 date-time or a date");
+}
+
+int query_window(struct req *r, const struct tz *z, int max_days, int64_t *from, int64_t *to,
+		 struct err *e)
+{
+	window_end(r, "from", z, false, from, e);
+	window_end(r, "to", z, true, to, e);
+	if (e->code)
+		return -1;
+	if (*to <= *from)
+		return err_field_code(e, ERR_INVALID, "to", "must be after from");
+	if (*to - *from > (int64_t)max_days * 86400 + 7200)
+		return err_field_code(e, ERR_RANGE, "to", "a window may span at most %d days",
+				      max_days);
+	return 0;
+}
+
+void req_set_etag(struct req *r, int version)
+{
+	char etag[24];
+	snprintf(etag, sizeof(etag), "\"%d\"", version);
+	req_add_header(r, "ETag", etag);
+}
+
+/* If-Match: "N" (or W/"N"); 0 when absent. */
+int req_if_match(struct req *r, int *version, struct err *e)
+{
+	const char *h = req_header(r, "If-Match");
+	char *end;
+	long v;
+
+	*version = 0;
+	if (!h)
+		return 0;
+	if (!strncmp(h, "W/", 2))
+		h += 2;
+	if (*h == '"')
+		h++;
+	v = strtol(h, &end, 10);
+	if (end == h || v < 1 || v > INT_MAX || (*end && strcmp(end, "\"") != 0))
+		return err_set(e, ERR_PRECONDITION, "If-Match must be an ETag of this object");
+	*version = (int)v;
 	return 0;
 }
 
@@ -168,6 +244,14 @@ int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct se
 		out->booked_starts = starts;
 		out->booked_blocks = blocks;
 		out->nbooked = b->nbooked;
+	}
+	if (b->nentries) {
+		struct interval_set *occupied = arena_alloc(r->arena, sizeof(*occupied));
+		interval_set_init(occupied);
+		arena_on_free(r->arena, interval_set_release_cb, occupied);
+		entry_busy_add(b->entries, b->nentries, r->ctx->tz, b->provider.id, b->from, b->to,
+			       occupied);
+		out->entries = occupied->n ? occupied : NULL;
 	}
 	return 0;
 }

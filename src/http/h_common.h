@@ -13,6 +13,21 @@
  * name exists). */
 int path_id(struct req *r, size_t idx, const char *prefix, const char **out, struct err *e);
 
+/* The same for a path parameter that may end in ".ics" (*ics tells whether it did). */
+int path_id_ics(struct req *r, size_t idx, const char *prefix, const char **out, bool *ics,
+		struct err *e);
+
+/* The required window ?from=&to= as UTC instants [from, to): each an RFC 3339 instant or a
+ * date in zone z (from = its midnight, to = the midnight after it, so the date is included).
+ * ERR_RANGE when it spans more than max_days. */
+int query_window(struct req *r, const struct tz *z, int max_days, int64_t *from, int64_t *to,
+		 struct err *e);
+
+/* ETag: "N" for an object at version N. */
+void req_set_etag(struct req *r, int version);
+/* If-Match: "N" (or W/"N") into *version; 0 when absent; ERR_PRECONDITION when malformed. */
+int req_if_match(struct req *r, int *version, struct err *e);
+
 /* limit (1..200, default 50) and cursor from the query. The page asks the store for one row
  * more than limit, so the handler knows whether another page follows. */
 int page_from_query(struct req *r, const char *prefix, struct page *pg, struct err *e);

@@ -52,5 +52,12 @@ int h_events_list(struct req *r, struct err *e);
 
 int h_slots(struct req *r, struct err *e);
 int h_slots_explain(struct req *r, struct err *e);
+int h_entry_create(struct req *r, struct err *e);
+int h_entry_list(struct req *r, struct err *e);
+int h_entry_get(struct req *r, struct err *e);
+int h_entry_patch(struct req *r, struct err *e);
+int h_entry_delete(struct req *r, struct err *e);
+int h_entry_occurrences(struct req *r, struct err *e);
+int h_calendar(struct req *r, struct err *e);
 
 #endif

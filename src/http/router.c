@@ -68,6 +68,13 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/policy", h_policy_get, ROUTE_STAFF},
 	{HTTP_PUT, "/v1/policy", h_policy_put, ROUTE_BODY},
 	{HTTP_GET, "/v1/events", h_events_list, 0},
+	{HTTP_POST, "/v1/entries", h_entry_create, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_GET, "/v1/entries", h_entry_list, ROUTE_STAFF},
+	{HTTP_GET, "/v1/entries/{}", h_entry_get, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/entries/{}", h_entry_patch, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_DELETE, "/v1/entries/{}", h_entry_delete, ROUTE_STAFF},
+	{HTTP_GET, "/v1/entries/{}/occurrences", h_entry_occurrences, ROUTE_STAFF},
+	{HTTP_GET, "/v1/calendar", h_calendar, ROUTE_STAFF},
 };
 
 static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};

@@ -243,7 +243,7 @@ void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
 	return bigger;
 }
 
-static int override_read_range(struct conn *c, const char *tenant, const char *provider_id,
+int override_read_range(struct conn *c, const char *tenant, const char *provider_id,
 			       int64_t from_day, int64_t to_day, struct arena *a,
 			       struct override_rec **out, size_t *n, struct err *e)
 {
@@ -425,37 +425,24 @@ int store_holiday_delete(struct store *st, const char *tenant, const char *id, s
 			  NULL, "delete holiday", e);
 }
 
-/* The dates of a stored date rule (first date start_day, last date last_day) that fall on
- * from_day..to_day, ascending, into an arena array; at most one per date. */
+/* The dates of a stored date rule within from_day..to_day, into an arena array. */
 static size_t rule_dates(const char *text, int64_t start_day, int64_t last_day,
 			 int64_t from_day, int64_t to_day, struct arena *a, int64_t **out)
 {
-	struct recur r;
-	size_t n = 0, i, max;
+	size_t max = to_day >= from_day ? (size_t)(to_day - from_day + 1) : 0;
 
-	*out = NULL;
-	if (to_day < from_day)
-		return 0;
-	max = (size_t)(to_day - from_day + 1);
-	*out = arena_alloc(a, max * sizeof(**out));
-	snprintf(r.text, sizeof(r.text), "%s", text);
-	r.dtstart = start_day * 86400;
-	r.last = last_day * 86400 + 86399;
-	recur_expand(&r, from_day * 86400, (to_day + 1) * 86400, *out, max, &n);
-	for (i = 0; i < n; i++)
-		(*out)[i] = floor_div((*out)[i], 86400);
-	return n;
+	*out = arena_alloc(a, (max + 1) * sizeof(**out));
+	return recur_dates(text, start_day, last_day, from_day, to_day, *out, max);
 }
 
-/* Holidays that apply to the provider on dates from_day..to_day, one per date they fall on
- * (recurring ones expanded). */
-static int holidays_for(struct conn *c, const char *tenant, const char *provider_id,
-			int64_t from_day, int64_t to_day, struct arena *a, struct holiday **out,
-			size_t *n, struct err *e)
+int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id,
+		     int64_t from_day, int64_t to_day, struct arena *a, struct holiday_rec **out,
+		     size_t *n, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(
 		c,
-		"SELECT h.day, h.rrule, h.until_day, h.name FROM holidays h WHERE h.tenant_id = ?1"
+		"SELECT h.id, h.name, h.day, h.yearly, h.created_at, h.rrule, h.until_day"
+		" FROM holidays h WHERE h.tenant_id = ?1"
 		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT NULL"
 		"  AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
 		" AND (h.all_providers = 1 OR EXISTS (SELECT 1 FROM holiday_providers hp"
@@ -474,27 +461,53 @@ static int holidays_for(struct conn *c, const char *tenant, const char *provider
 	sqlite3_bind_int64(s, 3, from_day);
 	sqlite3_bind_int64(s, 4, to_day);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t day = sqlite3_column_int64(s, 0), *dates = &day;
-		const char *name = col_str(s, 3, a);
-		size_t nd = 1, i;
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			nd = rule_dates((const char *)sqlite3_column_text(s, 1), day,
-					sqlite3_column_type(s, 2) == SQLITE_NULL
-						? CIVIL_MAX_DAY
-						: sqlite3_column_int64(s, 2),
-					from_day, to_day, a, &dates);
-		for (i = 0; i < nd; i++) {
-			struct holiday *h;
-			*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-			h = &(*out)[(*n)++];
-			h->day = dates[i];
-			h->yearly = false;
-			h->name = name;
-		}
+		struct holiday_rec *h;
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		h = &(*out)[(*n)++];
+		memset(h, 0, sizeof(*h));
+		col_text(s, 0, h->id, sizeof(h->id));
+		col_text(s, 1, h->name, sizeof(h->name));
+		h->day = sqlite3_column_int64(s, 2);
+		h->yearly = sqlite3_column_int(s, 3) != 0;
+		h->created_at = sqlite3_column_int64(s, 4);
+		col_text(s, 5, h->rrule, sizeof(h->rrule));
+		h->until_day = sqlite3_column_type(s, 6) == SQLITE_NULL ? CIVIL_MAX_DAY
+									 : sqlite3_column_int64(s, 6);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return sql_fail(c, rc, "read holidays", e);
+	return 0;
+}
+
+/* Holidays that apply to the provider on dates from_day..to_day, one per date they fall on
+ * (recurring ones expanded). */
+static int holidays_for(struct conn *c, const char *tenant, const char *provider_id,
+			int64_t from_day, int64_t to_day, struct arena *a, struct holiday **out,
+			size_t *n, struct err *e)
+{
+	struct holiday_rec *recs;
+	size_t nrecs, cap = 0, i, j;
+
+	*n = 0;
+	*out = NULL;
+	if (holiday_recs_for(c, tenant, provider_id, from_day, to_day, a, &recs, &nrecs, e))
+		return -1;
+	for (i = 0; i < nrecs; i++) {
+		int64_t *dates = &recs[i].day;
+		size_t nd = 1;
+		if (*recs[i].rrule)
+			nd = rule_dates(recs[i].rrule, recs[i].day, recs[i].until_day, from_day,
+					to_day, a, &dates);
+		for (j = 0; j < nd; j++) {
+			struct holiday *h;
+			*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+			h = &(*out)[(*n)++];
+			h->day = dates[j];
+			h->yearly = false;
+			h->name = recs[i].name;
+		}
+	}
 	return 0;
 }
 
@@ -528,7 +541,7 @@ int store_time_off_create(struct store *st, const char *tenant, const struct tim
 	return ok ? 0 : -1;
 }
 
-static int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
+int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
 			 int64_t from, int64_t to, struct arena *a, struct time_off_rec **out,
 			 size_t *n, struct err *e)
 {
@@ -643,8 +656,13 @@ int avail_read(struct conn *c, const char *tenant, const char *provider_id,
 		b->input.ntime_off = noff;
 	}
 	b->input.vacation = b->provider.vacation;
-	return booked_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, now, a,
-			   &b->booked, &b->nbooked, e);
+	b->from = (from_day - 2) * 86400;
+	b->to = (to_day + 3) * 86400;
+	if (entries_read_for(c, tenant, provider_id, b->from, b->to, a, &b->entries, &b->nentries,
+			     e))
+		return -1;
+	return booked_read(c, tenant, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked,
+			   e);
 }
 
 int store_slots_load(struct store *st, const char *tenant, const char *service_id,

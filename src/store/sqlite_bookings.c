@@ -423,6 +423,39 @@ int store_booking_get(struct store *st, const char *tenant, const char *id, stru
 	return rc;
 }
 
+int bookings_overlapping(struct conn *c, const char *tenant, const char *provider_id,
+			 int64_t from, int64_t to, struct arena *a, struct booking **out,
+			 size_t *n, struct err *e)
+{
+	/* A booking lasts at most BOOKING_MAX_BLOCK_SECONDS, which bounds the index range. */
+	sqlite3_stmt *s = conn_prep(c,
+				    "SELECT " BOOKING_COLS " FROM bookings WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 AND status IN ('pending', 'confirmed')"
+				    " AND start_utc < ?4 AND start_utc > ?5 AND end_utc > ?3"
+				    " ORDER BY start_utc, id",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	sqlite3_bind_int64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		read_booking(s, a, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read bookings", e);
+	return 0;
+}
+
 int store_booking_list(struct store *st, const char *tenant, const struct booking_filter *f,
 		       struct page pg, struct arena *a, struct booking **out, size_t *n,
 		       struct err *e)

@@ -9,6 +9,7 @@
 
 #include "core/civil.h"
 #include "store/store_bookings.h"
+#include "store/store_entries.h"
 #include "util/mem.h"
 
 #define CONN_STMT_CACHE 64
@@ -111,6 +112,26 @@ int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 /* Adds an event to the outbox. */
 int outbox_add(struct conn *c, const char *tenant, const char *type, const char *subject_id,
 	       const char *payload, int64_t now, struct err *e);
+
+/* Rows behind the availability bundle and the calendar (sqlite_avail.c, sqlite_entries.c,
+ * sqlite_bookings.c): overrides touching dates from_day..to_day (recurring ones as stored),
+ * holidays applying to the provider there (recurring ones as stored), time off overlapping
+ * [from, to), schedule-entry series that may have an occurrence of the provider in [from,
+ * to), and active bookings overlapping [from, to) by start. */
+int override_read_range(struct conn *c, const char *tenant, const char *provider_id,
+			int64_t from_day, int64_t to_day, struct arena *a,
+			struct override_rec **out, size_t *n, struct err *e);
+int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id,
+		     int64_t from_day, int64_t to_day, struct arena *a, struct holiday_rec **out,
+		     size_t *n, struct err *e);
+int time_off_read(struct conn *c, const char *tenant, const char *provider_id, int64_t from,
+		  int64_t to, struct arena *a, struct time_off_rec **out, size_t *n,
+		  struct err *e);
+int entries_read_for(struct conn *c, const char *tenant, const char *provider_id, int64_t from,
+		     int64_t to, struct arena *a, struct entry **out, size_t *n, struct err *e);
+int bookings_overlapping(struct conn *c, const char *tenant, const char *provider_id,
+			 int64_t from, int64_t to, struct arena *a, struct booking **out,
+			 size_t *n, struct err *e);
 
 /* Makes room for row n of an arena array of elem-sized rows. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/entry.h"
 #include "core/model.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -121,6 +122,9 @@ struct avail_bundle {
 	struct avail_input input;	/* points into the arena and this bundle */
 	struct booked_time *booked;	/* active bookings and live holds around the dates */
 	size_t nbooked;
+	struct entry *entries;		/* schedule-entry series that may occupy the provider */
+	size_t nentries;
+	int64_t from, to;		/* the UTC range bookings and entries were read for */
 };
 
 /* Everything one slot query reads, in one read transaction (one snapshot): the service

@@ -1,0 +1,488 @@
+/* SQLite backend: schedule entries (series, assignees, exdates, overrides) and the calendar
+ * read. A series is written whole: an update deletes the row (its children cascade) and
+ * inserts the new state in the same transaction. */
+#include "store/sqlite_int.h"
+
+#include <string.h>
+
+#include "store/store_entries.h"
+
+static int insert_assignees(struct conn *c, const char *tenant, const char *entry_id,
+			    const struct entry_fields *f, const int64_t *original,
+			    int64_t start, int64_t end, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < f->nassignees; i++) {
+		sqlite3_stmt *s =
+			original
+				? conn_prep(c,
+					    "INSERT INTO entry_override_assignees(tenant_id, entry_id,"
+					    " original_start, provider_id, start_utc, end_utc)"
+					    " VALUES (?1, ?2, ?4, ?3, ?5, ?6)",
+					    e)
+				: conn_prep(c,
+					    "INSERT INTO entry_assignees(tenant_id, entry_id,"
+					    " provider_id) VALUES (?1, ?2, ?3)",
+					    e);
+		if (!s)
+			return -1;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, entry_id);
+		bind_text(s, 3, f->assignee_ids[i]);
+		if (original) {
+			sqlite3_bind_int64(s, 4, *original);
+			sqlite3_bind_int64(s, 5, start);
+			sqlite3_bind_int64(s, 6, end);
+		}
+		if (step_done(c, s, "assign entry", e))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_assignees(struct conn *c, const char *tenant, const struct entry *en,
+			   struct err *e)
+{
+	size_t i;
+
+	if (providers_exist(c, tenant, (const id_t_ *)en->f.assignee_ids, en->f.nassignees,
+			    "/assignee_ids", e))
+		return -1;
+	for (i = 0; i < en->noverrides; i++)
+		if (providers_exist(c, tenant, (const id_t_ *)en->overrides[i].f.assignee_ids,
+				    en->overrides[i].f.nassignees, "/assignee_ids", e))
+			return -1;
+	return 0;
+}
+
+static int entry_insert(struct conn *c, const char *tenant, const struct entry *en,
+			int64_t span_end, struct err *e)
+{
+	sqlite3_stmt *s;
+	size_t i;
+
+	if (check_assignees(c, tenant, en, e))
+		return -1;
+	s = conn_prep(c,
+		      "INSERT INTO entries(tenant_id, id, title, start_utc, end_utc, timezone, status,"
+		      " notes, work_type, work_id, rrule, rule_start, rule_last, span_end, version,"
+		      " created_at, updated_at)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		      " ?16, ?17)",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, en->id);
+	bind_text(s, 3, en->f.title);
+	sqlite3_bind_int64(s, 4, en->start);
+	sqlite3_bind_int64(s, 5, en->end);
+	bind_text(s, 6, en->timezone);
+	bind_text(s, 7, entry_status_name(en->f.status));
+	bind_opt_text(s, 8, en->f.notes);
+	bind_opt_text(s, 9, en->work_type);
+	bind_opt_text(s, 10, en->work_id);
+	if (en->recurring) {
+		bind_text(s, 11, en->rule.text);
+		sqlite3_bind_int64(s, 12, en->rule.dtstart);
+		if (en->rule.last != RECUR_OPEN)
+			sqlite3_bind_int64(s, 13, en->rule.last);
+	}
+	if (span_end != INT64_MAX)
+		sqlite3_bind_int64(s, 14, span_end);
+	sqlite3_bind_int(s, 15, en->version);
+	sqlite3_bind_int64(s, 16, en->created_at);
+	sqlite3_bind_int64(s, 17, en->updated_at);
+	if (step_done(c, s, "create entry", e) ||
+	    insert_assignees(c, tenant, en->id, &en->f, NULL, 0, 0, e))
+		return -1;
+	for (i = 0; i < en->nexdates; i++) {
+		s = conn_prep(c,
+			      "INSERT OR IGNORE INTO entry_exdates(tenant_id, entry_id, original_start)"
+			      " VALUES (?1, ?2, ?3)",
+			      e);
+		if (!s)
+			return -1;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, en->id);
+		sqlite3_bind_int64(s, 3, en->exdates[i]);
+		if (step_done(c, s, "exclude occurrence", e))
+			return -1;
+	}
+	for (i = 0; i < en->noverrides; i++) {
+		const struct entry_override *o = &en->overrides[i];
+		s = conn_prep(c,
+			      "INSERT INTO entry_overrides(tenant_id, entry_id, original_start,"
+			      " start_utc, end_utc, title, status, notes)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			      e);
+		if (!s)
+			return -1;
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, en->id);
+		sqlite3_bind_int64(s, 3, o->original_start);
+		sqlite3_bind_int64(s, 4, o->start);
+		sqlite3_bind_int64(s, 5, o->end);
+		bind_text(s, 6, o->f.title);
+		bind_text(s, 7, entry_status_name(o->f.status));
+		bind_opt_text(s, 8, o->f.notes);
+		if (step_done(c, s, "override occurrence", e) ||
+		    insert_assignees(c, tenant, en->id, &o->f, &o->original_start, o->start, o->end,
+				     e))
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads provider ids of one series (original NULL) or override into f, from the arena. */
+static int read_assignees(struct conn *c, const char *tenant, const char *entry_id,
+			  const int64_t *original, struct arena *a, struct entry_fields *f,
+			  struct err *e)
+{
+	sqlite3_stmt *s =
+		original ? conn_prep(c,
+				     "SELECT provider_id FROM entry_override_assignees WHERE"
+				     " tenant_id = ?1 AND entry_id = ?2 AND original_start = ?3"
+				     " ORDER BY provider_id",
+				     e)
+			 : conn_prep(c,
+				     "SELECT provider_id FROM entry_assignees WHERE tenant_id = ?1"
+				     " AND entry_id = ?2 ORDER BY provider_id",
+				     e);
+	int rc;
+
+	f->nassignees = 0;
+	if (!s)
+		return -1;
+	f->assignee_ids = arena_alloc(a, ENTRY_MAX_ASSIGNEES * sizeof(*f->assignee_ids));
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, entry_id);
+	if (original)
+		sqlite3_bind_int64(s, 3, *original);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && f->nassignees < ENTRY_MAX_ASSIGNEES)
+		col_text(s, 0, f->assignee_ids[f->nassignees++], ID_MAX);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(c, rc, "read assignees", e);
+	return 0;
+}
+
+static void col_status(sqlite3_stmt *s, int i, enum entry_status *out)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	if (!v || entry_status_parse(v, out))
+		*out = ENTRY_SCHEDULED;
+}
+
+static int read_children(struct conn *c, const char *tenant, struct entry *en, struct arena *a,
+			 struct err *e)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0, i;
+	int rc;
+
+	if (read_assignees(c, tenant, en->id, NULL, a, &en->f, e))
+		return -1;
+	en->nexdates = en->noverrides = 0;
+	en->exdates = NULL;
+	en->overrides = NULL;
+	if (!en->recurring)
+		return 0;
+	s = conn_prep(c,
+		      "SELECT original_start FROM entry_exdates WHERE tenant_id = ?1"
+		      " AND entry_id = ?2 ORDER BY original_start",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, en->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		en->exdates = grow_rows(a, en->exdates, en->nexdates, &cap, sizeof(*en->exdates));
+		en->exdates[en->nexdates++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read exdates", e);
+	cap = 0;
+	s = conn_prep(c,
+		      "SELECT original_start, start_utc, end_utc, title, status, notes"
+		      " FROM entry_overrides WHERE tenant_id = ?1 AND entry_id = ?2"
+		      " ORDER BY original_start",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, en->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct entry_override *o;
+		en->overrides = grow_rows(a, en->overrides, en->noverrides, &cap,
+					  sizeof(*en->overrides));
+		o = &en->overrides[en->noverrides++];
+		memset(o, 0, sizeof(*o));
+		o->original_start = sqlite3_column_int64(s, 0);
+		o->start = sqlite3_column_int64(s, 1);
+		o->end = sqlite3_column_int64(s, 2);
+		col_text(s, 3, o->f.title, sizeof(o->f.title));
+		col_status(s, 4, &o->f.status);
+		col_text(s, 5, o->f.notes, sizeof(o->f.notes));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "read overrides", e);
+	for (i = 0; i < en->noverrides; i++)
+		if (read_assignees(c, tenant, en->id, &en->overrides[i].original_start, a,
+				   &en->overrides[i].f, e))
+			return -1;
+	return 0;
+}
+
+#define ENTRY_COLUMNS                                                                        \
+	"id, title, start_utc, end_utc, timezone, status, notes, work_type, work_id, rrule,"  \
+	" rule_start, rule_last, version, created_at, updated_at"
+
+static void read_row(sqlite3_stmt *s, struct entry *en)
+{
+	memset(en, 0, sizeof(*en));
+	col_text(s, 0, en->id, sizeof(en->id));
+	col_text(s, 1, en->f.title, sizeof(en->f.title));
+	en->start = sqlite3_column_int64(s, 2);
+	en->end = sqlite3_column_int64(s, 3);
+	col_text(s, 4, en->timezone, sizeof(en->timezone));
+	col_status(s, 5, &en->f.status);
+	col_text(s, 6, en->f.notes, sizeof(en->f.notes));
+	col_text(s, 7, en->work_type, sizeof(en->work_type));
+	col_text(s, 8, en->work_id, sizeof(en->work_id));
+	if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+		en->recurring = true;
+		col_text(s, 9, en->rule.text, sizeof(en->rule.text));
+		en->rule.dtstart = sqlite3_column_int64(s, 10);
+		en->rule.last = sqlite3_column_type(s, 11) == SQLITE_NULL
+					? RECUR_OPEN
+					: sqlite3_column_int64(s, 11);
+	}
+	en->version = sqlite3_column_int(s, 12);
+	en->created_at = sqlite3_column_int64(s, 13);
+	en->updated_at = sqlite3_column_int64(s, 14);
+}
+
+static int entry_load(struct conn *c, const char *tenant, const char *id, struct arena *a,
+		      struct entry *out, struct err *e)
+{
+	sqlite3_stmt *s = row_by_id(c,
+				    "SELECT " ENTRY_COLUMNS
+				    " FROM entries WHERE tenant_id = ?1 AND id = ?2",
+				    tenant, id, "entry", e);
+
+	if (!s)
+		return -1;
+	read_row(s, out);
+	sqlite3_reset(s);
+	return read_children(c, tenant, out, a, e);
+}
+
+int store_entry_create(struct store *st, const char *tenant, const struct entry *en,
+		       int64_t span_end, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	bool ok;
+
+	if (!c)
+		return -1;
+	ok = entry_insert(c, tenant, en, span_end, e) == 0;
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+int store_entry_get(struct store *st, const char *tenant, const char *id, struct arena *a,
+		    struct entry *out, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = entry_load(c, tenant, id, a, out, e);
+	conn_put(st, c);
+	return rc;
+}
+
+/* Loads every series named by the rows of s (column 0: id), in row order. */
+static int load_listed(struct conn *c, sqlite3_stmt *s, const char *tenant, struct arena *a,
+		       struct entry **out, size_t *n, struct err *e)
+{
+	char (*ids)[ID_MAX] = NULL;
+	size_t cap = 0, nids = 0, i;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids = grow_rows(a, ids, nids, &cap, sizeof(*ids));
+		col_text(s, 0, ids[nids++], ID_MAX);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(c, rc, "list entries", e);
+	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
+	for (i = 0; i < nids; i++)
+		if (entry_load(c, tenant, ids[i], a, &(*out)[i], e))
+			return -1;
+	*n = nids;
+	return 0;
+}
+
+int store_entry_list(struct store *st, const char *tenant, const char *assignee_id,
+		     struct page pg, struct arena *a, struct entry **out, size_t *n,
+		     struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	s = assignee_id ? conn_prep(c,
+				    "SELECT entry_id FROM entry_assignees WHERE tenant_id = ?1"
+				    " AND provider_id = ?4 AND entry_id > ?2 ORDER BY entry_id"
+				    " LIMIT ?3",
+				    e)
+			: conn_prep(c,
+				    "SELECT id FROM entries WHERE tenant_id = ?1 AND id > ?2"
+				    " ORDER BY id LIMIT ?3",
+				    e);
+	if (s) {
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, pg.after ? pg.after : "");
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
+		if (assignee_id)
+			bind_text(s, 4, assignee_id);
+		rc = load_listed(c, s, tenant, a, out, n, e);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+int entries_read_for(struct conn *c, const char *tenant, const char *provider_id,
+			    int64_t from, int64_t to, struct arena *a, struct entry **out,
+			    size_t *n, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(
+		c,
+		"SELECT e.id FROM entries e JOIN entry_assignees x ON x.tenant_id = e.tenant_id"
+		" AND x.entry_id = e.id WHERE x.tenant_id = ?1 AND x.provider_id = ?2"
+		" AND e.start_utc < ?4 AND (e.span_end IS NULL OR e.span_end > ?3)"
+		" UNION SELECT entry_id FROM entry_override_assignees WHERE tenant_id = ?1"
+		" AND provider_id = ?2 AND start_utc < ?4 AND end_utc > ?3"
+		" AND start_utc > ?5 ORDER BY 1",
+		e);
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, provider_id);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	sqlite3_bind_int64(s, 5, from - ENTRY_MAX_SECONDS - 1);
+	return load_listed(c, s, tenant, a, out, n, e);
+}
+
+int store_entries_for(struct store *st, const char *tenant, const char *provider_id,
+		      int64_t from, int64_t to, struct arena *a, struct entry **out, size_t *n,
+		      struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = entries_read_for(c, tenant, provider_id, from, to, a, out, n, e);
+	conn_put(st, c);
+	return rc;
+}
+
+static int entry_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
+{
+	sqlite3_stmt *s = conn_prep(c, "DELETE FROM entries WHERE tenant_id = ?1 AND id = ?2", e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, id);
+	return step_done(c, s, "delete entry", e);
+}
+
+int store_entry_update(struct store *st, const char *tenant, const char *id, int if_match,
+		       store_entry_edit_fn edit, void *ctx, int64_t now, struct arena *a,
+		       struct entry *out, struct err *e)
+{
+	struct conn *c = tx_begin(st, e);
+	struct entry_write w = {false, NULL};
+	int64_t span_end = INT64_MAX, split_span_end = INT64_MAX;
+	bool ok = false;
+
+	if (!c)
+		return -1;
+	if (entry_load(c, tenant, id, a, out, e))
+		goto out;
+	if (if_match > 0 && if_match != out->version) {
+		err_set(e, ERR_PRECONDITION, "entry %s is at version %d, not %d", id, out->version,
+			if_match);
+		goto out;
+	}
+	if (edit(ctx, out, a, &w, &span_end, &split_span_end, e) ||
+	    entry_delete_row(c, tenant, id, e))
+		goto out;
+	if (!w.delete_series) {
+		out->version++;
+		out->updated_at = now;
+		if (entry_insert(c, tenant, out, span_end, e))
+			goto out;
+	}
+	if (w.split && entry_insert(c, tenant, w.split, split_span_end, e))
+		goto out;
+	ok = true;
+out:
+	if (tx_end(st, ok, e))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+/* --- the calendar --- */
+
+int store_calendar_load(struct store *st, const char *tenant, const char *provider_id,
+			int64_t from, int64_t to, int64_t from_day, int64_t to_day,
+			struct arena *a, struct calendar_src *out, struct err *e)
+{
+	struct conn *c = conn_get(st, e);
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!c)
+		return -1;
+	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		sql_fail(c, sqlite3_errcode(c->db), "begin read", e);
+		goto out;
+	}
+	if (provider_read(c, tenant, provider_id, &out->provider, e) ||
+	    bookings_overlapping(c, tenant, provider_id, from, to, a, &out->bookings,
+				 &out->nbookings, e) ||
+	    entries_read_for(c, tenant, provider_id, from, to, a, &out->entries, &out->nentries,
+			     e) ||
+	    time_off_read(c, tenant, provider_id, from, to, a, &out->time_off, &out->ntime_off,
+			  e) ||
+	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &out->overrides,
+				&out->noverrides, e) ||
+	    holiday_recs_for(c, tenant, provider_id, from_day, to_day, a, &out->holidays,
+			     &out->nholidays, e))
+		goto out;
+	rc = 0;
+out:
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	conn_put(st, c);
+	return rc;
+}
