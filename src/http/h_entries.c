@@ -11,6 +11,7 @@
 #include "core/ics.h"
 #include "http/h_common.h"
 #include "http/json_in.h"
+#include "http/waitlist.h"
 #include "store/store_entries.h"
 #include "util/ids.h"
 #include "util/mem.h"
@@ -558,7 +559,31 @@ struct edit_ctx {
 	bool has_occurrence;
 	struct entry *split;		/* the new series of scope=future */
 	int64_t conflicts_from;
+	const char *freed[ENTRY_MAX_ASSIGNEES * 2];	/* assignees before the edit */
+	size_t nfreed;
 };
+
+static void note_assignees(struct edit_ctx *cx, const struct entry_fields *f)
+{
+	size_t i, k;
+
+	for (i = 0; i < f->nassignees; i++) {
+		for (k = 0; k < cx->nfreed && strcmp(cx->freed[k], f->assignee_ids[i]); k++)
+			;
+		if (k == cx->nfreed && cx->nfreed < sizeof(cx->freed) / sizeof(*cx->freed))
+			cx->freed[cx->nfreed++] =
+				arena_strndup(cx->r->arena, f->assignee_ids[i], ID_MAX);
+	}
+}
+
+/* Time the edit may have freed goes to the waitlist of each former assignee. */
+static void offer_freed_time(struct edit_ctx *cx)
+{
+	size_t i;
+
+	for (i = 0; i < cx->nfreed; i++)
+		waitlist_time_freed(cx->r, cx->freed[i], cx->r->now, cx->r->now + 400LL * 86400);
+}
 
 static int parse_scope(struct req *r, struct edit_ctx *cx, struct err *e)
 {
@@ -743,9 +768,15 @@ static int edit_entry(void *ctx, struct entry *en, struct arena *a, struct entry
 	const struct tz *z = entry_zone(cx->r, en);
 	enum scope scope = cx->scope;
 
+	size_t i;
+
 	(void)a;
 	if (cx->has_occurrence && check_occurrence(cx, en, z, e))
 		return -1;
+	cx->nfreed = 0;
+	note_assignees(cx, &en->f);
+	for (i = 0; i < en->noverrides; i++)
+		note_assignees(cx, &en->overrides[i].f);
 	/* A one-off entry, or the first occurrence with scope=future, is the whole series. */
 	if (!en->recurring || (scope == SCOPE_FUTURE && cx->occurrence == en->start))
 		scope = SCOPE_ALL;
@@ -775,7 +806,7 @@ static int edit_entry(void *ctx, struct entry *en, struct arena *a, struct entry
 
 int h_entry_patch(struct req *r, struct err *e)
 {
-	struct edit_ctx cx = {r, r->json, SCOPE_ALL, 0, false, NULL, 0};
+	struct edit_ctx cx = {.r = r, .body = r->json};
 	struct entry en;
 	const char *id;
 	int if_match;
@@ -787,6 +818,7 @@ int h_entry_patch(struct req *r, struct err *e)
 	if (store_entry_update(r->ctx->store, r->auth.tenant_id, id, if_match, edit_entry, &cx,
 			       r->now, r->arena, &en, e))
 		return -1;
+	offer_freed_time(&cx);
 	if (cx.split)
 		/* The reply is the new series; the old one now ends before it. */
 		return reply_with_conflicts(r, 200, cx.split, en.id, cx.conflicts_from, en.id, e);
@@ -795,7 +827,7 @@ int h_entry_patch(struct req *r, struct err *e)
 
 int h_entry_delete(struct req *r, struct err *e)
 {
-	struct edit_ctx cx = {r, NULL, SCOPE_ALL, 0, false, NULL, 0};
+	struct edit_ctx cx = {.r = r};
 	struct entry en;
 	const char *id;
 	int if_match;
@@ -804,5 +836,6 @@ int h_entry_delete(struct req *r, struct err *e)
 	    store_entry_update(r->ctx->store, r->auth.tenant_id, id, if_match, edit_entry, &cx,
 			       r->now, r->arena, &en, e))
 		return -1;
+	offer_freed_time(&cx);
 	return reply_no_content(r);
 }
