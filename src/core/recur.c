@@ -12,6 +12,7 @@
 /* The last wall second an endless series is expanded to. */
 #define RECUR_HORIZON ((int64_t)CIVIL_MAX_DAY * 86400 + 86399)
 #define RECUR_MAX_PARTS 12
+#define RECUR_INPUT_MAX (RECUR_TEXT_MAX - 32)
 
 enum freq { F_NONE = 0, F_DAILY, F_WEEKLY, F_MONTHLY, F_YEARLY };
 
@@ -186,8 +187,9 @@ static int split(const char *text, struct parsed *ps, const char *pointer, struc
 	memset(ps, 0, sizeof(*ps));
 	if (!strncasecmp(text, "RRULE:", 6))
 		text += 6;
-	if (strlen(text) >= sizeof(ps->buf))
-		return err_field(e, pointer, "must be at most %d characters", RECUR_TEXT_MAX - 1);
+	/* Room is kept for the UNTIL an edit may add when it ends the series early. */
+	if (strlen(text) > RECUR_INPUT_MAX)
+		return err_field(e, pointer, "must be at most %d characters", RECUR_INPUT_MAX);
 	for (i = 0; text[i]; i++)
 		ps->buf[i] = (char)toupper((unsigned char)text[i]);
 	ps->buf[i] = '\0';
@@ -508,5 +510,9 @@ void recur_end_before(struct recur *r, int64_t before, const struct tz *tz)
 		civil_from_days(floor_div(before - 1, 86400), &y, &m, &d);
 		snprintf(until, sizeof(until), "%04d%02d%02d", y % 10000, m, d);
 	}
-	snprintf(r->text, sizeof(r->text), "%s;UNTIL=%s", kept, until);
+	{
+		char out[RECUR_TEXT_MAX + 96];
+		snprintf(out, sizeof(out), "%s;UNTIL=%s", kept, until);
+		snprintf(r->text, sizeof(r->text), "%.*s", (int)sizeof(r->text) - 1, out);
+	}
 }
