@@ -87,7 +87,8 @@ static json_t *add_day(struct items *it, enum kind k, const char *id, const char
 static void add_provider(struct req *r, struct items *it, const struct calendar_src *c,
 			 int64_t from, int64_t to)
 {
-	const char *pid = c->provider.id;
+	/* c is the caller's loop variable: items keep their own copy of the id. */
+	const char *pid = arena_strndup(r->arena, c->provider.id, strlen(c->provider.id));
 	const struct tz *pz = tz_db_get(r->ctx->tz, c->provider.timezone);
 	int64_t from_day, to_day, days[CALENDAR_MAX_DAYS + 8];
 	size_t i, j, k;

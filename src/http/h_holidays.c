@@ -50,7 +50,9 @@ int h_holiday_create(struct req *r, struct err *e)
 			err_field(e, "/recurring", "must be \"yearly\" or null");
 	}
 	json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e);
-	json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, h.rrule, sizeof(h.rrule), e);
+	if (json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, h.rrule, sizeof(h.rrule), e) > 0 &&
+	    !*h.rrule)
+		err_field(e, "/rrule", "must not be empty (send null for a one-off)");
 	if (e->code)
 		return -1;
 	if (h.yearly && *h.rrule)

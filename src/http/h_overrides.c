@@ -28,10 +28,10 @@ static json_t *render(const struct override_rec *o)
 	if (*o->rrule) {
 		json_object_set_new(j, "from", json_null());
 		json_object_set_new(j, "to", json_null());
-		json_object_set_new(j, "until", o->ov.to_day == CIVIL_MAX_DAY
-							? json_null()
-							: json_date_or_null(o->ov.to_day));
 	}
+	json_object_set_new(j, "until", *o->rrule && o->ov.to_day != CIVIL_MAX_DAY
+						? json_date_or_null(o->ov.to_day)
+						: json_null());
 	json_object_set_new(j, "rrule", *o->rrule ? json_string(o->rrule) : json_null());
 	json_object_set_new(j, "created_at", json_instant(o->created_at, NULL));
 	return j;
@@ -58,7 +58,10 @@ int h_override_create(struct req *r, struct err *e)
 		return -1;
 	if (has_date && (has_from || has_to))
 		return err_field(e, "/date", "send either date or from and to, not both");
-	if (json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, rec.rrule, sizeof(rec.rrule), e) < 0)
+	if (json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, rec.rrule, sizeof(rec.rrule), e) > 0 &&
+	    !*rec.rrule)
+		return err_field(e, "/rrule", "must not be empty (send null for a one-off)");
+	if (e->code)
 		return -1;
 	if (*rec.rrule) {
 		struct recur rule;

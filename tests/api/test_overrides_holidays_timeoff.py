@@ -24,7 +24,7 @@ def test_closed_single_date_override(api, prov):
     assert CREATED_RE.match(o.pop("created_at"))
     assert o == {"id": o["id"], "provider_id": prov["id"], "date": "2026-03-02",
                  "from": "2026-03-02", "to": "2026-03-02", "intervals": [], "closed": True,
-                 "note": "dentist", "rrule": None}
+                 "note": "dentist", "rrule": None, "until": None}
 
 
 def test_custom_hours_override(api, prov):
