@@ -66,20 +66,35 @@ bool entry_fields_assigned(const struct entry_fields *f, const char *provider_id
 	return false;
 }
 
-bool entry_is_occurrence(const struct entry *en, const struct tz *tz, int64_t original)
+bool entry_occurrence_wall(const struct entry *en, const struct tz *tz, int64_t original,
+			   int64_t *wall)
 {
 	int64_t w, walls[8];
 	size_t n, i;
 
-	if (!en->recurring)
+	if (!en->recurring) {
+		*wall = tz_to_wall(tz, en->start);
 		return original == en->start;
+	}
+	if (original > recur_until_utc(&en->rule))
+		return false;
 	/* A wall time in a DST gap lands later than itself: look a day either side. */
 	w = tz_to_wall(tz, original);
 	recur_expand(&en->rule, w - 90000, w + 90001, walls, 8, &n);
-	for (i = 0; i < n; i++)
-		if (tz_to_utc(tz, walls[i]) == original)
+	for (i = 0; i < n; i++) {
+		if (tz_to_utc(tz, walls[i]) == original) {
+			*wall = walls[i];
 			return true;
+		}
+	}
 	return false;
+}
+
+bool entry_is_occurrence(const struct entry *en, const struct tz *tz, int64_t original)
+{
+	int64_t wall;
+
+	return entry_occurrence_wall(en, tz, original, &wall);
 }
 
 int64_t entry_span_end(const struct entry *en, const struct tz *tz)
@@ -138,6 +153,7 @@ enum recur_status entry_occurrences(const struct entry *en, const struct tz *tz,
 		return st;
 	}
 	{
+		int64_t until = recur_until_utc(&en->rule);
 		int64_t wall_from = tz_to_wall(tz, from - dur) - WALL_SLACK;
 		int64_t wall_to = tz_to_wall(tz, to) + WALL_SLACK;
 		int64_t walls[EXPAND_CHUNK];
@@ -148,8 +164,8 @@ enum recur_status entry_occurrences(const struct entry *en, const struct tz *tz,
 			st = recur_expand(&en->rule, wall_from, wall_to, walls, EXPAND_CHUNK, &got);
 			for (i = 0; i < got; i++) {
 				int64_t orig = tz_to_utc(tz, walls[i]);
-				if (orig >= to || orig + dur <= from || entry_is_excluded(en, orig) ||
-				    entry_override_at(en, orig))
+				if (orig >= to || orig + dur <= from || orig > until ||
+				    entry_is_excluded(en, orig) || entry_override_at(en, orig))
 					continue;
 				if (*n == max)
 					return RECUR_CAPPED;

@@ -98,6 +98,10 @@ void entry_busy_add(const struct entry *v, size_t n, struct tz_db *db, const cha
 
 /* True when original (UTC) is an occurrence of the series (exdates ignored). */
 bool entry_is_occurrence(const struct entry *en, const struct tz *tz, int64_t original);
+/* The same, giving the rule's wall time for it (which differs from the instant's local time
+ * when the occurrence falls in a DST gap). */
+bool entry_occurrence_wall(const struct entry *en, const struct tz *tz, int64_t original,
+			   int64_t *wall);
 
 /* The override for original, or NULL; whether original is excluded. */
 struct entry_override *entry_override_at(const struct entry *en, int64_t original);

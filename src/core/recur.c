@@ -420,6 +420,21 @@ size_t recur_dates(const char *text, int64_t start_day, int64_t last_day, int64_
 	return n;
 }
 
+int64_t recur_until_utc(const struct recur *r)
+{
+	const char *u = strstr(r->text, "UNTIL=");
+	char v[17];
+	int64_t wall;
+
+	if (!u || strlen(u + 6) < 16 || (u[6 + 16] && u[6 + 16] != ';'))
+		return INT64_MAX;
+	memcpy(v, u + 6, 16);
+	v[16] = '\0';
+	if (until_wall(v, NULL, &wall))
+		return INT64_MAX;
+	return wall;
+}
+
 bool recur_has(const struct recur *r, int64_t wall)
 {
 	int64_t one;

@@ -60,6 +60,11 @@ enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, 
 size_t recur_dates(const char *text, int64_t start_day, int64_t last_day, int64_t from_day,
 		   int64_t to_day, int64_t *out, size_t max);
 
+/* The instant of a UTC UNTIL (...Z) in r's text, or INT64_MAX (none, or a date UNTIL). An
+ * occurrence whose wall time resolves to an instant after it is not part of the series,
+ * which matters when a DST gap pushes the last wall time past UNTIL. */
+int64_t recur_until_utc(const struct recur *r);
+
 /* True when wall is an occurrence start of r. */
 bool recur_has(const struct recur *r, int64_t wall);
 

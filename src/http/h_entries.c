@@ -229,12 +229,7 @@ static entry_id_t *copy_ids(struct arena *a, const entry_id_t *ids, size_t n)
 	return v;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* The body's assignee_ids (when present) into f, sorted. */
+/* The body's assignee_ids (when present) into f, in the order sent (rendered sorted). */
 static int get_assignees(struct req *r, json_t *o, struct entry_fields *f, struct err *e)
 {
 	const char *ids[ENTRY_MAX_ASSIGNEES];
@@ -250,7 +245,6 @@ static int get_assignees(struct req *r, json_t *o, struct entry_fields *f, struc
 	f->assignee_ids = arena_alloc(r->arena, n * sizeof(*f->assignee_ids));
 	for (i = 0; i < n; i++)
 		snprintf(f->assignee_ids[i], ID_MAX, "%s", ids[i]);
-	qsort(f->assignee_ids, n, sizeof(*f->assignee_ids), cmp_id);
 	f->nassignees = n;
 	return 1;
 }
@@ -326,10 +320,11 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Re-anchors the series at its (new) start: parses rule_text (NULL = not recurring) and
- * keeps the exdates and overrides that are still occurrences. */
+/* Re-anchors the series at wall time anchor (its start's wall time in z; the rule's own wall
+ * time when the start is unchanged, which differs in a DST gap): parses rule_text (NULL = not
+ * recurring) and keeps the exdates and overrides that are still occurrences. */
 static int rebuild_series(struct entry *en, const struct tz *z, const char *rule_text,
-			  struct err *e)
+			  int64_t anchor, struct err *e)
 {
 	size_t i, k;
 
@@ -337,8 +332,7 @@ static int rebuild_series(struct entry *en, const struct tz *z, const char *rule
 	if (rule_text) {
 		char text[RECUR_TEXT_MAX];
 		snprintf(text, sizeof(text), "%s", rule_text);
-		if (recur_parse(text, tz_to_wall(z, en->start), z, "/rrule", "/start", &en->rule,
-				e))
+		if (recur_parse(text, anchor, z, "/rrule", "/start", &en->rule, e))
 			return -1;
 	}
 	for (i = k = 0; i < en->nexdates; i++)
@@ -357,7 +351,7 @@ static void get_exdates(struct req *r, json_t *o, struct entry *en, const struct
 			struct err *e)
 {
 	json_t *ex = json_object_get(o, "exdates"), *v;
-	size_t i;
+	size_t i, k;
 
 	if (!ex || json_is_null(ex))
 		return;
@@ -388,6 +382,10 @@ static void get_exdates(struct req *r, json_t *o, struct entry *en, const struct
 		en->exdates[en->nexdates++] = t;
 	}
 	qsort(en->exdates, en->nexdates, sizeof(*en->exdates), cmp_i64);
+	for (i = k = 0; i < en->nexdates; i++)
+		if (k == 0 || en->exdates[k - 1] != en->exdates[i])
+			en->exdates[k++] = en->exdates[i];
+	en->nexdates = k;
 }
 
 /* The rule text the body asks for: the stored one when absent, NULL when null. */
@@ -410,9 +408,12 @@ static const char *body_rule(struct req *r, json_t *o, const struct entry *en, s
 /* Applies the series-level fields of body o to en (scope all, or the new series of future). */
 static int apply_series(struct req *r, json_t *o, struct entry *en, struct err *e)
 {
+	int64_t start = en->start;
+	char zone[TZ_NAME_MAX];
 	const struct tz *z;
 	const char *rule;
 
+	memcpy(zone, en->timezone, sizeof(zone));
 	json_get_zone(o, "", "timezone", r->ctx->tz, en->timezone, e);
 	get_text_fields(o, &en->f, false, e);
 	get_assignees(r, o, &en->f, e);
@@ -422,7 +423,11 @@ static int apply_series(struct req *r, json_t *o, struct entry *en, struct err *
 	if (e->code)
 		return -1;
 	z = entry_zone(r, en);
-	if (rebuild_series(en, z, rule, e))
+	if (rebuild_series(en, z, rule,
+			   en->recurring && en->start == start && !strcmp(zone, en->timezone)
+				   ? en->rule.dtstart
+				   : tz_to_wall(z, en->start),
+			   e))
 		return -1;
 	get_exdates(r, o, en, z, e);
 	return e->code ? -1 : 0;
@@ -461,7 +466,7 @@ int h_entry_create(struct req *r, struct err *e)
 		snprintf(en.timezone, sizeof(en.timezone), "%s", pz ? tz_name(pz) : "UTC");
 	}
 	z = entry_zone(r, &en);
-	if (rebuild_series(&en, z, rule, e))
+	if (rebuild_series(&en, z, rule, tz_to_wall(z, en.start), e))
 		return -1;
 	get_exdates(r, o, &en, z, e);
 	if (e->code)
@@ -715,9 +720,14 @@ static int edit_this(struct edit_ctx *cx, struct entry *en, const struct tz *z, 
 static int edit_future(struct edit_ctx *cx, struct entry *en, const struct tz *z, struct err *e)
 {
 	struct req *r = cx->r;
-	int64_t at = cx->occurrence, wall = tz_to_wall(z, at);
+	int64_t at = cx->occurrence, wall;
 	struct entry *nx = arena_alloc(r->arena, sizeof(*nx));
 	size_t i, k;
+
+	/* The rule's wall time of the occurrence: in a DST gap it is earlier than the local
+	 * time of the instant, and the new series must keep it. */
+	if (!entry_occurrence_wall(en, z, at, &wall))
+		wall = tz_to_wall(z, at);
 
 	/* The new series: the old one from the occurrence on. */
 	*nx = *en;
@@ -729,6 +739,7 @@ static int edit_future(struct edit_ctx *cx, struct entry *en, const struct tz *z
 	nx->f.assignee_ids = copy_ids(r->arena, en->f.assignee_ids, en->f.nassignees);
 	if (strstr(en->rule.text, "COUNT=") && en->rule.last != RECUR_OPEN)
 		recur_end_before(&nx->rule, en->rule.last + 1, z);
+	nx->rule.dtstart = wall;
 	nx->exdates = arena_alloc(r->arena, (en->nexdates + 1) * sizeof(*nx->exdates));
 	for (i = k = 0; i < en->nexdates; i++)
 		if (en->exdates[i] >= at)
