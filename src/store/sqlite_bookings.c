@@ -427,12 +427,14 @@ int bookings_overlapping(struct conn *c, const char *tenant, const char *provide
 			 int64_t from, int64_t to, struct arena *a, struct booking **out,
 			 size_t *n, struct err *e)
 {
-	/* A booking lasts at most BOOKING_MAX_BLOCK_SECONDS, which bounds the index range. */
+	/* The blocked interval holds the booking and lasts at most BOOKING_MAX_BLOCK_SECONDS,
+	 * which bounds the range read from the provider's index of active bookings. */
 	sqlite3_stmt *s = conn_prep(c,
-				    "SELECT " BOOKING_COLS " FROM bookings WHERE tenant_id = ?1"
-				    " AND provider_id = ?2 AND status IN ('pending', 'confirmed')"
-				    " AND start_utc < ?4 AND start_utc > ?5 AND end_utc > ?3"
-				    " ORDER BY start_utc, id",
+				    "SELECT " BOOKING_COLS " FROM bookings"
+				    " INDEXED BY bookings_active_by_provider WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 AND active = 1 AND block_start > ?5"
+				    " AND block_start < ?4 AND block_end > ?3 AND start_utc < ?4"
+				    " AND end_utc > ?3 ORDER BY start_utc, id",
 				    e);
 	size_t cap = 0;
 	int rc;
