@@ -10,14 +10,12 @@
  * engine's output is empty or changes between iterations. */
 #define _GNU_SOURCE
 
-#include <fnmatch.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/avail.h"
 #include "core/civil.h"
@@ -27,29 +25,14 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-#define RUNS 3
-#define WARMUP_SEC 0.5
+#include "bench_harness.h"
 
-static double run_sec = 2.0;
-static const char *only; /* run only measurements whose "label name" matches this glob */
+static struct bench_opts opts = {.run_sec = 2.0};
 
 static void die(const char *what)
 {
 	fprintf(stderr, "bench_slots: %s\n", what);
 	abort();
-}
-
-static int64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t now_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
 }
 
 static int64_t ymd(int y, int m, int d)
@@ -86,95 +69,47 @@ static const struct tz *zone(struct tz_db *db, const char *name)
  * JSON length (0 when not rendered). */
 typedef size_t (*iter_fn)(void *ctx, size_t *bytes);
 
-struct result {
-	double slots_per_sec;
-	double ns_per_iter;
-	double cpu_share; /* CPU time of this thread / wall time: < 1 when the core was shared */
-	uint64_t iters;
+/* One iteration with the check that its output did not change (a bench_call_fn). */
+struct checked_iter {
+	const char *name;
+	iter_fn fn;
+	void *ctx;
+	size_t want_n, want_bytes;
 };
 
-static int cmp_double(const void *a, const void *b)
+static void checked_call(void *arg)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+	const struct checked_iter *c = arg;
+	size_t bytes = 0;
+	size_t n = c->fn(c->ctx, &bytes);
 
-static void check_iter(const char *name, size_t n, size_t bytes, size_t want_n, size_t want_bytes)
-{
-	if (n != want_n || bytes != want_bytes) {
+	if (n != c->want_n || bytes != c->want_bytes) {
 		fprintf(stderr,
 			"bench_slots: %s: output changed between iterations (%zu slots/%zu bytes, "
 			"expected %zu/%zu)\n",
-			name, n, bytes, want_n, want_bytes);
+			c->name, n, bytes, c->want_n, c->want_bytes);
 		abort();
 	}
 }
 
-static struct result run_for(const char *name, iter_fn fn, void *ctx, double sec, size_t want_n,
-			     size_t want_bytes)
-{
-	int64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	int64_t t0 = now_ns(), limit = (int64_t)(sec * 1e9), t;
-	uint64_t iters = 0;
-	struct result r;
-
-	do {
-		size_t bytes = 0;
-		size_t n = fn(ctx, &bytes);
-		check_iter(name, n, bytes, want_n, want_bytes);
-		iters++;
-		t = now_ns() - t0;
-	} while (t < limit);
-	r.cpu_share = (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0) / (double)t;
-	r.iters = iters;
-	r.ns_per_iter = (double)t / (double)iters;
-	r.slots_per_sec = (double)want_n * (double)iters / ((double)t / 1e9);
-	return r;
-}
-
-/* Warms up, runs RUNS times and prints the median and every run. */
+/* Warms up, runs BENCH_RUNS times and prints the median and every run. unit: "iteration" or
+ * "query". */
 static void measure(const char *label, const char *name, const char *unit, iter_fn fn, void *ctx)
 {
-	struct result r[RUNS];
-	double sps[RUNS], nsi[RUNS];
-	size_t want_bytes = 0, want_n;
+	const struct bench_units units = {"M slots/s", 1e6, 2, unit, "slots", "iterations"};
+	struct checked_iter c = {name, fn, ctx, 0, 0};
+	struct bench_stats s;
 	char full[96];
-	int i;
 
 	snprintf(full, sizeof(full), "%s %s", label, name);
-	if (only && fnmatch(only, full, 0) != 0)
+	if (!bench_selected(&opts, full))
 		return;
-	want_n = fn(ctx, &want_bytes);
-	if (want_n == 0) {
+	c.want_n = fn(ctx, &c.want_bytes);
+	if (c.want_n == 0) {
 		fprintf(stderr, "bench_slots: %s %s: no slots generated\n", label, name);
 		abort();
 	}
-	run_for(name, fn, ctx, WARMUP_SEC, want_n, want_bytes);
-	for (i = 0; i < RUNS; i++) {
-		r[i] = run_for(name, fn, ctx, run_sec, want_n, want_bytes);
-		sps[i] = r[i].slots_per_sec;
-		nsi[i] = r[i].ns_per_iter;
-	}
-	qsort(sps, RUNS, sizeof(double), cmp_double);
-	qsort(nsi, RUNS, sizeof(double), cmp_double);
-	printf("%s %s: %.2f M slots/s (median of %d: %.2f %.2f %.2f)\n", label, name,
-	       sps[RUNS / 2] / 1e6, RUNS, r[0].slots_per_sec / 1e6, r[1].slots_per_sec / 1e6,
-	       r[2].slots_per_sec / 1e6);
-	printf("%s %s: %.2f us/%s (median; %zu slots/%s, %llu %llu %llu iterations, "
-	       "CPU share %.0f %.0f %.0f%%)\n",
-	       label, name, nsi[RUNS / 2] / 1e3, unit, want_n, unit, (unsigned long long)r[0].iters,
-	       (unsigned long long)r[1].iters, (unsigned long long)r[2].iters, r[0].cpu_share * 100,
-	       r[1].cpu_share * 100, r[2].cpu_share * 100);
-	for (i = 0; i < RUNS; i++) {
-		if (r[i].cpu_share < 0.95) {
-			printf(
-			    "%s %s: WARNING: run %d had the core only %.0f%% of the time; another "
-			    "process shares it, figures are low\n",
-			    label, name, i + 1, r[i].cpu_share * 100);
-			break;
-		}
-	}
-	fflush(stdout);
+	bench_measure(&opts, full, &units, checked_call, &c, c.want_n, &s);
 }
 
 /* Prints the first k slot objects of the rendered JSON and checks that it parses and holds n
@@ -480,15 +415,11 @@ int main(int argc, char **argv)
 {
 	struct tz_db *db;
 
-	if (argc > 3 || (argc >= 2 && (run_sec = strtod(argv[1], NULL)) <= 0)) {
-		fprintf(stderr, "usage: %s [seconds-per-run [filter]]\n", argv[0]);
+	if (bench_opts_parse(&opts, argc, argv))
 		return 2;
-	}
-	if (argc == 3)
-		only = argv[2];
 	db = tz_db_new();
 	printf("# bench_slots: warm-up %.1f s, %d runs of %.1f s each, figures are medians\n",
-	       WARMUP_SEC, RUNS, run_sec);
+	       BENCH_WARMUP_SEC, BENCH_RUNS, opts.run_sec);
 	scenario_one(db);
 	scenario_many(db);
 	tz_db_free(db);

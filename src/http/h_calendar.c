@@ -248,7 +248,8 @@ int h_calendar(struct req *r, struct err *e)
 			goto fail;
 		}
 	}
-	qsort(it.v, it.n, sizeof(*it.v), cmp_item);
+	if (it.n)
+		qsort(it.v, it.n, sizeof(*it.v), cmp_item);
 	list = json_array();
 	for (i = 0; i < it.n; i++)
 		json_array_append_new(list, it.v[i].json);
