@@ -13,13 +13,11 @@
  * occurrences computed by hand, or changes between iterations. */
 #define _GNU_SOURCE
 
-#include <fnmatch.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/civil.h"
 #include "core/entry.h"
@@ -27,40 +25,18 @@
 #include "core/tz.h"
 #include "util/err.h"
 
-#define RUNS 3
-#define WARMUP_SEC 0.5
+#include "bench_harness.h"
+
 #define MAX_ROWS 16
 #define ZONE "America/New_York"
 
-static double run_sec = 1.0;
-static const char *only; /* run only measurements whose "label call" matches this glob */
+static struct bench_opts opts = {.run_sec = 1.0};
 
-static int64_t clock_ns(clockid_t id)
+/* "YYYY-MM-DDTHH:MM" of a wall time (formatted as the UTC instant of the same numbers). */
+static void wall_str(int64_t wall, char out[RFC3339_STR_MAX])
 {
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t now_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
-}
-
-static int64_t ymd(int y, int m, int d)
-{
-	return days_from_civil(y, m, d);
-}
-
-static void wall_str(int64_t wall, char out[24])
-{
-	int64_t day = floor_div(wall, 86400), sod = wall - day * 86400;
-	int y, m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, 24, "%04d-%02d-%02dT%02d:%02d", y, m, d, (int)(sod / 3600),
-		 (int)(sod / 60 % 60));
+	rfc3339_format(wall, 0, out);
+	out[16] = '\0';
 }
 
 /* ---- workloads ----------------------------------------------------------------------------- */
@@ -116,11 +92,40 @@ static void die(const struct workload *w, const char *what)
 	abort();
 }
 
-static void setup(struct workload *w, struct tz_db *db)
+/* A workload as written in the table series[] (before main). */
+struct series {
+	const char *label, *rule, *what;
+	bool (*expect)(const struct workload *w, int64_t day);
+	const char *first;     /* "YYYY-MM-DD": dtstart is first 09:00 local */
+	const char *from, *to; /* the window: [from 00:00, to 00:00) local */
+	const char *last;      /* for expect: the last day of a bounded series; NULL: endless */
+};
+
+static int64_t day_of(const struct series *s, const char *date)
 {
-	int64_t dtstart = w->first_day * 86400 + 9 * 3600;
+	int64_t day;
+
+	if (date_parse(date, &day)) {
+		fprintf(stderr, "bench_recur: %s: bad date %s\n", s->label, date);
+		abort();
+	}
+	return day;
+}
+
+static void setup(struct workload *w, const struct series *s, struct tz_db *db)
+{
+	int64_t dtstart;
 	struct err e;
 
+	w->label = s->label;
+	w->rule = s->rule;
+	w->what = s->what;
+	w->expect = s->expect;
+	w->first_day = day_of(s, s->first);
+	w->from_day = day_of(s, s->from);
+	w->to_day = day_of(s, s->to);
+	w->last_day = s->last ? day_of(s, s->last) : INT64_MAX;
+	dtstart = w->first_day * 86400 + 9 * 3600;
 	w->tz = tz_db_get(db, ZONE);
 	if (!w->tz)
 		die(w, "unknown zone " ZONE);
@@ -162,7 +167,7 @@ static void sanity(struct workload *w)
 	int64_t day, want[4000 + 8];
 	size_t nwant = 0, n, i;
 	enum recur_status st;
-	char a[24], b[24];
+	char a[RFC3339_STR_MAX], b[RFC3339_STR_MAX];
 
 	for (day = w->from_day; day < w->to_day; day++)
 		if (w->expect(w, day)) {
@@ -236,93 +241,55 @@ static size_t do_parse(struct workload *w)
 	return (size_t)atol(strstr(w->rule, "COUNT=") + 6);
 }
 
-struct result {
-	double occ_per_sec;
-	double ns_per_call;
-	double cpu_share; /* CPU time of this thread / wall time: < 1 when the core was shared */
-	uint64_t calls;
-};
-
 struct row {
 	char name[96];
 	size_t n;
-	double us, kocc, runs_us[RUNS], min_share;
+	double us, kocc, runs_us[BENCH_RUNS], min_share;
 };
 
 static struct row rows[MAX_ROWS];
 static size_t nrows;
 
-static int cmp_double(const void *a, const void *b)
+/* One call with the check that its count did not change (a bench_call_fn). */
+struct checked_call {
+	struct workload *w;
+	iter_fn fn;
+	size_t want;
+};
+
+static void checked_call(void *arg)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
+	const struct checked_call *c = arg;
+
+	if (c->fn(c->w) != c->want)
+		die(c->w, "the occurrence count changed between calls");
 }
 
-static struct result run_for(struct workload *w, iter_fn fn, double sec, size_t want)
-{
-	int64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	int64_t t0 = now_ns(), limit = (int64_t)(sec * 1e9), t;
-	uint64_t calls = 0;
-	struct result r;
-
-	do {
-		if (fn(w) != want)
-			die(w, "the occurrence count changed between calls");
-		calls++;
-		t = now_ns() - t0;
-	} while (t < limit);
-	r.cpu_share = (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0) / (double)t;
-	r.calls = calls;
-	r.ns_per_call = (double)t / (double)calls;
-	r.occ_per_sec = (double)want * (double)calls / ((double)t / 1e9);
-	return r;
-}
-
-/* Warms up, runs RUNS times and prints the median and every run. */
+/* Warms up, runs BENCH_RUNS times, prints the median and every run and keeps a row for the
+ * table. */
 static void measure(struct workload *w, const char *call, iter_fn fn)
 {
-	struct result r[RUNS];
-	double ops[RUNS], nsc[RUNS], share = 1;
+	const struct bench_units units = {"k occurrences/s", 1e3,    1, "call",
+					  "occurrences",     "calls"};
+	struct checked_call c = {w, fn, 0};
+	struct bench_stats s;
 	char full[96];
-	size_t want;
 	int i;
 
 	snprintf(full, sizeof(full), "%s %s", w->label, call);
-	if (only && fnmatch(only, full, 0) != 0)
+	if (!bench_selected(&opts, full))
 		return;
-	want = fn(w);
-	run_for(w, fn, WARMUP_SEC, want);
-	for (i = 0; i < RUNS; i++) {
-		r[i] = run_for(w, fn, run_sec, want);
-		ops[i] = r[i].occ_per_sec;
-		nsc[i] = r[i].ns_per_call;
-		if (r[i].cpu_share < share)
-			share = r[i].cpu_share;
-	}
-	qsort(ops, RUNS, sizeof(double), cmp_double);
-	qsort(nsc, RUNS, sizeof(double), cmp_double);
-	printf("%s: %.1f k occurrences/s (median of %d: %.1f %.1f %.1f)\n", full,
-	       ops[RUNS / 2] / 1e3, RUNS, r[0].occ_per_sec / 1e3, r[1].occ_per_sec / 1e3,
-	       r[2].occ_per_sec / 1e3);
-	printf("%s: %.2f us/call (median; %zu occurrences/call, %llu %llu %llu calls, "
-	       "CPU share %.0f %.0f %.0f%%)\n",
-	       full, nsc[RUNS / 2] / 1e3, want, (unsigned long long)r[0].calls,
-	       (unsigned long long)r[1].calls, (unsigned long long)r[2].calls, r[0].cpu_share * 100,
-	       r[1].cpu_share * 100, r[2].cpu_share * 100);
-	if (share < 0.95)
-		printf("%s: WARNING: a run had the core only %.0f%% of the time; another process "
-		       "shares it, figures are low\n",
-		       full, share * 100);
-	fflush(stdout);
+	c.want = fn(w);
+	bench_measure(&opts, full, &units, checked_call, &c, c.want, &s);
 	if (nrows < MAX_ROWS) {
 		struct row *row = &rows[nrows++];
 		snprintf(row->name, sizeof(row->name), "%s", full);
-		row->n = want;
-		row->us = nsc[RUNS / 2] / 1e3;
-		row->kocc = ops[RUNS / 2] / 1e3;
-		for (i = 0; i < RUNS; i++)
-			row->runs_us[i] = r[i].ns_per_call / 1e3;
-		row->min_share = share;
+		row->n = c.want;
+		row->us = s.ns_per_call / 1e3;
+		row->kocc = s.items_per_sec / 1e3;
+		for (i = 0; i < BENCH_RUNS; i++)
+			row->runs_us[i] = s.run[i].ns_per_call / 1e3;
+		row->min_share = s.min_share;
 	}
 }
 
@@ -334,7 +301,7 @@ static void table(void)
 		return;
 	printf("\n| workload | call | occurrences/call | us/call | k occurrences/s | us/call of "
 	       "the %d runs | min CPU share |\n",
-	       RUNS);
+	       BENCH_RUNS);
 	printf("| --- | --- | ---: | ---: | ---: | --- | ---: |\n");
 	for (i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
@@ -345,98 +312,61 @@ static void table(void)
 	}
 }
 
+/* Every series starts at 09:00 local; for entry_occurrences it is a 1-hour entry in ZONE.
+ * Label, rule, what the window shows, expect, first, window from, to, last. */
+static const struct series series[] = {
+    /* Mon 2026-01-05 .. the last Friday of 2035: 10 years, about 1,565 occurrences. */
+    {"weekly_10y", "FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=20351231", "the whole 10-year series",
+     weekly_mwf, "2026-01-05", "2026-01-05", "2036-01-05", "2035-12-31"},
+    /* Endless, every other week from Tue 2026-01-06; one month in 2095. */
+    {"biweekly_2095", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+     "one month 69 years into an endless series", biweekly_tu_th, "2026-01-06", "2095-03-01",
+     "2095-04-01", NULL},
+    /* The same series, four weeks from Mon 2095-02-21, a week without occurrences: libical's
+     * icalrecur_iterator_set_start then walks from the first occurrence (entry_occurrences
+     * starts its expansion two days before the window, in a week of the series). */
+    {"biweekly_2095_offweek", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+     "the expansion starts in a week the series skips", biweekly_tu_th, "2026-01-06", "2095-02-21",
+     "2095-03-21", NULL},
+    /* Endless, daily from Thu 2026-01-01; one month in 2095. */
+    {"daily_2095", "FREQ=DAILY", "one month 69 years into an endless series", daily, "2026-01-01",
+     "2095-03-01", "2095-04-01", NULL},
+    /* COUNT=5000 daily from 2026-01-01, so the last is 2039-09-09 (first + 4999 days; sanity()
+     * fails on another date): the month of its last occurrence. */
+    {"daily_count5000", "FREQ=DAILY;COUNT=5000", "the month holding the end of a COUNT=5000 series",
+     daily, "2026-01-01", "2039-09-01", "2039-10-01", "2039-09-09"},
+};
+
+#define NWORKLOADS (sizeof(series) / sizeof(*series))
+
+static struct workload all[NWORKLOADS];
+
 int main(int argc, char **argv)
 {
-	/* Mon 2026-01-05 .. the last Friday of 2035: 10 years, about 1,565 occurrences. */
-	static struct workload weekly = {
-	    .label = "weekly_10y",
-	    .rule = "FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=20351231",
-	    .what = "the whole 10-year series",
-	};
-	/* Endless, every other week from Tue 2026-01-06; one month in 2095. */
-	static struct workload biweekly = {
-	    .label = "biweekly_2095",
-	    .rule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
-	    .what = "one month 69 years into an endless series",
-	};
-	/* The same series, four weeks from Mon 2095-02-21, a week without occurrences: libical's
-	 * icalrecur_iterator_set_start then walks from the first occurrence (entry_occurrences
-	 * starts its expansion two days before the window, in a week of the series). */
-	static struct workload offweek = {
-	    .label = "biweekly_2095_offweek",
-	    .rule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
-	    .what = "the expansion starts in a week the series skips",
-	};
-	/* Endless, daily from Thu 2026-01-01; one month in 2095. */
-	static struct workload everyday = {
-	    .label = "daily_2095",
-	    .rule = "FREQ=DAILY",
-	    .what = "one month 69 years into an endless series",
-	};
-	/* COUNT=5000 daily from 2026-01-01 (last 2039-09-09): the month of its last occurrence. */
-	static struct workload counted = {
-	    .label = "daily_count5000",
-	    .rule = "FREQ=DAILY;COUNT=5000",
-	    .what = "the month holding the end of a COUNT=5000 series",
-	};
-	struct workload *all[] = {&weekly, &biweekly, &offweek, &everyday, &counted};
 	struct tz_db *db;
 	size_t i;
-	int y, m, d;
 
-	if (argc > 3 || (argc >= 2 && (run_sec = strtod(argv[1], NULL)) <= 0)) {
-		fprintf(stderr, "usage: %s [seconds-per-run [filter]]\n", argv[0]);
+	if (bench_opts_parse(&opts, argc, argv))
 		return 2;
-	}
-	if (argc == 3)
-		only = argv[2];
-
-	weekly.first_day = ymd(2026, 1, 5);
-	weekly.last_day = ymd(2035, 12, 31);
-	weekly.from_day = weekly.first_day;
-	weekly.to_day = ymd(2036, 1, 5);
-	weekly.expect = weekly_mwf;
-
-	biweekly.first_day = ymd(2026, 1, 6);
-	biweekly.from_day = ymd(2095, 3, 1);
-	biweekly.to_day = ymd(2095, 4, 1);
-	biweekly.expect = biweekly_tu_th;
-
-	offweek.first_day = biweekly.first_day;
-	offweek.from_day = ymd(2095, 2, 21);
-	offweek.to_day = ymd(2095, 3, 21);
-	offweek.expect = biweekly_tu_th;
-
-	everyday.first_day = ymd(2026, 1, 1);
-	everyday.last_day = INT64_MAX;
-	everyday.from_day = ymd(2095, 3, 1);
-	everyday.to_day = ymd(2095, 4, 1);
-	everyday.expect = daily;
-
-	counted.first_day = ymd(2026, 1, 1);
-	counted.last_day = counted.first_day + 4999;
-	civil_from_days(counted.last_day, &y, &m, &d);
-	counted.from_day = ymd(y, m, 1);
-	counted.to_day = m == 12 ? ymd(y + 1, 1, 1) : ymd(y, m + 1, 1);
-	counted.expect = daily;
-
 	db = tz_db_new();
 	printf("# bench_recur: warm-up %.1f s, %d runs of %.1f s each, figures are medians; "
 	       "entry_occurrences in %s, 1-hour occurrences at 09:00 local\n",
-	       WARMUP_SEC, RUNS, run_sec, ZONE);
-	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		setup(all[i], db);
-		sanity(all[i]);
+	       BENCH_WARMUP_SEC, BENCH_RUNS, opts.run_sec, ZONE);
+	for (i = 0; i < NWORKLOADS; i++) {
+		setup(&all[i], &series[i], db);
+		sanity(&all[i]);
 	}
-	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		measure(all[i], "recur_expand", do_expand);
-		measure(all[i], "entry_occurrences", do_entry);
+	for (i = 0; i < NWORKLOADS; i++) {
+		measure(&all[i], "recur_expand", do_expand);
+		measure(&all[i], "entry_occurrences", do_entry);
 	}
-	measure(&counted, "recur_parse", do_parse);
+	for (i = 0; i < NWORKLOADS; i++)
+		if (strstr(all[i].rule, "COUNT="))
+			measure(&all[i], "recur_parse", do_parse);
 	table();
-	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		free(all[i]->walls);
-		free(all[i]->occ);
+	for (i = 0; i < NWORKLOADS; i++) {
+		free(all[i].walls);
+		free(all[i].occ);
 	}
 	tz_db_free(db);
 	return 0;

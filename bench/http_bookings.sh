@@ -6,49 +6,33 @@
 #   - 409 path: distinct Idempotency-Keys, every request asks for one already-booked start
 # slotd (--threads 1, fresh db) and bench_sqlite_booking on core 1, wrk on core 0; 2 s warm-up
 # per wrk run; 3 interleaved rounds; medians reported. Builds nothing.
-# Usage: bench/http_bookings.sh [seconds-per-run] (default 10)
+# Usage: bench/http_bookings.sh [build-dir] [seconds-per-run]   (build, 10; in any order)
 # Environment: ROUNDS (3), CONNS (32), STRIDE (minutes between consecutive starts, 60),
-#   SLOTD_BIN (build/slotd), RAW_BIN (build/bench/bench_sqlite_booking),
+#   SLOTD_BIN (BUILD-DIR/slotd), RAW_BIN (BUILD-DIR/bench/bench_sqlite_booking),
 #   PROFILE=FILE: perf record slotd during the first measured 201 run into FILE (options:
 #   PERF_OPTS, default -g; "--call-graph dwarf" gives callers inside SQLite and libc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-10}
+. bench/lib.sh
+bench_args "$@"
 rounds=${ROUNDS:-3}
 conns=${CONNS:-32}
 stride=${STRIDE:-60}
-bin=${SLOTD_BIN:-build/slotd}
-raw=${RAW_BIN:-build/bench/bench_sqlite_booking}
+bin=${SLOTD_BIN:-$build/slotd}
+raw=${RAW_BIN:-$build/bench/bench_sqlite_booking}
 lua=bench/bookings.lua
-[ -x "$bin" ] || { echo "build slotd first (cmake --build build)" >&2; exit 1; }
-[ -x "$raw" ] || { echo "build the raw SQLite benchmark first (make -C build bench_sqlite_booking)" >&2; exit 1; }
+[ -x "$bin" ] || { echo "build slotd first (cmake --build $build)" >&2; exit 1; }
+[ -x "$raw" ] || { echo "build the raw SQLite benchmark first (make -C $build bench_sqlite_booking)" >&2; exit 1; }
 command -v wrk >/dev/null && command -v curl >/dev/null || { echo "needs wrk and curl: scripts/deps.sh bench" >&2; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-# private copies: a rebuild of build/ during the run does not change what is measured
-# (not when profiling: perf report needs the binary where it ran)
-if [ -z "${PROFILE:-}" ]; then
-  cp "$bin" "$work/slotd"; cp "$raw" "$work/bench_sqlite_booking"
-  bin=$work/slotd; raw=$work/bench_sqlite_booking
-fi
+bench_workdir
+private_copy bin raw
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 # slotd: fresh db, a tenant, real clock
-db="sqlite:$work/slotd.db"
-key=$(env -u SLOTD_TEST_CLOCK "$bin" tenant create bench --db "$db" | tail -n 1)
-sport=$(free_port)
-env -u SLOTD_TEST_CLOCK taskset -c 1 "$bin" serve --db "$db" --listen "127.0.0.1:$sport" --threads 1 \
-  >"$work/slotd.out" 2>"$work/slotd.err" &
-spid=$!
-pids+=($spid)
-for _ in $(seq 50); do grep -q listening "$work/slotd.out" 2>/dev/null && break; sleep 0.1; done
-grep -q listening "$work/slotd.out" || { echo "slotd did not start:" >&2; cat "$work/slotd.err" >&2; exit 1; }
-api="http://127.0.0.1:$sport/v1"
+tenant_create -u SLOTD_TEST_CLOCK
+slotd_start -u SLOTD_TEST_CLOCK -- --db "$db" --threads 1
 auth="Authorization: Bearer $key"
 post() { curl -sf -X "$1" -H "$auth" -H 'Content-Type: application/json' --data "$3" "$api$2"; }
 
@@ -82,20 +66,15 @@ wrk_run() {
   gen=$(awk '/^generated:/ {print $2}' "$work/wrk.out")
   [ -n "$gen" ] || { echo "wrk failed:" >&2; cat "$work/wrk.out" >&2; exit 1; }
   if [ "$mode" = new ]; then next=$((next + gen + 1)); fi
-  if grep -q 'Socket errors' "$work/wrk.out"; then
-    echo "warning: wrk $mode $dur: $(grep 'Socket errors' "$work/wrk.out" | sed 's/^ *//')" >&2
-  fi
-  read -r rps p99 bad total st < <(awk '
+  wrk_socket_errors "$mode $dur"
+  read -r rps p99 bad total st < <(awk "$wrk_to_ms"'
     /Requests\/sec/ {rps=$2}
     / requests in / {total=$1}
-    $1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v}
+    $1=="99%" {p99=ms($2)}
     /Non-2xx/ {bad=$NF}
     /^statuses:/ {sub(/^statuses: */,""); gsub(/ /,","); st=$0}
     END {printf "%s %s %s %s %s\n", rps, p99, (bad==""?0:bad), total, (st==""?"none":st)}' "$work/wrk.out")
 }
-# CPU time of slotd so far, in microseconds (user + system, all its threads)
-cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000000 / hz}' "/proc/$spid/stat"; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "POST /v1/bookings: c=$conns, $rounds rounds of ${secs} s, one provider, 1-minute service," \
   "a new start every $stride min from $first"

@@ -15,13 +15,8 @@
 # Needs wrk, curl, python3 with requests (scripts/deps.sh bench); nginx for the reference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=build
-secs=10
-for a in "$@"; do
-  if [ -d "$a" ]; then build=${a%/}
-  elif [[ "$a" =~ ^[0-9]+$ ]]; then secs=$a
-  else echo "usage: $0 [build-dir] [seconds-per-run]" >&2; exit 2; fi
-done
+. bench/lib.sh
+bench_args "$@"
 rounds=${ROUNDS:-3}
 conns_list=${CONNS:-1 8}
 bin=${SLOTD_BIN:-$build/slotd}
@@ -34,28 +29,12 @@ if [ -n "${NO_NGINX:-}" ] || ! command -v nginx >/dev/null; then
   [ -n "${NO_NGINX:-}" ] || echo "note: nginx not found, no reference (scripts/deps.sh bench)" >&2
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-# a private copy: a rebuild of the build dir during the run does not change what is measured
-# (not when profiling: perf report needs the binary where it ran)
-if [ -z "${PROFILE:-}" ]; then cp "$bin" "$work/slotd"; bin=$work/slotd; fi
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_workdir
+private_copy bin
 
 # slotd: fresh db, a tenant, the test clock (the setup sends X-Test-Now; wrk does not)
-db="sqlite:$work/slotd.db"
-key=$("$bin" tenant create bench --db "$db" | tail -n 1)
-sport=$(free_port)
-SLOTD_TEST_CLOCK=1 taskset -c 1 "$bin" serve --db "$db" --listen "127.0.0.1:$sport" --threads "${THREADS:-1}" \
-  >"$work/slotd.out" 2>"$work/slotd.err" &
-spid=$!
-pids+=($spid)
-for _ in $(seq 50); do grep -q listening "$work/slotd.out" 2>/dev/null && break; sleep 0.1; done
-grep -q listening "$work/slotd.out" || { echo "slotd did not start:" >&2; cat "$work/slotd.err" >&2; exit 1; }
-api="http://127.0.0.1:$sport/v1"
+tenant_create
+slotd_start SLOTD_TEST_CLOCK=1 -- --db "$db" --threads "${THREADS:-1}"
 auth="Authorization: Bearer $key"
 
 # the data, over the API; prints the provider ids comma-separated on its last line
@@ -145,58 +124,9 @@ PY
 
 # nginx: a static file of the response's size
 if [ "$use_nginx" = 1 ]; then
-  nport=$(free_port)
   mkdir -p "$work/www"; cp "$work/calendar.json" "$work/www/calendar.json"
-  cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx.err;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
-  uwsgi_temp_path $work; scgi_temp_path $work;
-  server {
-    listen 127.0.0.1:$nport;
-    location / { root $work/www; default_type application/json; }
-  }
-}
-CONF
-  taskset -c 1 nginx -c "$work/nginx.conf" &
-  pids+=($!)
-  sleep 0.5
+  nginx_start
 fi
-
-# CPU time of slotd so far, in microseconds (user + system, all its threads)
-cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000000 / hz}' "/proc/$spid/stat"; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# run CONNS URL [HEADER] -> "rps p50_ms p99_ms non2xx requests slotd_cpu_us_per_request"
-to_ms='function ms(v) { if (v ~ /us$/) {sub(/us/,"",v); return v/1000} if (v ~ /ms$/) {sub(/ms/,"",v); return v+0} if (v ~ /s$/) {sub(/s/,"",v); return v*1000} return v }'
-# (PROFILE=FILE: perf records slotd during the measured run when $profile_now is 1)
-run() {
-  local conns=$1 url=$2 hdr=${3:-X-Bench: 1}
-  local c0 c1 perfpid=
-  taskset -c 0 wrk -t1 -c"$conns" -d2s -H "$hdr" "$url" >/dev/null 2>&1
-  if [ "${profile_now:-0}" = 1 ]; then
-    perf record ${PERF_OPTS:--g} -p "$spid" -o "$PROFILE" -- sleep "$secs" >/dev/null 2>&1 &
-    perfpid=$!
-  fi
-  c0=$(cpu_us)
-  taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" --latency -H "$hdr" "$url" >"$work/wrk.out" 2>&1
-  c1=$(cpu_us)
-  [ -z "$perfpid" ] || wait "$perfpid" || true
-  if grep -q 'Socket errors' "$work/wrk.out"; then
-    echo "warning: wrk c=$conns: $(grep 'Socket errors' "$work/wrk.out" | sed 's/^ *//')" >&2
-  fi
-  awk -v cpu="$(echo "$c1 - $c0" | bc -l)" "$to_ms"'
-    /Requests\/sec/ {rps=$2}
-    / requests in / {total=$1}
-    $1=="50%" {p50=ms($2)}
-    $1=="99%" {p99=ms($2)}
-    /Non-2xx/ {bad=$NF}
-    END {printf "%s %s %s %s %s %.0f\n", rps, p50, p99, (bad==""?0:bad), total, (total>0?cpu/total:0)}' "$work/wrk.out"
-}
 
 echo "GET /v1/calendar: one month (2026-03-01..31, shown in America/New_York), 50 providers;" \
   "$rounds rounds of ${secs} s, slotd --threads ${THREADS:-1} on core 1, wrk -t1 on core 0"
@@ -205,14 +135,14 @@ for conns in $conns_list; do
   for r in $(seq "$rounds"); do
     profile_now=0
     if [ -n "${PROFILE:-}" ] && [ "$r" = 1 ] && [ "$conns" = "${conns_list%% *}" ]; then profile_now=1; fi
-    read -r rps p50 p99 bad total cpu < <(run "$conns" "$url" "$auth")
+    read -r rps p50 p99 bad total cpu < <(wrk_get "$conns" "$url" "$auth")
     profile_now=0
     [ "$bad" = 0 ] || echo "warning: $bad non-2xx responses from slotd" >&2
     echo "$rps" >>"$work/r_slotd"; echo "$p50" >>"$work/p50_slotd"; echo "$p99" >>"$work/p99_slotd"
     line=$(printf 'c=%-2s round %s  slotd: %7.1f req/s  p50 %7.3f ms  p99 %7.3f ms  %s responses, non-2xx %s, slotd cpu %s us/req' \
       "$conns" "$r" "$rps" "$p50" "$p99" "$total" "$bad" "$cpu")
     if [ "$use_nginx" = 1 ]; then
-      read -r frps _ fp99 _ _ < <(run "$conns" "http://127.0.0.1:$nport/calendar.json")
+      read -r frps _ fp99 _ _ _ < <(wrk_get "$conns" "http://127.0.0.1:$nport/calendar.json")
       echo "$frps" >>"$work/r_file"; echo "$fp99" >>"$work/p99_file"
       line=$(printf '%s   nginx file: %8.0f req/s  p99 %6.3f ms' "$line" "$frps" "$fp99")
     fi
