@@ -191,9 +191,11 @@ enum recur_status entry_occurrences(const struct entry *en, const struct tz *tz,
 
 size_t entry_occurrence_bound(const struct entry *en, int64_t from, int64_t to)
 {
-	int64_t days = to > from ? (to - from) / 86400 : 0;
+	/* Series occurrences overlapping the window start in (from - duration, to), at most one
+	 * per day (BY lists hold no duplicates and rules repeat at most daily). */
+	int64_t span = to > from ? to - from + (en->end - en->start) : 0;
 
-	return (size_t)days + 4 + en->noverrides;
+	return (size_t)(span / 86400) + 4 + en->noverrides;
 }
 
 void entry_busy_add(const struct entry *v, size_t n, struct tz_db *db, const char *provider_id,

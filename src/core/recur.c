@@ -12,7 +12,6 @@
 /* The last wall second an endless series is expanded to. */
 #define RECUR_HORIZON ((int64_t)CIVIL_MAX_DAY * 86400 + 86399)
 #define RECUR_MAX_PARTS 12
-#define RECUR_INPUT_MAX (RECUR_TEXT_MAX - 32)
 
 enum freq { F_NONE = 0, F_DAILY, F_WEEKLY, F_MONTHLY, F_YEARLY };
 
@@ -78,15 +77,30 @@ static int int_in(const char *s, long lo, long hi, bool nonzero, long *out)
 	return 0;
 }
 
-/* Calls check(item) for each comma-separated item of value; -1 on the first failure. */
+/* True when the comma-separated list head..item (exclusive) already holds item. */
+static bool listed_before(const char *head, const char *item, size_t len)
+{
+	while (head < item) {
+		const char *comma = strchr(head, ',');
+		size_t n = comma ? (size_t)(comma - head) : strlen(head);
+		if (n == len && !strncmp(head, item, len))
+			return true;
+		head += n + 1;
+	}
+	return false;
+}
+
+/* Calls check(item) for each comma-separated item of value; -1 on the first failure or
+ * on an item listed twice (it would yield the same occurrence twice). */
 static int each_item(const char *value, int (*check)(const char *item, void *ctx), void *ctx)
 {
+	const char *head = value;
 	char item[64];
 
 	for (;;) {
 		const char *comma = strchr(value, ',');
 		size_t len = comma ? (size_t)(comma - value) : strlen(value);
-		if (len == 0 || len >= sizeof(item))
+		if (len == 0 || len >= sizeof(item) || listed_before(head, value, len))
 			return -1;
 		memcpy(item, value, len);
 		item[len] = '\0';
@@ -102,6 +116,8 @@ struct range {
 	long lo, hi;
 	bool nonzero;
 	bool any_negative;
+	long max_abs;		/* the largest |item| seen */
+	long count;		/* items seen */
 };
 
 static int check_int_item(const char *item, void *ctx)
@@ -113,6 +129,9 @@ static int check_int_item(const char *item, void *ctx)
 		return -1;
 	if (v < 0)
 		r->any_negative = true;
+	if (labs(v) > r->max_abs)
+		r->max_abs = labs(v);
+	r->count++;
 	return 0;
 }
 
@@ -129,6 +148,7 @@ static int weekday_code(const char *s)
 struct byday_ctx {
 	long max_ordinal;	/* 0: no ordinals allowed */
 	bool ordinal_seen;
+	long per_month;		/* the most dates the list selects in one month */
 };
 
 static int check_byday_item(const char *item, void *ctx)
@@ -140,8 +160,10 @@ static int check_byday_item(const char *item, void *ctx)
 
 	if (len < 2 || weekday_code(item + len - 2) < 0)
 		return -1;
+	b->per_month += len == 2 ? 5 : 0;
 	if (len == 2)
 		return 0;
+	b->per_month++;
 	if (len - 2 >= sizeof(num))
 		return -1;
 	memcpy(num, item, len - 2);
@@ -187,8 +209,7 @@ static int split(const char *text, struct parsed *ps, const char *pointer, struc
 	memset(ps, 0, sizeof(*ps));
 	if (!strncasecmp(text, "RRULE:", 6))
 		text += 6;
-	/* Room is kept for the UNTIL an edit may add when it ends the series early. */
-	if (strlen(text) > RECUR_INPUT_MAX)
+	if (strlen(text) >= RECUR_TEXT_MAX)
 		return err_field(e, pointer, "must be at most %d characters", RECUR_INPUT_MAX);
 	for (i = 0; text[i]; i++)
 		ps->buf[i] = (char)toupper((unsigned char)text[i]);
@@ -219,6 +240,7 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 						  "BYWEEKNO", "RSCALE", "SKIP", NULL};
 	static const char *const known[] = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY",
 					    "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST", NULL};
+	long months = 0, monthdays = 0, weekdays = 0;
 	const char *v;
 	size_t i, k;
 
@@ -249,14 +271,14 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 	else
 		return err_field(e, pointer, "FREQ=%s is not a frequency", v);
 	if ((v = part_value(ps, "INTERVAL"))) {
-		struct range r = {1, RECUR_MAX_INTERVAL, true, false};
+		struct range r = {1, RECUR_MAX_INTERVAL, true, false, 0, 0};
 		if (strchr(v, ',') || check_int_item(v, &r))
 			return err_field(e, pointer, "INTERVAL must be 1 to %d", RECUR_MAX_INTERVAL);
 	}
 	if (part_value(ps, "COUNT") && part_value(ps, "UNTIL"))
 		return err_field(e, pointer, "COUNT and UNTIL must not both be given");
 	if ((v = part_value(ps, "COUNT"))) {
-		struct range r = {1, RECUR_MAX_COUNT, true, false};
+		struct range r = {1, RECUR_MAX_COUNT, true, false, 0, 0};
 		if (strchr(v, ',') || check_int_item(v, &r))
 			return err_field(e, pointer, "COUNT must be 1 to %d", RECUR_MAX_COUNT);
 	}
@@ -270,16 +292,18 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 	if ((v = part_value(ps, "WKST")) && weekday_code(v) < 0)
 		return err_field(e, pointer, "WKST must be one of MO, TU, WE, TH, FR, SA, SU");
 	if ((v = part_value(ps, "BYMONTH"))) {
-		struct range r = {1, 12, true, false};
+		struct range r = {1, 12, true, false, 0, 0};
 		if (each_item(v, check_int_item, &r))
 			return err_field(e, pointer, "BYMONTH must list months 1 to 12");
+		months = r.count;
 	}
 	if ((v = part_value(ps, "BYMONTHDAY"))) {
-		struct range r = {-31, 31, true, false};
+		struct range r = {-31, 31, true, false, 0, 0};
 		if (ps->freq == F_WEEKLY)
 			return err_field(e, pointer, "BYMONTHDAY must not be used with FREQ=WEEKLY");
 		if (each_item(v, check_int_item, &r))
 			return err_field(e, pointer, "BYMONTHDAY must list days 1 to 31 or -31 to -1");
+		monthdays = r.count;
 		if (r.any_negative && ps->freq == F_DAILY)
 			return err_field(e, pointer,
 					 "BYMONTHDAY with negative days is not supported with"
@@ -287,7 +311,7 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 	}
 	if ((v = part_value(ps, "BYDAY"))) {
 		struct byday_ctx b = {ps->freq == F_MONTHLY ? 5 : ps->freq == F_YEARLY ? 53 : 0,
-				      false};
+				      false, 0};
 		if (each_item(v, check_byday_item, &b)) {
 			if (b.ordinal_seen && !b.max_ordinal)
 				return err_field(e, pointer,
@@ -297,9 +321,19 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 					 "BYDAY must list days MO..SU, optionally with an ordinal"
 					 " such as 1MO or -1FR");
 		}
+		weekdays = b.per_month;
 	}
 	if ((v = part_value(ps, "BYSETPOS"))) {
-		struct range r = {-366, 366, true, false};
+		/* A month holds at most 31 days to choose from, a year 366. */
+		long lim = ps->freq == F_MONTHLY ? 31 : 366;
+		struct range r = {-lim, lim, true, false, 0, 0};
+		/* The most dates one month's (or year's) set can hold: a position past it
+		 * never selects anything, and libical would search for centuries. */
+		long per_month = monthdays && weekdays ? (monthdays < weekdays ? monthdays : weekdays)
+				 : monthdays	       ? monthdays
+				 : weekdays	       ? weekdays
+						       : 1;
+		long bound = ps->freq == F_MONTHLY ? per_month : per_month * (months ? months : 12);
 		if (ps->freq != F_MONTHLY && ps->freq != F_YEARLY)
 			return err_field(e, pointer,
 					 "BYSETPOS is supported only with FREQ=MONTHLY or"
@@ -308,8 +342,16 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 		    !part_value(ps, "BYMONTH"))
 			return err_field(e, pointer, "BYSETPOS needs another BY part to select from");
 		if (each_item(v, check_int_item, &r))
-			return err_field(e, pointer, "BYSETPOS must list positions 1 to 366 or"
-						     " -366 to -1");
+			return err_field(e, pointer,
+					 "BYSETPOS must list distinct positions 1 to %ld or -%ld to"
+					 " -1",
+					 lim, lim);
+		if (r.max_abs > bound)
+			return err_field(e, pointer,
+					 "BYSETPOS=%ld never selects anything: the rule yields at"
+					 " most %ld dates per %s",
+					 r.max_abs, bound,
+					 ps->freq == F_MONTHLY ? "month" : "year");
 	}
 	if (ps->freq == F_YEARLY && !part_value(ps, "BYMONTH") &&
 	    (part_value(ps, "BYDAY") || part_value(ps, "BYMONTHDAY")))
@@ -318,12 +360,16 @@ static int check_parts(struct parsed *ps, const char *pointer, struct err *e)
 	return 0;
 }
 
-/* The rule libical iterates: COUNT and UNTIL replaced by a floating UNTIL of last (or the
- * horizon); a bare yearly rule pinned to the start's month and day. */
-static int iteration_rule(const struct recur *r, struct icalrecurrencetype *out)
+/* The rule libical iterates for wall times before to: COUNT and UNTIL replaced by a floating
+ * UNTIL of last (or the horizon, or to when earlier); a bare yearly rule pinned to the
+ * start's month and day. */
+static int iteration_rule(const struct recur *r, int64_t to, struct icalrecurrencetype *out)
 {
 	int64_t until = r->last == RECUR_OPEN ? RECUR_HORIZON : r->last;
 
+	/* libical searches on until UNTIL for the next match: never past the window. */
+	if (to - 1 < until)
+		until = to - 1;
 	*out = icalrecurrencetype_from_string(r->text);
 	if (out->freq == ICAL_NO_RECURRENCE)
 		return -1;
@@ -372,11 +418,11 @@ static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int6
 		w = wall_of(t);
 		if (w >= to)
 			break;
-		if ((++steps & 63) == 0 && now_ns() > deadline) {
+		if ((++steps & 7) == 0 && now_ns() > deadline) {
 			st = RECUR_BUDGET;
 			break;
 		}
-		if (w < from || w < dtstart)
+		if (w < from || w < dtstart || (*n && w == out[*n - 1]))
 			continue;
 		if (*n == max) {
 			st = RECUR_CAPPED;
@@ -398,7 +444,7 @@ enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, 
 		from = r->dtstart;
 	if (r->last != RECUR_OPEN && to > r->last + 1)
 		to = r->last + 1;
-	if (from >= to || iteration_rule(r, &rule))
+	if (from >= to || iteration_rule(r, to, &rule))
 		return RECUR_DONE;
 	return expand_rule(&rule, r->dtstart, from, to, out, max, n);
 }
@@ -466,7 +512,7 @@ int recur_parse(const char *text, int64_t dtstart, const struct tz *tz, const ch
 		if (out->last < dtstart)
 			return err_field(e, pointer, "UNTIL is before the start");
 	}
-	if (iteration_rule(out, &rule))
+	if (iteration_rule(out, dtstart + 1, &rule))
 		return err_field(e, pointer, "is not a valid RRULE");
 	if (expand_rule(&rule, dtstart, dtstart, dtstart + 1, &first, 1, &n) != RECUR_DONE ||
 	    n != 1)
@@ -479,6 +525,7 @@ int recur_parse(const char *text, int64_t dtstart, const struct tz *tz, const ch
 		enum recur_status st;
 		if (!all)
 			return err_set(e, ERR_INTERNAL, "out of memory");
+		iteration_rule(out, RECUR_HORIZON + 1, &rule);
 		st = expand_rule(&rule, dtstart, dtstart, RECUR_HORIZON + 1, all, count, &n);
 		out->last = n ? all[n - 1] : dtstart;
 		free(all);

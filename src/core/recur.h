@@ -23,6 +23,9 @@
 #include "util/err.h"
 
 #define RECUR_TEXT_MAX 256
+/* What a client may send: room is kept for the UNTIL an edit adds when it ends a series
+ * early (stored rules may be up to RECUR_TEXT_MAX - 1). */
+#define RECUR_INPUT_MAX (RECUR_TEXT_MAX - 32)
 #define RECUR_MAX_COUNT 5000		/* COUNT above this is refused */
 #define RECUR_MAX_INTERVAL 1000
 #define RECUR_BUDGET_NS 50000000LL	/* 50 ms of iteration per expansion */

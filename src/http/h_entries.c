@@ -329,6 +329,10 @@ static int rebuild_series(struct entry *en, const struct tz *z, const char *rule
 	size_t i, k;
 
 	en->recurring = rule_text != NULL;
+	if (rule_text && tz_to_utc(z, anchor) != en->start)
+		return err_field(e, "/start",
+				 "is the second instance of a local time that occurs twice (DST"
+				 " ends); a recurring series starts at the first");
 	if (rule_text) {
 		char text[RECUR_TEXT_MAX];
 		snprintf(text, sizeof(text), "%s", rule_text);
@@ -400,6 +404,10 @@ static const char *body_rule(struct req *r, json_t *o, const struct entry *en, s
 		return NULL;
 	if (!json_is_string(v) || !*json_string_value(v)) {
 		err_field(e, "/rrule", "must be an RRULE string or null");
+		return NULL;
+	}
+	if (strlen(json_string_value(v)) > RECUR_INPUT_MAX) {
+		err_field(e, "/rrule", "must be at most %d characters", RECUR_INPUT_MAX);
 		return NULL;
 	}
 	return json_string_value(v);
@@ -675,10 +683,20 @@ static int edit_this(struct edit_ctx *cx, struct entry *en, const struct tz *z, 
 	struct entry_override o, *cur = entry_override_at(en, cx->occurrence);
 
 	if (!cx->body) {
+		if (en->nexdates >= ENTRY_MAX_EXDATES)
+			return err_field_code(e, ERR_CONFLICT, "occurrence",
+					      "the series already leaves out %d occurrences; change"
+					      " the rule instead",
+					      ENTRY_MAX_EXDATES);
 		drop_override(en, cx->occurrence);
 		add_exdate(r->arena, en, cx->occurrence);
 		return 0;
 	}
+	if (!cur && en->noverrides >= ENTRY_MAX_OVERRIDES)
+		return err_field_code(e, ERR_CONFLICT, "occurrence",
+				      "the series already has %d changed occurrences; change the"
+				      " series instead",
+				      ENTRY_MAX_OVERRIDES);
 	{
 		const char *key;
 		json_t *v;

@@ -50,7 +50,7 @@ int h_holiday_create(struct req *r, struct err *e)
 			err_field(e, "/recurring", "must be \"yearly\" or null");
 	}
 	json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e);
-	if (json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, h.rrule, sizeof(h.rrule), e) > 0 &&
+	if (json_get_str(o, "", "rrule", RECUR_INPUT_MAX, h.rrule, sizeof(h.rrule), e) > 0 &&
 	    !*h.rrule)
 		err_field(e, "/rrule", "must not be empty (send null for a one-off)");
 	if (e->code)

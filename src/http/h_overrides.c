@@ -58,7 +58,7 @@ int h_override_create(struct req *r, struct err *e)
 		return -1;
 	if (has_date && (has_from || has_to))
 		return err_field(e, "/date", "send either date or from and to, not both");
-	if (json_get_str(o, "", "rrule", RECUR_TEXT_MAX - 1, rec.rrule, sizeof(rec.rrule), e) > 0 &&
+	if (json_get_str(o, "", "rrule", RECUR_INPUT_MAX, rec.rrule, sizeof(rec.rrule), e) > 0 &&
 	    !*rec.rrule)
 		return err_field(e, "/rrule", "must not be empty (send null for a one-off)");
 	if (e->code)

@@ -199,6 +199,15 @@ static void refused_shapes(void **state)
 	refuse("FREQ=MONTHLY;BYDAY=6MO", "20260105T0900", "/rrule", "BYDAY");
 	refuse("FREQ=DAILY;WKST=XX", "20260105T0900", "/rrule", "WKST");
 	refuse("FREQ=DAILY;garbage", "20260105T0900", "/rrule", "NAME=VALUE");
+	refuse("FREQ=WEEKLY;BYDAY=MO,TU,MO", "20260105T0900", "/rrule", "BYDAY");
+	refuse("FREQ=MONTHLY;BYMONTHDAY=1,1", "20260101T0900", "/rrule", "BYMONTHDAY");
+	refuse("FREQ=MONTHLY;BYSETPOS=32;BYMONTHDAY=1", "20260101T0900", "/rrule", "BYSETPOS");
+	/* A position past the largest set never selects: refused before libical searches. */
+	refuse("FREQ=MONTHLY;BYSETPOS=2;BYMONTHDAY=1", "20260101T0900", "/rrule",
+	       "never selects");
+	refuse("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1;BYSETPOS=366", "20260101T0900", "/rrule",
+	       "never selects");
+	refuse("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-6", "20260105T0900", "/rrule", "never selects");
 	/* 2026-01-05 is a Monday: a Tuesday rule does not start there. */
 	refuse("FREQ=WEEKLY;BYDAY=TU", "20260105T0900", "/start", "first occurrence");
 	refuse("FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2", "20260131T0900", "/start",
