@@ -4,24 +4,15 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/ical_time.h"
 #include "util/err.h"
 #include "util/mem.h"
 
 /* The wall-clock time of utc in z as a libical time (floating; TZID goes on the property). */
 static struct icaltimetype wall_time(const struct tz *z, int64_t utc)
 {
-	int64_t wall = z ? tz_to_wall(z, utc) : utc;
-	int64_t day = floor_div(wall, 86400), sod = wall - day * 86400;
-	struct icaltimetype t = icaltime_null_time();
-	int y, m, d;
+	struct icaltimetype t = ical_floating(z ? tz_to_wall(z, utc) : utc);
 
-	civil_from_days(day, &y, &m, &d);
-	t.year = y;
-	t.month = m;
-	t.day = d;
-	t.hour = (int)(sod / 3600);
-	t.minute = (int)(sod / 60 % 60);
-	t.second = (int)(sod % 60);
 	if (!z)
 		t = icaltime_convert_to_zone(t, icaltimezone_get_utc_timezone());
 	return t;

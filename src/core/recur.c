@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/civil.h"
+#include "core/ical_time.h"
 
 /* The last wall second an endless series is expanded to. */
 #define RECUR_HORIZON ((int64_t)CIVIL_MAX_DAY * 86400 + 86399)
@@ -38,28 +39,6 @@ static const char *part_value(const struct parsed *ps, const char *name)
 		if (!strcmp(ps->p[i].name, name))
 			return ps->p[i].value;
 	return NULL;
-}
-
-static struct icaltimetype floating(int64_t wall)
-{
-	int64_t day = floor_div(wall, 86400), sod = wall - day * 86400;
-	struct icaltimetype t = icaltime_null_time();
-	int y, m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	t.year = y;
-	t.month = m;
-	t.day = d;
-	t.hour = (int)(sod / 3600);
-	t.minute = (int)(sod / 60 % 60);
-	t.second = (int)(sod % 60);
-	return t;
-}
-
-static int64_t wall_of(struct icaltimetype t)
-{
-	return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 +
-	       t.second;
 }
 
 /* Parses a signed integer list item in [lo, hi] (0 excluded when nonzero). */
@@ -374,12 +353,12 @@ static int iteration_rule(const struct recur *r, int64_t to, struct icalrecurren
 	if (out->freq == ICAL_NO_RECURRENCE)
 		return -1;
 	out->count = 0;
-	out->until = floating(until < RECUR_HORIZON ? until : RECUR_HORIZON);
+	out->until = ical_floating(until < RECUR_HORIZON ? until : RECUR_HORIZON);
 	if (out->freq == ICAL_YEARLY_RECURRENCE &&
 	    out->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    out->by_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    out->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX) {
-		struct icaltimetype s = floating(r->dtstart);
+		struct icaltimetype s = ical_floating(r->dtstart);
 		out->by_month[0] = (short)s.month;
 		out->by_month[1] = ICAL_RECURRENCE_ARRAY_MAX;
 		out->by_month_day[0] = (short)s.day;
@@ -400,7 +379,7 @@ static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int6
 				     int64_t from, int64_t to, int64_t *out, size_t max,
 				     size_t *n)
 {
-	icalrecur_iterator *it = icalrecur_iterator_new(*rule, floating(dtstart));
+	icalrecur_iterator *it = icalrecur_iterator_new(*rule, ical_floating(dtstart));
 	enum recur_status st = RECUR_DONE;
 	int64_t deadline = now_ns() + RECUR_BUDGET_NS;
 	size_t steps = 0;
@@ -409,13 +388,13 @@ static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int6
 	if (!it)
 		return RECUR_DONE;
 	if (from > dtstart)
-		icalrecur_iterator_set_start(it, floating(from));
+		icalrecur_iterator_set_start(it, ical_floating(from));
 	for (;;) {
 		struct icaltimetype t = icalrecur_iterator_next(it);
 		int64_t w;
 		if (icaltime_is_null_time(t))
 			break;
-		w = wall_of(t);
+		w = ical_wall(t);
 		if (w >= to)
 			break;
 		if ((++steps & 7) == 0 && now_ns() > deadline) {

@@ -229,18 +229,13 @@ static int booking_ics_reply(struct req *r, const struct booking *b, struct err 
 	struct zone_memo zones = {0};
 	const struct tz *z = zone_of(r, &zones, b->provider_id);
 	struct service svc;
-	char *text;
 
 	if (store_service_get(r->ctx->store, r->auth.tenant_id, b->service_id, r->arena, &svc, e))
 		return -1;
-	text = booking_ics(b, svc.name, z, z ? tz_db_vtimezone(r->ctx->tz, tz_name(z), b->start) : NULL,
-			   r->now);
-	buf_reset(&r->out);
-	buf_adds(&r->out, text);
-	free(text);
-	r->status = 200;
-	r->content_type = "text/calendar; charset=utf-8";
-	return 0;
+	return reply_calendar(r, booking_ics(b, svc.name, z,
+					     z ? tz_db_vtimezone(r->ctx->tz, tz_name(z), b->start)
+					       : NULL,
+					     r->now));
 }
 
 int h_booking_get(struct req *r, struct err *e)

@@ -2,6 +2,7 @@
 #include "http/json_in.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -62,6 +63,16 @@ int query_window(struct req *r, const struct tz *z, int max_days, int64_t *from,
 	if (*to - *from > (int64_t)max_days * 86400 + 7200)
 		return err_field_code(e, ERR_RANGE, "to", "a window may span at most %d days",
 				      max_days);
+	return 0;
+}
+
+int reply_calendar(struct req *r, char *text)
+{
+	buf_reset(&r->out);
+	buf_adds(&r->out, text);
+	free(text);
+	r->status = 200;
+	r->content_type = "text/calendar; charset=utf-8";
 	return 0;
 }
 

@@ -23,6 +23,9 @@ int path_id_ics(struct req *r, size_t idx, const char *prefix, const char **out,
 int query_window(struct req *r, const struct tz *z, int max_days, int64_t *from, int64_t *to,
 		 struct err *e);
 
+/* An iCalendar document (heap text, freed here) as a 200 text/calendar response. Returns 0. */
+int reply_calendar(struct req *r, char *text);
+
 /* ETag: "N" for an object at version N. */
 void req_set_etag(struct req *r, int version);
 /* If-Match: "N" (or W/"N") into *version; 0 when absent; ERR_PRECONDITION when malformed. */

@@ -496,17 +496,10 @@ int h_entry_get(struct req *r, struct err *e)
 	if (path_id_ics(r, 0, "ent", &id, &ics, e) ||
 	    store_entry_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &en, e))
 		return -1;
-	if (ics) {
-		const struct tz *z = entry_zone(r, &en);
-		char *text = entry_ics(&en, z,
-				       tz_db_vtimezone(r->ctx->tz, en.timezone, en.start), r->now);
-		buf_reset(&r->out);
-		buf_adds(&r->out, text);
-		free(text);
-		r->status = 200;
-		r->content_type = "text/calendar; charset=utf-8";
-		return 0;
-	}
+	if (ics)
+		return reply_calendar(r, entry_ics(&en, entry_zone(r, &en),
+						   tz_db_vtimezone(r->ctx->tz, en.timezone, en.start),
+						   r->now));
 	req_set_etag(r, en.version);
 	return reply_json(r, 200, render(r, &en));
 }

@@ -359,6 +359,22 @@ out:
 	return ok ? 0 : -1;
 }
 
+#define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day"
+
+/* One row of HOLIDAY_COLUMNS (provider ids are read separately). */
+static void read_holiday(sqlite3_stmt *s, struct holiday_rec *h)
+{
+	memset(h, 0, sizeof(*h));
+	col_text(s, 0, h->id, sizeof(h->id));
+	col_text(s, 1, h->name, sizeof(h->name));
+	h->day = sqlite3_column_int64(s, 2);
+	h->yearly = sqlite3_column_int(s, 3) != 0;
+	h->created_at = sqlite3_column_int64(s, 4);
+	col_text(s, 5, h->rrule, sizeof(h->rrule));
+	h->until_day = sqlite3_column_type(s, 6) == SQLITE_NULL ? CIVIL_MAX_DAY
+								 : sqlite3_column_int64(s, 6);
+}
+
 int store_holiday_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
 		       struct holiday_rec **out, size_t *n, struct err *e)
 {
@@ -371,8 +387,7 @@ int store_holiday_list(struct store *st, const char *tenant, struct page pg, str
 	if (!c)
 		return -1;
 	s = conn_prep(c,
-		      "SELECT id, name, day, yearly, created_at, rrule, until_day FROM holidays"
-		      " WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+		      "SELECT " HOLIDAY_COLUMNS " FROM holidays WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
 		      e);
 	if (!s)
 		goto fail;
@@ -381,16 +396,7 @@ int store_holiday_list(struct store *st, const char *tenant, struct page pg, str
 	bind_text(s, 2, pg.after ? pg.after : "");
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct holiday_rec *h = &(*out)[(*n)++];
-		col_text(s, 0, h->id, sizeof(h->id));
-		col_text(s, 1, h->name, sizeof(h->name));
-		h->day = sqlite3_column_int64(s, 2);
-		h->yearly = sqlite3_column_int(s, 3) != 0;
-		h->created_at = sqlite3_column_int64(s, 4);
-		col_text(s, 5, h->rrule, sizeof(h->rrule));
-		h->until_day = col_opt_day(s, 6);
-		if (h->until_day == AVAIL_DAY_NONE)
-			h->until_day = CIVIL_MAX_DAY;
+		read_holiday(s, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -441,8 +447,7 @@ int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id
 {
 	sqlite3_stmt *s = conn_prep(
 		c,
-		"SELECT h.id, h.name, h.day, h.yearly, h.created_at, h.rrule, h.until_day"
-		" FROM holidays h WHERE h.tenant_id = ?1"
+		"SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
 		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT NULL"
 		"  AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
 		" AND (h.all_providers = 1 OR EXISTS (SELECT 1 FROM holiday_providers hp"
@@ -461,18 +466,8 @@ int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id
 	sqlite3_bind_int64(s, 3, from_day);
 	sqlite3_bind_int64(s, 4, to_day);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct holiday_rec *h;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		h = &(*out)[(*n)++];
-		memset(h, 0, sizeof(*h));
-		col_text(s, 0, h->id, sizeof(h->id));
-		col_text(s, 1, h->name, sizeof(h->name));
-		h->day = sqlite3_column_int64(s, 2);
-		h->yearly = sqlite3_column_int(s, 3) != 0;
-		h->created_at = sqlite3_column_int64(s, 4);
-		col_text(s, 5, h->rrule, sizeof(h->rrule));
-		h->until_day = sqlite3_column_type(s, 6) == SQLITE_NULL ? CIVIL_MAX_DAY
-									 : sqlite3_column_int64(s, 6);
+		read_holiday(s, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)

@@ -390,20 +390,6 @@ int entries_read_for(struct conn *c, const char *tenant, const char *provider_id
 	return load_listed(c, s, tenant, a, out, n, e);
 }
 
-int store_entries_for(struct store *st, const char *tenant, const char *provider_id,
-		      int64_t from, int64_t to, struct arena *a, struct entry **out, size_t *n,
-		      struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = entries_read_for(c, tenant, provider_id, from, to, a, out, n, e);
-	conn_put(st, c);
-	return rc;
-}
-
 static int entry_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
 {
 	sqlite3_stmt *s = conn_prep(c, "DELETE FROM entries WHERE tenant_id = ?1 AND id = ?2", e);

@@ -33,17 +33,12 @@ int store_entry_update(struct store *st, const char *tenant, const char *id, int
 		       store_entry_edit_fn edit, void *ctx, int64_t now, struct arena *a,
 		       struct entry *out, struct err *e);
 
-/* Series that may have an occurrence assigned to provider_id overlapping [from, to). */
-int store_entries_for(struct store *st, const char *tenant, const char *provider_id,
-		      int64_t from, int64_t to, struct arena *a, struct entry **out, size_t *n,
-		      struct err *e);
-
 /* --- the calendar: everything that fills one provider's time over [from, to) --- */
 struct calendar_src {
 	struct provider provider;
 	struct booking *bookings;	/* active bookings overlapping, by start */
 	size_t nbookings;
-	struct entry *entries;		/* series as store_entries_for gives them */
+	struct entry *entries;		/* series that may have an occurrence of the provider */
 	size_t nentries;
 	struct time_off_rec *time_off;
 	size_t ntime_off;
