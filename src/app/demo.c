@@ -154,6 +154,18 @@ int tenant_create(struct store *st, const char *slug, const char *name, int64_t 
 	return store_tenant_create(st, id, slug, name, hash, now, e);
 }
 
+int key_create(struct store *st, const char *slug, enum role role, int64_t now, char *key_out,
+	       struct err *e)
+{
+	char tenant[ID_MAX], hash[TOKEN_HASH_MAX];
+
+	if (store_tenant_find(st, slug, tenant, e))
+		return -1;
+	token_new(key_out, "sk");
+	token_hash(hash, key_out, strlen(key_out));
+	return store_key_add(st, tenant, hash, role, now, e);
+}
+
 int demo_load(struct store *st, struct tz_db *tz, int64_t now, char *key_out, int *created,
 	      struct err *e)
 {

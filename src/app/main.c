@@ -24,15 +24,20 @@ struct options {
 	const char *db;
 	const char *listen;
 	const char *name;
+	const char *role;
 	unsigned threads;
 	bool demo;
 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: slotd serve [--db sqlite:PATH] [--listen HOST:PORT] [--threads N] [--demo]\n"
-	      "       slotd tenant create SLUG [--name NAME] [--db sqlite:PATH]\n"
-	      "       slotd demo [--db sqlite:PATH]\n"
+	fputs("usage: slotd serve [--db URL] [--listen HOST:PORT] [--threads N] [--demo]\n"
+	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
+	      "       slotd key create SLUG --role admin|staff|customer [--db URL]\n"
+	      "       slotd demo [--db URL]\n"
+	      "       slotd copy --from URL --to URL [--tenant SLUG]\n"
+	      "\n"
+	      "URL: sqlite:PATH or postgres://USER@HOST:PORT/DBNAME (any libpq URL)\n"
 	      "\n"
 	      "environment: SLOTD_DB (default " DEFAULT_DB "), SLOTD_LISTEN (default " DEFAULT_LISTEN
 	      ")\n",
@@ -64,7 +69,7 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		if (!strcmp(a, "--demo")) {
 			o->demo = true;
 		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--name") ||
-			   !strcmp(a, "--threads")) {
+			   !strcmp(a, "--threads") || !strcmp(a, "--role")) {
 			if (!has_value)
 				return fail("%s needs a value", a);
 			if (!strcmp(a, "--db"))
@@ -73,6 +78,8 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 				o->listen = argv[++i];
 			else if (!strcmp(a, "--name"))
 				o->name = argv[++i];
+			else if (!strcmp(a, "--role"))
+				o->role = argv[++i];
 			else {
 				char *end;
 				long t = strtol(argv[++i], &end, 10);
@@ -90,13 +97,39 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	return 0;
 }
 
+/* The database URL for messages: a password in it (user:password@ or password=) is masked. */
+static const char *url_shown(const char *url, char *out, size_t size)
+{
+	const char *scheme = strstr(url, "://"), *at, *colon, *pw;
+	size_t n;
+
+	snprintf(out, size, "%s", url);
+	if (scheme && (at = strchr(scheme + 3, '@')) != NULL &&
+	    (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) != NULL) {
+		n = (size_t)(colon - url) + 1;
+		if (n < size)
+			snprintf(out + n, size - n, "***%s", at);
+	}
+	if ((pw = strstr(out, "password=")) != NULL) {
+		char rest[256];
+		const char *end = strchr(pw, '&');
+		snprintf(rest, sizeof(rest), "%s", end ? end : "");
+		n = (size_t)(pw - out) + 9;
+		if (n < size)
+			snprintf(out + n, size - n, "***%s", rest);
+	}
+	return out;
+}
+
 static int open_store(const char *url, struct store **st)
 {
+	char shown[512];
 	struct err e;
 
 	err_init(&e);
 	if (store_open(url, st, &e)) {
-		fprintf(stderr, "slotd: cannot use database %s: %s\n", url, e.message);
+		fprintf(stderr, "slotd: cannot use database %s: %s\n",
+			url_shown(url, shown, sizeof(shown)), e.message);
 		return 1;
 	}
 	return 0;
@@ -170,7 +203,7 @@ static int cmd_serve(struct options *o)
 	struct server *srv;
 	struct store *st;
 	sigset_t sigs;
-	char bound[300];
+	char bound[300], shown[512];
 	struct err e;
 	int fd, sig;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -218,7 +251,8 @@ static int cmd_serve(struct options *o)
 	}
 	printf("slotd listening on http://%s\n", bound);
 	fflush(stdout);
-	log_msg(LOG_INFO, "listening on %s, database %s", bound, o->db);
+	log_msg(LOG_INFO, "listening on %s, database %s", bound,
+		url_shown(o->db, shown, sizeof(shown)));
 	sigwait(&sigs, &sig);
 	log_msg(LOG_INFO, "signal %d: draining", sig);
 	server_drain(srv, DRAIN_TIMEOUT_MS);
@@ -273,6 +307,29 @@ static int cmd_tenant_create(const char *slug, struct options *o)
 	return rc;
 }
 
+static int cmd_key_create(const char *slug, struct options *o)
+{
+	char key[TOKEN_MAX];
+	struct store *st;
+	enum role role;
+	struct err e;
+	int rc = 0;
+
+	if (!o->role || role_parse(o->role, &role))
+		return fail("key create needs --role admin, staff or customer%s", "");
+	if (open_store(o->db, &st))
+		return 1;
+	err_init(&e);
+	if (key_create(st, slug, role, (int64_t)time(NULL), key, &e)) {
+		fprintf(stderr, "slotd: cannot create a key for tenant %s: %s\n", slug, e.message);
+		rc = 1;
+	} else {
+		printf("%s\n", key);
+	}
+	store_close(st);
+	return rc;
+}
+
 static int cmd_demo(struct options *o)
 {
 	struct tz_db *tz = tz_db_new();
@@ -322,6 +379,11 @@ int main(int argc, char **argv)
 		if (parse_flags(argc, argv, 4, &o))
 			return 2;
 		return cmd_tenant_create(argv[3], &o);
+	}
+	if (!strcmp(argv[1], "key") && argc >= 4 && !strcmp(argv[2], "create")) {
+		if (parse_flags(argc, argv, 4, &o))
+			return 2;
+		return cmd_key_create(argv[3], &o);
 	}
 	if (!strcmp(argv[1], "demo")) {
 		if (parse_flags(argc, argv, 2, &o))

@@ -1,5 +1,5 @@
 /* SQLite backend: the waitlist and its offers. */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +61,12 @@ static void windows_decode(const char *s, struct waitlist_entry *w)
 	}
 }
 
-static int64_t col_opt_int64(sqlite3_stmt *s, int i)
+static int64_t col_opt_int64(struct stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
+	return db_col_null(s, i) ? 0 : db_col_i64(s, i);
 }
 
-static void read_entry(sqlite3_stmt *s, struct waitlist_entry *w)
+static void read_entry(struct stmt *s, struct waitlist_entry *w)
 {
 	memset(w, 0, sizeof(*w));
 	col_text(s, 0, w->id, sizeof(w->id));
@@ -75,26 +75,26 @@ static void read_entry(sqlite3_stmt *s, struct waitlist_entry *w)
 	col_text(s, 3, w->customer_name, sizeof(w->customer_name));
 	col_text(s, 4, w->customer_email, sizeof(w->customer_email));
 	col_text(s, 5, w->customer_phone, sizeof(w->customer_phone));
-	w->earliest_day = sqlite3_column_int64(s, 6);
-	w->latest_day = sqlite3_column_int64(s, 7);
-	w->weekdays = (unsigned)sqlite3_column_int(s, 8);
-	windows_decode((const char *)sqlite3_column_text(s, 9), w);
-	w->priority = sqlite3_column_int(s, 10);
-	waitlist_status_parse((const char *)sqlite3_column_text(s, 11), &w->status);
+	w->earliest_day = db_col_i64(s, 6);
+	w->latest_day = db_col_i64(s, 7);
+	w->weekdays = (unsigned)db_col_int(s, 8);
+	windows_decode(db_col_text(s, 9), w);
+	w->priority = db_col_int(s, 10);
+	waitlist_status_parse(db_col_text(s, 11), &w->status);
 	col_text(s, 12, w->hold_id, sizeof(w->hold_id));
 	col_text(s, 13, w->offer_provider_id, sizeof(w->offer_provider_id));
 	w->offer_start = col_opt_int64(s, 14);
 	w->offer_expires_at = col_opt_int64(s, 15);
-	w->offers = sqlite3_column_int(s, 16);
+	w->offers = db_col_int(s, 16);
 	col_text(s, 17, w->booking_id, sizeof(w->booking_id));
-	w->created_at = sqlite3_column_int64(s, 18);
-	w->updated_at = sqlite3_column_int64(s, 19);
+	w->created_at = db_col_i64(s, 18);
+	w->updated_at = db_col_i64(s, 19);
 }
 
 static int entry_read(struct conn *c, const char *tenant, const char *id,
 		      struct waitlist_entry *out, struct err *e)
 {
-	sqlite3_stmt *s = row_by_id(c,
+	struct stmt *s = row_by_id(c,
 				    "SELECT " WAITLIST_COLS
 				    " FROM waitlist WHERE tenant_id = ?1 AND id = ?2",
 				    tenant, id, "waitlist entry", e);
@@ -102,18 +102,18 @@ static int entry_read(struct conn *c, const char *tenant, const char *id,
 	if (!s)
 		return -1;
 	read_entry(s, out);
-	sqlite3_reset(s);
+	db_reset(s);
 	return 0;
 }
 
 int store_waitlist_create(struct store *st, const char *tenant, const struct waitlist_entry *w,
 			  struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	char windows[WAITLIST_MAX_WINDOWS * 12];
 	struct arena *a = arena_new();
 	struct service svc;
-	sqlite3_stmt *s;
+	struct stmt *s;
 	bool ok = false;
 	size_t i;
 
@@ -152,16 +152,16 @@ int store_waitlist_create(struct store *st, const char *tenant, const struct wai
 	bind_text(s, 5, w->customer_name);
 	bind_text(s, 6, w->customer_email);
 	bind_opt_text(s, 7, w->customer_phone);
-	sqlite3_bind_int64(s, 8, w->earliest_day);
-	sqlite3_bind_int64(s, 9, w->latest_day);
-	sqlite3_bind_int(s, 10, (int)w->weekdays);
+	db_bind_i64(s, 8, w->earliest_day);
+	db_bind_i64(s, 9, w->latest_day);
+	db_bind_i64(s, 10, (int)w->weekdays);
 	bind_text(s, 11, windows);
-	sqlite3_bind_int(s, 12, w->priority);
-	sqlite3_bind_int64(s, 13, w->created_at);
+	db_bind_i64(s, 12, w->priority);
+	db_bind_i64(s, 13, w->created_at);
 	ok = step_done(c, s, "insert waitlist entry", e) == 0;
 out:
 	arena_free(a);
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -184,8 +184,8 @@ int store_waitlist_list(struct store *st, const char *tenant, const struct waitl
 			struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = SQLITE_ERROR;
+	struct stmt *s;
+	int rc = DB_ERROR;
 
 	*n = 0;
 	if (!c)
@@ -202,22 +202,22 @@ int store_waitlist_list(struct store *st, const char *tenant, const struct waitl
 		bind_opt_text(s, 3, f->service_id);
 		if (f->status >= 0)
 			bind_text(s, 4, waitlist_status_name((enum waitlist_status)f->status));
-		sqlite3_bind_int64(s, 5, (sqlite3_int64)pg.limit);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		db_bind_i64(s, 5, (int64_t)pg.limit);
+		while ((rc = db_step(s)) == DB_ROW)
 			read_entry(s, &(*out)[(*n)++]);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
+		db_reset(s);
+		if (rc != DB_DONE)
 			sql_fail(c, rc, "list waitlist", e);
 	}
 	conn_put(st, c);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int store_waitlist_delete(struct store *st, const char *tenant, const char *id,
 			  struct waitlist_entry *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -233,7 +233,7 @@ int store_waitlist_delete(struct store *st, const char *tenant, const char *id,
 	bind_text(s, 2, id);
 	ok = step_done(c, s, "delete waitlist entry", e) == 0;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -244,21 +244,21 @@ out:
 static int close_expired(struct conn *c, const char *tenant, int64_t now, int64_t *lo,
 			 int64_t *hi, size_t *closed, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT block_start, block_end FROM holds WHERE tenant_id = ?1"
 				    " AND expires_at <= ?2",
 				    e);
-	sqlite3_stmt *u;
+	struct stmt *u;
 	int rc;
 
 	*closed = 0;
 	if (!s)
 		return -1;
 	bind_text(s, 1, tenant);
-	sqlite3_bind_int64(s, 2, now);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t bs = sqlite3_column_int64(s, 0) - 86400;
-		int64_t be = sqlite3_column_int64(s, 1);
+	db_bind_i64(s, 2, now);
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t bs = db_col_i64(s, 0) - 86400;
+		int64_t be = db_col_i64(s, 1);
 		if (*lo >= *hi) {
 			*lo = bs;
 			*hi = be;
@@ -268,8 +268,8 @@ static int close_expired(struct conn *c, const char *tenant, int64_t now, int64_
 		}
 		(*closed)++;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "find expired holds", e);
 	u = conn_prep(c,
 		      "UPDATE waitlist SET status = 'expired', updated_at = ?2 WHERE tenant_id = ?1"
@@ -278,7 +278,7 @@ static int close_expired(struct conn *c, const char *tenant, int64_t now, int64_
 	if (!u)
 		return -1;
 	bind_text(u, 1, tenant);
-	sqlite3_bind_int64(u, 2, now);
+	db_bind_i64(u, 2, now);
 	if (step_done(c, u, "close expired offers", e))
 		return -1;
 	if (!*closed)
@@ -287,14 +287,14 @@ static int close_expired(struct conn *c, const char *tenant, int64_t now, int64_
 	if (!u)
 		return -1;
 	bind_text(u, 1, tenant);
-	sqlite3_bind_int64(u, 2, now);
+	db_bind_i64(u, 2, now);
 	return step_done(c, u, "delete expired holds", e);
 }
 
 static int waiting_read(struct conn *c, const char *tenant, const char *entry_id,
 			struct arena *a, struct waitlist_entry **out, size_t *n, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT " WAITLIST_COLS " FROM waitlist WHERE tenant_id = ?1"
 				    " AND status = 'waiting' AND (?2 IS NULL OR id = ?2)"
 				    " ORDER BY priority DESC, created_at, id LIMIT ?3",
@@ -308,13 +308,13 @@ static int waiting_read(struct conn *c, const char *tenant, const char *entry_id
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_opt_text(s, 2, entry_id);
-	sqlite3_bind_int(s, 3, WAITLIST_RUN_MAX);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, WAITLIST_RUN_MAX);
+	while ((rc = db_step(s)) == DB_ROW) {
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		read_entry(s, &(*out)[(*n)++]);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read waitlist", e);
 	return 0;
 }
@@ -323,7 +323,7 @@ static int waiting_read(struct conn *c, const char *tenant, const char *entry_id
 static int offer_write(struct conn *c, const char *tenant, const struct waitlist_entry *w,
 		       const struct hold *h, const char *payload, int64_t now, struct err *e)
 {
-	sqlite3_stmt *s;
+	struct stmt *s;
 
 	if (hold_insert(c, tenant, h, e))
 		return -1;
@@ -338,9 +338,9 @@ static int offer_write(struct conn *c, const char *tenant, const struct waitlist
 	bind_text(s, 2, w->id);
 	bind_text(s, 3, h->id);
 	bind_text(s, 4, h->provider_id);
-	sqlite3_bind_int64(s, 5, h->start);
-	sqlite3_bind_int64(s, 6, h->expires_at);
-	sqlite3_bind_int64(s, 7, now);
+	db_bind_i64(s, 5, h->start);
+	db_bind_i64(s, 6, h->expires_at);
+	db_bind_i64(s, 7, now);
 	if (step_done(c, s, "record offer", e))
 		return -1;
 	return outbox_add(c, tenant, "waitlist.offered", w->id, payload, now, e);
@@ -398,7 +398,7 @@ int store_waitlist_run(struct store *st, const char *tenant, const char *provide
 		       int64_t now, const struct waitlist_ops *ops, void *ctx, size_t *offered,
 		       struct arena *a, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	struct waitlist_entry *v;
 	int64_t lo = from, hi = to;
 	size_t n, i, closed;
@@ -429,7 +429,7 @@ int store_waitlist_run(struct store *st, const char *tenant, const char *provide
 	}
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -438,8 +438,8 @@ int store_waitlist_due(struct store *st, int64_t now, char (*tenants)[ID_MAX], s
 		       size_t *n, struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = SQLITE_ERROR;
+	struct stmt *s;
+	int rc = DB_ERROR;
 
 	*n = 0;
 	if (!c)
@@ -448,14 +448,14 @@ int store_waitlist_due(struct store *st, int64_t now, char (*tenants)[ID_MAX], s
 		      "SELECT DISTINCT tenant_id FROM holds WHERE expires_at <= ?1 LIMIT ?2",
 		      e);
 	if (s) {
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
+		db_bind_i64(s, 1, now);
+		db_bind_i64(s, 2, (int64_t)max);
+		while ((rc = db_step(s)) == DB_ROW && *n < max)
 			col_text(s, 0, tenants[(*n)++], ID_MAX);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_reset(s);
+		if (rc != DB_DONE && rc != DB_ROW)
 			sql_fail(c, rc, "find due offers", e);
 	}
 	conn_put(st, c);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }

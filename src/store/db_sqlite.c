@@ -1,12 +1,12 @@
-/* SQLite backend: connections, migrations, transactions, tenants and keys.
- * One writer connection serialised by a mutex (every write transaction is BEGIN IMMEDIATE),
- * pooled read-only connections for reads; WAL lets them run while the writer commits. */
-#include "store/sqlite_int.h"
+/* The SQLite driver: one writer connection serialised by a mutex (every write transaction
+ * is BEGIN IMMEDIATE), pooled read-only connections for reads; WAL lets them run while the
+ * writer commits. Migrations are applied at open, each in its own transaction. */
+#include "store/db.h"
+#include "store/store.h"
 
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "util/mem.h"
 
@@ -227,85 +227,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE schedule_versions ADD COLUMN anchor_day INTEGER;",
 };
 
-int sql_fail(struct conn *c, int rc, const char *what, struct err *e)
-{
-	const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
 
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return err_set(e, ERR_STORE_BUSY, "database is busy (%s)", what);
-	case SQLITE_FULL:
-		return err_set(e, ERR_STORE_FULL, "database storage is full (%s)", what);
-	case SQLITE_CONSTRAINT:
-		if (c && c->db && strstr(msg, "slot_taken"))
-			return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
-		return err_set(e, ERR_CONFLICT, "conflicting data (%s)", what);
-	case SQLITE_CANTOPEN:
-	case SQLITE_IOERR:
-	case SQLITE_NOMEM:
-		return err_set(e, ERR_STORE_BUSY, "database unavailable (%s): %s", what, msg);
-	default:
-		return err_set(e, ERR_INTERNAL, "database error (%s): %s", what, msg);
-	}
+static int lite_exec(struct conn *c, const char *sql, struct err *e)
+{
+	return conn_exec(c, sql, e);
 }
 
-sqlite3_stmt *conn_prep(struct conn *c, const char *sql, struct err *e)
-{
-	sqlite3_stmt *s;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < c->nstmt; i++) {
-		if (c->stmt[i].sql == sql) {
-			s = c->stmt[i].st;
-			sqlite3_reset(s);
-			sqlite3_clear_bindings(s);
-			return s;
-		}
-	}
-	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
-	if (rc != SQLITE_OK) {
-		sql_fail(c, rc, "prepare", e);
-		return NULL;
-	}
-	if (c->nstmt < CONN_STMT_CACHE) {
-		c->stmt[c->nstmt].sql = sql;
-		c->stmt[c->nstmt].st = s;
-		c->nstmt++;
-	} else {
-		/* The cache is sized above our statement count; overflow means a new query was
-		 * added without growing it. Keep working, but through a slower path. */
-		sqlite3_finalize(c->stmt[0].st);
-		c->stmt[0].sql = sql;
-		c->stmt[0].st = s;
-	}
-	return s;
-}
-
-static void conn_close(struct conn *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nstmt; i++)
-		sqlite3_finalize(c->stmt[i].st);
-	c->nstmt = 0;
-	sqlite3_close(c->db);
-	c->db = NULL;
-}
-
-static int exec(struct conn *c, const char *sql, struct err *e)
-{
-	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : sql_fail(c, rc, "exec", e);
-}
-
-static int conn_open(struct conn *c, const char *path, bool readonly, struct err *e)
+static int lite_open(struct conn *c, const char *path, bool readonly, struct err *e)
 {
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	c->kind = DB_SQLITE;
 	rc = sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		err_set(e, ERR_STORE_BUSY, "cannot open database %s: %s", path,
@@ -316,10 +250,10 @@ static int conn_open(struct conn *c, const char *path, bool readonly, struct err
 	}
 	sqlite3_busy_timeout(c->db, 5000);
 	sqlite3_extended_result_codes(c->db, 1);
-	if (!readonly && (exec(c, "PRAGMA journal_mode=WAL", e) ||
-			  exec(c, "PRAGMA synchronous=FULL", e)))
+	if (!readonly && (lite_exec(c, "PRAGMA journal_mode=WAL", e) ||
+			  lite_exec(c, "PRAGMA synchronous=FULL", e)))
 		goto fail;
-	if (exec(c, "PRAGMA foreign_keys=ON", e))
+	if (lite_exec(c, "PRAGMA foreign_keys=ON", e))
 		goto fail;
 	return 0;
 fail:
@@ -330,59 +264,43 @@ fail:
 static int migrate(struct store *st, struct err *e)
 {
 	struct conn *c = &st->writer;
-	sqlite3_stmt *s;
-	int version;
+	struct stmt *s;
+	int version, rc;
 	size_t i;
 
 	s = conn_prep(c, "PRAGMA user_version", e);
 	if (!s)
 		return -1;
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return sql_fail(c, sqlite3_errcode(c->db), "read schema version", e);
-	version = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	if ((rc = db_step(s)) != DB_ROW)
+		return sql_fail(c, rc, "read schema version", e);
+	version = db_col_int(s, 0);
+	db_reset(s);
 	if (version > (int)(sizeof(migrations) / sizeof(migrations[0])))
 		return err_set(e, ERR_INVALID,
 			       "database schema version %d is newer than this slotd knows", version);
 	for (i = (size_t)version; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%zu", i + 1);
-		if (exec(c, "BEGIN IMMEDIATE", e))
+		if (lite_exec(c, "BEGIN IMMEDIATE", e))
 			return -1;
-		if (exec(c, migrations[i], e) || exec(c, pragma, e)) {
+		if (lite_exec(c, migrations[i], e) || lite_exec(c, pragma, e)) {
 			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
-		if (exec(c, "COMMIT", e))
+		if (lite_exec(c, "COMMIT", e))
 			return -1;
 	}
 	return 0;
 }
 
-int store_open(const char *url, struct store **out, struct err *e)
+int store_open_sqlite(struct store *st, const char *path, struct err *e)
 {
-	struct store *st;
-	const char *path;
-
-	if (strncmp(url, "sqlite:", 7) != 0) {
-		if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
-			return err_set(e, ERR_INVALID,
-				       "the PostgreSQL backend is not available in this build; "
-				       "use sqlite:PATH");
-		return err_set(e, ERR_INVALID, "database URL must start with sqlite: (got %s)", url);
-	}
-	path = url + 7;
 	if (!*path)
 		return err_set(e, ERR_INVALID, "database URL sqlite: needs a file path");
-	st = xcalloc(1, sizeof(*st));
-	st->path = xstrdup(path);
-	pthread_mutex_init(&st->writer_lock, NULL);
-	pthread_mutex_init(&st->pool_lock, NULL);
-	if (conn_open(&st->writer, path, false, e) || migrate(st, e)) {
-		store_close(st);
+	st->kind = DB_SQLITE;
+	st->target = xstrdup(path);
+	if (lite_open(&st->writer, path, false, e) || migrate(st, e))
 		return -1;
-	}
-	*out = st;
 	return 0;
 }
 
@@ -392,17 +310,23 @@ void store_close(struct store *st)
 
 	if (!st)
 		return;
-	for (i = 0; i < st->nreaders; i++) {
-		conn_close(st->readers[i]);
-		free(st->readers[i]);
-	}
-	if (st->writer.db) {
-		sqlite3_exec(st->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-		conn_close(&st->writer);
+	if (st->kind == DB_PG) {
+		pg_store_close(st);
+	} else {
+		for (i = 0; i < st->nidle; i++) {
+			conn_close(st->idle[i]);
+			free(st->idle[i]);
+		}
+		if (st->writer.db) {
+			sqlite3_exec(st->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+				     NULL);
+			conn_close(&st->writer);
+		}
 	}
 	pthread_mutex_destroy(&st->writer_lock);
 	pthread_mutex_destroy(&st->pool_lock);
-	free(st->path);
+	pthread_cond_destroy(&st->pool_cond);
+	free(st->target);
 	free(st);
 }
 
@@ -410,14 +334,16 @@ struct conn *conn_get(struct store *st, struct err *e)
 {
 	struct conn *c = NULL;
 
+	if (st->kind == DB_PG)
+		return pg_conn_get(st, e);
 	pthread_mutex_lock(&st->pool_lock);
-	if (st->nreaders)
-		c = st->readers[--st->nreaders];
+	if (st->nidle)
+		c = st->idle[--st->nidle];
 	pthread_mutex_unlock(&st->pool_lock);
 	if (c)
 		return c;
 	c = xmalloc(sizeof(*c));
-	if (conn_open(c, st->path, true, e)) {
+	if (lite_open(c, st->target, true, e)) {
 		free(c);
 		return NULL;
 	}
@@ -428,9 +354,13 @@ void conn_put(struct store *st, struct conn *c)
 {
 	if (!c)
 		return;
+	if (st->kind == DB_PG) {
+		pg_conn_put(st, c);
+		return;
+	}
 	pthread_mutex_lock(&st->pool_lock);
-	if (st->nreaders < STORE_MAX_READERS) {
-		st->readers[st->nreaders++] = c;
+	if (st->nidle < STORE_MAX_CONNS) {
+		st->idle[st->nidle++] = c;
 		c = NULL;
 	}
 	pthread_mutex_unlock(&st->pool_lock);
@@ -440,244 +370,29 @@ void conn_put(struct store *st, struct conn *c)
 	}
 }
 
-struct conn *tx_begin(struct store *st, struct err *e)
+struct conn *tx_begin(struct store *st, const char *tenant, struct err *e)
 {
+	if (st->kind == DB_PG)
+		return pg_tx_begin(st, tenant, e);
 	pthread_mutex_lock(&st->writer_lock);
-	if (exec(&st->writer, "BEGIN IMMEDIATE", e)) {
+	if (lite_exec(&st->writer, "BEGIN IMMEDIATE", e)) {
 		pthread_mutex_unlock(&st->writer_lock);
 		return NULL;
 	}
 	return &st->writer;
 }
 
-int tx_end(struct store *st, bool ok, struct err *e)
+int tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
 {
-	struct conn *c = &st->writer;
 	int rc = 0;
 
-	if (ok && exec(c, "COMMIT", e))
+	if (st->kind == DB_PG)
+		return pg_tx_end(st, c, ok, e);
+	if (ok && lite_exec(c, "COMMIT", e))
 		ok = false, rc = -1;
 	/* After a failed step or COMMIT SQLite may already have rolled back. */
 	if (!ok && !sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_unlock(&st->writer_lock);
-	return rc;
-}
-
-int step_done(struct conn *c, sqlite3_stmt *s, const char *what, struct err *e)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : sql_fail(c, rc, what, e);
-}
-
-void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-void col_text(sqlite3_stmt *s, int i, char *out, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
-const char *col_str(sqlite3_stmt *s, int i, struct arena *a)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return arena_strdup(a, t ? (const char *)t : "");
-}
-
-/* Deletes one row by (tenant, id) from a table named in sql; ERR_NOT_FOUND when no row. */
-int delete_row(struct store *st, const char *sql, const char *tenant, const char *id,
-		      const char *owner, const char *what, struct err *e)
-{
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, sql, e);
-	if (s) {
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, id);
-		if (owner)
-			bind_text(s, 3, owner);
-		ok = step_done(c, s, what, e) == 0;
-		if (ok && sqlite3_changes(c->db) == 0) {
-			ok = false;
-			err_set(e, ERR_NOT_FOUND, "%s not found", id);
-		}
-	}
-	if (tx_end(st, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-sqlite3_stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, const char *id,
-			const char *what, struct err *e)
-{
-	sqlite3_stmt *s = conn_prep(c, sql, e);
-	int rc;
-
-	if (!s)
-		return NULL;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		return s;
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		err_set(e, ERR_NOT_FOUND, "%s %s not found", what, id);
-	else
-		sql_fail(c, rc, what, e);
-	return NULL;
-}
-
-int store_ping(struct store *st, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = -1;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, "SELECT 1", e);
-	if (s && sqlite3_step(s) == SQLITE_ROW)
-		rc = 0;
-	else if (s)
-		sql_fail(c, sqlite3_errcode(c->db), "ping", e);
-	if (s)
-		sqlite3_reset(s);
-	conn_put(st, c);
-	return rc;
-}
-
-/* --- tenants and keys --- */
-
-int store_tenant_create(struct store *st, const char *tenant_id, const char *slug,
-			const char *name, const char *key_hash, int64_t now, struct err *e)
-{
-	static const char sql[] =
-		"INSERT INTO tenants(id, slug, name, created_at) VALUES (?1, ?2, ?3, ?4)";
-	static const char dup[] = "SELECT 1 FROM tenants WHERE slug = ?1";
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, dup, e);
-	if (!s)
-		goto out;
-	bind_text(s, 1, slug);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		sqlite3_reset(s);
-		err_set(e, ERR_CONFLICT, "a tenant with slug %s already exists", slug);
-		goto out;
-	}
-	sqlite3_reset(s);
-	s = conn_prep(c, sql, e);
-	if (!s)
-		goto out;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, slug);
-	bind_text(s, 3, name);
-	sqlite3_bind_int64(s, 4, now);
-	if (step_done(c, s, "create tenant", e))
-		goto out;
-	s = conn_prep(c, "INSERT INTO api_keys(key_hash, tenant_id, role, created_at) "
-			 "VALUES (?1, ?2, 'admin', ?3)", e);
-	if (!s)
-		goto out;
-	bind_text(s, 1, key_hash);
-	bind_text(s, 2, tenant_id);
-	sqlite3_bind_int64(s, 3, now);
-	ok = step_done(c, s, "create key", e) == 0;
-out:
-	if (tx_end(st, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-int store_tenant_find(struct store *st, const char *slug, char tenant_id[ID_MAX], struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = -1;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, "SELECT id FROM tenants WHERE slug = ?1", e);
-	if (s) {
-		bind_text(s, 1, slug);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			col_text(s, 0, tenant_id, ID_MAX);
-			rc = 0;
-		} else {
-			err_set(e, ERR_NOT_FOUND, "no tenant with slug %s", slug);
-		}
-		sqlite3_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
-}
-
-int store_key_add(struct store *st, const char *tenant_id, const char *key_hash, enum role role,
-		  int64_t now, struct err *e)
-{
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, "INSERT INTO api_keys(key_hash, tenant_id, role, created_at) "
-			 "VALUES (?1, ?2, ?3, ?4)", e);
-	if (s) {
-		bind_text(s, 1, key_hash);
-		bind_text(s, 2, tenant_id);
-		bind_text(s, 3, role_name(role));
-		sqlite3_bind_int64(s, 4, now);
-		ok = step_done(c, s, "add key", e) == 0;
-	}
-	if (tx_end(st, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-int store_auth(struct store *st, const char *key_hash, struct auth *out, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = -1;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, "SELECT tenant_id, role FROM api_keys WHERE key_hash = ?1", e);
-	if (s) {
-		bind_text(s, 1, key_hash);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			col_text(s, 0, out->tenant_id, sizeof(out->tenant_id));
-			if (role_parse((const char *)sqlite3_column_text(s, 1), &out->role) == 0)
-				rc = 0;
-			else
-				err_set(e, ERR_UNAUTHORIZED, "API key has an unknown role");
-		} else {
-			err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
-		}
-		sqlite3_reset(s);
-	}
-	conn_put(st, c);
 	return rc;
 }

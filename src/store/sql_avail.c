@@ -1,6 +1,6 @@
 /* SQLite backend: weekly schedules, overrides, holidays, time off, and the availability
  * bundle the slot engine reads. */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 
 #include <string.h>
 
@@ -87,25 +87,25 @@ static int weekly_decode(const char *s, struct week_template *t, struct arena *a
 	return 0;
 }
 
-static void bind_opt_day(sqlite3_stmt *s, int i, int64_t day)
+static void bind_opt_day(struct stmt *s, int i, int64_t day)
 {
 	if (day == AVAIL_DAY_NONE)
-		sqlite3_bind_null(s, i);
+		db_bind_null(s, i);
 	else
-		sqlite3_bind_int64(s, i, day);
+		db_bind_i64(s, i, day);
 }
 
-static int64_t col_opt_day(sqlite3_stmt *s, int i)
+static int64_t col_opt_day(struct stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? AVAIL_DAY_NONE
-							: sqlite3_column_int64(s, i);
+	return db_col_null(s, i) ? AVAIL_DAY_NONE
+							: db_col_i64(s, i);
 }
 
 int store_schedule_put(struct store *st, const char *tenant, const char *provider_id,
 		       const struct schedule *sch, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 	size_t i;
 
@@ -131,7 +131,7 @@ int store_schedule_put(struct store *st, const char *tenant, const char *provide
 			goto out;
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, provider_id);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+		db_bind_i64(s, 3, (int64_t)i);
 		bind_opt_day(s, 4, sch->v[i].effective_from);
 		bind_opt_day(s, 5, sch->v[i].effective_until);
 		bind_text(s, 6, weekly);
@@ -141,7 +141,7 @@ int store_schedule_put(struct store *st, const char *tenant, const char *provide
 	}
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -149,7 +149,7 @@ out:
 static int schedule_read(struct conn *c, const char *tenant, const char *provider_id,
 			 struct arena *a, struct schedule *out, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT effective_from, effective_until, weekly, anchor_day"
 				    " FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2"
 				    " ORDER BY seq",
@@ -161,20 +161,20 @@ static int schedule_read(struct conn *c, const char *tenant, const char *provide
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && out->n < SCHEDULE_MAX_VERSIONS) {
+	while ((rc = db_step(s)) == DB_ROW && out->n < SCHEDULE_MAX_VERSIONS) {
 		struct week_template *t = &out->v[out->n];
 		t->effective_from = col_opt_day(s, 0);
 		t->effective_until = col_opt_day(s, 1);
 		t->anchor = col_opt_day(s, 3);
-		if (weekly_decode((const char *)sqlite3_column_text(s, 2), t, a)) {
-			sqlite3_reset(s);
+		if (weekly_decode(db_col_text(s, 2), t, a)) {
+			db_reset(s);
 			return err_set(e, ERR_INTERNAL, "stored schedule of %s is corrupt",
 				       provider_id);
 		}
 		out->n++;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
 		return sql_fail(c, rc, "read schedule", e);
 	return 0;
 }
@@ -197,9 +197,9 @@ int store_schedule_get(struct store *st, const char *tenant, const char *provide
 int store_override_create(struct store *st, const char *tenant, const struct override_rec *o,
 			  struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	char hours[AVAIL_MAX_DAY_INTERVALS * 10 + 1];
-	sqlite3_stmt *s;
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -213,15 +213,15 @@ int store_override_create(struct store *st, const char *tenant, const struct ove
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, o->id);
 		bind_text(s, 3, o->provider_id);
-		sqlite3_bind_int64(s, 4, o->ov.from_day);
-		sqlite3_bind_int64(s, 5, o->ov.to_day);
+		db_bind_i64(s, 4, o->ov.from_day);
+		db_bind_i64(s, 5, o->ov.to_day);
 		bind_text(s, 6, hours);
 		bind_opt_text(s, 7, o->note);
-		sqlite3_bind_int64(s, 8, o->created_at);
+		db_bind_i64(s, 8, o->created_at);
 		bind_opt_text(s, 9, o->rrule);
 		ok = step_done(c, s, "create override", e) == 0;
 	}
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -247,7 +247,7 @@ int override_read_range(struct conn *c, const char *tenant, const char *provider
 			       int64_t from_day, int64_t to_day, struct arena *a,
 			       struct override_rec **out, size_t *n, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT id, provider_id, from_day, to_day, hours, note, created_at,"
 				    " rrule FROM overrides WHERE tenant_id = ?1 AND provider_id = ?2"
 				    " AND from_day <= ?4 AND to_day >= ?3 ORDER BY id",
@@ -261,23 +261,23 @@ int override_read_range(struct conn *c, const char *tenant, const char *provider
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	sqlite3_bind_int64(s, 3, from_day);
-	sqlite3_bind_int64(s, 4, to_day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, from_day);
+	db_bind_i64(s, 4, to_day);
+	while ((rc = db_step(s)) == DB_ROW) {
 		struct override_rec *r;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		r = &(*out)[(*n)++];
 		col_text(s, 0, r->id, sizeof(r->id));
 		col_text(s, 1, r->provider_id, sizeof(r->provider_id));
-		r->ov.from_day = sqlite3_column_int64(s, 2);
-		r->ov.to_day = sqlite3_column_int64(s, 3);
-		hours_decode((const char *)sqlite3_column_text(s, 4), &r->ov.hours);
+		r->ov.from_day = db_col_i64(s, 2);
+		r->ov.to_day = db_col_i64(s, 3);
+		hours_decode(db_col_text(s, 4), &r->ov.hours);
 		col_text(s, 5, r->note, sizeof(r->note));
-		r->created_at = sqlite3_column_int64(s, 6);
+		r->created_at = db_col_i64(s, 6);
 		col_text(s, 7, r->rrule, sizeof(r->rrule));
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "list overrides", e);
 	return 0;
 }
@@ -309,8 +309,8 @@ int store_override_delete(struct store *st, const char *tenant, const char *prov
 int store_holiday_create(struct store *st, const char *tenant, const struct holiday_rec *h,
 			 struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 	size_t i;
 
@@ -328,21 +328,21 @@ int store_holiday_create(struct store *st, const char *tenant, const struct holi
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, h->id);
 	bind_text(s, 3, h->name);
-	sqlite3_bind_int64(s, 4, h->day);
-	sqlite3_bind_int(s, 5, h->yearly);
-	sqlite3_bind_int(s, 6, h->nproviders == 0);
-	sqlite3_bind_int64(s, 7, h->created_at);
+	db_bind_i64(s, 4, h->day);
+	db_bind_i64(s, 5, h->yearly);
+	db_bind_i64(s, 6, h->nproviders == 0);
+	db_bind_i64(s, 7, h->created_at);
 	bind_opt_text(s, 8, h->rrule);
 	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
-		sqlite3_bind_int64(s, 9, h->until_day);
+		db_bind_i64(s, 9, h->until_day);
 	else
-		sqlite3_bind_null(s, 9);
+		db_bind_null(s, 9);
 	if (step_done(c, s, "create holiday", e))
 		goto out;
 	for (i = 0; i < h->nproviders; i++) {
 		s = conn_prep(c,
-			      "INSERT OR IGNORE INTO holiday_providers(tenant_id, holiday_id,"
-			      " provider_id) VALUES (?1, ?2, ?3)",
+			      "INSERT INTO holiday_providers(tenant_id, holiday_id,"
+			      " provider_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 			      e);
 		if (!s)
 			goto out;
@@ -354,7 +354,7 @@ int store_holiday_create(struct store *st, const char *tenant, const struct holi
 	}
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -362,25 +362,25 @@ out:
 #define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day"
 
 /* One row of HOLIDAY_COLUMNS (provider ids are read separately). */
-static void read_holiday(sqlite3_stmt *s, struct holiday_rec *h)
+static void read_holiday(struct stmt *s, struct holiday_rec *h)
 {
 	memset(h, 0, sizeof(*h));
 	col_text(s, 0, h->id, sizeof(h->id));
 	col_text(s, 1, h->name, sizeof(h->name));
-	h->day = sqlite3_column_int64(s, 2);
-	h->yearly = sqlite3_column_int(s, 3) != 0;
-	h->created_at = sqlite3_column_int64(s, 4);
+	h->day = db_col_i64(s, 2);
+	h->yearly = db_col_int(s, 3) != 0;
+	h->created_at = db_col_i64(s, 4);
 	col_text(s, 5, h->rrule, sizeof(h->rrule));
-	h->until_day = sqlite3_column_type(s, 6) == SQLITE_NULL ? CIVIL_MAX_DAY
-								 : sqlite3_column_int64(s, 6);
+	h->until_day = db_col_null(s, 6) ? CIVIL_MAX_DAY
+								 : db_col_i64(s, 6);
 }
 
 int store_holiday_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
 		       struct holiday_rec **out, size_t *n, struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE;
+	struct stmt *s;
+	int rc = DB_DONE;
 	size_t i;
 
 	*n = 0;
@@ -394,12 +394,12 @@ int store_holiday_list(struct store *st, const char *tenant, struct page pg, str
 	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, pg.after ? pg.after : "");
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	while ((rc = db_step(s)) == DB_ROW) {
 		read_holiday(s, &(*out)[(*n)++]);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	db_reset(s);
+	if (rc != DB_DONE) {
 		sql_fail(c, rc, "list holidays", e);
 		goto fail;
 	}
@@ -414,9 +414,9 @@ int store_holiday_list(struct store *st, const char *tenant, struct page pg, str
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, h->id);
 		h->provider_ids = arena_alloc(a, SERVICE_MAX_PROVIDERS * sizeof(*h->provider_ids));
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW && h->nproviders < SERVICE_MAX_PROVIDERS)
+		while ((rc = db_step(s)) == DB_ROW && h->nproviders < SERVICE_MAX_PROVIDERS)
 			col_text(s, 0, h->provider_ids[h->nproviders++], ID_MAX);
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	conn_put(st, c);
 	return 0;
@@ -445,7 +445,7 @@ int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id
 		     int64_t from_day, int64_t to_day, struct arena *a, struct holiday_rec **out,
 		     size_t *n, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(
+	struct stmt *s = conn_prep(
 		c,
 		"SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
 		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT NULL"
@@ -463,14 +463,14 @@ int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	sqlite3_bind_int64(s, 3, from_day);
-	sqlite3_bind_int64(s, 4, to_day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, from_day);
+	db_bind_i64(s, 4, to_day);
+	while ((rc = db_step(s)) == DB_ROW) {
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		read_holiday(s, &(*out)[(*n)++]);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read holidays", e);
 	return 0;
 }
@@ -511,8 +511,8 @@ static int holidays_for(struct conn *c, const char *tenant, const char *provider
 int store_time_off_create(struct store *st, const char *tenant, const struct time_off_rec *t,
 			  struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -525,13 +525,13 @@ int store_time_off_create(struct store *st, const char *tenant, const struct tim
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, t->id);
 		bind_text(s, 3, t->provider_id);
-		sqlite3_bind_int64(s, 4, t->span.start);
-		sqlite3_bind_int64(s, 5, t->span.end);
+		db_bind_i64(s, 4, t->span.start);
+		db_bind_i64(s, 5, t->span.end);
 		bind_opt_text(s, 6, t->reason);
-		sqlite3_bind_int64(s, 7, t->created_at);
+		db_bind_i64(s, 7, t->created_at);
 		ok = step_done(c, s, "create time off", e) == 0;
 	}
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -541,7 +541,7 @@ int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
 			 size_t *n, struct err *e)
 {
 	/* Time off lasts at most TIME_OFF_MAX_SECONDS, which bounds the index range read. */
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT id, provider_id, start_utc, end_utc, reason, created_at"
 				    " FROM time_off WHERE tenant_id = ?1 AND provider_id = ?2"
 				    " AND start_utc < ?4 AND start_utc > ?5 AND end_utc > ?3"
@@ -556,22 +556,22 @@ int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	sqlite3_bind_int64(s, 3, from);
-	sqlite3_bind_int64(s, 4, to);
-	sqlite3_bind_int64(s, 5, from - TIME_OFF_MAX_SECONDS - 1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, from);
+	db_bind_i64(s, 4, to);
+	db_bind_i64(s, 5, from - TIME_OFF_MAX_SECONDS - 1);
+	while ((rc = db_step(s)) == DB_ROW) {
 		struct time_off_rec *t;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		t = &(*out)[(*n)++];
 		col_text(s, 0, t->id, sizeof(t->id));
 		col_text(s, 1, t->provider_id, sizeof(t->provider_id));
-		t->span.start = sqlite3_column_int64(s, 2);
-		t->span.end = sqlite3_column_int64(s, 3);
+		t->span.start = db_col_i64(s, 2);
+		t->span.end = db_col_i64(s, 3);
 		col_text(s, 4, t->reason, sizeof(t->reason));
-		t->created_at = sqlite3_column_int64(s, 5);
+		t->created_at = db_col_i64(s, 5);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "list time off", e);
 	return 0;
 }
@@ -674,10 +674,8 @@ int store_slots_load(struct store *st, const char *tenant, const char *service_i
 	if (!c)
 		return -1;
 	/* One read transaction: a consistent snapshot and one lock round trip per query. */
-	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		sql_fail(c, sqlite3_errcode(c->db), "begin read", e);
+	if (read_begin(c, e))
 		goto out;
-	}
 	if (service_read(c, tenant, service_id, a, svc, e))
 		goto out;
 	*bundles = arena_alloc(a, (svc->nproviders + 1) * sizeof(**bundles));
@@ -691,8 +689,7 @@ int store_slots_load(struct store *st, const char *tenant, const char *service_i
 	}
 	rc = 0;
 out:
-	if (!sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	read_end(c);
 	conn_put(st, c);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* SQLite backend: holds (short reservations of one start) and the outbox. */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 
 #include <string.h>
 
@@ -7,39 +7,39 @@
 	"id, service_id, provider_id, start_utc, end_utc, block_start, block_end, owner,"      \
 	" waitlist_id, expires_at, created_at, key_id"
 
-static void read_hold(sqlite3_stmt *s, struct hold *h)
+static void read_hold(struct stmt *s, struct hold *h)
 {
 	memset(h, 0, sizeof(*h));
 	col_text(s, 0, h->id, sizeof(h->id));
 	col_text(s, 1, h->service_id, sizeof(h->service_id));
 	col_text(s, 2, h->provider_id, sizeof(h->provider_id));
-	h->start = sqlite3_column_int64(s, 3);
-	h->end = sqlite3_column_int64(s, 4);
-	h->block_start = sqlite3_column_int64(s, 5);
-	h->block_end = sqlite3_column_int64(s, 6);
+	h->start = db_col_i64(s, 3);
+	h->end = db_col_i64(s, 4);
+	h->block_start = db_col_i64(s, 5);
+	h->block_end = db_col_i64(s, 6);
 	col_text(s, 7, h->owner, sizeof(h->owner));
 	col_text(s, 8, h->waitlist_id, sizeof(h->waitlist_id));
-	h->expires_at = sqlite3_column_int64(s, 9);
-	h->created_at = sqlite3_column_int64(s, 10);
+	h->expires_at = db_col_i64(s, 9);
+	h->created_at = db_col_i64(s, 10);
 	col_text(s, 11, h->key_id, sizeof(h->key_id));
 }
 
 int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *out,
 	      struct err *e)
 {
-	sqlite3_stmt *s = row_by_id(c, "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1 AND id = ?2",
+	struct stmt *s = row_by_id(c, "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1 AND id = ?2",
 				    tenant, id, "hold", e);
 
 	if (!s)
 		return -1;
 	read_hold(s, out);
-	sqlite3_reset(s);
+	db_reset(s);
 	return 0;
 }
 
 int hold_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c, "DELETE FROM holds WHERE tenant_id = ?1 AND id = ?2", e);
+	struct stmt *s = conn_prep(c, "DELETE FROM holds WHERE tenant_id = ?1 AND id = ?2", e);
 
 	if (!s)
 		return -1;
@@ -50,7 +50,7 @@ int hold_delete_row(struct conn *c, const char *tenant, const char *id, struct e
 
 int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "INSERT INTO holds(tenant_id, " HOLD_COLS ") VALUES (?1, ?2, ?3,"
 				    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 				    e);
@@ -61,14 +61,14 @@ int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct
 	bind_text(s, 2, h->id);
 	bind_text(s, 3, h->service_id);
 	bind_text(s, 4, h->provider_id);
-	sqlite3_bind_int64(s, 5, h->start);
-	sqlite3_bind_int64(s, 6, h->end);
-	sqlite3_bind_int64(s, 7, h->block_start);
-	sqlite3_bind_int64(s, 8, h->block_end);
+	db_bind_i64(s, 5, h->start);
+	db_bind_i64(s, 6, h->end);
+	db_bind_i64(s, 7, h->block_start);
+	db_bind_i64(s, 8, h->block_end);
 	bind_text(s, 9, h->owner);
 	bind_opt_text(s, 10, h->waitlist_id);
-	sqlite3_bind_int64(s, 11, h->expires_at);
-	sqlite3_bind_int64(s, 12, h->created_at);
+	db_bind_i64(s, 11, h->expires_at);
+	db_bind_i64(s, 12, h->created_at);
 	bind_opt_text(s, 13, h->key_id);
 	return step_done(c, s, "insert hold", e);
 }
@@ -76,7 +76,7 @@ int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct
 int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 		 const char *booking_id, int64_t now, struct err *e)
 {
-	sqlite3_stmt *s;
+	struct stmt *s;
 
 	if (hold_delete_row(c, tenant, h->id, e))
 		return -1;
@@ -91,7 +91,7 @@ int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, h->waitlist_id);
 	bind_text(s, 3, booking_id);
-	sqlite3_bind_int64(s, 4, now);
+	db_bind_i64(s, 4, now);
 	bind_text(s, 5, h->id);
 	return step_done(c, s, "mark waitlist entry booked", e);
 }
@@ -100,7 +100,7 @@ int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 static int live_holds(struct conn *c, const char *tenant, bool by_key, const char *who,
 		      int64_t now, int *count, int64_t *first_expiry, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    by_key ? "SELECT count(*), min(expires_at) FROM holds"
 					     " WHERE tenant_id = ?1 AND key_id = ?2 AND expires_at > ?3"
 					   : "SELECT count(*), min(expires_at) FROM holds"
@@ -112,14 +112,14 @@ static int live_holds(struct conn *c, const char *tenant, bool by_key, const cha
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, who);
-	sqlite3_bind_int64(s, 3, now);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*count = sqlite3_column_int(s, 0);
-		*first_expiry = sqlite3_column_int64(s, 1);
+	db_bind_i64(s, 3, now);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*count = db_col_int(s, 0);
+		*first_expiry = db_col_i64(s, 1);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
+	db_reset(s);
+	if (rc != DB_ROW)
 		return sql_fail(c, rc, "count holds", e);
 	return 0;
 }
@@ -130,7 +130,7 @@ int store_hold_create(struct store *st, const char *tenant, const char *service_
 		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
 		      struct hold *out, struct arena *a, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	struct avail_bundle *bundles;
 	struct service svc;
 	int64_t first_expiry = 0;
@@ -179,7 +179,7 @@ int store_hold_create(struct store *st, const char *tenant, const char *service_
 		goto out;
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -200,8 +200,8 @@ int store_hold_get(struct store *st, const char *tenant, const char *id, struct 
 int store_hold_delete(struct store *st, const char *tenant, const char *id, int64_t now,
 		      struct hold *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -217,13 +217,13 @@ int store_hold_delete(struct store *st, const char *tenant, const char *id, int6
 			goto out;
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, out->waitlist_id);
-		sqlite3_bind_int64(s, 3, now);
+		db_bind_i64(s, 3, now);
 		if (step_done(c, s, "close offer", e))
 			goto out;
 	}
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -231,7 +231,7 @@ out:
 int outbox_add(struct conn *c, const char *tenant, const char *type, const char *subject_id,
 	       const char *payload, int64_t now, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "INSERT INTO outbox(tenant_id, type, subject_id, payload, created_at)"
 				    " VALUES (?1, ?2, ?3, ?4, ?5)",
 				    e);
@@ -242,7 +242,7 @@ int outbox_add(struct conn *c, const char *tenant, const char *type, const char 
 	bind_text(s, 2, type);
 	bind_text(s, 3, subject_id);
 	bind_text(s, 4, payload);
-	sqlite3_bind_int64(s, 5, now);
+	db_bind_i64(s, 5, now);
 	return step_done(c, s, "add outbox event", e);
 }
 
@@ -250,8 +250,8 @@ int store_outbox_list(struct store *st, const char *tenant, int64_t after, size_
 		      struct arena *a, struct outbox_event **out, size_t *n, struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = SQLITE_ERROR;
+	struct stmt *s;
+	int rc = DB_ERROR;
 
 	*n = 0;
 	*out = NULL;
@@ -264,20 +264,20 @@ int store_outbox_list(struct store *st, const char *tenant, int64_t after, size_
 	if (s) {
 		*out = arena_alloc(a, (limit + 1) * sizeof(**out));
 		bind_text(s, 1, tenant);
-		sqlite3_bind_int64(s, 2, after);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		db_bind_i64(s, 2, after);
+		db_bind_i64(s, 3, (int64_t)limit);
+		while ((rc = db_step(s)) == DB_ROW) {
 			struct outbox_event *ev = &(*out)[(*n)++];
-			ev->seq = sqlite3_column_int64(s, 0);
+			ev->seq = db_col_i64(s, 0);
 			col_text(s, 1, ev->type, sizeof(ev->type));
 			col_text(s, 2, ev->subject_id, sizeof(ev->subject_id));
 			ev->payload = col_str(s, 3, a);
-			ev->created_at = sqlite3_column_int64(s, 4);
+			ev->created_at = db_col_i64(s, 4);
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
+		db_reset(s);
+		if (rc != DB_DONE)
 			sql_fail(c, rc, "list events", e);
 	}
 	conn_put(st, c);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }

@@ -1,59 +1,23 @@
-/* Shared internals of the SQLite backend: connections, statement cache, transactions and
- * error translation. Not part of the store interface. */
-#ifndef SLOTD_STORE_SQLITE_INT_H
-#define SLOTD_STORE_SQLITE_INT_H
+/* Shared internals of the SQL store (both drivers): row helpers and the reads several files
+ * share. Not part of the store interface. */
+#ifndef SLOTD_STORE_SQL_INT_H
+#define SLOTD_STORE_SQL_INT_H
 
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 
 #include "core/civil.h"
+#include "store/db.h"
 #include "store/store_bookings.h"
 #include "store/store_entries.h"
 #include "util/mem.h"
 
-#define CONN_STMT_CACHE 64
-#define STORE_MAX_READERS 32
-
-struct conn {
-	sqlite3 *db;
-	size_t nstmt;
-	struct {
-		const char *sql;	/* static string: cached by address */
-		sqlite3_stmt *st;
-	} stmt[CONN_STMT_CACHE];
-};
-
-struct store {
-	char *path;
-	struct conn writer;		/* the only connection that writes */
-	pthread_mutex_t writer_lock;
-	pthread_mutex_t pool_lock;
-	struct conn *readers[STORE_MAX_READERS];	/* idle read-only connections */
-	size_t nreaders;
-};
-
-/* A prepared, reset statement for sql (a string literal) on c; NULL with e set on failure. */
-sqlite3_stmt *conn_prep(struct conn *c, const char *sql, struct err *e);
-/* Translates a SQLite result code into e (always returns -1). what names the operation. */
-int sql_fail(struct conn *c, int rc, const char *what, struct err *e);
-
-/* Read access: a pooled read-only connection. Release with conn_put. */
-struct conn *conn_get(struct store *st, struct err *e);
-void conn_put(struct store *st, struct conn *c);
-
-/* Write access: locks the writer and runs BEGIN IMMEDIATE. tx_end commits when ok is true
- * (returning -1 with e set if COMMIT fails), else rolls back; it always unlocks. */
-struct conn *tx_begin(struct store *st, struct err *e);
-int tx_end(struct store *st, bool ok, struct err *e);
-
-/* Steps a statement expecting no row (SQLITE_DONE). Returns 0 / -1. */
-int step_done(struct conn *c, sqlite3_stmt *s, const char *what, struct err *e);
+/* Steps a statement expecting no row (DB_DONE). Returns 0 / -1. */
+int step_done(struct conn *c, struct stmt *s, const char *what, struct err *e);
 
 /* Runs sql (binding ?1 tenant, ?2 id) and returns the statement positioned on its row; the
- * caller reads the columns and then calls sqlite3_reset. NULL with e set when there is no
+ * caller reads the columns and then calls db_reset. NULL with e set when there is no
  * row (ERR_NOT_FOUND: "<what> <id> not found") or the query fails. */
-sqlite3_stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, const char *id,
+struct stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, const char *id,
 			const char *what, struct err *e);
 
 /* Runs a DELETE (sql binds ?1 tenant, ?2 id and, when owner is set, ?3 owner) in its own
@@ -113,8 +77,8 @@ int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
 int outbox_add(struct conn *c, const char *tenant, const char *type, const char *subject_id,
 	       const char *payload, int64_t now, struct err *e);
 
-/* Rows behind the availability bundle and the calendar (sqlite_avail.c, sqlite_entries.c,
- * sqlite_bookings.c): overrides touching dates from_day..to_day (recurring ones as stored),
+/* Rows behind the availability bundle and the calendar (sql_avail.c, sql_entries.c,
+ * sql_bookings.c): overrides touching dates from_day..to_day (recurring ones as stored),
  * holidays applying to the provider there (recurring ones as stored), time off overlapping
  * [from, to), schedule-entry series that may have an occurrence of the provider in [from,
  * to), and active bookings overlapping [from, to) by start. */
@@ -141,11 +105,9 @@ void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
 int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t n,
 		    const char *pointer, struct err *e);
 
-/* Binding and reading helpers. Text columns that are NULL read as "". */
-void bind_text(sqlite3_stmt *s, int i, const char *v);
-void bind_opt_text(sqlite3_stmt *s, int i, const char *v);	/* "" binds NULL */
-void col_text(sqlite3_stmt *s, int i, char *out, size_t size);
-const char *col_str(sqlite3_stmt *s, int i, struct arena *a);
+/* Reading helpers. Text columns that are NULL read as "". */
+void col_text(struct stmt *s, int i, char *out, size_t size);
+const char *col_str(struct stmt *s, int i, struct arena *a);
 
 /* Day-hours text encoding: "540-720,780-1020" (minutes). */
 void hours_encode(const struct day_hours *h, char *out, size_t size);

@@ -1,7 +1,7 @@
 /* SQLite backend: schedule entries (series, assignees, exdates, overrides) and the calendar
  * read. A series is written whole: an update deletes the row (its children cascade) and
  * inserts the new state in the same transaction. */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 
 #include <string.h>
 
@@ -14,7 +14,7 @@ static int insert_assignees(struct conn *c, const char *tenant, const char *entr
 	size_t i;
 
 	for (i = 0; i < f->nassignees; i++) {
-		sqlite3_stmt *s =
+		struct stmt *s =
 			original
 				? conn_prep(c,
 					    "INSERT INTO entry_override_assignees(tenant_id, entry_id,"
@@ -31,9 +31,9 @@ static int insert_assignees(struct conn *c, const char *tenant, const char *entr
 		bind_text(s, 2, entry_id);
 		bind_text(s, 3, f->assignee_ids[i]);
 		if (original) {
-			sqlite3_bind_int64(s, 4, *original);
-			sqlite3_bind_int64(s, 5, start);
-			sqlite3_bind_int64(s, 6, end);
+			db_bind_i64(s, 4, *original);
+			db_bind_i64(s, 5, start);
+			db_bind_i64(s, 6, end);
 		}
 		if (step_done(c, s, "assign entry", e))
 			return -1;
@@ -59,7 +59,7 @@ static int check_assignees(struct conn *c, const char *tenant, const struct entr
 static int entry_insert(struct conn *c, const char *tenant, const struct entry *en,
 			int64_t span_end, struct err *e)
 {
-	sqlite3_stmt *s;
+	struct stmt *s;
 	size_t i;
 
 	if (check_assignees(c, tenant, en, e))
@@ -76,8 +76,8 @@ static int entry_insert(struct conn *c, const char *tenant, const struct entry *
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, en->id);
 	bind_text(s, 3, en->f.title);
-	sqlite3_bind_int64(s, 4, en->start);
-	sqlite3_bind_int64(s, 5, en->end);
+	db_bind_i64(s, 4, en->start);
+	db_bind_i64(s, 5, en->end);
 	bind_text(s, 6, en->timezone);
 	bind_text(s, 7, entry_status_name(en->f.status));
 	bind_opt_text(s, 8, en->f.notes);
@@ -85,28 +85,28 @@ static int entry_insert(struct conn *c, const char *tenant, const struct entry *
 	bind_opt_text(s, 10, en->work_id);
 	if (en->recurring) {
 		bind_text(s, 11, en->rule.text);
-		sqlite3_bind_int64(s, 12, en->rule.dtstart);
+		db_bind_i64(s, 12, en->rule.dtstart);
 		if (en->rule.last != RECUR_OPEN)
-			sqlite3_bind_int64(s, 13, en->rule.last);
+			db_bind_i64(s, 13, en->rule.last);
 	}
 	if (span_end != INT64_MAX)
-		sqlite3_bind_int64(s, 14, span_end);
-	sqlite3_bind_int(s, 15, en->version);
-	sqlite3_bind_int64(s, 16, en->created_at);
-	sqlite3_bind_int64(s, 17, en->updated_at);
+		db_bind_i64(s, 14, span_end);
+	db_bind_i64(s, 15, en->version);
+	db_bind_i64(s, 16, en->created_at);
+	db_bind_i64(s, 17, en->updated_at);
 	if (step_done(c, s, "create entry", e) ||
 	    insert_assignees(c, tenant, en->id, &en->f, NULL, 0, 0, e))
 		return -1;
 	for (i = 0; i < en->nexdates; i++) {
 		s = conn_prep(c,
-			      "INSERT OR IGNORE INTO entry_exdates(tenant_id, entry_id, original_start)"
-			      " VALUES (?1, ?2, ?3)",
+			      "INSERT INTO entry_exdates(tenant_id, entry_id, original_start)"
+			      " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 			      e);
 		if (!s)
 			return -1;
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, en->id);
-		sqlite3_bind_int64(s, 3, en->exdates[i]);
+		db_bind_i64(s, 3, en->exdates[i]);
 		if (step_done(c, s, "exclude occurrence", e))
 			return -1;
 	}
@@ -121,9 +121,9 @@ static int entry_insert(struct conn *c, const char *tenant, const struct entry *
 			return -1;
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, en->id);
-		sqlite3_bind_int64(s, 3, o->original_start);
-		sqlite3_bind_int64(s, 4, o->start);
-		sqlite3_bind_int64(s, 5, o->end);
+		db_bind_i64(s, 3, o->original_start);
+		db_bind_i64(s, 4, o->start);
+		db_bind_i64(s, 5, o->end);
 		bind_text(s, 6, o->f.title);
 		bind_text(s, 7, entry_status_name(o->f.status));
 		bind_opt_text(s, 8, o->f.notes);
@@ -140,7 +140,7 @@ static int read_assignees(struct conn *c, const char *tenant, const char *entry_
 			  const int64_t *original, struct arena *a, struct entry_fields *f,
 			  struct err *e)
 {
-	sqlite3_stmt *s =
+	struct stmt *s =
 		original ? conn_prep(c,
 				     "SELECT provider_id FROM entry_override_assignees WHERE"
 				     " tenant_id = ?1 AND entry_id = ?2 AND original_start = ?3"
@@ -159,18 +159,18 @@ static int read_assignees(struct conn *c, const char *tenant, const char *entry_
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, entry_id);
 	if (original)
-		sqlite3_bind_int64(s, 3, *original);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && f->nassignees < ENTRY_MAX_ASSIGNEES)
+		db_bind_i64(s, 3, *original);
+	while ((rc = db_step(s)) == DB_ROW && f->nassignees < ENTRY_MAX_ASSIGNEES)
 		col_text(s, 0, f->assignee_ids[f->nassignees++], ID_MAX);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
 		return sql_fail(c, rc, "read assignees", e);
 	return 0;
 }
 
-static void col_status(sqlite3_stmt *s, int i, enum entry_status *out)
+static void col_status(struct stmt *s, int i, enum entry_status *out)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = db_col_text(s, i);
 
 	if (!v || entry_status_parse(v, out))
 		*out = ENTRY_SCHEDULED;
@@ -179,7 +179,7 @@ static void col_status(sqlite3_stmt *s, int i, enum entry_status *out)
 static int read_children(struct conn *c, const char *tenant, struct entry *en, struct arena *a,
 			 struct err *e)
 {
-	sqlite3_stmt *s;
+	struct stmt *s;
 	size_t cap = 0, i;
 	int rc;
 
@@ -198,12 +198,12 @@ static int read_children(struct conn *c, const char *tenant, struct entry *en, s
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, en->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		en->exdates = grow_rows(a, en->exdates, en->nexdates, &cap, sizeof(*en->exdates));
-		en->exdates[en->nexdates++] = sqlite3_column_int64(s, 0);
+		en->exdates[en->nexdates++] = db_col_i64(s, 0);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read exdates", e);
 	cap = 0;
 	s = conn_prep(c,
@@ -215,21 +215,21 @@ static int read_children(struct conn *c, const char *tenant, struct entry *en, s
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, en->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		struct entry_override *o;
 		en->overrides = grow_rows(a, en->overrides, en->noverrides, &cap,
 					  sizeof(*en->overrides));
 		o = &en->overrides[en->noverrides++];
 		memset(o, 0, sizeof(*o));
-		o->original_start = sqlite3_column_int64(s, 0);
-		o->start = sqlite3_column_int64(s, 1);
-		o->end = sqlite3_column_int64(s, 2);
+		o->original_start = db_col_i64(s, 0);
+		o->start = db_col_i64(s, 1);
+		o->end = db_col_i64(s, 2);
 		col_text(s, 3, o->f.title, sizeof(o->f.title));
 		col_status(s, 4, &o->f.status);
 		col_text(s, 5, o->f.notes, sizeof(o->f.notes));
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read overrides", e);
 	for (i = 0; i < en->noverrides; i++)
 		if (read_assignees(c, tenant, en->id, &en->overrides[i].original_start, a,
@@ -242,35 +242,35 @@ static int read_children(struct conn *c, const char *tenant, struct entry *en, s
 	"id, title, start_utc, end_utc, timezone, status, notes, work_type, work_id, rrule,"  \
 	" rule_start, rule_last, version, created_at, updated_at"
 
-static void read_row(sqlite3_stmt *s, struct entry *en)
+static void read_row(struct stmt *s, struct entry *en)
 {
 	memset(en, 0, sizeof(*en));
 	col_text(s, 0, en->id, sizeof(en->id));
 	col_text(s, 1, en->f.title, sizeof(en->f.title));
-	en->start = sqlite3_column_int64(s, 2);
-	en->end = sqlite3_column_int64(s, 3);
+	en->start = db_col_i64(s, 2);
+	en->end = db_col_i64(s, 3);
 	col_text(s, 4, en->timezone, sizeof(en->timezone));
 	col_status(s, 5, &en->f.status);
 	col_text(s, 6, en->f.notes, sizeof(en->f.notes));
 	col_text(s, 7, en->work_type, sizeof(en->work_type));
 	col_text(s, 8, en->work_id, sizeof(en->work_id));
-	if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+	if (!db_col_null(s, 9)) {
 		en->recurring = true;
 		col_text(s, 9, en->rule.text, sizeof(en->rule.text));
-		en->rule.dtstart = sqlite3_column_int64(s, 10);
-		en->rule.last = sqlite3_column_type(s, 11) == SQLITE_NULL
+		en->rule.dtstart = db_col_i64(s, 10);
+		en->rule.last = db_col_null(s, 11)
 					? RECUR_OPEN
-					: sqlite3_column_int64(s, 11);
+					: db_col_i64(s, 11);
 	}
-	en->version = sqlite3_column_int(s, 12);
-	en->created_at = sqlite3_column_int64(s, 13);
-	en->updated_at = sqlite3_column_int64(s, 14);
+	en->version = db_col_int(s, 12);
+	en->created_at = db_col_i64(s, 13);
+	en->updated_at = db_col_i64(s, 14);
 }
 
 static int entry_load(struct conn *c, const char *tenant, const char *id, struct arena *a,
 		      struct entry *out, struct err *e)
 {
-	sqlite3_stmt *s = row_by_id(c,
+	struct stmt *s = row_by_id(c,
 				    "SELECT " ENTRY_COLUMNS
 				    " FROM entries WHERE tenant_id = ?1 AND id = ?2",
 				    tenant, id, "entry", e);
@@ -278,20 +278,20 @@ static int entry_load(struct conn *c, const char *tenant, const char *id, struct
 	if (!s)
 		return -1;
 	read_row(s, out);
-	sqlite3_reset(s);
+	db_reset(s);
 	return read_children(c, tenant, out, a, e);
 }
 
 int store_entry_create(struct store *st, const char *tenant, const struct entry *en,
 		       int64_t span_end, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	bool ok;
 
 	if (!c)
 		return -1;
 	ok = entry_insert(c, tenant, en, span_end, e) == 0;
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -310,19 +310,19 @@ int store_entry_get(struct store *st, const char *tenant, const char *id, struct
 }
 
 /* Loads every series named by the rows of s (column 0: id), in row order. */
-static int load_listed(struct conn *c, sqlite3_stmt *s, const char *tenant, struct arena *a,
+static int load_listed(struct conn *c, struct stmt *s, const char *tenant, struct arena *a,
 		       struct entry **out, size_t *n, struct err *e)
 {
 	char (*ids)[ID_MAX] = NULL;
 	size_t cap = 0, nids = 0, i;
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		ids = grow_rows(a, ids, nids, &cap, sizeof(*ids));
 		col_text(s, 0, ids[nids++], ID_MAX);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "list entries", e);
 	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
 	for (i = 0; i < nids; i++)
@@ -337,7 +337,7 @@ int store_entry_list(struct store *st, const char *tenant, const char *assignee_
 		     struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
+	struct stmt *s;
 	int rc = -1;
 
 	*n = 0;
@@ -355,7 +355,7 @@ int store_entry_list(struct store *st, const char *tenant, const char *assignee_
 	if (s) {
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, pg.after ? pg.after : "");
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
+		db_bind_i64(s, 3, (int64_t)pg.limit);
 		if (assignee_id)
 			bind_text(s, 4, assignee_id);
 		rc = load_listed(c, s, tenant, a, out, n, e);
@@ -368,7 +368,7 @@ int entries_read_for(struct conn *c, const char *tenant, const char *provider_id
 			    int64_t from, int64_t to, struct arena *a, struct entry **out,
 			    size_t *n, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(
+	struct stmt *s = conn_prep(
 		c,
 		"SELECT e.id FROM entries e JOIN entry_assignees x ON x.tenant_id = e.tenant_id"
 		" AND x.entry_id = e.id WHERE x.tenant_id = ?1 AND x.provider_id = ?2"
@@ -384,15 +384,15 @@ int entries_read_for(struct conn *c, const char *tenant, const char *provider_id
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	sqlite3_bind_int64(s, 3, from);
-	sqlite3_bind_int64(s, 4, to);
-	sqlite3_bind_int64(s, 5, from - ENTRY_MAX_SECONDS - 1);
+	db_bind_i64(s, 3, from);
+	db_bind_i64(s, 4, to);
+	db_bind_i64(s, 5, from - ENTRY_MAX_SECONDS - 1);
 	return load_listed(c, s, tenant, a, out, n, e);
 }
 
 static int entry_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c, "DELETE FROM entries WHERE tenant_id = ?1 AND id = ?2", e);
+	struct stmt *s = conn_prep(c, "DELETE FROM entries WHERE tenant_id = ?1 AND id = ?2", e);
 
 	if (!s)
 		return -1;
@@ -405,7 +405,7 @@ int store_entry_update(struct store *st, const char *tenant, const char *id, int
 		       store_entry_edit_fn edit, void *ctx, int64_t now, struct arena *a,
 		       struct entry *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	struct entry_write w = {false, NULL};
 	int64_t span_end = INT64_MAX, split_span_end = INT64_MAX;
 	bool ok = false;
@@ -432,7 +432,7 @@ int store_entry_update(struct store *st, const char *tenant, const char *id, int
 		goto out;
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -449,10 +449,8 @@ int store_calendar_load(struct store *st, const char *tenant, const char *provid
 	memset(out, 0, sizeof(*out));
 	if (!c)
 		return -1;
-	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		sql_fail(c, sqlite3_errcode(c->db), "begin read", e);
+	if (read_begin(c, e))
 		goto out;
-	}
 	if (provider_read(c, tenant, provider_id, &out->provider, e) ||
 	    bookings_overlapping(c, tenant, provider_id, from, to, a, &out->bookings,
 				 &out->nbookings, e) ||
@@ -467,8 +465,7 @@ int store_calendar_load(struct store *st, const char *tenant, const char *provid
 		goto out;
 	rc = 0;
 out:
-	if (!sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	read_end(c);
 	conn_put(st, c);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* SQLite backend: providers and services. */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 
 #include <string.h>
 
@@ -7,34 +7,34 @@
 	"id, name, timezone, email, auto_confirm, max_per_day, max_consecutive, vacation,"     \
 	" created_at, updated_at"
 
-static void read_provider(sqlite3_stmt *s, struct provider *p)
+static void read_provider(struct stmt *s, struct provider *p)
 {
 	memset(p, 0, sizeof(*p));
 	col_text(s, 0, p->id, sizeof(p->id));
 	col_text(s, 1, p->name, sizeof(p->name));
 	col_text(s, 2, p->timezone, sizeof(p->timezone));
 	col_text(s, 3, p->email, sizeof(p->email));
-	p->auto_confirm = sqlite3_column_int(s, 4) != 0;
-	p->max_per_day = sqlite3_column_int(s, 5);
-	p->max_consecutive = sqlite3_column_int(s, 6);
-	p->vacation = sqlite3_column_int(s, 7) != 0;
-	p->created_at = sqlite3_column_int64(s, 8);
-	p->updated_at = sqlite3_column_int64(s, 9);
+	p->auto_confirm = db_col_int(s, 4) != 0;
+	p->max_per_day = db_col_int(s, 5);
+	p->max_consecutive = db_col_int(s, 6);
+	p->vacation = db_col_int(s, 7) != 0;
+	p->created_at = db_col_i64(s, 8);
+	p->updated_at = db_col_i64(s, 9);
 }
 
-static void bind_provider(sqlite3_stmt *s, const char *tenant, const struct provider *p)
+static void bind_provider(struct stmt *s, const char *tenant, const struct provider *p)
 {
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, p->id);
 	bind_text(s, 3, p->name);
 	bind_text(s, 4, p->timezone);
 	bind_opt_text(s, 5, p->email);
-	sqlite3_bind_int(s, 6, p->auto_confirm);
-	sqlite3_bind_int(s, 7, p->max_per_day);
-	sqlite3_bind_int(s, 8, p->max_consecutive);
-	sqlite3_bind_int(s, 9, p->vacation);
-	sqlite3_bind_int64(s, 10, p->created_at);
-	sqlite3_bind_int64(s, 11, p->updated_at);
+	db_bind_i64(s, 6, p->auto_confirm);
+	db_bind_i64(s, 7, p->max_per_day);
+	db_bind_i64(s, 8, p->max_consecutive);
+	db_bind_i64(s, 9, p->vacation);
+	db_bind_i64(s, 10, p->created_at);
+	db_bind_i64(s, 11, p->updated_at);
 }
 
 /* Plain UPDATE, never REPLACE: REPLACE deletes first and would cascade to dependent rows. */
@@ -49,8 +49,8 @@ static const char provider_update_sql[] =
 int store_provider_create(struct store *st, const char *tenant, const struct provider *p,
 			  struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -60,7 +60,7 @@ int store_provider_create(struct store *st, const char *tenant, const struct pro
 		bind_provider(s, tenant, p);
 		ok = step_done(c, s, "create provider", e) == 0;
 	}
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -68,7 +68,7 @@ int store_provider_create(struct store *st, const char *tenant, const struct pro
 int provider_read(struct conn *c, const char *tenant, const char *id, struct provider *out,
 			 struct err *e)
 {
-	sqlite3_stmt *s = row_by_id(c,
+	struct stmt *s = row_by_id(c,
 				    "SELECT " PROVIDER_COLS
 				    " FROM providers WHERE tenant_id = ?1 AND id = ?2",
 				    tenant, id, "provider", e);
@@ -76,7 +76,7 @@ int provider_read(struct conn *c, const char *tenant, const char *id, struct pro
 	if (!s)
 		return -1;
 	read_provider(s, out);
-	sqlite3_reset(s);
+	db_reset(s);
 	return 0;
 }
 
@@ -97,7 +97,7 @@ int store_provider_list(struct store *st, const char *tenant, struct page pg, st
 			struct provider **out, size_t *n, struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
+	struct stmt *s;
 	int rc;
 
 	*n = 0;
@@ -114,22 +114,22 @@ int store_provider_list(struct store *st, const char *tenant, struct page pg, st
 	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, pg.after ? pg.after : "");
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	while ((rc = db_step(s)) == DB_ROW)
 		read_provider(s, &(*out)[(*n)++]);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		sql_fail(c, rc, "list providers", e);
 	conn_put(st, c);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int store_provider_update(struct store *st, const char *tenant, const char *id,
 			  store_provider_edit_fn edit, void *ctx, int64_t now,
 			  struct provider *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -143,15 +143,15 @@ int store_provider_update(struct store *st, const char *tenant, const char *id,
 	bind_provider(s, tenant, out);
 	ok = step_done(c, s, "update provider", e) == 0;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
 
 int store_provider_delete(struct store *st, const char *tenant, const char *id, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
-	sqlite3_stmt *s;
+	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -163,7 +163,7 @@ int store_provider_delete(struct store *st, const char *tenant, const char *id, 
 	bind_text(s, 2, id);
 	if (step_done(c, s, "delete provider", e))
 		goto out;
-	if (sqlite3_changes(c->db) == 0) {
+	if (db_changes(c) == 0) {
 		err_set(e, ERR_NOT_FOUND, "provider %s not found", id);
 		goto out;
 	}
@@ -179,7 +179,7 @@ int store_provider_delete(struct store *st, const char *tenant, const char *id, 
 	bind_text(s, 1, tenant);
 	ok = step_done(c, s, "drop orphaned holidays", e) == 0;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -221,30 +221,30 @@ static const char service_update_sql[] =
 	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14,"
 	" policy = ?15, requires_approval = ?16 WHERE tenant_id = ?1 AND id = ?2";
 
-static void read_service(sqlite3_stmt *s, struct service *v)
+static void read_service(struct stmt *s, struct service *v)
 {
 	memset(v, 0, sizeof(*v));
 	col_text(s, 0, v->id, sizeof(v->id));
 	col_text(s, 1, v->name, sizeof(v->name));
-	v->duration_min = sqlite3_column_int(s, 2);
+	v->duration_min = db_col_int(s, 2);
 	col_text(s, 3, v->price, sizeof(v->price));
 	col_text(s, 4, v->currency, sizeof(v->currency));
-	v->buffer_before_min = sqlite3_column_int(s, 5);
-	v->buffer_after_min = sqlite3_column_int(s, 6);
-	v->step_min = sqlite3_column_int(s, 7);
-	v->min_notice_min = sqlite3_column_int(s, 8);
-	v->max_advance_days = sqlite3_column_int(s, 9);
-	v->capacity = sqlite3_column_int(s, 10);
-	v->created_at = sqlite3_column_int64(s, 11);
-	v->updated_at = sqlite3_column_int64(s, 12);
-	policy_decode((const char *)sqlite3_column_text(s, 13), &v->policy);
-	v->requires_approval = sqlite3_column_int(s, 14) != 0;
+	v->buffer_before_min = db_col_int(s, 5);
+	v->buffer_after_min = db_col_int(s, 6);
+	v->step_min = db_col_int(s, 7);
+	v->min_notice_min = db_col_int(s, 8);
+	v->max_advance_days = db_col_int(s, 9);
+	v->capacity = db_col_int(s, 10);
+	v->created_at = db_col_i64(s, 11);
+	v->updated_at = db_col_i64(s, 12);
+	policy_decode(db_col_text(s, 13), &v->policy);
+	v->requires_approval = db_col_int(s, 14) != 0;
 }
 
 static int service_providers_read(struct conn *c, const char *tenant, struct service *v,
 				  struct arena *a, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT provider_id FROM service_providers"
 				    " WHERE tenant_id = ?1 AND service_id = ?2 ORDER BY provider_id",
 				    e);
@@ -257,10 +257,10 @@ static int service_providers_read(struct conn *c, const char *tenant, struct ser
 	v->nproviders = 0;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, v->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && v->nproviders < cap)
+	while ((rc = db_step(s)) == DB_ROW && v->nproviders < cap)
 		col_text(s, 0, v->provider_ids[v->nproviders++], ID_MAX);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
 		return sql_fail(c, rc, "read service providers", e);
 	return 0;
 }
@@ -268,7 +268,7 @@ static int service_providers_read(struct conn *c, const char *tenant, struct ser
 int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 			struct service *out, struct err *e)
 {
-	sqlite3_stmt *s = row_by_id(c,
+	struct stmt *s = row_by_id(c,
 				    "SELECT " SERVICE_COLS
 				    " FROM services WHERE tenant_id = ?1 AND id = ?2",
 				    tenant, id, "service", e);
@@ -276,7 +276,7 @@ int service_read(struct conn *c, const char *tenant, const char *id, struct aren
 	if (!s)
 		return -1;
 	read_service(s, out);
-	sqlite3_reset(s);
+	db_reset(s);
 	return service_providers_read(c, tenant, out, a, e);
 }
 
@@ -284,7 +284,7 @@ int service_read(struct conn *c, const char *tenant, const char *id, struct aren
 static int service_write(struct conn *c, const char *tenant, const struct service *v,
 			 bool create, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
+	struct stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
 	char policy[POLICY_TEXT_MAX];
 	size_t i;
 
@@ -293,20 +293,20 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, v->id);
 	bind_text(s, 3, v->name);
-	sqlite3_bind_int(s, 4, v->duration_min);
+	db_bind_i64(s, 4, v->duration_min);
 	bind_opt_text(s, 5, v->price);
 	bind_opt_text(s, 6, v->currency);
-	sqlite3_bind_int(s, 7, v->buffer_before_min);
-	sqlite3_bind_int(s, 8, v->buffer_after_min);
-	sqlite3_bind_int(s, 9, v->step_min);
-	sqlite3_bind_int(s, 10, v->min_notice_min);
-	sqlite3_bind_int(s, 11, v->max_advance_days);
-	sqlite3_bind_int(s, 12, v->capacity);
-	sqlite3_bind_int64(s, 13, v->created_at);
-	sqlite3_bind_int64(s, 14, v->updated_at);
+	db_bind_i64(s, 7, v->buffer_before_min);
+	db_bind_i64(s, 8, v->buffer_after_min);
+	db_bind_i64(s, 9, v->step_min);
+	db_bind_i64(s, 10, v->min_notice_min);
+	db_bind_i64(s, 11, v->max_advance_days);
+	db_bind_i64(s, 12, v->capacity);
+	db_bind_i64(s, 13, v->created_at);
+	db_bind_i64(s, 14, v->updated_at);
 	policy_encode(&v->policy, policy);
 	bind_text(s, 15, policy);
-	sqlite3_bind_int(s, 16, v->requires_approval);
+	db_bind_i64(s, 16, v->requires_approval);
 	if (step_done(c, s, "write service", e))
 		return -1;
 	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",
@@ -322,8 +322,8 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 		return -1;
 	for (i = 0; i < v->nproviders; i++) {
 		s = conn_prep(c,
-			      "INSERT OR IGNORE INTO service_providers(tenant_id, service_id, "
-			      "provider_id) VALUES (?1, ?2, ?3)",
+			      "INSERT INTO service_providers(tenant_id, service_id, "
+			      "provider_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 			      e);
 		if (!s)
 			return -1;
@@ -339,13 +339,13 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 int store_service_create(struct store *st, const char *tenant, const struct service *v,
 			 struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	bool ok;
 
 	if (!c)
 		return -1;
 	ok = service_write(c, tenant, v, true, e) == 0;
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -367,8 +367,8 @@ int store_service_list(struct store *st, const char *tenant, struct page pg, str
 		       struct service **out, size_t *n, struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE;
+	struct stmt *s;
+	int rc = DB_DONE;
 	size_t i;
 
 	*n = 0;
@@ -383,11 +383,11 @@ int store_service_list(struct store *st, const char *tenant, struct page pg, str
 	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, pg.after ? pg.after : "");
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)pg.limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	while ((rc = db_step(s)) == DB_ROW)
 		read_service(s, &(*out)[(*n)++]);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	db_reset(s);
+	if (rc != DB_DONE) {
 		sql_fail(c, rc, "list services", e);
 		goto fail;
 	}
@@ -405,7 +405,7 @@ int store_service_update(struct store *st, const char *tenant, const char *id,
 			 store_service_edit_fn edit, void *ctx, int64_t now, struct arena *a,
 			 struct service *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	bool ok = false;
 
 	if (!c)
@@ -415,7 +415,7 @@ int store_service_update(struct store *st, const char *tenant, const char *id,
 	out->updated_at = now;
 	ok = service_write(c, tenant, out, false, e) == 0;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -430,18 +430,18 @@ int store_service_delete(struct store *st, const char *tenant, const char *id, s
 
 int tenant_policy_read(struct conn *c, const char *tenant, struct policy *out, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1", e);
+	struct stmt *s = conn_prep(c, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1", e);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return -1;
 	bind_text(s, 1, tenant);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		policy_decode((const char *)sqlite3_column_text(s, 0), out);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		policy_decode(db_col_text(s, 0), out);
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return sql_fail(c, rc, "read policy", e);
 	return 0;
 }
@@ -461,9 +461,9 @@ int store_policy_get(struct store *st, const char *tenant, struct policy *out, s
 int store_policy_put(struct store *st, const char *tenant, const struct policy *p, int64_t now,
 		     struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	char text[POLICY_TEXT_MAX];
-	sqlite3_stmt *s;
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -476,10 +476,10 @@ int store_policy_put(struct store *st, const char *tenant, const struct policy *
 		policy_encode(p, text);
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, text);
-		sqlite3_bind_int64(s, 3, now);
+		db_bind_i64(s, 3, now);
 		ok = step_done(c, s, "store policy", e) == 0;
 	}
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }

@@ -1,5 +1,5 @@
 /* SQLite backend: bookings, their history and idempotency keys. */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -17,7 +17,7 @@ int booked_read(struct conn *c, const char *tenant, const char *provider_id, int
 		struct err *e)
 {
 	/* Blocked intervals last at most BOOKING_MAX_BLOCK_SECONDS: a short index range. */
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT start_utc, block_start, block_end, service_id, 0 FROM bookings"
 				    " WHERE tenant_id = ?1 AND provider_id = ?2 AND active = 1"
 				    " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
@@ -36,51 +36,51 @@ int booked_read(struct conn *c, const char *tenant, const char *provider_id, int
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	sqlite3_bind_int64(s, 3, from);
-	sqlite3_bind_int64(s, 4, to);
-	sqlite3_bind_int64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
-	sqlite3_bind_int64(s, 6, now);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, from);
+	db_bind_i64(s, 4, to);
+	db_bind_i64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	db_bind_i64(s, 6, now);
+	while ((rc = db_step(s)) == DB_ROW) {
 		struct booked_time *b;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		b = &(*out)[(*n)++];
-		b->start = sqlite3_column_int64(s, 0);
-		b->block_start = sqlite3_column_int64(s, 1);
-		b->block_end = sqlite3_column_int64(s, 2);
+		b->start = db_col_i64(s, 0);
+		b->block_start = db_col_i64(s, 1);
+		b->block_end = db_col_i64(s, 2);
 		col_text(s, 3, b->service_id, sizeof(b->service_id));
-		b->held = sqlite3_column_int(s, 4) != 0;
+		b->held = db_col_int(s, 4) != 0;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read bookings", e);
 	return 0;
 }
 
-static void read_booking(sqlite3_stmt *s, struct arena *a, struct booking *b)
+static void read_booking(struct stmt *s, struct arena *a, struct booking *b)
 {
 	memset(b, 0, sizeof(*b));
 	col_text(s, 0, b->id, sizeof(b->id));
 	col_text(s, 1, b->reference, sizeof(b->reference));
 	col_text(s, 2, b->service_id, sizeof(b->service_id));
 	col_text(s, 3, b->provider_id, sizeof(b->provider_id));
-	b->start = sqlite3_column_int64(s, 4);
-	b->end = sqlite3_column_int64(s, 5);
-	b->block_start = sqlite3_column_int64(s, 6);
-	b->block_end = sqlite3_column_int64(s, 7);
-	b->capacity = sqlite3_column_int(s, 8);
-	booking_status_parse((const char *)sqlite3_column_text(s, 9), &b->status);
+	b->start = db_col_i64(s, 4);
+	b->end = db_col_i64(s, 5);
+	b->block_start = db_col_i64(s, 6);
+	b->block_end = db_col_i64(s, 7);
+	b->capacity = db_col_int(s, 8);
+	booking_status_parse(db_col_text(s, 9), &b->status);
 	col_text(s, 10, b->customer_name, sizeof(b->customer_name));
 	col_text(s, 11, b->customer_email, sizeof(b->customer_email));
 	col_text(s, 12, b->customer_phone, sizeof(b->customer_phone));
 	col_text(s, 13, b->notes, sizeof(b->notes));
-	b->metadata = sqlite3_column_type(s, 14) == SQLITE_NULL ? NULL : col_str(s, 14, a);
+	b->metadata = db_col_null(s, 14) ? NULL : col_str(s, 14, a);
 	col_text(s, 15, b->price, sizeof(b->price));
 	col_text(s, 16, b->currency, sizeof(b->currency));
-	b->version = sqlite3_column_int(s, 17);
-	b->created_at = sqlite3_column_int64(s, 18);
-	b->updated_at = sqlite3_column_int64(s, 19);
-	policy_decode((const char *)sqlite3_column_text(s, 20), &b->policy);
-	b->reschedule_count = sqlite3_column_int(s, 21);
+	b->version = db_col_int(s, 17);
+	b->created_at = db_col_i64(s, 18);
+	b->updated_at = db_col_i64(s, 19);
+	policy_decode(db_col_text(s, 20), &b->policy);
+	b->reschedule_count = db_col_int(s, 21);
 	col_text(s, 22, b->fee, sizeof(b->fee));
 	col_text(s, 23, b->fee_reason, sizeof(b->fee_reason));
 }
@@ -88,7 +88,7 @@ static void read_booking(sqlite3_stmt *s, struct arena *a, struct booking *b)
 static int booking_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
 			struct booking *out, struct err *e)
 {
-	sqlite3_stmt *s = row_by_id(c,
+	struct stmt *s = row_by_id(c,
 				    "SELECT " BOOKING_COLS
 				    " FROM bookings WHERE tenant_id = ?1 AND id = ?2",
 				    tenant, id, "booking", e);
@@ -96,7 +96,7 @@ static int booking_read(struct conn *c, const char *tenant, const char *id, stru
 	if (!s)
 		return -1;
 	read_booking(s, a, out);
-	sqlite3_reset(s);
+	db_reset(s);
 	return 0;
 }
 
@@ -104,7 +104,7 @@ static int history_add(struct conn *c, const char *tenant, const char *booking_i
 		       const char *actor, const char *from, const char *to, const char *reason,
 		       struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(
+	struct stmt *s = conn_prep(
 		c,
 		"INSERT INTO booking_history(tenant_id, booking_id, seq, at, actor, from_status,"
 		" to_status, reason) VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM"
@@ -115,7 +115,7 @@ static int history_add(struct conn *c, const char *tenant, const char *booking_i
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, booking_id);
-	sqlite3_bind_int64(s, 3, at);
+	db_bind_i64(s, 3, at);
 	bind_text(s, 4, actor);
 	bind_opt_text(s, 5, from);
 	bind_text(s, 6, to);
@@ -132,7 +132,7 @@ static int history_add(struct conn *c, const char *tenant, const char *booking_i
 static int idem_purge(struct conn *c, const char *tenant, const char *key, int64_t now,
 		      struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "DELETE FROM idempotency_keys WHERE tenant_id = ?1 AND key = ?2"
 				    " AND created_at < ?3",
 				    e);
@@ -141,7 +141,7 @@ static int idem_purge(struct conn *c, const char *tenant, const char *key, int64
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, key);
-	sqlite3_bind_int64(s, 3, now - IDEMPOTENCY_KEEP_SECONDS);
+	db_bind_i64(s, 3, now - IDEMPOTENCY_KEEP_SECONDS);
 	if (step_done(c, s, "expire idempotency key", e))
 		return -1;
 	s = conn_prep(c,
@@ -150,8 +150,8 @@ static int idem_purge(struct conn *c, const char *tenant, const char *key, int64
 		      e);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, now - IDEMPOTENCY_KEEP_SECONDS);
-	sqlite3_bind_int(s, 2, IDEMPOTENCY_PURGE_BATCH);
+	db_bind_i64(s, 1, now - IDEMPOTENCY_KEEP_SECONDS);
+	db_bind_i64(s, 2, IDEMPOTENCY_PURGE_BATCH);
 	return step_done(c, s, "purge idempotency keys", e);
 }
 
@@ -159,7 +159,7 @@ static int idem_purge(struct conn *c, const char *tenant, const char *key, int64
 static int idem_lookup(struct conn *c, const char *tenant, const char *key,
 		       const char *fingerprint, struct stored_reply *replay, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT fingerprint, status, body FROM idempotency_keys"
 				    " WHERE tenant_id = ?1 AND key = ?2",
 				    e);
@@ -169,19 +169,19 @@ static int idem_lookup(struct conn *c, const char *tenant, const char *key,
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		if (strcmp((const char *)sqlite3_column_text(s, 0), fingerprint) != 0) {
-			sqlite3_reset(s);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		if (strcmp(db_col_text(s, 0), fingerprint) != 0) {
+			db_reset(s);
 			return err_set(e, ERR_KEY_REUSED,
 				       "Idempotency-Key was already used with a different request");
 		}
-		replay->status = (unsigned)sqlite3_column_int(s, 1);
-		replay->body = xstrdup((const char *)sqlite3_column_text(s, 2));
+		replay->status = (unsigned)db_col_int(s, 1);
+		replay->body = xstrdup(db_col_text(s, 2));
 		found = 1;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return sql_fail(c, rc, "read idempotency key", e);
 	return found;
 }
@@ -190,7 +190,7 @@ static int idem_store(struct conn *c, const char *tenant, const char *key,
 		      const char *fingerprint, const struct stored_reply *r, int64_t now,
 		      struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "INSERT INTO idempotency_keys(tenant_id, key, fingerprint, status,"
 				    " body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 				    e);
@@ -200,16 +200,16 @@ static int idem_store(struct conn *c, const char *tenant, const char *key,
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, key);
 	bind_text(s, 3, fingerprint);
-	sqlite3_bind_int(s, 4, (int)r->status);
+	db_bind_i64(s, 4, (int)r->status);
 	bind_text(s, 5, r->body);
-	sqlite3_bind_int64(s, 6, now);
+	db_bind_i64(s, 6, now);
 	return step_done(c, s, "store idempotency key", e);
 }
 
 static int booking_insert(struct conn *c, const char *tenant, const struct booking *b,
 			  const char *manage_hash, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(
+	struct stmt *s = conn_prep(
 		c,
 		"INSERT INTO bookings(tenant_id, " BOOKING_COLS ", active, manage_token_hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
@@ -224,11 +224,11 @@ static int booking_insert(struct conn *c, const char *tenant, const struct booki
 	bind_text(s, 3, b->reference);
 	bind_text(s, 4, b->service_id);
 	bind_text(s, 5, b->provider_id);
-	sqlite3_bind_int64(s, 6, b->start);
-	sqlite3_bind_int64(s, 7, b->end);
-	sqlite3_bind_int64(s, 8, b->block_start);
-	sqlite3_bind_int64(s, 9, b->block_end);
-	sqlite3_bind_int(s, 10, b->capacity);
+	db_bind_i64(s, 6, b->start);
+	db_bind_i64(s, 7, b->end);
+	db_bind_i64(s, 8, b->block_start);
+	db_bind_i64(s, 9, b->block_end);
+	db_bind_i64(s, 10, b->capacity);
 	bind_text(s, 11, booking_status_name(b->status));
 	bind_text(s, 12, b->customer_name);
 	bind_text(s, 13, b->customer_email);
@@ -237,15 +237,15 @@ static int booking_insert(struct conn *c, const char *tenant, const struct booki
 	bind_opt_text(s, 16, b->metadata);
 	bind_opt_text(s, 17, b->price);
 	bind_opt_text(s, 18, b->currency);
-	sqlite3_bind_int(s, 19, b->version);
-	sqlite3_bind_int64(s, 20, b->created_at);
-	sqlite3_bind_int64(s, 21, b->updated_at);
+	db_bind_i64(s, 19, b->version);
+	db_bind_i64(s, 20, b->created_at);
+	db_bind_i64(s, 21, b->updated_at);
 	policy_encode(&b->policy, policy);
 	bind_text(s, 22, policy);
-	sqlite3_bind_int(s, 23, b->reschedule_count);
+	db_bind_i64(s, 23, b->reschedule_count);
 	bind_opt_text(s, 24, b->fee);
 	bind_opt_text(s, 25, b->fee_reason);
-	sqlite3_bind_int(s, 26, booking_is_active(b->status));
+	db_bind_i64(s, 26, booking_is_active(b->status));
 	bind_text(s, 27, manage_hash);
 	return step_done(c, s, "insert booking", e);
 }
@@ -253,7 +253,7 @@ static int booking_insert(struct conn *c, const char *tenant, const struct booki
 /* A fresh reference not yet used by the tenant (8 of 31 symbols: collisions are rare). */
 static int unique_reference(struct conn *c, const char *tenant, char *out, struct err *e)
 {
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT 1 FROM bookings WHERE tenant_id = ?1 AND reference = ?2",
 				    e);
 	int tries;
@@ -267,11 +267,11 @@ static int unique_reference(struct conn *c, const char *tenant, char *out, struc
 		booking_reference(out, rnd);
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, out);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc == SQLITE_DONE)
+		rc = db_step(s);
+		db_reset(s);
+		if (rc == DB_DONE)
 			return 0;
-		if (rc != SQLITE_ROW)
+		if (rc != DB_ROW)
 			return sql_fail(c, rc, "check reference", e);
 	}
 	return err_set(e, ERR_INTERNAL, "could not find a free booking reference");
@@ -337,7 +337,7 @@ int store_booking_create(struct store *st, const char *tenant, const char *idem_
 			 struct stored_reply *replay, bool *replayed, struct arena *a,
 			 struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	struct avail_bundle *bundles = NULL;
 	struct policy defaults;
 	struct service svc;
@@ -402,7 +402,7 @@ int store_booking_create(struct store *st, const char *tenant, const char *idem_
 		goto out;
 	ok = true;
 out:
-	if (tx_end(st, ok, e) || !ok) {
+	if (tx_end(st, c, ok, e) || !ok) {
 		free(replay->body);
 		replay->body = NULL;
 		return -1;
@@ -429,7 +429,7 @@ int bookings_overlapping(struct conn *c, const char *tenant, const char *provide
 {
 	/* The blocked interval holds the booking and lasts at most BOOKING_MAX_BLOCK_SECONDS,
 	 * which bounds the range read from the provider's index of active bookings. */
-	sqlite3_stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(c,
 				    "SELECT " BOOKING_COLS " FROM bookings"
 				    " INDEXED BY bookings_active_by_provider WHERE tenant_id = ?1"
 				    " AND provider_id = ?2 AND active = 1 AND block_start > ?5"
@@ -445,15 +445,15 @@ int bookings_overlapping(struct conn *c, const char *tenant, const char *provide
 		return -1;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, provider_id);
-	sqlite3_bind_int64(s, 3, from);
-	sqlite3_bind_int64(s, 4, to);
-	sqlite3_bind_int64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_i64(s, 3, from);
+	db_bind_i64(s, 4, to);
+	db_bind_i64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	while ((rc = db_step(s)) == DB_ROW) {
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		read_booking(s, a, &(*out)[(*n)++]);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read bookings", e);
 	return 0;
 }
@@ -463,7 +463,7 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 		       struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
+	struct stmt *s;
 	int rc;
 
 	*n = 0;
@@ -488,16 +488,16 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 	bind_opt_text(s, 5, f->customer_email);
 	if (f->status >= 0)
 		bind_text(s, 6, booking_status_name((enum booking_status)f->status));
-	sqlite3_bind_int64(s, 7, f->from);
-	sqlite3_bind_int64(s, 8, f->to);
-	sqlite3_bind_int64(s, 9, (sqlite3_int64)pg.limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	db_bind_i64(s, 7, f->from);
+	db_bind_i64(s, 8, f->to);
+	db_bind_i64(s, 9, (int64_t)pg.limit);
+	while ((rc = db_step(s)) == DB_ROW)
 		read_booking(s, a, &(*out)[(*n)++]);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		sql_fail(c, rc, "list bookings", e);
 	conn_put(st, c);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int store_booking_transition(struct store *st, const char *tenant, const char *id,
@@ -505,11 +505,11 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 			     const char *reason, int64_t now, store_booking_guard_fn guard,
 			     void *ctx, struct arena *a, struct booking *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	enum booking_status from, to;
 	char text[NOTE_MAX_LEN + 1];
 	const char *note = NULL;
-	sqlite3_stmt *s;
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -542,8 +542,8 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, id);
 	bind_text(s, 3, booking_status_name(to));
-	sqlite3_bind_int(s, 4, booking_is_active(to));
-	sqlite3_bind_int64(s, 5, now);
+	db_bind_i64(s, 4, booking_is_active(to));
+	db_bind_i64(s, 5, now);
 	bind_opt_text(s, 6, out->fee);
 	bind_opt_text(s, 7, out->fee_reason);
 	if (step_done(c, s, "update booking", e) ||
@@ -555,7 +555,7 @@ int store_booking_transition(struct store *st, const char *tenant, const char *i
 	out->updated_at = now;
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -565,13 +565,13 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 			     int64_t now, store_reschedule_check_fn check, void *ctx,
 			     struct arena *a, struct booking *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, e);
+	struct conn *c = tx_begin(st, tenant, e);
 	struct avail_bundle bundle;
 	struct service svc;
 	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 160];
 	const char *remark = NULL;
 	int64_t day = floor_div(new_start, 86400);	/* see candidates_around */
-	sqlite3_stmt *s;
+	struct stmt *s;
 	bool ok = false;
 
 	if (!c)
@@ -612,11 +612,11 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 		goto out;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, id);
-	sqlite3_bind_int64(s, 3, out->start);
-	sqlite3_bind_int64(s, 4, out->end);
-	sqlite3_bind_int64(s, 5, out->block_start);
-	sqlite3_bind_int64(s, 6, out->block_end);
-	sqlite3_bind_int64(s, 7, now);
+	db_bind_i64(s, 3, out->start);
+	db_bind_i64(s, 4, out->end);
+	db_bind_i64(s, 5, out->block_start);
+	db_bind_i64(s, 6, out->block_end);
+	db_bind_i64(s, 7, now);
 	if (step_done(c, s, "reschedule booking", e) ||
 	    history_add(c, tenant, id, now, actor, booking_status_name(out->status),
 			booking_status_name(out->status), note, e))
@@ -626,7 +626,7 @@ int store_booking_reschedule(struct store *st, const char *tenant, const char *i
 	out->updated_at = now;
 	ok = true;
 out:
-	if (tx_end(st, ok, e))
+	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
 }
@@ -635,7 +635,7 @@ int store_booking_by_token(struct store *st, const char *token_hash, char tenant
 			   char booking_id[ID_MAX], struct err *e)
 {
 	struct conn *c = conn_get(st, e);
-	sqlite3_stmt *s;
+	struct stmt *s;
 	int rc;
 
 	if (!c)
@@ -646,18 +646,18 @@ int store_booking_by_token(struct store *st, const char *token_hash, char tenant
 		return -1;
 	}
 	bind_text(s, 1, token_hash);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(s);
+	if (rc == DB_ROW) {
 		col_text(s, 0, tenant, ID_MAX);
 		col_text(s, 1, booking_id, ID_MAX);
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	db_reset(s);
+	if (rc == DB_DONE)
 		err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
-	else if (rc != SQLITE_ROW)
+	else if (rc != DB_ROW)
 		sql_fail(c, rc, "find manage token", e);
 	conn_put(st, c);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_ROW ? 0 : -1;
 }
 
 int store_booking_history(struct store *st, const char *tenant, const char *id,
@@ -665,9 +665,9 @@ int store_booking_history(struct store *st, const char *tenant, const char *id,
 {
 	struct conn *c = conn_get(st, e);
 	struct booking b;
-	sqlite3_stmt *s;
+	struct stmt *s;
 	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
 	*n = 0;
 	*out = NULL;
@@ -683,18 +683,18 @@ int store_booking_history(struct store *st, const char *tenant, const char *id,
 		goto fail;
 	bind_text(s, 1, tenant);
 	bind_text(s, 2, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		struct booking_event *ev;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
 		ev = &(*out)[(*n)++];
-		ev->at = sqlite3_column_int64(s, 0);
+		ev->at = db_col_i64(s, 0);
 		col_text(s, 1, ev->actor, sizeof(ev->actor));
 		col_text(s, 2, ev->from_status, sizeof(ev->from_status));
 		col_text(s, 3, ev->to_status, sizeof(ev->to_status));
 		col_text(s, 4, ev->reason, sizeof(ev->reason));
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	db_reset(s);
+	if (rc != DB_DONE) {
 		sql_fail(c, rc, "read history", e);
 		goto fail;
 	}

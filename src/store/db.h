@@ -1,0 +1,144 @@
+/* The SQL drivers under the store: SQLite (embedded; one writer connection, pooled readers)
+ * and PostgreSQL (libpq; a pool of connections per process). Store code writes each query
+ * once, as a string literal with ?N parameters, in the SQL both accept; the PostgreSQL driver
+ * rewrites ?N to $N and drops SQLite's INDEXED BY hints. Parameters are int64, text or NULL;
+ * columns read back as int64 or text (NULL reads as 0 / NULL). Not part of the store
+ * interface. */
+#ifndef SLOTD_STORE_DB_H
+#define SLOTD_STORE_DB_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define CONN_STMT_CACHE 64
+#define STORE_MAX_CONNS 32
+#define DB_MAX_PARAMS 32
+
+enum db_kind { DB_SQLITE, DB_PG };
+
+/* db_step results. */
+enum { DB_ERROR = 1, DB_ROW = 100, DB_DONE = 101 };
+
+/* The last failure on a connection, in the store's terms. */
+enum db_fail {
+	DBF_NONE,
+	DBF_BUSY,		/* locked or overloaded: try again soon */
+	DBF_RETRY,		/* serialization failure or deadlock: the transaction may be rerun */
+	DBF_UNAVAILABLE,	/* the database cannot be reached or opened */
+	DBF_FULL,		/* out of disk */
+	DBF_SLOT_TAKEN,		/* the no-overlap backstop fired */
+	DBF_CONSTRAINT,		/* another unique, foreign-key or check constraint */
+	DBF_OTHER,
+};
+
+/* Column kinds, for copying rows between databases. */
+enum db_col_kind { DB_COL_NULL, DB_COL_INT, DB_COL_TEXT };
+
+struct conn;
+
+struct stmt {
+	struct conn *c;
+	const char *sql;		/* the cache key: a string literal's address */
+	sqlite3_stmt *lite;
+	/* PostgreSQL: the statement is run at the first db_step, its rows kept in res. */
+	char *pgsql;
+	int nparams;
+	const char *val[DB_MAX_PARAMS];
+	unsigned type[DB_MAX_PARAMS];	/* Oid: 20 int8, 25 text, 0 unknown (NULL) */
+	char num[DB_MAX_PARAMS][24];
+	char sig[DB_MAX_PARAMS + 1];	/* parameter types the server-side statement has */
+	char name[16];			/* "" = not prepared on the server yet */
+	PGresult *res;
+	int row, nrows;
+	bool ran;
+};
+
+struct conn {
+	enum db_kind kind;
+	sqlite3 *db;
+	PGconn *pg;
+	unsigned generation;		/* PostgreSQL: the pool generation it was opened in */
+	unsigned nprepared;
+	enum db_fail fail;
+	char msg[200];
+	int64_t changes;
+	size_t nstmt;
+	struct stmt *stmt[CONN_STMT_CACHE];
+};
+
+struct store {
+	enum db_kind kind;
+	char *target;			/* SQLite file path, or the PostgreSQL connection URL */
+	struct conn writer;		/* SQLite: the only connection that writes */
+	pthread_mutex_t writer_lock;
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_cond;
+	struct conn *idle[STORE_MAX_CONNS];	/* SQLite: read-only; PostgreSQL: any use */
+	size_t nidle;
+	size_t nopen;			/* PostgreSQL: connections open, idle or in use */
+	unsigned generation;		/* PostgreSQL: bumped when a connection is found lost */
+};
+
+/* A statement for sql (a string literal) on c, reset and with no parameters bound; NULL
+ * with e set on failure. */
+struct stmt *conn_prep(struct conn *c, const char *sql, struct err *e);
+void db_bind_i64(struct stmt *s, int i, int64_t v);
+void db_bind_null(struct stmt *s, int i);
+void bind_text(struct stmt *s, int i, const char *v);	/* v must live until db_reset */
+void bind_opt_text(struct stmt *s, int i, const char *v);	/* "" binds NULL */
+/* DB_ROW, DB_DONE or DB_ERROR (the failure kept on the connection for sql_fail). */
+int db_step(struct stmt *s);
+void db_reset(struct stmt *s);
+int db_col_count(struct stmt *s);
+enum db_col_kind db_col_kind(struct stmt *s, int i);
+bool db_col_null(struct stmt *s, int i);
+int64_t db_col_i64(struct stmt *s, int i);
+int db_col_int(struct stmt *s, int i);
+const char *db_col_text(struct stmt *s, int i);	/* NULL for NULL */
+/* Rows changed by the last statement on c. */
+int64_t db_changes(struct conn *c);
+
+/* Translates the failure of a step (rc from db_step) into e; always returns -1. */
+int sql_fail(struct conn *c, int rc, const char *what, struct err *e);
+/* Runs sql, which takes no parameters and returns no rows. */
+int conn_exec(struct conn *c, const char *sql, struct err *e);
+
+/* Opens the database named by url and applies migrations. */
+int store_open_sqlite(struct store *st, const char *path, struct err *e);
+int store_open_pg(struct store *st, const char *url, struct err *e);
+
+/* Read access: a pooled connection (read-only for SQLite). Release with conn_put. */
+struct conn *conn_get(struct store *st, struct err *e);
+void conn_put(struct store *st, struct conn *c);
+/* A read transaction on c: one snapshot for several queries. */
+int read_begin(struct conn *c, struct err *e);
+void read_end(struct conn *c);
+
+/* Write access. SQLite: locks the writer and runs BEGIN IMMEDIATE. PostgreSQL: takes a
+ * pooled connection, runs BEGIN and takes the tenant's transaction-scoped advisory lock, so
+ * write transactions of one tenant run one at a time across every process; the no-overlap
+ * exclusion constraint stays as the backstop. tx_end commits when ok is true (returning -1
+ * with e set if COMMIT fails), else rolls back; it always releases c. */
+struct conn *tx_begin(struct store *st, const char *tenant, struct err *e);
+int tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
+
+/* Driver internals shared by db.c, db_sqlite.c and db_pg.c. */
+void conn_close(struct conn *c);
+int db_fail_set(struct conn *c, enum db_fail f, const char *msg);
+struct stmt *stmt_new(struct conn *c, const char *sql);
+void stmt_free(struct stmt *s);
+int pg_step(struct stmt *s);
+int pg_result_fail(struct conn *c, PGresult *r);
+int pg_read_begin(struct conn *c, struct err *e);
+struct conn *pg_conn_get(struct store *st, struct err *e);
+void pg_conn_put(struct store *st, struct conn *c);
+struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e);
+int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
+void pg_store_close(struct store *st);
+
+#endif

@@ -1,0 +1,501 @@
+/* The PostgreSQL driver (libpq): a pool of connections per process, statements prepared on
+ * the server once per connection, SQLSTATEs turned into store failures, and the schema.
+ * Several slotd processes may share one database: write transactions of a tenant take its
+ * advisory lock (so the checks they make hold until COMMIT, as with SQLite's single writer),
+ * and an exclusion constraint on bookings is the backstop against double booking. */
+#include "store/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+#include "util/mem.h"
+
+/* The advisory lock key of migrations; tenant write locks use the two-key form. */
+#define LOCK_MIGRATIONS 0x736c6f74LL
+
+/* Applied in order, each in its own transaction; slotd_schema records how many have run.
+ * Append only. Version 1 is the schema SQLite reaches after its fourth migration, with
+ * BIGINT for SQLite's INTEGER, an exclusion constraint where SQLite has triggers, and an
+ * identity column for the outbox sequence. */
+static const char *const migrations[] = {
+	"CREATE EXTENSION IF NOT EXISTS btree_gist;"
+	"CREATE TABLE tenants ("
+	"  id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE TABLE api_keys ("
+	"  key_hash TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','staff','customer')),"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE TABLE providers ("
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL,"
+	"  name TEXT NOT NULL, timezone TEXT NOT NULL, email TEXT,"
+	"  auto_confirm BIGINT NOT NULL DEFAULT 1, max_per_day BIGINT NOT NULL DEFAULT 0,"
+	"  max_consecutive BIGINT NOT NULL DEFAULT 0, vacation BIGINT NOT NULL DEFAULT 0,"
+	"  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, id));"
+	"CREATE TABLE services ("
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, name TEXT NOT NULL,"
+	"  duration_min BIGINT NOT NULL CHECK (duration_min > 0), price TEXT, currency TEXT,"
+	"  buffer_before_min BIGINT NOT NULL DEFAULT 0, buffer_after_min BIGINT NOT NULL DEFAULT 0,"
+	"  step_min BIGINT NOT NULL DEFAULT 0, min_notice_min BIGINT NOT NULL DEFAULT 0,"
+	"  max_advance_days BIGINT NOT NULL DEFAULT 0,"
+	"  capacity BIGINT NOT NULL DEFAULT 1 CHECK (capacity >= 1),"
+	"  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+	"  policy TEXT NOT NULL DEFAULT '', requires_approval BIGINT NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (tenant_id, id));"
+	"CREATE TABLE service_providers ("
+	"  tenant_id TEXT NOT NULL, service_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, service_id, provider_id),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id) ON DELETE CASCADE,"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX service_providers_by_provider ON service_providers(tenant_id, provider_id);"
+	"CREATE TABLE schedule_versions ("
+	"  tenant_id TEXT NOT NULL, provider_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+	"  effective_from BIGINT, effective_until BIGINT, weekly TEXT NOT NULL, anchor_day BIGINT,"
+	"  PRIMARY KEY (tenant_id, provider_id, seq),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE TABLE overrides ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  from_day BIGINT NOT NULL, to_day BIGINT NOT NULL CHECK (to_day >= from_day),"
+	"  hours TEXT NOT NULL, note TEXT, created_at BIGINT NOT NULL, rrule TEXT,"
+	"  PRIMARY KEY (tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX overrides_by_provider ON overrides(tenant_id, provider_id, from_day);"
+	"CREATE TABLE holidays ("
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, name TEXT NOT NULL,"
+	"  day BIGINT NOT NULL, yearly BIGINT NOT NULL DEFAULT 0,"
+	"  all_providers BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL,"
+	"  rrule TEXT, until_day BIGINT,"
+	"  PRIMARY KEY (tenant_id, id));"
+	"CREATE TABLE holiday_providers ("
+	"  tenant_id TEXT NOT NULL, holiday_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, holiday_id, provider_id),"
+	"  FOREIGN KEY (tenant_id, holiday_id) REFERENCES holidays(tenant_id, id) ON DELETE CASCADE,"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX holiday_providers_by_provider ON holiday_providers(tenant_id, provider_id);"
+	"CREATE TABLE time_off ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
+	"  reason TEXT, created_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX time_off_by_provider ON time_off(tenant_id, provider_id, start_utc);"
+	/* Two active bookings of a provider may not overlap in blocked time, unless both are
+	 * seats of one group session (same service and start, capacity above 1): slot_group
+	 * is equal exactly then. The seat count itself is checked under the tenant lock. */
+	"CREATE TABLE bookings ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, reference TEXT NOT NULL,"
+	"  service_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
+	"  block_start BIGINT NOT NULL, block_end BIGINT NOT NULL,"
+	"  capacity BIGINT NOT NULL DEFAULT 1,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"   ('pending','confirmed','declined','cancelled','completed','no_show')),"
+	"  active BIGINT NOT NULL,"
+	"  customer_name TEXT NOT NULL, customer_email TEXT NOT NULL, customer_phone TEXT,"
+	"  notes TEXT, metadata TEXT, price TEXT, currency TEXT,"
+	"  manage_token_hash TEXT NOT NULL, version BIGINT NOT NULL DEFAULT 1,"
+	"  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+	"  policy TEXT NOT NULL DEFAULT '', reschedule_count BIGINT NOT NULL DEFAULT 0,"
+	"  fee TEXT, fee_reason TEXT,"
+	"  slot_group TEXT GENERATED ALWAYS AS (CASE WHEN capacity > 1"
+	"   THEN service_id || '@' || start_utc::text ELSE id END) STORED,"
+	"  PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, reference),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id),"
+	"  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (tenant_id WITH =,"
+	"   provider_id WITH =, tstzrange(to_timestamp(block_start), to_timestamp(block_end),"
+	"   '[)') WITH &&, slot_group WITH <>) WHERE (active = 1));"
+	"CREATE INDEX bookings_active_by_provider ON bookings(tenant_id, provider_id, block_start,"
+	"  block_end, service_id, start_utc) WHERE active = 1;"
+	"CREATE INDEX bookings_by_start ON bookings(tenant_id, start_utc);"
+	"CREATE INDEX bookings_by_manage_token ON bookings(manage_token_hash);"
+	"CREATE TABLE booking_history ("
+	"  tenant_id TEXT NOT NULL, booking_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+	"  at BIGINT NOT NULL, actor TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
+	"  reason TEXT, PRIMARY KEY (tenant_id, booking_id, seq));"
+	"CREATE TABLE idempotency_keys ("
+	"  tenant_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+	"  status BIGINT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, key));"
+	"CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);"
+	"CREATE TABLE holds ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, service_id TEXT NOT NULL,"
+	"  provider_id TEXT NOT NULL, start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL,"
+	"  block_start BIGINT NOT NULL, block_end BIGINT NOT NULL,"
+	"  owner TEXT NOT NULL, key_id TEXT, waitlist_id TEXT, expires_at BIGINT NOT NULL,"
+	"  created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id) ON DELETE CASCADE,"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX holds_by_provider ON holds(tenant_id, provider_id, block_start);"
+	"CREATE INDEX holds_by_owner ON holds(tenant_id, owner, expires_at);"
+	"CREATE INDEX holds_by_key ON holds(tenant_id, key_id, expires_at);"
+	"CREATE INDEX holds_by_expiry ON holds(expires_at);"
+	"CREATE TABLE tenant_policy ("
+	"  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id), policy TEXT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);"
+	"CREATE TABLE waitlist ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, service_id TEXT NOT NULL, provider_id TEXT,"
+	"  customer_name TEXT NOT NULL, customer_email TEXT NOT NULL, customer_phone TEXT,"
+	"  earliest_day BIGINT NOT NULL, latest_day BIGINT NOT NULL, weekdays BIGINT NOT NULL,"
+	"  windows TEXT NOT NULL, priority BIGINT NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL CHECK (status IN ('waiting','offered','booked','expired')),"
+	"  hold_id TEXT, offer_provider_id TEXT, offer_start BIGINT, offer_expires_at BIGINT,"
+	"  offers BIGINT NOT NULL DEFAULT 0, booking_id TEXT,"
+	"  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, id),"
+	"  FOREIGN KEY (tenant_id, service_id) REFERENCES services(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX waitlist_by_status ON waitlist(tenant_id, status, priority, created_at);"
+	"CREATE INDEX waitlist_offers_by_expiry ON waitlist(offer_expires_at) WHERE status = 'offered';"
+	"CREATE TABLE outbox ("
+	"  seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, tenant_id TEXT NOT NULL,"
+	"  type TEXT NOT NULL, subject_id TEXT NOT NULL, payload TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL, delivered_at BIGINT);"
+	"CREATE INDEX outbox_by_tenant ON outbox(tenant_id, seq);"
+	"CREATE TABLE entries ("
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, title TEXT NOT NULL,"
+	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
+	"  timezone TEXT NOT NULL, status TEXT NOT NULL, notes TEXT, work_type TEXT, work_id TEXT,"
+	"  rrule TEXT, rule_start BIGINT, rule_last BIGINT, span_end BIGINT,"
+	"  version BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, id));"
+	"CREATE TABLE entry_assignees ("
+	"  tenant_id TEXT NOT NULL, entry_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, entry_id, provider_id),"
+	"  FOREIGN KEY (tenant_id, entry_id) REFERENCES entries(tenant_id, id) ON DELETE CASCADE,"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX entry_assignees_by_provider ON entry_assignees(tenant_id, provider_id);"
+	"CREATE TABLE entry_exdates ("
+	"  tenant_id TEXT NOT NULL, entry_id TEXT NOT NULL, original_start BIGINT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, entry_id, original_start),"
+	"  FOREIGN KEY (tenant_id, entry_id) REFERENCES entries(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE TABLE entry_overrides ("
+	"  tenant_id TEXT NOT NULL, entry_id TEXT NOT NULL, original_start BIGINT NOT NULL,"
+	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
+	"  title TEXT NOT NULL, status TEXT NOT NULL, notes TEXT,"
+	"  PRIMARY KEY (tenant_id, entry_id, original_start),"
+	"  FOREIGN KEY (tenant_id, entry_id) REFERENCES entries(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE TABLE entry_override_assignees ("
+	"  tenant_id TEXT NOT NULL, entry_id TEXT NOT NULL, original_start BIGINT NOT NULL,"
+	"  provider_id TEXT NOT NULL, start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, entry_id, original_start, provider_id),"
+	"  FOREIGN KEY (tenant_id, entry_id, original_start)"
+	"    REFERENCES entry_overrides(tenant_id, entry_id, original_start) ON DELETE CASCADE,"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"CREATE INDEX entry_override_assignees_by_provider"
+	"  ON entry_override_assignees(tenant_id, provider_id, start_utc);",
+};
+
+int pg_result_fail(struct conn *c, PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg);
+	enum db_fail f = DBF_OTHER;
+
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		f = DBF_UNAVAILABLE;
+	else if (!state)
+		f = DBF_OTHER;
+	else if (!strcmp(state, "23P01"))	/* exclusion_violation: bookings_no_overlap */
+		f = DBF_SLOT_TAKEN;
+	else if (!strncmp(state, "23", 2))	/* unique, foreign key, check, not null */
+		f = DBF_CONSTRAINT;
+	else if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
+		f = DBF_RETRY;
+	else if (!strcmp(state, "53100"))	/* disk_full */
+		f = DBF_FULL;
+	else if (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3))
+		f = DBF_UNAVAILABLE;		/* connection exception, shutdown, recovery */
+	else if (!strncmp(state, "53", 2) || !strcmp(state, "55P03") || !strcmp(state, "57014"))
+		f = DBF_BUSY;			/* out of resources, lock timeout, canceled */
+	return db_fail_set(c, f, msg);
+}
+
+int pg_step(struct stmt *s)
+{
+	struct conn *c = s->c;
+
+	if (!s->ran) {
+		char sig[DB_MAX_PARAMS + 1];
+		int i;
+
+		for (i = 0; i < s->nparams; i++)
+			sig[i] = s->type[i] == 20 ? 'i' : s->type[i] == 25 ? 't' : 'n';
+		sig[s->nparams] = '\0';
+		/* A statement is prepared for the parameter types it is run with; a NULL leaves
+		 * its type to the server. */
+		if (!s->name[0] || strcmp(sig, s->sig) != 0) {
+			Oid types[DB_MAX_PARAMS];
+			char name[sizeof(s->name)];
+			PGresult *r;
+
+			for (i = 0; i < s->nparams; i++)
+				types[i] = s->type[i];
+			snprintf(name, sizeof(name), "s%u", ++c->nprepared);
+			r = PQprepare(c->pg, name, s->pgsql, s->nparams, types);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+				pg_result_fail(c, r);
+				PQclear(r);
+				return DB_ERROR;
+			}
+			PQclear(r);
+			memcpy(s->name, name, sizeof(name));
+			memcpy(s->sig, sig, sizeof(sig));
+		}
+		s->res = PQexecPrepared(c->pg, s->name, s->nparams, s->val, NULL, NULL, 0);
+		s->ran = true;
+		s->row = -1;
+		s->nrows = 0;
+		switch (PQresultStatus(s->res)) {
+		case PGRES_TUPLES_OK:
+			s->nrows = PQntuples(s->res);
+			/* fall through */
+		case PGRES_COMMAND_OK:
+			c->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+			break;
+		default:
+			return pg_result_fail(c, s->res);
+		}
+	}
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return DB_ROW;
+	}
+	s->row = s->nrows;
+	return DB_DONE;
+}
+
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static struct conn *pg_open(struct store *st, struct err *e)
+{
+	/* The URL comes last so that its own settings win over these defaults. */
+	const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+	const char *vals[] = {"5", "slotd", st->target, NULL};
+	struct conn *c = xcalloc(1, sizeof(*c));
+
+	c->kind = DB_PG;
+	c->pg = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c->pg));
+		msg[strcspn(msg, "\n")] = '\0';
+		log_msg(LOG_WARN, "database: cannot connect: %s", msg);
+		err_set(e, ERR_STORE_BUSY, "database unavailable: cannot connect");
+		PQfinish(c->pg);
+		free(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c->pg, quiet, NULL);	/* "already exists, skipping" and the like */
+	return c;
+}
+
+static void pg_discard(struct store *st, struct conn *c)
+{
+	conn_close(c);
+	free(c);
+	pthread_mutex_lock(&st->pool_lock);
+	st->nopen--;
+	pthread_cond_signal(&st->pool_cond);
+	pthread_mutex_unlock(&st->pool_lock);
+}
+
+struct conn *pg_conn_get(struct store *st, struct err *e)
+{
+	struct conn *c = NULL, *stale = NULL;
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	pthread_mutex_lock(&st->pool_lock);
+	for (;;) {
+		if (st->nidle) {
+			c = st->idle[--st->nidle];
+			if (c->generation == st->generation)
+				break;
+			/* Opened before a connection was found lost: the server may have restarted
+			 * since, so it is not trusted. */
+			stale = c;
+			c = NULL;
+			st->nopen--;
+			pthread_mutex_unlock(&st->pool_lock);
+			conn_close(stale);
+			free(stale);
+			pthread_mutex_lock(&st->pool_lock);
+			continue;
+		}
+		if (st->nopen < STORE_MAX_CONNS) {
+			unsigned gen = st->generation;
+			st->nopen++;
+			pthread_mutex_unlock(&st->pool_lock);
+			c = pg_open(st, e);
+			if (!c) {
+				pthread_mutex_lock(&st->pool_lock);
+				st->nopen--;
+				pthread_cond_signal(&st->pool_cond);
+				pthread_mutex_unlock(&st->pool_lock);
+				return NULL;
+			}
+			c->generation = gen;
+			return c;
+		}
+		if (pthread_cond_timedwait(&st->pool_cond, &st->pool_lock, &until) == ETIMEDOUT) {
+			pthread_mutex_unlock(&st->pool_lock);
+			err_set(e, ERR_STORE_BUSY, "all database connections are busy");
+			return NULL;
+		}
+	}
+	pthread_mutex_unlock(&st->pool_lock);
+	return c;
+}
+
+void pg_conn_put(struct store *st, struct conn *c)
+{
+	if (!c)
+		return;
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		pthread_mutex_lock(&st->pool_lock);
+		st->generation++;
+		pthread_mutex_unlock(&st->pool_lock);
+		pg_discard(st, c);
+		return;
+	}
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+		PGresult *r = PQexec(c->pg, "ROLLBACK");
+		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!ok) {
+			pg_discard(st, c);
+			return;
+		}
+	}
+	c->fail = DBF_NONE;
+	pthread_mutex_lock(&st->pool_lock);
+	st->idle[st->nidle++] = c;
+	pthread_cond_signal(&st->pool_cond);
+	pthread_mutex_unlock(&st->pool_lock);
+}
+
+int pg_read_begin(struct conn *c, struct err *e)
+{
+	return conn_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
+}
+
+struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e)
+{
+	static const char lock[] = "SELECT pg_advisory_xact_lock(1936486260, hashtext(?1))";
+	int attempt;
+
+	/* A pooled connection may have lost its server since it was last used; nothing has
+	 * happened yet, so a second, fresh connection is tried once. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		struct conn *c = pg_conn_get(st, e);
+		struct stmt *s;
+		int rc;
+
+		if (!c)
+			return NULL;
+		if (conn_exec(c, "BEGIN", e) == 0 && (s = conn_prep(c, lock, e)) != NULL) {
+			bind_text(s, 1, tenant ? tenant : "");
+			rc = db_step(s);
+			db_reset(s);
+			if (rc == DB_ROW)
+				return c;
+			sql_fail(c, rc, "lock tenant", e);
+		}
+		bool lost = PQstatus(c->pg) != CONNECTION_OK;
+		pg_conn_put(st, c);
+		if (!lost)
+			return NULL;
+	}
+	return NULL;
+}
+
+int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
+{
+	int rc = 0;
+
+	if (ok && conn_exec(c, "COMMIT", e))
+		rc = -1;
+	pg_conn_put(st, c);	/* rolls back what is still open */
+	return rc;
+}
+
+static int pg_migrate(struct conn *c, struct err *e)
+{
+	char sql[128];
+	struct stmt *s;
+	int64_t version;
+	size_t i, n = sizeof(migrations) / sizeof(migrations[0]);
+	int rc = -1;
+
+	/* Processes starting together take turns; the first applies what is missing. */
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%lld)", LOCK_MIGRATIONS);
+	if (conn_exec(c, sql, e))
+		return -1;
+	if (conn_exec(c, "CREATE TABLE IF NOT EXISTS slotd_schema (version BIGINT NOT NULL)", e))
+		goto out;
+	s = conn_prep(c, "SELECT coalesce(max(version), 0) FROM slotd_schema", e);
+	if (!s)
+		goto out;
+	if (db_step(s) != DB_ROW) {
+		sql_fail(c, DB_ERROR, "read schema version", e);
+		goto out;
+	}
+	version = db_col_i64(s, 0);
+	db_reset(s);
+	if (version > (int64_t)n) {
+		err_set(e, ERR_INVALID, "database schema version %lld is newer than this slotd knows",
+			(long long)version);
+		goto out;
+	}
+	for (i = (size_t)version; i < n; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO slotd_schema(version) VALUES (%zu)", i + 1);
+		if (conn_exec(c, "BEGIN", e))
+			goto out;
+		if (conn_exec(c, migrations[i], e) || conn_exec(c, sql, e) ||
+		    conn_exec(c, "COMMIT", e)) {
+			PQclear(PQexec(c->pg, "ROLLBACK"));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%lld)", LOCK_MIGRATIONS);
+	PQclear(PQexec(c->pg, sql));
+	return rc;
+}
+
+int store_open_pg(struct store *st, const char *url, struct err *e)
+{
+	struct conn *c;
+	int rc;
+
+	st->kind = DB_PG;
+	st->target = xstrdup(url);
+	c = pg_conn_get(st, e);
+	if (!c)
+		return err_set(e, ERR_STORE_BUSY, "cannot connect to the database");
+	rc = pg_migrate(c, e);
+	pg_conn_put(st, c);
+	return rc;
+}
+
+void pg_store_close(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nidle; i++) {
+		conn_close(st->idle[i]);
+		free(st->idle[i]);
+	}
+	st->nidle = 0;
+}
