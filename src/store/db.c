@@ -120,6 +120,19 @@ static char *pg_rewrite(const char *sql, int *nparams)
 	return out;
 }
 
+/* A parameter left unbound is a NULL whose type the server infers from where it is used
+ * (an optional filter, "?3 IS NULL OR provider_id = ?3", binds a text NULL instead, as
+ * "?3 IS NULL" alone tells the server nothing). */
+static void stmt_clear(struct stmt *s)
+{
+	int i;
+
+	for (i = 0; i < DB_MAX_PARAMS; i++) {
+		s->val[i] = NULL;
+		s->type[i] = 0;
+	}
+}
+
 struct stmt *conn_prep(struct conn *c, const char *sql, struct err *e)
 {
 	struct stmt *s = NULL;
@@ -136,8 +149,7 @@ struct stmt *conn_prep(struct conn *c, const char *sql, struct err *e)
 		if (s->lite) {
 			sqlite3_clear_bindings(s->lite);
 		} else {
-			memset(s->val, 0, sizeof(s->val));
-			memset(s->type, 0, sizeof(s->type));
+			stmt_clear(s);
 		}
 		return s;
 	}
@@ -153,6 +165,7 @@ struct stmt *conn_prep(struct conn *c, const char *sql, struct err *e)
 		}
 	} else {
 		s->pgsql = pg_rewrite(sql, &s->nparams);
+		stmt_clear(s);
 		if (s->nparams > DB_MAX_PARAMS) {
 			err_set(e, ERR_INTERNAL, "query has %d parameters", s->nparams);
 			stmt_free(s);
@@ -208,8 +221,10 @@ void bind_opt_text(struct stmt *s, int i, const char *v)
 {
 	if (v && *v)
 		bind_text(s, i, v);
+	else if (s->lite)
+		sqlite3_bind_null(s->lite, i);
 	else
-		db_bind_null(s, i);
+		pg_bind(s, i, NULL, 25);
 }
 
 int db_step(struct stmt *s)

@@ -19,26 +19,27 @@
 
 /* Applied in order, each in its own transaction; slotd_schema records how many have run.
  * Append only. Version 1 is the schema SQLite reaches after its fourth migration, with
- * BIGINT for SQLite's INTEGER, an exclusion constraint where SQLite has triggers, and an
- * identity column for the outbox sequence. */
+ * BIGINT for SQLite's INTEGER, an exclusion constraint where SQLite has triggers, an
+ * identity column for the outbox sequence, and ids compared bytewise (COLLATE "C") as SQLite
+ * does, so lists page in the same order. */
 static const char *const migrations[] = {
 	"CREATE EXTENSION IF NOT EXISTS btree_gist;"
 	"CREATE TABLE tenants ("
-	"  id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  id TEXT COLLATE \"C\" PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
 	"  created_at BIGINT NOT NULL);"
 	"CREATE TABLE api_keys ("
 	"  key_hash TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
 	"  role TEXT NOT NULL CHECK (role IN ('admin','staff','customer')),"
 	"  created_at BIGINT NOT NULL);"
 	"CREATE TABLE providers ("
-	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL,"
 	"  name TEXT NOT NULL, timezone TEXT NOT NULL, email TEXT,"
 	"  auto_confirm BIGINT NOT NULL DEFAULT 1, max_per_day BIGINT NOT NULL DEFAULT 0,"
 	"  max_consecutive BIGINT NOT NULL DEFAULT 0, vacation BIGINT NOT NULL DEFAULT 0,"
 	"  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
 	"  PRIMARY KEY (tenant_id, id));"
 	"CREATE TABLE services ("
-	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, name TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL, name TEXT NOT NULL,"
 	"  duration_min BIGINT NOT NULL CHECK (duration_min > 0), price TEXT, currency TEXT,"
 	"  buffer_before_min BIGINT NOT NULL DEFAULT 0, buffer_after_min BIGINT NOT NULL DEFAULT 0,"
 	"  step_min BIGINT NOT NULL DEFAULT 0, min_notice_min BIGINT NOT NULL DEFAULT 0,"
@@ -59,14 +60,14 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (tenant_id, provider_id, seq),"
 	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
 	"CREATE TABLE overrides ("
-	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL, id TEXT COLLATE \"C\" NOT NULL, provider_id TEXT NOT NULL,"
 	"  from_day BIGINT NOT NULL, to_day BIGINT NOT NULL CHECK (to_day >= from_day),"
 	"  hours TEXT NOT NULL, note TEXT, created_at BIGINT NOT NULL, rrule TEXT,"
 	"  PRIMARY KEY (tenant_id, id),"
 	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
 	"CREATE INDEX overrides_by_provider ON overrides(tenant_id, provider_id, from_day);"
 	"CREATE TABLE holidays ("
-	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, name TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL, name TEXT NOT NULL,"
 	"  day BIGINT NOT NULL, yearly BIGINT NOT NULL DEFAULT 0,"
 	"  all_providers BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL,"
 	"  rrule TEXT, until_day BIGINT,"
@@ -78,7 +79,7 @@ static const char *const migrations[] = {
 	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
 	"CREATE INDEX holiday_providers_by_provider ON holiday_providers(tenant_id, provider_id);"
 	"CREATE TABLE time_off ("
-	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL, id TEXT COLLATE \"C\" NOT NULL, provider_id TEXT NOT NULL,"
 	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
 	"  reason TEXT, created_at BIGINT NOT NULL,"
 	"  PRIMARY KEY (tenant_id, id),"
@@ -88,7 +89,7 @@ static const char *const migrations[] = {
 	 * seats of one group session (same service and start, capacity above 1): slot_group
 	 * is equal exactly then. The seat count itself is checked under the tenant lock. */
 	"CREATE TABLE bookings ("
-	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, reference TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL, id TEXT COLLATE \"C\" NOT NULL, reference TEXT NOT NULL,"
 	"  service_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
 	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
 	"  block_start BIGINT NOT NULL, block_end BIGINT NOT NULL,"
@@ -124,7 +125,7 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (tenant_id, key));"
 	"CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);"
 	"CREATE TABLE holds ("
-	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, service_id TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL, id TEXT COLLATE \"C\" NOT NULL, service_id TEXT NOT NULL,"
 	"  provider_id TEXT NOT NULL, start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL,"
 	"  block_start BIGINT NOT NULL, block_end BIGINT NOT NULL,"
 	"  owner TEXT NOT NULL, key_id TEXT, waitlist_id TEXT, expires_at BIGINT NOT NULL,"
@@ -139,7 +140,7 @@ static const char *const migrations[] = {
 	"  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id), policy TEXT NOT NULL,"
 	"  updated_at BIGINT NOT NULL);"
 	"CREATE TABLE waitlist ("
-	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, service_id TEXT NOT NULL, provider_id TEXT,"
+	"  tenant_id TEXT NOT NULL, id TEXT COLLATE \"C\" NOT NULL, service_id TEXT NOT NULL, provider_id TEXT,"
 	"  customer_name TEXT NOT NULL, customer_email TEXT NOT NULL, customer_phone TEXT,"
 	"  earliest_day BIGINT NOT NULL, latest_day BIGINT NOT NULL, weekdays BIGINT NOT NULL,"
 	"  windows TEXT NOT NULL, priority BIGINT NOT NULL DEFAULT 0,"
@@ -156,7 +157,7 @@ static const char *const migrations[] = {
 	"  created_at BIGINT NOT NULL, delivered_at BIGINT);"
 	"CREATE INDEX outbox_by_tenant ON outbox(tenant_id, seq);"
 	"CREATE TABLE entries ("
-	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, title TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL, title TEXT NOT NULL,"
 	"  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL CHECK (end_utc > start_utc),"
 	"  timezone TEXT NOT NULL, status TEXT NOT NULL, notes TEXT, work_type TEXT, work_id TEXT,"
 	"  rrule TEXT, rule_start BIGINT, rule_last BIGINT, span_end BIGINT,"
@@ -285,10 +286,9 @@ static struct conn *pg_open(struct store *st, struct err *e)
 	c->kind = DB_PG;
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c->pg));
-		msg[strcspn(msg, "\n")] = '\0';
-		log_msg(LOG_WARN, "database: cannot connect: %s", msg);
+		snprintf(st->last_error, sizeof(st->last_error), "%s", PQerrorMessage(c->pg));
+		st->last_error[strcspn(st->last_error, "\n")] = '\0';
+		log_msg(LOG_WARN, "database: cannot connect: %s", st->last_error);
 		err_set(e, ERR_STORE_BUSY, "database unavailable: cannot connect");
 		PQfinish(c->pg);
 		free(c);
@@ -413,8 +413,9 @@ struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e)
 		}
 		bool lost = PQstatus(c->pg) != CONNECTION_OK;
 		pg_conn_put(st, c);
-		if (!lost)
+		if (!lost || attempt == 1)
 			return NULL;
+		err_init(e);
 	}
 	return NULL;
 }
@@ -482,8 +483,11 @@ int store_open_pg(struct store *st, const char *url, struct err *e)
 	st->kind = DB_PG;
 	st->target = xstrdup(url);
 	c = pg_conn_get(st, e);
-	if (!c)
-		return err_set(e, ERR_STORE_BUSY, "cannot connect to the database");
+	if (!c) {
+		err_init(e);
+		return err_set(e, ERR_STORE_BUSY, "cannot connect to PostgreSQL: %s",
+			       st->last_error);
+	}
 	rc = pg_migrate(c, e);
 	pg_conn_put(st, c);
 	return rc;

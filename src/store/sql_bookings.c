@@ -472,7 +472,7 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 	s = conn_prep(c,
 		      "SELECT " BOOKING_COLS " FROM bookings WHERE tenant_id = ?1 AND id > ?2"
 		      " AND (?3 IS NULL OR provider_id = ?3) AND (?4 IS NULL OR service_id = ?4)"
-		      " AND (?5 IS NULL OR customer_email = ?5 COLLATE NOCASE)"
+		      " AND (?5 IS NULL OR lower(customer_email) = lower(?5))"
 		      " AND (?6 IS NULL OR status = ?6) AND start_utc >= ?7 AND start_utc < ?8"
 		      " ORDER BY id LIMIT ?9",
 		      e);
@@ -486,8 +486,8 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 	bind_opt_text(s, 3, f->provider_id);
 	bind_opt_text(s, 4, f->service_id);
 	bind_opt_text(s, 5, f->customer_email);
-	if (f->status >= 0)
-		bind_text(s, 6, booking_status_name((enum booking_status)f->status));
+	bind_opt_text(s, 6, f->status >= 0 ? booking_status_name((enum booking_status)f->status)
+					    : NULL);
 	db_bind_i64(s, 7, f->from);
 	db_bind_i64(s, 8, f->to);
 	db_bind_i64(s, 9, (int64_t)pg.limit);

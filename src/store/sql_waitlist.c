@@ -200,8 +200,8 @@ int store_waitlist_list(struct store *st, const char *tenant, const struct waitl
 		bind_text(s, 1, tenant);
 		bind_text(s, 2, pg.after ? pg.after : "");
 		bind_opt_text(s, 3, f->service_id);
-		if (f->status >= 0)
-			bind_text(s, 4, waitlist_status_name((enum waitlist_status)f->status));
+		bind_opt_text(s, 4, f->status >= 0 ? waitlist_status_name(
+						    (enum waitlist_status)f->status) : NULL);
 		db_bind_i64(s, 5, (int64_t)pg.limit);
 		while ((rc = db_step(s)) == DB_ROW)
 			read_entry(s, &(*out)[(*n)++]);

@@ -4,13 +4,11 @@ reading a booking back, API keys of other roles, and a one-provider tenant to bo
 "now" defaults to DEFAULT_NOW; a module whose tests live at another "now" binds its own
 default, e.g. ``book = functools.partial(booking_helpers.book, now=HNOW)``.
 """
-import hashlib
-import sqlite3
 import types
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from conftest import Api, DEFAULT_NOW, NO_BODY, weekdays
+from conftest import Api, DEFAULT_NOW, NO_BODY, run_cli, weekdays
 
 CUSTOMER = {"name": "Ann Lee", "email": "ann@example.com"}
 ABSENT = object()   # an argument not given (None is a value that is sent)
@@ -82,23 +80,17 @@ def public(b):
 
 
 def make_key(server, t, role):
-    """An API key of the given role for t's tenant, written into the database by hand (no
-    route or command creates staff or customer keys)."""
-    key = "sk_test_" + uuid.uuid4().hex
-
-    def h(k):
-        return hashlib.blake2b(k.encode(), digest_size=32).hexdigest()
-    con = sqlite3.connect(str(server.db_path), timeout=30)
-    try:
-        row = con.execute("SELECT tenant_id FROM api_keys WHERE key_hash = ?",
-                          (h(t.key),)).fetchone()
-        assert row, "admin key not found in the database"
-        con.execute("INSERT INTO api_keys(key_hash, tenant_id, role, created_at) "
-                    "VALUES (?, ?, ?, 0)", (h(key), row[0], role))
-        con.commit()
-    finally:
-        con.close()
-    return Api(t.base, key)
+    """An API key of the given role for t's tenant (made by server.tenant()), from
+    `slotd key create SLUG --role ROLE` on the server's database (either backend)."""
+    assert t.slug, "make_key needs an Api made by server.tenant() (it knows the tenant's slug)"
+    cp = run_cli(server.binary, "key", "create", t.slug, "--role", role, "--db", server.db_url)
+    assert cp.returncode == 0, \
+        f"slotd key create {t.slug} --role {role} failed: rc={cp.returncode} {cp.stderr}"
+    lines = cp.stdout.strip().splitlines()
+    assert len(lines) == 1, f"slotd key create should print one line (the key): {cp.stdout!r}"
+    key = lines[0].strip()
+    assert key and " " not in key, f"not a key: {cp.stdout!r}"
+    return Api(t.base, key, t.slug)
 
 
 def consult_tenant(server):

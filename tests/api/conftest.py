@@ -1,12 +1,16 @@
 """Fixtures for the black-box API tests: they drive the real slotd binary.
 
-Each test module gets its own server (``slotd serve`` on 127.0.0.1:0, a fresh SQLite file,
+Each test module gets its own server (``slotd serve`` on 127.0.0.1:0, a fresh database,
 SLOTD_TEST_CLOCK=1) and two tenants made with ``slotd tenant create``. Tests that need a
 clean slate inside a module ask for ``new_api`` (a fresh tenant on the same server) or
 ``fresh_server`` (a server of their own). Every server is stopped with SIGTERM and must
 exit 0.
 
 The binary is $SLOTD_BIN, default <repo>/build/slotd.
+
+The database is a fresh SQLite file in the server's directory, or, when SLOTD_TEST_PG_URL is
+set (``scripts/pg.sh run pytest ...``; ctest's api_pg), a fresh PostgreSQL database of its own
+(pg_helpers.create_database()); Server.backend says which.
 """
 import json
 import os
@@ -17,10 +21,13 @@ import subprocess
 import threading
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
 import requests
+
+import pg_helpers
 
 # The shared helpers assert too; rewrite them as pytest does the test modules.
 pytest.register_assert_rewrite("booking_helpers")
@@ -33,6 +40,12 @@ LISTEN_RE = re.compile(r"^slotd listening on http://([0-9.]+):(\d+)\s*$")
 # A fixed "now" for requests whose answer depends on the clock (slots, explain, schedule).
 # It lies well before every date the tests query.
 DEFAULT_NOW = "2026-01-01T00:00:00Z"
+
+
+def pytest_report_header(config):
+    if pg_helpers.enabled():
+        return f"slotd database backend: postgres ({pg_helpers.PG_URL})"
+    return "slotd database backend: sqlite"
 
 
 def slotd_path():
@@ -58,6 +71,14 @@ def run_cli(binary, *args, env=None, timeout=30):
                           env=full_env)
 
 
+def new_db_url(directory, name="slotd.db"):
+    """A URL for a new, empty database: sqlite:<directory>/<name>, or under PostgreSQL a
+    fresh database (the file name is then unused)."""
+    if pg_helpers.enabled():
+        return pg_helpers.create_database()
+    return f"sqlite:{Path(directory) / name}"
+
+
 def create_tenant(binary, db_url, slug, name=None):
     """`slotd tenant create`: returns the admin API key (the last line of stdout)."""
     args = ["tenant", "create", slug, "--db", db_url]
@@ -73,12 +94,24 @@ def create_tenant(binary, db_url, slug, name=None):
 
 
 class Server:
-    """One running `slotd serve` process."""
+    """One running `slotd serve` process.
 
-    def __init__(self, binary, db_path, workdir, args=(), env=None, listen="127.0.0.1:0"):
+    Its database is db_url when given (servers sharing a database pass the same URL);
+    otherwise the SQLite file db_path, or under PostgreSQL a fresh database of its own
+    (db_path is then None). backend is "sqlite" or "postgres"."""
+
+    def __init__(self, binary, db_path, workdir, args=(), env=None, listen="127.0.0.1:0",
+                 db_url=None):
         self.binary = binary
-        self.db_path = Path(db_path)
-        self.db_url = f"sqlite:{self.db_path}"
+        self.owns_db = False
+        if db_url is None and pg_helpers.enabled():
+            db_url = pg_helpers.create_database()
+            self.owns_db = True
+        if db_url is None:
+            db_url = f"sqlite:{Path(db_path)}"
+        self.db_url = db_url
+        self.backend = "sqlite" if db_url.startswith("sqlite:") else "postgres"
+        self.db_path = Path(db_url[len("sqlite:"):]) if self.backend == "sqlite" else None
         self.workdir = Path(workdir)
         self.args = list(args)
         self.listen = listen
@@ -164,17 +197,28 @@ class Server:
     def tenant(self, slug=None, name=None):
         """Creates a tenant in this server's database; returns an Api for it."""
         slug = slug or "t-" + uuid.uuid4().hex[:12]
-        return Api(self.base, create_tenant(self.binary, self.db_url, slug, name))
+        return Api(self.base, create_tenant(self.binary, self.db_url, slug, name), slug)
+
+    def drop_db(self):
+        """Drops the PostgreSQL database this server made for itself (after it stopped)."""
+        if self.owns_db:
+            self.owns_db = False
+            try:
+                pg_helpers.drop_database(self.db_url)
+            except Exception as e:  # housekeeping only
+                warnings.warn(f"could not drop {self.db_url}: {e}")
 
 
 class Api:
-    """A tiny client for one tenant: JSON in, requests.Response out."""
+    """A tiny client for one tenant: JSON in, requests.Response out. slug is the tenant's
+    (when known), for commands such as `slotd key create`."""
 
     _MISSING = object()
 
-    def __init__(self, base, key):
+    def __init__(self, base, key, slug=None):
         self.base = base
         self.key = key
+        self.slug = slug
         self.s = requests.Session()
 
     def request(self, method, path, body=_MISSING, *, params=None, now=None, headers=None,
@@ -301,7 +345,11 @@ def _start(slotd_bin, workdir, args=(), env=None):
 
 
 def _stop(srv):
-    rc = srv.stop()
+    try:
+        rc = srv.stop()
+    finally:
+        srv.kill()
+        srv.drop_db()
     assert rc == 0, f"slotd exited with {rc} after SIGTERM; stderr={srv.stderr()}"
 
 
@@ -351,3 +399,5 @@ def start_server(slotd_bin, tmp_path):
     for srv in started:
         if srv.running():
             _stop(srv)
+        else:
+            srv.drop_db()

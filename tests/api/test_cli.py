@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from conftest import Api, Server, create_tenant, run_cli
+from conftest import Api, Server, create_tenant, new_db_url, run_cli
 
 
 def test_help_exits_0_with_usage(slotd_bin):
@@ -134,9 +134,9 @@ def test_tenant_create_prints_a_working_key_on_the_last_line(slotd_bin, fresh_se
 
 
 def test_tenant_create_before_serve(slotd_bin, tmp_path):
-    db = tmp_path / "pre.db"
-    key = create_tenant(slotd_bin, f"sqlite:{db}", "early")
-    srv = Server(slotd_bin, db, tmp_path).start()
+    db = new_db_url(tmp_path, "pre.db")
+    key = create_tenant(slotd_bin, db, "early")
+    srv = Server(slotd_bin, None, tmp_path, db_url=db).start()
     try:
         assert Api(srv.base, key).get("/v1/providers").status_code == 200
     finally:
@@ -177,11 +177,11 @@ def test_tenant_without_create_fails(slotd_bin):
 # --- demo ------------------------------------------------------------------------------------
 
 def test_demo_command_loads_the_clinic(slotd_bin, tmp_path):
-    db = tmp_path / "demo.db"
-    cp = run_cli(slotd_bin, "demo", "--db", f"sqlite:{db}")
+    db = new_db_url(tmp_path, "demo.db")
+    cp = run_cli(slotd_bin, "demo", "--db", db)
     assert cp.returncode == 0, cp.stderr
     key = cp.stdout.strip().splitlines()[-1]
-    srv = Server(slotd_bin, db, tmp_path).start()
+    srv = Server(slotd_bin, None, tmp_path, db_url=db).start()
     try:
         api = Api(srv.base, key)
         providers = api.list_all("/v1/providers")
@@ -192,7 +192,7 @@ def test_demo_command_loads_the_clinic(slotd_bin, tmp_path):
         holidays = api.list_all("/v1/holidays")
         assert [h["name"] for h in holidays] == ["New Year's Day"]
         # A second run keeps the data and prints a fresh key.
-        again = run_cli(slotd_bin, "demo", "--db", f"sqlite:{db}")
+        again = run_cli(slotd_bin, "demo", "--db", db)
         assert again.returncode == 0
         key2 = again.stdout.strip().splitlines()[-1]
         assert key2 != key
@@ -271,14 +271,14 @@ def test_sigterm_under_load_exits_0_without_5xx(start_server):
 
 
 def test_data_survives_a_restart(slotd_bin, tmp_path):
-    db = tmp_path / "persist.db"
-    srv = Server(slotd_bin, db, tmp_path).start()
+    db = new_db_url(tmp_path, "persist.db")
+    srv = Server(slotd_bin, None, tmp_path, db_url=db).start()
     api = srv.tenant("persist")
     p = api.provider("Persistent", "Europe/Berlin")
     api.schedule(p["id"], {"mon": [{"start": "09:00", "end": "10:00"}]})
     s = api.service([p["id"]], price="10.00", currency="EUR")
     assert srv.stop() == 0
-    srv2 = Server(slotd_bin, db, tmp_path).start()
+    srv2 = Server(slotd_bin, None, tmp_path, db_url=db).start()
     try:
         api2 = Api(srv2.base, api.key)
         assert api2.ok("GET", f"/v1/providers/{p['id']}") == p
@@ -289,9 +289,10 @@ def test_data_survives_a_restart(slotd_bin, tmp_path):
 
 
 def test_two_servers_on_one_database_file_see_each_others_writes(slotd_bin, tmp_path):
-    db = tmp_path / "shared.db"
-    a = Server(slotd_bin, db, tmp_path).start()
-    b = Server(slotd_bin, db, tmp_path).start()
+    """(Under PostgreSQL: two servers on one database.)"""
+    db = new_db_url(tmp_path, "shared.db")
+    a = Server(slotd_bin, None, tmp_path, db_url=db).start()
+    b = Server(slotd_bin, None, tmp_path, db_url=db).start()
     try:
         key = create_tenant(slotd_bin, a.db_url, "shared")
         p = Api(a.base, key).provider("Written by A")
