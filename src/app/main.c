@@ -25,6 +25,7 @@ struct options {
 	const char *listen;
 	const char *name;
 	const char *role;
+	const char *from, *to, *tenant;
 	unsigned threads;
 	bool demo;
 };
@@ -69,7 +70,8 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		if (!strcmp(a, "--demo")) {
 			o->demo = true;
 		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--name") ||
-			   !strcmp(a, "--threads") || !strcmp(a, "--role")) {
+			   !strcmp(a, "--threads") || !strcmp(a, "--role") ||
+			   !strcmp(a, "--from") || !strcmp(a, "--to") || !strcmp(a, "--tenant")) {
 			if (!has_value)
 				return fail("%s needs a value", a);
 			if (!strcmp(a, "--db"))
@@ -80,6 +82,12 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 				o->name = argv[++i];
 			else if (!strcmp(a, "--role"))
 				o->role = argv[++i];
+			else if (!strcmp(a, "--from"))
+				o->from = argv[++i];
+			else if (!strcmp(a, "--to"))
+				o->to = argv[++i];
+			else if (!strcmp(a, "--tenant"))
+				o->tenant = argv[++i];
 			else {
 				char *end;
 				long t = strtol(argv[++i], &end, 10);
@@ -330,6 +338,44 @@ static int cmd_key_create(const char *slug, struct options *o)
 	return rc;
 }
 
+static void copy_report(void *ctx, const char *table, int64_t rows)
+{
+	int64_t *total = ctx;
+	printf("%-26s %lld\n", table, (long long)rows);
+	*total += rows;
+}
+
+static int cmd_copy(struct options *o)
+{
+	struct store *src = NULL, *dst = NULL;
+	int64_t total = 0;
+	struct err e;
+	int rc = 1;
+
+	if (!o->from || !o->to)
+		return fail("copy needs --from URL and --to URL%s", "");
+	/* The source is only read: a missing SQLite file is an error, not a new database. */
+	if (!strncmp(o->from, "sqlite:", 7) && access(o->from + 7, R_OK) != 0) {
+		fprintf(stderr, "slotd: cannot read source database %s: %s\n", o->from + 7,
+			strerror(errno));
+		return 1;
+	}
+	if (open_store(o->from, &src) || open_store(o->to, &dst))
+		goto out;
+	err_init(&e);
+	if (store_copy(src, dst, o->tenant, copy_report, &total, &e)) {
+		fprintf(stderr, "slotd: copy failed, nothing was written: %s\n", e.message);
+		goto out;
+	}
+	printf("copied %lld rows%s%s; every table's row count matches the source\n",
+	       (long long)total, o->tenant ? " of tenant " : "", o->tenant ? o->tenant : "");
+	rc = 0;
+out:
+	store_close(src);
+	store_close(dst);
+	return rc;
+}
+
 static int cmd_demo(struct options *o)
 {
 	struct tz_db *tz = tz_db_new();
@@ -384,6 +430,11 @@ int main(int argc, char **argv)
 		if (parse_flags(argc, argv, 4, &o))
 			return 2;
 		return cmd_key_create(argv[3], &o);
+	}
+	if (!strcmp(argv[1], "copy")) {
+		if (parse_flags(argc, argv, 2, &o))
+			return 2;
+		return cmd_copy(&o);
 	}
 	if (!strcmp(argv[1], "demo")) {
 		if (parse_flags(argc, argv, 2, &o))

@@ -140,6 +140,17 @@ int store_slots_load(struct store *st, const char *tenant, const char *service_i
 		     struct service *svc, struct avail_bundle **bundles, size_t *n,
 		     struct err *e);
 
+/* --- moving between databases (slotd copy) --- */
+/* Copies every tenant, or only the one named slug (ERR_NOT_FOUND when the source has none),
+ * with all its rows from src into dst, in one transaction of dst, and checks every table's
+ * row count against the source's snapshot before committing. ERR_CONFLICT, and nothing
+ * written, when dst already has one of those tenants. report gets each table's row count
+ * after the commit. The stores must be opened for the copy alone (its statements are built
+ * at run time) and closed after it. */
+int store_copy(struct store *src, struct store *dst, const char *slug,
+	       void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
+	       struct err *e);
+
 /* Bookings, holds, policies and the waitlist: store/store_bookings.h. */
 
 #endif

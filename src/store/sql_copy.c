@@ -1,0 +1,301 @@
+/* slotd copy: every row of some tenants from one database into another (SQLite into
+ * PostgreSQL, or any other pair), in one transaction of the destination, with the row
+ * counts of every table checked against the source's snapshot before COMMIT. */
+#include "store/sql_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+/* Tables in the order their foreign keys need, with the columns both schemas share (the
+ * PostgreSQL-only generated bookings.slot_group is left to the destination). */
+static const struct copy_table {
+	const char *name;
+	const char *cols;
+} tables[] = {
+	{"tenants", "id, slug, name, created_at"},
+	{"api_keys", "key_hash, tenant_id, role, created_at"},
+	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"
+		      " max_consecutive, vacation, created_at, updated_at"},
+	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
+		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
+		     " created_at, updated_at, policy, requires_approval"},
+	{"service_providers", "tenant_id, service_id, provider_id"},
+	{"schedule_versions", "tenant_id, provider_id, seq, effective_from, effective_until,"
+			      " weekly, anchor_day"},
+	{"overrides", "tenant_id, id, provider_id, from_day, to_day, hours, note, created_at,"
+		      " rrule"},
+	{"holidays", "tenant_id, id, name, day, yearly, all_providers, created_at, rrule,"
+		     " until_day"},
+	{"holiday_providers", "tenant_id, holiday_id, provider_id"},
+	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at"},
+	{"tenant_policy", "tenant_id, policy, updated_at"},
+	{"bookings", "tenant_id, id, reference, service_id, provider_id, start_utc, end_utc,"
+		     " block_start, block_end, capacity, status, active, customer_name,"
+		     " customer_email, customer_phone, notes, metadata, price, currency,"
+		     " manage_token_hash, version, created_at, updated_at, policy,"
+		     " reschedule_count, fee, fee_reason"},
+	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
+			    " reason"},
+	{"idempotency_keys", "tenant_id, key, fingerprint, status, body, created_at"},
+	{"holds", "tenant_id, id, service_id, provider_id, start_utc, end_utc, block_start,"
+		  " block_end, owner, key_id, waitlist_id, expires_at, created_at"},
+	{"waitlist", "tenant_id, id, service_id, provider_id, customer_name, customer_email,"
+		     " customer_phone, earliest_day, latest_day, weekdays, windows, priority,"
+		     " status, hold_id, offer_provider_id, offer_start, offer_expires_at, offers,"
+		     " booking_id, created_at, updated_at"},
+	{"entries", "tenant_id, id, title, start_utc, end_utc, timezone, status, notes,"
+		    " work_type, work_id, rrule, rule_start, rule_last, span_end, version,"
+		    " created_at, updated_at"},
+	{"entry_assignees", "tenant_id, entry_id, provider_id"},
+	{"entry_exdates", "tenant_id, entry_id, original_start"},
+	{"entry_overrides", "tenant_id, entry_id, original_start, start_utc, end_utc, title,"
+			    " status, notes"},
+	{"entry_override_assignees", "tenant_id, entry_id, original_start, provider_id,"
+				     " start_utc, end_utc"},
+	/* Events keep their sequence numbers when the destination has none yet (a fresh
+	 * database); otherwise they are appended in their order. */
+	{"outbox", "tenant_id, type, subject_id, payload, created_at, delivered_at"},
+};
+
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* The statements of one table, built once per copy (the statement cache keys on their
+ * addresses, which stay put until the copy ends). */
+struct copy_sql {
+	char *select, *insert, *count;
+};
+
+static char *fmt(const char *f, const char *a, const char *b, const char *c, const char *d)
+{
+	size_t n = strlen(f) + strlen(a) + strlen(b) + strlen(c) + strlen(d) + 1;
+	char *s = xmalloc(n);
+	snprintf(s, n, f, a, b, c, d);
+	return s;
+}
+
+static int ncols(const char *cols)
+{
+	int n = 1;
+	for (; *cols; cols++)
+		n += *cols == ',';
+	return n;
+}
+
+static void build_sql(const struct copy_table *t, bool outbox_seq, struct copy_sql *q)
+{
+	char cols[640], params[DB_MAX_PARAMS * 5] = "";
+	const char *key = strcmp(t->name, "tenants") ? "tenant_id" : "id";
+	int i, n;
+
+	snprintf(cols, sizeof(cols), "%s%s", outbox_seq ? "seq, " : "", t->cols);
+	n = ncols(cols);
+	for (i = 1; i <= n; i++)
+		snprintf(params + strlen(params), sizeof(params) - strlen(params), "%s?%d",
+			 i > 1 ? ", " : "", i);
+	q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY %s", cols, t->name, key,
+			strcmp(t->name, "outbox") ? "1, 2" : "seq");
+	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)%s", t->name, cols, params, "");
+	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1%s%s", t->name, key, "", "");
+}
+
+static int count_rows(struct conn *c, const char *sql, const char *tenant, int64_t *out,
+		      struct err *e)
+{
+	struct stmt *s = conn_prep(c, sql, e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		db_reset(s);
+		return sql_fail(c, rc, "count rows", e);
+	}
+	*out = db_col_i64(s, 0);
+	db_reset(s);
+	return 0;
+}
+
+/* Copies one tenant's rows of one table; *copied counts them. */
+static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *q,
+		     const char *tenant, int64_t *copied, struct err *e)
+{
+	struct stmt *s = conn_prep(from, q->select, e), *ins;
+	int rc, i, n;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (!(ins = conn_prep(to, q->insert, e)))
+			break;
+		n = db_col_count(s);
+		for (i = 0; i < n; i++) {
+			switch (db_col_kind(s, i)) {
+			case DB_COL_NULL:
+				db_bind_null(ins, i + 1);
+				break;
+			case DB_COL_INT:
+				db_bind_i64(ins, i + 1, db_col_i64(s, i));
+				break;
+			case DB_COL_TEXT:
+				bind_text(ins, i + 1, db_col_text(s, i));
+				break;
+			}
+		}
+		if (step_done(to, ins, "copy row", e)) {
+			rc = DB_ERROR;
+			break;
+		}
+		(*copied)++;
+	}
+	db_reset(s);
+	if (rc == DB_DONE)
+		return 0;
+	if (rc == DB_ROW || e->code != ERR_OK)
+		return -1;
+	return sql_fail(from, rc, "read rows", e);
+}
+
+/* The tenants to copy (ids and slugs, from the source's snapshot). */
+static int tenants_read(struct conn *c, const char *slug, char (**ids)[ID_MAX], size_t *n,
+			struct err *e)
+{
+	struct stmt *s = conn_prep(c, "SELECT id FROM tenants WHERE ?1 IS NULL OR slug = ?1"
+				      " ORDER BY id", e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*ids = NULL;
+	if (!s)
+		return -1;
+	bind_opt_text(s, 1, slug);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		col_text(s, 0, (*ids)[(*n)++], ID_MAX);
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(c, rc, "read tenants", e);
+	if (slug && !*n)
+		return err_set(e, ERR_NOT_FOUND, "the source has no tenant with slug %s", slug);
+	return 0;
+}
+
+/* ERR_CONFLICT when the destination already has the tenant (by id or slug). */
+static int tenant_absent(struct conn *from, struct conn *to, const char *id, struct err *e)
+{
+	struct stmt *s = conn_prep(from, "SELECT slug FROM tenants WHERE id = ?1", e), *d;
+	char slug[128];
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		db_reset(s);
+		return sql_fail(from, rc, "read tenant", e);
+	}
+	col_text(s, 0, slug, sizeof(slug));
+	db_reset(s);
+	if (!(d = conn_prep(to, "SELECT 1 FROM tenants WHERE id = ?1 OR slug = ?2", e)))
+		return -1;
+	bind_text(d, 1, id);
+	bind_text(d, 2, slug);
+	rc = db_step(d);
+	db_reset(d);
+	if (rc == DB_ROW)
+		return err_set(e, ERR_CONFLICT, "the destination already has tenant %s (%s)", slug,
+			       id);
+	return rc == DB_DONE ? 0 : sql_fail(to, rc, "look up tenant", e);
+}
+
+static int outbox_empty(struct conn *to, bool *empty, struct err *e)
+{
+	struct stmt *s = conn_prep(to, "SELECT count(*) FROM outbox", e);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = db_step(s);
+	*empty = rc == DB_ROW && db_col_i64(s, 0) == 0;
+	db_reset(s);
+	return rc == DB_ROW ? 0 : sql_fail(to, rc, "count events", e);
+}
+
+int store_copy(struct store *src, struct store *dst, const char *slug,
+	       void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
+	       struct err *e)
+{
+	struct copy_sql q[NTABLES];
+	int64_t copied[NTABLES] = {0};
+	char (*ids)[ID_MAX] = NULL;
+	struct conn *from, *to = NULL;
+	bool ok = false, keep_seq = false;
+	size_t i, t, n = 0;
+
+	memset(q, 0, sizeof(q));
+	if (!(from = conn_get(src, e)))
+		return -1;
+	if (read_begin(from, e) || tenants_read(from, slug, &ids, &n, e))
+		goto out;
+	if (!(to = tx_begin(dst, "slotd copy", e)))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (tenant_absent(from, to, ids[i], e))
+			goto out;
+	if (outbox_empty(to, &keep_seq, e))
+		goto out;
+	for (t = 0; t < NTABLES; t++)
+		build_sql(&tables[t], keep_seq && !strcmp(tables[t].name, "outbox"), &q[t]);
+	for (t = 0; t < NTABLES; t++)
+		for (i = 0; i < n; i++)
+			if (copy_rows(from, to, &q[t], ids[i], &copied[t], e))
+				goto out;
+	/* Every table must now hold, for these tenants, as many rows as the source did. */
+	for (t = 0; t < NTABLES; t++) {
+		int64_t want = 0, got = 0;
+		for (i = 0; i < n; i++) {
+			int64_t a, b;
+			if (count_rows(from, q[t].count, ids[i], &a, e) ||
+			    count_rows(to, q[t].count, ids[i], &b, e))
+				goto out;
+			want += a;
+			got += b;
+		}
+		if (want != got || got != copied[t]) {
+			err_set(e, ERR_INTERNAL, "%s: the source has %lld rows, the destination %lld",
+				tables[t].name, (long long)want, (long long)got);
+			goto out;
+		}
+	}
+	if (dst->kind == DB_PG && keep_seq &&
+	    conn_exec(to, "SELECT setval(pg_get_serial_sequence('outbox', 'seq'),"
+			  " (SELECT coalesce(max(seq), 0) + 1 FROM outbox), false)", e))
+		goto out;
+	ok = true;
+out:
+	if (to && tx_end(dst, to, ok, e))
+		ok = false;
+	read_end(from);
+	conn_put(src, from);
+	if (ok && report)
+		for (t = 0; t < NTABLES; t++)
+			report(ctx, tables[t].name, copied[t]);
+	for (t = 0; t < NTABLES; t++) {
+		free(q[t].select);
+		free(q[t].insert);
+		free(q[t].count);
+	}
+	free(ids);
+	return ok ? 0 : -1;
+}
