@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+#include <time.h>
+
 #include "util/mem.h"
 
 int db_fail_set(struct conn *c, enum db_fail f, const char *msg)
@@ -50,8 +53,9 @@ int sql_fail(struct conn *c, int rc, const char *what, struct err *e)
 	case DBF_BUSY:
 		return err_set(e, ERR_STORE_BUSY, "database is busy (%s)", what);
 	case DBF_RETRY:
-		return err_set(e, ERR_STORE_BUSY, "database is busy (%s): conflicting transactions",
-			       what);
+		err_set(e, ERR_STORE_BUSY, "database is busy (%s): conflicting transactions", what);
+		e->rerun = e->code == ERR_STORE_BUSY;
+		return -1;
 	case DBF_UNAVAILABLE:
 		return err_set(e, ERR_STORE_BUSY, "database unavailable (%s)", what);
 	case DBF_FULL:
@@ -364,4 +368,17 @@ void read_end(struct conn *c)
 	} else if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
 		conn_exec(c, "COMMIT", &ignored);
 	}
+}
+
+bool tx_rerun(struct err *e, int attempt)
+{
+	struct timespec pause = {0, 0};
+
+	if (!e->rerun || attempt > TX_RERUNS)
+		return false;
+	/* Full jitter: 1 to 10 × attempt milliseconds, so the losers do not meet again. */
+	pause.tv_nsec = (long)(1 + randombytes_uniform(10u * (unsigned)attempt)) * 1000000L;
+	nanosleep(&pause, NULL);
+	err_init(e);
+	return true;
 }

@@ -128,6 +128,20 @@ void read_end(struct conn *c);
 struct conn *tx_begin(struct store *st, const char *tenant, struct err *e);
 int tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
 
+/* A write transaction that lost to a concurrent one (SQLSTATE 40001 or 40P01) is run again,
+ * at most TX_RERUNS more times; then the caller answers 503 with Retry-After. tx_rerun says
+ * whether to run it again (after a short random pause; e is cleared). TX_RERUN(e, call)
+ * wraps a store call that is one write transaction. */
+#define TX_RERUNS 3
+bool tx_rerun(struct err *e, int attempt);
+#define TX_RERUN(e, call)                                                                  \
+	({                                                                                 \
+		int rc_, attempt_ = 0;                                                     \
+		while ((rc_ = (call)) != 0 && tx_rerun((e), ++attempt_))                   \
+			;                                                                  \
+		rc_;                                                                       \
+	})
+
 /* Driver internals shared by db.c, db_sqlite.c and db_pg.c. */
 void conn_close(struct conn *c);
 int db_fail_set(struct conn *c, enum db_fail f, const char *msg);

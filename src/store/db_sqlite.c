@@ -261,36 +261,44 @@ fail:
 	return -1;
 }
 
+/* Each migration runs in its own BEGIN IMMEDIATE transaction, which also reads the version:
+ * processes opening a new file at once take turns, and the later ones find it done. */
 static int migrate(struct store *st, struct err *e)
 {
+	const size_t n = sizeof(migrations) / sizeof(migrations[0]);
 	struct conn *c = &st->writer;
-	struct stmt *s;
-	int version, rc;
-	size_t i;
 
-	s = conn_prep(c, "PRAGMA user_version", e);
-	if (!s)
-		return -1;
-	if ((rc = db_step(s)) != DB_ROW)
-		return sql_fail(c, rc, "read schema version", e);
-	version = db_col_int(s, 0);
-	db_reset(s);
-	if (version > (int)(sizeof(migrations) / sizeof(migrations[0])))
-		return err_set(e, ERR_INVALID,
-			       "database schema version %d is newer than this slotd knows", version);
-	for (i = (size_t)version; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
+	for (;;) {
+		struct stmt *s;
 		char pragma[64];
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%zu", i + 1);
+		int version, rc;
+
 		if (lite_exec(c, "BEGIN IMMEDIATE", e))
 			return -1;
-		if (lite_exec(c, migrations[i], e) || lite_exec(c, pragma, e)) {
-			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
+		if (!(s = conn_prep(c, "PRAGMA user_version", e)))
+			goto fail;
+		if ((rc = db_step(s)) != DB_ROW) {
+			sql_fail(c, rc, "read schema version", e);
+			goto fail;
 		}
-		if (lite_exec(c, "COMMIT", e))
-			return -1;
+		version = db_col_int(s, 0);
+		db_reset(s);
+		if (version > (int)n) {
+			err_set(e, ERR_INVALID,
+				"database schema version %d is newer than this slotd knows", version);
+			goto fail;
+		}
+		if (version == (int)n)
+			return lite_exec(c, "COMMIT", e);
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", version + 1);
+		if (lite_exec(c, migrations[version], e) || lite_exec(c, pragma, e) ||
+		    lite_exec(c, "COMMIT", e))
+			goto fail;
 	}
-	return 0;
+fail:
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 int store_open_sqlite(struct store *st, const char *path, struct err *e)

@@ -330,7 +330,7 @@ static void drop_time(struct avail_bundle *bd, bool held, int64_t start, int64_t
 	}
 }
 
-int store_booking_create(struct store *st, const char *tenant, const char *idem_key,
+static int booking_create_once(struct store *st, const char *tenant, const char *idem_key,
 			 const char *fingerprint, const char *service_id, const char *provider_id,
 			 const char *hold_id, int64_t now, const char *manage_hash,
 			 const struct booking_create_ops *ops, void *ctx, struct booking *bk,
@@ -408,6 +408,16 @@ out:
 		return -1;
 	}
 	return 0;
+}
+
+int store_booking_create(struct store *st, const char *tenant, const char *idem_key,
+			 const char *fingerprint, const char *service_id, const char *provider_id,
+			 const char *hold_id, int64_t now, const char *manage_hash,
+			 const struct booking_create_ops *ops, void *ctx, struct booking *bk,
+			 struct stored_reply *replay, bool *replayed, struct arena *a,
+			 struct err *e)
+{
+	return TX_RERUN(e, booking_create_once(st, tenant, idem_key, fingerprint, service_id, provider_id, hold_id, now, manage_hash, ops, ctx, bk, replay, replayed, a, e));
 }
 
 int store_booking_get(struct store *st, const char *tenant, const char *id, struct arena *a,
@@ -500,7 +510,7 @@ int store_booking_list(struct store *st, const char *tenant, const struct bookin
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int store_booking_transition(struct store *st, const char *tenant, const char *id,
+static int booking_transition_once(struct store *st, const char *tenant, const char *id,
 			     enum booking_action action, int if_match, const char *actor,
 			     const char *reason, int64_t now, store_booking_guard_fn guard,
 			     void *ctx, struct arena *a, struct booking *out, struct err *e)
@@ -560,7 +570,15 @@ out:
 	return ok ? 0 : -1;
 }
 
-int store_booking_reschedule(struct store *st, const char *tenant, const char *id,
+int store_booking_transition(struct store *st, const char *tenant, const char *id,
+			     enum booking_action action, int if_match, const char *actor,
+			     const char *reason, int64_t now, store_booking_guard_fn guard,
+			     void *ctx, struct arena *a, struct booking *out, struct err *e)
+{
+	return TX_RERUN(e, booking_transition_once(st, tenant, id, action, if_match, actor, reason, now, guard, ctx, a, out, e));
+}
+
+static int booking_reschedule_once(struct store *st, const char *tenant, const char *id,
 			     int64_t new_start, int if_match, const char *actor, const char *reason,
 			     int64_t now, store_reschedule_check_fn check, void *ctx,
 			     struct arena *a, struct booking *out, struct err *e)
@@ -629,6 +647,14 @@ out:
 	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
+}
+
+int store_booking_reschedule(struct store *st, const char *tenant, const char *id,
+			     int64_t new_start, int if_match, const char *actor, const char *reason,
+			     int64_t now, store_reschedule_check_fn check, void *ctx,
+			     struct arena *a, struct booking *out, struct err *e)
+{
+	return TX_RERUN(e, booking_reschedule_once(st, tenant, id, new_start, if_match, actor, reason, now, check, ctx, a, out, e));
 }
 
 int store_booking_by_token(struct store *st, const char *token_hash, char tenant[ID_MAX],

@@ -124,7 +124,7 @@ static int live_holds(struct conn *c, const char *tenant, bool by_key, const cha
 	return 0;
 }
 
-int store_hold_create(struct store *st, const char *tenant, const char *service_id,
+static int hold_create_once(struct store *st, const char *tenant, const char *service_id,
 		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
 		      const char *key_id, struct hold_caps caps, int64_t now,
 		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
@@ -182,6 +182,15 @@ out:
 	if (tx_end(st, c, ok, e))
 		return -1;
 	return ok ? 0 : -1;
+}
+
+int store_hold_create(struct store *st, const char *tenant, const char *service_id,
+		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
+		      const char *key_id, struct hold_caps caps, int64_t now,
+		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
+		      struct hold *out, struct arena *a, struct err *e)
+{
+	return TX_RERUN(e, hold_create_once(st, tenant, service_id, provider_id, start, ttl, owner, key_id, caps, now, ops, ctx, bk, out, a, e));
 }
 
 int store_hold_get(struct store *st, const char *tenant, const char *id, struct hold *out,

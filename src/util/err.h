@@ -5,6 +5,7 @@
 #ifndef SLOTD_UTIL_ERR_H
 #define SLOTD_UTIL_ERR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 /* System headers that declare banned calls come before banned.h (as in git). */
 #include <stdio.h>
@@ -54,6 +55,8 @@ struct err {
 	size_t nfields;
 	struct err_field fields[ERR_MAX_FIELDS];
 	int retry_after;		/* seconds, for a Retry-After header; 0 = none */
+	bool rerun;			/* a transaction lost to a concurrent one (serialization
+					 * failure, deadlock): running it again may succeed */
 	/* One optional extension member of the problem document: a name and its value as
 	 * JSON text (e.g. "reasons" and ["holiday"]); empty when unused. */
 	char ext_name[24];
@@ -67,6 +70,7 @@ static inline void err_init(struct err *e)
 	e->nfields = 0;
 	e->ext_name[0] = '\0';
 	e->retry_after = 0;
+	e->rerun = false;
 	e->ext_json[0] = '\0';
 }
 
