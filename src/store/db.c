@@ -89,7 +89,7 @@ void stmt_free(struct stmt *s)
 
 /* Rewrites ?N (and a bare ?, numbered in order) to $N outside string literals and drops
  * "INDEXED BY <name>"; *nparams is the highest parameter number. */
-static char *pg_rewrite(const char *sql, int *nparams)
+char *pg_rewrite(const char *sql, int *nparams)
 {
 	size_t n = strlen(sql);
 	char *out = xmalloc(n * 3 + 16), *o = out;

@@ -142,6 +142,11 @@ bool tx_rerun(struct err *e, int attempt);
 		rc_;                                                                       \
 	})
 
+/* The PostgreSQL text of a query written for the store: ?N (and a bare ?, numbered in order)
+ * become $N outside string literals, "INDEXED BY <index>" is dropped; *nparams is the
+ * highest parameter number. Heap; the caller frees it. */
+char *pg_rewrite(const char *sql, int *nparams);
+
 /* Driver internals shared by db.c, db_sqlite.c and db_pg.c. */
 void conn_close(struct conn *c);
 int db_fail_set(struct conn *c, enum db_fail f, const char *msg);
