@@ -430,49 +430,43 @@ int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
 	return rc;
 }
 
+/* Every missing migration runs in one transaction that first takes the migration lock (a
+ * transaction-scoped one, which also holds through a pooler in transaction mode): processes
+ * starting together take turns, and the later ones find the work done. */
 static int pg_migrate(struct conn *c, struct err *e)
 {
 	char sql[128];
 	struct stmt *s;
 	int64_t version;
 	size_t i, n = sizeof(migrations) / sizeof(migrations[0]);
-	int rc = -1;
+	int rc;
 
-	/* Processes starting together take turns; the first applies what is missing. */
-	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%lld)", LOCK_MIGRATIONS);
-	if (conn_exec(c, sql, e))
-		return -1;
-	if (conn_exec(c, "CREATE TABLE IF NOT EXISTS slotd_schema (version BIGINT NOT NULL)", e))
-		goto out;
-	s = conn_prep(c, "SELECT coalesce(max(version), 0) FROM slotd_schema", e);
-	if (!s)
-		goto out;
-	if (db_step(s) != DB_ROW) {
-		sql_fail(c, DB_ERROR, "read schema version", e);
-		goto out;
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%lld)", LOCK_MIGRATIONS);
+	if (conn_exec(c, "BEGIN", e) || conn_exec(c, sql, e) ||
+	    conn_exec(c, "CREATE TABLE IF NOT EXISTS slotd_schema (version BIGINT NOT NULL)", e))
+		goto fail;
+	if (!(s = conn_prep(c, "SELECT coalesce(max(version), 0) FROM slotd_schema", e)))
+		goto fail;
+	if ((rc = db_step(s)) != DB_ROW) {
+		sql_fail(c, rc, "read schema version", e);
+		goto fail;
 	}
 	version = db_col_i64(s, 0);
 	db_reset(s);
 	if (version > (int64_t)n) {
 		err_set(e, ERR_INVALID, "database schema version %lld is newer than this slotd knows",
 			(long long)version);
-		goto out;
+		goto fail;
 	}
 	for (i = (size_t)version; i < n; i++) {
 		snprintf(sql, sizeof(sql), "INSERT INTO slotd_schema(version) VALUES (%zu)", i + 1);
-		if (conn_exec(c, "BEGIN", e))
-			goto out;
-		if (conn_exec(c, migrations[i], e) || conn_exec(c, sql, e) ||
-		    conn_exec(c, "COMMIT", e)) {
-			PQclear(PQexec(c->pg, "ROLLBACK"));
-			goto out;
-		}
+		if (conn_exec(c, migrations[i], e) || conn_exec(c, sql, e))
+			goto fail;
 	}
-	rc = 0;
-out:
-	snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%lld)", LOCK_MIGRATIONS);
-	PQclear(PQexec(c->pg, sql));
-	return rc;
+	return conn_exec(c, "COMMIT", e);
+fail:
+	PQclear(PQexec(c->pg, "ROLLBACK"));
+	return -1;
 }
 
 int store_open_pg(struct store *st, const char *url, struct err *e)

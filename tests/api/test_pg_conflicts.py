@@ -16,8 +16,8 @@ import time
 import pytest
 
 import pg_helpers
-from booking_helpers import book, consult_tenant, new_key, post, body_for
-from conftest import DEFAULT_NOW
+from booking_helpers import book, consult_tenant
+from conftest import Api
 
 if not pg_helpers.enabled():
     pytest.skip("PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)",
@@ -143,8 +143,11 @@ def test_a_held_tenant_lock_delays_a_booking_but_does_not_fail_it(server):
         server, f"BEGIN; SELECT {LOCK_SQL.format(tenant=tenant)}; SELECT pg_sleep(3); COMMIT;")
     time.sleep(0.5)         # psql holds the tenant's lock now
     th, box = _in_thread(lambda: book(c.t, c.sid, START))
-    # Another tenant's write goes through while the lock is held...
-    r = book(other.t, other.sid, START)
+    # Another tenant's write goes through while the lock is held. It comes on a new
+    # connection: an HTTP worker thread serves the connections it accepted one request at a
+    # time, so a kept-alive connection of the waiting thread would wait with it.
+    fresh = Api(other.t.base, other.t.key)
+    r = book(fresh, other.sid, START)
     assert r.status_code == 201, r.text
     assert session.poll() is None, "the lock was released before the other tenant's booking"
     # ...while this tenant's booking waits for it.
