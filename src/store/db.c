@@ -64,6 +64,9 @@ int sql_fail(struct conn *c, int rc, const char *what, struct err *e)
 		return err_set(e, ERR_SLOT_TAKEN, "that time is already booked");
 	case DBF_CONSTRAINT:
 		return err_set(e, ERR_CONFLICT, "conflicting data (%s)", what);
+	case DBF_DATA:
+		return err_set(e, ERR_INVALID, "a value cannot be stored or compared (%s): "
+			       "text must be UTF-8", what);
 	default:
 		return err_set(e, ERR_INTERNAL, "database error (%s): %s", what, c->msg);
 	}
@@ -180,8 +183,14 @@ struct stmt *conn_prep(struct conn *c, const char *sql, struct err *e)
 		c->stmt[c->nstmt++] = s;
 	} else {
 		/* The cache is sized above our statement count; overflow means a new query was
-		 * added without growing it. Keep working, but through a slower path. */
-		stmt_free(c->stmt[0]);
+		 * added without growing it (or slotd copy's queries). Keep working, but through a
+		 * slower path. */
+		struct stmt *old = c->stmt[0];
+		int v;
+		for (v = 0; v < old->nvar; v++)
+			if (old->var[v].name[0])
+				pg_deallocate(c, old->var[v].name);
+		stmt_free(old);
 		c->stmt[0] = s;
 	}
 	return s;

@@ -15,9 +15,10 @@
 
 #include "util/err.h"
 
-#define CONN_STMT_CACHE 64
+#define CONN_STMT_CACHE 128
 #define STORE_MAX_CONNS 32
 #define DB_MAX_PARAMS 32
+#define DB_VARIANTS 4
 
 enum db_kind { DB_SQLITE, DB_PG };
 
@@ -33,6 +34,7 @@ enum db_fail {
 	DBF_FULL,		/* out of disk */
 	DBF_SLOT_TAKEN,		/* the no-overlap backstop fired */
 	DBF_CONSTRAINT,		/* another unique, foreign-key or check constraint */
+	DBF_DATA,		/* a value the database cannot take (e.g. text not UTF-8) */
 	DBF_OTHER,
 };
 
@@ -51,8 +53,13 @@ struct stmt {
 	const char *val[DB_MAX_PARAMS];
 	unsigned type[DB_MAX_PARAMS];	/* Oid: 20 int8, 25 text, 0 unknown (NULL) */
 	char num[DB_MAX_PARAMS][24];
-	char sig[DB_MAX_PARAMS + 1];	/* parameter types the server-side statement has */
-	char name[16];			/* "" = not prepared on the server yet */
+	/* Server-side statements of this query, one per set of parameter types it was run with
+	 * ('i', 't', or 'n' for a NULL the server types); the oldest is dropped past DB_VARIANTS. */
+	struct {
+		char sig[DB_MAX_PARAMS + 1];
+		char name[16];
+	} var[DB_VARIANTS];
+	int nvar, cur;
 	PGresult *res;
 	int row, nrows;
 	bool ran;
@@ -154,6 +161,7 @@ struct stmt *stmt_new(struct conn *c, const char *sql);
 void stmt_free(struct stmt *s);
 int pg_step(struct stmt *s);
 int pg_result_fail(struct conn *c, PGresult *r);
+void pg_deallocate(struct conn *c, const char *name);
 int pg_read_begin(struct conn *c, struct err *e);
 struct conn *pg_conn_get(struct store *st, struct err *e);
 void pg_conn_put(struct store *st, struct conn *c);

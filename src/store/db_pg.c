@@ -189,6 +189,13 @@ static const char *const migrations[] = {
 	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
 	"CREATE INDEX entry_override_assignees_by_provider"
 	"  ON entry_override_assignees(tenant_id, provider_id, start_utc);",
+
+	/* 2: active one-to-one bookings of services that have seats now are seats (the
+	 * service update does this since; rows from before it are brought in line). */
+	"UPDATE bookings SET capacity = (SELECT s.capacity FROM services s"
+	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id)"
+	" WHERE active = 1 AND capacity = 1 AND (SELECT s.capacity FROM services s"
+	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id) > 1;",
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)
@@ -205,6 +212,8 @@ int pg_result_fail(struct conn *c, PGresult *r)
 		f = DBF_SLOT_TAKEN;
 	else if (!strncmp(state, "23", 2))	/* unique, foreign key, check, not null */
 		f = DBF_CONSTRAINT;
+	else if (!strncmp(state, "22", 2))	/* data exception: text that is not UTF-8, … */
+		f = DBF_DATA;
 	else if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
 		f = DBF_RETRY;
 	else if (!strcmp(state, "53100"))	/* disk_full */
@@ -214,6 +223,54 @@ int pg_result_fail(struct conn *c, PGresult *r)
 	else if (!strncmp(state, "53", 2) || !strcmp(state, "55P03") || !strcmp(state, "57014"))
 		f = DBF_BUSY;			/* out of resources, lock timeout, canceled */
 	return db_fail_set(c, f, msg);
+}
+
+void pg_deallocate(struct conn *c, const char *name)
+{
+	char sql[40];
+
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", name);
+	PQclear(PQexec(c->pg, sql));
+}
+
+/* The server-side statement for s with the parameter types now bound, prepared when new. */
+static int pg_variant(struct stmt *s, const char *sig)
+{
+	struct conn *c = s->c;
+	Oid types[DB_MAX_PARAMS];
+	PGresult *r;
+	int i, v;
+
+	for (v = 0; v < s->nvar; v++) {
+		if (!strcmp(s->var[v].sig, sig)) {
+			s->cur = v;
+			return 0;
+		}
+	}
+	if (s->nvar < DB_VARIANTS) {
+		v = s->nvar++;
+	} else {
+		/* Rare: a query run with more NULL patterns than we keep. */
+		v = (s->cur + 1) % DB_VARIANTS;
+		if (s->var[v].name[0])
+			pg_deallocate(c, s->var[v].name);
+	}
+	for (i = 0; i < s->nparams; i++)
+		types[i] = s->type[i];
+	snprintf(s->var[v].name, sizeof(s->var[v].name), "s%u", ++c->nprepared);
+	r = PQprepare(c->pg, s->var[v].name, s->pgsql, s->nparams, types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_result_fail(c, r);
+		PQclear(r);
+		/* The slot holds no statement now. */
+		s->var[v].name[0] = '\0';
+		s->var[v].sig[0] = '\x01';
+		return DB_ERROR;
+	}
+	PQclear(r);
+	snprintf(s->var[v].sig, sizeof(s->var[v].sig), "%s", sig);
+	s->cur = v;
+	return 0;
 }
 
 int pg_step(struct stmt *s)
@@ -227,27 +284,10 @@ int pg_step(struct stmt *s)
 		for (i = 0; i < s->nparams; i++)
 			sig[i] = s->type[i] == 20 ? 'i' : s->type[i] == 25 ? 't' : 'n';
 		sig[s->nparams] = '\0';
-		/* A statement is prepared for the parameter types it is run with; a NULL leaves
-		 * its type to the server. */
-		if (!s->name[0] || strcmp(sig, s->sig) != 0) {
-			Oid types[DB_MAX_PARAMS];
-			char name[sizeof(s->name)];
-			PGresult *r;
-
-			for (i = 0; i < s->nparams; i++)
-				types[i] = s->type[i];
-			snprintf(name, sizeof(name), "s%u", ++c->nprepared);
-			r = PQprepare(c->pg, name, s->pgsql, s->nparams, types);
-			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-				pg_result_fail(c, r);
-				PQclear(r);
-				return DB_ERROR;
-			}
-			PQclear(r);
-			memcpy(s->name, name, sizeof(name));
-			memcpy(s->sig, sig, sizeof(sig));
-		}
-		s->res = PQexecPrepared(c->pg, s->name, s->nparams, s->val, NULL, NULL, 0);
+		if (pg_variant(s, sig))
+			return DB_ERROR;
+		s->res = PQexecPrepared(c->pg, s->var[s->cur].name, s->nparams, s->val, NULL, NULL,
+					0);
 		s->ran = true;
 		s->row = -1;
 		s->nrows = 0;

@@ -225,6 +225,13 @@ static const char *const migrations[] = {
 	"  || CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) || ';BYMONTHDAY='"
 	"  || CAST(strftime('%d', day * 86400, 'unixepoch') AS INTEGER) WHERE yearly = 1;"
 	"ALTER TABLE schedule_versions ADD COLUMN anchor_day INTEGER;",
+
+	/* 5: active one-to-one bookings of services that have seats now are seats (the
+	 * service update does this since; rows from before it are brought in line). */
+	"UPDATE bookings SET capacity = (SELECT s.capacity FROM services s"
+	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id)"
+	" WHERE active = 1 AND capacity = 1 AND (SELECT s.capacity FROM services s"
+	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id) > 1;",
 };
 
 

@@ -401,6 +401,26 @@ fail:
 	return -1;
 }
 
+/* A service that now has seats (capacity above 1) turns its active one-to-one bookings into
+ * seats: each is then the first seat of the session at its start, as a booking made now
+ * would be, and PostgreSQL's exclusion constraint groups them with the seats booked later. */
+static int bookings_join_groups(struct conn *c, const char *tenant, const struct service *v,
+				struct err *e)
+{
+	struct stmt *s;
+
+	if (v->capacity <= 1)
+		return 0;
+	s = conn_prep(c, "UPDATE bookings SET capacity = ?3 WHERE tenant_id = ?1"
+			 " AND service_id = ?2 AND active = 1 AND capacity = 1", e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	bind_text(s, 2, v->id);
+	db_bind_i64(s, 3, v->capacity);
+	return step_done(c, s, "regroup bookings", e);
+}
+
 int store_service_update(struct store *st, const char *tenant, const char *id,
 			 store_service_edit_fn edit, void *ctx, int64_t now, struct arena *a,
 			 struct service *out, struct err *e)
@@ -413,7 +433,8 @@ int store_service_update(struct store *st, const char *tenant, const char *id,
 	if (service_read(c, tenant, id, a, out, e) || edit(out, ctx, a, e))
 		goto out;
 	out->updated_at = now;
-	ok = service_write(c, tenant, out, false, e) == 0;
+	ok = service_write(c, tenant, out, false, e) == 0 &&
+	     bookings_join_groups(c, tenant, out, e) == 0;
 out:
 	if (tx_end(st, c, ok, e))
 		return -1;

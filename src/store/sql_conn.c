@@ -133,12 +133,19 @@ int store_tenant_create(struct store *st, const char *tenant_id, const char *slu
 	if (!s)
 		goto out;
 	bind_text(s, 1, slug);
-	if (db_step(s) == DB_ROW) {
+	switch (db_step(s)) {
+	case DB_ROW:
 		db_reset(s);
 		err_set(e, ERR_CONFLICT, "a tenant with slug %s already exists", slug);
 		goto out;
+	case DB_DONE:
+		db_reset(s);
+		break;
+	default:
+		db_reset(s);
+		sql_fail(c, DB_ERROR, "find tenant", e);
+		goto out;
 	}
-	db_reset(s);
 	s = conn_prep(c, sql, e);
 	if (!s)
 		goto out;
@@ -172,12 +179,15 @@ int store_tenant_find(struct store *st, const char *slug, char tenant_id[ID_MAX]
 		return -1;
 	s = conn_prep(c, "SELECT id FROM tenants WHERE slug = ?1", e);
 	if (s) {
+		int step;
 		bind_text(s, 1, slug);
-		if (db_step(s) == DB_ROW) {
+		if ((step = db_step(s)) == DB_ROW) {
 			col_text(s, 0, tenant_id, ID_MAX);
 			rc = 0;
-		} else {
+		} else if (step == DB_DONE) {
 			err_set(e, ERR_NOT_FOUND, "no tenant with slug %s", slug);
+		} else {
+			sql_fail(c, step, "find tenant", e);
 		}
 		db_reset(s);
 	}
@@ -218,15 +228,18 @@ int store_auth(struct store *st, const char *key_hash, struct auth *out, struct 
 		return -1;
 	s = conn_prep(c, "SELECT tenant_id, role FROM api_keys WHERE key_hash = ?1", e);
 	if (s) {
+		int step;
 		bind_text(s, 1, key_hash);
-		if (db_step(s) == DB_ROW) {
+		if ((step = db_step(s)) == DB_ROW) {
 			col_text(s, 0, out->tenant_id, sizeof(out->tenant_id));
 			if (role_parse(db_col_text(s, 1), &out->role) == 0)
 				rc = 0;
 			else
 				err_set(e, ERR_UNAUTHORIZED, "API key has an unknown role");
-		} else {
+		} else if (step == DB_DONE) {
 			err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
+		} else {
+			sql_fail(c, step, "look up key", e);
 		}
 		db_reset(s);
 	}

@@ -146,6 +146,9 @@ def test_a_held_tenant_lock_delays_a_booking_but_does_not_fail_it(server):
     # Another tenant's write goes through while the lock is held. It comes on a new
     # connection: an HTTP worker thread serves the connections it accepted one request at a
     # time, so a kept-alive connection of the waiting thread would wait with it.
+    # (It also waits until the first booking is inside its handler: a worker that wakes up to
+    # both requests at once may accept the new connection and then block on the first.)
+    time.sleep(0.5)
     fresh = Api(other.t.base, other.t.key)
     r = book(fresh, other.sid, START)
     assert r.status_code == 201, r.text
@@ -155,3 +158,16 @@ def test_a_held_tenant_lock_delays_a_booking_but_does_not_fail_it(server):
     session.communicate(timeout=30)
     th.join(timeout=30)
     assert box["r"].status_code == 201, box["r"].text
+
+
+def test_filters_that_are_not_utf8_are_422_not_500(server):
+    """PostgreSQL refuses text that is not UTF-8 (SQLSTATE 22021): a client error."""
+    c = consult_tenant(server)
+    for path, query in (("/v1/bookings", "customer_email=%FF"),
+                        ("/v1/bookings", "provider_id=%C3%28"),
+                        ("/v1/bookings", "service_id=abc%FFdef"),
+                        ("/v1/waitlist", "service_id=%FF")):
+        r = c.t.get(f"{path}?{query}")
+        assert r.status_code == 422, (path, query, r.status_code, r.text)
+        assert r.headers["Content-Type"].startswith("application/problem+json")
+        assert "UTF-8" in r.json()["detail"]
