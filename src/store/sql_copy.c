@@ -265,7 +265,7 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 	for (t = 0; t < NTABLES; t++) {
 		int64_t want = 0, got = 0;
 		for (i = 0; i < n; i++) {
-			int64_t a, b;
+			int64_t a = 0, b = 0;
 			if (count_rows(from, q[t].count, ids[i], &a, e) ||
 			    count_rows(to, q[t].count, ids[i], &b, e))
 				goto out;
