@@ -28,20 +28,16 @@ command -v wrk >/dev/null && command -v curl >/dev/null || { echo "needs wrk and
 bench_workdir
 private_copy bin raw
 
-json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 # slotd: fresh db, a tenant, real clock
 tenant_create -u SLOTD_TEST_CLOCK
 slotd_start -u SLOTD_TEST_CLOCK -- --db "$db" --threads 1
 auth="Authorization: Bearer $key"
-post() { curl -sf -X "$1" -H "$auth" -H 'Content-Type: application/json' --data "$3" "$api$2"; }
 
 # one provider open 00:00-24:00 every day; a 1-minute service, step 1, no max advance, no notice
-prv=$(post POST /providers '{"name":"Bench provider","timezone":"UTC"}' | json_field id)
-day='[{"start":"00:00","end":"24:00"}]'
-post PUT "/providers/$prv/schedule" \
-  "{\"weekly\":{\"mon\":$day,\"tue\":$day,\"wed\":$day,\"thu\":$day,\"fri\":$day,\"sat\":$day,\"sun\":$day}}" >/dev/null
-svc=$(post POST /services "{\"name\":\"Bench 1 min\",\"duration_minutes\":1,\"slot_step_minutes\":1,\"min_notice_minutes\":0,\"provider_ids\":[\"$prv\"]}" | json_field id)
+prv=$(api_call POST /providers '{"name":"Bench provider","timezone":"UTC"}' | json_field id)
+open_all_week "$prv"
+svc=$(api_call POST /services "{\"name\":\"Bench 1 min\",\"duration_minutes\":1,\"slot_step_minutes\":1,\"min_notice_minutes\":0,\"provider_ids\":[\"$prv\"]}" | json_field id)
 
 # minute 0 = tomorrow 00:00 UTC, booked now: the start every request of the 409 runs asks for
 base=$(( ($(date -u +%s) / 86400 + 1) * 86400 ))

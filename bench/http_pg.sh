@@ -51,21 +51,17 @@ url="$pgbase/slotd"
 sql() { "$pgbin/psql" -X -q -At "$url" -c "$1"; }
 pgver=$(sql 'SHOW server_version')
 
-json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 # slotd: a tenant, real clock, on core 1
 key=$(env -u SLOTD_TEST_CLOCK "$bin" tenant create bench --db "$url" | tail -n 1)
 tenant=$(sql "SELECT id FROM tenants WHERE slug = 'bench'")
 slotd_start -u SLOTD_TEST_CLOCK -- --db "$url" --threads "$threads"
 auth="Authorization: Bearer $key"
-post() { curl -sf -X "$1" -H "$auth" -H 'Content-Type: application/json' --data "$3" "$api$2"; }
 
 # one provider open 00:00-24:00 every day (UTC); a 15-minute service, no notice, no max advance
-prv=$(post POST /providers '{"name":"Bench provider","timezone":"UTC"}' | json_field id)
-day='[{"start":"00:00","end":"24:00"}]'
-post PUT "/providers/$prv/schedule" \
-  "{\"weekly\":{\"mon\":$day,\"tue\":$day,\"wed\":$day,\"thu\":$day,\"fri\":$day,\"sat\":$day,\"sun\":$day}}" >/dev/null
-svc=$(post POST /services "{\"name\":\"Bench 15 min\",\"duration_minutes\":15,\"min_notice_minutes\":0,\"provider_ids\":[\"$prv\"]}" | json_field id)
+prv=$(api_call POST /providers '{"name":"Bench provider","timezone":"UTC"}' | json_field id)
+open_all_week "$prv"
+svc=$(api_call POST /services "{\"name\":\"Bench 15 min\",\"duration_minutes\":15,\"min_notice_minutes\":0,\"provider_ids\":[\"$prv\"]}" | json_field id)
 
 book() {  # book START KEY -> the response body in $work/book.json; exits unless 201
   local code

@@ -73,6 +73,23 @@ slotd_start() {
   api="http://127.0.0.1:$sport/v1"
 }
 
+# json_field NAME: a top-level field of the JSON document on stdin
+json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# api_call METHOD PATH BODY: a JSON request to slotd with the admin key ($api, $key); prints
+# the answer, fails on an error status.
+api_call() {
+  curl -sf -X "$1" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    --data "$3" "$api$2"
+}
+
+# open_all_week PROVIDER_ID: weekly hours 00:00-24:00 every day.
+open_all_week() {
+  local day='[{"start":"00:00","end":"24:00"}]'
+  api_call PUT "/providers/$1/schedule" \
+    "{\"weekly\":{\"mon\":$day,\"tue\":$day,\"wed\":$day,\"thu\":$day,\"fri\":$day,\"sat\":$day,\"sun\":$day}}" >/dev/null
+}
+
 # CPU time of slotd so far, in microseconds (user + system, all its threads)
 cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000000 / hz}' "/proc/$spid/stat"; }
 

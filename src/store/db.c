@@ -1,6 +1,7 @@
 /* The driver-neutral half of the SQL layer: statements, binding, reading and errors, each
  * passed to SQLite directly or to the PostgreSQL driver (db_pg.c). */
 #include "store/db.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,4 +391,46 @@ bool tx_rerun(struct err *e, int attempt)
 	nanosleep(&pause, NULL);
 	err_init(e);
 	return true;
+}
+
+/* --- connections and transactions: one entry point, each driver behind it --- */
+
+struct conn *conn_get(struct store *st, struct err *e)
+{
+	return st->kind == DB_PG ? pg_conn_get(st, e) : lite_conn_get(st, e);
+}
+
+void conn_put(struct store *st, struct conn *c)
+{
+	if (!c)
+		return;
+	if (st->kind == DB_PG)
+		pg_conn_put(st, c);
+	else
+		lite_conn_put(st, c);
+}
+
+struct conn *tx_begin(struct store *st, const char *tenant, struct err *e)
+{
+	return st->kind == DB_PG ? pg_tx_begin(st, tenant, e) : lite_tx_begin(st, e);
+}
+
+int tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
+{
+	return st->kind == DB_PG ? pg_tx_end(st, c, ok, e) : lite_tx_end(st, c, ok, e);
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->kind == DB_PG)
+		pg_store_close(st);
+	else
+		lite_store_close(st);
+	pthread_mutex_destroy(&st->writer_lock);
+	pthread_mutex_destroy(&st->pool_lock);
+	pthread_cond_destroy(&st->pool_cond);
+	free(st->target);
+	free(st);
 }

@@ -154,7 +154,7 @@ bool tx_rerun(struct err *e, int attempt);
  * highest parameter number. Heap; the caller frees it. */
 char *pg_rewrite(const char *sql, int *nparams);
 
-/* Driver internals shared by db.c, db_sqlite.c and db_pg.c. */
+/* Driver internals shared by db.c, db_sqlite.c and db_pg.c; db.c dispatches to them. */
 void conn_close(struct conn *c);
 int db_fail_set(struct conn *c, enum db_fail f, const char *msg);
 struct stmt *stmt_new(struct conn *c, const char *sql);
@@ -166,6 +166,11 @@ int pg_read_begin(struct conn *c, struct err *e);
 struct conn *pg_conn_get(struct store *st, struct err *e);
 void pg_conn_put(struct store *st, struct conn *c);
 struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e);
+struct conn *lite_conn_get(struct store *st, struct err *e);
+void lite_conn_put(struct store *st, struct conn *c);
+struct conn *lite_tx_begin(struct store *st, struct err *e);
+int lite_tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
+void lite_store_close(struct store *st);
 int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
 void pg_store_close(struct store *st);
 

@@ -338,14 +338,20 @@ static struct conn *pg_open(struct store *st, struct err *e)
 	return c;
 }
 
-static void pg_discard(struct store *st, struct conn *c)
+/* One connection fewer is open: a waiting request may open one. */
+static void pool_slot_free(struct store *st)
 {
-	conn_close(c);
-	free(c);
 	pthread_mutex_lock(&st->pool_lock);
 	st->nopen--;
 	pthread_cond_signal(&st->pool_cond);
 	pthread_mutex_unlock(&st->pool_lock);
+}
+
+static void pg_discard(struct store *st, struct conn *c)
+{
+	conn_close(c);
+	free(c);
+	pool_slot_free(st);
 }
 
 struct conn *pg_conn_get(struct store *st, struct err *e)
@@ -378,10 +384,7 @@ struct conn *pg_conn_get(struct store *st, struct err *e)
 			pthread_mutex_unlock(&st->pool_lock);
 			c = pg_open(st, e);
 			if (!c) {
-				pthread_mutex_lock(&st->pool_lock);
-				st->nopen--;
-				pthread_cond_signal(&st->pool_cond);
-				pthread_mutex_unlock(&st->pool_lock);
+				pool_slot_free(st);
 				return NULL;
 			}
 			c->generation = gen;

@@ -2,7 +2,6 @@
  * is BEGIN IMMEDIATE), pooled read-only connections for reads; WAL lets them run while the
  * writer commits. Migrations are applied at open, each in its own transaction. */
 #include "store/db.h"
-#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,11 +234,6 @@ static const char *const migrations[] = {
 };
 
 
-static int lite_exec(struct conn *c, const char *sql, struct err *e)
-{
-	return conn_exec(c, sql, e);
-}
-
 static int lite_open(struct conn *c, const char *path, bool readonly, struct err *e)
 {
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -257,10 +251,10 @@ static int lite_open(struct conn *c, const char *path, bool readonly, struct err
 	}
 	sqlite3_busy_timeout(c->db, 5000);
 	sqlite3_extended_result_codes(c->db, 1);
-	if (!readonly && (lite_exec(c, "PRAGMA journal_mode=WAL", e) ||
-			  lite_exec(c, "PRAGMA synchronous=FULL", e)))
+	if (!readonly && (conn_exec(c, "PRAGMA journal_mode=WAL", e) ||
+			  conn_exec(c, "PRAGMA synchronous=FULL", e)))
 		goto fail;
-	if (lite_exec(c, "PRAGMA foreign_keys=ON", e))
+	if (conn_exec(c, "PRAGMA foreign_keys=ON", e))
 		goto fail;
 	return 0;
 fail:
@@ -280,7 +274,7 @@ static int migrate(struct store *st, struct err *e)
 		char pragma[64];
 		int version, rc;
 
-		if (lite_exec(c, "BEGIN IMMEDIATE", e))
+		if (conn_exec(c, "BEGIN IMMEDIATE", e))
 			return -1;
 		if (!(s = conn_prep(c, "PRAGMA user_version", e)))
 			goto fail;
@@ -296,10 +290,10 @@ static int migrate(struct store *st, struct err *e)
 			goto fail;
 		}
 		if (version == (int)n)
-			return lite_exec(c, "COMMIT", e);
+			return conn_exec(c, "COMMIT", e);
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", version + 1);
-		if (lite_exec(c, migrations[version], e) || lite_exec(c, pragma, e) ||
-		    lite_exec(c, "COMMIT", e))
+		if (conn_exec(c, migrations[version], e) || conn_exec(c, pragma, e) ||
+		    conn_exec(c, "COMMIT", e))
 			goto fail;
 	}
 fail:
@@ -319,38 +313,24 @@ int store_open_sqlite(struct store *st, const char *path, struct err *e)
 	return 0;
 }
 
-void store_close(struct store *st)
+void lite_store_close(struct store *st)
 {
 	size_t i;
 
-	if (!st)
-		return;
-	if (st->kind == DB_PG) {
-		pg_store_close(st);
-	} else {
-		for (i = 0; i < st->nidle; i++) {
-			conn_close(st->idle[i]);
-			free(st->idle[i]);
-		}
-		if (st->writer.db) {
-			sqlite3_exec(st->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-				     NULL);
-			conn_close(&st->writer);
-		}
+	for (i = 0; i < st->nidle; i++) {
+		conn_close(st->idle[i]);
+		free(st->idle[i]);
 	}
-	pthread_mutex_destroy(&st->writer_lock);
-	pthread_mutex_destroy(&st->pool_lock);
-	pthread_cond_destroy(&st->pool_cond);
-	free(st->target);
-	free(st);
+	if (st->writer.db) {
+		sqlite3_exec(st->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		conn_close(&st->writer);
+	}
 }
 
-struct conn *conn_get(struct store *st, struct err *e)
+struct conn *lite_conn_get(struct store *st, struct err *e)
 {
 	struct conn *c = NULL;
 
-	if (st->kind == DB_PG)
-		return pg_conn_get(st, e);
 	pthread_mutex_lock(&st->pool_lock);
 	if (st->nidle)
 		c = st->idle[--st->nidle];
@@ -365,14 +345,8 @@ struct conn *conn_get(struct store *st, struct err *e)
 	return c;
 }
 
-void conn_put(struct store *st, struct conn *c)
+void lite_conn_put(struct store *st, struct conn *c)
 {
-	if (!c)
-		return;
-	if (st->kind == DB_PG) {
-		pg_conn_put(st, c);
-		return;
-	}
 	pthread_mutex_lock(&st->pool_lock);
 	if (st->nidle < STORE_MAX_CONNS) {
 		st->idle[st->nidle++] = c;
@@ -385,25 +359,21 @@ void conn_put(struct store *st, struct conn *c)
 	}
 }
 
-struct conn *tx_begin(struct store *st, const char *tenant, struct err *e)
+struct conn *lite_tx_begin(struct store *st, struct err *e)
 {
-	if (st->kind == DB_PG)
-		return pg_tx_begin(st, tenant, e);
 	pthread_mutex_lock(&st->writer_lock);
-	if (lite_exec(&st->writer, "BEGIN IMMEDIATE", e)) {
+	if (conn_exec(&st->writer, "BEGIN IMMEDIATE", e)) {
 		pthread_mutex_unlock(&st->writer_lock);
 		return NULL;
 	}
 	return &st->writer;
 }
 
-int tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
+int lite_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
 {
 	int rc = 0;
 
-	if (st->kind == DB_PG)
-		return pg_tx_end(st, c, ok, e);
-	if (ok && lite_exec(c, "COMMIT", e))
+	if (ok && conn_exec(c, "COMMIT", e))
 		ok = false, rc = -1;
 	/* After a failed step or COMMIT SQLite may already have rolled back. */
 	if (!ok && !sqlite3_get_autocommit(c->db))

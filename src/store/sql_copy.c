@@ -3,6 +3,7 @@
  * counts of every table checked against the source's snapshot before COMMIT. */
 #include "store/sql_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,20 @@ struct copy_sql {
 	char *select, *insert, *count;
 };
 
-static char *fmt(const char *f, const char *a, const char *b, const char *c, const char *d)
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
 {
-	size_t n = strlen(f) + strlen(a) + strlen(b) + strlen(c) + strlen(d) + 1;
-	char *s = xmalloc(n);
-	snprintf(s, n, f, a, b, c, d);
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, f);
+	vsnprintf(s, (size_t)n + 1, f, ap);
+	va_end(ap);
 	return s;
 }
 
@@ -97,8 +107,8 @@ static void build_sql(const struct copy_table *t, bool outbox_seq, struct copy_s
 			 i > 1 ? ", " : "", i);
 	q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY %s", cols, t->name, key,
 			strcmp(t->name, "outbox") ? "1, 2" : "seq");
-	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)%s", t->name, cols, params, "");
-	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1%s%s", t->name, key, "", "");
+	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)", t->name, cols, params);
+	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1", t->name, key);
 }
 
 static int count_rows(struct conn *c, const char *sql, const char *tenant, int64_t *out,

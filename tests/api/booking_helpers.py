@@ -46,6 +46,22 @@ def post(t, body, key=ABSENT, now=DEFAULT_NOW, headers=None):
     return t.post("/v1/bookings", body, now=now, headers=h)
 
 
+def headers_for(t, key):
+    """Raw request headers of a create sent outside Api (thread pools): t's key, JSON, the
+    default "now" and Idempotency-Key key."""
+    return {"Authorization": f"Bearer {t.key}", "Content-Type": "application/json",
+            "X-Test-Now": DEFAULT_NOW, "Idempotency-Key": key}
+
+
+def client_body(service_id, start, i, provider_id=None):
+    """The create body of client number i in a race."""
+    b = {"service_id": service_id, "start": start,
+         "customer": {"name": f"Client {i}", "email": f"client{i}@example.com"}}
+    if provider_id:
+        b["provider_id"] = provider_id
+    return b
+
+
 def book(t, service_id, start, provider_id=ABSENT, key=ABSENT, now=DEFAULT_NOW, **fields):
     return post(t, body_for(service_id, start, provider_id, **fields), key=key, now=now)
 

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from booking_helpers import client_body, headers_for
 from conftest import DEFAULT_NOW, weekdays
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,23 +67,10 @@ def crowd():
     c.close()
 
 
-def headers_for(t, key):
-    return {"Authorization": f"Bearer {t.key}", "Content-Type": "application/json",
-            "X-Test-Now": DEFAULT_NOW, "Idempotency-Key": key}
-
-
-def body(service_id, start, i, provider_id=None):
-    b = {"service_id": service_id, "start": start,
-         "customer": {"name": f"Client {i}", "email": f"client{i}@example.com"}}
-    if provider_id:
-        b["provider_id"] = provider_id
-    return b
-
-
 def race(crowd, t, service_id, start, clients, provider_id=None):
     """clients concurrent creates of one start with distinct keys."""
-    reqs = [(headers_for(t, f"race-{uuid.uuid4().hex}"), body(service_id, start, i, provider_id))
-            for i in range(clients)]
+    reqs = [(headers_for(t, f"race-{uuid.uuid4().hex}"),
+             client_body(service_id, start, i, provider_id)) for i in range(clients)]
     return crowd.post_all(t.base + "/v1/bookings", reqs)
 
 
@@ -147,7 +135,7 @@ def test_losers_keys_replay_their_409(crowd, utc_provider):
     t, pid = utc_provider
     sid = t.service([pid], "Replayed", 60)["id"]
     for start in ("2026-03-09T09:00:00Z", "2026-03-09T11:00:00Z", "2026-03-09T13:00:00Z"):
-        reqs = [(headers_for(t, f"loser-{uuid.uuid4().hex}"), body(sid, start, i))
+        reqs = [(headers_for(t, f"loser-{uuid.uuid4().hex}"), client_body(sid, start, i))
                 for i in range(20)]
         rs = crowd.post_all(t.base + "/v1/bookings", reqs)
         assert_clean(rs)
@@ -191,7 +179,8 @@ def test_adjacent_starts_raced_together_all_succeed(crowd, utc_provider):
     reqs = []
     for i, start in enumerate(starts):
         for j in range(3):
-            reqs.append((headers_for(t, f"adj-{uuid.uuid4().hex}"), body(sid, start, 10 * i + j)))
+            reqs.append((headers_for(t, f"adj-{uuid.uuid4().hex}"),
+                         client_body(sid, start, 10 * i + j)))
     rs = crowd.post_all(t.base + "/v1/bookings", reqs)
     assert_clean(rs)
     assert statuses(rs) == {201: 10, 409: 20}
@@ -207,7 +196,7 @@ def test_adjacent_starts_with_buffers_on_both_sides(crowd, utc_provider):
     sid = t.service([pid], "Buffered", 30, slot_step_minutes=60, buffer_before_minutes=15,
                     buffer_after_minutes=15)["id"]
     starts = [f"2026-03-06T{hm}:00Z" for hm in HOURS]
-    reqs = [(headers_for(t, f"adj2-{uuid.uuid4().hex}"), body(sid, s, i))
+    reqs = [(headers_for(t, f"adj2-{uuid.uuid4().hex}"), client_body(sid, s, i))
             for i, s in enumerate(starts)]
     rs = crowd.post_all(t.base + "/v1/bookings", reqs)
     assert_clean(rs, allowed=(201,))
@@ -220,7 +209,7 @@ def test_same_idempotency_key_from_ten_clients(crowd, utc_provider):
     starts = [f"2026-03-07T{hm}:00Z" for hm in HOURS[:5]]
     for start in starts:
         key = f"same-{uuid.uuid4().hex}"
-        b = body(sid, start, 0)
+        b = client_body(sid, start, 0)
         rs = crowd.post_all(t.base + "/v1/bookings", [(headers_for(t, key), b)] * 10)
         assert_clean(rs, conflict_code="idempotency_key_in_use", replays=True)
         created = [r for r in rs if r.status_code == 201]
@@ -268,7 +257,7 @@ def test_holds_and_bookings_raced_together(crowd, utc_provider):
     for n, start in enumerate(("2026-03-11T09:00:00Z", "2026-03-11T10:00:00Z",
                                "2026-03-11T11:00:00Z", "2026-03-11T15:00:00Z")):
         holds = [(headers_for(t, "unused"), hold_body(sid, start, i)) for i in range(25)]
-        books = [(headers_for(t, f"mix-{uuid.uuid4().hex}"), body(sid, start, i))
+        books = [(headers_for(t, f"mix-{uuid.uuid4().hex}"), client_body(sid, start, i))
                  for i in range(25)]
         # One barrier releases both halves; each item carries its own URL.
         barrier = threading.Barrier(50)

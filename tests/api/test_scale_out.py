@@ -21,6 +21,7 @@ import pytest
 import requests
 
 import pg_helpers
+from booking_helpers import client_body, headers_for
 from conftest import (Api, DEFAULT_NOW, Server, create_tenant, expect_problem, run_cli,
                       weekdays)
 
@@ -105,19 +106,6 @@ def nodes(cluster):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def headers_for(t, key):
-    return {"Authorization": f"Bearer {t.key}", "Content-Type": "application/json",
-            "X-Test-Now": DEFAULT_NOW, "Idempotency-Key": key}
-
-
-def bbody(service_id, start, i, provider_id=None):
-    b = {"service_id": service_id, "start": start,
-         "customer": {"name": f"Client {i}", "email": f"client{i}@example.com"}}
-    if provider_id:
-        b["provider_id"] = provider_id
-    return b
-
-
 def check_503(r):
     """A 503 must be the documented retryable problem."""
     assert r.status_code == 503
@@ -174,7 +162,7 @@ def race(apis, service_id, start, clients, provider_id=None):
     for i in range(clients):
         t = apis[i % len(apis)]
         items.append((t.base + "/v1/bookings", headers_for(t, f"race-{uuid.uuid4().hex}"),
-                      bbody(service_id, start, i, provider_id)))
+                      client_body(service_id, start, i, provider_id)))
     return crowd(items)
 
 
@@ -208,7 +196,7 @@ def active_by_start(t, **params):
 
 def book(t, sid, start, key=None, pid=None, i=0):
     h = {"Idempotency-Key": key or f"k-{uuid.uuid4().hex}"}
-    return t.post("/v1/bookings", bbody(sid, start, i, pid), now=DEFAULT_NOW, headers=h)
+    return t.post("/v1/bookings", client_body(sid, start, i, pid), now=DEFAULT_NOW, headers=h)
 
 
 # --- setup is shared ----------------------------------------------------------------------------
@@ -293,7 +281,7 @@ def test_all_starts_raced_at_once_over_three_processes(nodes):
         t = apis[i % 3]
         start = starts[i % 10]
         items.append((t.base + "/v1/bookings", headers_for(t, f"burst-{uuid.uuid4().hex}"),
-                      bbody(sid, start, i)))
+                      client_body(sid, start, i)))
     rs = crowd(items)
     assert finals_clean(rs) == {201: 10, 409: 50}
     won = collections.Counter(r.json()["start"] for _, r, _ in rs if r.status_code == 201)
@@ -328,7 +316,7 @@ def test_buffers_block_neighbours_across_processes(nodes):
     for i in range(24):
         t = apis[i % 3]
         items.append((t.base + "/v1/bookings", headers_for(t, f"buf-{uuid.uuid4().hex}"),
-                      bbody(sid, starts[(i // 3) % 3], i)))
+                      client_body(sid, starts[(i // 3) % 3], i)))
     rs = crowd(items)
     # The three starts overlap pairwise, so exactly one of the 24 wins.
     assert finals_clean(rs) == {201: 1, 409: 23}
@@ -352,7 +340,7 @@ def test_same_key_to_two_processes_at_once_is_one_booking(nodes):
     a, b, c = apis
     for n, start in enumerate(f"2026-03-06T{h:02d}:00:00Z" for h in (8, 10, 12, 14, 16)):
         key = f"same-{uuid.uuid4().hex}"
-        body = bbody(sid, start, n)
+        body = client_body(sid, start, n)
         # Three clients on process a and three on process b, same key and body.
         items = [(t.base + "/v1/bookings", headers_for(t, key), body)
                  for t in (a, b, a, b, a, b)]
@@ -396,7 +384,7 @@ def test_same_key_sequentially_on_three_processes(nodes):
     assert r2.headers.get("Idempotent-Replayed") == "true"
     assert r2.json() == r1.json()
     # The same key with another body on the third process: 422 reused, nothing created.
-    r3 = c.post("/v1/bookings", bbody(sid, "2026-03-09T11:00:00Z", 0), now=DEFAULT_NOW,
+    r3 = c.post("/v1/bookings", client_body(sid, "2026-03-09T11:00:00Z", 0), now=DEFAULT_NOW,
                 headers={"Idempotency-Key": key})
     expect_problem(r3, 422, "idempotency_key_reused")
     assert [x["id"] for x in all_bookings(c)] == [r1.json()["id"]]
@@ -430,7 +418,7 @@ def test_hold_on_one_process_blocks_another_and_books_on_a_third(nodes):
     assert start not in b.starts(sid, pid, "2026-03-10")
     assert c.explain(sid, pid, start)["bookable"] is False
     # The third process books with the hold.
-    body = bbody(sid, start, 7, pid)
+    body = client_body(sid, start, 7, pid)
     body["hold_id"] = hold["id"]
     r = c.post("/v1/bookings", body, now=DEFAULT_NOW,
                headers={"Idempotency-Key": f"h-{uuid.uuid4().hex}"})
@@ -510,7 +498,7 @@ def test_cancel_and_rebook_race_across_processes(nodes):
         for i in range(10):
             t = (b, c)[i % 2]
             items.append((t.base + "/v1/bookings", headers_for(t, f"cr-{uuid.uuid4().hex}"),
-                          bbody(sid, s, i)))
+                          client_body(sid, s, i)))
         barrier = threading.Barrier(len(items))
         out = [None] * len(items)
 
