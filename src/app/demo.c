@@ -6,6 +6,7 @@
 
 #include "core/civil.h"
 #include "util/ids.h"
+#include "util/arena.h"
 
 #define DEMO_SLUG "demo"
 
@@ -45,14 +46,13 @@ static void template_for(const struct demo_provider *d, struct schedule *s)
 	}
 }
 
-static int add_service(struct store *st, const char *tenant, const char *name, int dur,
-		       int before, int after, int step, int capacity, const char *price,
-		       id_t_ *pids, size_t np, int64_t now, struct err *e)
+static int add_service(struct uc_ctx *ctx, const char *name, int dur, int before, int after,
+		       int step, int capacity, const char *price, id_t_ *pids, size_t np,
+		       struct err *e)
 {
 	struct service s;
 
 	memset(&s, 0, sizeof(s));
-	id_new(s.id, "svc");
 	snprintf(s.name, sizeof(s.name), "%s", name);
 	s.duration_min = dur;
 	s.buffer_before_min = before;
@@ -65,125 +65,112 @@ static int add_service(struct store *st, const char *tenant, const char *name, i
 	memcpy(s.currency, "USD", 4);
 	s.provider_ids = pids;
 	s.nproviders = np;
-	s.created_at = s.updated_at = now;
-	return store_service_create(st, tenant, &s, e);
+	return uc_service_create(ctx, &s, e);
 }
 
-static int load(struct store *st, struct tz_db *tz, const char *tenant, int64_t now,
-		struct err *e)
+static int load(struct uc_ctx *ctx, struct err *e)
 {
+	struct uc_schedule out;
 	id_t_ pids[3];
-	struct schedule sched;
-	size_t i;
-	int64_t today = floor_div(now, 86400);
+	int64_t today = floor_div(ctx->now, 86400);
 	int64_t next_wed = today + ((2 - weekday_from_days(today) + 7) % 7) + 7;
 	int64_t next_fri = next_wed + 2;
+	size_t i;
 	int y, m, d;
 
 	for (i = 0; i < 3; i++) {
+		struct schedule *sched = arena_alloc(ctx->arena, sizeof(*sched));
 		struct provider p;
 		memset(&p, 0, sizeof(p));
-		id_new(p.id, "prv");
 		snprintf(p.name, sizeof(p.name), "%s", demo_providers[i].name);
 		snprintf(p.timezone, sizeof(p.timezone), "%s", demo_providers[i].zone);
 		snprintf(p.email, sizeof(p.email), "%s", demo_providers[i].email);
 		p.auto_confirm = true;
 		p.max_per_day = 12;
-		p.created_at = p.updated_at = now;
-		template_for(&demo_providers[i], &sched);
-		if (store_provider_create(st, tenant, &p, e) ||
-		    store_schedule_put(st, tenant, p.id, &sched, e))
+		template_for(&demo_providers[i], sched);
+		if (uc_provider_create(ctx, &p, e) || uc_schedule_put(ctx, p.id, sched, &out, e))
 			return -1;
 		memcpy(pids[i], p.id, ID_MAX);
 	}
-	if (add_service(st, tenant, "Initial consultation", 60, 0, 15, 0, 1, "120.00", pids, 3,
-			now, e) ||
-	    add_service(st, tenant, "Follow-up visit", 30, 5, 10, 15, 1, "60.00", pids, 3, now,
-			e) ||
-	    add_service(st, tenant, "Group physiotherapy", 45, 0, 15, 60, 6, "25.00", pids + 1, 1,
-			now, e))
+	if (add_service(ctx, "Initial consultation", 60, 0, 15, 0, 1, "120.00", pids, 3, e) ||
+	    add_service(ctx, "Follow-up visit", 30, 5, 10, 15, 1, "60.00", pids, 3, e) ||
+	    add_service(ctx, "Group physiotherapy", 45, 0, 15, 60, 6, "25.00", pids + 1, 1, e))
 		return -1;
 
 	{
 		struct holiday_rec h;
 		memset(&h, 0, sizeof(h));
-		id_new(h.id, "hol");
 		snprintf(h.name, sizeof(h.name), "New Year's Day");
 		civil_from_days(today, &y, &m, &d);
 		h.day = days_from_civil(y, 1, 1);
 		h.yearly = true;
-		h.created_at = now;
-		if (store_holiday_create(st, tenant, &h, e))
+		snprintf(h.rrule, sizeof(h.rrule), "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1");
+		h.until_day = CIVIL_MAX_DAY;
+		if (uc_holiday_create(ctx, &h, e))
 			return -1;
 	}
 	{
 		struct override_rec o;
 		memset(&o, 0, sizeof(o));
-		id_new(o.id, "ovr");
 		memcpy(o.provider_id, pids[1], ID_MAX);
 		o.ov.from_day = o.ov.to_day = next_fri;
 		snprintf(o.note, sizeof(o.note), "Conference");
-		o.created_at = now;
-		if (store_override_create(st, tenant, &o, e))
+		if (uc_override_create(ctx, &o, e))
 			return -1;
 	}
 	{
-		const struct tz *ny = tz_db_get(tz, "America/New_York");
+		const struct tz *ny = tz_db_get(ctx->env->tz, "America/New_York");
+		const struct tz *zone;
 		struct time_off_rec t;
 		memset(&t, 0, sizeof(t));
-		id_new(t.id, "tof");
 		memcpy(t.provider_id, pids[0], ID_MAX);
 		t.span.start = tz_to_utc(ny, next_wed * 86400 + 14 * 3600);
 		t.span.end = tz_to_utc(ny, next_wed * 86400 + 16 * 3600);
 		snprintf(t.reason, sizeof(t.reason), "Staff meeting");
-		t.created_at = now;
-		if (store_time_off_create(st, tenant, &t, e))
+		if (uc_time_off_create(ctx, &t, &zone, e))
 			return -1;
 	}
 	return 0;
 }
 
-int tenant_create(struct store *st, const char *slug, const char *name, int64_t now,
-		  char *key_out, struct err *e)
-{
-	char id[ID_MAX], hash[TOKEN_HASH_MAX];
-
-	id_new(id, "ten");
-	token_new(key_out, "sk");
-	token_hash(hash, key_out, strlen(key_out));
-	return store_tenant_create(st, id, slug, name, hash, now, e);
-}
-
-int key_create(struct store *st, const char *slug, enum role role, int64_t now, char *key_out,
-	       struct err *e)
-{
-	char tenant[ID_MAX], hash[TOKEN_HASH_MAX];
-
-	if (store_tenant_find(st, slug, tenant, e))
-		return -1;
-	token_new(key_out, "sk");
-	token_hash(hash, key_out, strlen(key_out));
-	return store_key_add(st, tenant, hash, role, now, e);
-}
-
-int demo_load(struct store *st, struct tz_db *tz, int64_t now, char *key_out, int *created,
+int demo_load(const struct uc_env *env, int64_t now, char *key_out, int *created,
 	      struct err *e)
 {
-	char tenant[ID_MAX], hash[TOKEN_HASH_MAX];
+	struct api_key k;
+	struct arena *a;
+	char tenant[ID_MAX];
+	struct store_tx *tx;
+	struct auth auth;
+	struct uc_ctx ctx;
 	struct err lookup;
+	int rc;
 
 	err_init(&lookup);
-	if (store_tenant_find(st, DEMO_SLUG, tenant, &lookup) == 0) {
+	if (!(tx = store_begin(env->store, "", STORE_READ, e)))
+		return -1;
+	rc = tx_tenant_find(tx, DEMO_SLUG, tenant, &lookup);
+	store_end(tx, false, e);
+	if (rc == 0) {
 		*created = 0;
-		token_new(key_out, "sk");
-		token_hash(hash, key_out, strlen(key_out));
-		return store_key_add(st, tenant, hash, ROLE_ADMIN, now, e);
+		memset(&k, 0, sizeof(k));
+		snprintf(k.name, sizeof(k.name), "admin key (demo)");
+		k.role = ROLE_ADMIN;
+		return uc_key_create_cli(env, DEMO_SLUG, &k, now, key_out, e);
 	}
 	if (lookup.code != ERR_NOT_FOUND)
 		return err_set(e, lookup.code, "%s", lookup.message);
 	*created = 1;
-	if (tenant_create(st, DEMO_SLUG, "Riverside Clinic (demo)", now, key_out, e) ||
-	    store_tenant_find(st, DEMO_SLUG, tenant, e))
+	if (uc_tenant_create(env, DEMO_SLUG, "Riverside Clinic (demo)", now, key_out, e))
 		return -1;
-	return load(st, tz, tenant, now, e);
+	if (!(tx = store_begin(env->store, "", STORE_READ, e)))
+		return -1;
+	rc = tx_tenant_find(tx, DEMO_SLUG, tenant, e);
+	store_end(tx, false, e);
+	if (rc)
+		return -1;
+	a = arena_new();
+	uc_ctx_system(&ctx, env, &auth, tenant, "demo", now, a);
+	rc = load(&ctx, e);
+	arena_free(a);
+	return rc;
 }

@@ -27,21 +27,24 @@ struct options {
 	const char *role;
 	const char *from, *to, *tenant;
 	unsigned threads;
+	int64_t retention_days;		/* events kept this many days; 0 = forever */
 	bool demo;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: slotd serve [--db URL] [--listen HOST:PORT] [--threads N] [--demo]\n"
+	      "                   [--event-retention-days N]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
-	      "       slotd key create SLUG --role admin|staff|customer [--db URL]\n"
+	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd demo [--db URL]\n"
 	      "       slotd copy --from URL --to URL [--tenant SLUG]\n"
 	      "\n"
 	      "URL: sqlite:PATH or postgres://USER@HOST:PORT/DBNAME (any libpq URL)\n"
 	      "\n"
 	      "environment: SLOTD_DB (default " DEFAULT_DB "), SLOTD_LISTEN (default " DEFAULT_LISTEN
-	      ")\n",
+	      "),\n"
+	      "             SLOTD_EVENT_RETENTION_DAYS (default: keep events forever)\n",
 	      f);
 }
 
@@ -51,6 +54,18 @@ static int fail(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	return 2;
+}
+
+/* A number of days, 0..36500. */
+static int parse_days(const char *s, int64_t *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 0 || v > 36500)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* Parses flags after the command words; returns 0, or 2 after printing a message. */
@@ -64,6 +79,10 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	env = getenv("SLOTD_LISTEN");
 	o->listen = env && *env ? env : DEFAULT_LISTEN;
 	o->threads = 0;
+	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
+	if (env && *env && parse_days(env, &o->retention_days))
+		return fail("SLOTD_EVENT_RETENTION_DAYS must be a number of days from 0 to 36500,"
+			    " got %s", env);
 	for (i = first; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -71,7 +90,8 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 			o->demo = true;
 		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--name") ||
 			   !strcmp(a, "--threads") || !strcmp(a, "--role") ||
-			   !strcmp(a, "--from") || !strcmp(a, "--to") || !strcmp(a, "--tenant")) {
+			   !strcmp(a, "--from") || !strcmp(a, "--to") || !strcmp(a, "--tenant") ||
+			   !strcmp(a, "--event-retention-days")) {
 			if (!has_value)
 				return fail("%s needs a value", a);
 			if (!strcmp(a, "--db"))
@@ -88,6 +108,12 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 				o->to = argv[++i];
 			else if (!strcmp(a, "--tenant"))
 				o->tenant = argv[++i];
+			else if (!strcmp(a, "--event-retention-days")) {
+				if (parse_days(argv[++i], &o->retention_days))
+					return fail("--event-retention-days must be a number of days"
+						    " from 0 to 36500, got %s",
+						    argv[i]);
+			}
 			else {
 				char *end;
 				long t = strtol(argv[++i], &end, 10);
@@ -231,15 +257,17 @@ static int cmd_serve(struct options *o)
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	if (open_store(o->db, &st))
 		return 1;
-	ctx.store = st;
-	ctx.tz = tz_db_new();
+	ctx.env.store = st;
+	ctx.env.tz = tz_db_new();
+	ctx.env.clock = uc_clock;
+	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.auth_cache = auth_cache_new();
 	ctx.inflight = inflight_new();
 	ctx.test_clock = getenv("SLOTD_TEST_CLOCK") && !strcmp(getenv("SLOTD_TEST_CLOCK"), "1");
 	if (o->demo) {
 		char key[TOKEN_MAX];
 		int created;
-		if (demo_load(st, ctx.tz, (int64_t)time(NULL), key, &created, &e)) {
+		if (demo_load(&ctx.env, uc_clock(), key, &created, &e)) {
 			fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
 			goto fail;
 		}
@@ -265,14 +293,14 @@ static int cmd_serve(struct options *o)
 	log_msg(LOG_INFO, "signal %d: draining", sig);
 	server_drain(srv, DRAIN_TIMEOUT_MS);
 	store_close(st);
-	tz_db_free(ctx.tz);
+	tz_db_free(ctx.env.tz);
 	auth_cache_free(ctx.auth_cache);
 	inflight_free(ctx.inflight);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 fail:
 	store_close(st);
-	tz_db_free(ctx.tz);
+	tz_db_free(ctx.env.tz);
 	auth_cache_free(ctx.auth_cache);
 	inflight_free(ctx.inflight);
 	return 1;
@@ -294,6 +322,7 @@ static bool slug_ok(const char *s)
 
 static int cmd_tenant_create(const char *slug, struct options *o)
 {
+	struct uc_env env = {0};
 	char key[TOKEN_MAX];
 	struct store *st;
 	struct err e;
@@ -305,7 +334,10 @@ static int cmd_tenant_create(const char *slug, struct options *o)
 	if (open_store(o->db, &st))
 		return 1;
 	err_init(&e);
-	if (tenant_create(st, slug, o->name ? o->name : slug, (int64_t)time(NULL), key, &e)) {
+	env.store = st;
+	env.tz = NULL;
+	env.clock = uc_clock;
+	if (uc_tenant_create(&env, slug, o->name ? o->name : slug, uc_clock(), key, &e)) {
 		fprintf(stderr, "slotd: cannot create tenant %s: %s\n", slug, e.message);
 		rc = 1;
 	} else {
@@ -317,18 +349,23 @@ static int cmd_tenant_create(const char *slug, struct options *o)
 
 static int cmd_key_create(const char *slug, struct options *o)
 {
+	struct uc_env env = {0};
 	char key[TOKEN_MAX];
+	struct api_key k;
 	struct store *st;
-	enum role role;
 	struct err e;
 	int rc = 0;
 
-	if (!o->role || role_parse(o->role, &role))
+	memset(&k, 0, sizeof(k));
+	if (!o->role || role_parse(o->role, &k.role))
 		return fail("key create needs --role admin, staff or customer%s", "");
+	snprintf(k.name, sizeof(k.name), "%s", o->name ? o->name : "key create");
 	if (open_store(o->db, &st))
 		return 1;
 	err_init(&e);
-	if (key_create(st, slug, role, (int64_t)time(NULL), key, &e)) {
+	env.store = st;
+	env.clock = uc_clock;
+	if (uc_key_create_cli(&env, slug, &k, uc_clock(), key, &e)) {
 		fprintf(stderr, "slotd: cannot create a key for tenant %s: %s\n", slug, e.message);
 		rc = 1;
 	} else {
@@ -378,18 +415,19 @@ out:
 
 static int cmd_demo(struct options *o)
 {
-	struct tz_db *tz = tz_db_new();
+	struct uc_env env = {0};
 	char key[TOKEN_MAX];
 	struct store *st;
 	struct err e;
 	int created, rc = 0;
 
-	if (open_store(o->db, &st)) {
-		tz_db_free(tz);
+	if (open_store(o->db, &st))
 		return 1;
-	}
 	err_init(&e);
-	if (demo_load(st, tz, (int64_t)time(NULL), key, &created, &e)) {
+	env.store = st;
+	env.tz = tz_db_new();
+	env.clock = uc_clock;
+	if (demo_load(&env, uc_clock(), key, &created, &e)) {
 		fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
 		rc = 1;
 	} else {
@@ -398,7 +436,7 @@ static int cmd_demo(struct options *o)
 		       key);
 	}
 	store_close(st);
-	tz_db_free(tz);
+	tz_db_free(env.tz);
 	return rc;
 }
 

@@ -31,6 +31,27 @@ static inline int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* Local dates and UTC: every zone's offset lies within a day of UTC, so an instant's local
+ * date is its UTC date or one either side. These two turn ranges across that margin, plus
+ * extra days each side (for buffers and the like). */
+#define ZONE_DAY_MARGIN 1
+
+/* The local dates, in any zone, that instants in [from, to) may fall on. */
+static inline void days_around(int64_t from, int64_t to, int extra, int64_t *from_day,
+			       int64_t *to_day)
+{
+	*from_day = floor_div(from, 86400) - ZONE_DAY_MARGIN - extra;
+	*to_day = floor_div(to, 86400) + ZONE_DAY_MARGIN + extra;
+}
+
+/* The instants [*from, *to) that local dates from_day..to_day may hold, in any zone. */
+static inline void instants_around(int64_t from_day, int64_t to_day, int extra, int64_t *from,
+				   int64_t *to)
+{
+	*from = (from_day - ZONE_DAY_MARGIN - extra) * 86400;
+	*to = (to_day + 1 + ZONE_DAY_MARGIN + extra) * 86400;
+}
+
 /* Parses exactly "YYYY-MM-DD" (a real date within the accepted range). Returns 0 / -1. */
 int date_parse(const char *s, int64_t *day);
 void date_format(int64_t day, char out[DATE_STR_MAX]);

@@ -17,6 +17,8 @@
 #include "core/interval.h"
 #include "core/recur.h"
 #include "core/tz.h"
+#include "util/arena.h"
+#include "util/err.h"
 #include "util/ids.h"
 
 #define ENTRY_TITLE_MAX 200
@@ -92,9 +94,20 @@ enum recur_status entry_occurrences(const struct entry *en, const struct tz *tz,
 size_t entry_occurrence_bound(const struct entry *en, int64_t from, int64_t to);
 
 /* Adds to busy every occurrence of v[0..n) that is assigned to provider_id, not cancelled,
- * and overlaps [from, to). Zones come from db (an entry in an unknown zone counts in UTC). */
-void entry_busy_add(const struct entry *v, size_t n, struct tz_db *db, const char *provider_id,
-		    int64_t from, int64_t to, struct interval_set *busy);
+ * and overlaps [from, to). Zones come from db (an entry in an unknown zone counts in UTC);
+ * scratch memory from a. ERR_RANGE when a rule ran out of its time budget (the busy time
+ * would be incomplete). */
+int entry_busy_add(const struct entry *v, size_t n, struct tz_db *db, const char *provider_id,
+		   int64_t from, int64_t to, struct arena *a, struct interval_set *busy,
+		   struct err *e);
+
+/* The zone of en from db (UTC when the name is unknown). */
+const struct tz *entry_zone(const struct entry *en, struct tz_db *db);
+
+/* Occurrences of en overlapping [from, to) into an arena array sized by
+ * entry_occurrence_bound; ERR_RANGE when the rule ran out of its time budget. */
+int entry_occurrences_all(const struct entry *en, const struct tz *tz, int64_t from, int64_t to,
+			  struct arena *a, struct occurrence **out, size_t *n, struct err *e);
 
 /* True when original (UTC) is an occurrence of the series (exdates ignored). */
 bool entry_is_occurrence(const struct entry *en, const struct tz *tz, int64_t original);
@@ -115,6 +128,81 @@ bool entry_fields_assigned(const struct entry_fields *f, const char *provider_id
 int64_t entry_span_end(const struct entry *en, const struct tz *tz);
 
 /* A stable occurrence id: "<entry id>:<original start as YYYYMMDDTHHMMSSZ>". */
-void entry_occurrence_id(const struct entry *en, int64_t original, char out[ID_MAX + 20]);
+#define OCCURRENCE_ID_MAX (ID_MAX + 20)
+void entry_occurrence_id(const struct entry *en, int64_t original, char out[OCCURRENCE_ID_MAX]);
+
+/* --- edits: what the writer does to keep every exdate and override a real occurrence --- */
+
+/* What a create or an edit sends: the fields in set, with their values (as checked one by
+ * one when the request was read). */
+enum entry_field {
+	ENTRY_F_TITLE = 1 << 0,
+	ENTRY_F_STATUS = 1 << 1,
+	ENTRY_F_NOTES = 1 << 2,
+	ENTRY_F_ASSIGNEES = 1 << 3,
+	ENTRY_F_START = 1 << 4,
+	ENTRY_F_END = 1 << 5,
+	ENTRY_F_TIMEZONE = 1 << 6,
+	ENTRY_F_WORK_ITEM = 1 << 7,
+	ENTRY_F_RRULE = 1 << 8,
+	ENTRY_F_EXDATES = 1 << 9,
+};
+/* The fields one occurrence may change (scope=this). */
+#define ENTRY_F_OCCURRENCE                                                                   \
+	(ENTRY_F_TITLE | ENTRY_F_STATUS | ENTRY_F_NOTES | ENTRY_F_ASSIGNEES | ENTRY_F_START |   \
+	 ENTRY_F_END)
+
+struct entry_patch {
+	unsigned set;				/* enum entry_field bits */
+	struct entry_fields f;			/* title, status, notes, assignees */
+	int64_t start, end;			/* UTC */
+	char timezone[TZ_NAME_MAX];
+	char work_type[ENTRY_WORK_TYPE_MAX + 1];	/* "" = no work item */
+	char work_id[ENTRY_WORK_ID_MAX + 1];
+	const char *rrule;			/* NULL = not recurring */
+	const int64_t *exdates;			/* original starts, as sent */
+	size_t nexdates;
+};
+
+/* The JSON member name of one field bit, for error pointers. */
+const char *entry_field_name(enum entry_field f);
+
+/* Applies p's series-level fields to en (scope all, or the new series of a split): zone
+ * (from db), title, status, notes, assignees, work item, times (a new start alone keeps the
+ * duration; errors at /end), rule (re-anchored at the start) and exdates. */
+int entry_apply_series(struct entry *en, const struct entry_patch *p, struct tz_db *db,
+		       struct arena *a, struct err *e);
+
+/* Changes one occurrence (original start original) of a recurring series by p (only the
+ * fields of ENTRY_F_OCCURRENCE; others are errors at their pointer): its override is made
+ * or replaced. *changed_from is the earlier of its old and new start. */
+int entry_apply_occurrence(struct entry *en, int64_t original, const struct entry_patch *p,
+			   struct arena *a, int64_t *changed_from, struct err *e);
+
+
+/* Re-anchors the series at wall time anchor in tz (its start's wall time; the rule's own
+ * wall time when the start is unchanged, which differs in a DST gap): parses rule_text
+ * (NULL = not recurring; errors at /rrule and /start) and keeps the exdates and overrides
+ * that are still occurrences. */
+int entry_rebuild(struct entry *en, const struct tz *tz, const char *rule_text, int64_t anchor,
+		  struct err *e);
+
+/* Replaces en's exdates with v[0..n) (original starts): each must be an occurrence (errors
+ * at /exdates/<i>); stored sorted without duplicates in memory from a. */
+int entry_set_exdates(struct entry *en, const struct tz *tz, const int64_t *v, size_t n,
+		      struct arena *a, struct err *e);
+
+/* Inserts or replaces one override, keeping them ordered by original start. */
+void entry_put_override(struct entry *en, const struct entry_override *o, struct arena *a);
+/* Removes the override of original, if any. */
+void entry_drop_override(struct entry *en, int64_t original);
+/* Leaves out occurrence original (an override of it goes too). */
+void entry_exclude(struct entry *en, int64_t original, struct arena *a);
+
+/* Splits a recurring series at occurrence at (not its first): en ends before it and the
+ * returned new series (id new_id, version 1, created at now) runs from it on with the
+ * exdates and overrides from there. */
+struct entry *entry_split(struct entry *en, const struct tz *tz, int64_t at, int64_t now,
+			  struct arena *a);
 
 #endif

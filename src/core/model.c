@@ -1,5 +1,6 @@
 #include "core/model.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const role_names[ROLE__COUNT] = {"admin", "staff", "customer"};
@@ -20,4 +21,177 @@ int role_parse(const char *s, enum role *out)
 		}
 	}
 	return -1;
+}
+
+static const char *const waitlist_status_names[WAITLIST__STATUS_COUNT] = {
+	"waiting", "offered", "booked", "expired"};
+
+const char *waitlist_status_name(enum waitlist_status s)
+{
+	return (unsigned)s < WAITLIST__STATUS_COUNT ? waitlist_status_names[s] : "waiting";
+}
+
+int waitlist_status_parse(const char *s, enum waitlist_status *out)
+{
+	int i;
+
+	for (i = 0; i < WAITLIST__STATUS_COUNT; i++) {
+		if (!strcmp(s, waitlist_status_names[i])) {
+			*out = (enum waitlist_status)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool auth_covers(const struct auth *a, const char *provider_id)
+{
+	size_t lo = 0, hi = a->nscope;
+
+	if (!a->scoped)
+		return true;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(a->scope[mid], provider_id);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static const char *const actor_type_names[ACTOR__COUNT] = {"key", "manage_token", "system"};
+
+const char *actor_type_name(enum actor_type t)
+{
+	return (unsigned)t < ACTOR__COUNT ? actor_type_names[t] : "system";
+}
+
+struct actor actor_of_auth(const struct auth *a)
+{
+	struct actor x;
+
+	memset(&x, 0, sizeof(x));
+	if (*a->booking_id) {
+		x.type = ACTOR_MANAGE_TOKEN;
+		snprintf(x.id, sizeof(x.id), "%s", a->booking_id);
+		x.role = ROLE_CUSTOMER;
+	} else {
+		x.type = ACTOR_KEY;
+		snprintf(x.id, sizeof(x.id), "%s", a->key_id);
+		x.role = (int)a->role;
+	}
+	return x;
+}
+
+struct actor actor_system(const char *name)
+{
+	struct actor x;
+
+	memset(&x, 0, sizeof(x));
+	x.type = ACTOR_SYSTEM;
+	snprintf(x.id, sizeof(x.id), "%s", name);
+	x.role = -1;
+	return x;
+}
+
+const char *actor_history_name(const struct actor *a)
+{
+	if (a->type == ACTOR_SYSTEM)
+		return "system";
+	if (a->type == ACTOR_MANAGE_TOKEN)
+		return "customer";
+	return role_name((enum role)a->role);
+}
+
+size_t override_rec_dates(const struct override_rec *o, int64_t from_day, int64_t to_day,
+			  int64_t *out, size_t max)
+{
+	size_t n = 0;
+	int64_t d;
+
+	if (*o->rrule)
+		return recur_dates(o->rrule, o->ov.from_day, o->ov.to_day, from_day, to_day, out,
+				   max);
+	for (d = o->ov.from_day > from_day ? o->ov.from_day : from_day;
+	     d <= o->ov.to_day && d <= to_day && n < max; d++)
+		out[n++] = d;
+	return n;
+}
+
+size_t holiday_rec_dates(const struct holiday_rec *h, int64_t from_day, int64_t to_day,
+			 int64_t *out, size_t max)
+{
+	if (*h->rrule)
+		return recur_dates(h->rrule, h->day, h->until_day, from_day, to_day, out, max);
+	if (h->day < from_day || h->day > to_day || max == 0)
+		return 0;
+	out[0] = h->day;
+	return 1;
+}
+
+void provider_apply(struct provider *p, const struct provider_patch *pp)
+{
+	const struct provider *v = &pp->v;
+
+	if (pp->set & PROVIDER_NAME)
+		memcpy(p->name, v->name, sizeof(p->name));
+	if (pp->set & PROVIDER_TIMEZONE)
+		memcpy(p->timezone, v->timezone, sizeof(p->timezone));
+	if (pp->set & PROVIDER_EMAIL)
+		memcpy(p->email, v->email, sizeof(p->email));
+	if (pp->set & PROVIDER_AUTO_CONFIRM)
+		p->auto_confirm = v->auto_confirm;
+	if (pp->set & PROVIDER_MAX_PER_DAY)
+		p->max_per_day = v->max_per_day;
+	if (pp->set & PROVIDER_MAX_CONSECUTIVE)
+		p->max_consecutive = v->max_consecutive;
+	if (pp->set & PROVIDER_VACATION)
+		p->vacation = v->vacation;
+}
+
+void service_apply(struct service *s, const struct service_patch *sp)
+{
+	const struct service *v = &sp->v;
+
+	if (sp->set & SERVICE_NAME)
+		memcpy(s->name, v->name, sizeof(s->name));
+	if (sp->set & SERVICE_DURATION)
+		s->duration_min = v->duration_min;
+	if (sp->set & SERVICE_PRICE)
+		memcpy(s->price, v->price, sizeof(s->price));
+	if (sp->set & SERVICE_CURRENCY)
+		memcpy(s->currency, v->currency, sizeof(s->currency));
+	if (sp->set & SERVICE_BUFFER_BEFORE)
+		s->buffer_before_min = v->buffer_before_min;
+	if (sp->set & SERVICE_BUFFER_AFTER)
+		s->buffer_after_min = v->buffer_after_min;
+	if (sp->set & SERVICE_STEP)
+		s->step_min = v->step_min;
+	if (sp->set & SERVICE_MIN_NOTICE)
+		s->min_notice_min = v->min_notice_min;
+	if (sp->set & SERVICE_MAX_ADVANCE)
+		s->max_advance_days = v->max_advance_days;
+	if (sp->set & SERVICE_CAPACITY)
+		s->capacity = v->capacity;
+	if (sp->set & SERVICE_APPROVAL)
+		s->requires_approval = v->requires_approval;
+	if (sp->set & SERVICE_POLICY)
+		s->policy = v->policy;
+	if (sp->set & SERVICE_PROVIDERS) {
+		s->provider_ids = v->provider_ids;
+		s->nproviders = v->nproviders;
+	}
+}
+
+int service_check(const struct service *s, struct err *e)
+{
+	if (*s->price && !*s->currency)
+		err_field(e, "/currency", "is required when a price is set");
+	if (!*s->price && *s->currency)
+		err_field(e, "/price", "is required when a currency is set");
+	return e->code ? -1 : 0;
 }

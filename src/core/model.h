@@ -13,6 +13,7 @@
 #include "core/recur.h"
 #include "core/slots.h"
 #include "core/tz.h"
+#include "util/err.h"
 #include "util/ids.h"
 
 #define NAME_MAX_LEN 200	/* names and titles, in bytes */
@@ -56,6 +57,50 @@ struct service {
 	int64_t created_at;
 	int64_t updated_at;
 };
+
+/* An edit of a provider: the fields in set take their values from v. */
+enum provider_field {
+	PROVIDER_NAME = 1 << 0,
+	PROVIDER_TIMEZONE = 1 << 1,
+	PROVIDER_EMAIL = 1 << 2,
+	PROVIDER_AUTO_CONFIRM = 1 << 3,
+	PROVIDER_MAX_PER_DAY = 1 << 4,
+	PROVIDER_MAX_CONSECUTIVE = 1 << 5,
+	PROVIDER_VACATION = 1 << 6,
+};
+
+struct provider_patch {
+	unsigned set;		/* enum provider_field bits */
+	struct provider v;
+};
+
+void provider_apply(struct provider *p, const struct provider_patch *pp);
+
+/* An edit of a service: the fields in set take their values from v. */
+enum service_field {
+	SERVICE_NAME = 1 << 0,
+	SERVICE_DURATION = 1 << 1,
+	SERVICE_PRICE = 1 << 2,
+	SERVICE_CURRENCY = 1 << 3,
+	SERVICE_BUFFER_BEFORE = 1 << 4,
+	SERVICE_BUFFER_AFTER = 1 << 5,
+	SERVICE_STEP = 1 << 6,
+	SERVICE_MIN_NOTICE = 1 << 7,
+	SERVICE_MAX_ADVANCE = 1 << 8,
+	SERVICE_CAPACITY = 1 << 9,
+	SERVICE_APPROVAL = 1 << 10,
+	SERVICE_POLICY = 1 << 11,
+	SERVICE_PROVIDERS = 1 << 12,
+};
+
+struct service_patch {
+	unsigned set;		/* enum service_field bits */
+	struct service v;
+};
+
+void service_apply(struct service *s, const struct service_patch *sp);
+/* Rules across fields: a price needs a currency and a currency a price. */
+int service_check(const struct service *s, struct err *e);
 
 /* The engine's view of a service. */
 static inline struct service_rules service_rules_of(const struct service *s)
@@ -142,7 +187,7 @@ struct booking {
 
 struct booking_event {
 	int64_t at;
-	char actor[32];
+	char actor[32];			/* actor_history_name */
 	char from_status[16];		/* "" for the creation */
 	char to_status[16];
 	char reason[NOTE_MAX_LEN + 1];
@@ -152,5 +197,133 @@ enum role { ROLE_ADMIN = 0, ROLE_STAFF, ROLE_CUSTOMER, ROLE__COUNT };
 
 const char *role_name(enum role r);
 int role_parse(const char *s, enum role *out);
+
+/* --- holds: a start reserved for a few minutes --- */
+#define HOLD_OWNER_MAX 320
+
+struct hold {
+	char id[ID_MAX];
+	char service_id[ID_MAX];
+	char provider_id[ID_MAX];
+	int64_t start, end, block_start, block_end;
+	char owner[HOLD_OWNER_MAX];	/* whose cap it counts against: "key:<id>" or
+					 * "key:<id>|email:<address>"; "waitlist" for offers */
+	char key_id[ID_MAX];		/* the API key that may use it; "" = staff and admin only */
+	char waitlist_id[ID_MAX];	/* "" unless offered to a waitlist entry */
+	int64_t expires_at;
+	int64_t created_at;
+};
+
+/* --- the waitlist --- */
+#define WAITLIST_MAX_WINDOWS 8
+
+enum waitlist_status {
+	WAITLIST_WAITING = 0,
+	WAITLIST_OFFERED,
+	WAITLIST_BOOKED,
+	WAITLIST_EXPIRED,
+	WAITLIST__STATUS_COUNT
+};
+
+const char *waitlist_status_name(enum waitlist_status s);
+int waitlist_status_parse(const char *s, enum waitlist_status *out);
+
+struct waitlist_entry {
+	char id[ID_MAX];
+	char service_id[ID_MAX];
+	char provider_id[ID_MAX];	/* "" = any of the service's providers */
+	char customer_name[NAME_MAX_LEN + 1];
+	char customer_email[EMAIL_MAX_LEN + 1];
+	char customer_phone[PHONE_MAX_LEN + 1];
+	int64_t earliest_day, latest_day;	/* local dates, inclusive */
+	unsigned weekdays;		/* bit 0 = Monday … bit 6 = Sunday; 0 = any */
+	size_t nwindows;		/* 0 = any time of day */
+	struct {
+		int from_min, to_min;	/* local minutes of the day the start may take */
+	} windows[WAITLIST_MAX_WINDOWS];
+	int priority;			/* higher first */
+	enum waitlist_status status;
+	char hold_id[ID_MAX];		/* the current or last offer */
+	char offer_provider_id[ID_MAX];
+	int64_t offer_start;
+	int64_t offer_expires_at;
+	int offers;			/* how many offers it has had */
+	char booking_id[ID_MAX];
+	char key_id[ID_MAX];		/* the API key that added it (its offers are that key's) */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* --- API keys and who acts --- */
+#define KEY_NAME_MAX 200
+#define KEY_MAX_PROVIDERS 50	/* providers a staff key may be limited to */
+
+struct api_key {
+	char id[ID_MAX];
+	char name[KEY_NAME_MAX + 1];
+	enum role role;
+	bool scoped;			/* limited to provider_ids (staff keys) */
+	size_t nproviders;
+	id_t_ *provider_ids;		/* sorted; borrowed (arena) */
+	int64_t expires_at;		/* 0 = never */
+	int64_t last_used_at;		/* 0 = never */
+	int64_t created_at;
+};
+
+/* Who a request or a background duty acts as. */
+struct auth {
+	char tenant_id[ID_MAX];
+	enum role role;
+	char booking_id[ID_MAX];	/* a manage token's booking; "" for API keys */
+	char key_id[ID_MAX];		/* the API key's id; "" for manage tokens */
+	int64_t expires_at;		/* 0 = never */
+	int64_t last_used_at;		/* as recorded when the key was looked up; 0 = never */
+	bool scoped;			/* a staff key limited to the providers in scope */
+	size_t nscope;
+	id_t_ scope[KEY_MAX_PROVIDERS];	/* sorted */
+};
+
+/* True when the caller may act for provider_id (always, unless scoped). */
+bool auth_covers(const struct auth *a, const char *provider_id);
+
+enum actor_type { ACTOR_KEY = 0, ACTOR_MANAGE_TOKEN, ACTOR_SYSTEM, ACTOR__COUNT };
+
+struct actor {
+	enum actor_type type;
+	char id[ID_MAX];		/* key id, the manage token's booking id, or a duty's name */
+	int role;			/* enum role; -1 for the system */
+};
+
+const char *actor_type_name(enum actor_type t);
+/* The actor behind an authenticated caller. */
+struct actor actor_of_auth(const struct auth *a);
+/* A background duty ("sweeper", "cli", ...). */
+struct actor actor_system(const char *name);
+/* The word booking histories record: the role, "customer" for a manage token, "system". */
+const char *actor_history_name(const struct actor *a);
+
+/* --- events: every change, as the outbox and the audit log keep it --- */
+#define EVENT_TYPE_MAX 40
+#define REQUEST_ID_MAX 65
+
+struct event_rec {
+	int64_t seq;			/* per tenant, strictly increasing in commit order */
+	char id[ID_MAX];		/* evt_… */
+	char type[EVENT_TYPE_MAX];
+	char subject_id[ID_MAX];
+	struct actor actor;
+	char request_id[REQUEST_ID_MAX];	/* "" when no request caused it */
+	const char *payload;		/* JSON text; borrowed (arena) */
+	const char *changes;		/* JSON text or NULL; borrowed (arena) */
+	int64_t created_at;
+};
+
+/* The dates (ascending, at most max) within from_day..to_day on which an override applies:
+ * every date of its range, or of its rule. */
+size_t override_rec_dates(const struct override_rec *o, int64_t from_day, int64_t to_day,
+			  int64_t *out, size_t max);
+/* The same for a holiday: its date, or the dates of its rule. */
+size_t holiday_rec_dates(const struct holiday_rec *h, int64_t from_day, int64_t to_day,
+			 int64_t *out, size_t max);
 
 #endif

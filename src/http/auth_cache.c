@@ -67,3 +67,13 @@ void auth_cache_put(struct auth_cache *c, const char *key_hash, double now_s,
 	en->expires = now_s + AUTH_CACHE_TTL_S;
 	pthread_mutex_unlock(&c->lock);
 }
+
+void auth_cache_forget(struct auth_cache *c, const char *key_hash)
+{
+	struct auth_entry *en = &c->slot[slot_of(key_hash)];
+
+	pthread_mutex_lock(&c->lock);
+	if (!strcmp(en->key_hash, key_hash))
+		en->expires = 0;
+	pthread_mutex_unlock(&c->lock);
+}

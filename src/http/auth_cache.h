@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "store/store.h"
+#include "core/model.h"
 #include "util/ids.h"
 
 #define AUTH_CACHE_SLOTS 1024	/* power of two */
@@ -21,5 +21,7 @@ void auth_cache_free(struct auth_cache *c);
 bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, struct auth *out);
 void auth_cache_put(struct auth_cache *c, const char *key_hash, double now_s,
 		    const struct auth *a);
+/* Forgets key_hash (a key revoked in this process stops working at once). */
+void auth_cache_forget(struct auth_cache *c, const char *key_hash);
 
 #endif

@@ -66,6 +66,22 @@ int query_window(struct req *r, const struct tz *z, int max_days, int64_t *from,
 	return 0;
 }
 
+int query_instant(struct req *r, const char *name, int64_t *out, struct err *e)
+{
+	const char *v = req_query(r, name);
+	int64_t day;
+
+	if (!v)
+		return 0;
+	if (rfc3339_parse(v, out) == 0)
+		return 1;
+	if (date_parse(v, &day) == 0) {
+		*out = day * 86400;
+		return 1;
+	}
+	return err_field_code(e, ERR_INVALID, name, "must be an RFC 3339 date-time or a date");
+}
+
 int reply_calendar(struct req *r, char *text)
 {
 	buf_reset(&r->out);
@@ -160,26 +176,6 @@ json_t *page_rows(struct page pg, const void *rows, size_t n, size_t stride,
 	return page_reply(pg, items, last);
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-json_t *json_id_set(const id_t_ *ids, size_t n)
-{
-	const char **sorted = xmalloc((n + 1) * sizeof(*sorted));
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sorted[i] = ids[i];
-	qsort(sorted, n, sizeof(*sorted), cmp_id);
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(sorted[i]));
-	free(sorted);
-	return a;
-}
-
 int query_date(struct req *r, const char *name, int64_t *day, struct err *e)
 {
 	const char *v = req_query(r, name);
@@ -191,114 +187,12 @@ int query_date(struct req *r, const char *name, int64_t *day, struct err *e)
 	return 1;
 }
 
-int load_path_provider(struct req *r, struct provider *p, const struct tz **z, struct err *e)
-{
-	const char *id = NULL;
-
-	if (path_id(r, 0, "prv", &id, e) || store_provider_get(r->ctx->store, r->auth.tenant_id,
-							       id, p, e))
-		return -1;
-	*z = tz_db_get(r->ctx->tz, p->timezone);
-	if (!*z)
-		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", id, p->timezone);
-	return 0;
-}
-
-static int cmp_instant(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void interval_set_release_cb(void *p)
-{
-	interval_set_release(p);
-}
-
-int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct service *svc,
-			  uint32_t index, struct slot_provider *out, struct err *e)
-{
-	const struct tz *z = tz_db_get(r->ctx->tz, b->provider.timezone);
-
-	memset(out, 0, sizeof(*out));
-	if (!z)
-		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", b->provider.id,
-			       b->provider.timezone);
-	b->input.tz = z;
-	out->avail = &b->input;
-	out->index = index;
-	out->max_per_day = b->provider.max_per_day;
-	out->max_consecutive = b->provider.max_consecutive;
-	if (b->nbooked) {
-		struct interval_set *busy = arena_alloc(r->arena, sizeof(*busy));
-		struct interval_set *held = arena_alloc(r->arena, sizeof(*held));
-		struct seat_use *seats = arena_alloc(r->arena, b->nbooked * sizeof(*seats));
-		int64_t *starts = arena_alloc(r->arena, b->nbooked * sizeof(*starts));
-		struct interval *blocks = arena_alloc(r->arena, b->nbooked * sizeof(*blocks));
-		size_t i;
-		interval_set_init(busy);
-		interval_set_init(held);
-		arena_on_free(r->arena, interval_set_release_cb, busy);
-		arena_on_free(r->arena, interval_set_release_cb, held);
-		out->nseats = booking_busy_build(b->booked, b->nbooked, svc->id, svc->capacity, busy,
-						 held, seats);
-		out->seats = seats;
-		out->busy = busy;
-		out->held = held->n ? held : NULL;
-		/* The store returns bookings ordered by blocked start. */
-		for (i = 0; i < b->nbooked; i++) {
-			starts[i] = b->booked[i].start;
-			blocks[i].start = b->booked[i].block_start;
-			blocks[i].end = b->booked[i].block_end;
-		}
-		qsort(starts, b->nbooked, sizeof(*starts), cmp_instant);
-		out->booked_starts = starts;
-		out->booked_blocks = blocks;
-		out->nbooked = b->nbooked;
-	}
-	if (b->nentries) {
-		struct interval_set *occupied = arena_alloc(r->arena, sizeof(*occupied));
-		interval_set_init(occupied);
-		arena_on_free(r->arena, interval_set_release_cb, occupied);
-		entry_busy_add(b->entries, b->nentries, r->ctx->tz, b->provider.id, b->from, b->to,
-			       occupied);
-		out->entries = occupied->n ? occupied : NULL;
-	}
-	return 0;
-}
-
 bool email_valid(const char *s)
 {
 	const char *at = strchr(s, '@');
 
 	return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t\r\n<>,;\"") &&
 	       strchr(at + 1, '.');
-}
-
-json_t *json_reasons(unsigned reasons, const struct holiday *holiday,
-		     const struct slot_query *q, const struct tz *z)
-{
-	json_t *a = json_array();
-	unsigned bit;
-
-	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1) {
-		json_t *o;
-		if (!(reasons & bit))
-			continue;
-		o = json_pack("{s:s}", "code", slot_reason_name(bit));
-		if (bit == REASON_HOLIDAY && holiday)
-			json_object_set_new(o, "holiday", json_string(holiday->name));
-		if (bit == REASON_MIN_NOTICE && q)
-			json_object_set_new(
-				o, "earliest_start",
-				json_instant(q->now + (int64_t)q->rules->min_notice_min * 60, z));
-		if (bit == REASON_MAX_ADVANCE && q)
-			json_object_set_new(
-				o, "latest_start",
-				json_instant(q->now + (int64_t)q->rules->max_advance_days * 86400, z));
-		json_array_append_new(a, o);
-	}
-	return a;
 }
 
 static const char *const customer_keys[] = {"name", "email", "phone", NULL};
@@ -348,15 +242,4 @@ void json_get_customer(json_t *o, char *name, char *email, char *phone, struct e
 	else if (!email_valid(email))
 		err_field(e, "/customer/email", "must be an e-mail address");
 	json_get_str(customer, "/customer", "phone", PHONE_MAX_LEN, phone, PHONE_MAX_LEN + 1, e);
-}
-
-const struct tz *provider_zone(struct req *r, const char *provider_id)
-{
-	struct provider p;
-	struct err ignore;
-
-	err_init(&ignore);
-	if (store_provider_get(r->ctx->store, r->auth.tenant_id, provider_id, &p, &ignore))
-		return NULL;
-	return tz_db_get(r->ctx->tz, p.timezone);
 }

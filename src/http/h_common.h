@@ -1,10 +1,12 @@
-/* Steps shared by handlers: ids from the path, list paging, common lookups. */
+/* Steps shared by handlers: ids from the path, list paging, windows and dates from the
+ * query, common body fields. */
 #ifndef SLOTD_HTTP_H_COMMON_H
 #define SLOTD_HTTP_H_COMMON_H
 
 #include <jansson.h>
 
 #include "http/req.h"
+#include "wire/wire.h"
 
 #define PAGE_DEFAULT_LIMIT 50
 #define PAGE_MAX_LIMIT 200
@@ -22,6 +24,10 @@ int path_id_ics(struct req *r, size_t idx, const char *prefix, const char **out,
  * ERR_RANGE when it spans more than max_days. */
 int query_window(struct req *r, const struct tz *z, int max_days, int64_t *from, int64_t *to,
 		 struct err *e);
+
+/* An instant or a date (its UTC midnight) from the query: 1 when given, 0 when absent
+ * (*out untouched), -1 when malformed. */
+int query_instant(struct req *r, const char *name, int64_t *out, struct err *e);
 
 /* An iCalendar document (heap text, freed here) as a 200 text/calendar response. Returns 0. */
 int reply_calendar(struct req *r, char *text);
@@ -43,24 +49,8 @@ json_t *page_rows(struct page pg, const void *rows, size_t n, size_t stride,
 		  const char *(*id_of)(const void *row),
 		  json_t *(*render)(const void *row, const void *ctx), const void *ctx);
 
-/* Renders ids sorted: the canonical order sets of ids are stored and shown in, so a set
- * reads back the same however it was sent. */
-json_t *json_id_set(const id_t_ *ids, size_t n);
-
 /* A date from the query (YYYY-MM-DD); absent = 0 and *day untouched. */
 int query_date(struct req *r, const char *name, int64_t *day, struct err *e);
-
-/* The provider named by path parameter 0, also resolving its zone. */
-int load_path_provider(struct req *r, struct provider *p, const struct tz **z, struct err *e);
-
-/* The reasons a start is not bookable as [{"code": …}] in bit order, with the holiday's
- * name; with q, also the earliest or latest start the notice and advance limits allow
- * (shown in zone z). */
-json_t *json_reasons(unsigned reasons, const struct holiday *holiday,
-		     const struct slot_query *q, const struct tz *z);
-
-/* The zone of a provider of the tenant, or NULL when it is gone (callers then show UTC). */
-const struct tz *provider_zone(struct req *r, const char *provider_id);
 
 /* The body's "service_id": a svc_ id, or NULL with a field error. */
 const char *json_service_id(json_t *o, struct err *e);
@@ -73,10 +63,5 @@ void json_get_customer(json_t *o, char *name, char *email, char *phone, struct e
 
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or brackets. */
 bool email_valid(const char *s);
-
-/* Makes the engine's view of one loaded provider for a query of svc: resolves its zone and
- * turns its bookings into busy time and taken seats (memory from r's arena). */
-int slot_provider_prepare(struct req *r, struct avail_bundle *b, const struct service *svc,
-			  uint32_t index, struct slot_provider *out, struct err *e);
 
 #endif

@@ -7,25 +7,9 @@
 #include "core/civil.h"
 #include "http/h_common.h"
 #include "http/json_in.h"
-#include "util/ids.h"
 
 static const char *const holiday_keys[] = {"name", "date", "recurring", "rrule", "provider_ids",
 					   NULL};
-
-static json_t *render(const struct holiday_rec *h)
-{
-	json_t *ids = json_id_set((const id_t_ *)h->provider_ids, h->nproviders);
-	json_t *o;
-	o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", h->id, "name", h->name, "date",
-		      json_date_or_null(h->day), "recurring",
-		      h->yearly ? json_string("yearly") : json_null(), "provider_ids", ids);
-	json_object_set_new(o, "rrule", *h->rrule ? json_string(h->rrule) : json_null());
-	json_object_set_new(o, "until", *h->rrule && h->until_day != CIVIL_MAX_DAY
-						? json_date_or_null(h->until_day)
-						: json_null());
-	json_object_set_new(o, "created_at", json_instant(h->created_at, NULL));
-	return o;
-}
 
 int h_holiday_create(struct req *r, struct err *e)
 {
@@ -75,11 +59,9 @@ int h_holiday_create(struct req *r, struct err *e)
 	for (i = 0; i < n; i++)
 		snprintf(h.provider_ids[i], ID_MAX, "%s", ids[i]);
 	h.nproviders = n;
-	id_new(h.id, "hol");
-	h.created_at = r->now;
-	if (store_holiday_create(r->ctx->store, r->auth.tenant_id, &h, e))
+	if (uc_holiday_create(&r->uc, &h, e))
 		return -1;
-	return reply_json(r, 201, render(&h));
+	return reply_json(r, 201, wire_holiday(&h));
 }
 
 int h_holiday_list(struct req *r, struct err *e)
@@ -89,12 +71,11 @@ int h_holiday_list(struct req *r, struct err *e)
 	json_t *items;
 	size_t n, i;
 
-	if (page_from_query(r, "hol", &pg, e) ||
-	    store_holiday_list(r->ctx->store, r->auth.tenant_id, pg, r->arena, &v, &n, e))
+	if (page_from_query(r, "hol", &pg, e) || uc_holiday_list(&r->uc, pg, &v, &n, e))
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, render(&v[i]));
+		json_array_append_new(items, wire_holiday(&v[i]));
 	return reply_json(r, 200, page_reply(pg, items, n > 1 ? v[n - 2].id : NULL));
 }
 
@@ -102,8 +83,7 @@ int h_holiday_delete(struct req *r, struct err *e)
 {
 	const char *id;
 
-	if (path_id(r, 0, "hol", &id, e) ||
-	    store_holiday_delete(r->ctx->store, r->auth.tenant_id, id, e))
+	if (path_id(r, 0, "hol", &id, e) || uc_holiday_delete(&r->uc, id, e))
 		return -1;
 	return reply_no_content(r);
 }

@@ -1,6 +1,8 @@
-/* /v1/policy (the tenant's policy defaults) and /v1/events (the outbox, read-only). */
+/* /v1/policy (the tenant's policy defaults) and /v1/events (every change, in order: the
+ * audit log and the source of notifications). */
 #include "http/handlers.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +14,9 @@ int h_policy_get(struct req *r, struct err *e)
 {
 	struct policy p;
 
-	if (store_policy_get(r->ctx->store, r->auth.tenant_id, &p, e))
+	if (uc_policy_get(&r->uc, &p, e))
 		return -1;
-	return reply_json(r, 200, policy_json(&p));
+	return reply_json(r, 200, wire_policy(&p));
 }
 
 /* Replaces the defaults as a whole; fields left out or null are not set (no deadline, no
@@ -23,27 +25,38 @@ int h_policy_put(struct req *r, struct err *e)
 {
 	struct policy p;
 
-	if (policy_parse(r->json, "", &p, e) ||
-	    store_policy_put(r->ctx->store, r->auth.tenant_id, &p, r->now, e))
+	if (policy_parse(r->json, "", &p, e) || uc_policy_put(&r->uc, &p, e))
 		return -1;
-	return reply_json(r, 200, policy_json(&p));
+	return reply_json(r, 200, wire_policy(&p));
 }
 
-/* GET /v1/events?after=SEQ&limit=N: outbox events in order, for delivery and audit. */
+#define EVENT_TYPE_QUERY_MAX (EVENT_TYPE_MAX - 1)
+
+/* An event type filter: letters, digits, '_' and '.' (a trailing '.' makes it a prefix). */
+static bool type_ok(const char *t)
+{
+	size_t n = strlen(t);
+
+	return n > 0 && n <= EVENT_TYPE_QUERY_MAX &&
+	       strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_.") == n;
+}
+
+/* GET /v1/events?after=SEQ&limit=N&type=&subject_id=&actor_id=&from=&to=: events in order. */
 int h_events_list(struct req *r, struct err *e)
 {
+	struct event_filter f = {0, NULL, NULL, NULL, INT64_MIN, INT64_MAX};
 	const char *after_q = req_query(r, "after"), *limit_q = req_query(r, "limit");
-	struct outbox_event *v;
-	long long after = 0;
+	struct event_rec *v;
 	long limit = PAGE_DEFAULT_LIMIT;
 	json_t *items;
 	size_t n, i;
 	char *end;
 
 	if (after_q) {
-		after = strtoll(after_q, &end, 10);
+		long long after = strtoll(after_q, &end, 10);
 		if (end == after_q || *end || after < 0)
 			return err_field_code(e, ERR_INVALID, "after", "must be an event seq (>= 0)");
+		f.after = after;
 	}
 	if (limit_q) {
 		limit = strtol(limit_q, &end, 10);
@@ -51,18 +64,23 @@ int h_events_list(struct req *r, struct err *e)
 			return err_field_code(e, ERR_INVALID, "limit", "must be 1 to %d",
 					      PAGE_MAX_LIMIT);
 	}
-	if (store_outbox_list(r->ctx->store, r->auth.tenant_id, after, (size_t)limit, r->arena, &v,
-			      &n, e))
+	f.type = req_query(r, "type");
+	if (f.type && !type_ok(f.type))
+		return err_field_code(e, ERR_INVALID, "type",
+				      "must be an event type (booking.created) or a prefix ending in"
+				      " a dot (booking.)");
+	f.subject_id = req_query(r, "subject_id");
+	f.actor_id = req_query(r, "actor_id");
+	if (f.subject_id && strlen(f.subject_id) >= ID_MAX)
+		return err_field_code(e, ERR_INVALID, "subject_id", "is not an id");
+	if (f.actor_id && strlen(f.actor_id) >= ID_MAX)
+		return err_field_code(e, ERR_INVALID, "actor_id", "is not an id");
+	if (query_instant(r, "from", &f.from, e) < 0 || query_instant(r, "to", &f.to, e) < 0 ||
+	    uc_event_list(&r->uc, &f, (size_t)limit, &v, &n, e))
 		return -1;
 	items = json_array();
-	for (i = 0; i < n; i++) {
-		json_t *payload = json_loads(v[i].payload, 0, NULL);
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:o}", "seq",
-						       (json_int_t)v[i].seq, "type", v[i].type,
-						       "subject_id", v[i].subject_id, "payload",
-						       payload ? payload : json_object(), "created_at",
-						       json_instant(v[i].created_at, NULL)));
-	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, wire_event(&v[i]));
 	return reply_json(r, 200,
 			  json_pack("{s:o, s:o}", "data", items, "next_after",
 				    n == (size_t)limit ? json_integer(v[n - 1].seq) : json_null()));

@@ -13,71 +13,74 @@ static const char *const provider_keys[] = {"name", "timezone", "email", "settin
 static const char *const settings_keys[] = {"auto_confirm", "max_per_day", "max_consecutive",
 					    "vacation", NULL};
 
-static json_t *render(const struct provider *p)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "id", p->id, "name", p->name, "timezone",
-			      p->timezone, "email", *p->email ? json_string(p->email) : json_null());
-	json_t *settings = json_pack("{s:b, s:o, s:o, s:b}", "auto_confirm", p->auto_confirm,
-				     "max_per_day",
-				     p->max_per_day ? json_integer(p->max_per_day) : json_null(),
-				     "max_consecutive",
-				     p->max_consecutive ? json_integer(p->max_consecutive)
-							: json_null(),
-				     "vacation", p->vacation);
-
-	json_object_set_new(o, "settings", settings);
-	json_object_set_new(o, "created_at", json_instant(p->created_at, NULL));
-	json_object_set_new(o, "updated_at", json_instant(p->updated_at, NULL));
-	return o;
-}
-
 /* Settings may come nested under "settings" (as rendered) or at the top level. */
-static void apply_settings(json_t *o, const char *base, struct provider *p, struct err *e)
+static void get_settings(json_t *o, const char *base, struct provider_patch *pp, struct err *e)
 {
+	struct provider *p = &pp->v;
 	bool b;
 	int i;
 
-	if (json_get_bool(o, base, "auto_confirm", &b, e) == 1)
+	if (json_get_bool(o, base, "auto_confirm", &b, e) == 1) {
 		p->auto_confirm = b;
-	if (json_is_null_at(o, "max_per_day"))
+		pp->set |= PROVIDER_AUTO_CONFIRM;
+	}
+	if (json_is_null_at(o, "max_per_day")) {
 		p->max_per_day = 0;
-	else if (json_get_int(o, base, "max_per_day", 1, 1000, &i, e) == 1)
+		pp->set |= PROVIDER_MAX_PER_DAY;
+	} else if (json_get_int(o, base, "max_per_day", 1, 1000, &i, e) == 1) {
 		p->max_per_day = i;
-	if (json_is_null_at(o, "max_consecutive"))
+		pp->set |= PROVIDER_MAX_PER_DAY;
+	}
+	if (json_is_null_at(o, "max_consecutive")) {
 		p->max_consecutive = 0;
-	else if (json_get_int(o, base, "max_consecutive", 1, 1000, &i, e) == 1)
+		pp->set |= PROVIDER_MAX_CONSECUTIVE;
+	} else if (json_get_int(o, base, "max_consecutive", 1, 1000, &i, e) == 1) {
 		p->max_consecutive = i;
-	if (json_get_bool(o, base, "vacation", &b, e) == 1)
+		pp->set |= PROVIDER_MAX_CONSECUTIVE;
+	}
+	if (json_get_bool(o, base, "vacation", &b, e) == 1) {
 		p->vacation = b;
+		pp->set |= PROVIDER_VACATION;
+	}
 }
 
-/* Applies the body to p; creating requires name and timezone. */
-static int apply(struct req *r, struct provider *p, bool creating, struct err *e)
+/* Reads the body into an edit; creating requires name and timezone. */
+static int parse(struct req *r, struct provider_patch *pp, bool creating, struct err *e)
 {
 	json_t *o = r->json;
 	json_t *settings = json_object_get(o, "settings");
+	struct provider *p = &pp->v;
+	int got;
 
 	json_only_keys(o, "", provider_keys, e);
-	if (json_get_str(o, "", "name", NAME_MAX_LEN, p->name, sizeof(p->name), e) == 0 &&
-	    (creating || json_is_null_at(o, "name")))
+	got = json_get_str(o, "", "name", NAME_MAX_LEN, p->name, sizeof(p->name), e);
+	if (got == 0 && (creating || json_is_null_at(o, "name")))
 		json_required("", "name", e);
-	else if (json_object_get(o, "name") && !*p->name)
+	else if (got > 0 && !*p->name)
 		err_field(e, "/name", "must not be empty");
-	if (json_get_zone(o, "", "timezone", r->ctx->tz, p->timezone, e) == 0 &&
-	    (creating || json_is_null_at(o, "timezone")))
+	else if (got > 0)
+		pp->set |= PROVIDER_NAME;
+	got = json_get_zone(o, "", "timezone", r->ctx->env.tz, p->timezone, e);
+	if (got == 0 && (creating || json_is_null_at(o, "timezone")))
 		json_required("", "timezone", e);
-	if (json_is_null_at(o, "email"))
+	else if (got > 0)
+		pp->set |= PROVIDER_TIMEZONE;
+	if (json_is_null_at(o, "email")) {
 		p->email[0] = '\0';
-	else if (json_get_str(o, "", "email", EMAIL_MAX_LEN, p->email, sizeof(p->email), e) == 1 &&
-		 !email_valid(p->email))
-		err_field(e, "/email", "must be an e-mail address");
-	apply_settings(o, "", p, e);
+		pp->set |= PROVIDER_EMAIL;
+	} else if (json_get_str(o, "", "email", EMAIL_MAX_LEN, p->email, sizeof(p->email), e) ==
+		   1) {
+		if (!email_valid(p->email))
+			err_field(e, "/email", "must be an e-mail address");
+		pp->set |= PROVIDER_EMAIL;
+	}
+	get_settings(o, "", pp, e);
 	if (settings && !json_is_null(settings)) {
 		if (!json_is_object(settings)) {
 			err_field(e, "/settings", "must be an object");
 		} else {
 			json_only_keys(settings, "/settings", settings_keys, e);
-			apply_settings(settings, "/settings", p, e);
+			get_settings(settings, "/settings", pp, e);
 		}
 	}
 	return e->code ? -1 : 0;
@@ -85,17 +88,18 @@ static int apply(struct req *r, struct provider *p, bool creating, struct err *e
 
 int h_provider_create(struct req *r, struct err *e)
 {
+	struct provider_patch pp;
 	struct provider p;
 
+	memset(&pp, 0, sizeof(pp));
 	memset(&p, 0, sizeof(p));
 	p.auto_confirm = true;
-	if (apply(r, &p, true, e))
+	if (parse(r, &pp, true, e))
 		return -1;
-	id_new(p.id, "prv");
-	p.created_at = p.updated_at = r->now;
-	if (store_provider_create(r->ctx->store, r->auth.tenant_id, &p, e))
+	provider_apply(&p, &pp);
+	if (uc_provider_create(&r->uc, &p, e))
 		return -1;
-	return reply_json(r, 201, render(&p));
+	return reply_json(r, 201, wire_provider(&p));
 }
 
 int h_provider_get(struct req *r, struct err *e)
@@ -103,10 +107,9 @@ int h_provider_get(struct req *r, struct err *e)
 	struct provider p;
 	const char *id;
 
-	if (path_id(r, 0, "prv", &id, e) ||
-	    store_provider_get(r->ctx->store, r->auth.tenant_id, id, &p, e))
+	if (path_id(r, 0, "prv", &id, e) || uc_provider_get(&r->uc, id, &p, NULL, e))
 		return -1;
-	return reply_json(r, 200, render(&p));
+	return reply_json(r, 200, wire_provider(&p));
 }
 
 int h_provider_list(struct req *r, struct err *e)
@@ -116,37 +119,36 @@ int h_provider_list(struct req *r, struct err *e)
 	json_t *items;
 	size_t n, i;
 
-	if (page_from_query(r, "prv", &pg, e) ||
-	    store_provider_list(r->ctx->store, r->auth.tenant_id, pg, r->arena, &v, &n, e))
+	if (page_from_query(r, "prv", &pg, e) || uc_provider_list(&r->uc, pg, &v, &n, e))
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, render(&v[i]));
+		json_array_append_new(items, wire_provider(&v[i]));
 	return reply_json(r, 200, page_reply(pg, items, n > 1 ? v[n - 2].id : NULL));
-}
-
-static int edit(struct provider *p, void *ctx, struct err *e)
-{
-	return apply(ctx, p, false, e);
 }
 
 int h_provider_patch(struct req *r, struct err *e)
 {
+	struct provider_patch pp;
 	struct provider p;
 	const char *id;
 
-	if (path_id(r, 0, "prv", &id, e) ||
-	    store_provider_update(r->ctx->store, r->auth.tenant_id, id, edit, r, r->now, &p, e))
+	memset(&pp, 0, sizeof(pp));
+	if (path_id(r, 0, "prv", &id, e) || parse(r, &pp, false, e) ||
+	    uc_provider_update(&r->uc, id, &pp, &p, e))
 		return -1;
-	return reply_json(r, 200, render(&p));
+	return reply_json(r, 200, wire_provider(&p));
 }
 
 int h_provider_delete(struct req *r, struct err *e)
 {
+	const char *force = req_query(r, "force");
 	const char *id;
 
+	if (force && strcmp(force, "true") && strcmp(force, "false"))
+		return err_field_code(e, ERR_INVALID, "force", "must be true or false");
 	if (path_id(r, 0, "prv", &id, e) ||
-	    store_provider_delete(r->ctx->store, r->auth.tenant_id, id, e))
+	    uc_provider_delete(&r->uc, id, force && !strcmp(force, "true"), e))
 		return -1;
 	return reply_no_content(r);
 }

@@ -83,23 +83,15 @@ static int parse_version(struct req *r, json_t *o, const char *base, struct week
 	return e->code ? -1 : 0;
 }
 
-static int cmp_version(const void *a, const void *b)
-{
-	const struct week_template *x = a, *y = b;
-	if (x->effective_from == y->effective_from)
-		return 0;
-	return x->effective_from < y->effective_from ? -1 : 1;
-}
-
 int h_schedule_put(struct req *r, struct err *e)
 {
 	json_t *versions = json_object_get(r->json, "versions");
 	struct schedule *s = arena_alloc(r->arena, sizeof(*s));
-	struct provider p;
-	const struct tz *z;
+	struct uc_schedule out;
+	const char *pid;
 	size_t i;
 
-	if (load_path_provider(r, &p, &z, e))
+	if (path_id(r, 0, "prv", &pid, e))
 		return -1;
 	json_only_keys(r->json, "", body_keys, e);
 	if (versions) {
@@ -122,79 +114,17 @@ int h_schedule_put(struct req *r, struct err *e)
 	} else {
 		parse_version(r, r->json, "", &s->v[s->n++], e);
 	}
-	if (e->code)
+	if (e->code || uc_schedule_put(&r->uc, pid, s, &out, e))
 		return -1;
-	qsort(s->v, s->n, sizeof(s->v[0]), cmp_version);
-	for (i = 1; i < s->n; i++) {
-		int64_t prev_until = s->v[i - 1].effective_until;
-		if (prev_until == AVAIL_DAY_NONE || s->v[i].effective_from == AVAIL_DAY_NONE ||
-		    prev_until >= s->v[i].effective_from)
-			return err_field(e, "/versions",
-					 "versions overlap: each must end before the next begins");
-	}
-	if (store_schedule_put(r->ctx->store, r->auth.tenant_id, p.id, s, e))
-		return -1;
-	return h_schedule_get(r, e);
-}
-
-static json_t *render_week(const struct day_hours *hours)
-{
-	json_t *week = json_object();
-	int d;
-
-	for (d = 0; d < 7; d++)
-		json_object_set_new(week, day_keys[d], json_hours(&hours[d]));
-	return week;
-}
-
-static json_t *render_version(const struct week_template *t)
-{
-	bool cycle = t->weeks > 1 && t->more;
-	json_t *o = json_pack("{s:o, s:o, s:o}", "weekly",
-			      cycle ? json_null() : render_week(t->day), "effective_from",
-			      json_date_or_null(t->effective_from), "effective_until",
-			      json_date_or_null(t->effective_until));
-
-	if (cycle) {
-		json_t *weeks = json_array();
-		int k;
-		json_array_append_new(weeks, render_week(t->day));
-		for (k = 1; k < t->weeks; k++)
-			json_array_append_new(weeks, render_week(&t->more[(k - 1) * 7]));
-		json_object_set_new(o, "weeks", weeks);
-		json_object_set_new(o, "anchor_date", json_date_or_null(t->anchor));
-	}
-	return o;
+	return reply_json(r, 200, wire_schedule(&out.provider, out.schedule, out.zone, r->now));
 }
 
 int h_schedule_get(struct req *r, struct err *e)
 {
-	struct schedule *s = arena_alloc(r->arena, sizeof(*s));
-	const struct week_template *current = NULL;
-	struct provider p;
-	const struct tz *z;
-	json_t *versions, *o;
-	int64_t today;
-	size_t i;
+	struct uc_schedule out;
+	const char *pid;
 
-	if (load_path_provider(r, &p, &z, e) ||
-	    store_schedule_get(r->ctx->store, r->auth.tenant_id, p.id, r->arena, s, e))
+	if (path_id(r, 0, "prv", &pid, e) || uc_schedule_get(&r->uc, pid, &out, e))
 		return -1;
-	today = floor_div(tz_to_wall(z, r->now), 86400);
-	versions = json_array();
-	for (i = 0; i < s->n; i++) {
-		const struct week_template *t = &s->v[i];
-		json_array_append_new(versions, render_version(t));
-		if ((t->effective_from == AVAIL_DAY_NONE || t->effective_from <= today) &&
-		    (t->effective_until == AVAIL_DAY_NONE || t->effective_until >= today))
-			current = t;
-	}
-	/* The top level shows the version in force today (null when none), so a plain
-	 * single-template PUT reads back the same shape. */
-	o = current ? render_version(current)
-		    : json_pack("{s:n, s:n, s:n}", "weekly", "effective_from", "effective_until");
-	json_object_set_new(o, "provider_id", json_string(p.id));
-	json_object_set_new(o, "timezone", json_string(p.timezone));
-	json_object_set_new(o, "versions", versions);
-	return reply_json(r, 200, o);
+	return reply_json(r, 200, wire_schedule(&out.provider, out.schedule, out.zone, r->now));
 }

@@ -14,31 +14,6 @@ static const char *const service_keys[] = {
 	"buffer_after_minutes", "slot_step_minutes", "min_notice_minutes", "max_advance_days",
 	"capacity", "provider_ids", "requires_approval", "policy", NULL};
 
-static json_t *int_or_null(int v)
-{
-	return v ? json_integer(v) : json_null();
-}
-
-static json_t *render(const struct service *s)
-{
-	json_t *ids = json_id_set((const id_t_ *)s->provider_ids, s->nproviders);
-	json_t *o;
-	o = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i, s:i, s:i, s:i, s:o, s:i, s:o}", "id", s->id,
-		      "name", s->name, "duration_minutes", s->duration_min, "price",
-		      *s->price ? json_string(s->price) : json_null(), "currency",
-		      *s->currency ? json_string(s->currency) : json_null(),
-		      "buffer_before_minutes", s->buffer_before_min, "buffer_after_minutes",
-		      s->buffer_after_min, "slot_step_minutes",
-		      s->step_min ? s->step_min : s->duration_min, "min_notice_minutes",
-		      s->min_notice_min, "max_advance_days", int_or_null(s->max_advance_days),
-		      "capacity", s->capacity, "provider_ids", ids);
-	json_object_set_new(o, "requires_approval", json_boolean(s->requires_approval));
-	json_object_set_new(o, "policy", policy_json(&s->policy));
-	json_object_set_new(o, "created_at", json_instant(s->created_at, NULL));
-	json_object_set_new(o, "updated_at", json_instant(s->updated_at, NULL));
-	return o;
-}
-
 /* A non-negative decimal with up to 9 integer and 4 fraction digits, e.g. "45" or "45.50". */
 static bool price_ok(const char *p)
 {
@@ -63,96 +38,120 @@ static bool currency_ok(const char *c)
 	       isupper((unsigned char)c[2]);
 }
 
+/* A whole number field into *field, marking bit in the edit. */
 static void get_minutes(json_t *o, const char *key, long min, long max, int *field,
-			struct err *e)
+			struct service_patch *sp, unsigned bit, struct err *e)
 {
 	int v;
 
-	if (json_get_int(o, "", key, min, max, &v, e) == 1)
+	if (json_get_int(o, "", key, min, max, &v, e) == 1) {
 		*field = v;
+		sp->set |= bit;
+	}
 }
 
-static int apply(struct req *r, struct service *s, bool creating, struct arena *a, struct err *e)
+/* Reads the body into an edit; creating requires name and duration_minutes. */
+static int parse(struct req *r, struct service_patch *sp, bool creating, struct err *e)
 {
 	json_t *o = r->json;
+	struct service *s = &sp->v;
 	const char *ids[SERVICE_MAX_PROVIDERS];
 	size_t n, i;
-	int v;
+	int v, got;
 
 	json_only_keys(o, "", service_keys, e);
-	if (json_get_str(o, "", "name", NAME_MAX_LEN, s->name, sizeof(s->name), e) == 0 &&
-	    (creating || json_is_null_at(o, "name")))
+	got = json_get_str(o, "", "name", NAME_MAX_LEN, s->name, sizeof(s->name), e);
+	if (got == 0 && (creating || json_is_null_at(o, "name")))
 		json_required("", "name", e);
-	else if (json_object_get(o, "name") && !*s->name)
+	else if (got > 0 && !*s->name)
 		err_field(e, "/name", "must not be empty");
-	if (json_get_int(o, "", "duration_minutes", 1, 1440, &v, e) == 1)
+	else if (got > 0)
+		sp->set |= SERVICE_NAME;
+	if (json_get_int(o, "", "duration_minutes", 1, 1440, &v, e) == 1) {
 		s->duration_min = v;
-	else if (creating && !json_object_get(o, "duration_minutes"))
+		sp->set |= SERVICE_DURATION;
+	} else if ((creating && !json_object_get(o, "duration_minutes")) ||
+		   json_is_null_at(o, "duration_minutes")) {
 		json_required("", "duration_minutes", e);
-	else if (json_is_null_at(o, "duration_minutes"))
-		json_required("", "duration_minutes", e);
+	}
 
-	if (json_is_null_at(o, "price"))
+	if (json_is_null_at(o, "price")) {
 		s->price[0] = '\0';
-	else if (json_object_get(o, "price") && !json_is_string(json_object_get(o, "price")))
+		sp->set |= SERVICE_PRICE;
+	} else if (json_object_get(o, "price") && !json_is_string(json_object_get(o, "price"))) {
 		err_field(e, "/price", "must be a decimal string, e.g. \"45.00\"");
-	else if (json_get_str(o, "", "price", PRICE_MAX_LEN, s->price, sizeof(s->price), e) == 1 &&
-		 !price_ok(s->price))
-		err_field(e, "/price", "must be a decimal string, e.g. \"45.00\"");
-	if (json_is_null_at(o, "currency"))
+	} else if (json_get_str(o, "", "price", PRICE_MAX_LEN, s->price, sizeof(s->price), e) ==
+		   1) {
+		if (!price_ok(s->price))
+			err_field(e, "/price", "must be a decimal string, e.g. \"45.00\"");
+		sp->set |= SERVICE_PRICE;
+	}
+	if (json_is_null_at(o, "currency")) {
 		s->currency[0] = '\0';
-	else if (json_get_str(o, "", "currency", 3, s->currency, sizeof(s->currency), e) == 1 &&
-		 !currency_ok(s->currency))
-		err_field(e, "/currency", "must be an ISO 4217 code such as EUR");
+		sp->set |= SERVICE_CURRENCY;
+	} else if (json_get_str(o, "", "currency", 3, s->currency, sizeof(s->currency), e) == 1) {
+		if (!currency_ok(s->currency))
+			err_field(e, "/currency", "must be an ISO 4217 code such as EUR");
+		sp->set |= SERVICE_CURRENCY;
+	}
 
-	get_minutes(o, "buffer_before_minutes", 0, 1440, &s->buffer_before_min, e);
-	get_minutes(o, "buffer_after_minutes", 0, 1440, &s->buffer_after_min, e);
-	if (json_is_null_at(o, "slot_step_minutes"))
+	get_minutes(o, "buffer_before_minutes", 0, 1440, &s->buffer_before_min, sp,
+		    SERVICE_BUFFER_BEFORE, e);
+	get_minutes(o, "buffer_after_minutes", 0, 1440, &s->buffer_after_min, sp,
+		    SERVICE_BUFFER_AFTER, e);
+	if (json_is_null_at(o, "slot_step_minutes")) {
 		s->step_min = 0;
-	else
-		get_minutes(o, "slot_step_minutes", 1, 1440, &s->step_min, e);
-	get_minutes(o, "min_notice_minutes", 0, 525600, &s->min_notice_min, e);
-	if (json_is_null_at(o, "max_advance_days"))
+		sp->set |= SERVICE_STEP;
+	} else {
+		get_minutes(o, "slot_step_minutes", 1, 1440, &s->step_min, sp, SERVICE_STEP, e);
+	}
+	get_minutes(o, "min_notice_minutes", 0, 525600, &s->min_notice_min, sp, SERVICE_MIN_NOTICE,
+		    e);
+	if (json_is_null_at(o, "max_advance_days")) {
 		s->max_advance_days = 0;
-	else
-		get_minutes(o, "max_advance_days", 1, 3650, &s->max_advance_days, e);
-	get_minutes(o, "capacity", 1, 1000, &s->capacity, e);
-	json_get_bool(o, "", "requires_approval", &s->requires_approval, e);
+		sp->set |= SERVICE_MAX_ADVANCE;
+	} else {
+		get_minutes(o, "max_advance_days", 1, 3650, &s->max_advance_days, sp,
+			    SERVICE_MAX_ADVANCE, e);
+	}
+	get_minutes(o, "capacity", 1, 1000, &s->capacity, sp, SERVICE_CAPACITY, e);
+	if (json_get_bool(o, "", "requires_approval", &s->requires_approval, e) == 1)
+		sp->set |= SERVICE_APPROVAL;
 	/* A policy replaces the service's whole policy; null clears it (all inherited). */
-	if (json_is_null_at(o, "policy"))
+	if (json_is_null_at(o, "policy")) {
 		memset(&s->policy, 0, sizeof(s->policy));
-	else if (json_object_get(o, "policy"))
-		policy_parse(json_object_get(o, "policy"), "/policy", &s->policy, e);
-
+		sp->set |= SERVICE_POLICY;
+	} else if (json_object_get(o, "policy")) {
+		if (policy_parse(json_object_get(o, "policy"), "/policy", &s->policy, e) == 0)
+			sp->set |= SERVICE_POLICY;
+	}
+	n = 0;
 	if (json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e) == 1 ||
 	    json_is_null_at(o, "provider_ids")) {
-		s->provider_ids = arena_alloc(a, (n + 1) * sizeof(*s->provider_ids));
+		s->provider_ids = arena_alloc(r->arena, (n + 1) * sizeof(*s->provider_ids));
 		for (i = 0; i < n; i++)
 			snprintf(s->provider_ids[i], ID_MAX, "%s", ids[i]);
 		s->nproviders = n;
+		sp->set |= SERVICE_PROVIDERS;
 	}
-	if (e->code)
-		return -1;
-	if (*s->price && !*s->currency)
-		err_field(e, "/currency", "is required when a price is set");
-	if (!*s->price && *s->currency)
-		err_field(e, "/price", "is required when a currency is set");
 	return e->code ? -1 : 0;
 }
 
 int h_service_create(struct req *r, struct err *e)
 {
+	struct service_patch sp;
 	struct service s;
 
+	memset(&sp, 0, sizeof(sp));
 	memset(&s, 0, sizeof(s));
 	s.capacity = 1;
-	if (apply(r, &s, true, r->arena, e))
+	s.provider_ids = arena_alloc(r->arena, sizeof(*s.provider_ids));
+	if (parse(r, &sp, true, e))
 		return -1;
-	id_new(s.id, "svc");
-	s.created_at = s.updated_at = r->now;
-	if (store_service_create(r->ctx->store, r->auth.tenant_id, &s, e))
+	service_apply(&s, &sp);
+	if (uc_service_create(&r->uc, &s, e))
 		return -1;
-	return reply_json(r, 201, render(&s));
+	return reply_json(r, 201, wire_service(&s));
 }
 
 int h_service_get(struct req *r, struct err *e)
@@ -160,10 +159,9 @@ int h_service_get(struct req *r, struct err *e)
 	struct service s;
 	const char *id;
 
-	if (path_id(r, 0, "svc", &id, e) ||
-	    store_service_get(r->ctx->store, r->auth.tenant_id, id, r->arena, &s, e))
+	if (path_id(r, 0, "svc", &id, e) || uc_service_get(&r->uc, id, &s, e))
 		return -1;
-	return reply_json(r, 200, render(&s));
+	return reply_json(r, 200, wire_service(&s));
 }
 
 int h_service_list(struct req *r, struct err *e)
@@ -173,38 +171,32 @@ int h_service_list(struct req *r, struct err *e)
 	json_t *items;
 	size_t n, i;
 
-	if (page_from_query(r, "svc", &pg, e) ||
-	    store_service_list(r->ctx->store, r->auth.tenant_id, pg, r->arena, &v, &n, e))
+	if (page_from_query(r, "svc", &pg, e) || uc_service_list(&r->uc, pg, &v, &n, e))
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, render(&v[i]));
+		json_array_append_new(items, wire_service(&v[i]));
 	return reply_json(r, 200, page_reply(pg, items, n > 1 ? v[n - 2].id : NULL));
-}
-
-static int edit(struct service *s, void *ctx, struct arena *a, struct err *e)
-{
-	return apply(ctx, s, false, a, e);
 }
 
 int h_service_patch(struct req *r, struct err *e)
 {
+	struct service_patch sp;
 	struct service s;
 	const char *id;
 
-	if (path_id(r, 0, "svc", &id, e) ||
-	    store_service_update(r->ctx->store, r->auth.tenant_id, id, edit, r, r->now, r->arena,
-				 &s, e))
+	memset(&sp, 0, sizeof(sp));
+	if (path_id(r, 0, "svc", &id, e) || parse(r, &sp, false, e) ||
+	    uc_service_update(&r->uc, id, &sp, &s, e))
 		return -1;
-	return reply_json(r, 200, render(&s));
+	return reply_json(r, 200, wire_service(&s));
 }
 
 int h_service_delete(struct req *r, struct err *e)
 {
 	const char *id;
 
-	if (path_id(r, 0, "svc", &id, e) ||
-	    store_service_delete(r->ctx->store, r->auth.tenant_id, id, e))
+	if (path_id(r, 0, "svc", &id, e) || uc_service_delete(&r->uc, id, e))
 		return -1;
 	return reply_no_content(r);
 }

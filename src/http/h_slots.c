@@ -15,24 +15,13 @@
  * one-minute slots fit, 200 providers' do not. */
 #define SLOTS_MAX_RESULTS 50000
 
-/* The service and the providers a slot query covers, with their availability loaded. */
-struct slot_job {
-	struct service svc;
-	struct service_rules rules;
-	size_t n;
-	const char **ids;
-	struct slot_provider *providers;
-};
-
 /* Loads the service and its providers (the one named by provider_id, which must offer the
  * service, or all) with their availability around the UTC window [from, to). */
-static int load_job(struct req *r, struct slot_job *job, bool need_provider, int64_t from,
+static int load_job(struct req *r, struct uc_slot_job *job, bool need_provider, int64_t from,
 		    int64_t to, struct err *e)
 {
 	const char *sid = req_query(r, "service_id");
 	const char *pid = req_query(r, "provider_id");
-	struct avail_bundle *b;
-	size_t i;
 
 	if (!sid)
 		return err_field_code(e, ERR_INVALID, "service_id", "is required");
@@ -42,38 +31,18 @@ static int load_job(struct req *r, struct slot_job *job, bool need_provider, int
 		return err_field_code(e, ERR_INVALID, "provider_id", "is required");
 	if (pid && !id_valid(pid, "prv"))
 		return err_set(e, ERR_NOT_FOUND, "provider %s not found", pid);
-	/* Local dates of the window in any zone lie within a day and a half of its UTC dates;
-	 * the engine reads one more day either side. */
-	if (store_slots_load(r->ctx->store, r->auth.tenant_id, sid, pid, floor_div(from, 86400) - 3,
-			     floor_div(to, 86400) + 3, r->now, r->arena, &job->svc, &b, &job->n, e))
-		return -1;
-	job->rules = service_rules_of(&job->svc);
-	if (pid && job->n == 0) {
-		struct provider p;
-		if (store_provider_get(r->ctx->store, r->auth.tenant_id, pid, &p, e))
-			return -1;
-		return err_field_code(e, ERR_INVALID, "provider_id",
-				      "provider %s does not offer service %s", pid, sid);
-	}
-	job->ids = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->ids));
-	job->providers = arena_alloc(r->arena, (job->n + 1) * sizeof(*job->providers));
-	for (i = 0; i < job->n; i++) {
-		if (slot_provider_prepare(r, &b[i], &job->svc, (uint32_t)i, &job->providers[i], e))
-			return -1;
-		job->ids[i] = b[i].provider.id;
-	}
-	return 0;
+	return uc_slot_job(&r->uc, sid, pid, from, to, job, e);
 }
 
 /* The zone dates are read in: the timezone parameter, else the providers' shared zone. */
-static int display_zone(struct req *r, struct slot_job *job, const struct tz **out,
+static int display_zone(struct req *r, struct uc_slot_job *job, const struct tz **out,
 			struct err *e)
 {
 	const char *name = req_query(r, "timezone");
 	size_t i;
 
 	if (name) {
-		*out = tz_db_get(r->ctx->tz, name);
+		*out = tz_db_get(r->ctx->env.tz, name);
 		if (!*out)
 			return err_field_code(e, ERR_INVALID, "timezone",
 					      "must be an IANA time zone name, e.g. Europe/Berlin");
@@ -88,13 +57,13 @@ static int display_zone(struct req *r, struct slot_job *job, const struct tz **o
 		*out = z;
 	}
 	if (!*out)
-		*out = tz_db_get(r->ctx->tz, "UTC");
+		*out = tz_db_get(r->ctx->env.tz, "UTC");
 	return 0;
 }
 
 int h_slots(struct req *r, struct err *e)
 {
-	struct slot_job job;
+	struct uc_slot_job job;
 	struct slot_query q;
 	struct slot_scratch scratch;
 	struct slot_list list;
@@ -103,7 +72,6 @@ int h_slots(struct req *r, struct err *e)
 	int has_from, has_to;
 	size_t i;
 
-	memset(&job, 0, sizeof(job));
 	has_from = query_date(r, "from", &from_day, e);
 	has_to = query_date(r, "to", &to_day, e);
 	if (has_from == 0)
@@ -158,13 +126,12 @@ int h_slots_explain(struct req *r, struct err *e)
 	const char *start_text = req_query(r, "start");
 	struct slot_explanation x;
 	struct slot_scratch scratch;
-	struct slot_job job;
+	struct uc_slot_job job;
 	struct slot_query q;
 	const struct tz *z;
 	json_t *reasons, *o;
 	int64_t start;
 
-	memset(&job, 0, sizeof(job));
 	if (!start_text)
 		return err_field_code(e, ERR_INVALID, "start", "is required");
 	if (rfc3339_parse(start_text, &start))
@@ -182,9 +149,9 @@ int h_slots_explain(struct req *r, struct err *e)
 	slots_explain(&q, &job.providers[0], start, &scratch, &x);
 	slot_scratch_release(&scratch);
 
-	reasons = json_reasons(x.reasons, x.holiday, &q, z);
-	o = json_pack("{s:o, s:o, s:s, s:s, s:b, s:o}", "start", json_instant(start, z), "end",
-		      json_instant(x.end, z), "provider_id", job.ids[0], "service_id", job.svc.id,
+	reasons = wire_reasons(x.reasons, x.holiday, &q, z);
+	o = json_pack("{s:o, s:o, s:s, s:s, s:b, s:o}", "start", wire_instant(start, z), "end",
+		      wire_instant(x.end, z), "provider_id", job.ids[0], "service_id", job.svc.id,
 		      "bookable", x.bookable, "reasons", reasons);
 	return reply_json(r, 200, o);
 }

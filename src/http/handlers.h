@@ -49,6 +49,10 @@ int h_waitlist_delete(struct req *r, struct err *e);
 int h_policy_get(struct req *r, struct err *e);
 int h_policy_put(struct req *r, struct err *e);
 int h_events_list(struct req *r, struct err *e);
+int h_key_create(struct req *r, struct err *e);
+int h_key_list(struct req *r, struct err *e);
+int h_key_get(struct req *r, struct err *e);
+int h_key_delete(struct req *r, struct err *e);
 
 int h_slots(struct req *r, struct err *e);
 int h_slots_explain(struct req *r, struct err *e);

@@ -235,35 +235,3 @@ int json_get_hours(json_t *obj, const char *base, const char *key, struct day_ho
 	snprintf(ptr, sizeof(ptr), "%s/%s", base, key);
 	return day_hours_validate(out, ptr, e) ? -1 : 1;
 }
-
-json_t *json_hours(const struct day_hours *h)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < h->n; i++) {
-		char s[6], t[6];
-		hhmm_format(h->iv[i].start_min, s);
-		hhmm_format(h->iv[i].end_min, t);
-		json_array_append_new(a, json_pack("{s:s, s:s}", "start", s, "end", t));
-	}
-	return a;
-}
-
-json_t *json_date_or_null(int64_t day)
-{
-	char d[DATE_STR_MAX];
-
-	if (day == AVAIL_DAY_NONE)
-		return json_null();
-	date_format(day, d);
-	return json_string(d);
-}
-
-json_t *json_instant(int64_t utc, const struct tz *z)
-{
-	char s[RFC3339_STR_MAX];
-
-	rfc3339_format(utc, z ? tz_offset_at(z, utc) : 0, s);
-	return json_string(s);
-}

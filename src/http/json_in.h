@@ -39,11 +39,4 @@ int json_get_ids(json_t *obj, const char *base, const char *key, const char *pre
 int json_get_hours(json_t *obj, const char *base, const char *key, struct day_hours *out,
 		   struct err *e);
 
-/* Renders hours as [{"start","end"}...]. */
-json_t *json_hours(const struct day_hours *h);
-/* "YYYY-MM-DD" or JSON null for AVAIL_DAY_NONE. */
-json_t *json_date_or_null(int64_t day);
-/* An instant as RFC 3339 in zone z (UTC when z is NULL). */
-json_t *json_instant(int64_t utc, const struct tz *z);
-
 #endif

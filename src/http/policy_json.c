@@ -14,40 +14,6 @@ static const char *const policy_keys[] = {"cancellation_deadline_hours",
 					  NULL};
 static const char *const tier_keys[] = {"within_hours", "percent", NULL};
 
-static json_t *int_or_null(const struct policy *p, enum policy_field f, int v)
-{
-	return p->set & f ? json_integer(v) : json_null();
-}
-
-json_t *policy_json(const struct policy *p)
-{
-	json_t *o = json_object(), *fees;
-	size_t i;
-
-	json_object_set_new(o, "cancellation_deadline_hours",
-			    int_or_null(p, POLICY_CANCEL_DEADLINE, p->cancel_deadline_hours));
-	json_object_set_new(o, "reschedule_deadline_hours",
-			    int_or_null(p, POLICY_RESCHEDULE_DEADLINE, p->reschedule_deadline_hours));
-	json_object_set_new(o, "max_reschedules",
-			    int_or_null(p, POLICY_MAX_RESCHEDULES, p->max_reschedules));
-	if (p->set & POLICY_FEES) {
-		fees = json_array();
-		/* Shown nearest the start first, as people read tiers. */
-		for (i = p->nfees; i-- > 0;)
-			json_array_append_new(fees, json_pack("{s:i, s:i}", "within_hours",
-							      p->fees[i].within_hours, "percent",
-							      p->fees[i].percent));
-	} else {
-		fees = json_null();
-	}
-	json_object_set_new(o, "late_cancellation_fees", fees);
-	json_object_set_new(o, "no_show_fee_percent",
-			    int_or_null(p, POLICY_NO_SHOW_FEE, p->no_show_fee_percent));
-	json_object_set_new(o, "waitlist_offer_minutes",
-			    int_or_null(p, POLICY_OFFER_MINUTES, p->offer_minutes));
-	return o;
-}
-
 static void get_field(json_t *o, const char *base, const char *key, long min, long max,
 		      enum policy_field f, int *out, struct policy *p, struct err *e)
 {

@@ -1,6 +1,6 @@
 /* One HTTP request as handlers see it, and the shared context they run in. Handlers parse,
- * call core and store, and render with the reply helpers; on failure they return -1 with
- * the error set and the router writes the problem+json response. */
+ * call the use case (src/usecase) and render with src/wire and the reply helpers; on failure
+ * they return -1 with the error set and the router writes the problem+json response. */
 #ifndef SLOTD_HTTP_REQ_H
 #define SLOTD_HTTP_REQ_H
 
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "core/tz.h"
-#include "store/store_bookings.h"
+#include "usecase/uc.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -22,8 +22,7 @@ struct inflight;
 
 /* Shared by every request; read-only after start-up except the atomics. */
 struct http_ctx {
-	struct store *store;
-	struct tz_db *tz;
+	struct uc_env env;		/* what the use cases run on */
 	struct auth_cache *auth_cache;	/* may be NULL: every request asks the store */
 	struct inflight *inflight;	/* idempotency keys being processed */
 	bool test_clock;		/* honour X-Test-Now (test runs only) */
@@ -34,7 +33,7 @@ struct http_ctx {
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 6
+#define REQ_MAX_HEADERS 8
 #define REQ_BODY_LIMIT (64u << 10)
 
 struct req {
@@ -49,6 +48,8 @@ struct req {
 	struct auth auth;
 	char key_hash[TOKEN_HASH_MAX];		/* of the credential presented */
 	int64_t now;				/* UTC seconds for this request */
+	char request_id[REQUEST_ID_MAX];	/* X-Request-Id as sent (when sane), or made */
+	struct uc_ctx uc;			/* the use cases' context for this caller */
 
 	unsigned status;
 	struct buf out;

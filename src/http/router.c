@@ -7,6 +7,7 @@
 #include "core/civil.h"
 #include "http/auth_cache.h"
 #include "http/handlers.h"
+#include "usecase/uc.h"
 #include "util/ids.h"
 #include "util/log.h"
 
@@ -68,6 +69,10 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/policy", h_policy_get, ROUTE_STAFF},
 	{HTTP_PUT, "/v1/policy", h_policy_put, ROUTE_BODY},
 	{HTTP_GET, "/v1/events", h_events_list, 0},
+	{HTTP_POST, "/v1/keys", h_key_create, ROUTE_BODY},
+	{HTTP_GET, "/v1/keys", h_key_list, 0},
+	{HTTP_GET, "/v1/keys/{}", h_key_get, 0},
+	{HTTP_DELETE, "/v1/keys/{}", h_key_delete, 0},
 	{HTTP_POST, "/v1/entries", h_entry_create, ROUTE_BODY | ROUTE_STAFF},
 	{HTTP_GET, "/v1/entries", h_entry_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/entries/{}", h_entry_get, ROUTE_STAFF},
@@ -146,20 +151,16 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	now_s = (double)mono.tv_sec + mono.tv_nsec / 1e9;
 	memcpy(r->key_hash, hash, sizeof(r->key_hash));
-	if (!r->ctx->auth_cache || !auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth)) {
-		memset(&r->auth, 0, sizeof(r->auth));
-		if (!strncmp(h, "mt_", 3)) {
-			/* A booking's manage token: that booking alone, as its customer. */
-			if (store_booking_by_token(r->ctx->store, hash, r->auth.tenant_id,
-						   r->auth.booking_id, e))
-				return -1;
-			r->auth.role = ROLE_CUSTOMER;
-		} else if (store_auth(r->ctx->store, hash, &r->auth, e)) {
+	if (r->ctx->auth_cache && auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth)) {
+		if (uc_auth_current(&r->auth, r->now, e))
 			return -1;
-		}
+	} else {
+		if (uc_authenticate(&r->ctx->env, h, hash, r->now, &r->auth, e))
+			return -1;
 		if (r->ctx->auth_cache)
 			auth_cache_put(r->ctx->auth_cache, hash, now_s, &r->auth);
 	}
+	uc_ctx_init(&r->uc, &r->ctx->env, &r->auth, r->now, r->request_id, r->arena);
 	if (r->auth.role == ROLE_ADMIN)
 		return 0;
 	if (*r->auth.booking_id) {
@@ -214,12 +215,28 @@ static int set_now(struct req *r, struct err *e)
 	return 0;
 }
 
+/* X-Request-Id as sent when it is 1-64 characters of letters, digits and ._:-, else a new
+ * id: echoed on the response and recorded with the request's events. */
+static void set_request_id(struct req *r)
+{
+	const char *h = req_header(r, "X-Request-Id");
+	size_t n = h ? strlen(h) : 0;
+
+	if (n && n < sizeof(r->request_id) && strspn(h, "abcdefghijklmnopqrstuvwxyz"
+						       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						       "0123456789._:-") == n)
+		memcpy(r->request_id, h, n + 1);
+	else
+		id_new(r->request_id, "req");
+}
+
 static int run(struct req *r, struct err *e)
 {
 	const struct route *found = NULL;
 	char allow[64] = "";
 	size_t i;
 
+	set_request_id(r);
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!match(routes[i].pattern, r->path, r, false))
 			continue;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "http/router.h"
-#include "http/waitlist.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -23,8 +22,9 @@ struct server {
 	bool stop;
 };
 
-/* Background duty: expired waitlist offers pass to the next entry even when no request
- * comes. Off under the test clock, where "now" comes from requests. */
+/* Background duties: expired holds and waitlist offers close and pass to the next entry
+ * even when no request comes, and events past the retention are purged. Off under the test
+ * clock, where "now" comes from requests. */
 static void *sweep_loop(void *arg)
 {
 	struct server *srv = arg;
@@ -38,7 +38,8 @@ static void *sweep_loop(void *arg)
 		if (srv->stop)
 			break;
 		pthread_mutex_unlock(&srv->lock);
-		waitlist_sweep(srv->ctx, (int64_t)time(NULL));
+		uc_waitlist_sweep(&srv->ctx->env, srv->ctx->env.clock());
+		uc_event_purge(&srv->ctx->env, srv->ctx->env.clock());
 		pthread_mutex_lock(&srv->lock);
 	}
 	pthread_mutex_unlock(&srv->lock);
@@ -100,6 +101,8 @@ static enum MHD_Result send_reply(struct req *r)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	for (i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	if (*r->request_id)
+		MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

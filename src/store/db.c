@@ -380,11 +380,11 @@ void read_end(struct conn *c)
 	}
 }
 
-bool tx_rerun(struct err *e, int attempt)
+bool store_rerun(struct err *e, int attempt)
 {
 	struct timespec pause = {0, 0};
 
-	if (!e->rerun || attempt > TX_RERUNS)
+	if (!e->rerun || attempt > STORE_RERUNS)
 		return false;
 	/* Full jitter: 1 to 10 × attempt milliseconds, so the losers do not meet again. */
 	pause.tv_nsec = (long)(1 + randombytes_uniform(10u * (unsigned)attempt)) * 1000000L;
@@ -410,14 +410,50 @@ void conn_put(struct store *st, struct conn *c)
 		lite_conn_put(st, c);
 }
 
-struct conn *tx_begin(struct store *st, const char *tenant, struct err *e)
+struct conn *db_write_begin(struct store *st, const char *tenant, struct err *e)
 {
 	return st->kind == DB_PG ? pg_tx_begin(st, tenant, e) : lite_tx_begin(st, e);
 }
 
-int tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
+int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e)
 {
 	return st->kind == DB_PG ? pg_tx_end(st, c, ok, e) : lite_tx_end(st, c, ok, e);
+}
+
+struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,
+			     struct err *e)
+{
+	struct conn *c;
+
+	if (mode == STORE_WRITE) {
+		c = db_write_begin(st, tenant, e);
+	} else {
+		c = conn_get(st, e);
+		if (c && mode == STORE_SNAPSHOT && read_begin(c, e)) {
+			conn_put(st, c);
+			c = NULL;
+		}
+	}
+	if (!c)
+		return NULL;
+	c->tx.st = st;
+	c->tx.c = c;
+	c->tx.mode = (int)mode;
+	snprintf(c->tx.tenant, sizeof(c->tx.tenant), "%s", tenant ? tenant : "");
+	return &c->tx;
+}
+
+int store_end(struct store_tx *tx, bool commit, struct err *e)
+{
+	struct store *st = tx->st;
+	struct conn *c = tx->c;
+
+	if (tx->mode == STORE_WRITE)
+		return db_write_end(st, c, commit, e);
+	if (tx->mode == STORE_SNAPSHOT)
+		read_end(c);
+	conn_put(st, c);
+	return 0;
 }
 
 void store_close(struct store *st)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/ids.h"
 
 #define CONN_STMT_CACHE 128
 #define STORE_MAX_CONNS 32
@@ -42,6 +43,16 @@ enum db_fail {
 enum db_col_kind { DB_COL_NULL, DB_COL_INT, DB_COL_TEXT };
 
 struct conn;
+struct store;
+
+/* A transaction as the store interface hands it out (store_begin): which connection, for
+ * which tenant, and how it ends. Lives inside its connection. */
+struct store_tx {
+	struct store *st;
+	struct conn *c;
+	char tenant[ID_MAX];
+	int mode;			/* enum store_mode */
+};
 
 struct stmt {
 	struct conn *c;
@@ -76,6 +87,7 @@ struct conn {
 	int64_t changes;
 	size_t nstmt;
 	struct stmt *stmt[CONN_STMT_CACHE];
+	struct store_tx tx;		/* the transaction it serves, while it is handed out */
 };
 
 struct store {
@@ -130,24 +142,10 @@ void read_end(struct conn *c);
 /* Write access. SQLite: locks the writer and runs BEGIN IMMEDIATE. PostgreSQL: takes a
  * pooled connection, runs BEGIN and takes the tenant's transaction-scoped advisory lock, so
  * write transactions of one tenant run one at a time across every process; the no-overlap
- * exclusion constraint stays as the backstop. tx_end commits when ok is true (returning -1
- * with e set if COMMIT fails), else rolls back; it always releases c. */
-struct conn *tx_begin(struct store *st, const char *tenant, struct err *e);
-int tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
-
-/* A write transaction that lost to a concurrent one (SQLSTATE 40001 or 40P01) is run again,
- * at most TX_RERUNS more times; then the caller answers 503 with Retry-After. tx_rerun says
- * whether to run it again (after a short random pause; e is cleared). TX_RERUN(e, call)
- * wraps a store call that is one write transaction. */
-#define TX_RERUNS 3
-bool tx_rerun(struct err *e, int attempt);
-#define TX_RERUN(e, call)                                                                  \
-	({                                                                                 \
-		int rc_, attempt_ = 0;                                                     \
-		while ((rc_ = (call)) != 0 && tx_rerun((e), ++attempt_))                   \
-			;                                                                  \
-		rc_;                                                                       \
-	})
+ * exclusion constraint stays as the backstop. db_write_end commits when ok is true (returning
+ * -1 with e set if COMMIT fails), else rolls back; it always releases c. */
+struct conn *db_write_begin(struct store *st, const char *tenant, struct err *e);
+int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e);
 
 /* The PostgreSQL text of a query written for the store: ?N (and a bare ?, numbered in order)
  * become $N outside string literals, "INDEXED BY <index>" is dropped; *nparams is the

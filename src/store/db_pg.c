@@ -196,6 +196,41 @@ static const char *const migrations[] = {
 	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id)"
 	" WHERE active = 1 AND capacity = 1 AND (SELECT s.capacity FROM services s"
 	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id) > 1;",
+
+	/* 3: as SQLite's sixth: events with a sequence per tenant in place of the outbox, API
+	 * key management, idempotency keys by caller, the key behind a waitlist entry. */
+	"CREATE TABLE events ("
+	"  tenant_id TEXT NOT NULL, seq BIGINT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,"
+	"  subject_id TEXT NOT NULL, actor_type TEXT NOT NULL, actor_id TEXT NOT NULL,"
+	"  actor_role TEXT, request_id TEXT, payload TEXT NOT NULL, changes TEXT,"
+	"  created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, seq));"
+	"CREATE UNIQUE INDEX events_by_id ON events(id);"
+	"CREATE INDEX events_by_type ON events(tenant_id, type, seq);"
+	"CREATE INDEX events_by_subject ON events(tenant_id, subject_id, seq);"
+	"CREATE INDEX events_by_actor ON events(tenant_id, actor_id, seq);"
+	"CREATE INDEX events_by_age ON events(created_at);"
+	"INSERT INTO events(tenant_id, seq, id, type, subject_id, actor_type, actor_id, payload,"
+	"  created_at) SELECT tenant_id, row_number() OVER (PARTITION BY tenant_id ORDER BY seq),"
+	"  'evt_' || lpad(seq::text, 20, '0'), type, subject_id, 'system', 'waitlist', payload,"
+	"  created_at FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE tenants ADD COLUMN event_seq BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE tenants SET event_seq = (SELECT count(*) FROM events WHERE tenant_id = tenants.id);"
+	"ALTER TABLE api_keys ADD COLUMN id TEXT COLLATE \"C\", ADD COLUMN name TEXT NOT NULL"
+	"  DEFAULT '', ADD COLUMN scoped BIGINT NOT NULL DEFAULT 0, ADD COLUMN expires_at BIGINT,"
+	"  ADD COLUMN last_used_at BIGINT, ADD COLUMN revoked_at BIGINT;"
+	"UPDATE api_keys SET id = 'key_' || substr(key_hash, 1, 20), name = role || ' key';"
+	"CREATE UNIQUE INDEX api_keys_by_id ON api_keys(id);"
+	"CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id, id);"
+	"CREATE TABLE api_key_providers ("
+	"  tenant_id TEXT NOT NULL, key_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, key_id, provider_id),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
+	"ALTER TABLE idempotency_keys ADD COLUMN caller TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_pkey;"
+	"ALTER TABLE idempotency_keys ADD PRIMARY KEY (tenant_id, caller, key);"
+	"ALTER TABLE waitlist ADD COLUMN key_id TEXT;"
+	"CREATE INDEX waitlist_by_key ON waitlist(tenant_id, key_id, status);",
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -231,6 +231,53 @@ static const char *const migrations[] = {
 	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id)"
 	" WHERE active = 1 AND capacity = 1 AND (SELECT s.capacity FROM services s"
 	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id) > 1;",
+
+	/* 6: events with a sequence per tenant (taken from tenants.event_seq under the write
+	 * lock, so it follows commit order) in place of the outbox; API keys with ids, names,
+	 * expiry, use and revocation, optionally limited to providers; idempotency keys scoped
+	 * by the caller; waitlist entries remember the key that added them. */
+	"CREATE TABLE events ("
+	"  tenant_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,"
+	"  subject_id TEXT NOT NULL, actor_type TEXT NOT NULL, actor_id TEXT NOT NULL,"
+	"  actor_role TEXT, request_id TEXT, payload TEXT NOT NULL, changes TEXT,"
+	"  created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, seq)) WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX events_by_id ON events(id);"
+	"CREATE INDEX events_by_type ON events(tenant_id, type, seq);"
+	"CREATE INDEX events_by_subject ON events(tenant_id, subject_id, seq);"
+	"CREATE INDEX events_by_actor ON events(tenant_id, actor_id, seq);"
+	"CREATE INDEX events_by_age ON events(created_at);"
+	"INSERT INTO events(tenant_id, seq, id, type, subject_id, actor_type, actor_id, payload,"
+	"  created_at) SELECT tenant_id, row_number() OVER (PARTITION BY tenant_id ORDER BY seq),"
+	"  'evt_' || printf('%020d', seq), type, subject_id, 'system', 'waitlist', payload,"
+	"  created_at FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE tenants ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE tenants SET event_seq = (SELECT count(*) FROM events WHERE tenant_id = tenants.id);"
+	"ALTER TABLE api_keys ADD COLUMN id TEXT;"
+	"ALTER TABLE api_keys ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE api_keys ADD COLUMN scoped INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;"
+	"ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;"
+	"ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;"
+	"UPDATE api_keys SET id = 'key_' || substr(key_hash, 1, 20), name = role || ' key';"
+	"CREATE UNIQUE INDEX api_keys_by_id ON api_keys(id);"
+	"CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id, id);"
+	"CREATE TABLE api_key_providers ("
+	"  tenant_id TEXT NOT NULL, key_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  PRIMARY KEY (tenant_id, key_id, provider_id),"
+	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE"
+	") WITHOUT ROWID;"
+	"CREATE TABLE idempotency_keys_new ("
+	"  tenant_id TEXT NOT NULL, caller TEXT NOT NULL, key TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, caller, key)) WITHOUT ROWID;"
+	"INSERT INTO idempotency_keys_new SELECT tenant_id, '', key, fingerprint, status, body,"
+	"  created_at FROM idempotency_keys;"
+	"DROP TABLE idempotency_keys;"
+	"ALTER TABLE idempotency_keys_new RENAME TO idempotency_keys;"
+	"CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);"
+	"ALTER TABLE waitlist ADD COLUMN key_id TEXT;"
+	"CREATE INDEX waitlist_by_key ON waitlist(tenant_id, key_id, status);",
 };
 
 

@@ -1,5 +1,4 @@
-/* SQLite backend: weekly schedules, overrides, holidays, time off, and the availability
- * bundle the slot engine reads. */
+/* Weekly schedules, overrides, holidays, time off, and the bundle the slot engine reads. */
 #include "store/sql_int.h"
 
 #include <string.h>
@@ -101,24 +100,22 @@ static int64_t col_opt_day(struct stmt *s, int i)
 							: db_col_i64(s, i);
 }
 
-int store_schedule_put(struct store *st, const char *tenant, const char *provider_id,
-		       const struct schedule *sch, struct err *e)
+int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct schedule *sch,
+		    struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
+	struct conn *c = tx->c;
+	struct stmt *s = conn_prep(c,
+				    "DELETE FROM schedule_versions WHERE tenant_id = ?1"
+				    " AND provider_id = ?2",
+				    e);
 	size_t i;
 
-	if (!c)
-		return -1;
-	s = conn_prep(c, "DELETE FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2",
-		      e);
 	if (!s)
-		goto out;
-	bind_text(s, 1, tenant);
+		return -1;
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
 	if (step_done(c, s, "clear schedule", e))
-		goto out;
+		return -1;
 	for (i = 0; i < sch->n; i++) {
 		char weekly[AVAIL_MAX_WEEKS * 7 * (AVAIL_MAX_DAY_INTERVALS * 10 + 1) + 8];
 		weekly_encode(&sch->v[i], weekly, sizeof(weekly));
@@ -128,8 +125,8 @@ int store_schedule_put(struct store *st, const char *tenant, const char *provide
 			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			      e);
 		if (!s)
-			goto out;
-		bind_text(s, 1, tenant);
+			return -1;
+		bind_text(s, 1, tx->tenant);
 		bind_text(s, 2, provider_id);
 		db_bind_i64(s, 3, (int64_t)i);
 		bind_opt_day(s, 4, sch->v[i].effective_from);
@@ -137,18 +134,16 @@ int store_schedule_put(struct store *st, const char *tenant, const char *provide
 		bind_text(s, 6, weekly);
 		bind_opt_day(s, 7, sch->v[i].weeks > 1 ? sch->v[i].anchor : AVAIL_DAY_NONE);
 		if (step_done(c, s, "write schedule", e))
-			goto out;
+			return -1;
 	}
-	ok = true;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	return 0;
 }
 
-static int schedule_read(struct conn *c, const char *tenant, const char *provider_id,
-			 struct arena *a, struct schedule *out, struct err *e)
+int tx_schedule_get(struct store_tx *tx, const char *provider_id, struct arena *a,
+		    struct schedule *out, struct err *e)
 {
+	struct conn *c = tx->c;
+	const char *tenant = tx->tenant;
 	struct stmt *s = conn_prep(c,
 				    "SELECT effective_from, effective_until, weekly, anchor_day"
 				    " FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2"
@@ -179,51 +174,61 @@ static int schedule_read(struct conn *c, const char *tenant, const char *provide
 	return 0;
 }
 
-int store_schedule_get(struct store *st, const char *tenant, const char *provider_id,
-		       struct arena *a, struct schedule *out, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = schedule_read(c, tenant, provider_id, a, out, e);
-	conn_put(st, c);
-	return rc;
-}
-
 /* --- overrides --- */
 
-int store_override_create(struct store *st, const char *tenant, const struct override_rec *o,
-			  struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	char hours[AVAIL_MAX_DAY_INTERVALS * 10 + 1];
-	struct stmt *s;
-	bool ok = false;
+#define OVERRIDE_COLS "id, provider_id, from_day, to_day, hours, note, created_at, rrule"
 
-	if (!c)
+static void read_override(struct stmt *s, struct override_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_text(s, 0, r->id, sizeof(r->id));
+	col_text(s, 1, r->provider_id, sizeof(r->provider_id));
+	r->ov.from_day = db_col_i64(s, 2);
+	r->ov.to_day = db_col_i64(s, 3);
+	hours_decode(db_col_text(s, 4), &r->ov.hours);
+	col_text(s, 5, r->note, sizeof(r->note));
+	r->created_at = db_col_i64(s, 6);
+	col_text(s, 7, r->rrule, sizeof(r->rrule));
+}
+
+int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct err *e)
+{
+	char hours[AVAIL_MAX_DAY_INTERVALS * 10 + 1];
+	struct stmt *s = conn_prep(tx->c,
+				    "INSERT INTO overrides(tenant_id, " OVERRIDE_COLS ")"
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				    e);
+
+	if (!s)
 		return -1;
 	hours_encode(&o->ov.hours, hours, sizeof(hours));
-	s = conn_prep(c,
-		      "INSERT INTO overrides(tenant_id, id, provider_id, from_day, to_day, hours,"
-		      " note, created_at, rrule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		      e);
-	if (s) {
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, o->id);
-		bind_text(s, 3, o->provider_id);
-		db_bind_i64(s, 4, o->ov.from_day);
-		db_bind_i64(s, 5, o->ov.to_day);
-		bind_text(s, 6, hours);
-		bind_opt_text(s, 7, o->note);
-		db_bind_i64(s, 8, o->created_at);
-		bind_opt_text(s, 9, o->rrule);
-		ok = step_done(c, s, "create override", e) == 0;
-	}
-	if (tx_end(st, c, ok, e))
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, o->id);
+	bind_text(s, 3, o->provider_id);
+	db_bind_i64(s, 4, o->ov.from_day);
+	db_bind_i64(s, 5, o->ov.to_day);
+	bind_text(s, 6, hours);
+	bind_opt_text(s, 7, o->note);
+	db_bind_i64(s, 8, o->created_at);
+	bind_opt_text(s, 9, o->rrule);
+	return step_done(tx->c, s, "create override", e);
+}
+
+int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id,
+		    struct override_rec *out, struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " OVERRIDE_COLS " FROM overrides WHERE tenant_id = ?1"
+				   " AND id = ?2",
+				   id, "override", e);
+
+	if (!s)
 		return -1;
-	return ok ? 0 : -1;
+	read_override(s, out);
+	db_reset(s);
+	if (strcmp(out->provider_id, provider_id) != 0)
+		return err_set(e, ERR_NOT_FOUND, "override %s not found", id);
+	return 0;
 }
 
 /* Rows come in pages of this size from the arena; lists are bounded by their date ranges. */
@@ -243,14 +248,14 @@ void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
 	return bigger;
 }
 
-int override_read_range(struct conn *c, const char *tenant, const char *provider_id,
-			       int64_t from_day, int64_t to_day, struct arena *a,
-			       struct override_rec **out, size_t *n, struct err *e)
+int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct arena *a, struct override_rec **out, size_t *n,
+		     struct err *e)
 {
-	struct stmt *s = conn_prep(c,
-				    "SELECT id, provider_id, from_day, to_day, hours, note, created_at,"
-				    " rrule FROM overrides WHERE tenant_id = ?1 AND provider_id = ?2"
-				    " AND from_day <= ?4 AND to_day >= ?3 ORDER BY id",
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " OVERRIDE_COLS " FROM overrides WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 AND from_day <= ?4 AND to_day >= ?3"
+				    " ORDER BY id",
 				    e);
 	size_t cap = 0;
 	int rc;
@@ -259,105 +264,29 @@ int override_read_range(struct conn *c, const char *tenant, const char *provider
 	*out = NULL;
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, from_day);
 	db_bind_i64(s, 4, to_day);
 	while ((rc = db_step(s)) == DB_ROW) {
-		struct override_rec *r;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		r = &(*out)[(*n)++];
-		col_text(s, 0, r->id, sizeof(r->id));
-		col_text(s, 1, r->provider_id, sizeof(r->provider_id));
-		r->ov.from_day = db_col_i64(s, 2);
-		r->ov.to_day = db_col_i64(s, 3);
-		hours_decode(db_col_text(s, 4), &r->ov.hours);
-		col_text(s, 5, r->note, sizeof(r->note));
-		r->created_at = db_col_i64(s, 6);
-		col_text(s, 7, r->rrule, sizeof(r->rrule));
+		read_override(s, &(*out)[(*n)++]);
 	}
 	db_reset(s);
 	if (rc != DB_DONE)
-		return sql_fail(c, rc, "list overrides", e);
+		return sql_fail(tx->c, rc, "list overrides", e);
 	return 0;
 }
 
-int store_override_list(struct store *st, const char *tenant, const char *provider_id,
-			int64_t from_day, int64_t to_day, struct arena *a,
-			struct override_rec **out, size_t *n, struct err *e)
+int tx_override_delete(struct store_tx *tx, const char *provider_id, const char *id,
+		       struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = override_read_range(c, tenant, provider_id, from_day, to_day, a, out, n, e);
-	conn_put(st, c);
-	return rc;
-}
-
-int store_override_delete(struct store *st, const char *tenant, const char *provider_id,
-			  const char *id, struct err *e)
-{
-	return delete_row(st,
+	return delete_row(tx,
 			  "DELETE FROM overrides WHERE tenant_id = ?1 AND id = ?2 AND provider_id = ?3",
-			  tenant, id, provider_id, "delete override", e);
+			  id, provider_id, "override", e);
 }
 
 /* --- holidays --- */
-
-int store_holiday_create(struct store *st, const char *tenant, const struct holiday_rec *h,
-			 struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
-	size_t i;
-
-	if (!c)
-		return -1;
-	if (providers_exist(c, tenant, (const id_t_ *)h->provider_ids, h->nproviders,
-			    "/provider_ids", e))
-		goto out;
-	s = conn_prep(c,
-		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
-		      " created_at, rrule, until_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		      e);
-	if (!s)
-		goto out;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, h->id);
-	bind_text(s, 3, h->name);
-	db_bind_i64(s, 4, h->day);
-	db_bind_i64(s, 5, h->yearly);
-	db_bind_i64(s, 6, h->nproviders == 0);
-	db_bind_i64(s, 7, h->created_at);
-	bind_opt_text(s, 8, h->rrule);
-	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
-		db_bind_i64(s, 9, h->until_day);
-	else
-		db_bind_null(s, 9);
-	if (step_done(c, s, "create holiday", e))
-		goto out;
-	for (i = 0; i < h->nproviders; i++) {
-		s = conn_prep(c,
-			      "INSERT INTO holiday_providers(tenant_id, holiday_id,"
-			      " provider_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			      e);
-		if (!s)
-			goto out;
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, h->id);
-		bind_text(s, 3, h->provider_ids[i]);
-		if (step_done(c, s, "link holiday", e))
-			goto out;
-	}
-	ok = true;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
 
 #define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day"
 
@@ -371,82 +300,132 @@ static void read_holiday(struct stmt *s, struct holiday_rec *h)
 	h->yearly = db_col_int(s, 3) != 0;
 	h->created_at = db_col_i64(s, 4);
 	col_text(s, 5, h->rrule, sizeof(h->rrule));
-	h->until_day = db_col_null(s, 6) ? CIVIL_MAX_DAY
-								 : db_col_i64(s, 6);
+	h->until_day = db_col_null(s, 6) ? CIVIL_MAX_DAY : db_col_i64(s, 6);
 }
 
-int store_holiday_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
-		       struct holiday_rec **out, size_t *n, struct err *e)
+static int holiday_providers_read(struct store_tx *tx, struct holiday_rec *h, struct arena *a,
+				  struct err *e)
 {
-	struct conn *c = conn_get(st, e);
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT provider_id FROM holiday_providers WHERE tenant_id = ?1"
+				    " AND holiday_id = ?2 ORDER BY provider_id",
+				    e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, h->id);
+	h->provider_ids = arena_alloc(a, SERVICE_MAX_PROVIDERS * sizeof(*h->provider_ids));
+	h->nproviders = 0;
+	while ((rc = db_step(s)) == DB_ROW && h->nproviders < SERVICE_MAX_PROVIDERS)
+		col_text(s, 0, h->provider_ids[h->nproviders++], ID_MAX);
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return sql_fail(tx->c, rc, "read holiday providers", e);
+	return 0;
+}
+
+int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
+{
+	struct conn *c = tx->c;
 	struct stmt *s;
-	int rc = DB_DONE;
 	size_t i;
 
-	*n = 0;
-	if (!c)
+	if (tx_providers_exist(tx, (const id_t_ *)h->provider_ids, h->nproviders, "/provider_ids",
+			       e))
 		return -1;
 	s = conn_prep(c,
-		      "SELECT " HOLIDAY_COLUMNS " FROM holidays WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
+		      " created_at, rrule, until_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		      e);
 	if (!s)
-		goto fail;
-	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, pg.after ? pg.after : "");
-	db_bind_i64(s, 3, (int64_t)pg.limit);
-	while ((rc = db_step(s)) == DB_ROW) {
-		read_holiday(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	if (rc != DB_DONE) {
-		sql_fail(c, rc, "list holidays", e);
-		goto fail;
-	}
-	for (i = 0; i < *n; i++) {
-		struct holiday_rec *h = &(*out)[i];
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, h->id);
+	bind_text(s, 3, h->name);
+	db_bind_i64(s, 4, h->day);
+	db_bind_i64(s, 5, h->yearly);
+	db_bind_i64(s, 6, h->nproviders == 0);
+	db_bind_i64(s, 7, h->created_at);
+	bind_opt_text(s, 8, h->rrule);
+	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
+		db_bind_i64(s, 9, h->until_day);
+	else
+		db_bind_null(s, 9);
+	if (step_done(c, s, "create holiday", e))
+		return -1;
+	for (i = 0; i < h->nproviders; i++) {
 		s = conn_prep(c,
-			      "SELECT provider_id FROM holiday_providers WHERE tenant_id = ?1"
-			      " AND holiday_id = ?2 ORDER BY provider_id",
+			      "INSERT INTO holiday_providers(tenant_id, holiday_id,"
+			      " provider_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 			      e);
 		if (!s)
-			goto fail;
-		bind_text(s, 1, tenant);
+			return -1;
+		bind_text(s, 1, tx->tenant);
 		bind_text(s, 2, h->id);
-		h->provider_ids = arena_alloc(a, SERVICE_MAX_PROVIDERS * sizeof(*h->provider_ids));
-		while ((rc = db_step(s)) == DB_ROW && h->nproviders < SERVICE_MAX_PROVIDERS)
-			col_text(s, 0, h->provider_ids[h->nproviders++], ID_MAX);
-		db_reset(s);
+		bind_text(s, 3, h->provider_ids[i]);
+		if (step_done(c, s, "link holiday", e))
+			return -1;
 	}
-	conn_put(st, c);
 	return 0;
-fail:
-	conn_put(st, c);
-	return -1;
 }
 
-int store_holiday_delete(struct store *st, const char *tenant, const char *id, struct err *e)
+int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
+		   struct holiday_rec *out, struct err *e)
 {
-	return delete_row(st, "DELETE FROM holidays WHERE tenant_id = ?1 AND id = ?2", tenant, id,
-			  NULL, "delete holiday", e);
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " HOLIDAY_COLUMNS " FROM holidays WHERE tenant_id = ?1"
+				   " AND id = ?2",
+				   id, "holiday", e);
+
+	if (!s)
+		return -1;
+	read_holiday(s, out);
+	db_reset(s);
+	return holiday_providers_read(tx, out, a, e);
 }
 
-/* The dates of a stored date rule within from_day..to_day, into an arena array. */
-static size_t rule_dates(const char *text, int64_t start_day, int64_t last_day,
-			 int64_t from_day, int64_t to_day, struct arena *a, int64_t **out)
+int tx_holiday_list(struct store_tx *tx, struct page pg, struct arena *a,
+		    struct holiday_rec **out, size_t *n, struct err *e)
 {
-	size_t max = to_day >= from_day ? (size_t)(to_day - from_day + 1) : 0;
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " HOLIDAY_COLUMNS " FROM holidays WHERE tenant_id = ?1"
+				    " AND id > ?2 ORDER BY id LIMIT ?3",
+				    e);
+	size_t i;
+	int rc;
 
-	*out = arena_alloc(a, (max + 1) * sizeof(**out));
-	return recur_dates(text, start_day, last_day, from_day, to_day, *out, max);
+	*n = 0;
+	if (!s)
+		return -1;
+	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	while ((rc = db_step(s)) == DB_ROW)
+		read_holiday(s, &(*out)[(*n)++]);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "list holidays", e);
+	for (i = 0; i < *n; i++)
+		if (holiday_providers_read(tx, &(*out)[i], a, e))
+			return -1;
+	return 0;
 }
 
-int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id,
-		     int64_t from_day, int64_t to_day, struct arena *a, struct holiday_rec **out,
-		     size_t *n, struct err *e)
+int tx_holiday_delete(struct store_tx *tx, const char *id, struct err *e)
+{
+	return delete_row(tx, "DELETE FROM holidays WHERE tenant_id = ?1 AND id = ?2", id, NULL,
+			  "holiday", e);
+}
+
+int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
+		     struct err *e)
 {
 	struct stmt *s = conn_prep(
-		c,
+		tx->c,
 		"SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
 		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT NULL"
 		"  AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
@@ -461,7 +440,7 @@ int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id
 	*out = NULL;
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, from_day);
 	db_bind_i64(s, 4, to_day);
@@ -471,81 +450,69 @@ int holiday_recs_for(struct conn *c, const char *tenant, const char *provider_id
 	}
 	db_reset(s);
 	if (rc != DB_DONE)
-		return sql_fail(c, rc, "read holidays", e);
-	return 0;
-}
-
-/* Holidays that apply to the provider on dates from_day..to_day, one per date they fall on
- * (recurring ones expanded). */
-static int holidays_for(struct conn *c, const char *tenant, const char *provider_id,
-			int64_t from_day, int64_t to_day, struct arena *a, struct holiday **out,
-			size_t *n, struct err *e)
-{
-	struct holiday_rec *recs;
-	size_t nrecs, cap = 0, i, j;
-
-	*n = 0;
-	*out = NULL;
-	if (holiday_recs_for(c, tenant, provider_id, from_day, to_day, a, &recs, &nrecs, e))
-		return -1;
-	for (i = 0; i < nrecs; i++) {
-		int64_t *dates = &recs[i].day;
-		size_t nd = 1;
-		if (*recs[i].rrule)
-			nd = rule_dates(recs[i].rrule, recs[i].day, recs[i].until_day, from_day,
-					to_day, a, &dates);
-		for (j = 0; j < nd; j++) {
-			struct holiday *h;
-			*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-			h = &(*out)[(*n)++];
-			h->day = dates[j];
-			h->yearly = false;
-			h->name = recs[i].name;
-		}
-	}
+		return sql_fail(tx->c, rc, "read holidays", e);
 	return 0;
 }
 
 /* --- time off --- */
 
-int store_time_off_create(struct store *st, const char *tenant, const struct time_off_rec *t,
-			  struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
+#define TIME_OFF_COLS "id, provider_id, start_utc, end_utc, reason, created_at"
 
-	if (!c)
-		return -1;
-	s = conn_prep(c,
-		      "INSERT INTO time_off(tenant_id, id, provider_id, start_utc, end_utc, reason,"
-		      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		      e);
-	if (s) {
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, t->id);
-		bind_text(s, 3, t->provider_id);
-		db_bind_i64(s, 4, t->span.start);
-		db_bind_i64(s, 5, t->span.end);
-		bind_opt_text(s, 6, t->reason);
-		db_bind_i64(s, 7, t->created_at);
-		ok = step_done(c, s, "create time off", e) == 0;
-	}
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+static void read_time_off(struct stmt *s, struct time_off_rec *t)
+{
+	memset(t, 0, sizeof(*t));
+	col_text(s, 0, t->id, sizeof(t->id));
+	col_text(s, 1, t->provider_id, sizeof(t->provider_id));
+	t->span.start = db_col_i64(s, 2);
+	t->span.end = db_col_i64(s, 3);
+	col_text(s, 4, t->reason, sizeof(t->reason));
+	t->created_at = db_col_i64(s, 5);
 }
 
-int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
-			 int64_t from, int64_t to, struct arena *a, struct time_off_rec **out,
-			 size_t *n, struct err *e)
+int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "INSERT INTO time_off(tenant_id, " TIME_OFF_COLS ")"
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, t->id);
+	bind_text(s, 3, t->provider_id);
+	db_bind_i64(s, 4, t->span.start);
+	db_bind_i64(s, 5, t->span.end);
+	bind_opt_text(s, 6, t->reason);
+	db_bind_i64(s, 7, t->created_at);
+	return step_done(tx->c, s, "create time off", e);
+}
+
+int tx_time_off_get(struct store_tx *tx, const char *provider_id, const char *id,
+		    struct time_off_rec *out, struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " TIME_OFF_COLS " FROM time_off WHERE tenant_id = ?1"
+				   " AND id = ?2",
+				   id, "time off", e);
+
+	if (!s)
+		return -1;
+	read_time_off(s, out);
+	db_reset(s);
+	if (strcmp(out->provider_id, provider_id) != 0)
+		return err_set(e, ERR_NOT_FOUND, "time off %s not found", id);
+	return 0;
+}
+
+int tx_time_off_list(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+		     struct arena *a, struct time_off_rec **out, size_t *n, struct err *e)
 {
 	/* Time off lasts at most TIME_OFF_MAX_SECONDS, which bounds the index range read. */
-	struct stmt *s = conn_prep(c,
-				    "SELECT id, provider_id, start_utc, end_utc, reason, created_at"
-				    " FROM time_off WHERE tenant_id = ?1 AND provider_id = ?2"
-				    " AND start_utc < ?4 AND start_utc > ?5 AND end_utc > ?3"
-				    " ORDER BY start_utc, id",
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " TIME_OFF_COLS " FROM time_off WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 AND start_utc < ?4 AND start_utc > ?5"
+				    " AND end_utc > ?3 ORDER BY start_utc, id",
 				    e);
 	size_t cap = 0;
 	int rc;
@@ -554,142 +521,46 @@ int time_off_read(struct conn *c, const char *tenant, const char *provider_id,
 	*out = NULL;
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, from);
 	db_bind_i64(s, 4, to);
 	db_bind_i64(s, 5, from - TIME_OFF_MAX_SECONDS - 1);
 	while ((rc = db_step(s)) == DB_ROW) {
-		struct time_off_rec *t;
 		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		t = &(*out)[(*n)++];
-		col_text(s, 0, t->id, sizeof(t->id));
-		col_text(s, 1, t->provider_id, sizeof(t->provider_id));
-		t->span.start = db_col_i64(s, 2);
-		t->span.end = db_col_i64(s, 3);
-		col_text(s, 4, t->reason, sizeof(t->reason));
-		t->created_at = db_col_i64(s, 5);
+		read_time_off(s, &(*out)[(*n)++]);
 	}
 	db_reset(s);
 	if (rc != DB_DONE)
-		return sql_fail(c, rc, "list time off", e);
+		return sql_fail(tx->c, rc, "list time off", e);
 	return 0;
 }
 
-int store_time_off_list(struct store *st, const char *tenant, const char *provider_id,
-			int64_t from, int64_t to, struct arena *a, struct time_off_rec **out,
-			size_t *n, struct err *e)
+int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char *id,
+		       struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = time_off_read(c, tenant, provider_id, from, to, a, out, n, e);
-	conn_put(st, c);
-	return rc;
-}
-
-int store_time_off_delete(struct store *st, const char *tenant, const char *provider_id,
-			  const char *id, struct err *e)
-{
-	return delete_row(st,
+	return delete_row(tx,
 			  "DELETE FROM time_off WHERE tenant_id = ?1 AND id = ?2 AND provider_id = ?3",
-			  tenant, id, provider_id, "delete time off", e);
+			  id, provider_id, "time off", e);
 }
 
 /* --- the engine's bundle --- */
 
-/* Reads one provider's bundle (with its active bookings) on c, in the caller's transaction. */
-int avail_read(struct conn *c, const char *tenant, const char *provider_id,
-		      int64_t from_day, int64_t to_day, int64_t now, struct arena *a,
-		      struct avail_bundle *b, struct err *e)
+int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
+	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e)
 {
-	struct override_rec *ovr;
-	struct time_off_rec *off;
-	struct holiday *hol;
-	size_t nov, noff, nhol, i;
-
-	memset(&b->input, 0, sizeof(b->input));
-	if (provider_read(c, tenant, provider_id, &b->provider, e) ||
-	    schedule_read(c, tenant, provider_id, a, &b->schedule, e) ||
-	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &ovr, &nov, e) ||
-	    holidays_for(c, tenant, provider_id, from_day, to_day, a, &hol, &nhol, e) ||
-	    time_off_read(c, tenant, provider_id, (from_day - 2) * 86400, (to_day + 3) * 86400, a,
-			  &off, &noff, e))
+	memset(b, 0, sizeof(*b));
+	b->from_day = from_day;
+	b->to_day = to_day;
+	bundle_range(from_day, to_day, &b->from, &b->to);
+	if (tx_provider_get(tx, provider_id, &b->provider, e) ||
+	    tx_schedule_get(tx, provider_id, a, &b->schedule, e) ||
+	    tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
+			     e) ||
+	    holiday_recs_for(tx, provider_id, from_day, to_day, a, &b->holidays, &b->nholidays,
+			     e) ||
+	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
+	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
 		return -1;
-	b->input.templates = b->schedule.v;
-	b->input.ntemplates = b->schedule.n;
-	if (nov) {
-		/* A recurring override becomes one single-date override per date it falls on. */
-		size_t cap = 0, k = 0;
-		struct date_override *ov = NULL;
-		for (i = 0; i < nov; i++) {
-			int64_t *dates = NULL;
-			size_t nd = 1, j;
-			if (*ovr[i].rrule)
-				nd = rule_dates(ovr[i].rrule, ovr[i].ov.from_day, ovr[i].ov.to_day,
-						from_day, to_day, a, &dates);
-			for (j = 0; j < nd; j++) {
-				ov = grow_rows(a, ov, k, &cap, sizeof(*ov));
-				ov[k] = ovr[i].ov;
-				if (dates)
-					ov[k].from_day = ov[k].to_day = dates[j];
-				k++;
-			}
-		}
-		b->input.overrides = ov;
-		b->input.noverrides = k;
-	}
-	b->input.holidays = hol;
-	b->input.nholidays = nhol;
-	if (noff) {
-		struct interval *iv = arena_alloc(a, noff * sizeof(*iv));
-		for (i = 0; i < noff; i++)
-			iv[i] = off[i].span;
-		b->input.time_off = iv;
-		b->input.ntime_off = noff;
-	}
-	b->input.vacation = b->provider.vacation;
-	b->from = (from_day - 2) * 86400;
-	b->to = (to_day + 3) * 86400;
-	if (entries_read_for(c, tenant, provider_id, b->from, b->to, a, &b->entries, &b->nentries,
-			     e))
-		return -1;
-	return booked_read(c, tenant, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked,
-			   e);
-}
-
-int store_slots_load(struct store *st, const char *tenant, const char *service_id,
-		     const char *provider_id, int64_t from_day, int64_t to_day, int64_t now,
-		     struct arena *a,
-		     struct service *svc, struct avail_bundle **bundles, size_t *n,
-		     struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	int rc = -1;
-	size_t i;
-
-	*n = 0;
-	if (!c)
-		return -1;
-	/* One read transaction: a consistent snapshot and one lock round trip per query. */
-	if (read_begin(c, e))
-		goto out;
-	if (service_read(c, tenant, service_id, a, svc, e))
-		goto out;
-	*bundles = arena_alloc(a, (svc->nproviders + 1) * sizeof(**bundles));
-	for (i = 0; i < svc->nproviders; i++) {
-		const char *pid = svc->provider_ids[i];
-		if (provider_id && strcmp(provider_id, pid) != 0)
-			continue;
-		if (avail_read(c, tenant, pid, from_day, to_day, now, a, &(*bundles)[*n], e))
-			goto out;
-		(*n)++;
-	}
-	rc = 0;
-out:
-	read_end(c);
-	conn_put(st, c);
-	return rc;
+	return booked_read(tx, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked, e);
 }

@@ -1,4 +1,4 @@
-/* SQLite backend: providers and services. */
+/* Providers, services and the tenant's policy defaults. */
 #include "store/sql_int.h"
 
 #include <string.h>
@@ -46,32 +46,32 @@ static const char provider_update_sql[] =
 	" max_per_day = ?7, max_consecutive = ?8, vacation = ?9, created_at = ?10,"
 	" updated_at = ?11 WHERE tenant_id = ?1 AND id = ?2";
 
-int store_provider_create(struct store *st, const char *tenant, const struct provider *p,
-			  struct err *e)
+int tx_provider_insert(struct store_tx *tx, const struct provider *p, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
+	struct stmt *s = conn_prep(tx->c, provider_insert_sql, e);
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c, provider_insert_sql, e);
-	if (s) {
-		bind_provider(s, tenant, p);
-		ok = step_done(c, s, "create provider", e) == 0;
-	}
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	bind_provider(s, tx->tenant, p);
+	return step_done(tx->c, s, "create provider", e);
 }
 
-int provider_read(struct conn *c, const char *tenant, const char *id, struct provider *out,
-			 struct err *e)
+int tx_provider_update(struct store_tx *tx, const struct provider *p, struct err *e)
 {
-	struct stmt *s = row_by_id(c,
-				    "SELECT " PROVIDER_COLS
-				    " FROM providers WHERE tenant_id = ?1 AND id = ?2",
-				    tenant, id, "provider", e);
+	struct stmt *s = conn_prep(tx->c, provider_update_sql, e);
+
+	if (!s)
+		return -1;
+	bind_provider(s, tx->tenant, p);
+	return step_done(tx->c, s, "update provider", e);
+}
+
+int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " PROVIDER_COLS
+				   " FROM providers WHERE tenant_id = ?1 AND id = ?2",
+				   id, "provider", e);
 
 	if (!s)
 		return -1;
@@ -80,112 +80,122 @@ int provider_read(struct conn *c, const char *tenant, const char *id, struct pro
 	return 0;
 }
 
-int store_provider_get(struct store *st, const char *tenant, const char *id, struct provider *out,
-		       struct err *e)
+int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
+		     struct arena *a, struct provider **out, size_t *n, struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = provider_read(c, tenant, id, out, e);
-	conn_put(st, c);
-	return rc;
-}
-
-int store_provider_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
-			struct provider **out, size_t *n, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	struct stmt *s;
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1"
+				    " AND id > ?2 AND (?4 IS NULL OR id IN (SELECT provider_id FROM"
+				    " api_key_providers WHERE tenant_id = ?1 AND key_id = ?4))"
+				    " ORDER BY id LIMIT ?3",
+				    e);
 	int rc;
 
 	*n = 0;
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c,
-		      "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1 AND id > ?2"
-		      " ORDER BY id LIMIT ?3",
-		      e);
-	if (!s) {
-		conn_put(st, c);
-		return -1;
-	}
 	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, pg.after ? pg.after : "");
 	db_bind_i64(s, 3, (int64_t)pg.limit);
+	bind_opt_text(s, 4, scope_key);
 	while ((rc = db_step(s)) == DB_ROW)
 		read_provider(s, &(*out)[(*n)++]);
 	db_reset(s);
 	if (rc != DB_DONE)
-		sql_fail(c, rc, "list providers", e);
-	conn_put(st, c);
-	return rc == DB_DONE ? 0 : -1;
+		return sql_fail(tx->c, rc, "list providers", e);
+	return 0;
 }
 
-int store_provider_update(struct store *st, const char *tenant, const char *id,
-			  store_provider_edit_fn edit, void *ctx, int64_t now,
-			  struct provider *out, struct err *e)
+int tx_provider_delete(struct store_tx *tx, const char *id, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
 	struct stmt *s;
-	bool ok = false;
 
-	if (!c)
+	if (delete_row(tx, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", id, NULL,
+		       "provider", e))
 		return -1;
-	if (provider_read(c, tenant, id, out, e) || edit(out, ctx, e))
-		goto out;
-	out->updated_at = now;
-	s = conn_prep(c, provider_update_sql, e);
-	if (!s)
-		goto out;
-	bind_provider(s, tenant, out);
-	ok = step_done(c, s, "update provider", e) == 0;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-int store_provider_delete(struct store *st, const char *tenant, const char *id, struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", e);
-	if (!s)
-		goto out;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	if (step_done(c, s, "delete provider", e))
-		goto out;
-	if (db_changes(c) == 0) {
-		err_set(e, ERR_NOT_FOUND, "provider %s not found", id);
-		goto out;
-	}
 	/* A holiday for chosen providers that lost its last one applies to nobody: drop it
 	 * rather than leave a row that reads like a tenant-wide holiday. */
-	s = conn_prep(c,
+	s = conn_prep(tx->c,
 		      "DELETE FROM holidays WHERE tenant_id = ?1 AND all_providers = 0"
 		      " AND NOT EXISTS (SELECT 1 FROM holiday_providers hp"
 		      "  WHERE hp.tenant_id = holidays.tenant_id AND hp.holiday_id = holidays.id)",
 		      e);
 	if (!s)
-		goto out;
-	bind_text(s, 1, tenant);
-	ok = step_done(c, s, "drop orphaned holidays", e) == 0;
-out:
-	if (tx_end(st, c, ok, e))
 		return -1;
-	return ok ? 0 : -1;
+	bind_text(s, 1, tx->tenant);
+	return step_done(tx->c, s, "drop orphaned holidays", e);
 }
 
-int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t n,
-		    const char *pointer, struct err *e)
+/* One count(*) of a query binding ?1 tenant, ?2 provider and (when it has it) ?3 now. */
+static int count_of(struct store_tx *tx, const char *sql, const char *id, int64_t now, int *out,
+		    struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
+	db_bind_i64(s, 3, now);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = db_col_int(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "count what depends on a provider", e);
+}
+
+int tx_provider_usage(struct store_tx *tx, const char *id, int64_t now,
+		      struct provider_usage *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	return count_of(tx,
+			"SELECT count(*) FROM bookings WHERE tenant_id = ?1 AND provider_id = ?2"
+			" AND active = 1 AND end_utc > ?3",
+			id, now, &out->upcoming_bookings, e) ||
+			       count_of(tx,
+					"SELECT count(*) FROM bookings WHERE tenant_id = ?1"
+					" AND provider_id = ?2",
+					id, now, &out->bookings, e) ||
+			       count_of(tx,
+					"SELECT count(*) FROM (SELECT entry_id FROM entry_assignees"
+					" WHERE tenant_id = ?1 AND provider_id = ?2 UNION SELECT"
+					" entry_id FROM entry_override_assignees WHERE tenant_id = ?1"
+					" AND provider_id = ?2) x",
+					id, now, &out->entries, e)
+		       ? -1
+		       : 0;
+}
+
+int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a, id_t_ **out,
+			size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT entry_id FROM entry_assignees WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 UNION SELECT entry_id FROM"
+				    " entry_override_assignees WHERE tenant_id = ?1 AND provider_id = ?2"
+				    " ORDER BY 1",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		col_text(s, 0, (*out)[(*n)++], ID_MAX);
+	}
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read the provider's entries", e);
+}
+
+int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const char *pointer,
+		       struct err *e)
 {
 	size_t i;
 
@@ -195,7 +205,7 @@ int providers_exist(struct conn *c, const char *tenant, const id_t_ *ids, size_t
 		char ptr[64];
 
 		err_init(&lookup);
-		if (provider_read(c, tenant, ids[i], &p, &lookup) == 0)
+		if (tx_provider_get(tx, ids[i], &p, &lookup) == 0)
 			continue;
 		if (lookup.code != ERR_NOT_FOUND)
 			return err_set(e, lookup.code, "%s", lookup.message);
@@ -241,9 +251,11 @@ static void read_service(struct stmt *s, struct service *v)
 	v->requires_approval = db_col_int(s, 14) != 0;
 }
 
-static int service_providers_read(struct conn *c, const char *tenant, struct service *v,
-				  struct arena *a, struct err *e)
+static int service_providers_read(struct store_tx *tx, struct service *v, struct arena *a,
+				  struct err *e)
 {
+	struct conn *c = tx->c;
+	const char *tenant = tx->tenant;
 	struct stmt *s = conn_prep(c,
 				    "SELECT provider_id FROM service_providers"
 				    " WHERE tenant_id = ?1 AND service_id = ?2 ORDER BY provider_id",
@@ -265,25 +277,27 @@ static int service_providers_read(struct conn *c, const char *tenant, struct ser
 	return 0;
 }
 
-int service_read(struct conn *c, const char *tenant, const char *id, struct arena *a,
-			struct service *out, struct err *e)
+int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct service *out,
+		   struct err *e)
 {
-	struct stmt *s = row_by_id(c,
-				    "SELECT " SERVICE_COLS
-				    " FROM services WHERE tenant_id = ?1 AND id = ?2",
-				    tenant, id, "service", e);
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " SERVICE_COLS
+				   " FROM services WHERE tenant_id = ?1 AND id = ?2",
+				   id, "service", e);
 
 	if (!s)
 		return -1;
 	read_service(s, out);
 	db_reset(s);
-	return service_providers_read(c, tenant, out, a, e);
+	return service_providers_read(tx, out, a, e);
 }
 
 /* Writes the service row and replaces its provider links, checking each provider exists. */
-static int service_write(struct conn *c, const char *tenant, const struct service *v,
-			 bool create, struct err *e)
+static int service_write(struct store_tx *tx, const struct service *v, bool create,
+			 struct err *e)
 {
+	struct conn *c = tx->c;
+	const char *tenant = tx->tenant;
 	struct stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
 	char policy[POLICY_TEXT_MAX];
 	size_t i;
@@ -317,8 +331,8 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 	bind_text(s, 2, v->id);
 	if (step_done(c, s, "unlink providers", e))
 		return -1;
-	if (providers_exist(c, tenant, (const id_t_ *)v->provider_ids, v->nproviders,
-			    "/provider_ids", e))
+	if (tx_providers_exist(tx, (const id_t_ *)v->provider_ids, v->nproviders,
+			       "/provider_ids", e))
 		return -1;
 	for (i = 0; i < v->nproviders; i++) {
 		s = conn_prep(c,
@@ -336,171 +350,104 @@ static int service_write(struct conn *c, const char *tenant, const struct servic
 	return 0;
 }
 
-int store_service_create(struct store *st, const char *tenant, const struct service *v,
-			 struct err *e)
+int tx_service_insert(struct store_tx *tx, const struct service *v, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
-	bool ok;
-
-	if (!c)
-		return -1;
-	ok = service_write(c, tenant, v, true, e) == 0;
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	return service_write(tx, v, true, e);
 }
 
-int store_service_get(struct store *st, const char *tenant, const char *id, struct arena *a,
-		      struct service *out, struct err *e)
+int tx_service_list(struct store_tx *tx, struct page pg, struct arena *a,
+		    struct service **out, size_t *n, struct err *e)
 {
-	struct conn *c = conn_get(st, e);
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " SERVICE_COLS " FROM services WHERE tenant_id = ?1"
+				    " AND id > ?2 ORDER BY id LIMIT ?3",
+				    e);
+	size_t i;
 	int rc;
 
-	if (!c)
-		return -1;
-	rc = service_read(c, tenant, id, a, out, e);
-	conn_put(st, c);
-	return rc;
-}
-
-int store_service_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
-		       struct service **out, size_t *n, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	struct stmt *s;
-	int rc = DB_DONE;
-	size_t i;
-
 	*n = 0;
-	if (!c)
-		return -1;
-	s = conn_prep(c,
-		      "SELECT " SERVICE_COLS " FROM services WHERE tenant_id = ?1 AND id > ?2"
-		      " ORDER BY id LIMIT ?3",
-		      e);
 	if (!s)
-		goto fail;
+		return -1;
 	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, pg.after ? pg.after : "");
 	db_bind_i64(s, 3, (int64_t)pg.limit);
 	while ((rc = db_step(s)) == DB_ROW)
 		read_service(s, &(*out)[(*n)++]);
 	db_reset(s);
-	if (rc != DB_DONE) {
-		sql_fail(c, rc, "list services", e);
-		goto fail;
-	}
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "list services", e);
 	for (i = 0; i < *n; i++)
-		if (service_providers_read(c, tenant, &(*out)[i], a, e))
-			goto fail;
-	conn_put(st, c);
+		if (service_providers_read(tx, &(*out)[i], a, e))
+			return -1;
 	return 0;
-fail:
-	conn_put(st, c);
-	return -1;
 }
 
 /* A service that now has seats (capacity above 1) turns its active one-to-one bookings into
  * seats: each is then the first seat of the session at its start, as a booking made now
  * would be, and PostgreSQL's exclusion constraint groups them with the seats booked later. */
-static int bookings_join_groups(struct conn *c, const char *tenant, const struct service *v,
-				struct err *e)
+static int bookings_join_groups(struct store_tx *tx, const struct service *v, struct err *e)
 {
 	struct stmt *s;
 
 	if (v->capacity <= 1)
 		return 0;
-	s = conn_prep(c, "UPDATE bookings SET capacity = ?3 WHERE tenant_id = ?1"
-			 " AND service_id = ?2 AND active = 1 AND capacity = 1", e);
+	s = conn_prep(tx->c, "UPDATE bookings SET capacity = ?3 WHERE tenant_id = ?1"
+			     " AND service_id = ?2 AND active = 1 AND capacity = 1", e);
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, v->id);
 	db_bind_i64(s, 3, v->capacity);
-	return step_done(c, s, "regroup bookings", e);
+	return step_done(tx->c, s, "regroup bookings", e);
 }
 
-int store_service_update(struct store *st, const char *tenant, const char *id,
-			 store_service_edit_fn edit, void *ctx, int64_t now, struct arena *a,
-			 struct service *out, struct err *e)
+int tx_service_update(struct store_tx *tx, const struct service *v, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	if (service_read(c, tenant, id, a, out, e) || edit(out, ctx, a, e))
-		goto out;
-	out->updated_at = now;
-	ok = service_write(c, tenant, out, false, e) == 0 &&
-	     bookings_join_groups(c, tenant, out, e) == 0;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	return service_write(tx, v, false, e) || bookings_join_groups(tx, v, e) ? -1 : 0;
 }
 
-int store_service_delete(struct store *st, const char *tenant, const char *id, struct err *e)
+int tx_service_delete(struct store_tx *tx, const char *id, struct err *e)
 {
-	return delete_row(st, "DELETE FROM services WHERE tenant_id = ?1 AND id = ?2", tenant, id,
-			  NULL, "delete service", e);
+	return delete_row(tx, "DELETE FROM services WHERE tenant_id = ?1 AND id = ?2", id, NULL,
+			  "service", e);
 }
 
 /* --- tenant policy defaults --- */
 
-int tenant_policy_read(struct conn *c, const char *tenant, struct policy *out, struct err *e)
+int tx_policy_get(struct store_tx *tx, struct policy *out, struct err *e)
 {
-	struct stmt *s = conn_prep(c, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1", e);
+	struct stmt *s = conn_prep(tx->c, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1",
+				    e);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		policy_decode(db_col_text(s, 0), out);
 	db_reset(s);
 	if (rc != DB_ROW && rc != DB_DONE)
-		return sql_fail(c, rc, "read policy", e);
+		return sql_fail(tx->c, rc, "read policy", e);
 	return 0;
 }
 
-int store_policy_get(struct store *st, const char *tenant, struct policy *out, struct err *e)
+int tx_policy_put(struct store_tx *tx, const struct policy *p, int64_t now, struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = tenant_policy_read(c, tenant, out, e);
-	conn_put(st, c);
-	return rc;
-}
-
-int store_policy_put(struct store *st, const char *tenant, const struct policy *p, int64_t now,
-		     struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
+	struct stmt *s = conn_prep(tx->c,
+				    "INSERT INTO tenant_policy(tenant_id, policy, updated_at)"
+				    " VALUES (?1, ?2, ?3) ON CONFLICT(tenant_id) DO UPDATE"
+				    " SET policy = ?2, updated_at = ?3",
+				    e);
 	char text[POLICY_TEXT_MAX];
-	struct stmt *s;
-	bool ok = false;
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c,
-		      "INSERT INTO tenant_policy(tenant_id, policy, updated_at) VALUES (?1, ?2, ?3)"
-		      " ON CONFLICT(tenant_id) DO UPDATE SET policy = ?2, updated_at = ?3",
-		      e);
-	if (s) {
-		policy_encode(p, text);
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, text);
-		db_bind_i64(s, 3, now);
-		ok = step_done(c, s, "store policy", e) == 0;
-	}
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	policy_encode(p, text);
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, text);
+	db_bind_i64(s, 3, now);
+	return step_done(tx->c, s, "store policy", e);
 }

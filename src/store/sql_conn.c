@@ -1,5 +1,5 @@
 /* The store's entry points that are not about one kind of object: opening a database,
- * the row helpers every file uses, tenants and keys. */
+ * the row helpers every file uses, tenants and API keys. */
 #include "store/sql_int.h"
 
 #include <stdlib.h>
@@ -48,42 +48,33 @@ const char *col_str(struct stmt *s, int i, struct arena *a)
 	return arena_strdup(a, t ? t : "");
 }
 
-/* Deletes one row by (tenant, id) from a table named in sql; ERR_NOT_FOUND when no row. */
-int delete_row(struct store *st, const char *sql, const char *tenant, const char *id,
-		      const char *owner, const char *what, struct err *e)
+int delete_row(struct store_tx *tx, const char *sql, const char *id, const char *owner,
+	       const char *what, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
+	struct stmt *s = conn_prep(tx->c, sql, e);
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c, sql, e);
-	if (s) {
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, id);
-		if (owner)
-			bind_text(s, 3, owner);
-		ok = step_done(c, s, what, e) == 0;
-		if (ok && db_changes(c) == 0) {
-			ok = false;
-			err_set(e, ERR_NOT_FOUND, "%s not found", id);
-		}
-	}
-	if (tx_end(st, c, ok, e))
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
+	if (owner)
+		bind_text(s, 3, owner);
+	if (step_done(tx->c, s, what, e))
 		return -1;
-	return ok ? 0 : -1;
+	if (db_changes(tx->c) == 0)
+		return err_set(e, ERR_NOT_FOUND, "%s %s not found", what, id);
+	return 0;
 }
 
-struct stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, const char *id,
-			const char *what, struct err *e)
+struct stmt *row_by_id(struct store_tx *tx, const char *sql, const char *id, const char *what,
+		       struct err *e)
 {
-	struct stmt *s = conn_prep(c, sql, e);
+	struct stmt *s = conn_prep(tx->c, sql, e);
 	int rc;
 
 	if (!s)
 		return NULL;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, id);
 	rc = db_step(s);
 	if (rc == DB_ROW)
@@ -92,7 +83,7 @@ struct stmt *row_by_id(struct conn *c, const char *sql, const char *tenant, cons
 	if (rc == DB_DONE)
 		err_set(e, ERR_NOT_FOUND, "%s %s not found", what, id);
 	else
-		sql_fail(c, rc, what, e);
+		sql_fail(tx->c, rc, what, e);
 	return NULL;
 }
 
@@ -115,134 +106,277 @@ int store_ping(struct store *st, struct err *e)
 	return rc;
 }
 
-/* --- tenants and keys --- */
+/* --- tenants --- */
 
-int store_tenant_create(struct store *st, const char *tenant_id, const char *slug,
-			const char *name, const char *key_hash, int64_t now, struct err *e)
+int tx_tenant_insert(struct store_tx *tx, const char *slug, const char *name, int64_t now,
+		     struct err *e)
 {
-	static const char sql[] =
-		"INSERT INTO tenants(id, slug, name, created_at) VALUES (?1, ?2, ?3, ?4)";
-	static const char dup[] = "SELECT 1 FROM tenants WHERE slug = ?1";
-	struct conn *c = tx_begin(st, tenant_id, e);
-	struct stmt *s;
-	bool ok = false;
+	struct conn *c = tx->c;
+	struct stmt *s = conn_prep(c, "SELECT 1 FROM tenants WHERE slug = ?1", e);
+	int rc;
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c, dup, e);
-	if (!s)
-		goto out;
 	bind_text(s, 1, slug);
-	switch (db_step(s)) {
-	case DB_ROW:
-		db_reset(s);
-		err_set(e, ERR_CONFLICT, "a tenant with slug %s already exists", slug);
-		goto out;
-	case DB_DONE:
-		db_reset(s);
-		break;
-	default:
-		db_reset(s);
-		sql_fail(c, DB_ERROR, "find tenant", e);
-		goto out;
-	}
-	s = conn_prep(c, sql, e);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_ROW)
+		return err_set(e, ERR_CONFLICT, "a tenant with slug %s already exists", slug);
+	if (rc != DB_DONE)
+		return sql_fail(c, rc, "find tenant", e);
+	s = conn_prep(c, "INSERT INTO tenants(id, slug, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+		      e);
 	if (!s)
-		goto out;
-	bind_text(s, 1, tenant_id);
+		return -1;
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, slug);
 	bind_text(s, 3, name);
 	db_bind_i64(s, 4, now);
-	if (step_done(c, s, "create tenant", e))
-		goto out;
-	s = conn_prep(c, "INSERT INTO api_keys(key_hash, tenant_id, role, created_at) "
-			 "VALUES (?1, ?2, 'admin', ?3)", e);
+	return step_done(c, s, "create tenant", e);
+}
+
+int tx_tenant_find(struct store_tx *tx, const char *slug, char tenant_id[ID_MAX],
+		   struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, "SELECT id FROM tenants WHERE slug = ?1", e);
+	int rc;
+
 	if (!s)
-		goto out;
+		return -1;
+	bind_text(s, 1, slug);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		col_text(s, 0, tenant_id, ID_MAX);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOT_FOUND, "no tenant with slug %s", slug);
+	if (rc != DB_ROW)
+		return sql_fail(tx->c, rc, "find tenant", e);
+	return 0;
+}
+
+/* --- API keys --- */
+
+#define KEY_COLS "id, name, role, scoped, expires_at, last_used_at, created_at"
+
+static int key_providers_read(struct store_tx *tx, struct api_key *k, struct arena *a,
+			      struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
+				    " AND key_id = ?2 ORDER BY provider_id",
+				    e);
+	int rc;
+
+	k->nproviders = 0;
+	k->provider_ids = arena_alloc(a, KEY_MAX_PROVIDERS * sizeof(*k->provider_ids));
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, k->id);
+	while ((rc = db_step(s)) == DB_ROW && k->nproviders < KEY_MAX_PROVIDERS)
+		col_text(s, 0, k->provider_ids[k->nproviders++], ID_MAX);
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return sql_fail(tx->c, rc, "read key providers", e);
+	return 0;
+}
+
+static void read_key(struct stmt *s, struct api_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	col_text(s, 0, k->id, sizeof(k->id));
+	col_text(s, 1, k->name, sizeof(k->name));
+	role_parse(db_col_text(s, 2), &k->role);
+	k->scoped = db_col_int(s, 3) != 0;
+	k->expires_at = col_opt_i64(s, 4);
+	k->last_used_at = col_opt_i64(s, 5);
+	k->created_at = db_col_i64(s, 6);
+}
+
+int tx_key_insert(struct store_tx *tx, const struct api_key *k, const char *key_hash,
+		  struct err *e)
+{
+	struct conn *c = tx->c;
+	struct stmt *s = conn_prep(c,
+				    "INSERT INTO api_keys(key_hash, tenant_id, " KEY_COLS
+				    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				    e);
+	size_t i;
+
+	if (!s)
+		return -1;
 	bind_text(s, 1, key_hash);
-	bind_text(s, 2, tenant_id);
+	bind_text(s, 2, tx->tenant);
+	bind_text(s, 3, k->id);
+	bind_text(s, 4, k->name);
+	bind_text(s, 5, role_name(k->role));
+	db_bind_i64(s, 6, k->scoped);
+	bind_opt_i64(s, 7, k->expires_at);
+	bind_opt_i64(s, 8, k->last_used_at);
+	db_bind_i64(s, 9, k->created_at);
+	if (step_done(c, s, "add key", e))
+		return -1;
+	if (tx_providers_exist(tx, (const id_t_ *)k->provider_ids, k->nproviders, "/provider_ids",
+			       e))
+		return -1;
+	for (i = 0; i < k->nproviders; i++) {
+		s = conn_prep(c,
+			      "INSERT INTO api_key_providers(tenant_id, key_id, provider_id)"
+			      " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			      e);
+		if (!s)
+			return -1;
+		bind_text(s, 1, tx->tenant);
+		bind_text(s, 2, k->id);
+		bind_text(s, 3, k->provider_ids[i]);
+		if (step_done(c, s, "limit key", e))
+			return -1;
+	}
+	return 0;
+}
+
+int tx_key_get(struct store_tx *tx, const char *id, struct arena *a, struct api_key *out,
+	       struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ?1 AND id = ?2"
+				   " AND revoked_at IS NULL",
+				   id, "key", e);
+
+	if (!s)
+		return -1;
+	read_key(s, out);
+	db_reset(s);
+	return key_providers_read(tx, out, a, e);
+}
+
+int tx_key_list(struct store_tx *tx, struct page pg, struct arena *a, struct api_key **out,
+		size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ?1"
+				    " AND id > ?2 AND revoked_at IS NULL ORDER BY id LIMIT ?3",
+				    e);
+	size_t i;
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	while ((rc = db_step(s)) == DB_ROW)
+		read_key(s, &(*out)[(*n)++]);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "list keys", e);
+	for (i = 0; i < *n; i++)
+		if (key_providers_read(tx, &(*out)[i], a, e))
+			return -1;
+	return 0;
+}
+
+int tx_key_revoke(struct store_tx *tx, const char *id, int64_t now,
+		  char key_hash[TOKEN_HASH_MAX], struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT key_hash FROM api_keys WHERE tenant_id = ?1 AND id = ?2"
+				   " AND revoked_at IS NULL",
+				   id, "key", e);
+
+	if (!s)
+		return -1;
+	col_text(s, 0, key_hash, TOKEN_HASH_MAX);
+	db_reset(s);
+	s = conn_prep(tx->c, "UPDATE api_keys SET revoked_at = ?3 WHERE tenant_id = ?1 AND id = ?2",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
 	db_bind_i64(s, 3, now);
-	ok = step_done(c, s, "create key", e) == 0;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	return step_done(tx->c, s, "revoke key", e);
 }
 
-int store_tenant_find(struct store *st, const char *slug, char tenant_id[ID_MAX], struct err *e)
+int tx_key_admins(struct store_tx *tx, int64_t now, int *n, struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	struct stmt *s;
-	int rc = -1;
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT count(*) FROM api_keys WHERE tenant_id = ?1"
+				    " AND role = 'admin' AND revoked_at IS NULL"
+				    " AND (expires_at IS NULL OR expires_at > ?2)",
+				    e);
+	int rc;
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c, "SELECT id FROM tenants WHERE slug = ?1", e);
-	if (s) {
-		int step;
-		bind_text(s, 1, slug);
-		if ((step = db_step(s)) == DB_ROW) {
-			col_text(s, 0, tenant_id, ID_MAX);
-			rc = 0;
-		} else if (step == DB_DONE) {
-			err_set(e, ERR_NOT_FOUND, "no tenant with slug %s", slug);
-		} else {
-			sql_fail(c, step, "find tenant", e);
-		}
-		db_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, now);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*n = db_col_int(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "count admin keys", e);
 }
 
-int store_key_add(struct store *st, const char *tenant_id, const char *key_hash, enum role role,
-		  int64_t now, struct err *e)
+int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant_id, e);
-	struct stmt *s;
-	bool ok = false;
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT tenant_id, role, id, expires_at, scoped, last_used_at FROM api_keys"
+				    " WHERE key_hash = ?1 AND revoked_at IS NULL",
+				    e);
+	int rc;
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c, "INSERT INTO api_keys(key_hash, tenant_id, role, created_at) "
-			 "VALUES (?1, ?2, ?3, ?4)", e);
-	if (s) {
-		bind_text(s, 1, key_hash);
-		bind_text(s, 2, tenant_id);
-		bind_text(s, 3, role_name(role));
-		db_bind_i64(s, 4, now);
-		ok = step_done(c, s, "add key", e) == 0;
+	memset(out, 0, sizeof(*out));
+	bind_text(s, 1, key_hash);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		col_text(s, 0, out->tenant_id, sizeof(out->tenant_id));
+		col_text(s, 2, out->key_id, sizeof(out->key_id));
+		out->expires_at = col_opt_i64(s, 3);
+		out->scoped = db_col_int(s, 4) != 0;
+		out->last_used_at = col_opt_i64(s, 5);
+		if (role_parse(db_col_text(s, 1), &out->role))
+			rc = DB_DONE;
 	}
-	if (tx_end(st, c, ok, e))
+	db_reset(s);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
+	if (rc != DB_ROW)
+		return sql_fail(tx->c, rc, "look up key", e);
+	if (!out->scoped)
+		return 0;
+	s = conn_prep(tx->c,
+		      "SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1 AND key_id = ?2"
+		      " ORDER BY provider_id",
+		      e);
+	if (!s)
 		return -1;
-	return ok ? 0 : -1;
+	bind_text(s, 1, out->tenant_id);
+	bind_text(s, 2, out->key_id);
+	while ((rc = db_step(s)) == DB_ROW && out->nscope < KEY_MAX_PROVIDERS)
+		col_text(s, 0, out->scope[out->nscope++], ID_MAX);
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return sql_fail(tx->c, rc, "read key providers", e);
+	return 0;
 }
 
-int store_auth(struct store *st, const char *key_hash, struct auth *out, struct err *e)
+int tx_key_touch(struct store_tx *tx, const char *key_id, int64_t now, struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	struct stmt *s;
-	int rc = -1;
+	struct stmt *s = conn_prep(tx->c,
+				    "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"
+				    " AND (last_used_at IS NULL OR last_used_at < ?3)",
+				    e);
 
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c, "SELECT tenant_id, role FROM api_keys WHERE key_hash = ?1", e);
-	if (s) {
-		int step;
-		bind_text(s, 1, key_hash);
-		if ((step = db_step(s)) == DB_ROW) {
-			col_text(s, 0, out->tenant_id, sizeof(out->tenant_id));
-			if (role_parse(db_col_text(s, 1), &out->role) == 0)
-				rc = 0;
-			else
-				err_set(e, ERR_UNAUTHORIZED, "API key has an unknown role");
-		} else if (step == DB_DONE) {
-			err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
-		} else {
-			sql_fail(c, step, "look up key", e);
-		}
-		db_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
+	bind_text(s, 1, key_id);
+	db_bind_i64(s, 2, now);
+	db_bind_i64(s, 3, now - 60);
+	return step_done(tx->c, s, "record key use", e);
 }

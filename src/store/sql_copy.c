@@ -16,14 +16,16 @@ static const struct copy_table {
 	const char *name;
 	const char *cols;
 } tables[] = {
-	{"tenants", "id, slug, name, created_at"},
-	{"api_keys", "key_hash, tenant_id, role, created_at"},
+	{"tenants", "id, slug, name, created_at, event_seq"},
+	{"api_keys", "key_hash, tenant_id, role, created_at, id, name, scoped, expires_at,"
+		     " last_used_at, revoked_at"},
 	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"
 		      " max_consecutive, vacation, created_at, updated_at"},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
 		     " created_at, updated_at, policy, requires_approval"},
 	{"service_providers", "tenant_id, service_id, provider_id"},
+	{"api_key_providers", "tenant_id, key_id, provider_id"},
 	{"schedule_versions", "tenant_id, provider_id, seq, effective_from, effective_until,"
 			      " weekly, anchor_day"},
 	{"overrides", "tenant_id, id, provider_id, from_day, to_day, hours, note, created_at,"
@@ -40,13 +42,13 @@ static const struct copy_table {
 		     " reschedule_count, fee, fee_reason"},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
 			    " reason"},
-	{"idempotency_keys", "tenant_id, key, fingerprint, status, body, created_at"},
+	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at"},
 	{"holds", "tenant_id, id, service_id, provider_id, start_utc, end_utc, block_start,"
 		  " block_end, owner, key_id, waitlist_id, expires_at, created_at"},
 	{"waitlist", "tenant_id, id, service_id, provider_id, customer_name, customer_email,"
 		     " customer_phone, earliest_day, latest_day, weekdays, windows, priority,"
 		     " status, hold_id, offer_provider_id, offer_start, offer_expires_at, offers,"
-		     " booking_id, created_at, updated_at"},
+		     " booking_id, created_at, updated_at, key_id"},
 	{"entries", "tenant_id, id, title, start_utc, end_utc, timezone, status, notes,"
 		    " work_type, work_id, rrule, rule_start, rule_last, span_end, version,"
 		    " created_at, updated_at"},
@@ -56,9 +58,9 @@ static const struct copy_table {
 			    " status, notes"},
 	{"entry_override_assignees", "tenant_id, entry_id, original_start, provider_id,"
 				     " start_utc, end_utc"},
-	/* Events keep their sequence numbers when the destination has none yet (a fresh
-	 * database); otherwise they are appended in their order. */
-	{"outbox", "tenant_id, type, subject_id, payload, created_at, delivered_at"},
+	/* Events keep their per-tenant sequence numbers (tenants.event_seq goes along). */
+	{"events", "tenant_id, seq, id, type, subject_id, actor_type, actor_id, actor_role,"
+		   " request_id, payload, changes, created_at"},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -94,20 +96,17 @@ static int ncols(const char *cols)
 	return n;
 }
 
-static void build_sql(const struct copy_table *t, bool outbox_seq, struct copy_sql *q)
+static void build_sql(const struct copy_table *t, struct copy_sql *q)
 {
-	char cols[640], params[DB_MAX_PARAMS * 5] = "";
+	char params[DB_MAX_PARAMS * 5] = "";
 	const char *key = strcmp(t->name, "tenants") ? "tenant_id" : "id";
-	int i, n;
+	int i, n = ncols(t->cols);
 
-	snprintf(cols, sizeof(cols), "%s%s", outbox_seq ? "seq, " : "", t->cols);
-	n = ncols(cols);
 	for (i = 1; i <= n; i++)
 		snprintf(params + strlen(params), sizeof(params) - strlen(params), "%s?%d",
 			 i > 1 ? ", " : "", i);
-	q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY %s", cols, t->name, key,
-			strcmp(t->name, "outbox") ? "1, 2" : "seq");
-	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)", t->name, cols, params);
+	q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY 1, 2", t->cols, t->name, key);
+	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)", t->name, t->cols, params);
 	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1", t->name, key);
 }
 
@@ -229,19 +228,6 @@ static int tenant_absent(struct conn *from, struct conn *to, const char *id, str
 	return rc == DB_DONE ? 0 : sql_fail(to, rc, "look up tenant", e);
 }
 
-static int outbox_empty(struct conn *to, bool *empty, struct err *e)
-{
-	struct stmt *s = conn_prep(to, "SELECT count(*) FROM outbox", e);
-	int rc;
-
-	if (!s)
-		return -1;
-	rc = db_step(s);
-	*empty = rc == DB_ROW && db_col_i64(s, 0) == 0;
-	db_reset(s);
-	return rc == DB_ROW ? 0 : sql_fail(to, rc, "count events", e);
-}
-
 int store_copy(struct store *src, struct store *dst, const char *slug,
 	       void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
 	       struct err *e)
@@ -250,7 +236,7 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 	int64_t copied[NTABLES] = {0};
 	char (*ids)[ID_MAX] = NULL;
 	struct conn *from, *to = NULL;
-	bool ok = false, keep_seq = false;
+	bool ok = false;
 	size_t i, t, n = 0;
 
 	memset(q, 0, sizeof(q));
@@ -258,15 +244,13 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 		return -1;
 	if (read_begin(from, e) || tenants_read(from, slug, &ids, &n, e))
 		goto out;
-	if (!(to = tx_begin(dst, "slotd copy", e)))
+	if (!(to = db_write_begin(dst, "slotd copy", e)))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (tenant_absent(from, to, ids[i], e))
 			goto out;
-	if (outbox_empty(to, &keep_seq, e))
-		goto out;
 	for (t = 0; t < NTABLES; t++)
-		build_sql(&tables[t], keep_seq && !strcmp(tables[t].name, "outbox"), &q[t]);
+		build_sql(&tables[t], &q[t]);
 	for (t = 0; t < NTABLES; t++)
 		for (i = 0; i < n; i++)
 			if (copy_rows(from, to, &q[t], ids[i], &copied[t], e))
@@ -288,13 +272,9 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 			goto out;
 		}
 	}
-	if (dst->kind == DB_PG && keep_seq &&
-	    conn_exec(to, "SELECT setval(pg_get_serial_sequence('outbox', 'seq'),"
-			  " (SELECT coalesce(max(seq), 0) + 1 FROM outbox), false)", e))
-		goto out;
 	ok = true;
 out:
-	if (to && tx_end(dst, to, ok, e))
+	if (to && db_write_end(dst, to, ok, e))
 		ok = false;
 	read_end(from);
 	conn_put(src, from);

@@ -1,6 +1,6 @@
-/* SQLite backend: schedule entries (series, assignees, exdates, overrides) and the calendar
- * read. A series is written whole: an update deletes the row (its children cascade) and
- * inserts the new state in the same transaction. */
+/* Schedule entries (series, assignees, exdates, overrides) and the calendar read. A series
+ * is written whole: an update deletes the row (its children cascade) and inserts the new
+ * state in the same transaction. */
 #include "store/sql_int.h"
 
 #include <string.h>
@@ -41,28 +41,29 @@ static int insert_assignees(struct conn *c, const char *tenant, const char *entr
 	return 0;
 }
 
-static int check_assignees(struct conn *c, const char *tenant, const struct entry *en,
-			   struct err *e)
+static int check_assignees(struct store_tx *tx, const struct entry *en, struct err *e)
 {
 	size_t i;
 
-	if (providers_exist(c, tenant, (const id_t_ *)en->f.assignee_ids, en->f.nassignees,
-			    "/assignee_ids", e))
+	if (tx_providers_exist(tx, (const id_t_ *)en->f.assignee_ids, en->f.nassignees,
+			       "/assignee_ids", e))
 		return -1;
 	for (i = 0; i < en->noverrides; i++)
-		if (providers_exist(c, tenant, (const id_t_ *)en->overrides[i].f.assignee_ids,
-				    en->overrides[i].f.nassignees, "/assignee_ids", e))
+		if (tx_providers_exist(tx, (const id_t_ *)en->overrides[i].f.assignee_ids,
+				       en->overrides[i].f.nassignees, "/assignee_ids", e))
 			return -1;
 	return 0;
 }
 
-static int entry_insert(struct conn *c, const char *tenant, const struct entry *en,
-			int64_t span_end, struct err *e)
+int tx_entry_insert(struct store_tx *tx, const struct entry *en, int64_t span_end,
+		    struct err *e)
 {
+	struct conn *c = tx->c;
+	const char *tenant = tx->tenant;
 	struct stmt *s;
 	size_t i;
 
-	if (check_assignees(c, tenant, en, e))
+	if (check_assignees(tx, en, e))
 		return -1;
 	s = conn_prep(c,
 		      "INSERT INTO entries(tenant_id, id, title, start_utc, end_utc, timezone, status,"
@@ -136,10 +137,11 @@ static int entry_insert(struct conn *c, const char *tenant, const struct entry *
 }
 
 /* Reads provider ids of one series (original NULL) or override into f, from the arena. */
-static int read_assignees(struct conn *c, const char *tenant, const char *entry_id,
-			  const int64_t *original, struct arena *a, struct entry_fields *f,
-			  struct err *e)
+static int read_assignees(struct store_tx *tx, const char *entry_id, const int64_t *original,
+			  struct arena *a, struct entry_fields *f, struct err *e)
 {
+	struct conn *c = tx->c;
+	const char *tenant = tx->tenant;
 	struct stmt *s =
 		original ? conn_prep(c,
 				     "SELECT provider_id FROM entry_override_assignees WHERE"
@@ -176,14 +178,15 @@ static void col_status(struct stmt *s, int i, enum entry_status *out)
 		*out = ENTRY_SCHEDULED;
 }
 
-static int read_children(struct conn *c, const char *tenant, struct entry *en, struct arena *a,
-			 struct err *e)
+static int read_children(struct store_tx *tx, struct entry *en, struct arena *a, struct err *e)
 {
+	struct conn *c = tx->c;
+	const char *tenant = tx->tenant;
 	struct stmt *s;
 	size_t cap = 0, i;
 	int rc;
 
-	if (read_assignees(c, tenant, en->id, NULL, a, &en->f, e))
+	if (read_assignees(tx, en->id, NULL, a, &en->f, e))
 		return -1;
 	en->nexdates = en->noverrides = 0;
 	en->exdates = NULL;
@@ -232,7 +235,7 @@ static int read_children(struct conn *c, const char *tenant, struct entry *en, s
 	if (rc != DB_DONE)
 		return sql_fail(c, rc, "read overrides", e);
 	for (i = 0; i < en->noverrides; i++)
-		if (read_assignees(c, tenant, en->id, &en->overrides[i].original_start, a,
+		if (read_assignees(tx, en->id, &en->overrides[i].original_start, a,
 				   &en->overrides[i].f, e))
 			return -1;
 	return 0;
@@ -267,52 +270,25 @@ static void read_row(struct stmt *s, struct entry *en)
 	en->updated_at = db_col_i64(s, 14);
 }
 
-static int entry_load(struct conn *c, const char *tenant, const char *id, struct arena *a,
-		      struct entry *out, struct err *e)
+int tx_entry_get(struct store_tx *tx, const char *id, struct arena *a, struct entry *out,
+		 struct err *e)
 {
-	struct stmt *s = row_by_id(c,
-				    "SELECT " ENTRY_COLUMNS
-				    " FROM entries WHERE tenant_id = ?1 AND id = ?2",
-				    tenant, id, "entry", e);
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " ENTRY_COLUMNS " FROM entries WHERE tenant_id = ?1 AND id = ?2",
+				   id, "entry", e);
 
 	if (!s)
 		return -1;
 	read_row(s, out);
 	db_reset(s);
-	return read_children(c, tenant, out, a, e);
-}
-
-int store_entry_create(struct store *st, const char *tenant, const struct entry *en,
-		       int64_t span_end, struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	bool ok;
-
-	if (!c)
-		return -1;
-	ok = entry_insert(c, tenant, en, span_end, e) == 0;
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-int store_entry_get(struct store *st, const char *tenant, const char *id, struct arena *a,
-		    struct entry *out, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = entry_load(c, tenant, id, a, out, e);
-	conn_put(st, c);
-	return rc;
+	return read_children(tx, out, a, e);
 }
 
 /* Loads every series named by the rows of s (column 0: id), in row order. */
-static int load_listed(struct conn *c, struct stmt *s, const char *tenant, struct arena *a,
-		       struct entry **out, size_t *n, struct err *e)
+static int load_listed(struct store_tx *tx, struct stmt *s, struct arena *a, struct entry **out,
+		       size_t *n, struct err *e)
 {
+	struct conn *c = tx->c;
 	char (*ids)[ID_MAX] = NULL;
 	size_t cap = 0, nids = 0, i;
 	int rc;
@@ -326,50 +302,43 @@ static int load_listed(struct conn *c, struct stmt *s, const char *tenant, struc
 		return sql_fail(c, rc, "list entries", e);
 	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
 	for (i = 0; i < nids; i++)
-		if (entry_load(c, tenant, ids[i], a, &(*out)[i], e))
+		if (tx_entry_get(tx, ids[i], a, &(*out)[i], e))
 			return -1;
 	*n = nids;
 	return 0;
 }
 
-int store_entry_list(struct store *st, const char *tenant, const char *assignee_id,
-		     struct page pg, struct arena *a, struct entry **out, size_t *n,
-		     struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	struct stmt *s;
-	int rc = -1;
-
-	*n = 0;
-	if (!c)
-		return -1;
-	s = assignee_id ? conn_prep(c,
-				    "SELECT entry_id FROM entry_assignees WHERE tenant_id = ?1"
-				    " AND provider_id = ?4 AND entry_id > ?2 ORDER BY entry_id"
-				    " LIMIT ?3",
-				    e)
-			: conn_prep(c,
-				    "SELECT id FROM entries WHERE tenant_id = ?1 AND id > ?2"
-				    " ORDER BY id LIMIT ?3",
-				    e);
-	if (s) {
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, pg.after ? pg.after : "");
-		db_bind_i64(s, 3, (int64_t)pg.limit);
-		if (assignee_id)
-			bind_text(s, 4, assignee_id);
-		rc = load_listed(c, s, tenant, a, out, n, e);
-	}
-	conn_put(st, c);
-	return rc;
-}
-
-int entries_read_for(struct conn *c, const char *tenant, const char *provider_id,
-			    int64_t from, int64_t to, struct arena *a, struct entry **out,
-			    size_t *n, struct err *e)
+int tx_entry_list(struct store_tx *tx, const char *assignee_id, const char *scope_key,
+		  struct page pg, struct arena *a, struct entry **out, size_t *n, struct err *e)
 {
 	struct stmt *s = conn_prep(
-		c,
+		tx->c,
+		"SELECT id FROM entries e WHERE tenant_id = ?1 AND id > ?2"
+		" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM entry_assignees x"
+		"  WHERE x.tenant_id = ?1 AND x.entry_id = e.id AND x.provider_id = ?4))"
+		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_assignees x JOIN api_key_providers k"
+		"  ON k.tenant_id = x.tenant_id AND k.provider_id = x.provider_id"
+		"  WHERE x.tenant_id = ?1 AND x.entry_id = e.id AND k.key_id = ?5))"
+		" ORDER BY id LIMIT ?3",
+		e);
+
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	bind_opt_text(s, 4, assignee_id);
+	bind_opt_text(s, 5, scope_key);
+	return load_listed(tx, s, a, out, n, e);
+}
+
+int entries_read_for(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+		     struct arena *a, struct entry **out, size_t *n, struct err *e)
+{
+	const char *tenant = tx->tenant;
+	struct stmt *s = conn_prep(
+		tx->c,
 		"SELECT e.id FROM entries e JOIN entry_assignees x ON x.tenant_id = e.tenant_id"
 		" AND x.entry_id = e.id WHERE x.tenant_id = ?1 AND x.provider_id = ?2"
 		" AND e.start_utc < ?4 AND (e.span_end IS NULL OR e.span_end > ?3)"
@@ -387,85 +356,31 @@ int entries_read_for(struct conn *c, const char *tenant, const char *provider_id
 	db_bind_i64(s, 3, from);
 	db_bind_i64(s, 4, to);
 	db_bind_i64(s, 5, from - ENTRY_MAX_SECONDS - 1);
-	return load_listed(c, s, tenant, a, out, n, e);
+	return load_listed(tx, s, a, out, n, e);
 }
 
-static int entry_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
+int tx_entry_delete(struct store_tx *tx, const char *id, struct err *e)
 {
-	struct stmt *s = conn_prep(c, "DELETE FROM entries WHERE tenant_id = ?1 AND id = ?2", e);
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	return step_done(c, s, "delete entry", e);
-}
-
-int store_entry_update(struct store *st, const char *tenant, const char *id, int if_match,
-		       store_entry_edit_fn edit, void *ctx, int64_t now, struct arena *a,
-		       struct entry *out, struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	struct entry_write w = {false, NULL};
-	int64_t span_end = INT64_MAX, split_span_end = INT64_MAX;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	if (entry_load(c, tenant, id, a, out, e))
-		goto out;
-	if (if_match > 0 && if_match != out->version) {
-		err_set(e, ERR_PRECONDITION, "entry %s is at version %d, not %d", id, out->version,
-			if_match);
-		goto out;
-	}
-	if (edit(ctx, out, a, &w, &span_end, &split_span_end, e) ||
-	    entry_delete_row(c, tenant, id, e))
-		goto out;
-	if (!w.delete_series) {
-		out->version++;
-		out->updated_at = now;
-		if (entry_insert(c, tenant, out, span_end, e))
-			goto out;
-	}
-	if (w.split && entry_insert(c, tenant, w.split, split_span_end, e))
-		goto out;
-	ok = true;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
+	return delete_row(tx, "DELETE FROM entries WHERE tenant_id = ?1 AND id = ?2", id, NULL,
+			  "entry", e);
 }
 
 /* --- the calendar --- */
 
-int store_calendar_load(struct store *st, const char *tenant, const char *provider_id,
-			int64_t from, int64_t to, int64_t from_day, int64_t to_day,
-			struct arena *a, struct calendar_src *out, struct err *e)
+int tx_calendar(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+		int64_t from_day, int64_t to_day, struct arena *a, struct calendar_src *out,
+		struct err *e)
 {
-	struct conn *c = conn_get(st, e);
-	int rc = -1;
-
 	memset(out, 0, sizeof(*out));
-	if (!c)
-		return -1;
-	if (read_begin(c, e))
-		goto out;
-	if (provider_read(c, tenant, provider_id, &out->provider, e) ||
-	    bookings_overlapping(c, tenant, provider_id, from, to, a, &out->bookings,
-				 &out->nbookings, e) ||
-	    entries_read_for(c, tenant, provider_id, from, to, a, &out->entries, &out->nentries,
-			     e) ||
-	    time_off_read(c, tenant, provider_id, from, to, a, &out->time_off, &out->ntime_off,
-			  e) ||
-	    override_read_range(c, tenant, provider_id, from_day, to_day, a, &out->overrides,
-				&out->noverrides, e) ||
-	    holiday_recs_for(c, tenant, provider_id, from_day, to_day, a, &out->holidays,
+	if (tx_provider_get(tx, provider_id, &out->provider, e) ||
+	    bookings_overlapping(tx, provider_id, from, to, a, &out->bookings, &out->nbookings,
+				 e) ||
+	    entries_read_for(tx, provider_id, from, to, a, &out->entries, &out->nentries, e) ||
+	    tx_time_off_list(tx, provider_id, from, to, a, &out->time_off, &out->ntime_off, e) ||
+	    tx_override_list(tx, provider_id, from_day, to_day, a, &out->overrides,
+			     &out->noverrides, e) ||
+	    holiday_recs_for(tx, provider_id, from_day, to_day, a, &out->holidays,
 			     &out->nholidays, e))
-		goto out;
-	rc = 0;
-out:
-	read_end(c);
-	conn_put(st, c);
-	return rc;
+		return -1;
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* SQLite backend: holds (short reservations of one start) and the outbox. */
+/* Holds (short reservations of one start) and events. */
 #include "store/sql_int.h"
 
 #include <string.h>
@@ -24,11 +24,11 @@ static void read_hold(struct stmt *s, struct hold *h)
 	col_text(s, 11, h->key_id, sizeof(h->key_id));
 }
 
-int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *out,
-	      struct err *e)
+int tx_hold_get(struct store_tx *tx, const char *id, struct hold *out, struct err *e)
 {
-	struct stmt *s = row_by_id(c, "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1 AND id = ?2",
-				    tenant, id, "hold", e);
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1 AND id = ?2",
+				   id, "hold", e);
 
 	if (!s)
 		return -1;
@@ -37,27 +37,22 @@ int hold_read(struct conn *c, const char *tenant, const char *id, struct hold *o
 	return 0;
 }
 
-int hold_delete_row(struct conn *c, const char *tenant, const char *id, struct err *e)
+int tx_hold_delete(struct store_tx *tx, const char *id, struct err *e)
 {
-	struct stmt *s = conn_prep(c, "DELETE FROM holds WHERE tenant_id = ?1 AND id = ?2", e);
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, id);
-	return step_done(c, s, "delete hold", e);
+	return delete_row(tx, "DELETE FROM holds WHERE tenant_id = ?1 AND id = ?2", id, NULL, "hold",
+			  e);
 }
 
-int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct err *e)
+int tx_hold_insert(struct store_tx *tx, const struct hold *h, struct err *e)
 {
-	struct stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO holds(tenant_id, " HOLD_COLS ") VALUES (?1, ?2, ?3,"
 				    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 				    e);
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, h->id);
 	bind_text(s, 3, h->service_id);
 	bind_text(s, 4, h->provider_id);
@@ -70,37 +65,13 @@ int hold_insert(struct conn *c, const char *tenant, const struct hold *h, struct
 	db_bind_i64(s, 11, h->expires_at);
 	db_bind_i64(s, 12, h->created_at);
 	bind_opt_text(s, 13, h->key_id);
-	return step_done(c, s, "insert hold", e);
+	return step_done(tx->c, s, "insert hold", e);
 }
 
-int hold_consume(struct conn *c, const char *tenant, const struct hold *h,
-		 const char *booking_id, int64_t now, struct err *e)
+int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now, int *count,
+		  int64_t *first_expiry, struct err *e)
 {
-	struct stmt *s;
-
-	if (hold_delete_row(c, tenant, h->id, e))
-		return -1;
-	if (!*h->waitlist_id)
-		return 0;
-	s = conn_prep(c,
-		      "UPDATE waitlist SET status = 'booked', booking_id = ?3, updated_at = ?4"
-		      " WHERE tenant_id = ?1 AND id = ?2 AND hold_id = ?5",
-		      e);
-	if (!s)
-		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, h->waitlist_id);
-	bind_text(s, 3, booking_id);
-	db_bind_i64(s, 4, now);
-	bind_text(s, 5, h->id);
-	return step_done(c, s, "mark waitlist entry booked", e);
-}
-
-/* Live holds of an owner (by_key false) or a key: how many, and when the first expires. */
-static int live_holds(struct conn *c, const char *tenant, bool by_key, const char *who,
-		      int64_t now, int *count, int64_t *first_expiry, struct err *e)
-{
-	struct stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(tx->c,
 				    by_key ? "SELECT count(*), min(expires_at) FROM holds"
 					     " WHERE tenant_id = ?1 AND key_id = ?2 AND expires_at > ?3"
 					   : "SELECT count(*), min(expires_at) FROM holds"
@@ -110,7 +81,7 @@ static int live_holds(struct conn *c, const char *tenant, bool by_key, const cha
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, who);
 	db_bind_i64(s, 3, now);
 	rc = db_step(s);
@@ -120,173 +91,161 @@ static int live_holds(struct conn *c, const char *tenant, bool by_key, const cha
 	}
 	db_reset(s);
 	if (rc != DB_ROW)
-		return sql_fail(c, rc, "count holds", e);
+		return sql_fail(tx->c, rc, "count holds", e);
 	return 0;
 }
 
-static int hold_create_once(struct store *st, const char *tenant, const char *service_id,
-		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
-		      const char *key_id, struct hold_caps caps, int64_t now,
-		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
-		      struct hold *out, struct arena *a, struct err *e)
+int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
+		     struct hold **out, size_t *n, struct err *e)
 {
-	struct conn *c = tx_begin(st, tenant, e);
-	struct avail_bundle *bundles;
-	struct service svc;
-	int64_t first_expiry = 0;
-	int count = 0;
-	size_t n;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	if (live_holds(c, tenant, false, owner, now, &count, &first_expiry, e))
-		goto out;
-	if (count >= caps.per_owner) {
-		err_set(e, ERR_HOLD_LIMIT, "at most %d live holds at a time; release one or wait",
-			caps.per_owner);
-		e->retry_after = (int)(first_expiry - now);
-		goto out;
-	}
-	if (caps.per_key > 0) {
-		if (live_holds(c, tenant, true, key_id, now, &count, &first_expiry, e))
-			goto out;
-		if (count >= caps.per_key) {
-			err_set(e, ERR_HOLD_LIMIT,
-				"this key has %d live holds, its limit; release one or wait",
-				caps.per_key);
-			e->retry_after = (int)(first_expiry - now);
-			goto out;
-		}
-	}
-	if (service_read(c, tenant, service_id, a, &svc, e) ||
-	    candidates_around(c, tenant, &svc, provider_id, start, now, a, &bundles, &n, e) ||
-	    ops->pick(ctx, &svc, bundles, n, bk, e) < 0)
-		goto out;
-	memset(out, 0, sizeof(*out));
-	id_new(out->id, "hld");
-	memcpy(out->service_id, svc.id, ID_MAX);
-	memcpy(out->provider_id, bk->provider_id, ID_MAX);
-	out->start = bk->start;
-	out->end = bk->end;
-	out->block_start = bk->block_start;
-	out->block_end = bk->block_end;
-	snprintf(out->owner, sizeof(out->owner), "%s", owner);
-	snprintf(out->key_id, sizeof(out->key_id), "%s", key_id);
-	out->expires_at = now + ttl;
-	out->created_at = now;
-	if (hold_insert(c, tenant, out, e))
-		goto out;
-	ok = true;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-int store_hold_create(struct store *st, const char *tenant, const char *service_id,
-		      const char *provider_id, int64_t start, int64_t ttl, const char *owner,
-		      const char *key_id, struct hold_caps caps, int64_t now,
-		      const struct booking_create_ops *ops, void *ctx, struct booking *bk,
-		      struct hold *out, struct arena *a, struct err *e)
-{
-	return TX_RERUN(e, hold_create_once(st, tenant, service_id, provider_id, start, ttl, owner, key_id, caps, now, ops, ctx, bk, out, a, e));
-}
-
-int store_hold_get(struct store *st, const char *tenant, const char *id, struct hold *out,
-		   struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	int rc;
-
-	if (!c)
-		return -1;
-	rc = hold_read(c, tenant, id, out, e);
-	conn_put(st, c);
-	return rc;
-}
-
-int store_hold_delete(struct store *st, const char *tenant, const char *id, int64_t now,
-		      struct hold *out, struct err *e)
-{
-	struct conn *c = tx_begin(st, tenant, e);
-	struct stmt *s;
-	bool ok = false;
-
-	if (!c)
-		return -1;
-	if (hold_read(c, tenant, id, out, e) || hold_delete_row(c, tenant, id, e))
-		goto out;
-	if (*out->waitlist_id) {
-		s = conn_prep(c,
-			      "UPDATE waitlist SET status = 'expired', updated_at = ?3"
-			      " WHERE tenant_id = ?1 AND id = ?2 AND status = 'offered'",
-			      e);
-		if (!s)
-			goto out;
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, out->waitlist_id);
-		db_bind_i64(s, 3, now);
-		if (step_done(c, s, "close offer", e))
-			goto out;
-	}
-	ok = true;
-out:
-	if (tx_end(st, c, ok, e))
-		return -1;
-	return ok ? 0 : -1;
-}
-
-int outbox_add(struct conn *c, const char *tenant, const char *type, const char *subject_id,
-	       const char *payload, int64_t now, struct err *e)
-{
-	struct stmt *s = conn_prep(c,
-				    "INSERT INTO outbox(tenant_id, type, subject_id, payload, created_at)"
-				    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
+				    " AND expires_at <= ?2 ORDER BY expires_at, id LIMIT ?3",
 				    e);
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, type);
-	bind_text(s, 3, subject_id);
-	bind_text(s, 4, payload);
-	db_bind_i64(s, 5, now);
-	return step_done(c, s, "add outbox event", e);
-}
-
-int store_outbox_list(struct store *st, const char *tenant, int64_t after, size_t limit,
-		      struct arena *a, struct outbox_event **out, size_t *n, struct err *e)
-{
-	struct conn *c = conn_get(st, e);
-	struct stmt *s;
-	int rc = DB_ERROR;
+	size_t cap = 0;
+	int rc;
 
 	*n = 0;
 	*out = NULL;
-	if (!c)
+	if (!s)
 		return -1;
-	s = conn_prep(c,
-		      "SELECT seq, type, subject_id, payload, created_at FROM outbox"
-		      " WHERE tenant_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-		      e);
-	if (s) {
-		*out = arena_alloc(a, (limit + 1) * sizeof(**out));
-		bind_text(s, 1, tenant);
-		db_bind_i64(s, 2, after);
-		db_bind_i64(s, 3, (int64_t)limit);
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct outbox_event *ev = &(*out)[(*n)++];
-			ev->seq = db_col_i64(s, 0);
-			col_text(s, 1, ev->type, sizeof(ev->type));
-			col_text(s, 2, ev->subject_id, sizeof(ev->subject_id));
-			ev->payload = col_str(s, 3, a);
-			ev->created_at = db_col_i64(s, 4);
-		}
-		db_reset(s);
-		if (rc != DB_DONE)
-			sql_fail(c, rc, "list events", e);
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, now);
+	db_bind_i64(s, 3, (int64_t)max);
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		read_hold(s, &(*out)[(*n)++]);
 	}
-	conn_put(st, c);
-	return rc == DB_DONE ? 0 : -1;
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "find expired holds", e);
+}
+
+/* --- events --- */
+
+#define EVENT_COLS                                                                             \
+	"seq, id, type, subject_id, actor_type, actor_id, actor_role, request_id, payload,"     \
+	" changes, created_at"
+
+int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
+{
+	struct conn *c = tx->c;
+	struct stmt *s = conn_prep(c,
+				    "UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ?1"
+				    " RETURNING event_seq",
+				    e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		ev->seq = db_col_i64(s, 0);
+	/* Stepped to the end so SQLite completes the UPDATE. */
+	while (rc == DB_ROW)
+		rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(c, rc, "number event", e);
+	if (!ev->seq)
+		return err_set(e, ERR_INTERNAL, "no tenant %s to number events for", tx->tenant);
+	s = conn_prep(c,
+		      "INSERT INTO events(tenant_id, " EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		      " ?7, ?8, ?9, ?10, ?11, ?12)",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, ev->seq);
+	bind_text(s, 3, ev->id);
+	bind_text(s, 4, ev->type);
+	bind_text(s, 5, ev->subject_id);
+	bind_text(s, 6, actor_type_name(ev->actor.type));
+	bind_text(s, 7, ev->actor.id);
+	bind_opt_text(s, 8, ev->actor.role >= 0 ? role_name((enum role)ev->actor.role) : NULL);
+	bind_opt_text(s, 9, ev->request_id);
+	bind_text(s, 10, ev->payload);
+	bind_opt_text(s, 11, ev->changes);
+	db_bind_i64(s, 12, ev->created_at);
+	return step_done(c, s, "add event", e);
+}
+
+static void read_event(struct stmt *s, struct arena *a, struct event_rec *ev)
+{
+	const char *t;
+	int i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = db_col_i64(s, 0);
+	col_text(s, 1, ev->id, sizeof(ev->id));
+	col_text(s, 2, ev->type, sizeof(ev->type));
+	col_text(s, 3, ev->subject_id, sizeof(ev->subject_id));
+	t = db_col_text(s, 4);
+	ev->actor.type = ACTOR_SYSTEM;
+	for (i = 0; i < ACTOR__COUNT; i++)
+		if (t && !strcmp(t, actor_type_name((enum actor_type)i)))
+			ev->actor.type = (enum actor_type)i;
+	col_text(s, 5, ev->actor.id, sizeof(ev->actor.id));
+	ev->actor.role = -1;
+	t = db_col_text(s, 6);
+	if (t) {
+		enum role r;
+		if (role_parse(t, &r) == 0)
+			ev->actor.role = (int)r;
+	}
+	col_text(s, 7, ev->request_id, sizeof(ev->request_id));
+	ev->payload = col_str(s, 8, a);
+	ev->changes = db_col_null(s, 9) ? NULL : col_str(s, 9, a);
+	ev->created_at = db_col_i64(s, 10);
+}
+
+int tx_event_list(struct store_tx *tx, const struct event_filter *f, size_t limit,
+		  struct arena *a, struct event_rec **out, size_t *n, struct err *e)
+{
+	bool prefix = f->type && *f->type && f->type[strlen(f->type) - 1] == '.';
+	struct stmt *s = conn_prep(
+		tx->c,
+		"SELECT " EVENT_COLS " FROM events WHERE tenant_id = ?1 AND seq > ?2"
+		" AND (?3 IS NULL OR type = ?3)"
+		" AND (?4 IS NULL OR substr(type, 1, length(?4)) = ?4)"
+		" AND (?5 IS NULL OR subject_id = ?5) AND (?6 IS NULL OR actor_id = ?6)"
+		" AND created_at >= ?7 AND created_at < ?8 ORDER BY seq LIMIT ?9",
+		e);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	*out = arena_alloc(a, (limit + 1) * sizeof(**out));
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, f->after);
+	bind_opt_text(s, 3, prefix ? NULL : f->type);
+	bind_opt_text(s, 4, prefix ? f->type : NULL);
+	bind_opt_text(s, 5, f->subject_id);
+	bind_opt_text(s, 6, f->actor_id);
+	db_bind_i64(s, 7, f->from);
+	db_bind_i64(s, 8, f->to);
+	db_bind_i64(s, 9, (int64_t)limit);
+	while ((rc = db_step(s)) == DB_ROW)
+		read_event(s, a, &(*out)[(*n)++]);
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "list events", e);
+}
+
+int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "DELETE FROM events WHERE (tenant_id, seq) IN (SELECT tenant_id,"
+				    " seq FROM events WHERE created_at < ?1 LIMIT ?2)",
+				    e);
+
+	*n = 0;
+	if (!s)
+		return -1;
+	db_bind_i64(s, 1, before);
+	db_bind_i64(s, 2, (int64_t)max);
+	if (step_done(tx->c, s, "purge events", e))
+		return -1;
+	*n = (size_t)db_changes(tx->c);
+	return 0;
 }

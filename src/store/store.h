@@ -1,12 +1,16 @@
-/* The storage interface. Every function takes the tenant it acts for and never touches
- * another tenant's rows; an id of another tenant is ERR_NOT_FOUND. Functions return 0 / -1
- * with the error in e: ERR_NOT_FOUND, ERR_CONFLICT, ERR_INVALID (a referenced object does not
- * exist; e carries the field), ERR_STORE_BUSY (database busy or unreachable), ERR_STORE_FULL,
- * ERR_INTERNAL. No database error code leaves this layer.
+/* The storage interface: transactions, and the queries and writes that run inside one. The
+ * store decides nothing about the domain; the use cases (src/usecase) run their rules
+ * between its calls. Every query acts for the tenant its transaction was begun for and never
+ * touches another tenant's rows; an id of another tenant is ERR_NOT_FOUND. Functions return
+ * 0 / -1 with the error in e: ERR_NOT_FOUND, ERR_CONFLICT, ERR_INVALID (a referenced object
+ * does not exist; e carries the field), ERR_SLOT_TAKEN (the no-overlap backstop),
+ * ERR_STORE_BUSY (database busy or unreachable; e->rerun when the transaction lost to a
+ * concurrent one), ERR_STORE_FULL, ERR_INTERNAL. No database error code leaves this layer.
  * Variable-length outputs (lists, id arrays) are allocated from the caller's arena.
  * Instants are UTC seconds; dates are day numbers (core/civil.h).
- * This header holds the connection, tenants and the catalog (providers, services,
- * availability); store/store_bookings.h holds what customers book. */
+ * This header holds transactions, tenants, keys and the catalog (providers, services,
+ * availability); store_bookings.h holds what customers book, the waitlist and events;
+ * store_entries.h schedule entries and the calendar. */
 #ifndef SLOTD_STORE_STORE_H
 #define SLOTD_STORE_STORE_H
 
@@ -14,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
+#include "core/engine.h"
 #include "core/entry.h"
 #include "core/model.h"
 #include "util/arena.h"
@@ -21,124 +27,159 @@
 
 struct store;
 
-/* Opens (creating if needed) the database named by url ("sqlite:PATH") and applies
- * migrations. ERR_INVALID for a URL it cannot use, ERR_STORE_BUSY when unreachable. */
+/* Opens (creating if needed) the database named by url ("sqlite:PATH" or a PostgreSQL URL)
+ * and applies migrations. ERR_INVALID for a URL it cannot use, ERR_STORE_BUSY when
+ * unreachable. */
 int store_open(const char *url, struct store **out, struct err *e);
 void store_close(struct store *st);
 /* A cheap round trip for readiness checks. */
 int store_ping(struct store *st, struct err *e);
 
-/* --- tenants and keys --- */
-struct auth {
-	char tenant_id[ID_MAX];
-	enum role role;
-	char booking_id[ID_MAX];	/* a manage token's booking; "" for API keys */
+/* --- transactions --- */
+struct store_tx;
+
+enum store_mode {
+	STORE_READ = 0,		/* a pooled connection; each query sees the latest commits */
+	STORE_SNAPSHOT,		/* a read transaction: every query sees one snapshot */
+	STORE_WRITE,		/* a write transaction: SQLite's single writer (BEGIN IMMEDIATE);
+				 * on PostgreSQL a transaction holding the tenant's lock, so
+				 * writes of one tenant run one at a time across processes and
+				 * what they check holds until COMMIT */
 };
 
-/* Creates a tenant (ERR_CONFLICT when slug is taken) with an admin key stored as key_hash. */
-int store_tenant_create(struct store *st, const char *tenant_id, const char *slug,
-			const char *name, const char *key_hash, int64_t now, struct err *e);
-/* The tenant id for slug; ERR_NOT_FOUND when none. */
-int store_tenant_find(struct store *st, const char *slug, char tenant_id[ID_MAX], struct err *e);
-int store_key_add(struct store *st, const char *tenant_id, const char *key_hash, enum role role,
-		  int64_t now, struct err *e);
-/* Who key_hash belongs to; ERR_UNAUTHORIZED when nobody. */
-int store_auth(struct store *st, const char *key_hash, struct auth *out, struct err *e);
+/* Begins a transaction of tenant ("" for the few queries that span tenants). NULL with e
+ * set when no connection is to be had. */
+struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,
+			     struct err *e);
+/* Ends tx: a write transaction commits when commit is true (-1 with e set if COMMIT fails)
+ * and rolls back otherwise; reads just end. The connection goes back to the pool. */
+int store_end(struct store_tx *tx, bool commit, struct err *e);
+/* A write transaction that lost to a concurrent one (e->rerun: serialization failure or
+ * deadlock) may be run again, at most STORE_RERUNS more times: store_rerun says whether,
+ * after a short random pause, and clears e. */
+#define STORE_RERUNS 3
+bool store_rerun(struct err *e, int attempt);
 
-/* --- list paging: rows with id > after (NULL = from the start), ascending, at most limit. */
+/* --- list paging: rows with id > after (NULL = from the start), ascending, at most limit */
 struct page {
 	const char *after;
 	size_t limit;
 };
 
+/* --- tenants and keys --- */
+int tx_tenant_insert(struct store_tx *tx, const char *slug, const char *name, int64_t now,
+		     struct err *e);
+/* The tenant id for slug (any tenant's transaction); ERR_NOT_FOUND when none. */
+int tx_tenant_find(struct store_tx *tx, const char *slug, char tenant_id[ID_MAX],
+		   struct err *e);
+
+/* Stores key k (its provider ids too) with the hash of its secret. */
+int tx_key_insert(struct store_tx *tx, const struct api_key *k, const char *key_hash,
+		  struct err *e);
+/* A live (not revoked) key by id; ERR_NOT_FOUND otherwise. */
+int tx_key_get(struct store_tx *tx, const char *id, struct arena *a, struct api_key *out,
+	       struct err *e);
+/* Live keys by id, paged. */
+int tx_key_list(struct store_tx *tx, struct page pg, struct arena *a, struct api_key **out,
+		size_t *n, struct err *e);
+/* Revokes live key id at now, giving its secret's hash; ERR_NOT_FOUND when none. */
+int tx_key_revoke(struct store_tx *tx, const char *id, int64_t now,
+		  char key_hash[TOKEN_HASH_MAX], struct err *e);
+/* How many live admin keys the tenant has that have not expired by now. */
+int tx_key_admins(struct store_tx *tx, int64_t now, int *n, struct err *e);
+/* Who key_hash belongs to (any tenant): tenant, role, key id, expiry and provider scope.
+ * ERR_UNAUTHORIZED for an unknown or revoked key. */
+int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct err *e);
+/* Records that the key was used at now, when its last record is over a minute old. */
+int tx_key_touch(struct store_tx *tx, const char *key_id, int64_t now, struct err *e);
+
 /* --- providers --- */
-int store_provider_create(struct store *st, const char *tenant, const struct provider *p,
-			  struct err *e);
-int store_provider_get(struct store *st, const char *tenant, const char *id, struct provider *out,
+int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, struct err *e);
+/* Providers by id, paged; with scope_key (the id of a key limited to some providers), only
+ * those the key may act for. */
+int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
+		     struct arena *a, struct provider **out, size_t *n, struct err *e);
+int tx_provider_insert(struct store_tx *tx, const struct provider *p, struct err *e);
+int tx_provider_update(struct store_tx *tx, const struct provider *p, struct err *e);
+/* Deletes the provider with its schedule, overrides, time off, holds, service and entry
+ * assignments; a holiday for chosen providers that loses its last one goes too. Bookings
+ * keep the provider's row from going (ERR_CONFLICT). */
+int tx_provider_delete(struct store_tx *tx, const char *id, struct err *e);
+
+/* What still depends on a provider: its bookings (active ones ending after now, and all),
+ * and the schedule entries it is assigned to (in a series or one occurrence). */
+struct provider_usage {
+	int upcoming_bookings;
+	int bookings;
+	int entries;
+};
+int tx_provider_usage(struct store_tx *tx, const char *id, int64_t now,
+		      struct provider_usage *out, struct err *e);
+/* Ids of the entries provider id is assigned to (series or occurrence), by id. */
+int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a,
+			id_t_ **out, size_t *n, struct err *e);
+/* Active bookings of provider id ending after now, by start. */
+int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struct arena *a,
+			 struct booking **out, size_t *n, struct err *e);
+
+/* Checks that every id names a provider of the tenant; each missing one is reported at
+ * pointer/<index> (ERR_INVALID). */
+int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const char *pointer,
 		       struct err *e);
-int store_provider_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
-			struct provider **out, size_t *n, struct err *e);
-/* Read-modify-write in one transaction: apply edits *p (and may fail, rolling back). */
-typedef int (*store_provider_edit_fn)(struct provider *p, void *ctx, struct err *e);
-int store_provider_update(struct store *st, const char *tenant, const char *id,
-			  store_provider_edit_fn edit, void *ctx, int64_t now,
-			  struct provider *out, struct err *e);
-int store_provider_delete(struct store *st, const char *tenant, const char *id, struct err *e);
 
 /* --- services (provider_ids must name providers of the tenant: ERR_INVALID otherwise) --- */
-int store_service_create(struct store *st, const char *tenant, const struct service *s,
-			 struct err *e);
-int store_service_get(struct store *st, const char *tenant, const char *id, struct arena *a,
-		      struct service *out, struct err *e);
-int store_service_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
-		       struct service **out, size_t *n, struct err *e);
-typedef int (*store_service_edit_fn)(struct service *s, void *ctx, struct arena *a,
-				     struct err *e);
-int store_service_update(struct store *st, const char *tenant, const char *id,
-			 store_service_edit_fn edit, void *ctx, int64_t now, struct arena *a,
-			 struct service *out, struct err *e);
-int store_service_delete(struct store *st, const char *tenant, const char *id, struct err *e);
+int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct service *out,
+		   struct err *e);
+int tx_service_list(struct store_tx *tx, struct page pg, struct arena *a,
+		    struct service **out, size_t *n, struct err *e);
+int tx_service_insert(struct store_tx *tx, const struct service *s, struct err *e);
+/* Writes the service; when it now has seats, its active one-to-one bookings become seats. */
+int tx_service_update(struct store_tx *tx, const struct service *s, struct err *e);
+int tx_service_delete(struct store_tx *tx, const char *id, struct err *e);
 
 /* --- weekly schedule versions (replaced as a whole) --- */
-int store_schedule_put(struct store *st, const char *tenant, const char *provider_id,
-		       const struct schedule *s, struct err *e);
 /* Weeks 2.. of alternating templates are allocated from a. */
-int store_schedule_get(struct store *st, const char *tenant, const char *provider_id,
-		       struct arena *a, struct schedule *out, struct err *e);
+int tx_schedule_get(struct store_tx *tx, const char *provider_id, struct arena *a,
+		    struct schedule *out, struct err *e);
+int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct schedule *s,
+		    struct err *e);
 
 /* --- overrides --- */
-int store_override_create(struct store *st, const char *tenant, const struct override_rec *o,
-			  struct err *e);
-/* Overrides of the provider touching dates from_day..to_day, in creation order. */
-int store_override_list(struct store *st, const char *tenant, const char *provider_id,
-			int64_t from_day, int64_t to_day, struct arena *a,
-			struct override_rec **out, size_t *n, struct err *e);
-int store_override_delete(struct store *st, const char *tenant, const char *provider_id,
-			  const char *id, struct err *e);
+int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id,
+		    struct override_rec *out, struct err *e);
+/* Overrides of the provider touching dates from_day..to_day, by id. */
+int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct arena *a, struct override_rec **out, size_t *n,
+		     struct err *e);
+int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct err *e);
+int tx_override_delete(struct store_tx *tx, const char *provider_id, const char *id,
+		       struct err *e);
 
 /* --- holidays --- */
-int store_holiday_create(struct store *st, const char *tenant, const struct holiday_rec *h,
-			 struct err *e);
-int store_holiday_list(struct store *st, const char *tenant, struct page pg, struct arena *a,
-		       struct holiday_rec **out, size_t *n, struct err *e);
-int store_holiday_delete(struct store *st, const char *tenant, const char *id, struct err *e);
+int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
+		   struct holiday_rec *out, struct err *e);
+int tx_holiday_list(struct store_tx *tx, struct page pg, struct arena *a,
+		    struct holiday_rec **out, size_t *n, struct err *e);
+int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e);
+int tx_holiday_delete(struct store_tx *tx, const char *id, struct err *e);
 
 /* --- time off --- */
 #define TIME_OFF_MAX_SECONDS (366LL * 86400)
 
-int store_time_off_create(struct store *st, const char *tenant, const struct time_off_rec *t,
-			  struct err *e);
+int tx_time_off_get(struct store_tx *tx, const char *provider_id, const char *id,
+		    struct time_off_rec *out, struct err *e);
 /* Time off of the provider overlapping [from, to), ascending by start. */
-int store_time_off_list(struct store *st, const char *tenant, const char *provider_id,
-			int64_t from, int64_t to, struct arena *a, struct time_off_rec **out,
-			size_t *n, struct err *e);
-int store_time_off_delete(struct store *st, const char *tenant, const char *provider_id,
-			  const char *id, struct err *e);
+int tx_time_off_list(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+		     struct arena *a, struct time_off_rec **out, size_t *n, struct err *e);
+int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct err *e);
+int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char *id,
+		       struct err *e);
 
-/* --- everything the slot engine needs for one provider over local dates from..to --- */
-struct avail_bundle {
-	struct provider provider;
-	struct schedule schedule;
-	struct avail_input input;	/* points into the arena and this bundle */
-	struct booked_time *booked;	/* active bookings and live holds around the dates */
-	size_t nbooked;
-	struct entry *entries;		/* schedule-entry series that may occupy the provider */
-	size_t nentries;
-	int64_t from, to;		/* the UTC range bookings and entries were read for */
-};
-
-/* Everything one slot query reads, in one read transaction (one snapshot): the service
- * (ERR_NOT_FOUND when missing) and an availability bundle for each of its providers over
- * local dates from_day..to_day, or only for provider_id when it is set and the service lists
- * it (*n = 0 when it does not). Each bundle's input.tz is left NULL: the caller resolves
- * provider.timezone with its zone db. Holidays are those applying to the provider on those
- * dates; time off is what overlaps them, widened by two days each side. Holds live at now
- * count as booked time (booked_time.held). */
-int store_slots_load(struct store *st, const char *tenant, const char *service_id,
-		     const char *provider_id, int64_t from_day, int64_t to_day, int64_t now,
-		     struct arena *a,
-		     struct service *svc, struct avail_bundle **bundles, size_t *n,
-		     struct err *e);
+/* --- what the engine needs --- */
+/* One provider's bundle over local dates from_day..to_day: its records, and the active
+ * bookings, holds live at now and entry series around them (core/engine.h). */
+int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
+	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e);
 
 /* --- moving between databases (slotd copy) --- */
 /* Copies every tenant, or only the one named slug (ERR_NOT_FOUND when the source has none),
@@ -151,6 +192,7 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 	       void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
 	       struct err *e);
 
-/* Bookings, holds, policies and the waitlist: store/store_bookings.h. */
+/* Bookings, holds, policies, the waitlist and events: store/store_bookings.h. Schedule
+ * entries and the calendar: store/store_entries.h. */
 
 #endif

@@ -29,6 +29,7 @@ enum err_code {
 	ERR_SLOT_TAKEN,		/* time already booked or held: 409 */
 	ERR_HOLD_EXPIRED,	/* the hold named by a booking has expired: 409 */
 	ERR_HOLD_LIMIT,		/* too many live holds for one customer or key: 429 */
+	ERR_WAITLIST_LIMIT,	/* too many live waitlist entries for one key: 429 */
 	ERR_POLICY_DEADLINE,	/* past the policy's cancel/reschedule deadline: 422 */
 	ERR_POLICY_LIMIT,	/* the policy's reschedule limit is reached: 422 */
 	ERR_TOO_LARGE,		/* body over the cap: 413 */
@@ -36,6 +37,9 @@ enum err_code {
 	ERR_INVALID,		/* well-formed but invalid values: 422 */
 	ERR_RANGE,		/* a requested range is too large: 422 */
 	ERR_UNAVAILABLE,	/* the engine would not offer that time: 422 */
+	ERR_NOT_STARTED,	/* the action needs the booking to have started: 409 */
+	ERR_IN_USE,		/* the object still has dependents (bookings, entries): 409 */
+	ERR_LAST_ADMIN,		/* revoking the tenant's last live admin key: 409 */
 	ERR_STORE_BUSY,		/* database busy or unreachable: 503 */
 	ERR_STORE_FULL,		/* disk full: 507 */
 	ERR_INTERNAL,		/* a bug or an unexpected library failure: 500 */

@@ -12,7 +12,7 @@ import types
 import pytest
 
 from booking_helpers import (ABSENT, act, acted, at, body_for, book, booked, get, history,
-                             new_key, post, public)
+                             new_key, post, public, shift)
 from conftest import DEFAULT_NOW, expect_problem, weekdays
 
 NY = "America/New_York"
@@ -772,7 +772,8 @@ def make_status(w, status, start=None):
     b = booked(w.t, w.msid, start or at(MON, "10:00"))
     assert b["status"] == "pending"
     for a in PATH_TO[status]:
-        acted(w.t, b["id"], a)
+        # A no-show is recorded once the booking has started.
+        acted(w.t, b["id"], a, now=shift(b["start"], 60) if a == "no-show" else DEFAULT_NOW)
     b = get(w.t, b["id"])
     assert b["status"] == status and b["version"] == 1 + len(PATH_TO[status])
     return b
@@ -784,7 +785,8 @@ def test_lifecycle_matrix(w, status, action):
     t = w.t
     b = make_status(w, status)
     hist = history(t, b["id"])
-    later = "2026-02-10T12:34:56Z"
+    # A no-show is recorded once the booking has started (Monday 10:00 New York).
+    later = "2026-03-03T12:34:56Z" if action == "no-show" else "2026-02-10T12:34:56Z"
     r = act(t, b["id"], action, {"reason": f"because {action}"}, now=later)
     if (status, action) in LEGAL:
         to = LEGAL[(status, action)]
@@ -801,6 +803,18 @@ def test_lifecycle_matrix(w, status, action):
         assert status in p["detail"], p
         assert get(t, b["id"]) == b
         assert history(t, b["id"]) == hist
+
+
+def test_no_show_before_the_start_is_409_and_changes_nothing(w):
+    b = get(w.t, booked(w.t, w.sid, at(MON, "10:00"))["id"])
+    hist = history(w.t, b["id"])
+    for now in ("2026-02-10T12:00:00Z", shift(b["start"], -1)):
+        p = expect_problem(act(w.t, b["id"], "no-show", now=now), 409, "booking_not_started")
+        assert shift(b["start"], 0) in p["detail"], p
+    assert get(w.t, b["id"]) == b
+    assert history(w.t, b["id"]) == hist
+    # From its start on, it may be recorded.
+    assert acted(w.t, b["id"], "no-show", now=b["start"])["status"] == "no_show"
 
 
 def test_auto_confirmed_booking_follows_the_confirmed_rules(w):

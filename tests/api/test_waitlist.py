@@ -66,8 +66,9 @@ def read(t, eid, now=WNOW):
     return t.ok("GET", f"/v1/waitlist/{eid}", now=now)
 
 
-def events(t, after=None):
-    params = {"limit": 200}
+def events(t, after=None, type="waitlist.offered"):
+    """The tenant's events of one type (offers, unless told), in order."""
+    params = {"limit": 200, "type": type}
     if after is not None:
         params["after"] = after
     page = t.ok("GET", "/v1/events", params=params)
@@ -158,14 +159,20 @@ def test_free_slot_at_creation_is_offered_immediately(w):
     assert starts(w.t, w.sid, MON) == []
     ev = events(w.t)
     assert len(ev) == 1
-    assert set(ev[0]) == {"seq", "type", "subject_id", "payload", "created_at"}
+    assert set(ev[0]) == {"id", "seq", "type", "subject_id", "actor", "request_id", "payload",
+                          "changes", "created_at"}
     assert (ev[0]["type"], ev[0]["subject_id"], ev[0]["created_at"]) == (
         "waitlist.offered", e["id"], WNOW)
-    assert ev[0]["payload"] == {
-        "waitlist_id": e["id"], "hold_id": e["hold_id"], "service_id": w.sid,
-        "provider_id": w.pid, "start": at(MON, "10:00"), "end": at(MON, "11:00"),
-        "offer_expires_at": OFFER_END,
-        "customer": {"name": CUSTOMER["name"], "email": CUSTOMER["email"]}}
+    # The offer is the system's; its payload is the entry as the API shows it.
+    assert ev[0]["actor"] == {"type": "system", "id": "waitlist", "role": None}
+    assert ev[0]["payload"] == e
+    assert ev[0]["payload"]["offer_start"] == utc(MON, "10:00")
+    assert ev[0]["payload"]["offer_expires_at"] == OFFER_END
+    assert ev[0]["changes"]["status"] == ["waiting", "offered"]
+    assert ev[0]["changes"]["hold_id"] == [None, e["hold_id"]]
+    joined = events(w.t, type="waitlist.joined")
+    assert [x["subject_id"] for x in joined] == [e["id"]]
+    assert joined[0]["seq"] < ev[0]["seq"] and joined[0]["actor"]["type"] == "key"
 
 
 def test_immediate_offer_takes_the_earliest_fitting_start(w):
@@ -265,8 +272,9 @@ def test_cancel_offers_the_start_to_the_best_entry(w):
     expect_problem(book(w.t, w.sid, at(MON, "09:00"), now=later), 409, "slot_taken")
     ev = events(w.t)
     assert [(e["type"], e["subject_id"]) for e in ev] == [("waitlist.offered", high["id"])]
-    assert ev[0]["payload"]["customer"] == {"name": "High", "email": "high@example.com"}
-    assert ev[0]["payload"]["start"] == at(MON, "09:00")
+    assert ev[0]["payload"]["customer"] == {"name": "High", "email": "high@example.com",
+                                            "phone": None}
+    assert ev[0]["payload"]["offer_start"] == utc(MON, "09:00")
     assert ev[0]["payload"]["offer_expires_at"] == shift(later, 1800)
 
 
@@ -340,7 +348,7 @@ def test_provider_specific_entry_waits_for_its_provider(server):
     e = read(t, only_p2["id"])
     assert (e["status"], e["offer_provider_id"]) == ("offered", p2)
     ev = events(t)
-    assert len(ev) == 1 and ev[0]["payload"]["provider_id"] == p2
+    assert len(ev) == 1 and ev[0]["payload"]["offer_provider_id"] == p2
 
 
 def test_booking_with_the_offer_hold_books_the_entry(w):
@@ -645,21 +653,22 @@ def test_events_page_with_after_and_limit(server):
     t.schedule(pid, weekdays([("09:00", "12:00")]))
     sid = t.service([pid], "S", 60)["id"]
     made = [entry(t, sid, now=shift(WNOW, i))["id"] for i in range(3)]   # all offered at once
-    assert t.ok("GET", "/v1/events")["next_after"] is None
+    offers = {"type": "waitlist.offered"}
+    assert t.ok("GET", "/v1/events", params=offers)["next_after"] is None
     ev = events(t)
     assert [e["subject_id"] for e in ev] == made
     seqs = [e["seq"] for e in ev]
     assert seqs == sorted(seqs) and len(set(seqs)) == 3
-    p1 = t.ok("GET", "/v1/events", params={"limit": 2})
+    p1 = t.ok("GET", "/v1/events", params=dict(offers, limit=2))
     assert [e["seq"] for e in p1["data"]] == seqs[:2]
     assert p1["next_after"] == seqs[1]
-    p2 = t.ok("GET", "/v1/events", params={"limit": 2, "after": p1["next_after"]})
+    p2 = t.ok("GET", "/v1/events", params=dict(offers, limit=2, after=p1["next_after"]))
     assert [e["seq"] for e in p2["data"]] == seqs[2:]
     assert p2["next_after"] is None
-    assert t.ok("GET", "/v1/events", params={"after": seqs[-1]})["data"] == []
+    assert t.ok("GET", "/v1/events", params=dict(offers, after=seqs[-1]))["data"] == []
     assert [e["seq"] for e in events(t, after=seqs[0])] == seqs[1:]
     # Other tenants see none of them.
-    assert server.tenant().ok("GET", "/v1/events")["data"] == []
+    assert server.tenant().ok("GET", "/v1/events", params={"type": "waitlist."})["data"] == []
 
 
 # --- local dates and times of the provider -------------------------------------------------------
@@ -686,7 +695,7 @@ def test_windows_are_local_time_across_dst(server):
     assert read(t, est_hours["id"])["status"] == "waiting"
     got = read(t, local["id"])
     assert (got["status"], got["offer_start"]) == ("offered", "2026-03-09T13:00:00Z")
-    assert events(t)[0]["payload"]["start"] == "2026-03-09T09:00:00-04:00"
+    assert events(t)[0]["payload"]["offer_start"] == "2026-03-09T13:00:00Z"
 
 
 def test_dates_and_weekdays_are_the_providers_local_ones(server):

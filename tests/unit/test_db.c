@@ -83,7 +83,7 @@ static void test_statements_on_sqlite(void **state)
 
 	(void)state;
 	err_init(&e);
-	c = tx_begin(st, "t1", &e);
+	c = db_write_begin(st, "t1", &e);
 	assert_non_null(c);
 	assert_int_equal(conn_exec(c, create, &e), 0);
 	s = conn_prep(c, put, &e);
@@ -125,7 +125,7 @@ static void test_statements_on_sqlite(void **state)
 	s = conn_prep(c, bump, &e);
 	assert_int_equal(db_step(s), DB_DONE);
 	assert_int_equal(db_changes(c), 1);
-	assert_int_equal(tx_end(st, c, true, &e), 0);
+	assert_int_equal(db_write_end(st, c, true, &e), 0);
 
 	/* A read connection sees the committed rows. */
 	c = conn_get(st, &e);
@@ -154,12 +154,12 @@ static void test_rolled_back_writes_leave_nothing(void **state)
 
 	(void)state;
 	err_init(&e);
-	c = tx_begin(st, "t1", &e);
+	c = db_write_begin(st, "t1", &e);
 	s = conn_prep(c, put, &e);
 	bind_text(s, 1, "ten_1");
 	bind_text(s, 2, "one");
 	assert_int_equal(db_step(s), DB_DONE);
-	assert_int_equal(tx_end(st, c, false, &e), 0);
+	assert_int_equal(db_write_end(st, c, false, &e), 0);
 
 	c = conn_get(st, &e);
 	s = conn_prep(c, count, &e);
@@ -177,15 +177,15 @@ static void test_rerun_only_for_lost_transactions(void **state)
 	(void)state;
 	err_init(&e);
 	err_set(&e, ERR_STORE_BUSY, "database is busy");
-	assert_false(tx_rerun(&e, 1));		/* busy, but not a lost transaction */
+	assert_false(store_rerun(&e, 1));		/* busy, but not a lost transaction */
 	e.rerun = true;
-	assert_true(tx_rerun(&e, 1));
+	assert_true(store_rerun(&e, 1));
 	assert_int_equal(e.code, ERR_OK);	/* cleared for the next attempt */
 	assert_false(e.rerun);
 	e.rerun = true;
-	assert_true(tx_rerun(&e, TX_RERUNS));
+	assert_true(store_rerun(&e, STORE_RERUNS));
 	e.rerun = true;
-	assert_false(tx_rerun(&e, TX_RERUNS + 1));
+	assert_false(store_rerun(&e, STORE_RERUNS + 1));
 }
 
 int main(void)

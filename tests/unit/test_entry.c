@@ -147,8 +147,10 @@ static void exdates_and_overrides(void **state)
 static void busy_follows_assignees_and_status(void **state)
 {
 	struct entry_override ov;
+	struct arena *a = arena_new();
 	struct interval_set busy;
 	struct entry en;
+	struct err e;
 
 	(void)state;
 	series(&en, "2026-03-02T09:00:00-05:00", 60, "FREQ=DAILY;COUNT=3");
@@ -161,17 +163,21 @@ static void busy_follows_assignees_and_status(void **state)
 	en.overrides = &ov;
 	en.noverrides = 1;
 	interval_set_init(&busy);
-	entry_busy_add(&en, 1, unit_db, "prv_bob", utc("2026-03-01T00:00:00Z"),
-		       utc("2026-03-10T00:00:00Z"), &busy);
+	err_init(&e);
+	assert_int_equal(entry_busy_add(&en, 1, unit_db, "prv_bob", utc("2026-03-01T00:00:00Z"),
+					utc("2026-03-10T00:00:00Z"), a, &busy, &e),
+			 0);
 	/* 2 and 4 March; the cancelled 3 March occurrence blocks nothing. */
 	assert_int_equal(busy.n, 2);
 	assert_int_equal(busy.v[0].start, utc("2026-03-02T14:00:00Z"));
 	assert_int_equal(busy.v[1].start, utc("2026-03-04T14:00:00Z"));
 	interval_set_clear(&busy);
-	entry_busy_add(&en, 1, unit_db, "prv_carol", utc("2026-03-01T00:00:00Z"),
-		       utc("2026-03-10T00:00:00Z"), &busy);
+	assert_int_equal(entry_busy_add(&en, 1, unit_db, "prv_carol", utc("2026-03-01T00:00:00Z"),
+					utc("2026-03-10T00:00:00Z"), a, &busy, &e),
+			 0);
 	assert_int_equal(busy.n, 0);
 	interval_set_release(&busy);
+	arena_free(a);
 }
 
 static void span_end_bounds_the_series(void **state)

@@ -1,0 +1,357 @@
+#include "core/engine.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/civil.h"
+#include "util/buf.h"
+#include "util/ids.h"
+
+static void interval_set_release_cb(void *p)
+{
+	interval_set_release(p);
+}
+
+static struct interval_set *arena_set(struct arena *a)
+{
+	struct interval_set *s = arena_alloc(a, sizeof(*s));
+
+	interval_set_init(s);
+	arena_on_free(a, interval_set_release_cb, s);
+	return s;
+}
+
+static int cmp_instant(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The availability input of b: templates, overrides (recurring ones one per date they fall
+ * on), holidays (one per date), time off and vacation. */
+static void build_input(struct avail_bundle *b, const struct tz *z, struct arena *a)
+{
+	size_t span = b->to_day >= b->from_day ? (size_t)(b->to_day - b->from_day + 1) : 0;
+	int64_t *dates = arena_alloc(a, (span + 1) * sizeof(*dates));
+	struct date_override *ov;
+	struct holiday *hol;
+	size_t i, j, n, k = 0;
+
+	memset(&b->input, 0, sizeof(b->input));
+	b->input.tz = z;
+	b->input.templates = b->schedule.v;
+	b->input.ntemplates = b->schedule.n;
+	n = 0;
+	for (i = 0; i < b->noverrides; i++)
+		n += *b->overrides[i].rrule ? span : 1;
+	ov = arena_alloc(a, (n + 1) * sizeof(*ov));
+	for (i = 0; i < b->noverrides; i++) {
+		const struct override_rec *r = &b->overrides[i];
+		if (!*r->rrule) {
+			ov[k++] = r->ov;
+			continue;
+		}
+		n = override_rec_dates(r, b->from_day, b->to_day, dates, span);
+		for (j = 0; j < n; j++) {
+			ov[k] = r->ov;
+			ov[k].from_day = ov[k].to_day = dates[j];
+			k++;
+		}
+	}
+	b->input.overrides = ov;
+	b->input.noverrides = k;
+	n = 0;
+	for (i = 0; i < b->nholidays; i++)
+		n += *b->holidays[i].rrule ? span : 1;
+	hol = arena_alloc(a, (n + 1) * sizeof(*hol));
+	k = 0;
+	for (i = 0; i < b->nholidays; i++) {
+		n = holiday_rec_dates(&b->holidays[i], b->from_day, b->to_day, dates, span);
+		for (j = 0; j < n; j++)
+			hol[k++] = (struct holiday){dates[j], false, b->holidays[i].name};
+	}
+	b->input.holidays = hol;
+	b->input.nholidays = k;
+	if (b->ntime_off) {
+		struct interval *iv = arena_alloc(a, b->ntime_off * sizeof(*iv));
+		for (i = 0; i < b->ntime_off; i++)
+			iv[i] = b->time_off[i].span;
+		b->input.time_off = iv;
+		b->input.ntime_off = b->ntime_off;
+	}
+	b->input.vacation = b->provider.vacation;
+}
+
+int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
+		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e)
+{
+	const struct tz *z = tz_db_get(db, b->provider.timezone);
+
+	memset(out, 0, sizeof(*out));
+	if (!z)
+		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", b->provider.id,
+			       b->provider.timezone);
+	build_input(b, z, a);
+	out->avail = &b->input;
+	out->index = index;
+	out->max_per_day = b->provider.max_per_day;
+	out->max_consecutive = b->provider.max_consecutive;
+	if (b->nbooked) {
+		struct interval_set *busy = arena_set(a), *held = arena_set(a);
+		struct seat_use *seats = arena_alloc(a, b->nbooked * sizeof(*seats));
+		int64_t *starts = arena_alloc(a, b->nbooked * sizeof(*starts));
+		struct interval *blocks = arena_alloc(a, b->nbooked * sizeof(*blocks));
+		size_t i;
+		out->nseats = booking_busy_build(b->booked, b->nbooked, svc->id, svc->capacity, busy,
+						 held, seats);
+		out->seats = seats;
+		out->busy = busy;
+		out->held = held->n ? held : NULL;
+		/* Commitments come ordered by blocked start. */
+		for (i = 0; i < b->nbooked; i++) {
+			starts[i] = b->booked[i].start;
+			blocks[i].start = b->booked[i].block_start;
+			blocks[i].end = b->booked[i].block_end;
+		}
+		qsort(starts, b->nbooked, sizeof(*starts), cmp_instant);
+		out->booked_starts = starts;
+		out->booked_blocks = blocks;
+		out->nbooked = b->nbooked;
+	}
+	if (b->nentries) {
+		struct interval_set *occupied = arena_set(a);
+		if (entry_busy_add(b->entries, b->nentries, db, b->provider.id, b->from, b->to, a,
+				   occupied, e))
+			return -1;
+		out->entries = occupied->n ? occupied : NULL;
+	}
+	return 0;
+}
+
+int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
+		   int64_t start, int64_t now, struct arena *a, struct slot_explanation *x,
+		   struct err *e)
+{
+	struct service_rules rules = service_rules_of(svc);
+	struct slot_query q = {&rules, now, 0, 0};
+	struct slot_scratch scratch;
+	struct slot_provider p;
+
+	if (engine_prepare(b, db, svc, 0, a, &p, e))
+		return -1;
+	slot_scratch_init(&scratch);
+	slots_explain(&q, &p, start, &scratch, x);
+	slot_scratch_release(&scratch);
+	return 0;
+}
+
+/* The reasons as the problem's "reasons" member: [{"code": …, "holiday": …}] in bit order. */
+static void attach_reasons(struct err *e, unsigned reasons, const struct holiday *h)
+{
+	struct buf b;
+	unsigned bit;
+	bool first = true;
+
+	buf_init(&b, sizeof(e->ext_json) - 1);
+	buf_addc(&b, '[');
+	for (bit = 1; bit < (1u << SLOT_REASON_COUNT); bit <<= 1) {
+		if (!(reasons & bit))
+			continue;
+		buf_adds(&b, first ? "{\"code\":" : ",{\"code\":");
+		buf_add_json_str(&b, slot_reason_name(bit));
+		if (bit == REASON_HOLIDAY && h) {
+			buf_adds(&b, ",\"holiday\":");
+			buf_add_json_str(&b, h->name);
+		}
+		buf_addc(&b, '}');
+		first = false;
+	}
+	buf_addc(&b, ']');
+	if (!b.failed) {
+		snprintf(e->ext_name, sizeof(e->ext_name), "reasons");
+		snprintf(e->ext_json, sizeof(e->ext_json), "%s", b.ptr);
+	}
+	buf_release(&b);
+}
+
+int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *holiday)
+{
+	if (reasons && !(reasons & ~(unsigned)(REASON_BUSY | REASON_HELD)))
+		return err_set(e, ERR_SLOT_TAKEN, "%s",
+			       reasons & REASON_BUSY ? "that time is already booked"
+						     : "that time is held for someone else");
+	err_set(e, ERR_UNAVAILABLE, "that time cannot be booked");
+	attach_reasons(e, reasons, holiday);
+	return -1;
+}
+
+/* Commitments of a bundle starting on local date day. */
+static int bookings_on(const struct avail_bundle *b, int64_t day)
+{
+	int count = 0;
+	size_t i;
+
+	for (i = 0; i < b->nbooked; i++)
+		if (floor_div(tz_to_wall(b->input.tz, b->booked[i].start), 86400) == day)
+			count++;
+	return count;
+}
+
+int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
+		int64_t start, int64_t now, struct arena *a, struct booking *bk, struct err *e)
+{
+	struct service_rules rules = service_rules_of(svc);
+	struct slot_query q = {&rules, now, 0, 0};
+	struct slot_scratch scratch;
+	const struct holiday *holiday = NULL;
+	unsigned reasons = 0, taken = 0;
+	int best = -1, best_day = INT_MAX, best_near = INT_MAX;
+	size_t i;
+
+	if (n == 0)
+		return err_field(e, "/provider_id", "no provider of this service can be booked");
+	slot_scratch_init(&scratch);
+	for (i = 0; i < n; i++) {
+		struct slot_explanation x;
+		struct slot_provider p;
+		int day_count;
+		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &p, e)) {
+			slot_scratch_release(&scratch);
+			return -1;
+		}
+		slots_explain(&q, &p, start, &scratch, &x);
+		if (!x.bookable) {
+			/* Taken for one provider wins over unavailable for another. */
+			if (x.reasons & ~(unsigned)(REASON_BUSY | REASON_HELD))
+				reasons |= x.reasons;
+			else
+				taken = x.reasons;
+			if (x.holiday)
+				holiday = x.holiday;
+			continue;
+		}
+		day_count = bookings_on(&b[i], floor_div(tz_to_wall(b[i].input.tz, start), 86400));
+		if (day_count < best_day || (day_count == best_day && (int)b[i].nbooked < best_near)) {
+			best = (int)i;
+			best_day = day_count;
+			best_near = (int)b[i].nbooked;
+		}
+	}
+	slot_scratch_release(&scratch);
+	if (best < 0)
+		return engine_not_bookable(e, taken ? taken : reasons, holiday);
+	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
+	memcpy(bk->service_id, svc->id, ID_MAX);
+	bk->start = start;
+	bk->end = start + (int64_t)svc->duration_min * 60;
+	bk->block_start = bk->start - (int64_t)svc->buffer_before_min * 60;
+	bk->block_end = bk->end + (int64_t)svc->buffer_after_min * 60;
+	bk->capacity = svc->capacity;
+	bk->status = b[best].provider.auto_confirm && !svc->requires_approval ? BOOKING_CONFIRMED
+									       : BOOKING_PENDING;
+	memcpy(bk->price, svc->price, sizeof(bk->price));
+	memcpy(bk->currency, svc->currency, sizeof(bk->currency));
+	id_new(bk->id, "bkg");
+	bk->version = 1;
+	bk->created_at = bk->updated_at = now;
+	return best;
+}
+
+void bundle_drop_time(struct avail_bundle *b, bool held, int64_t start, int64_t block_start,
+		      int64_t block_end, const char *service_id)
+{
+	size_t i;
+
+	for (i = 0; i < b->nbooked; i++) {
+		struct booked_time *t = &b->booked[i];
+		if (t->held == held && t->start == start && t->block_start == block_start &&
+		    t->block_end == block_end && !strcmp(t->service_id, service_id)) {
+			memmove(t, t + 1, (b->nbooked - i - 1) * sizeof(*t));
+			b->nbooked--;
+			return;
+		}
+	}
+}
+
+void bundle_add_hold(struct avail_bundle *b, const struct hold *h, struct arena *a)
+{
+	struct booked_time *v = arena_alloc(a, (b->nbooked + 1) * sizeof(*v));
+	size_t i = 0, k = 0;
+
+	while (i < b->nbooked && b->booked[i].block_start <= h->block_start)
+		v[k++] = b->booked[i++];
+	v[k].start = h->start;
+	v[k].block_start = h->block_start;
+	v[k].block_end = h->block_end;
+	memcpy(v[k].service_id, h->service_id, ID_MAX);
+	v[k].held = true;
+	k++;
+	while (i < b->nbooked)
+		v[k++] = b->booked[i++];
+	b->booked = v;
+	b->nbooked = k;
+}
+
+bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur)
+{
+	int64_t day = floor_div(wall, 86400);
+	int64_t from_min = (wall - day * 86400) / 60, to_min = from_min + (dur + 59) / 60;
+	size_t i;
+
+	if (day < w->earliest_day || day > w->latest_day)
+		return false;
+	if (w->weekdays && !(w->weekdays & (1u << weekday_from_days(day))))
+		return false;
+	if (!w->nwindows)
+		return true;
+	for (i = 0; i < w->nwindows; i++)
+		if (from_min >= w->windows[i].from_min && to_min <= w->windows[i].to_min)
+			return true;
+	return false;
+}
+
+int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
+		 const struct waitlist_entry *w, int64_t from, int64_t to, int64_t now,
+		 struct arena *a, struct hold *h, struct err *e)
+{
+	struct service_rules rules = service_rules_of(svc);
+	struct slot_query q = {&rules, now, from, to};
+	struct slot_scratch scratch;
+	struct slot_list list;
+	int best = -1;
+	size_t i, k;
+
+	slot_scratch_init(&scratch);
+	slot_list_init(&list);
+	for (i = 0; i < n; i++) {
+		struct slot_provider sp;
+		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &sp, e)) {
+			slot_list_release(&list);
+			slot_scratch_release(&scratch);
+			return -1;
+		}
+		list.n = 0;
+		slots_generate(&q, &sp, &scratch, &list);
+		for (k = 0; k < list.n; k++) {
+			const struct slot *s = &list.v[k];
+			if (best >= 0 && s->start >= h->start)
+				break;
+			if (!waitlist_wants(w, tz_to_wall(b[i].input.tz, s->start), s->end - s->start))
+				continue;
+			best = (int)i;
+			h->start = s->start;
+			h->end = s->end;
+			break;
+		}
+	}
+	slot_list_release(&list);
+	slot_scratch_release(&scratch);
+	if (best < 0)
+		return 0;
+	memcpy(h->provider_id, b[best].provider.id, ID_MAX);
+	memcpy(h->service_id, svc->id, ID_MAX);
+	h->block_start = h->start - (int64_t)svc->buffer_before_min * 60;
+	h->block_end = h->end + (int64_t)svc->buffer_after_min * 60;
+	return 1;
+}

@@ -1,0 +1,88 @@
+/* The slot engine fed with what the store read: one provider's availability records and
+ * commitments (a bundle) become the engine's view (slots.h), and the decisions made on it —
+ * which provider takes a booking, whether a start is bookable, which start a waitlist entry
+ * is offered — are made here, the same way for requests and background duties. */
+#ifndef SLOTD_CORE_ENGINE_H
+#define SLOTD_CORE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "core/entry.h"
+#include "core/model.h"
+#include "core/slots.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+/* Everything the engine needs for one provider over local dates from_day..to_day. */
+struct avail_bundle {
+	struct provider provider;
+	struct schedule schedule;
+	struct override_rec *overrides;	/* touching the dates (recurring ones as stored) */
+	size_t noverrides;
+	struct holiday_rec *holidays;	/* applying to the provider there (recurring as stored) */
+	size_t nholidays;
+	struct time_off_rec *time_off;	/* overlapping [from, to) */
+	size_t ntime_off;
+	struct booked_time *booked;	/* active bookings and live holds, by blocked start */
+	size_t nbooked;
+	struct entry *entries;		/* schedule-entry series that may occupy the provider */
+	size_t nentries;
+	int64_t from_day, to_day;	/* the local dates asked for */
+	int64_t from, to;		/* the UTC range commitments were read for */
+	struct avail_input input;	/* built by engine_prepare; points into this bundle */
+};
+
+/* The UTC range a bundle for local dates from_day..to_day reads commitments over: the dates
+ * in any zone, and a day more each side for buffers. */
+static inline void bundle_range(int64_t from_day, int64_t to_day, int64_t *from, int64_t *to)
+{
+	instants_around(from_day, to_day, 1, from, to);
+}
+
+/* Makes the engine's view of bundle b for a query of svc: resolves the provider's zone in db,
+ * builds the availability input (recurring overrides and holidays expanded into dates),
+ * and turns bookings, holds and entry occurrences into busy time and taken seats. Memory
+ * comes from a. ERR_INTERNAL for an unknown zone, ERR_RANGE when an entry's rule takes too
+ * long to expand. */
+int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
+		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e);
+
+/* Explains start for bundle b (prepared here) under svc's rules at now. */
+int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
+		   int64_t start, int64_t now, struct arena *a, struct slot_explanation *x,
+		   struct err *e);
+
+/* The error for an unbookable start: ERR_SLOT_TAKEN when only bookings or holds are in the
+ * way, else ERR_UNAVAILABLE with the reason codes as the problem's "reasons" member. */
+int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *holiday);
+
+/* Chooses among n loaded providers the one to take start for svc: one that can take it with
+ * the fewest active bookings that local day, then the fewest around it, then the first.
+ * Fills bk's provider, service, times, capacity, status (pending when the provider does not
+ * auto-confirm or the service needs approval), price, a new id, version 1 and timestamps.
+ * Returns its index, or -1 with e set: ERR_INVALID at /provider_id when n is 0, else as
+ * engine_not_bookable (a taken start for one provider wins over unavailable for another). */
+int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
+		int64_t start, int64_t now, struct arena *a, struct booking *bk, struct err *e);
+
+/* Removes one commitment (one seat, for groups) with exactly these times from b: a hold
+ * about to be consumed, or a booking about to move. */
+void bundle_drop_time(struct avail_bundle *b, bool held, int64_t start, int64_t block_start,
+		      int64_t block_end, const char *service_id);
+/* Adds live hold h to b's commitments, keeping them ordered by blocked start. */
+void bundle_add_hold(struct avail_bundle *b, const struct hold *h, struct arena *a);
+
+/* True when a start at local wall time wall lasting dur seconds suits the entry's dates,
+ * weekdays and time windows. */
+bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur);
+
+/* The earliest start in [from, to) that one of the n bundles offers for svc at now and that
+ * suits w: 1 with h's provider, start, end and blocked times set, 0 when none fits. */
+int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
+		 const struct waitlist_entry *w, int64_t from, int64_t to, int64_t now,
+		 struct arena *a, struct hold *h, struct err *e);
+
+#endif

@@ -1,0 +1,568 @@
+/* The catalog: providers (and their deletion with what depends on them), services, weekly
+ * schedules, overrides, holidays, time off and the tenant's policy defaults. */
+#include "usecase/uc_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/civil.h"
+#include "util/ids.h"
+
+/* --- providers --- */
+
+static int provider_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct provider *p = arg;
+
+	if (tx_provider_insert(tx, p, e))
+		return -1;
+	return uc_emit(ctx, tx, "provider.created", p->id, wire_provider(p), NULL, e);
+}
+
+int uc_provider_create(struct uc_ctx *ctx, struct provider *p, struct err *e)
+{
+	id_new(p->id, "prv");
+	p->created_at = p->updated_at = ctx->now;
+	return uc_write(ctx, provider_create_tx, p, e);
+}
+
+int uc_provider_get(struct uc_ctx *ctx, const char *id, struct provider *out,
+		    const struct tz **zone, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = uc_provider_in_reach(ctx, tx, id, out, e);
+	uc_read_end(tx);
+	if (rc == 0 && zone) {
+		*zone = tz_db_get(ctx->env->tz, out->timezone);
+		if (!*zone)
+			return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", id,
+				       out->timezone);
+	}
+	return rc;
+}
+
+int uc_provider_list(struct uc_ctx *ctx, struct page pg, struct provider **out, size_t *n,
+		     struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_provider_list(tx, pg, uc_scope_key(ctx), ctx->arena, out, n, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+struct provider_edit {
+	const char *id;
+	const struct provider_patch *pp;
+	struct provider *out;
+};
+
+static int provider_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct provider_edit *pe = arg;
+	json_t *before;
+
+	if (uc_provider_in_reach(ctx, tx, pe->id, pe->out, e))
+		return -1;
+	before = wire_provider(pe->out);
+	provider_apply(pe->out, pe->pp);
+	pe->out->updated_at = ctx->now;
+	if (tx_provider_update(tx, pe->out, e)) {
+		json_decref(before);
+		return -1;
+	}
+	return uc_emit(ctx, tx, "provider.updated", pe->id, wire_provider(pe->out), before, e);
+}
+
+int uc_provider_update(struct uc_ctx *ctx, const char *id, const struct provider_patch *pp,
+		       struct provider *out, struct err *e)
+{
+	struct provider_edit pe = {id, pp, out};
+
+	return uc_write(ctx, provider_update_tx, &pe, e);
+}
+
+struct provider_removal {
+	const char *id;
+	bool force;
+};
+
+/* Takes provider pid off entry id: out of the series and its changed occurrences. */
+static int entry_drop_assignee(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			       const char *pid, struct err *e)
+{
+	struct entry en;
+	json_t *before;
+	size_t i;
+
+	if (tx_entry_get(tx, id, ctx->arena, &en, e))
+		return -1;
+	before = wire_entry(&en, entry_zone(&en, ctx->env->tz));
+	for (i = 0; i <= en.noverrides; i++) {
+		struct entry_fields *f = i < en.noverrides ? &en.overrides[i].f : &en.f;
+		size_t j, k;
+		for (j = k = 0; j < f->nassignees; j++)
+			if (strcmp(f->assignee_ids[j], pid) != 0)
+				memcpy(f->assignee_ids[k++], f->assignee_ids[j], ID_MAX);
+		f->nassignees = k;
+	}
+	return uc_entry_store(ctx, tx, &en, before, "all", NULL, e);
+}
+
+static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct provider_removal *pr = arg;
+	struct provider_usage use;
+	struct booking *upcoming;
+	struct provider p;
+	id_t_ *entries;
+	size_t n, i;
+
+	if (uc_provider_in_reach(ctx, tx, pr->id, &p, e) ||
+	    tx_provider_usage(tx, pr->id, ctx->now, &use, e))
+		return -1;
+	if (!pr->force && (use.upcoming_bookings || use.entries)) {
+		err_set(e, ERR_IN_USE,
+			"provider %s still has %d upcoming bookings and %d schedule entries; cancel"
+			" and reassign them, or delete with force=true",
+			pr->id, use.upcoming_bookings, use.entries);
+		snprintf(e->ext_name, sizeof(e->ext_name), "remaining");
+		snprintf(e->ext_json, sizeof(e->ext_json),
+			 "{\"upcoming_bookings\":%d,\"entries\":%d}", use.upcoming_bookings,
+			 use.entries);
+		return -1;
+	}
+	if (use.bookings > use.upcoming_bookings)
+		return err_set(e, ERR_IN_USE,
+			       "provider %s has %d past or closed bookings, kept as history; it"
+			       " cannot be deleted",
+			       pr->id, use.bookings - use.upcoming_bookings);
+	if (tx_provider_upcoming(tx, pr->id, ctx->now, ctx->arena, &upcoming, &n, e))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (uc_booking_cancel_for(ctx, tx, &upcoming[i], "provider deleted", e))
+			return -1;
+	if (tx_provider_entries(tx, pr->id, ctx->arena, &entries, &n, e))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (entry_drop_assignee(ctx, tx, entries[i], pr->id, e))
+			return -1;
+	/* Cancelled bookings still name it: only a provider without any can go. */
+	if (use.upcoming_bookings)
+		return err_set(e, ERR_IN_USE,
+			       "provider %s has bookings, kept as history; its upcoming ones can be"
+			       " cancelled but it cannot be deleted",
+			       pr->id);
+	if (tx_provider_delete(tx, pr->id, e))
+		return -1;
+	return uc_emit(ctx, tx, "provider.deleted", pr->id, wire_provider(&p), NULL, e);
+}
+
+int uc_provider_delete(struct uc_ctx *ctx, const char *id, bool force, struct err *e)
+{
+	struct provider_removal pr = {id, force};
+
+	return uc_write(ctx, provider_delete_tx, &pr, e);
+}
+
+/* --- services --- */
+
+static int service_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	struct service *s = arg;
+
+	if (tx_service_insert(tx, s, e))
+		return -1;
+	return uc_emit(ctx, tx, "service.created", s->id, wire_service(s), NULL, e);
+}
+
+int uc_service_create(struct uc_ctx *ctx, struct service *s, struct err *e)
+{
+	if (service_check(s, e))
+		return -1;
+	id_new(s->id, "svc");
+	s->created_at = s->updated_at = ctx->now;
+	return uc_write(ctx, service_create_tx, s, e);
+}
+
+int uc_service_get(struct uc_ctx *ctx, const char *id, struct service *out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_service_get(tx, id, ctx->arena, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+int uc_service_list(struct uc_ctx *ctx, struct page pg, struct service **out, size_t *n,
+		    struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_service_list(tx, pg, ctx->arena, out, n, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+struct service_edit {
+	const char *id;
+	const struct service_patch *sp;
+	struct service *out;
+};
+
+static int service_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	struct service_edit *se = arg;
+	json_t *before;
+
+	if (tx_service_get(tx, se->id, ctx->arena, se->out, e))
+		return -1;
+	before = wire_service(se->out);
+	service_apply(se->out, se->sp);
+	se->out->updated_at = ctx->now;
+	if (service_check(se->out, e) || tx_service_update(tx, se->out, e)) {
+		json_decref(before);
+		return -1;
+	}
+	return uc_emit(ctx, tx, "service.updated", se->id, wire_service(se->out), before, e);
+}
+
+int uc_service_update(struct uc_ctx *ctx, const char *id, const struct service_patch *sp,
+		      struct service *out, struct err *e)
+{
+	struct service_edit se = {id, sp, out};
+
+	return uc_write(ctx, service_update_tx, &se, e);
+}
+
+static int service_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	const char *id = arg;
+	struct service s;
+
+	if (tx_service_get(tx, id, ctx->arena, &s, e) || tx_service_delete(tx, id, e))
+		return -1;
+	return uc_emit(ctx, tx, "service.deleted", id, wire_service(&s), NULL, e);
+}
+
+int uc_service_delete(struct uc_ctx *ctx, const char *id, struct err *e)
+{
+	return uc_write(ctx, service_delete_tx, (void *)id, e);
+}
+
+/* --- weekly schedules --- */
+
+static int schedule_read(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
+			 struct uc_schedule *out, struct err *e)
+{
+	if (uc_provider_in_reach(ctx, tx, provider_id, &out->provider, e))
+		return -1;
+	out->zone = tz_db_get(ctx->env->tz, out->provider.timezone);
+	if (!out->zone)
+		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", provider_id,
+			       out->provider.timezone);
+	out->schedule = arena_alloc(ctx->arena, sizeof(*out->schedule));
+	return tx_schedule_get(tx, provider_id, ctx->arena, out->schedule, e);
+}
+
+int uc_schedule_get(struct uc_ctx *ctx, const char *provider_id, struct uc_schedule *out,
+		    struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = schedule_read(ctx, tx, provider_id, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+static int cmp_version(const void *a, const void *b)
+{
+	const struct week_template *x = a, *y = b;
+
+	if (x->effective_from == y->effective_from)
+		return 0;
+	return x->effective_from < y->effective_from ? -1 : 1;
+}
+
+struct schedule_new {
+	const char *provider_id;
+	struct schedule *s;
+	struct uc_schedule *out;
+};
+
+static int schedule_put_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	struct schedule_new *sn = arg;
+	struct uc_schedule was;
+	json_t *before;
+
+	if (schedule_read(ctx, tx, sn->provider_id, &was, e))
+		return -1;
+	before = wire_schedule(&was.provider, was.schedule, was.zone, ctx->now);
+	if (tx_schedule_put(tx, sn->provider_id, sn->s, e)) {
+		json_decref(before);
+		return -1;
+	}
+	*sn->out = was;
+	sn->out->schedule = sn->s;
+	return uc_emit(ctx, tx, "schedule.updated", sn->provider_id,
+		       wire_schedule(&was.provider, sn->s, was.zone, ctx->now), before, e);
+}
+
+int uc_schedule_put(struct uc_ctx *ctx, const char *provider_id, struct schedule *s,
+		    struct uc_schedule *out, struct err *e)
+{
+	struct schedule_new sn = {provider_id, s, out};
+	size_t i;
+
+	qsort(s->v, s->n, sizeof(s->v[0]), cmp_version);
+	for (i = 1; i < s->n; i++) {
+		int64_t prev_until = s->v[i - 1].effective_until;
+		if (prev_until == AVAIL_DAY_NONE || s->v[i].effective_from == AVAIL_DAY_NONE ||
+		    prev_until >= s->v[i].effective_from)
+			return err_field(e, "/versions",
+					 "versions overlap: each must end before the next begins");
+	}
+	return uc_write(ctx, schedule_put_tx, &sn, e);
+}
+
+/* --- overrides --- */
+
+static int override_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct override_rec *o = arg;
+	struct provider p;
+
+	if (uc_provider_in_reach(ctx, tx, o->provider_id, &p, e) || tx_override_insert(tx, o, e))
+		return -1;
+	return uc_emit(ctx, tx, "override.created", o->id, wire_override(o), NULL, e);
+}
+
+int uc_override_create(struct uc_ctx *ctx, struct override_rec *o, struct err *e)
+{
+	id_new(o->id, "ovr");
+	o->created_at = ctx->now;
+	return uc_write(ctx, override_create_tx, o, e);
+}
+
+int uc_override_list(struct uc_ctx *ctx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct override_rec **out, size_t *n, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	struct provider p;
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = uc_provider_in_reach(ctx, tx, provider_id, &p, e) ||
+	     tx_override_list(tx, provider_id, from_day, to_day, ctx->arena, out, n, e);
+	uc_read_end(tx);
+	return rc ? -1 : 0;
+}
+
+struct child_ref {
+	const char *provider_id, *id;
+};
+
+static int override_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct child_ref *r = arg;
+	struct override_rec o;
+
+	if (!uc_covers(ctx, r->provider_id))
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", r->provider_id);
+	if (tx_override_get(tx, r->provider_id, r->id, &o, e) ||
+	    tx_override_delete(tx, r->provider_id, r->id, e))
+		return -1;
+	return uc_emit(ctx, tx, "override.deleted", r->id, wire_override(&o), NULL, e);
+}
+
+int uc_override_delete(struct uc_ctx *ctx, const char *provider_id, const char *id,
+		       struct err *e)
+{
+	struct child_ref r = {provider_id, id};
+
+	return uc_write(ctx, override_delete_tx, &r, e);
+}
+
+/* --- holidays --- */
+
+static int holiday_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	struct holiday_rec *h = arg;
+
+	if (tx_holiday_insert(tx, h, e))
+		return -1;
+	return uc_emit(ctx, tx, "holiday.created", h->id, wire_holiday(h), NULL, e);
+}
+
+int uc_holiday_create(struct uc_ctx *ctx, struct holiday_rec *h, struct err *e)
+{
+	id_new(h->id, "hol");
+	h->created_at = ctx->now;
+	return uc_write(ctx, holiday_create_tx, h, e);
+}
+
+int uc_holiday_list(struct uc_ctx *ctx, struct page pg, struct holiday_rec **out, size_t *n,
+		    struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_holiday_list(tx, pg, ctx->arena, out, n, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+static int holiday_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	const char *id = arg;
+	struct holiday_rec h;
+
+	if (tx_holiday_get(tx, id, ctx->arena, &h, e) || tx_holiday_delete(tx, id, e))
+		return -1;
+	return uc_emit(ctx, tx, "holiday.deleted", id, wire_holiday(&h), NULL, e);
+}
+
+int uc_holiday_delete(struct uc_ctx *ctx, const char *id, struct err *e)
+{
+	return uc_write(ctx, holiday_delete_tx, (void *)id, e);
+}
+
+/* --- time off --- */
+
+struct time_off_new {
+	struct time_off_rec *t;
+	const struct tz **zone;
+};
+
+static int time_off_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct time_off_new *tn = arg;
+	struct provider p;
+
+	if (uc_provider_in_reach(ctx, tx, tn->t->provider_id, &p, e) ||
+	    tx_time_off_insert(tx, tn->t, e))
+		return -1;
+	*tn->zone = uc_zone(ctx, p.timezone);
+	return uc_emit(ctx, tx, "time_off.created", tn->t->id, wire_time_off(tn->t, *tn->zone),
+		       NULL, e);
+}
+
+int uc_time_off_create(struct uc_ctx *ctx, struct time_off_rec *t, const struct tz **zone,
+		       struct err *e)
+{
+	struct time_off_new tn = {t, zone};
+
+	id_new(t->id, "tof");
+	t->created_at = ctx->now;
+	return uc_write(ctx, time_off_create_tx, &tn, e);
+}
+
+static int cmp_time_off_id(const void *a, const void *b)
+{
+	return strcmp(((const struct time_off_rec *)a)->id, ((const struct time_off_rec *)b)->id);
+}
+
+int uc_time_off_list(struct uc_ctx *ctx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct time_off_rec **out, size_t *n,
+		     const struct tz **zone, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	struct provider p;
+	int rc = -1;
+
+	if (!tx)
+		return -1;
+	if (uc_provider_in_reach(ctx, tx, provider_id, &p, e) == 0) {
+		/* Dates are local to the provider. */
+		*zone = uc_zone(ctx, p.timezone);
+		rc = tx_time_off_list(tx, provider_id, tz_to_utc(*zone, from_day * 86400),
+				      tz_to_utc(*zone, (to_day + 1) * 86400), ctx->arena, out, n, e);
+	}
+	uc_read_end(tx);
+	/* Lists page in creation (id) order, like every other list. */
+	if (rc == 0 && *n > 1)
+		qsort(*out, *n, sizeof(**out), cmp_time_off_id);
+	return rc;
+}
+
+static int time_off_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct child_ref *r = arg;
+	struct time_off_rec t;
+
+	if (!uc_covers(ctx, r->provider_id))
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", r->provider_id);
+	if (tx_time_off_get(tx, r->provider_id, r->id, &t, e) ||
+	    tx_time_off_delete(tx, r->provider_id, r->id, e) ||
+	    uc_emit(ctx, tx, "time_off.deleted", r->id,
+		    wire_time_off(&t, uc_provider_zone(ctx, tx, r->provider_id)), NULL, e))
+		return -1;
+	/* The freed time may suit waiting customers: each entry is searched over its own dates
+	 * (at most a year ahead). */
+	return uc_offers(ctx, tx, r->provider_id, NULL, ctx->now, ctx->now + 400LL * 86400, e);
+}
+
+int uc_time_off_delete(struct uc_ctx *ctx, const char *provider_id, const char *id,
+		       struct err *e)
+{
+	struct child_ref r = {provider_id, id};
+
+	return uc_write(ctx, time_off_delete_tx, &r, e);
+}
+
+/* --- policy defaults --- */
+
+int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_policy_get(tx, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+static int policy_put_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	const struct policy *p = arg;
+	struct policy was;
+
+	if (tx_policy_get(tx, &was, e) || tx_policy_put(tx, p, ctx->now, e))
+		return -1;
+	return uc_emit(ctx, tx, "policy.updated", ctx->auth->tenant_id, wire_policy(p),
+		       wire_policy(&was), e);
+}
+
+int uc_policy_put(struct uc_ctx *ctx, const struct policy *p, struct err *e)
+{
+	return uc_write(ctx, policy_put_tx, (void *)p, e);
+}

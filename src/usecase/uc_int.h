@@ -1,0 +1,71 @@
+/* Shared internals of the use cases: running transactions, appending events, the caller's
+ * reach. Not part of the interface. */
+#ifndef SLOTD_USECASE_UC_INT_H
+#define SLOTD_USECASE_UC_INT_H
+
+#include <jansson.h>
+
+#include "usecase/uc.h"
+#include "wire/wire.h"
+
+/* One write transaction's work: runs inside tx; nonzero rolls back. May run more than once
+ * (when the transaction loses to a concurrent one), so it starts from arg afresh. */
+typedef int (*uc_tx_fn)(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e);
+
+/* Runs fn in a write transaction of the caller's tenant, again (up to STORE_RERUNS times)
+ * when it lost to a concurrent one. */
+int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e);
+
+/* A read transaction of the caller's tenant (STORE_READ or STORE_SNAPSHOT); end it with
+ * uc_read_end. */
+struct store_tx *uc_read(struct uc_ctx *ctx, enum store_mode mode, struct err *e);
+void uc_read_end(struct store_tx *tx);
+
+/* Appends one event to tx: type and subject, the resource as rendered after the change
+ * (before it, for deletes) and, for updates, the rendering before it, from which the
+ * changes are worked out. Steals both references (before may be NULL). */
+int uc_emit(struct uc_ctx *ctx, struct store_tx *tx, const char *type, const char *subject_id,
+	    json_t *payload, json_t *before, struct err *e);
+
+/* The zone named name, or UTC. */
+const struct tz *uc_zone(const struct uc_ctx *ctx, const char *name);
+/* The zone of provider id in tx, or NULL when it is gone. */
+const struct tz *uc_provider_zone(struct uc_ctx *ctx, struct store_tx *tx, const char *id);
+
+/* The key id that limits the caller to some providers, or NULL. */
+const char *uc_scope_key(const struct uc_ctx *ctx);
+/* True when the caller may act for provider id. */
+bool uc_covers(const struct uc_ctx *ctx, const char *provider_id);
+/* A provider of the caller's reach, read in tx: ERR_NOT_FOUND otherwise. */
+int uc_provider_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			 struct provider *out, struct err *e);
+
+/* The rendering of a booking with its provider's zone read in tx. */
+json_t *uc_booking_json(struct uc_ctx *ctx, struct store_tx *tx, const struct booking *b);
+
+/* Offers time [from, to) of provider_id (NULL = any) to waiting entries — entry_id alone
+ * when set — inside tx, after closing the expired holds and offers. */
+int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
+	      const char *entry_id, int64_t from, int64_t to, struct err *e);
+
+/* The bundles of svc's providers (only provider_id when set, and only those the caller may
+ * act for) over local dates from_day..to_day; _at: those around one start. */
+int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
+		  const char *provider_id, int64_t from_day, int64_t to_day,
+		  struct avail_bundle **out, size_t *n, struct err *e);
+int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
+		     const char *provider_id, int64_t start, struct avail_bundle **out, size_t *n,
+		     struct err *e);
+
+/* Cancels booking b (as stored) in tx with a history reason and its event, as a system
+ * action: no fee, no deadline. */
+int uc_booking_cancel_for(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
+			  const char *reason, struct err *e);
+
+/* Writes a changed series back (delete and insert, version + 1) with its entry.updated event
+ * (before: its rendering before the change); a series left with no assignees anywhere is
+ * deleted instead (entry.deleted). */
+int uc_entry_store(struct uc_ctx *ctx, struct store_tx *tx, struct entry *en, json_t *before,
+		   const char *scope, const int64_t *occurrence, struct err *e);
+
+#endif

@@ -1,0 +1,129 @@
+/* Reads that combine several sources: the slot engine's job, the calendar, and the event
+ * log (with its retention). */
+#include "usecase/uc_int.h"
+
+#include <string.h>
+
+#include "core/civil.h"
+#include "util/log.h"
+
+int uc_slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+		int64_t from, int64_t to, struct uc_slot_job *out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	struct avail_bundle *b = NULL;
+	int64_t from_day, to_day;
+	struct provider p;
+	int rc = -1;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!tx)
+		return -1;
+	/* One snapshot: a consistent view and one lock round trip per query. The engine reads
+	 * a day more either side than the window's local dates. */
+	days_around(from, to, 2, &from_day, &to_day);
+	if (tx_service_get(tx, service_id, ctx->arena, &out->svc, e) ||
+	    uc_candidates(ctx, tx, &out->svc, provider_id, from_day, to_day, &b, &out->n, e))
+		goto out;
+	if (provider_id && out->n == 0) {
+		if (uc_provider_in_reach(ctx, tx, provider_id, &p, e) == 0)
+			err_field_code(e, ERR_INVALID, "provider_id",
+				       "provider %s does not offer service %s", provider_id,
+				       service_id);
+		goto out;
+	}
+	rc = 0;
+out:
+	uc_read_end(tx);
+	if (rc)
+		return -1;
+	out->rules = service_rules_of(&out->svc);
+	out->ids = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->ids));
+	out->providers = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->providers));
+	for (i = 0; i < out->n; i++) {
+		if (engine_prepare(&b[i], ctx->env->tz, &out->svc, (uint32_t)i, ctx->arena,
+				   &out->providers[i], e))
+			return -1;
+		out->ids[i] = b[i].provider.id;
+	}
+	return 0;
+}
+
+int uc_calendar(struct uc_ctx *ctx, const char (*ids)[ID_MAX], size_t n, int64_t from,
+		int64_t to, size_t max_items, struct cal_items *out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	int64_t from_day, to_day;
+	int rc = -1;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!tx)
+		return -1;
+	days_around(from, to, 0, &from_day, &to_day);
+	for (i = 0; i < n; i++) {
+		struct calendar_src c;
+		if (!uc_covers(ctx, ids[i]) ||
+		    tx_calendar(tx, ids[i], from, to, from_day, to_day, ctx->arena, &c, e)) {
+			if (!e->code || e->code == ERR_NOT_FOUND) {
+				err_init(e);
+				err_field_code(e, ERR_INVALID, "provider_ids", "no provider %s", ids[i]);
+			}
+			goto out;
+		}
+		if (calendar_add(out, &c, ctx->env->tz, from, to, ctx->arena, e))
+			goto out;
+		if (out->n > max_items) {
+			err_set(e, ERR_RANGE, "the calendar has too many items; ask for fewer days"
+					      " or providers");
+			goto out;
+		}
+	}
+	calendar_sort(out);
+	rc = 0;
+out:
+	uc_read_end(tx);
+	return rc;
+}
+
+int uc_event_list(struct uc_ctx *ctx, const struct event_filter *f, size_t limit,
+		  struct event_rec **out, size_t *n, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_event_list(tx, f, limit, ctx->arena, out, n, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+#define EVENT_PURGE_BATCH 1000
+
+void uc_event_purge(const struct uc_env *env, int64_t now)
+{
+	struct store_tx *tx;
+	struct err e;
+	size_t n = 0, total = 0;
+
+	if (env->config.event_retention_seconds <= 0)
+		return;
+	err_init(&e);
+	/* In batches, each its own transaction, so writers are never held up for long. */
+	do {
+		tx = store_begin(env->store, "", STORE_WRITE, &e);
+		if (!tx)
+			break;
+		if (store_end(tx, tx_event_purge(tx, now - env->config.event_retention_seconds,
+						 EVENT_PURGE_BATCH, &n, &e) == 0,
+			      &e))
+			break;
+		total += n;
+	} while (n == EVENT_PURGE_BATCH && !e.code);
+	if (e.code)
+		log_msg(LOG_WARN, "event purge failed: %s", e.message);
+	else if (total)
+		log_msg(LOG_INFO, "purged %zu events older than the retention", total);
+}

@@ -1,0 +1,77 @@
+/* The wire format: each resource's JSON shape, rendered in one place for API responses,
+ * stored idempotent replies and event payloads alike; and problem documents (RFC 9457).
+ * Renderers return a new reference (jansson) the caller owns. Instants are shown in the
+ * zone passed (UTC when NULL), as RFC 3339 with that zone's offset. */
+#ifndef SLOTD_WIRE_WIRE_H
+#define SLOTD_WIRE_WIRE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/entry.h"
+#include "core/model.h"
+#include "core/slots.h"
+#include "util/err.h"
+
+/* --- values --- */
+json_t *wire_instant(int64_t utc, const struct tz *z);
+/* "YYYY-MM-DD", or null for AVAIL_DAY_NONE. */
+json_t *wire_date(int64_t day);
+/* [{"start": "HH:MM", "end": "HH:MM"}…] */
+json_t *wire_hours(const struct day_hours *h);
+/* Ids sorted: the canonical order sets of ids are shown in. */
+json_t *wire_id_set(const id_t_ *ids, size_t n);
+/* A string, or null when s is empty. */
+json_t *wire_opt_str(const char *s);
+/* Text of JSON (a stored object), or an empty object when it does not parse. */
+json_t *wire_json_text(const char *text);
+/* Compact text of o (heap; the caller frees it). Steals nothing. */
+char *wire_dump(const json_t *o);
+
+/* --- resources --- */
+json_t *wire_provider(const struct provider *p);
+json_t *wire_service(const struct service *s);
+json_t *wire_policy(const struct policy *p);
+/* The weekly schedule: every version, and at the top level the one in force today (the
+ * local date of now in z), so a plain single-template PUT reads back the same shape. */
+json_t *wire_schedule(const struct provider *p, const struct schedule *s, const struct tz *z,
+		      int64_t now);
+json_t *wire_override(const struct override_rec *o);
+json_t *wire_holiday(const struct holiday_rec *h);
+json_t *wire_time_off(const struct time_off_rec *t, const struct tz *z);
+/* A booking in zone z; manage_token (the customer's, shown once) when not NULL. */
+json_t *wire_booking(const struct booking *b, const struct tz *z, const char *manage_token);
+json_t *wire_history(const char *booking_id, const struct booking_event *v, size_t n);
+/* A hold in zone z; "live" as of now. */
+json_t *wire_hold(const struct hold *h, const struct tz *z, int64_t now);
+json_t *wire_waitlist(const struct waitlist_entry *w);
+/* A series in its own zone z. */
+json_t *wire_entry(const struct entry *en, const struct tz *z);
+json_t *wire_occurrence(const struct entry *en, const struct occurrence *oc,
+			const struct tz *z);
+json_t *wire_conflicts(const struct conflict *v, size_t n, const struct tz *z);
+json_t *wire_calendar_item(const struct cal_item *x, const struct tz *z);
+/* A key without its secret; secret (shown once, at creation) when not NULL. */
+json_t *wire_key(const struct api_key *k, const char *secret);
+json_t *wire_actor(const struct actor *a);
+json_t *wire_event(const struct event_rec *ev);
+/* The reasons a start is not bookable as [{"code": …}] in bit order, with the holiday's
+ * name; with q, also the earliest or latest start notice and advance allow (in zone z). */
+json_t *wire_reasons(unsigned reasons, const struct holiday *holiday,
+		     const struct slot_query *q, const struct tz *z);
+
+/* The fields whose values differ between two renderings of one object, as
+ * {"field": [before, after]}; NULL when none do. version and updated_at, which change with
+ * every write, are left out. */
+json_t *wire_changes(const json_t *before, const json_t *after);
+
+/* --- problems --- */
+/* The HTTP status of an error code (500 for ERR_OK and unknown codes). */
+unsigned wire_problem_status(enum err_code code);
+/* e as application/problem+json: type, title, status, detail, code, errors[] and the
+ * optional extension member. Internal errors show a generic detail. */
+json_t *wire_problem(const struct err *e);
+
+#endif
