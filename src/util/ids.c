@@ -35,8 +35,12 @@ void id_new(char out[ID_MAX], const char *prefix)
 	lo &= rand_mask >> 1;	/* leave headroom for increments */
 	pthread_mutex_lock(&id_lock);
 	if (hi <= id_last_ms) {
+		/* Still ordered, but a random step of up to 2^40 apart: an id made in the same
+		 * millisecond as one a client saw cannot be guessed from it. */
+		uint64_t step;
+		randombytes_buf(&step, sizeof(step));
 		hi = id_last_ms;
-		lo = (id_last_rand + 1 + (lo & 0xffff)) & rand_mask;
+		lo = (id_last_rand + 1 + (step & ((UINT64_C(1) << 40) - 1))) & rand_mask;
 		if (lo <= id_last_rand) {	/* exhausted this millisecond: borrow the next */
 			hi++;
 			lo &= rand_mask >> 1;

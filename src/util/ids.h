@@ -1,6 +1,8 @@
 /* Identifiers and secrets. Ids are a type prefix plus 20 characters of Crockford base32:
  * 48 bits of milliseconds then 50 random bits, so ids sort by creation time and pagination
- * by id follows creation order. Tokens are random; only their hashes are stored. */
+ * by id follows creation order; ids made in one millisecond are a random step (up to 2^40)
+ * apart, so none can be guessed from another. Tokens are random; only their hashes are
+ * stored. */
 #ifndef SLOTD_UTIL_IDS_H
 #define SLOTD_UTIL_IDS_H
 
