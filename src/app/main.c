@@ -275,6 +275,8 @@ static int cmd_serve(struct options *o)
 		       created ? "demo clinic loaded" : "demo clinic already present, new key made",
 		       key);
 	}
+	/* Events past the retention go at start, then with the sweeper's rounds. */
+	uc_event_purge(&ctx.env, uc_clock());
 	fd = listen_on(o->listen, bound, sizeof(bound));
 	if (fd < 0)
 		goto fail;
