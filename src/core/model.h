@@ -264,7 +264,7 @@ struct api_key {
 	enum role role;
 	bool scoped;			/* limited to provider_ids (staff keys) */
 	size_t nproviders;
-	id_t_ *provider_ids;		/* sorted; borrowed (arena) */
+	id_t_ *provider_ids;		/* borrowed (arena); sorted when read from the store */
 	int64_t expires_at;		/* 0 = never */
 	int64_t last_used_at;		/* 0 = never */
 	int64_t created_at;

@@ -1,7 +1,6 @@
 /* /v1/keys: API keys of the tenant — made (the secret shown once), listed, revoked. */
 #include "http/handlers.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "http/auth_cache.h"
@@ -9,11 +8,6 @@
 #include "http/json_in.h"
 
 static const char *const key_keys[] = {"name", "role", "provider_ids", "expires_at", NULL};
-
-static int cmp_id(const void *a, const void *b)
-{
-	return strcmp((const char *)a, (const char *)b);
-}
 
 static int parse(struct req *r, struct api_key *k, struct err *e)
 {
@@ -50,7 +44,6 @@ static int parse(struct req *r, struct api_key *k, struct err *e)
 		for (i = 0; i < n; i++)
 			snprintf(k->provider_ids[i], ID_MAX, "%s", ids[i]);
 		k->nproviders = n;
-		qsort(k->provider_ids, n, sizeof(*k->provider_ids), cmp_id);
 	}
 	return 0;
 }

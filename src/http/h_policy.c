@@ -44,9 +44,10 @@ static bool type_ok(const char *t)
 /* GET /v1/events?after=SEQ&limit=N&type=&subject_id=&actor_id=&from=&to=: events in order. */
 int h_events_list(struct req *r, struct err *e)
 {
-	struct event_filter f = {0, NULL, NULL, NULL, INT64_MIN, INT64_MAX};
+	struct event_filter f = {0, INT64_MAX, NULL, NULL, NULL, INT64_MIN, INT64_MAX};
 	const char *after_q = req_query(r, "after"), *limit_q = req_query(r, "limit");
 	struct event_rec *v;
+	int64_t next_after;
 	long limit = PAGE_DEFAULT_LIMIT;
 	json_t *items;
 	size_t n, i;
@@ -76,12 +77,12 @@ int h_events_list(struct req *r, struct err *e)
 	if (f.actor_id && strlen(f.actor_id) >= ID_MAX)
 		return err_field_code(e, ERR_INVALID, "actor_id", "is not an id");
 	if (query_instant(r, "from", &f.from, e) < 0 || query_instant(r, "to", &f.to, e) < 0 ||
-	    uc_event_list(&r->uc, &f, (size_t)limit, &v, &n, e))
+	    uc_event_list(&r->uc, &f, (size_t)limit, &v, &n, &next_after, e))
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(items, wire_event(&v[i]));
 	return reply_json(r, 200,
 			  json_pack("{s:o, s:o}", "data", items, "next_after",
-				    n == (size_t)limit ? json_integer(v[n - 1].seq) : json_null()));
+				    next_after ? json_integer(next_after) : json_null()));
 }

@@ -215,7 +215,7 @@ static int set_now(struct req *r, struct err *e)
 	return 0;
 }
 
-/* X-Request-Id as sent when it is 1-64 characters of letters, digits and ._:-, else a new
+/* X-Request-Id as sent when it is 1-64 characters of letters, digits and ._:-_, else a new
  * id: echoed on the response and recorded with the request's events. */
 static void set_request_id(struct req *r)
 {
@@ -224,7 +224,7 @@ static void set_request_id(struct req *r)
 
 	if (n && n < sizeof(r->request_id) && strspn(h, "abcdefghijklmnopqrstuvwxyz"
 						       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						       "0123456789._:-") == n)
+						       "0123456789._:-_") == n)
 		memcpy(r->request_id, h, n + 1);
 	else
 		id_new(r->request_id, "req");

@@ -197,25 +197,21 @@ static const char *const migrations[] = {
 	" WHERE active = 1 AND capacity = 1 AND (SELECT s.capacity FROM services s"
 	"  WHERE s.tenant_id = bookings.tenant_id AND s.id = bookings.service_id) > 1;",
 
-	/* 3: as SQLite's sixth: events with a sequence per tenant in place of the outbox, API
-	 * key management, idempotency keys by caller, the key behind a waitlist entry. */
+	/* 3: as SQLite's sixth: events with a sequence per tenant in place of the outbox,
+	 * providers kept as rows when deleted with history, API key management, idempotency
+	 * keys by caller, the key behind a waitlist entry. */
 	"CREATE TABLE events ("
 	"  tenant_id TEXT NOT NULL, seq BIGINT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,"
 	"  subject_id TEXT NOT NULL, actor_type TEXT NOT NULL, actor_id TEXT NOT NULL,"
 	"  actor_role TEXT, request_id TEXT, payload TEXT NOT NULL, changes TEXT,"
 	"  created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, seq));"
-	"CREATE UNIQUE INDEX events_by_id ON events(id);"
-	"CREATE INDEX events_by_type ON events(tenant_id, type, seq);"
 	"CREATE INDEX events_by_subject ON events(tenant_id, subject_id, seq);"
-	"CREATE INDEX events_by_actor ON events(tenant_id, actor_id, seq);"
-	"CREATE INDEX events_by_age ON events(created_at);"
 	"INSERT INTO events(tenant_id, seq, id, type, subject_id, actor_type, actor_id, payload,"
 	"  created_at) SELECT tenant_id, row_number() OVER (PARTITION BY tenant_id ORDER BY seq),"
 	"  'evt_' || lpad(seq::text, 20, '0'), type, subject_id, 'system', 'waitlist', payload,"
 	"  created_at FROM outbox;"
 	"DROP TABLE outbox;"
-	"ALTER TABLE tenants ADD COLUMN event_seq BIGINT NOT NULL DEFAULT 0;"
-	"UPDATE tenants SET event_seq = (SELECT count(*) FROM events WHERE tenant_id = tenants.id);"
+	"ALTER TABLE providers ADD COLUMN deleted_at BIGINT;"
 	"ALTER TABLE api_keys ADD COLUMN id TEXT COLLATE \"C\", ADD COLUMN name TEXT NOT NULL"
 	"  DEFAULT '', ADD COLUMN scoped BIGINT NOT NULL DEFAULT 0, ADD COLUMN expires_at BIGINT,"
 	"  ADD COLUMN last_used_at BIGINT, ADD COLUMN revoked_at BIGINT;"

@@ -69,8 +69,8 @@ int tx_provider_update(struct store_tx *tx, const struct provider *p, struct err
 int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, struct err *e)
 {
 	struct stmt *s = row_by_id(tx,
-				   "SELECT " PROVIDER_COLS
-				   " FROM providers WHERE tenant_id = ?1 AND id = ?2",
+				   "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1"
+				   " AND id = ?2 AND deleted_at IS NULL",
 				   id, "provider", e);
 
 	if (!s)
@@ -85,7 +85,7 @@ int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1"
-				    " AND id > ?2 AND (?4 IS NULL OR id IN (SELECT provider_id FROM"
+				    " AND id > ?2 AND deleted_at IS NULL AND (?4 IS NULL OR id IN (SELECT provider_id FROM"
 				    " api_key_providers WHERE tenant_id = ?1 AND key_id = ?4))"
 				    " ORDER BY id LIMIT ?3",
 				    e);
@@ -107,24 +107,66 @@ int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 	return 0;
 }
 
-int tx_provider_delete(struct store_tx *tx, const char *id, struct err *e)
+int tx_provider_zone(struct store_tx *tx, const char *id, char out[TZ_NAME_MAX],
+		     struct err *e)
 {
-	struct stmt *s;
+	struct stmt *s = row_by_id(tx,
+				   "SELECT timezone FROM providers WHERE tenant_id = ?1 AND id = ?2",
+				   id, "provider", e);
 
-	if (delete_row(tx, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", id, NULL,
-		       "provider", e))
+	if (!s)
 		return -1;
+	col_text(s, 0, out, TZ_NAME_MAX);
+	db_reset(s);
+	return 0;
+}
+
+/* What a provider owns, in the order foreign keys allow; each binds ?1 tenant, ?2 id. */
+static const char *const provider_children[] = {
+	"DELETE FROM service_providers WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM overrides WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM time_off WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM holds WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM holiday_providers WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM api_key_providers WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM entry_override_assignees WHERE tenant_id = ?1 AND provider_id = ?2",
+	"DELETE FROM entry_assignees WHERE tenant_id = ?1 AND provider_id = ?2",
 	/* A holiday for chosen providers that lost its last one applies to nobody: drop it
 	 * rather than leave a row that reads like a tenant-wide holiday. */
-	s = conn_prep(tx->c,
-		      "DELETE FROM holidays WHERE tenant_id = ?1 AND all_providers = 0"
-		      " AND NOT EXISTS (SELECT 1 FROM holiday_providers hp"
-		      "  WHERE hp.tenant_id = holidays.tenant_id AND hp.holiday_id = holidays.id)",
+	"DELETE FROM holidays WHERE tenant_id = ?1 AND all_providers = 0"
+	" AND NOT EXISTS (SELECT 1 FROM holiday_providers hp"
+	"  WHERE hp.tenant_id = holidays.tenant_id AND hp.holiday_id = holidays.id)",
+};
+
+int tx_provider_delete(struct store_tx *tx, const char *id, bool keep_row, int64_t now,
+		       struct err *e)
+{
+	struct provider p;
+	struct stmt *s;
+	size_t i;
+
+	if (tx_provider_get(tx, id, &p, e))
+		return -1;
+	for (i = 0; i < sizeof(provider_children) / sizeof(*provider_children); i++) {
+		if (!(s = conn_prep(tx->c, provider_children[i], e)))
+			return -1;
+		bind_text(s, 1, tx->tenant);
+		bind_text(s, 2, id);
+		if (step_done(tx->c, s, "delete what a provider owns", e))
+			return -1;
+	}
+	if (!keep_row)
+		return delete_row(tx, "DELETE FROM providers WHERE tenant_id = ?1 AND id = ?2", id,
+				  NULL, "provider", e);
+	s = conn_prep(tx->c, "UPDATE providers SET deleted_at = ?3 WHERE tenant_id = ?1 AND id = ?2",
 		      e);
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
-	return step_done(tx->c, s, "drop orphaned holidays", e);
+	bind_text(s, 2, id);
+	db_bind_i64(s, 3, now);
+	return step_done(tx->c, s, "mark provider deleted", e);
 }
 
 /* One count(*) of a query binding ?1 tenant, ?2 provider and (when it has it) ?3 now. */

@@ -16,11 +16,11 @@ static const struct copy_table {
 	const char *name;
 	const char *cols;
 } tables[] = {
-	{"tenants", "id, slug, name, created_at, event_seq"},
+	{"tenants", "id, slug, name, created_at"},
 	{"api_keys", "key_hash, tenant_id, role, created_at, id, name, scoped, expires_at,"
 		     " last_used_at, revoked_at"},
 	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"
-		      " max_consecutive, vacation, created_at, updated_at"},
+		      " max_consecutive, vacation, created_at, updated_at, deleted_at"},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
 		     " created_at, updated_at, policy, requires_approval"},
@@ -58,7 +58,7 @@ static const struct copy_table {
 			    " status, notes"},
 	{"entry_override_assignees", "tenant_id, entry_id, original_start, provider_id,"
 				     " start_utc, end_utc"},
-	/* Events keep their per-tenant sequence numbers (tenants.event_seq goes along). */
+	/* Events keep their per-tenant sequence numbers; new ones continue after them. */
 	{"events", "tenant_id, seq, id, type, subject_id, actor_type, actor_id, actor_role,"
 		   " request_id, payload, changes, created_at"},
 };

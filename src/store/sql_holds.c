@@ -95,6 +95,30 @@ int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now
 	return 0;
 }
 
+int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
+			 struct hold **out, size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 ORDER BY id",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, provider_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		read_hold(s, &(*out)[(*n)++]);
+	}
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read the provider's holds", e);
+}
+
 int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		     struct hold **out, size_t *n, struct err *e)
 {
@@ -128,46 +152,34 @@ int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena 
 
 int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
 {
-	struct conn *c = tx->c;
-	struct stmt *s = conn_prep(c,
-				    "UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ?1"
-				    " RETURNING event_seq",
+	struct stmt *s = conn_prep(tx->c,
+				    "INSERT INTO events(tenant_id, " EVENT_COLS ") SELECT ?1,"
+				    " coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+				    " ?11 FROM events WHERE tenant_id = ?1 RETURNING seq",
 				    e);
 	int rc;
 
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, ev->id);
+	bind_text(s, 3, ev->type);
+	bind_text(s, 4, ev->subject_id);
+	bind_text(s, 5, actor_type_name(ev->actor.type));
+	bind_text(s, 6, ev->actor.id);
+	bind_opt_text(s, 7, ev->actor.role >= 0 ? role_name((enum role)ev->actor.role) : NULL);
+	bind_opt_text(s, 8, ev->request_id);
+	bind_text(s, 9, ev->payload);
+	bind_opt_text(s, 10, ev->changes);
+	db_bind_i64(s, 11, ev->created_at);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		ev->seq = db_col_i64(s, 0);
-	/* Stepped to the end so SQLite completes the UPDATE. */
+	/* Stepped to the end so the statement completes. */
 	while (rc == DB_ROW)
 		rc = db_step(s);
 	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(c, rc, "number event", e);
-	if (!ev->seq)
-		return err_set(e, ERR_INTERNAL, "no tenant %s to number events for", tx->tenant);
-	s = conn_prep(c,
-		      "INSERT INTO events(tenant_id, " EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-		      " ?7, ?8, ?9, ?10, ?11, ?12)",
-		      e);
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	db_bind_i64(s, 2, ev->seq);
-	bind_text(s, 3, ev->id);
-	bind_text(s, 4, ev->type);
-	bind_text(s, 5, ev->subject_id);
-	bind_text(s, 6, actor_type_name(ev->actor.type));
-	bind_text(s, 7, ev->actor.id);
-	bind_opt_text(s, 8, ev->actor.role >= 0 ? role_name((enum role)ev->actor.role) : NULL);
-	bind_opt_text(s, 9, ev->request_id);
-	bind_text(s, 10, ev->payload);
-	bind_opt_text(s, 11, ev->changes);
-	db_bind_i64(s, 12, ev->created_at);
-	return step_done(c, s, "add event", e);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "add event", e);
 }
 
 static void read_event(struct stmt *s, struct arena *a, struct event_rec *ev)
@@ -205,7 +217,7 @@ int tx_event_list(struct store_tx *tx, const struct event_filter *f, size_t limi
 	bool prefix = f->type && *f->type && f->type[strlen(f->type) - 1] == '.';
 	struct stmt *s = conn_prep(
 		tx->c,
-		"SELECT " EVENT_COLS " FROM events WHERE tenant_id = ?1 AND seq > ?2"
+		"SELECT " EVENT_COLS " FROM events WHERE tenant_id = ?1 AND seq > ?2 AND seq <= ?10"
 		" AND (?3 IS NULL OR type = ?3)"
 		" AND (?4 IS NULL OR substr(type, 1, length(?4)) = ?4)"
 		" AND (?5 IS NULL OR subject_id = ?5) AND (?6 IS NULL OR actor_id = ?6)"
@@ -226,26 +238,76 @@ int tx_event_list(struct store_tx *tx, const struct event_filter *f, size_t limi
 	db_bind_i64(s, 7, f->from);
 	db_bind_i64(s, 8, f->to);
 	db_bind_i64(s, 9, (int64_t)limit);
+	db_bind_i64(s, 10, f->until);
 	while ((rc = db_step(s)) == DB_ROW)
 		read_event(s, a, &(*out)[(*n)++]);
 	db_reset(s);
 	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "list events", e);
 }
 
-int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, struct err *e)
+int tx_event_last(struct store_tx *tx, int64_t *seq, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
-				    "DELETE FROM events WHERE (tenant_id, seq) IN (SELECT tenant_id,"
-				    " seq FROM events WHERE created_at < ?1 LIMIT ?2)",
+				    "SELECT coalesce(max(seq), 0) FROM events WHERE tenant_id = ?1", e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*seq = db_col_i64(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "read the last event", e);
+}
+
+int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, struct err *e)
+{
+	/* Events are in seq order, which is creation order but for requests that commit out
+	 * of step: the oldest run from the start, and the scan stops at the first newer one. */
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT seq, created_at FROM events WHERE tenant_id = ?1"
+				    " AND seq < (SELECT max(seq) FROM events WHERE tenant_id = ?1)"
+				    " ORDER BY seq LIMIT ?2",
 				    e);
+	int64_t upto = 0;
+	int rc;
 
 	*n = 0;
 	if (!s)
 		return -1;
-	db_bind_i64(s, 1, before);
+	bind_text(s, 1, tx->tenant);
 	db_bind_i64(s, 2, (int64_t)max);
-	if (step_done(tx->c, s, "purge events", e))
+	while ((rc = db_step(s)) == DB_ROW && db_col_i64(s, 1) < before) {
+		upto = db_col_i64(s, 0);
+		(*n)++;
+	}
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return sql_fail(tx->c, rc, "find old events", e);
+	if (!*n)
+		return 0;
+	s = conn_prep(tx->c, "DELETE FROM events WHERE tenant_id = ?1 AND seq <= ?2", e);
+	if (!s)
 		return -1;
-	*n = (size_t)db_changes(tx->c);
-	return 0;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, upto);
+	return step_done(tx->c, s, "purge events", e);
+}
+
+int tx_tenant_ids(struct store_tx *tx, size_t max, struct arena *a, id_t_ **out, size_t *n,
+		  struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, "SELECT id FROM tenants ORDER BY id LIMIT ?1", e);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	*out = arena_alloc(a, (max + 1) * sizeof(**out));
+	db_bind_i64(s, 1, (int64_t)max);
+	while ((rc = db_step(s)) == DB_ROW)
+		col_text(s, 0, (*out)[(*n)++], ID_MAX);
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "list tenants", e);
 }

@@ -208,6 +208,30 @@ int tx_waitlist_waiting(struct store_tx *tx, const char *entry_id, const char *p
 	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read waitlist", e);
 }
 
+int tx_waitlist_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
+			    struct waitlist_entry **out, size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " WAITLIST_COLS " FROM waitlist WHERE tenant_id = ?1"
+				    " AND provider_id = ?2 ORDER BY id",
+				    e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, provider_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
+		read_entry(s, &(*out)[(*n)++]);
+	}
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read the provider's waitlist", e);
+}
+
 int tx_waitlist_stale(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		      struct waitlist_entry **out, size_t *n, struct err *e)
 {

@@ -94,17 +94,23 @@ int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct 
 int tx_key_touch(struct store_tx *tx, const char *key_id, int64_t now, struct err *e);
 
 /* --- providers --- */
+/* A provider (not deleted); ERR_NOT_FOUND otherwise. */
 int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, struct err *e);
+/* The zone name of provider id, deleted or not (bookings keep showing in it). */
+int tx_provider_zone(struct store_tx *tx, const char *id, char out[TZ_NAME_MAX],
+		     struct err *e);
 /* Providers by id, paged; with scope_key (the id of a key limited to some providers), only
  * those the key may act for. */
 int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 		     struct arena *a, struct provider **out, size_t *n, struct err *e);
 int tx_provider_insert(struct store_tx *tx, const struct provider *p, struct err *e);
 int tx_provider_update(struct store_tx *tx, const struct provider *p, struct err *e);
-/* Deletes the provider with its schedule, overrides, time off, holds, service and entry
- * assignments; a holiday for chosen providers that loses its last one goes too. Bookings
- * keep the provider's row from going (ERR_CONFLICT). */
-int tx_provider_delete(struct store_tx *tx, const char *id, struct err *e);
+/* Deletes the provider with its schedule, overrides, time off, holds, service, holiday, key
+ * and entry assignments; a holiday for chosen providers that loses its last one goes too.
+ * With history (bookings name it, keep_row) its row stays, marked deleted at now, so the
+ * bookings keep their provider; otherwise it goes. */
+int tx_provider_delete(struct store_tx *tx, const char *id, bool keep_row, int64_t now,
+		       struct err *e);
 
 /* What still depends on a provider: its bookings (active ones ending after now, and all),
  * and the schedule entries it is assigned to (in a series or one occurrence). */

@@ -69,6 +69,9 @@ int tx_hold_delete(struct store_tx *tx, const char *id, struct err *e);
  * expires. */
 int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now, int *count,
 		  int64_t *first_expiry, struct err *e);
+/* Every hold on provider_id (live or not), by id. */
+int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
+			 struct hold **out, size_t *n, struct err *e);
 /* Holds that expired by now, at most max, by expiry. */
 int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		     struct hold **out, size_t *n, struct err *e);
@@ -94,6 +97,9 @@ int tx_waitlist_list(struct store_tx *tx, const struct waitlist_filter *f, struc
 int tx_waitlist_waiting(struct store_tx *tx, const char *entry_id, const char *provider_id,
 			int64_t from_day, int64_t to_day, size_t max, struct arena *a,
 			struct waitlist_entry **out, size_t *n, struct err *e);
+/* Entries for provider_id alone (not for any provider), by id. */
+int tx_waitlist_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
+			    struct waitlist_entry **out, size_t *n, struct err *e);
 /* Offered entries whose offer expired by now, at most max. */
 int tx_waitlist_stale(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		      struct waitlist_entry **out, size_t *n, struct err *e);
@@ -104,20 +110,28 @@ int tx_waitlist_due(struct store_tx *tx, int64_t now, char (*tenants)[ID_MAX], s
 		    size_t *n, struct err *e);
 
 /* --- events --- */
-/* Appends ev in the transaction: ev->seq gets the tenant's next sequence number. */
+/* Appends ev in the transaction; ev->seq gets the tenant's next sequence number (one past
+ * its last event: the write lock of the tenant makes that commit order). */
 int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e);
 
 struct event_filter {
 	int64_t after;			/* seq > after */
+	int64_t until;			/* seq <= until (INT64_MAX = no bound) */
 	const char *type;		/* exact, or a prefix when it ends in '.'; NULL = any */
-	const char *subject_id;		/* NULL = any */
+	const char *subject_id;		/* NULL = any (the one filter an index serves) */
 	const char *actor_id;
 	int64_t from, to;		/* created_at in [from, to) */
 };
 /* Events in seq order, at most limit. */
 int tx_event_list(struct store_tx *tx, const struct event_filter *f, size_t limit,
 		  struct arena *a, struct event_rec **out, size_t *n, struct err *e);
-/* Deletes events (of every tenant) created before before, at most max; *n counts them. */
+/* The tenant's last seq (0 before any event). */
+int tx_event_last(struct store_tx *tx, int64_t *seq, struct err *e);
+/* Deletes the tenant's oldest events created before before, up to max and never its last
+ * one (the next seq counts on it); *n counts them. */
 int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, struct err *e);
+/* Every tenant's id (at most max), for duties that visit each. */
+int tx_tenant_ids(struct store_tx *tx, size_t max, struct arena *a, id_t_ **out, size_t *n,
+		  struct err *e);
 
 #endif

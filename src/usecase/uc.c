@@ -119,13 +119,13 @@ const struct tz *uc_zone(const struct uc_ctx *ctx, const char *name)
 
 const struct tz *uc_provider_zone(struct uc_ctx *ctx, struct store_tx *tx, const char *id)
 {
-	struct provider p;
+	char zone[TZ_NAME_MAX];
 	struct err ignored;
 
 	err_init(&ignored);
-	if (tx_provider_get(tx, id, &p, &ignored))
+	if (tx_provider_zone(tx, id, zone, &ignored))
 		return NULL;
-	return tz_db_get(ctx->env->tz, p.timezone);
+	return tz_db_get(ctx->env->tz, zone);
 }
 
 const char *uc_scope_key(const struct uc_ctx *ctx)

@@ -93,7 +93,8 @@ int uc_provider_update(struct uc_ctx *ctx, const char *id, const struct provider
 /* Deletes a provider. Without force, ERR_IN_USE naming its upcoming bookings and schedule
  * entries when it has any; with force, those bookings are cancelled (booking.cancelled)
  * and it leaves its entries (entry.updated, or entry.deleted for one it was alone on).
- * Past bookings keep their provider: ERR_IN_USE then, whatever force says. */
+ * Its holds end and the waitlist entries waiting for it alone are removed, with their
+ * events. Past bookings keep naming it: reads and lists no longer show it. */
 int uc_provider_delete(struct uc_ctx *ctx, const char *id, bool force, struct err *e);
 
 int uc_service_create(struct uc_ctx *ctx, struct service *s, struct err *e);
@@ -277,8 +278,11 @@ int uc_calendar(struct uc_ctx *ctx, const char (*ids)[ID_MAX], size_t n, int64_t
 		int64_t to, size_t max_items, struct cal_items *out, struct err *e);
 
 /* --- events --- */
-int uc_event_list(struct uc_ctx *ctx, const struct event_filter *f, size_t limit,
-		  struct event_rec **out, size_t *n, struct err *e);
+/* Events after f->after matching f, at most limit. *next_after is where the next page
+ * starts (0 at the end): the last seq of a full page, or — filtering by anything but the
+ * subject, where one call reads a bounded run of seqs — the end of the run it read. */
+int uc_event_list(struct uc_ctx *ctx, struct event_filter *f, size_t limit,
+		  struct event_rec **out, size_t *n, int64_t *next_after, struct err *e);
 /* Purges events past the configured retention (the sweeper). */
 void uc_event_purge(const struct uc_env *env, int64_t now);
 

@@ -75,9 +75,10 @@ struct booking_new {
 /* The business outcome of a booking request: a booking (0) or a rejection to answer and
  * store (1, in decided); -1 for failures that are not answers. */
 static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booking_request *in,
-		  struct booking *bk, struct hold *hold, bool *from_hold, struct err *decided,
-		  struct err *e)
+		  struct booking *bk, const struct tz **zone, struct hold *hold, bool *from_hold,
+		  struct err *decided, struct err *e)
 {
+	int best;
 	const char *provider_id = in->provider_id;
 	struct avail_bundle *bundles;
 	struct policy defaults;
@@ -109,8 +110,9 @@ static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booki
 	if (*from_hold && n == 1)
 		bundle_drop_time(&bundles[0], true, hold->start, hold->block_start, hold->block_end,
 				 hold->service_id);
-	if (engine_pick(bundles, n, ctx->env->tz, &svc, in->start, ctx->now, ctx->arena, bk,
-			decided) < 0) {
+	best = engine_pick(bundles, n, ctx->env->tz, &svc, in->start, ctx->now, ctx->arena, bk,
+			   decided);
+	if (best < 0) {
 		if (decided->code != ERR_SLOT_TAKEN && decided->code != ERR_INVALID &&
 		    decided->code != ERR_UNAVAILABLE) {
 			/* Not a business outcome (e.g. an unknown zone): nothing is stored. */
@@ -120,6 +122,7 @@ static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booki
 		return 1;
 	}
 	policy_resolve(&defaults, &svc.policy, &bk->policy);
+	*zone = bundles[best].input.tz;
 	return 0;
 }
 
@@ -152,6 +155,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	struct stored_reply stored = {0, NULL};
 	char hash[TOKEN_HASH_MAX];
 	struct booking bk = in->fields;
+	const struct tz *zone = NULL;
 	struct err decided;
 	struct hold hold;
 	bool from_hold;
@@ -172,7 +176,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	}
 	err_init(&decided);
 	bk.start = in->start;
-	rc = decide(ctx, tx, in, &bk, &hold, &from_hold, &decided, e);
+	rc = decide(ctx, tx, in, &bk, &zone, &hold, &from_hold, &decided, e);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -183,7 +187,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 				      from_hold ? "created from a hold" : "created", e) ||
 		    (from_hold && hold_consume(ctx, tx, &hold, bk.id, e)))
 			return -1;
-		payload = uc_booking_json(ctx, tx, &bk);
+		payload = wire_booking(&bk, zone, NULL);
 		answer = json_deep_copy(payload);
 		json_object_set_new(answer, "manage_token", json_string(bn->token));
 		if (uc_emit(ctx, tx, "booking.created", bk.id, payload, NULL, e)) {

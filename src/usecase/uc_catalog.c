@@ -96,26 +96,27 @@ struct provider_removal {
 	bool force;
 };
 
-/* Takes provider pid off entry id: out of the series and its changed occurrences. */
-static int entry_drop_assignee(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
-			       const char *pid, struct err *e)
+/* Ends what goes with a provider: its holds (offers end, others are released) and the
+ * waitlist entries that wait for it alone. */
+static int provider_release(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			    struct err *e)
 {
-	struct entry en;
-	json_t *before;
-	size_t i;
+	struct waitlist_entry *w;
+	struct hold *h;
+	size_t n, i;
 
-	if (tx_entry_get(tx, id, ctx->arena, &en, e))
+	if (tx_waitlist_of_provider(tx, id, ctx->arena, &w, &n, e))
 		return -1;
-	before = wire_entry(&en, entry_zone(&en, ctx->env->tz));
-	for (i = 0; i <= en.noverrides; i++) {
-		struct entry_fields *f = i < en.noverrides ? &en.overrides[i].f : &en.f;
-		size_t j, k;
-		for (j = k = 0; j < f->nassignees; j++)
-			if (strcmp(f->assignee_ids[j], pid) != 0)
-				memcpy(f->assignee_ids[k++], f->assignee_ids[j], ID_MAX);
-		f->nassignees = k;
-	}
-	return uc_entry_store(ctx, tx, &en, before, "all", NULL, e);
+	for (i = 0; i < n; i++)
+		if (uc_waitlist_remove(ctx, tx, &w[i], e))
+			return -1;
+	if (tx_holds_of_provider(tx, id, ctx->arena, &h, &n, e))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (tx_hold_delete(tx, h[i].id, e) ||
+		    uc_hold_ended(ctx, tx, &h[i], h[i].expires_at > ctx->now, e))
+			return -1;
+	return 0;
 }
 
 static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
@@ -142,11 +143,6 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 			 use.entries);
 		return -1;
 	}
-	if (use.bookings > use.upcoming_bookings)
-		return err_set(e, ERR_IN_USE,
-			       "provider %s has %d past or closed bookings, kept as history; it"
-			       " cannot be deleted",
-			       pr->id, use.bookings - use.upcoming_bookings);
 	if (tx_provider_upcoming(tx, pr->id, ctx->now, ctx->arena, &upcoming, &n, e))
 		return -1;
 	for (i = 0; i < n; i++)
@@ -155,15 +151,11 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 	if (tx_provider_entries(tx, pr->id, ctx->arena, &entries, &n, e))
 		return -1;
 	for (i = 0; i < n; i++)
-		if (entry_drop_assignee(ctx, tx, entries[i], pr->id, e))
+		if (uc_entry_drop_assignee(ctx, tx, entries[i], pr->id, e))
 			return -1;
-	/* Cancelled bookings still name it: only a provider without any can go. */
-	if (use.upcoming_bookings)
-		return err_set(e, ERR_IN_USE,
-			       "provider %s has bookings, kept as history; its upcoming ones can be"
-			       " cancelled but it cannot be deleted",
-			       pr->id);
-	if (tx_provider_delete(tx, pr->id, e))
+	/* Bookings keep naming it, as history: then its row stays, marked deleted. */
+	if (provider_release(ctx, tx, pr->id, e) ||
+	    tx_provider_delete(tx, pr->id, use.bookings > 0, ctx->now, e))
 		return -1;
 	return uc_emit(ctx, tx, "provider.deleted", pr->id, wire_provider(&p), NULL, e);
 }

@@ -113,8 +113,12 @@ static int conflicts_of(struct uc_ctx *ctx, struct store_tx *tx, const struct en
 				  ctx->arena, out->conflicts, &out->nconflicts, e);
 }
 
-int uc_entry_store(struct uc_ctx *ctx, struct store_tx *tx, struct entry *en, json_t *before,
-		   const char *scope, const int64_t *occurrence, struct err *e)
+/* Writes changed series en back (delete and insert, version + 1) with entry.updated
+ * (before: its rendering before the change; stolen); a series left with no assignees
+ * anywhere is deleted instead (entry.deleted, with before as its payload). */
+static int entry_store(struct uc_ctx *ctx, struct store_tx *tx, struct entry *en,
+		       json_t *before, const char *scope, const int64_t *occurrence,
+		       struct err *e)
 {
 	const char *ids[1];
 
@@ -122,11 +126,8 @@ int uc_entry_store(struct uc_ctx *ctx, struct store_tx *tx, struct entry *en, js
 		json_decref(before);
 		return -1;
 	}
-	if (assignees_of(en, ids, 1) == 0) {
-		json_decref(before);
-		return uc_emit(ctx, tx, "entry.deleted", en->id,
-			       entry_event(ctx, en, scope, occurrence), NULL, e);
-	}
+	if (assignees_of(en, ids, 1) == 0)
+		return uc_emit(ctx, tx, "entry.deleted", en->id, before, NULL, e);
 	en->version++;
 	en->updated_at = ctx->now;
 	if (tx_entry_insert(tx, en, entry_span_end(en, entry_zone(en, ctx->env->tz)), e)) {
@@ -135,6 +136,27 @@ int uc_entry_store(struct uc_ctx *ctx, struct store_tx *tx, struct entry *en, js
 	}
 	return uc_emit(ctx, tx, "entry.updated", en->id, entry_event(ctx, en, scope, occurrence),
 		       before, e);
+}
+
+int uc_entry_drop_assignee(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			   const char *provider_id, struct err *e)
+{
+	struct entry en;
+	json_t *before;
+	size_t i;
+
+	if (tx_entry_get(tx, id, ctx->arena, &en, e))
+		return -1;
+	before = entry_event(ctx, &en, "all", NULL);
+	for (i = 0; i <= en.noverrides; i++) {
+		struct entry_fields *f = i < en.noverrides ? &en.overrides[i].f : &en.f;
+		size_t j, k;
+		for (j = k = 0; j < f->nassignees; j++)
+			if (strcmp(f->assignee_ids[j], provider_id) != 0)
+				memcpy(f->assignee_ids[k++], f->assignee_ids[j], ID_MAX);
+		f->nassignees = k;
+	}
+	return entry_store(ctx, tx, &en, before, "all", NULL, e);
 }
 
 /* --- create, read, list --- */
@@ -297,7 +319,7 @@ static int entry_edit_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, str
 			split = NULL;
 		}
 	}
-	if (uc_entry_store(ctx, tx, en, before, scope_names[ed->scope], ed->occurrence, e))
+	if (entry_store(ctx, tx, en, before, scope_names[ed->scope], ed->occurrence, e))
 		return -1;
 	if (split) {
 		json_t *created = entry_event(ctx, split, scope_names[ed->scope], ed->occurrence);

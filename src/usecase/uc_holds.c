@@ -159,20 +159,26 @@ static int offer_release(struct uc_ctx *ctx, struct store_tx *tx, const struct h
 	return 1;
 }
 
+int uc_hold_ended(struct uc_ctx *ctx, struct store_tx *tx, const struct hold *h, bool released,
+		  struct err *e)
+{
+	int rc = offer_release(ctx, tx, h, e);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return uc_emit(ctx, tx, released ? "hold.released" : "hold.expired", h->id,
+		       wire_hold(h, uc_provider_zone(ctx, tx, h->provider_id), ctx->now), NULL,
+		       e);
+}
+
 static int hold_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
 {
 	const char *id = arg;
 	struct hold h;
-	int rc;
 
-	if (hold_in_reach(ctx, tx, id, &h, e) || tx_hold_delete(tx, id, e))
-		return -1;
-	/* An offer's hold ends with its offer; another hold is released. */
-	rc = offer_release(ctx, tx, &h, e);
-	if (rc < 0 ||
-	    (rc == 0 && uc_emit(ctx, tx, "hold.released", h.id,
-				wire_hold(&h, uc_provider_zone(ctx, tx, h.provider_id), ctx->now),
-				NULL, e)))
+	/* Released by the caller, even when it had lapsed unnoticed. */
+	if (hold_in_reach(ctx, tx, id, &h, e) || tx_hold_delete(tx, id, e) ||
+	    uc_hold_ended(ctx, tx, &h, true, e))
 		return -1;
 	/* Even an expired hold's time may not have been offered yet. */
 	return uc_offers(ctx, tx, h.provider_id, NULL, h.block_start - 86400, h.block_end, e);

@@ -29,7 +29,7 @@ int uc_emit(struct uc_ctx *ctx, struct store_tx *tx, const char *type, const cha
 
 /* The zone named name, or UTC. */
 const struct tz *uc_zone(const struct uc_ctx *ctx, const char *name);
-/* The zone of provider id in tx, or NULL when it is gone. */
+/* The zone of provider id in tx (deleted or not), or NULL when there is none. */
 const struct tz *uc_provider_zone(struct uc_ctx *ctx, struct store_tx *tx, const char *id);
 
 /* The key id that limits the caller to some providers, or NULL. */
@@ -57,15 +57,22 @@ int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct servi
 		     const char *provider_id, int64_t start, struct avail_bundle **out, size_t *n,
 		     struct err *e);
 
+/* Writes the event of hold h's end (its row already gone): an offer's hold ends its offer
+ * (waitlist.expired); another is hold.released (released) or hold.expired. */
+int uc_hold_ended(struct uc_ctx *ctx, struct store_tx *tx, const struct hold *h, bool released,
+		  struct err *e);
+/* Removes waitlist entry w (and its offer's hold) with waitlist.removed. */
+int uc_waitlist_remove(struct uc_ctx *ctx, struct store_tx *tx, const struct waitlist_entry *w,
+		       struct err *e);
+
 /* Cancels booking b (as stored) in tx with a history reason and its event, as a system
  * action: no fee, no deadline. */
 int uc_booking_cancel_for(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
 			  const char *reason, struct err *e);
 
-/* Writes a changed series back (delete and insert, version + 1) with its entry.updated event
- * (before: its rendering before the change); a series left with no assignees anywhere is
- * deleted instead (entry.deleted). */
-int uc_entry_store(struct uc_ctx *ctx, struct store_tx *tx, struct entry *en, json_t *before,
-		   const char *scope, const int64_t *occurrence, struct err *e);
+/* Takes provider provider_id off entry id (its series and changed occurrences) with
+ * entry.updated, or entry.deleted when nobody is left on it. */
+int uc_entry_drop_assignee(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			   const char *provider_id, struct err *e);
 
 #endif

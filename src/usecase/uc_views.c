@@ -87,43 +87,83 @@ out:
 	return rc;
 }
 
-int uc_event_list(struct uc_ctx *ctx, const struct event_filter *f, size_t limit,
-		  struct event_rec **out, size_t *n, struct err *e)
+/* Filters other than the subject read events in seq order: one request reads at most this
+ * many seqs, and says where to go on. */
+#define EVENT_SCAN_WINDOW 10000
+
+int uc_event_list(struct uc_ctx *ctx, struct event_filter *f, size_t limit,
+		  struct event_rec **out, size_t *n, int64_t *next_after, struct err *e)
 {
-	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	bool windowed = !f->subject_id && (f->type || f->actor_id || f->from != INT64_MIN ||
+					   f->to != INT64_MAX);
+	int64_t last = 0;
 	int rc;
 
 	if (!tx)
 		return -1;
+	f->until = windowed && f->after < INT64_MAX - EVENT_SCAN_WINDOW
+			   ? f->after + EVENT_SCAN_WINDOW
+			   : INT64_MAX;
 	rc = tx_event_list(tx, f, limit, ctx->arena, out, n, e);
+	if (rc == 0 && *n < limit && windowed)
+		rc = tx_event_last(tx, &last, e);
 	uc_read_end(tx);
-	return rc;
+	if (rc)
+		return -1;
+	*next_after = 0;
+	if (*n == limit)
+		*next_after = (*out)[*n - 1].seq;
+	else if (windowed && f->until < last)
+		*next_after = f->until;
+	return 0;
 }
 
 #define EVENT_PURGE_BATCH 1000
+#define EVENT_PURGE_TENANTS 10000
+
+/* One tenant's events past the retention, in batches, each its own transaction so writers
+ * are never held up for long. */
+static size_t purge_tenant(const struct uc_env *env, const char *tenant, int64_t before,
+			   struct err *e)
+{
+	size_t n, total = 0;
+
+	do {
+		struct store_tx *tx = store_begin(env->store, tenant, STORE_WRITE, e);
+		n = 0;
+		if (!tx)
+			break;
+		if (store_end(tx, tx_event_purge(tx, before, EVENT_PURGE_BATCH, &n, e) == 0, e))
+			break;
+		total += n;
+	} while (n == EVENT_PURGE_BATCH);
+	return total;
+}
 
 void uc_event_purge(const struct uc_env *env, int64_t now)
 {
+	int64_t before = now - env->config.event_retention_seconds;
+	struct arena *a;
 	struct store_tx *tx;
+	id_t_ *tenants = NULL;
 	struct err e;
-	size_t n = 0, total = 0;
+	size_t n = 0, i, total = 0;
 
 	if (env->config.event_retention_seconds <= 0)
 		return;
 	err_init(&e);
-	/* In batches, each its own transaction, so writers are never held up for long. */
-	do {
-		tx = store_begin(env->store, "", STORE_WRITE, &e);
-		if (!tx)
-			break;
-		if (store_end(tx, tx_event_purge(tx, now - env->config.event_retention_seconds,
-						 EVENT_PURGE_BATCH, &n, &e) == 0,
-			      &e))
-			break;
-		total += n;
-	} while (n == EVENT_PURGE_BATCH && !e.code);
+	a = arena_new();
+	tx = store_begin(env->store, "", STORE_READ, &e);
+	if (tx) {
+		tx_tenant_ids(tx, EVENT_PURGE_TENANTS, a, &tenants, &n, &e);
+		store_end(tx, false, &e);
+	}
+	for (i = 0; i < n && !e.code; i++)
+		total += purge_tenant(env, tenants[i], before, &e);
 	if (e.code)
 		log_msg(LOG_WARN, "event purge failed: %s", e.message);
 	else if (total)
 		log_msg(LOG_INFO, "purged %zu events older than the retention", total);
+	arena_free(a);
 }

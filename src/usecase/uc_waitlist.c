@@ -379,24 +379,29 @@ int uc_waitlist_list(struct uc_ctx *ctx, struct waitlist_filter *f, struct page 
 	return rc;
 }
 
+int uc_waitlist_remove(struct uc_ctx *ctx, struct store_tx *tx, const struct waitlist_entry *w,
+		       struct err *e)
+{
+	if (w->status == WAITLIST_OFFERED) {
+		struct err lookup;
+		err_init(&lookup);
+		if (tx_hold_delete(tx, w->hold_id, &lookup) && lookup.code != ERR_NOT_FOUND) {
+			*e = lookup;
+			return -1;
+		}
+	}
+	if (tx_waitlist_delete(tx, w->id, e))
+		return -1;
+	return uc_emit(ctx, tx, "waitlist.removed", w->id, wire_waitlist(w), NULL, e);
+}
+
 static int waitlist_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 			      struct err *e)
 {
 	const char *id = arg;
 	struct waitlist_entry w;
 
-	if (entry_in_reach(ctx, tx, id, &w, e))
-		return -1;
-	if (w.status == WAITLIST_OFFERED) {
-		struct err lookup;
-		err_init(&lookup);
-		if (tx_hold_delete(tx, w.hold_id, &lookup) && lookup.code != ERR_NOT_FOUND) {
-			*e = lookup;
-			return -1;
-		}
-	}
-	if (tx_waitlist_delete(tx, id, e) ||
-	    uc_emit(ctx, tx, "waitlist.removed", id, wire_waitlist(&w), NULL, e))
+	if (entry_in_reach(ctx, tx, id, &w, e) || uc_waitlist_remove(ctx, tx, &w, e))
 		return -1;
 	if (w.status != WAITLIST_OFFERED)
 		return 0;
