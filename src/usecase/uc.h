@@ -160,6 +160,30 @@ struct uc_slot_job {
 int uc_slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
 		int64_t from, int64_t to, struct uc_slot_job *out, struct err *e);
 
+/* Bookable starts of service_id (provider_id alone when set) on the local dates
+ * from_day..to_day of zone_name (NULL: the providers' zone, which must be one), at most
+ * max: ERR_INVALID at timezone for an unknown zone or providers in several, ERR_RANGE at
+ * to past max. */
+struct uc_slots {
+	struct uc_slot_job job;
+	const struct tz *display;	/* the zone dates were read in */
+	struct slot_list *list;		/* ordered by start, then provider (freed with the arena) */
+};
+int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+	     int64_t from_day, int64_t to_day, const char *zone_name, size_t max,
+	     struct uc_slots *out, struct err *e);
+
+/* Why start is or is not bookable with provider_id, shown in zone_name (NULL: the
+ * provider's). */
+struct uc_explain {
+	struct uc_slot_job job;
+	struct slot_query q;
+	struct slot_explanation x;
+	const struct tz *zone;
+};
+int uc_explain(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+	       int64_t start, const char *zone_name, struct uc_explain *out, struct err *e);
+
 /* --- bookings --- */
 
 struct uc_booking_request {

@@ -50,6 +50,91 @@ out:
 	return 0;
 }
 
+/* The zone dates are read in: zone_name, else the providers' shared zone (UTC without
+ * providers). */
+static int display_zone(struct uc_ctx *ctx, const struct uc_slot_job *job,
+			const char *zone_name, const struct tz **out, struct err *e)
+{
+	size_t i;
+
+	if (zone_name) {
+		*out = tz_db_get(ctx->env->tz, zone_name);
+		if (!*out)
+			return err_field_code(e, ERR_INVALID, "timezone",
+					      "must be an IANA time zone name, e.g. Europe/Berlin");
+		return 0;
+	}
+	*out = NULL;
+	for (i = 0; i < job->n; i++) {
+		const struct tz *z = job->providers[i].avail->tz;
+		if (*out && z != *out)
+			return err_field_code(e, ERR_INVALID, "timezone",
+					      "is required when the providers are in different zones");
+		*out = z;
+	}
+	if (!*out)
+		*out = tz_db_get(ctx->env->tz, "UTC");
+	return 0;
+}
+
+static void slot_list_release_cb(void *p)
+{
+	slot_list_release(p);
+}
+
+int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+	     int64_t from_day, int64_t to_day, const char *zone_name, size_t max,
+	     struct uc_slots *out, struct err *e)
+{
+	struct slot_scratch scratch;
+	struct slot_query q;
+	size_t i;
+
+	out->list = arena_alloc(ctx->arena, sizeof(*out->list));
+	slot_list_init(out->list);
+	arena_on_free(ctx->arena, slot_list_release_cb, out->list);
+	/* Load around the widest window the dates can mean; the zone is known afterwards. */
+	if (uc_slot_job(ctx, service_id, provider_id, from_day * 86400 - 86400,
+			(to_day + 2) * 86400, &out->job, e) ||
+	    display_zone(ctx, &out->job, zone_name, &out->display, e))
+		return -1;
+	q.rules = &out->job.rules;
+	q.now = ctx->now;
+	q.from = tz_to_utc(out->display, from_day * 86400);
+	q.to = tz_to_utc(out->display, (to_day + 1) * 86400);
+	slot_scratch_init(&scratch);
+	for (i = 0; i < out->job.n && out->list->n <= max; i++)
+		slots_generate(&q, &out->job.providers[i], &scratch, out->list);
+	slot_scratch_release(&scratch);
+	if (out->list->n > max)
+		return err_field_code(e, ERR_RANGE, "to",
+				      "more than %zu slots match; ask for fewer days or one provider",
+				      max);
+	if (out->job.n > 1)
+		slot_list_sort(out->list);
+	return 0;
+}
+
+int uc_explain(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+	       int64_t start, const char *zone_name, struct uc_explain *out, struct err *e)
+{
+	struct slot_scratch scratch;
+
+	if (uc_slot_job(ctx, service_id, provider_id, start - 86400, start + 2 * 86400, &out->job,
+			e))
+		return -1;
+	out->zone = out->job.providers[0].avail->tz;
+	if (zone_name && display_zone(ctx, &out->job, zone_name, &out->zone, e))
+		return -1;
+	out->q.rules = &out->job.rules;
+	out->q.now = ctx->now;
+	out->q.from = out->q.to = 0;
+	slot_scratch_init(&scratch);
+	slots_explain(&out->q, &out->job.providers[0], start, &scratch, &out->x);
+	slot_scratch_release(&scratch);
+	return 0;
+}
+
 int uc_calendar(struct uc_ctx *ctx, const char (*ids)[ID_MAX], size_t n, int64_t from,
 		int64_t to, size_t max_items, struct cal_items *out, struct err *e)
 {
