@@ -178,8 +178,11 @@ int tx_schedule_get(struct store_tx *tx, const char *provider_id, struct arena *
 
 #define OVERRIDE_COLS "id, provider_id, from_day, to_day, hours, note, created_at, rrule"
 
-static void read_override(struct stmt *s, struct override_rec *r)
+static void read_override(struct stmt *s, struct arena *a, void *dst)
 {
+	struct override_rec *r = dst;
+
+	(void)a;
 	memset(r, 0, sizeof(*r));
 	col_text(s, 0, r->id, sizeof(r->id));
 	col_text(s, 1, r->provider_id, sizeof(r->provider_id));
@@ -224,7 +227,7 @@ int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id
 
 	if (!s)
 		return -1;
-	read_override(s, out);
+	read_override(s, NULL, out);
 	db_reset(s);
 	if (strcmp(out->provider_id, provider_id) != 0)
 		return err_set(e, ERR_NOT_FOUND, "override %s not found", id);
@@ -248,6 +251,28 @@ void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
 	return bigger;
 }
 
+int rows_read(struct conn *c, struct stmt *s, row_reader_fn read, size_t elem, struct arena *a,
+	      void **out, size_t *n, const char *what, struct err *e)
+{
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = grow_rows(a, *out, *n, &cap, elem);
+		read(s, a, (char *)*out + elem * (*n)++);
+	}
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(c, rc, what, e);
+}
+
+void read_id_row(struct stmt *s, struct arena *a, void *dst)
+{
+	(void)a;
+	col_text(s, 0, dst, ID_MAX);
+}
+
 int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct arena *a, struct override_rec **out, size_t *n,
 		     struct err *e)
@@ -257,8 +282,6 @@ int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_
 				    " AND provider_id = ?2 AND from_day <= ?4 AND to_day >= ?3"
 				    " ORDER BY id",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -268,14 +291,8 @@ int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, from_day);
 	db_bind_i64(s, 4, to_day);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_override(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "list overrides", e);
-	return 0;
+	return rows_read(tx->c, s, read_override, sizeof(**out), a, (void **)out, n,
+			 "list overrides", e);
 }
 
 int tx_override_delete(struct store_tx *tx, const char *provider_id, const char *id,
@@ -291,8 +308,11 @@ int tx_override_delete(struct store_tx *tx, const char *provider_id, const char 
 #define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day"
 
 /* One row of HOLIDAY_COLUMNS (provider ids are read separately). */
-static void read_holiday(struct stmt *s, struct holiday_rec *h)
+static void read_holiday(struct stmt *s, struct arena *a, void *dst)
 {
+	struct holiday_rec *h = dst;
+
+	(void)a;
 	memset(h, 0, sizeof(*h));
 	col_text(s, 0, h->id, sizeof(h->id));
 	col_text(s, 1, h->name, sizeof(h->name));
@@ -381,7 +401,7 @@ int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
 
 	if (!s)
 		return -1;
-	read_holiday(s, out);
+	read_holiday(s, NULL, out);
 	db_reset(s);
 	return holiday_providers_read(tx, out, a, e);
 }
@@ -404,7 +424,7 @@ int tx_holiday_list(struct store_tx *tx, struct page pg, struct arena *a,
 	bind_text(s, 2, pg.after ? pg.after : "");
 	db_bind_i64(s, 3, (int64_t)pg.limit);
 	while ((rc = db_step(s)) == DB_ROW)
-		read_holiday(s, &(*out)[(*n)++]);
+		read_holiday(s, NULL, &(*out)[(*n)++]);
 	db_reset(s);
 	if (rc != DB_DONE)
 		return sql_fail(tx->c, rc, "list holidays", e);
@@ -433,8 +453,6 @@ int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_
 		"  WHERE hp.tenant_id = h.tenant_id AND hp.holiday_id = h.id"
 		"  AND hp.provider_id = ?2)) ORDER BY h.id",
 		e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -444,22 +462,19 @@ int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, from_day);
 	db_bind_i64(s, 4, to_day);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_holiday(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read holidays", e);
-	return 0;
+	return rows_read(tx->c, s, read_holiday, sizeof(**out), a, (void **)out, n,
+			 "read holidays", e);
 }
 
 /* --- time off --- */
 
 #define TIME_OFF_COLS "id, provider_id, start_utc, end_utc, reason, created_at"
 
-static void read_time_off(struct stmt *s, struct time_off_rec *t)
+static void read_time_off(struct stmt *s, struct arena *a, void *dst)
 {
+	struct time_off_rec *t = dst;
+
+	(void)a;
 	memset(t, 0, sizeof(*t));
 	col_text(s, 0, t->id, sizeof(t->id));
 	col_text(s, 1, t->provider_id, sizeof(t->provider_id));
@@ -498,7 +513,7 @@ int tx_time_off_get(struct store_tx *tx, const char *provider_id, const char *id
 
 	if (!s)
 		return -1;
-	read_time_off(s, out);
+	read_time_off(s, NULL, out);
 	db_reset(s);
 	if (strcmp(out->provider_id, provider_id) != 0)
 		return err_set(e, ERR_NOT_FOUND, "time off %s not found", id);
@@ -514,8 +529,6 @@ int tx_time_off_list(struct store_tx *tx, const char *provider_id, int64_t from,
 				    " AND provider_id = ?2 AND start_utc < ?4 AND start_utc > ?5"
 				    " AND end_utc > ?3 ORDER BY start_utc, id",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -526,14 +539,8 @@ int tx_time_off_list(struct store_tx *tx, const char *provider_id, int64_t from,
 	db_bind_i64(s, 3, from);
 	db_bind_i64(s, 4, to);
 	db_bind_i64(s, 5, from - TIME_OFF_MAX_SECONDS - 1);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_time_off(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "list time off", e);
-	return 0;
+	return rows_read(tx->c, s, read_time_off, sizeof(**out), a, (void **)out, n,
+			 "list time off", e);
 }
 
 int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char *id,

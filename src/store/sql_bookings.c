@@ -12,13 +12,24 @@
 	" price, currency, version, created_at, updated_at, policy, reschedule_count, fee,"     \
 	" fee_reason"
 
+/* One row of booked_read: start, blocked interval, service, held. */
+static void read_booked(struct stmt *s, struct arena *a, void *dst)
+{
+	struct booked_time *b = dst;
+
+	(void)a;
+	b->start = db_col_i64(s, 0);
+	b->block_start = db_col_i64(s, 1);
+	b->block_end = db_col_i64(s, 2);
+	col_text(s, 3, b->service_id, sizeof(b->service_id));
+	b->held = db_col_int(s, 4) != 0;
+}
+
 int booked_read(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 		int64_t now, struct arena *a, struct booked_time **out, size_t *n, struct err *e)
 {
-	struct conn *c = tx->c;
-	const char *tenant = tx->tenant;
 	/* Blocked intervals last at most BOOKING_MAX_BLOCK_SECONDS: a short index range. */
-	struct stmt *s = conn_prep(c,
+	struct stmt *s = conn_prep(tx->c,
 				    "SELECT start_utc, block_start, block_end, service_id, 0 FROM bookings"
 				    " WHERE tenant_id = ?1 AND provider_id = ?2 AND active = 1"
 				    " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
@@ -28,37 +39,25 @@ int booked_read(struct store_tx *tx, const char *provider_id, int64_t from, int6
 				    " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
 				    " ORDER BY 2",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
+	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, from);
 	db_bind_i64(s, 4, to);
 	db_bind_i64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
 	db_bind_i64(s, 6, now);
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct booked_time *b;
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		b = &(*out)[(*n)++];
-		b->start = db_col_i64(s, 0);
-		b->block_start = db_col_i64(s, 1);
-		b->block_end = db_col_i64(s, 2);
-		col_text(s, 3, b->service_id, sizeof(b->service_id));
-		b->held = db_col_int(s, 4) != 0;
-	}
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(c, rc, "read bookings", e);
-	return 0;
+	return rows_read(tx->c, s, read_booked, sizeof(**out), a, (void **)out, n, "read bookings",
+			 e);
 }
 
-static void read_booking(struct stmt *s, struct arena *a, struct booking *b)
+static void read_booking(struct stmt *s, struct arena *a, void *dst)
 {
+	struct booking *b = dst;
+
 	memset(b, 0, sizeof(*b));
 	col_text(s, 0, b->id, sizeof(b->id));
 	col_text(s, 1, b->reference, sizeof(b->reference));
@@ -363,8 +362,6 @@ int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t f
 				    " AND block_start < ?4 AND block_end > ?3 AND start_utc < ?4"
 				    " AND end_utc > ?3 ORDER BY start_utc, id",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -375,14 +372,7 @@ int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t f
 	db_bind_i64(s, 3, from);
 	db_bind_i64(s, 4, to);
 	db_bind_i64(s, 5, from - BOOKING_MAX_BLOCK_SECONDS - 1);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_booking(s, a, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(c, rc, "read bookings", e);
-	return 0;
+	return rows_read(c, s, read_booking, sizeof(**out), a, (void **)out, n, "read bookings", e);
 }
 
 int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct page pg,
@@ -431,8 +421,6 @@ int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struc
 				    " AND provider_id = ?2 AND active = 1 AND end_utc > ?3"
 				    " ORDER BY start_utc, id",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -441,12 +429,8 @@ int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struc
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, id);
 	db_bind_i64(s, 3, now);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_booking(s, a, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read upcoming bookings", e);
+	return rows_read(tx->c, s, read_booking, sizeof(**out), a, (void **)out, n,
+			 "read upcoming bookings", e);
 }
 
 int tx_booking_by_token(struct store_tx *tx, const char *token_hash, char tenant[ID_MAX],

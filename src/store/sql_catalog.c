@@ -219,8 +219,6 @@ int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a, id
 				    " entry_override_assignees WHERE tenant_id = ?1 AND provider_id = ?2"
 				    " ORDER BY 1",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -228,12 +226,8 @@ int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a, id
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, id);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		col_text(s, 0, (*out)[(*n)++], ID_MAX);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read the provider's entries", e);
+	return rows_read(tx->c, s, read_id_row, sizeof(**out), a, (void **)out, n,
+			 "read the provider's entries", e);
 }
 
 int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const char *pointer,

@@ -288,18 +288,12 @@ int tx_entry_get(struct store_tx *tx, const char *id, struct arena *a, struct en
 static int load_listed(struct store_tx *tx, struct stmt *s, struct arena *a, struct entry **out,
 		       size_t *n, struct err *e)
 {
-	struct conn *c = tx->c;
-	char (*ids)[ID_MAX] = NULL;
-	size_t cap = 0, nids = 0, i;
-	int rc;
+	id_t_ *ids;
+	size_t nids, i;
 
-	while ((rc = db_step(s)) == DB_ROW) {
-		ids = grow_rows(a, ids, nids, &cap, sizeof(*ids));
-		col_text(s, 0, ids[nids++], ID_MAX);
-	}
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(c, rc, "list entries", e);
+	if (rows_read(tx->c, s, read_id_row, sizeof(*ids), a, (void **)&ids, &nids,
+		      "list entries", e))
+		return -1;
 	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
 	for (i = 0; i < nids; i++)
 		if (tx_entry_get(tx, ids[i], a, &(*out)[i], e))

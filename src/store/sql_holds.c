@@ -7,8 +7,11 @@
 	"id, service_id, provider_id, start_utc, end_utc, block_start, block_end, owner,"      \
 	" waitlist_id, expires_at, created_at, key_id"
 
-static void read_hold(struct stmt *s, struct hold *h)
+static void read_hold(struct stmt *s, struct arena *a, void *dst)
 {
+	struct hold *h = dst;
+
+	(void)a;
 	memset(h, 0, sizeof(*h));
 	col_text(s, 0, h->id, sizeof(h->id));
 	col_text(s, 1, h->service_id, sizeof(h->service_id));
@@ -32,7 +35,7 @@ int tx_hold_get(struct store_tx *tx, const char *id, struct hold *out, struct er
 
 	if (!s)
 		return -1;
-	read_hold(s, out);
+	read_hold(s, NULL, out);
 	db_reset(s);
 	return 0;
 }
@@ -102,8 +105,6 @@ int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct ar
 				    "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
 				    " AND provider_id = ?2 ORDER BY id",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -111,12 +112,8 @@ int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct ar
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_hold(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read the provider's holds", e);
+	return rows_read(tx->c, s, read_hold, sizeof(**out), a, (void **)out, n,
+			 "read the provider's holds", e);
 }
 
 int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
@@ -126,8 +123,6 @@ int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena 
 				    "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
 				    " AND expires_at <= ?2 ORDER BY expires_at, id LIMIT ?3",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -136,12 +131,8 @@ int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena 
 	bind_text(s, 1, tx->tenant);
 	db_bind_i64(s, 2, now);
 	db_bind_i64(s, 3, (int64_t)max);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_hold(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "find expired holds", e);
+	return rows_read(tx->c, s, read_hold, sizeof(**out), a, (void **)out, n,
+			 "find expired holds", e);
 }
 
 /* --- events --- */

@@ -43,6 +43,15 @@ int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t f
 /* Makes room for row n of an arena array of elem-sized rows. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);
 
+/* Fills the row at dst from s's current row (text and arrays from a). */
+typedef void (*row_reader_fn)(struct stmt *s, struct arena *a, void *dst);
+/* Steps s (its parameters bound) to its end, reading each row with read into a new arena
+ * array of elem-sized rows (*out, *n), and resets s; a failing step is reported as what. */
+int rows_read(struct conn *c, struct stmt *s, row_reader_fn read, size_t elem, struct arena *a,
+	      void **out, size_t *n, const char *what, struct err *e);
+/* A row_reader_fn for rows of one id (column 0) into an id_t_. */
+void read_id_row(struct stmt *s, struct arena *a, void *dst);
+
 /* Reading helpers. Text columns that are NULL read as "". */
 void col_text(struct stmt *s, int i, char *out, size_t size);
 const char *col_str(struct stmt *s, int i, struct arena *a);

@@ -40,8 +40,11 @@ static void windows_decode(const char *s, struct waitlist_entry *w)
 	}
 }
 
-static void read_entry(struct stmt *s, struct waitlist_entry *w)
+static void read_entry(struct stmt *s, struct arena *a, void *dst)
 {
+	struct waitlist_entry *w = dst;
+
+	(void)a;
 	memset(w, 0, sizeof(*w));
 	col_text(s, 0, w->id, sizeof(w->id));
 	col_text(s, 1, w->service_id, sizeof(w->service_id));
@@ -75,7 +78,7 @@ int tx_waitlist_get(struct store_tx *tx, const char *id, struct waitlist_entry *
 
 	if (!s)
 		return -1;
-	read_entry(s, out);
+	read_entry(s, NULL, out);
 	db_reset(s);
 	return 0;
 }
@@ -166,7 +169,7 @@ int tx_waitlist_list(struct store_tx *tx, const struct waitlist_filter *f, struc
 	db_bind_i64(s, 5, (int64_t)pg.limit);
 	bind_opt_text(s, 6, f->scope_key);
 	while ((rc = db_step(s)) == DB_ROW)
-		read_entry(s, &(*out)[(*n)++]);
+		read_entry(s, NULL, &(*out)[(*n)++]);
 	db_reset(s);
 	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "list waitlist", e);
 }
@@ -187,8 +190,6 @@ int tx_waitlist_waiting(struct store_tx *tx, const char *entry_id, const char *p
 		"   AND sp.service_id = w.service_id AND sp.provider_id = ?3)))"
 		" ORDER BY priority DESC, created_at, id LIMIT ?6",
 		e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -200,12 +201,8 @@ int tx_waitlist_waiting(struct store_tx *tx, const char *entry_id, const char *p
 	db_bind_i64(s, 4, from_day);
 	db_bind_i64(s, 5, to_day);
 	db_bind_i64(s, 6, (int64_t)max);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_entry(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read waitlist", e);
+	return rows_read(tx->c, s, read_entry, sizeof(**out), a, (void **)out, n,
+			 "read waitlist", e);
 }
 
 int tx_waitlist_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
@@ -215,8 +212,6 @@ int tx_waitlist_of_provider(struct store_tx *tx, const char *provider_id, struct
 				    "SELECT " WAITLIST_COLS " FROM waitlist WHERE tenant_id = ?1"
 				    " AND provider_id = ?2 ORDER BY id",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -224,12 +219,8 @@ int tx_waitlist_of_provider(struct store_tx *tx, const char *provider_id, struct
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_entry(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "read the provider's waitlist", e);
+	return rows_read(tx->c, s, read_entry, sizeof(**out), a, (void **)out, n,
+			 "read the provider's waitlist", e);
 }
 
 int tx_waitlist_stale(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
@@ -240,8 +231,6 @@ int tx_waitlist_stale(struct store_tx *tx, int64_t now, size_t max, struct arena
 				    " AND status = 'offered' AND offer_expires_at <= ?2"
 				    " ORDER BY offer_expires_at, id LIMIT ?3",
 				    e);
-	size_t cap = 0;
-	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -250,12 +239,8 @@ int tx_waitlist_stale(struct store_tx *tx, int64_t now, size_t max, struct arena
 	bind_text(s, 1, tx->tenant);
 	db_bind_i64(s, 2, now);
 	db_bind_i64(s, 3, (int64_t)max);
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = grow_rows(a, *out, *n, &cap, sizeof(**out));
-		read_entry(s, &(*out)[(*n)++]);
-	}
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "find expired offers", e);
+	return rows_read(tx->c, s, read_entry, sizeof(**out), a, (void **)out, n,
+			 "find expired offers", e);
 }
 
 int tx_waitlist_count(struct store_tx *tx, const char *key_id, int *count, struct err *e)
