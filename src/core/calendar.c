@@ -193,7 +193,7 @@ static int conflicts_with(const struct occurrence *occ, size_t nocc, const char 
 			const struct entry *other = &cal->entries[x];
 			struct occurrence *oo;
 			size_t no;
-			if (!strcmp(other->id, skip_a) || (skip_b && !strcmp(other->id, skip_b)))
+			if ((skip_a && !strcmp(other->id, skip_a)) || (skip_b && !strcmp(other->id, skip_b)))
 				continue;
 			if (entry_occurrences_all(other, entry_zone(other, db), occ[k].start,
 						  occ[k].end, a, &oo, &no, e))

@@ -485,6 +485,7 @@ int entry_apply_occurrence(struct entry *en, int64_t original, const struct entr
 {
 	struct entry_override o, *cur = entry_override_at(en, original);
 	unsigned bit;
+	int64_t was;
 
 	if (!cur && en->noverrides >= ENTRY_MAX_OVERRIDES)
 		return err_field_code(e, ERR_CONFLICT, "occurrence",
@@ -509,11 +510,12 @@ int entry_apply_occurrence(struct entry *en, int64_t original, const struct entr
 		o.end = original + (en->end - en->start);
 		o.f = en->f;
 	}
+	was = o.start < o.original_start ? o.start : o.original_start;
 	o.f.assignee_ids = copy_ids(a, o.f.assignee_ids, o.f.nassignees);
 	apply_fields(&o.f, p, a);
 	if (apply_times(&o.start, &o.end, p, e))
 		return -1;
 	entry_put_override(en, &o, a);
-	*changed_from = o.start < o.original_start ? o.start : o.original_start;
+	*changed_from = o.start < was ? o.start : was;
 	return 0;
 }

@@ -175,7 +175,7 @@ int entry_apply_series(struct entry *en, const struct entry_patch *p, struct tz_
 
 /* Changes one occurrence (original start original) of a recurring series by p (only the
  * fields of ENTRY_F_OCCURRENCE; others are errors at their pointer): its override is made
- * or replaced. *changed_from is the earlier of its old and new start. */
+ * or replaced. *changed_from is the earliest of its original, old and new start. */
 int entry_apply_occurrence(struct entry *en, int64_t original, const struct entry_patch *p,
 			   struct arena *a, int64_t *changed_from, struct err *e);
 

@@ -119,6 +119,8 @@ json_t *wire_changes(const json_t *before, const json_t *after)
 				    json_pack("[O, O]", was ? was : json_null(), v));
 	}
 	json_object_foreach((json_t *)before, key, v) {
+		if (!strcmp(key, "version") || !strcmp(key, "updated_at"))
+			continue;
 		if (!json_object_get(after, key))
 			json_object_set_new(out, key, json_pack("[O, n]", v));
 	}
