@@ -1,6 +1,7 @@
 #include "http/auth_cache.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -10,6 +11,7 @@ struct auth_entry {
 	char key_hash[TOKEN_HASH_MAX];
 	struct auth auth;
 	double expires;
+	double forgotten_until;		/* revoked here: not cached again before then */
 };
 
 struct auth_cache {
@@ -62,18 +64,31 @@ void auth_cache_put(struct auth_cache *c, const char *key_hash, double now_s,
 	struct auth_entry *en = &c->slot[slot_of(key_hash)];
 
 	pthread_mutex_lock(&c->lock);
-	snprintf(en->key_hash, sizeof(en->key_hash), "%s", key_hash);
-	en->auth = *a;
-	en->expires = now_s + AUTH_CACHE_TTL_S;
+	/* A request that read the key before its revocation committed must not bring it back. */
+	if (!(en->forgotten_until > now_s && !strcmp(en->key_hash, key_hash))) {
+		snprintf(en->key_hash, sizeof(en->key_hash), "%s", key_hash);
+		en->auth = *a;
+		en->expires = now_s + AUTH_CACHE_TTL_S;
+		en->forgotten_until = 0;
+	}
 	pthread_mutex_unlock(&c->lock);
 }
 
-void auth_cache_forget(struct auth_cache *c, const char *key_hash)
+void auth_cache_forget(struct auth_cache *c, const char *key_hash, double now_s)
 {
 	struct auth_entry *en = &c->slot[slot_of(key_hash)];
 
 	pthread_mutex_lock(&c->lock);
-	if (!strcmp(en->key_hash, key_hash))
-		en->expires = 0;
+	snprintf(en->key_hash, sizeof(en->key_hash), "%s", key_hash);
+	en->expires = 0;
+	en->forgotten_until = now_s + AUTH_CACHE_TTL_S;
 	pthread_mutex_unlock(&c->lock);
+}
+
+double auth_cache_now(void)
+{
+	struct timespec mono;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return (double)mono.tv_sec + mono.tv_nsec / 1e9;
 }

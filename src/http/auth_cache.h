@@ -21,7 +21,11 @@ void auth_cache_free(struct auth_cache *c);
 bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, struct auth *out);
 void auth_cache_put(struct auth_cache *c, const char *key_hash, double now_s,
 		    const struct auth *a);
-/* Forgets key_hash (a key revoked in this process stops working at once). */
-void auth_cache_forget(struct auth_cache *c, const char *key_hash);
+/* Forgets key_hash (a key revoked in this process stops working at once) and keeps it out
+ * for a cache lifetime from monotonic time now_s, so a request that looked it up before the
+ * revocation cannot put it back. */
+void auth_cache_forget(struct auth_cache *c, const char *key_hash, double now_s);
+/* Monotonic seconds, the clock the cache runs on. */
+double auth_cache_now(void);
 
 #endif

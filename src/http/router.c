@@ -133,7 +133,6 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 {
 	const char *h = req_header(r, "Authorization");
 	char hash[TOKEN_HASH_MAX];
-	struct timespec mono;
 	double now_s;
 	size_t len;
 
@@ -148,8 +147,7 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 	if (len == 0 || len > 200)
 		return err_set(e, ERR_UNAUTHORIZED, "API key is not valid");
 	token_hash(hash, h, len);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	now_s = (double)mono.tv_sec + mono.tv_nsec / 1e9;
+	now_s = auth_cache_now();
 	memcpy(r->key_hash, hash, sizeof(r->key_hash));
 	if (r->ctx->auth_cache && auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth)) {
 		if (uc_auth_current(&r->auth, r->now, e))

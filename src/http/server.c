@@ -11,20 +11,22 @@
 #include "util/mem.h"
 
 #define SWEEP_INTERVAL_S 15
+#define PURGE_INTERVAL_S 3600	/* events past the retention, after the purge at start */
 
 struct server {
 	struct MHD_Daemon *daemon;
 	struct http_ctx *ctx;
 	pthread_t sweeper;
 	bool sweeping;
+	int64_t last_purge;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stop;
 };
 
 /* Background duties: expired holds and waitlist offers close and pass to the next entry
- * even when no request comes, and events past the retention are purged. Off under the test
- * clock, where "now" comes from requests. */
+ * even when no request comes (every 15 s), and events past the retention are purged
+ * (hourly). Off under the test clock, where "now" comes from requests. */
 static void *sweep_loop(void *arg)
 {
 	struct server *srv = arg;
@@ -39,7 +41,10 @@ static void *sweep_loop(void *arg)
 			break;
 		pthread_mutex_unlock(&srv->lock);
 		uc_waitlist_sweep(&srv->ctx->env, srv->ctx->env.clock());
-		uc_event_purge(&srv->ctx->env, srv->ctx->env.clock());
+		if (srv->ctx->env.clock() - srv->last_purge >= PURGE_INTERVAL_S) {
+			srv->last_purge = srv->ctx->env.clock();
+			uc_event_purge(&srv->ctx->env, srv->last_purge);
+		}
 		pthread_mutex_lock(&srv->lock);
 	}
 	pthread_mutex_unlock(&srv->lock);
@@ -168,6 +173,7 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 	}
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->wake, NULL);
+	srv->last_purge = ctx->env.clock();
 	if (!ctx->test_clock)
 		srv->sweeping = pthread_create(&srv->sweeper, NULL, sweep_loop, srv) == 0;
 	return srv;

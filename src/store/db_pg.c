@@ -219,7 +219,7 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX api_keys_by_id ON api_keys(id);"
 	"CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id, id);"
 	"CREATE TABLE api_key_providers ("
-	"  tenant_id TEXT NOT NULL, key_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	"  tenant_id TEXT NOT NULL, key_id TEXT NOT NULL, provider_id TEXT COLLATE \"C\" NOT NULL,"
 	"  PRIMARY KEY (tenant_id, key_id, provider_id),"
 	"  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE);"
 	"ALTER TABLE idempotency_keys ADD COLUMN caller TEXT NOT NULL DEFAULT '';"
@@ -498,7 +498,11 @@ int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
 {
 	int rc = 0;
 
-	if (ok && conn_exec(c, "COMMIT", e))
+	/* COMMIT of a transaction a failed statement aborted answers success and rolls back:
+	 * that must not pass for a commit. */
+	if (ok && PQtransactionStatus(c->pg) == PQTRANS_INERROR)
+		rc = err_set(e, ERR_INTERNAL, "a statement of the transaction failed: %s", c->msg);
+	else if (ok && conn_exec(c, "COMMIT", e))
 		rc = -1;
 	pg_conn_put(st, c);	/* rolls back what is still open */
 	return rc;

@@ -210,15 +210,22 @@ int tx_provider_usage(struct store_tx *tx, const char *id, int64_t now,
 		       : 0;
 }
 
-int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a, id_t_ **out,
-			size_t *n, struct err *e)
+static const char *const provider_ref_sql[] = {
+	[REF_ENTRIES] = "SELECT entry_id FROM entry_assignees WHERE tenant_id = ?1"
+			" AND provider_id = ?2 UNION SELECT entry_id FROM entry_override_assignees"
+			" WHERE tenant_id = ?1 AND provider_id = ?2 ORDER BY 1",
+	[REF_SERVICES] = "SELECT service_id FROM service_providers WHERE tenant_id = ?1"
+			 " AND provider_id = ?2 ORDER BY 1",
+	[REF_HOLIDAYS] = "SELECT holiday_id FROM holiday_providers WHERE tenant_id = ?1"
+			 " AND provider_id = ?2 ORDER BY 1",
+	[REF_KEYS] = "SELECT key_id FROM api_key_providers WHERE tenant_id = ?1"
+		     " AND provider_id = ?2 ORDER BY 1",
+};
+
+int tx_provider_refs(struct store_tx *tx, enum provider_ref kind, const char *id,
+		     struct arena *a, id_t_ **out, size_t *n, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT entry_id FROM entry_assignees WHERE tenant_id = ?1"
-				    " AND provider_id = ?2 UNION SELECT entry_id FROM"
-				    " entry_override_assignees WHERE tenant_id = ?1 AND provider_id = ?2"
-				    " ORDER BY 1",
-				    e);
+	struct stmt *s = conn_prep(tx->c, provider_ref_sql[kind], e);
 
 	*n = 0;
 	*out = NULL;
@@ -227,7 +234,7 @@ int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a, id
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, id);
 	return rows_read(tx->c, s, read_id_row, sizeof(**out), a, (void **)out, n,
-			 "read the provider's entries", e);
+			 "read what names a provider", e);
 }
 
 int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const char *pointer,

@@ -366,17 +366,28 @@ int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct 
 	return 0;
 }
 
-int tx_key_touch(struct store_tx *tx, const char *key_id, int64_t now, struct err *e)
+int store_key_touch(struct store *st, const char *key_id, int64_t now, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"
-				    " AND (last_used_at IS NULL OR last_used_at < ?3)",
-				    e);
+	/* No tenant lock: this row is nobody's check. SQLite still has its one writer. */
+	struct conn *c = st->kind == DB_PG ? conn_get(st, e) : db_write_begin(st, "", e);
+	struct stmt *s;
+	int rc = -1;
 
-	if (!s)
+	if (!c)
 		return -1;
-	bind_text(s, 1, key_id);
-	db_bind_i64(s, 2, now);
-	db_bind_i64(s, 3, now - 60);
-	return step_done(tx->c, s, "record key use", e);
+	s = conn_prep(c,
+		      "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"
+		      " AND (last_used_at IS NULL OR last_used_at < ?3)",
+		      e);
+	if (s) {
+		bind_text(s, 1, key_id);
+		db_bind_i64(s, 2, now);
+		db_bind_i64(s, 3, now - 60);
+		rc = step_done(c, s, "record key use", e);
+	}
+	if (st->kind == DB_PG)
+		conn_put(st, c);
+	else if (db_write_end(st, c, rc == 0, e))
+		rc = -1;
+	return rc;
 }

@@ -310,9 +310,11 @@ int tx_entry_list(struct store_tx *tx, const char *assignee_id, const char *scop
 		"SELECT id FROM entries e WHERE tenant_id = ?1 AND id > ?2"
 		" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM entry_assignees x"
 		"  WHERE x.tenant_id = ?1 AND x.entry_id = e.id AND x.provider_id = ?4))"
-		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_assignees x JOIN api_key_providers k"
-		"  ON k.tenant_id = x.tenant_id AND k.provider_id = x.provider_id"
-		"  WHERE x.tenant_id = ?1 AND x.entry_id = e.id AND k.key_id = ?5))"
+		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM (SELECT provider_id FROM entry_assignees"
+		"  WHERE tenant_id = ?1 AND entry_id = e.id UNION ALL SELECT provider_id"
+		"  FROM entry_override_assignees WHERE tenant_id = ?1 AND entry_id = e.id) x"
+		"  JOIN api_key_providers k ON k.tenant_id = ?1 AND k.provider_id = x.provider_id"
+		"  AND k.key_id = ?5))"
 		" ORDER BY id LIMIT ?3",
 		e);
 

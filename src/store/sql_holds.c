@@ -77,6 +77,7 @@ int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now
 	struct stmt *s = conn_prep(tx->c,
 				    by_key ? "SELECT count(*), min(expires_at) FROM holds"
 					     " WHERE tenant_id = ?1 AND key_id = ?2 AND expires_at > ?3"
+					     " AND waitlist_id IS NULL"
 					   : "SELECT count(*), min(expires_at) FROM holds"
 					     " WHERE tenant_id = ?1 AND owner = ?2 AND expires_at > ?3",
 				    e);
@@ -98,12 +99,13 @@ int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now
 	return 0;
 }
 
-int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
-			 struct hold **out, size_t *n, struct err *e)
+int tx_holds_of(struct store_tx *tx, const char *provider_id, const char *service_id,
+		struct arena *a, struct hold **out, size_t *n, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
-				    " AND provider_id = ?2 ORDER BY id",
+				    " AND (?2 IS NULL OR provider_id = ?2)"
+				    " AND (?3 IS NULL OR service_id = ?3) ORDER BY id",
 				    e);
 
 	*n = 0;
@@ -111,9 +113,9 @@ int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct ar
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, provider_id);
-	return rows_read(tx->c, s, read_hold, sizeof(**out), a, (void **)out, n,
-			 "read the provider's holds", e);
+	bind_opt_text(s, 2, provider_id);
+	bind_opt_text(s, 3, service_id);
+	return rows_read(tx->c, s, read_hold, sizeof(**out), a, (void **)out, n, "read holds", e);
 }
 
 int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
@@ -286,19 +288,18 @@ int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, s
 	return step_done(tx->c, s, "purge events", e);
 }
 
-int tx_tenant_ids(struct store_tx *tx, size_t max, struct arena *a, id_t_ **out, size_t *n,
-		  struct err *e)
+int tx_tenant_ids(struct store_tx *tx, const char *after, size_t max, struct arena *a,
+		  id_t_ **out, size_t *n, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c, "SELECT id FROM tenants ORDER BY id LIMIT ?1", e);
-	int rc;
+	struct stmt *s = conn_prep(tx->c, "SELECT id FROM tenants WHERE id > ?1 ORDER BY id LIMIT ?2",
+				    e);
 
 	*n = 0;
+	*out = NULL;
 	if (!s)
 		return -1;
-	*out = arena_alloc(a, (max + 1) * sizeof(**out));
-	db_bind_i64(s, 1, (int64_t)max);
-	while ((rc = db_step(s)) == DB_ROW)
-		col_text(s, 0, (*out)[(*n)++], ID_MAX);
-	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "list tenants", e);
+	bind_text(s, 1, after);
+	db_bind_i64(s, 2, (int64_t)max);
+	return rows_read(tx->c, s, read_id_row, sizeof(**out), a, (void **)out, n, "list tenants",
+			 e);
 }

@@ -90,8 +90,9 @@ int tx_key_admins(struct store_tx *tx, int64_t now, int *n, struct err *e);
 /* Who key_hash belongs to (any tenant): tenant, role, key id, expiry and provider scope.
  * ERR_UNAUTHORIZED for an unknown or revoked key. */
 int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct err *e);
-/* Records that the key was used at now, when its last record is over a minute old. */
-int tx_key_touch(struct store_tx *tx, const char *key_id, int64_t now, struct err *e);
+/* Records that the key was used at now, when its last record is over a minute old: a
+ * transaction of its own that takes no tenant lock. */
+int store_key_touch(struct store *st, const char *key_id, int64_t now, struct err *e);
 
 /* --- providers --- */
 /* A provider (not deleted); ERR_NOT_FOUND otherwise. */
@@ -121,9 +122,12 @@ struct provider_usage {
 };
 int tx_provider_usage(struct store_tx *tx, const char *id, int64_t now,
 		      struct provider_usage *out, struct err *e);
-/* Ids of the entries provider id is assigned to (series or occurrence), by id. */
-int tx_provider_entries(struct store_tx *tx, const char *id, struct arena *a,
-			id_t_ **out, size_t *n, struct err *e);
+/* What names a provider: the entries it is assigned to (series or occurrence), the services
+ * that offer it, the holidays chosen for it, the keys limited to it. */
+enum provider_ref { REF_ENTRIES = 0, REF_SERVICES, REF_HOLIDAYS, REF_KEYS };
+/* Ids of the objects of one kind that name provider id, by id. */
+int tx_provider_refs(struct store_tx *tx, enum provider_ref kind, const char *id,
+		     struct arena *a, id_t_ **out, size_t *n, struct err *e);
 /* Active bookings of provider id ending after now, by start. */
 int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struct arena *a,
 			 struct booking **out, size_t *n, struct err *e);

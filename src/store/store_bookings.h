@@ -65,13 +65,14 @@ int tx_policy_put(struct store_tx *tx, const struct policy *p, int64_t now, stru
 int tx_hold_get(struct store_tx *tx, const char *id, struct hold *out, struct err *e);
 int tx_hold_insert(struct store_tx *tx, const struct hold *h, struct err *e);
 int tx_hold_delete(struct store_tx *tx, const char *id, struct err *e);
-/* Live holds at now of an owner (by_key false) or of a key: how many, and when the first
+/* Live holds at now of an owner (by_key false) or made by a key (waitlist offers, which
+ * the system makes for the key's entries, not counted): how many, and when the first
  * expires. */
 int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now, int *count,
 		  int64_t *first_expiry, struct err *e);
-/* Every hold on provider_id (live or not), by id. */
-int tx_holds_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
-			 struct hold **out, size_t *n, struct err *e);
+/* Every hold (live or not) on provider_id, or of service_id (the other NULL), by id. */
+int tx_holds_of(struct store_tx *tx, const char *provider_id, const char *service_id,
+		struct arena *a, struct hold **out, size_t *n, struct err *e);
 /* Holds that expired by now, at most max, by expiry. */
 int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		     struct hold **out, size_t *n, struct err *e);
@@ -97,9 +98,10 @@ int tx_waitlist_list(struct store_tx *tx, const struct waitlist_filter *f, struc
 int tx_waitlist_waiting(struct store_tx *tx, const char *entry_id, const char *provider_id,
 			int64_t from_day, int64_t to_day, size_t max, struct arena *a,
 			struct waitlist_entry **out, size_t *n, struct err *e);
-/* Entries for provider_id alone (not for any provider), by id. */
-int tx_waitlist_of_provider(struct store_tx *tx, const char *provider_id, struct arena *a,
-			    struct waitlist_entry **out, size_t *n, struct err *e);
+/* Entries for provider_id alone (not for any provider), or of service_id (the other NULL),
+ * by id. */
+int tx_waitlist_of(struct store_tx *tx, const char *provider_id, const char *service_id,
+		   struct arena *a, struct waitlist_entry **out, size_t *n, struct err *e);
 /* Offered entries whose offer expired by now, at most max. */
 int tx_waitlist_stale(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		      struct waitlist_entry **out, size_t *n, struct err *e);
@@ -130,8 +132,9 @@ int tx_event_last(struct store_tx *tx, int64_t *seq, struct err *e);
 /* Deletes the tenant's oldest events created before before, up to max and never its last
  * one (the next seq counts on it); *n counts them. */
 int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, struct err *e);
-/* Every tenant's id (at most max), for duties that visit each. */
-int tx_tenant_ids(struct store_tx *tx, size_t max, struct arena *a, id_t_ **out, size_t *n,
-		  struct err *e);
+/* Tenant ids after after ("" = from the first), at most max, by id: for duties that visit
+ * each tenant. */
+int tx_tenant_ids(struct store_tx *tx, const char *after, size_t max, struct arena *a,
+		  id_t_ **out, size_t *n, struct err *e);
 
 #endif

@@ -17,7 +17,8 @@ int tx_entry_get(struct store_tx *tx, const char *id, struct arena *a, struct en
 /* Deletes the series and everything under it; ERR_NOT_FOUND when none. */
 int tx_entry_delete(struct store_tx *tx, const char *id, struct err *e);
 /* Series by id, optionally only those assigned (in the series) to assignee_id, and, with
- * scope_key (a key limited to some providers), only those with an assignee it covers. */
+ * scope_key (a key limited to some providers), only those with an assignee it covers in
+ * the series or one of its changed occurrences. */
 int tx_entry_list(struct store_tx *tx, const char *assignee_id, const char *scope_key,
 		  struct page pg, struct arena *a, struct entry **out, size_t *n, struct err *e);
 

@@ -146,11 +146,6 @@ int uc_provider_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id
 	return tx_provider_get(tx, id, out, e);
 }
 
-json_t *uc_booking_json(struct uc_ctx *ctx, struct store_tx *tx, const struct booking *b)
-{
-	return wire_booking(b, uc_provider_zone(ctx, tx, b->provider_id), NULL);
-}
-
 /* --- tenants and keys --- */
 
 /* Makes key k's id and secret, stores it with key.created. */
@@ -339,10 +334,7 @@ int uc_authenticate(const struct uc_env *env, const char *credential, const char
 		/* Seen at most once a minute per key: a write, but a rare one. */
 		struct err ignored;
 		err_init(&ignored);
-		tx = store_begin(env->store, out->tenant_id, STORE_WRITE, &ignored);
-		if (tx)
-			store_end(tx, tx_key_touch(tx, out->key_id, now, &ignored) == 0, &ignored);
-		if (ignored.code)
+		if (store_key_touch(env->store, out->key_id, now, &ignored))
 			log_msg(LOG_WARN, "could not record the use of key %s: %s", out->key_id,
 				ignored.message);
 		out->last_used_at = now;

@@ -142,10 +142,18 @@ static int hold_consume(struct uc_ctx *ctx, struct store_tx *tx, const struct ho
 		return lookup.code == ERR_NOT_FOUND ? 0 : (*e = lookup, -1);
 	if (strcmp(w.hold_id, h->id) != 0)
 		return 0;
-	w.status = WAITLIST_BOOKED;
-	snprintf(w.booking_id, sizeof(w.booking_id), "%s", booking_id);
-	w.updated_at = ctx->now;
-	return tx_waitlist_update(tx, &w, e);
+	/* The entry as it was, then booked with its booking named. */
+	{
+		json_t *before = wire_waitlist(&w);
+		w.status = WAITLIST_BOOKED;
+		snprintf(w.booking_id, sizeof(w.booking_id), "%s", booking_id);
+		w.updated_at = ctx->now;
+		if (tx_waitlist_update(tx, &w, e)) {
+			json_decref(before);
+			return -1;
+		}
+		return uc_emit(ctx, tx, "waitlist.booked", w.id, wire_waitlist(&w), before, e);
+	}
 }
 
 static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
@@ -162,6 +170,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	json_t *answer;
 	int found, rc;
 
+	free(bn->out->body);	/* an earlier attempt's, when this one runs again */
 	bn->out->body = NULL;
 	bn->out->replayed = false;
 	found = tx_idem_get(tx, caller_of(ctx), in->idempotency_key, in->fingerprint, ctx->now,
@@ -345,10 +354,10 @@ static const char *status_event(enum booking_status s)
 	return names[s];
 }
 
-/* Stores b's new status (from was) with its history and event. */
+/* Stores b's new status (from was) with its history and event (times shown in zone). */
 static int status_write(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
 			enum booking_status was, const char *reason, json_t *before,
-			struct err *e)
+			const struct tz *zone, struct err *e)
 {
 	if (tx_booking_set_status(tx, b, was, actor_history_name(&ctx->actor), reason, ctx->now,
 				  e)) {
@@ -357,18 +366,19 @@ static int status_write(struct uc_ctx *ctx, struct store_tx *tx, struct booking 
 	}
 	b->version++;
 	b->updated_at = ctx->now;
-	return uc_emit(ctx, tx, status_event(b->status), b->id, uc_booking_json(ctx, tx, b),
+	return uc_emit(ctx, tx, status_event(b->status), b->id, wire_booking(b, zone, NULL),
 		       before, e);
 }
 
 int uc_booking_cancel_for(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
 			  const char *reason, struct err *e)
 {
-	json_t *before = uc_booking_json(ctx, tx, b);
+	const struct tz *zone = uc_provider_zone(ctx, tx, b->provider_id);
+	json_t *before = wire_booking(b, zone, NULL);
 	enum booking_status was = b->status;
 
 	b->status = BOOKING_CANCELLED;
-	return status_write(ctx, tx, b, was, reason, before, e);
+	return status_write(ctx, tx, b, was, reason, before, zone, e);
 }
 
 struct booking_act {
@@ -380,7 +390,7 @@ struct booking_act {
 
 /* A lifecycle action: the state machine, then the policy's terms. */
 static int transition(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
-		      const struct uc_action *act, struct err *e)
+		      const struct uc_action *act, const struct tz *zone, struct err *e)
 {
 	enum booking_status from = b->status, to;
 	char text[NOTE_MAX_LEN + 1];
@@ -390,7 +400,7 @@ static int transition(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 	if (booking_transition(from, act->action, &to))
 		return err_set(e, ERR_CONFLICT, "cannot %s a booking that is %s",
 			       booking_action_name(act->action), booking_status_name(from));
-	before = uc_booking_json(ctx, tx, b);
+	before = wire_booking(b, zone, NULL);
 	if (lifecycle_transition(b, to, ctx->now, act->force, act->waive_fee, &note, e)) {
 		json_decref(before);
 		return -1;
@@ -400,13 +410,13 @@ static int transition(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 		reason = text;
 	}
 	b->status = to;
-	return status_write(ctx, tx, b, from, reason, before, e);
+	return status_write(ctx, tx, b, from, reason, before, zone, e);
 }
 
 /* A reschedule: the policy's terms, then the slot engine on the provider's time without
  * this booking's own. */
 static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
-		      const struct uc_action *act, struct err *e)
+		      const struct uc_action *act, const struct tz *zone, struct err *e)
 {
 	char from_text[RFC3339_STR_MAX], to_text[RFC3339_STR_MAX], note[NOTE_MAX_LEN + 160];
 	struct slot_explanation x;
@@ -429,7 +439,7 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 		return -1;
 	if (!x.bookable)
 		return engine_not_bookable(e, x.reasons, x.holiday);
-	before = uc_booking_json(ctx, tx, b);
+	before = wire_booking(b, zone, NULL);
 	rfc3339_format(b->start, 0, from_text);
 	rfc3339_format(act->start, 0, to_text);
 	snprintf(note, sizeof(note), "rescheduled from %s to %s%s%s%s%s", from_text, to_text,
@@ -445,7 +455,7 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 	b->version++;
 	b->reschedule_count++;
 	b->updated_at = ctx->now;
-	return uc_emit(ctx, tx, "booking.rescheduled", b->id, uc_booking_json(ctx, tx, b), before,
+	return uc_emit(ctx, tx, "booking.rescheduled", b->id, wire_booking(b, zone, NULL), before,
 		       e);
 }
 
@@ -465,9 +475,10 @@ static int booking_act_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 	memcpy(provider_id, b->provider_id, ID_MAX);
 	freed_start = b->block_start;
 	freed_end = b->block_end;
-	if (act->reschedule ? reschedule(ctx, tx, b, act, e) : transition(ctx, tx, b, act, e))
-		return -1;
 	*ba->zone = uc_provider_zone(ctx, tx, b->provider_id);
+	if (act->reschedule ? reschedule(ctx, tx, b, act, *ba->zone, e)
+			    : transition(ctx, tx, b, act, *ba->zone, e))
+		return -1;
 	if (!act->reschedule && act->action != ACTION_CANCEL && act->action != ACTION_DECLINE)
 		return 0;
 	/* Starts whose blocked time reaches into the freed time: a day before it at most. */

@@ -96,26 +96,109 @@ struct provider_removal {
 	bool force;
 };
 
-/* Ends what goes with a provider: its holds (offers end, others are released) and the
- * waitlist entries that wait for it alone. */
-static int provider_release(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
-			    struct err *e)
+/* Ends what goes with a provider or a service (the other NULL): its holds (an offer's ends
+ * the offer, a live one is released, a lapsed one expires — as the system) and the
+ * waitlist entries that wait for it. */
+static int release_of(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
+		      const char *service_id, struct err *e)
 {
 	struct waitlist_entry *w;
 	struct hold *h;
 	size_t n, i;
 
-	if (tx_waitlist_of_provider(tx, id, ctx->arena, &w, &n, e))
+	if (tx_waitlist_of(tx, provider_id, service_id, ctx->arena, &w, &n, e))
 		return -1;
 	for (i = 0; i < n; i++)
 		if (uc_waitlist_remove(ctx, tx, &w[i], e))
 			return -1;
-	if (tx_holds_of_provider(tx, id, ctx->arena, &h, &n, e))
+	if (tx_holds_of(tx, provider_id, service_id, ctx->arena, &h, &n, e))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (tx_hold_delete(tx, h[i].id, e) ||
-		    uc_hold_ended(ctx, tx, &h[i], h[i].expires_at > ctx->now, e))
+	for (i = 0; i < n; i++) {
+		bool live = h[i].expires_at > ctx->now;
+		struct actor was = ctx->actor;
+		int rc;
+		if (tx_hold_delete(tx, h[i].id, e))
 			return -1;
+		if (!live)
+			ctx->actor = actor_system("expiry");
+		rc = uc_hold_ended(ctx, tx, &h[i], live, e);
+		ctx->actor = was;
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* Removes provider pid from id in a sorted id list; returns the new count. */
+static size_t ids_without(id_t_ *ids, size_t n, const char *pid)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < n; i++)
+		if (strcmp(ids[i], pid) != 0)
+			memcpy(ids[k++], ids[i], ID_MAX);
+	return k;
+}
+
+/* The services, holidays and keys that name provider pid leave it, with their events: a
+ * service and a key are updated; a holiday chosen for it alone is deleted (it would apply to
+ * nobody), one chosen for others too updated. The link rows go with the provider. */
+static int provider_unlink(struct uc_ctx *ctx, struct store_tx *tx, const char *pid,
+			   struct err *e)
+{
+	id_t_ *ids;
+	size_t n, i;
+
+	if (tx_provider_refs(tx, REF_SERVICES, pid, ctx->arena, &ids, &n, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct service sv;
+		json_t *before;
+		if (tx_service_get(tx, ids[i], ctx->arena, &sv, e))
+			return -1;
+		before = wire_service(&sv);
+		sv.nproviders = ids_without(sv.provider_ids, sv.nproviders, pid);
+		sv.updated_at = ctx->now;
+		if (tx_service_update(tx, &sv, e)) {
+			json_decref(before);
+			return -1;
+		}
+		if (uc_emit(ctx, tx, "service.updated", sv.id, wire_service(&sv), before, e))
+			return -1;
+	}
+	if (tx_provider_refs(tx, REF_HOLIDAYS, pid, ctx->arena, &ids, &n, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct holiday_rec h;
+		json_t *before;
+		if (tx_holiday_get(tx, ids[i], ctx->arena, &h, e))
+			return -1;
+		before = wire_holiday(&h);
+		if (h.nproviders <= 1) {
+			if (tx_holiday_delete(tx, h.id, e)) {
+				json_decref(before);
+				return -1;
+			}
+			if (uc_emit(ctx, tx, "holiday.deleted", h.id, before, NULL, e))
+				return -1;
+			continue;
+		}
+		h.nproviders = ids_without(h.provider_ids, h.nproviders, pid);
+		if (uc_emit(ctx, tx, "holiday.updated", h.id, wire_holiday(&h), before, e))
+			return -1;
+	}
+	if (tx_provider_refs(tx, REF_KEYS, pid, ctx->arena, &ids, &n, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct api_key k;
+		json_t *before;
+		if (tx_key_get(tx, ids[i], ctx->arena, &k, e))
+			return -1;
+		before = wire_key(&k, NULL);
+		k.nproviders = ids_without(k.provider_ids, k.nproviders, pid);
+		if (uc_emit(ctx, tx, "key.updated", k.id, wire_key(&k, NULL), before, e))
+			return -1;
+	}
 	return 0;
 }
 
@@ -148,13 +231,13 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 	for (i = 0; i < n; i++)
 		if (uc_booking_cancel_for(ctx, tx, &upcoming[i], "provider deleted", e))
 			return -1;
-	if (tx_provider_entries(tx, pr->id, ctx->arena, &entries, &n, e))
+	if (tx_provider_refs(tx, REF_ENTRIES, pr->id, ctx->arena, &entries, &n, e))
 		return -1;
 	for (i = 0; i < n; i++)
 		if (uc_entry_drop_assignee(ctx, tx, entries[i], pr->id, e))
 			return -1;
 	/* Bookings keep naming it, as history: then its row stays, marked deleted. */
-	if (provider_release(ctx, tx, pr->id, e) ||
+	if (release_of(ctx, tx, pr->id, NULL, e) || provider_unlink(ctx, tx, pr->id, e) ||
 	    tx_provider_delete(tx, pr->id, use.bookings > 0, ctx->now, e))
 		return -1;
 	return uc_emit(ctx, tx, "provider.deleted", pr->id, wire_provider(&p), NULL, e);
@@ -248,7 +331,8 @@ static int service_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	const char *id = arg;
 	struct service s;
 
-	if (tx_service_get(tx, id, ctx->arena, &s, e) || tx_service_delete(tx, id, e))
+	if (tx_service_get(tx, id, ctx->arena, &s, e) || release_of(ctx, tx, NULL, id, e) ||
+	    tx_service_delete(tx, id, e))
 		return -1;
 	return uc_emit(ctx, tx, "service.deleted", id, wire_service(&s), NULL, e);
 }

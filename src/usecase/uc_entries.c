@@ -322,11 +322,13 @@ static int entry_edit_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, str
 	if (entry_store(ctx, tx, en, before, scope_names[ed->scope], ed->occurrence, e))
 		return -1;
 	if (split) {
-		json_t *created = entry_event(ctx, split, scope_names[ed->scope], ed->occurrence);
-		json_object_set_new(created, "split_from", json_string(en->id));
+		json_t *created;
 		if (tx_entry_insert(tx, split, entry_span_end(split, entry_zone(split, ctx->env->tz)),
-				    e) ||
-		    uc_emit(ctx, tx, "entry.created", split->id, created, NULL, e))
+				    e))
+			return -1;
+		created = entry_event(ctx, split, scope_names[ed->scope], ed->occurrence);
+		json_object_set_new(created, "split_from", json_string(en->id));
+		if (uc_emit(ctx, tx, "entry.created", split->id, created, NULL, e))
 			return -1;
 		/* The answer is the new series; the old one now ends before it. */
 		ed->out->entry = split;

@@ -141,7 +141,6 @@ static int offer_release(struct uc_ctx *ctx, struct store_tx *tx, const struct h
 {
 	struct waitlist_entry w;
 	struct err lookup;
-	json_t *before;
 
 	if (!*h->waitlist_id)
 		return 0;
@@ -150,13 +149,7 @@ static int offer_release(struct uc_ctx *ctx, struct store_tx *tx, const struct h
 		return lookup.code == ERR_NOT_FOUND ? 0 : (*e = lookup, -1);
 	if (w.status != WAITLIST_OFFERED || strcmp(w.hold_id, h->id) != 0)
 		return 0;
-	before = wire_waitlist(&w);
-	w.status = WAITLIST_EXPIRED;
-	w.updated_at = ctx->now;
-	if (tx_waitlist_update(tx, &w, e) ||
-	    uc_emit(ctx, tx, "waitlist.expired", w.id, wire_waitlist(&w), before, e))
-		return -1;
-	return 1;
+	return uc_waitlist_set(ctx, tx, &w, WAITLIST_EXPIRED, "waitlist.expired", e) ? -1 : 1;
 }
 
 int uc_hold_ended(struct uc_ctx *ctx, struct store_tx *tx, const struct hold *h, bool released,

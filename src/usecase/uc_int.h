@@ -40,9 +40,6 @@ bool uc_covers(const struct uc_ctx *ctx, const char *provider_id);
 int uc_provider_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
 			 struct provider *out, struct err *e);
 
-/* The rendering of a booking with its provider's zone read in tx. */
-json_t *uc_booking_json(struct uc_ctx *ctx, struct store_tx *tx, const struct booking *b);
-
 /* Offers time [from, to) of provider_id (NULL = any) to waiting entries — entry_id alone
  * when set — inside tx, after closing the expired holds and offers. */
 int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
@@ -61,6 +58,9 @@ int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct servi
  * (waitlist.expired); another is hold.released (released) or hold.expired. */
 int uc_hold_ended(struct uc_ctx *ctx, struct store_tx *tx, const struct hold *h, bool released,
 		  struct err *e);
+/* Moves waitlist entry w to status with its event of type (before and after). */
+int uc_waitlist_set(struct uc_ctx *ctx, struct store_tx *tx, struct waitlist_entry *w,
+		    enum waitlist_status status, const char *type, struct err *e);
 /* Removes waitlist entry w (and its offer's hold) with waitlist.removed. */
 int uc_waitlist_remove(struct uc_ctx *ctx, struct store_tx *tx, const struct waitlist_entry *w,
 		       struct err *e);

@@ -205,7 +205,7 @@ int uc_event_list(struct uc_ctx *ctx, struct event_filter *f, size_t limit,
 }
 
 #define EVENT_PURGE_BATCH 1000
-#define EVENT_PURGE_TENANTS 10000
+#define EVENT_PURGE_TENANTS 500
 
 /* One tenant's events past the retention, in batches, each its own transaction so writers
  * are never held up for long. */
@@ -216,10 +216,12 @@ static size_t purge_tenant(const struct uc_env *env, const char *tenant, int64_t
 
 	do {
 		struct store_tx *tx = store_begin(env->store, tenant, STORE_WRITE, e);
+		int rc;
 		n = 0;
 		if (!tx)
 			break;
-		if (store_end(tx, tx_event_purge(tx, before, EVENT_PURGE_BATCH, &n, e) == 0, e))
+		rc = tx_event_purge(tx, before, EVENT_PURGE_BATCH, &n, e);
+		if (store_end(tx, rc == 0, e) || rc)
 			break;
 		total += n;
 	} while (n == EVENT_PURGE_BATCH);
@@ -239,13 +241,17 @@ void uc_event_purge(const struct uc_env *env, int64_t now)
 		return;
 	err_init(&e);
 	a = arena_new();
-	tx = store_begin(env->store, "", STORE_READ, &e);
-	if (tx) {
-		tx_tenant_ids(tx, EVENT_PURGE_TENANTS, a, &tenants, &n, &e);
+	/* Tenants in pages, from the one after the last seen. */
+	do {
+		tx = store_begin(env->store, "", STORE_READ, &e);
+		if (!tx)
+			break;
+		tx_tenant_ids(tx, n ? tenants[n - 1] : "", EVENT_PURGE_TENANTS, a, &tenants, &n,
+			      &e);
 		store_end(tx, false, &e);
-	}
-	for (i = 0; i < n && !e.code; i++)
-		total += purge_tenant(env, tenants[i], before, &e);
+		for (i = 0; i < n && !e.code; i++)
+			total += purge_tenant(env, tenants[i], before, &e);
+	} while (!e.code && n == EVENT_PURGE_TENANTS);
 	if (e.code)
 		log_msg(LOG_WARN, "event purge failed: %s", e.message);
 	else if (total)

@@ -51,16 +51,24 @@ static int close_expired(struct uc_ctx *ctx, struct store_tx *tx, int64_t *lo, i
 	}
 	if (tx_waitlist_stale(tx, ctx->now, EXPIRED_BATCH, ctx->arena, &stale, &n, e))
 		return -1;
-	for (i = 0; i < n; i++) {
-		json_t *before = wire_waitlist(&stale[i]);
-		stale[i].status = WAITLIST_EXPIRED;
-		stale[i].updated_at = ctx->now;
-		if (tx_waitlist_update(tx, &stale[i], e) ||
-		    uc_emit(ctx, tx, "waitlist.expired", stale[i].id, wire_waitlist(&stale[i]),
-			    before, e))
+	for (i = 0; i < n; i++)
+		if (uc_waitlist_set(ctx, tx, &stale[i], WAITLIST_EXPIRED, "waitlist.expired", e))
 			return -1;
-	}
 	return 0;
+}
+
+int uc_waitlist_set(struct uc_ctx *ctx, struct store_tx *tx, struct waitlist_entry *w,
+		    enum waitlist_status status, const char *type, struct err *e)
+{
+	json_t *before = wire_waitlist(w);
+
+	w->status = status;
+	w->updated_at = ctx->now;
+	if (tx_waitlist_update(tx, w, e)) {
+		json_decref(before);
+		return -1;
+	}
+	return uc_emit(ctx, tx, type, w->id, wire_waitlist(w), before, e);
 }
 
 /* The bundles one service's offers are chosen from, loaded once per round. */
@@ -85,7 +93,7 @@ static struct offer_pool *pool_for(struct uc_ctx *ctx, struct store_tx *tx,
 		if (!strcmp(pools[i].service_id, w->service_id) &&
 		    !strcmp(pools[i].provider_id, pid ? pid : ""))
 			return &pools[i];
-	p = &pools[(*npools)++];
+	p = &pools[*npools];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->service_id, sizeof(p->service_id), "%s", w->service_id);
 	snprintf(p->provider_id, sizeof(p->provider_id), "%s", pid ? pid : "");
@@ -94,6 +102,7 @@ static struct offer_pool *pool_for(struct uc_ctx *ctx, struct store_tx *tx,
 	days_around(from, to, 0, &from_day, &to_day);
 	if (uc_candidates(ctx, tx, &p->svc, pid, from_day, to_day, &p->bundles, &p->n, e))
 		return NULL;
+	(*npools)++;
 	return p;
 }
 
@@ -111,21 +120,29 @@ static bool entry_window(const struct waitlist_entry *w, int64_t *from, int64_t 
 	return *from < *to;
 }
 
-/* Offers entry w a start in [from, to) from pool p: 1 when offered. */
+/* Offers entry w a start in [from, to) from pool p: 1 when offered, 0 when nothing fits
+ * (or the engine cannot tell: a rule out of its time budget, a zone gone — logged), -1 when
+ * the store failed. Every loaded pool then sees the start as held. */
 static int offer_one(struct uc_ctx *ctx, struct store_tx *tx, struct offer_pool *p,
-		     struct waitlist_entry *w, const struct policy *defaults, int64_t from,
-		     int64_t to, struct err *e)
+		     struct offer_pool *pools, size_t npools, struct waitlist_entry *w,
+		     const struct policy *defaults, int64_t from, int64_t to, struct err *e)
 {
 	struct policy resolved;
-	struct hold h;
+	struct err engine;
 	json_t *before;
+	struct hold h;
+	size_t i, k;
 	int rc;
 
 	memset(&h, 0, sizeof(h));
+	err_init(&engine);
 	rc = engine_offer(p->bundles, p->n, ctx->env->tz, &p->svc, w, from, to, ctx->now,
-			  ctx->arena, &h, e);
+			  ctx->arena, &h, &engine);
+	if (rc < 0)
+		log_msg(LOG_WARN, "waitlist entry %s of tenant %s: no offer: %s", w->id,
+			ctx->auth->tenant_id, engine.message);
 	if (rc <= 0)
-		return rc;
+		return 0;
 	policy_resolve(defaults, &p->svc.policy, &resolved);
 	id_new(h.id, "hld");
 	snprintf(h.owner, sizeof(h.owner), "waitlist");
@@ -143,34 +160,38 @@ static int offer_one(struct uc_ctx *ctx, struct store_tx *tx, struct offer_pool 
 	w->offer_expires_at = h.expires_at;
 	w->offers++;
 	w->updated_at = ctx->now;
-	if (tx_waitlist_update(tx, w, e) ||
-	    uc_emit(ctx, tx, "waitlist.offered", w->id, wire_waitlist(w), before, e))
+	if (tx_waitlist_update(tx, w, e)) {
+		json_decref(before);
 		return -1;
-	/* Later entries of this round see the time as held. */
-	for (rc = 0; rc < (int)p->n; rc++)
-		if (!strcmp(p->bundles[rc].provider.id, h.provider_id))
-			bundle_add_hold(&p->bundles[rc], &h, ctx->arena);
+	}
+	if (uc_emit(ctx, tx, "waitlist.offered", w->id, wire_waitlist(w), before, e))
+		return -1;
+	/* Later entries of this round, of any service, see the time as held. */
+	for (i = 0; i < npools; i++)
+		for (k = 0; k < pools[i].n; k++)
+			if (!strcmp(pools[i].bundles[k].provider.id, h.provider_id))
+				bundle_add_hold(&pools[i].bundles[k], &h, ctx->arena);
 	return 1;
-}
-
-/* Errors of the engine (a rule out of its time budget, a zone gone) are the entry's and are
- * logged; the store's end the round. */
-static bool store_failure(const struct err *e)
-{
-	return e->code == ERR_STORE_BUSY || e->code == ERR_STORE_FULL || e->rerun;
 }
 
 int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
 	      const char *entry_id, int64_t from, int64_t to, struct err *e)
 {
+	/* The round is the system's: events say so, and it reaches every provider whatever the
+	 * caller may. */
+	const struct auth *caller = ctx->auth;
 	struct actor was = as_system(ctx, "expiry");
 	struct waitlist_entry *v;
 	struct offer_pool *pools;
 	struct policy defaults;
+	struct auth system = *caller;
 	int64_t lo = from, hi = to, from_day, to_day, ulo = INT64_MAX, uhi = INT64_MIN;
 	size_t closed, n, i, npools = 0;
 	int rc = -1;
 
+	system.scoped = false;
+	system.nscope = 0;
+	ctx->auth = &system;
 	if (close_expired(ctx, tx, &lo, &hi, &closed, e))
 		goto out;
 	ctx->actor = actor_system("waitlist");
@@ -201,25 +222,16 @@ int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
 		const char *pid = *v[i].provider_id ? v[i].provider_id : provider_id;
 		struct offer_pool *p;
 		int64_t f = lo, t = hi;
-		struct err entry_err;
 		if (!entry_window(&v[i], &f, &t))
 			continue;
-		err_init(&entry_err);
-		p = pool_for(ctx, tx, pools, &npools, &v[i], pid, ulo, uhi, &entry_err);
-		if (p && p->n && offer_one(ctx, tx, p, &v[i], &defaults, f, t, &entry_err) >= 0)
-			continue;
-		if (!entry_err.code || entry_err.code == ERR_NOT_FOUND)
-			continue;
-		if (store_failure(&entry_err)) {
-			*e = entry_err;
+		p = pool_for(ctx, tx, pools, &npools, &v[i], pid, ulo, uhi, e);
+		if (!p || offer_one(ctx, tx, p, pools, npools, &v[i], &defaults, f, t, e) < 0)
 			goto out;
-		}
-		log_msg(LOG_WARN, "waitlist entry %s of tenant %s: no offer: %s", v[i].id,
-			ctx->auth->tenant_id, entry_err.message);
 	}
 	rc = 0;
 out:
 	ctx->actor = was;
+	ctx->auth = caller;
 	return rc;
 }
 

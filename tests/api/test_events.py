@@ -388,9 +388,13 @@ def test_force_delete_cancels_bookings_unassigns_entries_and_deletes(bk):
     ev = since(t, seq)
     assert sorted(e["type"] for e in ev) == sorted(
         ["booking.cancelled", "booking.cancelled", "entry.deleted", "entry.updated",
-         "provider.deleted"]), ev
-    assert [e["seq"] for e in ev] == list(range(seq + 1, seq + 6))
+         "service.updated", "provider.deleted"]), ev
+    assert [e["seq"] for e in ev] == list(range(seq + 1, seq + 7))
     assert ev[-1]["type"] == "provider.deleted"
+    # The service that offered it no longer does, and says so.
+    su = by_type(ev, "service.updated")
+    assert su["subject_id"] == bk.sid and su["changes"]["provider_ids"] == [[bk.pid], []]
+    assert su["payload"] == t.ok("GET", f"/v1/services/{bk.sid}")
     for e in ev:
         assert (e["actor"], e["request_id"], e["created_at"]) == (bk.admin, r_id, LATER), e
     cancelled = {e["subject_id"]: e for e in ev if e["type"] == "booking.cancelled"}
@@ -467,8 +471,9 @@ def test_provider_with_past_bookings_is_deleted_and_its_bookings_stay(bk):
     seq = last_seq(t)
     before = t.ok("GET", f"/v1/providers/{bk.pid}")
     assert call(t, "DELETE", f"/v1/providers/{bk.pid}", now=after_mon).status_code == 204
-    check(only_event(t, seq, "provider.deleted"), "provider.deleted", bk.pid, bk.admin,
-          after_mon, changes=None, payload=before)
+    ev = since(t, seq)
+    assert [e["type"] for e in ev] == ["service.updated", "provider.deleted"], ev
+    check(ev[1], "provider.deleted", bk.pid, bk.admin, after_mon, changes=None, payload=before)
     expect_problem(t.get(f"/v1/providers/{bk.pid}"), 404, "not_found")
     assert bk.pid not in [x["id"] for x in t.list_all("/v1/providers")]
     # The past booking still names it and reads as before, in its zone.
