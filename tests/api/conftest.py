@@ -12,6 +12,7 @@ The database is a fresh SQLite file in the server's directory, or, when SLOTD_TE
 set (``scripts/pg.sh run pytest ...``; ctest's api_pg), a fresh PostgreSQL database of its own
 (pg_helpers.create_database()); Server.backend says which.
 """
+import contextlib
 import json
 import os
 import queue
@@ -351,6 +352,49 @@ def _stop(srv):
         srv.kill()
         srv.drop_db()
     assert rc == 0, f"slotd exited with {rc} after SIGTERM; stderr={srv.stderr()}"
+
+
+@contextlib.contextmanager
+def pg_processes(slotd_bin, tmp_path_factory, n, args=()):
+    """n slotd processes on one fresh PostgreSQL database, started at the same moment (so their
+    migrations race on the empty database). Yields (url, servers); then stops each, which must
+    exit 0, and drops the database."""
+    url = pg_helpers.create_database()
+    servers = [Server(slotd_bin, None, tmp_path_factory.mktemp(f"node{i}"), db_url=url,
+                      args=args)
+               for i in range(n)]
+    errors = []
+    barrier = threading.Barrier(n)
+
+    def start(srv):
+        try:
+            barrier.wait(timeout=30)
+            srv.start()
+        except BaseException as ex:  # noqa: BLE001 - reported below
+            errors.append(ex)
+
+    threads = [threading.Thread(target=start, args=(srv,)) for srv in servers]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    rcs = []
+    try:
+        assert not errors, f"concurrent starts on one database failed: {errors!r}"
+        assert len({srv.port for srv in servers}) == n
+        yield url, servers
+    finally:
+        for srv in servers:
+            if srv.proc is not None:
+                try:
+                    rcs.append((srv.stop(), srv.stderr()))
+                except AssertionError as ex:
+                    rcs.append((str(ex), srv.stderr()))
+                finally:
+                    srv.kill()
+        pg_helpers.drop_database(url)
+    for rc, err in rcs:
+        assert rc == 0, f"slotd exited with {rc} after SIGTERM; stderr={err}"
 
 
 @pytest.fixture(scope="module")

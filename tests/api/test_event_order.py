@@ -36,7 +36,7 @@ import pytest
 import requests
 
 import pg_helpers
-from conftest import DEFAULT_NOW, Server, create_tenant, weekdays
+from conftest import DEFAULT_NOW, create_tenant, pg_processes, weekdays
 
 if not pg_helpers.enabled():
     pytest.skip("PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)",
@@ -72,41 +72,10 @@ def start_at(first_day, n):
 
 @pytest.fixture(scope="module")
 def cluster(slotd_bin, tmp_path_factory):
-    """Three slotd processes on one fresh PostgreSQL database (as in test_scale_out.py)."""
-    url = pg_helpers.create_database()
-    servers = [Server(slotd_bin, None, tmp_path_factory.mktemp(f"node{i}"), db_url=url,
-                      args=("--threads", str(SERVER_THREADS)))
-               for i in range(PROCESSES)]
-    errors = []
-
-    def start(srv):
-        try:
-            srv.start()
-        except BaseException as ex:  # noqa: BLE001 - reported below
-            errors.append(ex)
-
-    threads = [threading.Thread(target=start, args=(s,)) for s in servers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
-    rcs = []
-    try:
-        assert not errors, f"starting three processes on one database failed: {errors!r}"
-        assert len({s.port for s in servers}) == PROCESSES
+    """Three slotd processes on one fresh PostgreSQL database."""
+    with pg_processes(slotd_bin, tmp_path_factory, PROCESSES,
+                      args=("--threads", str(SERVER_THREADS))) as (url, servers):
         yield types.SimpleNamespace(binary=slotd_bin, url=url, servers=servers)
-    finally:
-        for s in servers:
-            if s.proc is not None:
-                try:
-                    rcs.append((s.stop(), s.stderr()))
-                except AssertionError as ex:
-                    rcs.append((str(ex), s.stderr()))
-                finally:
-                    s.kill()
-        pg_helpers.drop_database(url)
-    for rc, err in rcs:
-        assert rc == 0, f"slotd exited with {rc} after SIGTERM; stderr={err}"
 
 
 # --- requests, each recorded ------------------------------------------------------------------

@@ -22,7 +22,7 @@ import requests
 
 import pg_helpers
 from booking_helpers import client_body, headers_for
-from conftest import (Api, DEFAULT_NOW, Server, create_tenant, expect_problem, run_cli,
+from conftest import (Api, DEFAULT_NOW, create_tenant, expect_problem, pg_processes, run_cli,
                       weekdays)
 
 if not pg_helpers.enabled():
@@ -52,46 +52,8 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(slotd_bin, tmp_path_factory):
-    url = pg_helpers.create_database()
-    servers = []
-    for i in range(PROCESSES):
-        wd = tmp_path_factory.mktemp(f"node{i}")
-        srv = Server(slotd_bin, None, wd, db_url=url)
-        servers.append(srv)
-    # All three start at the same moment, so their migrations race on the empty database.
-    errors = []
-    barrier = threading.Barrier(PROCESSES)
-
-    def start(srv):
-        try:
-            barrier.wait(timeout=30)
-            srv.start()
-        except BaseException as ex:  # noqa: BLE001 - reported below
-            errors.append(ex)
-
-    threads = [threading.Thread(target=start, args=(s,)) for s in servers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
-    try:
-        assert not errors, f"concurrent starts on one database failed: {errors!r}"
-        ports = {s.port for s in servers}
-        assert len(ports) == PROCESSES, ports
+    with pg_processes(slotd_bin, tmp_path_factory, PROCESSES) as (url, servers):
         yield Cluster(slotd_bin, url, servers)
-    finally:
-        rcs = []
-        for s in servers:
-            if s.proc is not None:
-                try:
-                    rcs.append((s.stop(), s.stderr()))
-                except AssertionError as ex:
-                    rcs.append((str(ex), s.stderr()))
-                finally:
-                    s.kill()
-    pg_helpers.drop_database(url)
-    for rc, err in rcs:
-        assert rc == 0, f"slotd exited with {rc} after SIGTERM; stderr={err}"
 
 
 @pytest.fixture
