@@ -312,8 +312,8 @@ bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur)
 }
 
 int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
-		 const struct waitlist_entry *w, int64_t from, int64_t to, int64_t now,
-		 struct arena *a, struct hold *h, struct err *e)
+		 const struct waitlist_entry *w, const struct auth *reach, int64_t from,
+		 int64_t to, int64_t now, struct arena *a, struct hold *h, struct err *e)
 {
 	struct service_rules rules = service_rules_of(svc);
 	struct slot_query q = {&rules, now, from, to};
@@ -326,6 +326,8 @@ int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struc
 	slot_list_init(&list);
 	for (i = 0; i < n; i++) {
 		struct slot_provider sp;
+		if (reach && !auth_covers(reach, b[i].provider.id))
+			continue;
 		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &sp, e)) {
 			slot_list_release(&list);
 			slot_scratch_release(&scratch);

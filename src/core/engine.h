@@ -79,10 +79,11 @@ void bundle_add_hold(struct avail_bundle *b, const struct hold *h, struct arena 
  * weekdays and time windows. */
 bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur);
 
-/* The earliest start in [from, to) that one of the n bundles offers for svc at now and that
- * suits w: 1 with h's provider, start, end and blocked times set, 0 when none fits. */
+/* The earliest start in [from, to) that one of the n bundles whose provider reach covers
+ * (any, when reach is NULL) offers for svc at now and that suits w: 1 with h's provider,
+ * start, end and blocked times set, 0 when none fits. */
 int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
-		 const struct waitlist_entry *w, int64_t from, int64_t to, int64_t now,
-		 struct arena *a, struct hold *h, struct err *e);
+		 const struct waitlist_entry *w, const struct auth *reach, int64_t from,
+		 int64_t to, int64_t now, struct arena *a, struct hold *h, struct err *e);
 
 #endif

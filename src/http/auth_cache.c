@@ -11,11 +11,11 @@ struct auth_entry {
 	char key_hash[TOKEN_HASH_MAX];
 	struct auth auth;
 	double expires;
-	double forgotten_until;		/* revoked here: not cached again before then */
 };
 
 struct auth_cache {
 	pthread_mutex_t lock;
+	unsigned long epoch;		/* keys forgotten so far */
 	struct auth_entry slot[AUTH_CACHE_SLOTS];
 };
 
@@ -45,7 +45,8 @@ static size_t slot_of(const char *key_hash)
 	return h & (AUTH_CACHE_SLOTS - 1);
 }
 
-bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, struct auth *out)
+bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, struct auth *out,
+		    unsigned long *epoch)
 {
 	struct auth_entry *en = &c->slot[slot_of(key_hash)];
 	bool hit;
@@ -54,34 +55,33 @@ bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, st
 	hit = en->expires > now_s && !strcmp(en->key_hash, key_hash);
 	if (hit)
 		*out = en->auth;
+	*epoch = c->epoch;
 	pthread_mutex_unlock(&c->lock);
 	return hit;
 }
 
 void auth_cache_put(struct auth_cache *c, const char *key_hash, double now_s,
-		    const struct auth *a)
+		    const struct auth *a, unsigned long epoch)
 {
 	struct auth_entry *en = &c->slot[slot_of(key_hash)];
 
 	pthread_mutex_lock(&c->lock);
-	/* A request that read the key before its revocation committed must not bring it back. */
-	if (!(en->forgotten_until > now_s && !strcmp(en->key_hash, key_hash))) {
+	if (epoch == c->epoch) {
 		snprintf(en->key_hash, sizeof(en->key_hash), "%s", key_hash);
 		en->auth = *a;
 		en->expires = now_s + AUTH_CACHE_TTL_S;
-		en->forgotten_until = 0;
 	}
 	pthread_mutex_unlock(&c->lock);
 }
 
-void auth_cache_forget(struct auth_cache *c, const char *key_hash, double now_s)
+void auth_cache_forget(struct auth_cache *c, const char *key_hash)
 {
 	struct auth_entry *en = &c->slot[slot_of(key_hash)];
 
 	pthread_mutex_lock(&c->lock);
-	snprintf(en->key_hash, sizeof(en->key_hash), "%s", key_hash);
-	en->expires = 0;
-	en->forgotten_until = now_s + AUTH_CACHE_TTL_S;
+	c->epoch++;
+	if (!strcmp(en->key_hash, key_hash))
+		en->expires = 0;
 	pthread_mutex_unlock(&c->lock);
 }
 

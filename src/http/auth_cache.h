@@ -17,14 +17,17 @@ struct auth_cache;
 
 struct auth_cache *auth_cache_new(void);
 void auth_cache_free(struct auth_cache *c);
-/* True (out filled) when key_hash was found and is fresh at monotonic time now_s. */
-bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, struct auth *out);
+/* True (out filled) when key_hash was found and is fresh at monotonic time now_s. Otherwise
+ * *epoch is the cache's revocation count, to hand to auth_cache_put after looking the key
+ * up in the store. */
+bool auth_cache_get(struct auth_cache *c, const char *key_hash, double now_s, struct auth *out,
+		    unsigned long *epoch);
+/* Caches a lookup made after auth_cache_get gave epoch, unless a key was forgotten since:
+ * the lookup may have read a key before its revocation committed. */
 void auth_cache_put(struct auth_cache *c, const char *key_hash, double now_s,
-		    const struct auth *a);
-/* Forgets key_hash (a key revoked in this process stops working at once) and keeps it out
- * for a cache lifetime from monotonic time now_s, so a request that looked it up before the
- * revocation cannot put it back. */
-void auth_cache_forget(struct auth_cache *c, const char *key_hash, double now_s);
+		    const struct auth *a, unsigned long epoch);
+/* Forgets key_hash: a key revoked in this process stops working at once. */
+void auth_cache_forget(struct auth_cache *c, const char *key_hash);
 /* Monotonic seconds, the clock the cache runs on. */
 double auth_cache_now(void);
 

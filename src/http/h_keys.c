@@ -93,6 +93,6 @@ int h_key_delete(struct req *r, struct err *e)
 		return -1;
 	/* This process stops honouring it at once; others within their cache's lifetime. */
 	if (r->ctx->auth_cache)
-		auth_cache_forget(r->ctx->auth_cache, hash, auth_cache_now());
+		auth_cache_forget(r->ctx->auth_cache, hash);
 	return reply_no_content(r);
 }

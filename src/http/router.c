@@ -133,6 +133,7 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 {
 	const char *h = req_header(r, "Authorization");
 	char hash[TOKEN_HASH_MAX];
+	unsigned long epoch = 0;
 	double now_s;
 	size_t len;
 
@@ -149,14 +150,15 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 	token_hash(hash, h, len);
 	now_s = auth_cache_now();
 	memcpy(r->key_hash, hash, sizeof(r->key_hash));
-	if (r->ctx->auth_cache && auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth)) {
+	if (r->ctx->auth_cache &&
+	    auth_cache_get(r->ctx->auth_cache, hash, now_s, &r->auth, &epoch)) {
 		if (uc_auth_current(&r->auth, r->now, e))
 			return -1;
 	} else {
 		if (uc_authenticate(&r->ctx->env, h, hash, r->now, &r->auth, e))
 			return -1;
 		if (r->ctx->auth_cache)
-			auth_cache_put(r->ctx->auth_cache, hash, now_s, &r->auth);
+			auth_cache_put(r->ctx->auth_cache, hash, now_s, &r->auth, epoch);
 	}
 	uc_ctx_init(&r->uc, &r->ctx->env, &r->auth, r->now, r->request_id, r->arena);
 	if (r->auth.role == ROLE_ADMIN)

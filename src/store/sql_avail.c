@@ -273,6 +273,74 @@ void read_id_row(struct stmt *s, struct arena *a, void *dst)
 	col_text(s, 0, dst, ID_MAX);
 }
 
+int page_read(struct store_tx *tx, struct stmt *s, struct page pg, row_reader_fn read,
+	      size_t elem, struct arena *a, void **out, size_t *n, const char *what,
+	      struct err *e)
+{
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, pg.after ? pg.after : "");
+	db_bind_i64(s, 3, (int64_t)pg.limit);
+	return rows_read(tx->c, s, read, elem, a, out, n, what, e);
+}
+
+int rows_of(struct store_tx *tx, const char *sql, const char *provider_id,
+	    const char *service_id, row_reader_fn read, size_t elem, struct arena *a, void **out,
+	    size_t *n, const char *what, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_opt_text(s, 2, provider_id);
+	bind_opt_text(s, 3, service_id);
+	return rows_read(tx->c, s, read, elem, a, out, n, what, e);
+}
+
+int ids_read(struct store_tx *tx, const char *sql, const char *owner, size_t max,
+	     struct arena *a, id_t_ **ids, size_t *n, const char *what, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+	int rc;
+
+	*n = 0;
+	*ids = arena_alloc(a, max * sizeof(**ids));
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, owner);
+	while ((rc = db_step(s)) == DB_ROW && *n < max)
+		col_text(s, 0, (*ids)[(*n)++], ID_MAX);
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return sql_fail(tx->c, rc, what, e);
+	return 0;
+}
+
+int ids_link(struct store_tx *tx, const char *sql, const char *owner, const id_t_ *ids,
+	     size_t n, const char *what, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct stmt *s = conn_prep(tx->c, sql, e);
+		if (!s)
+			return -1;
+		bind_text(s, 1, tx->tenant);
+		bind_text(s, 2, owner);
+		bind_text(s, 3, ids[i]);
+		if (step_done(tx->c, s, what, e))
+			return -1;
+	}
+	return 0;
+}
+
 int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct arena *a, struct override_rec **out, size_t *n,
 		     struct err *e)
@@ -326,31 +394,17 @@ static void read_holiday(struct stmt *s, struct arena *a, void *dst)
 static int holiday_providers_read(struct store_tx *tx, struct holiday_rec *h, struct arena *a,
 				  struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT provider_id FROM holiday_providers WHERE tenant_id = ?1"
-				    " AND holiday_id = ?2 ORDER BY provider_id",
-				    e);
-	int rc;
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, h->id);
-	h->provider_ids = arena_alloc(a, SERVICE_MAX_PROVIDERS * sizeof(*h->provider_ids));
-	h->nproviders = 0;
-	while ((rc = db_step(s)) == DB_ROW && h->nproviders < SERVICE_MAX_PROVIDERS)
-		col_text(s, 0, h->provider_ids[h->nproviders++], ID_MAX);
-	db_reset(s);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return sql_fail(tx->c, rc, "read holiday providers", e);
-	return 0;
+	return ids_read(tx,
+			"SELECT provider_id FROM holiday_providers WHERE tenant_id = ?1"
+			" AND holiday_id = ?2 ORDER BY provider_id",
+			h->id, SERVICE_MAX_PROVIDERS, a, &h->provider_ids, &h->nproviders,
+			"read holiday providers", e);
 }
 
 int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
 {
 	struct conn *c = tx->c;
 	struct stmt *s;
-	size_t i;
 
 	if (tx_providers_exist(tx, (const id_t_ *)h->provider_ids, h->nproviders, "/provider_ids",
 			       e))
@@ -375,20 +429,10 @@ int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct e
 		db_bind_null(s, 9);
 	if (step_done(c, s, "create holiday", e))
 		return -1;
-	for (i = 0; i < h->nproviders; i++) {
-		s = conn_prep(c,
-			      "INSERT INTO holiday_providers(tenant_id, holiday_id,"
-			      " provider_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			      e);
-		if (!s)
-			return -1;
-		bind_text(s, 1, tx->tenant);
-		bind_text(s, 2, h->id);
-		bind_text(s, 3, h->provider_ids[i]);
-		if (step_done(c, s, "link holiday", e))
-			return -1;
-	}
-	return 0;
+	return ids_link(tx,
+			"INSERT INTO holiday_providers(tenant_id, holiday_id, provider_id)"
+			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
 }
 
 int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
@@ -414,20 +458,10 @@ int tx_holiday_list(struct store_tx *tx, struct page pg, struct arena *a,
 				    " AND id > ?2 ORDER BY id LIMIT ?3",
 				    e);
 	size_t i;
-	int rc;
 
-	*n = 0;
-	if (!s)
+	if (page_read(tx, s, pg, read_holiday, sizeof(**out), a, (void **)out, n,
+		      "list holidays", e))
 		return -1;
-	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, pg.after ? pg.after : "");
-	db_bind_i64(s, 3, (int64_t)pg.limit);
-	while ((rc = db_step(s)) == DB_ROW)
-		read_holiday(s, NULL, &(*out)[(*n)++]);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "list holidays", e);
 	for (i = 0; i < *n; i++)
 		if (holiday_providers_read(tx, &(*out)[i], a, e))
 			return -1;

@@ -7,8 +7,11 @@
 	"id, name, timezone, email, auto_confirm, max_per_day, max_consecutive, vacation,"     \
 	" created_at, updated_at"
 
-static void read_provider(struct stmt *s, struct provider *p)
+static void read_provider(struct stmt *s, struct arena *a, void *dst)
 {
+	struct provider *p = dst;
+
+	(void)a;
 	memset(p, 0, sizeof(*p));
 	col_text(s, 0, p->id, sizeof(p->id));
 	col_text(s, 1, p->name, sizeof(p->name));
@@ -75,7 +78,7 @@ int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, s
 
 	if (!s)
 		return -1;
-	read_provider(s, out);
+	read_provider(s, NULL, out);
 	db_reset(s);
 	return 0;
 }
@@ -85,26 +88,14 @@ int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1"
-				    " AND id > ?2 AND deleted_at IS NULL AND (?4 IS NULL OR id IN (SELECT provider_id FROM"
-				    " api_key_providers WHERE tenant_id = ?1 AND key_id = ?4))"
-				    " ORDER BY id LIMIT ?3",
+				    " AND id > ?2 AND deleted_at IS NULL AND (?4 IS NULL OR id IN"
+				    " (SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
+				    " AND key_id = ?4)) ORDER BY id LIMIT ?3",
 				    e);
-	int rc;
-
-	*n = 0;
-	if (!s)
-		return -1;
-	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, pg.after ? pg.after : "");
-	db_bind_i64(s, 3, (int64_t)pg.limit);
-	bind_opt_text(s, 4, scope_key);
-	while ((rc = db_step(s)) == DB_ROW)
-		read_provider(s, &(*out)[(*n)++]);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "list providers", e);
-	return 0;
+	if (s)
+		bind_opt_text(s, 4, scope_key);
+	return page_read(tx, s, pg, read_provider, sizeof(**out), a, (void **)out, n,
+			 "list providers", e);
 }
 
 int tx_provider_zone(struct store_tx *tx, const char *id, char out[TZ_NAME_MAX],
@@ -218,8 +209,10 @@ static const char *const provider_ref_sql[] = {
 			 " AND provider_id = ?2 ORDER BY 1",
 	[REF_HOLIDAYS] = "SELECT holiday_id FROM holiday_providers WHERE tenant_id = ?1"
 			 " AND provider_id = ?2 ORDER BY 1",
-	[REF_KEYS] = "SELECT key_id FROM api_key_providers WHERE tenant_id = ?1"
-		     " AND provider_id = ?2 ORDER BY 1",
+	/* Live keys only: a revoked key keeps its scope as history. */
+	[REF_KEYS] = "SELECT p.key_id FROM api_key_providers p JOIN api_keys k"
+		     " ON k.tenant_id = p.tenant_id AND k.id = p.key_id WHERE p.tenant_id = ?1"
+		     " AND p.provider_id = ?2 AND k.revoked_at IS NULL ORDER BY 1",
 };
 
 int tx_provider_refs(struct store_tx *tx, enum provider_ref kind, const char *id,
@@ -274,8 +267,11 @@ static const char service_update_sql[] =
 	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14,"
 	" policy = ?15, requires_approval = ?16 WHERE tenant_id = ?1 AND id = ?2";
 
-static void read_service(struct stmt *s, struct service *v)
+static void read_service(struct stmt *s, struct arena *a, void *dst)
 {
+	struct service *v = dst;
+
+	(void)a;
 	memset(v, 0, sizeof(*v));
 	col_text(s, 0, v->id, sizeof(v->id));
 	col_text(s, 1, v->name, sizeof(v->name));
@@ -297,27 +293,11 @@ static void read_service(struct stmt *s, struct service *v)
 static int service_providers_read(struct store_tx *tx, struct service *v, struct arena *a,
 				  struct err *e)
 {
-	struct conn *c = tx->c;
-	const char *tenant = tx->tenant;
-	struct stmt *s = conn_prep(c,
-				    "SELECT provider_id FROM service_providers"
-				    " WHERE tenant_id = ?1 AND service_id = ?2 ORDER BY provider_id",
-				    e);
-	size_t cap = SERVICE_MAX_PROVIDERS;
-	int rc;
-
-	if (!s)
-		return -1;
-	v->provider_ids = arena_alloc(a, cap * sizeof(*v->provider_ids));
-	v->nproviders = 0;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, v->id);
-	while ((rc = db_step(s)) == DB_ROW && v->nproviders < cap)
-		col_text(s, 0, v->provider_ids[v->nproviders++], ID_MAX);
-	db_reset(s);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return sql_fail(c, rc, "read service providers", e);
-	return 0;
+	return ids_read(tx,
+			"SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
+			" AND service_id = ?2 ORDER BY provider_id",
+			v->id, SERVICE_MAX_PROVIDERS, a, &v->provider_ids, &v->nproviders,
+			"read service providers", e);
 }
 
 int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct service *out,
@@ -330,7 +310,7 @@ int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct 
 
 	if (!s)
 		return -1;
-	read_service(s, out);
+	read_service(s, NULL, out);
 	db_reset(s);
 	return service_providers_read(tx, out, a, e);
 }
@@ -343,7 +323,6 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	const char *tenant = tx->tenant;
 	struct stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
 	char policy[POLICY_TEXT_MAX];
-	size_t i;
 
 	if (!s)
 		return -1;
@@ -377,20 +356,10 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	if (tx_providers_exist(tx, (const id_t_ *)v->provider_ids, v->nproviders,
 			       "/provider_ids", e))
 		return -1;
-	for (i = 0; i < v->nproviders; i++) {
-		s = conn_prep(c,
-			      "INSERT INTO service_providers(tenant_id, service_id, "
-			      "provider_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			      e);
-		if (!s)
-			return -1;
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, v->id);
-		bind_text(s, 3, v->provider_ids[i]);
-		if (step_done(c, s, "link provider", e))
-			return -1;
-	}
-	return 0;
+	return ids_link(tx,
+			"INSERT INTO service_providers(tenant_id, service_id, provider_id)"
+			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			v->id, (const id_t_ *)v->provider_ids, v->nproviders, "link provider", e);
 }
 
 int tx_service_insert(struct store_tx *tx, const struct service *v, struct err *e)
@@ -406,20 +375,10 @@ int tx_service_list(struct store_tx *tx, struct page pg, struct arena *a,
 				    " AND id > ?2 ORDER BY id LIMIT ?3",
 				    e);
 	size_t i;
-	int rc;
 
-	*n = 0;
-	if (!s)
+	if (page_read(tx, s, pg, read_service, sizeof(**out), a, (void **)out, n,
+		      "list services", e))
 		return -1;
-	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, pg.after ? pg.after : "");
-	db_bind_i64(s, 3, (int64_t)pg.limit);
-	while ((rc = db_step(s)) == DB_ROW)
-		read_service(s, &(*out)[(*n)++]);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "list services", e);
 	for (i = 0; i < *n; i++)
 		if (service_providers_read(tx, &(*out)[i], a, e))
 			return -1;

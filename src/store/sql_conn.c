@@ -162,28 +162,18 @@ int tx_tenant_find(struct store_tx *tx, const char *slug, char tenant_id[ID_MAX]
 static int key_providers_read(struct store_tx *tx, struct api_key *k, struct arena *a,
 			      struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
-				    " AND key_id = ?2 ORDER BY provider_id",
-				    e);
-	int rc;
-
-	k->nproviders = 0;
-	k->provider_ids = arena_alloc(a, KEY_MAX_PROVIDERS * sizeof(*k->provider_ids));
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, k->id);
-	while ((rc = db_step(s)) == DB_ROW && k->nproviders < KEY_MAX_PROVIDERS)
-		col_text(s, 0, k->provider_ids[k->nproviders++], ID_MAX);
-	db_reset(s);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return sql_fail(tx->c, rc, "read key providers", e);
-	return 0;
+	return ids_read(tx,
+			"SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
+			" AND key_id = ?2 ORDER BY provider_id",
+			k->id, KEY_MAX_PROVIDERS, a, &k->provider_ids, &k->nproviders,
+			"read key providers", e);
 }
 
-static void read_key(struct stmt *s, struct api_key *k)
+static void read_key(struct stmt *s, struct arena *a, void *dst)
 {
+	struct api_key *k = dst;
+
+	(void)a;
 	memset(k, 0, sizeof(*k));
 	col_text(s, 0, k->id, sizeof(k->id));
 	col_text(s, 1, k->name, sizeof(k->name));
@@ -202,7 +192,6 @@ int tx_key_insert(struct store_tx *tx, const struct api_key *k, const char *key_
 				    "INSERT INTO api_keys(key_hash, tenant_id, " KEY_COLS
 				    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 				    e);
-	size_t i;
 
 	if (!s)
 		return -1;
@@ -220,35 +209,38 @@ int tx_key_insert(struct store_tx *tx, const struct api_key *k, const char *key_
 	if (tx_providers_exist(tx, (const id_t_ *)k->provider_ids, k->nproviders, "/provider_ids",
 			       e))
 		return -1;
-	for (i = 0; i < k->nproviders; i++) {
-		s = conn_prep(c,
-			      "INSERT INTO api_key_providers(tenant_id, key_id, provider_id)"
-			      " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			      e);
-		if (!s)
-			return -1;
-		bind_text(s, 1, tx->tenant);
-		bind_text(s, 2, k->id);
-		bind_text(s, 3, k->provider_ids[i]);
-		if (step_done(c, s, "limit key", e))
-			return -1;
-	}
-	return 0;
+	return ids_link(tx,
+			"INSERT INTO api_key_providers(tenant_id, key_id, provider_id)"
+			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			k->id, (const id_t_ *)k->provider_ids, k->nproviders, "limit key", e);
+}
+
+static int key_get(struct store_tx *tx, const char *sql, const char *id, struct arena *a,
+		   struct api_key *out, struct err *e)
+{
+	struct stmt *s = row_by_id(tx, sql, id, "key", e);
+
+	if (!s)
+		return -1;
+	read_key(s, NULL, out);
+	db_reset(s);
+	return key_providers_read(tx, out, a, e);
 }
 
 int tx_key_get(struct store_tx *tx, const char *id, struct arena *a, struct api_key *out,
 	       struct err *e)
 {
-	struct stmt *s = row_by_id(tx,
-				   "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ?1 AND id = ?2"
-				   " AND revoked_at IS NULL",
-				   id, "key", e);
+	return key_get(tx,
+		       "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ?1 AND id = ?2"
+		       " AND revoked_at IS NULL",
+		       id, a, out, e);
+}
 
-	if (!s)
-		return -1;
-	read_key(s, out);
-	db_reset(s);
-	return key_providers_read(tx, out, a, e);
+int tx_key_any(struct store_tx *tx, const char *id, struct arena *a, struct api_key *out,
+	       struct err *e)
+{
+	return key_get(tx, "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ?1 AND id = ?2",
+		       id, a, out, e);
 }
 
 int tx_key_list(struct store_tx *tx, struct page pg, struct arena *a, struct api_key **out,
@@ -259,20 +251,9 @@ int tx_key_list(struct store_tx *tx, struct page pg, struct arena *a, struct api
 				    " AND id > ?2 AND revoked_at IS NULL ORDER BY id LIMIT ?3",
 				    e);
 	size_t i;
-	int rc;
 
-	*n = 0;
-	if (!s)
+	if (page_read(tx, s, pg, read_key, sizeof(**out), a, (void **)out, n, "list keys", e))
 		return -1;
-	*out = arena_alloc(a, pg.limit * sizeof(**out) + 1);
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, pg.after ? pg.after : "");
-	db_bind_i64(s, 3, (int64_t)pg.limit);
-	while ((rc = db_step(s)) == DB_ROW)
-		read_key(s, &(*out)[(*n)++]);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "list keys", e);
 	for (i = 0; i < *n; i++)
 		if (key_providers_read(tx, &(*out)[i], a, e))
 			return -1;

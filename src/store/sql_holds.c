@@ -102,20 +102,12 @@ int tx_hold_count(struct store_tx *tx, bool by_key, const char *who, int64_t now
 int tx_holds_of(struct store_tx *tx, const char *provider_id, const char *service_id,
 		struct arena *a, struct hold **out, size_t *n, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
-				    " AND (?2 IS NULL OR provider_id = ?2)"
-				    " AND (?3 IS NULL OR service_id = ?3) ORDER BY id",
-				    e);
-
-	*n = 0;
-	*out = NULL;
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_opt_text(s, 2, provider_id);
-	bind_opt_text(s, 3, service_id);
-	return rows_read(tx->c, s, read_hold, sizeof(**out), a, (void **)out, n, "read holds", e);
+	return rows_of(tx,
+		       "SELECT " HOLD_COLS " FROM holds WHERE tenant_id = ?1"
+		       " AND (?2 IS NULL OR provider_id = ?2)"
+		       " AND (?3 IS NULL OR service_id = ?3) ORDER BY id",
+		       provider_id, service_id, read_hold, sizeof(**out), a, (void **)out, n,
+		       "read holds", e);
 }
 
 int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena *a,

@@ -51,6 +51,22 @@ int rows_read(struct conn *c, struct stmt *s, row_reader_fn read, size_t elem, s
 	      void **out, size_t *n, const char *what, struct err *e);
 /* A row_reader_fn for rows of one id (column 0) into an id_t_. */
 void read_id_row(struct stmt *s, struct arena *a, void *dst);
+/* rows_read for a page: binds ?1 (the tenant), ?2 (pg.after) and ?3 (pg.limit) of s, which
+ * may be NULL (a failed prepare, already reported in e); other parameters are bound by the
+ * caller. */
+int page_read(struct store_tx *tx, struct stmt *s, struct page pg, row_reader_fn read,
+	      size_t elem, struct arena *a, void **out, size_t *n, const char *what,
+	      struct err *e);
+/* rows_read of sql with ?1 the tenant, ?2 provider_id and ?3 service_id (either may be NULL). */
+int rows_of(struct store_tx *tx, const char *sql, const char *provider_id,
+	    const char *service_id, row_reader_fn read, size_t elem, struct arena *a, void **out,
+	    size_t *n, const char *what, struct err *e);
+/* The provider ids (up to max) that sql, with ?1 the tenant and ?2 owner, selects. */
+int ids_read(struct store_tx *tx, const char *sql, const char *owner, size_t max,
+	     struct arena *a, id_t_ **ids, size_t *n, const char *what, struct err *e);
+/* Runs sql, an insert of (?1 the tenant, ?2 owner, ?3 id), for each of ids[0..n). */
+int ids_link(struct store_tx *tx, const char *sql, const char *owner, const id_t_ *ids,
+	     size_t n, const char *what, struct err *e);
 
 /* Reading helpers. Text columns that are NULL read as "". */
 void col_text(struct stmt *s, int i, char *out, size_t size);

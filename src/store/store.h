@@ -79,6 +79,9 @@ int tx_key_insert(struct store_tx *tx, const struct api_key *k, const char *key_
 /* A live (not revoked) key by id; ERR_NOT_FOUND otherwise. */
 int tx_key_get(struct store_tx *tx, const char *id, struct arena *a, struct api_key *out,
 	       struct err *e);
+/* A key by id, revoked or not (what it was made to reach stays); ERR_NOT_FOUND when none. */
+int tx_key_any(struct store_tx *tx, const char *id, struct arena *a, struct api_key *out,
+	       struct err *e);
 /* Live keys by id, paged. */
 int tx_key_list(struct store_tx *tx, struct page pg, struct arena *a, struct api_key **out,
 		size_t *n, struct err *e);

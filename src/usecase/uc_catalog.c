@@ -97,13 +97,12 @@ struct provider_removal {
 };
 
 /* Ends what goes with a provider or a service (the other NULL): its holds (an offer's ends
- * the offer, a live one is released, a lapsed one expires — as the system) and the
- * waitlist entries that wait for it. */
+ * the offer, a live one is released, a lapsed one expires — as the system; *h, *nh) and
+ * the waitlist entries that wait for it. */
 static int release_of(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
-		      const char *service_id, struct err *e)
+		      const char *service_id, struct hold **h, size_t *nh, struct err *e)
 {
 	struct waitlist_entry *w;
-	struct hold *h;
 	size_t n, i;
 
 	if (tx_waitlist_of(tx, provider_id, service_id, ctx->arena, &w, &n, e))
@@ -111,17 +110,18 @@ static int release_of(struct uc_ctx *ctx, struct store_tx *tx, const char *provi
 	for (i = 0; i < n; i++)
 		if (uc_waitlist_remove(ctx, tx, &w[i], e))
 			return -1;
-	if (tx_holds_of(tx, provider_id, service_id, ctx->arena, &h, &n, e))
+	if (tx_holds_of(tx, provider_id, service_id, ctx->arena, h, nh, e))
 		return -1;
-	for (i = 0; i < n; i++) {
-		bool live = h[i].expires_at > ctx->now;
+	for (i = 0; i < *nh; i++) {
+		const struct hold *x = &(*h)[i];
+		bool live = x->expires_at > ctx->now;
 		struct actor was = ctx->actor;
 		int rc;
-		if (tx_hold_delete(tx, h[i].id, e))
+		if (tx_hold_delete(tx, x->id, e))
 			return -1;
 		if (!live)
 			ctx->actor = actor_system("expiry");
-		rc = uc_hold_ended(ctx, tx, &h[i], live, e);
+		rc = uc_hold_ended(ctx, tx, x, live, e);
 		ctx->actor = was;
 		if (rc)
 			return -1;
@@ -209,6 +209,7 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 	struct provider_usage use;
 	struct booking *upcoming;
 	struct provider p;
+	struct hold *held;
 	id_t_ *entries;
 	size_t n, i;
 
@@ -237,7 +238,7 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 		if (uc_entry_drop_assignee(ctx, tx, entries[i], pr->id, e))
 			return -1;
 	/* Bookings keep naming it, as history: then its row stays, marked deleted. */
-	if (release_of(ctx, tx, pr->id, NULL, e) || provider_unlink(ctx, tx, pr->id, e) ||
+	if (release_of(ctx, tx, pr->id, NULL, &held, &n, e) || provider_unlink(ctx, tx, pr->id, e) ||
 	    tx_provider_delete(tx, pr->id, use.bookings > 0, ctx->now, e))
 		return -1;
 	return uc_emit(ctx, tx, "provider.deleted", pr->id, wire_provider(&p), NULL, e);
@@ -330,11 +331,19 @@ static int service_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 {
 	const char *id = arg;
 	struct service s;
+	struct hold *h;
+	size_t n, i;
 
-	if (tx_service_get(tx, id, ctx->arena, &s, e) || release_of(ctx, tx, NULL, id, e) ||
-	    tx_service_delete(tx, id, e))
+	if (tx_service_get(tx, id, ctx->arena, &s, e) ||
+	    release_of(ctx, tx, NULL, id, &h, &n, e) || tx_service_delete(tx, id, e) ||
+	    uc_emit(ctx, tx, "service.deleted", id, wire_service(&s), NULL, e))
 		return -1;
-	return uc_emit(ctx, tx, "service.deleted", id, wire_service(&s), NULL, e);
+	/* The time its holds kept goes to the provider's other services' waiting entries. */
+	for (i = 0; i < n; i++)
+		if (uc_offers(ctx, tx, h[i].provider_id, NULL, h[i].block_start - 86400,
+			      h[i].block_end, e))
+			return -1;
+	return 0;
 }
 
 int uc_service_delete(struct uc_ctx *ctx, const char *id, struct err *e)

@@ -120,12 +120,57 @@ static bool entry_window(const struct waitlist_entry *w, int64_t *from, int64_t 
 	return *from < *to;
 }
 
+/* The keys whose entries a round has met, with what each reaches. */
+struct reach_memo {
+	const char *key_id;
+	const struct auth *reach;	/* NULL: any provider */
+};
+
+/* What entry w's offers may reach: the providers of the staff key that made it when that key
+ * is scoped (revoked or not), else any (*out NULL). Each key is read once per round. */
+static int entry_reach(struct uc_ctx *ctx, struct store_tx *tx, struct reach_memo *memo,
+		       size_t *nmemo, const struct waitlist_entry *w, const struct auth **out,
+		       struct err *e)
+{
+	struct api_key k;
+	struct auth *r = NULL;
+	size_t i;
+
+	*out = NULL;
+	if (!*w->key_id)
+		return 0;
+	for (i = 0; i < *nmemo; i++)
+		if (!strcmp(memo[i].key_id, w->key_id)) {
+			*out = memo[i].reach;
+			return 0;
+		}
+	if (tx_key_any(tx, w->key_id, ctx->arena, &k, e)) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		err_init(e);
+		k.scoped = false;
+	}
+	if (k.scoped) {
+		r = arena_alloc(ctx->arena, sizeof(*r));
+		memset(r, 0, sizeof(*r));
+		r->scoped = true;
+		r->nscope = k.nproviders;
+		memcpy(r->scope, k.provider_ids, k.nproviders * sizeof(*k.provider_ids));
+	}
+	memo[*nmemo].key_id = w->key_id;
+	memo[(*nmemo)++].reach = r;
+	*out = r;
+	return 0;
+}
+
 /* Offers entry w a start in [from, to) from pool p: 1 when offered, 0 when nothing fits
  * (or the engine cannot tell: a rule out of its time budget, a zone gone — logged), -1 when
- * the store failed. Every loaded pool then sees the start as held. */
+ * the store failed; only providers reach covers (NULL: any). Every loaded pool then sees the
+ * start as held. */
 static int offer_one(struct uc_ctx *ctx, struct store_tx *tx, struct offer_pool *p,
 		     struct offer_pool *pools, size_t npools, struct waitlist_entry *w,
-		     const struct policy *defaults, int64_t from, int64_t to, struct err *e)
+		     const struct auth *reach, const struct policy *defaults, int64_t from,
+		     int64_t to, struct err *e)
 {
 	struct policy resolved;
 	struct err engine;
@@ -136,8 +181,8 @@ static int offer_one(struct uc_ctx *ctx, struct store_tx *tx, struct offer_pool 
 
 	memset(&h, 0, sizeof(h));
 	err_init(&engine);
-	rc = engine_offer(p->bundles, p->n, ctx->env->tz, &p->svc, w, from, to, ctx->now,
-			  ctx->arena, &h, &engine);
+	rc = engine_offer(p->bundles, p->n, ctx->env->tz, &p->svc, w, reach, from, to,
+			  ctx->now, ctx->arena, &h, &engine);
 	if (rc < 0)
 		log_msg(LOG_WARN, "waitlist entry %s of tenant %s: no offer: %s", w->id,
 			ctx->auth->tenant_id, engine.message);
@@ -178,15 +223,16 @@ int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
 	      const char *entry_id, int64_t from, int64_t to, struct err *e)
 {
 	/* The round is the system's: events say so, and it reaches every provider whatever the
-	 * caller may. */
+	 * caller may; an entry made by a scoped staff key reaches that key's providers. */
 	const struct auth *caller = ctx->auth;
 	struct actor was = as_system(ctx, "expiry");
 	struct waitlist_entry *v;
 	struct offer_pool *pools;
+	struct reach_memo *memo;
 	struct policy defaults;
 	struct auth system = *caller;
 	int64_t lo = from, hi = to, from_day, to_day, ulo = INT64_MAX, uhi = INT64_MIN;
-	size_t closed, n, i, npools = 0;
+	size_t closed, n, i, npools = 0, nmemo = 0;
 	int rc = -1;
 
 	system.scoped = false;
@@ -218,14 +264,19 @@ int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
 		}
 	}
 	pools = arena_alloc(ctx->arena, (n + 1) * sizeof(*pools));
+	memo = arena_alloc(ctx->arena, (n + 1) * sizeof(*memo));
 	for (i = 0; i < n; i++) {
 		const char *pid = *v[i].provider_id ? v[i].provider_id : provider_id;
+		const struct auth *reach;
 		struct offer_pool *p;
 		int64_t f = lo, t = hi;
 		if (!entry_window(&v[i], &f, &t))
 			continue;
+		if (entry_reach(ctx, tx, memo, &nmemo, &v[i], &reach, e))
+			goto out;
 		p = pool_for(ctx, tx, pools, &npools, &v[i], pid, ulo, uhi, e);
-		if (!p || offer_one(ctx, tx, p, pools, npools, &v[i], &defaults, f, t, e) < 0)
+		if (!p ||
+		    offer_one(ctx, tx, p, pools, npools, &v[i], reach, &defaults, f, t, e) < 0)
 			goto out;
 	}
 	rc = 0;

@@ -31,12 +31,12 @@ def provider(t, name, hours=("09:00", "17:00"), days=("mon", "tue", "wed", "thu"
     return p
 
 
-def join(t, service_id, windows=None):
+def join(t, service_id, windows=None, **kw):
     body = {"service_id": service_id, "customer": {"name": "W", "email": "w@example.com"},
             "earliest_date": MON, "latest_date": MON}
     if windows:
         body["time_windows"] = windows
-    return t.ok("POST", "/v1/waitlist", body, now=NOW)
+    return t.ok("POST", "/v1/waitlist", body, now=NOW, **kw)
 
 
 def book(t, service_id, start, provider_id=None, hold_id=None, key_suffix=""):
@@ -67,6 +67,29 @@ def test_service_delete_ends_its_holds_and_waitlist_entries(new_api):
     assert len({e["request_id"] for e in ev}) == 1
     expect_problem(t.get(f"/v1/holds/{h['id']}", now=NOW), 404, "not_found")
     expect_problem(t.get(f"/v1/waitlist/{w['id']}", now=NOW), 404, "not_found")
+
+
+def test_service_delete_offers_the_time_its_holds_kept(new_api):
+    """S1 and S2 share P; S1's hold keeps ten o'clock, so S2's waiting customer waits. Deleting
+    S1 frees ten o'clock and offers it, as releasing the hold would."""
+    t = new_api
+    p = provider(t, "P", hours=("10:00", "11:00"), days=("mon",))
+    s1 = t.service([p["id"]], name="S1", duration_minutes=60)
+    s2 = t.service([p["id"]], name="S2", duration_minutes=60)
+    h = t.ok("POST", "/v1/holds", {"service_id": s1["id"], "provider_id": p["id"],
+                                   "start": TEN}, now=NOW)
+    w = join(t, s2["id"])
+    assert w["status"] == "waiting"
+    seq = last_seq(t)
+    assert t.delete(f"/v1/services/{s1['id']}", now=NOW).status_code == 204
+    ev = events_after(t, seq)
+    assert [(e["type"], e["subject_id"]) for e in ev] == [
+        ("hold.released", h["id"]), ("service.deleted", s1["id"]),
+        ("waitlist.offered", w["id"])], ev
+    assert ev[2]["actor"] == SYSTEM_WAITLIST
+    now = t.ok("GET", f"/v1/waitlist/{w['id']}", now=NOW)
+    assert (now["status"], now["offer_start"], now["offer_provider_id"]) == (
+        "offered", TEN, p["id"])
 
 
 def test_provider_delete_unlinks_services_holidays_and_key_scopes(new_api):
@@ -148,6 +171,56 @@ def test_booking_an_offer_is_waitlist_booked(new_api):
     assert ev[0]["payload"] == now
     assert ev[0]["changes"]["status"] == ["offered", "booked"]
     assert ev[0]["actor"] == ev[1]["actor"] and ev[0]["actor"]["type"] == "key"
+
+
+def test_provider_in_a_revoked_keys_scope_can_be_deleted(new_api):
+    """A revoked key keeps its scope as history; it neither blocks the deletion nor gets a
+    key.updated."""
+    t = new_api
+    p = provider(t, "P")
+    gone = t.ok("POST", "/v1/keys", {"name": "old desk", "role": "staff",
+                                     "provider_ids": [p["id"]]}, now=NOW)
+    live = t.ok("POST", "/v1/keys", {"name": "desk", "role": "staff",
+                                     "provider_ids": [p["id"]]}, now=NOW)
+    assert t.delete(f"/v1/keys/{gone['id']}", now=NOW).status_code == 204
+    seq = last_seq(t)
+    r = t.delete(f"/v1/providers/{p['id']}", now=NOW)
+    assert r.status_code == 204, r.text
+    ev = events_after(t, seq)
+    assert [(e["type"], e["subject_id"]) for e in ev] == [
+        ("key.updated", live["id"]), ("provider.deleted", p["id"])], ev
+    expect_problem(t.get(f"/v1/providers/{p['id']}"), 404, "not_found")
+
+
+def test_scoped_staff_keys_waitlist_entry_is_offered_only_its_providers(new_api):
+    """A desk key scoped to P joins the waitlist for a service of P and Q (any provider). Q's
+    free time is outside what the key may see or book, so the entry waits; it is offered P's
+    time when P's time frees, and Q's freed time goes past it."""
+    t = new_api
+    p = provider(t, "P", hours=("10:00", "11:00"), days=("mon",))
+    q = provider(t, "Q", hours=("14:00", "15:00"), days=("mon",))
+    svc = t.service([p["id"], q["id"]], duration_minutes=60)
+    at_p = book(t, svc["id"], TEN, p["id"])
+    at_q = book(t, svc["id"], "2026-03-02T14:00:00Z", q["id"])
+    desk = t.ok("POST", "/v1/keys", {"name": "P desk", "role": "staff",
+                                     "provider_ids": [p["id"]]}, now=NOW)
+    # Q's time frees before the desk joins; the desk sees no slot, and is offered none.
+    t.ok("POST", f"/v1/bookings/{at_q['id']}/cancel", {}, status=200, now=NOW)
+    assert t.ok("GET", "/v1/slots", params={"service_id": svc["id"], "from": MON, "to": MON},
+                now=NOW, key=desk["secret"])["slots"] == []
+    w = join(t, svc["id"], key=desk["secret"])
+    assert (w["status"], w["hold_id"]) == ("waiting", None)
+    # An admin's entry for the same service is offered Q's time; the desk's still waits.
+    other = join(t, svc["id"])
+    assert (other["status"], other["offer_provider_id"]) == ("offered", q["id"])
+    assert t.ok("GET", f"/v1/waitlist/{w['id']}", now=NOW)["status"] == "waiting"
+    # P's time frees: the desk's entry gets it.
+    t.ok("POST", f"/v1/bookings/{at_p['id']}/cancel", {}, status=200, now=NOW)
+    now = t.ok("GET", f"/v1/waitlist/{w['id']}", now=NOW, key=desk["secret"])
+    assert (now["status"], now["offer_provider_id"], now["offer_start"]) == (
+        "offered", p["id"], TEN)
+    assert t.ok("GET", f"/v1/holds/{now['hold_id']}", now=NOW,
+                key=desk["secret"])["provider_id"] == p["id"]
 
 
 @pytest.mark.parametrize("scoped", [False, True])
