@@ -5,6 +5,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,6 +28,7 @@ struct options {
 	const char *name;
 	const char *role;
 	const char *from, *to, *tenant;
+	const char *threads_text, *retention_text;	/* as given; parsed into the fields below */
 	unsigned threads;
 	int64_t retention_days;		/* events kept this many days; 0 = forever */
 	bool demo;
@@ -68,10 +71,53 @@ static int parse_days(const char *s, int64_t *out)
 	return 0;
 }
 
+/* Flags that take a value: the text is stored in the field at off; check (optional) turns it
+ * into a number or refuses it (returns non-zero after printing a message). */
+struct flag {
+	const char *name;
+	size_t off;
+	int (*check)(const char *flag, const char *value, struct options *o);
+};
+
+static int check_threads(const char *flag, const char *v, struct options *o)
+{
+	char *end;
+	long t = strtol(v, &end, 10);
+
+	if (!*v || *end || t < 1 || t > 64)
+		return fail("--threads must be a number from 1 to 64, got %s", v);
+	o->threads = (unsigned)t;
+	return 0;
+}
+
+static int check_retention(const char *flag, const char *v, struct options *o)
+{
+	if (parse_days(v, &o->retention_days))
+		return fail("--event-retention-days must be a number of days from 0 to 36500,"
+			    " got %s",
+			    v);
+	return 0;
+}
+
+#define OPT(field) offsetof(struct options, field)
+static const struct flag flags[] = {
+	{"--db", OPT(db), NULL},
+	{"--listen", OPT(listen), NULL},
+	{"--name", OPT(name), NULL},
+	{"--role", OPT(role), NULL},
+	{"--from", OPT(from), NULL},
+	{"--to", OPT(to), NULL},
+	{"--tenant", OPT(tenant), NULL},
+	{"--threads", OPT(threads_text), check_threads},
+	{"--event-retention-days", OPT(retention_text), check_retention},
+};
+#undef OPT
+
 /* Parses flags after the command words; returns 0, or 2 after printing a message. */
 static int parse_flags(int argc, char **argv, int first, struct options *o)
 {
 	const char *env;
+	size_t f;
 	int i;
 
 	env = getenv("SLOTD_DB");
@@ -85,48 +131,23 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 			    " got %s", env);
 	for (i = first; i < argc; i++) {
 		const char *a = argv[i];
-		bool has_value = i + 1 < argc;
 		if (!strcmp(a, "--demo")) {
 			o->demo = true;
-		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--name") ||
-			   !strcmp(a, "--threads") || !strcmp(a, "--role") ||
-			   !strcmp(a, "--from") || !strcmp(a, "--to") || !strcmp(a, "--tenant") ||
-			   !strcmp(a, "--event-retention-days")) {
-			if (!has_value)
-				return fail("%s needs a value", a);
-			if (!strcmp(a, "--db"))
-				o->db = argv[++i];
-			else if (!strcmp(a, "--listen"))
-				o->listen = argv[++i];
-			else if (!strcmp(a, "--name"))
-				o->name = argv[++i];
-			else if (!strcmp(a, "--role"))
-				o->role = argv[++i];
-			else if (!strcmp(a, "--from"))
-				o->from = argv[++i];
-			else if (!strcmp(a, "--to"))
-				o->to = argv[++i];
-			else if (!strcmp(a, "--tenant"))
-				o->tenant = argv[++i];
-			else if (!strcmp(a, "--event-retention-days")) {
-				if (parse_days(argv[++i], &o->retention_days))
-					return fail("--event-retention-days must be a number of days"
-						    " from 0 to 36500, got %s",
-						    argv[i]);
-			}
-			else {
-				char *end;
-				long t = strtol(argv[++i], &end, 10);
-				if (*end || t < 1 || t > 64)
-					return fail("--threads must be a number from 1 to 64, got %s",
-						    argv[i]);
-				o->threads = (unsigned)t;
-			}
-		} else {
+			continue;
+		}
+		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			if (!strcmp(a, flags[f].name))
+				break;
+		if (f == sizeof(flags) / sizeof(flags[0])) {
 			fprintf(stderr, "slotd: unknown option %s\n", a);
 			usage(stderr);
 			return 2;
 		}
+		if (i + 1 >= argc)
+			return fail("%s needs a value", a);
+		*(const char **)((char *)o + flags[f].off) = argv[++i];
+		if (flags[f].check && flags[f].check(a, argv[i], o))
+			return 2;
 	}
 	return 0;
 }
