@@ -80,6 +80,7 @@ static const struct route routes[] = {
 	{HTTP_DELETE, "/v1/entries/{}", h_entry_delete, ROUTE_STAFF},
 	{HTTP_GET, "/v1/entries/{}/occurrences", h_entry_occurrences, ROUTE_STAFF},
 	{HTTP_GET, "/v1/calendar", h_calendar, ROUTE_STAFF},
+	{HTTP_GET, "/v1/openapi.json", h_openapi, ROUTE_PUBLIC},
 };
 
 static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
