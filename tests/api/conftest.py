@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import requests
 
+import openapi_check
 import pg_helpers
 
 # The shared helpers assert too; rewrite them as pytest does the test modules.
@@ -223,7 +224,9 @@ class Api:
         self.s = requests.Session()
 
     def request(self, method, path, body=_MISSING, *, params=None, now=None, headers=None,
-                data=None, key=_MISSING):
+                data=None, key=_MISSING, contract=True):
+        """contract=False skips the docs/openapi.json check (openapi_check) of the answer:
+        only for requests that deliberately send nonsense the answer to which is no JSON."""
         h = {}
         k = self.key if key is Api._MISSING else key
         if k is not None:
@@ -235,8 +238,11 @@ class Api:
             h["Content-Type"] = "application/json"
         if headers:
             h.update(headers)
-        return self.s.request(method, self.base + path, params=params, data=data, headers=h,
-                              timeout=30)
+        r = self.s.request(method, self.base + path, params=params, data=data, headers=h,
+                           timeout=30)
+        if contract:
+            openapi_check.check_response(r)
+        return r
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
