@@ -13,8 +13,9 @@
 #include "http/json_in.h"
 #include "util/ids.h"
 #include "util/mem.h"
+#include "wire/wire_query.h"
 
-#define IDEMPOTENCY_KEY_MAX 255
+#define IDEMPOTENCY_KEY_MAX WIRE_IDEMPOTENCY_KEY_MAX
 
 static const char *const create_keys[] = {"service_id", "provider_id", "start", "customer",
 					  "notes", "hold_id", "metadata", NULL};
@@ -24,25 +25,10 @@ static const char *const action_keys[] = {"reason", "force", "waive_fee", NULL};
 static int idempotency_key(struct req *r, char *out, struct err *e)
 {
 	const char *k = req_header(r, "Idempotency-Key");
-	size_t n, i;
 
 	if (!k)
 		return err_set(e, ERR_MALFORMED, "Idempotency-Key header is required");
-	n = strlen(k);
-	if (n >= 2 && k[0] == '"' && k[n - 1] == '"') {
-		k++;
-		n -= 2;
-	}
-	if (n == 0 || n > IDEMPOTENCY_KEY_MAX)
-		return err_set(e, ERR_MALFORMED, "Idempotency-Key must be 1 to %d characters",
-			       IDEMPOTENCY_KEY_MAX);
-	for (i = 0; i < n; i++)
-		if (k[i] < 0x21 || k[i] > 0x7e)
-			return err_set(e, ERR_MALFORMED,
-				       "Idempotency-Key must be printable ASCII without spaces");
-	memcpy(out, k, n);
-	out[n] = '\0';
-	return 0;
+	return wire_idempotency_key(k, out, e);
 }
 
 static void phone_check(const char *p, struct err *e)

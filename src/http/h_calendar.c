@@ -10,6 +10,7 @@
 #include "http/h_common.h"
 #include "http/json_in.h"
 #include "util/ids.h"
+#include "wire/wire_query.h"
 
 #define CALENDAR_MAX_DAYS 92
 #define CALENDAR_MAX_PROVIDERS 50
@@ -24,33 +25,8 @@ static int parse_provider_ids(struct req *r, char (*out)[ID_MAX], size_t *n, str
 	if (!v || !*v)
 		return err_field_code(e, ERR_INVALID, "provider_ids",
 				      "is required: comma-separated provider ids");
-	while (*v) {
-		const char *comma = strchr(v, ',');
-		size_t len = comma ? (size_t)(comma - v) : strlen(v), i;
-		char id[ID_MAX];
-		if (len == 0 || len >= ID_MAX)
-			return err_field_code(e, ERR_INVALID, "provider_ids",
-					      "must be comma-separated provider ids");
-		memcpy(id, v, len);
-		id[len] = '\0';
-		if (!id_valid(id, "prv"))
-			return err_field_code(e, ERR_INVALID, "provider_ids",
-					      "\"%s\" is not a provider id", id);
-		for (i = 0; i < *n && strcmp(out[i], id); i++)
-			;
-		if (i == *n) {
-			if (*n == CALENDAR_MAX_PROVIDERS)
-				return err_field_code(e, ERR_RANGE, "provider_ids",
-						      "at most %d providers at once",
-						      CALENDAR_MAX_PROVIDERS);
-			memcpy(out[(*n)++], id, ID_MAX);
-		}
-		v += len + (comma ? 1 : 0);
-		if (comma && !*v)
-			return err_field_code(e, ERR_INVALID, "provider_ids",
-					      "must not end with a comma");
-	}
-	return 0;
+	return wire_id_list(v, "provider_ids", "prv", "provider", CALENDAR_MAX_PROVIDERS, out, n,
+			    e);
 }
 
 int h_calendar(struct req *r, struct err *e)

@@ -9,6 +9,7 @@
 #include "core/civil.h"
 #include "util/ids.h"
 #include "util/mem.h"
+#include "wire/wire_query.h"
 
 int path_id(struct req *r, size_t idx, const char *prefix, const char **out, struct err *e)
 {
@@ -103,20 +104,12 @@ void req_set_etag(struct req *r, int version)
 int req_if_match(struct req *r, int *version, struct err *e)
 {
 	const char *h = req_header(r, "If-Match");
-	char *end;
-	long v;
 
 	*version = 0;
 	if (!h)
 		return 0;
-	if (!strncmp(h, "W/", 2))
-		h += 2;
-	if (*h == '"')
-		h++;
-	v = strtol(h, &end, 10);
-	if (end == h || v < 1 || v > INT_MAX || (*end && strcmp(end, "\"") != 0))
+	if (wire_etag_version(h, version))
 		return err_set(e, ERR_PRECONDITION, "If-Match must be an ETag of this object");
-	*version = (int)v;
 	return 0;
 }
 
@@ -128,9 +121,8 @@ int page_from_query(struct req *r, const char *prefix, struct page *pg, struct e
 	pg->after = NULL;
 	pg->limit = PAGE_DEFAULT_LIMIT;
 	if (limit) {
-		char *end;
-		long v = strtol(limit, &end, 10);
-		if (!*limit || *end || v < 1 || v > PAGE_MAX_LIMIT)
+		long long v;
+		if (wire_int_value(limit, 1, PAGE_MAX_LIMIT, &v))
 			return err_field_code(e, ERR_INVALID, "limit", "must be an integer from 1 to %d",
 					      PAGE_MAX_LIMIT);
 		pg->limit = (size_t)v;

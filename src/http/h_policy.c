@@ -9,6 +9,7 @@
 #include "http/h_common.h"
 #include "http/json_in.h"
 #include "http/policy_json.h"
+#include "wire/wire_query.h"
 
 int h_policy_get(struct req *r, struct err *e)
 {
@@ -48,23 +49,15 @@ int h_events_list(struct req *r, struct err *e)
 	const char *after_q = req_query(r, "after"), *limit_q = req_query(r, "limit");
 	struct event_rec *v;
 	int64_t next_after;
-	long limit = PAGE_DEFAULT_LIMIT;
+	long long after = 0, limit = PAGE_DEFAULT_LIMIT;
 	json_t *items;
 	size_t n, i;
-	char *end;
 
-	if (after_q) {
-		long long after = strtoll(after_q, &end, 10);
-		if (end == after_q || *end || after < 0)
-			return err_field_code(e, ERR_INVALID, "after", "must be an event seq (>= 0)");
-		f.after = after;
-	}
-	if (limit_q) {
-		limit = strtol(limit_q, &end, 10);
-		if (end == limit_q || *end || limit < 1 || limit > PAGE_MAX_LIMIT)
-			return err_field_code(e, ERR_INVALID, "limit", "must be 1 to %d",
-					      PAGE_MAX_LIMIT);
-	}
+	if (after_q && wire_int_value(after_q, 0, INT64_MAX, &after))
+		return err_field_code(e, ERR_INVALID, "after", "must be an event seq (>= 0)");
+	f.after = after;
+	if (limit_q && wire_int_value(limit_q, 1, PAGE_MAX_LIMIT, &limit))
+		return err_field_code(e, ERR_INVALID, "limit", "must be 1 to %d", PAGE_MAX_LIMIT);
 	f.type = req_query(r, "type");
 	if (f.type && !type_ok(f.type))
 		return err_field_code(e, ERR_INVALID, "type",
