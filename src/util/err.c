@@ -1,7 +1,55 @@
 #include "util/err.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+
+/* The length of the valid UTF-8 sequence at p, or 0 when none starts there. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		lo = p[0] == 0xe0 ? 0xa0 : lo;	/* no overlong forms */
+		hi = p[0] == 0xed ? 0x9f : hi;	/* no surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		lo = p[0] == 0xf0 ? 0x90 : lo;
+		hi = p[0] == 0xf4 ? 0x8f : hi;	/* nothing above U+10FFFF */
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
+}
+
+/* Messages quote what clients sent (path segments, query values, JSON keys) and go out as
+ * JSON, which must be UTF-8: a byte that starts no valid sequence, such as the first half of
+ * a character the buffer's end cut, becomes '?'. */
+static void utf8_repair(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (n == 0) {
+			*p = '?';
+			n = 1;
+		}
+		p += n;
+	}
+}
 
 int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 {
@@ -13,6 +61,7 @@ int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
+	utf8_repair(e->message);
 	return -1;
 }
 
@@ -25,6 +74,8 @@ static void add_field(struct err *e, const char *pointer, const char *fmt, va_li
 	f = &e->fields[e->nfields++];
 	snprintf(f->pointer, sizeof(f->pointer), "%s", pointer);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	utf8_repair(f->pointer);
+	utf8_repair(f->message);
 }
 
 int err_field(struct err *e, const char *pointer, const char *fmt, ...)
