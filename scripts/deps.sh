@@ -5,6 +5,7 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libical-dev
             libsqlite3-dev libpq-dev libsodium-dev tzdata)
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-jsonschema postgresql)
+test_pkgs+=(clang)    # libFuzzer, for the fuzz targets (scripts/fuzz.sh)
 bench_pkgs=(wrk nginx-light)
 
 want=("${build_pkgs[@]}")
