@@ -32,12 +32,19 @@ struct options {
 	unsigned threads;
 	int64_t retention_days;		/* events kept this many days; 0 = forever */
 	bool demo;
+	struct http_limits http;	/* --max-connections and the other HTTP limits */
+	const char *http_text;		/* the last of them as given */
+	const char *tls_cert, *tls_key;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: slotd serve [--db URL] [--listen HOST:PORT] [--threads N] [--demo]\n"
 	      "                   [--event-retention-days N]\n"
+	      "                   [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
+	      "                   [--max-connections-per-ip N] [--idle-timeout SECONDS]\n"
+	      "                   [--request-timeout SECONDS] [--max-header-bytes N]\n"
+	      "                   [--max-url-bytes N]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd demo [--db URL]\n"
@@ -99,6 +106,39 @@ static int check_retention(const char *flag, const char *v, struct options *o)
 	return 0;
 }
 
+/* The HTTP limits that take a number: flag, field of struct http_limits, range. */
+static const struct {
+	const char *flag;
+	size_t off;
+	unsigned min, max;
+} http_limit_flags[] = {
+	{"--max-connections", offsetof(struct http_limits, max_connections), 1, 1000000},
+	{"--max-connections-per-ip", offsetof(struct http_limits, max_connections_per_ip), 0,
+	 1000000},
+	{"--idle-timeout", offsetof(struct http_limits, idle_timeout_s), 1, 3600},
+	{"--request-timeout", offsetof(struct http_limits, request_timeout_s), 1, 3600},
+	{"--max-header-bytes", offsetof(struct http_limits, max_header_bytes), 1024, 1 << 20},
+	{"--max-url-bytes", offsetof(struct http_limits, max_url_bytes), 256, 1 << 20},
+};
+
+static int check_http_limit(const char *flag, const char *v, struct options *o)
+{
+	size_t i;
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	for (i = 0; strcmp(http_limit_flags[i].flag, flag); i++)
+		;
+	if (!*v || *end || *v == '-' || n < http_limit_flags[i].min ||
+	    n > http_limit_flags[i].max) {
+		fprintf(stderr, "slotd: %s must be a number from %u to %u, got %s\n", flag,
+			http_limit_flags[i].min, http_limit_flags[i].max, v);
+		return 2;
+	}
+	*(unsigned *)((char *)&o->http + http_limit_flags[i].off) = (unsigned)n;
+	return 0;
+}
+
 #define OPT(field) offsetof(struct options, field)
 static const struct flag flags[] = {
 	{"--db", OPT(db), NULL},
@@ -110,6 +150,14 @@ static const struct flag flags[] = {
 	{"--tenant", OPT(tenant), NULL},
 	{"--threads", OPT(threads_text), check_threads},
 	{"--event-retention-days", OPT(retention_text), check_retention},
+	{"--tls-cert", OPT(tls_cert), NULL},
+	{"--tls-key", OPT(tls_key), NULL},
+	{"--max-connections", OPT(http_text), check_http_limit},
+	{"--max-connections-per-ip", OPT(http_text), check_http_limit},
+	{"--idle-timeout", OPT(http_text), check_http_limit},
+	{"--request-timeout", OPT(http_text), check_http_limit},
+	{"--max-header-bytes", OPT(http_text), check_http_limit},
+	{"--max-url-bytes", OPT(http_text), check_http_limit},
 };
 #undef OPT
 
@@ -125,6 +173,7 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	env = getenv("SLOTD_LISTEN");
 	o->listen = env && *env ? env : DEFAULT_LISTEN;
 	o->threads = 0;
+	http_limits_default(&o->http);
 	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
 	if (env && *env && parse_days(env, &o->retention_days))
 		return fail("SLOTD_EVENT_RETENTION_DAYS must be a number of days from 0 to 36500,"
@@ -284,6 +333,13 @@ static int cmd_serve(struct options *o)
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.auth_cache = auth_cache_new();
 	ctx.inflight = inflight_new();
+	ctx.http_limits = o->http;
+	ctx.tls_cert_file = o->tls_cert;
+	ctx.tls_key_file = o->tls_key;
+	if (!o->tls_cert != !o->tls_key) {
+		fprintf(stderr, "slotd: --tls-cert and --tls-key go together\n");
+		goto fail;
+	}
 	ctx.test_clock = getenv("SLOTD_TEST_CLOCK") && !strcmp(getenv("SLOTD_TEST_CLOCK"), "1");
 	if (o->demo) {
 		char key[TOKEN_MAX];
@@ -308,7 +364,7 @@ static int cmd_serve(struct options *o)
 		close(fd);
 		goto fail;
 	}
-	printf("slotd listening on http://%s\n", bound);
+	printf("slotd listening on %s://%s\n", o->tls_cert ? "https" : "http", bound);
 	fflush(stdout);
 	log_msg(LOG_INFO, "listening on %s, database %s", bound,
 		url_shown(o->db, shown, sizeof(shown)));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/tz.h"
+#include "http/conn_limits.h"
 #include "usecase/uc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -26,6 +27,10 @@ struct http_ctx {
 	struct auth_cache *auth_cache;	/* may be NULL: every request asks the store */
 	struct inflight *inflight;	/* idempotency keys being processed */
 	bool test_clock;		/* honour X-Test-Now (test runs only) */
+	struct http_limits http_limits;	/* connections, timeouts, header sizes (flags) */
+	struct conn_limits *conn_limits;	/* enforces http_limits; made by server_start */
+	const char *tls_cert_file;	/* both set: the API listener speaks HTTPS */
+	const char *tls_key_file;
 	atomic_bool draining;		/* shutting down: readiness fails */
 	atomic_int in_flight;		/* requests received and not yet completed */
 };

@@ -130,6 +130,28 @@ static bool is_json_type(const char *ct)
 	return n > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + n - 5, "+json", 5);
 }
 
+/* JSON is UTF-8 (RFC 8259): a charset parameter, when given, must say so. */
+static bool charset_is_utf8(const char *ct)
+{
+	const char *p = ct;
+	size_t n;
+
+	while ((p = strchr(p, ';')) != NULL) {
+		p += 1 + strspn(p + 1, " \t");
+		if (strncasecmp(p, "charset=", 8))
+			continue;
+		p += 8;
+		n = strcspn(p, "; \t");
+		if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+			p++;
+			n -= 2;
+		}
+		return (n == 5 && !strncasecmp(p, "utf-8", 5)) ||
+		       (n == 4 && !strncasecmp(p, "utf8", 4));
+	}
+	return true;
+}
+
 static int authenticate(struct req *r, unsigned flags, struct err *e)
 {
 	const char *h = req_header(r, "Authorization");
@@ -191,6 +213,8 @@ static int parse_body(struct req *r, struct err *e)
 			       REQ_BODY_LIMIT);
 	if (!is_json_type(req_header(r, "Content-Type")))
 		return err_set(e, ERR_MEDIA_TYPE, "request body must be application/json");
+	if (!charset_is_utf8(req_header(r, "Content-Type")))
+		return err_set(e, ERR_MEDIA_TYPE, "a JSON request body must be UTF-8");
 	if (r->body_in.len == 0)
 		return err_set(e, ERR_MALFORMED, "request body is empty; a JSON object is required");
 	r->json = json_loadb(r->body_in.ptr, r->body_in.len, JSON_REJECT_DUPLICATES, &jerr);

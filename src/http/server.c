@@ -6,7 +6,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/gzip.h"
 #include "http/router.h"
+#include "http/tls.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -16,6 +18,7 @@
 struct server {
 	struct MHD_Daemon *daemon;
 	struct http_ctx *ctx;
+	struct tls_files tls;		/* loaded while the daemon runs, when TLS is on */
 	pthread_t sweeper;
 	bool sweeping;
 	int64_t last_purge;
@@ -94,9 +97,11 @@ static enum MHD_Result send_reply(struct req *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	size_t len;
-	char *body = buf_detach(&r->out, &len);
+	char *body;
 	size_t i;
 
+	gzip_reply(r);
+	body = buf_detach(&r->out, &len);
 	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(body);
@@ -113,6 +118,25 @@ static enum MHD_Result send_reply(struct req *r)
 	return ret;
 }
 
+/* The connection and request limits and the message framing, once the headers are in. A
+ * request refused here is answered at once, which also closes the connection (wanted: its
+ * body, if any, is not read). */
+static enum MHD_Result headers_checked(struct req *r, const char *version)
+{
+	struct err e;
+
+	err_init(&e);
+	switch (conn_limits_headers(r->ctx->conn_limits, r->conn, version, &e)) {
+	case 0:
+		return MHD_YES;
+	case -1:
+		reply_problem(r, &e);
+		return send_reply(r);
+	default:
+		return MHD_NO;	/* timed out: the 408 went out */
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -120,11 +144,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct req *r = *con_cls;
 
-	(void)version;
 	if (!r) {
 		/* First call: headers only. Queueing a response now would drop keep-alive. */
-		*con_cls = req_new(cls, conn, method, url);
-		return MHD_YES;
+		*con_cls = r = req_new(cls, conn, method, url);
+		return headers_checked(r, version);
 	}
 	if (*upload_data_size) {
 		/* Past the cap the rest is read and dropped; the router answers 413. */
@@ -133,6 +156,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (!conn_limits_body_done(r->ctx->conn_limits, conn))
+		return MHD_NO;	/* timed out meanwhile: the 408 went out */
 	router_dispatch(r);
 	return send_reply(r);
 }
@@ -140,9 +165,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)conn;
+	struct http_ctx *ctx = cls;
+
 	(void)toe;
+	conn_limits_request_done(ctx->conn_limits, conn);
 	if (*con_cls)
 		req_free(*con_cls);
 	*con_cls = NULL;
@@ -158,17 +184,41 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 			 (threads > 1 ? MHD_USE_EPOLL : MHD_USE_POLL);
 
+	const struct http_limits *lim = &ctx->http_limits;
+	struct MHD_OptionItem ops[8];
+	size_t nops = 0;
+
 	srv->ctx = ctx;
+	if (!lim->max_connections)
+		http_limits_default(&ctx->http_limits);
+	if (ctx->tls_cert_file && tls_files_load(&srv->tls, ctx->tls_cert_file,
+						 ctx->tls_key_file, e)) {
+		free(srv);
+		return NULL;
+	}
+	if (srv->tls.cert_pem) {
+		flags |= MHD_USE_TLS;
+		tls_files_mhd_options(&srv->tls, ops, &nops);
+	}
+	ctx->conn_limits = conn_limits_new(lim, srv->tls.cert_pem != NULL);
+	conn_limits_mhd_options(ctx->conn_limits, ops, &nops);
+	ops[nops] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
-		MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)4096, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 << 10),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_LIMIT, http_limits_mhd_connections(lim),
+		MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, http_limits_pool_bytes(lim),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx, MHD_OPTION_ARRAY, ops,
+		MHD_OPTION_END);
 	if (!srv->daemon) {
+		err_set(e, ERR_INTERNAL, srv->tls.cert_pem ? "cannot start the HTTPS server (are"
+				" the certificate and its key both PEM, and a pair?)"
+				: "cannot start the HTTP server");
+		conn_limits_free(ctx->conn_limits);
+		ctx->conn_limits = NULL;
+		tls_files_release(&srv->tls);
 		free(srv);
-		err_set(e, ERR_INTERNAL, "cannot start the HTTP server");
 		return NULL;
 	}
 	pthread_mutex_init(&srv->lock, NULL);
@@ -203,6 +253,9 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 		log_msg(LOG_WARN, "stopping with %d requests still in flight",
 			atomic_load(&srv->ctx->in_flight));
 	MHD_stop_daemon(srv->daemon);
+	conn_limits_free(srv->ctx->conn_limits);
+	srv->ctx->conn_limits = NULL;
+	tls_files_release(&srv->tls);
 	pthread_cond_destroy(&srv->wake);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);

@@ -34,6 +34,10 @@ enum err_code {
 	ERR_POLICY_LIMIT,	/* the policy's reschedule limit is reached: 422 */
 	ERR_TOO_LARGE,		/* body over the cap: 413 */
 	ERR_MEDIA_TYPE,		/* body is not JSON: 415 */
+	ERR_URI_TOO_LONG,	/* request target over the limit: 414 */
+	ERR_HEADERS_TOO_LARGE,	/* header fields over the limits: 431 */
+	ERR_CLIENT_TIMEOUT,	/* the client did not send its request in time: 408 */
+	ERR_OVERLOADED,		/* too many open connections: 503 */
 	ERR_INVALID,		/* well-formed but invalid values: 422 */
 	ERR_RANGE,		/* a requested range is too large: 422 */
 	ERR_UNAVAILABLE,	/* the engine would not offer that time: 422 */
