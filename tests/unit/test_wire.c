@@ -143,6 +143,10 @@ static void problem_status_of_every_code(void **state)
 		{ERR_POLICY_LIMIT, 422},
 		{ERR_TOO_LARGE, 413},
 		{ERR_MEDIA_TYPE, 415},
+		{ERR_URI_TOO_LONG, 414},
+		{ERR_HEADERS_TOO_LARGE, 431},
+		{ERR_CLIENT_TIMEOUT, 408},
+		{ERR_OVERLOADED, 503},
 		{ERR_INVALID, 422},
 		{ERR_RANGE, 422},
 		{ERR_UNAVAILABLE, 422},
@@ -221,6 +225,10 @@ static void problem_codes(void **state)
 		{ERR_POLICY_LIMIT, "reschedule_limit_reached"},
 		{ERR_INVALID, "validation_failed"},
 		{ERR_IN_USE, "in_use"},
+		{ERR_URI_TOO_LONG, "uri_too_long"},
+		{ERR_HEADERS_TOO_LARGE, "headers_too_large"},
+		{ERR_CLIENT_TIMEOUT, "client_timeout"},
+		{ERR_OVERLOADED, "too_many_connections"},
 	};
 	size_t i;
 
