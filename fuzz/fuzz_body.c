@@ -1,10 +1,12 @@
 /* JSON request bodies, read by each resource's handler as the router hands them over: the
- * first input byte picks the route, the rest is the body. The body is parsed as the router
- * parses it (duplicate keys refused, an object required) and the real handler runs over a
- * real SQLite store holding one tenant, so a body that passes its reader goes on through the
- * use case; a failure is rendered as the problem document the client would get. "@P", "@S",
- * "@B" and "@E" in a body stand for the provider, service, booking and entry made at
- * start-up (see corpus/body/).
+ * first input byte picks the route (modulo the number of routes) and the caller (the
+ * quotient: an admin, a staff key scoped to the provider or a customer key, when the route
+ * admits it), the rest is the body. The body is parsed as the router parses it (duplicate
+ * keys refused, an object required) and the real handler runs over a real SQLite store
+ * holding one tenant, so a body that passes its reader goes on through the use case; a
+ * failure is rendered as the problem document the client would get. "@P", "@S", "@B" and
+ * "@E" in a body stand for the provider, service, booking and entry made at start-up (see
+ * corpus/body/).
  *
  * Handlers read headers through libmicrohttpd; this file defines
  * MHD_lookup_connection_value over a fake connection (the executable's definition takes
@@ -37,31 +39,35 @@ const char *MHD_lookup_connection_value(struct MHD_Connection *c, enum MHD_Value
 /* Path parameters name objects made at start-up. */
 enum param { P_NONE, P_PROVIDER, P_SERVICE, P_ENTRY, P_BOOKING };
 
+/* Who may call a route, as the router's table says (admin keys always may). */
+enum { STAFF = 1 << 1, CUSTOMER = 1 << 2 };
+
 struct route {
 	int (*handler)(struct req *r, struct err *e);
 	enum param param;
 	const char *param1;	/* a second path parameter (the booking action) */
 	bool opt_body;		/* an empty body is allowed (ROUTE_OPT_BODY) */
+	unsigned callers;	/* STAFF, CUSTOMER */
 };
 
 static const struct route routes[] = {
-	{h_provider_create, P_NONE, NULL, false},
-	{h_provider_patch, P_PROVIDER, NULL, false},
-	{h_service_create, P_NONE, NULL, false},
-	{h_service_patch, P_SERVICE, NULL, false},
-	{h_schedule_put, P_PROVIDER, NULL, false},
-	{h_override_create, P_PROVIDER, NULL, false},
-	{h_holiday_create, P_NONE, NULL, false},
-	{h_time_off_create, P_PROVIDER, NULL, false},
-	{h_booking_create, P_NONE, NULL, false},
-	{h_booking_action, P_BOOKING, "reschedule", true},
-	{h_booking_action, P_BOOKING, "cancel", true},
-	{h_hold_create, P_NONE, NULL, false},
-	{h_waitlist_create, P_NONE, NULL, false},
-	{h_entry_create, P_NONE, NULL, false},
-	{h_entry_patch, P_ENTRY, NULL, false},
-	{h_key_create, P_NONE, NULL, false},
-	{h_policy_put, P_NONE, NULL, false},
+	{h_provider_create, P_NONE, NULL, false, 0},
+	{h_provider_patch, P_PROVIDER, NULL, false, 0},
+	{h_service_create, P_NONE, NULL, false, 0},
+	{h_service_patch, P_SERVICE, NULL, false, 0},
+	{h_schedule_put, P_PROVIDER, NULL, false, 0},
+	{h_override_create, P_PROVIDER, NULL, false, 0},
+	{h_holiday_create, P_NONE, NULL, false, 0},
+	{h_time_off_create, P_PROVIDER, NULL, false, 0},
+	{h_booking_create, P_NONE, NULL, false, STAFF | CUSTOMER},
+	{h_booking_action, P_BOOKING, "reschedule", true, STAFF},
+	{h_booking_action, P_BOOKING, "cancel", true, STAFF},
+	{h_hold_create, P_NONE, NULL, false, STAFF | CUSTOMER},
+	{h_waitlist_create, P_NONE, NULL, false, STAFF | CUSTOMER},
+	{h_entry_create, P_NONE, NULL, false, STAFF},
+	{h_entry_patch, P_ENTRY, NULL, false, STAFF},
+	{h_key_create, P_NONE, NULL, false, 0},
+	{h_policy_put, P_NONE, NULL, false, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -69,7 +75,9 @@ static const struct route routes[] = {
 #define FUZZ_NOW 1780272000LL
 
 static struct http_ctx ctx;
-static struct auth admin;
+/* The callers: an admin key, a staff key scoped to the provider, a customer key. */
+enum { ROLE_N = 3 };
+static struct auth callers[ROLE_N];
 static char dir[64];
 static char ids[5][ID_MAX];	/* by enum param */
 static unsigned long counter;
@@ -88,10 +96,10 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
-/* Runs route over body (text of length len); the response into *status and, when id is
- * not NULL, the new object's "id" into id. */
-static void run(const struct route *rt, const char *body, size_t len, unsigned *status,
-		char *id)
+/* Runs route as caller over body (text of length len): the status into *status and, when
+ * member is not NULL and the request succeeded, that string member of the answer into out. */
+static void run(const struct route *rt, const struct auth *caller, const char *body,
+		size_t len, unsigned *status, const char *member, char *out, size_t out_size)
 {
 	struct MHD_Connection conn;
 	json_error_t jerr;
@@ -106,7 +114,7 @@ static void run(const struct route *rt, const char *body, size_t len, unsigned *
 	r.method = HTTP_POST;
 	r.path = "/fuzz";
 	r.now = FUZZ_NOW;
-	r.auth = admin;
+	r.auth = *caller;
 	buf_init(&r.out, 0);
 	snprintf(conn.idempotency_key, sizeof(conn.idempotency_key), "fuzz-%lu", counter++);
 	snprintf(r.request_id, sizeof(r.request_id), "fuzz");
@@ -136,10 +144,10 @@ static void run(const struct route *rt, const char *body, size_t len, unsigned *
 	*status = r.status;
 	fuzz_check(r.status >= 200 && r.status < 600, "an HTTP status");
 	fuzz_check(!r.out.failed, "the response fits");
-	if (id && r.status < 300) {
+	if (member && r.status < 300) {
 		json_t *o = json_loadb(r.out.ptr, r.out.len, 0, NULL);
-		const char *v = json_string_value(json_object_get(o, "id"));
-		snprintf(id, ID_MAX, "%s", v ? v : "");
+		const char *v = json_string_value(json_object_get(o, member));
+		snprintf(out, out_size, "%s", v ? v : "");
 		json_decref(o);
 	}
 out:
@@ -148,21 +156,36 @@ out:
 	arena_free(r.arena);
 }
 
-/* Makes an object through its route; exits when start-up cannot. */
-static void make(const struct route *rt, const char *body, char *id)
+/* Makes an object through its route as the admin, its member (e.g. "id") into out; exits
+ * when start-up cannot. */
+static void make(const struct route *rt, const char *body, const char *member, char *out,
+		 size_t out_size)
 {
 	unsigned status;
 
-	run(rt, body, strlen(body), &status, id);
+	run(rt, &callers[0], body, strlen(body), &status, member, out, out_size);
 	if (status >= 300) {
 		fprintf(stderr, "fuzz_body: start-up request failed (%u): %s\n", status, body);
 		exit(1);
 	}
 }
 
+static void authenticate(const char *secret, struct auth *out)
+{
+	char hash[TOKEN_HASH_MAX];
+	struct err e;
+
+	err_init(&e);
+	token_hash(hash, secret, strlen(secret));
+	if (uc_authenticate(&ctx.env, secret, hash, FUZZ_NOW, out, &e)) {
+		fprintf(stderr, "fuzz_body: %s\n", e.message);
+		exit(1);
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char url[128], secret[TOKEN_MAX], hash[TOKEN_HASH_MAX], body[512];
+	char url[128], secret[TOKEN_MAX], body[512];
 	struct err e;
 
 	err_init(&e);
@@ -182,32 +205,37 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_body: %s\n", e.message);
 		exit(1);
 	}
-	token_hash(hash, secret, strlen(secret));
-	if (uc_authenticate(&ctx.env, secret, hash, FUZZ_NOW, &admin, &e)) {
-		fprintf(stderr, "fuzz_body: %s\n", e.message);
-		exit(1);
-	}
-	make(&routes[0], "{\"name\": \"Ada\", \"timezone\": \"Europe/Berlin\"}", ids[P_PROVIDER]);
+	authenticate(secret, &callers[0]);
+	make(&routes[0], "{\"name\": \"Ada\", \"timezone\": \"Europe/Berlin\"}", "id",
+	     ids[P_PROVIDER], ID_MAX);
 	make(&routes[4],
 	     "{\"weekly\": {\"mon\": [{\"start\": \"09:00\", \"end\": \"17:00\"}],"
 	     " \"tue\": [{\"start\": \"09:00\", \"end\": \"17:00\"}]}}",
-	     NULL);
+	     NULL, NULL, 0);
 	snprintf(body, sizeof(body),
 		 "{\"name\": \"Cut\", \"duration_minutes\": 30, \"provider_ids\": [\"%s\"]}",
 		 ids[P_PROVIDER]);
-	make(&routes[2], body, ids[P_SERVICE]);
+	make(&routes[2], body, "id", ids[P_SERVICE], ID_MAX);
 	snprintf(body, sizeof(body),
 		 "{\"service_id\": \"%s\", \"provider_id\": \"%s\","
 		 " \"start\": \"2026-06-02T10:00:00+02:00\","
 		 " \"customer\": {\"name\": \"Bo\", \"email\": \"bo@example.com\"}}",
 		 ids[P_SERVICE], ids[P_PROVIDER]);
-	make(&routes[8], body, ids[P_BOOKING]);
+	make(&routes[8], body, "id", ids[P_BOOKING], ID_MAX);
 	snprintf(body, sizeof(body),
 		 "{\"title\": \"Visit\", \"start\": \"2026-06-03T10:00:00+02:00\","
 		 " \"end\": \"2026-06-03T11:00:00+02:00\", \"timezone\": \"Europe/Berlin\","
 		 " \"assignee_ids\": [\"%s\"], \"rrule\": \"FREQ=WEEKLY;COUNT=10\"}",
 		 ids[P_PROVIDER]);
-	make(&routes[13], body, ids[P_ENTRY]);
+	make(&routes[13], body, "id", ids[P_ENTRY], ID_MAX);
+	snprintf(body, sizeof(body),
+		 "{\"name\": \"desk\", \"role\": \"staff\", \"provider_ids\": [\"%s\"]}",
+		 ids[P_PROVIDER]);
+	make(&routes[15], body, "secret", secret, sizeof(secret));
+	authenticate(secret, &callers[1]);
+	make(&routes[15], "{\"name\": \"widget\", \"role\": \"customer\"}", "secret", secret,
+	     sizeof(secret));
+	authenticate(secret, &callers[2]);
 	return 0;
 }
 
@@ -243,14 +271,19 @@ static char *expand(const uint8_t *data, size_t size, size_t *len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned status;
+	const struct route *rt;
+	unsigned status, caller;
 	size_t len;
 	char *body;
 
 	if (size < 1 || size - 1 > REQ_BODY_LIMIT)
 		return 0;
 	body = expand(data + 1, size - 1, &len);
-	run(&routes[data[0] % NROUTES], body, len, &status, NULL);
+	rt = &routes[data[0] % NROUTES];
+	caller = data[0] / NROUTES % ROLE_N;
+	if (!(rt->callers & (1u << caller)))
+		caller = 0;	/* the router would refuse the others before the handler */
+	run(rt, &callers[caller], body, len, &status, NULL, NULL, 0);
 	free(body);
 	return 0;
 }

@@ -29,7 +29,7 @@ for exe in "${targets[@]}"; do
   "$exe" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/$name-" "$scratch/$name" "fuzz/corpus/$name" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+  cov=$(sed -n 's/^#[0-9]*.* cov: \([0-9]*\).*/\1/p' "$log" | tail -1)
   if [ "$rc" -eq 0 ]; then
     printf 'fuzz %-16s %10s executions  cov %s\n' "$name" "${execs:-?}" "${cov:-?}"
   else
