@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/expand.h"
 
 static const char *const kind_names[] = {"holiday", "override", "time_off", "booking", "entry"};
 
@@ -56,15 +57,16 @@ int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_d
 {
 	const char *pid = arena_strdup(a, c->provider.id);
 	const struct tz *pz = tz_db_get(db, c->provider.timezone);
-	int64_t from_day, to_day, *days;
-	size_t i, j, span;
+	struct expand *memo = c->expand ? c->expand : expand_new(a, 0);
+	int64_t from_day, to_day;
+	size_t i, j;
 
 	if (!pz)
 		pz = tz_db_get(db, "UTC");
+	if (expand_check(memo, e))
+		return -1;
 	from_day = floor_div(tz_to_wall(pz, from), 86400);
 	to_day = floor_div(tz_to_wall(pz, to - 1), 86400);
-	span = to_day >= from_day ? (size_t)(to_day - from_day + 1) : 0;
-	days = arena_alloc(a, (span + 1) * sizeof(*days));
 	for (i = 0; i < c->nbookings; i++) {
 		const struct booking *b = &c->bookings[i];
 		add(it, a, CAL_BOOKING, b->id, pid, b->start, b->end)->booking = b;
@@ -96,7 +98,10 @@ int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_d
 	}
 	for (i = 0; i < c->nholidays; i++) {
 		const struct holiday_rec *h = &c->holidays[i];
-		size_t n = holiday_rec_dates(h, from_day, to_day, days, span);
+		const int64_t *days;
+		size_t n;
+		if (expand_holiday(memo, h, from_day, to_day, &days, &n, e))
+			return -1;
 		for (j = 0; j < n; j++) {
 			struct cal_item *x = add_day(it, a, CAL_HOLIDAY, h->id, pid, pz, days[j],
 						     from, to);
@@ -106,7 +111,10 @@ int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_d
 	}
 	for (i = 0; i < c->noverrides; i++) {
 		const struct override_rec *ov = &c->overrides[i];
-		size_t n = override_rec_dates(ov, from_day, to_day, days, span);
+		const int64_t *days;
+		size_t n;
+		if (expand_override(memo, ov, from_day, to_day, &days, &n, e))
+			return -1;
 		for (j = 0; j < n; j++) {
 			struct cal_item *x = add_day(it, a, CAL_OVERRIDE, ov->id, pid, pz, days[j],
 						     from, to);

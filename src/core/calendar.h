@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/entry.h"
+#include "core/expand.h"
 #include "core/model.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -26,6 +27,8 @@ struct calendar_src {
 	size_t noverrides;
 	struct holiday_rec *holidays;	/* applying to the provider, dated or recurring */
 	size_t nholidays;
+	struct expand *expand;		/* the request's shared rule dates and deadline; NULL:
+					 * this provider's own, without a deadline */
 };
 
 enum cal_kind { CAL_HOLIDAY = 0, CAL_OVERRIDE, CAL_TIME_OFF, CAL_BOOKING, CAL_ENTRY };
@@ -53,8 +56,8 @@ struct cal_items {
 
 /* Appends the items of one provider's sources that meet [from, to): bookings, occurrences
  * of entries assigned to it (not cancelled), time off, and each local date (in the
- * provider's zone, from db) a holiday or override covers. Memory from a. ERR_RANGE when an
- * entry's rule runs out of its time budget. */
+ * provider's zone, from db) a holiday or override covers. Memory from a. ERR_RANGE when a
+ * rule runs out of its time budget, ERR_TIMEOUT once c->expand's deadline has passed. */
 int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_db *db,
 		 int64_t from, int64_t to, struct arena *a, struct err *e);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/expand.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
@@ -28,51 +29,96 @@ static int cmp_instant(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The availability input of b: templates, overrides (recurring ones one per date they fall
- * on), holidays (one per date), time off and vacation. */
-static void build_input(struct avail_bundle *b, const struct tz *z, struct arena *a)
+/* The overrides of b as the engine resolves them: dated ones as stored, recurring ones one
+ * per date they fall on in b's dates. A date that several recurring overrides fall on keeps
+ * only the last of them (the one resolution would pick among equals), so resolving a date
+ * scans at most one recurring override per date however many rules are stored. Input order
+ * is kept, since ties between equally narrow overrides go to the later one. */
+static int build_overrides(struct avail_bundle *b, struct expand *x, size_t span,
+			   struct arena *a, struct err *e)
 {
-	size_t span = b->to_day >= b->from_day ? (size_t)(b->to_day - b->from_day + 1) : 0;
-	int64_t *dates = arena_alloc(a, (span + 1) * sizeof(*dates));
+	int32_t *last = arena_alloc(a, (span + 1) * sizeof(*last));
 	struct date_override *ov;
-	struct holiday *hol;
-	size_t i, j, n, k = 0;
+	const int64_t *days;
+	size_t i, j, n, k = 0, dated = 0;
 
-	memset(&b->input, 0, sizeof(b->input));
-	b->input.tz = z;
-	b->input.templates = b->schedule.v;
-	b->input.ntemplates = b->schedule.n;
-	n = 0;
-	for (i = 0; i < b->noverrides; i++)
-		n += *b->overrides[i].rrule ? span : 1;
-	ov = arena_alloc(a, (n + 1) * sizeof(*ov));
+	for (j = 0; j < span; j++)
+		last[j] = -1;
+	for (i = 0; i < b->noverrides; i++) {
+		if (!*b->overrides[i].rrule) {
+			dated++;
+			continue;
+		}
+		if (expand_override(x, &b->overrides[i], b->from_day, b->to_day, &days, &n, e))
+			return -1;
+		for (j = 0; j < n; j++)
+			last[days[j] - b->from_day] = (int32_t)i;
+	}
+	ov = arena_alloc(a, (dated + span + 1) * sizeof(*ov));
 	for (i = 0; i < b->noverrides; i++) {
 		const struct override_rec *r = &b->overrides[i];
 		if (!*r->rrule) {
 			ov[k++] = r->ov;
 			continue;
 		}
-		n = override_rec_dates(r, b->from_day, b->to_day, dates, span);
+		/* From the memo: the same dates as above. */
+		if (expand_override(x, r, b->from_day, b->to_day, &days, &n, e))
+			return -1;
 		for (j = 0; j < n; j++) {
+			if (last[days[j] - b->from_day] != (int32_t)i)
+				continue;
 			ov[k] = r->ov;
-			ov[k].from_day = ov[k].to_day = dates[j];
+			ov[k].from_day = ov[k].to_day = days[j];
 			k++;
 		}
 	}
 	b->input.overrides = ov;
 	b->input.noverrides = k;
-	n = 0;
-	for (i = 0; i < b->nholidays; i++)
-		n += *b->holidays[i].rrule ? span : 1;
-	hol = arena_alloc(a, (n + 1) * sizeof(*hol));
-	k = 0;
+	return 0;
+}
+
+/* The holidays of b, one per date of b's dates that one falls on: the first of them in
+ * input order, which is the one resolution names. */
+static int build_holidays(struct avail_bundle *b, struct expand *x, size_t span,
+			  struct arena *a, struct err *e)
+{
+	int32_t *first = arena_alloc(a, (span + 1) * sizeof(*first));
+	struct holiday *hol;
+	const int64_t *days;
+	size_t i, j, n, k = 0;
+
+	for (j = 0; j < span; j++)
+		first[j] = -1;
 	for (i = 0; i < b->nholidays; i++) {
-		n = holiday_rec_dates(&b->holidays[i], b->from_day, b->to_day, dates, span);
+		if (expand_holiday(x, &b->holidays[i], b->from_day, b->to_day, &days, &n, e))
+			return -1;
 		for (j = 0; j < n; j++)
-			hol[k++] = (struct holiday){dates[j], false, b->holidays[i].name};
+			if (first[days[j] - b->from_day] < 0)
+				first[days[j] - b->from_day] = (int32_t)i;
 	}
+	hol = arena_alloc(a, (span + 1) * sizeof(*hol));
+	for (j = 0; j < span; j++)
+		if (first[j] >= 0)
+			hol[k++] = (struct holiday){b->from_day + (int64_t)j, false,
+						    b->holidays[first[j]].name};
 	b->input.holidays = hol;
 	b->input.nholidays = k;
+	return 0;
+}
+
+/* The availability input of b: templates, overrides, holidays, time off and vacation. */
+static int build_input(struct avail_bundle *b, const struct tz *z, struct expand *x,
+		       struct arena *a, struct err *e)
+{
+	size_t span = b->to_day >= b->from_day ? (size_t)(b->to_day - b->from_day + 1) : 0;
+	size_t i;
+
+	memset(&b->input, 0, sizeof(b->input));
+	b->input.tz = z;
+	b->input.templates = b->schedule.v;
+	b->input.ntemplates = b->schedule.n;
+	if (build_overrides(b, x, span, a, e) || build_holidays(b, x, span, a, e))
+		return -1;
 	if (b->ntime_off) {
 		struct interval *iv = arena_alloc(a, b->ntime_off * sizeof(*iv));
 		for (i = 0; i < b->ntime_off; i++)
@@ -81,18 +127,21 @@ static void build_input(struct avail_bundle *b, const struct tz *z, struct arena
 		b->input.ntime_off = b->ntime_off;
 	}
 	b->input.vacation = b->provider.vacation;
+	return 0;
 }
 
 int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
 		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e)
 {
 	const struct tz *z = tz_db_get(db, b->provider.timezone);
+	struct expand *x = b->expand ? b->expand : expand_new(a, 0);
 
 	memset(out, 0, sizeof(*out));
 	if (!z)
 		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", b->provider.id,
 			       b->provider.timezone);
-	build_input(b, z, a);
+	if (expand_check(x, e) || build_input(b, z, x, a, e))
+		return -1;
 	out->avail = &b->input;
 	out->index = index;
 	out->max_per_day = b->provider.max_per_day;

@@ -11,6 +11,7 @@
 
 #include "core/civil.h"
 #include "core/entry.h"
+#include "core/expand.h"
 #include "core/model.h"
 #include "core/slots.h"
 #include "util/arena.h"
@@ -32,6 +33,8 @@ struct avail_bundle {
 	size_t nentries;
 	int64_t from_day, to_day;	/* the local dates asked for */
 	int64_t from, to;		/* the UTC range commitments were read for */
+	struct expand *expand;		/* the request's shared rule dates and deadline; NULL:
+					 * this bundle's own, without a deadline */
 	struct avail_input input;	/* built by engine_prepare; points into this bundle */
 };
 
@@ -46,7 +49,7 @@ static inline void bundle_range(int64_t from_day, int64_t to_day, int64_t *from,
  * builds the availability input (recurring overrides and holidays expanded into dates),
  * and turns bookings, holds and entry occurrences into busy time and taken seats. Memory
  * comes from a. ERR_INTERNAL for an unknown zone, ERR_RANGE when an entry's rule takes too
- * long to expand. */
+ * long to expand, ERR_TIMEOUT once b->expand's deadline has passed. */
 int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
 		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e);
 

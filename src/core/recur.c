@@ -367,7 +367,7 @@ static int iteration_rule(const struct recur *r, int64_t to, struct icalrecurren
 	return 0;
 }
 
-static int64_t now_ns(void)
+int64_t recur_clock_ns(void)
 {
 	struct timespec ts;
 
@@ -375,13 +375,25 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* CPU time this thread has used: the expansion budget is counted in it, so a busy machine
+ * does not make a cheap rule look expensive. */
+static int64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Expands rule until it has used RECUR_BUDGET_NS of CPU time, or until stop_ns on
+ * recur_clock_ns's clock (0: no such limit). */
 static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int64_t dtstart,
 				     int64_t from, int64_t to, int64_t *out, size_t max,
-				     size_t *n)
+				     int64_t stop_ns, size_t *n)
 {
 	icalrecur_iterator *it = icalrecur_iterator_new(*rule, ical_floating(dtstart));
 	enum recur_status st = RECUR_DONE;
-	int64_t deadline = now_ns() + RECUR_BUDGET_NS;
+	int64_t budget = thread_cpu_ns() + RECUR_BUDGET_NS;
 	size_t steps = 0;
 
 	*n = 0;
@@ -397,7 +409,8 @@ static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int6
 		w = ical_wall(t);
 		if (w >= to)
 			break;
-		if ((++steps & 7) == 0 && now_ns() > deadline) {
+		if ((++steps & 7) == 0 && (thread_cpu_ns() > budget ||
+					   (stop_ns && recur_clock_ns() > stop_ns))) {
 			st = RECUR_BUDGET;
 			break;
 		}
@@ -413,8 +426,8 @@ static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int6
 	return st;
 }
 
-enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, int64_t *out,
-			       size_t max, size_t *n)
+static enum recur_status expand_until(const struct recur *r, int64_t from, int64_t to,
+				      int64_t *out, size_t max, int64_t stop_ns, size_t *n)
 {
 	struct icalrecurrencetype rule;
 
@@ -425,23 +438,41 @@ enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, 
 		to = r->last + 1;
 	if (from >= to || iteration_rule(r, to, &rule))
 		return RECUR_DONE;
-	return expand_rule(&rule, r->dtstart, from, to, out, max, n);
+	return expand_rule(&rule, r->dtstart, from, to, out, max, stop_ns, n);
+}
+
+enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, int64_t *out,
+			       size_t max, size_t *n)
+{
+	return expand_until(r, from, to, out, max, 0, n);
+}
+
+enum recur_status recur_dates_until(const char *text, int64_t start_day, int64_t last_day,
+				    int64_t from_day, int64_t to_day, int64_t stop_ns,
+				    int64_t *out, size_t max, size_t *n)
+{
+	enum recur_status st;
+	struct recur r;
+	size_t i;
+
+	*n = 0;
+	if (to_day < from_day)
+		return RECUR_DONE;
+	snprintf(r.text, sizeof(r.text), "%s", text);
+	r.dtstart = start_day * 86400;
+	r.last = last_day * 86400 + 86399;
+	st = expand_until(&r, from_day * 86400, (to_day + 1) * 86400, out, max, stop_ns, n);
+	for (i = 0; i < *n; i++)
+		out[i] = floor_div(out[i], 86400);
+	return st;
 }
 
 size_t recur_dates(const char *text, int64_t start_day, int64_t last_day, int64_t from_day,
 		   int64_t to_day, int64_t *out, size_t max)
 {
-	struct recur r;
-	size_t n = 0, i;
+	size_t n;
 
-	if (to_day < from_day)
-		return 0;
-	snprintf(r.text, sizeof(r.text), "%s", text);
-	r.dtstart = start_day * 86400;
-	r.last = last_day * 86400 + 86399;
-	recur_expand(&r, from_day * 86400, (to_day + 1) * 86400, out, max, &n);
-	for (i = 0; i < n; i++)
-		out[i] = floor_div(out[i], 86400);
+	recur_dates_until(text, start_day, last_day, from_day, to_day, 0, out, max, &n);
 	return n;
 }
 
@@ -493,7 +524,7 @@ int recur_parse(const char *text, int64_t dtstart, const struct tz *tz, const ch
 	}
 	if (iteration_rule(out, dtstart + 1, &rule))
 		return err_field(e, pointer, "is not a valid RRULE");
-	if (expand_rule(&rule, dtstart, dtstart, dtstart + 1, &first, 1, &n) != RECUR_DONE ||
+	if (expand_rule(&rule, dtstart, dtstart, dtstart + 1, &first, 1, 0, &n) != RECUR_DONE ||
 	    n != 1)
 		return err_field(e, start_pointer,
 				 "is not an occurrence of the rule: the start must be its first"
@@ -505,7 +536,7 @@ int recur_parse(const char *text, int64_t dtstart, const struct tz *tz, const ch
 		if (!all)
 			return err_set(e, ERR_INTERNAL, "out of memory");
 		iteration_rule(out, RECUR_HORIZON + 1, &rule);
-		st = expand_rule(&rule, dtstart, dtstart, RECUR_HORIZON + 1, all, count, &n);
+		st = expand_rule(&rule, dtstart, dtstart, RECUR_HORIZON + 1, all, count, 0, &n);
 		out->last = n ? all[n - 1] : dtstart;
 		free(all);
 		if (st == RECUR_BUDGET)

@@ -28,7 +28,7 @@
 #define RECUR_INPUT_MAX (RECUR_TEXT_MAX - 32)
 #define RECUR_MAX_COUNT 5000		/* COUNT above this is refused */
 #define RECUR_MAX_INTERVAL 1000
-#define RECUR_BUDGET_NS 50000000LL	/* 50 ms of iteration per expansion */
+#define RECUR_BUDGET_NS 50000000LL	/* 50 ms of CPU time per expansion */
 #define RECUR_OPEN INT64_MAX		/* a series without end */
 
 /* A checked rule anchored at its first start. */
@@ -62,6 +62,15 @@ enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, 
  * Ascending, at most max; returns the count. */
 size_t recur_dates(const char *text, int64_t start_day, int64_t last_day, int64_t from_day,
 		   int64_t to_day, int64_t *out, size_t max);
+
+/* The same, into *n, stopping early at stop_ns on recur_clock_ns's clock (0: only at the
+ * expansion's own budget): RECUR_BUDGET then says the list is incomplete. */
+enum recur_status recur_dates_until(const char *text, int64_t start_day, int64_t last_day,
+				    int64_t from_day, int64_t to_day, int64_t stop_ns,
+				    int64_t *out, size_t max, size_t *n);
+
+/* Nanoseconds on the monotonic clock, the one expansion budgets and deadlines use. */
+int64_t recur_clock_ns(void);
 
 /* The instant of a UTC UNTIL (...Z) in r's text, or INT64_MAX (none, or a date UNTIL). An
  * occurrence whose wall time resolves to an instant after it is not part of the series,

@@ -153,6 +153,8 @@ static void problem_status_of_every_code(void **state)
 		{ERR_NOT_STARTED, 409},
 		{ERR_IN_USE, 409},
 		{ERR_LAST_ADMIN, 409},
+		{ERR_RECORD_LIMIT, 422},
+		{ERR_TIMEOUT, 503},
 		{ERR_STORE_BUSY, 503},
 		{ERR_STORE_FULL, 507},
 		{ERR_INTERNAL, 500},
@@ -217,6 +219,8 @@ static void problem_codes(void **state)
 		const char *name;
 	} want[] = {
 		{ERR_LAST_ADMIN, "last_admin_key"},
+		{ERR_RECORD_LIMIT, "record_limit_reached"},
+		{ERR_TIMEOUT, "request_timeout"},
 		{ERR_WAITLIST_LIMIT, "waitlist_limit_reached"},
 		{ERR_HOLD_LIMIT, "hold_limit_reached"},
 		{ERR_SLOT_TAKEN, "slot_taken"},
