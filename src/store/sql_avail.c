@@ -348,7 +348,9 @@ int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_
 	struct stmt *s = conn_prep(tx->c,
 				    "SELECT " OVERRIDE_COLS " FROM overrides WHERE tenant_id = ?1"
 				    " AND provider_id = ?2 AND from_day <= ?4 AND to_day >= ?3"
-				    " ORDER BY id",
+				    /* Sorted after the provider's index range is read: ordering by
+				     * the bare id makes SQLite walk every override of the tenant. */
+				    " ORDER BY id || ''",
 				    e);
 
 	*n = 0;
@@ -363,6 +365,47 @@ int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_
 			 "list overrides", e);
 }
 
+/* The single count sql yields for the tenant (and owner as ?2, when not NULL). */
+static int count_of(struct store_tx *tx, const char *sql, const char *owner, size_t *n,
+		    const char *what, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	if (owner)
+		bind_text(s, 2, owner);
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		db_reset(s);
+		return sql_fail(tx->c, rc, what, e);
+	}
+	*n = (size_t)db_col_i64(s, 0);
+	db_reset(s);
+	return 0;
+}
+
+int tx_override_count(struct store_tx *tx, const char *provider_id, size_t *n, struct err *e)
+{
+	if (provider_id)
+		return count_of(tx,
+				"SELECT count(*) FROM overrides WHERE tenant_id = ?1"
+				" AND provider_id = ?2",
+				provider_id, n, "count overrides", e);
+	return count_of(tx,
+			"SELECT count(*) FROM overrides WHERE tenant_id = ?1 AND rrule IS NOT NULL",
+			NULL, n, "count overrides", e);
+}
+
+int tx_holiday_count(struct store_tx *tx, size_t *n, struct err *e)
+{
+	return count_of(tx, "SELECT count(*) FROM holidays WHERE tenant_id = ?1", NULL, n,
+			"count holidays", e);
+}
+
 int tx_override_delete(struct store_tx *tx, const char *provider_id, const char *id,
 		       struct err *e)
 {
@@ -374,6 +417,8 @@ int tx_override_delete(struct store_tx *tx, const char *provider_id, const char 
 /* --- holidays --- */
 
 #define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day"
+#define HOLIDAY_COLUMNS_H \
+	"h.id, h.name, h.day, h.yearly, h.created_at, h.rrule, h.until_day"
 
 /* One row of HOLIDAY_COLUMNS (provider ids are read separately). */
 static void read_holiday(struct stmt *s, struct arena *a, void *dst)
@@ -474,30 +519,99 @@ int tx_holiday_delete(struct store_tx *tx, const char *id, struct err *e)
 			  "holiday", e);
 }
 
-int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_day,
-		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
-		     struct err *e)
+/* Holidays over dates from_day..to_day, by id: the tenant-wide ones (provider_id NULL) or
+ * those naming provider_id. */
+static int holidays_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
+			 int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
+			 struct err *e)
 {
+	/* A provider's own are read through its index and sorted afterwards (ordering by the
+	 * bare id makes SQLite walk every holiday of the tenant). */
 	struct stmt *s = conn_prep(
 		tx->c,
-		"SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
-		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT NULL"
-		"  AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
-		" AND (h.all_providers = 1 OR EXISTS (SELECT 1 FROM holiday_providers hp"
-		"  WHERE hp.tenant_id = h.tenant_id AND hp.holiday_id = h.id"
-		"  AND hp.provider_id = ?2)) ORDER BY h.id",
+		provider_id
+			? "SELECT " HOLIDAY_COLUMNS_H " FROM holiday_providers hp JOIN holidays h"
+			  " ON h.tenant_id = hp.tenant_id AND h.id = hp.holiday_id"
+			  " WHERE hp.tenant_id = ?1 AND hp.provider_id = ?2"
+			  " AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT"
+			  "  NULL AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
+			  " AND h.all_providers = 0 ORDER BY h.id || ''"
+			: "SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
+			  " AND ((h.rrule IS NULL AND h.day BETWEEN ?2 AND ?3) OR (h.rrule IS NOT"
+			  "  NULL AND h.day <= ?3 AND (h.until_day IS NULL OR h.until_day >= ?2)))"
+			  " AND h.all_providers = 1 ORDER BY h.id",
 		e);
+	int k = provider_id ? 3 : 2;
 
 	*n = 0;
 	*out = NULL;
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, provider_id);
-	db_bind_i64(s, 3, from_day);
-	db_bind_i64(s, 4, to_day);
+	if (provider_id)
+		bind_text(s, 2, provider_id);
+	db_bind_i64(s, k, from_day);
+	db_bind_i64(s, k + 1, to_day);
 	return rows_read(tx->c, s, read_holiday, sizeof(**out), a, (void **)out, n,
 			 "read holidays", e);
+}
+
+/* The tenant-wide holidays all and a provider's own, merged by id; all itself (shared,
+ * not copied) when the provider has none of its own. */
+static void holidays_merge(struct holiday_rec *all, size_t nall, const struct holiday_rec *own,
+			   size_t nown, struct arena *a, struct holiday_rec **out, size_t *n)
+{
+	size_t i = 0, j = 0, k = 0;
+
+	if (nown == 0) {
+		*out = all;
+		*n = nall;
+		return;
+	}
+	*out = arena_alloc(a, (nall + nown) * sizeof(**out));
+	while (i < nall || j < nown)
+		if (j == nown || (i < nall && strcmp(all[i].id, own[j].id) < 0))
+			(*out)[k++] = all[i++];
+		else
+			(*out)[k++] = own[j++];
+	*n = k;
+}
+
+/* The tenant-wide holidays of a window, read once into cache. */
+static int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
+			int64_t to_day, struct arena *a, struct err *e)
+{
+	if (cache->read && cache->from_day == from_day && cache->to_day == to_day)
+		return 0;
+	if (holidays_read(tx, NULL, from_day, to_day, a, &cache->holidays, &cache->nholidays, e))
+		return -1;
+	cache->read = true;
+	cache->from_day = from_day;
+	cache->to_day = to_day;
+	return 0;
+}
+
+int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
+		     struct err *e)
+{
+	struct bundle_cache cache = {0};
+
+	return holiday_recs_cached(tx, provider_id, from_day, to_day, &cache, a, out, n, e);
+}
+
+int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
+			int64_t to_day, struct bundle_cache *cache, struct arena *a,
+			struct holiday_rec **out, size_t *n, struct err *e)
+{
+	struct holiday_rec *own;
+	size_t nown;
+
+	if (holidays_all(tx, cache, from_day, to_day, a, e) ||
+	    holidays_read(tx, provider_id, from_day, to_day, a, &own, &nown, e))
+		return -1;
+	holidays_merge(cache->holidays, cache->nholidays, own, nown, a, out, n);
+	return 0;
 }
 
 /* --- time off --- */
@@ -590,6 +704,15 @@ int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char 
 int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
 	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e)
 {
+	struct bundle_cache cache = {0};
+
+	return tx_bundle_cached(tx, provider_id, from_day, to_day, now, &cache, a, b, e);
+}
+
+int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
+		     struct avail_bundle *b, struct err *e)
+{
 	memset(b, 0, sizeof(*b));
 	b->from_day = from_day;
 	b->to_day = to_day;
@@ -598,8 +721,8 @@ int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, in
 	    tx_schedule_get(tx, provider_id, a, &b->schedule, e) ||
 	    tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
 			     e) ||
-	    holiday_recs_for(tx, provider_id, from_day, to_day, a, &b->holidays, &b->nholidays,
-			     e) ||
+	    holiday_recs_cached(tx, provider_id, from_day, to_day, cache, a, &b->holidays,
+				&b->nholidays, e) ||
 	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
 	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
 		return -1;

@@ -165,6 +165,8 @@ int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_
 		     int64_t to_day, struct arena *a, struct override_rec **out, size_t *n,
 		     struct err *e);
 int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct err *e);
+/* How many overrides provider_id has; with provider_id NULL, how many of the tenant's recur. */
+int tx_override_count(struct store_tx *tx, const char *provider_id, size_t *n, struct err *e);
 int tx_override_delete(struct store_tx *tx, const char *provider_id, const char *id,
 		       struct err *e);
 
@@ -174,6 +176,8 @@ int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
 int tx_holiday_list(struct store_tx *tx, struct page pg, struct arena *a,
 		    struct holiday_rec **out, size_t *n, struct err *e);
 int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e);
+/* How many holidays the tenant has. */
+int tx_holiday_count(struct store_tx *tx, size_t *n, struct err *e);
 int tx_holiday_delete(struct store_tx *tx, const char *id, struct err *e);
 
 /* --- time off --- */
@@ -193,6 +197,19 @@ int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char 
  * bookings, holds live at now and entry series around them (core/engine.h). */
 int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
 	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e);
+/* What bundles of one transaction and window share: the tenant-wide holidays, read once
+ * (start zeroed; the rows live in the arena of the first call). */
+struct bundle_cache {
+	bool read;
+	int64_t from_day, to_day;
+	struct holiday_rec *holidays;
+	size_t nholidays;
+};
+/* tx_bundle for one of several providers over the same dates: bundles share the tenant-wide
+ * holiday rows (b->holidays may point into cache). */
+int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
+		     struct avail_bundle *b, struct err *e);
 
 /* --- moving between databases (slotd copy) --- */
 /* Copies every tenant, or only the one named slug (ERR_NOT_FOUND when the source has none),

@@ -2,13 +2,46 @@
  * calling. */
 #include "usecase/uc_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/recur.h"
+
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/mem.h"
+
+/* Test runs only (SLOTD_TEST_CLOCK=1): SLOTD_TEST_REQUEST_TIMEOUT_MS replaces the request
+ * budget, so tests can make the deadline fire. Read once; constant afterwards. */
+static int64_t test_timeout_ms;
+static pthread_once_t test_timeout_once = PTHREAD_ONCE_INIT;
+
+static void test_timeout_read(void)
+{
+	const char *clock = getenv("SLOTD_TEST_CLOCK"), *ms;
+	char *end;
+	long long v;
+
+	if (!clock || strcmp(clock, "1") != 0)
+		return;
+	ms = getenv("SLOTD_TEST_REQUEST_TIMEOUT_MS");
+	if (!ms || !*ms)
+		return;
+	v = strtoll(ms, &end, 10);
+	if (!*end && v > 0)
+		test_timeout_ms = v;
+}
+
+static int64_t request_timeout_ms(const struct uc_env *env)
+{
+	pthread_once(&test_timeout_once, test_timeout_read);
+	if (test_timeout_ms)
+		return test_timeout_ms;
+	return env->config.request_timeout_ms > 0 ? env->config.request_timeout_ms
+						   : UC_REQUEST_TIMEOUT_MS;
+}
 
 void uc_ctx_init(struct uc_ctx *ctx, const struct uc_env *env, const struct auth *auth,
 		 int64_t now, const char *request_id, struct arena *a)
@@ -19,6 +52,20 @@ void uc_ctx_init(struct uc_ctx *ctx, const struct uc_env *env, const struct auth
 	ctx->now = now;
 	ctx->request_id = request_id;
 	ctx->arena = a;
+	ctx->deadline_ns = recur_clock_ns() + request_timeout_ms(env) * 1000000LL;
+	ctx->expand = NULL;
+}
+
+struct expand *uc_expand(struct uc_ctx *ctx)
+{
+	if (!ctx->expand)
+		ctx->expand = expand_new(ctx->arena, ctx->deadline_ns);
+	return ctx->expand;
+}
+
+int uc_deadline_check(struct uc_ctx *ctx, struct err *e)
+{
+	return expand_check(uc_expand(ctx), e);
 }
 
 void uc_ctx_system(struct uc_ctx *ctx, const struct uc_env *env, struct auth *auth,
@@ -33,6 +80,8 @@ void uc_ctx_system(struct uc_ctx *ctx, const struct uc_env *env, struct auth *au
 	ctx->now = now;
 	ctx->request_id = NULL;
 	ctx->arena = a;
+	ctx->deadline_ns = 0;
+	ctx->expand = NULL;
 }
 
 int64_t uc_clock(void)
@@ -45,6 +94,17 @@ int uc_ready(const struct uc_env *env, struct err *e)
 	return store_ping(env->store, e);
 }
 
+/* The budget counts the call's own work from when its transaction has begun, not the wait
+ * for the tenant's write lock or a pooled connection before it (the store bounds those). */
+static void deadline_restart(struct uc_ctx *ctx)
+{
+	if (!ctx->deadline_ns)
+		return;
+	ctx->deadline_ns = recur_clock_ns() + request_timeout_ms(ctx->env) * 1000000LL;
+	if (ctx->expand)
+		expand_set_deadline(ctx->expand, ctx->deadline_ns);
+}
+
 int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e)
 {
 	int attempt = 0, rc;
@@ -55,6 +115,7 @@ int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e)
 		if (!tx) {
 			rc = -1;
 		} else {
+			deadline_restart(ctx);
 			rc = fn(ctx, tx, arg, e);
 			if (store_end(tx, rc == 0, e))
 				rc = -1;
@@ -66,7 +127,11 @@ int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e)
 
 struct store_tx *uc_read(struct uc_ctx *ctx, enum store_mode mode, struct err *e)
 {
-	return store_begin(ctx->env->store, ctx->auth->tenant_id, mode, e);
+	struct store_tx *tx = store_begin(ctx->env->store, ctx->auth->tenant_id, mode, e);
+
+	if (tx)
+		deadline_restart(ctx);
+	return tx;
 }
 
 void uc_read_end(struct store_tx *tx)

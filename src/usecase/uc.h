@@ -22,7 +22,12 @@
 /* Settings fixed at start-up. */
 struct uc_config {
 	int64_t event_retention_seconds;	/* events older than this are purged; 0 = kept */
+	int64_t request_timeout_ms;	/* a request's time budget for long reads (slots,
+					 * explain, calendar, booking checks); 0 = the default,
+					 * UC_REQUEST_TIMEOUT_MS */
 };
+
+#define UC_REQUEST_TIMEOUT_MS 2000
 
 /* Shared by every call; read-only after start-up. */
 struct uc_env {
@@ -40,9 +45,13 @@ struct uc_ctx {
 	int64_t now;
 	const char *request_id;		/* NULL when no request caused the call */
 	struct arena *arena;		/* for results and scratch; freed by the caller */
+	int64_t deadline_ns;		/* on recur_clock_ns's clock: past it, long reads stop
+					 * with ERR_TIMEOUT; 0 = none (background duties) */
+	struct expand *expand;		/* rule dates shared by the call; made on first use */
 };
 
-/* A context for a caller that authenticated as auth. */
+/* A context for a caller that authenticated as auth; its deadline is the configured budget
+ * from now. */
 void uc_ctx_init(struct uc_ctx *ctx, const struct uc_env *env, const struct auth *auth,
 		 int64_t now, const char *request_id, struct arena *a);
 /* A context for a background duty (name, e.g. "sweeper") acting for tenant with full
@@ -117,13 +126,21 @@ int uc_schedule_get(struct uc_ctx *ctx, const char *provider_id, struct uc_sched
 int uc_schedule_put(struct uc_ctx *ctx, const char *provider_id, struct schedule *s,
 		    struct uc_schedule *out, struct err *e);
 
-/* o's provider_id names the provider; id and created_at are set here. */
+/* Caps that bound what one slot query or calendar must read and expand; no real clinic
+ * reaches them. Creating one more is ERR_RECORD_LIMIT. */
+#define UC_HOLIDAYS_MAX 500			/* per tenant */
+#define UC_OVERRIDES_MAX 500			/* per provider */
+#define UC_RECURRING_OVERRIDES_MAX 1000	/* per tenant */
+
+/* o's provider_id names the provider; id and created_at are set here. ERR_RECORD_LIMIT
+ * past UC_OVERRIDES_MAX or, for a recurring one, UC_RECURRING_OVERRIDES_MAX. */
 int uc_override_create(struct uc_ctx *ctx, struct override_rec *o, struct err *e);
 int uc_override_list(struct uc_ctx *ctx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct override_rec **out, size_t *n, struct err *e);
 int uc_override_delete(struct uc_ctx *ctx, const char *provider_id, const char *id,
 		       struct err *e);
 
+/* ERR_RECORD_LIMIT past UC_HOLIDAYS_MAX. */
 int uc_holiday_create(struct uc_ctx *ctx, struct holiday_rec *h, struct err *e);
 int uc_holiday_list(struct uc_ctx *ctx, struct page pg, struct holiday_rec **out, size_t *n,
 		    struct err *e);

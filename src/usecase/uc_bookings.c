@@ -41,16 +41,22 @@ int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service 
 		  const char *provider_id, int64_t from_day, int64_t to_day,
 		  struct avail_bundle **out, size_t *n, struct err *e)
 {
+	struct bundle_cache shared;
 	size_t i;
 
+	memset(&shared, 0, sizeof(shared));
 	*n = 0;
 	*out = arena_alloc(ctx->arena, (svc->nproviders + 1) * sizeof(**out));
 	for (i = 0; i < svc->nproviders; i++) {
 		const char *pid = svc->provider_ids[i];
 		if ((provider_id && strcmp(provider_id, pid) != 0) || !uc_covers(ctx, pid))
 			continue;
-		if (tx_bundle(tx, pid, from_day, to_day, ctx->now, ctx->arena, &(*out)[*n], e))
+		if (uc_deadline_check(ctx, e) ||
+		    tx_bundle_cached(tx, pid, from_day, to_day, ctx->now, &shared, ctx->arena,
+				     &(*out)[*n], e))
 			return -1;
+		/* Tenant-wide holidays are read and expanded once for all the providers. */
+		(*out)[*n].expand = uc_expand(ctx);
 		(*n)++;
 	}
 	return 0;

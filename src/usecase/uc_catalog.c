@@ -437,8 +437,24 @@ static int override_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 {
 	struct override_rec *o = arg;
 	struct provider p;
+	size_t n;
 
-	if (uc_provider_in_reach(ctx, tx, o->provider_id, &p, e) || tx_override_insert(tx, o, e))
+	if (uc_provider_in_reach(ctx, tx, o->provider_id, &p, e) ||
+	    tx_override_count(tx, o->provider_id, &n, e))
+		return -1;
+	if (n >= UC_OVERRIDES_MAX)
+		return err_set(e, ERR_RECORD_LIMIT,
+			       "provider %s has %d overrides, the most a provider may have;"
+			       " delete some first", o->provider_id, UC_OVERRIDES_MAX);
+	if (*o->rrule) {
+		if (tx_override_count(tx, NULL, &n, e))
+			return -1;
+		if (n >= UC_RECURRING_OVERRIDES_MAX)
+			return err_set(e, ERR_RECORD_LIMIT,
+				       "the tenant has %d recurring overrides, the most it may have;"
+				       " delete some first", UC_RECURRING_OVERRIDES_MAX);
+	}
+	if (tx_override_insert(tx, o, e))
 		return -1;
 	return uc_emit(ctx, tx, "override.created", o->id, wire_override(o), NULL, e);
 }
@@ -496,7 +512,14 @@ int uc_override_delete(struct uc_ctx *ctx, const char *provider_id, const char *
 static int holiday_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
 {
 	struct holiday_rec *h = arg;
+	size_t n;
 
+	if (tx_holiday_count(tx, &n, e))
+		return -1;
+	if (n >= UC_HOLIDAYS_MAX)
+		return err_set(e, ERR_RECORD_LIMIT,
+			       "the tenant has %d holidays, the most it may have; delete some first",
+			       UC_HOLIDAYS_MAX);
 	if (tx_holiday_insert(tx, h, e))
 		return -1;
 	return uc_emit(ctx, tx, "holiday.created", h->id, wire_holiday(h), NULL, e);

@@ -27,6 +27,11 @@ void uc_read_end(struct store_tx *tx);
 int uc_emit(struct uc_ctx *ctx, struct store_tx *tx, const char *type, const char *subject_id,
 	    json_t *payload, json_t *before, struct err *e);
 
+/* The call's memo of rule dates, carrying its deadline (made on first use). */
+struct expand *uc_expand(struct uc_ctx *ctx);
+/* ERR_TIMEOUT once the call's deadline has passed. */
+int uc_deadline_check(struct uc_ctx *ctx, struct err *e);
+
 /* The zone named name, or UTC. */
 const struct tz *uc_zone(const struct uc_ctx *ctx, const char *name);
 /* The zone of provider id in tx (deleted or not), or NULL when there is none. */

@@ -103,9 +103,14 @@ int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id
 	q.from = tz_to_utc(out->display, from_day * 86400);
 	q.to = tz_to_utc(out->display, (to_day + 1) * 86400);
 	slot_scratch_init(&scratch);
-	for (i = 0; i < out->job.n && out->list->n <= max; i++)
+	for (i = 0; i < out->job.n && out->list->n <= max; i++) {
+		if (uc_deadline_check(ctx, e))
+			break;
 		slots_generate(&q, &out->job.providers[i], &scratch, out->list);
+	}
 	slot_scratch_release(&scratch);
+	if (e->code)
+		return -1;
 	if (out->list->n > max)
 		return err_field_code(e, ERR_RANGE, "to",
 				      "more than %zu slots match; ask for fewer days or one provider",
@@ -149,6 +154,8 @@ int uc_calendar(struct uc_ctx *ctx, const char (*ids)[ID_MAX], size_t n, int64_t
 	days_around(from, to, 0, &from_day, &to_day);
 	for (i = 0; i < n; i++) {
 		struct calendar_src c;
+		if (uc_deadline_check(ctx, e))
+			goto out;
 		if (!uc_covers(ctx, ids[i]) ||
 		    tx_calendar(tx, ids[i], from, to, from_day, to_day, ctx->arena, &c, e)) {
 			if (!e->code || e->code == ERR_NOT_FOUND) {
@@ -157,6 +164,8 @@ int uc_calendar(struct uc_ctx *ctx, const char (*ids)[ID_MAX], size_t n, int64_t
 			}
 			goto out;
 		}
+		/* Tenant-wide holidays are expanded once for all the providers. */
+		c.expand = uc_expand(ctx);
 		if (calendar_add(out, &c, ctx->env->tz, from, to, ctx->arena, e))
 			goto out;
 		if (out->n > max_items) {

@@ -44,9 +44,9 @@ enum err_code {
 	ERR_NOT_STARTED,	/* the action needs the booking to have started: 409 */
 	ERR_IN_USE,		/* the object still has dependents (bookings, entries): 409 */
 	ERR_LAST_ADMIN,		/* revoking the tenant's last live admin key: 409 */
-	ERR_STORE_BUSY,		/* database busy or unreachable: 503 */
 	ERR_RECORD_LIMIT,	/* a tenant or provider has as many records of a kind as it may: 422 */
 	ERR_TIMEOUT,		/* the request ran out of its time budget: 503 */
+	ERR_STORE_BUSY,		/* database busy or unreachable: 503 */
 	ERR_STORE_FULL,		/* disk full: 507 */
 	ERR_INTERNAL,		/* a bug or an unexpected library failure: 500 */
 	ERR__COUNT

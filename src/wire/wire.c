@@ -165,9 +165,9 @@ static const struct {
 	[ERR_NOT_STARTED] = {409, "booking_not_started", "Conflict"},
 	[ERR_IN_USE] = {409, "in_use", "Conflict"},
 	[ERR_LAST_ADMIN] = {409, "last_admin_key", "Conflict"},
-	[ERR_STORE_BUSY] = {503, "service_unavailable", "Service Unavailable"},
 	[ERR_RECORD_LIMIT] = {422, "record_limit_reached", "Unprocessable Content"},
 	[ERR_TIMEOUT] = {503, "request_timeout", "Service Unavailable"},
+	[ERR_STORE_BUSY] = {503, "service_unavailable", "Service Unavailable"},
 	[ERR_STORE_FULL] = {507, "storage_full", "Insufficient Storage"},
 	[ERR_INTERNAL] = {500, "internal_error", "Internal Server Error"},
 };
