@@ -206,7 +206,7 @@ def test_long_request_target_is_414_problem(server):
     ok = "/healthz?pad=" + "a" * (8192 - 13)
     r, _ = exchange(server, get(ok, "Connection: close"))
     assert r.status == 200
-    for n in (8193, 20000, 60000):
+    for n in (8193, 20000, 30000):
         r, closed = exchange(server, get("/healthz?pad=" + "a" * (n - 13)))
         r.problem(414, "uri_too_long")
         assert closed
@@ -216,7 +216,7 @@ def test_long_request_target_is_414_problem(server):
 def test_large_header_block_is_431_problem(server):
     r, _ = exchange(server, get("/healthz", "X-Pad: " + "a" * 15000, "Connection: close"))
     assert r.status == 200
-    for n in (17000, 40000, 60000):
+    for n in (17000, 30000):
         r, closed = exchange(server, get("/healthz", "X-Pad: " + "a" * n))
         r.problem(431, "headers_too_large")
         assert closed
@@ -243,8 +243,8 @@ def test_header_and_url_limits_follow_their_flags(start_server):
     assert r.status == 200
     r, _ = exchange(srv, get("/healthz?p=" + "a" * 1100))
     r.problem(414, "uri_too_long")
-    # Far past the memory libmicrohttpd keeps per connection (about twice the limits), it
-    # answers by itself: still a 4xx, and the server carries on.
+    # Far past the memory libmicrohttpd keeps per connection (the limits plus about 14 KB),
+    # it answers by itself: still a 4xx, and the server carries on.
     r, closed = exchange(srv, get("/healthz", "X-Pad: " + "a" * 200000))
     assert r.status == 431 and closed
     healthy(srv)
