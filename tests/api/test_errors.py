@@ -175,9 +175,11 @@ def test_chunked_body_over_the_limit_is_413(api, unchanged):
 
 
 def test_oversized_headers_are_4xx_and_server_survives(api):
-    r = api.get("/v1/providers", headers={"X-Big": "z" * 70000})
+    # 70 KB is past the memory libmicrohttpd keeps per connection, so it answers with its
+    # own HTML page, not problem+json (docs/operations.md, "HTTP limits").
+    r = api.get("/v1/providers", headers={"X-Big": "z" * 70000}, contract=False)
     assert 400 <= r.status_code < 500
-    r = api.get("/v1/providers?pad=" + "b" * 70000)
+    r = api.get("/v1/providers?pad=" + "b" * 70000, contract=False)
     assert 400 <= r.status_code < 500
     assert api.get("/healthz").status_code == 200
 
