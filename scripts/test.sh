@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, runs every fuzz target briefly over its seed corpus
-# (clang's libFuzzer, about a minute in all), then the whole test suite twice: unit and API
-# tests of an AddressSanitizer/UBSan build first, then of the normal build. Ends with ctest's
-# summary.
+# (clang's libFuzzer, about a minute and a half in all) and the concurrency API tests under
+# ThreadSanitizer, then the whole test suite twice: unit and API tests of an
+# AddressSanitizer/UBSan build first, then of the normal build. Ends with ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -12,6 +12,24 @@ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOTD_FUZZ
   -DSLOTD_TESTS=OFF -DSLOTD_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j"$jobs" >/dev/null
 scripts/fuzz.sh build-fuzz 10
+
+# ThreadSanitizer over the concurrency tests (booking races, several processes on one
+# PostgreSQL database, event order); any report fails the run. Only third-party code is
+# suppressed (scripts/tsan-suppressions.txt).
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOTD_TSAN=ON -DSLOTD_TESTS=OFF \
+  -DSLOTD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j"$jobs" --target slotd >/dev/null
+root=$(pwd)
+rm -rf build-tsan/tsan-reports && mkdir build-tsan/tsan-reports
+(cd tests/api &&
+  TSAN_OPTIONS="suppressions=$root/scripts/tsan-suppressions.txt log_path=$root/build-tsan/tsan-reports/tsan" \
+  SLOTD_BIN="$root/build-tsan/slotd" "$root/scripts/pg.sh" run /usr/bin/python3 -m pytest -q \
+  -p no:cacheprovider test_booking_race.py test_scale_out.py test_event_order.py)
+if ls build-tsan/tsan-reports/tsan.* >/dev/null 2>&1; then
+  cat build-tsan/tsan-reports/tsan.*
+  echo "test.sh: ThreadSanitizer reported data races (above)" >&2
+  exit 1
+fi
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLOTD_ASAN=ON -DSLOTD_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
