@@ -80,7 +80,11 @@ enum { ROLE_N = 3 };
 static struct auth callers[ROLE_N];
 static char dir[64];
 static char ids[5][ID_MAX];	/* by enum param */
-static unsigned long counter;
+static unsigned long counter, runs;
+
+/* Inputs per database: every valid body adds rows, and a database of many thousand rows
+ * makes each input slower, so a fresh one is made this often. */
+#define FRESH_DB_RUNS 5000
 
 static void cleanup(void)
 {
@@ -183,24 +187,21 @@ static void authenticate(const char *secret, struct auth *out)
 	}
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* A new database with the tenant, its keys and the objects seeds name. */
+static void setup(void)
 {
 	char url[128], secret[TOKEN_MAX], body[512];
 	struct err e;
 
 	err_init(&e);
 	snprintf(dir, sizeof(dir), "/tmp/slotd-fuzz-XXXXXX");
-	if (ids_init() || !mkdtemp(dir))
+	if (!mkdtemp(dir))
 		exit(1);
 	snprintf(url, sizeof(url), "sqlite:%s/slotd.db", dir);
 	if (store_open(url, &ctx.env.store, &e)) {
 		fprintf(stderr, "fuzz_body: %s\n", e.message);
 		exit(1);
 	}
-	atexit(cleanup);
-	ctx.env.tz = tz_db_new();
-	ctx.env.clock = uc_clock;
-	ctx.inflight = inflight_new();
 	if (uc_tenant_create(&ctx.env, "fuzz", "Fuzz", FUZZ_NOW, secret, &e)) {
 		fprintf(stderr, "fuzz_body: %s\n", e.message);
 		exit(1);
@@ -236,6 +237,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	make(&routes[15], "{\"name\": \"widget\", \"role\": \"customer\"}", "secret", secret,
 	     sizeof(secret));
 	authenticate(secret, &callers[2]);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	if (ids_init())
+		exit(1);
+	ctx.env.tz = tz_db_new();
+	ctx.env.clock = uc_clock;
+	ctx.inflight = inflight_new();
+	setup();
+	atexit(cleanup);
 	return 0;
 }
 
@@ -278,6 +290,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size - 1 > REQ_BODY_LIMIT)
 		return 0;
+	if (++runs % FRESH_DB_RUNS == 0) {
+		cleanup();
+		setup();
+	}
 	body = expand(data + 1, size - 1, &len);
 	rt = &routes[data[0] % NROUTES];
 	caller = data[0] / NROUTES % ROLE_N;
