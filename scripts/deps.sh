@@ -7,6 +7,7 @@ build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev li
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-jsonschema postgresql)
 test_pkgs+=(clang)    # libFuzzer, for the fuzz targets (scripts/fuzz.sh)
 test_pkgs+=(openssl)  # the TLS tests make a self-signed certificate
+test_pkgs+=(prometheus)  # promtool checks what GET /metrics renders
 bench_pkgs=(wrk nginx-light)
 
 want=("${build_pkgs[@]}")

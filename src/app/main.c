@@ -1,6 +1,7 @@
 /* slotd: the command line. serve, tenant create, demo. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,9 +17,11 @@
 #include "app/app.h"
 #include "http/auth_cache.h"
 #include "http/inflight.h"
+#include "http/ratelimit.h"
 #include "http/server.h"
 #include "util/ids.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 #define DRAIN_TIMEOUT_MS 20000
 
@@ -29,6 +32,12 @@ struct options {
 	const char *role;
 	const char *from, *to, *tenant;
 	const char *threads_text, *retention_text;	/* as given; parsed into the fields below */
+	const char *budget_text;
+	int64_t budget_ms;				/* --request-budget-ms; 0 = the default */
+	const char *metrics_listen, *metrics_token_file, *log_file, *log_level;
+	const char *rate_limits;			/* "on" (default) or "off" */
+	const char *limit_text[RL__COUNT];		/* --rate-limit-* as given */
+	bool trust_forwarded;
 	unsigned threads;
 	int64_t retention_days;		/* events kept this many days; 0 = forever */
 	bool demo;
@@ -44,7 +53,12 @@ static void usage(FILE *f)
 	      "                   [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
 	      "                   [--max-connections-per-ip N] [--idle-timeout SECONDS]\n"
 	      "                   [--request-timeout SECONDS] [--max-header-bytes N]\n"
-	      "                   [--max-url-bytes N]\n"
+	      "                   [--max-url-bytes N] [--request-budget-ms N]\n"
+	      "                   [--log-file FILE] [--log-level debug|info|warn|error]\n"
+	      "                   [--metrics-listen HOST:PORT] [--metrics-token-file FILE]\n"
+	      "                   [--rate-limits on|off] [--rate-limit-key Q/W]\n"
+	      "                   [--rate-limit-token Q/W] [--rate-limit-address Q/W]\n"
+	      "                   [--rate-limit-auth-failures Q/W] [--trust-forwarded-for]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd demo [--db URL]\n"
@@ -54,7 +68,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "environment: SLOTD_DB (default " DEFAULT_DB "), SLOTD_LISTEN (default " DEFAULT_LISTEN
 	      "),\n"
-	      "             SLOTD_EVENT_RETENTION_DAYS (default: keep events forever)\n",
+	      "             SLOTD_EVENT_RETENTION_DAYS (default: keep events forever),\n"
+	      "             SLOTD_LOG_LEVEL, SLOTD_METRICS_LISTEN, SLOTD_METRICS_TOKEN,\n"
+	      "             SLOTD_RATE_LIMITS (on|off)\n",
 	      f);
 }
 
@@ -94,6 +110,19 @@ static int check_threads(const char *flag, const char *v, struct options *o)
 	if (!*v || *end || t < 1 || t > 64)
 		return fail("--threads must be a number from 1 to 64, got %s", v);
 	o->threads = (unsigned)t;
+	return 0;
+}
+
+static int check_budget(const char *flag, const char *v, struct options *o)
+{
+	char *end;
+	long t = strtol(v, &end, 10);
+
+	if (!*v || *end || t < 10 || t > 600000)
+		return fail("--request-budget-ms must be a number of milliseconds from 10 to 600000,"
+			    " got %s",
+			    v);
+	o->budget_ms = t;
 	return 0;
 }
 
@@ -139,6 +168,34 @@ static int check_http_limit(const char *flag, const char *v, struct options *o)
 	return 0;
 }
 
+static int check_log_level(const char *flag, const char *v, struct options *o)
+{
+	enum log_level l;
+
+	if (log_level_parse(v, &l))
+		return fail("--log-level must be debug, info, warn or error, got %s", v);
+	return 0;
+}
+
+static int check_on_off(const char *flag, const char *v, struct options *o)
+{
+	if (strcmp(v, "on") && strcmp(v, "off"))
+		return fail("--rate-limits must be on or off, got %s", v);
+	return 0;
+}
+
+static int check_limit(const char *flag, const char *v, struct options *o)
+{
+	struct rl_policy p;
+
+	if (rl_policy_parse(v, &p)) {
+		fprintf(stderr, "slotd: %s must be QUOTA/WINDOW_SECONDS (e.g. 600/60; 0/1 for no"
+			" limit), got %s\n", flag, v);
+		return 2;
+	}
+	return 0;
+}
+
 #define OPT(field) offsetof(struct options, field)
 static const struct flag flags[] = {
 	{"--db", OPT(db), NULL},
@@ -150,6 +207,7 @@ static const struct flag flags[] = {
 	{"--tenant", OPT(tenant), NULL},
 	{"--threads", OPT(threads_text), check_threads},
 	{"--event-retention-days", OPT(retention_text), check_retention},
+	{"--request-budget-ms", OPT(budget_text), check_budget},
 	{"--tls-cert", OPT(tls_cert), NULL},
 	{"--tls-key", OPT(tls_key), NULL},
 	{"--max-connections", OPT(http_text), check_http_limit},
@@ -158,6 +216,15 @@ static const struct flag flags[] = {
 	{"--request-timeout", OPT(http_text), check_http_limit},
 	{"--max-header-bytes", OPT(http_text), check_http_limit},
 	{"--max-url-bytes", OPT(http_text), check_http_limit},
+	{"--metrics-listen", OPT(metrics_listen), NULL},
+	{"--metrics-token-file", OPT(metrics_token_file), NULL},
+	{"--log-file", OPT(log_file), NULL},
+	{"--log-level", OPT(log_level), check_log_level},
+	{"--rate-limits", OPT(rate_limits), check_on_off},
+	{"--rate-limit-key", OPT(limit_text[RL_KEY]), check_limit},
+	{"--rate-limit-token", OPT(limit_text[RL_TOKEN]), check_limit},
+	{"--rate-limit-address", OPT(limit_text[RL_ADDRESS]), check_limit},
+	{"--rate-limit-auth-failures", OPT(limit_text[RL_AUTH_FAILURE]), check_limit},
 };
 #undef OPT
 
@@ -174,6 +241,13 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	o->listen = env && *env ? env : DEFAULT_LISTEN;
 	o->threads = 0;
 	http_limits_default(&o->http);
+	o->metrics_listen = getenv("SLOTD_METRICS_LISTEN");
+	o->log_level = getenv("SLOTD_LOG_LEVEL");
+	if (o->log_level && *o->log_level && check_log_level("SLOTD_LOG_LEVEL", o->log_level, o))
+		return 2;
+	o->rate_limits = getenv("SLOTD_RATE_LIMITS");
+	if (o->rate_limits && *o->rate_limits && check_on_off("", o->rate_limits, o))
+		return 2;
 	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
 	if (env && *env && parse_days(env, &o->retention_days))
 		return fail("SLOTD_EVENT_RETENTION_DAYS must be a number of days from 0 to 36500,"
@@ -182,6 +256,10 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		const char *a = argv[i];
 		if (!strcmp(a, "--demo")) {
 			o->demo = true;
+			continue;
+		}
+		if (!strcmp(a, "--trust-forwarded-for")) {
+			o->trust_forwarded = true;
 			continue;
 		}
 		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
@@ -301,6 +379,76 @@ static int listen_on(const char *spec, char *bound, size_t bound_size)
 	return fd;
 }
 
+/* Default rate limits (QUOTA/WINDOW), chosen in docs/operations.md. */
+static const char *const default_limits[RL__COUNT] = {
+	[RL_KEY] = "300/5", [RL_TOKEN] = "60/60", [RL_ADDRESS] = "120/60",
+	[RL_AUTH_FAILURE] = "10/60"};
+
+/* The rate limits, or NULL when they are off. */
+static struct ratelimit *limits_of(const struct options *o)
+{
+	struct rl_policy p[RL__COUNT];
+	size_t i;
+
+	if (o->rate_limits && !strcmp(o->rate_limits, "off"))
+		return NULL;
+	for (i = 0; i < RL__COUNT; i++)
+		rl_policy_parse(o->limit_text[i] ? o->limit_text[i] : default_limits[i], &p[i]);
+	return ratelimit_new(p);
+}
+
+/* The metrics token: SLOTD_METRICS_TOKEN, or the first line of --metrics-token-file.
+ * Returns 0 (token "" when none is configured) or -1 after printing a message. */
+static int metrics_token(const struct options *o, char *out, size_t size)
+{
+	const char *env = getenv("SLOTD_METRICS_TOKEN");
+	FILE *f;
+
+	*out = '\0';
+	if (env && *env)
+		snprintf(out, size, "%s", env);
+	if (o->metrics_token_file) {
+		f = fopen(o->metrics_token_file, "r");
+		if (!f || !fgets(out, (int)size, f)) {
+			fprintf(stderr, "slotd: cannot read --metrics-token-file %s\n",
+				o->metrics_token_file);
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		fclose(f);
+		out[strcspn(out, "\r\n")] = '\0';
+		if (!*out) {
+			fprintf(stderr, "slotd: --metrics-token-file %s starts with an empty line\n",
+				o->metrics_token_file);
+			return -1;
+		}
+	}
+	if (*out && strlen(out) < 16) {
+		fprintf(stderr, "slotd: the metrics token must have at least 16 characters\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* --log-file: standard error (every log line) goes to FILE, appended. */
+static int log_to(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		fprintf(stderr, "slotd: cannot write the log file %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int cmd_serve(struct options *o)
 {
 	struct http_ctx ctx;
@@ -311,9 +459,19 @@ static int cmd_serve(struct options *o)
 	struct err e;
 	int fd, sig;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char token[256];
+	enum log_level level = LOG_INFO;
 
 	memset(&ctx, 0, sizeof(ctx));
 	err_init(&e);
+	if (log_to(o->log_file) || metrics_token(o, token, sizeof(token)))
+		return 1;
+	if (o->log_level && *o->log_level)
+		log_level_parse(o->log_level, &level);
+	log_set_level(level);
+	process_metrics_start();
+	ctx.metrics_token = token;
+	ctx.trust_forwarded = o->trust_forwarded;
 	/* Signals are taken synchronously by this thread; the server threads inherit the mask. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -331,8 +489,10 @@ static int cmd_serve(struct options *o)
 	ctx.env.tz = tz_db_new();
 	ctx.env.clock = uc_clock;
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
+	ctx.env.config.request_timeout_ms = o->budget_ms;
 	ctx.auth_cache = auth_cache_new();
 	ctx.inflight = inflight_new();
+	ctx.limits = limits_of(o);
 	ctx.http_limits = o->http;
 	ctx.tls_cert_file = o->tls_cert;
 	ctx.tls_key_file = o->tls_key;
@@ -364,6 +524,19 @@ static int cmd_serve(struct options *o)
 		close(fd);
 		goto fail;
 	}
+	if (o->metrics_listen && *o->metrics_listen) {
+		char mbound[300];
+		int mfd = listen_on(o->metrics_listen, mbound, sizeof(mbound));
+		if (mfd < 0 || server_metrics_start(srv, mfd, &e)) {
+			if (mfd >= 0) {
+				fprintf(stderr, "slotd: %s\n", e.message);
+				close(mfd);
+			}
+			server_drain(srv, 0);
+			goto fail;
+		}
+		printf("slotd metrics on http://%s/metrics\n", mbound);
+	}
 	printf("slotd listening on %s://%s\n", o->tls_cert ? "https" : "http", bound);
 	fflush(stdout);
 	log_msg(LOG_INFO, "listening on %s, database %s", bound,
@@ -375,6 +548,7 @@ static int cmd_serve(struct options *o)
 	tz_db_free(ctx.env.tz);
 	auth_cache_free(ctx.auth_cache);
 	inflight_free(ctx.inflight);
+	ratelimit_free(ctx.limits);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 fail:
@@ -382,6 +556,7 @@ fail:
 	tz_db_free(ctx.env.tz);
 	auth_cache_free(ctx.auth_cache);
 	inflight_free(ctx.inflight);
+	ratelimit_free(ctx.limits);
 	return 1;
 }
 

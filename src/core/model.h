@@ -271,6 +271,13 @@ struct api_key {
 };
 
 /* Who a request or a background duty acts as. */
+/* A tenant's settings: the rate limit of each of its API keys, when it has its own. */
+struct tenant_settings {
+	bool key_limit_set;
+	unsigned key_quota;	/* requests per window; 0 = no limit */
+	unsigned key_window;	/* seconds, 1..86400 */
+};
+
 struct auth {
 	char tenant_id[ID_MAX];
 	enum role role;

@@ -9,6 +9,8 @@
 #include "http/h_common.h"
 #include "http/json_in.h"
 #include "http/policy_json.h"
+#include "http/ratelimit.h"
+#include "util/metrics.h"
 #include "wire/wire_query.h"
 
 int h_policy_get(struct req *r, struct err *e)
@@ -29,6 +31,70 @@ int h_policy_put(struct req *r, struct err *e)
 	if (policy_parse(r->json, "", &p, e) || uc_policy_put(&r->uc, &p, e))
 		return -1;
 	return reply_json(r, 200, wire_policy(&p));
+}
+
+int h_settings_get(struct req *r, struct err *e)
+{
+	struct tenant_settings s;
+
+	if (uc_settings_get(&r->uc, &s, e))
+		return -1;
+	return reply_json(r, 200, wire_settings(&s));
+}
+
+/* Replaces the settings: {"rate_limits": {"key": {"quota", "window_seconds"} | null}}; a
+ * member left out or null is the server's default. Takes effect in this process at once,
+ * in others within RL_TENANT_TTL seconds. */
+int h_settings_put(struct req *r, struct err *e)
+{
+	static const char *const top[] = {"rate_limits", NULL}, *const rl[] = {"key", NULL},
+			  *const qw[] = {"quota", "window_seconds", NULL};
+	json_t *limits = json_object_get(r->json, "rate_limits"), *key = NULL;
+	struct tenant_settings s = {0};
+	int q = 0, w = 0;
+
+	json_only_keys(r->json, "", top, e);
+	if (limits && !json_is_null(limits)) {
+		if (!json_is_object(limits))
+			err_field(e, "/rate_limits", "must be an object");
+		else if (!json_only_keys(limits, "/rate_limits", rl, e))
+			key = json_object_get(limits, "key");
+	}
+	if (key && !json_is_null(key)) {
+		if (!json_is_object(key)) {
+			err_field(e, "/rate_limits/key",
+				  "must be {\"quota\", \"window_seconds\"} or null");
+		} else {
+			json_only_keys(key, "/rate_limits/key", qw, e);
+			if (json_get_int(key, "/rate_limits/key", "quota", 1, 1000000, &q, e) == 0)
+				json_required("/rate_limits/key", "quota", e);
+			if (json_get_int(key, "/rate_limits/key", "window_seconds", 1, 86400, &w,
+					 e) == 0)
+				json_required("/rate_limits/key", "window_seconds", e);
+			s.key_limit_set = true;
+			s.key_quota = (unsigned)q;
+			s.key_window = (unsigned)w;
+		}
+	}
+	if (!e->code && !e->nfields && s.key_limit_set && r->ctx->limits) {
+		/* A tenant may loosen its keys' limit up to ten times the server's, no further:
+		 * the server's limit protects the other tenants too. */
+		const struct rl_policy *srv = ratelimit_policy(r->ctx->limits, RL_KEY);
+		if (srv->quota && ((double)q > 10.0 * srv->quota ||
+				   (double)q / w > 10.0 * srv->quota / srv->window))
+			err_field(e, "/rate_limits/key",
+				  "may be at most ten times the server's limit (%u requests, %u per"
+				  " %u s)",
+				  10 * srv->quota, 10 * srv->quota, srv->window);
+	}
+	if (e->code || e->nfields || uc_settings_put(&r->uc, &s, e))
+		return -1;
+	if (r->ctx->limits) {
+		struct rl_policy p = {s.key_quota, s.key_window};
+		ratelimit_tenant_put(r->ctx->limits, r->auth.tenant_id, (double)mono_ns() / 1e9,
+				     s.key_limit_set ? &p : NULL);
+	}
+	return reply_json(r, 200, wire_settings(&s));
 }
 
 #define EVENT_TYPE_QUERY_MAX (EVENT_TYPE_MAX - 1)

@@ -47,6 +47,8 @@ int h_waitlist_list(struct req *r, struct err *e);
 int h_waitlist_get(struct req *r, struct err *e);
 int h_waitlist_delete(struct req *r, struct err *e);
 int h_policy_get(struct req *r, struct err *e);
+int h_settings_get(struct req *r, struct err *e);
+int h_settings_put(struct req *r, struct err *e);
 int h_policy_put(struct req *r, struct err *e);
 int h_events_list(struct req *r, struct err *e);
 int h_key_create(struct req *r, struct err *e);

@@ -8,6 +8,8 @@
 
 void reply_problem(struct req *r, const struct err *e)
 {
+	json_t *body;
+
 	if (e->code == ERR_INTERNAL || e->code == ERR_OK)
 		/* Never show internals to the client; keep them in the log. */
 		log_msg(LOG_ERROR, "internal error on %s (request %s): %s", r->path, r->request_id,
@@ -21,8 +23,24 @@ void reply_problem(struct req *r, const struct err *e)
 		snprintf(secs, sizeof(secs), "%d", e->retry_after);
 		req_add_header(r, "Retry-After", secs);
 	}
-	reply_json(r, wire_problem_status(e->code), wire_problem(e));
+	body = wire_problem(e);
+	if (*r->request_id)
+		json_object_set_new(body, "request_id", json_string(r->request_id));
+	reply_json(r, wire_problem_status(e->code), body);
 	r->content_type = "application/problem+json";
+}
+
+void req_set_id(struct req *r)
+{
+	const char *h = req_header(r, "X-Request-Id");
+	size_t n = h ? strlen(h) : 0;
+
+	if (n && n < sizeof(r->request_id) && strspn(h, "abcdefghijklmnopqrstuvwxyz"
+						       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						       "0123456789._:-_") == n)
+		memcpy(r->request_id, h, n + 1);
+	else
+		id_new(r->request_id, "req");
 }
 
 const char *req_query(struct req *r, const char *name)

@@ -20,6 +20,7 @@
 struct MHD_Connection;
 struct auth_cache;
 struct inflight;
+struct ratelimit;
 
 /* Shared by every request; read-only after start-up except the atomics. */
 struct http_ctx {
@@ -27,6 +28,9 @@ struct http_ctx {
 	struct auth_cache *auth_cache;	/* may be NULL: every request asks the store */
 	struct inflight *inflight;	/* idempotency keys being processed */
 	bool test_clock;		/* honour X-Test-Now (test runs only) */
+	struct ratelimit *limits;	/* NULL: no rate limits */
+	bool trust_forwarded;		/* the client address is X-Forwarded-For's last entry */
+	const char *metrics_token;	/* GET /metrics on the API listener with this bearer */
 	struct http_limits http_limits;	/* connections, timeouts, header sizes (flags) */
 	struct conn_limits *conn_limits;	/* enforces http_limits; made by server_start */
 	const char *tls_cert_file;	/* both set: the API listener speaks HTTPS */
@@ -38,7 +42,7 @@ struct http_ctx {
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 8
+#define REQ_MAX_HEADERS 12
 #define REQ_BODY_LIMIT (64u << 10)
 
 struct req {
@@ -47,6 +51,11 @@ struct req {
 	struct http_ctx *ctx;
 	enum http_method method;
 	const char *path;
+	int route;				/* index in the route table; -1 before or without a match */
+	uint64_t started_ns;			/* mono_ns() when the headers arrived */
+	bool observed;				/* counted and logged (http_observe) */
+	char remote[48];			/* the client's address, "" when unknown */
+	char remote_key[52];			/* what address limits count it under */
 	const char *params[REQ_MAX_PARAMS];	/* path parameters in pattern order */
 	struct buf body_in;
 	json_t *json;				/* the parsed body (an object), routes with a body */
@@ -66,6 +75,9 @@ struct req {
 	} headers[REQ_MAX_HEADERS];
 };
 
+/* Sets r->request_id: X-Request-Id as sent when it is 1-64 characters of letters, digits and
+ * ._:-_, else a new id. Echoed on the response, in problem bodies, log lines and events. */
+void req_set_id(struct req *r);
 /* A query parameter, or NULL. */
 const char *req_query(struct req *r, const char *name);
 /* A request header, or NULL. */

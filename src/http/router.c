@@ -7,9 +7,12 @@
 #include "core/civil.h"
 #include "http/auth_cache.h"
 #include "http/handlers.h"
+#include "http/metrics.h"
+#include "http/ratelimit.h"
 #include "usecase/uc.h"
 #include "util/ids.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,	/* no authentication */
@@ -18,6 +21,7 @@ enum route_flags {
 	ROUTE_OPT_BODY = 1 << 3,	/* a JSON object body is optional */
 	ROUTE_CUSTOMER = 1 << 4,	/* customer keys (booking widgets) may call it too */
 	ROUTE_MANAGE = 1 << 5,		/* a booking's manage token may call it (for that booking) */
+	ROUTE_UNLIMITED = 1 << 6,	/* no rate limit (monitoring) */
 };
 
 struct route {
@@ -30,6 +34,7 @@ struct route {
 static const struct route routes[] = {
 	{HTTP_GET, "/healthz", h_healthz, ROUTE_PUBLIC},
 	{HTTP_GET, "/readyz", h_readyz, ROUTE_PUBLIC},
+	{HTTP_GET, "/metrics", h_metrics, ROUTE_PUBLIC | ROUTE_UNLIMITED},
 	{HTTP_POST, "/v1/providers", h_provider_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/providers", h_provider_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/providers/{}", h_provider_get, ROUTE_STAFF},
@@ -67,6 +72,8 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/waitlist/{}", h_waitlist_get, ROUTE_STAFF},
 	{HTTP_DELETE, "/v1/waitlist/{}", h_waitlist_delete, ROUTE_STAFF},
 	{HTTP_GET, "/v1/policy", h_policy_get, ROUTE_STAFF},
+	{HTTP_GET, "/v1/settings", h_settings_get, 0},
+	{HTTP_PUT, "/v1/settings", h_settings_put, ROUTE_BODY},
 	{HTTP_PUT, "/v1/policy", h_policy_put, ROUTE_BODY},
 	{HTTP_GET, "/v1/events", h_events_list, 0},
 	{HTTP_POST, "/v1/keys", h_key_create, ROUTE_BODY},
@@ -84,6 +91,7 @@ static const struct route routes[] = {
 };
 
 static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 #define PARAM_MAX_LEN 64
 
@@ -113,6 +121,38 @@ static bool match(const char *pattern, const char *path, struct req *r, bool cap
 	return *pattern == '\0' && *path == '\0';
 }
 
+size_t router_routes(void)
+{
+	return NROUTES;
+}
+
+const char *router_route_template(size_t i)
+{
+	return i < NROUTES ? routes[i].pattern : "unmatched";
+}
+
+enum http_method router_route_method(size_t i)
+{
+	return i < NROUTES ? routes[i].method : HTTP_OTHER;
+}
+
+int router_find(enum http_method m, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++)
+		if (routes[i].method == m && match(routes[i].pattern, path, NULL, false))
+			return (int)i;
+	return -1;
+}
+
+const char *router_lookup(enum http_method m, const char *path)
+{
+	int i = router_find(m, path);
+
+	return i < 0 ? NULL : routes[i].pattern;
+}
+
 static bool is_json_type(const char *ct)
 {
 	size_t n;
@@ -128,6 +168,105 @@ static bool is_json_type(const char *ct)
 		return true;
 	/* application/<anything>+json, e.g. merge-patch+json */
 	return n > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + n - 5, "+json", 5);
+}
+
+/* Adds the RateLimit-Policy and RateLimit headers of scope's answer a, and fails with 429
+ * when it refused. */
+static int limit_answer(struct req *r, enum rl_scope scope, const struct rl_policy *p,
+			const struct rl_answer *a, struct err *e)
+{
+	char v[96];
+
+	if (!p->quota)
+		return 0;
+	snprintf(v, sizeof(v), "\"%s\";q=%u;w=%u", rl_scope_name(scope), p->quota, p->window);
+	req_add_header(r, "RateLimit-Policy", v);
+	snprintf(v, sizeof(v), "\"%s\";r=%u;t=%u", rl_scope_name(scope), a->remaining, a->reset);
+	req_add_header(r, "RateLimit", v);
+	if (a->allowed)
+		return 0;
+	http_count_limited(scope);
+	if (scope == RL_AUTH_FAILURE)
+		err_set(e, ERR_RATE_LIMITED,
+			"too many failed authentications from this address; retry in %u s",
+			a->retry_after);
+	else
+		err_set(e, ERR_RATE_LIMITED, "too many requests for this %s; retry in %u s",
+			scope == RL_KEY	    ? "API key"
+			: scope == RL_TOKEN ? "manage token"
+					    : "address",
+			a->retry_after);
+	e->retry_after = (int)a->retry_after;
+	return -1;
+}
+
+/* The per-key limit of the caller's tenant: its own setting (cached for a few seconds),
+ * else the server's. A store failure leaves the server's. */
+static const struct rl_policy *key_policy(struct req *r, double now, struct rl_policy *own)
+{
+	struct ratelimit *rl = r->ctx->limits;
+	struct tenant_settings set;
+	struct err e;
+	bool has;
+
+	if (!ratelimit_tenant_get(rl, r->auth.tenant_id, now, &has, own)) {
+		err_init(&e);
+		if (uc_tenant_settings(&r->ctx->env, r->auth.tenant_id, &set, &e))
+			return ratelimit_policy(rl, RL_KEY);
+		has = set.key_limit_set;
+		own->quota = set.key_quota;
+		own->window = set.key_window ? set.key_window : 1;
+		ratelimit_tenant_put(rl, r->auth.tenant_id, now, has ? own : NULL);
+	}
+	return has ? own : ratelimit_policy(rl, RL_KEY);
+}
+
+/* Takes one request from the bucket of (scope, id). */
+static int limit(struct req *r, enum rl_scope scope, const char *id, struct err *e)
+{
+	double now = (double)mono_ns() / 1e9;
+	const struct rl_policy *p;
+	struct rl_policy own;
+	struct rl_answer a;
+
+	if (!r->ctx->limits)
+		return 0;
+	p = scope == RL_KEY ? key_policy(r, now, &own) : ratelimit_policy(r->ctx->limits, scope);
+	ratelimit_take(r->ctx->limits, scope, id, now, p, &a);
+	return limit_answer(r, scope, p, &a, e);
+}
+
+/* A failed authentication counts against the client's address; once its allowance is
+ * spent, credentials it sends get 429 without a lookup unless they authenticated from that
+ * address within the last hour. */
+static int auth_failed(struct req *r, struct err *e)
+{
+	struct rl_answer a;
+
+	if (!r->ctx->limits || e->code != ERR_UNAUTHORIZED)
+		return -1;
+	if (!ratelimit_take(r->ctx->limits, RL_AUTH_FAILURE, r->remote_key,
+			    (double)mono_ns() / 1e9, NULL, &a)) {
+		err_init(e);
+		limit_answer(r, RL_AUTH_FAILURE, ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE),
+			     &a, e);
+	}
+	return -1;
+}
+
+/* Before looking a credential up: 429 (with the allowance's headers) when the address has
+ * spent its failed-authentication allowance and the credential is not one it used well. */
+static int auth_allowed(struct req *r, const char *hash, struct err *e)
+{
+	double now = (double)mono_ns() / 1e9;
+	struct rl_answer a;
+
+	if (!r->ctx->limits ||
+	    ratelimit_left(r->ctx->limits, RL_AUTH_FAILURE, r->remote_key, now, &a) ||
+	    ratelimit_good(r->ctx->limits, r->remote_key, hash, now))
+		return 0;
+	return limit_answer(r, RL_AUTH_FAILURE, ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE),
+			    &a, e);
 }
 
 /* JSON is UTF-8 (RFC 8259): a charset parameter, when given, must say so. */
@@ -178,10 +317,14 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 		if (uc_auth_current(&r->auth, r->now, e))
 			return -1;
 	} else {
-		if (uc_authenticate(&r->ctx->env, h, hash, r->now, &r->auth, e))
+		if (auth_allowed(r, hash, e) ||
+		    uc_authenticate(&r->ctx->env, h, hash, r->now, &r->auth, e))
 			return -1;
 		if (r->ctx->auth_cache)
 			auth_cache_put(r->ctx->auth_cache, hash, now_s, &r->auth, epoch);
+		if (r->ctx->limits)
+			ratelimit_good_put(r->ctx->limits, r->remote_key, hash,
+					   (double)mono_ns() / 1e9);
 	}
 	uc_ctx_init(&r->uc, &r->ctx->env, &r->auth, r->now, r->request_id, r->arena);
 	if (r->auth.role == ROLE_ADMIN)
@@ -240,29 +383,13 @@ static int set_now(struct req *r, struct err *e)
 	return 0;
 }
 
-/* X-Request-Id as sent when it is 1-64 characters of letters, digits and ._:-_, else a new
- * id: echoed on the response and recorded with the request's events. */
-static void set_request_id(struct req *r)
-{
-	const char *h = req_header(r, "X-Request-Id");
-	size_t n = h ? strlen(h) : 0;
-
-	if (n && n < sizeof(r->request_id) && strspn(h, "abcdefghijklmnopqrstuvwxyz"
-						       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						       "0123456789._:-_") == n)
-		memcpy(r->request_id, h, n + 1);
-	else
-		id_new(r->request_id, "req");
-}
-
 static int run(struct req *r, struct err *e)
 {
 	const struct route *found = NULL;
 	char allow[64] = "";
 	size_t i;
 
-	set_request_id(r);
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	for (i = 0; i < NROUTES; i++) {
 		if (!match(routes[i].pattern, r->path, r, false))
 			continue;
 		if (routes[i].method == r->method) {
@@ -282,10 +409,20 @@ static int run(struct req *r, struct err *e)
 		return err_set(e, ERR_NOT_FOUND, "no route for %s", r->path);
 	}
 	match(found->pattern, r->path, r, true);
+	r->route = (int)(found - routes);
 	if (set_now(r, e))
 		return -1;
-	if (!(found->flags & ROUTE_PUBLIC) && authenticate(r, found->flags, e))
-		return -1;
+	if (found->flags & ROUTE_PUBLIC) {
+		if (!(found->flags & ROUTE_UNLIMITED) && limit(r, RL_ADDRESS, r->remote_key, e))
+			return -1;
+	} else {
+		if (authenticate(r, found->flags, e))
+			return auth_failed(r, e);
+		if (*r->auth.booking_id ? limit(r, RL_TOKEN, r->key_hash, e)
+					: limit(r, RL_KEY, *r->auth.key_id ? r->auth.key_id
+									   : r->key_hash, e))
+			return -1;
+	}
 	if ((found->flags & ROUTE_BODY) && parse_body(r, e))
 		return -1;
 	if ((found->flags & ROUTE_OPT_BODY) && (r->body_in.len || r->body_in.failed) &&
@@ -302,9 +439,11 @@ void router_dispatch(struct req *r)
 	struct err e;
 
 	err_init(&e);
+	log_set_request(r->request_id);
 	if (run(r, &e)) {
 		if (e.code == ERR_OK)
 			err_set(&e, ERR_INTERNAL, "handler failed without an error");
 		reply_problem(r, &e);
 	}
+	log_set_request(NULL);
 }

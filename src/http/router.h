@@ -9,4 +9,14 @@
  * failure). Never fails. */
 void router_dispatch(struct req *r);
 
+/* The route table, for metrics and logs: the number of routes, and route i's template
+ * ("/v1/bookings/{}": "{}" is a path parameter) and method. */
+size_t router_routes(void);
+const char *router_route_template(size_t i);
+enum http_method router_route_method(size_t i);
+/* The index of the route method and path match, or -1. */
+int router_find(enum http_method m, const char *path);
+/* The template of the route method and path match, or NULL. */
+const char *router_lookup(enum http_method m, const char *path);
+
 #endif

@@ -1,22 +1,27 @@
 #include "http/server.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "http/gzip.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/tls.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/metrics.h"
 
 #define SWEEP_INTERVAL_S 15
 #define PURGE_INTERVAL_S 3600	/* events past the retention, after the purge at start */
 
 struct server {
 	struct MHD_Daemon *daemon;
+	struct MHD_Daemon *metrics;	/* the --metrics-listen daemon, or NULL */
 	struct http_ctx *ctx;
 	struct tls_files tls;		/* loaded while the daemon runs, when TLS is on */
 	pthread_t sweeper;
@@ -65,6 +70,66 @@ static enum http_method method_of(const char *m)
 	return HTTP_OTHER;
 }
 
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	(void)kind;
+	if (key && value && !strcasecmp(key, "X-Forwarded-For"))
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
+/* The key rate limits count a client address under: the address, or for IPv6 its /64 (one
+ * host usually holds a whole /64). */
+static void limit_key_of(struct req *r)
+{
+	char net[INET6_ADDRSTRLEN];
+	struct in6_addr a6;
+
+	if (!strchr(r->remote, ':') || inet_pton(AF_INET6, r->remote, &a6) != 1) {
+		snprintf(r->remote_key, sizeof(r->remote_key), "%s", r->remote);
+		return;
+	}
+	memset(a6.s6_addr + 8, 0, 8);
+	inet_ntop(AF_INET6, &a6, net, sizeof(net));
+	snprintf(r->remote_key, sizeof(r->remote_key), "%s/64", net);
+}
+
+/* The client's address: the peer, or behind a trusted proxy the last entry of the last
+ * X-Forwarded-For field (the one the proxy added; a client may send fields of its own
+ * before it) when it looks like an address. */
+static void remote_of(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *xff = NULL;
+
+	if (r->ctx->trust_forwarded)
+		MHD_get_connection_values(r->conn, MHD_HEADER_KIND, last_forwarded, &xff);
+	if (xff) {
+		const char *last = strrchr(xff, ',');
+		size_t n;
+		last = last ? last + 1 : xff;
+		last += strspn(last, " ");
+		n = strcspn(last, " ");
+		if (n && n < sizeof(r->remote) &&
+		    strspn(last, "0123456789abcdefABCDEF.:") >= n) {
+			memcpy(r->remote, last, n);
+			r->remote[n] = '\0';
+			return;
+		}
+	}
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+			  r->remote, sizeof(r->remote));
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+			  r->remote, sizeof(r->remote));
+}
+
 static struct req *req_new(struct http_ctx *ctx, struct MHD_Connection *conn, const char *method,
 			   const char *url)
 {
@@ -76,6 +141,11 @@ static struct req *req_new(struct http_ctx *ctx, struct MHD_Connection *conn, co
 	r->ctx = ctx;
 	r->method = method_of(method);
 	r->path = arena_strdup(a, url);
+	r->route = -1;
+	r->started_ns = mono_ns();
+	remote_of(r);
+	limit_key_of(r);
+	req_set_id(r);
 	buf_init(&r->body_in, REQ_BODY_LIMIT);
 	buf_init(&r->out, 0);
 	atomic_fetch_add(&ctx->in_flight, 1);
@@ -101,7 +171,9 @@ static enum MHD_Result send_reply(struct req *r)
 	size_t i;
 
 	gzip_reply(r);
+	http_observe(r);
 	body = buf_detach(&r->out, &len);
+
 	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(body);
@@ -166,12 +238,82 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct http_ctx *ctx = cls;
+	struct req *r = *con_cls;
 
-	(void)toe;
 	conn_limits_request_done(ctx->conn_limits, conn);
-	if (*con_cls)
-		req_free(*con_cls);
+	if (r && !r->observed)
+		http_observe_unanswered(r, toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? UNANSWERED_TIMEOUT
+				   : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ||
+						   toe == MHD_REQUEST_TERMINATED_READ_ERROR
+					   ? UNANSWERED_CLIENT_CLOSED
+				   : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? UNANSWERED_SHUTDOWN
+										   : UNANSWERED_ERROR);
+	if (r)
+		req_free(r);
 	*con_cls = NULL;
+}
+
+/* The --metrics-listen daemon: GET /metrics and nothing else, with the metrics token when
+ * one is configured. */
+static enum MHD_Result on_metrics(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	static int seen;
+	struct http_ctx *ctx = cls;
+	const char *h;
+	struct MHD_Response *resp;
+	unsigned status = 200;
+	enum MHD_Result ret;
+	struct buf out;
+	size_t len;
+	char *body;
+
+	(void)version;
+	(void)upload_data;
+	if (!*con_cls) {
+		*con_cls = &seen;
+		return MHD_YES;
+	}
+	*upload_data_size = 0;
+	buf_init(&out, 0);
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	if (strcmp(url, "/metrics")) {
+		status = 404;
+		buf_adds(&out, "only /metrics is served here\n");
+	} else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		status = 405;
+		buf_adds(&out, "GET /metrics\n");
+	} else if (!http_metrics_token_ok(ctx, h)) {
+		status = 401;
+		buf_adds(&out, "GET /metrics needs the metrics token\n");
+	} else {
+		http_metrics_render(ctx, &out);
+	}
+	body = buf_detach(&out, &len);
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", status == 200
+				? "text/plain; version=0.0.4; charset=utf-8" : "text/plain");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+int server_metrics_start(struct server *srv, int listen_fd, struct err *e)
+{
+	srv->metrics = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC, 0, NULL, NULL,
+		on_metrics, srv->ctx, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)30, MHD_OPTION_END);
+	if (!srv->metrics)
+		return err_set(e, ERR_INTERNAL, "cannot start the metrics listener");
+	return 0;
 }
 
 struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned threads,
@@ -189,6 +331,7 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 	size_t nops = 0;
 
 	srv->ctx = ctx;
+	http_metrics_init();
 	if (!lim->max_connections)
 		http_limits_default(&ctx->http_limits);
 	if (ctx->tls_cert_file && tls_files_load(&srv->tls, ctx->tls_cert_file,
@@ -256,6 +399,8 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 	conn_limits_free(srv->ctx->conn_limits);
 	srv->ctx->conn_limits = NULL;
 	tls_files_release(&srv->tls);
+	if (srv->metrics)
+		MHD_stop_daemon(srv->metrics);
 	pthread_cond_destroy(&srv->wake);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);

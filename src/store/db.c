@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "util/mem.h"
+#include "util/metrics.h"
 
 int db_fail_set(struct conn *c, enum db_fail f, const char *msg)
 {
@@ -384,8 +385,13 @@ bool store_rerun(struct err *e, int attempt)
 {
 	struct timespec pause = {0, 0};
 
-	if (!e->rerun || attempt > STORE_RERUNS)
+	if (!e->rerun)
 		return false;
+	if (attempt > STORE_RERUNS) {
+		atomic_fetch_add_explicit(&store_metrics.gave_up, 1, memory_order_relaxed);
+		return false;
+	}
+	atomic_fetch_add_explicit(&store_metrics.reruns, 1, memory_order_relaxed);
 	/* Full jitter: 1 to 10 × attempt milliseconds, so the losers do not meet again. */
 	pause.tv_nsec = (long)(1 + randombytes_uniform(10u * (unsigned)attempt)) * 1000000L;
 	nanosleep(&pause, NULL);
@@ -423,6 +429,7 @@ int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e)
 struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,
 			     struct err *e)
 {
+	uint64_t t0 = mono_ns();	/* the span includes waiting for the writer or tenant lock */
 	struct conn *c;
 
 	if (mode == STORE_WRITE) {
@@ -434,8 +441,12 @@ struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mo
 			c = NULL;
 		}
 	}
-	if (!c)
+	if (!c) {
+		atomic_fetch_add_explicit(&store_metrics.failed, 1, memory_order_relaxed);
 		return NULL;
+	}
+	atomic_fetch_add_explicit(&store_metrics.in_use, 1, memory_order_relaxed);
+	c->tx.started_ns = t0;
 	c->tx.st = st;
 	c->tx.c = c;
 	c->tx.mode = (int)mode;
@@ -447,13 +458,29 @@ int store_end(struct store_tx *tx, bool commit, struct err *e)
 {
 	struct store *st = tx->st;
 	struct conn *c = tx->c;
+	enum store_tx_kind kind = tx->mode == STORE_WRITE      ? STORE_TX_WRITE
+				  : tx->mode == STORE_SNAPSHOT ? STORE_TX_SNAPSHOT
+							       : STORE_TX_READ;
+	uint64_t started = tx->started_ns;	/* tx lives in c, which the end hands back */
+	int rc = 0;
 
-	if (tx->mode == STORE_WRITE)
-		return db_write_end(st, c, commit, e);
-	if (tx->mode == STORE_SNAPSHOT)
-		read_end(c);
-	conn_put(st, c);
-	return 0;
+	if (tx->mode == STORE_WRITE) {
+		rc = db_write_end(st, c, commit, e);
+	} else {
+		if (tx->mode == STORE_SNAPSHOT)
+			read_end(c);
+		conn_put(st, c);
+	}
+	hist_observe(&store_metrics.tx[kind], mono_ns() - started);
+	atomic_fetch_sub_explicit(&store_metrics.in_use, 1, memory_order_relaxed);
+	if (rc && !e->rerun)
+		atomic_fetch_add_explicit(&store_metrics.failed, 1, memory_order_relaxed);
+	return rc;
+}
+
+const char *store_backend(const struct store *st)
+{
+	return st->kind == DB_PG ? "postgresql" : "sqlite";
 }
 
 void store_close(struct store *st)

@@ -52,6 +52,7 @@ struct store_tx {
 	struct conn *c;
 	char tenant[ID_MAX];
 	int mode;			/* enum store_mode */
+	uint64_t started_ns;		/* mono_ns() at begin, for the metrics */
 };
 
 struct stmt {

@@ -227,6 +227,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE idempotency_keys ADD PRIMARY KEY (tenant_id, caller, key);"
 	"ALTER TABLE waitlist ADD COLUMN key_id TEXT;"
 	"CREATE INDEX waitlist_by_key ON waitlist(tenant_id, key_id, status);",
+
+	/* 4: as SQLite's seventh: the tenant's per-key rate limit. */
+	"ALTER TABLE tenant_policy ADD COLUMN rate_limit_key TEXT;",
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -275,6 +275,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);"
 	"ALTER TABLE waitlist ADD COLUMN key_id TEXT;"
 	"CREATE INDEX waitlist_by_key ON waitlist(tenant_id, key_id, status);",
+
+	/* 7: tenant settings: the per-key rate limit ("QUOTA/WINDOW"; NULL = the server's). */
+	"ALTER TABLE tenant_policy ADD COLUMN rate_limit_key TEXT;",
 };
 
 

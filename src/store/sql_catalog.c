@@ -1,6 +1,7 @@
 /* Providers, services and the tenant's policy defaults. */
 #include "store/sql_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define PROVIDER_COLS                                                                          \
@@ -413,6 +414,49 @@ int tx_service_delete(struct store_tx *tx, const char *id, struct err *e)
 {
 	return delete_row(tx, "DELETE FROM services WHERE tenant_id = ?1 AND id = ?2", id, NULL,
 			  "service", e);
+}
+
+/* --- tenant settings (a column of the policy row) --- */
+
+int tx_settings_get(struct store_tx *tx, struct tenant_settings *out, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, "SELECT rate_limit_key FROM tenant_policy"
+					  " WHERE tenant_id = ?1",
+				    e);
+	const char *t;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	if (rc == DB_ROW && (t = db_col_text(s, 0)) &&
+	    sscanf(t, "%u/%u", &out->key_quota, &out->key_window) == 2)
+		out->key_limit_set = true;
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read settings", e);
+	return 0;
+}
+
+int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int64_t now,
+		    struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "INSERT INTO tenant_policy(tenant_id, policy, updated_at,"
+				    " rate_limit_key) VALUES (?1, '', ?3, ?2) ON CONFLICT(tenant_id)"
+				    " DO UPDATE SET rate_limit_key = ?2, updated_at = ?3",
+				    e);
+	char text[32];
+
+	if (!s)
+		return -1;
+	snprintf(text, sizeof(text), "%u/%u", set->key_quota, set->key_window);
+	bind_text(s, 1, tx->tenant);
+	bind_opt_text(s, 2, set->key_limit_set ? text : NULL);
+	db_bind_i64(s, 3, now);
+	return step_done(tx->c, s, "store settings", e);
 }
 
 /* --- tenant policy defaults --- */

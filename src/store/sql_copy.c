@@ -34,7 +34,7 @@ static const struct copy_table {
 		     " until_day"},
 	{"holiday_providers", "tenant_id, holiday_id, provider_id"},
 	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at"},
-	{"tenant_policy", "tenant_id, policy, updated_at"},
+	{"tenant_policy", "tenant_id, policy, updated_at, rate_limit_key"},
 	{"bookings", "tenant_id, id, reference, service_id, provider_id, start_utc, end_utc,"
 		     " block_start, block_end, capacity, status, active, customer_name,"
 		     " customer_email, customer_phone, notes, metadata, price, currency,"

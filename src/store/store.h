@@ -34,6 +34,8 @@ int store_open(const char *url, struct store **out, struct err *e);
 void store_close(struct store *st);
 /* A cheap round trip for readiness checks. */
 int store_ping(struct store *st, struct err *e);
+/* "sqlite" or "postgresql". */
+const char *store_backend(const struct store *st);
 
 /* --- transactions --- */
 struct store_tx;

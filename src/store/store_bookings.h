@@ -57,6 +57,10 @@ int tx_booking_by_token(struct store_tx *tx, const char *token_hash, char tenant
 			char booking_id[ID_MAX], struct err *e);
 
 /* --- tenant policy defaults --- */
+/* The tenant's settings (none set when it has none). */
+int tx_settings_get(struct store_tx *tx, struct tenant_settings *out, struct err *e);
+int tx_settings_put(struct store_tx *tx, const struct tenant_settings *s, int64_t now,
+		    struct err *e);
 int tx_policy_get(struct store_tx *tx, struct policy *out, struct err *e);
 int tx_policy_put(struct store_tx *tx, const struct policy *p, int64_t now, struct err *e);
 

@@ -94,6 +94,11 @@ int uc_ready(const struct uc_env *env, struct err *e)
 	return store_ping(env->store, e);
 }
 
+const char *uc_backend_name(const struct uc_env *env)
+{
+	return store_backend(env->store);
+}
+
 /* The budget counts the call's own work from when its transaction has begun, not the wait
  * for the tenant's write lock or a pooled connection before it (the store bounds those). */
 static void deadline_restart(struct uc_ctx *ctx)

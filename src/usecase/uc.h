@@ -63,6 +63,8 @@ void uc_ctx_system(struct uc_ctx *ctx, const struct uc_env *env, struct auth *au
 int64_t uc_clock(void);
 /* Whether the database answers (readiness). */
 int uc_ready(const struct uc_env *env, struct err *e);
+/* The store's backend: "sqlite" or "postgresql". */
+const char *uc_backend_name(const struct uc_env *env);
 
 /* --- tenants and keys --- */
 
@@ -158,6 +160,12 @@ int uc_time_off_delete(struct uc_ctx *ctx, const char *provider_id, const char *
 		       struct err *e);
 
 int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct err *e);
+/* The tenant's settings; uc_settings_put replaces them (event settings.updated). */
+int uc_settings_get(struct uc_ctx *ctx, struct tenant_settings *out, struct err *e);
+int uc_settings_put(struct uc_ctx *ctx, const struct tenant_settings *s, struct err *e);
+/* The settings of tenant_id, for the server's own use (rate limits). */
+int uc_tenant_settings(const struct uc_env *env, const char *tenant_id,
+		       struct tenant_settings *out, struct err *e);
 int uc_policy_put(struct uc_ctx *ctx, const struct policy *p, struct err *e);
 
 /* --- slots --- */

@@ -645,6 +645,49 @@ int uc_time_off_delete(struct uc_ctx *ctx, const char *provider_id, const char *
 	return uc_write(ctx, time_off_delete_tx, &r, e);
 }
 
+/* --- settings --- */
+
+int uc_settings_get(struct uc_ctx *ctx, struct tenant_settings *out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_settings_get(tx, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+static int settings_put_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	const struct tenant_settings *s = arg;
+	struct tenant_settings was;
+
+	if (tx_settings_get(tx, &was, e) || tx_settings_put(tx, s, ctx->now, e))
+		return -1;
+	return uc_emit(ctx, tx, "settings.updated", ctx->auth->tenant_id, wire_settings(s),
+		       wire_settings(&was), e);
+}
+
+int uc_settings_put(struct uc_ctx *ctx, const struct tenant_settings *s, struct err *e)
+{
+	return uc_write(ctx, settings_put_tx, (void *)s, e);
+}
+
+int uc_tenant_settings(const struct uc_env *env, const char *tenant_id,
+		       struct tenant_settings *out, struct err *e)
+{
+	struct store_tx *tx = store_begin(env->store, tenant_id, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_settings_get(tx, out, e);
+	store_end(tx, false, e);
+	return rc;
+}
+
 /* --- policy defaults --- */
 
 int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct err *e)

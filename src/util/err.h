@@ -30,6 +30,7 @@ enum err_code {
 	ERR_HOLD_EXPIRED,	/* the hold named by a booking has expired: 409 */
 	ERR_HOLD_LIMIT,		/* too many live holds for one customer or key: 429 */
 	ERR_WAITLIST_LIMIT,	/* too many live waitlist entries for one key: 429 */
+	ERR_RATE_LIMITED,	/* too many requests from one key, token or address: 429 */
 	ERR_POLICY_DEADLINE,	/* past the policy's cancel/reschedule deadline: 422 */
 	ERR_POLICY_LIMIT,	/* the policy's reschedule limit is reached: 422 */
 	ERR_TOO_LARGE,		/* body over the cap: 413 */

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/buf.h"
@@ -9,6 +10,24 @@
 
 static enum log_level log_min = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
+static _Thread_local const char *request_id;
+
+void log_set_request(const char *id)
+{
+	request_id = id;
+}
+
+int log_level_parse(const char *s, enum log_level *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (s && !strcmp(s, level_names[i])) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	return -1;
+}
 
 void log_set_level(enum log_level min)
 {
@@ -31,6 +50,10 @@ void log_emit(enum log_level level, const char *msg, const char *extra)
 	buf_addf(&b, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"msg\":", when,
 		 ts.tv_nsec / 1000000, level_names[level]);
 	buf_add_json_str(&b, msg);
+	if (request_id && *request_id && !(extra && strstr(extra, "\"request_id\":"))) {
+		buf_adds(&b, ",\"request_id\":");
+		buf_add_json_str(&b, request_id);
+	}
 	if (extra && *extra) {
 		buf_addc(&b, ',');
 		buf_adds(&b, extra);

@@ -151,6 +151,7 @@ static const struct {
 	[ERR_HOLD_EXPIRED] = {409, "hold_expired", "Conflict"},
 	[ERR_HOLD_LIMIT] = {429, "hold_limit_reached", "Too Many Requests"},
 	[ERR_WAITLIST_LIMIT] = {429, "waitlist_limit_reached", "Too Many Requests"},
+	[ERR_RATE_LIMITED] = {429, "rate_limited", "Too Many Requests"},
 	[ERR_POLICY_DEADLINE] = {422, "policy_deadline_passed", "Unprocessable Content"},
 	[ERR_POLICY_LIMIT] = {422, "reschedule_limit_reached", "Unprocessable Content"},
 	[ERR_TOO_LARGE] = {413, "body_too_large", "Content Too Large"},

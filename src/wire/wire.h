@@ -34,6 +34,8 @@ char *wire_dump(const json_t *o);
 json_t *wire_provider(const struct provider *p);
 json_t *wire_service(const struct service *s);
 json_t *wire_policy(const struct policy *p);
+/* {"rate_limits": {"key": {"quota", "window_seconds"} | null}} */
+json_t *wire_settings(const struct tenant_settings *s);
 /* The weekly schedule: every version, and at the top level the one in force today (the
  * local date of now in z), so a plain single-template PUT reads back the same shape. */
 json_t *wire_schedule(const struct provider *p, const struct schedule *s, const struct tz *z,

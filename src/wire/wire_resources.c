@@ -53,6 +53,16 @@ static json_t *policy_int(const struct policy *p, enum policy_field f, int v)
 	return p->set & f ? json_integer(v) : json_null();
 }
 
+json_t *wire_settings(const struct tenant_settings *s)
+{
+	json_t *key = s->key_limit_set ? json_pack("{s:I, s:I}", "quota", (json_int_t)s->key_quota,
+						   "window_seconds",
+						   (json_int_t)s->key_window)
+				       : json_null();
+
+	return json_pack("{s:{s:o}}", "rate_limits", "key", key);
+}
+
 json_t *wire_policy(const struct policy *p)
 {
 	json_t *o = json_object(), *fees;

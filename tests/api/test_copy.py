@@ -177,6 +177,8 @@ def populate(t, tag):
     t.ok("PUT", "/v1/policy", {"cancellation_deadline_hours": 2,
                                "late_cancellation_fees": [{"within_hours": 48, "percent": 50}],
                                "no_show_fee_percent": 100}, now=NOW)
+    t.ok("PUT", "/v1/settings", {"rate_limits": {"key": {"quota": 7, "window_seconds": 9}}},
+         now=NOW)
 
     # Services: priced with buffers; a group with its own policy; one needing approval.
     s1 = mk(t, "/v1/services", {"name": f"{tag} Consult", "duration_minutes": 60,
@@ -322,7 +324,8 @@ def snapshot(t, hold_ids):
     """Everything the API shows of t's tenant (at NOW)."""
     g = lambda path, **kw: t.ok("GET", path, now=NOW, **kw)
     la = lambda path, **kw: t.list_all(path, now=NOW, **kw)
-    s = {"policy": g("/v1/policy"), "providers": la("/v1/providers"),
+    s = {"policy": g("/v1/policy"), "settings": g("/v1/settings"),
+         "providers": la("/v1/providers"),
          "services": la("/v1/services"), "holidays": la("/v1/holidays"),
          "bookings": la("/v1/bookings"), "waitlist": la("/v1/waitlist"),
          "events": events(t), "entries": la("/v1/entries")}

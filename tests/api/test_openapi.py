@@ -3,6 +3,8 @@ schema for every answer, and names every route of the router and every problem c
 (That every response of the suite matches it is checked by openapi_check for each request.)"""
 import json
 import re
+import subprocess
+import sys
 
 from jsonschema import Draft202012Validator
 
@@ -168,3 +170,15 @@ def test_check_rejects_a_wrong_answer(api):
         assert "route missing from docs/openapi.json" in str(e)
     else:
         raise AssertionError("an undocumented route passed")
+
+
+def test_the_document_is_what_its_generator_writes():
+    """docs/openapi.json is written by scripts/openapi.py; an edit of the JSON alone would be
+    lost the next time it is generated."""
+    root = REPO
+    cp = subprocess.run([sys.executable, str(root / "scripts" / "openapi.py")],
+                        capture_output=True, text=True, timeout=60)
+    assert cp.returncode == 0, cp.stderr
+    assert cp.stdout == (root / "docs" / "openapi.json").read_text(), \
+        "docs/openapi.json differs from scripts/openapi.py's output: edit the script and run" \
+        " scripts/openapi.py > docs/openapi.json"

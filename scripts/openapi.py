@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""Writes docs/openapi.json to standard output: scripts/openapi.py > docs/openapi.json. Edit
+this, not the JSON, when a route, field or problem code changes (test_openapi.py checks the
+document against the router and the problem codes, and every API test checks its answers
+against it)."""
+import json, os, sys
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def nullable(s): return {"anyOf": [s, {"type": "null"}]} if "$ref" in s else {**s, "type": [s["type"], "null"]}
+def obj(props, required=None, extra=False, desc=None):
+    o = {"type": "object", "properties": props,
+         "required": list(props) if required is None else required}
+    if not extra: o["additionalProperties"] = False
+    if desc: o["description"] = desc
+    return o
+def arr(items, **kw): return {"type": "array", "items": items, **kw}
+def idp(prefix): return {"type": "string", "pattern": f"^{prefix}_[0-9a-hjkmnp-tv-z]{{20}}$"}
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+NSTR = {"type": ["string", "null"]}
+NINT = {"type": ["integer", "null"]}
+
+S = {}
+S["Instant"] = {"type": "string", "description": "RFC 3339 with the offset of the zone it belongs to",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$"}
+S["UtcInstant"] = {"type": "string", "description": "RFC 3339 in UTC",
+                   "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"}
+S["InstantIn"] = {"type": "string", "description": "RFC 3339 date-time with seconds and an offset (Z or ±HH:MM); fractional seconds are dropped",
+                  "format": "date-time"}
+S["Date"] = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "YYYY-MM-DD, years 1970-2099"}
+S["WallTime"] = {"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$", "description": "HH:MM local wall-clock time; an end may be 24:00"}
+S["Interval"] = obj({"start": ref("WallTime"), "end": ref("WallTime")}, desc="[start, end) in local wall-clock time")
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+S["Weekday"] = {"type": "string", "enum": DAYS}
+S["Week"] = obj({d: arr(ref("Interval"), maxItems=12) for d in DAYS}, desc="each weekday's intervals; an empty list is a closed day")
+S["WeekIn"] = obj({d: arr(ref("Interval"), maxItems=12) for d in DAYS}, required=[],
+                  desc="keys mon..sun, each optional (missing = closed); at most 12 intervals a day, not overlapping")
+for p, name in [("prv", "ProviderId"), ("svc", "ServiceId"), ("ovr", "OverrideId"), ("hol", "HolidayId"),
+                ("tof", "TimeOffId"), ("bkg", "BookingId"), ("hld", "HoldId"), ("wtl", "WaitlistId"),
+                ("ent", "EntryId"), ("key", "KeyId"), ("evt", "EventId")]:
+    S[name] = idp(p)
+S["Customer"] = obj({"name": STR, "email": STR, "phone": NSTR})
+S["CustomerIn"] = obj({"name": {"type": "string", "minLength": 1}, "email": STR, "phone": NSTR},
+                      required=["name", "email"], desc="name 1-200 bytes, email at most 254 bytes, phone at most 40 of digits, spaces and + - ( ) .")
+
+# --- resources
+S["ProviderSettings"] = obj({"auto_confirm": BOOL, "max_per_day": NINT, "max_consecutive": NINT, "vacation": BOOL})
+S["Provider"] = obj({"id": ref("ProviderId"), "name": STR, "timezone": STR, "email": NSTR,
+                     "settings": ref("ProviderSettings"), "created_at": ref("UtcInstant"),
+                     "updated_at": ref("UtcInstant")})
+settings_in = {"auto_confirm": BOOL, "max_per_day": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000},
+               "max_consecutive": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000}, "vacation": BOOL}
+prov_in = {"name": {"type": "string", "minLength": 1}, "timezone": {"type": "string", "description": "an IANA zone name"},
+           "email": NSTR, "settings": nullable(obj(settings_in, required=[])), **settings_in}
+S["ProviderCreate"] = obj(prov_in, required=["name", "timezone"],
+                          desc="settings may come nested under settings (as rendered) or at the top level; nested wins")
+S["ProviderPatch"] = obj(prov_in, required=[], desc="only the fields present change; null clears email, max_per_day, max_consecutive")
+
+S["FeeTier"] = obj({"within_hours": {"type": "integer", "minimum": 1, "maximum": 8784},
+                    "percent": {"type": "integer", "minimum": 0, "maximum": 100}})
+S["Policy"] = obj({"cancellation_deadline_hours": NINT, "reschedule_deadline_hours": NINT,
+                   "max_reschedules": NINT, "late_cancellation_fees": {"type": ["array", "null"], "items": ref("FeeTier")},
+                   "no_show_fee_percent": NINT, "waitlist_offer_minutes": NINT},
+                  desc="null = not set (inherited from the tenant default, or no deadline/limit/fee)")
+def rng(lo, hi, null=True): return {"type": ["integer", "null"] if null else "integer", "minimum": lo, "maximum": hi}
+S["PolicyIn"] = obj({"cancellation_deadline_hours": rng(0, 8784), "reschedule_deadline_hours": rng(0, 8784),
+                     "max_reschedules": rng(0, 1000),
+                     "late_cancellation_fees": {"type": ["array", "null"], "items": ref("FeeTier"), "maxItems": 8},
+                     "no_show_fee_percent": rng(0, 100), "waitlist_offer_minutes": rng(1, 10080)}, required=[],
+                    desc="replaces the whole policy; fields left out or null are not set")
+
+S["Service"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT, "price": NSTR, "currency": NSTR,
+                    "buffer_before_minutes": INT, "buffer_after_minutes": INT, "slot_step_minutes": INT,
+                    "min_notice_minutes": INT, "max_advance_days": NINT, "capacity": INT,
+                    "provider_ids": arr(ref("ProviderId")), "requires_approval": BOOL, "policy": ref("Policy"),
+                    "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
+svc_in = {"name": {"type": "string", "minLength": 1}, "duration_minutes": rng(1, 1440, False),
+          "price": {"type": ["string", "null"], "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"},
+          "currency": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
+          "buffer_before_minutes": rng(0, 1440, False), "buffer_after_minutes": rng(0, 1440, False),
+          "slot_step_minutes": rng(1, 1440), "min_notice_minutes": rng(0, 525600, False),
+          "max_advance_days": rng(1, 3650), "capacity": rng(1, 1000, False),
+          "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200, "uniqueItems": True},
+          "requires_approval": BOOL, "policy": nullable(ref("PolicyIn"))}
+S["ServiceCreate"] = obj(svc_in, required=["name", "duration_minutes"])
+S["ServicePatch"] = obj(svc_in, required=[], desc="only the fields present change")
+
+ver = {"weekly": nullable(ref("Week")), "effective_from": nullable(ref("Date")), "effective_until": nullable(ref("Date")),
+       "weeks": arr(ref("Week"), minItems=2, maxItems=8), "anchor_date": ref("Date")}
+S["ScheduleVersion"] = obj(ver, required=["weekly", "effective_from", "effective_until"],
+                           desc="weekly (every week alike), or weekly null and weeks + anchor_date (a cycle of 2-8 weeks)")
+S["Schedule"] = obj({**ver, "provider_id": ref("ProviderId"), "timezone": STR,
+                     "versions": arr(ref("ScheduleVersion"))},
+                    required=["weekly", "effective_from", "effective_until", "provider_id", "timezone", "versions"],
+                    desc="the version in force today at the top level (all null when none), and every version")
+ver_in = {"weekly": nullable(ref("WeekIn")), "weeks": {"type": ["array", "null"], "items": ref("WeekIn"), "minItems": 2, "maxItems": 8},
+          "anchor_date": nullable(ref("Date")), "effective_from": nullable(ref("Date")), "effective_until": nullable(ref("Date"))}
+S["ScheduleVersionIn"] = obj(ver_in, required=[])
+S["SchedulePut"] = obj({**ver_in, "versions": arr(ref("ScheduleVersionIn"), maxItems=24)}, required=[],
+                       desc="one template (weekly, or weeks with anchor_date) or dated versions")
+
+S["Override"] = obj({"id": ref("OverrideId"), "provider_id": ref("ProviderId"), "date": nullable(ref("Date")),
+                     "from": nullable(ref("Date")), "to": nullable(ref("Date")), "intervals": arr(ref("Interval")),
+                     "closed": BOOL, "note": NSTR, "until": nullable(ref("Date")), "rrule": NSTR,
+                     "created_at": ref("UtcInstant")})
+S["OverrideCreate"] = obj({"date": nullable(ref("Date")), "from": nullable(ref("Date")), "to": nullable(ref("Date")),
+                           "intervals": {"type": ["array", "null"], "items": ref("Interval"), "maxItems": 12},
+                           "note": NSTR, "rrule": NSTR}, required=[],
+                          desc="date (one day, or the first date of rrule) or from and to (a range of at most 366 days); no intervals = closed")
+S["Holiday"] = obj({"id": ref("HolidayId"), "name": STR, "date": ref("Date"),
+                    "recurring": {"type": ["string", "null"], "enum": ["yearly", None]},
+                    "provider_ids": arr(ref("ProviderId")), "rrule": NSTR, "until": nullable(ref("Date")),
+                    "created_at": ref("UtcInstant")})
+S["HolidayCreate"] = obj({"name": {"type": "string", "minLength": 1}, "date": ref("Date"),
+                          "recurring": {"type": ["string", "null"], "enum": ["yearly", None]}, "rrule": NSTR,
+                          "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200}},
+                         required=["name", "date"])
+S["TimeOff"] = obj({"id": ref("TimeOffId"), "provider_id": ref("ProviderId"), "start": ref("Instant"),
+                    "end": ref("Instant"), "reason": NSTR, "created_at": ref("UtcInstant")})
+S["TimeOffCreate"] = obj({"start": ref("InstantIn"), "end": ref("InstantIn"), "reason": NSTR}, required=["start", "end"])
+
+BOOKING_STATUS = ["pending", "confirmed", "declined", "cancelled", "completed", "no_show"]
+S["BookingStatus"] = {"type": "string", "enum": BOOKING_STATUS}
+S["Fee"] = obj({"amount": STR, "currency": NSTR, "reason": {"type": "string", "enum": ["late_cancellation", "no_show"]}})
+S["Booking"] = obj({"id": ref("BookingId"), "reference": {"type": "string", "pattern": "^[A-HJKMNP-Z2-9]{8}$"},
+                    "status": ref("BookingStatus"), "start": ref("Instant"), "end": ref("Instant"),
+                    "provider_id": ref("ProviderId"), "service_id": ref("ServiceId"), "customer": ref("Customer"),
+                    "notes": NSTR, "metadata": {"type": "object"}, "price": NSTR, "currency": NSTR,
+                    "policy": ref("Policy"), "reschedule_count": INT, "fee": nullable(ref("Fee")),
+                    "version": {"type": "integer", "minimum": 1}, "created_at": ref("UtcInstant"),
+                    "updated_at": ref("UtcInstant"),
+                    "manage_token": {"type": "string", "pattern": "^mt_", "description": "only in the 201 answer of POST /v1/bookings and its replays"}},
+                   required=["id", "reference", "status", "start", "end", "provider_id", "service_id", "customer",
+                             "notes", "metadata", "price", "currency", "policy", "reschedule_count", "fee",
+                             "version", "created_at", "updated_at"])
+S["BookingCreated"] = {"allOf": [ref("Booking"), {"required": ["manage_token"]}]}
+S["ProviderChoice"] = {"type": ["string", "null"], "pattern": "^(any|prv_[0-9a-hjkmnp-tv-z]{20})$",
+                       "description": "a provider id, \"any\" or null (any)"}
+S["BookingCreate"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderChoice"), "start": ref("InstantIn"),
+                          "customer": ref("CustomerIn"), "notes": NSTR, "hold_id": nullable(ref("HoldId")),
+                          "metadata": {"type": ["object", "null"], "description": "at most 4096 bytes as JSON"}},
+                         required=["service_id", "start", "customer"])
+S["BookingAction"] = obj({"reason": NSTR, "force": {"type": "boolean", "description": "admin keys only: past the policy"},
+                          "waive_fee": {"type": "boolean", "description": "staff and admin keys only"}}, required=[])
+S["BookingReschedule"] = obj({"start": ref("InstantIn"), "reason": NSTR, "force": BOOL}, required=["start"])
+S["HistoryItem"] = obj({"at": ref("UtcInstant"), "actor": {"type": "string", "enum": ["admin", "staff", "customer", "system"]},
+                        "from": nullable(ref("BookingStatus")), "to": ref("BookingStatus"), "reason": NSTR})
+S["BookingHistory"] = obj({"booking_id": ref("BookingId"), "history": arr(ref("HistoryItem"))})
+
+S["Slot"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": ref("ProviderId"),
+                 "seats_left": {"type": "integer", "description": "only when the service's capacity is above 1"}},
+                required=["start", "end", "provider_id"])
+S["Slots"] = obj({"slots": arr(ref("Slot"))})
+REASONS = ["outside_hours", "override_closed", "holiday", "vacation", "time_off", "not_on_grid", "min_notice",
+           "max_advance", "booked", "limit_per_day", "limit_consecutive", "held", "schedule_entry"]
+S["Reason"] = obj({"code": {"type": "string", "enum": REASONS}, "holiday": STR, "earliest_start": ref("Instant"),
+                   "latest_start": ref("Instant")}, required=["code"])
+S["Explain"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": ref("ProviderId"),
+                    "service_id": ref("ServiceId"), "bookable": BOOL, "reasons": arr(ref("Reason"))})
+
+S["Hold"] = obj({"id": ref("HoldId"), "service_id": ref("ServiceId"), "provider_id": ref("ProviderId"),
+                 "start": ref("Instant"), "end": ref("Instant"), "expires_at": ref("UtcInstant"), "live": BOOL,
+                 "waitlist_id": nullable(ref("WaitlistId")), "created_at": ref("UtcInstant")})
+S["HoldCreate"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderChoice"), "start": ref("InstantIn"),
+                       "ttl_seconds": {"type": "integer", "minimum": 30, "maximum": 3600, "default": 600},
+                       "customer": {"type": ["object", "null"], "properties": {"name": NSTR, "email": NSTR, "phone": NSTR},
+                                    "additionalProperties": False}}, required=["service_id", "start"])
+WL_STATUS = ["waiting", "offered", "booked", "expired"]
+S["WaitlistEntry"] = obj({"id": ref("WaitlistId"), "service_id": ref("ServiceId"), "provider_id": nullable(ref("ProviderId")),
+                          "customer": ref("Customer"), "earliest_date": ref("Date"), "latest_date": ref("Date"),
+                          "weekdays": arr(ref("Weekday")), "time_windows": arr(ref("Interval")), "priority": INT,
+                          "status": {"type": "string", "enum": WL_STATUS}, "hold_id": nullable(ref("HoldId")),
+                          "offer_provider_id": nullable(ref("ProviderId")), "offer_start": nullable(ref("UtcInstant")),
+                          "offer_expires_at": nullable(ref("UtcInstant")), "offers": INT,
+                          "booking_id": nullable(ref("BookingId")), "created_at": ref("UtcInstant"),
+                          "updated_at": ref("UtcInstant")})
+S["WaitlistCreate"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderChoice"), "customer": ref("CustomerIn"),
+                           "earliest_date": ref("Date"), "latest_date": ref("Date"),
+                           "weekdays": {"type": ["array", "null"], "items": ref("Weekday")},
+                           "time_windows": {"type": ["array", "null"], "items": ref("Interval"), "maxItems": 8},
+                           "priority": {"type": ["integer", "null"], "minimum": -1000, "maximum": 1000,
+                                        "description": "staff and admin keys only"}},
+                          required=["service_id", "customer", "earliest_date", "latest_date"])
+
+ENTRY_STATUS = ["scheduled", "tentative", "in_progress", "completed", "cancelled"]
+S["EntryStatus"] = {"type": "string", "enum": ENTRY_STATUS}
+S["WorkItem"] = obj({"type": STR, "id": STR})
+entry_fields = {"title": STR, "status": ref("EntryStatus"), "notes": NSTR, "assignee_ids": arr(ref("ProviderId"))}
+S["EntryOverride"] = obj({"original_start": ref("Instant"), "start": ref("Instant"), "end": ref("Instant"), **entry_fields})
+S["Entry"] = obj({"id": ref("EntryId"), "start": ref("Instant"), "end": ref("Instant"), "timezone": STR, **entry_fields,
+                  "work_item": nullable(ref("WorkItem")), "rrule": NSTR, "exdates": arr(ref("Instant")),
+                  "overrides": arr(ref("EntryOverride")), "version": {"type": "integer", "minimum": 1},
+                  "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
+S["Conflict"] = obj({"kind": {"type": "string", "enum": ["booking", "entry"]}, "id": STR,
+                     "occurrence_id": {"type": "string", "description": "entries only"},
+                     "provider_id": ref("ProviderId"), "start": ref("Instant"), "end": ref("Instant"),
+                     "occurrence_start": ref("Instant")},
+                    required=["kind", "id", "provider_id", "start", "end", "occurrence_start"])
+S["EntryWritten"] = {"allOf": [{"$ref": "#/components/schemas/Entry"}], "description": "the entry plus conflicts (and split_from after a scope=future edit)"}
+# An allOf with additionalProperties false in Entry would reject conflicts; spell it out instead.
+S["EntryWritten"] = json.loads(json.dumps(S["Entry"]))
+S["EntryWritten"]["properties"]["conflicts"] = arr(ref("Conflict"), maxItems=100)
+S["EntryWritten"]["properties"]["split_from"] = ref("EntryId")
+S["EntryWritten"]["required"] = S["Entry"]["required"] + ["conflicts"]
+S["EntryWritten"]["description"] = "the entry, the conflicts of its occurrences (at most 100) and, after a scope=future edit, split_from (the old series)"
+entry_in = {"title": {"type": "string", "minLength": 1}, "start": ref("InstantIn"), "end": ref("InstantIn"),
+            "timezone": STR, "assignee_ids": arr(ref("ProviderId"), minItems=1, maxItems=50),
+            "work_item": nullable(obj({"type": {"type": "string", "minLength": 1}, "id": {"type": "string", "minLength": 1}})),
+            "status": ref("EntryStatus"), "notes": NSTR, "rrule": NSTR,
+            "exdates": {"type": ["array", "null"], "items": ref("InstantIn"), "maxItems": 1000}}
+S["EntryCreate"] = obj(entry_in, required=["title", "start", "end", "assignee_ids"])
+S["EntryPatch"] = obj(entry_in, required=[], desc="only the fields present change; with scope=this only title, start, end, assignee_ids, status, notes")
+S["Occurrence"] = obj({"id": {"type": "string", "pattern": "^ent_[0-9a-hjkmnp-tv-z]{20}:[0-9]{8}T[0-9]{6}Z$"},
+                       "entry_id": ref("EntryId"), "original_start": ref("Instant"), "start": ref("Instant"),
+                       "end": ref("Instant"), "overridden": BOOL, **entry_fields, "work_item": nullable(ref("WorkItem"))})
+S["Occurrences"] = obj({"entry_id": ref("EntryId"), "timezone": STR, "occurrences": arr(ref("Occurrence"))})
+
+base_item = {"id": STR, "provider_id": ref("ProviderId"), "start": ref("Instant"), "end": ref("Instant")}
+def kind(k, extra): return obj({"kind": {"const": k}, **base_item, **extra})
+S["CalendarItem"] = {"oneOf": [
+    kind("booking", {"status": ref("BookingStatus"), "service_id": ref("ServiceId"),
+                     "reference": STR, "title": STR}),
+    kind("entry", {"entry_id": ref("EntryId"), "title": STR, "status": ref("EntryStatus"),
+                   "work_item": nullable(ref("WorkItem"))}),
+    kind("time_off", {"reason": NSTR}),
+    kind("holiday", {"date": ref("Date"), "name": STR}),
+    kind("override", {"date": ref("Date"), "closed": BOOL, "intervals": arr(ref("Interval")), "note": NSTR})]}
+S["Calendar"] = obj({"from": ref("Instant"), "to": ref("Instant"), "timezone": STR, "items": arr(ref("CalendarItem"))})
+
+ROLES = ["admin", "staff", "customer"]
+S["Key"] = obj({"id": ref("KeyId"), "name": STR, "role": {"type": "string", "enum": ROLES},
+                "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId")},
+                "expires_at": nullable(ref("UtcInstant")), "last_used_at": nullable(ref("UtcInstant")),
+                "created_at": ref("UtcInstant"),
+                "secret": {"type": "string", "pattern": "^sk_", "description": "only in the 201 answer of POST /v1/keys"}},
+               required=["id", "name", "role", "provider_ids", "expires_at", "last_used_at", "created_at"])
+S["KeyCreated"] = {"allOf": [ref("Key"), {"required": ["secret"]}]}
+S["KeyCreate"] = obj({"name": {"type": "string", "minLength": 1}, "role": {"type": "string", "enum": ROLES},
+                      "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "minItems": 1, "maxItems": 50,
+                                       "description": "staff keys only"},
+                      "expires_at": nullable(ref("InstantIn"))}, required=["name", "role"])
+EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirmed", "booking.created", "booking.declined",
+    "booking.no_show", "booking.pending", "booking.rescheduled", "entry.created", "entry.deleted", "entry.updated",
+    "hold.created", "hold.expired", "hold.released", "holiday.created", "holiday.deleted", "holiday.updated",
+    "key.created", "key.revoked", "key.updated", "override.created", "override.deleted", "policy.updated",
+    "provider.created", "provider.deleted", "provider.updated", "schedule.updated", "service.created",
+    "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "waitlist.booked",
+    "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed"])
+S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system"]}, "id": STR,
+                  "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
+S["Event"] = obj({"id": ref("EventId"), "seq": {"type": "integer", "minimum": 1},
+                  "type": {"type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_]+$",
+                           "description": "what happened; the server writes " + ", ".join(EVENT_TYPES) + " (see docs/api.md, Events)"}, "subject_id": STR, "actor": ref("Actor"),
+                  "request_id": NSTR, "payload": {"type": "object", "description": "the object as the API renders it after the change (before it, for deletes)"},
+                  "changes": {"type": ["object", "null"], "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2},
+                              "description": "{field: [before, after]} for updates; null for creations and deletions"},
+                  "created_at": ref("UtcInstant")})
+# The payload is the object as the API renders it: one schema per type prefix.
+S["EntryEventPayload"] = json.loads(json.dumps(S["Entry"]))
+S["EntryEventPayload"]["properties"].update({
+    "scope": {"type": "string", "enum": ["all", "this", "future"]}, "occurrence": nullable(ref("Instant")),
+    "split_from": ref("EntryId")})
+S["EntryEventPayload"]["required"] = S["Entry"]["required"] + ["scope", "occurrence"]
+S["EntryEventPayload"]["description"] = "the series, the scope of the edit and the occurrence's original start (split_from on the series a scope=future edit starts)"
+BOOKING_NO_TOKEN = {"allOf": [ref("Booking"), {"not": {"required": ["manage_token"]}}]}
+KEY_NO_SECRET = {"allOf": [ref("Key"), {"not": {"required": ["secret"]}}]}
+PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": ref("Schedule"),
+            "override": ref("Override"), "holiday": ref("Holiday"), "time_off": ref("TimeOff"),
+            "policy": ref("Policy"), "booking": BOOKING_NO_TOKEN, "hold": ref("Hold"),
+            "waitlist": ref("WaitlistEntry"), "entry": ref("EntryEventPayload"), "key": KEY_NO_SECRET}
+S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
+                        "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
+S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
+
+def page(item, name): S[name] = obj({"data": arr(ref(item)), "next_cursor": NSTR})
+for item in ["Provider", "Service", "Override", "Holiday", "TimeOff", "Booking", "WaitlistEntry", "Entry", "Key"]:
+    page(item, item + "Page")
+S["Health"] = obj({"status": {"const": "ok"}})
+S["Ready"] = obj({"status": {"const": "ready"}})
+
+# --- problems (src/wire/wire.c problem_map)
+import re as _re
+_wire = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "wire", "wire.c")).read()
+_tab = _re.search(r"problem_map\[ERR__COUNT\] = \{(.*?)\n\};", _wire, _re.S).group(1)
+CODES = {}
+for st, c, t in _re.findall(r"\[ERR_(?!OK\])[A-Z_]+\]\s*=\s*\{(\d+),\s*\"([a-z_]+)\",\s*\"([^\"]+)\"\}", _tab):
+    CODES.setdefault(c, (int(st), t))
+CODES = dict(sorted(CODES.items(), key=lambda kv: (kv[1][0], kv[0])))
+S["ProblemCode"] = {"type": "string", "enum": list(CODES), "description": "the stable machine code; the HTTP status and title follow from it (src/wire/wire.c problem_map)"}
+S["FieldError"] = obj({"pointer": {"type": "string", "description": "a JSON pointer into the body, or a query parameter's bare name"},
+                       "detail": STR})
+S["Problem"] = obj({
+    "type": {"type": "string", "pattern": "^urn:slotd:problem:[a-z_]+$"}, "title": STR,
+    "status": {"type": "integer", "minimum": 400, "maximum": 599}, "detail": STR, "code": ref("ProblemCode"),
+    "errors": arr(ref("FieldError"), maxItems=16),
+    "reasons": {**arr(ref("Reason")), "description": "only with slot_unavailable"},
+    "remaining": {**obj({"upcoming_bookings": INT, "entries": INT}), "description": "only with in_use"},
+    "deadline": {**ref("UtcInstant"), "description": "only with policy_deadline_passed: when it closed"},
+    "request_id": {"type": "string", "description": "the request's X-Request-Id"}},
+    required=["type", "title", "status", "detail", "code", "errors"],
+    desc="RFC 9457 problem details")
+# Each code with its status, title and type, so a mismatched problem fails validation.
+S["Problem"]["allOf"] = [{"if": {"properties": {"code": {"const": c}}, "required": ["code"]},
+                          "then": {"properties": {"status": {"const": st}, "title": {"const": t},
+                                                  "type": {"const": "urn:slotd:problem:" + c}}}}
+                         for c, (st, t) in CODES.items()]
+
+# --- responses
+H = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
+R = {}
+def problem_resp(name, status, desc, codes, headers=None):
+    R[name] = {"description": desc, "headers": {**H, **(headers or {})},
+               "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {
+                   "properties": {"status": {"const": status}, "code": {"enum": codes}}}]}}}}
+bycode = lambda st: [c for c, (s, _) in CODES.items() if s == st]
+problem_resp("BadRequest", 400, "malformed request (body not JSON or not an object, duplicate keys, a bad Idempotency-Key or X-Test-Now)", bycode(400))
+problem_resp("Unauthorized", 401, "no, malformed or unknown API key", bycode(401),
+             {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer realm=\"slotd\""}})
+problem_resp("Forbidden", 403, "the key's role (or a manage token) may not do this", bycode(403))
+problem_resp("NotFound", 404, "no such object in this tenant (or a malformed id)", bycode(404))
+problem_resp("MethodNotAllowed", 405, "the path exists but not with this method", bycode(405),
+             {"Allow": {"schema": {"type": "string"}}})
+problem_resp("Conflict", 409, "conflicts with the stored state", bycode(409))
+problem_resp("PreconditionFailed", 412, "If-Match does not name the current version", bycode(412))
+problem_resp("TooLarge", 413, "the body is over 65 536 bytes", bycode(413))
+problem_resp("UnsupportedMediaType", 415, "a body without a JSON Content-Type", bycode(415))
+problem_resp("Unprocessable", 422, "well-formed but invalid; see errors[]", bycode(422))
+problem_resp("TooManyRequests", 429, "too many (holds, waitlist entries, requests); see Retry-After", bycode(429),
+             {"Retry-After": {"$ref": "#/components/headers/Retry-After"}})
+problem_resp("Unavailable", 503, "the database is busy or unreachable, the server is shutting down, or the request ran out of its time budget", bycode(503),
+             {"Retry-After": {"$ref": "#/components/headers/Retry-After"}})
+problem_resp("RequestTimeout", 408, "the client did not send its request in time (answered before routing)", bycode(408))
+problem_resp("UriTooLong", 414, "the request target is over the limit (answered before routing)", bycode(414))
+problem_resp("HeadersTooLarge", 431, "header fields over the limits (answered before routing)", bycode(431))
+problem_resp("StorageFull", 507, "the database disk is full", bycode(507))
+R["NoContent"] = {"description": "done; no body", "headers": H}
+
+def json_resp(desc, schema, headers=None):
+    return {"description": desc, "headers": {**H, **(headers or {})}, "content": {"application/json": {"schema": schema}}}
+ETAG = {"ETag": {"$ref": "#/components/headers/ETag"}}
+
+def P(name, where, schema, desc, required=False):
+    p = {"name": name, "in": where, "schema": schema, "description": desc}
+    if required or where == "path": p["required"] = True
+    return p
+PAGE_PARAMS = [P("limit", "query", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),
+               P("cursor", "query", STR, "the next_cursor of the previous page")]
+def pid(name, schema_name, desc): return P(name, "path", ref(schema_name), desc)
+
+paths = {}
+def op(method, path, summary, responses, *, role="admin", params=(), body=None, body_required=True,
+       body_ref=None, tags=None, desc=None, opid=None):
+    o = {"operationId": opid, "summary": summary, "tags": tags or [path.split("/")[2] if path.startswith("/v1/") else "health"]}
+    if desc: o["description"] = desc
+    if role == "public":
+        o["security"] = []
+    else:
+        o["x-slotd-roles"] = role.split(",")
+    if params: o["parameters"] = list(params)
+    if body_ref:
+        o["requestBody"] = {"required": body_required, "content": {"application/json": {"schema": ref(body_ref)}}}
+    rs = {}
+    for k, v in responses.items():
+        rs[str(k)] = v if isinstance(v, dict) else {"$ref": f"#/components/responses/{v}"}
+    # Every route: a bad X-Test-Now (400), an oversized body (413), rate limits (429), a busy database (503).
+    for st, name in [(400, "BadRequest"), (413, "TooLarge"), (429, "TooManyRequests"), (503, "Unavailable")]:
+        rs.setdefault(str(st), {"$ref": f"#/components/responses/{name}"})
+    if role != "public":
+        rs.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+        rs.setdefault("403", {"$ref": "#/components/responses/Forbidden"})
+    if body_ref:
+        rs.setdefault("415", {"$ref": "#/components/responses/UnsupportedMediaType"})
+        rs.setdefault("422", {"$ref": "#/components/responses/Unprocessable"})
+    if method in ("post", "put", "patch", "delete"):
+        rs.setdefault("507", {"$ref": "#/components/responses/StorageFull"})
+    o["responses"] = dict(sorted(rs.items()))
+    paths.setdefault(path, {})[method] = o
+
+PRV = pid("provider_id", "ProviderId", "a provider")
+op("get", "/healthz", "Liveness", {200: json_resp("the process is up", ref("Health"))}, role="public", opid="healthz")
+op("get", "/readyz", "Readiness: the database answers and the server is not draining",
+   {200: json_resp("ready", ref("Ready"))}, role="public", opid="readyz")
+op("get", "/metrics", "Prometheus metrics (text format 0.0.4)",
+   {200: {"description": "the metrics", "headers": H,
+          "content": {"text/plain": {"schema": {"type": "string"}}}}, 401: "Unauthorized", 404: "NotFound"},
+   role="public", tags=["operations"], opid="metrics",
+   desc="Off by default on a public listener: served on --metrics-listen, or with the metrics bearer token.")
+op("get", "/v1/openapi.json", "This document (OpenAPI 3.1)",
+   {200: {"description": "docs/openapi.json as built into the binary", "headers": {**H, **ETAG},
+          "content": {"application/json": {"schema": {"type": "object", "required": ["openapi", "paths"]}}}},
+    304: {"description": "If-None-Match names the current ETag", "headers": H}},
+   role="public", tags=["operations"], opid="openapi")
+
+op("post", "/v1/providers", "Create a provider", {201: json_resp("the provider", ref("Provider"))},
+   body_ref="ProviderCreate", opid="createProvider")
+op("get", "/v1/providers", "List providers", {200: json_resp("a page of providers", ref("ProviderPage")), 422: "Unprocessable"},
+   role="admin,staff", params=PAGE_PARAMS, opid="listProviders")
+op("get", "/v1/providers/{provider_id}", "Read a provider", {200: json_resp("the provider", ref("Provider")), 404: "NotFound"},
+   role="admin,staff", params=[PRV], opid="getProvider")
+op("patch", "/v1/providers/{provider_id}", "Change a provider", {200: json_resp("the provider", ref("Provider")), 404: "NotFound"},
+   params=[PRV], body_ref="ProviderPatch", opid="patchProvider")
+op("delete", "/v1/providers/{provider_id}", "Delete a provider",
+   {204: "NoContent", 404: "NotFound", 409: "Conflict", 422: "Unprocessable"},
+   params=[PRV, P("force", "query", {"type": "string", "enum": ["true", "false"]},
+                  "true cancels its upcoming bookings and takes it off its entries")],
+   desc="409 in_use (with remaining) while it has upcoming bookings or schedule entries, unless force=true.",
+   opid="deleteProvider")
+op("put", "/v1/providers/{provider_id}/schedule", "Replace the weekly schedule",
+   {200: json_resp("the schedule", ref("Schedule")), 404: "NotFound"}, params=[PRV], body_ref="SchedulePut",
+   tags=["schedule"], opid="putSchedule")
+op("get", "/v1/providers/{provider_id}/schedule", "Read the weekly schedule",
+   {200: json_resp("the schedule", ref("Schedule")), 404: "NotFound"}, role="admin,staff", params=[PRV],
+   tags=["schedule"], opid="getSchedule")
+DATE_RANGE = [P("from", "query", ref("Date"), "only items on or after this date"),
+              P("to", "query", ref("Date"), "only items on or before this date")]
+op("post", "/v1/providers/{provider_id}/overrides", "Add a date exception",
+   {201: json_resp("the override", ref("Override")), 404: "NotFound"}, params=[PRV], body_ref="OverrideCreate",
+   tags=["overrides"], opid="createOverride")
+op("get", "/v1/providers/{provider_id}/overrides", "List date exceptions",
+   {200: json_resp("a page of overrides", ref("OverridePage")), 404: "NotFound", 422: "Unprocessable"},
+   role="admin,staff", params=[PRV, *PAGE_PARAMS, *DATE_RANGE], tags=["overrides"], opid="listOverrides")
+op("delete", "/v1/providers/{provider_id}/overrides/{override_id}", "Delete a date exception",
+   {204: "NoContent", 404: "NotFound"}, params=[PRV, pid("override_id", "OverrideId", "an override")],
+   tags=["overrides"], opid="deleteOverride")
+op("post", "/v1/providers/{provider_id}/time-off", "Block an instant range",
+   {201: json_resp("the time off", ref("TimeOff")), 404: "NotFound"}, params=[PRV], body_ref="TimeOffCreate",
+   tags=["time-off"], opid="createTimeOff")
+op("get", "/v1/providers/{provider_id}/time-off", "List time off",
+   {200: json_resp("a page of time off", ref("TimeOffPage")), 404: "NotFound", 422: "Unprocessable"},
+   role="admin,staff", params=[PRV, *PAGE_PARAMS, *DATE_RANGE], tags=["time-off"], opid="listTimeOff")
+op("delete", "/v1/providers/{provider_id}/time-off/{time_off_id}", "Delete time off",
+   {204: "NoContent", 404: "NotFound"}, params=[PRV, pid("time_off_id", "TimeOffId", "a time-off entry")],
+   tags=["time-off"], opid="deleteTimeOff")
+
+SVC = pid("service_id", "ServiceId", "a service")
+op("post", "/v1/services", "Create a service", {201: json_resp("the service", ref("Service"))},
+   body_ref="ServiceCreate", opid="createService")
+op("get", "/v1/services", "List services", {200: json_resp("a page of services", ref("ServicePage")), 422: "Unprocessable"},
+   role="admin,staff", params=PAGE_PARAMS, opid="listServices")
+op("get", "/v1/services/{service_id}", "Read a service", {200: json_resp("the service", ref("Service")), 404: "NotFound"},
+   role="admin,staff", params=[SVC], opid="getService")
+op("patch", "/v1/services/{service_id}", "Change a service", {200: json_resp("the service", ref("Service")), 404: "NotFound"},
+   params=[SVC], body_ref="ServicePatch", opid="patchService")
+op("delete", "/v1/services/{service_id}", "Delete a service", {204: "NoContent", 404: "NotFound"},
+   params=[SVC], opid="deleteService")
+
+op("post", "/v1/holidays", "Add a holiday", {201: json_resp("the holiday", ref("Holiday"))},
+   body_ref="HolidayCreate", opid="createHoliday")
+op("get", "/v1/holidays", "List holidays", {200: json_resp("a page of holidays", ref("HolidayPage")), 422: "Unprocessable"},
+   role="admin,staff", params=PAGE_PARAMS, opid="listHolidays")
+op("delete", "/v1/holidays/{holiday_id}", "Delete a holiday", {204: "NoContent", 404: "NotFound"},
+   params=[pid("holiday_id", "HolidayId", "a holiday")], opid="deleteHoliday")
+
+BKG = pid("booking_id", "BookingId", "a booking")
+IDEM = P("Idempotency-Key", "header", {"type": "string", "minLength": 1, "maxLength": 257},
+         "1-255 printable ASCII characters without spaces, bare or in double quotes", required=True)
+IFM = P("If-Match", "header", STR, "the booking's ETag (\"N\" or W/\"N\"); a mismatch is 412")
+op("post", "/v1/bookings", "Book a start",
+   {201: json_resp("the booking, with its manage_token", ref("BookingCreated"),
+                   {**ETAG, "Idempotent-Replayed": {"schema": {"const": "true"}, "description": "a stored answer replayed"}}),
+    404: "NotFound", 409: "Conflict",
+    422: {"description": "invalid, a start the rules exclude (slot_unavailable, with reasons), or a reused Idempotency-Key",
+          "headers": {**H, "Idempotent-Replayed": {"schema": {"const": "true"}}},
+          "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {"properties": {"status": {"const": 422}}}]}}}}},
+   role="admin,staff,customer", params=[IDEM], body_ref="BookingCreate", opid="createBooking",
+   desc="Needs Idempotency-Key: the same key and body replay the stored answer (Idempotent-Replayed: true); another body is 422 idempotency_key_reused.")
+op("get", "/v1/bookings", "List bookings",
+   {200: json_resp("a page of bookings", ref("BookingPage")), 422: "Unprocessable"},
+   role="admin,staff", params=[P("provider_id", "query", STR, "only this provider's"),
+                                P("service_id", "query", STR, "only this service's"),
+                                P("customer_email", "query", STR, "only this customer's"),
+                                P("status", "query", ref("BookingStatus"), "only this status"),
+                                P("from", "query", STR, "only bookings starting at or after (RFC 3339 or a date)"),
+                                P("to", "query", STR, "only bookings starting before (RFC 3339 or a date)"),
+                                *PAGE_PARAMS], opid="listBookings")
+op("get", "/v1/bookings/{booking_id}", "Read a booking",
+   {200: json_resp("the booking", ref("Booking"), ETAG), 404: "NotFound"},
+   role="admin,staff,manage_token", params=[BKG], opid="getBooking")
+op("get", "/v1/bookings/{booking_id}.ics", "A booking as an iCalendar file",
+   {200: {"description": "text/calendar in the provider's zone", "headers": {**H, **ETAG},
+          "content": {"text/calendar": {"schema": {"type": "string"}}}}, 404: "NotFound"},
+   role="admin,staff,manage_token", params=[BKG], opid="getBookingIcs")
+op("get", "/v1/bookings/{booking_id}/history", "A booking's changes",
+   {200: json_resp("the history", ref("BookingHistory")), 404: "NotFound"},
+   role="admin,staff", params=[BKG], opid="getBookingHistory")
+op("post", "/v1/bookings/{booking_id}/{action}", "Confirm, decline, cancel, complete or mark a no-show",
+   {200: json_resp("the booking after the action", ref("Booking"), ETAG), 404: "NotFound", 409: "Conflict",
+    412: "PreconditionFailed", 415: "UnsupportedMediaType", 422: "Unprocessable"},
+   role="admin,staff,manage_token", body_ref="BookingAction", body_required=False,
+   params=[BKG, P("action", "path", {"type": "string", "enum": ["confirm", "decline", "cancel", "complete", "no-show"]},
+                  "the action (a manage token may only cancel); any other is 404"), IFM],
+   opid="actOnBooking")
+op("post", "/v1/bookings/{booking_id}/reschedule", "Move a booking to another start",
+   {200: json_resp("the booking after the move", ref("Booking"), ETAG), 404: "NotFound", 409: "Conflict",
+    412: "PreconditionFailed"},
+   role="admin,staff,manage_token", body_ref="BookingReschedule", params=[BKG, IFM], opid="rescheduleBooking")
+
+op("get", "/v1/slots", "Bookable start times of a service over a date range",
+   {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
+   role="admin,staff,customer", tags=["slots"], opid="listSlots",
+   params=[P("service_id", "query", ref("ServiceId"), "the service", True),
+           P("from", "query", ref("Date"), "first date, in the display zone", True),
+           P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
+           P("provider_id", "query", ref("ProviderId"), "one provider (default: all of the service's)"),
+           P("timezone", "query", STR, "the display zone (IANA); required when the providers' zones differ")])
+op("get", "/v1/slots/explain", "Why one start is or is not bookable",
+   {200: json_resp("the verdict and its reasons", ref("Explain")), 404: "NotFound", 422: "Unprocessable"},
+   role="admin,staff,customer", tags=["slots"], opid="explainSlot",
+   params=[P("service_id", "query", ref("ServiceId"), "the service", True),
+           P("provider_id", "query", ref("ProviderId"), "the provider", True),
+           P("start", "query", ref("InstantIn"), "the start (URL-encode + as %2B)", True),
+           P("timezone", "query", STR, "the zone start and end are shown in (default: the provider's)")])
+
+HLD = pid("hold_id", "HoldId", "a hold")
+op("post", "/v1/holds", "Reserve a start for a few minutes",
+   {201: json_resp("the hold", ref("Hold")), 404: "NotFound", 409: "Conflict"},
+   role="admin,staff,customer", body_ref="HoldCreate", opid="createHold")
+op("get", "/v1/holds/{hold_id}", "Read a hold", {200: json_resp("the hold", ref("Hold")), 404: "NotFound"},
+   role="admin,staff,customer", params=[HLD], opid="getHold")
+op("delete", "/v1/holds/{hold_id}", "Release a hold", {204: "NoContent", 404: "NotFound"},
+   role="admin,staff,customer", params=[HLD], opid="deleteHold")
+
+WTL = pid("waitlist_id", "WaitlistId", "a waitlist entry")
+op("post", "/v1/waitlist", "Join the waitlist of a service",
+   {201: json_resp("the entry (offered at once when a start fits)", ref("WaitlistEntry")), 404: "NotFound"},
+   role="admin,staff,customer", body_ref="WaitlistCreate", opid="joinWaitlist")
+op("get", "/v1/waitlist", "List waitlist entries",
+   {200: json_resp("a page of entries", ref("WaitlistEntryPage")), 422: "Unprocessable"}, role="admin,staff",
+   params=[P("service_id", "query", STR, "only this service's"),
+           P("status", "query", {"type": "string", "enum": WL_STATUS}, "only this status"), *PAGE_PARAMS],
+   opid="listWaitlist")
+op("get", "/v1/waitlist/{waitlist_id}", "Read a waitlist entry",
+   {200: json_resp("the entry", ref("WaitlistEntry")), 404: "NotFound"}, role="admin,staff", params=[WTL],
+   opid="getWaitlistEntry")
+op("delete", "/v1/waitlist/{waitlist_id}", "Remove a waitlist entry (and its open offer)",
+   {204: "NoContent", 404: "NotFound"}, role="admin,staff", params=[WTL], opid="deleteWaitlistEntry")
+
+op("get", "/v1/policy", "The tenant's policy defaults", {200: json_resp("the policy", ref("Policy"))},
+   role="admin,staff", opid="getPolicy")
+op("put", "/v1/policy", "Replace the tenant's policy defaults", {200: json_resp("the policy", ref("Policy"))},
+   body_ref="PolicyIn", opid="putPolicy")
+S["RateLimit"] = obj({"quota": {"type": "integer", "minimum": 1, "maximum": 1000000,
+                               "description": "requests per window; at most ten times the server's per-key limit (burst and rate)"},
+                     "window_seconds": {"type": "integer", "minimum": 1, "maximum": 86400}})
+S["Settings"] = obj({"rate_limits": obj({"key": nullable(ref("RateLimit"))})},
+                    desc="the tenant's settings; a null limit is the server's default")
+S["SettingsPut"] = obj({"rate_limits": {"type": ["object", "null"], "properties": {"key": nullable(ref("RateLimit"))},
+                                        "additionalProperties": False}}, required=[],
+                       desc="replaces the settings; a member left out or null is the server's default")
+op("get", "/v1/settings", "The tenant's settings (rate limit of its API keys)",
+   {200: json_resp("the settings", ref("Settings"))}, tags=["settings"], opid="getSettings")
+op("put", "/v1/settings", "Replace the tenant's settings", {200: json_resp("the settings", ref("Settings"))},
+   body_ref="SettingsPut", tags=["settings"], opid="putSettings")
+op("get", "/v1/events", "Every change in commit order (the audit log and outbox)",
+   {200: json_resp("a page of events", ref("EventList")), 422: "Unprocessable"}, opid="listEvents",
+   params=[P("after", "query", {"type": "integer", "minimum": 0, "default": 0}, "only events with a larger seq"),
+           P("limit", "query", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),
+           P("type", "query", {"type": "string", "pattern": "^[a-z0-9_.]+$"}, "an exact type or a prefix ending in a dot"),
+           P("subject_id", "query", STR, "one object's events"),
+           P("actor_id", "query", STR, "one actor's events"),
+           P("from", "query", STR, "created_at at or after (RFC 3339 or a date, UTC)"),
+           P("to", "query", STR, "created_at before (RFC 3339 or a date, UTC)")])
+
+KEY = pid("key_id", "KeyId", "an API key")
+op("post", "/v1/keys", "Create an API key (its secret is shown once)", {201: json_resp("the key with its secret", ref("KeyCreated"))},
+   body_ref="KeyCreate", opid="createKey")
+op("get", "/v1/keys", "List live keys", {200: json_resp("a page of keys", ref("KeyPage")), 422: "Unprocessable"},
+   params=PAGE_PARAMS, opid="listKeys")
+op("get", "/v1/keys/{key_id}", "Read a key", {200: json_resp("the key", ref("Key")), 404: "NotFound"},
+   params=[KEY], opid="getKey")
+op("delete", "/v1/keys/{key_id}", "Revoke a key", {204: "NoContent", 404: "NotFound", 409: "Conflict"},
+   params=[KEY], opid="revokeKey")
+
+ENT = pid("entry_id", "EntryId", "a schedule entry")
+SCOPE = [P("scope", "query", {"type": "string", "enum": ["this", "future", "all"], "default": "all"},
+           "one occurrence, this and later ones, or the whole series"),
+         P("occurrence", "query", ref("InstantIn"), "the occurrence's original start (required with this and future)")]
+op("post", "/v1/entries", "Create a schedule entry",
+   {201: json_resp("the entry and its conflicts", ref("EntryWritten"), ETAG)},
+   role="admin,staff", body_ref="EntryCreate", opid="createEntry")
+op("get", "/v1/entries", "List schedule entries (series)",
+   {200: json_resp("a page of entries", ref("EntryPage")), 422: "Unprocessable"}, role="admin,staff",
+   params=[P("assignee_id", "query", ref("ProviderId"), "only entries assigned to this provider"), *PAGE_PARAMS],
+   opid="listEntries")
+op("get", "/v1/entries/{entry_id}", "Read a schedule entry",
+   {200: json_resp("the entry", ref("Entry"), ETAG), 404: "NotFound"}, role="admin,staff", params=[ENT],
+   opid="getEntry")
+op("get", "/v1/entries/{entry_id}.ics", "A schedule entry as iCalendar",
+   {200: {"description": "the series as text/calendar", "headers": H,
+          "content": {"text/calendar": {"schema": {"type": "string"}}}}, 404: "NotFound"},
+   role="admin,staff", params=[ENT], opid="getEntryIcs")
+op("patch", "/v1/entries/{entry_id}", "Change one occurrence, this and later ones, or all",
+   {200: json_resp("the entry (the new series after scope=future) and its conflicts", ref("EntryWritten"), ETAG),
+    404: "NotFound", 412: "PreconditionFailed"},
+   role="admin,staff", params=[ENT, *SCOPE, P("If-Match", "header", STR, "the entry's ETag")], body_ref="EntryPatch",
+   opid="patchEntry")
+op("delete", "/v1/entries/{entry_id}", "Delete one occurrence, this and later ones, or all",
+   {204: "NoContent", 404: "NotFound", 412: "PreconditionFailed", 422: "Unprocessable"},
+   role="admin,staff", params=[ENT, *SCOPE, P("If-Match", "header", STR, "the entry's ETag")], opid="deleteEntry")
+WINDOW = [P("from", "query", STR, "a date (in the zone; included) or an RFC 3339 instant", True),
+          P("to", "query", STR, "a date (in the zone; included) or an RFC 3339 instant", True)]
+op("get", "/v1/entries/{entry_id}/occurrences", "The occurrences in a window (at most 366 days)",
+   {200: json_resp("the occurrences by start", ref("Occurrences")), 404: "NotFound", 422: "Unprocessable"},
+   role="admin,staff", params=[ENT, *WINDOW], opid="listOccurrences")
+op("get", "/v1/calendar", "Everything that fills some providers' time over a window (at most 92 days)",
+   {200: json_resp("the items, ordered", ref("Calendar")), 422: "Unprocessable"}, role="admin,staff",
+   params=[*WINDOW, P("provider_ids", "query", STR, "comma-separated provider ids, at most 50", True),
+           P("timezone", "query", STR, "the IANA zone items are shown in (default UTC)")],
+   tags=["calendar"], opid="getCalendar")
+
+doc = {
+    "openapi": "3.1.0",
+    "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+    "info": {"title": "slotd API", "version": "1",
+             "description": "Appointment scheduling: providers, services, schedules, slots, bookings, holds, waitlist, schedule entries. "
+                            "docs/api.md is the reference in prose; the API tests validate every response against this document. "
+                            "x-slotd-roles lists the key roles (and manage_token) that may call an operation. "
+                            "Besides the answers each operation lists, any request may get a problem+json "
+                            "408, 414 or 431 from the HTTP layer before a route is chosen "
+                            "(components/responses RequestTimeout, UriTooLong, HeadersTooLarge), and a path or "
+                            "method the server does not have answers 404 or 405 (MethodNotAllowed, with Allow)."},
+    "servers": [{"url": "http://127.0.0.1:8080"}],
+    "security": [{"apiKey": []}],
+    "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
+                                   "holidays", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
+                                   "entries", "calendar"]],
+    "paths": paths,
+    "components": {
+        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "API key",
+                                       "description": "Authorization: Bearer <api key> (sk_…), or a booking's manage token (mt_…)"}},
+        "headers": {
+            "X-Request-Id": {"description": "the request's X-Request-Id when it is 1-64 safe characters, else a new req_ id",
+                             "schema": {"type": "string"}},
+            "ETag": {"description": "the object's version, \"N\"", "schema": {"type": "string"}},
+            "Retry-After": {"description": "seconds", "schema": {"type": "integer"}}},
+        "responses": R,
+        "schemas": S,
+    },
+}
+json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+sys.stdout.write("\n")
