@@ -6,7 +6,10 @@
 # takes a token from its bucket). PAIRS rounds each; medians, their ratio NEW/BASE (goal
 # >= 0.97) and nginx's fixed 100-byte answer as the same-run reference. Builds nothing.
 # Usage: bench/compare_slots.sh BASE_BUILD_DIR NEW_BUILD_DIR [seconds-per-run]  (10)
-# Environment: PAIRS (3), CONNS (32). Needs wrk and nginx (scripts/deps.sh bench).
+# Environment: PAIRS (3), CONNS (32); NEW_OFF=1 runs NEW with request logs, metrics and
+# limits off instead (what the rest of the change costs). Needs wrk and nginx
+# (scripts/deps.sh bench). BASE must be a build from before rate limits existed, or run
+# with them off: its default limits would refuse the benchmark's single key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -34,12 +37,17 @@ run() {
     slotd_start -- --db "sqlite:$work/$n.db" --threads 1 --demo
   else
     bin=$new_bin
-    mport=$(free_port)
-    slotd_start SLOTD_RATE_LIMITS=on -- --db "sqlite:$work/$n.db" --threads 1 --demo \
-      --metrics-listen "127.0.0.1:$mport" --log-file "$work/requests.log" \
-      --rate-limit-key 1000000000/1
-    ( while sleep 1; do curl -sf "http://127.0.0.1:$mport/metrics" >/dev/null || true; done ) &
-    scraper=$!
+    if [ -n "${NEW_OFF:-}" ]; then
+      slotd_start SLOTD_RATE_LIMITS=off -- --db "sqlite:$work/$n.db" --threads 1 --demo \
+        --log-level warn
+    else
+      mport=$(free_port)
+      slotd_start SLOTD_RATE_LIMITS=on -- --db "sqlite:$work/$n.db" --threads 1 --demo \
+        --metrics-listen "127.0.0.1:$mport" --log-file "$work/requests.log" \
+        --rate-limit-key 1000000000/1
+      ( while sleep 1; do taskset -c 0 curl -sf "http://127.0.0.1:$mport/metrics" >/dev/null || true; done ) &
+      scraper=$!
+    fi
   fi
   key=$(awk '/admin API key/ {print $4}' "$work/slotd.out")
   read -r svc prv < <(curl -sf -H "Authorization: Bearer $key" "$api/services" | /usr/bin/python3 -c '
@@ -62,7 +70,7 @@ for i in $(seq "$pairs"); do
   spid=$$   # wrk_get samples the CPU time of $spid; slotd is not running now
   read -r f _ _ _ _ _ < <(wrk_get "$conns" "http://127.0.0.1:$nport/fixed"); echo "$f" >>"$work/fixed"
 done
-lines=$(grep -c '"msg":"request"' "$work/requests.log" || true)
+lines=$(grep -c '"msg":"request"' "$work/requests.log" 2>/dev/null || true)
 b=$(awk '{print $1}' "$work/base" | median); n=$(awk '{print $1}' "$work/new" | median)
 bp=$(awk '{print $2}' "$work/base" | median); np=$(awk '{print $2}' "$work/new" | median)
 f=$(median <"$work/fixed")

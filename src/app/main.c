@@ -466,6 +466,7 @@ static int cmd_serve(struct options *o)
 	err_init(&e);
 	if (log_to(o->log_file) || metrics_token(o, token, sizeof(token)))
 		return 1;
+	log_buffered();
 	if (o->log_level && *o->log_level)
 		log_level_parse(o->log_level, &level);
 	log_set_level(level);
@@ -541,7 +542,9 @@ static int cmd_serve(struct options *o)
 	fflush(stdout);
 	log_msg(LOG_INFO, "listening on %s, database %s", bound,
 		url_shown(o->db, shown, sizeof(shown)));
-	sigwait(&sigs, &sig);
+	/* The signal, flushing the log meanwhile (lines wait at most a quarter second). */
+	while ((sig = sigtimedwait(&sigs, NULL, &(struct timespec){0, 250 * 1000 * 1000})) < 0)
+		log_flush();
 	log_msg(LOG_INFO, "signal %d: draining", sig);
 	server_drain(srv, DRAIN_TIMEOUT_MS);
 	store_close(st);
@@ -550,6 +553,7 @@ static int cmd_serve(struct options *o)
 	inflight_free(ctx.inflight);
 	ratelimit_free(ctx.limits);
 	log_msg(LOG_INFO, "stopped");
+	log_flush();
 	return 0;
 fail:
 	store_close(st);

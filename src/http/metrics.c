@@ -129,7 +129,8 @@ void http_observe(struct req *r)
 					  memory_order_relaxed);
 	if (r->route >= 0 && r->route == m.slots_route)
 		atomic_fetch_add_explicit(&m.slot_queries, 1, memory_order_relaxed);
-	log_line(r, route, took, r->out.len);
+	if (log_enabled(r->status >= 500 ? LOG_ERROR : LOG_INFO))
+		log_line(r, route, took, r->out.len);
 }
 
 void http_observe_unanswered(struct req *r, enum unanswered reason)

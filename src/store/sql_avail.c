@@ -234,20 +234,23 @@ int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id
 	return 0;
 }
 
-/* Rows come in pages of this size from the arena; lists are bounded by their date ranges. */
-#define LIST_CHUNK 64
+/* The first room made for rows; it doubles from there. Most lists a slot query reads hold a
+ * row or two, and rows can be large (a time-off row carries its 1 KB reason), so a big first
+ * page would be zeroed for nothing on every request. */
+#define LIST_FIRST 4
 
-/* Makes room for row n of an arena array of elem-sized rows, growing it by LIST_CHUNK. */
+/* Makes room for row n of an arena array of elem-sized rows, doubling it when full. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem)
 {
+	size_t more = *cap ? *cap * 2 : LIST_FIRST;
 	void *bigger;
 
 	if (n < *cap)
 		return rows;
-	bigger = arena_alloc(a, (*cap + LIST_CHUNK) * elem);
+	bigger = arena_alloc(a, more * elem);
 	if (n)
 		memcpy(bigger, rows, n * elem);
-	*cap += LIST_CHUNK;
+	*cap = more;
 	return bigger;
 }
 

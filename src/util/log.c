@@ -1,6 +1,7 @@
 #include "util/log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,23 @@
 static enum log_level log_min = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 static _Thread_local const char *request_id;
+
+static atomic_llong flushed_sec;
+
+void log_buffered(void)
+{
+	setvbuf(stderr, NULL, _IOFBF, 1 << 16);
+}
+
+void log_flush(void)
+{
+	fflush(stderr);
+}
+
+bool log_enabled(enum log_level level)
+{
+	return level >= log_min;
+}
 
 void log_set_request(const char *id)
 {
@@ -36,16 +54,21 @@ void log_set_level(enum log_level min)
 
 void log_emit(enum log_level level, const char *msg, const char *extra)
 {
+	static _Thread_local char when[32];
+	static _Thread_local time_t when_sec = -1;
 	struct timespec ts;
 	struct tm tm;
 	struct buf b;
-	char when[32];
 
 	if (level < log_min)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (ts.tv_sec != when_sec) {
+		/* Formatted once a second per thread: a busy server logs thousands a second. */
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		when_sec = ts.tv_sec;
+	}
 	buf_init(&b, 1 << 16);
 	buf_addf(&b, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"msg\":", when,
 		 ts.tv_nsec / 1000000, level_names[level]);
@@ -60,6 +83,8 @@ void log_emit(enum log_level level, const char *msg, const char *extra)
 	}
 	buf_adds(&b, "}\n");
 	fwrite(b.ptr, 1, b.len, stderr);
+	if (level >= LOG_WARN || atomic_exchange(&flushed_sec, (long long)ts.tv_sec) != ts.tv_sec)
+		fflush(stderr);
 	buf_release(&b);
 }
 
