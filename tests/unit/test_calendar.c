@@ -26,20 +26,6 @@ static int64_t utc(const char *s)
 	return t;
 }
 
-static int arena_setup(void **state)
-{
-	*state = arena_new();
-	return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
-
-#define TA(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
-
 /* Saturday 7 March 00:00 EST up to Tuesday 10 March 00:00 EDT. */
 #define FROM utc("2026-03-07T00:00:00-05:00")
 #define TO utc("2026-03-10T00:00:00-04:00")

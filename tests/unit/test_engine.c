@@ -37,20 +37,6 @@ static int group_setup(void **state)
 }
 
 /* Each test gets an arena in *state. */
-static int arena_setup(void **state)
-{
-	*state = arena_new();
-	return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
-
-#define TA(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
-
 static struct week_template nine_to_five(void)
 {
 	struct week_template t;

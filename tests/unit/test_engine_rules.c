@@ -23,20 +23,6 @@ static int64_t mar(int d, int h, int m)
 	return utc_at(2026, 3, d, h, m, 0);
 }
 
-static int arena_setup(void **state)
-{
-	*state = arena_new();
-	return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
-
-#define TA(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
-
 static void bundle_init(struct avail_bundle *b, const char *id)
 {
 	int d;

@@ -33,20 +33,6 @@ static int group_setup(void **state)
 	return unit_group_setup(state);
 }
 
-static int arena_setup(void **state)
-{
-	*state = arena_new();
-	return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
-
-#define TA(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
-
 /* A New York series from start lasting minutes, with rule (NULL: one-off). */
 static void series(struct entry *en, const char *start, int minutes, const char *rule)
 {

@@ -13,20 +13,6 @@ static int64_t day_of(int y, int m, int d)
 	return days_from_civil(y, m, d);
 }
 
-static int arena_setup(void **state)
-{
-	*state = arena_new();
-	return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
-
-#define TA(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
-
 /* A holiday on the dates of rule from first on, without end. */
 static struct holiday_rec rule_holiday(const char *id, const char *rule, int64_t first)
 {

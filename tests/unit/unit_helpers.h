@@ -16,8 +16,24 @@
 #include "core/civil.h"
 #include "core/interval.h"
 #include "core/tz.h"
+#include "util/arena.h"
 
 enum { MON, TUE, WED, THU, FRI, SAT, SUN }; /* index of week_template.day[] */
+
+/* A fresh arena as each test's state: TA(test) in the test list. */
+static inline int arena_setup(void **state)
+{
+	*state = arena_new();
+	return *state ? 0 : -1;
+}
+
+static inline int arena_teardown(void **state)
+{
+	arena_free(*state);
+	return 0;
+}
+
+#define TA(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
 
 /* One zone database per test executable, created by the group setup. */
 static struct tz_db *unit_db;
