@@ -8,8 +8,7 @@
 # Usage: bench/compare_slots.sh BASE_BUILD_DIR NEW_BUILD_DIR [seconds-per-run]  (10)
 # Environment: PAIRS (3), CONNS (32); NEW_OFF=1 runs NEW with request logs, metrics and
 # limits off instead (what the rest of the change costs). Needs wrk and nginx
-# (scripts/deps.sh bench). BASE must be a build from before rate limits existed, or run
-# with them off: its default limits would refuse the benchmark's single key.
+# (scripts/deps.sh bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -21,7 +20,6 @@ bench_workdir
 cp "$base_bin" "$work/slotd-base"; cp "$new_bin" "$work/slotd-new"   # rebuilds do not matter
 base_bin=$work/slotd-base new_bin=$work/slotd-new
 
-from=$(date -u -d "+7 days" +%F); to=$(date -u -d "+13 days" +%F)
 n=0
 
 nginx_start "location = /fixed { default_type application/json; return 200 '{\"status\":\"ok\",\"service\":\"reference\",\"padding\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}'; }"
@@ -29,7 +27,7 @@ nginx_start "location = /fixed { default_type application/json; return 200 '{\"s
 # run WHICH: one measured round of that build on a fresh database with the demo clinic;
 # appends "rps p99" to $work/WHICH
 run() {
-  local scraper= key svc prv
+  local scraper= key url
   n=$((n + 1))
   rm -f "$work/slotd.out"   # slotd_start waits for "listening" in it
   if [ "$1" = base ]; then
@@ -49,13 +47,9 @@ run() {
       scraper=$!
     fi
   fi
+  url=$(demo_slots_url)
   key=$(awk '/admin API key/ {print $4}' "$work/slotd.out")
-  read -r svc prv < <(curl -sf -H "Authorization: Bearer $key" "$api/services" | /usr/bin/python3 -c '
-import json,sys
-s=[x for x in json.load(sys.stdin)["data"] if x["name"]=="Follow-up visit"][0]
-print(s["id"], s["provider_ids"][0])')
-  read -r rps _ p99 bad _ _ < <(wrk_get "$conns" \
-    "$api/slots?service_id=$svc&provider_id=$prv&from=$from&to=$to" "Authorization: Bearer $key")
+  read -r rps _ p99 bad _ _ < <(wrk_get "$conns" "$url" "Authorization: Bearer $key")
   [ "$bad" = 0 ] || { echo "$1: $bad non-2xx answers:" >&2; cat "$work/wrk.out" >&2; exit 1; }
   [ -z "$scraper" ] || { kill "$scraper"; wait "$scraper" 2>/dev/null || true; }
   kill "$spid"; wait "$spid" 2>/dev/null || true

@@ -19,15 +19,9 @@ bench_workdir
 
 # slotd with the demo clinic
 slotd_start -- --db "sqlite:$work/bench.db" --threads "${THREADS:-1}" --demo
+slots_url=$(demo_slots_url)
 key=$(awk '/admin API key/ {print $4}' "$work/slotd.out")
 auth="Authorization: Bearer $key"
-read -r svc prv < <(curl -sf -H "$auth" "$api/services" | /usr/bin/python3 -c '
-import json,sys
-d=json.load(sys.stdin)["data"]
-s=[x for x in d if x["name"]=="Follow-up visit"][0]
-print(s["id"], s["provider_ids"][0])')
-from=$(date -u -d "+7 days" +%F); to=$(date -u -d "+13 days" +%F)
-slots_url="$api/slots?service_id=$svc&provider_id=$prv&from=$from&to=$to"
 curl -sf -H "$auth" "$slots_url" >"$work/slots.json"
 nslots=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["slots"]))' "$work/slots.json")
 size=$(stat -c %s "$work/slots.json")

@@ -57,10 +57,12 @@ tenant_create() {
 }
 
 # slotd_start [ENV...] -- SERVE_OPTION...: `slotd serve` on core 1 on a free port, with the env(1)
-# operands ENV, output in $work/slotd.{out,err}; waits until it listens (5 s at most, else
-# exits). Sets sport, spid and api (http://127.0.0.1:PORT/v1).
+# operands ENV (rate limits are off unless ENV says SLOTD_RATE_LIMITS=on), output in
+# $work/slotd.{out,err}; waits until it listens (5 s at most, else exits). Sets sport, spid
+# and api (http://127.0.0.1:PORT/v1).
 slotd_start() {
-  local envs=()
+  # One key sends every request: rate limits off unless ENV turns them on (the later wins).
+  local envs=(SLOTD_RATE_LIMITS=off)
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
   sport=$(free_port)
@@ -71,6 +73,19 @@ slotd_start() {
   for _ in $(seq 50); do grep -q listening "$work/slotd.out" 2>/dev/null && break; sleep 0.1; done
   grep -q listening "$work/slotd.out" || { echo "slotd did not start:" >&2; cat "$work/slotd.err" >&2; exit 1; }
   api="http://127.0.0.1:$sport/v1"
+}
+
+# demo_slots_url: after slotd_start with --demo, prints the URL of a 7-day GET /v1/slots
+# for the demo's "Follow-up visit" and its first provider, a week from today.
+demo_slots_url() {
+  local key svc prv from to
+  key=$(awk '/admin API key/ {print $4}' "$work/slotd.out")
+  read -r svc prv < <(curl -sf -H "Authorization: Bearer $key" "$api/services" | /usr/bin/python3 -c '
+import json,sys
+s=[x for x in json.load(sys.stdin)["data"] if x["name"]=="Follow-up visit"][0]
+print(s["id"], s["provider_ids"][0])')
+  from=$(date -u -d "+7 days" +%F); to=$(date -u -d "+13 days" +%F)
+  echo "$api/slots?service_id=$svc&provider_id=$prv&from=$from&to=$to"
 }
 
 # json_field NAME: a top-level field of the JSON document on stdin
