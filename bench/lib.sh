@@ -61,10 +61,11 @@ tenant_create() {
 # $work/slotd.{out,err}; waits until it listens (5 s at most, else exits). Sets sport, spid
 # and api (http://127.0.0.1:PORT/v1).
 slotd_start() {
-  # One key sends every request: rate limits off unless ENV turns them on (the later wins).
-  local envs=(SLOTD_RATE_LIMITS=off)
+  local envs=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
+  # One key sends every request: rate limits off unless ENV sets them (after env's options).
+  [[ " ${envs[*]} " == *" SLOTD_RATE_LIMITS="* ]] || envs+=(SLOTD_RATE_LIMITS=off)
   sport=$(free_port)
   env "${envs[@]}" taskset -c 1 "$bin" serve --listen "127.0.0.1:$sport" "$@" \
     >"$work/slotd.out" 2>"$work/slotd.err" &
