@@ -22,6 +22,7 @@ struct bucket {
 
 #define TENANTS 1024		/* cached tenant limits; a collision just reads the store again */
 #define GOOD 16384		/* credentials seen valid per address */
+_Static_assert(TENANTS % LOCKS == 0 && GOOD % LOCKS == 0, "a slot keeps its lock stripe");
 
 struct tenant_limit {
 	char tenant[64];
@@ -33,7 +34,6 @@ struct tenant_limit {
 struct ratelimit {
 	struct rl_policy policy[RL__COUNT];
 	pthread_mutex_t lock[LOCKS];
-	pthread_mutex_t tenant_lock;
 	struct bucket slot[GROUPS][GROUP];
 	struct tenant_limit tenant[TENANTS];
 	struct {
@@ -75,7 +75,6 @@ struct ratelimit *ratelimit_new(const struct rl_policy policy[RL__COUNT])
 	memcpy(rl->policy, policy, sizeof(rl->policy));
 	for (i = 0; i < LOCKS; i++)
 		pthread_mutex_init(&rl->lock[i], NULL);
-	pthread_mutex_init(&rl->tenant_lock, NULL);
 	return rl;
 }
 
@@ -87,7 +86,6 @@ void ratelimit_free(struct ratelimit *rl)
 		return;
 	for (i = 0; i < LOCKS; i++)
 		pthread_mutex_destroy(&rl->lock[i]);
-	pthread_mutex_destroy(&rl->tenant_lock);
 	free(rl);
 }
 
@@ -143,6 +141,14 @@ static struct bucket *find(struct ratelimit *rl, const struct rl_policy *p, uint
 	return pick;
 }
 
+/* The lock of a slot of the buckets, the tenant cache or the good-credential memory (each
+ * table's size is a multiple of LOCKS, so a slot always has the same lock): every request
+ * reads them, and one lock for all would serialise the workers. */
+static pthread_mutex_t *stripe(struct ratelimit *rl, uint64_t tag)
+{
+	return &rl->lock[tag % LOCKS];
+}
+
 static bool use(struct ratelimit *rl, enum rl_scope s, const char *id, double now,
 		const struct rl_policy *p, bool take, struct rl_answer *out)
 {
@@ -156,7 +162,7 @@ static bool use(struct ratelimit *rl, enum rl_scope s, const char *id, double no
 	if (!p->quota)
 		return true;
 	tag = tag_of(s, id);
-	lock = &rl->lock[(tag % GROUPS) % LOCKS];
+	lock = stripe(rl, tag % GROUPS);
 	rate = (double)p->quota / p->window;
 	pthread_mutex_lock(lock);
 	b = find(rl, p, tag, now);
@@ -195,35 +201,37 @@ bool ratelimit_left(struct ratelimit *rl, enum rl_scope s, const char *id, doubl
 	return use(rl, s, id, now, &rl->policy[s], false, out);
 }
 
-static struct tenant_limit *tenant_slot(struct ratelimit *rl, const char *tenant_id)
+static uint64_t tenant_tag(const char *tenant_id)
 {
-	return &rl->tenant[tag_of(RL__COUNT, tenant_id) % TENANTS];
+	return tag_of(RL__COUNT, tenant_id);
 }
 
 bool ratelimit_tenant_get(struct ratelimit *rl, const char *tenant_id, double now, bool *has,
 			  struct rl_policy *p)
 {
-	struct tenant_limit *t = tenant_slot(rl, tenant_id);
+	uint64_t tag = tenant_tag(tenant_id);
+	struct tenant_limit *t = &rl->tenant[tag % TENANTS];
 	bool fresh;
 
-	pthread_mutex_lock(&rl->tenant_lock);
+	pthread_mutex_lock(stripe(rl, tag));
 	fresh = t->at > 0 && now - t->at < RL_TENANT_TTL && !strcmp(t->tenant, tenant_id);
 	if (fresh) {
 		*has = t->has;
 		*p = t->p;
 	}
-	pthread_mutex_unlock(&rl->tenant_lock);
+	pthread_mutex_unlock(stripe(rl, tag));
 	return fresh;
 }
 
 void ratelimit_tenant_put(struct ratelimit *rl, const char *tenant_id, double read_at,
 			  const struct rl_policy *p)
 {
-	struct tenant_limit *t = tenant_slot(rl, tenant_id);
+	uint64_t tag = tenant_tag(tenant_id);
+	struct tenant_limit *t = &rl->tenant[tag % TENANTS];
 
-	pthread_mutex_lock(&rl->tenant_lock);
+	pthread_mutex_lock(stripe(rl, tag));
 	if (t->at > read_at && !strcmp(t->tenant, tenant_id)) {
-		pthread_mutex_unlock(&rl->tenant_lock);
+		pthread_mutex_unlock(stripe(rl, tag));
 		return;
 	}
 	snprintf(t->tenant, sizeof(t->tenant), "%s", tenant_id);
@@ -231,7 +239,7 @@ void ratelimit_tenant_put(struct ratelimit *rl, const char *tenant_id, double re
 	t->has = p != NULL;
 	if (p)
 		t->p = *p;
-	pthread_mutex_unlock(&rl->tenant_lock);
+	pthread_mutex_unlock(stripe(rl, tag));
 }
 
 static uint64_t good_tag(const char *address, const char *key_hash)
@@ -247,10 +255,10 @@ void ratelimit_good_put(struct ratelimit *rl, const char *address, const char *k
 {
 	uint64_t tag = good_tag(address, key_hash);
 
-	pthread_mutex_lock(&rl->tenant_lock);
+	pthread_mutex_lock(stripe(rl, tag));
 	rl->good[tag % GOOD].tag = tag;
 	rl->good[tag % GOOD].at = now;
-	pthread_mutex_unlock(&rl->tenant_lock);
+	pthread_mutex_unlock(stripe(rl, tag));
 }
 
 bool ratelimit_good(struct ratelimit *rl, const char *address, const char *key_hash,
@@ -259,8 +267,8 @@ bool ratelimit_good(struct ratelimit *rl, const char *address, const char *key_h
 	uint64_t tag = good_tag(address, key_hash);
 	bool known;
 
-	pthread_mutex_lock(&rl->tenant_lock);
+	pthread_mutex_lock(stripe(rl, tag));
 	known = rl->good[tag % GOOD].tag == tag && now - rl->good[tag % GOOD].at < RL_GOOD_TTL;
-	pthread_mutex_unlock(&rl->tenant_lock);
+	pthread_mutex_unlock(stripe(rl, tag));
 	return known;
 }
