@@ -3,11 +3,12 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libical-dev
-            libsqlite3-dev libpq-dev libsodium-dev zlib1g-dev tzdata)
+            libsqlite3-dev libpq-dev libsodium-dev zlib1g-dev libcurl4-openssl-dev tzdata)
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-jsonschema postgresql)
 test_pkgs+=(clang)    # libFuzzer, for the fuzz targets (scripts/fuzz.sh)
 test_pkgs+=(openssl)  # the TLS tests make a self-signed certificate
 test_pkgs+=(prometheus)  # promtool checks what GET /metrics renders
+test_pkgs+=(python3-aiosmtpd python3-icalendar)  # the mail receiver; invitations parsed
 bench_pkgs=(wrk nginx-light)
 
 want=("${build_pkgs[@]}")

@@ -155,6 +155,9 @@ struct time_off_rec {
 	int64_t created_at;
 };
 
+#define WHSEC_MAX 96			/* a webhook secret: "whsec_" + base64 of 32 bytes */
+#define LOCALE_MAX 16			/* "en", "de", … */
+
 #define PHONE_MAX_LEN 40
 #define METADATA_MAX_LEN 4096
 

@@ -454,6 +454,11 @@ struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mo
 	return &c->tx;
 }
 
+void store_tx_act_for(struct store_tx *tx, const char *tenant)
+{
+	snprintf(tx->tenant, sizeof(tx->tenant), "%s", tenant);
+}
+
 int store_end(struct store_tx *tx, bool commit, struct err *e)
 {
 	struct store *st = tx->st;

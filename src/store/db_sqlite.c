@@ -278,6 +278,46 @@ static const char *const migrations[] = {
 
 	/* 7: tenant settings: the per-key rate limit ("QUOTA/WINDOW"; NULL = the server's). */
 	"ALTER TABLE tenant_policy ADD COLUMN rate_limit_key TEXT;",
+
+	/* 8: notifications (src/notify/README.md): webhook endpoints; a queue row per event,
+	 * written with it; deliveries with their attempts; reminders planned with bookings;
+	 * tenants' message templates; reminder offsets per service and by default; the
+	 * booking's and the tenant's locale. */
+	"CREATE TABLE webhook_endpoints ("
+	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, url TEXT NOT NULL, event_types TEXT NOT NULL,"
+	"  enabled INTEGER NOT NULL, description TEXT NOT NULL, secret TEXT NOT NULL,"
+	"  previous_secret TEXT, previous_until INTEGER, failing_since INTEGER,"
+	"  disabled_reason TEXT, version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"
+	"CREATE TABLE notify_queue ("
+	"  id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, seq INTEGER NOT NULL);"
+	"CREATE TABLE deliveries ("
+	"  id TEXT NOT NULL PRIMARY KEY, tenant_id TEXT NOT NULL, event_seq INTEGER NOT NULL,"
+	"  event_id TEXT NOT NULL, event_type TEXT NOT NULL, channel TEXT NOT NULL,"
+	"  endpoint_id TEXT, recipient TEXT, recipient_role TEXT, status TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, lease_owner TEXT,"
+	"  lease_until INTEGER, last_status INTEGER, last_error TEXT,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status = 'pending';"
+	"CREATE INDEX deliveries_by_endpoint ON deliveries(tenant_id, endpoint_id, id);"
+	"CREATE INDEX deliveries_by_event ON deliveries(tenant_id, event_id);"
+	"CREATE TABLE delivery_attempts ("
+	"  delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, tenant_id TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, status_code INTEGER,"
+	"  response TEXT, error TEXT, PRIMARY KEY (delivery_id, attempt)) WITHOUT ROWID;"
+	"CREATE TABLE reminders ("
+	"  tenant_id TEXT NOT NULL, booking_id TEXT NOT NULL, offset_minutes INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL, sent_at INTEGER,"
+	"  PRIMARY KEY (tenant_id, booking_id, offset_minutes)) WITHOUT ROWID;"
+	"CREATE INDEX reminders_due ON reminders(due_at) WHERE sent_at IS NULL;"
+	"CREATE TABLE message_templates ("
+	"  tenant_id TEXT NOT NULL, event_type TEXT NOT NULL, locale TEXT NOT NULL,"
+	"  subject TEXT NOT NULL, text_body TEXT NOT NULL, html_body TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, event_type, locale)) WITHOUT ROWID;"
+	"ALTER TABLE services ADD COLUMN reminder_offsets TEXT;"
+	"ALTER TABLE tenant_policy ADD COLUMN reminder_offsets TEXT;"
+	"ALTER TABLE tenant_policy ADD COLUMN locale TEXT;"
+	"ALTER TABLE bookings ADD COLUMN locale TEXT;",
 };
 
 

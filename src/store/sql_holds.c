@@ -164,7 +164,15 @@ int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
 	while (rc == DB_ROW)
 		rc = db_step(s);
 	db_reset(s);
-	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "add event", e);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "add event", e);
+	/* The notification worker's queue row, committed with the event (src/notify). */
+	s = conn_prep(tx->c, "INSERT INTO notify_queue(tenant_id, seq) VALUES (?1, ?2)", e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, ev->seq);
+	return step_done(tx->c, s, "queue event", e);
 }
 
 static void read_event(struct stmt *s, struct arena *a, struct event_rec *ev)

@@ -56,6 +56,9 @@ struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mo
 /* Ends tx: a write transaction commits when commit is true (-1 with e set if COMMIT fails)
  * and rolls back otherwise; reads just end. The connection goes back to the pool. */
 int store_end(struct store_tx *tx, bool commit, struct err *e);
+/* For background duties in a transaction begun for "": the tenant that the tenant-scoped
+ * queries after it act for. It takes no tenant lock, so it is not for tx_event_append. */
+void store_tx_act_for(struct store_tx *tx, const char *tenant);
 /* A write transaction that lost to a concurrent one (e->rerun: serialization failure or
  * deadlock) may be run again, at most STORE_RERUNS more times: store_rerun says whether,
  * after a short random pause, and clears e. */
@@ -208,7 +211,8 @@ struct bundle_cache {
 	size_t nholidays;
 };
 /* tx_bundle for one of several providers over the same dates: bundles share the tenant-wide
- * holiday rows (b->holidays may point into cache). */
+ * holiday rows (b->holidays may point into cache). A NULL cache reads for this provider
+ * alone, in one statement. */
 int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e);
