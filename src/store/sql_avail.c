@@ -598,9 +598,28 @@ int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_
 		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
 		     struct err *e)
 {
-	struct bundle_cache cache = {0};
+	/* One provider alone: both kinds in one statement (the tenant's holidays are capped,
+	 * so walking them is bounded). */
+	struct stmt *s = conn_prep(
+		tx->c,
+		"SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
+		" AND ((h.rrule IS NULL AND h.day BETWEEN ?3 AND ?4) OR (h.rrule IS NOT"
+		"  NULL AND h.day <= ?4 AND (h.until_day IS NULL OR h.until_day >= ?3)))"
+		" AND (h.all_providers = 1 OR EXISTS (SELECT 1 FROM holiday_providers hp"
+		"  WHERE hp.tenant_id = h.tenant_id AND hp.holiday_id = h.id"
+		"  AND hp.provider_id = ?2)) ORDER BY h.id",
+		e);
 
-	return holiday_recs_cached(tx, provider_id, from_day, to_day, &cache, a, out, n, e);
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, provider_id);
+	db_bind_i64(s, 3, from_day);
+	db_bind_i64(s, 4, to_day);
+	return rows_read(tx->c, s, read_holiday, sizeof(**out), a, (void **)out, n,
+			 "read holidays", e);
 }
 
 int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
@@ -610,6 +629,8 @@ int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t fr
 	struct holiday_rec *own;
 	size_t nown;
 
+	if (!cache)
+		return holiday_recs_for(tx, provider_id, from_day, to_day, a, out, n, e);
 	if (holidays_all(tx, cache, from_day, to_day, a, e) ||
 	    holidays_read(tx, provider_id, from_day, to_day, a, &own, &nown, e))
 		return -1;
@@ -707,9 +728,7 @@ int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char 
 int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
 	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e)
 {
-	struct bundle_cache cache = {0};
-
-	return tx_bundle_cached(tx, provider_id, from_day, to_day, now, &cache, a, b, e);
+	return tx_bundle_cached(tx, provider_id, from_day, to_day, now, NULL, a, b, e);
 }
 
 int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,

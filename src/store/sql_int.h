@@ -33,7 +33,8 @@ int delete_row(struct store_tx *tx, const char *sql, const char *id, const char 
 int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
 		     struct err *e);
-/* The same, reading the tenant-wide holidays only once into cache for many providers. */
+/* The same, reading the tenant-wide holidays only once into cache for many providers (a NULL
+ * cache: holiday_recs_for). */
 int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 			int64_t to_day, struct bundle_cache *cache, struct arena *a,
 			struct holiday_rec **out, size_t *n, struct err *e);
