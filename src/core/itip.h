@@ -1,0 +1,41 @@
+/* iTIP (RFC 5546) invitations for booking e-mails: one VEVENT in a VCALENDAR with
+ * METHOD:REQUEST while the booking is active and METHOD:CANCEL once it is cancelled or
+ * declined. The attendee is the recipient, whose booking is already made, so the
+ * ATTENDEE carries PARTSTAT=ACCEPTED and RSVP=FALSE: calendars add the event without asking
+ * for a reply (slotd reads no replies). No VALARM: the reminders are e-mails. */
+#ifndef SLOTD_CORE_ITIP_H
+#define SLOTD_CORE_ITIP_H
+
+#include <stdint.h>
+
+#include "core/tz.h"
+
+enum itip_method { ITIP_REQUEST = 0, ITIP_CANCEL };
+
+struct itip {
+	enum itip_method method;
+	const char *uid;		/* "<booking id>@slotd" */
+	int sequence;			/* reschedule_count (+1 once cancelled or declined) */
+	int64_t start, end;		/* UTC seconds */
+	const struct tz *zone;		/* zone of DTSTART/DTEND; used only with vtimezone */
+	void *vtimezone;		/* from tz_db_vtimezone, consumed (freed even on
+					 * failure); NULL = times written in UTC */
+	const char *summary;		/* required */
+	const char *description;	/* optional (NULL or "") */
+	const char *location;		/* optional */
+	const char *url;		/* optional */
+	const char *organizer_email;	/* required */
+	const char *organizer_name;	/* optional */
+	const char *attendee_email;	/* required */
+	const char *attendee_name;	/* optional */
+	int64_t dtstamp;		/* UTC seconds: the event's time */
+};
+
+/* The VCALENDAR text (CRLF line ends, folded at 75 octets) as a heap string the caller
+ * frees. STATUS is CONFIRMED for a request and CANCELLED for a cancel. */
+char *itip_render(const struct itip *it);
+
+/* "REQUEST" or "CANCEL", for the text/calendar method parameter. */
+const char *itip_method_name(enum itip_method m);
+
+#endif
