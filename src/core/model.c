@@ -5,6 +5,11 @@
 
 static const char *const role_names[ROLE__COUNT] = {"admin", "staff", "customer"};
 
+bool locale_supported(const char *locale)
+{
+	return locale && (!strcmp(locale, "en") || !strcmp(locale, "de"));
+}
+
 const char *role_name(enum role r)
 {
 	return (unsigned)r < ROLE__COUNT ? role_names[r] : "unknown";

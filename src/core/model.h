@@ -157,6 +157,8 @@ struct time_off_rec {
 
 #define WHSEC_MAX 96			/* a webhook secret: "whsec_" + base64 of 32 bytes */
 #define LOCALE_MAX 16			/* "en", "de", … */
+/* Whether messages can be written in locale ("en", "de"). */
+bool locale_supported(const char *locale);
 
 #define PHONE_MAX_LEN 40
 #define METADATA_MAX_LEN 4096
@@ -183,6 +185,7 @@ struct booking {
 	int reschedule_count;
 	char fee[PRICE_MAX_LEN + 1];	/* fee owed, "" = none */
 	char fee_reason[24];		/* "late_cancellation", "no_show" */
+	char locale[LOCALE_MAX];	/* for messages; "" = the tenant's */
 	int version;			/* the ETag: bumped by every change */
 	int64_t created_at;
 	int64_t updated_at;
@@ -276,6 +279,7 @@ struct api_key {
 /* Who a request or a background duty acts as. */
 /* A tenant's settings: the rate limit of each of its API keys, when it has its own. */
 struct tenant_settings {
+	char locale[LOCALE_MAX];	/* messages' default locale; "" = "en" */
 	bool key_limit_set;
 	unsigned key_quota;	/* requests per window; 0 = no limit */
 	unsigned key_window;	/* seconds, 1..86400 */

@@ -18,7 +18,7 @@
 #define IDEMPOTENCY_KEY_MAX WIRE_IDEMPOTENCY_KEY_MAX
 
 static const char *const create_keys[] = {"service_id", "provider_id", "start", "customer",
-					  "notes", "hold_id", "metadata", NULL};
+					  "notes", "hold_id", "metadata", "locale", NULL};
 static const char *const action_keys[] = {"reason", "force", "waive_fee", NULL};
 
 /* Idempotency-Key: 1-255 printable ASCII characters, bare or as a quoted string. */
@@ -58,6 +58,9 @@ static int parse_create(struct req *r, struct booking *bk, const char **service_
 	if (*bk->customer_phone)
 		phone_check(bk->customer_phone, e);
 	json_get_str(o, "", "notes", NOTE_MAX_LEN, bk->notes, sizeof(bk->notes), e);
+	if (json_get_str(o, "", "locale", LOCALE_MAX - 1, bk->locale, sizeof(bk->locale), e) > 0 &&
+	    !locale_supported(bk->locale))
+		err_field(e, "/locale", "must be one of \"en\", \"de\"");
 	*hold_id = NULL;
 	if (hold && !json_is_null(hold)) {
 		*hold_id = json_string_value(hold);

@@ -47,13 +47,16 @@ int h_settings_get(struct req *r, struct err *e)
  * in others within RL_TENANT_TTL seconds. */
 int h_settings_put(struct req *r, struct err *e)
 {
-	static const char *const top[] = {"rate_limits", NULL}, *const rl[] = {"key", NULL},
+	static const char *const top[] = {"rate_limits", "locale", NULL}, *const rl[] = {"key", NULL},
 			  *const qw[] = {"quota", "window_seconds", NULL};
 	json_t *limits = json_object_get(r->json, "rate_limits"), *key = NULL;
 	struct tenant_settings s = {0};
 	int q = 0, w = 0;
 
 	json_only_keys(r->json, "", top, e);
+	if (json_get_str(r->json, "", "locale", LOCALE_MAX - 1, s.locale, sizeof(s.locale), e) > 0 &&
+	    !locale_supported(s.locale))
+		err_field(e, "/locale", "must be one of \"en\", \"de\"");
 	if (limits && !json_is_null(limits)) {
 		if (!json_is_object(limits))
 			err_field(e, "/rate_limits", "must be an object");

@@ -266,7 +266,8 @@ static const char *const migrations[] = {
 	"  updated_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, event_type, locale));"
 	"ALTER TABLE services ADD COLUMN reminder_offsets TEXT;"
 	"ALTER TABLE tenant_policy ADD COLUMN reminder_offsets TEXT, ADD COLUMN locale TEXT;"
-	"ALTER TABLE bookings ADD COLUMN locale TEXT;",
+	"ALTER TABLE bookings ADD COLUMN locale TEXT;"
+	"ALTER TABLE tenants ADD COLUMN link_secret TEXT;",
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -282,7 +282,7 @@ static const char *const migrations[] = {
 	/* 8: notifications (src/notify/README.md): webhook endpoints; a queue row per event,
 	 * written with it; deliveries with their attempts; reminders planned with bookings;
 	 * tenants' message templates; reminder offsets per service and by default; the
-	 * booking's and the tenant's locale. */
+	 * booking's and the tenant's locale; the key a tenant's manage links derive from. */
 	"CREATE TABLE webhook_endpoints ("
 	"  tenant_id TEXT NOT NULL, id TEXT NOT NULL, url TEXT NOT NULL, event_types TEXT NOT NULL,"
 	"  enabled INTEGER NOT NULL, description TEXT NOT NULL, secret TEXT NOT NULL,"
@@ -317,7 +317,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE services ADD COLUMN reminder_offsets TEXT;"
 	"ALTER TABLE tenant_policy ADD COLUMN reminder_offsets TEXT;"
 	"ALTER TABLE tenant_policy ADD COLUMN locale TEXT;"
-	"ALTER TABLE bookings ADD COLUMN locale TEXT;",
+	"ALTER TABLE bookings ADD COLUMN locale TEXT;"
+	"ALTER TABLE tenants ADD COLUMN link_secret TEXT;",
 };
 
 

@@ -10,7 +10,7 @@
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
 	" capacity, status, customer_name, customer_email, customer_phone, notes, metadata,"    \
 	" price, currency, version, created_at, updated_at, policy, reschedule_count, fee,"     \
-	" fee_reason"
+	" fee_reason, locale"
 
 /* One row of booked_read: start, blocked interval, service, held. */
 static void read_booked(struct stmt *s, struct arena *a, void *dst)
@@ -83,6 +83,7 @@ static void read_booking(struct stmt *s, struct arena *a, void *dst)
 	b->reschedule_count = db_col_int(s, 21);
 	col_text(s, 22, b->fee, sizeof(b->fee));
 	col_text(s, 23, b->fee_reason, sizeof(b->fee_reason));
+	col_text(s, 24, b->locale, sizeof(b->locale));
 }
 
 int tx_booking_get(struct store_tx *tx, const char *id, struct arena *a, struct booking *out,
@@ -223,7 +224,7 @@ static int booking_row_insert(struct store_tx *tx, const struct booking *b,
 		c,
 		"INSERT INTO bookings(tenant_id, " BOOKING_COLS ", active, manage_token_hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
 		e);
 	char policy[POLICY_TEXT_MAX];
 
@@ -255,8 +256,9 @@ static int booking_row_insert(struct store_tx *tx, const struct booking *b,
 	db_bind_i64(s, 23, b->reschedule_count);
 	bind_opt_text(s, 24, b->fee);
 	bind_opt_text(s, 25, b->fee_reason);
-	db_bind_i64(s, 26, booking_is_active(b->status));
-	bind_text(s, 27, manage_hash);
+	bind_opt_text(s, 26, b->locale);
+	db_bind_i64(s, 27, booking_is_active(b->status));
+	bind_text(s, 28, manage_hash);
 	return step_done(c, s, "insert booking", e);
 }
 

@@ -420,7 +420,7 @@ int tx_service_delete(struct store_tx *tx, const char *id, struct err *e)
 
 int tx_settings_get(struct store_tx *tx, struct tenant_settings *out, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c, "SELECT rate_limit_key FROM tenant_policy"
+	struct stmt *s = conn_prep(tx->c, "SELECT rate_limit_key, locale FROM tenant_policy"
 					  " WHERE tenant_id = ?1",
 				    e);
 	const char *t;
@@ -434,6 +434,8 @@ int tx_settings_get(struct store_tx *tx, struct tenant_settings *out, struct err
 	if (rc == DB_ROW && (t = db_col_text(s, 0)) &&
 	    sscanf(t, "%u/%u", &out->key_quota, &out->key_window) == 2)
 		out->key_limit_set = true;
+	if (rc == DB_ROW)
+		col_text(s, 1, out->locale, sizeof(out->locale));
 	db_reset(s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return sql_fail(tx->c, rc, "read settings", e);
@@ -445,8 +447,9 @@ int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int6
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO tenant_policy(tenant_id, policy, updated_at,"
-				    " rate_limit_key) VALUES (?1, '', ?3, ?2) ON CONFLICT(tenant_id)"
-				    " DO UPDATE SET rate_limit_key = ?2, updated_at = ?3",
+				    " rate_limit_key, locale) VALUES (?1, '', ?3, ?2, ?4)"
+				    " ON CONFLICT(tenant_id) DO UPDATE SET rate_limit_key = ?2,"
+				    " updated_at = ?3, locale = ?4",
 				    e);
 	char text[32];
 
@@ -456,6 +459,7 @@ int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int6
 	bind_text(s, 1, tx->tenant);
 	bind_opt_text(s, 2, set->key_limit_set ? text : NULL);
 	db_bind_i64(s, 3, now);
+	bind_opt_text(s, 4, set->locale);
 	return step_done(tx->c, s, "store settings", e);
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_notify.h"
+#include "util/ids.h"
 #include "util/mem.h"
 
 int store_open(const char *url, struct store **out, struct err *e)
@@ -153,6 +155,38 @@ int tx_tenant_find(struct store_tx *tx, const char *slug, char tenant_id[ID_MAX]
 	if (rc != DB_ROW)
 		return sql_fail(tx->c, rc, "find tenant", e);
 	return 0;
+}
+
+int tx_tenant_info(struct store_tx *tx, bool make, struct tenant_info *out, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT slug, name, link_secret FROM tenants WHERE id = ?1", e);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		col_text(s, 0, out->slug, sizeof(out->slug));
+		col_text(s, 1, out->name, sizeof(out->name));
+		col_text(s, 2, out->link_secret, sizeof(out->link_secret));
+	}
+	db_reset(s);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOT_FOUND, "tenant %s not found", tx->tenant);
+	if (rc != DB_ROW)
+		return sql_fail(tx->c, rc, "read tenant", e);
+	if (*out->link_secret || !make)
+		return 0;
+	token_new(out->link_secret, "lk");
+	s = conn_prep(tx->c, "UPDATE tenants SET link_secret = ?2 WHERE id = ?1", e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, out->link_secret);
+	return step_done(tx->c, s, "store the tenant's link key", e);
 }
 
 /* --- API keys --- */

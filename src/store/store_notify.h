@@ -7,6 +7,7 @@
 #define SLOTD_STORE_STORE_NOTIFY_H
 
 #include "store/store.h"
+#include "util/ids.h"
 
 #define WEBHOOK_URL_MAX 2048
 #define WEBHOOK_TYPES_MAX 32		/* event_types entries per endpoint */
@@ -68,6 +69,16 @@ int tx_event_at(struct store_tx *tx, const char *tenant, int64_t seq, struct are
 enum delivery_channel { CHANNEL_WEBHOOK = 0, CHANNEL_EMAIL };
 enum delivery_status { DELIVERY_PENDING = 0, DELIVERY_SUCCEEDED, DELIVERY_FAILED };
 
+/* The names channels and statuses are stored and shown by. */
+static inline const char *delivery_channel_name(enum delivery_channel c)
+{
+	return c == CHANNEL_EMAIL ? "email" : "webhook";
+}
+static inline const char *delivery_status_name(enum delivery_status st)
+{
+	return st == DELIVERY_SUCCEEDED ? "succeeded" : st == DELIVERY_FAILED ? "failed" : "pending";
+}
+
 struct delivery {
 	char id[ID_MAX];		/* dlv_… */
 	char tenant_id[ID_MAX];
@@ -103,6 +114,7 @@ struct delivery_filter {
 	const char *endpoint_id;
 	const char *event_id;
 	const char *status;		/* "pending", "succeeded", "failed" */
+	const char *channel;		/* "webhook", "email" */
 };
 int tx_delivery_list(struct store_tx *tx, const struct delivery_filter *f, struct page pg,
 		     struct arena *a, struct delivery **out, size_t *n, struct err *e);
@@ -153,6 +165,16 @@ int tx_reminders_due(struct store_tx *tx, int64_t now, size_t max, struct arena 
 /* Marks (booking, offset) sent at now; ERR_CONFLICT when it already was or is gone. */
 int tx_reminder_sent(struct store_tx *tx, const char *booking_id, int offset_minutes,
 		     int64_t now, struct err *e);
+
+/* --- the tenant, as messages name it --- */
+struct tenant_info {
+	char slug[64];
+	char name[NAME_MAX_LEN + 1];
+	char link_secret[TOKEN_MAX];	/* the key its bookings' manage tokens derive from */
+};
+/* The tenant's slug, name and link key; with make (a write transaction) a missing key is
+ * made and stored. */
+int tx_tenant_info(struct store_tx *tx, bool make, struct tenant_info *out, struct err *e);
 
 /* --- message templates: a tenant's overrides of the built-in ones --- */
 struct message_template {

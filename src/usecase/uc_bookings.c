@@ -8,6 +8,7 @@
 
 #include "core/civil.h"
 #include "core/lifecycle.h"
+#include "store/store_notify.h"
 #include "util/ids.h"
 #include "util/mem.h"
 
@@ -196,7 +197,12 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 		return -1;
 	if (rc == 0) {
 		json_t *payload;
-		token_new(bn->token, "mt");
+		struct tenant_info ti;
+		/* Derived from the tenant's link key, so messages can carry the manage link
+		 * later without the token being stored. */
+		if (tx_tenant_info(tx, true, &ti, e))
+			return -1;
+		token_derive(bn->token, "mt", ti.link_secret, bk.id);
 		token_hash(hash, bn->token, strlen(bn->token));
 		if (tx_booking_insert(tx, &bk, hash, actor_history_name(&ctx->actor),
 				      from_hold ? "created from a hold" : "created", e) ||

@@ -91,6 +91,20 @@ void token_new(char out[TOKEN_MAX], const char *prefix)
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+void token_derive(char out[TOKEN_MAX], const char *prefix, const char *key, const char *msg)
+{
+	unsigned char k[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
+	size_t plen = strlen(prefix);
+
+	crypto_generichash(k, sizeof(k), (const unsigned char *)key, strlen(key), NULL, 0);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), k);
+	memcpy(out, prefix, plen);
+	out[plen] = '_';
+	sodium_bin2base64(out + plen + 1, TOKEN_MAX - plen - 1, mac, sizeof(mac),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(k, sizeof(k));
+}
+
 void token_hash(char out[TOKEN_HASH_MAX], const char *token, size_t len)
 {
 	unsigned char h[32];

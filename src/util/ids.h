@@ -25,6 +25,9 @@ bool id_valid(const char *s, const char *prefix);
 
 /* Writes "<prefix>_<43 chars base64url>" (256 random bits). */
 void token_new(char out[TOKEN_MAX], const char *prefix);
+/* Writes "<prefix>_<43 chars base64url>" of HMAC-SHA256(key, msg): the same token for the
+ * same key and message, unguessable without the key. */
+void token_derive(char out[TOKEN_MAX], const char *prefix, const char *key, const char *msg);
 /* Hex BLAKE2b-256 of the token; what the store keeps. */
 void token_hash(char out[TOKEN_HASH_MAX], const char *token, size_t len);
 

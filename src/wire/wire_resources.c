@@ -60,7 +60,8 @@ json_t *wire_settings(const struct tenant_settings *s)
 						   (json_int_t)s->key_window)
 				       : json_null();
 
-	return json_pack("{s:{s:o}}", "rate_limits", "key", key);
+	return json_pack("{s:{s:o}, s:o}", "rate_limits", "key", key, "locale",
+			 wire_opt_str(s->locale));
 }
 
 json_t *wire_policy(const struct policy *p)
@@ -217,6 +218,7 @@ json_t *wire_booking(const struct booking *b, const struct tz *z, const char *ma
 			    *b->fee ? json_pack("{s:s, s:o, s:s}", "amount", b->fee, "currency",
 						wire_opt_str(b->currency), "reason", b->fee_reason)
 				    : json_null());
+	json_object_set_new(o, "locale", wire_opt_str(b->locale));
 	json_object_set_new(o, "version", json_integer(b->version));
 	json_object_set_new(o, "created_at", wire_instant(b->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(b->updated_at, NULL));
