@@ -609,6 +609,16 @@ op("get", "/v1/calendar", "Everything that fills some providers' time over a win
            P("timezone", "query", STR, "the IANA zone items are shown in (default UTC)")],
    tags=["calendar"], opid="getCalendar")
 
+S["TestClockIn"] = obj({"now": nullable(ref("InstantIn"))}, desc="the time to set, or null for the real clock again")
+S["TestClock"] = obj({"now": ref("UtcInstant")})
+op("post", "/v1/test/clock", "Set the test clock (test runs only)",
+   {200: json_resp("the clock's time now", ref("TestClock")),
+    404: {"$ref": "#/components/responses/NotFound", "description": "slotd runs without SLOTD_TEST_CLOCK=1"}},
+   body_ref="TestClockIn", tags=["test"], opid="setTestClock",
+   desc="Exists only when slotd runs with SLOTD_TEST_CLOCK=1 (otherwise 404 like any unknown path). Sets the time that "
+        "background duties (reminders, deliveries, expiry) and requests without X-Test-Now use, in this process; "
+        "null goes back to the real clock.")
+
 doc = {
     "openapi": "3.1.0",
     "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -624,7 +634,7 @@ doc = {
     "security": [{"apiKey": []}],
     "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
                                    "holidays", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
-                                   "entries", "calendar"]],
+                                   "entries", "calendar", "test"]],
     "paths": paths,
     "components": {
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "API key",

@@ -66,5 +66,6 @@ int h_entry_delete(struct req *r, struct err *e);
 int h_entry_occurrences(struct req *r, struct err *e);
 int h_calendar(struct req *r, struct err *e);
 int h_openapi(struct req *r, struct err *e);
+int h_test_clock(struct req *r, struct err *e);
 
 #endif

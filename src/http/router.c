@@ -22,6 +22,7 @@ enum route_flags {
 	ROUTE_CUSTOMER = 1 << 4,	/* customer keys (booking widgets) may call it too */
 	ROUTE_MANAGE = 1 << 5,		/* a booking's manage token may call it (for that booking) */
 	ROUTE_UNLIMITED = 1 << 6,	/* no rate limit (monitoring) */
+	ROUTE_TEST = 1 << 7,		/* exists only with the test clock (SLOTD_TEST_CLOCK=1) */
 };
 
 struct route {
@@ -88,6 +89,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/entries/{}/occurrences", h_entry_occurrences, ROUTE_STAFF},
 	{HTTP_GET, "/v1/calendar", h_calendar, ROUTE_STAFF},
 	{HTTP_GET, "/v1/openapi.json", h_openapi, ROUTE_PUBLIC},
+	{HTTP_POST, "/v1/test/clock", h_test_clock, ROUTE_BODY | ROUTE_TEST},
 };
 
 static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
@@ -374,7 +376,7 @@ static int set_now(struct req *r, struct err *e)
 {
 	const char *t;
 
-	r->now = (int64_t)time(NULL);
+	r->now = uc_clock();
 	if (!r->ctx->test_clock)
 		return 0;
 	t = req_header(r, "X-Test-Now");
@@ -390,6 +392,8 @@ static int run(struct req *r, struct err *e)
 	size_t i;
 
 	for (i = 0; i < NROUTES; i++) {
+		if ((routes[i].flags & ROUTE_TEST) && !r->ctx->test_clock)
+			continue;
 		if (!match(routes[i].pattern, r->path, r, false))
 			continue;
 		if (routes[i].method == r->method) {

@@ -3,6 +3,7 @@
 #include "usecase/uc_int.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -84,9 +85,19 @@ void uc_ctx_system(struct uc_ctx *ctx, const struct uc_env *env, struct auth *au
 	ctx->expand = NULL;
 }
 
+/* The test clock's setting (SLOTD_TEST_CLOCK=1 runs only): INT64_MIN = none. */
+static _Atomic int64_t test_now = INT64_MIN;
+
 int64_t uc_clock(void)
 {
-	return (int64_t)time(NULL);
+	int64_t t = atomic_load(&test_now);
+
+	return t != INT64_MIN ? t : (int64_t)time(NULL);
+}
+
+void uc_clock_set(int64_t now)
+{
+	atomic_store(&test_now, now);
 }
 
 int uc_ready(const struct uc_env *env, struct err *e)

@@ -25,6 +25,8 @@ struct uc_config {
 	int64_t request_timeout_ms;	/* a request's time budget for long reads (slots,
 					 * explain, calendar, booking checks); 0 = the default,
 					 * UC_REQUEST_TIMEOUT_MS */
+	bool allow_private_webhooks;	/* webhook URLs may reach loopback and private
+					 * addresses (tests, private deployments) */
 };
 
 #define UC_REQUEST_TIMEOUT_MS 2000
@@ -59,8 +61,12 @@ void uc_ctx_init(struct uc_ctx *ctx, const struct uc_env *env, const struct auth
 void uc_ctx_system(struct uc_ctx *ctx, const struct uc_env *env, struct auth *auth,
 		   const char *tenant, const char *name, int64_t now, struct arena *a);
 
-/* The real clock (UTC seconds). */
+/* The clock of background duties and of requests (UTC seconds): the real one, or the test
+ * clock's setting while one is set. */
 int64_t uc_clock(void);
+/* Test runs only (POST /v1/test/clock): uc_clock answers now from here on, in every
+ * thread; INT64_MIN goes back to the real clock. */
+void uc_clock_set(int64_t now);
 /* Whether the database answers (readiness). */
 int uc_ready(const struct uc_env *env, struct err *e);
 /* The store's backend: "sqlite" or "postgresql". */
@@ -70,6 +76,7 @@ const char *uc_backend_name(const struct uc_env *env);
 #include "usecase/uc_bookings.h"
 #include "usecase/uc_catalog.h"
 #include "usecase/uc_entries.h"
+#include "usecase/uc_notify.h"
 #include "usecase/uc_views.h"
 
 #endif
