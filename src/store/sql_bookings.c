@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "store/store_notify.h"
 
 #define BOOKING_COLS                                                                           \
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
@@ -84,6 +85,21 @@ static void read_booking(struct stmt *s, struct arena *a, void *dst)
 	col_text(s, 22, b->fee, sizeof(b->fee));
 	col_text(s, 23, b->fee_reason, sizeof(b->fee_reason));
 	col_text(s, 24, b->locale, sizeof(b->locale));
+}
+
+int tx_booking_manage_hash(struct store_tx *tx, const char *id, char out[TOKEN_HASH_MAX],
+			   struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT manage_token_hash FROM bookings WHERE tenant_id = ?1"
+				   " AND id = ?2",
+				   id, "booking", e);
+
+	if (!s)
+		return -1;
+	col_text(s, 0, out, TOKEN_HASH_MAX);
+	db_reset(s);
+	return 0;
 }
 
 int tx_booking_get(struct store_tx *tx, const char *id, struct arena *a, struct booking *out,

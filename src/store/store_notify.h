@@ -59,6 +59,10 @@ struct queued_event {
 /* Any tenant: the oldest max queue rows, locked for this transaction (SKIP LOCKED). */
 int tx_queue_claim(struct store_tx *tx, size_t max, struct arena *a, struct queued_event **out,
 		   size_t *n, struct err *e);
+/* Any tenant: the queue rows plus the pending deliveries due by now (*count), and the
+ * earliest due time among those deliveries (*oldest, 0 = none), for the metrics. */
+int tx_notify_backlog(struct store_tx *tx, int64_t now, int64_t *count, int64_t *oldest,
+		      struct err *e);
 /* Any tenant: removes a claimed row. */
 int tx_queue_done(struct store_tx *tx, const struct queued_event *q, struct err *e);
 /* Any tenant: the event (tenant, seq); ERR_NOT_FOUND when purged. */
@@ -127,13 +131,15 @@ int tx_delivery_replay(struct store_tx *tx, const char *id, int64_t now, struct 
 int tx_delivery_recover(struct store_tx *tx, const char *endpoint_id, int64_t since,
 			int64_t now, size_t *n, struct err *e);
 /* Any tenant: due deliveries (pending, next_attempt_at <= now, no live lease), oldest due
- * first, at most max, leased to owner until lease_until. */
+ * first, at most max, leased to owner until lease_until; none of the endpoints in
+ * skip[0..nskip) (busy or open ones; an empty id stands for every e-mail delivery). */
 int tx_delivery_claim(struct store_tx *tx, const char *owner, int64_t now, int64_t lease_until,
-		      size_t max, struct arena *a, struct delivery **out, size_t *n,
-		      struct err *e);
+		      size_t max, const id_t_ *skip, size_t nskip, struct arena *a,
+		      struct delivery **out, size_t *n, struct err *e);
 /* Any tenant: records attempt a of d and d's new state (status, attempts, next_attempt_at,
  * last_status, last_error, updated_at as set in d), releasing the lease; only while owner
- * still holds it (0), else ERR_CONFLICT and nothing is written. */
+ * still holds it (0), else ERR_CONFLICT and nothing is written. A NULL a gives a lease back
+ * untried (no attempt row). */
 int tx_delivery_record(struct store_tx *tx, const char *owner, const struct delivery *d,
 		       const struct delivery_attempt *a, struct err *e);
 /* Any tenant: pushes the pending deliveries of (tenant, endpoint) due before until to until
@@ -175,6 +181,11 @@ struct tenant_info {
 /* The tenant's slug, name and link key; with make (a write transaction) a missing key is
  * made and stored. */
 int tx_tenant_info(struct store_tx *tx, bool make, struct tenant_info *out, struct err *e);
+
+/* The hash of booking id's manage token (to tell whether a derived token is the one it
+ * has: bookings made before their tenant had a link key have random ones). */
+int tx_booking_manage_hash(struct store_tx *tx, const char *id, char out[TOKEN_HASH_MAX],
+			   struct err *e);
 
 /* --- message templates: a tenant's overrides of the built-in ones --- */
 struct message_template {
