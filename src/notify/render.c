@@ -207,6 +207,22 @@ static const char *manage_url(struct store_tx *tx, const struct notify_mail_conf
 	return arena_strdup(a, url);
 }
 
+/* The reason given when the booking was cancelled or declined (its last such step). */
+static const char *end_reason(struct store_tx *tx, const struct subject *sub, struct arena *a)
+{
+	struct booking_event *h;
+	struct err ignored;
+	size_t n;
+
+	err_init(&ignored);
+	if (tx_booking_history(tx, sub->id, a, &h, &n, &ignored))
+		return NULL;
+	while (n-- > 0)
+		if (!strcmp(h[n].to_status, sub->status))
+			return h[n].reason;
+	return NULL;
+}
+
 static void vars_fill(struct vars *vs, struct store_tx *tx, const struct event_rec *ev,
 		      const struct subject *sub, const char *role, const char *locale,
 		      const struct tz *z, const char *recipient_name,
@@ -262,6 +278,8 @@ static void vars_fill(struct vars *vs, struct store_tx *tx, const struct event_r
 		varf(vs, "offer_url", "%s/book/%s?waitlist=%s", mc->public_url, ti->slug, sub->id);
 	if (!strcmp(sub->kind, "booking") && customer)
 		var(vs, "manage_url", manage_url(tx, mc, ti, sub->id, vs->a));
+	if (!strcmp(sub->status, "cancelled") || !strcmp(sub->status, "declined"))
+		var(vs, "reason", end_reason(tx, sub, vs->a));
 	(void)ev;
 }
 
