@@ -67,7 +67,7 @@ void locale_date(const char *locale, int y, int m, int d, int wday, char *out, s
 void locale_time(const char *locale, int h, int min, char *out, size_t n);
 /* A duration from now: en "in 1 hour", "in 15 minutes", "in 2 days",
  * "in 1 hour 30 minutes"; de "in 1 Stunde", "in 15 Minuten", "in 2 Tagen",
- * "in 1 Stunde 30 Minuten". Days only for exact multiples of a day. */
+ * "in 1 Stunde und 30 Minuten". Days only for exact multiples of a day. */
 void locale_in(const char *locale, int minutes, char *out, size_t n);
 
 #endif

@@ -1,0 +1,109 @@
+#include "core/itip.h"
+
+#include <libical/ical.h>
+#include <string.h>
+
+#include "core/ical_time.h"
+#include "util/err.h"
+#include "util/mem.h"
+
+const char *itip_method_name(enum itip_method m)
+{
+	return m == ITIP_CANCEL ? "CANCEL" : "REQUEST";
+}
+
+static struct icaltimetype utc_time(int64_t utc)
+{
+	return icaltime_convert_to_zone(ical_floating(utc), icaltimezone_get_utc_timezone());
+}
+
+/* A DTSTART/DTEND value: wall time with TZID in zone, or UTC without one. */
+static icalproperty *zoned(icalproperty *p, const struct tz *z)
+{
+	if (z)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(tz_name(z)));
+	return p;
+}
+
+static struct icaltimetype at(const struct tz *z, int64_t utc)
+{
+	return z ? ical_floating(tz_to_wall(z, utc)) : utc_time(utc);
+}
+
+/* A CN parameter value: a double quote cannot be escaped in one (RFC 5545 §3.1), and line
+ * breaks would end the property, so both become harmless characters. */
+static void cn_value(const char *name, char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		out[i] = c == '"' ? '\'' : c < ' ' || c == 0x7f ? ' ' : (char)c;
+	}
+	out[i] = '\0';
+}
+
+static icalproperty *person(icalproperty *p, const char *name)
+{
+	char cn[256];
+
+	if (name && *name) {
+		cn_value(name, cn, sizeof(cn));
+		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+	}
+	return p;
+}
+
+static void add_text(icalcomponent *ev, icalproperty *(*make)(const char *), const char *v)
+{
+	if (v && *v)
+		icalcomponent_add_property(ev, make(v));
+}
+
+char *itip_render(const struct itip *it)
+{
+	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	const struct tz *zone = it->vtimezone ? it->zone : NULL;
+	bool cancel = it->method == ITIP_CANCEL;
+	char addr[320], *text, *copy;
+	icalproperty *att;
+
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid("-//slotd//bookings//EN"));
+	icalcomponent_add_property(cal, icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL :
+									  ICAL_METHOD_REQUEST));
+	if (it->vtimezone)
+		icalcomponent_add_component(cal, it->vtimezone);
+
+	icalcomponent_add_property(ev, icalproperty_new_uid(it->uid));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(it->sequence));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(it->dtstamp)));
+	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(at(zone, it->start)), zone));
+	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(at(zone, it->end)), zone));
+	add_text(ev, icalproperty_new_summary, it->summary);
+	add_text(ev, icalproperty_new_description, it->description);
+	add_text(ev, icalproperty_new_location, it->location);
+	add_text(ev, icalproperty_new_url, it->url);
+
+	snprintf(addr, sizeof(addr), "mailto:%s", it->organizer_email);
+	icalcomponent_add_property(ev, person(icalproperty_new_organizer(addr),
+					      it->organizer_name));
+	snprintf(addr, sizeof(addr), "mailto:%s", it->attendee_email);
+	att = person(icalproperty_new_attendee(addr), it->attendee_name);
+	icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+	icalproperty_add_parameter(att, icalparameter_new_partstat(ICAL_PARTSTAT_ACCEPTED));
+	icalproperty_add_parameter(att, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
+	icalcomponent_add_property(ev, att);
+	icalcomponent_add_property(ev, icalproperty_new_status(cancel ? ICAL_STATUS_CANCELLED :
+									  ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev, icalproperty_new_transp(cancel ? ICAL_TRANSP_TRANSPARENT :
+									  ICAL_TRANSP_OPAQUE));
+	icalcomponent_add_component(cal, ev);
+
+	text = icalcomponent_as_ical_string_r(cal);
+	copy = xstrdup(text ? text : "");
+	icalmemory_free_buffer(text);
+	icalcomponent_free(cal);
+	return copy;
+}
