@@ -135,6 +135,8 @@ int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e)
 			rc = fn(ctx, tx, arg, e);
 			if (store_end(tx, rc == 0, e))
 				rc = -1;
+			else if (rc == 0 && ctx->env->notify_wake)
+				ctx->env->notify_wake(ctx->env->notify_arg);
 		}
 		if (rc == 0 || !store_rerun(e, ++attempt))
 			return rc;

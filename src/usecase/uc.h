@@ -37,6 +37,10 @@ struct uc_env {
 	struct tz_db *tz;
 	int64_t (*clock)(void);		/* UTC seconds, for background duties */
 	struct uc_config config;
+	/* Called after each write transaction commits, so the notification worker looks at
+	 * the queue at once (src/notify); NULL = none. */
+	void (*notify_wake)(void *arg);
+	void *notify_arg;
 };
 
 /* One call. */
