@@ -219,9 +219,10 @@ void tmpl_render(const char *text, const struct tmpl_val *vals, size_t n, bool h
 		if (active)
 			buf_add(out, p, (size_t)(q - p));
 		if (!tag_at(q, &t)) {
+			/* One brace only: "{{{name}}}" is a brace around a tag. */
 			if (active)
-				buf_add(out, q, 2);
-			p = q + 2;
+				buf_addc(out, '{');
+			p = q + 1;
 			continue;
 		}
 		p = q + t.len;
