@@ -246,7 +246,9 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "key.created", "key.revoked", "key.updated", "override.created", "override.deleted", "policy.updated",
     "provider.created", "provider.deleted", "provider.updated", "schedule.updated", "service.created",
     "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "waitlist.booked",
-    "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed"])
+    "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed",
+    "webhook_endpoint.created", "webhook_endpoint.updated", "webhook_endpoint.deleted",
+    "webhook_endpoint.secret_rotated", "template.updated", "template.deleted"])
 S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system"]}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
 S["Event"] = obj({"id": ref("EventId"), "seq": {"type": "integer", "minimum": 1},
@@ -268,7 +270,9 @@ KEY_NO_SECRET = {"allOf": [ref("Key"), {"not": {"required": ["secret"]}}]}
 PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": ref("Schedule"),
             "override": ref("Override"), "holiday": ref("Holiday"), "time_off": ref("TimeOff"),
             "policy": ref("Policy"), "booking": BOOKING_NO_TOKEN, "hold": ref("Hold"),
-            "waitlist": ref("WaitlistEntry"), "entry": ref("EntryEventPayload"), "key": KEY_NO_SECRET}
+            "waitlist": ref("WaitlistEntry"), "entry": ref("EntryEventPayload"), "key": KEY_NO_SECRET,
+            "webhook_endpoint": {"allOf": [ref("WebhookEndpoint"), {"not": {"required": ["secret"]}}]},
+            "template": ref("Template")}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
 S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
@@ -619,6 +623,120 @@ op("post", "/v1/test/clock", "Set the test clock (test runs only)",
         "background duties (reminders, deliveries, expiry) and requests without X-Test-Now use, in this process; "
         "null goes back to the real clock.")
 
+# --- notifications: webhook endpoints, deliveries, templates
+S["WebhookEndpointId"] = idp("whe")
+S["DeliveryId"] = idp("dlv")
+LOCALE = {"type": "string", "enum": ["en", "de"], "description": "the language of messages"}
+S["EventTypeFilter"] = {"type": "string", "pattern": "^(\\*|[a-z0-9_]+(\\.[a-z0-9_]+)*\\.?)$",
+                        "description": "\"*\" (every event), an exact event type, or a prefix ending in \".\" (e.g. \"booking.\")"}
+S["WebhookEndpoint"] = obj({"id": ref("WebhookEndpointId"), "url": STR, "event_types": arr(ref("EventTypeFilter")),
+                            "enabled": BOOL, "description": NSTR,
+                            "disabled_reason": {"type": ["string", "null"], "enum": ["gone", "failing", "manual", None],
+                                                "description": "why it is disabled: 410 Gone, failing for 5 days, or by a PATCH"},
+                            "failing_since": nullable(ref("UtcInstant")),
+                            "secret_rotation_until": {**nullable(ref("UtcInstant")), "description": "while a rotated-out secret still signs too"},
+                            "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant"),
+                            "secret": {"type": "string", "pattern": "^whsec_", "description": "only in the 201 answer of POST /v1/webhook-endpoints"}},
+                           required=["id", "url", "event_types", "enabled", "description", "disabled_reason", "failing_since",
+                                     "secret_rotation_until", "created_at", "updated_at"])
+S["WebhookEndpointCreated"] = {"allOf": [ref("WebhookEndpoint"), {"required": ["secret"]}]}
+whe_in = {"url": {"type": "string", "maxLength": 2048, "description": "http or https; its host must resolve to public addresses only"},
+          "event_types": {"type": ["array", "null"], "items": ref("EventTypeFilter"), "minItems": 1, "maxItems": 32,
+                          "uniqueItems": True, "description": "default [\"*\"]"},
+          "enabled": BOOL, "description": {"type": ["string", "null"], "maxLength": 500}}
+S["WebhookEndpointCreate"] = obj(whe_in, required=["url"])
+S["WebhookEndpointPatch"] = obj(whe_in, required=[], desc="only the fields present change; enabling clears disabled_reason and failing_since")
+S["SecretRotated"] = obj({"secret": {"type": "string", "pattern": "^whsec_"}, "previous_valid_until": ref("UtcInstant")})
+S["RecoverIn"] = obj({"since": ref("InstantIn")})
+S["Recovered"] = obj({"replayed": {"type": "integer", "minimum": 0}})
+DELIVERY_STATUS = ["pending", "succeeded", "failed"]
+S["Delivery"] = obj({"id": ref("DeliveryId"), "event_id": ref("EventId"), "event_type": STR,
+                     "channel": {"type": "string", "enum": ["webhook", "email"]},
+                     "endpoint_id": nullable(ref("WebhookEndpointId")), "recipient": NSTR,
+                     "recipient_role": {"type": ["string", "null"], "enum": ["customer", "provider", None]},
+                     "status": {"type": "string", "enum": DELIVERY_STATUS}, "attempts": {"type": "integer", "minimum": 0},
+                     "next_attempt_at": nullable(ref("UtcInstant")), "last_status": NINT, "last_error": NSTR,
+                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
+S["DeliveryAttempt"] = obj({"attempt": {"type": "integer", "minimum": 1}, "started_at": ref("UtcInstant"),
+                            "duration_ms": {"type": "integer", "minimum": 0}, "status_code": NINT,
+                            "response": {"type": ["string", "null"], "description": "the first 1 KB of the answer"},
+                            "error": NSTR})
+S["DeliveryDetail"] = json.loads(json.dumps(S["Delivery"]))
+S["DeliveryDetail"]["properties"]["attempt_log"] = arr(ref("DeliveryAttempt"))
+S["DeliveryDetail"]["required"] = S["Delivery"]["required"] + ["attempt_log"]
+S["DeliveryDetail"]["description"] = "the delivery and every attempt, oldest first"
+S["TemplateVariable"] = obj({"name": STR, "description": STR})
+S["Template"] = obj({"event_type": STR, "locale": LOCALE, "subject": STR, "text": STR, "html": STR,
+                     "custom": {"type": "boolean", "description": "the tenant's own; false = built in"},
+                     "variables": arr(ref("TemplateVariable"))},
+                    required=["event_type", "locale", "subject", "text", "html", "custom"])
+S["TemplateList"] = obj({"data": arr(obj({"event_type": STR, "locale": LOCALE, "custom": BOOL,
+                                          "updated_at": nullable(ref("UtcInstant"))}))})
+tmpl_text = {"type": "string", "maxLength": 20000}
+S["TemplatePut"] = obj({"subject": {**tmpl_text, "description": "one line"}, "text": tmpl_text, "html": tmpl_text},
+                       desc="{{variable}}, {{#variable}}…{{/variable}} (shown when non-empty), {{^variable}}…{{/variable}} (when empty); an unknown variable is 422")
+S["TemplatePreviewIn"] = obj({"subject": tmpl_text, "text": tmpl_text, "html": tmpl_text,
+                              "booking_id": nullable(ref("BookingId"))}, required=[],
+                             desc="parts to try instead of the stored ones; booking_id takes the customer's name, reference, status and notes from that booking")
+S["TemplatePreview"] = obj({"subject": STR, "text": STR, "html": STR})
+page("WebhookEndpoint", "WebhookEndpointPage")
+page("Delivery", "DeliveryPage")
+
+WHE = pid("endpoint_id", "WebhookEndpointId", "a webhook endpoint")
+DLV = pid("delivery_id", "DeliveryId", "a delivery")
+IFM_WHE = P("If-Match", "header", STR, "the endpoint's ETag (\"N\" or W/\"N\"); a mismatch is 412")
+DLV_FILTERS = [P("status", "query", {"type": "string", "enum": DELIVERY_STATUS}, "only this status"),
+               P("event_id", "query", ref("EventId"), "only this event's")]
+op("post", "/v1/webhook-endpoints", "Register a webhook endpoint (its secret is shown once)",
+   {201: json_resp("the endpoint with its secret", ref("WebhookEndpointCreated"), ETAG)},
+   body_ref="WebhookEndpointCreate", tags=["webhooks"], opid="createWebhookEndpoint",
+   desc="The URL's host is resolved once; a loopback, private, link-local, CGNAT, unique-local, IPv4-mapped or unspecified address is 422 at /url unless the server runs with SLOTD_WEBHOOK_ALLOW_PRIVATE=1.")
+op("get", "/v1/webhook-endpoints", "List webhook endpoints",
+   {200: json_resp("a page of endpoints", ref("WebhookEndpointPage")), 422: "Unprocessable"},
+   params=PAGE_PARAMS, tags=["webhooks"], opid="listWebhookEndpoints")
+op("get", "/v1/webhook-endpoints/{endpoint_id}", "Read a webhook endpoint",
+   {200: json_resp("the endpoint", ref("WebhookEndpoint"), ETAG), 404: "NotFound"},
+   params=[WHE], tags=["webhooks"], opid="getWebhookEndpoint")
+op("patch", "/v1/webhook-endpoints/{endpoint_id}", "Change a webhook endpoint",
+   {200: json_resp("the endpoint", ref("WebhookEndpoint"), ETAG), 404: "NotFound", 412: "PreconditionFailed"},
+   params=[WHE, IFM_WHE], body_ref="WebhookEndpointPatch", tags=["webhooks"], opid="patchWebhookEndpoint")
+op("delete", "/v1/webhook-endpoints/{endpoint_id}", "Delete a webhook endpoint and its pending deliveries",
+   {204: "NoContent", 404: "NotFound"}, params=[WHE], tags=["webhooks"], opid="deleteWebhookEndpoint")
+op("post", "/v1/webhook-endpoints/{endpoint_id}/rotate-secret", "A new signing secret; the old one signs too for 24 hours",
+   {200: json_resp("the new secret (shown once)", ref("SecretRotated"), ETAG), 404: "NotFound"},
+   params=[WHE], tags=["webhooks"], opid="rotateWebhookSecret")
+op("get", "/v1/webhook-endpoints/{endpoint_id}/deliveries", "An endpoint's deliveries",
+   {200: json_resp("a page of deliveries", ref("DeliveryPage")), 404: "NotFound", 422: "Unprocessable"},
+   params=[WHE, *DLV_FILTERS, *PAGE_PARAMS], tags=["webhooks"], opid="listEndpointDeliveries")
+op("post", "/v1/webhook-endpoints/{endpoint_id}/recover", "Replay every delivery since a time that has not succeeded",
+   {202: json_resp("how many deliveries are due again", ref("Recovered")), 404: "NotFound"},
+   params=[WHE], body_ref="RecoverIn", tags=["webhooks"], opid="recoverWebhookEndpoint")
+op("get", "/v1/deliveries", "Deliveries of every endpoint and e-mail",
+   {200: json_resp("a page of deliveries", ref("DeliveryPage")), 422: "Unprocessable"},
+   params=[*DLV_FILTERS, P("channel", "query", {"type": "string", "enum": ["webhook", "email"]}, "only this channel"),
+           *PAGE_PARAMS], tags=["webhooks"], opid="listDeliveries")
+op("get", "/v1/deliveries/{delivery_id}", "Read a delivery with its attempts",
+   {200: json_resp("the delivery", ref("DeliveryDetail")), 404: "NotFound"},
+   params=[DLV], tags=["webhooks"], opid="getDelivery")
+op("post", "/v1/deliveries/{delivery_id}/replay", "Send a delivery again (due now)",
+   {202: json_resp("the delivery, pending again", ref("Delivery")), 404: "NotFound", 409: "Conflict"},
+   params=[DLV], tags=["webhooks"], opid="replayDelivery")
+
+TT = [P("event_type", "path", STR, "an event type that sends e-mail (GET /v1/templates lists them); another is 404"),
+      P("locale", "path", LOCALE, "the language; another is 404")]
+op("get", "/v1/templates", "Every e-mail template, and whether the tenant has its own",
+   {200: json_resp("each mailing event type in each locale", ref("TemplateList"))}, tags=["templates"], opid="listTemplates")
+op("get", "/v1/templates/{event_type}/{locale}", "An e-mail template (the tenant's, or the built-in one) with its variables",
+   {200: json_resp("the template", ref("Template")), 404: "NotFound"}, params=TT, tags=["templates"], opid="getTemplate")
+op("put", "/v1/templates/{event_type}/{locale}", "The tenant's own template",
+   {200: json_resp("the template", ref("Template")), 404: "NotFound"}, params=TT, body_ref="TemplatePut",
+   tags=["templates"], opid="putTemplate")
+op("delete", "/v1/templates/{event_type}/{locale}", "Back to the built-in template",
+   {204: "NoContent", 404: "NotFound"}, params=TT, tags=["templates"], opid="deleteTemplate")
+op("post", "/v1/templates/{event_type}/{locale}/preview", "Render a template with sample values (or a booking's)",
+   {200: json_resp("the rendered parts", ref("TemplatePreview")), 404: "NotFound"}, params=TT,
+   body_ref="TemplatePreviewIn", body_required=False, tags=["templates"], opid="previewTemplate")
+
 doc = {
     "openapi": "3.1.0",
     "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -634,7 +752,7 @@ doc = {
     "security": [{"apiKey": []}],
     "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
                                    "holidays", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
-                                   "entries", "calendar", "test"]],
+                                   "entries", "calendar", "test", "webhooks", "templates"]],
     "paths": paths,
     "components": {
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "API key",

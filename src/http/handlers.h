@@ -66,6 +66,23 @@ int h_entry_delete(struct req *r, struct err *e);
 int h_entry_occurrences(struct req *r, struct err *e);
 int h_calendar(struct req *r, struct err *e);
 int h_openapi(struct req *r, struct err *e);
+
+int h_webhook_create(struct req *r, struct err *e);
+int h_webhook_list(struct req *r, struct err *e);
+int h_webhook_get(struct req *r, struct err *e);
+int h_webhook_patch(struct req *r, struct err *e);
+int h_webhook_delete(struct req *r, struct err *e);
+int h_webhook_rotate(struct req *r, struct err *e);
+int h_webhook_deliveries(struct req *r, struct err *e);
+int h_webhook_recover(struct req *r, struct err *e);
+int h_delivery_list(struct req *r, struct err *e);
+int h_delivery_get(struct req *r, struct err *e);
+int h_delivery_replay(struct req *r, struct err *e);
+int h_template_list(struct req *r, struct err *e);
+int h_template_get(struct req *r, struct err *e);
+int h_template_put(struct req *r, struct err *e);
+int h_template_delete(struct req *r, struct err *e);
+int h_template_preview(struct req *r, struct err *e);
 int h_test_clock(struct req *r, struct err *e);
 
 #endif

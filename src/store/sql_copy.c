@@ -23,7 +23,7 @@ static const struct copy_table {
 		      " max_consecutive, vacation, created_at, updated_at, deleted_at"},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
-		     " created_at, updated_at, policy, requires_approval"},
+		     " created_at, updated_at, policy, requires_approval, reminder_offsets"},
 	{"service_providers", "tenant_id, service_id, provider_id"},
 	{"api_key_providers", "tenant_id, key_id, provider_id"},
 	{"schedule_versions", "tenant_id, provider_id, seq, effective_from, effective_until,"
@@ -34,12 +34,13 @@ static const struct copy_table {
 		     " until_day"},
 	{"holiday_providers", "tenant_id, holiday_id, provider_id"},
 	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at"},
-	{"tenant_policy", "tenant_id, policy, updated_at, rate_limit_key"},
+	{"tenant_policy", "tenant_id, policy, updated_at, rate_limit_key, reminder_offsets,"
+			  " locale"},
 	{"bookings", "tenant_id, id, reference, service_id, provider_id, start_utc, end_utc,"
 		     " block_start, block_end, capacity, status, active, customer_name,"
 		     " customer_email, customer_phone, notes, metadata, price, currency,"
 		     " manage_token_hash, version, created_at, updated_at, policy,"
-		     " reschedule_count, fee, fee_reason"},
+		     " reschedule_count, fee, fee_reason, locale"},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
 			    " reason"},
 	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at"},
@@ -61,6 +62,20 @@ static const struct copy_table {
 	/* Events keep their per-tenant sequence numbers; new ones continue after them. */
 	{"events", "tenant_id, seq, id, type, subject_id, actor_type, actor_id, actor_role,"
 		   " request_id, payload, changes, created_at"},
+	/* Notifications: endpoints with their secrets, the events not yet fanned out (so the
+	 * destination delivers them), deliveries and their log, reminders, templates. */
+	{"webhook_endpoints", "tenant_id, id, url, event_types, enabled, description, secret,"
+			      " previous_secret, previous_until, failing_since, disabled_reason,"
+			      " version, created_at, updated_at"},
+	{"notify_queue", "tenant_id, seq"},
+	{"deliveries", "tenant_id, id, event_seq, event_id, event_type, channel, endpoint_id,"
+		       " recipient, recipient_role, status, attempts, next_attempt_at, lease_owner,"
+		       " lease_until, last_status, last_error, created_at, updated_at"},
+	{"delivery_attempts", "tenant_id, delivery_id, attempt, started_at, duration_ms,"
+			      " status_code, response, error"},
+	{"reminders", "tenant_id, booking_id, offset_minutes, due_at, sent_at"},
+	{"message_templates", "tenant_id, event_type, locale, subject, text_body, html_body,"
+			      " updated_at"},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

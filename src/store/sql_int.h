@@ -9,6 +9,7 @@
 #include "store/db.h"
 #include "store/store_bookings.h"
 #include "store/store_entries.h"
+#include "store/store_notify.h"
 #include "util/mem.h"
 
 /* Steps a statement expecting no row (DB_DONE). Returns 0 / -1. */
@@ -92,5 +93,21 @@ static inline void bind_opt_i64(struct stmt *s, int i, int64_t v)
 /* Day-hours text encoding: "540-720,780-1020" (minutes). */
 void hours_encode(const struct day_hours *h, char *out, size_t size);
 int hours_decode(const char *s, struct day_hours *h);
+
+/* Notification rows shared by sql_webhooks.c (the API's side) and sql_outbox.c (the
+ * worker's). Endpoint rows select ENDPOINT_COLS; event_types is JSON array text. */
+#define ENDPOINT_COLS                                                                          \
+	"id, url, event_types, enabled, description, secret, previous_secret, previous_until," \
+	" failing_since, disabled_reason, version, created_at, updated_at"
+#define ENDPOINT_TYPES_TEXT_MAX (WEBHOOK_TYPES_MAX * (EVENT_TYPE_MAX * 2 + 3) + 3)
+void read_endpoint_row(struct stmt *s, struct arena *a, void *dst);
+void endpoint_types_encode(const struct webhook_endpoint *w, char *out, size_t size);
+void endpoint_types_decode(const char *text, struct webhook_endpoint *w);
+/* Delivery rows select DELIVERY_COLS; channel and status are stored by these names. */
+#define DELIVERY_COLS                                                                          \
+	"id, tenant_id, event_seq, event_id, event_type, channel, endpoint_id, recipient,"     \
+	" recipient_role, status, attempts, next_attempt_at, last_status, last_error,"         \
+	" created_at, updated_at"
+void read_delivery_row(struct stmt *s, struct arena *a, void *dst);
 
 #endif
