@@ -19,6 +19,7 @@
 #include "http/inflight.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
+#include "notify/worker.h"
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -44,6 +45,9 @@ struct options {
 	struct http_limits http;	/* --max-connections and the other HTTP limits */
 	const char *http_text;		/* the last of them as given */
 	const char *tls_cert, *tls_key;
+	const char *smtp_url, *mail_from, *public_url;	/* notifications (src/notify) */
+	const char *notify;				/* "on" (default) or "off" */
+	bool allow_private_webhooks;
 };
 
 static void usage(FILE *f)
@@ -59,6 +63,8 @@ static void usage(FILE *f)
 	      "                   [--rate-limits on|off] [--rate-limit-key Q/W]\n"
 	      "                   [--rate-limit-token Q/W] [--rate-limit-address Q/W]\n"
 	      "                   [--rate-limit-auth-failures Q/W] [--trust-forwarded-for]\n"
+	      "                   [--smtp URL] [--mail-from ADDRESS] [--public-url URL]\n"
+	      "                   [--allow-private-webhooks] [--notify on|off]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd demo [--db URL]\n"
@@ -70,7 +76,8 @@ static void usage(FILE *f)
 	      "),\n"
 	      "             SLOTD_EVENT_RETENTION_DAYS (default: keep events forever),\n"
 	      "             SLOTD_LOG_LEVEL, SLOTD_METRICS_LISTEN, SLOTD_METRICS_TOKEN,\n"
-	      "             SLOTD_RATE_LIMITS (on|off)\n",
+	      "             SLOTD_RATE_LIMITS (on|off), SLOTD_SMTP_URL, SLOTD_MAIL_FROM,\n"
+	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off)\n",
 	      f);
 }
 
@@ -184,6 +191,13 @@ static int check_on_off(const char *flag, const char *v, struct options *o)
 	return 0;
 }
 
+static int check_notify(const char *flag, const char *v, struct options *o)
+{
+	if (strcmp(v, "on") && strcmp(v, "off"))
+		return fail("--notify must be on or off, got %s", v);
+	return 0;
+}
+
 static int check_limit(const char *flag, const char *v, struct options *o)
 {
 	struct rl_policy p;
@@ -225,6 +239,10 @@ static const struct flag flags[] = {
 	{"--rate-limit-token", OPT(limit_text[RL_TOKEN]), check_limit},
 	{"--rate-limit-address", OPT(limit_text[RL_ADDRESS]), check_limit},
 	{"--rate-limit-auth-failures", OPT(limit_text[RL_AUTH_FAILURE]), check_limit},
+	{"--smtp", OPT(smtp_url), NULL},
+	{"--mail-from", OPT(mail_from), NULL},
+	{"--public-url", OPT(public_url), NULL},
+	{"--notify", OPT(notify), check_notify},
 };
 #undef OPT
 
@@ -248,6 +266,14 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	o->rate_limits = getenv("SLOTD_RATE_LIMITS");
 	if (o->rate_limits && *o->rate_limits && check_on_off("", o->rate_limits, o))
 		return 2;
+	o->smtp_url = getenv("SLOTD_SMTP_URL");
+	o->mail_from = getenv("SLOTD_MAIL_FROM");
+	o->public_url = getenv("SLOTD_PUBLIC_URL");
+	env = getenv("SLOTD_WEBHOOK_ALLOW_PRIVATE");
+	o->allow_private_webhooks = env && !strcmp(env, "1");
+	o->notify = getenv("SLOTD_NOTIFY");
+	if (o->notify && *o->notify && check_notify("", o->notify, o))
+		return 2;
 	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
 	if (env && *env && parse_days(env, &o->retention_days))
 		return fail("SLOTD_EVENT_RETENTION_DAYS must be a number of days from 0 to 36500,"
@@ -260,6 +286,10 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		}
 		if (!strcmp(a, "--trust-forwarded-for")) {
 			o->trust_forwarded = true;
+			continue;
+		}
+		if (!strcmp(a, "--allow-private-webhooks")) {
+			o->allow_private_webhooks = true;
 			continue;
 		}
 		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
@@ -452,6 +482,7 @@ static int log_to(const char *path)
 static int cmd_serve(struct options *o)
 {
 	struct http_ctx ctx;
+	struct notifier *notifier = NULL;
 	struct server *srv;
 	struct store *st;
 	sigset_t sigs;
@@ -491,6 +522,7 @@ static int cmd_serve(struct options *o)
 	ctx.env.clock = uc_clock;
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.env.config.request_timeout_ms = o->budget_ms;
+	ctx.env.config.allow_private_webhooks = o->allow_private_webhooks;
 	ctx.auth_cache = auth_cache_new();
 	ctx.inflight = inflight_new();
 	ctx.limits = limits_of(o);
@@ -515,6 +547,21 @@ static int cmd_serve(struct options *o)
 	}
 	/* Events past the retention go at start, then with the sweeper's rounds. */
 	uc_event_purge(&ctx.env, uc_clock());
+	if (!o->notify || strcmp(o->notify, "off")) {
+		struct notify_config nc = {o->smtp_url, o->mail_from, o->public_url,
+					   o->allow_private_webhooks, NULL};
+		if (nc.smtp_url && *nc.smtp_url && (!nc.mail_from || !*nc.mail_from)) {
+			fprintf(stderr, "slotd: --smtp needs --mail-from\n");
+			goto fail;
+		}
+		notifier = notifier_start(&ctx.env, &nc, &e);
+		if (!notifier) {
+			fprintf(stderr, "slotd: %s\n", e.message);
+			goto fail;
+		}
+		ctx.env.notify_wake = notifier_wake_hook;
+		ctx.env.notify_arg = notifier;
+	}
 	fd = listen_on(o->listen, bound, sizeof(bound));
 	if (fd < 0)
 		goto fail;
@@ -547,6 +594,7 @@ static int cmd_serve(struct options *o)
 		log_flush();
 	log_msg(LOG_INFO, "signal %d: draining", sig);
 	server_drain(srv, DRAIN_TIMEOUT_MS);
+	notifier_stop(notifier);
 	store_close(st);
 	tz_db_free(ctx.env.tz);
 	auth_cache_free(ctx.auth_cache);
@@ -556,6 +604,7 @@ static int cmd_serve(struct options *o)
 	log_flush();
 	return 0;
 fail:
+	notifier_stop(notifier);
 	store_close(st);
 	tz_db_free(ctx.env.tz);
 	auth_cache_free(ctx.auth_cache);

@@ -131,10 +131,6 @@ int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena 
 
 /* --- events --- */
 
-#define EVENT_COLS                                                                             \
-	"seq, id, type, subject_id, actor_type, actor_id, actor_role, request_id, payload,"     \
-	" changes, created_at"
-
 int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
@@ -175,7 +171,7 @@ int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
 	return step_done(tx->c, s, "queue event", e);
 }
 
-static void read_event(struct stmt *s, struct arena *a, struct event_rec *ev)
+void read_event(struct stmt *s, struct arena *a, struct event_rec *ev)
 {
 	const char *t;
 	int i;

@@ -46,6 +46,13 @@ int booked_read(struct store_tx *tx, const char *provider_id, int64_t from, int6
 int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 			 struct arena *a, struct booking **out, size_t *n, struct err *e);
 
+/* Event rows (sql_holds.c, sql_outbox.c): the columns, and the reader of a row of them
+ * (payload and changes from a). */
+#define EVENT_COLS                                                                             \
+	"seq, id, type, subject_id, actor_type, actor_id, actor_role, request_id, payload,"     \
+	" changes, created_at"
+void read_event(struct stmt *s, struct arena *a, struct event_rec *ev);
+
 /* Makes room for row n of an arena array of elem-sized rows. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);
 

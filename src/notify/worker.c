@@ -1,0 +1,1080 @@
+/* The notification worker: one thread, one libcurl multi handle. Each round of its loop runs
+ * one write transaction (across tenants) that records the attempts finished since the last
+ * round, pushes back the deliveries of endpoints whose circuit opened, fans queued events
+ * out into deliveries, and leases the due deliveries it has room for; then it starts what
+ * the per-endpoint limits and breakers allow and waits on the transfers (or a wake-up, or
+ * 50 ms). The design is in README.md. */
+#include "notify/worker.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/civil.h"
+#include "core/ssrf.h"
+#include "core/whsec.h"
+#include "notify/render.h"
+#include "store/store_notify.h"
+#include "usecase/uc_deliveries.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define POLL_MS 50		/* idle: how often the queue is looked at without a wake-up */
+#define FANOUT_BATCH 256	/* queue rows per round */
+#define CLAIM_BATCH 256		/* deliveries leased per round, at most */
+#define HELD_MAX 512		/* leased and not yet started, at most */
+#define HOLD_PER_ENDPOINT 64	/* leased (started or not) per endpoint, at most */
+#define HOLD_WAIT_S 30		/* a lease not started by then is given back */
+#define RESPONSE_KEEP 1024	/* bytes of an answer recorded */
+#define RETRY_AFTER_MAX_S 86400
+#define STATS_EVERY_S 1
+#define EP_BUCKETS 256
+#define JOB_BUCKETS 1024
+
+/* Standard Webhooks: attempt n+1 follows a failed attempt n after SCHEDULE[n] seconds. */
+static const int64_t schedule_s[NOTIFY_ATTEMPTS_MAX] = {
+	0, 5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600,
+};
+
+static const char *const result_names[NOTIFY_RESULT__COUNT] = {"success", "failure", "error"};
+
+const char *notify_result_name(enum notify_result r)
+{
+	return r < NOTIFY_RESULT__COUNT ? result_names[r] : "error";
+}
+
+/* One endpoint's state in this process (the SMTP server is the one with empty ids). */
+struct endpoint_state {
+	char tenant[ID_MAX];
+	char id[ID_MAX];
+	int running;			/* transfers in flight */
+	int held;			/* leased, not started */
+	int failures;			/* consecutive */
+	bool open;			/* the circuit: only probes go */
+	bool probing;			/* a probe is in flight */
+	int64_t probe_at;		/* open: the next probe may start then */
+	struct endpoint_state *next;
+};
+
+/* One delivery this process holds: leased, running, or finished and waiting to be
+ * recorded. */
+struct job {
+	struct delivery d;		/* as claimed; updated with the outcome */
+	struct endpoint_state *ep;
+	int64_t claimed_at;
+	/* what to send */
+	char url[WEBHOOK_URL_MAX + 1];
+	char secret[WHSEC_MAX], previous_secret[WHSEC_MAX];
+	int64_t previous_until, failing_since;
+	char *body;			/* heap: the webhook body or the e-mail message */
+	size_t len, sent;
+	/* the transfer */
+	CURL *easy;
+	struct curl_slist *headers, *resolve, *rcpt;
+	char errbuf[CURL_ERROR_SIZE];
+	char response[RESPONSE_KEEP + 1];
+	size_t response_len;
+	int64_t retry_after_s;		/* from Retry-After, 0 = none */
+	uint64_t t0_ns;
+	/* the outcome, for the record */
+	bool attempted;			/* false: the lease is given back, or failed untried */
+	bool probe;			/* sent as its open circuit's probe */
+	struct delivery_attempt at;
+	enum notify_result result;
+	const char *disable;		/* "gone" or "failing": disable the endpoint after */
+	struct job *next;		/* in its list */
+	struct job *hnext;		/* in the id table */
+};
+
+struct defer {
+	char tenant[ID_MAX], endpoint_id[ID_MAX];
+	int64_t until;
+	struct defer *next;
+};
+
+struct notifier {
+	const struct uc_env *env;
+	struct notify_config cfg;
+	char owner[128];
+	CURLM *multi;
+	pthread_t thread;
+	atomic_bool stop;
+	atomic_bool woken;
+	struct endpoint_state *eps[EP_BUCKETS];
+	struct job *jobs[JOB_BUCKETS];	/* every job held, by delivery id */
+	struct job *held, *done;	/* lists */
+	size_t nheld, nrunning, ndone;
+	struct defer *defers;
+	uint64_t rng;
+	int64_t last_stats;
+	/* metrics */
+	atomic_int_fast64_t backlog, oldest_s;
+	atomic_uint_fast64_t attempts[2][NOTIFY_RESULT__COUNT];
+};
+
+/* --- small helpers --- */
+
+static uint64_t mono_ns_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* UTC milliseconds on the worker's clock: the real ones while it is the real clock. */
+static int64_t now_ms(const struct notifier *n)
+{
+	struct timespec ts;
+	int64_t now = n->env->clock();
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if ((int64_t)ts.tv_sec == now)
+		return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return now * 1000;
+}
+
+static uint32_t hash_str(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	for (; b && *b; b++)
+		h = (h ^ (unsigned char)*b) * 16777619u;
+	return h;
+}
+
+/* A uniform double in [0, 1) (xorshift64*; jitter needs no cryptography). */
+static double rand_unit(struct notifier *n)
+{
+	n->rng ^= n->rng >> 12;
+	n->rng ^= n->rng << 25;
+	n->rng ^= n->rng >> 27;
+	return (double)((n->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static struct endpoint_state *ep_of(struct notifier *n, const char *tenant, const char *id)
+{
+	uint32_t h = hash_str(tenant, id) % EP_BUCKETS;
+	struct endpoint_state *s;
+
+	for (s = n->eps[h]; s; s = s->next)
+		if (!strcmp(s->id, id) && !strcmp(s->tenant, tenant))
+			return s;
+	s = xcalloc(1, sizeof(*s));
+	snprintf(s->tenant, sizeof(s->tenant), "%s", tenant);
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	s->next = n->eps[h];
+	n->eps[h] = s;
+	return s;
+}
+
+static struct job *job_find(struct notifier *n, const char *id)
+{
+	struct job *j;
+
+	for (j = n->jobs[hash_str(id, NULL) % JOB_BUCKETS]; j; j = j->hnext)
+		if (!strcmp(j->d.id, id))
+			return j;
+	return NULL;
+}
+
+static void job_index(struct notifier *n, struct job *j)
+{
+	uint32_t h = hash_str(j->d.id, NULL) % JOB_BUCKETS;
+
+	j->hnext = n->jobs[h];
+	n->jobs[h] = j;
+}
+
+static void job_free(struct notifier *n, struct job *j)
+{
+	struct job **p = &n->jobs[hash_str(j->d.id, NULL) % JOB_BUCKETS];
+
+	while (*p && *p != j)
+		p = &(*p)->hnext;
+	if (*p)
+		*p = j->hnext;
+	if (j->easy) {
+		curl_multi_remove_handle(n->multi, j->easy);
+		curl_easy_cleanup(j->easy);
+	}
+	curl_slist_free_all(j->headers);
+	curl_slist_free_all(j->resolve);
+	curl_slist_free_all(j->rcpt);
+	free(j->body);
+	free(j);
+}
+
+static bool is_email(const struct job *j)
+{
+	return j->d.channel == CHANNEL_EMAIL;
+}
+
+/* --- outcomes --- */
+
+/* Moves j to the list of outcomes the next round records. */
+static void job_finish(struct notifier *n, struct job *j)
+{
+	j->next = n->done;
+	n->done = j;
+	n->ndone++;
+}
+
+/* Gives j's lease back untried, due at due (0 = as it was). */
+static void job_release(struct notifier *n, struct job *j, int64_t due)
+{
+	j->attempted = false;
+	if (due > j->d.next_attempt_at)
+		j->d.next_attempt_at = due;
+	job_finish(n, j);
+}
+
+/* Fails j without an attempt (nothing can be sent for it). */
+static void job_fail_untried(struct notifier *n, struct job *j, const char *why)
+{
+	j->attempted = false;
+	j->d.status = DELIVERY_FAILED;
+	j->d.updated_at = n->env->clock();
+	snprintf(j->d.last_error, sizeof(j->d.last_error), "%s", why);
+	job_finish(n, j);
+}
+
+static void endpoint_open(struct notifier *n, struct endpoint_state *ep, int64_t until)
+{
+	struct defer *d;
+
+	ep->open = true;
+	ep->probe_at = until;
+	if (!*ep->id)
+		return;
+	d = xcalloc(1, sizeof(*d));
+	snprintf(d->tenant, sizeof(d->tenant), "%s", ep->tenant);
+	snprintf(d->endpoint_id, sizeof(d->endpoint_id), "%s", ep->id);
+	d->until = until;
+	d->next = n->defers;
+	n->defers = d;
+}
+
+/* The attempt of j is over (j->at and j->result set): its next state, the endpoint's
+ * breaker, and what to do to the endpoint. */
+static void job_judge(struct notifier *n, struct job *j, bool permanent)
+{
+	struct endpoint_state *ep = j->ep;
+	int64_t now = n->env->clock();
+	struct delivery *d = &j->d;
+	bool ok = j->result == NOTIFY_SUCCESS;
+
+	j->attempted = true;
+	atomic_fetch_add(&n->attempts[d->channel == CHANNEL_EMAIL][j->result], 1);
+	d->attempts = j->at.attempt;
+	d->last_status = j->at.status_code;
+	snprintf(d->last_error, sizeof(d->last_error), "%s", j->at.error);
+	d->updated_at = now;
+	if (j->probe)
+		ep->probing = false;
+	if (ok) {
+		d->status = DELIVERY_SUCCEEDED;
+		ep->failures = 0;
+		ep->open = false;
+		return;
+	}
+	if (permanent || d->attempts >= NOTIFY_ATTEMPTS_MAX) {
+		d->status = DELIVERY_FAILED;
+	} else {
+		double base = (double)schedule_s[d->attempts];
+		int64_t delay = (int64_t)(base * (0.9 + 0.2 * rand_unit(n)) + 0.5);
+		if (j->retry_after_s > delay)
+			delay = j->retry_after_s < RETRY_AFTER_MAX_S ? j->retry_after_s
+								     : RETRY_AFTER_MAX_S;
+		d->next_attempt_at = now + delay;
+	}
+	if (!is_email(j) && j->failing_since && now - j->failing_since >= NOTIFY_DISABLE_AFTER_S)
+		j->disable = "failing";
+	/* Open (or still open): the endpoint's other deliveries wait for this one's retry. */
+	if (++ep->failures >= NOTIFY_BREAKER_FAILURES && d->status == DELIVERY_PENDING &&
+	    (!ep->open || d->next_attempt_at > ep->probe_at))
+		endpoint_open(n, ep, d->next_attempt_at);
+}
+
+/* --- libcurl callbacks --- */
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct job *j = arg;
+	size_t len = size * nmemb, room = RESPONSE_KEEP - j->response_len;
+
+	if (room) {
+		size_t take = len < room ? len : room;
+		memcpy(j->response + j->response_len, ptr, take);
+		j->response_len += take;
+		j->response[j->response_len] = '\0';
+	}
+	return len;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct job *j = arg;
+	size_t len = size * nmemb;
+	char value[64];
+
+	if (len > 12 && len < 12 + sizeof(value) && !strncasecmp(ptr, "retry-after:", 12)) {
+		char *end;
+		long long s;
+		memcpy(value, ptr + 12, len - 12);
+		value[len - 12] = '\0';
+		s = strtoll(value, &end, 10);
+		/* Seconds only; an HTTP date is rare from webhook receivers. */
+		if (end != value && s > 0)
+			j->retry_after_s = s;
+	}
+	return len;
+}
+
+static size_t on_read(char *buffer, size_t size, size_t nitems, void *arg)
+{
+	struct job *j = arg;
+	size_t room = size * nitems, left = j->len - j->sent;
+	size_t take = left < room ? left : room;
+
+	memcpy(buffer, j->body + j->sent, take);
+	j->sent += take;
+	return take;
+}
+
+/* --- starting transfers --- */
+
+static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct err *e)
+{
+	struct url_target t;
+	char line[WHSEC_MAX + 2 * (WHSEC_SIG_LEN + 1) + 64];
+	char sig[2 * (WHSEC_SIG_LEN + 1) + 1] = "";
+	CURL *h = j->easy;
+
+	if (url_target_parse(j->url, &t, e) ||
+	    url_target_resolve(&t, n->cfg.allow_private, e))
+		return -1;
+	if (!t.ip_literal) {
+		char entry[sizeof(t.host) + sizeof(t.ip) + 16];
+		bool v6 = strchr(t.ip, ':') != NULL;
+		snprintf(entry, sizeof(entry), "%s:%u:%s%s%s", t.host, t.port, v6 ? "[" : "",
+			 t.ip, v6 ? "]" : "");
+		j->resolve = curl_slist_append(NULL, entry);
+		curl_easy_setopt(h, CURLOPT_RESOLVE, j->resolve);
+	}
+	if (whsec_sign(j->secret, j->d.event_id, ts, j->body, j->len, sig, sizeof(sig)))
+		return err_set(e, ERR_INTERNAL, "the endpoint's secret cannot sign");
+	if (*j->previous_secret && j->previous_until > ts)
+		whsec_sign(j->previous_secret, j->d.event_id, ts, j->body, j->len, sig,
+			   sizeof(sig));
+	j->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	j->headers = curl_slist_append(j->headers, "Expect:");
+	snprintf(line, sizeof(line), "webhook-id: %s", j->d.event_id);
+	j->headers = curl_slist_append(j->headers, line);
+	snprintf(line, sizeof(line), "webhook-timestamp: %lld", (long long)ts);
+	j->headers = curl_slist_append(j->headers, line);
+	snprintf(line, sizeof(line), "webhook-signature: %s", sig);
+	j->headers = curl_slist_append(j->headers, line);
+	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers);
+	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "slotd/" SLOTD_VERSION);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
+	return 0;
+}
+
+static void email_setup(struct notifier *n, struct job *j)
+{
+	char addr[EMAIL_MAX_LEN + 3];
+	CURL *h = j->easy;
+
+	snprintf(addr, sizeof(addr), "<%s>", j->d.recipient);
+	j->rcpt = curl_slist_append(NULL, addr);
+	snprintf(addr, sizeof(addr), "<%s>", n->cfg.mail_from ? n->cfg.mail_from : "");
+	curl_easy_setopt(h, CURLOPT_URL, n->cfg.smtp_url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, addr);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, j->rcpt);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)j->len);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(h, CURLOPT_READDATA, j);
+	if (!strncasecmp(n->cfg.smtp_url, "smtp://", 7))
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+}
+
+/* Sends j (its endpoint has room). A target that fails the checks is a failed attempt. */
+static void job_start(struct notifier *n, struct job *j)
+{
+	int64_t ts = n->env->clock();
+	struct err e;
+	CURL *h;
+
+	err_init(&e);
+	memset(&j->at, 0, sizeof(j->at));
+	snprintf(j->at.delivery_id, sizeof(j->at.delivery_id), "%s", j->d.id);
+	j->at.attempt = j->d.attempts + 1;
+	j->at.started_at = now_ms(n);
+	j->t0_ns = mono_ns_now();
+	j->easy = h = curl_easy_init();
+	if (!h)
+		abort();
+	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)NOTIFY_TIMEOUT_S);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)NOTIFY_CONNECT_TIMEOUT_S);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, j);
+	j->ep->running++;
+	n->nrunning++;
+	if (is_email(j)) {
+		email_setup(n, j);
+	} else if (webhook_setup(n, j, ts, &e)) {
+		snprintf(j->at.error, sizeof(j->at.error), "%s", e.message);
+		j->result = NOTIFY_ERROR;
+		j->ep->running--;
+		n->nrunning--;
+		curl_easy_cleanup(h);
+		j->easy = NULL;
+		job_judge(n, j, false);
+		job_finish(n, j);
+		return;
+	}
+	curl_multi_add_handle(n->multi, h);
+}
+
+/* A transfer ended with rc. */
+static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
+{
+	long code = 0;
+	bool permanent = false;
+
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
+	j->at.duration_ms = (int64_t)((mono_ns_now() - j->t0_ns) / 1000000u);
+	j->at.status_code = (int)code;
+	snprintf(j->at.response, sizeof(j->at.response), "%s", j->response);
+	j->ep->running--;
+	n->nrunning--;
+	if (is_email(j)) {
+		if (rc == CURLE_OK) {
+			j->result = NOTIFY_SUCCESS;
+		} else {
+			j->result = code ? NOTIFY_FAILURE : NOTIFY_ERROR;
+			permanent = code >= 500 && code < 600;
+		}
+	} else if (rc == CURLE_OK && code >= 200 && code < 300) {
+		j->result = NOTIFY_SUCCESS;
+	} else if (rc == CURLE_OK) {
+		j->result = NOTIFY_FAILURE;
+		snprintf(j->at.error, sizeof(j->at.error), "%s",
+			 code >= 300 && code < 400 ? "answered with a redirect (not followed)"
+						   : "answered with a status that is not 2xx");
+		if (code != 429 && code != 503)
+			j->retry_after_s = 0;
+		if (code == 410) {
+			permanent = true;
+			j->disable = "gone";
+		}
+	} else {
+		j->result = NOTIFY_ERROR;
+	}
+	if (rc != CURLE_OK)
+		snprintf(j->at.error, sizeof(j->at.error), "%s",
+			 *j->errbuf ? j->errbuf : curl_easy_strerror(rc));
+	curl_multi_remove_handle(n->multi, j->easy);
+	curl_easy_cleanup(j->easy);
+	j->easy = NULL;
+	job_judge(n, j, permanent);
+	job_finish(n, j);
+}
+
+/* Starts the held deliveries that have room; gives back those of open circuits and those
+ * held too long. */
+static void start_held(struct notifier *n, bool stopping)
+{
+	int64_t now = n->env->clock();
+	struct job **p = &n->held;
+
+	while (*p) {
+		struct job *j = *p;
+		struct endpoint_state *ep = j->ep;
+		bool go = false, give_back = stopping || now - j->claimed_at >= HOLD_WAIT_S;
+
+		if (!give_back && ep->open) {
+			if (!ep->probing && now >= ep->probe_at && n->nrunning < NOTIFY_MAX_TRANSFERS) {
+				ep->probing = true;
+				j->probe = true;
+				go = true;
+			} else {
+				give_back = true;
+			}
+		} else if (!give_back) {
+			go = n->nrunning < NOTIFY_MAX_TRANSFERS &&
+			     ep->running < NOTIFY_MAX_PER_ENDPOINT;
+		}
+		if (!go && !give_back) {
+			p = &j->next;
+			continue;
+		}
+		*p = j->next;
+		n->nheld--;
+		ep->held--;
+		if (go)
+			job_start(n, j);
+		else
+			job_release(n, j, ep->open ? ep->probe_at : 0);
+	}
+}
+
+/* --- the round's transaction --- */
+
+static void record_outcomes(struct notifier *n, struct store_tx *tx, struct job *list,
+			    struct err *e)
+{
+	struct job *j;
+
+	for (j = list; j && !e->code; j = j->next) {
+		store_tx_act_for(tx, j->d.tenant_id);
+		if (tx_delivery_record(tx, n->owner, &j->d, j->attempted ? &j->at : NULL, e)) {
+			if (e->code != ERR_CONFLICT)
+				return;
+			log_msg(LOG_DEBUG, "delivery %s: lease lost before its record",
+				j->d.id);
+			err_init(e);
+			continue;
+		}
+		if (j->attempted && !is_email(j))
+			tx_endpoint_outcome(tx, j->d.endpoint_id, j->result == NOTIFY_SUCCESS,
+					    j->d.updated_at, e);
+	}
+}
+
+static void run_defers(struct notifier *n, struct store_tx *tx, struct err *e)
+{
+	struct defer *d;
+
+	for (d = n->defers; d && !e->code; d = d->next)
+		tx_delivery_defer(tx, d->tenant, d->endpoint_id, d->until, NULL, e);
+}
+
+static bool type_matches(const struct webhook_endpoint *w, const char *type)
+{
+	size_t i;
+
+	if (!w->ntypes)
+		return true;
+	for (i = 0; i < w->ntypes; i++) {
+		const char *t = w->types[i];
+		size_t len = strlen(t);
+		if (!*t || !strcmp(t, "*") || !strcmp(t, type))
+			return true;
+		if (t[len - 1] == '.' && !strncmp(t, type, len))
+			return true;
+	}
+	return false;
+}
+
+static void delivery_new(struct delivery *d, const struct event_rec *ev, const char *tenant,
+			 int64_t now)
+{
+	memset(d, 0, sizeof(*d));
+	id_new(d->id, "dlv");
+	snprintf(d->tenant_id, sizeof(d->tenant_id), "%s", tenant);
+	d->event_seq = ev->seq;
+	snprintf(d->event_id, sizeof(d->event_id), "%s", ev->id);
+	snprintf(d->event_type, sizeof(d->event_type), "%s", ev->type);
+	d->status = DELIVERY_PENDING;
+	d->next_attempt_at = now;
+	d->created_at = d->updated_at = now;
+}
+
+/* The endpoints of the tenant, read once per round. */
+struct tenant_eps {
+	char tenant[ID_MAX];
+	struct webhook_endpoint *eps;
+	size_t n;
+	struct tenant_eps *next;
+};
+
+static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct queued_event *q,
+		       struct tenant_eps **cache, struct arena *a, int64_t now, struct err *e)
+{
+	struct tenant_eps *te;
+	struct event_rec ev;
+	struct delivery d;
+	size_t i;
+
+	store_tx_act_for(tx, q->tenant_id);
+	if (tx_event_at(tx, q->tenant_id, q->seq, a, &ev, e)) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		err_init(e);	/* purged: nothing to deliver */
+		return tx_queue_done(tx, q, e);
+	}
+	for (te = *cache; te && strcmp(te->tenant, q->tenant_id); te = te->next)
+		;
+	if (!te) {
+		te = arena_alloc(a, sizeof(*te));
+		memset(te, 0, sizeof(*te));
+		snprintf(te->tenant, sizeof(te->tenant), "%s", q->tenant_id);
+		if (tx_endpoints_enabled(tx, a, &te->eps, &te->n, e))
+			return -1;
+		te->next = *cache;
+		*cache = te;
+	}
+	for (i = 0; i < te->n; i++) {
+		if (!type_matches(&te->eps[i], ev.type))
+			continue;
+		delivery_new(&d, &ev, q->tenant_id, now);
+		d.channel = CHANNEL_WEBHOOK;
+		snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", te->eps[i].id);
+		if (tx_delivery_insert(tx, &d, e))
+			return -1;
+	}
+	if (n->cfg.smtp_url && *n->cfg.smtp_url) {
+		struct mail_target to[2];
+		size_t nt = 0;
+		if (notify_email_targets(n->env, tx, &ev, a, to, &nt, e))
+			return -1;
+		for (i = 0; i < nt; i++) {
+			delivery_new(&d, &ev, q->tenant_id, now);
+			d.channel = CHANNEL_EMAIL;
+			snprintf(d.recipient, sizeof(d.recipient), "%s", to[i].address);
+			snprintf(d.recipient_role, sizeof(d.recipient_role), "%s", to[i].role);
+			if (tx_delivery_insert(tx, &d, e))
+				return -1;
+		}
+	}
+	return tx_queue_done(tx, q, e);
+}
+
+static int fan_out(struct notifier *n, struct store_tx *tx, struct arena *a, int64_t now,
+		   struct err *e)
+{
+	struct tenant_eps *cache = NULL;
+	struct queued_event *q;
+	size_t nq = 0, i;
+
+	if (tx_queue_claim(tx, FANOUT_BATCH, a, &q, &nq, e))
+		return -1;
+	for (i = 0; i < nq; i++)
+		if (fan_out_one(n, tx, &q[i], &cache, a, now, e))
+			return -1;
+	return (int)nq;
+}
+
+/* The endpoints not to lease for now: full, or open and not due a probe. */
+static size_t skip_list(struct notifier *n, int64_t now, id_t_ *skip, size_t max)
+{
+	bool smtp = n->cfg.smtp_url && *n->cfg.smtp_url;
+	size_t k = 0, b;
+	struct endpoint_state *s;
+
+	if (!smtp)
+		skip[k++][0] = '\0';
+	for (b = 0; b < EP_BUCKETS; b++)
+		for (s = n->eps[b]; s && k < max; s = s->next) {
+			bool full = s->running + s->held >= HOLD_PER_ENDPOINT;
+			bool closed = s->open && (s->probing || now < s->probe_at);
+			if ((full || closed) && (*s->id || smtp))
+				snprintf(skip[k++], ID_MAX, "%s", s->id);
+		}
+	return k;
+}
+
+/* What sending d needs, read in the claim's transaction; 1 when d is failed untried. */
+static int job_prepare(struct notifier *n, struct store_tx *tx, struct job *j,
+		       struct arena *a, struct err *e)
+{
+	struct event_rec ev;
+
+	store_tx_act_for(tx, j->d.tenant_id);
+	if (tx_event_at(tx, j->d.tenant_id, j->d.event_seq, a, &ev, e)) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		err_init(e);
+		job_fail_untried(n, j, "the event is no longer stored");
+		return 1;
+	}
+	if (is_email(j)) {
+		struct notify_mail_config mc = {n->cfg.mail_from, NULL, n->cfg.public_url};
+		char to[EMAIL_MAX_LEN + 1];
+		struct buf msg;
+		int rc;
+
+		buf_init(&msg, 4u << 20);
+		rc = notify_render_email(n->env, tx, &ev, j->d.recipient_role, &mc, a, &msg, to, e);
+		if (rc < 0 || msg.failed) {
+			buf_release(&msg);
+			if (e->code == ERR_STORE_BUSY || e->code == ERR_INTERNAL)
+				return -1;
+			job_fail_untried(n, j, e->code ? e->message : "the message is too large");
+			err_init(e);
+			return 1;
+		}
+		if (rc == 1) {
+			buf_release(&msg);
+			job_fail_untried(n, j, "nothing to send: the recipient has no address");
+			return 1;
+		}
+		snprintf(j->d.recipient, sizeof(j->d.recipient), "%s", to);
+		j->body = buf_detach(&msg, &j->len);
+		return 0;
+	} else {
+		struct webhook_endpoint w;
+		char when[RFC3339_STR_MAX];
+		struct buf body;
+
+		if (tx_endpoint_get(tx, j->d.endpoint_id, &w, e)) {
+			if (e->code != ERR_NOT_FOUND)
+				return -1;
+			err_init(e);
+			job_fail_untried(n, j, "the endpoint is gone");
+			return 1;
+		}
+		if (!w.enabled) {
+			job_fail_untried(n, j, "the endpoint is disabled");
+			return 1;
+		}
+		snprintf(j->url, sizeof(j->url), "%s", w.url);
+		snprintf(j->secret, sizeof(j->secret), "%s", w.secret);
+		snprintf(j->previous_secret, sizeof(j->previous_secret), "%s", w.previous_secret);
+		j->previous_until = w.previous_until;
+		j->failing_since = w.failing_since;
+		rfc3339_format(ev.created_at, 0, when);
+		buf_init(&body, 1u << 20);
+		buf_adds(&body, "{\"type\":");
+		buf_add_json_str(&body, ev.type);
+		buf_adds(&body, ",\"timestamp\":");
+		buf_add_json_str(&body, when);
+		buf_adds(&body, ",\"data\":");
+		buf_adds(&body, ev.payload && *ev.payload ? ev.payload : "{}");
+		buf_addc(&body, '}');
+		if (body.failed) {
+			buf_release(&body);
+			job_fail_untried(n, j, "the event is too large to send");
+			return 1;
+		}
+		j->body = buf_detach(&body, &j->len);
+		return 0;
+	}
+}
+
+/* Leases due deliveries into new jobs (list *out) and prepares them. */
+static int claim(struct notifier *n, struct store_tx *tx, struct arena *a, int64_t now,
+		 struct job **out, size_t *nclaimed, struct err *e)
+{
+	size_t room = HELD_MAX > n->nheld ? HELD_MAX - n->nheld : 0, nd = 0, i, nskip;
+	id_t_ *skip = arena_alloc(a, 1024 * sizeof(*skip));
+	struct delivery *d;
+
+	*nclaimed = 0;
+	if (room > CLAIM_BATCH)
+		room = CLAIM_BATCH;
+	if (!room)
+		return 0;
+	nskip = skip_list(n, now, skip, 1024);
+	if (tx_delivery_claim(tx, n->owner, now, now + NOTIFY_LEASE_S, room, skip, nskip, a, &d,
+			      &nd, e))
+		return -1;
+	*nclaimed = nd;
+	for (i = 0; i < nd; i++) {
+		struct job *j;
+		int rc;
+
+		if (job_find(n, d[i].id))
+			continue;	/* ours already: the lease is just longer */
+		j = xcalloc(1, sizeof(*j));
+		j->d = d[i];
+		j->claimed_at = now;
+		rc = job_prepare(n, tx, j, a, e);
+		if (rc < 0) {
+			free(j->body);
+			free(j);
+			return -1;
+		}
+		if (rc == 1)
+			continue;	/* on the done list */
+		j->next = *out;
+		*out = j;
+	}
+	return 0;
+}
+
+static void free_list(struct notifier *n, struct job *j)
+{
+	while (j) {
+		struct job *next = j->next;
+		job_free(n, j);
+		j = next;
+	}
+}
+
+/* One round's transaction. Returns how many deliveries were leased or events fanned out
+ * (more may be waiting when it is large), or -1. */
+static int round_tx(struct notifier *n, bool stopping)
+{
+	int64_t now = n->env->clock();
+	struct job *claimed = NULL, *recorded = n->done, *j;
+	struct arena *a = arena_new();
+	size_t nclaimed = 0, nrecorded = n->ndone;
+	struct store_tx *tx;
+	struct err e;
+	int fanned = 0, rc = -1;
+
+	err_init(&e);
+	/* Jobs failed untried by this round's claim gather on a fresh list. */
+	n->done = NULL;
+	n->ndone = 0;
+	tx = store_begin(n->env->store, "", STORE_WRITE, &e);
+	if (!tx)
+		goto out;
+	record_outcomes(n, tx, recorded, &e);
+	if (!e.code)
+		run_defers(n, tx, &e);
+	if (!e.code && !stopping)
+		fanned = fan_out(n, tx, a, now, &e);
+	if (!e.code && !stopping)
+		claim(n, tx, a, now, &claimed, &nclaimed, &e);
+	if (store_end(tx, e.code == 0, &e) == 0 && !e.code)
+		rc = (int)nclaimed + (fanned > 0 ? fanned : 0);
+out:
+	if (rc < 0) {
+		log_msg(LOG_WARN, "notifications: a round failed: %s", e.message);
+		/* Outcomes stay to be recorded next round; leases taken are let expire, and the
+		 * jobs failed untried in this round go too (they are claimed again). */
+		free_list(n, n->done);
+		n->done = recorded;
+		n->ndone = nrecorded;
+		for (j = claimed; j;) {
+			struct job *next = j->next;
+			free(j->body);
+			free(j);
+			j = next;
+		}
+		arena_free(a);
+		return -1;
+	}
+	/* Recorded: the outcomes go; endpoints to disable are disabled (with their event). */
+	for (j = recorded; j;) {
+		struct job *next = j->next;
+		if (j->disable) {
+			struct err de;
+			err_init(&de);
+			if (uc_endpoint_disable(n->env, j->d.tenant_id, j->d.endpoint_id, j->disable,
+						now, &de))
+				log_msg(LOG_WARN, "notifications: cannot disable endpoint %s: %s",
+					j->d.endpoint_id, de.message);
+		}
+		job_free(n, j);
+		j = next;
+	}
+	while (n->defers) {
+		struct defer *d = n->defers;
+		n->defers = d->next;
+		free(d);
+	}
+	for (j = claimed; j;) {
+		struct job *next = j->next;
+		j->ep = is_email(j) ? ep_of(n, "", "") : ep_of(n, j->d.tenant_id, j->d.endpoint_id);
+		j->ep->held++;
+		j->next = n->held;
+		n->held = j;
+		n->nheld++;
+		job_index(n, j);
+		j = next;
+	}
+	arena_free(a);
+	return rc;
+}
+
+/* --- the loop --- */
+
+static void stats_refresh(struct notifier *n)
+{
+	int64_t now = n->env->clock(), count = 0, oldest = 0;
+	struct store_tx *tx;
+	struct err e;
+
+	if (now - n->last_stats < STATS_EVERY_S)
+		return;
+	n->last_stats = now;
+	err_init(&e);
+	tx = store_begin(n->env->store, "", STORE_READ, &e);
+	if (!tx)
+		return;
+	if (tx_notify_backlog(tx, now, &count, &oldest, &e) == 0) {
+		atomic_store(&n->backlog, count);
+		atomic_store(&n->oldest_s, oldest && now > oldest ? now - oldest : 0);
+	}
+	store_end(tx, false, &e);
+}
+
+static void collect(struct notifier *n)
+{
+	struct CURLMsg *m;
+	int left, running;
+
+	curl_multi_perform(n->multi, &running);
+	while ((m = curl_multi_info_read(n->multi, &left))) {
+		struct job *j = NULL;
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		job_ended(n, j, m->data.result);
+	}
+}
+
+static void *loop(void *arg)
+{
+	struct notifier *n = arg;
+	uint64_t last_round = 0;
+	bool more = true;
+
+	while (!atomic_load(&n->stop)) {
+		uint64_t t = mono_ns_now();
+		bool woken = atomic_exchange(&n->woken, false);
+
+		if (woken || more || n->ndone || t - last_round >= POLL_MS * 1000000ull) {
+			int got = round_tx(n, false);
+			last_round = t;
+			more = got >= CLAIM_BATCH / 2;
+			if (got < 0)
+				more = false;
+		}
+		start_held(n, false);
+		collect(n);
+		if (!more && !n->ndone && !atomic_load(&n->woken))
+			curl_multi_poll(n->multi, NULL, 0, POLL_MS, NULL);
+		collect(n);
+		stats_refresh(n);
+	}
+	/* Stopping: leases not started go back; transfers in flight end (up to their
+	 * timeout) and are recorded. */
+	start_held(n, true);
+	while (n->nrunning) {
+		curl_multi_poll(n->multi, NULL, 0, 100, NULL);
+		collect(n);
+	}
+	if (n->ndone && round_tx(n, true) < 0)
+		log_msg(LOG_WARN, "notifications: %zu outcomes not recorded at stop", n->ndone);
+	return NULL;
+}
+
+/* --- the interface --- */
+
+static void owner_make(struct notifier *n)
+{
+	char host[64] = "host";
+	unsigned char r[4];
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	randombytes_buf(r, sizeof(r));
+	snprintf(n->owner, sizeof(n->owner), "%s:%ld:%02x%02x%02x%02x", host, (long)getpid(),
+		 r[0], r[1], r[2], r[3]);
+}
+
+static void curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct notifier *notifier_start(const struct uc_env *env, const struct notify_config *cfg,
+				struct err *e)
+{
+	static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+	struct notifier *n;
+
+	pthread_once(&curl_once, curl_start);
+	n = xcalloc(1, sizeof(*n));
+	n->env = env;
+	n->cfg = *cfg;
+	if (cfg->owner && *cfg->owner)
+		snprintf(n->owner, sizeof(n->owner), "%s", cfg->owner);
+	else
+		owner_make(n);
+	randombytes_buf(&n->rng, sizeof(n->rng));
+	n->rng |= 1;
+	n->multi = curl_multi_init();
+	if (!n->multi) {
+		free(n);
+		err_set(e, ERR_INTERNAL, "cannot start libcurl for notifications");
+		return NULL;
+	}
+	curl_multi_setopt(n->multi, CURLMOPT_MAXCONNECTS, 2L * NOTIFY_MAX_TRANSFERS);
+	if (pthread_create(&n->thread, NULL, loop, n)) {
+		curl_multi_cleanup(n->multi);
+		free(n);
+		err_set(e, ERR_INTERNAL, "cannot start the notification thread");
+		return NULL;
+	}
+	return n;
+}
+
+void notifier_wake(struct notifier *n)
+{
+	if (!n || atomic_exchange(&n->woken, true))
+		return;
+	curl_multi_wakeup(n->multi);
+}
+
+void notifier_wake_hook(void *arg)
+{
+	notifier_wake(arg);
+}
+
+void notifier_stats(struct notifier *n, struct notifier_stats *out)
+{
+	int c, r;
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return;
+	out->backlog = atomic_load(&n->backlog);
+	out->oldest_pending_seconds = atomic_load(&n->oldest_s);
+	for (c = 0; c < 2; c++)
+		for (r = 0; r < NOTIFY_RESULT__COUNT; r++)
+			out->attempts[c][r] = atomic_load(&n->attempts[c][r]);
+}
+
+void notifier_stop(struct notifier *n)
+{
+	size_t b;
+
+	if (!n)
+		return;
+	atomic_store(&n->stop, true);
+	curl_multi_wakeup(n->multi);
+	pthread_join(n->thread, NULL);
+	free_list(n, n->held);
+	free_list(n, n->done);
+	while (n->defers) {
+		struct defer *d = n->defers;
+		n->defers = d->next;
+		free(d);
+	}
+	for (b = 0; b < EP_BUCKETS; b++)
+		while (n->eps[b]) {
+			struct endpoint_state *s = n->eps[b];
+			n->eps[b] = s->next;
+			free(s);
+		}
+	curl_multi_cleanup(n->multi);
+	free(n);
+}
