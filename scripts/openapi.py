@@ -74,6 +74,8 @@ S["Service"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT
                     "buffer_before_minutes": INT, "buffer_after_minutes": INT, "slot_step_minutes": INT,
                     "min_notice_minutes": INT, "max_advance_days": NINT, "capacity": INT,
                     "provider_ids": arr(ref("ProviderId")), "requires_approval": BOOL, "policy": ref("Policy"),
+                    "reminder_offsets_minutes": {"type": ["array", "null"], "items": INT,
+                                                 "description": "minutes before the start, largest first; null = the tenant's"},
                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
 svc_in = {"name": {"type": "string", "minLength": 1}, "duration_minutes": rng(1, 1440, False),
           "price": {"type": ["string", "null"], "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"},
@@ -82,9 +84,21 @@ svc_in = {"name": {"type": "string", "minLength": 1}, "duration_minutes": rng(1,
           "slot_step_minutes": rng(1, 1440), "min_notice_minutes": rng(0, 525600, False),
           "max_advance_days": rng(1, 3650), "capacity": rng(1, 1000, False),
           "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200, "uniqueItems": True},
-          "requires_approval": BOOL, "policy": nullable(ref("PolicyIn"))}
+          "requires_approval": BOOL, "policy": nullable(ref("PolicyIn")), "reminder_offsets_minutes": nullable(ref("ReminderOffsetsIn"))}
 S["ServiceCreate"] = obj(svc_in, required=["name", "duration_minutes"])
 S["ServicePatch"] = obj(svc_in, required=[], desc="only the fields present change")
+S["ReminderOffsetsIn"] = {"type": "array", "items": {"type": "integer", "minimum": 15, "maximum": 43200}, "maxItems": 5,
+                          "uniqueItems": True, "description": "reminders this many minutes before the start (15 min to 30 days, at most 5, distinct); [] = none"}
+S["TenantPolicy"] = json.loads(json.dumps(S["Policy"]))
+S["TenantPolicy"]["properties"]["reminder_offsets_minutes"] = arr(INT, maxItems=5)
+S["TenantPolicy"]["required"] = S["Policy"]["required"] + ["reminder_offsets_minutes"]
+S["TenantPolicy"]["description"] = "the tenant's policy defaults and the reminder offsets of services that set none (default [1440, 60])"
+S["TenantPolicyIn"] = json.loads(json.dumps(S["PolicyIn"]))
+S["TenantPolicyIn"]["properties"]["reminder_offsets_minutes"] = nullable(ref("ReminderOffsetsIn"))
+S["TenantPolicyIn"]["description"] = "replaces the whole policy; fields left out or null are not set (reminder offsets: [1440, 60])"
+S["Reminder"] = obj({"offset_minutes": {"type": "integer", "minimum": 15, "maximum": 43200}, "due_at": ref("Instant"),
+                     "sent_at": nullable(ref("Instant"))})
+S["BookingReminders"] = obj({"booking_id": ref("BookingId"), "reminders": arr(ref("Reminder"), maxItems=5)})
 
 ver = {"weekly": nullable(ref("Week")), "effective_from": nullable(ref("Date")), "effective_until": nullable(ref("Date")),
        "weeks": arr(ref("Week"), minItems=2, maxItems=8), "anchor_date": ref("Date")}
@@ -241,7 +255,7 @@ S["KeyCreate"] = obj({"name": {"type": "string", "minLength": 1}, "role": {"type
                                        "description": "staff keys only"},
                       "expires_at": nullable(ref("InstantIn"))}, required=["name", "role"])
 EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirmed", "booking.created", "booking.declined",
-    "booking.no_show", "booking.pending", "booking.rescheduled", "entry.created", "entry.deleted", "entry.updated",
+    "booking.no_show", "booking.pending", "booking.reminder", "booking.rescheduled", "entry.created", "entry.deleted", "entry.updated",
     "hold.created", "hold.expired", "hold.released", "holiday.created", "holiday.deleted", "holiday.updated",
     "key.created", "key.revoked", "key.updated", "override.created", "override.deleted", "policy.updated",
     "provider.created", "provider.deleted", "provider.updated", "schedule.updated", "service.created",
@@ -275,6 +289,20 @@ PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": 
             "template": ref("Template")}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
+# booking.reminder carries the booking and the reminder sent; policy events the tenant policy.
+S["BookingReminderPayload"] = json.loads(json.dumps(S["Booking"]))
+S["BookingReminderPayload"]["properties"]["reminder"] = ref("Reminder")
+S["BookingReminderPayload"]["properties"].pop("manage_token", None)
+S["BookingReminderPayload"]["required"] = S["Booking"]["required"] + ["reminder"]
+S["BookingReminderPayload"]["description"] = "the booking as GET /v1/bookings/{id} renders it, and the reminder sent"
+for cond in S["Event"]["allOf"]:
+    t = cond["if"]["properties"]["type"]
+    if t.get("pattern") == "^booking\\.":
+        t["pattern"] = "^booking\\.(?!reminder$)"
+    if t.get("pattern") == "^policy\\.":
+        cond["then"]["properties"]["payload"] = ref("TenantPolicy")
+S["Event"]["allOf"].append({"if": {"properties": {"type": {"const": "booking.reminder"}}, "required": ["type"]},
+                            "then": {"properties": {"payload": ref("BookingReminderPayload")}}})
 S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
 
 def page(item, name): S[name] = obj({"data": arr(ref(item)), "next_cursor": NSTR})
@@ -488,6 +516,9 @@ op("get", "/v1/bookings/{booking_id}.ics", "A booking as an iCalendar file",
 op("get", "/v1/bookings/{booking_id}/history", "A booking's changes",
    {200: json_resp("the history", ref("BookingHistory")), 404: "NotFound"},
    role="admin,staff", params=[BKG], opid="getBookingHistory")
+op("get", "/v1/bookings/{booking_id}/reminders", "A booking's reminders: planned, and when each was sent",
+   {200: json_resp("the reminders, largest offset first, times in the provider's zone", ref("BookingReminders")), 404: "NotFound"},
+   role="admin,staff,manage_token", params=[BKG], opid="getBookingReminders")
 op("post", "/v1/bookings/{booking_id}/{action}", "Confirm, decline, cancel, complete or mark a no-show",
    {200: json_resp("the booking after the action", ref("Booking"), ETAG), 404: "NotFound", 409: "Conflict",
     412: "PreconditionFailed", 415: "UnsupportedMediaType", 422: "Unprocessable"},
@@ -540,10 +571,10 @@ op("get", "/v1/waitlist/{waitlist_id}", "Read a waitlist entry",
 op("delete", "/v1/waitlist/{waitlist_id}", "Remove a waitlist entry (and its open offer)",
    {204: "NoContent", 404: "NotFound"}, role="admin,staff", params=[WTL], opid="deleteWaitlistEntry")
 
-op("get", "/v1/policy", "The tenant's policy defaults", {200: json_resp("the policy", ref("Policy"))},
+op("get", "/v1/policy", "The tenant's policy defaults", {200: json_resp("the policy", ref("TenantPolicy"))},
    role="admin,staff", opid="getPolicy")
-op("put", "/v1/policy", "Replace the tenant's policy defaults", {200: json_resp("the policy", ref("Policy"))},
-   body_ref="PolicyIn", opid="putPolicy")
+op("put", "/v1/policy", "Replace the tenant's policy defaults", {200: json_resp("the policy", ref("TenantPolicy"))},
+   body_ref="TenantPolicyIn", opid="putPolicy")
 S["RateLimit"] = obj({"quota": {"type": "integer", "minimum": 1, "maximum": 1000000,
                                "description": "requests per window; at most ten times the server's per-key limit (burst and rate)"},
                      "window_seconds": {"type": "integer", "minimum": 1, "maximum": 86400}})

@@ -186,6 +186,8 @@ void service_apply(struct service *s, const struct service_patch *sp)
 		s->requires_approval = v->requires_approval;
 	if (sp->set & SERVICE_POLICY)
 		s->policy = v->policy;
+	if (sp->set & SERVICE_REMINDERS)
+		s->reminders = v->reminders;
 	if (sp->set & SERVICE_PROVIDERS) {
 		s->provider_ids = v->provider_ids;
 		s->nproviders = v->nproviders;

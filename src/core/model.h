@@ -11,6 +11,7 @@
 #include "core/booking.h"
 #include "core/policy.h"
 #include "core/recur.h"
+#include "core/reminder.h"
 #include "core/slots.h"
 #include "core/tz.h"
 #include "util/err.h"
@@ -52,6 +53,7 @@ struct service {
 	int capacity;
 	bool requires_approval;		/* bookings start pending */
 	struct policy policy;		/* the fields it sets; the rest come from the tenant */
+	struct reminder_offsets reminders;	/* not set: the tenant's */
 	size_t nproviders;
 	id_t_ *provider_ids;		/* borrowed (arena) */
 	int64_t created_at;
@@ -91,6 +93,7 @@ enum service_field {
 	SERVICE_APPROVAL = 1 << 10,
 	SERVICE_POLICY = 1 << 11,
 	SERVICE_PROVIDERS = 1 << 12,
+	SERVICE_REMINDERS = 1 << 13,
 };
 
 struct service_patch {

@@ -15,22 +15,33 @@
 
 int h_policy_get(struct req *r, struct err *e)
 {
+	struct reminder_offsets reminders;
 	struct policy p;
 
-	if (uc_policy_get(&r->uc, &p, e))
+	if (uc_policy_get(&r->uc, &p, &reminders, e))
 		return -1;
-	return reply_json(r, 200, wire_policy(&p));
+	return reply_json(r, 200, wire_tenant_policy(&p, &reminders));
 }
 
 /* Replaces the defaults as a whole; fields left out or null are not set (no deadline, no
  * limit, no fee, the default offer time). */
 int h_policy_put(struct req *r, struct err *e)
 {
+	struct reminder_offsets reminders;
 	struct policy p;
+	json_t *rest;
 
-	if (policy_parse(r->json, "", &p, e) || uc_policy_put(&r->uc, &p, e))
+	/* The reminder offsets sit beside the policy's fields; left out or null is the default
+	 * (REMINDER_DEFAULT), [] no reminders. */
+	memset(&reminders, 0, sizeof(reminders));
+	json_get_reminder_offsets(r->json, "", "reminder_offsets_minutes", &reminders, e);
+	rest = json_copy(r->json);
+	json_object_del(rest, "reminder_offsets_minutes");
+	policy_parse(rest, "", &p, e);
+	json_decref(rest);
+	if (e->code || e->nfields || uc_policy_put(&r->uc, &p, &reminders, e))
 		return -1;
-	return reply_json(r, 200, wire_policy(&p));
+	return reply_json(r, 200, wire_tenant_policy(&p, &reminders));
 }
 
 int h_settings_get(struct req *r, struct err *e)

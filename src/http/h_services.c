@@ -12,7 +12,8 @@
 static const char *const service_keys[] = {
 	"name", "duration_minutes", "price", "currency", "buffer_before_minutes",
 	"buffer_after_minutes", "slot_step_minutes", "min_notice_minutes", "max_advance_days",
-	"capacity", "provider_ids", "requires_approval", "policy", NULL};
+	"capacity", "provider_ids", "requires_approval", "policy", "reminder_offsets_minutes",
+	NULL};
 
 /* A non-negative decimal with up to 9 integer and 4 fraction digits, e.g. "45" or "45.50". */
 static bool price_ok(const char *p)
@@ -124,6 +125,15 @@ static int parse(struct req *r, struct service_patch *sp, bool creating, struct 
 	} else if (json_object_get(o, "policy")) {
 		if (policy_parse(json_object_get(o, "policy"), "/policy", &s->policy, e) == 0)
 			sp->set |= SERVICE_POLICY;
+	}
+	/* Offsets (largest first); null inherits the tenant's. Existing bookings keep the
+	 * reminders planned when they were made or moved. */
+	if (json_is_null_at(o, "reminder_offsets_minutes")) {
+		memset(&s->reminders, 0, sizeof(s->reminders));
+		sp->set |= SERVICE_REMINDERS;
+	} else if (json_get_reminder_offsets(o, "", "reminder_offsets_minutes", &s->reminders,
+					     e) == 1) {
+		sp->set |= SERVICE_REMINDERS;
 	}
 	n = 0;
 	if (json_get_ids(o, "", "provider_ids", "prv", SERVICE_MAX_PROVIDERS, ids, &n, e) == 1 ||

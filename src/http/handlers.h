@@ -38,6 +38,7 @@ int h_booking_create(struct req *r, struct err *e);
 int h_booking_list(struct req *r, struct err *e);
 int h_booking_get(struct req *r, struct err *e);
 int h_booking_history(struct req *r, struct err *e);
+int h_booking_reminders(struct req *r, struct err *e);
 int h_booking_action(struct req *r, struct err *e);
 int h_hold_create(struct req *r, struct err *e);
 int h_hold_get(struct req *r, struct err *e);

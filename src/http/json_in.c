@@ -235,3 +235,38 @@ int json_get_hours(json_t *obj, const char *base, const char *key, struct day_ho
 	snprintf(ptr, sizeof(ptr), "%s/%s", base, key);
 	return day_hours_validate(out, ptr, e) ? -1 : 1;
 }
+
+int json_get_reminder_offsets(json_t *obj, const char *base, const char *key,
+			      struct reminder_offsets *out, struct err *e)
+{
+	json_t *v = json_object_get(obj, key), *item;
+	struct reminder_offsets o;
+	size_t i;
+	int bad_items = 0;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > REMINDER_OFFSETS_MAX)
+		return bad(e, base, key, "must be an array of at most 5 offsets in minutes");
+	memset(&o, 0, sizeof(o));
+	o.set = true;
+	json_array_foreach(v, i, item) {
+		json_int_t m = json_is_integer(item) ? json_integer_value(item) : 0;
+		char ptr[96], at[128];
+		if (!json_is_integer(item) || !reminder_offset_ok((long)m)) {
+			pointer_of(ptr, sizeof(ptr), base, key);
+			snprintf(at, sizeof(at), "%s/%u", ptr, (unsigned)i);
+			err_field(e, at, "must be a whole number of minutes from %d to %d",
+				  REMINDER_OFFSET_MIN, REMINDER_OFFSET_LIMIT);
+			bad_items++;
+			continue;
+		}
+		o.minutes[o.n++] = (int)m;
+	}
+	if (bad_items)
+		return -1;
+	if (reminder_offsets_normalise(&o))
+		return bad(e, base, key, "must not name an offset twice");
+	*out = o;
+	return 1;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/avail.h"
+#include "core/reminder.h"
 #include "core/tz.h"
 #include "util/err.h"
 
@@ -28,6 +29,11 @@ int json_get_bool(json_t *obj, const char *base, const char *key, bool *out, str
 int json_get_date(json_t *obj, const char *base, const char *key, int64_t *day, struct err *e);
 int json_get_instant(json_t *obj, const char *base, const char *key, int64_t *utc,
 		     struct err *e);
+/* Reminder offsets: an array of up to REMINDER_OFFSETS_MAX distinct whole minutes, each
+ * REMINDER_OFFSET_MIN..REMINDER_OFFSET_LIMIT, stored largest first (errors point at the item
+ * when one is bad). null is 0 with out untouched. */
+int json_get_reminder_offsets(json_t *obj, const char *base, const char *key,
+			      struct reminder_offsets *out, struct err *e);
 /* An IANA zone name known to db, copied into out. */
 int json_get_zone(json_t *obj, const char *base, const char *key, struct tz_db *db,
 		  char out[TZ_NAME_MAX], struct err *e);

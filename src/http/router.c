@@ -61,6 +61,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/bookings", h_booking_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/bookings/{}", h_booking_get, ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_GET, "/v1/bookings/{}/history", h_booking_history, ROUTE_STAFF},
+	{HTTP_GET, "/v1/bookings/{}/reminders", h_booking_reminders, ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_POST, "/v1/bookings/{}/{}", h_booking_action,
 	 ROUTE_OPT_BODY | ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF | ROUTE_CUSTOMER},

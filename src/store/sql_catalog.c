@@ -257,16 +257,17 @@ int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const ch
 #define SERVICE_COLS                                                                           \
 	"id, name, duration_min, price, currency, buffer_before_min, buffer_after_min,"         \
 	" step_min, min_notice_min, max_advance_days, capacity, created_at, updated_at,"       \
-	" policy, requires_approval"
+	" policy, requires_approval, reminder_offsets"
 
 static const char service_insert_sql[] =
 	"INSERT INTO services(tenant_id, " SERVICE_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 static const char service_update_sql[] =
 	"UPDATE services SET name = ?3, duration_min = ?4, price = ?5, currency = ?6,"
 	" buffer_before_min = ?7, buffer_after_min = ?8, step_min = ?9, min_notice_min = ?10,"
 	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14,"
-	" policy = ?15, requires_approval = ?16 WHERE tenant_id = ?1 AND id = ?2";
+	" policy = ?15, requires_approval = ?16, reminder_offsets = ?17"
+	" WHERE tenant_id = ?1 AND id = ?2";
 
 static void read_service(struct stmt *s, struct arena *a, void *dst)
 {
@@ -289,6 +290,7 @@ static void read_service(struct stmt *s, struct arena *a, void *dst)
 	v->updated_at = db_col_i64(s, 12);
 	policy_decode(db_col_text(s, 13), &v->policy);
 	v->requires_approval = db_col_int(s, 14) != 0;
+	reminder_offsets_decode(db_col_text(s, 15), &v->reminders);
 }
 
 static int service_providers_read(struct store_tx *tx, struct service *v, struct arena *a,
@@ -323,7 +325,7 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	struct conn *c = tx->c;
 	const char *tenant = tx->tenant;
 	struct stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
-	char policy[POLICY_TEXT_MAX];
+	char policy[POLICY_TEXT_MAX], reminders[REMINDER_TEXT_MAX];
 
 	if (!s)
 		return -1;
@@ -344,6 +346,8 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	policy_encode(&v->policy, policy);
 	bind_text(s, 15, policy);
 	db_bind_i64(s, 16, v->requires_approval);
+	reminder_offsets_encode(&v->reminders, reminders);
+	bind_opt_text(s, 17, reminders);
 	if (step_done(c, s, "write service", e))
 		return -1;
 	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",

@@ -6,6 +6,7 @@
 #ifndef SLOTD_STORE_STORE_NOTIFY_H
 #define SLOTD_STORE_STORE_NOTIFY_H
 
+#include "core/reminder.h"
 #include "store/store.h"
 #include "util/ids.h"
 
@@ -147,30 +148,35 @@ int tx_delivery_record(struct store_tx *tx, const char *owner, const struct deli
 int tx_delivery_defer(struct store_tx *tx, const char *tenant, const char *endpoint_id,
 		      int64_t until, const char *keep, struct err *e);
 
-/* --- reminders --- */
-#define REMINDER_OFFSETS_MAX 5
-
-struct reminder {
-	char tenant_id[ID_MAX];
-	char booking_id[ID_MAX];
-	int offset_minutes;
-	int64_t due_at;
-};
-/* Replaces the booking's unsent reminders with one per offset whose due time (start -
- * offset) is after now; sent ones stay sent. */
+/* --- reminders (core/reminder.h: offsets and the planning rule) --- */
+/* Replaces the booking's reminders, sent ones too (a new start is a new appointment time),
+ * with one per offset whose due time (start - offset) is after now. */
 int tx_reminders_plan(struct store_tx *tx, const char *booking_id, int64_t start,
 		      const int *offsets, size_t noffsets, int64_t now, struct err *e);
 /* Drops the booking's unsent reminders. */
 int tx_reminders_drop(struct store_tx *tx, const char *booking_id, struct err *e);
-/* The booking's reminders (sent or not), by offset descending, for the API. */
+/* Drops the unsent reminder (booking, offset), if there is one. */
+int tx_reminder_cancel(struct store_tx *tx, const char *booking_id, int offset_minutes,
+		       struct err *e);
+/* The booking's reminders (sent or not), by offset descending, for the API; (*sent_at)[i]
+ * is 0 while unsent. */
 int tx_reminders_of(struct store_tx *tx, const char *booking_id, struct arena *a,
 		    struct reminder **out, int64_t **sent_at, size_t *n, struct err *e);
-/* Any tenant: unsent reminders due by now, at most max, oldest first. */
+/* Any tenant: unsent reminders due by now, at most max, oldest first (on PostgreSQL locked
+ * for this transaction, skipping rows another holds). */
 int tx_reminders_due(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
 		     struct reminder **out, size_t *n, struct err *e);
 /* Marks (booking, offset) sent at now; ERR_CONFLICT when it already was or is gone. */
 int tx_reminder_sent(struct store_tx *tx, const char *booking_id, int offset_minutes,
 		     int64_t now, struct err *e);
+/* The tenant's default offsets (set = false when it never set them). */
+int tx_reminder_defaults_get(struct store_tx *tx, struct reminder_offsets *out, struct err *e);
+int tx_reminder_defaults_put(struct store_tx *tx, const struct reminder_offsets *o, int64_t now,
+			     struct err *e);
+/* The offsets in force for a booking of service_id: the service's, else the tenant's, else
+ * REMINDER_DEFAULT (also when the service is gone). One statement. */
+int tx_reminder_offsets_for(struct store_tx *tx, const char *service_id,
+			    struct reminder_offsets *out, struct err *e);
 
 /* --- the tenant, as messages name it --- */
 struct tenant_info {

@@ -206,7 +206,8 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 		token_hash(hash, bn->token, strlen(bn->token));
 		if (tx_booking_insert(tx, &bk, hash, actor_history_name(&ctx->actor),
 				      from_hold ? "created from a hold" : "created", e) ||
-		    (from_hold && hold_consume(ctx, tx, &hold, bk.id, e)))
+		    (from_hold && hold_consume(ctx, tx, &hold, bk.id, e)) ||
+		    uc_reminders_plan(ctx, tx, &bk, e))
 			return -1;
 		payload = wire_booking(&bk, zone, NULL);
 		answer = json_deep_copy(payload);
@@ -378,6 +379,11 @@ static int status_write(struct uc_ctx *ctx, struct store_tx *tx, struct booking 
 	}
 	b->version++;
 	b->updated_at = ctx->now;
+	/* Confirming keeps the reminders; every other end drops those not sent yet. */
+	if (!booking_is_active(b->status) && tx_reminders_drop(tx, b->id, e)) {
+		json_decref(before);
+		return -1;
+	}
 	return uc_emit(ctx, tx, status_event(b->status), b->id, wire_booking(b, zone, NULL),
 		       before, e);
 }
@@ -467,6 +473,10 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 	b->version++;
 	b->reschedule_count++;
 	b->updated_at = ctx->now;
+	if (uc_reminders_plan(ctx, tx, b, e)) {
+		json_decref(before);
+		return -1;
+	}
 	return uc_emit(ctx, tx, "booking.rescheduled", b->id, wire_booking(b, zone, NULL), before,
 		       e);
 }

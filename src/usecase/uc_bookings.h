@@ -2,6 +2,7 @@
 #ifndef SLOTD_USECASE_UC_BOOKINGS_H
 #define SLOTD_USECASE_UC_BOOKINGS_H
 
+#include "store/store_notify.h"
 #include "usecase/uc.h"
 
 /* --- bookings --- */
@@ -52,6 +53,20 @@ struct uc_action {
 /* Applies a lifecycle action or a reschedule; the freed time goes to the waitlist. */
 int uc_booking_act(struct uc_ctx *ctx, const char *id, const struct uc_action *act,
 		   struct booking *out, const struct tz **zone, struct err *e);
+
+/* The booking's reminders (by offset, largest first; sent_at[i] 0 while unsent) for a
+ * caller who may see the booking, with its provider's zone. */
+int uc_booking_reminders(struct uc_ctx *ctx, const char *id, struct reminder **out,
+			 int64_t **sent_at, size_t *n, const struct tz **zone, struct err *e);
+/* Sends what is due: claims up to max unsent reminders due by now (any tenant) and, for
+ * each, in a write transaction of its tenant, marks it sent and appends booking.reminder
+ * (actor: system "reminders"; payload: the booking in its provider's zone with "reminder":
+ * {"offset_minutes", "due_at"}), so each (booking, offset) is sent once across restarts and
+ * processes. A reminder whose booking has ended, has started, or moved (due != start -
+ * offset) is dropped unsent. *sent counts the events written. Returns -1 only when the
+ * claim failed; a reminder that fails is logged and left for the next run. */
+int uc_reminders_run(const struct uc_env *env, int64_t now, size_t max, size_t *sent,
+		     struct err *e);
 
 /* --- holds --- */
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "store/store_notify.h"
 #include "util/ids.h"
 
 /* --- providers --- */
@@ -690,30 +691,42 @@ int uc_tenant_settings(const struct uc_env *env, const char *tenant_id,
 
 /* --- policy defaults --- */
 
-int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct err *e)
+int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct reminder_offsets *reminders,
+		  struct err *e)
 {
 	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
 	int rc;
 
 	if (!tx)
 		return -1;
-	rc = tx_policy_get(tx, out, e);
+	rc = tx_policy_get(tx, out, e) || tx_reminder_defaults_get(tx, reminders, e) ? -1 : 0;
 	uc_read_end(tx);
 	return rc;
 }
 
+struct policy_new {
+	const struct policy *p;
+	const struct reminder_offsets *reminders;
+};
+
 static int policy_put_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
 {
-	const struct policy *p = arg;
+	const struct policy_new *pn = arg;
+	struct reminder_offsets were;
 	struct policy was;
 
-	if (tx_policy_get(tx, &was, e) || tx_policy_put(tx, p, ctx->now, e))
+	if (tx_policy_get(tx, &was, e) || tx_reminder_defaults_get(tx, &were, e) ||
+	    tx_policy_put(tx, pn->p, ctx->now, e) ||
+	    tx_reminder_defaults_put(tx, pn->reminders, ctx->now, e))
 		return -1;
-	return uc_emit(ctx, tx, "policy.updated", ctx->auth->tenant_id, wire_policy(p),
-		       wire_policy(&was), e);
+	return uc_emit(ctx, tx, "policy.updated", ctx->auth->tenant_id,
+		       wire_tenant_policy(pn->p, pn->reminders), wire_tenant_policy(&was, &were), e);
 }
 
-int uc_policy_put(struct uc_ctx *ctx, const struct policy *p, struct err *e)
+int uc_policy_put(struct uc_ctx *ctx, const struct policy *p,
+		  const struct reminder_offsets *reminders, struct err *e)
 {
-	return uc_write(ctx, policy_put_tx, (void *)p, e);
+	struct policy_new pn = {p, reminders};
+
+	return uc_write(ctx, policy_put_tx, &pn, e);
 }

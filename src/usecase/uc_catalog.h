@@ -99,13 +99,17 @@ int uc_time_off_list(struct uc_ctx *ctx, const char *provider_id, int64_t from_d
 int uc_time_off_delete(struct uc_ctx *ctx, const char *provider_id, const char *id,
 		       struct err *e);
 
-int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct err *e);
+/* The tenant's policy defaults and reminder offsets (not set when never set: then
+ * REMINDER_DEFAULT applies); uc_policy_put replaces both (event policy.updated). */
+int uc_policy_get(struct uc_ctx *ctx, struct policy *out, struct reminder_offsets *reminders,
+		  struct err *e);
 /* The tenant's settings; uc_settings_put replaces them (event settings.updated). */
 int uc_settings_get(struct uc_ctx *ctx, struct tenant_settings *out, struct err *e);
 int uc_settings_put(struct uc_ctx *ctx, const struct tenant_settings *s, struct err *e);
 /* The settings of tenant_id, for the server's own use (rate limits). */
 int uc_tenant_settings(const struct uc_env *env, const char *tenant_id,
 		       struct tenant_settings *out, struct err *e);
-int uc_policy_put(struct uc_ctx *ctx, const struct policy *p, struct err *e);
+int uc_policy_put(struct uc_ctx *ctx, const struct policy *p,
+		  const struct reminder_offsets *reminders, struct err *e);
 
 #endif

@@ -75,6 +75,11 @@ int uc_waitlist_remove(struct uc_ctx *ctx, struct store_tx *tx, const struct wai
 int uc_booking_cancel_for(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
 			  const char *reason, struct err *e);
 
+/* Plans booking b's reminders in tx (at ctx->now): the offsets of its service, else the
+ * tenant's, replacing any it had (uc_reminders.c). */
+int uc_reminders_plan(struct uc_ctx *ctx, struct store_tx *tx, const struct booking *b,
+		      struct err *e);
+
 /* Takes provider provider_id off entry id (its series and changed occurrences) with
  * entry.updated, or entry.deleted when nobody is left on it. */
 int uc_entry_drop_assignee(struct uc_ctx *ctx, struct store_tx *tx, const char *id,

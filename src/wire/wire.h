@@ -34,6 +34,11 @@ char *wire_dump(const json_t *o);
 json_t *wire_provider(const struct provider *p);
 json_t *wire_service(const struct service *s);
 json_t *wire_policy(const struct policy *p);
+/* The tenant's policy defaults (GET /v1/policy): the policy and the reminder offsets in
+ * force (REMINDER_DEFAULT when never set). */
+json_t *wire_tenant_policy(const struct policy *p, const struct reminder_offsets *reminders);
+/* Reminder offsets as a JSON array (largest first), or null when not set. */
+json_t *wire_reminder_offsets(const struct reminder_offsets *o);
 /* {"rate_limits": {"key": {"quota", "window_seconds"} | null}} */
 json_t *wire_settings(const struct tenant_settings *s);
 /* The weekly schedule: every version, and at the top level the one in force today (the
@@ -45,6 +50,11 @@ json_t *wire_holiday(const struct holiday_rec *h);
 json_t *wire_time_off(const struct time_off_rec *t, const struct tz *z);
 /* A booking in zone z; manage_token (the customer's, shown once) when not NULL. */
 json_t *wire_booking(const struct booking *b, const struct tz *z, const char *manage_token);
+/* A reminder {"offset_minutes", "due_at", "sent_at"} with times in zone z (sent_at 0:
+ * null), and a booking's reminders {"booking_id", "reminders": [...]}. */
+json_t *wire_reminder(const struct reminder *r, int64_t sent_at, const struct tz *z);
+json_t *wire_reminders(const char *booking_id, const struct reminder *v, const int64_t *sent_at,
+		       size_t n, const struct tz *z);
 json_t *wire_history(const char *booking_id, const struct booking_event *v, size_t n);
 /* A hold in zone z; "live" as of now. */
 json_t *wire_hold(const struct hold *h, const struct tz *z, int64_t now);

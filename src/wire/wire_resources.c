@@ -43,6 +43,7 @@ json_t *wire_service(const struct service *s)
 		      "capacity", s->capacity, "provider_ids", ids);
 	json_object_set_new(o, "requires_approval", json_boolean(s->requires_approval));
 	json_object_set_new(o, "policy", wire_policy(&s->policy));
+	json_object_set_new(o, "reminder_offsets_minutes", wire_reminder_offsets(&s->reminders));
 	json_object_set_new(o, "created_at", wire_instant(s->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(s->updated_at, NULL));
 	return o;
@@ -62,6 +63,46 @@ json_t *wire_settings(const struct tenant_settings *s)
 
 	return json_pack("{s:{s:o}, s:o}", "rate_limits", "key", key, "locale",
 			 wire_opt_str(s->locale));
+}
+
+json_t *wire_reminder(const struct reminder *r, int64_t sent_at, const struct tz *z)
+{
+	return json_pack("{s:i, s:o, s:o}", "offset_minutes", r->offset_minutes, "due_at",
+			 wire_instant(r->due_at, z), "sent_at",
+			 sent_at ? wire_instant(sent_at, z) : json_null());
+}
+
+json_t *wire_reminders(const char *booking_id, const struct reminder *v, const int64_t *sent_at,
+		       size_t n, const struct tz *z)
+{
+	json_t *items = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, wire_reminder(&v[i], sent_at[i], z));
+	return json_pack("{s:s, s:o}", "booking_id", booking_id, "reminders", items);
+}
+
+json_t *wire_reminder_offsets(const struct reminder_offsets *o)
+{
+	json_t *a;
+	size_t i;
+
+	if (!o->set)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < o->n; i++)
+		json_array_append_new(a, json_integer(o->minutes[i]));
+	return a;
+}
+
+json_t *wire_tenant_policy(const struct policy *p, const struct reminder_offsets *reminders)
+{
+	json_t *o = wire_policy(p);
+
+	json_object_set_new(o, "reminder_offsets_minutes",
+			    wire_reminder_offsets(reminder_offsets_resolve(NULL, reminders)));
+	return o;
 }
 
 json_t *wire_policy(const struct policy *p)

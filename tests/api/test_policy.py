@@ -46,8 +46,19 @@ def resched(t, bid, start, now=NOW, **fields):
     return t.post(f"/v1/bookings/{bid}/reschedule", {"start": start, **fields}, now=now)
 
 
+def tenant_policy(body):
+    """A /v1/policy answer without its reminder offsets (left at the default here;
+    test_reminders.py covers them)."""
+    assert body.pop("reminder_offsets_minutes") == [1440, 60], body
+    return body
+
+
+def get_policy(t):
+    return tenant_policy(t.ok("GET", "/v1/policy"))
+
+
 def set_policy(t, **fields):
-    return t.ok("PUT", "/v1/policy", fields, status=200)
+    return tenant_policy(t.ok("PUT", "/v1/policy", fields, status=200))
 
 
 @pytest.fixture
@@ -63,7 +74,7 @@ def test_default_policy_is_all_null(w):
     r = w.t.get("/v1/policy")
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].startswith("application/json")
-    assert r.json() == NO_POLICY
+    assert tenant_policy(r.json()) == NO_POLICY
 
 
 def test_put_round_trips(w):
@@ -72,8 +83,8 @@ def test_put_round_trips(w):
             "no_show_fee_percent": 100, "waitlist_offer_minutes": 45}
     r = w.t.put("/v1/policy", full)
     assert r.status_code == 200, r.text
-    assert r.json() == full
-    assert w.t.ok("GET", "/v1/policy") == full
+    assert tenant_policy(r.json()) == full
+    assert get_policy(w.t) == full
 
 
 def test_tiers_are_rendered_largest_window_first(w):
@@ -83,7 +94,7 @@ def test_tiers_are_rendered_largest_window_first(w):
     want = [{"within_hours": 48, "percent": 25}, {"within_hours": 24, "percent": 50},
             {"within_hours": 2, "percent": 100}]
     assert got == want
-    assert w.t.ok("GET", "/v1/policy")["late_cancellation_fees"] == want
+    assert get_policy(w.t)["late_cancellation_fees"] == want
     # Input order does not matter.
     got = set_policy(w.t, late_cancellation_fees=list(reversed(tiers)))
     assert got["late_cancellation_fees"] == want
@@ -94,7 +105,7 @@ def test_put_replaces_the_whole_object(w):
                late_cancellation_fees=[{"within_hours": 6, "percent": 50}])
     got = set_policy(w.t, reschedule_deadline_hours=6)
     assert got == pol(reschedule_deadline_hours=6)
-    assert w.t.ok("GET", "/v1/policy") == pol(reschedule_deadline_hours=6)
+    assert get_policy(w.t) == pol(reschedule_deadline_hours=6)
     assert set_policy(w.t) == NO_POLICY
     set_policy(w.t, max_reschedules=1)
     assert set_policy(w.t, **NO_POLICY) == NO_POLICY
@@ -141,25 +152,25 @@ def test_boundary_values_are_accepted(w):
 def test_invalid_policy_is_422_and_changes_nothing(w, body, pointer):
     before = set_policy(w.t, cancellation_deadline_hours=24)
     expect_problem(w.t.put("/v1/policy", body), 422, "validation_failed", pointer)
-    assert w.t.ok("GET", "/v1/policy") == before
+    assert get_policy(w.t) == before
 
 
 def test_policy_roles(w):
     staff = make_key(w.server, w.t, "staff")
     customer = make_key(w.server, w.t, "customer")
     set_policy(w.t, max_reschedules=2)
-    assert staff.ok("GET", "/v1/policy") == pol(max_reschedules=2)
+    assert get_policy(staff) == pol(max_reschedules=2)
     expect_problem(staff.put("/v1/policy", {}), 403, "forbidden")
     expect_problem(customer.get("/v1/policy"), 403, "forbidden")
     expect_problem(customer.put("/v1/policy", {}), 403, "forbidden")
     expect_problem(w.t.get("/v1/policy", key=None), 401, "unauthorized")
-    assert w.t.ok("GET", "/v1/policy") == pol(max_reschedules=2)
+    assert get_policy(w.t) == pol(max_reschedules=2)
 
 
 def test_policy_is_per_tenant(server, w):
     set_policy(w.t, cancellation_deadline_hours=48)
     other = server.tenant()
-    assert other.ok("GET", "/v1/policy") == NO_POLICY
+    assert get_policy(other) == NO_POLICY
 
 
 # --- services: policy and requires_approval ------------------------------------------------------
@@ -231,7 +242,7 @@ def test_booking_policy_is_service_over_tenant(w):
     assert b["reschedule_count"] == 0 and b["fee"] is None
     # A service without a policy gets the tenant's.
     b2 = booked(w.t, w.sid, at(MON, "12:00"))
-    assert b2["policy"] == w.t.ok("GET", "/v1/policy")
+    assert b2["policy"] == get_policy(w.t)
 
 
 def test_later_policy_edits_do_not_change_existing_bookings(w):

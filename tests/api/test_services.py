@@ -6,6 +6,7 @@ import pytest
 from conftest import expect_problem
 
 SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "buffer_before_minutes",
+                "reminder_offsets_minutes",
                 "buffer_after_minutes", "slot_step_minutes", "min_notice_minutes",
                 "max_advance_days", "capacity", "provider_ids", "created_at", "updated_at",
                 "requires_approval", "policy"}
@@ -29,7 +30,7 @@ def test_create_minimal_renders_defaults(api):
         "name": "Consult", "duration_minutes": 45, "price": None, "currency": None,
         "buffer_before_minutes": 0, "buffer_after_minutes": 0, "slot_step_minutes": 45,
         "min_notice_minutes": 0, "max_advance_days": None, "capacity": 1, "provider_ids": [],
-        "requires_approval": False, "policy": NO_POLICY}
+        "requires_approval": False, "policy": NO_POLICY, "reminder_offsets_minutes": None}
     assert api.ok("GET", f"/v1/services/{s['id']}") == s
 
 
