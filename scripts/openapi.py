@@ -136,23 +136,26 @@ S["TimeOffCreate"] = obj({"start": ref("InstantIn"), "end": ref("InstantIn"), "r
 
 BOOKING_STATUS = ["pending", "confirmed", "declined", "cancelled", "completed", "no_show"]
 S["BookingStatus"] = {"type": "string", "enum": BOOKING_STATUS}
+S["Locale"] = {"type": "string", "enum": ["en", "de"], "description": "the language of messages"}
 S["Fee"] = obj({"amount": STR, "currency": NSTR, "reason": {"type": "string", "enum": ["late_cancellation", "no_show"]}})
 S["Booking"] = obj({"id": ref("BookingId"), "reference": {"type": "string", "pattern": "^[A-HJKMNP-Z2-9]{8}$"},
                     "status": ref("BookingStatus"), "start": ref("Instant"), "end": ref("Instant"),
                     "provider_id": ref("ProviderId"), "service_id": ref("ServiceId"), "customer": ref("Customer"),
                     "notes": NSTR, "metadata": {"type": "object"}, "price": NSTR, "currency": NSTR,
                     "policy": ref("Policy"), "reschedule_count": INT, "fee": nullable(ref("Fee")),
+                    "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the messages' language; null = the tenant's"},
                     "version": {"type": "integer", "minimum": 1}, "created_at": ref("UtcInstant"),
                     "updated_at": ref("UtcInstant"),
                     "manage_token": {"type": "string", "pattern": "^mt_", "description": "only in the 201 answer of POST /v1/bookings and its replays"}},
                    required=["id", "reference", "status", "start", "end", "provider_id", "service_id", "customer",
                              "notes", "metadata", "price", "currency", "policy", "reschedule_count", "fee",
-                             "version", "created_at", "updated_at"])
+                             "locale", "version", "created_at", "updated_at"])
 S["BookingCreated"] = {"allOf": [ref("Booking"), {"required": ["manage_token"]}]}
 S["ProviderChoice"] = {"type": ["string", "null"], "pattern": "^(any|prv_[0-9a-hjkmnp-tv-z]{20})$",
                        "description": "a provider id, \"any\" or null (any)"}
 S["BookingCreate"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderChoice"), "start": ref("InstantIn"),
                           "customer": ref("CustomerIn"), "notes": NSTR, "hold_id": nullable(ref("HoldId")),
+                          "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the messages' language; default the tenant's"},
                           "metadata": {"type": ["object", "null"], "description": "at most 4096 bytes as JSON"}},
                          required=["service_id", "start", "customer"])
 S["BookingAction"] = obj({"reason": NSTR, "force": {"type": "boolean", "description": "admin keys only: past the policy"},
@@ -578,10 +581,12 @@ op("put", "/v1/policy", "Replace the tenant's policy defaults", {200: json_resp(
 S["RateLimit"] = obj({"quota": {"type": "integer", "minimum": 1, "maximum": 1000000,
                                "description": "requests per window; at most ten times the server's per-key limit (burst and rate)"},
                      "window_seconds": {"type": "integer", "minimum": 1, "maximum": 86400}})
-S["Settings"] = obj({"rate_limits": obj({"key": nullable(ref("RateLimit"))})},
+S["Settings"] = obj({"rate_limits": obj({"key": nullable(ref("RateLimit"))}),
+                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "messages' default language; null = en"}},
                     desc="the tenant's settings; a null limit is the server's default")
 S["SettingsPut"] = obj({"rate_limits": {"type": ["object", "null"], "properties": {"key": nullable(ref("RateLimit"))},
-                                        "additionalProperties": False}}, required=[],
+                                        "additionalProperties": False},
+                        "locale": {"oneOf": [ref("Locale"), {"type": "null"}]}}, required=[],
                        desc="replaces the settings; a member left out or null is the server's default")
 op("get", "/v1/settings", "The tenant's settings (rate limit of its API keys)",
    {200: json_resp("the settings", ref("Settings"))}, tags=["settings"], opid="getSettings")
