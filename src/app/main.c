@@ -561,6 +561,7 @@ static int cmd_serve(struct options *o)
 		}
 		ctx.env.notify_wake = notifier_wake_hook;
 		ctx.env.notify_arg = notifier;
+		ctx.notifier = notifier;
 	}
 	fd = listen_on(o->listen, bound, sizeof(bound));
 	if (fd < 0)

@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "http/router.h"
+#include "notify/worker.h"
+#include "store/store_notify.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/metrics.h"
@@ -222,6 +224,32 @@ static void render_store(struct buf *out)
 		      (long long)atomic_load_explicit(&store_metrics.in_use, memory_order_relaxed));
 }
 
+static void render_notify(struct http_ctx *ctx, struct buf *out)
+{
+	struct notifier_stats st;
+	int c, r;
+
+	if (!ctx->notifier)
+		return;
+	notifier_stats(ctx->notifier, &st);
+	metric_single(out, "slotd_notify_backlog", "gauge",
+		      "Queued events not yet fanned out plus pending deliveries due now.",
+		      (long long)st.backlog);
+	metric_single(out, "slotd_notify_oldest_pending_seconds", "gauge",
+		      "How long the earliest due pending delivery has waited.",
+		      (long long)st.oldest_pending_seconds);
+	metric_head(out, "slotd_delivery_attempts_total", "counter",
+		    "Delivery attempts by channel and result (success; failure: an answer that is"
+		    " not success; error: no answer).");
+	for (c = 0; c < 2; c++)
+		for (r = 0; r < NOTIFY_RESULT__COUNT; r++)
+			buf_addf(out,
+				 "slotd_delivery_attempts_total{channel=\"%s\",result=\"%s\"} %llu\n",
+				 delivery_channel_name((enum delivery_channel)c),
+				 notify_result_name((enum notify_result)r),
+				 (unsigned long long)st.attempts[c][r]);
+}
+
 void http_metrics_render(struct http_ctx *ctx, struct buf *out)
 {
 	size_t i;
@@ -252,6 +280,7 @@ void http_metrics_render(struct http_ctx *ctx, struct buf *out)
 		buf_addf(out, "slotd_http_requests_unanswered_total{reason=\"%s\"} %llu\n",
 			 unanswered_names[i], (unsigned long long)load(&m.unanswered[i]));
 	render_store(out);
+	render_notify(ctx, out);
 	process_metrics_render(out);
 }
 

@@ -20,6 +20,7 @@
 struct MHD_Connection;
 struct auth_cache;
 struct inflight;
+struct notifier;
 struct ratelimit;
 
 /* Shared by every request; read-only after start-up except the atomics. */
@@ -37,6 +38,7 @@ struct http_ctx {
 	const char *tls_key_file;
 	atomic_bool draining;		/* shutting down: readiness fails */
 	atomic_int in_flight;		/* requests received and not yet completed */
+	struct notifier *notifier;	/* the delivery worker, for the metrics; NULL when off */
 };
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };

@@ -31,7 +31,8 @@
 #define FANOUT_BATCH 256	/* queue rows per round */
 #define CLAIM_BATCH 256		/* deliveries leased per round, at most */
 #define HELD_MAX 512		/* leased and not yet started, at most */
-#define HOLD_PER_ENDPOINT 64	/* leased (started or not) per endpoint, at most */
+#define HOLD_PER_ENDPOINT 64	/* leased (started or not) per proven endpoint, at most (4 x
+				 * its transfers while unproven) */
 #define HOLD_WAIT_S 30		/* a lease not started by then is given back */
 #define RESPONSE_KEEP 1024	/* bytes of an answer recorded */
 #define RETRY_AFTER_MAX_S 86400
@@ -58,6 +59,7 @@ struct endpoint_state {
 	int running;			/* transfers in flight */
 	int held;			/* leased, not started */
 	int failures;			/* consecutive */
+	bool proven;			/* has answered with success since it was last failing */
 	bool open;			/* the circuit: only probes go */
 	bool probing;			/* a probe is in flight */
 	int64_t probe_at;		/* open: the next probe may start then */
@@ -285,6 +287,7 @@ static void job_judge(struct notifier *n, struct job *j, bool permanent)
 		d->status = DELIVERY_SUCCEEDED;
 		ep->failures = 0;
 		ep->open = false;
+		ep->proven = true;
 		return;
 	}
 	if (permanent || d->attempts >= NOTIFY_ATTEMPTS_MAX) {
@@ -299,6 +302,7 @@ static void job_judge(struct notifier *n, struct job *j, bool permanent)
 	}
 	if (!is_email(j) && j->failing_since && now - j->failing_since >= NOTIFY_DISABLE_AFTER_S)
 		j->disable = "failing";
+	ep->proven = false;
 	/* Open (or still open): the endpoint's other deliveries wait for this one's retry. */
 	if (++ep->failures >= NOTIFY_BREAKER_FAILURES && d->status == DELIVERY_PENDING &&
 	    (!ep->open || d->next_attempt_at > ep->probe_at))
@@ -503,6 +507,14 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 	job_finish(n, j);
 }
 
+/* Transfers an endpoint may have in flight: the full share once it has answered well, a
+ * small one while it is new or failing, so dead endpoints (each holding its transfers for
+ * the whole timeout) cannot take up the slots that live ones need. */
+static int endpoint_cap(const struct endpoint_state *ep)
+{
+	return ep->proven ? NOTIFY_MAX_PER_ENDPOINT : NOTIFY_UNPROVEN_PER_ENDPOINT;
+}
+
 /* Starts the held deliveries that have room; gives back those of open circuits and those
  * held too long. */
 static void start_held(struct notifier *n, bool stopping)
@@ -524,8 +536,7 @@ static void start_held(struct notifier *n, bool stopping)
 				give_back = true;
 			}
 		} else if (!give_back) {
-			go = n->nrunning < NOTIFY_MAX_TRANSFERS &&
-			     ep->running < NOTIFY_MAX_PER_ENDPOINT;
+			go = n->nrunning < NOTIFY_MAX_TRANSFERS && ep->running < endpoint_cap(ep);
 		}
 		if (!go && !give_back) {
 			p = &j->next;
@@ -689,7 +700,8 @@ static size_t skip_list(struct notifier *n, int64_t now, id_t_ *skip, size_t max
 		skip[k++][0] = '\0';
 	for (b = 0; b < EP_BUCKETS; b++)
 		for (s = n->eps[b]; s && k < max; s = s->next) {
-			bool full = s->running + s->held >= HOLD_PER_ENDPOINT;
+			bool full = s->running + s->held >=
+				    (s->proven ? HOLD_PER_ENDPOINT : 4 * NOTIFY_UNPROVEN_PER_ENDPOINT);
 			bool closed = s->open && (s->probing || now < s->probe_at);
 			if ((full || closed) && (*s->id || smtp))
 				snprintf(skip[k++], ID_MAX, "%s", s->id);

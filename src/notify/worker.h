@@ -23,6 +23,8 @@ struct notify_config {
 
 #define NOTIFY_MAX_TRANSFERS 64		/* in flight at once */
 #define NOTIFY_MAX_PER_ENDPOINT 8	/* in flight to one endpoint (or the SMTP server) */
+#define NOTIFY_UNPROVEN_PER_ENDPOINT 2	/* the same, until it answers with success (new or
+					 * failing) */
 #define NOTIFY_TIMEOUT_S 15		/* a whole transfer */
 #define NOTIFY_CONNECT_TIMEOUT_S 5
 #define NOTIFY_LEASE_S 60		/* a claimed delivery is this process's for this long */

@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import requests
 
 import booking_helpers
 import pg_helpers
@@ -42,9 +43,13 @@ def hooks():
     r.stop()
 
 
+METRICS_TOKEN = "delivery-metrics-token-0123456789"
+
+
 @pytest.fixture(scope="module")
 def srv(slotd_bin, tmp_path_factory):
-    s = _start(slotd_bin, tmp_path_factory.mktemp("delivery"), env=ENV)
+    s = _start(slotd_bin, tmp_path_factory.mktemp("delivery"),
+               env={**ENV, "SLOTD_METRICS_TOKEN": METRICS_TOKEN})
     yield s
     _stop(s)
 
@@ -282,6 +287,29 @@ def test_dead_endpoint_does_not_delay_a_healthy_one(srv, hooks):
             assert r.verify(healthy["secret"])
     finally:
         sock.close()
+
+
+def test_metrics_count_attempts(srv, hooks):
+    t = srv.tenant()
+    path = "/metrics-hook"
+    hooks.script(path, [500])
+    endpoint(t, hooks.url(path), ["provider."])
+    provider(t)
+    provider(t, "Dr D")
+    hooks.wait(lambda q: len(q) >= 2, path=path)
+    time.sleep(0.3)
+    text = requests.get(srv.base + "/metrics",
+                        headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
+    values = {}
+    for line in text.splitlines():
+        if line.startswith(("slotd_delivery_attempts_total", "slotd_notify_")):
+            name, value = line.rsplit(" ", 1)
+            values[name] = float(value)
+    assert values['slotd_delivery_attempts_total{channel="webhook",result="success"}'] >= 1
+    assert values['slotd_delivery_attempts_total{channel="webhook",result="failure"}'] >= 1
+    assert 'slotd_delivery_attempts_total{channel="email",result="error"}' in values
+    assert "slotd_notify_backlog" in values
+    assert "slotd_notify_oldest_pending_seconds" in values
 
 
 # --- crashes and processes ------------------------------------------------------------------------
