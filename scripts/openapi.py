@@ -264,8 +264,8 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "provider.created", "provider.deleted", "provider.updated", "schedule.updated", "service.created",
     "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "waitlist.booked",
     "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed",
-    "webhook_endpoint.created", "webhook_endpoint.updated", "webhook_endpoint.deleted",
-    "webhook_endpoint.secret_rotated", "template.updated", "template.deleted"])
+    "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
+    "endpoint.secret_rotated", "template.updated", "template.deleted"])
 S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system"]}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
 S["Event"] = obj({"id": ref("EventId"), "seq": {"type": "integer", "minimum": 1},
@@ -288,7 +288,7 @@ PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": 
             "override": ref("Override"), "holiday": ref("Holiday"), "time_off": ref("TimeOff"),
             "policy": ref("Policy"), "booking": BOOKING_NO_TOKEN, "hold": ref("Hold"),
             "waitlist": ref("WaitlistEntry"), "entry": ref("EntryEventPayload"), "key": KEY_NO_SECRET,
-            "webhook_endpoint": {"allOf": [ref("WebhookEndpoint"), {"not": {"required": ["secret"]}}]},
+            "endpoint": {"allOf": [ref("WebhookEndpoint"), {"not": {"required": ["secret"]}}]},
             "template": ref("Template")}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]

@@ -34,7 +34,7 @@ static int endpoint_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 
 	if (tx_endpoint_insert(tx, w, e))
 		return -1;
-	return uc_emit(ctx, tx, "webhook_endpoint.created", w->id, endpoint_json(ctx, w), NULL,
+	return uc_emit(ctx, tx, "endpoint.created", w->id, endpoint_json(ctx, w), NULL,
 		       e);
 }
 
@@ -132,7 +132,7 @@ static int endpoint_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 		return -1;
 	}
 	w->version++;
-	return uc_emit(ctx, tx, "webhook_endpoint.updated", w->id, endpoint_json(ctx, w), before,
+	return uc_emit(ctx, tx, "endpoint.updated", w->id, endpoint_json(ctx, w), before,
 		       e);
 }
 
@@ -154,7 +154,7 @@ static int endpoint_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 
 	if (tx_endpoint_get(tx, id, &w, e) || tx_endpoint_delete(tx, id, e))
 		return -1;
-	return uc_emit(ctx, tx, "webhook_endpoint.deleted", id, endpoint_json(ctx, &w), NULL, e);
+	return uc_emit(ctx, tx, "endpoint.deleted", id, endpoint_json(ctx, &w), NULL, e);
 }
 
 int uc_endpoint_delete(struct uc_ctx *ctx, const char *id, struct err *e)
@@ -186,7 +186,7 @@ static int endpoint_rotate_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 		return -1;
 	}
 	w->version++;
-	return uc_emit(ctx, tx, "webhook_endpoint.secret_rotated", w->id, endpoint_json(ctx, w),
+	return uc_emit(ctx, tx, "endpoint.secret_rotated", w->id, endpoint_json(ctx, w),
 		       before, e);
 }
 

@@ -1,6 +1,6 @@
 /* Webhook endpoints, the delivery log and the tenant's message templates, as the API
  * manages them (src/notify delivers). Part of the use cases (usecase/uc.h). Every write
- * appends its event: webhook_endpoint.created / .updated / .deleted / .secret_rotated,
+ * appends its event: endpoint.created / .updated / .deleted / .secret_rotated,
  * template.updated / .deleted; no payload carries a secret. */
 #ifndef SLOTD_USECASE_UC_NOTIFY_H
 #define SLOTD_USECASE_UC_NOTIFY_H

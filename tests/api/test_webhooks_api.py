@@ -96,7 +96,7 @@ def add_delivery(srv, t, endpoint_id, event_id, status="failed", attempts=2,
     sql(srv, "INSERT INTO deliveries(id, tenant_id, event_seq, event_id, event_type, channel,"
              " endpoint_id, recipient, recipient_role, status, attempts, next_attempt_at,"
              " last_status, last_error, created_at, updated_at)"
-             " VALUES (?, ?, 1, ?, 'webhook_endpoint.created', ?, ?, ?, ?, ?, ?, NULL, ?, ?,"
+             " VALUES (?, ?, 1, ?, 'endpoint.created', ?, ?, ?, ?, ?, ?, NULL, ?, ?,"
              " ?, ?)",
         (did, ten, event_id, channel, endpoint_id if channel == "webhook" else None,
          "ann@example.com" if channel == "email" else None,
@@ -165,9 +165,9 @@ def test_patch_changes_only_what_is_sent(t):
     assert on["enabled"] is True and on["disabled_reason"] is None
     assert on["failing_since"] is None and on["description"] is None
     assert on["url"] == URL + "/v2"
-    types = [e["type"] for e in events(t, "webhook_endpoint.")]
-    assert types == ["webhook_endpoint.created"] + ["webhook_endpoint.updated"] * 3
-    upd = events(t, "webhook_endpoint.updated")[0]
+    types = [e["type"] for e in events(t, "endpoint.")]
+    assert types == ["endpoint.created"] + ["endpoint.updated"] * 3
+    upd = events(t, "endpoint.updated")[0]
     assert upd["changes"] == {"event_types": [QUIET, ["waitlist."]]}
 
 
@@ -189,7 +189,7 @@ def test_delete(t):
     expect_problem(t.get(f"/v1/webhook-endpoints/{w['id']}"), 404, "not_found")
     expect_problem(t.delete(f"/v1/webhook-endpoints/{w['id']}"), 404, "not_found")
     assert t.list_all("/v1/webhook-endpoints") == []
-    gone = events(t, "webhook_endpoint.deleted")
+    gone = events(t, "endpoint.deleted")
     assert len(gone) == 1 and gone[0]["subject_id"] == w["id"]
     assert gone[0]["payload"]["url"] == URL
 
@@ -218,11 +218,11 @@ def test_events_never_carry_a_secret(t):
     rotated = t.ok("POST", f"/v1/webhook-endpoints/{w['id']}/rotate-secret", status=200)
     t.ok("PATCH", f"/v1/webhook-endpoints/{w['id']}", {"description": "x"})
     t.ok("DELETE", f"/v1/webhook-endpoints/{w['id']}")
-    evs = events(t, "webhook_endpoint.")
-    assert [e["type"] for e in evs] == ["webhook_endpoint.created",
-                                        "webhook_endpoint.secret_rotated",
-                                        "webhook_endpoint.updated",
-                                        "webhook_endpoint.deleted"]
+    evs = events(t, "endpoint.")
+    assert [e["type"] for e in evs] == ["endpoint.created",
+                                        "endpoint.secret_rotated",
+                                        "endpoint.updated",
+                                        "endpoint.deleted"]
     text = str(evs)
     assert "whsec_" not in text and w["secret"] not in text and rotated["secret"] not in text
     assert evs[1]["changes"]["secret_rotation_until"][0] is None
@@ -255,7 +255,7 @@ def test_bad_bodies_are_refused_and_store_nothing(t, body, pointer):
     r = t.post("/v1/webhook-endpoints", body, now=NOW)
     expect_problem(r, 422, pointer=pointer)
     assert t.list_all("/v1/webhook-endpoints") == []
-    assert events(t, "webhook_endpoint.") == []
+    assert events(t, "endpoint.") == []
 
 
 def test_bad_patches_change_nothing(t):
@@ -267,7 +267,7 @@ def test_bad_patches_change_nothing(t):
                        pointer=pointer)
     got = t.ok("GET", f"/v1/webhook-endpoints/{w['id']}", now=NOW)
     assert got == {k: v for k, v in w.items() if k != "secret"}
-    assert len(events(t, "webhook_endpoint.")) == 1
+    assert len(events(t, "endpoint.")) == 1
     expect_problem(t.request("POST", "/v1/webhook-endpoints", data="{", headers={
         "Content-Type": "application/json"}), 400)
 
@@ -354,7 +354,7 @@ def test_other_tenants_cannot_see_an_endpoint(srv, t):
 def test_delivery_log_lists_filters_and_reads_attempts(srv, t):
     w = create(t)
     other = create(t)
-    evt = events(t, "webhook_endpoint.created")[0]["id"]
+    evt = events(t, "endpoint.created")[0]["id"]
     failed = add_delivery(srv, t, w["id"], evt, "failed", 3)
     done = add_delivery(srv, t, w["id"], evt, "succeeded", 1)
     elsewhere = add_delivery(srv, t, other["id"], evt, "failed", 1)
@@ -395,7 +395,7 @@ def test_delivery_log_lists_filters_and_reads_attempts(srv, t):
 
 def test_replay_makes_a_delivery_due_now(srv, t):
     w = create(t)
-    evt = events(t, "webhook_endpoint.created")[0]["id"]
+    evt = events(t, "endpoint.created")[0]["id"]
     did = add_delivery(srv, t, w["id"], evt, "failed", 2)
     later = shift(NOW, 7200)
     r = t.post(f"/v1/deliveries/{did}/replay", now=later)
@@ -413,7 +413,7 @@ def test_replay_makes_a_delivery_due_now(srv, t):
 
 def test_recover_replays_what_failed_since(srv, t):
     w = create(t)
-    evt = events(t, "webhook_endpoint.created")[0]["id"]
+    evt = events(t, "endpoint.created")[0]["id"]
     old = add_delivery(srv, t, w["id"], evt, "failed", 1, created=shift(NOW, -7200))
     new1 = add_delivery(srv, t, w["id"], evt, "failed", 1, created=shift(NOW, -60))
     ok = add_delivery(srv, t, w["id"], evt, "succeeded", 1, created=shift(NOW, -60))
