@@ -29,10 +29,12 @@
 
 #define POLL_MS 50		/* idle: how often the queue is looked at without a wake-up */
 #define FANOUT_BATCH 256	/* queue rows per round */
-#define CLAIM_BATCH 256		/* deliveries leased per round, at most */
-#define HELD_MAX 512		/* leased and not yet started, at most */
-#define HOLD_PER_ENDPOINT 64	/* leased (started or not) per proven endpoint, at most (4 x
+#define CLAIM_BATCH 512		/* deliveries leased per round, at most */
+#define HELD_MAX 1024		/* leased and not yet started, at most */
+#define HOLD_PER_ENDPOINT 512	/* leased (started or not) per proven endpoint, at most (4 x
 				 * its transfers while unproven) */
+#define RECORD_BATCH 64		/* outcomes that make a round at once */
+#define RECORD_WAIT_MS 5	/* fewer wait this long for more (one commit records many) */
 #define HOLD_WAIT_S 30		/* a lease not started by then is given back */
 #define RESPONSE_KEEP 1024	/* bytes of an answer recorded */
 #define RETRY_AFTER_MAX_S 86400
@@ -116,6 +118,11 @@ struct notifier {
 	size_t nheld, nrunning, ndone;
 	struct defer *defers;
 	uint64_t rng;
+	/* The last claim that found nothing while skipping endpoints: its skip list (as a hash)
+	 * and when. Such a claim reads every due row of the skipped endpoints, so it is not
+	 * repeated until the list changes, new deliveries were fanned out, or POLL_MS passed. */
+	uint32_t dry_skip;
+	uint64_t dry_at_ns;
 	int64_t last_stats;
 	/* metrics */
 	atomic_int_fast64_t backlog, oldest_s;
@@ -788,12 +795,24 @@ static int job_prepare(struct notifier *n, struct store_tx *tx, struct job *j,
 }
 
 /* Leases due deliveries into new jobs (list *out) and prepares them. */
+static uint32_t skip_hash(const id_t_ *skip, size_t nskip)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)nskip;
+	size_t i;
+
+	for (i = 0; i < nskip; i++)
+		h = (h ^ hash_str(skip[i], NULL)) * 16777619u;
+	return h;
+}
+
 static int claim(struct notifier *n, struct store_tx *tx, struct arena *a, int64_t now,
-		 struct job **out, size_t *nclaimed, struct err *e)
+		 bool fanned, struct job **out, size_t *nclaimed, struct err *e)
 {
 	size_t room = HELD_MAX > n->nheld ? HELD_MAX - n->nheld : 0, nd = 0, i, nskip;
 	id_t_ *skip = arena_alloc(a, 1024 * sizeof(*skip));
+	uint64_t t = mono_ns_now();
 	struct delivery *d;
+	uint32_t h;
 
 	*nclaimed = 0;
 	if (room > CLAIM_BATCH)
@@ -801,9 +820,15 @@ static int claim(struct notifier *n, struct store_tx *tx, struct arena *a, int64
 	if (!room)
 		return 0;
 	nskip = skip_list(n, now, skip, 1024);
+	h = skip_hash(skip, nskip);
+	if (n->dry_at_ns && !fanned && h == n->dry_skip &&
+	    t - n->dry_at_ns < POLL_MS * 1000000ull)
+		return 0;
 	if (tx_delivery_claim(tx, n->owner, now, now + NOTIFY_LEASE_S, room, skip, nskip, a, &d,
 			      &nd, e))
 		return -1;
+	n->dry_at_ns = nd == 0 && nskip ? t : 0;
+	n->dry_skip = h;
 	*nclaimed = nd;
 	for (i = 0; i < nd; i++) {
 		struct job *j;
@@ -862,7 +887,7 @@ static int round_tx(struct notifier *n, bool stopping)
 	if (!e.code && !stopping)
 		fanned = fan_out(n, tx, a, now, &e);
 	if (!e.code && !stopping)
-		claim(n, tx, a, now, &claimed, &nclaimed, &e);
+		claim(n, tx, a, now, fanned > 0, &claimed, &nclaimed, &e);
 	if (store_end(tx, e.code == 0, &e) == 0 && !e.code)
 		rc = (int)nclaimed + (fanned > 0 ? fanned : 0);
 out:
@@ -959,20 +984,25 @@ static void *loop(void *arg)
 	bool more = true;
 
 	while (!atomic_load(&n->stop)) {
-		uint64_t t = mono_ns_now();
+		uint64_t t = mono_ns_now(), since = (t - last_round) / 1000000u;
 		bool woken = atomic_exchange(&n->woken, false);
+		/* A round when something was committed, when outcomes are many or have waited,
+		 * when the last claim was full and there is room for more, or at the poll. */
+		bool round = woken || n->ndone >= RECORD_BATCH ||
+			     (n->ndone && since >= RECORD_WAIT_MS) ||
+			     (more && n->nheld < HELD_MAX / 2) || since >= POLL_MS;
+		int wait_ms;
 
-		if (woken || more || n->ndone || t - last_round >= POLL_MS * 1000000ull) {
+		if (round) {
 			int got = round_tx(n, false);
 			last_round = t;
-			more = got >= CLAIM_BATCH / 2;
-			if (got < 0)
-				more = false;
+			more = got > 0;
 		}
 		start_held(n, false);
 		collect(n);
-		if (!more && !n->ndone && !atomic_load(&n->woken))
-			curl_multi_poll(n->multi, NULL, 0, POLL_MS, NULL);
+		wait_ms = n->ndone || (more && n->nheld < HELD_MAX / 2) ? RECORD_WAIT_MS : POLL_MS;
+		if (!atomic_load(&n->woken))
+			curl_multi_poll(n->multi, NULL, 0, wait_ms, NULL);
 		collect(n);
 		stats_refresh(n);
 	}

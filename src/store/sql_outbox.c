@@ -15,8 +15,9 @@ static void read_queued(struct stmt *s, struct arena *a, void *dst)
 	struct queued_event *q = dst;
 
 	(void)a;
-	col_text(s, 0, q->tenant_id, sizeof(q->tenant_id));
-	q->seq = db_col_i64(s, 1);
+	q->id = db_col_i64(s, 0);
+	col_text(s, 1, q->tenant_id, sizeof(q->tenant_id));
+	q->seq = db_col_i64(s, 2);
 }
 
 int tx_queue_claim(struct store_tx *tx, size_t max, struct arena *a, struct queued_event **out,
@@ -24,9 +25,9 @@ int tx_queue_claim(struct store_tx *tx, size_t max, struct arena *a, struct queu
 {
 	struct stmt *s = conn_prep(tx->c,
 				    tx->c->kind == DB_PG
-					    ? "SELECT tenant_id, seq FROM notify_queue ORDER BY id"
+					    ? "SELECT id, tenant_id, seq FROM notify_queue ORDER BY id"
 					      " LIMIT ?1 FOR UPDATE SKIP LOCKED"
-					    : "SELECT tenant_id, seq FROM notify_queue ORDER BY id"
+					    : "SELECT id, tenant_id, seq FROM notify_queue ORDER BY id"
 					      " LIMIT ?1",
 				    e);
 
@@ -41,13 +42,11 @@ int tx_queue_claim(struct store_tx *tx, size_t max, struct arena *a, struct queu
 
 int tx_queue_done(struct store_tx *tx, const struct queued_event *q, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "DELETE FROM notify_queue WHERE tenant_id = ?1 AND seq = ?2", e);
+	struct stmt *s = conn_prep(tx->c, "DELETE FROM notify_queue WHERE id = ?1", e);
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, q->tenant_id);
-	db_bind_i64(s, 2, q->seq);
+	db_bind_i64(s, 1, q->id);
 	return step_done(tx->c, s, "remove queued event", e);
 }
 

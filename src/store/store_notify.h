@@ -54,6 +54,7 @@ int tx_endpoint_disable(struct store_tx *tx, const char *id, const char *reason,
 
 /* --- the notification queue: one row per event, written with it --- */
 struct queued_event {
+	int64_t id;			/* the queue row (removed by it) */
 	char tenant_id[ID_MAX];
 	int64_t seq;
 };
