@@ -39,6 +39,8 @@
 #define RESPONSE_KEEP 1024	/* bytes of an answer recorded */
 #define RETRY_AFTER_MAX_S 86400
 #define STATS_EVERY_S 1
+#define REMINDERS_EVERY_MS 500	/* due reminders are looked for this often */
+#define REMINDERS_BATCH 256
 #define EP_BUCKETS 256
 #define JOB_BUCKETS 1024
 
@@ -123,6 +125,7 @@ struct notifier {
 	 * repeated until the list changes, new deliveries were fanned out, or POLL_MS passed. */
 	uint32_t dry_skip;
 	uint64_t dry_at_ns;
+	uint64_t reminders_at_ns;	/* the last look for due reminders */
 	int64_t last_stats;
 	/* metrics */
 	atomic_int_fast64_t backlog, oldest_s;
@@ -962,6 +965,24 @@ static void stats_refresh(struct notifier *n)
 	store_end(tx, false, &e);
 }
 
+/* Due reminders become booking.reminder events (usecase), which then fan out like any
+ * other; each (booking, offset) is sent once whichever process gets there first. */
+static void reminders_tick(struct notifier *n)
+{
+	uint64_t t = mono_ns_now();
+	size_t sent = 0;
+	struct err e;
+
+	if (t - n->reminders_at_ns < REMINDERS_EVERY_MS * 1000000ull)
+		return;
+	n->reminders_at_ns = t;
+	err_init(&e);
+	if (uc_reminders_run(n->env, n->env->clock(), REMINDERS_BATCH, &sent, &e))
+		log_msg(LOG_WARN, "notifications: reminders: %s", e.message);
+	else if (sent == REMINDERS_BATCH)
+		n->reminders_at_ns = 0;	/* more are due: look again at once */
+}
+
 static void collect(struct notifier *n)
 {
 	struct CURLMsg *m;
@@ -1005,6 +1026,7 @@ static void *loop(void *arg)
 			curl_multi_poll(n->multi, NULL, 0, wait_ms, NULL);
 		collect(n);
 		stats_refresh(n);
+		reminders_tick(n);
 	}
 	/* Stopping: leases not started go back; transfers in flight end (up to their
 	 * timeout) and are recorded. */
