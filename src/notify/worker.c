@@ -3,23 +3,20 @@
  * round, pushes back the deliveries of endpoints whose circuit opened, fans queued events
  * out into deliveries, and leases the due deliveries it has room for; then it starts what
  * the per-endpoint limits and breakers allow and waits on the transfers (or a wake-up, or
- * 50 ms). The design is in README.md. */
+ * 50 ms). The transfers themselves are in transfer.c; the design is in README.md. */
 #include "notify/worker.h"
+#include "notify/worker_int.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/civil.h"
-#include "core/ssrf.h"
-#include "core/whsec.h"
 #include "notify/render.h"
 #include "store/store_notify.h"
 #include "usecase/uc_deliveries.h"
@@ -36,7 +33,6 @@
 #define RECORD_BATCH 64		/* outcomes that make a round at once */
 #define RECORD_WAIT_MS 5	/* fewer wait this long for more (one commit records many) */
 #define HOLD_WAIT_S 30		/* a lease not started by then is given back */
-#define RESPONSE_KEEP 1024	/* bytes of an answer recorded */
 #define RETRY_AFTER_MAX_S 86400
 #define STATS_EVERY_S 1
 #define REMINDERS_EVERY_MS 500	/* due reminders are looked for this often */
@@ -56,103 +52,7 @@ const char *notify_result_name(enum notify_result r)
 	return r < NOTIFY_RESULT__COUNT ? result_names[r] : "error";
 }
 
-/* One endpoint's state in this process (the SMTP server is the one with empty ids). */
-struct endpoint_state {
-	char tenant[ID_MAX];
-	char id[ID_MAX];
-	int running;			/* transfers in flight */
-	int held;			/* leased, not started */
-	int failures;			/* consecutive */
-	bool proven;			/* has answered with success since it was last failing */
-	bool open;			/* the circuit: only probes go */
-	bool probing;			/* a probe is in flight */
-	int64_t probe_at;		/* open: the next probe may start then */
-	struct endpoint_state *next;
-};
-
-/* One delivery this process holds: leased, running, or finished and waiting to be
- * recorded. */
-struct job {
-	struct delivery d;		/* as claimed; updated with the outcome */
-	struct endpoint_state *ep;
-	int64_t claimed_at;
-	/* what to send */
-	char url[WEBHOOK_URL_MAX + 1];
-	char secret[WHSEC_MAX], previous_secret[WHSEC_MAX];
-	int64_t previous_until, failing_since;
-	char *body;			/* heap: the webhook body or the e-mail message */
-	size_t len, sent;
-	/* the transfer */
-	CURL *easy;
-	struct curl_slist *headers, *resolve, *rcpt;
-	char errbuf[CURL_ERROR_SIZE];
-	char response[RESPONSE_KEEP + 1];
-	size_t response_len;
-	int64_t retry_after_s;		/* from Retry-After, 0 = none */
-	uint64_t t0_ns;
-	/* the outcome, for the record */
-	bool attempted;			/* false: the lease is given back, or failed untried */
-	bool probe;			/* sent as its open circuit's probe */
-	struct delivery_attempt at;
-	enum notify_result result;
-	const char *disable;		/* "gone" or "failing": disable the endpoint after */
-	struct job *next;		/* in its list */
-	struct job *hnext;		/* in the id table */
-};
-
-struct defer {
-	char tenant[ID_MAX], endpoint_id[ID_MAX];
-	int64_t until;
-	struct defer *next;
-};
-
-struct notifier {
-	const struct uc_env *env;
-	struct notify_config cfg;
-	char owner[128];
-	CURLM *multi;
-	pthread_t thread;
-	atomic_bool stop;
-	atomic_bool woken;
-	struct endpoint_state *eps[EP_BUCKETS];
-	struct job *jobs[JOB_BUCKETS];	/* every job held, by delivery id */
-	struct job *held, *done;	/* lists */
-	size_t nheld, nrunning, ndone;
-	struct defer *defers;
-	uint64_t rng;
-	/* The last claim that found nothing while skipping endpoints: its skip list (as a hash)
-	 * and when. Such a claim reads every due row of the skipped endpoints, so it is not
-	 * repeated until the list changes, new deliveries were fanned out, or POLL_MS passed. */
-	uint32_t dry_skip;
-	uint64_t dry_at_ns;
-	uint64_t reminders_at_ns;	/* the last look for due reminders */
-	int64_t last_stats;
-	/* metrics */
-	atomic_int_fast64_t backlog, oldest_s;
-	atomic_uint_fast64_t attempts[2][NOTIFY_RESULT__COUNT];
-};
-
 /* --- small helpers --- */
-
-static uint64_t mono_ns_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* UTC milliseconds on the worker's clock: the real ones while it is the real clock. */
-static int64_t now_ms(const struct notifier *n)
-{
-	struct timespec ts;
-	int64_t now = n->env->clock();
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if ((int64_t)ts.tv_sec == now)
-		return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	return now * 1000;
-}
-
 static uint32_t hash_str(const char *a, const char *b)
 {
 	uint32_t h = 2166136261u;
@@ -225,16 +125,10 @@ static void job_free(struct notifier *n, struct job *j)
 	free(j->body);
 	free(j);
 }
-
-static bool is_email(const struct job *j)
-{
-	return j->d.channel == CHANNEL_EMAIL;
-}
-
 /* --- outcomes --- */
 
 /* Moves j to the list of outcomes the next round records. */
-static void job_finish(struct notifier *n, struct job *j)
+void job_finish(struct notifier *n, struct job *j)
 {
 	j->next = n->done;
 	n->done = j;
@@ -278,7 +172,7 @@ static void endpoint_open(struct notifier *n, struct endpoint_state *ep, int64_t
 
 /* The attempt of j is over (j->at and j->result set): its next state, the endpoint's
  * breaker, and what to do to the endpoint. */
-static void job_judge(struct notifier *n, struct job *j, bool permanent)
+void job_judge(struct notifier *n, struct job *j, bool permanent)
 {
 	struct endpoint_state *ep = j->ep;
 	int64_t now = n->env->clock();
@@ -318,205 +212,6 @@ static void job_judge(struct notifier *n, struct job *j, bool permanent)
 	    (!ep->open || d->next_attempt_at > ep->probe_at))
 		endpoint_open(n, ep, d->next_attempt_at);
 }
-
-/* --- libcurl callbacks --- */
-
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct job *j = arg;
-	size_t len = size * nmemb, room = RESPONSE_KEEP - j->response_len;
-
-	if (room) {
-		size_t take = len < room ? len : room;
-		memcpy(j->response + j->response_len, ptr, take);
-		j->response_len += take;
-		j->response[j->response_len] = '\0';
-	}
-	return len;
-}
-
-static size_t on_header(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct job *j = arg;
-	size_t len = size * nmemb;
-	char value[64];
-
-	if (len > 12 && len < 12 + sizeof(value) && !strncasecmp(ptr, "retry-after:", 12)) {
-		char *end;
-		long long s;
-		memcpy(value, ptr + 12, len - 12);
-		value[len - 12] = '\0';
-		s = strtoll(value, &end, 10);
-		/* Seconds only; an HTTP date is rare from webhook receivers. */
-		if (end != value && s > 0)
-			j->retry_after_s = s;
-	}
-	return len;
-}
-
-static size_t on_read(char *buffer, size_t size, size_t nitems, void *arg)
-{
-	struct job *j = arg;
-	size_t room = size * nitems, left = j->len - j->sent;
-	size_t take = left < room ? left : room;
-
-	memcpy(buffer, j->body + j->sent, take);
-	j->sent += take;
-	return take;
-}
-
-/* --- starting transfers --- */
-
-static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct err *e)
-{
-	struct url_target t;
-	char line[WHSEC_MAX + 2 * (WHSEC_SIG_LEN + 1) + 64];
-	char sig[2 * (WHSEC_SIG_LEN + 1) + 1] = "";
-	CURL *h = j->easy;
-
-	if (url_target_parse(j->url, &t, e) ||
-	    url_target_resolve(&t, n->cfg.allow_private, e))
-		return -1;
-	if (!t.ip_literal) {
-		char entry[sizeof(t.host) + sizeof(t.ip) + 16];
-		bool v6 = strchr(t.ip, ':') != NULL;
-		snprintf(entry, sizeof(entry), "%s:%u:%s%s%s", t.host, t.port, v6 ? "[" : "",
-			 t.ip, v6 ? "]" : "");
-		j->resolve = curl_slist_append(NULL, entry);
-		curl_easy_setopt(h, CURLOPT_RESOLVE, j->resolve);
-	}
-	if (whsec_sign(j->secret, j->d.event_id, ts, j->body, j->len, sig, sizeof(sig)))
-		return err_set(e, ERR_INTERNAL, "the endpoint's secret cannot sign");
-	if (*j->previous_secret && j->previous_until > ts)
-		whsec_sign(j->previous_secret, j->d.event_id, ts, j->body, j->len, sig,
-			   sizeof(sig));
-	j->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	j->headers = curl_slist_append(j->headers, "Expect:");
-	snprintf(line, sizeof(line), "webhook-id: %s", j->d.event_id);
-	j->headers = curl_slist_append(j->headers, line);
-	snprintf(line, sizeof(line), "webhook-timestamp: %lld", (long long)ts);
-	j->headers = curl_slist_append(j->headers, line);
-	snprintf(line, sizeof(line), "webhook-signature: %s", sig);
-	j->headers = curl_slist_append(j->headers, line);
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers);
-	curl_easy_setopt(h, CURLOPT_POST, 1L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "slotd/" SLOTD_VERSION);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
-	return 0;
-}
-
-static void email_setup(struct notifier *n, struct job *j)
-{
-	char addr[EMAIL_MAX_LEN + 3];
-	CURL *h = j->easy;
-
-	snprintf(addr, sizeof(addr), "<%s>", j->d.recipient);
-	j->rcpt = curl_slist_append(NULL, addr);
-	snprintf(addr, sizeof(addr), "<%s>", n->cfg.mail_from ? n->cfg.mail_from : "");
-	curl_easy_setopt(h, CURLOPT_URL, n->cfg.smtp_url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, addr);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, j->rcpt);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)j->len);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(h, CURLOPT_READDATA, j);
-	if (!strncasecmp(n->cfg.smtp_url, "smtp://", 7))
-		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-}
-
-/* Sends j (its endpoint has room). A target that fails the checks is a failed attempt. */
-static void job_start(struct notifier *n, struct job *j)
-{
-	int64_t ts = n->env->clock();
-	struct err e;
-	CURL *h;
-
-	err_init(&e);
-	memset(&j->at, 0, sizeof(j->at));
-	snprintf(j->at.delivery_id, sizeof(j->at.delivery_id), "%s", j->d.id);
-	j->at.attempt = j->d.attempts + 1;
-	j->at.started_at = now_ms(n);
-	j->t0_ns = mono_ns_now();
-	j->easy = h = curl_easy_init();
-	if (!h)
-		abort();
-	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)NOTIFY_TIMEOUT_S);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)NOTIFY_CONNECT_TIMEOUT_S);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, j->errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, j);
-	j->ep->running++;
-	n->nrunning++;
-	if (is_email(j)) {
-		email_setup(n, j);
-	} else if (webhook_setup(n, j, ts, &e)) {
-		snprintf(j->at.error, sizeof(j->at.error), "%s", e.message);
-		j->result = NOTIFY_ERROR;
-		j->ep->running--;
-		n->nrunning--;
-		curl_easy_cleanup(h);
-		j->easy = NULL;
-		job_judge(n, j, false);
-		job_finish(n, j);
-		return;
-	}
-	curl_multi_add_handle(n->multi, h);
-}
-
-/* A transfer ended with rc. */
-static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
-{
-	long code = 0;
-	bool permanent = false;
-
-	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
-	j->at.duration_ms = (int64_t)((mono_ns_now() - j->t0_ns) / 1000000u);
-	j->at.status_code = (int)code;
-	snprintf(j->at.response, sizeof(j->at.response), "%s", j->response);
-	j->ep->running--;
-	n->nrunning--;
-	if (is_email(j)) {
-		if (rc == CURLE_OK) {
-			j->result = NOTIFY_SUCCESS;
-		} else {
-			j->result = code ? NOTIFY_FAILURE : NOTIFY_ERROR;
-			permanent = code >= 500 && code < 600;
-		}
-	} else if (rc == CURLE_OK && code >= 200 && code < 300) {
-		j->result = NOTIFY_SUCCESS;
-	} else if (rc == CURLE_OK) {
-		j->result = NOTIFY_FAILURE;
-		snprintf(j->at.error, sizeof(j->at.error), "%s",
-			 code >= 300 && code < 400 ? "answered with a redirect (not followed)"
-						   : "answered with a status that is not 2xx");
-		if (code != 429 && code != 503)
-			j->retry_after_s = 0;
-		if (code == 410) {
-			permanent = true;
-			j->disable = "gone";
-		}
-	} else {
-		j->result = NOTIFY_ERROR;
-	}
-	if (rc != CURLE_OK)
-		snprintf(j->at.error, sizeof(j->at.error), "%s",
-			 *j->errbuf ? j->errbuf : curl_easy_strerror(rc));
-	curl_multi_remove_handle(n->multi, j->easy);
-	curl_easy_cleanup(j->easy);
-	j->easy = NULL;
-	job_judge(n, j, permanent);
-	job_finish(n, j);
-}
-
 /* Transfers an endpoint may have in flight: the full share once it has answered well, a
  * small one while it is new or failing, so dead endpoints (each holding its transfers for
  * the whole timeout) cannot take up the slots that live ones need. */
@@ -556,7 +251,7 @@ static void start_held(struct notifier *n, bool stopping)
 		n->nheld--;
 		ep->held--;
 		if (go)
-			job_start(n, j);
+			transfer_start(n, j);
 		else
 			job_release(n, j, ep->open ? ep->probe_at : 0);
 	}
@@ -982,22 +677,6 @@ static void reminders_tick(struct notifier *n)
 	else if (sent == REMINDERS_BATCH)
 		n->reminders_at_ns = 0;	/* more are due: look again at once */
 }
-
-static void collect(struct notifier *n)
-{
-	struct CURLMsg *m;
-	int left, running;
-
-	curl_multi_perform(n->multi, &running);
-	while ((m = curl_multi_info_read(n->multi, &left))) {
-		struct job *j = NULL;
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-		job_ended(n, j, m->data.result);
-	}
-}
-
 static void *loop(void *arg)
 {
 	struct notifier *n = arg;
@@ -1020,11 +699,11 @@ static void *loop(void *arg)
 			more = got > 0;
 		}
 		start_held(n, false);
-		collect(n);
+		transfer_collect(n);
 		wait_ms = n->ndone || (more && n->nheld < HELD_MAX / 2) ? RECORD_WAIT_MS : POLL_MS;
 		if (!atomic_load(&n->woken))
 			curl_multi_poll(n->multi, NULL, 0, wait_ms, NULL);
-		collect(n);
+		transfer_collect(n);
 		stats_refresh(n);
 		reminders_tick(n);
 	}
@@ -1033,7 +712,7 @@ static void *loop(void *arg)
 	start_held(n, true);
 	while (n->nrunning) {
 		curl_multi_poll(n->multi, NULL, 0, 100, NULL);
-		collect(n);
+		transfer_collect(n);
 	}
 	if (n->ndone && round_tx(n, true) < 0)
 		log_msg(LOG_WARN, "notifications: %zu outcomes not recorded at stop", n->ndone);
