@@ -206,12 +206,16 @@ void job_judge(struct notifier *n, struct job *j, bool permanent)
 	}
 	if (!is_email(j) && j->failing_since && now - j->failing_since >= NOTIFY_DISABLE_AFTER_S)
 		j->disable = "failing";
+	/* A mail the SMTP server refused for good says nothing about the server. */
+	if (is_email(j) && permanent)
+		return;
 	ep->proven = false;
 	/* Open (or still open): the endpoint's other deliveries wait for this one's retry. */
 	if (++ep->failures >= NOTIFY_BREAKER_FAILURES && d->status == DELIVERY_PENDING &&
 	    (!ep->open || d->next_attempt_at > ep->probe_at))
 		endpoint_open(n, ep, d->next_attempt_at);
 }
+
 /* Transfers an endpoint may have in flight: the full share once it has answered well, a
  * small one while it is new or failing, so dead endpoints (each holding its transfers for
  * the whole timeout) cannot take up the slots that live ones need. */
