@@ -130,6 +130,7 @@ static void job_free(struct notifier *n, struct job *j)
 /* Moves j to the list of outcomes the next round records. */
 void job_finish(struct notifier *n, struct job *j)
 {
+	j->finished = true;
 	j->next = n->done;
 	n->done = j;
 	n->ndone++;
@@ -533,11 +534,13 @@ static int claim(struct notifier *n, struct store_tx *tx, struct arena *a, int64
 	n->dry_skip = h;
 	*nclaimed = nd;
 	for (i = 0; i < nd; i++) {
-		struct job *j;
+		struct job *j, *held = job_find(n, d[i].id);
 		int rc;
 
-		if (job_find(n, d[i].id))
-			continue;	/* ours already: the lease is just longer */
+		/* Ours already: the lease is just longer. (One this round has just given back
+		 * or recorded is claimed afresh.) */
+		if (held && !held->finished)
+			continue;
 		j = xcalloc(1, sizeof(*j));
 		j->d = d[i];
 		j->claimed_at = now;
@@ -650,9 +653,12 @@ static void stats_refresh(struct notifier *n)
 	struct store_tx *tx;
 	struct err e;
 
-	if (now - n->last_stats < STATS_EVERY_S)
+	uint64_t t = mono_ns_now();
+
+	/* Every second of real time (the test clock may stand still). */
+	if (n->stats_at_ns && t - n->stats_at_ns < STATS_EVERY_S * 1000000000ull)
 		return;
-	n->last_stats = now;
+	n->stats_at_ns = t;
 	err_init(&e);
 	tx = store_begin(n->env->store, "", STORE_READ, &e);
 	if (!tx)

@@ -54,6 +54,7 @@ struct job {
 	/* the outcome, for the record */
 	bool attempted;			/* false: the lease is given back, or failed untried */
 	bool probe;			/* sent as its open circuit's probe */
+	bool finished;			/* on the list of outcomes to record */
 	struct delivery_attempt at;
 	enum notify_result result;
 	const char *disable;		/* "gone" or "failing": disable the endpoint after */
@@ -87,7 +88,7 @@ struct notifier {
 	uint32_t dry_skip;
 	uint64_t dry_at_ns;
 	uint64_t reminders_at_ns;	/* the last look for due reminders */
-	int64_t last_stats;
+	uint64_t stats_at_ns;		/* the last refresh of the gauges */
 	/* metrics */
 	atomic_int_fast64_t backlog, oldest_s;
 	atomic_uint_fast64_t attempts[2][NOTIFY_RESULT__COUNT];

@@ -210,6 +210,33 @@ def test_retry_schedule_with_test_clock(own_srv, hooks):
     t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
 
 
+def test_circuit_breaker_opens_probes_and_closes(own_srv, hooks):
+    """5 consecutive failures open the endpoint's circuit: its other deliveries wait for the
+    retry time, then one probe goes at a time; a successful probe closes it and the rest
+    follow."""
+    t = own_srv.tenant()
+    t0 = int(time.time())
+    set_clock(t, t0)
+    path = "/breaker"
+    hooks.script(path, [500] * 1000)
+    endpoint(t, hooks.url(path), ["provider."])
+    n = 12
+    for i in range(n):
+        provider(t, f"Dr {i}")
+    time.sleep(1.0)
+    opened = len(hooks.on(path))
+    assert 5 <= opened <= 7, opened          # 5 failures, and what was in flight then
+    set_clock(t, t0 + 6)                     # past every 5 s retry
+    time.sleep(1.0)
+    assert len(hooks.on(path)) == opened + 1     # one probe, which fails
+    with hooks.cond:
+        hooks.scripts[path].clear()          # the receiver recovers
+    set_clock(t, t0 + 6 + 400)               # past the probe's retry (5 min ± 10 %)
+    ids = {e["id"] for e in events(t, type="provider.created")}
+    hooks.wait(lambda q: {r.id for r in q if r.status == 200} >= ids, path=path)
+    t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
+
+
 def test_retry_after_is_honoured(own_srv, hooks):
     t = own_srv.tenant()
     t0 = int(time.time())
