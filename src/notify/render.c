@@ -113,7 +113,7 @@ int notify_email_targets(const struct uc_env *env, struct store_tx *tx,
 {
 	struct subject sub;
 	struct provider p;
-	json_t *root;
+	json_t *root = NULL;
 	struct err ignored;
 
 	(void)env;
@@ -346,7 +346,7 @@ int notify_render_email(const struct uc_env *env, struct store_tx *tx,
 	const struct tz *z = NULL;
 	char zone[TZ_NAME_MAX], message_id[2 * ID_MAX + 300], *ics = NULL;
 	struct err ignored;
-	json_t *root;
+	json_t *root = NULL;
 	bool customer = !strcmp(role, "customer");
 	int rc = -1;
 

@@ -206,3 +206,25 @@ def test_permanent_smtp_refusal_is_not_retried_and_a_passing_one_is(mail_server,
     assert d2 and d2[0]["status"] == "pending" and d2[0]["attempts"] >= 1, d2
     assert d2[0]["last_status"] == 451
     assert d2[0]["next_attempt_at"] is not None
+
+
+def test_reminder_is_mailed_once_at_its_time(mail_server, smtp):
+    c = clinic(mail_server)
+    svc = c.t.service([c.pid], "Reminded check-up", 30, reminder_offsets_minutes=[60])
+    cust = customer("reminded")
+    b = book(c.t, svc["id"], START, customer=cust)
+    smtp.wait(cust["email"])        # the confirmation
+    try:
+        # 14:01Z is one minute past the 60-minute reminder of the 15:00Z start.
+        c.t.ok("POST", "/v1/test/clock", {"now": "2027-03-01T14:01:00Z"}, status=200)
+        [m] = smtp.wait(cust["email"], where=lambda m: "in 1 hour" in m.part("text/plain"))
+        _, ev = invite(m)
+        assert str(ev["UID"]) == f"{b['id']}@slotd" and int(ev["SEQUENCE"]) == 0
+        import time
+        time.sleep(1.5)             # worker rounds: nothing more is sent for it
+        again = [x for x in smtp.to(cust["email"]) if "in 1 hour" in x.part("text/plain")]
+        assert len(again) == 1
+        sent = c.t.ok("GET", f"/v1/bookings/{b['id']}/reminders")["reminders"]
+        assert [r["offset_minutes"] for r in sent] == [60] and sent[0]["sent_at"]
+    finally:
+        c.t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
