@@ -232,12 +232,6 @@ def wait_events(t, bid, n, timeout=10.0):
         time.sleep(0.1)
 
 
-SENDING = pytest.mark.xfail(
-    reason="needs the notification worker (src/notify/worker.c) to call uc_reminders_run",
-    strict=False)
-
-
-@SENDING
 def test_due_reminder_is_sent_once_across_restarts(slotd_bin, tmp_path):
     srv = _start(slotd_bin, tmp_path / "srv")
     restarted = None
@@ -279,7 +273,6 @@ def test_due_reminder_is_sent_once_across_restarts(slotd_bin, tmp_path):
             _stop(restarted)
 
 
-@SENDING
 def test_rescheduled_booking_gets_the_offset_again_for_its_new_time(fresh_server):
     w = consult_tenant(fresh_server)
     b = booked(w.t, w.sid, START, now=NOW)
