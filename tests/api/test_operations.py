@@ -324,13 +324,13 @@ def test_limits_off_sends_no_headers(start_server):
 def test_a_tenant_sets_its_own_key_limit(start_server):
     srv = start_server(env=ON)
     t, other = srv.tenant(), srv.tenant()
-    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}}
+    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}, "locale": None}
     staff = make_key(srv, t, "staff")
     assert staff.get("/v1/settings").status_code == 403
     assert staff.put("/v1/settings", {"rate_limits": {"key": None}}).status_code == 403
     r = t.put("/v1/settings", {"rate_limits": {"key": {"quota": 4, "window_seconds": 60}}})
     assert r.status_code == 200, r.text
-    assert r.json() == {"rate_limits": {"key": {"quota": 4, "window_seconds": 60}}}
+    assert r.json() == {"rate_limits": {"key": {"quota": 4, "window_seconds": 60}}, "locale": None}
     seen = [t.get("/v1/providers") for _ in range(6)]
     # what the key used before (the GET and the PUT, less what refilled at the old rate
     # meanwhile) stays used under the new limit
@@ -347,7 +347,7 @@ def test_a_tenant_sets_its_own_key_limit(start_server):
 def test_settings_put_is_validated_and_recorded(start_server):
     srv = start_server(env=ON)
     t = srv.tenant()
-    good = {"rate_limits": {"key": {"quota": 1000, "window_seconds": 10}}}
+    good = {"rate_limits": {"key": {"quota": 1000, "window_seconds": 10}}, "locale": "de"}
     assert t.put("/v1/settings", good).status_code == 200
     for body, pointer in (
             ({"rate_limits": {"key": {"quota": -1, "window_seconds": 10}}}, "/rate_limits/key/quota"),
@@ -358,17 +358,20 @@ def test_settings_put_is_validated_and_recorded(start_server):
             ({"rate_limits": {"customer": {"quota": 5, "window_seconds": 5}}},
              "/rate_limits/customer"),
             ({"rate_limits": []}, "/rate_limits"),
+            ({"locale": "fr"}, "/locale"),
+            ({"locale": 7}, "/locale"),
             ({"limits": {}}, "/limits")):
         r = t.put("/v1/settings", body)
         assert r.status_code == 422, (body, r.text)
         assert pointer in [x["pointer"] for x in r.json()["errors"]], (body, r.json())
     assert t.get("/v1/settings").json() == good, "refused writes changed nothing"
     r = t.put("/v1/settings", {"rate_limits": {"key": None}})
-    assert r.json() == {"rate_limits": {"key": None}}
+    assert r.json() == {"rate_limits": {"key": None}, "locale": None}, "a PUT replaces everything"
     assert limit_headers(t.get("/v1/providers"))[:3] == ("key", 300, 5)
     ev = t.get("/v1/events", params={"type": "settings.updated"}).json()["data"]
     assert len(ev) == 2
-    assert ev[0]["payload"] == good and ev[1]["payload"] == {"rate_limits": {"key": None}}
+    assert ev[0]["payload"] == good
+    assert ev[1]["payload"] == {"rate_limits": {"key": None}, "locale": None}
     assert ev[1]["actor"]["id"].startswith("key_")
 
 
@@ -379,7 +382,7 @@ def test_a_tenant_may_loosen_its_limit_only_so_far(start_server):
                  {"quota": 100, "window_seconds": 59}):
         r = t.put("/v1/settings", {"rate_limits": {"key": body}})
         assert r.status_code == 422, (body, r.text)
-    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}}
+    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}, "locale": None}
     r = t.put("/v1/settings", {"rate_limits": {"key": {"quota": 100, "window_seconds": 60}}})
     assert r.status_code == 200, r.text
     assert [t.get("/v1/providers").status_code for _ in range(30)] == [200] * 30
