@@ -147,6 +147,10 @@ enum entry_field {
 	ENTRY_F_RRULE = 1 << 8,
 	ENTRY_F_EXDATES = 1 << 9,
 };
+/* The fields whose change can free an assignee's time. */
+#define ENTRY_F_FREES                                                                        \
+	(ENTRY_F_STATUS | ENTRY_F_ASSIGNEES | ENTRY_F_START | ENTRY_F_END | ENTRY_F_TIMEZONE |  \
+	 ENTRY_F_RRULE | ENTRY_F_EXDATES)
 /* The fields one occurrence may change (scope=this). */
 #define ENTRY_F_OCCURRENCE                                                                   \
 	(ENTRY_F_TITLE | ENTRY_F_STATUS | ENTRY_F_NOTES | ENTRY_F_ASSIGNEES | ENTRY_F_START |   \

@@ -278,7 +278,10 @@ static int entry_edit_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, str
 	     entry_is_excluded(en, *ed->occurrence)))
 		return err_field_code(e, ERR_INVALID, "occurrence", "is not an occurrence of entry %s",
 				      en->id);
-	ed->nfreed = assignees_of(en, ed->freed, sizeof(ed->freed) / sizeof(*ed->freed));
+	/* Only an edit that can free time sends the waitlist round after it (a title, notes or
+	 * work item cannot; the round reads up to 500 waiting entries). */
+	if (!ed->p || (ed->p->set & ENTRY_F_FREES))
+		ed->nfreed = assignees_of(en, ed->freed, sizeof(ed->freed) / sizeof(*ed->freed));
 	/* A one-off entry, or the first occurrence with scope=future, is the whole series. */
 	if (!en->recurring || (scope == UC_SCOPE_FUTURE && *ed->occurrence == en->start))
 		scope = UC_SCOPE_ALL;
