@@ -37,7 +37,7 @@ const char *MHD_lookup_connection_value(struct MHD_Connection *c, enum MHD_Value
 }
 
 /* Path parameters name objects made at start-up. */
-enum param { P_NONE, P_PROVIDER, P_SERVICE, P_ENTRY, P_BOOKING };
+enum param { P_NONE, P_PROVIDER, P_SERVICE, P_ENTRY, P_BOOKING, P_TEMPLATE };
 
 /* Who may call a route, as the router's table says (admin keys always may). */
 enum { STAFF = 1 << 1, CUSTOMER = 1 << 2 };
@@ -68,6 +68,9 @@ static const struct route routes[] = {
 	{h_entry_patch, P_ENTRY, NULL, false, STAFF},
 	{h_key_create, P_NONE, NULL, false, 0},
 	{h_policy_put, P_NONE, NULL, false, 0},
+	{h_settings_put, P_NONE, NULL, false, 0},
+	{h_template_put, P_TEMPLATE, "en", false, 0},
+	{h_template_preview, P_TEMPLATE, "de", true, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -79,7 +82,7 @@ static struct http_ctx ctx;
 enum { ROLE_N = 3 };
 static struct auth callers[ROLE_N];
 static char dir[64];
-static char ids[5][ID_MAX];	/* by enum param */
+static char ids[6][ID_MAX] = {[P_TEMPLATE] = "booking.created"};	/* by enum param */
 static unsigned long counter, runs;
 
 /* Inputs per database: every valid body adds rows, and a database of many thousand rows
