@@ -320,6 +320,21 @@ static char *invitation(const struct uc_env *env, const struct event_rec *ev,
 	return itip_render(&it);
 }
 
+/* s as one header line: a line break in a name or a value (customers type them) becomes a
+ * space, so it can neither start a header nor make mime_build refuse the message. */
+static const char *one_line(struct arena *a, const char *s)
+{
+	char *copy, *p;
+
+	if (!s || !strpbrk(s, "\r\n"))
+		return s;
+	copy = arena_strdup(a, s);
+	for (p = copy; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	return copy;
+}
+
 static const char *domain_of(const char *address)
 {
 	const char *at = strrchr(address, '@');
@@ -408,10 +423,10 @@ int notify_render_email(const struct uc_env *env, struct store_tx *tx,
 	snprintf(message_id, sizeof(message_id), "<%s.%s@%s>", ev->id, role, domain_of(mc->from));
 	memset(&m, 0, sizeof(m));
 	m.from = mc->from;
-	m.from_name = mc->from_name ? mc->from_name : ti.name;
+	m.from_name = one_line(a, mc->from_name ? mc->from_name : ti.name);
 	m.to = to;
-	m.to_name = to_name;
-	m.subject = subject.ptr;
+	m.to_name = one_line(a, to_name);
+	m.subject = one_line(a, subject.ptr);
 	m.text = text.ptr;
 	m.html = html.ptr;
 	m.ics = ics;

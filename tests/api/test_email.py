@@ -180,6 +180,24 @@ def test_tenant_template_replaces_the_built_in_one(mail_server, smtp):
     assert "Al &lt;b&gt;Ng&lt;/b&gt;" in m.part("text/html")
 
 
+def test_line_breaks_in_names_and_values_do_not_stop_the_mail(mail_server, smtp):
+    """A customer name with a line break is one line in the headers (To, Subject), never a
+    header of its own, and the messages still go out to both people."""
+    c = clinic(mail_server)
+    r = c.t.put("/v1/templates/booking.created/en",
+                {"subject": "Booked: {{customer_name}}", "text": "Hi {{customer_name}}",
+                 "html": "<p>Hi {{customer_name}}</p>"})
+    assert r.status_code == 200, r.text
+    cust = {"name": "Ann\r\nBcc: spy@evil.example", "email": "linebreak@patients.example"}
+    book(c.t, c.sid, START, customer=cust)
+    [m] = smtp.wait(cust["email"])
+    assert m.msg["Bcc"] is None and "spy@evil.example" not in m.rcpt_tos
+    assert "\n" not in m.subject and m.subject.startswith("Booked: Ann")
+    assert "\n" not in m.to and "Ann" in m.to
+    [p] = smtp.wait(c.provider_mail)
+    assert p.msg["Bcc"] is None and p.subject.startswith("Booked: Ann")
+
+
 def test_permanent_smtp_refusal_is_not_retried_and_a_passing_one_is(mail_server, smtp):
     c = clinic(mail_server)
     smtp.refuse("gone@patients.example", "550 5.1.1 no such user")
