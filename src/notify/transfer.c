@@ -56,6 +56,62 @@ static size_t on_read(char *buffer, size_t size, size_t nitems, void *arg)
 	return take;
 }
 
+/* The length of the well-formed UTF-8 character at s (len bytes left), or 0 (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_char(const unsigned char *s, size_t len)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, m;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (need > len)
+		return 0;
+	for (m = 1; m < need; m++) {
+		if (s[m] < (m == 1 ? lo : 0x80) || s[m] > (m == 1 ? hi : 0xbf))
+			return 0;
+	}
+	return need;
+}
+
+/* Copies the len bytes of src to dst (len + 1 bytes) as text: each byte that does not start
+ * a well-formed UTF-8 character (a receiver's Latin-1, a character cut where the kept part
+ * ends) becomes '?', since PostgreSQL refuses such text and JSON cannot carry it. */
+static void utf8_copy(char *dst, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, k = 0;
+
+	while (i < len) {
+		size_t n = utf8_char(s + i, len - i);
+		if (!n) {
+			dst[k++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(dst + k, s + i, n);
+		k += n;
+		i += n;
+	}
+	dst[k] = '\0';
+}
+
 /* --- starting transfers --- */
 
 static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct err *e)
@@ -172,7 +228,7 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
 	j->at.duration_ms = (int64_t)((mono_ns_now() - j->t0_ns) / 1000000u);
 	j->at.status_code = (int)code;
-	snprintf(j->at.response, sizeof(j->at.response), "%s", j->response);
+	utf8_copy(j->at.response, j->response, strlen(j->response));
 	j->ep->running--;
 	n->nrunning--;
 	if (is_email(j)) {

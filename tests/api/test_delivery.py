@@ -296,6 +296,28 @@ def test_redirect_is_not_followed(srv, hooks):
     assert hooks.on("/redirected") == []
 
 
+def test_answer_that_is_not_utf8_is_recorded(srv, hooks):
+    """The first 1 KB of an answer is recorded as text: an answer cut inside a UTF-8
+    character, or with bytes that are not UTF-8, is recorded (as valid text), listed, and
+    does not stop the worker (PostgreSQL refuses such text in a column)."""
+    t = srv.tenant()
+    path = "/latin1"
+    hooks.script(path, [500], body=b"x" * 1023 + "\u00e9".encode() + b" \xff\xfe end")
+    ep = endpoint(t, hooks.url(path), ["provider."])
+    provider(t)
+    [d] = wait_delivery(t, ep["id"], lambda ds: ds and ds[0]["attempts"] == 1)
+    assert d["status"] == "pending" and d["last_status"] == 500
+    got = t.ok("GET", f"/v1/deliveries/{d['id']}")
+    [a] = got["attempt_log"]
+    assert a["status_code"] == 500 and a["response"].startswith("x" * 1023)
+    assert len(a["response"].encode()) <= 1024
+    # The worker goes on: the next event is delivered and recorded.
+    hooks.script(path, [], body=b"caf\xe9 \xff")
+    provider(t, "Dr Next")
+    wait_delivery(t, ep["id"], lambda ds: len(ds) == 2 and any(
+        x["status"] == "succeeded" for x in ds))
+
+
 def test_dead_endpoint_does_not_delay_a_healthy_one(srv, hooks):
     sock, port = silent_port()
     try:

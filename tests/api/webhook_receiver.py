@@ -62,6 +62,7 @@ class WebhookReceiver:
         self.requests = []
         self.scripts = collections.defaultdict(collections.deque)
         self.headers_for = {}           # path -> extra answer headers
+        self.bodies_for = {}            # path -> answer body (bytes) instead of the default
         self.cond = threading.Condition()
         receiver = self
 
@@ -80,6 +81,7 @@ class WebhookReceiver:
                     q = receiver.scripts.get(self.path)
                     status = q.popleft() if q else 200
                     extra = dict(receiver.headers_for.get(self.path, {}))
+                    body_for = receiver.bodies_for.get(self.path)
                     rec.status = status
                     receiver.requests.append(rec)
                     receiver.cond.notify_all()
@@ -87,6 +89,8 @@ class WebhookReceiver:
                     time.sleep(3600)
                     return
                 answer = b'{"ok":true}' if status < 300 else b"nope"
+                if body_for is not None:
+                    answer = body_for
                 self.send_response(status)
                 if 300 <= status < 400:
                     self.send_header("Location", receiver.url("/redirected"))
@@ -114,12 +118,15 @@ class WebhookReceiver:
     def url(self, path="/"):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def script(self, path, statuses, headers=None):
-        """The next answers on path (ints, or "hang" to never answer); 200 after them."""
+    def script(self, path, statuses, headers=None, body=None):
+        """The next answers on path (ints, or "hang" to never answer); 200 after them. body:
+        the bytes every answer on path carries."""
         with self.cond:
             self.scripts[path].extend(statuses)
             if headers:
                 self.headers_for[path] = headers
+            if body is not None:
+                self.bodies_for[path] = body
 
     def on(self, path):
         with self.cond:
