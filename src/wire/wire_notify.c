@@ -1,6 +1,8 @@
 /* Webhook endpoints, deliveries and message templates on the wire. */
 #include "wire/wire_notify.h"
 
+#include <string.h>
+
 #include "core/msgtmpl.h"
 #include "wire/wire.h"
 
@@ -33,13 +35,72 @@ json_t *wire_endpoint(const struct webhook_endpoint *w, int64_t now, const char 
 	return o;
 }
 
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no surrogates), or
+ * 0 when none starts there. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A receiver's answer (or an error naming it) as a JSON string, null when empty: what is
+ * not UTF-8 (a Latin-1 page, a character cut at 1 KB) becomes U+FFFD, so the attempt is
+ * still shown. */
+static json_t *answer_text(const char *s)
+{
+	char out[3 * sizeof(((struct delivery_attempt *)0)->response) + 1];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n;
+
+	if (!*p)
+		return json_null();
+	while (*p && o + 4 < sizeof(out)) {
+		n = utf8_seq(p);
+		if (n) {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	return json_stringn(out, o);
+}
+
 static json_t *wire_attempt(const struct delivery_attempt *t)
 {
 	return json_pack("{s:i, s:o, s:I, s:o, s:o, s:o}", "attempt", t->attempt, "started_at",
 			 wire_instant(t->started_at / 1000, NULL), "duration_ms",
 			 (json_int_t)t->duration_ms, "status_code",
 			 t->status_code ? json_integer(t->status_code) : json_null(), "response",
-			 wire_opt_str(t->response), "error", wire_opt_str(t->error));
+			 answer_text(t->response), "error", answer_text(t->error));
 }
 
 json_t *wire_delivery(const struct delivery *d, bool log, const struct delivery_attempt *attempts,
@@ -60,7 +121,7 @@ json_t *wire_delivery(const struct delivery *d, bool log, const struct delivery_
 							  : json_null());
 	json_object_set_new(o, "last_status",
 			    d->last_status ? json_integer(d->last_status) : json_null());
-	json_object_set_new(o, "last_error", wire_opt_str(d->last_error));
+	json_object_set_new(o, "last_error", answer_text(d->last_error));
 	json_object_set_new(o, "created_at", wire_instant(d->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(d->updated_at, NULL));
 	if (log) {

@@ -393,6 +393,24 @@ def test_delivery_log_lists_filters_and_reads_attempts(srv, t):
     expect_problem(stranger.post(f"/v1/deliveries/{failed}/replay"), 404)
 
 
+def test_an_answer_that_is_not_utf8_still_shows_its_attempt(srv, t):
+    """A receiver's Latin-1 page, or a UTF-8 one cut inside a character at 1 KB, is kept as
+    it came (SQLite stores the bytes): the attempt is listed, the bad bytes as U+FFFD."""
+    if srv.backend != "sqlite":
+        pytest.skip("PostgreSQL text holds UTF-8 only")
+    w = create(t)
+    evt = events(t, "endpoint.created")[0]["id"]
+    did = add_delivery(srv, t, w["id"], evt, "failed", 2)
+    sql(srv, "UPDATE delivery_attempts SET response = CAST(X'436166E920C3' AS TEXT),"
+             " error = CAST(X'626164FF' AS TEXT) WHERE delivery_id = ? AND attempt = 1", (did,))
+    sql(srv, "UPDATE deliveries SET last_error = CAST(X'626164FF' AS TEXT) WHERE id = ?", (did,))
+    d = t.ok("GET", f"/v1/deliveries/{did}")
+    assert [a["attempt"] for a in d["attempt_log"]] == [1, 2]
+    assert d["attempt_log"][0]["response"] == "Caf\ufffd \ufffd"
+    assert d["attempt_log"][0]["error"] == "bad\ufffd" == d["last_error"]
+    assert [x["id"] for x in t.list_all(f"/v1/webhook-endpoints/{w['id']}/deliveries")] == [did]
+
+
 def test_replay_makes_a_delivery_due_now(srv, t):
     w = create(t)
     evt = events(t, "endpoint.created")[0]["id"]
