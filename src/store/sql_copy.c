@@ -16,7 +16,7 @@ static const struct copy_table {
 	const char *name;
 	const char *cols;
 } tables[] = {
-	{"tenants", "id, slug, name, created_at"},
+	{"tenants", "id, slug, name, created_at, link_secret"},
 	{"api_keys", "key_hash, tenant_id, role, created_at, id, name, scoped, expires_at,"
 		     " last_used_at, revoked_at"},
 	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"

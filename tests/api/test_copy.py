@@ -509,6 +509,27 @@ def test_keys_and_manage_tokens_authenticate(source, full, slug):
                    "unauthorized")
 
 
+def link_keys(url):
+    """{tenant slug: link_secret} of a database (the key manage tokens derive from)."""
+    q = "SELECT slug, link_secret FROM tenants ORDER BY slug"
+    if url.startswith("sqlite:"):
+        con = sqlite3.connect(url[len("sqlite:"):], timeout=30)
+        try:
+            return dict(con.execute(q).fetchall())
+        finally:
+            con.close()
+    return dict(line.split("|") for line in pg_helpers.psql(url, q).splitlines())
+
+
+def test_the_link_key_comes_along(source, full):
+    """Messages carry a booking's manage link only while the token derives from the tenant's
+    link key: a copy without it would lose every link and derive new ones from another."""
+    want = link_keys(source["url"])
+    assert all(want[slug] for slug in SLUGS), want
+    got = link_keys(full["url"])
+    assert {slug: got.get(slug) for slug in SLUGS} == {slug: want[slug] for slug in SLUGS}
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_idempotency_keys_replay_on_the_destination(source, full, slug):
     info = source["tenants"][slug]
