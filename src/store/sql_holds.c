@@ -250,6 +250,19 @@ int tx_event_last(struct store_tx *tx, int64_t *seq, struct err *e)
 	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "read the last event", e);
 }
 
+/* Runs one of the purge's statements (?1 the tenant, ?2 the last seq purged). */
+static int purge_upto(struct store_tx *tx, const char *sql, int64_t upto, const char *what,
+		      struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, upto);
+	return step_done(tx->c, s, what, e);
+}
+
 int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, struct err *e)
 {
 	/* Events are in seq order, which is creation order but for requests that commit out
@@ -276,12 +289,20 @@ int tx_event_purge(struct store_tx *tx, int64_t before, size_t max, size_t *n, s
 		return sql_fail(tx->c, rc, "find old events", e);
 	if (!*n)
 		return 0;
-	s = conn_prep(tx->c, "DELETE FROM events WHERE tenant_id = ?1 AND seq <= ?2", e);
-	if (!s)
+	/* Their deliveries and attempts go with them (nothing can be sent or replayed without
+	 * the event), else the delivery log would grow for ever. */
+	if (purge_upto(tx,
+		       "DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries"
+		       " WHERE tenant_id = ?1 AND event_id IN (SELECT id FROM events"
+		       " WHERE tenant_id = ?1 AND seq <= ?2))",
+		       upto, "purge delivery attempts", e) ||
+	    purge_upto(tx,
+		       "DELETE FROM deliveries WHERE tenant_id = ?1 AND event_id IN (SELECT id"
+		       " FROM events WHERE tenant_id = ?1 AND seq <= ?2)",
+		       upto, "purge deliveries", e))
 		return -1;
-	bind_text(s, 1, tx->tenant);
-	db_bind_i64(s, 2, upto);
-	return step_done(tx->c, s, "purge events", e);
+	return purge_upto(tx, "DELETE FROM events WHERE tenant_id = ?1 AND seq <= ?2", upto,
+			  "purge events", e);
 }
 
 int tx_tenant_ids(struct store_tx *tx, const char *after, size_t max, struct arena *a,

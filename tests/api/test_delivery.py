@@ -9,6 +9,7 @@ PostgreSQL three processes sharing the work without duplicates.
 Servers run with SLOTD_WEBHOOK_ALLOW_PRIVATE=1 (the receiver is on 127.0.0.1). Tests that move
 the test clock (process-wide) run on a server of their own.
 """
+import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -17,7 +18,8 @@ import requests
 
 import booking_helpers
 import pg_helpers
-from conftest import Server, _start, _stop, create_tenant, Api, pg_processes, weekdays
+from conftest import Server, _start, _stop, create_tenant, Api, pg_processes, weekdays, \
+    new_db_url
 from webhook_receiver import WebhookReceiver, silent_port
 
 ENV = {"SLOTD_WEBHOOK_ALLOW_PRIVATE": "1"}
@@ -397,6 +399,53 @@ def test_kill_9_during_delivery_loses_nothing(slotd_bin, tmp_path, hooks):
         t2.ok("POST", "/v1/test/clock", {"now": None}, status=200)
     finally:
         _stop(second)
+
+
+def test_retention_takes_the_deliveries_of_purged_events(slotd_bin, tmp_path, hooks):
+    """Events past the retention go with their deliveries and attempts (the delivery log
+    would otherwise grow for ever); those of kept events stay."""
+    url = new_db_url(tmp_path)
+    path = "/retained"
+    old = iso(int(time.time()) - 40 * 86400)
+    srv = Server(slotd_bin, None, tmp_path, db_url=url, env=ENV).start()
+    try:
+        t = Api(srv.base, create_tenant(slotd_bin, url, "retained"))
+        # The purge stops at the first young event: key.created (stamped by `slotd tenant
+        # create` with the real clock) is dated back, the endpoint made at the old time.
+        sql = f"UPDATE events SET created_at = {unix(old) - 60} WHERE type = 'key.created'"
+        if srv.backend == "sqlite":
+            con = sqlite3.connect(srv.db_path, timeout=30)
+            with con:
+                con.execute(sql)
+            con.close()
+        else:
+            pg_helpers.psql(srv.db_url, sql)
+        ep = t.ok("POST", "/v1/webhook-endpoints",
+                  {"url": hooks.url(path), "event_types": ["provider."]}, now=old)
+        for i in range(3):
+            t.ok("POST", "/v1/providers", {"name": f"old {i}", "timezone": "UTC"}, now=old)
+        provider(t, "new")
+        ds = wait_delivery(t, ep["id"], lambda ds: len(ds) == 4 and all(
+            d["status"] == "succeeded" for d in ds))
+        evs = {e["id"]: e for e in events(t, type="provider.created")}
+    finally:
+        assert srv.stop() == 0
+    srv = Server(slotd_bin, None, tmp_path, db_url=url, env=ENV,
+                 args=["--event-retention-days", "30"]).start()
+    try:
+        t = Api(srv.base, t.key)
+        kept = {e["id"] for e in events(t, type="provider.created")}
+        assert len(kept) == 1 and kept < set(evs)
+        left = deliveries(t, ep["id"])
+        assert [d["event_id"] for d in left] == list(kept)
+        for d in ds:
+            if d["event_id"] in kept:
+                assert len(t.ok("GET", f"/v1/deliveries/{d['id']}")["attempt_log"]) == 1
+            else:
+                assert t.get(f"/v1/deliveries/{d['id']}").status_code == 404
+    finally:
+        assert srv.stop() == 0
+        srv.drop_db()
 
 
 @pytest.mark.skipif(not pg_helpers.enabled(),
