@@ -401,6 +401,35 @@ def test_kill_9_during_delivery_loses_nothing(slotd_bin, tmp_path, hooks):
         _stop(second)
 
 
+def test_sigterm_finishes_the_attempt_in_flight(slotd_bin, tmp_path, hooks):
+    """SIGTERM while the receiver takes 2 s to answer: slotd waits for the answer, records it
+    and exits 0; after a restart the delivery is not sent again."""
+    work = tmp_path / "term"
+    work.mkdir()
+    path = "/slow"
+    hooks.script(path, ["slow"])
+    first = Server(slotd_bin, work / "slotd.db", work, env=ENV).start()
+    db_url = first.db_url
+    try:
+        t = first.tenant()
+        ep = endpoint(t, hooks.url(path), ["provider."])
+        provider(t)
+        hooks.wait(lambda q: len(q) >= 1, path=path)
+    finally:
+        assert first.stop() == 0
+    second = Server(slotd_bin, None, work, env=ENV, db_url=db_url).start()
+    try:
+        t2 = Api(second.base, t.key)
+        [d] = deliveries(t2, ep["id"])
+        assert d["status"] == "succeeded" and d["attempts"] == 1, d
+        set_clock(t2, int(time.time()) + 3600)     # past any lease
+        time.sleep(0.5)
+        assert len(hooks.on(path)) == 1
+        t2.ok("POST", "/v1/test/clock", {"now": None}, status=200)
+    finally:
+        _stop(second)
+
+
 def test_retention_takes_the_deliveries_of_purged_events(slotd_bin, tmp_path, hooks):
     """Events past the retention go with their deliveries and attempts (the delivery log
     would otherwise grow for ever); those of kept events stay."""

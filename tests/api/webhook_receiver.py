@@ -88,6 +88,9 @@ class WebhookReceiver:
                 if status == "hang":
                     time.sleep(3600)
                     return
+                if status == "slow":
+                    time.sleep(2)
+                    status = 200
                 answer = b'{"ok":true}' if status < 300 else b"nope"
                 if body_for is not None:
                     answer = body_for
@@ -119,7 +122,7 @@ class WebhookReceiver:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def script(self, path, statuses, headers=None, body=None):
-        """The next answers on path (ints, or "hang" to never answer); 200 after them. body:
+        """The next answers on path (ints, or "hang" to never answer, "slow" for 200 after 2 s); 200 after them. body:
         the bytes every answer on path carries."""
         with self.cond:
             self.scripts[path].extend(statuses)
