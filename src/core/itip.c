@@ -95,8 +95,9 @@ char *itip_render(const struct itip *it)
 	icalproperty_add_parameter(att, icalparameter_new_partstat(ICAL_PARTSTAT_ACCEPTED));
 	icalproperty_add_parameter(att, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
 	icalcomponent_add_property(ev, att);
-	icalcomponent_add_property(ev, icalproperty_new_status(cancel ? ICAL_STATUS_CANCELLED :
-									  ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev, icalproperty_new_status(cancel	       ? ICAL_STATUS_CANCELLED
+							       : it->tentative ? ICAL_STATUS_TENTATIVE
+									       : ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev, icalproperty_new_transp(cancel ? ICAL_TRANSP_TRANSPARENT :
 									  ICAL_TRANSP_OPAQUE));
 	icalcomponent_add_component(cal, ev);

@@ -6,6 +6,7 @@
 #ifndef SLOTD_CORE_ITIP_H
 #define SLOTD_CORE_ITIP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/tz.h"
@@ -15,7 +16,7 @@ enum itip_method { ITIP_REQUEST = 0, ITIP_CANCEL };
 struct itip {
 	enum itip_method method;
 	const char *uid;		/* "<booking id>@slotd" */
-	int sequence;			/* reschedule_count (+1 once cancelled or declined) */
+	int sequence;			/* the booking's version - 1 (every change raises it) */
 	int64_t start, end;		/* UTC seconds */
 	const struct tz *zone;		/* zone of DTSTART/DTEND; used only with vtimezone */
 	void *vtimezone;		/* from tz_db_vtimezone, consumed (freed even on
@@ -29,10 +30,13 @@ struct itip {
 	const char *attendee_email;	/* required */
 	const char *attendee_name;	/* optional */
 	int64_t dtstamp;		/* UTC seconds: the event's time */
+	bool tentative;			/* REQUEST of a booking awaiting confirmation:
+					 * STATUS:TENTATIVE instead of CONFIRMED */
 };
 
 /* The VCALENDAR text (CRLF line ends, folded at 75 octets) as a heap string the caller
- * frees. STATUS is CONFIRMED for a request and CANCELLED for a cancel. */
+ * frees. STATUS is CONFIRMED (TENTATIVE with tentative) for a request, CANCELLED for a
+ * cancel. */
 char *itip_render(const struct itip *it);
 
 /* "REQUEST" or "CANCEL", for the text/calendar method parameter. */

@@ -25,7 +25,7 @@ struct subject {
 	const char *service_id, *provider_id;
 	int64_t start, end;		/* booking: its time; waitlist: the offered start */
 	int64_t previous_start;		/* rescheduled: the time before; 0 */
-	int reschedule_count;
+	int version;			/* the booking's, after the change */
 	const char *price, *currency, *fee, *fee_reason;
 	int reminder_minutes;		/* booking.reminder: the offset; 0 */
 	int64_t offer_expires;		/* waitlist.offered */
@@ -79,7 +79,7 @@ static int subject_read(const struct event_rec *ev, json_t **root, struct subjec
 	sub->provider_id = str_at(o, "provider_id");
 	sub->start = instant_at(o, "start");
 	sub->end = instant_at(o, "end");
-	sub->reschedule_count = (int)json_integer_value(json_object_get(o, "reschedule_count"));
+	sub->version = (int)json_integer_value(json_object_get(o, "version"));
 	sub->price = str_at(o, "price");
 	sub->currency = str_at(o, "currency");
 	fee = json_object_get(o, "fee");
@@ -304,7 +304,10 @@ static char *invitation(const struct uc_env *env, const struct event_rec *ev,
 	memset(&it, 0, sizeof(it));
 	it.method = cancel ? ITIP_CANCEL : ITIP_REQUEST;
 	it.uid = uid;
-	it.sequence = sub->reschedule_count + (cancel ? 1 : 0);
+	/* As GET /v1/bookings/{id}.ics has it, so a calendar that imported that file takes
+	 * these as updates too: every change raises the version, so each invitation supersedes
+	 * the last. */
+	it.sequence = sub->version > 0 ? sub->version - 1 : 0;
 	it.start = sub->start;
 	it.end = sub->end;
 	it.zone = z;
@@ -316,6 +319,7 @@ static char *invitation(const struct uc_env *env, const struct event_rec *ev,
 	it.attendee_email = to;
 	it.attendee_name = to_name;
 	it.dtstamp = ev->created_at;
+	it.tentative = !strcmp(sub->status, "pending");
 	*method = itip_method_name(it.method);
 	return itip_render(&it);
 }

@@ -246,3 +246,26 @@ def test_reminder_is_mailed_once_at_its_time(mail_server, smtp):
         assert [r["offset_minutes"] for r in sent] == [60] and sent[0]["sent_at"]
     finally:
         c.t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
+
+
+def test_pending_booking_is_tentative_and_its_sequence_follows_the_ics_file(mail_server, smtp):
+    c = clinic(mail_server)
+    svc = c.t.service([c.pid], "Approval check-up", 30, requires_approval=True)
+    cust = customer("pending")
+    b = book(c.t, svc["id"], START, customer=cust)
+    assert b["status"] == "pending"
+    [m] = smtp.wait(cust["email"])
+    cal, ev = invite(m)
+    assert str(cal["METHOD"]) == "REQUEST" and str(ev["STATUS"]) == "TENTATIVE"
+    assert int(ev["SEQUENCE"]) == 0
+    confirmed = acted(c.t, b["id"], "confirm")
+    [m2] = smtp.wait(cust["email"], where=lambda x: x is not m)
+    _, ev2 = invite(m2)
+    assert str(ev2["STATUS"]) == "CONFIRMED"
+    # The confirmation supersedes the tentative event, and agrees with the .ics download
+    # (a calendar that imported that file takes it as an update too).
+    r = c.t.get(f"/v1/bookings/{b['id']}.ics", contract=False)
+    assert r.status_code == 200
+    exported = [x for x in icalendar.Calendar.from_ical(r.text).walk() if x.name == "VEVENT"][0]
+    assert str(exported["UID"]) == str(ev2["UID"])
+    assert int(ev2["SEQUENCE"]) == int(exported["SEQUENCE"]) == confirmed["version"] - 1 > 0
