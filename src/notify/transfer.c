@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "core/ssrf.h"
 #include "core/whsec.h"
@@ -114,6 +115,23 @@ static void utf8_copy(char *dst, const char *src, size_t len)
 
 /* --- starting transfers --- */
 
+/* Opens the socket libcurl is about to connect with, unless the address it resolved (in its
+ * own resolver thread, so a slow name server holds up no other transfer) is not public. The
+ * check sits on the very address connected to, so a name that answers differently later
+ * (DNS rebinding) cannot steer the transfer elsewhere. */
+static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct job *j = clientp;
+	enum addr_class c;
+
+	(void)purpose;
+	if (!j->allow_private && (c = addr_classify(&a->addr)) != ADDR_PUBLIC) {
+		snprintf(j->refused, sizeof(j->refused), "%s", addr_class_name(c));
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct err *e)
 {
 	struct url_target t;
@@ -121,17 +139,12 @@ static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct e
 	char sig[2 * (WHSEC_SIG_LEN + 1) + 1] = "";
 	CURL *h = j->easy;
 
-	if (url_target_parse(j->url, &t, e) ||
-	    url_target_resolve(&t, n->cfg.allow_private, e))
+	if (url_target_parse(j->url, &t, e))
 		return -1;
-	if (!t.ip_literal) {
-		char entry[sizeof(t.host) + sizeof(t.ip) + 16];
-		bool v6 = strchr(t.ip, ':') != NULL;
-		snprintf(entry, sizeof(entry), "%s:%u:%s%s%s", t.host, t.port, v6 ? "[" : "",
-			 t.ip, v6 ? "]" : "");
-		j->resolve = curl_slist_append(NULL, entry);
-		curl_easy_setopt(h, CURLOPT_RESOLVE, j->resolve);
-	}
+	j->allow_private = n->cfg.allow_private;
+	*j->refused = '\0';
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, j);
 	if (whsec_sign(j->secret, j->d.event_id, ts, j->body, j->len, sig, sizeof(sig)))
 		return err_set(e, ERR_INTERNAL, "the endpoint's secret cannot sign");
 	if (*j->previous_secret && j->previous_until > ts)
@@ -196,6 +209,9 @@ void transfer_start(struct notifier *n, struct job *j)
 		abort();
 	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	/* No proxy from the environment: a proxy would connect on its own, past the address
+	 * check. */
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)NOTIFY_TIMEOUT_S);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)NOTIFY_CONNECT_TIMEOUT_S);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, j->errbuf);
@@ -254,7 +270,11 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 	} else {
 		j->result = NOTIFY_ERROR;
 	}
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK && !is_email(j) && *j->refused)
+		snprintf(j->at.error, sizeof(j->at.error),
+			 "refused: the host resolves to a%s %s address",
+			 strchr("aeiouAEIOU", *j->refused) ? "n" : "", j->refused);
+	else if (rc != CURLE_OK)
 		snprintf(j->at.error, sizeof(j->at.error), "%s",
 			 *j->errbuf ? j->errbuf : curl_easy_strerror(rc));
 	curl_multi_remove_handle(n->multi, j->easy);

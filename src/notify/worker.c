@@ -120,7 +120,6 @@ static void job_free(struct notifier *n, struct job *j)
 		curl_easy_cleanup(j->easy);
 	}
 	curl_slist_free_all(j->headers);
-	curl_slist_free_all(j->resolve);
 	curl_slist_free_all(j->rcpt);
 	free(j->body);
 	free(j);

@@ -45,11 +45,13 @@ struct job {
 	size_t len, sent;
 	/* the transfer */
 	CURL *easy;
-	struct curl_slist *headers, *resolve, *rcpt;
+	struct curl_slist *headers, *rcpt;
 	char errbuf[CURL_ERROR_SIZE];
 	char response[RESPONSE_KEEP + 1];
 	size_t response_len;
 	int64_t retry_after_s;		/* from Retry-After, 0 = none */
+	bool allow_private;		/* --allow-private-webhooks */
+	char refused[48];		/* the class of an address refused at connect, or "" */
 	uint64_t t0_ns;
 	/* the outcome, for the record */
 	bool attempted;			/* false: the lease is given back, or failed untried */

@@ -495,3 +495,55 @@ def test_three_processes_deliver_each_event_once(slotd_bin, tmp_path_factory, ho
         time.sleep(1)
         got = hooks.on(path)
         assert sorted(r.id for r in got) == sorted(ids), "duplicates or strangers"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_private_address_is_refused_at_connect_time(slotd_bin, tmp_path, hooks, host):
+    """An endpoint saved while private addresses were allowed, on a server restarted without
+    that: each attempt is refused at the address libcurl resolved ("localhost" is resolved by
+    it, not at registration), the receiver hears nothing, and the log says why."""
+    work = tmp_path / "ssrf"
+    work.mkdir()
+    path = f"/ssrf-{host}"
+    first = Server(slotd_bin, work / "slotd.db", work, env=ENV).start()
+    db_url = first.db_url
+    try:
+        t = first.tenant()
+        url = hooks.url(path).replace("127.0.0.1", host)
+        ep = endpoint(t, url, ["provider."])
+        assert ep["url"] == url
+    finally:
+        assert first.stop() == 0
+    hooks.requests.clear()
+    second = Server(slotd_bin, None, work, db_url=db_url).start()
+    try:
+        t2 = Api(second.base, t.key)
+        provider(t2)
+        [d] = wait_delivery(t2, ep["id"], lambda ds: ds and ds[0]["attempts"] >= 1)
+        assert d["status"] == "pending" and d["last_status"] is None, d
+        assert "loopback" in d["last_error"], d
+        full = t2.ok("GET", f"/v1/deliveries/{d['id']}")
+        assert "refused" in full["attempt_log"][0]["error"]
+        time.sleep(0.3)
+        assert hooks.on(path) == []
+    finally:
+        _stop(second)
+
+
+def test_proxy_variables_do_not_divert_deliveries(slotd_bin, tmp_path, hooks):
+    """A proxy from the environment would connect on its own, past the address check: slotd
+    ignores http_proxy and friends, so the receiver itself gets the request."""
+    sock, port = silent_port()
+    dead = f"http://127.0.0.1:{port}"
+    env = {**ENV, "http_proxy": dead, "HTTP_PROXY": dead, "https_proxy": dead,
+           "ALL_PROXY": dead}
+    srv = _start(slotd_bin, tmp_path / "proxy", env=env)
+    try:
+        t = srv.tenant()
+        endpoint(t, hooks.url("/no-proxy"), ["provider."])
+        provider(t)
+        [got] = hooks.wait(lambda q: len(q) >= 1, path="/no-proxy", timeout=10)
+        assert got.json()["type"] == "provider.created"
+    finally:
+        _stop(srv)
+        sock.close()
