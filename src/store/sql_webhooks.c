@@ -300,8 +300,10 @@ int tx_delivery_replay(struct store_tx *tx, const char *id, int64_t now, struct 
 	struct stmt *s = conn_prep(tx->c,
 				    "UPDATE deliveries SET status = 'pending', next_attempt_at = ?3,"
 				    " lease_owner = NULL, lease_until = NULL, updated_at = ?3"
-				    " WHERE tenant_id = ?1 AND id = ?2",
+				    " WHERE tenant_id = ?1 AND id = ?2"
+				    " AND (lease_until IS NULL OR lease_until <= ?3)",
 				    e);
+	struct delivery d;
 
 	if (!s)
 		return -1;
@@ -310,9 +312,14 @@ int tx_delivery_replay(struct store_tx *tx, const char *id, int64_t now, struct 
 	db_bind_i64(s, 3, now);
 	if (step_done(tx->c, s, "replay delivery", e))
 		return -1;
-	if (db_changes(tx->c) == 0)
-		return err_set(e, ERR_NOT_FOUND, "delivery %s not found", id);
-	return 0;
+	if (db_changes(tx->c) > 0)
+		return 0;
+	/* A delivery leased is being sent right now: replaying it would send it twice and lose
+	 * the attempt in flight from the log. */
+	if (tx_delivery_get(tx, id, &d, e))
+		return -1;
+	return err_set(e, ERR_CONFLICT, "delivery %s is being sent now; replay it once that ends",
+		       id);
 }
 
 int tx_delivery_recover(struct store_tx *tx, const char *endpoint_id, int64_t since,
@@ -322,7 +329,8 @@ int tx_delivery_recover(struct store_tx *tx, const char *endpoint_id, int64_t si
 				    "UPDATE deliveries SET status = 'pending', next_attempt_at = ?4,"
 				    " lease_owner = NULL, lease_until = NULL, updated_at = ?4"
 				    " WHERE tenant_id = ?1 AND endpoint_id = ?2 AND created_at >= ?3"
-				    " AND status <> 'succeeded'",
+				    " AND status <> 'succeeded'"
+				    " AND (lease_until IS NULL OR lease_until <= ?4)",
 				    e);
 
 	*n = 0;

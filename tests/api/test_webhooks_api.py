@@ -12,6 +12,7 @@ filters, attempts, replay and recovery are checked whatever the worker does.
 "now" is NOW unless a test says otherwise.
 """
 import sqlite3
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -427,6 +428,27 @@ def test_replay_makes_a_delivery_due_now(srv, t):
     t.ok("DELETE", f"/v1/webhook-endpoints/{w['id']}")
     assert t.ok("GET", f"/v1/deliveries/{done}")["status"] == "failed"
     expect_problem(t.post(f"/v1/deliveries/{done}/replay"), 409, "conflict")
+
+
+def test_a_delivery_being_sent_is_not_replayed(srv, t):
+    """A leased delivery is in flight in some process: replaying it would send it twice and
+    lose that attempt from the log, so it is 409 (and recover leaves it alone)."""
+    w = create(t)
+    evt = events(t, "endpoint.created")[0]["id"]
+    did = add_delivery(srv, t, w["id"], evt, "pending", 1)
+    # Leased for an hour of the real clock too, so this server's own worker leaves it.
+    until = int(time.time()) + 3600
+    sql(srv, "UPDATE deliveries SET lease_owner = 'elsewhere', lease_until = ?,"
+             " next_attempt_at = ? WHERE id = ?", (until, epoch(NOW), did))
+    expect_problem(t.post(f"/v1/deliveries/{did}/replay", now=NOW), 409, "conflict")
+    assert t.ok("POST", f"/v1/webhook-endpoints/{w['id']}/recover",
+                {"since": shift(NOW, -3600)}, now=NOW, status=202) == {"replayed": 0}
+    assert sql(srv, "SELECT lease_owner FROM deliveries WHERE id = ?", (did,))[0][0] == \
+        "elsewhere"
+    # Once the lease has run out, it may be replayed.
+    r = t.post(f"/v1/deliveries/{did}/replay",
+               now=datetime.fromtimestamp(until + 1, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert r.status_code == 202, r.text
 
 
 def test_recover_replays_what_failed_since(srv, t):
