@@ -224,6 +224,12 @@ static int endpoint_cap(const struct endpoint_state *ep)
 	return ep->proven ? NOTIFY_MAX_PER_ENDPOINT : NOTIFY_UNPROVEN_PER_ENDPOINT;
 }
 
+/* How many deliveries of ep may be leased (started or not) at once. */
+static int hold_share(const struct endpoint_state *ep)
+{
+	return ep->proven ? HOLD_PER_ENDPOINT : 4 * NOTIFY_UNPROVEN_PER_ENDPOINT;
+}
+
 /* Starts the held deliveries that have room; gives back those of open circuits and those
  * held too long. */
 static void start_held(struct notifier *n, bool stopping)
@@ -409,8 +415,7 @@ static size_t skip_list(struct notifier *n, int64_t now, id_t_ *skip, size_t max
 		skip[k++][0] = '\0';
 	for (b = 0; b < EP_BUCKETS; b++)
 		for (s = n->eps[b]; s && k < max; s = s->next) {
-			bool full = s->running + s->held >=
-				    (s->proven ? HOLD_PER_ENDPOINT : 4 * NOTIFY_UNPROVEN_PER_ENDPOINT);
+			bool full = s->running + s->held >= hold_share(s);
 			bool closed = s->open && (s->probing || now < s->probe_at);
 			if ((full || closed) && (*s->id || smtp))
 				snprintf(skip[k++], ID_MAX, "%s", s->id);
@@ -633,6 +638,14 @@ out:
 	for (j = claimed; j;) {
 		struct job *next = j->next;
 		j->ep = is_email(j) ? ep_of(n, "", "") : ep_of(n, j->d.tenant_id, j->d.endpoint_id);
+		/* One claim may bring more of an endpoint than its share (the share is checked
+		 * only between claims): the rest goes back at once, so an endpoint that does not
+		 * answer cannot fill the process's leases and keep the others' deliveries out. */
+		if (j->ep->running + j->ep->held >= hold_share(j->ep)) {
+			job_release(n, j, 0);
+			j = next;
+			continue;
+		}
 		j->ep->held++;
 		j->next = n->held;
 		n->held = j;

@@ -547,3 +547,38 @@ def test_proxy_variables_do_not_divert_deliveries(slotd_bin, tmp_path, hooks):
     finally:
         _stop(srv)
         sock.close()
+
+
+def test_backlogs_of_dead_endpoints_do_not_take_every_lease(slotd_bin, tmp_path, hooks):
+    """Four endpoints that never answer, with 600 overdue deliveries each (as after an
+    outage): one claim keeps only an endpoint's share and gives the rest back at once, so a
+    healthy endpoint's new delivery still goes out within seconds, not once the dead
+    transfers time out or the leases lapse."""
+    from test_webhooks_api import sql, tenant_id
+    socks = [silent_port() for _ in range(4)]
+    srv = _start(slotd_bin, tmp_path / "backlog", env=ENV)
+    try:
+        t = srv.tenant()
+        dead = [endpoint(t, f"http://127.0.0.1:{port}/dead", ["nothing."])
+                for _, port in socks]
+        ev = events(t, type="endpoint.created")[0]
+        ten, now = tenant_id(srv, t.slug), int(time.time())
+        for k, ep in enumerate(dead):
+            # Each backlog older than the next: a claim takes one whole before the next.
+            due = now - 1000 + 100 * k
+            sql(srv, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                     " WHERE x < 600) INSERT INTO deliveries(id, tenant_id, event_seq,"
+                     " event_id, event_type, channel, endpoint_id, status, attempts,"
+                     " next_attempt_at, created_at, updated_at) SELECT ? || x, ?, ?, ?,"
+                     " 'endpoint.created', 'webhook', ?, 'pending', 1, ?, ?, ? FROM c",
+                (f"dlv_backlog{k}_", ten, ev["seq"], ev["id"], ep["id"], due, due, due))
+        time.sleep(1.0)             # rounds claim the backlogs
+        endpoint(t, hooks.url("/after-outage"), ["provider."])
+        t0 = time.time()
+        provider(t)
+        hooks.wait(lambda q: len(q) >= 1, path="/after-outage", timeout=10)
+        assert time.time() - t0 < 5
+    finally:
+        _stop(srv)
+        for s, _ in socks:
+            s.close()
