@@ -736,8 +736,15 @@ static void *loop(void *arg)
 		curl_multi_poll(n->multi, NULL, 0, 100, NULL);
 		transfer_collect(n);
 	}
-	if (n->ndone && round_tx(n, true) < 0)
-		log_msg(LOG_WARN, "notifications: %zu outcomes not recorded at stop", n->ndone);
+	/* A few tries: an outcome not recorded is sent again by whoever takes its lease. */
+	for (int tries = 0; n->ndone && round_tx(n, true) < 0; tries++) {
+		if (tries == 2) {
+			log_msg(LOG_WARN, "notifications: %zu outcomes not recorded at stop",
+				n->ndone);
+			break;
+		}
+		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+	}
 	return NULL;
 }
 
