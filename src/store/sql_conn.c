@@ -180,6 +180,8 @@ int tx_tenant_info(struct store_tx *tx, bool make, struct tenant_info *out, stru
 		return sql_fail(tx->c, rc, "read tenant", e);
 	if (*out->link_secret || !make)
 		return 0;
+	/* make runs in a write transaction of this tenant, which holds its lock (SQLite: the
+	 * writer), so two first bookings cannot make two keys. */
 	token_new(out->link_secret, "lk");
 	s = conn_prep(tx->c, "UPDATE tenants SET link_secret = ?2 WHERE id = ?1", e);
 	if (!s)
