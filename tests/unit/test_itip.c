@@ -12,22 +12,7 @@
 
 #include "core/itip.h"
 #include "core/tz.h"
-
-static struct tz_db *db;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	db = tz_db_new();
-	return db ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	tz_db_free(db);
-	return 0;
-}
+#include "unit_helpers.h"
 
 /* 2026-12-14T14:30:00Z .. 15:30Z; Berlin is UTC+1 then. */
 #define START 1797258600
@@ -53,8 +38,8 @@ static struct itip base(enum itip_method m, bool zoned)
 	};
 
 	if (zoned) {
-		it.zone = tz_db_get(db, "Europe/Berlin");
-		it.vtimezone = tz_db_vtimezone(db, "Europe/Berlin", START - 86400 * 400);
+		it.zone = tz_db_get(unit_db, "Europe/Berlin");
+		it.vtimezone = tz_db_vtimezone(unit_db, "Europe/Berlin", START - 86400 * 400);
 		assert_non_null(it.zone);
 		assert_non_null(it.vtimezone);
 	}
@@ -217,5 +202,5 @@ int main(void)
 		cmocka_unit_test(test_long_lines_are_folded),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }
