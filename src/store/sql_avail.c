@@ -270,6 +270,24 @@ int rows_read(struct conn *c, struct stmt *s, row_reader_fn read, size_t elem, s
 	return rc == DB_DONE ? 0 : sql_fail(c, rc, what, e);
 }
 
+int tenant_row_read(struct store_tx *tx, const char *sql, row_reader_fn read, void *dst,
+		    const char *what, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		read(s, NULL, dst);
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return sql_fail(tx->c, rc, what, e);
+	return rc == DB_ROW;
+}
+
 void read_id_row(struct stmt *s, struct arena *a, void *dst)
 {
 	(void)a;

@@ -422,28 +422,25 @@ int tx_service_delete(struct store_tx *tx, const char *id, struct err *e)
 
 /* --- tenant settings (a column of the policy row) --- */
 
+static void read_settings(struct stmt *s, struct arena *a, void *dst)
+{
+	struct tenant_settings *out = dst;
+	const char *t = db_col_text(s, 0);
+
+	(void)a;
+	if (t && sscanf(t, "%u/%u", &out->key_quota, &out->key_window) == 2)
+		out->key_limit_set = true;
+	col_text(s, 1, out->locale, sizeof(out->locale));
+}
+
 int tx_settings_get(struct store_tx *tx, struct tenant_settings *out, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c, "SELECT rate_limit_key, locale FROM tenant_policy"
-					  " WHERE tenant_id = ?1",
-				    e);
-	const char *t;
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	rc = db_step(s);
-	if (rc == DB_ROW && (t = db_col_text(s, 0)) &&
-	    sscanf(t, "%u/%u", &out->key_quota, &out->key_window) == 2)
-		out->key_limit_set = true;
-	if (rc == DB_ROW)
-		col_text(s, 1, out->locale, sizeof(out->locale));
-	db_reset(s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read settings", e);
-	return 0;
+	return tenant_row_read(tx,
+			       "SELECT rate_limit_key, locale FROM tenant_policy WHERE tenant_id = ?1",
+			       read_settings, out, "read settings", e) < 0
+		       ? -1
+		       : 0;
 }
 
 int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int64_t now,
@@ -469,23 +466,19 @@ int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int6
 
 /* --- tenant policy defaults --- */
 
+static void read_policy(struct stmt *s, struct arena *a, void *dst)
+{
+	(void)a;
+	policy_decode(db_col_text(s, 0), dst);
+}
+
 int tx_policy_get(struct store_tx *tx, struct policy *out, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1",
-				    e);
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		policy_decode(db_col_text(s, 0), out);
-	db_reset(s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read policy", e);
-	return 0;
+	return tenant_row_read(tx, "SELECT policy FROM tenant_policy WHERE tenant_id = ?1",
+			       read_policy, out, "read policy", e) < 0
+		       ? -1
+		       : 0;
 }
 
 int tx_policy_put(struct store_tx *tx, const struct policy *p, int64_t now, struct err *e)

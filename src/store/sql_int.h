@@ -62,6 +62,10 @@ typedef void (*row_reader_fn)(struct stmt *s, struct arena *a, void *dst);
  * array of elem-sized rows (*out, *n), and resets s; a failing step is reported as what. */
 int rows_read(struct conn *c, struct stmt *s, row_reader_fn read, size_t elem, struct arena *a,
 	      void **out, size_t *n, const char *what, struct err *e);
+/* Runs sql, binding ?1 to tx's tenant, and reads its row, if any, into dst with read (no
+ * arena). 1 when there was a row, 0 when none, -1 when the query fails (reported as what). */
+int tenant_row_read(struct store_tx *tx, const char *sql, row_reader_fn read, void *dst,
+		    const char *what, struct err *e);
 /* A row_reader_fn for rows of one id (column 0) into an id_t_. */
 void read_id_row(struct stmt *s, struct arena *a, void *dst);
 /* rows_read for a page: binds ?1 (the tenant), ?2 (pg.after) and ?3 (pg.limit) of s, which

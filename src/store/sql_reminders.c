@@ -176,24 +176,19 @@ int tx_reminder_sent(struct store_tx *tx, const char *booking_id, int offset_min
 	return 0;
 }
 
+static void read_offsets(struct stmt *s, struct arena *a, void *dst)
+{
+	(void)a;
+	reminder_offsets_decode(db_col_text(s, 0), dst);
+}
+
 int tx_reminder_defaults_get(struct store_tx *tx, struct reminder_offsets *out, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT reminder_offsets FROM tenant_policy WHERE tenant_id = ?1",
-				    e);
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		reminder_offsets_decode(db_col_text(s, 0), out);
-	db_reset(s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read reminder offsets", e);
-	return 0;
+	return tenant_row_read(tx, "SELECT reminder_offsets FROM tenant_policy WHERE tenant_id = ?1",
+			       read_offsets, out, "read reminder offsets", e) < 0
+		       ? -1
+		       : 0;
 }
 
 int tx_reminder_defaults_put(struct store_tx *tx, const struct reminder_offsets *o, int64_t now,
