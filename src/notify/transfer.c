@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "core/ssrf.h"
 #include "core/whsec.h"
@@ -39,9 +40,15 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *arg)
 		memcpy(value, ptr + 12, len - 12);
 		value[len - 12] = '\0';
 		s = strtoll(value, &end, 10);
-		/* Seconds only; an HTTP date is rare from webhook receivers. */
-		if (end != value && s > 0)
+		if (end != value && s > 0) {
 			j->retry_after_s = s;
+		} else if (end == value) {
+			/* An HTTP date: how far ahead of the real clock it lies (the receiver's
+			 * clock is a real one). */
+			time_t at = curl_getdate(value, NULL);
+			if (at > 0 && at > time(NULL))
+				j->retry_after_s = (long long)(at - time(NULL));
+		}
 	}
 	return len;
 }

@@ -582,3 +582,19 @@ def test_backlogs_of_dead_endpoints_do_not_take_every_lease(slotd_bin, tmp_path,
         _stop(srv)
         for s, _ in socks:
             s.close()
+
+
+def test_retry_after_as_an_http_date(own_srv, hooks):
+    from email.utils import formatdate
+    t = own_srv.tenant()
+    t0 = int(time.time())
+    set_clock(t, t0)
+    path = "/busy-date"
+    # Two hours from the real clock, in the IMF-fixdate form of RFC 9110.
+    hooks.script(path, [503], headers={"Retry-After": formatdate(t0 + 7200, usegmt=True)})
+    ep = endpoint(t, hooks.url(path), ["provider."])
+    provider(t)
+    [d] = wait_delivery(t, ep["id"], lambda ds: ds and ds[0]["attempts"] == 1)
+    assert d["last_status"] == 503
+    assert 7190 <= unix(d["next_attempt_at"]) - t0 <= 7200, d
+    t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
