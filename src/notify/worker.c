@@ -269,6 +269,22 @@ static void start_held(struct notifier *n, bool stopping)
 
 /* --- the round's transaction --- */
 
+/* The list in the opposite order (outcomes gather newest first). */
+static struct job *reversed(struct job *list)
+{
+	struct job *out = NULL;
+
+	while (list) {
+		struct job *next = list->next;
+		list->next = out;
+		out = list;
+		list = next;
+	}
+	return out;
+}
+
+/* Records the outcomes of list, oldest first, so an endpoint's state ends as its last answer
+ * left it (a failure then a success in one batch is not failing). */
 static void record_outcomes(struct notifier *n, struct store_tx *tx, struct job *list,
 			    struct err *e)
 {
@@ -576,7 +592,7 @@ static void free_list(struct notifier *n, struct job *j)
 static int round_tx(struct notifier *n, bool stopping)
 {
 	int64_t now = n->env->clock();
-	struct job *claimed = NULL, *recorded = n->done, *j;
+	struct job *claimed = NULL, *recorded = reversed(n->done), *j;
 	struct arena *a = arena_new();
 	size_t nclaimed = 0, nrecorded = n->ndone;
 	struct store_tx *tx;
