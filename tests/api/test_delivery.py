@@ -579,9 +579,9 @@ def test_backlogs_of_dead_endpoints_do_not_take_every_lease(slotd_bin, tmp_path,
         hooks.wait(lambda q: len(q) >= 1, path="/after-outage", timeout=10)
         assert time.time() - t0 < 5
     finally:
-        _stop(srv)
-        for s, _ in socks:
+        for s, _ in socks:     # first, so the transfers in flight end and the stop is quick
             s.close()
+        _stop(srv)
 
 
 def test_retry_after_as_an_http_date(own_srv, hooks):
