@@ -554,6 +554,13 @@ static int cmd_serve(struct options *o)
 			fprintf(stderr, "slotd: --smtp needs --mail-from\n");
 			goto fail;
 		}
+		/* One plain address (every message would be refused later otherwise). */
+		if (nc.mail_from && *nc.mail_from &&
+		    (!strchr(nc.mail_from, '@') || strpbrk(nc.mail_from, " \t\r\n<>\",;()"))) {
+			fprintf(stderr, "slotd: --mail-from must be one plain address, got %s\n",
+				nc.mail_from);
+			goto fail;
+		}
 		notifier = notifier_start(&ctx.env, &nc, &e);
 		if (!notifier) {
 			fprintf(stderr, "slotd: %s\n", e.message);

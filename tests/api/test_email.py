@@ -269,3 +269,17 @@ def test_pending_booking_is_tentative_and_its_sequence_follows_the_ics_file(mail
     exported = [x for x in icalendar.Calendar.from_ical(r.text).walk() if x.name == "VEVENT"][0]
     assert str(exported["UID"]) == str(ev2["UID"])
     assert int(ev2["SEQUENCE"]) == int(exported["SEQUENCE"]) == confirmed["version"] - 1 > 0
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"SLOTD_SMTP_URL": "smtp://127.0.0.1:2525"}, "--smtp needs --mail-from"),
+    ({"SLOTD_SMTP_URL": "smtp://127.0.0.1:2525", "SLOTD_MAIL_FROM": "Clinic <a@b.example>"},
+     "--mail-from must be one plain address"),
+    ({"SLOTD_SMTP_URL": "smtp://127.0.0.1:2525", "SLOTD_MAIL_FROM": "no-at-sign"},
+     "--mail-from must be one plain address"),
+])
+def test_serve_refuses_a_mail_setup_that_cannot_send(slotd_bin, tmp_path, env, says):
+    from conftest import run_cli
+    cp = run_cli(slotd_bin, "serve", "--db", f"sqlite:{tmp_path / 'x.db'}", "--listen",
+                 "127.0.0.1:0", env=env, timeout=30)
+    assert cp.returncode == 1 and says in cp.stderr, (cp.returncode, cp.stderr)
