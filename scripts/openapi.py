@@ -726,7 +726,7 @@ DLV_FILTERS = [P("status", "query", {"type": "string", "enum": DELIVERY_STATUS},
 op("post", "/v1/webhook-endpoints", "Register a webhook endpoint (its secret is shown once)",
    {201: json_resp("the endpoint with its secret", ref("WebhookEndpointCreated"), ETAG)},
    body_ref="WebhookEndpointCreate", tags=["webhooks"], opid="createWebhookEndpoint",
-   desc="The URL's host is resolved once; a loopback, private, link-local, CGNAT, unique-local, IPv4-mapped or unspecified address is 422 at /url unless the server runs with SLOTD_WEBHOOK_ALLOW_PRIVATE=1.")
+   desc="The URL's host is resolved when the endpoint is saved (and each address again at every attempt, as it is connected to); a loopback, private, link-local, CGNAT, unique-local, IPv4-mapped or unspecified address is 422 at /url unless the server runs with SLOTD_WEBHOOK_ALLOW_PRIVATE=1.")
 op("get", "/v1/webhook-endpoints", "List webhook endpoints",
    {200: json_resp("a page of endpoints", ref("WebhookEndpointPage")), 422: "Unprocessable"},
    params=PAGE_PARAMS, tags=["webhooks"], opid="listWebhookEndpoints")

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "core/mime.h"
 #include "http/auth_cache.h"
 #include "http/inflight.h"
 #include "http/ratelimit.h"
@@ -555,8 +556,7 @@ static int cmd_serve(struct options *o)
 			goto fail;
 		}
 		/* One plain address (every message would be refused later otherwise). */
-		if (nc.mail_from && *nc.mail_from &&
-		    (!strchr(nc.mail_from, '@') || strpbrk(nc.mail_from, " \t\r\n<>\",;()"))) {
+		if (nc.mail_from && *nc.mail_from && !mime_addr_ok(nc.mail_from)) {
 			fprintf(stderr, "slotd: --mail-from must be one plain address, got %s\n",
 				nc.mail_from);
 			goto fail;

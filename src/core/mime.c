@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/model.h"
 #include "util/err.h"
 
 #define QP_LINE 76		/* encoded text line, soft break included (RFC 2045 §6.7) */
@@ -27,12 +28,11 @@ static bool plain_ascii(const char *s)
 	return strstr(s, "=?") == NULL && strlen(s) <= RAW_HEADER_MAX;
 }
 
-/* An address as written inside <>: no space, control, or specials that would end it. */
-static bool addr_ok(const char *a)
+bool mime_addr_ok(const char *a)
 {
 	const unsigned char *p;
 
-	if (!a || !*a || !strchr(a, '@'))
+	if (!a || !*a || !strchr(a, '@') || strlen(a) > EMAIL_MAX_LEN)
 		return false;
 	for (p = (const unsigned char *)a; *p; p++)
 		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[],;:\"\\", *p))
@@ -237,9 +237,9 @@ int mime_build(const struct mail_msg *m, struct buf *out, struct err *e)
 {
 	char mixed[40];
 
-	if (!addr_ok(m->from) || has_crlf(m->from_name))
+	if (!mime_addr_ok(m->from) || has_crlf(m->from_name))
 		return err_set(e, ERR_INVALID, "the sender address or name is invalid");
-	if (!addr_ok(m->to) || has_crlf(m->to_name))
+	if (!mime_addr_ok(m->to) || has_crlf(m->to_name))
 		return err_set(e, ERR_INVALID, "the recipient address or name is invalid");
 	if (has_crlf(m->subject))
 		return err_set(e, ERR_INVALID, "the subject holds a line break");

@@ -6,6 +6,7 @@
 #ifndef SLOTD_CORE_MIME_H
 #define SLOTD_CORE_MIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,8 @@ int mime_build(const struct mail_msg *m, struct buf *out, struct err *e);
 
 /* A new Message-ID "<32 random hex digits@domain>" into out (n bytes; truncated to fit). */
 void mime_message_id(char *out, size_t n, const char *domain);
+/* Whether a is one plain address as written inside <> (an @, no space, control, non-ASCII
+ * or specials that would end it) of at most EMAIL_MAX_LEN bytes. */
+bool mime_addr_ok(const char *a);
 
 #endif

@@ -111,7 +111,7 @@ const char *addr_class_name(enum addr_class c)
 }
 
 /* "an" before the names read with a leading vowel sound. */
-static const char *article(enum addr_class c)
+const char *addr_class_article(enum addr_class c)
 {
 	return c == ADDR_UNSPECIFIED || c == ADDR_MAPPED ? "an" : "a";
 }
@@ -316,7 +316,7 @@ int url_target_resolve(struct url_target *t, bool allow_private, struct err *e)
 		c = addr_classify(ai->ai_addr);
 		if (c != ADDR_PUBLIC && !allow_private) {
 			freeaddrinfo(res);
-			return err_field(e, "/url", "resolves to %s %s address", article(c),
+			return err_field(e, "/url", "resolves to %s %s address", addr_class_article(c),
 					 addr_class_name(c));
 		}
 		if (!*first)

@@ -1,6 +1,7 @@
 /* Webhook URL checks against server-side request forgery: the URL's syntax, and the class
- * of every address its host resolves to. The worker resolves once, checks, and connects to
- * the address it checked (CURLOPT_RESOLVE), so a name that rebinds cannot switch it.
+ * of every address its host resolves to (at registration). At each attempt the worker
+ * classifies the very address libcurl is about to connect to (addr_classify, from its
+ * open-socket callback), so a name that rebinds cannot switch it.
  * No I/O except name resolution (url_target_resolve). Thread-safe. */
 #ifndef SLOTD_CORE_SSRF_H
 #define SLOTD_CORE_SSRF_H
@@ -36,6 +37,8 @@ enum addr_class addr_classify(const struct sockaddr *sa);
 /* Lower-case words for messages: "public", "loopback", "private", "link-local", "CGNAT",
  * "unique local", "IPv4-mapped", "unspecified", "multicast", "reserved". Static storage. */
 const char *addr_class_name(enum addr_class c);
+/* The article before the name: "a" or "an". */
+const char *addr_class_article(enum addr_class c);
 
 struct url_target {
 	char scheme[8];		/* "http" or "https", lower case */

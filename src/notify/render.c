@@ -286,7 +286,7 @@ static void vars_fill(struct vars *vs, struct store_tx *tx, const struct event_r
 /* --- the message --- */
 
 /* The invitation of a booking message: REQUEST while it stands, CANCEL once cancelled or
- * declined (SEQUENCE one past its reschedules), none for what ends it otherwise. */
+ * declined (SEQUENCE the booking's version - 1), none for what ends it otherwise. */
 static char *invitation(const struct uc_env *env, const struct event_rec *ev,
 			const struct subject *sub, const struct tz *z, const char *summary,
 			const char *description, const struct notify_mail_config *mc,

@@ -1,5 +1,5 @@
-/* The libcurl side of a delivery: a signed webhook POST to the address checked just before
- * it, or an e-mail through SMTP; and what its answer means. */
+/* The libcurl side of a delivery: a signed webhook POST, its address checked as libcurl
+ * opens the socket, or an e-mail through SMTP; and what its answer means. */
 #include "notify/worker_int.h"
 
 #include <stdio.h>
@@ -133,9 +133,11 @@ static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct cu
 
 	(void)purpose;
 	if (!j->allow_private && (c = addr_classify(&a->addr)) != ADDR_PUBLIC) {
-		snprintf(j->refused, sizeof(j->refused), "%s", addr_class_name(c));
+		snprintf(j->refused, sizeof(j->refused), "%s %s", addr_class_article(c),
+			 addr_class_name(c));
 		return CURL_SOCKET_BAD;
 	}
+	j->opened++;
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
@@ -277,10 +279,10 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 	} else {
 		j->result = NOTIFY_ERROR;
 	}
-	if (rc != CURLE_OK && !is_email(j) && *j->refused)
+	/* "refused" only when no address passed: else the transfer failed on its own. */
+	if (rc != CURLE_OK && !is_email(j) && *j->refused && !j->opened)
 		snprintf(j->at.error, sizeof(j->at.error),
-			 "refused: the host resolves to a%s %s address",
-			 strchr("aeiouAEIOU", *j->refused) ? "n" : "", j->refused);
+			 "refused: the host resolves to %s address", j->refused);
 	else if (rc != CURLE_OK)
 		snprintf(j->at.error, sizeof(j->at.error), "%s",
 			 *j->errbuf ? j->errbuf : curl_easy_strerror(rc));

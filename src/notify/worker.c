@@ -621,7 +621,7 @@ out:
 		/* Outcomes stay to be recorded next round; leases taken are let expire, and the
 		 * jobs failed untried in this round go too (they are claimed again). */
 		free_list(n, n->done);
-		n->done = recorded;
+		n->done = reversed(recorded);	/* newest first again, as the list gathers */
 		n->ndone = nrecorded;
 		for (j = claimed; j;) {
 			struct job *next = j->next;

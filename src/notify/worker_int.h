@@ -52,6 +52,7 @@ struct job {
 	int64_t retry_after_s;		/* from Retry-After, 0 = none */
 	bool allow_private;		/* --allow-private-webhooks */
 	char refused[48];		/* the class of an address refused at connect, or "" */
+	int opened;			/* sockets opened (addresses that passed the check) */
 	uint64_t t0_ns;
 	/* the outcome, for the record */
 	bool attempted;			/* false: the lease is given back, or failed untried */

@@ -283,3 +283,14 @@ def test_serve_refuses_a_mail_setup_that_cannot_send(slotd_bin, tmp_path, env, s
     cp = run_cli(slotd_bin, "serve", "--db", f"sqlite:{tmp_path / 'x.db'}", "--listen",
                  "127.0.0.1:0", env=env, timeout=30)
     assert cp.returncode == 1 and says in cp.stderr, (cp.returncode, cp.stderr)
+
+
+@pytest.mark.parametrize("mail_from", ["a@b.example:", "bü@x.example", "a@[1.2.3.4]",
+                                       "x" * 250 + "@b.example"])
+def test_serve_refuses_a_mail_from_messages_could_not_carry(slotd_bin, tmp_path, mail_from):
+    from conftest import run_cli
+    cp = run_cli(slotd_bin, "serve", "--db", f"sqlite:{tmp_path / 'x.db'}", "--listen",
+                 "127.0.0.1:0", env={"SLOTD_SMTP_URL": "smtp://127.0.0.1:2525",
+                                     "SLOTD_MAIL_FROM": mail_from}, timeout=30)
+    assert cp.returncode == 1 and "--mail-from must be one plain address" in cp.stderr, \
+        (cp.returncode, cp.stderr)
