@@ -32,6 +32,7 @@
 				 * its transfers while unproven) */
 #define RECORD_BATCH 64		/* outcomes that make a round at once */
 #define RECORD_WAIT_MS 5	/* fewer wait this long for more (one commit records many) */
+#define HELD_RESERVE 128	/* leases a proven endpoint's overshoot leaves to the others */
 #define HOLD_WAIT_S 30		/* a lease not started by then is given back */
 #define RETRY_AFTER_MAX_S 86400
 #define STATS_EVERY_S 1
@@ -657,10 +658,13 @@ out:
 		/* One claim may bring more of an endpoint than its share (the share is checked
 		 * only between claims). For an endpoint that has not answered with success yet,
 		 * the rest goes back at once, so endpoints that do not answer cannot fill the
-		 * process's leases and keep the others' deliveries out. (A proven endpoint keeps
-		 * its overshoot: giving that back made every round lease and return hundreds of
-		 * rows once its share was nearly full, 10x slower.) */
-		if (!j->ep->proven && j->ep->running + j->ep->held >= hold_share(j->ep)) {
+		 * process's leases and keep the others' deliveries out. A proven endpoint keeps
+		 * its overshoot while HELD_RESERVE leases stay free for the others (giving all
+		 * of it back made every round lease and return hundreds of rows once its share
+		 * was nearly full, 10x slower), so one that dies with a backlog cannot take
+		 * them all either. */
+		if (j->ep->running + j->ep->held >= hold_share(j->ep) &&
+		    (!j->ep->proven || n->nheld + HELD_RESERVE >= HELD_MAX)) {
 			job_release(n, j, 0);
 			j = next;
 			continue;
