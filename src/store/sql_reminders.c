@@ -92,6 +92,29 @@ static void read_reminder(struct stmt *s, struct arena *a, void *dst)
 	row->sent_at = col_opt_i64(s, 4);
 }
 
+/* Steps s (bound) into the reminders *out and, when sent_at is not NULL, their sent times
+ * (0 = unsent), *n of them. */
+static int reminders_read(struct store_tx *tx, struct stmt *s, const char *what,
+			  struct arena *a, struct reminder **out, int64_t **sent_at, size_t *n,
+			  struct err *e)
+{
+	struct reminder_row *rows = NULL;
+	size_t i;
+
+	*out = NULL;
+	if (rows_read(tx->c, s, read_reminder, sizeof(*rows), a, (void **)&rows, n, what, e))
+		return -1;
+	*out = arena_alloc(a, (*n + 1) * sizeof(**out));
+	if (sent_at)
+		*sent_at = arena_alloc(a, (*n + 1) * sizeof(**sent_at));
+	for (i = 0; i < *n; i++) {
+		(*out)[i] = rows[i].r;
+		if (sent_at)
+			(*sent_at)[i] = rows[i].sent_at;
+	}
+	return 0;
+}
+
 int tx_reminders_of(struct store_tx *tx, const char *booking_id, struct arena *a,
 		    struct reminder **out, int64_t **sent_at, size_t *n, struct err *e)
 {
@@ -100,8 +123,6 @@ int tx_reminders_of(struct store_tx *tx, const char *booking_id, struct arena *a
 				    " FROM reminders WHERE tenant_id = ?1 AND booking_id = ?2"
 				    " ORDER BY offset_minutes DESC",
 				    e);
-	struct reminder_row *rows = NULL;
-	size_t i;
 
 	*n = 0;
 	*out = NULL;
@@ -110,16 +131,7 @@ int tx_reminders_of(struct store_tx *tx, const char *booking_id, struct arena *a
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, booking_id);
-	if (rows_read(tx->c, s, read_reminder, sizeof(*rows), a, (void **)&rows, n,
-		      "read reminders", e))
-		return -1;
-	*out = arena_alloc(a, (*n + 1) * sizeof(**out));
-	*sent_at = arena_alloc(a, (*n + 1) * sizeof(**sent_at));
-	for (i = 0; i < *n; i++) {
-		(*out)[i] = rows[i].r;
-		(*sent_at)[i] = rows[i].sent_at;
-	}
-	return 0;
+	return reminders_read(tx, s, "read reminders", a, out, sent_at, n, e);
 }
 
 int tx_reminders_due(struct store_tx *tx, int64_t now, size_t max, struct arena *a,
@@ -135,8 +147,6 @@ int tx_reminders_due(struct store_tx *tx, int64_t now, size_t max, struct arena 
 					      " sent_at FROM reminders WHERE sent_at IS NULL"
 					      " AND due_at <= ?1 ORDER BY due_at LIMIT ?2",
 				    e);
-	struct reminder_row *rows = NULL;
-	size_t i;
 
 	*n = 0;
 	*out = NULL;
@@ -144,13 +154,7 @@ int tx_reminders_due(struct store_tx *tx, int64_t now, size_t max, struct arena 
 		return -1;
 	db_bind_i64(s, 1, now);
 	db_bind_i64(s, 2, (int64_t)max);
-	if (rows_read(tx->c, s, read_reminder, sizeof(*rows), a, (void **)&rows, n,
-		      "find due reminders", e))
-		return -1;
-	*out = arena_alloc(a, (*n + 1) * sizeof(**out));
-	for (i = 0; i < *n; i++)
-		(*out)[i] = rows[i].r;
-	return 0;
+	return reminders_read(tx, s, "find due reminders", a, out, NULL, n, e);
 }
 
 int tx_reminder_sent(struct store_tx *tx, const char *booking_id, int offset_minutes,
