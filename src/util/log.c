@@ -1,10 +1,12 @@
 #include "util/log.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/err.h"
@@ -14,15 +16,33 @@ static const char *const level_names[] = {"debug", "info", "warn", "error"};
 static _Thread_local const char *request_id;
 
 static atomic_llong flushed_sec;
+static FILE *log_out;	/* NULL: stderr itself */
 
+static FILE *out(void)
+{
+	return log_out ? log_out : stderr;
+}
+
+/* Log lines go through a buffered stream of their own on a copy of the stderr descriptor;
+ * stderr itself stays unbuffered, so a message a library prints just before it aborts (an
+ * assert, a panic) is written at once and not lost with a buffer. */
 void log_buffered(void)
 {
-	setvbuf(stderr, NULL, _IOFBF, 1 << 16);
+	int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	log_out = f;
 }
 
 void log_flush(void)
 {
-	fflush(stderr);
+	fflush(out());
 }
 
 bool log_enabled(enum log_level level)
@@ -82,9 +102,9 @@ void log_emit(enum log_level level, const char *msg, const char *extra)
 		buf_adds(&b, extra);
 	}
 	buf_adds(&b, "}\n");
-	fwrite(b.ptr, 1, b.len, stderr);
+	fwrite(b.ptr, 1, b.len, out());
 	if (level >= LOG_WARN || atomic_exchange(&flushed_sec, (long long)ts.tv_sec) != ts.tv_sec)
-		fflush(stderr);
+		fflush(out());
 	buf_release(&b);
 }
 

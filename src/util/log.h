@@ -10,7 +10,8 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 void log_set_level(enum log_level min);
 /* Lines are collected in a 64 KB buffer and written when it fills, when a second turns, at a
  * warning or error, and at log_flush (call it a few times a second, and at exit): one write
- * per request was a tenth of a slot query's time. Call before anything is logged. */
+ * per request was a tenth of a slot query's time. Call before anything is logged. The buffer
+ * belongs to the log's own stream; stderr stays unbuffered for anything else written there. */
 void log_buffered(void);
 void log_flush(void);
 /* Whether a message of level would be written (to skip building one that would not). */
