@@ -65,6 +65,7 @@ static int add_service(struct uc_ctx *ctx, const char *name, int dur, int before
 	memcpy(s.currency, "USD", 4);
 	s.provider_ids = pids;
 	s.nproviders = np;
+	s.public = true;	/* on the booking page */
 	return uc_service_create(ctx, &s, e);
 }
 

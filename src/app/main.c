@@ -593,6 +593,8 @@ static int cmd_serve(struct options *o)
 		}
 		printf("slotd metrics on http://%s/metrics\n", mbound);
 	}
+	if (o->demo)
+		printf("booking page: %s://%s/book/demo\n", o->tls_cert ? "https" : "http", bound);
 	printf("slotd listening on %s://%s\n", o->tls_cert ? "https" : "http", bound);
 	fflush(stdout);
 	log_msg(LOG_INFO, "listening on %s, database %s", bound,

@@ -68,7 +68,8 @@ bool auth_covers(const struct auth *a, const char *provider_id)
 	return false;
 }
 
-static const char *const actor_type_names[ACTOR__COUNT] = {"key", "manage_token", "system"};
+static const char *const actor_type_names[ACTOR__COUNT] = {"key", "manage_token", "system",
+									 "visitor"};
 
 const char *actor_type_name(enum actor_type t)
 {
@@ -80,7 +81,11 @@ struct actor actor_of_auth(const struct auth *a)
 	struct actor x;
 
 	memset(&x, 0, sizeof(x));
-	if (*a->booking_id) {
+	if (a->visitor) {
+		x.type = ACTOR_VISITOR;
+		snprintf(x.id, sizeof(x.id), "%s", a->key_id);
+		x.role = ROLE_CUSTOMER;
+	} else if (*a->booking_id) {
 		x.type = ACTOR_MANAGE_TOKEN;
 		snprintf(x.id, sizeof(x.id), "%s", a->booking_id);
 		x.role = ROLE_CUSTOMER;
@@ -186,6 +191,8 @@ void service_apply(struct service *s, const struct service_patch *sp)
 		s->requires_approval = v->requires_approval;
 	if (sp->set & SERVICE_POLICY)
 		s->policy = v->policy;
+	if (sp->set & SERVICE_PUBLIC)
+		s->public = v->public;
 	if (sp->set & SERVICE_REMINDERS)
 		s->reminders = v->reminders;
 	if (sp->set & SERVICE_PROVIDERS) {
@@ -201,4 +208,37 @@ int service_check(const struct service *s, struct err *e)
 	if (!*s->price && *s->currency)
 		err_field(e, "/price", "is required when a currency is set");
 	return e->code ? -1 : 0;
+}
+
+void booking_page_encode(const struct booking_page *p, char out[BOOKING_PAGE_TEXT_MAX])
+{
+	if (!*p->display_name && !*p->brand_color && !*p->logo_url && !p->no_provider_choice) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, BOOKING_PAGE_TEXT_MAX, "%s\n%s\n%s\n%s", p->display_name, p->brand_color,
+		 p->logo_url, p->no_provider_choice ? "any" : "");
+}
+
+/* Copies the line at *s (up to a line break) into dst and steps past it. */
+static void page_line(const char **s, char *dst, size_t size)
+{
+	size_t n = strcspn(*s, "\n");
+
+	snprintf(dst, size, "%.*s", (int)(n < size ? n : size - 1), *s);
+	*s += n + ((*s)[n] == '\n');
+}
+
+void booking_page_decode(const char *s, struct booking_page *out)
+{
+	char any[8];
+
+	memset(out, 0, sizeof(*out));
+	if (!s || !*s)
+		return;
+	page_line(&s, out->display_name, sizeof(out->display_name));
+	page_line(&s, out->brand_color, sizeof(out->brand_color));
+	page_line(&s, out->logo_url, sizeof(out->logo_url));
+	page_line(&s, any, sizeof(any));
+	out->no_provider_choice = !strcmp(any, "any");
 }

@@ -52,6 +52,7 @@ struct service {
 	int max_advance_days;		/* 0 = no limit */
 	int capacity;
 	bool requires_approval;		/* bookings start pending */
+	bool public;			/* listed on the tenant's public booking page */
 	struct policy policy;		/* the fields it sets; the rest come from the tenant */
 	struct reminder_offsets reminders;	/* not set: the tenant's */
 	size_t nproviders;
@@ -94,6 +95,7 @@ enum service_field {
 	SERVICE_POLICY = 1 << 11,
 	SERVICE_PROVIDERS = 1 << 12,
 	SERVICE_REMINDERS = 1 << 13,
+	SERVICE_PUBLIC = 1 << 14,
 };
 
 struct service_patch {
@@ -281,11 +283,29 @@ struct api_key {
 
 /* Who a request or a background duty acts as. */
 /* A tenant's settings: the rate limit of each of its API keys, when it has its own. */
+#define PAGE_COLOR_MAX 8		/* "#rrggbb" */
+#define PAGE_URL_MAX 512
+
+/* How the tenant's public booking page looks ("" = not set). */
+struct booking_page {
+	char display_name[NAME_MAX_LEN + 1];	/* "" = the tenant's name */
+	char brand_color[PAGE_COLOR_MAX];
+	char logo_url[PAGE_URL_MAX + 1];	/* https only */
+	bool no_provider_choice;		/* customers may only pick "anyone" */
+};
+
+/* Stored as lines: display name, colour, logo URL, "any" when customers may not choose a
+ * provider; "" when nothing is set. The values hold no line breaks (checked on input). */
+#define BOOKING_PAGE_TEXT_MAX (NAME_MAX_LEN + PAGE_COLOR_MAX + PAGE_URL_MAX + 16)
+void booking_page_encode(const struct booking_page *p, char out[BOOKING_PAGE_TEXT_MAX]);
+void booking_page_decode(const char *s, struct booking_page *out);
+
 struct tenant_settings {
 	char locale[LOCALE_MAX];	/* messages' default locale; "" = "en" */
 	bool key_limit_set;
 	unsigned key_quota;	/* requests per window; 0 = no limit */
 	unsigned key_window;	/* seconds, 1..86400 */
+	struct booking_page page;
 };
 
 struct auth {
@@ -296,6 +316,8 @@ struct auth {
 	int64_t expires_at;		/* 0 = never */
 	int64_t last_used_at;		/* as recorded when the key was looked up; 0 = never */
 	bool scoped;			/* a staff key limited to the providers in scope */
+	bool visitor;			/* a visitor of the public booking page: role customer,
+					 * key_id "pub_…" names the client address */
 	size_t nscope;
 	id_t_ scope[KEY_MAX_PROVIDERS];	/* sorted */
 };
@@ -303,7 +325,7 @@ struct auth {
 /* True when the caller may act for provider_id (always, unless scoped). */
 bool auth_covers(const struct auth *a, const char *provider_id);
 
-enum actor_type { ACTOR_KEY = 0, ACTOR_MANAGE_TOKEN, ACTOR_SYSTEM, ACTOR__COUNT };
+enum actor_type { ACTOR_KEY = 0, ACTOR_MANAGE_TOKEN, ACTOR_SYSTEM, ACTOR_VISITOR, ACTOR__COUNT };
 
 struct actor {
 	enum actor_type type;

@@ -2,6 +2,7 @@
  * audit log and the source of notifications). */
 #include "http/handlers.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +54,68 @@ int h_settings_get(struct req *r, struct err *e)
 	return reply_json(r, 200, wire_settings(&s));
 }
 
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static bool is_hex_color(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 7 || s[0] != '#')
+		return false;
+	for (i = 1; i < 7; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* "booking_page": {"display_name", "brand_color", "logo_url", "provider_choice"}, each
+ * optional or null (not set); null or left out as a whole: nothing set. */
+static void booking_page_parse(json_t *o, struct booking_page *p, struct err *e)
+{
+	static const char *const keys[] = {"display_name", "brand_color", "logo_url",
+					   "provider_choice", NULL};
+	const char *at = "/booking_page";
+	bool choice = true;
+
+	memset(p, 0, sizeof(*p));
+	if (!o || json_is_null(o))
+		return;
+	if (!json_is_object(o)) {
+		err_field(e, at, "must be an object or null");
+		return;
+	}
+	json_only_keys(o, at, keys, e);
+	if (json_get_str(o, at, "display_name", NAME_MAX_LEN, p->display_name,
+			 sizeof(p->display_name), e) > 0 &&
+	    has_control(p->display_name))
+		err_field(e, "/booking_page/display_name", "must not hold control characters");
+	if (json_get_str(o, at, "brand_color", PAGE_COLOR_MAX - 1, p->brand_color,
+			 sizeof(p->brand_color), e) > 0 &&
+	    !is_hex_color(p->brand_color))
+		err_field(e, "/booking_page/brand_color", "must be a colour such as \"#0a7d5a\"");
+	if (json_get_str(o, at, "logo_url", PAGE_URL_MAX, p->logo_url, sizeof(p->logo_url), e) >
+		    0 &&
+	    (strncmp(p->logo_url, "https://", 8) || strlen(p->logo_url) < 12 ||
+	     strpbrk(p->logo_url, " \"'<>\\") || has_control(p->logo_url)))
+		err_field(e, "/booking_page/logo_url",
+			  "must be an https:// URL without spaces, quotes or angle brackets");
+	if (json_get_bool(o, at, "provider_choice", &choice, e) == 1)
+		p->no_provider_choice = !choice;
+}
+
 /* Replaces the settings: {"rate_limits": {"key": {"quota", "window_seconds"} | null}}; a
  * member left out or null is the server's default. Takes effect in this process at once,
  * in others within RL_TENANT_TTL seconds. */
 int h_settings_put(struct req *r, struct err *e)
 {
-	static const char *const top[] = {"rate_limits", "locale", NULL}, *const rl[] = {"key", NULL},
+	static const char *const top[] = {"rate_limits", "locale", "booking_page", NULL},
+			  *const rl[] = {"key", NULL},
 			  *const qw[] = {"quota", "window_seconds", NULL};
 	json_t *limits = json_object_get(r->json, "rate_limits"), *key = NULL;
 	struct tenant_settings s = {0};
@@ -68,6 +125,7 @@ int h_settings_put(struct req *r, struct err *e)
 	if (json_get_str(r->json, "", "locale", LOCALE_MAX - 1, s.locale, sizeof(s.locale), e) > 0 &&
 	    !locale_supported(s.locale))
 		err_field(e, "/locale", "must be one of \"en\", \"de\"");
+	booking_page_parse(json_object_get(r->json, "booking_page"), &s.page, e);
 	if (limits && !json_is_null(limits)) {
 		if (!json_is_object(limits))
 			err_field(e, "/rate_limits", "must be an object");

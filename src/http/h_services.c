@@ -12,7 +12,7 @@
 static const char *const service_keys[] = {
 	"name", "duration_minutes", "price", "currency", "buffer_before_minutes",
 	"buffer_after_minutes", "slot_step_minutes", "min_notice_minutes", "max_advance_days",
-	"capacity", "provider_ids", "requires_approval", "policy", "reminder_offsets_minutes",
+	"capacity", "provider_ids", "requires_approval", "policy", "reminder_offsets_minutes", "public",
 	NULL};
 
 /* A non-negative decimal with up to 9 integer and 4 fraction digits, e.g. "45" or "45.50". */
@@ -118,6 +118,8 @@ static int parse(struct req *r, struct service_patch *sp, bool creating, struct 
 	get_minutes(o, "capacity", 1, 1000, &s->capacity, sp, SERVICE_CAPACITY, e);
 	if (json_get_bool(o, "", "requires_approval", &s->requires_approval, e) == 1)
 		sp->set |= SERVICE_APPROVAL;
+	if (json_get_bool(o, "", "public", &s->public, e) == 1)
+		sp->set |= SERVICE_PUBLIC;
 	/* A policy replaces the service's whole policy; null clears it (all inherited). */
 	if (json_is_null_at(o, "policy")) {
 		memset(&s->policy, 0, sizeof(s->policy));

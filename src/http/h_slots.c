@@ -38,6 +38,17 @@ int h_slots(struct req *r, struct err *e)
 	struct uc_slots out;
 	int64_t from_day, to_day;
 	int has_from, has_to;
+	char own[ID_MAX];
+
+	/* A manage token sees the times its booking may move to: its service's slots only. */
+	if (*r->auth.booking_id) {
+		sid = req_query(r, "service_id");
+		if (uc_manage_service(&r->uc, own, e))
+			return -1;
+		if (sid && strcmp(sid, own) != 0)
+			return err_set(e, ERR_FORBIDDEN,
+				       "a manage token may list its booking's service's slots only");
+	}
 
 	has_from = query_date(r, "from", &from_day, e);
 	has_to = query_date(r, "to", &to_day, e);

@@ -85,5 +85,12 @@ int h_template_put(struct req *r, struct err *e);
 int h_template_delete(struct req *r, struct err *e);
 int h_template_preview(struct req *r, struct err *e);
 int h_test_clock(struct req *r, struct err *e);
+int h_public_page(struct req *r, struct err *e);
+int h_public_slots(struct req *r, struct err *e);
+int h_public_hold_create(struct req *r, struct err *e);
+int h_public_hold_delete(struct req *r, struct err *e);
+int h_public_booking_create(struct req *r, struct err *e);
+int h_public_waitlist_create(struct req *r, struct err *e);
+int h_manage(struct req *r, struct err *e);
 
 #endif

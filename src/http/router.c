@@ -64,7 +64,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/bookings/{}/reminders", h_booking_reminders, ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_POST, "/v1/bookings/{}/{}", h_booking_action,
 	 ROUTE_OPT_BODY | ROUTE_STAFF | ROUTE_MANAGE},
-	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF | ROUTE_CUSTOMER},
+	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF | ROUTE_CUSTOMER | ROUTE_MANAGE},
 	{HTTP_GET, "/v1/slots/explain", h_slots_explain, ROUTE_STAFF | ROUTE_CUSTOMER},
 	{HTTP_POST, "/v1/holds", h_hold_create, ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER},
 	{HTTP_GET, "/v1/holds/{}", h_hold_get, ROUTE_STAFF | ROUTE_CUSTOMER},
@@ -106,6 +106,13 @@ static const struct route routes[] = {
 	{HTTP_DELETE, "/v1/templates/{}/{}", h_template_delete, 0},
 	{HTTP_POST, "/v1/templates/{}/{}/preview", h_template_preview, ROUTE_OPT_BODY},
 	{HTTP_GET, "/v1/openapi.json", h_openapi, ROUTE_PUBLIC},
+	{HTTP_GET, "/v1/public/{}", h_public_page, ROUTE_PUBLIC},
+	{HTTP_GET, "/v1/public/{}/slots", h_public_slots, ROUTE_PUBLIC},
+	{HTTP_POST, "/v1/public/{}/holds", h_public_hold_create, ROUTE_PUBLIC | ROUTE_BODY},
+	{HTTP_DELETE, "/v1/public/{}/holds/{}", h_public_hold_delete, ROUTE_PUBLIC},
+	{HTTP_POST, "/v1/public/{}/bookings", h_public_booking_create, ROUTE_PUBLIC | ROUTE_BODY},
+	{HTTP_POST, "/v1/public/{}/waitlist", h_public_waitlist_create, ROUTE_PUBLIC | ROUTE_BODY},
+	{HTTP_GET, "/v1/manage", h_manage, ROUTE_MANAGE},
 	{HTTP_POST, "/v1/test/clock", h_test_clock, ROUTE_BODY | ROUTE_TEST},
 };
 

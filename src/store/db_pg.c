@@ -268,6 +268,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE tenant_policy ADD COLUMN reminder_offsets TEXT, ADD COLUMN locale TEXT;"
 	"ALTER TABLE bookings ADD COLUMN locale TEXT;"
 	"ALTER TABLE tenants ADD COLUMN link_secret TEXT;",
+	/* 6: the public booking page */
+	"ALTER TABLE services ADD COLUMN is_public BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;",
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -257,16 +257,16 @@ int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const ch
 #define SERVICE_COLS                                                                           \
 	"id, name, duration_min, price, currency, buffer_before_min, buffer_after_min,"         \
 	" step_min, min_notice_min, max_advance_days, capacity, created_at, updated_at,"       \
-	" policy, requires_approval, reminder_offsets"
+	" policy, requires_approval, reminder_offsets, is_public"
 
 static const char service_insert_sql[] =
 	"INSERT INTO services(tenant_id, " SERVICE_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 static const char service_update_sql[] =
 	"UPDATE services SET name = ?3, duration_min = ?4, price = ?5, currency = ?6,"
 	" buffer_before_min = ?7, buffer_after_min = ?8, step_min = ?9, min_notice_min = ?10,"
 	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14,"
-	" policy = ?15, requires_approval = ?16, reminder_offsets = ?17"
+	" policy = ?15, requires_approval = ?16, reminder_offsets = ?17, is_public = ?18"
 	" WHERE tenant_id = ?1 AND id = ?2";
 
 static void read_service(struct stmt *s, struct arena *a, void *dst)
@@ -291,6 +291,7 @@ static void read_service(struct stmt *s, struct arena *a, void *dst)
 	policy_decode(db_col_text(s, 13), &v->policy);
 	v->requires_approval = db_col_int(s, 14) != 0;
 	reminder_offsets_decode(db_col_text(s, 15), &v->reminders);
+	v->public = db_col_int(s, 16) != 0;
 }
 
 static int service_providers_read(struct store_tx *tx, struct service *v, struct arena *a,
@@ -348,6 +349,7 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	db_bind_i64(s, 16, v->requires_approval);
 	reminder_offsets_encode(&v->reminders, reminders);
 	bind_opt_text(s, 17, reminders);
+	db_bind_i64(s, 18, v->public);
 	if (step_done(c, s, "write service", e))
 		return -1;
 	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",
@@ -431,13 +433,15 @@ static void read_settings(struct stmt *s, struct arena *a, void *dst)
 	if (t && sscanf(t, "%u/%u", &out->key_quota, &out->key_window) == 2)
 		out->key_limit_set = true;
 	col_text(s, 1, out->locale, sizeof(out->locale));
+	booking_page_decode(db_col_text(s, 2), &out->page);
 }
 
 int tx_settings_get(struct store_tx *tx, struct tenant_settings *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	return tenant_row_read(tx,
-			       "SELECT rate_limit_key, locale FROM tenant_policy WHERE tenant_id = ?1",
+			       "SELECT rate_limit_key, locale, booking_page FROM tenant_policy"
+			       " WHERE tenant_id = ?1",
 			       read_settings, out, "read settings", e) < 0
 		       ? -1
 		       : 0;
@@ -448,11 +452,11 @@ int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int6
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO tenant_policy(tenant_id, policy, updated_at,"
-				    " rate_limit_key, locale) VALUES (?1, '', ?3, ?2, ?4)"
+				    " rate_limit_key, locale, booking_page) VALUES (?1, '', ?3, ?2, ?4, ?5)"
 				    " ON CONFLICT(tenant_id) DO UPDATE SET rate_limit_key = ?2,"
-				    " updated_at = ?3, locale = ?4",
+				    " updated_at = ?3, locale = ?4, booking_page = ?5",
 				    e);
-	char text[32];
+	char text[32], page[BOOKING_PAGE_TEXT_MAX];
 
 	if (!s)
 		return -1;
@@ -461,6 +465,8 @@ int tx_settings_put(struct store_tx *tx, const struct tenant_settings *set, int6
 	bind_opt_text(s, 2, set->key_limit_set ? text : NULL);
 	db_bind_i64(s, 3, now);
 	bind_opt_text(s, 4, set->locale);
+	booking_page_encode(&set->page, page);
+	bind_opt_text(s, 5, page);
 	return step_done(tx->c, s, "store settings", e);
 }
 

@@ -23,7 +23,8 @@ static const struct copy_table {
 		      " max_consecutive, vacation, created_at, updated_at, deleted_at"},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
-		     " created_at, updated_at, policy, requires_approval, reminder_offsets"},
+		     " created_at, updated_at, policy, requires_approval, reminder_offsets,"
+		     " is_public"},
 	{"service_providers", "tenant_id, service_id, provider_id"},
 	{"api_key_providers", "tenant_id, key_id, provider_id"},
 	{"schedule_versions", "tenant_id, provider_id, seq, effective_from, effective_until,"
@@ -35,7 +36,7 @@ static const struct copy_table {
 	{"holiday_providers", "tenant_id, holiday_id, provider_id"},
 	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at"},
 	{"tenant_policy", "tenant_id, policy, updated_at, rate_limit_key, reminder_offsets,"
-			  " locale"},
+			  " locale, booking_page"},
 	{"bookings", "tenant_id, id, reference, service_id, provider_id, start_utc, end_utc,"
 		     " block_start, block_end, capacity, status, active, customer_name,"
 		     " customer_email, customer_phone, notes, metadata, price, currency,"

@@ -23,9 +23,7 @@ static const char *caller_of(const struct uc_ctx *ctx)
 static int hold_fits(const struct uc_ctx *ctx, const struct hold *h, const char *service_id,
 		     const char *provider_id, int64_t start, struct err *e)
 {
-	if (ctx->auth->role == ROLE_CUSTOMER && strcmp(h->key_id, ctx->auth->key_id) != 0)
-		return err_field(e, "/hold_id", "no such hold");
-	if (!uc_covers(ctx, h->provider_id))
+	if (!uc_hold_reachable(ctx, h))
 		return err_field(e, "/hold_id", "no such hold");
 	if (h->expires_at <= ctx->now)
 		return err_set(e, ERR_HOLD_EXPIRED, "hold %s expired", h->id);

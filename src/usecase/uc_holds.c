@@ -8,6 +8,19 @@
 
 #define HOLDS_PER_OWNER 5		/* live holds one customer of a staff or admin key */
 #define HOLDS_PER_CUSTOMER_KEY 100	/* live holds of all customers of one customer key */
+#define HOLDS_PER_ADDRESS 5		/* live holds of the public page's visitors from one address */
+#define HOLDS_PER_EMAIL 3		/* live holds of the public page for one e-mail */
+
+bool uc_hold_reachable(const struct uc_ctx *ctx, const struct hold *h)
+{
+	/* A visitor's hold is reached by its id, which only the visitor was told (its address
+	 * may change between choosing a time and booking it); never a key's hold. */
+	if (ctx->auth->visitor)
+		return !strncmp(h->key_id, "pub_", 4);
+	if (ctx->auth->role == ROLE_CUSTOMER && strcmp(h->key_id, ctx->auth->key_id) != 0)
+		return false;
+	return uc_covers(ctx, h->provider_id);
+}
 
 /* Whose cap a hold counts against: the caller, and under a staff or admin key the customer's
  * e-mail (a desk serves several customers). A customer key's e-mails are whatever its
@@ -16,10 +29,14 @@ static void owner_of(const struct uc_ctx *ctx, const char *email, char out[HOLD_
 {
 	size_t i, n;
 
-	n = (size_t)snprintf(out, HOLD_OWNER_MAX, "key:%s", ctx->auth->key_id);
-	if (!*email || ctx->auth->role == ROLE_CUSTOMER || n >= HOLD_OWNER_MAX)
+	n = ctx->auth->visitor ? 0
+			       : (size_t)snprintf(out, HOLD_OWNER_MAX, "key:%s", ctx->auth->key_id);
+	if (ctx->auth->visitor && !*email)
+		snprintf(out, HOLD_OWNER_MAX, "visitor:%s", ctx->auth->key_id);
+	if (!*email || (ctx->auth->role == ROLE_CUSTOMER && !ctx->auth->visitor) ||
+	    n >= HOLD_OWNER_MAX)
 		return;
-	snprintf(out + n, HOLD_OWNER_MAX - n, "|email:%s", email);
+	snprintf(out + n, HOLD_OWNER_MAX - n, "%semail:%s", n ? "|" : "", email);
 	for (i = n; out[i]; i++)
 		out[i] = (char)tolower((unsigned char)out[i]);
 }
@@ -35,7 +52,10 @@ static int cap_check(struct uc_ctx *ctx, struct store_tx *tx, bool by_key, const
 		return -1;
 	if (count < max)
 		return 0;
-	if (by_key)
+	if (by_key && ctx->auth->visitor)
+		err_set(e, ERR_HOLD_LIMIT,
+			"at most %d live holds from one address; release one or wait", max);
+	else if (by_key)
 		err_set(e, ERR_HOLD_LIMIT, "this key has %d live holds, its limit; release one or wait",
 			max);
 	else
@@ -64,10 +84,16 @@ static int hold_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 
 	memset(h, 0, sizeof(*h));
 	owner_of(ctx, in->email, h->owner);
-	if (ctx->auth->role == ROLE_CUSTOMER
-		    ? cap_check(ctx, tx, true, ctx->auth->key_id, HOLDS_PER_CUSTOMER_KEY, e)
-		    : cap_check(ctx, tx, false, h->owner, HOLDS_PER_OWNER, e))
+	if (ctx->auth->visitor) {
+		/* The page is open to anyone: caps per client address and per e-mail. */
+		if (cap_check(ctx, tx, true, ctx->auth->key_id, HOLDS_PER_ADDRESS, e) ||
+		    (*in->email && cap_check(ctx, tx, false, h->owner, HOLDS_PER_EMAIL, e)))
+			return -1;
+	} else if (ctx->auth->role == ROLE_CUSTOMER
+			   ? cap_check(ctx, tx, true, ctx->auth->key_id, HOLDS_PER_CUSTOMER_KEY, e)
+			   : cap_check(ctx, tx, false, h->owner, HOLDS_PER_OWNER, e)) {
 		return -1;
+	}
 	memset(&bk, 0, sizeof(bk));
 	if (tx_service_get(tx, in->service_id, ctx->arena, &svc, e) ||
 	    uc_candidates_at(ctx, tx, &svc, in->provider_id, in->start, &bundles, &n, e))
@@ -113,8 +139,7 @@ static int hold_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id
 {
 	if (tx_hold_get(tx, id, h, e))
 		return -1;
-	if ((ctx->auth->role == ROLE_CUSTOMER && strcmp(h->key_id, ctx->auth->key_id) != 0) ||
-	    !uc_covers(ctx, h->provider_id))
+	if (!uc_hold_reachable(ctx, h))
 		return err_set(e, ERR_NOT_FOUND, "hold %s not found", id);
 	return 0;
 }

@@ -41,6 +41,8 @@ const struct tz *uc_provider_zone(struct uc_ctx *ctx, struct store_tx *tx, const
 const char *uc_scope_key(const struct uc_ctx *ctx);
 /* True when the caller may act for provider id. */
 bool uc_covers(const struct uc_ctx *ctx, const char *provider_id);
+/* Whether the caller may see and use hold h. */
+bool uc_hold_reachable(const struct uc_ctx *ctx, const struct hold *h);
 /* A provider of the caller's reach, read in tx: ERR_NOT_FOUND otherwise. */
 int uc_provider_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
 			 struct provider *out, struct err *e);

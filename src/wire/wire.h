@@ -40,6 +40,7 @@ json_t *wire_tenant_policy(const struct policy *p, const struct reminder_offsets
 /* Reminder offsets as a JSON array (largest first), or null when not set. */
 json_t *wire_reminder_offsets(const struct reminder_offsets *o);
 /* {"rate_limits": {"key": {"quota", "window_seconds"} | null}} */
+json_t *wire_booking_page(const struct booking_page *p);
 json_t *wire_settings(const struct tenant_settings *s);
 /* The weekly schedule: every version, and at the top level the one in force today (the
  * local date of now in z), so a plain single-template PUT reads back the same shape. */

@@ -42,6 +42,7 @@ json_t *wire_service(const struct service *s)
 		      s->min_notice_min, "max_advance_days", int_or_null(s->max_advance_days),
 		      "capacity", s->capacity, "provider_ids", ids);
 	json_object_set_new(o, "requires_approval", json_boolean(s->requires_approval));
+	json_object_set_new(o, "public", json_boolean(s->public));
 	json_object_set_new(o, "policy", wire_policy(&s->policy));
 	json_object_set_new(o, "reminder_offsets_minutes", wire_reminder_offsets(&s->reminders));
 	json_object_set_new(o, "created_at", wire_instant(s->created_at, NULL));
@@ -54,6 +55,13 @@ static json_t *policy_int(const struct policy *p, enum policy_field f, int v)
 	return p->set & f ? json_integer(v) : json_null();
 }
 
+json_t *wire_booking_page(const struct booking_page *p)
+{
+	return json_pack("{s:o, s:o, s:o, s:b}", "display_name", wire_opt_str(p->display_name),
+			 "brand_color", wire_opt_str(p->brand_color), "logo_url",
+			 wire_opt_str(p->logo_url), "provider_choice", !p->no_provider_choice);
+}
+
 json_t *wire_settings(const struct tenant_settings *s)
 {
 	json_t *key = s->key_limit_set ? json_pack("{s:I, s:I}", "quota", (json_int_t)s->key_quota,
@@ -61,8 +69,8 @@ json_t *wire_settings(const struct tenant_settings *s)
 						   (json_int_t)s->key_window)
 				       : json_null();
 
-	return json_pack("{s:{s:o}, s:o}", "rate_limits", "key", key, "locale",
-			 wire_opt_str(s->locale));
+	return json_pack("{s:{s:o}, s:o, s:o}", "rate_limits", "key", key, "locale",
+			 wire_opt_str(s->locale), "booking_page", wire_booking_page(&s->page));
 }
 
 json_t *wire_reminder(const struct reminder *r, int64_t sent_at, const struct tz *z)

@@ -1,0 +1,269 @@
+/* The public booking page's reads: the tenant by slug, its public services, and the manage
+ * token's view of its booking. Writes (holds, bookings, waitlist) go through the same use
+ * cases as keyed callers, as a visitor (auth.visitor). */
+#include "usecase/uc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/booking.h"
+#include "core/lifecycle.h"
+#include "core/policy.h"
+#include "util/ids.h"
+
+#define PUBLIC_SERVICES_MAX 500
+
+int uc_visitor(const struct uc_env *env, const char *slug, const char *address,
+	       struct auth *out, struct err *e)
+{
+	char hash[TOKEN_HASH_MAX];
+	struct store_tx *tx;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!*slug || strlen(slug) >= 64)
+		return err_set(e, ERR_NOT_FOUND, "no booking page here");
+	tx = store_begin(env->store, "", STORE_READ, e);
+	if (!tx)
+		return -1;
+	rc = tx_tenant_find(tx, slug, out->tenant_id, e);
+	store_end(tx, false, e);
+	if (rc) {
+		if (e->code == ERR_NOT_FOUND) {
+			err_init(e);
+			err_set(e, ERR_NOT_FOUND, "no booking page here");
+		}
+		return -1;
+	}
+	out->role = ROLE_CUSTOMER;
+	out->visitor = true;
+	token_hash(hash, address, strlen(address));
+	snprintf(out->key_id, sizeof(out->key_id), "pub_%.20s", hash);
+	return 0;
+}
+
+/* The tenant as its page shows it. */
+static json_t *page_tenant(const struct tenant_info *t, const struct tenant_settings *s)
+{
+	json_t *o = wire_booking_page(&s->page);
+
+	json_object_set_new(o, "slug", json_string(t->slug));
+	json_object_set_new(o, "name", json_string(t->name));
+	if (!*s->page.display_name)
+		json_object_set_new(o, "display_name", json_string(t->name));
+	json_object_set_new(o, "locale", json_string(*s->locale ? s->locale : "en"));
+	return o;
+}
+
+static int read_tenant(struct store_tx *tx, json_t **out, struct err *e)
+{
+	struct tenant_settings set;
+	struct tenant_info info;
+
+	if (tx_tenant_info(tx, false, &info, e) || tx_settings_get(tx, &set, e))
+		return -1;
+	*out = page_tenant(&info, &set);
+	return 0;
+}
+
+static json_t *public_provider(const struct provider *p)
+{
+	return json_pack("{s:s, s:s, s:s}", "id", p->id, "name", p->name, "time_zone",
+			 p->timezone);
+}
+
+/* A public service with its resolved policy and its providers. */
+static int public_service(struct store_tx *tx, const struct service *s,
+			  const struct policy *tenant, json_t **out, struct err *e)
+{
+	json_t *providers = json_array();
+	struct policy resolved;
+	struct provider p;
+	size_t i;
+
+	for (i = 0; i < s->nproviders; i++) {
+		struct err lookup;
+
+		err_init(&lookup);
+		if (tx_provider_get(tx, s->provider_ids[i], &p, &lookup)) {
+			if (lookup.code == ERR_NOT_FOUND)
+				continue;
+			json_decref(providers);
+			*e = lookup;
+			return -1;
+		}
+		json_array_append_new(providers, public_provider(&p));
+	}
+	policy_resolve(tenant, &s->policy, &resolved);
+	*out = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i, s:b, s:o, s:o}", "id", s->id, "name",
+			 s->name, "duration_minutes", s->duration_min, "price",
+			 wire_opt_str(s->price), "currency", wire_opt_str(s->currency), "capacity",
+			 s->capacity, "requires_approval", s->requires_approval, "policy",
+			 wire_policy(&resolved), "providers", providers);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct service *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+int uc_public_page(struct uc_ctx *ctx, json_t **out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	json_t *tenant = NULL, *services = json_array(), *one;
+	struct service *list;
+	struct policy defaults;
+	size_t n, i, kept = 0;
+	struct page pg = {NULL, PUBLIC_SERVICES_MAX};
+	int rc = -1;
+
+	if (!tx) {
+		json_decref(services);
+		return -1;
+	}
+	if (read_tenant(tx, &tenant, e) || tx_policy_get(tx, &defaults, e) ||
+	    tx_service_list(tx, pg, ctx->arena, &list, &n, e))
+		goto done;
+	for (i = 0; i < n; i++)
+		if (list[i].public)
+			list[kept++] = list[i];
+	qsort(list, kept, sizeof(*list), by_name);
+	for (i = 0; i < kept; i++) {
+		if (public_service(tx, &list[i], &defaults, &one, e))
+			goto done;
+		json_array_append_new(services, one);
+	}
+	*out = json_pack("{s:o, s:o}", "tenant", tenant, "services", services);
+	tenant = services = NULL;
+	rc = 0;
+done:
+	json_decref(tenant);
+	json_decref(services);
+	uc_read_end(tx);
+	return rc;
+}
+
+int uc_public_service(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+		      struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	struct tenant_settings set;
+	struct service s;
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_service_get(tx, service_id, ctx->arena, &s, e);
+	if (rc == 0 && provider_id)
+		rc = tx_settings_get(tx, &set, e);
+	uc_read_end(tx);
+	if (rc)
+		return -1;
+	if (!s.public)
+		return err_set(e, ERR_NOT_FOUND, "service %s not found", service_id);
+	if (provider_id && set.page.no_provider_choice)
+		return err_field(e, "/provider_id",
+				 "this booking page books the first free provider: leave it out or"
+				 " send \"any\"");
+	return 0;
+}
+
+/* {"allowed", "deadline"[, "fee"]}: whether the booking may be cancelled (or moved) now,
+ * the instant that closes, and for a cancellation the fee it would owe. */
+static json_t *action_quote(const struct booking *b, bool cancel, int64_t now,
+			    const struct tz *z)
+{
+	enum policy_field which = POLICY_CANCEL_DEADLINE;
+	int hours = b->policy.cancel_deadline_hours;
+	struct booking copy = *b;
+	const char *note = NULL;
+	struct err refused;
+	bool allowed;
+	json_t *o;
+
+	if (!cancel && (b->policy.set & POLICY_RESCHEDULE_DEADLINE)) {
+		which = POLICY_RESCHEDULE_DEADLINE;
+		hours = b->policy.reschedule_deadline_hours;
+	}
+	err_init(&refused);
+	allowed = booking_is_active(b->status) &&
+		  (cancel ? lifecycle_transition(&copy, BOOKING_CANCELLED, now, false, false,
+						 &note, &refused)
+			  : lifecycle_reschedule(b, now, false, &note, &refused)) == 0;
+	o = json_pack("{s:b, s:o}", "allowed", allowed, "deadline",
+		      (b->policy.set & which) ? wire_instant(b->start - (int64_t)hours * 3600, z)
+					      : json_null());
+	if (!allowed && refused.code)
+		json_object_set_new(o, "reason", json_string(refused.message));
+	if (cancel)
+		json_object_set_new(o, "fee",
+				    allowed && *copy.fee
+					    ? json_pack("{s:s, s:s, s:s}", "amount", copy.fee,
+							"currency", copy.currency, "reason",
+							copy.fee_reason)
+					    : json_null());
+	return o;
+}
+
+int uc_manage_view(struct uc_ctx *ctx, json_t **out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	json_t *tenant = NULL, *service, *provider;
+	const struct tz *z;
+	struct booking b;
+	struct service s;
+	struct provider p;
+	struct err lookup;
+	int rc = -1;
+
+	if (!tx)
+		return -1;
+	if (!*ctx->auth->booking_id) {
+		err_set(e, ERR_FORBIDDEN, "this route takes a booking's manage token");
+		goto done;
+	}
+	if (tx_booking_get(tx, ctx->auth->booking_id, ctx->arena, &b, e) ||
+	    read_tenant(tx, &tenant, e))
+		goto done;
+	z = uc_provider_zone(ctx, tx, b.provider_id);
+	err_init(&lookup);
+	service = tx_service_get(tx, b.service_id, ctx->arena, &s, &lookup) == 0
+			  ? json_pack("{s:s, s:s, s:i}", "id", s.id, "name", s.name,
+				      "duration_minutes", s.duration_min)
+			  : json_pack("{s:s, s:n, s:n}", "id", b.service_id, "name",
+				      "duration_minutes");
+	err_init(&lookup);
+	provider = tx_provider_get(tx, b.provider_id, &p, &lookup) == 0
+			   ? public_provider(&p)
+			   : json_pack("{s:s, s:n, s:s}", "id", b.provider_id, "name", "time_zone",
+				       z ? tz_name(z) : "UTC");
+	*out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "booking", wire_booking(&b, z, NULL),
+			 "tenant", tenant, "service", service, "provider", provider, "cancel",
+			 action_quote(&b, true, ctx->now, z), "reschedule",
+			 action_quote(&b, false, ctx->now, z));
+	tenant = NULL;
+	rc = 0;
+done:
+	json_decref(tenant);
+	uc_read_end(tx);
+	return rc;
+}
+
+int uc_manage_service(struct uc_ctx *ctx, char service_id[ID_MAX], struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	struct booking b;
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_booking_get(tx, ctx->auth->booking_id, ctx->arena, &b, e);
+	uc_read_end(tx);
+	if (rc == 0)
+		memcpy(service_id, b.service_id, ID_MAX);
+	return rc;
+}
