@@ -50,8 +50,8 @@ REFERENCE_RE = re.compile(r"[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}")
 CUSTOMER = {"name": "Pat Public", "email": "pat@example.com"}
 
 # Caps on live public holds (src/usecase/uc_holds.c).
-HOLDS_PER_ADDRESS = None
-HOLDS_PER_EMAIL = None
+HOLDS_PER_ADDRESS = 5
+HOLDS_PER_EMAIL = 3
 
 _addresses = itertools.count(1)
 
@@ -304,7 +304,6 @@ def test_tenant_locale_shows_on_the_page(w):
     ({"logo_url": "data:image/png;base64,AAAA"}, "/booking_page/logo_url"),
     ({"logo_url": "https://"}, "/booking_page/logo_url"),
     ({"logo_url": "https://x.example/\"><script>"}, "/booking_page/logo_url"),
-    ({"display_name": ""}, "/booking_page/display_name"),
     ({"display_name": "x" * 1000}, "/booking_page/display_name"),
     ({"display_name": 7}, "/booking_page/display_name"),
     ({"provider_choice": "no"}, "/booking_page/provider_choice"),
@@ -375,7 +374,9 @@ def test_holds_and_entries_of_another_tenant_are_404(w, other):
     e = other.v.waitlist({"service_id": other.sid, "customer": CUSTOMER, "earliest_date": MON,
                           "latest_date": MON})
     assert e.status_code == 201, e.text
-    expect_problem(w.v.req("GET", f"/waitlist/{e.json()['id']}"), 404, "not_found")
+    p = expect_problem(w.v.req("GET", f"/waitlist/{e.json()['id']}"), 404, "not_found")
+    assert not p["detail"].startswith("no route"), p
+    assert other.v.req("GET", f"/waitlist/{e.json()['id']}").status_code == 200
     assert count_bookings(w.t) == 0 and count_bookings(other.t) == 0
 
 
@@ -613,13 +614,46 @@ def test_idempotency_keys_of_the_public_page_and_of_keys_do_not_meet(w, other):
     assert b1.json()["id"] != b2.json()["id"]
 
 
-def test_booking_a_hidden_service_is_404_and_stores_nothing(w):
-    r = w.v.book(booking_body(w.hid, at(MON, "10:00"), provider_id=w.ada))
-    expect_problem(r, 404, "not_found")
-    r = w.v.book(booking_body("svc_00000000000000000000", at(MON, "10:00")))
-    assert r.status_code in (404, 422), r.text
+def test_booking_a_hidden_service_is_refused_as_a_missing_one_and_stores_nothing(w):
+    hidden = w.v.book(booking_body(w.hid, at(MON, "10:00"), provider_id=w.ada))
+    missing = w.v.book(booking_body("svc_00000000000000000000", at(MON, "10:00"),
+                                    provider_id=w.ada))
+    assert hidden.status_code in (404, 422), hidden.text
+    a, b = expect_problem(hidden, hidden.status_code), expect_problem(missing, hidden.status_code)
+    assert (a["code"], a["errors"]) == (b["code"], b["errors"]), \
+        "a hidden service must look exactly like a missing one"
     assert count_bookings(w.t) == 0
     assert at(MON, "10:00") in admin_starts(w.t, w.hid, MON, w.ada)
+
+
+def test_booking_a_hidden_service_is_404(w):
+    """Issue 14: booking a service that is not public answers 404 (as its slots do)."""
+    r = w.v.book(booking_body(w.hid, at(MON, "10:00"), provider_id=w.ada))
+    expect_problem(r, 404, "not_found")
+    assert count_bookings(w.t) == 0
+
+
+def test_another_visitor_reusing_a_key_never_gets_the_first_booking(w):
+    key = new_key()
+    body = booking_body(w.sid, at(MON, "10:00"), provider_id=w.ada)
+    first = w.v.book(body, key=key)
+    assert first.status_code == 201, first.text
+    r = Visitor(w.t.base, w.slug).book(body, key=key)
+    assert first.json()["manage_token"] not in r.text, \
+        "a key seen on another address must not hand out the booking's manage token"
+    assert count_bookings(w.t) == 1
+
+
+def test_page_without_provider_choice_books_anyone_only(w):
+    w.t.ok("PUT", "/v1/settings", {"booking_page": {"provider_choice": False}})
+    expect_problem(w.v.hold({"service_id": w.sid, "provider_id": w.ada,
+                             "start": at(MON, "10:00")}), 422, pointer="/provider_id")
+    expect_problem(w.v.book(booking_body(w.sid, at(MON, "10:00"), provider_id=w.ada)), 422,
+                   pointer="/provider_id")
+    assert count_bookings(w.t) == 0
+    assert at(MON, "10:00") in admin_starts(w.t, w.sid, MON, w.ada)
+    b = booked(w, at(MON, "10:00"), provider_id="any")
+    assert b["provider_id"] in (w.ada, w.ben)
 
 
 @pytest.mark.parametrize("change,pointer", [
@@ -690,7 +724,8 @@ def test_waitlist_for_a_hidden_service_is_refused(w):
 
 
 def test_unknown_waitlist_entry_is_404(w):
-    expect_problem(w.v.req("GET", "/waitlist/wtl_00000000000000000000"), 404, "not_found")
+    p = expect_problem(w.v.req("GET", "/waitlist/wtl_00000000000000000000"), 404, "not_found")
+    assert not p["detail"].startswith("no route"), p
 
 
 # --- manage ------------------------------------------------------------------------------------
