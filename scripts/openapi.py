@@ -73,7 +73,8 @@ S["PolicyIn"] = obj({"cancellation_deadline_hours": rng(0, 8784), "reschedule_de
 S["Service"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT, "price": NSTR, "currency": NSTR,
                     "buffer_before_minutes": INT, "buffer_after_minutes": INT, "slot_step_minutes": INT,
                     "min_notice_minutes": INT, "max_advance_days": NINT, "capacity": INT,
-                    "provider_ids": arr(ref("ProviderId")), "requires_approval": BOOL, "policy": ref("Policy"),
+                    "provider_ids": arr(ref("ProviderId")), "requires_approval": BOOL,
+                    "public": {"type": "boolean", "description": "listed on the tenant's public booking page"}, "policy": ref("Policy"),
                     "reminder_offsets_minutes": {"type": ["array", "null"], "items": INT,
                                                  "description": "minutes before the start, largest first; null = the tenant's"},
                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
@@ -84,7 +85,7 @@ svc_in = {"name": {"type": "string", "minLength": 1}, "duration_minutes": rng(1,
           "slot_step_minutes": rng(1, 1440), "min_notice_minutes": rng(0, 525600, False),
           "max_advance_days": rng(1, 3650), "capacity": rng(1, 1000, False),
           "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200, "uniqueItems": True},
-          "requires_approval": BOOL, "policy": nullable(ref("PolicyIn")), "reminder_offsets_minutes": nullable(ref("ReminderOffsetsIn"))}
+          "requires_approval": BOOL, "public": BOOL, "policy": nullable(ref("PolicyIn")), "reminder_offsets_minutes": nullable(ref("ReminderOffsetsIn"))}
 S["ServiceCreate"] = obj(svc_in, required=["name", "duration_minutes"])
 S["ServicePatch"] = obj(svc_in, required=[], desc="only the fields present change")
 S["ReminderOffsetsIn"] = {"type": "array", "items": {"type": "integer", "minimum": 15, "maximum": 43200}, "maxItems": 5,
@@ -266,7 +267,8 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed",
     "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
     "endpoint.secret_rotated", "template.updated", "template.deleted"])
-S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system"]}, "id": STR,
+S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor"],
+                           "description": "visitor: someone on the public booking page (id pub_… names the client address)"}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
 S["Event"] = obj({"id": ref("EventId"), "seq": {"type": "integer", "minimum": 1},
                   "type": {"type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_]+$",
@@ -536,7 +538,8 @@ op("post", "/v1/bookings/{booking_id}/reschedule", "Move a booking to another st
 
 op("get", "/v1/slots", "Bookable start times of a service over a date range",
    {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
-   role="admin,staff,customer", tags=["slots"], opid="listSlots",
+   role="admin,staff,customer,manage_token", tags=["slots"], opid="listSlots",
+   desc="A manage token may list its booking's service only (the times it may move to).",
    params=[P("service_id", "query", ref("ServiceId"), "the service", True),
            P("from", "query", ref("Date"), "first date, in the display zone", True),
            P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
@@ -581,17 +584,94 @@ op("put", "/v1/policy", "Replace the tenant's policy defaults", {200: json_resp(
 S["RateLimit"] = obj({"quota": {"type": "integer", "minimum": 1, "maximum": 1000000,
                                "description": "requests per window; at most ten times the server's per-key limit (burst and rate)"},
                      "window_seconds": {"type": "integer", "minimum": 1, "maximum": 86400}})
+S["PageSettings"] = obj({"display_name": {"type": ["string", "null"], "description": "the page's heading; null = the tenant's name"},
+                       "brand_color": {"type": ["string", "null"], "pattern": "^#[0-9a-fA-F]{6}$"},
+                       "logo_url": {"type": ["string", "null"], "pattern": "^https://"},
+                       "provider_choice": {"type": "boolean", "description": "false: customers book the first free provider (\"any\") only"}})
+S["PageSettingsIn"] = obj({"display_name": {"type": ["string", "null"], "minLength": 1},
+                         "brand_color": {"type": ["string", "null"], "pattern": "^#[0-9a-fA-F]{6}$"},
+                         "logo_url": {"type": ["string", "null"], "pattern": "^https://", "maxLength": 512},
+                         "provider_choice": BOOL}, required=[], desc="each member left out or null is not set (provider_choice: true)")
 S["Settings"] = obj({"rate_limits": obj({"key": nullable(ref("RateLimit"))}),
-                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "messages' default language; null = en"}},
+                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "messages' default language; null = en"},
+                     "booking_page": ref("PageSettings")},
                     desc="the tenant's settings; a null limit is the server's default")
 S["SettingsPut"] = obj({"rate_limits": {"type": ["object", "null"], "properties": {"key": nullable(ref("RateLimit"))},
                                         "additionalProperties": False},
-                        "locale": {"oneOf": [ref("Locale"), {"type": "null"}]}}, required=[],
+                        "locale": {"oneOf": [ref("Locale"), {"type": "null"}]},
+                        "booking_page": nullable(ref("PageSettingsIn"))}, required=[],
                        desc="replaces the settings; a member left out or null is the server's default")
 op("get", "/v1/settings", "The tenant's settings (rate limit of its API keys)",
    {200: json_resp("the settings", ref("Settings"))}, tags=["settings"], opid="getSettings")
 op("put", "/v1/settings", "Replace the tenant's settings", {200: json_resp("the settings", ref("Settings"))},
    body_ref="SettingsPut", tags=["settings"], opid="putSettings")
+# --- the public booking page's API (no key) and the manage token's view
+S["PublicTenant"] = obj({"slug": STR, "name": STR, "display_name": STR, "brand_color": NSTR, "logo_url": NSTR,
+                        "provider_choice": BOOL, "locale": ref("Locale")})
+S["PublicProvider"] = obj({"id": ref("ProviderId"), "name": NSTR, "time_zone": STR})
+S["PublicService"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT, "price": NSTR, "currency": NSTR,
+                         "capacity": INT, "requires_approval": BOOL,
+                         "policy": {**ref("Policy"), "description": "resolved: the service's fields over the tenant's"},
+                         "providers": arr(ref("PublicProvider"))})
+S["PublicPage"] = obj({"tenant": ref("PublicTenant"), "services": arr(ref("PublicService"))})
+S["ActionQuote"] = obj({"allowed": BOOL, "deadline": nullable(ref("Instant")), "fee": nullable(ref("Fee")),
+                       "reason": STR}, required=["allowed", "deadline"])
+S["ManageView"] = obj({"booking": ref("Booking"), "tenant": ref("PublicTenant"),
+                      "service": obj({"id": ref("ServiceId"), "name": NSTR, "duration_minutes": NINT}),
+                      "provider": ref("PublicProvider"), "cancel": ref("ActionQuote"), "reschedule": ref("ActionQuote")})
+SLUG = P("tenant_slug", "path", STR, "the tenant's slug")
+op("get", "/v1/public/{tenant_slug}", "The booking page: the tenant's page settings and public services",
+   {200: json_resp("the page", ref("PublicPage")), 404: "NotFound"}, role="public", params=[SLUG],
+   tags=["public"], opid="publicPage")
+op("get", "/v1/public/{tenant_slug}/slots", "Bookable start times of a public service (as GET /v1/slots)",
+   {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
+   role="public", tags=["public"], opid="publicSlots",
+   params=[SLUG, P("service_id", "query", ref("ServiceId"), "a public service", True),
+           P("from", "query", ref("Date"), "first date, in the display zone", True),
+           P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
+           P("provider_id", "query", ref("ProviderId"), "one provider (default: all of the service's)"),
+           P("timezone", "query", STR, "the display zone (IANA); required when the providers' zones differ")])
+op("post", "/v1/public/{tenant_slug}/holds", "Reserve a start of a public service (caps per address and e-mail)",
+   {201: json_resp("the hold", ref("Hold")), 404: "NotFound", 409: "Conflict"},
+   role="public", params=[SLUG], body_ref="HoldCreate", tags=["public"], opid="publicCreateHold")
+op("delete", "/v1/public/{tenant_slug}/holds/{hold_id}", "Release a visitor's hold", {204: "NoContent", 404: "NotFound"},
+   role="public", params=[SLUG, HLD], tags=["public"], opid="publicDeleteHold")
+op("post", "/v1/public/{tenant_slug}/bookings", "Book a public service",
+   {201: json_resp("the booking, with its manage_token", ref("BookingCreated"),
+                   {**ETAG, "Idempotent-Replayed": {"schema": {"const": "true"}, "description": "a stored answer replayed"}}),
+    404: "NotFound", 409: "Conflict",
+    422: {"description": "invalid, a start the rules exclude, or a reused Idempotency-Key",
+          "headers": {**H, "Idempotent-Replayed": {"schema": {"const": "true"}}},
+          "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {"properties": {"status": {"const": 422}}}]}}}}},
+   role="public", params=[SLUG, IDEM], body_ref="BookingCreate", tags=["public"], opid="publicCreateBooking")
+op("post", "/v1/public/{tenant_slug}/waitlist", "Join the waitlist of a public service",
+   {201: json_resp("the entry", ref("WaitlistEntry")), 404: "NotFound"},
+   role="public", params=[SLUG], body_ref="WaitlistCreate", tags=["public"], opid="publicJoinWaitlist")
+op("get", "/v1/public/{tenant_slug}/waitlist/{waitlist_id}", "A visitor's waitlist entry (the link in an offer names it)",
+   {200: json_resp("the entry", ref("WaitlistEntry")), 404: "NotFound"},
+   role="public", params=[SLUG, WTL], tags=["public"], opid="publicWaitlistEntry")
+op("get", "/v1/manage", "The manage token's booking with its page's details and what may be done now",
+   {200: json_resp("the booking, tenant, service, provider, and cancel and reschedule quotes", ref("ManageView"))},
+   role="manage_token", tags=["public"], opid="manageView")
+HTML = {"description": "the web UI's page (it routes in the browser)", "headers": H,
+        "content": {"text/html": {"schema": {"type": "string"}}}}
+for path, summary, params, opid in [
+        ("/book/{tenant_slug}", "The booking page", [SLUG], "webBookingPage"),
+        ("/book/{tenant_slug}/{service_id}", "The booking page with a service chosen", [SLUG, P("service_id", "path", STR, "a public service")], "webBookingPageService"),
+        ("/book/{tenant_slug}/bookings/{booking_id}", "The manage page (?token=mt_…, the link in messages)", [SLUG, BKG], "webManagePageLink"),
+        ("/manage/{token}", "The manage page", [P("token", "path", STR, "the booking's manage token")], "webManagePage")]:
+    op("get", path, summary, {200: HTML, 304: {"description": "If-None-Match names the current ETag", "headers": H},
+                              404: "NotFound"}, role="public", params=params, tags=["web"],
+       opid=opid)
+op("get", "/assets/{file}", "The web UI's files (hashed names, cached for a year)",
+   {200: {"description": "the file", "headers": H, "content": {"*/*": {"schema": {"type": "string"}}}},
+    304: {"description": "If-None-Match names the current ETag", "headers": H}, 404: "NotFound"},
+   role="public", params=[P("file", "path", STR, "the file's name")], tags=["web"], opid="webAsset")
+op("get", "/embed.js", "The script that embeds the booking page in another website",
+   {200: {"description": "JavaScript", "headers": H, "content": {"text/javascript": {"schema": {"type": "string"}}}},
+    304: {"description": "If-None-Match names the current ETag", "headers": H}, 404: "NotFound"},
+   role="public", tags=["web"], opid="webEmbed")
+
 op("get", "/v1/events", "Every change in commit order (the audit log and outbox)",
    {200: json_resp("a page of events", ref("EventList")), 422: "Unprocessable"}, opid="listEvents",
    params=[P("after", "query", {"type": "integer", "minimum": 0, "default": 0}, "only events with a larger seq"),

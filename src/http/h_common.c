@@ -235,3 +235,31 @@ void json_get_customer(json_t *o, char *name, char *email, char *phone, struct e
 		err_field(e, "/customer/email", "must be an e-mail address");
 	json_get_str(customer, "/customer", "phone", PHONE_MAX_LEN, phone, PHONE_MAX_LEN + 1, e);
 }
+
+/* Whether If-None-Match ("*" or a list of ETags, weak or strong) names etag. */
+static bool etag_listed(const char *h, const char *etag)
+{
+	size_t n = strlen(etag);
+
+	while (h && *h) {
+		h += strspn(h, " \t,");
+		if (*h == '*')
+			return true;
+		if (!strncmp(h, "W/", 2))
+			h += 2;
+		if (!strncmp(h, etag, n) && (h[n] == '\0' || h[n] == ',' || h[n] == ' '))
+			return true;
+		h = strchr(h, ',');
+	}
+	return false;
+}
+
+int reply_not_modified(struct req *r, const char *etag)
+{
+	buf_reset(&r->out);
+	if (!etag_listed(req_header(r, "If-None-Match"), etag))
+		return 0;
+	r->status = 304;
+	r->content_type = NULL;
+	return 1;
+}

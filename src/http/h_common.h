@@ -49,6 +49,9 @@ json_t *page_rows(struct page pg, const void *rows, size_t n, size_t stride,
 		  const char *(*id_of)(const void *row),
 		  json_t *(*render)(const void *row, const void *ctx), const void *ctx);
 
+/* Empties r->out; when If-None-Match names etag, answers 304 and returns 1 (0 otherwise). */
+int reply_not_modified(struct req *r, const char *etag);
+
 /* A date from the query (YYYY-MM-DD); absent = 0 and *day untouched. */
 int query_date(struct req *r, const char *name, int64_t *day, struct err *e);
 

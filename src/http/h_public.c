@@ -18,9 +18,11 @@ static int visitor_begin(struct req *r, struct err *e)
 	return 0;
 }
 
-/* The body's service must be public (else "no such service", as for a missing one) and
- * its provider choice allowed. A missing or malformed id is left to the keyed handler. */
-static int body_service_public(struct req *r, struct err *e)
+/* The body's service must be public and its provider choice allowed. A service that is
+ * not public answers as a missing one does on the keyed route: 404 for bookings, a field
+ * error for holds and the waitlist (as_field). A missing or malformed id is left to the
+ * keyed handler. */
+static int body_service_public(struct req *r, bool as_field, struct err *e)
 {
 	const char *sid = json_string_value(json_object_get(r->json, "service_id"));
 	const char *pid = json_string_value(json_object_get(r->json, "provider_id"));
@@ -30,7 +32,7 @@ static int body_service_public(struct req *r, struct err *e)
 	if (pid && !strcmp(pid, "any"))
 		pid = NULL;
 	if (uc_public_service(&r->uc, sid, pid, e)) {
-		if (e->code == ERR_NOT_FOUND) {
+		if (e->code == ERR_NOT_FOUND && as_field) {
 			err_init(e);
 			err_field(e, "/service_id", "no such service");
 		}
@@ -61,7 +63,7 @@ int h_public_slots(struct req *r, struct err *e)
 
 int h_public_hold_create(struct req *r, struct err *e)
 {
-	if (visitor_begin(r, e) || body_service_public(r, e))
+	if (visitor_begin(r, e) || body_service_public(r, true, e))
 		return -1;
 	return h_hold_create(r, e);
 }
@@ -77,16 +79,28 @@ int h_public_hold_delete(struct req *r, struct err *e)
 
 int h_public_booking_create(struct req *r, struct err *e)
 {
-	if (visitor_begin(r, e) || body_service_public(r, e))
+	if (visitor_begin(r, e) || body_service_public(r, false, e))
 		return -1;
 	return h_booking_create(r, e);
 }
 
 int h_public_waitlist_create(struct req *r, struct err *e)
 {
-	if (visitor_begin(r, e) || body_service_public(r, e))
+	if (visitor_begin(r, e) || body_service_public(r, true, e))
 		return -1;
 	return h_waitlist_create(r, e);
+}
+
+/* The entry a visitor made (the link in a waitlist offer names it). */
+int h_public_waitlist_get(struct req *r, struct err *e)
+{
+	struct waitlist_entry w;
+	const char *id;
+
+	if (visitor_begin(r, e) || path_id(r, 1, "wtl", &id, e) ||
+	    uc_waitlist_get(&r->uc, id, &w, e))
+		return -1;
+	return reply_json(r, 200, wire_waitlist(&w));
 }
 
 int h_manage(struct req *r, struct err *e)

@@ -91,6 +91,11 @@ int h_public_hold_create(struct req *r, struct err *e);
 int h_public_hold_delete(struct req *r, struct err *e);
 int h_public_booking_create(struct req *r, struct err *e);
 int h_public_waitlist_create(struct req *r, struct err *e);
+int h_public_waitlist_get(struct req *r, struct err *e);
 int h_manage(struct req *r, struct err *e);
+int h_web_booking_page(struct req *r, struct err *e);
+int h_web_manage_page(struct req *r, struct err *e);
+int h_web_asset(struct req *r, struct err *e);
+int h_web_embed(struct req *r, struct err *e);
 
 #endif

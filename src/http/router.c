@@ -112,7 +112,14 @@ static const struct route routes[] = {
 	{HTTP_DELETE, "/v1/public/{}/holds/{}", h_public_hold_delete, ROUTE_PUBLIC},
 	{HTTP_POST, "/v1/public/{}/bookings", h_public_booking_create, ROUTE_PUBLIC | ROUTE_BODY},
 	{HTTP_POST, "/v1/public/{}/waitlist", h_public_waitlist_create, ROUTE_PUBLIC | ROUTE_BODY},
+	{HTTP_GET, "/v1/public/{}/waitlist/{}", h_public_waitlist_get, ROUTE_PUBLIC},
 	{HTTP_GET, "/v1/manage", h_manage, ROUTE_MANAGE},
+	{HTTP_GET, "/book/{}", h_web_booking_page, ROUTE_PUBLIC},
+	{HTTP_GET, "/book/{}/{}", h_web_booking_page, ROUTE_PUBLIC},
+	{HTTP_GET, "/book/{}/bookings/{}", h_web_manage_page, ROUTE_PUBLIC},
+	{HTTP_GET, "/manage/{}", h_web_manage_page, ROUTE_PUBLIC},
+	{HTTP_GET, "/assets/{}", h_web_asset, ROUTE_PUBLIC},
+	{HTTP_GET, "/embed.js", h_web_embed, ROUTE_PUBLIC},
 	{HTTP_POST, "/v1/test/clock", h_test_clock, ROUTE_BODY | ROUTE_TEST},
 };
 

@@ -360,6 +360,9 @@ static int entry_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *i
 		return -1;
 	if (*w->provider_id && !uc_covers(ctx, w->provider_id))
 		return err_set(e, ERR_NOT_FOUND, "waitlist entry %s not found", id);
+	/* A visitor reaches the page's entries by id (the link in an offer), no others. */
+	if (ctx->auth->visitor && strncmp(w->key_id, "pub_", 4) != 0)
+		return err_set(e, ERR_NOT_FOUND, "waitlist entry %s not found", id);
 	return 0;
 }
 

@@ -9,7 +9,7 @@ SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "buffer_b
                 "reminder_offsets_minutes",
                 "buffer_after_minutes", "slot_step_minutes", "min_notice_minutes",
                 "max_advance_days", "capacity", "provider_ids", "created_at", "updated_at",
-                "requires_approval", "policy"}
+                "requires_approval", "policy", "public"}
 NO_POLICY = {"cancellation_deadline_hours": None, "reschedule_deadline_hours": None,
              "max_reschedules": None, "late_cancellation_fees": None,
              "no_show_fee_percent": None, "waitlist_offer_minutes": None}
@@ -30,7 +30,8 @@ def test_create_minimal_renders_defaults(api):
         "name": "Consult", "duration_minutes": 45, "price": None, "currency": None,
         "buffer_before_minutes": 0, "buffer_after_minutes": 0, "slot_step_minutes": 45,
         "min_notice_minutes": 0, "max_advance_days": None, "capacity": 1, "provider_ids": [],
-        "requires_approval": False, "policy": NO_POLICY, "reminder_offsets_minutes": None}
+        "requires_approval": False, "policy": NO_POLICY, "reminder_offsets_minutes": None,
+        "public": False}
     assert api.ok("GET", f"/v1/services/{s['id']}") == s
 
 
@@ -266,3 +267,14 @@ def test_list_pages_without_duplicates(new_api):
     ids = [s["id"] for p in (p1, p2, p3) for s in p["data"]]
     assert sorted(ids) == sorted(created)
     assert ids == created
+
+
+def test_public_flag_round_trip_and_validation(api):
+    s = api.service([], "Listed", 30, public=True)
+    assert s["public"] is True
+    assert api.ok("PATCH", f"/v1/services/{s['id']}", {"name": "Listed 2"})["public"] is True
+    assert api.ok("PATCH", f"/v1/services/{s['id']}", {"public": False})["public"] is False
+    for bad in ("yes", 1, [True]):
+        expect_problem(api.patch(f"/v1/services/{s['id']}", {"public": bad, "name": "X"}), 422,
+                       "validation_failed", "/public")
+    assert api.ok("GET", f"/v1/services/{s['id']}")["name"] == "Listed 2"
