@@ -1,0 +1,36 @@
+// The policy summary in plain words (service.policy or booking.policy).
+import { t } from './i18n.js';
+import { formatDateTime, formatPrice } from './format.js';
+
+function feeAmount(price, currency, percent) {
+  if (price == null || !currency) return '';
+  const v = Math.round(Number(price) * percent) / 100;
+  const f = formatPrice(v, currency);
+  return f ? ` (${f})` : '';
+}
+
+/** Sentences describing cancellation, fees and reschedules. start/tz optional. */
+export function policyLines(policy, { start, tz, price, currency } = {}) {
+  const out = [];
+  const p = policy || {};
+  const hours = p.cancellation_deadline_hours;
+  if (hours != null) {
+    if (start) out.push(t('policy.cancel.until', { date: formatDateTime(new Date(Date.parse(start) - hours * 3600e3), tz) }));
+    else out.push(t('policy.cancel.closed', { hours }));
+  } else {
+    out.push(t('policy.cancel.any'));
+  }
+  const fees = Array.isArray(p.late_cancellation_fees) ? [...p.late_cancellation_fees] : [];
+  fees.sort((a, b) => b.within_hours - a.within_hours);
+  for (const f of fees) {
+    if (!f.percent) continue;
+    out.push(t('policy.fee', { hours: f.within_hours, percent: f.percent, amount: feeAmount(price, currency, f.percent) }));
+  }
+  if (p.no_show_fee_percent) {
+    out.push(t('policy.noshow', { percent: p.no_show_fee_percent, amount: feeAmount(price, currency, p.no_show_fee_percent) }));
+  }
+  const rh = p.reschedule_deadline_hours;
+  if (rh != null && start) out.push(t('policy.reschedule.until', { date: formatDateTime(new Date(Date.parse(start) - rh * 3600e3), tz) }));
+  if (p.max_reschedules != null) out.push(t('policy.reschedule.max', { n: p.max_reschedules }));
+  return out;
+}
