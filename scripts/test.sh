@@ -2,22 +2,25 @@
 # Installs what is missing, builds, runs every fuzz target briefly over its seed corpus
 # (clang's libFuzzer, about a minute and a half in all) and the concurrency API tests under
 # ThreadSanitizer, then the whole test suite twice: unit and API tests of an
-# AddressSanitizer/UBSan build first, then of the normal build. Ends with ctest's summary.
+# AddressSanitizer/UBSan build first, then of the normal build, whose ctest also runs the
+# browser tests of the web UI (Chromium). Ends with ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
 jobs=$(nproc)
 
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOTD_FUZZ=ON \
-  -DSLOTD_TESTS=OFF -DSLOTD_BENCH=OFF >/dev/null
+  -DSLOTD_TESTS=OFF -DSLOTD_BENCH=OFF -DSLOTD_WEB=OFF >/dev/null
 cmake --build build-fuzz -j"$jobs" >/dev/null
 scripts/fuzz.sh build-fuzz 10
 
+# The fuzz and ThreadSanitizer builds leave the web UI out (-DSLOTD_WEB=OFF): their tests do
+# not reach it. The browser tests run once, with the normal build's ctest.
 # ThreadSanitizer over the concurrency tests (booking races, several processes on one
 # PostgreSQL database, event order); any report fails the run. Only third-party code is
 # suppressed (scripts/tsan-suppressions.txt).
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOTD_TSAN=ON -DSLOTD_TESTS=OFF \
-  -DSLOTD_BENCH=OFF >/dev/null
+  -DSLOTD_BENCH=OFF -DSLOTD_WEB=OFF >/dev/null
 cmake --build build-tsan -j"$jobs" --target slotd >/dev/null
 root=$(pwd)
 rm -rf build-tsan/tsan-reports && mkdir build-tsan/tsan-reports
@@ -35,6 +38,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLOTD_ASAN=ON -DSLOTD_BENCH=
 cmake --build build-asan -j"$jobs" >/dev/null
 ctest --test-dir build-asan --output-on-failure
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOTD_BROWSER_TESTS=ON >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 ctest --test-dir build --output-on-failure
