@@ -182,7 +182,8 @@ def forbidden_routes(w):
         ("GET", "/v1/services", NO_BODY),
         ("GET", f"/v1/services/{w.sid}", NO_BODY),
         ("GET", "/v1/holidays", NO_BODY),
-        ("GET", f"/v1/slots?service_id={w.sid}&from={TUE}&to={TUE}", NO_BODY),
+        # Its own service's slots are open to it (the times it may move to); no other's.
+        ("GET", f"/v1/slots?service_id=svc_00000000000000000000&from={TUE}&to={TUE}", NO_BODY),
         ("GET", f"/v1/slots/explain?service_id={w.sid}&provider_id={w.pid}"
                 f"&start=2026-03-03T15:00:00Z", NO_BODY),
         ("POST", "/v1/holds", {"service_id": w.sid, "start": at(TUE, "10:00")}),
@@ -205,6 +206,16 @@ def test_token_is_403_on_every_other_route(w):
     assert len(w.t.list_all("/v1/bookings")) == 2
     assert w.t.list_all("/v1/waitlist") == []
     assert len(w.t.starts(w.sid, w.pid, TUE)) == 8
+
+
+def test_token_lists_its_own_services_slots(w):
+    mine = w.mt.ok("GET", "/v1/slots", params={"service_id": w.sid, "from": TUE, "to": TUE},
+                   now=NOW)
+    assert mine == w.t.ok("GET", "/v1/slots", params={"service_id": w.sid, "from": TUE, "to": TUE},
+                          now=NOW)
+    other = w.t.service([w.pid], "Other", 30)
+    expect_problem(w.mt.get("/v1/slots", params={"service_id": other["id"], "from": TUE,
+                                                 "to": TUE}, now=NOW), 403, "forbidden")
 
 
 @pytest.mark.parametrize("token", ["mt_" + "A" * 43, "mt_", "mt_x", "MT_abc"])
