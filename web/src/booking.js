@@ -399,8 +399,8 @@ function handleBookingError(e, form, sec) {
 
 // ---- step: done ----
 function googleLink(b, title, details) {
-  const q = new URLSearchParams({ action: 'TEMPLATE', text: title, dates: `${utcStamp(b.start)}/${utcStamp(b.end)}`, details });
-  return `https://calendar.google.com/calendar/render?${q}`;
+  const q = new URLSearchParams({ action: 'TEMPLATE', text: title });
+  return `https://calendar.google.com/calendar/render?${q}&dates=${utcStamp(b.start)}/${utcStamp(b.end)}&details=${enc(details)}`;
 }
 
 function outlookLink(b, title, details) {
@@ -429,10 +429,10 @@ export function bookingFacts(b, { serviceName, provider, tz, tenantTz }) {
   row(t('done.status'), h('span', { 'data-testid': 'booking-status', 'data-status': b.status }, t(`status.${b.status}`)));
   if (serviceName) row(t('done.service'), serviceName);
   if (provider && provider.name) row(t('done.provider'), provider.name);
-  const when = [h('span', { class: 'when-visitor', 'data-testid': 'time-visitor' }, formatRange(b.start, b.end, tz))];
+  const when = [h('span', { class: 'when-visitor', 'data-testid': 'when-visitor' }, formatRange(b.start, b.end, tz))];
   const ptz = (provider && provider.time_zone) || tenantTz;
   if (ptz && ptz !== tz) {
-    when.push(h('br'), h('span', { class: 'when-provider', 'data-testid': 'time-provider' },
+    when.push(h('br'), h('span', { class: 'when-provider', 'data-testid': 'when-provider' },
       `${t('done.when.provider', { name: provider && provider.name ? provider.name : '', tz: ptz })}: ${formatRange(b.start, b.end, ptz)}`));
   }
   row(t('done.when'), ...when);

@@ -55,10 +55,23 @@ export function markFields(form, err, map) {
   for (const e of list) {
     const field = map[e.pointer];
     if (!field) continue;
-    setFieldError(form, field, e.detail);
+    setFieldError(form, field, fieldMessage(field, e.detail));
     marked.push(field);
   }
   return marked;
+}
+
+const FIELD_MESSAGES = {
+  email: 'field.email.invalid', phone: 'field.phone.invalid', name: 'field.name.invalid',
+  notes: 'field.notes.invalid', earliest_date: 'field.date.invalid', latest_date: 'field.date.invalid',
+  win_start: 'field.time.invalid', win_end: 'field.time.invalid',
+};
+
+/** Our own wording for a field the server refused (its detail is English only). */
+function fieldMessage(field, detail) {
+  if (/required/i.test(detail || '')) return t('field.required');
+  const key = FIELD_MESSAGES[field];
+  return key ? t(key) : (detail || t('err.validation'));
 }
 
 export function setFieldError(form, field, text) {

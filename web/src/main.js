@@ -12,6 +12,7 @@ const params = new URLSearchParams(location.search);
 const embedded = params.get('embed') === '1';
 let rerender = () => {};
 let tenantName = null;
+let storedLang = null; // the visitor's own choice from the switch, kept in localStorage
 
 function route() {
   const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -37,6 +38,7 @@ function langSwitch() {
   sel.value = lang();
   sel.addEventListener('change', () => {
     setLanguage(sel.value);
+    storedLang = sel.value;
     try { localStorage.setItem('slotd.lang', sel.value); } catch { /* private mode */ }
     applyStaticTexts();
     rerender();
@@ -73,9 +75,8 @@ function watchHeight() {
 }
 
 async function boot() {
-  let stored = null;
-  try { stored = localStorage.getItem('slotd.lang'); } catch { /* private mode */ }
-  setLanguage(pickLanguage(stored ? [stored] : navigator.languages, null));
+  try { storedLang = localStorage.getItem('slotd.lang'); } catch { /* private mode */ }
+  setLanguage(pickLanguage(storedLang ? [storedLang] : navigator.languages, null));
   const r = route();
   document.getElementById('prefs').append(langSwitch());
   applyStaticTexts();
@@ -84,11 +85,11 @@ async function boot() {
   try {
     if (r.page === 'manage') {
       rerender = rerenderManage;
-      await startManage({ token: r.token, bookingId: r.bookingId, onTenant: onTenant });
+      await startManage({ token: r.token, bookingId: r.bookingId, onTenant });
       return;
     }
     const page = await api('GET', `/v1/public/${enc(r.slug)}`);
-    onTenant(page.tenant, !stored);
+    onTenant(page.tenant);
     const ctx = { slug: r.slug, tenant: page.tenant, services: page.services || [], serviceId: r.serviceId };
     rerender = rerenderBooking;
     if (r.page === 'offer') await startOffer(ctx, r.entryId);
@@ -99,9 +100,9 @@ async function boot() {
   }
 }
 
-function onTenant(tenant, mayUseTenantLocale) {
+function onTenant(tenant) {
   if (!tenant) return;
-  if (mayUseTenantLocale) {
+  if (!storedLang) {
     const l = pickLanguage(navigator.languages, tenant.locale);
     if (l !== lang()) { setLanguage(l); document.getElementById('lang-switch').value = l; applyStaticTexts(); }
   }

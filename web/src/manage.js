@@ -25,7 +25,7 @@ export function rerenderManage() {
 async function load() {
   try {
     M.data = await api('GET', '/v1/manage', { token: M.token });
-    if (M.onTenant) M.onTenant(M.data.tenant, true);
+    if (M.onTenant) M.onTenant(M.data.tenant);
   } catch (e) {
     if (e.status === 401 || e.status === 404) throw Object.assign(e, { code: 'unauthorized' });
     throw e;
