@@ -196,10 +196,16 @@ export async function launchBrowser() {
  * A new context and page. Console errors and CSP violations of the page are collected in
  * page.problems (a test may assert it is empty); requests to any host other than the slotd
  * under test (and allowed extra origins) are aborted and recorded too.
+ * opts: playwright context options (locale, timezoneId, viewport…) and allowOrigins.
  */
+let addressCount = 0;
 export async function newPage(browser, server, opts = {}) {
   const { allowOrigins = [], ...contextOpts } = opts;
+  // With --trust-forwarded-for each context is a client address of its own, so the
+  // per-address caps (live holds) of one test never meet another's.
+  addressCount += 1;
   const context = await browser.newContext({
+    extraHTTPHeaders: { 'X-Forwarded-For': `198.51.100.${addressCount % 250 + 1}` },
     locale: 'en-US',
     timezoneId: 'America/New_York',
     viewport: { width: 1280, height: 900 },
@@ -233,21 +239,32 @@ export async function screenshot(page, name) {
 }
 
 /**
- * axe-core on the page as it is now: fails on any violation of impact serious or critical,
- * prints the rest (moderate, minor) so they are seen.
+ * axe-core on the page as it is now. Violations of impact serious or critical are kept in
+ * page.a11y (finish() fails the test on them, after the flow has run to its end, so one finding
+ * does not hide the rest of the flow); the others (moderate, minor) are printed.
  */
 export async function checkA11y(page, label) {
   const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const rest = results.violations.filter((v) => !(v.impact === 'serious' || v.impact === 'critical'));
-  for (const v of rest) {
-    console.log(`axe [${label}] ${v.impact}: ${v.id} — ${v.help} (${v.nodes.length} node(s): ` +
-      `${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+  page.a11y = page.a11y || [];
+  for (const v of results.violations) {
+    const where = v.nodes.slice(0, 5).map((x) => x.target.join(' ')).join(', ');
+    const line = `axe [${label}] ${v.impact}: ${v.id} — ${v.help} (${v.nodes.length} node(s): ${where})`;
+    if (v.impact === 'serious' || v.impact === 'critical') page.a11y.push(line);
+    console.log(line);
   }
-  assert.deepEqual(bad.map((v) => `${v.impact}: ${v.id} — ${v.help} at ` +
-    v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')), [],
-  `axe found serious or critical violations on ${label}`);
   return results;
+}
+
+/**
+ * The end of a test's page: no serious or critical axe findings on any page it checked, no
+ * console errors, no requests to other hosts. Closes the page's context.
+ */
+export async function finish(page) {
+  const a11y = page.a11y || [];
+  const problems = page.problems || [];
+  await page.context().close();
+  assert.deepEqual(a11y, [], 'axe found serious or critical violations');
+  assert.deepEqual(problems, [], 'console errors or requests to other hosts');
 }
 
 /** Records a measured time (reported, not asserted). */

@@ -1,0 +1,367 @@
+// The booking page in Chromium against the real slotd with the demo clinic: a visitor books
+// (anyone / a chosen provider), downloads the .ics, reschedules and cancels on the manage page;
+// a double click books once; a time lost during the details step is explained and the typed
+// details stay; keyboard only; German; a 375 px phone. axe runs on every page; every check of
+// the result goes through the admin API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+import { startSlotd, launchBrowser, newPage, screenshot, checkA11y, finish, publishDemo, idemKey } from './harness.mjs';
+import {
+  sel, ENABLED_DAY, TIME_BUTTON, openBooking, chooseService, waitFreeDay, pickDay, pickTime, shownStarts,
+  fillDetails, confirmBooking, bookingByRef, sameInstant, icsLocal, scrollWidth, tabTo, visibleAt,
+} from './flows.mjs';
+
+let server;
+let browser;
+let consult;   // "Initial consultation": three providers, so the provider step is shown
+let group;     // "Group physiotherapy": one provider, so the provider step is skipped
+
+before(async () => {
+  server = await startSlotd({ args: ['--trust-forwarded-for', '--rate-limit-address', '100000/60'] });
+  browser = await launchBrowser();
+  const page = await publishDemo(server);
+  consult = page.services.find((s) => s.name === 'Initial consultation');
+  group = page.services.find((s) => s.name === 'Group physiotherapy');
+  assert.ok(consult && consult.providers.length === 3, 'the demo consultation has three providers');
+  assert.ok(group && group.providers.length === 1);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+let n = 0;
+function customer(tag) {
+  n += 1;
+  return { name: `Visitor ${tag} ${n}`, email: `visitor-${tag}-${n}-${Date.now()}@example.com` };
+}
+
+async function countByEmail(email) {
+  return (await server.api.all('/v1/bookings')).filter((b) => b.customer.email === email).length;
+}
+
+test('a visitor books with "Anyone", downloads the .ics, reschedules and cancels', async () => {
+  const page = await newPage(browser, server);
+  await openBooking(page, server, { serviceId: consult.id, label: 'en, 1280 px' });
+  await screenshot(page, '01-services');
+  await checkA11y(page, 'service list');
+
+  await page.click(sel(`service-${consult.id}`));
+  await page.locator(sel('provider-any')).waitFor();
+  for (const p of consult.providers) await page.locator(sel(`provider-${p.id}`)).waitFor();
+  await screenshot(page, '02-providers');
+  await checkA11y(page, 'provider step');
+  const t0 = await page.evaluate(() => performance.now());
+  await page.click(sel('provider-any'));
+  const t1 = await waitFreeDay(page);
+  console.log(`timing: en, 1280 px: provider "Anyone" chosen → month's free days shown: ${(t1 - t0).toFixed(0)} ms`);
+  await screenshot(page, '03-calendar');
+  await checkA11y(page, 'calendar');
+
+  const day = await pickDay(page);
+  await screenshot(page, '04-times');
+  await checkA11y(page, 'times of a day');
+  const { start, hold } = await pickTime(page);
+  assert.ok(sameInstant(hold.start, start), 'the hold is for the chosen time');
+  assert.equal(day, start.slice(0, 10));
+  await page.locator(sel('hold-countdown')).waitFor();
+  assert.match(await page.locator(sel('hold-countdown')).textContent(), /^\d{1,2}:\d{2}$/);
+  const c = customer('anyone');
+  await fillDetails(page, { ...c, phone: '+1 555 0100', notes: 'First visit' });
+  await screenshot(page, '05-details');
+  await checkA11y(page, 'details');
+  const ref = await confirmBooking(page);
+  await screenshot(page, '06-confirmation');
+  await checkA11y(page, 'confirmation');
+
+  const b = await bookingByRef(server, ref);
+  assert.equal(b.status, 'confirmed');
+  assert.ok(sameInstant(b.start, start), `booked ${b.start}, chose ${start}`);
+  assert.equal(b.provider_id, hold.provider_id);
+  assert.deepEqual(b.customer, { name: c.name, email: c.email, phone: '+1 555 0100' });
+  assert.equal(b.notes, 'First visit');
+  assert.equal(b.locale, 'en');
+  assert.equal((await server.api.get(`/v1/holds/${hold.id}`)).status, 404, 'the booking used up the hold');
+  const conf = page.locator(sel('confirmation'));
+  assert.equal(await conf.locator(sel('booking-status')).getAttribute('data-status'), 'confirmed');
+  const shown = await conf.textContent();
+  assert.ok(shown.includes(consult.name), 'the confirmation names the service');
+  const startText = await conf.locator(sel('time-visitor')).textContent();
+  const expected = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'America/New_York' })
+    .format(new Date(b.start));
+  assert.ok(startText.replace(/\u202f/g, ' ').includes(expected.replace(/\u202f/g, ' ')),
+    `the confirmation shows the start ${expected} in the visitor's zone: ${startText}`);
+
+  // The .ics download.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel('download-ics'))]);
+  const ics = await readFile(await download.path(), 'utf8');
+  const zone = consult.providers.find((p) => p.id === b.provider_id).time_zone;
+  assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+  assert.ok(ics.includes(`UID:${b.id}@slotd\r\n`), ics);
+  assert.ok(ics.includes(`DTSTART;TZID=${zone}:${icsLocal(b.start)}\r\n`), `DTSTART of ${b.start} in ${zone}: ${ics}`);
+  assert.ok(ics.includes(`DESCRIPTION:Booking reference ${ref}`), ics);
+  assert.match(download.suggestedFilename(), /\.ics$/);
+
+  // The manage page from the confirmation's link.
+  const href = await conf.locator(sel('manage-link')).getAttribute('href');
+  assert.match(href, /\/manage\/mt_[A-Za-z0-9_-]{43}$/);
+  await page.goto(href);
+  await page.locator(sel('manage')).waitFor();
+  assert.equal((await page.locator(`${sel('manage')} ${sel('booking-reference')}`).textContent()).trim(), ref);
+  await screenshot(page, '07-manage');
+  await checkA11y(page, 'manage page');
+
+  // Reschedule to another free time.
+  await page.click(sel('reschedule-booking'));
+  await waitFreeDay(page);
+  await pickDay(page, 1);
+  await screenshot(page, '08-reschedule');
+  await checkA11y(page, 'reschedule picker');
+  const times = await shownStarts(page);
+  const target = times.find((s) => !sameInstant(s, b.start));
+  assert.ok(target, 'another free time to move to');
+  await page.click(sel(`time-${target}`));
+  await page.click(sel('reschedule-confirm'));
+  await page.locator(sel('reschedule-booking')).waitFor({ timeout: 15000 });
+  const moved = await server.api.ok('GET', `/v1/bookings/${b.id}`);
+  assert.ok(sameInstant(moved.start, target), `moved to ${moved.start}, chose ${target}`);
+  assert.equal(moved.reschedule_count, 1);
+  assert.equal(moved.status, 'confirmed');
+
+  // Cancel, after seeing the fee line.
+  await page.click(sel('cancel-booking'));
+  const feeText = (await page.locator(sel('cancel-fee')).textContent()).trim();
+  assert.ok(feeText.length > 0, 'the cancel step says what it costs');
+  await screenshot(page, '09-cancel-confirm');
+  await checkA11y(page, 'cancel confirmation');
+  await page.click(sel('cancel-confirm'));
+  await page.locator(`${sel('booking-status')}[data-status="cancelled"]`).waitFor({ timeout: 15000 });
+  await screenshot(page, '10-cancelled');
+  await checkA11y(page, 'cancelled booking');
+  const cancelled = await server.api.ok('GET', `/v1/bookings/${b.id}`);
+  assert.equal(cancelled.status, 'cancelled');
+  await finish(page);
+});
+
+test('a visitor books a chosen provider', async () => {
+  const page = await newPage(browser, server);
+  await openBooking(page, server);
+  const provider = consult.providers[1];
+  await chooseService(page, consult.id, provider.id, { label: 'en, chosen provider' });
+  await pickDay(page);
+  const { start, hold } = await pickTime(page);
+  assert.equal(hold.provider_id, provider.id);
+  const c = customer('chosen');
+  await fillDetails(page, c);
+  const ref = await confirmBooking(page);
+  await screenshot(page, '11-confirmation-chosen-provider');
+  const b = await bookingByRef(server, ref);
+  assert.equal(b.provider_id, provider.id);
+  assert.ok(sameInstant(b.start, start));
+  assert.ok((await page.locator(sel('confirmation')).textContent()).includes(provider.name));
+  await finish(page);
+});
+
+test('the single-provider service skips the provider step (timing of the month view)', async () => {
+  const page = await newPage(browser, server);
+  await openBooking(page, server, { serviceId: group.id, label: 'en, group class' });
+  await chooseService(page, group.id, null, { label: 'en, group class' });
+  assert.equal(await page.locator(sel('provider-any')).count(), 0);
+  await finish(page);
+});
+
+test('a double click on confirm books once', async () => {
+  const page = await newPage(browser, server);
+  await openBooking(page, server);
+  await chooseService(page, consult.id, 'any', { label: 'en, double click' });
+  await pickDay(page, 2);
+  await pickTime(page, 1);
+  const c = customer('double');
+  await fillDetails(page, c);
+  let posts = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/bookings')) posts += 1; });
+  await page.dblclick(sel('confirm-booking'));
+  await page.locator(sel('confirmation')).waitFor({ timeout: 15000 });
+  await page.waitForTimeout(500);
+  assert.equal(await countByEmail(c.email), 1, 'one booking for the double click');
+  console.log(`double click: ${posts} POST …/bookings request(s) sent`);
+  await finish(page);
+});
+
+test('a time taken by someone else during the details step is explained, the list refreshes, the details stay', async () => {
+  const page = await newPage(browser, server);
+  await openBooking(page, server);
+  const provider = consult.providers[0];
+  await chooseService(page, consult.id, provider.id, { label: 'en, taken time' });
+  const day = await pickDay(page, 3);
+  const { start, hold } = await pickTime(page, 0);
+  const c = { ...customer('taken'), phone: '+1 555 0199', notes: 'Please ring twice' };
+  await fillDetails(page, c);
+  // Meanwhile the hold lapses (released here with the admin key) and another client books the
+  // time through the public API.
+  assert.equal((await server.api.delete(`/v1/holds/${hold.id}`)).status, 204);
+  const other = await server.publicApi.post(`/v1/public/${server.slug}/bookings`, {
+    service_id: consult.id, provider_id: provider.id, start,
+    customer: { name: 'Someone Else', email: `else-${Date.now()}@example.com` },
+  }, { 'Idempotency-Key': idemKey() });
+  assert.equal(other.status, 201, other.text);
+  await page.click(sel('confirm-booking'));
+  const err = page.locator(sel('error'));
+  await err.first().waitFor({ timeout: 15000 });
+  const msg = (await err.first().textContent()).trim();
+  assert.ok(msg.length > 10, `the page explains what happened: ${msg}`);
+  assert.equal(await err.first().getAttribute('role'), 'alert');
+  await screenshot(page, '12-time-taken');
+  await checkA11y(page, 'time taken');
+  // The times are fetched again: the taken start is no longer offered.
+  await page.locator(ENABLED_DAY).first().waitFor();
+  if (await page.locator(sel(`day-${day}`)).isEnabled()) {
+    await page.click(sel(`day-${day}`));
+    await page.locator(TIME_BUTTON).first().waitFor();
+  }
+  assert.ok(!(await shownStarts(page)).some((s) => sameInstant(s, start)), 'the taken time is gone from the list');
+  assert.equal(await countByEmail(c.email), 0);
+  // Another time: the typed details are still there.
+  await pickDay(page, 0);
+  const again = await pickTime(page, 0);
+  for (const k of ['name', 'email', 'phone', 'notes']) {
+    assert.equal(await page.inputValue(`[name="${k}"]`), c[k], `the ${k} typed before is kept`);
+  }
+  const ref = await confirmBooking(page);
+  const b = await bookingByRef(server, ref);
+  assert.ok(sameInstant(b.start, again.start));
+  assert.equal(b.notes, c.notes);
+  await finish(page);
+});
+
+test('keyboard only: Tab, Enter and Space book an appointment', async () => {
+  const page = await newPage(browser, server);
+  await openBooking(page, server, { serviceId: consult.id, label: 'en, keyboard' });
+  const used = new Set();
+  const press = async (k) => { used.add(k); await page.keyboard.press(k); };
+  await tabTo(page, sel(`service-${consult.id}`));
+  await press('Enter');
+  await page.locator(sel('provider-any')).waitFor();
+  await tabTo(page, sel('provider-any'));
+  await press('Space');
+  await waitFreeDay(page);
+  await page.waitForFunction(() => !document.querySelector('[role="status"]')?.textContent?.includes('…'));
+  await tabTo(page, ENABLED_DAY);
+  await press('Enter');
+  await page.locator(TIME_BUTTON).first().waitFor();
+  await tabTo(page, TIME_BUTTON);
+  const start = await page.evaluate(() => document.activeElement.dataset.testid.slice('time-'.length));
+  await press('Enter');
+  await page.locator(sel('confirm-booking')).waitFor();
+  const c = customer('keyboard');
+  await tabTo(page, '[name="name"]');
+  await page.keyboard.type(c.name);
+  await tabTo(page, '[name="email"]');
+  await page.keyboard.type(c.email);
+  await tabTo(page, sel('confirm-booking'));
+  await press('Enter');
+  await page.locator(sel('confirmation')).waitFor({ timeout: 15000 });
+  const ref = (await page.locator(`${sel('confirmation')} ${sel('booking-reference')}`).textContent()).trim();
+  const b = await bookingByRef(server, ref);
+  assert.ok(sameInstant(b.start, start));
+  assert.equal(b.customer.email, c.email);
+  // Focus follows the step: the confirmation heading (or something inside it) has focus.
+  assert.ok(await page.evaluate(() => !!document.activeElement.closest('[data-testid="confirmation"]')),
+    'focus moves into the confirmation');
+  await screenshot(page, '13-keyboard-confirmation');
+  console.log(`keyboard: keys used ${[...used].join(', ')} (plus typing)`);
+  await finish(page);
+});
+
+test('German: German words and 24-hour times', async () => {
+  const page = await newPage(browser, server, { locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+  await openBooking(page, server, { serviceId: consult.id, label: 'de, 1280 px' });
+  assert.match(await page.title(), /^Termin buchen/, 'the page speaks German');
+  assert.match(await page.locator('main').textContent(), /wählen/);
+  assert.equal(await page.locator(sel('lang-switch')).inputValue(), 'de');
+  await screenshot(page, '14-de-services');
+  await checkA11y(page, 'German service list');
+  await chooseService(page, consult.id, 'any', { label: 'de, 1280 px' });
+  await pickDay(page, 1);
+  const labels = await page.$$eval(TIME_BUTTON, (bs) => bs.map((b) => b.querySelector('.time-label')?.textContent || b.textContent));
+  assert.ok(labels.length > 0);
+  for (const l of labels) assert.match(l.trim(), /^\d{1,2}:\d{2}$/, `a 24-hour time: ${l}`);
+  assert.ok(!labels.some((l) => /AM|PM/i.test(l)));
+  const starts = await shownStarts(page);
+  assert.ok(starts.every((s) => /\+0[12]:00$/.test(s)), `instants in the Berlin zone: ${starts[0]}`);
+  // A start in the afternoon is shown as 13:00 … 23:59, not 1 … 11.
+  const hours = labels.map((l) => Number(l.trim().split(':')[0]));
+  const serverHours = starts.map((s) => Number(s.slice(11, 13)));
+  assert.deepEqual(hours, serverHours, 'the labels are the starts in Berlin time, 24 h');
+  assert.ok(hours.some((h) => h >= 13), `an afternoon time shows as 13:00 or later: ${labels.join(' ')}`);
+  await screenshot(page, '15-de-times');
+  await checkA11y(page, 'German times');
+  const { start } = await pickTime(page, 0);
+  const c = customer('de');
+  await fillDetails(page, c);
+  const ref = await confirmBooking(page);
+  const text = await page.locator(sel('confirmation')).textContent();
+  assert.match(text, /Termin|Buchung/);
+  const hhmm = new Intl.DateTimeFormat('de-DE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date(start));
+  assert.ok(text.includes(hhmm), `the confirmation shows ${hhmm}`);
+  await screenshot(page, '16-de-confirmation');
+  await checkA11y(page, 'German confirmation');
+  const b = await bookingByRef(server, ref);
+  assert.equal(b.locale, 'de');
+  await finish(page);
+});
+
+test('a 375 px phone books end to end without horizontal scrolling', async () => {
+  const page = await newPage(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const widths = [];
+  const check = async (label) => {
+    const w = await scrollWidth(page);
+    widths.push(`${label}=${w}`);
+    assert.ok(w <= 375, `${label}: scrollWidth ${w} > 375`);
+  };
+  await openBooking(page, server, { serviceId: consult.id, label: 'en, 375 px' });
+  await check('services');
+  await screenshot(page, '17-phone-services');
+  await checkA11y(page, 'phone service list');
+  await page.click(sel(`service-${consult.id}`));
+  await page.locator(sel('provider-any')).waitFor();
+  await check('providers');
+  await page.click(sel('provider-any'));
+  await waitFreeDay(page);
+  await check('calendar');
+  await pickDay(page);
+  await check('times');
+  await screenshot(page, '18-phone-times');
+  await checkA11y(page, 'phone times');
+  const { start } = await pickTime(page);
+  await check('details');
+  const c = customer('phone');
+  await fillDetails(page, c);
+  await screenshot(page, '19-phone-details');
+  const ref = await confirmBooking(page);
+  await check('confirmation');
+  await screenshot(page, '20-phone-confirmation');
+  await checkA11y(page, 'phone confirmation');
+  const b = await bookingByRef(server, ref);
+  assert.ok(sameInstant(b.start, start));
+  const href = await page.locator(sel('manage-link')).getAttribute('href');
+  await page.goto(href);
+  await page.locator(sel('manage')).waitFor();
+  await check('manage');
+  await screenshot(page, '21-phone-manage');
+  console.log(`375 px scrollWidth: ${widths.join(' ')}`);
+  await finish(page);
+});
+
+test('the service page URL opens with the service chosen', async () => {
+  const page = await newPage(browser, server);
+  const t0 = Date.now();
+  await page.goto(`${server.base}/book/${server.slug}/${group.id}`);
+  await visibleAt(page, ENABLED_DAY, 20000);
+  console.log(`timing: en, /book/{slug}/{service}: navigation → month's free days shown: ${Date.now() - t0} ms (wall clock)`);
+  assert.equal(await page.locator(sel(`service-${group.id}`)).count(), 0, 'the service step is skipped');
+  await finish(page);
+});
