@@ -93,6 +93,21 @@ static int load(struct uc_ctx *ctx, struct err *e)
 			return -1;
 		memcpy(pids[i], p.id, ID_MAX);
 	}
+	/* Cancelling within a day owes half the price, and a no-show all of it: the booking page
+	 * states this before anyone books, and the manage page names the fee before a cancel. */
+	{
+		struct policy pol;
+		struct reminder_offsets none;
+		memset(&pol, 0, sizeof(pol));
+		memset(&none, 0, sizeof(none));
+		pol.set = POLICY_FEES | POLICY_NO_SHOW_FEE;
+		pol.nfees = 1;
+		pol.fees[0].within_hours = 24;
+		pol.fees[0].percent = 50;
+		pol.no_show_fee_percent = 100;
+		if (uc_policy_put(ctx, &pol, &none, e))
+			return -1;
+	}
 	if (add_service(ctx, "Initial consultation", 60, 0, 15, 0, 1, "120.00", pids, 3, e) ||
 	    add_service(ctx, "Follow-up visit", 30, 5, 10, 15, 1, "60.00", pids, 3, e) ||
 	    add_service(ctx, "Group physiotherapy", 45, 0, 15, 60, 6, "25.00", pids + 1, 1, e))
