@@ -24,7 +24,7 @@ before(async () => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another site</title></head>
-<body><main>
+<body><main aria-label="Clinic website">
 <h1>Our clinic</h1>
 <p>Book below.</p>
 <script src="${server.base}/embed.js" data-slotd-tenant="${server.slug}" async></script>
