@@ -951,6 +951,13 @@ def test_booking_pages_are_html_with_the_security_headers(web):
         assert r.headers.get("Cache-Control", "").find("immutable") < 0, \
             "the HTML must not be cached for ever (it names the current assets)"
     assert len(set(bodies)) == 1, "every HTML route answers the same index.html"
+    # Booking pages may be embedded anywhere; manage pages (cancel buttons) nowhere.
+    for path in pages:
+        r = requests.get(web.base + path, timeout=10)
+        fa = csp_directives(r.headers["Content-Security-Policy"]).get("frame-ancestors")
+        manage_page = path.startswith("/manage/") or "/bookings/" in path
+        assert fa == (["'none'"] if manage_page else ["*"]), (path, fa)
+        assert "no-cache" in r.headers.get("Cache-Control", ""), (path, r.headers)
     assert asset_paths(bodies[0]), "the page loads its script from /assets/"
     assert web.b["manage_token"] not in bodies[0]
 
@@ -1013,6 +1020,20 @@ def test_assets_are_immutable_typed_and_gzipped(web):
             assert len(packed) < len(plain)
         else:
             assert packed == plain or gzip.decompress(packed) == plain
+
+
+@pytest.mark.parametrize("which", ["page", "embed"])
+def test_pages_and_the_embed_script_revalidate_with_etags(web, which):
+    path = f"/book/{web.slug}" if which == "page" else "/embed.js"
+    r = requests.get(web.base + path, timeout=10)
+    etag = r.headers.get("ETag")
+    assert r.status_code == 200 and etag, r.headers
+    again = requests.get(web.base + path, headers={"If-None-Match": etag}, timeout=10)
+    assert again.status_code == 304, again.status_code
+    assert again.content == b""
+    assert again.headers.get("ETag") == etag
+    other = requests.get(web.base + path, headers={"If-None-Match": '"stale"'}, timeout=10)
+    assert other.status_code == 200 and other.content == r.content
 
 
 def test_embed_script_is_javascript(web):
