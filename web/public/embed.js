@@ -35,12 +35,15 @@
     return f;
   }
 
-  function listen(frame, origin) {
+  function listen(frame, origin, onClose) {
     window.addEventListener('message', function (ev) {
       if (ev.origin !== origin || ev.source !== frame.contentWindow) return;
       var d = ev.data;
-      if (!d || d.type !== 'slotd:height' || typeof d.height !== 'number') return;
+      if (!d || typeof d !== 'object') return;
+      if (d.type === 'slotd:close' && onClose) { onClose(); return; }
+      if (d.type !== 'slotd:height' || typeof d.height !== 'number') return;
       var h = Math.max(200, Math.min(Math.round(d.height), 10000));
+      frame.style.minHeight = '0';
       frame.style.height = h + 'px';
     });
   }
@@ -116,7 +119,8 @@
         x.addEventListener('click', close);
         bar.appendChild(x);
         popFrame = makeFrame(url, title);
-        listen(popFrame, origin);
+        // Escape inside the frame (another origin) reaches only the page there; it asks to close.
+        listen(popFrame, origin, close);
         dialog.appendChild(bar);
         dialog.appendChild(popFrame);
         dialog.addEventListener('keydown', function (ev) {
@@ -128,6 +132,8 @@
       }
       if (dialog.showModal) dialog.showModal();
       else dialog.setAttribute('open', '');
+      var first = dialog.querySelector('button');
+      if (first) first.focus();
     }
     btn.addEventListener('click', open);
   }

@@ -32,9 +32,16 @@ export function clear(el) {
   return el;
 }
 
+// Focus moves only after the visitor has done something: on first load (and inside an
+// embedding page's iframe) taking focus would scroll the host page or skip its content.
+let interacted = false;
+for (const type of ['pointerdown', 'keydown']) {
+  document.addEventListener(type, () => { interacted = true; }, { capture: true, once: true });
+}
+
 /** Focus a step's heading (made focusable by tabindex=-1). */
 export function focusHeading(el) {
-  if (!el) return;
+  if (!el || !interacted) return;
   if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
   el.focus({ preventScroll: false });
 }

@@ -72,6 +72,12 @@ function watchHeight() {
   };
   new ResizeObserver(post).observe(document.body);
   post();
+  // In embed.js's pop-up, Escape here (inside the frame) asks the host page to close it.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (e.target && e.target.matches && e.target.matches('input, select, textarea')) return;
+    window.parent.postMessage({ type: 'slotd:close' }, '*');
+  });
 }
 
 async function boot() {
