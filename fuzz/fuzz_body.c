@@ -37,7 +37,7 @@ const char *MHD_lookup_connection_value(struct MHD_Connection *c, enum MHD_Value
 }
 
 /* Path parameters name objects made at start-up. */
-enum param { P_NONE, P_PROVIDER, P_SERVICE, P_ENTRY, P_BOOKING, P_TEMPLATE };
+enum param { P_NONE, P_PROVIDER, P_SERVICE, P_ENTRY, P_BOOKING, P_TEMPLATE, P_SLUG };
 
 /* Who may call a route, as the router's table says (admin keys always may). */
 enum { STAFF = 1 << 1, CUSTOMER = 1 << 2 };
@@ -71,6 +71,10 @@ static const struct route routes[] = {
 	{h_settings_put, P_NONE, NULL, false, 0},
 	{h_template_put, P_TEMPLATE, "en", false, 0},
 	{h_template_preview, P_TEMPLATE, "de", true, 0},
+	/* The public booking page's writes: the caller becomes a visitor of the tenant. */
+	{h_public_hold_create, P_SLUG, NULL, false, 0},
+	{h_public_booking_create, P_SLUG, NULL, false, 0},
+	{h_public_waitlist_create, P_SLUG, NULL, false, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -82,7 +86,8 @@ static struct http_ctx ctx;
 enum { ROLE_N = 3 };
 static struct auth callers[ROLE_N];
 static char dir[64];
-static char ids[6][ID_MAX] = {[P_TEMPLATE] = "booking.created"};	/* by enum param */
+static char ids[7][ID_MAX] = {[P_TEMPLATE] = "booking.created", [P_SLUG] = "fuzz"};
+							/* by enum param */
 static unsigned long counter, runs;
 
 /* Inputs per database: every valid body adds rows, and a database of many thousand rows
@@ -120,6 +125,7 @@ static void run(const struct route *rt, const struct auth *caller, const char *b
 	r.conn = &conn;
 	r.method = HTTP_POST;
 	r.path = "/fuzz";
+	snprintf(r.remote_key, sizeof(r.remote_key), "192.0.2.%lu", counter % 7);
 	r.now = FUZZ_NOW;
 	r.auth = *caller;
 	buf_init(&r.out, 0);
@@ -217,7 +223,8 @@ static void setup(void)
 	     " \"tue\": [{\"start\": \"09:00\", \"end\": \"17:00\"}]}}",
 	     NULL, NULL, 0);
 	snprintf(body, sizeof(body),
-		 "{\"name\": \"Cut\", \"duration_minutes\": 30, \"provider_ids\": [\"%s\"]}",
+		 "{\"name\": \"Cut\", \"duration_minutes\": 30, \"provider_ids\": [\"%s\"],"
+		 " \"public\": true}",
 		 ids[P_PROVIDER]);
 	make(&routes[2], body, "id", ids[P_SERVICE], ID_MAX);
 	snprintf(body, sizeof(body),

@@ -269,8 +269,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE bookings ADD COLUMN locale TEXT;"
 	"ALTER TABLE tenants ADD COLUMN link_secret TEXT;",
 	/* 6: the public booking page */
-	"ALTER TABLE services ADD COLUMN is_public BIGINT NOT NULL DEFAULT 0;"
-	"ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;",
+	("ALTER TABLE services ADD COLUMN is_public BIGINT NOT NULL DEFAULT 0;"
+	 "ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;"),
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -320,8 +320,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE bookings ADD COLUMN locale TEXT;"
 	"ALTER TABLE tenants ADD COLUMN link_secret TEXT;",
 	/* 9: the public booking page */
-	"ALTER TABLE services ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;",
+	("ALTER TABLE services ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;"),
 };
 
 
