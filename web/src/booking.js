@@ -322,7 +322,8 @@ function bookingBody() {
   const f = S.form;
   return {
     service_id: S.service.id,
-    provider_id: S.hold.provider_id || S.provider || 'any',
+    // "any" books the held time whoever holds it (and is all a page without provider choice may send).
+    provider_id: S.provider && S.provider !== 'any' ? S.provider : 'any',
     start: S.hold.start,
     hold_id: S.hold.id,
     customer: { name: f.name.trim(), email: f.email.trim(), phone: f.phone.trim() || null },
@@ -503,7 +504,7 @@ export async function startOffer(ctx, entryId) {
     const svc = S.services.find((s) => s.id === entry.service_id);
     if (!svc) throw new ApiError(404, { code: 'not_found' });
     S.service = svc;
-    S.provider = entry.provider_id || 'any';
+    S.provider = S.tenant.provider_choice === false ? 'any' : (entry.offer_provider_id || entry.provider_id || 'any');
     if (entry.customer) {
       S.form.name = entry.customer.name || S.form.name;
       S.form.email = entry.customer.email || S.form.email;

@@ -22,10 +22,10 @@ function hex([r, g, b]) {
   return `#${[r, g, b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Darken a colour until it reaches ratio against white (for text and outlines on white). */
+/** Darken a colour until it reaches 5.5:1 against white, so it stays above 4.5:1 on the light tints too. */
 function inkOnWhite(c) {
   let cur = c;
-  for (let i = 0; i < 20 && contrast(cur, [255, 255, 255]) < 4.5; i++) cur = cur.map((v) => v * 0.85);
+  for (let i = 0; i < 20 && contrast(cur, [255, 255, 255]) < 5.5; i++) cur = cur.map((v) => v * 0.85);
   return cur;
 }
 
