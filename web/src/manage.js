@@ -80,7 +80,7 @@ function rescheduleBlock(errSlot) {
   if (M.mode !== 'reschedule') {
     box.append(h('button', { type: 'button', class: 'secondary', 'data-testid': 'reschedule-booking',
       onclick: () => { M.mode = 'reschedule'; M.chosenStart = null; render(false); focusHeading(document.getElementById('resched-h')); } },
-    t('manage.reschedule')));
+    t('manage.reschedule.heading')));
     return box;
   }
   const { booking: b, service } = M.data;
@@ -125,7 +125,7 @@ function rescheduleBlock(errSlot) {
     picker.error(text);
     if (e.code === 'slot_taken' || e.code === 'slot_unavailable') { chosen = null; confirmBtn.disabled = true; confirmBtn.textContent = t('manage.reschedule.pick'); picker.reload(); }
   }
-  box.append(h('p', null, t('manage.reschedule.heading')), picker.el,
+  box.append(picker.el,
     h('div', { class: 'btn-row' }, confirmBtn,
       h('button', { type: 'button', class: 'link-btn', onclick: () => { M.mode = 'view'; render(false); } }, t('back'))));
   return box;
@@ -134,7 +134,7 @@ function rescheduleBlock(errSlot) {
 function cancelBlock(errSlot) {
   const c = M.data.cancel || {};
   const b = M.data.booking;
-  const box = h('div', { class: 'manage-block' }, h('h3', { id: 'cancel-h' }, t('manage.cancel')));
+  const box = h('div', { class: 'manage-block' }, h('h3', { id: 'cancel-h' }, t('manage.cancel.title')));
   if (!c.allowed) {
     box.append(h('p', { 'data-testid': 'cancel-refused' }, deadlineText('manage.cancel.not', 'err.conflict', c.deadline)));
     return box;

@@ -24,7 +24,9 @@ export function policyLines(policy, { start, tz, price, currency } = {}) {
   fees.sort((a, b) => b.within_hours - a.within_hours);
   for (const f of fees) {
     if (!f.percent) continue;
-    out.push(t('policy.fee', { hours: f.within_hours, percent: f.percent, amount: feeAmount(price, currency, f.percent) }));
+    const vars = { hours: f.within_hours, percent: f.percent, amount: feeAmount(price, currency, f.percent) };
+    if (start) out.push(t('policy.fee', { ...vars, date: formatDateTime(new Date(Date.parse(start) - f.within_hours * 3600e3), tz) }));
+    else out.push(t('policy.fee.nodate', vars));
   }
   if (p.no_show_fee_percent) {
     out.push(t('policy.noshow', { percent: p.no_show_fee_percent, amount: feeAmount(price, currency, p.no_show_fee_percent) }));
