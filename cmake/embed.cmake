@@ -1,13 +1,8 @@
 # Turns a file into a C source: cmake -DIN=file -DOUT=file.c -DNAME=sym -P embed.cmake
 # defines const unsigned char sym[] (NUL-terminated), size_t sym_len and the
 # string sym_etag (a quoted strong ETag: the file's SHA-256, first 32 hex digits).
-file(READ "${IN}" hex HEX)
-file(SHA256 "${IN}" sha)
-string(LENGTH "${hex}" n)
-math(EXPR len "${n} / 2")
-string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-string(REGEX REPLACE "((0x..,){32})" "\\1\n" bytes "${bytes}")
-string(SUBSTRING "${sha}" 0 32 tag)
+include(${CMAKE_CURRENT_LIST_DIR}/embed_bytes.cmake)
+embed_bytes("${IN}" bytes len tag)
 file(WRITE "${OUT}.tmp"
   "/* Generated from ${IN} by cmake/embed.cmake; do not edit. */\n"
   "#include <stddef.h>\n"

@@ -4,6 +4,7 @@
 # path ("/index.html", "/embed.js", "/assets/index-3f9a.js"), bytes (NUL-terminated), size
 # and a strong ETag (the file's SHA-256, first 32 hex digits). An empty or missing DIR gives
 # an empty table (a build without the web UI).
+include(${CMAKE_CURRENT_LIST_DIR}/embed_bytes.cmake)
 set(items "")
 set(arrays "")
 set(i 0)
@@ -12,13 +13,7 @@ if(DIR AND IS_DIRECTORY "${DIR}")
   list(SORT files)
 endif()
 foreach(f IN LISTS files)
-  file(READ "${DIR}/${f}" hex HEX)
-  file(SHA256 "${DIR}/${f}" sha)
-  string(LENGTH "${hex}" n)
-  math(EXPR len "${n} / 2")
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(REGEX REPLACE "((0x..,){32})" "\\1\n" bytes "${bytes}")
-  string(SUBSTRING "${sha}" 0 32 tag)
+  embed_bytes("${DIR}/${f}" bytes len tag)
   string(APPEND arrays "static const unsigned char a${i}[] = {\n${bytes}0x00};\n")
   string(APPEND items "\t{\"/${f}\", a${i}, ${len}, \"\\\"${tag}\\\"\"},\n")
   math(EXPR i "${i} + 1")
