@@ -40,6 +40,13 @@ export function startBooking(ctx) {
     notice: '',
     offer: null,
   };
+  // A visitor who leaves the page gives the held time back at once (it would lapse anyway).
+  window.addEventListener('pagehide', () => {
+    const hold = S && S.hold;
+    if (!hold || hold.fromOffer || S.sending) return;
+    fetch(`/v1/public/${enc(S.slug)}/holds/${enc(hold.id)}`, { method: 'DELETE', keepalive: true, credentials: 'omit' }).catch(() => {});
+  });
+  if (ctx.deferRender) return;
   if (ctx.serviceId) {
     const svc = S.services.find((s) => s.id === ctx.serviceId);
     if (svc) { chooseService(svc, false); return; }
@@ -497,8 +504,7 @@ function stepWaitlist() {
 
 // ---- waitlist offer (?waitlist=entry) ----
 export async function startOffer(ctx, entryId) {
-  startBooking({ ...ctx, serviceId: null });
-  // startBooking rendered the first step; now look up the offer.
+  startBooking({ ...ctx, serviceId: null, deferRender: true });
   try {
     const entry = await api('GET', `/v1/public/${enc(S.slug)}/waitlist/${enc(entryId)}`);
     const svc = S.services.find((s) => s.id === entry.service_id);
@@ -524,9 +530,11 @@ export async function startOffer(ctx, entryId) {
       return;
     }
     S.notice = entry.status === 'booked' ? t('offer.booked') : (entry.status === 'waiting' ? t('offer.waiting') : t('offer.expired'));
+    if (providersOf(svc).length === 1) S.provider = providersOf(svc)[0].id;
     go('when');
   } catch (e) {
     S.notice = messageFor(e, S.tz);
+    S.step = 'service';
     render(true);
   }
 }

@@ -74,7 +74,11 @@ function rescheduleBlock(errSlot) {
   const r = M.data.reschedule || {};
   const box = h('div', { class: 'manage-block', 'aria-labelledby': 'resched-h' }, h('h3', { id: 'resched-h' }, t('manage.reschedule')));
   if (!r.allowed) {
-    box.append(h('p', { 'data-testid': 'reschedule-refused' }, deadlineText('manage.reschedule.not', 'manage.reschedule.not.nodate', r.deadline)));
+    const b = M.data.booking;
+    const max = b.policy && b.policy.max_reschedules;
+    const limitReached = max != null && (b.reschedule_count || 0) >= max;
+    box.append(h('p', { 'data-testid': 'reschedule-refused' }, limitReached ? t('err.reschedule_limit')
+      : deadlineText('manage.reschedule.not', 'manage.reschedule.not.nodate', r.deadline)));
     return box;
   }
   if (M.mode !== 'reschedule') {
