@@ -493,13 +493,15 @@ BKG = pid("booking_id", "BookingId", "a booking")
 IDEM = P("Idempotency-Key", "header", {"type": "string", "minLength": 1, "maxLength": 257},
          "1-255 printable ASCII characters without spaces, bare or in double quotes", required=True)
 IFM = P("If-Match", "header", STR, "the booking's ETag (\"N\" or W/\"N\"); a mismatch is 412")
-op("post", "/v1/bookings", "Book a start",
-   {201: json_resp("the booking, with its manage_token", ref("BookingCreated"),
+# The answers of a booking create, keyed or public.
+BOOK_RESPONSES = {
+    201: json_resp("the booking, with its manage_token", ref("BookingCreated"),
                    {**ETAG, "Idempotent-Replayed": {"schema": {"const": "true"}, "description": "a stored answer replayed"}}),
     404: "NotFound", 409: "Conflict",
     422: {"description": "invalid, a start the rules exclude (slot_unavailable, with reasons), or a reused Idempotency-Key",
           "headers": {**H, "Idempotent-Replayed": {"schema": {"const": "true"}}},
-          "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {"properties": {"status": {"const": 422}}}]}}}}},
+          "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {"properties": {"status": {"const": 422}}}]}}}}}
+op("post", "/v1/bookings", "Book a start", BOOK_RESPONSES,
    role="admin,staff,customer", params=[IDEM], body_ref="BookingCreate", opid="createBooking",
    desc="Needs Idempotency-Key: the same key and body replay the stored answer (Idempotent-Replayed: true); another body is 422 idempotency_key_reused.")
 op("get", "/v1/bookings", "List bookings",
@@ -636,13 +638,7 @@ op("post", "/v1/public/{tenant_slug}/holds", "Reserve a start of a public servic
    role="public", params=[SLUG], body_ref="HoldCreate", tags=["public"], opid="publicCreateHold")
 op("delete", "/v1/public/{tenant_slug}/holds/{hold_id}", "Release a visitor's hold", {204: "NoContent", 404: "NotFound"},
    role="public", params=[SLUG, HLD], tags=["public"], opid="publicDeleteHold")
-op("post", "/v1/public/{tenant_slug}/bookings", "Book a public service",
-   {201: json_resp("the booking, with its manage_token", ref("BookingCreated"),
-                   {**ETAG, "Idempotent-Replayed": {"schema": {"const": "true"}, "description": "a stored answer replayed"}}),
-    404: "NotFound", 409: "Conflict",
-    422: {"description": "invalid, a start the rules exclude, or a reused Idempotency-Key",
-          "headers": {**H, "Idempotent-Replayed": {"schema": {"const": "true"}}},
-          "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {"properties": {"status": {"const": 422}}}]}}}}},
+op("post", "/v1/public/{tenant_slug}/bookings", "Book a public service", BOOK_RESPONSES,
    role="public", params=[SLUG, IDEM], body_ref="BookingCreate", tags=["public"], opid="publicCreateBooking")
 op("post", "/v1/public/{tenant_slug}/waitlist", "Join the waitlist of a public service",
    {201: json_resp("the entry", ref("WaitlistEntry")), 404: "NotFound"},
