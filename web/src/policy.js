@@ -15,7 +15,8 @@ export function policyLines(policy, { start, tz, price, currency } = {}) {
   const p = policy || {};
   const hours = p.cancellation_deadline_hours;
   if (hours != null) {
-    if (start) out.push(t('policy.cancel.until', { date: formatDateTime(new Date(Date.parse(start) - hours * 3600e3), tz) }));
+    const closes = start ? Date.parse(start) - hours * 3600e3 : NaN;
+    if (start) out.push(t(closes < Date.now() ? 'policy.cancel.past' : 'policy.cancel.until', { date: formatDateTime(new Date(closes), tz) }));
     else out.push(t('policy.cancel.closed', { hours }));
   } else {
     out.push(t('policy.cancel.any'));
@@ -25,8 +26,14 @@ export function policyLines(policy, { start, tz, price, currency } = {}) {
   for (const f of fees) {
     if (!f.percent) continue;
     const vars = { hours: f.within_hours, percent: f.percent, amount: feeAmount(price, currency, f.percent) };
-    if (start) out.push(t('policy.fee', { ...vars, date: formatDateTime(new Date(Date.parse(start) - f.within_hours * 3600e3), tz) }));
-    else out.push(t('policy.fee.nodate', vars));
+    const from = start ? Date.parse(start) - f.within_hours * 3600e3 : NaN;
+    if (!start) out.push(t('policy.fee.nodate', vars));
+    else if (from <= Date.now()) {
+      // Only the highest tier that has begun applies now; the list is sorted widest first.
+      const begun = fees.filter((x) => x.percent && Date.parse(start) - x.within_hours * 3600e3 <= Date.now());
+      const top = begun.reduce((m, x) => (x.percent > m.percent ? x : m), begun[0]);
+      if (top === f) out.push(t('policy.fee.now', vars));
+    } else out.push(t('policy.fee', { ...vars, date: formatDateTime(new Date(from), tz) }));
   }
   if (p.no_show_fee_percent) {
     out.push(t('policy.noshow', { percent: p.no_show_fee_percent, amount: feeAmount(price, currency, p.no_show_fee_percent) }));
