@@ -617,6 +617,8 @@ S["PublicService"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes
                          "providers": arr(ref("PublicProvider"))})
 S["PublicPage"] = obj({"tenant": ref("PublicTenant"), "services": arr(ref("PublicService"))})
 S["ActionQuote"] = obj({"allowed": BOOL, "deadline": nullable(ref("Instant")), "fee": nullable(ref("Fee")),
+                       "code": {"type": "string", "enum": ["policy_deadline_passed", "reschedule_limit_reached", "booking_ended"],
+                                "description": "why not, when not allowed"},
                        "reason": STR}, required=["allowed", "deadline"])
 S["ManageView"] = obj({"booking": ref("Booking"), "tenant": ref("PublicTenant"),
                       "service": obj({"id": ref("ServiceId"), "name": NSTR, "duration_minutes": NINT}),

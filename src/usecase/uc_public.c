@@ -197,8 +197,15 @@ static json_t *action_quote(const struct booking *b, bool cancel, int64_t now,
 	o = json_pack("{s:b, s:o}", "allowed", allowed, "deadline",
 		      (b->policy.set & which) ? wire_instant(b->start - (int64_t)hours * 3600, z)
 					      : json_null());
-	if (!allowed && refused.code)
-		json_object_set_new(o, "reason", json_string(refused.message));
+	if (!allowed) {
+		/* code: what a page words for people; reason: the server's own sentence. */
+		json_object_set_new(o, "code", json_string(refused.code
+								   ? wire_problem_code(refused.code)
+								   : "booking_ended"));
+		json_object_set_new(o, "reason",
+				    json_string(refused.code ? refused.message
+							     : "the booking has ended"));
+	}
 	if (cancel)
 		json_object_set_new(o, "fee",
 				    allowed && *copy.fee

@@ -183,6 +183,11 @@ unsigned wire_problem_status(enum err_code code)
 	return problem_map[code_index(code)].status;
 }
 
+const char *wire_problem_code(enum err_code code)
+{
+	return problem_map[code_index(code)].code;
+}
+
 json_t *wire_problem(const struct err *e)
 {
 	unsigned code = code_index(e->code);

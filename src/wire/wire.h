@@ -83,6 +83,8 @@ json_t *wire_changes(const json_t *before, const json_t *after);
 /* --- problems --- */
 /* The HTTP status of an error code (500 for ERR_OK and unknown codes). */
 unsigned wire_problem_status(enum err_code code);
+/* The problem code of code ("policy_deadline_passed", …). */
+const char *wire_problem_code(enum err_code code);
 /* e as application/problem+json: type, title, status, detail, code, errors[] and the
  * optional extension member. Internal errors show a generic detail. */
 json_t *wire_problem(const struct err *e);

@@ -783,6 +783,7 @@ def test_cancel_quote_is_the_fee_the_cancel_stores(w):
     after = manage(b["manage_token"], w.t.base, now=now).json()
     assert after["booking"]["status"] == "cancelled"
     assert after["cancel"]["allowed"] is False and after["reschedule"]["allowed"] is False
+    assert after["cancel"]["code"] == after["reschedule"]["code"] == "booking_ended"
 
 
 def test_manage_past_the_deadline_says_not_allowed(w):
@@ -791,6 +792,10 @@ def test_manage_past_the_deadline_says_not_allowed(w):
     late = "2026-03-02T15:00:01Z"
     m = manage(b["manage_token"], w.t.base, now=late).json()
     assert m["cancel"]["allowed"] is False and m["reschedule"]["allowed"] is False
+    assert m["cancel"]["code"] == m["reschedule"]["code"] == "policy_deadline_passed"
+    # No reschedule deadline of its own: it closes with cancellations, 24 hours before.
+    assert m["cancel"]["deadline"] == m["reschedule"]["deadline"] == at(MON, "10:00")
+    assert m["cancel"]["fee"] is None
     r = Api(w.t.base, b["manage_token"]).post(f"/v1/bookings/{b['id']}/cancel", now=late)
     expect_problem(r, 422, "policy_deadline_passed")
     assert w.t.ok("GET", f"/v1/bookings/{b['id']}")["status"] == "confirmed"
