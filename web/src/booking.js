@@ -454,7 +454,9 @@ function stepDone() {
   const prov = providersOf(S.service).find((p) => p.id === b.provider_id) || null;
   const manageUrl = `${location.origin}/manage/${b.manage_token}`;
   const title = `${S.service.name} – ${S.tenant.display_name || S.tenant.name}`;
-  const details = `${t('done.reference')}: ${b.reference}\n${t('done.manage')}: ${manageUrl}`;
+  // Google and Outlook get the reference only: the manage link carries the booking's token,
+  // which must never reach another site.
+  const details = `${t('done.reference')}: ${b.reference}`;
   const policy = b.policy || S.service.policy;
   const lines = policyLines(policy, { start: b.start, tz: S.tz, price: b.price, currency: b.currency });
   let sec;
