@@ -459,6 +459,8 @@ function stepDone() {
   const details = `${t('done.reference')}: ${b.reference}`;
   const policy = b.policy || S.service.policy;
   const lines = policyLines(policy, { start: b.start, tz: S.tz, price: b.price, currency: b.currency });
+  // Manage pages refuse to be framed: inside an embedding site's frame the link opens a tab.
+  const framed = window.self !== window.top;
   let sec;
   const calBox = h('div', { class: 'add-cal' },
     h('h3', null, t('done.calendar')),
@@ -473,7 +475,8 @@ function stepDone() {
     lines.length ? h('div', { class: 'policy' }, h('h3', null, t('done.policy')), h('ul', null, lines.map((l) => h('li', null, l)))) : null,
     calBox,
     h('div', { class: 'manage-box' },
-      h('p', null, h('a', { href: manageUrl, 'data-testid': 'manage-link' }, t('done.manage'))),
+      h('p', null, h('a', { href: manageUrl, 'data-testid': 'manage-link', target: framed ? '_blank' : null, rel: framed ? 'noopener noreferrer' : null },
+        t('done.manage'), framed ? h('span', { class: 'visually-hidden' }, ` ${t('newtab')}`) : null)),
       h('p', { class: 'hint' }, t('done.manage.hint'))),
     h('p', null, h('button', { type: 'button', class: 'link-btn', onclick: () => again() }, t('done.again'))));
   return sec;
