@@ -9,13 +9,22 @@ export function hour12() {
   return !!new Intl.DateTimeFormat(locale(), { hour: 'numeric' }).resolvedOptions().hour12;
 }
 
+/**
+ * The clock for Intl: the locale's own unless the visitor chose one. A chosen 24-hour clock is
+ * hourCycle h23 (midnight is 00:30), not hour12: false, which gives 24:30 in English.
+ */
+function clock() {
+  if (hour12Pref === null) return {};
+  return { hourCycle: hour12Pref ? 'h12' : 'h23' };
+}
+
 function fmt(opts) {
   return new Intl.DateTimeFormat(locale(), opts);
 }
 
 /** "14:30" / "2:30 PM" in a zone. */
 export function formatTime(instant, tz) {
-  return fmt({ hour: 'numeric', minute: '2-digit', hour12: hour12(), timeZone: tz }).format(new Date(instant));
+  return fmt({ hour: 'numeric', minute: '2-digit', ...clock(), timeZone: tz }).format(new Date(instant));
 }
 
 /** "Tuesday, 3 March 2026" for a YYYY-MM-DD day (a calendar date, zone-free). */
@@ -33,7 +42,7 @@ export function formatMonth(year, month) {
 /** A full date and time in a zone, with the zone's short name. */
 export function formatDateTime(instant, tz, withZone = true) {
   const o = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-    hour: 'numeric', minute: '2-digit', hour12: hour12(), timeZone: tz };
+    hour: 'numeric', minute: '2-digit', ...clock(), timeZone: tz };
   if (withZone) o.timeZoneName = 'short';
   return fmt(o).format(new Date(instant));
 }
@@ -41,7 +50,7 @@ export function formatDateTime(instant, tz, withZone = true) {
 /** "10:00 – 10:30" style range, in a zone. */
 export function formatRange(start, end, tz) {
   const f = fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-    hour: 'numeric', minute: '2-digit', hour12: hour12(), timeZone: tz, timeZoneName: 'short' });
+    hour: 'numeric', minute: '2-digit', ...clock(), timeZone: tz, timeZoneName: 'short' });
   try { return f.formatRange(new Date(start), new Date(end)); } catch { return f.format(new Date(start)); }
 }
 
