@@ -7,7 +7,9 @@ if [ "${1:-}" = "--check-node" ]; then
   v=$(node -p 'process.versions.node')
   IFS=. read -r major minor _ <<<"$v"
   if [ "$major" -lt 20 ] || { [ "$major" -eq 20 ] && [ "$minor" -lt 19 ]; }; then
-    echo "deps.sh: the web UI needs Node.js 20.19 or later; this machine has $v" >&2
+    echo "deps.sh: the web UI needs Node.js 20.19 or later; this machine has $v (Debian 12's" \
+         "own nodejs is 18). Install Node.js 20 or later (e.g. NodeSource's nodejs package), or" \
+         "build without the web UI: cmake -DSLOTD_WEB=OFF" >&2
     exit 1
   fi
   exit 0

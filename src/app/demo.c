@@ -164,7 +164,7 @@ int demo_load(const struct uc_env *env, int64_t now, char *key_out, int *created
 	err_init(&lookup);
 	if (!(tx = store_begin(env->store, "", STORE_READ, e)))
 		return -1;
-	rc = tx_tenant_find(tx, DEMO_SLUG, tenant, &lookup);
+	rc = tx_tenant_find(tx, DEMO_SLUG, tenant, NULL, &lookup);
 	store_end(tx, false, e);
 	if (rc == 0) {
 		*created = 0;
@@ -180,7 +180,7 @@ int demo_load(const struct uc_env *env, int64_t now, char *key_out, int *created
 		return -1;
 	if (!(tx = store_begin(env->store, "", STORE_READ, e)))
 		return -1;
-	rc = tx_tenant_find(tx, DEMO_SLUG, tenant, e);
+	rc = tx_tenant_find(tx, DEMO_SLUG, tenant, NULL, e);
 	store_end(tx, false, e);
 	if (rc)
 		return -1;

@@ -1,6 +1,7 @@
 #include "http/gzip.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <zlib.h>
@@ -108,6 +109,31 @@ bool gzip_accepted(const char *ae)
 	return gzip_q >= 0 ? gzip_q > 0 : star_q > 0;
 }
 
+/* A strong ETag of a file names one sequence of bytes (RFC 9110, 8.8.1), and the gzip
+ * coding is another: the compressed answer carries the tag as weak, which If-None-Match
+ * (weak comparison) still matches. API objects' ETags name versions, not bytes, and stay. */
+static void weaken_etag(struct req *r)
+{
+	char weak[160];
+	size_t i;
+
+	if (!r->etag_of_bytes)
+		return;
+	for (i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, "ETag") && r->headers[i].value[0] == '"') {
+			snprintf(weak, sizeof(weak), "W/%s", r->headers[i].value);
+			r->headers[i].value = arena_strdup(r->arena, weak);
+		}
+}
+
+void gzip_not_modified(struct req *r, size_t len)
+{
+	if (len > GZIP_MIN_BYTES && gzip_accepted(req_header(r, "Accept-Encoding"))) {
+		req_add_header(r, "Vary", "Accept-Encoding");
+		weaken_etag(r);
+	}
+}
+
 void gzip_reply(struct req *r)
 {
 	struct gzip_state *s;
@@ -133,4 +159,5 @@ void gzip_reply(struct req *r)
 	buf_reset(&r->out);
 	buf_add(&r->out, s->out.ptr, s->out.len);
 	req_add_header(r, "Content-Encoding", "gzip");
+	weaken_etag(r);
 }

@@ -19,4 +19,8 @@ bool gzip_accepted(const char *accept_encoding);
  * accepts gzip replaces r->out by its gzip encoding and adds "Content-Encoding: gzip". */
 void gzip_reply(struct req *r);
 
+/* For a 304 in place of a body of len bytes: the ETag as the full answer would carry it
+ * (weak when gzip would have coded it; see gzip_reply). */
+void gzip_not_modified(struct req *r, size_t len);
+
 #endif

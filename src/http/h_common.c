@@ -1,4 +1,6 @@
 #include "http/h_common.h"
+
+#include "http/gzip.h"
 #include "http/json_in.h"
 
 #include <limits.h>
@@ -254,11 +256,12 @@ static bool etag_listed(const char *h, const char *etag)
 	return false;
 }
 
-int reply_not_modified(struct req *r, const char *etag)
+int reply_not_modified(struct req *r, const char *etag, size_t len)
 {
 	buf_reset(&r->out);
 	if (!etag_listed(req_header(r, "If-None-Match"), etag))
 		return 0;
+	gzip_not_modified(r, len);
 	r->status = 304;
 	r->content_type = NULL;
 	return 1;

@@ -14,8 +14,9 @@ int h_openapi(struct req *r, struct err *e)
 {
 	(void)e;
 	req_add_header(r, "ETag", slotd_openapi_json_etag);
+	r->etag_of_bytes = true;
 	req_add_header(r, "Cache-Control", "public, max-age=86400");
-	if (reply_not_modified(r, slotd_openapi_json_etag))
+	if (reply_not_modified(r, slotd_openapi_json_etag, slotd_openapi_json_len))
 		return 0;
 	buf_add(&r->out, slotd_openapi_json, slotd_openapi_json_len);
 	r->status = 200;

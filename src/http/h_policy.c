@@ -54,10 +54,13 @@ int h_settings_get(struct req *r, struct err *e)
 	return reply_json(r, 200, wire_settings(&s));
 }
 
+/* C0 controls, DEL, and C1 controls (U+0080-U+009F, 0xC2 0x80-0x9F in UTF-8). */
 static bool has_control(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f ||
+		    ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		     (unsigned char)s[1] <= 0x9f))
 			return true;
 	return false;
 }
@@ -93,8 +96,9 @@ static void booking_page_parse(json_t *o, struct booking_page *p, struct err *e)
 	json_only_keys(o, at, keys, e);
 	if (json_get_str(o, at, "display_name", NAME_MAX_LEN, p->display_name,
 			 sizeof(p->display_name), e) > 0 &&
-	    has_control(p->display_name))
-		err_field(e, "/booking_page/display_name", "must not hold control characters");
+	    (!*p->display_name || has_control(p->display_name)))
+		err_field(e, "/booking_page/display_name",
+			  "must be 1-200 bytes without control characters (null: the tenant's name)");
 	if (json_get_str(o, at, "brand_color", PAGE_COLOR_MAX - 1, p->brand_color,
 			 sizeof(p->brand_color), e) > 0 &&
 	    !is_hex_color(p->brand_color))

@@ -61,10 +61,19 @@ int h_public_slots(struct req *r, struct err *e)
 	return h_slots(r, e);
 }
 
+/* A visitor's hold lasts at most this long: a page needs minutes, and a hold naming
+ * someone else's e-mail counts against that e-mail's cap only while it lives. */
+#define VISITOR_HOLD_TTL_MAX 900
+
 int h_public_hold_create(struct req *r, struct err *e)
 {
+	json_t *ttl = json_object_get(r->json, "ttl_seconds");
+
 	if (visitor_begin(r, e) || body_service_public(r, true, e))
 		return -1;
+	if (json_is_integer(ttl) && json_integer_value(ttl) > VISITOR_HOLD_TTL_MAX)
+		return err_field(e, "/ttl_seconds", "must be at most %d on the booking page",
+				 VISITOR_HOLD_TTL_MAX);
 	return h_hold_create(r, e);
 }
 

@@ -59,9 +59,10 @@ static int serve(struct req *r, const struct web_asset *a, const char *cache, st
 							  ? "no such file"
 							  : "the web UI is not built into this binary");
 	req_add_header(r, "ETag", a->etag);
+	r->etag_of_bytes = true;
 	req_add_header(r, "Cache-Control", cache);
 	req_add_header(r, "X-Content-Type-Options", "nosniff");
-	if (reply_not_modified(r, a->etag))
+	if (reply_not_modified(r, a->etag, a->len))
 		return 0;
 	buf_add(&r->out, a->data, a->len);
 	r->status = 200;

@@ -90,6 +90,12 @@ static void limit_key_of(struct req *r)
 		snprintf(r->remote_key, sizeof(r->remote_key), "%s", r->remote);
 		return;
 	}
+	/* An IPv4 client on a dual-stack listener (::ffff:a.b.c.d) is its IPv4 address. */
+	if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+		inet_ntop(AF_INET, a6.s6_addr + 12, net, sizeof(net));
+		snprintf(r->remote_key, sizeof(r->remote_key), "%s", net);
+		return;
+	}
 	memset(a6.s6_addr + 8, 0, 8);
 	inet_ntop(AF_INET6, &a6, net, sizeof(net));
 	snprintf(r->remote_key, sizeof(r->remote_key), "%s/64", net);

@@ -138,17 +138,20 @@ int tx_tenant_insert(struct store_tx *tx, const char *slug, const char *name, in
 }
 
 int tx_tenant_find(struct store_tx *tx, const char *slug, char tenant_id[ID_MAX],
-		   struct err *e)
+		   char *link_secret, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c, "SELECT id FROM tenants WHERE slug = ?1", e);
+	struct stmt *s = conn_prep(tx->c, "SELECT id, link_secret FROM tenants WHERE slug = ?1", e);
 	int rc;
 
 	if (!s)
 		return -1;
 	bind_text(s, 1, slug);
 	rc = db_step(s);
-	if (rc == DB_ROW)
+	if (rc == DB_ROW) {
 		col_text(s, 0, tenant_id, ID_MAX);
+		if (link_secret)
+			col_text(s, 1, link_secret, TOKEN_MAX);
+	}
 	db_reset(s);
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOT_FOUND, "no tenant with slug %s", slug);

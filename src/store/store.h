@@ -74,9 +74,10 @@ struct page {
 /* --- tenants and keys --- */
 int tx_tenant_insert(struct store_tx *tx, const char *slug, const char *name, int64_t now,
 		     struct err *e);
-/* The tenant id for slug (any tenant's transaction); ERR_NOT_FOUND when none. */
+/* The tenant id for slug (any tenant's transaction); ERR_NOT_FOUND when none. With
+ * link_secret (not NULL), also its link key ("" when it has none yet). */
 int tx_tenant_find(struct store_tx *tx, const char *slug, char tenant_id[ID_MAX],
-		   struct err *e);
+		   char *link_secret, struct err *e);
 
 /* Stores key k (its provider ids too) with the hash of its secret. */
 int tx_key_insert(struct store_tx *tx, const struct api_key *k, const char *key_hash,

@@ -307,7 +307,7 @@ int uc_key_create_cli(const struct uc_env *env, const char *slug, struct api_key
 
 	tx = store_begin(env->store, "", STORE_READ, e);
 	if (tx) {
-		rc = tx_tenant_find(tx, slug, tenant, e);
+		rc = tx_tenant_find(tx, slug, tenant, NULL, e);
 		store_end(tx, false, e);
 	}
 	if (rc == 0) {

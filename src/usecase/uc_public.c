@@ -11,12 +11,32 @@
 #include "core/policy.h"
 #include "util/ids.h"
 
-#define PUBLIC_SERVICES_MAX 500
+#define SERVICES_PAGE 200
+
+/* The tenant's link key, made now when it has none (once: the write transaction holds the
+ * tenant's lock). */
+static int link_key_make(const struct uc_env *env, const char *tenant_id,
+			 char link_secret[TOKEN_MAX], struct err *e)
+{
+	struct store_tx *tx = store_begin(env->store, tenant_id, STORE_WRITE, e);
+	struct tenant_info info;
+	struct err ignored;
+
+	if (!tx)
+		return -1;
+	if (tx_tenant_info(tx, true, &info, e)) {
+		err_init(&ignored);
+		store_end(tx, false, &ignored);
+		return -1;
+	}
+	memcpy(link_secret, info.link_secret, TOKEN_MAX);
+	return store_end(tx, true, e);
+}
 
 int uc_visitor(const struct uc_env *env, const char *slug, const char *address,
 	       struct auth *out, struct err *e)
 {
-	char hash[TOKEN_HASH_MAX];
+	char secret[TOKEN_MAX] = "", derived[TOKEN_MAX];
 	struct store_tx *tx;
 	int rc;
 
@@ -26,7 +46,7 @@ int uc_visitor(const struct uc_env *env, const char *slug, const char *address,
 	tx = store_begin(env->store, "", STORE_READ, e);
 	if (!tx)
 		return -1;
-	rc = tx_tenant_find(tx, slug, out->tenant_id, e);
+	rc = tx_tenant_find(tx, slug, out->tenant_id, secret, e);
 	store_end(tx, false, e);
 	if (rc) {
 		if (e->code == ERR_NOT_FOUND) {
@@ -35,10 +55,14 @@ int uc_visitor(const struct uc_env *env, const char *slug, const char *address,
 		}
 		return -1;
 	}
+	if (!*secret && link_key_make(env, out->tenant_id, secret, e))
+		return -1;
 	out->role = ROLE_CUSTOMER;
 	out->visitor = true;
-	token_hash(hash, address, strlen(address));
-	snprintf(out->key_id, sizeof(out->key_id), "pub_%.20s", hash);
+	/* Keyed with the tenant's secret: the id names one address to this tenant only, and
+	 * the address cannot be read back from events or webhooks. */
+	token_derive(derived, "pb", secret, address);
+	snprintf(out->key_id, sizeof(out->key_id), "pub_%.20s", derived + 3);
 	return 0;
 }
 
@@ -72,11 +96,12 @@ static json_t *public_provider(const struct provider *p)
 			 p->timezone);
 }
 
-/* A public service with its resolved policy and its providers. */
+/* A public service with its resolved policy and its providers; seen maps provider ids
+ * already read to their public fields (null: gone), so each is read once per page. */
 static int public_service(struct store_tx *tx, const struct service *s,
-			  const struct policy *tenant, json_t **out, struct err *e)
+			  const struct policy *tenant, json_t *seen, json_t **out, struct err *e)
 {
-	json_t *providers = json_array();
+	json_t *providers = json_array(), *known;
 	struct policy resolved;
 	struct provider p;
 	size_t i;
@@ -84,15 +109,22 @@ static int public_service(struct store_tx *tx, const struct service *s,
 	for (i = 0; i < s->nproviders; i++) {
 		struct err lookup;
 
-		err_init(&lookup);
-		if (tx_provider_get(tx, s->provider_ids[i], &p, &lookup)) {
-			if (lookup.code == ERR_NOT_FOUND)
-				continue;
-			json_decref(providers);
-			*e = lookup;
-			return -1;
+		known = json_object_get(seen, s->provider_ids[i]);
+		if (!known) {
+			err_init(&lookup);
+			if (tx_provider_get(tx, s->provider_ids[i], &p, &lookup) == 0) {
+				known = public_provider(&p);
+			} else if (lookup.code == ERR_NOT_FOUND) {
+				known = json_null();
+			} else {
+				json_decref(providers);
+				*e = lookup;
+				return -1;
+			}
+			json_object_set_new(seen, s->provider_ids[i], known);
 		}
-		json_array_append_new(providers, public_provider(&p));
+		if (!json_is_null(known))
+			json_array_append(providers, known);
 	}
 	policy_resolve(tenant, &s->policy, &resolved);
 	*out = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i, s:b, s:o, s:o}", "id", s->id, "name",
@@ -111,29 +143,59 @@ static int by_name(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
+/* The tenant's public services, every page of them, into an arena array. */
+static int public_services(struct uc_ctx *ctx, struct store_tx *tx, struct service **out,
+			   size_t *n, struct err *e)
+{
+	struct page pg = {NULL, SERVICES_PAGE};
+	struct service *list, *all = NULL;
+	size_t got, i, cap = 0;
+
+	*n = 0;
+	do {
+		if (tx_service_list(tx, pg, ctx->arena, &list, &got, e))
+			return -1;
+		for (i = 0; i < got; i++) {
+			if (!list[i].public)
+				continue;
+			if (*n == cap) {
+				struct service *grown;
+				cap = cap ? 2 * cap : 16;
+				grown = arena_alloc(ctx->arena, cap * sizeof(*grown));
+				if (*n)
+					memcpy(grown, all, *n * sizeof(*grown));
+				all = grown;
+			}
+			all[(*n)++] = list[i];
+		}
+		if (got)
+			pg.after = list[got - 1].id;
+	} while (got == SERVICES_PAGE);
+	*out = all;
+	return 0;
+}
+
 int uc_public_page(struct uc_ctx *ctx, json_t **out, struct err *e)
 {
 	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
-	json_t *tenant = NULL, *services = json_array(), *one;
+	json_t *tenant = NULL, *services = json_array(), *seen = json_object(), *one;
 	struct service *list;
 	struct policy defaults;
-	size_t n, i, kept = 0;
-	struct page pg = {NULL, PUBLIC_SERVICES_MAX};
+	size_t n, i;
 	int rc = -1;
 
 	if (!tx) {
 		json_decref(services);
+		json_decref(seen);
 		return -1;
 	}
 	if (read_tenant(tx, &tenant, e) || tx_policy_get(tx, &defaults, e) ||
-	    tx_service_list(tx, pg, ctx->arena, &list, &n, e))
+	    public_services(ctx, tx, &list, &n, e))
 		goto done;
-	for (i = 0; i < n; i++)
-		if (list[i].public)
-			list[kept++] = list[i];
-	qsort(list, kept, sizeof(*list), by_name);
-	for (i = 0; i < kept; i++) {
-		if (public_service(tx, &list[i], &defaults, &one, e))
+	if (n > 1)
+		qsort(list, n, sizeof(*list), by_name);
+	for (i = 0; i < n; i++) {
+		if (public_service(tx, &list[i], &defaults, seen, &one, e))
 			goto done;
 		json_array_append_new(services, one);
 	}
@@ -143,6 +205,7 @@ int uc_public_page(struct uc_ctx *ctx, json_t **out, struct err *e)
 done:
 	json_decref(tenant);
 	json_decref(services);
+	json_decref(seen);
 	uc_read_end(tx);
 	return rc;
 }

@@ -13,6 +13,10 @@
 #define EXPIRED_BATCH 500		/* holds and offers closed in one round */
 #define WAITLIST_PER_CUSTOMER_KEY 100	/* live entries one customer key may add */
 #define WAITLIST_PER_KEY 1000		/* live entries a staff or admin key may add */
+/* Live entries the public page's visitors from one address may add: an entry is offered a
+ * hold at once when a time fits, so this also bounds the holds an address gets that way
+ * beside its own HOLDS_PER_ADDRESS. */
+#define WAITLIST_PER_VISITOR 3
 
 /* Runs part of a use case as a system duty (its events say so), keeping the request id. */
 static struct actor as_system(struct uc_ctx *ctx, const char *name)
@@ -370,7 +374,9 @@ static int waitlist_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 			      struct err *e)
 {
 	struct waitlist_entry *w = arg;
-	int max = ctx->auth->role == ROLE_CUSTOMER ? WAITLIST_PER_CUSTOMER_KEY : WAITLIST_PER_KEY;
+	int max = ctx->auth->visitor			? WAITLIST_PER_VISITOR
+		  : ctx->auth->role == ROLE_CUSTOMER ? WAITLIST_PER_CUSTOMER_KEY
+						     : WAITLIST_PER_KEY;
 	int64_t from, to;
 	struct service svc;
 	int count = 0;
@@ -380,9 +386,9 @@ static int waitlist_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 		return -1;
 	if (count >= max)
 		return err_set(e, ERR_WAITLIST_LIMIT,
-			       "this key has %d waitlist entries waiting or offered, its limit;"
+			       "this %s has %d waitlist entries waiting or offered, its limit;"
 			       " remove one first",
-			       max);
+			       ctx->auth->visitor ? "address" : "key", max);
 	if (tx_service_get(tx, w->service_id, ctx->arena, &svc, e)) {
 		if (e->code == ERR_NOT_FOUND) {
 			err_init(e);

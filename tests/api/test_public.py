@@ -1056,3 +1056,101 @@ def test_unknown_assets_are_404(web, path):
     r = requests.get(web.base + path, timeout=10)
     assert r.status_code == 404, (path, r.status_code, r.text[:200])
     assert "root:" not in r.text
+
+
+# --- from the review of the C side -----------------------------------------------------------
+
+def test_a_tenant_without_services_has_an_empty_page(server):
+    slug = "empty-" + uuid.uuid4().hex[:8]
+    server.tenant(slug, "Empty Clinic")
+    r = Visitor(server.base, slug).page()
+    assert r.status_code == 200, r.text
+    assert r.json()["services"] == [] and r.json()["tenant"]["slug"] == slug
+
+
+def test_more_than_a_page_of_hidden_services_does_not_hide_a_public_one(w):
+    for i in range(205):
+        w.t.service([], f"Hidden {i:03d}", 30)
+    late = w.t.service([w.ada], "AAA Late public", 30, public=True)
+    names = [s["name"] for s in w.v.page().json()["services"]]
+    assert names == ["AAA Late public", "Consult"], names
+    got = {s["id"]: s for s in w.v.page().json()["services"]}
+    assert [p["id"] for p in got[late["id"]]["providers"]] == [w.ada]
+
+
+def test_a_visitor_may_have_three_waitlist_entries(w):
+    body = {"service_id": w.sid, "customer": dict(CUSTOMER), "earliest_date": WED,
+            "latest_date": WED, "time_windows": [{"start": "06:00", "end": "07:00"}]}
+    for _ in range(3):
+        r = w.v.waitlist(body)
+        assert r.status_code == 201, r.text
+    p = expect_problem(w.v.waitlist(body), 429, "waitlist_limit_reached")
+    assert "address" in p["detail"]
+    assert len(w.t.list_all("/v1/waitlist")) == 3
+    # Another address has its own allowance.
+    assert Visitor(w.t.base, w.slug).waitlist(body).status_code == 201
+
+
+def test_a_visitors_hold_lasts_at_most_fifteen_minutes(w):
+    body = {"service_id": w.sid, "start": at(MON, "10:00"), "ttl_seconds": 901}
+    expect_problem(w.v.hold(body), 422, "validation_failed", "/ttl_seconds")
+    body["ttl_seconds"] = 900
+    r = w.v.hold(body)
+    assert r.status_code == 201, r.text
+    assert (instant(r.json()["expires_at"]) - instant(HNOW)).total_seconds() == 900
+
+
+@pytest.mark.parametrize("name", ["", "Clinic\u0085", "Clinic\u009f", "Tab\there"])
+def test_display_name_must_be_non_empty_without_controls(w, name):
+    r = w.t.put("/v1/settings", {"booking_page": {"display_name": name}})
+    expect_problem(r, 422, "validation_failed", "/booking_page/display_name")
+    assert w.t.ok("GET", "/v1/settings")["booking_page"]["display_name"] is None
+
+
+def test_visitor_ids_are_keyed_per_tenant(w, other):
+    import hashlib
+    addr = new_address()
+    mine = Visitor(w.t.base, w.slug, addr)
+    theirs = Visitor(other.t.base, other.slug, addr)
+    assert mine.hold({"service_id": w.sid, "start": at(MON, "10:00")}).status_code == 201
+    assert theirs.hold({"service_id": other.sid, "start": at(MON, "10:00")}).status_code == 201
+    a = w.t.ok("GET", "/v1/events", params={"type": "hold.created"})["data"][-1]["actor"]
+    b = other.t.ok("GET", "/v1/events", params={"type": "hold.created"})["data"][-1]["actor"]
+    assert a["type"] == b["type"] == "visitor" and a["role"] == "customer"
+    assert a["id"].startswith("pub_") and b["id"].startswith("pub_")
+    # Not the same across tenants, and not an unkeyed digest of the address.
+    assert a["id"] != b["id"]
+    for h in (hashlib.blake2b(addr.encode(), digest_size=32).hexdigest(),
+              hashlib.sha256(addr.encode()).hexdigest()):
+        assert a["id"][4:] != h[:20]
+
+
+def test_gzip_coded_files_carry_weak_etags(w):
+    base = w.t.base
+    page = requests.get(f"{base}/book/{w.slug}", timeout=10).text
+    asset = re.search(r'/assets/[^"]+\.js', page).group(0)
+    plain = requests.get(base + asset, headers={"Accept-Encoding": "identity"}, timeout=10)
+    coded = requests.get(base + asset, headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert plain.headers.get("Content-Encoding") is None
+    assert coded.headers.get("Content-Encoding") == "gzip"
+    strong = plain.headers["ETag"]
+    assert strong.startswith('"') and coded.headers["ETag"] == "W/" + strong
+    for enc, tag in (("identity", strong), ("gzip", "W/" + strong)):
+        r = requests.get(base + asset, headers={"Accept-Encoding": enc,
+                                                "If-None-Match": strong}, timeout=10)
+        assert r.status_code == 304 and r.headers["ETag"] == tag, (enc, r.headers)
+
+
+def test_ipv4_mapped_addresses_count_as_their_ipv4_address(w):
+    n = next(_addresses)
+    a, b = f"198.19.{n % 250}.1", f"198.19.{n % 250}.2"
+    mapped_a = Visitor(w.t.base, w.slug, "::ffff:" + a)
+    starts = [at(d, f"{h:02d}:00") for d in (MON, TUE) for h in range(9, 17)]
+    for s in starts[:HOLDS_PER_ADDRESS]:
+        r = mapped_a.hold({"service_id": w.sid, "start": s})
+        assert r.status_code == 201, r.text
+    # The same client over IPv4 shares the cap; another IPv4 client (also mapped) does not.
+    expect_problem(Visitor(w.t.base, w.slug, a).hold({"service_id": w.sid, "start": starts[6]}),
+                   429, "hold_limit_reached")
+    r = Visitor(w.t.base, w.slug, "::ffff:" + b).hold({"service_id": w.sid, "start": starts[7]})
+    assert r.status_code == 201, r.text
