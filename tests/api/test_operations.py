@@ -18,6 +18,10 @@ TOKEN = "metrics-" + "x" * 24
 ON = {"SLOTD_RATE_LIMITS": "on"}
 
 
+# settings.booking_page when nothing is set (the public booking page's look).
+NO_PAGE = {"display_name": None, "brand_color": None, "logo_url": None, "provider_choice": True}
+
+
 def scrape(base, token=TOKEN):
     h = {"Authorization": f"Bearer {token}"} if token else {}
     return requests.get(f"{base}/metrics", headers=h, timeout=10)
@@ -324,13 +328,15 @@ def test_limits_off_sends_no_headers(start_server):
 def test_a_tenant_sets_its_own_key_limit(start_server):
     srv = start_server(env=ON)
     t, other = srv.tenant(), srv.tenant()
-    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}, "locale": None}
+    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}, "locale": None,
+                                            "booking_page": NO_PAGE}
     staff = make_key(srv, t, "staff")
     assert staff.get("/v1/settings").status_code == 403
     assert staff.put("/v1/settings", {"rate_limits": {"key": None}}).status_code == 403
     r = t.put("/v1/settings", {"rate_limits": {"key": {"quota": 4, "window_seconds": 60}}})
     assert r.status_code == 200, r.text
-    assert r.json() == {"rate_limits": {"key": {"quota": 4, "window_seconds": 60}}, "locale": None}
+    assert r.json() == {"rate_limits": {"key": {"quota": 4, "window_seconds": 60}}, "locale": None,
+                        "booking_page": NO_PAGE}
     seen = [t.get("/v1/providers") for _ in range(6)]
     # what the key used before (the GET and the PUT, less what refilled at the old rate
     # meanwhile) stays used under the new limit
@@ -347,7 +353,8 @@ def test_a_tenant_sets_its_own_key_limit(start_server):
 def test_settings_put_is_validated_and_recorded(start_server):
     srv = start_server(env=ON)
     t = srv.tenant()
-    good = {"rate_limits": {"key": {"quota": 1000, "window_seconds": 10}}, "locale": "de"}
+    good = {"rate_limits": {"key": {"quota": 1000, "window_seconds": 10}}, "locale": "de",
+            "booking_page": NO_PAGE}
     assert t.put("/v1/settings", good).status_code == 200
     for body, pointer in (
             ({"rate_limits": {"key": {"quota": -1, "window_seconds": 10}}}, "/rate_limits/key/quota"),
@@ -366,12 +373,14 @@ def test_settings_put_is_validated_and_recorded(start_server):
         assert pointer in [x["pointer"] for x in r.json()["errors"]], (body, r.json())
     assert t.get("/v1/settings").json() == good, "refused writes changed nothing"
     r = t.put("/v1/settings", {"rate_limits": {"key": None}})
-    assert r.json() == {"rate_limits": {"key": None}, "locale": None}, "a PUT replaces everything"
+    assert r.json() == {"rate_limits": {"key": None}, "locale": None,
+                                            "booking_page": NO_PAGE}, "a PUT replaces everything"
     assert limit_headers(t.get("/v1/providers"))[:3] == ("key", 300, 5)
     ev = t.get("/v1/events", params={"type": "settings.updated"}).json()["data"]
     assert len(ev) == 2
     assert ev[0]["payload"] == good
-    assert ev[1]["payload"] == {"rate_limits": {"key": None}, "locale": None}
+    assert ev[1]["payload"] == {"rate_limits": {"key": None}, "locale": None,
+                                            "booking_page": NO_PAGE}
     assert ev[1]["actor"]["id"].startswith("key_")
 
 
@@ -382,7 +391,8 @@ def test_a_tenant_may_loosen_its_limit_only_so_far(start_server):
                  {"quota": 100, "window_seconds": 59}):
         r = t.put("/v1/settings", {"rate_limits": {"key": body}})
         assert r.status_code == 422, (body, r.text)
-    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}, "locale": None}
+    assert t.get("/v1/settings").json() == {"rate_limits": {"key": None}, "locale": None,
+                                            "booking_page": NO_PAGE}
     r = t.put("/v1/settings", {"rate_limits": {"key": {"quota": 100, "window_seconds": 60}}})
     assert r.status_code == 200, r.text
     assert [t.get("/v1/providers").status_code for _ in range(30)] == [200] * 30
