@@ -44,7 +44,16 @@ export function startBooking(ctx) {
   window.addEventListener('pagehide', () => {
     const hold = S && S.hold;
     if (!hold || hold.fromOffer || S.sending) return;
+    hold.released = true;
     fetch(`/v1/public/${enc(S.slug)}/holds/${enc(hold.id)}`, { method: 'DELETE', keepalive: true, credentials: 'omit' }).catch(() => {});
+  });
+  // Back from the browser's page cache: the time given back above is no longer held, so the
+  // details step does not go on counting down for it.
+  window.addEventListener('pageshow', (ev) => {
+    if (!ev.persisted || !S || !S.hold || !S.hold.released) return;
+    stopTicker();
+    S.hold = null; S.chosenStart = null; S.idemKey = null;
+    if (S.step === 'details') { S.notice = t('err.hold_invalid'); go('when'); }
   });
   if (ctx.deferRender) return;
   if (ctx.serviceId) {
@@ -179,28 +188,39 @@ function stepWhen() {
   return sec;
 }
 
+let pickSeq = 0;
+
 async function pickTime(slot, btn) {
-  const p = picker;
   if (S.hold && S.hold.requestedStart === slot.start) { go('details'); return; }
-  p.error('');
+  const my = ++pickSeq; // the latest click wins
+  const ask = { service: S.service, provider: S.provider };
+  picker.error('');
   if (btn) { btn.disabled = true; btn.setAttribute('aria-busy', 'true'); }
   announce(t('hold.taking'));
-  releaseHold();
+  // The time held so far stays held until the new one is: a refused pick keeps it.
+  let hold;
   try {
-    const hold = await api('POST', `/v1/public/${enc(S.slug)}/holds`, {
-      body: { service_id: S.service.id, provider_id: S.provider || 'any', start: slot.start },
+    hold = await api('POST', `/v1/public/${enc(S.slug)}/holds`, {
+      body: { service_id: ask.service.id, provider_id: ask.provider || 'any', start: slot.start },
     });
-    hold.requestedStart = slot.start;
-    setHold(hold);
-    S.chosenStart = slot.start;
-    S.idemKey = newKey(); // one key per attempt at this held time, reused on every retry
-    go('details');
   } catch (e) {
     if (btn) { btn.disabled = false; btn.removeAttribute('aria-busy'); }
-    if (p !== picker) return;
-    p.error(messageFor(e, S.tz));
-    if (e.code === 'slot_taken' || e.code === 'slot_unavailable') p.reload();
+    if (my !== pickSeq || S.step !== 'when' || !picker) return;
+    picker.error(messageFor(e, S.tz));
+    if (e.code === 'slot_taken' || e.code === 'slot_unavailable') picker.reload();
+    return;
   }
+  if (my !== pickSeq || S.step !== 'when' || S.service !== ask.service || S.provider !== ask.provider) {
+    // Another time was clicked, or the visitor went elsewhere meanwhile: give this one back.
+    api('DELETE', `/v1/public/${enc(S.slug)}/holds/${enc(hold.id)}`).catch(() => { /* it lapses anyway */ });
+    return;
+  }
+  releaseHold();
+  hold.requestedStart = slot.start;
+  setHold(hold);
+  S.chosenStart = slot.start;
+  S.idemKey = newKey(); // one key per attempt at this held time, reused on every retry
+  go('details');
 }
 
 function setHold(hold) {
