@@ -307,6 +307,8 @@ function detailsForm(onSubmit, submitLabel, submitTestid) {
     }
   });
   const btn = h('button', { type: 'submit', class: 'primary', 'data-testid': submitTestid }, submitLabel);
+  btn.dataset.label = submitLabel;
+  if (S.sending) setSending(btn, true); // drawn again (a language change) while the booking is sent
   form.append(btn);
   form.addEventListener('submit', (e) => { e.preventDefault(); onSubmit(form, btn); });
   return form;
@@ -361,6 +363,45 @@ function bookingBody() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+function setSending(btn, on) {
+  btn.disabled = on;
+  if (on) btn.setAttribute('aria-busy', 'true'); else btn.removeAttribute('aria-busy');
+  btn.textContent = on ? t('confirm.sending') : (btn.dataset.label || btn.textContent);
+}
+
+/** One POST with the attempt's key; "still running" is asked again for its answer. */
+async function postOnce(body) {
+  for (let i = 0; ; i++) {
+    try {
+      return await api('POST', `/v1/public/${enc(S.slug)}/bookings`, { body, idempotencyKey: S.idemKey });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'idempotency_key_in_use' && i < 10) { await sleep(500 + i * 250); continue; }
+      throw e;
+    }
+  }
+}
+
+// Bodies sent with a key whose answer never arrived (per key): the server may have booked one.
+const unanswered = new Map();
+
+async function postBooking(body) {
+  const key = S.idemKey;
+  try {
+    return await postOnce(body);
+  } catch (e) {
+    const earlier = unanswered.get(key) || [];
+    if (e.code === 'idempotency_key_reused' && earlier.length) {
+      // A try whose answer was lost did book, and the details were edited since: that
+      // booking's stored answer is fetched with the body it was made with, never a second one.
+      for (const b of [...earlier].reverse()) {
+        try { return await postOnce(b); } catch (e2) { if (e2.code !== 'idempotency_key_reused') throw e2; }
+      }
+    }
+    if (e.status === 0 || e.status >= 500) unanswered.set(key, [...earlier, body]);
+    throw e;
+  }
+}
+
 async function submitBooking(form, btn, sec) {
   if (S.sending) return; // a second click while one is in flight does nothing
   showError(sec.errSlot, '');
@@ -368,24 +409,12 @@ async function submitBooking(form, btn, sec) {
   if (!S.hold) { S.notice = t('hold.expired'); go('when'); return; }
   if (!S.idemKey) S.idemKey = newKey();
   S.sending = true;
-  btn.disabled = true;
-  btn.setAttribute('aria-busy', 'true');
-  const label = btn.textContent;
-  btn.textContent = t('confirm.sending');
+  setSending(btn, true);
   try {
-    let booking = null;
-    for (let i = 0; ; i++) {
-      try {
-        booking = await api('POST', `/v1/public/${enc(S.slug)}/bookings`, { body: bookingBody(), idempotencyKey: S.idemKey });
-        break;
-      } catch (e) {
-        // The same request is still running (a retry raced it): ask again for its answer.
-        if (e instanceof ApiError && e.code === 'idempotency_key_in_use' && i < 10) { await sleep(500 + i * 250); continue; }
-        throw e;
-      }
-    }
+    const booking = await postBooking(bookingBody());
     S.sending = false;
     stopTicker();
+    unanswered.delete(S.idemKey);
     const hold = S.hold;
     S.hold = null; S.chosenStart = null; S.idemKey = null;
     S.booking = booking;
@@ -393,9 +422,11 @@ async function submitBooking(form, btn, sec) {
     go('done');
   } catch (e) {
     S.sending = false;
-    btn.disabled = false;
-    btn.removeAttribute('aria-busy');
-    btn.textContent = label;
+    // The step may have been drawn again meanwhile (a language change): answer in the live one.
+    const live = main.firstElementChild;
+    const liveForm = live && live.errSlot && live.querySelector('form.details-form');
+    if (liveForm) { form = liveForm; sec = live; btn = liveForm.querySelector('button[type="submit"]'); }
+    setSending(btn, false);
     handleBookingError(e, form, sec);
   }
 }
