@@ -66,19 +66,37 @@ function render(focus) {
   void tenant;
 }
 
-function deadlineText(key, nodateKey, deadline) {
-  return deadline ? t(key, { date: formatDateTime(deadline, M.tz) }) : t(nodateKey || 'err.conflict');
+/**
+ * Why a cancel or reschedule is refused (kind: 'cancel' | 'reschedule'), worded from the
+ * quote's code in the page's language; a deadline is shown in the visitor's zone and locale.
+ */
+function refusalText(kind, quote) {
+  const q = quote || {};
+  const b = M.data.booking;
+  const moved = b.reschedule_count || 0;
+  const limitText = () => (moved === 0 ? t('manage.reschedule.limit.none')
+    : t(moved === 1 ? 'manage.reschedule.limit.one' : 'manage.reschedule.limit', { n: moved }));
+  const deadlineText = () => (q.deadline ? t(`manage.${kind}.not`, { date: formatDateTime(q.deadline, M.tz) })
+    : t(`manage.${kind}.not.nodate`));
+  switch (q.code) {
+    case 'policy_deadline_passed': return deadlineText();
+    case 'reschedule_limit_reached': return limitText();
+    case 'booking_ended': return t(`manage.${kind}.ended`);
+    default: {
+      // A quote without a code (or with one this page does not know yet).
+      const max = b.policy && b.policy.max_reschedules;
+      if (kind === 'reschedule' && max != null && moved >= max) return limitText();
+      if (q.deadline && Date.parse(q.deadline) <= Date.now()) return deadlineText();
+      return t(`manage.${kind}.not.nodate`);
+    }
+  }
 }
 
 function rescheduleBlock(errSlot) {
   const r = M.data.reschedule || {};
   const box = h('div', { class: 'manage-block', 'aria-labelledby': 'resched-h' }, h('h3', { id: 'resched-h' }, t('manage.reschedule')));
   if (!r.allowed) {
-    const b = M.data.booking;
-    const max = b.policy && b.policy.max_reschedules;
-    const limitReached = max != null && (b.reschedule_count || 0) >= max;
-    box.append(h('p', { 'data-testid': 'reschedule-refused' }, limitReached ? t('err.reschedule_limit')
-      : deadlineText('manage.reschedule.not', 'manage.reschedule.not.nodate', r.deadline)));
+    box.append(h('p', { 'data-testid': 'reschedule-refused' }, refusalText('reschedule', r)));
     return box;
   }
   if (M.mode !== 'reschedule') {
@@ -140,7 +158,7 @@ function cancelBlock(errSlot) {
   const b = M.data.booking;
   const box = h('div', { class: 'manage-block' }, h('h3', { id: 'cancel-h' }, t('manage.cancel.title')));
   if (!c.allowed) {
-    box.append(h('p', { 'data-testid': 'cancel-refused' }, deadlineText('manage.cancel.not', 'err.conflict', c.deadline)));
+    box.append(h('p', { 'data-testid': 'cancel-refused' }, refusalText('cancel', c)));
     return box;
   }
   if (M.mode !== 'cancel') {
