@@ -2,7 +2,7 @@
 import { h, clear, focusHeading, announce } from './dom.js';
 import { t } from './i18n.js';
 import { api, enc } from './api.js';
-import { formatDateTime, visitorZone, formatPrice } from './format.js';
+import { formatDateTime, visitorZone, formatPrice, dayInZone } from './format.js';
 import { messageFor, showError } from './errors.js';
 import { slotPicker } from './picker.js';
 import { policyLines } from './policy.js';
@@ -92,6 +92,12 @@ function refusalText(kind, quote) {
   }
 }
 
+/** YYYY-MM of the booking's start in the visitor's zone when that month is after this one. */
+function startMonth() {
+  const start = dayInZone(M.data.booking.start, M.tz).slice(0, 7);
+  return start > dayInZone(Date.now(), M.tz).slice(0, 7) ? start : null;
+}
+
 function rescheduleBlock(errSlot) {
   const r = M.data.reschedule || {};
   const box = h('div', { class: 'manage-block', 'aria-labelledby': 'resched-h' }, h('h3', { id: 'resched-h' }, t('manage.reschedule')));
@@ -101,7 +107,11 @@ function rescheduleBlock(errSlot) {
   }
   if (M.mode !== 'reschedule') {
     box.append(h('button', { type: 'button', class: 'secondary', 'data-testid': 'reschedule-booking',
-      onclick: () => { M.mode = 'reschedule'; M.chosenStart = null; render(false); focusHeading(document.getElementById('resched-h')); } },
+      onclick: () => {
+        M.mode = 'reschedule'; M.chosenStart = null; M.day = null;
+        M.month = startMonth(); // a booking weeks ahead opens on its own month
+        render(false); focusHeading(document.getElementById('resched-h'));
+      } },
     t('manage.reschedule.heading')));
     return box;
   }
