@@ -10,11 +10,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, { body, token, idempotencyKey, signal } = {}) {
+export async function api(method, path, { body, token, idempotencyKey, ifMatch, signal } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+  if (ifMatch != null) headers['If-Match'] = `"${ifMatch}"`;
   let res;
   try {
     res = await fetch(path, {

@@ -22,6 +22,7 @@ export function messageFor(err, tz = visitorZone()) {
       return p.deadline ? t('err.policy_deadline', { date: formatDateTime(p.deadline, tz) }) : t('err.conflict');
     case 'reschedule_limit_reached': return t('err.reschedule_limit');
     case 'conflict': return t('err.conflict');
+    case 'precondition_failed': return t('err.changed');
     case 'validation_failed': return t('err.validation');
     case 'idempotency_key_reused': return t('err.idem_reused');
     case 'unauthorized': return t('err.unauthorized');

@@ -98,6 +98,28 @@ function startMonth() {
   return start > dayInZone(Date.now(), M.tz).slice(0, 7) ? start : null;
 }
 
+/**
+ * After a cancel or reschedule went through: the page reads the booking again; if that read
+ * fails, the action's answer is shown, never an error for an action that was done.
+ */
+async function reloadAfter(booking) {
+  try {
+    await load();
+  } catch {
+    if (booking) M.data.booking = { ...M.data.booking, ...booking };
+  }
+}
+
+/** A refusal that changes what the page offers: say why and show the booking as it is now. */
+async function refusedAction(e) {
+  M.mode = 'view';
+  M.notice = messageFor(e, M.tz);
+  try { await load(); } catch { /* keep the old view */ }
+  render(true);
+}
+
+const STALE = new Set(['precondition_failed', 'conflict', 'policy_deadline_passed', 'reschedule_limit_reached']);
+
 function rescheduleBlock(errSlot) {
   const r = M.data.reschedule || {};
   const box = h('div', { class: 'manage-block', 'aria-labelledby': 'resched-h' }, h('h3', { id: 'resched-h' }, t('manage.reschedule')));
@@ -123,7 +145,8 @@ function rescheduleBlock(errSlot) {
     state: M,
     fetchSlots: (from, to, tz) => {
       const q = new URLSearchParams({ service_id: service.id, provider_id: b.provider_id, from, to, timezone: tz });
-      return api('GET', `/v1/slots?${q}`, { token: M.token }).then((x) => ((x && x.slots) || []).filter((s) => s.start !== b.start));
+      // Its own time is not a time to move to (the server writes it in the provider's zone).
+      return api('GET', `/v1/slots?${q}`, { token: M.token }).then((x) => ((x && x.slots) || []).filter((s) => Date.parse(s.start) !== Date.parse(b.start)));
     },
     onPick: (slot) => {
       chosen = slot;
@@ -139,18 +162,22 @@ function rescheduleBlock(errSlot) {
     sending = true;
     confirmBtn.disabled = true;
     showError(errSlot, '');
+    let moved;
     try {
-      await api('POST', `/v1/bookings/${enc(b.id)}/reschedule`, { token: M.token, body: { start: chosen.start } });
-      M.mode = 'view';
-      M.status = t('manage.reschedule.done');
-      await load();
-      render(true);
-      announce(t('manage.reschedule.done'));
+      // If-Match: a retry after a lost answer cannot move the booking (and count a move) twice.
+      moved = await api('POST', `/v1/bookings/${enc(b.id)}/reschedule`, { token: M.token, body: { start: chosen.start }, ifMatch: b.version });
     } catch (e) {
       sending = false;
+      if (STALE.has(e.code)) { await refusedAction(e); return; }
       confirmBtn.disabled = false;
       showPickerError(e);
+      return;
     }
+    M.mode = 'view';
+    M.status = t('manage.reschedule.done');
+    await reloadAfter(moved);
+    render(true);
+    announce(t('manage.reschedule.done'));
   });
   function showPickerError(e) {
     const text = messageFor(e, M.tz);
@@ -159,7 +186,9 @@ function rescheduleBlock(errSlot) {
   }
   box.append(picker.el,
     h('div', { class: 'btn-row' }, confirmBtn,
-      h('button', { type: 'button', class: 'link-btn', onclick: () => { M.mode = 'view'; render(false); } }, t('back'))));
+      h('button', { type: 'button', class: 'link-btn', onclick: () => {
+        M.mode = 'view'; render(false); document.querySelector('[data-testid="reschedule-booking"]')?.focus();
+      } }, t('back'))));
   return box;
 }
 
@@ -187,22 +216,22 @@ function cancelBlock(errSlot) {
     sending = true;
     yes.disabled = true;
     showError(errSlot, '');
+    let after;
     try {
-      const after = await api('POST', `/v1/bookings/${enc(b.id)}/cancel`, { token: M.token, body: {} });
-      M.mode = 'view';
-      M.status = after && after.fee && after.fee.amount && Number(after.fee.amount) > 0
-        ? t('manage.cancel.done.fee', { amount: formatPrice(after.fee.amount, after.fee.currency) })
-        : t('manage.cancel.done');
-      await load();
-      render(true);
+      // If-Match: only the booking as shown (with the fee quoted for it) is cancelled.
+      after = await api('POST', `/v1/bookings/${enc(b.id)}/cancel`, { token: M.token, body: {}, ifMatch: b.version });
     } catch (e) {
       sending = false;
       yes.disabled = false;
-      M.mode = 'view';
-      M.notice = messageFor(e, M.tz);
-      try { await load(); } catch { /* keep the old view */ }
-      render(true);
+      await refusedAction(e);
+      return;
     }
+    M.mode = 'view';
+    M.status = after && after.fee && after.fee.amount && Number(after.fee.amount) > 0
+      ? t('manage.cancel.done.fee', { amount: formatPrice(after.fee.amount, after.fee.currency) })
+      : t('manage.cancel.done');
+    await reloadAfter(after);
+    render(true);
   });
   box.append(h('div', { class: 'confirm-box', role: 'group', 'aria-labelledby': 'cancel-confirm-h' },
     h('h4', { id: 'cancel-confirm-h', tabindex: '-1' }, t('manage.cancel.heading')),
