@@ -22,9 +22,11 @@ function fmt(opts) {
   return new Intl.DateTimeFormat(locale(), opts);
 }
 
-/** "14:30" / "2:30 PM" in a zone. */
-export function formatTime(instant, tz) {
-  return fmt({ hour: 'numeric', minute: '2-digit', ...clock(), timeZone: tz }).format(new Date(instant));
+/** "14:30" / "2:30 PM" in a zone (withZone: "2:30 PM EST"). */
+export function formatTime(instant, tz, withZone = false) {
+  const o = { hour: 'numeric', minute: '2-digit', ...clock(), timeZone: tz };
+  if (withZone) o.timeZoneName = 'short';
+  return fmt(o).format(new Date(instant));
 }
 
 /** "Tuesday, 3 March 2026" for a YYYY-MM-DD day (a calendar date, zone-free). */
@@ -63,10 +65,10 @@ export function formatPrice(amount, currency) {
   }
 }
 
-/** The zone's readable name, e.g. "Central European Time" (falls back to the id). */
-export function zoneName(tz) {
+/** The zone's readable name at an instant (default now), e.g. "Central European Summer Time". */
+export function zoneName(tz, at = Date.now()) {
   try {
-    const parts = fmt({ timeZone: tz, timeZoneName: 'long' }).formatToParts(new Date());
+    const parts = fmt({ timeZone: tz, timeZoneName: 'long' }).formatToParts(new Date(at));
     const p = parts.find((x) => x.type === 'timeZoneName');
     return p ? `${p.value} (${tz})` : tz;
   } catch { return tz; }

@@ -109,16 +109,21 @@ export function slotPicker({ state, fetchSlots, onPick, onMonthEmpty, extra }) {
     const list = byDay.get(day);
     timesBox.append(h('h3', { id: 'times-heading', class: 'times-heading' }, t('when.times.heading', { date: formatDay(day) })));
     const ul = h('ul', { class: 'time-list' });
-    for (const s of list) {
+    // On the night the clocks go back an hour repeats (1:30 twice): such a day's times carry
+    // the zone's short name (1:30 AM EDT, 1:30 AM EST) so the two can be told apart.
+    const plain = list.map((s) => formatTime(s.start, state.tz));
+    const repeated = new Set(plain).size < plain.length;
+    for (const [i, s] of list.entries()) {
       const chosen = state.chosenStart === s.start;
       const seats = s.seats_left != null ? (s.seats_left === 1 ? t('when.seat') : t('when.seats', { n: s.seats_left })) : null;
       const btn = h('button', { type: 'button', class: 'time-btn', 'data-testid': `time-${s.start}`,
         'aria-pressed': chosen ? 'true' : 'false', onclick: () => onPick(s, btn) },
-      h('span', { class: 'time-label' }, formatTime(s.start, state.tz)),
+      h('span', { class: 'time-label' }, repeated ? formatTime(s.start, state.tz, true) : plain[i]),
       seats ? h('span', { class: 'seats' }, seats) : null);
       ul.append(h('li', null, btn));
     }
-    timesBox.append(ul, h('p', { class: 'hint tz-hint' }, t('when.timesIn', { tz: zoneName(state.tz) })));
+    // The zone's name on that day (summer or winter time), not today's.
+    timesBox.append(ul, h('p', { class: 'hint tz-hint' }, t('when.timesIn', { tz: zoneName(state.tz, list[0].start) })));
     if (focusFirst) {
       const first = ul.querySelector('button');
       if (first) first.focus();
