@@ -492,7 +492,7 @@ export function bookingFacts(b, { serviceName, provider, tz, tenantTz }) {
   const ptz = (provider && provider.time_zone) || tenantTz;
   if (ptz && ptz !== tz) {
     when.push(h('br'), h('span', { class: 'when-provider', 'data-testid': 'when-provider' },
-      `${t('done.when.provider', { name: provider && provider.name ? provider.name : '', tz: ptz })}: ${formatRange(b.start, b.end, ptz)}`));
+      `${provider && provider.name ? t('done.when.provider', { name: provider.name, tz: ptz }) : t('done.when.provider.noname', { tz: ptz })}: ${formatRange(b.start, b.end, ptz)}`));
   }
   row(t('done.when'), ...when);
   const price = formatPrice(b.price, b.currency);

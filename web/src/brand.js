@@ -1,5 +1,6 @@
 // The tenant's colour and logo. The text colour on the brand colour is chosen by luminance
 // so that it keeps a contrast of at least 4.5:1.
+import { t } from './i18n.js';
 
 function rgb(hex) {
   const m = /^#?([0-9a-f]{6})$/i.exec(String(hex || '').trim());
@@ -42,7 +43,8 @@ export function brand(tenant) {
   const logo = document.getElementById('logo');
   if (tenant.logo_url && /^https:\/\/|^\//.test(tenant.logo_url)) {
     logo.src = tenant.logo_url;
-    logo.alt = `${tenant.display_name || tenant.name || ''} logo`.trim();
+    logo.alt = t('logo.alt', { name: tenant.display_name || tenant.name || '' }).trim();
+    logo.dataset.name = tenant.display_name || tenant.name || '';
     logo.hidden = false;
     logo.addEventListener('error', () => { logo.hidden = true; }, { once: true });
   }

@@ -51,6 +51,8 @@ function applyStaticTexts() {
   if (label) label.textContent = t('lang.label');
   const skip = document.querySelector('.skip-link');
   if (skip) skip.textContent = t('skip');
+  const logo = document.getElementById('logo');
+  if (logo && !logo.hidden && logo.dataset.name !== undefined) logo.alt = t('logo.alt', { name: logo.dataset.name }).trim();
   setTitle(null);
 }
 

@@ -40,6 +40,7 @@ export function policyLines(policy, { start, tz, price, currency } = {}) {
   }
   const rh = p.reschedule_deadline_hours;
   if (rh != null && start) out.push(t('policy.reschedule.until', { date: formatDateTime(new Date(Date.parse(start) - rh * 3600e3), tz) }));
-  if (p.max_reschedules != null) out.push(t('policy.reschedule.max', { n: p.max_reschedules }));
+  const max = p.max_reschedules;
+  if (max != null) out.push(max === 0 ? t('policy.reschedule.none') : max === 1 ? t('policy.reschedule.max.one') : t('policy.reschedule.max', { n: max }));
   return out;
 }
