@@ -208,6 +208,9 @@ async function pickTime(slot, btn) {
     if (my !== pickSeq || S.step !== 'when' || !picker) return;
     picker.error(messageFor(e, S.tz));
     if (e.code === 'slot_taken' || e.code === 'slot_unavailable') picker.reload();
+    // The clicked button lost focus while it was disabled (and a reload removes it): the
+    // keyboard goes on from the step's heading rather than from the top of the page.
+    if (!picker.el.contains(document.activeElement)) focusHeading(main.querySelector('h2'));
     return;
   }
   if (my !== pickSeq || S.step !== 'when' || S.service !== ask.service || S.provider !== ask.provider) {

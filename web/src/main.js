@@ -14,8 +14,11 @@ let rerender = () => {};
 let tenantName = null;
 let storedLang = null; // the visitor's own choice from the switch, kept in localStorage
 
+// A malformed escape (a mangled link) stays as typed and ends in "not found", not a stuck page.
+const decode = (p) => { try { return decodeURIComponent(p); } catch { return p; } };
+
 function route() {
-  const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = location.pathname.split('/').filter(Boolean).map(decode);
   if (parts[0] === 'manage' && parts[1]) return { page: 'manage', token: parts[1] };
   if (parts[0] === 'book' && parts[1]) {
     if (parts[2] === 'bookings' && parts[3]) return { page: 'manage', slug: parts[1], bookingId: parts[3], token: params.get('token') };
