@@ -10,6 +10,17 @@ export class ApiError extends Error {
   }
 }
 
+// The server's clock minus this one, when they differ by more than a few seconds (from the
+// Date header of the latest answer): deadlines the server sets are counted down on its clock.
+let skew = 0;
+export function serverNow() { return Date.now() + skew; }
+function noteClock(res) {
+  const d = Date.parse(res.headers.get('Date') || '');
+  if (!Number.isFinite(d)) return;
+  const diff = d - Date.now();
+  skew = Math.abs(diff) > 5000 ? diff : 0;
+}
+
 export async function api(method, path, { body, token, idempotencyKey, ifMatch, signal } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -26,6 +37,7 @@ export async function api(method, path, { body, token, idempotencyKey, ifMatch, 
     if (e && e.name === 'AbortError') throw e;
     throw new ApiError(0, { code: 'network' });
   }
+  noteClock(res);
   if (res.status === 204) return null;
   let data = null;
   const type = res.headers.get('Content-Type') || '';

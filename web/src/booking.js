@@ -1,7 +1,7 @@
 // The booking steps: service → provider → date and time → details → confirmation.
 import { h, clear, focusHeading, announce } from './dom.js';
 import { t, lang } from './i18n.js';
-import { api, apiBlob, enc, newKey, ApiError } from './api.js';
+import { api, apiBlob, enc, newKey, ApiError, serverNow } from './api.js';
 import { formatDateTime, formatRange, formatPrice, visitorZone, zoneName, utcStamp, utcIso } from './format.js';
 import { messageFor, showError, markFields, clearFieldErrors, setFieldError, field } from './errors.js';
 import { slotPicker } from './picker.js';
@@ -576,13 +576,14 @@ export async function startOffer(ctx, entryId) {
       S.form.phone = entry.customer.phone || S.form.phone;
     }
     S.offer = entry;
-    const live = entry.status === 'offered' && entry.hold_id && Date.parse(entry.offer_expires_at) > Date.now();
+    // Judged on the server's clock: a visitor's clock that runs ahead does not lose a live offer.
+    const live = entry.status === 'offered' && entry.hold_id && Date.parse(entry.offer_expires_at) > serverNow();
     if (live) {
       const start = entry.offer_start;
       const dur = svc.duration_minutes * 60e3;
       S.hold = { id: entry.hold_id, start, end: new Date(Date.parse(start) + dur).toISOString(),
         provider_id: entry.offer_provider_id, fromOffer: true, requestedStart: start };
-      S.holdDeadline = Date.parse(entry.offer_expires_at);
+      S.holdDeadline = Date.now() + (Date.parse(entry.offer_expires_at) - serverNow());
       S.idemKey = newKey();
       startTicker();
       go('offer');
