@@ -2,7 +2,7 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { api, enc } from './api.js';
-import { dayInZone, ymd, daysInMonth } from './format.js';
+import { dayInZone, ymd, daysInMonth, zoneName } from './format.js';
 import { messageFor, showError, markFields, clearFieldErrors, setFieldError, field } from './errors.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -21,6 +21,13 @@ export function waitlistForm({ S, onDone, errSlot }) {
   const latest = ymd(y, m, daysInMonth(y, m));
   const w = S.waitlist || (S.waitlist = { earliest_date: earliest, latest_date: latest < earliest ? earliest : latest, weekdays: [], win_start: '', win_end: '' });
   const f = S.form;
+  // The server reads the dates and the time window in the provider's own zone: say which.
+  const provs = S.service.providers || [];
+  const chosen = provs.find((p) => p.id === S.provider);
+  const zones = [...new Set((chosen ? [chosen] : provs).map((p) => p.time_zone).filter(Boolean))];
+  const zoneHint = zones.length === 1
+    ? (zones[0] === S.tz ? null : t('waitlist.zone', { tz: zoneName(zones[0]) }))
+    : (zones.length > 1 ? t('waitlist.zone.any') : null);
 
   const weekdayBoxes = DAYS.map((d) => {
     const id = `wl-day-${d}`;
@@ -35,6 +42,7 @@ export function waitlistForm({ S, onDone, errSlot }) {
       field({ name: 'earliest_date', label: t('waitlist.earliest'), type: 'date', value: w.earliest_date, required: true, idPrefix: 'wl', attrs: { min: today } }),
       field({ name: 'latest_date', label: t('waitlist.latest'), type: 'date', value: w.latest_date, required: true, idPrefix: 'wl', attrs: { min: today } })),
     h('fieldset', { class: 'weekdays' }, h('legend', null, t('waitlist.weekdays')), h('div', { class: 'check-grid' }, weekdayBoxes)),
+    zoneHint ? h('p', { class: 'hint' }, zoneHint) : null,
     h('div', { class: 'two-col' },
       field({ name: 'win_start', label: t('waitlist.from'), type: 'time', value: w.win_start, idPrefix: 'wl' }),
       field({ name: 'win_end', label: t('waitlist.to'), type: 'time', value: w.win_end, idPrefix: 'wl' })));
