@@ -2,7 +2,7 @@
 import { h, clear, focusHeading, announce } from './dom.js';
 import { t, lang } from './i18n.js';
 import { api, apiBlob, enc, newKey, ApiError, serverNow } from './api.js';
-import { formatDateTime, formatRange, formatPrice, visitorZone, zoneName, utcStamp, utcIso } from './format.js';
+import { formatDateTime, formatRange, formatPrice, visitorZone, zoneName, utcStamp, utcIso, dayInZone, isoInZone } from './format.js';
 import { messageFor, showError, markFields, clearFieldErrors, setFieldError, field } from './errors.js';
 import { slotPicker } from './picker.js';
 import { policyLines } from './policy.js';
@@ -163,7 +163,27 @@ function stepProvider() {
 function fetchSlots(from, to, tz) {
   const q = new URLSearchParams({ service_id: S.service.id, from, to, timezone: tz });
   if (S.provider && S.provider !== 'any') q.set('provider_id', S.provider);
-  return api('GET', `/v1/public/${enc(S.slug)}/slots?${q}`).then((r) => (r && r.slots) || []);
+  return api('GET', `/v1/public/${enc(S.slug)}/slots?${q}`).then((r) => {
+    const slots = (r && r.slots) || [];
+    try { return withHeld(slots, from, to, tz); } catch { return slots; }
+  });
+}
+
+/**
+ * A held start is gone from the free times (the hold keeps it from everyone, the holder too):
+ * it is listed again for the visitor who holds it, so back from the details it shows as chosen
+ * and choosing it again keeps the hold.
+ */
+function withHeld(slots, from, to, tz) {
+  const hold = S.hold;
+  if (!hold || hold.fromOffer) return slots;
+  const at = Date.parse(hold.start);
+  if (slots.some((s) => Date.parse(s.start) === at)) return slots;
+  const day = dayInZone(at, tz);
+  if (day < from || day > to) return slots;
+  const start = hold.requestedTz === tz ? hold.requestedStart : isoInZone(at, tz);
+  const held = { start, end: hold.end, provider_id: hold.provider_id };
+  return [...slots, held].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
 }
 
 function backFromWhen() {
@@ -191,7 +211,7 @@ function stepWhen() {
 let pickSeq = 0;
 
 async function pickTime(slot, btn) {
-  if (S.hold && S.hold.requestedStart === slot.start) { go('details'); return; }
+  if (S.hold && Date.parse(S.hold.requestedStart) === Date.parse(slot.start)) { go('details'); return; }
   const my = ++pickSeq; // the latest click wins
   const ask = { service: S.service, provider: S.provider };
   picker.error('');
@@ -220,6 +240,7 @@ async function pickTime(slot, btn) {
   }
   releaseHold();
   hold.requestedStart = slot.start;
+  hold.requestedTz = S.tz;
   setHold(hold);
   S.chosenStart = slot.start;
   S.idemKey = newKey(); // one key per attempt at this held time, reused on every retry

@@ -102,6 +102,17 @@ export function dayInZone(instant, tz) {
   return `${g('year')}-${g('month')}-${g('day')}`;
 }
 
+/** RFC 3339 of an instant in a zone, with the zone's offset then (2026-03-03T10:00:00+01:00). */
+export function isoInZone(instant, tz) {
+  const ms = Math.floor(new Date(instant).getTime() / 1000) * 1000;
+  const p = {};
+  for (const x of new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit',
+    day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms))) p[x.type] = x.value;
+  const off = Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - ms) / 60000);
+  const a = Math.abs(off);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${off < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`;
+}
+
 export function pad2(n) { return String(n).padStart(2, '0'); }
 export function ymd(y, m, d) { return `${y}-${pad2(m)}-${pad2(d)}`; }
 export function daysInMonth(y, m) { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }

@@ -114,7 +114,7 @@ export function slotPicker({ state, fetchSlots, onPick, onMonthEmpty, extra }) {
     const plain = list.map((s) => formatTime(s.start, state.tz));
     const repeated = new Set(plain).size < plain.length;
     for (const [i, s] of list.entries()) {
-      const chosen = state.chosenStart === s.start;
+      const chosen = !!state.chosenStart && Date.parse(state.chosenStart) === Date.parse(s.start); // any zone's spelling
       const seats = s.seats_left != null ? (s.seats_left === 1 ? t('when.seat') : t('when.seats', { n: s.seats_left })) : null;
       const btn = h('button', { type: 'button', class: 'time-btn', 'data-testid': `time-${s.start}`,
         'aria-pressed': chosen ? 'true' : 'false', onclick: () => onPick(s, btn) },
