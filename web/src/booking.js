@@ -334,7 +334,13 @@ function detailsForm(onSubmit, submitLabel, submitTestid) {
   btn.dataset.label = submitLabel;
   if (S.sending) setSending(btn, true); // drawn again (a language change) while the booking is sent
   form.append(btn);
-  form.addEventListener('submit', (e) => { e.preventDefault(); onSubmit(form, btn); });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    // What the fields show is what is sent, also when a browser or password manager filled
+    // them in without an input event.
+    for (const k of Object.keys(f)) { const el = form.elements.namedItem(k); if (el) f[k] = el.value; }
+    onSubmit(form, btn);
+  });
   return form;
 }
 

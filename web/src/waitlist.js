@@ -61,6 +61,9 @@ export function waitlistForm({ S, onDone, errSlot }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (sending) return;
+    // Fields filled in without an input event (autofill) count as they are shown.
+    for (const k of Object.keys(f)) { const el = form.elements.namedItem(k); if (el) f[k] = el.value; }
+    for (const k of ['earliest_date', 'latest_date', 'win_start', 'win_end']) { const el = form.elements.namedItem(k); if (el) w[k] = el.value; }
     clearFieldErrors(form);
     showError(errSlot(), '');
     const bad = [];
