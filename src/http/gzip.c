@@ -1,8 +1,10 @@
 #include "http/gzip.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <zlib.h>
 
@@ -134,13 +136,45 @@ void gzip_not_modified(struct req *r, size_t len)
 	}
 }
 
+int gzip_encode(const void *in, size_t n, unsigned char **out, size_t *out_len)
+{
+	z_stream z;
+	unsigned char *dst;
+	uLong bound;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, GZIP_WINDOW, 9, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return -1;
+	bound = deflateBound(&z, (uLong)n);
+	dst = xmalloc(bound);
+	z.next_in = (unsigned char *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = dst;
+	z.avail_out = (uInt)bound;
+	rc = deflate(&z, Z_FINISH);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *out_len >= n) {
+		free(dst);
+		return -1;
+	}
+	*out = dst;
+	return 0;
+}
+
 void gzip_reply(struct req *r)
 {
 	struct gzip_state *s;
+	size_t i;
 	int rc;
 
 	if (r->out.len <= GZIP_MIN_BYTES)
 		return;
+	for (i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, "Content-Encoding"))
+			return;	/* coded already (a file kept compressed) */
 	req_add_header(r, "Vary", "Accept-Encoding");
 	if (!gzip_accepted(req_header(r, "Accept-Encoding")) || !(s = state_get()))
 		return;

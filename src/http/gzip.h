@@ -19,6 +19,10 @@ bool gzip_accepted(const char *accept_encoding);
  * accepts gzip replaces r->out by its gzip encoding and adds "Content-Encoding: gzip". */
 void gzip_reply(struct req *r);
 
+/* in (n bytes) gzip-coded at the best compression into a new malloc'd buffer (*out, *out_len);
+ * -1 when zlib fails or the result is not smaller. For bodies coded once and kept. */
+int gzip_encode(const void *in, size_t n, unsigned char **out, size_t *out_len);
+
 /* For a 304 in place of a body of len bytes: the ETag as the full answer would carry it
  * (weak when gzip would have coded it; see gzip_reply). */
 void gzip_not_modified(struct req *r, size_t len);
