@@ -91,13 +91,14 @@ static const char *type_of(const char *path)
 
 static int serve(struct req *r, const struct web_asset *a, const char *cache, struct err *e)
 {
+	const struct coded *c = NULL;
+	size_t i;
+
 	if (!a)
 		return err_set(e, ERR_NOT_FOUND, slotd_web_assets[0].path
 							  ? "no such file"
 							  : "the web UI is not built into this binary");
-	size_t i = (size_t)(a - slotd_web_assets);
-	const struct coded *c = NULL;
-
+	i = (size_t)(a - slotd_web_assets);
 	if (a->len > GZIP_MIN_BYTES && i < CODED_MAX &&
 	    gzip_accepted(req_header(r, "Accept-Encoding")))
 		c = coded_of(a, i);
