@@ -538,15 +538,16 @@ op("post", "/v1/bookings/{booking_id}/reschedule", "Move a booking to another st
     412: "PreconditionFailed"},
    role="admin,staff,manage_token", body_ref="BookingReschedule", params=[BKG, IFM], opid="rescheduleBooking")
 
+# The range, provider and zone of a slot list (keyed and public).
+SLOT_RANGE = [P("from", "query", ref("Date"), "first date, in the display zone", True),
+              P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
+              P("provider_id", "query", ref("ProviderId"), "one provider (default: all of the service's)"),
+              P("timezone", "query", STR, "the display zone (IANA); required when the providers' zones differ")]
 op("get", "/v1/slots", "Bookable start times of a service over a date range",
    {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff,customer,manage_token", tags=["slots"], opid="listSlots",
    desc="A manage token may list its booking's service only (the times it may move to).",
-   params=[P("service_id", "query", ref("ServiceId"), "the service", True),
-           P("from", "query", ref("Date"), "first date, in the display zone", True),
-           P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
-           P("provider_id", "query", ref("ProviderId"), "one provider (default: all of the service's)"),
-           P("timezone", "query", STR, "the display zone (IANA); required when the providers' zones differ")])
+   params=[P("service_id", "query", ref("ServiceId"), "the service", True), *SLOT_RANGE])
 op("get", "/v1/slots/explain", "Why one start is or is not bookable",
    {200: json_resp("the verdict and its reasons", ref("Explain")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff,customer", tags=["slots"], opid="explainSlot",
@@ -630,11 +631,7 @@ op("get", "/v1/public/{tenant_slug}", "The booking page: the tenant's page setti
 op("get", "/v1/public/{tenant_slug}/slots", "Bookable start times of a public service (as GET /v1/slots)",
    {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
    role="public", tags=["public"], opid="publicSlots",
-   params=[SLUG, P("service_id", "query", ref("ServiceId"), "a public service", True),
-           P("from", "query", ref("Date"), "first date, in the display zone", True),
-           P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
-           P("provider_id", "query", ref("ProviderId"), "one provider (default: all of the service's)"),
-           P("timezone", "query", STR, "the display zone (IANA); required when the providers' zones differ")])
+   params=[SLUG, P("service_id", "query", ref("ServiceId"), "a public service", True), *SLOT_RANGE])
 op("post", "/v1/public/{tenant_slug}/holds", "Reserve a start of a public service (caps per address and e-mail)",
    {201: json_resp("the hold", ref("Hold")), 404: "NotFound", 409: "Conflict"},
    role="public", params=[SLUG], body_ref="HoldCreate", tags=["public"], opid="publicCreateHold")
