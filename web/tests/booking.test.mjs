@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { apiClient, startSlotd, launchBrowser, newPage, screenshot, checkA11y, finish, publishDemo, idemKey } from './harness.mjs';
+import { apiClient, startDemo, newPage, screenshot, checkA11y, finish, idemKey } from './harness.mjs';
 import {
   sel, ENABLED_DAY, TIME_BUTTON, openBooking, chooseService, waitFreeDay, pickDay, pickTime, shownStarts,
   fillDetails, confirmBooking, bookingByRef, sameInstant, icsLocal, scrollWidth, tabTo, visibleAt,
@@ -19,10 +19,8 @@ let consult;   // "Initial consultation": three providers, so the provider step 
 let group;     // "Group physiotherapy": one provider, so the provider step is skipped
 
 before(async () => {
-  server = await startSlotd({ args: ['--trust-forwarded-for', '--rate-limit-address', '100000/60'] });
-  browser = await launchBrowser();
-  const page = await publishDemo(server);
-  consult = page.services.find((s) => s.name === 'Initial consultation');
+  let page;
+  ({ server, browser, page, consult } = await startDemo());
   group = page.services.find((s) => s.name === 'Group physiotherapy');
   assert.ok(consult && consult.providers.length === 3, 'the demo consultation has three providers');
   assert.ok(group && group.providers.length === 1);

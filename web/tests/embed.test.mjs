@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 
-import { startSlotd, launchBrowser, newPage, screenshot, checkA11y, finish, publishDemo } from './harness.mjs';
+import { startDemo, newPage, screenshot, checkA11y, finish } from './harness.mjs';
 import { sel, ENABLED_DAY, TIME_BUTTON, bookingByRef, sameInstant } from './flows.mjs';
 
 let server;
@@ -15,10 +15,7 @@ let hostBase;
 let consult;
 
 before(async () => {
-  server = await startSlotd({ args: ['--trust-forwarded-for', '--rate-limit-address', '100000/60'] });
-  browser = await launchBrowser();
-  const page = await publishDemo(server);
-  consult = page.services.find((s) => s.name === 'Initial consultation');
+  ({ server, browser, consult } = await startDemo());
   host = createServer((req, res) => {
     if (req.url !== '/' && !req.url.startsWith('/?')) { res.writeHead(404); res.end(); return; }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });

@@ -170,6 +170,19 @@ export async function publishDemo(server) {
   return page;
 }
 
+/**
+ * What each browser test file starts with: slotd --demo taking the client address from
+ * X-Forwarded-For with no address limit (each context sends an address of its own), the
+ * browser, and the demo's public page with its "Initial consultation" service.
+ */
+export async function startDemo() {
+  const server = await startSlotd({ args: ['--trust-forwarded-for', '--rate-limit-address', '100000/60'] });
+  const browser = await launchBrowser();
+  const page = await publishDemo(server);
+  const consult = page.services.find((s) => s.name === 'Initial consultation');
+  return { server, browser, page, consult };
+}
+
 /** The tenant's bookings through the admin API. */
 export async function bookings(server, query = '') {
   return server.api.all(`/v1/bookings${query ? `?${query}` : ''}`);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startSlotd, launchBrowser, newPage, screenshot, checkA11y, finish, publishDemo, localDate, addDays } from './harness.mjs';
+import { startDemo, newPage, screenshot, checkA11y, finish, localDate, addDays } from './harness.mjs';
 import { sel, openBooking, chooseService, bookingByRef, sameInstant } from './flows.mjs';
 
 let server;
@@ -11,10 +11,7 @@ let browser;
 let consult;
 
 before(async () => {
-  server = await startSlotd({ args: ['--trust-forwarded-for', '--rate-limit-address', '100000/60'] });
-  browser = await launchBrowser();
-  const page = await publishDemo(server);
-  consult = page.services.find((s) => s.name === 'Initial consultation');
+  ({ server, browser, consult } = await startDemo());
 });
 
 after(async () => {
