@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -322,6 +324,16 @@ int server_metrics_start(struct server *srv, int listen_fd, struct err *e)
 	return 0;
 }
 
+/* libmicrohttpd's fatal errors: said on stderr (unbuffered) before the abort, whatever its
+ * build does with messages. */
+static void on_mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	fprintf(stderr, "slotd: libmicrohttpd fatal error at %s:%u: %s\n", file ? file : "?", line,
+		reason ? reason : "(no reason given)");
+	abort();
+}
+
 struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned threads,
 			    struct err *e)
 {
@@ -338,6 +350,7 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 
 	srv->ctx = ctx;
 	http_metrics_init();
+	MHD_set_panic_func(on_mhd_panic, NULL);
 	if (!lim->max_connections)
 		http_limits_default(&ctx->http_limits);
 	if (ctx->tls_cert_file && tls_files_load(&srv->tls, ctx->tls_cert_file,
@@ -391,9 +404,10 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 	pthread_mutex_unlock(&srv->lock);
 	if (srv->sweeping)
 		pthread_join(srv->sweeper, NULL);
+	/* No new connections. The listening socket is closed only after MHD_stop_daemon: its
+	 * threads may still be polling it, and closing it earlier let its number be reused by
+	 * another file while they did (libmicrohttpd's manual says as much). */
 	fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	while (atomic_load(&srv->ctx->in_flight) > 0 && waited < timeout_ms) {
 		nanosleep(&nap, NULL);
 		waited += 10;
@@ -402,6 +416,8 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 		log_msg(LOG_WARN, "stopping with %d requests still in flight",
 			atomic_load(&srv->ctx->in_flight));
 	MHD_stop_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	conn_limits_free(srv->ctx->conn_limits);
 	srv->ctx->conn_limits = NULL;
 	tls_files_release(&srv->tls);
