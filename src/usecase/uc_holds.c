@@ -24,7 +24,9 @@ bool uc_hold_reachable(const struct uc_ctx *ctx, const struct hold *h)
 
 /* Whose cap a hold counts against: the caller, and under a staff or admin key the customer's
  * e-mail (a desk serves several customers). A customer key's e-mails are whatever its
- * clients type, so they neither protect nor lock out anyone: the key alone is capped. */
+ * clients type, so they neither protect nor lock out anyone: the key alone is capped. A
+ * visitor's holds count per address (the key id) and, when one names an e-mail, per that
+ * e-mail across addresses ("email:<address>"), for the few minutes such a hold lives. */
 static void owner_of(const struct uc_ctx *ctx, const char *email, char out[HOLD_OWNER_MAX])
 {
 	size_t i, n;
