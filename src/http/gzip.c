@@ -111,32 +111,7 @@ bool gzip_accepted(const char *ae)
 	return gzip_q >= 0 ? gzip_q > 0 : star_q > 0;
 }
 
-/* A strong ETag of a file names one sequence of bytes (RFC 9110, 8.8.1), and the gzip
- * coding is another: the compressed answer carries the tag as weak, which If-None-Match
- * (weak comparison) still matches. API objects' ETags name versions, not bytes, and stay. */
-static void weaken_etag(struct req *r)
-{
-	char weak[160];
-	size_t i;
-
-	if (!r->etag_of_bytes)
-		return;
-	for (i = 0; i < r->nheaders; i++)
-		if (!strcasecmp(r->headers[i].name, "ETag") && r->headers[i].value[0] == '"') {
-			snprintf(weak, sizeof(weak), "W/%s", r->headers[i].value);
-			r->headers[i].value = arena_strdup(r->arena, weak);
-		}
-}
-
-void gzip_not_modified(struct req *r, size_t len)
-{
-	if (len > GZIP_MIN_BYTES && gzip_accepted(req_header(r, "Accept-Encoding"))) {
-		req_add_header(r, "Vary", "Accept-Encoding");
-		weaken_etag(r);
-	}
-}
-
-int gzip_encode(const void *in, size_t n, unsigned char **out, size_t *out_len)
+static int gzip_encode(const void *in, size_t n, unsigned char **out, size_t *out_len)
 {
 	z_stream z;
 	unsigned char *dst;
@@ -164,17 +139,32 @@ int gzip_encode(const void *in, size_t n, unsigned char **out, size_t *out_len)
 	return 0;
 }
 
+const struct gzip_kept *gzip_kept(_Atomic(struct gzip_kept *) *slot, const void *data,
+				  size_t len, const char *etag)
+{
+	struct gzip_kept *k = atomic_load_explicit(slot, memory_order_acquire), *none = NULL;
+
+	if (k)
+		return k->data ? k : NULL;
+	k = xcalloc(1, sizeof(*k));
+	if (gzip_encode(data, len, &k->data, &k->len))
+		k->data = NULL;	/* remembered as "send it as it is" */
+	snprintf(k->etag, sizeof(k->etag), "W/%s", etag);
+	if (!atomic_compare_exchange_strong(slot, &none, k)) {
+		free(k->data);
+		free(k);
+		k = none;
+	}
+	return k->data ? k : NULL;
+}
+
 void gzip_reply(struct req *r)
 {
 	struct gzip_state *s;
-	size_t i;
 	int rc;
 
-	if (r->out.len <= GZIP_MIN_BYTES)
+	if (r->out.len <= GZIP_MIN_BYTES || r->coding_chosen)
 		return;
-	for (i = 0; i < r->nheaders; i++)
-		if (!strcasecmp(r->headers[i].name, "Content-Encoding"))
-			return;	/* coded already (a file kept compressed) */
 	req_add_header(r, "Vary", "Accept-Encoding");
 	if (!gzip_accepted(req_header(r, "Accept-Encoding")) || !(s = state_get()))
 		return;
@@ -193,5 +183,4 @@ void gzip_reply(struct req *r)
 	buf_reset(&r->out);
 	buf_add(&r->out, s->out.ptr, s->out.len);
 	req_add_header(r, "Content-Encoding", "gzip");
-	weaken_etag(r);
 }

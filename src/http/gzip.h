@@ -3,7 +3,9 @@
 #ifndef SLOTD_HTTP_GZIP_H
 #define SLOTD_HTTP_GZIP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "http/req.h"
 
@@ -19,12 +21,18 @@ bool gzip_accepted(const char *accept_encoding);
  * accepts gzip replaces r->out by its gzip encoding and adds "Content-Encoding: gzip". */
 void gzip_reply(struct req *r);
 
-/* in (n bytes) gzip-coded at the best compression into a new malloc'd buffer (*out, *out_len);
- * -1 when zlib fails or the result is not smaller. For bodies coded once and kept. */
-int gzip_encode(const void *in, size_t n, unsigned char **out, size_t *out_len);
+/* A body's gzip coding (best compression), made once and kept for the process's life: for
+ * files built into the binary. etag is the weak form of the file's strong ETag (these bytes
+ * are not the file's; RFC 9110, 8.8.1), which If-None-Match still matches. */
+struct gzip_kept {
+	unsigned char *data;
+	size_t len;
+	char etag[80];
+};
 
-/* For a 304 in place of a body of len bytes: the ETag as the full answer would carry it
- * (weak when gzip would have coded it; see gzip_reply). */
-void gzip_not_modified(struct req *r, size_t len);
+/* The kept coding of data (len bytes, strong ETag etag) in *slot, made by the first call
+ * (two threads may make it at once; one is kept); NULL when gzip gains nothing. */
+const struct gzip_kept *gzip_kept(_Atomic(struct gzip_kept *) *slot, const void *data,
+				  size_t len, const char *etag);
 
 #endif

@@ -256,13 +256,39 @@ static bool etag_listed(const char *h, const char *etag)
 	return false;
 }
 
-int reply_not_modified(struct req *r, const char *etag, size_t len)
+int reply_not_modified(struct req *r, const char *etag)
 {
 	buf_reset(&r->out);
 	if (!etag_listed(req_header(r, "If-None-Match"), etag))
 		return 0;
-	gzip_not_modified(r, len);
 	r->status = 304;
 	r->content_type = NULL;
 	return 1;
+}
+
+int reply_file(struct req *r, const unsigned char *data, size_t len, const char *etag,
+	       _Atomic(struct gzip_kept *) *kept, const char *cache, const char *type)
+{
+	const struct gzip_kept *k = NULL;
+
+	if (len > GZIP_MIN_BYTES) {
+		req_add_header(r, "Vary", "Accept-Encoding");
+		if (kept && gzip_accepted(req_header(r, "Accept-Encoding")))
+			k = gzip_kept(kept, data, len, etag);
+	}
+	r->coding_chosen = true;
+	req_add_header(r, "ETag", k ? k->etag : etag);
+	req_add_header(r, "Cache-Control", cache);
+	req_add_header(r, "X-Content-Type-Options", "nosniff");
+	if (reply_not_modified(r, etag))
+		return 0;
+	if (k) {
+		req_add_header(r, "Content-Encoding", "gzip");
+		buf_add(&r->out, k->data, k->len);
+	} else {
+		buf_add(&r->out, data, len);
+	}
+	r->status = 200;
+	r->content_type = type;
+	return 0;
 }

@@ -49,10 +49,16 @@ json_t *page_rows(struct page pg, const void *rows, size_t n, size_t stride,
 		  const char *(*id_of)(const void *row),
 		  json_t *(*render)(const void *row, const void *ctx), const void *ctx);
 
-/* Empties r->out; when If-None-Match names etag, answers 304 and returns 1 (0 otherwise).
- * len is the size of the body the 304 stands for (its ETag is the one that body's answer
- * would carry). */
-int reply_not_modified(struct req *r, const char *etag, size_t len);
+/* Empties r->out; when If-None-Match names etag, answers 304 and returns 1 (0 otherwise). */
+int reply_not_modified(struct req *r, const char *etag);
+
+struct gzip_kept;
+/* A file built into the binary (data, len bytes, strong ETag etag) with Cache-Control cache
+ * and Content-Type type, or 304 when If-None-Match names it. To a client that takes gzip,
+ * the coding kept in *kept (made at the first such request; NULL: none) with its weak ETag;
+ * the 304 carries the ETag the 200 would. */
+int reply_file(struct req *r, const unsigned char *data, size_t len, const char *etag,
+	       _Atomic(struct gzip_kept *) *kept, const char *cache, const char *type);
 
 /* A date from the query (YYYY-MM-DD); absent = 0 and *day untouched. */
 int query_date(struct req *r, const char *name, int64_t *day, struct err *e);

@@ -12,14 +12,9 @@ extern const char slotd_openapi_json_etag[];
 
 int h_openapi(struct req *r, struct err *e)
 {
+	static _Atomic(struct gzip_kept *) kept;
+
 	(void)e;
-	req_add_header(r, "ETag", slotd_openapi_json_etag);
-	r->etag_of_bytes = true;
-	req_add_header(r, "Cache-Control", "public, max-age=86400");
-	if (reply_not_modified(r, slotd_openapi_json_etag, slotd_openapi_json_len))
-		return 0;
-	buf_add(&r->out, slotd_openapi_json, slotd_openapi_json_len);
-	r->status = 200;
-	r->content_type = "application/json";
-	return 0;
+	return reply_file(r, slotd_openapi_json, slotd_openapi_json_len, slotd_openapi_json_etag,
+			  &kept, "public, max-age=86400", "application/json");
 }

@@ -4,9 +4,7 @@
  * and never send a referrer (manage links hold a token). */
 #include "http/handlers.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "http/gzip.h"
@@ -23,39 +21,12 @@
 #define CSP_BOOKING CSP_BASE "frame-ancestors *"
 #define CSP_MANAGE CSP_BASE "frame-ancestors 'none'"
 
-/* Each file's gzip coding, made at its first request and kept: coding the main script
- * afresh took 1.8 ms a request (bench/public_page.sh). */
+/* Each file's gzip coding, made at its first request and kept (gzip_kept): coding the main
+ * script afresh took 1.8 ms a request (bench/public_page.sh). Files past CODED_MAX go out
+ * as they are. */
 #define CODED_MAX 64
 
-struct coded {
-	unsigned char *data;
-	size_t len;
-	char etag[80];		/* the file's ETag, weak: these bytes are not the file's */
-};
-
-static _Atomic(struct coded *) coded[CODED_MAX];
-
-/* The gzip coding of asset a (table index i), or NULL when it gains nothing. Two threads
- * may code it at once; one result is kept. */
-static const struct coded *coded_of(const struct web_asset *a, size_t i)
-{
-	struct coded *c = atomic_load_explicit(&coded[i], memory_order_acquire), *none = NULL;
-
-	if (c)
-		return c->data ? c : NULL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	if (gzip_encode(a->data, a->len, &c->data, &c->len))
-		c->data = NULL;	/* remembered as "serve it plain" */
-	snprintf(c->etag, sizeof(c->etag), "W/%s", a->etag);
-	if (!atomic_compare_exchange_strong(&coded[i], &none, c)) {
-		free(c->data);
-		free(c);
-		c = none;
-	}
-	return c->data ? c : NULL;
-}
+static _Atomic(struct gzip_kept *) kept[CODED_MAX];
 
 static const struct web_asset *asset_find(const char *path)
 {
@@ -91,7 +62,6 @@ static const char *type_of(const char *path)
 
 static int serve(struct req *r, const struct web_asset *a, const char *cache, struct err *e)
 {
-	const struct coded *c = NULL;
 	size_t i;
 
 	if (!a)
@@ -99,25 +69,8 @@ static int serve(struct req *r, const struct web_asset *a, const char *cache, st
 							  ? "no such file"
 							  : "the web UI is not built into this binary");
 	i = (size_t)(a - slotd_web_assets);
-	if (a->len > GZIP_MIN_BYTES && i < CODED_MAX &&
-	    gzip_accepted(req_header(r, "Accept-Encoding")))
-		c = coded_of(a, i);
-	req_add_header(r, "ETag", c ? c->etag : a->etag);
-	r->etag_of_bytes = true;
-	req_add_header(r, "Cache-Control", cache);
-	req_add_header(r, "X-Content-Type-Options", "nosniff");
-	if (reply_not_modified(r, a->etag, a->len))
-		return 0;
-	if (c) {
-		req_add_header(r, "Content-Encoding", "gzip");
-		req_add_header(r, "Vary", "Accept-Encoding");
-		buf_add(&r->out, c->data, c->len);
-	} else {
-		buf_add(&r->out, a->data, a->len);
-	}
-	r->status = 200;
-	r->content_type = type_of(a->path);
-	return 0;
+	return reply_file(r, a->data, a->len, a->etag, i < CODED_MAX ? &kept[i] : NULL, cache,
+			  type_of(a->path));
 }
 
 static int page(struct req *r, const char *csp, struct err *e)

@@ -68,8 +68,8 @@ struct req {
 	struct uc_ctx uc;			/* the use cases' context for this caller */
 
 	unsigned status;
-	bool etag_of_bytes;			/* the ETag names the body's bytes (files): weak
-						 * once gzip codes them */
+	bool coding_chosen;			/* the handler chose the body's coding (a file
+						 * sent as kept): gzip_reply leaves it */
 	struct buf out;
 	const char *content_type;
 	size_t nheaders;
