@@ -5,20 +5,39 @@
 
 #include "core/civil.h"
 
+/* The deadline field that closes a cancel (or a reschedule) of b, and its hours. */
+static enum policy_field deadline_of(const struct booking *b, bool cancel, int *hours)
+{
+	/* Without a reschedule deadline, moving a booking closes with cancelling it: otherwise a
+	 * late move followed by a cancel would escape the cancellation deadline and its fees. */
+	if (cancel || !(b->policy.set & POLICY_RESCHEDULE_DEADLINE)) {
+		*hours = b->policy.cancel_deadline_hours;
+		return POLICY_CANCEL_DEADLINE;
+	}
+	*hours = b->policy.reschedule_deadline_hours;
+	return POLICY_RESCHEDULE_DEADLINE;
+}
+
+bool lifecycle_deadline(const struct booking *b, bool cancel, int64_t *at)
+{
+	int hours;
+	enum policy_field which = deadline_of(b, cancel, &hours);
+
+	if (!(b->policy.set & which))
+		return false;
+	*at = b->start - (int64_t)hours * 3600;
+	return true;
+}
+
 /* ERR_POLICY_DEADLINE naming the deadline, unless force passes it. */
 static int deadline_check(const struct booking *b, enum policy_field which, int64_t now,
 			  bool force, const char **note, struct err *e)
 {
 	bool cancel = which == POLICY_CANCEL_DEADLINE;
-	int hours = cancel ? b->policy.cancel_deadline_hours : b->policy.reschedule_deadline_hours;
 	char when[RFC3339_STR_MAX];
+	int hours;
 
-	/* Without a reschedule deadline, moving a booking closes with cancelling it: otherwise a
-	 * late move followed by a cancel would escape the cancellation deadline and its fees. */
-	if (!cancel && !(b->policy.set & POLICY_RESCHEDULE_DEADLINE)) {
-		which = POLICY_CANCEL_DEADLINE;
-		hours = b->policy.cancel_deadline_hours;
-	}
+	which = deadline_of(b, cancel, &hours);
 	if (!policy_deadline_passed(&b->policy, which, b->start, now))
 		return 0;
 	if (force) {

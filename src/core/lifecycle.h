@@ -19,6 +19,10 @@
 int lifecycle_transition(struct booking *b, enum booking_status to, int64_t now, bool force,
 			 bool waive_fee, const char **note, struct err *e);
 
+/* The instant a cancel (cancel) or a reschedule of b closes under its policy into *at; false
+ * when none closes it. A reschedule without its own deadline closes with cancelling. */
+bool lifecycle_deadline(const struct booking *b, bool cancel, int64_t *at);
+
 /* Whether b may be rescheduled at now: the reschedule deadline (the cancellation deadline
  * when the policy sets none, so a late move cannot escape it) and the reschedule limit
  * (ERR_POLICY_LIMIT); force passes both with *note saying so. */

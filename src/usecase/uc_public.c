@@ -240,26 +240,21 @@ int uc_public_service(struct uc_ctx *ctx, const char *service_id, const char *pr
 static json_t *action_quote(const struct booking *b, bool cancel, int64_t now,
 			    const struct tz *z)
 {
-	enum policy_field which = POLICY_CANCEL_DEADLINE;
-	int hours = b->policy.cancel_deadline_hours;
 	struct booking copy = *b;
 	const char *note = NULL;
 	struct err refused;
+	int64_t deadline;
 	bool allowed;
 	json_t *o;
 
-	if (!cancel && (b->policy.set & POLICY_RESCHEDULE_DEADLINE)) {
-		which = POLICY_RESCHEDULE_DEADLINE;
-		hours = b->policy.reschedule_deadline_hours;
-	}
 	err_init(&refused);
 	allowed = booking_is_active(b->status) &&
 		  (cancel ? lifecycle_transition(&copy, BOOKING_CANCELLED, now, false, false,
 						 &note, &refused)
 			  : lifecycle_reschedule(b, now, false, &note, &refused)) == 0;
 	o = json_pack("{s:b, s:o}", "allowed", allowed, "deadline",
-		      (b->policy.set & which) ? wire_instant(b->start - (int64_t)hours * 3600, z)
-					      : json_null());
+		      lifecycle_deadline(b, cancel, &deadline) ? wire_instant(deadline, z)
+							       : json_null());
 	if (!allowed) {
 		/* code: what a page words for people; reason: the server's own sentence. */
 		json_object_set_new(o, "code", json_string(refused.code
