@@ -392,6 +392,29 @@ int tx_service_list(struct store_tx *tx, struct page pg, struct arena *a,
 	return 0;
 }
 
+int tx_service_list_public(struct store_tx *tx, struct arena *a, struct service **out,
+			   size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " SERVICE_COLS " FROM services WHERE tenant_id = ?1"
+				    " AND is_public <> 0 ORDER BY id",
+				    e);
+	size_t i;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	if (rows_read(tx->c, s, read_service, sizeof(**out), a, (void **)out, n,
+		      "list public services", e))
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (service_providers_read(tx, &(*out)[i], a, e))
+			return -1;
+	return 0;
+}
+
 /* A service that now has seats (capacity above 1) turns its active one-to-one bookings into
  * seats: each is then the first seat of the session at its start, as a booking made now
  * would be, and PostgreSQL's exclusion constraint groups them with the seats booked later. */

@@ -151,6 +151,9 @@ int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct 
 		   struct err *e);
 int tx_service_list(struct store_tx *tx, struct page pg, struct arena *a,
 		    struct service **out, size_t *n, struct err *e);
+/* Every service marked public (the booking page's), by id. */
+int tx_service_list_public(struct store_tx *tx, struct arena *a, struct service **out,
+			   size_t *n, struct err *e);
 int tx_service_insert(struct store_tx *tx, const struct service *s, struct err *e);
 /* Writes the service; when it now has seats, its active one-to-one bookings become seats. */
 int tx_service_update(struct store_tx *tx, const struct service *s, struct err *e);

@@ -11,8 +11,6 @@
 #include "core/policy.h"
 #include "util/ids.h"
 
-#define SERVICES_PAGE 200
-
 /* The tenant's link key, made now when it has none (once: the write transaction holds the
  * tenant's lock). */
 static int link_key_make(const struct uc_env *env, const char *tenant_id,
@@ -143,38 +141,6 @@ static int by_name(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-/* The tenant's public services, every page of them, into an arena array. */
-static int public_services(struct uc_ctx *ctx, struct store_tx *tx, struct service **out,
-			   size_t *n, struct err *e)
-{
-	struct page pg = {NULL, SERVICES_PAGE};
-	struct service *list, *all = NULL;
-	size_t got, i, cap = 0;
-
-	*n = 0;
-	do {
-		if (tx_service_list(tx, pg, ctx->arena, &list, &got, e))
-			return -1;
-		for (i = 0; i < got; i++) {
-			if (!list[i].public)
-				continue;
-			if (*n == cap) {
-				struct service *grown;
-				cap = cap ? 2 * cap : 16;
-				grown = arena_alloc(ctx->arena, cap * sizeof(*grown));
-				if (*n)
-					memcpy(grown, all, *n * sizeof(*grown));
-				all = grown;
-			}
-			all[(*n)++] = list[i];
-		}
-		if (got)
-			pg.after = list[got - 1].id;
-	} while (got == SERVICES_PAGE);
-	*out = all;
-	return 0;
-}
-
 int uc_public_page(struct uc_ctx *ctx, json_t **out, struct err *e)
 {
 	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
@@ -190,7 +156,7 @@ int uc_public_page(struct uc_ctx *ctx, json_t **out, struct err *e)
 		return -1;
 	}
 	if (read_tenant(tx, &tenant, e) || tx_policy_get(tx, &defaults, e) ||
-	    public_services(ctx, tx, &list, &n, e))
+	    tx_service_list_public(tx, ctx->arena, &list, &n, e))
 		goto done;
 	if (n > 1)
 		qsort(list, n, sizeof(*list), by_name);
