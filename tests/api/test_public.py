@@ -847,17 +847,23 @@ def test_manage_token_of_one_booking_does_not_reach_another(w):
 # --- rate limit per address --------------------------------------------------------------------
 
 LIMIT_RE = re.compile(r'^"(\w+)";r=(\d+);t=(\d+)$')
+def one_public_service(srv, prefix, name=None):
+    """A new tenant on srv with provider "P" (New York, weekdays 09-17) and its public 60-minute
+    service "S"; returns (Api, slug, service id)."""
+    slug = f"{prefix}-" + uuid.uuid4().hex[:8]
+    t = srv.tenant(slug, name)
+    p = t.provider("P", NY)
+    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
+    sid = t.service([p["id"]], "S", 60, public=True)["id"]
+    return t, slug, sid
+
+
 POLICY_RE = re.compile(r'^"(\w+)";q=(\d+);w=(\d+)$')
 
 
 def test_public_routes_are_rate_limited_per_address(start_server):
     srv = start_server(args=["--rate-limit-address", "5/60"], env={"SLOTD_RATE_LIMITS": "on"})
-    slug = "rl-" + uuid.uuid4().hex[:8]
-    t = srv.tenant(slug)
-    p = t.provider("P", NY)
-    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
-    sid = t.service([p["id"]], "S", 60)["id"]
-    t.ok("PATCH", f"/v1/services/{sid}", {"public": True})
+    t, slug, sid = one_public_service(srv, "rl")
     url = f"{srv.base}/v1/public/{slug}"
     rs = [requests.get(url, timeout=10) for _ in range(5)]
     assert [r.status_code for r in rs] == [200] * 5
@@ -933,12 +939,7 @@ def asset_paths(html):
 @pytest.fixture
 def web(server):
     """A tenant with a public service and one booking made on its page."""
-    slug = "web-" + uuid.uuid4().hex[:8]
-    t = server.tenant(slug, "Web Clinic")
-    p = t.provider("P", NY)
-    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
-    sid = t.service([p["id"]], "S", 60)["id"]
-    t.ok("PATCH", f"/v1/services/{sid}", {"public": True})
+    t, slug, sid = one_public_service(server, "web", "Web Clinic")
     v = Visitor(t.base, slug)
     b = v.book(booking_body(sid, at(MON, "10:00"))).json()
     return types.SimpleNamespace(t=t, slug=slug, sid=sid, b=b, base=t.base)
@@ -970,12 +971,7 @@ def test_booking_pages_are_html_with_the_security_headers(web):
 def test_manage_page_token_is_not_logged(start_server, tmp_path):
     log = tmp_path / "web.log"
     srv = start_server(args=["--log-file", str(log)])
-    slug = "log-" + uuid.uuid4().hex[:8]
-    t = srv.tenant(slug)
-    p = t.provider("P", NY)
-    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
-    sid = t.service([p["id"]], "S", 60)["id"]
-    t.ok("PATCH", f"/v1/services/{sid}", {"public": True})
+    t, slug, sid = one_public_service(srv, "log")
     b = Visitor(t.base, slug).book(booking_body(sid, at(MON, "10:00"))).json()
     token = b["manage_token"]
     assert requests.get(f"{srv.base}/manage/{token}", timeout=10).status_code == 200
