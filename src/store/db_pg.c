@@ -271,6 +271,31 @@ static const char *const migrations[] = {
 	/* 6: the public booking page */
 	("ALTER TABLE services ADD COLUMN is_public BIGINT NOT NULL DEFAULT 0;"
 	 "ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;"),
+	/* 7: as SQLite's tenth: analytics and calendar feeds. */
+	("ALTER TABLE bookings ADD COLUMN closed_at BIGINT, ADD COLUMN fee_waived TEXT;"
+	 "UPDATE bookings SET closed_at = (SELECT max(h.at) FROM booking_history h"
+	 "  WHERE h.tenant_id = bookings.tenant_id AND h.booking_id = bookings.id)"
+	 " WHERE active = 0;"
+	 "CREATE INDEX bookings_by_provider_start ON bookings(tenant_id, provider_id, start_utc);"
+	 "CREATE TABLE booking_stats ("
+	 "  tenant_id TEXT NOT NULL, service_id TEXT COLLATE \"C\" NOT NULL, day BIGINT NOT NULL,"
+	 "  provider_id TEXT COLLATE \"C\" NOT NULL, currency TEXT NOT NULL,"
+	 "  bookings BIGINT NOT NULL, pending BIGINT NOT NULL, confirmed BIGINT NOT NULL,"
+	 "  declined BIGINT NOT NULL, cancelled BIGINT NOT NULL, cancelled_late BIGINT NOT NULL,"
+	 "  completed BIGINT NOT NULL, no_show BIGINT NOT NULL, reschedules BIGINT NOT NULL,"
+	 "  booked_sec BIGINT NOT NULL, duration_sec BIGINT NOT NULL, lead TEXT NOT NULL,"
+	 "  revenue BIGINT NOT NULL, fees BIGINT NOT NULL, waived BIGINT NOT NULL,"
+	 "  decimals BIGINT NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, service_id, day, provider_id, currency));"
+	 "CREATE INDEX booking_stats_by_provider ON booking_stats(tenant_id, provider_id, day);"
+	 "CREATE TABLE feeds ("
+	 "  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL,"
+	 "  provider_id TEXT, kind TEXT NOT NULL CHECK (kind IN ('details','busy')),"
+	 "  token_hash TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
+	 "  days_back BIGINT NOT NULL DEFAULT 30, days_ahead BIGINT NOT NULL DEFAULT 180,"
+	 "  created_at BIGINT NOT NULL, last_used_at BIGINT, PRIMARY KEY (tenant_id, id));"
+	 "CREATE UNIQUE INDEX feeds_by_token ON feeds(token_hash);"
+	 "CREATE INDEX feeds_by_provider ON feeds(tenant_id, provider_id);"),
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

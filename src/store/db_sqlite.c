@@ -322,6 +322,36 @@ static const char *const migrations[] = {
 	/* 9: the public booking page */
 	("ALTER TABLE services ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;"
 	 "ALTER TABLE tenant_policy ADD COLUMN booking_page TEXT;"),
+	/* 10: analytics and calendar feeds. A booking remembers when it reached its final
+	 * status and the fee a waiver let go; booking_stats holds each provider's bookings of
+	 * one UTC day, per service and currency (service_id '*': all of them), recomputed
+	 * from the bookings in the transaction that changes one (src/store/sql_stats.c);
+	 * feeds are subscription URLs whose tokens are stored hashed. */
+	("ALTER TABLE bookings ADD COLUMN closed_at INTEGER;"
+	 "ALTER TABLE bookings ADD COLUMN fee_waived TEXT;"
+	 "UPDATE bookings SET closed_at = (SELECT max(h.at) FROM booking_history h"
+	 "  WHERE h.tenant_id = bookings.tenant_id AND h.booking_id = bookings.id)"
+	 " WHERE active = 0;"
+	 "CREATE INDEX bookings_by_provider_start ON bookings(tenant_id, provider_id, start_utc);"
+	 "CREATE TABLE booking_stats ("
+	 "  tenant_id TEXT NOT NULL, service_id TEXT NOT NULL, day INTEGER NOT NULL,"
+	 "  provider_id TEXT NOT NULL, currency TEXT NOT NULL, bookings INTEGER NOT NULL,"
+	 "  pending INTEGER NOT NULL, confirmed INTEGER NOT NULL, declined INTEGER NOT NULL,"
+	 "  cancelled INTEGER NOT NULL, cancelled_late INTEGER NOT NULL,"
+	 "  completed INTEGER NOT NULL, no_show INTEGER NOT NULL, reschedules INTEGER NOT NULL,"
+	 "  booked_sec INTEGER NOT NULL, duration_sec INTEGER NOT NULL, lead TEXT NOT NULL,"
+	 "  revenue INTEGER NOT NULL, fees INTEGER NOT NULL, waived INTEGER NOT NULL,"
+	 "  decimals INTEGER NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, service_id, day, provider_id, currency)) WITHOUT ROWID;"
+	 "CREATE INDEX booking_stats_by_provider ON booking_stats(tenant_id, provider_id, day);"
+	 "CREATE TABLE feeds ("
+	 "  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, provider_id TEXT,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('details','busy')), token_hash TEXT NOT NULL,"
+	 "  name TEXT NOT NULL DEFAULT '', days_back INTEGER NOT NULL DEFAULT 30,"
+	 "  days_ahead INTEGER NOT NULL DEFAULT 180, created_at INTEGER NOT NULL,"
+	 "  last_used_at INTEGER, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"
+	 "CREATE UNIQUE INDEX feeds_by_token ON feeds(token_hash);"
+	 "CREATE INDEX feeds_by_provider ON feeds(tenant_id, provider_id);"),
 };
 
 

@@ -41,7 +41,13 @@ static const struct copy_table {
 		     " block_start, block_end, capacity, status, active, customer_name,"
 		     " customer_email, customer_phone, notes, metadata, price, currency,"
 		     " manage_token_hash, version, created_at, updated_at, policy,"
-		     " reschedule_count, fee, fee_reason, locale"},
+		     " reschedule_count, fee, fee_reason, locale, closed_at, fee_waived"},
+	{"booking_stats", "tenant_id, service_id, day, provider_id, currency, bookings, pending,"
+			  " confirmed, declined, cancelled, cancelled_late, completed, no_show,"
+			  " reschedules, booked_sec, duration_sec, lead, revenue, fees, waived,"
+			  " decimals"},
+	{"feeds", "tenant_id, id, provider_id, kind, token_hash, name, days_back, days_ahead,"
+		  " created_at, last_used_at"},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
 			    " reason"},
 	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at"},
