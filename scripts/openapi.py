@@ -144,13 +144,14 @@ S["Booking"] = obj({"id": ref("BookingId"), "reference": {"type": "string", "pat
                     "provider_id": ref("ProviderId"), "service_id": ref("ServiceId"), "customer": ref("Customer"),
                     "notes": NSTR, "metadata": {"type": "object"}, "price": NSTR, "currency": NSTR,
                     "policy": ref("Policy"), "reschedule_count": INT, "fee": nullable(ref("Fee")),
+                    "fee_waived": {**nullable(ref("Fee")), "description": "the fee a staff waiver let go (waive_fee), for the record; not owed"},
                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the messages' language; null = the tenant's"},
                     "version": {"type": "integer", "minimum": 1}, "created_at": ref("UtcInstant"),
                     "updated_at": ref("UtcInstant"),
                     "manage_token": {"type": "string", "pattern": "^mt_", "description": "only in the 201 answer of POST /v1/bookings and its replays"}},
                    required=["id", "reference", "status", "start", "end", "provider_id", "service_id", "customer",
                              "notes", "metadata", "price", "currency", "policy", "reschedule_count", "fee",
-                             "locale", "version", "created_at", "updated_at"])
+                             "fee_waived", "locale", "version", "created_at", "updated_at"])
 S["BookingCreated"] = {"allOf": [ref("Booking"), {"required": ["manage_token"]}]}
 S["ProviderChoice"] = {"type": ["string", "null"], "pattern": "^(any|prv_[0-9a-hjkmnp-tv-z]{20})$",
                        "description": "a provider id, \"any\" or null (any)"}

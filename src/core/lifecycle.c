@@ -53,13 +53,15 @@ static int deadline_check(const struct booking *b, enum policy_field which, int6
 	return -1;
 }
 
-/* Sets the fee owed: percent of the booking's price. A free booking (no price, or a price
- * of zero) owes nothing. */
-static void charge(struct booking *b, int percent, const char *reason)
+/* Sets the fee owed (or, when waived, the fee let go): percent of the booking's price. A
+ * free booking (no price, or a price of zero) owes nothing. */
+static void charge(struct booking *b, int percent, const char *reason, bool waive)
 {
+	char *out = waive ? b->fee_waived : b->fee;
+
 	if (percent <= 0 || strspn(b->price, "0.") == strlen(b->price) ||
-	    money_percent(b->price, percent, b->fee, sizeof(b->fee))) {
-		b->fee[0] = '\0';
+	    money_percent(b->price, percent, out, sizeof(b->fee))) {
+		out[0] = '\0';
 		return;
 	}
 	snprintf(b->fee_reason, sizeof(b->fee_reason), "%s", reason);
@@ -71,9 +73,8 @@ int lifecycle_transition(struct booking *b, enum booking_status to, int64_t now,
 	if (to == BOOKING_CANCELLED) {
 		if (deadline_check(b, POLICY_CANCEL_DEADLINE, now, force, note, e))
 			return -1;
-		if (!waive_fee)
-			charge(b, policy_cancel_fee_percent(&b->policy, b->start, now),
-			       "late_cancellation");
+		charge(b, policy_cancel_fee_percent(&b->policy, b->start, now),
+		       "late_cancellation", waive_fee);
 	} else if (to == BOOKING_NO_SHOW) {
 		if (now < b->start) {
 			char when[RFC3339_STR_MAX];
@@ -82,8 +83,8 @@ int lifecycle_transition(struct booking *b, enum booking_status to, int64_t now,
 				       "a booking can be marked a no-show once it has started (at %s)",
 				       when);
 		}
-		if (!waive_fee && (b->policy.set & POLICY_NO_SHOW_FEE))
-			charge(b, b->policy.no_show_fee_percent, "no_show");
+		if (b->policy.set & POLICY_NO_SHOW_FEE)
+			charge(b, b->policy.no_show_fee_percent, "no_show", waive_fee);
 	}
 	return 0;
 }

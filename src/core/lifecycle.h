@@ -14,7 +14,7 @@
  *   - a cancellation past the policy's deadline is ERR_POLICY_DEADLINE (the problem names
  *     the deadline) unless force, which passes with *note saying so;
  *   - a no-show before the start is ERR_NOT_STARTED.
- * Unless waive_fee, sets b->fee and b->fee_reason: a late cancellation owes the fee tier in
+ * Sets b->fee (b->fee_waived when waive_fee) and b->fee_reason: a late cancellation owes the fee tier in
  * force, a no-show the no-show fee (percent of the price; a free booking owes nothing). */
 int lifecycle_transition(struct booking *b, enum booking_status to, int64_t now, bool force,
 			 bool waive_fee, const char **note, struct err *e);

@@ -190,6 +190,8 @@ struct booking {
 	int reschedule_count;
 	char fee[PRICE_MAX_LEN + 1];	/* fee owed, "" = none */
 	char fee_reason[24];		/* "late_cancellation", "no_show" */
+	char fee_waived[PRICE_MAX_LEN + 1];	/* the fee a waiver let go, "" = none */
+	int64_t closed_at;		/* when it reached a final status; 0 = not yet */
 	char locale[LOCALE_MAX];	/* for messages; "" = the tenant's */
 	int version;			/* the ETag: bumped by every change */
 	int64_t created_at;

@@ -11,7 +11,7 @@
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
 	" capacity, status, customer_name, customer_email, customer_phone, notes, metadata,"    \
 	" price, currency, version, created_at, updated_at, policy, reschedule_count, fee,"     \
-	" fee_reason, locale"
+	" fee_reason, locale, closed_at, fee_waived"
 
 /* One row of booked_read: start, blocked interval, service, held. */
 static void read_booked(struct stmt *s, struct arena *a, void *dst)
@@ -85,6 +85,8 @@ static void read_booking(struct stmt *s, struct arena *a, void *dst)
 	col_text(s, 22, b->fee, sizeof(b->fee));
 	col_text(s, 23, b->fee_reason, sizeof(b->fee_reason));
 	col_text(s, 24, b->locale, sizeof(b->locale));
+	b->closed_at = db_col_null(s, 25) ? 0 : db_col_i64(s, 25);
+	col_text(s, 26, b->fee_waived, sizeof(b->fee_waived));
 }
 
 int tx_booking_manage_hash(struct store_tx *tx, const char *id, char out[TOKEN_HASH_MAX],
@@ -240,7 +242,7 @@ static int booking_row_insert(struct store_tx *tx, const struct booking *b,
 		c,
 		"INSERT INTO bookings(tenant_id, " BOOKING_COLS ", active, manage_token_hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
 		e);
 	char policy[POLICY_TEXT_MAX];
 
@@ -273,8 +275,13 @@ static int booking_row_insert(struct store_tx *tx, const struct booking *b,
 	bind_opt_text(s, 24, b->fee);
 	bind_opt_text(s, 25, b->fee_reason);
 	bind_opt_text(s, 26, b->locale);
-	db_bind_i64(s, 27, booking_is_active(b->status));
-	bind_text(s, 28, manage_hash);
+	if (b->closed_at)
+		db_bind_i64(s, 27, b->closed_at);
+	else
+		db_bind_null(s, 27);
+	bind_opt_text(s, 28, b->fee_waived);
+	db_bind_i64(s, 29, booking_is_active(b->status));
+	bind_text(s, 30, manage_hash);
 	return step_done(c, s, "insert booking", e);
 }
 
@@ -322,7 +329,8 @@ int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "UPDATE bookings SET status = ?3, active = ?4, version = version + 1,"
-				    " updated_at = ?5, fee = ?6, fee_reason = ?7"
+				    " updated_at = ?5, fee = ?6, fee_reason = ?7, fee_waived = ?8,"
+				    " closed_at = CASE WHEN ?4 = 1 THEN NULL ELSE ?5 END"
 				    " WHERE tenant_id = ?1 AND id = ?2",
 				    e);
 
@@ -335,6 +343,7 @@ int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 	db_bind_i64(s, 5, now);
 	bind_opt_text(s, 6, b->fee);
 	bind_opt_text(s, 7, b->fee_reason);
+	bind_opt_text(s, 8, b->fee_waived);
 	if (step_done(tx->c, s, "update booking", e))
 		return -1;
 	return history_add(tx, b->id, now, actor, booking_status_name(from_status),

@@ -267,6 +267,11 @@ json_t *wire_booking(const struct booking *b, const struct tz *z, const char *ma
 			    *b->fee ? json_pack("{s:s, s:o, s:s}", "amount", b->fee, "currency",
 						wire_opt_str(b->currency), "reason", b->fee_reason)
 				    : json_null());
+	json_object_set_new(o, "fee_waived",
+			    *b->fee_waived
+				    ? json_pack("{s:s, s:o, s:s}", "amount", b->fee_waived, "currency",
+						wire_opt_str(b->currency), "reason", b->fee_reason)
+				    : json_null());
 	json_object_set_new(o, "locale", wire_opt_str(b->locale));
 	json_object_set_new(o, "version", json_integer(b->version));
 	json_object_set_new(o, "created_at", wire_instant(b->created_at, NULL));

@@ -22,7 +22,7 @@ MON, TUE, WED, THU, FRI, SAT = ("2026-03-02", "2026-03-03", "2026-03-04", "2026-
 
 BOOKING_KEYS = {"id", "reference", "status", "start", "end", "provider_id", "service_id",
                 "customer", "notes", "metadata", "price", "currency", "version", "created_at",
-                "updated_at", "policy", "reschedule_count", "fee", "locale"}
+                "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale"}
 NO_POLICY = {"cancellation_deadline_hours": None, "reschedule_deadline_hours": None,
              "max_reschedules": None, "late_cancellation_fees": None,
              "no_show_fee_percent": None, "waitlist_offer_minutes": None}
@@ -100,7 +100,8 @@ def test_create_returns_the_booking_exactly(w):
         "start": "2026-03-02T10:00:00-05:00", "end": "2026-03-02T11:00:00-05:00",
         "provider_id": w.pid, "service_id": w.sid, "customer": customer,
         "notes": "Window seat", "metadata": meta, "price": "50.00", "currency": "USD",
-        "policy": NO_POLICY, "reschedule_count": 0, "fee": None, "locale": None,
+        "policy": NO_POLICY, "reschedule_count": 0, "fee": None, "fee_waived": None,
+        "locale": None,
         "version": 1, "created_at": NOW, "updated_at": NOW}
 
     g = w.t.get(f"/v1/bookings/{b['id']}")

@@ -463,7 +463,10 @@ def test_waive_fee(w, role):
     b = booked(w.t, w.sid, START)
     c = acted(k, b["id"], "cancel", {"waive_fee": True}, now="2026-03-02T14:00:00Z")
     assert (c["status"], c["fee"]) == ("cancelled", None)
+    # The fee let go is kept for the record (and analytics), not owed.
+    assert c["fee_waived"] == late("50.00")
     assert get(w.t, b["id"])["fee"] is None
+    assert get(w.t, b["id"])["fee_waived"] == late("50.00")
     b = booked(w.t, w.sid, at(MON, "12:00"))
     c = acted(k, b["id"], "cancel", {"waive_fee": False}, now="2026-03-02T14:00:00Z")
     assert c["fee"] == late("25.00")
