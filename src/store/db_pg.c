@@ -288,6 +288,8 @@ static const char *const migrations[] = {
 	 "  decimals BIGINT NOT NULL,"
 	 "  PRIMARY KEY (tenant_id, service_id, day, provider_id, currency));"
 	 "CREATE INDEX booking_stats_by_provider ON booking_stats(tenant_id, provider_id, day);"
+	 "CREATE TABLE stats_backfill (tenant_id TEXT PRIMARY KEY);"
+	 "INSERT INTO stats_backfill SELECT DISTINCT tenant_id FROM bookings;"
 	 "CREATE TABLE feeds ("
 	 "  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL,"
 	 "  provider_id TEXT, kind TEXT NOT NULL CHECK (kind IN ('details','busy')),"

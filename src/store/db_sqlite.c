@@ -325,7 +325,8 @@ static const char *const migrations[] = {
 	/* 10: analytics and calendar feeds. A booking remembers when it reached its final
 	 * status and the fee a waiver let go; booking_stats holds each provider's bookings of
 	 * one UTC day, per service and currency (service_id '*': all of them), recomputed
-	 * from the bookings in the transaction that changes one (src/store/sql_stats.c);
+	 * from the bookings in the transaction that changes one (src/store/sql_stats.c;
+	 * stats_backfill lists the tenants whose older bookings it summarises at start-up);
 	 * feeds are subscription URLs whose tokens are stored hashed. */
 	("ALTER TABLE bookings ADD COLUMN closed_at INTEGER;"
 	 "ALTER TABLE bookings ADD COLUMN fee_waived TEXT;"
@@ -344,6 +345,8 @@ static const char *const migrations[] = {
 	 "  decimals INTEGER NOT NULL,"
 	 "  PRIMARY KEY (tenant_id, service_id, day, provider_id, currency)) WITHOUT ROWID;"
 	 "CREATE INDEX booking_stats_by_provider ON booking_stats(tenant_id, provider_id, day);"
+	 "CREATE TABLE stats_backfill (tenant_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	 "INSERT INTO stats_backfill SELECT DISTINCT tenant_id FROM bookings;"
 	 "CREATE TABLE feeds ("
 	 "  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL, provider_id TEXT,"
 	 "  kind TEXT NOT NULL CHECK (kind IN ('details','busy')), token_hash TEXT NOT NULL,"

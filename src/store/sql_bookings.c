@@ -6,6 +6,7 @@
 
 #include "core/civil.h"
 #include "store/store_notify.h"
+#include "store/store_stats.h"
 
 #define BOOKING_COLS                                                                           \
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
@@ -317,7 +318,8 @@ static int unique_reference(struct store_tx *tx, char *out, struct err *e)
 int tx_booking_insert(struct store_tx *tx, struct booking *bk, const char *manage_hash,
 		      const char *actor, const char *reason, struct err *e)
 {
-	if (unique_reference(tx, bk->reference, e) || booking_row_insert(tx, bk, manage_hash, e))
+	if (unique_reference(tx, bk->reference, e) || booking_row_insert(tx, bk, manage_hash, e) ||
+	    tx_stats_refresh(tx, bk->provider_id, stats_day(bk->start), e))
 		return -1;
 	return history_add(tx, bk->id, bk->created_at, actor, NULL,
 			   booking_status_name(bk->status), reason, e);
@@ -344,7 +346,8 @@ int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 	bind_opt_text(s, 6, b->fee);
 	bind_opt_text(s, 7, b->fee_reason);
 	bind_opt_text(s, 8, b->fee_waived);
-	if (step_done(tx->c, s, "update booking", e))
+	if (step_done(tx->c, s, "update booking", e) ||
+	    tx_stats_refresh(tx, b->provider_id, stats_day(b->start), e))
 		return -1;
 	return history_add(tx, b->id, now, actor, booking_status_name(from_status),
 			   booking_status_name(b->status), reason, e);
@@ -353,7 +356,17 @@ int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 int tx_booking_move(struct store_tx *tx, const struct booking *b, const char *actor,
 		    const char *reason, int64_t now, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
+	struct stmt *was = row_by_id(tx,
+				     "SELECT start_utc FROM bookings WHERE tenant_id = ?1 AND id = ?2",
+				     b->id, "booking", e);
+	int64_t old_day;
+	struct stmt *s;
+
+	if (!was)
+		return -1;
+	old_day = stats_day(db_col_i64(was, 0));
+	db_reset(was);
+	s = conn_prep(tx->c,
 				    "UPDATE bookings SET start_utc = ?3, end_utc = ?4, block_start = ?5,"
 				    " block_end = ?6, version = version + 1, updated_at = ?7,"
 				    " reschedule_count = reschedule_count + 1"
@@ -369,7 +382,10 @@ int tx_booking_move(struct store_tx *tx, const struct booking *b, const char *ac
 	db_bind_i64(s, 5, b->block_start);
 	db_bind_i64(s, 6, b->block_end);
 	db_bind_i64(s, 7, now);
-	if (step_done(tx->c, s, "reschedule booking", e))
+	if (step_done(tx->c, s, "reschedule booking", e) ||
+	    tx_stats_refresh(tx, b->provider_id, old_day, e) ||
+	    (stats_day(b->start) != old_day &&
+	     tx_stats_refresh(tx, b->provider_id, stats_day(b->start), e)))
 		return -1;
 	return history_add(tx, b->id, now, actor, booking_status_name(b->status),
 			   booking_status_name(b->status), reason, e);

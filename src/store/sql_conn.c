@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/store_notify.h"
+#include "store/store_stats.h"
 #include "util/ids.h"
 #include "util/mem.h"
 
@@ -23,6 +24,9 @@ int store_open(const char *url, struct store **out, struct err *e)
 	pthread_mutex_init(&st->pool_lock, NULL);
 	pthread_cond_init(&st->pool_cond, NULL);
 	rc = url[0] == 's' ? store_open_sqlite(st, url + 7, e) : store_open_pg(st, url, e);
+	/* Bookings from before the analytics summary are summarised once. */
+	if (!rc)
+		rc = store_stats_backfill(st, e);
 	if (rc) {
 		store_close(st);
 		return -1;

@@ -1,0 +1,441 @@
+/* Analytics reads and the per-day booking summary (booking_stats): one row per provider,
+ * UTC day, service and currency, and one per provider, day and currency for all services
+ * ("*"), each rewritten from the bookings of that provider's day whenever one of them is
+ * written, in the same transaction. */
+#include "store/sql_int.h"
+#include "store/store_stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/booking.h"
+#include "core/policy.h"
+
+#define STATS_BOOKING_COLS                                                                     \
+	"provider_id, service_id, COALESCE(currency, ''), start_utc, end_utc, created_at,"     \
+	" closed_at, status, reschedule_count, COALESCE(price, ''), COALESCE(fee, ''),"         \
+	" COALESCE(fee_waived, ''), policy"
+
+/* Reads a booking selected with STATS_BOOKING_COLS (strings stay valid until the next step). */
+static void read_stats_booking(struct stmt *s, struct stats_booking *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->provider_id = db_col_text(s, 0);
+	b->service_id = db_col_text(s, 1);
+	b->currency = db_col_text(s, 2);
+	b->start = db_col_i64(s, 3);
+	b->end = db_col_i64(s, 4);
+	b->created_at = db_col_i64(s, 5);
+	b->closed_at = col_opt_i64(s, 6);
+	booking_status_parse(db_col_text(s, 7), &b->status);
+	b->reschedule_count = db_col_int(s, 8);
+	b->price = db_col_text(s, 9);
+	b->fee = db_col_text(s, 10);
+	b->fee_waived = db_col_text(s, 11);
+	policy_decode(db_col_text(s, 12), &b->policy);
+}
+
+/* The cells of one provider's day: per (service, currency), "*" for all services. */
+struct day_cells {
+	struct {
+		char service_id[ID_MAX];
+		char currency[4];
+		struct stats_cell cell;
+	} v[64];
+	size_t n;
+};
+
+static struct stats_cell *cell_for(struct day_cells *d, const char *service_id,
+				   const char *currency)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].service_id, service_id) && !strcmp(d->v[i].currency, currency))
+			return &d->v[i].cell;
+	if (d->n == sizeof(d->v) / sizeof(d->v[0]))
+		return NULL;
+	memset(&d->v[d->n], 0, sizeof(d->v[0]));
+	snprintf(d->v[d->n].service_id, sizeof(d->v[0].service_id), "%s", service_id);
+	snprintf(d->v[d->n].currency, sizeof(d->v[0].currency), "%s", currency);
+	return &d->v[d->n++].cell;
+}
+
+static int cells_write(struct store_tx *tx, const char *provider_id, int64_t day,
+		       const struct day_cells *d, struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		"INSERT INTO booking_stats(tenant_id, service_id, day, provider_id, currency,"
+		" bookings, pending, confirmed, declined, cancelled, cancelled_late, completed,"
+		" no_show, reschedules, booked_sec, duration_sec, lead, revenue, fees, waived,"
+		" decimals) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+		e);
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < d->n; i++) {
+		const struct stats_cell *c = &d->v[i].cell;
+		char lead[STATS_LEAD_TEXT_MAX];
+		stats_lead_encode(c->lead, lead, sizeof(lead));
+		bind_text(s, 1, tx->tenant);
+		bind_text(s, 2, d->v[i].service_id);
+		db_bind_i64(s, 3, day);
+		bind_text(s, 4, provider_id);
+		bind_text(s, 5, d->v[i].currency);
+		db_bind_i64(s, 6, c->bookings);
+		db_bind_i64(s, 7, c->by_status[BOOKING_PENDING]);
+		db_bind_i64(s, 8, c->by_status[BOOKING_CONFIRMED]);
+		db_bind_i64(s, 9, c->by_status[BOOKING_DECLINED]);
+		db_bind_i64(s, 10, c->by_status[BOOKING_CANCELLED]);
+		db_bind_i64(s, 11, c->cancelled_late);
+		db_bind_i64(s, 12, c->by_status[BOOKING_COMPLETED]);
+		db_bind_i64(s, 13, c->by_status[BOOKING_NO_SHOW]);
+		db_bind_i64(s, 14, c->reschedules);
+		db_bind_i64(s, 15, c->booked_sec);
+		db_bind_i64(s, 16, c->duration_sec);
+		bind_text(s, 17, lead);
+		db_bind_i64(s, 18, c->money.revenue);
+		db_bind_i64(s, 19, c->money.fees);
+		db_bind_i64(s, 20, c->money.waived);
+		db_bind_i64(s, 21, c->money.decimals);
+		if (step_done(tx->c, s, "write booking summary", e))
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether b is the first booking holding time of its session among the rows read so far,
+ * which come ordered by provider, service and start; last remembers the previous one. */
+struct seat_seen {
+	char provider_id[ID_MAX];
+	char service_id[ID_MAX];
+	int64_t start;
+	bool any;
+};
+
+static bool first_seat(struct seat_seen *last, const struct stats_booking *b)
+{
+	if (!stats_holds_time(b->status))
+		return false;
+	if (last->any && last->start == b->start && !strcmp(last->service_id, b->service_id) &&
+	    !strcmp(last->provider_id, b->provider_id))
+		return false;
+	last->any = true;
+	last->start = b->start;
+	snprintf(last->service_id, sizeof(last->service_id), "%s", b->service_id);
+	snprintf(last->provider_id, sizeof(last->provider_id), "%s", b->provider_id);
+	return true;
+}
+
+int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, struct err *e)
+{
+	struct stmt *del = conn_prep(tx->c,
+				      "DELETE FROM booking_stats WHERE tenant_id = ?1"
+				      " AND provider_id = ?2 AND day = ?3",
+				      e);
+	struct stmt *s;
+	struct day_cells *d;
+	struct seat_seen last = {0};
+	int rc;
+
+	if (!del)
+		return -1;
+	bind_text(del, 1, tx->tenant);
+	bind_text(del, 2, provider_id);
+	db_bind_i64(del, 3, day);
+	if (step_done(tx->c, del, "clear booking summary", e))
+		return -1;
+	s = conn_prep(tx->c,
+		      "SELECT " STATS_BOOKING_COLS " FROM bookings"
+		      " INDEXED BY bookings_by_provider_start WHERE tenant_id = ?1"
+		      " AND provider_id = ?2 AND start_utc >= ?3 AND start_utc < ?4"
+		      " ORDER BY service_id, start_utc",
+		      e);
+	if (!s)
+		return -1;
+	d = xcalloc(1, sizeof(*d));
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, provider_id);
+	db_bind_i64(s, 3, day * 86400);
+	db_bind_i64(s, 4, day * 86400 + 86400);
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct stats_booking b;
+		struct stats_cell *one, *all;
+		bool first;
+		read_stats_booking(s, &b);
+		first = first_seat(&last, &b);
+		one = cell_for(d, b.service_id, b.currency);
+		all = cell_for(d, "*", b.currency);
+		if (!one || !all) {
+			db_reset(s);
+			free(d);
+			return err_set(e, ERR_RANGE, "too many services and currencies in one day");
+		}
+		stats_add(one, &b, first);
+		stats_add(all, &b, first);
+	}
+	db_reset(s);
+	if (rc != DB_DONE) {
+		free(d);
+		return sql_fail(tx->c, rc, "read bookings for the summary", e);
+	}
+	rc = cells_write(tx, provider_id, day, d, e);
+	free(d);
+	return rc;
+}
+
+int tx_stats_rebuild(struct store_tx *tx, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT DISTINCT provider_id, start_utc / 86400 FROM bookings"
+				    " WHERE tenant_id = ?1 AND start_utc >= 0",
+				    e);
+	struct {
+		char provider_id[ID_MAX];
+		int64_t day;
+	} *v = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		col_text(s, 0, v[n].provider_id, sizeof(v[n].provider_id));
+		v[n++].day = db_col_i64(s, 1);
+	}
+	db_reset(s);
+	if (rc != DB_DONE) {
+		free(v);
+		return sql_fail(tx->c, rc, "list booking days", e);
+	}
+	for (i = 0; i < n; i++)
+		if (tx_stats_refresh(tx, v[i].provider_id, v[i].day, e)) {
+			free(v);
+			return -1;
+		}
+	free(v);
+	return 0;
+}
+
+int store_stats_backfill(struct store *st, struct err *e)
+{
+	for (;;) {
+		struct store_tx *tx = store_begin(st, "", STORE_WRITE, e);
+		struct stmt *s, *del;
+		char tenant[ID_MAX] = "";
+		int rc;
+
+		if (!tx)
+			return -1;
+		s = conn_prep(tx->c, "SELECT tenant_id FROM stats_backfill ORDER BY tenant_id", e);
+		if (!s)
+			goto fail;
+		rc = db_step(s);
+		if (rc == DB_ROW)
+			col_text(s, 0, tenant, sizeof(tenant));
+		db_reset(s);
+		if (rc != DB_ROW && rc != DB_DONE) {
+			sql_fail(tx->c, rc, "read the summary backfill", e);
+			goto fail;
+		}
+		if (rc == DB_DONE)
+			return store_end(tx, true, e);
+		store_tx_act_for(tx, tenant);
+		del = conn_prep(tx->c, "DELETE FROM stats_backfill WHERE tenant_id = ?1", e);
+		if (!del)
+			goto fail;
+		bind_text(del, 1, tenant);
+		if (step_done(tx->c, del, "finish the summary backfill", e) ||
+		    tx_stats_rebuild(tx, e) || store_end(tx, true, e))
+			return -1;
+		continue;
+fail:
+		store_end(tx, false, e);
+		return -1;
+	}
+}
+
+static void read_stats_row(struct stmt *s, struct stats_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->provider_id = db_col_text(s, 0);
+	r->service_id = db_col_text(s, 1);
+	r->currency = db_col_text(s, 2);
+	r->day = db_col_i64(s, 3);
+	r->cell.bookings = db_col_i64(s, 4);
+	r->cell.by_status[BOOKING_PENDING] = db_col_i64(s, 5);
+	r->cell.by_status[BOOKING_CONFIRMED] = db_col_i64(s, 6);
+	r->cell.by_status[BOOKING_DECLINED] = db_col_i64(s, 7);
+	r->cell.by_status[BOOKING_CANCELLED] = db_col_i64(s, 8);
+	r->cell.cancelled_late = db_col_i64(s, 9);
+	r->cell.by_status[BOOKING_COMPLETED] = db_col_i64(s, 10);
+	r->cell.by_status[BOOKING_NO_SHOW] = db_col_i64(s, 11);
+	r->cell.reschedules = db_col_i64(s, 12);
+	r->cell.booked_sec = db_col_i64(s, 13);
+	r->cell.duration_sec = db_col_i64(s, 14);
+	stats_lead_decode(db_col_text(s, 15), r->cell.lead);
+	r->cell.money.revenue = db_col_i64(s, 16);
+	r->cell.money.fees = db_col_i64(s, 17);
+	r->cell.money.waived = db_col_i64(s, 18);
+	r->cell.money.decimals = db_col_int(s, 19);
+}
+
+#define STATS_ROW_COLS                                                                         \
+	"provider_id, service_id, currency, day, bookings, pending, confirmed, declined,"      \
+	" cancelled, cancelled_late, completed, no_show, reschedules, booked_sec,"             \
+	" duration_sec, lead, revenue, fees, waived, decimals"
+
+int tx_stats_rows(struct store_tx *tx, const struct stats_filter *f, int64_t from_day,
+		  int64_t to_day, int (*fn)(void *ctx, const struct stats_row *r), void *ctx,
+		  struct err *e)
+{
+	/* ?2 is the service ("*" for all services together), or, for every service's own rows,
+	 * "*" to leave out; ?5 the provider or NULL. */
+	struct stmt *s;
+	const char *service = f->service_id ? f->service_id : f->per_service ? NULL : "*";
+	int rc, stop = 0;
+
+	if (service)
+		s = conn_prep(tx->c,
+			      "SELECT " STATS_ROW_COLS " FROM booking_stats WHERE tenant_id = ?1"
+			      " AND service_id = ?2 AND day >= ?3 AND day <= ?4"
+			      " AND (?5 IS NULL OR provider_id = ?5)",
+			      e);
+	else
+		s = conn_prep(tx->c,
+			      "SELECT " STATS_ROW_COLS " FROM booking_stats WHERE tenant_id = ?1"
+			      " AND service_id <> ?2 AND day >= ?3 AND day <= ?4"
+			      " AND (?5 IS NULL OR provider_id = ?5)",
+			      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, service ? service : "*");
+	db_bind_i64(s, 3, from_day);
+	db_bind_i64(s, 4, to_day);
+	bind_opt_text(s, 5, f->provider_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct stats_row r;
+		read_stats_row(s, &r);
+		if ((stop = fn(ctx, &r)))
+			break;
+	}
+	db_reset(s);
+	if (stop)
+		return stop;
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read the booking summary", e);
+	return 0;
+}
+
+int tx_stats_bookings(struct store_tx *tx, const struct stats_filter *f, int64_t from,
+		      int64_t to, int (*fn)(void *ctx, const struct stats_booking *b),
+		      void *ctx, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT " STATS_BOOKING_COLS " FROM bookings WHERE tenant_id = ?1"
+				    " AND start_utc >= ?2 AND start_utc < ?3"
+				    " AND (?4 IS NULL OR provider_id = ?4)"
+				    " AND (?5 IS NULL OR service_id = ?5)"
+				    " ORDER BY provider_id, service_id, start_utc",
+				    e);
+	int rc, stop = 0;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, from);
+	db_bind_i64(s, 3, to);
+	bind_opt_text(s, 4, f->provider_id);
+	bind_opt_text(s, 5, f->service_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct stats_booking b;
+		read_stats_booking(s, &b);
+		if ((stop = fn(ctx, &b)))
+			break;
+	}
+	db_reset(s);
+	if (stop)
+		return stop;
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read bookings", e);
+	return 0;
+}
+
+int tx_stats_waitlist(struct store_tx *tx, int64_t from, int64_t to,
+		      int (*fn)(void *ctx, const struct stats_wait *w), void *ctx,
+		      struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT service_id, COALESCE(provider_id, offer_provider_id, ''),"
+				    " created_at, offers, status FROM waitlist WHERE tenant_id = ?1"
+				    " AND created_at >= ?2 AND created_at < ?3",
+				    e);
+	int rc, stop = 0;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, from);
+	db_bind_i64(s, 3, to);
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct stats_wait w = {db_col_text(s, 0), db_col_text(s, 1), db_col_i64(s, 2),
+				       db_col_int(s, 3), db_col_text(s, 4)};
+		if ((stop = fn(ctx, &w)))
+			break;
+	}
+	db_reset(s);
+	if (stop)
+		return stop;
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read the waitlist", e);
+	return 0;
+}
+
+static void read_name(struct stmt *s, struct arena *a, void *dst)
+{
+	struct stats_name *n = dst;
+
+	(void)a;
+	col_text(s, 0, n->id, sizeof(n->id));
+	col_text(s, 1, n->name, sizeof(n->name));
+	n->deleted = !db_col_null(s, 2);
+}
+
+int tx_stats_provider_names(struct store_tx *tx, struct arena *a, struct stats_name **out,
+			    size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT id, name, deleted_at FROM providers WHERE tenant_id = ?1"
+				    " ORDER BY id",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	return rows_read(tx->c, s, read_name, sizeof(**out), a, (void **)out, n,
+			 "read providers", e);
+}
+
+int tx_stats_service_names(struct store_tx *tx, struct arena *a, struct stats_name **out,
+			   size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT id, name, NULL FROM services WHERE tenant_id = ?1"
+				    " ORDER BY id",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	return rows_read(tx->c, s, read_name, sizeof(**out), a, (void **)out, n,
+			 "read services", e);
+}
