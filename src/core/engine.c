@@ -130,17 +130,26 @@ static int build_input(struct avail_bundle *b, const struct tz *z, struct expand
 	return 0;
 }
 
-int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
-		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e)
+/* b's availability input in its provider's zone (b->input). */
+static int prepare_input(struct avail_bundle *b, struct tz_db *db, struct arena *a,
+			 struct err *e)
 {
 	const struct tz *z = tz_db_get(db, b->provider.timezone);
 	struct expand *x = b->expand ? b->expand : expand_new(a, 0);
 
-	memset(out, 0, sizeof(*out));
 	if (!z)
 		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", b->provider.id,
 			       b->provider.timezone);
 	if (expand_check(x, e) || build_input(b, z, x, a, e))
+		return -1;
+	return 0;
+}
+
+int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
+		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (prepare_input(b, db, a, e))
 		return -1;
 	out->avail = &b->input;
 	out->index = index;
@@ -176,6 +185,18 @@ int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct servic
 		out->entries = occupied->n ? occupied : NULL;
 	}
 	return 0;
+}
+
+int engine_open_time(struct avail_bundle *b, struct tz_db *db, struct arena *a,
+		     struct interval_set *open, struct interval_set *entries, struct err *e)
+{
+	interval_set_clear(open);
+	interval_set_clear(entries);
+	if (prepare_input(b, db, a, e))
+		return -1;
+	avail_open_time(&b->input, b->from_day, b->to_day, open);
+	return entry_busy_add(b->entries, b->nentries, db, b->provider.id, b->from, b->to, a,
+			      entries, e);
 }
 
 int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct service *svc,

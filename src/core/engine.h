@@ -53,6 +53,12 @@ static inline void bundle_range(int64_t from_day, int64_t to_day, int64_t *from,
 int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
 		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e);
 
+/* The open time of bundle b's provider over its dates (as slots see it: hours, overrides,
+ * holidays, time off, vacation) into open, and its schedule-entry occurrences over
+ * [b->from, b->to) into entries (both cleared first). */
+int engine_open_time(struct avail_bundle *b, struct tz_db *db, struct arena *a,
+		     struct interval_set *open, struct interval_set *entries, struct err *e);
+
 /* Explains start for bundle b (prepared here) under svc's rules at now. */
 int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct service *svc,
 		   int64_t start, int64_t now, struct arena *a, struct slot_explanation *x,

@@ -65,6 +65,20 @@ static void money_add(int64_t *sum, int *decimals, const char *s)
 		*decimals = d;
 }
 
+bool stats_first_seat(struct stats_seat *last, const struct stats_booking *b)
+{
+	if (!stats_holds_time(b->status))
+		return false;
+	if (last->any && last->start == b->start && !strcmp(last->service_id, b->service_id) &&
+	    !strcmp(last->provider_id, b->provider_id))
+		return false;
+	last->any = true;
+	last->start = b->start;
+	snprintf(last->service_id, sizeof(last->service_id), "%s", b->service_id);
+	snprintf(last->provider_id, sizeof(last->provider_id), "%s", b->provider_id);
+	return true;
+}
+
 void stats_add(struct stats_cell *c, const struct stats_booking *b, bool first_seat)
 {
 	c->bookings++;

@@ -65,6 +65,18 @@ bool stats_cancelled_late(const struct stats_booking *b);
  * into booked_sec. */
 void stats_add(struct stats_cell *c, const struct stats_booking *b, bool first_seat);
 
+/* The session of the last booking holding time seen, for stats_first_seat. */
+struct stats_seat {
+	char provider_id[ID_MAX];
+	char service_id[ID_MAX];
+	int64_t start;
+	bool any;
+};
+
+/* Whether b is the first booking holding time of its session among bookings seen in order
+ * of provider, service and start (last remembers the previous one; zeroed to begin). */
+bool stats_first_seat(struct stats_seat *last, const struct stats_booking *b);
+
 /* dst += src. */
 void stats_merge(struct stats_cell *dst, const struct stats_cell *src);
 

@@ -34,6 +34,14 @@ int h_time_off_create(struct req *r, struct err *e);
 int h_time_off_list(struct req *r, struct err *e);
 int h_time_off_delete(struct req *r, struct err *e);
 
+int h_provider_feed_create(struct req *r, struct err *e);
+int h_provider_feed_list(struct req *r, struct err *e);
+int h_provider_feed_delete(struct req *r, struct err *e);
+int h_feed_create(struct req *r, struct err *e);
+int h_feed_list(struct req *r, struct err *e);
+int h_feed_delete(struct req *r, struct err *e);
+int h_feed_ics(struct req *r, struct err *e);
+
 int h_booking_create(struct req *r, struct err *e);
 int h_booking_list(struct req *r, struct err *e);
 int h_booking_get(struct req *r, struct err *e);
@@ -66,6 +74,7 @@ int h_entry_patch(struct req *r, struct err *e);
 int h_entry_delete(struct req *r, struct err *e);
 int h_entry_occurrences(struct req *r, struct err *e);
 int h_calendar(struct req *r, struct err *e);
+int h_analytics(struct req *r, struct err *e);
 int h_openapi(struct req *r, struct err *e);
 
 int h_webhook_create(struct req *r, struct err *e);

@@ -64,7 +64,8 @@ void req_add_header(struct req *r, const char *name, const char *value)
 
 int reply_json(struct req *r, unsigned status, json_t *json)
 {
-	char *text = json_dumps(json, JSON_COMPACT);
+	/* Reals (analytics' rates and minutes) are rounded: 12 digits show them as they are. */
+	char *text = json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(12));
 
 	buf_reset(&r->out);
 	if (text) {

@@ -753,6 +753,15 @@ int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e)
 {
+	if (tx_bundle_open(tx, provider_id, from_day, to_day, cache, a, b, e))
+		return -1;
+	return booked_read(tx, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked, e);
+}
+
+int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		   int64_t to_day, struct bundle_cache *cache, struct arena *a,
+		   struct avail_bundle *b, struct err *e)
+{
 	memset(b, 0, sizeof(*b));
 	b->from_day = from_day;
 	b->to_day = to_day;
@@ -766,5 +775,5 @@ int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_
 	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
 	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
 		return -1;
-	return booked_read(tx, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked, e);
+	return 0;
 }

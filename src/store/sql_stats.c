@@ -107,29 +107,6 @@ static int cells_write(struct store_tx *tx, const char *provider_id, int64_t day
 	return 0;
 }
 
-/* Whether b is the first booking holding time of its session among the rows read so far,
- * which come ordered by provider, service and start; last remembers the previous one. */
-struct seat_seen {
-	char provider_id[ID_MAX];
-	char service_id[ID_MAX];
-	int64_t start;
-	bool any;
-};
-
-static bool first_seat(struct seat_seen *last, const struct stats_booking *b)
-{
-	if (!stats_holds_time(b->status))
-		return false;
-	if (last->any && last->start == b->start && !strcmp(last->service_id, b->service_id) &&
-	    !strcmp(last->provider_id, b->provider_id))
-		return false;
-	last->any = true;
-	last->start = b->start;
-	snprintf(last->service_id, sizeof(last->service_id), "%s", b->service_id);
-	snprintf(last->provider_id, sizeof(last->provider_id), "%s", b->provider_id);
-	return true;
-}
-
 int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, struct err *e)
 {
 	struct stmt *del = conn_prep(tx->c,
@@ -138,7 +115,7 @@ int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, 
 				      e);
 	struct stmt *s;
 	struct day_cells *d;
-	struct seat_seen last = {0};
+	struct stats_seat last = {0};
 	int rc;
 
 	if (!del)
@@ -166,7 +143,7 @@ int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, 
 		struct stats_cell *one, *all;
 		bool first;
 		read_stats_booking(s, &b);
-		first = first_seat(&last, &b);
+		first = stats_first_seat(&last, &b);
 		one = cell_for(d, b.service_id, b.currency);
 		all = cell_for(d, "*", b.currency);
 		if (!one || !all) {

@@ -220,6 +220,11 @@ struct bundle_cache {
 int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e);
+/* tx_bundle_cached without the bookings and holds: what opens the provider's time and the
+ * entries that occupy it (analytics over long ranges). */
+int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		   int64_t to_day, struct bundle_cache *cache, struct arena *a,
+		   struct avail_bundle *b, struct err *e);
 
 /* --- moving between databases (slotd copy) --- */
 /* Copies every tenant, or only the one named slug (ERR_NOT_FOUND when the source has none),

@@ -81,6 +81,7 @@ const char *uc_backend_name(const struct uc_env *env);
 #include "usecase/uc_catalog.h"
 #include "usecase/uc_entries.h"
 #include "usecase/uc_notify.h"
+#include "usecase/uc_analytics.h"
 #include "usecase/uc_public.h"
 #include "usecase/uc_views.h"
 

@@ -1,0 +1,458 @@
+/* GET /v1/analytics: figures per local period (docs/api.md, Analytics) as JSON or CSV, or a
+ * weekday × hour heatmap. */
+#include "http/handlers.h"
+
+#include <math.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/civil.h"
+#include "http/h_common.h"
+#include "util/ids.h"
+
+static const char *const params[] = {"from", "to", "timezone", "group_by", "breakdown",
+				     "provider_id", "service_id", "view", NULL};
+static const char *const period_names[] = {"day", "week", "month", NULL};
+static const char *const breakdown_names[] = {"", "provider", "service", NULL};
+static const char *const weekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+static enum MHD_Result unknown_param(void *arg, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	const char **bad = arg;
+	const char *const *p;
+
+	(void)kind;
+	(void)value;
+	for (p = params; *p; p++)
+		if (!strcmp(*p, key))
+			return MHD_YES;
+	*bad = key;
+	return MHD_NO;
+}
+
+/* The index of v in names (NULL-terminated), or -1. */
+static int pick(const char *v, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (*names[i] && !strcmp(v, names[i]))
+			return i;
+	return -1;
+}
+
+static int parse_query(struct req *r, struct an_query *q, bool *heatmap, struct err *e)
+{
+	const char *bad = NULL, *v;
+	const char *zone = req_query(r, "timezone");
+	int i;
+
+	memset(q, 0, sizeof(*q));
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, unknown_param, &bad);
+	if (bad)
+		return err_field_code(e, ERR_INVALID, bad, "is not a parameter of this route");
+	q->tz = tz_db_get(r->ctx->env.tz, zone ? zone : "UTC");
+	if (!q->tz)
+		return err_field_code(e, ERR_INVALID, "timezone", "is not a known IANA time zone");
+	if (query_date(r, "from", &q->from_day, e) <= 0 || query_date(r, "to", &q->to_day, e) <= 0) {
+		if (!e->code)
+			err_field_code(e, ERR_INVALID, req_query(r, "from") ? "to" : "from",
+				       "is required: a date YYYY-MM-DD");
+		return -1;
+	}
+	if (q->to_day < q->from_day)
+		return err_field_code(e, ERR_INVALID, "to", "must not be before from");
+	if (q->to_day - q->from_day + 1 > AN_MAX_DAYS)
+		return err_field_code(e, ERR_INVALID, "to", "the range is at most %d days",
+				      AN_MAX_DAYS);
+	q->group_by = AN_MONTH;
+	if ((v = req_query(r, "group_by"))) {
+		if ((i = pick(v, period_names)) < 0)
+			return err_field_code(e, ERR_INVALID, "group_by",
+					      "must be day, week or month");
+		q->group_by = (enum an_period_kind)i;
+	}
+	if ((v = req_query(r, "breakdown"))) {
+		if ((i = pick(v, breakdown_names)) < 0)
+			return err_field_code(e, ERR_INVALID, "breakdown",
+					      "must be provider or service");
+		q->breakdown = (enum an_breakdown)i;
+	}
+	*heatmap = false;
+	if ((v = req_query(r, "view"))) {
+		if (strcmp(v, "heatmap"))
+			return err_field_code(e, ERR_INVALID, "view", "must be heatmap");
+		*heatmap = true;
+	}
+	if ((v = req_query(r, "provider_id"))) {
+		if (!id_valid(v, "prv"))
+			return err_set(e, ERR_NOT_FOUND, "provider %s not found", v);
+		q->provider_id = v;
+	}
+	if ((v = req_query(r, "service_id"))) {
+		if (!id_valid(v, "svc"))
+			return err_set(e, ERR_NOT_FOUND, "service %s not found", v);
+		q->service_id = v;
+	}
+	return 0;
+}
+
+/* Whether the client asked for CSV. */
+static bool wants_csv(struct req *r)
+{
+	const char *a = req_header(r, "Accept");
+
+	for (; a && *a; a++)
+		if (!strncasecmp(a, "text/csv", 8))
+			return true;
+	return false;
+}
+
+/* --- the figures as values, shared by JSON and CSV --- */
+
+static double round_to(double v, double unit)
+{
+	return round(v / unit) * unit;
+}
+
+/* A ratio rounded to 4 decimals; NAN when den is 0. */
+static double rate(int64_t num, int64_t den)
+{
+	return den ? round_to((double)num / (double)den, 1e-4) : NAN;
+}
+
+static double minutes(int64_t sec)
+{
+	return round_to((double)sec / 60.0, 0.01);
+}
+
+/* The numeric figures in CSV column order; NAN = null. */
+enum col {
+	C_BOOKINGS, C_PENDING, C_CONFIRMED, C_DECLINED, C_CANCELLED, C_CANCELLED_EARLY,
+	C_CANCELLED_LATE, C_COMPLETED, C_NO_SHOW, C_RESCHEDULES, C_NO_SHOW_RATE,
+	C_CANCELLATION_RATE, C_LEAD50, C_LEAD90, C_AVG_DURATION, C_BOOKED, C_AVAILABLE,
+	C_UTILISATION, C_ENTRY, C_WL_JOINED, C_WL_OFFERED, C_WL_TAKEN, C_WL_EXPIRED,
+	C_WL_CONVERSION, C__COUNT
+};
+static const char *const col_names[C__COUNT] = {
+	"bookings", "pending", "confirmed", "declined", "cancelled", "cancelled_early",
+	"cancelled_late", "completed", "no_show", "reschedules", "no_show_rate",
+	"cancellation_rate", "lead_time_p50_hours", "lead_time_p90_hours",
+	"average_duration_minutes", "booked_minutes", "available_minutes", "utilisation",
+	"entry_minutes", "joined", "offered", "taken", "expired", "conversion_rate",
+};
+
+static void figure_values(const struct an_figures *f, double v[C__COUNT])
+{
+	const struct stats_cell *c = &f->cell;
+	int p50 = stats_lead_percentile(c, 0.5), p90 = stats_lead_percentile(c, 0.9);
+	int64_t done = c->by_status[BOOKING_COMPLETED] + c->by_status[BOOKING_NO_SHOW];
+
+	v[C_BOOKINGS] = (double)c->bookings;
+	v[C_PENDING] = (double)c->by_status[BOOKING_PENDING];
+	v[C_CONFIRMED] = (double)c->by_status[BOOKING_CONFIRMED];
+	v[C_DECLINED] = (double)c->by_status[BOOKING_DECLINED];
+	v[C_CANCELLED] = (double)c->by_status[BOOKING_CANCELLED];
+	v[C_CANCELLED_EARLY] = (double)(c->by_status[BOOKING_CANCELLED] - c->cancelled_late);
+	v[C_CANCELLED_LATE] = (double)c->cancelled_late;
+	v[C_COMPLETED] = (double)c->by_status[BOOKING_COMPLETED];
+	v[C_NO_SHOW] = (double)c->by_status[BOOKING_NO_SHOW];
+	v[C_RESCHEDULES] = (double)c->reschedules;
+	v[C_NO_SHOW_RATE] = rate(c->by_status[BOOKING_NO_SHOW], done);
+	v[C_CANCELLATION_RATE] = rate(c->by_status[BOOKING_CANCELLED], c->bookings);
+	v[C_LEAD50] = p50 < 0 ? NAN : p50;
+	v[C_LEAD90] = p90 < 0 ? NAN : p90;
+	v[C_AVG_DURATION] = c->bookings ? round_to((double)c->duration_sec / 60.0 /
+							   (double)c->bookings,
+						   0.01)
+					: NAN;
+	v[C_BOOKED] = minutes(c->booked_sec);
+	v[C_AVAILABLE] = f->with_open_time ? minutes(f->available_sec) : NAN;
+	v[C_UTILISATION] = f->with_open_time ? rate(c->booked_sec, f->available_sec) : NAN;
+	v[C_ENTRY] = f->with_open_time ? minutes(f->entry_sec) : NAN;
+	v[C_WL_JOINED] = (double)f->wl_joined;
+	v[C_WL_OFFERED] = (double)f->wl_offered;
+	v[C_WL_TAKEN] = (double)f->wl_taken;
+	v[C_WL_EXPIRED] = (double)f->wl_expired;
+	v[C_WL_CONVERSION] = rate(f->wl_taken, f->wl_joined);
+}
+
+static json_t *number(double v)
+{
+	if (isnan(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9e15)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+/* A number as the JSON writes it (integers without a point, others shortest). */
+static void number_text(double v, char *out, size_t size)
+{
+	if (isnan(v))
+		out[0] = '\0';
+	else if (v == floor(v) && fabs(v) < 9e15)
+		snprintf(out, size, "%lld", (long long)v);
+	else
+		snprintf(out, size, "%.12g", v);
+}
+
+static void money_texts(const struct an_money *m, char rev[32], char fees[32], char waived[32])
+{
+	stats_money_format(m->m.revenue, m->m.decimals, rev, 32);
+	stats_money_format(m->m.fees, m->m.decimals, fees, 32);
+	stats_money_format(m->m.waived, m->m.decimals, waived, 32);
+}
+
+static json_t *figures_json(const struct an_figures *f, json_t *o)
+{
+	double v[C__COUNT];
+	json_t *money = json_array(), *wl = json_object();
+	size_t i;
+
+	figure_values(f, v);
+	for (i = 0; i < C_WL_JOINED; i++)
+		json_object_set_new(o, col_names[i], number(v[i]));
+	for (i = C_WL_JOINED; i < C__COUNT; i++)
+		json_object_set_new(wl, col_names[i], number(v[i]));
+	json_object_set_new(o, "waitlist", wl);
+	for (i = 0; i < f->nmoney; i++) {
+		char rev[32], fees[32], waived[32];
+		money_texts(&f->money[i], rev, fees, waived);
+		json_array_append_new(money, json_pack("{s:s, s:s, s:s, s:s}", "currency",
+						       f->money[i].currency, "completed", rev,
+						       "fees_charged", fees, "fees_waived", waived));
+	}
+	json_object_set_new(o, "revenue", money);
+	return o;
+}
+
+static json_t *series_json(const struct an_result *res, const struct an_figures *series,
+			   const struct tz *z)
+{
+	json_t *list = json_array();
+	size_t k;
+
+	for (k = 0; k < res->nperiods; k++) {
+		const struct an_period *p = &res->periods[k];
+		json_t *o = json_pack("{s:s, s:o, s:o, s:I}", "label", p->label, "start",
+				      wire_instant(p->start, z), "end", wire_instant(p->end, z),
+				      "hours", (json_int_t)((p->end - p->start) / 3600));
+		json_array_append_new(list, figures_json(&series[k], o));
+	}
+	return list;
+}
+
+static json_t *opt_id(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *head_json(const struct an_query *q)
+{
+	char from[DATE_STR_MAX], to[DATE_STR_MAX];
+
+	date_format(q->from_day, from);
+	date_format(q->to_day, to);
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "from", from, "to", to, "timezone",
+			 tz_name(q->tz), "provider_id", opt_id(q->provider_id), "service_id",
+			 opt_id(q->service_id));
+}
+
+static int reply_figures_json(struct req *r, const struct an_query *q,
+			      const struct an_result *res)
+{
+	json_t *o = head_json(q);
+	size_t i;
+
+	json_object_set_new(o, "group_by", json_string(period_names[q->group_by]));
+	json_object_set_new(o, "breakdown", q->breakdown ? json_string(breakdown_names[q->breakdown])
+							 : json_null());
+	json_object_set_new(o, "totals", figures_json(&res->totals, json_object()));
+	json_object_set_new(o, "series", series_json(res, res->series, q->tz));
+	if (q->breakdown) {
+		json_t *groups = json_array();
+		for (i = 0; i < res->ngroups; i++) {
+			const struct an_group *g = &res->groups[i];
+			if (!g->shown)
+				continue;
+			json_array_append_new(
+				groups,
+				json_pack("{s:s, s:s, s:o, s:o}",
+					  q->breakdown == AN_BY_PROVIDER ? "provider_id" : "service_id",
+					  g->id, "name", g->name, "totals",
+					  figures_json(&g->totals, json_object()), "series",
+					  series_json(res, g->series, q->tz)));
+		}
+		json_object_set_new(o, "groups", groups);
+	}
+	return reply_json(r, 200, o);
+}
+
+/* --- CSV --- */
+
+/* Adds s as one CSV field (quoted when it needs to be). */
+static void csv_field(struct buf *b, const char *s, bool first)
+{
+	if (!first)
+		buf_addc(b, ',');
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+/* The currencies of every figures in the answer, sorted and distinct. */
+static size_t currencies(const struct an_result *res, char (*out)[4], size_t max)
+{
+	size_t n = 0, i, j, g;
+
+	for (g = 0; g <= res->ngroups; g++) {
+		const struct an_figures *t = g < res->ngroups ? &res->groups[g].totals : &res->totals;
+		if (g < res->ngroups && !res->groups[g].shown)
+			continue;
+		for (i = 0; i < t->nmoney; i++) {
+			for (j = 0; j < n && strcmp(out[j], t->money[i].currency); j++)
+				;
+			if (j == n && n < max)
+				snprintf(out[n++], 4, "%s", t->money[i].currency);
+		}
+	}
+	qsort(out, n, sizeof(*out), (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+static void csv_row(struct buf *b, const char *group, const char *period,
+		    const struct an_period *p, const struct tz *z, const struct an_figures *f,
+		    char (*cur)[4], size_t ncur)
+{
+	double v[C__COUNT];
+	char text[RFC3339_STR_MAX + 8];
+	size_t i, j;
+
+	csv_field(b, group, true);
+	csv_field(b, period, false);
+	if (p) {
+		rfc3339_format(p->start, tz_offset_at(z, p->start), text);
+		csv_field(b, text, false);
+		rfc3339_format(p->end, tz_offset_at(z, p->end), text);
+		csv_field(b, text, false);
+		snprintf(text, sizeof(text), "%lld", (long long)((p->end - p->start) / 3600));
+		csv_field(b, text, false);
+	} else {
+		buf_adds(b, ",,,");
+	}
+	figure_values(f, v);
+	for (i = 0; i < C__COUNT; i++) {
+		number_text(v[i], text, sizeof(text));
+		csv_field(b, text, false);
+	}
+	for (j = 0; j < ncur; j++) {
+		char rev[32] = "", fees[32] = "", waived[32] = "";
+		for (i = 0; i < f->nmoney; i++)
+			if (!strcmp(f->money[i].currency, cur[j]))
+				money_texts(&f->money[i], rev, fees, waived);
+		csv_field(b, rev, false);
+		csv_field(b, fees, false);
+		csv_field(b, waived, false);
+	}
+	buf_adds(b, "\r\n");
+}
+
+static void csv_group(struct buf *b, const struct an_result *res, const char *group,
+		      const struct an_figures *totals, const struct an_figures *series,
+		      const struct tz *z, char (*cur)[4], size_t ncur)
+{
+	size_t k;
+
+	for (k = 0; k < res->nperiods; k++)
+		csv_row(b, group, res->periods[k].label, &res->periods[k], z, &series[k], cur,
+			ncur);
+	csv_row(b, group, "total", NULL, z, totals, cur, ncur);
+}
+
+static int reply_figures_csv(struct req *r, const struct an_query *q,
+			     const struct an_result *res)
+{
+	char cur[64][4];
+	size_t ncur = currencies(res, cur, 64), i;
+	struct buf *b = &r->out;
+
+	buf_reset(b);
+	buf_adds(b, "group,period,start,end,hours");
+	for (i = 0; i < C__COUNT; i++)
+		buf_addf(b, ",%s%s", i >= C_WL_JOINED ? "waitlist_" : "", col_names[i]);
+	for (i = 0; i < ncur; i++)
+		buf_addf(b, ",revenue_%s,fees_charged_%s,fees_waived_%s", cur[i], cur[i], cur[i]);
+	buf_adds(b, "\r\n");
+	csv_group(b, res, "", &res->totals, res->series, q->tz, cur, ncur);
+	for (i = 0; i < res->ngroups; i++)
+		if (res->groups[i].shown)
+			csv_group(b, res, res->groups[i].id, &res->groups[i].totals,
+				  res->groups[i].series, q->tz, cur, ncur);
+	r->status = 200;
+	r->content_type = "text/csv; charset=utf-8";
+	return 0;
+}
+
+static int reply_heatmap(struct req *r, const struct an_query *q, int64_t counts[7][24],
+			 bool csv)
+{
+	json_t *o, *rows;
+	int d, h;
+
+	if (csv) {
+		buf_reset(&r->out);
+		buf_adds(&r->out, "weekday,hour,bookings\r\n");
+		for (d = 0; d < 7; d++)
+			for (h = 0; h < 24; h++)
+				buf_addf(&r->out, "%s,%d,%lld\r\n", weekdays[d], h,
+					 (long long)counts[d][h]);
+		r->status = 200;
+		r->content_type = "text/csv; charset=utf-8";
+		return 0;
+	}
+	o = head_json(q);
+	rows = json_array();
+	for (d = 0; d < 7; d++) {
+		json_t *row = json_array();
+		for (h = 0; h < 24; h++)
+			json_array_append_new(row, json_integer((json_int_t)counts[d][h]));
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(o, "weekdays", json_pack("[s,s,s,s,s,s,s]", weekdays[0], weekdays[1],
+						      weekdays[2], weekdays[3], weekdays[4],
+						      weekdays[5], weekdays[6]));
+	json_object_set_new(o, "counts", rows);
+	return reply_json(r, 200, o);
+}
+
+int h_analytics(struct req *r, struct err *e)
+{
+	struct an_query q;
+	struct an_result res;
+	bool heatmap = false;
+
+	if (parse_query(r, &q, &heatmap, e))
+		return -1;
+	req_add_header(r, "Vary", "Accept");
+	if (heatmap) {
+		int64_t counts[7][24];
+		if (uc_analytics_heatmap(&r->uc, &q, counts, e))
+			return -1;
+		return reply_heatmap(r, &q, counts, wants_csv(r));
+	}
+	if (uc_analytics(&r->uc, &q, &res, e))
+		return -1;
+	return wants_csv(r) ? reply_figures_csv(r, &q, &res) : reply_figures_json(r, &q, &res);
+}
