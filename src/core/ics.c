@@ -1,6 +1,7 @@
 #include "core/ics.h"
 
-#include <libical/ical.h>
+#include "core/ics_int.h"
+
 #include <string.h>
 
 #include "core/civil.h"
@@ -38,8 +39,7 @@ static enum icalproperty_status status_of(enum booking_status s)
 	}
 }
 
-/* Serialises cal (then freed) into a heap string. */
-static char *serialise(icalcomponent *cal)
+char *ics_serialise(icalcomponent *cal)
 {
 	char *text = icalcomponent_as_ical_string_r(cal);
 	char *copy = xstrdup(text ? text : "");
@@ -49,7 +49,7 @@ static char *serialise(icalcomponent *cal)
 	return copy;
 }
 
-static icalcomponent *calendar_new(const char *product, void *vtimezone)
+icalcomponent *ics_calendar_new(const char *product, void *vtimezone)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 
@@ -61,26 +61,47 @@ static icalcomponent *calendar_new(const char *product, void *vtimezone)
 	return cal;
 }
 
-char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
-		  void *vtimezone, int64_t now)
+static void add_transp(icalcomponent *ev, bool cancelled, unsigned flags)
 {
-	icalcomponent *cal = calendar_new("-//slotd//bookings//EN", vtimezone);
+	if (flags & ICS_TRANSP)
+		icalcomponent_add_property(ev, icalproperty_new_transp(cancelled
+									   ? ICAL_TRANSP_TRANSPARENT
+									   : ICAL_TRANSP_OPAQUE));
+}
+
+icalcomponent *ics_booking_event(const struct booking *b, const char *summary,
+				 const char *description, const struct tz *zone, int64_t dtstamp,
+				 unsigned flags)
+{
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	const struct tz *zone = vtimezone ? z : NULL;
-	char uid[ID_MAX + 16], desc[64];
+	enum icalproperty_status st = status_of(b->status);
+	char uid[ID_MAX + 16];
+
 	snprintf(uid, sizeof(uid), "%s@slotd", b->id);
-	snprintf(desc, sizeof(desc), "Booking reference %s", b->reference);
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, now)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, dtstamp)));
 	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(wall_time(zone, b->start)),
 					     zone));
 	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(wall_time(zone, b->end)), zone));
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
-	icalcomponent_add_property(ev, icalproperty_new_description(desc));
-	icalcomponent_add_property(ev, icalproperty_new_status(status_of(b->status)));
+	if (description && *description)
+		icalcomponent_add_property(ev, icalproperty_new_description(description));
+	icalcomponent_add_property(ev, icalproperty_new_status(st));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(b->version - 1));
-	icalcomponent_add_component(cal, ev);
-	return serialise(cal);
+	add_transp(ev, st == ICAL_STATUS_CANCELLED, flags);
+	return ev;
+}
+
+char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
+		  void *vtimezone, int64_t now)
+{
+	icalcomponent *cal = ics_calendar_new("-//slotd//bookings//EN", vtimezone);
+	const struct tz *zone = vtimezone ? z : NULL;
+	char desc[64];
+
+	snprintf(desc, sizeof(desc), "Booking reference %s", b->reference);
+	icalcomponent_add_component(cal, ics_booking_event(b, summary, desc, zone, now, 0));
+	return ics_serialise(cal);
 }
 
 static enum icalproperty_status entry_status_of(enum entry_status s)
@@ -98,26 +119,30 @@ static enum icalproperty_status entry_status_of(enum entry_status s)
 /* One VEVENT of the entry: the series (original < 0) or an override. */
 static icalcomponent *entry_event(const struct entry *en, const struct entry_fields *f,
 				  int64_t start, int64_t end, int64_t original,
-				  const struct tz *zone, int64_t now)
+				  const struct tz *zone, int64_t dtstamp, unsigned flags)
 {
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	char uid[ID_MAX + 16], res[ENTRY_MAX_ASSIGNEES * ID_MAX + 1];
+	bool busy = flags & ICS_BUSY;
 	size_t i, len = 0;
 
 	snprintf(uid, sizeof(uid), "%s@slotd", en->id);
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, now)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, dtstamp)));
 	if (original >= 0)
 		icalcomponent_add_property(
 			ev, zoned(icalproperty_new_recurrenceid(wall_time(zone, original)), zone));
 	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(wall_time(zone, start)),
 					     zone));
 	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(wall_time(zone, end)), zone));
-	icalcomponent_add_property(ev, icalproperty_new_summary(f->title));
-	if (*f->notes)
+	icalcomponent_add_property(ev, icalproperty_new_summary(busy ? "Busy" : f->title));
+	if (*f->notes && !busy)
 		icalcomponent_add_property(ev, icalproperty_new_description(f->notes));
 	icalcomponent_add_property(ev, icalproperty_new_status(entry_status_of(f->status)));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(en->version - 1));
+	add_transp(ev, f->status == ENTRY_CANCELLED, flags);
+	if (busy)
+		return ev;
 	res[0] = '\0';
 	for (i = 0; i < f->nassignees; i++)
 		len += (size_t)snprintf(res + len, sizeof(res) - len, "%s%s", i ? "," : "",
@@ -127,29 +152,63 @@ static icalcomponent *entry_event(const struct entry *en, const struct entry_fie
 	return ev;
 }
 
-char *entry_ics(const struct entry *en, const struct tz *z, void *vtimezone, int64_t now)
+static bool assigned(const struct entry_fields *f, const char *provider_id)
 {
-	icalcomponent *cal = calendar_new("-//slotd//entries//EN", vtimezone);
-	const struct tz *zone = vtimezone ? z : NULL;
-	icalcomponent *ev = entry_event(en, &en->f, en->start, en->end, -1, zone, now);
 	size_t i;
 
-	if (en->recurring) {
-		struct icalrecurrencetype rule = icalrecurrencetype_from_string(en->rule.text);
-		/* With a zoned start, UNTIL is written in UTC (RFC 5545 §3.3.10). */
-		if (!icaltime_is_null_time(rule.until))
-			rule.until = wall_time(NULL, tz_to_utc(z, en->rule.last));
-		icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
-		for (i = 0; i < en->nexdates; i++)
-			icalcomponent_add_property(
-				ev, zoned(icalproperty_new_exdate(wall_time(zone, en->exdates[i])),
-					  zone));
+	if (!provider_id)
+		return true;
+	for (i = 0; i < f->nassignees; i++)
+		if (!strcmp(f->assignee_ids[i], provider_id))
+			return true;
+	return false;
+}
+
+static void add_exdate(icalcomponent *ev, const struct tz *zone, int64_t original)
+{
+	icalcomponent_add_property(ev, zoned(icalproperty_new_exdate(wall_time(zone, original)),
+					     zone));
+}
+
+void ics_entry_add(icalcomponent *cal, const struct entry *en, const struct tz *z,
+		   const struct tz *zone, int64_t dtstamp, const char *provider_id,
+		   unsigned flags)
+{
+	bool series = assigned(&en->f, provider_id);
+	size_t i;
+
+	if (series) {
+		icalcomponent *ev = entry_event(en, &en->f, en->start, en->end, -1, zone, dtstamp,
+						flags);
+		if (en->recurring) {
+			struct icalrecurrencetype rule =
+				icalrecurrencetype_from_string(en->rule.text);
+			/* With a zoned start, UNTIL is written in UTC (RFC 5545 §3.3.10). */
+			if (!icaltime_is_null_time(rule.until))
+				rule.until = wall_time(NULL, tz_to_utc(z, en->rule.last));
+			icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
+			for (i = 0; i < en->nexdates; i++)
+				add_exdate(ev, zone, en->exdates[i]);
+			/* Occurrences moved to other people are not this provider's. */
+			for (i = 0; i < en->noverrides; i++)
+				if (!assigned(&en->overrides[i].f, provider_id))
+					add_exdate(ev, zone, en->overrides[i].original_start);
+		}
+		icalcomponent_add_component(cal, ev);
 	}
-	icalcomponent_add_component(cal, ev);
 	for (i = 0; i < en->noverrides; i++) {
 		const struct entry_override *o = &en->overrides[i];
-		icalcomponent_add_component(cal, entry_event(en, &o->f, o->start, o->end,
-							     o->original_start, zone, now));
+		if (assigned(&o->f, provider_id))
+			icalcomponent_add_component(cal, entry_event(en, &o->f, o->start, o->end,
+								     o->original_start, zone,
+								     dtstamp, flags));
 	}
-	return serialise(cal);
+}
+
+char *entry_ics(const struct entry *en, const struct tz *z, void *vtimezone, int64_t now)
+{
+	icalcomponent *cal = ics_calendar_new("-//slotd//entries//EN", vtimezone);
+
+	ics_entry_add(cal, en, z, vtimezone ? z : NULL, now, NULL, 0);
+	return ics_serialise(cal);
 }
