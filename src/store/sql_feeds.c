@@ -1,0 +1,236 @@
+/* Calendar subscription feeds and the reads behind their documents. */
+#include "store/sql_int.h"
+
+#include <string.h>
+
+#include "store/store_feeds.h"
+
+#define FEED_COLS                                                                                  \
+	"tenant_id, id, provider_id, kind, name, days_back, days_ahead, created_at, last_used_at"
+
+static void read_feed(struct stmt *s, struct arena *a, void *dst)
+{
+	struct feed *f = dst;
+
+	(void)a;
+	memset(f, 0, sizeof(*f));
+	col_text(s, 0, f->tenant_id, sizeof(f->tenant_id));
+	col_text(s, 1, f->id, sizeof(f->id));
+	col_text(s, 2, f->provider_id, sizeof(f->provider_id));
+	if (feed_kind_parse(db_col_text(s, 3), &f->kind))
+		f->kind = FEED_BUSY; /* the one that shows less */
+	col_text(s, 4, f->name, sizeof(f->name));
+	f->days_back = db_col_int(s, 5);
+	f->days_ahead = db_col_int(s, 6);
+	f->created_at = db_col_i64(s, 7);
+	f->last_used_at = col_opt_i64(s, 8);
+}
+
+int tx_feed_insert(struct store_tx *tx, const struct feed *f, const char *token_hash, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				   "INSERT INTO feeds(tenant_id, id, provider_id, kind, token_hash,"
+				   " name, days_back, days_ahead, created_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				   e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, f->id);
+	bind_opt_text(s, 3, f->provider_id);
+	bind_text(s, 4, feed_kind_name(f->kind));
+	bind_text(s, 5, token_hash);
+	bind_text(s, 6, f->name);
+	db_bind_i64(s, 7, f->days_back);
+	db_bind_i64(s, 8, f->days_ahead);
+	db_bind_i64(s, 9, f->created_at);
+	return step_done(tx->c, s, "create feed", e);
+}
+
+int tx_feed_get(struct store_tx *tx, const char *id, struct feed *out, struct err *e)
+{
+	struct stmt *s = row_by_id(
+	    tx, "SELECT " FEED_COLS " FROM feeds WHERE tenant_id = ?1 AND id = ?2", id, "feed", e);
+
+	if (!s)
+		return -1;
+	read_feed(s, NULL, out);
+	db_reset(s);
+	return 0;
+}
+
+int tx_feed_list(struct store_tx *tx, const char *provider_id, struct page pg, struct arena *a,
+		 struct feed **out, size_t *n, struct err *e)
+{
+	struct stmt *s =
+	    conn_prep(tx->c,
+		      "SELECT " FEED_COLS " FROM feeds WHERE tenant_id = ?1 AND id > ?2"
+		      " AND (?4 IS NULL OR provider_id = ?4) ORDER BY id LIMIT ?3",
+		      e);
+
+	if (s)
+		bind_opt_text(s, 4, provider_id);
+	return page_read(tx, s, pg, read_feed, sizeof(**out), a, (void **)out, n, "list feeds", e);
+}
+
+int tx_feed_delete(struct store_tx *tx, const char *id, struct err *e)
+{
+	return delete_row(tx, "DELETE FROM feeds WHERE tenant_id = ?1 AND id = ?2", id, NULL,
+			  "feed", e);
+}
+
+int tx_feed_by_token(struct store_tx *tx, const char *token_hash, struct feed *out, struct err *e)
+{
+	struct stmt *s =
+	    conn_prep(tx->c, "SELECT " FEED_COLS " FROM feeds WHERE token_hash = ?1", e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, token_hash);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		read_feed(s, NULL, out);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOT_FOUND, "no feed has this token");
+	if (rc != DB_ROW)
+		return sql_fail(tx->c, rc, "find feed", e);
+	return 0;
+}
+
+int store_feed_touch(struct store *st, const char *tenant, const char *id, int64_t now,
+		     struct err *e)
+{
+	/* No tenant lock: this row is nobody's check. SQLite still has its one writer. */
+	struct conn *c = st->kind == DB_PG ? conn_get(st, e) : db_write_begin(st, "", e);
+	struct stmt *s;
+	int rc = -1;
+
+	if (!c)
+		return -1;
+	s = conn_prep(c,
+		      "UPDATE feeds SET last_used_at = ?3 WHERE tenant_id = ?1 AND id = ?2"
+		      " AND (last_used_at IS NULL OR last_used_at < ?4)",
+		      e);
+	if (s) {
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, id);
+		db_bind_i64(s, 3, now);
+		db_bind_i64(s, 4, now - 3600);
+		rc = step_done(c, s, "record feed use", e);
+	}
+	if (st->kind == DB_PG)
+		conn_put(st, c);
+	else if (db_write_end(st, c, rc == 0, e))
+		rc = -1;
+	return rc;
+}
+
+static void read_feed_booking(struct stmt *s, struct arena *a, void *dst)
+{
+	struct feed_booking *fb = dst;
+	struct booking *b = &fb->b;
+
+	(void)a;
+	memset(fb, 0, sizeof(*fb));
+	col_text(s, 0, b->id, sizeof(b->id));
+	col_text(s, 1, b->reference, sizeof(b->reference));
+	col_text(s, 2, b->service_id, sizeof(b->service_id));
+	col_text(s, 3, b->provider_id, sizeof(b->provider_id));
+	b->start = db_col_i64(s, 4);
+	b->end = db_col_i64(s, 5);
+	if (booking_status_parse(db_col_text(s, 6), &b->status))
+		b->status = BOOKING_CONFIRMED;
+	col_text(s, 7, b->customer_name, sizeof(b->customer_name));
+	col_text(s, 8, b->notes, sizeof(b->notes));
+	b->version = db_col_int(s, 9);
+	b->created_at = db_col_i64(s, 10);
+	b->updated_at = db_col_i64(s, 11);
+	fb->closed_at = col_opt_i64(s, 12);
+	col_text(s, 13, fb->service_name, sizeof(fb->service_name));
+}
+
+int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
+		     size_t max, struct arena *a, struct feed_booking **out, size_t *n,
+		     struct err *e)
+{
+	struct stmt *s = conn_prep(
+	    tx->c,
+	    "SELECT b.id, b.reference, b.service_id, b.provider_id, b.start_utc, b.end_utc,"
+	    " b.status, b.customer_name, b.notes, b.version, b.created_at, b.updated_at,"
+	    " b.closed_at, s.name FROM bookings b JOIN providers p ON p.tenant_id = b.tenant_id"
+	    " AND p.id = b.provider_id AND p.deleted_at IS NULL"
+	    " LEFT JOIN services s ON s.tenant_id = b.tenant_id AND s.id = b.service_id"
+	    " WHERE b.tenant_id = ?1 AND (?2 IS NULL OR b.provider_id = ?2)"
+	    " AND b.start_utc >= ?3 AND b.start_utc < ?4"
+	    " AND (b.status IN ('pending', 'confirmed', 'completed', 'no_show')"
+	    "  OR COALESCE(b.closed_at, b.updated_at) >= ?5)"
+	    " ORDER BY b.start_utc, b.id LIMIT ?6",
+	    e);
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_opt_text(s, 2, provider_id);
+	db_bind_i64(s, 3, w->from);
+	db_bind_i64(s, 4, w->to);
+	db_bind_i64(s, 5, w->closed_since);
+	db_bind_i64(s, 6, (int64_t)max);
+	return rows_read(tx->c, s, read_feed_booking, sizeof(**out), a, (void **)out, n,
+			 "read feed bookings", e);
+}
+
+int tx_feed_entries(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+		    size_t max, struct arena *a, struct entry **out, size_t *n, struct err *e)
+{
+	struct stmt *s;
+	id_t_ *ids;
+	size_t nids, i;
+
+	*n = 0;
+	*out = NULL;
+	if (provider_id)
+		return entries_read_for(tx, provider_id, from, to, a, out, n, e);
+	s = conn_prep(tx->c,
+		      "SELECT id FROM entries WHERE tenant_id = ?1 AND start_utc < ?3"
+		      " AND (span_end IS NULL OR span_end > ?2)"
+		      " UNION SELECT entry_id FROM entry_overrides WHERE tenant_id = ?1"
+		      " AND start_utc < ?3 AND end_utc > ?2 ORDER BY 1 LIMIT ?4",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, from);
+	db_bind_i64(s, 3, to);
+	db_bind_i64(s, 4, (int64_t)max);
+	if (rows_read(tx->c, s, read_id_row, sizeof(*ids), a, (void **)&ids, &nids,
+		      "read feed entries", e))
+		return -1;
+	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
+	for (i = 0; i < nids; i++)
+		if (tx_entry_get(tx, ids[i], a, &(*out)[i], e))
+			return -1;
+	*n = nids;
+	return 0;
+}
+
+static void read_time(struct stmt *s, struct arena *a, void *dst)
+{
+	(void)a;
+	*(int64_t *)dst = db_col_i64(s, 0);
+}
+
+int tx_tenant_changed_at(struct store_tx *tx, int64_t *at, struct err *e)
+{
+	*at = 0;
+	return tenant_row_read(tx,
+			       "SELECT created_at FROM events WHERE tenant_id = ?1"
+			       " ORDER BY seq DESC LIMIT 1",
+			       read_time, at, "read the last change", e) < 0
+		   ? -1
+		   : 0;
+}
