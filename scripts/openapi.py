@@ -152,6 +152,16 @@ S["Booking"] = obj({"id": ref("BookingId"), "reference": {"type": "string", "pat
                    required=["id", "reference", "status", "start", "end", "provider_id", "service_id", "customer",
                              "notes", "metadata", "price", "currency", "policy", "reschedule_count", "fee",
                              "fee_waived", "locale", "version", "created_at", "updated_at"])
+# A booking's calendar links (docs/api.md, Calendar feeds).
+S["BookingLinks"] = obj({
+    "ics": {"type": "string", "pattern": "^(https?://[^/]+)?(/.*)?/v1/bookings/bkg_[0-9a-hjkmnp-tv-z]{20}\\.ics$",
+            "description": "the booking's .ics: absolute under --public-url when the server has one, else a path; needs an API key or the booking's manage token"},
+    "google_calendar": {"type": "string", "pattern": "^https://calendar\\.google\\.com/calendar/render\\?action=TEMPLATE&",
+                        "description": "a prefilled Google Calendar event (text, dates in UTC, details)"},
+    "outlook": {"type": "string", "pattern": "^https://outlook\\.live\\.com/calendar/0/deeplink/compose\\?",
+                "description": "the Outlook on the web compose form (subject, startdt, enddt in UTC, body)"}})
+S["Booking"]["properties"]["links"] = ref("BookingLinks")
+S["Booking"]["required"].append("links")
 S["BookingCreated"] = {"allOf": [ref("Booking"), {"required": ["manage_token"]}]}
 S["ProviderChoice"] = {"type": ["string", "null"], "pattern": "^(any|prv_[0-9a-hjkmnp-tv-z]{20})$",
                        "description": "a provider id, \"any\" or null (any)"}
@@ -267,7 +277,7 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "waitlist.booked",
     "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed",
     "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
-    "endpoint.secret_rotated", "template.updated", "template.deleted"])
+    "endpoint.secret_rotated", "template.updated", "template.deleted", "feed.created", "feed.revoked"])
 S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor"],
                            "description": "visitor: someone on the public booking page (id pub_… names the client address)"}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
@@ -292,7 +302,8 @@ PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": 
             "policy": ref("Policy"), "booking": BOOKING_NO_TOKEN, "hold": ref("Hold"),
             "waitlist": ref("WaitlistEntry"), "entry": ref("EntryEventPayload"), "key": KEY_NO_SECRET,
             "endpoint": {"allOf": [ref("WebhookEndpoint"), {"not": {"required": ["secret"]}}]},
-            "template": ref("Template")}
+            "template": ref("Template"),
+            "feed": {"allOf": [ref("Feed"), {"not": {"required": ["url"]}}]}}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
 # booking.reminder carries the booking and the reminder sent; policy events the tenant policy.
@@ -688,6 +699,57 @@ op("get", "/v1/keys/{key_id}", "Read a key", {200: json_resp("the key", ref("Key
 op("delete", "/v1/keys/{key_id}", "Revoke a key", {204: "NoContent", 404: "NotFound", 409: "Conflict"},
    params=[KEY], opid="revokeKey")
 
+# --- calendar feeds
+S["FeedId"] = idp("fed")
+S["FeedKind"] = {"type": "string", "enum": ["details", "busy"],
+                 "description": "details: service, customer name, reference and notes; busy: \"Busy\" blocks only"}
+S["Feed"] = obj({"id": ref("FeedId"), "provider_id": nullable(ref("ProviderId")), "kind": ref("FeedKind"), "name": NSTR,
+                 "days_back": {"type": "integer", "minimum": 0, "maximum": 365},
+                 "days_ahead": {"type": "integer", "minimum": 1, "maximum": 730},
+                 "created_at": ref("UtcInstant"), "last_used_at": nullable(ref("UtcInstant")),
+                 "url": {"type": "string", "pattern": "/feeds/cal_[A-Za-z0-9_-]{43}\\.ics$",
+                         "description": "only in the 201 answer: the subscription URL, which holds the secret token"},
+                 "webcal_url": {"type": "string", "description": "only in the 201 answer: url with the webcal scheme (\"\" when the server knows no host)"}},
+                required=["id", "provider_id", "kind", "name", "days_back", "days_ahead", "created_at", "last_used_at"],
+                desc="provider_id null: a tenant-wide feed (every provider)")
+S["FeedCreated"] = {"allOf": [ref("Feed"), {"required": ["url", "webcal_url"]}]}
+S["FeedCreate"] = obj({"kind": ref("FeedKind"), "name": {"type": ["string", "null"], "maxLength": 200},
+                       "days_back": {"type": ["integer", "null"], "minimum": 0, "maximum": 365, "default": 30},
+                       "days_ahead": {"type": ["integer", "null"], "minimum": 1, "maximum": 730, "default": 180}},
+                      required=["kind"])
+page("Feed", "FeedPage")
+FED = pid("feed_id", "FeedId", "a feed")
+op("post", "/v1/providers/{provider_id}/feeds", "Create a provider's calendar feed (its URL is shown once)",
+   {201: json_resp("the feed with its URL", ref("FeedCreated")), 404: "NotFound"}, role="admin,staff",
+   params=[PRV], body_ref="FeedCreate", tags=["feeds"], opid="createProviderFeed")
+op("get", "/v1/providers/{provider_id}/feeds", "List a provider's calendar feeds",
+   {200: json_resp("a page of feeds", ref("FeedPage")), 404: "NotFound", 422: "Unprocessable"}, role="admin,staff",
+   params=[PRV, *PAGE_PARAMS], tags=["feeds"], opid="listProviderFeeds")
+op("delete", "/v1/providers/{provider_id}/feeds/{feed_id}", "Revoke a provider's calendar feed",
+   {204: "NoContent", 404: "NotFound"}, role="admin,staff", params=[PRV, FED], tags=["feeds"],
+   opid="revokeProviderFeed")
+op("post", "/v1/feeds", "Create a tenant-wide calendar feed (every provider; its URL is shown once)",
+   {201: json_resp("the feed with its URL", ref("FeedCreated"))}, body_ref="FeedCreate", tags=["feeds"],
+   opid="createFeed")
+op("get", "/v1/feeds", "List every calendar feed of the tenant",
+   {200: json_resp("a page of feeds", ref("FeedPage")), 422: "Unprocessable"}, params=PAGE_PARAMS, tags=["feeds"],
+   opid="listFeeds")
+op("delete", "/v1/feeds/{feed_id}", "Revoke any calendar feed of the tenant", {204: "NoContent", 404: "NotFound"},
+   params=[FED], tags=["feeds"], opid="revokeFeed")
+FEED_HEADERS = {"ETag": {"description": "a strong tag of the body", "schema": STR},
+                "Last-Modified": {"description": "see docs/api.md, Calendar feeds", "schema": STR},
+                "Cache-Control": {"schema": STR}}
+op("get", "/feeds/{feed_file}", "A calendar feed (iCalendar), read with its token alone",
+   {200: {"description": "text/calendar: the feed", "headers": {**H, **FEED_HEADERS},
+          "content": {"text/calendar": {"schema": STR}}},
+    304: {"description": "If-None-Match names the ETag, or (without If-None-Match) If-Modified-Since is at or after Last-Modified",
+          "headers": {**H, **FEED_HEADERS}},
+    404: "NotFound"},
+   role="public", params=[P("feed_file", "path", {"type": "string", "pattern": "^cal_[A-Za-z0-9_-]+\\.ics$"},
+                            "the feed's token followed by .ics")],
+   tags=["feeds"], opid="getFeed",
+   desc="No Authorization: the token in the URL is the credential. Rate limited per token (--rate-limit-token); unknown tokens count as failed authentications of the address.")
+
 ENT = pid("entry_id", "EntryId", "a schedule entry")
 SCOPE = [P("scope", "query", {"type": "string", "enum": ["this", "future", "all"], "default": "all"},
            "one occurrence, this and later ones, or the whole series"),
@@ -724,6 +786,49 @@ op("get", "/v1/calendar", "Everything that fills some providers' time over a win
    params=[*WINDOW, P("provider_ids", "query", STR, "comma-separated provider ids, at most 50", True),
            P("timezone", "query", STR, "the IANA zone items are shown in (default UTC)")],
    tags=["calendar"], opid="getCalendar")
+
+# --- analytics
+NUM = {"type": "number"}
+NNUM = {"type": ["number", "null"]}
+S["AnalyticsMoney"] = obj({"currency": STR, "completed": STR, "fees_charged": STR, "fees_waived": STR},
+                          desc="sums of one currency as decimal strings")
+S["AnalyticsWaitlist"] = obj({"joined": INT, "offered": INT, "taken": INT, "expired": INT, "conversion_rate": NNUM})
+FIGURES = {"bookings": INT, "pending": INT, "confirmed": INT, "declined": INT, "cancelled": INT,
+           "cancelled_early": INT, "cancelled_late": INT, "completed": INT, "no_show": INT, "reschedules": INT,
+           "no_show_rate": NNUM, "cancellation_rate": NNUM, "lead_time_p50_hours": NINT, "lead_time_p90_hours": NINT,
+           "average_duration_minutes": NNUM, "booked_minutes": NUM, "available_minutes": NNUM, "utilisation": NNUM,
+           "entry_minutes": NNUM, "waitlist": ref("AnalyticsWaitlist"), "revenue": arr(ref("AnalyticsMoney"))}
+S["AnalyticsFigures"] = obj(FIGURES, desc="docs/api.md (Analytics) defines each figure")
+S["AnalyticsPeriod"] = obj({"label": STR, "start": ref("Instant"), "end": ref("Instant"),
+                           "hours": {"type": "integer", "description": "23 or 25 on a day clocks change"}, **FIGURES})
+S["AnalyticsGroup"] = obj({"provider_id": ref("ProviderId"), "service_id": ref("ServiceId"), "name": STR,
+                          "totals": ref("AnalyticsFigures"), "series": arr(ref("AnalyticsPeriod"))},
+                         required=["name", "totals", "series"], desc="one provider (provider_id) or service (service_id)")
+ANALYTICS_HEAD = {"from": ref("Date"), "to": ref("Date"), "timezone": STR,
+                  "provider_id": nullable(ref("ProviderId")), "service_id": nullable(ref("ServiceId"))}
+S["Analytics"] = obj({**ANALYTICS_HEAD, "group_by": {"type": "string", "enum": ["day", "week", "month"]},
+                      "breakdown": {"type": ["string", "null"], "enum": ["provider", "service", None]},
+                      "totals": ref("AnalyticsFigures"), "series": arr(ref("AnalyticsPeriod")),
+                      "groups": arr(ref("AnalyticsGroup"))},
+                     required=[*ANALYTICS_HEAD, "group_by", "breakdown", "totals", "series"])
+S["AnalyticsHeatmap"] = obj({**ANALYTICS_HEAD, "weekdays": arr(ref("Weekday"), minItems=7, maxItems=7),
+                             "counts": arr(arr(INT, minItems=24, maxItems=24), minItems=7, maxItems=7)})
+op("get", "/v1/analytics", "Bookings, revenue, no-shows, lead times, utilisation and the waitlist per local period",
+   {200: {"description": "the figures (or, with view=heatmap, bookings by weekday and hour); text/csv when asked for",
+          "headers": H,
+          "content": {"application/json": {"schema": {"oneOf": [ref("Analytics"), ref("AnalyticsHeatmap")]}},
+                      "text/csv": {"schema": STR}}},
+    404: "NotFound", 422: "Unprocessable"}, role="admin,staff",
+   params=[P("from", "query", ref("Date"), "the first local date", True),
+           P("to", "query", ref("Date"), "the last local date (included; at most 731 days)", True),
+           P("timezone", "query", STR, "the IANA zone of the periods (default UTC)"),
+           P("group_by", "query", {"type": "string", "enum": ["day", "week", "month"], "default": "month"}, "the periods"),
+           P("breakdown", "query", {"type": "string", "enum": ["provider", "service"]}, "figures per provider or service too"),
+           P("provider_id", "query", ref("ProviderId"), "only this provider's bookings"),
+           P("service_id", "query", ref("ServiceId"), "only this service's bookings"),
+           P("view", "query", {"type": "string", "enum": ["heatmap"]}, "bookings by local weekday and hour instead")],
+   tags=["analytics"], opid="getAnalytics",
+   desc="Staff keys limited to providers see only theirs. Accept: text/csv gives the same figures as CSV.")
 
 S["TestClockIn"] = obj({"now": nullable(ref("InstantIn"))}, desc="the time to set, or null for the real clock again")
 S["TestClock"] = obj({"now": ref("UtcInstant")})
@@ -864,7 +969,7 @@ doc = {
     "security": [{"apiKey": []}],
     "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
                                    "holidays", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
-                                   "entries", "calendar", "test", "webhooks", "templates"]],
+                                   "entries", "calendar", "feeds", "test", "webhooks", "templates"]],
     "paths": paths,
     "components": {
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "API key",

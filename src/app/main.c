@@ -25,6 +25,7 @@
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "wire/wire_feeds.h"
 
 #define DRAIN_TIMEOUT_MS 20000
 
@@ -556,6 +557,7 @@ static int cmd_serve(struct options *o)
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.env.config.request_timeout_ms = o->budget_ms;
 	ctx.env.config.allow_private_webhooks = o->allow_private_webhooks;
+	wire_links_init(o->public_url);
 	ctx.auth_cache = auth_cache_new();
 	ctx.inflight = inflight_new();
 	ctx.limits = limits_of(o);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "wire/wire_feeds.h"
 
 json_t *wire_provider(const struct provider *p)
 {
@@ -276,6 +277,7 @@ json_t *wire_booking(const struct booking *b, const struct tz *z, const char *ma
 	json_object_set_new(o, "version", json_integer(b->version));
 	json_object_set_new(o, "created_at", wire_instant(b->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(b->updated_at, NULL));
+	json_object_set_new(o, "links", wire_booking_links(b));
 	if (manage_token)
 		json_object_set_new(o, "manage_token", json_string(manage_token));
 	return o;

@@ -39,7 +39,7 @@ HOLD_KEYS = {"id", "service_id", "provider_id", "start", "end", "expires_at", "l
              "waitlist_id", "created_at"}
 BOOKING_KEYS = {"id", "reference", "status", "start", "end", "provider_id", "service_id",
                 "customer", "notes", "metadata", "price", "currency", "version", "created_at",
-                "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale"}
+                "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale", "links"}
 ENTRY_KEYS = {"id", "service_id", "provider_id", "customer", "earliest_date", "latest_date",
               "weekdays", "time_windows", "priority", "status", "hold_id", "offer_provider_id",
               "offer_start", "offer_expires_at", "offers", "booking_id", "created_at",
