@@ -399,7 +399,7 @@ static void groups_make(struct an_run *run, struct stats_name *names, size_t n)
 		snprintf(g->id, sizeof(g->id), "%s", names[i].id);
 		snprintf(g->name, sizeof(g->name), "%s", names[i].name);
 		g->series = arena_alloc(run->ctx->arena, r->nperiods * sizeof(*g->series));
-		g->totals.with_open_time = q->breakdown == AN_BY_PROVIDER;
+		g->totals.with_open_time = q->breakdown == AN_BY_PROVIDER && !q->service_id;
 		for (size_t k = 0; k < r->nperiods; k++)
 			g->series[k].with_open_time = g->totals.with_open_time;
 	}
