@@ -104,6 +104,12 @@ json_t *wire_reasons(unsigned reasons, const struct holiday *holiday,
 	return a;
 }
 
+/* Fields that follow from others (or every change): never listed as changes themselves. */
+static bool derived(const char *key)
+{
+	return !strcmp(key, "version") || !strcmp(key, "updated_at") || !strcmp(key, "links");
+}
+
 json_t *wire_changes(const json_t *before, const json_t *after)
 {
 	json_t *out = json_object(), *v;
@@ -111,7 +117,7 @@ json_t *wire_changes(const json_t *before, const json_t *after)
 
 	json_object_foreach((json_t *)after, key, v) {
 		json_t *was = json_object_get(before, key);
-		if (!strcmp(key, "version") || !strcmp(key, "updated_at"))
+		if (derived(key))
 			continue;
 		if (was && json_equal(was, v))
 			continue;
@@ -119,7 +125,7 @@ json_t *wire_changes(const json_t *before, const json_t *after)
 				    json_pack("[O, O]", was ? was : json_null(), v));
 	}
 	json_object_foreach((json_t *)before, key, v) {
-		if (!strcmp(key, "version") || !strcmp(key, "updated_at"))
+		if (derived(key))
 			continue;
 		if (!json_object_get(after, key))
 			json_object_set_new(out, key, json_pack("[O, n]", v));
