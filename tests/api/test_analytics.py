@@ -119,22 +119,16 @@ def analytics(t, params, **kw):
 
 
 def revenue(rev):
-    """The revenue figure as {currency: (completed, fees_charged, fees_waived)}. docs/api.md
-    says "per currency, sorted by code" without spelling the shape, so both an object keyed by
-    currency and a list of objects with a `currency` member are read; either must be sorted."""
-    if isinstance(rev, dict):
-        codes = list(rev)
-        out = {c: tuple(rev[c][k] for k in MONEY_KEYS) for c in codes}
-        for c in codes:
-            assert set(rev[c]) == set(MONEY_KEYS), rev
-    else:
-        assert isinstance(rev, list), rev
-        codes = [x["currency"] for x in rev]
-        out = {x["currency"]: tuple(x[k] for k in MONEY_KEYS) for x in rev}
-        for x in rev:
-            assert set(x) == {"currency", *MONEY_KEYS}, rev
+    """The revenue figure (a list of {currency, completed, fees_charged, fees_waived}, sorted by
+    code; docs/openapi.json AnalyticsMoney) as {currency: (completed, fees_charged,
+    fees_waived)}."""
+    assert isinstance(rev, list), rev
+    codes = [x["currency"] for x in rev]
     assert codes == sorted(codes), f"currencies not sorted by code: {codes}"
-    return out
+    assert len(set(codes)) == len(codes), f"a currency twice: {codes}"
+    for x in rev:
+        assert set(x) == {"currency", *MONEY_KEYS}, rev
+    return {x["currency"]: tuple(x[k] for k in MONEY_KEYS) for x in rev}
 
 
 def figures(x):
@@ -563,8 +557,9 @@ def test_timezone_defaults_to_utc_and_utc_weeks_read_the_same_figures(d):
     # summary (UTC boundaries) instead of the bookings themselves.
     a = analytics(d.t, {"from": "2026-03-23", "to": "2026-03-29", "group_by": "week"})
     assert a["timezone"] == "UTC"
+    # UTC instants are written with Z, as everywhere in the API (slots with timezone=UTC)
     assert [period(s) for s in a["series"]] == [
-        ("2026-W13", "2026-03-23T00:00:00+00:00", "2026-03-30T00:00:00+00:00", 168)]
+        ("2026-W13", "2026-03-23T00:00:00Z", "2026-03-30T00:00:00Z", 168)]
     assert figures(a["series"][0]) == W13_TOTALS
     assert figures(a["totals"]) == W13_TOTALS
 
@@ -594,6 +589,47 @@ def test_a_booking_belongs_to_its_local_start_date_not_its_utc_date(d):
     assert [s["hours"] for s in utc["series"]] == [672, 744]
     assert [s["hours"] for s in ber["series"]] == [672, 743]
     assert (ber["totals"]["bookings"], utc["totals"]["bookings"]) == (19, 19)
+
+
+def test_a_zone_that_is_neither_utc_nor_the_providers(d):
+    """New York (EDT, -04:00, since 8 Mar; Berlin is CET, 5 hours ahead): the New York week
+    Mon 23 00:00 EDT (04:00Z) - Mon 30 00:00 EDT (04:00Z) holds every W13 booking, open
+    minute, entry and waitlist entry (the earliest is Mon 07:00Z, the latest E3's end Sun
+    02:00Z) and nothing else (Sun 22 is open until 03:00Z, Mon 30 from 06:00Z, BW is at
+    07:00Z), so its figures are W13's over 168 hours; but B11 (Sat 23:00Z) is Saturday 19:00
+    there, and so is P1's Sunday-night open time (Sat 19:00-22:00 EDT) and all of E3."""
+    q = {"from": "2026-03-23", "to": "2026-03-29", "timezone": "America/New_York"}
+    a = analytics(d.t, dict(q, group_by="week"))
+    assert [period(s) for s in a["series"]] == [
+        ("2026-W13", "2026-03-23T00:00:00-04:00", "2026-03-30T00:00:00-04:00", 168)]
+    assert figures(a["series"][0]) == W13_TOTALS
+    assert figures(a["totals"]) == W13_TOTALS
+    a = analytics(d.t, dict(q, group_by="day"))
+    assert [(s["label"], s["bookings"], s["available_minutes"], s["entry_minutes"])
+            for s in a["series"]] == [
+        ("2026-03-23", 5, 660, 0),
+        ("2026-03-24", 5, 540, 0),
+        ("2026-03-25", 4, 480, 0),
+        ("2026-03-26", 1, 240, 0),
+        ("2026-03-27", 1, 660, 210),
+        ("2026-03-28", 1, 180, 300),    # B11; P1's 180 Berlin-Sunday minutes; E3 whole
+        ("2026-03-29", 0, 0, 0)]
+    a = analytics(d.t, dict(q, view="heatmap"))
+    # Berlin hours minus 5; B11 on Saturday at 19
+    assert a["counts"] == grid({(0, 4): 1, (0, 5): 1, (1, 3): 3, (1, 4): 1, (2, 5): 1,
+                                (3, 3): 1, (4, 4): 1, (5, 19): 1})
+
+
+def test_weeks_are_labelled_with_their_iso_year(d):
+    # 2026 has 53 ISO weeks: Mon 28 Dec 2026 - Sun 3 Jan 2027 is 2026-W53.
+    a = analytics(d.t, {"from": "2026-12-28", "to": "2027-01-10", "timezone": BER,
+                        "group_by": "week"})
+    assert [period(s) for s in a["series"]] == [
+        ("2026-W53", "2026-12-28T00:00:00+01:00", "2027-01-04T00:00:00+01:00", 168),
+        ("2027-W01", "2027-01-04T00:00:00+01:00", "2027-01-11T00:00:00+01:00", 168)]
+    a = analytics(d.t, {"from": "2026-12-31", "to": "2027-01-01", "timezone": BER,
+                        "group_by": "month"})
+    assert [s["label"] for s in a["series"]] == ["2026-12", "2027-01"]
 
 
 def test_first_and_last_weeks_are_clipped_to_the_range(d):
@@ -984,3 +1020,91 @@ def test_fall_back_day_is_25_hours(server):
                       "view": "heatmap"})
     # both starts are Sunday, hour 2, whichever instant
     assert a["counts"] == grid({(6, 2): 2})
+
+
+# --- figures follow every write; open time below the bookings; entries; deleted providers -----
+
+def test_figures_follow_later_writes(server):
+    """Lou (UTC) works weekdays 09:00-11:00 (120 minutes); queries in UTC read the per-day
+    summary, which every write must keep right. Mon 1 and Tue 2 June 2026."""
+    t = server.tenant("an-live", "Live")
+    p = t.provider("Lou", "UTC")["id"]
+    t.schedule(p, weekdays([("09:00", "11:00")]))
+    s = t.service([p], "Hour", 60, price="10.00", currency="EUR")["id"]
+    q = {"from": "2026-06-01", "to": "2026-06-02", "group_by": "day"}
+
+    def days():
+        return [figures(x) for x in analytics(t, q)["series"]]
+
+    # Both made Sun 31 May 09:00Z: 24 h and 25 h ahead -> bucket 36.
+    b1 = booking_helpers.booked(t, s, "2026-06-01T09:00:00Z", p, now="2026-05-31T09:00:00Z")
+    b2 = booking_helpers.booked(t, s, "2026-06-01T10:00:00Z", p, now="2026-05-31T09:00:00Z")
+    eur0 = {"EUR": ("0.00", "0.00", "0.00")}
+    assert days() == [F(bookings=2, confirmed=2, cr=0.0, rev=eur0, p50=36, p90=36, avg=60.0,
+                        booked=120, available=120, util=1.0),
+                      F(available=120, util=0.0)]
+    # b2 moves to Tuesday 09:00: 48 h after it was made -> bucket 72, one reschedule.
+    r = t.post(f"/v1/bookings/{b2['id']}/reschedule", {"start": "2026-06-02T09:00:00Z"},
+               now="2026-05-31T10:00:00Z")
+    assert r.status_code == 200, r.text
+    mon = F(bookings=1, confirmed=1, cr=0.0, rev=eur0, p50=36, p90=36, avg=60.0, booked=60,
+            available=120, util=0.5)
+    tue = F(bookings=1, confirmed=1, reschedules=1, cr=0.0, rev=eur0, p50=72, p90=72,
+            avg=60.0, booked=60, available=120, util=0.5)
+    assert days() == [mon, tue]
+    # Time off Mon 09:00-10:30 after the booking: 30 open minutes under 60 booked.
+    t.ok("POST", f"/v1/providers/{p}/time-off",
+         {"start": "2026-06-01T09:00:00Z", "end": "2026-06-01T10:30:00Z"})
+    mon = dict(mon, available_minutes=30, utilisation=2.0)      # 60 / 30
+    assert days() == [mon, tue]
+    # b1 cancelled (no policy: early, no fee), b2 completed.
+    booking_helpers.acted(t, b1["id"], "cancel", now="2026-05-31T12:00:00Z")
+    booking_helpers.acted(t, b2["id"], "complete", now="2026-06-02T10:00:00Z")
+    assert days() == [
+        F(bookings=1, cancelled=1, early=1, cr=1.0, rev=eur0, p50=36, p90=36, avg=60.0,
+          booked=0, available=30, util=0.0),
+        F(bookings=1, completed=1, reschedules=1, nsr=0.0, cr=0.0,
+          rev={"EUR": ("10.00", "0.00", "0.00")}, p50=72, p90=72, avg=60.0, booked=60,
+          available=120, util=0.5)]
+
+
+def test_recurring_entry_minutes(server):
+    """Pia (Berlin) has no working hours, only a night shift 01:00-03:00 daily from Sat 24 Oct
+    2026, three times (each occurrence lasts its 2 real hours; on Sun 25 it ends at 02:00
+    CET), and a one-off job Mon 26 02:00-04:00 CET overlapping Monday's shift: Monday's
+    minutes are 01:00-04:00 = 180 (the overlap once)."""
+    t = server.tenant("an-rec", "Rec")
+    p = t.provider("Pia", BER)["id"]
+    t.ok("POST", "/v1/entries", {"title": "Night shift", "start": "2026-10-24T01:00:00+02:00",
+                                 "end": "2026-10-24T03:00:00+02:00", "timezone": BER,
+                                 "assignee_ids": [p], "rrule": "FREQ=DAILY;COUNT=3"},
+         now=DEFAULT_NOW)
+    t.ok("POST", "/v1/entries", {"title": "Job", "start": "2026-10-26T02:00:00+01:00",
+                                 "end": "2026-10-26T04:00:00+01:00", "assignee_ids": [p]},
+         now=DEFAULT_NOW)
+    a = analytics(t, {"from": "2026-10-24", "to": "2026-10-26", "timezone": BER,
+                      "group_by": "day", "breakdown": "provider"})
+    assert [(s["label"], s["hours"], s["entry_minutes"]) for s in a["series"]] == [
+        ("2026-10-24", 24, 120), ("2026-10-25", 25, 120), ("2026-10-26", 24, 180)]
+    assert figures(a["totals"]) == F(entry=420)      # 120 + 120 + 180; no open time
+    # a provider with schedule entries (and nothing else) has a group
+    assert [(g["provider_id"], g["name"]) for g in a["groups"]] == [(p, "Pia")]
+    assert figures(a["groups"][0]["totals"]) == F(entry=420)
+
+
+def test_deleted_provider_keeps_its_bookings(server):
+    t = server.tenant("an-del", "Del")
+    z = t.provider("Zed", "UTC")["id"]
+    t.schedule(z, weekdays([("09:00", "11:00")]))
+    s = t.service([z], "Hour", 60)["id"]
+    b = booking_helpers.booked(t, s, "2026-06-01T09:00:00Z", z, now="2026-05-31T09:00:00Z")
+    booking_helpers.acted(t, b["id"], "complete", now="2026-06-01T10:00:00Z")
+    r = t.delete(f"/v1/providers/{z}", now="2026-06-03T00:00:00Z")
+    assert r.status_code == 204, r.text
+    for tz in ("UTC", BER):      # the summary and the bookings themselves
+        a = analytics(t, {"from": "2026-06-01", "to": "2026-06-01", "timezone": tz,
+                          "group_by": "day", "breakdown": "provider"})
+        assert [(g["provider_id"], g["name"]) for g in a["groups"]] == [(z, "Zed")], tz
+        g = a["groups"][0]["totals"]
+        assert (g["bookings"], g["completed"], g["booked_minutes"]) == (1, 1, 60), tz
+        assert (a["totals"]["bookings"], a["totals"]["completed"]) == (1, 1), tz
