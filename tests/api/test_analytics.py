@@ -1108,3 +1108,92 @@ def test_deleted_provider_keeps_its_bookings(server):
         g = a["groups"][0]["totals"]
         assert (g["bookings"], g["completed"], g["booked_minutes"]) == (1, 1, 60), tz
         assert (a["totals"]["bookings"], a["totals"]["completed"]) == (1, 1), tz
+
+
+def test_money_decimals_currencies_and_sessions(server):
+    """Mo and Ned (UTC) work weekdays 09:00-17:00 (480 minutes each). Every booking is made
+    Sun 31 May 2026 00:00Z and completed. Prices: "10" USD (no decimals: amounts still get
+    two), "5.125" USD (three), "0.00" EUR (a price of zero: EUR is listed), no price (adds
+    no currency), and a group class of 2 seats at "7.5" GBP."""
+    t = server.tenant("an-money", "Money")
+    mo = t.provider("Mo", "UTC")["id"]
+    ned = t.provider("Ned", "UTC")["id"]
+    for p in (mo, ned):
+        t.schedule(p, weekdays([("09:00", "17:00")]))
+    ten = t.service([mo], "Ten", 60, price="10", currency="USD")["id"]
+    odd = t.service([mo], "Odd", 60, price="5.125", currency="USD")["id"]
+    zero = t.service([mo], "Zero", 60, price="0.00", currency="EUR")["id"]
+    free = t.service([mo], "Free", 60)["id"]
+    grp = t.service([mo, ned], "Class", 60, price="7.5", currency="GBP", capacity=2)["id"]
+    made = "2026-05-31T00:00:00Z"
+    plan = [(ten, mo, "2026-06-01T09:00:00Z"), (zero, mo, "2026-06-01T10:00:00Z"),
+            (free, mo, "2026-06-01T11:00:00Z"),
+            (odd, mo, "2026-06-02T09:00:00Z"), (ten, mo, "2026-06-02T10:00:00Z"),
+            (grp, mo, "2026-06-03T09:00:00Z"), (grp, mo, "2026-06-03T09:00:00Z"),
+            (grp, ned, "2026-06-03T09:00:00Z")]
+    for sid, pid, start in plan:
+        b = booking_helpers.booked(t, sid, start, pid, now=made)
+        booking_helpers.acted(t, b["id"], "complete", now="2026-06-03T12:00:00Z")
+    a = analytics(t, {"from": "2026-06-01", "to": "2026-06-03", "group_by": "day"})
+    days = [figures(s) for s in a["series"]]
+    assert days[0] == F(bookings=3, completed=3, nsr=0.0, cr=0.0,
+                        rev={"EUR": ("0.00", "0.00", "0.00"),      # the zero price
+                             "USD": ("10.00", "0.00", "0.00")},    # "10": two decimals
+                        p50=36, p90=36,        # 33, 34, 35 h -> 36
+                        avg=60.0, booked=180,
+                        available=960,         # Mo 480 + Ned 480
+                        util=0.1875)           # 180 / 960
+    assert days[1] == F(bookings=2, completed=2, nsr=0.0, cr=0.0,
+                        rev={"USD": ("15.125",                     # 5.125 + 10
+                                     "0.000", "0.000")},           # three decimals now
+                        p50=72, p90=72,        # 57, 58 h -> 72
+                        avg=60.0, booked=120, available=960, util=0.125)
+    assert days[2] == F(bookings=3, completed=3, nsr=0.0, cr=0.0,
+                        rev={"GBP": ("22.50", "0.00", "0.00")},    # 3 x 7.5
+                        p50=96, p90=96,        # 81 h -> 96
+                        avg=60.0,
+                        booked=120,            # Mo's session once (2 seats) + Ned's session
+                        available=960, util=0.125)
+    assert figures(a["totals"]) == F(
+        bookings=8, completed=8, nsr=0.0, cr=0.0,
+        rev={"EUR": ("0.00", "0.00", "0.00"), "GBP": ("22.50", "0.00", "0.00"),
+             "USD": ("25.125", "0.000", "0.000")},                 # 10 + 5.125 + 10
+        # buckets 36 36 36 72 72 96 96 96: k=4 -> 72; k=ceil(7.2)=8 -> 96
+        p50=72, p90=96, avg=60.0,
+        booked=420,                            # 180 + 120 + 120
+        available=2880,                        # 3 x 960
+        util=0.1458)                           # 420 / 2880 = 0.14583..
+    cols, rows = get_csv(t, {"from": "2026-06-01", "to": "2026-06-03", "group_by": "day"})
+    assert cols[-9:] == ["revenue_EUR", "fees_charged_EUR", "fees_waived_EUR",
+                         "revenue_GBP", "fees_charged_GBP", "fees_waived_GBP",
+                         "revenue_USD", "fees_charged_USD", "fees_waived_USD"]
+    for i, x in enumerate(a["series"] + [a["totals"]]):
+        check_row(rows[i], cols, "", x, ["EUR", "GBP", "USD"], f"row {i + 1}")
+
+
+def test_waitlist_entry_counts_for_the_provider_it_was_offered(server):
+    """Xia has no hours, Yan (UTC) works weekdays 09:00-10:00; both offer the service. An
+    entry for any provider on Mon 1 Jun, made Sun 31 May 12:00Z, is offered Yan's 09:00: it
+    belongs to Yan."""
+    t = server.tenant("an-wait", "Wait")
+    x = t.provider("Xia", "UTC")["id"]
+    y = t.provider("Yan", "UTC")["id"]
+    t.schedule(y, weekdays([("09:00", "10:00")]))
+    sid = t.service([x, y], "Hour", 60)["id"]
+    e = t.ok("POST", "/v1/waitlist", {"service_id": sid,
+                                      "customer": {"name": "W", "email": "w@example.com"},
+                                      "earliest_date": "2026-06-01",
+                                      "latest_date": "2026-06-01"},
+             now="2026-05-31T12:00:00Z")
+    assert (e["status"], e["offer_provider_id"]) == ("offered", y), e
+    q = {"from": "2026-05-31", "to": "2026-06-01", "group_by": "week"}
+    offered = F(available=60, util=0.0, wl=(1, 1, 0, 0, 0.0))    # Yan's Monday hour
+    a = analytics(t, dict(q, breakdown="provider"))
+    assert figures(a["totals"]) == offered
+    # Xia has no bookings, open time or entries: no group
+    assert [g["provider_id"] for g in a["groups"]] == [y]
+    assert figures(a["groups"][0]["totals"]) == offered
+    assert figures(analytics(t, dict(q, provider_id=y))["totals"]) == offered
+    assert figures(analytics(t, dict(q, provider_id=x))["totals"]) == F()
+    assert figures(analytics(t, dict(q, service_id=sid))["totals"]) == F(
+        available=None, entry=None, wl=(1, 1, 0, 0, 0.0))
