@@ -1197,3 +1197,69 @@ def test_waitlist_entry_counts_for_the_provider_it_was_offered(server):
     assert figures(analytics(t, dict(q, provider_id=x))["totals"]) == F()
     assert figures(analytics(t, dict(q, service_id=sid))["totals"]) == F(
         available=None, entry=None, wl=(1, 1, 0, 0, 0.0))
+
+
+def test_open_time_follows_the_availability_rules(server):
+    """Ola (UTC) has two schedule versions: weekdays 09:00-17:00 (480) until Sun 7 Jun 2026,
+    weekdays 10:00-12:00 (120) from Mon 8 Jun. Open minutes per day, Mon 1 - Fri 12 Jun:
+      Mon 1   tenant holiday, and time off 10:00-11:00 on it as well     0 (not -60)
+      Tue 2   time off 10:00-12:00 and 11:00-13:00 (overlapping)         480 - 180 = 300
+      Wed 3   time off Wed 16:00 - Thu 10:00 (across midnight)           480 - 60 = 420
+      Thu 4   (the same time off, 09:00-10:00)                           420
+      Fri 5   override with custom hours 08:00-09:00 and 18:00-20:00     180
+      Sat 6, Sun 7                                                       0, 0
+      Mon 8   recurring closing override, every Monday, twice            0
+      Tue 9, Wed 10   the second version                                 120, 120
+      Thu 11  tenant holiday, but a custom-hours override 13:00-14:00    60
+      Fri 12  closed 12-14 Jun, but a single-day override 15:00-16:00    60 (narrowest wins)
+    """
+    t = server.tenant("an-open", "Open")
+    o = t.provider("Ola", "UTC")["id"]
+    t.schedule(o, versions=[
+        {"weekly": weekdays([("09:00", "17:00")]), "effective_from": None,
+         "effective_until": "2026-06-07"},
+        {"weekly": weekdays([("10:00", "12:00")]), "effective_from": "2026-06-08",
+         "effective_until": None}])
+    t.ok("POST", "/v1/holidays", {"name": "One", "date": "2026-06-01"})
+    t.ok("POST", "/v1/holidays", {"name": "Two", "date": "2026-06-11"})
+    for start, end in (("2026-06-01T10:00:00Z", "2026-06-01T11:00:00Z"),
+                       ("2026-06-02T10:00:00Z", "2026-06-02T12:00:00Z"),
+                       ("2026-06-02T11:00:00Z", "2026-06-02T13:00:00Z"),
+                       ("2026-06-03T16:00:00Z", "2026-06-04T10:00:00Z")):
+        t.ok("POST", f"/v1/providers/{o}/time-off", {"start": start, "end": end})
+    for body in ({"date": "2026-06-05", "intervals": [{"start": "08:00", "end": "09:00"},
+                                                      {"start": "18:00", "end": "20:00"}]},
+                 {"date": "2026-06-08", "rrule": "FREQ=WEEKLY;BYDAY=MO;COUNT=2"},
+                 {"date": "2026-06-11", "intervals": [{"start": "13:00", "end": "14:00"}]},
+                 {"from": "2026-06-12", "to": "2026-06-14"},
+                 {"date": "2026-06-12", "intervals": [{"start": "15:00", "end": "16:00"}]}):
+        t.ok("POST", f"/v1/providers/{o}/overrides", body)
+    a = analytics(t, {"from": "2026-06-01", "to": "2026-06-12", "group_by": "day"})
+    assert [(s["label"], s["available_minutes"]) for s in a["series"]] == [
+        ("2026-06-01", 0), ("2026-06-02", 300), ("2026-06-03", 420), ("2026-06-04", 420),
+        ("2026-06-05", 180), ("2026-06-06", 0), ("2026-06-07", 0), ("2026-06-08", 0),
+        ("2026-06-09", 120), ("2026-06-10", 120), ("2026-06-11", 60), ("2026-06-12", 60)]
+    # 300 + 420 + 420 + 180 + 120 + 120 + 60 + 60
+    assert a["totals"]["available_minutes"] == 1680
+    a = analytics(t, {"from": "2026-06-01", "to": "2026-06-12", "group_by": "week"})
+    # W23 Mon 1 - Sun 7: 0 + 300 + 420 + 420 + 180; W24 Mon 8 - Fri 12: 0 + 120 + 120 + 60 + 60
+    assert [(s["label"], s["available_minutes"]) for s in a["series"]] == [
+        ("2026-W23", 1320), ("2026-W24", 360)]
+
+
+def test_lead_time_beyond_the_last_bucket(server):
+    """Far (UTC) works weekdays 09:00-17:00. Booked on Mon 1 Jun 2026 09:00Z: one for Mon 1
+    Jun 2037 09:00Z (4018 days = 96432 h ahead: above 87600, the last bucket) and one for
+    Mon 1 Jun 2026 09:30Z (0.5 h -> 1)."""
+    t = server.tenant("an-far", "Far")
+    p = t.provider("Far", "UTC")["id"]
+    t.schedule(p, weekdays([("09:00", "17:00")]))
+    sid = t.service([p], "Half", 30)["id"]
+    made = "2026-06-01T09:00:00Z"
+    booking_helpers.booked(t, sid, "2037-06-01T09:00:00Z", p, now=made)
+    booking_helpers.booked(t, sid, "2026-06-01T09:30:00Z", p, now=made)
+    a = analytics(t, {"from": "2037-06-01", "to": "2037-06-01"})
+    assert (a["totals"]["lead_time_p50_hours"], a["totals"]["lead_time_p90_hours"]) == (
+        87600, 87600)
+    a = analytics(t, {"from": "2026-01-01", "to": "2027-12-31"})   # 730 days
+    assert (a["totals"]["bookings"], a["totals"]["lead_time_p50_hours"]) == (1, 1)
