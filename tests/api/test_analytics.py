@@ -719,6 +719,43 @@ def test_breakdown_by_service(d):
         assert figures(g["series"][0]) == fig, g["name"]
 
 
+def test_breakdown_by_provider_of_one_service(d):
+    a = analytics(d.t, dict(W13, group_by="week", breakdown="provider", service_id=d.s1))
+    assert figures(a["totals"]) == S1_W13
+    want = sorted([
+        (d.p1, F(bookings=8,                     # B1..B6, B10, B11
+                 confirmed=2,                    # B6, B11
+                 cancelled=3, early=2, late=1,   # B3, B4; B5
+                 completed=1, no_show=2,         # B1; B2, B10
+                 reschedules=2,
+                 nsr=0.6667,                     # 2 / 3
+                 cr=0.375,                       # 3 / 8
+                 rev={"EUR": ("80.00", "120.00", "120.00")},
+                 # buckets 1 2 18 36 96 120 240 720: k=4 -> 36; k=ceil(7.2)=8 -> 720
+                 p50=36, p90=720,
+                 avg=60.0,
+                 booked=300,                     # B1 B2 B6 B10 B11
+                 available=None, util=None, entry=None,   # open time is not per service
+                 wl=(3, 2, 1, 1, 0.3333))),      # W1, W2, W3: S1 at P1
+        (d.p2, F(bookings=1, pending=1, reschedules=1, cr=0.0,   # B17
+                 rev={"EUR": EUR0}, p50=240, p90=240, avg=60.0, booked=60,
+                 available=None, util=None, entry=None))])
+    assert [g["provider_id"] for g in a["groups"]] == [p for p, _ in want]
+    for g, (_, fig) in zip(a["groups"], want):
+        assert figures(g["totals"]) == fig, g["name"]
+
+
+def test_breakdown_with_a_provider_filter(d):
+    a = analytics(d.t, dict(W13, group_by="week", breakdown="provider", provider_id=d.p1))
+    assert [g["provider_id"] for g in a["groups"]] == [d.p1]
+    assert figures(a["groups"][0]["totals"]) == P1_W13
+    assert figures(a["totals"]) == P1_W13
+    a = analytics(d.t, dict(W13, group_by="week", breakdown="service", provider_id=d.p2))
+    # P2's bookings are of S1 (B17) and S3 (B13..B16, B18)
+    assert [g["service_id"] for g in a["groups"]] == sorted([d.s1, d.s3])
+    assert figures(a["totals"]) == P2_W13
+
+
 def test_provider_filter(d):
     a = analytics(d.t, dict(W13, group_by="week", provider_id=d.p2))
     assert (a["provider_id"], a["service_id"]) == (d.p2, None)
@@ -781,6 +818,9 @@ def test_heatmap(d):
     # only S2: B7 (B8, B9 cancelled)
     a = analytics(d.t, dict(W13, view="heatmap", service_id=d.s2))
     assert a["counts"] == grid({(2, 10): 1})
+    # group_by and breakdown do not apply to the heatmap
+    a = analytics(d.t, dict(W13, view="heatmap", group_by="day", breakdown="provider"))
+    assert a["counts"] == HEAT_BER
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -1263,3 +1303,19 @@ def test_lead_time_beyond_the_last_bucket(server):
         87600, 87600)
     a = analytics(t, {"from": "2026-01-01", "to": "2027-12-31"})   # 730 days
     assert (a["totals"]["bookings"], a["totals"]["lead_time_p50_hours"]) == (1, 1)
+
+
+def test_cancelled_entries_take_no_time(server):
+    """Cy (UTC) has two entries on Mon 1 Jun 2026: 09:00-10:00 scheduled, 11:00-13:00
+    cancelled. A cancelled entry makes nobody busy (docs/api.md, Schedule entries), so only
+    the first hour counts (our reading of "has a schedule-entry occurrence")."""
+    t = server.tenant("an-ent", "Ent")
+    p = t.provider("Cy", "UTC")["id"]
+    t.ok("POST", "/v1/entries", {"title": "On", "start": "2026-06-01T09:00:00Z",
+                                 "end": "2026-06-01T10:00:00Z", "assignee_ids": [p]},
+         now=DEFAULT_NOW)
+    t.ok("POST", "/v1/entries", {"title": "Off", "start": "2026-06-01T11:00:00Z",
+                                 "end": "2026-06-01T13:00:00Z", "assignee_ids": [p],
+                                 "status": "cancelled"}, now=DEFAULT_NOW)
+    a = analytics(t, {"from": "2026-06-01", "to": "2026-06-01"})
+    assert a["totals"]["entry_minutes"] == 60
