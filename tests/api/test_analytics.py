@@ -1319,3 +1319,44 @@ def test_cancelled_entries_take_no_time(server):
                                  "status": "cancelled"}, now=DEFAULT_NOW)
     a = analytics(t, {"from": "2026-06-01", "to": "2026-06-01"})
     assert a["totals"]["entry_minutes"] == 60
+
+
+def test_every_way_of_writing_a_booking_reaches_the_figures(server):
+    """Una and Vee (UTC) work weekdays 09:00-17:00 and offer a public 60-minute service at
+    20.00 EUR. Every booking is for Mon 1 Jun 2026 and made Sun 31 May (24 or 25 h ahead:
+    bucket 36): one posted twice with the same Idempotency-Key (one booking), one made on
+    the public page and cancelled with its manage token, one of Vee's cancelled by deleting
+    Vee with force. Read through the per-day summary (UTC) and from the bookings (Berlin,
+    whose Monday 1 June also holds all three)."""
+    t = server.tenant("an-writes", "Writes")
+    una = t.provider("Una", "UTC")["id"]
+    vee = t.provider("Vee", "UTC")["id"]
+    for p in (una, vee):
+        t.schedule(p, weekdays([("09:00", "17:00")]))
+    sid = t.service([una, vee], "Visit", 60, price="20.00", currency="EUR", public=True)["id"]
+    made = "2026-05-31T09:00:00Z"
+    body = booking_helpers.body_for(sid, "2026-06-01T09:00:00Z", una)
+    first = booking_helpers.post(t, body, key="an-once", now=made)
+    again = booking_helpers.post(t, body, key="an-once", now=made)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    r = t.request("POST", "/v1/public/an-writes/bookings",
+                  booking_helpers.body_for(sid, "2026-06-01T10:00:00Z", una), key=None,
+                  now=made, headers={"Idempotency-Key": "an-pub",
+                                     "X-Forwarded-For": "203.0.113.9"})
+    assert r.status_code == 201, r.text
+    pub = r.json()
+    r = t.request("POST", f"/v1/bookings/{pub['id']}/cancel", key=pub["manage_token"],
+                  now="2026-05-31T10:00:00Z")
+    assert (r.status_code, r.json()["status"]) == (200, "cancelled"), r.text
+    booking_helpers.booked(t, sid, "2026-06-01T09:00:00Z", vee, now=made)
+    r = t.delete(f"/v1/providers/{vee}", params={"force": "true"}, now="2026-05-31T12:00:00Z")
+    assert r.status_code == 204, r.text
+    for tz in ("UTC", BER):
+        a = analytics(t, {"from": "2026-06-01", "to": "2026-06-01", "timezone": tz})
+        x = a["totals"]
+        assert (x["bookings"], x["confirmed"], x["cancelled"], x["cancelled_early"],
+                x["cancelled_late"], x["booked_minutes"], x["lead_time_p90_hours"]) == (
+            3, 1, 2, 2, 0, 60, 36), tz
+        assert revenue(x["revenue"]) == {"EUR": ("0.00", "0.00", "0.00")}, tz
+        assert x["cancellation_rate"] == 0.6667, tz      # 2 / 3
