@@ -620,6 +620,23 @@ def test_a_zone_that_is_neither_utc_nor_the_providers(d):
                                 (3, 3): 1, (4, 4): 1, (5, 19): 1})
 
 
+def test_a_zone_with_a_quarter_hour_offset(d):
+    """Asia/Kathmandu (+05:45): W13 there runs Sun 22 18:15Z - Sun 29 18:15Z, which holds
+    every W13 figure and nothing else (Sun 22's open time ends 03:00Z, Mon 30's starts
+    06:00Z). Its Sunday 29 starts Sat 28 18:15Z, so B11 (Sat 23:00Z), P1's Sunday-night
+    hours (Sat 23:00Z - Sun 02:00Z) and all of E3 (Sat 21:00Z - Sun 02:00Z) are Sunday."""
+    q = {"from": "2026-03-23", "to": "2026-03-29", "timezone": "Asia/Kathmandu"}
+    a = analytics(d.t, dict(q, group_by="week"))
+    assert [period(s) for s in a["series"]] == [
+        ("2026-W13", "2026-03-23T00:00:00+05:45", "2026-03-30T00:00:00+05:45", 168)]
+    assert figures(a["totals"]) == W13_TOTALS
+    a = analytics(d.t, dict(q, group_by="day"))
+    assert [(s["bookings"], s["available_minutes"], s["entry_minutes"])
+            for s in a["series"]] == [
+        (5, 660, 0), (5, 540, 0), (4, 480, 0), (1, 240, 0), (1, 660, 210), (0, 0, 0),
+        (1, 180, 300)]
+
+
 def test_weeks_are_labelled_with_their_iso_year(d):
     # 2026 has 53 ISO weeks: Mon 28 Dec 2026 - Sun 3 Jan 2027 is 2026-W53.
     a = analytics(d.t, {"from": "2026-12-28", "to": "2027-01-10", "timezone": BER,
@@ -934,8 +951,15 @@ def test_staff_key_limited_to_a_provider_sees_only_it(d):
     assert figures(a["groups"][0]["totals"]) == P2_W13
     assert figures(a["totals"]) == P2_W13
     a = analytics(k, dict(W13, group_by="week", breakdown="service"))
-    # P2's bookings: S1 (B17) and S3 (B13..B16, B18)
-    assert sorted(g["service_id"] for g in a["groups"]) == sorted([d.s1, d.s3])
+    # P2's bookings: S1 (B17) and S3 (B13..B16, B18); W4 (no provider) is not over P2, so
+    # S3's waitlist is empty through this key
+    want = sorted([(d.s1, F(bookings=1, pending=1, reschedules=1, cr=0.0, rev={"EUR": EUR0},
+                            p50=240, p90=240, avg=60.0, booked=60,
+                            available=None, util=None, entry=None)),
+                   (d.s3, dict(S3_W13, waitlist=F()["waitlist"]))])
+    assert [g["service_id"] for g in a["groups"]] == [s for s, _ in want]
+    for g, (_, fig) in zip(a["groups"], want):
+        assert figures(g["totals"]) == fig, g["name"]
     a = analytics(k, dict(W13, view="heatmap"))
     assert a["counts"] == grid({(1, 8): 3, (3, 8): 1})
     assert analytics(k, dict(W13, provider_id=d.p2))["totals"]["bookings"] == 6
