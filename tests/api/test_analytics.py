@@ -86,7 +86,6 @@ Waitlist (all created in W13)
 import csv
 import io
 import types
-from functools import partial
 
 import pytest
 
