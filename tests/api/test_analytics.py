@@ -1035,6 +1035,15 @@ def test_longest_span_is_731_days(d):
     assert period(a["series"][-1]) == (
         "2028-01", "2028-01-01T00:00:00+01:00", "2028-01-02T00:00:00+01:00", 24)
     assert a["totals"]["bookings"] == 19   # every booking of the data set (all in March)
+    a = analytics(d.t, {"from": "2026-01-01", "to": "2028-01-01", "timezone": BER,
+                        "group_by": "day", "breakdown": "provider"})
+    assert len(a["series"]) == 731
+    assert [s["label"] for s in a["series"][:1] + a["series"][-1:]] == ["2026-01-01",
+                                                                      "2028-01-01"]
+    assert a["totals"]["bookings"] == 19
+    # the 23- and 25-hour days of both years, and no others
+    assert sorted((s["label"], s["hours"]) for s in a["series"] if s["hours"] != 24) == [
+        ("2026-03-29", 23), ("2026-10-25", 25), ("2027-03-28", 23), ("2027-10-31", 25)]
 
 
 @pytest.mark.parametrize("params", [{"provider_id": "prv_00000000000000000000"},
@@ -1308,6 +1317,14 @@ def test_open_time_follows_the_availability_rules(server):
     # W23 Mon 1 - Sun 7: 0 + 300 + 420 + 420 + 180; W24 Mon 8 - Fri 12: 0 + 120 + 120 + 60 + 60
     assert [(s["label"], s["available_minutes"]) for s in a["series"]] == [
         ("2026-W23", 1320), ("2026-W24", 360)]
+    # An alternating template: Mondays 09:00-10:00 in week A (from Mon 1 Jun), nothing in B.
+    alt = t.provider("Alt", "UTC")["id"]
+    t.schedule(alt, weeks=[{"mon": [{"start": "09:00", "end": "10:00"}]}, {}],
+               anchor_date="2026-06-01")
+    a = analytics(t, {"from": "2026-06-01", "to": "2026-06-15", "group_by": "week",
+                      "provider_id": alt})
+    assert [(s["label"], s["available_minutes"]) for s in a["series"]] == [
+        ("2026-W23", 60), ("2026-W24", 0), ("2026-W25", 60)]
 
 
 def test_lead_time_beyond_the_last_bucket(server):
