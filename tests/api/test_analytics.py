@@ -1317,14 +1317,15 @@ def test_open_time_follows_the_availability_rules(server):
     # W23 Mon 1 - Sun 7: 0 + 300 + 420 + 420 + 180; W24 Mon 8 - Fri 12: 0 + 120 + 120 + 60 + 60
     assert [(s["label"], s["available_minutes"]) for s in a["series"]] == [
         ("2026-W23", 1320), ("2026-W24", 360)]
-    # An alternating template: Mondays 09:00-10:00 in week A (from Mon 1 Jun), nothing in B.
+    # An alternating template: Mondays 09:00-10:00 in week A (Mon 15 Jun), nothing in week B
+    # (Mon 22), week A again on Mon 29 (no holidays then).
     alt = t.provider("Alt", "UTC")["id"]
     t.schedule(alt, weeks=[{"mon": [{"start": "09:00", "end": "10:00"}]}, {}],
-               anchor_date="2026-06-01")
-    a = analytics(t, {"from": "2026-06-01", "to": "2026-06-15", "group_by": "week",
+               anchor_date="2026-06-15")
+    a = analytics(t, {"from": "2026-06-15", "to": "2026-06-29", "group_by": "week",
                       "provider_id": alt})
     assert [(s["label"], s["available_minutes"]) for s in a["series"]] == [
-        ("2026-W23", 60), ("2026-W24", 0), ("2026-W25", 60)]
+        ("2026-W25", 60), ("2026-W26", 0), ("2026-W27", 60)]
 
 
 def test_lead_time_beyond_the_last_bucket(server):
