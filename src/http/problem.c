@@ -3,6 +3,7 @@
 #include <microhttpd.h>
 #include <string.h>
 
+#include "http/router.h"
 #include "util/log.h"
 #include "wire/wire.h"
 
@@ -11,9 +12,12 @@ void reply_problem(struct req *r, const struct err *e)
 	json_t *body;
 
 	if (e->code == ERR_INTERNAL || e->code == ERR_OK)
-		/* Never show internals to the client; keep them in the log. */
-		log_msg(LOG_ERROR, "internal error on %s (request %s): %s", r->path, r->request_id,
-			e->message);
+		/* Never show internals to the client; keep them in the log. The route's template,
+		 * as the request line has it, never the path: a path can be a credential (a
+		 * calendar feed's token). */
+		log_msg(LOG_ERROR, "internal error on %s (request %s): %s",
+			r->route >= 0 ? router_route_template((size_t)r->route) : "an unrouted path",
+			r->request_id, e->message);
 	if (e->code == ERR_UNAUTHORIZED)
 		req_add_header(r, "WWW-Authenticate", "Bearer realm=\"slotd\"");
 	if (e->code == ERR_STORE_BUSY)

@@ -202,7 +202,11 @@ int uc_feed_read(const struct uc_env *env, const char *token_hash, int64_t now, 
 	if (rc)
 		return -1;
 	out->text = feed_render(&doc, env->tz);
+	/* Never later than now (RFC 9110 §8.8.2.1): a change stamped ahead of this clock (another
+	 * process's) would otherwise make If-Modified-Since answer 304 to copies older than it. */
 	out->last_modified = later(changed, last_event);
+	if (out->last_modified > now)
+		out->last_modified = now;
 	if (!out->feed.last_used_at || out->feed.last_used_at < now - 3600) {
 		err_init(&ignored);
 		if (store_feed_touch(env->store, out->feed.tenant_id, out->feed.id, now, &ignored))

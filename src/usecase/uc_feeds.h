@@ -30,8 +30,8 @@ struct uc_feed_doc {
  * token and for a provider deleted since. last_modified is the latest of: the feed's
  * creation, the tenant's last change (its latest event: that covers what left the document
  * by deletion or reassignment), the changes of what it shows, and the start of the UTC day
- * (the window moves daily). Records the feed's use at most once an hour. Scratch memory from
- * a. */
+ * (the window moves daily); never later than now. Records the feed's use at most once an
+ * hour. Scratch memory from a. */
 int uc_feed_read(const struct uc_env *env, const char *token_hash, int64_t now, struct arena *a,
 		 struct uc_feed_doc *out, struct err *e);
 

@@ -6,6 +6,8 @@ with python3-icalendar. Bookings are made at DEFAULT_NOW (1 Jan 2026) for dates 
 2026 (New York); feeds are read at FNOW, 10 March 2026, so they fall into the window.
 """
 import re
+import sqlite3
+import time
 import types
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -16,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import requests
 
 import booking_helpers
+import pg_helpers
 from booking_helpers import at, consult_tenant
 from conftest import Api, DEFAULT_NOW, expect_problem, weekdays
 from mail_receiver import MailReceiver
@@ -510,6 +514,22 @@ def test_etag_last_modified_and_304s(server):
     assert r5.headers["Last-Modified"] == http_date("2031-03-11T00:00:00Z")
 
 
+def test_last_modified_is_never_later_than_now(server):
+    # The tenant's first events carry the real clock's time (it was made by the CLI), and a
+    # booking is made on 9 March: a read on 5 March sees changes stamped after its own now,
+    # as a process whose clock runs behind another's would. Last-Modified stays at now
+    # (RFC 9110 §8.8.2.1), else a copy stamped with that future time would pass as current
+    # through every change until then.
+    c = consult_tenant(server)
+    f = make_feed(c.t, c.pid)
+    booked(c.t, c.sid, ny("2026-03-17", "10:00"), now="2026-03-09T10:00:00Z")
+    r = fetched(c.t, f, now="2026-03-05T12:00:00Z")
+    assert r.headers["Last-Modified"] == http_date("2026-03-05T12:00:00Z")
+    r = fetch(c.t, f, now=FNOW, headers={"If-Modified-Since": r.headers["Last-Modified"]})
+    assert r.status_code == 200
+    assert r.headers["Last-Modified"] == http_date(FNOW)
+
+
 def test_last_used_at_is_recorded(server):
     c = consult_tenant(server)
     f = make_feed(c.t, c.pid)
@@ -522,6 +542,44 @@ def test_last_used_at_is_recorded(server):
     fetched(c.t, f, now="2026-03-10T14:00:00Z")
     [row] = c.t.list_all("/v1/feeds")
     assert row["last_used_at"] == "2026-03-10T14:00:00Z"
+
+
+# --- logs ---------------------------------------------------------------------------------------
+
+def break_table(srv, sql):
+    if srv.backend == "sqlite":
+        db = sqlite3.connect(srv.db_path)
+        db.execute(sql)
+        db.commit()
+        db.close()
+    else:
+        pg_helpers.psql(srv.db_url, sql)
+
+
+def test_an_internal_error_never_logs_the_token(start_server):
+    """The request line names the route template; the line of an internal error too, never
+    the path, which holds the feed's token."""
+    srv = start_server()
+    t = srv.tenant()
+    pid = t.provider("P", NY)["id"]
+    f = make_feed(t, pid)
+    token = token_path(f).rsplit("/", 1)[1][:-len(".ics")]
+    assert fetch(t, f).status_code == 200
+    # The store fails under the running server (the tenant's last change cannot be read).
+    break_table(srv, "ALTER TABLE events RENAME TO events_gone")
+    try:
+        # Not through Api: a 500 is no documented answer.
+        r = requests.get(t.base + token_path(f), headers={"X-Test-Now": FNOW}, timeout=10)
+    finally:
+        break_table(srv, "ALTER TABLE events_gone RENAME TO events")
+    assert r.status_code == 500, r.text
+    assert token not in r.text
+    deadline = time.monotonic() + 5
+    while "internal error" not in srv.stderr_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = srv.stderr_path.read_text()
+    assert "internal error on /feeds/{}" in log
+    assert token not in log
 
 
 # --- rate limits ------------------------------------------------------------------------------
