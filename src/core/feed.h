@@ -19,7 +19,7 @@
 #define FEED_DAYS_AHEAD_DEFAULT 180
 #define FEED_DAYS_AHEAD_MAX 730
 #define FEED_CANCELLED_KEEP_DAYS 30 /* cancelled and declined bookings stay this long */
-#define FEED_MAX_BOOKINGS 5000	    /* per document, the earliest first */
+#define FEED_MAX_BOOKINGS 5000	    /* per document: from today on first, then the latest */
 #define FEED_MAX_ENTRIES 1000
 #define FEED_REFRESH "PT15M" /* the polling interval suggested to subscribers */
 

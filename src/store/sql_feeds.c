@@ -156,18 +156,22 @@ int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct 
 		     size_t max, struct arena *a, struct feed_booking **out, size_t *n,
 		     struct err *e)
 {
+	/* Over max, the ones a subscriber needs most: from today on (the soonest first), then
+	 * the most recent before; the document lists them by start. */
 	struct stmt *s = conn_prep(
 	    tx->c,
-	    "SELECT b.id, b.reference, b.service_id, b.provider_id, b.start_utc, b.end_utc,"
-	    " b.status, b.customer_name, b.notes, b.version, b.created_at, b.updated_at,"
-	    " b.closed_at, s.name FROM bookings b JOIN providers p ON p.tenant_id = b.tenant_id"
-	    " AND p.id = b.provider_id AND p.deleted_at IS NULL"
+	    "SELECT * FROM (SELECT b.id, b.reference, b.service_id, b.provider_id, b.start_utc,"
+	    " b.end_utc, b.status, b.customer_name, b.notes, b.version, b.created_at,"
+	    " b.updated_at, b.closed_at, s.name FROM bookings b JOIN providers p"
+	    " ON p.tenant_id = b.tenant_id AND p.id = b.provider_id AND p.deleted_at IS NULL"
 	    " LEFT JOIN services s ON s.tenant_id = b.tenant_id AND s.id = b.service_id"
 	    " WHERE b.tenant_id = ?1 AND (?2 IS NULL OR b.provider_id = ?2)"
 	    " AND b.start_utc >= ?3 AND b.start_utc < ?4"
 	    " AND (b.status IN ('pending', 'confirmed', 'completed', 'no_show')"
 	    "  OR COALESCE(b.closed_at, b.updated_at) >= ?5)"
-	    " ORDER BY b.start_utc, b.id LIMIT ?6",
+	    " ORDER BY CASE WHEN b.start_utc >= ?7 THEN 0 ELSE 1 END,"
+	    " CASE WHEN b.start_utc >= ?7 THEN b.start_utc ELSE -b.start_utc END, b.id"
+	    " LIMIT ?6) x ORDER BY x.start_utc, x.id",
 	    e);
 
 	*n = 0;
@@ -180,6 +184,7 @@ int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct 
 	db_bind_i64(s, 4, w->to);
 	db_bind_i64(s, 5, w->closed_since);
 	db_bind_i64(s, 6, (int64_t)max);
+	db_bind_i64(s, 7, w->day_start);
 	return rows_read(tx->c, s, read_feed_booking, sizeof(**out), a, (void **)out, n,
 			 "read feed bookings", e);
 }

@@ -27,8 +27,9 @@ int store_feed_touch(struct store *st, const char *tenant, const char *id, int64
 
 /* Bookings of provider_id (NULL = every provider not deleted) starting in [w->from, w->to):
  * pending, confirmed, completed and no-show ones, and cancelled or declined ones closed (or,
- * without that record, last changed) at or after w->closed_since; by start, then id, at most
- * max. The bookings carry what a feed shows: ids, reference, times, status, customer name,
+ * without that record, last changed) at or after w->closed_since; by start, then id. Over
+ * max, the max nearest to today: those from w->day_start on (the soonest first), then the
+ * latest before it. The bookings carry what a feed shows: ids, reference, times, status, customer name,
  * notes, version and change times, with the service's name and the closing time. */
 int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
 		     size_t max, struct arena *a, struct feed_booking **out, size_t *n,

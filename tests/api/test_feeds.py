@@ -431,6 +431,58 @@ def test_dst_crossing_weekly_entry_with_exdate_and_moved_occurrence(server):
     assert sorted(utc(d.dt) for d in wm["EXDATE"].dts) == ["2026-03-23T08:00:00Z"]
 
 
+def bookings_columns(srv):
+    if srv.backend == "sqlite":
+        db = sqlite3.connect(srv.db_path)
+        cols = [r[0] for r in db.execute("SELECT name FROM pragma_table_info('bookings')")]
+        db.close()
+        return cols
+    out = pg_helpers.psql(srv.db_url, "SELECT column_name FROM information_schema.columns"
+                          " WHERE table_name = 'bookings' AND is_generated = 'NEVER'"
+                          " ORDER BY ordinal_position")
+    return [c.strip() for c in out.split() if c.strip()]
+
+
+def copy_booking(srv, booking_id, n, shift, step):
+    """n completed copies of a booking, written straight into the store (the API would take
+    minutes for so many): copy i starts shift + i * step seconds from the original."""
+    repl = {"id": "id || '_' || CAST(n.i AS TEXT)",
+            "reference": "CAST(10000000 + n.i AS TEXT)",
+            "manage_token_hash": "manage_token_hash || CAST(n.i AS TEXT)",
+            "status": "'completed'", "active": "0", "version": "1"}
+    for c in ("start_utc", "end_utc", "block_start", "block_end"):
+        repl[c] = f"{c} + {shift} + n.i * {step}"
+    cols = bookings_columns(srv)
+    sql = (f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})"
+           f" INSERT INTO bookings ({', '.join(cols)})"
+           f" SELECT {', '.join(repl.get(c, c) for c in cols)} FROM bookings, n"
+           f" WHERE id = '{booking_id}'")
+    break_table(srv, sql)
+
+
+def test_over_the_cap_the_bookings_nearest_today_are_kept(start_server):
+    """5,000 completed bookings in the months before today and one next week: the document
+    keeps next week's (what a subscriber needs most) and leaves out the oldest."""
+    srv = start_server()
+    t = srv.tenant()
+    pid = t.provider("Busy", NY)["id"]
+    t.schedule(pid, weekdays([("09:00", "17:00")]))
+    sid = t.service([pid], "Consult", 60)["id"]
+    f = make_feed(t, pid, kind="busy", days_back=365)
+    nxt = booked(t, sid, ny("2026-03-17", "10:00"))
+    # Hourly from 9 March 13:00 UTC back to about 14 August 2025, all before today (10 March).
+    copy_booking(srv, nxt["id"], 5000, -8 * 86400, -3600)
+    _, evs = events(fetched(t, f).text)
+    uids = [str(e["UID"]) for e in evs]
+    assert len(uids) == 5000
+    assert f"{nxt['id']}@slotd" in uids
+    assert f"{nxt['id']}_1@slotd" in uids and f"{nxt['id']}_4999@slotd" in uids
+    assert f"{nxt['id']}_5000@slotd" not in uids
+    # Listed by start.
+    starts = [e.decoded("DTSTART") for e in evs]
+    assert starts == sorted(starts)
+
+
 def test_entries_outside_the_window_and_of_deleted_providers_are_left_out(server):
     t = server.tenant()
     pid = t.provider("Tech", NY)["id"]
