@@ -1,6 +1,7 @@
 /* Calendar subscription feeds and the reads behind their documents. */
 #include "store/sql_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_feeds.h"
@@ -189,32 +190,53 @@ int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct 
 			 "read feed bookings", e);
 }
 
-int tx_feed_entries(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const id_t_ *)a, *(const id_t_ *)b);
+}
+
+int tx_feed_entries(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
 		    size_t max, struct arena *a, struct entry **out, size_t *n, struct err *e)
 {
-	struct stmt *s;
+	/* Each entry's first start and last end among its series and the changed occurrences
+	 * that bring it into the window (an endless series ends at year 10000). Over max, the
+	 * ones a subscriber needs most: those still running or ahead on w->day_start (the
+	 * soonest first), then those that ended most recently. */
+	struct stmt *s = conn_prep(
+	    tx->c,
+	    "SELECT id FROM (SELECT e.id AS id, e.start_utc AS s,"
+	    " COALESCE(e.span_end, 253402300800) AS se FROM entries e"
+	    " WHERE e.tenant_id = ?1 AND e.start_utc < ?3"
+	    " AND (e.span_end IS NULL OR e.span_end > ?2)"
+	    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_assignees x WHERE x.tenant_id = ?1"
+	    "  AND x.entry_id = e.id AND x.provider_id = ?5))"
+	    " UNION ALL SELECT o.entry_id, o.start_utc, o.end_utc FROM entry_overrides o"
+	    " WHERE o.tenant_id = ?1 AND o.start_utc < ?3 AND o.end_utc > ?2"
+	    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_override_assignees y"
+	    "  WHERE y.tenant_id = ?1 AND y.entry_id = o.entry_id"
+	    "  AND y.original_start = o.original_start AND y.provider_id = ?5))) u"
+	    " GROUP BY id ORDER BY CASE WHEN MAX(se) > ?6 THEN 0 ELSE 1 END,"
+	    " CASE WHEN MAX(se) > ?6 THEN (CASE WHEN MIN(s) > ?6 THEN MIN(s) ELSE ?6 END)"
+	    " ELSE -MAX(se) END, id LIMIT ?4",
+	    e);
 	id_t_ *ids;
 	size_t nids, i;
 
 	*n = 0;
 	*out = NULL;
-	if (provider_id)
-		return entries_read_for(tx, provider_id, from, to, a, out, n, e);
-	s = conn_prep(tx->c,
-		      "SELECT id FROM entries WHERE tenant_id = ?1 AND start_utc < ?3"
-		      " AND (span_end IS NULL OR span_end > ?2)"
-		      " UNION SELECT entry_id FROM entry_overrides WHERE tenant_id = ?1"
-		      " AND start_utc < ?3 AND end_utc > ?2 ORDER BY 1 LIMIT ?4",
-		      e);
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
-	db_bind_i64(s, 2, from);
-	db_bind_i64(s, 3, to);
+	db_bind_i64(s, 2, w->from);
+	db_bind_i64(s, 3, w->to);
 	db_bind_i64(s, 4, (int64_t)max);
+	bind_opt_text(s, 5, provider_id);
+	db_bind_i64(s, 6, w->day_start);
 	if (rows_read(tx->c, s, read_id_row, sizeof(*ids), a, (void **)&ids, &nids,
 		      "read feed entries", e))
 		return -1;
+	/* The document lists them by id, whichever were kept. */
+	qsort(ids, nids, sizeof(*ids), id_cmp);
 	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
 	for (i = 0; i < nids; i++)
 		if (tx_entry_get(tx, ids[i], a, &(*out)[i], e))

@@ -34,9 +34,11 @@ int store_feed_touch(struct store *st, const char *tenant, const char *id, int64
 int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
 		     size_t max, struct arena *a, struct feed_booking **out, size_t *n,
 		     struct err *e);
-/* Schedule entries that may have an occurrence in [from, to): of provider_id (in the series
- * or an override), or with provider_id NULL any of the tenant's; by id, at most max. */
-int tx_feed_entries(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+/* Schedule entries that may have an occurrence in [w->from, w->to): of provider_id (in the
+ * series or an override), or with provider_id NULL any of the tenant's; by id. Over max, the
+ * max nearest to today: those still running or ahead on w->day_start (the soonest first),
+ * then those that ended most recently. */
+int tx_feed_entries(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
 		    size_t max, struct arena *a, struct entry **out, size_t *n, struct err *e);
 /* When the tenant last changed anything: the time of its latest event (0 before any). */
 int tx_tenant_changed_at(struct store_tx *tx, int64_t *at, struct err *e);

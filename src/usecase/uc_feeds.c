@@ -157,11 +157,9 @@ static int feed_gather(struct uc_ctx *ctx, struct store_tx *tx, const struct fee
 	}
 	doc->bookings = bookings;
 	doc->nbookings = n;
-	if (tx_feed_entries(tx, doc->provider_id, w.from, w.to, FEED_MAX_ENTRIES, ctx->arena,
-			    &entries, &n, e))
+	if (tx_feed_entries(tx, doc->provider_id, &w, FEED_MAX_ENTRIES, ctx->arena, &entries, &n,
+			    e))
 		return -1;
-	if (n > FEED_MAX_ENTRIES)
-		n = FEED_MAX_ENTRIES;
 	fes = arena_alloc(ctx->arena, (n + 1) * sizeof(*fes));
 	for (i = 0; i < n; i++) {
 		fes[i].en = entries[i];

@@ -431,33 +431,50 @@ def test_dst_crossing_weekly_entry_with_exdate_and_moved_occurrence(server):
     assert sorted(utc(d.dt) for d in wm["EXDATE"].dts) == ["2026-03-23T08:00:00Z"]
 
 
-def bookings_columns(srv):
+def table_columns(srv, table):
     if srv.backend == "sqlite":
         db = sqlite3.connect(srv.db_path)
-        cols = [r[0] for r in db.execute("SELECT name FROM pragma_table_info('bookings')")]
+        cols = [r[0] for r in db.execute(f"SELECT name FROM pragma_table_info('{table}')")]
         db.close()
         return cols
     out = pg_helpers.psql(srv.db_url, "SELECT column_name FROM information_schema.columns"
-                          " WHERE table_name = 'bookings' AND is_generated = 'NEVER'"
+                          f" WHERE table_name = '{table}' AND is_generated = 'NEVER'"
                           " ORDER BY ordinal_position")
     return [c.strip() for c in out.split() if c.strip()]
 
 
+def copy_rows(srv, table, where, n, repl):
+    """n copies of the rows of table matching where, written straight into the store (the
+    API would take minutes for so many); repl maps columns to SQL over n.i (1 to n)."""
+    cols = table_columns(srv, table)
+    break_table(srv, f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                     f" WHERE i < {n}) INSERT INTO {table} ({', '.join(cols)})"
+                     f" SELECT {', '.join(repl.get(c, c) for c in cols)} FROM {table}, n"
+                     f" WHERE {where}")
+
+
+def shifted(cols, shift, step):
+    return {c: f"{c} + {shift} + n.i * {step}" for c in cols}
+
+
 def copy_booking(srv, booking_id, n, shift, step):
-    """n completed copies of a booking, written straight into the store (the API would take
-    minutes for so many): copy i starts shift + i * step seconds from the original."""
-    repl = {"id": "id || '_' || CAST(n.i AS TEXT)",
-            "reference": "CAST(10000000 + n.i AS TEXT)",
-            "manage_token_hash": "manage_token_hash || CAST(n.i AS TEXT)",
-            "status": "'completed'", "active": "0", "version": "1"}
-    for c in ("start_utc", "end_utc", "block_start", "block_end"):
-        repl[c] = f"{c} + {shift} + n.i * {step}"
-    cols = bookings_columns(srv)
-    sql = (f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})"
-           f" INSERT INTO bookings ({', '.join(cols)})"
-           f" SELECT {', '.join(repl.get(c, c) for c in cols)} FROM bookings, n"
-           f" WHERE id = '{booking_id}'")
-    break_table(srv, sql)
+    """n completed copies of a booking: copy i starts shift + i * step seconds from it."""
+    copy_rows(srv, "bookings", f"id = '{booking_id}'", n, {
+        "id": "id || '_' || CAST(n.i AS TEXT)",
+        "reference": "CAST(10000000 + n.i AS TEXT)",
+        "manage_token_hash": "manage_token_hash || CAST(n.i AS TEXT)",
+        "status": "'completed'", "active": "0", "version": "1",
+        **shifted(("start_utc", "end_utc", "block_start", "block_end"), shift, step)})
+
+
+def copy_entry(srv, entry_id, n, shift, step):
+    """n copies of a one-off entry with its assignees: copy i starts shift + i * step seconds
+    from it."""
+    copy_rows(srv, "entries", f"id = '{entry_id}'", n, {
+        "id": "id || '_' || CAST(n.i AS TEXT)",
+        **shifted(("start_utc", "end_utc", "span_end"), shift, step)})
+    copy_rows(srv, "entry_assignees", f"entry_id = '{entry_id}'", n,
+              {"entry_id": "entry_id || '_' || CAST(n.i AS TEXT)"})
 
 
 def test_over_the_cap_the_bookings_nearest_today_are_kept(start_server):
@@ -481,6 +498,34 @@ def test_over_the_cap_the_bookings_nearest_today_are_kept(start_server):
     # Listed by start.
     starts = [e.decoded("DTSTART") for e in evs]
     assert starts == sorted(starts)
+
+
+def test_over_the_cap_the_entries_nearest_today_are_kept(start_server):
+    """1,001 entries in the months before today and one next week, made last: the document
+    keeps next week's and the latest before today, not the first 1,000 by id."""
+    srv = start_server()
+    t = srv.tenant()
+    pid = t.provider("Tech", NY)["id"]
+    f = make_feed(t, pid, kind="busy", days_back=365)
+    r = t.post("/v1/entries", {"title": "Past", "start": "2026-03-02T09:00:00-05:00",
+                               "end": "2026-03-02T10:00:00-05:00", "assignee_ids": [pid]})
+    assert r.status_code == 201, r.text
+    past = r.json()["id"]
+    # Every two hours back from 2 March to about 9 December 2025.
+    copy_entry(srv, past, 1000, 0, -7200)
+    r = t.post("/v1/entries", {"title": "Next", "start": "2026-03-17T09:00:00-04:00",
+                               "end": "2026-03-17T10:00:00-04:00", "assignee_ids": [pid]})
+    assert r.status_code == 201, r.text
+    nxt = r.json()["id"]
+    for feed in (f, make_feed(t, kind="busy", days_back=365)):
+        _, evs = events(fetched(t, feed).text)
+        uids = [str(e["UID"]) for e in evs]
+        assert len(uids) == 1000
+        assert f"{nxt}@slotd" in uids and f"{past}@slotd" in uids
+        assert f"{past}_998@slotd" in uids
+        assert f"{past}_999@slotd" not in uids and f"{past}_1000@slotd" not in uids
+        ids = [u.split("@")[0] for u in uids]
+        assert ids == sorted(ids)       # listed by id
 
 
 def test_entries_outside_the_window_and_of_deleted_providers_are_left_out(server):
