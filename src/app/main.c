@@ -523,7 +523,7 @@ static int cmd_serve(struct options *o)
 	struct err e;
 	int fd, sig;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	char token[256];
+	char token[256], public_url[1024];
 	enum log_level level = LOG_INFO;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -557,6 +557,15 @@ static int cmd_serve(struct options *o)
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.env.config.request_timeout_ms = o->budget_ms;
 	ctx.env.config.allow_private_webhooks = o->allow_private_webhooks;
+	if (o->public_url) {
+		/* Links are the base + "/path": a base given with a final slash would make "//"
+		 * paths, which no route matches. */
+		size_t n = strlen(o->public_url);
+		while (n && o->public_url[n - 1] == '/')
+			n--;
+		snprintf(public_url, sizeof(public_url), "%.*s", (int)n, o->public_url);
+		o->public_url = public_url;
+	}
 	wire_links_init(o->public_url);
 	ctx.auth_cache = auth_cache_new();
 	ctx.inflight = inflight_new();

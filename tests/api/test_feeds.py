@@ -782,6 +782,18 @@ def invite(msg):
     return cal, ev
 
 
+def test_a_public_url_with_a_final_slash_gives_the_same_links(start_server):
+    srv = start_server(env={"SLOTD_PUBLIC_URL": "https://book.clinic.example//"})
+    c = consult_tenant(srv)
+    b = booked(c.t, c.sid, ny("2026-03-17", "10:00"))
+    check_links(b, "https://book.clinic.example")
+    f = make_feed(c.t, c.pid)
+    assert re.fullmatch(r"https://book\.clinic\.example/feeds/cal_[A-Za-z0-9_-]{43}\.ics",
+                        f["url"]), f["url"]
+    assert f["webcal_url"] == "webcal://book.clinic.example" + token_path(f)
+    fetched(c.t, f)
+
+
 def test_public_url_and_invitation_uids(mail_server, smtp):
     c = consult_tenant(mail_server)
     who = cust("Ida Invite")
