@@ -800,7 +800,7 @@ FIGURES = {"bookings": INT, "pending": INT, "confirmed": INT, "declined": INT, "
            "entry_minutes": NNUM, "waitlist": ref("AnalyticsWaitlist"), "revenue": arr(ref("AnalyticsMoney"))}
 S["AnalyticsFigures"] = obj(FIGURES, desc="docs/api.md (Analytics) defines each figure")
 S["AnalyticsPeriod"] = obj({"label": STR, "start": ref("Instant"), "end": ref("Instant"),
-                           "hours": {"type": "integer", "description": "23 or 25 on a day clocks change"}, **FIGURES})
+                           "hours": {"type": "number", "description": "23 or 25 on a day clocks change (24.5 where they move half an hour)"}, **FIGURES})
 S["AnalyticsGroup"] = obj({"provider_id": ref("ProviderId"), "service_id": ref("ServiceId"), "name": STR,
                           "totals": ref("AnalyticsFigures"), "series": arr(ref("AnalyticsPeriod"))},
                          required=["name", "totals", "series"], desc="one provider (provider_id) or service (service_id)")

@@ -92,8 +92,12 @@ void stats_add(struct stats_cell *c, const struct stats_booking *b, bool first_s
 	c->lead[lead_bucket(b->start - b->created_at)]++;
 	if (c->money.decimals < 2)
 		c->money.decimals = 2;
-	if (b->status == BOOKING_COMPLETED)
+	if (b->status == BOOKING_COMPLETED) {
 		money_add(&c->money.revenue, &c->money.decimals, b->price);
+	} else if (*b->price) {
+		int64_t unused = 0;
+		money_add(&unused, &c->money.decimals, b->price);	/* its decimals count */
+	}
 	money_add(&c->money.fees, &c->money.decimals, b->fee);
 	money_add(&c->money.waived, &c->money.decimals, b->fee_waived);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <microhttpd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -207,6 +208,23 @@ static void money_texts(const struct an_money *m, char rev[32], char fees[32], c
 	stats_money_format(m->m.waived, m->m.decimals, waived, 32);
 }
 
+/* reply_json for figures: their reals are rounded (to 4 or 2 decimals), so 12 significant
+ * digits write them as they are ("0.3333", not "0.33329999999999999"). */
+static int reply_rounded(struct req *r, json_t *o, struct err *e)
+{
+	char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
+
+	json_decref(o);
+	if (!text)
+		return err_set(e, ERR_INTERNAL, "could not write the figures");
+	buf_reset(&r->out);
+	buf_adds(&r->out, text);
+	free(text);
+	r->status = 200;
+	r->content_type = "application/json";
+	return 0;
+}
+
 static json_t *figures_json(const struct an_figures *f, json_t *o)
 {
 	double v[C__COUNT];
@@ -238,9 +256,9 @@ static json_t *series_json(const struct an_result *res, const struct an_figures 
 
 	for (k = 0; k < res->nperiods; k++) {
 		const struct an_period *p = &res->periods[k];
-		json_t *o = json_pack("{s:s, s:o, s:o, s:I}", "label", p->label, "start",
+		json_t *o = json_pack("{s:s, s:o, s:o, s:o}", "label", p->label, "start",
 				      wire_instant(p->start, z), "end", wire_instant(p->end, z),
-				      "hours", (json_int_t)((p->end - p->start) / 3600));
+				      "hours", number((double)(p->end - p->start) / 3600.0));
 		json_array_append_new(list, figures_json(&series[k], o));
 	}
 	return list;
@@ -263,7 +281,7 @@ static json_t *head_json(const struct an_query *q)
 }
 
 static int reply_figures_json(struct req *r, const struct an_query *q,
-			      const struct an_result *res)
+			      const struct an_result *res, struct err *e)
 {
 	json_t *o = head_json(q);
 	size_t i;
@@ -289,7 +307,7 @@ static int reply_figures_json(struct req *r, const struct an_query *q,
 		}
 		json_object_set_new(o, "groups", groups);
 	}
-	return reply_json(r, 200, o);
+	return reply_rounded(r, o, e);
 }
 
 /* --- CSV --- */
@@ -312,8 +330,9 @@ static void csv_field(struct buf *b, const char *s, bool first)
 	buf_addc(b, '"');
 }
 
-/* The currencies of every figures in the answer, sorted and distinct. */
-static size_t currencies(const struct an_result *res, char (*out)[4], size_t max)
+/* The currencies of every figures in the answer, sorted and distinct, into out (room for
+ * all of the totals' and groups' currencies). */
+static size_t currencies(const struct an_result *res, char (*out)[4])
 {
 	size_t n = 0, i, j, g;
 
@@ -324,7 +343,7 @@ static size_t currencies(const struct an_result *res, char (*out)[4], size_t max
 		for (i = 0; i < t->nmoney; i++) {
 			for (j = 0; j < n && strcmp(out[j], t->money[i].currency); j++)
 				;
-			if (j == n && n < max)
+			if (j == n)
 				snprintf(out[n++], 4, "%s", t->money[i].currency);
 		}
 	}
@@ -347,7 +366,7 @@ static void csv_row(struct buf *b, const char *group, const char *period,
 		csv_field(b, text, false);
 		rfc3339_format(p->end, tz_offset_at(z, p->end), text);
 		csv_field(b, text, false);
-		snprintf(text, sizeof(text), "%lld", (long long)((p->end - p->start) / 3600));
+		number_text((double)(p->end - p->start) / 3600.0, text, sizeof(text));
 		csv_field(b, text, false);
 	} else {
 		buf_adds(b, ",,,");
@@ -384,9 +403,14 @@ static void csv_group(struct buf *b, const struct an_result *res, const char *gr
 static int reply_figures_csv(struct req *r, const struct an_query *q,
 			     const struct an_result *res)
 {
-	char cur[64][4];
-	size_t ncur = currencies(res, cur, 64), i;
+	size_t room = res->totals.nmoney, ncur, i;
+	char(*cur)[4];
 	struct buf *b = &r->out;
+
+	for (i = 0; i < res->ngroups; i++)
+		room += res->groups[i].totals.nmoney;
+	cur = arena_alloc(r->arena, (room ? room : 1) * sizeof(*cur));
+	ncur = currencies(res, cur);
 
 	buf_reset(b);
 	buf_adds(b, "group,period,start,end,hours");
@@ -406,7 +430,7 @@ static int reply_figures_csv(struct req *r, const struct an_query *q,
 }
 
 static int reply_heatmap(struct req *r, const struct an_query *q, int64_t counts[7][24],
-			 bool csv)
+			 bool csv, struct err *e)
 {
 	json_t *o, *rows;
 	int d, h;
@@ -434,7 +458,7 @@ static int reply_heatmap(struct req *r, const struct an_query *q, int64_t counts
 						      weekdays[2], weekdays[3], weekdays[4],
 						      weekdays[5], weekdays[6]));
 	json_object_set_new(o, "counts", rows);
-	return reply_json(r, 200, o);
+	return reply_rounded(r, o, e);
 }
 
 int h_analytics(struct req *r, struct err *e)
@@ -450,9 +474,9 @@ int h_analytics(struct req *r, struct err *e)
 		int64_t counts[7][24];
 		if (uc_analytics_heatmap(&r->uc, &q, counts, e))
 			return -1;
-		return reply_heatmap(r, &q, counts, wants_csv(r));
+		return reply_heatmap(r, &q, counts, wants_csv(r), e);
 	}
 	if (uc_analytics(&r->uc, &q, &res, e))
 		return -1;
-	return wants_csv(r) ? reply_figures_csv(r, &q, &res) : reply_figures_json(r, &q, &res);
+	return wants_csv(r) ? reply_figures_csv(r, &q, &res) : reply_figures_json(r, &q, &res, e);
 }

@@ -68,8 +68,7 @@ void req_add_header(struct req *r, const char *name, const char *value)
 
 int reply_json(struct req *r, unsigned status, json_t *json)
 {
-	/* Reals (analytics' rates and minutes) are rounded: 12 digits show them as they are. */
-	char *text = json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	char *text = json_dumps(json, JSON_COMPACT);
 
 	buf_reset(&r->out);
 	if (text) {

@@ -35,14 +35,15 @@ static void read_stats_booking(struct stmt *s, struct stats_booking *b)
 	policy_decode(db_col_text(s, 12), &b->policy);
 }
 
-/* The cells of one provider's day: per (service, currency), "*" for all services. */
+/* The cells of one provider's day: per (service, currency), "*" for all services; as many
+ * as the day needs (the summary never refuses a booking). */
 struct day_cells {
-	struct {
+	struct day_cell {
 		char service_id[ID_MAX];
 		char currency[4];
 		struct stats_cell cell;
-	} v[64];
-	size_t n;
+	} *v;
+	size_t n, cap;
 };
 
 static struct stats_cell *cell_for(struct day_cells *d, const char *service_id,
@@ -53,8 +54,10 @@ static struct stats_cell *cell_for(struct day_cells *d, const char *service_id,
 	for (i = 0; i < d->n; i++)
 		if (!strcmp(d->v[i].service_id, service_id) && !strcmp(d->v[i].currency, currency))
 			return &d->v[i].cell;
-	if (d->n == sizeof(d->v) / sizeof(d->v[0]))
-		return NULL;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
 	memset(&d->v[d->n], 0, sizeof(d->v[0]));
 	snprintf(d->v[d->n].service_id, sizeof(d->v[0].service_id), "%s", service_id);
 	snprintf(d->v[d->n].currency, sizeof(d->v[0].currency), "%s", currency);
@@ -114,7 +117,7 @@ int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, 
 				      " AND provider_id = ?2 AND day = ?3",
 				      e);
 	struct stmt *s;
-	struct day_cells *d;
+	struct day_cells d = {0};
 	struct stats_seat last = {0};
 	int rc;
 
@@ -133,7 +136,6 @@ int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, 
 		      e);
 	if (!s)
 		return -1;
-	d = xcalloc(1, sizeof(*d));
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, day * 86400);
@@ -144,23 +146,18 @@ int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, 
 		bool first;
 		read_stats_booking(s, &b);
 		first = stats_first_seat(&last, &b);
-		one = cell_for(d, b.service_id, b.currency);
-		all = cell_for(d, "*", b.currency);
-		if (!one || !all) {
-			db_reset(s);
-			free(d);
-			return err_set(e, ERR_RANGE, "too many services and currencies in one day");
-		}
+		one = cell_for(&d, b.service_id, b.currency);
 		stats_add(one, &b, first);
+		all = cell_for(&d, "*", b.currency);
 		stats_add(all, &b, first);
 	}
 	db_reset(s);
 	if (rc != DB_DONE) {
-		free(d);
+		free(d.v);
 		return sql_fail(tx->c, rc, "read bookings for the summary", e);
 	}
-	rc = cells_write(tx, provider_id, day, d, e);
-	free(d);
+	rc = cells_write(tx, provider_id, day, &d, e);
+	free(d.v);
 	return rc;
 }
 
@@ -202,42 +199,59 @@ int tx_stats_rebuild(struct store_tx *tx, struct err *e)
 	return 0;
 }
 
-int store_stats_backfill(struct store *st, struct err *e)
+/* The first tenant still listed in stats_backfill into tenant ("" when none). */
+static int backfill_next(struct store *st, char tenant[ID_MAX], struct err *e)
 {
-	for (;;) {
-		struct store_tx *tx = store_begin(st, "", STORE_WRITE, e);
-		struct stmt *s, *del;
-		char tenant[ID_MAX] = "";
-		int rc;
+	struct store_tx *tx = store_begin(st, "", STORE_READ, e);
+	struct stmt *s;
+	int rc;
 
-		if (!tx)
-			return -1;
-		s = conn_prep(tx->c, "SELECT tenant_id FROM stats_backfill ORDER BY tenant_id", e);
-		if (!s)
-			goto fail;
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			col_text(s, 0, tenant, sizeof(tenant));
-		db_reset(s);
-		if (rc != DB_ROW && rc != DB_DONE) {
-			sql_fail(tx->c, rc, "read the summary backfill", e);
-			goto fail;
-		}
-		if (rc == DB_DONE)
-			return store_end(tx, true, e);
-		store_tx_act_for(tx, tenant);
-		del = conn_prep(tx->c, "DELETE FROM stats_backfill WHERE tenant_id = ?1", e);
-		if (!del)
-			goto fail;
-		bind_text(del, 1, tenant);
-		if (step_done(tx->c, del, "finish the summary backfill", e) ||
-		    tx_stats_rebuild(tx, e) || store_end(tx, true, e))
-			return -1;
-		continue;
-fail:
+	tenant[0] = '\0';
+	if (!tx)
+		return -1;
+	s = conn_prep(tx->c, "SELECT tenant_id FROM stats_backfill ORDER BY tenant_id", e);
+	if (!s) {
 		store_end(tx, false, e);
 		return -1;
 	}
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		col_text(s, 0, tenant, ID_MAX);
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE) {
+		sql_fail(tx->c, rc, "read the summary backfill", e);
+		store_end(tx, false, e);
+		return -1;
+	}
+	return store_end(tx, false, e);
+}
+
+int store_stats_backfill(struct store *st, struct err *e)
+{
+	char tenant[ID_MAX];
+
+	/* Each tenant in a write transaction of its own, under its lock: its bookings cannot
+	 * change meanwhile, and of processes starting together one does the work. */
+	while (!backfill_next(st, tenant, e) && tenant[0]) {
+		struct store_tx *tx = store_begin(st, tenant, STORE_WRITE, e);
+		struct stmt *del;
+		if (!tx)
+			return -1;
+		del = conn_prep(tx->c, "DELETE FROM stats_backfill WHERE tenant_id = ?1", e);
+		if (!del) {
+			store_end(tx, false, e);
+			return -1;
+		}
+		bind_text(del, 1, tenant);
+		if (step_done(tx->c, del, "finish the summary backfill", e) ||
+		    tx_stats_rebuild(tx, e)) {
+			store_end(tx, false, e);
+			return -1;
+		}
+		if (store_end(tx, true, e))
+			return -1;
+	}
+	return e->code ? -1 : 0;
 }
 
 static void read_stats_row(struct stmt *s, struct stats_row *r)

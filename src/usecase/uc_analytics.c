@@ -268,10 +268,11 @@ static int on_wait(void *arg, const struct stats_wait *w)
 
 /* Adds the seconds of set s inside each period to the available (or, with entry, the entry)
  * seconds of that period in each of the series targets. */
-static void sweep(const struct interval_set *s, const struct an_period *p, size_t np,
-		  struct an_figures *const *targets, size_t ntargets, bool entry)
+static int64_t sweep(const struct interval_set *s, const struct an_period *p, size_t np,
+		     struct an_figures *const *targets, size_t ntargets, bool entry)
 {
 	size_t i = 0, k, t;
+	int64_t total = 0;
 
 	for (k = 0; k < np; k++) {
 		int64_t sum = 0;
@@ -288,7 +289,9 @@ static void sweep(const struct interval_set *s, const struct an_period *p, size_
 			int64_t *field = entry ? &series[k].entry_sec : &series[k].available_sec;
 			*field += sum;
 		}
+		total += sum;
 	}
+	return total;
 }
 
 static int open_time(struct an_run *run, struct store_tx *tx, struct stats_name *prov,
@@ -326,13 +329,13 @@ static int open_time(struct an_run *run, struct store_tx *tx, struct stats_name 
 		}
 		targets[nt++] = r->series;
 		g = group_of(run, prov[i].id, NULL);
-		if (g) {
+		if (g)
 			targets[nt++] = g->series;
-			if (open.n || ent.n)
-				g->shown = true;
-		}
-		sweep(&open, r->periods, r->nperiods, targets, nt, false);
-		sweep(&ent, r->periods, r->nperiods, targets, nt, true);
+		/* A provider is listed for open time or entries inside the range only. */
+		if (sweep(&open, r->periods, r->nperiods, targets, nt, false) +
+			    sweep(&ent, r->periods, r->nperiods, targets, nt, true) >
+		    0 && g)
+			g->shown = true;
 	}
 	interval_set_release(&open);
 	interval_set_release(&ent);
@@ -379,21 +382,35 @@ static int cmp_group(const void *x, const void *y)
 	return strcmp(((const struct an_group *)x)->id, ((const struct an_group *)y)->id);
 }
 
-static void groups_make(struct an_run *run, struct stats_name *names, size_t n)
+/* Whether names[i] is a group of the answer: in reach and not filtered out. */
+static bool group_wanted(struct an_run *run, const struct stats_name *name)
+{
+	const struct an_query *q = run->q;
+
+	if (q->breakdown == AN_BY_PROVIDER)
+		return covered(run, name->id) && !(q->provider_id && strcmp(q->provider_id, name->id));
+	return !(q->service_id && strcmp(q->service_id, name->id));
+}
+
+/* The groups of the breakdown, each with its series; ERR_RANGE (before allocating them)
+ * when periods times groups pass AN_MAX_CELLS. */
+static int groups_make(struct an_run *run, struct stats_name *names, size_t n, struct err *e)
 {
 	struct an_result *r = run->r;
 	const struct an_query *q = run->q;
-	size_t i;
+	size_t i, wanted = 0;
 
-	r->groups = arena_alloc(run->ctx->arena, (n ? n : 1) * sizeof(*r->groups));
+	for (i = 0; i < n; i++)
+		wanted += group_wanted(run, &names[i]);
+	if (r->nperiods * (wanted + 1) > AN_MAX_CELLS)
+		return err_set(e, ERR_RANGE,
+			       "too many periods and groups at once (%zu × %zu); ask for a coarser"
+			       " group_by, fewer days or one provider",
+			       r->nperiods, wanted);
+	r->groups = arena_alloc(run->ctx->arena, (wanted ? wanted : 1) * sizeof(*r->groups));
 	for (i = 0; i < n; i++) {
 		struct an_group *g;
-		if (q->breakdown == AN_BY_PROVIDER &&
-		    (!covered(run, names[i].id) ||
-		     (q->provider_id && strcmp(q->provider_id, names[i].id))))
-			continue;
-		if (q->breakdown == AN_BY_SERVICE && q->service_id &&
-		    strcmp(q->service_id, names[i].id))
+		if (!group_wanted(run, &names[i]))
 			continue;
 		g = &r->groups[r->ngroups++];
 		snprintf(g->id, sizeof(g->id), "%s", names[i].id);
@@ -404,6 +421,7 @@ static void groups_make(struct an_run *run, struct stats_name *names, size_t n)
 			g->series[k].with_open_time = g->totals.with_open_time;
 	}
 	qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
+	return 0;
 }
 
 static int check_filters(struct uc_ctx *ctx, struct store_tx *tx, const struct an_query *q,
@@ -446,20 +464,13 @@ int uc_analytics(struct uc_ctx *ctx, const struct an_query *q, struct an_result 
 	     tx_stats_service_names(tx, ctx->arena, &svc, &nsvc, e)))
 		goto out;
 	out->nperiods = periods_make(q, ctx->arena, &out->periods);
-	if (q->breakdown != AN_NONE &&
-	    out->nperiods * ((q->breakdown == AN_BY_PROVIDER ? nprov : nsvc) + 1) > AN_MAX_CELLS) {
-		err_set(e, ERR_RANGE, "too many periods and groups at once; ask for a coarser"
-				      " group_by, fewer days or one provider");
-		goto out;
-	}
 	out->series = arena_alloc(ctx->arena, out->nperiods * sizeof(*out->series));
 	out->totals.with_open_time = !q->service_id;
 	for (k = 0; k < out->nperiods; k++)
 		out->series[k].with_open_time = out->totals.with_open_time;
-	if (q->breakdown == AN_BY_PROVIDER)
-		groups_make(&run, prov, nprov);
-	else if (q->breakdown == AN_BY_SERVICE)
-		groups_make(&run, svc, nsvc);
+	if ((q->breakdown == AN_BY_PROVIDER && groups_make(&run, prov, nprov, e)) ||
+	    (q->breakdown == AN_BY_SERVICE && groups_make(&run, svc, nsvc, e)))
+		goto out;
 	split_days(&run);
 	from = out->periods[0].start;
 	to = out->periods[out->nperiods - 1].end;

@@ -11,7 +11,7 @@ enum an_breakdown { AN_NONE = 0, AN_BY_PROVIDER, AN_BY_SERVICE };
 
 #define AN_MAX_DAYS 731
 /* Periods times groups: beyond this an answer asks for a coarser group_by or fewer days. */
-#define AN_MAX_CELLS 50000
+#define AN_MAX_CELLS 10000
 
 struct an_query {
 	int64_t from_day, to_day;	/* local dates in tz, both included */

@@ -128,3 +128,32 @@ def test_the_summary_agrees_with_the_bookings_read_directly(start_server):
                           "timezone": "America/New_York"})
     cls = [g for g in svc["groups"] if g["name"] == "Class"][0]["totals"]
     assert (cls["bookings"], cls["booked_minutes"]) == (3, 90)
+
+
+def test_a_day_of_many_services_is_summarised_without_limit(start_server):
+    # One provider's day with 70 services booked back to back: the summary holds a row per
+    # service (and one for all), and no booking is refused because of it.
+    srv = start_server()
+    t = srv.tenant()
+    p = t.provider("Busy", "UTC")["id"]
+    t.schedule(p, weekdays([("08:00", "20:00")]))
+    sids = [t.service([p], f"S{i:02d}", 5)["id"] for i in range(70)]
+    for i, sid in enumerate(sids):
+        booked(t, sid, f"2026-06-01T{8 + i * 5 // 60:02d}:{i * 5 % 60:02d}:00Z", p, now=NOW)
+    a = analytics(t, **{"from": "2026-06-01", "to": "2026-06-01", "breakdown": "service"})
+    assert (a["totals"]["bookings"], a["totals"]["booked_minutes"]) == (70, 350)
+    assert sorted(g["service_id"] for g in a["groups"]) == sorted(sids)
+
+
+def test_other_answers_keep_every_digit_of_client_numbers(start_server):
+    # The figures' rounded reals are written with 12 digits; a booking's metadata, which is
+    # the client's own JSON, keeps all of its digits on every read.
+    srv = start_server()
+    t = srv.tenant()
+    p = t.provider("One", "UTC")["id"]
+    t.schedule(p, weekdays([("08:00", "20:00")]))
+    sid = t.service([p], "S", 30)["id"]
+    meta = {"lat": 52.520008123456789, "x": 0.1234567890123456}
+    b = booked(t, sid, "2026-06-01T09:00:00Z", p, now=NOW, metadata=meta)
+    assert b["metadata"] == meta
+    assert t.ok("GET", f"/v1/bookings/{b['id']}")["metadata"] == meta
