@@ -236,7 +236,8 @@ int tx_feed_entries(struct store_tx *tx, const char *provider_id, const struct f
 		      "read feed entries", e))
 		return -1;
 	/* The document lists them by id, whichever were kept. */
-	qsort(ids, nids, sizeof(*ids), id_cmp);
+	if (nids > 1)
+		qsort(ids, nids, sizeof(*ids), id_cmp);
 	*out = arena_alloc(a, (nids + 1) * sizeof(**out));
 	for (i = 0; i < nids; i++)
 		if (tx_entry_get(tx, ids[i], a, &(*out)[i], e))
