@@ -1440,3 +1440,22 @@ def test_every_way_of_writing_a_booking_reaches_the_figures(server):
             3, 1, 2, 2, 0, 60, 36), tz
         assert revenue(x["revenue"]) == {"EUR": ("0.00", "0.00", "0.00")}, tz
         assert x["cancellation_rate"] == 0.6667, tz      # 2 / 3
+
+
+def test_decimals_come_from_every_booking_of_the_currency(server):
+    """On Mon 1 Jun 2026 (UTC) one booking at "10" USD is completed and one at "5.125" USD is
+    cancelled without a fee. Both start in the period, so the USD amounts have three decimals
+    even though the 5.125 adds nothing (our reading of "the most decimals any of their
+    bookings' prices has": every USD booking counted in the period)."""
+    t = server.tenant("an-dec", "Dec")
+    p = t.provider("Dee", "UTC")["id"]
+    t.schedule(p, weekdays([("09:00", "17:00")]))
+    ten = t.service([p], "Ten", 60, price="10", currency="USD")["id"]
+    odd = t.service([p], "Odd", 60, price="5.125", currency="USD")["id"]
+    a = booking_helpers.booked(t, ten, "2026-06-01T09:00:00Z", p, now="2026-05-31T09:00:00Z")
+    b = booking_helpers.booked(t, odd, "2026-06-01T10:00:00Z", p, now="2026-05-31T09:00:00Z")
+    booking_helpers.acted(t, a["id"], "complete", now="2026-06-01T10:00:00Z")
+    booking_helpers.acted(t, b["id"], "cancel", now="2026-05-31T10:00:00Z")
+    for tz in ("UTC", BER):
+        x = analytics(t, {"from": "2026-06-01", "to": "2026-06-01", "timezone": tz})
+        assert revenue(x["totals"]["revenue"]) == {"USD": ("10.000", "0.000", "0.000")}, tz
