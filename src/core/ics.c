@@ -26,6 +26,24 @@ static icalproperty *zoned(icalproperty *p, const struct tz *z)
 	return p;
 }
 
+/* The zone to write the instant utc in: z, unless its local time there is the second of a
+ * repeated hour (the end of summer time), which a TZID time cannot name: a reader takes the
+ * first (RFC 5545 §3.3.5), an hour off. Such a time is written in UTC (NULL). */
+static const struct tz *zone_for(const struct tz *z, int64_t utc)
+{
+	return z && tz_to_utc(z, tz_to_wall(z, utc)) != utc ? NULL : z;
+}
+
+/* A DTSTART or DTEND that names one instant (not a series' start, which the rule repeats
+ * on the zone's wall clock): at utc in zone, or in UTC where zone cannot name it. */
+static icalproperty *instant(icalproperty *(*make)(struct icaltimetype), const struct tz *zone,
+			     int64_t utc)
+{
+	const struct tz *z = zone_for(zone, utc);
+
+	return zoned(make(wall_time(z, utc)), z);
+}
+
 static enum icalproperty_status status_of(enum booking_status s)
 {
 	switch (s) {
@@ -80,9 +98,8 @@ icalcomponent *ics_booking_event(const struct booking *b, const char *summary,
 	snprintf(uid, sizeof(uid), "%s@slotd", b->id);
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, dtstamp)));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(wall_time(zone, b->start)),
-					     zone));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(wall_time(zone, b->end)), zone));
+	icalcomponent_add_property(ev, instant(icalproperty_new_dtstart, zone, b->start));
+	icalcomponent_add_property(ev, instant(icalproperty_new_dtend, zone, b->end));
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
 	if (description && *description)
 		icalcomponent_add_property(ev, icalproperty_new_description(description));
@@ -132,9 +149,13 @@ static icalcomponent *entry_event(const struct entry *en, const struct entry_fie
 	if (original >= 0)
 		icalcomponent_add_property(
 			ev, zoned(icalproperty_new_recurrenceid(wall_time(zone, original)), zone));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(wall_time(zone, start)),
-					     zone));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(wall_time(zone, end)), zone));
+	/* A recurring series' DTSTART stays on the zone's wall clock, which its rule follows. */
+	if (original < 0 && en->recurring)
+		icalcomponent_add_property(
+			ev, zoned(icalproperty_new_dtstart(wall_time(zone, start)), zone));
+	else
+		icalcomponent_add_property(ev, instant(icalproperty_new_dtstart, zone, start));
+	icalcomponent_add_property(ev, instant(icalproperty_new_dtend, zone, end));
 	icalcomponent_add_property(ev, icalproperty_new_summary(busy ? "Busy" : f->title));
 	if (*f->notes && !busy)
 		icalcomponent_add_property(ev, icalproperty_new_description(f->notes));

@@ -194,6 +194,75 @@ static void test_a_provider_sees_its_part_of_a_series(void **state)
 	free(text);
 }
 
+/* New York falls back on 1 November 2026: 01:00-02:00 EDT, then 01:00-02:00 EST again. A
+ * TZID time in that hour means the first (RFC 5545 section 3.3.5), so one in the second is
+ * written in UTC; the rest keep the provider's zone. */
+static void test_the_repeated_hour_is_written_in_utc(void **state)
+{
+	struct feed_booking fb = booking();
+	struct feed_doc d = {.kind = FEED_BUSY, .calname = "x", .bookings = &fb, .nbookings = 1};
+	char *text;
+
+	(void)state;
+	/* From the first 01:30 (EDT) to the second (EST): an hour, not none. */
+	fb.b.start = utc_at(2026, 11, 1, 1, 30, -240);
+	fb.b.end = utc_at(2026, 11, 1, 1, 30, -300);
+	text = feed_render(&d, unit_db);
+	assert_non_null(strstr(text, "DTSTART;TZID=America/New_York:20261101T013000\r\n"));
+	assert_non_null(strstr(text, "DTEND:20261101T063000Z\r\n"));
+	free(text);
+	/* From the second 01:15 to 02:15 EST. */
+	fb.b.start = utc_at(2026, 11, 1, 1, 15, -300);
+	fb.b.end = utc_at(2026, 11, 1, 2, 15, -300);
+	text = feed_render(&d, unit_db);
+	assert_non_null(strstr(text, "DTSTART:20261101T061500Z\r\n"));
+	assert_non_null(strstr(text, "DTEND;TZID=America/New_York:20261101T021500\r\n"));
+	free(text);
+}
+
+/* A daily series at 00:30 (EDT) for two hours: its start stays on the wall clock; on 1
+ * November the occurrence moved to the second 01:30 is written in UTC, its RECURRENCE-ID
+ * (the rule's 00:30) in the zone. */
+static void test_a_series_in_the_repeated_hour(void **state)
+{
+	static entry_id_t a[1] = {"prv_0000000000000000000a"};
+	const struct tz *ny = zone("America/New_York");
+	struct feed_entry fe;
+	struct entry_override o;
+	struct feed_doc d = {.kind = FEED_DETAILS, .calname = "x", .entries = &fe, .nentries = 1};
+	char *text;
+
+	(void)state;
+	memset(&fe, 0, sizeof(fe));
+	memset(&o, 0, sizeof(o));
+	snprintf(fe.en.id, sizeof(fe.en.id), "ent_0000000000000000000b");
+	snprintf(fe.en.f.title, sizeof(fe.en.f.title), "Night shift");
+	fe.en.f.nassignees = 1;
+	fe.en.f.assignee_ids = a;
+	fe.en.start = utc_at(2026, 10, 31, 0, 30, -240);
+	fe.en.end = fe.en.start + 7200;
+	fe.en.recurring = true;
+	snprintf(fe.en.rule.text, sizeof(fe.en.rule.text), "FREQ=DAILY;COUNT=3");
+	fe.en.version = 1;
+	fe.en.noverrides = 1;
+	fe.en.overrides = &o;
+	fe.zone = ny;
+	o.original_start = utc_at(2026, 11, 1, 0, 30, -240);
+	o.start = utc_at(2026, 11, 1, 1, 30, -300);
+	o.end = o.start + 3600;
+	snprintf(o.f.title, sizeof(o.f.title), "Night shift (late)");
+	o.f.nassignees = 1;
+	o.f.assignee_ids = a;
+
+	text = feed_render(&d, unit_db);
+	assert_non_null(strstr(text, "DTSTART;TZID=America/New_York:20261031T003000\r\n"));
+	assert_non_null(strstr(text, "DTEND;TZID=America/New_York:20261031T023000\r\n"));
+	assert_non_null(strstr(text, "RECURRENCE-ID;TZID=America/New_York:20261101T003000\r\n"));
+	assert_non_null(strstr(text, "DTSTART:20261101T063000Z\r\n"));
+	assert_non_null(strstr(text, "DTEND;TZID=America/New_York:20261101T023000\r\n"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +271,8 @@ int main(void)
 	    cmocka_unit_test(test_busy_blocks_carry_no_details),
 	    cmocka_unit_test(test_details_and_the_same_bytes_twice),
 	    cmocka_unit_test(test_a_provider_sees_its_part_of_a_series),
+	    cmocka_unit_test(test_the_repeated_hour_is_written_in_utc),
+	    cmocka_unit_test(test_a_series_in_the_repeated_hour),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
