@@ -30,6 +30,23 @@ static struct icaltimetype at(const struct tz *z, int64_t utc)
 	return z ? ical_floating(tz_to_wall(z, utc)) : utc_time(utc);
 }
 
+/* The zone to write the instant utc in: z, unless its local time there is the second of a
+ * repeated hour (the end of summer time), which a TZID time cannot name: a reader takes the
+ * first (RFC 5545 §3.3.5), an hour off. Such a time is written in UTC (NULL), as the
+ * calendar feeds and .ics files write it. */
+static const struct tz *zone_for(const struct tz *z, int64_t utc)
+{
+	return z && tz_to_utc(z, tz_to_wall(z, utc)) != utc ? NULL : z;
+}
+
+static icalproperty *instant(icalproperty *(*make)(struct icaltimetype), const struct tz *zone,
+			     int64_t utc)
+{
+	const struct tz *z = zone_for(zone, utc);
+
+	return zoned(make(at(z, utc)), z);
+}
+
 /* A CN parameter value: a double quote cannot be escaped in one (RFC 5545 §3.1), and line
  * breaks would end the property, so both become harmless characters. */
 static void cn_value(const char *name, char *out, size_t n)
@@ -79,8 +96,8 @@ char *itip_render(const struct itip *it)
 	icalcomponent_add_property(ev, icalproperty_new_uid(it->uid));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(it->sequence));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(it->dtstamp)));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(at(zone, it->start)), zone));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(at(zone, it->end)), zone));
+	icalcomponent_add_property(ev, instant(icalproperty_new_dtstart, zone, it->start));
+	icalcomponent_add_property(ev, instant(icalproperty_new_dtend, zone, it->end));
 	add_text(ev, icalproperty_new_summary, it->summary);
 	add_text(ev, icalproperty_new_description, it->description);
 	add_text(ev, icalproperty_new_location, it->location);

@@ -193,6 +193,22 @@ static void test_long_lines_are_folded(void **state)
 	free(text);
 }
 
+/* Berlin falls back on 25 October 2026: 02:00-03:00 CEST, then 02:00-03:00 CET again. A
+ * TZID time in that hour names the first, so one in the second is written in UTC. */
+static void test_the_repeated_hour_is_written_in_utc(void **state)
+{
+	struct itip it = base(ITIP_REQUEST, true);
+	char *text;
+
+	(void)state;
+	it.start = utc_at(2026, 10, 25, 2, 30, 120); /* the first 02:30 (CEST) */
+	it.end = utc_at(2026, 10, 25, 2, 30, 60);    /* the second (CET) */
+	text = itip_render(&it);
+	assert_non_null(strstr(text, "DTSTART;TZID=Europe/Berlin:20261025T023000\r\n"));
+	assert_non_null(strstr(text, "DTEND:20261025T013000Z\r\n"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_parses_back),
 		cmocka_unit_test(test_without_zone_times_are_utc),
 		cmocka_unit_test(test_long_lines_are_folded),
+		cmocka_unit_test(test_the_repeated_hour_is_written_in_utc),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
