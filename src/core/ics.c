@@ -133,9 +133,26 @@ static enum icalproperty_status entry_status_of(enum entry_status s)
 	}
 }
 
+/* An occurrence's original start as RECURRENCE-ID and EXDATE name it (in zone, NULL = UTC;
+ * z is the entry's): the rule's wall time. That differs from the instant's local time when
+ * the rule's time falls in a DST gap (02:30 on the night clocks go forward happens at
+ * 03:30): both name the same instant (RFC 5545 §3.3.5), but a reader that matches them with
+ * the times its own expansion of the rule gives finds only the rule's. Only just after a
+ * transition can they differ, so only then is the rule asked. */
+static struct icaltimetype original_time(const struct entry *en, const struct tz *z,
+					 const struct tz *zone, int64_t original)
+{
+	int64_t wall;
+
+	if (zone && z && en->recurring && tz_next_transition(z, original - 86400) <= original &&
+	    entry_occurrence_wall(en, z, original, &wall))
+		return ical_floating(wall);
+	return wall_time(zone, original);
+}
+
 /* One VEVENT of the entry: the series (original < 0) or an override. */
 static icalcomponent *entry_event(const struct entry *en, const struct entry_fields *f,
-				  int64_t start, int64_t end, int64_t original,
+				  int64_t start, int64_t end, int64_t original, const struct tz *z,
 				  const struct tz *zone, int64_t dtstamp, unsigned flags)
 {
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
@@ -148,7 +165,8 @@ static icalcomponent *entry_event(const struct entry *en, const struct entry_fie
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(wall_time(NULL, dtstamp)));
 	if (original >= 0)
 		icalcomponent_add_property(
-			ev, zoned(icalproperty_new_recurrenceid(wall_time(zone, original)), zone));
+			ev, zoned(icalproperty_new_recurrenceid(original_time(en, z, zone, original)),
+				  zone));
 	/* A recurring series' DTSTART stays on the zone's wall clock, which its rule follows. */
 	if (original < 0 && en->recurring)
 		icalcomponent_add_property(
@@ -185,10 +203,11 @@ static bool assigned(const struct entry_fields *f, const char *provider_id)
 	return false;
 }
 
-static void add_exdate(icalcomponent *ev, const struct tz *zone, int64_t original)
+static void add_exdate(icalcomponent *ev, const struct entry *en, const struct tz *z,
+		       const struct tz *zone, int64_t original)
 {
-	icalcomponent_add_property(ev, zoned(icalproperty_new_exdate(wall_time(zone, original)),
-					     zone));
+	icalcomponent_add_property(
+		ev, zoned(icalproperty_new_exdate(original_time(en, z, zone, original)), zone));
 }
 
 void ics_entry_add(icalcomponent *cal, const struct entry *en, const struct tz *z,
@@ -199,8 +218,8 @@ void ics_entry_add(icalcomponent *cal, const struct entry *en, const struct tz *
 	size_t i;
 
 	if (series) {
-		icalcomponent *ev = entry_event(en, &en->f, en->start, en->end, -1, zone, dtstamp,
-						flags);
+		icalcomponent *ev = entry_event(en, &en->f, en->start, en->end, -1, z, zone,
+						dtstamp, flags);
 		if (en->recurring) {
 			struct icalrecurrencetype rule =
 				icalrecurrencetype_from_string(en->rule.text);
@@ -209,11 +228,11 @@ void ics_entry_add(icalcomponent *cal, const struct entry *en, const struct tz *
 				rule.until = wall_time(NULL, tz_to_utc(z, en->rule.last));
 			icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
 			for (i = 0; i < en->nexdates; i++)
-				add_exdate(ev, zone, en->exdates[i]);
+				add_exdate(ev, en, z, zone, en->exdates[i]);
 			/* Occurrences moved to other people are not this provider's. */
 			for (i = 0; i < en->noverrides; i++)
 				if (!assigned(&en->overrides[i].f, provider_id))
-					add_exdate(ev, zone, en->overrides[i].original_start);
+					add_exdate(ev, en, z, zone, en->overrides[i].original_start);
 		}
 		icalcomponent_add_component(cal, ev);
 	}
@@ -221,7 +240,7 @@ void ics_entry_add(icalcomponent *cal, const struct entry *en, const struct tz *
 		const struct entry_override *o = &en->overrides[i];
 		if (assigned(&o->f, provider_id))
 			icalcomponent_add_component(cal, entry_event(en, &o->f, o->start, o->end,
-								     o->original_start, zone,
+								     o->original_start, z, zone,
 								     dtstamp, flags));
 	}
 }

@@ -11,7 +11,9 @@
 #include <cmocka.h>
 #include <libical/ical.h>
 
+#include "core/civil.h"
 #include "core/feed.h"
+#include "core/recur.h"
 #include "core/tz.h"
 #include "unit_helpers.h"
 
@@ -263,6 +265,63 @@ static void test_a_series_in_the_repeated_hour(void **state)
 	free(text);
 }
 
+/* Sundays at 02:30 in New York from 1 March 2026, three times: on 8 March 02:30 does not
+ * exist (clocks go from 02:00 to 03:00), so that occurrence is at 03:30 EDT (07:30Z). Its
+ * EXDATE or RECURRENCE-ID is the rule's 02:30, which a reader expanding the rule meets. */
+static void gap_series(struct feed_entry *fe, const struct tz *ny)
+{
+	static entry_id_t a[1] = {"prv_0000000000000000000a"};
+	struct err e;
+
+	memset(fe, 0, sizeof(*fe));
+	err_init(&e);
+	snprintf(fe->en.id, sizeof(fe->en.id), "ent_0000000000000000000c");
+	snprintf(fe->en.f.title, sizeof(fe->en.f.title), "Backups");
+	fe->en.f.nassignees = 1;
+	fe->en.f.assignee_ids = a;
+	fe->en.start = utc_at(2026, 3, 1, 2, 30, -300);
+	fe->en.end = fe->en.start + 1800;
+	fe->en.recurring = true;
+	assert_int_equal(recur_parse("FREQ=WEEKLY;COUNT=3", tz_to_wall(ny, fe->en.start), ny, "",
+				     "", &fe->en.rule, &e),
+			 0);
+	fe->en.version = 1;
+	fe->zone = ny;
+}
+
+static void test_an_occurrence_in_a_dst_gap_keeps_the_rules_time(void **state)
+{
+	const struct tz *ny = zone("America/New_York");
+	int64_t gap = utc_at(2026, 3, 8, 3, 30, -240);
+	struct feed_entry fe;
+	struct entry_override o;
+	struct feed_doc d = {.kind = FEED_DETAILS, .calname = "x", .entries = &fe, .nentries = 1};
+	char *text;
+
+	(void)state;
+	gap_series(&fe, ny);
+	fe.en.exdates = &gap;
+	fe.en.nexdates = 1;
+	text = feed_render(&d, unit_db);
+	assert_non_null(strstr(text, "EXDATE;TZID=America/New_York:20260308T023000\r\n"));
+	free(text);
+
+	gap_series(&fe, ny);
+	memset(&o, 0, sizeof(o));
+	o.original_start = gap;
+	o.start = gap + 3600;
+	o.end = o.start + 1800;
+	snprintf(o.f.title, sizeof(o.f.title), "Backups (late)");
+	o.f.nassignees = 1;
+	o.f.assignee_ids = fe.en.f.assignee_ids;
+	fe.en.overrides = &o;
+	fe.en.noverrides = 1;
+	text = feed_render(&d, unit_db);
+	assert_non_null(strstr(text, "RECURRENCE-ID;TZID=America/New_York:20260308T023000\r\n"));
+	assert_non_null(strstr(text, "DTSTART;TZID=America/New_York:20260308T043000\r\n"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +332,7 @@ int main(void)
 	    cmocka_unit_test(test_a_provider_sees_its_part_of_a_series),
 	    cmocka_unit_test(test_the_repeated_hour_is_written_in_utc),
 	    cmocka_unit_test(test_a_series_in_the_repeated_hour),
+	    cmocka_unit_test(test_an_occurrence_in_a_dst_gap_keeps_the_rules_time),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
