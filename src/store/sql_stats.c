@@ -254,6 +254,31 @@ int store_stats_backfill(struct store *st, struct err *e)
 	return e->code ? -1 : 0;
 }
 
+/* Steps s to its end calling each(s, arg) on every row; a non-zero answer stops with it. */
+static int rows_each(struct conn *c, struct stmt *s, int (*each)(struct stmt *s, void *arg),
+		     void *arg, const char *what, struct err *e)
+{
+	int rc, stop = 0;
+
+	while ((rc = db_step(s)) == DB_ROW)
+		if ((stop = each(s, arg)))
+			break;
+	db_reset(s);
+	if (stop)
+		return stop;
+	if (rc != DB_DONE)
+		return sql_fail(c, rc, what, e);
+	return 0;
+}
+
+/* The callers' functions behind rows_each, one kind of row each. */
+struct each_fn {
+	int (*row)(void *ctx, const struct stats_row *r);
+	int (*booking)(void *ctx, const struct stats_booking *b);
+	int (*wait)(void *ctx, const struct stats_wait *w);
+	void *ctx;
+};
+
 static void read_stats_row(struct stmt *s, struct stats_row *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -279,6 +304,33 @@ static void read_stats_row(struct stmt *s, struct stats_row *r)
 	r->cell.money.decimals = db_col_int(s, 19);
 }
 
+static int each_row(struct stmt *s, void *arg)
+{
+	const struct each_fn *f = arg;
+	struct stats_row r;
+
+	read_stats_row(s, &r);
+	return f->row(f->ctx, &r);
+}
+
+static int each_booking(struct stmt *s, void *arg)
+{
+	const struct each_fn *f = arg;
+	struct stats_booking b;
+
+	read_stats_booking(s, &b);
+	return f->booking(f->ctx, &b);
+}
+
+static int each_wait(struct stmt *s, void *arg)
+{
+	const struct each_fn *f = arg;
+	struct stats_wait w = {db_col_text(s, 0), db_col_text(s, 1), db_col_i64(s, 2),
+			       db_col_int(s, 3), db_col_text(s, 4)};
+
+	return f->wait(f->ctx, &w);
+}
+
 #define STATS_ROW_COLS                                                                         \
 	"provider_id, service_id, currency, day, bookings, pending, confirmed, declined,"      \
 	" cancelled, cancelled_late, completed, no_show, reschedules, booked_sec,"             \
@@ -292,7 +344,7 @@ int tx_stats_rows(struct store_tx *tx, const struct stats_filter *f, int64_t fro
 	 * "*" to leave out; ?5 the provider or NULL. */
 	struct stmt *s;
 	const char *service = f->service_id ? f->service_id : f->per_service ? NULL : "*";
-	int rc, stop = 0;
+	struct each_fn each = {.row = fn, .ctx = ctx};
 
 	if (service)
 		s = conn_prep(tx->c,
@@ -313,18 +365,7 @@ int tx_stats_rows(struct store_tx *tx, const struct stats_filter *f, int64_t fro
 	db_bind_i64(s, 3, from_day);
 	db_bind_i64(s, 4, to_day);
 	bind_opt_text(s, 5, f->provider_id);
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct stats_row r;
-		read_stats_row(s, &r);
-		if ((stop = fn(ctx, &r)))
-			break;
-	}
-	db_reset(s);
-	if (stop)
-		return stop;
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read the booking summary", e);
-	return 0;
+	return rows_each(tx->c, s, each_row, &each, "read the booking summary", e);
 }
 
 int tx_stats_bookings(struct store_tx *tx, const struct stats_filter *f, int64_t from,
@@ -338,7 +379,7 @@ int tx_stats_bookings(struct store_tx *tx, const struct stats_filter *f, int64_t
 				    " AND (?5 IS NULL OR service_id = ?5)"
 				    " ORDER BY provider_id, service_id, start_utc",
 				    e);
-	int rc, stop = 0;
+	struct each_fn each = {.booking = fn, .ctx = ctx};
 
 	if (!s)
 		return -1;
@@ -347,18 +388,7 @@ int tx_stats_bookings(struct store_tx *tx, const struct stats_filter *f, int64_t
 	db_bind_i64(s, 3, to);
 	bind_opt_text(s, 4, f->provider_id);
 	bind_opt_text(s, 5, f->service_id);
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct stats_booking b;
-		read_stats_booking(s, &b);
-		if ((stop = fn(ctx, &b)))
-			break;
-	}
-	db_reset(s);
-	if (stop)
-		return stop;
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read bookings", e);
-	return 0;
+	return rows_each(tx->c, s, each_booking, &each, "read bookings", e);
 }
 
 int tx_stats_waitlist(struct store_tx *tx, int64_t from, int64_t to,
@@ -370,25 +400,14 @@ int tx_stats_waitlist(struct store_tx *tx, int64_t from, int64_t to,
 				    " created_at, offers, status FROM waitlist WHERE tenant_id = ?1"
 				    " AND created_at >= ?2 AND created_at < ?3",
 				    e);
-	int rc, stop = 0;
+	struct each_fn each = {.wait = fn, .ctx = ctx};
 
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	db_bind_i64(s, 2, from);
 	db_bind_i64(s, 3, to);
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct stats_wait w = {db_col_text(s, 0), db_col_text(s, 1), db_col_i64(s, 2),
-				       db_col_int(s, 3), db_col_text(s, 4)};
-		if ((stop = fn(ctx, &w)))
-			break;
-	}
-	db_reset(s);
-	if (stop)
-		return stop;
-	if (rc != DB_DONE)
-		return sql_fail(tx->c, rc, "read the waitlist", e);
-	return 0;
+	return rows_each(tx->c, s, each_wait, &each, "read the waitlist", e);
 }
 
 static void read_name(struct stmt *s, struct arena *a, void *dst)
