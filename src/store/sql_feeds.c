@@ -190,6 +190,30 @@ int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct 
 			 "read feed bookings", e);
 }
 
+/* Entries' rows in the window, one per series and per changed occurrence: (id, first start,
+ * last end; an endless series ends at year 10000). Of provider ?6 (through the indexes by
+ * provider), or of the whole tenant. */
+#define FEED_ENTRY_ROWS_OF_PROVIDER                                                                \
+	"SELECT e.id AS id, e.start_utc AS s, COALESCE(e.span_end, 253402300800) AS se"          \
+	" FROM entries e JOIN entry_assignees x ON x.tenant_id = e.tenant_id"                    \
+	" AND x.entry_id = e.id WHERE x.tenant_id = ?1 AND x.provider_id = ?6"                   \
+	" AND e.start_utc < ?3 AND (e.span_end IS NULL OR e.span_end > ?2)"                      \
+	" UNION ALL SELECT y.entry_id, y.start_utc, y.end_utc FROM entry_override_assignees y"   \
+	" WHERE y.tenant_id = ?1 AND y.provider_id = ?6 AND y.start_utc < ?3"                    \
+	" AND y.end_utc > ?2 AND y.start_utc > ?7"
+#define FEED_ENTRY_ROWS_OF_TENANT                                                                  \
+	"SELECT e.id AS id, e.start_utc AS s, COALESCE(e.span_end, 253402300800) AS se"          \
+	" FROM entries e WHERE e.tenant_id = ?1 AND e.start_utc < ?3"                            \
+	" AND (e.span_end IS NULL OR e.span_end > ?2)"                                           \
+	" UNION ALL SELECT o.entry_id, o.start_utc, o.end_utc FROM entry_overrides o"            \
+	" WHERE o.tenant_id = ?1 AND o.start_utc < ?3 AND o.end_utc > ?2"
+/* Over the cap, the entries a subscriber needs most: those still running or ahead on day
+ * ?5 (the soonest first), then those that ended most recently. */
+#define FEED_ENTRY_PICK                                                                            \
+	" GROUP BY id ORDER BY CASE WHEN MAX(se) > ?5 THEN 0 ELSE 1 END,"                        \
+	" CASE WHEN MAX(se) > ?5 THEN (CASE WHEN MIN(s) > ?5 THEN MIN(s) ELSE ?5 END)"           \
+	" ELSE -MAX(se) END, id LIMIT ?4"
+
 static int id_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const id_t_ *)a, *(const id_t_ *)b);
@@ -198,26 +222,10 @@ static int id_cmp(const void *a, const void *b)
 int tx_feed_entries(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
 		    size_t max, struct arena *a, struct entry **out, size_t *n, struct err *e)
 {
-	/* Each entry's first start and last end among its series and the changed occurrences
-	 * that bring it into the window (an endless series ends at year 10000). Over max, the
-	 * ones a subscriber needs most: those still running or ahead on w->day_start (the
-	 * soonest first), then those that ended most recently. */
 	struct stmt *s = conn_prep(
 	    tx->c,
-	    "SELECT id FROM (SELECT e.id AS id, e.start_utc AS s,"
-	    " COALESCE(e.span_end, 253402300800) AS se FROM entries e"
-	    " WHERE e.tenant_id = ?1 AND e.start_utc < ?3"
-	    " AND (e.span_end IS NULL OR e.span_end > ?2)"
-	    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_assignees x WHERE x.tenant_id = ?1"
-	    "  AND x.entry_id = e.id AND x.provider_id = ?5))"
-	    " UNION ALL SELECT o.entry_id, o.start_utc, o.end_utc FROM entry_overrides o"
-	    " WHERE o.tenant_id = ?1 AND o.start_utc < ?3 AND o.end_utc > ?2"
-	    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entry_override_assignees y"
-	    "  WHERE y.tenant_id = ?1 AND y.entry_id = o.entry_id"
-	    "  AND y.original_start = o.original_start AND y.provider_id = ?5))) u"
-	    " GROUP BY id ORDER BY CASE WHEN MAX(se) > ?6 THEN 0 ELSE 1 END,"
-	    " CASE WHEN MAX(se) > ?6 THEN (CASE WHEN MIN(s) > ?6 THEN MIN(s) ELSE ?6 END)"
-	    " ELSE -MAX(se) END, id LIMIT ?4",
+	    provider_id ? "SELECT id FROM (" FEED_ENTRY_ROWS_OF_PROVIDER ") u" FEED_ENTRY_PICK
+			: "SELECT id FROM (" FEED_ENTRY_ROWS_OF_TENANT ") u" FEED_ENTRY_PICK,
 	    e);
 	id_t_ *ids;
 	size_t nids, i;
@@ -230,8 +238,12 @@ int tx_feed_entries(struct store_tx *tx, const char *provider_id, const struct f
 	db_bind_i64(s, 2, w->from);
 	db_bind_i64(s, 3, w->to);
 	db_bind_i64(s, 4, (int64_t)max);
-	bind_opt_text(s, 5, provider_id);
-	db_bind_i64(s, 6, w->day_start);
+	db_bind_i64(s, 5, w->day_start);
+	if (provider_id) {
+		bind_text(s, 6, provider_id);
+		/* An occurrence lasts at most ENTRY_MAX_SECONDS: a bound for the index. */
+		db_bind_i64(s, 7, w->from - ENTRY_MAX_SECONDS - 1);
+	}
 	if (rows_read(tx->c, s, read_id_row, sizeof(*ids), a, (void **)&ids, &nids,
 		      "read feed entries", e))
 		return -1;
