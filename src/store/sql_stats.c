@@ -420,32 +420,19 @@ static void read_name(struct stmt *s, struct arena *a, void *dst)
 	n->deleted = !db_col_null(s, 2);
 }
 
-int tx_stats_provider_names(struct store_tx *tx, struct arena *a, struct stats_name **out,
-			    size_t *n, struct err *e)
+int tx_stats_names(struct store_tx *tx, bool services, struct arena *a,
+		   struct stats_name **out, size_t *n, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
-				    "SELECT id, name, deleted_at FROM providers WHERE tenant_id = ?1"
-				    " ORDER BY id",
+				    services ? "SELECT id, name, NULL FROM services WHERE tenant_id = ?1"
+					       " ORDER BY id"
+					     : "SELECT id, name, deleted_at FROM providers"
+					       " WHERE tenant_id = ?1 ORDER BY id",
 				    e);
 
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	return rows_read(tx->c, s, read_name, sizeof(**out), a, (void **)out, n,
-			 "read providers", e);
-}
-
-int tx_stats_service_names(struct store_tx *tx, struct arena *a, struct stats_name **out,
-			   size_t *n, struct err *e)
-{
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT id, name, NULL FROM services WHERE tenant_id = ?1"
-				    " ORDER BY id",
-				    e);
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	return rows_read(tx->c, s, read_name, sizeof(**out), a, (void **)out, n,
-			 "read services", e);
+			 services ? "read services" : "read providers", e);
 }

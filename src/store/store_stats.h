@@ -60,15 +60,14 @@ int tx_stats_waitlist(struct store_tx *tx, int64_t from, int64_t to,
 		      int (*fn)(void *ctx, const struct stats_wait *w), void *ctx,
 		      struct err *e);
 
-/* The ids of providers, deleted ones included, with names (for the groups). */
+/* The tenant's providers (deleted ones included) or services by id, with names (for the
+ * groups). */
 struct stats_name {
 	char id[ID_MAX];
 	char name[NAME_MAX_LEN + 1];
 	bool deleted;
 };
-int tx_stats_provider_names(struct store_tx *tx, struct arena *a, struct stats_name **out,
-			    size_t *n, struct err *e);
-int tx_stats_service_names(struct store_tx *tx, struct arena *a, struct stats_name **out,
-			   size_t *n, struct err *e);
+int tx_stats_names(struct store_tx *tx, bool services, struct arena *a,
+		   struct stats_name **out, size_t *n, struct err *e);
 
 #endif

@@ -459,9 +459,9 @@ int uc_analytics(struct uc_ctx *ctx, const struct an_query *q, struct an_result 
 	if (!tx)
 		return -1;
 	if (check_filters(ctx, tx, q, e) ||
-	    tx_stats_provider_names(tx, ctx->arena, &prov, &nprov, e) ||
+	    tx_stats_names(tx, false, ctx->arena, &prov, &nprov, e) ||
 	    (q->breakdown == AN_BY_SERVICE &&
-	     tx_stats_service_names(tx, ctx->arena, &svc, &nsvc, e)))
+	     tx_stats_names(tx, true, ctx->arena, &svc, &nsvc, e)))
 		goto out;
 	out->nperiods = periods_make(q, ctx->arena, &out->periods);
 	out->series = arena_alloc(ctx->arena, out->nperiods * sizeof(*out->series));
