@@ -88,11 +88,12 @@ int uc_feed_revoke(struct uc_ctx *ctx, const char *provider_id, const char *id, 
 
 /* --- the document --- */
 
-/* Zones of the providers met so far: a feed of many bookings asks the store once each. */
+/* Zones of the providers met so far: a feed of many bookings asks the store once per
+ * provider, however many providers (room for one per booking). */
 struct zone_memo {
-	id_t_ ids[64];
-	const struct tz *zones[64];
-	size_t n;
+	id_t_ *ids;
+	const struct tz **zones;
+	size_t n, cap;
 };
 
 static const struct tz *provider_zone(struct uc_ctx *ctx, struct store_tx *tx, struct zone_memo *m,
@@ -105,7 +106,7 @@ static const struct tz *provider_zone(struct uc_ctx *ctx, struct store_tx *tx, s
 		if (!strcmp(m->ids[i], id))
 			return m->zones[i];
 	z = uc_provider_zone(ctx, tx, id);
-	if (m->n < sizeof(m->ids) / sizeof(m->ids[0])) {
+	if (m->n < m->cap) {
 		snprintf(m->ids[m->n], ID_MAX, "%s", id);
 		m->zones[m->n++] = z;
 	}
@@ -129,7 +130,7 @@ static int feed_gather(struct uc_ctx *ctx, struct store_tx *tx, const struct fee
 	struct provider p;
 	size_t i, n;
 
-	memo.n = 0;
+	memset(&memo, 0, sizeof(memo));
 	memset(doc, 0, sizeof(*doc));
 	doc->kind = f->kind;
 	doc->calname = *f->name ? f->name : "All providers";
@@ -151,6 +152,9 @@ static int feed_gather(struct uc_ctx *ctx, struct store_tx *tx, const struct fee
 	if (tx_feed_bookings(tx, doc->provider_id, &w, FEED_MAX_BOOKINGS, ctx->arena, &bookings, &n,
 			     e))
 		return -1;
+	memo.ids = arena_alloc(ctx->arena, (n + 1) * sizeof(*memo.ids));
+	memo.zones = arena_alloc(ctx->arena, (n + 1) * sizeof(*memo.zones));
+	memo.cap = n;
 	for (i = 0; i < n; i++) {
 		bookings[i].zone = provider_zone(ctx, tx, &memo, bookings[i].b.provider_id);
 		*changed = later(*changed, later(bookings[i].b.updated_at, bookings[i].closed_at));
