@@ -122,6 +122,24 @@ void stats_merge(struct stats_cell *dst, const struct stats_cell *src)
 		dst->money.decimals = src->money.decimals;
 }
 
+void stats_subtract(struct stats_cell *dst, const struct stats_cell *src)
+{
+	int i;
+
+	dst->bookings -= src->bookings;
+	for (i = 0; i < BOOKING__STATUS_COUNT; i++)
+		dst->by_status[i] -= src->by_status[i];
+	dst->cancelled_late -= src->cancelled_late;
+	dst->reschedules -= src->reschedules;
+	dst->booked_sec -= src->booked_sec;
+	dst->duration_sec -= src->duration_sec;
+	for (i = 0; i < STATS_LEAD_BUCKETS; i++)
+		dst->lead[i] -= src->lead[i];
+	dst->money.revenue -= src->money.revenue;
+	dst->money.fees -= src->money.fees;
+	dst->money.waived -= src->money.waived;
+}
+
 int stats_lead_percentile(const struct stats_cell *c, double q)
 {
 	int64_t n = 0, k, seen = 0;

@@ -80,6 +80,9 @@ bool stats_first_seat(struct stats_seat *last, const struct stats_booking *b);
 /* dst += src. */
 void stats_merge(struct stats_cell *dst, const struct stats_cell *src);
 
+/* dst -= src (src a part of dst): every count, sum and bucket; dst keeps its decimals. */
+void stats_subtract(struct stats_cell *dst, const struct stats_cell *src);
+
 /* The q-th (0 < q <= 1) lead-time percentile of c in hours, by the bucket rule; -1 when c
  * has no bookings. */
 int stats_lead_percentile(const struct stats_cell *c, double q);

@@ -119,6 +119,28 @@ static void figures_add(struct an_figures *f, const struct stats_cell *c, const 
 	}
 }
 
+/* dst += src: counts, money by currency, open time, entries and the waitlist. */
+static void figures_merge(struct an_figures *dst, const struct an_figures *src, struct arena *a)
+{
+	size_t i;
+
+	stats_merge(&dst->cell, &src->cell);
+	for (i = 0; i < src->nmoney; i++) {
+		struct an_money *m = money_slot(dst, src->money[i].currency, a);
+		m->m.revenue = stats_sat_add(m->m.revenue, src->money[i].m.revenue);
+		m->m.fees = stats_sat_add(m->m.fees, src->money[i].m.fees);
+		m->m.waived = stats_sat_add(m->m.waived, src->money[i].m.waived);
+		if (src->money[i].m.decimals > m->m.decimals)
+			m->m.decimals = src->money[i].m.decimals;
+	}
+	dst->available_sec += src->available_sec;
+	dst->entry_sec += src->entry_sec;
+	dst->wl_joined += src->wl_joined;
+	dst->wl_offered += src->wl_offered;
+	dst->wl_taken += src->wl_taken;
+	dst->wl_expired += src->wl_expired;
+}
+
 static int cmp_money(const void *x, const void *y)
 {
 	return strcmp(((const struct an_money *)x)->currency, ((const struct an_money *)y)->currency);
@@ -130,13 +152,36 @@ static void figures_finish(struct an_figures *f)
 		qsort(f->money, f->nmoney, sizeof(*f->money), cmp_money);
 }
 
+/* A UTC day that a period boundary (or the range's start or end) cuts into parts. Its
+ * longest part is its summary row less the other parts, which are read from the bookings. */
+struct split_day {
+	int64_t day;
+	int64_t longest_at;	/* where the longest part starts; INT64_MIN when it lies
+				 * outside the range (the row is not needed) */
+};
+
+/* What the bookings read of one cut day add up to per summary row: subtracted from that
+ * row to give its longest part. */
+struct part_sum {
+	int64_t day;
+	const char *provider_id;
+	const char *service_id;	/* as the summary row names it ("*" for all services) */
+	char currency[4];
+	struct stats_cell cell;
+};
+
 /* One call's work. */
 struct an_run {
 	struct uc_ctx *ctx;
 	const struct an_query *q;
 	struct an_result *r;
-	int64_t *split;		/* UTC days a period boundary cuts, ascending */
+	struct split_day *split;	/* ascending by day, distinct */
 	size_t nsplit;
+	bool per_service_rows;		/* the summary rows read are per service */
+	struct part_sum *sums;		/* of the split day being read, then all, sorted */
+	size_t nsums, capsums;
+	int64_t reading_day;		/* the cut day whose part is being read */
+	bool reading_sums;		/* its parts are subtracted from its row */
 	struct stats_seat seat;
 	const char *last_provider;	/* the reach of the provider asked last */
 	bool last_covered;
@@ -171,8 +216,8 @@ static struct an_group *group_of(struct an_run *run, const char *provider_id,
 		       cmp_group_id);
 }
 
-/* Adds cell c (in currency) of provider_id / service_id at instant t to its period's and the
- * range's figures, and its group's. */
+/* Adds cell c (in currency) of provider_id / service_id at instant t to its period's
+ * figures, and its group's (the range's are their sums, made at the end). */
 static void add_at(struct an_run *run, int64_t t, const char *provider_id,
 		   const char *service_id, const struct stats_cell *c, const char *currency)
 {
@@ -184,39 +229,97 @@ static void add_at(struct an_run *run, int64_t t, const char *provider_id,
 	if (p < 0)
 		return;
 	figures_add(&r->series[p], c, currency, a);
-	figures_add(&r->totals, c, currency, a);
 	if ((g = group_of(run, provider_id, service_id))) {
 		figures_add(&g->series[p], c, currency, a);
-		figures_add(&g->totals, c, currency, a);
 		g->shown = true;
 	}
 }
 
-static bool is_split(const struct an_run *run, int64_t day)
+static const struct split_day *split_of(const struct an_run *run, int64_t day)
 {
 	size_t lo = 0, hi = run->nsplit;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (run->split[mid] == day)
-			return true;
-		if (run->split[mid] < day)
+		if (run->split[mid].day == day)
+			return &run->split[mid];
+		if (run->split[mid].day < day)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return NULL;
+}
+
+static int cmp_part_sum(const void *x, const void *y)
+{
+	const struct part_sum *a = x, *b = y;
+	int c;
+
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if ((c = strcmp(a->provider_id, b->provider_id)) ||
+	    (c = strcmp(a->service_id, b->service_id)))
+		return c;
+	return strcmp(a->currency, b->currency);
 }
 
 static int on_row(void *arg, const struct stats_row *row)
 {
 	struct an_run *run = arg;
+	const struct split_day *sd = split_of(run, row->day);
+	struct part_sum key, *parts;
+	struct stats_cell c;
 
-	if (is_split(run, row->day) || !covered(run, row->provider_id))
+	if (!covered(run, row->provider_id))
 		return 0;
-	add_at(run, row->day * 86400, row->provider_id, row->service_id, &row->cell,
-	       row->currency);
+	if (!sd) {
+		add_at(run, row->day * 86400, row->provider_id, row->service_id, &row->cell,
+		       row->currency);
+		return 0;
+	}
+	if (sd->longest_at == INT64_MIN)
+		return 0;
+	/* The day's longest part: its row less the parts read from the bookings. */
+	c = row->cell;
+	key.day = row->day;
+	key.provider_id = row->provider_id;
+	key.service_id = row->service_id;
+	snprintf(key.currency, sizeof(key.currency), "%s", row->currency);
+	parts = bsearch(&key, run->sums, run->nsums, sizeof(*run->sums), cmp_part_sum);
+	if (parts)
+		stats_subtract(&c, &parts->cell);
+	if (c.bookings)
+		add_at(run, sd->longest_at, row->provider_id, row->service_id, &c, row->currency);
 	return 0;
+}
+
+/* Adds booking cell c to the sums of the cut day being read. Bookings come ordered by
+ * provider and service, so equal rows mostly follow each other. */
+static void part_add(struct an_run *run, const struct stats_booking *b,
+		     const struct stats_cell *c)
+{
+	const char *svc = run->per_service_rows ? b->service_id : "*";
+	struct part_sum *last = run->nsums ? &run->sums[run->nsums - 1] : NULL;
+
+	if (!last || last->day != run->reading_day || strcmp(last->provider_id, b->provider_id) ||
+	    strcmp(last->service_id, svc) || strcmp(last->currency, b->currency)) {
+		if (run->nsums == run->capsums) {
+			size_t cap = run->capsums ? run->capsums * 2 : 64;
+			struct part_sum *v = arena_alloc(run->ctx->arena, cap * sizeof(*v));
+			if (run->nsums)
+				memcpy(v, run->sums, run->nsums * sizeof(*v));
+			run->sums = v;
+			run->capsums = cap;
+		}
+		last = &run->sums[run->nsums++];
+		memset(last, 0, sizeof(*last));
+		last->day = run->reading_day;
+		last->provider_id = arena_strdup(run->ctx->arena, b->provider_id);
+		last->service_id = arena_strdup(run->ctx->arena, svc);
+		snprintf(last->currency, sizeof(last->currency), "%s", b->currency);
+	}
+	stats_merge(&last->cell, c);
 }
 
 static int on_booking(void *arg, const struct stats_booking *b)
@@ -229,6 +332,8 @@ static int on_booking(void *arg, const struct stats_booking *b)
 	memset(&c, 0, sizeof(c));
 	stats_add(&c, b, stats_first_seat(&run->seat, b));
 	add_at(run, b->start, b->provider_id, b->service_id, &c, b->currency);
+	if (run->reading_sums)
+		part_add(run, b, &c);
 	return 0;
 }
 
@@ -238,7 +343,7 @@ static int on_wait(void *arg, const struct stats_wait *w)
 	const struct an_query *q = run->q;
 	struct an_result *r = run->r;
 	long p = period_of(r->periods, r->nperiods, w->created_at);
-	struct an_figures *f[4];
+	struct an_figures *f[2];
 	struct an_group *g;
 	size_t n = 0, i;
 
@@ -249,10 +354,8 @@ static int on_wait(void *arg, const struct stats_wait *w)
 	     !covered(run, w->provider_id)))
 		return 0;
 	f[n++] = &r->series[p];
-	f[n++] = &r->totals;
 	if ((g = group_of(run, w->provider_id, w->service_id))) {
 		f[n++] = &g->series[p];
-		f[n++] = &g->totals;
 		g->shown = true;
 	}
 	for (i = 0; i < n; i++) {
@@ -303,7 +406,7 @@ static int open_time(struct an_run *run, struct store_tx *tx, struct stats_name 
 	int64_t from_day, to_day;
 	struct bundle_cache cache = {0};
 	struct interval_set open, ent;
-	size_t i, k;
+	size_t i;
 	int rc = 0;
 
 	days_around(from, to, 0, &from_day, &to_day);
@@ -339,42 +442,106 @@ static int open_time(struct an_run *run, struct store_tx *tx, struct stats_name 
 	}
 	interval_set_release(&open);
 	interval_set_release(&ent);
-	if (rc)
-		return -1;
-	/* The range's figures are the sums of its periods'. */
-	for (k = 0; k < r->nperiods; k++) {
-		r->totals.available_sec += r->series[k].available_sec;
-		r->totals.entry_sec += r->series[k].entry_sec;
-		for (i = 0; i < r->ngroups; i++) {
-			r->groups[i].totals.available_sec += r->groups[i].series[k].available_sec;
-			r->groups[i].totals.entry_sec += r->groups[i].series[k].entry_sec;
-		}
-	}
-	return 0;
+	return rc;
 }
 
 /* --- the call --- */
 
-static int cmp_day(const void *x, const void *y)
+/* The instants where periods begin and the last one ends, ascending. */
+static int64_t *cuts_of(const struct an_result *r, struct arena *a)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-	return (a > b) - (a < b);
+	int64_t *v = arena_alloc(a, (r->nperiods + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < r->nperiods; i++)
+		v[i] = r->periods[i].start;
+	v[r->nperiods] = r->periods[r->nperiods - 1].end;
+	return v;
 }
 
-/* The UTC days cut by a period boundary that is not a UTC midnight. */
-static void split_days(struct an_run *run)
+/* The UTC days that a cut which is not a UTC midnight falls in, each with where its longest
+ * part starts (or INT64_MIN when that part is outside the range). */
+static void split_days(struct an_run *run, const int64_t *cuts)
 {
 	const struct an_result *r = run->r;
-	size_t i, n = 0;
+	size_t i, n = 0, ncuts = r->nperiods + 1;
 
-	run->split = arena_alloc(run->ctx->arena, (r->nperiods + 1) * sizeof(*run->split));
-	for (i = 0; i <= r->nperiods; i++) {
-		int64_t t = i < r->nperiods ? r->periods[i].start : r->periods[i - 1].end;
-		if (t % 86400)
-			run->split[n++] = stats_day(t);
+	run->split = arena_alloc(run->ctx->arena, ncuts * sizeof(*run->split));
+	for (i = 0; i < ncuts; i++) {
+		int64_t day = stats_day(cuts[i]), lo = day * 86400, hi = lo + 86400;
+		int64_t best = -1, at = lo, prev = lo;
+		size_t j;
+		if (cuts[i] == lo || (n && run->split[n - 1].day == day))
+			continue;
+		/* The parts between this day's cuts (cuts ascend: the day's are consecutive). */
+		for (j = i; j <= ncuts; j++) {
+			int64_t end = j < ncuts && cuts[j] < hi ? cuts[j] : hi;
+			if (end - prev > best) {
+				best = end - prev;
+				at = prev;
+			}
+			if (end == hi)
+				break;
+			prev = end;
+		}
+		run->split[n].day = day;
+		run->split[n].longest_at =
+			at >= cuts[0] && at < cuts[ncuts - 1] ? at : INT64_MIN;
+		n++;
 	}
-	qsort(run->split, n, sizeof(*run->split), cmp_day);
 	run->nsplit = n;
+}
+
+/* Reads the bookings of every cut day's parts but its longest one (of those inside the
+ * range, and of those outside when the longest part is derived from the day's row). */
+static int read_parts(struct an_run *run, struct store_tx *tx, const struct stats_filter *f,
+		      const int64_t *cuts, struct err *e)
+{
+	size_t ncuts = run->r->nperiods + 1, i, j;
+
+	for (i = 0; i < run->nsplit; i++) {
+		const struct split_day *sd = &run->split[i];
+		int64_t lo = sd->day * 86400, hi = lo + 86400, prev = lo;
+		run->reading_day = sd->day;
+		run->reading_sums = sd->longest_at != INT64_MIN;
+		for (j = 0; j <= ncuts && prev < hi; j++) {
+			int64_t end;
+			if (j < ncuts && cuts[j] <= prev)
+				continue;
+			end = j < ncuts && cuts[j] < hi ? cuts[j] : hi;
+			if (prev != sd->longest_at &&
+			    (run->reading_sums || (prev >= cuts[0] && prev < cuts[ncuts - 1]))) {
+				memset(&run->seat, 0, sizeof(run->seat));
+				if (uc_deadline_check(run->ctx, e) ||
+				    tx_stats_bookings(tx, f, prev, end, on_booking, run, e))
+					return -1;
+			}
+			prev = end;
+		}
+	}
+	if (run->nsums > 1)
+		qsort(run->sums, run->nsums, sizeof(*run->sums), cmp_part_sum);
+	/* Equal rows that did not follow each other become one. */
+	for (i = 0, j = 0; i < run->nsums; i++) {
+		if (j && !cmp_part_sum(&run->sums[j - 1], &run->sums[i]))
+			stats_merge(&run->sums[j - 1].cell, &run->sums[i].cell);
+		else
+			run->sums[j++] = run->sums[i];
+	}
+	run->nsums = j;
+	return 0;
+}
+
+/* The range's figures and each group's: the sums of their periods'. */
+static void totals_make(struct an_result *r, struct arena *a)
+{
+	size_t i, k;
+
+	for (k = 0; k < r->nperiods; k++)
+		figures_merge(&r->totals, &r->series[k], a);
+	for (i = 0; i < r->ngroups; i++)
+		for (k = 0; k < r->nperiods; k++)
+			figures_merge(&r->groups[i].totals, &r->groups[i].series[k], a);
 }
 
 static int cmp_group(const void *x, const void *y)
@@ -448,7 +615,7 @@ int uc_analytics(struct uc_ctx *ctx, const struct an_query *q, struct an_result 
 	struct an_run run;
 	struct stats_name *prov = NULL, *svc = NULL;
 	size_t nprov = 0, nsvc = 0, i, k;
-	int64_t from, to;
+	int64_t from, to, *cuts;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -471,27 +638,20 @@ int uc_analytics(struct uc_ctx *ctx, const struct an_query *q, struct an_result 
 	if ((q->breakdown == AN_BY_PROVIDER && groups_make(&run, prov, nprov, e)) ||
 	    (q->breakdown == AN_BY_SERVICE && groups_make(&run, svc, nsvc, e)))
 		goto out;
-	split_days(&run);
-	from = out->periods[0].start;
-	to = out->periods[out->nperiods - 1].end;
+	cuts = cuts_of(out, ctx->arena);
+	split_days(&run, cuts);
+	run.per_service_rows = q->service_id || q->breakdown == AN_BY_SERVICE;
+	from = cuts[0];
+	to = cuts[out->nperiods];
 
-	/* Whole UTC days from the summary, the cut ones from their bookings. */
-	if (tx_stats_rows(tx, &f, stats_day(from), stats_day(to - 1), on_row, &run, e))
+	/* Whole UTC days from the summary; a day a cut falls in from its bookings, but for its
+	 * longest part, which is its summary row less the rest. */
+	if (read_parts(&run, tx, &f, cuts, e) ||
+	    tx_stats_rows(tx, &f, stats_day(from), stats_day(to - 1), on_row, &run, e) ||
+	    tx_stats_waitlist(tx, from, to, on_wait, &run, e) ||
+	    (!q->service_id && open_time(&run, tx, prov, nprov, e)))
 		goto out;
-	for (i = 0; i < run.nsplit; i++) {
-		int64_t a = run.split[i] * 86400, b = a + 86400;
-		if (i && run.split[i] == run.split[i - 1])
-			continue;
-		memset(&run.seat, 0, sizeof(run.seat));
-		if (uc_deadline_check(ctx, e) ||
-		    tx_stats_bookings(tx, &f, a > from ? a : from, b < to ? b : to, on_booking,
-				      &run, e))
-			goto out;
-	}
-	if (tx_stats_waitlist(tx, from, to, on_wait, &run, e))
-		goto out;
-	if (!q->service_id && open_time(&run, tx, prov, nprov, e))
-		goto out;
+	totals_make(out, ctx->arena);
 
 	figures_finish(&out->totals);
 	for (k = 0; k < out->nperiods; k++)
