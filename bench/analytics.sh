@@ -38,12 +38,30 @@
 # Environment: N (20), ROUNDS (2), WRITES (300), SLOTD_BIN, BASE_BIN, SLOTD_PG_BIN
 #   (/usr/lib/postgresql/15/bin), ONLY=row,row (just those query rows), PROFILE=FILE with
 #   PROFILE_ROW=row and PERF_OPTS (default -g): perf record slotd during that row's first round;
-#   KEEP=1 keeps the temp dir (SQLite database, logs; SQLite runs only).
+#   KEEP=1 keeps the temp dir (SQLite database, logs; SQLite runs only); STATEMENTS=1 (--pg):
+#   PostgreSQL's own time per statement of one month_prov_berlin and one month_prov_utc request.
+#   WRITES_ONLY=1 (with BASE_BIN): only the write comparison on fresh databases (a minute).
 # A base build:  git archive 120f99d | tar -x -C /tmp/base-src &&
 #   cmake -S /tmp/base-src -B /tmp/base-build -DCMAKE_BUILD_TYPE=Release -DSLOTD_WEB=OFF &&
 #   cmake --build /tmp/base-build -j2 --target slotd;  BASE_BIN=/tmp/base-build/slotd
 # Needs python3 (standard library), curl, and for --pg PostgreSQL (scripts/deps.sh test).
-# About 4 minutes on SQLite and 6 on PostgreSQL; the data takes ~1 GB in the temp dir.
+# About 7 minutes on SQLite and on PostgreSQL; the data takes ~1 GB in the temp dir.
+#
+# Measured on 2026-12-03 (Release, this shared 2-core VM, 2 runs x 2 rounds per backend, p50 ms):
+#   month_prov_berlin  SQLite 131-155 (p95 174-210)  PostgreSQL 245-438 (p95 303-515)
+#   month_prov_utc     SQLite  83-93                 PostgreSQL 172-261
+#   week_prov_berlin   SQLite 541-626                PostgreSQL 679-932
+#   heatmap_berlin     SQLite 2,770-3,590            PostgreSQL 3,930-4,750 (past the 2 s budget)
+#   naive GROUP BY     SQLite 1,640-2,320            PostgreSQL 410-550
+#   backfill at start-up: SQLite 5.1-6.2 s, PostgreSQL 16.9-21.5 s; summary write cost
+#   (3150b34 vs 78c9d0e, 1,000 bookings x 3 rounds): +30..+100 us CPU per booking on SQLite,
+#   -50..+150 us on PostgreSQL, within the noise of the latency.
+# Where month_prov_berlin's time goes: SQLite (perf, 166 ms CPU/request): 55% reading the
+# bookings of the 13 UTC days the Berlin month boundaries cut (tx_stats_bookings, ~35,600 rows
+# through bookings_by_start and a primary-key lookup each), 26% the 36,500 summary rows
+# (tx_stats_rows; 6% of it stats_lead_decode's strtoll), 9% JSON, 4% freeing, open time 1.6%.
+# PostgreSQL (STATEMENTS=1, one request of 347 ms): the summary rows' execute 132 ms, the 13
+# boundary-day reads 76 ms, the ~600 open-time statements ~17 ms; slotd's own CPU ~100-130 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -68,6 +86,7 @@ py=/usr/bin/python3
 helper=bench/analytics_data.py
 [ -x "$bin" ] || { echo "build slotd first (cmake --build $build)" >&2; exit 1; }
 [ -z "$base_bin" ] || [ -x "$base_bin" ] || { echo "BASE_BIN=$base_bin is not executable" >&2; exit 1; }
+[ -z "${WRITES_ONLY:-}" ] || [ -n "$base_bin" ] || { echo "WRITES_ONLY needs BASE_BIN" >&2; exit 1; }
 if [ $pg = 1 ]; then
   [ -x "$pgbin/psql" ] || { echo "needs PostgreSQL in $pgbin (scripts/deps.sh test)" >&2; exit 1; }
 fi
@@ -126,6 +145,7 @@ an_stop() { kill "$spid"; wait "$spid" 2>/dev/null || true; }
 
 echo "slotd $src_bin on $backend; slotd --threads 1 (core 1$([ $pg = 1 ] && echo ', with PostgreSQL')), client core 0"
 
+if [ -z "${WRITES_ONLY:-}" ]; then   # WRITES_ONLY=1: only the write comparison below
 # --- the data --------------------------------------------------------------------------------
 key=$(env -u SLOTD_TEST_CLOCK "$bin" tenant create bench --db "$url" | tail -n 1)
 tenant=$(sql "SELECT id FROM tenants WHERE slug = 'bench'")
@@ -252,6 +272,46 @@ for row in "${rows[@]}" naive_group_by summary_read_sql; do
     "$(paste -d' ' "$f" "$work/p50_naive" | awk '{printf "%s%.2f", (NR>1?" ":""), $1/$2}')"
 done
 
+# --- PostgreSQL: the server's time per statement of one request ----------------------------
+if [ $pg = 1 ] && [ -n "${STATEMENTS:-}" ]; then
+  echo
+  echo "PostgreSQL's own time per statement of one request (log_min_duration_statement = 0):"
+  sql 'ALTER SYSTEM SET log_min_duration_statement = 0' >/dev/null; sql 'SELECT pg_reload_conf()' >/dev/null
+  sleep 0.5
+  for row in "${rows[@]}"; do
+    IFS='|' read -r name q accept <<<"$row"
+    case $name in month_prov_berlin | month_prov_utc) ;; *) continue ;; esac
+    before=$(wc -l <"$pgdir/postgres.log")
+    t0=$(now_ms)
+    curl -sf -o /dev/null -H "Authorization: Bearer $key" "$api/analytics?$q"
+    wall=$(( $(now_ms) - t0 ))
+    sleep 0.5
+    tail -n +"$((before + 1))" "$pgdir/postgres.log" >"$work/stmts_$name"
+    echo "  $name (this request: $wall ms wall):"
+    $py - "$work/stmts_$name" <<'PY'
+import re, sys, collections
+tot = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    m = re.search(r'duration: ([0-9.]+) ms  (?:(parse|bind|execute) [^:]*|statement): (.*)', line)
+    if not m:
+        continue
+    stmt = m.group(3)
+    t = re.search(r'\b(?:FROM|INTO|UPDATE)\s+(\w+)', stmt)
+    what = (stmt.split()[0] + " " + (t.group(1) if t else "")).strip()
+    if "booking_stats" in stmt and "SELECT" in stmt: what = "SELECT booking_stats (summary rows)"
+    elif re.search(r'FROM bookings WHERE tenant_id = \$1 AND start_utc >= \$2', stmt): what = "SELECT bookings (boundary days)"
+    k = (what, m.group(2) or "simple")
+    c = tot.setdefault(k, [0, 0.0])
+    c[0] += 1; c[1] += float(m.group(1))
+allms = sum(v[1] for v in tot.values())
+for (what, phase), (n, ms) in sorted(tot.items(), key=lambda kv: -kv[1][1]):
+    print("    %-40s %-8s %5d x  %8.1f ms" % (what, phase, n, ms))
+print("    %-40s %-8s %5d x  %8.1f ms" % ("all statements", "", sum(v[0] for v in tot.values()), allms))
+PY
+  done
+  sql 'ALTER SYSTEM RESET log_min_duration_statement' >/dev/null; sql 'SELECT pg_reload_conf()' >/dev/null
+fi
+
 # --- the write path --------------------------------------------------------------------------
 echo
 echo "POST /v1/bookings, $writes sequential 201s (p50 p95 mean ms, slotd cpu us/request):"
@@ -260,7 +320,9 @@ for r in $(seq "$rounds"); do
   printf '  round %s  1M-booking database, this slotd:  p50 %6s  p95 %6s  mean %6s  cpu %5s\n' "$r" "$p50" "$p95" "$mean" "$cpu"
 done
 an_stop
+fi
 if [ -n "$base_bin" ]; then
+  [ -z "${WRITES_ONLY:-}" ] || echo "POST /v1/bookings, $writes sequential 201s (p50 p95 mean ms, slotd cpu us/request):"
   # fresh databases, one per binary, kept across rounds
   if [ $pg = 1 ]; then
     "$pgbin/psql" -X -q "$pgbase/postgres" -c 'CREATE DATABASE wcur' -c 'CREATE DATABASE wbase'
