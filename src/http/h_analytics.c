@@ -181,16 +181,8 @@ static void figure_values(const struct an_figures *f, double v[C__COUNT])
 	v[C_WL_CONVERSION] = rate(f->wl_taken, f->wl_joined);
 }
 
-static json_t *number(double v)
-{
-	if (isnan(v))
-		return json_null();
-	if (v == floor(v) && fabs(v) < 9e15)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
-/* A number as the JSON writes it (integers without a point, others shortest). */
+/* A number as the answer writes it: integers without a point, others with up to 12
+ * significant digits (the figures are rounded to 4 or 2 decimals); "" for null. */
 static void number_text(double v, char *out, size_t size)
 {
 	if (isnan(v))
@@ -208,106 +200,158 @@ static void money_texts(const struct an_money *m, char rev[32], char fees[32], c
 	stats_money_format(m->m.waived, m->m.decimals, waived, 32);
 }
 
-/* reply_json for figures: their reals are rounded (to 4 or 2 decimals), so 12 significant
- * digits write them as they are ("0.3333", not "0.33329999999999999"). */
-static int reply_rounded(struct req *r, json_t *o, struct err *e)
-{
-	char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
+/* --- JSON, written straight into the answer (a year by provider is about 1 MB) --- */
 
-	json_decref(o);
-	if (!text)
-		return err_set(e, ERR_INTERNAL, "could not write the figures");
-	buf_reset(&r->out);
-	buf_adds(&r->out, text);
-	free(text);
-	r->status = 200;
-	r->content_type = "application/json";
-	return 0;
+static void json_number(struct buf *b, double v)
+{
+	char text[48];
+
+	number_text(v, text, sizeof(text));
+	buf_adds(b, *text ? text : "null");
 }
 
-static json_t *figures_json(const struct an_figures *f, json_t *o)
+/* ,"key": */
+static void json_key(struct buf *b, const char *key, bool first)
+{
+	if (!first)
+		buf_addc(b, ',');
+	buf_add_json_str(b, key);
+	buf_addc(b, ':');
+}
+
+static void json_instant(struct buf *b, int64_t t, const struct tz *z)
+{
+	char s[RFC3339_STR_MAX];
+
+	rfc3339_format(t, tz_offset_at(z, t), s);
+	buf_add_json_str(b, s);
+}
+
+static void json_opt_str(struct buf *b, const char *s)
+{
+	if (s)
+		buf_add_json_str(b, s);
+	else
+		buf_adds(b, "null");
+}
+
+/* The figures' members (without braces). */
+static void json_figures(struct buf *b, const struct an_figures *f, bool first)
 {
 	double v[C__COUNT];
-	json_t *money = json_array(), *wl = json_object();
 	size_t i;
 
 	figure_values(f, v);
-	for (i = 0; i < C_WL_JOINED; i++)
-		json_object_set_new(o, col_names[i], number(v[i]));
-	for (i = C_WL_JOINED; i < C__COUNT; i++)
-		json_object_set_new(wl, col_names[i], number(v[i]));
-	json_object_set_new(o, "waitlist", wl);
+	for (i = 0; i < C_WL_JOINED; i++) {
+		json_key(b, col_names[i], first && i == 0);
+		json_number(b, v[i]);
+	}
+	json_key(b, "waitlist", false);
+	buf_addc(b, '{');
+	for (i = C_WL_JOINED; i < C__COUNT; i++) {
+		json_key(b, col_names[i], i == C_WL_JOINED);
+		json_number(b, v[i]);
+	}
+	buf_adds(b, "},\"revenue\":[");
 	for (i = 0; i < f->nmoney; i++) {
 		char rev[32], fees[32], waived[32];
 		money_texts(&f->money[i], rev, fees, waived);
-		json_array_append_new(money, json_pack("{s:s, s:s, s:s, s:s}", "currency",
-						       f->money[i].currency, "completed", rev,
-						       "fees_charged", fees, "fees_waived", waived));
+		buf_adds(b, i ? ",{\"currency\":" : "{\"currency\":");
+		buf_add_json_str(b, f->money[i].currency);
+		buf_addf(b, ",\"completed\":\"%s\",\"fees_charged\":\"%s\",\"fees_waived\":\"%s\"}",
+			 rev, fees, waived);
 	}
-	json_object_set_new(o, "revenue", money);
-	return o;
+	buf_addc(b, ']');
 }
 
-static json_t *series_json(const struct an_result *res, const struct an_figures *series,
-			   const struct tz *z)
+static void json_series(struct buf *b, const struct an_result *res,
+			const struct an_figures *series, const struct tz *z)
 {
-	json_t *list = json_array();
 	size_t k;
 
+	buf_addc(b, '[');
 	for (k = 0; k < res->nperiods; k++) {
 		const struct an_period *p = &res->periods[k];
-		json_t *o = json_pack("{s:s, s:o, s:o, s:o}", "label", p->label, "start",
-				      wire_instant(p->start, z), "end", wire_instant(p->end, z),
-				      "hours", number((double)(p->end - p->start) / 3600.0));
-		json_array_append_new(list, figures_json(&series[k], o));
+		buf_adds(b, k ? ",{\"label\":" : "{\"label\":");
+		buf_add_json_str(b, p->label);
+		json_key(b, "start", false);
+		json_instant(b, p->start, z);
+		json_key(b, "end", false);
+		json_instant(b, p->end, z);
+		json_key(b, "hours", false);
+		json_number(b, (double)(p->end - p->start) / 3600.0);
+		json_figures(b, &series[k], false);
+		buf_addc(b, '}');
 	}
-	return list;
+	buf_addc(b, ']');
 }
 
-static json_t *opt_id(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *head_json(const struct an_query *q)
+/* {"from", "to", "timezone", "provider_id", "service_id" (without the closing brace). */
+static void json_head(struct buf *b, const struct an_query *q)
 {
 	char from[DATE_STR_MAX], to[DATE_STR_MAX];
 
 	date_format(q->from_day, from);
 	date_format(q->to_day, to);
-	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "from", from, "to", to, "timezone",
-			 tz_name(q->tz), "provider_id", opt_id(q->provider_id), "service_id",
-			 opt_id(q->service_id));
+	buf_adds(b, "{\"from\":");
+	buf_add_json_str(b, from);
+	json_key(b, "to", false);
+	buf_add_json_str(b, to);
+	json_key(b, "timezone", false);
+	buf_add_json_str(b, tz_name(q->tz));
+	json_key(b, "provider_id", false);
+	json_opt_str(b, q->provider_id);
+	json_key(b, "service_id", false);
+	json_opt_str(b, q->service_id);
+}
+
+static void reply_json_buf(struct req *r)
+{
+	r->status = 200;
+	r->content_type = "application/json";
 }
 
 static int reply_figures_json(struct req *r, const struct an_query *q,
-			      const struct an_result *res, struct err *e)
+			      const struct an_result *res)
 {
-	json_t *o = head_json(q);
+	struct buf *b = &r->out;
 	size_t i;
 
-	json_object_set_new(o, "group_by", json_string(period_names[q->group_by]));
-	json_object_set_new(o, "breakdown", q->breakdown ? json_string(breakdown_names[q->breakdown])
-							 : json_null());
-	json_object_set_new(o, "totals", figures_json(&res->totals, json_object()));
-	json_object_set_new(o, "series", series_json(res, res->series, q->tz));
+	buf_reset(b);
+	json_head(b, q);
+	json_key(b, "group_by", false);
+	buf_add_json_str(b, period_names[q->group_by]);
+	json_key(b, "breakdown", false);
+	json_opt_str(b, q->breakdown ? breakdown_names[q->breakdown] : NULL);
+	buf_adds(b, ",\"totals\":{");
+	json_figures(b, &res->totals, true);
+	buf_adds(b, "},\"series\":");
+	json_series(b, res, res->series, q->tz);
 	if (q->breakdown) {
-		json_t *groups = json_array();
+		bool first = true;
+		buf_adds(b, ",\"groups\":[");
 		for (i = 0; i < res->ngroups; i++) {
 			const struct an_group *g = &res->groups[i];
 			if (!g->shown)
 				continue;
-			json_array_append_new(
-				groups,
-				json_pack("{s:s, s:s, s:o, s:o}",
-					  q->breakdown == AN_BY_PROVIDER ? "provider_id" : "service_id",
-					  g->id, "name", g->name, "totals",
-					  figures_json(&g->totals, json_object()), "series",
-					  series_json(res, g->series, q->tz)));
+			buf_adds(b, first ? "{" : ",{");
+			first = false;
+			json_key(b, q->breakdown == AN_BY_PROVIDER ? "provider_id" : "service_id",
+				 true);
+			buf_add_json_str(b, g->id);
+			json_key(b, "name", false);
+			buf_add_json_str(b, g->name);
+			buf_adds(b, ",\"totals\":{");
+			json_figures(b, &g->totals, true);
+			buf_adds(b, "},\"series\":");
+			json_series(b, res, g->series, q->tz);
+			buf_addc(b, '}');
 		}
-		json_object_set_new(o, "groups", groups);
+		buf_addc(b, ']');
 	}
-	return reply_rounded(r, o, e);
+	buf_addc(b, '}');
+	reply_json_buf(r);
+	return 0;
 }
 
 /* --- CSV --- */
@@ -430,35 +474,36 @@ static int reply_figures_csv(struct req *r, const struct an_query *q,
 }
 
 static int reply_heatmap(struct req *r, const struct an_query *q, int64_t counts[7][24],
-			 bool csv, struct err *e)
+			 bool csv)
 {
-	json_t *o, *rows;
+	struct buf *b = &r->out;
 	int d, h;
 
+	buf_reset(b);
 	if (csv) {
-		buf_reset(&r->out);
-		buf_adds(&r->out, "weekday,hour,bookings\r\n");
+		buf_adds(b, "weekday,hour,bookings\r\n");
 		for (d = 0; d < 7; d++)
 			for (h = 0; h < 24; h++)
-				buf_addf(&r->out, "%s,%d,%lld\r\n", weekdays[d], h,
+				buf_addf(b, "%s,%d,%lld\r\n", weekdays[d], h,
 					 (long long)counts[d][h]);
 		r->status = 200;
 		r->content_type = "text/csv; charset=utf-8";
 		return 0;
 	}
-	o = head_json(q);
-	rows = json_array();
+	json_head(b, q);
+	buf_adds(b, ",\"weekdays\":[");
+	for (d = 0; d < 7; d++)
+		buf_addf(b, "%s\"%s\"", d ? "," : "", weekdays[d]);
+	buf_adds(b, "],\"counts\":[");
 	for (d = 0; d < 7; d++) {
-		json_t *row = json_array();
+		buf_adds(b, d ? ",[" : "[");
 		for (h = 0; h < 24; h++)
-			json_array_append_new(row, json_integer((json_int_t)counts[d][h]));
-		json_array_append_new(rows, row);
+			buf_addf(b, "%s%lld", h ? "," : "", (long long)counts[d][h]);
+		buf_addc(b, ']');
 	}
-	json_object_set_new(o, "weekdays", json_pack("[s,s,s,s,s,s,s]", weekdays[0], weekdays[1],
-						      weekdays[2], weekdays[3], weekdays[4],
-						      weekdays[5], weekdays[6]));
-	json_object_set_new(o, "counts", rows);
-	return reply_rounded(r, o, e);
+	buf_adds(b, "]}");
+	reply_json_buf(r);
+	return 0;
 }
 
 int h_analytics(struct req *r, struct err *e)
@@ -474,9 +519,9 @@ int h_analytics(struct req *r, struct err *e)
 		int64_t counts[7][24];
 		if (uc_analytics_heatmap(&r->uc, &q, counts, e))
 			return -1;
-		return reply_heatmap(r, &q, counts, wants_csv(r), e);
+		return reply_heatmap(r, &q, counts, wants_csv(r));
 	}
 	if (uc_analytics(&r->uc, &q, &res, e))
 		return -1;
-	return wants_csv(r) ? reply_figures_csv(r, &q, &res) : reply_figures_json(r, &q, &res, e);
+	return wants_csv(r) ? reply_figures_csv(r, &q, &res) : reply_figures_json(r, &q, &res);
 }
