@@ -288,6 +288,12 @@ static const char *const migrations[] = {
 	 "  decimals BIGINT NOT NULL,"
 	 "  PRIMARY KEY (tenant_id, service_id, day, provider_id, currency));"
 	 "CREATE INDEX booking_stats_by_provider ON booking_stats(tenant_id, provider_id, day);"
+	 /* Analytics reads a quarter of the table's rows for a year: from this index alone
+	  * (an index-only scan) instead of a scan of the whole table. */
+	 "CREATE INDEX booking_stats_read ON booking_stats(tenant_id, service_id, day)"
+	 "  INCLUDE (provider_id, currency, bookings, pending, confirmed, declined, cancelled,"
+	 "  cancelled_late, completed, no_show, reschedules, booked_sec, duration_sec, lead,"
+	 "  revenue, fees, waived, decimals);"
 	 "CREATE TABLE stats_backfill (tenant_id TEXT PRIMARY KEY);"
 	 "INSERT INTO stats_backfill SELECT DISTINCT tenant_id FROM bookings;"
 	 "CREATE TABLE feeds ("

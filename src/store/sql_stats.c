@@ -372,7 +372,15 @@ int tx_stats_bookings(struct store_tx *tx, const struct stats_filter *f, int64_t
 		      int64_t to, int (*fn)(void *ctx, const struct stats_booking *b),
 		      void *ctx, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
+	struct stmt *s =
+		f->any_order
+			? conn_prep(tx->c,
+				    "SELECT " STATS_BOOKING_COLS " FROM bookings WHERE tenant_id = ?1"
+				    " AND start_utc >= ?2 AND start_utc < ?3"
+				    " AND (?4 IS NULL OR provider_id = ?4)"
+				    " AND (?5 IS NULL OR service_id = ?5)",
+				    e)
+			: conn_prep(tx->c,
 				    "SELECT " STATS_BOOKING_COLS " FROM bookings WHERE tenant_id = ?1"
 				    " AND start_utc >= ?2 AND start_utc < ?3"
 				    " AND (?4 IS NULL OR provider_id = ?4)"

@@ -22,6 +22,7 @@ struct stats_filter {
 	const char *provider_id;
 	const char *service_id;
 	bool per_service;
+	bool any_order;		/* tx_stats_bookings: no order needed (no seats counted) */
 };
 
 /* One summary row: a provider's bookings of one UTC day in one currency (service_id "*":
@@ -41,7 +42,7 @@ int tx_stats_rows(struct store_tx *tx, const struct stats_filter *f, int64_t fro
 		  struct err *e);
 
 /* Calls fn for every booking f selects starting in [from, to), ordered by provider, service
- * and start (so the seats of one session come together). */
+ * and start (so the seats of one session come together) unless f->any_order. */
 int tx_stats_bookings(struct store_tx *tx, const struct stats_filter *f, int64_t from,
 		      int64_t to, int (*fn)(void *ctx, const struct stats_booking *b),
 		      void *ctx, struct err *e);

@@ -611,7 +611,7 @@ int uc_analytics(struct uc_ctx *ctx, const struct an_query *q, struct an_result 
 		 struct err *e)
 {
 	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
-	struct stats_filter f = {q->provider_id, q->service_id, q->breakdown == AN_BY_SERVICE};
+	struct stats_filter f = {q->provider_id, q->service_id, q->breakdown == AN_BY_SERVICE, false};
 	struct an_run run;
 	struct stats_name *prov = NULL, *svc = NULL;
 	size_t nprov = 0, nsvc = 0, i, k;
@@ -671,13 +671,19 @@ struct heat_run {
 	struct an_run run;
 	const struct tz *tz;
 	int64_t (*counts)[24];
+	size_t seen;
 };
 
 static int on_heat(void *arg, const struct stats_booking *b)
 {
 	struct heat_run *h = arg;
 	int64_t wall, day;
+	struct err late;
 
+	/* A year of a large tenant is read row by row: stop once the time budget is spent. */
+	err_init(&late);
+	if (++h->seen % 4096 == 0 && uc_deadline_check(h->run.ctx, &late))
+		return 1;
 	if (!stats_holds_time(b->status) || !covered(&h->run, b->provider_id))
 		return 0;
 	wall = tz_to_wall(h->tz, b->start);
@@ -690,7 +696,7 @@ int uc_analytics_heatmap(struct uc_ctx *ctx, const struct an_query *q, int64_t c
 			 struct err *e)
 {
 	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
-	struct stats_filter f = {q->provider_id, q->service_id, false};
+	struct stats_filter f = {q->provider_id, q->service_id, false, true};
 	struct heat_run h;
 	int rc = -1;
 
@@ -706,6 +712,10 @@ int uc_analytics_heatmap(struct uc_ctx *ctx, const struct an_query *q, int64_t c
 		goto out;
 	rc = tx_stats_bookings(tx, &f, tz_to_utc(q->tz, q->from_day * 86400),
 			       tz_to_utc(q->tz, (q->to_day + 1) * 86400), on_heat, &h, e);
+	if (rc > 0) {
+		uc_deadline_check(ctx, e);	/* the budget ran out: ERR_TIMEOUT */
+		rc = -1;
+	}
 out:
 	uc_read_end(tx);
 	return rc;
