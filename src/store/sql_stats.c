@@ -110,24 +110,14 @@ static int cells_write(struct store_tx *tx, const char *provider_id, int64_t day
 	return 0;
 }
 
-int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, struct err *e)
+/* Writes the summary rows of provider_id's day from its bookings (the old rows gone). */
+static int day_write(struct store_tx *tx, const char *provider_id, int64_t day, struct err *e)
 {
-	struct stmt *del = conn_prep(tx->c,
-				      "DELETE FROM booking_stats WHERE tenant_id = ?1"
-				      " AND provider_id = ?2 AND day = ?3",
-				      e);
 	struct stmt *s;
 	struct day_cells d = {0};
 	struct stats_seat last = {0};
 	int rc;
 
-	if (!del)
-		return -1;
-	bind_text(del, 1, tx->tenant);
-	bind_text(del, 2, provider_id);
-	db_bind_i64(del, 3, day);
-	if (step_done(tx->c, del, "clear booking summary", e))
-		return -1;
 	s = conn_prep(tx->c,
 		      "SELECT " STATS_BOOKING_COLS " FROM bookings"
 		      " INDEXED BY bookings_by_provider_start WHERE tenant_id = ?1"
@@ -161,6 +151,33 @@ int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, 
 	return rc;
 }
 
+int tx_stats_refresh(struct store_tx *tx, const char *provider_id, int64_t day, struct err *e)
+{
+	struct stmt *del = conn_prep(tx->c,
+				      "DELETE FROM booking_stats WHERE tenant_id = ?1"
+				      " AND provider_id = ?2 AND day = ?3",
+				      e);
+
+	if (!del)
+		return -1;
+	bind_text(del, 1, tx->tenant);
+	bind_text(del, 2, provider_id);
+	db_bind_i64(del, 3, day);
+	if (step_done(tx->c, del, "clear booking summary", e))
+		return -1;
+	return day_write(tx, provider_id, day, e);
+}
+
+static int clear_tenant(struct store_tx *tx, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, "DELETE FROM booking_stats WHERE tenant_id = ?1", e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	return step_done(tx->c, s, "clear the booking summary", e);
+}
+
 int tx_stats_rebuild(struct store_tx *tx, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
@@ -190,8 +207,14 @@ int tx_stats_rebuild(struct store_tx *tx, struct err *e)
 		free(v);
 		return sql_fail(tx->c, rc, "list booking days", e);
 	}
+	/* All of the tenant's rows go first: a delete per day against a table growing inside
+	 * this transaction (its statistics those of an empty one) can be planned as a scan. */
+	if (clear_tenant(tx, e)) {
+		free(v);
+		return -1;
+	}
 	for (i = 0; i < n; i++)
-		if (tx_stats_refresh(tx, v[i].provider_id, v[i].day, e)) {
+		if (day_write(tx, v[i].provider_id, v[i].day, e)) {
 			free(v);
 			return -1;
 		}
