@@ -10,6 +10,7 @@
 #include "http/json_in.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
+#include "http/router.h"
 #include "usecase/uc_feeds.h"
 #include "util/ids.h"
 #include "util/mem.h"
@@ -154,21 +155,7 @@ int h_feed_delete(struct req *r, struct err *e)
 static int limited(struct req *r, enum rl_scope scope, const struct rl_answer *a, const char *what,
 		   struct err *e)
 {
-	const struct rl_policy *p = ratelimit_policy(r->ctx->limits, scope);
-	char v[96];
-
-	if (!p->quota)
-		return 0;
-	snprintf(v, sizeof(v), "\"%s\";q=%u;w=%u", rl_scope_name(scope), p->quota, p->window);
-	req_add_header(r, "RateLimit-Policy", v);
-	snprintf(v, sizeof(v), "\"%s\";r=%u;t=%u", rl_scope_name(scope), a->remaining, a->reset);
-	req_add_header(r, "RateLimit", v);
-	if (a->allowed)
-		return 0;
-	http_count_limited(scope);
-	err_set(e, ERR_RATE_LIMITED, "too many requests %s; retry in %u s", what, a->retry_after);
-	e->retry_after = (int)a->retry_after;
-	return -1;
+	return http_limit_answer(r, scope, ratelimit_policy(r->ctx->limits, scope), a, what, e);
 }
 
 static double mono_seconds(void)

@@ -211,10 +211,8 @@ static bool is_json_type(const char *ct)
 	return n > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + n - 5, "+json", 5);
 }
 
-/* Adds the RateLimit-Policy and RateLimit headers of scope's answer a, and fails with 429
- * when it refused. */
-static int limit_answer(struct req *r, enum rl_scope scope, const struct rl_policy *p,
-			const struct rl_answer *a, struct err *e)
+int http_limit_answer(struct req *r, enum rl_scope scope, const struct rl_policy *p,
+		      const struct rl_answer *a, const char *what, struct err *e)
 {
 	char v[96];
 
@@ -227,7 +225,10 @@ static int limit_answer(struct req *r, enum rl_scope scope, const struct rl_poli
 	if (a->allowed)
 		return 0;
 	http_count_limited(scope);
-	if (scope == RL_AUTH_FAILURE)
+	if (what)
+		err_set(e, ERR_RATE_LIMITED, "too many requests %s; retry in %u s", what,
+			a->retry_after);
+	else if (scope == RL_AUTH_FAILURE)
 		err_set(e, ERR_RATE_LIMITED,
 			"too many failed authentications from this address; retry in %u s",
 			a->retry_after);
@@ -274,7 +275,7 @@ static int limit(struct req *r, enum rl_scope scope, const char *id, struct err 
 		return 0;
 	p = scope == RL_KEY ? key_policy(r, now, &own) : ratelimit_policy(r->ctx->limits, scope);
 	ratelimit_take(r->ctx->limits, scope, id, now, p, &a);
-	return limit_answer(r, scope, p, &a, e);
+	return http_limit_answer(r, scope, p, &a, NULL, e);
 }
 
 /* A failed authentication counts against the client's address; once its allowance is
@@ -289,8 +290,8 @@ static int auth_failed(struct req *r, struct err *e)
 	if (!ratelimit_take(r->ctx->limits, RL_AUTH_FAILURE, r->remote_key,
 			    (double)mono_ns() / 1e9, NULL, &a)) {
 		err_init(e);
-		limit_answer(r, RL_AUTH_FAILURE, ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE),
-			     &a, e);
+		http_limit_answer(r, RL_AUTH_FAILURE,
+				  ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE), &a, NULL, e);
 	}
 	return -1;
 }
@@ -306,8 +307,8 @@ static int auth_allowed(struct req *r, const char *hash, struct err *e)
 	    ratelimit_left(r->ctx->limits, RL_AUTH_FAILURE, r->remote_key, now, &a) ||
 	    ratelimit_good(r->ctx->limits, r->remote_key, hash, now))
 		return 0;
-	return limit_answer(r, RL_AUTH_FAILURE, ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE),
-			    &a, e);
+	return http_limit_answer(r, RL_AUTH_FAILURE,
+				 ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE), &a, NULL, e);
 }
 
 /* JSON is UTF-8 (RFC 8259): a charset parameter, when given, must say so. */

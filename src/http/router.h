@@ -3,6 +3,7 @@
 #ifndef SLOTD_HTTP_ROUTER_H
 #define SLOTD_HTTP_ROUTER_H
 
+#include "http/ratelimit.h"
 #include "http/req.h"
 
 /* Runs the request to completion: sets r->status, r->out and headers (a problem+json on any
@@ -11,6 +12,12 @@ void router_dispatch(struct req *r);
 
 /* The route table, for metrics and logs: the number of routes, and route i's template
  * ("/v1/bookings/{}": "{}" is a path parameter) and method. */
+/* Adds the RateLimit-Policy and RateLimit headers of scope's answer a (policy p), and fails
+ * with 429 and Retry-After when it refused: "too many requests <what>", or, with what NULL,
+ * a message naming the scope. */
+int http_limit_answer(struct req *r, enum rl_scope scope, const struct rl_policy *p,
+		      const struct rl_answer *a, const char *what, struct err *e);
+
 size_t router_routes(void);
 const char *router_route_template(size_t i);
 enum http_method router_route_method(size_t i);

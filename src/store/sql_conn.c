@@ -390,7 +390,8 @@ int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct 
 	return 0;
 }
 
-int store_key_touch(struct store *st, const char *key_id, int64_t now, struct err *e)
+int store_touch(struct store *st, const char *sql, const char *tenant, const char *id,
+		int64_t now, int64_t every, const char *what, struct err *e)
 {
 	/* No tenant lock: this row is nobody's check. SQLite still has its one writer. */
 	struct conn *c = st->kind == DB_PG ? conn_get(st, e) : db_write_begin(st, "", e);
@@ -399,19 +400,25 @@ int store_key_touch(struct store *st, const char *key_id, int64_t now, struct er
 
 	if (!c)
 		return -1;
-	s = conn_prep(c,
-		      "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"
-		      " AND (last_used_at IS NULL OR last_used_at < ?3)",
-		      e);
+	s = conn_prep(c, sql, e);
 	if (s) {
-		bind_text(s, 1, key_id);
-		db_bind_i64(s, 2, now);
-		db_bind_i64(s, 3, now - 60);
-		rc = step_done(c, s, "record key use", e);
+		bind_text(s, 1, tenant);
+		bind_text(s, 2, id);
+		db_bind_i64(s, 3, now);
+		db_bind_i64(s, 4, now - every);
+		rc = step_done(c, s, what, e);
 	}
 	if (st->kind == DB_PG)
 		conn_put(st, c);
 	else if (db_write_end(st, c, rc == 0, e))
 		rc = -1;
 	return rc;
+}
+
+int store_key_touch(struct store *st, const char *key_id, int64_t now, struct err *e)
+{
+	return store_touch(st,
+			   "UPDATE api_keys SET last_used_at = ?3 WHERE id = ?2"
+			   " AND (last_used_at IS NULL OR last_used_at < ?4)",
+			   "", key_id, now, 60, "record key use", e);
 }

@@ -104,29 +104,10 @@ int tx_feed_by_token(struct store_tx *tx, const char *token_hash, struct feed *o
 int store_feed_touch(struct store *st, const char *tenant, const char *id, int64_t now,
 		     struct err *e)
 {
-	/* No tenant lock: this row is nobody's check. SQLite still has its one writer. */
-	struct conn *c = st->kind == DB_PG ? conn_get(st, e) : db_write_begin(st, "", e);
-	struct stmt *s;
-	int rc = -1;
-
-	if (!c)
-		return -1;
-	s = conn_prep(c,
-		      "UPDATE feeds SET last_used_at = ?3 WHERE tenant_id = ?1 AND id = ?2"
-		      " AND (last_used_at IS NULL OR last_used_at < ?4)",
-		      e);
-	if (s) {
-		bind_text(s, 1, tenant);
-		bind_text(s, 2, id);
-		db_bind_i64(s, 3, now);
-		db_bind_i64(s, 4, now - 3600);
-		rc = step_done(c, s, "record feed use", e);
-	}
-	if (st->kind == DB_PG)
-		conn_put(st, c);
-	else if (db_write_end(st, c, rc == 0, e))
-		rc = -1;
-	return rc;
+	return store_touch(st,
+			   "UPDATE feeds SET last_used_at = ?3 WHERE tenant_id = ?1 AND id = ?2"
+			   " AND (last_used_at IS NULL OR last_used_at < ?4)",
+			   tenant, id, now, 3600, "record feed use", e);
 }
 
 static void read_feed_booking(struct stmt *s, struct arena *a, void *dst)

@@ -85,6 +85,12 @@ int ids_read(struct store_tx *tx, const char *sql, const char *owner, size_t max
 int ids_link(struct store_tx *tx, const char *sql, const char *owner, const id_t_ *ids,
 	     size_t n, const char *what, struct err *e);
 
+/* Records a use outside any tenant's lock (a row nobody's check reads): runs sql, an UPDATE
+ * binding ?1 tenant (typed, so sql need not use it), ?2 id, ?3 now and ?4 now - every (the last use it replaces must be
+ * older), on its own connection (SQLite: as the one writer). what names a failure. */
+int store_touch(struct store *st, const char *sql, const char *tenant, const char *id,
+		int64_t now, int64_t every, const char *what, struct err *e);
+
 /* Reading helpers. Text columns that are NULL read as "". */
 void col_text(struct stmt *s, int i, char *out, size_t size);
 const char *col_str(struct stmt *s, int i, struct arena *a);
