@@ -374,6 +374,11 @@ static void csv_field(struct buf *b, const char *s, bool first)
 	buf_addc(b, '"');
 }
 
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* The currencies of every figures in the answer, sorted and distinct, into out (room for
  * all of the totals' and groups' currencies). */
 static size_t currencies(const struct an_result *res, char (*out)[4])
@@ -391,7 +396,7 @@ static size_t currencies(const struct an_result *res, char (*out)[4])
 				snprintf(out[n++], 4, "%s", t->money[i].currency);
 		}
 	}
-	qsort(out, n, sizeof(*out), (int (*)(const void *, const void *))strcmp);
+	qsort(out, n, sizeof(*out), cmp_code);
 	return n;
 }
 

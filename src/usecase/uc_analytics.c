@@ -286,7 +286,8 @@ static int on_row(void *arg, const struct stats_row *row)
 	key.provider_id = row->provider_id;
 	key.service_id = row->service_id;
 	snprintf(key.currency, sizeof(key.currency), "%s", row->currency);
-	parts = bsearch(&key, run->sums, run->nsums, sizeof(*run->sums), cmp_part_sum);
+	parts = run->nsums ? bsearch(&key, run->sums, run->nsums, sizeof(*run->sums), cmp_part_sum)
+			   : NULL;
 	if (parts)
 		stats_subtract(&c, &parts->cell);
 	if (c.bookings)
