@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/civil.h"
 #include "core/model.h"
 
 /* Lead-time buckets: upper ends in hours (the last also takes anything longer). */
@@ -51,7 +52,7 @@ struct stats_booking {
 /* The UTC day (days since 1970-01-01) of instant t: the summary's day. */
 static inline int64_t stats_day(int64_t t)
 {
-	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	return floor_div(t, 86400);
 }
 
 /* Whether b's status holds the provider's time: pending, confirmed, completed, no_show. */
