@@ -184,6 +184,15 @@ int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct servic
 			return -1;
 		out->entries = occupied->n ? occupied : NULL;
 	}
+	if (b->nexternal) {
+		struct interval_set *ext = arena_set(a);
+		size_t i;
+		for (i = 0; i < b->nexternal; i++)
+			interval_set_add(ext, b->external[i].start, b->external[i].end);
+		out->external = ext;
+		out->external_v = b->external;
+		out->nexternal = b->nexternal;
+	}
 	return 0;
 }
 
@@ -217,7 +226,8 @@ int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct servic
 }
 
 /* The reasons as the problem's "reasons" member: [{"code": …, "holiday": …}] in bit order. */
-static void attach_reasons(struct err *e, unsigned reasons, const struct holiday *h)
+static void attach_reasons(struct err *e, unsigned reasons, const struct holiday *h,
+			   const char *calendar)
 {
 	struct buf b;
 	unsigned bit;
@@ -234,6 +244,10 @@ static void attach_reasons(struct err *e, unsigned reasons, const struct holiday
 			buf_adds(&b, ",\"holiday\":");
 			buf_add_json_str(&b, h->name);
 		}
+		if (bit == REASON_EXTERNAL && calendar) {
+			buf_adds(&b, ",\"calendar\":");
+			buf_add_json_str(&b, calendar);
+		}
 		buf_addc(&b, '}');
 		first = false;
 	}
@@ -245,14 +259,15 @@ static void attach_reasons(struct err *e, unsigned reasons, const struct holiday
 	buf_release(&b);
 }
 
-int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *holiday)
+int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *holiday,
+			const char *calendar)
 {
 	if (reasons && !(reasons & ~(unsigned)(REASON_BUSY | REASON_HELD)))
 		return err_set(e, ERR_SLOT_TAKEN, "%s",
 			       reasons & REASON_BUSY ? "that time is already booked"
 						     : "that time is held for someone else");
 	err_set(e, ERR_UNAVAILABLE, "that time cannot be booked");
-	attach_reasons(e, reasons, holiday);
+	attach_reasons(e, reasons, holiday, calendar);
 	return -1;
 }
 
@@ -275,6 +290,7 @@ int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct
 	struct slot_query q = {&rules, now, 0, 0};
 	struct slot_scratch scratch;
 	const struct holiday *holiday = NULL;
+	const char *calendar = NULL;
 	unsigned reasons = 0, taken = 0;
 	int best = -1, best_day = INT_MAX, best_near = INT_MAX;
 	size_t i;
@@ -299,6 +315,8 @@ int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct
 				taken = x.reasons;
 			if (x.holiday)
 				holiday = x.holiday;
+			if (x.calendar)
+				calendar = x.calendar;
 			continue;
 		}
 		day_count = bookings_on(&b[i], floor_div(tz_to_wall(b[i].input.tz, start), 86400));
@@ -310,7 +328,7 @@ int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct
 	}
 	slot_scratch_release(&scratch);
 	if (best < 0)
-		return engine_not_bookable(e, taken ? taken : reasons, holiday);
+		return engine_not_bookable(e, taken ? taken : reasons, holiday, calendar);
 	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
 	memcpy(bk->service_id, svc->id, ID_MAX);
 	bk->start = start;

@@ -31,6 +31,9 @@ struct avail_bundle {
 	size_t nbooked;
 	struct entry *entries;		/* schedule-entry series that may occupy the provider */
 	size_t nentries;
+	struct external_busy *external;	/* external calendars' busy time over [from, to),
+					 * by start */
+	size_t nexternal;
 	int64_t from_day, to_day;	/* the local dates asked for */
 	int64_t from, to;		/* the UTC range commitments were read for */
 	struct expand *expand;		/* the request's shared rule dates and deadline; NULL:
@@ -65,8 +68,10 @@ int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct servic
 		   struct err *e);
 
 /* The error for an unbookable start: ERR_SLOT_TAKEN when only bookings or holds are in the
- * way, else ERR_UNAVAILABLE with the reason codes as the problem's "reasons" member. */
-int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *holiday);
+ * way, else ERR_UNAVAILABLE with the reason codes as the problem's "reasons" member (naming
+ * the holiday and the external calendar behind them when not NULL). */
+int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *holiday,
+			const char *calendar);
 
 /* Chooses among n loaded providers the one to take start for svc: one that can take it with
  * the fewest active bookings that local day, then the fewest around it, then the first.

@@ -91,6 +91,29 @@ void slot_scratch_release(struct slot_scratch *s)
 }
 
 /* The window a provider's slots may start in, after notice and advance limits. */
+/* True when [from, to) meets a commitment of p: a booking, a live hold, a schedule-entry
+ * occurrence or external busy time. */
+static bool commitments_overlap(const struct slot_provider *p, int64_t from, int64_t to)
+{
+	return (p->busy && interval_set_overlaps(p->busy, from, to)) ||
+	       (p->held && interval_set_overlaps(p->held, from, to)) ||
+	       (p->entries && interval_set_overlaps(p->entries, from, to)) ||
+	       (p->external && interval_set_overlaps(p->external, from, to));
+}
+
+/* The name of the first external calendar busy in [from, to), or NULL. */
+static const char *external_at(const struct slot_provider *p, int64_t from, int64_t to)
+{
+	size_t i;
+
+	if (!p->external || !interval_set_overlaps(p->external, from, to))
+		return NULL;
+	for (i = 0; i < p->nexternal && p->external_v[i].start < to; i++)
+		if (p->external_v[i].end > from)
+			return p->external_v[i].calendar_name;
+	return NULL;
+}
+
 static void effective_window(const struct slot_query *q, int64_t *from, int64_t *to)
 {
 	const struct service_rules *r = q->rules;
@@ -192,11 +215,7 @@ static void consider(struct gen *g, int64_t s)
 		return;
 	if (!interval_set_covers(g->open, s, e))
 		return;
-	if (g->p->busy && interval_set_overlaps(g->p->busy, s - g->before, e + g->after))
-		return;
-	if (g->p->held && interval_set_overlaps(g->p->held, s - g->before, e + g->after))
-		return;
-	if (g->p->entries && interval_set_overlaps(g->p->entries, s - g->before, e + g->after))
+	if (commitments_overlap(g->p, s - g->before, e + g->after))
 		return;
 	left = g->rules->capacity;
 	if (g->p->nseats) {
@@ -297,12 +316,7 @@ static void walk_interval(struct gen *g, int64_t day, struct day_interval iv)
 				break;
 			if (open->v[i].start > s)
 				continue;
-			if ((g->p->busy &&
-			     interval_set_overlaps(g->p->busy, s - g->before, e + g->after)) ||
-			    (g->p->held &&
-			     interval_set_overlaps(g->p->held, s - g->before, e + g->after)) ||
-			    (g->p->entries &&
-			     interval_set_overlaps(g->p->entries, s - g->before, e + g->after)))
+			if (commitments_overlap(g->p, s - g->before, e + g->after))
 				continue;
 			left = g->rules->capacity;
 			if (g->p->nseats) {
@@ -383,7 +397,7 @@ const char *slot_reason_name(enum slot_reason r)
 	static const char *const names[SLOT_REASON_COUNT] = {
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
 		"not_on_grid", "min_notice", "max_advance", "booked", "limit_per_day",
-		"limit_consecutive", "held", "schedule_entry",
+		"limit_consecutive", "held", "schedule_entry", "external_busy",
 	};
 	int bit;
 
@@ -420,6 +434,7 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 
 	out->reasons = 0;
 	out->holiday = NULL;
+	out->calendar = NULL;
 	out->end = end;
 
 	slot_list_init(&found);
@@ -474,6 +489,10 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 	    interval_set_overlaps(p->entries, start - (int64_t)r->buffer_before_min * 60,
 				  end + (int64_t)r->buffer_after_min * 60))
 		out->reasons |= REASON_ENTRY;
+	out->calendar = external_at(p, start - (int64_t)r->buffer_before_min * 60,
+				    end + (int64_t)r->buffer_after_min * 60);
+	if (out->calendar)
+		out->reasons |= REASON_EXTERNAL;
 	if (p->nseats) {
 		const struct seat_use *u = slot_seat_at(p, start);
 		if (slot_seats_block(p, start, start - (int64_t)r->buffer_before_min * 60,

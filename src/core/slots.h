@@ -20,6 +20,7 @@
 
 #include "core/avail.h"
 #include "core/interval.h"
+#include "util/ids.h"
 
 struct service_rules {
 	int duration_min;	/* > 0 */
@@ -42,6 +43,14 @@ struct seat_use {
 	int32_t held;		/* of used, how many are holds */
 };
 
+/* A busy interval read from one of the provider's external calendars (ascending by start
+ * in slot_provider.external_v). */
+struct external_busy {
+	int64_t start, end;		/* UTC */
+	const char *calendar_name;	/* for explain; never an event's own title */
+	char calendar_id[ID_MAX];
+};
+
 /* One provider as the engine sees it. busy holds blocked UTC intervals of other
  * commitments (bookings with their buffers); held and entries hold live holds' blocked time
  * and the provider's schedule-entry occurrences, kept apart so explain can name them;
@@ -53,6 +62,9 @@ struct slot_provider {
 	const struct interval_set *busy;
 	const struct interval_set *held;	/* live holds' blocked time; NULL = none */
 	const struct interval_set *entries;	/* schedule-entry occurrences; NULL = none */
+	const struct interval_set *external;	/* external calendars' busy time; NULL = none */
+	const struct external_busy *external_v;	/* the same, by calendar, for explain */
+	size_t nexternal;
 	const struct seat_use *seats;
 	size_t nseats;
 	uint32_t index;		/* caller's handle, copied into each slot */
@@ -128,8 +140,9 @@ enum slot_reason {
 	REASON_LIMIT_CONSECUTIVE = 1 << 10,
 	REASON_HELD = 1 << 11,		/* "held": reserved by someone's live hold */
 	REASON_ENTRY = 1 << 12,		/* "schedule_entry": an assigned entry occurrence */
+	REASON_EXTERNAL = 1 << 13,	/* "external_busy": busy in an external calendar */
 };
-#define SLOT_REASON_COUNT 13
+#define SLOT_REASON_COUNT 14
 
 /* "outside_hours", "override_closed", ...: the stable API code of one reason bit. */
 const char *slot_reason_name(enum slot_reason r);
@@ -138,6 +151,7 @@ struct slot_explanation {
 	bool bookable;
 	unsigned reasons;		/* enum slot_reason bits; 0 when bookable */
 	const struct holiday *holiday;	/* the holiday behind REASON_HOLIDAY */
+	const char *calendar;		/* the external calendar behind REASON_EXTERNAL */
 	int64_t end;			/* start + duration */
 };
 

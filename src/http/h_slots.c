@@ -100,5 +100,6 @@ int h_slots_explain(struct req *r, struct err *e)
 				    wire_instant(out.x.end, out.zone), "provider_id", out.job.ids[0],
 				    "service_id", out.job.svc.id, "bookable", out.x.bookable,
 				    "reasons",
-				    wire_reasons(out.x.reasons, out.x.holiday, &out.q, out.zone)));
+				    wire_reasons(out.x.reasons, out.x.holiday, out.x.calendar, &out.q,
+					 out.zone)));
 }

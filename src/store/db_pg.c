@@ -304,6 +304,26 @@ static const char *const migrations[] = {
 	 "  created_at BIGINT NOT NULL, last_used_at BIGINT, PRIMARY KEY (tenant_id, id));"
 	 "CREATE UNIQUE INDEX feeds_by_token ON feeds(token_hash);"
 	 "CREATE INDEX feeds_by_provider ON feeds(tenant_id, provider_id);"),
+	/* 8: as SQLite's eleventh: external calendars and their busy time. */
+	("CREATE TABLE calendars ("
+	 "  tenant_id TEXT NOT NULL, id TEXT COLLATE \"C\" NOT NULL, provider_id TEXT NOT NULL,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('ics','caldav')), name TEXT NOT NULL,"
+	 "  url TEXT NOT NULL, url_box TEXT, username TEXT, password_box TEXT,"
+	 "  write BIGINT NOT NULL DEFAULT 0, enabled BIGINT NOT NULL DEFAULT 1,"
+	 "  interval_min BIGINT NOT NULL DEFAULT 5, etag TEXT, last_modified TEXT, ctag TEXT,"
+	 "  busy_hash TEXT, events BIGINT NOT NULL DEFAULT 0,"
+	 "  busy_count BIGINT NOT NULL DEFAULT 0, last_synced_at BIGINT,"
+	 "  last_attempt_at BIGINT, last_error TEXT, next_sync_at BIGINT NOT NULL,"
+	 "  lease_owner TEXT, lease_until BIGINT, version BIGINT NOT NULL DEFAULT 1,"
+	 "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, id));"
+	 "CREATE INDEX calendars_by_provider ON calendars(tenant_id, provider_id, id);"
+	 "CREATE INDEX calendars_due ON calendars(next_sync_at) WHERE enabled = 1;"
+	 "CREATE TABLE calendar_busy ("
+	 "  tenant_id TEXT NOT NULL, provider_id TEXT NOT NULL, calendar_id TEXT NOT NULL,"
+	 "  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, provider_id, start_utc, calendar_id));"
+	 "CREATE INDEX calendar_busy_by_calendar ON calendar_busy(tenant_id, calendar_id);"),
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -355,6 +355,28 @@ static const char *const migrations[] = {
 	 "  last_used_at INTEGER, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"
 	 "CREATE UNIQUE INDEX feeds_by_token ON feeds(token_hash);"
 	 "CREATE INDEX feeds_by_provider ON feeds(tenant_id, provider_id);"),
+	/* 11: external calendars: the calendars providers connect (secrets sealed), and the
+	 * busy time read from them, cut into pieces of at most a day so a window's rows are an
+	 * index range (src/store/sql_calendars.c). */
+	("CREATE TABLE calendars ("
+	 "  tenant_id TEXT NOT NULL, id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('ics','caldav')), name TEXT NOT NULL,"
+	 "  url TEXT NOT NULL, url_box TEXT, username TEXT, password_box TEXT,"
+	 "  write INTEGER NOT NULL DEFAULT 0, enabled INTEGER NOT NULL DEFAULT 1,"
+	 "  interval_min INTEGER NOT NULL DEFAULT 5, etag TEXT, last_modified TEXT, ctag TEXT,"
+	 "  busy_hash TEXT, events INTEGER NOT NULL DEFAULT 0,"
+	 "  busy_count INTEGER NOT NULL DEFAULT 0, last_synced_at INTEGER,"
+	 "  last_attempt_at INTEGER, last_error TEXT, next_sync_at INTEGER NOT NULL,"
+	 "  lease_owner TEXT, lease_until INTEGER, version INTEGER NOT NULL DEFAULT 1,"
+	 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"
+	 "CREATE INDEX calendars_by_provider ON calendars(tenant_id, provider_id, id);"
+	 "CREATE INDEX calendars_due ON calendars(next_sync_at) WHERE enabled = 1;"
+	 "CREATE TABLE calendar_busy ("
+	 "  tenant_id TEXT NOT NULL, provider_id TEXT NOT NULL, calendar_id TEXT NOT NULL,"
+	 "  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, provider_id, start_utc, calendar_id)) WITHOUT ROWID;"
+	 "CREATE INDEX calendar_busy_by_calendar ON calendar_busy(tenant_id, calendar_id);"),
 };
 
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "store/store_calendars.h"
+
 void hours_encode(const struct day_hours *h, char *out, size_t size)
 {
 	size_t len = 0;
@@ -753,7 +755,8 @@ int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e)
 {
-	if (tx_bundle_open(tx, provider_id, from_day, to_day, cache, a, b, e))
+	if (tx_bundle_open(tx, provider_id, from_day, to_day, cache, a, b, e) ||
+	    tx_external_busy(tx, provider_id, b->from, b->to, a, &b->external, &b->nexternal, e))
 		return -1;
 	return booked_read(tx, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked, e);
 }

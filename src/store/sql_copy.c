@@ -48,6 +48,13 @@ static const struct copy_table {
 			  " decimals"},
 	{"feeds", "tenant_id, id, provider_id, kind, token_hash, name, days_back, days_ahead,"
 		  " created_at, last_used_at"},
+	/* External calendars keep their sealed secrets: the destination needs the same secret
+	 * key (--secret-key-file) to open them. */
+	{"calendars", "tenant_id, id, provider_id, kind, name, url, url_box, username,"
+		      " password_box, write, enabled, interval_min, etag, last_modified, ctag,"
+		      " busy_hash, events, busy_count, last_synced_at, last_attempt_at, last_error,"
+		      " next_sync_at, lease_owner, lease_until, version, created_at, updated_at"},
+	{"calendar_busy", "tenant_id, provider_id, calendar_id, start_utc, end_utc"},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
 			    " reason"},
 	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at"},

@@ -203,7 +203,8 @@ int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char 
 
 /* --- what the engine needs --- */
 /* One provider's bundle over local dates from_day..to_day: its records, and the active
- * bookings, holds live at now and entry series around them (core/engine.h). */
+ * bookings, holds live at now, entry series and external calendars' busy time around them
+ * (core/engine.h). */
 int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
 	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e);
 /* What bundles of one transaction and window share: the tenant-wide holidays, read once
@@ -220,8 +221,8 @@ struct bundle_cache {
 int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e);
-/* tx_bundle_cached without the bookings and holds: what opens the provider's time and the
- * entries that occupy it (analytics over long ranges). */
+/* tx_bundle_cached without the bookings, holds and external busy time: what opens the
+ * provider's time and the entries that occupy it (analytics over long ranges). */
 int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		   int64_t to_day, struct bundle_cache *cache, struct arena *a,
 		   struct avail_bundle *b, struct err *e);

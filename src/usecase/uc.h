@@ -27,6 +27,8 @@ struct uc_config {
 					 * UC_REQUEST_TIMEOUT_MS */
 	bool allow_private_webhooks;	/* webhook URLs may reach loopback and private
 					 * addresses (tests, private deployments) */
+	bool has_secret_key;		/* secret_key holds the key secrets are sealed with */
+	unsigned char secret_key[32];	/* util/secretbox.h */
 };
 
 #define UC_REQUEST_TIMEOUT_MS 2000
@@ -41,6 +43,10 @@ struct uc_env {
 	 * the queue at once (src/notify); NULL = none. */
 	void (*notify_wake)(void *arg);
 	void *notify_arg;
+	/* Called when a calendar becomes due at once (created, changed, "sync now"), so the
+	 * calendar syncer looks at once (src/notify/calsync.c); NULL = none. */
+	void (*calendar_wake)(void *arg);
+	void *calendar_arg;
 };
 
 /* One call. */

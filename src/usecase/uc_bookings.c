@@ -454,7 +454,7 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 	    engine_explain(&bundle, ctx->env->tz, &svc, act->start, ctx->now, ctx->arena, &x, e))
 		return -1;
 	if (!x.bookable)
-		return engine_not_bookable(e, x.reasons, x.holiday);
+		return engine_not_bookable(e, x.reasons, x.holiday, x.calendar);
 	before = wire_booking(b, zone, NULL);
 	rfc3339_format(b->start, 0, from_text);
 	rfc3339_format(act->start, 0, to_text);

@@ -78,7 +78,7 @@ char *wire_dump(const json_t *o)
 	return text ? text : xstrdup("{}");
 }
 
-json_t *wire_reasons(unsigned reasons, const struct holiday *holiday,
+json_t *wire_reasons(unsigned reasons, const struct holiday *holiday, const char *calendar,
 		     const struct slot_query *q, const struct tz *z)
 {
 	json_t *a = json_array();
@@ -91,6 +91,8 @@ json_t *wire_reasons(unsigned reasons, const struct holiday *holiday,
 		o = json_pack("{s:s}", "code", slot_reason_name(bit));
 		if (bit == REASON_HOLIDAY && holiday)
 			json_object_set_new(o, "holiday", json_string(holiday->name));
+		if (bit == REASON_EXTERNAL && calendar)
+			json_object_set_new(o, "calendar", json_string(calendar));
 		if (bit == REASON_MIN_NOTICE && q)
 			json_object_set_new(
 				o, "earliest_start",

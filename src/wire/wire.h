@@ -71,8 +71,9 @@ json_t *wire_key(const struct api_key *k, const char *secret);
 json_t *wire_actor(const struct actor *a);
 json_t *wire_event(const struct event_rec *ev);
 /* The reasons a start is not bookable as [{"code": …}] in bit order, with the holiday's
- * name; with q, also the earliest or latest start notice and advance allow (in zone z). */
-json_t *wire_reasons(unsigned reasons, const struct holiday *holiday,
+ * name and the external calendar's (when not NULL); with q, also the earliest or latest
+ * start notice and advance allow (in zone z). */
+json_t *wire_reasons(unsigned reasons, const struct holiday *holiday, const char *calendar,
 		     const struct slot_query *q, const struct tz *z);
 
 /* The fields whose values differ between two renderings of one object, as

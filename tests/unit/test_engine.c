@@ -382,7 +382,7 @@ static void not_bookable_busy_is_slot_taken(void **state)
 
 	(void)state;
 	err_init(&e);
-	assert_int_equal(engine_not_bookable(&e, REASON_BUSY, NULL), -1);
+	assert_int_equal(engine_not_bookable(&e, REASON_BUSY, NULL, NULL), -1);
 	assert_int_equal(e.code, ERR_SLOT_TAKEN);
 	assert_string_equal(e.message, "that time is already booked");
 	assert_string_equal(e.ext_name, "");
@@ -394,12 +394,12 @@ static void not_bookable_held_is_slot_taken(void **state)
 
 	(void)state;
 	err_init(&e);
-	assert_int_equal(engine_not_bookable(&e, REASON_HELD, NULL), -1);
+	assert_int_equal(engine_not_bookable(&e, REASON_HELD, NULL, NULL), -1);
 	assert_int_equal(e.code, ERR_SLOT_TAKEN);
 	assert_string_equal(e.message, "that time is held for someone else");
 	assert_string_equal(e.ext_name, "");
 	err_init(&e);
-	assert_int_equal(engine_not_bookable(&e, REASON_BUSY | REASON_HELD, NULL), -1);
+	assert_int_equal(engine_not_bookable(&e, REASON_BUSY | REASON_HELD, NULL, NULL), -1);
 	assert_int_equal(e.code, ERR_SLOT_TAKEN);
 }
 
@@ -409,7 +409,8 @@ static void not_bookable_busy_with_other_reason_is_unavailable(void **state)
 
 	(void)state;
 	err_init(&e);
-	assert_int_equal(engine_not_bookable(&e, REASON_BUSY | REASON_OUTSIDE_HOURS, NULL), -1);
+	assert_int_equal(
+	    engine_not_bookable(&e, REASON_BUSY | REASON_OUTSIDE_HOURS, NULL, NULL), -1);
 	assert_int_equal(e.code, ERR_UNAVAILABLE);
 	assert_string_equal(e.ext_name, "reasons");
 	assert_string_equal(e.ext_json, "[{\"code\":\"outside_hours\"},{\"code\":\"booked\"}]");
@@ -423,7 +424,7 @@ static void not_bookable_reasons_in_bit_order(void **state)
 	err_init(&e);
 	engine_not_bookable(&e, REASON_ENTRY | REASON_MIN_NOTICE | REASON_OVERRIDE_CLOSED |
 					REASON_LIMIT_CONSECUTIVE | REASON_HELD,
-			    NULL);
+			    NULL, NULL);
 	assert_int_equal(e.code, ERR_UNAVAILABLE);
 	assert_string_equal(e.ext_json,
 			    "[{\"code\":\"override_closed\"},{\"code\":\"min_notice\"},"
@@ -437,7 +438,7 @@ static void not_bookable_every_reason(void **state)
 
 	(void)state;
 	err_init(&e);
-	engine_not_bookable(&e, (1u << SLOT_REASON_COUNT) - 1, NULL);
+	engine_not_bookable(&e, (1u << SLOT_REASON_COUNT) - 1, NULL, "Dentist");
 	assert_int_equal(e.code, ERR_UNAVAILABLE);
 	assert_string_equal(e.ext_json,
 			    "[{\"code\":\"outside_hours\"},{\"code\":\"override_closed\"},"
@@ -445,7 +446,8 @@ static void not_bookable_every_reason(void **state)
 			    "{\"code\":\"not_on_grid\"},{\"code\":\"min_notice\"},"
 			    "{\"code\":\"max_advance\"},{\"code\":\"booked\"},"
 			    "{\"code\":\"limit_per_day\"},{\"code\":\"limit_consecutive\"},"
-			    "{\"code\":\"held\"},{\"code\":\"schedule_entry\"}]");
+			    "{\"code\":\"held\"},{\"code\":\"schedule_entry\"},"
+			    "{\"code\":\"external_busy\",\"calendar\":\"Dentist\"}]");
 }
 
 static void not_bookable_holiday_names_it(void **state)
@@ -455,7 +457,7 @@ static void not_bookable_holiday_names_it(void **state)
 
 	(void)state;
 	err_init(&e);
-	engine_not_bookable(&e, REASON_HOLIDAY | REASON_TIME_OFF, &h);
+	engine_not_bookable(&e, REASON_HOLIDAY | REASON_TIME_OFF, &h, NULL);
 	assert_int_equal(e.code, ERR_UNAVAILABLE);
 	assert_string_equal(e.ext_name, "reasons");
 	assert_string_equal(e.ext_json, "[{\"code\":\"holiday\",\"holiday\":\"Founders' \\\"Day\\\"\"},"
@@ -468,7 +470,7 @@ static void not_bookable_holiday_without_record(void **state)
 
 	(void)state;
 	err_init(&e);
-	engine_not_bookable(&e, REASON_HOLIDAY, NULL);
+	engine_not_bookable(&e, REASON_HOLIDAY, NULL, NULL);
 	assert_string_equal(e.ext_json, "[{\"code\":\"holiday\"}]");
 }
 
@@ -479,7 +481,7 @@ static void not_bookable_holiday_name_only_on_holiday(void **state)
 
 	(void)state;
 	err_init(&e);
-	engine_not_bookable(&e, REASON_VACATION, &h);
+	engine_not_bookable(&e, REASON_VACATION, &h, NULL);
 	assert_string_equal(e.ext_json, "[{\"code\":\"vacation\"}]");
 }
 

@@ -285,7 +285,7 @@ static void problem_extension_member_is_parsed(void **state)
 
 	(void)state;
 	err_init(&e);
-	engine_not_bookable(&e, REASON_OUTSIDE_HOURS | REASON_HOLIDAY, &h);
+	engine_not_bookable(&e, REASON_OUTSIDE_HOURS | REASON_HOLIDAY, &h, NULL);
 	o = wire_problem(&e);
 	assert_string_equal(str(o, "code"), "slot_unavailable");
 	want = parse("[{\"code\":\"outside_hours\"},"

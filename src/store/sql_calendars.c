@@ -1,0 +1,479 @@
+/* External calendars, their busy time and their fetch leases. */
+#include "store/sql_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_calendars.h"
+#include "util/buf.h"
+
+#define CAL_COLS                                                                               \
+	"tenant_id, id, provider_id, kind, name, url, url_box, username, password_box, write,"  \
+	" enabled, interval_min, etag, last_modified, ctag, busy_hash, events, busy_count,"     \
+	" last_synced_at, last_attempt_at, last_error, next_sync_at, version, created_at,"      \
+	" updated_at"
+
+static void read_calendar(struct stmt *s, struct arena *a, void *dst)
+{
+	struct ext_calendar *c = dst;
+	const char *kind;
+
+	(void)a;
+	memset(c, 0, sizeof(*c));
+	col_text(s, 0, c->tenant_id, sizeof(c->tenant_id));
+	col_text(s, 1, c->id, sizeof(c->id));
+	col_text(s, 2, c->provider_id, sizeof(c->provider_id));
+	kind = db_col_text(s, 3);
+	c->kind = kind && !strcmp(kind, "caldav") ? CALENDAR_CALDAV : CALENDAR_ICS;
+	col_text(s, 4, c->name, sizeof(c->name));
+	col_text(s, 5, c->url, sizeof(c->url));
+	col_text(s, 6, c->url_box, sizeof(c->url_box));
+	col_text(s, 7, c->username, sizeof(c->username));
+	col_text(s, 8, c->password_box, sizeof(c->password_box));
+	c->write = db_col_int(s, 9) != 0;
+	c->enabled = db_col_int(s, 10) != 0;
+	c->interval_min = db_col_int(s, 11);
+	col_text(s, 12, c->etag, sizeof(c->etag));
+	col_text(s, 13, c->last_modified, sizeof(c->last_modified));
+	col_text(s, 14, c->ctag, sizeof(c->ctag));
+	col_text(s, 15, c->busy_hash, sizeof(c->busy_hash));
+	c->events = db_col_int(s, 16);
+	c->busy_count = db_col_int(s, 17);
+	c->last_synced_at = col_opt_i64(s, 18);
+	c->last_attempt_at = col_opt_i64(s, 19);
+	col_text(s, 20, c->last_error, sizeof(c->last_error));
+	c->next_sync_at = db_col_i64(s, 21);
+	c->version = db_col_int(s, 22);
+	c->created_at = db_col_i64(s, 23);
+	c->updated_at = db_col_i64(s, 24);
+}
+
+int tx_calendar_insert(struct store_tx *tx, const struct ext_calendar *c, struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		"INSERT INTO calendars(tenant_id, id, provider_id, kind, name, url, url_box, username,"
+		" password_box, write, enabled, interval_min, next_sync_at, version, created_at,"
+		" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1,"
+		" ?14, ?14)",
+		e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, c->id);
+	bind_text(s, 3, c->provider_id);
+	bind_text(s, 4, calendar_kind_name(c->kind));
+	bind_text(s, 5, c->name);
+	bind_text(s, 6, c->url);
+	bind_opt_text(s, 7, c->url_box);
+	bind_opt_text(s, 8, c->username);
+	bind_opt_text(s, 9, c->password_box);
+	db_bind_i64(s, 10, c->write);
+	db_bind_i64(s, 11, c->enabled);
+	db_bind_i64(s, 12, c->interval_min);
+	db_bind_i64(s, 13, c->next_sync_at);
+	db_bind_i64(s, 14, c->created_at);
+	return step_done(tx->c, s, "create calendar", e);
+}
+
+int tx_calendar_get(struct store_tx *tx, const char *provider_id, const char *id,
+		    struct ext_calendar *out, struct err *e)
+{
+	struct stmt *s = row_by_id(
+		tx, "SELECT " CAL_COLS " FROM calendars WHERE tenant_id = ?1 AND id = ?2", id,
+		"calendar", e);
+
+	if (!s)
+		return -1;
+	read_calendar(s, NULL, out);
+	db_reset(s);
+	if (provider_id && strcmp(out->provider_id, provider_id) != 0)
+		return err_set(e, ERR_NOT_FOUND, "calendar %s not found", id);
+	return 0;
+}
+
+int tx_calendar_list(struct store_tx *tx, const char *provider_id, struct page pg,
+		     struct arena *a, struct ext_calendar **out, size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				   "SELECT " CAL_COLS " FROM calendars WHERE tenant_id = ?1"
+				   " AND provider_id = ?4 AND id > ?2 ORDER BY id LIMIT ?3",
+				   e);
+
+	if (s)
+		bind_text(s, 4, provider_id);
+	return page_read(tx, s, pg, read_calendar, sizeof(**out), a, (void **)out, n,
+			 "list calendars", e);
+}
+
+/* Removes calendar id's busy time. */
+static int busy_clear(struct store_tx *tx, const char *id, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				   "DELETE FROM calendar_busy WHERE tenant_id = ?1 AND calendar_id = ?2",
+				   e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
+	return step_done(tx->c, s, "clear calendar busy time", e);
+}
+
+int tx_calendar_update(struct store_tx *tx, const struct ext_calendar *c, struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		"UPDATE calendars SET name = ?3, url = ?4, url_box = ?5, username = ?6,"
+		" password_box = ?7, write = ?8, enabled = ?9, interval_min = ?10, etag = ?11,"
+		" last_modified = ?12, ctag = ?13, busy_hash = ?14, events = ?15, busy_count = ?16,"
+		" next_sync_at = ?17, version = version + 1, updated_at = ?18"
+		" WHERE tenant_id = ?1 AND id = ?2",
+		e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, c->id);
+	bind_text(s, 3, c->name);
+	bind_text(s, 4, c->url);
+	bind_opt_text(s, 5, c->url_box);
+	bind_opt_text(s, 6, c->username);
+	bind_opt_text(s, 7, c->password_box);
+	db_bind_i64(s, 8, c->write);
+	db_bind_i64(s, 9, c->enabled);
+	db_bind_i64(s, 10, c->interval_min);
+	bind_opt_text(s, 11, c->etag);
+	bind_opt_text(s, 12, c->last_modified);
+	bind_opt_text(s, 13, c->ctag);
+	bind_opt_text(s, 14, c->enabled ? c->busy_hash : "");
+	db_bind_i64(s, 15, c->events);
+	db_bind_i64(s, 16, c->enabled ? c->busy_count : 0);
+	db_bind_i64(s, 17, c->next_sync_at);
+	db_bind_i64(s, 18, c->updated_at);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "update calendar", e);
+	if (db_changes(tx->c) == 0)
+		return err_set(e, ERR_NOT_FOUND, "calendar %s not found", c->id);
+	return c->enabled ? 0 : busy_clear(tx, c->id, e);
+}
+
+int tx_calendar_delete(struct store_tx *tx, const char *provider_id, const char *id,
+		       struct err *e)
+{
+	if (delete_row(tx,
+		       "DELETE FROM calendars WHERE tenant_id = ?1 AND id = ?2 AND provider_id = ?3",
+		       id, provider_id, "calendar", e))
+		return -1;
+	return busy_clear(tx, id, e);
+}
+
+int tx_calendars_writable(struct store_tx *tx, const char *provider_id, struct arena *a,
+			  struct ext_calendar **out, size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				   "SELECT " CAL_COLS " FROM calendars WHERE tenant_id = ?1"
+				   " AND provider_id = ?2 AND kind = 'caldav' AND write = 1"
+				   " AND enabled = 1 ORDER BY id",
+				   e);
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, provider_id);
+	return rows_read(tx->c, s, read_calendar, sizeof(**out), a, (void **)out, n,
+			 "list writable calendars", e);
+}
+
+/* --- busy time --- */
+
+static void read_busy(struct stmt *s, struct arena *a, void *dst)
+{
+	struct external_busy *b = dst;
+
+	b->start = db_col_i64(s, 0);
+	b->end = db_col_i64(s, 1);
+	col_text(s, 2, b->calendar_id, sizeof(b->calendar_id));
+	b->calendar_name = col_str(s, 3, a);
+}
+
+int tx_external_busy(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
+		     struct arena *a, struct external_busy **out, size_t *n, struct err *e)
+{
+	/* Pieces last at most CALENDAR_PIECE_MAX, which bounds the index range read. Disabled
+	 * calendars have no rows. */
+	struct stmt *s = conn_prep(
+		tx->c,
+		"SELECT b.start_utc, b.end_utc, b.calendar_id, c.name FROM calendar_busy b"
+		" JOIN calendars c ON c.tenant_id = b.tenant_id AND c.id = b.calendar_id"
+		" WHERE b.tenant_id = ?1 AND b.provider_id = ?2 AND b.start_utc > ?5"
+		" AND b.start_utc < ?4 AND b.end_utc > ?3 ORDER BY b.start_utc, b.calendar_id",
+		e);
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, provider_id);
+	db_bind_i64(s, 3, from);
+	db_bind_i64(s, 4, to);
+	db_bind_i64(s, 5, from - CALENDAR_PIECE_MAX - 1);
+	return rows_read(tx->c, s, read_busy, sizeof(**out), a, (void **)out, n,
+			 "read external busy time", e);
+}
+
+int tx_bookings_exist(struct store_tx *tx, const char *const *ids, size_t n, bool *mine,
+		      struct err *e)
+{
+	struct stmt *s;
+	struct buf list;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		mine[i] = false;
+	if (!n)
+		return 0;
+	s = conn_prep(tx->c,
+		      tx->c->kind == DB_PG
+			      ? "SELECT id FROM bookings WHERE tenant_id = ?1 AND id IN"
+				" (SELECT jsonb_array_elements_text(?2::jsonb))"
+			      : "SELECT id FROM bookings WHERE tenant_id = ?1 AND id IN"
+				" (SELECT value FROM json_each(?2))",
+		      e);
+	if (!s)
+		return -1;
+	buf_init(&list, 64 * 1024 * 1024);
+	buf_addc(&list, '[');
+	for (i = 0; i < n; i++) {
+		const char *p;
+		if (i)
+			buf_addc(&list, ',');
+		buf_addc(&list, '"');
+		/* Booking ids are plain; anything else cannot match one and is left out. */
+		for (p = ids[i]; *p; p++)
+			if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= 'a' && *p <= 'z') || *p == '_')
+				buf_addc(&list, *p);
+		buf_addc(&list, '"');
+	}
+	buf_addc(&list, ']');
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, list.ptr);
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *id = db_col_text(s, 0);
+		for (i = 0; i < n; i++)
+			if (id && !strcmp(ids[i], id))
+				mine[i] = true;
+	}
+	db_reset(s);
+	buf_release(&list);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "look up bookings", e);
+	return 0;
+}
+
+/* --- syncing --- */
+
+int tx_calendar_claim(struct store_tx *tx, const char *owner, int64_t now, int64_t lease_until,
+		      size_t max, struct arena *a, struct ext_calendar **out, size_t *n,
+		      struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		tx->c->kind == DB_PG
+			? "UPDATE calendars SET lease_owner = ?1, lease_until = ?2"
+			  " WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM calendars"
+			  " WHERE enabled = 1 AND next_sync_at <= ?3"
+			  " AND (lease_until IS NULL OR lease_until <= ?3)"
+			  " ORDER BY next_sync_at LIMIT ?4 FOR UPDATE SKIP LOCKED)"
+			  " RETURNING " CAL_COLS
+			: "UPDATE calendars SET lease_owner = ?1, lease_until = ?2"
+			  " WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM calendars"
+			  " WHERE enabled = 1 AND next_sync_at <= ?3"
+			  " AND (lease_until IS NULL OR lease_until <= ?3)"
+			  " ORDER BY next_sync_at LIMIT ?4)"
+			  " RETURNING " CAL_COLS,
+		e);
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, owner);
+	db_bind_i64(s, 2, lease_until);
+	db_bind_i64(s, 3, now);
+	db_bind_i64(s, 4, (int64_t)max);
+	return rows_read(tx->c, s, read_calendar, sizeof(**out), a, (void **)out, n,
+			 "claim calendars", e);
+}
+
+/* FNV-1a over the intervals, as 16 hex digits: tells whether a fetch changed them. */
+static void busy_hash(const struct interval *v, size_t n, char out[24])
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		int64_t pair[2] = {v[i].start, v[i].end};
+		for (k = 0; k < 2; k++) {
+			uint64_t x = (uint64_t)pair[k];
+			for (int b = 0; b < 8; b++) {
+				h ^= (x >> (b * 8)) & 0xff;
+				h *= 1099511628211ull;
+			}
+		}
+	}
+	snprintf(out, 24, "%016" PRIx64, h);
+}
+
+/* Stores busy time v[0..n) of calendar c in pieces of at most CALENDAR_PIECE_MAX, in
+ * statements of up to PIECES_PER_INSERT rows (a JSON array of [start, end] pairs), and
+ * returns the number of pieces in *pieces. */
+#define PIECES_PER_INSERT 500
+static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
+		      const struct interval *v, size_t n, int *pieces, struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		tx->c->kind == DB_PG
+			? "INSERT INTO calendar_busy(tenant_id, provider_id, calendar_id, start_utc,"
+			  " end_utc) SELECT ?1, ?2, ?3, (p->>0)::bigint, (p->>1)::bigint"
+			  " FROM jsonb_array_elements(?4::jsonb) p"
+			: "INSERT INTO calendar_busy(tenant_id, provider_id, calendar_id, start_utc,"
+			  " end_utc) SELECT ?1, ?2, ?3, json_extract(value, '$[0]'),"
+			  " json_extract(value, '$[1]') FROM json_each(?4)",
+		e);
+	struct buf rows;
+	size_t i, in_stmt = 0;
+	int rc = 0;
+
+	*pieces = 0;
+	if (!s)
+		return -1;
+	buf_init(&rows, 64 * 1024 * 1024);
+	for (i = 0; i < n && rc == 0; i++) {
+		int64_t t = v[i].start;
+		while (t < v[i].end) {
+			int64_t end = v[i].end - t > CALENDAR_PIECE_MAX ? t + CALENDAR_PIECE_MAX
+									: v[i].end;
+			buf_addc(&rows, in_stmt ? ',' : '[');
+			buf_addf(&rows, "[%" PRId64 ",%" PRId64 "]", t, end);
+			in_stmt++;
+			(*pieces)++;
+			t = end;
+		}
+		if (in_stmt >= PIECES_PER_INSERT || (i + 1 == n && in_stmt)) {
+			buf_addc(&rows, ']');
+			bind_text(s, 1, tx->tenant);
+			bind_text(s, 2, c->provider_id);
+			bind_text(s, 3, c->id);
+			bind_text(s, 4, rows.ptr);
+			rc = step_done(tx->c, s, "store calendar busy time", e);
+			buf_reset(&rows);
+			in_stmt = 0;
+		}
+	}
+	buf_release(&rows);
+	return rc;
+}
+
+/* The lease holder of calendar id, into owner (size ID_MAX * 4); 0 when none. */
+static int lease_holder(struct store_tx *tx, const char *id, char *owner, size_t size,
+			struct err *e)
+{
+	struct stmt *s = row_by_id(
+		tx, "SELECT lease_owner FROM calendars WHERE tenant_id = ?1 AND id = ?2", id,
+		"calendar", e);
+
+	if (!s)
+		return -1;
+	col_text(s, 0, owner, size);
+	db_reset(s);
+	return 0;
+}
+
+int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_calendar *c,
+		       const struct calendar_sync *r, bool *changed, struct err *e)
+{
+	char holder[160], hash[24];
+	struct stmt *s;
+	int pieces = c->busy_count, rc;
+	bool fresh = r->ok && !r->unchanged;
+
+	*changed = false;
+	if (lease_holder(tx, c->id, holder, sizeof(holder), e))
+		return -1;
+	if (strcmp(holder, owner) != 0)
+		return err_set(e, ERR_CONFLICT, "the fetch lease of calendar %s was lost", c->id);
+	if (fresh) {
+		busy_hash(r->busy, r->nbusy, hash);
+		if (strcmp(hash, c->busy_hash) != 0) {
+			if (busy_clear(tx, c->id, e) ||
+			    busy_store(tx, c, r->busy, r->nbusy, &pieces, e))
+				return -1;
+			*changed = true;
+		}
+	}
+	s = conn_prep(tx->c,
+		      "UPDATE calendars SET lease_owner = NULL, lease_until = NULL,"
+		      " last_attempt_at = ?3, next_sync_at = ?3 + 60 * interval_min,"
+		      " last_synced_at = CASE WHEN ?4 = 1 THEN ?3 ELSE last_synced_at END,"
+		      " last_error = ?5,"
+		      " etag = CASE WHEN ?6 = 1 THEN ?7 ELSE etag END,"
+		      " last_modified = CASE WHEN ?6 = 1 THEN ?8 ELSE last_modified END,"
+		      " ctag = CASE WHEN ?6 = 1 THEN ?9 ELSE ctag END,"
+		      " busy_hash = CASE WHEN ?6 = 1 THEN ?10 ELSE busy_hash END,"
+		      " events = CASE WHEN ?6 = 1 THEN ?11 ELSE events END,"
+		      " busy_count = CASE WHEN ?6 = 1 THEN ?12 ELSE busy_count END"
+		      " WHERE tenant_id = ?1 AND id = ?2",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, c->id);
+	db_bind_i64(s, 3, r->at);
+	db_bind_i64(s, 4, r->ok);
+	bind_opt_text(s, 5, r->ok ? "" : r->error);
+	db_bind_i64(s, 6, fresh);
+	bind_opt_text(s, 7, r->etag);
+	bind_opt_text(s, 8, r->last_modified);
+	bind_opt_text(s, 9, r->ctag);
+	bind_opt_text(s, 10, fresh ? hash : "");
+	db_bind_i64(s, 11, r->events);
+	db_bind_i64(s, 12, pieces);
+	rc = step_done(tx->c, s, "record calendar fetch", e);
+	return rc;
+}
+
+int tx_calendar_due_now(struct store_tx *tx, const char *id, int64_t now, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				   "UPDATE calendars SET next_sync_at = ?3"
+				   " WHERE tenant_id = ?1 AND id = ?2",
+				   e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
+	db_bind_i64(s, 3, now);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "make calendar due", e);
+	if (db_changes(tx->c) == 0)
+		return err_set(e, ERR_NOT_FOUND, "calendar %s not found", id);
+	return 0;
+}
