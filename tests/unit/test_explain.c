@@ -327,6 +327,57 @@ static void test_busy_touching_buffer_bookable(void **state)
 	assert_bookable(f, est(2026, 1, 12, 9, 0));
 }
 
+/* ---- external calendars ---- */
+
+/* Two calendars: 10:30-11:00 "Dentist" and 13:30-13:45 "Family"; the 60-minute service on a
+ * 15-minute grid with 15 minutes of buffer after. 9:30 ends at 10:30 and reaches Dentist only
+ * through its buffer; 9:15 (buffer to 10:30) and 11:00 (from Dentist's end) only touch it.
+ * Only the calendar's name is reported. */
+static void test_external_busy_names_its_calendar(void **state)
+{
+	struct fx *f = *state;
+	struct interval_set ext;
+	struct external_busy v[2] = {
+		{est(2026, 1, 12, 10, 30), est(2026, 1, 12, 11, 0), "Dentist", "cal_a"},
+		{est(2026, 1, 12, 13, 30), est(2026, 1, 12, 13, 45), "Family", "cal_b"},
+	};
+	struct slot_list l;
+	size_t i;
+
+	interval_set_init(&ext);
+	interval_set_add(&ext, v[0].start, v[0].end);
+	interval_set_add(&ext, v[1].start, v[1].end);
+	f->p.external = &ext;
+	f->p.external_v = v;
+	f->p.nexternal = 2;
+	f->rules.step_min = 15;
+	f->rules.buffer_after_min = 15;
+	assert_reasons(f, est(2026, 1, 12, 9, 30), REASON_EXTERNAL);
+	assert_string_equal(f->ex.calendar, "Dentist");
+	assert_reasons(f, est(2026, 1, 12, 10, 0), REASON_EXTERNAL);
+	assert_bookable(f, est(2026, 1, 12, 9, 15));
+	assert_null(f->ex.calendar);
+	assert_bookable(f, est(2026, 1, 12, 11, 0));
+	assert_reasons(f, est(2026, 1, 12, 13, 0), REASON_EXTERNAL);
+	assert_string_equal(f->ex.calendar, "Family");
+	assert_bookable(f, est(2026, 1, 12, 13, 45));
+	/* The slot list agrees: 9:00, 9:15, 11:00, then 13:45 on the quarter hours to 16:00. */
+	slot_list_init(&l);
+	f->q.from = est(2026, 1, 12, 0, 0);
+	f->q.to = est(2026, 1, 13, 0, 0);
+	slots_generate(&f->q, &f->p, &f->scratch, &l);
+	assert_int_equal(l.n, 3 + 10);
+	assert_int_equal(l.v[0].start, est(2026, 1, 12, 9, 0));
+	assert_int_equal(l.v[1].start, est(2026, 1, 12, 9, 15));
+	assert_int_equal(l.v[2].start, est(2026, 1, 12, 11, 0));
+	for (i = 3; i < l.n; i++)
+		assert_int_equal(l.v[i].start, est(2026, 1, 12, 13, 45) + (int64_t)(i - 3) * 900);
+	slot_list_release(&l);
+	f->p.external = NULL;
+	f->p.nexternal = 0;
+	interval_set_release(&ext);
+}
+
 /* ---- several reasons at once ---- */
 
 static void test_several_reasons(void **state)
@@ -560,6 +611,7 @@ int main(void)
 	    T(test_busy),
 	    T(test_busy_through_buffer),
 	    T(test_busy_touching_buffer_bookable),
+	    T(test_external_busy_names_its_calendar),
 	    T(test_several_reasons),
 	    T(test_dst_fall_back_both_instances_bookable),
 	    T(test_dst_spring_forward),
