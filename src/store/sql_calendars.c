@@ -123,11 +123,21 @@ static int busy_clear(struct store_tx *tx, const char *id, struct err *e)
 	return step_done(tx->c, s, "clear calendar busy time", e);
 }
 
+/* The stored calendar reads from the same place as the one bound to ?4-?7 and ?9. */
+#define SAME_SOURCE                                                                            \
+	"url = ?4 AND coalesce(url_box, '') = coalesce(?5, '')"                                \
+	" AND coalesce(username, '') = coalesce(?6, '')"                                       \
+	" AND coalesce(password_box, '') = coalesce(?7, '') AND enabled = ?9"
+
 int tx_calendar_update(struct store_tx *tx, const struct ext_calendar *c, struct err *e)
 {
 	struct stmt *s = conn_prep(
 		tx->c,
-		"UPDATE calendars SET name = ?3, url = ?4, url_box = ?5, username = ?6,"
+		/* A fetch in flight for the calendar's old address or credentials must not be
+		 * recorded: taking its lease makes its record fail (ERR_CONFLICT). */
+		"UPDATE calendars SET lease_owner = CASE WHEN " SAME_SOURCE " THEN lease_owner END,"
+		" lease_until = CASE WHEN " SAME_SOURCE " THEN lease_until END,"
+		" name = ?3, url = ?4, url_box = ?5, username = ?6,"
 		" password_box = ?7, write = ?8, enabled = ?9, interval_min = ?10, etag = ?11,"
 		" last_modified = ?12, ctag = ?13, busy_hash = ?14, events = ?15, busy_count = ?16,"
 		" next_sync_at = ?17, version = version + 1, updated_at = ?18"

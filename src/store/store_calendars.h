@@ -64,7 +64,8 @@ int tx_calendar_get(struct store_tx *tx, const char *provider_id, const char *id
 int tx_calendar_list(struct store_tx *tx, const char *provider_id, struct page pg,
 		     struct arena *a, struct ext_calendar **out, size_t *n, struct err *e);
 /* Writes every field of c (matched by id), bumps version; when c is disabled, its busy
- * time is removed and busy_hash cleared. */
+ * time is removed and busy_hash cleared. A change of address, credentials or enabled
+ * takes the fetch lease away, so a fetch of the old source in flight is not recorded. */
 int tx_calendar_update(struct store_tx *tx, const struct ext_calendar *c, struct err *e);
 /* Deletes calendar id with its busy time; ERR_NOT_FOUND. */
 int tx_calendar_delete(struct store_tx *tx, const char *provider_id, const char *id,
