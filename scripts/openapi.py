@@ -254,7 +254,8 @@ S["CalendarItem"] = {"oneOf": [
                    "work_item": nullable(ref("WorkItem"))}),
     kind("time_off", {"reason": NSTR}),
     kind("holiday", {"date": ref("Date"), "name": STR}),
-    kind("override", {"date": ref("Date"), "closed": BOOL, "intervals": arr(ref("Interval")), "note": NSTR})]}
+    kind("override", {"date": ref("Date"), "closed": BOOL, "intervals": arr(ref("Interval")), "note": NSTR}),
+    kind("external_busy", {"calendar_id": STR, "calendar": STR})]}
 S["Calendar"] = obj({"from": ref("Instant"), "to": ref("Instant"), "timezone": STR, "items": arr(ref("CalendarItem"))})
 
 ROLES = ["admin", "staff", "customer"]

@@ -6,7 +6,8 @@
 #include "core/civil.h"
 #include "core/expand.h"
 
-static const char *const kind_names[] = {"holiday", "override", "time_off", "booking", "entry"};
+static const char *const kind_names[] = {"holiday", "override", "time_off",
+					 "booking", "entry",    "external_busy"};
 
 const char *cal_kind_name(enum cal_kind k)
 {
@@ -59,7 +60,7 @@ int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_d
 	const struct tz *pz = tz_db_get(db, c->provider.timezone);
 	struct expand *memo = c->expand ? c->expand : expand_new(a, 0);
 	int64_t from_day, to_day;
-	size_t i, j;
+	size_t i, j, first;
 
 	if (!pz)
 		pz = tz_db_get(db, "UTC");
@@ -95,6 +96,22 @@ int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_d
 		if (t->span.start >= to || t->span.end <= from)
 			continue;
 		add(it, a, CAL_TIME_OFF, t->id, pid, t->span.start, t->span.end)->time_off = t;
+	}
+	first = it->n;
+	for (i = 0; i < c->nexternal; i++) {
+		const struct external_busy *x = &c->external[i];
+		size_t k;
+		if (x->start >= to || x->end <= from)
+			continue;
+		/* Stored in pieces of at most a day: join one to the piece it continues. */
+		for (k = first; k < it->n; k++)
+			if (it->v[k].end == x->start &&
+			    !strcmp(it->v[k].external->calendar_id, x->calendar_id))
+				break;
+		if (k < it->n)
+			it->v[k].end = x->end;
+		else
+			add(it, a, CAL_EXTERNAL, x->calendar_id, pid, x->start, x->end)->external = x;
 	}
 	for (i = 0; i < c->nholidays; i++) {
 		const struct holiday_rec *h = &c->holidays[i];

@@ -1,5 +1,6 @@
 /* What fills one provider's time over a window, merged into one ordered list of items
- * (bookings, entry occurrences, time off, holidays, overrides) for day, week and month
+ * (bookings, entry occurrences, time off, holidays, overrides, external calendars' busy
+ * time) for day, week and month
  * views; and the conflicts of a schedule entry with what its assignees already have. */
 #ifndef SLOTD_CORE_CALENDAR_H
 #define SLOTD_CORE_CALENDAR_H
@@ -10,6 +11,7 @@
 #include "core/entry.h"
 #include "core/expand.h"
 #include "core/model.h"
+#include "core/slots.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -27,11 +29,20 @@ struct calendar_src {
 	size_t noverrides;
 	struct holiday_rec *holidays;	/* applying to the provider, dated or recurring */
 	size_t nholidays;
+	struct external_busy *external;	/* stored busy time overlapping, by start */
+	size_t nexternal;
 	struct expand *expand;		/* the request's shared rule dates and deadline; NULL:
 					 * this provider's own, without a deadline */
 };
 
-enum cal_kind { CAL_HOLIDAY = 0, CAL_OVERRIDE, CAL_TIME_OFF, CAL_BOOKING, CAL_ENTRY };
+enum cal_kind {
+	CAL_HOLIDAY = 0,
+	CAL_OVERRIDE,
+	CAL_TIME_OFF,
+	CAL_BOOKING,
+	CAL_ENTRY,
+	CAL_EXTERNAL,
+};
 
 const char *cal_kind_name(enum cal_kind k);
 
@@ -47,6 +58,7 @@ struct cal_item {
 	const struct time_off_rec *time_off;	/* CAL_TIME_OFF */
 	const struct holiday_rec *holiday;	/* CAL_HOLIDAY */
 	const struct override_rec *override;	/* CAL_OVERRIDE */
+	const struct external_busy *external;	/* CAL_EXTERNAL: calendar and name */
 };
 
 struct cal_items {
@@ -55,8 +67,9 @@ struct cal_items {
 };
 
 /* Appends the items of one provider's sources that meet [from, to): bookings, occurrences
- * of entries assigned to it (not cancelled), time off, and each local date (in the
- * provider's zone, from db) a holiday or override covers. Memory from a. ERR_RANGE when a
+ * of entries assigned to it (not cancelled), time off, each external calendar's busy time
+ * (its stored pieces joined back where they touch), and each local date (in the provider's
+ * zone, from db) a holiday or override covers. Memory from a. ERR_RANGE when a
  * rule runs out of its time budget, ERR_TIMEOUT once c->expand's deadline has passed. */
 int calendar_add(struct cal_items *it, const struct calendar_src *c, struct tz_db *db,
 		 int64_t from, int64_t to, struct arena *a, struct err *e);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "store/store_calendars.h"
 #include "store/store_entries.h"
 
 static int insert_assignees(struct conn *c, const char *tenant, const char *entry_id,
@@ -376,7 +377,8 @@ int tx_calendar(struct store_tx *tx, const char *provider_id, int64_t from, int6
 	    tx_override_list(tx, provider_id, from_day, to_day, a, &out->overrides,
 			     &out->noverrides, e) ||
 	    holiday_recs_for(tx, provider_id, from_day, to_day, a, &out->holidays,
-			     &out->nholidays, e))
+			     &out->nholidays, e) ||
+	    tx_external_busy(tx, provider_id, from, to, a, &out->external, &out->nexternal, e))
 		return -1;
 	return 0;
 }

@@ -458,6 +458,10 @@ json_t *wire_calendar_item(const struct cal_item *x, const struct tz *z)
 		json_object_set_new(o, "date", wire_date(x->day));
 		json_object_set_new(o, "name", json_string(x->holiday->name));
 		break;
+	case CAL_EXTERNAL:
+		json_object_set_new(o, "calendar_id", json_string(x->external->calendar_id));
+		json_object_set_new(o, "calendar", json_string(x->external->calendar_name));
+		break;
 	case CAL_OVERRIDE:
 		json_object_set_new(o, "date", wire_date(x->day));
 		json_object_set_new(o, "closed", json_boolean(x->override->ov.hours.n == 0));
