@@ -12,7 +12,7 @@
 #define CALENDAR_LEASE_SECONDS 120	/* a fetch's lease; fetches end within 15 s */
 #define CALENDAR_WINDOW_BACK_DAYS 30	/* busy time is read for this window around now */
 #define CALENDAR_WINDOW_AHEAD_DAYS 365
-#define CALENDAR_PASSWORD_MAX 256
+#define CALENDAR_PASSWORD_MAX 1024	/* bytes */
 
 /* One leased calendar with what its fetch needs, secrets opened. */
 struct calendar_job {
