@@ -42,6 +42,13 @@ int h_feed_list(struct req *r, struct err *e);
 int h_feed_delete(struct req *r, struct err *e);
 int h_feed_ics(struct req *r, struct err *e);
 
+int h_calendar_create(struct req *r, struct err *e);
+int h_calendar_list(struct req *r, struct err *e);
+int h_calendar_get(struct req *r, struct err *e);
+int h_calendar_patch(struct req *r, struct err *e);
+int h_calendar_delete(struct req *r, struct err *e);
+int h_calendar_sync(struct req *r, struct err *e);
+
 int h_booking_create(struct req *r, struct err *e);
 int h_booking_list(struct req *r, struct err *e);
 int h_booking_get(struct req *r, struct err *e);

@@ -56,6 +56,12 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/feeds", h_feed_list, 0},
 	{HTTP_DELETE, "/v1/feeds/{}", h_feed_delete, 0},
 	{HTTP_GET, "/feeds/{}", h_feed_ics, ROUTE_PUBLIC | ROUTE_UNLIMITED},	/* limits its own */
+	{HTTP_POST, "/v1/providers/{}/calendars", h_calendar_create, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_GET, "/v1/providers/{}/calendars", h_calendar_list, ROUTE_STAFF},
+	{HTTP_GET, "/v1/providers/{}/calendars/{}", h_calendar_get, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/providers/{}/calendars/{}", h_calendar_patch, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_DELETE, "/v1/providers/{}/calendars/{}", h_calendar_delete, ROUTE_STAFF},
+	{HTTP_POST, "/v1/providers/{}/calendars/{}/sync", h_calendar_sync, ROUTE_STAFF},
 	{HTTP_POST, "/v1/services", h_service_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/services", h_service_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/services/{}", h_service_get, ROUTE_STAFF},
