@@ -182,8 +182,10 @@ S["Slot"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": 
                 required=["start", "end", "provider_id"])
 S["Slots"] = obj({"slots": arr(ref("Slot"))})
 REASONS = ["outside_hours", "override_closed", "holiday", "vacation", "time_off", "not_on_grid", "min_notice",
-           "max_advance", "booked", "limit_per_day", "limit_consecutive", "held", "schedule_entry"]
-S["Reason"] = obj({"code": {"type": "string", "enum": REASONS}, "holiday": STR, "earliest_start": ref("Instant"),
+           "max_advance", "booked", "limit_per_day", "limit_consecutive", "held", "schedule_entry", "external_busy"]
+S["Reason"] = obj({"code": {"type": "string", "enum": REASONS}, "holiday": STR,
+                   "calendar": {"type": "string", "description": "with external_busy: the name of the provider's external calendar that is busy (never an event's title)"},
+                   "earliest_start": ref("Instant"),
                    "latest_start": ref("Instant")}, required=["code"])
 S["Explain"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": ref("ProviderId"),
                     "service_id": ref("ServiceId"), "bookable": BOOL, "reasons": arr(ref("Reason"))})
@@ -278,7 +280,8 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "waitlist.booked",
     "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed",
     "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
-    "endpoint.secret_rotated", "template.updated", "template.deleted", "feed.created", "feed.revoked"])
+    "endpoint.secret_rotated", "template.updated", "template.deleted", "feed.created", "feed.revoked",
+    "calendar.created", "calendar.updated", "calendar.deleted", "calendar.synced", "calendar.sync_failed"])
 S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor"],
                            "description": "visitor: someone on the public booking page (id pub_… names the client address)"}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
@@ -304,7 +307,8 @@ PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": 
             "waitlist": ref("WaitlistEntry"), "entry": ref("EntryEventPayload"), "key": KEY_NO_SECRET,
             "endpoint": {"allOf": [ref("WebhookEndpoint"), {"not": {"required": ["secret"]}}]},
             "template": ref("Template"),
-            "feed": {"allOf": [ref("Feed"), {"not": {"required": ["url"]}}]}}
+            "feed": {"allOf": [ref("Feed"), {"not": {"required": ["url"]}}]},
+            "calendar": ref("ExternalCalendar")}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
 # booking.reminder carries the booking and the reminder sent; policy events the tenant policy.
@@ -321,6 +325,20 @@ for cond in S["Event"]["allOf"]:
         cond["then"]["properties"]["payload"] = ref("TenantPolicy")
 S["Event"]["allOf"].append({"if": {"properties": {"type": {"const": "booking.reminder"}}, "required": ["type"]},
                             "then": {"properties": {"payload": ref("BookingReminderPayload")}}})
+# calendar.synced and calendar.sync_failed carry what a fetch came to, not the calendar.
+for cond in S["Event"]["allOf"]:
+    t = cond["if"]["properties"]["type"]
+    if t.get("pattern") == "^calendar\\.":
+        t["pattern"] = "^calendar\\.(?!sync)"
+CAL_SYNC = {"calendar_id": ref("CalendarId"), "provider_id": ref("ProviderId"), "name": STR, "kind": ref("CalendarKind")}
+S["CalendarSyncedPayload"] = obj({**CAL_SYNC, "busy_intervals": {"type": "integer", "minimum": 0},
+                                  "events": {"type": "integer", "minimum": 0}},
+                                 desc="a fetch changed the calendar's stored busy time")
+S["CalendarSyncFailedPayload"] = obj({**CAL_SYNC, "error": STR},
+                                     desc="a fetch failed with an error other than the last one; the last good busy time is kept")
+for typ, name in [("calendar.synced", "CalendarSyncedPayload"), ("calendar.sync_failed", "CalendarSyncFailedPayload")]:
+    S["Event"]["allOf"].append({"if": {"properties": {"type": {"const": typ}}, "required": ["type"]},
+                                "then": {"properties": {"payload": ref(name)}}})
 S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
 
 def page(item, name): S[name] = obj({"data": arr(ref(item)), "next_cursor": NSTR})
@@ -751,6 +769,67 @@ op("get", "/feeds/{feed_file}", "A calendar feed (iCalendar), read with its toke
    tags=["feeds"], opid="getFeed",
    desc="No Authorization: the token in the URL is the credential. Rate limited per token (--rate-limit-token); unknown tokens count as failed authentications of the address.")
 
+# --- external calendars
+S["CalendarId"] = idp("cal")
+S["CalendarKind"] = {"type": "string", "enum": ["ics", "caldav"],
+                     "description": "ics: an iCalendar subscription address (a \"secret address\"); caldav: a CalDAV calendar collection"}
+S["ExternalCalendar"] = obj({
+    "id": ref("CalendarId"), "provider_id": ref("ProviderId"), "kind": ref("CalendarKind"), "name": STR,
+    "url": {"type": "string", "description": "caldav: the collection's URL as given; ics: only \"scheme://host/…\" (the rest of a secret address is the secret)"},
+    "username": NSTR, "has_password": BOOL,
+    "write": {"type": "boolean", "description": "caldav: every booking of the provider is written into it"},
+    "enabled": BOOL, "sync_interval_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
+    "last_synced_at": {**nullable(ref("UtcInstant")), "description": "the last successful fetch (a 304 or an unchanged ctag included)"},
+    "last_attempt_at": nullable(ref("UtcInstant")),
+    "last_error": {"type": ["string", "null"], "description": "why the last fetch failed; null after a success"},
+    "events": {"type": "integer", "minimum": 0, "description": "busy VEVENTs (masters and overrides) the last good fetch read"},
+    "busy_intervals": {"type": "integer", "minimum": 0, "description": "stored busy intervals"},
+    "next_sync_at": ref("UtcInstant"), "version": {"type": "integer", "minimum": 1},
+    "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")},
+    desc="a provider's external calendar; its password and an iCalendar address are stored encrypted and never shown")
+S["ExternalCalendar"]["allOf"] = [{"if": {"properties": {"kind": {"const": "ics"}}, "required": ["kind"]},
+                                   "then": {"properties": {"url": {"pattern": "^https?://[^/]+/…$"}, "username": {"type": "null"},
+                                                           "has_password": {"const": False}, "write": {"const": False}}}}]
+cal_in = {"kind": ref("CalendarKind"),
+          "url": {"type": "string", "maxLength": 2048,
+                  "description": "http or https (webcal:// is read as https://); its host must resolve to public addresses only"},
+          "name": {"type": ["string", "null"], "minLength": 1, "maxLength": 200, "description": "default (and null): the URL's host"},
+          "username": {"type": ["string", "null"], "maxLength": 256, "description": "caldav only; null or \"\" = none"},
+          "password": {"type": ["string", "null"], "maxLength": 1024, "description": "caldav only; null or \"\" = none; never shown"},
+          "write": {"type": "boolean", "description": "caldav only (true is 422 for ics); default false"},
+          "enabled": {"type": "boolean", "description": "default true; false removes its busy time"},
+          "sync_interval_minutes": {"type": "integer", "minimum": 1, "maximum": 1440, "default": 5}}
+S["ExternalCalendarCreate"] = obj(cal_in, required=["kind", "url"])
+S["ExternalCalendarPatch"] = obj(cal_in, required=[],
+                                 desc="only the fields present change; kind cannot change (422 /kind); a new url, username or password, "
+                                      "or enabling, makes it due for a full fetch at once")
+page("ExternalCalendar", "ExternalCalendarPage")
+CAL = pid("calendar_id", "CalendarId", "an external calendar")
+CAL_SSRF = ("The URL's host is resolved when the calendar is saved (and each address again at every fetch, as it is connected to); "
+            "a loopback, private, link-local, CGNAT, unique-local, IPv4-mapped or unspecified address is 422 at /url unless the "
+            "server runs with --allow-private-webhooks (SLOTD_WEBHOOK_ALLOW_PRIVATE=1). An ics address, and a caldav password, "
+            "need the server's secret key (--secret-key-file): without one they are 422.")
+op("post", "/v1/providers/{provider_id}/calendars", "Connect an external calendar of a provider (due for a sync at once)",
+   {201: json_resp("the calendar", ref("ExternalCalendar"), ETAG), 404: "NotFound"}, role="admin,staff",
+   params=[PRV], body_ref="ExternalCalendarCreate", tags=["calendars"], opid="createProviderCalendar", desc=CAL_SSRF)
+op("get", "/v1/providers/{provider_id}/calendars", "List a provider's external calendars",
+   {200: json_resp("a page of calendars", ref("ExternalCalendarPage")), 404: "NotFound", 422: "Unprocessable"},
+   role="admin,staff", params=[PRV, *PAGE_PARAMS], tags=["calendars"], opid="listProviderCalendars")
+op("get", "/v1/providers/{provider_id}/calendars/{calendar_id}", "Read an external calendar (its last sync)",
+   {200: json_resp("the calendar", ref("ExternalCalendar"), ETAG), 404: "NotFound"}, role="admin,staff",
+   params=[PRV, CAL], tags=["calendars"], opid="getProviderCalendar")
+op("patch", "/v1/providers/{provider_id}/calendars/{calendar_id}", "Change an external calendar",
+   {200: json_resp("the calendar", ref("ExternalCalendar"), ETAG), 404: "NotFound", 412: "PreconditionFailed"},
+   role="admin,staff", params=[PRV, CAL, P("If-Match", "header", STR, "the calendar's ETag (\"N\" or W/\"N\"); a mismatch is 412")],
+   body_ref="ExternalCalendarPatch", tags=["calendars"], opid="patchProviderCalendar", desc=CAL_SSRF)
+op("delete", "/v1/providers/{provider_id}/calendars/{calendar_id}", "Remove an external calendar and its busy time",
+   {204: "NoContent", 404: "NotFound"}, role="admin,staff", params=[PRV, CAL], tags=["calendars"],
+   opid="deleteProviderCalendar")
+op("post", "/v1/providers/{provider_id}/calendars/{calendar_id}/sync", "Sync an external calendar now (in the background)",
+   {202: json_resp("the calendar, due at once; poll it until last_attempt_at changes", ref("ExternalCalendar"), ETAG),
+    404: "NotFound", 409: "Conflict"}, role="admin,staff", params=[PRV, CAL], tags=["calendars"],
+   opid="syncProviderCalendar", desc="409 when the calendar is disabled.")
+
 ENT = pid("entry_id", "EntryId", "a schedule entry")
 SCOPE = [P("scope", "query", {"type": "string", "enum": ["this", "future", "all"], "default": "all"},
            "one occurrence, this and later ones, or the whole series"),
@@ -970,7 +1049,7 @@ doc = {
     "security": [{"apiKey": []}],
     "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
                                    "holidays", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
-                                   "entries", "calendar", "feeds", "test", "webhooks", "templates"]],
+                                   "entries", "calendar", "feeds", "calendars", "test", "webhooks", "templates"]],
     "paths": paths,
     "components": {
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "API key",
