@@ -21,10 +21,12 @@
 #include "http/inflight.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
+#include "notify/calsync.h"
 #include "notify/worker.h"
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "util/secretbox.h"
 #include "wire/wire_feeds.h"
 
 #define DRAIN_TIMEOUT_MS 20000
@@ -51,6 +53,7 @@ struct options {
 	const char *smtp_url, *mail_from, *public_url;	/* notifications (src/notify) */
 	const char *notify;				/* "on" (default) or "off" */
 	bool allow_private_webhooks;
+	const char *secret_key_file;			/* --secret-key-file */
 };
 
 static void usage(FILE *f)
@@ -68,6 +71,7 @@ static void usage(FILE *f)
 	      "                   [--rate-limit-auth-failures Q/W] [--trust-forwarded-for]\n"
 	      "                   [--smtp URL] [--mail-from ADDRESS] [--public-url URL]\n"
 	      "                   [--allow-private-webhooks] [--notify on|off]\n"
+	      "                   [--secret-key-file FILE]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd demo [--db URL]\n"
@@ -80,7 +84,13 @@ static void usage(FILE *f)
 	      "             SLOTD_EVENT_RETENTION_DAYS (default: keep events forever),\n"
 	      "             SLOTD_LOG_LEVEL, SLOTD_METRICS_LISTEN, SLOTD_METRICS_TOKEN,\n"
 	      "             SLOTD_RATE_LIMITS (on|off), SLOTD_SMTP_URL, SLOTD_MAIL_FROM,\n"
-	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off)\n",
+	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off),\n"
+	      "             SLOTD_SECRET_KEY_FILE\n"
+	      "\n"
+	      "--secret-key-file FILE: the key (64 hex digits) that seals calendar passwords and\n"
+	      "secret calendar addresses in the database. Without it, an SQLite database gets\n"
+	      "PATH.key next to it (made on first start, mode 0600); on PostgreSQL external\n"
+	      "calendars cannot be added until a key is given. Keep the key with the backups.\n",
 	      f);
 }
 
@@ -246,6 +256,7 @@ static const struct flag flags[] = {
 	{"--mail-from", OPT(mail_from), NULL},
 	{"--public-url", OPT(public_url), NULL},
 	{"--notify", OPT(notify), check_notify},
+	{"--secret-key-file", OPT(secret_key_file), NULL},
 };
 #undef OPT
 
@@ -274,6 +285,9 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	o->public_url = getenv("SLOTD_PUBLIC_URL");
 	env = getenv("SLOTD_WEBHOOK_ALLOW_PRIVATE");
 	o->allow_private_webhooks = env && !strcmp(env, "1");
+	o->secret_key_file = getenv("SLOTD_SECRET_KEY_FILE");
+	if (o->secret_key_file && !*o->secret_key_file)
+		o->secret_key_file = NULL;
 	o->notify = getenv("SLOTD_NOTIFY");
 	if (o->notify && *o->notify && check_notify("", o->notify, o))
 		return 2;
@@ -512,10 +526,41 @@ static void abort_trace_install(void)
 	sigaction(SIGABRT, &sa, NULL);
 }
 
+/* The key secrets are sealed with (util/secretbox.h): --secret-key-file, else PATH.key next
+ * to an SQLite database (made on first start); on PostgreSQL without a key there is none
+ * and calendars that need one are refused. Returns 0, or -1 after printing a message. */
+static int secret_key_load(const struct options *o, struct uc_config *cfg)
+{
+	char path[4096];
+	bool create = false;
+	struct err e;
+
+	err_init(&e);
+	if (o->secret_key_file) {
+		snprintf(path, sizeof(path), "%s", o->secret_key_file);
+	} else if (!strncmp(o->db, "sqlite:", 7)) {
+		if ((size_t)snprintf(path, sizeof(path), "%s.key", o->db + 7) >= sizeof(path)) {
+			fprintf(stderr, "slotd: the database path is too long for its key file\n");
+			return -1;
+		}
+		create = true;
+	} else {
+		log_msg(LOG_INFO, "no --secret-key-file: external calendars cannot be added");
+		return 0;
+	}
+	if (secretbox_key_load(path, create, cfg->secret_key, &e)) {
+		fprintf(stderr, "slotd: %s\n", e.message);
+		return -1;
+	}
+	cfg->has_secret_key = true;
+	return 0;
+}
+
 static int cmd_serve(struct options *o)
 {
 	struct http_ctx ctx;
 	struct notifier *notifier = NULL;
+	struct calsync *calsync = NULL;
 	struct server *srv;
 	struct store *st;
 	sigset_t sigs;
@@ -557,6 +602,8 @@ static int cmd_serve(struct options *o)
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.env.config.request_timeout_ms = o->budget_ms;
 	ctx.env.config.allow_private_webhooks = o->allow_private_webhooks;
+	if (secret_key_load(o, &ctx.env.config))
+		goto fail;
 	if (o->public_url) {
 		/* Links are the base + "/path": a base given with a final slash would make "//"
 		 * paths, which no route matches. */
@@ -613,6 +660,14 @@ static int cmd_serve(struct options *o)
 		ctx.env.notify_arg = notifier;
 		ctx.notifier = notifier;
 	}
+	/* External calendars are read whether or not notifications are sent. */
+	calsync = calsync_start(&ctx.env, o->allow_private_webhooks, &e);
+	if (!calsync) {
+		fprintf(stderr, "slotd: %s\n", e.message);
+		goto fail;
+	}
+	ctx.env.calendar_wake = calsync_wake_hook;
+	ctx.env.calendar_arg = calsync;
 	fd = listen_on(o->listen, bound, sizeof(bound));
 	if (fd < 0)
 		goto fail;
@@ -648,6 +703,8 @@ static int cmd_serve(struct options *o)
 	log_msg(LOG_INFO, "signal %d: draining", sig);
 	log_flush();
 	server_drain(srv, DRAIN_TIMEOUT_MS);
+	/* The syncer first: its records wake the notifier. */
+	calsync_stop(calsync);
 	notifier_stop(notifier);
 	store_close(st);
 	tz_db_free(ctx.env.tz);
@@ -658,6 +715,7 @@ static int cmd_serve(struct options *o)
 	log_flush();
 	return 0;
 fail:
+	calsync_stop(calsync);
 	notifier_stop(notifier);
 	store_close(st);
 	tz_db_free(ctx.env.tz);
