@@ -47,9 +47,13 @@ struct extcal_result {
 	struct interval_set busy;	/* merged, UTC, clipped to [from, to); not the own ones */
 	struct extcal_own *own;		/* heap: occurrences of "…@slotd" events */
 	size_t nown, own_cap;
-	size_t events;			/* busy VEVENTs read (masters and overrides) */
+	size_t events;			/* busy VEVENTs read (masters and overrides; not the
+					 * "…@slotd" ones) */
 	size_t skipped;			/* transparent or cancelled VEVENTs */
 	bool truncated;			/* stopped at the occurrence cap or the budget */
+	/* What the bounds count, over every extcal_add into this result. */
+	size_t occurrences;		/* kept so far, busy and own */
+	int64_t cpu_ns;			/* CPU time spent so far */
 };
 
 void extcal_result_init(struct extcal_result *r);
@@ -57,8 +61,15 @@ void extcal_result_release(struct extcal_result *r);
 
 /* Adds the busy time of the iCalendar text[0..len) (one or more VCALENDARs, as a CalDAV
  * REPORT's calendar-data parts are added one by one into the same result) to r.
- * ERR_INVALID with a short reason ("not an iCalendar document", "line 12: …") when the text
- * holds no VCALENDAR; events libical cannot read are skipped, the others kept. */
+ * RECURRENCE-ID overrides are matched to their master within one call. The text need not be
+ * NUL-terminated. The caps (EXTCAL_MAX_OCCURRENCES, EXTCAL_BUDGET_NS) apply to the result as
+ * a whole, so a CalDAV answer of many parts is bounded like one file.
+ * ERR_INVALID with a short reason ("not an iCalendar document", …) when the text holds no
+ * complete VCALENDAR; events libical cannot read (no usable DTSTART) are skipped, the
+ * others kept. A TZID that names no IANA zone, no Windows zone and no VTIMEZONE of the
+ * document is read in the owner's zone, like a floating time.
+ * libical keeps a bounded ring of temporary strings per thread, freed when the thread ends;
+ * this function does not free it, so libical strings the caller holds stay valid. */
 int extcal_add(struct extcal_result *r, const char *text, size_t len,
 	       const struct extcal_opts *o, struct err *e);
 

@@ -1,0 +1,1057 @@
+#include "core/extcal.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/civil.h"
+#include "core/ical_time.h"
+#include "util/mem.h"
+
+#define DAY 86400
+/* Every zone's offset lies within a day of UTC: wall times this far either side of the
+ * window hold every occurrence that may overlap it. */
+#define WALL_MARGIN (2 * DAY)
+/* Longest event length read (about 1,000 years): keeps the arithmetic far from overflow. */
+#define MAX_LEN_DAYS 365000
+/* Budget checks: one clock read per this many occurrences of a rule. */
+#define CHECK_EVERY 64
+
+/* Where an event's wall times live: a zone of the zone database (UTC included), or a
+ * VTIMEZONE of the document naming no known zone (owned by the zone cache). */
+struct zref {
+	const struct tz *tz;
+	icaltimezone *ical;
+};
+
+/* TZID -> zone, per extcal_add call. A zone read from a VTIMEZONE belongs to that
+ * VCALENDAR (cal); one found by name serves every VCALENDAR (cal NULL). */
+struct zentry {
+	char *name;
+	const icalcomponent *cal;
+	struct zref z;
+};
+
+struct zcache {
+	struct zentry *v;	/* open addressing, cap a power of two */
+	size_t n, cap;
+};
+
+/* One occurrence: its wall time in the event's zone and its UTC span. */
+struct occ {
+	int64_t wall;
+	int64_t start, end;
+};
+
+struct i64s {
+	int64_t *v;
+	size_t n, cap;
+};
+
+/* A VEVENT of the document, for grouping masters with their overrides. */
+struct rec {
+	icalcomponent *c;
+	icalcomponent *cal;
+	const char *uid;	/* NULL: no UID, a group of its own */
+	bool is_override;	/* has a RECURRENCE-ID */
+	size_t seq;
+};
+
+/* A VEVENT's start, zone and length. */
+struct ev {
+	icalcomponent *c;
+	icalcomponent *cal;
+	struct zref zone;
+	bool allday;
+	int64_t start_wall;
+	int64_t start_utc;
+	int64_t len_days;	/* nominal days, added to the wall time */
+	int64_t len_sec;	/* exact seconds, added to the instant */
+};
+
+struct ctx {
+	struct extcal_result *r;
+	const struct extcal_opts *o;
+	struct zref owner, utc;
+	struct zcache zones;
+	struct interval *busy;	/* this call's busy occurrences, unsorted */
+	size_t nbusy, busy_cap;
+	struct occ *occ;	/* one event's occurrences */
+	size_t nocc, occ_cap;
+	struct i64s ex_wall, ex_utc, ex_day, rids;
+	int64_t stop_cpu_ns;
+	bool stopped;		/* cap or budget reached: no more occurrences */
+};
+
+static int64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool out_of_budget(struct ctx *x)
+{
+	if (!x->stopped && cpu_ns() > x->stop_cpu_ns) {
+		x->stopped = true;
+		x->r->truncated = true;
+	}
+	return x->stopped;
+}
+
+static void i64s_push(struct i64s *a, int64_t v)
+{
+	xgrow((void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v));
+	a->v[a->n++] = v;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void i64s_sort(struct i64s *a)
+{
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof(*a->v), cmp_i64);
+}
+
+static bool i64s_has(const struct i64s *a, int64_t v)
+{
+	return a->n && bsearch(&v, a->v, a->n, sizeof(*a->v), cmp_i64);
+}
+
+/* ---- zones ---- */
+
+static int ical_offset(icaltimezone *z, int64_t utc)
+{
+	struct icaltimetype tt =
+		icaltime_from_timet_with_zone((time_t)utc, 0, icaltimezone_get_utc_timezone());
+	int is_dst;
+
+	return icaltimezone_get_utc_offset_of_utc_time(z, &tt, &is_dst);
+}
+
+/* Local -> UTC in a document's own zone with tz_to_utc's rule (a gap takes the offset
+ * before it, an overlap the first instant): libical's own conversion gets both wrong. */
+static int64_t ical_to_utc(icaltimezone *z, int64_t wall)
+{
+	int before = ical_offset(z, wall - DAY), after = ical_offset(z, wall + DAY);
+	int64_t a = wall - before, b = wall - after;
+	bool a_ok = ical_offset(z, a) == before, b_ok = ical_offset(z, b) == after;
+
+	if (a_ok && b_ok)
+		return a < b ? a : b;
+	if (b_ok)
+		return b;
+	return a;
+}
+
+static int64_t zref_to_utc(const struct zref *z, int64_t wall)
+{
+	return z->ical ? ical_to_utc(z->ical, wall) : tz_to_utc(z->tz, wall);
+}
+
+static int64_t zref_to_wall(const struct zref *z, int64_t utc)
+{
+	return z->ical ? utc + ical_offset(z->ical, utc) : tz_to_wall(z->tz, utc);
+}
+
+static bool zref_same(const struct zref *a, const struct zref *b)
+{
+	return a->tz == b->tz && a->ical == b->ical;
+}
+
+/* A VTIMEZONE libical can expand cheaply: yearly rules without sub-day parts. libical
+ * expands every rule of a zone up to the years asked for, so a FREQ=SECONDLY rule would
+ * make millions of transitions. */
+static bool vtimezone_sane(icalcomponent *vtz)
+{
+	icalcomponent *sub;
+	size_t nsub = 0;
+
+	for (sub = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); sub;
+	     sub = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind k = icalcomponent_isa(sub);
+		icalproperty *p;
+
+		if (k != ICAL_XSTANDARD_COMPONENT && k != ICAL_XDAYLIGHT_COMPONENT)
+			continue;
+		if (++nsub > 64 || !icalcomponent_get_first_property(sub, ICAL_DTSTART_PROPERTY) ||
+		    !icalcomponent_get_first_property(sub, ICAL_TZOFFSETTO_PROPERTY))
+			return false;
+		for (p = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY); p;
+		     p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY)) {
+			struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+			if (rule.freq != ICAL_YEARLY_RECURRENCE ||
+			    rule.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+				return false;
+		}
+	}
+	return nsub > 0;
+}
+
+/* The VTIMEZONE of cal whose TZID is tzid, as a zone the caller frees; NULL if none. */
+static icaltimezone *document_zone(icalcomponent *cal, const char *tzid)
+{
+	icalcomponent *vtz;
+
+	if (!cal)
+		return NULL;
+	for (vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); vtz;
+	     vtz = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+		const char *name = p ? icalproperty_get_tzid(p) : NULL;
+		icalcomponent *copy;
+		icaltimezone *z;
+
+		if (!name || strcmp(name, tzid))
+			continue;
+		if (!vtimezone_sane(vtz))
+			return NULL;
+		copy = icalcomponent_new_clone(vtz);
+		z = icaltimezone_new();
+		if (!copy || !z || !icaltimezone_set_component(z, copy)) {
+			if (copy)
+				icalcomponent_free(copy);
+			if (z)
+				icaltimezone_free(z, 1);
+			return NULL;
+		}
+		return z;
+	}
+	return NULL;
+}
+
+/* An IANA zone named by tzid itself, or by what follows one of its slashes (the
+ * "/freeassociation.sourceforge.net/Europe/Berlin", "/mozilla.org/20050126_1/Europe/Berlin"
+ * and "/citadel.org/20190914_1/Europe/Berlin" styles), or by its Windows name. */
+static const struct tz *named_zone(struct tz_db *db, const char *tzid)
+{
+	const struct tz *z = tz_db_get(db, tzid);
+	const char *s, *win;
+
+	for (s = strchr(tzid, '/'); !z && s && s[1]; s = strchr(s + 1, '/'))
+		z = tz_db_get(db, s + 1);
+	if (!z && (win = extcal_windows_zone(tzid)))
+		z = tz_db_get(db, win);
+	return z;
+}
+
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void zcache_put(struct zcache *c, char *name, const icalcomponent *cal, struct zref z)
+{
+	size_t i;
+
+	if (2 * (c->n + 1) > c->cap) {
+		struct zcache bigger = {NULL, 0, c->cap ? 2 * c->cap : 16};
+		bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
+		for (i = 0; i < c->cap; i++)
+			if (c->v[i].name)
+				zcache_put(&bigger, c->v[i].name, c->v[i].cal, c->v[i].z);
+		free(c->v);
+		*c = bigger;
+	}
+	for (i = hash_name(name) & (c->cap - 1); c->v[i].name; i = (i + 1) & (c->cap - 1))
+		;
+	c->v[i].name = name;
+	c->v[i].cal = cal;
+	c->v[i].z = z;
+	c->n++;
+}
+
+static void zcache_release(struct zcache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->cap; i++) {
+		if (!c->v[i].name)
+			continue;
+		if (c->v[i].z.ical)
+			icaltimezone_free(c->v[i].z.ical, 1);
+		free(c->v[i].name);
+	}
+	free(c->v);
+}
+
+/* The zone a TZID names for an event of cal: a named zone first, then the document's
+ * VTIMEZONE, else the owner's zone. Each name is resolved once per call. */
+static struct zref zone_for(struct ctx *x, const char *tzid, icalcomponent *cal)
+{
+	struct zref z = {NULL, NULL};
+	size_t i;
+
+	if (x->zones.cap) {
+		for (i = hash_name(tzid) & (x->zones.cap - 1); x->zones.v[i].name;
+		     i = (i + 1) & (x->zones.cap - 1)) {
+			const struct zentry *en = &x->zones.v[i];
+			if (!strcmp(en->name, tzid) && (!en->cal || en->cal == cal))
+				return en->z;
+		}
+	}
+	z.tz = named_zone(x->o->db, tzid);
+	if (z.tz) {
+		zcache_put(&x->zones, xstrdup(tzid), NULL, z);
+		return z;
+	}
+	z.ical = document_zone(cal, tzid);
+	if (!z.ical)
+		z = x->owner;
+	zcache_put(&x->zones, xstrdup(tzid), cal, z);
+	return z;
+}
+
+/* ---- values ---- */
+
+static bool time_ok(struct icaltimetype t)
+{
+	if (icaltime_is_null_time(t) || t.year < 1 || t.year > 9999 || t.month < 1 ||
+	    t.month > 12 || t.day < 1 || t.day > days_in_month(t.year, t.month))
+		return false;
+	return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 &&
+			     t.second >= 0 && t.second <= 60);
+}
+
+static int64_t date_wall(struct icaltimetype t)
+{
+	return days_from_civil(t.year, t.month, t.day) * DAY;
+}
+
+static int64_t value_wall(struct icaltimetype t)
+{
+	return t.is_date ? date_wall(t) : ical_wall(t);
+}
+
+/* The zone of a DATE-TIME value t of prop: UTC for "…Z", its TZID, else fallback (floating
+ * times, dates). */
+static struct zref value_zone(struct ctx *x, icalproperty *prop, struct icaltimetype t,
+			      icalcomponent *cal, const struct zref *fallback)
+{
+	icalparameter *p;
+	const char *tzid;
+
+	if (t.is_date)
+		return *fallback;
+	if (icaltime_is_utc(t))
+		return x->utc;
+	p = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER);
+	tzid = p ? icalparameter_get_tzid(p) : NULL;
+	if (tzid && *tzid)
+		return zone_for(x, tzid, cal);
+	return *fallback;
+}
+
+/* ---- events ---- */
+
+static bool is_skipped(icalcomponent *c)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, ICAL_TRANSP_PROPERTY);
+
+	if (p) {
+		icalproperty_transp t = icalproperty_get_transp(p);
+		if (t == ICAL_TRANSP_TRANSPARENT || t == ICAL_TRANSP_TRANSPARENTNOCONFLICT)
+			return true;
+	}
+	p = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
+	return p && icalproperty_get_status(p) == ICAL_STATUS_CANCELLED;
+}
+
+static void read_length(struct ctx *x, struct ev *ev)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev->c, ICAL_DTEND_PROPERTY);
+	struct icaltimetype t;
+
+	ev->len_days = ev->allday ? 1 : 0;
+	ev->len_sec = 0;
+	if (p && time_ok(t = icalproperty_get_dtend(p))) {
+		if (ev->allday) {
+			int64_t days = floor_div(value_wall(t), DAY) - floor_div(ev->start_wall, DAY);
+			if (t.is_date && days > 1)
+				ev->len_days = days < MAX_LEN_DAYS ? days : MAX_LEN_DAYS;
+		} else {
+			struct zref z = value_zone(x, p, t, ev->cal, &ev->zone);
+			int64_t end = zref_to_utc(&z, value_wall(t));
+			if (end > ev->start_utc)
+				ev->len_sec = end - ev->start_utc < (int64_t)MAX_LEN_DAYS * DAY
+						      ? end - ev->start_utc
+						      : (int64_t)MAX_LEN_DAYS * DAY;
+		}
+		return;
+	}
+	p = icalcomponent_get_first_property(ev->c, ICAL_DURATION_PROPERTY);
+	if (p) {
+		struct icaldurationtype d = icalproperty_get_duration(p);
+		int64_t days = (int64_t)d.weeks * 7 + d.days;
+		int64_t sec = (int64_t)d.hours * 3600 + (int64_t)d.minutes * 60 + d.seconds;
+
+		if (d.is_neg || days > MAX_LEN_DAYS || sec > (int64_t)MAX_LEN_DAYS * DAY)
+			return;
+		if (ev->allday) {
+			days += (sec + DAY - 1) / DAY;
+			ev->len_days = days > 1 ? days : 1;
+		} else {
+			ev->len_days = days;
+			ev->len_sec = sec;
+		}
+	}
+}
+
+/* Reads c's DTSTART, zone and length; -1 when it has no usable DTSTART. fallback is the
+ * zone of a floating start: the owner's. */
+static int ev_read(struct ctx *x, icalcomponent *c, icalcomponent *cal, struct ev *ev)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+	struct icaltimetype t;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->c = c;
+	ev->cal = cal;
+	if (!p || !time_ok(t = icalproperty_get_dtstart(p)))
+		return -1;
+	ev->allday = t.is_date;
+	ev->zone = value_zone(x, p, t, cal, &x->owner);
+	ev->start_wall = value_wall(t);
+	ev->start_utc = zref_to_utc(&ev->zone, ev->start_wall);
+	read_length(x, ev);
+	return 0;
+}
+
+/* The span of an occurrence starting at wall (in the event's zone), at start_utc. */
+static struct occ occ_at(const struct ev *ev, int64_t wall, int64_t start_utc)
+{
+	struct occ o = {wall, start_utc, start_utc};
+
+	if (ev->len_days)
+		o.end = zref_to_utc(&ev->zone, wall + ev->len_days * DAY);
+	o.end += ev->len_sec;
+	return o;
+}
+
+static void occ_push(struct ctx *x, struct occ o)
+{
+	xgrow((void **)&x->occ, &x->occ_cap, x->nocc + 1, sizeof(*x->occ));
+	x->occ[x->nocc++] = o;
+}
+
+/* Adds the occurrence at wall time wall (all-day: its date's midnight). */
+static void occ_add_wall(struct ctx *x, const struct ev *ev, int64_t wall)
+{
+	occ_push(x, occ_at(ev, wall, zref_to_utc(&ev->zone, wall)));
+}
+
+/* Room left under EXTCAL_MAX_OCCURRENCES for this event's list. */
+static bool occ_full(const struct ctx *x)
+{
+	return x->r->occurrences + x->nocc >= EXTCAL_MAX_OCCURRENCES;
+}
+
+/* The wall-time range [*lo, *hi) in which an occurrence of ev may overlap the window. */
+static void wall_range(const struct ctx *x, const struct ev *ev, int64_t *lo, int64_t *hi)
+{
+	int64_t len = ev->len_days * DAY + ev->len_sec;
+
+	*lo = x->o->from - len - WALL_MARGIN;
+	*hi = x->o->to + WALL_MARGIN;
+}
+
+/* ---- recurrence ---- */
+
+/* Where a rule's series ends and what is already counted of it. */
+struct series {
+	int64_t stop;		/* last wall time to look at (inclusive) */
+	int64_t lo;		/* first wall time worth keeping */
+	int count;		/* COUNT, or 0 */
+	int seen;		/* occurrences counted, DTSTART included */
+};
+
+/* Counts wall (after DTSTART) against COUNT and keeps it when inside the range: false when
+ * the series is over. */
+static bool series_take(struct ctx *x, const struct ev *ev, struct series *s, int64_t wall)
+{
+	if (wall > s->stop)
+		return false;
+	if (wall <= ev->start_wall)
+		return true;
+	if (s->count && ++s->seen > s->count)
+		return false;
+	if (wall >= s->lo) {
+		if (occ_full(x)) {
+			x->stopped = true;
+			x->r->truncated = true;
+			return false;
+		}
+		occ_add_wall(x, ev, wall);
+	}
+	return true;
+}
+
+static bool by_empty(const short *by)
+{
+	return by[0] == ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+/* Weekdays of BYDAY as a bit set (bit 0 = Monday), 0 when there is none; -1 when an item
+ * carries an ordinal (1MO). */
+static int byday_mask(const struct icalrecurrencetype *rule)
+{
+	int mask = 0, i;
+
+	for (i = 0; i < ICAL_BY_DAY_SIZE && rule->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
+		int wd = (int)icalrecurrencetype_day_day_of_week(rule->by_day[i]);
+		if (icalrecurrencetype_day_position(rule->by_day[i]) != 0 || wd < 1 || wd > 7)
+			return -1;
+		mask |= 1 << ((wd + 5) % 7); /* libical: 1 = Sunday */
+	}
+	return mask;
+}
+
+/* DAILY and WEEKLY rules with at most a plain BYDAY are the bulk of real calendars;
+ * they are expanded here by arithmetic (libical's iterator costs microseconds per
+ * occurrence). True when rule was such a rule and has been expanded. */
+static bool expand_simple(struct ctx *x, const struct ev *ev,
+			  const struct icalrecurrencetype *rule, struct series *s)
+{
+	int64_t start_day = floor_div(ev->start_wall, DAY), tod = ev->start_wall - start_day * DAY;
+	int64_t lo_day = floor_div(s->lo, DAY) - 1, period, base0, k;
+	int interval = rule->interval > 0 ? rule->interval : 1;
+	int mask = byday_mask(rule), wkst = 0;
+	unsigned ticks = 0;
+
+	if ((rule->freq != ICAL_DAILY_RECURRENCE && rule->freq != ICAL_WEEKLY_RECURRENCE) ||
+	    mask < 0 || (rule->rscale && *rule->rscale) || !by_empty(rule->by_second) ||
+	    !by_empty(rule->by_minute) || !by_empty(rule->by_hour) ||
+	    !by_empty(rule->by_month_day) || !by_empty(rule->by_year_day) ||
+	    !by_empty(rule->by_week_no) || !by_empty(rule->by_month) ||
+	    !by_empty(rule->by_set_pos))
+		return false;
+	if (rule->freq == ICAL_DAILY_RECURRENCE) {
+		period = interval;
+		base0 = start_day;
+		if (!mask)
+			mask = 0x7f;
+	} else {
+		if (rule->week_start >= ICAL_SUNDAY_WEEKDAY && rule->week_start <= ICAL_SATURDAY_WEEKDAY)
+			wkst = ((int)rule->week_start + 5) % 7;
+		period = 7 * (int64_t)interval;
+		base0 = start_day - (weekday_from_days(start_day) - wkst + 7) % 7;
+		if (!mask)
+			mask = 1 << weekday_from_days(start_day);
+	}
+	/* Without COUNT, nothing before the window needs counting: start near it. */
+	k = !s->count && lo_day > base0 ? (lo_day - base0) / period : 0;
+	for (;; k++) {
+		int64_t base = base0 + k * period;
+		int i, span = rule->freq == ICAL_DAILY_RECURRENCE ? 1 : 7;
+
+		if (base * DAY > s->stop)
+			return true;
+		if (++ticks % CHECK_EVERY == 0 && out_of_budget(x))
+			return true;
+		for (i = 0; i < span; i++) {
+			int64_t day = base + i;
+			if (day < start_day || !(mask & (1 << weekday_from_days(day))))
+				continue;
+			if (!series_take(x, ev, s, day * DAY + tod))
+				return true;
+		}
+	}
+}
+
+/* Any other rule, through libical's iterator on the floating start. */
+static void expand_libical(struct ctx *x, const struct ev *ev, struct icalrecurrencetype rule,
+			   struct series *s)
+{
+	struct icaltimetype anchor = ical_floating(ev->start_wall);
+	icalrecur_iterator *it;
+	bool sub_daily = rule.freq == ICAL_SECONDLY_RECURRENCE ||
+			 rule.freq == ICAL_MINUTELY_RECURRENCE || rule.freq == ICAL_HOURLY_RECURRENCE;
+	unsigned ticks = 0;
+
+	/* libical looks for the next match up to UNTIL: never past the window. */
+	rule.count = 0;
+	rule.until = ical_floating(s->stop);
+	if (sub_daily && !s->count && s->lo > ev->start_wall) {
+		/* icalrecur_iterator_set_start misplaces sub-daily series: restart the series
+		 * on its own grid (a multiple of its step after DTSTART) near the window. */
+		int64_t step = rule.interval > 0 ? rule.interval : 1;
+		step *= rule.freq == ICAL_SECONDLY_RECURRENCE   ? 1
+			: rule.freq == ICAL_MINUTELY_RECURRENCE ? 60
+								: 3600;
+		anchor = ical_floating(ev->start_wall + (s->lo - ev->start_wall) / step * step);
+	}
+	it = icalrecur_iterator_new(rule, anchor);
+	if (!it)
+		return;
+	if (!sub_daily && !s->count && s->lo > ev->start_wall)
+		icalrecur_iterator_set_start(it, ical_floating(s->lo));
+	for (;;) {
+		struct icaltimetype t = icalrecur_iterator_next(it);
+
+		if (icaltime_is_null_time(t))
+			break;
+		if (++ticks % CHECK_EVERY == 0 && out_of_budget(x))
+			break;
+		if (!series_take(x, ev, s, ical_wall(t)))
+			break;
+	}
+	icalrecur_iterator_free(it);
+}
+
+static void expand_rrule(struct ctx *x, const struct ev *ev, icalproperty *p)
+{
+	struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+	struct series s = {0, 0, 0, 1};
+	int64_t hi;
+
+	if (rule.freq == ICAL_NO_RECURRENCE || rule.count < 0)
+		return;
+	wall_range(x, ev, &s.lo, &hi);
+	s.stop = hi - 1;
+	s.count = rule.count;
+	if (!icaltime_is_null_time(rule.until)) {
+		int64_t until;
+		if (!time_ok(rule.until))
+			return;
+		if (rule.until.is_date)
+			until = date_wall(rule.until) + DAY - 1;
+		else if (icaltime_is_utc(rule.until))
+			until = zref_to_wall(&ev->zone, ical_wall(rule.until));
+		else
+			until = ical_wall(rule.until);
+		if (until < s.stop)
+			s.stop = until;
+	}
+	if (s.stop <= ev->start_wall || (s.count && s.count <= 1))
+		return;
+	if (!expand_simple(x, ev, &rule, &s))
+		expand_libical(x, ev, rule, &s);
+}
+
+static void add_rdate(struct ctx *x, const struct ev *ev, icalproperty *p)
+{
+	struct icaldatetimeperiodtype v = icalproperty_get_rdate(p);
+	struct icaltimetype t = icaltime_is_null_time(v.time) ? v.period.start : v.time;
+	struct zref z;
+	int64_t start, wall;
+	struct occ o;
+
+	if (!time_ok(t))
+		return;
+	if (ev->allday || t.is_date) {
+		wall = ev->allday ? floor_div(value_wall(t), DAY) * DAY : value_wall(t);
+		occ_add_wall(x, ev, wall);
+		return;
+	}
+	z = value_zone(x, p, t, ev->cal, &ev->zone);
+	start = zref_to_utc(&z, ical_wall(t));
+	wall = zref_same(&z, &ev->zone) ? ical_wall(t) : zref_to_wall(&ev->zone, start);
+	o = occ_at(ev, wall, start);
+	if (icaltime_is_null_time(v.time)) {
+		if (time_ok(v.period.end))
+			o.end = zref_to_utc(&z, value_wall(v.period.end));
+		else
+			o.end = start + icaldurationtype_as_int(v.period.duration);
+	}
+	occ_push(x, o);
+}
+
+/* EXDATEs of ev into x->ex_*: dates, wall times in the event's zone, and instants. */
+static void read_exdates(struct ctx *x, const struct ev *ev)
+{
+	icalproperty *p;
+
+	x->ex_wall.n = x->ex_utc.n = x->ex_day.n = 0;
+	for (p = icalcomponent_get_first_property(ev->c, ICAL_EXDATE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev->c, ICAL_EXDATE_PROPERTY)) {
+		struct icaltimetype t = icalproperty_get_exdate(p);
+		struct zref z;
+		int64_t utc;
+
+		if (!time_ok(t))
+			continue;
+		if (t.is_date) {
+			i64s_push(&x->ex_day, floor_div(date_wall(t), DAY));
+			continue;
+		}
+		z = value_zone(x, p, t, ev->cal, &ev->zone);
+		utc = zref_to_utc(&z, ical_wall(t));
+		i64s_push(&x->ex_utc, utc);
+		i64s_push(&x->ex_wall,
+			  zref_same(&z, &ev->zone) ? ical_wall(t) : zref_to_wall(&ev->zone, utc));
+	}
+	i64s_sort(&x->ex_wall);
+	i64s_sort(&x->ex_utc);
+	i64s_sort(&x->ex_day);
+}
+
+static bool excluded(const struct ctx *x, const struct occ *o)
+{
+	return i64s_has(&x->ex_wall, o->wall) || i64s_has(&x->ex_utc, o->start) ||
+	       i64s_has(&x->ex_day, floor_div(o->wall, DAY)) || i64s_has(&x->rids, o->start);
+}
+
+/* ---- output ---- */
+
+static bool own_id(const char *uid, char out[64])
+{
+	size_t n = uid ? strlen(uid) : 0, suffix = strlen(EXTCAL_OWN_SUFFIX);
+
+	if (n <= suffix || n - suffix >= 64 || strcmp(uid + n - suffix, EXTCAL_OWN_SUFFIX))
+		return false;
+	memcpy(out, uid, n - suffix);
+	out[n - suffix] = '\0';
+	return true;
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+	const struct occ *x = a, *y = b;
+
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->end < y->end) - (x->end > y->end); /* longest first */
+}
+
+/* Keeps x->occ's occurrences that are not excluded and overlap the window, clipped, as busy
+ * time (or as own entries when uid is "<id>@slotd"); then empties the list. */
+static void emit(struct ctx *x, const char *uid, bool filter)
+{
+	struct extcal_result *r = x->r;
+	char own[64];
+	bool is_own = own_id(uid, own);
+	int64_t prev = INT64_MIN;
+	size_t i;
+
+	if (x->nocc > 1)
+		qsort(x->occ, x->nocc, sizeof(*x->occ), cmp_occ);
+	for (i = 0; i < x->nocc; i++) {
+		struct occ o = x->occ[i];
+
+		if (o.start == prev)
+			continue;
+		prev = o.start;
+		if ((filter && excluded(x, &o)) || o.end <= x->o->from || o.start >= x->o->to ||
+		    o.end <= o.start)
+			continue;
+		if (r->occurrences >= EXTCAL_MAX_OCCURRENCES) {
+			r->truncated = true;
+			x->stopped = true;
+			break;
+		}
+		if (o.start < x->o->from)
+			o.start = x->o->from;
+		if (o.end > x->o->to)
+			o.end = x->o->to;
+		r->occurrences++;
+		if (is_own) {
+			struct extcal_own *w;
+			xgrow((void **)&r->own, &r->own_cap, r->nown + 1, sizeof(*r->own));
+			w = &r->own[r->nown++];
+			memcpy(w->booking_id, own, sizeof(own));
+			w->start = o.start;
+			w->end = o.end;
+		} else {
+			xgrow((void **)&x->busy, &x->busy_cap, x->nbusy + 1, sizeof(*x->busy));
+			x->busy[x->nbusy].start = o.start;
+			x->busy[x->nbusy].end = o.end;
+			x->nbusy++;
+		}
+	}
+	x->nocc = 0;
+}
+
+/* The master's occurrences: DTSTART, RRULEs and RDATEs, less EXDATEs and the starts that
+ * overrides replace (x->rids). */
+static void expand_master(struct ctx *x, const struct ev *ev, const char *uid)
+{
+	icalproperty *p;
+	int64_t lo, hi;
+
+	wall_range(x, ev, &lo, &hi);
+	x->nocc = 0;
+	if (ev->start_wall >= lo && ev->start_wall < hi)
+		occ_push(x, occ_at(ev, ev->start_wall, ev->start_utc));
+	for (p = icalcomponent_get_first_property(ev->c, ICAL_RRULE_PROPERTY); p && !x->stopped;
+	     p = icalcomponent_get_next_property(ev->c, ICAL_RRULE_PROPERTY))
+		expand_rrule(x, ev, p);
+	for (p = icalcomponent_get_first_property(ev->c, ICAL_RDATE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev->c, ICAL_RDATE_PROPERTY))
+		add_rdate(x, ev, p);
+	read_exdates(x, ev);
+	emit(x, uid, true);
+}
+
+/* The instant an override's RECURRENCE-ID names: its own TZID (libical's
+ * icalcomponent_get_recurrenceid drops it), else the master's zone. */
+static bool rid_instant(struct ctx *x, icalcomponent *c, icalcomponent *cal,
+			const struct zref *master_zone, int64_t *out)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+	struct icaltimetype t;
+	struct zref z;
+
+	if (!p || !time_ok(t = icalproperty_get_recurrenceid(p)))
+		return false;
+	if (t.is_date) {
+		*out = zref_to_utc(&x->owner, date_wall(t));
+		return true;
+	}
+	z = value_zone(x, p, t, cal, master_zone);
+	*out = zref_to_utc(&z, ical_wall(t));
+	return true;
+}
+
+/* One UID's VEVENTs (g[0..n), masters first): the overrides replace or remove the
+ * masters' occurrences they name and add their own. */
+static void add_group(struct ctx *x, struct rec *g, size_t n)
+{
+	struct ev master, ev;
+	bool have_master = false;
+	char own[64];
+	bool is_own = own_id(g[0].uid, own);
+	size_t i;
+
+	x->rids.n = 0;
+	for (i = 0; i < n && !g[i].is_override; i++)
+		if (!have_master && !ev_read(x, g[i].c, g[i].cal, &master))
+			have_master = true;
+	for (i = 0; i < n; i++) {
+		int64_t rid;
+		if (!g[i].is_override ||
+		    !rid_instant(x, g[i].c, g[i].cal, have_master ? &master.zone : &x->owner, &rid))
+			continue;
+		i64s_push(&x->rids, rid);
+	}
+	i64s_sort(&x->rids);
+	for (i = 0; i < n; i++) {
+		bool skip = is_skipped(g[i].c);
+
+		if (x->stopped || out_of_budget(x))
+			return;
+		if (skip) {
+			x->r->skipped++;
+			continue;
+		}
+		if (ev_read(x, g[i].c, g[i].cal, &ev))
+			continue;
+		if (!is_own)
+			x->r->events++;
+		if (g[i].is_override) {
+			x->nocc = 0;
+			occ_push(x, occ_at(&ev, ev.start_wall, ev.start_utc));
+			emit(x, g[i].uid, false);
+		} else {
+			expand_master(x, &ev, g[i].uid);
+		}
+	}
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	int c;
+
+	if (!x->uid || !y->uid) {
+		if (x->uid != y->uid)
+			return x->uid ? 1 : -1;
+		return (x->seq > y->seq) - (x->seq < y->seq);
+	}
+	c = strcmp(x->uid, y->uid);
+	if (c)
+		return c;
+	if (x->is_override != y->is_override)
+		return x->is_override ? 1 : -1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void collect(icalcomponent *cal, struct rec **v, size_t *n, size_t *cap)
+{
+	icalcomponent *c;
+
+	for (c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
+	     c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(c);
+		struct rec *rc;
+
+		xgrow((void **)v, cap, *n + 1, sizeof(**v));
+		rc = &(*v)[*n];
+		rc->c = c;
+		rc->cal = cal;
+		rc->uid = uid && *uid ? uid : NULL;
+		rc->is_override = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+		rc->seq = (*n)++;
+	}
+}
+
+static int cmp_interval(const void *a, const void *b)
+{
+	const struct interval *x = a, *y = b;
+
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+/* Merges add[0..n) (unsorted, overlapping) into the set s in one pass. */
+static void merge_into(struct interval_set *s, struct interval *add, size_t n)
+{
+	struct interval *out;
+	size_t i = 0, j = 0, k = 0, total = s->n + n;
+
+	if (!n)
+		return;
+	qsort(add, n, sizeof(*add), cmp_interval);
+	out = xmalloc(total * sizeof(*out));
+	while (i < s->n || j < n) {
+		struct interval next = j == n || (i < s->n && s->v[i].start <= add[j].start)
+					       ? s->v[i++]
+					       : add[j++];
+		if (k && next.start <= out[k - 1].end) {
+			if (next.end > out[k - 1].end)
+				out[k - 1].end = next.end;
+		} else {
+			out[k++] = next;
+		}
+	}
+	free(s->v);
+	s->v = out;
+	s->n = k;
+	s->cap = total;
+}
+
+/* The VCALENDARs at the top of a parsed text: root itself or the children of libical's
+ * XROOT wrapper for several. */
+static size_t calendars(icalcomponent *root, icalcomponent ***out)
+{
+	icalcomponent *c;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!root)
+		return 0;
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+		*out = xmalloc(sizeof(**out));
+		(*out)[0] = root;
+		return 1;
+	}
+	if (icalcomponent_isa(root) != ICAL_XROOT_COMPONENT)
+		return 0;
+	for (c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT); c;
+	     c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
+		xgrow((void **)out, &cap, n + 1, sizeof(**out));
+		(*out)[n++] = c;
+	}
+	return n;
+}
+
+/* True when text holds word (upper case), in any case. */
+static bool mentions(const char *text, const char *word)
+{
+	size_t n = strlen(word), i;
+	const char *s;
+
+	for (s = text; *s; s++) {
+		for (i = 0; i < n && toupper((unsigned char)s[i]) == word[i]; i++)
+			;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+void extcal_result_init(struct extcal_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	interval_set_init(&r->busy);
+}
+
+void extcal_result_release(struct extcal_result *r)
+{
+	interval_set_release(&r->busy);
+	free(r->own);
+	extcal_result_init(r);
+}
+
+static void ctx_release(struct ctx *x)
+{
+	zcache_release(&x->zones);
+	free(x->busy);
+	free(x->occ);
+	free(x->ex_wall.v);
+	free(x->ex_utc.v);
+	free(x->ex_day.v);
+	free(x->rids.v);
+}
+
+int extcal_add(struct extcal_result *r, const char *text, size_t len,
+	       const struct extcal_opts *o, struct err *e)
+{
+	int64_t t0 = cpu_ns();
+	char *copy = xmalloc(len + 1);
+	icalcomponent *root, **cals;
+	struct rec *recs = NULL;
+	size_t ncal, nrec = 0, rec_cap = 0, i, j;
+	struct ctx x;
+	int ret = 0;
+
+	assert(o && o->db && o->owner_tz);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	root = icalparser_parse_string(copy);
+	ncal = calendars(root, &cals);
+	if (!ncal) {
+		if (!mentions(copy, "BEGIN:VCALENDAR"))
+			ret = err_set(e, ERR_INVALID, "not an iCalendar document");
+		else if (!mentions(copy, "END:VCALENDAR"))
+			ret = err_set(e, ERR_INVALID, "the iCalendar document is cut short");
+		else
+			ret = err_set(e, ERR_INVALID, "the iCalendar document cannot be read");
+		goto out;
+	}
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	x.o = o;
+	x.owner.tz = o->owner_tz;
+	x.utc.tz = tz_db_get(o->db, "UTC");
+	x.stop_cpu_ns = t0 + (EXTCAL_BUDGET_NS - r->cpu_ns);
+	x.stopped = r->truncated && (r->occurrences >= EXTCAL_MAX_OCCURRENCES ||
+				     r->cpu_ns >= EXTCAL_BUDGET_NS);
+	for (i = 0; i < ncal; i++)
+		collect(cals[i], &recs, &nrec, &rec_cap);
+	if (nrec > 1)
+		qsort(recs, nrec, sizeof(*recs), cmp_rec);
+	for (i = 0; i < nrec && !x.stopped; i = j) {
+		for (j = i + 1; j < nrec && recs[i].uid && recs[j].uid &&
+				!strcmp(recs[i].uid, recs[j].uid);
+		     j++)
+			;
+		add_group(&x, &recs[i], j - i);
+	}
+	merge_into(&r->busy, x.busy, x.nbusy);
+	ctx_release(&x);
+out:
+	free(recs);
+	free(cals);
+	if (root)
+		icalcomponent_free(root);
+	free(copy);
+	r->cpu_ns += cpu_ns() - t0;
+	return ret;
+}
