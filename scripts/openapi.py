@@ -948,8 +948,10 @@ S["RecoverIn"] = obj({"since": ref("InstantIn")})
 S["Recovered"] = obj({"replayed": {"type": "integer", "minimum": 0}})
 DELIVERY_STATUS = ["pending", "succeeded", "failed"]
 S["Delivery"] = obj({"id": ref("DeliveryId"), "event_id": ref("EventId"), "event_type": STR,
-                     "channel": {"type": "string", "enum": ["webhook", "email"]},
-                     "endpoint_id": nullable(ref("WebhookEndpointId")), "recipient": NSTR,
+                     "channel": {"type": "string", "enum": ["webhook", "email", "caldav"]},
+                     "endpoint_id": {"anyOf": [ref("WebhookEndpointId"), ref("CalendarId"), {"type": "null"}],
+                                     "description": "webhook: the endpoint; caldav: the calendar written; email: null"},
+                     "recipient": NSTR,
                      "recipient_role": {"type": ["string", "null"], "enum": ["customer", "provider", None]},
                      "status": {"type": "string", "enum": DELIVERY_STATUS}, "attempts": {"type": "integer", "minimum": 0},
                      "next_attempt_at": nullable(ref("UtcInstant")), "last_status": NINT, "last_error": NSTR,
@@ -1008,9 +1010,9 @@ op("get", "/v1/webhook-endpoints/{endpoint_id}/deliveries", "An endpoint's deliv
 op("post", "/v1/webhook-endpoints/{endpoint_id}/recover", "Replay every delivery since a time that has not succeeded",
    {202: json_resp("how many deliveries are due again", ref("Recovered")), 404: "NotFound"},
    params=[WHE], body_ref="RecoverIn", tags=["webhooks"], opid="recoverWebhookEndpoint")
-op("get", "/v1/deliveries", "Deliveries of every endpoint and e-mail",
+op("get", "/v1/deliveries", "Deliveries of every endpoint, e-mail and calendar write",
    {200: json_resp("a page of deliveries", ref("DeliveryPage")), 422: "Unprocessable"},
-   params=[*DLV_FILTERS, P("channel", "query", {"type": "string", "enum": ["webhook", "email"]}, "only this channel"),
+   params=[*DLV_FILTERS, P("channel", "query", {"type": "string", "enum": ["webhook", "email", "caldav"]}, "only this channel"),
            *PAGE_PARAMS], tags=["webhooks"], opid="listDeliveries")
 op("get", "/v1/deliveries/{delivery_id}", "Read a delivery with its attempts",
    {200: json_resp("the delivery", ref("DeliveryDetail")), 404: "NotFound"},
