@@ -16,13 +16,15 @@ if [ "${1:-}" = "--check-node" ]; then
 fi
 
 build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libical-dev
-            libsqlite3-dev libpq-dev libsodium-dev zlib1g-dev libcurl4-openssl-dev tzdata)
+            libsqlite3-dev libpq-dev libsodium-dev zlib1g-dev libcurl4-openssl-dev tzdata
+            libxml2-dev)  # libxml2: the CalDAV servers' XML answers (external calendars)
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-jsonschema postgresql)
 test_pkgs+=(clang)    # libFuzzer, for the fuzz targets (scripts/fuzz.sh)
 test_pkgs+=(openssl)  # the TLS tests make a self-signed certificate
 test_pkgs+=(prometheus)  # promtool checks what GET /metrics renders
 test_pkgs+=(python3-aiosmtpd python3-icalendar)  # the mail receiver; invitations parsed
 test_pkgs+=(chromium fonts-dejavu-core)  # the browser tests of the web UI (web/tests)
+test_pkgs+=(radicale)  # a real CalDAV server for the external-calendar tests
 bench_pkgs=(wrk nginx-light)
 
 want=("${build_pkgs[@]}")

@@ -1,0 +1,1153 @@
+"""External calendars (issue 19), against the real binary and real calendar servers.
+
+A provider connects an iCalendar subscription address (served by ics_server.IcsServer on
+loopback) or a CalDAV collection (Debian's Radicale, radicale_server.RadicaleServer, on
+loopback); slotd fetches it in the background and its busy time blocks the provider's slots,
+explain says external_busy with the calendar's name, and a booking over it is refused. A
+CalDAV calendar with write: true receives every booking of the provider (PUT on create and
+reschedule, DELETE on cancel or decline) through the outbox.
+
+Servers run with SLOTD_WEBHOOK_ALLOW_PRIVATE=1 (every calendar is on 127.0.0.1) and a secret
+key file (PostgreSQL needs one; SQLite gets the same for symmetry). The module's server runs
+on the test clock, set to NOW (Monday 2 March 2026, 07:00 UTC) and moved one second forward
+before each "sync now" (Clock.tick) so that a new attempt shows as a new last_attempt_at;
+the clock never moves far enough for a calendar to fall due by itself. Requests for slots,
+explain and bookings carry X-Test-Now: NOW. The sync window (30 days back, 365 ahead) is
+around NOW, so every event lies in March and early April 2026.
+
+Each test works in a tenant of its own (World: one provider, Europe/Berlin unless a test
+says otherwise, open 09:00-17:00 on weekdays; a 60-minute service on a 30-minute grid), so
+a day has the 15 starts ALL, and a busy hour 10:00-11:00 removes exactly 09:30, 10:00 and
+10:30. Berlin is at +01:00 until 29 March, New York at -04:00 from 8 March.
+"""
+import json
+import os
+import time
+import types
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from email.utils import formatdate
+from pathlib import Path
+
+import icalendar
+import pytest
+
+import booking_helpers
+import pg_helpers
+import radicale_server
+from conftest import Api, _start, _stop, create_tenant, expect_problem, pg_processes, weekdays
+from ics_server import IcsServer
+from radicale_server import RadicaleServer
+
+NOW = "2026-03-02T07:00:00Z"
+BER = "Europe/Berlin"
+NY = "America/New_York"
+SYNC_TIMEOUT = 10.0
+FROM, TO = "2026-03-09", "2026-04-10"       # the dates every test looks at
+ALL = [f"{h:02d}:{m:02d}" for h in range(9, 17) for m in (0, 30)][:-1]   # 09:00 … 16:00
+TEN = {"09:30", "10:00", "10:30"}           # what a busy 10:00-11:00 removes
+# What the events say about the provider's life: never to be shown by slotd.
+SECRET_SUMMARY = "Dr Hale - root canal"
+SECRET_ATTENDEE = "mailto:partner-of-provider@private.example"
+CAL_FIELDS = {"id", "provider_id", "kind", "name", "url", "username", "has_password", "write",
+              "enabled", "sync_interval_minutes", "last_synced_at", "last_attempt_at",
+              "last_error", "events", "busy_intervals", "next_sync_at", "version",
+              "created_at", "updated_at"}
+
+booked = booking_helpers.booked
+acted = booking_helpers.acted
+
+
+def epoch(instant):
+    return int(datetime.fromisoformat(instant.replace("Z", "+00:00")).timestamp())
+
+
+def iso(ts):
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def key_file(directory):
+    """A secret key file as slotd reads it: 32 random bytes as 64 hex digits, mode 0600."""
+    p = Path(directory) / "secret.key"
+    p.write_text(os.urandom(32).hex() + "\n")
+    p.chmod(0o600)
+    return str(p)
+
+
+def env_for(directory, private=True):
+    env = {"SLOTD_SECRET_KEY_FILE": key_file(directory)}
+    if private:
+        env["SLOTD_WEBHOOK_ALLOW_PRIVATE"] = "1"
+    return env
+
+
+class Clock:
+    """The test clock of one server: set to start, then moved a second forward per tick."""
+
+    def __init__(self, api, start=NOW):
+        self.api = api
+        self.now = epoch(start)
+        self.set(self.now)
+
+    def set(self, ts):
+        self.now = ts
+        self.api.ok("POST", "/v1/test/clock", {"now": iso(ts)}, status=200)
+        return ts
+
+    def tick(self, seconds=1):
+        return self.set(self.now + seconds)
+
+
+# --- iCalendar documents ------------------------------------------------------------------
+
+def ics(*events, head=(), prodid="-//Example Corp//Calendar 1.0//EN"):
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN",
+             *head]
+    for e in events:
+        lines += e
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def vevent(*props, uid=None, summary=SECRET_SUMMARY):
+    return ["BEGIN:VEVENT", f"UID:{uid or uuid.uuid4().hex + '@example.com'}",
+            "DTSTAMP:20260301T120000Z", *props, f"SUMMARY:{summary}", "END:VEVENT"]
+
+
+def stamp(day, hm):
+    return day.replace("-", "") + "T" + hm.replace(":", "") + "00"
+
+
+def zoned(prop, tz, day, hm):
+    """DTSTART;TZID=tz:… (or DTEND, RECURRENCE-ID, EXDATE)."""
+    return f"{prop};TZID={tz}:{stamp(day, hm)}"
+
+
+def span(tz, day, start, end, **kw):
+    """DTSTART and DTEND of a local span on one day."""
+    return [zoned("DTSTART", tz, day, start), zoned("DTEND", tz, day, end)]
+
+
+def busy(tz, day, start, end, *props, **kw):
+    return vevent(*span(tz, day, start, end), *props, **kw)
+
+
+VTZ_NY = ["BEGIN:VTIMEZONE", "TZID:America/New_York",
+          "BEGIN:DAYLIGHT", "TZOFFSETFROM:-0500", "TZOFFSETTO:-0400", "TZNAME:EDT",
+          "DTSTART:19700308T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU", "END:DAYLIGHT",
+          "BEGIN:STANDARD", "TZOFFSETFROM:-0400", "TZOFFSETTO:-0500", "TZNAME:EST",
+          "DTSTART:19701101T020000", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU", "END:STANDARD",
+          "END:VTIMEZONE"]
+
+# As Outlook writes them: Windows zone names with VTIMEZONE blocks starting in 1601.
+VTZ_W_EUROPE = ["BEGIN:VTIMEZONE", "TZID:W. Europe Standard Time",
+                "BEGIN:STANDARD", "DTSTART:16010101T030000", "TZOFFSETFROM:+0200",
+                "TZOFFSETTO:+0100", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10",
+                "END:STANDARD",
+                "BEGIN:DAYLIGHT", "DTSTART:16010101T020000", "TZOFFSETFROM:+0100",
+                "TZOFFSETTO:+0200", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3",
+                "END:DAYLIGHT", "END:VTIMEZONE"]
+VTZ_EASTERN = ["BEGIN:VTIMEZONE", "TZID:Eastern Standard Time",
+               "BEGIN:STANDARD", "DTSTART:16010101T020000", "TZOFFSETFROM:-0400",
+               "TZOFFSETTO:-0500", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11",
+               "END:STANDARD",
+               "BEGIN:DAYLIGHT", "DTSTART:16010101T020000", "TZOFFSETFROM:-0500",
+               "TZOFFSETTO:-0400", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3",
+               "END:DAYLIGHT", "END:VTIMEZONE"]
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ics_srv():
+    s = IcsServer().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def srv(slotd_bin, tmp_path_factory):
+    d = tmp_path_factory.mktemp("calendars")
+    s = _start(slotd_bin, d, env=env_for(d))
+    yield s
+    _stop(s)
+
+
+@pytest.fixture(scope="module")
+def clock(srv):
+    c = Clock(srv.tenant())
+    yield c
+    c.api.ok("POST", "/v1/test/clock", {"now": None}, status=200)
+
+
+@pytest.fixture(scope="module")
+def radicale():
+    if not radicale_server.available():
+        pytest.fail("Debian's radicale is not installed (scripts/deps.sh test installs it)",
+                    pytrace=False)
+    r = RadicaleServer(users={"alice": "alice-pw-" + uuid.uuid4().hex[:8],
+                              "bob": "bob-pw-" + uuid.uuid4().hex[:8]}).start()
+    yield r
+    r.close()
+
+
+class World(types.SimpleNamespace):
+    """A tenant with one provider and a 60-minute service on a 30-minute grid."""
+
+    @property
+    def cals(self):
+        return f"/v1/providers/{self.pid}/calendars"
+
+    def cal_path(self, cid):
+        return f"{self.cals}/{cid}"
+
+
+def make_world(server, tz=BER, clock=None, **service):
+    t = server.tenant()
+    p = t.provider("Dr Hale", tz)
+    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
+    svc = t.service([p["id"]], "Consult", 60, slot_step_minutes=30, **service)
+    return World(t=t, pid=p["id"], sid=svc["id"], server=server, tz=tz, clock=clock)
+
+
+@pytest.fixture
+def w(srv, clock):
+    return make_world(srv, clock=clock)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def free_by_day(w, frm=FROM, to=TO, sid=None, api=None):
+    """{date: [local "HH:MM" starts]} of the provider, every weekday of [frm, to] present."""
+    got = (api or w.t).slots(sid or w.sid, w.pid, frm, to, now=NOW)
+    out = {}
+    d, end = date.fromisoformat(frm), date.fromisoformat(to)
+    while d <= end:
+        if d.weekday() < 5:
+            out[d.isoformat()] = []
+        d += timedelta(days=1)
+    for s in got:
+        out.setdefault(s["start"][:10], []).append(s["start"][11:16])
+    return out
+
+
+def blocked_by_day(w, frm=FROM, to=TO, sid=None, api=None):
+    """{date: set of starts of ALL missing} for weekdays with any missing."""
+    free = free_by_day(w, frm, to, sid, api)
+    return {d: set(ALL) - set(v) for d, v in free.items() if set(ALL) - set(v)}
+
+
+def assert_blocked(w, expected, frm=FROM, to=TO, sid=None, api=None):
+    """Exactly the starts of expected ({date: set}) are gone, every other start is offered."""
+    got = blocked_by_day(w, frm, to, sid, api)
+    assert got == {d: set(v) for d, v in expected.items() if v}, \
+        f"blocked starts differ:\n got  {sorted((d, sorted(v)) for d, v in got.items())}\n" \
+        f" want {sorted((d, sorted(v)) for d, v in expected.items())}"
+
+
+def create(w, status=201, **body):
+    r = w.t.post(w.cals, body)
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def get_cal(w, cid):
+    return w.t.ok("GET", w.cal_path(cid))
+
+
+def wait_cal(w, cid, pred, what, timeout=SYNC_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while True:
+        c = get_cal(w, cid)
+        if pred(c):
+            return c
+        assert time.monotonic() < deadline, f"calendar never {what} within {timeout}s: {c}"
+        time.sleep(0.05)
+
+
+def first_sync(w, cal, timeout=SYNC_TIMEOUT):
+    """A new calendar is due at once: waits for its first attempt."""
+    return wait_cal(w, cal["id"], lambda c: c["last_attempt_at"] is not None,
+                    "attempted a first sync", timeout)
+
+
+def sync_now(w, cal, timeout=SYNC_TIMEOUT):
+    """Moves the clock a second on, POST …/sync, waits for that attempt."""
+    at = w.clock.tick()
+    r = w.t.post(w.cal_path(cal["id"]) + "/sync")
+    assert r.status_code == 202, r.text
+    assert r.json()["id"] == cal["id"]
+    return wait_cal(w, cal["id"], lambda c: c["last_attempt_at"] is not None
+                    and epoch(c["last_attempt_at"]) >= at, "attempted the sync", timeout)
+
+
+def secret_path(name):
+    """A path whose first segment plays the secret of a secret address."""
+    token = uuid.uuid4().hex
+    return f"/{token}/{name}.ics", token
+
+
+def ics_calendar(w, ics_srv, doc, name="Private", **fields):
+    """Serves doc at a fresh secret path, connects it, waits for the first sync (which must
+    succeed); returns (calendar, path)."""
+    path, _ = secret_path("".join(ch if ch.isalnum() else "-" for ch in name.lower()))
+    ics_srv.serve(path, doc)
+    cal = create(w, kind="ics", url=ics_srv.url(path), name=name, **fields)
+    cal = first_sync(w, cal)
+    assert cal["last_error"] is None, cal
+    assert cal["last_synced_at"] is not None, cal
+    return cal, path
+
+
+def events_of(t, type_prefix):
+    rows, after = [], 0
+    for _ in range(100):
+        page = t.ok("GET", "/v1/events", params={"type": type_prefix, "after": after,
+                                                  "limit": 200})
+        rows += page["data"]
+        if not page["data"] or page.get("next_after") is None:
+            return rows
+        after = page["next_after"]
+    raise AssertionError("event pages do not end")
+
+
+def make_key(w, role, provider_ids=None):
+    body = {"name": f"{role} key", "role": role}
+    if provider_ids is not None:
+        body["provider_ids"] = provider_ids
+    k = w.t.ok("POST", "/v1/keys", body)
+    return Api(w.t.base, k["secret"])
+
+
+def unavailable(r, *codes):
+    p = expect_problem(r, 422, "slot_unavailable")
+    assert sorted(x["code"] for x in p["reasons"]) == sorted(codes), p
+    return p
+
+
+# === CRUD ======================================================================================
+
+EMPTY = ics()
+
+
+def test_create_ics_calendar_redacts_the_address(w, ics_srv):
+    path, token = secret_path("basic")
+    ics_srv.serve(path, EMPTY)
+    r = w.t.post(w.cals, {"kind": "ics", "url": ics_srv.url(path), "name": "Google"})
+    assert r.status_code == 201, r.text
+    c = r.json()
+    assert set(c) == CAL_FIELDS, c
+    assert c["id"].startswith("cal_") and len(c["id"]) > 4
+    assert (c["provider_id"], c["kind"], c["name"]) == (w.pid, "ics", "Google")
+    assert (c["username"], c["has_password"], c["write"], c["enabled"]) == \
+        (None, False, False, True)
+    assert c["sync_interval_minutes"] == 5
+    assert isinstance(c["version"], int)
+    # The path of a secret address is the secret: only scheme and host are shown.
+    assert token not in r.text
+    assert c["url"].startswith("http://127.0.0.1") and c["url"].endswith("/…"), c["url"]
+    assert c["next_sync_at"] is not None
+    # Due at once: the first fetch happens without asking.
+    got = first_sync(w, c)
+    assert got["last_error"] is None and got["last_synced_at"] is not None
+    assert (got["events"], got["busy_intervals"]) == (0, 0)
+    [req] = ics_srv.on(path)
+    assert req.method == "GET" and "if-none-match" not in req.headers
+    # Read back, listed, and the events: never the secret path.
+    assert token not in json.dumps(get_cal(w, c["id"]))
+    rows = w.t.list_all(w.cals)
+    assert [x["id"] for x in rows] == [c["id"]]
+    assert token not in json.dumps(rows)
+    evs = events_of(w.t, "calendar.")
+    assert [e["type"] for e in evs if e["subject_id"] == c["id"]][:1] == ["calendar.created"]
+    assert token not in json.dumps(evs)
+
+
+def test_create_caldav_calendar_never_returns_the_password(w, ics_srv):
+    password = "pw-" + uuid.uuid4().hex
+    url = ics_srv.url("/dav/alice/work/")
+    c = create(w, kind="caldav", url=url, username="alice", password=password,
+               name="Nextcloud", write=True, sync_interval_minutes=60, enabled=False)
+    assert set(c) == CAL_FIELDS
+    assert (c["kind"], c["url"], c["username"], c["has_password"], c["write"], c["enabled"],
+            c["sync_interval_minutes"]) == ("caldav", url, "alice", True, True, False, 60)
+    everything = [get_cal(w, c["id"]), w.t.list_all(w.cals), events_of(w.t, "calendar.")]
+    # Password changed: still only has_password.
+    p = w.t.ok("PATCH", w.cal_path(c["id"]), {"password": password + "-2"})
+    assert p["has_password"] is True and p["version"] == c["version"] + 1
+    everything += [p, events_of(w.t, "calendar.")]
+    assert password not in json.dumps(everything)
+    # Without credentials and a name: the name is the URL's host.
+    d = create(w, kind="caldav", url=url, enabled=False)
+    assert (d["username"], d["has_password"], d["write"], d["name"]) == \
+        (None, False, False, "127.0.0.1")
+
+
+def test_patch_delete_and_if_match(w, ics_srv):
+    path, _ = secret_path("patch")
+    ics_srv.serve(path, EMPTY)
+    c = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Work"))
+    v = c["version"]
+    expect_problem(w.t.patch(w.cal_path(c["id"]), {"name": "Nope"},
+                             headers={"If-Match": f'"{v + 5}"'}), 412)
+    assert get_cal(w, c["id"])["name"] == "Work"
+    p = w.t.ok("PATCH", w.cal_path(c["id"]),
+               {"name": "Work (Outlook)", "sync_interval_minutes": 1440},
+               headers={"If-Match": f'"{v}"'})
+    assert (p["name"], p["sync_interval_minutes"], p["version"]) == \
+        ("Work (Outlook)", 1440, v + 1)
+    assert (p["kind"], p["url"]) == (c["kind"], c["url"])
+    assert get_cal(w, c["id"]) == p
+    # kind never changes.
+    expect_problem(w.t.patch(w.cal_path(c["id"]), {"kind": "caldav"}), 422,
+                   "validation_failed", "/kind")
+    assert get_cal(w, c["id"]) == p
+    assert [e["type"] for e in events_of(w.t, "calendar.") if e["subject_id"] == c["id"]
+            and e["type"] != "calendar.synced"] == ["calendar.created", "calendar.updated"]
+    # Delete: 204, then 404 everywhere.
+    r = w.t.delete(w.cal_path(c["id"]))
+    assert r.status_code == 204 and not r.content
+    for method, suffix in (("GET", ""), ("PATCH", ""), ("DELETE", ""), ("POST", "/sync")):
+        kw = {"body": {"name": "x"}} if method == "PATCH" else {}
+        expect_problem(w.t.request(method, w.cal_path(c["id"]) + suffix, **kw), 404,
+                       "not_found")
+    assert w.t.list_all(w.cals) == []
+    assert "calendar.deleted" in [e["type"] for e in events_of(w.t, "calendar.")
+                                  if e["subject_id"] == c["id"]]
+
+
+def test_list_pages(w, ics_srv):
+    path, _ = secret_path("paged")
+    ics_srv.serve(path, EMPTY)
+    made = [create(w, kind="ics", url=ics_srv.url(path), name=f"C{i}", enabled=False)["id"]
+            for i in range(3)]
+    page = w.t.ok("GET", w.cals, params={"limit": 2})
+    assert len(page["data"]) == 2 and page["next_cursor"]
+    rest = w.t.ok("GET", w.cals, params={"limit": 2, "cursor": page["next_cursor"]})
+    assert rest["next_cursor"] is None
+    assert sorted(x["id"] for x in page["data"] + rest["data"]) == sorted(made)
+
+
+U = "http://127.0.0.1:9/cal.ics"
+
+
+@pytest.mark.parametrize("body, pointer", [
+    ({"url": U}, "/kind"),
+    ({"kind": "google", "url": U}, "/kind"),
+    ({"kind": 1, "url": U}, "/kind"),
+    ({"kind": "ics"}, "/url"),
+    ({"kind": "caldav"}, "/url"),
+    ({"kind": "ics", "url": "ftp://127.0.0.1/cal.ics"}, "/url"),
+    ({"kind": "ics", "url": "file:///etc/passwd"}, "/url"),
+    ({"kind": "ics", "url": "/relative/cal.ics"}, "/url"),
+    ({"kind": "ics", "url": "not a url"}, "/url"),
+    ({"kind": "ics", "url": 5}, "/url"),
+    ({"kind": "ics", "url": U, "username": "alice"}, "/username"),
+    ({"kind": "ics", "url": U, "password": "pw"}, "/password"),
+    ({"kind": "ics", "url": U, "write": True}, "/write"),
+    ({"kind": "caldav", "url": U, "write": "yes"}, "/write"),
+    ({"kind": "caldav", "url": U, "username": 7}, "/username"),
+    ({"kind": "ics", "url": U, "sync_interval_minutes": 0}, "/sync_interval_minutes"),
+    ({"kind": "ics", "url": U, "sync_interval_minutes": 1441}, "/sync_interval_minutes"),
+    ({"kind": "ics", "url": U, "sync_interval_minutes": "5"}, "/sync_interval_minutes"),
+    ({"kind": "ics", "url": U, "name": ""}, "/name"),
+    ({"kind": "ics", "url": U, "name": "x" * 201}, "/name"),
+    ({"kind": "ics", "url": U, "enabled": "no"}, "/enabled"),
+    ({"kind": "ics", "url": U, "colour": "red"}, "/colour"),
+])
+def test_bad_input_is_422_and_nothing_changes(w, body, pointer):
+    keep = create(w, kind="ics", url=U, name="Kept", enabled=False)
+    before = w.t.list_all(w.cals)
+    nevents = len(events_of(w.t, "calendar."))
+    expect_problem(w.t.post(w.cals, body), 422, "validation_failed", pointer)
+    assert w.t.list_all(w.cals) == before
+    assert len(events_of(w.t, "calendar.")) == nevents
+    # The same field in a PATCH of the (iCalendar) calendar is refused the same way.
+    field = pointer[1:]
+    if field != "kind" and field in body:
+        expect_problem(w.t.patch(w.cal_path(keep["id"]), {field: body[field]}), 422,
+                       "validation_failed", pointer)
+        assert w.t.list_all(w.cals) == before
+
+
+def test_boundaries_of_the_interval_and_name(w):
+    for minutes in (1, 1440):
+        c = create(w, kind="ics", url=U, sync_interval_minutes=minutes, enabled=False,
+                   name="n" * 200)
+        assert (c["sync_interval_minutes"], c["name"]) == (minutes, "n" * 200)
+
+
+def test_malformed_body_and_unknown_provider(w):
+    r = w.t.request("POST", w.cals, data="{", headers={"Content-Type": "application/json"})
+    expect_problem(r, 400)
+    expect_problem(w.t.post("/v1/providers/prv_00000000000000000000/calendars",
+                            {"kind": "ics", "url": U}), 404, "not_found")
+    expect_problem(w.t.get(f"{w.cals}/cal_00000000000000000000"), 404, "not_found")
+    assert w.t.list_all(w.cals) == []
+
+
+def test_other_tenants_and_scoped_keys(srv, clock, w):
+    c = create(w, kind="ics", url=U, name="Mine", enabled=False)
+    other = make_world(srv, clock=clock)
+    path = w.cal_path(c["id"])
+    # Another tenant knows neither the provider nor the calendar.
+    for method, p, body in [("GET", w.cals, None), ("POST", w.cals, {"kind": "ics", "url": U}),
+                            ("GET", path, None), ("PATCH", path, {"name": "x"}),
+                            ("DELETE", path, None), ("POST", path + "/sync", None),
+                            ("GET", f"{other.cals}/{c['id']}", None),
+                            ("DELETE", f"{other.cals}/{c['id']}", None)]:
+        kw = {} if body is None else {"body": body}
+        expect_problem(other.t.request(method, p, **kw), 404)
+    # A staff key of another provider of the same tenant: 404 (as for feeds).
+    second = w.t.provider("Dr Second", BER)["id"]
+    staff_other = make_key(w, "staff", [second])
+    expect_problem(staff_other.get(w.cals), 404)
+    expect_problem(staff_other.get(path), 404)
+    expect_problem(staff_other.post(w.cals, {"kind": "ics", "url": U}), 404)
+    expect_problem(staff_other.delete(path), 404)
+    # A staff key of this provider manages its calendars.
+    staff = make_key(w, "staff", [w.pid])
+    assert [x["id"] for x in staff.list_all(w.cals)] == [c["id"]]
+    mine = staff.ok("POST", w.cals, {"kind": "ics", "url": U, "enabled": False})
+    staff.ok("DELETE", f"{w.cals}/{mine['id']}")
+    # Customer keys may not.
+    cust = make_key(w, "customer")
+    expect_problem(cust.get(w.cals), 403)
+    expect_problem(cust.post(w.cals, {"kind": "ics", "url": U}), 403)
+    expect_problem(cust.get(path), 403)
+    expect_problem(cust.delete(path), 403)
+    assert [x["id"] for x in w.t.list_all(w.cals)] == [c["id"]]
+    assert get_cal(w, c["id"])["name"] == "Mine"
+
+
+def test_private_addresses_are_refused_without_the_flag(start_server, tmp_path):
+    (tmp_path / "k").mkdir()
+    s = start_server(env=env_for(tmp_path / "k", private=False), name="locked")
+    w = make_world(s)
+    for body in ({"kind": "ics", "url": "http://127.0.0.1:8080/cal.ics"},
+                 {"kind": "ics", "url": "http://localhost/cal.ics"},
+                 {"kind": "ics", "url": "http://10.1.2.3/cal.ics"},
+                 {"kind": "ics", "url": "http://169.254.169.254/latest/meta-data"},
+                 {"kind": "caldav", "url": "http://[::1]:5232/alice/work/"},
+                 {"kind": "caldav", "url": "http://192.168.1.10/dav/"}):
+        expect_problem(w.t.post(w.cals, body), 422, "validation_failed", "/url")
+    assert w.t.list_all(w.cals) == []
+    # A public literal is accepted (disabled: nothing is fetched), a PATCH to loopback is not.
+    c = create(w, kind="ics", url="https://93.184.215.14/cal.ics", enabled=False)
+    expect_problem(w.t.patch(w.cal_path(c["id"]), {"url": "http://127.0.0.1/x.ics"}), 422,
+                   "validation_failed", "/url")
+    assert get_cal(w, c["id"])["version"] == c["version"]
+
+
+def test_secret_key_file(start_server, tmp_path):
+    """Without a key, slotd makes <db>.key (0600) next to an SQLite database; on PostgreSQL
+    creating a calendar is then refused, saying how to give a key."""
+    s = start_server(env={"SLOTD_WEBHOOK_ALLOW_PRIVATE": "1"}, name="nokey")
+    w = make_world(s)
+    body = {"kind": "caldav", "url": U, "username": "a", "password": "p", "enabled": False}
+    if s.backend == "sqlite":
+        create(w, **body)
+        key = Path(str(s.db_path) + ".key")
+        assert key.is_file(), list(s.db_path.parent.iterdir())
+        assert key.stat().st_mode & 0o777 == 0o600
+    else:
+        p = expect_problem(w.t.post(w.cals, body), 422)
+        assert "secret-key-file" in json.dumps(p) or "SLOTD_SECRET_KEY_FILE" in json.dumps(p), p
+        assert w.t.list_all(w.cals) == []
+
+
+# === reading an iCalendar address ==============================================================
+
+def test_one_off_event_blocks_exactly_the_overlapping_starts(w, ics_srv):
+    doc = ics(vevent("DTSTART:20260310T090000Z", "DTEND:20260310T100000Z"))
+    assert_blocked(w, {})
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert (cal["events"], cal["busy_intervals"]) == (1, 1)
+    assert epoch(cal["last_synced_at"]) == epoch(cal["last_attempt_at"])
+    # 10:00-11:00 Berlin: 09:00 ends as it starts and 11:00 starts as it ends.
+    assert_blocked(w, {"2026-03-10": TEN})
+    assert [e["subject_id"] for e in events_of(w.t, "calendar.synced")] == [cal["id"]]
+
+
+def test_weekly_series_with_exdate_and_a_moved_occurrence(w, ics_srv):
+    uid = "series-1@example.com"
+    doc = ics(
+        busy(BER, "2026-03-09", "12:00", "13:00",
+             "RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8",
+             zoned("EXDATE", BER, "2026-03-11", "12:00"), uid=uid),
+        vevent(zoned("RECURRENCE-ID", BER, "2026-03-16", "12:00"),
+               *span(BER, "2026-03-16", "15:00", "16:00"), uid=uid))
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["events"] == 2                       # the master and its override
+    noon = {"11:30", "12:00", "12:30"}
+    assert_blocked(w, {
+        "2026-03-09": noon,
+        # 11 March: EXDATE
+        "2026-03-16": {"14:30", "15:00", "15:30"},      # moved: noon free again
+        "2026-03-18": noon, "2026-03-23": noon, "2026-03-25": noon,
+        # Berlin's summer time from 29 March: still noon local
+        "2026-03-30": noon, "2026-04-01": noon,
+        # COUNT=8 ends there: 6 April free
+    })
+
+
+def test_all_day_events_are_whole_local_days_of_the_provider(srv, clock, ics_srv):
+    """In Auckland (+13:00) the UTC day of 12 March is 13:00 on the 12th to 13:00 on the
+    13th: the provider's own day is blocked instead."""
+    w = make_world(srv, tz="Pacific/Auckland", clock=clock)
+    doc = ics(vevent("DTSTART;VALUE=DATE:20260312", "DTEND;VALUE=DATE:20260313"),
+              vevent("DTSTART;VALUE=DATE:20260316", "DTEND;VALUE=DATE:20260318"))
+    ics_calendar(w, ics_srv, doc)
+    assert_blocked(w, {"2026-03-12": set(ALL), "2026-03-16": set(ALL),
+                       "2026-03-17": set(ALL)})
+
+
+def test_other_zones_and_floating_times(w, ics_srv):
+    doc = ics(
+        # 05:00 in New York (EDT since 8 March) is 10:00 in Berlin (still CET).
+        busy(NY, "2026-03-10", "05:00", "06:00"),
+        # UTC
+        vevent("DTSTART:20260311T130000Z", "DTEND:20260311T140000Z"),
+        # Floating: the provider's own zone.
+        vevent("DTSTART:20260312T150000", "DTEND:20260312T160000"),
+        # Asia/Kathmandu is +05:45: 16:15 there is 11:30 in Berlin.
+        busy("Asia/Kathmandu", "2026-03-13", "16:15", "17:15"))
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["events"] == 4
+    assert_blocked(w, {"2026-03-10": TEN,
+                       "2026-03-11": {"13:30", "14:00", "14:30"},
+                       "2026-03-12": {"14:30", "15:00", "15:30"},
+                       "2026-03-13": {"11:00", "11:30", "12:00"}})
+
+
+def test_transparent_and_cancelled_events_do_not_block(w, ics_srv):
+    uid = "daily@example.com"
+    doc = ics(
+        busy(BER, "2026-03-10", "10:00", "11:00", "TRANSP:TRANSPARENT"),
+        busy(BER, "2026-03-10", "13:00", "14:00", "STATUS:CANCELLED"),
+        busy(BER, "2026-03-10", "15:00", "16:00", "TRANSP:OPAQUE", "STATUS:CONFIRMED"),
+        # A daily series one of whose occurrences is cancelled.
+        busy(BER, "2026-03-11", "09:00", "10:00", "RRULE:FREQ=DAILY;COUNT=3", uid=uid),
+        vevent(zoned("RECURRENCE-ID", BER, "2026-03-12", "09:00"),
+               *span(BER, "2026-03-12", "09:00", "10:00"), "STATUS:CANCELLED", uid=uid))
+    ics_calendar(w, ics_srv, doc)
+    nine = {"09:00", "09:30"}
+    assert_blocked(w, {"2026-03-10": {"14:30", "15:00", "15:30"},
+                       "2026-03-11": nine, "2026-03-13": nine})
+
+
+def test_service_buffers_widen_what_is_blocked(w, ics_srv):
+    buffered = w.t.service([w.pid], "Surgery", 60, slot_step_minutes=30,
+                           buffer_before_minutes=30, buffer_after_minutes=30)["id"]
+    ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "12:00", "13:00")))
+    assert_blocked(w, {"2026-03-10": {"11:30", "12:00", "12:30"}})
+    # [start - 30 min, start + 90 min) may not overlap 12:00-13:00: 10:30 and 13:30 touch it.
+    assert_blocked(w, {"2026-03-10": {"11:00", "11:30", "12:00", "12:30", "13:00"}},
+                   sid=buffered)
+
+
+def test_explain_and_booking_name_the_calendar_never_the_event(w, ics_srv):
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00", f"ATTENDEE;CN=Partner:{SECRET_ATTENDEE}",
+                   "DESCRIPTION:bring the insurance card", "LOCATION:Dental clinic Mitte"))
+    cal, _ = ics_calendar(w, ics_srv, doc, name="Personal (Google)")
+    leaks = (SECRET_SUMMARY, "partner-of-provider", "insurance card", "Dental clinic")
+    start = "2026-03-10T10:00:00+01:00"
+    cust = make_key(w, "customer")
+    for api in (w.t, cust):
+        r = api.get("/v1/slots/explain", now=NOW, params={"service_id": w.sid,
+                                                          "provider_id": w.pid,
+                                                          "start": start})
+        assert r.status_code == 200, r.text
+        x = r.json()
+        assert x["bookable"] is False
+        assert x["reasons"] == [{"code": "external_busy", "calendar": "Personal (Google)"}], x
+        for leak in leaks:
+            assert leak not in r.text
+        r = api.get("/v1/slots", now=NOW, params={"service_id": w.sid, "provider_id": w.pid,
+                                                  "from": "2026-03-10", "to": "2026-03-10"})
+        for leak in leaks:
+            assert leak not in r.text
+    # 09:00 ends as the event starts: bookable.
+    assert w.t.explain(w.sid, w.pid, "2026-03-10T09:00:00+01:00", now=NOW)["bookable"] is True
+    # A booking over it is refused with the same reason, and nothing is booked.
+    for api in (w.t, cust):
+        r = booking_helpers.book(api, w.sid, start, w.pid, now=NOW)
+        p = unavailable(r, "external_busy")
+        assert {"code": "external_busy", "calendar": "Personal (Google)"} in p["reasons"]
+        for leak in leaks:
+            assert leak not in r.text
+    assert w.t.list_all("/v1/bookings") == []
+    booked(w.t, w.sid, "2026-03-10T09:00:00+01:00", w.pid, now=NOW)
+    # The calendar and its events never carry the event's details either.
+    text = json.dumps([get_cal(w, cal["id"]), events_of(w.t, "calendar.")])
+    for leak in leaks:
+        assert leak not in text
+
+
+def test_outlook_windows_zone_names(w, ics_srv):
+    doc = ics(
+        busy("W. Europe Standard Time", "2026-03-10", "10:00", "11:00",
+             "X-MICROSOFT-CDO-BUSYSTATUS:BUSY"),
+        busy("Eastern Standard Time", "2026-03-11", "05:00", "06:00",
+             "X-MICROSOFT-CDO-BUSYSTATUS:BUSY"),
+        # A Windows name with no VTIMEZONE of its own in the file.
+        busy("Pacific Standard Time", "2026-03-12", "02:00", "03:00"),
+        # Weekly across Berlin's change to summer time (29 March).
+        busy("W. Europe Standard Time", "2026-03-25", "14:00", "15:00",
+             "RRULE:FREQ=WEEKLY;COUNT=2;BYDAY=WE"),
+        head=["METHOD:PUBLISH", "X-WR-CALNAME:Calendar", *VTZ_W_EUROPE, *VTZ_EASTERN],
+        prodid="-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN")
+    cal, _ = ics_calendar(w, ics_srv, doc, name="Outlook")
+    two = {"13:30", "14:00", "14:30"}
+    assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN, "2026-03-12": TEN,
+                       "2026-03-25": two, "2026-04-01": two})
+
+
+def pad_to(doc, size):
+    """doc with X- property lines inserted before END:VCALENDAR up to size bytes."""
+    line = "X-PADDING:" + "x" * 68 + "\r\n"
+    tail = "END:VCALENDAR\r\n"
+    head = doc[:-len(tail)]
+    n = (size - len(doc)) // len(line)
+    out = head + line * n
+    out += "X-PAD:" + "y" * max(0, size - len(out) - len(tail) - 8) + "\r\n" + tail
+    return out
+
+
+def test_size_limit_of_5_mb(w, ics_srv):
+    path, _ = secret_path("big")
+    ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Big"))
+    assert_blocked(w, {"2026-03-10": TEN})
+    # Just under 5 MB (either meaning): read.
+    under = pad_to(ics(busy(BER, "2026-03-11", "10:00", "11:00")), 4_900_000)
+    assert 4_800_000 < len(under.encode()) < 5_000_000
+    ics_srv.serve(path, under)
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None, cal
+    assert_blocked(w, {"2026-03-11": TEN})
+    # Over 5 MB: refused, the last good busy time kept.
+    over = pad_to(ics(busy(BER, "2026-03-12", "10:00", "11:00")), 5 * 1024 * 1024 + 100_000)
+    ics_srv.serve(path, over)
+    good_at = cal["last_synced_at"]
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is not None and "5 MB" in cal["last_error"], cal
+    assert cal["last_synced_at"] == good_at
+    assert_blocked(w, {"2026-03-11": TEN})
+    [ev] = [e for e in events_of(w.t, "calendar.sync_failed") if e["subject_id"] == cal["id"]]
+    assert "5 MB" in ev["payload"]["error"]
+
+
+def test_malformed_or_failing_calendar_keeps_the_last_good_busy_time(w, ics_srv):
+    path, token = secret_path("flaky")
+    ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Flaky"))
+    assert cal["last_error"] is None
+    good_at = cal["last_synced_at"]
+    ics_srv.serve(path, "<html><body>Sign in to see this calendar</body></html>",
+                  content_type="text/html")
+    cal = sync_now(w, cal)
+    assert cal["last_error"], cal
+    assert cal["last_synced_at"] == good_at
+    assert (cal["events"], cal["busy_intervals"]) == (1, 1)
+    assert_blocked(w, {"2026-03-10": TEN})
+    [ev] = [e for e in events_of(w.t, "calendar.sync_failed") if e["subject_id"] == cal["id"]]
+    assert cal["id"] in json.dumps(ev["payload"])
+    assert ev["payload"]["provider_id"] == w.pid and ev["payload"]["name"] == "Flaky"
+    assert ev["payload"]["error"] == cal["last_error"]
+    assert token not in json.dumps(ev)
+    # The server fails outright: still kept, the error now says so.
+    ics_srv.serve(path, "", status=503)
+    cal = sync_now(w, cal)
+    assert cal["last_error"] and "503" in cal["last_error"], cal
+    assert_blocked(w, {"2026-03-10": TEN})
+    assert len([e for e in events_of(w.t, "calendar.sync_failed")
+                if e["subject_id"] == cal["id"]]) == 2
+    # Good again: the new busy time, no error.
+    ics_srv.serve(path, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None and epoch(cal["last_synced_at"]) > epoch(good_at)
+    assert_blocked(w, {"2026-03-11": TEN})
+
+
+def test_304_on_the_second_fetch(w, ics_srv):
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00"))
+    cal, path = ics_calendar(w, ics_srv, doc)
+    first_req = ics_srv.on(path)[0]
+    assert "if-none-match" not in first_req.headers
+    synced_before = len(events_of(w.t, "calendar.synced"))
+    cal2 = sync_now(w, cal)
+    reqs = ics_srv.wait_done(path, 2)
+    second = reqs[1]
+    assert second.headers.get("if-none-match") == ics_srv.docs[path].etag
+    assert second.status == 304
+    assert cal2["last_error"] is None
+    assert epoch(cal2["last_synced_at"]) > epoch(cal["last_synced_at"])
+    assert (cal2["events"], cal2["busy_intervals"]) == (1, 1)
+    assert_blocked(w, {"2026-03-10": TEN})
+    # Nothing changed: no calendar.synced.
+    assert len(events_of(w.t, "calendar.synced")) == synced_before
+    # A new document: fetched whole (the old ETag sent, a 200 back), the new busy time.
+    ics_srv.serve(path, ics(busy(BER, "2026-03-12", "10:00", "11:00")))
+    sync_now(w, cal)
+    third = ics_srv.wait_done(path, 3)[2]
+    assert third.status == 200
+    assert_blocked(w, {"2026-03-12": TEN})
+    # A server with Last-Modified only: If-Modified-Since brings the 304.
+    path2, _ = secret_path("lastmod")
+    ics_srv.serve(path2, doc, etag=None, last_modified=1772000000)
+    c = first_sync(w, create(w, kind="ics", url=ics_srv.url(path2), name="LM"))
+    c2 = sync_now(w, c)
+    r2 = ics_srv.wait_done(path2, 2)[1]
+    assert "if-none-match" not in r2.headers
+    assert r2.headers.get("if-modified-since") == formatdate(1772000000, usegmt=True)
+    assert r2.status == 304
+    assert c2["last_error"] is None and epoch(c2["last_synced_at"]) > epoch(c["last_synced_at"])
+
+
+def test_changing_the_url_fetches_the_new_one_at_once_without_old_validators(w, ics_srv):
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00"))
+    cal, path = ics_calendar(w, ics_srv, doc)
+    new_path, token = secret_path("moved")
+    ics_srv.serve(new_path, doc)            # the same document, so the same ETag
+    w.clock.tick()
+    p = w.t.ok("PATCH", w.cal_path(cal["id"]), {"url": ics_srv.url(new_path)})
+    assert token not in json.dumps(p)
+    [req] = ics_srv.wait(lambda q: len(q) >= 1, path=new_path)
+    assert "if-none-match" not in req.headers and "if-modified-since" not in req.headers
+
+
+def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
+    a, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")), name="A")
+    b, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-11", "10:00", "11:00")), name="B")
+    assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN})
+    w.t.ok("DELETE", w.cal_path(a["id"]))
+    assert_blocked(w, {"2026-03-11": TEN})
+    p = w.t.ok("PATCH", w.cal_path(b["id"]), {"enabled": False})
+    assert p["enabled"] is False
+    assert_blocked(w, {})
+    assert w.t.explain(w.sid, w.pid, "2026-03-11T10:00:00+01:00", now=NOW)["bookable"] is True
+    # Enabled again: blocking after its next sync.
+    w.t.ok("PATCH", w.cal_path(b["id"]), {"enabled": True})
+    sync_now(w, b)
+    assert_blocked(w, {"2026-03-11": TEN})
+
+
+def test_a_provider_calendar_does_not_touch_other_providers(w, ics_srv):
+    other = w.t.provider("Dr Other", BER)["id"]
+    w.t.schedule(other, weekdays([("09:00", "17:00")]))
+    svc = w.t.service([w.pid, other], "Both", 60, slot_step_minutes=30)["id"]
+    ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    assert_blocked(w, {"2026-03-10": TEN}, sid=svc)
+    ow = World(t=w.t, pid=other, sid=svc)
+    assert_blocked(ow, {}, sid=svc)
+
+
+# === reading a CalDAV collection (Radicale) ====================================================
+
+def test_caldav_events_block_exactly_the_right_slots(w, radicale):
+    coll = "read-" + uuid.uuid4().hex[:8]
+    url = radicale.make_calendar("alice", coll)
+    uid = "weekly@example.com"
+    put = lambda name, *evs, head=(): radicale.put_event("alice", coll, name,
+                                                          ics(*evs, head=head))
+    put("one-off", vevent("DTSTART:20260310T090000Z", "DTEND:20260310T100000Z"))
+    put("weekly",
+        busy(BER, "2026-03-09", "12:00", "13:00", "RRULE:FREQ=WEEKLY;COUNT=3",
+             zoned("EXDATE", BER, "2026-03-16", "12:00"), uid=uid),
+        vevent(zoned("RECURRENCE-ID", BER, "2026-03-23", "12:00"),
+               *span(BER, "2026-03-23", "15:00", "16:00"), uid=uid))
+    put("all-day", vevent("DTSTART;VALUE=DATE:20260312", "DTEND;VALUE=DATE:20260313"))
+    put("new-york", busy(NY, "2026-03-13", "05:00", "06:00"), head=VTZ_NY)
+    put("free", busy(BER, "2026-03-11", "10:00", "11:00", "TRANSP:TRANSPARENT",
+                     uid="free@example.com"))
+    cal = create(w, kind="caldav", url=url, username="alice",
+                 password=radicale.users["alice"], name="Nextcloud")
+    cal = first_sync(w, cal)
+    assert cal["last_error"] is None and cal["last_synced_at"] is not None, cal
+    assert cal["events"] == 5, cal
+    assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"},
+                       "2026-03-10": TEN,
+                       "2026-03-12": set(ALL),
+                       "2026-03-13": TEN,
+                       "2026-03-23": {"14:30", "15:00", "15:30"}})
+    x = w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)
+    assert x["reasons"] == [{"code": "external_busy", "calendar": "Nextcloud"}]
+    # Unchanged collection: the same busy time after another sync.
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None
+    assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-10": TEN,
+                       "2026-03-12": set(ALL), "2026-03-13": TEN,
+                       "2026-03-23": {"14:30", "15:00", "15:30"}})
+    # Changed in Radicale: the one-off gone, the transparent one made busy.
+    radicale.delete_event("alice", coll, "one-off")
+    put("free", busy(BER, "2026-03-11", "10:00", "11:00", "TRANSP:OPAQUE",
+                     uid="free@example.com"))
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None
+    assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-11": TEN,
+                       "2026-03-12": set(ALL), "2026-03-13": TEN,
+                       "2026-03-23": {"14:30", "15:00", "15:30"}})
+
+
+def test_caldav_with_wrong_credentials_reports_the_error(w, radicale):
+    coll = "creds-" + uuid.uuid4().hex[:8]
+    url = radicale.make_calendar("alice", coll)
+    radicale.put_event("alice", coll, "x", ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    wrong = "wrong-" + uuid.uuid4().hex
+    cal = first_sync(w, create(w, kind="caldav", url=url, username="alice", password=wrong))
+    assert cal["last_error"], cal
+    assert cal["last_synced_at"] is None
+    assert wrong not in json.dumps([cal, events_of(w.t, "calendar.")])
+    assert_blocked(w, {})
+    failed = [e for e in events_of(w.t, "calendar.sync_failed") if e["subject_id"] == cal["id"]]
+    assert len(failed) == 1
+    # Someone else's collection (owner_only): refused as well.
+    cal2 = first_sync(w, create(w, kind="caldav", url=url, username="bob",
+                                password=radicale.users["bob"]))
+    assert cal2["last_error"] and cal2["last_synced_at"] is None, cal2
+    # Fixed credentials: due at once, read.
+    w.clock.tick()
+    w.t.ok("PATCH", w.cal_path(cal["id"]), {"password": radicale.users["alice"]})
+    cal = wait_cal(w, cal["id"], lambda c: c["last_synced_at"] is not None, "synced")
+    assert cal["last_error"] is None
+    assert_blocked(w, {"2026-03-10": TEN})
+
+
+# === writing bookings into a CalDAV collection ===================================================
+
+def radicale_event(radicale, coll, uid, timeout=SYNC_TIMEOUT, gone=False):
+    """Waits until the collection holds the event with uid (or, gone=True, no longer does);
+    returns (href, VEVENT) or None."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = None
+        for href, text in radicale.events("alice", coll).items():
+            for comp in icalendar.Calendar.from_ical(text).walk("VEVENT"):
+                if str(comp["UID"]) == uid:
+                    found = (href, comp)
+        if (found is None) == gone:
+            return found
+        assert time.monotonic() < deadline, \
+            f"{uid} {'still' if gone else 'not'} in Radicale after {timeout}s"
+        time.sleep(0.1)
+
+
+def utc_of(comp, prop):
+    v = comp.decoded(prop)
+    return v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def caldav_deliveries(t, pred, timeout=SYNC_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while True:
+        ds = t.list_all("/v1/deliveries", params={"channel": "caldav"})
+        if pred(ds):
+            return ds
+        assert time.monotonic() < deadline, f"caldav deliveries never got there: {ds}"
+        time.sleep(0.1)
+
+
+def writable(w, radicale):
+    coll = "write-" + uuid.uuid4().hex[:8]
+    url = radicale.make_calendar("alice", coll)
+    cal = first_sync(w, create(w, kind="caldav", url=url, username="alice",
+                               password=radicale.users["alice"], write=True, name="Work"))
+    assert cal["last_error"] is None, cal
+    return coll, url, cal
+
+
+def test_bookings_are_written_moved_and_removed(w, radicale):
+    coll, url, cal = writable(w, radicale)
+    start = "2026-03-10T10:00:00+01:00"
+    b = booked(w.t, w.sid, start, w.pid, now=NOW)
+    uid = f"{b['id']}@slotd"
+    href, ev = radicale_event(radicale, coll, uid)
+    assert href == f"/alice/{coll}/slotd-{b['id']}.ics"
+    assert utc_of(ev, "DTSTART") == "2026-03-10T09:00:00Z"
+    assert utc_of(ev, "DTEND") == "2026-03-10T10:00:00Z"
+    assert int(ev.get("SEQUENCE", 0)) == b["version"] - 1
+    assert str(ev["STATUS"]) == "CONFIRMED"
+    assert "Consult" in str(ev["SUMMARY"]) and "Ann Lee" in str(ev["SUMMARY"])
+    seq0 = int(ev.get("SEQUENCE", 0))
+    # Rescheduled: the same resource moves, its SEQUENCE rises.
+    r = acted(w.t, b["id"], "reschedule", {"start": "2026-03-11T14:00:00+01:00"}, now=NOW)
+    deadline = time.monotonic() + SYNC_TIMEOUT
+    while True:
+        href2, ev = radicale_event(radicale, coll, uid)
+        if utc_of(ev, "DTSTART") == "2026-03-11T13:00:00Z":
+            break
+        assert time.monotonic() < deadline, f"not moved: {ev.to_ical()}"
+        time.sleep(0.1)
+    assert href2 == href
+    assert utc_of(ev, "DTEND") == "2026-03-11T14:00:00Z"
+    assert int(ev["SEQUENCE"]) > seq0 and int(ev["SEQUENCE"]) == r["version"] - 1
+    assert len(radicale.hrefs("alice", coll)) == 1
+    # Read back by a sync of the same calendar, slotd's own event is not busy time twice.
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None and cal["busy_intervals"] == 0, cal
+    x = w.t.explain(w.sid, w.pid, "2026-03-11T14:00:00+01:00", now=NOW)
+    assert x["reasons"] == [{"code": "booked"}], x
+    # Cancelled: the start is free at once (no external state to wait for), the event goes.
+    acted(w.t, b["id"], "cancel", {"reason": "ill"}, now=NOW)
+    assert "14:00" in free_by_day(w, "2026-03-11", "2026-03-11")["2026-03-11"]
+    assert_blocked(w, {})
+    radicale_event(radicale, coll, uid, gone=True)
+    assert radicale.hrefs("alice", coll) == []
+    # Each change was a delivery on the caldav channel, all delivered.
+    types_of = {e["id"]: e["type"] for e in events_of(w.t, "booking.")
+                if e["subject_id"] == b["id"]}
+    ds = caldav_deliveries(w.t, lambda ds: len([d for d in ds if d["event_id"] in types_of])
+                           >= 3 and all(d["status"] == "succeeded" for d in ds
+                                        if d["event_id"] in types_of))
+    mine = [d for d in ds if d["event_id"] in types_of]
+    assert {types_of[d["event_id"]] for d in mine} >= {"booking.created", "booking.rescheduled",
+                                                       "booking.cancelled"}
+    assert all(d["channel"] == "caldav" for d in mine)
+
+
+def test_pending_booking_is_tentative_and_a_decline_removes_it(w, radicale):
+    manual = w.t.provider("Dr Manual", BER, auto_confirm=False)["id"]
+    w.t.schedule(manual, weekdays([("09:00", "17:00")]))
+    svc = w.t.service([manual], "Review", 60)["id"]
+    mw = World(t=w.t, pid=manual, sid=svc, clock=w.clock)
+    coll, url, cal = writable(mw, radicale)
+    b = booked(w.t, svc, "2026-03-12T11:00:00+01:00", manual, now=NOW)
+    assert b["status"] == "pending"
+    uid = f"{b['id']}@slotd"
+    _, ev = radicale_event(radicale, coll, uid)
+    assert str(ev["STATUS"]) == "TENTATIVE"
+    acted(w.t, b["id"], "decline", now=NOW)
+    radicale_event(radicale, coll, uid, gone=True)
+    # Bookings of another provider never go to this calendar.
+    other = booked(w.t, w.sid, "2026-03-12T11:00:00+01:00", w.pid, now=NOW)
+    time.sleep(1.0)
+    assert not [h for h in radicale.hrefs("alice", coll) if other["id"] in h]
+
+
+def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin, tmp_path):
+    d = tmp_path / "outage"
+    d.mkdir()
+    s = _start(slotd_bin, d, env=env_for(d))
+    rad = RadicaleServer(users={"alice": "pw-" + uuid.uuid4().hex[:8]}).start()
+    try:
+        w = make_world(s)
+        w.clock = Clock(w.t)
+        coll, url, cal = writable(w, rad)
+        rad.stop()
+        b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
+        [dl] = caldav_deliveries(w.t, lambda ds: ds and ds[0]["attempts"] >= 1)
+        assert dl["status"] == "pending" and dl["next_attempt_at"], dl
+        assert dl["last_error"], dl
+        rad.start()
+        time.sleep(1.0)                 # the clock stands still: no retry yet
+        assert rad.events("alice", coll) == {}
+        w.clock.set(epoch(dl["next_attempt_at"]))
+        radicale_event(rad, coll, f"{b['id']}@slotd")
+        [dl] = caldav_deliveries(w.t, lambda ds: ds[0]["status"] == "succeeded")
+        assert dl["attempts"] == 2
+    finally:
+        rad.close()
+        _stop(s)
+
+
+# === PostgreSQL: several processes =============================================================
+
+@pytest.mark.skipif(not pg_helpers.enabled(),
+                    reason="PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)")
+def test_three_processes_fetch_each_calendar_once_per_round(slotd_bin, tmp_path_factory,
+                                                            ics_srv):
+    key = key_file(tmp_path_factory.mktemp("key"))
+    n, rounds, interval = 9, 3, 60
+    with pg_processes(slotd_bin, tmp_path_factory, 3,
+                      args=["--allow-private-webhooks", "--secret-key-file", key]) \
+            as (url, servers):
+        admin = create_tenant(slotd_bin, url, "cal-pg")
+        apis = [Api(s.base, admin) for s in servers]
+        t0 = epoch(NOW)
+
+        def set_clocks(ts):
+            for a in apis:
+                a.ok("POST", "/v1/test/clock", {"now": iso(ts)}, status=200)
+
+        set_clocks(t0)
+        p = apis[0].provider("Dr Shared", BER)
+        apis[0].schedule(p["id"], weekdays([("09:00", "17:00")]))
+        sid = apis[0].service([p["id"]], "Consult", 60, slot_step_minutes=30)["id"]
+        paths = []
+        for i in range(n):
+            path, _ = secret_path(f"pg{i}")
+            # Every fetch takes a while, so that two at once would overlap.
+            ics_srv.serve(path, ics(busy(BER, f"2026-03-{9 + i:02d}", "10:00", "11:00")),
+                          delay=0.3)
+            paths.append(path)
+            apis[i % 3].ok("POST", f"/v1/providers/{p['id']}/calendars",
+                           {"kind": "ics", "url": ics_srv.url(path), "name": f"C{i}",
+                            "sync_interval_minutes": interval // 60})
+        for k in range(rounds + 1):
+            if k:
+                set_clocks(t0 + k * 2 * interval)
+            for path in paths:
+                ics_srv.wait_done(path, k + 1, timeout=20)
+            time.sleep(1.5)             # anything more would come now
+            counts = {path: len(ics_srv.on(path)) for path in paths}
+            assert counts == {path: k + 1 for path in paths}, (k, counts)
+        assert {path: ics_srv.max_in_flight[path] for path in paths} == \
+            {path: 1 for path in paths}
+        # Every process sees the busy time whichever fetched it.
+        w = World(t=apis[0], pid=p["id"], sid=sid)
+        want = {f"2026-03-{9 + i:02d}": TEN for i in range(n) if date(2026, 3, 9 + i).weekday() < 5}
+        for a in apis:
+            assert_blocked(w, want, "2026-03-09", "2026-03-20", api=a)
+
+
+# === a slow calendar (runs while the others do) ================================================
+
+SLOW = "test_slow_calendar_gives_up_after_15_seconds_and_keeps_its_busy_time"
+
+
+@pytest.fixture(scope="module")
+def slow_calendar(slotd_bin, tmp_path_factory, ics_srv):
+    """A server of its own whose calendar answers once, then only after 20 s. Started before
+    the module's first test (see _start_slow_calendar_early) so that its 15 s pass while the
+    other tests run."""
+    d = tmp_path_factory.mktemp("slow")
+    s = _start(slotd_bin, d, env=env_for(d))
+    try:
+        w = make_world(s)
+        w.clock = Clock(w.t)
+        path, _ = secret_path("slow")
+        ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+        cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Slow"))
+        assert cal["last_error"] is None, cal
+        ics_srv.set_delay(path, 20)
+        at = w.clock.tick()
+        assert w.t.post(w.cal_path(cal["id"]) + "/sync").status_code == 202
+        ics_srv.wait(lambda q: len(q) >= 2, path=path)
+        # While the fetch hangs, slot queries answer at once.
+        t = time.monotonic()
+        assert_blocked(w, {"2026-03-10": TEN})
+        quick = time.monotonic() - t
+        yield types.SimpleNamespace(w=w, cal=cal, path=path, at=at, quick=quick)
+    finally:
+        _stop(s)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _start_slow_calendar_early(request):
+    if any(item.name == SLOW for item in request.session.items):
+        request.getfixturevalue("slow_calendar")
+
+
+def test_slow_calendar_gives_up_after_15_seconds_and_keeps_its_busy_time(slow_calendar,
+                                                                         ics_srv):
+    sc = slow_calendar
+    assert sc.quick < 1.0, sc.quick
+    cal = wait_cal(sc.w, sc.cal["id"], lambda c: c["last_error"] is not None
+                   and epoch(c["last_attempt_at"]) >= sc.at, "gave up", timeout=30)
+    assert cal["last_synced_at"] == sc.cal["last_synced_at"]
+    slow = ics_srv.wait(lambda q: len(q) >= 2 and q[1].done_at is not None, path=sc.path,
+                        timeout=10)[1]
+    assert slow.client_left, "slotd waited for the answer"
+    assert 13.0 <= slow.done_at - slow.at <= 18.0, slow.done_at - slow.at
+    assert_blocked(sc.w, {"2026-03-10": TEN})
