@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ical_time.h"
+#include "core/ics_int.h"
 #include "util/err.h"
 #include "util/mem.h"
 
@@ -124,4 +125,21 @@ char *itip_render(const struct itip *it)
 	icalmemory_free_buffer(text);
 	icalcomponent_free(cal);
 	return copy;
+}
+
+char *itip_calendar_object(const struct booking *b, const char *service_name)
+{
+	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	char summary[2 * NAME_MAX_LEN + 8], desc[NOTE_MAX_LEN + 64];
+
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid("-//slotd//bookings//EN"));
+	/* "\xe2\x80\x93": an en dash (U+2013) in UTF-8 */
+	snprintf(summary, sizeof(summary), "%s \xe2\x80\x93 %s",
+		 service_name && *service_name ? service_name : "Booking", b->customer_name);
+	snprintf(desc, sizeof(desc), "Booking reference %s%s%s", b->reference,
+		 *b->notes ? "\n\n" : "", b->notes);
+	icalcomponent_add_component(cal, ics_booking_event(b, summary, desc, NULL, b->updated_at,
+							   ICS_TRANSP));
+	return ics_serialise(cal);
 }

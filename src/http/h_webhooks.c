@@ -199,8 +199,9 @@ static int delivery_filter_from_query(struct req *r, struct delivery_filter *f, 
 	if (f->event_id && !id_valid(f->event_id, "evt"))
 		err_field_code(e, ERR_INVALID, "event_id", "must be an event id (evt_…)");
 	f->channel = channel ? req_query(r, "channel") : NULL;
-	if (f->channel && strcmp(f->channel, "webhook") && strcmp(f->channel, "email"))
-		err_field_code(e, ERR_INVALID, "channel", "must be webhook or email");
+	if (f->channel && strcmp(f->channel, "webhook") && strcmp(f->channel, "email") &&
+	    strcmp(f->channel, "caldav"))
+		err_field_code(e, ERR_INVALID, "channel", "must be webhook, email or caldav");
 	return e->code ? -1 : 0;
 }
 

@@ -1,5 +1,6 @@
-/* The libcurl side of a delivery: a signed webhook POST, its address checked as libcurl
- * opens the socket, or an e-mail through SMTP; and what its answer means. */
+/* The libcurl side of a delivery: a signed webhook POST or a caldav PUT or DELETE, their
+ * addresses checked as libcurl opens the socket, or an e-mail through SMTP; and what the
+ * answer means. */
 #include "notify/worker_int.h"
 
 #include <stdio.h>
@@ -180,6 +181,44 @@ static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct e
 	return 0;
 }
 
+/* A caldav delivery: PUT of the booking's calendar object, or DELETE of it, with the
+ * calendar's credentials (Basic or Digest, whichever the server asks for). */
+static int caldav_setup(struct notifier *n, struct job *j, struct err *e)
+{
+	struct url_target t;
+	CURL *h = j->easy;
+
+	if (url_target_parse(j->url, &t, e))
+		return -1;
+	j->allow_private = n->cfg.allow_private;
+	*j->refused = '\0';
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, j);
+	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "slotd/" SLOTD_VERSION);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
+	if (*j->username) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, j->username);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, j->password);
+		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+	}
+	j->headers = curl_slist_append(NULL, "Expect:");
+	if (j->caldav == CALDAV_PUT) {
+		/* The body from memory, so libcurl can send it again after an auth challenge. */
+		j->headers = curl_slist_append(j->headers, "Content-Type: text/calendar; charset=utf-8");
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
+	} else {
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers);
+	return 0;
+}
+
 static void email_setup(struct notifier *n, struct job *j)
 {
 	char addr[EMAIL_MAX_LEN + 3];
@@ -230,7 +269,7 @@ void transfer_start(struct notifier *n, struct job *j)
 	n->nrunning++;
 	if (is_email(j)) {
 		email_setup(n, j);
-	} else if (webhook_setup(n, j, ts, &e)) {
+	} else if (is_caldav(j) ? caldav_setup(n, j, &e) : webhook_setup(n, j, ts, &e)) {
 		snprintf(j->at.error, sizeof(j->at.error), "%s", e.message);
 		j->result = NOTIFY_ERROR;
 		j->ep->running--;
@@ -241,7 +280,44 @@ void transfer_start(struct notifier *n, struct job *j)
 		job_finish(n, j);
 		return;
 	}
+	if (is_caldav(j)) {
+		j->cnext = n->caldav_running;
+		n->caldav_running = j;
+	}
 	curl_multi_add_handle(n->multi, h);
+}
+
+static void caldav_unlist(struct notifier *n, struct job *j)
+{
+	struct job **p = &n->caldav_running;
+
+	while (*p && *p != j)
+		p = &(*p)->cnext;
+	if (*p)
+		*p = j->cnext;
+	j->cnext = NULL;
+}
+
+/* What a calendar's answer code (not 2xx) means, for last_error. */
+static void caldav_failure(struct job *j, long code)
+{
+	const char *what;
+
+	if (code == 401 || code == 403)
+		what = code == 401 ? "check the username and password"
+				   : "check the username and password, and that the account may"
+				     " write to this calendar";
+	else if (code >= 300 && code < 400)
+		what = "answered with a redirect (not followed): check the calendar's address";
+	else if (code == 404 || code == 405)
+		what = "the calendar's address is not a calendar collection that exists";
+	else if (code == 409)
+		what = "the calendar refused the event (a conflict)";
+	else if (code == 412)
+		what = "the calendar refused the event (a precondition failed)";
+	else
+		what = "answered with a status that is not 2xx";
+	snprintf(j->at.error, sizeof(j->at.error), "HTTP %ld: %s", code, what);
 }
 
 /* A transfer ended with rc. */
@@ -265,6 +341,15 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 		}
 	} else if (rc == CURLE_OK && code >= 200 && code < 300) {
 		j->result = NOTIFY_SUCCESS;
+	} else if (rc == CURLE_OK && is_caldav(j) && j->caldav == CALDAV_DELETE &&
+		   (code == 404 || code == 410)) {
+		j->result = NOTIFY_SUCCESS;	/* not there: what a DELETE wants */
+	} else if (rc == CURLE_OK && is_caldav(j)) {
+		/* Retried like any failure; a calendar is never disabled by its answers. */
+		j->result = NOTIFY_FAILURE;
+		caldav_failure(j, code);
+		if (code != 429 && code != 503)
+			j->retry_after_s = 0;
 	} else if (rc == CURLE_OK) {
 		j->result = NOTIFY_FAILURE;
 		snprintf(j->at.error, sizeof(j->at.error), "%s",
@@ -286,6 +371,8 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 	else if (rc != CURLE_OK)
 		snprintf(j->at.error, sizeof(j->at.error), "%s",
 			 *j->errbuf ? j->errbuf : curl_easy_strerror(rc));
+	if (is_caldav(j))
+		caldav_unlist(n, j);
 	curl_multi_remove_handle(n->multi, j->easy);
 	curl_easy_cleanup(j->easy);
 	j->easy = NULL;

@@ -3,10 +3,13 @@
  * round, pushes back the deliveries of endpoints whose circuit opened, fans queued events
  * out into deliveries, and leases the due deliveries it has room for; then it starts what
  * the per-endpoint limits and breakers allow and waits on the transfers (or a wake-up, or
- * 50 ms). The transfers themselves are in transfer.c; the design is in README.md. */
+ * 50 ms). A caldav delivery is worked out when it starts, from the booking as it is then
+ * (usecase/uc_caldav.h). The transfers themselves are in transfer.c; the design is in
+ * README.md. */
 #include "notify/worker.h"
 #include "notify/worker_int.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -18,7 +21,9 @@
 
 #include "core/civil.h"
 #include "notify/render.h"
+#include "store/store_calendars.h"
 #include "store/store_notify.h"
+#include "usecase/uc_caldav.h"
 #include "usecase/uc_deliveries.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -123,6 +128,7 @@ static void job_free(struct notifier *n, struct job *j)
 	curl_slist_free_all(j->headers);
 	curl_slist_free_all(j->rcpt);
 	free(j->body);
+	sodium_memzero(j->password, sizeof(j->password));
 	free(j);
 }
 /* --- outcomes --- */
@@ -181,7 +187,7 @@ void job_judge(struct notifier *n, struct job *j, bool permanent)
 	bool ok = j->result == NOTIFY_SUCCESS;
 
 	j->attempted = true;
-	atomic_fetch_add(&n->attempts[d->channel == CHANNEL_EMAIL][j->result], 1);
+	atomic_fetch_add(&n->attempts[d->channel][j->result], 1);
 	d->attempts = j->at.attempt;
 	d->last_status = j->at.status_code;
 	snprintf(d->last_error, sizeof(d->last_error), "%s", j->at.error);
@@ -231,8 +237,52 @@ static int hold_share(const struct endpoint_state *ep)
 	return ep->proven ? HOLD_PER_ENDPOINT : 4 * NOTIFY_UNPROVEN_PER_ENDPOINT;
 }
 
+/* Whether a caldav delivery for the same booking and calendar as j is in flight. */
+static bool caldav_sibling_running(const struct notifier *n, const struct job *j)
+{
+	const struct job *r;
+
+	for (r = n->caldav_running; r; r = r->cnext)
+		if (!strcmp(r->d.endpoint_id, j->d.endpoint_id) &&
+		    !strcmp(r->d.recipient, j->d.recipient) && !strcmp(r->d.tenant_id, j->d.tenant_id))
+			return true;
+	return false;
+}
+
+/* What caldav delivery j sends, from the booking and calendar as they are now: 0 when it
+ * is ready to start, 1 when there is nothing to send (j failed untried with the reason:
+ * the calendar was deleted, disabled, no longer for writing, or its password does not
+ * open), -1 when the store cannot answer (j is given back, for the next round). */
+static int caldav_prepare(struct notifier *n, struct job *j)
+{
+	struct caldav_request r;
+	struct err e;
+
+	err_init(&e);
+	if (uc_caldav_request(n->env, j->d.tenant_id, j->d.endpoint_id, j->d.recipient, &r, &e)) {
+		log_msg(LOG_WARN, "notifications: delivery %s: %s", j->d.id, e.message);
+		job_release(n, j, 0);
+		return -1;
+	}
+	if (r.action == CALDAV_NONE) {
+		sodium_memzero(r.password, sizeof(r.password));
+		job_fail_untried(n, j, r.why);
+		return 1;
+	}
+	j->caldav = r.action;
+	snprintf(j->url, sizeof(j->url), "%s", r.url);
+	snprintf(j->username, sizeof(j->username), "%s", r.username);
+	memcpy(j->password, r.password, sizeof(j->password));
+	sodium_memzero(r.password, sizeof(r.password));
+	free(j->body);
+	j->body = r.body;
+	j->len = r.len;
+	return 0;
+}
+
 /* Starts the held deliveries that have room; gives back those of open circuits and those
- * held too long. */
+ * held too long. A caldav delivery waits while another for the same booking and calendar
+ * is in flight. */
 static void start_held(struct notifier *n, bool stopping)
 {
 	int64_t now = n->env->clock();
@@ -243,6 +293,10 @@ static void start_held(struct notifier *n, bool stopping)
 		struct endpoint_state *ep = j->ep;
 		bool go = false, give_back = stopping || now - j->claimed_at >= HOLD_WAIT_S;
 
+		if (!give_back && is_caldav(j) && caldav_sibling_running(n, j)) {
+			p = &j->next;
+			continue;
+		}
 		if (!give_back && ep->open) {
 			if (!ep->probing && now >= ep->probe_at && n->nrunning < NOTIFY_MAX_TRANSFERS) {
 				ep->probing = true;
@@ -261,6 +315,13 @@ static void start_held(struct notifier *n, bool stopping)
 		*p = j->next;
 		n->nheld--;
 		ep->held--;
+		if (go && is_caldav(j) && caldav_prepare(n, j) != 0) {
+			if (j->probe) {
+				j->probe = false;
+				ep->probing = false;
+			}
+			continue;	/* finished untried, or given back */
+		}
 		if (go)
 			transfer_start(n, j);
 		else
@@ -301,7 +362,7 @@ static void record_outcomes(struct notifier *n, struct store_tx *tx, struct job 
 			err_init(e);
 			continue;
 		}
-		if (j->attempted && !is_email(j))
+		if (j->attempted && j->d.channel == CHANNEL_WEBHOOK)
 			tx_endpoint_outcome(tx, j->d.endpoint_id, j->result == NOTIFY_SUCCESS,
 					    j->d.updated_at, e);
 	}
@@ -344,6 +405,62 @@ static void delivery_new(struct delivery *d, const struct event_rec *ev, const c
 	d->status = DELIVERY_PENDING;
 	d->next_attempt_at = now;
 	d->created_at = d->updated_at = now;
+}
+
+/* Whether an event of type changes a booking, so the booking's calendars follow it (a
+ * reminder changes nothing). */
+static bool writes_calendars(const char *type)
+{
+	return !strncmp(type, "booking.", 8) && strcmp(type, "booking.reminder") != 0;
+}
+
+/* The providers whose calendars booking event ev concerns: the booking's, and the one it
+ * had before when the change moved it to another provider (whose calendar then loses
+ * it). */
+static size_t booking_providers(const struct event_rec *ev, id_t_ out[2])
+{
+	json_t *p = ev->payload ? json_loads(ev->payload, 0, NULL) : NULL, *c;
+	const char *now = json_string_value(json_object_get(p, "provider_id")), *was;
+	size_t k = 0;
+
+	if (now && *now)
+		snprintf(out[k++], ID_MAX, "%s", now);
+	if (ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
+		was = json_string_value(json_array_get(json_object_get(c, "provider_id"), 0));
+		if (was && *was && (!k || strcmp(was, out[0])))
+			snprintf(out[k++], ID_MAX, "%s", was);
+		json_decref(c);
+	}
+	json_decref(p);
+	return k;
+}
+
+/* One caldav delivery per writable calendar of the providers booking event ev concerns:
+ * each brings its calendar to the booking's state when it runs. */
+static int caldav_fan_out(struct store_tx *tx, const struct event_rec *ev, const char *tenant,
+			  struct arena *a, int64_t now, struct err *e)
+{
+	id_t_ providers[2];
+	size_t np = booking_providers(ev, providers), i, k;
+
+	for (i = 0; i < np; i++) {
+		struct ext_calendar *cals;
+		size_t nc = 0;
+		if (tx_calendars_writable(tx, providers[i], a, &cals, &nc, e))
+			return -1;
+		for (k = 0; k < nc; k++) {
+			struct delivery d;
+			if (cals[k].kind != CALENDAR_CALDAV)
+				continue;
+			delivery_new(&d, ev, tenant, now);
+			d.channel = CHANNEL_CALDAV;
+			snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", cals[k].id);
+			snprintf(d.recipient, sizeof(d.recipient), "%s", ev->subject_id);
+			if (tx_delivery_insert(tx, &d, e))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* The endpoints of the tenant, read once per round. */
@@ -403,6 +520,9 @@ static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct que
 				return -1;
 		}
 	}
+	if (writes_calendars(ev.type) && *ev.subject_id &&
+	    caldav_fan_out(tx, &ev, q->tenant_id, a, now, e))
+		return -1;
 	return tx_queue_done(tx, q, e);
 }
 
@@ -446,6 +566,9 @@ static int job_prepare(struct notifier *n, struct store_tx *tx, struct job *j,
 {
 	struct event_rec ev;
 
+	/* Worked out when it starts (caldav_prepare), from the booking as it is then. */
+	if (is_caldav(j))
+		return 0;
 	store_tx_act_for(tx, j->d.tenant_id);
 	if (tx_event_at(tx, j->d.tenant_id, j->d.event_seq, a, &ev, e)) {
 		if (e->code != ERR_NOT_FOUND)

@@ -12,6 +12,7 @@
 
 #include "notify/worker.h"
 #include "store/store_notify.h"
+#include "usecase/uc_caldav.h"
 
 #define RESPONSE_KEEP 1024	/* bytes of an answer recorded */
 #define EP_BUCKETS 256
@@ -38,11 +39,18 @@ struct job {
 	struct endpoint_state *ep;
 	int64_t claimed_at;
 	/* what to send */
-	char url[WEBHOOK_URL_MAX + 1];
+	char url[CALDAV_URL_MAX];	/* webhook: the endpoint's; caldav: the object's */
 	char secret[WHSEC_MAX], previous_secret[WHSEC_MAX];
 	int64_t previous_until, failing_since;
-	char *body;			/* heap: the webhook body or the e-mail message */
+	char *body;			/* heap: the webhook body, the e-mail message or the
+					 * calendar object (caldav PUT) */
 	size_t len, sent;
+	/* caldav: what the booking's state asks of the calendar, read when the transfer
+	 * starts (usecase/uc_caldav.h) */
+	enum caldav_action caldav;
+	char username[CALENDAR_USER_MAX + 1];
+	char password[CALENDAR_PASSWORD_MAX + 1];	/* wiped when the job is freed */
+	struct job *cnext;		/* in the list of caldav transfers in flight */
 	/* the transfer */
 	CURL *easy;
 	struct curl_slist *headers, *rcpt;
@@ -60,7 +68,8 @@ struct job {
 	bool finished;			/* on the list of outcomes to record */
 	struct delivery_attempt at;
 	enum notify_result result;
-	const char *disable;		/* "gone" or "failing": disable the endpoint after */
+	const char *disable;		/* "gone" or "failing": disable the (webhook) endpoint
+					 * after */
 	struct job *next;		/* in its list */
 	struct job *hnext;		/* in the id table */
 };
@@ -84,6 +93,10 @@ struct notifier {
 	struct job *held, *done;	/* lists */
 	size_t nheld, nrunning, ndone;
 	struct defer *defers;
+	/* caldav transfers in flight: another delivery for the same booking and calendar
+	 * waits for the one running, so the last to start reads the booking's latest state
+	 * and its request lands last */
+	struct job *caldav_running;
 	uint64_t rng;
 	/* The last claim that found nothing while skipping endpoints: its skip list (as a hash)
 	 * and when. Such a claim reads every due row of the skipped endpoints, so it is not
@@ -94,7 +107,7 @@ struct notifier {
 	uint64_t stats_at_ns;		/* the last refresh of the gauges */
 	/* metrics */
 	atomic_int_fast64_t backlog, oldest_s;
-	atomic_uint_fast64_t attempts[2][NOTIFY_RESULT__COUNT];
+	atomic_uint_fast64_t attempts[CHANNEL__COUNT][NOTIFY_RESULT__COUNT];
 };
 
 /* --- helpers --- */
@@ -123,14 +136,20 @@ static inline bool is_email(const struct job *j)
 	return j->d.channel == CHANNEL_EMAIL;
 }
 
+static inline bool is_caldav(const struct job *j)
+{
+	return j->d.channel == CHANNEL_CALDAV;
+}
+
 /* Moves j to the list of outcomes the next round records. */
 void job_finish(struct notifier *n, struct job *j);
 /* The attempt of j is over (j->at and j->result set): its next state (retry time or final
  * status), the endpoint's breaker, and whether to disable the endpoint. permanent: no retry. */
 void job_judge(struct notifier *n, struct job *j, bool permanent);
 
-/* Sends j (its endpoint has room): a webhook to its endpoint's checked address, or the
- * e-mail to the SMTP server. A target that fails the checks is a failed attempt at once. */
+/* Sends j (its endpoint has room): a webhook to its endpoint's checked address, the e-mail
+ * to the SMTP server, or a caldav PUT or DELETE (j->caldav, prepared) to the calendar's
+ * checked address. A target that fails the checks is a failed attempt at once. */
 void transfer_start(struct notifier *n, struct job *j);
 /* Runs the transfers and judges and finishes those that ended. */
 void transfer_collect(struct notifier *n);

@@ -6,6 +6,8 @@
 #ifndef SLOTD_STORE_STORE_NOTIFY_H
 #define SLOTD_STORE_STORE_NOTIFY_H
 
+#include <string.h>
+
 #include "core/reminder.h"
 #include "store/store.h"
 #include "util/ids.h"
@@ -72,13 +74,22 @@ int tx_event_at(struct store_tx *tx, const char *tenant, int64_t seq, struct are
 		struct event_rec *out, struct err *e);
 
 /* --- deliveries --- */
-enum delivery_channel { CHANNEL_WEBHOOK = 0, CHANNEL_EMAIL };
+/* webhook: a signed POST to an endpoint; email: a message through SMTP; caldav: a booking
+ * written into (or removed from) a provider's CalDAV calendar marked for writing. */
+enum delivery_channel { CHANNEL_WEBHOOK = 0, CHANNEL_EMAIL, CHANNEL_CALDAV, CHANNEL__COUNT };
 enum delivery_status { DELIVERY_PENDING = 0, DELIVERY_SUCCEEDED, DELIVERY_FAILED };
 
 /* The names channels and statuses are stored and shown by. */
 static inline const char *delivery_channel_name(enum delivery_channel c)
 {
-	return c == CHANNEL_EMAIL ? "email" : "webhook";
+	return c == CHANNEL_EMAIL ? "email" : c == CHANNEL_CALDAV ? "caldav" : "webhook";
+}
+/* The channel stored as s ("webhook" for anything unknown). */
+static inline enum delivery_channel delivery_channel_parse(const char *s)
+{
+	if (s && !strcmp(s, "email"))
+		return CHANNEL_EMAIL;
+	return s && !strcmp(s, "caldav") ? CHANNEL_CALDAV : CHANNEL_WEBHOOK;
 }
 static inline const char *delivery_status_name(enum delivery_status st)
 {
@@ -92,8 +103,9 @@ struct delivery {
 	char event_id[ID_MAX];
 	char event_type[EVENT_TYPE_MAX];
 	enum delivery_channel channel;
-	char endpoint_id[ID_MAX];	/* webhook */
-	char recipient[EMAIL_MAX_LEN + 1];	/* email */
+	char endpoint_id[ID_MAX];	/* webhook: the endpoint; caldav: the calendar (cal_…), so
+					 * the per-endpoint limits and breaker apply per calendar */
+	char recipient[EMAIL_MAX_LEN + 1];	/* email: the address; caldav: the booking id */
 	char recipient_role[12];	/* email: "customer" or "provider" */
 	enum delivery_status status;
 	int attempts;			/* made so far */
@@ -120,7 +132,7 @@ struct delivery_filter {
 	const char *endpoint_id;
 	const char *event_id;
 	const char *status;		/* "pending", "succeeded", "failed" */
-	const char *channel;		/* "webhook", "email" */
+	const char *channel;		/* "webhook", "email", "caldav" */
 };
 int tx_delivery_list(struct store_tx *tx, const struct delivery_filter *f, struct page pg,
 		     struct arena *a, struct delivery **out, size_t *n, struct err *e);

@@ -1,4 +1,5 @@
-/* Unit tests for core/itip: REQUEST and CANCEL invitations, parsed back with libical. */
+/* Unit tests for core/itip: REQUEST and CANCEL invitations, and the object a booking is
+ * written as into a CalDAV calendar, parsed back with libical. */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 #include <libical/ical.h>
 
+#include "core/booking.h"
 #include "core/itip.h"
 #include "core/tz.h"
 #include "unit_helpers.h"
@@ -209,6 +211,77 @@ static void test_the_repeated_hour_is_written_in_utc(void **state)
 	free(text);
 }
 
+static struct booking object_booking(void)
+{
+	struct booking b;
+
+	memset(&b, 0, sizeof(b));
+	snprintf(b.id, sizeof(b.id), "bk_123");
+	snprintf(b.reference, sizeof(b.reference), "ABC123");
+	snprintf(b.customer_name, sizeof(b.customer_name), "Jürgen Müller");
+	snprintf(b.notes, sizeof(b.notes), "Please use the side door");
+	b.start = START;
+	b.end = END;
+	b.status = BOOKING_CONFIRMED;
+	b.version = 4;
+	b.updated_at = START - 86400;
+	return b;
+}
+
+/* A CalDAV calendar object: no METHOD (RFC 4791 §4.1), the invitation's UID and SEQUENCE,
+ * times in UTC, the service and the customer in the title, the reference and notes in the
+ * description. */
+static void test_calendar_object_parses_back(void **state)
+{
+	struct booking b = object_booking();
+	char *text = itip_calendar_object(&b, "Haircut");
+	icalcomponent *cal, *ev;
+
+	(void)state;
+	assert_crlf_and_folded(text);
+	cal = parse(text);
+	assert_null(strstr(text, "METHOD"));
+	assert_null(strstr(text, "ATTENDEE"));
+	assert_null(icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT));
+	assert_int_equal(icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT), 1);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_string_equal(icalcomponent_get_uid(ev), "bk_123@slotd");
+	assert_int_equal(icalcomponent_get_sequence(ev), 3);
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CONFIRMED);
+	assert_string_equal(icalcomponent_get_summary(ev), "Haircut \xe2\x80\x93 Jürgen Müller");
+	assert_string_equal(icalcomponent_get_description(ev),
+			    "Booking reference ABC123\n\nPlease use the side door");
+	assert_non_null(strstr(text, "DTSTART:20261214T143000Z\r\n"));
+	assert_non_null(strstr(text, "DTEND:20261214T153000Z\r\n"));
+	assert_non_null(strstr(text, "DTSTAMP:20261213T143000Z\r\n"));
+	assert_non_null(strstr(text, "TRANSP:OPAQUE\r\n"));
+	assert_non_null(strstr(text, "VERSION:2.0\r\n"));
+	icalcomponent_free(cal);
+	free(text);
+}
+
+/* Pending: TENTATIVE; no notes: the reference alone; a service gone: "Booking". */
+static void test_calendar_object_of_a_pending_booking(void **state)
+{
+	struct booking b = object_booking();
+	char *text;
+	icalcomponent *cal, *ev;
+
+	(void)state;
+	b.status = BOOKING_PENDING;
+	b.version = 1;
+	*b.notes = '\0';
+	text = itip_calendar_object(&b, NULL);
+	cal = parse(text);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_TENTATIVE);
+	assert_int_equal(icalcomponent_get_sequence(ev), 0);
+	assert_string_equal(icalcomponent_get_summary(ev), "Booking \xe2\x80\x93 Jürgen Müller");
+	assert_string_equal(icalcomponent_get_description(ev), "Booking reference ABC123");
+	icalcomponent_free(cal);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_without_zone_times_are_utc),
 		cmocka_unit_test(test_long_lines_are_folded),
 		cmocka_unit_test(test_the_repeated_hour_is_written_in_utc),
+		cmocka_unit_test(test_calendar_object_parses_back),
+		cmocka_unit_test(test_calendar_object_of_a_pending_booking),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
