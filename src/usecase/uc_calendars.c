@@ -91,13 +91,14 @@ static int seal(struct uc_ctx *ctx, const char *plain, char *box, struct err *e)
 	return secretbox_seal(ctx->env->config.secret_key, plain, box, CALENDAR_BOX_MAX, e);
 }
 
-/* Forgets what the last fetch said and makes c due at once: the next fetch reads the whole
- * calendar again (a 304 or an unchanged ctag must not keep busy time from another address,
- * or none at all after it was removed). */
+/* Forgets what the last fetch said and, when c is enabled, makes it due at once: the next
+ * fetch reads the whole calendar again (a 304 or an unchanged ctag must not keep busy time
+ * from another address, or none at all after disabling removed it). */
 static void refetch(struct uc_ctx *ctx, struct ext_calendar *c)
 {
 	c->etag[0] = c->last_modified[0] = c->ctag[0] = c->busy_hash[0] = '\0';
-	c->next_sync_at = ctx->now;
+	if (c->enabled)
+		c->next_sync_at = ctx->now;
 }
 
 /* Sets c's address from url (normalised) and t (its parse): a CalDAV collection as given;
