@@ -1,12 +1,21 @@
-/* Windows time zone names, as Outlook and Exchange write them in TZID, and the IANA zone of
- * each: the territory-"001" (default) rows of CLDR's windowsZones mapping, with current IANA
- * names where CLDR keeps an older alias (Asia/Kolkata for Asia/Calcutta, Europe/Kyiv for
- * Europe/Kiev, America/Nuuk for America/Godthab, ...). Sorted by byte order of the Windows
- * name for bsearch: keep it so when adding rows. */
+/* The zones of an external document's times: a TZID is read as an IANA name (also behind a
+ * "/…/" prefix), as a Windows name, or through the document's own VTIMEZONE.
+ *
+ * Windows names are those Outlook and Exchange write; the table holds the territory-"001"
+ * (default) rows of CLDR's windowsZones mapping, with current IANA names where CLDR keeps an
+ * older alias (Asia/Kolkata for Asia/Calcutta, Europe/Kyiv for Europe/Kiev, America/Nuuk for
+ * America/Godthab, ...). Sorted by byte order of the Windows name for bsearch: keep it so
+ * when adding rows. */
 #include "core/extcal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "core/extcal_int.h"
+#include "util/mem.h"
+
+#define DAY 86400
 
 struct winzone {
 	const char *windows;
@@ -171,4 +180,197 @@ const char *extcal_windows_zone(const char *name)
 	z = bsearch(name, winzones, sizeof(winzones) / sizeof(winzones[0]), sizeof(winzones[0]),
 		    winzone_cmp);
 	return z ? z->iana : NULL;
+}
+
+static int ical_offset(icaltimezone *z, int64_t utc)
+{
+	struct icaltimetype tt =
+		icaltime_from_timet_with_zone((time_t)utc, 0, icaltimezone_get_utc_timezone());
+	int is_dst;
+
+	return icaltimezone_get_utc_offset_of_utc_time(z, &tt, &is_dst);
+}
+
+/* Local -> UTC in a document's own zone with tz_to_utc's rule (a gap takes the offset
+ * before it, an overlap the first instant): libical's own conversion gets both wrong. */
+static int64_t ical_to_utc(icaltimezone *z, int64_t wall)
+{
+	int before = ical_offset(z, wall - DAY), after = ical_offset(z, wall + DAY);
+	int64_t a = wall - before, b = wall - after;
+	bool a_ok = ical_offset(z, a) == before, b_ok = ical_offset(z, b) == after;
+
+	if (a_ok && b_ok)
+		return a < b ? a : b;
+	if (b_ok)
+		return b;
+	return a;
+}
+
+int64_t extcal_zone_to_utc(const struct extcal_zone *z, int64_t wall)
+{
+	return z->ical ? ical_to_utc(z->ical, wall) : tz_to_utc(z->tz, wall);
+}
+
+int64_t extcal_zone_to_wall(const struct extcal_zone *z, int64_t utc)
+{
+	return z->ical ? utc + ical_offset(z->ical, utc) : tz_to_wall(z->tz, utc);
+}
+
+/* A VTIMEZONE libical can expand cheaply: yearly rules without sub-day parts. libical
+ * expands every rule of a zone up to the years asked for, so a FREQ=SECONDLY rule would
+ * make millions of transitions. */
+static bool vtimezone_sane(icalcomponent *vtz)
+{
+	icalcomponent *sub;
+	size_t nsub = 0;
+
+	for (sub = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); sub;
+	     sub = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind k = icalcomponent_isa(sub);
+		icalproperty *p;
+
+		if (k != ICAL_XSTANDARD_COMPONENT && k != ICAL_XDAYLIGHT_COMPONENT)
+			continue;
+		if (++nsub > 64 || !icalcomponent_get_first_property(sub, ICAL_DTSTART_PROPERTY) ||
+		    !icalcomponent_get_first_property(sub, ICAL_TZOFFSETTO_PROPERTY))
+			return false;
+		for (p = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY); p;
+		     p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY)) {
+			struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+			if (rule.freq != ICAL_YEARLY_RECURRENCE ||
+			    rule.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    rule.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+				return false;
+		}
+	}
+	return nsub > 0;
+}
+
+/* The VTIMEZONE of cal whose TZID is tzid, as a zone the caller frees; NULL if none. */
+static icaltimezone *document_zone(icalcomponent *cal, const char *tzid)
+{
+	icalcomponent *vtz;
+
+	if (!cal)
+		return NULL;
+	for (vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); vtz;
+	     vtz = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+		const char *name = p ? icalproperty_get_tzid(p) : NULL;
+		icalcomponent *copy;
+		icaltimezone *z;
+
+		if (!name || strcmp(name, tzid))
+			continue;
+		if (!vtimezone_sane(vtz))
+			return NULL;
+		copy = icalcomponent_new_clone(vtz);
+		z = icaltimezone_new();
+		if (!copy || !z || !icaltimezone_set_component(z, copy)) {
+			if (copy)
+				icalcomponent_free(copy);
+			if (z)
+				icaltimezone_free(z, 1);
+			return NULL;
+		}
+		return z;
+	}
+	return NULL;
+}
+
+/* An IANA zone named by tzid itself, or by what follows one of its slashes (the
+ * "/freeassociation.sourceforge.net/Europe/Berlin", "/mozilla.org/20050126_1/Europe/Berlin"
+ * and "/citadel.org/20190914_1/Europe/Berlin" styles), or by its Windows name. */
+static const struct tz *named_zone(struct tz_db *db, const char *tzid)
+{
+	const struct tz *z = tz_db_get(db, tzid);
+	const char *s, *win;
+
+	for (s = strchr(tzid, '/'); !z && s && s[1]; s = strchr(s + 1, '/'))
+		z = tz_db_get(db, s + 1);
+	if (!z && (win = extcal_windows_zone(tzid)))
+		z = tz_db_get(db, win);
+	return z;
+}
+
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void zones_put(struct extcal_zones *c, char *name, const icalcomponent *cal,
+		      struct extcal_zone z)
+{
+	size_t i;
+
+	if (2 * (c->n + 1) > c->cap) {
+		struct extcal_zones bigger = *c;
+		bigger.n = 0;
+		bigger.cap = c->cap ? 2 * c->cap : 16;
+		bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
+		for (i = 0; i < c->cap; i++)
+			if (c->v[i].name)
+				zones_put(&bigger, c->v[i].name, c->v[i].cal, c->v[i].z);
+		free(c->v);
+		*c = bigger;
+	}
+	for (i = hash_name(name) & (c->cap - 1); c->v[i].name; i = (i + 1) & (c->cap - 1))
+		;
+	c->v[i].name = name;
+	c->v[i].cal = cal;
+	c->v[i].z = z;
+	c->n++;
+}
+
+void extcal_zones_init(struct extcal_zones *zs, struct tz_db *db, const struct tz *owner)
+{
+	memset(zs, 0, sizeof(*zs));
+	zs->db = db;
+	zs->owner.tz = owner;
+}
+
+void extcal_zones_release(struct extcal_zones *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->cap; i++) {
+		if (!c->v[i].name)
+			continue;
+		if (c->v[i].z.ical)
+			icaltimezone_free(c->v[i].z.ical, 1);
+		free(c->v[i].name);
+	}
+	free(c->v);
+}
+
+struct extcal_zone extcal_zones_get(struct extcal_zones *zs, const char *tzid,
+				    icalcomponent *cal)
+{
+	struct extcal_zone z = {NULL, NULL};
+	size_t i;
+
+	if (zs->cap) {
+		for (i = hash_name(tzid) & (zs->cap - 1); zs->v[i].name; i = (i + 1) & (zs->cap - 1)) {
+			const struct extcal_zentry *en = &zs->v[i];
+			if (!strcmp(en->name, tzid) && (!en->cal || en->cal == cal))
+				return en->z;
+		}
+	}
+	z.tz = named_zone(zs->db, tzid);
+	if (z.tz) {
+		zones_put(zs, xstrdup(tzid), NULL, z);
+		return z;
+	}
+	z.ical = document_zone(cal, tzid);
+	if (!z.ical)
+		z = zs->owner;
+	zones_put(zs, xstrdup(tzid), cal, z);
+	return z;
 }

@@ -598,44 +598,55 @@ static void test_added_calls_merge(void **state)
 	extcal_result_release(&r);
 }
 
-/* Weekly and daily rules with a plain BYDAY are expanded without libical's iterator; adding
- * BYMONTH with every month sends the same rule through libical: both must agree, deep into a
- * series that started years before the window. */
+/* Daily and weekly rules with a plain BYDAY and monthly rules by day of month or weekday are
+ * expanded without libical's iterator; adding BYMONTH with every month sends the same rule
+ * through libical: both must agree, deep into a series that started years before the window
+ * (and from its start for COUNT). */
 static void test_simple_rules_match_libical(void **state)
 {
-	static const char *const rules[] = {
-		"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU",
-		"FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,MO",
-		"FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,MO;WKST=MO;COUNT=200",
-		"FREQ=WEEKLY",
-		"FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE,FR",
-		"FREQ=DAILY;INTERVAL=5",
-		"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260601T000000Z",
-		NULL,
+	static const char *const cases[][2] = {
+		{"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU"},
+		{"20230102T093000", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,MO"},
+		{"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,MO;WKST=MO;COUNT=200"},
+		{"20230105T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TH;WKST=SU"},
+		{"20230102T093000", "FREQ=WEEKLY"},
+		{"20230102T093000", "FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE,FR"},
+		{"20230102T093000", "FREQ=DAILY;INTERVAL=5"},
+		{"20230102T093000", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260601T000000Z"},
+		{"20230131T093000", "FREQ=MONTHLY"},
+		{"20230131T093000", "FREQ=MONTHLY;INTERVAL=5"},
+		{"20230131T093000", "FREQ=MONTHLY;BYMONTHDAY=-1,15,30"},
+		{"20230102T093000", "FREQ=MONTHLY;BYDAY=1MO,-1FR"},
+		{"20230102T093000", "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO"},
+		{"20230102T093000", "FREQ=MONTHLY;BYDAY=5MO,-5SU;COUNT=40"},
+		{"20230113T093000", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13"},
+		{"20230110T093000", "FREQ=MONTHLY;BYDAY=2TU;COUNT=45"},
+		{NULL, NULL},
 	};
 	size_t i, k;
 
 	(void)state;
-	for (i = 0; rules[i]; i++) {
+	for (i = 0; cases[i][0]; i++) {
 		struct extcal_result fast, slow;
 		char a[1024], b[1024];
 
 		snprintf(a, sizeof(a),
-			 CAL("BEGIN:VEVENT\nUID:r\nDTSTART;TZID=Europe/Berlin:20230102T093000\n"
+			 CAL("BEGIN:VEVENT\nUID:r\nDTSTART;TZID=Europe/Berlin:%s\n"
 			     "DURATION:PT45M\nRRULE:%s\nEND:VEVENT\n"),
-			 rules[i]);
+			 cases[i][0], cases[i][1]);
 		snprintf(b, sizeof(b),
-			 CAL("BEGIN:VEVENT\nUID:r\nDTSTART;TZID=Europe/Berlin:20230102T093000\n"
+			 CAL("BEGIN:VEVENT\nUID:r\nDTSTART;TZID=Europe/Berlin:%s\n"
 			     "DURATION:PT45M\nRRULE:%s;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12\n"
 			     "END:VEVENT\n"),
-			 rules[i]);
+			 cases[i][0], cases[i][1]);
 		read_ok(&fast, a, "UTC");
 		read_ok(&slow, b, "UTC");
 		if (fast.busy.n != slow.busy.n || fast.busy.n == 0)
-			fail_msg("%s: %zu vs %zu intervals", rules[i], fast.busy.n, slow.busy.n);
+			fail_msg("%s: %zu vs %zu intervals", cases[i][1], fast.busy.n, slow.busy.n);
 		for (k = 0; k < fast.busy.n; k++) {
-			assert_int_equal(fast.busy.v[k].start, slow.busy.v[k].start);
-			assert_int_equal(fast.busy.v[k].end, slow.busy.v[k].end);
+			if (fast.busy.v[k].start != slow.busy.v[k].start ||
+			    fast.busy.v[k].end != slow.busy.v[k].end)
+				fail_msg("%s: interval %zu differs", cases[i][1], k);
 		}
 		extcal_result_release(&fast);
 		extcal_result_release(&slow);
