@@ -1,0 +1,100 @@
+"""External calendars: API details that test_calendars.py leaves out — webcal:// addresses,
+the per-provider cap, sync of a disabled calendar, null members of a PATCH, ETag and
+If-Match forms. Every calendar here is disabled or points at a closed port, so nothing is
+fetched that matters."""
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import _start, _stop, expect_problem
+
+CLOSED = "http://127.0.0.1:9"       # the discard port: nothing listens
+
+
+@pytest.fixture(scope="module")
+def srv(slotd_bin, tmp_path_factory):
+    d = tmp_path_factory.mktemp("calendars-api")
+    key = Path(d) / "secret.key"
+    key.write_text(os.urandom(32).hex() + "\n")
+    key.chmod(0o600)
+    s = _start(slotd_bin, d, env={"SLOTD_SECRET_KEY_FILE": str(key),
+                                  "SLOTD_WEBHOOK_ALLOW_PRIVATE": "1"})
+    yield s
+    _stop(s)
+
+
+@pytest.fixture
+def w(srv):
+    t = srv.tenant()
+    p = t.provider("Dr Ada", "Europe/Berlin")
+    return t, f"/v1/providers/{p['id']}/calendars"
+
+
+def test_webcal_is_read_as_https_and_shown_redacted(w):
+    t, cals = w
+    c = t.ok("POST", cals, {"kind": "ics", "enabled": False,
+                            "url": "webcal://127.0.0.1:9/published/2/secret-token-123"})
+    assert c["url"] == "https://127.0.0.1:9/…"
+    assert c["name"] == "127.0.0.1"
+    c = t.ok("POST", cals, {"kind": "ics", "enabled": False,
+                            "url": "https://[::1]/calendar/ical/x/private-abc/basic.ics"})
+    assert c["url"] == "https://[::1]/…" and c["name"] == "::1"
+
+
+def test_etag_and_if_match_forms(w):
+    t, cals = w
+    r = t.post(cals, {"kind": "caldav", "url": CLOSED + "/dav/ada/work/", "enabled": False})
+    assert r.status_code == 201 and r.headers["ETag"] == '"1"'
+    path = f"{cals}/{r.json()['id']}"
+    assert t.get(path).headers["ETag"] == '"1"'
+    r = t.patch(path, {"write": True}, headers={"If-Match": 'W/"1"'})
+    assert r.status_code == 200 and r.headers["ETag"] == '"2"' and r.json()["write"] is True
+    expect_problem(t.patch(path, {"write": False}, headers={"If-Match": '"1"'}), 412)
+
+
+def test_null_members_of_a_patch(w):
+    t, cals = w
+    c = t.ok("POST", cals, {"kind": "caldav", "url": CLOSED + "/dav/ada/work/", "name": "Work",
+                            "username": "ada", "password": "pw", "enabled": False})
+    assert (c["username"], c["has_password"]) == ("ada", True)
+    path = f"{cals}/{c['id']}"
+    p = t.ok("PATCH", path, {"name": None, "username": None, "password": None})
+    assert (p["name"], p["username"], p["has_password"]) == ("127.0.0.1", None, False)
+    # The same kind may be sent; null for a flag, the interval or the URL is refused.
+    assert t.ok("PATCH", path, {"kind": "caldav"})["kind"] == "caldav"
+    for field in ("enabled", "write", "sync_interval_minutes", "url", "kind"):
+        expect_problem(t.patch(path, {field: None}), 422, "validation_failed", "/" + field)
+    # "" is none, as null.
+    p = t.ok("PATCH", path, {"username": "", "password": ""})
+    assert (p["username"], p["has_password"]) == (None, False)
+
+
+def test_sync_of_a_disabled_calendar_is_409(w):
+    t, cals = w
+    c = t.ok("POST", cals, {"kind": "ics", "url": CLOSED + "/x.ics", "enabled": False})
+    path = f"{cals}/{c['id']}"
+    expect_problem(t.post(path + "/sync"), 409, "conflict")
+    t.ok("PATCH", path, {"enabled": True})
+    r = t.post(path + "/sync")
+    assert r.status_code == 202 and r.json()["id"] == c["id"]
+
+
+def test_at_most_20_calendars_per_provider(w):
+    t, cals = w
+    made = [t.ok("POST", cals, {"kind": "ics", "url": CLOSED + f"/{i}.ics", "enabled": False})
+            for i in range(20)]
+    expect_problem(t.post(cals, {"kind": "ics", "url": CLOSED + "/21.ics"}), 422,
+                   "record_limit_reached")
+    assert len(t.list_all(cals)) == 20
+    t.ok("DELETE", f"{cals}/{made[0]['id']}")
+    t.ok("POST", cals, {"kind": "ics", "url": CLOSED + "/21.ics", "enabled": False})
+
+
+def test_the_checks_of_kind_and_address_report_together(w):
+    t, cals = w
+    r = t.post(cals, {"kind": "ics", "url": "ftp://x", "username": "a", "password": "p",
+                      "write": True})
+    p = expect_problem(r, 422, "validation_failed")
+    assert {e["pointer"] for e in p["errors"]} == {"/url", "/username", "/password", "/write"}
+    assert t.list_all(cals) == []
