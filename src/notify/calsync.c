@@ -236,14 +236,25 @@ static void request_start(struct calsync *s, struct sync_job *j)
 /* --- what came back --- */
 
 /* The error for an answer with status code (not 2xx, not 304). */
-static void status_error(const struct sync_job *j, long code, char *out, size_t size)
+static void status_error(struct sync_job *j, long code, char *out, size_t size)
 {
-	if ((code == 401 || code == 403) && j->cj->cal.kind == CALENDAR_CALDAV)
+	bool caldav = j->cj->cal.kind == CALENDAR_CALDAV;
+	char to[160];
+
+	if ((code == 401 || code == 403) && caldav) {
 		snprintf(out, size, "HTTP %ld: check the username and password", code);
-	else if (code >= 300 && code < 400)
-		snprintf(out, size, "HTTP %ld: redirects are not followed", code);
-	else
+	} else if (code >= 300 && code < 400) {
+		/* Where a CalDAV server points (iCloud's partition host, a moved collection)
+		 * helps the user fix the address; an iCalendar address's target may hold its
+		 * secret, so it is not shown. */
+		if (caldav && fetch_header(&j->f, "Location", to, sizeof(to)))
+			snprintf(out, size, "HTTP %ld: redirects are not followed (it points to %s)",
+				 code, to);
+		else
+			snprintf(out, size, "HTTP %ld: redirects are not followed", code);
+	} else {
 		snprintf(out, size, "HTTP %ld", code);
+	}
 }
 
 static bool node_is(const xmlNode *n, const char *ns, const char *name)
@@ -518,13 +529,14 @@ static bool in_hand(struct calsync *s, const char *id)
 	return found;
 }
 
-/* Leases up to room due calendars and starts them. Returns how many the claim gave. */
+/* Leases up to room due calendars and starts them. Returns how many it started (fewer than
+ * room: nothing more is due now). */
 static size_t claim(struct calsync *s, size_t room)
 {
 	struct arena *a = arena_new();
 	struct calendar_job *cjs = NULL;
 	struct batch *b;
-	size_t n = 0, i;
+	size_t n = 0, i, started = 0;
 	struct err e;
 
 	err_init(&e);
@@ -557,12 +569,13 @@ static size_t claim(struct calsync *s, size_t room)
 		pthread_mutex_unlock(&s->mu);
 		j->step = cjs[i].cal.kind == CALENDAR_CALDAV ? STEP_PROPFIND : STEP_GET;
 		request_start(s, j);
+		started++;
 	}
 	if (atomic_fetch_sub(&b->refs, 1) == 1) {
 		arena_free(b->a);
 		free(b);
 	}
-	return n;
+	return started;
 }
 
 /* --- the fetch thread --- */
