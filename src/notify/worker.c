@@ -43,6 +43,8 @@
 #define STATS_EVERY_S 1
 #define REMINDERS_EVERY_MS 500	/* due reminders are looked for this often */
 #define REMINDERS_BATCH 256
+#define CALDAV_FILL_MAX 5000	/* upcoming bookings written into a calendar connected for
+				 * writing, at most (the soonest) */
 #define EP_BUCKETS 256
 #define JOB_BUCKETS 1024
 
@@ -463,6 +465,69 @@ static int caldav_fan_out(struct store_tx *tx, const struct event_rec *ev, const
 	return 0;
 }
 
+/* Whether calendar event ev leaves a calendar that bookings must be written into anew: a
+ * CalDAV calendar created enabled with write, or changed (other than its name or interval)
+ * and now enabled with write — writing switched on, a new address, new credentials. Its id
+ * and provider into cal and provider. */
+static bool calendar_needs_fill(const struct event_rec *ev, id_t_ cal, id_t_ provider)
+{
+	bool created = !strcmp(ev->type, "calendar.created"), fill = created;
+	json_t *p, *c;
+	const char *key;
+	json_t *v;
+
+	if (!created && strcmp(ev->type, "calendar.updated"))
+		return false;
+	p = ev->payload ? json_loads(ev->payload, 0, NULL) : NULL;
+	if (!p || !json_is_true(json_object_get(p, "write")) ||
+	    !json_is_true(json_object_get(p, "enabled")) ||
+	    !json_string_value(json_object_get(p, "kind")) ||
+	    strcmp(json_string_value(json_object_get(p, "kind")), "caldav")) {
+		json_decref(p);
+		return false;
+	}
+	key = json_string_value(json_object_get(p, "id"));
+	snprintf(cal, ID_MAX, "%s", key ? key : "");
+	key = json_string_value(json_object_get(p, "provider_id"));
+	snprintf(provider, ID_MAX, "%s", key ? key : "");
+	json_decref(p);
+	if (!created && ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
+		json_object_foreach(c, key, v)
+			if (strcmp(key, "name") && strcmp(key, "sync_interval_minutes"))
+				fill = true;
+		json_decref(c);
+	} else if (!created) {
+		fill = true;	/* a change the log does not spell out (a new password) */
+	}
+	return fill && *cal && *provider;
+}
+
+/* A calendar to write into anew: one caldav delivery per upcoming active booking of its
+ * provider (the soonest CALDAV_FILL_MAX), so the bookings made before it was connected
+ * (or while it could not be written) show up too. */
+static int caldav_fill(struct store_tx *tx, const struct event_rec *ev, const char *tenant,
+		       struct arena *a, int64_t now, struct err *e)
+{
+	id_t_ cal, provider;
+	struct booking *b;
+	size_t nb = 0, i;
+
+	if (!calendar_needs_fill(ev, cal, provider))
+		return 0;
+	if (tx_provider_upcoming(tx, provider, now, a, &b, &nb, e))
+		return -1;
+	for (i = 0; i < nb && i < CALDAV_FILL_MAX; i++) {
+		struct delivery d;
+		delivery_new(&d, ev, tenant, now);
+		d.channel = CHANNEL_CALDAV;
+		snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", cal);
+		snprintf(d.recipient, sizeof(d.recipient), "%s", b[i].id);
+		if (tx_delivery_insert(tx, &d, e))
+			return -1;
+	}
+	return 0;
+}
+
 /* The endpoints of the tenant, read once per round. */
 struct tenant_eps {
 	char tenant[ID_MAX];
@@ -522,6 +587,8 @@ static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct que
 	}
 	if (writes_calendars(ev.type) && *ev.subject_id &&
 	    caldav_fan_out(tx, &ev, q->tenant_id, a, now, e))
+		return -1;
+	if (!strncmp(ev.type, "calendar.", 9) && caldav_fill(tx, &ev, q->tenant_id, a, now, e))
 		return -1;
 	return tx_queue_done(tx, q, e);
 }
