@@ -209,7 +209,8 @@ class IcsServer:
             headers.append(("Last-Modified", formatdate(doc.last_modified, usegmt=True)))
         headers += list(doc.headers.items())
         if doc.status != 200:
-            return doc.status, [("Content-Type", "text/plain")], b"calendar unavailable"
+            return (doc.status, [("Content-Type", "text/plain"), *doc.headers.items()],
+                    b"calendar unavailable")
         inm = req_headers.get("if-none-match")
         ims = req_headers.get("if-modified-since")
         if inm is not None:

@@ -22,6 +22,7 @@ a day has the 15 starts ALL, and a busy hour 10:00-11:00 removes exactly 09:30, 
 """
 import json
 import os
+import subprocess
 import time
 import types
 import uuid
@@ -35,7 +36,8 @@ import pytest
 import booking_helpers
 import pg_helpers
 import radicale_server
-from conftest import Api, _start, _stop, create_tenant, expect_problem, pg_processes, weekdays
+from conftest import (Api, Server, _start, _stop, create_tenant, expect_problem,
+                      pg_processes, weekdays)
 from ics_server import IcsServer
 from radicale_server import RadicaleServer
 
@@ -361,6 +363,12 @@ def test_create_ics_calendar_redacts_the_address(w, ics_srv):
     evs = events_of(w.t, "calendar.")
     assert [e["type"] for e in evs if e["subject_id"] == c["id"]][:1] == ["calendar.created"]
     assert token not in json.dumps(evs)
+    # A secret in the query (as some servers put it) is not shown either.
+    q = uuid.uuid4().hex
+    r = w.t.post(w.cals, {"kind": "ics", "url": ics_srv.url(f"/cal.ics?token={q}"),
+                          "enabled": False})
+    assert r.status_code == 201, r.text
+    assert q not in r.text and q not in json.dumps(w.t.list_all(w.cals))
 
 
 def test_create_caldav_calendar_never_returns_the_password(w, ics_srv):
@@ -556,6 +564,79 @@ def test_secret_key_file(start_server, tmp_path):
         assert w.t.list_all(w.cals) == []
 
 
+def db_bytes(server):
+    """What the database holds, as bytes: the SQLite file with its WAL, or a data-only
+    dump of the PostgreSQL database."""
+    if server.backend == "sqlite":
+        return b"".join(Path(str(server.db_path) + sfx).read_bytes()
+                        for sfx in ("", "-wal", "-journal")
+                        if Path(str(server.db_path) + sfx).exists())
+    cp = subprocess.run([pg_helpers._bin("pg_dump"), "--data-only", "-d", server.db_url],
+                        capture_output=True, timeout=120)
+    assert cp.returncode == 0, cp.stderr
+    return cp.stdout
+
+
+def test_secrets_at_rest_and_checks_after_a_restart(slotd_bin, tmp_path, ics_srv):
+    """The password and the secret address are not in the database in clear. Restarted
+    without --allow-private-webhooks, the loopback address is refused when connecting;
+    restarted with another key, the secrets do not open: both are errors of the calendar,
+    nothing is fetched, and the busy time read before stays."""
+    d = tmp_path / "rest"
+    d.mkdir()
+    env = env_for(d)
+    first = Server(slotd_bin, d / "slotd.db", d, env=env).start()
+    servers = [first]
+    try:
+        w = make_world(first)
+        Clock(w.t)
+        path, token = secret_path("rest")
+        ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+        password = "pw-" + uuid.uuid4().hex
+        cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Rest"))
+        assert cal["last_error"] is None, cal
+        create(w, kind="caldav", url=ics_srv.url("/dav/alice/"), username="alice",
+               password=password, enabled=False)
+        assert_blocked(w, {"2026-03-10": TEN})
+        raw = db_bytes(first)
+        assert token.encode() not in raw, "the secret address is stored in clear"
+        assert password.encode() not in raw, "the password is stored in clear"
+        assert first.stop() == 0
+        fetched = len(ics_srv.on(path))
+        # Without private addresses allowed.
+        second = Server(slotd_bin, None, d, db_url=first.db_url,
+                        env={"SLOTD_SECRET_KEY_FILE": env["SLOTD_SECRET_KEY_FILE"]}).start()
+        servers.append(second)
+        w2 = World(t=Api(second.base, w.t.key), pid=w.pid, sid=w.sid)
+        Clock(w2.t, iso(epoch(NOW) + 10))
+        assert w2.t.post(w2.cal_path(cal["id"]) + "/sync").status_code == 202
+        c = wait_cal(w2, cal["id"], lambda c: c["last_error"] is not None, "refused")
+        assert c["last_synced_at"] == cal["last_synced_at"]
+        assert "loopback" in c["last_error"], c
+        assert_blocked(w2, {"2026-03-10": TEN})
+        assert len(ics_srv.on(path)) == fetched
+        assert second.stop() == 0
+        # Another key.
+        (tmp_path / "other").mkdir()
+        third = Server(slotd_bin, None, d, db_url=first.db_url,
+                       env=env_for(tmp_path / "other")).start()
+        servers.append(third)
+        w3 = World(t=Api(third.base, w.t.key), pid=w.pid, sid=w.sid)
+        Clock(w3.t, iso(epoch(NOW) + 20))
+        assert w3.t.post(w3.cal_path(cal["id"]) + "/sync").status_code == 202
+        c3 = wait_cal(w3, cal["id"], lambda x: x["last_error"] not in (None, c["last_error"]),
+                      "failed to open its secrets")
+        assert c3["last_synced_at"] == cal["last_synced_at"]
+        assert "key" in c3["last_error"], c3
+        assert_blocked(w3, {"2026-03-10": TEN})
+        assert len(ics_srv.on(path)) == fetched
+        assert third.stop() == 0
+    finally:
+        for srv_ in servers:
+            srv_.kill()
+        first.drop_db()
+
+
 # === reading an iCalendar address ==============================================================
 
 def test_one_off_event_blocks_exactly_the_overlapping_starts(w, ics_srv):
@@ -591,15 +672,28 @@ def test_weekly_series_with_exdate_and_a_moved_occurrence(w, ics_srv):
     })
 
 
+def test_rdate_and_duration(w, ics_srv):
+    doc = ics(vevent(zoned("DTSTART", BER, "2026-03-10", "09:00"), "DURATION:PT90M",
+                     "RDATE;TZID=Europe/Berlin:20260317T090000,20260324T140000"))
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["events"] == 1
+    # 09:00-10:30 removes 09:00, 09:30 and 10:00; 14:00-15:30 removes 13:30 to 15:00.
+    morning = {"09:00", "09:30", "10:00"}
+    assert_blocked(w, {"2026-03-10": morning, "2026-03-17": morning,
+                       "2026-03-24": {"13:30", "14:00", "14:30", "15:00"}})
+
+
 def test_all_day_events_are_whole_local_days_of_the_provider(srv, clock, ics_srv):
     """In Auckland (+13:00) the UTC day of 12 March is 13:00 on the 12th to 13:00 on the
     13th: the provider's own day is blocked instead."""
     w = make_world(srv, tz="Pacific/Auckland", clock=clock)
     doc = ics(vevent("DTSTART;VALUE=DATE:20260312", "DTEND;VALUE=DATE:20260313"),
-              vevent("DTSTART;VALUE=DATE:20260316", "DTEND;VALUE=DATE:20260318"))
+              vevent("DTSTART;VALUE=DATE:20260316", "DTEND;VALUE=DATE:20260318"),
+              # No DTEND: one day (RFC 5545 3.6.1).
+              vevent("DTSTART;VALUE=DATE:20260320"))
     ics_calendar(w, ics_srv, doc)
     assert_blocked(w, {"2026-03-12": set(ALL), "2026-03-16": set(ALL),
-                       "2026-03-17": set(ALL)})
+                       "2026-03-17": set(ALL), "2026-03-20": set(ALL)})
 
 
 def test_other_zones_and_floating_times(w, ics_srv):
@@ -678,8 +772,15 @@ def test_explain_and_booking_name_the_calendar_never_the_event(w, ics_srv):
             assert leak not in r.text
     assert w.t.list_all("/v1/bookings") == []
     booked(w.t, w.sid, "2026-03-10T09:00:00+01:00", w.pid, now=NOW)
-    # The calendar and its events never carry the event's details either.
-    text = json.dumps([get_cal(w, cal["id"]), events_of(w.t, "calendar.")])
+    # The calendar view shows the busy time under the calendar's name.
+    view = w.t.ok("GET", "/v1/calendar", params={"from": "2026-03-10", "to": "2026-03-10",
+                                                  "provider_ids": w.pid, "timezone": BER})
+    ext = [i for i in view["items"] if i["kind"] == "external_busy"]
+    assert [(i["start"], i["end"], i["calendar_id"], i["calendar"]) for i in ext] == \
+        [("2026-03-10T10:00:00+01:00", "2026-03-10T11:00:00+01:00", cal["id"],
+          "Personal (Google)")], view
+    # The calendar, its events and the view never carry the event's details.
+    text = json.dumps([get_cal(w, cal["id"]), events_of(w.t, "calendar."), view])
     for leak in leaks:
         assert leak not in text
 
@@ -817,6 +918,19 @@ def test_changing_the_url_fetches_the_new_one_at_once_without_old_validators(w, 
     assert "if-none-match" not in req.headers and "if-modified-since" not in req.headers
 
 
+def test_redirects_are_not_followed(w, ics_srv):
+    target, _ = secret_path("target")
+    ics_srv.serve(target, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    path, _ = secret_path("moved")
+    ics_srv.serve(path, "", status=302, headers={"Location": ics_srv.url(target)})
+    cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Moved"))
+    assert cal["last_error"] and "redirect" in cal["last_error"].lower(), cal
+    assert cal["last_synced_at"] is None
+    time.sleep(0.3)
+    assert ics_srv.on(target) == []
+    assert_blocked(w, {})
+
+
 def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
     a, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")), name="A")
     b, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-11", "10:00", "11:00")), name="B")
@@ -831,6 +945,32 @@ def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
     w.t.ok("PATCH", w.cal_path(b["id"]), {"enabled": True})
     sync_now(w, b)
     assert_blocked(w, {"2026-03-11": TEN})
+
+
+def test_the_tenants_own_slotd_feed_is_not_busy_time_twice(w):
+    """A provider subscribing to their own slotd feed: its events carry the bookings' UIDs
+    (<booking id>@slotd), which are not read as busy time."""
+    start = "2026-03-10T10:00:00+01:00"
+    b = booked(w.t, w.sid, start, w.pid, now=NOW)
+    f = w.t.ok("POST", f"/v1/providers/{w.pid}/feeds", {"kind": "details"})
+    cal = first_sync(w, create(w, kind="ics", url=f["url"], name="My slotd feed"))
+    assert cal["last_error"] is None, cal
+    assert cal["busy_intervals"] == 0, cal
+    assert w.t.explain(w.sid, w.pid, start, now=NOW)["reasons"] == [{"code": "booked"}]
+    acted(w.t, b["id"], "cancel", {"reason": "moved away"}, now=NOW)
+    assert_blocked(w, {})
+
+
+def test_other_tenants_booking_uids_are_busy_time(srv, clock, w, ics_srv):
+    """Only the tenant's own bookings are left out: a UID naming another tenant's booking,
+    or no booking at all, is an ordinary busy event."""
+    other = make_world(srv, clock=clock)
+    ob = booked(other.t, other.sid, "2026-03-11T10:00:00+01:00", other.pid, now=NOW)
+    doc = ics(busy(BER, "2026-03-11", "10:00", "11:00", uid=f"{ob['id']}@slotd"),
+              busy(BER, "2026-03-12", "10:00", "11:00", uid="bkg_00000000000000000000@slotd"))
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["busy_intervals"] == 2
+    assert_blocked(w, {"2026-03-11": TEN, "2026-03-12": TEN})
 
 
 def test_a_provider_calendar_does_not_touch_other_providers(w, ics_srv):
@@ -873,9 +1013,12 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
                        "2026-03-23": {"14:30", "15:00", "15:30"}})
     x = w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)
     assert x["reasons"] == [{"code": "external_busy", "calendar": "Nextcloud"}]
-    # Unchanged collection: the same busy time after another sync.
+    # Unchanged collection: the same busy time after another sync, which counts as one.
+    nsynced = len(events_of(w.t, "calendar.synced"))
+    before = cal["last_synced_at"]
     cal = sync_now(w, cal)
-    assert cal["last_error"] is None
+    assert cal["last_error"] is None and epoch(cal["last_synced_at"]) > epoch(before)
+    assert len(events_of(w.t, "calendar.synced")) == nsynced
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-10": TEN,
                        "2026-03-12": set(ALL), "2026-03-13": TEN,
                        "2026-03-23": {"14:30", "15:00", "15:30"}})
@@ -1003,7 +1146,7 @@ def test_bookings_are_written_moved_and_removed(w, radicale):
     mine = [d for d in ds if d["event_id"] in types_of]
     assert {types_of[d["event_id"]] for d in mine} >= {"booking.created", "booking.rescheduled",
                                                        "booking.cancelled"}
-    assert all(d["channel"] == "caldav" for d in mine)
+    assert all(d["channel"] == "caldav" and d["endpoint_id"] == cal["id"] for d in mine), mine
 
 
 def test_pending_booking_is_tentative_and_a_decline_removes_it(w, radicale):
@@ -1023,6 +1166,34 @@ def test_pending_booking_is_tentative_and_a_decline_removes_it(w, radicale):
     other = booked(w.t, w.sid, "2026-03-12T11:00:00+01:00", w.pid, now=NOW)
     time.sleep(1.0)
     assert not [h for h in radicale.hrefs("alice", coll) if other["id"] in h]
+
+
+def test_connecting_for_writing_brings_in_the_upcoming_bookings(w, radicale):
+    kept = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
+    gone = booked(w.t, w.sid, "2026-03-11T10:00:00+01:00", w.pid, now=NOW)
+    acted(w.t, gone["id"], "cancel", {"reason": "x"}, now=NOW)
+    coll, url, cal = writable(w, radicale)
+    _, ev = radicale_event(radicale, coll, f"{kept['id']}@slotd")
+    assert utc_of(ev, "DTSTART") == "2026-03-10T09:00:00Z"
+    # Given writing later: the same.
+    coll2 = "later-" + uuid.uuid4().hex[:8]
+    url2 = radicale.make_calendar("alice", coll2)
+    c2 = first_sync(w, create(w, kind="caldav", url=url2, username="alice",
+                              password=radicale.users["alice"]))
+    time.sleep(0.5)
+    assert radicale.hrefs("alice", coll2) == []
+    w.t.ok("PATCH", w.cal_path(c2["id"]), {"write": True})
+    radicale_event(radicale, coll2, f"{kept['id']}@slotd")
+    time.sleep(0.5)
+    for c in (coll, coll2):
+        assert [h.rsplit("/", 1)[1] for h in radicale.hrefs("alice", c)] == \
+            [f"slotd-{kept['id']}.ics"]
+    # Removed: later bookings are not written there any more.
+    w.t.ok("DELETE", w.cal_path(cal["id"]))
+    later = booked(w.t, w.sid, "2026-03-12T10:00:00+01:00", w.pid, now=NOW)
+    radicale_event(radicale, coll2, f"{later['id']}@slotd")
+    time.sleep(0.5)
+    assert len(radicale.hrefs("alice", coll)) == 1
 
 
 def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin, tmp_path):
