@@ -9,7 +9,6 @@
 #include "notify/worker.h"
 #include "notify/worker_int.h"
 
-#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -21,7 +20,6 @@
 
 #include "core/civil.h"
 #include "notify/render.h"
-#include "store/store_calendars.h"
 #include "store/store_notify.h"
 #include "usecase/uc_caldav.h"
 #include "usecase/uc_deliveries.h"
@@ -43,8 +41,6 @@
 #define STATS_EVERY_S 1
 #define REMINDERS_EVERY_MS 500	/* due reminders are looked for this often */
 #define REMINDERS_BATCH 256
-#define CALDAV_FILL_MAX 5000	/* upcoming bookings written into a calendar connected for
-				 * writing, at most (the soonest) */
 #define EP_BUCKETS 256
 #define JOB_BUCKETS 1024
 
@@ -409,125 +405,6 @@ static void delivery_new(struct delivery *d, const struct event_rec *ev, const c
 	d->created_at = d->updated_at = now;
 }
 
-/* Whether an event of type changes a booking, so the booking's calendars follow it (a
- * reminder changes nothing). */
-static bool writes_calendars(const char *type)
-{
-	return !strncmp(type, "booking.", 8) && strcmp(type, "booking.reminder") != 0;
-}
-
-/* The providers whose calendars booking event ev concerns: the booking's, and the one it
- * had before when the change moved it to another provider (whose calendar then loses
- * it). */
-static size_t booking_providers(const struct event_rec *ev, id_t_ out[2])
-{
-	json_t *p = ev->payload ? json_loads(ev->payload, 0, NULL) : NULL, *c;
-	const char *now = json_string_value(json_object_get(p, "provider_id")), *was;
-	size_t k = 0;
-
-	if (now && *now)
-		snprintf(out[k++], ID_MAX, "%s", now);
-	if (ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
-		was = json_string_value(json_array_get(json_object_get(c, "provider_id"), 0));
-		if (was && *was && (!k || strcmp(was, out[0])))
-			snprintf(out[k++], ID_MAX, "%s", was);
-		json_decref(c);
-	}
-	json_decref(p);
-	return k;
-}
-
-/* One caldav delivery per writable calendar of the providers booking event ev concerns:
- * each brings its calendar to the booking's state when it runs. */
-static int caldav_fan_out(struct store_tx *tx, const struct event_rec *ev, const char *tenant,
-			  struct arena *a, int64_t now, struct err *e)
-{
-	id_t_ providers[2];
-	size_t np = booking_providers(ev, providers), i, k;
-
-	for (i = 0; i < np; i++) {
-		struct ext_calendar *cals;
-		size_t nc = 0;
-		if (tx_calendars_writable(tx, providers[i], a, &cals, &nc, e))
-			return -1;
-		for (k = 0; k < nc; k++) {
-			struct delivery d;
-			if (cals[k].kind != CALENDAR_CALDAV)
-				continue;
-			delivery_new(&d, ev, tenant, now);
-			d.channel = CHANNEL_CALDAV;
-			snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", cals[k].id);
-			snprintf(d.recipient, sizeof(d.recipient), "%s", ev->subject_id);
-			if (tx_delivery_insert(tx, &d, e))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* Whether calendar event ev leaves a calendar that bookings must be written into anew: a
- * CalDAV calendar created enabled with write, or changed (other than its name or interval)
- * and now enabled with write — writing switched on, a new address, new credentials. Its id
- * and provider into cal and provider. */
-static bool calendar_needs_fill(const struct event_rec *ev, id_t_ cal, id_t_ provider)
-{
-	bool created = !strcmp(ev->type, "calendar.created"), fill = created;
-	json_t *p, *c;
-	const char *key;
-	json_t *v;
-
-	if (!created && strcmp(ev->type, "calendar.updated"))
-		return false;
-	p = ev->payload ? json_loads(ev->payload, 0, NULL) : NULL;
-	if (!p || !json_is_true(json_object_get(p, "write")) ||
-	    !json_is_true(json_object_get(p, "enabled")) ||
-	    !json_string_value(json_object_get(p, "kind")) ||
-	    strcmp(json_string_value(json_object_get(p, "kind")), "caldav")) {
-		json_decref(p);
-		return false;
-	}
-	key = json_string_value(json_object_get(p, "id"));
-	snprintf(cal, ID_MAX, "%s", key ? key : "");
-	key = json_string_value(json_object_get(p, "provider_id"));
-	snprintf(provider, ID_MAX, "%s", key ? key : "");
-	json_decref(p);
-	if (!created && ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
-		json_object_foreach(c, key, v)
-			if (strcmp(key, "name") && strcmp(key, "sync_interval_minutes"))
-				fill = true;
-		json_decref(c);
-	} else if (!created) {
-		fill = true;	/* a change the log does not spell out (a new password) */
-	}
-	return fill && *cal && *provider;
-}
-
-/* A calendar to write into anew: one caldav delivery per upcoming active booking of its
- * provider (the soonest CALDAV_FILL_MAX), so the bookings made before it was connected
- * (or while it could not be written) show up too. */
-static int caldav_fill(struct store_tx *tx, const struct event_rec *ev, const char *tenant,
-		       struct arena *a, int64_t now, struct err *e)
-{
-	id_t_ cal, provider;
-	struct booking *b;
-	size_t nb = 0, i;
-
-	if (!calendar_needs_fill(ev, cal, provider))
-		return 0;
-	if (tx_provider_upcoming(tx, provider, now, a, &b, &nb, e))
-		return -1;
-	for (i = 0; i < nb && i < CALDAV_FILL_MAX; i++) {
-		struct delivery d;
-		delivery_new(&d, ev, tenant, now);
-		d.channel = CHANNEL_CALDAV;
-		snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", cal);
-		snprintf(d.recipient, sizeof(d.recipient), "%s", b[i].id);
-		if (tx_delivery_insert(tx, &d, e))
-			return -1;
-	}
-	return 0;
-}
-
 /* The endpoints of the tenant, read once per round. */
 struct tenant_eps {
 	char tenant[ID_MAX];
@@ -539,10 +416,11 @@ struct tenant_eps {
 static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct queued_event *q,
 		       struct tenant_eps **cache, struct arena *a, int64_t now, struct err *e)
 {
+	struct caldav_target *ct;
 	struct tenant_eps *te;
 	struct event_rec ev;
 	struct delivery d;
-	size_t i;
+	size_t i, nct = 0;
 
 	store_tx_act_for(tx, q->tenant_id);
 	if (tx_event_at(tx, q->tenant_id, q->seq, a, &ev, e)) {
@@ -585,11 +463,16 @@ static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct que
 				return -1;
 		}
 	}
-	if (writes_calendars(ev.type) && *ev.subject_id &&
-	    caldav_fan_out(tx, &ev, q->tenant_id, a, now, e))
+	if (uc_caldav_targets(tx, &ev, now, a, &ct, &nct, e))
 		return -1;
-	if (!strncmp(ev.type, "calendar.", 9) && caldav_fill(tx, &ev, q->tenant_id, a, now, e))
-		return -1;
+	for (i = 0; i < nct; i++) {
+		delivery_new(&d, &ev, q->tenant_id, now);
+		d.channel = CHANNEL_CALDAV;
+		snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", ct[i].calendar_id);
+		snprintf(d.recipient, sizeof(d.recipient), "%s", ct[i].booking_id);
+		if (tx_delivery_insert(tx, &d, e))
+			return -1;
+	}
 	return tx_queue_done(tx, q, e);
 }
 

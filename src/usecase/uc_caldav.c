@@ -1,6 +1,7 @@
-/* Bookings into CalDAV calendars: the request one delivery makes (uc_caldav.h). Read at
- * delivery time in one read transaction of the delivery's tenant, so the calendar, the
- * booking and the service agree with each other. */
+/* Bookings into CalDAV calendars (uc_caldav.h): which calendars and bookings an event
+ * concerns (read in the notification worker's fan-out transaction), and the request one
+ * delivery makes, read when it starts in one read transaction of the delivery's tenant, so
+ * the calendar, the booking and the service agree with each other. */
 #include "usecase/uc_caldav.h"
 
 #include <stdio.h>
@@ -26,6 +27,127 @@ int caldav_object_url(const char *url, const char *booking_id, char *out, size_t
 	}
 	return 0;
 }
+
+/* --- which calendars an event concerns --- */
+
+/* Whether an event of type changes a booking, so the booking's calendars follow it (a
+ * reminder changes nothing). */
+static bool writes_calendars(const char *type)
+{
+	return !strncmp(type, "booking.", 8) && strcmp(type, "booking.reminder") != 0;
+}
+
+/* The providers whose calendars booking event ev concerns: the booking's, and the one it
+ * had before when the change moved it to another provider. */
+static size_t booking_providers(const struct event_rec *ev, id_t_ out[2])
+{
+	json_t *p = ev->payload ? json_loads(ev->payload, 0, NULL) : NULL, *c;
+	const char *now = json_string_value(json_object_get(p, "provider_id")), *was;
+	size_t k = 0;
+
+	if (now && *now)
+		snprintf(out[k++], ID_MAX, "%s", now);
+	if (ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
+		was = json_string_value(json_array_get(json_object_get(c, "provider_id"), 0));
+		if (was && *was && (!k || strcmp(was, out[0])))
+			snprintf(out[k++], ID_MAX, "%s", was);
+		json_decref(c);
+	}
+	json_decref(p);
+	return k;
+}
+
+static int booking_targets(struct store_tx *tx, const struct event_rec *ev, struct arena *a,
+			   struct caldav_target **out, size_t *n, struct err *e)
+{
+	struct ext_calendar *cals[2];
+	size_t nc[2] = {0, 0}, i, k;
+	id_t_ providers[2];
+	size_t np = booking_providers(ev, providers);
+
+	for (i = 0; i < np; i++)
+		if (tx_calendars_writable(tx, providers[i], a, &cals[i], &nc[i], e))
+			return -1;
+	*out = arena_alloc(a, (nc[0] + nc[1] + 1) * sizeof(**out));
+	for (i = 0; i < np; i++)
+		for (k = 0; k < nc[i]; k++) {
+			if (cals[i][k].kind != CALENDAR_CALDAV)
+				continue;
+			snprintf((*out)[*n].calendar_id, ID_MAX, "%s", cals[i][k].id);
+			snprintf((*out)[*n].booking_id, ID_MAX, "%s", ev->subject_id);
+			(*n)++;
+		}
+	return 0;
+}
+
+/* Whether calendar event ev leaves a CalDAV calendar that bookings must be written into
+ * anew (uc_caldav.h); its id and provider into cal and provider. */
+static bool calendar_needs_fill(const struct event_rec *ev, id_t_ cal, id_t_ provider)
+{
+	bool created = !strcmp(ev->type, "calendar.created"), fill = created;
+	const char *key, *kind;
+	json_t *p, *c, *v;
+
+	if (!created && strcmp(ev->type, "calendar.updated"))
+		return false;
+	p = ev->payload ? json_loads(ev->payload, 0, NULL) : NULL;
+	kind = json_string_value(json_object_get(p, "kind"));
+	if (!json_is_true(json_object_get(p, "write")) ||
+	    !json_is_true(json_object_get(p, "enabled")) || !kind || strcmp(kind, "caldav")) {
+		json_decref(p);
+		return false;
+	}
+	key = json_string_value(json_object_get(p, "id"));
+	snprintf(cal, ID_MAX, "%s", key ? key : "");
+	key = json_string_value(json_object_get(p, "provider_id"));
+	snprintf(provider, ID_MAX, "%s", key ? key : "");
+	json_decref(p);
+	if (!created && ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
+		json_object_foreach(c, key, v)
+			if (strcmp(key, "name") && strcmp(key, "sync_interval_minutes"))
+				fill = true;
+		json_decref(c);
+	} else if (!created) {
+		fill = true;	/* a change the event does not spell out (a new password) */
+	}
+	return fill && *cal && *provider;
+}
+
+static int fill_targets(struct store_tx *tx, const struct event_rec *ev, int64_t now,
+			struct arena *a, struct caldav_target **out, size_t *n, struct err *e)
+{
+	id_t_ cal, provider;
+	struct booking *b;
+	size_t nb = 0, i;
+
+	if (!calendar_needs_fill(ev, cal, provider))
+		return 0;
+	if (tx_provider_upcoming(tx, provider, now, a, &b, &nb, e))
+		return -1;
+	if (nb > CALDAV_FILL_MAX)
+		nb = CALDAV_FILL_MAX;
+	*out = arena_alloc(a, (nb + 1) * sizeof(**out));
+	for (i = 0; i < nb; i++) {
+		snprintf((*out)[i].calendar_id, ID_MAX, "%s", cal);
+		snprintf((*out)[i].booking_id, ID_MAX, "%s", b[i].id);
+	}
+	*n = nb;
+	return 0;
+}
+
+int uc_caldav_targets(struct store_tx *tx, const struct event_rec *ev, int64_t now,
+		      struct arena *a, struct caldav_target **out, size_t *n, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	if (writes_calendars(ev->type))
+		return *ev->subject_id ? booking_targets(tx, ev, a, out, n, e) : 0;
+	if (!strncmp(ev->type, "calendar.", 9))
+		return fill_targets(tx, ev, now, a, out, n, e);
+	return 0;
+}
+
+/* --- what one delivery sends --- */
 
 static int none(struct caldav_request *out, const char *why)
 {

@@ -1,8 +1,9 @@
 /* Bookings written into providers' CalDAV calendars (the caldav channel of the deliveries,
- * src/notify): what one delivery sends to one calendar, worked out from the booking as it is
- * when the delivery runs — not as the event that made the delivery saw it — so retries,
- * replays and deliveries that overtake each other all bring the calendar to the booking's
- * current state. Part of the use cases (usecase/uc.h). */
+ * src/notify): which deliveries an event makes, and what one delivery sends to one
+ * calendar, worked out from the booking as it is when the delivery runs — not as the event
+ * that made the delivery saw it — so retries, replays and deliveries that overtake each
+ * other all bring the calendar to the booking's current state. Part of the use cases
+ * (usecase/uc.h). */
 #ifndef SLOTD_USECASE_UC_CALDAV_H
 #define SLOTD_USECASE_UC_CALDAV_H
 
@@ -36,6 +37,28 @@ struct caldav_request {
 					 * no longer marked for writing", secrets that do not
 					 * open) */
 };
+
+/* One caldav delivery to make: a calendar and the booking it is to show. */
+struct caldav_target {
+	char calendar_id[ID_MAX];
+	char booking_id[ID_MAX];
+};
+
+#define CALDAV_FILL_MAX 5000		/* upcoming bookings written into a calendar connected
+					 * for writing, at most (the soonest) */
+
+/* The caldav deliveries event ev makes, read in tx (which acts for ev's tenant; the
+ * notification worker's fan-out transaction), into *out (memory from a):
+ * - a change of a booking (booking.*, but not booking.reminder): one per enabled CalDAV
+ *   calendar marked write of the booking's provider, and of its previous provider when
+ *   the change moved it to another (whose calendar then loses it);
+ * - calendar.created of a CalDAV calendar enabled with write, or calendar.updated that
+ *   leaves it so and changed more than its name or interval (writing switched on, a new
+ *   address or credentials): one per upcoming active booking of its provider, the soonest
+ *   CALDAV_FILL_MAX, so bookings made before it was connected show up too;
+ * - none for every other event. */
+int uc_caldav_targets(struct store_tx *tx, const struct event_rec *ev, int64_t now,
+		      struct arena *a, struct caldav_target **out, size_t *n, struct err *e);
 
 /* What to send to calendar calendar_id of tenant for booking booking_id, read in one read
  * transaction of the tenant (calendar, booking, service), the calendar's password opened
