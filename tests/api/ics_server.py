@@ -9,6 +9,7 @@ requests it was serving at once.
     s.serve("/a.ics", text)                 # 200 with the text; ETag/Last-Modified of it
     s.serve("/slow.ics", text, delay=20)    # answers after 20 s (or when the client leaves)
     s.serve("/down.ics", "", status=500)
+    s.set_trickle("/a.ics", 10, 0.5)        # from now on its body comes 10 bytes per 0.5 s
     s.url("/a.ics")                         # http://127.0.0.1:PORT/a.ics
     s.wait(lambda reqs: len(reqs) >= 2, path="/a.ics", timeout=10)
     s.max_in_flight["/a.ics"]               # 1 unless two requests overlapped
@@ -25,8 +26,10 @@ from email.utils import formatdate, parsedate_to_datetime
 
 
 class Doc:
-    def __init__(self, body, etag, last_modified, status, delay, content_type, headers):
+    def __init__(self, body, etag, last_modified, status, delay, content_type, headers,
+                 trickle=None):
         self.body = body                    # bytes
+        self.trickle = trickle              # (bytes, seconds): the body in pieces, slowly
         self.etag = etag                    # '"…"' or None (no ETag header)
         self.last_modified = last_modified  # unix seconds or None (no Last-Modified header)
         self.status = status
@@ -93,7 +96,10 @@ class IcsServer:
                         self.send_header("Content-Length", str(len(body)))
                         self.end_headers()
                         if not head and status != 304:
-                            self.wfile.write(body)
+                            if doc is not None and doc.trickle and status == 200:
+                                srv._trickle(self.wfile, body, *doc.trickle)
+                            else:
+                                self.wfile.write(body)
                         rec.status = status
                     except (BrokenPipeError, ConnectionResetError):
                         rec.client_left = True
@@ -142,6 +148,12 @@ class IcsServer:
         with self.cond:
             self.docs[path] = Doc(body, etag, last_modified, status, delay, content_type,
                                   dict(headers or {}))
+
+    def set_trickle(self, path, piece_bytes, every_seconds):
+        """From now on path's 200 answers send their body piece_bytes at a time, one piece
+        every every_seconds (a server that answers at once but never finishes)."""
+        with self.cond:
+            self.docs[path].trickle = (piece_bytes, every_seconds)
 
     def set_delay(self, path, delay):
         with self.cond:
@@ -197,6 +209,14 @@ class IcsServer:
                     return True
                 time.sleep(min(left, 0.05))  # a pipelined request: keep waiting
         return True
+
+    def _trickle(self, wfile, body, piece, every):
+        for i in range(0, len(body), piece):
+            if self._stopping.is_set():
+                raise BrokenPipeError("stopping")
+            wfile.write(body[i:i + piece])
+            wfile.flush()
+            time.sleep(every)
 
     @staticmethod
     def _response(doc, req_headers):

@@ -672,6 +672,106 @@ def test_weekly_series_with_exdate_and_a_moved_occurrence(w, ics_srv):
     })
 
 
+def test_rule_shapes_and_series_that_began_long_ago(w, ics_srv):
+    """Series whose first occurrence lies years before the window, with COUNT, UNTIL,
+    INTERVAL, monthly by (negative) weekday or day, yearly. The expected starts were worked
+    out with python-dateutil's rrule."""
+    def series(dtstart, rule, hm_end):
+        day = f"{dtstart[:4]}-{dtstart[4:6]}-{dtstart[6:8]}"
+        hm = f"{dtstart[9:11]}:{dtstart[11:13]}"
+        return busy(BER, day, hm, hm_end, f"RRULE:{rule}")
+    doc = ics(series("20190107T090000", "FREQ=WEEKLY;BYDAY=MO", "10:00"),
+              series("20251201T110000", "FREQ=WEEKLY;COUNT=16", "12:00"),
+              series("20250610T130000", "FREQ=MONTHLY;BYDAY=2TU", "14:00"),
+              series("20250131T150000", "FREQ=MONTHLY;BYMONTHDAY=-1", "16:00"),
+              series("20250131T100000", "FREQ=MONTHLY;BYDAY=-1FR", "11:00"),
+              series("20260113T140000", "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=13", "15:00"),
+              series("20200318T160000", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=18", "17:00"),
+              series("20250107T160000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "17:00"),
+              series("20260301T120000", "FREQ=DAILY;INTERVAL=3;UNTIL=20260315T110000Z",
+                     "13:00"))
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["events"] == 9
+    assert_blocked(w, {
+        "2026-03-09": {"09:00", "09:30", "10:30", "11:00", "11:30"},
+        "2026-03-10": {"11:30", "12:00", "12:30", "13:00", "13:30"},
+        "2026-03-13": {"11:30", "12:00", "12:30", "13:30", "14:00", "14:30"},
+        "2026-03-16": {"09:00", "09:30", "10:30", "11:00", "11:30"},
+        "2026-03-17": {"15:30", "16:00"},
+        "2026-03-18": {"15:30", "16:00"},
+        "2026-03-19": {"15:30", "16:00"},
+        "2026-03-23": {"09:00", "09:30"},
+        "2026-03-27": {"09:30", "10:00", "10:30"},
+        "2026-03-30": {"09:00", "09:30"},
+        "2026-03-31": {"14:30", "15:00", "15:30", "16:00"},
+        "2026-04-02": {"15:30", "16:00"},
+        "2026-04-06": {"09:00", "09:30"},
+    })
+
+
+def test_documents_as_servers_write_them(w, ics_srv):
+    """LF line ends and a byte order mark, folded lines, a quoted TZID, a prefixed one,
+    overlapping events (stored merged) and an event over a weekend."""
+    long_summary = "A private appointment " * 8
+    doc = ics(
+        busy(BER, "2026-03-10", "10:00", "11:00", summary=long_summary),
+        busy(BER, "2026-03-10", "10:30", "12:00"),
+        vevent('DTSTART;TZID="Europe/Berlin":20260311T100000',
+               'DTEND;TZID="Europe/Berlin":20260311T110000'),
+        busy("/freeassociation.sourceforge.net/Europe/Berlin", "2026-03-12", "10:00", "11:00"),
+        # Friday 15:00 to Monday 10:00.
+        vevent(zoned("DTSTART", BER, "2026-03-13", "15:00"),
+               zoned("DTEND", BER, "2026-03-16", "10:00")))
+    folded = []
+    for line in doc.split("\r\n"):
+        while len(line.encode()) > 75:
+            folded.append(line[:75])
+            line = " " + line[75:]
+        folded.append(line)
+    text = "\ufeff" + "\n".join(folded)
+    cal, _ = ics_calendar(w, ics_srv, text)
+    assert cal["events"] == 5
+    assert_blocked(w, {"2026-03-10": {"09:30", "10:00", "10:30", "11:00", "11:30"},
+                       "2026-03-11": TEN, "2026-03-12": TEN,
+                       "2026-03-13": {"14:30", "15:00", "15:30", "16:00"},
+                       "2026-03-16": {"09:00", "09:30"}})
+
+
+def test_busy_intervals_counts_merged_intervals(w, ics_srv):
+    """busy_intervals is the number of merged intervals: overlapping events are one, and an
+    event over a weekend (67 hours) is one however it is stored."""
+    cal, path = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00"),
+                                             busy(BER, "2026-03-10", "10:30", "12:00")))
+    assert (cal["events"], cal["busy_intervals"]) == (2, 1), cal
+    ics_srv.serve(path, ics(vevent(zoned("DTSTART", BER, "2026-03-13", "15:00"),
+                                   zoned("DTEND", BER, "2026-03-16", "10:00"))))
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None
+    assert (cal["events"], cal["busy_intervals"]) == (1, 1), cal
+
+
+def test_a_rule_with_endless_occurrences_is_bounded(w, ics_srv):
+    """A series every second of every night for the whole window (1.4 million
+    occurrences): the sync ends in bounded time and slot queries keep answering. Either the
+    document is refused (an error, nothing read) or the other events are read whole: never
+    a document read in part without a word."""
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00"),
+              busy(BER, "2026-01-01", "02:00", "02:01", "RRULE:FREQ=SECONDLY;BYHOUR=2"),
+              busy(BER, "2026-03-11", "10:00", "11:00"))
+    path, _ = secret_path("secondly")
+    ics_srv.serve(path, doc)
+    t = time.monotonic()
+    cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Secondly"))
+    assert time.monotonic() - t < SYNC_TIMEOUT
+    t = time.monotonic()
+    blocked = blocked_by_day(w)
+    assert time.monotonic() - t < 2.0
+    if cal["last_error"] is None:
+        assert blocked == {"2026-03-10": TEN, "2026-03-11": TEN}, (cal, blocked)
+    else:
+        assert blocked == {}, (cal, blocked)
+
+
 def test_rdate_and_duration(w, ics_srv):
     doc = ics(vevent(zoned("DTSTART", BER, "2026-03-10", "09:00"), "DURATION:PT90M",
                      "RDATE;TZID=Europe/Berlin:20260317T090000,20260324T140000"))
@@ -1291,15 +1391,26 @@ def slow_calendar(slotd_bin, tmp_path_factory, ics_srv):
         ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
         cal = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Slow"))
         assert cal["last_error"] is None, cal
+        # A second one that answers at once but sends its body 10 bytes per half second.
+        tpath, _ = secret_path("trickle")
+        ics_srv.serve(tpath, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
+        tcal = first_sync(w, create(w, kind="ics", url=ics_srv.url(tpath), name="Trickle"))
+        assert tcal["last_error"] is None, tcal
+        ics_srv.serve(tpath, ics(busy(BER, "2026-03-12", "10:00", "11:00",
+                                      "DESCRIPTION:" + "z" * 900)))
+        ics_srv.set_trickle(tpath, 10, 0.5)
         ics_srv.set_delay(path, 20)
         at = w.clock.tick()
         assert w.t.post(w.cal_path(cal["id"]) + "/sync").status_code == 202
+        assert w.t.post(w.cal_path(tcal["id"]) + "/sync").status_code == 202
         ics_srv.wait(lambda q: len(q) >= 2, path=path)
+        ics_srv.wait(lambda q: len(q) >= 2, path=tpath)
         # While the fetch hangs, slot queries answer at once.
         t = time.monotonic()
-        assert_blocked(w, {"2026-03-10": TEN})
+        assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN})
         quick = time.monotonic() - t
-        yield types.SimpleNamespace(w=w, cal=cal, path=path, at=at, quick=quick)
+        yield types.SimpleNamespace(w=w, cal=cal, path=path, tcal=tcal, tpath=tpath, at=at,
+                                    quick=quick)
     finally:
         _stop(s)
 
@@ -1317,8 +1428,12 @@ def test_slow_calendar_gives_up_after_15_seconds_and_keeps_its_busy_time(slow_ca
     cal = wait_cal(sc.w, sc.cal["id"], lambda c: c["last_error"] is not None
                    and epoch(c["last_attempt_at"]) >= sc.at, "gave up", timeout=30)
     assert cal["last_synced_at"] == sc.cal["last_synced_at"]
-    slow = ics_srv.wait(lambda q: len(q) >= 2 and q[1].done_at is not None, path=sc.path,
-                        timeout=10)[1]
-    assert slow.client_left, "slotd waited for the answer"
-    assert 13.0 <= slow.done_at - slow.at <= 18.0, slow.done_at - slow.at
-    assert_blocked(sc.w, {"2026-03-10": TEN})
+    tcal = wait_cal(sc.w, sc.tcal["id"], lambda c: c["last_error"] is not None
+                    and epoch(c["last_attempt_at"]) >= sc.at, "gave up", timeout=10)
+    assert tcal["last_synced_at"] == sc.tcal["last_synced_at"]
+    for path in (sc.path, sc.tpath):
+        slow = ics_srv.wait(lambda q: len(q) >= 2 and q[1].done_at is not None, path=path,
+                            timeout=10)[1]
+        assert slow.client_left, f"{path}: slotd waited for the whole answer"
+        assert 13.0 <= slow.done_at - slow.at <= 18.0, (path, slow.done_at - slow.at)
+    assert_blocked(sc.w, {"2026-03-10": TEN, "2026-03-11": TEN})
