@@ -41,6 +41,7 @@
 #define STATS_EVERY_S 1
 #define REMINDERS_EVERY_MS 500	/* due reminders are looked for this often */
 #define REMINDERS_BATCH 256
+#define CALDAV_READ_RETRY_S 5	/* a caldav delivery whose booking could not be read waits */
 #define EP_BUCKETS 256
 #define JOB_BUCKETS 1024
 
@@ -250,7 +251,7 @@ static bool caldav_sibling_running(const struct notifier *n, const struct job *j
 /* What caldav delivery j sends, from the booking and calendar as they are now: 0 when it
  * is ready to start, 1 when there is nothing to send (j failed untried with the reason:
  * the calendar was deleted, disabled, no longer for writing, or its password does not
- * open), -1 when the store cannot answer (j is given back, for the next round). */
+ * open), -1 when the store cannot answer (j is given back, due again a little later). */
 static int caldav_prepare(struct notifier *n, struct job *j)
 {
 	struct caldav_request r;
@@ -259,7 +260,7 @@ static int caldav_prepare(struct notifier *n, struct job *j)
 	err_init(&e);
 	if (uc_caldav_request(n->env, j->d.tenant_id, j->d.endpoint_id, j->d.recipient, &r, &e)) {
 		log_msg(LOG_WARN, "notifications: delivery %s: %s", j->d.id, e.message);
-		job_release(n, j, 0);
+		job_release(n, j, n->env->clock() + CALDAV_READ_RETRY_S);
 		return -1;
 	}
 	if (r.action == CALDAV_NONE) {
