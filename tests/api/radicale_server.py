@@ -141,7 +141,8 @@ class RadicaleServer:
         return f"{self.base}/{user}/{name}/"
 
     def _auth(self, user):
-        return (user, self.users[user])
+        # UTF-8, as Radicale decodes Basic credentials (requests would send str as Latin-1).
+        return (user.encode(), self.users[user].encode())
 
     def _req(self, method, url, user, **kw):
         kw.setdefault("timeout", 10)

@@ -51,6 +51,7 @@ TEN = {"09:30", "10:00", "10:30"}           # what a busy 10:00-11:00 removes
 # What the events say about the provider's life: never to be shown by slotd.
 SECRET_SUMMARY = "Dr Hale - root canal"
 SECRET_ATTENDEE = "mailto:partner-of-provider@private.example"
+DAVE = "dave@example.com"
 CAL_FIELDS = {"id", "provider_id", "kind", "name", "url", "username", "has_password", "write",
               "enabled", "sync_interval_minutes", "last_synced_at", "last_attempt_at",
               "last_error", "events", "busy_intervals", "next_sync_at", "version",
@@ -141,6 +142,12 @@ VTZ_NY = ["BEGIN:VTIMEZONE", "TZID:America/New_York",
           "DTSTART:19701101T020000", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU", "END:STANDARD",
           "END:VTIMEZONE"]
 
+VTZ_CUSTOM = ["BEGIN:VTIMEZONE", "TZID:Customized Time Zone",
+              "BEGIN:STANDARD", "DTSTART:16010101T000000", "TZOFFSETFROM:+0530",
+              "TZOFFSETTO:+0530", "END:STANDARD",
+              "BEGIN:DAYLIGHT", "DTSTART:16010101T000000", "TZOFFSETFROM:+0530",
+              "TZOFFSETTO:+0530", "END:DAYLIGHT", "END:VTIMEZONE"]
+
 # As Outlook writes them: Windows zone names with VTIMEZONE blocks starting in 1601.
 VTZ_W_EUROPE = ["BEGIN:VTIMEZONE", "TZID:W. Europe Standard Time",
                 "BEGIN:STANDARD", "DTSTART:16010101T030000", "TZOFFSETFROM:+0200",
@@ -188,7 +195,9 @@ def radicale():
         pytest.fail("Debian's radicale is not installed (scripts/deps.sh test installs it)",
                     pytrace=False)
     r = RadicaleServer(users={"alice": "alice-pw-" + uuid.uuid4().hex[:8],
-                              "bob": "bob-pw-" + uuid.uuid4().hex[:8]}).start()
+                              "bob": "bob-pw-" + uuid.uuid4().hex[:8],
+                              # An e-mail login and a password with ":", "@", space, UTF-8.
+                              DAVE: "pä:ss wörd@" + uuid.uuid4().hex[:8]}).start()
     yield r
     r.close()
 
@@ -721,7 +730,13 @@ def test_documents_as_servers_write_them(w, ics_srv):
         busy("/freeassociation.sourceforge.net/Europe/Berlin", "2026-03-12", "10:00", "11:00"),
         # Friday 15:00 to Monday 10:00.
         vevent(zoned("DTSTART", BER, "2026-03-13", "15:00"),
-               zoned("DTEND", BER, "2026-03-16", "10:00")))
+               zoned("DTEND", BER, "2026-03-16", "10:00")),
+        # An override before its master, and alarms inside events.
+        vevent(zoned("RECURRENCE-ID", BER, "2026-03-18", "13:00"),
+               *span(BER, "2026-03-18", "16:00", "17:00"), uid="early@example.com"),
+        busy(BER, "2026-03-17", "13:00", "14:00", "RRULE:FREQ=DAILY;COUNT=3",
+             "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Reminder",
+             "TRIGGER:-PT15M", "END:VALARM", uid="early@example.com"))
     folded = []
     for line in doc.split("\r\n"):
         while len(line.encode()) > 75:
@@ -730,11 +745,14 @@ def test_documents_as_servers_write_them(w, ics_srv):
         folded.append(line)
     text = "\ufeff" + "\n".join(folded)
     cal, _ = ics_calendar(w, ics_srv, text)
-    assert cal["events"] == 5
+    assert cal["events"] == 7
+    one = {"12:30", "13:00", "13:30"}
     assert_blocked(w, {"2026-03-10": {"09:30", "10:00", "10:30", "11:00", "11:30"},
                        "2026-03-11": TEN, "2026-03-12": TEN,
                        "2026-03-13": {"14:30", "15:00", "15:30", "16:00"},
-                       "2026-03-16": {"09:00", "09:30"}})
+                       "2026-03-16": {"09:00", "09:30"},
+                       "2026-03-17": one, "2026-03-18": {"15:30", "16:00"},
+                       "2026-03-19": one})
 
 
 def test_busy_intervals_counts_merged_intervals(w, ics_srv):
@@ -896,12 +914,30 @@ def test_outlook_windows_zone_names(w, ics_srv):
         # Weekly across Berlin's change to summer time (29 March).
         busy("W. Europe Standard Time", "2026-03-25", "14:00", "15:00",
              "RRULE:FREQ=WEEKLY;COUNT=2;BYDAY=WE"),
-        head=["METHOD:PUBLISH", "X-WR-CALNAME:Calendar", *VTZ_W_EUROPE, *VTZ_EASTERN],
+        # A zone Outlook could not name: only its VTIMEZONE says it is +05:30.
+        busy("Customized Time Zone", "2026-03-13", "14:30", "15:30"),
+        head=["METHOD:PUBLISH", "X-WR-CALNAME:Calendar", *VTZ_W_EUROPE, *VTZ_EASTERN,
+              *VTZ_CUSTOM],
         prodid="-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN")
     cal, _ = ics_calendar(w, ics_srv, doc, name="Outlook")
     two = {"13:30", "14:00", "14:30"}
     assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN, "2026-03-12": TEN,
-                       "2026-03-25": two, "2026-04-01": two})
+                       "2026-03-13": TEN, "2026-03-25": two, "2026-04-01": two})
+
+
+def test_outlook_com_zone_identifiers(w, ics_srv):
+    """outlook.live.com publishes "tzone://Microsoft/Custom" (quoted) with a VTIMEZONE of
+    that name, and events from other Microsoft services carry "tzone://Microsoft/Utc" with
+    no VTIMEZONE at all: UTC, not the provider's zone."""
+    vtz = [line.replace("TZID:W. Europe Standard Time", "TZID:tzone://Microsoft/Custom")
+           for line in VTZ_W_EUROPE]
+    doc = ics(vevent('DTSTART;TZID="tzone://Microsoft/Custom":20260310T100000',
+                     'DTEND;TZID="tzone://Microsoft/Custom":20260310T110000'),
+              vevent('DTSTART;TZID=tzone://Microsoft/Utc:20260311T090000',
+                     'DTEND;TZID=tzone://Microsoft/Utc:20260311T100000'),
+              head=["METHOD:PUBLISH", *vtz], prodid="Microsoft Exchange Server 2010")
+    ics_calendar(w, ics_srv, doc, name="Outlook.com")
+    assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN})
 
 
 def pad_to(doc, size):
@@ -1155,6 +1191,28 @@ def test_caldav_with_wrong_credentials_reports_the_error(w, radicale):
     cal = wait_cal(w, cal["id"], lambda c: c["last_synced_at"] is not None, "synced")
     assert cal["last_error"] is None
     assert_blocked(w, {"2026-03-10": TEN})
+
+
+def test_caldav_e_mail_login_odd_password_and_no_trailing_slash(w, radicale):
+    """As people paste them: an e-mail address as the login, a password with ":", "@", a
+    space and non-ASCII letters, and the collection's URL without its final "/". Read and
+    written alike."""
+    coll = "odd-" + uuid.uuid4().hex[:8]
+    url = radicale.make_calendar(DAVE, coll).rstrip("/")
+    radicale.put_event(DAVE, coll, "x", ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    cal = first_sync(w, create(w, kind="caldav", url=url, username=DAVE,
+                               password=radicale.users[DAVE], write=True, name="iCloud"))
+    assert cal["last_error"] is None, cal
+    assert cal["url"] == url
+    assert_blocked(w, {"2026-03-10": TEN})
+    b = booked(w.t, w.sid, "2026-03-11T10:00:00+01:00", w.pid, now=NOW)
+    deadline = time.monotonic() + SYNC_TIMEOUT
+    while f"slotd-{b['id']}.ics" not in [h.rsplit("/", 1)[1]
+                                         for h in radicale.hrefs(DAVE, coll)]:
+        assert time.monotonic() < deadline, (radicale.hrefs(DAVE, coll),
+                                             w.t.list_all("/v1/deliveries",
+                                                          params={"channel": "caldav"}))
+        time.sleep(0.1)
 
 
 # === writing bookings into a CalDAV collection ===================================================
