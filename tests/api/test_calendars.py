@@ -654,6 +654,7 @@ def test_one_off_event_blocks_exactly_the_overlapping_starts(w, ics_srv):
     cal, _ = ics_calendar(w, ics_srv, doc)
     assert (cal["events"], cal["busy_intervals"]) == (1, 1)
     assert epoch(cal["last_synced_at"]) == epoch(cal["last_attempt_at"])
+    assert epoch(cal["next_sync_at"]) == epoch(cal["last_attempt_at"]) + 5 * 60
     # 10:00-11:00 Berlin: 09:00 ends as it starts and 11:00 starts as it ends.
     assert_blocked(w, {"2026-03-10": TEN})
     assert [e["subject_id"] for e in events_of(w.t, "calendar.synced")] == [cal["id"]]
@@ -842,7 +843,8 @@ def test_transparent_and_cancelled_events_do_not_block(w, ics_srv):
         busy(BER, "2026-03-11", "09:00", "10:00", "RRULE:FREQ=DAILY;COUNT=3", uid=uid),
         vevent(zoned("RECURRENCE-ID", BER, "2026-03-12", "09:00"),
                *span(BER, "2026-03-12", "09:00", "10:00"), "STATUS:CANCELLED", uid=uid))
-    ics_calendar(w, ics_srv, doc)
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["events"] == 2           # the opaque one and the series' master
     nine = {"09:00", "09:30"}
     assert_blocked(w, {"2026-03-10": {"14:30", "15:00", "15:30"},
                        "2026-03-11": nine, "2026-03-13": nine})
@@ -1000,6 +1002,11 @@ def test_malformed_or_failing_calendar_keeps_the_last_good_busy_time(w, ics_srv)
     assert_blocked(w, {"2026-03-10": TEN})
     assert len([e for e in events_of(w.t, "calendar.sync_failed")
                 if e["subject_id"] == cal["id"]]) == 2
+    # The same failure again is not a new event.
+    cal = sync_now(w, cal)
+    assert "503" in cal["last_error"]
+    assert len([e for e in events_of(w.t, "calendar.sync_failed")
+                if e["subject_id"] == cal["id"]]) == 2
     # Good again: the new busy time, no error.
     ics_srv.serve(path, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
     cal = sync_now(w, cal)
@@ -1065,6 +1072,37 @@ def test_redirects_are_not_followed(w, ics_srv):
     time.sleep(0.3)
     assert ics_srv.on(target) == []
     assert_blocked(w, {})
+
+
+def test_calendars_are_fetched_on_their_interval(slotd_bin, tmp_path, ics_srv):
+    """On a server of its own (the clock moves far): a calendar is fetched again once its
+    interval has passed on the server's clock, not before; a disabled one is not."""
+    d = tmp_path / "interval"
+    d.mkdir()
+    s = _start(slotd_bin, d, env=env_for(d))
+    try:
+        w = make_world(s)
+        w.clock = Clock(w.t)
+        t0 = w.clock.now
+        cal, path = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")),
+                                 sync_interval_minutes=2)
+        assert epoch(cal["next_sync_at"]) == t0 + 120
+        ics_srv.serve(path, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
+        w.clock.set(t0 + 119)
+        time.sleep(1.5)
+        assert len(ics_srv.on(path)) == 1
+        w.clock.set(t0 + 120)
+        ics_srv.wait_done(path, 2)
+        cal = wait_cal(w, cal["id"], lambda c: epoch(c["last_attempt_at"]) == t0 + 120,
+                       "fetched on its interval")
+        assert epoch(cal["next_sync_at"]) == t0 + 240
+        assert_blocked(w, {"2026-03-11": TEN})
+        w.t.ok("PATCH", w.cal_path(cal["id"]), {"enabled": False})
+        w.clock.set(t0 + 1000)
+        time.sleep(1.5)
+        assert len(ics_srv.on(path)) == 2
+    finally:
+        _stop(s)
 
 
 def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
@@ -1320,6 +1358,19 @@ def test_pending_booking_is_tentative_and_a_decline_removes_it(w, radicale):
     assert str(ev["STATUS"]) == "TENTATIVE"
     acted(w.t, b["id"], "decline", now=NOW)
     radicale_event(radicale, coll, uid, gone=True)
+    # Confirmed: the same event turns CONFIRMED with a higher SEQUENCE.
+    c = booked(w.t, svc, "2026-03-13T11:00:00+01:00", manual, now=NOW)
+    cuid = f"{c['id']}@slotd"
+    _, ev = radicale_event(radicale, coll, cuid)
+    assert str(ev["STATUS"]) == "TENTATIVE"
+    seq = int(ev.get("SEQUENCE", 0))
+    c = acted(w.t, c["id"], "confirm", now=NOW)
+    deadline = time.monotonic() + SYNC_TIMEOUT
+    while str(radicale_event(radicale, coll, cuid)[1]["STATUS"]) != "CONFIRMED":
+        assert time.monotonic() < deadline, "never confirmed in Radicale"
+        time.sleep(0.1)
+    _, ev = radicale_event(radicale, coll, cuid)
+    assert int(ev["SEQUENCE"]) == c["version"] - 1 > seq
     # Bookings of another provider never go to this calendar.
     other = booked(w.t, w.sid, "2026-03-12T11:00:00+01:00", w.pid, now=NOW)
     time.sleep(1.0)
