@@ -756,6 +756,15 @@ def test_documents_as_servers_write_them(w, ics_srv):
                        "2026-03-19": one})
 
 
+def test_text_that_is_not_utf8_does_not_lose_the_event(w, ics_srv):
+    """A server that writes Windows-1252 (é as one byte 0xE9): the event still counts."""
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00", summary="Caf\u00e9 with Ren\u00e9"))
+    cal, _ = ics_calendar(w, ics_srv, doc.encode("cp1252"))
+    assert cal["events"] == 1
+    assert_blocked(w, {"2026-03-10": TEN})
+    assert "\ufffd" not in json.dumps(get_cal(w, cal["id"]))
+
+
 def test_busy_intervals_counts_merged_intervals(w, ics_srv):
     """busy_intervals is the number of merged intervals: overlapping events are one, and an
     event over a weekend (67 hours) is one however it is stored."""
@@ -905,6 +914,48 @@ def test_explain_and_booking_name_the_calendar_never_the_event(w, ics_srv):
         assert leak not in text
 
 
+def test_every_way_to_a_start_honours_the_busy_time(w, ics_srv):
+    """Slots with and without a provider, the public page, holds, bookings to "any
+    provider", reschedules and group services all see the calendar's busy time."""
+    two = w.t.provider("Dr Two", BER)["id"]
+    w.t.schedule(two, weekdays([("09:00", "17:00")]))
+    both = w.t.service([w.pid, two], "Both", 60, slot_step_minutes=30, public=True)["id"]
+    group = w.t.service([w.pid], "Group", 60, slot_step_minutes=30, capacity=3)["id"]
+    ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    ten = "2026-03-10T10:00:00+01:00"
+    day = {"from": "2026-03-10", "to": "2026-03-10"}
+
+    def starts(path, api=w.t, **params):
+        r = api.get(path, now=NOW, params={**day, **params})
+        assert r.status_code == 200, r.text
+        return [(x["start"], x.get("provider_id")) for x in r.json()["slots"]]
+
+    assert ten not in [x for x, _ in starts("/v1/slots", service_id=both, provider_id=w.pid)]
+    assert ten in [x for x, _ in starts("/v1/slots", service_id=both, provider_id=two)]
+    assert ten in [x for x, _ in starts("/v1/slots", service_id=both)]
+    assert ten not in [x for x, _ in starts("/v1/slots", service_id=group)]
+    anon = Api(w.t.base, None)
+    pub = f"/v1/public/{w.t.slug}/slots"
+    assert ten not in [x for x, _ in starts(pub, anon, service_id=both, provider_id=w.pid)]
+    assert ten in [x for x, _ in starts(pub, anon, service_id=both, provider_id=two)]
+    # Taking it: refused for the busy provider, elsewhere for "any".
+    for r in (w.t.post("/v1/holds", {"service_id": both, "provider_id": w.pid, "start": ten},
+                       now=NOW),
+              booking_helpers.book(w.t, group, ten, w.pid, now=NOW),
+              anon.post(f"/v1/public/{w.t.slug}/bookings",
+                        {"service_id": both, "provider_id": w.pid, "start": ten,
+                         "customer": booking_helpers.CUSTOMER}, now=NOW,
+                        headers={"Idempotency-Key": booking_helpers.new_key()})):
+        assert r.status_code in (409, 422), r.text
+        assert "external_busy" in r.text, r.text
+    anyone = booked(w.t, both, ten, now=NOW)
+    assert anyone["provider_id"] == two
+    b = booked(w.t, both, "2026-03-10T14:00:00+01:00", w.pid, now=NOW)
+    r = booking_helpers.act(w.t, b["id"], "reschedule", {"start": ten}, now=NOW)
+    unavailable(r, "external_busy")
+    assert booking_helpers.get(w.t, b["id"])["start"] == "2026-03-10T14:00:00+01:00"
+
+
 def test_outlook_windows_zone_names(w, ics_srv):
     doc = ics(
         busy("W. Europe Standard Time", "2026-03-10", "10:00", "11:00",
@@ -1047,6 +1098,16 @@ def test_304_on_the_second_fetch(w, ics_srv):
     assert r2.headers.get("if-modified-since") == formatdate(1772000000, usegmt=True)
     assert r2.status == 304
     assert c2["last_error"] is None and epoch(c2["last_synced_at"]) > epoch(c["last_synced_at"])
+    # A server with no validators at all: the same document again changes nothing.
+    path3, _ = secret_path("plain")
+    ics_srv.serve(path3, doc, etag=None, last_modified=None)
+    c = first_sync(w, create(w, kind="ics", url=ics_srv.url(path3), name="Plain"))
+    n = len([e for e in events_of(w.t, "calendar.synced") if e["subject_id"] == c["id"]])
+    c2 = sync_now(w, c)
+    assert ics_srv.wait_done(path3, 2)[1].status == 200
+    assert c2["last_error"] is None and epoch(c2["last_synced_at"]) > epoch(c["last_synced_at"])
+    assert len([e for e in events_of(w.t, "calendar.synced")
+                if e["subject_id"] == c["id"]]) == n
 
 
 def test_changing_the_url_fetches_the_new_one_at_once_without_old_validators(w, ics_srv):
@@ -1098,9 +1159,17 @@ def test_calendars_are_fetched_on_their_interval(slotd_bin, tmp_path, ics_srv):
         assert epoch(cal["next_sync_at"]) == t0 + 240
         assert_blocked(w, {"2026-03-11": TEN})
         w.t.ok("PATCH", w.cal_path(cal["id"]), {"enabled": False})
+        # A provider removed: its calendar is not fetched any more either.
+        gone = make_world(s)
+        gone.clock = w.clock
+        gcal, gpath = ics_calendar(gone, ics_srv, ics(busy(BER, "2026-03-10", "10:00",
+                                                           "11:00")),
+                                   sync_interval_minutes=2)
+        gone.t.ok("DELETE", f"/v1/providers/{gone.pid}")
         w.clock.set(t0 + 1000)
         time.sleep(1.5)
         assert len(ics_srv.on(path)) == 2
+        assert len(ics_srv.on(gpath)) == 1, "a removed provider's calendar is still fetched"
     finally:
         _stop(s)
 
@@ -1165,7 +1234,11 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
     uid = "weekly@example.com"
     put = lambda name, *evs, head=(): radicale.put_event("alice", coll, name,
                                                           ics(*evs, head=head))
-    put("one-off", vevent("DTSTART:20260310T090000Z", "DTEND:20260310T100000Z"))
+    # XML's own characters in the text: escaped in the REPORT answer, read back whole.
+    put("one-off", vevent("DTSTART:20260310T090000Z", "DTEND:20260310T100000Z",
+                          summary="Tom & Jerry <private> ]]> \"quoted\""))
+    # A series since 2019: Radicale's time-range filter still returns it.
+    put("fridays", busy(BER, "2019-01-04", "15:00", "16:00", "RRULE:FREQ=WEEKLY"))
     put("weekly",
         busy(BER, "2026-03-09", "12:00", "13:00", "RRULE:FREQ=WEEKLY;COUNT=3",
              zoned("EXDATE", BER, "2026-03-16", "12:00"), uid=uid),
@@ -1179,12 +1252,14 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
                  password=radicale.users["alice"], name="Nextcloud")
     cal = first_sync(w, cal)
     assert cal["last_error"] is None and cal["last_synced_at"] is not None, cal
-    assert cal["events"] == 5, cal
+    assert cal["events"] == 6, cal
+    fri = {"14:30", "15:00", "15:30"}
+    fridays = {"2026-03-20": fri, "2026-03-27": fri, "2026-04-03": fri, "2026-04-10": fri}
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"},
                        "2026-03-10": TEN,
                        "2026-03-12": set(ALL),
-                       "2026-03-13": TEN,
-                       "2026-03-23": {"14:30", "15:00", "15:30"}})
+                       "2026-03-13": TEN | fri,
+                       "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
     x = w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)
     assert x["reasons"] == [{"code": "external_busy", "calendar": "Nextcloud"}]
     # Unchanged collection: the same busy time after another sync, which counts as one.
@@ -1194,8 +1269,8 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
     assert cal["last_error"] is None and epoch(cal["last_synced_at"]) > epoch(before)
     assert len(events_of(w.t, "calendar.synced")) == nsynced
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-10": TEN,
-                       "2026-03-12": set(ALL), "2026-03-13": TEN,
-                       "2026-03-23": {"14:30", "15:00", "15:30"}})
+                       "2026-03-12": set(ALL), "2026-03-13": TEN | fri,
+                       "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
     # Changed in Radicale: the one-off gone, the transparent one made busy.
     radicale.delete_event("alice", coll, "one-off")
     put("free", busy(BER, "2026-03-11", "10:00", "11:00", "TRANSP:OPAQUE",
@@ -1203,8 +1278,8 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
     cal = sync_now(w, cal)
     assert cal["last_error"] is None
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-11": TEN,
-                       "2026-03-12": set(ALL), "2026-03-13": TEN,
-                       "2026-03-23": {"14:30", "15:00", "15:30"}})
+                       "2026-03-12": set(ALL), "2026-03-13": TEN | fri,
+                       "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
 
 
 def test_caldav_with_wrong_credentials_reports_the_error(w, radicale):
