@@ -12,7 +12,7 @@
 #include "core/ical_time.h"
 #include "util/mem.h"
 
-#define DAY 86400
+#define DAY ((int64_t)86400)
 /* Every zone's offset lies within a day of UTC: wall times this far either side of the
  * window hold every occurrence that may overlap it. */
 #define WALL_MARGIN (2 * DAY)
@@ -238,8 +238,11 @@ static struct occ occ_at(const struct ev *ev, int64_t wall, int64_t start_utc)
 	return o;
 }
 
+/* Keeps o when it overlaps the window (only those count against the cap). */
 static void occ_push(struct ctx *x, struct occ o)
 {
+	if (o.end <= x->o->from || o.start >= x->o->to || o.end <= o.start)
+		return;
 	xgrow((void **)&x->occ, &x->occ_cap, x->nocc + 1, sizeof(*x->occ));
 	x->occ[x->nocc++] = o;
 }
@@ -480,44 +483,118 @@ static bool expand_simple(struct ctx *x, const struct ev *ev,
 	}
 }
 
-/* Any other rule, through libical's iterator on the floating start. */
+/* Seconds of a rule's period (sub-daily rules) or 0. */
+static int64_t sub_daily_step(const struct icalrecurrencetype *rule)
+{
+	int64_t interval = rule->interval > 0 ? rule->interval : 1;
+
+	switch (rule->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		return interval;
+	case ICAL_MINUTELY_RECURRENCE:
+		return 60 * interval;
+	case ICAL_HOURLY_RECURRENCE:
+		return 3600 * interval;
+	default:
+		return 0;
+	}
+}
+
+/* Wall seconds libical is given per pass (UNTIL = the pass's end): about a thousand periods
+ * of the rule, so that one icalrecur_iterator_next, which cannot be interrupted, searches
+ * for milliseconds at most even when nothing matches ("FREQ=HOURLY;BYMONTH=2;
+ * BYMONTHDAY=30"); the budget is checked between passes. */
+static int64_t pass_span(const struct icalrecurrencetype *rule)
+{
+	int64_t interval = rule->interval > 0 ? rule->interval : 1;
+
+	switch (rule->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+	case ICAL_MINUTELY_RECURRENCE:
+	case ICAL_HOURLY_RECURRENCE:
+		return 1000 * sub_daily_step(rule);
+	case ICAL_DAILY_RECURRENCE:
+		return 1000 * DAY * interval;
+	case ICAL_WEEKLY_RECURRENCE:
+		return 7000 * DAY * interval;
+	case ICAL_MONTHLY_RECURRENCE:
+		return 30000 * DAY * interval;
+	default:
+		return 365000 * DAY * interval;
+	}
+}
+
+/* Periods libical may have to search from a sub-daily anchor to the end of a pass: more
+ * would take seconds inside one call. */
+#define MAX_SCAN 2000000
+
+/* Where a pass [c0, c1] of a sub-daily rule starts its series. A grid point (DTSTART plus
+ * whole periods) just before c0 is exact when every period is an occurrence. With BY parts
+ * libical loses the rest of a day (BYHOUR) or an hour (BYMINUTE) after a start that is not
+ * an occurrence, so the last occurrence found serves when it is near (and always under
+ * COUNT, which counts from DTSTART); else the grid point, where only time before the window
+ * (c0 lies two days and the event's length before it) may be lost. */
+static int64_t sub_daily_anchor(const struct ev *ev, const struct icalrecurrencetype *rule,
+				const struct series *s, int64_t c0, int64_t c1, int64_t last)
+{
+	int64_t step = sub_daily_step(rule);
+
+	if (c0 <= ev->start_wall)
+		return ev->start_wall;
+	if (!only_parts(rule, 0) && (s->count || (c1 - last) / step <= MAX_SCAN))
+		return last;
+	return ev->start_wall + (c0 - ev->start_wall - 1) / step * step;
+}
+
+/* Any other rule, through libical's iterator on the floating start, pass by pass. */
 static void expand_libical(struct ctx *x, const struct ev *ev, struct icalrecurrencetype rule,
 			   struct series *s)
 {
-	struct icaltimetype anchor = ical_floating(ev->start_wall);
-	icalrecur_iterator *it;
-	bool sub_daily = rule.freq == ICAL_SECONDLY_RECURRENCE ||
-			 rule.freq == ICAL_MINUTELY_RECURRENCE || rule.freq == ICAL_HOURLY_RECURRENCE;
+	int64_t span = pass_span(&rule), step = sub_daily_step(&rule);
+	int64_t c0 = ev->start_wall, last = ev->start_wall;
 	unsigned ticks = 0;
 
-	/* libical looks for the next match up to UNTIL: never past the window. */
 	rule.count = 0;
-	rule.until = ical_floating(s->stop);
-	if (sub_daily && !s->count && s->lo > ev->start_wall) {
-		/* icalrecur_iterator_set_start misplaces sub-daily series: restart the series
-		 * on its own grid (a multiple of its step after DTSTART) near the window. */
-		int64_t step = rule.interval > 0 ? rule.interval : 1;
-		step *= rule.freq == ICAL_SECONDLY_RECURRENCE   ? 1
-			: rule.freq == ICAL_MINUTELY_RECURRENCE ? 60
-								: 3600;
-		anchor = ical_floating(ev->start_wall + (s->lo - ev->start_wall) / step * step);
-	}
-	it = icalrecur_iterator_new(rule, anchor);
-	if (!it)
-		return;
-	if (!sub_daily && !s->count && s->lo > ev->start_wall)
-		icalrecur_iterator_set_start(it, ical_floating(s->lo));
-	for (;;) {
-		struct icaltimetype t = icalrecur_iterator_next(it);
+	/* Without COUNT, nothing before the window needs counting: start near it. */
+	if (!s->count && s->lo > c0)
+		c0 = s->lo;
+	while (c0 <= s->stop) {
+		int64_t c1 = s->stop - c0 < span ? s->stop : c0 + span - 1;
+		int64_t anchor = step ? sub_daily_anchor(ev, &rule, s, c0, c1, last) : ev->start_wall;
+		icalrecur_iterator *it;
+		bool more = true;
 
-		if (icaltime_is_null_time(t))
-			break;
-		if (++ticks % CHECK_EVERY == 0 && out_of_budget(x))
-			break;
-		if (!series_take(x, ev, s, ical_wall(t)))
-			break;
+		if (out_of_budget(x))
+			return;
+		if (step && (c1 - anchor) / step > MAX_SCAN) {
+			x->r->truncated = true;
+			return;
+		}
+		rule.until = ical_floating(c1);
+		it = icalrecur_iterator_new(rule, ical_floating(anchor));
+		if (!it)
+			return;
+		/* icalrecur_iterator_set_start agrees with a full iteration for daily and longer
+		 * rules; it misplaces sub-daily ones, which start at their anchor instead. */
+		if (!step && c0 > ev->start_wall)
+			icalrecur_iterator_set_start(it, ical_floating(c0));
+		while (more) {
+			struct icaltimetype t = icalrecur_iterator_next(it);
+			int64_t w;
+
+			if (icaltime_is_null_time(t) || (w = ical_wall(t)) > c1)
+				break;
+			if (w < c0)
+				continue;
+			last = w;
+			more = !(++ticks % CHECK_EVERY == 0 && out_of_budget(x)) &&
+			       series_take(x, ev, s, w);
+		}
+		icalrecur_iterator_free(it);
+		if (!more)
+			return;
+		c0 = c1 + 1;
 	}
-	icalrecur_iterator_free(it);
 }
 
 static void expand_rrule(struct ctx *x, const struct ev *ev, icalproperty *p)
@@ -653,8 +730,7 @@ static void emit(struct ctx *x, const char *uid, bool filter)
 		if (o.start == prev)
 			continue;
 		prev = o.start;
-		if ((filter && excluded(x, &o)) || o.end <= x->o->from || o.start >= x->o->to ||
-		    o.end <= o.start)
+		if (filter && excluded(x, &o))
 			continue;
 		if (r->occurrences >= EXTCAL_MAX_OCCURRENCES) {
 			r->truncated = true;

@@ -15,7 +15,7 @@
 #include "core/extcal_int.h"
 #include "util/mem.h"
 
-#define DAY 86400
+#define DAY ((int64_t)86400)
 
 struct winzone {
 	const char *windows;
@@ -182,11 +182,18 @@ const char *extcal_windows_zone(const char *name)
 	return z ? z->iana : NULL;
 }
 
+/* Instants past these read a document's zone at the bound: libical expands a VTIMEZONE's
+ * rules year by year up to the year asked for, and a DTEND in 7026 would cost 0.1 s. */
+#define ZONE_FROM (-2208988800LL) /* 1900-01-01T00:00Z */
+#define ZONE_UNTIL 7258118400LL	  /* 2200-01-01T00:00Z */
+
 static int ical_offset(icaltimezone *z, int64_t utc)
 {
-	struct icaltimetype tt =
-		icaltime_from_timet_with_zone((time_t)utc, 0, icaltimezone_get_utc_timezone());
+	struct icaltimetype tt;
 	int is_dst;
+
+	utc = utc < ZONE_FROM ? ZONE_FROM : utc > ZONE_UNTIL ? ZONE_UNTIL : utc;
+	tt = icaltime_from_timet_with_zone((time_t)utc, 0, icaltimezone_get_utc_timezone());
 
 	return icaltimezone_get_utc_offset_of_utc_time(z, &tt, &is_dst);
 }
@@ -216,6 +223,18 @@ int64_t extcal_zone_to_wall(const struct extcal_zone *z, int64_t utc)
 	return z->ical ? utc + ical_offset(z->ical, utc) : tz_to_wall(z->tz, utc);
 }
 
+/* True when a BYDAY ordinal of rule cannot match within its month (BYMONTH given) or year:
+ * libical would look for it year after year. */
+static bool impossible_ordinal(const struct icalrecurrencetype *rule)
+{
+	int lim = rule->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ? 5 : 53, i;
+
+	for (i = 0; i < ICAL_BY_DAY_SIZE && rule->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+		if (abs(icalrecurrencetype_day_position(rule->by_day[i])) > lim)
+			return true;
+	return false;
+}
+
 /* A VTIMEZONE libical can expand cheaply: yearly rules without sub-day parts. libical
  * expands every rule of a zone up to the years asked for, so a FREQ=SECONDLY rule would
  * make millions of transitions. */
@@ -242,7 +261,8 @@ static bool vtimezone_sane(icalcomponent *vtz)
 			    rule.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 			    rule.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 			    rule.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-			    rule.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+			    rule.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+			    impossible_ordinal(&rule))
 				return false;
 		}
 	}
