@@ -36,8 +36,8 @@ struct i64s {
 struct rec {
 	icalcomponent *c;
 	icalcomponent *cal;
-	const char *uid;	/* NULL: no UID, a group of its own */
-	bool is_override;	/* has a RECURRENCE-ID */
+	const char *uid;  /* NULL: no UID, a group of its own */
+	bool is_override; /* has a RECURRENCE-ID */
 	size_t seq;
 };
 
@@ -49,8 +49,8 @@ struct ev {
 	bool allday;
 	int64_t start_wall;
 	int64_t start_utc;
-	int64_t len_days;	/* nominal days, added to the wall time */
-	int64_t len_sec;	/* exact seconds, added to the instant */
+	int64_t len_days; /* nominal days, added to the wall time */
+	int64_t len_sec;  /* exact seconds, added to the instant */
 };
 
 struct ctx {
@@ -58,13 +58,13 @@ struct ctx {
 	const struct extcal_opts *o;
 	struct extcal_zone owner, utc;
 	struct extcal_zones zones;
-	struct interval *busy;	/* this call's busy occurrences, unsorted */
+	struct interval *busy; /* this call's busy occurrences, unsorted */
 	size_t nbusy, busy_cap;
-	struct occ *occ;	/* one event's occurrences */
+	struct occ *occ; /* one event's occurrences */
 	size_t nocc, occ_cap;
 	struct i64s ex_wall, ex_utc, ex_day, rids;
 	int64_t stop_cpu_ns;
-	bool stopped;		/* cap or budget reached: no more occurrences */
+	bool stopped; /* cap or budget reached: no more occurrences */
 };
 
 static int64_t cpu_ns(void)
@@ -136,7 +136,7 @@ static int64_t value_wall(struct icaltimetype t)
 /* The zone of a DATE-TIME value t of prop: UTC for "…Z", its TZID, else fallback (floating
  * times, dates). */
 static struct extcal_zone value_zone(struct ctx *x, icalproperty *prop, struct icaltimetype t,
-			      icalcomponent *cal, const struct extcal_zone *fallback)
+				     icalcomponent *cal, const struct extcal_zone *fallback)
 {
 	icalparameter *p;
 	const char *tzid;
@@ -176,7 +176,8 @@ static void read_length(struct ctx *x, struct ev *ev)
 	ev->len_sec = 0;
 	if (p && time_ok(t = icalproperty_get_dtend(p))) {
 		if (ev->allday) {
-			int64_t days = floor_div(value_wall(t), DAY) - floor_div(ev->start_wall, DAY);
+			int64_t days =
+			    floor_div(value_wall(t), DAY) - floor_div(ev->start_wall, DAY);
 			if (t.is_date && days > 1)
 				ev->len_days = days < MAX_LEN_DAYS ? days : MAX_LEN_DAYS;
 		} else {
@@ -184,8 +185,8 @@ static void read_length(struct ctx *x, struct ev *ev)
 			int64_t end = extcal_zone_to_utc(&z, value_wall(t));
 			if (end > ev->start_utc)
 				ev->len_sec = end - ev->start_utc < (int64_t)MAX_LEN_DAYS * DAY
-						      ? end - ev->start_utc
-						      : (int64_t)MAX_LEN_DAYS * DAY;
+						  ? end - ev->start_utc
+						  : (int64_t)MAX_LEN_DAYS * DAY;
 		}
 		return;
 	}
@@ -207,8 +208,8 @@ static void read_length(struct ctx *x, struct ev *ev)
 	}
 }
 
-/* Reads c's DTSTART, zone and length; -1 when it has no usable DTSTART. fallback is the
- * zone of a floating start: the owner's. */
+/* Reads c's DTSTART, zone (a floating or all-day start: the owner's) and length; -1 when
+ * it has no usable DTSTART. */
 static int ev_read(struct ctx *x, icalcomponent *c, icalcomponent *cal, struct ev *ev)
 {
 	icalproperty *p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
@@ -272,10 +273,10 @@ static void wall_range(const struct ctx *x, const struct ev *ev, int64_t *lo, in
 
 /* Where a rule's series ends and what is already counted of it. */
 struct series {
-	int64_t stop;		/* last wall time to look at (inclusive) */
-	int64_t lo;		/* first wall time worth keeping */
-	int count;		/* COUNT, or 0 */
-	int seen;		/* occurrences counted, DTSTART included */
+	int64_t stop; /* last wall time to look at (inclusive) */
+	int64_t lo;   /* first wall time worth keeping */
+	int count;    /* COUNT, or 0 */
+	int seen;     /* occurrences counted, DTSTART included */
 };
 
 /* Counts wall (after DTSTART) against COUNT and keeps it when inside the range: false when
@@ -394,7 +395,8 @@ static void expand_days(struct ctx *x, const struct ev *ev, const struct icalrec
 		if (!mask)
 			mask = 0x7f;
 	} else {
-		if (rule->week_start >= ICAL_SUNDAY_WEEKDAY && rule->week_start <= ICAL_SATURDAY_WEEKDAY)
+		if (rule->week_start >= ICAL_SUNDAY_WEEKDAY &&
+		    rule->week_start <= ICAL_SATURDAY_WEEKDAY)
 			wkst = ((int)rule->week_start + 5) % 7;
 		period = 7 * (int64_t)interval;
 		base0 = start_day - (weekday_from_days(start_day) - wkst + 7) % 7;
@@ -420,8 +422,8 @@ static void expand_days(struct ctx *x, const struct ev *ev, const struct icalrec
 }
 
 /* MONTHLY with BYMONTHDAY and/or BYDAY (see month_days). */
-static void expand_months(struct ctx *x, const struct ev *ev,
-			  const struct icalrecurrencetype *rule, struct series *s)
+static void expand_months(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
+			  struct series *s)
 {
 	int64_t start_day = floor_div(ev->start_wall, DAY), tod = ev->start_wall - start_day * DAY;
 	int interval = rule->interval > 0 ? rule->interval : 1, y, m, d;
@@ -459,8 +461,8 @@ static void expand_months(struct ctx *x, const struct ev *ev,
 /* The shapes of most real calendars (DAILY and WEEKLY with at most a plain BYDAY; MONTHLY by
  * day of month or by weekday) are expanded here by arithmetic: libical's iterator costs
  * 2-6 microseconds per occurrence. False when rule is none of them. */
-static bool expand_simple(struct ctx *x, const struct ev *ev,
-			  const struct icalrecurrencetype *rule, struct series *s)
+static bool expand_simple(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
+			  struct series *s)
 {
 	int mask = byday_mask(rule);
 
@@ -524,9 +526,9 @@ static int64_t pass_span(const struct icalrecurrencetype *rule)
 	}
 }
 
-/* Periods libical may have to search from a sub-daily anchor to the end of a pass: more
- * would take seconds inside one call. */
-#define MAX_SCAN 2000000
+/* Periods libical may have to search from a sub-daily anchor to the end of a pass (about
+ * a microsecond each): more would hold one call for long. */
+#define MAX_SCAN 20000
 
 /* Where a pass [c0, c1] of a sub-daily rule starts its series. A grid point (DTSTART plus
  * whole periods) just before c0 is exact when every period is an occurrence. With BY parts
@@ -560,7 +562,8 @@ static void expand_libical(struct ctx *x, const struct ev *ev, struct icalrecurr
 		c0 = s->lo;
 	while (c0 <= s->stop) {
 		int64_t c1 = s->stop - c0 < span ? s->stop : c0 + span - 1;
-		int64_t anchor = step ? sub_daily_anchor(ev, &rule, s, c0, c1, last) : ev->start_wall;
+		int64_t anchor =
+		    step ? sub_daily_anchor(ev, &rule, s, c0, c1, last) : ev->start_wall;
 		icalrecur_iterator *it;
 		bool more = true;
 
@@ -673,11 +676,15 @@ static void read_exdates(struct ctx *x, const struct ev *ev)
 			i64s_push(&x->ex_day, floor_div(date_wall(t), DAY));
 			continue;
 		}
+		/* On an all-day event a date-time names its date (some write T000000Z). */
+		if (ev->allday)
+			i64s_push(&x->ex_day, floor_div(ical_wall(t), DAY));
 		z = value_zone(x, p, t, ev->cal, &ev->zone);
 		utc = extcal_zone_to_utc(&z, ical_wall(t));
 		i64s_push(&x->ex_utc, utc);
-		i64s_push(&x->ex_wall,
-			  zone_same(&z, &ev->zone) ? ical_wall(t) : extcal_zone_to_wall(&ev->zone, utc));
+		i64s_push(&x->ex_wall, zone_same(&z, &ev->zone)
+					   ? ical_wall(t)
+					   : extcal_zone_to_wall(&ev->zone, utc));
 	}
 	i64s_sort(&x->ex_wall);
 	i64s_sort(&x->ex_utc);
@@ -902,9 +909,8 @@ static void merge_into(struct interval_set *s, struct interval *add, size_t n)
 	qsort(add, n, sizeof(*add), cmp_interval);
 	out = xmalloc(total * sizeof(*out));
 	while (i < s->n || j < n) {
-		struct interval next = j == n || (i < s->n && s->v[i].start <= add[j].start)
-					       ? s->v[i++]
-					       : add[j++];
+		struct interval next =
+		    j == n || (i < s->n && s->v[i].start <= add[j].start) ? s->v[i++] : add[j++];
 		if (k && next.start <= out[k - 1].end) {
 			if (next.end > out[k - 1].end)
 				out[k - 1].end = next.end;
@@ -982,8 +988,8 @@ static void ctx_release(struct ctx *x)
 	free(x->rids.v);
 }
 
-int extcal_add(struct extcal_result *r, const char *text, size_t len,
-	       const struct extcal_opts *o, struct err *e)
+int extcal_add(struct extcal_result *r, const char *text, size_t len, const struct extcal_opts *o,
+	       struct err *e)
 {
 	int64_t t0 = cpu_ns();
 	char *copy = xmalloc(len + 1);
@@ -1014,15 +1020,15 @@ int extcal_add(struct extcal_result *r, const char *text, size_t len,
 	x.utc.tz = tz_db_get(o->db, "UTC");
 	extcal_zones_init(&x.zones, o->db, o->owner_tz);
 	x.stop_cpu_ns = t0 + (EXTCAL_BUDGET_NS - r->cpu_ns);
-	x.stopped = r->truncated && (r->occurrences >= EXTCAL_MAX_OCCURRENCES ||
-				     r->cpu_ns >= EXTCAL_BUDGET_NS);
+	x.stopped = r->truncated &&
+		    (r->occurrences >= EXTCAL_MAX_OCCURRENCES || r->cpu_ns >= EXTCAL_BUDGET_NS);
 	for (i = 0; i < ncal; i++)
 		collect(cals[i], &recs, &nrec, &rec_cap);
 	if (nrec > 1)
 		qsort(recs, nrec, sizeof(*recs), cmp_rec);
 	for (i = 0; i < nrec && !x.stopped; i = j) {
-		for (j = i + 1; j < nrec && recs[i].uid && recs[j].uid &&
-				!strcmp(recs[i].uid, recs[j].uid);
+		for (j = i + 1;
+		     j < nrec && recs[i].uid && recs[j].uid && !strcmp(recs[i].uid, recs[j].uid);
 		     j++)
 			;
 		add_group(&x, &recs[i], j - i);

@@ -17,15 +17,15 @@ struct extcal_zone {
 
 struct extcal_zentry {
 	char *name;
-	const icalcomponent *cal;	/* the VCALENDAR of a VTIMEZONE zone; NULL for a name */
+	const icalcomponent *cal; /* the VCALENDAR of a VTIMEZONE zone; NULL for a name */
 	struct extcal_zone z;
 };
 
 /* TZID -> zone for one document: each name is resolved once. */
 struct extcal_zones {
 	struct tz_db *db;
-	struct extcal_zone owner;	/* for names that resolve to nothing */
-	struct extcal_zentry *v;	/* open addressing, cap a power of two */
+	struct extcal_zone owner; /* for names that resolve to nothing */
+	struct extcal_zentry *v;  /* open addressing, cap a power of two */
 	size_t n, cap;
 };
 
@@ -36,8 +36,7 @@ void extcal_zones_release(struct extcal_zones *zs);
  * one of its slashes: "/freeassociation.sourceforge.net/Europe/Berlin"), a Windows name, the
  * VTIMEZONE of cal with that TZID (yearly rules only), else the owner's zone. The result
  * lives as long as zs. */
-struct extcal_zone extcal_zones_get(struct extcal_zones *zs, const char *tzid,
-				    icalcomponent *cal);
+struct extcal_zone extcal_zones_get(struct extcal_zones *zs, const char *tzid, icalcomponent *cal);
 
 /* Local -> UTC with tz_to_utc's rule for gaps and overlaps, also in a VTIMEZONE zone. */
 int64_t extcal_zone_to_utc(const struct extcal_zone *z, int64_t wall);

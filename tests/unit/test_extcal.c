@@ -62,8 +62,9 @@ static void test_one_off_utc(void **state)
 	struct extcal_result r;
 
 	(void)state;
-	read_ok(&r, CAL("BEGIN:VEVENT\r\nUID:a@example.com\r\nDTSTART:20260310T140000Z\r\n"
-			"DTEND:20260310T150000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n"),
+	read_ok(&r,
+		CAL("BEGIN:VEVENT\r\nUID:a@example.com\r\nDTSTART:20260310T140000Z\r\n"
+		    "DTEND:20260310T150000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n"),
 		"UTC");
 	/* 10 March 14:00Z-15:00Z, as written. */
 	ASSERT_OPEN(&r.busy, utc_at(2026, 3, 10, 14, 0, 0), utc_at(2026, 3, 10, 15, 0, 0));
@@ -405,16 +406,17 @@ static void test_own_bookings_apart(void **state)
 
 static void test_window_clipping(void **state)
 {
-	struct extcal_opts o = opts_in("UTC", utc_at(2026, 1, 1, 0, 0, 0), utc_at(2026, 1, 2, 0, 0, 0));
+	struct extcal_opts o =
+	    opts_in("UTC", utc_at(2026, 1, 1, 0, 0, 0), utc_at(2026, 1, 2, 0, 0, 0));
 	const char *text =
-		CAL("BEGIN:VEVENT\nUID:a@x\nDTSTART:20251231T220000Z\nDTEND:20260101T020000Z\n"
-		    "END:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:b@x\nDTSTART:20260101T230000Z\nDTEND:20260102T050000Z\n"
-		    "END:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:c@x\nDTSTART:20260102T000000Z\nDTEND:20260102T010000Z\n"
-		    "END:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:d@x\nDTSTART:20251231T000000Z\nDTEND:20260101T000000Z\n"
-		    "END:VEVENT\n");
+	    CAL("BEGIN:VEVENT\nUID:a@x\nDTSTART:20251231T220000Z\nDTEND:20260101T020000Z\n"
+		"END:VEVENT\n"
+		"BEGIN:VEVENT\nUID:b@x\nDTSTART:20260101T230000Z\nDTEND:20260102T050000Z\n"
+		"END:VEVENT\n"
+		"BEGIN:VEVENT\nUID:c@x\nDTSTART:20260102T000000Z\nDTEND:20260102T010000Z\n"
+		"END:VEVENT\n"
+		"BEGIN:VEVENT\nUID:d@x\nDTSTART:20251231T000000Z\nDTEND:20260101T000000Z\n"
+		"END:VEVENT\n");
 	struct extcal_result r;
 	struct err e;
 
@@ -450,8 +452,7 @@ static void test_garbage_is_invalid(void **state)
 				      "END:VEVENT\n");
 
 	(void)state;
-	expect_invalid("<html><body>Login required</body></html>", 40,
-		       "not an iCalendar document");
+	expect_invalid("<html><body>Login required</body></html>", 40, "not an iCalendar document");
 	expect_invalid("", 0, "not an iCalendar document");
 	expect_invalid("BEGIN:VEVENT\nUID:a\nDTSTART:20260101T100000Z\nEND:VEVENT\n", 50,
 		       "not an iCalendar document");
@@ -464,31 +465,31 @@ static void test_garbage_is_invalid(void **state)
 static void test_odd_input_survives(void **state)
 {
 	static const char *const texts[] = {
-		CAL("BEGIN:VEVENT\nUID:a\nSUMMARY:no start\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:garbage\nDTEND:20260101T100000Z\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260101T100000Z\nRRULE:FREQ=NEVER\n"
-		    "DTEND:20260101T110000Z\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260101T100000Z\nDTEND:20260101T110000Z\n"
-		    "RRULE:FREQ=DAILY;COUNT=2000000000\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260301T100000Z\nDTEND:20260301T110000Z\n"
-		    "RRULE:FREQ=DAILY;UNTIL=20250101T000000Z\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260301T100000Z\nDTEND:20260301T110000Z\n"
-		    "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:00010101T100000Z\nDTEND:00010101T110000Z\n"
-		    "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260301T100000Z\nBEGIN:VALARM\nEND:VEVENT\n"),
-		CAL("BEGIN:VEVENT\nUID:a\nRECURRENCE-ID:20260301T100000Z\nEND:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:a\nRECURRENCE-ID;TZID=Nowhere:20260301T100000\n"
-		    "DTSTART:20260302T100000Z\nDTEND:20260302T110000Z\nEND:VEVENT\n"),
-		CAL("BEGIN:VTIMEZONE\nTZID:Evil\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
-		    "TZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=SECONDLY\nEND:STANDARD\n"
-		    "END:VTIMEZONE\nBEGIN:VEVENT\nUID:a\nDTSTART;TZID=Evil:20260301T100000\n"
-		    "DTEND;TZID=Evil:20260301T110000\nEND:VEVENT\n"),
-		CAL("BEGIN:VTIMEZONE\nTZID:Empty\nEND:VTIMEZONE\nBEGIN:VEVENT\nUID:a\n"
-		    "DTSTART;TZID=Empty:20260301T100000\nDURATION:-PT1H\nEND:VEVENT\n"),
-		"BEGIN:VCALENDAR\nBEGIN:VEVENT\nBEGIN:VEVENT\nEND:VCALENDAR\n",
-		"BEGIN:VCALENDAR\nBEGIN:VCALENDAR\nBEGIN:VCALENDAR\n\x01\x02\xff\xfe\n",
-		NULL,
+	    CAL("BEGIN:VEVENT\nUID:a\nSUMMARY:no start\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:garbage\nDTEND:20260101T100000Z\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260101T100000Z\nRRULE:FREQ=NEVER\n"
+		"DTEND:20260101T110000Z\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260101T100000Z\nDTEND:20260101T110000Z\n"
+		"RRULE:FREQ=DAILY;COUNT=2000000000\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260301T100000Z\nDTEND:20260301T110000Z\n"
+		"RRULE:FREQ=DAILY;UNTIL=20250101T000000Z\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260301T100000Z\nDTEND:20260301T110000Z\n"
+		"RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:00010101T100000Z\nDTEND:00010101T110000Z\n"
+		"RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260301T100000Z\nBEGIN:VALARM\nEND:VEVENT\n"),
+	    CAL("BEGIN:VEVENT\nUID:a\nRECURRENCE-ID:20260301T100000Z\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:a\nRECURRENCE-ID;TZID=Nowhere:20260301T100000\n"
+		"DTSTART:20260302T100000Z\nDTEND:20260302T110000Z\nEND:VEVENT\n"),
+	    CAL("BEGIN:VTIMEZONE\nTZID:Evil\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+		"TZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=SECONDLY\nEND:STANDARD\n"
+		"END:VTIMEZONE\nBEGIN:VEVENT\nUID:a\nDTSTART;TZID=Evil:20260301T100000\n"
+		"DTEND;TZID=Evil:20260301T110000\nEND:VEVENT\n"),
+	    CAL("BEGIN:VTIMEZONE\nTZID:Empty\nEND:VTIMEZONE\nBEGIN:VEVENT\nUID:a\n"
+		"DTSTART;TZID=Empty:20260301T100000\nDURATION:-PT1H\nEND:VEVENT\n"),
+	    "BEGIN:VCALENDAR\nBEGIN:VEVENT\nBEGIN:VEVENT\nEND:VCALENDAR\n",
+	    "BEGIN:VCALENDAR\nBEGIN:VCALENDAR\nBEGIN:VCALENDAR\n\x01\x02\xff\xfe\n",
+	    NULL,
 	};
 	struct extcal_opts o = opts_in("Europe/Berlin", y2026(), y2027());
 	size_t i;
@@ -561,10 +562,10 @@ static void test_several_calendars_in_one_text(void **state)
 	read_ok(&r,
 		CAL("BEGIN:VEVENT\nUID:one@x\nDTSTART:20260501T080000Z\nDTEND:20260501T090000Z\n"
 		    "RRULE:FREQ=DAILY;COUNT=2\nEND:VEVENT\n")
-			CAL("BEGIN:VEVENT\nUID:one@x\nRECURRENCE-ID:20260502T080000Z\n"
-			    "DTSTART:20260502T100000Z\nDTEND:20260502T110000Z\nEND:VEVENT\n")
-				CAL("BEGIN:VEVENT\nUID:two@x\nDTSTART:20260501T085900Z\n"
-				    "DTEND:20260501T093000Z\nEND:VEVENT\n"),
+		    CAL("BEGIN:VEVENT\nUID:one@x\nRECURRENCE-ID:20260502T080000Z\n"
+			"DTSTART:20260502T100000Z\nDTEND:20260502T110000Z\nEND:VEVENT\n")
+			CAL("BEGIN:VEVENT\nUID:two@x\nDTSTART:20260501T085900Z\n"
+			    "DTEND:20260501T093000Z\nEND:VEVENT\n"),
 		"UTC");
 	/* 1 May 08-09Z and 08:59-09:30Z merge into 08:00-09:30Z; the 2 May occurrence is moved
 	 * (by the override in the second VCALENDAR) from 08:00Z to 10-11Z. */
@@ -605,23 +606,23 @@ static void test_added_calls_merge(void **state)
 static void test_simple_rules_match_libical(void **state)
 {
 	static const char *const cases[][2] = {
-		{"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU"},
-		{"20230102T093000", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,MO"},
-		{"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,MO;WKST=MO;COUNT=200"},
-		{"20230105T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TH;WKST=SU"},
-		{"20230102T093000", "FREQ=WEEKLY"},
-		{"20230102T093000", "FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE,FR"},
-		{"20230102T093000", "FREQ=DAILY;INTERVAL=5"},
-		{"20230102T093000", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260601T000000Z"},
-		{"20230131T093000", "FREQ=MONTHLY"},
-		{"20230131T093000", "FREQ=MONTHLY;INTERVAL=5"},
-		{"20230131T093000", "FREQ=MONTHLY;BYMONTHDAY=-1,15,30"},
-		{"20230102T093000", "FREQ=MONTHLY;BYDAY=1MO,-1FR"},
-		{"20230102T093000", "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO"},
-		{"20230102T093000", "FREQ=MONTHLY;BYDAY=5MO,-5SU;COUNT=40"},
-		{"20230113T093000", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13"},
-		{"20230110T093000", "FREQ=MONTHLY;BYDAY=2TU;COUNT=45"},
-		{NULL, NULL},
+	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU"},
+	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,MO"},
+	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,MO;WKST=MO;COUNT=200"},
+	    {"20230105T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TH;WKST=SU"},
+	    {"20230102T093000", "FREQ=WEEKLY"},
+	    {"20230102T093000", "FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE,FR"},
+	    {"20230102T093000", "FREQ=DAILY;INTERVAL=5"},
+	    {"20230102T093000", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260601T000000Z"},
+	    {"20230131T093000", "FREQ=MONTHLY"},
+	    {"20230131T093000", "FREQ=MONTHLY;INTERVAL=5"},
+	    {"20230131T093000", "FREQ=MONTHLY;BYMONTHDAY=-1,15,30"},
+	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=1MO,-1FR"},
+	    {"20230102T093000", "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO"},
+	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=5MO,-5SU;COUNT=40"},
+	    {"20230113T093000", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13"},
+	    {"20230110T093000", "FREQ=MONTHLY;BYDAY=2TU;COUNT=45"},
+	    {NULL, NULL},
 	};
 	size_t i, k;
 
@@ -656,12 +657,11 @@ static void test_simple_rules_match_libical(void **state)
 static void test_hourly_deep_in_series(void **state)
 {
 	struct extcal_opts o =
-		opts_in("UTC", utc_at(2026, 1, 10, 0, 0, 0), utc_at(2026, 1, 10, 12, 0, 0));
-	const char *text =
-		CAL("BEGIN:VEVENT\nUID:h\nDTSTART:20260101T040000Z\nDURATION:PT30M\n"
-		    "RRULE:FREQ=HOURLY;INTERVAL=5\nEND:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:h2\nDTSTART:20260101T041500Z\nDURATION:PT15M\n"
-		    "RRULE:FREQ=HOURLY;INTERVAL=5;BYHOUR=8,13,18\nEND:VEVENT\n");
+	    opts_in("UTC", utc_at(2026, 1, 10, 0, 0, 0), utc_at(2026, 1, 10, 12, 0, 0));
+	const char *text = CAL("BEGIN:VEVENT\nUID:h\nDTSTART:20260101T040000Z\nDURATION:PT30M\n"
+			       "RRULE:FREQ=HOURLY;INTERVAL=5\nEND:VEVENT\n"
+			       "BEGIN:VEVENT\nUID:h2\nDTSTART:20260101T041500Z\nDURATION:PT15M\n"
+			       "RRULE:FREQ=HOURLY;INTERVAL=5;BYHOUR=8,13,18\nEND:VEVENT\n");
 	struct extcal_result r;
 	struct err e;
 
@@ -717,14 +717,15 @@ static void test_all_day_series_override_by_date(void **state)
 
 static void test_override_moves_across_the_window_edge(void **state)
 {
-	struct extcal_opts o = opts_in("UTC", utc_at(2026, 3, 1, 0, 0, 0), utc_at(2026, 4, 1, 0, 0, 0));
+	struct extcal_opts o =
+	    opts_in("UTC", utc_at(2026, 3, 1, 0, 0, 0), utc_at(2026, 4, 1, 0, 0, 0));
 	const char *text =
-		CAL("BEGIN:VEVENT\nUID:e@x\nDTSTART:20260225T100000Z\nDTEND:20260225T110000Z\n"
-		    "RRULE:FREQ=WEEKLY;COUNT=6\nEND:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:e@x\nRECURRENCE-ID:20260225T100000Z\n"
-		    "DTSTART:20260302T100000Z\nDTEND:20260302T110000Z\nEND:VEVENT\n"
-		    "BEGIN:VEVENT\nUID:e@x\nRECURRENCE-ID:20260304T100000Z\n"
-		    "DTSTART:20260415T100000Z\nDTEND:20260415T110000Z\nEND:VEVENT\n");
+	    CAL("BEGIN:VEVENT\nUID:e@x\nDTSTART:20260225T100000Z\nDTEND:20260225T110000Z\n"
+		"RRULE:FREQ=WEEKLY;COUNT=6\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:e@x\nRECURRENCE-ID:20260225T100000Z\n"
+		"DTSTART:20260302T100000Z\nDTEND:20260302T110000Z\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:e@x\nRECURRENCE-ID:20260304T100000Z\n"
+		"DTSTART:20260415T100000Z\nDTEND:20260415T110000Z\nEND:VEVENT\n");
 	struct extcal_result r;
 	struct err e;
 
@@ -790,7 +791,7 @@ static void test_empty_calendar_and_length_bound(void **state)
 	struct extcal_opts o = opts_in("UTC", y2026(), y2027());
 	/* Only the first len bytes count: the event after them is not read. */
 	const char *text = CAL("") CAL("BEGIN:VEVENT\nUID:a@x\nDTSTART:20260311T140000Z\n"
-				      "DTEND:20260311T150000Z\nEND:VEVENT\n");
+				       "DTEND:20260311T150000Z\nEND:VEVENT\n");
 	struct extcal_result r;
 	struct err e;
 
@@ -813,7 +814,8 @@ static void test_windows_zone_names(void **state)
 	assert_string_equal(extcal_windows_zone("India Standard Time"), "Asia/Kolkata");
 	assert_string_equal(extcal_windows_zone("UTC"), "Etc/UTC");
 	assert_string_equal(extcal_windows_zone("UTC+12"), "Etc/GMT-12");
-	assert_string_equal(extcal_windows_zone("Line Islands Standard Time"), "Pacific/Kiritimati");
+	assert_string_equal(extcal_windows_zone("Line Islands Standard Time"),
+			    "Pacific/Kiritimati");
 	assert_null(extcal_windows_zone("Europe/Berlin"));
 	assert_null(extcal_windows_zone("w. europe standard time"));
 	assert_null(extcal_windows_zone(""));
@@ -824,39 +826,39 @@ static void test_windows_zone_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_off_utc),
-		cmocka_unit_test(test_berlin_across_dst),
-		cmocka_unit_test(test_floating_in_owner_zone),
-		cmocka_unit_test(test_all_day_in_owner_zone),
-		cmocka_unit_test(test_weekly_with_exdate_and_overrides),
-		cmocka_unit_test(test_override_named_in_utc_and_exdate_in_utc),
-		cmocka_unit_test(test_all_day_weekly_with_date_exdate),
-		cmocka_unit_test(test_rdate),
-		cmocka_unit_test(test_count_and_until),
-		cmocka_unit_test(test_count_counts_before_the_window),
-		cmocka_unit_test(test_transparent_and_cancelled_skipped),
-		cmocka_unit_test(test_outlook_windows_zone),
-		cmocka_unit_test(test_custom_vtimezone),
-		cmocka_unit_test(test_custom_vtimezone_with_dst),
-		cmocka_unit_test(test_prefixed_iana_names),
-		cmocka_unit_test(test_unknown_tzid_reads_as_owner_zone),
-		cmocka_unit_test(test_own_bookings_apart),
-		cmocka_unit_test(test_window_clipping),
-		cmocka_unit_test(test_garbage_is_invalid),
-		cmocka_unit_test(test_odd_input_survives),
-		cmocka_unit_test(test_odd_rules_give_what_they_can),
-		cmocka_unit_test(test_secondly_is_cut_short),
-		cmocka_unit_test(test_several_calendars_in_one_text),
-		cmocka_unit_test(test_added_calls_merge),
-		cmocka_unit_test(test_simple_rules_match_libical),
-		cmocka_unit_test(test_hourly_deep_in_series),
-		cmocka_unit_test(test_nominal_day_duration_across_dst),
-		cmocka_unit_test(test_all_day_series_override_by_date),
-		cmocka_unit_test(test_override_moves_across_the_window_edge),
-		cmocka_unit_test(test_own_series_one_entry_per_occurrence),
-		cmocka_unit_test(test_unreadable_events_skipped_others_kept),
-		cmocka_unit_test(test_empty_calendar_and_length_bound),
-		cmocka_unit_test(test_windows_zone_names),
+	    cmocka_unit_test(test_one_off_utc),
+	    cmocka_unit_test(test_berlin_across_dst),
+	    cmocka_unit_test(test_floating_in_owner_zone),
+	    cmocka_unit_test(test_all_day_in_owner_zone),
+	    cmocka_unit_test(test_weekly_with_exdate_and_overrides),
+	    cmocka_unit_test(test_override_named_in_utc_and_exdate_in_utc),
+	    cmocka_unit_test(test_all_day_weekly_with_date_exdate),
+	    cmocka_unit_test(test_rdate),
+	    cmocka_unit_test(test_count_and_until),
+	    cmocka_unit_test(test_count_counts_before_the_window),
+	    cmocka_unit_test(test_transparent_and_cancelled_skipped),
+	    cmocka_unit_test(test_outlook_windows_zone),
+	    cmocka_unit_test(test_custom_vtimezone),
+	    cmocka_unit_test(test_custom_vtimezone_with_dst),
+	    cmocka_unit_test(test_prefixed_iana_names),
+	    cmocka_unit_test(test_unknown_tzid_reads_as_owner_zone),
+	    cmocka_unit_test(test_own_bookings_apart),
+	    cmocka_unit_test(test_window_clipping),
+	    cmocka_unit_test(test_garbage_is_invalid),
+	    cmocka_unit_test(test_odd_input_survives),
+	    cmocka_unit_test(test_odd_rules_give_what_they_can),
+	    cmocka_unit_test(test_secondly_is_cut_short),
+	    cmocka_unit_test(test_several_calendars_in_one_text),
+	    cmocka_unit_test(test_added_calls_merge),
+	    cmocka_unit_test(test_simple_rules_match_libical),
+	    cmocka_unit_test(test_hourly_deep_in_series),
+	    cmocka_unit_test(test_nominal_day_duration_across_dst),
+	    cmocka_unit_test(test_all_day_series_override_by_date),
+	    cmocka_unit_test(test_override_moves_across_the_window_edge),
+	    cmocka_unit_test(test_own_series_one_entry_per_occurrence),
+	    cmocka_unit_test(test_unreadable_events_skipped_others_kept),
+	    cmocka_unit_test(test_empty_calendar_and_length_bound),
+	    cmocka_unit_test(test_windows_zone_names),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
