@@ -11,6 +11,7 @@ written with raw CalDAV requests (requests), not through any CalDAV library.
     r.close()                                       # stop and remove the folder
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +33,11 @@ CALENDAR_QUERY = (
     '<d:prop><d:getetag/><c:calendar-data/></d:prop>'
     '<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"/>'
     '</c:comp-filter></c:filter></c:calendar-query>')
+
+
+# "[…] [INFO] REPORT request for '/alice/w/' with depth '1' received from 127.0.0.1 using 'ua'"
+REQUEST_LINE = re.compile(r"\[INFO\] ([A-Z]+) request for '([^']*)'.* received from \S+"
+                          r"(?: using '([^']*)')?")
 
 
 def available():
@@ -75,7 +81,8 @@ class RadicaleServer:
             "[web]\n"
             "type = none\n"
             "[logging]\n"
-            "level = warning\n")
+            # info: every request is logged (method, path, user agent), see requests_seen()
+            "level = info\n")
         self.http = requests.Session()
 
     # --- process ------------------------------------------------------------------------------
@@ -130,6 +137,17 @@ class RadicaleServer:
             return self.log_path.read_text()[-4000:]
         except OSError:
             return ""
+
+    def requests_seen(self, agent_prefix=None):
+        """Every request Radicale logged, in order: [(method, path, user agent)], only those
+        whose user agent starts with agent_prefix when given."""
+        out = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            m = REQUEST_LINE.search(line)
+            agent = m.group(3) or "" if m else ""
+            if m and (agent_prefix is None or agent.startswith(agent_prefix)):
+                out.append((m.group(1), m.group(2), agent))
+        return out
 
     # --- addresses ----------------------------------------------------------------------------
 

@@ -1262,12 +1262,22 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
                        "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
     x = w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)
     assert x["reasons"] == [{"code": "external_busy", "calendar": "Nextcloud"}]
-    # Unchanged collection: the same busy time after another sync, which counts as one.
+    path = f"/alice/{coll}/"
+
+    def slotd_requests():
+        return [(m, p) for m, p, _ in radicale.requests_seen("slotd") if p.startswith(path)]
+
+    first = slotd_requests()
+    assert ("PROPFIND", path) in first and ("REPORT", path) in first, first
+    # Unchanged collection: the same busy time after another sync, which counts as one,
+    # from a PROPFIND of its ctag alone.
     nsynced = len(events_of(w.t, "calendar.synced"))
     before = cal["last_synced_at"]
     cal = sync_now(w, cal)
     assert cal["last_error"] is None and epoch(cal["last_synced_at"]) > epoch(before)
     assert len(events_of(w.t, "calendar.synced")) == nsynced
+    # (curl may ask twice, the first time without credentials, to learn Basic or Digest)
+    assert {m for m, _ in slotd_requests()[len(first):]} == {"PROPFIND"}, slotd_requests()
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-10": TEN,
                        "2026-03-12": set(ALL), "2026-03-13": TEN | fri,
                        "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
@@ -1275,8 +1285,10 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
     radicale.delete_event("alice", coll, "one-off")
     put("free", busy(BER, "2026-03-11", "10:00", "11:00", "TRANSP:OPAQUE",
                      uid="free@example.com"))
+    seen = len(slotd_requests())
     cal = sync_now(w, cal)
     assert cal["last_error"] is None
+    assert ("REPORT", path) in slotd_requests()[seen:]
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-11": TEN,
                        "2026-03-12": set(ALL), "2026-03-13": TEN | fri,
                        "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
