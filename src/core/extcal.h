@@ -11,10 +11,15 @@
  * writes it ("W. Europe Standard Time"), or else the document's own VTIMEZONE; floating
  * times and all-day dates (VALUE=DATE: whole local days) are read in the owner's zone.
  * A VEVENT without DTEND or DURATION lasts its day (all-day) or nothing (timed, not busy).
+ * DTSTART is always an occurrence (RFC 5545 counts it first even when the rule would not
+ * yield it); EXDATEs match an occurrence by instant or by wall time in the event's zone, a
+ * date EXDATE by date; a RECURRENCE-ID matches by instant (RANGE=THISANDFUTURE is read as
+ * naming one occurrence).
  *
  * Bounded: the window, at most EXTCAL_MAX_OCCURRENCES occurrences in all, and a CPU budget;
- * past either the result is cut short and says so. No I/O. Thread-safe for distinct
- * results (libical components are never shared between threads). */
+ * past either the result is cut short and says so (which events are left out is then
+ * arbitrary). No I/O. Thread-safe for distinct results (libical components are never
+ * shared between threads); libical may print parse warnings on stderr. */
 #ifndef SLOTD_CORE_EXTCAL_H
 #define SLOTD_CORE_EXTCAL_H
 
@@ -26,8 +31,8 @@
 #include "core/tz.h"
 #include "util/err.h"
 
-#define EXTCAL_MAX_OCCURRENCES 200000	/* busy occurrences kept from one document */
-#define EXTCAL_BUDGET_NS 2000000000LL	/* 2 s of CPU time per document */
+#define EXTCAL_MAX_OCCURRENCES 200000	/* occurrences kept in one result */
+#define EXTCAL_BUDGET_NS 2000000000LL	/* 2 s of CPU time (this thread's) per result */
 #define EXTCAL_OWN_SUFFIX "@slotd"	/* UIDs slotd gives its bookings: "<booking id>@slotd" */
 
 struct extcal_opts {
@@ -45,7 +50,8 @@ struct extcal_own {
 
 struct extcal_result {
 	struct interval_set busy;	/* merged, UTC, clipped to [from, to); not the own ones */
-	struct extcal_own *own;		/* heap: occurrences of "…@slotd" events */
+	struct extcal_own *own;		/* heap: occurrences of "…@slotd" events, clipped to
+					 * [from, to) like busy */
 	size_t nown, own_cap;
 	size_t events;			/* busy VEVENTs read (masters and overrides; not the
 					 * "…@slotd" ones) */
@@ -65,7 +71,8 @@ void extcal_result_release(struct extcal_result *r);
  * NUL-terminated. The caps (EXTCAL_MAX_OCCURRENCES, EXTCAL_BUDGET_NS) apply to the result as
  * a whole, so a CalDAV answer of many parts is bounded like one file.
  * ERR_INVALID with a short reason ("not an iCalendar document", …) when the text holds no
- * complete VCALENDAR; events libical cannot read (no usable DTSTART) are skipped, the
+ * complete VCALENDAR (r's intervals and counts are then unchanged); events libical cannot
+ * read (no usable DTSTART) are skipped, the
  * others kept. A TZID that names no IANA zone, no Windows zone and no VTIMEZONE of the
  * document is read in the owner's zone, like a floating time.
  * libical keeps a bounded ring of temporary strings per thread, freed when the thread ends;
