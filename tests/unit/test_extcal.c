@@ -804,6 +804,51 @@ static void test_empty_calendar_and_length_bound(void **state)
 	extcal_result_release(&r);
 }
 
+/* A VTIMEZONE whose rules libical would expand into millions of transitions is not used:
+ * its times are read like floating ones. */
+static void test_costly_vtimezone_not_used(void **state)
+{
+	struct extcal_result r;
+
+	(void)state;
+	read_ok(&r,
+		CAL("BEGIN:VTIMEZONE\nTZID:Evil\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+		    "TZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=SECONDLY\nEND:STANDARD\n"
+		    "END:VTIMEZONE\n"
+		    "BEGIN:VEVENT\nUID:ev@x\nDTSTART;TZID=Evil:20260115T090000\n"
+		    "DTEND;TZID=Evil:20260115T100000\nEND:VEVENT\n"),
+		"America/New_York");
+	/* Read in New York (EST): 09:00-10:00 = 14:00Z-15:00Z. */
+	ASSERT_OPEN(&r.busy, est(2026, 1, 15, 9, 0), est(2026, 1, 15, 10, 0));
+	extcal_result_release(&r);
+}
+
+static void test_caps_apply_to_the_whole_result(void **state)
+{
+	struct extcal_opts o = opts_in("UTC", y2026(), y2027());
+	const char *text = CAL("BEGIN:VEVENT\nUID:d@x\nDTSTART:20260201T080000Z\n"
+			       "DTEND:20260201T090000Z\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n");
+	struct extcal_result r;
+	struct err e;
+
+	(void)state;
+	err_init(&e);
+	/* Earlier calls kept all but one occurrence the cap allows: one more fits (1 Feb). */
+	extcal_result_init(&r);
+	r.occurrences = EXTCAL_MAX_OCCURRENCES - 1;
+	assert_int_equal(extcal_add(&r, text, strlen(text), &o, &e), 0);
+	ASSERT_OPEN(&r.busy, utc_at(2026, 2, 1, 8, 0, 0), utc_at(2026, 2, 1, 9, 0, 0));
+	assert_true(r.truncated);
+	extcal_result_release(&r);
+	/* Earlier calls spent the CPU budget: nothing more is expanded. */
+	extcal_result_init(&r);
+	r.cpu_ns = EXTCAL_BUDGET_NS;
+	assert_int_equal(extcal_add(&r, text, strlen(text), &o, &e), 0);
+	assert_int_equal(r.busy.n, 0);
+	assert_true(r.truncated);
+	extcal_result_release(&r);
+}
+
 static void test_windows_zone_names(void **state)
 {
 	(void)state;
@@ -858,6 +903,8 @@ int main(void)
 	    cmocka_unit_test(test_own_series_one_entry_per_occurrence),
 	    cmocka_unit_test(test_unreadable_events_skipped_others_kept),
 	    cmocka_unit_test(test_empty_calendar_and_length_bound),
+	    cmocka_unit_test(test_costly_vtimezone_not_used),
+	    cmocka_unit_test(test_caps_apply_to_the_whole_result),
 	    cmocka_unit_test(test_windows_zone_names),
 	};
 
