@@ -1216,6 +1216,78 @@ def test_other_tenants_booking_uids_are_busy_time(srv, clock, w, ics_srv):
     assert_blocked(w, {"2026-03-11": TEN, "2026-03-12": TEN})
 
 
+def in_flight(w, ics_srv, doc, name):
+    """A calendar read once (Monday 9 March, 10:00), then asked to sync again from a server
+    that answers doc after 2 s; returns (calendar, path) once that request is in flight."""
+    cal, path = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-09", "10:00", "11:00")),
+                             name=name)
+    ics_srv.serve(path, doc, delay=2.0)
+    w.clock.tick()
+    assert w.t.post(w.cal_path(cal["id"]) + "/sync").status_code == 202
+    ics_srv.wait(lambda q: len(q) >= 2, path=path)
+    return cal, path
+
+
+def test_a_fetch_in_flight_does_not_undo_a_change_of_address(w, ics_srv):
+    cal, old = in_flight(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")), "Moving")
+    new, _ = secret_path("new")
+    ics_srv.serve(new, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
+    w.clock.tick()
+    w.t.ok("PATCH", w.cal_path(cal["id"]), {"url": ics_srv.url(new)})
+    ics_srv.wait_done(old, 2, timeout=5)
+    ics_srv.wait_done(new, 1, timeout=10)
+    time.sleep(1.0)
+    # Whatever order the two answers were recorded in, the new address's busy time stands.
+    assert_blocked(w, {"2026-03-11": TEN})
+    assert ics_srv.max_in_flight[old] == 1
+
+
+def test_a_fetch_in_flight_does_not_bring_back_a_deleted_or_disabled_calendar(w, ics_srv):
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00"))
+    gone, gpath = in_flight(w, ics_srv, doc, "Gone")
+    w.t.ok("DELETE", w.cal_path(gone["id"]))
+    ics_srv.wait_done(gpath, 2, timeout=5)
+    time.sleep(0.5)
+    assert w.t.list_all(w.cals) == []
+    assert_blocked(w, {})
+    off, opath = in_flight(w, ics_srv, doc, "Off")
+    w.t.ok("PATCH", w.cal_path(off["id"]), {"enabled": False})
+    ics_srv.wait_done(opath, 2, timeout=5)
+    time.sleep(0.5)
+    assert get_cal(w, off["id"])["enabled"] is False
+    assert_blocked(w, {})
+
+
+def test_sync_now_twice_is_one_fetch_at_a_time(w, ics_srv):
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00"))
+    cal, path = in_flight(w, ics_srv, doc, "Twice")
+    for _ in range(3):
+        r = w.t.post(w.cal_path(cal["id"]) + "/sync")
+        assert r.status_code == 202, r.text
+    time.sleep(3.0)
+    assert ics_srv.max_in_flight[path] == 1
+    assert 2 <= len(ics_srv.on(path)) <= 3
+    assert_blocked(w, {"2026-03-10": TEN})
+
+
+def test_two_calendars_with_the_same_event(w, ics_srv):
+    doc = ics(busy(BER, "2026-03-10", "10:00", "11:00", uid="shared@example.com"))
+    a, _ = ics_calendar(w, ics_srv, doc, name="Work")
+    b, _ = ics_calendar(w, ics_srv, doc, name="Home")
+    x = w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)
+    assert sorted(x["reasons"], key=lambda r: r["calendar"]) == [
+        {"code": "external_busy", "calendar": "Home"},
+        {"code": "external_busy", "calendar": "Work"}] or \
+        x["reasons"] in ([{"code": "external_busy", "calendar": "Home"}],
+                         [{"code": "external_busy", "calendar": "Work"}]), x
+    w.t.ok("DELETE", w.cal_path(a["id"]))
+    assert_blocked(w, {"2026-03-10": TEN})
+    assert w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)["reasons"] == \
+        [{"code": "external_busy", "calendar": "Home"}]
+    w.t.ok("DELETE", w.cal_path(b["id"]))
+    assert_blocked(w, {})
+
+
 def test_a_provider_calendar_does_not_touch_other_providers(w, ics_srv):
     other = w.t.provider("Dr Other", BER)["id"]
     w.t.schedule(other, weekdays([("09:00", "17:00")]))
