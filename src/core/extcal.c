@@ -1008,7 +1008,8 @@ int extcal_add(struct extcal_result *r, const char *text, size_t len, const stru
 		if (!mentions(copy, "BEGIN:VCALENDAR"))
 			ret = err_set(e, ERR_INVALID, "not an iCalendar document");
 		else if (!mentions(copy, "END:VCALENDAR"))
-			ret = err_set(e, ERR_INVALID, "the iCalendar document is cut short");
+			ret = err_set(e, ERR_INVALID,
+				      "the iCalendar document ends before END:VCALENDAR");
 		else
 			ret = err_set(e, ERR_INVALID, "the iCalendar document cannot be read");
 		goto out;

@@ -458,7 +458,7 @@ static void test_garbage_is_invalid(void **state)
 		       "not an iCalendar document");
 	/* The text ends before END:VCALENDAR (len stops short of it). */
 	expect_invalid(cut, strlen(cut) - strlen("END:VCALENDAR\r\n"),
-		       "the iCalendar document is cut short");
+		       "the iCalendar document ends before END:VCALENDAR");
 }
 
 /* None of these may crash, hang or leak (the sanitizer build checks the last two). */
