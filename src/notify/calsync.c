@@ -36,7 +36,7 @@
 static const char propfind_body[] =
 	"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	"<D:propfind xmlns:D=\"DAV:\" xmlns:CS=\"http://calendarserver.org/ns/\">"
-	"<D:prop><CS:getctag/><D:sync-token/></D:prop></D:propfind>\n";
+	"<D:prop><D:resourcetype/><CS:getctag/><D:sync-token/></D:prop></D:propfind>\n";
 
 enum step { STEP_GET, STEP_PROPFIND, STEP_REPORT };
 
@@ -330,17 +330,42 @@ static bool find_text(const xmlNode *n, const char *ns, const char *name, struct
 	return false;
 }
 
+/* The first element ns:name at or under n, or NULL. */
+static const xmlNode *find_element(const xmlNode *n, const char *ns, const char *name)
+{
+	for (; n; n = n->next) {
+		const xmlNode *in;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (node_is(n, ns, name))
+			return n;
+		if ((in = find_element(n->children, ns, name)))
+			return in;
+	}
+	return NULL;
+}
+
 /* PROPFIND's answer: the collection's ctag, or without one its sync-token, into tag ("" when
- * it has neither). */
+ * it has neither). A resource type given without C:calendar is not a calendar (an account's
+ * or a calendar home's address pasted instead of the calendar's). */
 static int propfind_read(const char *body, size_t len, char *tag, size_t size, char *why,
 			 size_t why_size)
 {
 	xmlDoc *doc = multistatus_read(body, len, why, why_size);
+	const xmlNode *type;
 	struct buf b;
 
 	*tag = '\0';
 	if (!doc)
 		return -1;
+	type = find_element(xmlDocGetRootElement(doc), NS_DAV, "resourcetype");
+	if (type && find_element(type->children, NS_DAV, "collection") &&
+	    !find_element(type->children, NS_CALDAV, "calendar")) {
+		xmlFreeDoc(doc);
+		snprintf(why, why_size, "the address is a folder but not a calendar: give the "
+					"address of the calendar itself");
+		return -1;
+	}
 	buf_init(&b, CALSYNC_BODY_MAX);
 	if (!find_text(xmlDocGetRootElement(doc), NS_CS, "getctag", &b, tag, size))
 		find_text(xmlDocGetRootElement(doc), NS_DAV, "sync-token", &b, tag, size);
@@ -662,7 +687,8 @@ static void job_record(struct calsync *s, struct sync_job *j)
 				e.message);
 	} else {
 		atomic_fetch_add(&s->syncs[result], 1);
-		log_msg(LOG_DEBUG, "calendar %s: %s%s%s (%zu bytes, read in %llu ms)", cj->cal.id,
+		log_msg(result == CALSYNC_FAILED ? LOG_INFO : LOG_DEBUG,
+			"calendar %s: %s%s%s (%zu bytes, read in %llu ms)", cj->cal.id,
 			calsync_result_name(result), j->out.ok ? "" : ": ",
 			j->out.ok ? "" : j->out.error, j->len,
 			(unsigned long long)((mono_ns() - t0) / 1000000u));
