@@ -568,9 +568,14 @@ def test_secret_key_file(start_server, tmp_path):
         assert key.is_file(), list(s.db_path.parent.iterdir())
         assert key.stat().st_mode & 0o777 == 0o600
     else:
-        p = expect_problem(w.t.post(w.cals, body), 422)
-        assert "secret-key-file" in json.dumps(p) or "SLOTD_SECRET_KEY_FILE" in json.dumps(p), p
+        p = expect_problem(w.t.post(w.cals, body), 422, "validation_failed", "/password")
+        assert "secret-key-file" in json.dumps(p), p
+        p = expect_problem(w.t.post(w.cals, {"kind": "ics", "url": U}), 422,
+                           "validation_failed", "/url")
+        assert "secret-key-file" in json.dumps(p), p
         assert w.t.list_all(w.cals) == []
+        # A CalDAV calendar without a password needs no key.
+        create(w, kind="caldav", url=U, username="a", enabled=False)
 
 
 def db_bytes(server):
@@ -657,7 +662,11 @@ def test_one_off_event_blocks_exactly_the_overlapping_starts(w, ics_srv):
     assert epoch(cal["next_sync_at"]) == epoch(cal["last_attempt_at"]) + 5 * 60
     # 10:00-11:00 Berlin: 09:00 ends as it starts and 11:00 starts as it ends.
     assert_blocked(w, {"2026-03-10": TEN})
-    assert [e["subject_id"] for e in events_of(w.t, "calendar.synced")] == [cal["id"]]
+    [ev] = events_of(w.t, "calendar.synced")
+    assert ev["subject_id"] == cal["id"]
+    assert ev["actor"]["type"] == "system" and ev["actor"]["id"] == "calendar-sync"
+    assert ev["payload"] == {"calendar_id": cal["id"], "provider_id": w.pid, "name": "Private",
+                             "kind": "ics", "busy_intervals": 1, "events": 1}
 
 
 def test_weekly_series_with_exdate_and_a_moved_occurrence(w, ics_srv):
@@ -912,6 +921,10 @@ def test_explain_and_booking_name_the_calendar_never_the_event(w, ics_srv):
     text = json.dumps([get_cal(w, cal["id"]), events_of(w.t, "calendar."), view])
     for leak in leaks:
         assert leak not in text
+    # Nor does the database hold them.
+    raw = db_bytes(w.server)
+    for leak in leaks:
+        assert leak.encode() not in raw, f"{leak!r} is in the database"
 
 
 def test_every_way_to_a_start_honours_the_busy_time(w, ics_srv):
@@ -1042,9 +1055,9 @@ def test_malformed_or_failing_calendar_keeps_the_last_good_busy_time(w, ics_srv)
     assert (cal["events"], cal["busy_intervals"]) == (1, 1)
     assert_blocked(w, {"2026-03-10": TEN})
     [ev] = [e for e in events_of(w.t, "calendar.sync_failed") if e["subject_id"] == cal["id"]]
-    assert cal["id"] in json.dumps(ev["payload"])
-    assert ev["payload"]["provider_id"] == w.pid and ev["payload"]["name"] == "Flaky"
-    assert ev["payload"]["error"] == cal["last_error"]
+    assert ev["payload"] == {"calendar_id": cal["id"], "provider_id": w.pid, "name": "Flaky",
+                             "kind": "ics", "error": cal["last_error"]}
+    assert ev["actor"]["type"] == "system" and ev["actor"]["id"] == "calendar-sync"
     assert token not in json.dumps(ev)
     # The server fails outright: still kept, the error now says so.
     ics_srv.serve(path, "", status=503)
@@ -1075,6 +1088,8 @@ def test_304_on_the_second_fetch(w, ics_srv):
     reqs = ics_srv.wait_done(path, 2)
     second = reqs[1]
     assert second.headers.get("if-none-match") == ics_srv.docs[path].etag
+    assert second.headers.get("if-modified-since") == \
+        formatdate(ics_srv.docs[path].last_modified, usegmt=True)
     assert second.status == 304
     assert cal2["last_error"] is None
     assert epoch(cal2["last_synced_at"]) > epoch(cal["last_synced_at"])
@@ -1137,7 +1152,8 @@ def test_redirects_are_not_followed(w, ics_srv):
 
 def test_calendars_are_fetched_on_their_interval(slotd_bin, tmp_path, ics_srv):
     """On a server of its own (the clock moves far): a calendar is fetched again once its
-    interval has passed on the server's clock, not before; a disabled one is not."""
+    interval has passed on the server's clock, not before; a changed interval counts from
+    the last attempt; a disabled calendar, or one of a removed provider, is not fetched."""
     d = tmp_path / "interval"
     d.mkdir()
     s = _start(slotd_bin, d, env=env_for(d))
@@ -1158,6 +1174,18 @@ def test_calendars_are_fetched_on_their_interval(slotd_bin, tmp_path, ics_srv):
                        "fetched on its interval")
         assert epoch(cal["next_sync_at"]) == t0 + 240
         assert_blocked(w, {"2026-03-11": TEN})
+        # A shorter interval counts from the last attempt (t0 + 120): due at once here.
+        w.clock.set(t0 + 200)
+        w.t.ok("PATCH", w.cal_path(cal["id"]), {"sync_interval_minutes": 1})
+        ics_srv.wait_done(path, 3)
+        cal = wait_cal(w, cal["id"], lambda c: epoch(c["last_attempt_at"]) == t0 + 200,
+                       "fetched after a shorter interval")
+        # A longer one too (from t0 + 200): not fetched on the old interval.
+        p = w.t.ok("PATCH", w.cal_path(cal["id"]), {"sync_interval_minutes": 60})
+        assert epoch(p["next_sync_at"]) == t0 + 200 + 3600, p
+        w.clock.set(t0 + 1200)
+        time.sleep(1.5)
+        assert len(ics_srv.on(path)) == 3, "fetched on the old interval"
         w.t.ok("PATCH", w.cal_path(cal["id"]), {"enabled": False})
         # A provider removed: its calendar is not fetched any more either.
         gone = make_world(s)
@@ -1166,9 +1194,9 @@ def test_calendars_are_fetched_on_their_interval(slotd_bin, tmp_path, ics_srv):
                                                            "11:00")),
                                    sync_interval_minutes=2)
         gone.t.ok("DELETE", f"/v1/providers/{gone.pid}")
-        w.clock.set(t0 + 1000)
+        w.clock.set(t0 + 9000)
         time.sleep(1.5)
-        assert len(ics_srv.on(path)) == 2
+        assert len(ics_srv.on(path)) == 3
         assert len(ics_srv.on(gpath)) == 1, "a removed provider's calendar is still fetched"
     finally:
         _stop(s)
@@ -1184,9 +1212,10 @@ def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
     assert p["enabled"] is False
     assert_blocked(w, {})
     assert w.t.explain(w.sid, w.pid, "2026-03-11T10:00:00+01:00", now=NOW)["bookable"] is True
-    # Enabled again: blocking after its next sync.
+    # Enabled again: fetched at once (no sync asked), blocking again.
+    at = w.clock.tick()
     w.t.ok("PATCH", w.cal_path(b["id"]), {"enabled": True})
-    sync_now(w, b)
+    wait_cal(w, b["id"], lambda c: epoch(c["last_attempt_at"]) >= at, "fetched when enabled")
     assert_blocked(w, {"2026-03-11": TEN})
 
 
