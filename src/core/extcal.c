@@ -305,18 +305,24 @@ static bool by_empty(const short *by)
 	return by[0] == ICAL_RECURRENCE_ARRAY_MAX;
 }
 
-enum by_parts { BY_DAY = 1 << 0, BY_MONTHDAY = 1 << 1 };
+enum by_parts {
+	BY_DAY = 1 << 0,
+	BY_MONTHDAY = 1 << 1,
+	BY_MONTH = 1 << 2,
+	BY_SETPOS = 1 << 3,
+};
 
 /* True when rule uses no BY part but those in allowed. */
 static bool only_parts(const struct icalrecurrencetype *rule, unsigned allowed)
 {
 	if ((rule->rscale && *rule->rscale) || !by_empty(rule->by_second) ||
 	    !by_empty(rule->by_minute) || !by_empty(rule->by_hour) ||
-	    !by_empty(rule->by_year_day) || !by_empty(rule->by_week_no) ||
-	    !by_empty(rule->by_month) || !by_empty(rule->by_set_pos))
+	    !by_empty(rule->by_year_day) || !by_empty(rule->by_week_no))
 		return false;
 	return ((allowed & BY_DAY) || by_empty(rule->by_day)) &&
-	       ((allowed & BY_MONTHDAY) || by_empty(rule->by_month_day));
+	       ((allowed & BY_MONTHDAY) || by_empty(rule->by_month_day)) &&
+	       ((allowed & BY_MONTH) || by_empty(rule->by_month)) &&
+	       ((allowed & BY_SETPOS) || by_empty(rule->by_set_pos));
 }
 
 /* A BYDAY item's weekday, 0 = Monday (libical counts from 1 = Sunday), or -1. */
@@ -421,51 +427,99 @@ static void expand_days(struct ctx *x, const struct ev *ev, const struct icalrec
 	}
 }
 
-/* MONTHLY with BYMONTHDAY and/or BYDAY (see month_days). */
+/* The days of a month's set (bit set, see month_days) that BYSETPOS picks: 1 the first,
+ * -1 the last. */
+static uint32_t set_positions(const struct icalrecurrencetype *rule, uint32_t days)
+{
+	int list[32], n = 0, d, i;
+	uint32_t picked = 0;
+
+	for (d = 1; d <= 31; d++)
+		if (days & (1u << d))
+			list[n++] = d;
+	for (i = 0; i < ICAL_BY_SETPOS_SIZE && !by_empty(&rule->by_set_pos[i]); i++) {
+		int pos = rule->by_set_pos[i], at = pos > 0 ? pos - 1 : n + pos;
+		if (pos != 0 && at >= 0 && at < n)
+			picked |= 1u << list[at];
+	}
+	return picked;
+}
+
+/* True when a YEARLY rule takes month m (BYMONTH, or the start's month). */
+static bool month_listed(const struct icalrecurrencetype *rule, int m, int start_month)
+{
+	int i;
+
+	if (by_empty(rule->by_month))
+		return m == start_month;
+	for (i = 0; i < ICAL_BY_MONTH_SIZE && !by_empty(&rule->by_month[i]); i++)
+		if (rule->by_month[i] == m)
+			return true;
+	return false;
+}
+
+/* MONTHLY (BYMONTHDAY and/or BYDAY, BYSETPOS) and YEARLY (BYMONTH, with BYMONTHDAY and/or
+ * BYDAY within those months): see month_days. */
 static void expand_months(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
 			  struct series *s)
 {
 	int64_t start_day = floor_div(ev->start_wall, DAY), tod = ev->start_wall - start_day * DAY;
-	int interval = rule->interval > 0 ? rule->interval : 1, y, m, d;
+	bool yearly = rule->freq == ICAL_YEARLY_RECURRENCE;
+	int64_t step = (rule->interval > 0 ? rule->interval : 1) * (yearly ? 12 : 1);
 	int64_t month0, k = 0;
+	int y, m, d, i;
 	unsigned ticks = 0;
 
 	civil_from_days(start_day, &y, &m, &d);
-	month0 = (int64_t)y * 12 + m - 1;
+	month0 = (int64_t)y * 12 + (yearly ? 0 : m - 1);
 	if (!s->count && s->lo > ev->start_wall) {
 		int ly, lm, ld;
 		civil_from_days(floor_div(s->lo, DAY), &ly, &lm, &ld);
 		if ((int64_t)ly * 12 + lm - 2 > month0)
-			k = ((int64_t)ly * 12 + lm - 2 - month0) / interval;
+			k = ((int64_t)ly * 12 + lm - 2 - month0) / step;
 	}
 	for (;; k++) {
-		int64_t mi = month0 + k * interval;
-		int my = (int)(mi / 12), mm = (int)(mi % 12) + 1, md;
-		uint32_t days;
-
-		if (days_from_civil(my, mm, 1) * DAY > s->stop ||
+		if (days_from_civil((int)((month0 + k * step) / 12), 1, 1) * DAY >
+			s->stop + 366 * DAY ||
 		    (++ticks % CHECK_EVERY == 0 && out_of_budget(x)))
 			return;
-		days = month_days(rule, my, mm, d);
-		for (md = 1; md <= 31; md++) {
-			int64_t day;
-			if (!(days & (1u << md)))
+		for (i = 0; i < (yearly ? 12 : 1); i++) {
+			int64_t mi = month0 + k * step + i;
+			int my = (int)(mi / 12), mm = (int)(mi % 12) + 1, md;
+			uint32_t days;
+
+			if (yearly && !month_listed(rule, mm, m))
 				continue;
-			day = days_from_civil(my, mm, md);
-			if (day >= start_day && !series_take(x, ev, s, day * DAY + tod))
+			if (days_from_civil(my, mm, 1) * DAY > s->stop)
 				return;
+			days = month_days(rule, my, mm, d);
+			if (!by_empty(rule->by_set_pos))
+				days = set_positions(rule, days);
+			for (md = 1; md <= 31; md++) {
+				int64_t day;
+				if (!(days & (1u << md)))
+					continue;
+				day = days_from_civil(my, mm, md);
+				if (day >= start_day && !series_take(x, ev, s, day * DAY + tod))
+					return;
+			}
 		}
 	}
 }
 
-/* The shapes of most real calendars (DAILY and WEEKLY with at most a plain BYDAY; MONTHLY by
- * day of month or by weekday) are expanded here by arithmetic: libical's iterator costs
- * 2-6 microseconds per occurrence. False when rule is none of them. */
+/* The shapes of most real calendars are expanded here by arithmetic (libical's iterator costs
+ * 2-15 microseconds per occurrence): DAILY and WEEKLY with at most a plain BYDAY; MONTHLY by
+ * day of month and/or weekday, with BYSETPOS ("the last weekday"); YEARLY on the start's
+ * date or by BYMONTH with days of those months. False when rule is none of them. */
 static bool expand_simple(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
 			  struct series *s)
 {
 	int mask = byday_mask(rule);
+	bool days_given = !by_empty(rule->by_day) || !by_empty(rule->by_month_day);
 
+	/* Ordinal weekdays together with days of the month: left to libical. */
+	if (mask < 0 && !by_empty(rule->by_month_day))
+		return false;
 	switch (rule->freq) {
 	case ICAL_DAILY_RECURRENCE:
 	case ICAL_WEEKLY_RECURRENCE:
@@ -474,15 +528,21 @@ static bool expand_simple(struct ctx *x, const struct ev *ev, const struct icalr
 		expand_days(x, ev, rule, mask, s);
 		return true;
 	case ICAL_MONTHLY_RECURRENCE:
-		/* Ordinal weekdays together with days of the month: left to libical. */
-		if (!only_parts(rule, BY_DAY | BY_MONTHDAY) ||
-		    (mask < 0 && !by_empty(rule->by_month_day)))
+		if (!only_parts(rule, BY_DAY | BY_MONTHDAY | BY_SETPOS) ||
+		    (!by_empty(rule->by_set_pos) && !days_given))
 			return false;
-		expand_months(x, ev, rule, s);
-		return true;
+		break;
+	case ICAL_YEARLY_RECURRENCE:
+		/* Without BYMONTH, BYDAY and BYMONTHDAY count within the year. */
+		if (!only_parts(rule, BY_DAY | BY_MONTHDAY | BY_MONTH) ||
+		    (days_given && by_empty(rule->by_month)))
+			return false;
+		break;
 	default:
 		return false;
 	}
+	expand_months(x, ev, rule, s);
+	return true;
 }
 
 /* Seconds of a rule's period (sub-daily rules) or 0. */

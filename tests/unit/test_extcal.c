@@ -599,30 +599,41 @@ static void test_added_calls_merge(void **state)
 	extcal_result_release(&r);
 }
 
-/* Daily and weekly rules with a plain BYDAY and monthly rules by day of month or weekday are
- * expanded without libical's iterator; adding BYMONTH with every month sends the same rule
- * through libical: both must agree, deep into a series that started years before the window
- * (and from its start for COUNT). */
+/* The shapes expanded without libical's iterator (daily and weekly with a plain BYDAY,
+ * monthly by day or weekday with BYSETPOS, yearly by month) must agree with libical, deep into
+ * a series that started years before the window (and from its start under COUNT). A part
+ * that changes nothing sends the same rule through libical: BYMONTH with every month for
+ * daily to monthly rules, BYHOUR with the start's hour for yearly ones. */
 static void test_simple_rules_match_libical(void **state)
 {
-	static const char *const cases[][2] = {
-	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU"},
-	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,MO"},
-	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,MO;WKST=MO;COUNT=200"},
-	    {"20230105T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TH;WKST=SU"},
-	    {"20230102T093000", "FREQ=WEEKLY"},
-	    {"20230102T093000", "FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE,FR"},
-	    {"20230102T093000", "FREQ=DAILY;INTERVAL=5"},
-	    {"20230102T093000", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260601T000000Z"},
-	    {"20230131T093000", "FREQ=MONTHLY"},
-	    {"20230131T093000", "FREQ=MONTHLY;INTERVAL=5"},
-	    {"20230131T093000", "FREQ=MONTHLY;BYMONTHDAY=-1,15,30"},
-	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=1MO,-1FR"},
-	    {"20230102T093000", "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO"},
-	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=5MO,-5SU;COUNT=40"},
-	    {"20230113T093000", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13"},
-	    {"20230110T093000", "FREQ=MONTHLY;BYDAY=2TU;COUNT=45"},
-	    {NULL, NULL},
+	static const char *const months = ";BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12";
+	static const char *const cases[][3] = {
+	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU", months},
+	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,MO", months},
+	    {"20230102T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,MO;WKST=MO;COUNT=200", months},
+	    {"20230105T093000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TH;WKST=SU", months},
+	    {"20230102T093000", "FREQ=WEEKLY", months},
+	    {"20230102T093000", "FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE,FR", months},
+	    {"20230102T093000", "FREQ=DAILY;INTERVAL=5", months},
+	    {"20230102T093000", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260601T000000Z", months},
+	    {"20230131T093000", "FREQ=MONTHLY", months},
+	    {"20230131T093000", "FREQ=MONTHLY;INTERVAL=5", months},
+	    {"20230131T093000", "FREQ=MONTHLY;BYMONTHDAY=-1,15,30", months},
+	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=1MO,-1FR", months},
+	    {"20230102T093000", "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO", months},
+	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=5MO,-5SU;COUNT=40", months},
+	    {"20230113T093000", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13", months},
+	    {"20230110T093000", "FREQ=MONTHLY;BYDAY=2TU;COUNT=45", months},
+	    {"20230131T093000", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", months},
+	    {"20230102T093000", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1,-2;COUNT=90", months},
+	    {"20230115T093000", "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1,15,-1;BYSETPOS=2", months},
+	    {"20230315T093000", "FREQ=YEARLY;BYMONTH=3", ";BYHOUR=9"},
+	    {"20230101T093000", "FREQ=YEARLY;BYMONTH=5;BYDAY=2SU", ";BYHOUR=9"},
+	    {"20240101T093000", "FREQ=YEARLY;INTERVAL=2;BYMONTH=1,7;BYMONTHDAY=1,-1", ";BYHOUR=9"},
+	    {"20200228T093000", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28,29;COUNT=9", ";BYHOUR=9"},
+	    {"20230101T093000", "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU", ";BYHOUR=9"},
+	    {"20230101T093000", "FREQ=YEARLY;BYMONTH=11;BYDAY=TH", ";BYHOUR=9"},
+	    {NULL, NULL, NULL},
 	};
 	size_t i, k;
 
@@ -637,9 +648,8 @@ static void test_simple_rules_match_libical(void **state)
 			 cases[i][0], cases[i][1]);
 		snprintf(b, sizeof(b),
 			 CAL("BEGIN:VEVENT\nUID:r\nDTSTART;TZID=Europe/Berlin:%s\n"
-			     "DURATION:PT45M\nRRULE:%s;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12\n"
-			     "END:VEVENT\n"),
-			 cases[i][0], cases[i][1]);
+			     "DURATION:PT45M\nRRULE:%s%s\nEND:VEVENT\n"),
+			 cases[i][0], cases[i][1], cases[i][2]);
 		read_ok(&fast, a, "UTC");
 		read_ok(&slow, b, "UTC");
 		if (fast.busy.n != slow.busy.n || fast.busy.n == 0)
@@ -652,6 +662,29 @@ static void test_simple_rules_match_libical(void **state)
 		extcal_result_release(&fast);
 		extcal_result_release(&slow);
 	}
+}
+
+static void test_yearly_dates(void **state)
+{
+	struct extcal_opts o = opts_in("America/New_York", y2026(), utc_at(2029, 1, 1, 0, 0, 0));
+	const char *text =
+	    CAL("BEGIN:VEVENT\nUID:leap@x\nDTSTART;VALUE=DATE:20000229\n"
+		"RRULE:FREQ=YEARLY\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:bd@x\nDTSTART;VALUE=DATE:19800704\nDTEND;VALUE=DATE:19800705\n"
+		"RRULE:FREQ=YEARLY;INTERVAL=2\nEND:VEVENT\n");
+	struct extcal_result r;
+	struct err e;
+
+	(void)state;
+	err_init(&e);
+	extcal_result_init(&r);
+	assert_int_equal(extcal_add(&r, text, strlen(text), &o, &e), 0);
+	/* 29 February only in leap years: 2028 (EST). Every other 4 July from 1980: 2026 and
+	 * 2028 (EDT: midnight = 04:00Z). */
+	ASSERT_OPEN(&r.busy, utc_at(2026, 7, 4, 4, 0, 0), utc_at(2026, 7, 5, 4, 0, 0),
+		    est(2028, 2, 29, 0, 0), est(2028, 3, 1, 0, 0), utc_at(2028, 7, 4, 4, 0, 0),
+		    utc_at(2028, 7, 5, 4, 0, 0));
+	extcal_result_release(&r);
 }
 
 static void test_hourly_deep_in_series(void **state)
@@ -896,6 +929,7 @@ int main(void)
 	    cmocka_unit_test(test_several_calendars_in_one_text),
 	    cmocka_unit_test(test_added_calls_merge),
 	    cmocka_unit_test(test_simple_rules_match_libical),
+	    cmocka_unit_test(test_yearly_dates),
 	    cmocka_unit_test(test_hourly_deep_in_series),
 	    cmocka_unit_test(test_nominal_day_duration_across_dst),
 	    cmocka_unit_test(test_all_day_series_override_by_date),
