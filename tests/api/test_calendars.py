@@ -1593,6 +1593,33 @@ def test_connecting_for_writing_brings_in_the_upcoming_bookings(w, radicale):
     assert len(radicale.hrefs("alice", coll)) == 1
 
 
+def test_wrong_credentials_for_writing_then_fixed(w, radicale):
+    """A write calendar whose password is wrong: the booking's delivery fails (401) and
+    waits; a corrected password brings the upcoming bookings in without waiting for it."""
+    coll = "fix-" + uuid.uuid4().hex[:8]
+    url = radicale.make_calendar("alice", coll)
+    cal = first_sync(w, create(w, kind="caldav", url=url, username="alice",
+                               password="wrong-" + uuid.uuid4().hex, write=True))
+    assert cal["last_error"], cal
+    b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
+    [d] = caldav_deliveries(w.t, lambda ds: [d for d in ds if d["attempts"] >= 1
+                                             and d["endpoint_id"] == cal["id"]])
+    assert d["status"] == "pending" and d["last_status"] == 401, d
+    assert radicale.hrefs("alice", coll) == []
+    w.t.ok("PATCH", w.cal_path(cal["id"]), {"password": radicale.users["alice"]})
+    radicale_event(radicale, coll, f"{b['id']}@slotd")
+
+
+def test_a_disabled_calendar_is_not_written(w, radicale):
+    coll, url, cal = writable(w, radicale)
+    w.t.ok("PATCH", w.cal_path(cal["id"]), {"enabled": False})
+    booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
+    time.sleep(1.0)
+    assert radicale.hrefs("alice", coll) == []
+    assert not [d for d in w.t.list_all("/v1/deliveries", params={"channel": "caldav"})
+                if d["status"] == "pending" and d["endpoint_id"] == cal["id"]]
+
+
 def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin, tmp_path):
     d = tmp_path / "outage"
     d.mkdir()
@@ -1607,13 +1634,27 @@ def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin,
         [dl] = caldav_deliveries(w.t, lambda ds: ds and ds[0]["attempts"] >= 1)
         assert dl["status"] == "pending" and dl["next_attempt_at"], dl
         assert dl["last_error"], dl
+        # More changes while it is down: one booking moved, another made, moved and
+        # cancelled.
+        b = acted(w.t, b["id"], "reschedule", {"start": "2026-03-10T14:00:00+01:00"}, now=NOW)
+        c = booked(w.t, w.sid, "2026-03-11T10:00:00+01:00", w.pid, now=NOW)
+        acted(w.t, c["id"], "reschedule", {"start": "2026-03-11T11:00:00+01:00"}, now=NOW)
+        acted(w.t, c["id"], "cancel", {"reason": "x"}, now=NOW)
+        ds = caldav_deliveries(w.t, lambda ds: len(ds) == 5 and all(d["attempts"] >= 1
+                                                                     for d in ds))
         rad.start()
         time.sleep(1.0)                 # the clock stands still: no retry yet
         assert rad.events("alice", coll) == {}
-        w.clock.set(epoch(dl["next_attempt_at"]))
-        radicale_event(rad, coll, f"{b['id']}@slotd")
-        [dl] = caldav_deliveries(w.t, lambda ds: ds[0]["status"] == "succeeded")
-        assert dl["attempts"] == 2
+        w.clock.set(max(epoch(d["next_attempt_at"]) for d in ds))
+        ds = caldav_deliveries(w.t, lambda ds: all(d["status"] == "succeeded" for d in ds))
+        assert [d["attempts"] for d in ds if d["id"] == dl["id"]] == [2]
+        # Whatever order the retries went in, the calendar shows the bookings as they are.
+        _, ev = radicale_event(rad, coll, f"{b['id']}@slotd")
+        assert utc_of(ev, "DTSTART") == "2026-03-10T13:00:00Z"
+        assert int(ev["SEQUENCE"]) == b["version"] - 1
+        radicale_event(rad, coll, f"{c['id']}@slotd", gone=True)
+        assert [h.rsplit("/", 1)[1] for h in rad.hrefs("alice", coll)] == \
+            [f"slotd-{b['id']}.ics"]
     finally:
         rad.close()
         _stop(s)
