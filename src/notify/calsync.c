@@ -40,11 +40,18 @@ static const char propfind_body[] =
 
 enum step { STEP_GET, STEP_PROPFIND, STEP_REPORT };
 
-/* The memory of one claim: its jobs point into it, and the last of them frees it. */
+/* One claim: the memory its jobs point into (the last of them frees it) and the lease owner
+ * it took them under. Each claim has an owner of its own, so that when a calendar is leased
+ * afresh while an older fetch of it is still in hand (its address changed, or its lease ran
+ * out under a jumping clock), the older one can no longer record. */
 struct batch {
 	struct arena *a;
 	atomic_int refs;
+	char owner[160];
 };
+
+/* Where a job is; the fetch thread owns it while fetching, the parse thread after. */
+enum stage { STAGE_FETCH, STAGE_QUEUED, STAGE_PARSING };
 
 /* One calendar in hand: fetching, or waiting for (or under) the parse. */
 struct sync_job {
@@ -53,6 +60,8 @@ struct sync_job {
 	enum step step;
 	struct fetch f;
 	bool in_multi;
+	enum stage stage;		/* under mu once handed over */
+	bool abandoned;			/* under mu: leased afresh, this one is not recorded */
 	char tag[CALENDAR_TAG_MAX + 1];	/* CalDAV: the ctag (or sync-token) PROPFIND gave */
 	struct calendar_fetch out;	/* the outcome as far as the fetch knows it */
 	char *body;			/* heap: the answer to parse (ok and not unchanged) */
@@ -64,7 +73,8 @@ struct sync_job {
 struct calsync {
 	const struct uc_env *env;
 	bool allow_private;
-	char owner[128];
+	char owner[128];		/* of this process; each claim adds its number */
+	uint64_t claims;
 	CURLM *multi;
 	pthread_t fetcher, parser;
 	atomic_bool stop, woken;
@@ -118,6 +128,7 @@ static void job_hand_over(struct calsync *s, struct sync_job *j)
 	fetch_release(&j->f);
 	j->next = NULL;
 	pthread_mutex_lock(&s->mu);
+	j->stage = STAGE_QUEUED;
 	*s->queue_tail = j;
 	s->queue_tail = &j->next;
 	pthread_cond_signal(&s->cond);
@@ -542,16 +553,40 @@ static void collect(struct calsync *s)
 
 /* --- claims --- */
 
-static bool in_hand(struct calsync *s, const char *id)
+/* Calendar id was leased afresh: an older job of it still in hand is dropped (its request
+ * aborted, or its outcome not recorded). Fetch thread. */
+static void abandon(struct calsync *s, const char *id)
 {
-	struct sync_job *j;
-	bool found = false;
+	struct sync_job *j, **p;
+	enum stage stage;
 
 	pthread_mutex_lock(&s->mu);
-	for (j = s->hand; j && !found; j = j->hnext)
-		found = !strcmp(j->cj->cal.id, id);
+	for (j = s->hand; j && strcmp(j->cj->cal.id, id); j = j->hnext)
+		;
+	if (!j) {
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	j->abandoned = true;
+	stage = j->stage;
+	if (stage == STAGE_QUEUED) {
+		for (p = &s->queue; *p != j; p = &(*p)->next)
+			;
+		*p = j->next;
+		if (s->queue_tail == &j->next)
+			s->queue_tail = p;
+	}
 	pthread_mutex_unlock(&s->mu);
-	return found;
+	if (stage == STAGE_PARSING)
+		return;		/* the parse thread drops it */
+	if (stage == STAGE_FETCH) {
+		for (p = &s->running; *p && *p != j; p = &(*p)->next)
+			;
+		if (*p)
+			*p = j->next;
+	}
+	log_msg(LOG_DEBUG, "calendar %s: leased afresh, the fetch in hand is dropped", id);
+	job_free(s, j);
 }
 
 /* Leases up to room due calendars and starts them. Returns how many it started (fewer than
@@ -565,24 +600,16 @@ static size_t claim(struct calsync *s, size_t room)
 	struct err e;
 
 	err_init(&e);
-	if (uc_calendar_claim(s->env, s->owner, room, a, &cjs, &n, &e)) {
-		log_msg(LOG_WARN, "calendars: cannot claim due calendars: %s", e.message);
-		arena_free(a);
-		return 0;
-	}
-	if (!n) {
-		arena_free(a);
-		return 0;
-	}
 	b = xcalloc(1, sizeof(*b));
 	b->a = a;
 	atomic_init(&b->refs, 1);	/* this function's, dropped below */
+	snprintf(b->owner, sizeof(b->owner), "%s:%llu", s->owner,
+		 (unsigned long long)++s->claims);
+	if (uc_calendar_claim(s->env, b->owner, room, a, &cjs, &n, &e))
+		log_msg(LOG_WARN, "calendars: cannot claim due calendars: %s", e.message);
 	for (i = 0; i < n; i++) {
 		struct sync_job *j;
-		/* Its lease ran out while this process still works on it (the test clock
-		 * jumped): the claim only made it longer. */
-		if (in_hand(s, cjs[i].cal.id))
-			continue;
+		abandon(s, cjs[i].cal.id);
 		j = xcalloc(1, sizeof(*j));
 		j->cj = &cjs[i];
 		j->batch = b;
@@ -654,6 +681,7 @@ static void job_record(struct calsync *s, struct sync_job *j)
 	bool read = j->out.ok && !j->out.unchanged;
 	enum calsync_result result;
 	uint64_t t0 = mono_ns();
+	bool abandoned;
 	struct err e;
 
 	err_init(&e);
@@ -678,8 +706,15 @@ static void job_record(struct calsync *s, struct sync_job *j)
 				"read)", cj->cal.id, r.events);
 	}
 	result = !j->out.ok ? CALSYNC_FAILED : j->out.unchanged ? CALSYNC_SAME : CALSYNC_CHANGED;
-	if (uc_calendar_record(s->env, s->owner, cj, &j->out, read && j->out.ok ? &r : NULL,
-			       &e)) {
+	pthread_mutex_lock(&s->mu);
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&s->mu);
+	if (abandoned) {
+		/* Leased afresh meanwhile; were it recorded now, the owner would not match. */
+		log_msg(LOG_DEBUG, "calendar %s: leased afresh, this fetch is not recorded",
+			cj->cal.id);
+	} else if (uc_calendar_record(s->env, j->batch->owner, cj, &j->out,
+				      read && j->out.ok ? &r : NULL, &e)) {
 		if (e.code == ERR_CONFLICT)
 			log_msg(LOG_DEBUG, "calendar %s: lease lost before its record", cj->cal.id);
 		else
@@ -711,6 +746,7 @@ static void *parse_loop(void *arg)
 		s->queue = j->next;
 		if (!s->queue)
 			s->queue_tail = &s->queue;
+		j->stage = STAGE_PARSING;
 		pthread_mutex_unlock(&s->mu);
 		job_record(s, j);
 		job_free(s, j);
