@@ -728,6 +728,35 @@ def test_rule_shapes_and_series_that_began_long_ago(w, ics_srv):
     })
 
 
+def test_rule_shapes_with_bysetpos_and_yearly_rules(w, ics_srv):
+    """BYSETPOS (positive, negative, several), yearly rules by month and weekday or month
+    day, and bare yearly dates (29 February only in leap years). Worked out with
+    python-dateutil's rrule."""
+    def series(dtstart, rule):
+        day = f"{dtstart[:4]}-{dtstart[4:6]}-{dtstart[6:8]}"
+        hm = f"{dtstart[9:11]}:{dtstart[11:13]}"
+        end = f"{int(dtstart[9:11]) + 1:02d}:{dtstart[11:13]}"
+        return busy(BER, day, hm, end, f"RRULE:{rule}")
+    doc = ics(series("20250131T090000", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+              series("20250121T110000", "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=3"),
+              series("20200330T130000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1MO"),
+              series("20200229T150000", "FREQ=YEARLY"),
+              series("20240312T150000", "FREQ=YEARLY"),
+              series("20250303T100000", "FREQ=MONTHLY;BYDAY=MO,WE;BYSETPOS=2,-1"),
+              series("20250101T120000", "FREQ=YEARLY;BYMONTH=3,4;BYMONTHDAY=19,2"))
+    cal, _ = ics_calendar(w, ics_srv, doc)
+    assert cal["events"] == 7
+    assert_blocked(w, {
+        "2026-03-12": {"14:30", "15:00", "15:30"},
+        "2026-03-17": {"10:30", "11:00", "11:30"},
+        "2026-03-19": {"11:30", "12:00", "12:30"},
+        "2026-03-30": {"09:30", "10:00", "10:30", "12:30", "13:00", "13:30"},
+        "2026-03-31": {"09:00", "09:30"},
+        "2026-04-02": {"11:30", "12:00", "12:30"},
+        "2026-04-06": {"09:30", "10:00", "10:30"},
+    })
+
+
 def test_documents_as_servers_write_them(w, ics_srv):
     """LF line ends and a byte order mark, folded lines, a quoted TZID, a prefixed one,
     overlapping events (stored merged) and an event over a weekend."""
