@@ -13,13 +13,11 @@
 #include "util/mem.h"
 
 #define DAY ((int64_t)86400)
-/* Every zone's offset lies within a day of UTC: wall times this far either side of the
- * window hold every occurrence that may overlap it. */
-#define WALL_MARGIN (2 * DAY)
+/* More than a zone's offset changes at one transition: wall times this far beyond the
+ * window's own (in the event's zone) hold every occurrence that may overlap it. */
+#define WALL_SLACK (6 * 3600)
 /* Longest event length read (about 1,000 years): keeps the arithmetic far from overflow. */
 #define MAX_LEN_DAYS 365000
-/* Budget checks: one clock read per this many occurrences of a rule. */
-#define CHECK_EVERY 64
 
 /* One occurrence: its wall time in the event's zone and its UTC span. */
 struct occ {
@@ -63,21 +61,14 @@ struct ctx {
 	struct occ *occ; /* one event's occurrences */
 	size_t nocc, occ_cap;
 	struct i64s ex_wall, ex_utc, ex_day, rids;
+	struct extcal_walls walls; /* one rule's starts */
 	int64_t stop_cpu_ns;
 	bool stopped; /* cap or budget reached: no more occurrences */
 };
 
-static int64_t cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static bool out_of_budget(struct ctx *x)
 {
-	if (!x->stopped && cpu_ns() > x->stop_cpu_ns) {
+	if (!x->stopped && extcal_cpu_ns() > x->stop_cpu_ns) {
 		x->stopped = true;
 		x->r->truncated = true;
 	}
@@ -254,423 +245,32 @@ static void occ_add_wall(struct ctx *x, const struct ev *ev, int64_t wall)
 	occ_push(x, occ_at(ev, wall, extcal_zone_to_utc(&ev->zone, wall)));
 }
 
-/* Room left under EXTCAL_MAX_OCCURRENCES for this event's list. */
-static bool occ_full(const struct ctx *x)
-{
-	return x->r->occurrences + x->nocc >= EXTCAL_MAX_OCCURRENCES;
-}
-
-/* The wall-time range [*lo, *hi) in which an occurrence of ev may overlap the window. */
+/* The wall times [*lo, *hi) in ev's zone at which an occurrence may start and still overlap
+ * the window. */
 static void wall_range(const struct ctx *x, const struct ev *ev, int64_t *lo, int64_t *hi)
 {
 	int64_t len = ev->len_days * DAY + ev->len_sec;
 
-	*lo = x->o->from - len - WALL_MARGIN;
-	*hi = x->o->to + WALL_MARGIN;
+	*lo = extcal_zone_to_wall(&ev->zone, x->o->from) - len - WALL_SLACK;
+	*hi = extcal_zone_to_wall(&ev->zone, x->o->to) + WALL_SLACK;
 }
 
 /* ---- recurrence ---- */
 
-/* Where a rule's series ends and what is already counted of it. */
-struct series {
-	int64_t stop; /* last wall time to look at (inclusive) */
-	int64_t lo;   /* first wall time worth keeping */
-	int count;    /* COUNT, or 0 */
-	int seen;     /* occurrences counted, DTSTART included */
-};
-
-/* Counts wall (after DTSTART) against COUNT and keeps it when inside the range: false when
- * the series is over. */
-static bool series_take(struct ctx *x, const struct ev *ev, struct series *s, int64_t wall)
-{
-	if (wall > s->stop)
-		return false;
-	if (wall <= ev->start_wall)
-		return true;
-	if (s->count && ++s->seen > s->count)
-		return false;
-	if (wall >= s->lo) {
-		if (occ_full(x)) {
-			x->stopped = true;
-			x->r->truncated = true;
-			return false;
-		}
-		occ_add_wall(x, ev, wall);
-	}
-	return true;
-}
-
-static bool by_empty(const short *by)
-{
-	return by[0] == ICAL_RECURRENCE_ARRAY_MAX;
-}
-
-enum by_parts {
-	BY_DAY = 1 << 0,
-	BY_MONTHDAY = 1 << 1,
-	BY_MONTH = 1 << 2,
-	BY_SETPOS = 1 << 3,
-};
-
-/* True when rule uses no BY part but those in allowed. */
-static bool only_parts(const struct icalrecurrencetype *rule, unsigned allowed)
-{
-	if ((rule->rscale && *rule->rscale) || !by_empty(rule->by_second) ||
-	    !by_empty(rule->by_minute) || !by_empty(rule->by_hour) ||
-	    !by_empty(rule->by_year_day) || !by_empty(rule->by_week_no))
-		return false;
-	return ((allowed & BY_DAY) || by_empty(rule->by_day)) &&
-	       ((allowed & BY_MONTHDAY) || by_empty(rule->by_month_day)) &&
-	       ((allowed & BY_MONTH) || by_empty(rule->by_month)) &&
-	       ((allowed & BY_SETPOS) || by_empty(rule->by_set_pos));
-}
-
-/* A BYDAY item's weekday, 0 = Monday (libical counts from 1 = Sunday), or -1. */
-static int byday_weekday(short item)
-{
-	int wd = (int)icalrecurrencetype_day_day_of_week(item);
-
-	return wd >= 1 && wd <= 7 ? (wd + 5) % 7 : -1;
-}
-
-/* Weekdays of BYDAY as a bit set (bit 0 = Monday), 0 when there is none; -1 when an item
- * carries an ordinal (1MO) or is not a weekday. */
-static int byday_mask(const struct icalrecurrencetype *rule)
-{
-	int mask = 0, i;
-
-	for (i = 0; i < ICAL_BY_DAY_SIZE && !by_empty(&rule->by_day[i]); i++) {
-		int wd = byday_weekday(rule->by_day[i]);
-		if (icalrecurrencetype_day_position(rule->by_day[i]) != 0 || wd < 0)
-			return -1;
-		mask |= 1 << wd;
-	}
-	return mask;
-}
-
-/* The days of month y-m that a MONTHLY rule with BYMONTHDAY and/or BYDAY (or neither: the
- * start's day, start_mday) selects, as a bit set (bit d = day d). */
-static uint32_t month_days(const struct icalrecurrencetype *rule, int y, int m, int start_mday)
-{
-	int dim = days_in_month(y, m), wd1 = weekday_from_days(days_from_civil(y, m, 1)), i;
-	uint32_t days = 0, weekdays = 0;
-
-	if (by_empty(rule->by_month_day) && by_empty(rule->by_day))
-		return start_mday <= dim ? 1u << start_mday : 0;
-	for (i = 0; i < ICAL_BY_MONTHDAY_SIZE && !by_empty(&rule->by_month_day[i]); i++) {
-		int d = rule->by_month_day[i] < 0 ? dim + 1 + rule->by_month_day[i]
-						  : rule->by_month_day[i];
-		if (d >= 1 && d <= dim)
-			days |= 1u << d;
-	}
-	for (i = 0; i < ICAL_BY_DAY_SIZE && !by_empty(&rule->by_day[i]); i++) {
-		int pos = icalrecurrencetype_day_position(rule->by_day[i]);
-		int wd = byday_weekday(rule->by_day[i]), first, last, d;
-
-		if (wd < 0)
-			continue;
-		first = 1 + (wd - wd1 + 7) % 7;
-		last = first + (dim - first) / 7 * 7;
-		if (pos == 0) {
-			for (d = first; d <= dim; d += 7)
-				weekdays |= 1u << d;
-			continue;
-		}
-		d = pos > 0 ? first + 7 * (pos - 1) : last + 7 * (pos + 1);
-		if (d >= 1 && d <= dim)
-			weekdays |= 1u << d;
-	}
-	if (by_empty(rule->by_day))
-		return days;
-	return by_empty(rule->by_month_day) ? weekdays : days & weekdays;
-}
-
-/* DAILY or WEEKLY with at most a plain BYDAY. */
-static void expand_days(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
-			int mask, struct series *s)
-{
-	int64_t start_day = floor_div(ev->start_wall, DAY), tod = ev->start_wall - start_day * DAY;
-	int64_t lo_day = floor_div(s->lo, DAY) - 1, period, base0, k;
-	int interval = rule->interval > 0 ? rule->interval : 1, wkst = 0;
-	int span = rule->freq == ICAL_DAILY_RECURRENCE ? 1 : 7;
-	unsigned ticks = 0;
-
-	if (rule->freq == ICAL_DAILY_RECURRENCE) {
-		period = interval;
-		base0 = start_day;
-		if (!mask)
-			mask = 0x7f;
-	} else {
-		if (rule->week_start >= ICAL_SUNDAY_WEEKDAY &&
-		    rule->week_start <= ICAL_SATURDAY_WEEKDAY)
-			wkst = ((int)rule->week_start + 5) % 7;
-		period = 7 * (int64_t)interval;
-		base0 = start_day - (weekday_from_days(start_day) - wkst + 7) % 7;
-		if (!mask)
-			mask = 1 << weekday_from_days(start_day);
-	}
-	/* Without COUNT, nothing before the window needs counting: start near it. */
-	k = !s->count && lo_day > base0 ? (lo_day - base0) / period : 0;
-	for (;; k++) {
-		int64_t base = base0 + k * period;
-		int i;
-
-		if (base * DAY > s->stop || (++ticks % CHECK_EVERY == 0 && out_of_budget(x)))
-			return;
-		for (i = 0; i < span; i++) {
-			int64_t day = base + i;
-			if (day < start_day || !(mask & (1 << weekday_from_days(day))))
-				continue;
-			if (!series_take(x, ev, s, day * DAY + tod))
-				return;
-		}
-	}
-}
-
-/* The days of a month's set (bit set, see month_days) that BYSETPOS picks: 1 the first,
- * -1 the last. */
-static uint32_t set_positions(const struct icalrecurrencetype *rule, uint32_t days)
-{
-	int list[32], n = 0, d, i;
-	uint32_t picked = 0;
-
-	for (d = 1; d <= 31; d++)
-		if (days & (1u << d))
-			list[n++] = d;
-	for (i = 0; i < ICAL_BY_SETPOS_SIZE && !by_empty(&rule->by_set_pos[i]); i++) {
-		int pos = rule->by_set_pos[i], at = pos > 0 ? pos - 1 : n + pos;
-		if (pos != 0 && at >= 0 && at < n)
-			picked |= 1u << list[at];
-	}
-	return picked;
-}
-
-/* True when a YEARLY rule takes month m (BYMONTH, or the start's month). */
-static bool month_listed(const struct icalrecurrencetype *rule, int m, int start_month)
-{
-	int i;
-
-	if (by_empty(rule->by_month))
-		return m == start_month;
-	for (i = 0; i < ICAL_BY_MONTH_SIZE && !by_empty(&rule->by_month[i]); i++)
-		if (rule->by_month[i] == m)
-			return true;
-	return false;
-}
-
-/* MONTHLY (BYMONTHDAY and/or BYDAY, BYSETPOS) and YEARLY (BYMONTH, with BYMONTHDAY and/or
- * BYDAY within those months): see month_days. */
-static void expand_months(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
-			  struct series *s)
-{
-	int64_t start_day = floor_div(ev->start_wall, DAY), tod = ev->start_wall - start_day * DAY;
-	bool yearly = rule->freq == ICAL_YEARLY_RECURRENCE;
-	int64_t step = (rule->interval > 0 ? rule->interval : 1) * (yearly ? 12 : 1);
-	int64_t month0, k = 0;
-	int y, m, d, i;
-	unsigned ticks = 0;
-
-	civil_from_days(start_day, &y, &m, &d);
-	month0 = (int64_t)y * 12 + (yearly ? 0 : m - 1);
-	if (!s->count && s->lo > ev->start_wall) {
-		int ly, lm, ld;
-		civil_from_days(floor_div(s->lo, DAY), &ly, &lm, &ld);
-		if ((int64_t)ly * 12 + lm - 2 > month0)
-			k = ((int64_t)ly * 12 + lm - 2 - month0) / step;
-	}
-	for (;; k++) {
-		if (days_from_civil((int)((month0 + k * step) / 12), 1, 1) * DAY >
-			s->stop + 366 * DAY ||
-		    (++ticks % CHECK_EVERY == 0 && out_of_budget(x)))
-			return;
-		for (i = 0; i < (yearly ? 12 : 1); i++) {
-			int64_t mi = month0 + k * step + i;
-			int my = (int)(mi / 12), mm = (int)(mi % 12) + 1, md;
-			uint32_t days;
-
-			if (yearly && !month_listed(rule, mm, m))
-				continue;
-			if (days_from_civil(my, mm, 1) * DAY > s->stop)
-				return;
-			days = month_days(rule, my, mm, d);
-			if (!by_empty(rule->by_set_pos))
-				days = set_positions(rule, days);
-			for (md = 1; md <= 31; md++) {
-				int64_t day;
-				if (!(days & (1u << md)))
-					continue;
-				day = days_from_civil(my, mm, md);
-				if (day >= start_day && !series_take(x, ev, s, day * DAY + tod))
-					return;
-			}
-		}
-	}
-}
-
-/* The shapes of most real calendars are expanded here by arithmetic (libical's iterator costs
- * 2-15 microseconds per occurrence): DAILY and WEEKLY with at most a plain BYDAY; MONTHLY by
- * day of month and/or weekday, with BYSETPOS ("the last weekday"); YEARLY on the start's
- * date or by BYMONTH with days of those months. False when rule is none of them. */
-static bool expand_simple(struct ctx *x, const struct ev *ev, const struct icalrecurrencetype *rule,
-			  struct series *s)
-{
-	int mask = byday_mask(rule);
-	bool days_given = !by_empty(rule->by_day) || !by_empty(rule->by_month_day);
-
-	/* Ordinal weekdays together with days of the month: left to libical. */
-	if (mask < 0 && !by_empty(rule->by_month_day))
-		return false;
-	switch (rule->freq) {
-	case ICAL_DAILY_RECURRENCE:
-	case ICAL_WEEKLY_RECURRENCE:
-		if (mask < 0 || !only_parts(rule, BY_DAY))
-			return false;
-		expand_days(x, ev, rule, mask, s);
-		return true;
-	case ICAL_MONTHLY_RECURRENCE:
-		if (!only_parts(rule, BY_DAY | BY_MONTHDAY | BY_SETPOS) ||
-		    (!by_empty(rule->by_set_pos) && !days_given))
-			return false;
-		break;
-	case ICAL_YEARLY_RECURRENCE:
-		/* Without BYMONTH, BYDAY and BYMONTHDAY count within the year. */
-		if (!only_parts(rule, BY_DAY | BY_MONTHDAY | BY_MONTH) ||
-		    (days_given && by_empty(rule->by_month)))
-			return false;
-		break;
-	default:
-		return false;
-	}
-	expand_months(x, ev, rule, s);
-	return true;
-}
-
-/* Seconds of a rule's period (sub-daily rules) or 0. */
-static int64_t sub_daily_step(const struct icalrecurrencetype *rule)
-{
-	int64_t interval = rule->interval > 0 ? rule->interval : 1;
-
-	switch (rule->freq) {
-	case ICAL_SECONDLY_RECURRENCE:
-		return interval;
-	case ICAL_MINUTELY_RECURRENCE:
-		return 60 * interval;
-	case ICAL_HOURLY_RECURRENCE:
-		return 3600 * interval;
-	default:
-		return 0;
-	}
-}
-
-/* Wall seconds libical is given per pass (UNTIL = the pass's end): about a thousand periods
- * of the rule, so that one icalrecur_iterator_next, which cannot be interrupted, searches
- * for milliseconds at most even when nothing matches ("FREQ=HOURLY;BYMONTH=2;
- * BYMONTHDAY=30"); the budget is checked between passes. */
-static int64_t pass_span(const struct icalrecurrencetype *rule)
-{
-	int64_t interval = rule->interval > 0 ? rule->interval : 1;
-
-	switch (rule->freq) {
-	case ICAL_SECONDLY_RECURRENCE:
-	case ICAL_MINUTELY_RECURRENCE:
-	case ICAL_HOURLY_RECURRENCE:
-		return 1000 * sub_daily_step(rule);
-	case ICAL_DAILY_RECURRENCE:
-		return 1000 * DAY * interval;
-	case ICAL_WEEKLY_RECURRENCE:
-		return 7000 * DAY * interval;
-	case ICAL_MONTHLY_RECURRENCE:
-		return 30000 * DAY * interval;
-	default:
-		return 365000 * DAY * interval;
-	}
-}
-
-/* Periods libical may have to search from a sub-daily anchor to the end of a pass (about
- * a microsecond each): more would hold one call for long. */
-#define MAX_SCAN 20000
-
-/* Where a pass [c0, c1] of a sub-daily rule starts its series. A grid point (DTSTART plus
- * whole periods) just before c0 is exact when every period is an occurrence. With BY parts
- * libical loses the rest of a day (BYHOUR) or an hour (BYMINUTE) after a start that is not
- * an occurrence, so the last occurrence found serves when it is near (and always under
- * COUNT, which counts from DTSTART); else the grid point, where only time before the window
- * (c0 lies two days and the event's length before it) may be lost. */
-static int64_t sub_daily_anchor(const struct ev *ev, const struct icalrecurrencetype *rule,
-				const struct series *s, int64_t c0, int64_t c1, int64_t last)
-{
-	int64_t step = sub_daily_step(rule);
-
-	if (c0 <= ev->start_wall)
-		return ev->start_wall;
-	if (!only_parts(rule, 0) && (s->count || (c1 - last) / step <= MAX_SCAN))
-		return last;
-	return ev->start_wall + (c0 - ev->start_wall - 1) / step * step;
-}
-
-/* Any other rule, through libical's iterator on the floating start, pass by pass. */
-static void expand_libical(struct ctx *x, const struct ev *ev, struct icalrecurrencetype rule,
-			   struct series *s)
-{
-	int64_t span = pass_span(&rule), step = sub_daily_step(&rule);
-	int64_t c0 = ev->start_wall, last = ev->start_wall;
-	unsigned ticks = 0;
-
-	rule.count = 0;
-	/* Without COUNT, nothing before the window needs counting: start near it. */
-	if (!s->count && s->lo > c0)
-		c0 = s->lo;
-	while (c0 <= s->stop) {
-		int64_t c1 = s->stop - c0 < span ? s->stop : c0 + span - 1;
-		int64_t anchor =
-		    step ? sub_daily_anchor(ev, &rule, s, c0, c1, last) : ev->start_wall;
-		icalrecur_iterator *it;
-		bool more = true;
-
-		if (out_of_budget(x))
-			return;
-		if (step && (c1 - anchor) / step > MAX_SCAN) {
-			x->r->truncated = true;
-			return;
-		}
-		rule.until = ical_floating(c1);
-		it = icalrecur_iterator_new(rule, ical_floating(anchor));
-		if (!it)
-			return;
-		/* icalrecur_iterator_set_start agrees with a full iteration for daily and longer
-		 * rules; it misplaces sub-daily ones, which start at their anchor instead. */
-		if (!step && c0 > ev->start_wall)
-			icalrecur_iterator_set_start(it, ical_floating(c0));
-		while (more) {
-			struct icaltimetype t = icalrecur_iterator_next(it);
-			int64_t w;
-
-			if (icaltime_is_null_time(t) || (w = ical_wall(t)) > c1)
-				break;
-			if (w < c0)
-				continue;
-			last = w;
-			more = !(++ticks % CHECK_EVERY == 0 && out_of_budget(x)) &&
-			       series_take(x, ev, s, w);
-		}
-		icalrecur_iterator_free(it);
-		if (!more)
-			return;
-		c0 = c1 + 1;
-	}
-}
-
+/* Adds the occurrences of one RRULE of ev. */
 static void expand_rrule(struct ctx *x, const struct ev *ev, icalproperty *p)
 {
 	struct icalrecurrencetype rule = icalproperty_get_rrule(p);
-	struct series s = {0, 0, 0, 1};
+	struct extcal_walls *w = &x->walls;
+	size_t used = x->r->occurrences + x->nocc, i;
+	enum extcal_walls_end end;
 	int64_t hi;
 
-	if (rule.freq == ICAL_NO_RECURRENCE || rule.count < 0)
+	if (rule.freq == ICAL_NO_RECURRENCE)
 		return;
-	wall_range(x, ev, &s.lo, &hi);
-	s.stop = hi - 1;
-	s.count = rule.count;
+	w->start = ev->start_wall;
+	wall_range(x, ev, &w->lo, &hi);
+	w->stop = hi - 1;
 	if (!icaltime_is_null_time(rule.until)) {
 		int64_t until;
 		if (!time_ok(rule.until))
@@ -681,13 +281,19 @@ static void expand_rrule(struct ctx *x, const struct ev *ev, icalproperty *p)
 			until = extcal_zone_to_wall(&ev->zone, ical_wall(rule.until));
 		else
 			until = ical_wall(rule.until);
-		if (until < s.stop)
-			s.stop = until;
+		if (until < w->stop)
+			w->stop = until;
 	}
-	if (s.stop <= ev->start_wall || (s.count && s.count <= 1))
+	w->max = used < EXTCAL_MAX_OCCURRENCES ? EXTCAL_MAX_OCCURRENCES - used : 0;
+	w->stop_cpu_ns = x->stop_cpu_ns;
+	end = extcal_walls_expand(&rule, w);
+	for (i = 0; i < w->n; i++)
+		occ_add_wall(x, ev, w->v[i]);
+	if (end == EXTCAL_WALLS_DONE)
 		return;
-	if (!expand_simple(x, ev, &rule, &s))
-		expand_libical(x, ev, rule, &s);
+	x->r->truncated = true;
+	if (end != EXTCAL_WALLS_TOO_FAR)
+		x->stopped = true;
 }
 
 static void add_rdate(struct ctx *x, const struct ev *ev, icalproperty *p)
@@ -831,12 +437,9 @@ static void emit(struct ctx *x, const char *uid, bool filter)
 static void expand_master(struct ctx *x, const struct ev *ev, const char *uid)
 {
 	icalproperty *p;
-	int64_t lo, hi;
 
-	wall_range(x, ev, &lo, &hi);
 	x->nocc = 0;
-	if (ev->start_wall >= lo && ev->start_wall < hi)
-		occ_push(x, occ_at(ev, ev->start_wall, ev->start_utc));
+	occ_push(x, occ_at(ev, ev->start_wall, ev->start_utc));
 	for (p = icalcomponent_get_first_property(ev->c, ICAL_RRULE_PROPERTY); p && !x->stopped;
 	     p = icalcomponent_get_next_property(ev->c, ICAL_RRULE_PROPERTY))
 		expand_rrule(x, ev, p);
@@ -1046,12 +649,13 @@ static void ctx_release(struct ctx *x)
 	free(x->ex_utc.v);
 	free(x->ex_day.v);
 	free(x->rids.v);
+	free(x->walls.v);
 }
 
 int extcal_add(struct extcal_result *r, const char *text, size_t len, const struct extcal_opts *o,
 	       struct err *e)
 {
-	int64_t t0 = cpu_ns();
+	int64_t t0 = extcal_cpu_ns();
 	char *copy = xmalloc(len + 1);
 	icalcomponent *root, **cals;
 	struct rec *recs = NULL;
@@ -1102,6 +706,6 @@ out:
 	if (root)
 		icalcomponent_free(root);
 	free(copy);
-	r->cpu_ns += cpu_ns() - t0;
+	r->cpu_ns += extcal_cpu_ns() - t0;
 	return ret;
 }

@@ -694,7 +694,11 @@ static void test_hourly_deep_in_series(void **state)
 	const char *text = CAL("BEGIN:VEVENT\nUID:h\nDTSTART:20260101T040000Z\nDURATION:PT30M\n"
 			       "RRULE:FREQ=HOURLY;INTERVAL=5\nEND:VEVENT\n"
 			       "BEGIN:VEVENT\nUID:h2\nDTSTART:20260101T041500Z\nDURATION:PT15M\n"
-			       "RRULE:FREQ=HOURLY;INTERVAL=5;BYHOUR=8,13,18\nEND:VEVENT\n");
+			       "RRULE:FREQ=HOURLY;INTERVAL=5;BYHOUR=8,13,18\nEND:VEVENT\n"
+			       "BEGIN:VEVENT\nUID:h3\nDTSTART:20260101T044000Z\nDURATION:PT10M\n"
+			       "RRULE:FREQ=HOURLY;BYHOUR=10\nEND:VEVENT\n"
+			       "BEGIN:VEVENT\nUID:h4\nDTSTART:20200101T045000Z\nDURATION:PT5M\n"
+			       "RRULE:FREQ=HOURLY;BYHOUR=11\nEND:VEVENT\n");
 	struct extcal_result r;
 	struct err e;
 
@@ -705,9 +709,12 @@ static void test_hourly_deep_in_series(void **state)
 	/* Every 5 hours from 1 January 04:00Z: hour 4 + 5n after 1 Jan 00:00Z. 10 January
 	 * 00:00Z is hour 216: n = 43 gives 219 (03:00Z), n = 44 gives 224 (08:00Z), 229 (13:00Z)
 	 * is past the window. h2 runs at :15 on the same hours, kept only at 8, 13, 18 o'clock:
-	 * 08:15-08:30Z. */
+	 * 08:15-08:30Z. h3 (a start that is not an occurrence) runs daily at 10:40Z, h4 (the
+	 * same, from six years before) at 11:50Z. */
 	ASSERT_OPEN(&r.busy, utc_at(2026, 1, 10, 3, 0, 0), utc_at(2026, 1, 10, 3, 30, 0),
-		    utc_at(2026, 1, 10, 8, 0, 0), utc_at(2026, 1, 10, 8, 30, 0));
+		    utc_at(2026, 1, 10, 8, 0, 0), utc_at(2026, 1, 10, 8, 30, 0),
+		    utc_at(2026, 1, 10, 10, 40, 0), utc_at(2026, 1, 10, 10, 50, 0),
+		    utc_at(2026, 1, 10, 11, 50, 0), utc_at(2026, 1, 10, 11, 55, 0));
 	extcal_result_release(&r);
 }
 
