@@ -880,6 +880,35 @@ def test_other_zones_and_floating_times(w, ics_srv):
                        "2026-03-13": {"11:00", "11:30", "12:00"}})
 
 
+def test_series_across_summer_time_changes(w, ics_srv):
+    """05:00 every Tuesday in New York: 11:00 in Berlin before 8 March (EST), 10:00 while
+    only New York is on summer time, 11:00 again once Berlin is too (29 March)."""
+    ics_calendar(w, ics_srv, ics(busy(NY, "2026-03-03", "05:00", "06:00",
+                                      "RRULE:FREQ=WEEKLY;BYDAY=TU"), head=VTZ_NY))
+    eleven = {"10:30", "11:00", "11:30"}
+    assert_blocked(w, {"2026-03-03": eleven, "2026-03-10": TEN, "2026-03-17": TEN,
+                       "2026-03-24": TEN, "2026-03-31": eleven, "2026-04-07": eleven},
+                   frm="2026-03-02")
+
+
+def test_all_day_on_the_day_summer_time_begins(srv, clock, ics_srv):
+    """Sunday 29 March 2026 has 23 hours in Berlin: an all-day event blocks all of it and
+    not the first hour of Monday. The provider works around the clock."""
+    t = srv.tenant()
+    p = t.provider("Night owl", BER)
+    every = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    t.schedule(p["id"], weekdays([("00:00", "24:00")], days=every))
+    sid = t.service([p["id"]], "Consult", 60, slot_step_minutes=60)["id"]
+    w = World(t=t, pid=p["id"], sid=sid, server=srv, tz=BER, clock=clock)
+    before = w.t.slots(sid, w.pid, "2026-03-28", "2026-03-30", now=NOW)
+    ics_calendar(w, ics_srv, ics(vevent("DTSTART;VALUE=DATE:20260329",
+                                        "DTEND;VALUE=DATE:20260330")))
+    after = w.t.slots(sid, w.pid, "2026-03-28", "2026-03-30", now=NOW)
+    gone = sorted({x["start"] for x in before} - {x["start"] for x in after})
+    assert len([x for x in before if x["start"].startswith("2026-03-29")]) == 23
+    assert gone == sorted(x["start"] for x in before if x["start"].startswith("2026-03-29"))
+
+
 def test_transparent_and_cancelled_events_do_not_block(w, ics_srv):
     uid = "daily@example.com"
     doc = ics(
