@@ -5,7 +5,6 @@
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/civil.h"
 #include "core/extcal_int.h"

@@ -392,15 +392,19 @@ static void test_own_bookings_apart(void **state)
 		CAL("BEGIN:VEVENT\nUID:bk_abc@slotd\nDTSTART:20260401T100000Z\n"
 		    "DTEND:20260401T110000Z\nEND:VEVENT\n"
 		    "BEGIN:VEVENT\nUID:other@slotd.example\nDTSTART:20260402T100000Z\n"
-		    "DTEND:20260402T110000Z\nEND:VEVENT\n"),
+		    "DTEND:20260402T110000Z\nEND:VEVENT\n"
+		    "BEGIN:VEVENT\nUID:a234567890b234567890c234567890d234567890e234567890f234567890"
+		    "abcd@slotd\nDTSTART:20260403T100000Z\nDTEND:20260403T110000Z\nEND:VEVENT\n"),
 		"UTC");
-	/* bk_abc@slotd is listed apart, not busy; "@slotd.example" is an ordinary UID. */
+	/* bk_abc@slotd is listed apart, not busy; "@slotd.example" is an ordinary UID, and so is
+	 * one whose id (64 characters) is longer than any booking id. */
 	assert_int_equal(r.nown, 1);
 	assert_string_equal(r.own[0].booking_id, "bk_abc");
 	assert_int_equal(r.own[0].start, utc_at(2026, 4, 1, 10, 0, 0));
 	assert_int_equal(r.own[0].end, utc_at(2026, 4, 1, 11, 0, 0));
-	ASSERT_OPEN(&r.busy, utc_at(2026, 4, 2, 10, 0, 0), utc_at(2026, 4, 2, 11, 0, 0));
-	assert_int_equal(r.events, 1);
+	ASSERT_OPEN(&r.busy, utc_at(2026, 4, 2, 10, 0, 0), utc_at(2026, 4, 2, 11, 0, 0),
+		    utc_at(2026, 4, 3, 10, 0, 0), utc_at(2026, 4, 3, 11, 0, 0));
+	assert_int_equal(r.events, 2);
 	extcal_result_release(&r);
 }
 
