@@ -16,6 +16,7 @@ requests it was serving at once.
     s.stop()
 """
 import collections
+import gzip
 import hashlib
 import http.server
 import select
@@ -134,20 +135,26 @@ class IcsServer:
     # --- scripting ----------------------------------------------------------------------------
 
     def serve(self, path, body, *, etag=True, last_modified=True, status=200, delay=0.0,
-              content_type="text/calendar; charset=utf-8", headers=None):
+              content_type="text/calendar; charset=utf-8", headers=None, gzipped=False):
         """From now on path answers body (str or bytes). etag: True = one derived from the
         body, a string = that one (quoted as given), None = no ETag. last_modified: True = the
         current second, a number = those unix seconds, None = no Last-Modified. delay: seconds
-        to wait before answering (the wait ends early if the client closes the connection)."""
+        to wait before answering (the wait ends early if the client closes the connection).
+        gzipped: the body goes compressed, with Content-Encoding: gzip (whatever the client
+        said it accepts)."""
         if isinstance(body, str):
             body = body.encode()
+        headers = dict(headers or {})
+        if gzipped:
+            body = gzip.compress(body, compresslevel=9)
+            headers["Content-Encoding"] = "gzip"
         if etag is True:
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         if last_modified is True:
             last_modified = int(time.time())
         with self.cond:
             self.docs[path] = Doc(body, etag, last_modified, status, delay, content_type,
-                                  dict(headers or {}))
+                                  headers)
 
     def set_trickle(self, path, piece_bytes, every_seconds):
         """From now on path's 200 answers send their body piece_bytes at a time, one piece

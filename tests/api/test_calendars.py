@@ -1099,6 +1099,31 @@ def test_size_limit_of_5_mb(w, ics_srv):
     assert "5 MB" in ev["payload"]["error"]
 
 
+def peak_rss_mb(server):
+    """The slotd process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{server.proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_compressed_answers_and_the_limit_after_decompression(w, ics_srv):
+    """slotd accepts gzip: a compressed calendar is read, and the 5 MB limit counts the
+    decompressed text, so 200 kB that unpack to 60 MB are refused without the memory."""
+    cal, path = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+    ics_srv.serve(path, ics(busy(BER, "2026-03-11", "10:00", "11:00")), gzipped=True)
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None, cal
+    assert_blocked(w, {"2026-03-11": TEN})
+    bomb = pad_to(ics(busy(BER, "2026-03-12", "10:00", "11:00")), 60_000_000)
+    ics_srv.serve(path, bomb, gzipped=True)
+    assert len(ics_srv.docs[path].body) < 1_000_000
+    cal = sync_now(w, cal)
+    assert cal["last_error"] and "5 MB" in cal["last_error"], cal
+    assert_blocked(w, {"2026-03-11": TEN})
+    assert peak_rss_mb(w.server) < 400, peak_rss_mb(w.server)
+
+
 def test_malformed_or_failing_calendar_keeps_the_last_good_busy_time(w, ics_srv):
     path, token = secret_path("flaky")
     ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
