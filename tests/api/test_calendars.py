@@ -1124,6 +1124,39 @@ def test_compressed_answers_and_the_limit_after_decompression(w, ics_srv):
     assert peak_rss_mb(w.server) < 400, peak_rss_mb(w.server)
 
 
+def test_slot_queries_do_not_wait_for_a_big_sync(w, ics_srv):
+    """20,000 events (about 4 MB) read and stored while slot queries keep answering."""
+    start = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    evs = []
+    for i in range(20_000):
+        t = start + timedelta(minutes=25 * i)
+        if t.date() == date(2026, 3, 10):
+            continue                                # one day left free
+        evs.append(vevent("DTSTART:" + t.strftime("%Y%m%dT%H%M%SZ"),
+                          "DTEND:" + (t + timedelta(minutes=5)).strftime("%Y%m%dT%H%M%SZ"),
+                          uid=f"bulk-{i}@example.com"))
+    doc = ics(*evs)
+    assert 3_000_000 < len(doc) < 5_000_000
+    path, _ = secret_path("bulk")
+    ics_srv.serve(path, doc)
+    cal = create(w, kind="ics", url=ics_srv.url(path), name="Bulk")
+    worst, polled = 0.0, 0
+    while True:
+        t0 = time.monotonic()
+        free_by_day(w, "2026-03-10", "2026-03-10")
+        worst = max(worst, time.monotonic() - t0)
+        polled += 1
+        c = get_cal(w, cal["id"])
+        if c["last_attempt_at"] is not None:
+            break
+        assert polled < 1000, c
+    assert worst < 1.5, worst
+    assert c["last_error"] is None and c["events"] == len(evs), c
+    assert_blocked(w, {}, "2026-03-10", "2026-03-10")
+    # Every 25 minutes busy for 5: no hour-long start is free on the 11th.
+    assert free_by_day(w, "2026-03-11", "2026-03-11") == {"2026-03-11": []}
+
+
 def test_malformed_or_failing_calendar_keeps_the_last_good_busy_time(w, ics_srv):
     path, token = secret_path("flaky")
     ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")))
