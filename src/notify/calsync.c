@@ -697,13 +697,20 @@ static void job_record(struct calsync *s, struct sync_job *j)
 				snprintf(why, sizeof(why), "%s", e.message);
 			err_init(&e);
 		}
+		/* Busy time read in part would offer times the provider is busy, without a
+		 * word: a calendar past the limits of one read is an error (its last good busy
+		 * time stays). */
+		if (!rc && r.truncated) {
+			rc = -1;
+			snprintf(why, sizeof(why),
+				 "the calendar holds more than one sync reads (%d occurrences or "
+				 "%lld s of work in the window): nothing was read",
+				 EXTCAL_MAX_OCCURRENCES, EXTCAL_BUDGET_NS / 1000000000LL);
+		}
 		if (rc) {
 			j->out.ok = false;
 			snprintf(j->out.error, sizeof(j->out.error), "%s", why);
 		}
-		if (!rc && r.truncated)
-			log_msg(LOG_INFO, "calendar %s: cut short at %zu events (the limits of one "
-				"read)", cj->cal.id, r.events);
 	}
 	result = !j->out.ok ? CALSYNC_FAILED : j->out.unchanged ? CALSYNC_SAME : CALSYNC_CHANGED;
 	pthread_mutex_lock(&s->mu);
