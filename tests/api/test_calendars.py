@@ -836,6 +836,13 @@ def test_a_rule_with_endless_occurrences_is_bounded(w, ics_srv):
         assert blocked == {"2026-03-10": TEN, "2026-03-11": TEN}, (cal, blocked)
     else:
         assert blocked == {}, (cal, blocked)
+    # And the same document reads the same way each time.
+    seen = [(cal["last_error"], cal["events"], cal["busy_intervals"])]
+    for _ in range(2):
+        ics_srv.serve(path, doc, etag=None, last_modified=None)
+        c = sync_now(w, cal)
+        seen.append((c["last_error"], c["events"], c["busy_intervals"]))
+    assert len(set(seen)) == 1, seen
 
 
 def test_rdate_and_duration(w, ics_srv):
