@@ -90,8 +90,7 @@ struct calsync {
 	atomic_uint_fast64_t syncs[CALSYNC_RESULT__COUNT];
 };
 
-static const char *const result_names[CALSYNC_RESULT__COUNT] = {"changed", "unchanged",
-								  "failed"};
+static const char *const result_names[CALSYNC_RESULT__COUNT] = {"read", "unchanged", "failed"};
 
 const char *calsync_result_name(enum calsync_result r)
 {
@@ -712,7 +711,7 @@ static void job_record(struct calsync *s, struct sync_job *j)
 			snprintf(j->out.error, sizeof(j->out.error), "%s", why);
 		}
 	}
-	result = !j->out.ok ? CALSYNC_FAILED : j->out.unchanged ? CALSYNC_SAME : CALSYNC_CHANGED;
+	result = !j->out.ok ? CALSYNC_FAILED : j->out.unchanged ? CALSYNC_SAME : CALSYNC_READ;
 	pthread_mutex_lock(&s->mu);
 	abandoned = j->abandoned;
 	pthread_mutex_unlock(&s->mu);

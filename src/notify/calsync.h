@@ -21,12 +21,13 @@
 
 /* What a fetch came to, for the metrics. */
 enum calsync_result {
-	CALSYNC_CHANGED = 0,		/* read, and the stored busy time replaced */
-	CALSYNC_SAME,			/* read, or 304 / same ctag: busy time as it was */
+	CALSYNC_READ = 0,		/* a new answer read and recorded (the stored busy time
+					 * is replaced when it differs) */
+	CALSYNC_SAME,			/* 304 or the same ctag: nothing to read */
 	CALSYNC_FAILED,			/* an error, recorded as the calendar's last_error */
 	CALSYNC_RESULT__COUNT
 };
-/* "changed", "unchanged", "failed". */
+/* "read", "unchanged", "failed". */
 const char *calsync_result_name(enum calsync_result r);
 
 struct calsync_stats {
