@@ -492,6 +492,11 @@ def test_boundaries_of_the_interval_and_name(w):
         c = create(w, kind="ics", url=U, sync_interval_minutes=minutes, enabled=False,
                    name="n" * 200)
         assert (c["sync_interval_minutes"], c["name"]) == (minutes, "n" * 200)
+    # 200 bytes, not characters.
+    c = create(w, kind="ics", url=U, enabled=False, name="\u00e4" * 100)
+    assert c["name"] == "\u00e4" * 100
+    expect_problem(w.t.post(w.cals, {"kind": "ics", "url": U, "name": "\u00e4" * 101}), 422,
+                   "validation_failed", "/name")
 
 
 def test_malformed_body_and_unknown_provider(w):
@@ -1258,6 +1263,7 @@ def test_changing_the_url_fetches_the_new_one_at_once_without_old_validators(w, 
     assert token not in json.dumps(p)
     [req] = ics_srv.wait(lambda q: len(q) >= 1, path=new_path)
     assert "if-none-match" not in req.headers and "if-modified-since" not in req.headers
+    assert token not in json.dumps(events_of(w.t, "calendar."))
 
 
 def test_redirects_are_not_followed(w, ics_srv):
