@@ -1731,12 +1731,29 @@ def test_wrong_credentials_for_writing_then_fixed(w, radicale):
                                password="wrong-" + uuid.uuid4().hex, write=True))
     assert cal["last_error"], cal
     b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
-    [d] = caldav_deliveries(w.t, lambda ds: [d for d in ds if d["attempts"] >= 1
-                                             and d["endpoint_id"] == cal["id"]])
+    ds = caldav_deliveries(w.t, lambda ds: [d for d in ds if d["attempts"] >= 1
+                                            and d["endpoint_id"] == cal["id"]])
+    [d] = [d for d in ds if d["endpoint_id"] == cal["id"]]
     assert d["status"] == "pending" and d["last_status"] == 401, d
     assert radicale.hrefs("alice", coll) == []
     w.t.ok("PATCH", w.cal_path(cal["id"]), {"password": radicale.users["alice"]})
     radicale_event(radicale, coll, f"{b['id']}@slotd")
+
+
+def test_an_event_already_removed_by_hand_counts_as_deleted(w, radicale):
+    """The provider deletes slotd's event in their calendar app, then the booking is
+    cancelled: the DELETE finds nothing (404), which is success, not a failure to retry."""
+    coll, url, cal = writable(w, radicale)
+    b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
+    radicale_event(radicale, coll, f"{b['id']}@slotd")
+    radicale.delete_event("alice", coll, f"slotd-{b['id']}")
+    acted(w.t, b["id"], "cancel", {"reason": "x"}, now=NOW)
+    evs = {e["id"] for e in events_of(w.t, "booking.cancelled") if e["subject_id"] == b["id"]}
+    ds = caldav_deliveries(w.t, lambda ds: [d for d in ds if d["event_id"] in evs
+                                            and d["status"] != "pending"])
+    [d] = [d for d in ds if d["event_id"] in evs]
+    assert d["status"] == "succeeded" and d["last_status"] == 404, d
+    assert radicale.hrefs("alice", coll) == []
 
 
 def test_a_disabled_calendar_is_not_written(w, radicale):
