@@ -21,6 +21,7 @@ import hashlib
 import http.server
 import select
 import socket
+import ssl
 import threading
 import time
 from email.utils import formatdate, parsedate_to_datetime
@@ -51,7 +52,8 @@ class Request:
 
 
 class IcsServer:
-    def __init__(self):
+    def __init__(self, tls=None):
+        """tls: (certificate file, key file) to serve https instead of http."""
         self.docs = {}
         self.requests = []
         self.in_flight = collections.Counter()
@@ -117,6 +119,12 @@ class IcsServer:
 
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]
+        self.scheme = "http"
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
 
     # --- running ------------------------------------------------------------------------------
 
@@ -130,7 +138,7 @@ class IcsServer:
         self.httpd.server_close()
 
     def url(self, path="/"):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     # --- scripting ----------------------------------------------------------------------------
 

@@ -1331,6 +1331,27 @@ def test_calendars_are_fetched_on_their_interval(slotd_bin, tmp_path, ics_srv):
         _stop(s)
 
 
+def test_https_certificates_are_checked(w, tmp_path):
+    """A calendar on https with a self-signed certificate is refused (the certificate is
+    verified), and nothing is read."""
+    crt, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(crt), "-days", "2", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True, timeout=60)
+    tls = IcsServer(tls=(str(crt), str(key))).start()
+    try:
+        tls.serve("/cal.ics", ics(busy(BER, "2026-03-10", "10:00", "11:00")))
+        cal = first_sync(w, create(w, kind="ics", url=tls.url("/cal.ics"), name="TLS"))
+        assert cal["last_error"] and cal["last_synced_at"] is None, cal
+        assert "certificate" in cal["last_error"].lower() or "ssl" in \
+            cal["last_error"].lower() or "tls" in cal["last_error"].lower(), cal
+        assert_blocked(w, {})
+    finally:
+        tls.stop()
+
+
 def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
     a, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")), name="A")
     b, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-11", "10:00", "11:00")), name="B")
