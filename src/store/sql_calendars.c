@@ -348,11 +348,10 @@ static void busy_hash(const struct interval *v, size_t n, char out[24])
 }
 
 /* Stores busy time v[0..n) of calendar c in pieces of at most CALENDAR_PIECE_MAX, in
- * statements of up to PIECES_PER_INSERT rows (a JSON array of [start, end] pairs), and
- * returns the number of pieces in *pieces. */
+ * statements of up to PIECES_PER_INSERT rows (a JSON array of [start, end] pairs). */
 #define PIECES_PER_INSERT 500
 static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
-		      const struct interval *v, size_t n, int *pieces, struct err *e)
+		      const struct interval *v, size_t n, struct err *e)
 {
 	struct stmt *s = conn_prep(
 		tx->c,
@@ -368,7 +367,6 @@ static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
 	size_t i, in_stmt = 0;
 	int rc = 0;
 
-	*pieces = 0;
 	if (!s)
 		return -1;
 	buf_init(&rows, 64 * 1024 * 1024);
@@ -380,7 +378,6 @@ static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
 			buf_addc(&rows, in_stmt ? ',' : '[');
 			buf_addf(&rows, "[%" PRId64 ",%" PRId64 "]", t, end);
 			in_stmt++;
-			(*pieces)++;
 			t = end;
 		}
 		if (in_stmt >= PIECES_PER_INSERT || (i + 1 == n && in_stmt)) {
@@ -418,7 +415,7 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 {
 	char holder[160], hash[24];
 	struct stmt *s;
-	int pieces = c->busy_count, rc;
+	int rc;
 	bool fresh = r->ok && !r->unchanged;
 
 	*changed = false;
@@ -430,7 +427,7 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 		busy_hash(r->busy, r->nbusy, hash);
 		if (strcmp(hash, c->busy_hash) != 0) {
 			if (busy_clear(tx, c->id, e) ||
-			    busy_store(tx, c, r->busy, r->nbusy, &pieces, e))
+			    busy_store(tx, c, r->busy, r->nbusy, e))
 				return -1;
 			*changed = true;
 		}
@@ -461,7 +458,7 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 	bind_opt_text(s, 9, r->ctag);
 	bind_opt_text(s, 10, fresh ? hash : "");
 	db_bind_i64(s, 11, r->events);
-	db_bind_i64(s, 12, pieces);
+	db_bind_i64(s, 12, (int64_t)r->nbusy);
 	rc = step_done(tx->c, s, "record calendar fetch", e);
 	return rc;
 }

@@ -259,13 +259,14 @@ static int calendar_apply(struct uc_ctx *ctx, struct calendar_edit *ed, struct e
 	if (in->fields & CAL_ENABLED)
 		c->enabled = in->enabled;
 	if (in->fields & CAL_INTERVAL && in->interval_min != c->interval_min) {
-		/* A shorter interval takes effect from the last attempt, not after the next. */
+		/* The new interval counts from the last attempt, not from the next one; a
+		 * calendar already due (a sync asked for) stays due. */
 		int64_t base = c->last_attempt_at ? c->last_attempt_at : ctx->now;
 		int64_t next = base + (int64_t)in->interval_min * 60;
 		c->interval_min = in->interval_min;
 		if (next < ctx->now)
 			next = ctx->now;
-		if (next < c->next_sync_at)
+		if (c->next_sync_at > ctx->now)
 			c->next_sync_at = next;
 	}
 	if ((in->fields & (CAL_URL | CAL_USERNAME | CAL_PASSWORD)) ||
