@@ -140,6 +140,41 @@ static void bookings_become_items(void **state)
 	assert_non_null(find(&it, CAL_BOOKING, "bkg_1", bk[0].start));
 }
 
+/* External busy time is stored in pieces of at most a day; the view joins the pieces of
+ * one calendar that touch (not those of another calendar, nor pieces with a gap), and
+ * leaves out what misses the window. */
+static void external_busy_pieces_join_per_calendar(void **state)
+{
+	struct cal_items it = {0};
+	struct calendar_src c;
+	const int64_t d = utc("2026-03-07T00:00:00Z");
+	struct external_busy x[5] = {
+		{d - 3 * H, d - 2 * H, "Private", "cal_a"},		/* before the window */
+		{d + 12 * H, d + 36 * H, "Private", "cal_a"},		/* joined with the next */
+		{d + 12 * H, d + 13 * H, "Family", "cal_b"},
+		{d + 36 * H, d + 40 * H, "Private", "cal_a"},
+		{d + 41 * H, d + 42 * H, "Private", "cal_a"},		/* a gap: its own item */
+	};
+	const struct cal_item *v;
+
+	source(&c, "prv_a", "America/New_York");
+	c.external = x;
+	c.nexternal = 5;
+	add_items(&it, &c, FROM, TO, *state);
+	assert_int_equal(count_kind(&it, CAL_EXTERNAL), 3);
+	v = find(&it, CAL_EXTERNAL, "cal_a", d + 12 * H);
+	assert_non_null(v);
+	assert_int_equal(v->end, d + 40 * H);
+	assert_string_equal(v->external->calendar_name, "Private");
+	v = find(&it, CAL_EXTERNAL, "cal_b", d + 12 * H);
+	assert_non_null(v);
+	assert_int_equal(v->end, d + 13 * H);
+	assert_string_equal(v->external->calendar_name, "Family");
+	assert_non_null(find(&it, CAL_EXTERNAL, "cal_a", d + 41 * H));
+	assert_null(find(&it, CAL_EXTERNAL, "cal_a", d - 3 * H));
+	assert_string_equal(cal_kind_name(CAL_EXTERNAL), "external_busy");
+}
+
 static void entry_occurrences_of_the_provider(void **state)
 {
 	struct entry_override ov[3];
@@ -817,6 +852,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TA(bookings_become_items),
+		TA(external_busy_pieces_join_per_calendar),
 		TA(entry_occurrences_of_the_provider),
 		TA(entry_occurrences_for_the_other_assignee),
 		TA(time_off_meeting_the_window_is_listed),
