@@ -164,6 +164,9 @@ static const struct winzone winzones[] = {
     {"West Pacific Standard Time", "Pacific/Port_Moresby"},
     {"Yakutsk Standard Time", "Asia/Yakutsk"},
     {"Yukon Standard Time", "America/Whitehorse"},
+    /* Outlook.com names UTC this way on events from other Microsoft services, with no
+     * VTIMEZONE block of that name. */
+    {"tzone://Microsoft/Utc", "Etc/UTC"},
 };
 
 static int winzone_cmp(const void *key, const void *elem)

@@ -902,6 +902,7 @@ static void test_windows_zone_names(void **state)
 			    "America/Tijuana");
 	assert_string_equal(extcal_windows_zone("India Standard Time"), "Asia/Kolkata");
 	assert_string_equal(extcal_windows_zone("UTC"), "Etc/UTC");
+	assert_string_equal(extcal_windows_zone("tzone://Microsoft/Utc"), "Etc/UTC");
 	assert_string_equal(extcal_windows_zone("UTC+12"), "Etc/GMT-12");
 	assert_string_equal(extcal_windows_zone("Line Islands Standard Time"),
 			    "Pacific/Kiritimati");
