@@ -40,6 +40,10 @@ REQUEST_LINE = re.compile(r"\[INFO\] ([A-Z]+) request for '([^']*)'.* received f
                           r"(?: using '([^']*)')?")
 
 
+# "[…] [INFO] PUT response status for '/alice/w/x.ics' in 0.003 seconds: 201 Created"
+RESPONSE_LINE = re.compile(r"\[INFO\] ([A-Z]+) response status for '([^']*)'.*: (\d{3})\b")
+
+
 def available():
     """True when Debian's radicale can be run."""
     cp = subprocess.run([PYTHON, "-c", "import radicale"], capture_output=True)
@@ -147,6 +151,15 @@ class RadicaleServer:
             agent = m.group(3) or "" if m else ""
             if m and (agent_prefix is None or agent.startswith(agent_prefix)):
                 out.append((m.group(1), m.group(2), agent))
+        return out
+
+    def responses_seen(self, method=None):
+        """Every answer Radicale logged, in order: [(method, path, status code)]."""
+        out = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            m = RESPONSE_LINE.search(line)
+            if m and (method is None or m.group(1) == method):
+                out.append((m.group(1), m.group(2), int(m.group(3))))
         return out
 
     # --- addresses ----------------------------------------------------------------------------

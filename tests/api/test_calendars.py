@@ -20,6 +20,7 @@ says otherwise, open 09:00-17:00 on weekdays; a 60-minute service on a 30-minute
 a day has the 15 starts ALL, and a busy hour 10:00-11:00 removes exactly 09:30, 10:00 and
 10:30. Berlin is at +01:00 until 29 March, New York at -04:00 from 8 March.
 """
+import collections
 import json
 import os
 import subprocess
@@ -1872,9 +1873,56 @@ def test_three_processes_fetch_each_calendar_once_per_round(slotd_bin, tmp_path_
             {path: 1 for path in paths}
         # Every process sees the busy time whichever fetched it.
         w = World(t=apis[0], pid=p["id"], sid=sid)
-        want = {f"2026-03-{9 + i:02d}": TEN for i in range(n) if date(2026, 3, 9 + i).weekday() < 5}
+        want = {f"2026-03-{9 + i:02d}": TEN for i in range(n)
+                if date(2026, 3, 9 + i).weekday() < 5}
         for a in apis:
             assert_blocked(w, want, "2026-03-09", "2026-03-20", api=a)
+
+
+@pytest.mark.skipif(not pg_helpers.enabled(),
+                    reason="PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)")
+def test_three_processes_write_each_change_once(slotd_bin, tmp_path_factory, radicale):
+    key = key_file(tmp_path_factory.mktemp("key"))
+    with pg_processes(slotd_bin, tmp_path_factory, 3,
+                      args=["--allow-private-webhooks", "--secret-key-file", key]) \
+            as (url, servers):
+        admin = create_tenant(slotd_bin, url, "cal-pg-write")
+        apis = [Api(s.base, admin) for s in servers]
+        for a in apis:
+            a.ok("POST", "/v1/test/clock", {"now": NOW}, status=200)
+        p = apis[0].provider("Dr Shared", BER)
+        apis[0].schedule(p["id"], weekdays([("09:00", "17:00")]))
+        sid = apis[0].service([p["id"]], "Consult", 60)["id"]
+        coll = "pg-" + uuid.uuid4().hex[:8]
+        url_ = radicale.make_calendar("alice", coll)
+        cal = apis[1].ok("POST", f"/v1/providers/{p['id']}/calendars",
+                         {"kind": "caldav", "url": url_, "username": "alice",
+                          "password": radicale.users["alice"], "write": True})
+        w = World(t=apis[2], pid=p["id"], sid=sid)
+        first_sync(w, cal)
+        time.sleep(1.0)     # what connecting it set going (no bookings yet) is done
+        made = [booked(apis[i % 3], sid, f"2026-03-{10 + i:02d}T10:00:00+01:00", p["id"],
+                       now=NOW) for i in range(4)]          # Tue 10 .. Fri 13
+        for i, b in enumerate(made):
+            acted(apis[(i + 1) % 3], b["id"], "reschedule",
+                  {"start": f"2026-03-{10 + i:02d}T14:00:00+01:00"}, now=NOW)
+        deadline = time.monotonic() + 20
+        while True:
+            evs = [icalendar.Calendar.from_ical(t) for t in radicale.events("alice", coll).values()]
+            starts = sorted(utc_of(e, "DTSTART") for c in evs for e in c.walk("VEVENT"))
+            if starts == [f"2026-03-{10 + i:02d}T13:00:00Z" for i in range(4)]:
+                break
+            assert time.monotonic() < deadline, starts
+            time.sleep(0.2)
+        time.sleep(1.0)
+        ds = [d for d in apis[0].list_all("/v1/deliveries", params={"channel": "caldav"})
+              if d["event_type"].startswith("booking.")]
+        # One delivery per booking event, each sent once.
+        assert len(ds) == 8 and len({d["event_id"] for d in ds}) == 8, ds
+        assert all(d["status"] == "succeeded" and d["attempts"] == 1 for d in ds), ds
+        puts = collections.Counter(path for _, path, code in radicale.responses_seen("PUT")
+                                   if path.startswith(f"/alice/{coll}/") and code < 300)
+        assert sorted(puts.values()) == [2, 2, 2, 2], puts     # created, then rescheduled
 
 
 # === a slow calendar (runs while the others do) ================================================
