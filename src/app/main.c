@@ -668,6 +668,7 @@ static int cmd_serve(struct options *o)
 	}
 	ctx.env.calendar_wake = calsync_wake_hook;
 	ctx.env.calendar_arg = calsync;
+	ctx.calsync = calsync;
 	fd = listen_on(o->listen, bound, sizeof(bound));
 	if (fd < 0)
 		goto fail;

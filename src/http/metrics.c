@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "http/router.h"
+#include "notify/calsync.h"
 #include "notify/worker.h"
 #include "store/store_notify.h"
 #include "util/log.h"
@@ -250,6 +251,24 @@ static void render_notify(struct http_ctx *ctx, struct buf *out)
 				 (unsigned long long)st.attempts[c][r]);
 }
 
+static void render_calsync(struct http_ctx *ctx, struct buf *out)
+{
+	struct calsync_stats st;
+	int r;
+
+	if (!ctx->calsync)
+		return;
+	calsync_stats(ctx->calsync, &st);
+	metric_head(out, "slotd_calendar_syncs_total", "counter",
+		    "External calendar fetches by result (read: parsed and recorded; unchanged: 304"
+		    " or the same ctag; failed: recorded as the calendar's last_error).");
+	for (r = 0; r < CALSYNC_RESULT__COUNT; r++)
+		buf_addf(out, "slotd_calendar_syncs_total{result=\"%s\"} %llu\n",
+			 calsync_result_name((enum calsync_result)r), (unsigned long long)st.syncs[r]);
+	metric_single(out, "slotd_calendar_syncs_in_progress", "gauge",
+		      "External calendars being fetched or parsed now.", (long long)st.in_hand);
+}
+
 void http_metrics_render(struct http_ctx *ctx, struct buf *out)
 {
 	size_t i;
@@ -281,6 +300,7 @@ void http_metrics_render(struct http_ctx *ctx, struct buf *out)
 			 unanswered_names[i], (unsigned long long)load(&m.unanswered[i]));
 	render_store(out);
 	render_notify(ctx, out);
+	render_calsync(ctx, out);
 	process_metrics_render(out);
 }
 

@@ -21,6 +21,7 @@ struct MHD_Connection;
 struct auth_cache;
 struct inflight;
 struct notifier;
+struct calsync;
 struct ratelimit;
 
 /* Shared by every request; read-only after start-up except the atomics. */
@@ -39,6 +40,7 @@ struct http_ctx {
 	atomic_bool draining;		/* shutting down: readiness fails */
 	atomic_int in_flight;		/* requests received and not yet completed */
 	struct notifier *notifier;	/* the delivery worker, for the metrics; NULL when off */
+	struct calsync *calsync;	/* the calendar syncer, for the metrics; NULL when off */
 };
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };

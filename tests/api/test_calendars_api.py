@@ -3,13 +3,17 @@ the per-provider cap, sync of a disabled calendar, null members of a PATCH, ETag
 If-Match forms. Every calendar here is disabled or points at a closed port, so nothing is
 fetched that matters."""
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from conftest import _start, _stop, expect_problem
 
 CLOSED = "http://127.0.0.1:9"       # the discard port: nothing listens
+METRICS_TOKEN = "calendar-metrics-token-0123"
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +23,8 @@ def srv(slotd_bin, tmp_path_factory):
     key.write_text(os.urandom(32).hex() + "\n")
     key.chmod(0o600)
     s = _start(slotd_bin, d, env={"SLOTD_SECRET_KEY_FILE": str(key),
-                                  "SLOTD_WEBHOOK_ALLOW_PRIVATE": "1"})
+                                  "SLOTD_WEBHOOK_ALLOW_PRIVATE": "1",
+                                  "SLOTD_METRICS_TOKEN": METRICS_TOKEN})
     yield s
     _stop(s)
 
@@ -98,3 +103,27 @@ def test_the_checks_of_kind_and_address_report_together(w):
     p = expect_problem(r, 422, "validation_failed")
     assert {e["pointer"] for e in p["errors"]} == {"/url", "/username", "/password", "/write"}
     assert t.list_all(cals) == []
+
+
+def syncs(srv, result):
+    """slotd_calendar_syncs_total{result=…} from GET /metrics."""
+    text = requests.get(f"{srv.base}/metrics", timeout=10,
+                        headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
+    m = re.search(r'^slotd_calendar_syncs_total\{result="%s"\} (\d+)$' % result, text, re.M)
+    assert m, text
+    return int(m.group(1))
+
+
+def test_metrics_count_fetches_by_result(srv, w):
+    t, cals = w
+    failed = syncs(srv, "failed")
+    c = t.ok("POST", cals, {"kind": "ics", "url": CLOSED + "/down.ics", "name": "Down"})
+    deadline = time.time() + 15
+    while time.time() < deadline and not t.ok("GET", f"{cals}/{c['id']}")["last_attempt_at"]:
+        time.sleep(0.1)
+    assert t.ok("GET", f"{cals}/{c['id']}")["last_error"]
+    # The counter moves right after the record the calendar shows.
+    while time.time() < deadline and syncs(srv, "failed") == failed:
+        time.sleep(0.05)
+    assert syncs(srv, "failed") == failed + 1
+    assert syncs(srv, "read") >= 0 and syncs(srv, "unchanged") >= 0
