@@ -1560,7 +1560,7 @@ def test_caldav_with_wrong_credentials_reports_the_error(w, radicale):
     radicale.put_event("alice", coll, "x", ics(busy(BER, "2026-03-10", "10:00", "11:00")))
     wrong = "wrong-" + uuid.uuid4().hex
     cal = first_sync(w, create(w, kind="caldav", url=url, username="alice", password=wrong))
-    assert cal["last_error"], cal
+    assert cal["last_error"] and "401" in cal["last_error"], cal
     assert cal["last_synced_at"] is None
     assert wrong not in json.dumps([cal, events_of(w.t, "calendar.")])
     assert_blocked(w, {})
