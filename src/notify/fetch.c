@@ -124,6 +124,55 @@ bool fetch_header(struct fetch *f, const char *name, char *out, size_t size)
 	return true;
 }
 
+/* Copies libcurl's message into why without " after N ms" (how long a connect took). */
+static void without_duration(const char *msg, char *why, size_t size)
+{
+	const char *p = strstr(msg, " after "), *q;
+
+	if (p) {
+		for (q = p + 7; *q >= '0' && *q <= '9'; q++)
+			;
+		if (q > p + 7 && !strncmp(q, " ms", 3)) {
+			snprintf(why, size, "%.*s%s", (int)(p - msg), msg, q + 3);
+			return;
+		}
+	}
+	snprintf(why, size, "%s", msg);
+}
+
+/* What libcurl's failure rc says, the same way each time the same failure happens: a
+ * repeated failure must read as the same reason (a calendar emits calendar.sync_failed when
+ * the reason changes), so numbers that vary from one attempt to the next (milliseconds,
+ * bytes still to come, stream ids) are left out. libcurl's own message is kept only where it
+ * names what failed and nothing that varies; otherwise the code's fixed description. */
+static void failure_text(const struct fetch *f, CURLcode rc, char *why, size_t size)
+{
+	const char *msg = *f->errbuf ? f->errbuf : curl_easy_strerror(rc);
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:	/* "Could not resolve host: H" */
+	case CURLE_SSL_CONNECT_ERROR:		/* the TLS library's reason */
+	case CURLE_PEER_FAILED_VERIFICATION:	/* "SSL certificate problem: …" */
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_RECV_ERROR:			/* "Recv failure: Connection reset by peer" */
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:			/* "Empty reply from server" */
+		snprintf(why, size, "%s", msg);
+		return;
+	case CURLE_COULDNT_CONNECT:		/* "Failed to connect to H port P after N ms: …" */
+		without_duration(msg, why, size);
+		return;
+	case CURLE_PARTIAL_FILE:		/* "transfer closed with N bytes remaining …" */
+		snprintf(why, size, "the answer ended before its end (the connection closed)");
+		return;
+	default:
+		snprintf(why, size, "%s", curl_easy_strerror(rc));
+		return;
+	}
+}
+
 int fetch_outcome(struct fetch *f, CURLcode rc, long *status, char *why, size_t size)
 {
 	*status = 0;
@@ -147,7 +196,7 @@ int fetch_outcome(struct fetch *f, CURLcode rc, long *status, char *why, size_t 
 		else
 			snprintf(why, size, "timed out after %ld s", f->o.timeout_s);
 	} else {
-		snprintf(why, size, "%s", *f->errbuf ? f->errbuf : curl_easy_strerror(rc));
+		failure_text(f, rc, why, size);
 	}
 	return -1;
 }

@@ -58,7 +58,8 @@ bool fetch_header(struct fetch *f, const char *name, char *out, size_t size);
  * one came and its body was kept whole (or, without abort_past_max, cut); -1 otherwise with
  * the reason in why (size bytes): "refused: a loopback address", "timed out after 15 s",
  * "the answer is larger than N bytes" (the caller may say it its own way: f->too_large),
- * or libcurl's message. */
+ * or libcurl's reason — worded the same each time the same failure happens (no durations,
+ * byte counts or stream ids), with no part of the URL but its host. */
 int fetch_outcome(struct fetch *f, CURLcode rc, long *status, char *why, size_t size);
 
 /* Frees the handle (which must not be in a multi handle any more), the header lines and the

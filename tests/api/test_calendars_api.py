@@ -127,3 +127,92 @@ def test_metrics_count_fetches_by_result(srv, w):
         time.sleep(0.05)
     assert syncs(srv, "failed") == failed + 1
     assert syncs(srv, "read") >= 0 and syncs(srv, "unchanged") >= 0
+
+
+# --- failures as a scripted server gives them ---------------------------------------------
+
+class RawServer:
+    """A server on loopback whose every answer is bytes as given (no HTTP library between):
+    answer(i) makes the i-th answer (from 0); the connection closes after it."""
+
+    def __init__(self, answer):
+        import socket
+        import threading
+        self.answer = answer
+        self.count = 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    got = conn.recv(65536)
+                    if not got:
+                        break
+                    data += got
+                head, _, body = data.partition(b"\r\n\r\n")
+                m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+                while m and len(body) < int(m.group(1)):
+                    got = conn.recv(65536)
+                    if not got:
+                        break
+                    body += got
+                i, self.count = self.count, self.count + 1
+                try:
+                    conn.sendall(self.answer(i))
+                except OSError:
+                    pass
+
+    def stop(self):
+        self.sock.close()
+
+
+def failed_events(t, cid):
+    return [e for e in t.ok("GET", "/v1/events",
+                            params={"type": "calendar.sync_failed", "limit": 200})["data"]
+            if e["subject_id"] == cid]
+
+
+def attempted(t, path, after=None, timeout=15):
+    deadline = time.time() + timeout
+    while True:
+        c = t.ok("GET", path)
+        if c["last_attempt_at"] is not None and c["last_attempt_at"] != after:
+            return c
+        assert time.time() < deadline, c
+        time.sleep(0.05)
+
+
+def test_the_same_failure_reads_the_same_each_time(w):
+    # The answer is cut short by a different number of bytes each time: libcurl says
+    # "transfer closed with N bytes remaining to read", N changing; the reason must not.
+    t, cals = w
+    doc = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + b"X-PAD:" + b"x" * 4000 + b"\r\n"
+    srv = RawServer(lambda i: b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+                              b"Content-Length: 100000\r\nConnection: close\r\n\r\n"
+                    + doc[:100 * (i + 1)])
+    try:
+        c = t.ok("POST", cals, {"kind": "ics", "url": srv.url + "/cut.ics", "name": "Cut"})
+        path = f"{cals}/{c['id']}"
+        first = attempted(t, path)
+        assert first["last_error"] and "100000" not in first["last_error"], first
+        for _ in range(2):
+            time.sleep(1.1)     # a new attempt shows as a new last_attempt_at
+            assert t.post(path + "/sync").status_code == 202
+            again = attempted(t, path, first["last_attempt_at"])
+            assert again["last_error"] == first["last_error"]
+            first = again
+        assert srv.count == 3
+        assert len(failed_events(t, c["id"])) == 1
+    finally:
+        srv.stop()
