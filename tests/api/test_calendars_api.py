@@ -216,3 +216,24 @@ def test_the_same_failure_reads_the_same_each_time(w):
         assert len(failed_events(t, c["id"])) == 1
     finally:
         srv.stop()
+
+
+def test_a_reason_with_bytes_that_are_not_utf8_is_shown(w):
+    # A CalDAV server's redirect is shown with where it points; a Location in Latin-1 must
+    # not make the calendar (or the list of them, or the event) unreadable.
+    t, cals = w
+    srv = RawServer(lambda i: b"HTTP/1.1 301 Moved Permanently\r\n"
+                              b"Location: http://127.0.0.1/dav/caf\xe9/\r\n"
+                              b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+    try:
+        c = t.ok("POST", cals, {"kind": "caldav", "url": srv.url + "/dav/cafe/",
+                                "name": "Moved"})
+        path = f"{cals}/{c['id']}"
+        got = attempted(t, path)
+        assert got["last_error"].startswith("HTTP 301: redirects are not followed"), got
+        assert "dav/caf" in got["last_error"]
+        assert [x["id"] for x in t.list_all(cals) if x["id"] == c["id"]] == [c["id"]]
+        [ev] = failed_events(t, c["id"])
+        assert ev["payload"]["error"] == got["last_error"]
+    finally:
+        srv.stop()
