@@ -38,6 +38,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import requests
 
 import booking_helpers
 import pg_helpers
@@ -1936,6 +1937,19 @@ def test_three_processes_write_each_change_once(slotd_bin, tmp_path_factory, rad
 # === a slow calendar (runs while the others do) ================================================
 
 SLOW = "test_slow_calendar_gives_up_after_15_seconds_and_keeps_its_busy_time"
+METRICS_TOKEN = "calendar-metrics-token-0123456789"
+
+
+def metrics(server):
+    """The calendar sync figures of GET /metrics: {sample name with labels: value}."""
+    text = requests.get(server.base + "/metrics", timeout=10,
+                        headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("slotd_calendar_syncs"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -1944,7 +1958,7 @@ def slow_calendar(slotd_bin, tmp_path_factory, ics_srv):
     the module's first test (see _start_slow_calendar_early) so that its 15 s pass while the
     other tests run."""
     d = tmp_path_factory.mktemp("slow")
-    s = _start(slotd_bin, d, env=env_for(d))
+    s = _start(slotd_bin, d, env={**env_for(d), "SLOTD_METRICS_TOKEN": METRICS_TOKEN})
     try:
         w = make_world(s)
         w.clock = Clock(w.t)
@@ -1966,12 +1980,14 @@ def slow_calendar(slotd_bin, tmp_path_factory, ics_srv):
         assert w.t.post(w.cal_path(tcal["id"]) + "/sync").status_code == 202
         ics_srv.wait(lambda q: len(q) >= 2, path=path)
         ics_srv.wait(lambda q: len(q) >= 2, path=tpath)
-        # While the fetch hangs, slot queries answer at once.
+        # While the fetch hangs, slot queries answer at once, and the metrics show both
+        # fetches in progress.
         t = time.monotonic()
         assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN})
         quick = time.monotonic() - t
+        during = metrics(s)
         yield types.SimpleNamespace(w=w, cal=cal, path=path, tcal=tcal, tpath=tpath, at=at,
-                                    quick=quick)
+                                    quick=quick, server=s, during=during)
     finally:
         _stop(s)
 
@@ -1998,3 +2014,9 @@ def test_slow_calendar_gives_up_after_15_seconds_and_keeps_its_busy_time(slow_ca
         assert slow.client_left, f"{path}: slotd waited for the whole answer"
         assert 13.0 <= slow.done_at - slow.at <= 18.0, (path, slow.done_at - slow.at)
     assert_blocked(sc.w, {"2026-03-10": TEN, "2026-03-11": TEN})
+    # Metrics: both were in progress while they hung; then two reads and two failures.
+    assert sc.during["slotd_calendar_syncs_in_progress"] == 2, sc.during
+    after = metrics(sc.server)
+    assert after["slotd_calendar_syncs_in_progress"] == 0, after
+    assert after['slotd_calendar_syncs_total{result="read"}'] == 2, after
+    assert after['slotd_calendar_syncs_total{result="failed"}'] == 2, after
