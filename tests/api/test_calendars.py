@@ -913,6 +913,21 @@ def test_series_across_summer_time_changes(w, ics_srv):
                    frm="2026-03-02")
 
 
+def test_utc_and_floating_series_across_summer_time(w, ics_srv):
+    """A series in UTC keeps its UTC time (noon in Berlin in winter, 13:00 in summer); a
+    floating series keeps the provider's wall time (15:00 on both sides)."""
+    doc = ics(vevent("DTSTART:20260326T110000Z", "DTEND:20260326T120000Z",
+                     "RRULE:FREQ=DAILY;COUNT=6", "EXDATE:20260327T110000Z"),
+              vevent("DTSTART:20260326T150000", "DTEND:20260326T160000",
+                     "RRULE:FREQ=DAILY;UNTIL=20260331T150000"))
+    ics_calendar(w, ics_srv, doc)
+    three = {"14:30", "15:00", "15:30"}
+    assert_blocked(w, {"2026-03-26": {"11:30", "12:00", "12:30"} | three,
+                       "2026-03-27": three,
+                       "2026-03-30": {"12:30", "13:00", "13:30"} | three,
+                       "2026-03-31": {"12:30", "13:00", "13:30"} | three})
+
+
 def test_all_day_on_the_day_summer_time_begins(srv, clock, ics_srv):
     """Sunday 29 March 2026 has 23 hours in Berlin: an all-day event blocks all of it and
     not the first hour of Monday. The provider works around the clock."""
