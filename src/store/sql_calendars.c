@@ -8,6 +8,7 @@
 
 #include "store/store_calendars.h"
 #include "util/buf.h"
+#include "util/mem.h"
 
 #define CAL_COLS                                                                               \
 	"tenant_id, id, provider_id, kind, name, url, url_box, username, password_box, write,"  \
@@ -241,12 +242,19 @@ int tx_external_busy(struct store_tx *tx, const char *provider_id, int64_t from,
 			 "read external busy time", e);
 }
 
+/* Orders pointers into an array of ids by the ids they point to. */
+static int cmp_id_ref(const void *a, const void *b)
+{
+	return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
+}
+
 int tx_bookings_exist(struct store_tx *tx, const char *const *ids, size_t n, bool *mine,
 		      struct err *e)
 {
+	const char *const **by_id;
 	struct stmt *s;
 	struct buf list;
-	size_t i;
+	size_t i, k = 0;
 	int rc;
 
 	for (i = 0; i < n; i++)
@@ -262,15 +270,23 @@ int tx_bookings_exist(struct store_tx *tx, const char *const *ids, size_t n, boo
 		      e);
 	if (!s)
 		return -1;
+	/* The occurrences of a series repeat its id: each id is asked for once, and each row
+	 * found is matched back to its ids by binary search. */
+	by_id = xmalloc(n * sizeof(*by_id));
+	for (i = 0; i < n; i++)
+		by_id[i] = &ids[i];
+	qsort(by_id, n, sizeof(*by_id), cmp_id_ref);
 	buf_init(&list, 64 * 1024 * 1024);
 	buf_addc(&list, '[');
 	for (i = 0; i < n; i++) {
 		const char *p;
-		if (i)
+		if (i && !strcmp(*by_id[i], *by_id[i - 1]))
+			continue;
+		if (k++)
 			buf_addc(&list, ',');
 		buf_addc(&list, '"');
 		/* Booking ids are plain; anything else cannot match one and is left out. */
-		for (p = ids[i]; *p; p++)
+		for (p = *by_id[i]; *p; p++)
 			if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
 			    (*p >= 'a' && *p <= 'z') || *p == '_')
 				buf_addc(&list, *p);
@@ -281,12 +297,20 @@ int tx_bookings_exist(struct store_tx *tx, const char *const *ids, size_t n, boo
 	bind_text(s, 2, list.ptr);
 	while ((rc = db_step(s)) == DB_ROW) {
 		const char *id = db_col_text(s, 0);
-		for (i = 0; i < n; i++)
-			if (id && !strcmp(ids[i], id))
-				mine[i] = true;
+		const char *const *key = &id, *const **hit;
+		size_t lo, hi;
+		if (!id || !(hit = bsearch(&key, by_id, n, sizeof(*by_id), cmp_id_ref)))
+			continue;
+		for (lo = (size_t)(hit - by_id); lo > 0 && !strcmp(*by_id[lo - 1], id); lo--)
+			;
+		for (hi = (size_t)(hit - by_id); hi < n && !strcmp(*by_id[hi], id); hi++)
+			mine[by_id[hi] - ids] = true;
+		for (; lo < (size_t)(hit - by_id); lo++)
+			mine[by_id[lo] - ids] = true;
 	}
 	db_reset(s);
 	buf_release(&list);
+	free(by_id);
 	if (rc != DB_DONE)
 		return sql_fail(tx->c, rc, "look up bookings", e);
 	return 0;

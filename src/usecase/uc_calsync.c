@@ -126,28 +126,44 @@ struct record {
 	const struct extcal_result *r;
 };
 
+static int cmp_start(const void *a, const void *b)
+{
+	const struct interval *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
 /* r's busy time plus that of the "…@slotd" events that are not bookings of the tenant, into
- * busy (merged). */
+ * busy (merged). The own entries come series by series, so they are sorted first: added
+ * one by one in that order, each would move the rest of the set. */
 static int busy_of(struct store_tx *tx, const struct extcal_result *r, struct arena *a,
 		   struct interval_set *busy, struct err *e)
 {
+	struct interval *all;
 	const char **ids;
 	bool *mine;
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < r->busy.n; i++)
-		interval_set_add(busy, r->busy.v[i].start, r->busy.v[i].end);
-	if (!r->nown)
+	if (!r->nown) {
+		for (i = 0; i < r->busy.n; i++)
+			interval_set_add(busy, r->busy.v[i].start, r->busy.v[i].end);
 		return 0;
+	}
 	ids = arena_alloc(a, r->nown * sizeof(*ids));
 	mine = arena_alloc(a, r->nown * sizeof(*mine));
 	for (i = 0; i < r->nown; i++)
 		ids[i] = r->own[i].booking_id;
 	if (tx_bookings_exist(tx, ids, r->nown, mine, e))
 		return -1;
+	all = arena_alloc(a, (r->busy.n + r->nown) * sizeof(*all));
+	for (i = 0; i < r->busy.n; i++)
+		all[n++] = r->busy.v[i];
 	for (i = 0; i < r->nown; i++)
 		if (!mine[i])
-			interval_set_add(busy, r->own[i].start, r->own[i].end);
+			all[n++] = (struct interval){r->own[i].start, r->own[i].end};
+	qsort(all, n, sizeof(*all), cmp_start);
+	for (i = 0; i < n; i++)
+		interval_set_add(busy, all[i].start, all[i].end);
 	return 0;
 }
 

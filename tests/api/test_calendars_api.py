@@ -237,3 +237,30 @@ def test_a_reason_with_bytes_that_are_not_utf8_is_shown(w):
         assert ev["payload"]["error"] == got["last_error"]
     finally:
         srv.stop()
+
+
+def test_many_series_with_slotd_uids_of_no_booking_are_read_in_time(w):
+    # Events named "<id>@slotd" that are not bookings of the tenant are busy time like any
+    # other; 500 daily series of them (about 197,000 occurrences in the window) interleave,
+    # which must not cost the record a time that grows with the square of their number.
+    t, cals = w
+    events = "".join(
+        "BEGIN:VEVENT\r\nUID:bkg_%020d@slotd\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T%02d%02d00Z\r\nDURATION:PT1M\r\nRRULE:FREQ=DAILY\r\n"
+        "SUMMARY:x\r\nEND:VEVENT\r\n" % (i, (i * 2) // 60, (i * 2) % 60)
+        for i in range(500)).encode()
+    doc = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" + events
+           + b"END:VCALENDAR\r\n")
+    srv = RawServer(lambda i: b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+                              b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(doc)
+                    + doc)
+    try:
+        c = t.ok("POST", cals, {"kind": "ics", "url": srv.url + "/many.ics", "name": "Many"})
+        started = time.time()
+        got = attempted(t, f"{cals}/{c['id']}", timeout=60)
+        took = time.time() - started
+        assert got["last_error"] is None, got
+        assert got["busy_intervals"] > 190000, got
+        assert took < 5, f"the sync took {took:.1f} s"
+    finally:
+        srv.stop()
