@@ -15,6 +15,7 @@ requests it was serving at once.
     s.max_in_flight["/a.ics"]               # 1 unless two requests overlapped
     s.stop()
 """
+import base64
 import collections
 import gzip
 import hashlib
@@ -46,6 +47,7 @@ class Request:
         self.path = path
         self.headers = headers      # lower-case names
         self.at = at                # time.time() at arrival
+        self.body = b""             # the request's body
         self.done_at = None         # when the answer was written, or the client left
         self.status = None          # what the server answered (None: client left first)
         self.client_left = False    # the client closed the connection before the answer
@@ -55,6 +57,8 @@ class IcsServer:
     def __init__(self, tls=None):
         """tls: (certificate file, key file) to serve https instead of http."""
         self.docs = {}
+        self.dav = {}                       # (method, path) -> Doc, see serve_dav
+        self.basic_auth = {}                # path -> (user, password) it requires
         self.requests = []
         self.in_flight = collections.Counter()
         self.max_in_flight = collections.Counter()
@@ -74,12 +78,30 @@ class IcsServer:
             def do_GET(self):
                 self._answer(head=False)
 
+            # WebDAV methods, for a scripted CalDAV server (serve_dav).
+            def do_PROPFIND(self):
+                self._answer(head=False)
+
+            def do_REPORT(self):
+                self._answer(head=False)
+
             def _answer(self, head):
                 path = self.path.split("?", 1)[0]
                 rec = Request(self.command, self.path,
                               {k.lower(): v for k, v in self.headers.items()}, time.time())
+                n = int(self.headers.get("Content-Length") or 0)
+                rec.body = self.rfile.read(n) if n else b""
                 with srv.cond:
-                    doc = srv.docs.get(path)
+                    doc = srv.dav.get((self.command, path)) or \
+                        (srv.docs.get(path) if self.command in ("GET", "HEAD") else None)
+                    creds = srv.basic_auth.get(path)
+                    if creds is not None and rec.headers.get("authorization") != "Basic " + \
+                            base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode():
+                        # Challenge, as real servers do (clients that offer several schemes
+                        # send credentials only when asked).
+                        doc = Doc(b"authentication required", None, None, 401, 0.0,
+                                  "text/plain",
+                                  {"WWW-Authenticate": 'Basic realm="calendar"'})
                     srv.requests.append(rec)
                     srv.in_flight[path] += 1
                     srv.max_in_flight[path] = max(srv.max_in_flight[path],
@@ -164,6 +186,22 @@ class IcsServer:
             self.docs[path] = Doc(body, etag, last_modified, status, delay, content_type,
                                   headers)
 
+    def require_basic(self, path, user, password):
+        """From now on path answers 401 with a Basic challenge unless the request carries
+        these credentials."""
+        with self.cond:
+            self.basic_auth[path] = (user, password)
+
+    def serve_dav(self, path, method, body, status=207, headers=None):
+        """From now on method (PROPFIND, REPORT) on path answers body (an XML multistatus)
+        with status: a scripted CalDAV collection."""
+        if isinstance(body, str):
+            body = body.encode()
+        with self.cond:
+            self.dav[(method, path)] = Doc(body, None, None, status, 0.0,
+                                           "application/xml; charset=utf-8",
+                                           dict(headers or {}))
+
     def set_trickle(self, path, piece_bytes, every_seconds):
         """From now on path's 200 answers send their body piece_bytes at a time, one piece
         every every_seconds (a server that answers at once but never finishes)."""
@@ -243,6 +281,8 @@ class IcsServer:
         if doc.last_modified is not None:
             headers.append(("Last-Modified", formatdate(doc.last_modified, usegmt=True)))
         headers += list(doc.headers.items())
+        if doc.status == 207:
+            return 207, headers, doc.body
         if doc.status != 200:
             return (doc.status, [("Content-Type", "text/plain"), *doc.headers.items()],
                     b"calendar unavailable")

@@ -1616,6 +1616,71 @@ def test_caldav_e_mail_login_odd_password_and_no_trailing_slash(w, radicale):
         time.sleep(0.1)
 
 
+def dav_event(day, hm_start, hm_end):
+    return ics(busy(BER, day, hm_start, hm_end)).replace("\r\n", "\n")
+
+
+def test_caldav_answers_as_other_servers_write_them(w, ics_srv):
+    """A scripted collection answering as SabreDAV (Nextcloud) and Google do: other
+    namespace prefixes, a default namespace, CDATA and escaped text, an encoded href, and a
+    member whose calendar-data is missing (404 propstat). The PROPFIND asks for the ctag at
+    depth 0, the REPORT is a depth-1 calendar-query over a time range."""
+    base = "/remote.php/dav/calendars/ada/personal/"
+
+    def propfind(ctag):
+        return ('<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" '
+                'xmlns:cs="http://calendarserver.org/ns/"><d:response>'
+                f'<d:href>{base}</d:href><d:propstat><d:prop><cs:getctag>{ctag}</cs:getctag>'
+                '</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>'
+                '<d:propstat><d:prop><d:sync-token/></d:prop>'
+                '<d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>'
+                '</d:response></d:multistatus>')
+
+    a = dav_event("2026-03-10", "10:00", "11:00").replace(SECRET_SUMMARY, "Tom & Jerry <3")
+    report = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<d:multistatus xmlns:d="DAV:" xmlns:cal="urn:ietf:params:xml:ns:caldav">'
+        f'<d:response><d:href>{base}event%201.ics</d:href><d:propstat><d:prop>'
+        '<d:getetag>"1"</d:getetag><cal:calendar-data>'
+        + a.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") +
+        '</cal:calendar-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>'
+        '</d:response>'
+        '<response xmlns="DAV:"><href>' + base + 'b.ics</href><propstat><prop>'
+        '<getetag>"2"</getetag><C:calendar-data xmlns:C="urn:ietf:params:xml:ns:caldav">'
+        '<![CDATA[' + dav_event("2026-03-11", "10:00", "11:00") + ']]></C:calendar-data>'
+        '</prop><status>HTTP/1.1 200 OK</status></propstat></response>'
+        f'<d:response><d:href>{base}c.ics</d:href><d:propstat><d:prop>'
+        '<d:getetag>"3"</d:getetag></d:prop><d:status>HTTP/1.1 200 OK</d:status>'
+        '</d:propstat><d:propstat><d:prop><cal:calendar-data/></d:prop>'
+        '<d:status>HTTP/1.1 404 Not Found</d:status></d:propstat></d:response>'
+        '</d:multistatus>')
+    ics_srv.serve_dav(base, "PROPFIND", propfind("ctag-1"))
+    ics_srv.serve_dav(base, "REPORT", report)
+    ics_srv.require_basic(base, "ada", "app-password")
+    cal = first_sync(w, create(w, kind="caldav", url=ics_srv.url(base), username="ada",
+                               password="app-password", name="Nextcloud"))
+    assert cal["last_error"] is None, cal
+    assert cal["events"] == 2, cal
+    assert_blocked(w, {"2026-03-10": TEN, "2026-03-11": TEN})
+    reqs = ics_srv.on(base)
+    pf = [r for r in reqs if r.method == "PROPFIND" and "authorization" in r.headers]
+    rp = [r for r in reqs if r.method == "REPORT" and "authorization" in r.headers]
+    assert pf and rp, [(r.method, sorted(r.headers)) for r in reqs]
+    assert pf[0].headers.get("depth") == "0" and b"getctag" in pf[0].body
+    assert rp[0].headers.get("depth") == "1"
+    for part in (b"calendar-query", b"time-range", b"VEVENT"):
+        assert part in rp[0].body, rp[0].body
+    # The same ctag: no REPORT. Another: read again.
+    n = len([r for r in ics_srv.on(base) if r.method == "REPORT"])
+    sync_now(w, cal)
+    assert len([r for r in ics_srv.on(base) if r.method == "REPORT"]) == n
+    ics_srv.serve_dav(base, "PROPFIND", propfind("ctag-2"))
+    ics_srv.serve_dav(base, "REPORT", report.replace("20260311T", "20260312T"))
+    cal = sync_now(w, cal)
+    assert cal["last_error"] is None, cal
+    assert_blocked(w, {"2026-03-10": TEN, "2026-03-12": TEN})
+
+
 # === writing bookings into a CalDAV collection ===================================================
 
 def radicale_event(radicale, coll, uid, timeout=SYNC_TIMEOUT, gone=False):
