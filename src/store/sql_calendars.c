@@ -419,46 +419,26 @@ static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
 	return rc;
 }
 
-/* The lease holder of calendar id, into owner (size ID_MAX * 4); 0 when none. */
-static int lease_holder(struct store_tx *tx, const char *id, char *owner, size_t size,
-			struct err *e)
-{
-	struct stmt *s = row_by_id(
-		tx, "SELECT lease_owner FROM calendars WHERE tenant_id = ?1 AND id = ?2", id,
-		"calendar", e);
-
-	if (!s)
-		return -1;
-	col_text(s, 0, owner, size);
-	db_reset(s);
-	return 0;
-}
-
 int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_calendar *c,
 		       const struct calendar_sync *r, bool *changed, struct err *e)
 {
-	char holder[160], hash[24];
+	char hash[24] = "";
 	struct stmt *s;
 	int rc;
-	bool fresh = r->ok && !r->unchanged;
+	bool fresh = r->ok && !r->unchanged, differs = false;
 
 	*changed = false;
-	if (lease_holder(tx, c->id, holder, sizeof(holder), e))
-		return -1;
-	if (strcmp(holder, owner) != 0)
-		return err_set(e, ERR_CONFLICT, "the fetch lease of calendar %s was lost", c->id);
 	if (fresh) {
 		busy_hash(r->busy, r->nbusy, hash);
-		if (strcmp(hash, c->busy_hash) != 0) {
-			if (busy_clear(tx, c->id, e) ||
-			    busy_store(tx, c, r->busy, r->nbusy, e))
-				return -1;
-			*changed = true;
-		}
+		differs = strcmp(hash, c->busy_hash) != 0;
 	}
+	/* The owner check and the record are one statement: a lease taken away (a change of
+	 * address) or taken over (by another process once it ran out) between a read and the
+	 * write would otherwise be overwritten. */
 	s = conn_prep(tx->c,
 		      "UPDATE calendars SET lease_owner = NULL, lease_until = NULL,"
-		      " last_attempt_at = ?3, next_sync_at = ?3 + 60 * interval_min,"
+		      " last_attempt_at = ?3,"
+		      " next_sync_at = ?3 + 60 * interval_min,"
 		      " last_synced_at = CASE WHEN ?4 = 1 THEN ?3 ELSE last_synced_at END,"
 		      " last_error = ?5,"
 		      " etag = CASE WHEN ?6 = 1 THEN ?7 ELSE etag END,"
@@ -467,7 +447,7 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 		      " busy_hash = CASE WHEN ?6 = 1 THEN ?10 ELSE busy_hash END,"
 		      " events = CASE WHEN ?6 = 1 THEN ?11 ELSE events END,"
 		      " busy_count = CASE WHEN ?6 = 1 THEN ?12 ELSE busy_count END"
-		      " WHERE tenant_id = ?1 AND id = ?2",
+		      " WHERE tenant_id = ?1 AND id = ?2 AND lease_owner = ?13",
 		      e);
 	if (!s)
 		return -1;
@@ -480,11 +460,22 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 	bind_opt_text(s, 7, r->etag);
 	bind_opt_text(s, 8, r->last_modified);
 	bind_opt_text(s, 9, r->ctag);
-	bind_opt_text(s, 10, fresh ? hash : "");
+	bind_opt_text(s, 10, hash);
 	db_bind_i64(s, 11, r->events);
 	db_bind_i64(s, 12, (int64_t)r->nbusy);
-	rc = step_done(tx->c, s, "record calendar fetch", e);
-	return rc;
+	bind_text(s, 13, owner);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "record calendar fetch", e);
+	if (db_changes(tx->c) == 0)
+		return err_set(e, ERR_CONFLICT, "the fetch lease of calendar %s was lost", c->id);
+	if (differs) {
+		if (busy_clear(tx, c->id, e) || busy_store(tx, c, r->busy, r->nbusy, e))
+			return -1;
+		*changed = true;
+	}
+	return 0;
 }
 
 int tx_calendar_due_now(struct store_tx *tx, const char *id, int64_t now, struct err *e)

@@ -109,7 +109,7 @@ struct calendar_sync {
  * outcome s of calendar c's fetch while owner still holds its lease (else ERR_CONFLICT and
  * nothing is written), releases the lease and schedules the next fetch. A good fetch with
  * new busy time replaces the stored intervals (cut into CALENDAR_PIECE_MAX pieces) when
- * their hash changed; *changed says whether it did. */
+ * their hash differs from c->busy_hash; *changed says whether it did. */
 int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_calendar *c,
 		       const struct calendar_sync *s, bool *changed, struct err *e);
 /* Makes calendar id due at now (sync now); ERR_NOT_FOUND. */
