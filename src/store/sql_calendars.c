@@ -434,11 +434,13 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 	}
 	/* The owner check and the record are one statement: a lease taken away (a change of
 	 * address) or taken over (by another process once it ran out) between a read and the
-	 * write would otherwise be overwritten. */
+	 * write would otherwise be overwritten. A sync asked for while the fetch was in hand
+	 * (next_sync_at moved past the one the fetch was leased at) stays due. */
 	s = conn_prep(tx->c,
 		      "UPDATE calendars SET lease_owner = NULL, lease_until = NULL,"
 		      " last_attempt_at = ?3,"
-		      " next_sync_at = ?3 + 60 * interval_min,"
+		      " next_sync_at = CASE WHEN next_sync_at > ?14 THEN next_sync_at"
+		      " ELSE ?3 + 60 * interval_min END,"
 		      " last_synced_at = CASE WHEN ?4 = 1 THEN ?3 ELSE last_synced_at END,"
 		      " last_error = ?5,"
 		      " etag = CASE WHEN ?6 = 1 THEN ?7 ELSE etag END,"
@@ -464,6 +466,7 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 	db_bind_i64(s, 11, r->events);
 	db_bind_i64(s, 12, (int64_t)r->nbusy);
 	bind_text(s, 13, owner);
+	db_bind_i64(s, 14, r->due_at);
 	rc = db_step(s);
 	db_reset(s);
 	if (rc != DB_DONE)

@@ -103,13 +103,15 @@ struct calendar_sync {
 	char last_modified[CALENDAR_TAG_MAX + 1];
 	char ctag[CALENDAR_TAG_MAX + 1];
 	int64_t at;			/* when the fetch ended */
+	int64_t due_at;			/* the calendar's next_sync_at when it was leased */
 };
 
 /* In tx's tenant (store_tx_act_for on a "" transaction, or one begun for it): records the
  * outcome s of calendar c's fetch while owner still holds its lease (else ERR_CONFLICT and
- * nothing is written), releases the lease and schedules the next fetch. A good fetch with
- * new busy time replaces the stored intervals (cut into CALENDAR_PIECE_MAX pieces) when
- * their hash differs from c->busy_hash; *changed says whether it did. */
+ * nothing is written), releases the lease and schedules the next fetch (unless a sync was
+ * asked for since s->due_at: it stays due). A good fetch with new busy time replaces the
+ * stored intervals (cut into CALENDAR_PIECE_MAX pieces) when their hash differs from
+ * c->busy_hash; *changed says whether it did. */
 int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_calendar *c,
 		       const struct calendar_sync *s, bool *changed, struct err *e);
 /* Makes calendar id due at now (sync now); ERR_NOT_FOUND. */

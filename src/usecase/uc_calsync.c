@@ -237,6 +237,7 @@ static int record_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct 
 	s.ok = f->ok;
 	s.unchanged = f->unchanged;
 	s.at = ctx->now;
+	s.due_at = rec->j->cal.next_sync_at;
 	reason_copy(s.error, sizeof(s.error), f->error);
 	if (f->ok && !f->unchanged) {
 		if (busy_of(tx, rec->r, ctx->arena, &busy, e))

@@ -139,7 +139,8 @@ class RawServer:
         import socket
         import threading
         self.answer = answer
-        self.count = 0
+        self.count = 0          # answers begun
+        self.arrived = 0        # requests read
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
@@ -167,6 +168,7 @@ class RawServer:
                     if not got:
                         break
                     body += got
+                self.arrived += 1
                 i, self.count = self.count, self.count + 1
                 try:
                     conn.sendall(self.answer(i))
@@ -262,5 +264,39 @@ def test_many_series_with_slotd_uids_of_no_booking_are_read_in_time(w):
         assert got["last_error"] is None, got
         assert got["busy_intervals"] > 190000, got
         assert took < 5, f"the sync took {took:.1f} s"
+    finally:
+        srv.stop()
+
+
+def test_a_sync_asked_for_during_a_fetch_is_another_fetch(w):
+    # The fetch in hand may have read the calendar before the change the user asks a sync
+    # for: its record must leave the calendar due, not schedule it an interval later.
+    t, cals = w
+    doc = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n")
+
+    def answer(i):
+        if i == 1:
+            time.sleep(3)
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(doc) + doc)
+    srv = RawServer(answer)
+    try:
+        c = t.ok("POST", cals, {"kind": "ics", "url": srv.url + "/slow.ics", "name": "Slow"})
+        path = f"{cals}/{c['id']}"
+        first = attempted(t, path)
+        assert first["last_error"] is None, first
+        time.sleep(1.1)
+        assert t.post(path + "/sync").status_code == 202
+        deadline = time.time() + 10
+        while srv.arrived < 2:
+            assert time.time() < deadline
+            time.sleep(0.02)
+        time.sleep(1.1)     # a later second than the one the fetch was leased at
+        assert t.post(path + "/sync").status_code == 202
+        deadline = time.time() + 10
+        while srv.arrived < 3:
+            assert time.time() < deadline, t.ok("GET", path)
+            time.sleep(0.05)
+        assert srv.arrived == 3
     finally:
         srv.stop()
