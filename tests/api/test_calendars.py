@@ -871,6 +871,19 @@ def test_rdate_and_duration(w, ics_srv):
                        "2026-03-24": {"13:30", "14:00", "14:30", "15:00"}})
 
 
+def test_exdate_lists_and_overrides_named_in_utc(w, ics_srv):
+    """EXDATE with several values (as Apple writes it) and in UTC, and a RECURRENCE-ID
+    given in UTC for a series in Berlin time: matched by the instant they name."""
+    uid = "daily-berlin@example.com"
+    doc = ics(busy(BER, "2026-03-09", "10:00", "11:00", "RRULE:FREQ=DAILY;COUNT=5",
+                   "EXDATE;TZID=Europe/Berlin:20260310T100000,20260311T100000",
+                   "EXDATE:20260312T090000Z", uid=uid),
+              vevent("RECURRENCE-ID:20260313T090000Z",
+                     *span(BER, "2026-03-13", "14:00", "15:00"), uid=uid))
+    ics_calendar(w, ics_srv, doc)
+    assert_blocked(w, {"2026-03-09": TEN, "2026-03-13": {"13:30", "14:00", "14:30"}})
+
+
 def test_all_day_events_are_whole_local_days_of_the_provider(srv, clock, ics_srv):
     """In Auckland (+13:00) the UTC day of 12 March is 13:00 on the 12th to 13:00 on the
     13th: the provider's own day is blocked instead."""
