@@ -1749,6 +1749,10 @@ def test_bookings_are_written_moved_and_removed(w, radicale):
     assert int(ev.get("SEQUENCE", 0)) == b["version"] - 1
     assert str(ev["STATUS"]) == "CONFIRMED"
     assert "Consult" in str(ev["SUMMARY"]) and "Ann Lee" in str(ev["SUMMARY"])
+    assert "DTSTAMP" in ev                      # required by RFC 5545
+    whole = icalendar.Calendar.from_ical(radicale.get_event("alice", coll, f"slotd-{b['id']}"))
+    assert str(whole["VERSION"]) == "2.0" and whole.get("PRODID")
+    assert len(list(whole.walk("VEVENT"))) == 1
     seq0 = int(ev.get("SEQUENCE", 0))
     # Rescheduled: the same resource moves, its SEQUENCE rises.
     r = acted(w.t, b["id"], "reschedule", {"start": "2026-03-11T14:00:00+01:00"}, now=NOW)
