@@ -121,6 +121,19 @@ static void job_free(struct calsync *s, struct sync_job *j)
 	free(j);
 }
 
+/* j is dropped unrecorded while the server stops: its lease is given back, so the calendar
+ * is fetched again at once (by another process, or this one's successor). */
+static void job_drop(struct calsync *s, struct sync_job *j)
+{
+	struct err e;
+
+	err_init(&e);
+	if (uc_calendar_release(s->env, j->batch->owner, j->cj, &e))
+		log_msg(LOG_WARN, "calendar %s: cannot give back its fetch lease: %s",
+			j->cj->cal.id, e.message);
+	job_free(s, j);
+}
+
 /* The fetch is over (j->out says how): j goes to the parse thread. */
 static void job_hand_over(struct calsync *s, struct sync_job *j)
 {
@@ -660,11 +673,11 @@ static void *fetch_loop(void *arg)
 			curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
 		collect(s);
 	}
-	/* Stopping: requests in flight are dropped (their leases run out). */
+	/* Stopping: requests in flight are dropped, their leases given back. */
 	while (s->running) {
 		struct sync_job *j = s->running;
 		s->running = j->next;
-		job_free(s, j);
+		job_drop(s, j);
 	}
 	return NULL;
 }
@@ -867,7 +880,7 @@ void calsync_stop(struct calsync *s)
 	while (s->queue) {
 		struct sync_job *j = s->queue;
 		s->queue = j->next;
-		job_free(s, j);
+		job_drop(s, j);
 	}
 	curl_multi_cleanup(s->multi);
 	pthread_cond_destroy(&s->cond);

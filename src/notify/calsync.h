@@ -49,8 +49,9 @@ void calsync_wake_hook(void *arg);
 /* A snapshot of the counters. Thread-safe; NULL gives zeros. */
 void calsync_stats(struct calsync *s, struct calsync_stats *out);
 /* Aborts the requests in flight, lets the parse under way finish and record, joins the
- * threads and frees s. Calendars leased and not recorded are fetched again once their lease
- * (CALENDAR_LEASE_SECONDS) runs out. NULL is ignored. */
+ * threads and frees s. Calendars leased and not recorded have their leases given back (the
+ * store must still be open), so they are fetched again at once; should that fail, once
+ * their lease (CALENDAR_LEASE_SECONDS) runs out. NULL is ignored. */
 void calsync_stop(struct calsync *s);
 
 #endif

@@ -481,6 +481,22 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 	return 0;
 }
 
+int tx_calendar_release(struct store_tx *tx, const char *id, const char *owner,
+			struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				   "UPDATE calendars SET lease_owner = NULL, lease_until = NULL"
+				   " WHERE tenant_id = ?1 AND id = ?2 AND lease_owner = ?3",
+				   e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, id);
+	bind_text(s, 3, owner);
+	return step_done(tx->c, s, "release calendar lease", e);
+}
+
 int tx_calendar_due_now(struct store_tx *tx, const char *id, int64_t now, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,

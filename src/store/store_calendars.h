@@ -114,6 +114,11 @@ struct calendar_sync {
  * c->busy_hash; *changed says whether it did. */
 int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_calendar *c,
 		       const struct calendar_sync *s, bool *changed, struct err *e);
+/* In tx's tenant: gives back owner's lease of calendar id without recording a fetch (the
+ * fetch was dropped), so the calendar is fetched again at once, by any process. Nothing
+ * happens when owner no longer holds it. */
+int tx_calendar_release(struct store_tx *tx, const char *id, const char *owner,
+			struct err *e);
 /* Makes calendar id due at now (sync now); ERR_NOT_FOUND. */
 int tx_calendar_due_now(struct store_tx *tx, const char *id, int64_t now, struct err *e);
 

@@ -282,3 +282,26 @@ int uc_calendar_record(const struct uc_env *env, const char *owner, const struct
 	arena_free(a);
 	return rc;
 }
+
+static int release_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	const struct record *rec = arg;
+
+	(void)ctx;
+	return tx_calendar_release(tx, rec->j->cal.id, rec->owner, e);
+}
+
+int uc_calendar_release(const struct uc_env *env, const char *owner,
+			const struct calendar_job *j, struct err *e)
+{
+	struct record rec = {owner, j, NULL, NULL};
+	struct arena *a = arena_new();
+	struct auth auth;
+	struct uc_ctx ctx;
+	int rc;
+
+	uc_ctx_system(&ctx, env, &auth, j->cal.tenant_id, "calendar-sync", env->clock(), a);
+	rc = uc_write(&ctx, release_tx, &rec, e);
+	arena_free(a);
+	return rc;
+}

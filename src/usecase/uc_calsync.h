@@ -48,4 +48,10 @@ int uc_calendar_record(const struct uc_env *env, const char *owner, const struct
 		       const struct calendar_fetch *f, const struct extcal_result *r,
 		       struct err *e);
 
+/* Gives back owner's lease of job j's calendar, whose fetch was dropped unrecorded (the
+ * server is stopping), so that it is fetched again at once instead of when the lease runs
+ * out. Nothing happens when owner no longer holds it. */
+int uc_calendar_release(const struct uc_env *env, const char *owner,
+			const struct calendar_job *j, struct err *e);
+
 #endif

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import _start, _stop, expect_problem
+from conftest import Server, _start, _stop, expect_problem
 
 CLOSED = "http://127.0.0.1:9"       # the discard port: nothing listens
 METRICS_TOKEN = "calendar-metrics-token-0123"
@@ -133,7 +133,8 @@ def test_metrics_count_fetches_by_result(srv, w):
 
 class RawServer:
     """A server on loopback whose every answer is bytes as given (no HTTP library between):
-    answer(i) makes the i-th answer (from 0); the connection closes after it."""
+    answer(i) makes the i-th answer (from 0), in a thread of its own per connection; the
+    connection closes after it."""
 
     def __init__(self, answer):
         import socket
@@ -141,39 +142,44 @@ class RawServer:
         self.answer = answer
         self.count = 0          # answers begun
         self.arrived = 0        # requests read
+        self.lock = threading.Lock()
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self):
+        import threading
         while True:
             try:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    got = conn.recv(65536)
-                    if not got:
-                        break
-                    data += got
-                head, _, body = data.partition(b"\r\n\r\n")
-                m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-                while m and len(body) < int(m.group(1)):
-                    got = conn.recv(65536)
-                    if not got:
-                        break
-                    body += got
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                got = conn.recv(65536)
+                if not got:
+                    break
+                data += got
+            head, _, body = data.partition(b"\r\n\r\n")
+            m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            while m and len(body) < int(m.group(1)):
+                got = conn.recv(65536)
+                if not got:
+                    break
+                body += got
+            with self.lock:
                 self.arrived += 1
                 i, self.count = self.count, self.count + 1
-                try:
-                    conn.sendall(self.answer(i))
-                except OSError:
-                    pass
+            try:
+                conn.sendall(self.answer(i))
+            except OSError:
+                pass
 
     def stop(self):
         self.sock.close()
@@ -300,3 +306,43 @@ def test_a_sync_asked_for_during_a_fetch_is_another_fetch(w):
         assert srv.arrived == 3
     finally:
         srv.stop()
+
+
+def test_a_fetch_dropped_at_stop_is_fetched_again_at_once_after_a_restart(slotd_bin, tmp_path):
+    # A server stopped while a fetch is in hand gives its lease back: the next server (or
+    # another process) fetches the calendar at once, not when the lease would run out.
+    key = tmp_path / "secret.key"
+    key.write_text(os.urandom(32).hex() + "\n")
+    key.chmod(0o600)
+    env = {"SLOTD_SECRET_KEY_FILE": str(key), "SLOTD_WEBHOOK_ALLOW_PRIVATE": "1"}
+    doc = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n")
+
+    def answer(i):
+        if i == 0:
+            time.sleep(20)      # the first server is stopped meanwhile
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(doc) + doc)
+    cal_srv = RawServer(answer)
+    first = Server(slotd_bin, tmp_path / "slotd.db", tmp_path, env=env).start()
+    servers = [first]
+    try:
+        t = first.tenant()
+        p = t.provider("Dr Ada", "Europe/Berlin")
+        cals = f"/v1/providers/{p['id']}/calendars"
+        c = t.ok("POST", cals, {"kind": "ics", "url": cal_srv.url + "/a.ics", "name": "A"})
+        deadline = time.time() + 10
+        while cal_srv.arrived < 1:
+            assert time.time() < deadline
+            time.sleep(0.02)
+        assert first.stop() == 0
+        second = Server(slotd_bin, None, tmp_path, env=env, db_url=first.db_url).start()
+        servers.append(second)
+        t.base = second.base
+        got = attempted(t, f"{cals}/{c['id']}", timeout=10)
+        assert got["last_error"] is None, got
+        assert cal_srv.arrived == 2
+    finally:
+        cal_srv.stop()
+        for s in servers:
+            s.kill()
+        servers[0].drop_db()
