@@ -1490,6 +1490,39 @@ def test_sync_now_twice_is_one_fetch_at_a_time(w, ics_srv):
     assert_blocked(w, {"2026-03-10": TEN})
 
 
+def test_a_fetch_whose_lease_ran_out_is_not_recorded(slotd_bin, tmp_path, ics_srv):
+    """A fetch still running when its lease (120 s of the server's clock) has run out: the
+    calendar is leased and fetched again, and only that newer fetch's answer is recorded,
+    even though the old one ends later. On a server of its own (the clock jumps)."""
+    d = tmp_path / "lease"
+    d.mkdir()
+    s = _start(slotd_bin, d, env=env_for(d))
+    try:
+        w = make_world(s)
+        w.clock = Clock(w.t)
+        t0 = w.clock.now
+        path, _ = secret_path("lease")
+        ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")), delay=4.0)
+        cal = create(w, kind="ics", url=ics_srv.url(path), name="Lease")
+        ics_srv.wait(lambda q: len(q) >= 1, path=path)
+        # The first fetch hangs for 4 s; meanwhile the document changes and the lease runs
+        # out, so the calendar is fetched again and answered at once.
+        ics_srv.serve(path, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
+        w.clock.set(t0 + 200)
+        ics_srv.wait_done(path, 2, timeout=10)
+        ics_srv.wait_done(path, 1, timeout=10)
+        reqs = ics_srv.wait(lambda q: len(q) >= 2 and all(r.done_at for r in q[:2]),
+                            path=path, timeout=10)
+        # The old one was dropped (slotd hung up) or ended last: either way not recorded.
+        assert reqs[0].client_left or reqs[0].done_at > reqs[1].done_at
+        time.sleep(1.0)
+        c = get_cal(w, cal["id"])
+        assert c["last_error"] is None, c
+        assert_blocked(w, {"2026-03-11": TEN})
+    finally:
+        _stop(s)
+
+
 def test_two_calendars_with_the_same_event(w, ics_srv):
     doc = ics(busy(BER, "2026-03-10", "10:00", "11:00", uid="shared@example.com"))
     a, _ = ics_calendar(w, ics_srv, doc, name="Work")
@@ -2036,6 +2069,42 @@ def test_three_processes_write_each_change_once(slotd_bin, tmp_path_factory, rad
         puts = collections.Counter(path for _, path, code in radicale.responses_seen("PUT")
                                    if path.startswith(f"/alice/{coll}/") and code < 300)
         assert sorted(puts.values()) == [2, 2, 2, 2], puts     # created, then rescheduled
+
+
+@pytest.mark.skipif(not pg_helpers.enabled(),
+                    reason="PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)")
+def test_a_lease_taken_over_by_another_process(slotd_bin, tmp_path_factory, ics_srv):
+    """Three processes: a fetch still running when its lease has run out is fetched again
+    (perhaps by another process); the answer recorded is the newer fetch's, although the old
+    one ends later."""
+    key = key_file(tmp_path_factory.mktemp("key"))
+    with pg_processes(slotd_bin, tmp_path_factory, 3,
+                      args=["--allow-private-webhooks", "--secret-key-file", key]) \
+            as (url, servers):
+        admin = create_tenant(slotd_bin, url, "cal-pg-lease")
+        apis = [Api(s.base, admin) for s in servers]
+        t0 = epoch(NOW)
+        for a in apis:
+            a.ok("POST", "/v1/test/clock", {"now": iso(t0)}, status=200)
+        p = apis[0].provider("Dr Shared", BER)
+        apis[0].schedule(p["id"], weekdays([("09:00", "17:00")]))
+        sid = apis[0].service([p["id"]], "Consult", 60, slot_step_minutes=30)["id"]
+        w = World(t=apis[0], pid=p["id"], sid=sid)
+        path, _ = secret_path("pg-lease")
+        ics_srv.serve(path, ics(busy(BER, "2026-03-10", "10:00", "11:00")), delay=4.0)
+        cal = create(w, kind="ics", url=ics_srv.url(path), name="Lease")
+        ics_srv.wait(lambda q: len(q) >= 1, path=path)
+        ics_srv.serve(path, ics(busy(BER, "2026-03-11", "10:00", "11:00")))
+        for a in apis:
+            a.ok("POST", "/v1/test/clock", {"now": iso(t0 + 200)}, status=200)
+        reqs = ics_srv.wait(lambda q: len(q) >= 2 and all(r.done_at for r in q[:2]),
+                            path=path, timeout=15)
+        time.sleep(1.0)
+        c = get_cal(w, cal["id"])
+        assert c["last_error"] is None, c
+        for a in apis:
+            assert_blocked(w, {"2026-03-11": TEN}, api=a)
+        assert len(ics_srv.on(path)) == 2, [(r.status, r.client_left) for r in reqs]
 
 
 # === a slow calendar (runs while the others do) ================================================
