@@ -372,6 +372,20 @@ static int64_t sub_daily_anchor(const struct series *s, const struct icalrecurre
 	return s->start + (c0 - REGRID_BACK - s->start) / step * step;
 }
 
+/* Sorts a BY list of values that are never negative (BYSECOND, BYMINUTE, BYHOUR, BYMONTH)
+ * in place. */
+static void by_sort(short *by, int size)
+{
+	int i, j;
+
+	for (i = 1; i < size && !by_empty(&by[i]); i++)
+		for (j = i; j > 0 && by[j - 1] > by[j]; j--) {
+			short t = by[j];
+			by[j] = by[j - 1];
+			by[j - 1] = t;
+		}
+}
+
 /* Any other rule, through libical's iterator on the floating start, pass by pass. */
 static void expand_libical(struct series *s, struct icalrecurrencetype rule)
 {
@@ -380,6 +394,12 @@ static void expand_libical(struct series *s, struct icalrecurrencetype rule)
 	unsigned ticks = 0;
 
 	rule.count = 0;
+	/* libical yields the times of an unsorted list in its order ("BYHOUR=17,9": 17:00
+	 * before 09:00), which would end a pass, or the series, one occurrence early. */
+	by_sort(rule.by_second, ICAL_BY_SECOND_SIZE);
+	by_sort(rule.by_minute, ICAL_BY_MINUTE_SIZE);
+	by_sort(rule.by_hour, ICAL_BY_HOUR_SIZE);
+	by_sort(rule.by_month, ICAL_BY_MONTH_SIZE);
 	/* Without COUNT, nothing before the window needs counting: start near it. */
 	if (!s->count && s->lo > c0)
 		c0 = s->lo;

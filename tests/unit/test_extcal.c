@@ -722,6 +722,28 @@ static void test_hourly_deep_in_series(void **state)
 	extcal_result_release(&r);
 }
 
+/* A BY list need not be sorted: libical yields "BYHOUR=17,4" in that order (17:00 before
+ * 04:00 each day), which must not cost the occurrences at the end of a pass. */
+static void test_unsorted_by_list(void **state)
+{
+	struct extcal_result r;
+	size_t k;
+
+	(void)state;
+	read_ok(&r,
+		CAL("BEGIN:VEVENT\nUID:u\nDTSTART:20240218T040000Z\nDURATION:PT30M\n"
+		    "RRULE:FREQ=HOURLY;BYHOUR=17,4\nEND:VEVENT\n"),
+		"UTC");
+	/* 04:00-04:30Z and 17:00-17:30Z on each of the 365 days of 2026. */
+	assert_int_equal(r.busy.n, 730);
+	for (k = 0; k < r.busy.n; k++) {
+		int64_t day = y2026() + (int64_t)(k / 2) * 86400, at = day + (k % 2 ? 17 : 4) * H;
+		assert_int_equal(r.busy.v[k].start, at);
+		assert_int_equal(r.busy.v[k].end, at + 1800);
+	}
+	extcal_result_release(&r);
+}
+
 static void test_nominal_day_duration_across_dst(void **state)
 {
 	struct extcal_result r;
@@ -941,6 +963,7 @@ int main(void)
 	    cmocka_unit_test(test_several_calendars_in_one_text),
 	    cmocka_unit_test(test_added_calls_merge),
 	    cmocka_unit_test(test_simple_rules_match_libical),
+	    cmocka_unit_test(test_unsorted_by_list),
 	    cmocka_unit_test(test_yearly_dates),
 	    cmocka_unit_test(test_hourly_deep_in_series),
 	    cmocka_unit_test(test_nominal_day_duration_across_dst),
