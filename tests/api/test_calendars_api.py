@@ -1,7 +1,8 @@
 """External calendars: API details that test_calendars.py leaves out — webcal:// addresses,
 the per-provider cap, sync of a disabled calendar, null members of a PATCH, ETag and
-If-Match forms. Every calendar here is disabled or points at a closed port, so nothing is
-fetched that matters."""
+If-Match forms — and failures and timings only a scripted server gives (RawServer: an
+answer cut short by a different length each time, a redirect to a Latin-1 Location, a slow
+answer while a sync is asked for or the server stops, many "…@slotd" series)."""
 import os
 import re
 import time
