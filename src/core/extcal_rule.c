@@ -445,12 +445,19 @@ enum extcal_walls_end extcal_walls_expand(const struct icalrecurrencetype *rule,
 					  struct extcal_walls *w)
 {
 	struct series s = {w, w->start, w->lo, w->stop, rule->count, 1, EXTCAL_WALLS_DONE};
+	struct icalrecurrencetype r = *rule;
+	int i;
 
 	w->n = 0;
-	if (rule->freq == ICAL_NO_RECURRENCE || rule->count < 0 || w->stop <= w->start ||
-	    rule->count == 1)
+	if (r.freq == ICAL_NO_RECURRENCE || r.count < 0 || w->stop <= w->start || r.count == 1)
 		return EXTCAL_WALLS_DONE;
-	if (!expand_simple(&s, rule))
-		expand_libical(&s, *rule);
+	/* A BYDAY ordinal belongs to MONTHLY and YEARLY rules only (RFC 5545 3.3.10): elsewhere
+	 * it is read as the plain weekday ("FREQ=WEEKLY;BYDAY=1MO" = every Monday), where
+	 * libical would yield other days of the week. */
+	if (r.freq != ICAL_MONTHLY_RECURRENCE && r.freq != ICAL_YEARLY_RECURRENCE)
+		for (i = 0; i < ICAL_BY_DAY_SIZE && !by_empty(&r.by_day[i]); i++)
+			r.by_day[i] = (short)icalrecurrencetype_day_day_of_week(r.by_day[i]);
+	if (!expand_simple(&s, &r))
+		expand_libical(&s, r);
 	return s.end;
 }

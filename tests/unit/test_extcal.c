@@ -744,6 +744,31 @@ static void test_unsorted_by_list(void **state)
 	extcal_result_release(&r);
 }
 
+/* An ordinal BYDAY outside MONTHLY and YEARLY rules (RFC 5545 allows none there) is read as
+ * the plain weekday, with and without the arithmetic expansion (BYMONTH sends the rule to
+ * libical's iterator, which yields other days for it). */
+static void test_weekly_byday_ordinal_is_the_weekday(void **state)
+{
+	struct extcal_result r;
+
+	(void)state;
+	read_ok(&r,
+		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260105T090000Z\nDURATION:PT1H\n"
+		    "RRULE:FREQ=WEEKLY;BYDAY=1MO;COUNT=4\nEND:VEVENT\n"
+		    "BEGIN:VEVENT\nUID:b\nDTSTART:20260107T120000Z\nDURATION:PT1H\n"
+		    "RRULE:FREQ=WEEKLY;BYDAY=1WE;BYMONTH=1;COUNT=3\nEND:VEVENT\n"),
+		"UTC");
+	/* Mondays 5, 12, 19 and 26 January at 09:00Z; Wednesdays 7, 14 and 21 at 12:00Z. */
+	ASSERT_OPEN(&r.busy, utc_at(2026, 1, 5, 9, 0, 0), utc_at(2026, 1, 5, 10, 0, 0),
+		    utc_at(2026, 1, 7, 12, 0, 0), utc_at(2026, 1, 7, 13, 0, 0),
+		    utc_at(2026, 1, 12, 9, 0, 0), utc_at(2026, 1, 12, 10, 0, 0),
+		    utc_at(2026, 1, 14, 12, 0, 0), utc_at(2026, 1, 14, 13, 0, 0),
+		    utc_at(2026, 1, 19, 9, 0, 0), utc_at(2026, 1, 19, 10, 0, 0),
+		    utc_at(2026, 1, 21, 12, 0, 0), utc_at(2026, 1, 21, 13, 0, 0),
+		    utc_at(2026, 1, 26, 9, 0, 0), utc_at(2026, 1, 26, 10, 0, 0));
+	extcal_result_release(&r);
+}
+
 static void test_nominal_day_duration_across_dst(void **state)
 {
 	struct extcal_result r;
@@ -964,6 +989,7 @@ int main(void)
 	    cmocka_unit_test(test_added_calls_merge),
 	    cmocka_unit_test(test_simple_rules_match_libical),
 	    cmocka_unit_test(test_unsorted_by_list),
+	    cmocka_unit_test(test_weekly_byday_ordinal_is_the_weekday),
 	    cmocka_unit_test(test_yearly_dates),
 	    cmocka_unit_test(test_hourly_deep_in_series),
 	    cmocka_unit_test(test_nominal_day_duration_across_dst),
