@@ -403,6 +403,7 @@ struct report_read {
 	const struct extcal_opts *o;
 	struct buf text;
 	size_t parts, failed;
+	size_t bare;			/* responses that brought no calendar-data */
 	char first_error[CALENDAR_ERROR_MAX + 1];
 };
 
@@ -426,6 +427,13 @@ static void report_walk(struct report_read *rr, const xmlNode *n)
 					snprintf(rr->first_error, sizeof(rr->first_error), "%s",
 						 e.message);
 			}
+			continue;
+		}
+		if (node_is(n, NS_DAV, "response")) {
+			size_t before = rr->parts;
+			report_walk(rr, n->children);
+			if (rr->parts == before)
+				rr->bare++;
 			continue;
 		}
 		report_walk(rr, n->children);
@@ -456,6 +464,15 @@ static int report_read(const char *body, size_t len, struct extcal_result *r,
 		snprintf(why, size, "no event could be read: %.200s", rr.first_error);
 		return -1;
 	}
+	/* Events listed without their data (the property refused, 403 or 404) are not an
+	 * empty calendar: recorded as one, the last good busy time would be wiped. */
+	if (rr.bare && !rr.parts) {
+		snprintf(why, size, "the CalDAV server listed events without their calendar data");
+		return -1;
+	}
+	if (rr.bare)
+		log_msg(LOG_INFO, "calendar %s: %zu events came without their calendar data",
+			cal_id, rr.bare);
 	return 0;
 }
 

@@ -347,3 +347,65 @@ def test_a_fetch_dropped_at_stop_is_fetched_again_at_once_after_a_restart(slotd_
         for s in servers:
             s.kill()
         servers[0].drop_db()
+
+
+def multistatus(*responses):
+    return (b'<?xml version="1.0" encoding="utf-8"?>\n'
+            b'<D:multistatus xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"'
+            b' xmlns:CS="http://calendarserver.org/ns/">' + b"".join(responses)
+            + b"</D:multistatus>\n")
+
+
+def dav_answer(body):
+    return (b"HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml; charset=utf-8\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+
+
+def test_caldav_events_listed_without_their_data_keep_the_busy_time(w):
+    # A calendar-query answered with its events' calendar-data refused (404) is not an empty
+    # calendar: the busy time read before stays, and the calendar says why.
+    t, cals = w
+    event = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+             b"UID:dentist@example.com\r\nDTSTAMP:20260101T000000Z\r\n"
+             b"DTSTART:%sT100000Z\r\nDTEND:%sT110000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\n"
+             b"END:VCALENDAR\r\n")
+    day = time.strftime("%Y%m%d", time.gmtime(time.time() + 7 * 86400)).encode()
+
+    def propfind(ctag):
+        return dav_answer(multistatus(
+            b"<D:response><D:href>/dav/ada/work/</D:href><D:propstat><D:prop>"
+            b"<D:resourcetype><D:collection/><C:calendar/></D:resourcetype>"
+            b"<CS:getctag>" + ctag + b"</CS:getctag></D:prop>"
+            b"<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>"))
+
+    def answer(i):
+        if i in (0, 2):
+            return propfind(b"ctag-%d" % i)
+        if i == 1:
+            return dav_answer(multistatus(
+                b"<D:response><D:href>/dav/ada/work/a.ics</D:href><D:propstat><D:prop>"
+                b'<D:getetag>"1"</D:getetag><C:calendar-data>'
+                + event % (day, day) + b"</C:calendar-data></D:prop>"
+                b"<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>"))
+        return dav_answer(multistatus(
+            b"<D:response><D:href>/dav/ada/work/a.ics</D:href>"
+            b'<D:propstat><D:prop><D:getetag>"2"</D:getetag></D:prop>'
+            b"<D:status>HTTP/1.1 200 OK</D:status></D:propstat>"
+            b"<D:propstat><D:prop><C:calendar-data/></D:prop>"
+            b"<D:status>HTTP/1.1 404 Not Found</D:status></D:propstat></D:response>"))
+    srv = RawServer(answer)
+    try:
+        c = t.ok("POST", cals, {"kind": "caldav", "url": srv.url + "/dav/ada/work/",
+                                "name": "Work"})
+        path = f"{cals}/{c['id']}"
+        first = attempted(t, path)
+        assert first["last_error"] is None and first["busy_intervals"] == 1, first
+        time.sleep(1.1)
+        assert t.post(path + "/sync").status_code == 202
+        again = attempted(t, path, first["last_attempt_at"])
+        assert srv.count == 4
+        assert again["busy_intervals"] == 1, again
+        assert again["last_error"] == ("the CalDAV server listed events without their "
+                                       "calendar data"), again
+    finally:
+        srv.stop()
