@@ -64,8 +64,8 @@ enum extcal_walls_end {
 
 /* Lists into w the starts of rule after w->start (COUNT counts from DTSTART, which is one;
  * the rule's UNTIL is not read: the caller folds it into w->stop). Arithmetic for DAILY and
- * WEEKLY with a plain BYDAY, MONTHLY by day and/or weekday (and BYSETPOS), YEARLY by month;
- * libical's iterator for the rest, in passes of about a thousand periods so that no call
+ * WEEKLY with a plain BYDAY (and BYSETPOS), MONTHLY by day and/or weekday (and BYSETPOS), YEARLY by
+ * month; libical's iterator for the rest, in passes of about a thousand periods so that no call
  * into it runs for long. */
 enum extcal_walls_end extcal_walls_expand(const struct icalrecurrencetype *rule,
 					  struct extcal_walls *w);

@@ -148,7 +148,23 @@ static uint32_t month_days(const struct icalrecurrencetype *rule, int y, int m, 
 	return by_empty(rule->by_month_day) ? weekdays : days & weekdays;
 }
 
-/* DAILY or WEEKLY with at most a plain BYDAY. */
+/* True when BYSETPOS (none: every one) keeps the i-th (from 0) of a period's n starts. */
+static bool set_picks(const struct icalrecurrencetype *rule, int i, int n)
+{
+	int k;
+
+	if (by_empty(rule->by_set_pos))
+		return true;
+	for (k = 0; k < ICAL_BY_SETPOS_SIZE && !by_empty(&rule->by_set_pos[k]); k++) {
+		int pos = rule->by_set_pos[k];
+		if ((pos > 0 && pos - 1 == i) || (pos < 0 && n + pos == i))
+			return true;
+	}
+	return false;
+}
+
+/* DAILY or WEEKLY with at most a plain BYDAY, and BYSETPOS within each period (libical's
+ * iterator ignores BYSETPOS with these frequencies). */
 static void expand_days(struct series *s, const struct icalrecurrencetype *rule, int mask)
 {
 	int64_t start_day = floor_div(s->start, DAY), tod = s->start - start_day * DAY;
@@ -175,15 +191,18 @@ static void expand_days(struct series *s, const struct icalrecurrencetype *rule,
 	k = !s->count && lo_day > base0 ? (lo_day - base0) / period : 0;
 	for (;; k++) {
 		int64_t base = base0 + k * period;
-		int i;
+		int64_t set[7];
+		int n = 0, i;
 
 		if (base * DAY > s->stop || (++ticks % CHECK_EVERY == 0 && budget_gone(s)))
 			return;
-		for (i = 0; i < span; i++) {
-			int64_t day = base + i;
-			if (day < start_day || !(mask & (1 << weekday_from_days(day))))
+		for (i = 0; i < span; i++)
+			if (mask & (1 << weekday_from_days(base + i)))
+				set[n++] = base + i;
+		for (i = 0; i < n; i++) {
+			if (set[i] < start_day || !set_picks(rule, i, n))
 				continue;
-			if (!take(s, day * DAY + tod))
+			if (!take(s, set[i] * DAY + tod))
 				return;
 		}
 	}
@@ -269,9 +288,10 @@ static void expand_months(struct series *s, const struct icalrecurrencetype *rul
 }
 
 /* The shapes of most real calendars are expanded here by arithmetic (libical's iterator costs
- * 2-15 microseconds per occurrence): DAILY and WEEKLY with at most a plain BYDAY; MONTHLY by
- * day of month and/or weekday, with BYSETPOS ("the last weekday"); YEARLY on the start's
- * date or by BYMONTH with days of those months. False when rule is none of them. */
+ * 2-15 microseconds per occurrence): DAILY and WEEKLY with at most a plain BYDAY and
+ * BYSETPOS; MONTHLY by day of month and/or weekday, with BYSETPOS ("the last weekday");
+ * YEARLY on the start's date or by BYMONTH with days of those months. False when rule is none of
+ * them. */
 static bool expand_simple(struct series *s, const struct icalrecurrencetype *rule)
 {
 	int mask = byday_mask(rule);
@@ -283,7 +303,7 @@ static bool expand_simple(struct series *s, const struct icalrecurrencetype *rul
 	switch (rule->freq) {
 	case ICAL_DAILY_RECURRENCE:
 	case ICAL_WEEKLY_RECURRENCE:
-		if (mask < 0 || !only_parts(rule, BY_DAY))
+		if (mask < 0 || !only_parts(rule, BY_DAY | BY_SETPOS))
 			return false;
 		expand_days(s, rule, mask);
 		return true;

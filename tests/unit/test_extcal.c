@@ -769,6 +769,30 @@ static void test_weekly_byday_ordinal_is_the_weekday(void **state)
 	extcal_result_release(&r);
 }
 
+/* BYSETPOS picks within each week of a WEEKLY rule (libical's iterator ignores it there and
+ * would make every weekday busy). */
+static void test_weekly_bysetpos(void **state)
+{
+	struct extcal_result r;
+
+	(void)state;
+	read_ok(&r,
+		CAL("BEGIN:VEVENT\nUID:a\nDTSTART:20260102T090000Z\nDURATION:PT1H\n"
+		    "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3\nEND:VEVENT\n"
+		    "BEGIN:VEVENT\nUID:b\nDTSTART:20260105T120000Z\nDURATION:PT1H\n"
+		    "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,MO;BYSETPOS=1;COUNT=3\nEND:VEVENT\n"),
+		"UTC");
+	/* The last weekday of each week: Fridays 2, 9 and 16 January at 09:00Z. The first of
+	 * Monday and Wednesday every other week: Mondays 5 and 19 January, 2 February, 12:00Z. */
+	ASSERT_OPEN(&r.busy, utc_at(2026, 1, 2, 9, 0, 0), utc_at(2026, 1, 2, 10, 0, 0),
+		    utc_at(2026, 1, 5, 12, 0, 0), utc_at(2026, 1, 5, 13, 0, 0),
+		    utc_at(2026, 1, 9, 9, 0, 0), utc_at(2026, 1, 9, 10, 0, 0),
+		    utc_at(2026, 1, 16, 9, 0, 0), utc_at(2026, 1, 16, 10, 0, 0),
+		    utc_at(2026, 1, 19, 12, 0, 0), utc_at(2026, 1, 19, 13, 0, 0),
+		    utc_at(2026, 2, 2, 12, 0, 0), utc_at(2026, 2, 2, 13, 0, 0));
+	extcal_result_release(&r);
+}
+
 static void test_nominal_day_duration_across_dst(void **state)
 {
 	struct extcal_result r;
@@ -990,6 +1014,7 @@ int main(void)
 	    cmocka_unit_test(test_simple_rules_match_libical),
 	    cmocka_unit_test(test_unsorted_by_list),
 	    cmocka_unit_test(test_weekly_byday_ordinal_is_the_weekday),
+	    cmocka_unit_test(test_weekly_bysetpos),
 	    cmocka_unit_test(test_yearly_dates),
 	    cmocka_unit_test(test_hourly_deep_in_series),
 	    cmocka_unit_test(test_nominal_day_duration_across_dst),
