@@ -1482,10 +1482,11 @@ def test_sync_now_twice_is_one_fetch_at_a_time(w, ics_srv):
     for _ in range(3):
         r = w.t.post(w.cal_path(cal["id"]) + "/sync")
         assert r.status_code == 202, r.text
-    time.sleep(3.0)
-    assert ics_srv.max_in_flight[path] == 1
     # Asked during the fetch: one more fetch afterwards (the first may have read the
     # calendar before what the sync was asked for), not one per request.
+    ics_srv.wait_done(path, 3, timeout=15)
+    time.sleep(1.5)
+    assert ics_srv.max_in_flight[path] == 1
     assert len(ics_srv.on(path)) == 3, len(ics_srv.on(path))
     assert_blocked(w, {"2026-03-10": TEN})
 
