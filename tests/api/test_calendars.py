@@ -1811,6 +1811,7 @@ def test_bookings_are_written_moved_and_removed(w, radicale):
     # Read back by a sync of the same calendar, slotd's own event is not busy time twice.
     cal = sync_now(w, cal)
     assert cal["last_error"] is None and cal["busy_intervals"] == 0, cal
+    assert cal["events"] == 0, cal
     x = w.t.explain(w.sid, w.pid, "2026-03-11T14:00:00+01:00", now=NOW)
     assert x["reasons"] == [{"code": "booked"}], x
     # Cancelled: the start is free at once (no external state to wait for), the event goes.
