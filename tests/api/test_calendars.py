@@ -1832,6 +1832,25 @@ def test_bookings_are_written_moved_and_removed(w, radicale):
     assert all(d["channel"] == "caldav" and d["endpoint_id"] == cal["id"] for d in mine), mine
 
 
+def test_written_text_is_escaped(w, radicale):
+    """A customer name with iCalendar's special characters and notes with line breaks that
+    look like properties: the event carries them as text, nothing more."""
+    coll, url, cal = writable(w, radicale)
+    name = 'Zo\u00eb O\'Brien, Jr.; \\ "Doc"'
+    notes = "first line\nATTENDEE:mailto:intruder@example.com\nEND:VEVENT\nBEGIN:VEVENT"
+    b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW,
+               customer={"name": name, "email": "zoe@example.com"}, notes=notes)
+    radicale_event(radicale, coll, f"{b['id']}@slotd")
+    text = radicale.get_event("alice", coll, f"slotd-{b['id']}")
+    whole = icalendar.Calendar.from_ical(text)
+    [ev] = list(whole.walk("VEVENT"))
+    assert name in str(ev["SUMMARY"]), str(ev["SUMMARY"])
+    assert "intruder@example.com" not in [str(a) for a in ev.get("ATTENDEE", [])] and \
+        "mailto:intruder@example.com" not in str(ev.get("ATTENDEE", ""))
+    assert str(ev["UID"]) == f"{b['id']}@slotd"
+    assert notes in str(ev.get("DESCRIPTION", notes))     # as text, when written at all
+
+
 def test_pending_booking_is_tentative_and_a_decline_removes_it(w, radicale):
     manual = w.t.provider("Dr Manual", BER, auto_confirm=False)["id"]
     w.t.schedule(manual, weekdays([("09:00", "17:00")]))
