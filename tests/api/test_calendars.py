@@ -1942,6 +1942,8 @@ def test_an_event_already_removed_by_hand_counts_as_deleted(w, radicale):
                                             and d["status"] != "pending"])
     [d] = [d for d in ds if d["event_id"] in evs]
     assert d["status"] == "succeeded" and d["last_status"] == 404, d
+    full = w.t.ok("GET", f"/v1/deliveries/{d['id']}")
+    assert [a["status_code"] for a in full["attempt_log"]] == [404], full
     assert radicale.hrefs("alice", coll) == []
 
 
