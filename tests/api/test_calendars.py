@@ -1615,6 +1615,12 @@ def test_caldav_events_block_exactly_the_right_slots(w, radicale):
     cal = sync_now(w, cal)
     assert cal["last_error"] is None
     assert ("REPORT", path) in slotd_requests()[seen:]
+    # New credentials (the same password again) forget the ctag: read in full at once.
+    seen = len(slotd_requests())
+    at = w.clock.tick()
+    w.t.ok("PATCH", w.cal_path(cal["id"]), {"password": radicale.users["alice"]})
+    cal = wait_cal(w, cal["id"], lambda c: epoch(c["last_attempt_at"]) >= at, "fetched")
+    assert ("REPORT", path) in slotd_requests()[seen:], slotd_requests()[seen:]
     assert_blocked(w, {"2026-03-09": {"11:30", "12:00", "12:30"}, "2026-03-11": TEN,
                        "2026-03-12": set(ALL), "2026-03-13": TEN | fri,
                        "2026-03-23": {"14:30", "15:00", "15:30"}, **fridays})
