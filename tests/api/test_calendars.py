@@ -1244,6 +1244,20 @@ def test_malformed_or_failing_calendar_keeps_the_last_good_busy_time(w, ics_srv)
     assert_blocked(w, {"2026-03-11": TEN})
 
 
+def test_unreachable_and_missing_calendars(w, ics_srv):
+    closed = radicale_server.free_port()
+    t = time.monotonic()
+    a = first_sync(w, create(w, kind="ics", url=f"http://127.0.0.1:{closed}/cal.ics",
+                             name="Down"))
+    assert time.monotonic() - t < 5
+    assert a["last_error"] and a["last_synced_at"] is None, a
+    path, _ = secret_path("missing")                 # nothing served there: 404
+    b = first_sync(w, create(w, kind="ics", url=ics_srv.url(path), name="Missing"))
+    assert b["last_error"] and "404" in b["last_error"], b
+    failed = {e["subject_id"] for e in events_of(w.t, "calendar.sync_failed")}
+    assert failed == {a["id"], b["id"]}
+
+
 def test_304_on_the_second_fetch(w, ics_srv):
     doc = ics(busy(BER, "2026-03-10", "10:00", "11:00"))
     cal, path = ics_calendar(w, ics_srv, doc)
