@@ -860,6 +860,35 @@ def test_a_rule_with_endless_occurrences_is_bounded(w, ics_srv):
     assert len(set(seen)) == 1, seen
 
 
+def test_week_start_of_a_fortnightly_rule(srv, clock, ics_srv):
+    """FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU from Tuesday 3 March: which Sundays belong to it
+    depends on WKST (RFC 5545's own example). A provider working every day of the week; the
+    dates were worked out with python-dateutil."""
+    t = srv.tenant()
+    every = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    tue_sun = {}
+    for wkst in ("SU", "MO"):
+        p = t.provider(f"Weekend {wkst}", BER)
+        t.schedule(p["id"], weekdays([("09:00", "17:00")], days=every))
+        sid = t.service([p["id"]], "Consult", 60, slot_step_minutes=30)["id"]
+        w = World(t=t, pid=p["id"], sid=sid, server=srv, tz=BER, clock=clock)
+        ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-03", "10:00", "11:00",
+                                          f"RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;"
+                                          f"WKST={wkst}")), name=f"WKST {wkst}")
+        got = t.slots(sid, w.pid, "2026-03-02", "2026-04-10", now=NOW)
+        free = collections.defaultdict(set)
+        for x in got:
+            free[x["start"][:10]].add(x["start"][11:16])
+        d, tue_sun[wkst] = date(2026, 3, 2), []
+        while d <= date(2026, 4, 10):
+            if TEN & (set(ALL) - free[d.isoformat()]):
+                tue_sun[wkst].append(d.strftime("%m-%d %a"))
+            d += timedelta(days=1)
+    assert tue_sun == {
+        "SU": ["03-03 Tue", "03-15 Sun", "03-17 Tue", "03-29 Sun", "03-31 Tue"],
+        "MO": ["03-03 Tue", "03-08 Sun", "03-17 Tue", "03-22 Sun", "03-31 Tue", "04-05 Sun"]}
+
+
 def test_rdate_and_duration(w, ics_srv):
     doc = ics(vevent(zoned("DTSTART", BER, "2026-03-10", "09:00"), "DURATION:PT90M",
                      "RDATE;TZID=Europe/Berlin:20260317T090000,20260324T140000"))
