@@ -920,10 +920,14 @@ def test_all_day_events_are_whole_local_days_of_the_provider(srv, clock, ics_srv
     doc = ics(vevent("DTSTART;VALUE=DATE:20260312", "DTEND;VALUE=DATE:20260313"),
               vevent("DTSTART;VALUE=DATE:20260316", "DTEND;VALUE=DATE:20260318"),
               # No DTEND: one day (RFC 5545 3.6.1).
-              vevent("DTSTART;VALUE=DATE:20260320"))
+              vevent("DTSTART;VALUE=DATE:20260320"),
+              # Wednesdays off, but for one.
+              vevent("DTSTART;VALUE=DATE:20260318", "DTEND;VALUE=DATE:20260319",
+                     "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;VALUE=DATE:20260325"))
     ics_calendar(w, ics_srv, doc)
     assert_blocked(w, {"2026-03-12": set(ALL), "2026-03-16": set(ALL),
-                       "2026-03-17": set(ALL), "2026-03-20": set(ALL)})
+                       "2026-03-17": set(ALL), "2026-03-20": set(ALL),
+                       "2026-03-18": set(ALL), "2026-04-01": set(ALL)})
 
 
 def test_other_zones_and_floating_times(w, ics_srv):
