@@ -192,11 +192,6 @@ int tx_endpoint_delete(struct store_tx *tx, const char *id, struct err *e)
 
 /* --- deliveries --- */
 
-static int channel_parse(const char *s)
-{
-	return s && !strcmp(s, "email") ? CHANNEL_EMAIL : CHANNEL_WEBHOOK;
-}
-
 static int status_parse(const char *s)
 {
 	if (s && !strcmp(s, "succeeded"))
@@ -214,7 +209,7 @@ void read_delivery_row(struct stmt *s, struct arena *a, void *dst)
 	d->event_seq = db_col_i64(s, 2);
 	col_text(s, 3, d->event_id, sizeof(d->event_id));
 	col_text(s, 4, d->event_type, sizeof(d->event_type));
-	d->channel = (enum delivery_channel)channel_parse(db_col_text(s, 5));
+	d->channel = delivery_channel_parse(db_col_text(s, 5));
 	col_text(s, 6, d->endpoint_id, sizeof(d->endpoint_id));
 	col_text(s, 7, d->recipient, sizeof(d->recipient));
 	col_text(s, 8, d->recipient_role, sizeof(d->recipient_role));
