@@ -242,7 +242,7 @@ static void render_notify(struct http_ctx *ctx, struct buf *out)
 	metric_head(out, "slotd_delivery_attempts_total", "counter",
 		    "Delivery attempts by channel and result (success; failure: an answer that is"
 		    " not success; error: no answer).");
-	for (c = 0; c < 2; c++)
+	for (c = 0; c < CHANNEL__COUNT; c++)
 		for (r = 0; r < NOTIFY_RESULT__COUNT; r++)
 			buf_addf(out,
 				 "slotd_delivery_attempts_total{channel=\"%s\",result=\"%s\"} %llu\n",

@@ -917,7 +917,7 @@ void notifier_stats(struct notifier *n, struct notifier_stats *out)
 		return;
 	out->backlog = atomic_load(&n->backlog);
 	out->oldest_pending_seconds = atomic_load(&n->oldest_s);
-	for (c = 0; c < 2; c++)
+	for (c = 0; c < CHANNEL__COUNT; c++)
 		for (r = 0; r < NOTIFY_RESULT__COUNT; r++)
 			out->attempts[c][r] = atomic_load(&n->attempts[c][r]);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store/store_notify.h"
 #include "usecase/uc.h"
 #include "util/err.h"
 
@@ -45,7 +46,7 @@ const char *notify_result_name(enum notify_result r);
 struct notifier_stats {
 	int64_t backlog;		/* queued events plus pending deliveries due now */
 	int64_t oldest_pending_seconds;	/* how long the earliest due delivery has waited */
-	uint64_t attempts[2][NOTIFY_RESULT__COUNT];	/* [enum delivery_channel][result] */
+	uint64_t attempts[CHANNEL__COUNT][NOTIFY_RESULT__COUNT];	/* [enum delivery_channel][result] */
 };
 
 struct notifier;

@@ -139,16 +139,6 @@ static void skip_text(const id_t_ *skip, size_t nskip, struct buf *b)
 	}
 }
 
-/* A claimed row: read_delivery_row, with the channel taken by its stored name (every
- * channel, caldav included). */
-static void read_claimed_row(struct stmt *s, struct arena *a, void *dst)
-{
-	struct delivery *d = dst;
-
-	read_delivery_row(s, a, dst);
-	d->channel = delivery_channel_parse(db_col_text(s, 5));
-}
-
 int tx_delivery_claim(struct store_tx *tx, const char *owner, int64_t now, int64_t lease_until,
 		      size_t max, const id_t_ *skip, size_t nskip, struct arena *a,
 		      struct delivery **out, size_t *n, struct err *e)
@@ -184,7 +174,7 @@ int tx_delivery_claim(struct store_tx *tx, const char *owner, int64_t now, int64
 	db_bind_i64(s, 3, now);
 	db_bind_i64(s, 4, (int64_t)max);
 	bind_text(s, 5, skipped.ptr ? skipped.ptr : "");
-	rc = rows_read(tx->c, s, read_claimed_row, sizeof(**out), a, (void **)out, n,
+	rc = rows_read(tx->c, s, read_delivery_row, sizeof(**out), a, (void **)out, n,
 		       "claim deliveries", e);
 	buf_release(&skipped);
 	return rc;

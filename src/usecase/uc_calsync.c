@@ -167,51 +167,12 @@ static int busy_of(struct store_tx *tx, const struct extcal_result *r, struct ar
 	return 0;
 }
 
-/* The length of the valid UTF-8 sequence at p, or 0 when none starts there. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		lo = p[0] == 0xe0 ? 0xa0 : lo;
-		hi = p[0] == 0xed ? 0x9f : hi;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		lo = p[0] == 0xf0 ? 0x90 : lo;
-		hi = p[0] == 0xf4 ? 0x8f : hi;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if (p[i] < lo || p[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return n;
-}
-
 /* A failure's reason quotes what a server sent (a CalDAV redirect's Location) and is shown
  * as JSON, which must be UTF-8: a byte that starts no valid sequence becomes '?'. */
 static void reason_copy(char *out, size_t size, const char *why)
 {
-	unsigned char *p;
-
 	snprintf(out, size, "%s", why);
-	for (p = (unsigned char *)out; *p;) {
-		size_t n = utf8_seq(p);
-		if (n == 0) {
-			*p = '?';
-			n = 1;
-		}
-		p += n;
-	}
+	utf8_repair(out);
 }
 
 static json_t *sync_payload(const struct ext_calendar *c)

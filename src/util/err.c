@@ -35,9 +35,8 @@ static size_t utf8_seq(const unsigned char *p)
 }
 
 /* Messages quote what clients sent (path segments, query values, JSON keys) and go out as
- * JSON, which must be UTF-8: a byte that starts no valid sequence, such as the first half of
- * a character the buffer's end cut, becomes '?'. */
-static void utf8_repair(char *s)
+ * JSON, which must be UTF-8. */
+void utf8_repair(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
 

@@ -85,6 +85,11 @@ static inline void err_init(struct err *e)
 	e->ext_json[0] = '\0';
 }
 
+/* Makes s valid UTF-8 in place: a byte that starts no valid sequence (such as the first half
+ * of a character a buffer's end cut) becomes '?'. For text that quotes what others sent and
+ * goes out as JSON; err_set and err_field apply it to their messages. */
+void utf8_repair(char *s);
+
 /* Sets the error (if none is set yet) and returns -1. */
 int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
