@@ -95,7 +95,7 @@ def test_private_address_refused_at_connect_without_the_flag(slotd_bin, tmp_path
         coll, url, cal = writable(w, rad)
         s.stop()
         env2 = {k: v for k, v in env.items() if k != "SLOTD_WEBHOOK_ALLOW_PRIVATE"}
-        s = Server(slotd_bin, d / "slotd.db", d, env=env2).start()
+        s = Server(slotd_bin, None, d, env=env2, db_url=s.db_url).start()
         w.t.base = s.base
         b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
         [dl] = caldav_deliveries(w.t, lambda ds: ds and ds[0]["attempts"] >= 1)
