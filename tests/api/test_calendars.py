@@ -1943,6 +1943,14 @@ def test_connecting_for_writing_brings_in_the_upcoming_bookings(w, radicale):
     coll, url, cal = writable(w, radicale)
     _, ev = radicale_event(radicale, coll, f"{kept['id']}@slotd")
     assert utc_of(ev, "DTSTART") == "2026-03-10T09:00:00Z"
+    # The provider's own appointment in the same calendar is busy time; slotd's is not.
+    radicale.put_event("alice", coll, "dentist", ics(busy(BER, "2026-03-12", "10:00",
+                                                           "11:00")))
+    c = sync_now(w, cal)
+    assert (c["last_error"], c["events"], c["busy_intervals"]) == (None, 1, 1), c
+    assert_blocked(w, {"2026-03-10": TEN, "2026-03-12": TEN})     # the booking, the dentist
+    x = w.t.explain(w.sid, w.pid, "2026-03-10T10:00:00+01:00", now=NOW)
+    assert x["reasons"] == [{"code": "booked"}], x
     # Given writing later: the same.
     coll2 = "later-" + uuid.uuid4().hex[:8]
     url2 = radicale.make_calendar("alice", coll2)
@@ -1954,14 +1962,14 @@ def test_connecting_for_writing_brings_in_the_upcoming_bookings(w, radicale):
     radicale_event(radicale, coll2, f"{kept['id']}@slotd")
     time.sleep(0.5)
     for c in (coll, coll2):
-        assert [h.rsplit("/", 1)[1] for h in radicale.hrefs("alice", c)] == \
-            [f"slotd-{kept['id']}.ics"]
+        assert [h.rsplit("/", 1)[1] for h in radicale.hrefs("alice", c)
+                if "/slotd-" in h] == [f"slotd-{kept['id']}.ics"]
     # Removed: later bookings are not written there any more.
     w.t.ok("DELETE", w.cal_path(cal["id"]))
     later = booked(w.t, w.sid, "2026-03-12T10:00:00+01:00", w.pid, now=NOW)
     radicale_event(radicale, coll2, f"{later['id']}@slotd")
     time.sleep(0.5)
-    assert len(radicale.hrefs("alice", coll)) == 1
+    assert len([h for h in radicale.hrefs("alice", coll) if "/slotd-" in h]) == 1
 
 
 def test_wrong_credentials_for_writing_then_fixed(w, radicale):
