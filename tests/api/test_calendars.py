@@ -1437,6 +1437,40 @@ def test_https_certificates_are_checked(w, tmp_path):
         tls.stop()
 
 
+def test_the_window_follows_the_servers_clock(slotd_bin, tmp_path, ics_srv, radicale):
+    """Busy time is kept from 30 days back to 365 days ahead of the server's clock: an
+    event past that is left out until the clock comes near it — also when the calendar
+    itself did not change (a 304, the same ctag). On a server of its own."""
+    d = tmp_path / "window"
+    d.mkdir()
+    s = _start(slotd_bin, d, env=env_for(d))
+    try:
+        w = make_world(s)
+        w.clock = Clock(w.t)
+        t0 = w.clock.now                      # 2 March 2026, 07:00 UTC
+        evs = [vevent("DTSTART:20260129T100000Z", "DTEND:20260129T110000Z"),   # 32 d back
+               vevent("DTSTART:20260310T100000Z", "DTEND:20260310T110000Z"),
+               vevent("DTSTART:20270305T100000Z", "DTEND:20270305T110000Z")]   # 368 d on
+        doc = ics(*evs)
+        cal, path = ics_calendar(w, ics_srv, doc)
+        coll = "window-" + uuid.uuid4().hex[:8]
+        dav = radicale.make_calendar("alice", coll)
+        for i, ev in enumerate(evs):
+            radicale.put_event("alice", coll, f"w{i}", ics(ev))
+        dcal = first_sync(w, create(w, kind="caldav", url=dav, username="alice",
+                                    password=radicale.users["alice"]))
+        assert (cal["busy_intervals"], dcal["busy_intervals"]) == (1, 1), (cal, dcal)
+        later = w.clock.set(t0 + 10 * 86400)
+        for c in (cal, dcal):
+            assert w.t.post(w.cal_path(c["id"]) + "/sync").status_code == 202
+        got = [wait_cal(w, c["id"], lambda x: epoch(x["last_attempt_at"]) >= later,
+                        "fetched") for c in (cal, dcal)]
+        assert [(c["last_error"], c["busy_intervals"]) for c in got] == [(None, 2)] * 2, \
+            (got, [r.status for r in ics_srv.on(path)])
+    finally:
+        _stop(s)
+
+
 def test_deleting_or_disabling_frees_the_slots_at_once(w, ics_srv):
     a, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-10", "10:00", "11:00")), name="A")
     b, _ = ics_calendar(w, ics_srv, ics(busy(BER, "2026-03-11", "10:00", "11:00")), name="B")
