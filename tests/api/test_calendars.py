@@ -1440,19 +1440,19 @@ def test_https_certificates_are_checked(w, tmp_path):
 def test_the_window_follows_the_servers_clock(slotd_bin, tmp_path, ics_srv, radicale):
     """Busy time is kept from 30 days back to 365 days ahead of the server's clock: an
     event past that is left out until the clock comes near it — also when the calendar
-    itself did not change (a 304, the same ctag). On a server of its own."""
+    itself did not change (a 304, the same ctag), or a weekly block set up long ago would
+    stop blocking a year after it was first read. On a server of its own."""
     d = tmp_path / "window"
     d.mkdir()
     s = _start(slotd_bin, d, env=env_for(d))
     try:
         w = make_world(s)
         w.clock = Clock(w.t)
-        t0 = w.clock.now                      # 2 March 2026, 07:00 UTC
+        t0 = w.clock.now                      # Monday 2 March 2026, 07:00 UTC
         evs = [vevent("DTSTART:20260129T100000Z", "DTEND:20260129T110000Z"),   # 32 d back
                vevent("DTSTART:20260310T100000Z", "DTEND:20260310T110000Z"),
                vevent("DTSTART:20270305T100000Z", "DTEND:20270305T110000Z")]   # 368 d on
-        doc = ics(*evs)
-        cal, path = ics_calendar(w, ics_srv, doc)
+        cal, path = ics_calendar(w, ics_srv, ics(*evs))
         coll = "window-" + uuid.uuid4().hex[:8]
         dav = radicale.make_calendar("alice", coll)
         for i, ev in enumerate(evs):
@@ -1460,13 +1460,31 @@ def test_the_window_follows_the_servers_clock(slotd_bin, tmp_path, ics_srv, radi
         dcal = first_sync(w, create(w, kind="caldav", url=dav, username="alice",
                                     password=radicale.users["alice"]))
         assert (cal["busy_intervals"], dcal["busy_intervals"]) == (1, 1), (cal, dcal)
-        later = w.clock.set(t0 + 10 * 86400)
-        for c in (cal, dcal):
-            assert w.t.post(w.cal_path(c["id"]) + "/sync").status_code == 202
-        got = [wait_cal(w, c["id"], lambda x: epoch(x["last_attempt_at"]) >= later,
-                        "fetched") for c in (cal, dcal)]
-        assert [(c["last_error"], c["busy_intervals"]) for c in got] == [(None, 2)] * 2, \
-            (got, [r.status for r in ics_srv.on(path)])
+        # A weekly block set up long ago and never changed ("Fridays 10-11, school run").
+        weekly, wpath = ics_calendar(w, ics_srv, ics(busy(BER, "2025-01-03", "10:00",
+                                                          "11:00", "RRULE:FREQ=WEEKLY")),
+                                     name="Fridays")
+
+        def sync_all(ts):
+            w.clock.set(ts)
+            for c in (cal, dcal, weekly):
+                assert w.t.post(w.cal_path(c["id"]) + "/sync").status_code == 202
+            return [wait_cal(w, c["id"], lambda x: epoch(x["last_attempt_at"]) >= ts,
+                             "fetched") for c in (cal, dcal, weekly)]
+
+        # Ten days on, the event 368 days ahead is inside the window.
+        got = sync_all(t0 + 10 * 86400)
+        ten_days = [(c["last_error"], c["busy_intervals"]) for c in got[:2]]
+        # 400 days on, the unchanged weekly block still blocks next Friday.
+        far = t0 + 400 * 86400                        # Tuesday 6 April 2027
+        sync_all(far)
+        r = w.t.get("/v1/slots", now=iso(far), params={
+            "service_id": w.sid, "provider_id": w.pid, "from": "2027-04-09",
+            "to": "2027-04-09"})
+        assert r.status_code == 200, r.text
+        friday_free = sorted(TEN & {x["start"][11:16] for x in r.json()["slots"]})
+        assert (ten_days, friday_free) == ([(None, 2), (None, 2)], []), \
+            (ten_days, friday_free, [x.status for x in ics_srv.on(path)])
     finally:
         _stop(s)
 
