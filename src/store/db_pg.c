@@ -312,7 +312,7 @@ static const char *const migrations[] = {
 	 "  write BIGINT NOT NULL DEFAULT 0, enabled BIGINT NOT NULL DEFAULT 1,"
 	 "  interval_min BIGINT NOT NULL DEFAULT 5, etag TEXT, last_modified TEXT, ctag TEXT,"
 	 "  busy_hash TEXT, events BIGINT NOT NULL DEFAULT 0,"
-	 "  busy_count BIGINT NOT NULL DEFAULT 0, last_synced_at BIGINT,"
+	 "  busy_count BIGINT NOT NULL DEFAULT 0, read_at BIGINT, last_synced_at BIGINT,"
 	 "  last_attempt_at BIGINT, last_error TEXT, next_sync_at BIGINT NOT NULL,"
 	 "  lease_owner TEXT, lease_until BIGINT, version BIGINT NOT NULL DEFAULT 1,"
 	 "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"

@@ -365,7 +365,7 @@ static const char *const migrations[] = {
 	 "  write INTEGER NOT NULL DEFAULT 0, enabled INTEGER NOT NULL DEFAULT 1,"
 	 "  interval_min INTEGER NOT NULL DEFAULT 5, etag TEXT, last_modified TEXT, ctag TEXT,"
 	 "  busy_hash TEXT, events INTEGER NOT NULL DEFAULT 0,"
-	 "  busy_count INTEGER NOT NULL DEFAULT 0, last_synced_at INTEGER,"
+	 "  busy_count INTEGER NOT NULL DEFAULT 0, read_at INTEGER, last_synced_at INTEGER,"
 	 "  last_attempt_at INTEGER, last_error TEXT, next_sync_at INTEGER NOT NULL,"
 	 "  lease_owner TEXT, lease_until INTEGER, version INTEGER NOT NULL DEFAULT 1,"
 	 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"

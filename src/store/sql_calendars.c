@@ -14,7 +14,7 @@
 	"tenant_id, id, provider_id, kind, name, url, url_box, username, password_box, write,"  \
 	" enabled, interval_min, etag, last_modified, ctag, busy_hash, events, busy_count,"     \
 	" last_synced_at, last_attempt_at, last_error, next_sync_at, version, created_at,"      \
-	" updated_at"
+	" updated_at, read_at"
 
 static void read_calendar(struct stmt *s, struct arena *a, void *dst)
 {
@@ -49,6 +49,7 @@ static void read_calendar(struct stmt *s, struct arena *a, void *dst)
 	c->version = db_col_int(s, 22);
 	c->created_at = db_col_i64(s, 23);
 	c->updated_at = db_col_i64(s, 24);
+	c->read_at = col_opt_i64(s, 25);
 }
 
 int tx_calendar_insert(struct store_tx *tx, const struct ext_calendar *c, struct err *e)
@@ -448,7 +449,8 @@ int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_
 		      " ctag = CASE WHEN ?6 = 1 THEN ?9 ELSE ctag END,"
 		      " busy_hash = CASE WHEN ?6 = 1 THEN ?10 ELSE busy_hash END,"
 		      " events = CASE WHEN ?6 = 1 THEN ?11 ELSE events END,"
-		      " busy_count = CASE WHEN ?6 = 1 THEN ?12 ELSE busy_count END"
+		      " busy_count = CASE WHEN ?6 = 1 THEN ?12 ELSE busy_count END,"
+		      " read_at = CASE WHEN ?6 = 1 THEN ?3 ELSE read_at END"
 		      " WHERE tenant_id = ?1 AND id = ?2 AND lease_owner = ?13",
 		      e);
 	if (!s)

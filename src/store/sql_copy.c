@@ -52,8 +52,9 @@ static const struct copy_table {
 	 * key (--secret-key-file) to open them. */
 	{"calendars", "tenant_id, id, provider_id, kind, name, url, url_box, username,"
 		      " password_box, write, enabled, interval_min, etag, last_modified, ctag,"
-		      " busy_hash, events, busy_count, last_synced_at, last_attempt_at, last_error,"
-		      " next_sync_at, lease_owner, lease_until, version, created_at, updated_at"},
+		      " busy_hash, events, busy_count, read_at, last_synced_at, last_attempt_at,"
+		      " last_error, next_sync_at, lease_owner, lease_until, version, created_at,"
+		      " updated_at"},
 	{"calendar_busy", "tenant_id, provider_id, calendar_id, start_utc, end_utc"},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
 			    " reason"},

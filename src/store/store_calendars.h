@@ -47,6 +47,7 @@ struct ext_calendar {
 	char busy_hash[24];		/* of the stored busy time ("" = none stored) */
 	int events;			/* busy events read by the last good parse */
 	int busy_count;			/* merged busy intervals of the last good parse */
+	int64_t read_at;		/* when they were read in full (not a 304); 0 = never */
 	int64_t last_synced_at;		/* 0 = never */
 	int64_t last_attempt_at;	/* 0 = never */
 	char last_error[CALENDAR_ERROR_MAX + 1];	/* "" after a success */

@@ -103,6 +103,10 @@ int uc_calendar_claim(const struct uc_env *env, const char *owner, size_t max, s
 		j->owner_tz = zones[i];
 		j->from = now - (int64_t)CALENDAR_WINDOW_BACK_DAYS * 86400;
 		j->to = now + (int64_t)CALENDAR_WINDOW_AHEAD_DAYS * 86400;
+		if (now - j->cal.read_at >= CALENDAR_REREAD_SECONDS) {
+			/* Read in full: unconditional GET, a REPORT whatever the ctag. */
+			j->cal.etag[0] = j->cal.last_modified[0] = j->cal.ctag[0] = '\0';
+		}
 		if (!zones[i])
 			snprintf(failed.error, sizeof(failed.error),
 				 "the calendar's provider no longer exists");

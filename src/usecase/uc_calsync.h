@@ -12,6 +12,10 @@
 #define CALENDAR_LEASE_SECONDS 120	/* a fetch's lease; fetches end within 15 s */
 #define CALENDAR_WINDOW_BACK_DAYS 30	/* busy time is read for this window around now */
 #define CALENDAR_WINDOW_AHEAD_DAYS 365
+/* The busy time is read for the window around the time of the read; an answer that says
+ * "unchanged" (304, the same ctag) keeps it, so once a day a calendar is read in full
+ * whatever its validators say, and the window moves with the clock. */
+#define CALENDAR_REREAD_SECONDS 86400
 #define CALENDAR_PASSWORD_MAX 1024	/* bytes */
 
 /* One leased calendar with what its fetch needs, secrets opened. */
