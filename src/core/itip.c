@@ -127,6 +127,18 @@ char *itip_render(const struct itip *it)
 	return copy;
 }
 
+/* Text for a TEXT value, in place: RFC 5545 §3.3.11 allows no control character but HTAB
+ * (a line break is written escaped), and strict CalDAV servers refuse an object that has
+ * one, so each other one (a lone CR too, and DEL) becomes a space. */
+static void text_clean(char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < ' ' && c != '\t' && c != '\n') || c == 0x7f)
+			*s = ' ';
+	}
+}
+
 char *itip_calendar_object(const struct booking *b, const char *service_name)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
@@ -139,6 +151,8 @@ char *itip_calendar_object(const struct booking *b, const char *service_name)
 		 service_name && *service_name ? service_name : "Booking", b->customer_name);
 	snprintf(desc, sizeof(desc), "Booking reference %s%s%s", b->reference,
 		 *b->notes ? "\n\n" : "", b->notes);
+	text_clean(summary);
+	text_clean(desc);
 	icalcomponent_add_component(cal, ics_booking_event(b, summary, desc, NULL, b->updated_at,
 							   ICS_TRANSP));
 	return ics_serialise(cal);

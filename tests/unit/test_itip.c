@@ -282,6 +282,34 @@ static void test_calendar_object_of_a_pending_booking(void **state)
 	free(text);
 }
 
+/* Control characters typed by a customer or in a service name (RFC 5545 §3.3.11 TEXT holds
+ * none but HTAB): each becomes a space, so a strict CalDAV server takes the object. */
+static void test_calendar_object_has_no_control_characters(void **state)
+{
+	struct booking b = object_booking();
+	char *text;
+	const unsigned char *p;
+	icalcomponent *cal, *ev;
+
+	(void)state;
+	snprintf(b.customer_name, sizeof(b.customer_name), "Ann\x02" "B");
+	snprintf(b.notes, sizeof(b.notes), "a\x01" "b\x7f" "c\td\re\nf");
+	text = itip_calendar_object(&b, "Hair\x1b" "cut");
+	for (p = (const unsigned char *)text; *p; p++)
+		assert_true(*p >= ' ' ? *p != 0x7f
+				      : *p == '\t' || (*p == '\r' && p[1] == '\n') ||
+						(*p == '\n' && p > (const unsigned char *)text &&
+						 p[-1] == '\r'));
+	assert_crlf_and_folded(text);
+	cal = parse(text);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_string_equal(icalcomponent_get_summary(ev), "Hair cut \xe2\x80\x93 Ann B");
+	assert_string_equal(icalcomponent_get_description(ev),
+			    "Booking reference ABC123\n\na b c\td e\nf");
+	icalcomponent_free(cal);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_the_repeated_hour_is_written_in_utc),
 		cmocka_unit_test(test_calendar_object_parses_back),
 		cmocka_unit_test(test_calendar_object_of_a_pending_booking),
+		cmocka_unit_test(test_calendar_object_has_no_control_characters),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
