@@ -1,6 +1,7 @@
 #include "core/itip.h"
 
 #include <libical/ical.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/ical_time.h"
@@ -72,10 +73,28 @@ static icalproperty *person(icalproperty *p, const char *name)
 	return p;
 }
 
+/* Text for a TEXT value, in place: RFC 5545 §3.3.11 allows no control character but HTAB
+ * (a line break is written escaped), and strict CalDAV servers refuse an object that has
+ * one, so each other one (a lone CR too, and DEL) becomes a space. */
+static void text_clean(char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < ' ' && c != '\t' && c != '\n') || c == 0x7f)
+			*s = ' ';
+	}
+}
+
 static void add_text(icalcomponent *ev, icalproperty *(*make)(const char *), const char *v)
 {
-	if (v && *v)
-		icalcomponent_add_property(ev, make(v));
+	char *t;
+
+	if (v && *v) {
+		t = xstrdup(v);
+		text_clean(t);
+		icalcomponent_add_property(ev, make(t));
+		free(t);
+	}
 }
 
 char *itip_render(const struct itip *it)
@@ -125,18 +144,6 @@ char *itip_render(const struct itip *it)
 	icalmemory_free_buffer(text);
 	icalcomponent_free(cal);
 	return copy;
-}
-
-/* Text for a TEXT value, in place: RFC 5545 §3.3.11 allows no control character but HTAB
- * (a line break is written escaped), and strict CalDAV servers refuse an object that has
- * one, so each other one (a lone CR too, and DEL) becomes a space. */
-static void text_clean(char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < ' ' && c != '\t' && c != '\n') || c == 0x7f)
-			*s = ' ';
-	}
 }
 
 char *itip_calendar_object(const struct booking *b, const char *service_name)

@@ -310,6 +310,31 @@ static void test_calendar_object_has_no_control_characters(void **state)
 	free(text);
 }
 
+/* The e-mail invitation's text as well: no control character but HTAB. */
+static void test_request_has_no_control_characters(void **state)
+{
+	struct itip it = base(ITIP_REQUEST, false);
+	const unsigned char *p;
+	icalcomponent *cal, *ev;
+	char *text;
+
+	(void)state;
+	it.summary = "Hair\x1b" "cut with Ann\x02" "B";
+	it.description = "a\x01" "b\x7f" "c\nd";
+	text = itip_render(&it);
+	for (p = (const unsigned char *)text; *p; p++)
+		assert_true(*p >= ' ' ? *p != 0x7f
+				      : *p == '\t' || (*p == '\r' && p[1] == '\n') ||
+						(*p == '\n' && p > (const unsigned char *)text &&
+						 p[-1] == '\r'));
+	cal = parse(text);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_string_equal(icalcomponent_get_summary(ev), "Hair cut with Ann B");
+	assert_string_equal(icalcomponent_get_description(ev), "a b c\nd");
+	icalcomponent_free(cal);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_calendar_object_parses_back),
 		cmocka_unit_test(test_calendar_object_of_a_pending_booking),
 		cmocka_unit_test(test_calendar_object_has_no_control_characters),
+		cmocka_unit_test(test_request_has_no_control_characters),
 	};
 
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
