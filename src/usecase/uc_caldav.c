@@ -80,6 +80,17 @@ static int booking_targets(struct store_tx *tx, const struct event_rec *ev, stru
 	return 0;
 }
 
+/* Whether changed key of a calendar's changes c is only the next sync that a new sync
+ * interval moved: next_sync_at changed with sync_interval_minutes and not to the time of
+ * the change (new credentials or address make it due at once, payload p's updated_at). */
+static bool interval_moved(json_t *c, const char *key, json_t *p)
+{
+	json_t *next = json_array_get(json_object_get(c, key), 1);
+
+	return !strcmp(key, "next_sync_at") && json_object_get(c, "sync_interval_minutes") &&
+	       !json_equal(next, json_object_get(p, "updated_at"));
+}
+
 /* Whether calendar event ev leaves a CalDAV calendar that bookings must be written into
  * anew (uc_caldav.h); its id and provider into cal and provider. */
 static bool calendar_needs_fill(const struct event_rec *ev, id_t_ cal, id_t_ provider)
@@ -101,15 +112,16 @@ static bool calendar_needs_fill(const struct event_rec *ev, id_t_ cal, id_t_ pro
 	snprintf(cal, ID_MAX, "%s", key ? key : "");
 	key = json_string_value(json_object_get(p, "provider_id"));
 	snprintf(provider, ID_MAX, "%s", key ? key : "");
-	json_decref(p);
 	if (!created && ev->changes && (c = json_loads(ev->changes, 0, NULL))) {
 		json_object_foreach(c, key, v)
-			if (strcmp(key, "name") && strcmp(key, "sync_interval_minutes"))
+			if (strcmp(key, "name") && strcmp(key, "sync_interval_minutes") &&
+			    !interval_moved(c, key, p))
 				fill = true;
 		json_decref(c);
 	} else if (!created) {
 		fill = true;	/* a change the event does not spell out (a new password) */
 	}
+	json_decref(p);
 	return fill && *cal && *provider;
 }
 

@@ -103,3 +103,25 @@ def test_private_address_refused_at_connect_without_the_flag(slotd_bin, tmp_path
     finally:
         rad.close()
         _stop(s)
+
+
+def test_a_new_sync_interval_or_name_writes_nothing_again(w, radicale):
+    """Only a change that can leave the calendar without the bookings (writing or the
+    calendar switched on, a new address or credentials) writes them all again: a new sync
+    interval or name does not."""
+    coll, url, cal = writable(w, radicale)
+    b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
+    radicale_event(radicale, coll, f"{b['id']}@slotd")
+    mine = lambda ds: [d for d in ds if d["endpoint_id"] == cal["id"]]
+    ds = caldav_deliveries(w.t, lambda ds: [d for d in mine(ds) if d["status"] == "succeeded"])
+    [d] = mine(ds)
+    for body in ({"sync_interval_minutes": cal["sync_interval_minutes"] + 7}, {"name": "Work 2"}):
+        r = w.t.patch(f"/v1/providers/{w.pid}/calendars/{cal['id']}", body)
+        assert r.status_code == 200, r.text
+    time.sleep(1.5)
+    ds = w.t.list_all("/v1/deliveries", params={"channel": "caldav"})
+    assert [x["id"] for x in mine(ds)] == [d["id"]], ds
+    r = w.t.patch(f"/v1/providers/{w.pid}/calendars/{cal['id']}",
+                  {"password": radicale.users["alice"]})
+    assert r.status_code == 200, r.text
+    caldav_deliveries(w.t, lambda ds: len(mine(ds)) == 2 and mine(ds))
