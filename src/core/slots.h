@@ -48,7 +48,7 @@ struct seat_use {
 struct external_busy {
 	int64_t start, end;		/* UTC */
 	const char *calendar_name;	/* for explain; never an event's own title */
-	char calendar_id[ID_MAX];
+	const char *calendar_id;
 };
 
 /* One provider as the engine sees it. busy holds blocked UTC intervals of other

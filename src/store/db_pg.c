@@ -321,8 +321,8 @@ static const char *const migrations[] = {
 	 "CREATE INDEX calendars_due ON calendars(next_sync_at) WHERE enabled = 1;"
 	 "CREATE TABLE calendar_busy ("
 	 "  tenant_id TEXT NOT NULL, provider_id TEXT NOT NULL, calendar_id TEXT NOT NULL,"
-	 "  start_utc BIGINT NOT NULL, end_utc BIGINT NOT NULL,"
-	 "  PRIMARY KEY (tenant_id, provider_id, start_utc, calendar_id));"
+	 "  day BIGINT NOT NULL, spans TEXT NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, provider_id, day, calendar_id));"
 	 "CREATE INDEX calendar_busy_by_calendar ON calendar_busy(tenant_id, calendar_id);"),
 };
 

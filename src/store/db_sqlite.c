@@ -356,8 +356,8 @@ static const char *const migrations[] = {
 	 "CREATE UNIQUE INDEX feeds_by_token ON feeds(token_hash);"
 	 "CREATE INDEX feeds_by_provider ON feeds(tenant_id, provider_id);"),
 	/* 11: external calendars: the calendars providers connect (secrets sealed), and the
-	 * busy time read from them, cut into pieces of at most a day so a window's rows are an
-	 * index range (src/store/sql_calendars.c). */
+	 * busy time read from them, one row per calendar and UTC day holding that day's
+	 * intervals, so a week's slots read a handful of rows (src/store/sql_calendars.c). */
 	("CREATE TABLE calendars ("
 	 "  tenant_id TEXT NOT NULL, id TEXT NOT NULL, provider_id TEXT NOT NULL,"
 	 "  kind TEXT NOT NULL CHECK (kind IN ('ics','caldav')), name TEXT NOT NULL,"
@@ -374,8 +374,8 @@ static const char *const migrations[] = {
 	 "CREATE INDEX calendars_due ON calendars(next_sync_at) WHERE enabled = 1;"
 	 "CREATE TABLE calendar_busy ("
 	 "  tenant_id TEXT NOT NULL, provider_id TEXT NOT NULL, calendar_id TEXT NOT NULL,"
-	 "  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
-	 "  PRIMARY KEY (tenant_id, provider_id, start_utc, calendar_id)) WITHOUT ROWID;"
+	 "  day INTEGER NOT NULL, spans TEXT NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, provider_id, day, calendar_id)) WITHOUT ROWID;"
 	 "CREATE INDEX calendar_busy_by_calendar ON calendar_busy(tenant_id, calendar_id);"),
 };
 

@@ -207,28 +207,29 @@ int tx_calendars_writable(struct store_tx *tx, const char *provider_id, struct a
 
 /* --- busy time --- */
 
-static void read_busy(struct stmt *s, struct arena *a, void *dst)
-{
-	struct external_busy *b = dst;
+/* Busy time is stored per calendar and UTC day: spans is "S-E,S-E,…", seconds from the
+ * day's midnight (0 <= S < E <= 86400), ascending. */
 
-	b->start = db_col_i64(s, 0);
-	b->end = db_col_i64(s, 1);
-	col_text(s, 2, b->calendar_id, sizeof(b->calendar_id));
-	b->calendar_name = col_str(s, 3, a);
+static int cmp_busy(const void *a, const void *b)
+{
+	const struct external_busy *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
 int tx_external_busy(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 		     struct arena *a, struct external_busy **out, size_t *n, struct err *e)
 {
-	/* Pieces last at most CALENDAR_PIECE_MAX, which bounds the index range read. Disabled
-	 * calendars have no rows. */
+	/* Disabled calendars have no rows. */
 	struct stmt *s = conn_prep(
 		tx->c,
-		"SELECT b.start_utc, b.end_utc, b.calendar_id, c.name FROM calendar_busy b"
+		"SELECT b.day, b.spans, b.calendar_id, c.name FROM calendar_busy b"
 		" JOIN calendars c ON c.tenant_id = b.tenant_id AND c.id = b.calendar_id"
-		" WHERE b.tenant_id = ?1 AND b.provider_id = ?2 AND b.start_utc > ?5"
-		" AND b.start_utc < ?4 AND b.end_utc > ?3 ORDER BY b.start_utc, b.calendar_id",
+		" WHERE b.tenant_id = ?1 AND b.provider_id = ?2 AND b.day >= ?3 AND b.day <= ?4",
 		e);
+	struct external_busy *v = NULL;
+	size_t cap = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -236,11 +237,37 @@ int tx_external_busy(struct store_tx *tx, const char *provider_id, int64_t from,
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, provider_id);
-	db_bind_i64(s, 3, from);
-	db_bind_i64(s, 4, to);
-	db_bind_i64(s, 5, from - CALENDAR_PIECE_MAX - 1);
-	return rows_read(tx->c, s, read_busy, sizeof(**out), a, (void **)out, n,
-			 "read external busy time", e);
+	db_bind_i64(s, 3, floor_div(from, 86400));
+	db_bind_i64(s, 4, floor_div(to - 1, 86400));
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t base = db_col_i64(s, 0) * 86400;
+		const char *p = db_col_text(s, 1), *id = NULL, *name = NULL;
+		while (p && *p) {
+			char *end;
+			long long b0 = strtoll(p, &end, 10), b1;
+			if (*end != '-')
+				break;
+			b1 = strtoll(end + 1, &end, 10);
+			p = *end == ',' ? end + 1 : end;
+			if (base + b1 <= from || base + b0 >= to || b0 >= b1)
+				continue;
+			if (!id) {
+				id = col_str(s, 2, a);
+				name = col_str(s, 3, a);
+			}
+			v = grow_rows(a, v, *n, &cap, sizeof(*v));
+			v[*n] = (struct external_busy){base + b0, base + b1, name, id};
+			(*n)++;
+		}
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read external busy time", e);
+	/* Rows come by day and calendar: order the intervals by start. */
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_busy);
+	*out = v;
+	return 0;
 }
 
 /* Orders pointers into an array of ids by the ids they point to. */
@@ -372,24 +399,43 @@ static void busy_hash(const struct interval *v, size_t n, char out[24])
 	snprintf(out, 24, "%016" PRIx64, h);
 }
 
-/* Stores busy time v[0..n) of calendar c in pieces of at most CALENDAR_PIECE_MAX, in
- * statements of up to PIECES_PER_INSERT rows (a JSON array of [start, end] pairs). */
-#define PIECES_PER_INSERT 500
+/* Stores busy time v[0..n) (ascending, merged) of calendar c as one row per UTC day, in
+ * statements of up to DAYS_PER_INSERT rows (a JSON array of [day, "spans"] pairs). */
+#define DAYS_PER_INSERT 500
+static int busy_flush(struct store_tx *tx, const struct ext_calendar *c, struct stmt *s,
+		      struct buf *rows, size_t *in_stmt, struct err *e)
+{
+	int rc;
+
+	if (!*in_stmt)
+		return 0;
+	buf_adds(rows, "]");
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, c->provider_id);
+	bind_text(s, 3, c->id);
+	bind_text(s, 4, rows->ptr);
+	rc = step_done(tx->c, s, "store calendar busy time", e);
+	buf_reset(rows);
+	*in_stmt = 0;
+	return rc;
+}
+
 static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
 		      const struct interval *v, size_t n, struct err *e)
 {
 	struct stmt *s = conn_prep(
 		tx->c,
 		tx->c->kind == DB_PG
-			? "INSERT INTO calendar_busy(tenant_id, provider_id, calendar_id, start_utc,"
-			  " end_utc) SELECT ?1, ?2, ?3, (p->>0)::bigint, (p->>1)::bigint"
+			? "INSERT INTO calendar_busy(tenant_id, provider_id, calendar_id, day, spans)"
+			  " SELECT ?1, ?2, ?3, (p->>0)::bigint, p->>1"
 			  " FROM jsonb_array_elements(?4::jsonb) p"
-			: "INSERT INTO calendar_busy(tenant_id, provider_id, calendar_id, start_utc,"
-			  " end_utc) SELECT ?1, ?2, ?3, json_extract(value, '$[0]'),"
+			: "INSERT INTO calendar_busy(tenant_id, provider_id, calendar_id, day, spans)"
+			  " SELECT ?1, ?2, ?3, json_extract(value, '$[0]'),"
 			  " json_extract(value, '$[1]') FROM json_each(?4)",
 		e);
 	struct buf rows;
 	size_t i, in_stmt = 0;
+	int64_t day = INT64_MIN;
 	int rc = 0;
 
 	if (!s)
@@ -397,25 +443,33 @@ static int busy_store(struct store_tx *tx, const struct ext_calendar *c,
 	buf_init(&rows, 64 * 1024 * 1024);
 	for (i = 0; i < n && rc == 0; i++) {
 		int64_t t = v[i].start;
-		while (t < v[i].end) {
-			int64_t end = v[i].end - t > CALENDAR_PIECE_MAX ? t + CALENDAR_PIECE_MAX
-									: v[i].end;
-			buf_addc(&rows, in_stmt ? ',' : '[');
-			buf_addf(&rows, "[%" PRId64 ",%" PRId64 "]", t, end);
-			in_stmt++;
+		while (t < v[i].end && rc == 0) {
+			int64_t d = floor_div(t, 86400), end = v[i].end;
+			if (end > (d + 1) * 86400)
+				end = (d + 1) * 86400;
+			if (d != day) {
+				if (day != INT64_MIN) {
+					buf_adds(&rows, "\"]");
+					in_stmt++;
+				}
+				if (in_stmt >= DAYS_PER_INSERT)
+					rc = busy_flush(tx, c, s, &rows, &in_stmt, e);
+				buf_addf(&rows, "%s[%" PRId64 ",\"", in_stmt ? "," : "[", d);
+				day = d;
+			} else {
+				buf_addc(&rows, ',');
+			}
+			buf_addf(&rows, "%" PRId64 "-%" PRId64, t - d * 86400, end - d * 86400);
 			t = end;
 		}
-		if (in_stmt >= PIECES_PER_INSERT || (i + 1 == n && in_stmt)) {
-			buf_addc(&rows, ']');
-			bind_text(s, 1, tx->tenant);
-			bind_text(s, 2, c->provider_id);
-			bind_text(s, 3, c->id);
-			bind_text(s, 4, rows.ptr);
-			rc = step_done(tx->c, s, "store calendar busy time", e);
-			buf_reset(&rows);
-			in_stmt = 0;
-		}
 	}
+	if (rc == 0 && day != INT64_MIN) {
+		buf_adds(&rows, "\"]");
+		in_stmt++;
+		rc = busy_flush(tx, c, s, &rows, &in_stmt, e);
+	}
+	if (rc == 0 && rows.failed)
+		rc = err_set(e, ERR_INTERNAL, "calendar busy time too large to store");
 	buf_release(&rows);
 	return rc;
 }

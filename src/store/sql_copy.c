@@ -55,7 +55,7 @@ static const struct copy_table {
 		      " busy_hash, events, busy_count, read_at, last_synced_at, last_attempt_at,"
 		      " last_error, next_sync_at, lease_owner, lease_until, version, created_at,"
 		      " updated_at"},
-	{"calendar_busy", "tenant_id, provider_id, calendar_id, start_utc, end_utc"},
+	{"calendar_busy", "tenant_id, provider_id, calendar_id, day, spans"},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
 			    " reason"},
 	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at"},

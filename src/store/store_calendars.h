@@ -17,7 +17,6 @@
 #define CALENDAR_ERROR_MAX 255
 #define CALENDAR_INTERVAL_DEFAULT 5	/* minutes between syncs */
 #define CALENDAR_INTERVAL_MAX 1440
-#define CALENDAR_PIECE_MAX 86400	/* stored busy intervals are cut into pieces this long */
 
 enum calendar_kind { CALENDAR_ICS = 0, CALENDAR_CALDAV };
 
@@ -111,7 +110,7 @@ struct calendar_sync {
  * outcome s of calendar c's fetch while owner still holds its lease (else ERR_CONFLICT and
  * nothing is written), releases the lease and schedules the next fetch (unless a sync was
  * asked for since s->due_at: it stays due). A good fetch with new busy time replaces the
- * stored intervals (cut into CALENDAR_PIECE_MAX pieces) when their hash differs from
+ * stored intervals (one row per UTC day) when their hash differs from
  * c->busy_hash; *changed says whether it did. */
 int tx_calendar_synced(struct store_tx *tx, const char *owner, const struct ext_calendar *c,
 		       const struct calendar_sync *s, bool *changed, struct err *e);
