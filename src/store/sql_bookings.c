@@ -456,13 +456,13 @@ int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct 
 	return 0;
 }
 
-int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struct arena *a,
-			 struct booking **out, size_t *n, struct err *e)
+int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, size_t max,
+			 struct arena *a, struct booking **out, size_t *n, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "SELECT " BOOKING_COLS " FROM bookings WHERE tenant_id = ?1"
 				    " AND provider_id = ?2 AND active = 1 AND end_utc > ?3"
-				    " ORDER BY start_utc, id",
+				    " ORDER BY start_utc, id LIMIT ?4",
 				    e);
 
 	*n = 0;
@@ -472,6 +472,7 @@ int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struc
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, id);
 	db_bind_i64(s, 3, now);
+	db_bind_i64(s, 4, max ? (int64_t)max : INT64_MAX);
 	return rows_read(tx->c, s, read_booking, sizeof(**out), a, (void **)out, n,
 			 "read upcoming bookings", e);
 }

@@ -137,9 +137,10 @@ enum provider_ref { REF_ENTRIES = 0, REF_SERVICES, REF_HOLIDAYS, REF_KEYS };
 /* Ids of the objects of one kind that name provider id, by id. */
 int tx_provider_refs(struct store_tx *tx, enum provider_ref kind, const char *id,
 		     struct arena *a, id_t_ **out, size_t *n, struct err *e);
-/* Active bookings of provider id ending after now, by start. */
-int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, struct arena *a,
-			 struct booking **out, size_t *n, struct err *e);
+/* Active bookings of provider id ending after now, by start: the first max of them (0 =
+ * every one). */
+int tx_provider_upcoming(struct store_tx *tx, const char *id, int64_t now, size_t max,
+			 struct arena *a, struct booking **out, size_t *n, struct err *e);
 
 /* Checks that every id names a provider of the tenant; each missing one is reported at
  * pointer/<index> (ERR_INVALID). */

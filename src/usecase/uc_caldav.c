@@ -134,10 +134,8 @@ static int fill_targets(struct store_tx *tx, const struct event_rec *ev, int64_t
 
 	if (!calendar_needs_fill(ev, cal, provider))
 		return 0;
-	if (tx_provider_upcoming(tx, provider, now, a, &b, &nb, e))
+	if (tx_provider_upcoming(tx, provider, now, CALDAV_FILL_MAX, a, &b, &nb, e))
 		return -1;
-	if (nb > CALDAV_FILL_MAX)
-		nb = CALDAV_FILL_MAX;
 	*out = arena_alloc(a, (nb + 1) * sizeof(**out));
 	for (i = 0; i < nb; i++) {
 		snprintf((*out)[i].calendar_id, ID_MAX, "%s", cal);

@@ -228,7 +228,7 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 			 use.entries);
 		return -1;
 	}
-	if (tx_provider_upcoming(tx, pr->id, ctx->now, ctx->arena, &upcoming, &n, e))
+	if (tx_provider_upcoming(tx, pr->id, ctx->now, 0, ctx->arena, &upcoming, &n, e))
 		return -1;
 	for (i = 0; i < n; i++)
 		if (uc_booking_cancel_for(ctx, tx, &upcoming[i], "provider deleted", e))
