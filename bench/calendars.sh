@@ -36,30 +36,37 @@
 # Needs python3 (standard library), curl; wrk (scripts/deps.sh bench) for the slot figures.
 # About 4 minutes with 10 s runs (generating the documents takes ~20 s, 170 MB in the temp dir).
 #
-# Measured on 2026-12-03 (Release at 2e067c2, this shared 2-core VM; two runs of 3 rounds x 10 s):
-#   full sync, 100 x 5,000 VEVENTs: slotd CPU 9.9-10.0 s (99-100 ms per calendar; goal <= 30 s:
-#     met), wall 10.5-10.6 s; 457,796 busy events and 253,833-253,835 busy intervals, as
-#     computed from the documents (+-6 at the window's edges: generated and synced seconds
-#     apart); 257,465 calendar_busy rows (day pieces); database +49.2 MB (calendar_busy and its
-#     index 51.5 MB)
-#   GET /v1/slots, 7 days; with: 58 slots (6.6 kB), 88 busy intervals in the engine's window;
+# Measured on 2026-12-03 (Release, this shared 2-core VM; 3 rounds x 10 s per run):
+#   Now (after 34f9e6e: busy time stored as one row per calendar and UTC day), one run:
+#   full sync, 100 x 5,000 VEVENTs: slotd CPU 12.6 s (126 ms per calendar; goal <= 30 s: met),
+#     wall 13.2 s; 253,835 busy intervals as computed from the documents; 39,569 calendar_busy
+#     rows; database +10.4 MB (calendar_busy and its index 11.0 MB)
+#   GET /v1/slots, 7 days; with: 58 slots (6.6 kB), 11 day rows in the engine's window;
 #     without: 196 slots (22 kB). With / without (goal: >= 0.90):
-#     c=1   req/s ratio per round 0.53-0.82 (median 0.65 and 0.79); p50 0.24-0.28 / 0.19-0.20 ms,
-#           p99 0.7-2.1 / 0.9-3.5 ms; slotd CPU 194-212 / 139-149 us per request (1.40-1.42)
-#     c=32  req/s ratio per round 0.51-0.85 (median 0.73 and 0.55); p50 5.1-5.7 / 2.5-4.0 ms,
-#           p99 11.0-13.8 / 7.5-13.4 ms; slotd CPU 162-180 / 87-116 us per request (1.55-1.86)
-# Where the time goes (perf --call-graph dwarf):
+#     c=1   req/s ratio per round 0.89-1.86 (median 0.92); p99 4.3 / 2.1 ms; slotd CPU
+#           277 / 247 us per request (1.12)
+#     c=32  req/s ratio per round 0.74-0.83 (median 0.82); p99 15.3 / 12.7 ms; slotd CPU
+#           169 / 138 us per request (1.22)
+#   Before (at 2e067c2: a row per interval, cut at a day), two runs:
+#   full sync: slotd CPU 9.9-10.0 s, wall 10.5-10.6 s; 457,796 busy events and 253,833-253,835
+#     busy intervals (+-6 at the window's edges: generated and synced seconds apart); 257,465
+#     calendar_busy rows; database +49.2 MB (calendar_busy and its index 51.5 MB)
+#   GET /v1/slots with 88 rows in the engine's window:
+#     c=1   req/s ratio per round 0.53-0.82 (median 0.65 and 0.79); slotd CPU 194-212 / 139-149
+#           us per request (1.40-1.42)
+#     c=32  req/s ratio per round 0.51-0.85 (median 0.73 and 0.55); slotd CPU 162-180 / 87-116
+#           us per request (1.55-1.86)
+# Where the time went before (perf --call-graph dwarf):
 #   - the sync: 83% in extcal_add, most of it libical: its parser ~48% (icalparser_add_line:
 #     property names found by strcasecmp, a malloc per property and value), freeing its tree
 #     ~16% (icalcomponent_free, malloc_consolidate); the CPU budget's clock ~3%
 #     (CLOCK_THREAD_CPUTIME_ID is a system call); the expansion itself is small. Fetching
-#     (curl) ~9%, recording ~6% (~2,575 rows a calendar).
+#     (curl) ~9%, recording ~6%.
 #   - the slot request (c=32): with - without = 58 us of CPU per request, of which
-#     tx_external_busy is 56 us (1.5 us for a provider without a calendar). It reads the 88
-#     day pieces of the window (the 7 days and 2 days each side) and joins calendars on every
-#     row for the calendar's name; read_busy's copies of the id (snprintf) and name are 12 us
-#     of it. The same query in a C loop over this database: 59 us for 69 rows with the join,
-#     35 us without. The rest of the request is the same (rendering 3 us less: fewer slots).
+#     tx_external_busy was 56 us (1.5 us for a provider without a calendar): 88 rows, each
+#     joined to calendars for the calendar's name, with copies of the id and name per row. The
+#     day rows cut that to the 11 rows above; what is left of the difference (~30 us) is those
+#     rows' join and parse and the interval set built from them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -160,11 +167,11 @@ url_with="$api/slots?service_id=$svc&provider_id=$pwith&from=$from&to=$to"
 url_wout="$api/slots?service_id=$svc&provider_id=$pwout&from=$from&to=$to"
 auth="Authorization: Bearer $key"
 echo
-# the stored busy intervals the query reads: the engine's window is the days +-2 (civil.h
-# instants_around), and pieces start at most a day before it
-wa=$(( $(date -u -d "$from" +%s) - 2 * 86400 )); wb=$(( $(date -u -d "$to" +%s) + 3 * 86400 ))
-nread=$(sql "SELECT count(*) FROM calendar_busy WHERE provider_id = '$pwith' AND start_utc > $((wa - 86401)) AND start_utc < $wb AND end_utc > $wa")
-echo "GET /v1/slots, $from..$to: with the calendar $nwith slots ($bwith bytes; $nread busy intervals in the engine's window), without $nwout slots ($bwout bytes)"
+# the stored rows the query reads: one per calendar and UTC day, over the engine's window
+# (the days +-2, civil.h instants_around)
+da=$(( $(date -u -d "$from" +%s) / 86400 - 2 )); db=$(( $(date -u -d "$to" +%s) / 86400 + 2 ))
+nread=$(sql "SELECT count(*) FROM calendar_busy WHERE provider_id = '$pwith' AND day >= $da AND day <= $db")
+echo "GET /v1/slots, $from..$to: with the calendar $nwith slots ($bwith bytes; $nread day rows of busy time in the engine's window), without $nwout slots ($bwout bytes)"
 
 # curl_get URL -> the fields of wrk_get, from N sequential requests on one connection
 curl_get() {
@@ -211,7 +218,7 @@ echo "| --- | --- |"
 printf '| full sync, %s x %s VEVENTs: slotd CPU | %.1f s (%.0f ms per calendar; goal <= 30 s: %s) |\n' "$nprov" "$nevents" \
   "$cpu_s" "$(echo "$cpu_s * 1000 / $nprov" | bc -l)" "$(echo "$cpu_s <= 30" | bc -l | sed 's/1/met/; s/0/missed/')"
 printf '| full sync: wall | %s s (%s synced, %s failed) |\n' "$wall" "$nok" "$nfail"
-printf '| busy_intervals / calendar_busy rows | %s / %s (expected %s merged intervals, %s day pieces) |\n' "$busy" "$rows" "$xmerged" "$xpieces"
+printf '| busy_intervals / calendar_busy rows | %s / %s (expected %s merged intervals; rows are one per calendar and day, %s day pieces) |\n' "$busy" "$rows" "$xmerged" "$xpieces"
 printf '| database growth | +%s MB (calendar_busy and its index: %s MB) |\n' "$(mb $((bytes1 - bytes0)))" "$(mb "${tbytes:-0}")"
 for conns in $conns_list; do
   rw=$(col "$work/r_with_$conns" 1); ro=$(col "$work/r_wout_$conns" 1)
