@@ -26,6 +26,7 @@ test is selected), so its 15 s pass while the others run. Tests that need severa
 on one database run only under PostgreSQL (scripts/pg.sh run).
 """
 import collections
+import contextlib
 import json
 import os
 import subprocess
@@ -2082,8 +2083,12 @@ def test_a_disabled_calendar_is_not_written(w, radicale):
                 if d["status"] == "pending" and d["endpoint_id"] == cal["id"]]
 
 
-def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin, tmp_path):
-    d = tmp_path / "outage"
+@contextlib.contextmanager
+def write_while_down(slotd_bin, tmp_path, name):
+    """A server of its own with a writable Radicale calendar, Radicale then stopped and a
+    booking made: yields (world, radicale, collection, calendar, booking, its delivery after
+    the first failed attempt); stops both afterwards."""
+    d = tmp_path / name
     d.mkdir()
     s = _start(slotd_bin, d, env=env_for(d))
     rad = RadicaleServer(users={"alice": "pw-" + uuid.uuid4().hex[:8]}).start()
@@ -2096,6 +2101,14 @@ def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin,
         [dl] = caldav_deliveries(w.t, lambda ds: ds and ds[0]["attempts"] >= 1)
         assert dl["status"] == "pending" and dl["next_attempt_at"], dl
         assert dl["last_error"], dl
+        yield w, rad, coll, cal, b, dl
+    finally:
+        rad.close()
+        _stop(s)
+
+
+def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin, tmp_path):
+    with write_while_down(slotd_bin, tmp_path, "outage") as (w, rad, coll, cal, b, dl):
         # More changes while it is down: one booking moved, another made, moved and
         # cancelled.
         b = acted(w.t, b["id"], "reschedule", {"start": "2026-03-10T14:00:00+01:00"}, now=NOW)
@@ -2117,9 +2130,6 @@ def test_an_outage_of_the_calendar_delays_the_write_but_loses_nothing(slotd_bin,
         radicale_event(rad, coll, f"{c['id']}@slotd", gone=True)
         assert [h.rsplit("/", 1)[1] for h in rad.hrefs("alice", coll)] == \
             [f"slotd-{b['id']}.ics"]
-    finally:
-        rad.close()
-        _stop(s)
 
 
 # === PostgreSQL: several processes =============================================================

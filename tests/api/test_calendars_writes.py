@@ -7,7 +7,8 @@ import uuid
 
 from test_calendars import (NOW, World, acted, booked, caldav_deliveries, create, first_sync,
                             radicale, radicale_event, srv, clock, w, writable, Clock, epoch,
-                            make_world, env_for, RadicaleServer, _start, _stop, expect_problem)
+                            make_world, env_for, RadicaleServer, _start, _stop, expect_problem,
+                            write_while_down)
 
 
 def test_existing_bookings_are_written_when_a_calendar_is_connected(w, radicale):
@@ -46,26 +47,12 @@ def test_channel_filter(w):
 
 
 def test_deleted_calendar_fails_the_delivery_with_a_clear_error(slotd_bin, tmp_path):
-    d = tmp_path / "gone"
-    d.mkdir()
-    s = _start(slotd_bin, d, env=env_for(d))
-    rad = RadicaleServer(users={"alice": "pw-" + uuid.uuid4().hex[:8]}).start()
-    try:
-        w = make_world(s)
-        w.clock = Clock(w.t)
-        coll, url, cal = writable(w, rad)
-        rad.stop()
-        b = booked(w.t, w.sid, "2026-03-10T10:00:00+01:00", w.pid, now=NOW)
-        [dl] = caldav_deliveries(w.t, lambda ds: ds and ds[0]["attempts"] >= 1)
-        assert dl["status"] == "pending", dl
+    with write_while_down(slotd_bin, tmp_path, "gone") as (w, rad, coll, cal, b, dl):
         r = w.t.delete(f"/v1/providers/{w.pid}/calendars/{cal['id']}")
         assert r.status_code == 204, r.text
         w.clock.set(epoch(dl["next_attempt_at"]))
         [dl] = caldav_deliveries(w.t, lambda ds: ds[0]["status"] == "failed")
         assert dl["last_error"] == "the calendar was deleted" and dl["attempts"] == 1, dl
-    finally:
-        rad.close()
-        _stop(s)
 
 
 def test_replay_of_a_caldav_delivery(w, radicale):
