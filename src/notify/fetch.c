@@ -8,22 +8,32 @@
 
 #include "core/ssrf.h"
 
-/* Opens the socket libcurl is about to connect with, unless the address it resolved is not
- * public. The check sits on the very address connected to, so a name that answers
- * differently later (DNS rebinding) cannot steer the request elsewhere. */
+/* Opens the socket libcurl is about to connect with, unless the address it resolved (in its
+ * own resolver thread, so a slow name server holds up no other transfer) is not public. */
 static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct fetch *f = clientp;
+	struct fetch_guard *g = clientp;
 	enum addr_class c;
 
 	(void)purpose;
-	if (!f->o.allow_private && (c = addr_classify(&a->addr)) != ADDR_PUBLIC) {
-		snprintf(f->refused, sizeof(f->refused), "%s %s", addr_class_article(c),
+	if (!g->allow_private && (c = addr_classify(&a->addr)) != ADDR_PUBLIC) {
+		snprintf(g->refused, sizeof(g->refused), "%s %s", addr_class_article(c),
 			 addr_class_name(c));
 		return CURL_SOCKET_BAD;
 	}
-	f->opened++;
+	g->opened++;
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+void fetch_guard_setup(CURL *h, struct fetch_guard *g)
+{
+	*g->refused = '\0';
+	g->opened = 0;
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, g);
 }
 
 /* Each answer starts with its status line: an answer before the final one (a 401 that
@@ -74,13 +84,9 @@ int fetch_init(struct fetch *f, const char *url, const struct fetch_opts *o, str
 	if (!h)
 		abort();
 	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	/* No proxy from the environment: a proxy would connect on its own, past the check. */
-	curl_easy_setopt(h, CURLOPT_PROXY, "");
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, f);
+	f->guard.allow_private = f->o.allow_private;
+	fetch_guard_setup(h, &f->guard);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, f->o.timeout_s);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, f->o.connect_timeout_s);
 	/* An answer whose announced length is already too long ends before its body. */
@@ -184,9 +190,9 @@ int fetch_outcome(struct fetch *f, CURLcode rc, long *status, char *why, size_t 
 	if (f->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		f->too_large = true;
 		snprintf(why, size, "the answer is larger than %zu bytes", f->o.body_max);
-	} else if (*f->refused && !f->opened) {
+	} else if (*f->guard.refused && !f->guard.opened) {
 		/* "refused" only when no address passed: else the request failed on its own. */
-		snprintf(why, size, "refused: %s address", f->refused);
+		snprintf(why, size, "refused: %s address", f->guard.refused);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		double connect = 0;
 		curl_easy_getinfo(f->easy, CURLINFO_CONNECT_TIME, &connect);

@@ -20,6 +20,23 @@
 #define FETCH_TIMEOUT_S 15		/* a whole request, default */
 #define FETCH_CONNECT_TIMEOUT_S 5	/* its connection, default */
 
+/* The address check of one transfer to a user-given target (a webhook, a CalDAV write, a
+ * calendar fetch). */
+struct fetch_guard {
+	bool allow_private;		/* loopback and private addresses may be reached */
+	char refused[48];		/* "a loopback", …: the class of an address refused at
+					 * connect, "" = none */
+	int opened;			/* sockets opened (addresses that passed the check) */
+};
+
+/* Sets h up for an http or https target the way every request to a user-given address must
+ * be: those protocols only, no redirects followed, no proxy from the environment (a proxy
+ * would connect past the check), and g's check on the very address libcurl is about to
+ * connect to (core/ssrf.h), so a name that answers differently later (DNS rebinding) cannot
+ * steer the transfer elsewhere. g (its allow_private set) must outlive the transfer; its
+ * refused and opened are reset here. */
+void fetch_guard_setup(CURL *h, struct fetch_guard *g);
+
 struct fetch_opts {
 	bool allow_private;		/* loopback and private addresses may be reached */
 	size_t body_max;		/* bytes of the answer's body kept */
@@ -35,9 +52,7 @@ struct fetch {
 	struct curl_slist *headers;	/* request header lines */
 	struct buf body;		/* the final answer's body (up to body_max bytes) */
 	bool too_large;			/* the body passed body_max (and, if asked, aborted) */
-	char refused[48];		/* "a loopback", …: the class of an address refused at
-					 * connect, "" = none */
-	int opened;			/* sockets opened (addresses that passed the check) */
+	struct fetch_guard guard;
 	char errbuf[CURL_ERROR_SIZE];
 };
 

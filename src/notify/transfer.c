@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "core/ssrf.h"
@@ -123,38 +122,31 @@ static void utf8_copy(char *dst, const char *src, size_t len)
 
 /* --- starting transfers --- */
 
-/* Opens the socket libcurl is about to connect with, unless the address it resolved (in its
- * own resolver thread, so a slow name server holds up no other transfer) is not public. The
- * check sits on the very address connected to, so a name that answers differently later
- * (DNS rebinding) cannot steer the transfer elsewhere. */
-static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	struct job *j = clientp;
-	enum addr_class c;
-
-	(void)purpose;
-	if (!j->allow_private && (c = addr_classify(&a->addr)) != ADDR_PUBLIC) {
-		snprintf(j->refused, sizeof(j->refused), "%s %s", addr_class_article(c),
-			 addr_class_name(c));
-		return CURL_SOCKET_BAD;
-	}
-	j->opened++;
-	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
-}
-
-static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct err *e)
+/* What a webhook and a CalDAV request share: a checked http or https target at j->url. */
+static int outside_setup(struct notifier *n, struct job *j, struct err *e)
 {
 	struct url_target t;
-	char line[WHSEC_MAX + 2 * (WHSEC_SIG_LEN + 1) + 64];
-	char sig[2 * (WHSEC_SIG_LEN + 1) + 1] = "";
 	CURL *h = j->easy;
 
 	if (url_target_parse(j->url, &t, e))
 		return -1;
-	j->allow_private = n->cfg.allow_private;
-	*j->refused = '\0';
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, j);
+	j->guard.allow_private = n->cfg.allow_private;
+	fetch_guard_setup(h, &j->guard);
+	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "slotd/" SLOTD_VERSION);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
+	return 0;
+}
+
+static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct err *e)
+{
+	char line[WHSEC_MAX + 2 * (WHSEC_SIG_LEN + 1) + 64];
+	char sig[2 * (WHSEC_SIG_LEN + 1) + 1] = "";
+	CURL *h = j->easy;
+
+	if (outside_setup(n, j, e))
+		return -1;
 	if (whsec_sign(j->secret, j->d.event_id, ts, j->body, j->len, sig, sizeof(sig)))
 		return err_set(e, ERR_INTERNAL, "the endpoint's secret cannot sign");
 	if (*j->previous_secret && j->previous_until > ts)
@@ -168,16 +160,10 @@ static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct e
 	j->headers = curl_slist_append(j->headers, line);
 	snprintf(line, sizeof(line), "webhook-signature: %s", sig);
 	j->headers = curl_slist_append(j->headers, line);
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers);
 	curl_easy_setopt(h, CURLOPT_POST, 1L);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "slotd/" SLOTD_VERSION);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
 	return 0;
 }
 
@@ -185,21 +171,10 @@ static int webhook_setup(struct notifier *n, struct job *j, int64_t ts, struct e
  * calendar's credentials (Basic or Digest, whichever the server asks for). */
 static int caldav_setup(struct notifier *n, struct job *j, struct err *e)
 {
-	struct url_target t;
 	CURL *h = j->easy;
 
-	if (url_target_parse(j->url, &t, e))
+	if (outside_setup(n, j, e))
 		return -1;
-	j->allow_private = n->cfg.allow_private;
-	*j->refused = '\0';
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, j);
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "slotd/" SLOTD_VERSION);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
 	if (*j->username) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, j->username);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, j->password);
@@ -365,9 +340,9 @@ static void job_ended(struct notifier *n, struct job *j, CURLcode rc)
 		j->result = NOTIFY_ERROR;
 	}
 	/* "refused" only when no address passed: else the transfer failed on its own. */
-	if (rc != CURLE_OK && !is_email(j) && *j->refused && !j->opened)
+	if (rc != CURLE_OK && !is_email(j) && *j->guard.refused && !j->guard.opened)
 		snprintf(j->at.error, sizeof(j->at.error),
-			 "refused: the host resolves to %s address", j->refused);
+			 "refused: the host resolves to %s address", j->guard.refused);
 	else if (rc != CURLE_OK)
 		snprintf(j->at.error, sizeof(j->at.error), "%s",
 			 *j->errbuf ? j->errbuf : curl_easy_strerror(rc));

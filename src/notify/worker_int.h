@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "notify/fetch.h"
 #include "notify/worker.h"
 #include "store/store_notify.h"
 #include "usecase/uc_caldav.h"
@@ -58,9 +59,7 @@ struct job {
 	char response[RESPONSE_KEEP + 1];
 	size_t response_len;
 	int64_t retry_after_s;		/* from Retry-After, 0 = none */
-	bool allow_private;		/* --allow-private-webhooks */
-	char refused[48];		/* the class of an address refused at connect, or "" */
-	int opened;			/* sockets opened (addresses that passed the check) */
+	struct fetch_guard guard;	/* the address check (webhooks, CalDAV) */
 	uint64_t t0_ns;
 	/* the outcome, for the record */
 	bool attempted;			/* false: the lease is given back, or failed untried */

@@ -23,7 +23,7 @@ static void reason_is(CURLcode rc, const char *curl_msg, const char *want)
 	err_init(&e);
 	assert_int_equal(fetch_init(&f, "http://calendar.example/x.ics", &o, &e), 0);
 	snprintf(f.errbuf, sizeof(f.errbuf), "%s", curl_msg);
-	f.opened = 1;
+	f.guard.opened = 1;
 	assert_int_equal(fetch_outcome(&f, rc, &status, why, sizeof(why)), -1);
 	assert_string_equal(why, want);
 	fetch_release(&f);
