@@ -392,18 +392,29 @@ static bool type_matches(const struct webhook_endpoint *w, const char *type)
 	return false;
 }
 
-static void delivery_new(struct delivery *d, const struct event_rec *ev, const char *tenant,
-			 int64_t now)
+/* Inserts a pending delivery of ev (of tenant), due now, on channel to endpoint_id (a
+ * webhook endpoint or a calendar) and recipient with role (an e-mail address, or a caldav
+ * delivery's booking); "" for what the channel does not use. */
+static int delivery_add(struct store_tx *tx, const struct event_rec *ev, const char *tenant,
+			int64_t now, enum delivery_channel channel, const char *endpoint_id,
+			const char *recipient, const char *role, struct err *e)
 {
-	memset(d, 0, sizeof(*d));
-	id_new(d->id, "dlv");
-	snprintf(d->tenant_id, sizeof(d->tenant_id), "%s", tenant);
-	d->event_seq = ev->seq;
-	snprintf(d->event_id, sizeof(d->event_id), "%s", ev->id);
-	snprintf(d->event_type, sizeof(d->event_type), "%s", ev->type);
-	d->status = DELIVERY_PENDING;
-	d->next_attempt_at = now;
-	d->created_at = d->updated_at = now;
+	struct delivery d;
+
+	memset(&d, 0, sizeof(d));
+	id_new(d.id, "dlv");
+	snprintf(d.tenant_id, sizeof(d.tenant_id), "%s", tenant);
+	d.event_seq = ev->seq;
+	snprintf(d.event_id, sizeof(d.event_id), "%s", ev->id);
+	snprintf(d.event_type, sizeof(d.event_type), "%s", ev->type);
+	d.channel = channel;
+	snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", endpoint_id);
+	snprintf(d.recipient, sizeof(d.recipient), "%s", recipient);
+	snprintf(d.recipient_role, sizeof(d.recipient_role), "%s", role);
+	d.status = DELIVERY_PENDING;
+	d.next_attempt_at = now;
+	d.created_at = d.updated_at = now;
+	return tx_delivery_insert(tx, &d, e);
 }
 
 /* The endpoints of the tenant, read once per round. */
@@ -420,7 +431,6 @@ static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct que
 	struct caldav_target *ct;
 	struct tenant_eps *te;
 	struct event_rec ev;
-	struct delivery d;
 	size_t i, nct = 0;
 
 	store_tx_act_for(tx, q->tenant_id);
@@ -444,10 +454,8 @@ static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct que
 	for (i = 0; i < te->n; i++) {
 		if (!type_matches(&te->eps[i], ev.type))
 			continue;
-		delivery_new(&d, &ev, q->tenant_id, now);
-		d.channel = CHANNEL_WEBHOOK;
-		snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", te->eps[i].id);
-		if (tx_delivery_insert(tx, &d, e))
+		if (delivery_add(tx, &ev, q->tenant_id, now, CHANNEL_WEBHOOK, te->eps[i].id, "", "",
+				 e))
 			return -1;
 	}
 	if (n->cfg.smtp_url && *n->cfg.smtp_url) {
@@ -456,22 +464,16 @@ static int fan_out_one(struct notifier *n, struct store_tx *tx, const struct que
 		if (notify_email_targets(n->env, tx, &ev, a, to, &nt, e))
 			return -1;
 		for (i = 0; i < nt; i++) {
-			delivery_new(&d, &ev, q->tenant_id, now);
-			d.channel = CHANNEL_EMAIL;
-			snprintf(d.recipient, sizeof(d.recipient), "%s", to[i].address);
-			snprintf(d.recipient_role, sizeof(d.recipient_role), "%s", to[i].role);
-			if (tx_delivery_insert(tx, &d, e))
+			if (delivery_add(tx, &ev, q->tenant_id, now, CHANNEL_EMAIL, "",
+					 to[i].address, to[i].role, e))
 				return -1;
 		}
 	}
 	if (uc_caldav_targets(tx, &ev, now, a, &ct, &nct, e))
 		return -1;
 	for (i = 0; i < nct; i++) {
-		delivery_new(&d, &ev, q->tenant_id, now);
-		d.channel = CHANNEL_CALDAV;
-		snprintf(d.endpoint_id, sizeof(d.endpoint_id), "%s", ct[i].calendar_id);
-		snprintf(d.recipient, sizeof(d.recipient), "%s", ct[i].booking_id);
-		if (tx_delivery_insert(tx, &d, e))
+		if (delivery_add(tx, &ev, q->tenant_id, now, CHANNEL_CALDAV, ct[i].calendar_id,
+				 ct[i].booking_id, "", e))
 			return -1;
 	}
 	return tx_queue_done(tx, q, e);
