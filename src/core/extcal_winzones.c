@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/extcal_int.h"
+#include "util/hash.h"
 #include "util/mem.h"
 
 #define DAY ((int64_t)86400)
@@ -319,15 +320,6 @@ static const struct tz *named_zone(struct tz_db *db, const char *tzid)
 	return z;
 }
 
-static uint32_t hash_name(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static void zones_put(struct extcal_zones *c, char *name, const icalcomponent *cal,
 		      struct extcal_zone z)
 {
@@ -344,7 +336,7 @@ static void zones_put(struct extcal_zones *c, char *name, const icalcomponent *c
 		free(c->v);
 		*c = bigger;
 	}
-	for (i = hash_name(name) & (c->cap - 1); c->v[i].name; i = (i + 1) & (c->cap - 1))
+	for (i = hash_fnv32(name) & (c->cap - 1); c->v[i].name; i = (i + 1) & (c->cap - 1))
 		;
 	c->v[i].name = name;
 	c->v[i].cal = cal;
@@ -379,7 +371,7 @@ struct extcal_zone extcal_zones_get(struct extcal_zones *zs, const char *tzid, i
 	size_t i;
 
 	if (zs->cap) {
-		for (i = hash_name(tzid) & (zs->cap - 1); zs->v[i].name;
+		for (i = hash_fnv32(tzid) & (zs->cap - 1); zs->v[i].name;
 		     i = (i + 1) & (zs->cap - 1)) {
 			const struct extcal_zentry *en = &zs->v[i];
 			if (!strcmp(en->name, tzid) && (!en->cal || en->cal == cal))

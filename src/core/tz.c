@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/hash.h"
 #include "util/mem.h"
 
 #define TABLE_FROM 0		    /* 1970-01-01T00:00Z */
@@ -109,14 +110,6 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-static uint32_t hash_name(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static struct tz *load(const char *name)
 {
 	icaltimezone *zone;
@@ -144,7 +137,7 @@ const struct tz *tz_db_get(struct tz_db *db, const char *name)
 	if (!name_ok(name))
 		return NULL;
 	pthread_mutex_lock(&db->lock);
-	for (i = hash_name(name) & (DB_BUCKETS - 1);; i = (i + 1) & (DB_BUCKETS - 1)) {
+	for (i = hash_fnv32(name) & (DB_BUCKETS - 1);; i = (i + 1) & (DB_BUCKETS - 1)) {
 		struct tz *z = db->bucket[i];
 		if (!z) {
 			/* libical's zone loading is not thread-safe: it stays under the lock. */

@@ -8,6 +8,7 @@
 
 #include "store/store_calendars.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/mem.h"
 
 #define CAL_COLS                                                                               \
@@ -382,19 +383,12 @@ int tx_calendar_claim(struct store_tx *tx, const char *owner, int64_t now, int64
 /* FNV-1a over the intervals, as 16 hex digits: tells whether a fetch changed them. */
 static void busy_hash(const struct interval *v, size_t n, char out[24])
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = HASH_FNV64_INIT;
 	size_t i;
-	int k;
 
 	for (i = 0; i < n; i++) {
 		int64_t pair[2] = {v[i].start, v[i].end};
-		for (k = 0; k < 2; k++) {
-			uint64_t x = (uint64_t)pair[k];
-			for (int b = 0; b < 8; b++) {
-				h ^= (x >> (b * 8)) & 0xff;
-				h *= 1099511628211ull;
-			}
-		}
+		h = hash_fnv64_add(h, pair, sizeof(pair));
 	}
 	snprintf(out, 24, "%016" PRIx64, h);
 }
