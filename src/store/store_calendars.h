@@ -12,6 +12,7 @@
 
 #define CALENDAR_NAME_MAX 200		/* bytes */
 #define CALENDAR_USER_MAX 256
+#define CALENDAR_PASSWORD_MAX 1024	/* bytes */
 #define CALENDAR_BOX_MAX 4096		/* a sealed secret, as text */
 #define CALENDAR_TAG_MAX 256		/* ETag, Last-Modified, ctag or sync-token */
 #define CALENDAR_ERROR_MAX 255

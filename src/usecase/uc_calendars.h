@@ -9,7 +9,6 @@
 #include "store/store_calendars.h"
 #include "usecase/uc.h"
 
-#define CALENDAR_PASSWORD_MAX 1024	/* bytes */
 #define CALENDARS_PER_PROVIDER_MAX 20	/* each is fetched and read by every slot query */
 
 /* The members a body carried (null included): enum calendar_field bits. */

@@ -16,7 +16,6 @@
  * "unchanged" (304, the same ctag) keeps it, so once a day a calendar is read in full
  * whatever its validators say, and the window moves with the clock. */
 #define CALENDAR_REREAD_SECONDS 86400
-#define CALENDAR_PASSWORD_MAX 1024	/* bytes */
 
 /* One leased calendar with what its fetch needs, secrets opened. */
 struct calendar_job {
