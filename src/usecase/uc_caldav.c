@@ -11,7 +11,6 @@
 #include "core/booking.h"
 #include "core/itip.h"
 #include "usecase/uc_int.h"
-#include "util/secretbox.h"
 
 int caldav_object_url(const char *url, const char *booking_id, char *out, size_t n,
 		      struct err *e)
@@ -200,13 +199,10 @@ static int request_tx(const struct uc_env *env, struct store_tx *tx, const char 
 		return none(out, lookup.message);
 	snprintf(out->username, sizeof(out->username), "%s", c.username);
 	if (*c.password_box) {
-		if (!env->config.has_secret_key)
-			return none(out, "the server has no secret key to open this calendar's"
-					 " password (--secret-key-file)");
-		if (secretbox_open(env->config.secret_key, c.password_box, out->password,
-				   sizeof(out->password), &lookup))
-			return none(out, "the calendar's password cannot be opened with this"
-					 " server's secret key");
+		char why[sizeof(out->why)];
+		if (uc_calendar_unseal(env, c.password_box, out->password, sizeof(out->password),
+				       why, sizeof(why)))
+			return none(out, why);
 	}
 	if (tx_booking_get(tx, booking_id, a, &b, &lookup)) {
 		if (lookup.code != ERR_NOT_FOUND)

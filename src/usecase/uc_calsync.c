@@ -15,28 +15,35 @@
 #include "util/log.h"
 #include "util/secretbox.h"
 
-/* Opens j's sealed secrets into j; an error message in why (size n) when they do not. */
-static int open_secrets(const struct uc_env *env, struct calendar_job *j, char *why, size_t n)
+int uc_calendar_unseal(const struct uc_env *env, const char *box, char *out, size_t size,
+		       char *why, size_t n)
 {
 	struct err e;
 
 	err_init(&e);
-	j->password[0] = '\0';
-	snprintf(j->url, sizeof(j->url), "%s", j->cal.url);
-	if (!*j->cal.url_box && !*j->cal.password_box)
-		return 0;
 	if (!env->config.has_secret_key) {
 		snprintf(why, n, "the server has no secret key to open this calendar's credentials"
 				 " (--secret-key-file)");
 		return -1;
 	}
-	if ((*j->cal.url_box && secretbox_open(env->config.secret_key, j->cal.url_box, j->url,
-					       sizeof(j->url), &e)) ||
-	    (*j->cal.password_box && secretbox_open(env->config.secret_key, j->cal.password_box,
-						    j->password, sizeof(j->password), &e))) {
+	if (secretbox_open(env->config.secret_key, box, out, size, &e)) {
 		snprintf(why, n, "%s", e.message);
 		return -1;
 	}
+	return 0;
+}
+
+/* Opens j's sealed secrets into j; an error message in why (size n) when they do not. */
+static int open_secrets(const struct uc_env *env, struct calendar_job *j, char *why, size_t n)
+{
+	j->password[0] = '\0';
+	snprintf(j->url, sizeof(j->url), "%s", j->cal.url);
+	if (*j->cal.url_box &&
+	    uc_calendar_unseal(env, j->cal.url_box, j->url, sizeof(j->url), why, n))
+		return -1;
+	if (*j->cal.password_box && uc_calendar_unseal(env, j->cal.password_box, j->password,
+						      sizeof(j->password), why, n))
+		return -1;
 	return 0;
 }
 

@@ -26,6 +26,12 @@ struct calendar_job {
 	int64_t from, to;		/* the window busy time is read for, UTC */
 };
 
+/* Opens a calendar's sealed secret box (a password, an iCalendar address) into out (size
+ * bytes) with the server's key: -1 with the reason in why (n bytes) when the server has no
+ * key or box does not open with it. */
+int uc_calendar_unseal(const struct uc_env *env, const char *box, char *out, size_t size,
+		       char *why, size_t n);
+
 /* Leases up to max due calendars (any tenant) to owner at the env's clock. A calendar whose
  * secrets do not open (no key, another key) is not returned: it is recorded as failed at
  * once with the reason. Memory from a. */
