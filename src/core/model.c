@@ -10,6 +10,57 @@ bool locale_supported(const char *locale)
 	return locale && (!strcmp(locale, "en") || !strcmp(locale, "de"));
 }
 
+static const char *const location_kinds[] = {NULL, "in_person", "phone", "video"};
+
+const char *location_kind_name(enum location_kind k)
+{
+	return (unsigned)k < sizeof(location_kinds) / sizeof(location_kinds[0]) ? location_kinds[k]
+										  : NULL;
+}
+
+int location_kind_parse(const char *name, enum location_kind *out)
+{
+	size_t i;
+
+	for (i = 1; name && i < sizeof(location_kinds) / sizeof(location_kinds[0]); i++) {
+		if (!strcmp(name, location_kinds[i])) {
+			*out = (enum location_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void location_encode(const struct location *l, char *out, size_t size)
+{
+	const char *kind = location_kind_name(l->kind);
+
+	if (!kind)
+		snprintf(out, size, "%s", "");
+	else
+		snprintf(out, size, "%s:%s", kind, l->value);
+}
+
+int location_decode(const char *text, struct location *l)
+{
+	const char *colon = text ? strchr(text, ':') : NULL;
+	char kind[16];
+	size_t n;
+
+	memset(l, 0, sizeof(*l));
+	if (!text || !*text)
+		return 0;
+	n = colon ? (size_t)(colon - text) : 0;
+	if (!colon || n >= sizeof(kind) || strlen(colon + 1) > LOCATION_VALUE_MAX)
+		return -1;
+	memcpy(kind, text, n);
+	kind[n] = '\0';
+	if (location_kind_parse(kind, &l->kind))
+		return -1;
+	memcpy(l->value, colon + 1, strlen(colon + 1) + 1);
+	return 0;
+}
+
 const char *role_name(enum role r)
 {
 	return (unsigned)r < ROLE__COUNT ? role_names[r] : "unknown";

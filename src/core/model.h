@@ -168,6 +168,34 @@ bool locale_supported(const char *locale);
 #define PHONE_MAX_LEN 40
 #define METADATA_MAX_LEN 4096
 
+/* Where an appointment takes place. A service's location says how (for video: the URL
+ * template to build each booking's link from, or "" for the provider's own video_url); a
+ * booking's location is the resolved one (for video: the link itself). */
+enum location_kind {
+	LOCATION_NONE = 0,
+	LOCATION_IN_PERSON,	/* value: the address */
+	LOCATION_PHONE,		/* value: the phone number to call */
+	LOCATION_VIDEO,		/* value: a URL (booking), a URL template or "" (service) */
+};
+#define LOCATION_VALUE_MAX 1000
+
+struct location {
+	enum location_kind kind;
+	char value[LOCATION_VALUE_MAX + 1];
+};
+
+/* "in_person", "phone", "video"; NULL for LOCATION_NONE. */
+const char *location_kind_name(enum location_kind k);
+/* Parses a kind name; -1 when unknown. */
+int location_kind_parse(const char *name, enum location_kind *out);
+/* The stored text of a location: "" for none, else "<kind>:<value>". size >= 16 +
+ * LOCATION_VALUE_MAX suffices. */
+void location_encode(const struct location *l, char *out, size_t size);
+/* Reads location_encode's text (NULL or "" = none). Returns 0 / -1 on malformed text, with
+ * *l set to none. */
+int location_decode(const char *text, struct location *l);
+#define LOCATION_TEXT_MAX (LOCATION_VALUE_MAX + 16)
+
 struct booking {
 	char id[ID_MAX];
 	char reference[BOOKING_REFERENCE_LEN + 1];
@@ -183,6 +211,9 @@ struct booking {
 	char customer_email[EMAIL_MAX_LEN + 1];
 	char customer_phone[PHONE_MAX_LEN + 1];
 	char notes[NOTE_MAX_LEN + 1];
+	char internal_notes[NOTE_MAX_LEN + 1];	/* staff only, never shown to customers */
+	char completion_notes[NOTE_MAX_LEN + 1];	/* staff's notes on the session */
+	struct location location;	/* copied from the service when booked */
 	const char *metadata;		/* JSON object text or NULL; borrowed (arena) */
 	char price[PRICE_MAX_LEN + 1];
 	char currency[4];

@@ -398,6 +398,7 @@ const char *slot_reason_name(enum slot_reason r)
 		"outside_hours", "override_closed", "holiday", "vacation", "time_off",
 		"not_on_grid", "min_notice", "max_advance", "booked", "limit_per_day",
 		"limit_consecutive", "held", "schedule_entry", "external_busy",
+		"outside_business_hours", "service_not_offered_now",
 	};
 	int bit;
 

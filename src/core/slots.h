@@ -141,8 +141,11 @@ enum slot_reason {
 	REASON_HELD = 1 << 11,		/* "held": reserved by someone's live hold */
 	REASON_ENTRY = 1 << 12,		/* "schedule_entry": an assigned entry occurrence */
 	REASON_EXTERNAL = 1 << 13,	/* "external_busy": busy in an external calendar */
+	REASON_BUSINESS_HOURS = 1 << 14,	/* "outside_business_hours": the tenant is closed */
+	REASON_SERVICE_NOT_OFFERED = 1 << 15,	/* "service_not_offered_now": the hours there
+						 * are kept for other services */
 };
-#define SLOT_REASON_COUNT 14
+#define SLOT_REASON_COUNT 16
 
 /* "outside_hours", "override_closed", ...: the stable API code of one reason bit. */
 const char *slot_reason_name(enum slot_reason r);

@@ -377,6 +377,62 @@ static const char *const migrations[] = {
 	 "  day INTEGER NOT NULL, spans TEXT NOT NULL,"
 	 "  PRIMARY KEY (tenant_id, provider_id, day, calendar_id)) WITHOUT ROWID;"
 	 "CREATE INDEX calendar_busy_by_calendar ON calendar_busy(tenant_id, calendar_id);"),
+	/* 12: domain details. Provider profiles; a service's location and its per-provider
+	 * price and duration; a booking's internal notes, completion notes and location;
+	 * holiday types; in-place edits keep updated_at; customer feedback (and its sums in
+	 * the analytics summary); attachments stored in chunks so neither an upload nor a
+	 * download holds a file whole; the tenant's business hours, their overrides and the
+	 * providers exempt from them. */
+	("ALTER TABLE providers ADD COLUMN bio TEXT;"
+	 "ALTER TABLE providers ADD COLUMN specialties TEXT;"
+	 "ALTER TABLE providers ADD COLUMN photo_url TEXT;"
+	 "ALTER TABLE providers ADD COLUMN languages TEXT;"
+	 "ALTER TABLE providers ADD COLUMN locale TEXT;"
+	 "ALTER TABLE providers ADD COLUMN video_url TEXT;"
+	 "ALTER TABLE services ADD COLUMN location TEXT;"
+	 "ALTER TABLE service_providers ADD COLUMN duration_min INTEGER;"
+	 "ALTER TABLE service_providers ADD COLUMN price TEXT;"
+	 "ALTER TABLE bookings ADD COLUMN internal_notes TEXT;"
+	 "ALTER TABLE bookings ADD COLUMN completion_notes TEXT;"
+	 "ALTER TABLE bookings ADD COLUMN location TEXT;"
+	 "ALTER TABLE holidays ADD COLUMN type TEXT NOT NULL DEFAULT 'public';"
+	 "ALTER TABLE holidays ADD COLUMN updated_at INTEGER;"
+	 "ALTER TABLE overrides ADD COLUMN updated_at INTEGER;"
+	 "ALTER TABLE time_off ADD COLUMN updated_at INTEGER;"
+	 "ALTER TABLE waitlist ADD COLUMN notes TEXT;"
+	 "ALTER TABLE booking_stats ADD COLUMN ratings INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE booking_stats ADD COLUMN rating_sum INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE TABLE booking_feedback ("
+	 "  tenant_id TEXT NOT NULL, booking_id TEXT NOT NULL,"
+	 "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), comment TEXT,"
+	 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, booking_id)) WITHOUT ROWID;"
+	 "CREATE TABLE attachments ("
+	 "  tenant_id TEXT NOT NULL, id TEXT NOT NULL, booking_id TEXT NOT NULL,"
+	 "  filename TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,"
+	 "  sha256 TEXT NOT NULL, chunks INTEGER NOT NULL, actor TEXT,"
+	 "  created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"
+	 "CREATE INDEX attachments_by_booking ON attachments(tenant_id, booking_id, created_at);"
+	 "CREATE TABLE attachment_chunks ("
+	 "  tenant_id TEXT NOT NULL, attachment_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+	 "  data BLOB NOT NULL, PRIMARY KEY (tenant_id, attachment_id, seq));"
+	 "CREATE TABLE business_hours ("
+	 "  tenant_id TEXT PRIMARY KEY, timezone TEXT NOT NULL,"
+	 "  version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	 "CREATE TABLE business_hours_versions ("
+	 "  tenant_id TEXT NOT NULL, seq INTEGER NOT NULL, effective_from INTEGER,"
+	 "  effective_until INTEGER, weekly TEXT NOT NULL, anchor_day INTEGER,"
+	 "  PRIMARY KEY (tenant_id, seq)) WITHOUT ROWID;"
+	 "CREATE TABLE business_hours_exempt ("
+	 "  tenant_id TEXT NOT NULL, provider_id TEXT NOT NULL,"
+	 "  PRIMARY KEY (tenant_id, provider_id),"
+	 "  FOREIGN KEY (tenant_id, provider_id) REFERENCES providers(tenant_id, id) ON DELETE CASCADE"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE business_overrides ("
+	 "  tenant_id TEXT NOT NULL, id TEXT NOT NULL,"
+	 "  from_day INTEGER NOT NULL, to_day INTEGER NOT NULL CHECK (to_day >= from_day),"
+	 "  hours TEXT NOT NULL, rrule TEXT, note TEXT, created_at INTEGER NOT NULL,"
+	 "  updated_at INTEGER, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"),
 };
 
 

@@ -12,7 +12,7 @@
 	"id, reference, service_id, provider_id, start_utc, end_utc, block_start, block_end,"   \
 	" capacity, status, customer_name, customer_email, customer_phone, notes, metadata,"    \
 	" price, currency, version, created_at, updated_at, policy, reschedule_count, fee,"     \
-	" fee_reason, locale, closed_at, fee_waived"
+	" fee_reason, locale, closed_at, fee_waived, internal_notes, completion_notes, location"
 
 /* One row of booked_read: start, blocked interval, service, held. */
 static void read_booked(struct stmt *s, struct arena *a, void *dst)
@@ -88,6 +88,9 @@ static void read_booking(struct stmt *s, struct arena *a, void *dst)
 	col_text(s, 24, b->locale, sizeof(b->locale));
 	b->closed_at = db_col_null(s, 25) ? 0 : db_col_i64(s, 25);
 	col_text(s, 26, b->fee_waived, sizeof(b->fee_waived));
+	col_text(s, 27, b->internal_notes, sizeof(b->internal_notes));
+	col_text(s, 28, b->completion_notes, sizeof(b->completion_notes));
+	location_decode(db_col_null(s, 29) ? NULL : db_col_text(s, 29), &b->location);
 }
 
 int tx_booking_manage_hash(struct store_tx *tx, const char *id, char out[TOKEN_HASH_MAX],
@@ -243,9 +246,11 @@ static int booking_row_insert(struct store_tx *tx, const struct booking *b,
 		c,
 		"INSERT INTO bookings(tenant_id, " BOOKING_COLS ", active, manage_token_hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,"
+		" ?33)",
 		e);
 	char policy[POLICY_TEXT_MAX];
+	char location[LOCATION_TEXT_MAX];
 
 	if (!s)
 		return -1;
@@ -281,8 +286,12 @@ static int booking_row_insert(struct store_tx *tx, const struct booking *b,
 	else
 		db_bind_null(s, 27);
 	bind_opt_text(s, 28, b->fee_waived);
-	db_bind_i64(s, 29, booking_is_active(b->status));
-	bind_text(s, 30, manage_hash);
+	bind_opt_text(s, 29, b->internal_notes);
+	bind_opt_text(s, 30, b->completion_notes);
+	location_encode(&b->location, location, sizeof(location));
+	bind_opt_text(s, 31, location);
+	db_bind_i64(s, 32, booking_is_active(b->status));
+	bind_text(s, 33, manage_hash);
 	return step_done(c, s, "insert booking", e);
 }
 
