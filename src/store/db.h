@@ -18,7 +18,7 @@
 
 #define CONN_STMT_CACHE 128
 #define STORE_MAX_CONNS 32
-#define DB_MAX_PARAMS 32
+#define DB_MAX_PARAMS 48
 #define DB_VARIANTS 4
 
 enum db_kind { DB_SQLITE, DB_PG };
