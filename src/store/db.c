@@ -88,6 +88,7 @@ void stmt_free(struct stmt *s)
 		return;
 	sqlite3_finalize(s->lite);
 	PQclear(s->res);
+	PQfreemem(s->blob);
 	free(s->pgsql);
 	free(s);
 }
@@ -139,6 +140,8 @@ static void stmt_clear(struct stmt *s)
 	for (i = 0; i < DB_MAX_PARAMS; i++) {
 		s->val[i] = NULL;
 		s->type[i] = 0;
+		s->len[i] = 0;
+		s->fmt[i] = 0;
 	}
 }
 
@@ -204,6 +207,8 @@ static void pg_bind(struct stmt *s, int i, const char *v, unsigned type)
 		return;
 	s->val[i - 1] = v;
 	s->type[i - 1] = type;
+	s->len[i - 1] = 0;
+	s->fmt[i - 1] = 0;
 }
 
 void db_bind_i64(struct stmt *s, int i, int64_t v)
@@ -242,12 +247,34 @@ void bind_opt_text(struct stmt *s, int i, const char *v)
 		pg_bind(s, i, NULL, 25);
 }
 
+void db_bind_blob(struct stmt *s, int i, const void *v, size_t len)
+{
+	/* A NULL pointer would bind NULL, not zero bytes. */
+	if (!v)
+		v = "";
+	if (s->lite) {
+		sqlite3_bind_blob64(s->lite, i, v, len, SQLITE_STATIC);
+	} else if (i >= 1 && i <= s->nparams) {
+		pg_bind(s, i, v, 17);
+		s->len[i - 1] = (int)len;
+		s->fmt[i - 1] = 1;
+	}
+}
+
+static void blob_drop(struct stmt *s)
+{
+	PQfreemem(s->blob);
+	s->blob = NULL;
+}
+
 int db_step(struct stmt *s)
 {
 	int rc;
 
-	if (!s->lite)
+	if (!s->lite) {
+		blob_drop(s);
 		return pg_step(s);
+	}
 	rc = sqlite3_step(s->lite);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -264,6 +291,7 @@ void db_reset(struct stmt *s)
 		sqlite3_reset(s->lite);
 		return;
 	}
+	blob_drop(s);
 	PQclear(s->res);
 	s->res = NULL;
 	s->ran = false;
@@ -287,11 +315,21 @@ enum db_col_kind db_col_kind(struct stmt *s, int i)
 {
 	if (db_col_null(s, i))
 		return DB_COL_NULL;
-	if (s->lite)
-		return sqlite3_column_type(s->lite, i) == SQLITE_INTEGER ? DB_COL_INT : DB_COL_TEXT;
+	if (s->lite) {
+		switch (sqlite3_column_type(s->lite, i)) {
+		case SQLITE_INTEGER:
+			return DB_COL_INT;
+		case SQLITE_BLOB:
+			return DB_COL_BLOB;
+		default:
+			return DB_COL_TEXT;
+		}
+	}
 	switch (PQftype(s->res, i)) {
 	case 20: case 21: case 23: case 16:	/* int8, int2, int4, bool */
 		return DB_COL_INT;
+	case 17:				/* bytea */
+		return DB_COL_BLOB;
 	default:
 		return DB_COL_TEXT;
 	}
@@ -302,6 +340,29 @@ const char *db_col_text(struct stmt *s, int i)
 	if (s->lite)
 		return (const char *)sqlite3_column_text(s->lite, i);
 	return db_col_null(s, i) ? NULL : PQgetvalue(s->res, s->row, i);
+}
+
+const void *db_col_blob(struct stmt *s, int i, size_t *len)
+{
+	const char *hex;
+	const void *p;
+
+	*len = 0;
+	if (s->lite) {
+		if (sqlite3_column_type(s->lite, i) == SQLITE_NULL)
+			return NULL;
+		p = sqlite3_column_blob(s->lite, i);
+		*len = (size_t)sqlite3_column_bytes(s->lite, i);
+		return p ? p : "";
+	}
+	/* Results come as text: bytea in its escaped (hex) form. */
+	if (!(hex = db_col_text(s, i)))
+		return NULL;
+	blob_drop(s);
+	s->blob = PQunescapeBytea((const unsigned char *)hex, len);
+	if (!s->blob)
+		abort();	/* out of memory */
+	return s->blob;
 }
 
 int64_t db_col_i64(struct stmt *s, int i)

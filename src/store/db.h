@@ -1,9 +1,9 @@
 /* The SQL drivers under the store: SQLite (embedded; one writer connection, pooled readers)
  * and PostgreSQL (libpq; a pool of connections per process). Store code writes each query
  * once, as a string literal with ?N parameters, in the SQL both accept; the PostgreSQL driver
- * rewrites ?N to $N and drops SQLite's INDEXED BY hints. Parameters are int64, text or NULL;
- * columns read back as int64 or text (NULL reads as 0 / NULL). Not part of the store
- * interface. */
+ * rewrites ?N to $N and drops SQLite's INDEXED BY hints. Parameters are int64, text, binary
+ * (BLOB / bytea) or NULL; columns read back as int64, text or bytes (NULL reads as 0 / NULL).
+ * Not part of the store interface. */
 #ifndef SLOTD_STORE_DB_H
 #define SLOTD_STORE_DB_H
 
@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -40,7 +41,7 @@ enum db_fail {
 };
 
 /* Column kinds, for copying rows between databases. */
-enum db_col_kind { DB_COL_NULL, DB_COL_INT, DB_COL_TEXT };
+enum db_col_kind { DB_COL_NULL, DB_COL_INT, DB_COL_TEXT, DB_COL_BLOB };
 
 struct conn;
 struct store;
@@ -63,7 +64,10 @@ struct stmt {
 	char *pgsql;
 	int nparams;
 	const char *val[DB_MAX_PARAMS];
-	unsigned type[DB_MAX_PARAMS];	/* Oid: 20 int8, 25 text, 0 unknown (NULL) */
+	unsigned type[DB_MAX_PARAMS];	/* Oid: 20 int8, 25 text, 17 bytea, 0 unknown (NULL) */
+	int len[DB_MAX_PARAMS];		/* bytes of a bytea parameter (sent in binary format) */
+	int fmt[DB_MAX_PARAMS];		/* 1 for a bytea parameter, else 0 (text) */
+	unsigned char *blob;		/* the last bytea column db_col_blob decoded (PQfreemem) */
 	char num[DB_MAX_PARAMS][24];
 	/* Server-side statements of this query, one per set of parameter types it was run with
 	 * ('i', 't', or 'n' for a NULL the server types); the oldest is dropped past DB_VARIANTS. */
@@ -112,6 +116,8 @@ void db_bind_i64(struct stmt *s, int i, int64_t v);
 void db_bind_null(struct stmt *s, int i);
 void bind_text(struct stmt *s, int i, const char *v);	/* v must live until db_reset */
 void bind_opt_text(struct stmt *s, int i, const char *v);	/* "" binds NULL */
+/* Binds len bytes at v (may be 0; v must live until db_reset) as a BLOB / bytea. */
+void db_bind_blob(struct stmt *s, int i, const void *v, size_t len);
 /* DB_ROW, DB_DONE or DB_ERROR (the failure kept on the connection for sql_fail). */
 int db_step(struct stmt *s);
 void db_reset(struct stmt *s);
@@ -121,6 +127,9 @@ bool db_col_null(struct stmt *s, int i);
 int64_t db_col_i64(struct stmt *s, int i);
 int db_col_int(struct stmt *s, int i);
 const char *db_col_text(struct stmt *s, int i);	/* NULL for NULL */
+/* The bytes of a BLOB / bytea column and *len their count; NULL (and *len 0) for NULL. Valid
+ * until the next db_col_blob, db_step or db_reset on s. */
+const void *db_col_blob(struct stmt *s, int i, size_t *len);
 /* Rows changed by the last statement on c. */
 int64_t db_changes(struct conn *c);
 

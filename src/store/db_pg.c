@@ -461,12 +461,15 @@ int pg_step(struct stmt *s)
 		int i;
 
 		for (i = 0; i < s->nparams; i++)
-			sig[i] = s->type[i] == 20 ? 'i' : s->type[i] == 25 ? 't' : 'n';
+			sig[i] = s->type[i] == 20   ? 'i'
+				 : s->type[i] == 25 ? 't'
+				 : s->type[i] == 17 ? 'b'
+						    : 'n';
 		sig[s->nparams] = '\0';
 		if (pg_variant(s, sig))
 			return DB_ERROR;
-		s->res = PQexecPrepared(c->pg, s->var[s->cur].name, s->nparams, s->val, NULL, NULL,
-					0);
+		s->res = PQexecPrepared(c->pg, s->var[s->cur].name, s->nparams, s->val, s->len,
+					s->fmt, 0);
 		s->ran = true;
 		s->row = -1;
 		s->nrows = 0;

@@ -20,32 +20,46 @@ static const struct copy_table {
 	{"api_keys", "key_hash, tenant_id, role, created_at, id, name, scoped, expires_at,"
 		     " last_used_at, revoked_at"},
 	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"
-		      " max_consecutive, vacation, created_at, updated_at, deleted_at"},
+		      " max_consecutive, vacation, created_at, updated_at, deleted_at, bio,"
+		      " specialties, photo_url, languages, locale, video_url"},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
 		     " created_at, updated_at, policy, requires_approval, reminder_offsets,"
-		     " is_public"},
-	{"service_providers", "tenant_id, service_id, provider_id"},
+		     " is_public, location"},
+	{"service_providers", "tenant_id, service_id, provider_id, duration_min, price"},
 	{"api_key_providers", "tenant_id, key_id, provider_id"},
 	{"schedule_versions", "tenant_id, provider_id, seq, effective_from, effective_until,"
 			      " weekly, anchor_day"},
 	{"overrides", "tenant_id, id, provider_id, from_day, to_day, hours, note, created_at,"
-		      " rrule"},
+		      " rrule, updated_at"},
 	{"holidays", "tenant_id, id, name, day, yearly, all_providers, created_at, rrule,"
-		     " until_day"},
+		     " until_day, type, updated_at"},
 	{"holiday_providers", "tenant_id, holiday_id, provider_id"},
-	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at"},
+	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at,"
+		     " updated_at"},
+	{"business_hours", "tenant_id, timezone, version, updated_at"},
+	{"business_hours_versions", "tenant_id, seq, effective_from, effective_until, weekly,"
+				    " anchor_day"},
+	{"business_hours_exempt", "tenant_id, provider_id"},
+	{"business_overrides", "tenant_id, id, from_day, to_day, hours, rrule, note, created_at,"
+			       " updated_at"},
 	{"tenant_policy", "tenant_id, policy, updated_at, rate_limit_key, reminder_offsets,"
 			  " locale, booking_page"},
 	{"bookings", "tenant_id, id, reference, service_id, provider_id, start_utc, end_utc,"
 		     " block_start, block_end, capacity, status, active, customer_name,"
 		     " customer_email, customer_phone, notes, metadata, price, currency,"
 		     " manage_token_hash, version, created_at, updated_at, policy,"
-		     " reschedule_count, fee, fee_reason, locale, closed_at, fee_waived"},
+		     " reschedule_count, fee, fee_reason, locale, closed_at, fee_waived,"
+		     " internal_notes, completion_notes, location"},
+	{"booking_feedback", "tenant_id, booking_id, rating, comment, created_at, updated_at"},
+	/* Attachments: the metadata, then the bytes in their chunks, one row at a time. */
+	{"attachments", "tenant_id, id, booking_id, filename, content_type, size, sha256, chunks,"
+			" actor, created_at"},
+	{"attachment_chunks", "tenant_id, attachment_id, seq, data"},
 	{"booking_stats", "tenant_id, service_id, day, provider_id, currency, bookings, pending,"
 			  " confirmed, declined, cancelled, cancelled_late, completed, no_show,"
 			  " reschedules, booked_sec, duration_sec, lead, revenue, fees, waived,"
-			  " decimals"},
+			  " decimals, ratings, rating_sum"},
 	{"feeds", "tenant_id, id, provider_id, kind, token_hash, name, days_back, days_ahead,"
 		  " created_at, last_used_at"},
 	/* External calendars keep their sealed secrets: the destination needs the same secret
@@ -64,7 +78,7 @@ static const struct copy_table {
 	{"waitlist", "tenant_id, id, service_id, provider_id, customer_name, customer_email,"
 		     " customer_phone, earliest_day, latest_day, weekdays, windows, priority,"
 		     " status, hold_id, offer_provider_id, offer_start, offer_expires_at, offers,"
-		     " booking_id, created_at, updated_at, key_id"},
+		     " booking_id, created_at, updated_at, key_id, notes"},
 	{"entries", "tenant_id, id, title, start_utc, end_utc, timezone, status, notes,"
 		    " work_type, work_id, rrule, rule_start, rule_last, span_end, version,"
 		    " created_at, updated_at"},
@@ -184,6 +198,12 @@ static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *
 			case DB_COL_TEXT:
 				bind_text(ins, i + 1, db_col_text(s, i));
 				break;
+			case DB_COL_BLOB: {
+				size_t len;
+				const void *p = db_col_blob(s, i, &len);
+				db_bind_blob(ins, i + 1, p, len);
+				break;
+			}
 			}
 		}
 		if (step_done(to, ins, "copy row", e)) {
