@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/transfer.h"
 #include "core/mime.h"
 #include "http/auth_cache.h"
 #include "http/inflight.h"
@@ -54,6 +55,8 @@ struct options {
 	const char *notify;				/* "on" (default) or "off" */
 	bool allow_private_webhooks;
 	const char *secret_key_file;			/* --secret-key-file */
+	const char *attach_text;	/* --attachment-max-bytes / --attachment-booking-max-bytes */
+	int64_t attach_max, attach_booking_max;	/* bytes; 0 = the defaults */
 };
 
 static void usage(FILE *f)
@@ -72,10 +75,13 @@ static void usage(FILE *f)
 	      "                   [--smtp URL] [--mail-from ADDRESS] [--public-url URL]\n"
 	      "                   [--allow-private-webhooks] [--notify on|off]\n"
 	      "                   [--secret-key-file FILE]\n"
+	      "                   [--attachment-max-bytes N] [--attachment-booking-max-bytes N]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd demo [--db URL]\n"
 	      "       slotd copy --from URL --to URL [--tenant SLUG]\n"
+	      "       slotd export --tenant SLUG [--db URL] > tenant.json\n"
+	      "       slotd import [--db URL] < tenant.json\n"
 	      "\n"
 	      "URL: sqlite:PATH or postgres://USER@HOST:PORT/DBNAME (any libpq URL)\n"
 	      "\n"
@@ -85,12 +91,20 @@ static void usage(FILE *f)
 	      "             SLOTD_LOG_LEVEL, SLOTD_METRICS_LISTEN, SLOTD_METRICS_TOKEN,\n"
 	      "             SLOTD_RATE_LIMITS (on|off), SLOTD_SMTP_URL, SLOTD_MAIL_FROM,\n"
 	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off),\n"
-	      "             SLOTD_SECRET_KEY_FILE\n"
+	      "             SLOTD_SECRET_KEY_FILE, SLOTD_ATTACHMENT_MAX_BYTES,\n"
+	      "             SLOTD_ATTACHMENT_BOOKING_MAX_BYTES\n"
 	      "\n"
 	      "--secret-key-file FILE: the key (64 hex digits) that seals calendar passwords and\n"
 	      "secret calendar addresses in the database. Without it, an SQLite database gets\n"
 	      "PATH.key next to it (made on first start, mode 0600); on PostgreSQL external\n"
-	      "calendars cannot be added until a key is given. Keep the key with the backups.\n",
+	      "calendars cannot be added until a key is given. Keep the key with the backups.\n"
+	      "\n"
+	      "export writes one tenant as a JSON document (format slotd-tenant, version 1) to\n"
+	      "standard output; import reads one from standard input and creates the tenant, in\n"
+	      "one transaction, refusing a slug or tenant id the database already has. Secrets\n"
+	      "travel only as hashes: after an import, rotate each webhook endpoint's secret and\n"
+	      "enable it, and enter each external calendar's credentials again\n"
+	      "(docs/operations.md, \"Export and import\").\n",
 	      f);
 }
 
@@ -223,6 +237,24 @@ static int check_limit(const char *flag, const char *v, struct options *o)
 	return 0;
 }
 
+/* A size in bytes, 1 to 1 TiB, optionally with a K, M or G suffix (binary units). */
+static int check_bytes(const char *flag, const char *v, struct options *o)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	int shift = !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20 : !strcmp(end, "G") ? 30 : 0;
+
+	if (*v < '0' || *v > '9' || (*end && !shift) || n < 1 ||
+	    n > (1ll << 40) >> shift)
+		return fail("%s must be a number of bytes (optionally with K, M or G), 1 to 1 TiB",
+			    flag);
+	if (strstr(flag, "BOOKING") || strstr(flag, "booking"))
+		o->attach_booking_max = (int64_t)n << shift;
+	else
+		o->attach_max = (int64_t)n << shift;
+	return 0;
+}
+
 #define OPT(field) offsetof(struct options, field)
 static const struct flag flags[] = {
 	{"--db", OPT(db), NULL},
@@ -257,6 +289,8 @@ static const struct flag flags[] = {
 	{"--public-url", OPT(public_url), NULL},
 	{"--notify", OPT(notify), check_notify},
 	{"--secret-key-file", OPT(secret_key_file), NULL},
+	{"--attachment-max-bytes", OPT(attach_text), check_bytes},
+	{"--attachment-booking-max-bytes", OPT(attach_text), check_bytes},
 };
 #undef OPT
 
@@ -290,6 +324,12 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		o->secret_key_file = NULL;
 	o->notify = getenv("SLOTD_NOTIFY");
 	if (o->notify && *o->notify && check_notify("", o->notify, o))
+		return 2;
+	env = getenv("SLOTD_ATTACHMENT_MAX_BYTES");
+	if (env && *env && check_bytes("SLOTD_ATTACHMENT_MAX_BYTES", env, o))
+		return 2;
+	env = getenv("SLOTD_ATTACHMENT_BOOKING_MAX_BYTES");
+	if (env && *env && check_bytes("SLOTD_ATTACHMENT_BOOKING_MAX_BYTES", env, o))
 		return 2;
 	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
 	if (env && *env && parse_days(env, &o->retention_days))
@@ -602,6 +642,8 @@ static int cmd_serve(struct options *o)
 	ctx.env.config.event_retention_seconds = o->retention_days * 86400;
 	ctx.env.config.request_timeout_ms = o->budget_ms;
 	ctx.env.config.allow_private_webhooks = o->allow_private_webhooks;
+	ctx.env.config.attachment_max_bytes = o->attach_max;
+	ctx.env.config.attachment_booking_max_bytes = o->attach_booking_max;
 	if (secret_key_load(o, &ctx.env.config))
 		goto fail;
 	if (o->public_url) {
@@ -833,6 +875,51 @@ out:
 	return rc;
 }
 
+static int cmd_export(struct options *o)
+{
+	struct store *st;
+	int64_t rows = 0;
+	struct err e;
+	int rc = 0;
+
+	if (!o->tenant)
+		return fail("export needs --tenant SLUG%s", "");
+	if (open_store(o->db, &st))
+		return 1;
+	err_init(&e);
+	if (transfer_export(st, o->tenant, uc_clock(), stdout, &rows, &e)) {
+		fprintf(stderr, "slotd: export of tenant %s failed: %s\n", o->tenant, e.message);
+		rc = 1;
+	} else {
+		fprintf(stderr, "slotd: exported tenant %s: %lld rows\n", o->tenant,
+			(long long)rows);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int cmd_import(struct options *o)
+{
+	char slug[128];
+	struct store *st;
+	int64_t total = 0;
+	struct err e;
+	int rc = 0;
+
+	if (open_store(o->db, &st))
+		return 1;
+	err_init(&e);
+	if (transfer_import(st, stdin, copy_report, &total, slug, &e)) {
+		fprintf(stderr, "slotd: import failed, nothing was written: %s\n", e.message);
+		rc = 1;
+	} else {
+		printf("imported tenant %s: %lld rows; every table's row count matches the "
+		       "document\n", slug, (long long)total);
+	}
+	store_close(st);
+	return rc;
+}
+
 static int cmd_demo(struct options *o)
 {
 	struct uc_env env = {0};
@@ -893,6 +980,11 @@ int main(int argc, char **argv)
 		if (parse_flags(argc, argv, 2, &o))
 			return 2;
 		return cmd_copy(&o);
+	}
+	if (!strcmp(argv[1], "export") || !strcmp(argv[1], "import")) {
+		if (parse_flags(argc, argv, 2, &o))
+			return 2;
+		return argv[1][0] == 'e' ? cmd_export(&o) : cmd_import(&o);
 	}
 	if (!strcmp(argv[1], "demo")) {
 		if (parse_flags(argc, argv, 2, &o))

@@ -2,6 +2,7 @@
  * PostgreSQL, or any other pair), in one transaction of the destination, with the row
  * counts of every table checked against the source's snapshot before COMMIT. */
 #include "store/sql_int.h"
+#include "store/sql_tables.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,102 +13,102 @@
 
 /* Tables in the order their foreign keys need, with the columns both schemas share (the
  * PostgreSQL-only generated bookings.slot_group is left to the destination). */
-static const struct copy_table {
-	const char *name;
-	const char *cols;
-} tables[] = {
-	{"tenants", "id, slug, name, created_at, link_secret"},
+const struct copy_table copy_tables[] = {
+	{"tenants", "id, slug, name, created_at, link_secret", 0},
 	{"api_keys", "key_hash, tenant_id, role, created_at, id, name, scoped, expires_at,"
-		     " last_used_at, revoked_at"},
+		     " last_used_at, revoked_at", 0},
 	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"
 		      " max_consecutive, vacation, created_at, updated_at, deleted_at, bio,"
-		      " specialties, photo_url, languages, locale, video_url"},
+		      " specialties, photo_url, languages, locale, video_url", 0},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
 		     " created_at, updated_at, policy, requires_approval, reminder_offsets,"
-		     " is_public, location"},
-	{"service_providers", "tenant_id, service_id, provider_id, duration_min, price"},
-	{"api_key_providers", "tenant_id, key_id, provider_id"},
+		     " is_public, location", 0},
+	{"service_providers", "tenant_id, service_id, provider_id, duration_min, price", 0},
+	{"api_key_providers", "tenant_id, key_id, provider_id", 0},
 	{"schedule_versions", "tenant_id, provider_id, seq, effective_from, effective_until,"
-			      " weekly, anchor_day"},
+			      " weekly, anchor_day", 0},
 	{"overrides", "tenant_id, id, provider_id, from_day, to_day, hours, note, created_at,"
-		      " rrule, updated_at"},
+		      " rrule, updated_at", 0},
 	{"holidays", "tenant_id, id, name, day, yearly, all_providers, created_at, rrule,"
-		     " until_day, type, updated_at"},
-	{"holiday_providers", "tenant_id, holiday_id, provider_id"},
+		     " until_day, type, updated_at", 0},
+	{"holiday_providers", "tenant_id, holiday_id, provider_id", 0},
 	{"time_off", "tenant_id, id, provider_id, start_utc, end_utc, reason, created_at,"
-		     " updated_at"},
-	{"business_hours", "tenant_id, timezone, version, updated_at"},
+		     " updated_at", 0},
+	{"business_hours", "tenant_id, timezone, version, updated_at", 0},
 	{"business_hours_versions", "tenant_id, seq, effective_from, effective_until, weekly,"
-				    " anchor_day"},
-	{"business_hours_exempt", "tenant_id, provider_id"},
+				    " anchor_day", 0},
+	{"business_hours_exempt", "tenant_id, provider_id", 0},
 	{"business_overrides", "tenant_id, id, from_day, to_day, hours, rrule, note, created_at,"
-			       " updated_at"},
+			       " updated_at", 0},
 	{"tenant_policy", "tenant_id, policy, updated_at, rate_limit_key, reminder_offsets,"
-			  " locale, booking_page"},
+			  " locale, booking_page", 0},
 	{"bookings", "tenant_id, id, reference, service_id, provider_id, start_utc, end_utc,"
 		     " block_start, block_end, capacity, status, active, customer_name,"
 		     " customer_email, customer_phone, notes, metadata, price, currency,"
 		     " manage_token_hash, version, created_at, updated_at, policy,"
 		     " reschedule_count, fee, fee_reason, locale, closed_at, fee_waived,"
-		     " internal_notes, completion_notes, location"},
-	{"booking_feedback", "tenant_id, booking_id, rating, comment, created_at, updated_at"},
+		     " internal_notes, completion_notes, location", 0},
+	{"booking_feedback", "tenant_id, booking_id, rating, comment, created_at, updated_at", 0},
 	/* Attachments: the metadata, then the bytes in their chunks, one row at a time. */
 	{"attachments", "tenant_id, id, booking_id, filename, content_type, size, sha256, chunks,"
-			" actor, created_at"},
-	{"attachment_chunks", "tenant_id, attachment_id, seq, data"},
+			" actor, created_at", 0},
+	{"attachment_chunks", "tenant_id, attachment_id, seq, data", 0},
 	{"booking_stats", "tenant_id, service_id, day, provider_id, currency, bookings, pending,"
 			  " confirmed, declined, cancelled, cancelled_late, completed, no_show,"
 			  " reschedules, booked_sec, duration_sec, lead, revenue, fees, waived,"
-			  " decimals, ratings, rating_sum"},
+			  " decimals, ratings, rating_sum", 0},
 	{"feeds", "tenant_id, id, provider_id, kind, token_hash, name, days_back, days_ahead,"
-		  " created_at, last_used_at"},
+		  " created_at, last_used_at", 0},
 	/* External calendars keep their sealed secrets: the destination needs the same secret
 	 * key (--secret-key-file) to open them. */
 	{"calendars", "tenant_id, id, provider_id, kind, name, url, url_box, username,"
 		      " password_box, write, enabled, interval_min, etag, last_modified, ctag,"
 		      " busy_hash, events, busy_count, read_at, last_synced_at, last_attempt_at,"
 		      " last_error, next_sync_at, lease_owner, lease_until, version, created_at,"
-		      " updated_at"},
-	{"calendar_busy", "tenant_id, provider_id, calendar_id, day, spans"},
+		      " updated_at", 0},
+	{"calendar_busy", "tenant_id, provider_id, calendar_id, day, spans", TABLE_NOT_EXPORTED},
 	{"booking_history", "tenant_id, booking_id, seq, at, actor, from_status, to_status,"
-			    " reason"},
-	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at"},
+			    " reason", 0},
+	{"idempotency_keys", "tenant_id, caller, key, fingerprint, status, body, created_at",
+	 TABLE_NOT_EXPORTED},
 	{"holds", "tenant_id, id, service_id, provider_id, start_utc, end_utc, block_start,"
-		  " block_end, owner, key_id, waitlist_id, expires_at, created_at"},
+		  " block_end, owner, key_id, waitlist_id, expires_at, created_at", 0},
 	{"waitlist", "tenant_id, id, service_id, provider_id, customer_name, customer_email,"
 		     " customer_phone, earliest_day, latest_day, weekdays, windows, priority,"
 		     " status, hold_id, offer_provider_id, offer_start, offer_expires_at, offers,"
-		     " booking_id, created_at, updated_at, key_id, notes"},
+		     " booking_id, created_at, updated_at, key_id, notes", 0},
 	{"entries", "tenant_id, id, title, start_utc, end_utc, timezone, status, notes,"
 		    " work_type, work_id, rrule, rule_start, rule_last, span_end, version,"
-		    " created_at, updated_at"},
-	{"entry_assignees", "tenant_id, entry_id, provider_id"},
-	{"entry_exdates", "tenant_id, entry_id, original_start"},
+		    " created_at, updated_at", 0},
+	{"entry_assignees", "tenant_id, entry_id, provider_id", 0},
+	{"entry_exdates", "tenant_id, entry_id, original_start", 0},
 	{"entry_overrides", "tenant_id, entry_id, original_start, start_utc, end_utc, title,"
-			    " status, notes"},
+			    " status, notes", 0},
 	{"entry_override_assignees", "tenant_id, entry_id, original_start, provider_id,"
-				     " start_utc, end_utc"},
+				     " start_utc, end_utc", 0},
 	/* Events keep their per-tenant sequence numbers; new ones continue after them. */
 	{"events", "tenant_id, seq, id, type, subject_id, actor_type, actor_id, actor_role,"
-		   " request_id, payload, changes, created_at"},
+		   " request_id, payload, changes, created_at", 0},
 	/* Notifications: endpoints with their secrets, the events not yet fanned out (so the
 	 * destination delivers them), deliveries and their log, reminders, templates. */
 	{"webhook_endpoints", "tenant_id, id, url, event_types, enabled, description, secret,"
 			      " previous_secret, previous_until, failing_since, disabled_reason,"
-			      " version, created_at, updated_at"},
-	{"notify_queue", "tenant_id, seq"},
+			      " version, created_at, updated_at", 0},
+	{"notify_queue", "tenant_id, seq", TABLE_NOT_EXPORTED},
 	{"deliveries", "tenant_id, id, event_seq, event_id, event_type, channel, endpoint_id,"
 		       " recipient, recipient_role, status, attempts, next_attempt_at, lease_owner,"
-		       " lease_until, last_status, last_error, created_at, updated_at"},
+		       " lease_until, last_status, last_error, created_at, updated_at", 0},
 	{"delivery_attempts", "tenant_id, delivery_id, attempt, started_at, duration_ms,"
-			      " status_code, response, error"},
-	{"reminders", "tenant_id, booking_id, offset_minutes, due_at, sent_at"},
+			      " status_code, response, error", TABLE_NOT_EXPORTED},
+	{"reminders", "tenant_id, booking_id, offset_minutes, due_at, sent_at", 0},
 	{"message_templates", "tenant_id, event_type, locale, subject, text_body, html_body,"
-			      " updated_at"},
+			      " updated_at", 0},
 };
 
-#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+#define NTABLES (sizeof(copy_tables) / sizeof(copy_tables[0]))
+
+const size_t copy_ntables = NTABLES;
 
 /* The statements of one table, built once per copy (the statement cache keys on their
  * addresses, which stay put until the copy ends). */
@@ -300,7 +301,7 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 		if (tenant_absent(from, to, ids[i], e))
 			goto out;
 	for (t = 0; t < NTABLES; t++)
-		build_sql(&tables[t], &q[t]);
+		build_sql(&copy_tables[t], &q[t]);
 	for (t = 0; t < NTABLES; t++)
 		for (i = 0; i < n; i++)
 			if (copy_rows(from, to, &q[t], ids[i], &copied[t], e))
@@ -318,7 +319,7 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 		}
 		if (want != got || got != copied[t]) {
 			err_set(e, ERR_INTERNAL, "%s: the source has %lld rows, the destination %lld",
-				tables[t].name, (long long)want, (long long)got);
+				copy_tables[t].name, (long long)want, (long long)got);
 			goto out;
 		}
 	}
@@ -330,7 +331,7 @@ out:
 	conn_put(src, from);
 	if (ok && report)
 		for (t = 0; t < NTABLES; t++)
-			report(ctx, tables[t].name, copied[t]);
+			report(ctx, copy_tables[t].name, copied[t]);
 	for (t = 0; t < NTABLES; t++) {
 		free(q[t].select);
 		free(q[t].insert);
