@@ -31,10 +31,14 @@ S["InstantIn"] = {"type": "string", "description": "RFC 3339 date-time with seco
 S["Date"] = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "YYYY-MM-DD, years 1970-2099"}
 S["WallTime"] = {"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$", "description": "HH:MM local wall-clock time; an end may be 24:00"}
 S["Interval"] = obj({"start": ref("WallTime"), "end": ref("WallTime")}, desc="[start, end) in local wall-clock time")
+S["HoursInterval"] = obj({"start": ref("WallTime"), "end": ref("WallTime"),
+                          "service_ids": arr(idp("svc"), minItems=1, maxItems=20, uniqueItems=True)},
+                         required=["start", "end"],
+                         desc="[start, end) in local wall-clock time; with service_ids (1-20 distinct services of the tenant) only those services may start in it, without it any service may (service_ids is rendered only when given)")
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 S["Weekday"] = {"type": "string", "enum": DAYS}
-S["Week"] = obj({d: arr(ref("Interval"), maxItems=12) for d in DAYS}, desc="each weekday's intervals; an empty list is a closed day")
-S["WeekIn"] = obj({d: arr(ref("Interval"), maxItems=12) for d in DAYS}, required=[],
+S["Week"] = obj({d: arr(ref("HoursInterval"), maxItems=12) for d in DAYS}, desc="each weekday's intervals; an empty list is a closed day")
+S["WeekIn"] = obj({d: arr(ref("HoursInterval"), maxItems=12) for d in DAYS}, required=[],
                   desc="keys mon..sun, each optional (missing = closed); at most 12 intervals a day, not overlapping")
 for p, name in [("prv", "ProviderId"), ("svc", "ServiceId"), ("ovr", "OverrideId"), ("hol", "HolidayId"),
                 ("tof", "TimeOffId"), ("bkg", "BookingId"), ("hld", "HoldId"), ("wtl", "WaitlistId"),
@@ -46,16 +50,48 @@ S["CustomerIn"] = obj({"name": {"type": "string", "minLength": 1}, "email": STR,
 
 # --- resources
 S["ProviderSettings"] = obj({"auto_confirm": BOOL, "max_per_day": NINT, "max_consecutive": NINT, "vacation": BOOL})
+# A provider's profile (docs/api.md, Providers).
+PROFILE_OUT = {"bio": NSTR, "specialties": arr(STR), "photo_url": NSTR,
+               "languages": arr(STR, description="BCP 47 language tags the provider speaks")}
 S["Provider"] = obj({"id": ref("ProviderId"), "name": STR, "timezone": STR, "email": NSTR,
-                     "settings": ref("ProviderSettings"), "created_at": ref("UtcInstant"),
-                     "updated_at": ref("UtcInstant")})
+                     "settings": ref("ProviderSettings"), **PROFILE_OUT,
+                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the language of the provider's messages; null = the tenant's"},
+                     "video_url": {"type": ["string", "null"], "description": "the provider's fixed meeting room (video services without a URL template)"},
+                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
+LANG_TAG = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "maxLength": 35}
+WEB_URL = {"type": ["string", "null"], "pattern": "^https?://"}
+profile_in = {"bio": {"type": ["string", "null"], "maxLength": 4000, "description": "at most 4000 bytes"},
+              "specialties": {"type": ["array", "null"], "items": {"type": "string", "minLength": 1, "description": "at most 100 bytes"},
+                              "maxItems": 20, "uniqueItems": True},
+              "photo_url": {**WEB_URL, "maxLength": 2048},
+              "languages": {"type": ["array", "null"], "items": LANG_TAG, "maxItems": 20, "uniqueItems": True},
+              "locale": {"oneOf": [ref("Locale"), {"type": "null"}]},
+              "video_url": {**WEB_URL, "maxLength": 1000}}
 settings_in = {"auto_confirm": BOOL, "max_per_day": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000},
                "max_consecutive": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000}, "vacation": BOOL}
 prov_in = {"name": {"type": "string", "minLength": 1}, "timezone": {"type": "string", "description": "an IANA zone name"},
-           "email": NSTR, "settings": nullable(obj(settings_in, required=[])), **settings_in}
+           "email": NSTR, "settings": nullable(obj(settings_in, required=[])), **settings_in, **profile_in}
 S["ProviderCreate"] = obj(prov_in, required=["name", "timezone"],
                           desc="settings may come nested under settings (as rendered) or at the top level; nested wins")
-S["ProviderPatch"] = obj(prov_in, required=[], desc="only the fields present change; null clears email, max_per_day, max_consecutive")
+S["ProviderPatch"] = obj(prov_in, required=[], desc="only the fields present change; null clears email, max_per_day, max_consecutive and the profile fields")
+# Where an appointment takes place (docs/api.md, Locations).
+S["ServiceLocation"] = {"oneOf": [
+    obj({"type": {"const": "in_person"}, "address": STR}),
+    obj({"type": {"const": "phone"}, "phone": {"type": ["string", "null"], "description": "the number to call; null = the provider calls the customer"}}),
+    obj({"type": {"const": "video"}, "url_template": {"type": ["string", "null"], "description": "placeholders {tenant}, {reference}, {booking_id}, {provider_id}; null = the provider's video_url"}})]}
+S["ServiceLocationIn"] = {"oneOf": [
+    obj({"type": {"const": "in_person"}, "address": {"type": "string", "minLength": 1, "description": "one line, at most 500 bytes"}}),
+    obj({"type": {"const": "phone"}, "phone": {"type": ["string", "null"], "minLength": 1, "maxLength": 40}}, required=["type"]),
+    obj({"type": {"const": "video"}, "url_template": {"type": ["string", "null"], "maxLength": 500, "pattern": "^https?://"}}, required=["type"])]}
+S["BookingLocation"] = {"oneOf": [
+    obj({"type": {"const": "in_person"}, "address": STR}),
+    obj({"type": {"const": "phone"}, "phone": {"type": ["string", "null"], "description": "null = the provider calls the customer"}}),
+    obj({"type": {"const": "video"}, "url": {"type": ["string", "null"], "description": "the call's link; null when the provider has no video_url"}})],
+    "description": "resolved from the service when the booking was made; kept when it moves"}
+S["PublicServiceLocation"] = {"oneOf": [
+    obj({"type": {"const": "in_person"}, "address": STR}),
+    obj({"type": {"const": "phone"}, "phone": NSTR}),
+    obj({"type": {"const": "video"}}, desc="the link goes to the booking's customer")]}
 
 S["FeeTier"] = obj({"within_hours": {"type": "integer", "minimum": 1, "maximum": 8784},
                     "percent": {"type": "integer", "minimum": 0, "maximum": 100}})
@@ -77,7 +113,19 @@ S["Service"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT
                     "public": {"type": "boolean", "description": "listed on the tenant's public booking page"}, "policy": ref("Policy"),
                     "reminder_offsets_minutes": {"type": ["array", "null"], "items": INT,
                                                  "description": "minutes before the start, largest first; null = the tenant's"},
+                    "provider_overrides": arr(ref("ProviderOverride"), description="the providers with their own price or duration"),
+                    "location": nullable(ref("ServiceLocation")),
                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
+S["ProviderOverride"] = obj({"provider_id": ref("ProviderId"), "price": NSTR, "duration_minutes": NINT},
+                            desc="a provider's own price (in the service's currency) and duration; null = the service's")
+S["ServiceProvider"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderId"),
+                            "price": NSTR, "currency": NSTR, "duration_minutes": INT,
+                            "price_override": NSTR, "duration_override": NINT},
+                           desc="what the provider charges and takes for the service (price, currency, duration_minutes) and its own values (null = the service's)")
+S["ServiceProviderList"] = obj({"data": arr(ref("ServiceProvider"))})
+S["ServiceProviderPut"] = obj({"price": {"type": ["string", "null"], "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"},
+                               "duration_minutes": rng(1, 1440)}, required=[],
+                              desc="omitted or null = the service's; a price needs the service to have a currency")
 svc_in = {"name": {"type": "string", "minLength": 1}, "duration_minutes": rng(1, 1440, False),
           "price": {"type": ["string", "null"], "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"},
           "currency": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
@@ -85,7 +133,8 @@ svc_in = {"name": {"type": "string", "minLength": 1}, "duration_minutes": rng(1,
           "slot_step_minutes": rng(1, 1440), "min_notice_minutes": rng(0, 525600, False),
           "max_advance_days": rng(1, 3650), "capacity": rng(1, 1000, False),
           "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200, "uniqueItems": True},
-          "requires_approval": BOOL, "public": BOOL, "policy": nullable(ref("PolicyIn")), "reminder_offsets_minutes": nullable(ref("ReminderOffsetsIn"))}
+          "requires_approval": BOOL, "public": BOOL, "policy": nullable(ref("PolicyIn")), "reminder_offsets_minutes": nullable(ref("ReminderOffsetsIn")),
+          "location": nullable(ref("ServiceLocationIn"))}
 S["ServiceCreate"] = obj(svc_in, required=["name", "duration_minutes"])
 S["ServicePatch"] = obj(svc_in, required=[], desc="only the fields present change")
 S["ReminderOffsetsIn"] = {"type": "array", "items": {"type": "integer", "minimum": 15, "maximum": 43200}, "maxItems": 5,
@@ -116,24 +165,48 @@ S["SchedulePut"] = obj({**ver_in, "versions": arr(ref("ScheduleVersionIn"), maxI
                        desc="one template (weekly, or weeks with anchor_date) or dated versions")
 
 S["Override"] = obj({"id": ref("OverrideId"), "provider_id": ref("ProviderId"), "date": nullable(ref("Date")),
-                     "from": nullable(ref("Date")), "to": nullable(ref("Date")), "intervals": arr(ref("Interval")),
+                     "from": nullable(ref("Date")), "to": nullable(ref("Date")), "intervals": arr(ref("HoursInterval")),
                      "closed": BOOL, "note": NSTR, "until": nullable(ref("Date")), "rrule": NSTR,
-                     "created_at": ref("UtcInstant")})
+                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
 S["OverrideCreate"] = obj({"date": nullable(ref("Date")), "from": nullable(ref("Date")), "to": nullable(ref("Date")),
-                           "intervals": {"type": ["array", "null"], "items": ref("Interval"), "maxItems": 12},
+                           "intervals": {"type": ["array", "null"], "items": ref("HoursInterval"), "maxItems": 12},
                            "note": NSTR, "rrule": NSTR}, required=[],
                           desc="date (one day, or the first date of rrule) or from and to (a range of at most 366 days); no intervals = closed")
+S["OverridePatch"] = dict(S["OverrideCreate"], description="any of the POST fields; the result is checked as a POST is. date replaces a range, from or to a single date; null clears intervals (closed), note and rrule")
+S["BusinessOverrideId"] = idp("bov")
+S["BusinessHours"] = obj({**ver, "timezone": NSTR, "versions": arr(ref("ScheduleVersion")),
+                          "exempt_provider_ids": arr(ref("ProviderId")), "updated_at": nullable(ref("UtcInstant"))},
+                         required=["weekly", "effective_from", "effective_until", "timezone", "versions",
+                                   "exempt_provider_ids", "updated_at"],
+                         desc="the tenant's business hours, shaped like a provider's schedule; timezone null (and no versions) when none are set: no restriction")
+S["BusinessHoursPut"] = obj({**ver_in, "versions": arr(ref("ScheduleVersionIn"), maxItems=24), "timezone": STR,
+                             "exempt_provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200,
+                                                     "uniqueItems": True}}, required=["timezone"],
+                            desc="a schedule body (weekly, weeks with anchor_date, or versions; intervals without service_ids), the IANA zone they are in, and the providers exempt from them")
+S["BusinessOverride"] = json.loads(json.dumps(S["Override"]))
+S["BusinessOverride"]["properties"].pop("provider_id")
+S["BusinessOverride"]["properties"]["id"] = ref("BusinessOverrideId")
+S["BusinessOverride"]["required"] = [k for k in S["Override"]["required"] if k != "provider_id"]
+S["BusinessOverride"]["description"] = "a business override: a provider override's shape without provider_id"
+HOLIDAY_TYPE = {"type": "string", "enum": ["public", "closure", "maintenance", "other"]}
 S["Holiday"] = obj({"id": ref("HolidayId"), "name": STR, "date": ref("Date"),
                     "recurring": {"type": ["string", "null"], "enum": ["yearly", None]},
                     "provider_ids": arr(ref("ProviderId")), "rrule": NSTR, "until": nullable(ref("Date")),
-                    "created_at": ref("UtcInstant")})
+                    "type": HOLIDAY_TYPE, "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
 S["HolidayCreate"] = obj({"name": {"type": "string", "minLength": 1}, "date": ref("Date"),
                           "recurring": {"type": ["string", "null"], "enum": ["yearly", None]}, "rrule": NSTR,
-                          "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200}},
+                          "provider_ids": {"type": ["array", "null"], "items": ref("ProviderId"), "maxItems": 200},
+                          "type": {"type": ["string", "null"], "enum": HOLIDAY_TYPE["enum"] + [None],
+                                   "description": "default public"}},
                          required=["name", "date"])
+S["HolidayPatch"] = dict(S["HolidayCreate"], required=[],
+                         description="any of the POST fields; the result is checked as a POST is. A yearly holiday's rule follows its date; null provider_ids = every provider, null type = public")
 S["TimeOff"] = obj({"id": ref("TimeOffId"), "provider_id": ref("ProviderId"), "start": ref("Instant"),
-                    "end": ref("Instant"), "reason": NSTR, "created_at": ref("UtcInstant")})
+                    "end": ref("Instant"), "reason": NSTR, "created_at": ref("UtcInstant"),
+                    "updated_at": ref("UtcInstant")})
 S["TimeOffCreate"] = obj({"start": ref("InstantIn"), "end": ref("InstantIn"), "reason": NSTR}, required=["start", "end"])
+S["TimeOffPatch"] = obj({"start": ref("InstantIn"), "end": ref("InstantIn"), "reason": NSTR}, required=[],
+                        desc="any of the POST fields; the result is checked as a POST is")
 
 BOOKING_STATUS = ["pending", "confirmed", "declined", "cancelled", "completed", "no_show"]
 S["BookingStatus"] = {"type": "string", "enum": BOOKING_STATUS}
@@ -142,7 +215,8 @@ S["Fee"] = obj({"amount": STR, "currency": NSTR, "reason": {"type": "string", "e
 S["Booking"] = obj({"id": ref("BookingId"), "reference": {"type": "string", "pattern": "^[A-HJKMNP-Z2-9]{8}$"},
                     "status": ref("BookingStatus"), "start": ref("Instant"), "end": ref("Instant"),
                     "provider_id": ref("ProviderId"), "service_id": ref("ServiceId"), "customer": ref("Customer"),
-                    "notes": NSTR, "metadata": {"type": "object"}, "price": NSTR, "currency": NSTR,
+                    "notes": NSTR, "location": nullable(ref("BookingLocation")),
+                    "metadata": {"type": "object"}, "price": NSTR, "currency": NSTR,
                     "policy": ref("Policy"), "reschedule_count": INT, "fee": nullable(ref("Fee")),
                     "fee_waived": {**nullable(ref("Fee")), "description": "the fee a staff waiver let go (waive_fee), for the record; not owed"},
                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the messages' language; null = the tenant's"},
@@ -150,7 +224,7 @@ S["Booking"] = obj({"id": ref("BookingId"), "reference": {"type": "string", "pat
                     "updated_at": ref("UtcInstant"),
                     "manage_token": {"type": "string", "pattern": "^mt_", "description": "only in the 201 answer of POST /v1/bookings and its replays"}},
                    required=["id", "reference", "status", "start", "end", "provider_id", "service_id", "customer",
-                             "notes", "metadata", "price", "currency", "policy", "reschedule_count", "fee",
+                             "notes", "location", "metadata", "price", "currency", "policy", "reschedule_count", "fee",
                              "fee_waived", "locale", "version", "created_at", "updated_at"])
 # A booking's calendar links (docs/api.md, Calendar feeds).
 S["BookingLinks"] = obj({
@@ -182,7 +256,8 @@ S["Slot"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": 
                 required=["start", "end", "provider_id"])
 S["Slots"] = obj({"slots": arr(ref("Slot"))})
 REASONS = ["outside_hours", "override_closed", "holiday", "vacation", "time_off", "not_on_grid", "min_notice",
-           "max_advance", "booked", "limit_per_day", "limit_consecutive", "held", "schedule_entry", "external_busy"]
+           "max_advance", "booked", "limit_per_day", "limit_consecutive", "held", "schedule_entry", "external_busy",
+           "service_not_offered_now", "outside_business_hours"]
 S["Reason"] = obj({"code": {"type": "string", "enum": REASONS}, "holiday": STR,
                    "calendar": {"type": "string", "description": "with external_busy: the name of the provider's external calendar that is busy (never an event's title)"},
                    "earliest_start": ref("Instant"),
@@ -204,15 +279,24 @@ S["WaitlistEntry"] = obj({"id": ref("WaitlistId"), "service_id": ref("ServiceId"
                           "status": {"type": "string", "enum": WL_STATUS}, "hold_id": nullable(ref("HoldId")),
                           "offer_provider_id": nullable(ref("ProviderId")), "offer_start": nullable(ref("UtcInstant")),
                           "offer_expires_at": nullable(ref("UtcInstant")), "offers": INT,
-                          "booking_id": nullable(ref("BookingId")), "created_at": ref("UtcInstant"),
+                          "booking_id": nullable(ref("BookingId")), "notes": NSTR, "created_at": ref("UtcInstant"),
                           "updated_at": ref("UtcInstant")})
 S["WaitlistCreate"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderChoice"), "customer": ref("CustomerIn"),
                            "earliest_date": ref("Date"), "latest_date": ref("Date"),
                            "weekdays": {"type": ["array", "null"], "items": ref("Weekday")},
                            "time_windows": {"type": ["array", "null"], "items": ref("Interval"), "maxItems": 8},
                            "priority": {"type": ["integer", "null"], "minimum": -1000, "maximum": 1000,
-                                        "description": "staff and admin keys only"}},
+                                        "description": "staff and admin keys only"},
+                           "notes": NSTR},
                           required=["service_id", "customer", "earliest_date", "latest_date"])
+S["WaitlistPatch"] = obj({"customer": obj({"name": {"type": "string", "minLength": 1}, "phone": NSTR, "email": STR}, required=[],
+                                          desc="email may only repeat the entry's own"),
+                          "earliest_date": ref("Date"), "latest_date": ref("Date"),
+                          "weekdays": {"type": ["array", "null"], "items": ref("Weekday")},
+                          "time_windows": {"type": ["array", "null"], "items": ref("Interval"), "maxItems": 8},
+                          "priority": {"type": ["integer", "null"], "minimum": -1000, "maximum": 1000},
+                          "notes": NSTR}, required=[],
+                         desc="only while waiting or offered; the result is checked as a POST is; service_id and provider_id cannot change")
 
 ENTRY_STATUS = ["scheduled", "tentative", "in_progress", "completed", "cancelled"]
 S["EntryStatus"] = {"type": "string", "enum": ENTRY_STATUS}
@@ -256,7 +340,7 @@ S["CalendarItem"] = {"oneOf": [
                    "work_item": nullable(ref("WorkItem"))}),
     kind("time_off", {"reason": NSTR}),
     kind("holiday", {"date": ref("Date"), "name": STR}),
-    kind("override", {"date": ref("Date"), "closed": BOOL, "intervals": arr(ref("Interval")), "note": NSTR}),
+    kind("override", {"date": ref("Date"), "closed": BOOL, "intervals": arr(ref("HoursInterval")), "note": NSTR}),
     kind("external_busy", {"calendar_id": STR, "calendar": STR})]}
 S["Calendar"] = obj({"from": ref("Instant"), "to": ref("Instant"), "timezone": STR, "items": arr(ref("CalendarItem"))})
 
@@ -275,13 +359,16 @@ S["KeyCreate"] = obj({"name": {"type": "string", "minLength": 1}, "role": {"type
 EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirmed", "booking.created", "booking.declined",
     "booking.no_show", "booking.pending", "booking.reminder", "booking.rescheduled", "entry.created", "entry.deleted", "entry.updated",
     "hold.created", "hold.expired", "hold.released", "holiday.created", "holiday.deleted", "holiday.updated",
-    "key.created", "key.revoked", "key.updated", "override.created", "override.deleted", "policy.updated",
+    "key.created", "key.revoked", "key.updated", "override.created", "override.deleted", "override.updated", "policy.updated",
     "provider.created", "provider.deleted", "provider.updated", "schedule.updated", "service.created",
-    "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "waitlist.booked",
-    "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed",
+    "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "time_off.updated", "waitlist.booked",
+    "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed", "waitlist.updated",
     "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
     "endpoint.secret_rotated", "template.updated", "template.deleted", "feed.created", "feed.revoked",
-    "calendar.created", "calendar.updated", "calendar.deleted", "calendar.synced", "calendar.sync_failed"])
+    "calendar.created", "calendar.updated", "calendar.deleted", "calendar.synced", "calendar.sync_failed",
+    "booking.attachment_added", "booking.attachment_removed"])
+EVENT_TYPES = sorted(EVENT_TYPES + ["business_hours.updated", "business_hours.deleted", "business_override.created",
+                                    "business_override.updated", "business_override.deleted"])
 S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor"],
                            "description": "visitor: someone on the public booking page (id pub_… names the client address)"}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
@@ -308,7 +395,8 @@ PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": 
             "endpoint": {"allOf": [ref("WebhookEndpoint"), {"not": {"required": ["secret"]}}]},
             "template": ref("Template"),
             "feed": {"allOf": [ref("Feed"), {"not": {"required": ["url"]}}]},
-            "calendar": ref("ExternalCalendar")}
+            "calendar": ref("ExternalCalendar"),
+            "business_hours": ref("BusinessHours"), "business_override": ref("BusinessOverride")}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
 # booking.reminder carries the booking and the reminder sent; policy events the tenant policy.
@@ -344,6 +432,7 @@ S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
 def page(item, name): S[name] = obj({"data": arr(ref(item)), "next_cursor": NSTR})
 for item in ["Provider", "Service", "Override", "Holiday", "TimeOff", "Booking", "WaitlistEntry", "Entry", "Key"]:
     page(item, item + "Page")
+page("BusinessOverride", "BusinessOverridePage")
 S["Health"] = obj({"status": {"const": "ok"}})
 S["Ready"] = obj({"status": {"const": "ready"}})
 
@@ -488,6 +577,10 @@ op("post", "/v1/providers/{provider_id}/overrides", "Add a date exception",
 op("get", "/v1/providers/{provider_id}/overrides", "List date exceptions",
    {200: json_resp("a page of overrides", ref("OverridePage")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff", params=[PRV, *PAGE_PARAMS, *DATE_RANGE], tags=["overrides"], opid="listOverrides")
+op("patch", "/v1/providers/{provider_id}/overrides/{override_id}", "Edit a date exception",
+   {200: json_resp("the override", ref("Override")), 404: "NotFound", 409: "Conflict"},
+   params=[PRV, pid("override_id", "OverrideId", "an override")], body_ref="OverridePatch",
+   tags=["overrides"], opid="patchOverride")
 op("delete", "/v1/providers/{provider_id}/overrides/{override_id}", "Delete a date exception",
    {204: "NoContent", 404: "NotFound"}, params=[PRV, pid("override_id", "OverrideId", "an override")],
    tags=["overrides"], opid="deleteOverride")
@@ -497,6 +590,10 @@ op("post", "/v1/providers/{provider_id}/time-off", "Block an instant range",
 op("get", "/v1/providers/{provider_id}/time-off", "List time off",
    {200: json_resp("a page of time off", ref("TimeOffPage")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff", params=[PRV, *PAGE_PARAMS, *DATE_RANGE], tags=["time-off"], opid="listTimeOff")
+op("patch", "/v1/providers/{provider_id}/time-off/{time_off_id}", "Edit time off",
+   {200: json_resp("the time off", ref("TimeOff")), 404: "NotFound", 409: "Conflict"},
+   params=[PRV, pid("time_off_id", "TimeOffId", "a time-off entry")], body_ref="TimeOffPatch",
+   tags=["time-off"], opid="patchTimeOff")
 op("delete", "/v1/providers/{provider_id}/time-off/{time_off_id}", "Delete time off",
    {204: "NoContent", 404: "NotFound"}, params=[PRV, pid("time_off_id", "TimeOffId", "a time-off entry")],
    tags=["time-off"], opid="deleteTimeOff")
@@ -512,13 +609,58 @@ op("patch", "/v1/services/{service_id}", "Change a service", {200: json_resp("th
    params=[SVC], body_ref="ServicePatch", opid="patchService")
 op("delete", "/v1/services/{service_id}", "Delete a service", {204: "NoContent", 404: "NotFound"},
    params=[SVC], opid="deleteService")
+SVC_PRV = [SVC, pid("provider_id", "ProviderId", "a provider of the service")]
+op("get", "/v1/services/{service_id}/providers", "Each provider's price and duration for a service",
+   {200: json_resp("one entry per provider of the service (staff: their providers)", ref("ServiceProviderList")),
+    404: "NotFound"}, role="admin,staff", params=[SVC], opid="listServiceProviders")
+op("get", "/v1/services/{service_id}/providers/{provider_id}", "A provider's price and duration for a service",
+   {200: json_resp("the provider's terms", ref("ServiceProvider")), 404: "NotFound"}, role="admin,staff",
+   params=SVC_PRV, opid="getServiceProvider")
+op("put", "/v1/services/{service_id}/providers/{provider_id}", "Set a provider's own price and duration for a service",
+   {200: json_resp("the provider's terms", ref("ServiceProvider")), 404: "NotFound"}, role="admin,staff",
+   params=SVC_PRV, body_ref="ServiceProviderPut", opid="putServiceProvider",
+   desc="404 when the provider does not offer the service (add it with PATCH of the service's provider_ids).")
+op("delete", "/v1/services/{service_id}/providers/{provider_id}", "Clear a provider's own price and duration",
+   {204: "NoContent", 404: "NotFound"}, role="admin,staff", params=SVC_PRV, opid="deleteServiceProvider",
+   desc="The provider keeps offering the service, at the service's price and duration.")
 
 op("post", "/v1/holidays", "Add a holiday", {201: json_resp("the holiday", ref("Holiday"))},
    body_ref="HolidayCreate", opid="createHoliday")
 op("get", "/v1/holidays", "List holidays", {200: json_resp("a page of holidays", ref("HolidayPage")), 422: "Unprocessable"},
-   role="admin,staff", params=PAGE_PARAMS, opid="listHolidays")
+   role="admin,staff", params=[*PAGE_PARAMS,
+                               P("from", "query", ref("Date"), "only holidays with a date on or after this one (a rule's dates count)"),
+                               P("to", "query", ref("Date"), "only holidays with a date on or before this one (a rule's dates count)"),
+                               P("type", "query", HOLIDAY_TYPE, "only holidays of this type")],
+   opid="listHolidays")
+op("patch", "/v1/holidays/{holiday_id}", "Edit a holiday",
+   {200: json_resp("the holiday", ref("Holiday")), 404: "NotFound", 409: "Conflict"},
+   params=[pid("holiday_id", "HolidayId", "a holiday")], body_ref="HolidayPatch", opid="patchHoliday")
 op("delete", "/v1/holidays/{holiday_id}", "Delete a holiday", {204: "NoContent", 404: "NotFound"},
    params=[pid("holiday_id", "HolidayId", "a holiday")], opid="deleteHoliday")
+
+BOV = pid("override_id", "BusinessOverrideId", "a business override")
+op("get", "/v1/business-hours", "Read the business hours",
+   {200: json_resp("the business hours", ref("BusinessHours"))}, role="admin,staff", tags=["business-hours"],
+   opid="getBusinessHours", desc="A key limited to some providers sees only those among exempt_provider_ids.")
+op("put", "/v1/business-hours", "Replace the business hours",
+   {200: json_resp("the business hours", ref("BusinessHours"))}, body_ref="BusinessHoursPut",
+   tags=["business-hours"], opid="putBusinessHours")
+op("delete", "/v1/business-hours", "Remove the business hours (no restriction)", {204: "NoContent", 404: "NotFound"},
+   tags=["business-hours"], opid="deleteBusinessHours")
+op("post", "/v1/business-hours/overrides", "Add a business override",
+   {201: json_resp("the business override", ref("BusinessOverride"))}, body_ref="OverrideCreate",
+   tags=["business-hours"], opid="createBusinessOverride")
+op("get", "/v1/business-hours/overrides", "List business overrides",
+   {200: json_resp("a page of business overrides", ref("BusinessOverridePage")), 422: "Unprocessable"},
+   role="admin,staff", params=[*PAGE_PARAMS, *DATE_RANGE], tags=["business-hours"], opid="listBusinessOverrides")
+op("get", "/v1/business-hours/overrides/{override_id}", "Read a business override",
+   {200: json_resp("the business override", ref("BusinessOverride")), 404: "NotFound"}, role="admin,staff",
+   params=[BOV], tags=["business-hours"], opid="getBusinessOverride")
+op("patch", "/v1/business-hours/overrides/{override_id}", "Edit a business override",
+   {200: json_resp("the business override", ref("BusinessOverride")), 404: "NotFound"}, params=[BOV],
+   body_ref="OverridePatch", tags=["business-hours"], opid="patchBusinessOverride")
+op("delete", "/v1/business-hours/overrides/{override_id}", "Delete a business override",
+   {204: "NoContent", 404: "NotFound"}, params=[BOV], tags=["business-hours"], opid="deleteBusinessOverride")
 
 BKG = pid("booking_id", "BookingId", "a booking")
 IDEM = P("Idempotency-Key", "header", {"type": "string", "minLength": 1, "maxLength": 257},
@@ -569,6 +711,60 @@ op("post", "/v1/bookings/{booking_id}/reschedule", "Move a booking to another st
     412: "PreconditionFailed"},
    role="admin,staff,manage_token", body_ref="BookingReschedule", params=[BKG, IFM], opid="rescheduleBooking")
 
+# --- booking attachments (metadata as JSON; the bytes as they were uploaded)
+ATTACHMENT_TYPES = ["application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic",
+                    "image/heif", "text/plain", "text/csv", "application/rtf", "application/msword",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/vnd.ms-excel",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "application/vnd.ms-powerpoint",
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+                    "application/vnd.oasis.opendocument.presentation"]
+S["AttachmentId"] = idp("att")
+S["Attachment"] = obj({"id": ref("AttachmentId"), "booking_id": ref("BookingId"),
+                       "filename": {"type": "string", "minLength": 1, "maxLength": 200,
+                                    "description": "as uploaded, made safe: no path, no control characters, at most 200 bytes of UTF-8"},
+                       "content_type": {"type": "string", "enum": ATTACHMENT_TYPES},
+                       "size": {"type": "integer", "minimum": 1, "description": "bytes"},
+                       "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                       "created_at": ref("UtcInstant")})
+S["AttachmentList"] = obj({"data": arr(ref("Attachment"), maxItems=100)})
+ATT = pid("attachment_id", "AttachmentId", "an attachment of the booking")
+op("post", "/v1/bookings/{booking_id}/attachments", "Attach a file to a booking",
+   {201: json_resp("the stored file's metadata", ref("Attachment"),
+                   {"Location": {"schema": STR, "description": "the download's path"}}),
+    404: "NotFound", 415: "UnsupportedMediaType", 422: "Unprocessable"},
+   role="admin,staff,manage_token", tags=["bookings"], opid="uploadAttachment",
+   params=[BKG, P("filename", "query", STR, "the file's name (a raw body; else Content-Disposition's filename, or the multipart part's)")],
+   desc="The body is the file itself (Content-Type: its type; the name from ?filename= or Content-Disposition: attachment; filename=…) "
+        "or multipart/form-data with one file part. Limits: --attachment-max-bytes per file (413, checked from Content-Length before the "
+        "body is read and while it streams), --attachment-booking-max-bytes for all of a booking's files (413), 100 files a booking (422 "
+        "record_limit); a type off the allow-list is 415. Event booking.attachment_added.")
+paths["/v1/bookings/{booking_id}/attachments"]["post"]["requestBody"] = {
+    "required": True,
+    "content": {**{t: {"schema": {"type": "string", "format": "binary"}} for t in ATTACHMENT_TYPES},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"},
+                                             "description": "the type is then taken from the filename's extension"},
+                "multipart/form-data": {"schema": {"type": "object", "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "the one part with a filename; its Content-Type is the file's type"}}}}}}
+op("get", "/v1/bookings/{booking_id}/attachments", "A booking's attachments",
+   {200: json_resp("the files, oldest first", ref("AttachmentList")), 404: "NotFound"},
+   role="admin,staff,manage_token", tags=["bookings"], params=[BKG], opid="listAttachments")
+op("get", "/v1/bookings/{booking_id}/attachments/{attachment_id}", "Download an attachment",
+   {200: {"description": "the file's bytes as uploaded, with the stored Content-Type",
+          "headers": {**H,
+                      "Content-Disposition": {"schema": STR, "description": "attachment; filename=\"<ASCII stand-in>\"; filename*=UTF-8''<the name, percent-encoded>"},
+                      "X-Content-Type-Options": {"schema": {"const": "nosniff"}},
+                      "Content-Length": {"schema": INT}},
+          "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ATTACHMENT_TYPES}},
+    404: "NotFound"},
+   role="admin,staff,manage_token", tags=["bookings"], params=[BKG, ATT], opid="downloadAttachment")
+op("delete", "/v1/bookings/{booking_id}/attachments/{attachment_id}", "Delete an attachment",
+   {204: "NoContent", 404: "NotFound"},
+   role="admin,staff,manage_token", tags=["bookings"], params=[BKG, ATT], opid="deleteAttachment",
+   desc="A manage token may delete only files uploaded with a manage token (403 for the business's own). Event booking.attachment_removed.")
+
 # The range, provider and zone of a slot list (keyed and public).
 SLOT_RANGE = [P("from", "query", ref("Date"), "first date, in the display zone", True),
               P("to", "query", ref("Date"), "last date (inclusive); at most 93 days after from", True),
@@ -608,6 +804,9 @@ op("get", "/v1/waitlist", "List waitlist entries",
 op("get", "/v1/waitlist/{waitlist_id}", "Read a waitlist entry",
    {200: json_resp("the entry", ref("WaitlistEntry")), 404: "NotFound"}, role="admin,staff", params=[WTL],
    opid="getWaitlistEntry")
+op("patch", "/v1/waitlist/{waitlist_id}", "Edit a waitlist entry",
+   {200: json_resp("the entry (offered at once when a start now fits)", ref("WaitlistEntry")), 404: "NotFound",
+    409: "Conflict"}, role="admin,staff", params=[WTL], body_ref="WaitlistPatch", opid="patchWaitlistEntry")
 op("delete", "/v1/waitlist/{waitlist_id}", "Remove a waitlist entry (and its open offer)",
    {204: "NoContent", 404: "NotFound"}, role="admin,staff", params=[WTL], opid="deleteWaitlistEntry")
 
@@ -642,11 +841,11 @@ op("put", "/v1/settings", "Replace the tenant's settings", {200: json_resp("the 
 # --- the public booking page's API (no key) and the manage token's view
 S["PublicTenant"] = obj({"slug": STR, "name": STR, "display_name": STR, "brand_color": NSTR, "logo_url": NSTR,
                         "provider_choice": BOOL, "locale": ref("Locale")})
-S["PublicProvider"] = obj({"id": ref("ProviderId"), "name": NSTR, "time_zone": STR})
+S["PublicProvider"] = obj({"id": ref("ProviderId"), "name": NSTR, "time_zone": STR, **PROFILE_OUT})
 S["PublicService"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT, "price": NSTR, "currency": NSTR,
                          "capacity": INT, "requires_approval": BOOL,
                          "policy": {**ref("Policy"), "description": "resolved: the service's fields over the tenant's"},
-                         "providers": arr(ref("PublicProvider"))})
+                         "providers": arr(ref("PublicProvider")), "location": nullable(ref("PublicServiceLocation"))})
 S["PublicPage"] = obj({"tenant": ref("PublicTenant"), "services": arr(ref("PublicService"))})
 S["ActionQuote"] = obj({"allowed": BOOL, "deadline": nullable(ref("Instant")), "fee": nullable(ref("Fee")),
                        "code": {"type": "string", "enum": ["policy_deadline_passed", "reschedule_limit_reached", "booking_ended"],
@@ -1050,7 +1249,7 @@ doc = {
     "servers": [{"url": "http://127.0.0.1:8080"}],
     "security": [{"apiKey": []}],
     "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
-                                   "holidays", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
+                                   "holidays", "business-hours", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
                                    "entries", "calendar", "feeds", "calendars", "test", "webhooks", "templates"]],
     "paths": paths,
     "components": {

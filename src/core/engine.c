@@ -29,13 +29,81 @@ static int cmp_instant(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Marks the intervals of h reserved for services other than svc_id as excluded (none when
+ * svc_id is NULL: open time for any service). */
+static void exclude_other_services(struct day_hours *h, const char *svc_id)
+{
+	size_t i;
+
+	h->excluded = 0;
+	for (i = 0; i < h->n; i++)
+		if (h->services[i] && svc_id && !service_set_has(h->services[i], svc_id))
+			h->excluded |= (uint16_t)(1u << i);
+}
+
+/* The days of template t: 7 per week of its cycle. */
+static size_t template_days(const struct week_template *t)
+{
+	return t->weeks > 1 && t->more ? (size_t)t->weeks * 7 : 7;
+}
+
+static const struct day_hours *template_day_at(const struct week_template *t, size_t d)
+{
+	return d < 7 ? &t->day[d] : &t->more[d - 7];
+}
+
+/* True when some interval of t is reserved for particular services. */
+static bool template_reserved(const struct week_template *t)
+{
+	size_t d, i;
+
+	for (d = 0; d < template_days(t); d++) {
+		const struct day_hours *h = template_day_at(t, d);
+		for (i = 0; i < h->n; i++)
+			if (h->services[i])
+				return true;
+	}
+	return false;
+}
+
+/* b's templates for a query of svc_id: as stored, or, when some interval is reserved for
+ * particular services, copies with those reserved for others excluded. */
+static const struct week_template *templates_for(struct avail_bundle *b, const char *svc_id,
+						 struct arena *a)
+{
+	struct week_template *v;
+	size_t i, d, ndays;
+
+	if (!svc_id)
+		return b->schedule.v;
+	for (i = 0; i < b->schedule.n && !template_reserved(&b->schedule.v[i]); i++)
+		;
+	if (i == b->schedule.n)
+		return b->schedule.v;
+	v = arena_alloc(a, b->schedule.n * sizeof(*v));
+	memcpy(v, b->schedule.v, b->schedule.n * sizeof(*v));
+	for (i = 0; i < b->schedule.n; i++) {
+		const struct week_template *t = &b->schedule.v[i];
+		struct day_hours *more = NULL;
+		ndays = template_days(t) - 7;
+		if (ndays) {
+			more = arena_alloc(a, ndays * sizeof(*more));
+			memcpy(more, t->more, ndays * sizeof(*more));
+			v[i].more = more;
+		}
+		for (d = 0; d < 7 + ndays; d++)
+			exclude_other_services(d < 7 ? &v[i].day[d] : &more[d - 7], svc_id);
+	}
+	return v;
+}
+
 /* The overrides of b as the engine resolves them: dated ones as stored, recurring ones one
  * per date they fall on in b's dates. A date that several recurring overrides fall on keeps
  * only the last of them (the one resolution would pick among equals), so resolving a date
  * scans at most one recurring override per date however many rules are stored. Input order
  * is kept, since ties between equally narrow overrides go to the later one. */
 static int build_overrides(struct avail_bundle *b, struct expand *x, size_t span,
-			   struct arena *a, struct err *e)
+			   const char *svc_id, struct arena *a, struct err *e)
 {
 	int32_t *last = arena_alloc(a, (span + 1) * sizeof(*last));
 	struct date_override *ov;
@@ -57,8 +125,10 @@ static int build_overrides(struct avail_bundle *b, struct expand *x, size_t span
 	ov = arena_alloc(a, (dated + span + 1) * sizeof(*ov));
 	for (i = 0; i < b->noverrides; i++) {
 		const struct override_rec *r = &b->overrides[i];
+		struct date_override one = r->ov;
+		exclude_other_services(&one.hours, svc_id);
 		if (!*r->rrule) {
-			ov[k++] = r->ov;
+			ov[k++] = one;
 			continue;
 		}
 		/* From the memo: the same dates as above. */
@@ -67,7 +137,7 @@ static int build_overrides(struct avail_bundle *b, struct expand *x, size_t span
 		for (j = 0; j < n; j++) {
 			if (last[days[j] - b->from_day] != (int32_t)i)
 				continue;
-			ov[k] = r->ov;
+			ov[k] = one;
 			ov[k].from_day = ov[k].to_day = days[j];
 			k++;
 		}
@@ -106,18 +176,19 @@ static int build_holidays(struct avail_bundle *b, struct expand *x, size_t span,
 	return 0;
 }
 
-/* The availability input of b: templates, overrides, holidays, time off and vacation. */
+/* The availability input of b: templates, overrides, holidays, time off and vacation, for
+ * a query of service svc_id (NULL: any service). */
 static int build_input(struct avail_bundle *b, const struct tz *z, struct expand *x,
-		       struct arena *a, struct err *e)
+		       const char *svc_id, struct arena *a, struct err *e)
 {
 	size_t span = b->to_day >= b->from_day ? (size_t)(b->to_day - b->from_day + 1) : 0;
 	size_t i;
 
 	memset(&b->input, 0, sizeof(b->input));
 	b->input.tz = z;
-	b->input.templates = b->schedule.v;
+	b->input.templates = templates_for(b, svc_id, a);
 	b->input.ntemplates = b->schedule.n;
-	if (build_overrides(b, x, span, a, e) || build_holidays(b, x, span, a, e))
+	if (build_overrides(b, x, span, svc_id, a, e) || build_holidays(b, x, span, a, e))
 		return -1;
 	if (b->ntime_off) {
 		struct interval *iv = arena_alloc(a, b->ntime_off * sizeof(*iv));
@@ -130,9 +201,48 @@ static int build_input(struct avail_bundle *b, const struct tz *z, struct expand
 	return 0;
 }
 
-/* b's availability input in its provider's zone (b->input). */
-static int prepare_input(struct avail_bundle *b, struct tz_db *db, struct arena *a,
-			 struct err *e)
+bool business_exempt(const struct business_bundle *bb, const char *provider_id)
+{
+	size_t i;
+
+	for (i = 0; i < bb->nexempt; i++)
+		if (!strcmp(bb->exempt[i], provider_id))
+			return true;
+	return false;
+}
+
+/* The business open time of bb over its dates, worked out once per request: its versions,
+ * overrides and holidays resolved in the business zone like a provider's. */
+static int business_open(struct business_bundle *bb, struct tz_db *db, struct expand *x,
+			 struct arena *a, struct err *e)
+{
+	const struct tz *z = tz_db_get(db, bb->timezone);
+	struct avail_bundle *t;
+
+	if (bb->open)
+		return 0;
+	if (!z)
+		return err_set(e, ERR_INTERNAL, "business hours have unknown zone %s", bb->timezone);
+	t = arena_alloc(a, sizeof(*t));
+	memset(t, 0, sizeof(*t));
+	t->schedule = bb->schedule;
+	t->overrides = bb->overrides;
+	t->noverrides = bb->noverrides;
+	t->holidays = bb->holidays;
+	t->nholidays = bb->nholidays;
+	t->from_day = bb->from_day;
+	t->to_day = bb->to_day;
+	if (build_input(t, z, x, NULL, a, e))
+		return -1;
+	bb->open = arena_set(a);
+	avail_open_time(&t->input, bb->from_day, bb->to_day, bb->open);
+	return 0;
+}
+
+/* b's availability input in its provider's zone (b->input), for a query of service svc_id
+ * (NULL: any service). */
+static int prepare_input(struct avail_bundle *b, struct tz_db *db, const char *svc_id,
+			 struct arena *a, struct err *e)
 {
 	const struct tz *z = tz_db_get(db, b->provider.timezone);
 	struct expand *x = b->expand ? b->expand : expand_new(a, 0);
@@ -140,8 +250,13 @@ static int prepare_input(struct avail_bundle *b, struct tz_db *db, struct arena 
 	if (!z)
 		return err_set(e, ERR_INTERNAL, "provider %s has unknown zone %s", b->provider.id,
 			       b->provider.timezone);
-	if (expand_check(x, e) || build_input(b, z, x, a, e))
+	if (expand_check(x, e) || build_input(b, z, x, svc_id, a, e))
 		return -1;
+	if (b->business && !business_exempt(b->business, b->provider.id)) {
+		if (business_open(b->business, db, x, a, e))
+			return -1;
+		b->input.business = b->business->open;
+	}
 	return 0;
 }
 
@@ -149,7 +264,7 @@ int engine_prepare(struct avail_bundle *b, struct tz_db *db, const struct servic
 		   uint32_t index, struct arena *a, struct slot_provider *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	if (prepare_input(b, db, a, e))
+	if (prepare_input(b, db, svc->id, a, e))
 		return -1;
 	out->avail = &b->input;
 	out->index = index;
@@ -201,7 +316,7 @@ int engine_open_time(struct avail_bundle *b, struct tz_db *db, struct arena *a,
 {
 	interval_set_clear(open);
 	interval_set_clear(entries);
-	if (prepare_input(b, db, a, e))
+	if (prepare_input(b, db, NULL, a, e))
 		return -1;
 	avail_open_time(&b->input, b->from_day, b->to_day, open);
 	return entry_busy_add(b->entries, b->nentries, db, b->provider.id, b->from, b->to, a,
@@ -212,7 +327,7 @@ int engine_explain(struct avail_bundle *b, struct tz_db *db, const struct servic
 		   int64_t start, int64_t now, struct arena *a, struct slot_explanation *x,
 		   struct err *e)
 {
-	struct service_rules rules = service_rules_of(svc);
+	struct service_rules rules = service_rules_for(svc, b->provider.id);
 	struct slot_query q = {&rules, now, 0, 0};
 	struct slot_scratch scratch;
 	struct slot_provider p;
@@ -302,6 +417,8 @@ int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct
 		struct slot_explanation x;
 		struct slot_provider p;
 		int day_count;
+		/* Each provider with its own duration for the service. */
+		rules = service_rules_for(svc, b[i].provider.id);
 		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &p, e)) {
 			slot_scratch_release(&scratch);
 			return -1;
@@ -332,13 +449,14 @@ int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct
 	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
 	memcpy(bk->service_id, svc->id, ID_MAX);
 	bk->start = start;
-	bk->end = start + (int64_t)svc->duration_min * 60;
+	bk->end = start + (int64_t)service_duration_for(svc, b[best].provider.id) * 60;
 	bk->block_start = bk->start - (int64_t)svc->buffer_before_min * 60;
 	bk->block_end = bk->end + (int64_t)svc->buffer_after_min * 60;
 	bk->capacity = svc->capacity;
 	bk->status = b[best].provider.auto_confirm && !svc->requires_approval ? BOOKING_CONFIRMED
 									       : BOOKING_PENDING;
-	memcpy(bk->price, svc->price, sizeof(bk->price));
+	/* Both are price arrays of this size: the provider's own or the service's. */
+	memcpy(bk->price, service_price_for(svc, b[best].provider.id), sizeof(bk->price));
 	memcpy(bk->currency, svc->currency, sizeof(bk->currency));
 	id_new(bk->id, "bkg");
 	bk->version = 1;
@@ -416,6 +534,7 @@ int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struc
 		struct slot_provider sp;
 		if (reach && !auth_covers(reach, b[i].provider.id))
 			continue;
+		rules = service_rules_for(svc, b[i].provider.id);
 		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &sp, e)) {
 			slot_list_release(&list);
 			slot_scratch_release(&scratch);

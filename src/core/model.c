@@ -61,6 +61,27 @@ int location_decode(const char *text, struct location *l)
 	return 0;
 }
 
+static const char *const holiday_types[] = {"public", "closure", "maintenance", "other"};
+
+const char *holiday_type_name(enum holiday_type t)
+{
+	return (unsigned)t < sizeof(holiday_types) / sizeof(holiday_types[0]) ? holiday_types[t]
+										: "public";
+}
+
+int holiday_type_parse(const char *name, enum holiday_type *out)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(holiday_types) / sizeof(holiday_types[0]); i++) {
+		if (!strcmp(name, holiday_types[i])) {
+			*out = (enum holiday_type)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 const char *role_name(enum role r)
 {
 	return (unsigned)r < ROLE__COUNT ? role_names[r] : "unknown";
@@ -212,6 +233,18 @@ void provider_apply(struct provider *p, const struct provider_patch *pp)
 		p->max_consecutive = v->max_consecutive;
 	if (pp->set & PROVIDER_VACATION)
 		p->vacation = v->vacation;
+	if (pp->set & PROVIDER_BIO)
+		p->bio = v->bio;
+	if (pp->set & PROVIDER_SPECIALTIES)
+		p->specialties = v->specialties;
+	if (pp->set & PROVIDER_PHOTO_URL)
+		p->photo_url = v->photo_url;
+	if (pp->set & PROVIDER_LANGUAGES)
+		p->languages = v->languages;
+	if (pp->set & PROVIDER_LOCALE)
+		p->locale = v->locale;
+	if (pp->set & PROVIDER_VIDEO_URL)
+		p->video_url = v->video_url;
 }
 
 void service_apply(struct service *s, const struct service_patch *sp)
@@ -244,6 +277,8 @@ void service_apply(struct service *s, const struct service_patch *sp)
 		s->policy = v->policy;
 	if (sp->set & SERVICE_PUBLIC)
 		s->public = v->public;
+	if (sp->set & SERVICE_LOCATION)
+		s->location = v->location;
 	if (sp->set & SERVICE_REMINDERS)
 		s->reminders = v->reminders;
 	if (sp->set & SERVICE_PROVIDERS) {
@@ -254,11 +289,74 @@ void service_apply(struct service *s, const struct service_patch *sp)
 
 int service_check(const struct service *s, struct err *e)
 {
+	size_t i;
+
 	if (*s->price && !*s->currency)
 		err_field(e, "/currency", "is required when a price is set");
 	if (!*s->price && *s->currency)
 		err_field(e, "/price", "is required when a currency is set");
+	for (i = 0; i < s->noffers && !e->code; i++)
+		if (*s->offers[i].price && !*s->currency &&
+		    service_offer(s, s->offers[i].provider_id))
+			err_field(e, "/currency", "is required while provider %s has its own price",
+				  s->offers[i].provider_id);
 	return e->code ? -1 : 0;
+}
+
+bool price_text_ok(const char *p)
+{
+	size_t i = 0, frac = 0;
+
+	while (p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i == 0 || i > 9)
+		return false;
+	if (p[i] == '\0')
+		return true;
+	if (p[i] != '.')
+		return false;
+	for (i++; p[i] >= '0' && p[i] <= '9'; i++)
+		frac++;
+	return p[i] == '\0' && frac >= 1 && frac <= 4;
+}
+
+const struct provider_offer *service_offer(const struct service *s, const char *provider_id)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->noffers; i++)
+		if (!strcmp(s->offers[i].provider_id, provider_id))
+			break;
+	if (i == s->noffers)
+		return NULL;
+	for (k = 0; k < s->nproviders; k++)
+		if (!strcmp(s->provider_ids[k], provider_id))
+			return &s->offers[i];
+	return NULL;
+}
+
+int service_duration_for(const struct service *s, const char *provider_id)
+{
+	const struct provider_offer *o = service_offer(s, provider_id);
+
+	return o && o->duration_min > 0 ? o->duration_min : s->duration_min;
+}
+
+const char *service_price_for(const struct service *s, const char *provider_id)
+{
+	const struct provider_offer *o = service_offer(s, provider_id);
+
+	return o && *o->price ? o->price : s->price;
+}
+
+struct service_rules service_rules_for(const struct service *s, const char *provider_id)
+{
+	struct service_rules r = service_rules_of(s);
+
+	r.duration_min = service_duration_for(s, provider_id);
+	if (!s->step_min)
+		r.step_min = r.duration_min;
+	return r;
 }
 
 void booking_page_encode(const struct booking_page *p, char out[BOOKING_PAGE_TEXT_MAX])

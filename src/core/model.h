@@ -37,6 +37,22 @@ struct provider {
 	bool vacation;
 	int64_t created_at;
 	int64_t updated_at;
+	/* The profile, borrowed (arena); NULL = none. Arrays are JSON text. Only reads given
+	 * an arena fill them (tx_provider_list, tx_provider_profile_read). */
+	const char *bio;
+	const char *specialties;	/* JSON array of strings */
+	const char *photo_url;
+	const char *languages;		/* JSON array of BCP 47 tags */
+	const char *locale;		/* messages to the provider; NULL = the tenant's */
+	const char *video_url;		/* the provider's fixed meeting room */
+};
+
+/* A provider's own terms for a service: price "" and duration_min 0 = the service's. The
+ * currency is always the service's. */
+struct provider_offer {
+	char provider_id[ID_MAX];
+	char price[PRICE_MAX_LEN + 1];
+	int duration_min;
 };
 
 struct service {
@@ -53,10 +69,15 @@ struct service {
 	int capacity;
 	bool requires_approval;		/* bookings start pending */
 	bool public;			/* listed on the tenant's public booking page */
+	const struct location *location;	/* borrowed (arena); NULL = none */
 	struct policy policy;		/* the fields it sets; the rest come from the tenant */
 	struct reminder_offsets reminders;	/* not set: the tenant's */
 	size_t nproviders;
 	id_t_ *provider_ids;		/* borrowed (arena) */
+	size_t noffers;
+	struct provider_offer *offers;	/* borrowed (arena); by provider id; only providers with
+					 * their own price or duration (a provider no longer in
+					 * provider_ids is ignored) */
 	int64_t created_at;
 	int64_t updated_at;
 };
@@ -70,6 +91,12 @@ enum provider_field {
 	PROVIDER_MAX_PER_DAY = 1 << 4,
 	PROVIDER_MAX_CONSECUTIVE = 1 << 5,
 	PROVIDER_VACATION = 1 << 6,
+	PROVIDER_BIO = 1 << 7,
+	PROVIDER_SPECIALTIES = 1 << 8,
+	PROVIDER_PHOTO_URL = 1 << 9,
+	PROVIDER_LANGUAGES = 1 << 10,
+	PROVIDER_LOCALE = 1 << 11,
+	PROVIDER_VIDEO_URL = 1 << 12,
 };
 
 struct provider_patch {
@@ -96,6 +123,7 @@ enum service_field {
 	SERVICE_PROVIDERS = 1 << 12,
 	SERVICE_REMINDERS = 1 << 13,
 	SERVICE_PUBLIC = 1 << 14,
+	SERVICE_LOCATION = 1 << 15,
 };
 
 struct service_patch {
@@ -106,6 +134,17 @@ struct service_patch {
 void service_apply(struct service *s, const struct service_patch *sp);
 /* Rules across fields: a price needs a currency and a currency a price. */
 int service_check(const struct service *s, struct err *e);
+
+/* A non-negative decimal with up to 9 integer and 4 fraction digits, e.g. "45" or "45.50". */
+bool price_text_ok(const char *p);
+
+/* The own terms of provider_id for s, or NULL when it has none (or does not offer s). */
+const struct provider_offer *service_offer(const struct service *s, const char *provider_id);
+/* What a booking of s with provider_id lasts (minutes) and costs ("" = no price). */
+int service_duration_for(const struct service *s, const char *provider_id);
+const char *service_price_for(const struct service *s, const char *provider_id);
+/* The engine's view of s for provider_id: its own duration (and a step of 0 follows it). */
+struct service_rules service_rules_for(const struct service *s, const char *provider_id);
 
 /* The engine's view of a service. */
 static inline struct service_rules service_rules_of(const struct service *s)
@@ -136,7 +175,20 @@ struct override_rec {
 	char rrule[RECUR_TEXT_MAX];	/* "" = a single date or range */
 	char note[NOTE_MAX_LEN + 1];
 	int64_t created_at;
+	int64_t updated_at;		/* the last edit; created_at until edited */
 };
+
+/* What a holiday is, as the tenant tells its staff; every type closes the same way. */
+enum holiday_type {
+	HOLIDAY_PUBLIC = 0,
+	HOLIDAY_CLOSURE,
+	HOLIDAY_MAINTENANCE,
+	HOLIDAY_OTHER,
+};
+/* "public", "closure", "maintenance", "other". */
+const char *holiday_type_name(enum holiday_type t);
+/* Parses a type name; -1 when unknown. */
+int holiday_type_parse(const char *name, enum holiday_type *out);
 
 /* A holiday on one date, or on each date of rrule from day up to until_day (CIVIL_MAX_DAY
  * when endless). "Yearly" holidays are stored as FREQ=YEARLY rules and keep yearly set. */
@@ -149,7 +201,9 @@ struct holiday_rec {
 	int64_t until_day;
 	size_t nproviders;		/* 0 = every provider */
 	id_t_ *provider_ids;		/* borrowed (arena) */
+	enum holiday_type type;
 	int64_t created_at;
+	int64_t updated_at;		/* the last edit; created_at until edited */
 };
 
 struct time_off_rec {
@@ -158,6 +212,7 @@ struct time_off_rec {
 	struct interval span;		/* UTC */
 	char reason[NOTE_MAX_LEN + 1];
 	int64_t created_at;
+	int64_t updated_at;		/* the last edit; created_at until edited */
 };
 
 #define WHSEC_MAX 96			/* a webhook secret: "whsec_" + base64 of 32 bytes */
@@ -196,6 +251,16 @@ void location_encode(const struct location *l, char *out, size_t size);
 int location_decode(const char *text, struct location *l);
 #define LOCATION_TEXT_MAX (LOCATION_VALUE_MAX + 16)
 
+/* A customer's feedback on a completed booking. */
+#define FEEDBACK_COMMENT_MAX 2000
+#define FEEDBACK_EDIT_SECONDS (7 * 86400)	/* editable this long after its first submission */
+struct booking_feedback {
+	int rating;			/* 1..5 */
+	const char *comment;		/* NULL = none; borrowed (arena) */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
 struct booking {
 	char id[ID_MAX];
 	char reference[BOOKING_REFERENCE_LEN + 1];
@@ -224,6 +289,7 @@ struct booking {
 	char fee_waived[PRICE_MAX_LEN + 1];	/* the fee a waiver let go, "" = none */
 	int64_t closed_at;		/* when it reached a final status; 0 = not yet */
 	char locale[LOCALE_MAX];	/* for messages; "" = the tenant's */
+	const struct booking_feedback *feedback;	/* NULL = none; borrowed (arena) */
 	int version;			/* the ETag: bumped by every change */
 	int64_t created_at;
 	int64_t updated_at;
@@ -294,6 +360,7 @@ struct waitlist_entry {
 	int offers;			/* how many offers it has had */
 	char booking_id[ID_MAX];
 	char key_id[ID_MAX];		/* the API key that added it (its offers are that key's) */
+	char notes[NOTE_MAX_LEN + 1];	/* staff's notes on the entry */
 	int64_t created_at;
 	int64_t updated_at;
 };

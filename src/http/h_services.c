@@ -6,6 +6,7 @@
 
 #include "http/h_common.h"
 #include "http/json_in.h"
+#include "http/location_json.h"
 #include "http/policy_json.h"
 #include "util/ids.h"
 
@@ -13,25 +14,7 @@ static const char *const service_keys[] = {
 	"name", "duration_minutes", "price", "currency", "buffer_before_minutes",
 	"buffer_after_minutes", "slot_step_minutes", "min_notice_minutes", "max_advance_days",
 	"capacity", "provider_ids", "requires_approval", "policy", "reminder_offsets_minutes", "public",
-	NULL};
-
-/* A non-negative decimal with up to 9 integer and 4 fraction digits, e.g. "45" or "45.50". */
-static bool price_ok(const char *p)
-{
-	size_t i = 0, frac = 0;
-
-	while (isdigit((unsigned char)p[i]))
-		i++;
-	if (i == 0 || i > 9)
-		return false;
-	if (p[i] == '\0')
-		return true;
-	if (p[i] != '.')
-		return false;
-	for (i++; isdigit((unsigned char)p[i]); i++)
-		frac++;
-	return p[i] == '\0' && frac >= 1 && frac <= 4;
-}
+	"location", NULL};
 
 static bool currency_ok(const char *c)
 {
@@ -83,7 +66,7 @@ static int parse(struct req *r, struct service_patch *sp, bool creating, struct 
 		err_field(e, "/price", "must be a decimal string, e.g. \"45.00\"");
 	} else if (json_get_str(o, "", "price", PRICE_MAX_LEN, s->price, sizeof(s->price), e) ==
 		   1) {
-		if (!price_ok(s->price))
+		if (!price_text_ok(s->price))
 			err_field(e, "/price", "must be a decimal string, e.g. \"45.00\"");
 		sp->set |= SERVICE_PRICE;
 	}
@@ -120,6 +103,10 @@ static int parse(struct req *r, struct service_patch *sp, bool creating, struct 
 		sp->set |= SERVICE_APPROVAL;
 	if (json_get_bool(o, "", "public", &s->public, e) == 1)
 		sp->set |= SERVICE_PUBLIC;
+	if (json_object_get(o, "location") &&
+	    location_parse(json_object_get(o, "location"), "/location", r->arena, &s->location,
+			   e) == 0)
+		sp->set |= SERVICE_LOCATION;
 	/* A policy replaces the service's whole policy; null clears it (all inherited). */
 	if (json_is_null_at(o, "policy")) {
 		memset(&s->policy, 0, sizeof(s->policy));

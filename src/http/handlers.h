@@ -18,6 +18,10 @@ int h_service_list(struct req *r, struct err *e);
 int h_service_get(struct req *r, struct err *e);
 int h_service_patch(struct req *r, struct err *e);
 int h_service_delete(struct req *r, struct err *e);
+int h_offer_list(struct req *r, struct err *e);
+int h_offer_get(struct req *r, struct err *e);
+int h_offer_put(struct req *r, struct err *e);
+int h_offer_delete(struct req *r, struct err *e);
 
 int h_schedule_put(struct req *r, struct err *e);
 int h_schedule_get(struct req *r, struct err *e);
@@ -25,14 +29,26 @@ int h_schedule_get(struct req *r, struct err *e);
 int h_override_create(struct req *r, struct err *e);
 int h_override_list(struct req *r, struct err *e);
 int h_override_delete(struct req *r, struct err *e);
+int h_override_patch(struct req *r, struct err *e);
+
+int h_business_get(struct req *r, struct err *e);
+int h_business_put(struct req *r, struct err *e);
+int h_business_delete(struct req *r, struct err *e);
+int h_business_override_create(struct req *r, struct err *e);
+int h_business_override_list(struct req *r, struct err *e);
+int h_business_override_get(struct req *r, struct err *e);
+int h_business_override_patch(struct req *r, struct err *e);
+int h_business_override_delete(struct req *r, struct err *e);
 
 int h_holiday_create(struct req *r, struct err *e);
 int h_holiday_list(struct req *r, struct err *e);
 int h_holiday_delete(struct req *r, struct err *e);
+int h_holiday_patch(struct req *r, struct err *e);
 
 int h_time_off_create(struct req *r, struct err *e);
 int h_time_off_list(struct req *r, struct err *e);
 int h_time_off_delete(struct req *r, struct err *e);
+int h_time_off_patch(struct req *r, struct err *e);
 
 int h_provider_feed_create(struct req *r, struct err *e);
 int h_provider_feed_list(struct req *r, struct err *e);
@@ -55,6 +71,17 @@ int h_booking_get(struct req *r, struct err *e);
 int h_booking_history(struct req *r, struct err *e);
 int h_booking_reminders(struct req *r, struct err *e);
 int h_booking_action(struct req *r, struct err *e);
+int h_booking_patch(struct req *r, struct err *e);
+int h_feedback_create(struct req *r, struct err *e);
+int h_feedback_patch(struct req *r, struct err *e);
+int h_feedback_get(struct req *r, struct err *e);
+/* Booking attachments (h_attachments.c). h_attachment_precheck runs after router_admit,
+ * before the upload's body is read: booking reach, type and size from the headers. */
+int h_attachment_precheck(struct req *r, struct err *e);
+int h_attachment_upload(struct req *r, struct err *e);
+int h_attachment_list(struct req *r, struct err *e);
+int h_attachment_download(struct req *r, struct err *e);
+int h_attachment_delete(struct req *r, struct err *e);
 int h_hold_create(struct req *r, struct err *e);
 int h_hold_get(struct req *r, struct err *e);
 int h_hold_delete(struct req *r, struct err *e);
@@ -62,6 +89,7 @@ int h_waitlist_create(struct req *r, struct err *e);
 int h_waitlist_list(struct req *r, struct err *e);
 int h_waitlist_get(struct req *r, struct err *e);
 int h_waitlist_delete(struct req *r, struct err *e);
+int h_waitlist_patch(struct req *r, struct err *e);
 int h_policy_get(struct req *r, struct err *e);
 int h_settings_get(struct req *r, struct err *e);
 int h_settings_put(struct req *r, struct err *e);

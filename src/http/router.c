@@ -45,9 +45,11 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/providers/{}/schedule", h_schedule_get, ROUTE_STAFF},
 	{HTTP_POST, "/v1/providers/{}/overrides", h_override_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/providers/{}/overrides", h_override_list, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/providers/{}/overrides/{}", h_override_patch, ROUTE_BODY},
 	{HTTP_DELETE, "/v1/providers/{}/overrides/{}", h_override_delete, 0},
 	{HTTP_POST, "/v1/providers/{}/time-off", h_time_off_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/providers/{}/time-off", h_time_off_list, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/providers/{}/time-off/{}", h_time_off_patch, ROUTE_BODY},
 	{HTTP_DELETE, "/v1/providers/{}/time-off/{}", h_time_off_delete, 0},
 	{HTTP_POST, "/v1/providers/{}/feeds", h_provider_feed_create, ROUTE_BODY | ROUTE_STAFF},
 	{HTTP_GET, "/v1/providers/{}/feeds", h_provider_feed_list, ROUTE_STAFF},
@@ -67,14 +69,40 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/services/{}", h_service_get, ROUTE_STAFF},
 	{HTTP_PATCH, "/v1/services/{}", h_service_patch, ROUTE_BODY},
 	{HTTP_DELETE, "/v1/services/{}", h_service_delete, 0},
+	{HTTP_GET, "/v1/services/{}/providers", h_offer_list, ROUTE_STAFF},
+	{HTTP_GET, "/v1/services/{}/providers/{}", h_offer_get, ROUTE_STAFF},
+	{HTTP_PUT, "/v1/services/{}/providers/{}", h_offer_put, ROUTE_BODY | ROUTE_STAFF},
+	{HTTP_DELETE, "/v1/services/{}/providers/{}", h_offer_delete, ROUTE_STAFF},
+	{HTTP_GET, "/v1/business-hours", h_business_get, ROUTE_STAFF},
+	{HTTP_PUT, "/v1/business-hours", h_business_put, ROUTE_BODY},
+	{HTTP_DELETE, "/v1/business-hours", h_business_delete, 0},
+	{HTTP_POST, "/v1/business-hours/overrides", h_business_override_create, ROUTE_BODY},
+	{HTTP_GET, "/v1/business-hours/overrides", h_business_override_list, ROUTE_STAFF},
+	{HTTP_GET, "/v1/business-hours/overrides/{}", h_business_override_get, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/business-hours/overrides/{}", h_business_override_patch, ROUTE_BODY},
+	{HTTP_DELETE, "/v1/business-hours/overrides/{}", h_business_override_delete, 0},
 	{HTTP_POST, "/v1/holidays", h_holiday_create, ROUTE_BODY},
 	{HTTP_GET, "/v1/holidays", h_holiday_list, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/holidays/{}", h_holiday_patch, ROUTE_BODY},
 	{HTTP_DELETE, "/v1/holidays/{}", h_holiday_delete, 0},
 	{HTTP_POST, "/v1/bookings", h_booking_create, ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER},
 	{HTTP_GET, "/v1/bookings", h_booking_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/bookings/{}", h_booking_get, ROUTE_STAFF | ROUTE_MANAGE},
+	{HTTP_PATCH, "/v1/bookings/{}", h_booking_patch,
+	 ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER | ROUTE_MANAGE},
+	{HTTP_POST, "/v1/bookings/{}/feedback", h_feedback_create,
+	 ROUTE_BODY | ROUTE_CUSTOMER | ROUTE_MANAGE},
+	{HTTP_PATCH, "/v1/bookings/{}/feedback", h_feedback_patch,
+	 ROUTE_BODY | ROUTE_CUSTOMER | ROUTE_MANAGE},
+	{HTTP_GET, "/v1/bookings/{}/feedback", h_feedback_get, ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_GET, "/v1/bookings/{}/history", h_booking_history, ROUTE_STAFF},
 	{HTTP_GET, "/v1/bookings/{}/reminders", h_booking_reminders, ROUTE_STAFF | ROUTE_MANAGE},
+	{HTTP_POST, "/v1/bookings/{}/attachments", h_attachment_upload, ROUTE_STAFF | ROUTE_MANAGE},
+	{HTTP_GET, "/v1/bookings/{}/attachments", h_attachment_list, ROUTE_STAFF | ROUTE_MANAGE},
+	{HTTP_GET, "/v1/bookings/{}/attachments/{}", h_attachment_download,
+	 ROUTE_STAFF | ROUTE_MANAGE},
+	{HTTP_DELETE, "/v1/bookings/{}/attachments/{}", h_attachment_delete,
+	 ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_POST, "/v1/bookings/{}/{}", h_booking_action,
 	 ROUTE_OPT_BODY | ROUTE_STAFF | ROUTE_MANAGE},
 	{HTTP_GET, "/v1/slots", h_slots, ROUTE_STAFF | ROUTE_CUSTOMER | ROUTE_MANAGE},
@@ -85,6 +113,7 @@ static const struct route routes[] = {
 	{HTTP_POST, "/v1/waitlist", h_waitlist_create, ROUTE_BODY | ROUTE_STAFF | ROUTE_CUSTOMER},
 	{HTTP_GET, "/v1/waitlist", h_waitlist_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/waitlist/{}", h_waitlist_get, ROUTE_STAFF},
+	{HTTP_PATCH, "/v1/waitlist/{}", h_waitlist_patch, ROUTE_BODY | ROUTE_STAFF},
 	{HTTP_DELETE, "/v1/waitlist/{}", h_waitlist_delete, ROUTE_STAFF},
 	{HTTP_GET, "/v1/policy", h_policy_get, ROUTE_STAFF},
 	{HTTP_GET, "/v1/settings", h_settings_get, 0},
@@ -431,7 +460,9 @@ static int set_now(struct req *r, struct err *e)
 	return 0;
 }
 
-static int run(struct req *r, struct err *e)
+/* Finds the route, sets the request's clock, authenticates and takes from the rate limits:
+ * all that comes before the body. Sets r->route. */
+static int admit(struct req *r, struct err *e)
 {
 	const struct route *found = NULL;
 	char allow[64] = "";
@@ -473,6 +504,28 @@ static int run(struct req *r, struct err *e)
 									   : r->key_hash, e))
 			return -1;
 	}
+	return 0;
+}
+
+int router_admit(struct req *r, struct err *e)
+{
+	int rc;
+
+	log_set_request(r->request_id);
+	rc = admit(r, e);
+	log_set_request(NULL);
+	if (rc == 0)
+		r->admitted = true;
+	return rc;
+}
+
+static int run(struct req *r, struct err *e)
+{
+	const struct route *found;
+
+	if (!r->admitted && admit(r, e))
+		return -1;
+	found = &routes[r->route];
 	if ((found->flags & ROUTE_BODY) && parse_body(r, e))
 		return -1;
 	if ((found->flags & ROUTE_OPT_BODY) && (r->body_in.len || r->body_in.failed) &&

@@ -7,6 +7,27 @@
 #define PROVIDER_COLS                                                                          \
 	"id, name, timezone, email, auto_confirm, max_per_day, max_consecutive, vacation,"     \
 	" created_at, updated_at"
+/* The profile's texts, read only when there is an arena to hold them (columns 10-15 after
+ * PROVIDER_COLS). */
+#define PROVIDER_PROFILE_COLS "bio, specialties, photo_url, languages, locale, video_url"
+
+static const char *col_arena_text(struct stmt *s, int i, struct arena *a)
+{
+	const char *v = db_col_text(s, i);
+
+	return v && *v ? arena_strdup(a, v) : NULL;
+}
+
+/* Reads the profile columns starting at column i into p's pointers (arena a). */
+static void read_profile(struct stmt *s, int i, struct arena *a, struct provider *p)
+{
+	p->bio = col_arena_text(s, i, a);
+	p->specialties = col_arena_text(s, i + 1, a);
+	p->photo_url = col_arena_text(s, i + 2, a);
+	p->languages = col_arena_text(s, i + 3, a);
+	p->locale = col_arena_text(s, i + 4, a);
+	p->video_url = col_arena_text(s, i + 5, a);
+}
 
 static void read_provider(struct stmt *s, struct arena *a, void *dst)
 {
@@ -24,6 +45,8 @@ static void read_provider(struct stmt *s, struct arena *a, void *dst)
 	p->vacation = db_col_int(s, 7) != 0;
 	p->created_at = db_col_i64(s, 8);
 	p->updated_at = db_col_i64(s, 9);
+	if (a)
+		read_profile(s, 10, a, p);
 }
 
 static void bind_provider(struct stmt *s, const char *tenant, const struct provider *p)
@@ -39,16 +62,23 @@ static void bind_provider(struct stmt *s, const char *tenant, const struct provi
 	db_bind_i64(s, 9, p->vacation);
 	db_bind_i64(s, 10, p->created_at);
 	db_bind_i64(s, 11, p->updated_at);
+	bind_opt_text(s, 12, p->bio ? p->bio : "");
+	bind_opt_text(s, 13, p->specialties ? p->specialties : "");
+	bind_opt_text(s, 14, p->photo_url ? p->photo_url : "");
+	bind_opt_text(s, 15, p->languages ? p->languages : "");
+	bind_opt_text(s, 16, p->locale ? p->locale : "");
+	bind_opt_text(s, 17, p->video_url ? p->video_url : "");
 }
 
 /* Plain UPDATE, never REPLACE: REPLACE deletes first and would cascade to dependent rows. */
 static const char provider_insert_sql[] =
-	"INSERT INTO providers(tenant_id, " PROVIDER_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	"INSERT INTO providers(tenant_id, " PROVIDER_COLS ", " PROVIDER_PROFILE_COLS ")"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 static const char provider_update_sql[] =
 	"UPDATE providers SET name = ?3, timezone = ?4, email = ?5, auto_confirm = ?6,"
 	" max_per_day = ?7, max_consecutive = ?8, vacation = ?9, created_at = ?10,"
-	" updated_at = ?11 WHERE tenant_id = ?1 AND id = ?2";
+	" updated_at = ?11, bio = ?12, specialties = ?13, photo_url = ?14, languages = ?15,"
+	" locale = ?16, video_url = ?17 WHERE tenant_id = ?1 AND id = ?2";
 
 int tx_provider_insert(struct store_tx *tx, const struct provider *p, struct err *e)
 {
@@ -84,11 +114,27 @@ int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, s
 	return 0;
 }
 
+int tx_provider_profile_read(struct store_tx *tx, const char *id, struct arena *a,
+			     struct provider *p, struct err *e)
+{
+	struct stmt *s = row_by_id(tx,
+				   "SELECT " PROVIDER_PROFILE_COLS " FROM providers"
+				   " WHERE tenant_id = ?1 AND id = ?2",
+				   id, "provider", e);
+
+	if (!s)
+		return -1;
+	read_profile(s, 0, a, p);
+	db_reset(s);
+	return 0;
+}
+
 int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 		     struct arena *a, struct provider **out, size_t *n, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
-				    "SELECT " PROVIDER_COLS " FROM providers WHERE tenant_id = ?1"
+				    "SELECT " PROVIDER_COLS ", " PROVIDER_PROFILE_COLS
+				    " FROM providers WHERE tenant_id = ?1"
 				    " AND id > ?2 AND deleted_at IS NULL AND (?4 IS NULL OR id IN"
 				    " (SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
 				    " AND key_id = ?4)) ORDER BY id LIMIT ?3",
@@ -257,16 +303,18 @@ int tx_providers_exist(struct store_tx *tx, const id_t_ *ids, size_t n, const ch
 #define SERVICE_COLS                                                                           \
 	"id, name, duration_min, price, currency, buffer_before_min, buffer_after_min,"         \
 	" step_min, min_notice_min, max_advance_days, capacity, created_at, updated_at,"       \
-	" policy, requires_approval, reminder_offsets, is_public"
+	" policy, requires_approval, reminder_offsets, is_public, location"
 
 static const char service_insert_sql[] =
 	"INSERT INTO services(tenant_id, " SERVICE_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+	" ?18, ?19)";
 static const char service_update_sql[] =
 	"UPDATE services SET name = ?3, duration_min = ?4, price = ?5, currency = ?6,"
 	" buffer_before_min = ?7, buffer_after_min = ?8, step_min = ?9, min_notice_min = ?10,"
 	" max_advance_days = ?11, capacity = ?12, created_at = ?13, updated_at = ?14,"
-	" policy = ?15, requires_approval = ?16, reminder_offsets = ?17, is_public = ?18"
+	" policy = ?15, requires_approval = ?16, reminder_offsets = ?17, is_public = ?18,"
+	" location = ?19"
 	" WHERE tenant_id = ?1 AND id = ?2";
 
 static void read_service(struct stmt *s, struct arena *a, void *dst)
@@ -292,16 +340,23 @@ static void read_service(struct stmt *s, struct arena *a, void *dst)
 	v->requires_approval = db_col_int(s, 14) != 0;
 	reminder_offsets_decode(db_col_text(s, 15), &v->reminders);
 	v->public = db_col_int(s, 16) != 0;
+	if (a && !db_col_null(s, 17)) {
+		struct location *l = arena_alloc(a, sizeof(*l));
+		if (location_decode(db_col_text(s, 17), l) == 0 && l->kind != LOCATION_NONE)
+			v->location = l;
+	}
 }
 
 static int service_providers_read(struct store_tx *tx, struct service *v, struct arena *a,
 				  struct err *e)
 {
-	return ids_read(tx,
-			"SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
-			" AND service_id = ?2 ORDER BY provider_id",
-			v->id, SERVICE_MAX_PROVIDERS, a, &v->provider_ids, &v->nproviders,
-			"read service providers", e);
+	if (ids_read(tx,
+		     "SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
+		     " AND service_id = ?2 ORDER BY provider_id",
+		     v->id, SERVICE_MAX_PROVIDERS, a, &v->provider_ids, &v->nproviders,
+		     "read service providers", e))
+		return -1;
+	return service_offers_read(tx, v, a, e);
 }
 
 int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct service *out,
@@ -314,12 +369,13 @@ int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct 
 
 	if (!s)
 		return -1;
-	read_service(s, NULL, out);
+	read_service(s, a, out);
 	db_reset(s);
 	return service_providers_read(tx, out, a, e);
 }
 
-/* Writes the service row and replaces its provider links, checking each provider exists. */
+/* Writes the service row and replaces its provider links, checking each provider exists;
+ * the providers kept keep their own price and duration (v->offers). */
 static int service_write(struct store_tx *tx, const struct service *v, bool create,
 			 struct err *e)
 {
@@ -327,6 +383,7 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	const char *tenant = tx->tenant;
 	struct stmt *s = conn_prep(c, create ? service_insert_sql : service_update_sql, e);
 	char policy[POLICY_TEXT_MAX], reminders[REMINDER_TEXT_MAX];
+	char location[LOCATION_TEXT_MAX];
 
 	if (!s)
 		return -1;
@@ -350,6 +407,11 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	reminder_offsets_encode(&v->reminders, reminders);
 	bind_opt_text(s, 17, reminders);
 	db_bind_i64(s, 18, v->public);
+	if (v->location)
+		location_encode(v->location, location, sizeof(location));
+	else
+		location[0] = '\0';
+	bind_opt_text(s, 19, location);
 	if (step_done(c, s, "write service", e))
 		return -1;
 	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",
@@ -363,10 +425,13 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	if (tx_providers_exist(tx, (const id_t_ *)v->provider_ids, v->nproviders,
 			       "/provider_ids", e))
 		return -1;
-	return ids_link(tx,
-			"INSERT INTO service_providers(tenant_id, service_id, provider_id)"
-			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			v->id, (const id_t_ *)v->provider_ids, v->nproviders, "link provider", e);
+	if (ids_link(tx,
+		     "INSERT INTO service_providers(tenant_id, service_id, provider_id)"
+		     " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+		     v->id, (const id_t_ *)v->provider_ids, v->nproviders, "link provider", e))
+		return -1;
+	/* The providers it keeps keep their own price and duration. */
+	return service_offers_keep(tx, v, e);
 }
 
 int tx_service_insert(struct store_tx *tx, const struct service *v, struct err *e)

@@ -21,6 +21,12 @@ int step_done(struct conn *c, struct stmt *s, const char *what, struct err *e);
 struct stmt *row_by_id(struct store_tx *tx, const char *sql, const char *id, const char *what,
 		       struct err *e);
 
+/* The providers' own prices and durations of service v (its id set) into v->offers, from a
+ * (sql_offers.c); and writing back those of v's offers whose provider v still has, after its
+ * provider links were rewritten. */
+int service_offers_read(struct store_tx *tx, struct service *v, struct arena *a, struct err *e);
+int service_offers_keep(struct store_tx *tx, const struct service *v, struct err *e);
+
 /* Runs a DELETE (sql binds ?1 tenant, ?2 id and, when owner is set, ?3 owner) in tx;
  * ERR_NOT_FOUND ("<what> <id> not found") when it deleted nothing. */
 int delete_row(struct store_tx *tx, const char *sql, const char *id, const char *owner,
@@ -107,9 +113,33 @@ static inline void bind_opt_i64(struct stmt *s, int i, int64_t v)
 		db_bind_null(s, i);
 }
 
-/* Day-hours text encoding: "540-720,780-1020" (minutes). */
+/* Day-hours text encoding: "540-720,780-1020" (minutes); an interval reserved for services
+ * carries their ids after a colon: "540-720:svc_a;svc_b" (rows written before that read as
+ * open to any service). HOURS_TEXT_MAX bounds one day's text, NUL included. */
+#define HOURS_TEXT_MAX \
+	(AVAIL_MAX_DAY_INTERVALS * (12 + AVAIL_MAX_INTERVAL_SERVICES * ID_MAX) + 1)
 void hours_encode(const struct day_hours *h, char *out, size_t size);
+/* Decodes hours without service ids (-1 on any). */
 int hours_decode(const char *s, struct day_hours *h);
+/* Decodes hours, their service sets allocated from a. Returns 0 / -1 (malformed). */
+int hours_decode_sets(const char *s, struct arena *a, struct day_hours *h);
+/* Weekly text of one schedule version: seven hour lists per week of its cycle, Monday
+ * first, separated by '|' (at most WEEKLY_TEXT_MAX bytes with the NUL). Decoding allocates
+ * weeks 2.. from a; -1 for corrupt text. */
+#define WEEKLY_TEXT_MAX (AVAIL_MAX_WEEKS * 7 * (AVAIL_MAX_DAY_INTERVALS * 10 + 1) + 8)
+void weekly_encode(const struct week_template *t, char *out, size_t size);
+int weekly_decode(const char *s, struct week_template *t, struct arena *a);
+/* The most weekly text a provider's version takes, with service ids (heap-sized). */
+#define SCHEDULE_TEXT_MAX (AVAIL_MAX_WEEKS * 7 * HOURS_TEXT_MAX + 8)
+/* The business hours for bundles over provider-local dates from_day..to_day (NULL when the
+ * tenant sets none), read once into cache when it is not NULL (sql_business.c). */
+int business_cached(struct store_tx *tx, int64_t from_day, int64_t to_day,
+		    struct bundle_cache *cache, struct arena *a, struct business_bundle **out,
+		    struct err *e);
+/* The holidays for all providers with a date in from_day..to_day (recurring ones as
+ * stored), by id. */
+int holidays_tenant_wide(struct store_tx *tx, int64_t from_day, int64_t to_day, struct arena *a,
+			 struct holiday_rec **out, size_t *n, struct err *e);
 
 /* Notification rows shared by sql_webhooks.c (the API's side) and sql_outbox.c (the
  * worker's). Endpoint rows select ENDPOINT_COLS; event_types is JSON array text. */

@@ -81,7 +81,7 @@ struct booking_new {
  * store (1, in decided); -1 for failures that are not answers. */
 static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booking_request *in,
 		  struct booking *bk, const struct tz **zone, struct hold *hold, bool *from_hold,
-		  struct err *decided, struct err *e)
+		  const struct location **location, struct err *decided, struct err *e)
 {
 	int best;
 	const char *provider_id = in->provider_id;
@@ -127,6 +127,7 @@ static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booki
 		return 1;
 	}
 	policy_resolve(&defaults, &svc.policy, &bk->policy);
+	*location = svc.location;
 	*zone = bundles[best].input.tz;
 	return 0;
 }
@@ -170,6 +171,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	struct booking bk = in->fields;
 	const struct tz *zone = NULL;
 	struct err decided;
+	const struct location *location = NULL;	/* the service's */
 	struct hold hold;
 	bool from_hold;
 	json_t *answer;
@@ -190,7 +192,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	}
 	err_init(&decided);
 	bk.start = in->start;
-	rc = decide(ctx, tx, in, &bk, &zone, &hold, &from_hold, &decided, e);
+	rc = decide(ctx, tx, in, &bk, &zone, &hold, &from_hold, &location, &decided, e);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -198,7 +200,8 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 		struct tenant_info ti;
 		/* Derived from the tenant's link key, so messages can carry the manage link
 		 * later without the token being stored. */
-		if (tx_tenant_info(tx, true, &ti, e))
+		if (tx_tenant_info(tx, true, &ti, e) ||
+		    uc_booking_location(ctx, tx, location, ti.slug, &bk, e))
 			return -1;
 		token_derive(bn->token, "mt", ti.link_secret, bk.id);
 		token_hash(hash, bn->token, strlen(bn->token));
@@ -207,8 +210,8 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 		    (from_hold && hold_consume(ctx, tx, &hold, bk.id, e)) ||
 		    uc_reminders_plan(ctx, tx, &bk, e))
 			return -1;
-		payload = wire_booking(&bk, zone, NULL);
-		answer = json_deep_copy(payload);
+		payload = wire_booking(&bk, zone, WIRE_STAFF);
+		answer = wire_booking(&bk, zone, wire_audience_of(ctx->auth));
 		json_object_set_new(answer, "manage_token", json_string(bn->token));
 		if (uc_emit(ctx, tx, "booking.created", bk.id, payload, NULL, e)) {
 			json_decref(answer);
@@ -382,15 +385,15 @@ static int status_write(struct uc_ctx *ctx, struct store_tx *tx, struct booking 
 		json_decref(before);
 		return -1;
 	}
-	return uc_emit(ctx, tx, status_event(b->status), b->id, wire_booking(b, zone, NULL),
-		       before, e);
+	return uc_emit(ctx, tx, status_event(b->status), b->id,
+		       wire_booking(b, zone, WIRE_STAFF), before, e);
 }
 
 int uc_booking_cancel_for(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
 			  const char *reason, struct err *e)
 {
 	const struct tz *zone = uc_provider_zone(ctx, tx, b->provider_id);
-	json_t *before = wire_booking(b, zone, NULL);
+	json_t *before = wire_booking(b, zone, WIRE_STAFF);
 	enum booking_status was = b->status;
 
 	b->status = BOOKING_CANCELLED;
@@ -416,7 +419,7 @@ static int transition(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 	if (booking_transition(from, act->action, &to))
 		return err_set(e, ERR_CONFLICT, "cannot %s a booking that is %s",
 			       booking_action_name(act->action), booking_status_name(from));
-	before = wire_booking(b, zone, NULL);
+	before = wire_booking(b, zone, WIRE_STAFF);
 	if (lifecycle_transition(b, to, ctx->now, act->force, act->waive_fee, &note, e)) {
 		json_decref(before);
 		return -1;
@@ -425,6 +428,9 @@ static int transition(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 		snprintf(text, sizeof(text), "%s%s%s", reason, *reason ? " " : "", note);
 		reason = text;
 	}
+	if (act->action == ACTION_COMPLETE && act->completion_notes)
+		snprintf(b->completion_notes, sizeof(b->completion_notes), "%s",
+			 act->completion_notes);
 	b->status = to;
 	return status_write(ctx, tx, b, from, reason, before, zone, e);
 }
@@ -455,13 +461,14 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 		return -1;
 	if (!x.bookable)
 		return engine_not_bookable(e, x.reasons, x.holiday, x.calendar);
-	before = wire_booking(b, zone, NULL);
+	before = wire_booking(b, zone, WIRE_STAFF);
 	rfc3339_format(b->start, 0, from_text);
 	rfc3339_format(act->start, 0, to_text);
 	snprintf(note, sizeof(note), "rescheduled from %s to %s%s%s%s%s", from_text, to_text,
 		 *act->reason ? ": " : "", act->reason, remark ? " " : "", remark ? remark : "");
 	b->start = act->start;
-	b->end = act->start + (int64_t)svc.duration_min * 60;
+	/* The provider's own duration for the service; the price agreed stays. */
+	b->end = act->start + (int64_t)service_duration_for(&svc, b->provider_id) * 60;
 	b->block_start = b->start - (int64_t)svc.buffer_before_min * 60;
 	b->block_end = b->end + (int64_t)svc.buffer_after_min * 60;
 	if (tx_booking_move(tx, b, actor_history_name(&ctx->actor), note, ctx->now, e)) {
@@ -475,8 +482,8 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 		json_decref(before);
 		return -1;
 	}
-	return uc_emit(ctx, tx, "booking.rescheduled", b->id, wire_booking(b, zone, NULL), before,
-		       e);
+	return uc_emit(ctx, tx, "booking.rescheduled", b->id,
+		       wire_booking(b, zone, WIRE_STAFF), before, e);
 }
 
 static int booking_act_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)

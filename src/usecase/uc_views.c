@@ -41,7 +41,9 @@ out:
 	out->rules = service_rules_of(&out->svc);
 	out->ids = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->ids));
 	out->providers = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->providers));
+	out->prules = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->prules));
 	for (i = 0; i < out->n; i++) {
+		out->prules[i] = service_rules_for(&out->svc, b[i].provider.id);
 		if (engine_prepare(&b[i], ctx->env->tz, &out->svc, (uint32_t)i, ctx->arena,
 				   &out->providers[i], e))
 			return -1;
@@ -106,6 +108,7 @@ int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id
 	for (i = 0; i < out->job.n && out->list->n <= max; i++) {
 		if (uc_deadline_check(ctx, e))
 			break;
+		q.rules = &out->job.prules[i];
 		slots_generate(&q, &out->job.providers[i], &scratch, out->list);
 	}
 	slot_scratch_release(&scratch);
@@ -131,7 +134,7 @@ int uc_explain(struct uc_ctx *ctx, const char *service_id, const char *provider_
 	out->zone = out->job.providers[0].avail->tz;
 	if (zone_name && display_zone(ctx, &out->job, zone_name, &out->zone, e))
 		return -1;
-	out->q.rules = &out->job.rules;
+	out->q.rules = &out->job.prules[0];
 	out->q.now = ctx->now;
 	out->q.from = out->q.to = 0;
 	slot_scratch_init(&scratch);

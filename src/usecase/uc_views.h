@@ -10,10 +10,11 @@
 /* The service and the providers a slot query covers, ready for the engine. */
 struct uc_slot_job {
 	struct service svc;
-	struct service_rules rules;
+	struct service_rules rules;	/* the service's own */
 	size_t n;
 	const char **ids;		/* provider ids, by slot_provider.index */
 	struct slot_provider *providers;
+	struct service_rules *prules;	/* each provider's (its own duration), by index */
 };
 /* Loads service_id and its providers (provider_id alone when set: it must offer the
  * service, else ERR_INVALID at provider_id) that the caller may act for, over the UTC

@@ -19,7 +19,8 @@
 json_t *wire_instant(int64_t utc, const struct tz *z);
 /* "YYYY-MM-DD", or null for AVAIL_DAY_NONE. */
 json_t *wire_date(int64_t day);
-/* [{"start": "HH:MM", "end": "HH:MM"}…] */
+/* [{"start": "HH:MM", "end": "HH:MM"}…], with "service_ids" on an interval reserved for
+ * services. */
 json_t *wire_hours(const struct day_hours *h);
 /* Ids sorted: the canonical order sets of ids are shown in. */
 json_t *wire_id_set(const id_t_ *ids, size_t n);
@@ -33,6 +34,17 @@ char *wire_dump(const json_t *o);
 /* --- resources --- */
 json_t *wire_provider(const struct provider *p);
 json_t *wire_service(const struct service *s);
+/* A JSON array parsed from stored text (NULL or malformed: []); new reference. */
+json_t *wire_json_array_text(const char *text);
+/* Adds p's profile to provider object o: bio, specialties, photo_url, languages, and with
+ * staff (never for the public) locale and video_url. */
+void wire_provider_profile(json_t *o, const struct provider *p, bool staff);
+/* A service's (booking false: address, phone, url_template) or a booking's (booking true:
+ * address, phone, url) location; null for none. "" values render as null. */
+json_t *wire_location(const struct location *l, bool booking);
+/* What provider_id charges and takes for service s: the effective price (with the service's
+ * currency) and duration, and its own values (null when it uses the service's). */
+json_t *wire_service_offer(const struct service *s, const char *provider_id);
 json_t *wire_policy(const struct policy *p);
 /* The tenant's policy defaults (GET /v1/policy): the policy and the reminder offsets in
  * force (REMINDER_DEFAULT when never set). */
@@ -46,11 +58,30 @@ json_t *wire_settings(const struct tenant_settings *s);
  * local date of now in z), so a plain single-template PUT reads back the same shape. */
 json_t *wire_schedule(const struct provider *p, const struct schedule *s, const struct tz *z,
 		      int64_t now);
+/* The same without the owner: {"weekly", ..., "effective_from", "effective_until",
+ * "versions"} (the business hours' shape too). */
+json_t *wire_schedule_versions(const struct schedule *s, const struct tz *z, int64_t now);
+/* The tenant's business hours (wire_business.c): wire_schedule_versions in zone z plus
+ * "timezone", "exempt_provider_ids" and "updated_at"; timezone "" renders the unset shape
+ * (timezone, weekly and updated_at null, no versions, no exempt providers). */
+json_t *wire_business_hours(const char *timezone, const struct schedule *s,
+			    const id_t_ *exempt, size_t nexempt, int64_t updated_at,
+			    const struct tz *z, int64_t now);
+/* A business override: wire_override without "provider_id". */
+json_t *wire_business_override(const struct override_rec *o);
 json_t *wire_override(const struct override_rec *o);
 json_t *wire_holiday(const struct holiday_rec *h);
 json_t *wire_time_off(const struct time_off_rec *t, const struct tz *z);
-/* A booking in zone z; manage_token (the customer's, shown once) when not NULL. */
-json_t *wire_booking(const struct booking *b, const struct tz *z, const char *manage_token);
+/* Who a booking is rendered for: staff see all of it, and so do events and webhooks (they go
+ * to the tenant's own systems); customers (a manage token, a customer key, the public pages)
+ * never see the staff-only internal and completion notes. */
+enum wire_audience { WIRE_STAFF = 0, WIRE_CUSTOMER };
+/* The audience of caller a: WIRE_CUSTOMER for a manage token or a customer key. */
+enum wire_audience wire_audience_of(const struct auth *a);
+/* A booking in zone z, as audience to may see it. */
+json_t *wire_booking(const struct booking *b, const struct tz *z, enum wire_audience to);
+/* A booking's feedback {"rating", "comment", "created_at", "updated_at"}. */
+json_t *wire_feedback(const struct booking_feedback *f);
 /* A reminder {"offset_minutes", "due_at", "sent_at"} with times in zone z (sent_at 0:
  * null), and a booking's reminders {"booking_id", "reminders": [...]}. */
 json_t *wire_reminder(const struct reminder *r, int64_t sent_at, const struct tz *z);

@@ -19,6 +19,7 @@ json_t *wire_provider(const struct provider *p)
 				     "vacation", p->vacation);
 
 	json_object_set_new(o, "settings", settings);
+	wire_provider_profile(o, p, true);
 	json_object_set_new(o, "created_at", wire_instant(p->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(p->updated_at, NULL));
 	return o;
@@ -27,6 +28,23 @@ json_t *wire_provider(const struct provider *p)
 static json_t *int_or_null(int v)
 {
 	return v ? json_integer(v) : json_null();
+}
+
+/* The providers of s with their own price or duration. */
+static json_t *service_overrides(const struct service *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->noffers; i++) {
+		const struct provider_offer *o = &s->offers[i];
+		if (!service_offer(s, o->provider_id))
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "provider_id", o->provider_id,
+						   "price", wire_opt_str(o->price),
+						   "duration_minutes", int_or_null(o->duration_min)));
+	}
+	return a;
 }
 
 json_t *wire_service(const struct service *s)
@@ -44,11 +62,26 @@ json_t *wire_service(const struct service *s)
 		      "capacity", s->capacity, "provider_ids", ids);
 	json_object_set_new(o, "requires_approval", json_boolean(s->requires_approval));
 	json_object_set_new(o, "public", json_boolean(s->public));
+	json_object_set_new(o, "location", wire_location(s->location, false));
 	json_object_set_new(o, "policy", wire_policy(&s->policy));
 	json_object_set_new(o, "reminder_offsets_minutes", wire_reminder_offsets(&s->reminders));
+	json_object_set_new(o, "provider_overrides", service_overrides(s));
 	json_object_set_new(o, "created_at", wire_instant(s->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(s->updated_at, NULL));
 	return o;
+}
+
+json_t *wire_service_offer(const struct service *s, const char *provider_id)
+{
+	const struct provider_offer *own = service_offer(s, provider_id);
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:i, s:o, s:o}", "service_id", s->id,
+			 "provider_id", provider_id, "price",
+			 wire_opt_str(service_price_for(s, provider_id)), "currency",
+			 wire_opt_str(s->currency), "duration_minutes",
+			 service_duration_for(s, provider_id), "price_override",
+			 wire_opt_str(own ? own->price : ""), "duration_override",
+			 int_or_null(own ? own->duration_min : 0));
 }
 
 static json_t *policy_int(const struct policy *p, enum policy_field f, int v)
@@ -176,8 +209,7 @@ static json_t *schedule_version(const struct week_template *t)
 	return o;
 }
 
-json_t *wire_schedule(const struct provider *p, const struct schedule *s, const struct tz *z,
-		      int64_t now)
+json_t *wire_schedule_versions(const struct schedule *s, const struct tz *z, int64_t now)
 {
 	const struct week_template *current = NULL;
 	int64_t today = floor_div(tz_to_wall(z, now), 86400);
@@ -193,9 +225,17 @@ json_t *wire_schedule(const struct provider *p, const struct schedule *s, const 
 	}
 	o = current ? schedule_version(current)
 		    : json_pack("{s:n, s:n, s:n}", "weekly", "effective_from", "effective_until");
+	json_object_set_new(o, "versions", versions);
+	return o;
+}
+
+json_t *wire_schedule(const struct provider *p, const struct schedule *s, const struct tz *z,
+		      int64_t now)
+{
+	json_t *o = wire_schedule_versions(s, z, now);
+
 	json_object_set_new(o, "provider_id", json_string(p->id));
 	json_object_set_new(o, "timezone", json_string(p->timezone));
-	json_object_set_new(o, "versions", versions);
 	return o;
 }
 
@@ -218,6 +258,8 @@ json_t *wire_override(const struct override_rec *o)
 						: json_null());
 	json_object_set_new(j, "rrule", wire_opt_str(o->rrule));
 	json_object_set_new(j, "created_at", wire_instant(o->created_at, NULL));
+	json_object_set_new(j, "updated_at",
+			    wire_instant(o->updated_at ? o->updated_at : o->created_at, NULL));
 	return j;
 }
 
@@ -233,7 +275,10 @@ json_t *wire_holiday(const struct holiday_rec *h)
 	json_object_set_new(o, "until", *h->rrule && h->until_day != CIVIL_MAX_DAY
 						? wire_date(h->until_day)
 						: json_null());
+	json_object_set_new(o, "type", json_string(holiday_type_name(h->type)));
 	json_object_set_new(o, "created_at", wire_instant(h->created_at, NULL));
+	json_object_set_new(o, "updated_at",
+			    wire_instant(h->updated_at ? h->updated_at : h->created_at, NULL));
 	return o;
 }
 
@@ -244,10 +289,25 @@ json_t *wire_time_off(const struct time_off_rec *t, const struct tz *z)
 			      wire_instant(t->span.end, z), "reason", wire_opt_str(t->reason));
 
 	json_object_set_new(o, "created_at", wire_instant(t->created_at, NULL));
+	json_object_set_new(o, "updated_at",
+			    wire_instant(t->updated_at ? t->updated_at : t->created_at, NULL));
 	return o;
 }
 
-json_t *wire_booking(const struct booking *b, const struct tz *z, const char *manage_token)
+enum wire_audience wire_audience_of(const struct auth *a)
+{
+	return *a->booking_id || a->role == ROLE_CUSTOMER ? WIRE_CUSTOMER : WIRE_STAFF;
+}
+
+json_t *wire_feedback(const struct booking_feedback *f)
+{
+	return json_pack("{s:i, s:o, s:o, s:o}", "rating", f->rating, "comment",
+			 f->comment ? json_string(f->comment) : json_null(), "created_at",
+			 wire_instant(f->created_at, NULL), "updated_at",
+			 wire_instant(f->updated_at, NULL));
+}
+
+json_t *wire_booking(const struct booking *b, const struct tz *z, enum wire_audience to)
 {
 	json_t *customer = json_pack("{s:s, s:s, s:o}", "name", b->customer_name, "email",
 				     b->customer_email, "phone", wire_opt_str(b->customer_phone));
@@ -259,6 +319,11 @@ json_t *wire_booking(const struct booking *b, const struct tz *z, const char *ma
 			      "customer", customer);
 
 	json_object_set_new(o, "notes", wire_opt_str(b->notes));
+	json_object_set_new(o, "location", wire_location(&b->location, true));
+	if (to == WIRE_STAFF) {
+		json_object_set_new(o, "internal_notes", wire_opt_str(b->internal_notes));
+		json_object_set_new(o, "completion_notes", wire_opt_str(b->completion_notes));
+	}
 	json_object_set_new(o, "metadata", meta ? meta : json_object());
 	json_object_set_new(o, "price", wire_opt_str(b->price));
 	json_object_set_new(o, "currency", wire_opt_str(b->currency));
@@ -277,9 +342,8 @@ json_t *wire_booking(const struct booking *b, const struct tz *z, const char *ma
 	json_object_set_new(o, "version", json_integer(b->version));
 	json_object_set_new(o, "created_at", wire_instant(b->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(b->updated_at, NULL));
+	json_object_set_new(o, "feedback", b->feedback ? wire_feedback(b->feedback) : json_null());
 	json_object_set_new(o, "links", wire_booking_links(b));
-	if (manage_token)
-		json_object_set_new(o, "manage_token", json_string(manage_token));
 	return o;
 }
 
@@ -347,6 +411,7 @@ json_t *wire_waitlist(const struct waitlist_entry *w)
 							   : json_null());
 	json_object_set_new(o, "offers", json_integer(w->offers));
 	json_object_set_new(o, "booking_id", wire_opt_str(w->booking_id));
+	json_object_set_new(o, "notes", wire_opt_str(w->notes));
 	json_object_set_new(o, "created_at", wire_instant(w->created_at, NULL));
 	json_object_set_new(o, "updated_at", wire_instant(w->updated_at, NULL));
 	return o;
