@@ -413,6 +413,13 @@ for cond in S["Event"]["allOf"]:
         cond["then"]["properties"]["payload"] = ref("TenantPolicy")
 S["Event"]["allOf"].append({"if": {"properties": {"type": {"const": "booking.reminder"}}, "required": ["type"]},
                             "then": {"properties": {"payload": ref("BookingReminderPayload")}}})
+# booking.attachment_added / _removed carry the file's metadata (never its bytes), not the booking.
+for cond in S["Event"]["allOf"]:
+    t = cond["if"]["properties"]["type"]
+    if t.get("pattern") == "^booking\\.(?!reminder$)":
+        t["pattern"] = "^booking\\.(?!reminder$|attachment_)"
+S["Event"]["allOf"].append({"if": {"properties": {"type": {"pattern": "^booking\\.attachment_"}}, "required": ["type"]},
+                            "then": {"properties": {"payload": ref("Attachment")}}})
 # calendar.synced and calendar.sync_failed carry what a fetch came to, not the calendar.
 for cond in S["Event"]["allOf"]:
     t = cond["if"]["properties"]["type"]

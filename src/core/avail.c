@@ -18,6 +18,31 @@ bool holiday_on(const struct holiday *h, int64_t day)
 	return m == hm && d == hd;
 }
 
+bool service_set_has(const struct service_set *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->ids[i], id))
+			return true;
+	return false;
+}
+
+/* h without the intervals excluded for the query. */
+static void open_hours(const struct day_hours *h, struct day_hours *out)
+{
+	size_t i;
+
+	out->n = 0;
+	out->excluded = 0;
+	for (i = 0; i < h->n; i++) {
+		if (h->excluded & (1u << i))
+			continue;
+		out->services[out->n] = h->services[i];
+		out->iv[out->n++] = h->iv[i];
+	}
+}
+
 const struct day_hours *week_template_day(const struct week_template *t, int64_t day)
 {
 	int wd = weekday_from_days(day);
@@ -93,8 +118,8 @@ void avail_resolve_day(const struct avail_input *in, int64_t day, struct day_pla
 		return;
 	}
 	if (out->override) {
-		out->hours = out->override->hours;
-		if (out->hours.n == 0)
+		open_hours(&out->override->hours, &out->hours);
+		if (out->override->hours.n == 0)
 			out->closure = DAY_OVERRIDE_CLOSED;
 		return;
 	}
@@ -102,7 +127,7 @@ void avail_resolve_day(const struct avail_input *in, int64_t day, struct day_pla
 		out->closure = DAY_HOLIDAY;
 		return;
 	}
-	out->hours = out->template_hours;
+	open_hours(&out->template_hours, &out->hours);
 }
 
 struct interval avail_day_interval(const struct tz *tz, int64_t day, struct day_interval iv)
@@ -112,6 +137,27 @@ struct interval avail_day_interval(const struct tz *tz, int64_t day, struct day_
 	r.start = tz_to_utc(tz, day * 86400 + iv.start_min * 60);
 	r.end = tz_to_utc(tz, day * 86400 + iv.end_min * 60);
 	return r;
+}
+
+/* Takes out of s what keep does not hold (s becomes s ∩ keep). */
+static void interval_set_keep(struct interval_set *s, const struct interval_set *keep)
+{
+	int64_t from, to, gap;
+	size_t i;
+
+	if (!s->n)
+		return;
+	from = s->v[0].start;
+	to = s->v[s->n - 1].end;
+	gap = from;
+	for (i = 0; i < keep->n && gap < to; i++) {
+		if (keep->v[i].start > gap)
+			interval_set_subtract(s, gap, keep->v[i].start);
+		if (keep->v[i].end > gap)
+			gap = keep->v[i].end;
+	}
+	if (gap < to)
+		interval_set_subtract(s, gap, to);
 }
 
 void avail_open_time(const struct avail_input *in, int64_t from_day, int64_t to_day,
@@ -130,6 +176,8 @@ void avail_open_time(const struct avail_input *in, int64_t from_day, int64_t to_
 	}
 	for (i = 0; i < in->ntime_off; i++)
 		interval_set_subtract(open, in->time_off[i].start, in->time_off[i].end);
+	if (in->business)
+		interval_set_keep(open, in->business);
 }
 
 int day_hours_validate(const struct day_hours *h, const char *pointer_prefix, struct err *e)

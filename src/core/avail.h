@@ -8,8 +8,10 @@
  *      (an explicit override is more specific than a tenant-wide holiday);
  *   3. vacation mode closes every day;
  *   4. a date the zone skips entirely (Pacific/Apia 2011-12-30) has no hours.
- * Open time = the union of every day's hours as UTC instants minus time off. Intervals
- * ending at 24:00 end at the next local midnight. */
+ * Open time = the union of every day's hours as UTC instants minus time off, cut to the
+ * business open time when one is given (the tenant's business hours, resolved the same way
+ * in the business zone by its own input). Intervals ending at 24:00 end at the next local
+ * midnight. */
 #ifndef SLOTD_CORE_AVAIL_H
 #define SLOTD_CORE_AVAIL_H
 
@@ -20,9 +22,21 @@
 #include "core/interval.h"
 #include "core/tz.h"
 #include "util/err.h"
+#include "util/ids.h"
 
 #define AVAIL_MAX_DAY_INTERVALS 12
+#define AVAIL_MAX_INTERVAL_SERVICES 20
 #define AVAIL_DAY_NONE INT64_MIN	/* an open-ended effective_from / effective_until */
+
+/* The services an interval is reserved for: 1..AVAIL_MAX_INTERVAL_SERVICES distinct ids.
+ * Immutable once built; intervals share it by pointer. */
+struct service_set {
+	uint8_t n;
+	char ids[AVAIL_MAX_INTERVAL_SERVICES][ID_MAX];
+};
+
+/* True when set s names service id (linear; sets are small). */
+bool service_set_has(const struct service_set *s, const char *id);
 
 /* Local wall-clock minutes after midnight, start < end <= 1440. */
 struct day_interval {
@@ -30,9 +44,15 @@ struct day_interval {
 	int16_t end_min;
 };
 
+/* services[i] == NULL: iv[i] is open to any service; otherwise only the listed ones may
+ * start in it (borrowed). excluded is per query: the engine sets bit i on its own copies
+ * when iv[i] is reserved for services other than the queried one (resolved once per
+ * provider per query, so no id is compared per candidate); it is 0 everywhere else. */
 struct day_hours {
 	uint8_t n;
+	uint16_t excluded;
 	struct day_interval iv[AVAIL_MAX_DAY_INTERVALS];
+	const struct service_set *services[AVAIL_MAX_DAY_INTERVALS];
 };
 
 #define AVAIL_MAX_WEEKS 8
@@ -80,6 +100,9 @@ struct avail_input {
 	const struct interval *time_off;	/* UTC instants */
 	size_t ntime_off;
 	bool vacation;
+	/* The tenant's business open time as UTC instants (the only time open at all), or
+	 * NULL when the business sets no hours or the provider is exempt from them. */
+	const struct interval_set *business;
 };
 
 enum day_closure {
@@ -92,7 +115,8 @@ enum day_closure {
 /* How one local date resolved. */
 struct day_plan {
 	struct day_hours template_hours;	/* the template in force, ignoring exceptions */
-	struct day_hours hours;			/* what is open before time off (empty if closed) */
+	struct day_hours hours;			/* what is open before time off (empty if closed;
+						 * without intervals marked excluded) */
 	enum day_closure closure;
 	const struct date_override *override;	/* the override that applied, or NULL */
 	const struct holiday *holiday;		/* the holiday on the date, or NULL */

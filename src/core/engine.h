@@ -17,6 +17,26 @@
 #include "util/arena.h"
 #include "util/err.h"
 
+/* The tenant's business hours as read for one request: their weekly versions, the business
+ * overrides and the holidays for all providers over business-local dates from_day..to_day,
+ * in zone timezone, and the providers exempt from them. Shared by the request's bundles;
+ * open (UTC, those dates' open time) is worked out by the engine on first use. */
+struct business_bundle {
+	char timezone[TZ_NAME_MAX];
+	struct schedule schedule;
+	struct override_rec *overrides;	/* recurring ones as stored */
+	size_t noverrides;
+	struct holiday_rec *holidays;	/* for all providers (recurring as stored) */
+	size_t nholidays;
+	id_t_ *exempt;
+	size_t nexempt;
+	int64_t from_day, to_day;
+	struct interval_set *open;	/* NULL until worked out; from the arena of that call */
+};
+
+/* True when provider id is exempt from business hours bb. */
+bool business_exempt(const struct business_bundle *bb, const char *provider_id);
+
 /* Everything the engine needs for one provider over local dates from_day..to_day. */
 struct avail_bundle {
 	struct provider provider;
@@ -39,6 +59,8 @@ struct avail_bundle {
 	struct expand *expand;		/* the request's shared rule dates and deadline; NULL:
 					 * this bundle's own, without a deadline */
 	struct avail_input input;	/* built by engine_prepare; points into this bundle */
+	struct business_bundle *business;	/* the tenant's business hours, shared; NULL:
+						 * none set */
 };
 
 /* The UTC range a bundle for local dates from_day..to_day reads commitments over: the dates

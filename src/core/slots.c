@@ -408,6 +408,11 @@ const char *slot_reason_name(enum slot_reason r)
 	return bit < SLOT_REASON_COUNT ? names[bit] : "unavailable";
 }
 
+/* Reasons that put a start outside the provider's own open time. */
+#define BUSINESS_MASKED                                                                \
+	(REASON_OUTSIDE_HOURS | REASON_OVERRIDE_CLOSED | REASON_HOLIDAY | REASON_VACATION | \
+	 REASON_TIME_OFF | REASON_SERVICE_NOT_OFFERED)
+
 /* The hours a date would have without closures: custom override hours, else the template. */
 static const struct day_hours *hours_ignoring_closures(const struct day_plan *plan)
 {
@@ -423,7 +428,7 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 	const struct service_rules *r = q->rules;
 	struct slot_query one = *q;
 	struct slot_list found;
-	struct interval_set hours;
+	struct interval_set hours, all_hours;
 	int64_t end = start + (int64_t)r->duration_min * 60;
 	int64_t wall = tz_to_wall(in->tz, start);
 	int64_t step = (int64_t)r->step_min * 60;
@@ -448,6 +453,7 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 		return;
 
 	interval_set_init(&hours);
+	interval_set_init(&all_hours);
 	for (day = d0 - 1; day <= d1 + 1; day++) {
 		const struct day_hours *h;
 		avail_resolve_day(in, day, &plan);
@@ -456,6 +462,9 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 			struct interval iv = avail_day_interval(in->tz, day, h->iv[i]);
 			int64_t ls = day * 86400 + h->iv[i].start_min * 60;
 			int64_t le = day * 86400 + h->iv[i].end_min * 60;
+			interval_set_add(&all_hours, iv.start, iv.end);
+			if (h->excluded & (1u << i))	/* reserved for other services */
+				continue;
 			interval_set_add(&hours, iv.start, iv.end);
 			if (wall >= ls && wall < le && (wall - ls) % step == 0)
 				on_grid = true;
@@ -471,15 +480,24 @@ void slots_explain(const struct slot_query *q, const struct slot_provider *p, in
 			out->holiday = plan.holiday;
 		}
 	}
+	/* Inside some interval but in none open to the service: the hours there are kept for
+	 * other services. */
 	if (!interval_set_covers(&hours, start, end))
-		out->reasons |= REASON_OUTSIDE_HOURS;
+		out->reasons |= interval_set_covers(&all_hours, start, end)
+					? REASON_SERVICE_NOT_OFFERED
+					: REASON_OUTSIDE_HOURS;
 	else if (!on_grid)
 		out->reasons |= REASON_NOT_ON_GRID;
 	interval_set_release(&hours);
+	interval_set_release(&all_hours);
 
 	for (i = 0; i < in->ntime_off; i++)
 		if (interval_overlaps(in->time_off[i], (struct interval){start, end}))
 			out->reasons |= REASON_TIME_OFF;
+	/* Inside the provider's own open time but not the business's. */
+	if (in->business && !(out->reasons & BUSINESS_MASKED) &&
+	    !interval_set_covers(in->business, start, end))
+		out->reasons |= REASON_BUSINESS_HOURS;
 	if (p->busy && interval_set_overlaps(p->busy, start - (int64_t)r->buffer_before_min * 60,
 					     end + (int64_t)r->buffer_after_min * 60))
 		out->reasons |= REASON_BUSY;

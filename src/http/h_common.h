@@ -72,6 +72,15 @@ const char *json_provider_choice(json_t *o, struct err *e);
  * buffer (name up to NAME_MAX_LEN, email EMAIL_MAX_LEN, phone PHONE_MAX_LEN bytes). */
 void json_get_customer(json_t *o, char *name, char *email, char *phone, struct err *e);
 
+/* A schedule body (schedule.h's versions: "weekly", "weeks" with "anchor_date", or
+ * "versions", each optionally dated) from body into s (alternating weeks from r's arena);
+ * field errors name JSON pointers from the body's root. Top-level keys are the caller's to
+ * check. The versions' order and overlap are the use case's. */
+int schedule_parse(struct req *r, json_t *body, struct schedule *s, struct err *e);
+/* An override body ("date" | "from"+"to", "intervals", "note", "rrule") into out (its
+ * provider_id, id and times left empty), checked as for a provider's override. */
+int override_parse(json_t *o, struct override_rec *out, struct err *e);
+
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or brackets. */
 bool email_valid(const char *s);
 

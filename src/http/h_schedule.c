@@ -14,8 +14,10 @@ static const char *const version_keys[] = {"weekly", "weeks", "anchor_date", "ef
 static const char *const body_keys[] = {"weekly", "weeks", "anchor_date", "effective_from",
 					"effective_until", "versions", NULL};
 
-/* One week's object {mon..sun} at ptr into hours[7]. */
-static void parse_week(json_t *week, const char *ptr, struct day_hours *hours, struct err *e)
+/* One week's object {mon..sun} at ptr into hours[7]; intervals may name service_ids
+ * (recorded in named) unless named is NULL. */
+static void parse_week(json_t *week, const char *ptr, struct named_services *named,
+		       struct day_hours *hours, struct err *e)
 {
 	static const char *const allowed[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun",
 					      NULL};
@@ -26,14 +28,18 @@ static void parse_week(json_t *week, const char *ptr, struct day_hours *hours, s
 		return;
 	}
 	json_only_keys(week, ptr, allowed, e);
-	for (d = 0; d < 7; d++)
-		json_get_hours(week, ptr, day_keys[d], &hours[d], e);
+	for (d = 0; d < 7; d++) {
+		if (named)
+			json_get_hours_services(week, ptr, day_keys[d], named, &hours[d], e);
+		else
+			json_get_hours(week, ptr, day_keys[d], &hours[d], e);
+	}
 }
 
 /* A version: "weekly" (every week alike) or "weeks" (a cycle of 2..8 weeks, week 1 being
  * the week of "anchor_date"). */
-static int parse_version(struct req *r, json_t *o, const char *base, struct week_template *t,
-			 struct err *e)
+static int parse_version(struct req *r, json_t *o, const char *base,
+			 struct named_services *named, struct week_template *t, struct err *e)
 {
 	json_t *weekly = json_object_get(o, "weekly");
 	json_t *weeks = json_object_get(o, "weeks");
@@ -65,8 +71,8 @@ static int parse_version(struct req *r, json_t *o, const char *base, struct week
 		for (i = 0; i < n; i++) {
 			char wptr[80];
 			snprintf(wptr, sizeof(wptr), "%s/weeks/%zu", base, i);
-			parse_week(json_array_get(weeks, i), wptr, i ? &more[(i - 1) * 7] : t->day,
-				   e);
+			parse_week(json_array_get(weeks, i), wptr, named,
+				   i ? &more[(i - 1) * 7] : t->day, e);
 		}
 		t->weeks = (uint8_t)n;
 		t->more = more;
@@ -79,24 +85,22 @@ static int parse_version(struct req *r, json_t *o, const char *base, struct week
 	snprintf(ptr, sizeof(ptr), "%s/weekly", base);
 	if (!weekly || !json_is_object(weekly))
 		return err_field(e, ptr, "is required: an object with keys mon..sun");
-	parse_week(weekly, ptr, t->day, e);
+	parse_week(weekly, ptr, named, t->day, e);
 	return e->code ? -1 : 0;
 }
 
-int h_schedule_put(struct req *r, struct err *e)
+/* schedule_parse where intervals may name service_ids (recorded in named) unless named is
+ * NULL. */
+static int parse_schedule(struct req *r, json_t *body, struct named_services *named,
+			  struct schedule *s, struct err *e)
 {
-	json_t *versions = json_object_get(r->json, "versions");
-	struct schedule *s = arena_alloc(r->arena, sizeof(*s));
-	struct uc_schedule out;
-	const char *pid;
+	json_t *versions = json_object_get(body, "versions");
 	size_t i;
 
-	if (path_id(r, 0, "prv", &pid, e))
-		return -1;
-	json_only_keys(r->json, "", body_keys, e);
+	memset(s, 0, sizeof(*s));
 	if (versions) {
 		json_t *v;
-		if (json_object_get(r->json, "weekly"))
+		if (json_object_get(body, "weekly"))
 			return err_field(e, "/versions", "send either weekly or versions, not both");
 		if (!json_is_array(versions) || json_array_size(versions) > SCHEDULE_MAX_VERSIONS)
 			return err_field(e, "/versions", "must be an array of at most %d versions",
@@ -109,12 +113,32 @@ int h_schedule_put(struct req *r, struct err *e)
 				continue;
 			}
 			json_only_keys(v, base, version_keys, e);
-			parse_version(r, v, base, &s->v[s->n++], e);
+			parse_version(r, v, base, named, &s->v[s->n++], e);
 		}
 	} else {
-		parse_version(r, r->json, "", &s->v[s->n++], e);
+		parse_version(r, body, "", named, &s->v[s->n++], e);
 	}
-	if (e->code || uc_schedule_put(&r->uc, pid, s, &out, e))
+	return e->code ? -1 : 0;
+}
+
+int schedule_parse(struct req *r, json_t *body, struct schedule *s, struct err *e)
+{
+	return parse_schedule(r, body, NULL, s, e);
+}
+
+int h_schedule_put(struct req *r, struct err *e)
+{
+	struct schedule *s = arena_alloc(r->arena, sizeof(*s));
+	struct named_services named = {r->arena, 0, 0, NULL, NULL};
+	struct uc_schedule out;
+	const char *pid;
+
+	if (path_id(r, 0, "prv", &pid, e))
+		return -1;
+	json_only_keys(r->json, "", body_keys, e);
+	if (parse_schedule(r, r->json, &named, s, e) ||
+	    uc_services_exist(&r->uc, named.ids, named.pointers, named.n, e) ||
+	    uc_schedule_put(&r->uc, pid, s, &out, e))
 		return -1;
 	return reply_json(r, 200, wire_schedule(&out.provider, out.schedule, out.zone, r->now));
 }

@@ -11,44 +11,93 @@ void hours_encode(const struct day_hours *h, char *out, size_t size)
 	size_t i;
 
 	out[0] = '\0';
-	for (i = 0; i < h->n && len < size; i++)
+	for (i = 0; i < h->n && len < size; i++) {
+		const struct service_set *only = h->services[i];
+		size_t k;
 		len += (size_t)snprintf(out + len, size - len, "%s%d-%d", i ? "," : "",
 					h->iv[i].start_min, h->iv[i].end_min);
+		for (k = 0; only && k < only->n && len < size; k++)
+			len += (size_t)snprintf(out + len, size - len, "%c%s", k ? ';' : ':',
+						only->ids[k]);
+	}
 }
 
-int hours_decode(const char *s, struct day_hours *h)
+/* The ids after an interval's colon, from s up to the next ',' or end, into a set from a;
+ * *stop is where they end. Returns 0 / -1. */
+static int decode_services(const char *s, const char *end, struct arena *a,
+			   const struct service_set **out, const char **stop)
+{
+	struct service_set *set = arena_alloc(a, sizeof(*set));
+
+	memset(set, 0, sizeof(*set));
+	for (;;) {
+		size_t n = 0;
+		while (s + n < end && s[n] != ';' && s[n] != ',')
+			n++;
+		if (n == 0 || n >= ID_MAX || set->n >= AVAIL_MAX_INTERVAL_SERVICES)
+			return -1;
+		memcpy(set->ids[set->n++], s, n);
+		s += n;
+		if (s == end || *s == ',')
+			break;
+		s++;	/* ';' */
+	}
+	*out = set;
+	*stop = s;
+	return 0;
+}
+
+/* Decodes [s, end); service ids only when a is not NULL. */
+static int decode_hours(const char *s, const char *end, struct arena *a, struct day_hours *h)
 {
 	h->n = 0;
-	while (*s) {
+	h->excluded = 0;
+	while (s < end) {
+		const char *stop;
 		char *endp;
-		long a, b;
+		long x, y;
 
 		if (h->n >= AVAIL_MAX_DAY_INTERVALS)
 			return -1;
-		a = strtol(s, &endp, 10);
-		if (*endp != '-')
+		x = strtol(s, &endp, 10);
+		if (endp >= end || *endp != '-')
 			return -1;
-		b = strtol(endp + 1, &endp, 10);
-		if (*endp && *endp != ',')
+		y = strtol(endp + 1, &endp, 10);
+		if (endp > end || x < 0 || y > 1440 || x >= y)
 			return -1;
-		if (a < 0 || b > 1440 || a >= b)
+		h->iv[h->n].start_min = (int16_t)x;
+		h->iv[h->n].end_min = (int16_t)y;
+		h->services[h->n] = NULL;
+		stop = endp;
+		if (stop < end && *stop == ':' &&
+		    (!a || decode_services(stop + 1, end, a, &h->services[h->n], &stop)))
 			return -1;
-		h->iv[h->n].start_min = (int16_t)a;
-		h->iv[h->n].end_min = (int16_t)b;
+		if (stop < end && *stop != ',')
+			return -1;
 		h->n++;
-		s = *endp ? endp + 1 : endp;
+		s = stop < end ? stop + 1 : end;
 	}
 	return 0;
 }
 
+int hours_decode(const char *s, struct day_hours *h)
+{
+	return decode_hours(s, s + strlen(s), NULL, h);
+}
+
+int hours_decode_sets(const char *s, struct arena *a, struct day_hours *h)
+{
+	return decode_hours(s, s + strlen(s), a, h);
+}
+
 /* Weekly text: seven hour lists per week of the cycle, Monday first, separated by '|'. */
-static void weekly_encode(const struct week_template *t, char *out, size_t size)
+void weekly_encode(const struct week_template *t, char *out, size_t size)
 {
 	int weeks = t->weeks > 1 ? t->weeks : 1;
 	size_t len = 0;
 	int d;
 
-	for (d = 0; d < 7 * weeks && len < size; d++) {
+	for (d = 0; d < 7 * weeks && len + 1 < size; d++) {
 		const struct day_hours *h = d < 7 ? &t->day[d] : &t->more[d - 7];
 		if (d)
 			out[len++] = '|';
@@ -58,10 +107,9 @@ static void weekly_encode(const struct week_template *t, char *out, size_t size)
 	out[len < size ? len : size - 1] = '\0';
 }
 
-static int weekly_decode(const char *s, struct week_template *t, struct arena *a)
+int weekly_decode(const char *s, struct week_template *t, struct arena *a)
 {
 	struct day_hours *more = NULL;
-	char part[256];
 	int d, fields = 1, weeks;
 	const char *p;
 
@@ -75,11 +123,7 @@ static int weekly_decode(const char *s, struct week_template *t, struct arena *a
 	for (d = 0; d < fields; d++) {
 		const char *bar = strchr(s, '|');
 		size_t n = bar ? (size_t)(bar - s) : strlen(s);
-		if (n >= sizeof(part))
-			return -1;
-		memcpy(part, s, n);
-		part[n] = '\0';
-		if (hours_decode(part, d < 7 ? &t->day[d] : &more[d - 7]))
+		if (decode_hours(s, s + n, a, d < 7 ? &t->day[d] : &more[d - 7]))
 			return -1;
 		s = bar ? bar + 1 : s + n;
 	}
@@ -119,8 +163,8 @@ int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct s
 	if (step_done(c, s, "clear schedule", e))
 		return -1;
 	for (i = 0; i < sch->n; i++) {
-		char weekly[AVAIL_MAX_WEEKS * 7 * (AVAIL_MAX_DAY_INTERVALS * 10 + 1) + 8];
-		weekly_encode(&sch->v[i], weekly, sizeof(weekly));
+		char *weekly;
+		int rc;
 		s = conn_prep(c,
 			      "INSERT INTO schedule_versions(tenant_id, provider_id, seq,"
 			      " effective_from, effective_until, weekly, anchor_day)"
@@ -128,6 +172,8 @@ int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct s
 			      e);
 		if (!s)
 			return -1;
+		weekly = xmalloc(SCHEDULE_TEXT_MAX);	/* service ids make it too big for the stack */
+		weekly_encode(&sch->v[i], weekly, SCHEDULE_TEXT_MAX);
 		bind_text(s, 1, tx->tenant);
 		bind_text(s, 2, provider_id);
 		db_bind_i64(s, 3, (int64_t)i);
@@ -135,7 +181,9 @@ int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct s
 		bind_opt_day(s, 5, sch->v[i].effective_until);
 		bind_text(s, 6, weekly);
 		bind_opt_day(s, 7, sch->v[i].weeks > 1 ? sch->v[i].anchor : AVAIL_DAY_NONE);
-		if (step_done(c, s, "write schedule", e))
+		rc = step_done(c, s, "write schedule", e);
+		free(weekly);
+		if (rc)
 			return -1;
 	}
 	return 0;
@@ -178,30 +226,31 @@ int tx_schedule_get(struct store_tx *tx, const char *provider_id, struct arena *
 
 /* --- overrides --- */
 
-#define OVERRIDE_COLS "id, provider_id, from_day, to_day, hours, note, created_at, rrule"
+#define OVERRIDE_COLS \
+	"id, provider_id, from_day, to_day, hours, note, created_at, rrule, updated_at"
 
 static void read_override(struct stmt *s, struct arena *a, void *dst)
 {
 	struct override_rec *r = dst;
 
-	(void)a;
 	memset(r, 0, sizeof(*r));
 	col_text(s, 0, r->id, sizeof(r->id));
 	col_text(s, 1, r->provider_id, sizeof(r->provider_id));
 	r->ov.from_day = db_col_i64(s, 2);
 	r->ov.to_day = db_col_i64(s, 3);
-	hours_decode(db_col_text(s, 4), &r->ov.hours);
+	hours_decode_sets(db_col_text(s, 4), a, &r->ov.hours);
 	col_text(s, 5, r->note, sizeof(r->note));
 	r->created_at = db_col_i64(s, 6);
 	col_text(s, 7, r->rrule, sizeof(r->rrule));
+	r->updated_at = col_opt_i64(s, 8);
 }
 
 int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct err *e)
 {
-	char hours[AVAIL_MAX_DAY_INTERVALS * 10 + 1];
+	char hours[HOURS_TEXT_MAX];
 	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO overrides(tenant_id, " OVERRIDE_COLS ")"
-				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8)",
 				    e);
 
 	if (!s)
@@ -219,8 +268,32 @@ int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct
 	return step_done(tx->c, s, "create override", e);
 }
 
+int tx_override_update(struct store_tx *tx, const struct override_rec *o, struct err *e)
+{
+	char hours[HOURS_TEXT_MAX];
+	struct stmt *s = conn_prep(tx->c,
+				    "UPDATE overrides SET from_day = ?4, to_day = ?5, hours = ?6,"
+				    " note = ?7, rrule = ?8, updated_at = ?9"
+				    " WHERE tenant_id = ?1 AND id = ?2 AND provider_id = ?3",
+				    e);
+
+	if (!s)
+		return -1;
+	hours_encode(&o->ov.hours, hours, sizeof(hours));
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, o->id);
+	bind_text(s, 3, o->provider_id);
+	db_bind_i64(s, 4, o->ov.from_day);
+	db_bind_i64(s, 5, o->ov.to_day);
+	bind_text(s, 6, hours);
+	bind_opt_text(s, 7, o->note);
+	bind_opt_text(s, 8, o->rrule);
+	db_bind_i64(s, 9, o->updated_at);
+	return step_done(tx->c, s, "update override", e);
+}
+
 int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id,
-		    struct override_rec *out, struct err *e)
+		    struct arena *a, struct override_rec *out, struct err *e)
 {
 	struct stmt *s = row_by_id(tx,
 				   "SELECT " OVERRIDE_COLS " FROM overrides WHERE tenant_id = ?1"
@@ -229,7 +302,7 @@ int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id
 
 	if (!s)
 		return -1;
-	read_override(s, NULL, out);
+	read_override(s, a, out);
 	db_reset(s);
 	if (strcmp(out->provider_id, provider_id) != 0)
 		return err_set(e, ERR_NOT_FOUND, "override %s not found", id);
@@ -439,9 +512,9 @@ int tx_override_delete(struct store_tx *tx, const char *provider_id, const char 
 
 /* --- holidays --- */
 
-#define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day"
+#define HOLIDAY_COLUMNS "id, name, day, yearly, created_at, rrule, until_day, type, updated_at"
 #define HOLIDAY_COLUMNS_H \
-	"h.id, h.name, h.day, h.yearly, h.created_at, h.rrule, h.until_day"
+	"h.id, h.name, h.day, h.yearly, h.created_at, h.rrule, h.until_day, h.type, h.updated_at"
 
 /* One row of HOLIDAY_COLUMNS (provider ids are read separately). */
 static void read_holiday(struct stmt *s, struct arena *a, void *dst)
@@ -457,6 +530,9 @@ static void read_holiday(struct stmt *s, struct arena *a, void *dst)
 	h->created_at = db_col_i64(s, 4);
 	col_text(s, 5, h->rrule, sizeof(h->rrule));
 	h->until_day = db_col_null(s, 6) ? CIVIL_MAX_DAY : db_col_i64(s, 6);
+	if (holiday_type_parse(db_col_text(s, 7), &h->type))
+		h->type = HOLIDAY_PUBLIC;
+	h->updated_at = col_opt_i64(s, 8);
 }
 
 static int holiday_providers_read(struct store_tx *tx, struct holiday_rec *h, struct arena *a,
@@ -479,7 +555,8 @@ int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct e
 		return -1;
 	s = conn_prep(c,
 		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
-		      " created_at, rrule, until_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		      " created_at, rrule, until_day, type, updated_at)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?7)",
 		      e);
 	if (!s)
 		return -1;
@@ -495,12 +572,85 @@ int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct e
 		db_bind_i64(s, 9, h->until_day);
 	else
 		db_bind_null(s, 9);
+	bind_text(s, 10, holiday_type_name(h->type));
 	if (step_done(c, s, "create holiday", e))
 		return -1;
 	return ids_link(tx,
 			"INSERT INTO holiday_providers(tenant_id, holiday_id, provider_id)"
 			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
+}
+
+int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
+{
+	struct conn *c = tx->c;
+	struct stmt *s;
+
+	if (tx_providers_exist(tx, (const id_t_ *)h->provider_ids, h->nproviders, "/provider_ids",
+			       e))
+		return -1;
+	s = conn_prep(c,
+		      "UPDATE holidays SET name = ?3, day = ?4, yearly = ?5, all_providers = ?6,"
+		      " rrule = ?7, until_day = ?8, type = ?9, updated_at = ?10"
+		      " WHERE tenant_id = ?1 AND id = ?2",
+		      e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, h->id);
+	bind_text(s, 3, h->name);
+	db_bind_i64(s, 4, h->day);
+	db_bind_i64(s, 5, h->yearly);
+	db_bind_i64(s, 6, h->nproviders == 0);
+	bind_opt_text(s, 7, h->rrule);
+	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
+		db_bind_i64(s, 8, h->until_day);
+	else
+		db_bind_null(s, 8);
+	bind_text(s, 9, holiday_type_name(h->type));
+	db_bind_i64(s, 10, h->updated_at);
+	if (step_done(c, s, "update holiday", e))
+		return -1;
+	s = conn_prep(c,
+		      "DELETE FROM holiday_providers WHERE tenant_id = ?1 AND holiday_id = ?2", e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, h->id);
+	if (step_done(c, s, "update holiday", e))
+		return -1;
+	return ids_link(tx,
+			"INSERT INTO holiday_providers(tenant_id, holiday_id, provider_id)"
+			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
+}
+
+int tx_holiday_range(struct store_tx *tx, int64_t from_day, int64_t to_day, struct arena *a,
+		     struct holiday_rec **out, size_t *n, struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		"SELECT " HOLIDAY_COLUMNS " FROM holidays h WHERE h.tenant_id = ?1"
+		" AND ((h.rrule IS NULL AND h.day BETWEEN ?2 AND ?3) OR (h.rrule IS NOT"
+		"  NULL AND h.day <= ?3 AND (h.until_day IS NULL OR h.until_day >= ?2)))"
+		" ORDER BY h.id",
+		e);
+	size_t i;
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 2, from_day);
+	db_bind_i64(s, 3, to_day);
+	if (rows_read(tx->c, s, read_holiday, sizeof(**out), a, (void **)out, n, "list holidays",
+		      e))
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (holiday_providers_read(tx, &(*out)[i], a, e))
+			return -1;
+	return 0;
 }
 
 int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
@@ -577,6 +727,12 @@ static int holidays_read(struct store_tx *tx, const char *provider_id, int64_t f
 	db_bind_i64(s, k + 1, to_day);
 	return rows_read(tx->c, s, read_holiday, sizeof(**out), a, (void **)out, n,
 			 "read holidays", e);
+}
+
+int holidays_tenant_wide(struct store_tx *tx, int64_t from_day, int64_t to_day, struct arena *a,
+			 struct holiday_rec **out, size_t *n, struct err *e)
+{
+	return holidays_read(tx, NULL, from_day, to_day, a, out, n, e);
 }
 
 /* The tenant-wide holidays all and a provider's own, merged by id; all itself (shared,
@@ -660,7 +816,7 @@ int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t fr
 
 /* --- time off --- */
 
-#define TIME_OFF_COLS "id, provider_id, start_utc, end_utc, reason, created_at"
+#define TIME_OFF_COLS "id, provider_id, start_utc, end_utc, reason, created_at, updated_at"
 
 static void read_time_off(struct stmt *s, struct arena *a, void *dst)
 {
@@ -674,13 +830,14 @@ static void read_time_off(struct stmt *s, struct arena *a, void *dst)
 	t->span.end = db_col_i64(s, 3);
 	col_text(s, 4, t->reason, sizeof(t->reason));
 	t->created_at = db_col_i64(s, 5);
+	t->updated_at = col_opt_i64(s, 6);
 }
 
 int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO time_off(tenant_id, " TIME_OFF_COLS ")"
-				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
 				    e);
 
 	if (!s)
@@ -693,6 +850,26 @@ int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct
 	bind_opt_text(s, 6, t->reason);
 	db_bind_i64(s, 7, t->created_at);
 	return step_done(tx->c, s, "create time off", e);
+}
+
+int tx_time_off_update(struct store_tx *tx, const struct time_off_rec *t, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "UPDATE time_off SET start_utc = ?4, end_utc = ?5, reason = ?6,"
+				    " updated_at = ?7 WHERE tenant_id = ?1 AND id = ?2"
+				    " AND provider_id = ?3",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, t->id);
+	bind_text(s, 3, t->provider_id);
+	db_bind_i64(s, 4, t->span.start);
+	db_bind_i64(s, 5, t->span.end);
+	bind_opt_text(s, 6, t->reason);
+	db_bind_i64(s, 7, t->updated_at);
+	return step_done(tx->c, s, "update time off", e);
 }
 
 int tx_time_off_get(struct store_tx *tx, const char *provider_id, const char *id,
@@ -776,7 +953,8 @@ int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_da
 	    holiday_recs_cached(tx, provider_id, from_day, to_day, cache, a, &b->holidays,
 				&b->nholidays, e) ||
 	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
-	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
+	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e) ||
+	    business_cached(tx, from_day, to_day, cache, a, &b->business, e))
 		return -1;
 	return 0;
 }

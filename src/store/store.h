@@ -104,8 +104,13 @@ int tx_auth(struct store_tx *tx, const char *key_hash, struct auth *out, struct 
 int store_key_touch(struct store *st, const char *key_id, int64_t now, struct err *e);
 
 /* --- providers --- */
-/* A provider (not deleted); ERR_NOT_FOUND otherwise. */
+/* A provider (not deleted); ERR_NOT_FOUND otherwise. Its profile pointers are left NULL:
+ * tx_provider_profile_read fills them. */
 int tx_provider_get(struct store_tx *tx, const char *id, struct provider *out, struct err *e);
+/* Sets p's profile pointers (bio … video_url) from provider id's row, deleted or not, with
+ * copies in arena a; ERR_NOT_FOUND when there is no such row. */
+int tx_provider_profile_read(struct store_tx *tx, const char *id, struct arena *a,
+			     struct provider *p, struct err *e);
 /* The zone name of provider id, deleted or not (bookings keep showing in it). */
 int tx_provider_zone(struct store_tx *tx, const char *id, char out[TZ_NAME_MAX],
 		     struct err *e);
@@ -114,6 +119,7 @@ int tx_provider_zone(struct store_tx *tx, const char *id, char out[TZ_NAME_MAX],
 int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 		     struct arena *a, struct provider **out, size_t *n, struct err *e);
 int tx_provider_insert(struct store_tx *tx, const struct provider *p, struct err *e);
+/* Writes every column, the profile too: p's profile must have been read first. */
 int tx_provider_update(struct store_tx *tx, const struct provider *p, struct err *e);
 /* Deletes the provider with its schedule, overrides, time off, holds, service, holiday, key
  * and entry assignments; a holiday for chosen providers that loses its last one goes too.
@@ -168,13 +174,16 @@ int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct s
 		    struct err *e);
 
 /* --- overrides --- */
+/* Service sets of its intervals come from a. */
 int tx_override_get(struct store_tx *tx, const char *provider_id, const char *id,
-		    struct override_rec *out, struct err *e);
+		    struct arena *a, struct override_rec *out, struct err *e);
 /* Overrides of the provider touching dates from_day..to_day, by id. */
 int tx_override_list(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct arena *a, struct override_rec **out, size_t *n,
 		     struct err *e);
 int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct err *e);
+/* Writes o's dates, hours, note, rule and updated_at over its row (o->id of o->provider_id). */
+int tx_override_update(struct store_tx *tx, const struct override_rec *o, struct err *e);
 /* How many overrides provider_id has; with provider_id NULL, how many of the tenant's recur. */
 int tx_override_count(struct store_tx *tx, const char *provider_id, size_t *n, struct err *e);
 int tx_override_delete(struct store_tx *tx, const char *provider_id, const char *id,
@@ -186,6 +195,13 @@ int tx_holiday_get(struct store_tx *tx, const char *id, struct arena *a,
 int tx_holiday_list(struct store_tx *tx, struct page pg, struct arena *a,
 		    struct holiday_rec **out, size_t *n, struct err *e);
 int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e);
+/* Writes h over its row, with its providers (each must exist: a field error at
+ * /provider_ids otherwise). */
+int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct err *e);
+/* Every holiday that may fall on a date from_day..to_day (a rule's dates are not expanded:
+ * those whose span meets the range), by id, with providers. Bounded by UC_HOLIDAYS_MAX. */
+int tx_holiday_range(struct store_tx *tx, int64_t from_day, int64_t to_day, struct arena *a,
+		     struct holiday_rec **out, size_t *n, struct err *e);
 /* How many holidays the tenant has. */
 int tx_holiday_count(struct store_tx *tx, size_t *n, struct err *e);
 int tx_holiday_delete(struct store_tx *tx, const char *id, struct err *e);
@@ -199,6 +215,8 @@ int tx_time_off_get(struct store_tx *tx, const char *provider_id, const char *id
 int tx_time_off_list(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 		     struct arena *a, struct time_off_rec **out, size_t *n, struct err *e);
 int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct err *e);
+/* Writes t's span, reason and updated_at over its row (t->id of t->provider_id). */
+int tx_time_off_update(struct store_tx *tx, const struct time_off_rec *t, struct err *e);
 int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char *id,
 		       struct err *e);
 
@@ -208,13 +226,16 @@ int tx_time_off_delete(struct store_tx *tx, const char *provider_id, const char 
  * (core/engine.h). */
 int tx_bundle(struct store_tx *tx, const char *provider_id, int64_t from_day, int64_t to_day,
 	      int64_t now, struct arena *a, struct avail_bundle *b, struct err *e);
-/* What bundles of one transaction and window share: the tenant-wide holidays, read once
- * (start zeroed; the rows live in the arena of the first call). */
+/* What bundles of one transaction and window share: the tenant-wide holidays and the
+ * business hours, read once (start zeroed; the rows live in the arena of the first call). */
 struct bundle_cache {
 	bool read;
 	int64_t from_day, to_day;
 	struct holiday_rec *holidays;
 	size_t nholidays;
+	bool business_read;
+	int64_t business_from_day, business_to_day;
+	struct business_bundle *business;	/* NULL: the tenant sets no business hours */
 };
 /* tx_bundle for one of several providers over the same dates: bundles share the tenant-wide
  * holiday rows (b->holidays may point into cache). A NULL cache reads for this provider

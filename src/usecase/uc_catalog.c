@@ -37,6 +37,8 @@ int uc_provider_get(struct uc_ctx *ctx, const char *id, struct provider *out,
 	if (!tx)
 		return -1;
 	rc = uc_provider_in_reach(ctx, tx, id, out, e);
+	if (rc == 0)
+		rc = tx_provider_profile_read(tx, id, ctx->arena, out, e);
 	uc_read_end(tx);
 	if (rc == 0 && zone) {
 		*zone = tz_db_get(ctx->env->tz, out->timezone);
@@ -72,7 +74,8 @@ static int provider_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 	struct provider_edit *pe = arg;
 	json_t *before;
 
-	if (uc_provider_in_reach(ctx, tx, pe->id, pe->out, e))
+	if (uc_provider_in_reach(ctx, tx, pe->id, pe->out, e) ||
+	    tx_provider_profile_read(tx, pe->id, ctx->arena, pe->out, e))
 		return -1;
 	before = wire_provider(pe->out);
 	provider_apply(pe->out, pe->pp);
@@ -414,10 +417,8 @@ static int schedule_put_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, s
 		       wire_schedule(&was.provider, sn->s, was.zone, ctx->now), before, e);
 }
 
-int uc_schedule_put(struct uc_ctx *ctx, const char *provider_id, struct schedule *s,
-		    struct uc_schedule *out, struct err *e)
+int uc_schedule_order(struct schedule *s, struct err *e)
 {
-	struct schedule_new sn = {provider_id, s, out};
 	size_t i;
 
 	qsort(s->v, s->n, sizeof(s->v[0]), cmp_version);
@@ -428,6 +429,61 @@ int uc_schedule_put(struct uc_ctx *ctx, const char *provider_id, struct schedule
 			return err_field(e, "/versions",
 					 "versions overlap: each must end before the next begins");
 	}
+	return 0;
+}
+
+struct named_id {
+	const char *id, *pointer;
+};
+
+static int cmp_named_id(const void *a, const void *b)
+{
+	return strcmp(((const struct named_id *)a)->id, ((const struct named_id *)b)->id);
+}
+
+int uc_services_exist(struct uc_ctx *ctx, const char *const *ids, const char *const *pointers,
+		      size_t n, struct err *e)
+{
+	struct named_id *v;
+	struct store_tx *tx;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	v = arena_alloc(ctx->arena, n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = (struct named_id){ids[i], pointers[i]};
+	qsort(v, n, sizeof(*v), cmp_named_id);
+	tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	if (!tx)
+		return -1;
+	for (i = 0; i < n;) {
+		struct service svc;
+		struct err lookup;
+		size_t j = i + 1;
+		err_init(&lookup);
+		while (j < n && !strcmp(v[j].id, v[i].id))
+			j++;
+		if (tx_service_get(tx, v[i].id, ctx->arena, &svc, &lookup) &&
+		    lookup.code != ERR_NOT_FOUND) {
+			uc_read_end(tx);
+			return err_set(e, lookup.code, "%s", lookup.message);
+		}
+		for (; i < j; i++)
+			if (lookup.code == ERR_NOT_FOUND)
+				err_field(e, v[i].pointer, "service %s does not exist", v[i].id);
+	}
+	uc_read_end(tx);
+	return e->code ? -1 : 0;
+}
+
+int uc_schedule_put(struct uc_ctx *ctx, const char *provider_id, struct schedule *s,
+		    struct uc_schedule *out, struct err *e)
+{
+	struct schedule_new sn = {provider_id, s, out};
+
+	if (uc_schedule_order(s, e))
+		return -1;
 	return uc_write(ctx, schedule_put_tx, &sn, e);
 }
 
@@ -494,7 +550,7 @@ static int override_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 
 	if (!uc_covers(ctx, r->provider_id))
 		return err_set(e, ERR_NOT_FOUND, "provider %s not found", r->provider_id);
-	if (tx_override_get(tx, r->provider_id, r->id, &o, e) ||
+	if (tx_override_get(tx, r->provider_id, r->id, ctx->arena, &o, e) ||
 	    tx_override_delete(tx, r->provider_id, r->id, e))
 		return -1;
 	return uc_emit(ctx, tx, "override.deleted", r->id, wire_override(&o), NULL, e);
@@ -506,6 +562,78 @@ int uc_override_delete(struct uc_ctx *ctx, const char *provider_id, const char *
 	struct child_ref r = {provider_id, id};
 
 	return uc_write(ctx, override_delete_tx, &r, e);
+}
+
+int uc_override_get(struct uc_ctx *ctx, const char *provider_id, const char *id,
+		    struct override_rec *out, struct err *e)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (!uc_covers(ctx, provider_id))
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", provider_id);
+	if (!(tx = uc_read(ctx, STORE_READ, e)))
+		return -1;
+	rc = tx_override_get(tx, provider_id, id, ctx->arena, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+/* An edit made from a record read before: refused when the record changed since. */
+struct record_edit {
+	const void *was, *now;
+};
+
+/* ERR_CONFLICT unless the stored rendering equals the one the edit started from (both
+ * references are stolen). */
+static int unchanged_since(json_t *stored, json_t *read, const char *what, const char *id,
+			   struct err *e)
+{
+	int same = json_equal(stored, read);
+
+	json_decref(stored);
+	json_decref(read);
+	if (same)
+		return 0;
+	return err_set(e, ERR_CONFLICT,
+		       "%s %s changed while this edit was made; read it again and resend the edit",
+		       what, id);
+}
+
+static int override_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct record_edit *re = arg;
+	const struct override_rec *was = re->was;
+	struct override_rec *o = (struct override_rec *)re->now, cur;
+	size_t n;
+
+	if (!uc_covers(ctx, o->provider_id))
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", o->provider_id);
+	if (tx_override_get(tx, o->provider_id, o->id, ctx->arena, &cur, e) ||
+	    unchanged_since(wire_override(&cur), wire_override(was), "override", o->id, e))
+		return -1;
+	if (*o->rrule && !*cur.rrule) {
+		if (tx_override_count(tx, NULL, &n, e))
+			return -1;
+		if (n >= UC_RECURRING_OVERRIDES_MAX)
+			return err_set(e, ERR_RECORD_LIMIT,
+				       "the tenant has %d recurring overrides, the most it may have;"
+				       " delete some first", UC_RECURRING_OVERRIDES_MAX);
+	}
+	o->updated_at = ctx->now;
+	if (tx_override_update(tx, o, e))
+		return -1;
+	return uc_emit(ctx, tx, "override.updated", o->id, wire_override(o), wire_override(&cur),
+		       e);
+}
+
+int uc_override_update(struct uc_ctx *ctx, const struct override_rec *was,
+		       struct override_rec *o, struct err *e)
+{
+	struct record_edit re = {was, o};
+
+	return uc_write(ctx, override_update_tx, &re, e);
 }
 
 /* --- holidays --- */
@@ -559,6 +687,63 @@ static int holiday_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 int uc_holiday_delete(struct uc_ctx *ctx, const char *id, struct err *e)
 {
 	return uc_write(ctx, holiday_delete_tx, (void *)id, e);
+}
+
+int uc_holiday_get(struct uc_ctx *ctx, const char *id, struct holiday_rec *out, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_holiday_get(tx, id, ctx->arena, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+int uc_holiday_range(struct uc_ctx *ctx, int64_t from_day, int64_t to_day,
+		     struct holiday_rec **out, size_t *n, struct err *e)
+{
+	struct store_tx *tx = uc_read(ctx, STORE_READ, e);
+	size_t i, k = 0;
+	int rc;
+
+	if (!tx)
+		return -1;
+	rc = tx_holiday_range(tx, from_day, to_day, ctx->arena, out, n, e);
+	uc_read_end(tx);
+	if (rc)
+		return -1;
+	/* A rule whose span meets the range may still have no date in it. */
+	for (i = 0; i < *n; i++) {
+		int64_t day;
+		if (holiday_rec_dates(&(*out)[i], from_day, to_day, &day, 1) > 0)
+			(*out)[k++] = (*out)[i];
+	}
+	*n = k;
+	return 0;
+}
+
+static int holiday_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	struct record_edit *re = arg;
+	struct holiday_rec *h = (struct holiday_rec *)re->now, cur;
+
+	if (tx_holiday_get(tx, h->id, ctx->arena, &cur, e) ||
+	    unchanged_since(wire_holiday(&cur), wire_holiday(re->was), "holiday", h->id, e))
+		return -1;
+	h->updated_at = ctx->now;
+	if (tx_holiday_update(tx, h, e))
+		return -1;
+	return uc_emit(ctx, tx, "holiday.updated", h->id, wire_holiday(h), wire_holiday(&cur), e);
+}
+
+int uc_holiday_update(struct uc_ctx *ctx, const struct holiday_rec *was, struct holiday_rec *h,
+		      struct err *e)
+{
+	struct record_edit re = {was, h};
+
+	return uc_write(ctx, holiday_update_tx, &re, e);
 }
 
 /* --- time off --- */
@@ -644,6 +829,59 @@ int uc_time_off_delete(struct uc_ctx *ctx, const char *provider_id, const char *
 	struct child_ref r = {provider_id, id};
 
 	return uc_write(ctx, time_off_delete_tx, &r, e);
+}
+
+int uc_time_off_get(struct uc_ctx *ctx, const char *provider_id, const char *id,
+		    struct time_off_rec *out, struct err *e)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (!uc_covers(ctx, provider_id))
+		return err_set(e, ERR_NOT_FOUND, "provider %s not found", provider_id);
+	if (!(tx = uc_read(ctx, STORE_READ, e)))
+		return -1;
+	rc = tx_time_off_get(tx, provider_id, id, out, e);
+	uc_read_end(tx);
+	return rc;
+}
+
+struct time_off_edit {
+	const struct time_off_rec *was;
+	struct time_off_rec *t;
+	const struct tz **zone;
+};
+
+static int time_off_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct time_off_edit *te = arg;
+	struct time_off_rec *t = te->t, cur;
+	struct provider p;
+
+	if (uc_provider_in_reach(ctx, tx, t->provider_id, &p, e) ||
+	    tx_time_off_get(tx, t->provider_id, t->id, &cur, e) ||
+	    unchanged_since(wire_time_off(&cur, NULL), wire_time_off(te->was, NULL), "time off",
+			    t->id, e))
+		return -1;
+	*te->zone = uc_zone(ctx, p.timezone);
+	t->updated_at = ctx->now;
+	if (tx_time_off_update(tx, t, e) ||
+	    uc_emit(ctx, tx, "time_off.updated", t->id, wire_time_off(t, *te->zone),
+		    wire_time_off(&cur, *te->zone), e))
+		return -1;
+	if (cur.span.start >= t->span.start && cur.span.end <= t->span.end)
+		return 0;
+	/* Shrunk or moved: the time it no longer covers goes to the waitlist, as on delete. */
+	return uc_offers(ctx, tx, t->provider_id, NULL, ctx->now, ctx->now + 400LL * 86400, e);
+}
+
+int uc_time_off_update(struct uc_ctx *ctx, const struct time_off_rec *was,
+		       struct time_off_rec *t, const struct tz **zone, struct err *e)
+{
+	struct time_off_edit te = {was, t, zone};
+
+	return uc_write(ctx, time_off_update_tx, &te, e);
 }
 
 /* --- settings --- */

@@ -47,6 +47,9 @@ bool uc_hold_reachable(const struct uc_ctx *ctx, const struct hold *h);
 int uc_provider_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
 			 struct provider *out, struct err *e);
 
+/* Sorts s's versions by effective_from; ERR_INVALID at /versions when they overlap. */
+int uc_schedule_order(struct schedule *s, struct err *e);
+
 /* Offers time [from, to) of provider_id (NULL = any) to waiting entries — entry_id alone
  * when set — inside tx, after closing the expired holds and offers. */
 int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
@@ -76,6 +79,13 @@ int uc_waitlist_remove(struct uc_ctx *ctx, struct store_tx *tx, const struct wai
  * action: no fee, no deadline. */
 int uc_booking_cancel_for(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b,
 			  const char *reason, struct err *e);
+
+/* Sets new booking b's location (uc_location.c) from its service's, service_loc (NULL =
+ * none): fills a video URL template's placeholders (tenant_slug, b's reference, made here
+ * when b has none, its id and provider) or takes the provider's video_url. */
+int uc_booking_location(struct uc_ctx *ctx, struct store_tx *tx,
+			const struct location *service_loc, const char *tenant_slug,
+			struct booking *b, struct err *e);
 
 /* Plans booking b's reminders in tx (at ctx->now): the offsets of its service, else the
  * tenant's, replacing any it had (uc_reminders.c). */
