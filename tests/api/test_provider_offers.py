@@ -234,7 +234,10 @@ def test_a_provider_duration_sets_slot_ends_and_the_grid(w):
     assert got[1] == (ny("09:30"), ny("11:00"), w.ana)
     assert got[-1] == (ny("15:30"), ny("17:00"), w.ana)
     assert len(got) == 14
-    # Explain: 16:00 no longer fits 90 minutes for Ana, but does 60 for Ben.
+    x = w.t.explain(w.sid, w.ana, ny("10:30"))
+    assert (x["bookable"], x["end"]) == (True, ny("12:00"))
+    assert w.t.explain(w.sid, w.ben, ny("10:00"))["end"] == ny("11:00")
+    # Explain: 16:00 no longer fits 90 minutes for Ana.
     assert not w.t.explain(w.short, w.ana, ny("16:00"))["bookable"]
     assert w.t.explain(w.short, w.ana, ny("15:30"))["bookable"]
 

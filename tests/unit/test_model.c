@@ -340,6 +340,92 @@ static void service_check_both_or_neither(void **state)
 	assert_int_equal(e.nfields, 0);
 }
 
+/* ---- a provider's own price and duration ---- */
+
+static struct provider_offer base_offers[2];
+
+/* service_base with an override for its first provider (price 35.00, 45 minutes) and one
+ * for a provider no longer on it. */
+static struct service service_offered(void)
+{
+	struct service s = service_base();
+
+	memset(base_offers, 0, sizeof(base_offers));
+	snprintf(base_offers[0].provider_id, ID_MAX, "%s", base_ids[0]);
+	snprintf(base_offers[0].price, sizeof(base_offers[0].price), "35.00");
+	base_offers[0].duration_min = 45;
+	snprintf(base_offers[1].provider_id, ID_MAX, "prv_gone");
+	snprintf(base_offers[1].price, sizeof(base_offers[1].price), "99.00");
+	base_offers[1].duration_min = 90;
+	s.offers = base_offers;
+	s.noffers = 2;
+	return s;
+}
+
+static void offers_apply_to_their_provider_only(void **state)
+{
+	struct service s = service_offered();
+	struct service_rules r;
+
+	(void)state;
+	assert_ptr_equal(service_offer(&s, base_ids[0]), &base_offers[0]);
+	assert_null(service_offer(&s, base_ids[1]));
+	assert_null(service_offer(&s, "prv_gone"));	/* not on the service any more */
+	assert_int_equal(service_duration_for(&s, base_ids[0]), 45);
+	assert_string_equal(service_price_for(&s, base_ids[0]), "35.00");
+	assert_int_equal(service_duration_for(&s, base_ids[1]), 30);
+	assert_string_equal(service_price_for(&s, base_ids[1]), "20.00");
+	assert_int_equal(service_duration_for(&s, "prv_gone"), 30);
+	/* Only a duration: the price stays the service's. */
+	base_offers[0].price[0] = '\0';
+	assert_string_equal(service_price_for(&s, base_ids[0]), "20.00");
+	assert_int_equal(service_duration_for(&s, base_ids[0]), 45);
+	/* A set step stays; buffers and limits are the service's. */
+	r = service_rules_for(&s, base_ids[0]);
+	assert_int_equal(r.duration_min, 45);
+	assert_int_equal(r.step_min, 15);
+	assert_int_equal(r.buffer_after_min, 10);
+	assert_int_equal(r.min_notice_min, 60);
+	/* A step of 0 follows each provider's duration. */
+	s.step_min = 0;
+	assert_int_equal(service_rules_for(&s, base_ids[0]).step_min, 45);
+	assert_int_equal(service_rules_for(&s, base_ids[1]).step_min, 30);
+}
+
+static void offers_need_the_service_currency(void **state)
+{
+	struct service s = service_offered();
+	struct err e;
+
+	(void)state;
+	err_init(&e);
+	assert_int_equal(service_check(&s, &e), 0);
+	s.price[0] = '\0';
+	s.currency[0] = '\0';
+	assert_int_equal(service_check(&s, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_string_equal(e.fields[0].pointer, "/currency");
+	/* A duration alone needs no currency; nor does a price of a provider that left. */
+	err_init(&e);
+	base_offers[0].price[0] = '\0';
+	assert_int_equal(service_check(&s, &e), 0);
+}
+
+static void price_text(void **state)
+{
+	(void)state;
+	assert_true(price_text_ok("45"));
+	assert_true(price_text_ok("45.5"));
+	assert_true(price_text_ok("123456789.1234"));
+	assert_false(price_text_ok(""));
+	assert_false(price_text_ok("1234567890"));
+	assert_false(price_text_ok("1.12345"));
+	assert_false(price_text_ok("1."));
+	assert_false(price_text_ok(".5"));
+	assert_false(price_text_ok("-1"));
+	assert_false(price_text_ok("1e3"));
+}
+
 /* ---- override_rec_dates / holiday_rec_dates ---- */
 
 static int64_t day_of(int y, int m, int d)
@@ -663,6 +749,9 @@ int main(void)
 		cmocka_unit_test(service_check_price_without_currency),
 		cmocka_unit_test(service_check_currency_without_price),
 		cmocka_unit_test(service_check_both_or_neither),
+		cmocka_unit_test(offers_apply_to_their_provider_only),
+		cmocka_unit_test(offers_need_the_service_currency),
+		cmocka_unit_test(price_text),
 		cmocka_unit_test(override_dates_one_off),
 		cmocka_unit_test(override_dates_range_clipped_to_window),
 		cmocka_unit_test(override_dates_recurring),
