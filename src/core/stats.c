@@ -90,6 +90,10 @@ void stats_add(struct stats_cell *c, const struct stats_booking *b, bool first_s
 	if (first_seat && stats_holds_time(b->status))
 		c->booked_sec += b->end - b->start;
 	c->lead[lead_bucket(b->start - b->created_at)]++;
+	if (b->rating > 0) {
+		c->ratings++;
+		c->rating_sum += b->rating;
+	}
 	if (c->money.decimals < 2)
 		c->money.decimals = 2;
 	if (b->status == BOOKING_COMPLETED) {
@@ -115,6 +119,8 @@ void stats_merge(struct stats_cell *dst, const struct stats_cell *src)
 	dst->duration_sec += src->duration_sec;
 	for (i = 0; i < STATS_LEAD_BUCKETS; i++)
 		dst->lead[i] += src->lead[i];
+	dst->ratings += src->ratings;
+	dst->rating_sum += src->rating_sum;
 	dst->money.revenue = stats_sat_add(dst->money.revenue, src->money.revenue);
 	dst->money.fees = stats_sat_add(dst->money.fees, src->money.fees);
 	dst->money.waived = stats_sat_add(dst->money.waived, src->money.waived);
@@ -135,6 +141,8 @@ void stats_subtract(struct stats_cell *dst, const struct stats_cell *src)
 	dst->duration_sec -= src->duration_sec;
 	for (i = 0; i < STATS_LEAD_BUCKETS; i++)
 		dst->lead[i] -= src->lead[i];
+	dst->ratings -= src->ratings;
+	dst->rating_sum -= src->rating_sum;
 	dst->money.revenue -= src->money.revenue;
 	dst->money.fees -= src->money.fees;
 	dst->money.waived -= src->money.waived;

@@ -34,6 +34,8 @@ struct stats_cell {
 	int64_t booked_sec;	/* time held, a group session once */
 	int64_t duration_sec;	/* end - start over all bookings */
 	int64_t lead[STATS_LEAD_BUCKETS];
+	int64_t ratings;	/* bookings with customer feedback */
+	int64_t rating_sum;	/* their ratings (1..5) added up */
 	struct stats_money money;
 };
 
@@ -47,6 +49,7 @@ struct stats_booking {
 	int reschedule_count;
 	const char *price, *fee, *fee_waived;	/* "" = none */
 	struct policy policy;
+	int rating;			/* the customer's feedback 1..5; 0 = none */
 };
 
 /* The UTC day (days since 1970-01-01) of instant t: the summary's day. */

@@ -135,7 +135,7 @@ enum col {
 	C_BOOKINGS, C_PENDING, C_CONFIRMED, C_DECLINED, C_CANCELLED, C_CANCELLED_EARLY,
 	C_CANCELLED_LATE, C_COMPLETED, C_NO_SHOW, C_RESCHEDULES, C_NO_SHOW_RATE,
 	C_CANCELLATION_RATE, C_LEAD50, C_LEAD90, C_AVG_DURATION, C_BOOKED, C_AVAILABLE,
-	C_UTILISATION, C_ENTRY, C_WL_JOINED, C_WL_OFFERED, C_WL_TAKEN, C_WL_EXPIRED,
+	C_UTILISATION, C_ENTRY, C_RATINGS, C_AVERAGE_RATING, C_WL_JOINED, C_WL_OFFERED, C_WL_TAKEN, C_WL_EXPIRED,
 	C_WL_CONVERSION, C__COUNT
 };
 static const char *const col_names[C__COUNT] = {
@@ -143,7 +143,7 @@ static const char *const col_names[C__COUNT] = {
 	"cancelled_late", "completed", "no_show", "reschedules", "no_show_rate",
 	"cancellation_rate", "lead_time_p50_hours", "lead_time_p90_hours",
 	"average_duration_minutes", "booked_minutes", "available_minutes", "utilisation",
-	"entry_minutes", "joined", "offered", "taken", "expired", "conversion_rate",
+	"entry_minutes", "ratings", "average_rating", "joined", "offered", "taken", "expired", "conversion_rate",
 };
 
 static void figure_values(const struct an_figures *f, double v[C__COUNT])
@@ -174,6 +174,9 @@ static void figure_values(const struct an_figures *f, double v[C__COUNT])
 	v[C_AVAILABLE] = f->with_open_time ? minutes(f->available_sec) : NAN;
 	v[C_UTILISATION] = f->with_open_time ? rate(c->booked_sec, f->available_sec) : NAN;
 	v[C_ENTRY] = f->with_open_time ? minutes(f->entry_sec) : NAN;
+	v[C_RATINGS] = (double)c->ratings;
+	v[C_AVERAGE_RATING] =
+		c->ratings ? round_to((double)c->rating_sum / (double)c->ratings, 0.01) : NAN;
 	v[C_WL_JOINED] = (double)f->wl_joined;
 	v[C_WL_OFFERED] = (double)f->wl_offered;
 	v[C_WL_TAKEN] = (double)f->wl_taken;

@@ -19,7 +19,7 @@
 
 static const char *const create_keys[] = {"service_id", "provider_id", "start", "customer",
 					  "notes", "hold_id", "metadata", "locale", NULL};
-static const char *const action_keys[] = {"reason", "force", "waive_fee", NULL};
+static const char *const action_keys[] = {"reason", "force", "waive_fee", "notes", NULL};
 
 /* Idempotency-Key: 1-255 printable ASCII characters, bare or as a quoted string. */
 static int idempotency_key(struct req *r, char *out, struct err *e)
@@ -131,7 +131,7 @@ int h_booking_get(struct req *r, struct err *e)
 		return -1;
 	req_set_etag(r, b.version);
 	if (!ics)
-		return reply_json(r, 200, wire_booking(&b, z, NULL));
+		return reply_json(r, 200, wire_booking(&b, z, wire_audience_of(&r->auth)));
 	/* The booking as an iCalendar file in the provider's zone. */
 	if (uc_booking_service_name(&r->uc, &b, name, sizeof(name), e))
 		return -1;
@@ -166,7 +166,7 @@ int h_booking_list(struct req *r, struct err *e)
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, wire_booking(&v[i], zones[i], NULL));
+		json_array_append_new(items, wire_booking(&v[i], zones[i], WIRE_STAFF));
 	return reply_json(r, 200, page_reply(pg, items, n > 1 ? v[n - 2].id : NULL));
 }
 
@@ -185,7 +185,7 @@ static const char *const reschedule_keys[] = {"start", "reason", "force", NULL};
 
 int h_booking_action(struct req *r, struct err *e)
 {
-	char reason[NOTE_MAX_LEN + 1] = "";
+	char reason[NOTE_MAX_LEN + 1] = "", notes[NOTE_MAX_LEN + 1] = "";
 	struct uc_action act;
 	const struct tz *z;
 	struct booking b;
@@ -213,6 +213,11 @@ int h_booking_action(struct req *r, struct err *e)
 		json_get_str(r->json, "", "reason", NOTE_MAX_LEN, reason, sizeof(reason), e);
 		json_get_bool(r->json, "", "force", &act.force, e);
 		json_get_bool(r->json, "", "waive_fee", &act.waive_fee, e);
+		if (json_get_str(r->json, "", "notes", NOTE_MAX_LEN, notes, sizeof(notes), e) > 0) {
+			if (act.reschedule || act.action != ACTION_COMPLETE)
+				err_field(e, "/notes", "only complete takes notes (completion notes)");
+			act.completion_notes = notes;
+		}
 		if (act.reschedule && json_get_instant(r->json, "", "start", &act.start, e) == 0)
 			json_required("", "start", e);
 		if (e->code)
@@ -225,5 +230,5 @@ int h_booking_action(struct req *r, struct err *e)
 	if (req_if_match(r, &act.if_match, e) || uc_booking_act(&r->uc, id, &act, &b, &z, e))
 		return -1;
 	req_set_etag(r, b.version);
-	return reply_json(r, 200, wire_booking(&b, z, NULL));
+	return reply_json(r, 200, wire_booking(&b, z, wire_audience_of(&r->auth)));
 }

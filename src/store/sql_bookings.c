@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "store/store_booking_edit.h"
 #include "store/store_notify.h"
 #include "store/store_stats.h"
 
@@ -119,7 +120,7 @@ int tx_booking_get(struct store_tx *tx, const char *id, struct arena *a, struct 
 		return -1;
 	read_booking(s, a, out);
 	db_reset(s);
-	return 0;
+	return tx_feedback_attach(tx, out, a, e);
 }
 
 static int history_add(struct store_tx *tx, const char *booking_id, int64_t at,
@@ -324,10 +325,17 @@ static int unique_reference(struct store_tx *tx, char *out, struct err *e)
 	return err_set(e, ERR_INTERNAL, "could not find a free booking reference");
 }
 
+int tx_booking_reference_new(struct store_tx *tx, char out[BOOKING_REFERENCE_LEN + 1],
+			     struct err *e)
+{
+	return unique_reference(tx, out, e);
+}
+
 int tx_booking_insert(struct store_tx *tx, struct booking *bk, const char *manage_hash,
 		      const char *actor, const char *reason, struct err *e)
 {
-	if (unique_reference(tx, bk->reference, e) || booking_row_insert(tx, bk, manage_hash, e) ||
+	if ((!*bk->reference && unique_reference(tx, bk->reference, e)) ||
+	    booking_row_insert(tx, bk, manage_hash, e) ||
 	    tx_stats_refresh(tx, bk->provider_id, stats_day(bk->start), e))
 		return -1;
 	return history_add(tx, bk->id, bk->created_at, actor, NULL,
@@ -341,8 +349,8 @@ int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 	struct stmt *s = conn_prep(tx->c,
 				    "UPDATE bookings SET status = ?3, active = ?4, version = version + 1,"
 				    " updated_at = ?5, fee = ?6, fee_reason = ?7, fee_waived = ?8,"
-				    " closed_at = CASE WHEN ?4 = 1 THEN NULL ELSE ?5 END"
-				    " WHERE tenant_id = ?1 AND id = ?2",
+				    " closed_at = CASE WHEN ?4 = 1 THEN NULL ELSE ?5 END,"
+				    " completion_notes = ?9 WHERE tenant_id = ?1 AND id = ?2",
 				    e);
 
 	if (!s)
@@ -355,6 +363,7 @@ int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 	bind_opt_text(s, 6, b->fee);
 	bind_opt_text(s, 7, b->fee_reason);
 	bind_opt_text(s, 8, b->fee_waived);
+	bind_opt_text(s, 9, b->completion_notes);
 	if (step_done(tx->c, s, "update booking", e) ||
 	    tx_stats_refresh(tx, b->provider_id, stats_day(b->start), e))
 		return -1;
@@ -462,6 +471,9 @@ int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct 
 	db_reset(s);
 	if (rc != DB_DONE)
 		return sql_fail(tx->c, rc, "list bookings", e);
+	for (size_t i = 0; i < *n; i++)
+		if (tx_feedback_attach(tx, &(*out)[i], a, e))
+			return -1;
 	return 0;
 }
 

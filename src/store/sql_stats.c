@@ -14,7 +14,8 @@
 #define STATS_BOOKING_COLS                                                                     \
 	"provider_id, service_id, COALESCE(currency, ''), start_utc, end_utc, created_at,"     \
 	" closed_at, status, reschedule_count, COALESCE(price, ''), COALESCE(fee, ''),"         \
-	" COALESCE(fee_waived, ''), policy"
+	" COALESCE(fee_waived, ''), policy, (SELECT f.rating FROM booking_feedback f"           \
+	"  WHERE f.tenant_id = bookings.tenant_id AND f.booking_id = bookings.id)"
 
 /* Reads a booking selected with STATS_BOOKING_COLS (strings stay valid until the next step). */
 static void read_stats_booking(struct stmt *s, struct stats_booking *b)
@@ -33,6 +34,7 @@ static void read_stats_booking(struct stmt *s, struct stats_booking *b)
 	b->fee = db_col_text(s, 10);
 	b->fee_waived = db_col_text(s, 11);
 	policy_decode(db_col_text(s, 12), &b->policy);
+	b->rating = db_col_null(s, 13) ? 0 : db_col_int(s, 13);
 }
 
 /* The cells of one provider's day: per (service, currency), "*" for all services; as many
@@ -72,8 +74,8 @@ static int cells_write(struct store_tx *tx, const char *provider_id, int64_t day
 		"INSERT INTO booking_stats(tenant_id, service_id, day, provider_id, currency,"
 		" bookings, pending, confirmed, declined, cancelled, cancelled_late, completed,"
 		" no_show, reschedules, booked_sec, duration_sec, lead, revenue, fees, waived,"
-		" decimals) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+		" decimals, ratings, rating_sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 		e);
 	size_t i;
 
@@ -104,6 +106,8 @@ static int cells_write(struct store_tx *tx, const char *provider_id, int64_t day
 		db_bind_i64(s, 19, c->money.fees);
 		db_bind_i64(s, 20, c->money.waived);
 		db_bind_i64(s, 21, c->money.decimals);
+		db_bind_i64(s, 22, c->ratings);
+		db_bind_i64(s, 23, c->rating_sum);
 		if (step_done(tx->c, s, "write booking summary", e))
 			return -1;
 	}
@@ -325,6 +329,8 @@ static void read_stats_row(struct stmt *s, struct stats_row *r)
 	r->cell.money.fees = db_col_i64(s, 17);
 	r->cell.money.waived = db_col_i64(s, 18);
 	r->cell.money.decimals = db_col_int(s, 19);
+	r->cell.ratings = db_col_i64(s, 20);
+	r->cell.rating_sum = db_col_i64(s, 21);
 }
 
 static int each_row(struct stmt *s, void *arg)
@@ -357,7 +363,7 @@ static int each_wait(struct stmt *s, void *arg)
 #define STATS_ROW_COLS                                                                         \
 	"provider_id, service_id, currency, day, bookings, pending, confirmed, declined,"      \
 	" cancelled, cancelled_late, completed, no_show, reschedules, booked_sec,"             \
-	" duration_sec, lead, revenue, fees, waived, decimals"
+	" duration_sec, lead, revenue, fees, waived, decimals, ratings, rating_sum"
 
 int tx_stats_rows(struct store_tx *tx, const struct stats_filter *f, int64_t from_day,
 		  int64_t to_day, int (*fn)(void *ctx, const struct stats_row *r), void *ctx,

@@ -25,11 +25,15 @@ int tx_idem_put(struct store_tx *tx, const char *caller, const char *key,
 /* --- bookings --- */
 int tx_booking_get(struct store_tx *tx, const char *id, struct arena *a, struct booking *out,
 		   struct err *e);
-/* Inserts bk (with a fresh unique reference written into it) and its first history row. */
+/* A fresh reference not yet used by the tenant, into out. */
+int tx_booking_reference_new(struct store_tx *tx, char out[BOOKING_REFERENCE_LEN + 1],
+			     struct err *e);
+/* Inserts bk and its first history row; an empty bk->reference gets a fresh unique one
+ * written into it. */
 int tx_booking_insert(struct store_tx *tx, struct booking *bk, const char *manage_hash,
 		      const char *actor, const char *reason, struct err *e);
-/* Stores b's status, fee and fee reason (version + 1, updated at now) with a history row
- * from from_status. */
+/* Stores b's status, fee, fee reason and completion notes (version + 1, updated at now) with
+ * a history row from from_status. */
 int tx_booking_set_status(struct store_tx *tx, const struct booking *b,
 			  enum booking_status from_status, const char *actor,
 			  const char *reason, int64_t now, struct err *e);
@@ -87,6 +91,9 @@ int tx_waitlist_get(struct store_tx *tx, const char *id, struct waitlist_entry *
 int tx_waitlist_insert(struct store_tx *tx, const struct waitlist_entry *w, struct err *e);
 /* Stores w's state: status, offer, offers, booking and updated_at. */
 int tx_waitlist_update(struct store_tx *tx, const struct waitlist_entry *w, struct err *e);
+/* Writes what an edit may change: the customer's name and phone, the dates, weekdays, time
+ * windows, priority, notes and updated_at. */
+int tx_waitlist_edit(struct store_tx *tx, const struct waitlist_entry *w, struct err *e);
 int tx_waitlist_delete(struct store_tx *tx, const char *id, struct err *e);
 
 struct waitlist_filter {

@@ -27,6 +27,8 @@ struct uc_config {
 					 * UC_REQUEST_TIMEOUT_MS */
 	bool allow_private_webhooks;	/* webhook URLs may reach loopback and private
 					 * addresses (tests, private deployments) */
+	int64_t attachment_max_bytes;	/* one booking attachment; 0 = the default (10 MiB) */
+	int64_t attachment_booking_max_bytes;	/* all of a booking's attachments; 0 = 50 MiB */
 	bool has_secret_key;		/* secret_key holds the key secrets are sealed with */
 	unsigned char secret_key[32];	/* util/secretbox.h */
 };
@@ -84,6 +86,7 @@ const char *uc_backend_name(const struct uc_env *env);
 
 /* The use cases, by noun. */
 #include "usecase/uc_bookings.h"
+#include "usecase/uc_booking_edit.h"
 #include "usecase/uc_catalog.h"
 #include "usecase/uc_entries.h"
 #include "usecase/uc_notify.h"

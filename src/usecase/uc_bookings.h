@@ -49,6 +49,8 @@ struct uc_action {
 	const char *reason;
 	bool force;			/* an admin acting past the policy */
 	bool waive_fee;
+	const char *completion_notes;	/* complete: the staff's notes on the session; NULL =
+					 * keep */
 };
 /* Applies a lifecycle action or a reschedule; the freed time goes to the waitlist. */
 int uc_booking_act(struct uc_ctx *ctx, const char *id, const struct uc_action *act,
@@ -93,6 +95,12 @@ int uc_waitlist_get(struct uc_ctx *ctx, const char *id, struct waitlist_entry *o
 int uc_waitlist_list(struct uc_ctx *ctx, struct waitlist_filter *f, struct page pg,
 		     struct waitlist_entry **out, size_t *n, struct err *e);
 int uc_waitlist_delete(struct uc_ctx *ctx, const char *id, struct err *e);
+/* Writes the edit w of entry was (as uc_waitlist_get read it; w->id names it), setting
+ * w->updated_at, with waitlist.updated; a waiting entry is then offered a start that fits
+ * at once (w is read back). ERR_CONFLICT when the entry is no longer waiting or offered, or
+ * changed since was was read. An offered entry keeps its offer. */
+int uc_waitlist_update(struct uc_ctx *ctx, const struct waitlist_entry *was,
+		       struct waitlist_entry *w, struct err *e);
 /* Provider provider_id's time [from, to) has freed: offers it to waiting entries. Failures
  * are logged; what freed the time stands. */
 void uc_waitlist_freed(struct uc_ctx *ctx, const char *provider_id, int64_t from, int64_t to);

@@ -80,7 +80,7 @@ static int reminder_send_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, 
 	if (tx_reminder_sent(tx, r->booking_id, r->offset_minutes, ctx->now, e))
 		return -1;
 	zone = uc_provider_zone(ctx, tx, b.provider_id);
-	payload = wire_booking(&b, zone, NULL);
+	payload = wire_booking(&b, zone, WIRE_STAFF);
 	json_object_set_new(payload, "reminder", wire_reminder(r, ctx->now, zone));
 	rs->sent = true;
 	return uc_emit(ctx, tx, "booking.reminder", b.id, payload, NULL, e);

@@ -43,6 +43,9 @@ enum err_code {
 	ERR_RANGE,		/* a requested range is too large: 422 */
 	ERR_UNAVAILABLE,	/* the engine would not offer that time: 422 */
 	ERR_NOT_STARTED,	/* the action needs the booking to have started: 409 */
+	ERR_NOT_COMPLETED,	/* feedback needs the booking to be completed: 409 */
+	ERR_FEEDBACK_EXISTS,	/* a booking's feedback is given once (then edited): 409 */
+	ERR_FEEDBACK_CLOSED,	/* the feedback's edit window has passed: 409 */
 	ERR_IN_USE,		/* the object still has dependents (bookings, entries): 409 */
 	ERR_LAST_ADMIN,		/* revoking the tenant's last live admin key: 409 */
 	ERR_RECORD_LIMIT,	/* a tenant or provider has as many records of a kind as it may: 422 */

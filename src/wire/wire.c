@@ -31,10 +31,20 @@ json_t *wire_hours(const struct day_hours *h)
 	size_t i;
 
 	for (i = 0; i < h->n; i++) {
+		const struct service_set *only = h->services[i];
 		char s[6], t[6];
+		json_t *iv;
 		hhmm_format(h->iv[i].start_min, s);
 		hhmm_format(h->iv[i].end_min, t);
-		json_array_append_new(a, json_pack("{s:s, s:s}", "start", s, "end", t));
+		iv = json_pack("{s:s, s:s}", "start", s, "end", t);
+		if (only) {	/* only when given, so bodies round-trip */
+			json_t *ids = json_array();
+			size_t k;
+			for (k = 0; k < only->n; k++)
+				json_array_append_new(ids, json_string(only->ids[k]));
+			json_object_set_new(iv, "service_ids", ids);
+		}
+		json_array_append_new(a, iv);
 	}
 	return a;
 }
@@ -172,6 +182,9 @@ static const struct {
 	[ERR_RANGE] = {422, "range_too_large", "Unprocessable Content"},
 	[ERR_UNAVAILABLE] = {422, "slot_unavailable", "Unprocessable Content"},
 	[ERR_NOT_STARTED] = {409, "booking_not_started", "Conflict"},
+	[ERR_NOT_COMPLETED] = {409, "booking_not_completed", "Conflict"},
+	[ERR_FEEDBACK_EXISTS] = {409, "feedback_exists", "Conflict"},
+	[ERR_FEEDBACK_CLOSED] = {409, "feedback_closed", "Conflict"},
 	[ERR_IN_USE] = {409, "in_use", "Conflict"},
 	[ERR_LAST_ADMIN] = {409, "last_admin_key", "Conflict"},
 	[ERR_RECORD_LIMIT] = {422, "record_limit_reached", "Unprocessable Content"},

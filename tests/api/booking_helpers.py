@@ -95,6 +95,12 @@ def public(b):
     return {k: v for k, v in b.items() if k != "manage_token"}
 
 
+def customer_view(b):
+    """A booking as its customer reads it (a manage token, a customer key): without the
+    staff-only internal and completion notes (and without the one-time manage token)."""
+    return {k: v for k, v in public(b).items() if k not in ("internal_notes", "completion_notes")}
+
+
 def make_key(server, t, role):
     """An API key of the given role for t's tenant (made by server.tenant()), from
     `slotd key create SLUG --role ROLE` on the server's database (either backend)."""

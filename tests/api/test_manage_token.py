@@ -11,7 +11,8 @@ from functools import partial
 import pytest
 
 import booking_helpers
-from booking_helpers import CUSTOMER, at, get, history, make_key, new_key, public
+from booking_helpers import (CUSTOMER, at, customer_view, get, history, make_key, new_key,
+                             public)
 from conftest import Api, NO_BODY, expect_problem, weekdays
 
 NY = "America/New_York"
@@ -58,7 +59,7 @@ def test_token_reads_its_booking(w):
     r = w.mt.get(f"/v1/bookings/{w.b['id']}")
     assert r.status_code == 200, r.text
     assert r.headers["ETag"] == '"1"'
-    assert r.json() == public(w.b)
+    assert r.json() == customer_view(w.b)
     assert "manage_token" not in r.json()
 
 

@@ -21,7 +21,7 @@ import pytest
 import requests
 
 import booking_helpers
-from booking_helpers import at, make_key, new_key, public, shift
+from booking_helpers import at, customer_view, make_key, new_key, public, shift
 from conftest import Api, _start, _stop, expect_problem, weekdays
 
 NY = "America/New_York"
@@ -39,10 +39,11 @@ HOLD_KEYS = {"id", "service_id", "provider_id", "start", "end", "expires_at", "l
              "waitlist_id", "created_at"}
 BOOKING_KEYS = {"id", "reference", "status", "start", "end", "provider_id", "service_id",
                 "customer", "notes", "metadata", "price", "currency", "version", "created_at",
-                "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale", "links"}
+                "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale", "links",
+                "feedback"}
 ENTRY_KEYS = {"id", "service_id", "provider_id", "customer", "earliest_date", "latest_date",
               "weekdays", "time_windows", "priority", "status", "hold_id", "offer_provider_id",
-              "offer_start", "offer_expires_at", "offers", "booking_id", "created_at",
+              "offer_start", "offer_expires_at", "offers", "booking_id", "notes", "created_at",
               "updated_at"}
 MANAGE_KEYS = {"booking", "tenant", "service", "provider", "cancel", "reschedule"}
 TOKEN_RE = re.compile(r"mt_[A-Za-z0-9_-]{43}")
@@ -568,7 +569,7 @@ def test_booking_answer_carries_the_manage_token(w):
         "provider_id": w.ada, "service_id": w.sid,
         "customer": {"name": "Pat", "email": "pat@example.com", "phone": "+1 555 0100"},
         "notes": "Window seat", "price": "50.00", "currency": "USD", "locale": "de"}
-    assert w.t.ok("GET", f"/v1/bookings/{b['id']}") == public(b)
+    assert customer_view(w.t.ok("GET", f"/v1/bookings/{b['id']}")) == public(b)
     assert Api(w.t.base, b["manage_token"]).ok("GET", f"/v1/bookings/{b['id']}")["id"] == b["id"]
 
 
@@ -744,7 +745,7 @@ def test_manage_shows_booking_tenant_service_provider_and_actions(w):
     assert r.status_code == 200, r.text
     m = r.json()
     assert set(m) == MANAGE_KEYS
-    assert m["booking"] == w.t.ok("GET", f"/v1/bookings/{b['id']}")
+    assert m["booking"] == customer_view(w.t.ok("GET", f"/v1/bookings/{b['id']}"))
     assert "manage_token" not in m["booking"]
     assert m["tenant"] == w.v.page().json()["tenant"]
     assert m["service"] == {"id": w.sid, "name": "Consult", "duration_minutes": 60}
