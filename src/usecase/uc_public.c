@@ -272,10 +272,10 @@ int uc_manage_view(struct uc_ctx *ctx, json_t **out, struct err *e)
 			   ? public_provider(&p)
 			   : json_pack("{s:s, s:n, s:s}", "id", b.provider_id, "name", "time_zone",
 				       z ? tz_name(z) : "UTC");
-	*out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "booking", wire_booking(&b, z, NULL),
-			 "tenant", tenant, "service", service, "provider", provider, "cancel",
-			 action_quote(&b, true, ctx->now, z), "reschedule",
-			 action_quote(&b, false, ctx->now, z));
+	*out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "booking",
+			 wire_booking(&b, z, WIRE_CUSTOMER), "tenant", tenant, "service", service,
+			 "provider", provider, "cancel", action_quote(&b, true, ctx->now, z),
+			 "reschedule", action_quote(&b, false, ctx->now, z));
 	tenant = NULL;
 	rc = 0;
 done:
