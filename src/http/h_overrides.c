@@ -13,52 +13,6 @@
 static const char *const override_keys[] = {"date", "from", "to", "intervals", "note",
 					    "rrule", NULL};
 
-int override_parse(json_t *o, struct override_rec *out, struct err *e)
-{
-	struct override_rec rec;
-	int has_date, has_from, has_to;
-
-	memset(&rec, 0, sizeof(rec));
-	json_only_keys(o, "", override_keys, e);
-	has_date = json_get_date(o, "", "date", &rec.ov.from_day, e);
-	has_from = json_get_date(o, "", "from", &rec.ov.from_day, e);
-	has_to = json_get_date(o, "", "to", &rec.ov.to_day, e);
-	json_get_hours(o, "", "intervals", &rec.ov.hours, e);
-	json_get_str(o, "", "note", NOTE_MAX_LEN, rec.note, sizeof(rec.note), e);
-	if (e->code)
-		return -1;
-	if (has_date && (has_from || has_to))
-		return err_field(e, "/date", "send either date or from and to, not both");
-	if (json_get_str(o, "", "rrule", RECUR_INPUT_MAX, rec.rrule, sizeof(rec.rrule), e) > 0 &&
-	    !*rec.rrule)
-		return err_field(e, "/rrule", "must not be empty (send null for a one-off)");
-	if (e->code)
-		return -1;
-	if (*rec.rrule) {
-		struct recur rule;
-		if (!has_date || has_from || has_to)
-			return err_field(e, "/date",
-					 "is required with rrule: the first date it applies on"
-					 " (not from and to)");
-		if (recur_parse(rec.rrule, rec.ov.from_day * 86400, NULL, "/rrule", "/date", &rule,
-				e))
-			return -1;
-		snprintf(rec.rrule, sizeof(rec.rrule), "%s", rule.text);
-		rec.ov.to_day = rule.last == RECUR_OPEN ? CIVIL_MAX_DAY : floor_div(rule.last, 86400);
-	} else if (has_date) {
-		rec.ov.to_day = rec.ov.from_day;
-	} else if (!has_from || !has_to) {
-		return err_field(e, has_from ? "/to" : "/date",
-				 "is required: a date, or from and to for a range");
-	} else if (rec.ov.to_day < rec.ov.from_day) {
-		return err_field(e, "/to", "must not be before from");
-	} else if (rec.ov.to_day - rec.ov.from_day >= OVERRIDE_MAX_DAYS) {
-		return err_field(e, "/to", "a range may span at most %d days", OVERRIDE_MAX_DAYS);
-	}
-	*out = rec;
-	return 0;
-}
-
 /* The body's date fields: a date, or from and to. */
 struct override_dates {
 	bool has_date, has_from, has_to;
@@ -116,31 +70,36 @@ static int get_rrule(json_t *o, struct override_rec *rec, struct err *e)
 	return got > 0 && *rec->rrule;
 }
 
-int h_override_create(struct req *r, struct err *e)
+int override_parse(json_t *o, struct override_rec *out, struct err *e)
 {
-	json_t *o = r->json;
-	struct named_services named = {r->arena, 0, 0, NULL, NULL};
 	struct override_dates d;
 	struct override_rec rec;
-	const char *pid;
 
-	if (path_id(r, 0, "prv", &pid, e))
-		return -1;
 	memset(&rec, 0, sizeof(rec));
 	json_only_keys(o, "", override_keys, e);
 	d.has_date = json_get_date(o, "", "date", &d.date, e) == 1;
 	d.has_from = json_get_date(o, "", "from", &d.from, e) == 1;
 	d.has_to = json_get_date(o, "", "to", &d.to, e) == 1;
-	json_get_hours_services(o, "", "intervals", &named, &rec.ov.hours, e);
+	json_get_hours(o, "", "intervals", &rec.ov.hours, e);
 	json_get_str(o, "", "note", NOTE_MAX_LEN, rec.note, sizeof(rec.note), e);
 	if (e->code)
 		return -1;
 	get_rrule(o, &rec, e);
 	if (e->code || override_span(&rec, &d, e))
 		return -1;
+	*out = rec;
+	return 0;
+}
+
+int h_override_create(struct req *r, struct err *e)
+{
+	struct override_rec rec;
+	const char *pid;
+
+	if (path_id(r, 0, "prv", &pid, e) || override_parse(r->json, &rec, e))
+		return -1;
 	snprintf(rec.provider_id, sizeof(rec.provider_id), "%s", pid);
-	if (uc_services_exist(&r->uc, named.ids, named.pointers, named.n, e) ||
-	    uc_override_create(&r->uc, &rec, e))
+	if (uc_override_create(&r->uc, &rec, e))
 		return -1;
 	return reply_json(r, 201, wire_override(&rec));
 }

@@ -64,6 +64,10 @@ struct uc_schedule {
 };
 int uc_schedule_get(struct uc_ctx *ctx, const char *provider_id, struct uc_schedule *out,
 		    struct err *e);
+/* Checks that the services ids[0..n) name exist in the tenant (an id may repeat; each is
+ * read once): ERR_INVALID with a field error at pointers[i] for each that does not. */
+int uc_services_exist(struct uc_ctx *ctx, const char *const *ids, const char *const *pointers,
+		      size_t n, struct err *e);
 /* Replaces the schedule (versions checked: ordered, not overlapping). */
 int uc_schedule_put(struct uc_ctx *ctx, const char *provider_id, struct schedule *s,
 		    struct uc_schedule *out, struct err *e);
@@ -81,12 +85,31 @@ int uc_override_list(struct uc_ctx *ctx, const char *provider_id, int64_t from_d
 		     int64_t to_day, struct override_rec **out, size_t *n, struct err *e);
 int uc_override_delete(struct uc_ctx *ctx, const char *provider_id, const char *id,
 		       struct err *e);
+/* Override id of provider_id (ERR_NOT_FOUND outside the caller's reach). */
+int uc_override_get(struct uc_ctx *ctx, const char *provider_id, const char *id,
+		    struct override_rec *out, struct err *e);
+/* Writes o (an edit of was, as uc_override_get read it; o->id and o->provider_id name it),
+ * setting o->updated_at, with override.updated. ERR_CONFLICT when the stored override no
+ * longer equals was; ERR_RECORD_LIMIT when it becomes recurring past
+ * UC_RECURRING_OVERRIDES_MAX. */
+int uc_override_update(struct uc_ctx *ctx, const struct override_rec *was,
+		       struct override_rec *o, struct err *e);
 
 /* ERR_RECORD_LIMIT past UC_HOLIDAYS_MAX. */
 int uc_holiday_create(struct uc_ctx *ctx, struct holiday_rec *h, struct err *e);
 int uc_holiday_list(struct uc_ctx *ctx, struct page pg, struct holiday_rec **out, size_t *n,
 		    struct err *e);
 int uc_holiday_delete(struct uc_ctx *ctx, const char *id, struct err *e);
+/* Holiday id; its provider ids live in ctx's arena. */
+int uc_holiday_get(struct uc_ctx *ctx, const char *id, struct holiday_rec *out, struct err *e);
+/* Every holiday with a date from_day..to_day (local dates; a rule's dates expanded), by id;
+ * *out lives in ctx's arena. */
+int uc_holiday_range(struct uc_ctx *ctx, int64_t from_day, int64_t to_day,
+		     struct holiday_rec **out, size_t *n, struct err *e);
+/* Writes h (an edit of was, as uc_holiday_get read it), setting h->updated_at, with
+ * holiday.updated. ERR_CONFLICT when the stored holiday no longer equals was. */
+int uc_holiday_update(struct uc_ctx *ctx, const struct holiday_rec *was, struct holiday_rec *h,
+		      struct err *e);
 
 /* t's provider_id names the provider; *zone is its zone. */
 int uc_time_off_create(struct uc_ctx *ctx, struct time_off_rec *t, const struct tz **zone,
@@ -98,6 +121,15 @@ int uc_time_off_list(struct uc_ctx *ctx, const char *provider_id, int64_t from_d
 /* The freed time goes to the waitlist. */
 int uc_time_off_delete(struct uc_ctx *ctx, const char *provider_id, const char *id,
 		       struct err *e);
+/* Time off id of provider_id (ERR_NOT_FOUND outside the caller's reach). */
+int uc_time_off_get(struct uc_ctx *ctx, const char *provider_id, const char *id,
+		    struct time_off_rec *out, struct err *e);
+/* Writes t (an edit of was, as uc_time_off_get read it), setting t->updated_at, with
+ * time_off.updated; *zone is the provider's. When the edit uncovers time the old span held
+ * (shrunk or moved), the waitlist is offered it, as on delete. ERR_CONFLICT when the stored
+ * time off no longer equals was. */
+int uc_time_off_update(struct uc_ctx *ctx, const struct time_off_rec *was,
+		       struct time_off_rec *t, const struct tz **zone, struct err *e);
 
 /* The tenant's policy defaults and reminder offsets (not set when never set: then
  * REMINDER_DEFAULT applies); uc_policy_put replaces both (event policy.updated). */

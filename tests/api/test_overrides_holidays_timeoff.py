@@ -22,6 +22,7 @@ def test_closed_single_date_override(api, prov):
     o = r.json()
     assert re.fullmatch(r"ovr_[0-9a-z]{20}", o["id"])
     assert CREATED_RE.match(o.pop("created_at"))
+    assert o.pop("updated_at") == r.json()["created_at"]
     assert o == {"id": o["id"], "provider_id": prov["id"], "date": "2026-03-02",
                  "from": "2026-03-02", "to": "2026-03-02", "intervals": [], "closed": True,
                  "note": "dentist", "rrule": None, "until": None}
@@ -179,8 +180,9 @@ def test_holiday_tenant_wide(new_api):
     h = r.json()
     assert re.fullmatch(r"hol_[0-9a-z]{20}", h["id"])
     assert CREATED_RE.match(h.pop("created_at"))
+    assert h.pop("updated_at") == r.json()["created_at"]
     assert h == {"id": h["id"], "name": "New Year", "date": "2027-01-01", "recurring": None,
-                 "provider_ids": [], "rrule": None, "until": None}
+                 "provider_ids": [], "rrule": None, "until": None, "type": "public"}
 
 
 def test_holiday_yearly_for_providers(new_api):
@@ -277,6 +279,7 @@ def test_time_off_renders_in_provider_zone(api, prov):
     t = r.json()
     assert re.fullmatch(r"tof_[0-9a-z]{20}", t["id"])
     assert CREATED_RE.match(t.pop("created_at"))
+    assert t.pop("updated_at") == r.json()["created_at"]
     assert t == {"id": t["id"], "provider_id": prov["id"],
                  "start": "2026-03-02T10:00:00-05:00", "end": "2026-03-02T11:30:00-05:00",
                  "reason": "meeting"}

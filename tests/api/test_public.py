@@ -31,15 +31,16 @@ MON, TUE, WED = "2026-03-02", "2026-03-03", "2026-03-04"
 TENANT_KEYS = {"slug", "name", "display_name", "brand_color", "logo_url", "locale",
                "provider_choice"}
 SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "capacity",
-                "requires_approval", "policy", "providers"}
+                "requires_approval", "policy", "providers", "location"}
 PUBLIC_POLICY_KEYS = {"cancellation_deadline_hours", "reschedule_deadline_hours",
                       "max_reschedules", "late_cancellation_fees", "no_show_fee_percent"}
-PROVIDER_KEYS = {"id", "name", "time_zone"}
+PROVIDER_KEYS = {"id", "name", "time_zone", "bio", "specialties", "photo_url", "languages"}
 HOLD_KEYS = {"id", "service_id", "provider_id", "start", "end", "expires_at", "live",
              "waitlist_id", "created_at"}
 BOOKING_KEYS = {"id", "reference", "status", "start", "end", "provider_id", "service_id",
                 "customer", "notes", "metadata", "price", "currency", "version", "created_at",
                 "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale", "links",
+                "location",
                 "feedback"}
 ENTRY_KEYS = {"id", "service_id", "provider_id", "customer", "earliest_date", "latest_date",
               "weekdays", "time_windows", "priority", "status", "hold_id", "offer_provider_id",

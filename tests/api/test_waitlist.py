@@ -25,7 +25,7 @@ MON, TUE, WED, THU, FRI = ("2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05
                            "2026-03-06")
 ENTRY_KEYS = {"id", "service_id", "provider_id", "customer", "earliest_date", "latest_date",
               "weekdays", "time_windows", "priority", "status", "hold_id", "offer_provider_id",
-              "offer_start", "offer_expires_at", "offers", "booking_id", "created_at",
+              "offer_start", "offer_expires_at", "offers", "booking_id", "notes", "created_at",
               "updated_at"}
 WTL_RE = re.compile(r"wtl_[0-9a-z]{20}")
 HLD_RE = re.compile(r"hld_[0-9a-z]{20}")
@@ -139,7 +139,7 @@ def test_waiting_entry_defaults(w):
         "earliest_date": MON, "latest_date": MON, "weekdays": [], "time_windows": [],
         "priority": 0, "status": "waiting", "hold_id": None, "offer_provider_id": None,
         "offer_start": None, "offer_expires_at": None, "offers": 0, "booking_id": None,
-        "created_at": WNOW, "updated_at": WNOW}
+        "notes": None, "created_at": WNOW, "updated_at": WNOW}
     assert read(w.t, e["id"]) == e
     assert events(w.t) == []
 
