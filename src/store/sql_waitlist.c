@@ -10,7 +10,7 @@
 	"id, service_id, provider_id, customer_name, customer_email, customer_phone,"         \
 	" earliest_day, latest_day, weekdays, windows, priority, status, hold_id,"             \
 	" offer_provider_id, offer_start, offer_expires_at, offers, booking_id, created_at,"   \
-	" updated_at, key_id"
+	" updated_at, key_id, notes"
 
 static void windows_encode(const struct waitlist_entry *w, char *out, size_t size)
 {
@@ -67,6 +67,7 @@ static void read_entry(struct stmt *s, struct arena *a, void *dst)
 	w->created_at = db_col_i64(s, 18);
 	w->updated_at = db_col_i64(s, 19);
 	col_text(s, 20, w->key_id, sizeof(w->key_id));
+	col_text(s, 21, w->notes, sizeof(w->notes));
 }
 
 int tx_waitlist_get(struct store_tx *tx, const char *id, struct waitlist_entry *out,
@@ -90,8 +91,8 @@ int tx_waitlist_insert(struct store_tx *tx, const struct waitlist_entry *w, stru
 				    "INSERT INTO waitlist(tenant_id, id, service_id, provider_id,"
 				    " customer_name, customer_email, customer_phone, earliest_day,"
 				    " latest_day, weekdays, windows, priority, status, created_at,"
-				    " updated_at, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-				    " ?10, ?11, ?12, 'waiting', ?13, ?13, ?14)",
+				    " updated_at, key_id, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+				    " ?9, ?10, ?11, ?12, 'waiting', ?13, ?13, ?14, ?15)",
 				    e);
 
 	if (!s)
@@ -111,7 +112,35 @@ int tx_waitlist_insert(struct store_tx *tx, const struct waitlist_entry *w, stru
 	db_bind_i64(s, 12, w->priority);
 	db_bind_i64(s, 13, w->created_at);
 	bind_opt_text(s, 14, w->key_id);
+	bind_opt_text(s, 15, w->notes);
 	return step_done(tx->c, s, "insert waitlist entry", e);
+}
+
+int tx_waitlist_edit(struct store_tx *tx, const struct waitlist_entry *w, struct err *e)
+{
+	char windows[WAITLIST_MAX_WINDOWS * 12];
+	struct stmt *s = conn_prep(tx->c,
+				    "UPDATE waitlist SET customer_name = ?3, customer_phone = ?4,"
+				    " earliest_day = ?5, latest_day = ?6, weekdays = ?7, windows = ?8,"
+				    " priority = ?9, notes = ?10, updated_at = ?11"
+				    " WHERE tenant_id = ?1 AND id = ?2",
+				    e);
+
+	if (!s)
+		return -1;
+	windows_encode(w, windows, sizeof(windows));
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, w->id);
+	bind_text(s, 3, w->customer_name);
+	bind_opt_text(s, 4, w->customer_phone);
+	db_bind_i64(s, 5, w->earliest_day);
+	db_bind_i64(s, 6, w->latest_day);
+	db_bind_i64(s, 7, (int)w->weekdays);
+	bind_text(s, 8, windows);
+	db_bind_i64(s, 9, w->priority);
+	bind_opt_text(s, 10, w->notes);
+	db_bind_i64(s, 11, w->updated_at);
+	return step_done(tx->c, s, "edit waitlist entry", e);
 }
 
 int tx_waitlist_update(struct store_tx *tx, const struct waitlist_entry *w, struct err *e)

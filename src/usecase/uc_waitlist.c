@@ -451,6 +451,57 @@ int uc_waitlist_list(struct uc_ctx *ctx, struct waitlist_filter *f, struct page 
 	return rc;
 }
 
+struct entry_edit {
+	const struct waitlist_entry *was;
+	struct waitlist_entry *w;
+};
+
+static int waitlist_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			      struct err *e)
+{
+	struct entry_edit *ee = arg;
+	struct waitlist_entry cur, *w = ee->w;
+	json_t *stored, *read;
+	int64_t from, to;
+	int same;
+
+	if (entry_in_reach(ctx, tx, w->id, &cur, e))
+		return -1;
+	if (cur.status != WAITLIST_WAITING && cur.status != WAITLIST_OFFERED)
+		return err_set(e, ERR_CONFLICT,
+			       "waitlist entry %s is %s; only waiting or offered entries can be"
+			       " edited", w->id, waitlist_status_name(cur.status));
+	stored = wire_waitlist(&cur);
+	read = wire_waitlist(ee->was);
+	same = json_equal(stored, read);
+	json_decref(read);
+	if (!same) {
+		json_decref(stored);
+		return err_set(e, ERR_CONFLICT,
+			       "waitlist entry %s changed while this edit was made; read it again"
+			       " and resend the edit", w->id);
+	}
+	w->updated_at = ctx->now;
+	if (tx_waitlist_edit(tx, w, e) ||
+	    uc_emit(ctx, tx, "waitlist.updated", w->id, wire_waitlist(w), stored, e))
+		return -1;
+	if (w->status != WAITLIST_WAITING)
+		return 0;
+	/* New dates, days or windows may fit a start that is free now. */
+	instants_around(w->earliest_day, w->latest_day, 0, &from, &to);
+	return uc_offers(ctx, tx, NULL, w->id, from, to, e) || tx_waitlist_get(tx, w->id, w, e)
+		       ? -1
+		       : 0;
+}
+
+int uc_waitlist_update(struct uc_ctx *ctx, const struct waitlist_entry *was,
+		       struct waitlist_entry *w, struct err *e)
+{
+	struct entry_edit ee = {was, w};
+
+	return uc_write(ctx, waitlist_update_tx, &ee, e);
+}
+
 int uc_waitlist_remove(struct uc_ctx *ctx, struct store_tx *tx, const struct waitlist_entry *w,
 		       struct err *e)
 {
