@@ -236,6 +236,33 @@ S["BookingLinks"] = obj({
                 "description": "the Outlook on the web compose form (subject, startdt, enddt in UTC, body)"}})
 S["Booking"]["properties"]["links"] = ref("BookingLinks")
 S["Booking"]["required"].append("links")
+# Staff-only notes (absent from what customers read) and the customer's feedback.
+S["Feedback"] = obj({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                     "comment": {"type": ["string", "null"], "maxLength": 2000},
+                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")},
+                    desc="the customer's feedback on a completed booking")
+S["Booking"]["properties"].update({
+    "internal_notes": {**NSTR, "description": "staff only: absent for a manage token or a customer key"},
+    "completion_notes": {**NSTR, "description": "staff only: absent for a manage token or a customer key"},
+    "feedback": nullable(ref("Feedback"))})
+S["Booking"]["required"].append("feedback")
+S["BookingFeedback"] = obj({"booking_id": ref("BookingId"), **S["Feedback"]["properties"]},
+                           desc="a booking's feedback")
+S["FeedbackCreate"] = obj({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                           "comment": {"type": ["string", "null"], "maxLength": 2000}}, required=["rating"])
+S["FeedbackPatch"] = obj({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                          "comment": {"type": ["string", "null"], "maxLength": 2000}}, required=[],
+                         desc="the members to change; comment null removes it")
+S["BookingLocationIn"] = {"oneOf": [
+    obj({"type": {"const": "in_person"}, "address": STR}),
+    obj({"type": {"const": "phone"}, "phone": NSTR}, required=["type"]),
+    obj({"type": {"const": "video"}, "url": NSTR}, required=["type"]),
+    {"type": "null"}]}
+S["BookingPatch"] = obj({"notes": NSTR, "internal_notes": NSTR, "completion_notes": NSTR,
+                         "customer": obj({"name": STR, "email": STR, "phone": NSTR}, required=[]),
+                         "metadata": {"type": ["object", "null"], "description": "replaces the whole; at most 4096 bytes as JSON"},
+                         "location": ref("BookingLocationIn")}, required=[],
+                        desc="the members to change (null clears one); customers: notes and customer only. start, end, provider_id, service_id and status are refused (422) naming the action to use")
 S["BookingCreated"] = {"allOf": [ref("Booking"), {"required": ["manage_token"]}]}
 S["ProviderChoice"] = {"type": ["string", "null"], "pattern": "^(any|prv_[0-9a-hjkmnp-tv-z]{20})$",
                        "description": "a provider id, \"any\" or null (any)"}
@@ -245,7 +272,8 @@ S["BookingCreate"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("Pr
                           "metadata": {"type": ["object", "null"], "description": "at most 4096 bytes as JSON"}},
                          required=["service_id", "start", "customer"])
 S["BookingAction"] = obj({"reason": NSTR, "force": {"type": "boolean", "description": "admin keys only: past the policy"},
-                          "waive_fee": {"type": "boolean", "description": "staff and admin keys only"}}, required=[])
+                          "waive_fee": {"type": "boolean", "description": "staff and admin keys only"},
+                          "notes": {**NSTR, "description": "complete only: the booking's completion notes"}}, required=[])
 S["BookingReschedule"] = obj({"start": ref("InstantIn"), "reason": NSTR, "force": BOOL}, required=["start"])
 S["HistoryItem"] = obj({"at": ref("UtcInstant"), "actor": {"type": "string", "enum": ["admin", "staff", "customer", "system"]},
                         "from": nullable(ref("BookingStatus")), "to": ref("BookingStatus"), "reason": NSTR})
@@ -369,6 +397,7 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "booking.attachment_added", "booking.attachment_removed"])
 EVENT_TYPES = sorted(EVENT_TYPES + ["business_hours.updated", "business_hours.deleted", "business_override.created",
                                     "business_override.updated", "business_override.deleted"])
+EVENT_TYPES = sorted(EVENT_TYPES + ["booking.updated", "booking.feedback"])
 S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor"],
                            "description": "visitor: someone on the public booking page (id pub_… names the client address)"}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
@@ -700,6 +729,19 @@ op("get", "/v1/bookings/{booking_id}.ics", "A booking as an iCalendar file",
    {200: {"description": "text/calendar in the provider's zone", "headers": {**H, **ETAG},
           "content": {"text/calendar": {"schema": {"type": "string"}}}}, 404: "NotFound"},
    role="admin,staff,manage_token", params=[BKG], opid="getBookingIcs")
+op("patch", "/v1/bookings/{booking_id}", "Edit a booking in place: notes, internal and completion notes, customer, metadata, location",
+   {200: json_resp("the booking after the edit", ref("Booking"), ETAG), 404: "NotFound", 409: "Conflict",
+    412: "PreconditionFailed"},
+   role="admin,staff,customer,manage_token", body_ref="BookingPatch", params=[BKG, IFM], opid="patchBooking")
+op("post", "/v1/bookings/{booking_id}/feedback", "Give feedback on a completed booking (once)",
+   {201: json_resp("the feedback", ref("BookingFeedback")), 404: "NotFound", 409: "Conflict"},
+   role="customer,manage_token", body_ref="FeedbackCreate", params=[BKG], opid="createFeedback")
+op("patch", "/v1/bookings/{booking_id}/feedback", "Change the feedback within 7 days of giving it",
+   {200: json_resp("the feedback", ref("BookingFeedback")), 404: "NotFound", 409: "Conflict"},
+   role="customer,manage_token", body_ref="FeedbackPatch", params=[BKG], opid="patchFeedback")
+op("get", "/v1/bookings/{booking_id}/feedback", "A booking's feedback",
+   {200: json_resp("the feedback", ref("BookingFeedback")), 404: "NotFound"},
+   role="admin,staff,manage_token", params=[BKG], opid="getFeedback")
 op("get", "/v1/bookings/{booking_id}/history", "A booking's changes",
    {200: json_resp("the history", ref("BookingHistory")), 404: "NotFound"},
    role="admin,staff", params=[BKG], opid="getBookingHistory")
@@ -1083,7 +1125,8 @@ FIGURES = {"bookings": INT, "pending": INT, "confirmed": INT, "declined": INT, "
            "cancelled_early": INT, "cancelled_late": INT, "completed": INT, "no_show": INT, "reschedules": INT,
            "no_show_rate": NNUM, "cancellation_rate": NNUM, "lead_time_p50_hours": NINT, "lead_time_p90_hours": NINT,
            "average_duration_minutes": NNUM, "booked_minutes": NUM, "available_minutes": NNUM, "utilisation": NNUM,
-           "entry_minutes": NNUM, "waitlist": ref("AnalyticsWaitlist"), "revenue": arr(ref("AnalyticsMoney"))}
+           "entry_minutes": NNUM, "ratings": INT, "average_rating": NNUM,
+           "waitlist": ref("AnalyticsWaitlist"), "revenue": arr(ref("AnalyticsMoney"))}
 S["AnalyticsFigures"] = obj(FIGURES, desc="docs/api.md (Analytics) defines each figure")
 S["AnalyticsPeriod"] = obj({"label": STR, "start": ref("Instant"), "end": ref("Instant"),
                            "hours": {"type": "number", "description": "23 or 25 on a day clocks change (24.5 where they move half an hour)"}, **FIGURES})
@@ -1134,8 +1177,8 @@ S["EventTypeFilter"] = {"type": "string", "pattern": "^(\\*|[a-z0-9_]+(\\.[a-z0-
                         "description": "\"*\" (every event), an exact event type, or a prefix ending in \".\" (e.g. \"booking.\")"}
 S["WebhookEndpoint"] = obj({"id": ref("WebhookEndpointId"), "url": STR, "event_types": arr(ref("EventTypeFilter")),
                             "enabled": BOOL, "description": NSTR,
-                            "disabled_reason": {"type": ["string", "null"], "enum": ["gone", "failing", "manual", None],
-                                                "description": "why it is disabled: 410 Gone, failing for 5 days, or by a PATCH"},
+                            "disabled_reason": {"type": ["string", "null"], "enum": ["gone", "failing", "manual", "imported", None],
+                                                "description": "why it is disabled: 410 Gone, failing for 5 days, by a PATCH, or imported by slotd import (its secret did not travel: rotate it, then enable)"},
                             "failing_since": nullable(ref("UtcInstant")),
                             "secret_rotation_until": {**nullable(ref("UtcInstant")), "description": "while a rotated-out secret still signs too"},
                             "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant"),
