@@ -70,7 +70,10 @@ static int get_rrule(json_t *o, struct override_rec *rec, struct err *e)
 	return got > 0 && *rec->rrule;
 }
 
-int override_parse(json_t *o, struct override_rec *out, struct err *e)
+/* override_parse where intervals may name service_ids (recorded in named) unless named is
+ * NULL. */
+static int parse_override(json_t *o, struct named_services *named, struct override_rec *out,
+			  struct err *e)
 {
 	struct override_dates d;
 	struct override_rec rec;
@@ -80,7 +83,10 @@ int override_parse(json_t *o, struct override_rec *out, struct err *e)
 	d.has_date = json_get_date(o, "", "date", &d.date, e) == 1;
 	d.has_from = json_get_date(o, "", "from", &d.from, e) == 1;
 	d.has_to = json_get_date(o, "", "to", &d.to, e) == 1;
-	json_get_hours(o, "", "intervals", &rec.ov.hours, e);
+	if (named)
+		json_get_hours_services(o, "", "intervals", named, &rec.ov.hours, e);
+	else
+		json_get_hours(o, "", "intervals", &rec.ov.hours, e);
 	json_get_str(o, "", "note", NOTE_MAX_LEN, rec.note, sizeof(rec.note), e);
 	if (e->code)
 		return -1;
@@ -91,15 +97,22 @@ int override_parse(json_t *o, struct override_rec *out, struct err *e)
 	return 0;
 }
 
+int override_parse(json_t *o, struct override_rec *out, struct err *e)
+{
+	return parse_override(o, NULL, out, e);
+}
+
 int h_override_create(struct req *r, struct err *e)
 {
+	struct named_services named = {r->arena, 0, 0, NULL, NULL};
 	struct override_rec rec;
 	const char *pid;
 
-	if (path_id(r, 0, "prv", &pid, e) || override_parse(r->json, &rec, e))
+	if (path_id(r, 0, "prv", &pid, e) || parse_override(r->json, &named, &rec, e))
 		return -1;
 	snprintf(rec.provider_id, sizeof(rec.provider_id), "%s", pid);
-	if (uc_override_create(&r->uc, &rec, e))
+	if (uc_services_exist(&r->uc, named.ids, named.pointers, named.n, e) ||
+	    uc_override_create(&r->uc, &rec, e))
 		return -1;
 	return reply_json(r, 201, wire_override(&rec));
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "util/arena.h"
 #include "util/ids.h"
 
 static void pointer_of(char *out, size_t size, const char *base, const char *key)
@@ -184,17 +185,98 @@ static int cmp_interval(const void *a, const void *b)
 	return x->start_min - y->start_min;
 }
 
+/* An interval with the services it is reserved for, sorted together. */
+struct interval_for {
+	struct day_interval iv;
+	const struct service_set *services;
+};
+
+static int cmp_interval_for(const void *a, const void *b)
+{
+	return cmp_interval(&((const struct interval_for *)a)->iv,
+			    &((const struct interval_for *)b)->iv);
+}
+
+static void named_add(struct named_services *named, const char *id, const char *pointer)
+{
+	if (named->n == named->cap) {
+		size_t cap = named->cap ? named->cap * 2 : 32;
+		const char **ids = arena_alloc(named->arena, cap * sizeof(*ids));
+		const char **ptrs = arena_alloc(named->arena, cap * sizeof(*ptrs));
+		if (named->n) {
+			memcpy(ids, named->ids, named->n * sizeof(*ids));
+			memcpy(ptrs, named->pointers, named->n * sizeof(*ptrs));
+		}
+		named->ids = ids;
+		named->pointers = ptrs;
+		named->cap = cap;
+	}
+	named->ids[named->n] = id;
+	named->pointers[named->n++] = arena_strdup(named->arena, pointer);
+}
+
+/* The "service_ids" of the interval object item at ptr into *out: NULL when absent or null,
+ * else a set from named->arena. Returns 0 / -1 (recorded in e). */
+static int interval_services(json_t *item, const char *ptr, struct named_services *named,
+			     const struct service_set **out, struct err *e)
+{
+	const char *ids[AVAIL_MAX_INTERVAL_SERVICES];
+	struct service_set *set;
+	char at[128];
+	size_t n, i;
+	int rc;
+
+	*out = NULL;
+	rc = json_get_ids(item, ptr, "service_ids", "svc", AVAIL_MAX_INTERVAL_SERVICES, ids, &n, e);
+	if (rc <= 0)
+		return rc;
+	if (n == 0) {
+		snprintf(at, sizeof(at), "%s/service_ids", ptr);
+		return err_field(e, at, "must name at least one service (omit it for any service)");
+	}
+	set = arena_alloc(named->arena, sizeof(*set));
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < n; i++) {
+		char item_ptr[160];
+		snprintf(set->ids[i], sizeof(set->ids[i]), "%s", ids[i]);
+		snprintf(item_ptr, sizeof(item_ptr), "%s/service_ids/%zu", ptr, i);
+		named_add(named, ids[i], item_ptr);
+	}
+	set->n = (uint8_t)n;
+	*out = set;
+	return 0;
+}
+
+static int get_hours(json_t *obj, const char *base, const char *key,
+		     struct named_services *named, struct day_hours *out, struct err *e);
+
 int json_get_hours(json_t *obj, const char *base, const char *key, struct day_hours *out,
 		   struct err *e)
 {
+	return get_hours(obj, base, key, NULL, out, e);
+}
+
+int json_get_hours_services(json_t *obj, const char *base, const char *key,
+			    struct named_services *named, struct day_hours *out, struct err *e)
+{
+	return get_hours(obj, base, key, named, out, e);
+}
+
+static int get_hours(json_t *obj, const char *base, const char *key,
+		     struct named_services *named, struct day_hours *out, struct err *e)
+{
+	struct interval_for sorted[AVAIL_MAX_DAY_INTERVALS];
 	json_t *v = json_object_get(obj, key);
 	char ptr[96];
 	json_t *item;
 	size_t i;
 	int rc = 1;
 
+	if (!v)
+		return 0;	/* out untouched, as a PATCH needs */
 	out->n = 0;
-	if (!v || json_is_null(v))
+	out->excluded = 0;
+	if (json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
 		return bad(e, base, key, "must be an array of {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}");
@@ -207,8 +289,12 @@ int json_get_hours(json_t *obj, const char *base, const char *key, struct day_ho
 		const char *s, *t;
 		int a, b;
 		snprintf(ptr, sizeof(ptr), "%s/%s/%zu", base, key, i);
-		if (!json_is_object(item) || json_object_size(item) != 2) {
-			rc = err_field(e, ptr, "must be {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}");
+		if (!json_is_object(item) ||
+		    json_object_size(item) !=
+			    2 + (size_t)(named && json_object_get(item, "service_ids"))) {
+			rc = err_field(e, ptr, named ? "must be {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}"
+						       " with optional \"service_ids\""
+						     : "must be {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}");
 			continue;
 		}
 		s = json_string_value(json_object_get(item, "start"));
@@ -225,13 +311,22 @@ int json_get_hours(json_t *obj, const char *base, const char *key, struct day_ho
 			rc = err_field(e, ptr, "start must be before end");
 			continue;
 		}
-		out->iv[out->n].start_min = (int16_t)a;
-		out->iv[out->n].end_min = (int16_t)b;
+		sorted[out->n].iv.start_min = (int16_t)a;
+		sorted[out->n].iv.end_min = (int16_t)b;
+		sorted[out->n].services = NULL;
+		if (named && interval_services(item, ptr, named, &sorted[out->n].services, e)) {
+			rc = -1;
+			continue;
+		}
 		out->n++;
 	}
 	if (rc < 0)
 		return -1;
-	qsort(out->iv, out->n, sizeof(out->iv[0]), cmp_interval);
+	qsort(sorted, out->n, sizeof(sorted[0]), cmp_interval_for);
+	for (i = 0; i < out->n; i++) {
+		out->iv[i] = sorted[i].iv;
+		out->services[i] = sorted[i].services;
+	}
 	snprintf(ptr, sizeof(ptr), "%s/%s", base, key);
 	return day_hours_validate(out, ptr, e) ? -1 : 1;
 }

@@ -45,4 +45,22 @@ int json_get_ids(json_t *obj, const char *base, const char *key, const char *pre
 int json_get_hours(json_t *obj, const char *base, const char *key, struct day_hours *out,
 		   struct err *e);
 
+struct arena;
+
+/* The service ids the intervals of one body name, each with the JSON pointer it was named
+ * at, for one check that they exist once the body is parsed (uc_services_exist). Memory
+ * (sets, pointers) comes from arena; ids point into the request's JSON. */
+struct named_services {
+	struct arena *arena;
+	size_t n, cap;
+	const char **ids;
+	const char **pointers;
+};
+
+/* json_get_hours where an interval may also carry "service_ids": 1..
+ * AVAIL_MAX_INTERVAL_SERVICES distinct svc_ ids that alone may start in it (out->services,
+ * sets from named->arena); each id is recorded in named. */
+int json_get_hours_services(json_t *obj, const char *base, const char *key,
+			    struct named_services *named, struct day_hours *out, struct err *e);
+
 #endif

@@ -333,6 +333,80 @@ static void test_validate_rejects_empty_and_past_midnight(void **state)
 	assert_int_equal(day_hours_validate(&h, "/hours", &e), 0);
 }
 
+/* ---- intervals reserved for services ---- */
+
+static const struct service_set only_intake = {1, {"svc_intake"}};
+
+static void test_service_set_has(void **state)
+{
+	static const struct service_set two = {2, {"svc_a", "svc_b"}};
+
+	(void)state;
+	assert_true(service_set_has(&two, "svc_a"));
+	assert_true(service_set_has(&two, "svc_b"));
+	assert_false(service_set_has(&two, "svc_c"));
+	assert_false(service_set_has(&two, "svc_"));
+}
+
+static void test_excluded_interval_left_out_of_open_hours(void **state)
+{
+	struct week_template t = weekdays_with_lunch();
+	struct avail_input in = input(nyc, &t, 1);
+	struct day_plan plan;
+	struct interval_set s;
+
+	(void)state;
+	t.day[0].services[0] = &only_intake;
+	t.day[0].excluded = 1u << 0;	/* as the engine marks it for another service */
+	avail_resolve_day(&in, day_of(2026, 1, 12), &plan);
+	assert_int_equal(plan.closure, DAY_OPEN);
+	ASSERT_HOURS(&plan.hours, 780, 1020);
+	assert_null(plan.hours.services[0]);
+	assert_int_equal(plan.hours.excluded, 0);
+	ASSERT_HOURS(&plan.template_hours, 540, 720, 780, 1020);
+	assert_ptr_equal(plan.template_hours.services[0], &only_intake);
+
+	open_time(&in, day_of(2026, 1, 12), day_of(2026, 1, 12), &s);
+	ASSERT_OPEN(&s, est(2026, 1, 12, 13, 0), est(2026, 1, 12, 17, 0));
+	interval_set_release(&s);
+}
+
+static void test_reserved_but_not_excluded_interval_is_open(void **state)
+{
+	struct week_template t = weekdays_with_lunch();
+	struct avail_input in = input(nyc, &t, 1);
+	struct day_plan plan;
+
+	(void)state;
+	t.day[0].services[0] = &only_intake;	/* open for the intake, or for any query */
+	avail_resolve_day(&in, day_of(2026, 1, 12), &plan);
+	ASSERT_HOURS(&plan.hours, 540, 720, 780, 1020);
+	assert_ptr_equal(plan.hours.services[0], &only_intake);
+	assert_null(plan.hours.services[1]);
+}
+
+static void test_override_of_excluded_hours_is_not_a_closure(void **state)
+{
+	struct week_template t = weekdays_with_lunch();
+	struct avail_input in = input(nyc, &t, 1);
+	struct date_override o = {day_of(2026, 1, 12), day_of(2026, 1, 12), hours1(9, 0, 12, 0)};
+	struct holiday h = {day_of(2026, 1, 12), false, "Founders' Day"};
+	struct day_plan plan;
+
+	(void)state;
+	o.hours.services[0] = &only_intake;
+	o.hours.excluded = 1u << 0;
+	in.overrides = &o;
+	in.noverrides = 1;
+	in.holidays = &h;
+	in.nholidays = 1;
+	avail_resolve_day(&in, day_of(2026, 1, 12), &plan);
+	/* Custom hours, kept for other services: nothing open, yet neither closed nor a holiday. */
+	assert_int_equal(plan.closure, DAY_OPEN);
+	assert_int_equal(plan.hours.n, 0);
+	assert_ptr_equal(plan.override, &o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +429,10 @@ int main(void)
 	    cmocka_unit_test(test_validate_rejects_overlap),
 	    cmocka_unit_test(test_validate_rejects_out_of_order),
 	    cmocka_unit_test(test_validate_rejects_empty_and_past_midnight),
+	    cmocka_unit_test(test_service_set_has),
+	    cmocka_unit_test(test_excluded_interval_left_out_of_open_hours),
+	    cmocka_unit_test(test_reserved_but_not_excluded_interval_is_open),
+	    cmocka_unit_test(test_override_of_excluded_hours_is_not_a_closure),
 	};
 
 	return cmocka_run_group_tests_name("avail", tests, group_setup, unit_group_teardown);

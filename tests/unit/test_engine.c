@@ -447,7 +447,9 @@ static void not_bookable_every_reason(void **state)
 			    "{\"code\":\"max_advance\"},{\"code\":\"booked\"},"
 			    "{\"code\":\"limit_per_day\"},{\"code\":\"limit_consecutive\"},"
 			    "{\"code\":\"held\"},{\"code\":\"schedule_entry\"},"
-			    "{\"code\":\"external_busy\",\"calendar\":\"Dentist\"}]");
+			    "{\"code\":\"external_busy\",\"calendar\":\"Dentist\"},"
+			    "{\"code\":\"outside_business_hours\"},"
+			    "{\"code\":\"service_not_offered_now\"}]");
 }
 
 static void not_bookable_holiday_names_it(void **state)
@@ -1081,6 +1083,87 @@ static void prepare_without_commitments(void **state)
 	assert_false(b.input.vacation);
 }
 
+/* ---- intervals reserved for services ---- */
+
+static const struct service_set for_other = {1, {"svc_other"}};
+static const struct service_set for_cut = {2, {"svc_other", "svc_cut"}};
+
+static void reserved_for_another_service_is_not_offered(void **state)
+{
+	struct avail_bundle b;
+
+	bundle_init(&b, "prv_a", "UTC");
+	b.schedule.v[0].day[MON] = hours2(9, 12, 13, 17);
+	b.schedule.v[0].day[MON].services[0] = &for_other;
+	assert_explained(&b, mar(2, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
+	assert_explained(&b, mar(2, 13, 0), *state, 0);
+	assert_explained(&b, mar(2, 12, 0), *state, REASON_OUTSIDE_HOURS);
+	/* The marks live on the engine's copies, never on the bundle's schedule. */
+	assert_int_equal(b.schedule.v[0].day[MON].excluded, 0);
+}
+
+static void reserved_for_the_queried_service_is_offered(void **state)
+{
+	struct avail_bundle b;
+
+	bundle_init(&b, "prv_a", "UTC");
+	b.schedule.v[0].day[MON] = hours2(9, 12, 13, 17);
+	b.schedule.v[0].day[MON].services[0] = &for_cut;
+	assert_explained(&b, mar(2, 10, 0), *state, 0);
+}
+
+static void reserved_in_one_week_of_a_cycle(void **state)
+{
+	struct day_hours more[7];
+	struct avail_bundle b;
+
+	bundle_init(&b, "prv_a", "UTC");
+	bundle_days(&b, day_of(2026, 3, 2), day_of(2026, 3, 13));
+	memcpy(more, b.schedule.v[0].day, sizeof(more));
+	more[MON].services[0] = &for_other;	/* week 2: Monday kept for another service */
+	b.schedule.v[0].weeks = 2;
+	b.schedule.v[0].anchor = day_of(2026, 3, 2);
+	b.schedule.v[0].more = more;
+	assert_explained(&b, mar(2, 10, 0), *state, 0);
+	assert_explained(&b, mar(9, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
+	assert_explained(&b, mar(10, 10, 0), *state, 0);
+	assert_int_equal(more[MON].excluded, 0);
+}
+
+static void reserved_in_a_recurring_override(void **state)
+{
+	struct override_rec o = closed_mondays();
+	struct avail_bundle b;
+
+	o.ov.hours = hours1(9, 0, 12, 0);
+	o.ov.hours.services[0] = &for_other;
+	bundle_init(&b, "prv_a", "UTC");
+	bundle_days(&b, day_of(2026, 3, 2), day_of(2026, 3, 20));
+	b.overrides = &o;
+	b.noverrides = 1;
+	assert_explained(&b, mar(2, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
+	assert_explained(&b, mar(9, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
+	assert_explained(&b, mar(9, 13, 0), *state, REASON_OUTSIDE_HOURS);
+	assert_explained(&b, mar(10, 10, 0), *state, 0);
+}
+
+static void open_time_counts_reserved_intervals(void **state)
+{
+	struct interval_set open, entries;
+	struct avail_bundle b;
+	struct err e;
+
+	bundle_init(&b, "prv_a", "UTC");
+	b.schedule.v[0].day[MON].services[0] = &for_other;
+	interval_set_init(&open);
+	interval_set_init(&entries);
+	err_init(&e);
+	assert_int_equal(engine_open_time(&b, unit_db, *state, &open, &entries, &e), 0);
+	ASSERT_OPEN(&open, mar(2, 9, 0), mar(2, 17, 0));
+	interval_set_release(&open);
+	interval_set_release(&entries);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1120,6 +1203,11 @@ int main(void)
 		TA(pick_pending_when_service_needs_approval),
 		TA(pick_uses_buffers_against_commitments),
 		TA(recurring_override_closes_its_mondays),
+		TA(reserved_for_another_service_is_not_offered),
+		TA(reserved_for_the_queried_service_is_offered),
+		TA(reserved_in_one_week_of_a_cycle),
+		TA(reserved_in_a_recurring_override),
+		TA(open_time_counts_reserved_intervals),
 		TA(recurring_override_starts_at_its_first_date),
 		TA(recurring_override_closes_mondays_in_the_providers_zone),
 		TA(recurring_override_ends_at_its_last_date),

@@ -164,7 +164,7 @@ static void test_override_closed(void **state)
 {
 	struct fx *f = *state;
 	struct date_override o = {
-	    days_from_civil(2026, 1, 12), days_from_civil(2026, 1, 16), {0, {{0, 0}}}};
+	    days_from_civil(2026, 1, 12), days_from_civil(2026, 1, 16), closed_hours()};
 
 	f->in.overrides = &o;
 	f->in.noverrides = 1;
@@ -178,7 +178,7 @@ static void test_override_closed_and_outside_hours(void **state)
 {
 	struct fx *f = *state;
 	struct date_override o = {
-	    days_from_civil(2026, 1, 12), days_from_civil(2026, 1, 12), {0, {{0, 0}}}};
+	    days_from_civil(2026, 1, 12), days_from_civil(2026, 1, 12), closed_hours()};
 
 	f->in.overrides = &o;
 	f->in.noverrides = 1;
@@ -570,6 +570,63 @@ static void test_reason_names(void **state)
 	assert_string_equal(slot_reason_name(REASON_MIN_NOTICE), "min_notice");
 	assert_string_equal(slot_reason_name(REASON_MAX_ADVANCE), "max_advance");
 	assert_string_equal(slot_reason_name(REASON_BUSY), "booked");
+	assert_string_equal(slot_reason_name(REASON_SERVICE_NOT_OFFERED),
+			    "service_not_offered_now");
+}
+
+/* ---- intervals reserved for other services ---- */
+
+/* Monday's 09:00-12:00 as the engine leaves it for a query of another service. */
+static void reserve_monday_morning(struct fx *f)
+{
+	f->t.day[MON].excluded = 1u << 0;
+}
+
+static void test_service_not_offered_in_reserved_interval(void **state)
+{
+	struct fx *f = *state;
+
+	reserve_monday_morning(f);
+	assert_reasons(f, est(2026, 1, 12, 9, 0), REASON_SERVICE_NOT_OFFERED);
+	assert_reasons(f, est(2026, 1, 12, 11, 0), REASON_SERVICE_NOT_OFFERED);
+	assert_bookable(f, est(2026, 1, 12, 13, 0));
+	assert_bookable(f, est(2026, 1, 13, 9, 0));	/* Tuesday is open to all */
+}
+
+static void test_outside_hours_beside_a_reserved_interval(void **state)
+{
+	struct fx *f = *state;
+
+	reserve_monday_morning(f);
+	assert_reasons(f, est(2026, 1, 12, 8, 0), REASON_OUTSIDE_HOURS);
+	assert_reasons(f, est(2026, 1, 12, 12, 0), REASON_OUTSIDE_HOURS);
+	f->rules.step_min = 30;
+	assert_reasons(f, est(2026, 1, 12, 11, 30), REASON_OUTSIDE_HOURS);	/* into the break */
+}
+
+static void test_service_not_offered_partly_reserved(void **state)
+{
+	struct fx *f = *state;
+
+	/* 09:00-12:00 reserved and 12:00-17:00 open touch: 11:30-12:30 lies within the hours
+	 * but starts in the reserved part. */
+	f->t.day[MON] = hours2(9, 12, 12, 17);
+	reserve_monday_morning(f);
+	f->rules.step_min = 30;
+	assert_reasons(f, est(2026, 1, 12, 11, 30), REASON_SERVICE_NOT_OFFERED);
+	assert_bookable(f, est(2026, 1, 12, 12, 0));
+}
+
+static void test_service_not_offered_on_a_holiday_too(void **state)
+{
+	struct fx *f = *state;
+	struct holiday h = {days_from_civil(2026, 1, 12), false, "Closed"};
+
+	reserve_monday_morning(f);
+	f->in.holidays = &h;
+	f->in.nholidays = 1;
+	assert_reasons(f, est(2026, 1, 12, 10, 0), REASON_HOLIDAY | REASON_SERVICE_NOT_OFFERED);
+	assert_reasons(f, est(2026, 1, 12, 13, 0), REASON_HOLIDAY);
 }
 
 static void test_reason_name_unknown_bit(void **state)
@@ -588,6 +645,10 @@ int main(void)
 	    T(test_outside_hours_in_break),
 	    T(test_outside_hours_runs_past_closing),
 	    T(test_outside_hours_weekend),
+	    T(test_service_not_offered_in_reserved_interval),
+	    T(test_outside_hours_beside_a_reserved_interval),
+	    T(test_service_not_offered_partly_reserved),
+	    T(test_service_not_offered_on_a_holiday_too),
 	    T(test_outside_custom_override_hours),
 	    T(test_not_on_grid),
 	    T(test_not_on_grid_step_15),

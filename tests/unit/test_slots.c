@@ -587,10 +587,45 @@ static void test_slot_list_sort_sorted_and_empty(void **state)
 	assert_int_equal(v[1].provider, 2);
 }
 
+/* ---- intervals reserved for other services ---- */
+
+static void test_excluded_interval_gives_no_starts(void **state)
+{
+	struct fx *f = *state;
+	int64_t want[4];
+
+	f->t.day[MON].excluded = 1u << 0;	/* 09:00-12:00 kept for another service */
+	run(f);
+	want[0] = est(2026, 1, 12, 13, 0);
+	want[1] = est(2026, 1, 12, 14, 0);
+	want[2] = est(2026, 1, 12, 15, 0);
+	want[3] = est(2026, 1, 12, 16, 0);
+	assert_starts(f, 4, want);
+}
+
+static void test_excluded_interval_does_not_extend_an_open_one(void **state)
+{
+	struct fx *f = *state;
+	int64_t want[2];
+
+	/* 09:00-12:00 open, 12:00-17:00 kept for another service: a 90-minute appointment may
+	 * not run on from the open interval into the reserved one. */
+	f->t.day[MON] = hours2(9, 12, 12, 17);
+	f->t.day[MON].excluded = 1u << 1;
+	f->rules.duration_min = 90;
+	f->rules.step_min = 90;
+	run(f);
+	want[0] = est(2026, 1, 12, 9, 0);
+	want[1] = est(2026, 1, 12, 10, 30);
+	assert_starts(f, 2, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_step_equals_duration),
+	    T(test_excluded_interval_gives_no_starts),
+	    T(test_excluded_interval_does_not_extend_an_open_one),
 	    T(test_step_defaults_grid_from_interval_start),
 	    T(test_step_shorter_than_duration),
 	    T(test_step_15_duration_30_full_day_count),
