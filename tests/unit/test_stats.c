@@ -1,6 +1,7 @@
 /* Unit tests for core/stats: what one booking adds (status, late cancellation by deadline
  * or by the widest fee tier, seats counted once, lead-time buckets at their edges), the
- * percentile rule, the lead buckets' text form, and exact money sums and formatting. */
+ * percentile rule, the lead buckets' text form, exact money sums and formatting, and the
+ * customers' ratings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -165,6 +166,28 @@ static void money_is_exact(void **state)
 	assert_int_equal(stats_sat_add(INT64_MAX - 1, 5), INT64_MAX);
 }
 
+static void ratings_add_merge_and_subtract(void **state)
+{
+	struct stats_cell c, part;
+	struct stats_booking b = booking(BOOKING_COMPLETED, 3 * H);
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&part, 0, sizeof(part));
+	stats_add(&c, &b, true);	/* no feedback: not a rating */
+	b.rating = 5;
+	stats_add(&c, &b, true);
+	b.rating = 2;
+	stats_add(&part, &b, true);
+	stats_merge(&c, &part);
+	assert_int_equal(c.bookings, 3);
+	assert_int_equal(c.ratings, 2);
+	assert_int_equal(c.rating_sum, 7);
+	stats_subtract(&c, &part);
+	assert_int_equal(c.ratings, 1);
+	assert_int_equal(c.rating_sum, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +196,7 @@ int main(void)
 		cmocka_unit_test(seats_of_one_session_count_once),
 		cmocka_unit_test(lead_buckets_and_percentiles),
 		cmocka_unit_test(money_is_exact),
+		cmocka_unit_test(ratings_add_merge_and_subtract),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
