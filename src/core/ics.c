@@ -87,6 +87,23 @@ static void add_transp(icalcomponent *ev, bool cancelled, unsigned flags)
 									   : ICAL_TRANSP_OPAQUE));
 }
 
+/* LOCATION: the address, number or link; the kind alone when it has none. */
+static void add_location(icalcomponent *ev, const struct location *l)
+{
+	const char *text = l->value;
+
+	if (l->kind == LOCATION_NONE)
+		return;
+	if (!*text)
+		text = l->kind == LOCATION_PHONE ? "Phone call" : l->kind == LOCATION_VIDEO
+									? "Video call"
+									: NULL;
+	if (text)
+		icalcomponent_add_property(ev, icalproperty_new_location(text));
+	if (l->kind == LOCATION_VIDEO && *l->value)
+		icalcomponent_add_property(ev, icalproperty_new_url(l->value));
+}
+
 icalcomponent *ics_booking_event(const struct booking *b, const char *summary,
 				 const char *description, const struct tz *zone, int64_t dtstamp,
 				 unsigned flags)
@@ -104,6 +121,8 @@ icalcomponent *ics_booking_event(const struct booking *b, const char *summary,
 	if (description && *description)
 		icalcomponent_add_property(ev, icalproperty_new_description(description));
 	icalcomponent_add_property(ev, icalproperty_new_status(st));
+	if (!(flags & ICS_BUSY))
+		add_location(ev, &b->location);
 	icalcomponent_add_property(ev, icalproperty_new_sequence(b->version - 1));
 	add_transp(ev, st == ICAL_STATUS_CANCELLED, flags);
 	return ev;

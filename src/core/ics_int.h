@@ -24,7 +24,8 @@ char *ics_serialise(icalcomponent *cal);
 
 /* The VEVENT of booking b (UID "<id>@slotd", SEQUENCE version - 1, as the invitations have
  * them): times in zone (NULL = UTC), titled summary, with description (NULL or "" = none),
- * DTSTAMP dtstamp (UTC seconds). */
+ * DTSTAMP dtstamp (UTC seconds), and unless ICS_BUSY b's LOCATION (with URL for a video
+ * call's link). */
 icalcomponent *ics_booking_event(const struct booking *b, const char *summary,
 				 const char *description, const struct tz *zone, int64_t dtstamp,
 				 unsigned flags);

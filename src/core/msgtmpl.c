@@ -34,6 +34,9 @@ static const struct tmpl_var_doc vars[] = {
 	{ "offer_expires", "local date and time a waiting-list offer ends" },
 	{ "offer_url", "link that takes a waiting-list offer" },
 	{ "manage_url", "link to view, reschedule or cancel the booking" },
+	{ "location", "where the appointment takes place, one line: the address, the phone"
+		      " arrangement or the video link" },
+	{ "location_url", "link of the video call, when the appointment is one, else empty" },
 	{ "notes", "the customer's notes" },
 	{ "reason", "reason given for a cancellation or decline" },
 };

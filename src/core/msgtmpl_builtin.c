@@ -51,6 +51,7 @@
 	      SR("to_provider", "Customer",                                               \
 		 "{{customer_name}}{{#customer_email}}, {{customer_email}}{{/customer_email}}" \
 		 "{{#customer_phone}}, {{customer_phone}}{{/customer_phone}}")           \
+	      SR("location", "Where", "{{location}}")                                     \
 	      SR("price", "Price", "{{price}}")                                          \
 	      SR("reference", "Reference", "{{reference}}")                               \
 	      SR("notes", "Notes", "{{notes}}"))
@@ -59,6 +60,7 @@
 	"{{/to_customer}}{{#to_provider}}" LINK("manage_url", "View the booking")         \
 	"{{/to_provider}}"
 #define EN_VIEW(LINK) LINK("manage_url", "View the booking")
+#define EN_JOIN(LINK) LINK("location_url", "Join the video call")
 #define EN_WHEN " {{service_name}} on {{date}} at {{start_time}}"
 
 #define EN_CREATED_S                                                                      \
@@ -74,7 +76,7 @@
 	  "{{#to_provider}}{{#is_pending}}{{customer_name}} has asked for a booking. "     \
 	  "Please confirm or decline it.{{/is_pending}}{{^is_pending}}{{customer_name}} " \
 	  "has made a booking with you.{{/is_pending}}{{/to_provider}}")                  \
-	D EN_MANAGE(LINK) EN_SIGN(L)
+	D EN_JOIN(LINK) EN_MANAGE(LINK) EN_SIGN(L)
 
 #define EN_CONFIRMED_S "Booking confirmed:" EN_WHEN
 #define EN_CONFIRMED(L, S, D, LINK)                                                       \
@@ -82,7 +84,7 @@
 	L("{{#to_customer}}Good news: your booking request has been confirmed."          \
 	  "{{/to_customer}}{{#to_provider}}You have confirmed the booking of "            \
 	  "{{customer_name}}.{{/to_provider}}")                                           \
-	D EN_MANAGE(LINK) EN_SIGN(L)
+	D EN_JOIN(LINK) EN_MANAGE(LINK) EN_SIGN(L)
 
 #define EN_DECLINED_S "Booking request declined:" EN_WHEN
 #define EN_DECLINED(L, S, D, LINK)                                                        \
@@ -108,7 +110,7 @@
 	  "{{/to_provider}}")                                                             \
 	S("previous_date", "It was on {{previous_date}} at {{previous_start_time}}. "     \
 			   "It is now on {{date}} at {{start_time}}.")                    \
-	EN_FEE(S) D EN_MANAGE(LINK) EN_SIGN(L)
+	EN_FEE(S) D EN_JOIN(LINK) EN_MANAGE(LINK) EN_SIGN(L)
 
 #define EN_REMINDER_S "Reminder:" EN_WHEN
 #define EN_REMINDER(L, S, D, LINK)                                                        \
@@ -118,7 +120,7 @@
 	  "{{#reminder_when}} {{reminder_when}}{{/reminder_when}}"                        \
 	  "{{^reminder_when}} soon{{/reminder_when}}.")                                   \
 	S("to_customer", "If you cannot come, please cancel or reschedule in good time.") \
-	D EN_MANAGE(LINK) EN_SIGN(L)
+	D EN_JOIN(LINK) EN_MANAGE(LINK) EN_SIGN(L)
 
 #define EN_NO_SHOW_S                                                                      \
 	"{{#to_customer}}Missed appointment:" EN_WHEN "{{/to_customer}}"                  \
@@ -168,6 +170,7 @@
 	      SR("to_provider", "Gebucht von",                                            \
 		 "{{customer_name}}{{#customer_email}}, {{customer_email}}{{/customer_email}}" \
 		 "{{#customer_phone}}, {{customer_phone}}{{/customer_phone}}")           \
+	      SR("location", "Wo", "{{location}}")                                        \
 	      SR("price", "Preis", "{{price}}")                                          \
 	      SR("reference", "Buchungsnummer", "{{reference}}")                          \
 	      SR("notes", "Anmerkungen", "{{notes}}"))
@@ -176,6 +179,7 @@
 	"{{/to_customer}}{{#to_provider}}" LINK("manage_url", "Buchung ansehen")          \
 	"{{/to_provider}}"
 #define DE_VIEW(LINK) LINK("manage_url", "Buchung ansehen")
+#define DE_JOIN(LINK) LINK("location_url", "Am Videoanruf teilnehmen")
 #define DE_WHEN " {{service_name}} am {{date}} um {{start_time}} Uhr"
 
 #define DE_CREATED_S                                                                      \
@@ -192,7 +196,7 @@
 	  "Bitte bestätigen Sie sie oder lehnen Sie sie ab.{{/is_pending}}"               \
 	  "{{^is_pending}}{{customer_name}} hat einen Termin bei Ihnen gebucht."          \
 	  "{{/is_pending}}{{/to_provider}}")                                              \
-	D DE_MANAGE(LINK) DE_SIGN(L)
+	D DE_JOIN(LINK) DE_MANAGE(LINK) DE_SIGN(L)
 
 #define DE_CONFIRMED_S "Buchung bestätigt:" DE_WHEN
 #define DE_CONFIRMED(L, S, D, LINK)                                                       \
@@ -200,7 +204,7 @@
 	L("{{#to_customer}}gute Nachrichten: Ihre Buchungsanfrage wurde bestätigt."      \
 	  "{{/to_customer}}{{#to_provider}}Sie haben die Buchung von {{customer_name}} "  \
 	  "bestätigt.{{/to_provider}}")                                                   \
-	D DE_MANAGE(LINK) DE_SIGN(L)
+	D DE_JOIN(LINK) DE_MANAGE(LINK) DE_SIGN(L)
 
 #define DE_DECLINED_S "Buchungsanfrage abgelehnt:" DE_WHEN
 #define DE_DECLINED(L, S, D, LINK)                                                        \
@@ -226,7 +230,7 @@
 	  "{{/to_provider}}")                                                             \
 	S("previous_date", "Bisher: {{previous_date}} um {{previous_start_time}} Uhr. "   \
 			   "Neu: {{date}} um {{start_time}} Uhr.")                        \
-	DE_FEE(S) D DE_MANAGE(LINK) DE_SIGN(L)
+	DE_FEE(S) D DE_JOIN(LINK) DE_MANAGE(LINK) DE_SIGN(L)
 
 #define DE_REMINDER_S "Erinnerung:" DE_WHEN
 #define DE_REMINDER(L, S, D, LINK)                                                        \
@@ -237,7 +241,7 @@
 	  "{{^reminder_when}} bald{{/reminder_when}}.")                                   \
 	S("to_customer", "Falls Sie nicht kommen können, sagen Sie bitte rechtzeitig ab " \
 			 "oder verschieben Sie den Termin.")                              \
-	D DE_MANAGE(LINK) DE_SIGN(L)
+	D DE_JOIN(LINK) DE_MANAGE(LINK) DE_SIGN(L)
 
 #define DE_NO_SHOW_S                                                                      \
 	"{{#to_customer}}Verpasster Termin:" DE_WHEN "{{/to_customer}}"                   \

@@ -1,15 +1,20 @@
 /* /v1/providers */
 #include "http/handlers.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/h_common.h"
 #include "http/json_in.h"
+#include "core/location.h"
+#include "core/profile.h"
 #include "util/ids.h"
 
 static const char *const provider_keys[] = {"name", "timezone", "email", "settings",
 					    "auto_confirm", "max_per_day", "max_consecutive",
-					    "vacation", NULL};
+					    "vacation", "bio", "specialties", "photo_url",
+					    "languages", "locale", "video_url", NULL};
 static const char *const settings_keys[] = {"auto_confirm", "max_per_day", "max_consecutive",
 					    "vacation", NULL};
 
@@ -44,6 +49,102 @@ static void get_settings(json_t *o, const char *base, struct provider_patch *pp,
 	}
 }
 
+/* An optional text: 1 with *out set (NULL for null), 0 when absent, -1 on error. The copy
+ * lives in the request's arena. */
+static int get_text(struct req *r, const char *key, size_t max, const char **out,
+		    struct err *e)
+{
+	json_t *v = json_object_get(r->json, key);
+	char ptr[32];
+
+	snprintf(ptr, sizeof(ptr), "/%s", key);
+	if (!v)
+		return 0;
+	if (json_is_null(v)) {
+		*out = NULL;
+		return 1;
+	}
+	if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
+		return err_field(e, ptr, "must be a string or null");
+	if (json_string_length(v) > max)
+		return err_field(e, ptr, "must be at most %zu bytes", max);
+	*out = json_string_length(v) ? arena_strdup(r->arena, json_string_value(v)) : NULL;
+	return 1;
+}
+
+/* An optional list of distinct strings (specialties, or language tags with tags): 1 with
+ * *out its JSON text (NULL for null or []), 0 when absent, -1 on error. */
+static int get_list(struct req *r, const char *key, bool tags, const char **out,
+		    struct err *e)
+{
+	json_t *v = json_object_get(r->json, key);
+	json_t *item;
+	size_t i, j;
+	char *text;
+
+	if (!v)
+		return 0;
+	if (json_is_null(v)) {
+		*out = NULL;
+		return 1;
+	}
+	if (!json_is_array(v))
+		return err_field(e, tags ? "/languages" : "/specialties", "must be an array");
+	if (json_array_size(v) > PROFILE_LIST_MAX)
+		return err_field(e, tags ? "/languages" : "/specialties",
+				 "must have at most %d items", PROFILE_LIST_MAX);
+	json_array_foreach(v, i, item) {
+		const char *str = json_string_value(item);
+		char ptr[40];
+		snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
+		if (!str || json_string_length(item) != strlen(str))
+			return err_field(e, ptr, "must be a string");
+		if (tags && !lang_tag_valid(str))
+			return err_field(e, ptr, "must be a BCP 47 language tag such as en or pt-BR");
+		if (!tags && (!*str || strlen(str) > PROFILE_SPECIALTY_MAX))
+			return err_field(e, ptr, "must be 1 to %d bytes", PROFILE_SPECIALTY_MAX);
+		for (j = 0; j < i; j++)
+			if (!strcmp(str, json_string_value(json_array_get(v, j))))
+				return err_field(e, ptr, "must not repeat an earlier item");
+	}
+	if (!json_array_size(v)) {
+		*out = NULL;
+		return 1;
+	}
+	text = json_dumps(v, JSON_COMPACT);
+	*out = arena_strdup(r->arena, text);
+	free(text);
+	return 1;
+}
+
+/* The profile fields: bio, specialties, photo_url, languages, locale, video_url. */
+static void get_profile(struct req *r, struct provider_patch *pp, struct err *e)
+{
+	struct provider *p = &pp->v;
+
+	if (get_text(r, "bio", PROFILE_BIO_MAX, &p->bio, e) == 1)
+		pp->set |= PROVIDER_BIO;
+	if (get_list(r, "specialties", false, &p->specialties, e) == 1)
+		pp->set |= PROVIDER_SPECIALTIES;
+	if (get_list(r, "languages", true, &p->languages, e) == 1)
+		pp->set |= PROVIDER_LANGUAGES;
+	if (get_text(r, "photo_url", PROFILE_PHOTO_URL_MAX, &p->photo_url, e) == 1) {
+		if (p->photo_url && !web_url_valid(p->photo_url, PROFILE_PHOTO_URL_MAX))
+			err_field(e, "/photo_url", "must be an http(s) URL");
+		pp->set |= PROVIDER_PHOTO_URL;
+	}
+	if (get_text(r, "video_url", PROFILE_VIDEO_URL_MAX, &p->video_url, e) == 1) {
+		if (p->video_url && !web_url_valid(p->video_url, PROFILE_VIDEO_URL_MAX))
+			err_field(e, "/video_url", "must be an http(s) URL");
+		pp->set |= PROVIDER_VIDEO_URL;
+	}
+	if (get_text(r, "locale", LOCALE_MAX - 1, &p->locale, e) == 1) {
+		if (p->locale && !locale_supported(p->locale))
+			err_field(e, "/locale", "must be a language messages are written in: en or de");
+		pp->set |= PROVIDER_LOCALE;
+	}
+}
+
 /* Reads the body into an edit; creating requires name and timezone. */
 static int parse(struct req *r, struct provider_patch *pp, bool creating, struct err *e)
 {
@@ -75,6 +176,7 @@ static int parse(struct req *r, struct provider_patch *pp, bool creating, struct
 		pp->set |= PROVIDER_EMAIL;
 	}
 	get_settings(o, "", pp, e);
+	get_profile(r, pp, e);
 	if (settings && !json_is_null(settings)) {
 		if (!json_is_object(settings)) {
 			err_field(e, "/settings", "must be an object");

@@ -29,6 +29,8 @@ struct subject {
 	const char *price, *currency, *fee, *fee_reason;
 	int reminder_minutes;		/* booking.reminder: the offset; 0 */
 	int64_t offer_expires;		/* waitlist.offered */
+	const char *location_type;	/* "in_person", "phone", "video"; "" = none */
+	const char *location_value;	/* its address, phone or url; "" = none */
 };
 
 static const char *str_at(json_t *o, const char *key)
@@ -52,7 +54,7 @@ static int64_t instant_at(json_t *o, const char *key)
  * event is not about a booking or a waitlist offer. */
 static int subject_read(const struct event_rec *ev, json_t **root, struct subject *sub)
 {
-	json_t *o, *c, *fee, *rem, *changes;
+	json_t *o, *c, *fee, *rem, *changes, *loc;
 
 	memset(sub, 0, sizeof(*sub));
 	*root = o = json_loads(ev->payload, 0, NULL);
@@ -87,6 +89,11 @@ static int subject_read(const struct event_rec *ev, json_t **root, struct subjec
 	sub->fee_reason = str_at(fee, "reason");
 	rem = json_object_get(o, "reminder");
 	sub->reminder_minutes = (int)json_integer_value(json_object_get(rem, "offset_minutes"));
+	loc = json_object_get(o, "location");
+	sub->location_type = str_at(loc, "type");
+	sub->location_value = !strcmp(sub->location_type, "in_person") ? str_at(loc, "address")
+			      : !strcmp(sub->location_type, "phone")   ? str_at(loc, "phone")
+								       : str_at(loc, "url");
 	if (ev->changes && (changes = json_loads(ev->changes, 0, NULL))) {
 		json_t *start = json_object_get(changes, "start");
 		const char *before = json_string_value(json_array_get(start, 0));
@@ -207,6 +214,43 @@ static const char *manage_url(struct store_tx *tx, const struct notify_mail_conf
 	return arena_strdup(a, url);
 }
 
+/* Where the appointment takes place, as one line of text in locale for the recipient
+ * (customer or not); NULL when the booking has no location. */
+static const char *location_line(struct arena *a, const struct subject *sub,
+				 const char *locale, bool customer)
+{
+	bool de = !strcmp(locale, "de");
+	const char *v = sub->location_value;
+	char line[1200];
+
+	if (!strcmp(sub->location_type, "in_person"))
+		return *v ? v : NULL;
+	if (!strcmp(sub->location_type, "phone")) {
+		if (*v)
+			snprintf(line, sizeof(line), "%s%s", de ? "Telefonisch: " : "By phone: ", v);
+		else if (customer)
+			snprintf(line, sizeof(line), "%s%s%s",
+				 de ? "Telefonisch: wir rufen Sie an" : "By phone: we will call you",
+				 *sub->customer_phone ? (de ? " unter " : " at ") : "",
+				 sub->customer_phone);
+		else
+			snprintf(line, sizeof(line), "%s %s%s%s%s",
+				 de ? "Telefonisch: Sie rufen" : "By phone: you call",
+				 sub->customer_name, *sub->customer_phone ? (de ? " unter " : " at ") : "",
+				 sub->customer_phone, de ? " an" : "");
+		return arena_strdup(a, line);
+	}
+	if (!strcmp(sub->location_type, "video")) {
+		if (*v)
+			snprintf(line, sizeof(line), "%s%s", de ? "Videoanruf: " : "Video call: ", v);
+		else
+			snprintf(line, sizeof(line), "%s",
+				 de ? "Videoanruf (der Link folgt)" : "Video call (the link follows)");
+		return arena_strdup(a, line);
+	}
+	return NULL;
+}
+
 /* The reason given when the booking was cancelled or declined (its last such step). */
 static const char *end_reason(struct store_tx *tx, const struct subject *sub, struct arena *a)
 {
@@ -246,6 +290,9 @@ static void vars_fill(struct vars *vs, struct store_tx *tx, const struct event_r
 	var(vs, "is_pending", !strcmp(sub->status, "pending") ? "yes" : "");
 	var(vs, "timezone", z ? tz_name(z) : "UTC");
 	var(vs, "notes", sub->notes);
+	var(vs, "location", location_line(vs->a, sub, locale, customer));
+	if (!strcmp(sub->location_type, "video"))
+		var(vs, "location_url", sub->location_value);
 	if (sub->start) {
 		local_words(locale, z, sub->start, date, start);
 		var(vs, "date", arena_strdup(vs->a, date));
@@ -291,7 +338,7 @@ static char *invitation(const struct uc_env *env, const struct event_rec *ev,
 			const struct subject *sub, const struct tz *z, const char *summary,
 			const char *description, const struct notify_mail_config *mc,
 			const char *organizer_name, const char *to, const char *to_name,
-			const char **method)
+			const char *location, const char **method)
 {
 	bool cancel = !strcmp(sub->status, "cancelled") || !strcmp(sub->status, "declined");
 	char uid[ID_MAX + 8];
@@ -314,6 +361,11 @@ static char *invitation(const struct uc_env *env, const struct event_rec *ev,
 	it.vtimezone = z ? tz_db_vtimezone(env->tz, tz_name(z), sub->start - 86400) : NULL;
 	it.summary = summary;
 	it.description = description;
+	/* Calendars show LOCATION as is (and link what looks like a URL): the address, number
+	 * or link itself when there is one. */
+	it.location = *sub->location_value ? sub->location_value : location;
+	if (!strcmp(sub->location_type, "video") && *sub->location_value)
+		it.url = sub->location_value;
 	it.organizer_email = mc->from;
 	it.organizer_name = organizer_name;
 	it.attendee_email = to;
@@ -376,8 +428,8 @@ int notify_render_email(const struct uc_env *env, struct store_tx *tx,
 	}
 	memset(&p, 0, sizeof(p));
 	memset(&sv, 0, sizeof(sv));
-	if (*sub.provider_id)
-		tx_provider_get(tx, sub.provider_id, &p, &ignored);
+	if (*sub.provider_id && !tx_provider_get(tx, sub.provider_id, &p, &ignored))
+		tx_provider_profile_read(tx, sub.provider_id, a, &p, &ignored);
 	if (*sub.service_id)
 		tx_service_get(tx, sub.service_id, a, &sv, &ignored);
 	if (customer)
@@ -394,6 +446,9 @@ int notify_render_email(const struct uc_env *env, struct store_tx *tx,
 	locale = *sub.locale && tmpl_locale_ok(sub.locale)		? sub.locale
 		 : *settings.locale && tmpl_locale_ok(settings.locale) ? settings.locale
 								     : "en";
+	/* The provider reads messages in their own language when they chose one. */
+	if (!customer && p.locale && tmpl_locale_ok(p.locale))
+		locale = p.locale;
 	/* Times in the provider's zone: where the appointment happens. */
 	if (*sub.provider_id && !tx_provider_zone(tx, sub.provider_id, zone, &ignored))
 		z = tz_db_get(env->tz, zone);
@@ -421,7 +476,7 @@ int notify_render_email(const struct uc_env *env, struct store_tx *tx,
 	buf_addc(&text, '\0');
 	buf_addc(&html, '\0');
 	ics = invitation(env, ev, &sub, z, *sv.name ? sv.name : subject.ptr, text.ptr, mc,
-			 ti.name, to, to_name, &method);
+			 ti.name, to, to_name, location_line(a, &sub, locale, customer), &method);
 	/* One Message-ID per (event, recipient): a message sent again after a crash is the
 	 * same message to mail clients. */
 	snprintf(message_id, sizeof(message_id), "<%s.%s@%s>", ev->id, role, domain_of(mc->from));

@@ -132,6 +132,7 @@ static void read_feed_booking(struct stmt *s, struct arena *a, void *dst)
 	b->updated_at = db_col_i64(s, 11);
 	fb->closed_at = col_opt_i64(s, 12);
 	col_text(s, 13, fb->service_name, sizeof(fb->service_name));
+	location_decode(db_col_null(s, 14) ? NULL : db_col_text(s, 14), &b->location);
 }
 
 int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct feed_window *w,
@@ -144,7 +145,7 @@ int tx_feed_bookings(struct store_tx *tx, const char *provider_id, const struct 
 	    tx->c,
 	    "SELECT * FROM (SELECT b.id, b.reference, b.service_id, b.provider_id, b.start_utc,"
 	    " b.end_utc, b.status, b.customer_name, b.notes, b.version, b.created_at,"
-	    " b.updated_at, b.closed_at, s.name FROM bookings b JOIN providers p"
+	    " b.updated_at, b.closed_at, s.name, b.location FROM bookings b JOIN providers p"
 	    " ON p.tenant_id = b.tenant_id AND p.id = b.provider_id AND p.deleted_at IS NULL"
 	    " LEFT JOIN services s ON s.tenant_id = b.tenant_id AND s.id = b.service_id"
 	    " WHERE b.tenant_id = ?1 AND (?2 IS NULL OR b.provider_id = ?2)"

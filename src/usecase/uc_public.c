@@ -88,15 +88,37 @@ static int read_tenant(struct store_tx *tx, json_t **out, struct err *e)
 	return 0;
 }
 
+/* A provider's public fields: never the e-mail address, the meeting room or the locale. */
 static json_t *public_provider(const struct provider *p)
 {
-	return json_pack("{s:s, s:s, s:s}", "id", p->id, "name", p->name, "time_zone",
-			 p->timezone);
+	json_t *o = json_pack("{s:s, s:s, s:s}", "id", p->id, "name", p->name, "time_zone",
+			      p->timezone);
+
+	wire_provider_profile(o, p, false);
+	return o;
+}
+
+/* A service's location as its page shows it: a video service's URL template stays private
+ * (each booking's link goes to its customer only). */
+static json_t *public_location(const struct service *s)
+{
+	json_t *o = wire_location(s->location, false);
+
+	json_object_del(o, "url_template");
+	return o;
+}
+
+/* Provider id with its profile (arena a). */
+static int provider_read(struct store_tx *tx, const char *id, struct arena *a,
+			 struct provider *p, struct err *e)
+{
+	return tx_provider_get(tx, id, p, e) || tx_provider_profile_read(tx, id, a, p, e) ? -1
+											 : 0;
 }
 
 /* A public service with its resolved policy and its providers; seen maps provider ids
  * already read to their public fields (null: gone), so each is read once per page. */
-static int public_service(struct store_tx *tx, const struct service *s,
+static int public_service(struct store_tx *tx, struct arena *a, const struct service *s,
 			  const struct policy *tenant, json_t *seen, json_t **out, struct err *e)
 {
 	json_t *providers = json_array(), *known;
@@ -110,7 +132,7 @@ static int public_service(struct store_tx *tx, const struct service *s,
 		known = json_object_get(seen, s->provider_ids[i]);
 		if (!known) {
 			err_init(&lookup);
-			if (tx_provider_get(tx, s->provider_ids[i], &p, &lookup) == 0) {
+			if (provider_read(tx, s->provider_ids[i], a, &p, &lookup) == 0) {
 				known = public_provider(&p);
 			} else if (lookup.code == ERR_NOT_FOUND) {
 				known = json_null();
@@ -130,6 +152,7 @@ static int public_service(struct store_tx *tx, const struct service *s,
 			 wire_opt_str(s->price), "currency", wire_opt_str(s->currency), "capacity",
 			 s->capacity, "requires_approval", s->requires_approval, "policy",
 			 wire_policy(&resolved), "providers", providers);
+	json_object_set_new(*out, "location", public_location(s));
 	return 0;
 }
 
@@ -161,7 +184,7 @@ int uc_public_page(struct uc_ctx *ctx, json_t **out, struct err *e)
 	if (n > 1)
 		qsort(list, n, sizeof(*list), by_name);
 	for (i = 0; i < n; i++) {
-		if (public_service(tx, &list[i], &defaults, seen, &one, e))
+		if (public_service(tx, ctx->arena, &list[i], &defaults, seen, &one, e))
 			goto done;
 		json_array_append_new(services, one);
 	}
@@ -268,10 +291,15 @@ int uc_manage_view(struct uc_ctx *ctx, json_t **out, struct err *e)
 			  : json_pack("{s:s, s:n, s:n}", "id", b.service_id, "name",
 				      "duration_minutes");
 	err_init(&lookup);
-	provider = tx_provider_get(tx, b.provider_id, &p, &lookup) == 0
-			   ? public_provider(&p)
-			   : json_pack("{s:s, s:n, s:s}", "id", b.provider_id, "name", "time_zone",
-				       z ? tz_name(z) : "UTC");
+	if (provider_read(tx, b.provider_id, ctx->arena, &p, &lookup) == 0) {
+		provider = public_provider(&p);
+	} else {
+		/* Gone since: its id and the zone the booking shows in, with an empty profile. */
+		memset(&p, 0, sizeof(p));
+		provider = json_pack("{s:s, s:n, s:s}", "id", b.provider_id, "name", "time_zone",
+				     z ? tz_name(z) : "UTC");
+		wire_provider_profile(provider, &p, false);
+	}
 	*out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "booking",
 			 wire_booking(&b, z, WIRE_CUSTOMER), "tenant", tenant, "service", service,
 			 "provider", provider, "cancel", action_quote(&b, true, ctx->now, z),

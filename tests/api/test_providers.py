@@ -18,7 +18,8 @@ def test_create_minimal_renders_defaults(api):
     p = r.json()
     assert re.fullmatch(r"prv_[0-9a-z]{20}", p["id"]), p["id"]
     assert set(p) == {"id", "name", "timezone", "email", "settings", "created_at",
-                      "updated_at"}
+                      "updated_at", "bio", "specialties", "photo_url", "languages", "locale",
+                      "video_url"}
     assert p["name"] == "Ada"
     assert p["timezone"] == "Europe/Berlin"
     assert p["email"] is None

@@ -35,6 +35,7 @@ SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "capacity
 PUBLIC_POLICY_KEYS = {"cancellation_deadline_hours", "reschedule_deadline_hours",
                       "max_reschedules", "late_cancellation_fees", "no_show_fee_percent"}
 PROVIDER_KEYS = {"id", "name", "time_zone", "bio", "specialties", "photo_url", "languages"}
+NO_PROFILE = {"bio": None, "specialties": [], "photo_url": None, "languages": []}
 HOLD_KEYS = {"id", "service_id", "provider_id", "start", "end", "expires_at", "live",
              "waitlist_id", "created_at"}
 BOOKING_KEYS = {"id", "reference", "status", "start", "end", "provider_id", "service_id",
@@ -197,12 +198,12 @@ def test_page_lists_only_public_services_with_exact_keys(w):
     assert set(s) == SERVICE_KEYS
     assert {k: s[k] for k in SERVICE_KEYS - {"policy", "providers"}} == {
         "id": w.sid, "name": "Consult", "duration_minutes": 60, "price": "50.00",
-        "currency": "USD", "capacity": 1, "requires_approval": False}
+        "currency": "USD", "capacity": 1, "requires_approval": False, "location": None}
     assert PUBLIC_POLICY_KEYS <= set(s["policy"]) <= PUBLIC_POLICY_KEYS | {
         "waitlist_offer_minutes"}, s["policy"]
     assert sorted(s["providers"], key=lambda p: p["name"]) == [
-        {"id": w.ada, "name": "Dr. Ada Lovelace", "time_zone": NY},
-        {"id": w.ben, "name": "Dr. Ben Okafor", "time_zone": NY}]
+        {"id": w.ada, "name": "Dr. Ada Lovelace", "time_zone": NY, **NO_PROFILE},
+        {"id": w.ben, "name": "Dr. Ben Okafor", "time_zone": NY, **NO_PROFILE}]
     for p in s["providers"]:
         assert set(p) == PROVIDER_KEYS
     text = r.text
@@ -750,7 +751,8 @@ def test_manage_shows_booking_tenant_service_provider_and_actions(w):
     assert "manage_token" not in m["booking"]
     assert m["tenant"] == w.v.page().json()["tenant"]
     assert m["service"] == {"id": w.sid, "name": "Consult", "duration_minutes": 60}
-    assert m["provider"] == {"id": w.ada, "name": "Dr. Ada Lovelace", "time_zone": NY}
+    assert m["provider"] == {"id": w.ada, "name": "Dr. Ada Lovelace", "time_zone": NY,
+                             **NO_PROFILE}
     assert m["cancel"] == {"allowed": True, "deadline": None, "fee": None}
     assert m["reschedule"] == {"allowed": True, "deadline": None}
     for secret in ("ada@clinic.example", "max_per_day", w.t.key):

@@ -9,7 +9,7 @@ SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "buffer_b
                 "reminder_offsets_minutes",
                 "buffer_after_minutes", "slot_step_minutes", "min_notice_minutes",
                 "max_advance_days", "capacity", "provider_ids", "created_at", "updated_at",
-                "requires_approval", "policy", "public"}
+                "requires_approval", "policy", "public", "location", "provider_overrides"}
 NO_POLICY = {"cancellation_deadline_hours": None, "reschedule_deadline_hours": None,
              "max_reschedules": None, "late_cancellation_fees": None,
              "no_show_fee_percent": None, "waitlist_offer_minutes": None}
@@ -31,7 +31,7 @@ def test_create_minimal_renders_defaults(api):
         "buffer_before_minutes": 0, "buffer_after_minutes": 0, "slot_step_minutes": 45,
         "min_notice_minutes": 0, "max_advance_days": None, "capacity": 1, "provider_ids": [],
         "requires_approval": False, "policy": NO_POLICY, "reminder_offsets_minutes": None,
-        "public": False}
+        "public": False, "location": None, "provider_overrides": []}
     assert api.ok("GET", f"/v1/services/{s['id']}") == s
 
 

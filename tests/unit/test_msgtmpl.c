@@ -227,7 +227,7 @@ static void test_variable_docs(void **state)
 	const struct tmpl_var_doc *v = tmpl_vars(&n);
 
 	(void)state;
-	assert_int_equal(n, 28);
+	assert_int_equal(n, 30);
 	for (i = 0; i < n; i++) {
 		assert_true(strlen(v[i].description) > 0);
 		assert_int_equal(strspn(v[i].name, "abcdefghijklmnopqrstuvwxyz_"),
@@ -287,6 +287,8 @@ static struct tmpl_val sample[] = {
 	{ "offer_url", "https://x.example/offer?a=1&b=2" },
 	{ "manage_url", "https://x.example/m/tok" },
 	{ "notes", "" },
+	{ "location", "" },
+	{ "location_url", "" },
 	{ "reason", "" },
 };
 
@@ -415,6 +417,45 @@ static void test_builtin_waitlist_offer(void **state)
 	assert_non_null(strstr(s, "href=\"https://x.example/offer?a=1&amp;b=2\""));
 }
 
+/* The location's line in the details of every message, and the video link in the
+ * confirmation, the reminder and the reschedule, in both languages. */
+static void test_builtin_location(void **state)
+{
+	static const char *const with_link[] = { "booking.created", "booking.confirmed",
+						 "booking.reminder", "booking.rescheduled" };
+	const struct tmpl_builtin *b;
+	char *s;
+	size_t i;
+
+	(void)state;
+	for_customer(true);
+	b = tmpl_builtin("booking.created", "en");
+	s = render(b->text, sample, N(sample), false);
+	assert_null(strstr(s, "Where:"));
+	assert_null(strstr(s, "video call"));
+	set("location", "Main Street 1, Berlin");
+	s = render(b->text, sample, N(sample), false);
+	assert_non_null(strstr(s, "Where: Main Street 1, Berlin\n"));
+	b = tmpl_builtin("booking.cancelled", "de");
+	s = render(b->text, sample, N(sample), false);
+	assert_non_null(strstr(s, "Wo: Main Street 1, Berlin\n"));
+	set("location", "Video call: https://meet.example/acme-ABC?x=1&y=2");
+	set("location_url", "https://meet.example/acme-ABC?x=1&y=2");
+	for (i = 0; i < N(with_link); i++) {
+		b = tmpl_builtin(with_link[i], "en");
+		s = render(b->text, sample, N(sample), false);
+		assert_non_null(strstr(s, "Join the video call:\n"
+					  "https://meet.example/acme-ABC?x=1&y=2\n"));
+		s = render(b->html, sample, N(sample), true);
+		assert_non_null(strstr(s, "href=\"https://meet.example/acme-ABC?x=1&amp;y=2\""));
+		b = tmpl_builtin(with_link[i], "de");
+		s = render(b->text, sample, N(sample), false);
+		assert_non_null(strstr(s, "Am Videoanruf teilnehmen:\n"));
+	}
+	set("location", "");
+	set("location_url", "");
+}
+
 static void test_builtin_manage_link_optional(void **state)
 {
 	const struct tmpl_builtin *b = tmpl_builtin("booking.reminder", "de");
@@ -541,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_created_pending_wording),
 		cmocka_unit_test(test_builtin_fee_and_previous_time),
 		cmocka_unit_test(test_builtin_waitlist_offer),
+		cmocka_unit_test(test_builtin_location),
 		cmocka_unit_test(test_builtin_manage_link_optional),
 		cmocka_unit_test(test_locale_date),
 		cmocka_unit_test(test_locale_time_12_hour_edges),
