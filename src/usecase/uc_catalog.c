@@ -600,6 +600,17 @@ static int unchanged_since(json_t *stored, json_t *read, const char *what, const
 		       what, id);
 }
 
+/* Whether an edit changes nothing the API shows (then nothing is written; both references
+ * are stolen). */
+static bool renders_same(json_t *after, json_t *before)
+{
+	bool same = json_equal(after, before);
+
+	json_decref(after);
+	json_decref(before);
+	return same;
+}
+
 static int override_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 			      struct err *e)
 {
@@ -621,6 +632,8 @@ static int override_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 				       "the tenant has %d recurring overrides, the most it may have;"
 				       " delete some first", UC_RECURRING_OVERRIDES_MAX);
 	}
+	if (renders_same(wire_override(o), wire_override(&cur)))
+		return 0;
 	o->updated_at = ctx->now;
 	if (tx_override_update(tx, o, e))
 		return -1;
@@ -732,6 +745,8 @@ static int holiday_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 	if (tx_holiday_get(tx, h->id, ctx->arena, &cur, e) ||
 	    unchanged_since(wire_holiday(&cur), wire_holiday(re->was), "holiday", h->id, e))
 		return -1;
+	if (renders_same(wire_holiday(h), wire_holiday(&cur)))
+		return 0;
 	h->updated_at = ctx->now;
 	if (tx_holiday_update(tx, h, e))
 		return -1;
@@ -865,6 +880,8 @@ static int time_off_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 			    t->id, e))
 		return -1;
 	*te->zone = uc_zone(ctx, p.timezone);
+	if (renders_same(wire_time_off(t, NULL), wire_time_off(&cur, NULL)))
+		return 0;
 	t->updated_at = ctx->now;
 	if (tx_time_off_update(tx, t, e) ||
 	    uc_emit(ctx, tx, "time_off.updated", t->id, wire_time_off(t, *te->zone),

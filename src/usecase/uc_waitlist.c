@@ -481,6 +481,13 @@ static int waitlist_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 			       "waitlist entry %s changed while this edit was made; read it again"
 			       " and resend the edit", w->id);
 	}
+	read = wire_waitlist(w);
+	same = json_equal(read, stored);
+	json_decref(read);
+	if (same) {
+		json_decref(stored);
+		return 0;
+	}
 	w->updated_at = ctx->now;
 	if (tx_waitlist_edit(tx, w, e) ||
 	    uc_emit(ctx, tx, "waitlist.updated", w->id, wire_waitlist(w), stored, e))

@@ -464,3 +464,24 @@ def test_edit_of_another_tenants_records_is_404(w, api_b):
     expect_problem(api_b.patch(f"/v1/providers/{w.pid}/time-off/{x['id']}", {"reason": "x"}),
                    404)
     assert t.ok("GET", "/v1/holidays")["data"] == [h]
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(w):
+    t = w.t
+    o = t.ok("POST", f"/v1/providers/{w.pid}/overrides", {"date": MON, "note": "n"})
+    h = t.ok("POST", "/v1/holidays", {"name": "H", "date": TUE, "type": "closure"})
+    x = t.ok("POST", f"/v1/providers/{w.pid}/time-off",
+             {"start": at(WED, "09:00"), "end": at(WED, "10:00")})
+    e = t.ok("POST", "/v1/waitlist", {"service_id": w.sid, "earliest_date": "2027-01-04",
+                                      "latest_date": "2027-01-04",
+                                      "customer": {"name": "W", "email": "w@example.com"}})
+    seq = t.ok("GET", "/v1/events", params={"limit": 200})["data"][-1]["seq"]
+    later = "2026-02-01T00:00:00Z"
+    assert t.ok("PATCH", f"/v1/providers/{w.pid}/overrides/{o['id']}", {"note": "n"},
+                now=later) == o
+    assert t.ok("PATCH", f"/v1/holidays/{h['id']}", {}, now=later) == h
+    assert t.ok("PATCH", f"/v1/providers/{w.pid}/time-off/{x['id']}",
+                {"start": "2026-03-04T14:00:00Z"}, now=later) == x
+    got = t.ok("PATCH", f"/v1/waitlist/{e['id']}", {"priority": 0}, now=later)
+    assert got["updated_at"] == e["updated_at"] and got["priority"] == 0
+    assert t.ok("GET", "/v1/events", params={"after": seq, "limit": 200})["data"] == []
