@@ -18,6 +18,7 @@
 #include "util/ids.h"
 
 struct MHD_Connection;
+struct MHD_PostProcessor;
 struct auth_cache;
 struct inflight;
 struct notifier;
@@ -45,6 +46,36 @@ struct http_ctx {
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };
 
+/* A request body streamed to a file instead of body_in (the attachment upload route): the
+ * server writes it to an unlinked temporary file as it arrives; for multipart/form-data only
+ * the file part's bytes are kept. */
+struct req_upload {
+	int fd;				/* the unlinked temporary file; -1 when none */
+	int64_t len;			/* bytes of the file in fd */
+	int64_t received;		/* bytes of the body as sent */
+	int64_t cap;			/* most body bytes taken; past it 413 */
+	int64_t file_cap;		/* most file bytes taken; past it 413 */
+	bool multipart;
+	int failed;			/* multipart: enum err_code of a failed file write */
+	struct err *refused;		/* refused while it streamed: the answer once the rest
+					 * of the body is read and dropped (arena) */
+	int file_parts;			/* multipart: parts with a filename */
+	int64_t part_bytes;		/* multipart: bytes of the current file part */
+	char *filename;			/* multipart: the file part's filename, or NULL (heap) */
+	char *content_type;		/* multipart: the file part's Content-Type, or NULL (heap) */
+	struct MHD_PostProcessor *pp;
+};
+
+/* A response body read in pieces as it is sent (a download), instead of out: read fills
+ * buf with up to max bytes at offset pos and returns their count, or -1 to abort; free
+ * releases cls after the response (also when the client went away). */
+struct req_stream {
+	uint64_t len;
+	long (*read)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*free)(void *cls);
+	void *cls;
+};
+
 #define REQ_MAX_PARAMS 4
 #define REQ_MAX_HEADERS 12
 #define REQ_BODY_LIMIT (64u << 10)
@@ -62,6 +93,8 @@ struct req {
 	char remote_key[52];			/* what address limits count it under */
 	const char *params[REQ_MAX_PARAMS];	/* path parameters in pattern order */
 	struct buf body_in;
+	struct req_upload *upload;		/* the streamed body, or NULL (server.c) */
+	bool admitted;				/* routed and authenticated before the body */
 	json_t *json;				/* the parsed body (an object), routes with a body */
 	struct auth auth;
 	char key_hash[TOKEN_HASH_MAX];		/* of the credential presented */
@@ -73,6 +106,7 @@ struct req {
 	bool coding_chosen;			/* the handler chose the body's coding (a file
 						 * sent as kept): gzip_reply leaves it */
 	struct buf out;
+	struct req_stream stream;		/* read set: the body comes from it, not out */
 	const char *content_type;
 	size_t nheaders;
 	struct {

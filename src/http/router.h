@@ -18,6 +18,12 @@ void router_dispatch(struct req *r);
 int http_limit_answer(struct req *r, enum rl_scope scope, const struct rl_policy *p,
 		      const struct rl_answer *a, const char *what, struct err *e);
 
+/* For a body streamed as it arrives (server.c): does what router_dispatch does before the
+ * body (route, clock, authentication, rate limits) right after the headers, so a refused
+ * request is answered before its body is read; router_dispatch then goes on from there.
+ * Returns 0, or -1 with e set (r->route set when a route matched). */
+int router_admit(struct req *r, struct err *e);
+
 size_t router_routes(void);
 const char *router_route_template(size_t i);
 enum http_method router_route_method(size_t i);

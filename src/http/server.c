@@ -1,6 +1,10 @@
+/* O_TMPFILE (Linux): an upload's temporary file never has a name. */
+#define _GNU_SOURCE
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +15,7 @@
 #include <unistd.h>
 
 #include "http/gzip.h"
+#include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/tls.h"
@@ -20,6 +25,13 @@
 
 #define SWEEP_INTERVAL_S 15
 #define PURGE_INTERVAL_S 3600	/* events past the retention, after the purge at start */
+
+/* The route whose body is streamed to a temporary file instead of body_in. */
+#define UPLOAD_ROUTE "/v1/bookings/{}/attachments"
+/* The multipart parser's buffer: a part's header lines must fit in it. */
+#define UPLOAD_PP_BUFFER (16u << 10)
+/* Bytes of a refused upload read and dropped so that its client gets the answer. */
+#define UPLOAD_DRAIN_MAX (4 << 20)
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -160,14 +172,67 @@ static struct req *req_new(struct http_ctx *ctx, struct MHD_Connection *conn, co
 	return r;
 }
 
+static void upload_release(struct req_upload *u)
+{
+	if (u->pp)
+		MHD_destroy_post_processor(u->pp);
+	u->pp = NULL;
+	if (u->fd >= 0)
+		close(u->fd);
+	u->fd = -1;
+	free(u->filename);
+	free(u->content_type);
+	u->filename = u->content_type = NULL;
+}
+
 static void req_free(struct req *r)
 {
 	struct http_ctx *ctx = r->ctx;
 
+	if (r->upload)
+		upload_release(r->upload);
+	if (r->stream.free)
+		r->stream.free(r->stream.cls);
 	buf_release(&r->body_in);
 	buf_release(&r->out);
 	arena_free(r->arena);
 	atomic_fetch_sub(&ctx->in_flight, 1);
+}
+
+/* A streamed response body (struct req_stream) as libmicrohttpd reads it. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct req_stream *st = cls;
+	long n = st->read(st->cls, pos, buf, max);
+
+	return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
+								  : (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct req_stream *st = cls;
+
+	if (st->free)
+		st->free(st->cls);
+	free(st);
+}
+
+/* The response of a handler that set r->stream: read as it is sent, in blocks of up to
+ * 256 KiB. The stream's state goes with the response. */
+static struct MHD_Response *stream_response(struct req *r)
+{
+	struct req_stream *st = xmalloc(sizeof(*st));
+	struct MHD_Response *resp;
+
+	*st = r->stream;
+	r->stream.free = NULL;
+	r->stream.read = NULL;
+	resp = MHD_create_response_from_callback(st->len, 256u << 10, stream_read, st,
+						 stream_free);
+	if (!resp)
+		stream_free(st);
+	return resp;
 }
 
 static enum MHD_Result send_reply(struct req *r)
@@ -178,14 +243,20 @@ static enum MHD_Result send_reply(struct req *r)
 	char *body;
 	size_t i;
 
-	gzip_reply(r);
-	http_observe(r);
-	body = buf_detach(&r->out, &len);
-
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(body);
-		return MHD_NO;
+	if (r->stream.read && r->status == 200) {
+		http_observe(r);
+		resp = stream_response(r);
+		if (!resp)
+			return MHD_NO;
+	} else {
+		gzip_reply(r);
+		http_observe(r);
+		body = buf_detach(&r->out, &len);
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!resp) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
@@ -201,7 +272,7 @@ static enum MHD_Result send_reply(struct req *r)
 /* The connection and request limits and the message framing, once the headers are in. A
  * request refused here is answered at once, which also closes the connection (wanted: its
  * body, if any, is not read). */
-static enum MHD_Result headers_checked(struct req *r, const char *version)
+static enum MHD_Result headers_checked(struct req *r, const char *version, bool *answered)
 {
 	struct err e;
 
@@ -210,11 +281,186 @@ static enum MHD_Result headers_checked(struct req *r, const char *version)
 	case 0:
 		return MHD_YES;
 	case -1:
+		*answered = true;
 		reply_problem(r, &e);
 		return send_reply(r);
 	default:
+		*answered = true;
 		return MHD_NO;	/* timed out: the 408 went out */
 	}
+}
+
+/* Whether r's body is streamed to a file (the attachment upload). */
+static bool streams_body(struct req *r)
+{
+	int i;
+
+	if (r->method != HTTP_POST)
+		return false;
+	i = router_find(HTTP_POST, r->path);
+	return i >= 0 && !strcmp(router_route_template((size_t)i), UPLOAD_ROUTE);
+}
+
+/* An unlinked file in $TMPDIR (default /tmp) for an upload's bytes, or -1. */
+static int temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0 || snprintf(path, sizeof(path), "%s/slotd-upload-XXXXXX", dir) >=
+			       (int)sizeof(path))
+		return fd;
+	fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static int write_all(int fd, const char *data, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes n bytes of the file to the upload's temporary file. */
+static int upload_write(struct req_upload *u, const char *data, size_t n, struct err *e)
+{
+	if (u->len + (int64_t)n > u->file_cap)
+		return err_set(e, ERR_TOO_LARGE, "the file is larger than %lld bytes",
+			       (long long)u->file_cap);
+	if (write_all(u->fd, data, n))
+		return err_set(e, errno == ENOSPC ? ERR_STORE_FULL : ERR_INTERNAL,
+			       "cannot keep the upload: %s", strerror(errno));
+	u->len += (int64_t)n;
+	return 0;
+}
+
+/* The multipart parser's callback: the bytes of the one part with a filename go to the
+ * file; other fields are ignored; a second file part stops the parse. */
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *filename, const char *content_type,
+			       const char *transfer_encoding, const char *data, uint64_t off,
+			       size_t size)
+{
+	struct req *r = cls;
+	struct req_upload *u = r->upload;
+	struct err e;
+
+	(void)kind;
+	(void)key;
+	(void)transfer_encoding;
+	if (!filename)
+		return MHD_YES;
+	if (off == 0 && (u->file_parts == 0 || u->part_bytes > 0 ||
+			 strcmp(filename, u->filename ? u->filename : ""))) {
+		if (++u->file_parts > 1)
+			return MHD_NO;
+		u->filename = xstrdup(filename);
+		u->content_type = content_type ? xstrdup(content_type) : NULL;
+	}
+	u->part_bytes += (int64_t)size;
+	err_init(&e);
+	if (size && upload_write(u, data, size, &e)) {
+		u->failed = (int)e.code;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* After the headers of an upload: routed, authenticated and checked (booking, type, sizes
+ * from the headers) before a byte of the body is read; then the temporary file. */
+static int upload_begin(struct req *r, struct err *e)
+{
+	struct req_upload *u = arena_alloc(r->arena, sizeof(*u));
+
+	memset(u, 0, sizeof(*u));
+	u->fd = -1;
+	r->upload = u;
+	if (router_admit(r, e) || h_attachment_precheck(r, e))
+		return -1;
+	if (u->multipart) {
+		u->pp = MHD_create_post_processor(r->conn, UPLOAD_PP_BUFFER, on_part, r);
+		if (!u->pp)
+			return err_set(e, ERR_MALFORMED, "multipart/form-data needs a boundary"
+				       " parameter");
+	}
+	u->fd = temp_file();
+	if (u->fd < 0)
+		return err_set(e, ERR_INTERNAL, "cannot make a temporary file for the upload: %s",
+			       strerror(errno));
+	return 0;
+}
+
+/* A piece of an upload's body. */
+static int upload_piece(struct req *r, const char *data, size_t n, struct err *e)
+{
+	struct req_upload *u = r->upload;
+
+	u->received += (int64_t)n;
+	if (u->received > u->cap)
+		return err_set(e, ERR_TOO_LARGE, "the request body is larger than %lld bytes",
+			       (long long)u->cap);
+	if (!u->multipart)
+		return upload_write(u, data, n, e);
+	if (MHD_post_process(u->pp, data, n) == MHD_YES)
+		return 0;
+	if (u->file_parts > 1)
+		return err_field(e, "/file", "send one file per request (%d file parts)",
+				 u->file_parts);
+	if (u->failed == ERR_TOO_LARGE)
+		return err_set(e, ERR_TOO_LARGE, "the file is larger than %lld bytes",
+			       (long long)u->file_cap);
+	if (u->failed)
+		return err_set(e, (enum err_code)u->failed, "cannot keep the upload");
+	return err_set(e, ERR_MALFORMED, "the multipart/form-data body does not parse");
+}
+
+/* The end of an upload's body: the multipart parse must have ended cleanly. */
+static int upload_end(struct req *r, struct err *e)
+{
+	struct req_upload *u = r->upload;
+	enum MHD_Result done;
+
+	if (!u->pp)
+		return 0;
+	done = MHD_destroy_post_processor(u->pp);
+	u->pp = NULL;
+	if (done != MHD_YES)
+		return err_set(e, ERR_MALFORMED, "the multipart/form-data body ends before its"
+			       " closing boundary");
+	return 0;
+}
+
+/* Answers a streamed request with e: at once when the body has not started (the rest of it
+ * is then never read), else once the body is in (libmicrohttpd takes no answer while a body
+ * arrives): up to UPLOAD_DRAIN_MAX more bytes are read and dropped, past that the connection
+ * closes without an answer. */
+static enum MHD_Result upload_refused(struct req *r, const struct err *e, bool body_started)
+{
+	struct req_upload *u = r->upload;
+
+	if (!body_started || !u) {
+		reply_problem(r, e);
+		return send_reply(r);
+	}
+	u->refused = arena_alloc(r->arena, sizeof(*u->refused));
+	*u->refused = *e;
+	u->cap = u->received + UPLOAD_DRAIN_MAX;
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -223,11 +469,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  void **con_cls)
 {
 	struct req *r = *con_cls;
+	bool answered = false;
+	enum MHD_Result ret;
+	struct err e;
 
 	if (!r) {
 		/* First call: headers only. Queueing a response now would drop keep-alive. */
 		*con_cls = r = req_new(cls, conn, method, url);
-		return headers_checked(r, version);
+		ret = headers_checked(r, version, &answered);
+		if (answered || !streams_body(r))
+			return ret;
+		err_init(&e);
+		return upload_begin(r, &e) ? upload_refused(r, &e, false) : MHD_YES;
+	}
+	if (r->upload) {
+		struct req_upload *u = r->upload;
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (u->refused && n) {
+			u->received += (int64_t)n;
+			return u->received > u->cap ? MHD_NO : MHD_YES;
+		}
+		err_init(&e);
+		if (n)
+			return upload_piece(r, upload_data, n, &e) ? upload_refused(r, &e, true)
+								   : MHD_YES;
+		if (!conn_limits_body_done(r->ctx->conn_limits, conn))
+			return MHD_NO;	/* timed out meanwhile: the 408 went out */
+		if (u->refused || upload_end(r, &e)) {
+			reply_problem(r, u->refused ? u->refused : &e);
+			return send_reply(r);
+		}
+		router_dispatch(r);
+		return send_reply(r);
 	}
 	if (*upload_data_size) {
 		/* Past the cap the rest is read and dropped; the router answers 413. */
