@@ -789,7 +789,7 @@ op("post", "/v1/bookings/{booking_id}/attachments", "Attach a file to a booking"
    desc="The body is the file itself (Content-Type: its type; the name from ?filename= or Content-Disposition: attachment; filename=…) "
         "or multipart/form-data with one file part. Limits: --attachment-max-bytes per file (413, checked from Content-Length before the "
         "body is read and while it streams), --attachment-booking-max-bytes for all of a booking's files (413), 100 files a booking (422 "
-        "record_limit); a type off the allow-list is 415. Event booking.attachment_added.")
+        "record_limit_reached); a type off the allow-list is 415. Event booking.attachment_added.")
 paths["/v1/bookings/{booking_id}/attachments"]["post"]["requestBody"] = {
     "required": True,
     "content": {**{t: {"schema": {"type": "string", "format": "binary"}} for t in ATTACHMENT_TYPES},
