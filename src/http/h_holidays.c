@@ -193,7 +193,8 @@ int h_holiday_list(struct req *r, struct err *e)
 	got_from = query_date(r, "from", &from, e);
 	got_to = query_date(r, "to", &to, e);
 	if (type_name && holiday_type_parse(type_name, &type))
-		err_field_code(e, ERR_INVALID, "type", "must be public, closure, maintenance or other");
+		err_field_code(e, ERR_INVALID, "type",
+			       "must be public, closure, maintenance or other");
 	if (got_from < 0 || got_to < 0 || e->code)
 		return -1;
 	if (got_from || got_to || type_name) {

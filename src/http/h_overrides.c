@@ -33,8 +33,7 @@ static int override_span(struct override_rec *rec, const struct override_dates *
 					 "is required with rrule: the first date it applies on"
 					 " (not from and to)");
 		rec->ov.from_day = d->date;
-		if (recur_parse(rec->rrule, rec->ov.from_day * 86400, NULL, "/rrule", "/date", &rule,
-				e))
+		if (recur_parse(rec->rrule, d->date * 86400, NULL, "/rrule", "/date", &rule, e))
 			return -1;
 		snprintf(rec->rrule, sizeof(rec->rrule), "%s", rule.text);
 		rec->ov.to_day = rule.last == RECUR_OPEN ? CIVIL_MAX_DAY

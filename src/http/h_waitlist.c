@@ -143,7 +143,8 @@ static int parse_patch(struct req *r, const struct waitlist_entry *was,
 	*w = *was;
 	json_only_keys(o, "", entry_keys, e);
 	if (json_object_get(o, "service_id"))
-		err_field(e, "/service_id", "cannot be changed: remove the entry and add a new one");
+		err_field(e, "/service_id",
+			  "cannot be changed: remove the entry and add a new one");
 	if (json_object_get(o, "provider_id"))
 		err_field(e, "/provider_id",
 			  "cannot be changed: remove the entry and add a new one");
