@@ -23,7 +23,7 @@ MON, TUE, WED, THU, FRI, SAT = ("2026-03-02", "2026-03-03", "2026-03-04", "2026-
 BOOKING_KEYS = {"id", "reference", "status", "start", "end", "provider_id", "service_id",
                 "customer", "notes", "metadata", "price", "currency", "version", "created_at",
                 "updated_at", "policy", "reschedule_count", "fee", "fee_waived", "locale", "links",
-                "internal_notes", "completion_notes", "feedback"}
+                "internal_notes", "completion_notes", "feedback", "location"}
 NO_POLICY = {"cancellation_deadline_hours": None, "reschedule_deadline_hours": None,
              "max_reschedules": None, "late_cancellation_fees": None,
              "no_show_fee_percent": None, "waitlist_offer_minutes": None}
