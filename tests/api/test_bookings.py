@@ -102,8 +102,8 @@ def test_create_returns_the_booking_exactly(w):
         "provider_id": w.pid, "service_id": w.sid, "customer": customer,
         "notes": "Window seat", "metadata": meta, "price": "50.00", "currency": "USD",
         "policy": NO_POLICY, "reschedule_count": 0, "fee": None, "fee_waived": None,
-        "locale": None,
-        "version": 1, "created_at": NOW, "updated_at": NOW}
+        "locale": None, "internal_notes": None, "completion_notes": None, "feedback": None,
+        "location": None, "version": 1, "created_at": NOW, "updated_at": NOW}
 
     g = w.t.get(f"/v1/bookings/{b['id']}")
     assert g.status_code == 200, g.text
