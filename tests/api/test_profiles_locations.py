@@ -244,8 +244,8 @@ def test_booking_copies_the_location(studio, loc, provider, want, day):
 
 def test_video_template_fills_tenant_and_reference(studio):
     t = studio.t
-    svc = service(studio, {"type": "video", "url_template":
-                           "https://meet.jit.si/{tenant}-{reference}?b={booking_id}&p={provider_id}"})
+    tpl = "https://meet.jit.si/{tenant}-{reference}?b={booking_id}&p={provider_id}"
+    svc = service(studio, {"type": "video", "url_template": tpl})
     b = book(t, svc["id"], at("10:00"), provider_id=studio.olu)
     url = b["location"]["url"]
     assert url == (f"https://meet.jit.si/{studio.slug}-{b['reference']}"
@@ -323,6 +323,30 @@ def test_public_service_shows_location_without_the_template(studio):
     shown = {s["id"]: s["location"] for s in page["services"]}
     assert shown[svc["id"]] == {"type": "video"}
     assert shown[room["id"]] == LOCATIONS[0]
+
+
+def test_public_booking_from_a_hold_with_any_provider_gets_its_link(studio):
+    t = studio.t
+    svc = service(studio, {"type": "video",
+                           "url_template": "https://meet.jit.si/{tenant}-{reference}"},
+                  providers=[studio.olu])
+    t.ok("PATCH", f"/v1/services/{svc['id']}", {"public": True})
+    v = Api(t.base, None)
+    base = f"/v1/public/{studio.slug}"
+    h = v.post(f"{base}/holds", {"service_id": svc["id"], "provider_id": "any",
+                                 "start": at("15:00", "2027-03-10")}, now=NOW,
+               headers={"X-Forwarded-For": "198.51.100.7"})
+    assert h.status_code == 201, h.text
+    r = v.post(f"{base}/bookings", {"service_id": svc["id"], "provider_id": "any",
+                                    "start": at("15:00", "2027-03-10"), "hold_id": h.json()["id"],
+                                    "customer": {"name": "Ana", "email": "ana@x.example"}},
+               now=NOW, headers={"X-Forwarded-For": "198.51.100.7",
+                                 "Idempotency-Key": uuid.uuid4().hex})
+    assert r.status_code == 201, r.text
+    b = r.json()
+    assert b["location"] == {"type": "video",
+                             "url": f"https://meet.jit.si/{studio.slug}-{b['reference']}"}
+    assert t.ok("GET", f"/v1/bookings/{b['id']}")["location"] == b["location"]
 
 
 # --- e-mail --------------------------------------------------------------------------------
