@@ -5,11 +5,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <strings.h>
 
 #include "http/h_common.h"
 #include "usecase/uc_attachments.h"
+#include "util/log.h"
 #include "util/mem.h"
 #include "wire/wire_attachments.h"
 
@@ -192,6 +192,7 @@ static long download_read(void *cls, uint64_t pos, char *out, size_t max)
 	struct download *d = cls;
 	int64_t seq = (int64_t)(pos / ATTACHMENT_CHUNK_BYTES);
 	size_t at = (size_t)(pos % ATTACHMENT_CHUNK_BYTES), n;
+	int64_t want;
 	struct err e;
 
 	if ((int64_t)pos >= d->size)
@@ -200,12 +201,17 @@ static long download_read(void *cls, uint64_t pos, char *out, size_t max)
 		err_init(&e);
 		d->seq = -1;
 		if (uc_attachment_chunk(d->env, d->tenant, d->id, seq, d->buf,
-					ATTACHMENT_CHUNK_BYTES, &d->len, &e))
+					ATTACHMENT_CHUNK_BYTES, &d->len, &e)) {
+			/* The answer has begun: all that is left is to cut it short. */
+			log_msg(LOG_WARN, "download of attachment %s stopped at byte %llu: %s",
+				d->id, (unsigned long long)pos, e.message);
 			return -1;
+		}
 		/* Every chunk but the last is whole, and the last ends at the size. */
-		if (d->len != (size_t)(d->size - seq * (int64_t)ATTACHMENT_CHUNK_BYTES < (int64_t)
-				       ATTACHMENT_CHUNK_BYTES ? d->size - seq * (int64_t)
-				       ATTACHMENT_CHUNK_BYTES : (int64_t)ATTACHMENT_CHUNK_BYTES))
+		want = d->size - seq * (int64_t)ATTACHMENT_CHUNK_BYTES;
+		if (want > (int64_t)ATTACHMENT_CHUNK_BYTES)
+			want = ATTACHMENT_CHUNK_BYTES;
+		if ((int64_t)d->len != want)
 			return -1;
 		d->seq = seq;
 	}

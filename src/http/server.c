@@ -311,9 +311,11 @@ static int temp_file(void)
 	if (!dir || !*dir)
 		dir = "/tmp";
 	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0 || snprintf(path, sizeof(path), "%s/slotd-upload-XXXXXX", dir) >=
-			       (int)sizeof(path))
+	if (fd >= 0)
 		return fd;
+	/* A file system without O_TMPFILE: a named file, unlinked at once. */
+	if (snprintf(path, sizeof(path), "%s/slotd-upload-XXXXXX", dir) >= (int)sizeof(path))
+		return -1;
 	fd = mkstemp(path);
 	if (fd >= 0)
 		unlink(path);

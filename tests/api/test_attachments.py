@@ -487,7 +487,8 @@ def test_metrics_logs_and_rate_limits_see_the_routes(start_server):
     expect_problem(r, 429, "rate_limited")
     assert "Retry-After" in r.headers
 
-    logs = [l for l in srv.stderr().splitlines() if '"msg":"request"' in l]
+    assert srv.stop() == 0      # the log is complete once the server has stopped
+    logs = [l for l in srv.stderr_path.read_text().splitlines() if '"msg":"request"' in l]
     assert any('"route":"/v1/bookings/{}/attachments/{}"' in l and '"status":200' in l
                for l in logs)
     assert any('"route":"/v1/bookings/{}/attachments"' in l and '"status":413' in l
