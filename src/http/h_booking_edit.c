@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "core/location.h"
 #include "http/h_common.h"
 #include "http/json_in.h"
 
@@ -35,18 +36,13 @@ static bool phone_ok(const char *p)
 	return true;
 }
 
-/* An http(s) URL with a host, no spaces, controls, quotes, angle brackets or backslashes. */
-static bool url_ok(const char *s)
+/* Whether s holds a control character (an address or a number is one line). */
+static bool has_control(const char *s)
 {
-	const char *host = !strncmp(s, "https://", 8) ? s + 8 : !strncmp(s, "http://", 7) ? s + 7
-											      : NULL;
-
-	if (!host || !*host || *host == '/')
-		return false;
 	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s == 0x7f || strchr("\"'<>\\", *s))
-			return false;
-	return true;
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
 }
 
 /* A text field of a patch: 1 set (null = ""), 0 absent, -1 bad. */
@@ -70,6 +66,7 @@ static void location_read(json_t *v, struct location *out, struct err *e)
 					      {"type", "phone", NULL},
 					      {"type", "url", NULL}};
 	static const char *const value_key[] = {"address", "phone", "url"};
+	static const size_t value_max[] = {LOCATION_ADDRESS_MAX, PHONE_MAX_LEN, LOCATION_VALUE_MAX};
 	const char *type;
 	enum location_kind k;
 	char value[LOCATION_VALUE_MAX + 1] = "";
@@ -88,7 +85,7 @@ static void location_read(json_t *v, struct location *out, struct err *e)
 		return;
 	}
 	json_only_keys(v, "/location", keys[k - 1], e);
-	got = json_get_str(v, "/location", value_key[k - 1], LOCATION_VALUE_MAX, value,
+	got = json_get_str(v, "/location", value_key[k - 1], value_max[k - 1], value,
 			   sizeof(value), e);
 	if (got < 0)
 		return;
@@ -96,12 +93,15 @@ static void location_read(json_t *v, struct location *out, struct err *e)
 		json_required("/location", "address", e);
 		return;
 	}
-	if (k == LOCATION_PHONE && *value && (strlen(value) > PHONE_MAX_LEN || !phone_ok(value))) {
-		err_field(e, "/location/phone", "must be at most %d bytes of digits, spaces and"
-			  " + - ( ) .", PHONE_MAX_LEN);
+	if (k == LOCATION_IN_PERSON && has_control(value)) {
+		err_field(e, "/location/address", "must be one line of text");
 		return;
 	}
-	if (k == LOCATION_VIDEO && *value && !url_ok(value)) {
+	if (k == LOCATION_PHONE && *value && !phone_ok(value)) {
+		err_field(e, "/location/phone", "may hold digits, spaces and + - ( ) . only");
+		return;
+	}
+	if (k == LOCATION_VIDEO && *value && !web_url_valid(value, LOCATION_VALUE_MAX)) {
 		err_field(e, "/location/url", "must be an http(s) URL");
 		return;
 	}
