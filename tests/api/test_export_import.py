@@ -525,3 +525,41 @@ def test_the_csv_script_refuses_bad_lines(tmp_path, bad):
     cp = subprocess.run([sys.executable, str(REPO / "scripts" / "hours_csv_to_import.py"),
                          str(p), "--slug", "x"], capture_output=True, text=True, timeout=60)
     assert cp.returncode != 0 and cp.stderr.strip() and not cp.stdout
+
+
+def test_calendars_arrive_disabled_without_credentials(slotd_bin, source, tmp_path):
+    """A calendar's sealed address and password stay behind (as hashes in the document);
+    the imported calendar is off and says its credentials must be entered again."""
+    doc = copymod.deepcopy(source["doc"])
+    tid = doc["tenant"]["id"]
+    pid = doc["tables"]["providers"][0]["id"]
+    doc["tables"]["calendars"] = [{
+        "tenant_id": tid, "id": "cal_01m8zf0000000000000a", "provider_id": pid,
+        "kind": "ics", "name": "Private", "url": "https://calendar.example/…",
+        "url_box": "sha256:" + "ab" * 32, "username": None, "password_box": None,
+        "write": 0, "enabled": 1, "interval_min": 15, "etag": "\"v7\"", "ctag": None,
+        "busy_hash": "0123", "events": 4, "busy_count": 2, "next_sync_at": 1772366400,
+        "lease_owner": "host-1:42", "lease_until": 1772366460, "version": 3,
+        "created_at": 1772366400, "updated_at": 1772366400}]
+    doc["counts"]["calendars"] = 1
+    p = tmp_path / "cal.json"
+    p.write_text(json.dumps(doc))
+    dest = fresh_dest(tmp_path)
+    imported(slotd_bin, dest, p)
+    srv = serve(slotd_bin, dest, tmp_path / "srv")
+    try:
+        t = Api(srv.base, source["tenants"][SLUG]["key"])
+        (cal,) = t.list_all(f"/v1/providers/{pid}/calendars", now=NOW)
+        assert cal["enabled"] is False
+        assert "enter the calendar's address and credentials again" in cal["last_error"]
+        assert cal["name"] == "Private" and cal["sync_interval_minutes"] == 15
+    finally:
+        stop(srv)
+    q = "SELECT url_box, password_box, lease_owner, etag FROM calendars"
+    if dest.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(dest[len("sqlite:"):])
+        assert con.execute(q).fetchall() == [(None, None, None, None)]
+        con.close()
+    else:
+        assert pg_helpers.psql(dest, q).strip() == "|||"
