@@ -44,12 +44,12 @@ struct day_interval {
 	int16_t end_min;
 };
 
+_Static_assert(AVAIL_MAX_DAY_INTERVALS <= 16, "day_hours.excluded has a bit per interval");
+
 /* services[i] == NULL: iv[i] is open to any service; otherwise only the listed ones may
  * start in it (borrowed). excluded is per query: the engine sets bit i on its own copies
  * when iv[i] is reserved for services other than the queried one (resolved once per
  * provider per query, so no id is compared per candidate); it is 0 everywhere else. */
-_Static_assert(AVAIL_MAX_DAY_INTERVALS <= 16, "day_hours.excluded has a bit per interval");
-
 struct day_hours {
 	uint8_t n;
 	uint16_t excluded;
