@@ -307,3 +307,14 @@ def test_deleted_service_never_matches(st):
         ["service_not_offered_now"]
     # The schedule still names it, so the body reads back as it was written.
     assert schedule_of(st.t, st.pid)["weekly"]["mon"] == [iv("09:00", "11:00", [gone])]
+
+
+def test_business_hours_take_no_service_ids(st):
+    r = st.t.put("/v1/business-hours", {"timezone": NY, "weekly": week(
+        mon=[iv("08:00", "18:00", [st.consult])])}, now=DEFAULT_NOW)
+    expect_problem(r, 422, "validation_failed", pointer="/weekly/mon/0")
+    r = st.t.post("/v1/business-hours/overrides", {"date": TUE, "intervals": [
+        iv("08:00", "12:00", [st.consult])]}, now=DEFAULT_NOW)
+    expect_problem(r, 422, "validation_failed", pointer="/intervals/0")
+    assert st.t.ok("GET", "/v1/business-hours", now=DEFAULT_NOW)["weekly"] is None
+    assert st.t.list_all("/v1/business-hours/overrides") == []
