@@ -287,7 +287,7 @@ int uc_manage_view(struct uc_ctx *ctx, json_t **out, struct err *e)
 	err_init(&lookup);
 	service = tx_service_get(tx, b.service_id, ctx->arena, &s, &lookup) == 0
 			  ? json_pack("{s:s, s:s, s:i}", "id", s.id, "name", s.name,
-				      "duration_minutes", s.duration_min)
+				      "duration_minutes", service_duration_for(&s, b.provider_id))
 			  : json_pack("{s:s, s:n, s:n}", "id", b.service_id, "name",
 				      "duration_minutes");
 	err_init(&lookup);

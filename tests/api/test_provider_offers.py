@@ -343,3 +343,16 @@ def test_a_waitlist_offer_lasts_the_provider_duration(w):
     assert (h["start"], h["end"]) == (ny("09:00"), ny("10:30"))
     b = booked(w.t, w.sid, ny("09:00"), w.ana, hold_id=h["id"])
     assert (b["end"], b["price"]) == (ny("10:30"), "30.00")
+
+
+# --- what customers see ---------------------------------------------------------------------
+
+def test_the_manage_view_shows_the_provider_duration(w):
+    put_offer(w, w.ana, {"price": "80.00", "duration_minutes": 90})
+    b = booked(w.t, w.sid, ny("10:30"), w.ana)
+    m = Api(w.t.base, b["manage_token"]).ok("GET", "/v1/manage", now=DEFAULT_NOW)
+    assert m["service"] == {"id": w.sid, "name": "Lesson", "duration_minutes": 90}
+    assert (m["booking"]["end"], m["booking"]["price"]) == (ny("12:00"), "80.00")
+    b = booked(w.t, w.sid, ny("10:00"), w.ben)
+    m = Api(w.t.base, b["manage_token"]).ok("GET", "/v1/manage", now=DEFAULT_NOW)
+    assert m["service"]["duration_minutes"] == 60
