@@ -57,6 +57,7 @@ static int subject_read(const struct event_rec *ev, json_t **root, struct subjec
 	json_t *o, *c, *fee, *rem, *changes, *loc;
 
 	memset(sub, 0, sizeof(*sub));
+	sub->location_type = sub->location_value = "";
 	*root = o = json_loads(ev->payload, 0, NULL);
 	if (!o || !json_is_object(o))
 		return 1;
@@ -67,6 +68,9 @@ static int subject_read(const struct event_rec *ev, json_t **root, struct subjec
 	sub->customer_phone = str_at(c, "phone");
 	sub->service_id = str_at(o, "service_id");
 	sub->status = str_at(o, "status");
+	/* Waitlist entries have no locale, reference or notes: "" rather than NULL. */
+	sub->locale = str_at(o, "locale");
+	sub->reference = sub->notes = "";
 	if (!strncmp(ev->type, "waitlist.", 9)) {
 		sub->kind = "waitlist";
 		sub->provider_id = str_at(o, "offer_provider_id");

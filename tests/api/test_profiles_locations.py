@@ -409,3 +409,23 @@ def test_confirmation_mail_names_the_place_and_the_video_link(mail_server, smtp)
     ev = invite_event(m)
     assert str(ev["LOCATION"]) == "https://meet.example/ines"
     assert str(ev["URL"]) == "https://meet.example/ines"
+
+
+def test_waitlist_offer_mail_renders_without_a_location(mail_server, smtp):
+    """A waiting-list offer is no booking yet: its message has no place (nor a locale, reference
+    or notes of its own), and is still sent."""
+    t = mail_server.tenant(name="Move Studio")
+    p = t.provider("Ines Duarte", NY, video_url="https://meet.example/ines")
+    t.schedule(p["id"], weekdays([("09:00", "10:00")]))
+    svc = t.service([p["id"]], "Online physio", 60, location={"type": "video"})
+    b = book(t, svc["id"], at("09:00"))
+    mail = f"wait-{uuid.uuid4().hex[:6]}@patients.example"
+    r = t.post("/v1/waitlist", {"service_id": svc["id"], "earliest_date": MON,
+                                "latest_date": MON,
+                                "customer": {"name": "Rui Melo", "email": mail}}, now=NOW)
+    assert r.status_code == 201, r.text
+    booking_helpers.acted(t, b["id"], "cancel", now=NOW)
+    [m] = smtp.wait(mail)
+    text = m.part("text/plain").replace("\r\n", "\n")
+    assert "A time you were waiting for has become free." in text, text
+    assert "Where:" not in text and "video call" not in text
