@@ -9,8 +9,10 @@ document cannot drift from the server:
 - answers given before a route is chosen (408, 414, 431, 505) must be problem+json
   matching the Problem schema, whatever the path;
 - the status must be documented for that operation;
-- the Content-Type must be one the document gives for that status, and a JSON body must
-  validate against its schema (JSON Schema 2020-12, $refs into components).
+- the Content-Type must be one the document gives for that status (or a range of it,
+  "image/*", "*/*"), and a JSON body must validate against its schema (JSON Schema
+  2020-12, $refs into components); a file ({"type": "string", "format": "binary"}, an
+  attachment download) must arrive whole (Content-Length) and uncompressed.
 
 A failure raises AssertionError, which fails the test that made the request. The document is
 loaded once per session.
@@ -156,9 +158,18 @@ def check_response(r):
             f"openapi: {what}: empty body, but the document gives {', '.join(content)}"
         return
     assert content, f"openapi: {what}: the document gives no body, got {ctype}: {r.text[:200]!r}"
-    media = content.get(ctype)
+    # The most specific key wins: "image/png", then a range "image/*", then "*/*" (OpenAPI 3.1).
+    media = content.get(ctype) or content.get(ctype.split("/")[0] + "/*") or content.get("*/*")
     assert media is not None, \
         f"openapi: {what}: Content-Type {ctype!r} not documented (documented: {', '.join(content)})"
+    if media.get("schema", {}).get("format") == "binary":
+        # A file (an attachment download): its bytes as they are, all of them.
+        sent = r.headers.get("Content-Length")
+        assert sent is None or int(sent) == len(r.content), \
+            f"openapi: {what}: Content-Length {sent} but {len(r.content)} bytes arrived"
+        assert "Content-Encoding" not in r.headers, \
+            f"openapi: {what}: a file is sent as stored, not {r.headers['Content-Encoding']}"
+        return
     if not is_json or "schema" not in media:
         return
     body = _json_body(r, what)

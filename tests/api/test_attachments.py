@@ -223,6 +223,18 @@ def test_multipart_mistakes_are_4xx(w):
     assert listed(w.t, w.bid) == []
 
 
+def test_a_booking_holds_at_most_100_files(w):
+    for i in range(100):
+        r = upload(w.t, w.bid, b"%d" % i, "text/plain", filename=f"{i}.txt")
+        assert r.status_code == 201, r.text
+    expect_problem(upload(w.t, w.bid, b"101", "text/plain"), 422, "record_limit_reached")
+    assert len(listed(w.t, w.bid)) == 100
+    first = listed(w.t, w.bid)[0]
+    assert first["filename"] == "0.txt"
+    assert w.t.delete(path(w.bid, first["id"])).status_code == 204
+    assert upload(w.t, w.bid, b"101", "text/plain").status_code == 201
+
+
 # --- limits ---------------------------------------------------------------------------------
 
 LIMITS = {"SLOTD_ATTACHMENT_MAX_BYTES": "1000", "SLOTD_ATTACHMENT_BOOKING_MAX_BYTES": "2500"}
