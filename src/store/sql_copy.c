@@ -53,7 +53,7 @@ const struct copy_table copy_tables[] = {
 	/* Attachments: the metadata, then the bytes in their chunks, one row at a time. */
 	{"attachments", "tenant_id, id, booking_id, filename, content_type, size, sha256, chunks,"
 			" actor, created_at", 0},
-	{"attachment_chunks", "tenant_id, attachment_id, seq, data", 0},
+	{"attachment_chunks", "tenant_id, attachment_id, seq, data", TABLE_BIG_ROWS},
 	{"booking_stats", "tenant_id, service_id, day, provider_id, currency, bookings, pending,"
 			  " confirmed, declined, cancelled, cancelled_late, completed, no_show,"
 			  " reschedules, booked_sec, duration_sec, lead, revenue, fees, waived,"

@@ -17,6 +17,7 @@
 #include "util/mem.h"
 
 #define COL_NAME_MAX 40
+#define BIG_ROWS_PAGE 8		/* rows of a TABLE_BIG_ROWS table read per query */
 #define HASHED_MAX (7 + 2 * crypto_hash_sha256_BYTES + 1)	/* "sha256:" + hex + NUL */
 
 /* Why an imported calendar is off: its sealed address and password stayed behind. */
@@ -151,6 +152,10 @@ struct store_export {
 	char **select;			/* per copy_tables index, built when first read */
 	size_t t;			/* the table being read */
 	struct stmt *s;
+	/* TABLE_BIG_ROWS: rows read of this page, and the key of the last one */
+	int page_rows;
+	char last_key[ID_MAX + 64];
+	int64_t last_seq;
 	struct cols cols;
 	char hashed[XFER_MAX_COLS][HASHED_MAX];
 };
@@ -192,6 +197,20 @@ const char *store_export_tenant_id(const struct store_export *x)
 	return x->tenant;
 }
 
+/* Runs the table's query (for TABLE_BIG_ROWS, the page after the last row read). */
+static int page_open(struct store_export *x, struct err *e)
+{
+	if (!(x->s = conn_prep(x->c, x->select[x->t], e)))
+		return -1;
+	bind_text(x->s, 1, x->tenant);
+	if (copy_tables[x->t].flags & TABLE_BIG_ROWS) {
+		bind_text(x->s, 2, x->last_key);
+		db_bind_i64(x->s, 3, x->last_seq);
+	}
+	x->page_rows = 0;
+	return 0;
+}
+
 int store_export_rows(struct store_export *x, size_t i, struct err *e)
 {
 	size_t t = exported(i);
@@ -204,14 +223,18 @@ int store_export_rows(struct store_export *x, size_t i, struct err *e)
 	x->s = NULL;
 	tb = &copy_tables[t];
 	cols_parse(tb->cols, &x->cols);
-	if (!x->select[t])
+	if (!x->select[t] && (tb->flags & TABLE_BIG_ROWS))
+		x->select[t] = fmt("SELECT %s FROM %s WHERE %s = ?1 AND (%s > ?2 OR (%s = ?2 AND"
+				   " %s > ?3)) ORDER BY 2, 3 LIMIT %d", tb->cols, tb->name,
+				   table_key(tb), x->cols.name[1], x->cols.name[1],
+				   x->cols.name[2], BIG_ROWS_PAGE);
+	else if (!x->select[t])
 		x->select[t] = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY 1, 2%s", tb->cols,
 				   tb->name, table_key(tb), x->cols.n > 2 ? ", 3" : "");
-	if (!(x->s = conn_prep(x->c, x->select[t], e)))
-		return -1;
-	bind_text(x->s, 1, x->tenant);
 	x->t = t;
-	return 0;
+	x->last_key[0] = '\0';
+	x->last_seq = INT64_MIN;
+	return page_open(x, e);
 }
 
 static void hash_text(const char *v, char out[HASHED_MAX])
@@ -231,6 +254,13 @@ int store_export_next(struct store_export *x, struct xfer_row *row, struct err *
 	if (!x->s)
 		return 0;
 	rc = db_step(x->s);
+	if (rc == DB_DONE && (copy_tables[x->t].flags & TABLE_BIG_ROWS) &&
+	    x->page_rows == BIG_ROWS_PAGE) {
+		db_reset(x->s);
+		if (page_open(x, e))
+			return -1;
+		rc = db_step(x->s);
+	}
 	if (rc == DB_DONE) {
 		db_reset(x->s);
 		x->s = NULL;
@@ -242,6 +272,11 @@ int store_export_next(struct store_export *x, struct xfer_row *row, struct err *
 		return sql_fail(x->c, rc, "read rows", e);
 	}
 	table = copy_tables[x->t].name;
+	if (copy_tables[x->t].flags & TABLE_BIG_ROWS) {
+		x->page_rows++;
+		col_text(x->s, 1, x->last_key, sizeof(x->last_key));
+		x->last_seq = db_col_i64(x->s, 2);
+	}
 	row->n = x->cols.n;
 	for (i = 0; i < x->cols.n; i++) {
 		struct xfer_value *v = &row->v[i];

@@ -11,6 +11,10 @@ enum copy_table_flags {
 	/* Working state of one server, not the tenant's data: queues, idempotency outcomes,
 	 * delivery attempts, calendar busy time (read again by the next sync). */
 	TABLE_NOT_EXPORTED = 1 << 0,
+	/* Rows of up to 256 KiB: an export reads a few at a time (the PostgreSQL driver holds a
+	 * whole result in memory), keyed by the second and third columns (text, integer), which
+	 * with tenant_id are the primary key. */
+	TABLE_BIG_ROWS = 1 << 1,
 };
 
 struct copy_table {

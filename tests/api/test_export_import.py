@@ -32,7 +32,9 @@ from test_copy import (NOW, SLUGS, key_create, populate, serve, snapshot, stop, 
 REPO = Path(__file__).resolve().parents[2]
 SLUG = SLUGS[0]
 NOT_EXPORTED = ("idempotency_keys", "notify_queue", "delivery_attempts", "calendar_busy")
-PDF = b"%PDF-1.4\n" + bytes(range(256)) * 1200 + b"\x00\n%%EOF\n"    # > one 256 KiB chunk
+# Ten 256 KiB chunks: more than an export reads per query.
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 1024 * 9 + b"\x00\n%%EOF\n"
+CHUNK = 256 * 1024
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -236,7 +238,8 @@ def test_the_document_holds_one_tenant_and_no_secret(source):
     # Binary data in base64, byte for byte.
     if info.get("attachment"):
         chunks = sorted(doc["tables"]["attachment_chunks"], key=lambda c: c["seq"])
-        assert len(chunks) == 2
+        assert len(chunks) == -(-len(PDF) // CHUNK) == 10
+        assert [c["seq"] for c in chunks] == list(range(10))
         assert b"".join(base64.b64decode(c["data"]["base64"]) for c in chunks) == PDF
 
 
