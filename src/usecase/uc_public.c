@@ -116,6 +116,26 @@ static int provider_read(struct store_tx *tx, const char *id, struct arena *a,
 											 : 0;
 }
 
+/* The own price and duration of each provider of s the page lists (known in seen). */
+static json_t *public_overrides(const struct service *s, json_t *seen)
+{
+	json_t *a = json_array(), *known;
+	size_t i;
+
+	for (i = 0; i < s->noffers; i++) {
+		const struct provider_offer *o = &s->offers[i];
+		known = json_object_get(seen, o->provider_id);
+		if (!service_offer(s, o->provider_id) || !known || json_is_null(known))
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "provider_id", o->provider_id,
+						   "price", wire_opt_str(o->price),
+						   "duration_minutes",
+						   o->duration_min ? json_integer(o->duration_min)
+								   : json_null()));
+	}
+	return a;
+}
+
 /* A public service with its resolved policy and its providers; seen maps provider ids
  * already read to their public fields (null: gone), so each is read once per page. */
 static int public_service(struct store_tx *tx, struct arena *a, const struct service *s,
@@ -153,6 +173,7 @@ static int public_service(struct store_tx *tx, struct arena *a, const struct ser
 			 s->capacity, "requires_approval", s->requires_approval, "policy",
 			 wire_policy(&resolved), "providers", providers);
 	json_object_set_new(*out, "location", public_location(s));
+	json_object_set_new(*out, "provider_overrides", public_overrides(s, seen));
 	return 0;
 }
 

@@ -356,3 +356,58 @@ def test_the_manage_view_shows_the_provider_duration(w):
     b = booked(w.t, w.sid, ny("10:00"), w.ben)
     m = Api(w.t.base, b["manage_token"]).ok("GET", "/v1/manage", now=DEFAULT_NOW)
     assert m["service"]["duration_minutes"] == 60
+
+
+def test_a_group_service_sessions_last_the_provider_duration(w):
+    g = w.t.service([w.ana, w.ben], "Class", 60, capacity=3, price="10.00",
+                    currency="USD")["id"]
+    put_offer(w, w.ana, {"price": "12.00", "duration_minutes": 90}, sid=g)
+    first = booked(w.t, g, ny("09:00"), w.ana)
+    second = booked(w.t, g, ny("09:00"), w.ana, customer={"name": "Bo", "email": "bo@example.com"})
+    assert [(b["end"], b["price"]) for b in (first, second)] == [(ny("10:30"), "12.00")] * 2
+    got = {(s["start"], s["end"], s["provider_id"]): s.get("seats_left")
+           for s in w.t.slots(g, w.ana, MON, MON, timezone="America/New_York")}
+    assert got[(ny("09:00"), ny("10:30"), w.ana)] == 1
+    assert (ny("10:30"), ny("12:00"), w.ana) in got
+    # A seat for any provider at Ana's session takes her terms; Ben's are the service's.
+    third = booked(w.t, g, ny("09:00"), customer={"name": "Cy", "email": "cy@example.com"})
+    want = {w.ana: (ny("10:30"), "12.00"), w.ben: (ny("10:00"), "10.00")}
+    assert (third["end"], third["price"]) == want[third["provider_id"]]
+
+
+def test_a_waitlist_entry_for_any_provider_gets_the_chosen_provider_terms(w):
+    put_offer(w, w.ana, {"price": "80.00", "duration_minutes": 90})
+    # Ben is busy all Monday; Ana is free from 09:00.
+    for h in range(9, 17):
+        booked(w.t, w.sid, ny(f"{h:02}:00"), w.ben)
+    e = w.t.ok("POST", "/v1/waitlist", {
+        "service_id": w.sid, "earliest_date": MON, "latest_date": MON,
+        "customer": {"name": "Wendy Wait", "email": "wendy@example.com"}}, now=DEFAULT_NOW)
+    assert e["status"] == "offered" and e["offer_provider_id"] == w.ana
+    h = w.t.ok("GET", f"/v1/holds/{e['hold_id']}", now=DEFAULT_NOW)
+    assert (h["start"], h["end"]) == (ny("09:00"), ny("10:30"))
+    b = booked(w.t, w.sid, ny("09:00"), hold_id=h["id"])
+    assert (b["provider_id"], b["end"], b["price"]) == (w.ana, ny("10:30"), "80.00")
+
+
+@pytest.mark.parametrize("body", [[], "x", None, {"price": "1" * 40}])
+def test_odd_bodies(w, body):
+    r = w.t.put(offer_path(w, w.ana), body, now=DEFAULT_NOW)
+    assert 400 <= r.status_code < 500, r.text
+    assert w.t.ok("GET", offer_path(w, w.ana))["price_override"] is None
+
+
+def test_the_public_page_shows_each_provider_terms(w):
+    w.t.ok("PATCH", f"/v1/services/{w.sid}", {"public": True})
+    put_offer(w, w.ana, {"price": "80.00", "duration_minutes": 90})
+    page = Api(w.t.base, None).ok("GET", f"/v1/public/{w.t.slug}")
+    s = next(s for s in page["services"] if s["id"] == w.sid)
+    assert (s["price"], s["duration_minutes"]) == ("30.00", 60)
+    assert s["provider_overrides"] == [{"provider_id": w.ana, "price": "80.00",
+                                        "duration_minutes": 90}]
+    put_offer(w, w.ben, {"duration_minutes": 45})
+    w.t.ok("DELETE", offer_path(w, w.ana))
+    page = Api(w.t.base, None).ok("GET", f"/v1/public/{w.t.slug}")
+    s = next(s for s in page["services"] if s["id"] == w.sid)
+    assert s["provider_overrides"] == [{"provider_id": w.ben, "price": None,
+                                        "duration_minutes": 45}]

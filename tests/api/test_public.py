@@ -31,7 +31,7 @@ MON, TUE, WED = "2026-03-02", "2026-03-03", "2026-03-04"
 TENANT_KEYS = {"slug", "name", "display_name", "brand_color", "logo_url", "locale",
                "provider_choice"}
 SERVICE_KEYS = {"id", "name", "duration_minutes", "price", "currency", "capacity",
-                "requires_approval", "policy", "providers", "location"}
+                "requires_approval", "policy", "providers", "location", "provider_overrides"}
 PUBLIC_POLICY_KEYS = {"cancellation_deadline_hours", "reschedule_deadline_hours",
                       "max_reschedules", "late_cancellation_fees", "no_show_fee_percent"}
 PROVIDER_KEYS = {"id", "name", "time_zone", "bio", "specialties", "photo_url", "languages"}
@@ -198,7 +198,8 @@ def test_page_lists_only_public_services_with_exact_keys(w):
     assert set(s) == SERVICE_KEYS
     assert {k: s[k] for k in SERVICE_KEYS - {"policy", "providers"}} == {
         "id": w.sid, "name": "Consult", "duration_minutes": 60, "price": "50.00",
-        "currency": "USD", "capacity": 1, "requires_approval": False, "location": None}
+        "currency": "USD", "capacity": 1, "requires_approval": False, "location": None,
+        "provider_overrides": []}
     assert PUBLIC_POLICY_KEYS <= set(s["policy"]) <= PUBLIC_POLICY_KEYS | {
         "waitlist_offer_minutes"}, s["policy"]
     assert sorted(s["providers"], key=lambda p: p["name"]) == [
