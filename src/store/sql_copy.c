@@ -114,7 +114,10 @@ const size_t copy_ntables = NTABLES;
  * addresses, which stay put until the copy ends). */
 struct copy_sql {
 	char *select, *insert, *count;
+	bool big;			/* TABLE_BIG_ROWS: select reads a page after a key */
 };
+
+#define BIG_ROWS_PAGE 8
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt(const char *f, ...)
@@ -141,16 +144,38 @@ static int ncols(const char *cols)
 	return n;
 }
 
+/* The k-th (0-based) name of a column list. */
+static void col_name(const char *cols, int k, char *out, size_t size)
+{
+	const char *p = cols;
+	size_t len;
+
+	for (; k > 0 && p; k--)
+		p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+	p = p ? p + strspn(p, " ") : "";
+	len = strcspn(p, ", ");
+	snprintf(out, size, "%.*s", (int)len, p);
+}
+
 static void build_sql(const struct copy_table *t, struct copy_sql *q)
 {
-	char params[DB_MAX_PARAMS * 5] = "";
+	char params[DB_MAX_PARAMS * 5] = "", k2[64], k3[64];
 	const char *key = strcmp(t->name, "tenants") ? "tenant_id" : "id";
 	int i, n = ncols(t->cols);
 
 	for (i = 1; i <= n; i++)
 		snprintf(params + strlen(params), sizeof(params) - strlen(params), "%s?%d",
 			 i > 1 ? ", " : "", i);
-	q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY 1, 2", t->cols, t->name, key);
+	q->big = t->flags & TABLE_BIG_ROWS;
+	col_name(t->cols, 1, k2, sizeof(k2));
+	col_name(t->cols, 2, k3, sizeof(k3));
+	if (q->big)
+		q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 AND (%s > ?2 OR (%s = ?2 AND"
+				" %s > ?3)) ORDER BY 2, 3 LIMIT %d", t->cols, t->name, key, k2, k2, k3,
+				BIG_ROWS_PAGE);
+	else
+		q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY 1, 2", t->cols, t->name,
+				key);
 	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)", t->name, t->cols, params);
 	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1", t->name, key);
 }
@@ -174,17 +199,30 @@ static int count_rows(struct conn *c, const char *sql, const char *tenant, int64
 	return 0;
 }
 
-/* Copies one tenant's rows of one table; *copied counts them. */
-static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *q,
-		     const char *tenant, int64_t *copied, struct err *e)
+/* Copies one page of one tenant's rows of one table (all of them unless q->big; else up to
+ * BIG_ROWS_PAGE after *last_key, *last_seq, which move to the last row); *copied counts
+ * them, *page counts this page's. */
+static int copy_page(struct conn *from, struct conn *to, const struct copy_sql *q,
+		     const char *tenant, char *last_key, size_t key_size, int64_t *last_seq,
+		     int *page, int64_t *copied, struct err *e)
 {
 	struct stmt *s = conn_prep(from, q->select, e), *ins;
 	int rc, i, n;
 
+	*page = 0;
 	if (!s)
 		return -1;
 	bind_text(s, 1, tenant);
+	if (q->big) {
+		bind_text(s, 2, last_key);
+		db_bind_i64(s, 3, *last_seq);
+	}
 	while ((rc = db_step(s)) == DB_ROW) {
+		if (q->big) {
+			col_text(s, 1, last_key, key_size);
+			*last_seq = db_col_i64(s, 2);
+		}
+		(*page)++;
 		if (!(ins = conn_prep(to, q->insert, e)))
 			break;
 		n = db_col_count(s);
@@ -219,6 +257,23 @@ static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *
 	if (rc == DB_ROW || e->code != ERR_OK)
 		return -1;
 	return sql_fail(from, rc, "read rows", e);
+}
+
+/* Copies one tenant's rows of one table; *copied counts them. A table of big rows goes a
+ * page at a time: the PostgreSQL driver holds a whole result in memory. */
+static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *q,
+		     const char *tenant, int64_t *copied, struct err *e)
+{
+	char last_key[ID_MAX + 64] = "";
+	int64_t last_seq = INT64_MIN;
+	int page;
+
+	do {
+		if (copy_page(from, to, q, tenant, last_key, sizeof(last_key), &last_seq, &page,
+			      copied, e))
+			return -1;
+	} while (q->big && page == BIG_ROWS_PAGE);
+	return 0;
 }
 
 /* The tenants to copy (ids and slugs, from the source's snapshot). */

@@ -805,8 +805,9 @@ def test_new_columns_and_attachment_chunks_survive_a_copy_both_ways(slotd_bin, s
 
 
 def test_an_uploaded_attachment_downloads_the_same_after_a_copy(slotd_bin, tmp_path):
-    """Through the API: an attachment of several chunks uploaded on the source downloads with
-    the same bytes from a server on the destination."""
+    """Through the API: an attachment of ten chunks (more than a copy reads per query)
+    uploaded on the source downloads with the same bytes from a server on the destination,
+    and from a SQLite file copied back from it."""
     src = f"sqlite:{tmp_path / 'att-src.db'}"
     srv = serve(slotd_bin, src, tmp_path / "fill")
     try:
@@ -822,7 +823,7 @@ def test_an_uploaded_attachment_downloads_the_same_after_a_copy(slotd_bin, tmp_p
         r = t.get(f"/v1/bookings/{b['id']}/attachments", now=NOW, contract=False)
         if r.status_code != 200:
             pytest.skip("no attachment routes in this build")
-        data = b"%PDF-1.4\n" + bytes(range(256)) * 2100 + b"\n%%EOF\n"   # 3 chunks
+        data = b"%PDF-1.4\n" + bytes(range(256)) * 1024 * 9 + b"\n%%EOF\n"   # 10 chunks
         a = t.ok("POST", f"/v1/bookings/{b['id']}/attachments", now=NOW, data=data,
                  params={"filename": "scan.pdf"}, headers={"Content-Type": "application/pdf"})
         key = t.key
@@ -830,9 +831,13 @@ def test_an_uploaded_attachment_downloads_the_same_after_a_copy(slotd_bin, tmp_p
         stop(srv)
     dest = new_dest(tmp_path)
     copied(slotd_bin, src, dest)
-    srv = serve(slotd_bin, dest, tmp_path / "srv")
-    try:
-        r = Api(srv.base, key).get(f"/v1/bookings/{b['id']}/attachments/{a['id']}", now=NOW)
-        assert r.status_code == 200 and r.content == data
-    finally:
-        stop(srv)
+    back = f"sqlite:{tmp_path / 'att-back.db'}"
+    copied(slotd_bin, dest, back)
+    for n, url in enumerate((dest, back)):
+        srv = serve(slotd_bin, url, tmp_path / f"srv{n}")
+        try:
+            r = Api(srv.base, key).get(f"/v1/bookings/{b['id']}/attachments/{a['id']}",
+                                       now=NOW)
+            assert r.status_code == 200 and r.content == data
+        finally:
+            stop(srv)
