@@ -106,7 +106,7 @@ def test_unknown_id_is_404(api, path):
     ("PUT", "/v1/services/svc_00000000000000000000", {"GET", "PATCH", "DELETE"}),
     ("POST", "/v1/providers/prv_00000000000000000000/schedule", {"GET", "PUT"}),
     ("PATCH", "/v1/holidays", {"GET", "POST"}),
-    ("GET", "/v1/holidays/hol_00000000000000000000", {"DELETE"}),
+    ("GET", "/v1/holidays/hol_00000000000000000000", {"PATCH", "DELETE"}),
     ("POST", "/v1/slots", {"GET"}),
     ("POST", "/healthz", {"GET"}),
     ("DELETE", "/readyz", {"GET"}),
