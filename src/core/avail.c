@@ -35,12 +35,10 @@ static void open_hours(const struct day_hours *h, struct day_hours *out)
 
 	out->n = 0;
 	out->excluded = 0;
-	for (i = 0; i < h->n; i++) {
-		if (h->excluded & (1u << i))
-			continue;
-		out->services[out->n] = h->services[i];
-		out->iv[out->n++] = h->iv[i];
-	}
+	out->services = NULL;
+	for (i = 0; i < h->n; i++)
+		if (!(h->excluded & (1u << i)))
+			out->iv[out->n++] = h->iv[i];
 }
 
 const struct day_hours *week_template_day(const struct week_template *t, int64_t day)

@@ -46,16 +46,24 @@ struct day_interval {
 
 _Static_assert(AVAIL_MAX_DAY_INTERVALS <= 16, "day_hours.excluded has a bit per interval");
 
-/* services[i] == NULL: iv[i] is open to any service; otherwise only the listed ones may
- * start in it (borrowed). excluded is per query: the engine sets bit i on its own copies
+/* services is NULL when every interval is open to any service, else n entries (borrowed,
+ * from an arena): services[i] == NULL leaves iv[i] open to any service, otherwise only the
+ * listed ones may start in it. One pointer keeps the struct small, since bundles hold a
+ * schedule per provider. excluded is per query: the engine sets bit i on its own copies
  * when iv[i] is reserved for services other than the queried one (resolved once per
  * provider per query, so no id is compared per candidate); it is 0 everywhere else. */
 struct day_hours {
 	uint8_t n;
 	uint16_t excluded;
 	struct day_interval iv[AVAIL_MAX_DAY_INTERVALS];
-	const struct service_set *services[AVAIL_MAX_DAY_INTERVALS];
+	const struct service_set **services;
 };
+
+/* The services iv[i] of h is reserved for, or NULL (any service). */
+static inline const struct service_set *day_hours_services(const struct day_hours *h, size_t i)
+{
+	return h->services ? h->services[i] : NULL;
+}
 
 #define AVAIL_MAX_WEEKS 8
 
@@ -118,7 +126,8 @@ enum day_closure {
 struct day_plan {
 	struct day_hours template_hours;	/* the template in force, ignoring exceptions */
 	struct day_hours hours;			/* what is open before time off (empty if closed;
-						 * without intervals marked excluded) */
+						 * without intervals marked excluded; services
+						 * not carried) */
 	enum day_closure closure;
 	const struct date_override *override;	/* the override that applied, or NULL */
 	const struct holiday *holiday;		/* the holiday on the date, or NULL */

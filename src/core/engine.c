@@ -37,7 +37,8 @@ static void exclude_other_services(struct day_hours *h, const char *svc_id)
 
 	h->excluded = 0;
 	for (i = 0; i < h->n; i++)
-		if (h->services[i] && svc_id && !service_set_has(h->services[i], svc_id))
+		if (day_hours_services(h, i) && svc_id &&
+		    !service_set_has(day_hours_services(h, i), svc_id))
 			h->excluded |= (uint16_t)(1u << i);
 }
 
@@ -60,7 +61,7 @@ static bool template_reserved(const struct week_template *t)
 	for (d = 0; d < template_days(t); d++) {
 		const struct day_hours *h = template_day_at(t, d);
 		for (i = 0; i < h->n; i++)
-			if (h->services[i])
+			if (day_hours_services(h, i))
 				return true;
 	}
 	return false;

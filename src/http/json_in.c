@@ -276,6 +276,7 @@ static int get_hours(json_t *obj, const char *base, const char *key,
 		return 0;	/* out untouched, as a PATCH needs */
 	out->n = 0;
 	out->excluded = 0;
+	out->services = NULL;
 	if (json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
@@ -323,9 +324,14 @@ static int get_hours(json_t *obj, const char *base, const char *key,
 	if (rc < 0)
 		return -1;
 	qsort(sorted, out->n, sizeof(sorted[0]), cmp_interval_for);
+	out->services = NULL;
 	for (i = 0; i < out->n; i++) {
 		out->iv[i] = sorted[i].iv;
-		out->services[i] = sorted[i].services;
+		if (sorted[i].services && !out->services)	/* zeroed: any service */
+			out->services = arena_alloc(named->arena,
+						    AVAIL_MAX_DAY_INTERVALS * sizeof(*out->services));
+		if (sorted[i].services)
+			out->services[i] = sorted[i].services;
 	}
 	snprintf(ptr, sizeof(ptr), "%s/%s", base, key);
 	return day_hours_validate(out, ptr, e) ? -1 : 1;

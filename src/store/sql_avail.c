@@ -12,7 +12,7 @@ void hours_encode(const struct day_hours *h, char *out, size_t size)
 
 	out[0] = '\0';
 	for (i = 0; i < h->n && len < size; i++) {
-		const struct service_set *only = h->services[i];
+		const struct service_set *only = day_hours_services(h, i);
 		size_t k;
 		len += (size_t)snprintf(out + len, size - len, "%s%d-%d", i ? "," : "",
 					h->iv[i].start_min, h->iv[i].end_min);
@@ -52,6 +52,7 @@ static int decode_hours(const char *s, const char *end, struct arena *a, struct 
 {
 	h->n = 0;
 	h->excluded = 0;
+	h->services = NULL;
 	while (s < end) {
 		const char *stop;
 		char *endp;
@@ -67,11 +68,16 @@ static int decode_hours(const char *s, const char *end, struct arena *a, struct 
 			return -1;
 		h->iv[h->n].start_min = (int16_t)x;
 		h->iv[h->n].end_min = (int16_t)y;
-		h->services[h->n] = NULL;
 		stop = endp;
-		if (stop < end && *stop == ':' &&
-		    (!a || decode_services(stop + 1, end, a, &h->services[h->n], &stop)))
-			return -1;
+		if (stop < end && *stop == ':') {
+			if (!a)
+				return -1;
+			if (!h->services)	/* zeroed: the others open to any service */
+				h->services = arena_alloc(a, AVAIL_MAX_DAY_INTERVALS *
+								 sizeof(*h->services));
+			if (decode_services(stop + 1, end, a, &h->services[h->n], &stop))
+				return -1;
+		}
 		if (stop < end && *stop != ',')
 			return -1;
 		h->n++;

@@ -31,7 +31,7 @@ json_t *wire_hours(const struct day_hours *h)
 	size_t i;
 
 	for (i = 0; i < h->n; i++) {
-		const struct service_set *only = h->services[i];
+		const struct service_set *only = day_hours_services(h, i);
 		char s[6], t[6];
 		json_t *iv;
 		hhmm_format(h->iv[i].start_min, s);

@@ -336,6 +336,8 @@ static void test_validate_rejects_empty_and_past_midnight(void **state)
 /* ---- intervals reserved for services ---- */
 
 static const struct service_set only_intake = {1, {"svc_intake"}};
+/* The services of a day whose first interval is kept for the intake. */
+static const struct service_set *intake_first[AVAIL_MAX_DAY_INTERVALS] = {&only_intake};
 
 static void test_service_set_has(void **state)
 {
@@ -356,15 +358,16 @@ static void test_excluded_interval_left_out_of_open_hours(void **state)
 	struct interval_set s;
 
 	(void)state;
-	t.day[0].services[0] = &only_intake;
+	t.day[0].services = intake_first;
 	t.day[0].excluded = 1u << 0;	/* as the engine marks it for another service */
 	avail_resolve_day(&in, day_of(2026, 1, 12), &plan);
 	assert_int_equal(plan.closure, DAY_OPEN);
 	ASSERT_HOURS(&plan.hours, 780, 1020);
-	assert_null(plan.hours.services[0]);
+	assert_null(plan.hours.services);
 	assert_int_equal(plan.hours.excluded, 0);
 	ASSERT_HOURS(&plan.template_hours, 540, 720, 780, 1020);
-	assert_ptr_equal(plan.template_hours.services[0], &only_intake);
+	assert_ptr_equal(day_hours_services(&plan.template_hours, 0), &only_intake);
+	assert_null(day_hours_services(&plan.template_hours, 1));
 
 	open_time(&in, day_of(2026, 1, 12), day_of(2026, 1, 12), &s);
 	ASSERT_OPEN(&s, est(2026, 1, 12, 13, 0), est(2026, 1, 12, 17, 0));
@@ -378,11 +381,10 @@ static void test_reserved_but_not_excluded_interval_is_open(void **state)
 	struct day_plan plan;
 
 	(void)state;
-	t.day[0].services[0] = &only_intake;	/* open for the intake, or for any query */
+	t.day[0].services = intake_first;	/* open for the intake, or for any query */
 	avail_resolve_day(&in, day_of(2026, 1, 12), &plan);
 	ASSERT_HOURS(&plan.hours, 540, 720, 780, 1020);
-	assert_ptr_equal(plan.hours.services[0], &only_intake);
-	assert_null(plan.hours.services[1]);
+	assert_null(plan.hours.services);
 }
 
 static void test_override_of_excluded_hours_is_not_a_closure(void **state)
@@ -394,7 +396,7 @@ static void test_override_of_excluded_hours_is_not_a_closure(void **state)
 	struct day_plan plan;
 
 	(void)state;
-	o.hours.services[0] = &only_intake;
+	o.hours.services = intake_first;
 	o.hours.excluded = 1u << 0;
 	in.overrides = &o;
 	in.noverrides = 1;

@@ -31,8 +31,7 @@ static void test_old_text_reads_as_open_to_any_service(void **state)
 	assert_int_equal(h.n, 2);
 	assert_int_equal(h.iv[0].start_min, 540);
 	assert_int_equal(h.iv[1].end_min, 1020);
-	assert_null(h.services[0]);
-	assert_null(h.services[1]);
+	assert_null(h.services);
 	assert_int_equal(h.excluded, 0);
 	assert_int_equal(hours_decode_sets("", *state, &h), 0);
 	assert_int_equal(h.n, 0);
@@ -41,6 +40,7 @@ static void test_old_text_reads_as_open_to_any_service(void **state)
 static void test_service_ids_round_trip(void **state)
 {
 	static const struct service_set two = {2, {"svc_01m8zedtqjc838he4hxr", "svc_b"}};
+	const struct service_set *sets[AVAIL_MAX_DAY_INTERVALS] = {&two};
 	struct day_hours h, back;
 	char text[HOURS_TEXT_MAX];
 
@@ -48,7 +48,7 @@ static void test_service_ids_round_trip(void **state)
 	h.n = 2;
 	h.iv[0].start_min = 540;
 	h.iv[0].end_min = 720;
-	h.services[0] = &two;
+	h.services = sets;
 	h.iv[1].start_min = 780;
 	h.iv[1].end_min = 1440;
 	hours_encode(&h, text, sizeof(text));
@@ -56,11 +56,11 @@ static void test_service_ids_round_trip(void **state)
 	assert_int_equal(hours_decode_sets(text, *state, &back), 0);
 	assert_int_equal(back.n, 2);
 	assert_int_equal(back.iv[0].end_min, 720);
-	assert_non_null(back.services[0]);
+	assert_non_null(day_hours_services(&back, 0));
 	assert_int_equal(back.services[0]->n, 2);
 	assert_string_equal(back.services[0]->ids[0], "svc_01m8zedtqjc838he4hxr");
 	assert_string_equal(back.services[0]->ids[1], "svc_b");
-	assert_null(back.services[1]);
+	assert_null(day_hours_services(&back, 1));
 	assert_int_equal(back.iv[1].start_min, 780);
 	assert_int_equal(back.iv[1].end_min, 1440);
 }
@@ -71,7 +71,7 @@ static void test_last_interval_with_service_ids(void **state)
 
 	assert_int_equal(hours_decode_sets("540-600,600-720:svc_a", *state, &h), 0);
 	assert_int_equal(h.n, 2);
-	assert_null(h.services[0]);
+	assert_null(day_hours_services(&h, 0));
 	assert_string_equal(h.services[1]->ids[0], "svc_a");
 	assert_int_equal(h.services[1]->n, 1);
 }
@@ -94,6 +94,7 @@ static void test_malformed_service_ids_are_refused(void **state)
 static void test_weekly_text_with_service_ids(void **state)
 {
 	static const struct service_set one = {1, {"svc_a"}};
+	const struct service_set *sets[AVAIL_MAX_DAY_INTERVALS] = {&one};
 	struct week_template t, back;
 	char text[WEEKLY_TEXT_MAX];
 
@@ -102,7 +103,7 @@ static void test_weekly_text_with_service_ids(void **state)
 	t.day[0].n = 1;
 	t.day[0].iv[0].start_min = 540;
 	t.day[0].iv[0].end_min = 720;
-	t.day[0].services[0] = &one;
+	t.day[0].services = sets;
 	t.day[1].n = 1;
 	t.day[1].iv[0].start_min = 600;
 	t.day[1].iv[0].end_min = 660;
@@ -111,7 +112,7 @@ static void test_weekly_text_with_service_ids(void **state)
 	assert_int_equal(weekly_decode(text, &back, *state), 0);
 	assert_int_equal(back.day[0].n, 1);
 	assert_string_equal(back.day[0].services[0]->ids[0], "svc_a");
-	assert_null(back.day[1].services[0]);
+	assert_null(back.day[1].services);
 	assert_int_equal(back.day[1].iv[0].start_min, 600);
 }
 

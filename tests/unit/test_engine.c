@@ -1087,6 +1087,9 @@ static void prepare_without_commitments(void **state)
 
 static const struct service_set for_other = {1, {"svc_other"}};
 static const struct service_set for_cut = {2, {"svc_other", "svc_cut"}};
+/* A day's services with the first interval kept for for_other / for_cut. */
+static const struct service_set *other_first[AVAIL_MAX_DAY_INTERVALS] = {&for_other};
+static const struct service_set *cut_first[AVAIL_MAX_DAY_INTERVALS] = {&for_cut};
 
 static void reserved_for_another_service_is_not_offered(void **state)
 {
@@ -1094,7 +1097,7 @@ static void reserved_for_another_service_is_not_offered(void **state)
 
 	bundle_init(&b, "prv_a", "UTC");
 	b.schedule.v[0].day[MON] = hours2(9, 12, 13, 17);
-	b.schedule.v[0].day[MON].services[0] = &for_other;
+	b.schedule.v[0].day[MON].services = other_first;
 	assert_explained(&b, mar(2, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
 	assert_explained(&b, mar(2, 13, 0), *state, 0);
 	assert_explained(&b, mar(2, 12, 0), *state, REASON_OUTSIDE_HOURS);
@@ -1108,7 +1111,7 @@ static void reserved_for_the_queried_service_is_offered(void **state)
 
 	bundle_init(&b, "prv_a", "UTC");
 	b.schedule.v[0].day[MON] = hours2(9, 12, 13, 17);
-	b.schedule.v[0].day[MON].services[0] = &for_cut;
+	b.schedule.v[0].day[MON].services = cut_first;
 	assert_explained(&b, mar(2, 10, 0), *state, 0);
 }
 
@@ -1120,7 +1123,7 @@ static void reserved_in_one_week_of_a_cycle(void **state)
 	bundle_init(&b, "prv_a", "UTC");
 	bundle_days(&b, day_of(2026, 3, 2), day_of(2026, 3, 13));
 	memcpy(more, b.schedule.v[0].day, sizeof(more));
-	more[MON].services[0] = &for_other;	/* week 2: Monday kept for another service */
+	more[MON].services = other_first;	/* week 2: Monday kept for another service */
 	b.schedule.v[0].weeks = 2;
 	b.schedule.v[0].anchor = day_of(2026, 3, 2);
 	b.schedule.v[0].more = more;
@@ -1136,7 +1139,7 @@ static void reserved_in_a_recurring_override(void **state)
 	struct avail_bundle b;
 
 	o.ov.hours = hours1(9, 0, 12, 0);
-	o.ov.hours.services[0] = &for_other;
+	o.ov.hours.services = other_first;
 	bundle_init(&b, "prv_a", "UTC");
 	bundle_days(&b, day_of(2026, 3, 2), day_of(2026, 3, 20));
 	b.overrides = &o;
@@ -1154,7 +1157,7 @@ static void open_time_counts_reserved_intervals(void **state)
 	struct err e;
 
 	bundle_init(&b, "prv_a", "UTC");
-	b.schedule.v[0].day[MON].services[0] = &for_other;
+	b.schedule.v[0].day[MON].services = other_first;
 	interval_set_init(&open);
 	interval_set_init(&entries);
 	err_init(&e);
