@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/h_common.h"
-#include "http/json_in.h"
 #include "core/location.h"
 #include "core/profile.h"
+#include "http/h_common.h"
+#include "http/json_in.h"
 #include "util/ids.h"
 
 static const char *const provider_keys[] = {"name", "timezone", "email", "settings",
