@@ -126,6 +126,7 @@ def test_override_date_and_range_edits(w):
     ({"note": "n" * 1001}, "/note"),
     ({"rrule": "FREQ=WEEKLY;BYDAY=TU"}, "/date"),
     ({"rrule": ""}, "/rrule"),
+    ({"rrule": "FREQ=WEEKLY;UNTIL=20260223"}, "/rrule"),
     ({"color": "red"}, "/color"),
 ])
 def test_override_invalid_merged_edit_is_422_and_changes_nothing(w, body, pointer):
@@ -210,6 +211,7 @@ def test_holiday_yearly_follows_its_date_and_providers_edit(w):
     ({"recurring": "monthly"}, "/recurring"),
     ({"rrule": "FREQ=YEARLY", "recurring": "yearly"}, "/rrule"),
     ({"rrule": "FREQ=WEEKLY;BYDAY=TU"}, "/date"),
+    ({"rrule": "FREQ=WEEKLY;UNTIL=20260223"}, "/rrule"),
     ({"provider_ids": ["prv_00000000000000000000"]}, "/provider_ids"),
     ({"type": "party"}, "/type"),
 ])
@@ -262,6 +264,71 @@ def test_holiday_list_from_to_counts_recurring_dates(w):
     expect_problem(t.get("/v1/holidays", params={"from": "March"}), 422, pointer="from")
     expect_problem(t.get("/v1/holidays", params={"from": "2026-03-02", "to": "2026-03-01"}),
                    422, pointer="to")
+
+
+def test_rule_edits_keep_until_after_the_first_date(w):
+    t = w.t
+    path = f"/v1/providers/{w.pid}/overrides"
+    o = t.ok("POST", path, {"date": MON, "rrule": "FREQ=WEEKLY;UNTIL=20260316"})
+    expect_problem(t.patch(f"{path}/{o['id']}", {"date": "2026-04-06"}), 422, pointer="/rrule")
+    h = t.ok("POST", "/v1/holidays", {"name": "H", "date": TUE,
+                                      "rrule": "FREQ=WEEKLY;UNTIL=20260317"})
+    expect_problem(t.patch(f"/v1/holidays/{h['id']}", {"date": "2026-04-07"}), 422,
+                   pointer="/rrule")
+    assert t.ok("GET", path)["data"] == [o]
+    assert t.ok("GET", "/v1/holidays")["data"] == [h]
+    # a COUNT rule moves with its first date
+    c = t.ok("POST", "/v1/holidays", {"name": "C", "date": WED, "rrule": "FREQ=WEEKLY;COUNT=2"})
+    got = t.ok("PATCH", f"/v1/holidays/{c['id']}", {"date": "2026-04-01"})
+    assert got["until"] == "2026-04-08"
+    assert len(starts(w, "2026-03-11")) == 3 and starts(w, "2026-04-08") == []
+
+
+def test_holiday_list_filters_across_the_year_end(w):
+    t = w.t
+    eve = t.ok("POST", "/v1/holidays", {"name": "Eve", "date": "2019-12-31",
+                                        "recurring": "yearly"})
+    day = t.ok("POST", "/v1/holidays", {"name": "Day", "date": "2020-01-01",
+                                        "recurring": "yearly", "type": "closure"})
+    once = t.ok("POST", "/v1/holidays", {"name": "Once", "date": "2026-12-30"})
+
+    def ids(**q):
+        return [x["id"] for x in t.ok("GET", "/v1/holidays", params=q)["data"]]
+
+    assert ids(**{"from": "2026-12-30", "to": "2027-01-02"}) == [eve["id"], day["id"], once["id"]]
+    assert ids(**{"from": "2026-12-31", "to": "2027-01-01"}) == [eve["id"], day["id"]]
+    assert ids(**{"from": "2027-01-01", "to": "2027-12-30"}) == [day["id"]]
+    assert ids(**{"from": "2026-12-30", "to": "2026-12-30"}) == [once["id"]]
+    assert ids(**{"from": "2026-12-30", "to": "2027-01-02", "type": "closure"}) == [day["id"]]
+
+
+def test_holiday_list_pages_after_filtering(w):
+    t = w.t
+    made = [t.ok("POST", "/v1/holidays", {"name": f"H{i}", "date": f"2026-04-{i + 1:02d}",
+                                          "type": "closure" if i % 2 == 0 else "public"})
+            for i in range(7)]
+    closures = [h["id"] for h in made if h["type"] == "closure"]
+    got, cursor = [], None
+    while True:
+        q = {"type": "closure", "limit": 2}
+        if cursor:
+            q["cursor"] = cursor
+        page = t.ok("GET", "/v1/holidays", params=q)
+        assert len(page["data"]) <= 2
+        assert all(x["type"] == "closure" for x in page["data"])
+        got += [x["id"] for x in page["data"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert got == closures
+    # a date range pages the same way
+    first = t.ok("GET", "/v1/holidays", params={"from": "2026-04-02", "to": "2026-04-06",
+                                                 "limit": 3})
+    assert [x["id"] for x in first["data"]] == [h["id"] for h in made[1:4]]
+    rest = t.ok("GET", "/v1/holidays", params={"from": "2026-04-02", "to": "2026-04-06",
+                                                "limit": 3, "cursor": first["next_cursor"]})
+    assert [x["id"] for x in rest["data"]] == [made[4]["id"], made[5]["id"]]
+    assert rest["next_cursor"] is None
 
 
 # --- time off ----------------------------------------------------------------------------------
@@ -463,7 +530,12 @@ def test_edit_of_another_tenants_records_is_404(w, api_b):
     expect_problem(api_b.patch(f"/v1/holidays/{h['id']}", {"name": "x"}), 404)
     expect_problem(api_b.patch(f"/v1/providers/{w.pid}/time-off/{x['id']}", {"reason": "x"}),
                    404)
+    e = t.ok("POST", "/v1/waitlist", {"service_id": w.sid, "earliest_date": "2027-01-04",
+                                      "latest_date": "2027-01-04",
+                                      "customer": {"name": "W", "email": "w@example.com"}})
+    expect_problem(api_b.patch(f"/v1/waitlist/{e['id']}", {"notes": "x"}), 404)
     assert t.ok("GET", "/v1/holidays")["data"] == [h]
+    assert t.ok("GET", f"/v1/waitlist/{e['id']}")["notes"] is None
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(w):
