@@ -39,10 +39,16 @@ struct offer_edit {
 static int offer_set_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
 {
 	struct offer_edit *oe = arg;
+	const struct provider_offer *own;
 	json_t *before;
 
 	if (offer_read(ctx, tx, oe->service_id, oe->provider_id, oe->out, e))
 		return -1;
+	own = service_offer(oe->out, oe->provider_id);
+	/* The same terms again: nothing to write, no event. */
+	if (!strcmp(own ? own->price : "", oe->price) &&
+	    (own ? own->duration_min : 0) == oe->duration_min)
+		return 0;
 	if (*oe->price && !*oe->out->currency)
 		return err_field(e, "/price",
 				 "needs the service to have a currency (set the service's price and"

@@ -411,3 +411,13 @@ def test_the_public_page_shows_each_provider_terms(w):
     s = next(s for s in page["services"] if s["id"] == w.sid)
     assert s["provider_overrides"] == [{"provider_id": w.ben, "price": None,
                                         "duration_minutes": 45}]
+
+
+def test_a_change_that_changes_nothing_writes_nothing(w):
+    put_offer(w, w.ana, {"price": "45.00", "duration_minutes": 90})
+    before = service(w)
+    put_offer(w, w.ana, {"price": "45.00", "duration_minutes": 90})
+    w.t.ok("DELETE", offer_path(w, w.ben))
+    assert service(w)["updated_at"] == before["updated_at"]
+    pg = w.t.ok("GET", "/v1/events", params={"type": "service.updated", "limit": 200})
+    assert len([e for e in pg["data"] if e["subject_id"] == w.sid]) == 1
