@@ -607,7 +607,9 @@ export async function startOffer(ctx, entryId) {
     const live = entry.status === 'offered' && entry.hold_id && Date.parse(entry.offer_expires_at) > serverNow();
     if (live) {
       const start = entry.offer_start;
-      const dur = svc.duration_minutes * 60e3;
+      // The offered provider's own duration for the service, when it has one.
+      const own = (svc.provider_overrides || []).find((o) => o.provider_id === entry.offer_provider_id);
+      const dur = ((own && own.duration_minutes) || svc.duration_minutes) * 60e3;
       S.hold = { id: entry.hold_id, start, end: new Date(Date.parse(start) + dur).toISOString(),
         provider_id: entry.offer_provider_id, fromOffer: true, requestedStart: start };
       S.holdDeadline = Date.now() + (Date.parse(entry.offer_expires_at) - serverNow());

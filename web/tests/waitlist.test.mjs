@@ -78,3 +78,30 @@ test('the offer link shows the offered time and books it', async () => {
   assert.equal(after.booking_id, b.id);
   await finish(page);
 });
+
+test('an offer shows the offered provider\'s own duration', async () => {
+  const provider = consult.providers[0];
+  const path = `/v1/services/${consult.id}/providers/${provider.id}`;
+  await server.api.ok('PUT', path, { duration_minutes: consult.duration_minutes + 30 });
+  try {
+    const from = addDays(localDate(new Date(), provider.time_zone), 14);
+    const made = await server.publicApi.post(`/v1/public/${server.slug}/waitlist`, {
+      service_id: consult.id, provider_id: provider.id,
+      customer: { name: 'Long Offer', email: `long-${Date.now()}@example.com` },
+      earliest_date: from, latest_date: addDays(from, 6),
+    });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.body.status, 'offered');
+    const page = await newPage(browser, server);
+    await page.goto(`${server.base}/book/${server.slug}?waitlist=${made.body.id}`);
+    await page.locator(`${sel('offer')} .summary`).waitFor();
+    const shown = (await page.locator(`${sel('offer')} .summary p`).last().textContent()).trim();
+    await page.click(sel('confirm-booking'));
+    await page.locator(sel('confirmation')).waitFor({ timeout: 15000 });
+    const booked = (await page.locator(sel('when-visitor')).textContent()).trim();
+    assert.equal(shown, booked, 'the offer shows the time the booking takes');
+    await finish(page);
+  } finally {
+    await server.api.ok('DELETE', path, undefined, 204);
+  }
+});
