@@ -732,13 +732,13 @@ op("get", "/v1/bookings/{booking_id}.ics", "A booking as an iCalendar file",
 op("patch", "/v1/bookings/{booking_id}", "Edit a booking in place: notes, internal and completion notes, customer, metadata, location",
    {200: json_resp("the booking after the edit", ref("Booking"), ETAG), 404: "NotFound", 409: "Conflict",
     412: "PreconditionFailed"},
-   role="admin,staff,customer,manage_token", body_ref="BookingPatch", params=[BKG, IFM], opid="patchBooking")
+   role="admin,staff,manage_token", body_ref="BookingPatch", params=[BKG, IFM], opid="patchBooking")
 op("post", "/v1/bookings/{booking_id}/feedback", "Give feedback on a completed booking (once)",
    {201: json_resp("the feedback", ref("BookingFeedback")), 404: "NotFound", 409: "Conflict"},
-   role="customer,manage_token", body_ref="FeedbackCreate", params=[BKG], opid="createFeedback")
+   role="manage_token", body_ref="FeedbackCreate", params=[BKG], opid="createFeedback")
 op("patch", "/v1/bookings/{booking_id}/feedback", "Change the feedback within 7 days of giving it",
    {200: json_resp("the feedback", ref("BookingFeedback")), 404: "NotFound", 409: "Conflict"},
-   role="customer,manage_token", body_ref="FeedbackPatch", params=[BKG], opid="patchFeedback")
+   role="manage_token", body_ref="FeedbackPatch", params=[BKG], opid="patchFeedback")
 op("get", "/v1/bookings/{booking_id}/feedback", "A booking's feedback",
    {200: json_resp("the feedback", ref("BookingFeedback")), 404: "NotFound"},
    role="admin,staff,manage_token", params=[BKG], opid="getFeedback")

@@ -16,7 +16,7 @@ enum booking_field {
 	BOOKING_METADATA = 1 << 6,
 	BOOKING_LOCATION = 1 << 7,
 };
-/* What a customer (a manage token, or a customer key for a booking it made) may edit. */
+/* What a customer (the booking's manage token) may edit. */
 #define BOOKING_CUSTOMER_FIELDS                                                                \
 	(BOOKING_NOTES | BOOKING_CUSTOMER_NAME | BOOKING_CUSTOMER_EMAIL | BOOKING_CUSTOMER_PHONE)
 
@@ -29,10 +29,11 @@ struct uc_booking_patch {
 
 /* Edits booking id: the fields in p->set take their values from p->v (version + 1,
  * booking.updated with the changes; an edit that changes nothing writes nothing). Staff and
- * admins may set every field in any status; customers only BOOKING_CUSTOMER_FIELDS
- * (ERR_FORBIDDEN otherwise) and only while the booking is pending or confirmed
- * (ERR_CONFLICT). ERR_PRECONDITION when If-Match names another version; ERR_NOT_FOUND for a
- * booking out of the caller's reach. *out is the booking after the edit, in *zone. */
+ * admins may set every field in any status; the manage token only
+ * BOOKING_CUSTOMER_FIELDS (ERR_FORBIDDEN otherwise) and only while the booking is pending or
+ * confirmed (ERR_CONFLICT); customer keys nothing (ERR_FORBIDDEN). ERR_PRECONDITION when
+ * If-Match names another version; ERR_NOT_FOUND for a booking out of the caller's reach.
+ * *out is the booking after the edit, in *zone. */
 int uc_booking_edit(struct uc_ctx *ctx, const char *id, const struct uc_booking_patch *p,
 		    struct booking *out, const struct tz **zone, struct err *e);
 
@@ -43,12 +44,11 @@ struct uc_feedback {
 	const char *comment;
 };
 
-/* Gives (first) or edits the feedback on booking id: only its manage token or the customer
- * key that made it (ERR_FORBIDDEN for others), only once the booking is completed
- * (ERR_NOT_COMPLETED), once (ERR_FEEDBACK_EXISTS), edited within FEEDBACK_EDIT_SECONDS of
- * its first submission (ERR_FEEDBACK_CLOSED; ERR_NOT_FOUND when there is none). Appends
- * booking.feedback (the booking before and after). *out is the feedback stored (in the
- * call's arena). */
+/* Gives (first) or edits the feedback on booking id: only its manage token (ERR_FORBIDDEN
+ * for keys), only once the booking is completed (ERR_NOT_COMPLETED), once
+ * (ERR_FEEDBACK_EXISTS), edited within FEEDBACK_EDIT_SECONDS of its first submission
+ * (ERR_FEEDBACK_CLOSED; ERR_NOT_FOUND when there is none). Appends booking.feedback (the
+ * booking before and after). *out is the feedback stored (in the call's arena). */
 int uc_feedback_put(struct uc_ctx *ctx, const char *id, const struct uc_feedback *in,
 		    bool first, struct booking_feedback *out, struct err *e);
 

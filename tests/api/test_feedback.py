@@ -142,19 +142,26 @@ def test_who_may_give_it(w):
     expect_problem(give(w.t, bid, {"rating": 5}), 403, "forbidden")
     staff = make_key(w.server, w.t, "staff")
     expect_problem(give(staff, bid, {"rating": 5}), 403, "forbidden")
-    # A customer key that did not make the booking does not reach it.
+    # A customer key (shared by every visitor of the widget) gives none.
     ck = make_key(w.server, w.t, "customer")
-    expect_problem(give(ck, bid, {"rating": 5}), 404, "not_found")
+    expect_problem(give(ck, bid, {"rating": 5}), 403, "forbidden")
     assert booking(w.t, bid)["feedback"] is None
     # Customers do not read the feedback route (it is the staff's view).
     expect_problem(ck.get(f"/v1/bookings/{bid}/feedback"), 403, "forbidden")
 
 
-def test_customer_key_that_made_the_booking(w):
+def test_customer_key_gives_no_feedback(w):
+    """Not even on a booking the key made: the booking's manage token gives it."""
     ck = make_key(w.server, w.t, "customer")
     made = booked(ck, w.sid, at(MON, "14:00"), w.pid)
     done(w.t, made["id"])
-    assert given(ck, made["id"], {"rating": 4})["rating"] == 4
+    expect_problem(give(ck, made["id"], {"rating": 4}), 403, "forbidden")
+    expect_problem(edit(ck, made["id"], {"rating": 4}), 403, "forbidden")
+    assert booking(w.t, made["id"])["feedback"] is None
+    mt = Api(w.t.base, made["manage_token"])
+    given(mt, made["id"], {"rating": 4})
+    expect_problem(edit(ck, made["id"], {"rating": 1}), 403, "forbidden")
+    assert booking(w.t, made["id"])["feedback"]["rating"] == 4
 
 
 def test_feedback_not_found(w):
