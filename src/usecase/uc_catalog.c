@@ -188,6 +188,11 @@ static int provider_unlink(struct uc_ctx *ctx, struct store_tx *tx, const char *
 			continue;
 		}
 		h.nproviders = ids_without(h.provider_ids, h.nproviders, pid);
+		h.updated_at = ctx->now;
+		if (tx_holiday_update(tx, &h, e)) {
+			json_decref(before);
+			return -1;
+		}
 		if (uc_emit(ctx, tx, "holiday.updated", h.id, wire_holiday(&h), before, e))
 			return -1;
 	}

@@ -224,6 +224,23 @@ def test_holiday_invalid_merged_edit_is_422_and_changes_nothing(w, body, pointer
     assert starts(w, MON) == []
 
 
+def test_deleting_a_provider_updates_the_holidays_that_named_it(w):
+    t = w.t
+    other = t.provider("Q", NY)["id"]
+    h = t.ok("POST", "/v1/holidays", {"name": "Both", "date": MON,
+                                      "provider_ids": [w.pid, other]},
+             now="2026-01-01T00:00:00Z")
+    t.ok("DELETE", f"/v1/providers/{other}", now="2026-01-05T00:00:00Z")
+    got = t.ok("GET", "/v1/holidays")["data"]
+    assert [(x["id"], x["provider_ids"]) for x in got] == [(h["id"], [w.pid])]
+    assert got[0]["updated_at"] == "2026-01-05T00:00:00Z"
+    assert got[0]["created_at"] == h["created_at"]
+    ev = last_event(t, "holiday.updated")
+    assert ev["payload"] == got[0]
+    assert ev["changes"] == {"provider_ids": [sorted([w.pid, other]), [w.pid]]}
+    assert starts(w, MON) == []
+
+
 def test_holiday_unknown_and_roles(w):
     t = w.t
     h = t.ok("POST", "/v1/holidays", {"name": "Keep", "date": MON})
