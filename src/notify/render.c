@@ -233,10 +233,10 @@ static const char *location_line(struct arena *a, const struct subject *sub,
 		if (*v)
 			snprintf(line, sizeof(line), "%s%s", de ? "Telefonisch: " : "By phone: ", v);
 		else if (customer)
-			snprintf(line, sizeof(line), "%s%s%s",
-				 de ? "Telefonisch: wir rufen Sie an" : "By phone: we will call you",
+			snprintf(line, sizeof(line), "%s%s%s%s",
+				 de ? "Telefonisch: wir rufen Sie" : "By phone: we will call you",
 				 *sub->customer_phone ? (de ? " unter " : " at ") : "",
-				 sub->customer_phone);
+				 sub->customer_phone, de ? " an" : "");
 		else
 			snprintf(line, sizeof(line), "%s %s%s%s%s",
 				 de ? "Telefonisch: Sie rufen" : "By phone: you call",

@@ -429,3 +429,27 @@ def test_waitlist_offer_mail_renders_without_a_location(mail_server, smtp):
     text = m.part("text/plain").replace("\r\n", "\n")
     assert "A time you were waiting for has become free." in text, text
     assert "Where:" not in text and "video call" not in text
+
+
+def test_phone_location_tells_each_side_who_calls(mail_server, smtp):
+    t = mail_server.tenant(name="Move Studio")
+    mail = f"olu.{t.slug}@studio.example"
+    p = t.provider("Olu Bello", NY, email=mail)
+    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
+    svc = t.service([p["id"]], "Phone check-in", 30, location={"type": "phone"})
+    cust = {"name": "Ana Lima", "email": f"ana-{uuid.uuid4().hex[:6]}@patients.example",
+            "phone": "+351 91 234 5678"}
+    b = book(t, svc["id"], at("11:00"), customer=cust, locale="de")
+    assert b["location"] == {"type": "phone", "phone": None}
+    [m] = smtp.wait(cust["email"])
+    text = m.part("text/plain").replace("\r\n", "\n")
+    assert "Wo: Telefonisch: wir rufen Sie unter +351 91 234 5678 an\n" in text, text
+    # The provider reads the booking's language unless its profile names one.
+    [pm] = smtp.wait(mail)
+    text = pm.part("text/plain").replace("\r\n", "\n")
+    assert "Wo: Telefonisch: Sie rufen Ana Lima unter +351 91 234 5678 an\n" in text, text
+    t.ok("PATCH", f"/v1/providers/{p['id']}", {"locale": "en"})
+    booking_helpers.acted(t, b["id"], "cancel", now=NOW)
+    [pm] = smtp.wait(mail, where=lambda m: "cancel" in m.subject.lower())
+    text = pm.part("text/plain").replace("\r\n", "\n")
+    assert "Where: By phone: you call Ana Lima at +351 91 234 5678\n" in text, text
