@@ -55,7 +55,7 @@ PROFILE_OUT = {"bio": NSTR, "specialties": arr(STR), "photo_url": NSTR,
                "languages": arr(STR, description="BCP 47 language tags the provider speaks")}
 S["Provider"] = obj({"id": ref("ProviderId"), "name": STR, "timezone": STR, "email": NSTR,
                      "settings": ref("ProviderSettings"), **PROFILE_OUT,
-                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the language of the provider's messages; null = the tenant's"},
+                     "locale": {"oneOf": [ref("Locale"), {"type": "null"}], "description": "the language of the provider's messages; null = the booking's, else the tenant's"},
                      "video_url": {"type": ["string", "null"], "description": "the provider's fixed meeting room (video services without a URL template)"},
                      "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
 LANG_TAG = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "maxLength": 35}
