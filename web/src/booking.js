@@ -120,6 +120,12 @@ function chooseService(svc, focus = true) {
   go('provider', focus);
 }
 
+// A provider's own price and duration for svc ({provider_id, price, duration_minutes}), or
+// null when it takes the service's.
+function ownTerms(svc, providerId) {
+  return (svc.provider_overrides || []).find((o) => o.provider_id === providerId) || null;
+}
+
 function providerStepShown() {
   return S.service && providersOf(S.service).length > 1 && S.tenant.provider_choice !== false;
 }
@@ -154,9 +160,18 @@ function stepProvider() {
   for (const p of providersOf(S.service)) {
     list.append(h('li', null, h('button', { type: 'button', class: 'choice', 'data-testid': `provider-${p.id}`,
       'aria-pressed': S.provider === p.id ? 'true' : 'false', onclick: () => pick(p.id) },
-    h('span', { class: 'choice-title' }, p.name))));
+    h('span', { class: 'choice-title' }, p.name), providerTerms(S.service, p.id))));
   }
   return frame(t('provider.heading'), { testid: 'step-provider', back: S.services.length > 1 ? () => go('service') : null }, list);
+}
+
+// "90 min · $80.00" under a provider with its own terms for svc (null for the service's).
+function providerTerms(svc, providerId) {
+  const own = ownTerms(svc, providerId);
+  if (!own) return null;
+  const price = formatPrice(own.price || svc.price, svc.currency) || t('service.free');
+  return h('span', { class: 'choice-meta', 'data-testid': `provider-terms-${providerId}` },
+    `${t('service.minutes', { n: own.duration_minutes || svc.duration_minutes })} · ${price}`);
 }
 
 // ---- step: date and time ----
@@ -608,7 +623,7 @@ export async function startOffer(ctx, entryId) {
     if (live) {
       const start = entry.offer_start;
       // The offered provider's own duration for the service, when it has one.
-      const own = (svc.provider_overrides || []).find((o) => o.provider_id === entry.offer_provider_id);
+      const own = ownTerms(svc, entry.offer_provider_id);
       const dur = ((own && own.duration_minutes) || svc.duration_minutes) * 60e3;
       S.hold = { id: entry.hold_id, start, end: new Date(Date.parse(start) + dur).toISOString(),
         provider_id: entry.offer_provider_id, fromOffer: true, requestedStart: start };

@@ -375,3 +375,24 @@ test('the service page URL opens with the service chosen', async () => {
   assert.equal(await page.locator(sel(`service-${group.id}`)).count(), 0, 'the service step is skipped');
   await finish(page);
 });
+
+test('the provider step shows a provider\'s own price and duration', async () => {
+  const own = consult.providers[1];
+  const path = `/v1/services/${consult.id}/providers/${own.id}`;
+  const minutes = consult.duration_minutes + 30;
+  await server.api.ok('PUT', path, { price: '150.00', duration_minutes: minutes });
+  try {
+    const page = await newPage(browser, server);
+    await openBooking(page, server, { serviceId: consult.id });
+    await page.click(sel(`service-${consult.id}`));
+    await page.locator(sel(`provider-terms-${own.id}`)).waitFor();
+    const text = await page.locator(sel(`provider-terms-${own.id}`)).textContent();
+    assert.ok(text.includes(`${minutes} min`) && text.includes('150'), text);
+    assert.equal(await page.locator(sel(`provider-terms-${consult.providers[0].id}`)).count(), 0,
+      'a provider on the service\'s terms shows none of its own');
+    await checkA11y(page, 'provider step with own terms');
+    await finish(page);
+  } finally {
+    await server.api.ok('DELETE', path, undefined, 204);
+  }
+});
