@@ -151,6 +151,10 @@ static int feedback_put_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, s
 			f->rating = fp->in->rating;
 		if (fp->in->set_comment)
 			f->comment = fp->in->comment;
+		if (f->rating == b.feedback->rating &&
+		    !strcmp(f->comment ? f->comment : "",
+			    b.feedback->comment ? b.feedback->comment : ""))
+			return 0;	/* nothing changes: nothing is written, the version stays */
 	}
 	f->updated_at = ctx->now;
 	zone = uc_provider_zone(ctx, tx, b.provider_id);

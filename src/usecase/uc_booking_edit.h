@@ -48,7 +48,8 @@ struct uc_feedback {
  * for keys), only once the booking is completed (ERR_NOT_COMPLETED), once
  * (ERR_FEEDBACK_EXISTS), edited within FEEDBACK_EDIT_SECONDS of its first submission
  * (ERR_FEEDBACK_CLOSED; ERR_NOT_FOUND when there is none). Appends booking.feedback (the
- * booking before and after). *out is the feedback stored (in the call's arena). */
+ * booking before and after); an edit that changes nothing writes nothing. *out is the
+ * feedback stored (in the call's arena). */
 int uc_feedback_put(struct uc_ctx *ctx, const char *id, const struct uc_feedback *in,
 		    bool first, struct booking_feedback *out, struct err *e);
 

@@ -193,6 +193,22 @@ def test_edit_closed_after_seven_days(w):
     assert w.t.ok("GET", f"/v1/bookings/{bid}/feedback")["rating"] == 2
 
 
+def test_edit_that_changes_nothing_writes_nothing(w):
+    bid = w.b["id"]
+    given(w.mt, bid, {"rating": 4, "comment": "good"})
+    version = booking(w.t, bid)["version"]
+    later = "2026-03-05T09:00:00Z"
+    for body in ({}, {"rating": 4}, {"comment": "good"}, {"rating": 4, "comment": "good"}):
+        r = edit(w.mt, bid, body, now=later)
+        assert r.status_code == 200, r.text
+        assert r.json() == {"booking_id": bid, "rating": 4, "comment": "good",
+                            "created_at": GIVEN, "updated_at": GIVEN}
+    assert booking(w.t, bid)["version"] == version
+    evs = w.t.ok("GET", "/v1/events", params={"subject_id": bid, "type": "booking.feedback"},
+                 now=NOW)["data"]
+    assert len(evs) == 1
+
+
 @pytest.mark.parametrize("body,pointer", [
     ({"rating": None}, "/rating"), ({"rating": 9}, "/rating"), ({"x": 1}, "/x")])
 def test_edit_validation(w, body, pointer):
