@@ -120,9 +120,9 @@ static void customer_read(json_t *c, struct uc_booking_patch *p, struct err *e)
 	}
 	json_only_keys(c, "/customer", customer_keys, e);
 	if (json_object_get(c, "name")) {
-		if (json_get_str(c, "/customer", "name", NAME_MAX_LEN, v->customer_name,
-				 sizeof(v->customer_name), e) == 0 ||
-		    !*v->customer_name)
+		rc = json_get_str(c, "/customer", "name", NAME_MAX_LEN, v->customer_name,
+				  sizeof(v->customer_name), e);
+		if (rc == 0 || (rc > 0 && !*v->customer_name))
 			err_field(e, "/customer/name", "may not be empty");
 		p->set |= BOOKING_CUSTOMER_NAME;
 	}

@@ -216,6 +216,13 @@ def test_validation(w, body, pointer):
     assert read(w.t, bid) == before
 
 
+@pytest.mark.parametrize("name", [5, None, ""])
+def test_customer_name_one_error(w, name):
+    body = expect_problem(patch(w.t, w.b["id"], {"customer": {"name": name}}), 422,
+                          "validation_failed", "/customer/name")
+    assert len(body["errors"]) == 1, body["errors"]
+
+
 def test_unknown_and_other_tenants_booking(w, server):
     expect_problem(patch(w.t, "bkg_00000000000000000000", {"notes": "x"}), 404, "not_found")
     other = server.tenant()
