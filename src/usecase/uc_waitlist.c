@@ -453,7 +453,8 @@ int uc_waitlist_list(struct uc_ctx *ctx, struct waitlist_filter *f, struct page 
 
 struct entry_edit {
 	const struct waitlist_entry *was;
-	struct waitlist_entry *w;
+	const struct waitlist_entry *want;	/* the edited entry, as asked */
+	struct waitlist_entry *w;		/* the answer; starts as want on every run */
 };
 
 static int waitlist_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
@@ -465,6 +466,7 @@ static int waitlist_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 	int64_t from, to;
 	int same;
 
+	*w = *ee->want;	/* a rerun starts from the request, not from the rolled-back answer */
 	if (entry_in_reach(ctx, tx, w->id, &cur, e))
 		return -1;
 	if (cur.status != WAITLIST_WAITING && cur.status != WAITLIST_OFFERED)
@@ -504,7 +506,8 @@ static int waitlist_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 int uc_waitlist_update(struct uc_ctx *ctx, const struct waitlist_entry *was,
 		       struct waitlist_entry *w, struct err *e)
 {
-	struct entry_edit ee = {was, w};
+	struct waitlist_entry want = *w;
+	struct entry_edit ee = {was, &want, w};
 
 	return uc_write(ctx, waitlist_update_tx, &ee, e);
 }
