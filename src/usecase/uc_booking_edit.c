@@ -22,7 +22,8 @@ static int booking_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id
 	const struct auth *a = ctx->auth;
 
 	if (!*a->booking_id && a->role == ROLE_CUSTOMER)
-		return err_set(e, ERR_FORBIDDEN, "a customer key may not edit bookings or give feedback");
+		return err_set(e, ERR_FORBIDDEN,
+			       "a customer key may not edit bookings or give feedback");
 	if (*a->booking_id && strcmp(id, a->booking_id) != 0)
 		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
 	if (tx_booking_get(tx, id, ctx->arena, out, e))
