@@ -693,7 +693,8 @@ op("get", "/v1/business-hours/overrides/{override_id}", "Read a business overrid
    {200: json_resp("the business override", ref("BusinessOverride")), 404: "NotFound"}, role="admin,staff",
    params=[BOV], tags=["business-hours"], opid="getBusinessOverride")
 op("patch", "/v1/business-hours/overrides/{override_id}", "Edit a business override",
-   {200: json_resp("the business override", ref("BusinessOverride")), 404: "NotFound"}, params=[BOV],
+   {200: json_resp("the business override", ref("BusinessOverride")), 404: "NotFound", 409: "Conflict"},
+   params=[BOV],
    body_ref="OverridePatch", tags=["business-hours"], opid="patchBusinessOverride")
 op("delete", "/v1/business-hours/overrides/{override_id}", "Delete a business override",
    {204: "NoContent", 404: "NotFound"}, params=[BOV], tags=["business-hours"], opid="deleteBusinessOverride")

@@ -165,7 +165,7 @@ int h_business_override_patch(struct req *r, struct err *e)
 	if (override_parse(merged, &rec, e))
 		return -1;
 	memcpy(rec.id, id, ID_MAX);
-	if (uc_business_override_update(&r->uc, &rec, e))
+	if (uc_business_override_update(&r->uc, &was, &rec, e))
 		return -1;
 	return reply_json(r, 200, wire_business_override(&rec));
 }

@@ -169,13 +169,36 @@ int uc_business_override_list(struct uc_ctx *ctx, int64_t from_day, int64_t to_d
 	return rc;
 }
 
+/* Whether a and b render alike (both references are stolen). */
+static bool same_rendering(json_t *a, json_t *b)
+{
+	bool same = json_equal(a, b);
+
+	json_decref(a);
+	json_decref(b);
+	return same;
+}
+
+struct bov_edit {
+	const struct override_rec *was;
+	struct override_rec *now;
+};
+
 static int bov_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
 {
-	struct override_rec *o = arg, was;
+	struct bov_edit *be = arg;
+	struct override_rec *o = be->now, was;
 
 	if (tx_business_override_get(tx, o->id, &was, e))
 		return -1;
+	if (!same_rendering(wire_business_override(&was), wire_business_override(be->was)))
+		return err_set(e, ERR_CONFLICT,
+			       "business override %s changed while this edit was made; read it"
+			       " again and resend the edit", o->id);
 	o->created_at = was.created_at;
+	o->updated_at = was.updated_at;
+	if (same_rendering(wire_business_override(o), wire_business_override(&was)))
+		return 0;
 	o->updated_at = ctx->now;
 	if (tx_business_override_update(tx, o, e))
 		return -1;
@@ -183,10 +206,13 @@ static int bov_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, str
 		       wire_business_override(&was), e);
 }
 
-int uc_business_override_update(struct uc_ctx *ctx, struct override_rec *o, struct err *e)
+int uc_business_override_update(struct uc_ctx *ctx, const struct override_rec *was,
+				struct override_rec *o, struct err *e)
 {
+	struct bov_edit be = {was, o};
+
 	*o->provider_id = '\0';
-	return uc_write(ctx, bov_update_tx, o, e);
+	return uc_write(ctx, bov_update_tx, &be, e);
 }
 
 static int bov_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)

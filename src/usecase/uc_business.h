@@ -30,8 +30,11 @@ int uc_business_override_get(struct uc_ctx *ctx, const char *id, struct override
 int uc_business_override_list(struct uc_ctx *ctx, int64_t from_day, int64_t to_day,
 			      struct override_rec **out, size_t *n, struct err *e);
 /* Writes o (its id naming the stored one, its other fields the whole new record) over the
- * stored one, keeping created_at; business_override.updated with the changes. */
-int uc_business_override_update(struct uc_ctx *ctx, struct override_rec *o, struct err *e);
+ * stored one, keeping created_at; business_override.updated with the changes. An edit that
+ * changes nothing writes nothing (o gets the stored updated_at). ERR_CONFLICT when the
+ * stored one no longer renders as was, the record the edit was made from. */
+int uc_business_override_update(struct uc_ctx *ctx, const struct override_rec *was,
+				struct override_rec *o, struct err *e);
 int uc_business_override_delete(struct uc_ctx *ctx, const char *id, struct err *e);
 
 #endif

@@ -246,6 +246,18 @@ def test_override_patch(w):
                              {"note": "x"}), 404)
 
 
+def test_override_patch_that_changes_nothing_writes_nothing(w):
+    # As for a provider's override: no event, the same updated_at.
+    o = w.t.ok("POST", "/v1/business-hours/overrides", {"date": TUE, "note": "stocktaking"},
+               now=DEFAULT_NOW)
+    for body in ({"note": "stocktaking"}, {"date": TUE, "intervals": []}, {}):
+        p = w.t.ok("PATCH", f"/v1/business-hours/overrides/{o['id']}", body,
+                   now="2026-02-01T00:00:00Z")
+        assert p == o
+    assert w.t.ok("GET", f"/v1/business-hours/overrides/{o['id']}") == o
+    assert "business_override.updated" not in [e["type"] for e in event_types(w.t)]
+
+
 # --- holidays --------------------------------------------------------------------------------
 
 def test_tenant_wide_holiday_closes_the_business(w):
