@@ -143,6 +143,10 @@ void uc_attachment_filename(const char *filename, const char *type, char *out, s
 			p += n ? n : 1;
 			continue;
 		}
+		if (o == 0 && (*p == '.' || *p == ' ')) {
+			p++;	/* leading, once the bytes before it are dropped */
+			continue;
+		}
 		if (o + n > cap)
 			break;
 		for (i = 0; i < n; i++)
