@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from conftest import DEFAULT_NOW, Api, expect_problem, weekdays
+import pg_helpers
+from conftest import (DEFAULT_NOW, Api, create_tenant, expect_problem, pg_processes,
+                      weekdays)
 
 NY = "America/New_York"
 MON, TUE, WED, SAT = "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-07"
@@ -124,6 +126,60 @@ def test_business_hours_are_read_in_the_business_zone(w):
     # and the provider stops at 18:00.
     assert hours_of(w.t.starts(w.sid, w.p1, "2026-03-09", "2026-03-09")) == \
         [f"{h:02d}:00" for h in range(10, 18)]
+
+
+def test_business_zone_across_daylight_saving_changes(w):
+    """Business in Berlin 09:00-18:00, provider in New York 03:00-18:00, 90-minute sessions
+    on a 90-minute grid: the whole session must lie inside both, whatever each zone's offset
+    that week."""
+    t = w.t
+    t.schedule(w.p1, weekdays([("03:00", "18:00")], DAYS))
+    sid = t.service([w.p1], "Long", 90)["id"]
+    w.put({"timezone": "Europe/Berlin", "weekly": weekdays([("09:00", "18:00")], DAYS)})
+    winter = ["03:00", "04:30", "06:00", "07:30", "09:00", "10:30"]
+    assert hours_of(t.starts(sid, w.p1, MON, MON)) == winter
+    # 2026-03-09: New York on summer time, Berlin not yet: Berlin 09:00-18:00 is 04:00-13:00
+    # there; 03:00 starts too early, 12:00 runs past closing.
+    assert hours_of(t.starts(sid, w.p1, "2026-03-09", "2026-03-09")) == winter[1:]
+    assert hours_of(t.starts(sid, w.p1, "2026-03-30", "2026-03-30")) == winter
+    late = "2026-03-09T12:00:00-04:00"
+    for start in ("2026-03-09T03:00:00-04:00", late):
+        assert codes(t.explain(sid, w.p1, start)) == ["outside_business_hours"]
+    for pid in (w.p1, None):
+        body = {"service_id": sid, "start": late,
+                "customer": {"name": "Ann", "email": "ann@example.com"}}
+        if pid:
+            body["provider_id"] = pid
+        r = t.post("/v1/bookings", body, now=DEFAULT_NOW,
+                   headers={"Idempotency-Key": f"straddle-{pid}"})
+        assert codes(expect_problem(r, 422, "slot_unavailable")) == ["outside_business_hours"]
+    r = t.post("/v1/holds", {"service_id": sid, "provider_id": w.p1, "start": late},
+               now=DEFAULT_NOW)
+    assert codes(expect_problem(r, 422, "slot_unavailable")) == ["outside_business_hours"]
+    b = t.ok("POST", "/v1/bookings",
+             {"service_id": sid, "provider_id": w.p1, "start": "2026-03-09T09:00:00-04:00",
+              "customer": {"name": "Ann", "email": "ann@example.com"}},
+             now=DEFAULT_NOW, headers={"Idempotency-Key": "straddle-ok"})
+    r = t.post(f"/v1/bookings/{b['id']}/reschedule", {"start": late}, now=DEFAULT_NOW)
+    assert codes(expect_problem(r, 422, "slot_unavailable")) == ["outside_business_hours"]
+    assert t.ok("GET", f"/v1/bookings/{b['id']}")["start"] == "2026-03-09T09:00:00-04:00"
+
+
+def test_business_hours_run_on_past_midnight(w):
+    """Business hours ending at 24:00 and going on at 00:00 the next day are one stretch."""
+    t = w.t
+    p = t.provider("Night", "Europe/Berlin")["id"]
+    nights = {d: [] for d in ALL_WEEK}
+    nights["mon"] = [{"start": "20:00", "end": "24:00"}]
+    nights["tue"] = [{"start": "00:00", "end": "03:00"}]
+    t.schedule(p, nights)
+    sid = t.service([p], "Two hours", 120, slot_step_minutes=60)["id"]
+    business = dict(nights, tue=[{"start": "00:00", "end": "02:00"}])
+    w.put({"timezone": "Europe/Berlin", "weekly": business})
+    got = t.starts(sid, p, MON, TUE, timezone="Europe/Berlin")
+    assert hours_of(got) == ["20:00", "21:00", "22:00", "23:00", "00:00"]
+    assert t.explain(sid, p, "2026-03-02T23:00:00+01:00")["bookable"] is True
+    assert codes(t.explain(sid, p, "2026-03-03T01:00:00+01:00")) == ["outside_business_hours"]
 
 
 def test_explain_names_outside_business_hours(w):
@@ -275,6 +331,20 @@ def test_tenant_wide_holiday_closes_the_business(w):
     assert w.starts(w.p1, WED) == ["10:00", "11:00"]
 
 
+def test_a_holiday_is_named_before_the_business_hours(w):
+    w.put(NINE_TO_FIVE)
+    w.t.ok("POST", "/v1/holidays", {"name": "Founders' Day", "date": WED})
+    w.t.ok("POST", "/v1/holidays", {"name": "Fair", "date": SAT})
+    # Outside the business hours and on a holiday: the holiday.
+    for start in (ny(WED, "10:00"), ny(WED, "08:00"), ny(SAT, "10:00")):
+        assert codes(w.t.explain(w.sid, w.p1, start)) == ["holiday"]
+    r = w.t.post("/v1/bookings", {"service_id": w.sid, "provider_id": w.p1,
+                                  "start": ny(WED, "08:00"),
+                                  "customer": {"name": "Ann", "email": "ann@example.com"}},
+                 now=DEFAULT_NOW, headers={"Idempotency-Key": "holiday-first"})
+    assert codes(expect_problem(r, 422, "slot_unavailable")) == ["holiday"]
+
+
 def test_holiday_for_listed_providers_leaves_the_business_open(w):
     w.t.ok("PUT", "/v1/business-hours", NINE_TO_FIVE, now=DEFAULT_NOW)
     w.t.ok("POST", "/v1/holidays", {"name": "Bo's day", "date": WED, "provider_ids": [w.p2]})
@@ -293,6 +363,28 @@ def test_available_minutes_are_cut(w):
     assert available() == 600
     w.t.ok("PUT", "/v1/business-hours", NINE_TO_FIVE, now=DEFAULT_NOW)
     assert available() == 480
+
+
+# --- waiting list ----------------------------------------------------------------------------
+
+def test_waitlist_is_offered_only_business_time(w):
+    w.put(NINE_TO_FIVE)
+    bookings = [w.t.ok("POST", "/v1/bookings",
+                       {"service_id": w.sid, "provider_id": w.p1, "start": ny(MON, h),
+                        "customer": {"name": "Ann", "email": "ann@example.com"}},
+                       now=DEFAULT_NOW, headers={"Idempotency-Key": f"wl-{h}"})
+                for h in BUSINESS_DAY]
+    assert w.starts(w.p1, MON) == []
+    # The provider is free 08:00-09:00 and 17:00-18:00, outside the business hours.
+    e = w.t.ok("POST", "/v1/waitlist",
+               {"service_id": w.sid, "provider_id": w.p1, "earliest_date": MON,
+                "latest_date": MON, "customer": {"name": "W", "email": "w@example.com"}},
+               now=DEFAULT_NOW)
+    assert e["status"] == "waiting"
+    w.t.ok("POST", f"/v1/bookings/{bookings[3]['id']}/cancel", {}, status=200,
+           now=DEFAULT_NOW)
+    e = w.t.ok("GET", f"/v1/waitlist/{e['id']}", now=DEFAULT_NOW)
+    assert (e["status"], e["offer_start"]) == ("offered", "2026-03-02T17:00:00Z")
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -374,6 +466,17 @@ def test_staff_and_customer_access(w):
     assert w.get()["exempt_provider_ids"] == sorted([w.p1, w.p2])
 
 
+def test_a_deleted_or_foreign_provider_is_not_exempt(w, api_b):
+    w.put(dict(NINE_TO_FIVE, exempt_provider_ids=[w.p1, w.p2]))
+    assert w.t.delete(f"/v1/providers/{w.p2}").status_code == 204
+    assert w.get()["exempt_provider_ids"] == [w.p1]
+    foreign = api_b.provider("Elsewhere", NY)["id"]
+    for ids in ([w.p2], [w.p1, foreign]):
+        expect_problem(w.put(dict(NINE_TO_FIVE, exempt_provider_ids=ids)), 422,
+                       "validation_failed", f"/exempt_provider_ids/{len(ids) - 1}")
+    assert w.get()["exempt_provider_ids"] == [w.p1]
+
+
 def test_other_tenant_sees_nothing(w, api_b):
     w.t.ok("PUT", "/v1/business-hours", NINE_TO_FIVE, now=DEFAULT_NOW)
     o = w.t.ok("POST", "/v1/business-hours/overrides", {"date": TUE})
@@ -401,3 +504,28 @@ def test_events(w):
     assert [e["subject_id"] for e in ev[2:5]] == [o["id"]] * 3
     assert ev[3]["payload"]["note"] == "inventory"
     assert ev[5]["payload"]["timezone"] == NY
+
+
+# --- several processes -----------------------------------------------------------------------
+
+@pytest.mark.skipif(not pg_helpers.enabled(),
+                    reason="PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)")
+def test_every_process_reads_the_hours_fresh(slotd_bin, tmp_path_factory):
+    """Business hours are read per request: a change through one process shows at once in
+    another's slots."""
+    with pg_processes(slotd_bin, tmp_path_factory, 2) as (url, servers):
+        key = create_tenant(slotd_bin, url, "business-pg")
+        one, two = (Api(s.base, key) for s in servers)
+        pid = one.provider("Ada", NY)["id"]
+        one.schedule(pid, weekdays([("08:00", "18:00")], ALL_WEEK))
+        sid = one.service([pid], "Session", 60)["id"]
+
+        def starts():
+            return hours_of(two.starts(sid, pid, MON, MON))
+        assert starts() == PROVIDER_DAY
+        one.ok("PUT", "/v1/business-hours", NINE_TO_FIVE, now=DEFAULT_NOW)
+        assert starts() == BUSINESS_DAY
+        one.ok("POST", "/v1/business-hours/overrides", {"date": MON})
+        assert starts() == []
+        one.ok("DELETE", "/v1/business-hours")
+        assert starts() == PROVIDER_DAY
