@@ -16,15 +16,23 @@ struct demo_provider {
 	const char *email;
 	struct day_interval weekday[2];
 	bool saturday;
+	const char *bio;
+	const char *specialties;	/* JSON array */
+	const char *languages;		/* JSON array of BCP 47 tags */
 };
 
 static const struct demo_provider demo_providers[] = {
 	{"Dr. Ada Moreno", "America/New_York", "ada@riverside.example", {{540, 720}, {780, 1020}},
-	 false},
+	 false, "General practitioner with twenty years in family medicine. Unhurried first "
+	 "visits and clear next steps.", "[\"family medicine\",\"preventive care\"]",
+	 "[\"en\",\"es\"]"},
 	{"Dr. Jonas Weber", "Europe/Berlin", "jonas@riverside.example", {{480, 720}, {750, 960}},
-	 true},
+	 true, "Physiotherapist for sports injuries and back pain; also leads the group "
+	 "sessions.", "[\"sports injuries\",\"back pain\",\"rehabilitation\"]",
+	 "[\"de\",\"en\"]"},
 	{"Dr. Priya Nair", "Asia/Kolkata", "priya@riverside.example", {{600, 780}, {840, 1080}},
-	 false},
+	 false, "Nutrition and lifestyle medicine, mostly by video call.",
+	 "[\"nutrition\",\"diabetes care\"]", "[\"en\",\"hi\",\"ta\"]"},
 };
 
 static void template_for(const struct demo_provider *d, struct schedule *s)
@@ -48,7 +56,7 @@ static void template_for(const struct demo_provider *d, struct schedule *s)
 
 static int add_service(struct uc_ctx *ctx, const char *name, int dur, int before, int after,
 		       int step, int capacity, const char *price, id_t_ *pids, size_t np,
-		       struct err *e)
+		       const struct location *where, struct err *e)
 {
 	struct service s;
 
@@ -66,6 +74,7 @@ static int add_service(struct uc_ctx *ctx, const char *name, int dur, int before
 	s.provider_ids = pids;
 	s.nproviders = np;
 	s.public = true;	/* on the booking page */
+	s.location = where;
 	return uc_service_create(ctx, &s, e);
 }
 
@@ -88,6 +97,11 @@ static int load(struct uc_ctx *ctx, struct err *e)
 		snprintf(p.email, sizeof(p.email), "%s", demo_providers[i].email);
 		p.auto_confirm = true;
 		p.max_per_day = 12;
+		/* No photo: the demo has no image of its own to link to, and never links another
+		 * host's. */
+		p.bio = demo_providers[i].bio;
+		p.specialties = demo_providers[i].specialties;
+		p.languages = demo_providers[i].languages;
 		template_for(&demo_providers[i], sched);
 		if (uc_provider_create(ctx, &p, e) || uc_schedule_put(ctx, p.id, sched, &out, e))
 			return -1;
@@ -108,10 +122,20 @@ static int load(struct uc_ctx *ctx, struct err *e)
 		if (uc_policy_put(ctx, &pol, &none, e))
 			return -1;
 	}
-	if (add_service(ctx, "Initial consultation", 60, 0, 15, 0, 1, "120.00", pids, 3, e) ||
-	    add_service(ctx, "Follow-up visit", 30, 5, 10, 15, 1, "60.00", pids, 3, e) ||
-	    add_service(ctx, "Group physiotherapy", 45, 0, 15, 60, 6, "25.00", pids + 1, 1, e))
-		return -1;
+	{
+		/* The first visit at the clinic, follow-ups by video with a link made per booking. */
+		static const struct location clinic = {LOCATION_IN_PERSON,
+						       "12 River Street, Springfield"};
+		static const struct location video = {LOCATION_VIDEO,
+						      "https://meet.jit.si/{tenant}-{reference}"};
+		if (add_service(ctx, "Initial consultation", 60, 0, 15, 0, 1, "120.00", pids, 3,
+				&clinic, e) ||
+		    add_service(ctx, "Follow-up visit", 30, 5, 10, 15, 1, "60.00", pids, 3, &video,
+				e) ||
+		    add_service(ctx, "Group physiotherapy", 45, 0, 15, 60, 6, "25.00", pids + 1, 1,
+				NULL, e))
+			return -1;
+	}
 
 	{
 		struct holiday_rec h;

@@ -7,6 +7,7 @@ import { messageFor, showError, markFields, clearFieldErrors, setFieldError, fie
 import { slotPicker } from './picker.js';
 import { policyLines } from './policy.js';
 import { waitlistForm } from './waitlist.js';
+import { avatar, profileBlock, locationFacts, locationShort, locationText } from './profile.js';
 
 const FIELD_POINTERS = {
   '/customer/name': 'name', '/customer/email': 'email', '/customer/phone': 'phone', '/notes': 'notes',
@@ -140,7 +141,7 @@ function stepService() {
       'aria-pressed': S.service && S.service.id === svc.id ? 'true' : 'false',
       onclick: () => chooseService(svc),
     }, h('span', { class: 'choice-title' }, svc.name),
-    h('span', { class: 'choice-meta' }, `${t('service.minutes', { n: svc.duration_minutes })} · ${price}`))));
+    h('span', { class: 'choice-meta' }, [t('service.minutes', { n: svc.duration_minutes }), price, locationShort(svc.location)].filter(Boolean).join(' · ')))));
   }
   return frame(t('service.heading'), { testid: 'step-service' },
     S.services.length ? list : h('p', null, t('service.none')));
@@ -154,14 +155,21 @@ function stepProvider() {
     S.provider = id;
     go('when');
   };
-  list.append(h('li', null, h('button', { type: 'button', class: 'choice', 'data-testid': 'provider-any',
-    'aria-pressed': S.provider === 'any' ? 'true' : 'false', onclick: () => pick('any') },
-  h('span', { class: 'choice-title' }, t('provider.any')), h('span', { class: 'choice-meta' }, t('provider.any.hint')))));
-  for (const p of providersOf(S.service)) {
-    list.append(h('li', null, h('button', { type: 'button', class: 'choice', 'data-testid': `provider-${p.id}`,
-      'aria-pressed': S.provider === p.id ? 'true' : 'false', onclick: () => pick(p.id) },
-    h('span', { class: 'choice-title' }, p.name), providerTerms(S.service, p.id))));
-  }
+  list.append(h('li', { class: 'provider-item' }, h('span', { class: 'avatar avatar-any', 'aria-hidden': 'true' }),
+    h('div', { class: 'provider-main' }, h('button', { type: 'button', class: 'choice', 'data-testid': 'provider-any',
+      'aria-pressed': S.provider === 'any' ? 'true' : 'false', onclick: () => pick('any') },
+    h('span', { class: 'choice-title' }, t('provider.any')), h('span', { class: 'choice-meta' }, t('provider.any.hint'))))));
+  providersOf(S.service).forEach((p, i) => {
+    // The button is named by the provider; the profile beside it describes the choice.
+    const profile = profileBlock(p, `profile-${i}`);
+    list.append(h('li', { class: 'provider-item' }, avatar(p),
+      h('div', { class: 'provider-main' },
+        h('button', { type: 'button', class: 'choice', 'data-testid': `provider-${p.id}`,
+          'aria-pressed': S.provider === p.id ? 'true' : 'false', 'aria-describedby': profile ? profile.id : null,
+          onclick: () => pick(p.id) },
+        h('span', { class: 'choice-title' }, p.name), providerTerms(S.service, p.id)),
+        profile)));
+  });
   return frame(t('provider.heading'), { testid: 'step-provider', back: S.services.length > 1 ? () => go('service') : null }, list);
 }
 
@@ -377,7 +385,8 @@ function chosenSummary() {
   return h('div', { class: 'summary' },
     h('p', { class: 'summary-title' }, t('details.chosen')),
     h('p', null, h('strong', null, S.service.name), who ? ` · ${who}` : ''),
-    h('p', null, tzLine));
+    h('p', null, tzLine),
+    locationShort(S.service.location) ? h('p', null, locationShort(S.service.location)) : null);
 }
 
 function stepDetails() {
@@ -504,11 +513,13 @@ function handleBookingError(e, form, sec) {
 // ---- step: done ----
 function googleLink(b, title, details) {
   const q = new URLSearchParams({ action: 'TEMPLATE', text: title });
+  if (locationText(b.location)) q.set('location', locationText(b.location));
   return `https://calendar.google.com/calendar/render?${q}&dates=${utcStamp(b.start)}/${utcStamp(b.end)}&details=${enc(details)}`;
 }
 
 function outlookLink(b, title, details) {
   const q = new URLSearchParams({ subject: title, startdt: utcIso(b.start), enddt: utcIso(b.end), body: details });
+  if (locationText(b.location)) q.set('location', locationText(b.location));
   return `https://outlook.live.com/calendar/0/deeplink/compose?${q}`;
 }
 
@@ -540,6 +551,8 @@ export function bookingFacts(b, { serviceName, provider, tz, tenantTz }) {
       `${provider && provider.name ? t('done.when.provider', { name: provider.name, tz: ptz }) : t('done.when.provider.noname', { tz: ptz })}: ${formatRange(b.start, b.end, ptz)}`));
   }
   row(t('done.when'), ...when);
+  const where = locationFacts(b.location, { customerPhone: b.customer && b.customer.phone });
+  if (where) row(t('done.where'), where);
   const price = formatPrice(b.price, b.currency);
   if (price) row(t('done.price'), price);
   return dl;

@@ -21,6 +21,9 @@ export function messageFor(err, tz = visitorZone()) {
     case 'policy_deadline_passed':
       return p.deadline ? t('err.policy_deadline', { date: formatDateTime(p.deadline, tz) }) : t('err.conflict');
     case 'reschedule_limit_reached': return t('err.reschedule_limit');
+    case 'feedback_exists': return t('err.feedback_exists');
+    case 'feedback_closed': return t('err.feedback_closed');
+    case 'booking_not_completed': return t('err.booking_not_completed');
     case 'conflict': return t('err.conflict');
     case 'precondition_failed': return t('err.changed');
     case 'validation_failed': return t('err.validation');
@@ -66,6 +69,7 @@ const FIELD_MESSAGES = {
   email: 'field.email.invalid', phone: 'field.phone.invalid', name: 'field.name.invalid',
   notes: 'field.notes.invalid', earliest_date: 'field.date.invalid', latest_date: 'field.date.invalid',
   win_start: 'field.time.invalid', win_end: 'field.time.invalid',
+  rating: 'field.rating.invalid', comment: 'field.comment.invalid',
 };
 
 /** Our own wording for a field the server refused (its detail is English only). */

@@ -7,6 +7,7 @@ import { messageFor, showError } from './errors.js';
 import { slotPicker } from './picker.js';
 import { policyLines } from './policy.js';
 import { bookingFacts, downloadIcs } from './booking.js';
+import { feedbackBlock } from './feedback.js';
 
 let M = null;
 let picker = null;
@@ -55,6 +56,10 @@ function render(focus) {
 
   if (!active(b)) {
     sec.append(h('p', { class: 'hint' }, t('manage.inactive')));
+    if (b.status === 'completed') {
+      sec.append(feedbackBlock({ booking: b, token: M.token, tz: M.tz, onRefused: refusedAction,
+        onDone: async (text) => { M.status = text; await reloadAfter(null); render(true); announce(text); } }));
+    }
   } else {
     sec.append(rescheduleBlock(errSlot), cancelBlock(errSlot));
   }

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { apiClient, startDemo, newPage, screenshot, checkA11y, finish, idemKey } from './harness.mjs';
+import { apiClient, startDemo, newPage, screenshot, checkA11y, finish, idemKey, localDate, addDays } from './harness.mjs';
 import {
   sel, ENABLED_DAY, TIME_BUTTON, openBooking, chooseService, waitFreeDay, pickDay, pickTime, shownStarts,
   fillDetails, confirmBooking, bookingByRef, sameInstant, icsLocal, scrollWidth, tabTo, visibleAt,
@@ -17,11 +17,13 @@ let server;
 let browser;
 let consult;   // "Initial consultation": three providers, so the provider step is shown
 let group;     // "Group physiotherapy": one provider, so the provider step is skipped
+let followUp;  // "Follow-up visit": a video call with a link made per booking
 
 before(async () => {
   let page;
   ({ server, browser, page, consult } = await startDemo());
   group = page.services.find((s) => s.name === 'Group physiotherapy');
+  followUp = page.services.find((s) => s.name === 'Follow-up visit');
   assert.ok(consult && consult.providers.length === 3, 'the demo consultation has three providers');
   assert.ok(group && group.providers.length === 1);
 });
@@ -395,4 +397,243 @@ test('the provider step shows a provider\'s own price and duration', async () =>
   } finally {
     await server.api.ok('DELETE', path, undefined, 204);
   }
+});
+
+// ---- provider profiles, locations, feedback ----
+
+// A 1×1 PNG, served for a provider photo on an https host the test intercepts.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/** A booking of svc made through the public API (the first free time within 30 days). */
+async function publicBooking(svc, tag) {
+  const today = localDate(new Date(), 'UTC');
+  const q = new URLSearchParams({ service_id: svc.id, from: addDays(today, 1), to: addDays(today, 30), timezone: 'UTC' });
+  const { slots } = await server.publicApi.ok('GET', `/v1/public/${server.slug}/slots?${q}`);
+  assert.ok(slots.length > 0, `free times of ${svc.name}`);
+  const slot = slots[slots.length - 1 - (n % Math.min(5, slots.length))];
+  return server.publicApi.ok('POST', `/v1/public/${server.slug}/bookings`, {
+    service_id: svc.id, provider_id: slot.provider_id, start: slot.start, customer: customer(tag),
+  }, 201, { 'Idempotency-Key': idemKey() });
+}
+
+test('the provider step shows each provider\'s profile: photo with alt text, bio, specialties, languages, as text', async () => {
+  const [ada, jonas] = consult.providers;
+  for (const p of consult.providers) {
+    assert.ok(p.bio && p.specialties.length && p.languages.length, `the demo gives ${p.name} a profile`);
+    assert.equal(p.photo_url, null, 'the demo links no photo on another host');
+  }
+  const photo = 'https://photos.example/ada.png';
+  const markup = '<img src=x onerror="window.__pwned=1"> & <b>bold</b>';
+  await server.api.ok('PATCH', `/v1/providers/${ada.id}`, { photo_url: photo });
+  await server.api.ok('PATCH', `/v1/providers/${jonas.id}`, { bio: markup });
+  try {
+    const page = await newPage(browser, server);
+    // The photo host answers here (the page's own routes refuse every other host).
+    await page.route('https://photos.example/**', (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PNG }));
+    await openBooking(page, server, { serviceId: consult.id });
+    await page.click(sel(`service-${consult.id}`));
+    const prof = page.locator(sel(`provider-profile-${ada.id}`));
+    await prof.waitFor();
+    const text = await prof.textContent();
+    assert.ok(text.includes(ada.bio), `the bio: ${text}`);
+    for (const sp of ada.specialties) assert.ok(text.includes(sp), `the specialty ${sp}: ${text}`);
+    const names = new Intl.DisplayNames(['en-US'], { type: 'language' });
+    for (const l of ada.languages) assert.ok(text.includes(names.of(l)), `the language ${names.of(l)}: ${text}`);
+    const img = page.locator(sel(`provider-photo-${ada.id}`));
+    assert.equal(await img.getAttribute('alt'), `Photo of ${ada.name}`);
+    assert.equal(await img.getAttribute('src'), photo);
+    await page.waitForFunction((s) => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth === 1; },
+      sel(`provider-photo-${ada.id}`));
+    // The choice is named by the provider and described by the profile.
+    const btn = page.locator(sel(`provider-${ada.id}`));
+    assert.equal(await btn.getAttribute('aria-describedby'), await prof.getAttribute('id'));
+    assert.equal((await btn.locator('.choice-title').textContent()).trim(), ada.name);
+    // Server text stays text.
+    const bio = page.locator(sel(`provider-bio-${jonas.id}`));
+    assert.equal(await bio.textContent(), markup);
+    assert.equal(await page.locator(`${sel(`provider-profile-${jonas.id}`)} img, ${sel(`provider-profile-${jonas.id}`)} b`).count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    // A provider without a photo gets no broken image.
+    assert.equal(await page.locator(sel(`provider-photo-${jonas.id}`)).count(), 0);
+    await screenshot(page, '30-provider-profiles');
+    await checkA11y(page, 'provider profiles');
+    await page.click(sel(`provider-${ada.id}`));
+    await page.locator(sel('step-when')).waitFor();
+    await finish(page);
+  } finally {
+    await server.api.ok('PATCH', `/v1/providers/${ada.id}`, { photo_url: null });
+    await server.api.ok('PATCH', `/v1/providers/${jonas.id}`, { bio: consult.providers[1].bio });
+  }
+});
+
+test('the confirmation and the manage page say where: an address, a video call link, a phone line', async () => {
+  assert.deepEqual(consult.location, { type: 'in_person', address: consult.location.address });
+  assert.equal(followUp.location.type, 'video');
+  const page = await newPage(browser, server);
+
+  // In person: the address as plain text.
+  await openBooking(page, server, { serviceId: consult.id });
+  await chooseService(page, consult.id, consult.providers[0].id, { label: 'en, in person' });
+  await pickDay(page, 1);
+  await pickTime(page, 0);
+  await fillDetails(page, { ...customer('where'), phone: '+1 555 0142' });
+  const ref = await confirmBooking(page);
+  const where = page.locator(`${sel('confirmation')} ${sel('booking-location')}`);
+  assert.equal(await where.getAttribute('data-type'), 'in_person');
+  assert.equal((await where.locator(sel('location-address')).textContent()), consult.location.address);
+  assert.equal(await where.locator('a').count(), 0, 'no map link: the address is text');
+  await checkA11y(page, 'confirmation with an address');
+  const href = await page.locator(sel('manage-link')).getAttribute('href');
+  await page.goto(href);
+  await page.locator(sel('manage')).waitFor();
+  assert.equal(await page.locator(`${sel('manage')} ${sel('location-address')}`).textContent(), consult.location.address);
+  assert.equal(await page.locator(sel('feedback')).count(), 0, 'no feedback before the booking is completed');
+
+  // Phone: the staff set a number to call; the manage page offers it as a tel: link.
+  const b = await bookingByRef(server, ref);
+  await server.api.ok('PATCH', `/v1/bookings/${b.id}`, { location: { type: 'phone', phone: '+1 (555) 010-7788' } });
+  await page.reload();
+  const phone = page.locator(sel('location-phone'));
+  await phone.waitFor();
+  assert.equal(await phone.textContent(), '+1 (555) 010-7788');
+  assert.equal(await phone.getAttribute('href'), 'tel:+15550107788');
+  // The provider calls: the customer's own number is named.
+  await server.api.ok('PATCH', `/v1/bookings/${b.id}`, { location: { type: 'phone', phone: null } });
+  await page.reload();
+  await page.locator(sel('booking-location')).waitFor();
+  assert.match(await page.locator(sel('booking-location')).textContent(), /\+1 555 0142/);
+
+  // Video: the link made for this booking, opened in a new tab without the opener.
+  await openBooking(page, server, { serviceId: followUp.id });
+  await chooseService(page, followUp.id, 'any', { label: 'en, video' });
+  await pickDay(page, 2);
+  await pickTime(page, 0);
+  await fillDetails(page, customer('video'));
+  const vref = await confirmBooking(page);
+  const vb = await bookingByRef(server, vref);
+  assert.equal(vb.location.url, `https://meet.jit.si/${server.slug}-${vref}`);
+  const link = page.locator(`${sel('confirmation')} ${sel('video-link')}`);
+  assert.equal(await link.getAttribute('href'), vb.location.url);
+  assert.equal(await link.getAttribute('target'), '_blank');
+  assert.match(await link.getAttribute('rel'), /\bnoopener\b/);
+  assert.match(await link.textContent(), /^Join video call/);
+  await screenshot(page, '31-confirmation-video');
+  await checkA11y(page, 'confirmation with a video link');
+  await page.goto(await page.locator(sel('manage-link')).getAttribute('href'));
+  await page.locator(sel('manage')).waitFor();
+  assert.equal(await page.locator(`${sel('manage')} ${sel('video-link')}`).getAttribute('href'), vb.location.url);
+  await screenshot(page, '32-manage-video');
+  await finish(page);
+});
+
+let rated; // {booking, token}: the completed booking with feedback (the German test reads it)
+
+test('a completed booking takes feedback on the manage page (stars by keyboard), shows it and lets it be changed', async () => {
+  const made = await publicBooking(consult, 'feedback');
+  const token = made.manage_token;
+  await server.api.ok('POST', `/v1/bookings/${made.id}/complete`, {}, 200);
+  const page = await newPage(browser, server);
+  await page.goto(`${server.base}/manage/${token}`);
+  const box = page.locator(sel('feedback'));
+  await box.waitFor();
+  assert.equal(await page.locator(sel('booking-status')).getAttribute('data-status'), 'completed');
+  await checkA11y(page, 'feedback form');
+  // No rating chosen: said next to the stars, nothing sent.
+  await page.click(sel('feedback-submit'));
+  await page.locator(sel('error-rating')).waitFor();
+  assert.equal(await page.locator(sel('feedback-stars')).getAttribute('aria-invalid'), 'true');
+  assert.equal((await server.api.get(`/v1/bookings/${made.id}/feedback`)).status, 404);
+  // A radio group: arrow keys move between the stars.
+  await page.focus(sel('rating-1'));
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator(sel('rating-4')).isChecked(), true);
+  assert.equal(await page.locator('fieldset.rating legend').textContent(), 'Your rating');
+  await page.fill('[name="comment"]', 'Kind and <em>clear</em>');
+  await page.click(sel('feedback-submit'));
+  await page.locator(`${sel('feedback-rating')}[data-rating="4"]`).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator(sel('feedback-comment')).textContent(), 'Kind and <em>clear</em>');
+  assert.match(await page.locator('.status-line').textContent(), /Thank you/);
+  let fb = await server.api.ok('GET', `/v1/bookings/${made.id}/feedback`);
+  assert.equal(fb.rating, 4);
+  assert.equal(fb.comment, 'Kind and <em>clear</em>');
+  await screenshot(page, '33-feedback-given');
+  await checkA11y(page, 'feedback shown');
+
+  // Changed within the 7 days.
+  await page.click(sel('feedback-edit'));
+  assert.equal(await page.locator(sel('rating-4')).isChecked(), true, 'the form starts from the feedback given');
+  await page.click('label[for="fb-rating-5"]');
+  await page.fill('[name="comment"]', 'Kind and clear, thank you');
+  await page.click(sel('feedback-submit'));
+  await page.locator(`${sel('feedback-rating')}[data-rating="5"]`).waitFor({ timeout: 15000 });
+  fb = await server.api.ok('GET', `/v1/bookings/${made.id}/feedback`);
+  assert.equal(fb.rating, 5);
+  assert.equal(fb.comment, 'Kind and clear, thank you');
+  // The reload shows it too.
+  await page.reload();
+  await page.locator(`${sel('feedback-rating')}[data-rating="5"]`).waitFor();
+
+  // A second POST (another tab gave it meanwhile) and a closed edit window, as the API answers them.
+  await page.route('**/v1/bookings/*/feedback', (r) => (r.request().method() === 'PATCH'
+    ? r.fulfill({ status: 409, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Conflict', status: 409, code: 'feedback_closed', detail: 'feedback can be changed for 7 days' }) })
+    : r.fallback()));
+  await page.click(sel('feedback-edit'));
+  await page.click('label[for="fb-rating-3"]');
+  await page.click(sel('feedback-submit'));
+  const err = page.locator(sel('error'));
+  await err.waitFor();
+  assert.match(await err.textContent(), /no longer be changed/);
+  await page.locator(sel('feedback-closed')).waitFor();
+  assert.equal(await page.locator(sel('feedback-edit')).count(), 0, 'no edit offered once closed');
+  assert.equal((await server.api.ok('GET', `/v1/bookings/${made.id}/feedback`)).rating, 5, 'nothing changed');
+  rated = { booking: made, token };
+  await finish(page);
+
+  // The API's own refusals, worded: booking_not_completed and feedback_exists.
+  const other = await publicBooking(consult, 'feedback-early');
+  const page2 = await newPage(browser, server);
+  await page2.goto(`${server.base}/manage/${other.manage_token}`);
+  await page2.locator(sel('manage')).waitFor();
+  assert.equal(await page2.locator(sel('feedback')).count(), 0);
+  await server.api.ok('POST', `/v1/bookings/${other.id}/complete`, {}, 200);
+  await page2.reload();
+  await page2.locator(sel('feedback')).waitFor();
+  await apiClient(server.base, other.manage_token).ok('POST', `/v1/bookings/${other.id}/feedback`, { rating: 2 });
+  await page2.click('label[for="fb-rating-5"]');
+  await page2.click(sel('feedback-submit'));
+  await page2.locator(sel('error')).waitFor();
+  assert.match(await page2.locator(sel('error')).textContent(), /already been given/);
+  await page2.locator(`${sel('feedback-rating')}[data-rating="2"]`).waitFor();
+  await finish(page2);
+});
+
+test('German: profiles, the location and the feedback in German', async () => {
+  assert.ok(rated, 'the feedback test ran first');
+  const page = await newPage(browser, server, { locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+  await openBooking(page, server, { serviceId: consult.id });
+  await page.click(sel(`service-${consult.id}`));
+  const ada = consult.providers[0];
+  const prof = page.locator(sel(`provider-profile-${ada.id}`));
+  await prof.waitFor();
+  const names = new Intl.DisplayNames(['de-DE'], { type: 'language' });
+  const text = await prof.textContent();
+  assert.match(text, /Schwerpunkte: /);
+  assert.match(text, /Sprachen: /);
+  for (const l of ada.languages) assert.ok(text.includes(names.of(l)), `${names.of(l)} in ${text}`);
+  await checkA11y(page, 'German provider profiles');
+
+  await page.goto(`${server.base}/manage/${rated.token}`);
+  await page.locator(sel('feedback')).waitFor();
+  const main = await page.locator(sel('manage')).textContent();
+  assert.match(main, /Ort/);
+  assert.match(main, /Vor Ort/);
+  assert.ok(main.includes(consult.location.address));
+  assert.match(main, /Ihre Bewertung/);
+  assert.match(main, /5 von 5 Sternen/);
+  assert.match(main, /Abgegeben am /);
+  assert.equal(await page.locator(sel('booking-status')).textContent(), 'Abgeschlossen');
+  await screenshot(page, '34-de-feedback');
+  await checkA11y(page, 'German feedback');
+  await finish(page);
 });
