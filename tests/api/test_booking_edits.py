@@ -283,6 +283,12 @@ def test_staff_notes_hidden_from_customers(w):
     # The manage token's own edit answer hides them too.
     r = patch(w.mt, bid, {"notes": "hello"})
     assert r.status_code == 200 and "secret" not in r.text
+    # So do the booking's calendar file and the answer to the customer's cancel.
+    r = w.mt.get(f"/v1/bookings/{bid}.ics")
+    assert r.status_code == 200 and "BEGIN:VEVENT" in r.text and "secret" not in r.text
+    r = act(w.mt, bid, "cancel")
+    assert r.status_code == 200, r.text
+    assert not set(STAFF_ONLY) & set(r.json()) and "secret" not in r.text
     # Staff see them.
     assert read(w.t, bid)["internal_notes"] == "secret"
 
