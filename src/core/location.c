@@ -21,7 +21,10 @@ bool web_url_valid(const char *s, size_t max)
 		skip = 7;
 	else
 		return false;
-	if (n > max || n == skip || s[skip] == '/' || s[skip] == '?' || s[skip] == '#')
+	if (n > max || n == skip || strchr("/?#:@", s[skip]))
+		return false;
+	/* No user information: "https://trusted.example@other.example/" leads elsewhere. */
+	if (memchr(s + skip, '@', strcspn(s + skip, "/?#")))
 		return false;
 	for (p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;

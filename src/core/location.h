@@ -15,8 +15,9 @@
 #define LOCATION_PLACEHOLDERS_MAX 6	/* placeholders in one template */
 #define WEB_URL_MAX 2048		/* photo_url, video_url */
 
-/* Whether s is an http(s) URL: "http://" or "https://", a host, at most max bytes, no
- * spaces, control characters, quotes, "<", ">" or backslashes. */
+/* Whether s is an http(s) URL: "http://" or "https://", a host (no user information
+ * before an "@"), at most max bytes, no spaces, control characters, quotes, "<", ">" or
+ * backslashes. */
 bool web_url_valid(const char *s, size_t max);
 
 /* Checks a video URL template: each "{…}" one of {tenant}, {reference}, {booking_id},

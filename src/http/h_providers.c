@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/location.h"
 #include "core/profile.h"
@@ -103,9 +104,12 @@ static int get_list(struct req *r, const char *key, bool tags, const char **out,
 			return err_field(e, ptr, "must be a BCP 47 language tag such as en or pt-BR");
 		if (!tags && (!*str || strlen(str) > PROFILE_SPECIALTY_MAX))
 			return err_field(e, ptr, "must be 1 to %d bytes", PROFILE_SPECIALTY_MAX);
-		for (j = 0; j < i; j++)
-			if (!strcmp(str, json_string_value(json_array_get(v, j))))
+		/* Language tags are case-insensitive: "pt-BR" and "pt-br" are one language. */
+		for (j = 0; j < i; j++) {
+			const char *earlier = json_string_value(json_array_get(v, j));
+			if (!(tags ? strcasecmp(str, earlier) : strcmp(str, earlier)))
 				return err_field(e, ptr, "must not repeat an earlier item");
+		}
 	}
 	if (!json_array_size(v)) {
 		*out = NULL;

@@ -70,6 +70,9 @@ int location_parse(json_t *v, const char *base, struct arena *a, const struct lo
 				: err_field(e, at, "must not be empty");
 	if (l->kind == LOCATION_PHONE && got == 1 && !*l->value)
 		return err_field(e, at, "must not be empty (leave it out when the provider calls)");
+	/* As customers' numbers and a booking's own location (PATCH) take them. */
+	if (l->kind == LOCATION_PHONE && got == 1 && l->value[strspn(l->value, "0123456789+-() .")])
+		return err_field(e, at, "may hold digits, spaces and + - ( ) . only");
 	if (l->kind == LOCATION_VIDEO && got == 1) {
 		struct err why;
 		err_init(&why);

@@ -223,6 +223,7 @@ static int provider_delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg
 	size_t n, i;
 
 	if (uc_provider_in_reach(ctx, tx, pr->id, &p, e) ||
+	    tx_provider_profile_read(tx, pr->id, ctx->arena, &p, e) ||
 	    tx_provider_usage(tx, pr->id, ctx->now, &use, e))
 		return -1;
 	if (!pr->force && (use.upcoming_bookings || use.entries)) {

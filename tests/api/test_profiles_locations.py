@@ -118,6 +118,13 @@ BAD_PROFILES = [
     ({"video_url": "https://meet.example/a b"}, "/video_url"),
     ({"locale": "fr"}, "/locale"),
     ({"locale": 1}, "/locale"),
+    # Tags differ by case only: the same language (BCP 47 tags are case-insensitive).
+    ({"languages": ["pt-BR", "pt-br"]}, "/languages/1"),
+    # Credentials or a misleading host in front of "@", or no host at all.
+    ({"photo_url": "https://cdn.example@evil.example/a.jpg"}, "/photo_url"),
+    ({"photo_url": "https://user:secret@cdn.example/a.jpg"}, "/photo_url"),
+    ({"video_url": "https://meet.example@evil.example/room"}, "/video_url"),
+    ({"video_url": "https://:443/room"}, "/video_url"),
 ]
 
 
@@ -132,6 +139,15 @@ def test_profile_validation_is_422_and_changes_nothing(studio, body, pointer):
     expect_problem(t.post("/v1/providers", {"name": "Never", "timezone": NY, **body}), 422,
                    "validation_failed", pointer)
     assert {p["name"] for p in t.list_all("/v1/providers")} == names
+
+
+def test_provider_deleted_event_carries_the_profile(studio):
+    t = studio.t
+    p = t.provider("Gone Soon", NY, **PROFILE)
+    t.ok("DELETE", f"/v1/providers/{p['id']}")
+    [ev] = t.ok("GET", "/v1/events", params={"type": "provider.deleted", "subject_id": p["id"]},
+                now=NOW)["data"]
+    assert {k: ev["payload"][k] for k in PROFILE} == PROFILE
 
 
 def test_public_page_shows_profile_but_not_room_mail_or_locale(studio):
@@ -190,6 +206,10 @@ BAD_LOCATIONS = [
     ({"type": "in_person", "address": "Main St", "phone": "+1"}, "/location/phone"),
     ({"type": "phone", "phone": ""}, "/location/phone"),
     ({"type": "phone", "phone": "1" * 41}, "/location/phone"),
+    # A number as a booking's location takes it (PATCH /v1/bookings/{id} reads it back).
+    ({"type": "phone", "phone": "call us; +1 555"}, "/location/phone"),
+    ({"type": "video", "url_template": "https://meet.example@evil.example/{reference}"},
+     "/location/url_template"),
     ({"type": "video", "url_template": "https://meet.example/{room}"}, "/location/url_template"),
     ({"type": "video", "url_template": "https://meet.example/{tenant"}, "/location/url_template"),
     ({"type": "video", "url_template": "{tenant}.example/x"}, "/location/url_template"),

@@ -166,7 +166,10 @@ static void test_resolve_none(void **state)
 
 static void test_web_url(void **state)
 {
+	struct err e;
+
 	(void)state;
+	err_init(&e);
 	assert_true(web_url_valid("https://example.com/me.jpg", 2048));
 	assert_true(web_url_valid("http://example.com", 2048));
 	assert_false(web_url_valid("https://", 2048));
@@ -175,6 +178,15 @@ static void test_web_url(void **state)
 	assert_false(web_url_valid("https://x.example/a\nb", 2048));
 	assert_false(web_url_valid("https://x.example/abc", 20));
 	assert_false(web_url_valid(NULL, 2048));
+	/* User information before the host, or no host. */
+	assert_false(web_url_valid("https://trusted.example@evil.example/", 2048));
+	assert_false(web_url_valid("https://user:pw@x.example/a", 2048));
+	assert_false(web_url_valid("https://@x.example/", 2048));
+	assert_false(web_url_valid("https://:443/a", 2048));
+	/* An "@" after the host is part of the path or the query. */
+	assert_true(web_url_valid("https://x.example/@ines?to=a@b.example", 2048));
+	assert_int_equal(location_template_check("https://{tenant}@evil.example/{reference}",
+						 &e), -1);
 }
 
 static void test_lang_tags(void **state)
