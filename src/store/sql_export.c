@@ -565,6 +565,27 @@ static int tenant_absent(struct conn *c, const char *id, const char *slug, struc
 	return rc == DB_DONE ? 0 : sql_fail(c, rc, "look up tenant", e);
 }
 
+/* ERR_CONFLICT when a booking in the database already has this manage token (tokens are
+ * looked up without a tenant, so a second holder would open the first one's booking). */
+static int manage_token_unused(struct conn *c, const struct xfer_value *hash, long long nth,
+			       struct err *e)
+{
+	struct stmt *s;
+	int rc;
+
+	if (hash->kind != XFER_TEXT)
+		return 0;
+	if (!(s = conn_prep(c, "SELECT 1 FROM bookings WHERE manage_token_hash = ?1", e)))
+		return -1;
+	bind_text(s, 1, hash->p);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_ROW)
+		return err_set(e, ERR_CONFLICT, "bookings row %lld: its manage token is already "
+			       "a booking's in this database", nth);
+	return rc == DB_DONE ? 0 : sql_fail(c, rc, "look up manage token", e);
+}
+
 static int bind_value(struct stmt *s, int i, const struct xfer_value *v)
 {
 	switch (v->kind) {
@@ -646,6 +667,9 @@ int store_import_row(struct store_import *im, const char *table, const struct xf
 			       nth);
 	}
 	import_reset(im, t, it, val, &mask);
+	key = cols_find(&it->cols, "manage_token_hash");
+	if (!strcmp(table, "bookings") && key >= 0 && manage_token_unused(im->c, &val[key], nth, e))
+		return -1;
 	sql = insert_sql(im, t, mask);
 	if (!(s = conn_prep(im->c, sql, e)))
 		return -1;

@@ -70,7 +70,8 @@ struct store_import *store_import_open(struct store *st, struct err *e);
 /* Inserts one row of table (a name from the document). The first row must be the tenant's
  * (table "tenants", with id and slug); ERR_CONFLICT when the database already has a tenant
  * with that id or slug. Other rows may leave out tenant_id (it is the tenant's) but must not
- * name another. Columns left out take the column's default. ERR_INVALID for an unknown
+ * name another. ERR_CONFLICT for a booking whose manage token a booking in the database
+ * already has. Columns left out take the column's default. ERR_INVALID for an unknown
  * table or column, a value of the wrong kind for its column, text holding a NUL byte, or a
  * row the database refuses (the message names the table, the row's number in it and why). */
 int store_import_row(struct store_import *im, const char *table, const struct xfer_row *row,

@@ -381,6 +381,35 @@ def test_the_same_tenant_id_under_another_slug_is_refused(slotd_bin, source, occ
             source["doc"]["tenant"]["id"])
 
 
+def _clone(doc, keep=()):
+    """The document as another tenant (new id and slug) that still carries the source's
+    key, feed and manage-token hashes; tables not in keep lose their key and feed rows, and
+    bookings get new manage tokens unless "bookings" is in keep."""
+    old, new = doc["tenant"]["id"], "ten_01m8zgd1k2aj27cj5tgx"
+    doc.update(json.loads(json.dumps(doc).replace(old, new)))
+    doc["tables"]["tenants"][0]["slug"] = doc["tenant"]["slug"] = "clone"
+    for table in ("api_keys", "api_key_providers", "feeds"):
+        if table not in keep:
+            doc["tables"][table] = []
+            doc["counts"][table] = 0
+    if "bookings" not in keep:
+        for i, b in enumerate(doc["tables"]["bookings"]):
+            b["manage_token_hash"] = hashlib.sha256(f"new {i}".encode()).hexdigest()
+
+
+@pytest.mark.parametrize("keep, says", [
+    (("api_keys", "api_key_providers"), "api_keys row 1"),
+    (("feeds",), "feeds row 1"),
+    (("bookings",), "bookings row 1: its manage token"),
+])
+def test_a_copy_under_a_new_tenant_id_reusing_tokens_is_refused(slotd_bin, source, occupied,
+                                                                tmp_path, keep, says):
+    """Keys, feed tokens and manage tokens are looked up without a tenant: a second tenant
+    holding the same hashes would open the first one's records, so the import is refused."""
+    refused(slotd_bin, occupied, edited(source, tmp_path, "clone.json",
+                                        lambda d: _clone(d, keep)), says)
+
+
 def _set(path, value):
     def change(doc):
         node = doc
