@@ -385,8 +385,8 @@ function chosenSummary() {
   return h('div', { class: 'summary' },
     h('p', { class: 'summary-title' }, t('details.chosen')),
     h('p', null, h('strong', null, S.service.name), who ? ` · ${who}` : ''),
-    h('p', null, tzLine),
-    locationShort(S.service.location) ? h('p', null, locationShort(S.service.location)) : null);
+    locationShort(S.service.location) ? h('p', null, locationShort(S.service.location)) : null,
+    h('p', null, tzLine));
 }
 
 function stepDetails() {

@@ -423,7 +423,8 @@ test('the provider step shows each provider\'s profile: photo with alt text, bio
     assert.equal(p.photo_url, null, 'the demo links no photo on another host');
   }
   const photo = 'https://photos.example/ada.png';
-  const markup = '<img src=x onerror="window.__pwned=1"> & <b>bold</b>';
+  // Long enough to show three lines and a "More" toggle.
+  const markup = `<img src=x onerror="window.__pwned=1"> & <b>bold</b>\n${'Twelve years of sports physiotherapy. '.repeat(6).trim()}`;
   await server.api.ok('PATCH', `/v1/providers/${ada.id}`, { photo_url: photo });
   await server.api.ok('PATCH', `/v1/providers/${jonas.id}`, { bio: markup });
   try {
@@ -453,6 +454,14 @@ test('the provider step shows each provider\'s profile: photo with alt text, bio
     assert.equal(await bio.textContent(), markup);
     assert.equal(await page.locator(`${sel(`provider-profile-${jonas.id}`)} img, ${sel(`provider-profile-${jonas.id}`)} b`).count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const more = page.locator(`${sel(`provider-profile-${jonas.id}`)} button.more`);
+    assert.equal(await more.getAttribute('aria-expanded'), 'false');
+    assert.equal(await more.getAttribute('aria-controls'), await bio.getAttribute('id'));
+    const clampedHeight = (await bio.boundingBox()).height;
+    await more.click();
+    assert.equal(await more.getAttribute('aria-expanded'), 'true');
+    assert.ok((await bio.boundingBox()).height > clampedHeight, 'the whole bio shows after "More"');
+    assert.equal(await page.locator(`${sel(`provider-profile-${ada.id}`)} button.more`).count(), 0, 'a short bio has no toggle');
     // A provider without a photo gets no broken image.
     assert.equal(await page.locator(sel(`provider-photo-${jonas.id}`)).count(), 0);
     await screenshot(page, '30-provider-profiles');
