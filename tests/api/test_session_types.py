@@ -318,3 +318,126 @@ def test_business_hours_take_no_service_ids(st):
     expect_problem(r, 422, "validation_failed", pointer="/intervals/0")
     assert st.t.ok("GET", "/v1/business-hours", now=DEFAULT_NOW)["weekly"] is None
     assert st.t.list_all("/v1/business-hours/overrides") == []
+
+
+# --- with other features -------------------------------------------------------------------
+
+def test_recurring_override_with_service_ids(st):
+    # Every Tuesday from 3 Mar: 09:00-11:00 for the consult only, 14:00-15:00 for anyone.
+    o = st.t.ok("POST", f"/v1/providers/{st.pid}/overrides", {
+        "date": TUE, "rrule": "FREQ=WEEKLY;BYDAY=TU",
+        "intervals": [iv("14:00", "15:00"), iv("09:00", "11:00", [st.consult])]})
+    assert o["intervals"] == [iv("09:00", "11:00", [st.consult]), iv("14:00", "15:00")]
+    for day in (TUE, "2026-03-10"):
+        assert starts(st.t, st.consult, day) == ["09:00", "10:00", "14:00"]
+        assert starts(st.t, st.intake, day) == []
+    assert codes(st.t.explain(st.intake, st.pid, at("2026-03-10", "09:00", "-04:00"))) == \
+        ["service_not_offered_now"]
+    # The calendar shows each date's hours with their service_ids.
+    items = st.t.ok("GET", "/v1/calendar", params={
+        "from": TUE, "to": "2026-03-10", "provider_ids": st.pid, "timezone": NY})["items"]
+    assert [(i["date"], i["intervals"]) for i in items if i["kind"] == "override"] == [
+        (TUE, o["intervals"]), ("2026-03-10", o["intervals"])]
+
+
+def test_any_provider_booking_goes_where_the_service_is_offered(st):
+    other = st.t.provider("Other", NY)["id"]
+    st.t.schedule(other, week(mon=[iv("09:00", "12:00")]))
+    st.t.ok("PATCH", f"/v1/services/{st.consult}", {"provider_ids": [st.pid, other]})
+    for _ in range(2):  # the second choice meets the same rule as the first
+        b = booking_helpers.booked(st.t, st.consult, at(MON, "10:00"))
+        assert b["provider_id"] == other
+        booking_helpers.acted(st.t, b["id"], "cancel")
+    # The intake may go to either; the reserving provider, having fewer bookings, gets it.
+    st.t.ok("PATCH", f"/v1/services/{st.intake}", {"provider_ids": [st.pid, other]})
+    booking_helpers.booked(st.t, st.consult, at(MON, "09:00"), other)
+    b = booking_helpers.booked(st.t, st.intake, at(MON, "10:30"))
+    assert b["provider_id"] == st.pid
+    # Any provider's slots: the consult only from the other at 10:00 / 11:00 then.
+    got = {(s["provider_id"], s["start"][11:16]) for s in
+           st.t.slots(st.consult, None, MON, timezone=NY)}
+    assert got == {(other, "10:00"), (other, "11:00"), (st.pid, "13:00"), (st.pid, "14:00")}
+
+
+def test_group_service_in_its_reserved_interval(st):
+    group = st.t.service([st.pid], "Group", 60, capacity=3)["id"]
+    st.t.schedule(st.pid, week(mon=[iv("09:00", "11:00", [group]), iv("13:00", "15:00")]))
+    booking_helpers.booked(st.t, group, at(MON, "09:00"), st.pid)
+    slots = {s["start"][11:16]: s["seats_left"] for s in
+             st.t.slots(group, st.pid, MON, timezone=NY)}
+    assert slots == {"09:00": 2, "10:00": 3, "13:00": 3, "14:00": 3}
+    booking_helpers.booked(st.t, group, at(MON, "09:00"), st.pid)
+    assert starts(st.t, st.consult, MON) == ["13:00", "14:00"]
+    assert codes(st.t.explain(st.consult, st.pid, at(MON, "10:00"))) == \
+        ["service_not_offered_now"]
+
+
+def test_business_hours_with_reserved_intervals(st):
+    st.t.ok("PUT", "/v1/business-hours", {"timezone": NY, "weekly": week(
+        mon=[iv("10:00", "14:00")], tue=[iv("09:00", "17:00")])}, now=DEFAULT_NOW)
+    # Intake 09:00-12:00 reserved, 13:00-15:00 open; the business opens 10:00-14:00.
+    assert starts(st.t, st.intake, MON) == ["10:30"]
+    assert starts(st.t, st.consult, MON) == ["13:00"]
+    assert codes(st.t.explain(st.intake, st.pid, at(MON, "09:00"))) == \
+        ["outside_business_hours"]
+    assert codes(st.t.explain(st.consult, st.pid, at(MON, "10:00"))) == \
+        ["service_not_offered_now"]
+    assert codes(st.t.explain(st.consult, st.pid, at(MON, "14:00"))) == \
+        ["outside_business_hours"]
+
+
+def test_waitlist_time_window_inside_a_reserved_interval(st):
+    booking_helpers.booked(st.t, st.consult, at(MON, "13:00"), st.pid)
+    morning = st.t.ok("POST", "/v1/waitlist", {
+        "service_id": st.consult, "customer": {"name": "M", "email": "m@example.com"},
+        "earliest_date": MON, "latest_date": MON,
+        "time_windows": [iv("09:00", "12:00")]}, now=DEFAULT_NOW)
+    assert morning["status"] == "waiting", morning
+    afternoon = st.t.ok("POST", "/v1/waitlist", {
+        "service_id": st.consult, "customer": {"name": "A", "email": "a@example.com"},
+        "earliest_date": MON, "latest_date": MON,
+        "time_windows": [iv("13:00", "15:00")]}, now=DEFAULT_NOW)
+    assert (afternoon["status"], afternoon["offer_start"]) == \
+        ("offered", "2026-03-02T19:00:00Z"), afternoon
+    # The intake's entry in the morning window is offered the reserved morning.
+    intake = st.t.ok("POST", "/v1/waitlist", {
+        "service_id": st.intake, "customer": {"name": "I", "email": "i@example.com"},
+        "earliest_date": MON, "latest_date": MON,
+        "time_windows": [iv("09:00", "12:00")]}, now=DEFAULT_NOW)
+    assert (intake["status"], intake["offer_start"]) == ("offered", "2026-03-02T14:00:00Z")
+
+
+def test_versions_with_alternating_weeks_and_service_ids(st):
+    body = {"versions": [
+        {"effective_until": "2026-03-08",
+         "weekly": week(mon=[iv("09:00", "11:00", [st.consult])])},
+        {"effective_from": "2026-03-09", "anchor_date": "2026-03-09", "weeks": [
+            week(mon=[iv("09:00", "11:00", [st.intake])]),
+            week(mon=[iv("09:00", "11:00", [st.consult]), iv("13:00", "14:00")])]}]}
+    got = st.t.ok("PUT", f"/v1/providers/{st.pid}/schedule", body, now=DEFAULT_NOW)
+    assert got["versions"][1]["weeks"] == body["versions"][1]["weeks"]
+    assert schedule_of(st.t, st.pid)["versions"] == got["versions"]
+    assert starts(st.t, st.consult, MON) == ["09:00", "10:00"]
+    assert starts(st.t, st.intake, MON) == []
+    assert starts(st.t, st.consult, "2026-03-09") == []
+    assert starts(st.t, st.intake, "2026-03-09") == ["09:00"]
+    assert starts(st.t, st.consult, "2026-03-16") == ["09:00", "10:00", "13:00"]
+    assert starts(st.t, st.intake, "2026-03-16") == []
+
+
+def test_analytics_available_minutes_count_reserved_intervals(st):
+    a = st.t.ok("GET", "/v1/analytics", params={"from": MON, "to": MON, "timezone": NY,
+                                                "provider_id": st.pid})
+    assert a["totals"]["available_minutes"] == 300
+
+
+def test_most_intervals_and_service_ids_a_body_holds_round_trip(st):
+    ids = [st.intake, st.consult] + [st.t.service([st.pid], f"S{i}", 30)["id"]
+                                     for i in range(18)]
+    day = [iv(f"{h:02d}:00", f"{h:02d}:30", ids) for h in range(8, 20)]
+    weekly = week(mon=day, tue=day, wed=day[:6])
+    got = st.t.schedule(st.pid, weekly)
+    assert got["weekly"] == weekly
+    assert schedule_of(st.t, st.pid)["weekly"] == weekly
+    assert starts(st.t, st.consult, MON) == []   # 60 minutes fit in no 30-minute interval
+    assert len(starts(st.t, ids[5], MON)) == 12
