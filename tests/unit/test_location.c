@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "core/itip.h"
 #include "core/location.h"
 #include "core/profile.h"
 
@@ -207,6 +209,37 @@ static void test_lang_tags(void **state)
 	assert_false(lang_tag_valid("1en"));
 }
 
+/* The CalDAV calendar object carries the booking's location as TEXT (";", "," and "\\"
+ * escaped) and a video call's link as URL too; none without a location. */
+static void test_calendar_object_location(void **state)
+{
+	struct booking b;
+	char *text;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	snprintf(b.id, sizeof(b.id), "bkg_1");
+	snprintf(b.reference, sizeof(b.reference), "K7QX2M9P");
+	snprintf(b.customer_name, sizeof(b.customer_name), "Ana");
+	b.start = 1803484800;
+	b.end = b.start + 1800;
+	b.status = BOOKING_CONFIRMED;
+	b.version = 1;
+	text = itip_calendar_object(&b, "Physio");
+	assert_null(strstr(text, "LOCATION"));
+	free(text);
+	b.location = loc(LOCATION_IN_PERSON, "Rua Augusta; 100, Lisboa\\2");
+	text = itip_calendar_object(&b, "Physio");
+	assert_non_null(strstr(text, "\r\nLOCATION:Rua Augusta\\; 100\\, Lisboa\\\\2\r\n"));
+	assert_null(strstr(text, "\r\nURL"));
+	free(text);
+	b.location = loc(LOCATION_VIDEO, "https://meet.example/acme-K7QX2M9P");
+	text = itip_calendar_object(&b, "Physio");
+	assert_non_null(strstr(text, "\r\nLOCATION:https://meet.example/acme-K7QX2M9P\r\n"));
+	assert_non_null(strstr(text, "\r\nURL:https://meet.example/acme-K7QX2M9P\r\n"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_none),
 		cmocka_unit_test(test_web_url),
 		cmocka_unit_test(test_lang_tags),
+		cmocka_unit_test(test_calendar_object_location),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
