@@ -16,9 +16,11 @@ only; see docs/operations.md, "Export and import".
 import argparse
 import csv
 import json
+import re
 import secrets
 import sys
 import time
+import zoneinfo
 
 CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -63,6 +65,15 @@ def weekday(text, where):
     return DAYS.index(d)
 
 
+def timezone(text, where):
+    """An IANA zone name slotd knows (the system's tzdata, as slotd reads it)."""
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise SystemExit(f"{where}: {text!r} is not an IANA time zone (e.g. Europe/London)")
+    return text
+
+
 def read_csv(f):
     """{therapist: {"email", "timezone", "days": [[(start, end), ...] * 7]}}, in file order."""
     out = {}
@@ -76,7 +87,8 @@ def read_csv(f):
         name = r["therapist"]
         if not name:
             raise SystemExit(f"{where}: therapist is empty")
-        t = out.setdefault(name, {"email": r["email"], "timezone": r["timezone"],
+        t = out.setdefault(name, {"email": r["email"],
+                                  "timezone": timezone(r["timezone"], where),
                                   "days": [[] for _ in DAYS]})
         if (t["email"], t["timezone"]) != (r["email"], r["timezone"]):
             raise SystemExit(f"{where}: {name} has another email or timezone above")
@@ -136,6 +148,8 @@ def main(argv=None):
     p.add_argument("--step", type=int, default=0,
                    help="minutes between possible starts (default: the duration)")
     a = p.parse_args(argv)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", a.slug):
+        raise SystemExit("--slug must be 1-63 lower-case letters, digits or '-' (not first)")
     if not 1 <= a.duration <= 1440:
         raise SystemExit("--duration must be 1 to 1440 minutes")
     if not 0 <= a.step <= 1440:

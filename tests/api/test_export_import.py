@@ -546,16 +546,23 @@ def test_the_csv_example_imports_and_gives_slots(slotd_bin, tmp_path):
         stop(srv)
 
 
-@pytest.mark.parametrize("bad", ["overlap", "weekday", "time", "header"])
+@pytest.mark.parametrize("bad", ["overlap", "weekday", "time", "header", "timezone",
+                                 "no timezone", "slug"])
 def test_the_csv_script_refuses_bad_lines(tmp_path, bad):
     text = {"overlap": CSV + "Ana Lima,ana@calm.example,America/Sao_Paulo,mon,11:00,14:00\n",
             "weekday": CSV + "Ana Lima,ana@calm.example,America/Sao_Paulo,someday,9:00,10:00\n",
             "time": CSV + "Ana Lima,ana@calm.example,America/Sao_Paulo,fri,9am,10:00\n",
-            "header": "name,hours\nAna,9-5\n"}[bad]
+            "header": "name,hours\nAna,9-5\n",
+            # A provider in a zone slotd does not know could not answer its schedule.
+            "timezone": CSV + "Cy Dube,cy@calm.example,Mars/Olympus,fri,09:00,10:00\n",
+            "no timezone": CSV + "Cy Dube,cy@calm.example,,fri,09:00,10:00\n",
+            "slug": CSV}[bad]
     p = tmp_path / "bad.csv"
     p.write_text(text)
+    # A slug `slotd tenant create` refuses.
+    slug = "Calm Clinic" if bad == "slug" else "x"
     cp = subprocess.run([sys.executable, str(REPO / "scripts" / "hours_csv_to_import.py"),
-                         str(p), "--slug", "x"], capture_output=True, text=True, timeout=60)
+                         str(p), "--slug", slug], capture_output=True, text=True, timeout=60)
     assert cp.returncode != 0 and cp.stderr.strip() and not cp.stdout
 
 
