@@ -59,23 +59,6 @@ int tx_feedback_get(struct store_tx *tx, const char *booking_id, struct arena *a
 	return 0;
 }
 
-int tx_feedback_attach(struct store_tx *tx, struct booking *b, struct arena *a, struct err *e)
-{
-	struct booking_feedback *f = arena_alloc(a, sizeof(*f));
-	struct err lookup;
-
-	err_init(&lookup);
-	b->feedback = NULL;
-	if (tx_feedback_get(tx, b->id, a, f, &lookup)) {
-		if (lookup.code == ERR_NOT_FOUND)
-			return 0;
-		*e = lookup;
-		return -1;
-	}
-	b->feedback = f;
-	return 0;
-}
-
 /* Whether booking_id has feedback: 1, 0, or -1 on failure. */
 static int feedback_exists(struct store_tx *tx, const char *booking_id, struct err *e)
 {

@@ -14,8 +14,6 @@ int tx_booking_update(struct store_tx *tx, const struct booking *b, int64_t now,
 /* The feedback on booking_id into *out (comment in a); ERR_NOT_FOUND when there is none. */
 int tx_feedback_get(struct store_tx *tx, const char *booking_id, struct arena *a,
 		    struct booking_feedback *out, struct err *e);
-/* Points b->feedback at its feedback (in a), or NULL when there is none. */
-int tx_feedback_attach(struct store_tx *tx, struct booking *b, struct arena *a, struct err *e);
 /* Stores the feedback f on booking b (insert when first, else an update; ERR_CONFLICT when
  * inserting a second), bumps the booking's version and updated_at to now, and rewrites the
  * analytics summary of its day, which counts ratings. */
