@@ -225,7 +225,7 @@ static const char *location_line(struct arena *a, const struct subject *sub,
 {
 	bool de = !strcmp(locale, "de");
 	const char *v = sub->location_value;
-	char line[1200];
+	char line[1200], *p;
 
 	if (!strcmp(sub->location_type, "in_person"))
 		return *v ? v : NULL;
@@ -242,6 +242,9 @@ static const char *location_line(struct arena *a, const struct subject *sub,
 				 de ? "Telefonisch: Sie rufen" : "By phone: you call",
 				 sub->customer_name, *sub->customer_phone ? (de ? " unter " : " at ") : "",
 				 sub->customer_phone, de ? " an" : "");
+		/* A line break the customer typed into their name becomes a space. */
+		for (p = line; (p = strpbrk(p, "\r\n"));)
+			*p = ' ';
 		return arena_strdup(a, line);
 	}
 	if (!strcmp(sub->location_type, "video")) {

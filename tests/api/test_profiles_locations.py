@@ -473,3 +473,21 @@ def test_phone_location_tells_each_side_who_calls(mail_server, smtp):
     [pm] = smtp.wait(mail, where=lambda m: "cancel" in m.subject.lower())
     text = pm.part("text/plain").replace("\r\n", "\n")
     assert "Where: By phone: you call Ana Lima at +351 91 234 5678\n" in text, text
+
+
+def test_location_line_stays_one_line_with_a_name_on_two(mail_server, smtp):
+    """The provider's "you call <name>" line is one line even when the customer typed a line
+    break into their name (the invitation's LOCATION too)."""
+    t = mail_server.tenant(name="Move Studio")
+    mail = f"olu.{t.slug}@studio.example"
+    p = t.provider("Olu Bello", NY, email=mail)
+    t.schedule(p["id"], weekdays([("09:00", "17:00")]))
+    svc = t.service([p["id"]], "Phone check-in", 30, location={"type": "phone"})
+    cust = {"name": "Ana\r\nLima", "email": f"ana-{uuid.uuid4().hex[:6]}@patients.example",
+            "phone": "+351 91 234 5678"}
+    book(t, svc["id"], at("11:00"), customer=cust)
+    [pm] = smtp.wait(mail)
+    text = pm.part("text/plain").replace("\r\n", "\n")
+    assert "Where: By phone: you call Ana  Lima at +351 91 234 5678\n" in text, text
+    assert str(invite_event(pm)["LOCATION"]) == \
+        "By phone: you call Ana  Lima at +351 91 234 5678"
