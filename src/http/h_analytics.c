@@ -135,15 +135,18 @@ enum col {
 	C_BOOKINGS, C_PENDING, C_CONFIRMED, C_DECLINED, C_CANCELLED, C_CANCELLED_EARLY,
 	C_CANCELLED_LATE, C_COMPLETED, C_NO_SHOW, C_RESCHEDULES, C_NO_SHOW_RATE,
 	C_CANCELLATION_RATE, C_LEAD50, C_LEAD90, C_AVG_DURATION, C_BOOKED, C_AVAILABLE,
-	C_UTILISATION, C_ENTRY, C_RATINGS, C_AVERAGE_RATING, C_WL_JOINED, C_WL_OFFERED, C_WL_TAKEN, C_WL_EXPIRED,
-	C_WL_CONVERSION, C__COUNT
+	C_UTILISATION, C_ENTRY, C_WL_JOINED, C_WL_OFFERED, C_WL_TAKEN, C_WL_EXPIRED,
+	C_WL_CONVERSION, C_RATINGS, C_AVERAGE_RATING, C__COUNT	/* ratings last: added later, so
+								 * older columns keep their place */
 };
+#define IS_WAITLIST_COL(i) ((i) >= C_WL_JOINED && (i) <= C_WL_CONVERSION)
 static const char *const col_names[C__COUNT] = {
 	"bookings", "pending", "confirmed", "declined", "cancelled", "cancelled_early",
 	"cancelled_late", "completed", "no_show", "reschedules", "no_show_rate",
 	"cancellation_rate", "lead_time_p50_hours", "lead_time_p90_hours",
 	"average_duration_minutes", "booked_minutes", "available_minutes", "utilisation",
-	"entry_minutes", "ratings", "average_rating", "joined", "offered", "taken", "expired", "conversion_rate",
+	"entry_minutes", "joined", "offered", "taken", "expired", "conversion_rate", "ratings",
+	"average_rating",
 };
 
 static void figure_values(const struct an_figures *f, double v[C__COUNT])
@@ -245,13 +248,15 @@ static void json_figures(struct buf *b, const struct an_figures *f, bool first)
 	size_t i;
 
 	figure_values(f, v);
-	for (i = 0; i < C_WL_JOINED; i++) {
+	for (i = 0; i < C__COUNT; i++) {
+		if (IS_WAITLIST_COL(i))
+			continue;
 		json_key(b, col_names[i], first && i == 0);
 		json_number(b, v[i]);
 	}
 	json_key(b, "waitlist", false);
 	buf_addc(b, '{');
-	for (i = C_WL_JOINED; i < C__COUNT; i++) {
+	for (i = C_WL_JOINED; IS_WAITLIST_COL(i); i++) {
 		json_key(b, col_names[i], i == C_WL_JOINED);
 		json_number(b, v[i]);
 	}
@@ -467,7 +472,7 @@ static int reply_figures_csv(struct req *r, const struct an_query *q,
 	buf_reset(b);
 	buf_adds(b, "group,period,start,end,hours");
 	for (i = 0; i < C__COUNT; i++)
-		buf_addf(b, ",%s%s", i >= C_WL_JOINED ? "waitlist_" : "", col_names[i]);
+		buf_addf(b, ",%s%s", IS_WAITLIST_COL(i) ? "waitlist_" : "", col_names[i]);
 	for (i = 0; i < ncur; i++)
 		buf_addf(b, ",revenue_%s,fees_charged_%s,fees_waived_%s", cur[i], cur[i], cur[i]);
 	buf_adds(b, "\r\n");

@@ -846,9 +846,8 @@ CSV_FIXED = ["group", "period", "start", "end", "hours", "bookings", "pending", 
              "no_show", "reschedules", "no_show_rate", "cancellation_rate",
              "lead_time_p50_hours", "lead_time_p90_hours", "average_duration_minutes",
              "booked_minutes", "available_minutes", "utilisation", "entry_minutes",
-             "ratings", "average_rating", "waitlist_joined", "waitlist_offered",
-             "waitlist_taken", "waitlist_expired",
-             "waitlist_conversion_rate"]
+             "waitlist_joined", "waitlist_offered", "waitlist_taken", "waitlist_expired",
+             "waitlist_conversion_rate", "ratings", "average_rating"]
 
 
 def get_csv(t, params):
