@@ -32,9 +32,9 @@ S["Date"] = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "descr
 S["WallTime"] = {"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$", "description": "HH:MM local wall-clock time; an end may be 24:00"}
 S["Interval"] = obj({"start": ref("WallTime"), "end": ref("WallTime")}, desc="[start, end) in local wall-clock time")
 S["HoursInterval"] = obj({"start": ref("WallTime"), "end": ref("WallTime"),
-                          "service_ids": arr(idp("svc"), minItems=1, maxItems=20, uniqueItems=True)},
+                          "service_ids": nullable(arr(idp("svc"), minItems=1, maxItems=20, uniqueItems=True))},
                          required=["start", "end"],
-                         desc="[start, end) in local wall-clock time; with service_ids (1-20 distinct services of the tenant) only those services may start in it, without it any service may (service_ids is rendered only when given)")
+                         desc="[start, end) in local wall-clock time; with service_ids (1-20 distinct services of the tenant) only those services may start in it, without it (or null) any service may (service_ids is rendered only when given)")
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 S["Weekday"] = {"type": "string", "enum": DAYS}
 S["Week"] = obj({d: arr(ref("HoursInterval"), maxItems=12) for d in DAYS}, desc="each weekday's intervals; an empty list is a closed day")
