@@ -50,7 +50,8 @@ function render(focus) {
     statusLine,
     errSlot,
     bookingFacts(b, { serviceName: service && service.name, provider, tz: M.tz }));
-  const lines = policyLines(b.policy, { start: b.start, tz: M.tz, price: b.price, currency: b.currency });
+  // The terms matter while the booking can still be cancelled or moved.
+  const lines = active(b) ? policyLines(b.policy, { start: b.start, tz: M.tz, price: b.price, currency: b.currency }) : [];
   if (lines.length) sec.append(h('div', { class: 'policy' }, h('h3', null, t('done.policy')), h('ul', null, lines.map((l) => h('li', null, l)))));
   if (b.fee && b.fee.amount) sec.append(h('p', { class: 'fee-owed' }, t('manage.cancel.done.fee', { amount: formatPrice(b.fee.amount, b.fee.currency) })));
 

@@ -526,6 +526,9 @@ test('the confirmation and the manage page say where: an address, a video call l
   assert.equal(await link.getAttribute('target'), '_blank');
   assert.match(await link.getAttribute('rel'), /\bnoopener\b/);
   assert.match(await link.textContent(), /^Join video call/);
+  const google = new URL(await page.locator(sel('google-link')).getAttribute('href'));
+  assert.equal(google.searchParams.get('location'), vb.location.url, 'the calendar link carries the call\'s link');
+  assert.ok(!google.href.includes('mt_'), 'never the manage token');
   await screenshot(page, '31-confirmation-video');
   await checkA11y(page, 'confirmation with a video link');
   await page.goto(await page.locator(sel('manage-link')).getAttribute('href'));
@@ -558,6 +561,7 @@ test('a completed booking takes feedback on the manage page (stars by keyboard),
   assert.equal(await page.locator(sel('rating-4')).isChecked(), true);
   assert.equal(await page.locator('fieldset.rating legend').textContent(), 'Your rating');
   await page.fill('[name="comment"]', 'Kind and <em>clear</em>');
+  await screenshot(page, '33-feedback-form');
   await page.click(sel('feedback-submit'));
   await page.locator(`${sel('feedback-rating')}[data-rating="4"]`).waitFor({ timeout: 15000 });
   assert.equal(await page.locator(sel('feedback-comment')).textContent(), 'Kind and <em>clear</em>');
@@ -565,7 +569,7 @@ test('a completed booking takes feedback on the manage page (stars by keyboard),
   let fb = await server.api.ok('GET', `/v1/bookings/${made.id}/feedback`);
   assert.equal(fb.rating, 4);
   assert.equal(fb.comment, 'Kind and <em>clear</em>');
-  await screenshot(page, '33-feedback-given');
+  await screenshot(page, '33b-feedback-given');
   await checkA11y(page, 'feedback shown');
 
   // Changed within the 7 days.
