@@ -541,6 +541,20 @@ static void import_reset(struct store_import *im, size_t t, const struct import_
 	}
 }
 
+/* A slug slotd tenant create takes: 1-63 of a-z, 0-9 and '-' (not first). */
+static bool slug_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] == '-' && i > 0)))
+			return false;
+	return true;
+}
+
 /* ERR_CONFLICT when the database already has a tenant with this id or slug. */
 static int tenant_absent(struct conn *c, const char *id, const char *slug, struct err *e)
 {
@@ -654,8 +668,9 @@ int store_import_row(struct store_import *im, const char *table, const struct xf
 			return err_set(e, ERR_INVALID, "tenants row 1: id must be a tenant id "
 				       "(ten_...)");
 		if (!(mask & (UINT64_C(1) << slug)) || val[slug].kind != XFER_TEXT ||
-		    !*val[slug].p)
-			return err_set(e, ERR_INVALID, "tenants row 1: slug must be a string");
+		    !slug_valid(val[slug].p))
+			return err_set(e, ERR_INVALID, "tenants row 1: slug must be 1-63 lower-case "
+				       "letters, digits or '-' (not first)");
 		if (tenant_absent(im->c, val[key].p, val[slug].p, e))
 			return -1;
 		snprintf(im->tenant, sizeof(im->tenant), "%s", val[key].p);

@@ -459,6 +459,11 @@ BAD = {
         "one tenant"),
     "bad tenant id": (lambda d: d["tables"]["tenants"][0].update(id="tenant-1"),
                       "tenant id"),
+    # A slug `slotd tenant create` refuses (it is a path segment of the booking page and
+    # filled into video links).
+    "bad slug": (lambda d: (d["tables"]["tenants"][0].update(slug="Calm Clinic/" + "x" * 80),
+                            d["tenant"].update(slug="Calm Clinic/" + "x" * 80)),
+                 "tenants row 1: slug must be"),
     "tables before version": (lambda d: d.update(
         {"tables": d.pop("tables"), "version": d.pop("version")}), "before"),
     "unknown member": (lambda d: d.update(extra=1), "unexpected member"),
