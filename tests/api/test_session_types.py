@@ -338,6 +338,12 @@ def test_recurring_override_with_service_ids(st):
         "from": TUE, "to": "2026-03-10", "provider_ids": st.pid, "timezone": NY})["items"]
     assert [(i["date"], i["intervals"]) for i in items if i["kind"] == "override"] == [
         (TUE, o["intervals"]), ("2026-03-10", o["intervals"])]
+    # A new rule alone keeps the intervals' service_ids.
+    o2 = st.t.ok("PATCH", f"/v1/providers/{st.pid}/overrides/{o['id']}",
+                 {"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"})
+    assert o2["intervals"] == o["intervals"]
+    assert starts(st.t, st.consult, "2026-03-17") == ["09:00", "10:00", "14:00"]
+    assert starts(st.t, st.consult, "2026-03-10") == ["09:00", "10:00"]  # the template's
 
 
 def test_any_provider_booking_goes_where_the_service_is_offered(st):
