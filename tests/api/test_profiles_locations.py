@@ -141,6 +141,16 @@ def test_profile_validation_is_422_and_changes_nothing(studio, body, pointer):
     assert {p["name"] for p in t.list_all("/v1/providers")} == names
 
 
+def test_patch_of_one_profile_field_keeps_the_others(studio):
+    t = studio.t
+    p = t.provider("Keeps All", NY, **PROFILE)
+    got = t.ok("PATCH", f"/v1/providers/{p['id']}", {"photo_url": "https://cdn.example/b.jpg"})
+    assert {k: got[k] for k in PROFILE} == {**PROFILE, "photo_url": "https://cdn.example/b.jpg"}
+    got = t.ok("PATCH", f"/v1/providers/{p['id']}", {"settings": {"vacation": False}})
+    assert {k: got[k] for k in PROFILE} == {**PROFILE, "photo_url": "https://cdn.example/b.jpg"}
+    assert t.ok("GET", f"/v1/providers/{p['id']}") == got
+
+
 def test_provider_deleted_event_carries_the_profile(studio):
     t = studio.t
     p = t.provider("Gone Soon", NY, **PROFILE)
