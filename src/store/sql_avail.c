@@ -152,42 +152,73 @@ static int64_t col_opt_day(struct stmt *s, int i)
 							: db_col_i64(s, i);
 }
 
-int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct schedule *sch,
-		    struct err *e)
+/* Where schedule versions live: a provider's (schedule_versions, ?2 the provider) or the
+ * business's (business_hours_versions), with the words their failures use. */
+struct versions_table {
+	const char *clear, *insert, *select;
+	const char *clear_what, *write_what, *read_what;
+};
+
+static const struct versions_table provider_versions = {
+	"DELETE FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2",
+	"INSERT INTO schedule_versions(tenant_id, provider_id, seq,"
+	" effective_from, effective_until, weekly, anchor_day)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	"SELECT effective_from, effective_until, weekly, anchor_day"
+	" FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2"
+	" ORDER BY seq",
+	"clear schedule", "write schedule", "read schedule",
+};
+
+static const struct versions_table business_versions = {
+	"DELETE FROM business_hours_versions WHERE tenant_id = ?1",
+	"INSERT INTO business_hours_versions(tenant_id, seq,"
+	" effective_from, effective_until, weekly, anchor_day)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	"SELECT effective_from, effective_until, weekly, anchor_day"
+	" FROM business_hours_versions WHERE tenant_id = ?1 ORDER BY seq",
+	"clear business hours", "write business hours", "read business hours",
+};
+
+/* Binds the owner of the versions: ?1 the tenant and, for a provider, ?2 the provider.
+ * Returns the next parameter's index. */
+static int bind_versions_owner(struct store_tx *tx, struct stmt *s, const char *provider_id)
 {
+	bind_text(s, 1, tx->tenant);
+	if (!provider_id)
+		return 2;
+	bind_text(s, 2, provider_id);
+	return 3;
+}
+
+int schedule_versions_put(struct store_tx *tx, const char *provider_id,
+			  const struct schedule *sch, struct err *e)
+{
+	const struct versions_table *t = provider_id ? &provider_versions : &business_versions;
 	struct conn *c = tx->c;
-	struct stmt *s = conn_prep(c,
-				    "DELETE FROM schedule_versions WHERE tenant_id = ?1"
-				    " AND provider_id = ?2",
-				    e);
+	struct stmt *s = conn_prep(c, t->clear, e);
 	size_t i;
 
 	if (!s)
 		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, provider_id);
-	if (step_done(c, s, "clear schedule", e))
+	bind_versions_owner(tx, s, provider_id);
+	if (step_done(c, s, t->clear_what, e))
 		return -1;
 	for (i = 0; i < sch->n; i++) {
 		char *weekly;
-		int rc;
-		s = conn_prep(c,
-			      "INSERT INTO schedule_versions(tenant_id, provider_id, seq,"
-			      " effective_from, effective_until, weekly, anchor_day)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			      e);
+		int rc, k;
+		s = conn_prep(c, t->insert, e);
 		if (!s)
 			return -1;
 		weekly = xmalloc(SCHEDULE_TEXT_MAX);	/* service ids make it too big for the stack */
 		weekly_encode(&sch->v[i], weekly, SCHEDULE_TEXT_MAX);
-		bind_text(s, 1, tx->tenant);
-		bind_text(s, 2, provider_id);
-		db_bind_i64(s, 3, (int64_t)i);
-		bind_opt_day(s, 4, sch->v[i].effective_from);
-		bind_opt_day(s, 5, sch->v[i].effective_until);
-		bind_text(s, 6, weekly);
-		bind_opt_day(s, 7, sch->v[i].weeks > 1 ? sch->v[i].anchor : AVAIL_DAY_NONE);
-		rc = step_done(c, s, "write schedule", e);
+		k = bind_versions_owner(tx, s, provider_id);
+		db_bind_i64(s, k, (int64_t)i);
+		bind_opt_day(s, k + 1, sch->v[i].effective_from);
+		bind_opt_day(s, k + 2, sch->v[i].effective_until);
+		bind_text(s, k + 3, weekly);
+		bind_opt_day(s, k + 4, sch->v[i].weeks > 1 ? sch->v[i].anchor : AVAIL_DAY_NONE);
+		rc = step_done(c, s, t->write_what, e);
 		free(weekly);
 		if (rc)
 			return -1;
@@ -195,39 +226,49 @@ int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct s
 	return 0;
 }
 
-int tx_schedule_get(struct store_tx *tx, const char *provider_id, struct arena *a,
-		    struct schedule *out, struct err *e)
+int schedule_versions_get(struct store_tx *tx, const char *provider_id, struct arena *a,
+			  struct schedule *out, struct err *e)
 {
+	const struct versions_table *t = provider_id ? &provider_versions : &business_versions;
 	struct conn *c = tx->c;
-	const char *tenant = tx->tenant;
-	struct stmt *s = conn_prep(c,
-				    "SELECT effective_from, effective_until, weekly, anchor_day"
-				    " FROM schedule_versions WHERE tenant_id = ?1 AND provider_id = ?2"
-				    " ORDER BY seq",
-				    e);
+	struct stmt *s = conn_prep(c, t->select, e);
 	int rc;
 
 	out->n = 0;
 	if (!s)
 		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, provider_id);
+	bind_versions_owner(tx, s, provider_id);
 	while ((rc = db_step(s)) == DB_ROW && out->n < SCHEDULE_MAX_VERSIONS) {
-		struct week_template *t = &out->v[out->n];
-		t->effective_from = col_opt_day(s, 0);
-		t->effective_until = col_opt_day(s, 1);
-		t->anchor = col_opt_day(s, 3);
-		if (weekly_decode(db_col_text(s, 2), t, a)) {
+		struct week_template *w = &out->v[out->n];
+		memset(w, 0, sizeof(*w));
+		w->effective_from = col_opt_day(s, 0);
+		w->effective_until = col_opt_day(s, 1);
+		w->anchor = col_opt_day(s, 3);
+		if (weekly_decode(db_col_text(s, 2), w, a)) {
 			db_reset(s);
-			return err_set(e, ERR_INTERNAL, "stored schedule of %s is corrupt",
-				       provider_id);
+			return provider_id ? err_set(e, ERR_INTERNAL,
+						     "stored schedule of %s is corrupt", provider_id)
+					   : err_set(e, ERR_INTERNAL,
+						     "stored business hours are corrupt");
 		}
 		out->n++;
 	}
 	db_reset(s);
 	if (rc != DB_DONE && rc != DB_ROW)
-		return sql_fail(c, rc, "read schedule", e);
+		return sql_fail(c, rc, t->read_what, e);
 	return 0;
+}
+
+int tx_schedule_put(struct store_tx *tx, const char *provider_id, const struct schedule *sch,
+		    struct err *e)
+{
+	return schedule_versions_put(tx, provider_id, sch, e);
+}
+
+int tx_schedule_get(struct store_tx *tx, const char *provider_id, struct arena *a,
+		    struct schedule *out, struct err *e)
+{
+	return schedule_versions_get(tx, provider_id, a, out, e);
 }
 
 /* --- overrides --- */

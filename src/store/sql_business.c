@@ -6,19 +6,6 @@
 
 #include "store/sql_int.h"
 
-static void bind_opt_day(struct stmt *s, int i, int64_t day)
-{
-	if (day == AVAIL_DAY_NONE)
-		db_bind_null(s, i);
-	else
-		db_bind_i64(s, i, day);
-}
-
-static int64_t col_opt_day(struct stmt *s, int i)
-{
-	return db_col_null(s, i) ? AVAIL_DAY_NONE : db_col_i64(s, i);
-}
-
 /* The row of business_hours: 1 when there is one, 0 when none, -1 on failure. */
 static int hours_row(struct store_tx *tx, struct business_hours *out, struct err *e)
 {
@@ -41,37 +28,6 @@ static int hours_row(struct store_tx *tx, struct business_hours *out, struct err
 	if (rc != DB_ROW && rc != DB_DONE)
 		return sql_fail(tx->c, rc, "read business hours", e);
 	return rc == DB_ROW;
-}
-
-static int versions_read(struct store_tx *tx, struct arena *a, struct schedule *out,
-			 struct err *e)
-{
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT effective_from, effective_until, weekly, anchor_day"
-				    " FROM business_hours_versions WHERE tenant_id = ?1 ORDER BY seq",
-				    e);
-	int rc;
-
-	out->n = 0;
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	while ((rc = db_step(s)) == DB_ROW && out->n < SCHEDULE_MAX_VERSIONS) {
-		struct week_template *t = &out->v[out->n];
-		memset(t, 0, sizeof(*t));
-		t->effective_from = col_opt_day(s, 0);
-		t->effective_until = col_opt_day(s, 1);
-		t->anchor = col_opt_day(s, 3);
-		if (weekly_decode(db_col_text(s, 2), t, a)) {
-			db_reset(s);
-			return err_set(e, ERR_INTERNAL, "stored business hours are corrupt");
-		}
-		out->n++;
-	}
-	db_reset(s);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return sql_fail(tx->c, rc, "read business hours", e);
-	return 0;
 }
 
 /* The exempt providers that still exist, ascending. */
@@ -108,7 +64,7 @@ int tx_business_get(struct store_tx *tx, struct arena *a, struct business_hours 
 	rc = hours_row(tx, out, e);
 	if (rc <= 0)
 		return rc;
-	if (versions_read(tx, a, &out->schedule, e) ||
+	if (schedule_versions_get(tx, NULL, a, &out->schedule, e) ||
 	    exempt_read(tx, a, &out->exempt, &out->nexempt, e))
 		return -1;
 	return 0;
@@ -123,35 +79,6 @@ static int tenant_exec(struct store_tx *tx, const char *sql, const char *what, s
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	return step_done(tx->c, s, what, e);
-}
-
-static int versions_write(struct store_tx *tx, const struct schedule *sch, struct err *e)
-{
-	size_t i;
-
-	if (tenant_exec(tx, "DELETE FROM business_hours_versions WHERE tenant_id = ?1",
-			"clear business hours", e))
-		return -1;
-	for (i = 0; i < sch->n; i++) {
-		char weekly[WEEKLY_TEXT_MAX];
-		struct stmt *s = conn_prep(tx->c,
-					    "INSERT INTO business_hours_versions(tenant_id, seq,"
-					    " effective_from, effective_until, weekly, anchor_day)"
-					    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-					    e);
-		if (!s)
-			return -1;
-		weekly_encode(&sch->v[i], weekly, sizeof(weekly));
-		bind_text(s, 1, tx->tenant);
-		db_bind_i64(s, 2, (int64_t)i);
-		bind_opt_day(s, 3, sch->v[i].effective_from);
-		bind_opt_day(s, 4, sch->v[i].effective_until);
-		bind_text(s, 5, weekly);
-		bind_opt_day(s, 6, sch->v[i].weeks > 1 ? sch->v[i].anchor : AVAIL_DAY_NONE);
-		if (step_done(tx->c, s, "write business hours", e))
-			return -1;
-	}
-	return 0;
 }
 
 int tx_business_put(struct store_tx *tx, struct business_hours *bh, struct err *e)
@@ -181,7 +108,7 @@ int tx_business_put(struct store_tx *tx, struct business_hours *bh, struct err *
 	bind_text(s, 2, bh->timezone);
 	db_bind_i64(s, 3, bh->version);
 	db_bind_i64(s, 4, bh->updated_at);
-	if (step_done(tx->c, s, "write business hours", e) || versions_write(tx, &bh->schedule, e) ||
+	if (step_done(tx->c, s, "write business hours", e) || schedule_versions_put(tx, NULL, &bh->schedule, e) ||
 	    tenant_exec(tx, "DELETE FROM business_hours_exempt WHERE tenant_id = ?1",
 			"clear business hours exemptions", e))
 		return -1;
@@ -363,7 +290,7 @@ int tx_business_bundle(struct store_tx *tx, int64_t from_day, int64_t to_day, st
 	memcpy(bb->timezone, bh.timezone, sizeof(bb->timezone));
 	bb->from_day = from_day;
 	bb->to_day = to_day;
-	if (versions_read(tx, a, &bb->schedule, e) ||
+	if (schedule_versions_get(tx, NULL, a, &bb->schedule, e) ||
 	    exempt_read(tx, a, &bb->exempt, &bb->nexempt, e) ||
 	    tx_business_override_list(tx, from_day, to_day, a, &bb->overrides, &bb->noverrides,
 				      e) ||

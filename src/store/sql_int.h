@@ -131,6 +131,13 @@ void weekly_encode(const struct week_template *t, char *out, size_t size);
 int weekly_decode(const char *s, struct week_template *t, struct arena *a);
 /* The most weekly text a provider's version takes, with service ids (heap-sized). */
 #define SCHEDULE_TEXT_MAX (AVAIL_MAX_WEEKS * 7 * HOURS_TEXT_MAX + 8)
+/* The schedule versions of provider_id, or of the business when it is NULL (sql_avail.c):
+ * put replaces them all with sch; get reads them in order into out, weeks 2.. from a
+ * (ERR_INTERNAL for corrupt stored text). Return 0 / -1. */
+int schedule_versions_put(struct store_tx *tx, const char *provider_id,
+			  const struct schedule *sch, struct err *e);
+int schedule_versions_get(struct store_tx *tx, const char *provider_id, struct arena *a,
+			  struct schedule *out, struct err *e);
 /* The business hours for bundles over provider-local dates from_day..to_day (NULL when the
  * tenant sets none), read once into cache when it is not NULL (sql_business.c). */
 int business_cached(struct store_tx *tx, int64_t from_day, int64_t to_day,
