@@ -401,6 +401,11 @@ static int upload_begin(struct req *r, struct err *e)
 				       " parameter");
 	}
 	u->fd = temp_file();
+	if (u->fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		/* Each upload holds a file besides its connection: many at once can run out. */
+		e->retry_after = 1;
+		return err_set(e, ERR_OVERLOADED, "the server has too many uploads open; try again");
+	}
 	if (u->fd < 0)
 		return err_set(e, ERR_INTERNAL, "cannot make a temporary file for the upload: %s",
 			       strerror(errno));

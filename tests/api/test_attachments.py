@@ -23,7 +23,7 @@ import requests
 from urllib3.filepost import encode_multipart_formdata
 
 from booking_helpers import at, booked, consult_tenant, make_key
-from conftest import Api, expect_problem
+from conftest import Api, Server, _stop, expect_problem
 
 MON = "2026-03-02"
 CHUNK = 256 << 10
@@ -743,3 +743,41 @@ def test_after_the_provider_is_deleted(w):
     mt = Api(w.t.base, w.b["manage_token"])
     assert [x["id"] for x in listed(mt, w.bid)] == [a["id"]]
     assert upload(mt, w.bid, b"after", "text/plain").status_code == 201
+
+
+def test_uploads_that_find_no_file_left_are_503(slotd_bin, tmp_path):
+    # Each upload holds a temporary file besides its connection: with few files allowed to
+    # the process, uploads at once run out of them, and are told to come back (503), not 500.
+    wrapper = tmp_path / "slotd-few-files"
+    wrapper.write_text(f'#!/bin/sh\nulimit -n 48\nexec {slotd_bin} "$@"\n')
+    wrapper.chmod(0o755)
+    srv = Server(str(wrapper), tmp_path / "slotd.db", tmp_path,
+                 args=["--max-connections", "20"]).start()
+    try:
+        c = consult_tenant(srv)
+        bid = booked(c.t, c.sid, at(MON, "10:00"))["id"]
+        host, port = srv.base[len("http://"):].split(":")
+        head = "\r\n".join([f"POST {path(bid)}?filename=a.pdf HTTP/1.1", "Host: x",
+                            f"Authorization: Bearer {c.t.key}", "Content-Type: application/pdf",
+                            "Content-Length: 1000", "", ""]).encode()
+        socks = [socket.create_connection((host, int(port)), timeout=10) for _ in range(40)]
+        for s in socks:
+            s.sendall(head)
+        answers = []
+        for s in socks:
+            got = b""
+            if select.select([s], [], [], 1.0)[0]:
+                while b"}" not in got:
+                    piece = s.recv(4096)
+                    if not piece:
+                        break
+                    got += piece
+            answers.append(got)
+            s.close()
+        refused = [a for a in answers if a]
+        assert refused, "no upload ran out of files"
+        for a in refused:
+            assert a.startswith(b"HTTP/1.1 503"), a[:300]
+            assert b"Retry-After: 1" in a and b"too_many_connections" in a, a
+    finally:
+        _stop(srv)
