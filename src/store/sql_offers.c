@@ -35,8 +35,10 @@ int service_offers_read(struct store_tx *tx, struct service *v, struct arena *a,
 			 &v->noffers, "read provider prices and durations", e);
 }
 
-int tx_service_offer_set(struct store_tx *tx, const char *service_id, const char *provider_id,
-			 const char *price, int duration_min, int64_t now, struct err *e)
+/* Writes the provider's own price and duration (NULL / 0: the service's) on its link to the
+ * service; what names the step in a failure. Returns 0 / -1. */
+static int offer_write(struct store_tx *tx, const char *service_id, const char *provider_id,
+		       const char *price, int duration_min, const char *what, struct err *e)
 {
 	struct stmt *s = conn_prep(tx->c,
 				    "UPDATE service_providers SET price = ?4, duration_min = ?5"
@@ -50,7 +52,16 @@ int tx_service_offer_set(struct store_tx *tx, const char *service_id, const char
 	bind_text(s, 3, provider_id);
 	bind_opt_text(s, 4, price);
 	bind_opt_i64(s, 5, duration_min);
-	if (step_done(tx->c, s, "write provider price and duration", e))
+	return step_done(tx->c, s, what, e);
+}
+
+int tx_service_offer_set(struct store_tx *tx, const char *service_id, const char *provider_id,
+			 const char *price, int duration_min, int64_t now, struct err *e)
+{
+	struct stmt *s;
+
+	if (offer_write(tx, service_id, provider_id, price, duration_min,
+			"write provider price and duration", e))
 		return -1;
 	if (db_changes(tx->c) == 0)
 		return err_set(e, ERR_NOT_FOUND, "provider %s does not offer service %s",
@@ -71,21 +82,10 @@ int service_offers_keep(struct store_tx *tx, const struct service *v, struct err
 
 	for (i = 0; i < v->noffers; i++) {
 		const struct provider_offer *o = &v->offers[i];
-		struct stmt *s;
 		if (!service_offer(v, o->provider_id))
 			continue;
-		s = conn_prep(tx->c,
-			      "UPDATE service_providers SET price = ?4, duration_min = ?5"
-			      " WHERE tenant_id = ?1 AND service_id = ?2 AND provider_id = ?3",
-			      e);
-		if (!s)
-			return -1;
-		bind_text(s, 1, tx->tenant);
-		bind_text(s, 2, v->id);
-		bind_text(s, 3, o->provider_id);
-		bind_opt_text(s, 4, o->price);
-		bind_opt_i64(s, 5, o->duration_min);
-		if (step_done(tx->c, s, "keep provider price and duration", e))
+		if (offer_write(tx, v->id, o->provider_id, o->price, o->duration_min,
+				"keep provider price and duration", e))
 			return -1;
 	}
 	return 0;
