@@ -109,10 +109,7 @@ static void read_booking_feedback(struct stmt *s, struct arena *a, void *dst)
 	if (db_col_null(s, 30))
 		return;
 	f = arena_alloc(a, sizeof(*f));
-	f->rating = db_col_int(s, 30);
-	f->comment = db_col_null(s, 31) ? NULL : col_str(s, 31, a);
-	f->created_at = db_col_i64(s, 32);
-	f->updated_at = db_col_i64(s, 33);
+	read_feedback(s, 30, a, f);
 	b->feedback = f;
 }
 

@@ -41,6 +41,14 @@ int tx_booking_update(struct store_tx *tx, const struct booking *b, int64_t now,
 	return 0;
 }
 
+void read_feedback(struct stmt *s, int i, struct arena *a, struct booking_feedback *out)
+{
+	out->rating = db_col_int(s, i);
+	out->comment = db_col_null(s, i + 1) ? NULL : col_str(s, i + 1, a);
+	out->created_at = db_col_i64(s, i + 2);
+	out->updated_at = db_col_i64(s, i + 3);
+}
+
 int tx_feedback_get(struct store_tx *tx, const char *booking_id, struct arena *a,
 		    struct booking_feedback *out, struct err *e)
 {
@@ -51,10 +59,7 @@ int tx_feedback_get(struct store_tx *tx, const char *booking_id, struct arena *a
 
 	if (!s)
 		return -1;
-	out->rating = db_col_int(s, 0);
-	out->comment = db_col_null(s, 1) ? NULL : col_str(s, 1, a);
-	out->created_at = db_col_i64(s, 2);
-	out->updated_at = db_col_i64(s, 3);
+	read_feedback(s, 0, a, out);
 	db_reset(s);
 	return 0;
 }

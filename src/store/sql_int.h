@@ -59,6 +59,10 @@ int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t f
 	" changes, created_at"
 void read_event(struct stmt *s, struct arena *a, struct event_rec *ev);
 
+/* Customer feedback from s's columns i.. (rating, comment, created_at, updated_at), the
+ * comment from a (NULL when there is none) (sql_feedback.c, sql_bookings.c). */
+void read_feedback(struct stmt *s, int i, struct arena *a, struct booking_feedback *out);
+
 /* Makes room for row n of an arena array of elem-sized rows. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);
 
