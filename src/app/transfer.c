@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/civil.h"
+#include "core/tz.h"
 #include "store/store_export.h"
 #include "util/mem.h"
 
@@ -150,6 +151,7 @@ struct reader {
 	int64_t *rows;			/* per exported table, as read */
 	bool *seen;			/* per exported table: its array was read */
 	char slug[128];
+	struct tz_db *tz;		/* to check time zone columns */
 };
 
 static int next_char(FILE *in)
@@ -294,6 +296,21 @@ static int row_from_json(const char *table, long long nth, json_t *o, struct xfe
 	return 0;
 }
 
+/* A time zone column (providers, business hours, entries) names a zone slotd knows: the
+ * schedule and slots of a row in another could not be answered. */
+static int zones_known(struct tz_db *tz, const char *table, long long nth,
+		       const struct xfer_row *row, struct err *e)
+{
+	int i;
+
+	for (i = 0; i < row->n; i++)
+		if (!strcmp(row->cols[i], "timezone") && row->v[i].kind == XFER_TEXT &&
+		    !tz_db_get(tz, row->v[i].p))
+			return err_set(e, ERR_INVALID, "%s row %lld: timezone %.64s is not a known "
+				       "IANA time zone", table, nth, row->v[i].p);
+	return 0;
+}
+
 static int read_rows(struct reader *r, const char *table, struct err *e)
 {
 	int x = store_xfer_table_index(table), c;
@@ -321,6 +338,8 @@ static int read_rows(struct reader *r, const char *table, struct err *e)
 			return -1;
 		memset(bufs, 0, sizeof(bufs));
 		rc = row_from_json(table, nth, o, &row, bufs, e);
+		if (!rc)
+			rc = zones_known(r->tz, table, nth, &row, e);
 		if (!rc)
 			rc = store_import_row(r->im, table, &row, e);
 		if (!rc && !strcmp(table, "tenants")) {
@@ -505,6 +524,7 @@ int transfer_import(struct store *st, FILE *in,
 	r.in = in;
 	r.rows = xcalloc(n, sizeof(*r.rows));
 	r.seen = xcalloc(n, sizeof(*r.seen));
+	r.tz = tz_db_new();
 	slug[0] = '\0';
 	if (!(r.im = store_import_open(st, e)))
 		goto out;
@@ -523,5 +543,6 @@ out:
 	json_decref(r.counts);
 	free(r.rows);
 	free(r.seen);
+	tz_db_free(r.tz);
 	return rc;
 }

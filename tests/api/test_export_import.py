@@ -459,6 +459,9 @@ BAD = {
         "one tenant"),
     "bad tenant id": (lambda d: d["tables"]["tenants"][0].update(id="tenant-1"),
                       "tenant id"),
+    # A provider in a zone slotd does not know could not answer its schedule or slots.
+    "unknown time zone": (lambda d: d["tables"]["providers"][1].update(timezone="Mars/Base"),
+                          "providers row 2: timezone"),
     # A slug `slotd tenant create` refuses (it is a path segment of the booking page and
     # filled into video links).
     "bad slug": (lambda d: (d["tables"]["tenants"][0].update(slug="Calm Clinic/" + "x" * 80),
