@@ -250,19 +250,14 @@ int tx_business_override_list(struct store_tx *tx, int64_t from_day, int64_t to_
 
 int tx_business_override_count(struct store_tx *tx, size_t *n, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT count(*) FROM business_overrides WHERE tenant_id = ?1", e);
-	int rc;
+	int64_t count = 0;
 
 	*n = 0;
-	if (!s)
+	if (tenant_i64(tx, "SELECT count(*) FROM business_overrides WHERE tenant_id = ?1", &count,
+		       "count business overrides", e))
 		return -1;
-	bind_text(s, 1, tx->tenant);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		*n = (size_t)db_col_i64(s, 0);
-	db_reset(s);
-	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "count business overrides", e);
+	*n = (size_t)count;
+	return 0;
 }
 
 int tx_business_override_delete(struct store_tx *tx, const char *id, struct err *e)

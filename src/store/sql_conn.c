@@ -42,6 +42,18 @@ int step_done(struct conn *c, struct stmt *s, const char *what, struct err *e)
 	return rc == DB_DONE ? 0 : sql_fail(c, rc, what, e);
 }
 
+static void read_i64_row(struct stmt *s, struct arena *a, void *dst)
+{
+	(void)a;
+	*(int64_t *)dst = db_col_i64(s, 0);
+}
+
+int tenant_i64(struct store_tx *tx, const char *sql, int64_t *out, const char *what,
+	       struct err *e)
+{
+	return tenant_row_read(tx, sql, read_i64_row, out, what, e) < 0 ? -1 : 0;
+}
+
 void col_text(struct stmt *s, int i, char *out, size_t size)
 {
 	const char *t = db_col_text(s, i);

@@ -236,18 +236,8 @@ int tx_event_list(struct store_tx *tx, const struct event_filter *f, size_t limi
 
 int tx_event_last(struct store_tx *tx, int64_t *seq, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "SELECT coalesce(max(seq), 0) FROM events WHERE tenant_id = ?1", e);
-	int rc;
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		*seq = db_col_i64(s, 0);
-	db_reset(s);
-	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "read the last event", e);
+	return tenant_i64(tx, "SELECT coalesce(max(seq), 0) FROM events WHERE tenant_id = ?1", seq,
+			  "read the last event", e);
 }
 
 /* Runs one of the purge's statements (?1 the tenant, ?2 the last seq purged). */

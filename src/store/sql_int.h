@@ -15,6 +15,11 @@
 /* Steps a statement expecting no row (DB_DONE). Returns 0 / -1. */
 int step_done(struct conn *c, struct stmt *s, const char *what, struct err *e);
 
+/* Runs sql, an aggregate binding ?1 tenant (count, max), and reads the first column of its
+ * row into out; what names the read in a failure. Returns 0 / -1 (out unchanged). */
+int tenant_i64(struct store_tx *tx, const char *sql, int64_t *out, const char *what,
+	       struct err *e);
+
 /* Runs sql (binding ?1 tenant, ?2 id) and returns the statement positioned on its row; the
  * caller reads the columns and then calls db_reset. NULL with e set when there is no
  * row (ERR_NOT_FOUND: "<what> <id> not found") or the query fails. */
