@@ -292,6 +292,22 @@ static void read_override(struct stmt *s, struct arena *a, void *dst)
 	r->updated_at = col_opt_i64(s, 8);
 }
 
+/* Binds what an override's insert and update share: ?1 tenant, ?2 id, ?3 provider,
+ * ?4 from_day, ?5 to_day, ?6 the hours' text (written to hours, HOURS_TEXT_MAX bytes, alive
+ * until the step) and ?7 the note. */
+static void bind_override(struct store_tx *tx, struct stmt *s, const struct override_rec *o,
+			  char *hours)
+{
+	hours_encode(&o->ov.hours, hours, HOURS_TEXT_MAX);
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, o->id);
+	bind_text(s, 3, o->provider_id);
+	db_bind_i64(s, 4, o->ov.from_day);
+	db_bind_i64(s, 5, o->ov.to_day);
+	bind_text(s, 6, hours);
+	bind_opt_text(s, 7, o->note);
+}
+
 int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct err *e)
 {
 	char hours[HOURS_TEXT_MAX];
@@ -302,14 +318,7 @@ int tx_override_insert(struct store_tx *tx, const struct override_rec *o, struct
 
 	if (!s)
 		return -1;
-	hours_encode(&o->ov.hours, hours, sizeof(hours));
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, o->id);
-	bind_text(s, 3, o->provider_id);
-	db_bind_i64(s, 4, o->ov.from_day);
-	db_bind_i64(s, 5, o->ov.to_day);
-	bind_text(s, 6, hours);
-	bind_opt_text(s, 7, o->note);
+	bind_override(tx, s, o, hours);
 	db_bind_i64(s, 8, o->created_at);
 	bind_opt_text(s, 9, o->rrule);
 	return step_done(tx->c, s, "create override", e);
@@ -326,14 +335,7 @@ int tx_override_update(struct store_tx *tx, const struct override_rec *o, struct
 
 	if (!s)
 		return -1;
-	hours_encode(&o->ov.hours, hours, sizeof(hours));
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, o->id);
-	bind_text(s, 3, o->provider_id);
-	db_bind_i64(s, 4, o->ov.from_day);
-	db_bind_i64(s, 5, o->ov.to_day);
-	bind_text(s, 6, hours);
-	bind_opt_text(s, 7, o->note);
+	bind_override(tx, s, o, hours);
 	bind_opt_text(s, 8, o->rrule);
 	db_bind_i64(s, 9, o->updated_at);
 	return step_done(tx->c, s, "update override", e);
