@@ -84,41 +84,51 @@ int tx_waitlist_get(struct store_tx *tx, const char *id, struct waitlist_entry *
 	return 0;
 }
 
+#define WAITLIST_WINDOWS_TEXT_MAX (WAITLIST_MAX_WINDOWS * 12)
+
+/* Binds the fields an edit may change, from ?k on: customer_name, customer_phone,
+ * earliest_day, latest_day, weekdays, windows (its text written to windows,
+ * WAITLIST_WINDOWS_TEXT_MAX bytes, alive until the step), priority, notes. */
+static void bind_editable(struct stmt *s, int k, const struct waitlist_entry *w, char *windows)
+{
+	windows_encode(w, windows, WAITLIST_WINDOWS_TEXT_MAX);
+	bind_text(s, k, w->customer_name);
+	bind_opt_text(s, k + 1, w->customer_phone);
+	db_bind_i64(s, k + 2, w->earliest_day);
+	db_bind_i64(s, k + 3, w->latest_day);
+	db_bind_i64(s, k + 4, (int)w->weekdays);
+	bind_text(s, k + 5, windows);
+	db_bind_i64(s, k + 6, w->priority);
+	bind_opt_text(s, k + 7, w->notes);
+}
+
 int tx_waitlist_insert(struct store_tx *tx, const struct waitlist_entry *w, struct err *e)
 {
-	char windows[WAITLIST_MAX_WINDOWS * 12];
+	char windows[WAITLIST_WINDOWS_TEXT_MAX];
 	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO waitlist(tenant_id, id, service_id, provider_id,"
-				    " customer_name, customer_email, customer_phone, earliest_day,"
-				    " latest_day, weekdays, windows, priority, status, created_at,"
-				    " updated_at, key_id, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-				    " ?9, ?10, ?11, ?12, 'waiting', ?13, ?13, ?14, ?15)",
+				    " customer_name, customer_phone, earliest_day, latest_day, weekdays,"
+				    " windows, priority, notes, customer_email, status, created_at,"
+				    " updated_at, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				    " ?10, ?11, ?12, ?13, 'waiting', ?14, ?14, ?15)",
 				    e);
 
 	if (!s)
 		return -1;
-	windows_encode(w, windows, sizeof(windows));
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, w->id);
 	bind_text(s, 3, w->service_id);
 	bind_opt_text(s, 4, w->provider_id);
-	bind_text(s, 5, w->customer_name);
-	bind_text(s, 6, w->customer_email);
-	bind_opt_text(s, 7, w->customer_phone);
-	db_bind_i64(s, 8, w->earliest_day);
-	db_bind_i64(s, 9, w->latest_day);
-	db_bind_i64(s, 10, (int)w->weekdays);
-	bind_text(s, 11, windows);
-	db_bind_i64(s, 12, w->priority);
-	db_bind_i64(s, 13, w->created_at);
-	bind_opt_text(s, 14, w->key_id);
-	bind_opt_text(s, 15, w->notes);
+	bind_editable(s, 5, w, windows);
+	bind_text(s, 13, w->customer_email);
+	db_bind_i64(s, 14, w->created_at);
+	bind_opt_text(s, 15, w->key_id);
 	return step_done(tx->c, s, "insert waitlist entry", e);
 }
 
 int tx_waitlist_edit(struct store_tx *tx, const struct waitlist_entry *w, struct err *e)
 {
-	char windows[WAITLIST_MAX_WINDOWS * 12];
+	char windows[WAITLIST_WINDOWS_TEXT_MAX];
 	struct stmt *s = conn_prep(tx->c,
 				    "UPDATE waitlist SET customer_name = ?3, customer_phone = ?4,"
 				    " earliest_day = ?5, latest_day = ?6, weekdays = ?7, windows = ?8,"
@@ -128,17 +138,9 @@ int tx_waitlist_edit(struct store_tx *tx, const struct waitlist_entry *w, struct
 
 	if (!s)
 		return -1;
-	windows_encode(w, windows, sizeof(windows));
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, w->id);
-	bind_text(s, 3, w->customer_name);
-	bind_opt_text(s, 4, w->customer_phone);
-	db_bind_i64(s, 5, w->earliest_day);
-	db_bind_i64(s, 6, w->latest_day);
-	db_bind_i64(s, 7, (int)w->weekdays);
-	bind_text(s, 8, windows);
-	db_bind_i64(s, 9, w->priority);
-	bind_opt_text(s, 10, w->notes);
+	bind_editable(s, 3, w, windows);
 	db_bind_i64(s, 11, w->updated_at);
 	return step_done(tx->c, s, "edit waitlist entry", e);
 }
