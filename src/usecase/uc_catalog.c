@@ -570,15 +570,25 @@ int uc_override_delete(struct uc_ctx *ctx, const char *provider_id, const char *
 	return uc_write(ctx, override_delete_tx, &r, e);
 }
 
+/* A read of provider_id's records; NULL with ERR_NOT_FOUND when the caller may not act for
+ * that provider, or with the store's error. */
+static struct store_tx *provider_read(struct uc_ctx *ctx, const char *provider_id,
+				      struct err *e)
+{
+	if (!uc_covers(ctx, provider_id)) {
+		err_set(e, ERR_NOT_FOUND, "provider %s not found", provider_id);
+		return NULL;
+	}
+	return uc_read(ctx, STORE_READ, e);
+}
+
 int uc_override_get(struct uc_ctx *ctx, const char *provider_id, const char *id,
 		    struct override_rec *out, struct err *e)
 {
 	struct store_tx *tx;
 	int rc;
 
-	if (!uc_covers(ctx, provider_id))
-		return err_set(e, ERR_NOT_FOUND, "provider %s not found", provider_id);
-	if (!(tx = uc_read(ctx, STORE_READ, e)))
+	if (!(tx = provider_read(ctx, provider_id, e)))
 		return -1;
 	rc = tx_override_get(tx, provider_id, id, ctx->arena, out, e);
 	uc_read_end(tx);
@@ -858,9 +868,7 @@ int uc_time_off_get(struct uc_ctx *ctx, const char *provider_id, const char *id,
 	struct store_tx *tx;
 	int rc;
 
-	if (!uc_covers(ctx, provider_id))
-		return err_set(e, ERR_NOT_FOUND, "provider %s not found", provider_id);
-	if (!(tx = uc_read(ctx, STORE_READ, e)))
+	if (!(tx = provider_read(ctx, provider_id, e)))
 		return -1;
 	rc = tx_time_off_get(tx, provider_id, id, out, e);
 	uc_read_end(tx);
