@@ -594,6 +594,33 @@ static int holiday_providers_read(struct store_tx *tx, struct holiday_rec *h, st
 			"read holiday providers", e);
 }
 
+/* Binds what a holiday's insert and update write alike: ?1 tenant, ?2 id, ?3 name, ?4 day,
+ * ?5 yearly, ?6 all_providers, ?7 rrule, ?8 until_day (NULL when it has no end), ?9 type. */
+static void bind_holiday(struct store_tx *tx, struct stmt *s, const struct holiday_rec *h)
+{
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, h->id);
+	bind_text(s, 3, h->name);
+	db_bind_i64(s, 4, h->day);
+	db_bind_i64(s, 5, h->yearly);
+	db_bind_i64(s, 6, h->nproviders == 0);
+	bind_opt_text(s, 7, h->rrule);
+	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
+		db_bind_i64(s, 8, h->until_day);
+	else
+		db_bind_null(s, 8);
+	bind_text(s, 9, holiday_type_name(h->type));
+}
+
+/* Links holiday h to its providers (none: all of them). */
+static int holiday_link(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
+{
+	return ids_link(tx,
+			"INSERT INTO holiday_providers(tenant_id, holiday_id, provider_id)"
+			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
+}
+
 int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
 {
 	struct conn *c = tx->c;
@@ -604,30 +631,16 @@ int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct e
 		return -1;
 	s = conn_prep(c,
 		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
-		      " created_at, rrule, until_day, type, updated_at)"
-		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?7)",
+		      " rrule, until_day, type, created_at, updated_at)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
 		      e);
 	if (!s)
 		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, h->id);
-	bind_text(s, 3, h->name);
-	db_bind_i64(s, 4, h->day);
-	db_bind_i64(s, 5, h->yearly);
-	db_bind_i64(s, 6, h->nproviders == 0);
-	db_bind_i64(s, 7, h->created_at);
-	bind_opt_text(s, 8, h->rrule);
-	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
-		db_bind_i64(s, 9, h->until_day);
-	else
-		db_bind_null(s, 9);
-	bind_text(s, 10, holiday_type_name(h->type));
+	bind_holiday(tx, s, h);
+	db_bind_i64(s, 10, h->created_at);
 	if (step_done(c, s, "create holiday", e))
 		return -1;
-	return ids_link(tx,
-			"INSERT INTO holiday_providers(tenant_id, holiday_id, provider_id)"
-			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
+	return holiday_link(tx, h, e);
 }
 
 int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
@@ -645,18 +658,7 @@ int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct e
 		      e);
 	if (!s)
 		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, h->id);
-	bind_text(s, 3, h->name);
-	db_bind_i64(s, 4, h->day);
-	db_bind_i64(s, 5, h->yearly);
-	db_bind_i64(s, 6, h->nproviders == 0);
-	bind_opt_text(s, 7, h->rrule);
-	if (*h->rrule && h->until_day != CIVIL_MAX_DAY)
-		db_bind_i64(s, 8, h->until_day);
-	else
-		db_bind_null(s, 8);
-	bind_text(s, 9, holiday_type_name(h->type));
+	bind_holiday(tx, s, h);
 	db_bind_i64(s, 10, h->updated_at);
 	if (step_done(c, s, "update holiday", e))
 		return -1;
@@ -668,10 +670,7 @@ int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct e
 	bind_text(s, 2, h->id);
 	if (step_done(c, s, "update holiday", e))
 		return -1;
-	return ids_link(tx,
-			"INSERT INTO holiday_providers(tenant_id, holiday_id, provider_id)"
-			" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
+	return holiday_link(tx, h, e);
 }
 
 int tx_holiday_range(struct store_tx *tx, int64_t from_day, int64_t to_day, struct arena *a,
