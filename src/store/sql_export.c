@@ -273,6 +273,13 @@ int store_export_next(struct store_export *x, struct xfer_row *row, struct err *
 	}
 	table = copy_tables[x->t].name;
 	if (copy_tables[x->t].flags & TABLE_BIG_ROWS) {
+		const char *k = db_col_text(x->s, 1);
+		if (!k || strlen(k) >= sizeof(x->last_key)) {
+			db_reset(x->s);
+			x->s = NULL;
+			return err_set(e, ERR_INTERNAL, "%s: a row's %s is not an id", table,
+				       x->cols.name[1]);
+		}
 		x->page_rows++;
 		col_text(x->s, 1, x->last_key, sizeof(x->last_key));
 		x->last_seq = db_col_i64(x->s, 2);
@@ -681,6 +688,11 @@ int store_import_row(struct store_import *im, const char *table, const struct xf
 		return err_set(e, ERR_INVALID, "%s row %lld: tenant_id is not the tenant's", table,
 			       nth);
 	}
+	/* The page key of big rows (sql_tables.h) is an id: an export keeps the last one read. */
+	if ((copy_tables[t].flags & TABLE_BIG_ROWS) && val[1].kind == XFER_TEXT &&
+	    val[1].len >= ID_MAX)
+		return err_set(e, ERR_INVALID, "%s row %lld: %s must be an id", table, nth,
+			       it->cols.name[1]);
 	import_reset(im, t, it, val, &mask);
 	key = cols_find(&it->cols, "manage_token_hash");
 	if (!strcmp(table, "bookings") && key >= 0 && manage_token_unused(im->c, &val[key], nth, e))

@@ -459,6 +459,10 @@ BAD = {
         "one tenant"),
     "bad tenant id": (lambda d: d["tables"]["tenants"][0].update(id="tenant-1"),
                       "tenant id"),
+    # Attachment chunks are read a page at a time after the last key read: a key that is
+    # not an id would not fit and the export would read the same page forever.
+    "attachment_chunks key not an id": (lambda d: d["tables"]["attachment_chunks"][0].update(
+        attachment_id="att_" + "x" * 120), "attachment_chunks row 1: attachment_id"),
     # A provider in a zone slotd does not know could not answer its schedule or slots.
     "unknown time zone": (lambda d: d["tables"]["providers"][1].update(timezone="Mars/Base"),
                           "providers row 2: timezone"),
@@ -484,6 +488,28 @@ def test_a_bad_document_changes_nothing(slotd_bin, source, tmp_path, case):
     refused(slotd_bin, dest, edited(source, tmp_path, "bad.json", change), says)
     # The same destination then takes the good document.
     imported(slotd_bin, dest, source["doc_path"])
+
+
+def test_export_stops_at_a_chunk_key_that_is_not_an_id(slotd_bin, source, tmp_path):
+    """A database holding such a key (written before import refused them) fails the export
+    with exit 1 instead of writing the same chunks forever."""
+    if not source["tenants"][SLUG].get("attachment"):
+        pytest.skip("no attachment in this build")
+    dest = fresh_dest(tmp_path)
+    imported(slotd_bin, dest, source["doc_path"])
+    q = "UPDATE attachment_chunks SET attachment_id = 'att_' || attachment_id || '%s'" % (
+        "x" * 120)
+    if dest.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(dest[len("sqlite:"):])
+        con.execute(q)
+        con.commit()
+        con.close()
+    else:
+        pg_helpers.psql(dest, q)
+    cp = run_cli(slotd_bin, "export", "--tenant", SLUG, "--db", dest, timeout=15)
+    assert cp.returncode == 1 and "attachment_chunks" in cp.stderr, cp.stderr[-500:]
+    assert len(cp.stdout) < 2 * len(source["doc_path"].read_text())
 
 
 @pytest.mark.parametrize("cut", ["empty", "half", "no closing brace", "not json"])
