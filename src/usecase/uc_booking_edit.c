@@ -24,13 +24,7 @@ static int booking_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id
 	if (!*a->booking_id && a->role == ROLE_CUSTOMER)
 		return err_set(e, ERR_FORBIDDEN,
 			       "a customer key may not edit bookings or give feedback");
-	if (*a->booking_id && strcmp(id, a->booking_id) != 0)
-		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
-	if (tx_booking_get(tx, id, ctx->arena, out, e))
-		return -1;
-	if (!uc_covers(ctx, out->provider_id))
-		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
-	return 0;
+	return uc_booking_in_reach(ctx, tx, id, out, e);
 }
 
 static void patch_apply(struct booking *b, const struct uc_booking_patch *p)

@@ -258,9 +258,8 @@ int uc_booking_create(struct uc_ctx *ctx, const struct uc_booking_request *in,
 	return rc;
 }
 
-/* The booking as the caller may see it. */
-static int booking_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
-			    struct booking *out, struct err *e)
+int uc_booking_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			struct booking *out, struct err *e)
 {
 	if (*ctx->auth->booking_id && strcmp(id, ctx->auth->booking_id) != 0)
 		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
@@ -279,7 +278,7 @@ int uc_booking_get(struct uc_ctx *ctx, const char *id, struct booking *out,
 
 	if (!tx)
 		return -1;
-	rc = booking_in_reach(ctx, tx, id, out, e);
+	rc = uc_booking_in_reach(ctx, tx, id, out, e);
 	if (rc == 0)
 		*zone = uc_provider_zone(ctx, tx, out->provider_id);
 	uc_read_end(tx);
@@ -351,7 +350,7 @@ int uc_booking_history(struct uc_ctx *ctx, const char *id, struct booking_event 
 
 	if (!tx)
 		return -1;
-	rc = booking_in_reach(ctx, tx, id, &b, e) ||
+	rc = uc_booking_in_reach(ctx, tx, id, &b, e) ||
 	     tx_booking_history(tx, id, ctx->arena, out, n, e);
 	uc_read_end(tx);
 	return rc ? -1 : 0;
@@ -494,7 +493,7 @@ static int booking_act_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 	char provider_id[ID_MAX];
 	int64_t freed_start, freed_end;
 
-	if (booking_in_reach(ctx, tx, ba->id, b, e))
+	if (uc_booking_in_reach(ctx, tx, ba->id, b, e))
 		return -1;
 	if (act->if_match > 0 && act->if_match != b->version)
 		return err_set(e, ERR_PRECONDITION, "booking %s has changed (version %d, If-Match %d)",

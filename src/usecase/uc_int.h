@@ -46,6 +46,11 @@ bool uc_hold_reachable(const struct uc_ctx *ctx, const struct hold *h);
 /* A provider of the caller's reach, read in tx: ERR_NOT_FOUND otherwise. */
 int uc_provider_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
 			 struct provider *out, struct err *e);
+/* Booking id as the caller may see it, read in tx into out (text from the call's arena):
+ * a manage token reaches its own booking, staff those of their providers; ERR_NOT_FOUND
+ * otherwise (uc_bookings.c). */
+int uc_booking_in_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
+			struct booking *out, struct err *e);
 
 /* Sorts s's versions by effective_from; ERR_INVALID at /versions when they overlap. */
 int uc_schedule_order(struct schedule *s, struct err *e);
