@@ -117,7 +117,36 @@ static size_t utf8_len(const unsigned char *p, size_t left)
 	/* C1 controls (U+0080..U+009F) are controls too. */
 	if (n == 2 && cp < 0xa0)
 		return 0;
+	/* So are the bidirectional ones, which can show "fdp.exe" as "exe.pdf". */
+	if (n == 3 && (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		       (cp >= 0x2066 && cp <= 0x2069)))
+		return 0;
 	return n;
+}
+
+/* Makes out (len bytes, at most cap) end with an extension of type: a name that does not
+ * gets the type's first one (cut on a character to fit), so that the file is saved as the
+ * type it was taken as, never as what its name claims. */
+static void type_extension(char *out, size_t len, size_t cap, const char *type)
+{
+	const char *dot = strrchr(out, '.');
+	size_t i, j, n;
+
+	for (i = 0; i < NTYPES; i++)
+		if (type && !strcmp(types[i].type, type))
+			break;
+	if (i == NTYPES)
+		return;
+	for (j = 0; j < 3 && types[i].ext[j]; j++)
+		if (dot && !strcasecmp(dot, types[i].ext[j]))
+			return;
+	n = strlen(types[i].ext[0]);
+	if (len + n > cap) {
+		len = cap - n;
+		while (len && ((unsigned char)out[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(out + len, types[i].ext[0], n + 1);
 }
 
 void uc_attachment_filename(const char *filename, const char *type, char *out, size_t size)
@@ -156,8 +185,10 @@ void uc_attachment_filename(const char *filename, const char *type, char *out, s
 	while (o && (out[o - 1] == ' ' || out[o - 1] == '.'))
 		o--;
 	out[o] = '\0';
-	if (o)
+	if (o) {
+		type_extension(out, o, cap, type);
 		return;
+	}
 	for (i = 0; i < NTYPES; i++)
 		if (type && !strcmp(types[i].type, type)) {
 			snprintf(out, size, "attachment%s", types[i].ext[0]);

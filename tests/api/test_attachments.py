@@ -148,10 +148,32 @@ def test_filename_from_content_disposition_is_made_safe(w):
     # A very long name is cut to 200 bytes, on a character boundary.
     r = upload(w.t, w.bid, b"x", "text/plain", filename="\u00e9" * 150 + ".txt")
     name = r.json()["filename"]
-    assert len(name.encode()) <= 200 and name == "\u00e9" * 100
+    assert len(name.encode()) <= 200 and name == "\u00e9" * 98 + ".txt"
     # No name at all: one from the type.
     r = upload(w.t, w.bid, b"x", "application/pdf")
     assert r.json()["filename"] == "attachment.pdf"
+
+
+def test_the_name_ends_with_the_stored_types_extension(w):
+    # The type is checked, so the name must not say otherwise: a browser saves the file under
+    # its name, and "scan.exe" sent as a PDF must not be saved as a program.
+    for sent, ctype, stored in [("scan.exe", "application/pdf", "scan.exe.pdf"),
+                                ("notes", "text/plain", "notes.txt"),
+                                ("photo.JPEG", "image/jpg", "photo.JPEG"),
+                                ("sheet.csv.bat", "text/csv", "sheet.csv.bat.csv"),
+                                # Bidirectional controls ("\u202e" shows "fdp.exe" as
+                                # "exe.pdf") are dropped like other controls.
+                                ("invoice\u202efdp.exe", "application/pdf",
+                                 "invoice fdp.exe.pdf")]:
+        r = upload(w.t, w.bid, b"%PDF", ctype, filename=sent)
+        assert r.status_code == 201, r.text
+        assert r.json()["filename"] == stored, sent
+    d = w.t.get(path(w.bid, r.json()["id"]))
+    assert d.headers["Content-Disposition"] == \
+        "attachment; filename=\"invoice fdp.exe.pdf\"; filename*=UTF-8''invoice%20fdp.exe.pdf"
+    # A long name is cut to make room for the extension, on a character.
+    r = upload(w.t, w.bid, b"x", "text/plain", filename="\u00e9" * 150)
+    assert r.json()["filename"] == "\u00e9" * 98 + ".txt"
 
 
 def test_no_leading_dot_after_dropped_bytes(w):
@@ -777,7 +799,11 @@ def test_uploads_that_find_no_file_left_are_503(slotd_bin, tmp_path):
         refused = [a for a in answers if a]
         assert refused, "no upload ran out of files"
         for a in refused:
+            # Out of files for the upload, or (PostgreSQL) for a database connection.
             assert a.startswith(b"HTTP/1.1 503"), a[:300]
-            assert b"Retry-After: 1" in a and b"too_many_connections" in a, a
+            assert b"Retry-After: 1" in a, a
+            assert b'"too_many_connections"' in a or b'"service_unavailable"' in a, a
+        if srv.backend == "sqlite":
+            assert any(b'"too_many_connections"' in a for a in refused), refused
     finally:
         _stop(srv)
