@@ -621,24 +621,31 @@ static int holiday_link(struct store_tx *tx, const struct holiday_rec *h, struct
 			h->id, (const id_t_ *)h->provider_ids, h->nproviders, "link holiday", e);
 }
 
-int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
+/* Writes holiday h with sql (an insert or an update binding bind_holiday's columns and ?10
+ * stamp), after checking its providers exist; what names the step in a failure. */
+static int holiday_write(struct store_tx *tx, const struct holiday_rec *h, const char *sql,
+			 int64_t stamp, const char *what, struct err *e)
 {
-	struct conn *c = tx->c;
 	struct stmt *s;
 
 	if (tx_providers_exist(tx, (const id_t_ *)h->provider_ids, h->nproviders, "/provider_ids",
 			       e))
 		return -1;
-	s = conn_prep(c,
-		      "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
-		      " rrule, until_day, type, created_at, updated_at)"
-		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-		      e);
+	s = conn_prep(tx->c, sql, e);
 	if (!s)
 		return -1;
 	bind_holiday(tx, s, h);
-	db_bind_i64(s, 10, h->created_at);
-	if (step_done(c, s, "create holiday", e))
+	db_bind_i64(s, 10, stamp);
+	return step_done(tx->c, s, what, e);
+}
+
+int tx_holiday_insert(struct store_tx *tx, const struct holiday_rec *h, struct err *e)
+{
+	if (holiday_write(tx, h,
+			  "INSERT INTO holidays(tenant_id, id, name, day, yearly, all_providers,"
+			  " rrule, until_day, type, created_at, updated_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+			  h->created_at, "create holiday", e))
 		return -1;
 	return holiday_link(tx, h, e);
 }
@@ -648,19 +655,11 @@ int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct e
 	struct conn *c = tx->c;
 	struct stmt *s;
 
-	if (tx_providers_exist(tx, (const id_t_ *)h->provider_ids, h->nproviders, "/provider_ids",
-			       e))
-		return -1;
-	s = conn_prep(c,
-		      "UPDATE holidays SET name = ?3, day = ?4, yearly = ?5, all_providers = ?6,"
-		      " rrule = ?7, until_day = ?8, type = ?9, updated_at = ?10"
-		      " WHERE tenant_id = ?1 AND id = ?2",
-		      e);
-	if (!s)
-		return -1;
-	bind_holiday(tx, s, h);
-	db_bind_i64(s, 10, h->updated_at);
-	if (step_done(c, s, "update holiday", e))
+	if (holiday_write(tx, h,
+			  "UPDATE holidays SET name = ?3, day = ?4, yearly = ?5, all_providers = ?6,"
+			  " rrule = ?7, until_day = ?8, type = ?9, updated_at = ?10"
+			  " WHERE tenant_id = ?1 AND id = ?2",
+			  h->updated_at, "update holiday", e))
 		return -1;
 	s = conn_prep(c,
 		      "DELETE FROM holiday_providers WHERE tenant_id = ?1 AND holiday_id = ?2", e);
