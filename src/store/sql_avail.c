@@ -246,10 +246,11 @@ int schedule_versions_get(struct store_tx *tx, const char *provider_id, struct a
 		w->anchor = col_opt_day(s, 3);
 		if (weekly_decode(db_col_text(s, 2), w, a)) {
 			db_reset(s);
-			return provider_id ? err_set(e, ERR_INTERNAL,
-						     "stored schedule of %s is corrupt", provider_id)
-					   : err_set(e, ERR_INTERNAL,
-						     "stored business hours are corrupt");
+			if (!provider_id)
+				return err_set(e, ERR_INTERNAL,
+					       "stored business hours are corrupt");
+			return err_set(e, ERR_INTERNAL, "stored schedule of %s is corrupt",
+				       provider_id);
 		}
 		out->n++;
 	}
@@ -656,8 +657,9 @@ int tx_holiday_update(struct store_tx *tx, const struct holiday_rec *h, struct e
 	struct stmt *s;
 
 	if (holiday_write(tx, h,
-			  "UPDATE holidays SET name = ?3, day = ?4, yearly = ?5, all_providers = ?6,"
-			  " rrule = ?7, until_day = ?8, type = ?9, updated_at = ?10"
+			  "UPDATE holidays SET name = ?3, day = ?4, yearly = ?5,"
+			  " all_providers = ?6, rrule = ?7, until_day = ?8, type = ?9,"
+			  " updated_at = ?10"
 			  " WHERE tenant_id = ?1 AND id = ?2",
 			  h->updated_at, "update holiday", e))
 		return -1;
@@ -880,12 +882,12 @@ static void read_time_off(struct stmt *s, struct arena *a, void *dst)
 	t->updated_at = col_opt_i64(s, 6);
 }
 
-int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct err *e)
+/* Writes time off t with sql (an insert or an update binding ?1 tenant, ?2 id, ?3 provider,
+ * ?4 start_utc, ?5 end_utc, ?6 reason and ?7 stamp); what names the step in a failure. */
+static int time_off_write(struct store_tx *tx, const struct time_off_rec *t, const char *sql,
+			  int64_t stamp, const char *what, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "INSERT INTO time_off(tenant_id, " TIME_OFF_COLS ")"
-				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-				    e);
+	struct stmt *s = conn_prep(tx->c, sql, e);
 
 	if (!s)
 		return -1;
@@ -895,28 +897,25 @@ int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct
 	db_bind_i64(s, 4, t->span.start);
 	db_bind_i64(s, 5, t->span.end);
 	bind_opt_text(s, 6, t->reason);
-	db_bind_i64(s, 7, t->created_at);
-	return step_done(tx->c, s, "create time off", e);
+	db_bind_i64(s, 7, stamp);
+	return step_done(tx->c, s, what, e);
+}
+
+int tx_time_off_insert(struct store_tx *tx, const struct time_off_rec *t, struct err *e)
+{
+	return time_off_write(tx, t,
+			      "INSERT INTO time_off(tenant_id, " TIME_OFF_COLS ")"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+			      t->created_at, "create time off", e);
 }
 
 int tx_time_off_update(struct store_tx *tx, const struct time_off_rec *t, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "UPDATE time_off SET start_utc = ?4, end_utc = ?5, reason = ?6,"
-				    " updated_at = ?7 WHERE tenant_id = ?1 AND id = ?2"
-				    " AND provider_id = ?3",
-				    e);
-
-	if (!s)
-		return -1;
-	bind_text(s, 1, tx->tenant);
-	bind_text(s, 2, t->id);
-	bind_text(s, 3, t->provider_id);
-	db_bind_i64(s, 4, t->span.start);
-	db_bind_i64(s, 5, t->span.end);
-	bind_opt_text(s, 6, t->reason);
-	db_bind_i64(s, 7, t->updated_at);
-	return step_done(tx->c, s, "update time off", e);
+	return time_off_write(tx, t,
+			      "UPDATE time_off SET start_utc = ?4, end_utc = ?5, reason = ?6,"
+			      " updated_at = ?7 WHERE tenant_id = ?1 AND id = ?2"
+			      " AND provider_id = ?3",
+			      t->updated_at, "update time off", e);
 }
 
 int tx_time_off_get(struct store_tx *tx, const char *provider_id, const char *id,
