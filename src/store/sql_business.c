@@ -108,7 +108,8 @@ int tx_business_put(struct store_tx *tx, struct business_hours *bh, struct err *
 	bind_text(s, 2, bh->timezone);
 	db_bind_i64(s, 3, bh->version);
 	db_bind_i64(s, 4, bh->updated_at);
-	if (step_done(tx->c, s, "write business hours", e) || schedule_versions_put(tx, NULL, &bh->schedule, e) ||
+	if (step_done(tx->c, s, "write business hours", e) ||
+	    schedule_versions_put(tx, NULL, &bh->schedule, e) ||
 	    tenant_exec(tx, "DELETE FROM business_hours_exempt WHERE tenant_id = ?1",
 			"clear business hours exemptions", e))
 		return -1;

@@ -107,10 +107,10 @@ int tx_waitlist_insert(struct store_tx *tx, const struct waitlist_entry *w, stru
 	char windows[WAITLIST_WINDOWS_TEXT_MAX];
 	struct stmt *s = conn_prep(tx->c,
 				    "INSERT INTO waitlist(tenant_id, id, service_id, provider_id,"
-				    " customer_name, customer_phone, earliest_day, latest_day, weekdays,"
-				    " windows, priority, notes, customer_email, status, created_at,"
-				    " updated_at, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-				    " ?10, ?11, ?12, ?13, 'waiting', ?14, ?14, ?15)",
+				    " customer_name, customer_phone, earliest_day, latest_day,"
+				    " weekdays, windows, priority, notes, customer_email, status,"
+				    " created_at, updated_at, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+				    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'waiting', ?14, ?14, ?15)",
 				    e);
 
 	if (!s)
