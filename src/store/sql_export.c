@@ -13,6 +13,7 @@
 #include "core/whsec.h"
 #include "store/sql_int.h"
 #include "store/sql_tables.h"
+#include "util/arena.h"
 #include "util/ids.h"
 #include "util/mem.h"
 
@@ -548,6 +549,18 @@ static void import_reset(struct store_import *im, size_t t, const struct import_
 	}
 }
 
+/* A schedule version's weekly text that the store reads back (schedule_versions,
+ * business_hours_versions). */
+static bool weekly_readable(const char *text)
+{
+	struct arena *a = arena_new();
+	struct week_template w;
+	bool ok = !weekly_decode(text, &w, a);
+
+	arena_free(a);
+	return ok;
+}
+
 /* A slug slotd tenant create takes: 1-63 of a-z, 0-9 and '-' (not first). */
 static bool slug_valid(const char *s)
 {
@@ -693,6 +706,10 @@ int store_import_row(struct store_import *im, const char *table, const struct xf
 	    val[1].len >= ID_MAX)
 		return err_set(e, ERR_INVALID, "%s row %lld: %s must be an id", table, nth,
 			       it->cols.name[1]);
+	key = cols_find(&it->cols, "weekly");
+	if (key >= 0 && val[key].kind == XFER_TEXT && !weekly_readable(val[key].p))
+		return err_set(e, ERR_INVALID, "%s row %lld: weekly is not hours slotd stores "
+			       "(docs/operations.md, \"The format\")", table, nth);
 	import_reset(im, t, it, val, &mask);
 	key = cols_find(&it->cols, "manage_token_hash");
 	if (!strcmp(table, "bookings") && key >= 0 && manage_token_unused(im->c, &val[key], nth, e))

@@ -463,6 +463,9 @@ BAD = {
     # not an id would not fit and the export would read the same page forever.
     "attachment_chunks key not an id": (lambda d: d["tables"]["attachment_chunks"][0].update(
         attachment_id="att_" + "x" * 120), "attachment_chunks row 1: attachment_id"),
+    # Hours slotd cannot read back: the provider's schedule and slots would answer 500.
+    "corrupt weekly hours": (lambda d: d["tables"]["schedule_versions"][1].update(
+        weekly="540-720,700-600||||||"), "schedule_versions row 2: weekly"),
     # A provider in a zone slotd does not know could not answer its schedule or slots.
     "unknown time zone": (lambda d: d["tables"]["providers"][1].update(timezone="Mars/Base"),
                           "providers row 2: timezone"),
