@@ -46,6 +46,7 @@ struct conn {
 	size_t uri_len;		/* the current request-target as sent */
 	atomic_int phase;
 	atomic_llong since_ms;	/* when the phase began (monotonic) */
+	atomic_llong credit_ms;	/* time a streamed body earned by its bytes (conn_limits_progress) */
 };
 
 struct conn_limits {
@@ -112,6 +113,7 @@ static bool phase_move(struct conn *k, int from, int to)
 {
 	if (!atomic_compare_exchange_strong(&k->phase, &from, to))
 		return false;
+	atomic_store(&k->credit_ms, 0);
 	atomic_store(&k->since_ms, now_ms());
 	return true;
 }
@@ -398,6 +400,15 @@ bool conn_limits_body_done(struct conn_limits *cl, struct MHD_Connection *c)
 	return !k || phase_move(k, PHASE_REQUEST, PHASE_HANDLING);
 }
 
+void conn_limits_progress(struct conn_limits *cl, struct MHD_Connection *c, size_t n)
+{
+	struct conn *k = conn_of(c);
+
+	(void)cl;
+	if (k && atomic_load(&k->phase) == PHASE_REQUEST)
+		atomic_fetch_add(&k->credit_ms, (long long)(n * 1000 / HTTP_STREAM_MIN_RATE));
+}
+
 void conn_limits_request_done(struct conn_limits *cl, struct MHD_Connection *c)
 {
 	struct conn *k = conn_of(c);
@@ -423,7 +434,7 @@ static void expire(struct conn_limits *cl, struct conn *k, int64_t now)
 						    ? cl->l.request_timeout_s
 						    : REFUSED_GRACE_S);
 	else if (phase == PHASE_REQUEST)
-		limit_ms = 1000 * (int64_t)cl->l.request_timeout_s;
+		limit_ms = 1000 * (int64_t)cl->l.request_timeout_s + atomic_load(&k->credit_ms);
 	else	/* a request line sent byte by byte is bounded too */
 		limit_ms = 1000 * (int64_t)(cl->l.idle_timeout_s + cl->l.request_timeout_s);
 	if (now - since < limit_ms)

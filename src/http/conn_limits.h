@@ -66,6 +66,11 @@ int conn_limits_headers(struct conn_limits *cl, struct MHD_Connection *c, const 
 /* When the body is complete, before the response is made: false when the request timed out
  * meanwhile (drop the connection). */
 bool conn_limits_body_done(struct conn_limits *cl, struct MHD_Connection *c);
+/* Bytes a streamed body (an attachment upload) must send per second on average: each n bytes
+ * received extend the request's time limit by n / HTTP_STREAM_MIN_RATE seconds, so a large
+ * file over a slow link is not cut off while a client trickling bytes still is. */
+#define HTTP_STREAM_MIN_RATE 8192
+void conn_limits_progress(struct conn_limits *cl, struct MHD_Connection *c, size_t n);
 /* When a request completed (libmicrohttpd's completion callback): the connection waits for
  * the next request. */
 void conn_limits_request_done(struct conn_limits *cl, struct MHD_Connection *c);

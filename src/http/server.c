@@ -499,9 +499,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return u->received > u->cap ? MHD_NO : MHD_YES;
 		}
 		err_init(&e);
-		if (n)
+		if (n) {
+			conn_limits_progress(r->ctx->conn_limits, conn, n);
 			return upload_piece(r, upload_data, n, &e) ? upload_refused(r, &e, true)
 								   : MHD_YES;
+		}
 		if (!conn_limits_body_done(r->ctx->conn_limits, conn))
 			return MHD_NO;	/* timed out meanwhile: the 408 went out */
 		if (u->refused || upload_end(r, &e)) {

@@ -15,6 +15,7 @@ import re
 import select
 import socket
 import threading
+import time
 import types
 import urllib.parse
 
@@ -748,6 +749,34 @@ def test_a_slow_upload_gets_408_and_leaves_nothing_open(start_server):
     assert got.startswith(b"HTTP/1.1 408"), got[:200]
     assert fds_back_to(pid, base) == {}
     assert listed(c.t, bid) == []
+
+
+def test_a_steady_upload_may_outlast_the_request_timeout(start_server):
+    # 64 KiB at 16 KiB/s takes 4 s against a 2 s request timeout: every 8 KiB earns a second
+    # (HTTP_STREAM_MIN_RATE), so a large file over a slow link is not cut off.
+    srv = start_server(args=["--request-timeout", "2"])
+    c = consult_tenant(srv)
+    bid = booked(c.t, c.sid, at(MON, "10:00"))["id"]
+    body = os.urandom(64 * 1024)
+    host, port = srv.base[len("http://"):].split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall("\r\n".join([
+            f"POST {path(bid)}?filename=steady.pdf HTTP/1.1", "Host: x",
+            f"Authorization: Bearer {c.t.key}", "Content-Type: application/pdf",
+            f"Content-Length: {len(body)}", "Connection: close", "", ""]).encode())
+        for i in range(0, len(body), 8192):
+            time.sleep(0.5)
+            s.sendall(body[i:i + 8192])
+        got = b""
+        while True:
+            piece = s.recv(65536)
+            if not piece:
+                break
+            got += piece
+    assert got.startswith(b"HTTP/1.1 201"), got[:300]
+    [a] = listed(c.t, bid)
+    assert a["size"] == len(body)
+    assert c.t.get(path(bid, a["id"])).content == body
 
 
 def test_after_the_provider_is_deleted(w):
