@@ -497,10 +497,11 @@ static void build_timeout_reply(struct conn_limits *cl)
 	cl->timeout_reply = buf_detach(&b, &cl->timeout_reply_len);
 }
 
-/* Room for every connection we allow, plus files and the database. */
+/* Room for every connection we allow, each with an upload's temporary file, plus files and
+ * the database. */
 static void raise_fd_limit(const struct conn_limits *cl)
 {
-	rlim_t want = (rlim_t)http_limits_mhd_connections(&cl->l) + 256;
+	rlim_t want = 2 * (rlim_t)http_limits_mhd_connections(&cl->l) + 256;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
