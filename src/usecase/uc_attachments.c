@@ -197,19 +197,6 @@ void uc_attachment_filename(const char *filename, const char *type, char *out, s
 	snprintf(out, size, "attachment");
 }
 
-/* The booking as the caller may reach it: a manage token's own, a staff key's providers'. */
-static int booking_reach(struct uc_ctx *ctx, struct store_tx *tx, const char *id,
-			 struct booking *b, struct err *e)
-{
-	if (*ctx->auth->booking_id && strcmp(id, ctx->auth->booking_id) != 0)
-		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
-	if (tx_booking_get(tx, id, ctx->arena, b, e))
-		return -1;
-	if (!uc_covers(ctx, b->provider_id))
-		return err_set(e, ERR_NOT_FOUND, "booking %s not found", id);
-	return 0;
-}
-
 struct add_job {
 	const struct uc_upload *in;
 	struct attachment *a;
@@ -283,7 +270,7 @@ int uc_attachment_room(struct uc_ctx *ctx, const char *booking_id, int64_t bytes
 
 	if (!tx)
 		return -1;
-	rc = booking_reach(ctx, tx, booking_id, &b, e) || room_check(ctx, tx, booking_id, bytes, e)
+	rc = uc_booking_in_reach(ctx, tx, booking_id, &b, e) || room_check(ctx, tx, booking_id, bytes, e)
 		     ? -1 : 0;
 	uc_read_end(tx);
 	return rc;
@@ -298,7 +285,7 @@ static int add_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err
 	struct booking b;
 	size_t len;
 
-	if (booking_reach(ctx, tx, in->booking_id, &b, e) ||
+	if (uc_booking_in_reach(ctx, tx, in->booking_id, &b, e) ||
 	    room_check(ctx, tx, in->booking_id, in->size, e))
 		return -1;
 	if (tx_attachment_insert(tx, a, e))
@@ -357,7 +344,7 @@ int uc_attachment_list(struct uc_ctx *ctx, const char *booking_id, struct attach
 
 	if (!tx)
 		return -1;
-	rc = booking_reach(ctx, tx, booking_id, &b, e) ? -1
+	rc = uc_booking_in_reach(ctx, tx, booking_id, &b, e) ? -1
 	     : tx_attachment_list(tx, booking_id, ctx->arena, out, n, e);
 	uc_read_end(tx);
 	return rc;
@@ -372,7 +359,7 @@ int uc_attachment_get(struct uc_ctx *ctx, const char *booking_id, const char *id
 
 	if (!tx)
 		return -1;
-	rc = booking_reach(ctx, tx, booking_id, &b, e) ? -1
+	rc = uc_booking_in_reach(ctx, tx, booking_id, &b, e) ? -1
 	     : tx_attachment_get(tx, booking_id, id, out, e);
 	uc_read_end(tx);
 	return rc;
@@ -389,7 +376,7 @@ static int delete_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct 
 	struct attachment a;
 	struct booking b;
 
-	if (booking_reach(ctx, tx, job->booking_id, &b, e) ||
+	if (uc_booking_in_reach(ctx, tx, job->booking_id, &b, e) ||
 	    tx_attachment_get(tx, job->booking_id, job->id, &a, e))
 		return -1;
 	/* A manage token removes what the customer uploaded, not the business's own files. */
