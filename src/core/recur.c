@@ -447,17 +447,95 @@ enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, 
 	return expand_until(r, from, to, out, max, 0, n);
 }
 
+/* Reads a rule that falls on one month and day each year — "FREQ=YEARLY" (the start's month
+ * and day), or with "BYMONTH=m;BYMONTHDAY=d" — with at most INTERVAL=1, COUNT and UNTIL
+ * besides (the caller bounds the dates by last_day): true with *month and *mday set
+ * (0 = the start's). Any other rule is left to libical. Most holidays are such rules, and
+ * working their dates out directly spares a libical iterator per rule per request. */
+static bool yearly_date_rule(const char *text, int *month, int *mday)
+{
+	char buf[RECUR_TEXT_MAX], *save = NULL, *tok;
+	bool yearly = false;
+
+	*month = *mday = 0;
+	if (strlen(text) >= sizeof(buf))
+		return false;
+	memcpy(buf, text, strlen(text) + 1);
+	for (tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		long v;
+
+		if (!eq)
+			return false;
+		*eq = '\0';
+		if (!strcmp(tok, "FREQ")) {
+			yearly = !strcmp(eq + 1, "YEARLY");
+			if (!yearly)
+				return false;
+			continue;
+		}
+		if (!strcmp(tok, "COUNT") || !strcmp(tok, "UNTIL"))
+			continue;
+		v = strtol(eq + 1, &end, 10);
+		if (*end || end == eq + 1)
+			return false;
+		if (!strcmp(tok, "INTERVAL") && v == 1)
+			continue;
+		if (!strcmp(tok, "BYMONTH") && v >= 1 && v <= 12 && !*month)
+			*month = (int)v;
+		else if (!strcmp(tok, "BYMONTHDAY") && v >= 1 && v <= 31 && !*mday)
+			*mday = (int)v;
+		else
+			return false;
+	}
+	return yearly && !*month == !*mday;
+}
+
+/* The dates of such a rule within from_day..to_day, none before start_day or after last_day. */
+static enum recur_status yearly_dates(int month, int mday, int64_t start_day, int64_t last_day,
+				      int64_t from_day, int64_t to_day, int64_t *out, size_t max,
+				      size_t *n)
+{
+	int64_t lo = from_day > start_day ? from_day : start_day;
+	int64_t hi = to_day < last_day ? to_day : last_day;
+	int y, y_hi, m, d;
+
+	*n = 0;
+	if (lo > hi)
+		return RECUR_DONE;
+	if (!month)
+		civil_from_days(start_day, &y, &month, &mday);
+	civil_from_days(lo, &y, &m, &d);
+	civil_from_days(hi, &y_hi, &m, &d);
+	for (; y <= y_hi; y++) {
+		int64_t day;
+		if (mday > days_in_month(y, month))
+			continue;
+		day = days_from_civil(y, month, mday);
+		if (day < lo || day > hi)
+			continue;
+		if (*n == max)
+			return RECUR_CAPPED;
+		out[(*n)++] = day;
+	}
+	return RECUR_DONE;
+}
+
 enum recur_status recur_dates_until(const char *text, int64_t start_day, int64_t last_day,
 				    int64_t from_day, int64_t to_day, int64_t stop_ns,
 				    int64_t *out, size_t max, size_t *n)
 {
 	enum recur_status st;
 	struct recur r;
+	int month, mday;
 	size_t i;
 
 	*n = 0;
 	if (to_day < from_day)
 		return RECUR_DONE;
+	if (yearly_date_rule(text, &month, &mday))
+		return yearly_dates(month, mday, start_day, last_day, from_day, to_day, out, max,
+				    n);
 	snprintf(r.text, sizeof(r.text), "%s", text);
 	r.dtstart = start_day * 86400;
 	r.last = last_day * 86400 + 86399;

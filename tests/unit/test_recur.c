@@ -335,6 +335,48 @@ static void endless_rule_stops_at_horizon(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* A rule on one month and day a year is worked out directly; the same rule with a part
+ * libical ignores here (WKST) still goes through libical: both must give the same dates,
+ * over leap days, month ends, bounds and windows across years. */
+static void yearly_dates_match_libical(void **state)
+{
+	static const char *const rules[] = {
+		"FREQ=YEARLY", "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1",
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=YEARLY;BYMONTHDAY=31;BYMONTH=12",
+		"FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31", "FREQ=YEARLY;INTERVAL=1;BYMONTH=7;BYMONTHDAY=4",
+		"FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15;COUNT=3",
+	};
+	static const int starts[][3] = {{2020, 2, 29}, {2023, 1, 1}, {2024, 12, 31}, {2026, 7, 4}};
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char slow[RECUR_TEXT_MAX];
+		snprintf(slow, sizeof(slow), "%s;WKST=MO", rules[i]);
+		for (j = 0; j < sizeof(starts) / sizeof(starts[0]); j++) {
+			int64_t start = days_from_civil(starts[j][0], starts[j][1], starts[j][2]);
+			int64_t last = strstr(rules[i], "COUNT") ? start + 3 * 366 : CIVIL_MAX_DAY;
+			for (k = 0; k < 40; k++) {
+				int64_t from = start - 400 + (int64_t)k * 97, to = from + (int64_t)k * 53;
+				int64_t a[64], b[64];
+				size_t na = recur_dates(rules[i], start, last, from, to, a, 64);
+				size_t nb = recur_dates(slow, start, last, from, to, b, 64);
+				assert_int_equal(na, nb);
+				assert_memory_equal(a, b, na * sizeof(a[0]));
+			}
+		}
+	}
+	/* Leap days only in leap years, and the cap is kept. */
+	{
+		int64_t out[8];
+		int64_t s = days_from_civil(2020, 2, 29);
+		size_t n = recur_dates("FREQ=YEARLY", s, CIVIL_MAX_DAY, s, s + 3000, out, 8);
+		assert_int_equal(n, 3);
+		assert_int_equal(out[1], days_from_civil(2024, 2, 29));
+		assert_int_equal(recur_dates("FREQ=YEARLY", s, CIVIL_MAX_DAY, s, s + 3000, out, 2), 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +392,7 @@ int main(void)
 		cmocka_unit_test(count_sets_last_and_cap),
 		cmocka_unit_test(end_before_occurrence),
 		cmocka_unit_test(endless_rule_stops_at_horizon),
+		cmocka_unit_test(yearly_dates_match_libical),
 	};
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }
