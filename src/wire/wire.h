@@ -64,7 +64,7 @@ json_t *wire_schedule_versions(const struct schedule *s, const struct tz *z, int
 /* The tenant's business hours (wire_business.c): wire_schedule_versions in zone z plus
  * "timezone", "exempt_provider_ids" and "updated_at"; timezone "" renders the unset shape
  * (timezone, weekly and updated_at null, no versions, no exempt providers). */
-json_t *wire_business_hours(const char *timezone, const struct schedule *s,
+json_t *wire_business_hours(const char *zone, const struct schedule *s,
 			    const id_t_ *exempt, size_t nexempt, int64_t updated_at,
 			    const struct tz *z, int64_t now);
 /* A business override: wire_override without "provider_id". */
