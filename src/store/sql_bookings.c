@@ -17,8 +17,12 @@
 
 /* BOOKING_COLS and the booking's feedback (NULLs when none), read in the same statement so
  * a page of bookings costs one query, not one more per row. */
-#define FEEDBACK_OF(col)                                                                       	" (SELECT f." col " FROM booking_feedback f WHERE f.tenant_id = bookings.tenant_id"   	" AND f.booking_id = bookings.id)"
-#define BOOKING_FEEDBACK_COLS                                                                  	BOOKING_COLS "," FEEDBACK_OF("rating") "," FEEDBACK_OF("comment") ","                  		FEEDBACK_OF("created_at") "," FEEDBACK_OF("updated_at")
+#define FEEDBACK_OF(col)                                                                       \
+	" (SELECT f." col " FROM booking_feedback f WHERE f.tenant_id = bookings.tenant_id"    \
+	" AND f.booking_id = bookings.id)"
+#define BOOKING_FEEDBACK_COLS                                                                  \
+	BOOKING_COLS "," FEEDBACK_OF("rating") "," FEEDBACK_OF("comment") ","                  \
+		FEEDBACK_OF("created_at") "," FEEDBACK_OF("updated_at")
 
 /* One row of booked_read: start, blocked interval, service, held. */
 static void read_booked(struct stmt *s, struct arena *a, void *dst)
