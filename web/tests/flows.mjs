@@ -55,16 +55,34 @@ export async function waitFreeDay(page) {
   throw new Error('unreachable');
 }
 
-/** Clicks the n-th free day (0 = first); returns its YYYY-MM-DD. */
-export async function pickDay(page, n = 0) {
+/**
+ * Clicks the n-th free day (0 = first) that shows at least minTimes times, moving on to later
+ * free days (and months, at most 3 times) while a day shows fewer: which days are short depends
+ * on the weekday the test runs (a Sunday in New York has one time, from the provider in
+ * Kolkata). Returns the day's YYYY-MM-DD.
+ */
+export async function pickDay(page, n = 0, { minTimes = 1 } = {}) {
   const days = page.locator(ENABLED_DAY);
-  await days.first().waitFor();
-  const count = await days.count();
-  const day = days.nth(Math.min(n, count - 1));
-  const id = await day.getAttribute('data-testid');
-  await day.click();
-  await page.locator(TIME_BUTTON).first().waitFor();
-  return id.slice('day-'.length);
+  let i = n;
+  for (let month = 0; month < 4; month++) {
+    await days.first().waitFor();
+    const count = await days.count();
+    // Fewer free days than n in this month: the last one is still a fair pick.
+    for (i = Math.min(i, count - 1); i < count; i++) {
+      const day = days.nth(i);
+      const id = await day.getAttribute('data-testid');
+      const ymd = id.slice('day-'.length);
+      await day.click();
+      // The day's times are shown at once (the month's slots are loaded); starts are local.
+      const times = page.locator(`button[data-testid^="time-${ymd}"]`);
+      await times.first().waitFor();
+      if ((await times.count()) >= minTimes) return ymd;
+    }
+    await page.click(sel('cal-next'));
+    await waitFreeDay(page);
+    i = 0;
+  }
+  throw new Error(`no free day with ${minTimes} or more times in four months`);
 }
 
 /** The starts (server strings) of the time buttons shown now. */
