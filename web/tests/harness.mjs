@@ -29,7 +29,9 @@ const STOP_TIMEOUT_MS = 30000;
 /**
  * Starts `slotd serve --demo` on a fresh SQLite database in a temporary directory, listening on
  * a free loopback port (127.0.0.1:0; the port is read from "slotd listening on http://…").
- * Returns {base, adminKey, slug, dir, logFile, api, stop()}. stop() sends SIGTERM and asserts
+ * Returns {base, adminKey, slug, dir, logFile, api, stop()}, and the console's demo sign-ins it
+ * printed: consoleUrl and signIn.admin / signIn.staff ({tenant, email, password}, absent when
+ * not printed). stop() sends SIGTERM and asserts
  * exit code 0; the directory is removed afterwards.
  *
  * opts.args: more `serve` flags; opts.env: more environment.
@@ -50,6 +52,8 @@ export async function startSlotd(opts = {}) {
   const stdout = [];
   const started = await new Promise((resolveStart, rejectStart) => {
     let adminKey = null;
+    const signIn = {};   // the console's demo users: {admin, staff} → {tenant, email, password}
+    let consoleUrl = null;
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       rejectStart(new Error(`slotd did not report listening within ${START_TIMEOUT_MS} ms; ` +
@@ -63,6 +67,10 @@ export async function startSlotd(opts = {}) {
       stdout.push(line);
       let m = /^admin API key: (\S+)\s*$/.exec(line);
       if (m) adminKey = m[1];
+      m = /^console: (http:\/\/\S+)\s*$/.exec(line);
+      if (m) consoleUrl = m[1];
+      m = /^console sign-in( \(staff, one provider\))?: organisation (\S+), (\S+) \/ (\S+)\s*$/.exec(line);
+      if (m) signIn[m[1] ? 'staff' : 'admin'] = { tenant: m[2], email: m[3], password: m[4] };
       m = /^slotd listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/.exec(line);
       if (m) {
         clearTimeout(timer);
@@ -71,7 +79,7 @@ export async function startSlotd(opts = {}) {
           rejectStart(new Error(`--demo printed no admin key: ${JSON.stringify(stdout)}`));
           return;
         }
-        resolveStart({ base: m[1], port: Number(m[2]), adminKey });
+        resolveStart({ base: m[1], port: Number(m[2]), adminKey, consoleUrl, signIn });
       }
     });
   });
