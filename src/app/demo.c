@@ -78,7 +78,27 @@ static int add_service(struct uc_ctx *ctx, const char *name, int dur, int before
 	return uc_service_create(ctx, &s, e);
 }
 
-static int load(struct uc_ctx *ctx, struct err *e)
+/* The console's two users: an admin, and the physiotherapist limited to his own calendar. */
+static int add_users(struct uc_ctx *ctx, const char *jonas, struct demo_users *users,
+		     struct err *e)
+{
+	struct user u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.email, sizeof(u.email), DEMO_ADMIN_EMAIL);
+	snprintf(u.name, sizeof(u.name), "Clinic Admin");
+	u.role = ROLE_ADMIN;
+	if (uc_user_create(ctx, &u, NULL, users->admin_password, e))
+		return -1;
+	memset(&u, 0, sizeof(u));
+	snprintf(u.email, sizeof(u.email), DEMO_STAFF_EMAIL);
+	snprintf(u.name, sizeof(u.name), "Dr. Jonas Weber");
+	u.role = ROLE_STAFF;
+	snprintf(u.provider_id, sizeof(u.provider_id), "%s", jonas);
+	return uc_user_create(ctx, &u, NULL, users->staff_password, e);
+}
+
+static int load(struct uc_ctx *ctx, struct demo_users *users, struct err *e)
 {
 	struct uc_schedule out;
 	id_t_ pids[3];
@@ -107,6 +127,8 @@ static int load(struct uc_ctx *ctx, struct err *e)
 			return -1;
 		memcpy(pids[i], p.id, ID_MAX);
 	}
+	if (add_users(ctx, pids[1], users, e))
+		return -1;
 	/* Cancelling within a day owes half the price, and a no-show all of it: the booking page
 	 * states this before anyone books, and the manage page names the fee before a cancel. */
 	{
@@ -174,7 +196,7 @@ static int load(struct uc_ctx *ctx, struct err *e)
 }
 
 int demo_load(const struct uc_env *env, int64_t now, char *key_out, int *created,
-	      struct err *e)
+	      struct demo_users *users, struct err *e)
 {
 	struct api_key k;
 	struct arena *a;
@@ -185,6 +207,7 @@ int demo_load(const struct uc_env *env, int64_t now, char *key_out, int *created
 	struct err lookup;
 	int rc;
 
+	memset(users, 0, sizeof(*users));
 	err_init(&lookup);
 	if (!(tx = store_begin(env->store, "", STORE_READ, e)))
 		return -1;
@@ -210,7 +233,7 @@ int demo_load(const struct uc_env *env, int64_t now, char *key_out, int *created
 		return -1;
 	a = arena_new();
 	uc_ctx_system(&ctx, env, &auth, tenant, "demo", now, a);
-	rc = load(&ctx, e);
+	rc = load(&ctx, users, e);
 	arena_free(a);
 	return rc;
 }

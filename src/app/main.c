@@ -19,6 +19,7 @@
 #include "app/transfer.h"
 #include "core/mime.h"
 #include "http/auth_cache.h"
+#include "http/h_common.h"
 #include "http/inflight.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
@@ -57,6 +58,9 @@ struct options {
 	const char *secret_key_file;			/* --secret-key-file */
 	const char *attach_text;	/* --attachment-max-bytes / --attachment-booking-max-bytes */
 	int64_t attach_max, attach_booking_max;	/* bytes; 0 = the defaults */
+	const char *session_idle_text;			/* --session-idle as given */
+	int64_t session_idle;				/* seconds; 0 = the default */
+	const char *provider;				/* user create --provider */
 };
 
 static void usage(FILE *f)
@@ -76,8 +80,11 @@ static void usage(FILE *f)
 	      "                   [--allow-private-webhooks] [--notify on|off]\n"
 	      "                   [--secret-key-file FILE]\n"
 	      "                   [--attachment-max-bytes N] [--attachment-booking-max-bytes N]\n"
+	      "                   [--session-idle SECONDS]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
+	      "       slotd user create SLUG EMAIL --role admin|staff [--provider ID] [--name NAME]\n"
+	      "                         [--db URL]   (password: stdin's first line, else made)\n"
 	      "       slotd demo [--db URL]\n"
 	      "       slotd copy --from URL --to URL [--tenant SLUG]\n"
 	      "       slotd export --tenant SLUG [--db URL] > tenant.json\n"
@@ -92,7 +99,7 @@ static void usage(FILE *f)
 	      "             SLOTD_RATE_LIMITS (on|off), SLOTD_SMTP_URL, SLOTD_MAIL_FROM,\n"
 	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off),\n"
 	      "             SLOTD_SECRET_KEY_FILE, SLOTD_ATTACHMENT_MAX_BYTES,\n"
-	      "             SLOTD_ATTACHMENT_BOOKING_MAX_BYTES\n"
+	      "             SLOTD_ATTACHMENT_BOOKING_MAX_BYTES, SLOTD_SESSION_IDLE\n"
 	      "\n"
 	      "--secret-key-file FILE: the key (64 hex digits) that seals calendar passwords and\n"
 	      "secret calendar addresses in the database. Without it, an SQLite database gets\n"
@@ -255,6 +262,19 @@ static int check_bytes(const char *flag, const char *v, struct options *o)
 	return 0;
 }
 
+/* A console session's idle timeout: 60 s to 30 days. */
+static int check_session_idle(const char *flag, const char *v, struct options *o)
+{
+	char *end;
+	long long t = strtoll(v, &end, 10);
+
+	if (!*v || *end || t < 60 || t > 30LL * 86400)
+		return fail("--session-idle must be a number of seconds from 60 to 2592000, got %s",
+			    v);
+	o->session_idle = t;
+	return 0;
+}
+
 #define OPT(field) offsetof(struct options, field)
 static const struct flag flags[] = {
 	{"--db", OPT(db), NULL},
@@ -291,6 +311,8 @@ static const struct flag flags[] = {
 	{"--secret-key-file", OPT(secret_key_file), NULL},
 	{"--attachment-max-bytes", OPT(attach_text), check_bytes},
 	{"--attachment-booking-max-bytes", OPT(attach_text), check_bytes},
+	{"--session-idle", OPT(session_idle_text), check_session_idle},
+	{"--provider", OPT(provider), NULL},
 };
 #undef OPT
 
@@ -330,6 +352,9 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		return 2;
 	env = getenv("SLOTD_ATTACHMENT_BOOKING_MAX_BYTES");
 	if (env && *env && check_bytes("SLOTD_ATTACHMENT_BOOKING_MAX_BYTES", env, o))
+		return 2;
+	env = getenv("SLOTD_SESSION_IDLE");
+	if (env && *env && check_session_idle("SLOTD_SESSION_IDLE", env, o))
 		return 2;
 	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
 	if (env && *env && parse_days(env, &o->retention_days))
@@ -610,8 +635,10 @@ static int cmd_serve(struct options *o)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	char token[256], public_url[1024];
 	enum log_level level = LOG_INFO;
+	struct demo_users demo_users;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&demo_users, 0, sizeof(demo_users));
 	err_init(&e);
 	if (log_to(o->log_file) || metrics_token(o, token, sizeof(token)))
 		return 1;
@@ -644,6 +671,7 @@ static int cmd_serve(struct options *o)
 	ctx.env.config.allow_private_webhooks = o->allow_private_webhooks;
 	ctx.env.config.attachment_max_bytes = o->attach_max;
 	ctx.env.config.attachment_booking_max_bytes = o->attach_booking_max;
+	ctx.env.config.session_idle_seconds = o->session_idle;
 	if (secret_key_load(o, &ctx.env.config))
 		goto fail;
 	if (o->public_url) {
@@ -662,6 +690,7 @@ static int cmd_serve(struct options *o)
 	ctx.http_limits = o->http;
 	ctx.tls_cert_file = o->tls_cert;
 	ctx.tls_key_file = o->tls_key;
+	ctx.cookie_secure = o->tls_cert || (o->public_url && !strncmp(o->public_url, "https:", 6));
 	if (!o->tls_cert != !o->tls_key) {
 		fprintf(stderr, "slotd: --tls-cert and --tls-key go together\n");
 		goto fail;
@@ -670,7 +699,7 @@ static int cmd_serve(struct options *o)
 	if (o->demo) {
 		char key[TOKEN_MAX];
 		int created;
-		if (demo_load(&ctx.env, uc_clock(), key, &created, &e)) {
+		if (demo_load(&ctx.env, uc_clock(), key, &created, &demo_users, &e)) {
 			fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
 			goto fail;
 		}
@@ -734,8 +763,16 @@ static int cmd_serve(struct options *o)
 		}
 		printf("slotd metrics on http://%s/metrics\n", mbound);
 	}
-	if (o->demo)
-		printf("booking page: %s://%s/book/demo\n", o->tls_cert ? "https" : "http", bound);
+	if (o->demo) {
+		const char *scheme = o->tls_cert ? "https" : "http";
+		printf("booking page: %s://%s/book/demo\n", scheme, bound);
+		printf("console: %s://%s/console\n", scheme, bound);
+		if (*demo_users.admin_password)
+			printf("console sign-in: organisation demo, %s / %s\n"
+			       "console sign-in (staff, one provider): organisation demo, %s / %s\n",
+			       DEMO_ADMIN_EMAIL, demo_users.admin_password, DEMO_STAFF_EMAIL,
+			       demo_users.staff_password);
+	}
 	printf("slotd listening on %s://%s\n", o->tls_cert ? "https" : "http", bound);
 	fflush(stdout);
 	log_msg(LOG_INFO, "listening on %s, database %s", bound,
@@ -837,6 +874,78 @@ static int cmd_key_create(const char *slug, struct options *o)
 	return rc;
 }
 
+/* The password of a new user: the first line of standard input when it is not a terminal
+ * (1), else none (0: one is generated). -1 after printing a message. */
+static int password_from_stdin(char *out, size_t size)
+{
+	size_t n;
+
+	if (isatty(STDIN_FILENO))
+		return 0;
+	if (!fgets(out, (int)size, stdin)) {
+		fprintf(stderr, "slotd: standard input is not a terminal but holds no password line\n");
+		return -1;
+	}
+	n = strcspn(out, "\r\n");
+	if (!out[n] && !feof(stdin)) {
+		fprintf(stderr, "slotd: the password must be %d to %d bytes long\n",
+			USER_PASSWORD_MIN, USER_PASSWORD_MAX);
+		return -1;
+	}
+	out[n] = '\0';
+	return 1;
+}
+
+static int cmd_user_create(const char *slug, const char *email, struct options *o)
+{
+	char password[USER_PASSWORD_MAX + 8], generated[USER_PASSWORD_GENERATED_MAX];
+	struct uc_env env = {0};
+	struct store *st;
+	struct user u;
+	struct err e;
+	int rc = 0, given;
+
+	memset(&u, 0, sizeof(u));
+	if (!o->role || role_parse(o->role, &u.role) || u.role == ROLE_CUSTOMER) {
+		fprintf(stderr, "slotd: user create needs --role admin or staff\n");
+		return 1;
+	}
+	if (strlen(email) > EMAIL_MAX_LEN || !email_valid(email)) {
+		fprintf(stderr, "slotd: %s is not an e-mail address\n", email);
+		return 1;
+	}
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.name, sizeof(u.name), "%s", o->name && *o->name ? o->name : email);
+	if (o->provider)
+		snprintf(u.provider_id, sizeof(u.provider_id), "%s", o->provider);
+	if (o->provider && (!id_valid(o->provider, "prv") || u.role != ROLE_STAFF)) {
+		fprintf(stderr, "slotd: --provider must be a provider id (prv_...) of a staff user\n");
+		return 1;
+	}
+	given = password_from_stdin(password, sizeof(password));
+	if (given < 0)
+		return 1;
+	if (open_store(o->db, &st))
+		return 1;
+	err_init(&e);
+	env.store = st;
+	env.clock = uc_clock;
+	if (uc_user_create_cli(&env, slug, &u, given ? password : NULL, generated, uc_clock(),
+			       &e)) {
+		fprintf(stderr, "slotd: cannot create user %s in %s: %s", email, slug, e.message);
+		if (e.nfields)
+			fprintf(stderr, " (%s %s)", e.fields[0].pointer + 1, e.fields[0].message);
+		fputc('\n', stderr);
+		rc = 1;
+	} else {
+		printf("user %s created for %s in %s\n", u.id, u.email, slug);
+		if (*generated)
+			printf("password: %s\n", generated);
+	}
+	store_close(st);
+	return rc;
+}
+
 static void copy_report(void *ctx, const char *table, int64_t rows)
 {
 	int64_t *total = ctx;
@@ -922,6 +1031,7 @@ static int cmd_import(struct options *o)
 
 static int cmd_demo(struct options *o)
 {
+	struct demo_users users;
 	struct uc_env env = {0};
 	char key[TOKEN_MAX];
 	struct store *st;
@@ -934,13 +1044,18 @@ static int cmd_demo(struct options *o)
 	env.store = st;
 	env.tz = tz_db_new();
 	env.clock = uc_clock;
-	if (demo_load(&env, uc_clock(), key, &created, &e)) {
+	if (demo_load(&env, uc_clock(), key, &created, &users, &e)) {
 		fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
 		rc = 1;
 	} else {
 		printf("%s\n%s\n", created ? "demo clinic loaded (tenant demo)"
 					   : "demo clinic already present; new admin key:",
 		       key);
+		if (*users.admin_password)
+			printf("console sign-in: organisation demo, %s / %s\n"
+			       "console sign-in (staff, one provider): organisation demo, %s / %s\n",
+			       DEMO_ADMIN_EMAIL, users.admin_password, DEMO_STAFF_EMAIL,
+			       users.staff_password);
 	}
 	store_close(st);
 	tz_db_free(env.tz);
@@ -975,6 +1090,11 @@ int main(int argc, char **argv)
 		if (parse_flags(argc, argv, 4, &o))
 			return 2;
 		return cmd_key_create(argv[3], &o);
+	}
+	if (!strcmp(argv[1], "user") && argc >= 5 && !strcmp(argv[2], "create")) {
+		if (parse_flags(argc, argv, 5, &o))
+			return 2;
+		return cmd_user_create(argv[3], argv[4], &o);
 	}
 	if (!strcmp(argv[1], "copy")) {
 		if (parse_flags(argc, argv, 2, &o))

@@ -141,7 +141,7 @@ bool auth_covers(const struct auth *a, const char *provider_id)
 }
 
 static const char *const actor_type_names[ACTOR__COUNT] = {"key", "manage_token", "system",
-									 "visitor"};
+									 "visitor", "user"};
 
 const char *actor_type_name(enum actor_type t)
 {
@@ -157,6 +157,10 @@ struct actor actor_of_auth(const struct auth *a)
 		x.type = ACTOR_VISITOR;
 		snprintf(x.id, sizeof(x.id), "%s", a->key_id);
 		x.role = ROLE_CUSTOMER;
+	} else if (*a->user_id) {
+		x.type = ACTOR_USER;
+		snprintf(x.id, sizeof(x.id), "%s", a->user_id);
+		x.role = (int)a->role;
 	} else if (*a->booking_id) {
 		x.type = ACTOR_MANAGE_TOKEN;
 		snprintf(x.id, sizeof(x.id), "%s", a->booking_id);

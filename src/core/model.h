@@ -381,6 +381,22 @@ struct api_key {
 	int64_t created_at;
 };
 
+/* --- console users: people who sign in with an e-mail and a password --- */
+#define USER_PASSWORD_MIN 10	/* bytes */
+#define USER_PASSWORD_MAX 200
+
+struct user {
+	char id[ID_MAX];		/* usr_… */
+	char email[EMAIL_MAX_LEN + 1];	/* lower case */
+	char name[NAME_MAX_LEN + 1];
+	enum role role;			/* ROLE_ADMIN or ROLE_STAFF */
+	char provider_id[ID_MAX];	/* a staff user limited to this provider; "" = none */
+	bool disabled;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t last_login_at;		/* 0 = never */
+};
+
 /* Who a request or a background duty acts as. */
 /* A tenant's settings: the rate limit of each of its API keys, when it has its own. */
 #define PAGE_COLOR_MAX 8		/* "#rrggbb" */
@@ -412,7 +428,10 @@ struct auth {
 	char tenant_id[ID_MAX];
 	enum role role;
 	char booking_id[ID_MAX];	/* a manage token's booking; "" for API keys */
-	char key_id[ID_MAX];		/* the API key's id; "" for manage tokens */
+	char key_id[ID_MAX];		/* the API key's id; "" for manage tokens; for a
+					 * session, its user's id (what rate limits, holds
+					 * and provider scopes are keyed by) */
+	char user_id[ID_MAX];		/* the signed-in user of a session; "" otherwise */
 	int64_t expires_at;		/* 0 = never */
 	int64_t last_used_at;		/* as recorded when the key was looked up; 0 = never */
 	bool scoped;			/* a staff key limited to the providers in scope */
@@ -425,11 +444,19 @@ struct auth {
 /* True when the caller may act for provider_id (always, unless scoped). */
 bool auth_covers(const struct auth *a, const char *provider_id);
 
-enum actor_type { ACTOR_KEY = 0, ACTOR_MANAGE_TOKEN, ACTOR_SYSTEM, ACTOR_VISITOR, ACTOR__COUNT };
+enum actor_type {
+	ACTOR_KEY = 0,
+	ACTOR_MANAGE_TOKEN,
+	ACTOR_SYSTEM,
+	ACTOR_VISITOR,
+	ACTOR_USER,		/* a console user, signed in with a session */
+	ACTOR__COUNT
+};
 
 struct actor {
 	enum actor_type type;
-	char id[ID_MAX];		/* key id, the manage token's booking id, or a duty's name */
+	char id[ID_MAX];		/* key id, the manage token's booking id, a user's id,
+					 * or a duty's name */
 	int role;			/* enum role; -1 for the system */
 };
 

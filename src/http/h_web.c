@@ -20,6 +20,9 @@
 	"form-action 'self'; "
 #define CSP_BOOKING CSP_BASE "frame-ancestors *"
 #define CSP_MANAGE CSP_BASE "frame-ancestors 'none'"
+/* The staff console: never framed. Kept apart so its styles may be loosened alone should
+ * the calendar grid need inline styles (scripts stay 'self' only). */
+#define CSP_CONSOLE CSP_BASE "frame-ancestors 'none'"
 
 /* Each file's gzip coding, made at its first request and kept (gzip_kept): coding the main
  * script afresh took 1.8 ms a request (bench/public_page.sh). Files past CODED_MAX go out
@@ -73,11 +76,16 @@ static int serve(struct req *r, const struct web_asset *a, const char *cache, st
 			  type_of(a->path));
 }
 
-static int page(struct req *r, const char *csp, struct err *e)
+static int page_of(struct req *r, const char *file, const char *csp, struct err *e)
 {
 	req_add_header(r, "Content-Security-Policy", csp);
 	req_add_header(r, "Referrer-Policy", "no-referrer");
-	return serve(r, asset_find("/index.html"), "no-cache", e);
+	return serve(r, asset_find(file), "no-cache", e);
+}
+
+static int page(struct req *r, const char *csp, struct err *e)
+{
+	return page_of(r, "/index.html", csp, e);
 }
 
 /* /book/{slug} and /book/{slug}/{service_id} */
@@ -107,4 +115,11 @@ int h_web_asset(struct req *r, struct err *e)
 int h_web_embed(struct req *r, struct err *e)
 {
 	return serve(r, asset_find("/embed.js"), "public, max-age=3600", e);
+}
+
+/* /console and /console/{…}: the staff console, one page that routes in the browser. */
+int h_web_console(struct req *r, struct err *e)
+{
+	req_add_header(r, "X-Frame-Options", "DENY");
+	return page_of(r, "/console.html", CSP_CONSOLE, e);
 }

@@ -99,6 +99,19 @@ int h_key_create(struct req *r, struct err *e);
 int h_key_list(struct req *r, struct err *e);
 int h_key_get(struct req *r, struct err *e);
 int h_key_delete(struct req *r, struct err *e);
+/* /v1/users and /v1/sessions (h_users.c). */
+int h_user_create(struct req *r, struct err *e);
+int h_user_list(struct req *r, struct err *e);
+int h_user_get(struct req *r, struct err *e);
+int h_user_patch(struct req *r, struct err *e);
+int h_user_delete(struct req *r, struct err *e);
+int h_user_sessions_delete(struct req *r, struct err *e);
+int h_session_create(struct req *r, struct err *e);
+int h_session_get(struct req *r, struct err *e);
+int h_session_delete(struct req *r, struct err *e);
+/* The console session's cookie, and the value of cookie name in the request, or NULL. */
+#define SESSION_COOKIE "slotd_session"
+const char *req_cookie(struct req *r, const char *name);
 
 int h_slots(struct req *r, struct err *e);
 int h_slots_explain(struct req *r, struct err *e);
@@ -141,5 +154,6 @@ int h_web_booking_page(struct req *r, struct err *e);
 int h_web_manage_page(struct req *r, struct err *e);
 int h_web_asset(struct req *r, struct err *e);
 int h_web_embed(struct req *r, struct err *e);
+int h_web_console(struct req *r, struct err *e);
 
 #endif

@@ -38,6 +38,8 @@ struct http_ctx {
 	struct conn_limits *conn_limits;	/* enforces http_limits; made by server_start */
 	const char *tls_cert_file;	/* both set: the API listener speaks HTTPS */
 	const char *tls_key_file;
+	bool cookie_secure;		/* session cookies carry Secure (HTTPS, or an https
+					 * public URL in front) */
 	atomic_bool draining;		/* shutting down: readiness fails */
 	atomic_int in_flight;		/* requests received and not yet completed */
 	struct notifier *notifier;	/* the delivery worker, for the metrics; NULL when off */
@@ -101,6 +103,8 @@ struct req {
 	int64_t now;				/* UTC seconds for this request */
 	char request_id[REQUEST_ID_MAX];	/* X-Request-Id as sent (when sane), or made */
 	struct uc_ctx uc;			/* the use cases' context for this caller */
+	struct session_view *session;		/* the console session that authenticated the
+						 * request (arena), or NULL */
 
 	unsigned status;
 	bool coding_chosen;			/* the handler chose the body's coding (a file

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -121,6 +122,15 @@ static const struct route routes[] = {
 	{HTTP_GET, "/v1/keys", h_key_list, 0},
 	{HTTP_GET, "/v1/keys/{}", h_key_get, 0},
 	{HTTP_DELETE, "/v1/keys/{}", h_key_delete, 0},
+	{HTTP_POST, "/v1/users", h_user_create, ROUTE_BODY},
+	{HTTP_GET, "/v1/users", h_user_list, 0},
+	{HTTP_GET, "/v1/users/{}", h_user_get, 0},
+	{HTTP_PATCH, "/v1/users/{}", h_user_patch, ROUTE_BODY},
+	{HTTP_DELETE, "/v1/users/{}", h_user_delete, 0},
+	{HTTP_DELETE, "/v1/users/{}/sessions", h_user_sessions_delete, 0},
+	{HTTP_POST, "/v1/sessions", h_session_create, ROUTE_PUBLIC | ROUTE_BODY},
+	{HTTP_GET, "/v1/sessions/current", h_session_get, ROUTE_STAFF},
+	{HTTP_DELETE, "/v1/sessions/current", h_session_delete, ROUTE_STAFF},
 	{HTTP_POST, "/v1/entries", h_entry_create, ROUTE_BODY | ROUTE_STAFF},
 	{HTTP_GET, "/v1/entries", h_entry_list, ROUTE_STAFF},
 	{HTTP_GET, "/v1/entries/{}", h_entry_get, ROUTE_STAFF},
@@ -160,6 +170,9 @@ static const struct route routes[] = {
 	{HTTP_GET, "/manage/{}", h_web_manage_page, ROUTE_PUBLIC},
 	{HTTP_GET, "/assets/{}", h_web_asset, ROUTE_PUBLIC},
 	{HTTP_GET, "/embed.js", h_web_embed, ROUTE_PUBLIC},
+	{HTTP_GET, "/console", h_web_console, ROUTE_PUBLIC},
+	{HTTP_GET, "/console/{}", h_web_console, ROUTE_PUBLIC},
+	{HTTP_GET, "/console/{}/{}", h_web_console, ROUTE_PUBLIC},
 	{HTTP_POST, "/v1/test/clock", h_test_clock, ROUTE_BODY | ROUTE_TEST},
 };
 
@@ -317,7 +330,7 @@ static int auth_failed(struct req *r, struct err *e)
 {
 	struct rl_answer a;
 
-	if (!r->ctx->limits || e->code != ERR_UNAUTHORIZED)
+	if (!r->ctx->limits || (e->code != ERR_UNAUTHORIZED && e->code != ERR_INVALID_CREDENTIALS))
 		return -1;
 	if (!ratelimit_take(r->ctx->limits, RL_AUTH_FAILURE, r->remote_key,
 			    (double)mono_ns() / 1e9, NULL, &a)) {
@@ -343,6 +356,16 @@ static int auth_allowed(struct req *r, const char *hash, struct err *e)
 				 ratelimit_policy(r->ctx->limits, RL_AUTH_FAILURE), &a, NULL, e);
 }
 
+int router_auth_failed(struct req *r, struct err *e)
+{
+	return auth_failed(r, e);
+}
+
+int router_auth_allowed(struct req *r, struct err *e)
+{
+	return auth_allowed(r, "", e);
+}
+
 /* JSON is UTF-8 (RFC 8259): a charset parameter, when given, must say so. */
 static bool charset_is_utf8(const char *ct)
 {
@@ -365,14 +388,49 @@ static bool charset_is_utf8(const char *ct)
 	return true;
 }
 
+/* A console session (the slotd_session cookie, sent without an Authorization header) into
+ * r->auth and r->session; a change (any method but GET) must carry the session's CSRF
+ * token. */
+static int session_authenticate(struct req *r, const char *token, struct err *e)
+{
+	const char *csrf = req_header(r, "X-CSRF-Token");
+	char hash[TOKEN_HASH_MAX];
+	struct session_view *v;
+	size_t len = strlen(token);
+
+	if (len == 0 || len > 200)
+		return err_set(e, ERR_UNAUTHORIZED, "the session is not valid; sign in again");
+	token_hash(hash, token, len);
+	memcpy(r->key_hash, hash, sizeof(r->key_hash));
+	v = arena_alloc(r->arena, sizeof(*v));
+	if (auth_allowed(r, hash, e) || uc_session_auth(&r->ctx->env, hash, r->now, &r->auth, v, e))
+		return -1;
+	if (r->ctx->limits)
+		ratelimit_good_put(r->ctx->limits, r->remote_key, hash, (double)mono_ns() / 1e9);
+	r->session = v;
+	if (r->method != HTTP_GET &&
+	    (!csrf || strlen(csrf) != strlen(v->csrf_token) ||
+	     sodium_memcmp(csrf, v->csrf_token, strlen(csrf)) != 0))
+		return err_set(e, ERR_CSRF, "this change needs the X-CSRF-Token header of your session");
+	return 0;
+}
+
+static int authorize(struct req *r, unsigned flags, struct err *e);
+
 static int authenticate(struct req *r, unsigned flags, struct err *e)
 {
 	const char *h = req_header(r, "Authorization");
+	const char *cookie = h ? NULL : req_cookie(r, SESSION_COOKIE);
 	char hash[TOKEN_HASH_MAX];
 	unsigned long epoch = 0;
 	double now_s;
 	size_t len;
 
+	if (cookie) {
+		if (session_authenticate(r, cookie, e))
+			return -1;
+		return authorize(r, flags, e);
+	}
 	if (!h)
 		return err_set(e, ERR_UNAUTHORIZED, "missing Authorization: Bearer <api key>");
 	if (strncasecmp(h, "Bearer ", 7) != 0)
@@ -400,6 +458,13 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 			ratelimit_good_put(r->ctx->limits, r->remote_key, hash,
 					   (double)mono_ns() / 1e9);
 	}
+	return authorize(r, flags, e);
+}
+
+/* Whether the authenticated caller's role may call the route; sets up the use cases'
+ * context. */
+static int authorize(struct req *r, unsigned flags, struct err *e)
+{
 	uc_ctx_init(&r->uc, &r->ctx->env, &r->auth, r->now, r->request_id, r->arena);
 	if (r->auth.role == ROLE_ADMIN)
 		return 0;
@@ -412,6 +477,9 @@ static int authenticate(struct req *r, unsigned flags, struct err *e)
 		return 0;
 	if (r->auth.role == ROLE_CUSTOMER && (flags & ROUTE_CUSTOMER))
 		return 0;
+	if (*r->auth.user_id)
+		return err_set(e, ERR_FORBIDDEN, "a user with the role %s may not call this route",
+			       role_name(r->auth.role));
 	return err_set(e, ERR_FORBIDDEN, "this API key's role (%s) may not call this route",
 		       role_name(r->auth.role));
 }

@@ -24,6 +24,13 @@ int http_limit_answer(struct req *r, enum rl_scope scope, const struct rl_policy
  * Returns 0, or -1 with e set (r->route set when a route matched). */
 int router_admit(struct req *r, struct err *e);
 
+/* For routes that check credentials themselves (POST /v1/sessions): 429 (-1) when the
+ * client's address has spent its failed-authentication allowance; and, after a failed
+ * check (e set to ERR_UNAUTHORIZED or ERR_INVALID_CREDENTIALS), counting it against the
+ * address (e becomes 429 once the allowance is spent). router_auth_failed returns -1. */
+int router_auth_allowed(struct req *r, struct err *e);
+int router_auth_failed(struct req *r, struct err *e);
+
 size_t router_routes(void);
 const char *router_route_template(size_t i);
 enum http_method router_route_method(size_t i);

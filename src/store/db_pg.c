@@ -375,6 +375,21 @@ static const char *const migrations[] = {
 	 "  from_day BIGINT NOT NULL, to_day BIGINT NOT NULL CHECK (to_day >= from_day),"
 	 "  hours TEXT NOT NULL, rrule TEXT, note TEXT, created_at BIGINT NOT NULL,"
 	 "  updated_at BIGINT, PRIMARY KEY (tenant_id, id));"),
+	/* Console users and their sessions (SQLite's thirteenth). */
+	("CREATE TABLE users ("
+	 "  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT COLLATE \"C\" NOT NULL,"
+	 "  email TEXT NOT NULL, name TEXT NOT NULL,"
+	 "  role TEXT NOT NULL CHECK (role IN ('admin','staff')),"
+	 "  provider_id TEXT COLLATE \"C\", password_hash TEXT NOT NULL,"
+	 "  disabled BIGINT NOT NULL DEFAULT 0,"
+	 "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, last_login_at BIGINT,"
+	 "  PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, email));"
+	 "CREATE TABLE sessions ("
+	 "  token_hash TEXT PRIMARY KEY, id TEXT COLLATE \"C\" NOT NULL UNIQUE,"
+	 "  tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, csrf_token TEXT NOT NULL,"
+	 "  created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+	 "  FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE);"
+	 "CREATE INDEX sessions_by_user ON sessions(tenant_id, user_id);"),
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -433,6 +433,23 @@ static const char *const migrations[] = {
 	 "  from_day INTEGER NOT NULL, to_day INTEGER NOT NULL CHECK (to_day >= from_day),"
 	 "  hours TEXT NOT NULL, rrule TEXT, note TEXT, created_at INTEGER NOT NULL,"
 	 "  updated_at INTEGER, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;"),
+	/* 13: people who sign in to the console: users (e-mail unique in the tenant, a staff
+	 * user optionally limited to one provider; only an Argon2id hash of the password) and
+	 * their server-side sessions (only the hash of the cookie's token). */
+	("CREATE TABLE users ("
+	 "  tenant_id TEXT NOT NULL REFERENCES tenants(id), id TEXT NOT NULL,"
+	 "  email TEXT NOT NULL, name TEXT NOT NULL,"
+	 "  role TEXT NOT NULL CHECK (role IN ('admin','staff')), provider_id TEXT,"
+	 "  password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+	 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_login_at INTEGER,"
+	 "  PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, email)) WITHOUT ROWID;"
+	 "CREATE TABLE sessions ("
+	 "  token_hash TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,"
+	 "  user_id TEXT NOT NULL, csrf_token TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	 "  last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	 "  FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE"
+	 ") WITHOUT ROWID;"
+	 "CREATE INDEX sessions_by_user ON sessions(tenant_id, user_id);"),
 };
 
 

@@ -470,7 +470,8 @@ int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct 
 		" AND (?5 IS NULL OR lower(customer_email) = lower(?5))"
 		" AND (?6 IS NULL OR status = ?6) AND start_utc >= ?7 AND start_utc < ?8"
 		" AND (?10 IS NULL OR provider_id IN (SELECT provider_id FROM api_key_providers"
-		"  WHERE tenant_id = ?1 AND key_id = ?10))"
+		"  WHERE tenant_id = ?1 AND key_id = ?10 UNION ALL SELECT provider_id FROM users"
+		"  WHERE tenant_id = ?1 AND id = ?10))"
 		" ORDER BY id LIMIT ?9",
 		e);
 	int rc;

@@ -137,7 +137,8 @@ int tx_provider_list(struct store_tx *tx, struct page pg, const char *scope_key,
 				    " FROM providers WHERE tenant_id = ?1"
 				    " AND id > ?2 AND deleted_at IS NULL AND (?4 IS NULL OR id IN"
 				    " (SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
-				    " AND key_id = ?4)) ORDER BY id LIMIT ?3",
+				    " AND key_id = ?4 UNION ALL SELECT provider_id FROM users"
+				    " WHERE tenant_id = ?1 AND id = ?4)) ORDER BY id LIMIT ?3",
 				    e);
 	if (s)
 		bind_opt_text(s, 4, scope_key);

@@ -314,8 +314,9 @@ int tx_entry_list(struct store_tx *tx, const char *assignee_id, const char *scop
 		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM (SELECT provider_id FROM entry_assignees"
 		"  WHERE tenant_id = ?1 AND entry_id = e.id UNION ALL SELECT provider_id"
 		"  FROM entry_override_assignees WHERE tenant_id = ?1 AND entry_id = e.id) x"
-		"  JOIN api_key_providers k ON k.tenant_id = ?1 AND k.provider_id = x.provider_id"
-		"  AND k.key_id = ?5))"
+		"  JOIN (SELECT provider_id FROM api_key_providers WHERE tenant_id = ?1"
+		"  AND key_id = ?5 UNION ALL SELECT provider_id FROM users WHERE tenant_id = ?1"
+		"  AND id = ?5) k ON k.provider_id = x.provider_id))"
 		" ORDER BY id LIMIT ?3",
 		e);
 

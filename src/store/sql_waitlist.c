@@ -183,7 +183,8 @@ int tx_waitlist_list(struct store_tx *tx, const struct waitlist_filter *f, struc
 		"SELECT " WAITLIST_COLS " FROM waitlist WHERE tenant_id = ?1 AND id > ?2"
 		" AND (?3 IS NULL OR service_id = ?3) AND (?4 IS NULL OR status = ?4)"
 		" AND (?6 IS NULL OR provider_id IS NULL OR provider_id IN (SELECT provider_id"
-		"  FROM api_key_providers WHERE tenant_id = ?1 AND key_id = ?6))"
+		"  FROM api_key_providers WHERE tenant_id = ?1 AND key_id = ?6 UNION ALL"
+		"  SELECT provider_id FROM users WHERE tenant_id = ?1 AND id = ?6))"
 		" ORDER BY id LIMIT ?5",
 		e);
 	int rc;

@@ -29,6 +29,8 @@ struct uc_config {
 					 * addresses (tests, private deployments) */
 	int64_t attachment_max_bytes;	/* one booking attachment; 0 = the default (10 MiB) */
 	int64_t attachment_booking_max_bytes;	/* all of a booking's attachments; 0 = 50 MiB */
+	int64_t session_idle_seconds;	/* a console session unused this long ends; 0 = the
+					 * default, SESSION_IDLE_DEFAULT_SECONDS (uc_users.h) */
 	bool has_secret_key;		/* secret_key holds the key secrets are sealed with */
 	unsigned char secret_key[32];	/* util/secretbox.h */
 };
@@ -93,5 +95,6 @@ const char *uc_backend_name(const struct uc_env *env);
 #include "usecase/uc_analytics.h"
 #include "usecase/uc_public.h"
 #include "usecase/uc_views.h"
+#include "usecase/uc_users.h"
 
 #endif

@@ -49,6 +49,9 @@ enum err_code {
 	ERR_IN_USE,		/* the object still has dependents (bookings, entries): 409 */
 	ERR_LAST_ADMIN,		/* revoking the tenant's last live admin key: 409 */
 	ERR_RECORD_LIMIT,	/* a tenant or provider has as many records of a kind as it may: 422 */
+	ERR_INVALID_CREDENTIALS,	/* a sign-in with a wrong organisation, e-mail or password: 401 */
+	ERR_SESSION_EXPIRED,	/* a console session past its idle or absolute end: 401 */
+	ERR_CSRF,		/* a session's change without its X-CSRF-Token: 403 */
 	ERR_TIMEOUT,		/* the request ran out of its time budget: 503 */
 	ERR_STORE_BUSY,		/* database busy or unreachable: 503 */
 	ERR_STORE_FULL,		/* disk full: 507 */

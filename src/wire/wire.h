@@ -99,6 +99,8 @@ json_t *wire_conflicts(const struct conflict *v, size_t n, const struct tz *z);
 json_t *wire_calendar_item(const struct cal_item *x, const struct tz *z);
 /* A key without its secret; secret (shown once, at creation) when not NULL. */
 json_t *wire_key(const struct api_key *k, const char *secret);
+/* A console user (wire_users.c); with password (one just generated), that too, once. */
+json_t *wire_user(const struct user *u, const char *password);
 json_t *wire_actor(const struct actor *a);
 json_t *wire_event(const struct event_rec *ev);
 /* The reasons a start is not bookable as [{"code": …}] in bit order, with the holiday's
