@@ -13,8 +13,8 @@ import 'fullcalendar/themes/classic/theme.css';
 import 'fullcalendar/themes/classic/palette.css';
 
 import { h, clear, announce } from '../dom.js';
-import { t, lang } from '../i18n.js';
-import { formatDateTime } from '../format.js';
+import { t, lang, locale } from '../i18n.js';
+import { formatDateTime, hour12 } from '../format.js';
 import { call, get } from './http.js';
 import { problemText } from './problems.js';
 import { openDetail } from './detail.js';
@@ -33,6 +33,16 @@ const kept = { view: null, date: null, chosen: null };
 export const browserZone = () => {
   try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch { return 'UTC'; }
 };
+
+/** The first day of the week in the user's own locale (Monday in most of Europe). */
+function firstDay() {
+  try {
+    const loc = new Intl.Locale(locale());
+    const info = loc.getWeekInfo ? loc.getWeekInfo() : loc.weekInfo;
+    if (info && info.firstDay) return info.firstDay % 7;
+  } catch { /* older browsers */ }
+  return 1;
+}
 
 function statusWord(status) { return t(`c.status.${status}`); }
 
@@ -220,8 +230,8 @@ export function mountCalendar(root, ctx) {
     initialView: view.fc,
     initialDate: kept.date || undefined,
     headerToolbar: false,
-    height: 'auto',
-    contentHeight: 'auto',
+    contentHeight: 720,
+    firstDay: firstDay(),
     slotDuration: '00:15:00',
     snapDuration: '00:15:00',
     slotHeaderInterval: '01:00',
@@ -237,9 +247,10 @@ export function mountCalendar(root, ctx) {
     eventStartEditable: true,
     eventDurationEditable: false,
     headingLevel: 3,
-    eventTimeFormat: { hour: 'numeric', minute: '2-digit' },
-    slotHeaderFormat: { hour: 'numeric', minute: '2-digit' },
+    eventTimeFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
+    slotHeaderFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
     events: (info) => fetchItems(info),
+    eventSourceFailure: () => { /* shown in the alert region by fetchItems */ },
     loading: (on) => { calEl.setAttribute('aria-busy', on ? 'true' : 'false'); if (on) status.textContent = t('c.cal.loading'); else if (status.textContent === t('c.cal.loading')) status.textContent = ''; },
     datesSet: (info) => {
       title.textContent = info.view.title;

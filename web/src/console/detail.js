@@ -89,10 +89,10 @@ function render(note, error) {
       waive,
       h('div', { class: 'c-buttons' }, buttons));
   }
-  d.append(h('div', { class: 'c-dialog-head' }, heading, close),
+  d.append(...[h('div', { class: 'c-dialog-head' }, heading, close),
     note ? h('p', { class: 'c-note', role: 'status' }, note) : null,
     error ? h('p', { class: 'c-alert', role: 'alert', 'data-testid': 'console-error' }, error) : null,
-    fields, actions);
+    fields, actions].filter(Boolean));
 }
 
 async function load(id) {
