@@ -42,7 +42,7 @@ S["WeekIn"] = obj({d: arr(ref("HoursInterval"), maxItems=12) for d in DAYS}, req
                   desc="keys mon..sun, each optional (missing = closed); at most 12 intervals a day, not overlapping")
 for p, name in [("prv", "ProviderId"), ("svc", "ServiceId"), ("ovr", "OverrideId"), ("hol", "HolidayId"),
                 ("tof", "TimeOffId"), ("bkg", "BookingId"), ("hld", "HoldId"), ("wtl", "WaitlistId"),
-                ("ent", "EntryId"), ("key", "KeyId"), ("evt", "EventId")]:
+                ("ent", "EntryId"), ("key", "KeyId"), ("evt", "EventId"), ("usr", "UserId")]:
     S[name] = idp(p)
 S["Customer"] = obj({"name": STR, "email": STR, "phone": NSTR})
 S["CustomerIn"] = obj({"name": {"type": "string", "minLength": 1}, "email": STR, "phone": NSTR},
@@ -398,8 +398,38 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
 EVENT_TYPES = sorted(EVENT_TYPES + ["business_hours.updated", "business_hours.deleted", "business_override.created",
                                     "business_override.updated", "business_override.deleted"])
 EVENT_TYPES = sorted(EVENT_TYPES + ["booking.updated", "booking.feedback"])
-S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor"],
-                           "description": "visitor: someone on the public booking page (id pub_… names the client address)"}, "id": STR,
+EVENT_TYPES = sorted(EVENT_TYPES + ["user.created", "user.updated", "user.deleted"])
+USER_ROLES = ["admin", "staff"]
+S["User"] = obj({"id": ref("UserId"), "email": {"type": "string", "description": "lower case"}, "name": STR,
+                 "role": {"type": "string", "enum": USER_ROLES},
+                 "provider_id": {**nullable(ref("ProviderId")), "description": "a staff user limited to this provider (null: all)"},
+                 "disabled": BOOL, "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant"),
+                 "last_login_at": nullable(ref("UtcInstant")),
+                 "password": {"type": "string", "minLength": 20, "maxLength": 20,
+                              "description": "only in the 201 answer of POST /v1/users when the server generated the password"}},
+                required=["id", "email", "name", "role", "provider_id", "disabled", "created_at", "updated_at", "last_login_at"],
+                desc="a person who signs in to the console; never a password or its hash (but see password)")
+PASSWORD_IN = {"type": "string", "minLength": 10, "maxLength": 200, "description": "10-200 bytes"}
+S["UserCreate"] = obj({"email": {"type": "string", "maxLength": 254, "description": "an e-mail address, unique in the tenant (compared in lower case)"},
+                       "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                       "role": {"type": "string", "enum": USER_ROLES},
+                       "provider_id": {**nullable(ref("ProviderId")), "description": "staff users only: limits the user to this provider of the tenant"},
+                       "password": {**PASSWORD_IN, "description": "10-200 bytes; left out, one is generated and returned once"}},
+                      required=["email", "name", "role"])
+S["UserPatch"] = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200},
+                      "role": {"type": "string", "enum": USER_ROLES},
+                      "provider_id": {**nullable(ref("ProviderId")), "description": "null clears"},
+                      "disabled": BOOL, "password": PASSWORD_IN}, required=[],
+                     desc="changing password, role, provider_id or disabled ends the user's sessions")
+S["SessionCreate"] = obj({"tenant": {"type": "string", "description": "the organisation's slug"},
+                          "email": STR, "password": STR}, required=["tenant", "email", "password"])
+S["Session"] = obj({"user": ref("User"), "tenant": obj({"id": STR, "slug": STR, "name": STR}),
+                    "csrf_token": {"type": "string", "description": "send it as X-CSRF-Token with every request but GET made with the session"},
+                    "expires_at": ref("UtcInstant"),
+                    "idle_timeout_seconds": {"type": "integer", "minimum": 60}},
+                   desc="a console session: its user, tenant and CSRF token; the token itself is only in the slotd_session cookie")
+S["Actor"] = obj({"type": {"type": "string", "enum": ["key", "manage_token", "system", "visitor", "user"],
+                           "description": "visitor: someone on the public booking page (id pub_… names the client address); user: a console user signed in with a session (id usr_…)"}, "id": STR,
                   "role": {"type": ["string", "null"], "enum": ROLES + [None]}})
 S["Event"] = obj({"id": ref("EventId"), "seq": {"type": "integer", "minimum": 1},
                   "type": {"type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_]+$",
@@ -425,7 +455,8 @@ PAYLOADS = {"provider": ref("Provider"), "service": ref("Service"), "schedule": 
             "template": ref("Template"),
             "feed": {"allOf": [ref("Feed"), {"not": {"required": ["url"]}}]},
             "calendar": ref("ExternalCalendar"),
-            "business_hours": ref("BusinessHours"), "business_override": ref("BusinessOverride")}
+            "business_hours": ref("BusinessHours"), "business_override": ref("BusinessOverride"),
+            "user": {"allOf": [ref("User"), {"not": {"required": ["password"]}}]}}
 S["Event"]["allOf"] = [{"if": {"properties": {"type": {"pattern": f"^{k}\\."}}, "required": ["type"]},
                         "then": {"properties": {"payload": v}}} for k, v in PAYLOADS.items()]
 # booking.reminder carries the booking and the reminder sent; policy events the tenant policy.
@@ -466,7 +497,7 @@ for typ, name in [("calendar.synced", "CalendarSyncedPayload"), ("calendar.sync_
 S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
 
 def page(item, name): S[name] = obj({"data": arr(ref(item)), "next_cursor": NSTR})
-for item in ["Provider", "Service", "Override", "Holiday", "TimeOff", "Booking", "WaitlistEntry", "Entry", "Key"]:
+for item in ["Provider", "Service", "Override", "Holiday", "TimeOff", "Booking", "WaitlistEntry", "Entry", "Key", "User"]:
     page(item, item + "Page")
 page("BusinessOverride", "BusinessOverridePage")
 S["Health"] = obj({"status": {"const": "ok"}})
@@ -508,7 +539,7 @@ def problem_resp(name, status, desc, codes, headers=None):
                    "properties": {"status": {"const": status}, "code": {"enum": codes}}}]}}}}
 bycode = lambda st: [c for c, (s, _) in CODES.items() if s == st]
 problem_resp("BadRequest", 400, "malformed request (body not JSON or not an object, duplicate keys, a bad Idempotency-Key or X-Test-Now)", bycode(400))
-problem_resp("Unauthorized", 401, "no, malformed or unknown API key", bycode(401),
+problem_resp("Unauthorized", 401, "no, malformed or unknown API key; an unknown or expired (session_expired) console session; a failed sign-in (invalid_credentials)", bycode(401),
              {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer realm=\"slotd\""}})
 problem_resp("Forbidden", 403, "the key's role (or a manage token) may not do this", bycode(403))
 problem_resp("NotFound", 404, "no such object in this tenant (or a malformed id)", bycode(404))
@@ -943,6 +974,14 @@ op("get", "/assets/{file}", "The web UI's files (hashed names, cached for a year
    {200: {"description": "the file", "headers": H, "content": {"*/*": {"schema": {"type": "string"}}}},
     304: {"description": "If-None-Match names the current ETag", "headers": H}, 404: "NotFound"},
    role="public", params=[P("file", "path", STR, "the file's name")], tags=["web"], opid="webAsset")
+op("get", "/console", "The staff console", {200: HTML, 304: {"description": "If-None-Match names the current ETag", "headers": H},
+                                            404: "NotFound"}, role="public", tags=["web"], opid="webConsole")
+for path, params, opid in [("/console/{view}", [P("view", "path", STR, "a view of the console")], "webConsoleView"),
+                           ("/console/{view}/{item}", [P("view", "path", STR, "a view of the console"),
+                                                       P("item", "path", STR, "an item of the view")], "webConsoleItem")]:
+    op("get", path, "The staff console at one of its views (it routes in the browser)",
+       {200: HTML, 304: {"description": "If-None-Match names the current ETag", "headers": H}, 404: "NotFound"},
+       role="public", params=params, tags=["web"], opid=opid)
 op("get", "/embed.js", "The script that embeds the booking page in another website",
    {200: {"description": "JavaScript", "headers": H, "content": {"text/javascript": {"schema": {"type": "string"}}}},
     304: {"description": "If-None-Match names the current ETag", "headers": H}, 404: "NotFound"},
@@ -967,6 +1006,41 @@ op("get", "/v1/keys/{key_id}", "Read a key", {200: json_resp("the key", ref("Key
    params=[KEY], opid="getKey")
 op("delete", "/v1/keys/{key_id}", "Revoke a key", {204: "NoContent", 404: "NotFound", 409: "Conflict"},
    params=[KEY], opid="revokeKey")
+
+# --- console users and sessions
+USR = pid("user_id", "UserId", "a user")
+op("post", "/v1/users", "Create a console user (a generated password is shown once)",
+   {201: json_resp("the user; with password when one was generated", ref("User")), 409: "Conflict"},
+   body_ref="UserCreate", tags=["users"], opid="createUser",
+   desc="409 conflict when the tenant has a user with the e-mail.")
+op("get", "/v1/users", "List console users", {200: json_resp("a page of users", ref("UserPage")), 422: "Unprocessable"},
+   params=PAGE_PARAMS, tags=["users"], opid="listUsers")
+op("get", "/v1/users/{user_id}", "Read a user", {200: json_resp("the user", ref("User")), 404: "NotFound"},
+   params=[USR], tags=["users"], opid="getUser")
+op("patch", "/v1/users/{user_id}", "Change a user (a new password, role, provider or disabled flag ends its sessions)",
+   {200: json_resp("the user", ref("User")), 404: "NotFound"}, params=[USR], body_ref="UserPatch", tags=["users"],
+   opid="patchUser",
+   desc="An admin signed in with a session may not disable or demote themself (422).")
+op("delete", "/v1/users/{user_id}", "Delete a user and its sessions", {204: "NoContent", 404: "NotFound", 422: "Unprocessable"},
+   params=[USR], tags=["users"], opid="deleteUser",
+   desc="An admin signed in with a session may not delete themself (422).")
+op("delete", "/v1/users/{user_id}/sessions", "End every session of a user", {204: "NoContent", 404: "NotFound"},
+   params=[USR], tags=["users"], opid="endUserSessions")
+COOKIE = {"Set-Cookie": {"schema": {"type": "string"},
+                         "description": "slotd_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<seconds> (and Secure over HTTPS)"}}
+op("post", "/v1/sessions", "Sign in to the console: a session cookie and its CSRF token",
+   {201: json_resp("the session", ref("Session"), COOKIE),
+    401: "Unauthorized", 422: "Unprocessable"},
+   role="public", body_ref="SessionCreate", tags=["sessions"], opid="createSession",
+   desc="Every refusal (unknown organisation or e-mail, wrong password, disabled user) is the same 401 invalid_credentials. "
+        "Five failures for one organisation and e-mail within 15 minutes refuse that account with 429 until the 15 minutes "
+        "have passed; failures also count against the client address's failed-authentication allowance.")
+op("get", "/v1/sessions/current", "The signed-in user's session (the slotd_session cookie)",
+   {200: json_resp("the session", ref("Session"))}, role="admin,staff", tags=["sessions"], opid="currentSession",
+   desc="401 unauthorized without a session; 401 session_expired once it has been idle too long or reached its end.")
+op("delete", "/v1/sessions/current", "Sign out: ends the session and clears the cookie (needs X-CSRF-Token)",
+   {204: {"description": "signed out", "headers": {**H, **COOKIE}}}, role="admin,staff", tags=["sessions"],
+   opid="deleteSession")
 
 # --- calendar feeds
 S["FeedId"] = idp("fed")
@@ -1299,14 +1373,16 @@ doc = {
                             "(components/responses RequestTimeout, UriTooLong, HeadersTooLarge), and a path or "
                             "method the server does not have answers 404 or 405 (MethodNotAllowed, with Allow)."},
     "servers": [{"url": "http://127.0.0.1:8080"}],
-    "security": [{"apiKey": []}],
+    "security": [{"apiKey": []}, {"session": []}],
     "tags": [{"name": t} for t in ["health", "operations", "providers", "schedule", "overrides", "time-off", "services",
-                                   "holidays", "business-hours", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys",
+                                   "holidays", "business-hours", "slots", "bookings", "holds", "waitlist", "policy", "settings", "events", "keys", "users", "sessions",
                                    "entries", "calendar", "feeds", "calendars", "test", "webhooks", "templates"]],
     "paths": paths,
     "components": {
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "API key",
-                                       "description": "Authorization: Bearer <api key> (sk_…), or a booking's manage token (mt_…)"}},
+                                       "description": "Authorization: Bearer <api key> (sk_…), or a booking's manage token (mt_…)"},
+                            "session": {"type": "apiKey", "in": "cookie", "name": "slotd_session",
+                                        "description": "a console session (POST /v1/sessions), sent without an Authorization header; every request but GET also needs X-CSRF-Token"}},
         "headers": {
             "X-Request-Id": {"description": "the request's X-Request-Id when it is 1-64 safe characters, else a new req_ id",
                              "schema": {"type": "string"}},
