@@ -202,20 +202,24 @@ static void cookie_set(struct req *r, const char *token, int64_t max_age)
 
 static const char *const session_keys[] = {"tenant", "email", "password", NULL};
 
+/* What a sign-in form may send: longer than anything stored is simply wrong (401), not
+ * malformed. */
+#define SIGN_IN_TEXT_MAX 1024
+
 int h_session_create(struct req *r, struct err *e)
 {
-	char slug[65], email[EMAIL_MAX_LEN + 1], password[USER_PASSWORD_MAX + 1];
-	char token[TOKEN_MAX];
+	char slug[SIGN_IN_TEXT_MAX + 1], email[SIGN_IN_TEXT_MAX + 1];
+	char password[SIGN_IN_TEXT_MAX + 1], token[TOKEN_MAX];
 	struct session_view v;
 	json_t *o = r->json;
 	int64_t wait;
 
 	json_only_keys(o, "", session_keys, e);
-	if (json_get_str(o, "", "tenant", sizeof(slug) - 1, slug, sizeof(slug), e) == 0)
+	if (json_get_str(o, "", "tenant", SIGN_IN_TEXT_MAX, slug, sizeof(slug), e) == 0)
 		json_required("", "tenant", e);
-	if (json_get_str(o, "", "email", EMAIL_MAX_LEN, email, sizeof(email), e) == 0)
+	if (json_get_str(o, "", "email", SIGN_IN_TEXT_MAX, email, sizeof(email), e) == 0)
 		json_required("", "email", e);
-	if (json_get_str(o, "", "password", USER_PASSWORD_MAX, password, sizeof(password), e) == 0)
+	if (json_get_str(o, "", "password", SIGN_IN_TEXT_MAX, password, sizeof(password), e) == 0)
 		json_required("", "password", e);
 	if (e->code || router_auth_allowed(r, e))
 		return -1;

@@ -20,6 +20,10 @@ const struct copy_table copy_tables[] = {
 	{"providers", "tenant_id, id, name, timezone, email, auto_confirm, max_per_day,"
 		      " max_consecutive, vacation, created_at, updated_at, deleted_at, bio,"
 		      " specialties, photo_url, languages, locale, video_url", 0},
+	/* Console users travel with their password hashes (Argon2id: hashes already); their
+	 * sessions never do: a new server's users sign in again. */
+	{"users", "tenant_id, id, email, name, role, provider_id, password_hash, disabled,"
+		  " created_at, updated_at, last_login_at", 0},
 	{"services", "tenant_id, id, name, duration_min, price, currency, buffer_before_min,"
 		     " buffer_after_min, step_min, min_notice_min, max_advance_days, capacity,"
 		     " created_at, updated_at, policy, requires_approval, reminder_offsets,"

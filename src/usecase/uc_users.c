@@ -345,9 +345,12 @@ int uc_session_start(const struct uc_env *env, const char *slug, const char *ema
 	int found, rc;
 
 	memset(out, 0, sizeof(*out));
+	found = 0;
 	snprintf(folded, sizeof(folded), "%s", email);
 	user_email_fold(folded);
-	if (login_lookup(env, slug, folded, out->tenant_id, &out->user, hash, &found, e))
+	/* Longer than any stored slug or address: nobody, but the same password check. */
+	if (strlen(slug) < 64 && strlen(email) <= EMAIL_MAX_LEN &&
+	    login_lookup(env, slug, folded, out->tenant_id, &out->user, hash, &found, e))
 		return -1;
 	/* The same work whether or not the user exists, so the time taken does not tell. */
 	if (!pwhash_verify(found ? hash : NULL, password, strlen(password)) || !found ||
