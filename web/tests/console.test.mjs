@@ -91,7 +91,7 @@ test('the demo admin signs in with the printed credentials, sees their name, and
     page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === '/v1/sessions/current'),
     page.click(sel('sign-out')),
   ]);
-  assert.equal(out.status(), 204, `sign-out: ${await out.text()}`);
+  assert.equal(out.status(), 204, 'DELETE /v1/sessions/current answers 204');
   await page.locator(sel('login-form')).waitFor();
   assert.equal(await page.locator(sel('console-user')).count(), 0, 'the console is gone after signing out');
   assert.equal(await sessionCookie(page), undefined, 'the browser dropped the cookie');
@@ -165,21 +165,36 @@ test('a change without the X-CSRF-Token header is refused with 403 csrf_failed a
 });
 
 test('an idle session returns to the sign-in form with the expiry message', async () => {
-  const own = await startConsole({ args: ['--session-idle', '2'], browser: false });
+  // The shortest idle timeout slotd takes (60 s), and its test clock moved past it instead of
+  // waiting a minute.
+  const own = await startConsole({ args: ['--session-idle', '60'], env: { SLOTD_TEST_CLOCK: '1' }, browser: false });
   try {
     const page = await newPage(browser, own.server);
     watchCalendar(page);
     await openConsole(page, own.server);
-    const session = await signIn(page, own.server.signIn.admin, 'console (2 s idle)');
-    assert.equal(session.idle_timeout_seconds, 2);
+    const session = await signIn(page, own.server.signIn.admin, 'console (60 s idle)');
+    assert.equal(session.idle_timeout_seconds, 60);
+    await calendarSettled(page);
     const cookie = await sessionCookie(page);
-    await new Promise((r) => setTimeout(r, 3500));
+    // Still signed in after a look at the bookings (the session is used, not idle).
+    await page.click(sel('nav-bookings'));
+    await page.locator(sel('bookings-table')).waitFor();
+    await page.click(sel('nav-calendar'));
+    await page.locator(sel('calendar')).waitFor();
+    assert.equal(await page.locator(sel('login-form')).count(), 0);
+    const refusals = [];
+    page.on('response', (r) => {
+      if (r.status() === 401 && new URL(r.url()).pathname.startsWith('/v1/')) refusals.push(r.json().catch(() => null));
+    });
+    await own.server.api.ok('POST', '/v1/test/clock', { now: new Date(Date.now() + 61000).toISOString() }, 200);
     // The next request finds the session expired (a background refetch may have found it first).
     if (await page.locator(sel('login-form')).count() === 0) await page.click(sel('nav-bookings'));
     await page.locator(sel('login-form')).waitFor({ timeout: 10000 });
     assert.equal(await page.locator(sel('console-user')).count(), 0);
     const body = await page.locator('body').textContent();
     assert.match(body, /session has expired/i, 'the sign-in form says the session has expired');
+    const codes = (await Promise.all(refusals)).map((b) => b && b.code);
+    assert.ok(codes.includes('session_expired'), `slotd answered 401 session_expired: ${codes}`);
     await screenshot(page, 'console-06-session-expired');
     await checkA11y(page, 'console session expired');
     const dead = await withCookie(own.server, 'GET', '/v1/sessions/current', cookie.value);
