@@ -722,6 +722,22 @@ def test_failed_sign_ins_are_limited_per_address(start_server):
                                                           PW).status_code == 201
 
 
+def test_sessions_of_one_user_share_one_rate_limit_bucket(start_server):
+    srv = start_server(args=["--rate-limit-key", "5/60"], env=ON)
+    t = srv.tenant()
+    a, other = user(t, role="staff"), user(t, role="staff")
+    first = signed_in(t.base, t.slug, a["email"])
+    codes = [first.get("/v1/providers").status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429], codes
+    r = first.get("/v1/providers")
+    expect_problem(r, 429, "rate_limited")
+    assert int(r.headers["Retry-After"]) >= 1
+    # A second session of the same user draws on the same bucket; another user has its own.
+    second = signed_in(t.base, t.slug, a["email"])
+    expect_problem(second.get("/v1/providers"), 429, "rate_limited")
+    assert signed_in(t.base, t.slug, other["email"]).get("/v1/providers").status_code == 200
+
+
 # --- sessions: expiry --------------------------------------------------------------------------
 
 def test_an_idle_session_expires_and_is_gone(t):
