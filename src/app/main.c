@@ -1048,14 +1048,16 @@ static int cmd_demo(struct options *o)
 		fprintf(stderr, "slotd: cannot load demo data: %s\n", e.message);
 		rc = 1;
 	} else {
-		printf("%s\n%s\n", created ? "demo clinic loaded (tenant demo)"
-					   : "demo clinic already present; new admin key:",
-		       key);
+		/* The key stays the last line (scripts take it from there). */
+		printf("%s\n", created ? "demo clinic loaded (tenant demo)"
+				      : "demo clinic already present; new admin key:");
 		if (*users.admin_password)
 			printf("console sign-in: organisation demo, %s / %s\n"
-			       "console sign-in (staff, one provider): organisation demo, %s / %s\n",
+			       "console sign-in (staff, one provider): organisation demo, %s / %s\n"
+			       "admin API key:\n",
 			       DEMO_ADMIN_EMAIL, users.admin_password, DEMO_STAFF_EMAIL,
 			       users.staff_password);
+		printf("%s\n", key);
 	}
 	store_close(st);
 	tz_db_free(env.tz);
