@@ -8,10 +8,12 @@ session, `slotd user create`, users carried by export/import and copy, and the d
 Every test works in tenants of its own. "now" is NOW (2 Feb 2026 10:00Z) unless a test says
 otherwise; a Browser sends X-Test-Now with every request. Mon 2 Mar 2026 is EST in New York.
 """
+import hashlib
 import json
 import os
 import pty
 import re
+import sqlite3
 import statistics
 import subprocess
 import threading
@@ -779,6 +781,44 @@ def test_unknown_email_and_wrong_password_take_alike_long(t):
         assert Browser(t.base).sign_in(t.slug, u["email"], PW).status_code == 201
     print(f"\nsign-in refusal, median: wrong password {statistics.median(known) * 1000:.0f} ms, "
           f"unknown e-mail {statistics.median(unknown) * 1000:.0f} ms")
+
+
+def db_rows(server, sql):
+    """Rows (tuples of text) of a query run on the server's database, either backend."""
+    if server.backend == "sqlite":
+        con = sqlite3.connect(str(server.db_path), timeout=30)
+        try:
+            return [tuple("" if v is None else str(v) for v in row)
+                    for row in con.execute(sql).fetchall()]
+        finally:
+            con.close()
+    out = pg_helpers.psql(server.db_url, sql)
+    return [tuple(line.split("|")) for line in out.splitlines() if line]
+
+
+def test_only_hashes_of_passwords_and_session_tokens_are_stored(server, t):
+    u = user(t, role="staff", password="stored password 1")
+    b1 = signed_in(t.base, t.slug, u["email"], "stored password 1")
+    b2 = signed_in(t.base, t.slug, u["email"], "stored password 1")
+    (pw_hash,), = db_rows(server, f"SELECT password_hash FROM users WHERE id = '{u['id']}'")
+    assert pw_hash.startswith("$argon2id$"), pw_hash
+    assert "m=65536" in pw_hash and "t=2" in pw_hash, f"not the interactive limits: {pw_hash}"
+    rows = db_rows(server, f"SELECT * FROM sessions WHERE user_id = '{u['id']}'")
+    assert len(rows) == 2, rows
+    text = json.dumps(rows)
+    for b in (b1, b2):
+        tok = b.token()
+        assert tok not in text, "a session token is stored as it is"
+        digests = {hashlib.sha256(tok.encode()).hexdigest(),
+                   hashlib.blake2b(tok.encode(), digest_size=32).hexdigest()}
+        assert digests & set(text.replace('"', " ").replace(",", " ").split()), \
+            f"no hash of the token in {rows}"
+    assert "stored password 1" not in text and "stored password 1" not in pw_hash
+    # Signing out removes the row; revoking removes the rest.
+    assert b1.delete("/v1/sessions/current").status_code == 204
+    assert len(db_rows(server, f"SELECT * FROM sessions WHERE user_id = '{u['id']}'")) == 1
+    assert t.delete(f"/v1/users/{u['id']}/sessions").status_code == 204
+    assert db_rows(server, f"SELECT * FROM sessions WHERE user_id = '{u['id']}'") == []
 
 
 # --- sessions: expiry --------------------------------------------------------------------------
