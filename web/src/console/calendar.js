@@ -25,6 +25,9 @@ const VIEWS = [
   { key: 'month', fc: 'dayGridMonth', label: 'c.cal.month', unit: 'month' },
 ];
 const MAX_PROVIDERS = 50; // GET /v1/calendar takes at most 50 provider_ids
+const DAY_FROM = 7;       // the time grid's hours when nothing falls outside them
+const DAY_TO = 19;
+const hh = (n) => `${String(n).padStart(2, '0')}:00:00`;
 
 // Kept while the page lives in this tab (view, date and the filter survive a language switch
 // or a visit to the bookings list).
@@ -179,8 +182,33 @@ export function mountCalendar(root, ctx) {
     calEl,
     legend()));
 
+  // The time grid shows DAY_FROM–DAY_TO, or more when an item shown starts earlier or ends later
+  // (in the browser's zone).
+  const hours = { min: hh(DAY_FROM), max: hh(DAY_TO) };
+  function fitHours(events) {
+    let lo = DAY_FROM;
+    let hi = DAY_TO;
+    for (const ev of events) {
+      if (ev.allDay) continue;
+      const s = new Date(ev.start);
+      const e = new Date(ev.end || ev.start);
+      const sameDay = s.toDateString() === e.toDateString();
+      if (!sameDay) { lo = 0; hi = 24; break; }
+      lo = Math.min(lo, s.getHours());
+      hi = Math.max(hi, e.getHours() + (e.getMinutes() || e.getSeconds() ? 1 : 0));
+    }
+    const min = hh(lo);
+    const max = hh(hi);
+    if (min === hours.min && max === hours.max) return;
+    hours.min = min;
+    hours.max = max;
+    // after this load finishes: the new hours re-render the grid, not the events
+    setTimeout(() => { if (!gone) { cal.setOption('slotMinTime', min); cal.setOption('slotMaxTime', max); } }, 0);
+  }
+
   const several = () => kept.chosen.size > 1;
   let loadSeq = 0;
+  let gone = false;
 
   async function fetchItems(info) {
     const ids = all.filter((id) => kept.chosen.has(id)).slice(0, MAX_PROVIDERS);
@@ -193,7 +221,9 @@ export function mountCalendar(root, ctx) {
       const res = await get(`/v1/calendar?${q}`);
       if (seq === loadSeq) status.textContent = '';
       const showWho = several();
-      return (res.items || []).map((it) => toEvent(it, showWho ? names.get(it.provider_id) : null));
+      const events = (res.items || []).map((it) => toEvent(it, showWho ? names.get(it.provider_id) : null));
+      if (seq === loadSeq) fitHours(events);
+      return events;
     } catch (e) {
       if (seq === loadSeq && e.status !== 401) showError(t('c.err.calendar', { detail: problemText(e) }));
       throw e;
@@ -230,12 +260,16 @@ export function mountCalendar(root, ctx) {
     initialView: view.fc,
     initialDate: kept.date || undefined,
     headerToolbar: false,
-    contentHeight: 720,
+    // The hours in the page, no scrolling region inside the calendar (FullCalendar's inner
+    // scroller cannot take focus without breaking its grid's ARIA structure): 07–19 h, widened
+    // to whatever the items shown need (fitHours).
+    height: 'auto',
+    slotMinTime: hours.min,
+    slotMaxTime: hours.max,
     firstDay: firstDay(),
     slotDuration: '00:15:00',
     snapDuration: '00:15:00',
     slotHeaderInterval: '01:00',
-    scrollTime: '07:00:00',
     nowIndicator: true,
     allDaySlot: true,
     allDayText: t('c.cal.allday'),
@@ -280,7 +314,7 @@ export function mountCalendar(root, ctx) {
 
   return {
     refetch: () => cal.refetchEvents(),
-    destroy: () => { kept.date = cal.getDate().toISOString(); cal.destroy(); },
+    destroy: () => { gone = true; kept.date = cal.getDate().toISOString(); cal.destroy(); },
   };
 }
 
