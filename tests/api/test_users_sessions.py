@@ -879,6 +879,7 @@ def test_changes_without_the_csrf_token_are_403_and_change_nothing(t):
     b = signed_in(t.base, t.slug, u["email"])
     other = signed_in(t.base, t.slug, u["email"])
     p = t.provider("Kept", NY)
+    schedule = t.ok("GET", f"/v1/providers/{p['id']}/schedule")
     seq = last_seq(t)
     bad_tokens = [None, "", "x" * len(b.csrf), other.csrf, b.csrf[:-1],
                   b.csrf.upper() if b.csrf.upper() != b.csrf else b.csrf + "x"]
@@ -887,6 +888,8 @@ def test_changes_without_the_csrf_token_are_403_and_change_nothing(t):
         for method, path, body in [
                 ("POST", "/v1/providers", {"name": "Forged", "timezone": "UTC"}),
                 ("PATCH", f"/v1/providers/{p['id']}", {"name": "Forged"}),
+                ("PUT", f"/v1/providers/{p['id']}/schedule",
+                 {"weekly": weekdays([("01:00", "02:00")])}),
                 ("DELETE", f"/v1/providers/{p['id']}", NO_BODY),
                 ("POST", "/v1/users", {"email": email(), "name": "X", "role": "admin",
                                        "password": PW})]:
@@ -894,6 +897,7 @@ def test_changes_without_the_csrf_token_are_403_and_change_nothing(t):
             pr = expect_problem(r, 403, "csrf_failed")
             assert pr["detail"] == "this change needs the X-CSRF-Token header of your session"
     assert t.list_all("/v1/providers") == [p]
+    assert t.ok("GET", f"/v1/providers/{p['id']}/schedule") == schedule
     assert ids(users(t)) == [u["id"]]
     assert events(t, after=seq) == []
     # With its token, each works; GET needs none.
@@ -973,6 +977,29 @@ def test_a_provider_scoped_staff_user_is_scoped_like_a_scoped_key(w):
     assert r.status_code == 200, r.text
     assert b.ok("POST", f"/v1/bookings/{mine['id']}/cancel", status=200)["status"] == \
         "cancelled"
+
+
+def test_deleting_the_users_provider_never_widens_the_user(w):
+    b2 = booked(w.t, w.sid, at(MON, "10:00"), w.p2)
+    before_delete = browser(w, w.scoped)
+    assert w.t.delete(f"/v1/providers/{w.p1}").status_code == 204
+    sessions = [before_delete]
+    r = Browser(w.base).sign_in(w.slug, w.scoped["email"], PW)
+    if r.status_code == 201:
+        sessions.append(signed_in(w.base, w.slug, w.scoped["email"]))
+    for b in sessions:
+        r = b.get("/v1/providers")
+        if r.status_code == 401:
+            continue        # the session ended with its provider: as safe
+        assert r.status_code == 200 and r.json()["data"] == [], r.text
+        assert b.list_all("/v1/bookings") == []
+        expect_problem(b.get(f"/v1/bookings/{b2['id']}"), 404, "not_found")
+        expect_problem(book(b, w.sid, at(MON, "11:00"), w.p2), 422, "validation_failed",
+                       "/provider_id")
+    u = w.t.get(f"/v1/users/{w.scoped['id']}")
+    if u.status_code == 200:
+        assert u.json()["provider_id"] is not None or u.json()["disabled"], \
+            f"a staff user without a provider is unscoped: {u.json()}"
 
 
 def test_a_changed_provider_changes_the_scope_after_a_new_sign_in(w):
