@@ -872,6 +872,14 @@ def test_the_idle_timeout_is_configurable(start_server, how):
                    "session_expired")
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "12x"])
+def test_a_bad_idle_timeout_is_refused_at_start(slotd_bin, tmp_path, value):
+    cp = run_cli(slotd_bin, "serve", "--db", f"sqlite:{tmp_path}/x.db", "--listen",
+                 "127.0.0.1:0", "--session-idle", value, timeout=20)
+    assert cp.returncode != 0, cp.stdout
+    assert "--session-idle" in cp.stderr, cp.stderr
+
+
 # --- sessions: CSRF ----------------------------------------------------------------------------
 
 def test_changes_without_the_csrf_token_are_403_and_change_nothing(t):
@@ -1021,6 +1029,20 @@ def test_a_session_sees_only_its_own_tenant(server, w):
     expect_problem(b.get(f"/v1/users/{theirs['id']}"), 404, "not_found")
     expect_problem(b.patch(f"/v1/users/{theirs['id']}", {"disabled": True}), 404, "not_found")
     assert other.ok("GET", f"/v1/users/{theirs['id']}")["disabled"] is False
+
+
+def test_the_public_booking_page_works_for_a_signed_in_browser(w):
+    """A person signed in to the console who opens the booking page of the same origin sends
+    the session cookie with the page's requests (no CSRF token): public routes ignore it."""
+    w.t.ok("PATCH", f"/v1/services/{w.sid}", {"public": True})
+    b = browser(w, w.admin)
+    seq = last_seq(w.t)
+    r = b.post(f"/v1/public/{w.slug}/holds", {"service_id": w.sid, "provider_id": w.p1,
+                                              "start": at(MON, "10:00")}, csrf=False)
+    assert r.status_code == 201, r.text
+    ev = [e for e in events(w.t, after=seq) if e["type"] == "hold.created"]
+    assert len(ev) == 1 and ev[0]["actor"]["type"] == "visitor", ev
+    assert b.get("/v1/sessions/current").status_code == 200
 
 
 def test_an_authorization_header_wins_over_the_cookie(server, w):
