@@ -276,7 +276,9 @@ S["BookingAction"] = obj({"reason": NSTR, "force": {"type": "boolean", "descript
                           "notes": {**NSTR, "description": "complete only: the booking's completion notes"}}, required=[])
 S["BookingReschedule"] = obj({"start": ref("InstantIn"), "reason": NSTR, "force": BOOL}, required=["start"])
 S["HistoryItem"] = obj({"at": ref("UtcInstant"), "actor": {"type": "string", "enum": ["admin", "staff", "customer", "system"]},
-                        "from": nullable(ref("BookingStatus")), "to": ref("BookingStatus"), "reason": NSTR})
+                        "from": nullable(ref("BookingStatus")), "to": ref("BookingStatus"), "reason": NSTR,
+                        "user_id": {**ref("UserId"), "description": "only when a console user made the change (actor is then the user's role)"}},
+                       required=["at", "actor", "from", "to", "reason"])
 S["BookingHistory"] = obj({"booking_id": ref("BookingId"), "history": arr(ref("HistoryItem"))})
 
 S["Slot"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": ref("ProviderId"),
@@ -976,7 +978,8 @@ op("get", "/assets/{file}", "The web UI's files (hashed names, cached for a year
    role="public", params=[P("file", "path", STR, "the file's name")], tags=["web"], opid="webAsset")
 op("get", "/console", "The staff console", {200: HTML, 304: {"description": "If-None-Match names the current ETag", "headers": H},
                                             404: "NotFound"}, role="public", tags=["web"], opid="webConsole")
-for path, params, opid in [("/console/{view}", [P("view", "path", STR, "a view of the console")], "webConsoleView"),
+for path, params, opid in [("/console/", [], "webConsoleSlash"),
+                           ("/console/{view}", [P("view", "path", STR, "a view of the console")], "webConsoleView"),
                            ("/console/{view}/{item}", [P("view", "path", STR, "a view of the console"),
                                                        P("item", "path", STR, "an item of the view")], "webConsoleItem")]:
     op("get", path, "The staff console at one of its views (it routes in the browser)",

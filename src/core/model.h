@@ -295,9 +295,12 @@ struct booking {
 	int64_t updated_at;
 };
 
+#define BOOKING_EVENT_ACTOR_MAX 64
 struct booking_event {
 	int64_t at;
 	char actor[32];			/* actor_history_name */
+	char user_id[ID_MAX];		/* the console user who did it; "" otherwise (stored
+					 * after the role as "staff:usr_…") */
 	char from_status[16];		/* "" for the creation */
 	char to_status[16];
 	char reason[NOTE_MAX_LEN + 1];

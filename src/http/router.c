@@ -171,6 +171,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/assets/{}", h_web_asset, ROUTE_PUBLIC},
 	{HTTP_GET, "/embed.js", h_web_embed, ROUTE_PUBLIC},
 	{HTTP_GET, "/console", h_web_console, ROUTE_PUBLIC},
+	{HTTP_GET, "/console/", h_web_console, ROUTE_PUBLIC},
 	{HTTP_GET, "/console/{}", h_web_console, ROUTE_PUBLIC},
 	{HTTP_GET, "/console/{}/{}", h_web_console, ROUTE_PUBLIC},
 	{HTTP_POST, "/v1/test/clock", h_test_clock, ROUTE_BODY | ROUTE_TEST},

@@ -355,6 +355,17 @@ int tx_booking_reference_new(struct store_tx *tx, char out[BOOKING_REFERENCE_LEN
 	return unique_reference(tx, out, e);
 }
 
+/* "staff:usr_…" (a console user's change) into the role word and the user's id. */
+static void history_actor_split(struct booking_event *ev)
+{
+	char *colon = strchr(ev->actor, ':');
+
+	if (!colon)
+		return;
+	snprintf(ev->user_id, sizeof(ev->user_id), "%s", colon + 1);
+	*colon = '\0';
+}
+
 int tx_booking_insert(struct store_tx *tx, struct booking *bk, const char *manage_hash,
 		      const char *actor, const char *reason, struct err *e)
 {
@@ -570,6 +581,7 @@ int tx_booking_history(struct store_tx *tx, const char *id, struct arena *a,
 		ev = &(*out)[(*n)++];
 		ev->at = db_col_i64(s, 0);
 		col_text(s, 1, ev->actor, sizeof(ev->actor));
+		history_actor_split(ev);
 		col_text(s, 2, ev->from_status, sizeof(ev->from_status));
 		col_text(s, 3, ev->to_status, sizeof(ev->to_status));
 		col_text(s, 4, ev->reason, sizeof(ev->reason));

@@ -211,6 +211,17 @@ const struct tz *uc_provider_zone(struct uc_ctx *ctx, struct store_tx *tx, const
 	return tz_db_get(ctx->env->tz, zone);
 }
 
+const char *uc_history_actor(struct uc_ctx *ctx)
+{
+	const char *role = actor_history_name(&ctx->actor);
+	char text[BOOKING_EVENT_ACTOR_MAX];
+
+	if (ctx->actor.type != ACTOR_USER)
+		return role;
+	snprintf(text, sizeof(text), "%s:%s", role, ctx->actor.id);
+	return arena_strdup(ctx->arena, text);
+}
+
 const char *uc_scope_key(const struct uc_ctx *ctx)
 {
 	return ctx->auth->scoped ? ctx->auth->key_id : NULL;

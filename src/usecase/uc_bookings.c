@@ -205,7 +205,7 @@ static int booking_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
 			return -1;
 		token_derive(bn->token, "mt", ti.link_secret, bk.id);
 		token_hash(hash, bn->token, strlen(bn->token));
-		if (tx_booking_insert(tx, &bk, hash, actor_history_name(&ctx->actor),
+		if (tx_booking_insert(tx, &bk, hash, uc_history_actor(ctx),
 				      from_hold ? "created from a hold" : "created", e) ||
 		    (from_hold && hold_consume(ctx, tx, &hold, bk.id, e)) ||
 		    uc_reminders_plan(ctx, tx, &bk, e))
@@ -372,7 +372,7 @@ static int status_write(struct uc_ctx *ctx, struct store_tx *tx, struct booking 
 			enum booking_status was, const char *reason, json_t *before,
 			const struct tz *zone, struct err *e)
 {
-	if (tx_booking_set_status(tx, b, was, actor_history_name(&ctx->actor), reason, ctx->now,
+	if (tx_booking_set_status(tx, b, was, uc_history_actor(ctx), reason, ctx->now,
 				  e)) {
 		json_decref(before);
 		return -1;
@@ -470,7 +470,7 @@ static int reschedule(struct uc_ctx *ctx, struct store_tx *tx, struct booking *b
 	b->end = act->start + (int64_t)service_duration_for(&svc, b->provider_id) * 60;
 	b->block_start = b->start - (int64_t)svc.buffer_before_min * 60;
 	b->block_end = b->end + (int64_t)svc.buffer_after_min * 60;
-	if (tx_booking_move(tx, b, actor_history_name(&ctx->actor), note, ctx->now, e)) {
+	if (tx_booking_move(tx, b, uc_history_actor(ctx), note, ctx->now, e)) {
 		json_decref(before);
 		return -1;
 	}

@@ -37,6 +37,10 @@ const struct tz *uc_zone(const struct uc_ctx *ctx, const char *name);
 /* The zone of provider id in tx (deleted or not), or NULL when there is none. */
 const struct tz *uc_provider_zone(struct uc_ctx *ctx, struct store_tx *tx, const char *id);
 
+/* Who a booking's history records for this call: the actor's role word (actor_history_name)
+ * and, for a console user, ":" and its id (arena). */
+const char *uc_history_actor(struct uc_ctx *ctx);
+
 /* The key id that limits the caller to some providers, or NULL. */
 const char *uc_scope_key(const struct uc_ctx *ctx);
 /* True when the caller may act for provider id. */

@@ -352,11 +352,14 @@ json_t *wire_history(const char *booking_id, const struct booking_event *v, size
 	json_t *items = json_array();
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		json_array_append_new(
-			items, json_pack("{s:o, s:s, s:o, s:s, s:o}", "at", wire_instant(v[i].at, NULL),
-					 "actor", v[i].actor, "from", wire_opt_str(v[i].from_status),
-					 "to", v[i].to_status, "reason", wire_opt_str(v[i].reason)));
+	for (i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:o, s:s, s:o, s:s, s:o}", "at", wire_instant(v[i].at, NULL),
+				      "actor", v[i].actor, "from", wire_opt_str(v[i].from_status),
+				      "to", v[i].to_status, "reason", wire_opt_str(v[i].reason));
+		if (*v[i].user_id)
+			json_object_set_new(o, "user_id", json_string(v[i].user_id));
+		json_array_append_new(items, o);
+	}
 	return json_pack("{s:s, s:o}", "booking_id", booking_id, "history", items);
 }
 
