@@ -568,6 +568,22 @@ def test_current_answers_the_same_body_as_the_sign_in(t):
     expect_problem(with_cookie(t.base, ""), 401)
 
 
+def test_the_session_cookie_is_found_among_other_cookies(t):
+    u = user(t, role="admin")
+    token = signed_in(t.base, t.slug, u["email"]).token()
+    for header in (f"theme=dark; {COOKIE}={token}; lang=de",
+                   f"{COOKIE}={token};other=1",
+                   f"a=1;  {COOKIE}={token}",
+                   f"x{COOKIE}=nope; {COOKIE}={token}"):
+        r = Api(t.base, None).get("/v1/sessions/current", now=NOW, headers={"Cookie": header})
+        assert r.status_code == 200, (header, r.text)
+        assert r.json()["user"]["id"] == u["id"]
+    # A name that only ends like it, or a token with something appended, is no session.
+    for header in (f"x{COOKIE}={token}", f"{COOKIE}={token}x", f"{COOKIE}x={token}"):
+        r = Api(t.base, None).get("/v1/sessions/current", now=NOW, headers={"Cookie": header})
+        assert r.status_code == 401, (header, r.text)
+
+
 def test_sign_out_clears_the_cookie_and_the_old_cookie_is_dead(t):
     u = user(t, role="admin")
     b = signed_in(t.base, t.slug, u["email"])
