@@ -269,6 +269,12 @@ test('week view: bookings appear with their status; a pending one is confirmed f
   assert.equal(now.version, pending.version + 1);
   const hist = await server.api.ok('GET', `/v1/bookings/${pending.id}/history`);
   console.log(`history after confirm: ${JSON.stringify(hist.history.at(-1))}`);
+  const admin = await userByEmail(server, server.signIn.admin.email);
+  const evs = await server.api.ok('GET', `/v1/events?actor_id=${admin.id}&type=booking.confirmed&limit=200`);
+  const ev = evs.data.find((e) => JSON.stringify(e).includes(pending.id));
+  assert.ok(ev, `the booking.confirmed event names the signed-in user as its actor: ${JSON.stringify(evs.data).slice(0, 400)}`);
+  assert.equal(ev.actor.type, 'user');
+  assert.equal(ev.actor.id, admin.id);
   await screenshot(page, 'console-09-confirmed');
   if (await page.locator(sel('detail-close')).count()) await page.click(sel('detail-close'));
   await page.waitForFunction((id) => {

@@ -197,6 +197,7 @@ export async function signIn(page, creds, label = 'console') {
   const t0 = Date.now();
   const resp = await fillSignIn(page, creds);
   assert.equal(resp.status(), 201, `POST /v1/sessions: ${await resp.text()}`);
+  report(`${label}: "Sign in" clicked → POST /v1/sessions answered (Argon2id check)`, Date.now() - t0);
   await page.locator(sel('console-user')).waitFor({ timeout: 15000 });
   report(`${label}: "Sign in" clicked → user's name shown`, Date.now() - t0);
   return resp.json();
