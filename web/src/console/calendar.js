@@ -221,7 +221,16 @@ export function mountCalendar(root, ctx) {
       const res = await get(`/v1/calendar?${q}`);
       if (seq === loadSeq) status.textContent = '';
       const showWho = several();
-      const events = (res.items || []).map((it) => toEvent(it, showWho ? names.get(it.provider_id) : null));
+      // A holiday of the practice is listed once for each provider: shown once, unnamed.
+      const seen = new Set();
+      const items = (res.items || []).filter((it) => {
+        if (it.kind !== 'holiday') return true;
+        const k = `${it.id}/${it.date}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+      const events = items.map((it) => toEvent(it, showWho && it.kind !== 'holiday' ? names.get(it.provider_id) : null));
       if (seq === loadSeq) fitHours(events);
       return events;
     } catch (e) {
