@@ -2,13 +2,14 @@
 // users `slotd serve --demo` prints: sign in and out, a wrong password, CSRF, an idle session,
 // the week calendar (a booking with its status, confirming a pending one), dragging a booking
 // to a free and to a taken time, a staff user limited to one provider, the bookings list and
-// its status filter, and how long 200 bookings in a week take to show. axe runs on every page;
-// every result is checked through the admin API.
+// its status filter, the wait after five wrong passwords, keyboard only and German, and how long
+// 200 bookings in a week take to show. axe runs on every page; every result is checked through
+// the admin API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { newPage, screenshot, checkA11y, finish, report } from './harness.mjs';
-import { sel, sameInstant } from './flows.mjs';
+import { sel, sameInstant, tabTo } from './flows.mjs';
 import {
   NY, EVENT_BOOKING, startConsole, freeStarts, bookableDay, book, approvalService, getBooking, minutesBetween,
   watchCalendar, calendarSettled, openConsole, fillSignIn, signIn, sessionCookie, withCookie, pageFetch,
@@ -492,6 +493,83 @@ test('the bookings list shows the bookings; the status filter narrows it', async
   assert.ok((await detail.textContent()).includes(confirmed.customer.name));
   await screenshot(page, 'console-17-bookings-detail');
   await checkA11y(page, 'console detail from the list');
+  await finish(page);
+});
+
+test('after five wrong passwords the sign-in says to wait, even with the right one; the typed details stay', async () => {
+  const password = `right-${Date.now()}-password`;
+  const user = await server.api.ok('POST', '/v1/users', {
+    email: `front-desk-${Date.now()}@demo.example`, name: 'Front Desk', role: 'staff', password,
+  });
+  const page = await consolePage();
+  await openConsole(page, server);
+  const typed = { tenant: server.slug, email: user.email };
+  for (let i = 0; i < 5; i++) {
+    const r = await fillSignIn(page, { ...typed, password: `${password}-${i}` });
+    assert.equal(r.status(), 401, `wrong password ${i + 1}`);
+  }
+  const r = await fillSignIn(page, { ...typed, password });
+  assert.equal(r.status(), 429, 'the account is locked for a while, the right password too');
+  const wait = Number(r.headers()['retry-after']);
+  assert.ok(wait > 0, `Retry-After: ${r.headers()['retry-after']}`);
+  const error = page.locator(sel('login-error'));
+  await page.waitForFunction(() => /too many/i.test(document.querySelector('[data-testid="login-error"]')?.textContent || ''),
+    null, { timeout: 5000 }).catch(() => {});
+  const text = (await error.textContent()).trim();
+  assert.match(text, /too many/i, `it says there were too many attempts: "${text}"`);
+  const minutes = Math.ceil(wait / 60);
+  assert.ok(text.includes(String(minutes)) || (minutes === 1 && /a minute/i.test(text)),
+    `it says how long to wait (${wait} s → ${minutes} min): "${text}"`);
+  const form = page.locator(sel('login-form'));
+  assert.equal(await form.locator('[name="tenant"]').inputValue(), typed.tenant);
+  assert.equal(await form.locator('[name="email"]').inputValue(), typed.email);
+  assert.equal(await sessionCookie(page), undefined);
+  await screenshot(page, 'console-19-too-many-attempts');
+  await checkA11y(page, 'console too many attempts');
+  assert.equal((await server.api.ok('GET', `/v1/users/${user.id}`)).last_login_at, null, 'nobody signed in');
+  await server.api.ok('DELETE', `/v1/users/${user.id}`);
+  await finish(page);
+});
+
+test('keyboard only: sign in, open the bookings list; German is chosen and kept', async () => {
+  const page = await consolePage();
+  await openConsole(page, server);
+  const { tenant, email, password } = server.signIn.admin;
+  await tabTo(page, '[name="tenant"]');
+  await page.keyboard.type(tenant);
+  await tabTo(page, '[name="email"]');
+  await page.keyboard.type(email);
+  await tabTo(page, '[name="password"]');
+  await page.keyboard.type(password);
+  const [resp] = await Promise.all([
+    page.waitForResponse((x) => x.request().method() === 'POST' && new URL(x.url()).pathname === '/v1/sessions'),
+    page.keyboard.press('Enter'),
+  ]);
+  assert.equal(resp.status(), 201);
+  await page.locator(sel('console-user')).waitFor();
+  await calendarSettled(page);
+  await tabTo(page, sel('nav-bookings'));
+  await page.keyboard.press('Enter');
+  await page.locator(sel('bookings-table')).waitFor();
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.tagName);
+  assert.match(focused || '', /^H[12]$/, `the page's heading takes focus (${focused})`);
+  await tabTo(page, sel('nav-calendar'), 250, 'Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.locator(sel('calendar')).waitFor();
+
+  // German, kept across a reload.
+  await page.selectOption(sel('lang-switch'), 'de');
+  await page.waitForFunction(() => document.documentElement.lang === 'de');
+  assert.equal(await page.evaluate(() => localStorage.getItem('slotd.console.lang')), 'de');
+  assert.equal((await page.locator(sel('nav-bookings')).textContent()).trim(), 'Buchungen');
+  assert.equal((await page.locator(sel('sign-out')).textContent()).trim(), 'Abmelden');
+  await openConsole(page, server);
+  await page.locator(sel('console-user')).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'de', 'German after a reload');
+  assert.equal((await page.locator(sel('nav-bookings')).textContent()).trim(), 'Buchungen');
+  await calendarSettled(page);
+  await screenshot(page, 'console-20-german');
+  await checkA11y(page, 'console German');
   await finish(page);
 });
 
