@@ -320,8 +320,12 @@ static int session_start_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, 
 	rec.created_at = rec.last_seen_at = ctx->now;
 	rec.expires_at = v->expires_at;
 	/* The user as it is now (it may have changed since the password was checked). */
-	if (tx_user_get(tx, v->user.id, &v->user, e))
-		return -1;
+	if (tx_user_get(tx, v->user.id, &v->user, e)) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		err_init(e);
+		v->user.disabled = true;	/* deleted meanwhile: as wrong as a disabled user */
+	}
 	if (v->user.disabled)
 		return err_set(e, ERR_INVALID_CREDENTIALS, "organisation, e-mail or password is wrong");
 	v->user.last_login_at = ctx->now;

@@ -130,8 +130,9 @@ struct reach_memo {
 	const struct auth *reach;	/* NULL: any provider */
 };
 
-/* What entry w's offers may reach: the providers of the staff key that made it when that key
- * is scoped (revoked or not), else any (*out NULL). Each key is read once per round. */
+/* What entry w's offers may reach: the providers of the staff key (or the staff user) that
+ * made it when that key is scoped (revoked or not), else any (*out NULL). Each key is read
+ * once per round. */
 static int entry_reach(struct uc_ctx *ctx, struct store_tx *tx, struct reach_memo *memo,
 		       size_t *nmemo, const struct waitlist_entry *w, const struct auth **out,
 		       struct err *e)
@@ -148,7 +149,21 @@ static int entry_reach(struct uc_ctx *ctx, struct store_tx *tx, struct reach_mem
 			*out = memo[i].reach;
 			return 0;
 		}
-	if (tx_key_any(tx, w->key_id, ctx->arena, &k, e)) {
+	if (!strncmp(w->key_id, "usr_", 4)) {
+		/* Added by a console user: a staff user limited to a provider reaches that one. */
+		struct user u;
+		memset(&k, 0, sizeof(k));
+		if (tx_user_get(tx, w->key_id, &u, e)) {
+			if (e->code != ERR_NOT_FOUND)
+				return -1;
+			err_init(e);
+		} else if (u.role == ROLE_STAFF && *u.provider_id) {
+			k.scoped = true;
+			k.nproviders = 1;
+			k.provider_ids = arena_alloc(ctx->arena, sizeof(*k.provider_ids));
+			memcpy(k.provider_ids[0], u.provider_id, ID_MAX);
+		}
+	} else if (tx_key_any(tx, w->key_id, ctx->arena, &k, e)) {
 		if (e->code != ERR_NOT_FOUND)
 			return -1;
 		err_init(e);
