@@ -205,21 +205,39 @@ def t(server):
     return server.tenant()
 
 
+class World(types.SimpleNamespace):
+    """Users are made on first use (each costs a password hash)."""
+
+    def _user(self, name, **kw):
+        if name not in self.made:
+            self.made[name] = user(self.t, **kw)
+        return self.made[name]
+
+    @property
+    def admin(self):
+        return self._user("admin", role="admin")
+
+    @property
+    def scoped(self):
+        return self._user("scoped", role="staff", provider_id=self.p1)
+
+    @property
+    def staff(self):
+        return self._user("staff", role="staff")
+
+
 @pytest.fixture
 def w(server):
     """A tenant with providers p1, p2 (New York 09:00-17:00 weekdays), a 60-minute service of
     both, an admin user (`admin`), a staff user scoped to p1 (`scoped`) and an unscoped staff
-    user (`staff`), all with password PW."""
+    user (`staff`), all with password PW (each made when a test first asks for it)."""
     t = server.tenant()
     p1, p2 = t.provider("P1", NY)["id"], t.provider("P2", NY)["id"]
     for p in (p1, p2):
         t.schedule(p, weekdays([("09:00", "17:00")]))
     sid = t.service([p1, p2], "Consult", 60)["id"]
-    admin = user(t, role="admin")
-    scoped = user(t, role="staff", provider_id=p1)
-    staff = user(t, role="staff")
-    return types.SimpleNamespace(t=t, server=server, p1=p1, p2=p2, sid=sid, admin=admin,
-                                 scoped=scoped, staff=staff, base=t.base, slug=t.slug)
+    return World(t=t, server=server, p1=p1, p2=p2, sid=sid, made={}, base=t.base,
+                 slug=t.slug)
 
 
 def browser(w, u, **kw):
