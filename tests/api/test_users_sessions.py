@@ -27,7 +27,8 @@ import requests
 
 import pg_helpers
 from booking_helpers import make_key
-from conftest import Api, NO_BODY, Server, expect_problem, new_db_url, run_cli, weekdays
+from conftest import (Api, NO_BODY, Server, create_tenant, expect_problem, new_db_url,
+                      pg_processes, run_cli, weekdays)
 
 NY = "America/New_York"
 NOW = "2026-02-02T10:00:00Z"
@@ -853,6 +854,38 @@ def test_only_hashes_of_passwords_and_session_tokens_are_stored(server, t):
     assert len(db_rows(server, f"SELECT * FROM sessions WHERE user_id = '{u['id']}'")) == 1
     assert t.delete(f"/v1/users/{u['id']}/sessions").status_code == 204
     assert db_rows(server, f"SELECT * FROM sessions WHERE user_id = '{u['id']}'") == []
+
+
+def test_guessed_session_cookies_spend_the_failed_authentication_allowance(start_server):
+    srv = start_server(args=["--rate-limit-auth-failures", "3/60"], env=ON)
+    t = srv.tenant()
+    codes = [with_cookie(t.base, "ses_" + uuid.uuid4().hex * 2).status_code for _ in range(6)]
+    assert codes[:3] == [401] * 3 and set(codes[3:]) == {429}, codes
+    expect_problem(with_cookie(t.base, "ses_guess-again"), 429, "rate_limited")
+
+
+@pytest.mark.skipif(not pg_helpers.enabled(),
+                    reason="PostgreSQL tests: run under scripts/pg.sh (SLOTD_TEST_PG_URL)")
+def test_a_session_holds_across_processes_and_ends_in_all(slotd_bin, tmp_path_factory):
+    with pg_processes(slotd_bin, tmp_path_factory, 2) as (url, servers):
+        slug = "sessions-pg"
+        key = create_tenant(slotd_bin, url, slug)
+        one, two = (Api(s.base, key, slug) for s in servers)
+        u = user(one, role="admin")
+        b = signed_in(servers[0].base, slug, u["email"])
+        token = b.token()
+        # The cookie works on the other process too, CSRF token and all.
+        r = with_cookie(servers[1].base, token, "POST", "/v1/providers",
+                        headers={"X-CSRF-Token": b.csrf}, body={"name": "Two", "timezone": NY})
+        assert r.status_code == 201, r.text
+        # Revoked through one process, it is refused by both at once.
+        assert two.delete(f"/v1/users/{u['id']}/sessions").status_code == 204
+        for srv in servers:
+            assert with_cookie(srv.base, token).status_code == 401
+        # A password changed through one process ends a session made on the other.
+        b2 = signed_in(servers[1].base, slug, u["email"])
+        one.ok("PATCH", f"/v1/users/{u['id']}", {"password": "changed elsewhere"})
+        assert with_cookie(servers[1].base, b2.token()).status_code == 401
 
 
 # --- sessions: expiry --------------------------------------------------------------------------
