@@ -693,6 +693,25 @@ static void actor_of_a_manage_token(void **state)
 	assert_string_equal(actor_type_name(x.type), "manage_token");
 }
 
+static void actor_of_a_console_user(void **state)
+{
+	struct auth a;
+	struct actor x;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	/* A session keys its limits on the user's id; the actor is the user, not a key. */
+	snprintf(a.key_id, sizeof(a.key_id), "usr_42");
+	snprintf(a.user_id, sizeof(a.user_id), "usr_42");
+	a.role = ROLE_STAFF;
+	x = actor_of_auth(&a);
+	assert_int_equal(x.type, ACTOR_USER);
+	assert_string_equal(x.id, "usr_42");
+	assert_int_equal(x.role, ROLE_STAFF);
+	assert_string_equal(actor_history_name(&x), "staff");
+	assert_string_equal(actor_type_name(x.type), "user");
+}
+
 static void actor_of_a_duty(void **state)
 {
 	struct actor x;
@@ -764,6 +783,7 @@ int main(void)
 		cmocka_unit_test(auth_scoped_with_none_covers_nobody),
 		cmocka_unit_test(actor_of_an_api_key),
 		cmocka_unit_test(actor_of_a_manage_token),
+		cmocka_unit_test(actor_of_a_console_user),
 		cmocka_unit_test(actor_of_a_duty),
 		cmocka_unit_test(waitlist_status_names_round_trip),
 		cmocka_unit_test(waitlist_status_parse_rejects_others),
