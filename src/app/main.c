@@ -709,6 +709,9 @@ static int cmd_serve(struct options *o)
 	}
 	/* Events past the retention go at start, then with the sweeper's rounds. */
 	uc_event_purge(&ctx.env, uc_clock());
+	/* Ended sessions too, except under the test clock, whose sessions live in its time. */
+	if (!ctx.test_clock)
+		uc_session_purge(&ctx.env, uc_clock());
 	if (!o->notify || strcmp(o->notify, "off")) {
 		struct notify_config nc = {o->smtp_url, o->mail_from, o->public_url,
 					   o->allow_private_webhooks, NULL};

@@ -66,6 +66,7 @@ static void *sweep_loop(void *arg)
 		if (srv->ctx->env.clock() - srv->last_purge >= PURGE_INTERVAL_S) {
 			srv->last_purge = srv->ctx->env.clock();
 			uc_event_purge(&srv->ctx->env, srv->last_purge);
+			uc_session_purge(&srv->ctx->env, srv->last_purge);
 		}
 		pthread_mutex_lock(&srv->lock);
 	}

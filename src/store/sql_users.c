@@ -227,6 +227,31 @@ int tx_session_delete(struct store_tx *tx, const char *id, struct err *e)
 	return step_done(tx->c, s, "end session", e);
 }
 
+int store_sessions_purge(struct store *st, int64_t now, int64_t idle_before, int64_t *n,
+			 struct err *e)
+{
+	struct conn *c = st->kind == DB_PG ? conn_get(st, e) : db_write_begin(st, "", e);
+	struct stmt *s;
+	int rc = -1;
+
+	*n = 0;
+	if (!c)
+		return -1;
+	s = conn_prep(c, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at < ?2", e);
+	if (s) {
+		db_bind_i64(s, 1, now);
+		db_bind_i64(s, 2, idle_before);
+		rc = step_done(c, s, "remove ended sessions", e);
+		if (rc == 0)
+			*n = db_changes(c);
+	}
+	if (st->kind == DB_PG)
+		conn_put(st, c);
+	else if (db_write_end(st, c, rc == 0, e))
+		rc = -1;
+	return rc;
+}
+
 int store_session_touch(struct store *st, const char *id, int64_t now, struct err *e)
 {
 	return store_touch(st,

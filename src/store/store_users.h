@@ -50,6 +50,11 @@ int tx_session_find(struct store_tx *tx, const char *token_hash, struct session_
 int tx_session_delete(struct store_tx *tx, const char *id, struct err *e);
 /* Deletes every session of user id of the tenant. */
 int tx_user_sessions_delete(struct store_tx *tx, const char *user_id, struct err *e);
+/* Deletes every session (any tenant) that ended by now: past its expires_at, or unused
+ * since idle_before. Its own transaction, taking no tenant lock (no check reads these rows).
+ * *n gets how many went. */
+int store_sessions_purge(struct store *st, int64_t now, int64_t idle_before, int64_t *n,
+			 struct err *e);
 /* Records that session id was used at now, when its last record is over a minute old: a
  * transaction of its own that takes no tenant lock. */
 int store_session_touch(struct store *st, const char *id, int64_t now, struct err *e);

@@ -448,6 +448,18 @@ int uc_session_tenant(struct uc_ctx *ctx, struct session_view *view, struct err 
 	return 0;
 }
 
+void uc_session_purge(const struct uc_env *env, int64_t now)
+{
+	struct err e;
+	int64_t n;
+
+	err_init(&e);
+	if (store_sessions_purge(env->store, now, now - idle_of(env), &n, &e))
+		log_msg(LOG_WARN, "could not remove ended sessions: %s", e.message);
+	else if (n)
+		log_msg(LOG_INFO, "removed %lld ended sessions", (long long)n);
+}
+
 static int session_end_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
 {
 	(void)ctx;

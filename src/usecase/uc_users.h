@@ -82,6 +82,9 @@ int uc_session_auth(const struct uc_env *env, const char *token_hash, int64_t no
 		    struct auth *out, struct session_view *view, struct err *e);
 /* The tenant's slug and name into view. */
 int uc_session_tenant(struct uc_ctx *ctx, struct session_view *view, struct err *e);
+/* Removes the sessions of every tenant that have ended (idle, or past their end) and were
+ * never used again; failures are logged. For the hourly duty. */
+void uc_session_purge(const struct uc_env *env, int64_t now);
 /* Ends session id of the caller's tenant. */
 int uc_session_end(struct uc_ctx *ctx, const char *session_id, struct err *e);
 
