@@ -187,6 +187,9 @@ static int user_update_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 		revoke = true;
 	if (((p->set & (USER_SET_PROVIDER | USER_SET_ROLE)) && provider_check(tx, u, e)))
 		return -1;
+	/* An edit that changes nothing writes nothing: no event, the same updated_at. */
+	if (!uc->hash && !revoke && !strcmp(u->name, before.name))
+		return 0;
 	u->updated_at = ctx->now;
 	if (tx_user_update(tx, u, uc->hash, e))
 		return -1;
