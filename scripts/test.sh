@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, runs every fuzz target briefly over its seed corpus
 # (clang's libFuzzer, about a minute and a half in all) and the concurrency API tests under
-# ThreadSanitizer, then the whole test suite twice: unit and API tests of an
-# AddressSanitizer/UBSan build first, then of the normal build, whose ctest also runs the
-# browser tests of the web UI (Chromium). Ends with ctest's summary.
+# ThreadSanitizer, the unit and API tests (SQLite and PostgreSQL) of an AddressSanitizer/UBSan
+# build, then the unit tests and the browser tests of the web UI (Chromium) of the normal
+# build. The API suite runs once, under the sanitizers: a second run on the normal build took
+# a quarter of an hour and found nothing the first did not. Ends with ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -40,4 +41,4 @@ ctest --test-dir build-asan --output-on-failure
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOTD_BROWSER_TESTS=ON >/dev/null
 cmake --build build -j"$jobs" >/dev/null
-ctest --test-dir build --output-on-failure
+ctest --test-dir build --output-on-failure --exclude-regex '^api(_pg)?$'
