@@ -223,7 +223,9 @@ int h_session_create(struct req *r, struct err *e)
 		json_required("", "password", e);
 	if (e->code || router_auth_allowed(r, e))
 		return -1;
-	wait = login_limit_wait(slug, email, r->now);
+	/* The attempt counts from here, so guesses checked at the same time cannot all get
+	 * past the account's limit before any of them has failed. */
+	wait = login_limit_take(slug, email, r->now);
 	if (wait > 0) {
 		err_set(e, ERR_RATE_LIMITED,
 			"too many failed sign-ins to this account; try again in %lld minutes",
@@ -233,9 +235,10 @@ int h_session_create(struct req *r, struct err *e)
 	}
 	if (uc_session_start(&r->ctx->env, slug, email, password, r->now, r->request_id, &v,
 			     token, e)) {
-		if (e->code != ERR_INVALID_CREDENTIALS)
+		if (e->code != ERR_INVALID_CREDENTIALS) {
+			login_limit_refund(slug, email, r->now);
 			return -1;
-		login_limit_fail(slug, email, r->now);
+		}
 		return router_auth_failed(r, e);
 	}
 	login_limit_clear(slug, email);

@@ -11,8 +11,8 @@
 
 struct account {
 	char key[TOKEN_HASH_MAX];	/* hash of "slug\nemail" lower-cased; "" = free */
-	int64_t first;			/* when the window's first failure was */
-	int failures;
+	int64_t first;			/* when the window's first attempt was */
+	int failures;			/* attempts that failed or are still being checked */
 };
 
 /* Process-wide by nature, like the per-address limits: failures come from any connection. */
@@ -59,25 +59,11 @@ static bool expired(const struct account *a, int64_t now)
 	return now - a->first >= LOGIN_WINDOW_SECONDS || now < a->first;
 }
 
-int64_t login_limit_wait(const char *slug, const char *email, int64_t now)
-{
-	char key[TOKEN_HASH_MAX];
-	struct account *a;
-	int64_t wait = 0;
-
-	key_of(slug, email, key);
-	pthread_mutex_lock(&lock);
-	a = find(key);
-	if (a && !expired(a, now) && a->failures >= LOGIN_FAILURES_MAX)
-		wait = a->first + LOGIN_WINDOW_SECONDS - now;
-	pthread_mutex_unlock(&lock);
-	return wait;
-}
-
-void login_limit_fail(const char *slug, const char *email, int64_t now)
+int64_t login_limit_take(const char *slug, const char *email, int64_t now)
 {
 	char key[TOKEN_HASH_MAX];
 	struct account *a, *victim = NULL;
+	int64_t wait = 0;
 	size_t h, i;
 
 	key_of(slug, email, key);
@@ -102,7 +88,24 @@ void login_limit_fail(const char *slug, const char *email, int64_t now)
 		a->failures = 0;
 		a->first = now;
 	}
-	a->failures++;
+	if (a->failures >= LOGIN_FAILURES_MAX)
+		wait = a->first + LOGIN_WINDOW_SECONDS - now;
+	else
+		a->failures++;
+	pthread_mutex_unlock(&lock);
+	return wait;
+}
+
+void login_limit_refund(const char *slug, const char *email, int64_t now)
+{
+	char key[TOKEN_HASH_MAX];
+	struct account *a;
+
+	key_of(slug, email, key);
+	pthread_mutex_lock(&lock);
+	a = find(key);
+	if (a && !expired(a, now) && a->failures > 0)
+		a->failures--;
 	pthread_mutex_unlock(&lock);
 }
 

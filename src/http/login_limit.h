@@ -1,8 +1,11 @@
-/* Failed sign-ins per account (organisation + e-mail, whether or not it exists): after
+/* Sign-in attempts per account (organisation + e-mail, whether or not it exists): after
  * LOGIN_FAILURES_MAX failures within LOGIN_WINDOW_SECONDS of the first, every sign-in to
- * that account is refused until the window has passed, even with the right password. A
- * success clears the account's count. Held in memory, per process, in a bounded table: when
- * it is full the entry whose window started first gives way. */
+ * that account is refused until the window has passed, even with the right password. An
+ * attempt counts from the moment it is let through, so sign-ins checked at the same time
+ * cannot all get past the limit before any has failed; a success clears the account's count,
+ * an attempt that ends in neither (a database error) is given back. Held in memory, per
+ * process, in a bounded table: when it is full the entry whose window started first gives
+ * way. */
 #ifndef SLOTD_HTTP_LOGIN_LIMIT_H
 #define SLOTD_HTTP_LOGIN_LIMIT_H
 
@@ -11,11 +14,13 @@
 #define LOGIN_FAILURES_MAX 5
 #define LOGIN_WINDOW_SECONDS (15 * 60)
 
-/* Seconds until the account (slug, e-mail as typed; compared without case) may try again,
- * 0 when it may now. now: UTC seconds (the request's clock). */
-int64_t login_limit_wait(const char *slug, const char *email, int64_t now);
-/* Counts a failed sign-in to the account. */
-void login_limit_fail(const char *slug, const char *email, int64_t now);
+/* Lets one sign-in to the account (slug, e-mail as typed; compared without case) be tried,
+ * counting it as a failure until it is cleared or given back: 0. When the account has spent
+ * its attempts, nothing is counted and the answer is the seconds until it may try again.
+ * now: UTC seconds (the request's clock). */
+int64_t login_limit_take(const char *slug, const char *email, int64_t now);
+/* Gives back an attempt taken at now that ended neither in a success nor in a failed check. */
+void login_limit_refund(const char *slug, const char *email, int64_t now);
 /* Clears the account's count after a sign-in succeeded. */
 void login_limit_clear(const char *slug, const char *email);
 
