@@ -4,8 +4,9 @@
  * attempt counts from the moment it is let through, so sign-ins checked at the same time
  * cannot all get past the limit before any has failed; a success clears the account's count,
  * an attempt that ends in neither (a database error) is given back. Held in memory, per
- * process, in a bounded table: when it is full the entry whose window started first gives
- * way. */
+ * process, in a bounded table whose places come from a hash keyed with a random key of the
+ * process: when an account's places are full, the entry whose window started first gives
+ * way, one below the limit before a locked one. */
 #ifndef SLOTD_HTTP_LOGIN_LIMIT_H
 #define SLOTD_HTTP_LOGIN_LIMIT_H
 

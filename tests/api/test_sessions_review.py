@@ -1,5 +1,7 @@
 """Console sign-in and sessions, at their edges: the per-account limit of failed sign-ins
-under concurrent guesses."""
+under concurrent guesses and against accounts that share its place in the server's table."""
+import hashlib
+import itertools
 import threading
 
 from conftest import expect_problem
@@ -33,3 +35,29 @@ def test_concurrent_wrong_guesses_get_no_more_checks_than_the_limit(start_server
     assert len(codes) == 16 and set(codes) <= {401, 429}, codes
     assert codes.count(401) <= 5, f"{codes.count(401)} guesses checked at once: {sorted(codes)}"
     expect_problem(_sign_in(t, u["email"], PW, 99), 429, "rate_limited")
+
+
+def _home(slug, mail):
+    """Where an account would sit in a table placed by the unkeyed token hash (BLAKE2b-256
+    hex of "slug\\nemail", its first eight hex digits modulo 4096 slots)."""
+    h = hashlib.blake2b(f"{slug}\n{mail}".lower().encode(), digest_size=32).hexdigest()
+    return int(h[:8], 16) % 4096
+
+
+def test_failures_to_accounts_that_share_a_place_do_not_clear_an_account(start_server):
+    """Eight accounts worked out to share the target account's place, each failing once,
+    between guesses at the target: the target's count stands, and after its fifth failure
+    even the right password is refused."""
+    srv = start_server(args=LIMITED, env=ON)
+    t = srv.tenant()
+    u = user(t, role="admin")
+    home = _home(t.slug, u["email"])
+    fillers = list(itertools.islice((m for m in (f"f{i}@example.com" for i in itertools.count())
+                                     if _home(t.slug, m) == home), 8))
+    n = itertools.count()
+    first = [_sign_in(t, u["email"], f"wrong guess {i}", next(n)).status_code for i in range(4)]
+    assert first == [401] * 4, first
+    assert [_sign_in(t, m, "wrong guess", next(n)).status_code for m in fillers] == [401] * 8
+    last = [_sign_in(t, u["email"], f"wrong guess b{i}", next(n)).status_code for i in range(4)]
+    assert last[0] == 401 and set(last[1:]) == {429}, last
+    expect_problem(_sign_in(t, u["email"], PW, next(n)), 429, "rate_limited")

@@ -1,6 +1,7 @@
 /* Unit tests for http/login_limit: five attempts per account and window, attempts counted
  * as they start (so concurrent ones cannot pass the limit together), refunds, the window's
- * end and case. */
+ * end, case, and a locked account that a flood of other accounts cannot push out of the
+ * table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,11 +49,28 @@ static void refunds_and_clears(void **state)
 	assert_true(login_limit_take("refund", "a@example.com", T0) > 0);
 }
 
+static void a_flood_of_other_accounts_does_not_unlock_one(void **state)
+{
+	char mail[64];
+	int i;
+
+	(void)state;
+	for (i = 0; i < LOGIN_FAILURES_MAX; i++)
+		assert_int_equal(login_limit_take("flood", "victim@example.com", T0), 0);
+	/* Many more accounts than the table holds, one failure each, in the same window. */
+	for (i = 0; i < 50000; i++) {
+		snprintf(mail, sizeof(mail), "other%d@example.com", i);
+		login_limit_take("flood", mail, T0 + 1);
+	}
+	assert_true(login_limit_take("flood", "victim@example.com", T0 + 2) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(five_attempts_then_a_wait),
 		cmocka_unit_test(refunds_and_clears),
+		cmocka_unit_test(a_flood_of_other_accounts_does_not_unlock_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
