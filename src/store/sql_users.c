@@ -252,10 +252,11 @@ int store_sessions_purge(struct store *st, int64_t now, int64_t idle_before, int
 	return rc;
 }
 
-int store_session_touch(struct store *st, const char *id, int64_t now, struct err *e)
+int store_session_touch(struct store *st, const char *id, int64_t now, int64_t every,
+			struct err *e)
 {
 	return store_touch(st,
 			   "UPDATE sessions SET last_seen_at = ?3 WHERE id = ?2"
 			   " AND last_seen_at < ?4",
-			   "", id, now, 60, "record session use", e);
+			   "", id, now, every, "record session use", e);
 }

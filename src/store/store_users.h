@@ -55,8 +55,9 @@ int tx_user_sessions_delete(struct store_tx *tx, const char *user_id, struct err
  * *n gets how many went. */
 int store_sessions_purge(struct store *st, int64_t now, int64_t idle_before, int64_t *n,
 			 struct err *e);
-/* Records that session id was used at now, when its last record is over a minute old: a
- * transaction of its own that takes no tenant lock. */
-int store_session_touch(struct store *st, const char *id, int64_t now, struct err *e);
+/* Records that session id was used at now, when its last record is over every seconds old:
+ * a transaction of its own that takes no tenant lock. */
+int store_session_touch(struct store *st, const char *id, int64_t now, int64_t every,
+			struct err *e);
 
 #endif

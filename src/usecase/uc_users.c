@@ -276,6 +276,15 @@ static int64_t idle_of(const struct uc_env *env)
 						     : SESSION_IDLE_DEFAULT_SECONDS;
 }
 
+/* How old a session's recorded last use may grow before a request records it again: a
+ * minute, or a quarter of an idle timeout under four minutes. Idleness is judged from the
+ * recorded use, which trails the real one by up to this much: recorded once a minute, a busy
+ * session under a 60 s timeout would end a minute after its sign-in. */
+static int64_t touch_every(int64_t idle)
+{
+	return idle / 4 < 60 ? idle / 4 : 60;
+}
+
 /* Finds the user of email in tenant slug (*found 0 when there is none) with its hash. */
 static int login_lookup(const struct uc_env *env, const char *slug, const char *email,
 			char tenant[ID_MAX], struct user *u, char hash[PWHASH_STR_MAX],
@@ -423,11 +432,12 @@ int uc_session_auth(const struct uc_env *env, const char *token_hash_, int64_t n
 		return err_set(e, ERR_SESSION_EXPIRED, "your session has expired; sign in again");
 	}
 	auth_of_user(rec.tenant_id, &view->user, out);
-	if (rec.last_seen_at < now - 60) {
-		/* Seen at most once a minute per session: a write, but a rare one. */
+	if (rec.last_seen_at < now - touch_every(idle)) {
+		/* Recorded at most once a minute per session (touch_every): a write, but a rare
+		 * one. */
 		struct err ignored;
 		err_init(&ignored);
-		if (store_session_touch(env->store, rec.id, now, &ignored))
+		if (store_session_touch(env->store, rec.id, now, touch_every(idle), &ignored))
 			log_msg(LOG_WARN, "could not record the use of session %s: %s", rec.id,
 				ignored.message);
 	}

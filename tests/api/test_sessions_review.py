@@ -1,11 +1,12 @@
 """Console sign-in and sessions, at their edges: the per-account limit of failed sign-ins
-under concurrent guesses and against accounts that share its place in the server's table."""
+under concurrent guesses and against accounts that share its place in the server's table,
+and a session in use under the shortest idle timeout (60 s)."""
 import hashlib
 import itertools
 import threading
 
 from conftest import expect_problem
-from test_users_sessions import NOW, ON, PW, Browser, user
+from test_users_sessions import NOW, ON, PW, Browser, shift, signed_in, user
 
 LIMITED = ["--trust-forwarded-for", "--rate-limit-auth-failures", "1000/60"]
 
@@ -61,3 +62,17 @@ def test_failures_to_accounts_that_share_a_place_do_not_clear_an_account(start_s
     last = [_sign_in(t, u["email"], f"wrong guess b{i}", next(n)).status_code for i in range(4)]
     assert last[0] == 401 and set(last[1:]) == {429}, last
     expect_problem(_sign_in(t, u["email"], PW, next(n)), 429, "rate_limited")
+
+
+def test_a_session_in_use_outlives_the_shortest_idle_timeout(start_server):
+    """--session-idle 60: a session used every 40 s stays signed in; 61 s without a request
+    ends it."""
+    srv = start_server(args=["--session-idle", "60"])
+    t = srv.tenant()
+    u = user(t, role="admin")
+    b = signed_in(t.base, t.slug, u["email"])
+    for s in (40, 80, 120, 160):
+        r = b.get("/v1/sessions/current", now=shift(NOW, s))
+        assert r.status_code == 200, f"used every 40 s, at +{s} s: {r.text}"
+    p = expect_problem(b.get("/v1/providers", now=shift(NOW, 160 + 61)), 401, "session_expired")
+    assert p["detail"] == "your session has expired; sign in again", p
