@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -690,7 +691,9 @@ static int cmd_serve(struct options *o)
 	ctx.http_limits = o->http;
 	ctx.tls_cert_file = o->tls_cert;
 	ctx.tls_key_file = o->tls_key;
-	ctx.cookie_secure = o->tls_cert || (o->public_url && !strncmp(o->public_url, "https:", 6));
+	/* A URL's scheme is case-insensitive (RFC 3986): HTTPS:// is https:// too. */
+	ctx.cookie_secure = o->tls_cert ||
+			    (o->public_url && !strncasecmp(o->public_url, "https:", 6));
 	if (!o->tls_cert != !o->tls_key) {
 		fprintf(stderr, "slotd: --tls-cert and --tls-key go together\n");
 		goto fail;

@@ -1,12 +1,13 @@
 """Console sign-in and sessions, at their edges: the per-account limit of failed sign-ins
 under concurrent guesses and against accounts that share its place in the server's table,
-and a session in use under the shortest idle timeout (60 s)."""
+a session in use under the shortest idle timeout (60 s), and the cookie's Secure attribute
+for a public URL whose scheme is written in capitals."""
 import hashlib
 import itertools
 import threading
 
 from conftest import expect_problem
-from test_users_sessions import NOW, ON, PW, Browser, shift, signed_in, user
+from test_users_sessions import NOW, ON, PW, Browser, set_cookie, shift, signed_in, user
 
 LIMITED = ["--trust-forwarded-for", "--rate-limit-auth-failures", "1000/60"]
 
@@ -76,3 +77,13 @@ def test_a_session_in_use_outlives_the_shortest_idle_timeout(start_server):
         assert r.status_code == 200, f"used every 40 s, at +{s} s: {r.text}"
     p = expect_problem(b.get("/v1/providers", now=shift(NOW, 160 + 61)), 401, "session_expired")
     assert p["detail"] == "your session has expired; sign in again", p
+
+
+def test_secure_cookie_when_the_public_url_says_https_in_capitals(start_server):
+    srv = start_server(args=["--public-url", "HTTPS://slotd.example.com"])
+    t = srv.tenant()
+    u = user(t, role="admin")
+    r = Browser(t.base).sign_in(t.slug, u["email"], PW)
+    assert r.status_code == 201, r.text
+    _, attrs, raw = set_cookie(r)
+    assert "secure" in attrs and "httponly" in attrs, raw
