@@ -92,7 +92,7 @@ int uc_user_create(struct uc_ctx *ctx, struct user *u, const char *password,
 	u->created_at = u->updated_at = ctx->now;
 	u->last_login_at = 0;
 	if (pwhash_make(hash, password, strlen(password)))
-		return err_set(e, ERR_STORE_BUSY, "no memory to hash the password; try again");
+		return err_set(e, ERR_STORE_BUSY, "the password could not be hashed now (too many at once); try again");
 	return uc_write(ctx, user_create_tx, &un, e);
 }
 
@@ -209,7 +209,7 @@ int uc_user_update(struct uc_ctx *ctx, const char *id, const struct user_patch *
 		if (password_check(p->password, e))
 			return -1;
 		if (pwhash_make(hash, p->password, strlen(p->password)))
-			return err_set(e, ERR_STORE_BUSY, "no memory to hash the password; try again");
+			return err_set(e, ERR_STORE_BUSY, "the password could not be hashed now (too many at once); try again");
 		uc.hash = hash;
 	}
 	return uc_write(ctx, user_update_tx, &uc, e);
@@ -358,7 +358,7 @@ int uc_session_start(const struct uc_env *env, const char *slug, const char *ema
 	struct arena *a;
 	struct auth auth;
 	struct uc_ctx ctx;
-	int found, rc;
+	int found, ok, rc;
 
 	memset(out, 0, sizeof(*out));
 	found = 0;
@@ -369,8 +369,10 @@ int uc_session_start(const struct uc_env *env, const char *slug, const char *ema
 	    login_lookup(env, slug, folded, out->tenant_id, &out->user, hash, &found, e))
 		return -1;
 	/* The same work whether or not the user exists, so the time taken does not tell. */
-	if (!pwhash_verify(found ? hash : NULL, password, strlen(password)) || !found ||
-	    out->user.disabled)
+	ok = pwhash_verify(found ? hash : NULL, password, strlen(password));
+	if (ok < 0)
+		return err_set(e, ERR_STORE_BUSY, "too many sign-ins at once; try again");
+	if (!ok || !found || out->user.disabled)
 		return err_set(e, ERR_INVALID_CREDENTIALS, "organisation, e-mail or password is wrong");
 	id_new(out->session_id, "sid");
 	token_new(token, "ses");

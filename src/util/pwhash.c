@@ -1,9 +1,11 @@
 #include "util/pwhash.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 /* Process-wide by nature: the memory bound holds for all requests together. */
 static sem_t slots;
@@ -21,33 +23,43 @@ static void init(void)
 		dummy_hash[0] = '\0';
 }
 
-static void slot_take(void)
+/* Waits at most PWHASH_WAIT_SECONDS for a turn: a flood of sign-ins gets refusals instead
+ * of holding every server thread in the queue. 0, or -1 when no turn came. */
+static int slot_take(void)
 {
+	struct timespec until;
+
 	pthread_once(&once, init);
-	while (sem_wait(&slots) != 0)
-		;	/* EINTR: wait again */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += PWHASH_WAIT_SECONDS;
+	while (sem_timedwait(&slots, &until) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
 }
 
 int pwhash_make(char out[PWHASH_STR_MAX], const char *password, size_t len)
 {
 	int rc;
 
-	slot_take();
+	if (slot_take())
+		return -1;
 	rc = crypto_pwhash_str(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			       crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	sem_post(&slots);
 	return rc ? -1 : 0;
 }
 
-bool pwhash_verify(const char *hash, const char *password, size_t len)
+int pwhash_verify(const char *hash, const char *password, size_t len)
 {
-	bool ok;
+	int ok;
 
-	slot_take();
+	if (slot_take())
+		return -1;
 	if (!hash) {
 		/* The result is thrown away: only the time it takes matters. */
 		ok = dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, len) == 0;
-		ok = false;
+		ok = 0;
 	} else {
 		ok = crypto_pwhash_str_verify(hash, password, len) == 0;
 	}
