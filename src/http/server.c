@@ -619,6 +619,19 @@ static void on_mhd_panic(void *cls, const char *file, unsigned int line, const c
 	abort();
 }
 
+/* While draining, a new connection is closed as soon as it is accepted. (Quiescing the
+ * daemon instead raced its own epoll threads in libmicrohttpd 0.9.75: both removed the
+ * listening socket from a worker's epoll set, and the loser's ENOENT was a fatal error that
+ * aborted about one stop in a thousand.) */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	const struct http_ctx *ctx = cls;
+
+	(void)addr;
+	(void)len;
+	return atomic_load(&ctx->draining) ? MHD_NO : MHD_YES;
+}
+
 struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned threads,
 			    struct err *e)
 {
@@ -651,7 +664,8 @@ struct server *server_start(struct http_ctx *ctx, int listen_fd, unsigned thread
 	conn_limits_mhd_options(ctx->conn_limits, ops, &nops);
 	ops[nops] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+		flags, 0, accept_policy, ctx, on_request, ctx, MHD_OPTION_LISTEN_SOCKET,
+		(MHD_socket)listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
 		MHD_OPTION_CONNECTION_LIMIT, http_limits_mhd_connections(lim),
 		MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s,
@@ -680,7 +694,6 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 {
 	struct timespec nap = {0, 10 * 1000 * 1000};
 	unsigned waited = 0;
-	MHD_socket fd;
 
 	atomic_store(&srv->ctx->draining, true);
 	pthread_mutex_lock(&srv->lock);
@@ -689,10 +702,8 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 	pthread_mutex_unlock(&srv->lock);
 	if (srv->sweeping)
 		pthread_join(srv->sweeper, NULL);
-	/* No new connections. The listening socket is closed only after MHD_stop_daemon: its
-	 * threads may still be polling it, and closing it earlier let its number be reused by
-	 * another file while they did (libmicrohttpd's manual says as much). */
-	fd = MHD_quiesce_daemon(srv->daemon);
+	/* No new connections from here (accept_policy). MHD_stop_daemon closes the listening
+	 * socket once its threads have stopped polling it. */
 	while (atomic_load(&srv->ctx->in_flight) > 0 && waited < timeout_ms) {
 		nanosleep(&nap, NULL);
 		waited += 10;
@@ -701,8 +712,6 @@ void server_drain(struct server *srv, unsigned timeout_ms)
 		log_msg(LOG_WARN, "stopping with %d requests still in flight",
 			atomic_load(&srv->ctx->in_flight));
 	MHD_stop_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	conn_limits_free(srv->ctx->conn_limits);
 	srv->ctx->conn_limits = NULL;
 	tls_files_release(&srv->tls);
