@@ -675,8 +675,9 @@ def test_malformed_sign_in_is_422(t, body, pointer):
     assert "Set-Cookie" not in r.headers
 
 
-def test_secure_cookie_when_the_public_url_is_https(start_server):
-    srv = start_server(args=["--public-url", "https://slotd.example.com"])
+@pytest.mark.parametrize("url", ["https://slotd.example.com", "HTTPS://slotd.example.com"])
+def test_secure_cookie_when_the_public_url_is_https(start_server, url):
+    srv = start_server(args=["--public-url", url])
     t = srv.tenant()
     u = user(t, role="admin")
     r = Browser(t.base).sign_in(t.slug, u["email"], PW)
