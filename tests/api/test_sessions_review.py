@@ -7,7 +7,7 @@ import itertools
 import threading
 
 from conftest import expect_problem
-from test_users_sessions import NOW, ON, PW, Browser, set_cookie, shift, signed_in, user
+from test_users_sessions import NOW, ON, PW, Browser, shift, signed_in, user
 
 LIMITED = ["--trust-forwarded-for", "--rate-limit-auth-failures", "1000/60"]
 
