@@ -1,13 +1,12 @@
 // The staff console: sign-in, then a shell (organisation, user, sign out, language) with the
-// calendar and the bookings list. Routes: /console (calendar), /console/calendar,
-// /console/bookings; slotd answers console.html for all of them.
+// pages of pages.js. Routes: /console (the first page) and /console/<page>[/…]; slotd
+// answers console.html for all of them.
 import './console.css';
 import './strings.js';
 import { h, clear } from '../dom.js';
 import { t, pickLanguage, setLanguage, lang, languages } from '../i18n.js';
 import { call, getAll, setCsrf, onSessionLost } from './http.js';
-import { mountCalendar } from './calendar.js';
-import { mountBookings } from './bookings.js';
+import { pages } from './pages.js';
 import { closeDetail } from './detail.js';
 import { problemText } from './problems.js';
 
@@ -138,11 +137,8 @@ onSessionLost((err) => {
   showLogin(true);
 });
 
-async function startSession(data, fresh) {
-  state.session = data;
-  setCsrf(data.csrf_token);
-  if (data.tenant && data.tenant.slug) state.typed.tenant = data.tenant.slug;
-  if (data.user && data.user.email) state.typed.email = data.user.email;
+/** Reads the providers and services the pages share; false when the session went meanwhile. */
+async function loadLists(data) {
   try {
     const [providers, services] = await Promise.all([
       getAll('/v1/providers'), getAll('/v1/services').catch(() => []),
@@ -151,9 +147,18 @@ async function startSession(data, fresh) {
     state.providers = scoped ? providers.filter((p) => p.id === data.user.provider_id) : providers;
     state.services = new Map(services.map((s) => [s.id, s]));
   } catch (e) {
-    if (!state.session) return; // signed out meanwhile (401)
+    if (!state.session) return false;
     state.providers = [];
   }
+  return true;
+}
+
+async function startSession(data, fresh) {
+  state.session = data;
+  setCsrf(data.csrf_token);
+  if (data.tenant && data.tenant.slug) state.typed.tenant = data.tenant.slug;
+  if (data.user && data.user.email) state.typed.email = data.user.email;
+  if (!await loadLists(data)) return; // signed out meanwhile (401)
   if (fresh && !location.pathname.startsWith('/console')) history.replaceState(null, '', '/console');
   render(true);
 }
@@ -169,9 +174,18 @@ async function signOut() {
 
 // --- shell ------------------------------------------------------------------------------------
 
+function isAdmin() {
+  return !!(state.session && state.session.user && state.session.user.role === 'admin');
+}
+
+/** The pages this user may open. */
+function visiblePages() { return pages.filter((p) => !p.admin || isAdmin()); }
+
 function routeName() {
   const parts = location.pathname.split('/').filter(Boolean);
-  return parts[1] === 'bookings' ? 'bookings' : 'calendar';
+  const shown = visiblePages();
+  const found = shown.find((p) => p.name === parts[1]);
+  return (found || shown[0]).name;
 }
 
 function navLink(name, label) {
@@ -181,7 +195,7 @@ function navLink(name, label) {
   a.addEventListener('click', (ev) => {
     if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
     ev.preventDefault();
-    if (routeName() !== name || location.pathname !== href) history.pushState(null, '', href);
+    if (location.pathname !== href) history.pushState(null, '', href);
     render(true);
   });
   return a;
@@ -197,8 +211,7 @@ function shell() {
     h('button', { type: 'button', class: 'c-secondary', 'data-testid': 'sign-out', onclick: signOut }, t('c.signout')));
   nav.setAttribute('aria-label', t('c.nav'));
   clear(nav).append(h('ul', null,
-    h('li', null, navLink('calendar', t('c.nav.calendar'))),
-    h('li', null, navLink('bookings', t('c.nav.bookings')))));
+    visiblePages().map((p) => h('li', null, navLink(p.name, t(p.label))))));
   nav.hidden = false;
 }
 
@@ -214,10 +227,17 @@ function render(focus) {
   const ctx = {
     session: state.session, providers: state.providers, services: state.services,
     scoped: !!(state.session.user && state.session.user.role === 'staff' && state.session.user.provider_id),
+    admin: isAdmin(),
+  };
+  // After a page changes providers or services: the shared lists are read again (into ctx too).
+  ctx.reload = async () => {
+    await loadLists(state.session);
+    ctx.providers = state.providers;
+    ctx.services = state.services;
   };
   clear(main);
   const name = routeName();
-  state.page = name === 'bookings' ? mountBookings(main, ctx) : mountCalendar(main, ctx);
+  state.page = pages.find((p) => p.name === name).mount(main, ctx) || null;
   if (focus) focusHeading(main.querySelector('h1'));
 }
 
