@@ -5,8 +5,12 @@
 // (/console/setup/services) and reads them from location.pathname.
 import { mountCalendar } from './calendar.js';
 import { mountBookings } from './bookings.js';
+import { mountAvailability } from './availability.js';
+import { mountSetup } from './setup.js';
 
 export const pages = [
   { name: 'calendar', label: 'c.nav.calendar', mount: mountCalendar },
   { name: 'bookings', label: 'c.nav.bookings', mount: mountBookings },
+  { name: 'availability', label: 'c.nav.availability', mount: mountAvailability },
+  { name: 'setup', label: 'c.nav.setup', admin: true, mount: mountSetup },
 ];

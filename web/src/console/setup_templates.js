@@ -1,0 +1,189 @@
+// Set-up → Messages: the e-mail templates (event type × language), an editor for subject,
+// text and HTML with a live preview (POST …/preview with what is typed, after a short pause),
+// save, and back to the built-in template.
+import { h, clear } from '../dom.js';
+import { t } from '../i18n.js';
+import { call, get } from './http.js';
+import { Fields, notices, confirmIn, dataTable, btn, busy, when } from './setup_common.js';
+
+const ALLOWED = new Set(['P', 'BR', 'A', 'STRONG', 'B', 'EM', 'I', 'U', 'UL', 'OL', 'LI', 'H1', 'H2', 'H3', 'H4',
+  'TABLE', 'THEAD', 'TBODY', 'TR', 'TD', 'TH', 'SPAN', 'DIV', 'HR', 'SMALL', 'BLOCKQUOTE', 'CODE', 'PRE']);
+
+/**
+ * The rendered HTML as page elements: parsed apart (DOMParser runs no scripts), then rebuilt
+ * from a short list of tags with no attributes but a web link's href, so nothing the template
+ * holds can run or style the console (the console's CSP forbids inline styles anyway).
+ */
+function safeHtml(html) {
+  const doc = new DOMParser().parseFromString(String(html || ''), 'text/html');
+  const out = document.createDocumentFragment();
+  const copy = (from, to) => {
+    for (const n of from.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE) to.append(document.createTextNode(n.nodeValue));
+      else if (n.nodeType === Node.ELEMENT_NODE) {
+        if (n.tagName === 'SCRIPT' || n.tagName === 'STYLE' || n.tagName === 'TITLE' || n.tagName === 'HEAD') continue;
+        if (!ALLOWED.has(n.tagName)) { copy(n, to); continue; }
+        const el = document.createElement(n.tagName.toLowerCase());
+        if (n.tagName === 'A') {
+          const href = n.getAttribute('href') || '';
+          if (/^https?:\/\//i.test(href)) {
+            el.setAttribute('href', href);
+            el.setAttribute('target', '_blank');
+            el.setAttribute('rel', 'noopener noreferrer');
+          }
+        }
+        copy(n, el);
+        to.append(el);
+      }
+    }
+  };
+  copy(doc.body, out);
+  return out;
+}
+
+const tid = (x) => `${x.event_type}-${x.locale}`;
+
+export function mountTemplates(root, ctx) {
+  let alive = true;
+  let rows = [];
+  const msg = notices();
+  const editSlot = h('div', { class: 's-form-slot' });
+  const { tbody, wrap } = dataTable('templates-table', t('c.setup.tpl.caption'), [
+    t('c.setup.tpl.event'), t('c.setup.tpl.locale'), t('c.setup.tpl.kind'), t('c.setup.tpl.updated'), t('c.setup.actions')]);
+  root.append(h('p', { class: 'c-hint' }, t('c.setup.tpl.intro')), msg.el, editSlot,
+    h('h2', { class: 's-h2' }, t('c.setup.tpl.list')), wrap);
+
+  async function load() {
+    try {
+      rows = (await get('/v1/templates')).data || [];
+      if (alive) draw();
+    } catch (e) {
+      if (alive && e.status !== 401) msg.fail(e);
+    }
+  }
+
+  function eventName(type) {
+    const k = `c.setup.ev.${type}`;
+    const s = t(k);
+    return s === k ? type : `${s} (${type})`;
+  }
+
+  function draw() {
+    clear(tbody);
+    for (const x of rows) {
+      tbody.append(h('tr', { 'data-testid': `template-row-${tid(x)}`, 'data-custom': x.custom ? 'yes' : 'no' },
+        h('td', null, eventName(x.event_type)),
+        h('td', null, x.locale === 'de' ? 'Deutsch' : 'English'),
+        h('td', null, x.custom ? t('c.setup.tpl.custom') : t('c.setup.tpl.builtin')),
+        h('td', null, x.custom ? when(x.updated_at) : t('c.detail.none')),
+        h('td', null, btn(t('c.setup.edit'), `template-edit-${tid(x)}`, () => openEditor(x), 'c-secondary',
+          { 'aria-label': t('c.setup.tpl.edit.named', { event: x.event_type, locale: x.locale }) }))));
+    }
+  }
+
+  async function openEditor(x) {
+    clear(editSlot);
+    msg.note('');
+    let tpl;
+    try {
+      tpl = await get(`/v1/templates/${encodeURIComponent(x.event_type)}/${x.locale}`);
+    } catch (e) {
+      if (e.status !== 401) msg.fail(e);
+      return;
+    }
+    if (!alive) return;
+    const f = new Fields('tpl');
+    const path = `/v1/templates/${encodeURIComponent(x.event_type)}/${x.locale}`;
+    const pvSubject = h('p', { class: 's-pv-subject', 'data-testid': 'preview-subject' });
+    const pvText = h('pre', { class: 's-pv-text', 'data-testid': 'preview-text' });
+    const pvHtml = h('div', { class: 's-pv-html', 'data-testid': 'preview-html' });
+    const pvState = h('p', { class: 'c-hint', role: 'status', 'data-testid': 'preview-state' });
+    const preview = h('section', { class: 's-preview', 'data-testid': 'template-preview', 'aria-labelledby': 'tpl-pv-h' },
+      h('h3', { id: 'tpl-pv-h' }, t('c.setup.tpl.preview')), pvState,
+      h('h4', null, t('c.setup.tpl.subject')), pvSubject,
+      h('h4', null, t('c.setup.tpl.text')), pvText,
+      h('h4', null, t('c.setup.tpl.html')), pvHtml);
+    const save = h('button', { type: 'submit', class: 'c-primary', 'data-testid': 'template-save' }, t('c.setup.save'));
+    const resetSlot = h('div');
+    const reset = btn(t('c.setup.tpl.reset'), 'template-reset', () => confirmIn(resetSlot, t('c.setup.tpl.reset.q'),
+      t('c.setup.tpl.reset'), 'template-reset-confirm', async () => {
+        try {
+          await call('DELETE', path);
+          msg.note(t('c.setup.tpl.resetdone'));
+          await load();
+          const again = rows.find((r) => r.event_type === x.event_type && r.locale === x.locale);
+          if (again) await openEditor(again);
+        } catch (e) { clear(resetSlot); msg.fail(e); }
+      }), 'c-danger', { hidden: !tpl.custom });
+    const close = btn(t('c.setup.close'), 'template-close', () => { stop(); clear(editSlot); });
+    const title = h('h2', { class: 's-h2', id: 'tpl-form-h', tabindex: '-1' },
+      t('c.setup.tpl.editing', { event: eventName(x.event_type), locale: x.locale === 'de' ? 'Deutsch' : 'English' }));
+    const vars = h('details', { class: 's-vars' }, h('summary', null, t('c.setup.tpl.vars')),
+      h('dl', { class: 'c-fields' }, (tpl.variables || []).map((v) => [h('dt', null, h('code', null, `{{${v.name}}}`)), h('dd', null, v.description)])));
+    const form = h('form', { class: 's-form', 'data-testid': 'template-form', novalidate: true, 'aria-labelledby': 'tpl-form-h' },
+      title,
+      h('p', { class: 'c-hint', 'data-testid': 'template-kind' }, tpl.custom ? t('c.setup.tpl.is.custom') : t('c.setup.tpl.is.builtin')),
+      h('div', { class: 's-tpl' },
+        h('div', { class: 's-tpl-edit' },
+          f.input('subject', t('c.setup.tpl.subject'), tpl.subject, { maxlength: 20000 }),
+          f.textarea('text', t('c.setup.tpl.text'), tpl.text, { rows: 10, spellcheck: 'false' }),
+          f.textarea('html', t('c.setup.tpl.html'), tpl.html, { rows: 10, spellcheck: 'false' }),
+          vars),
+        preview),
+      f.summary,
+      h('div', { class: 'c-buttons' }, save, reset, close), resetSlot);
+
+    let timer = 0;
+    let ctl = null;
+    let seq = 0;
+    function stop() { clearTimeout(timer); if (ctl) ctl.abort(); }
+    async function renderPreview() {
+      stop();
+      const mine = ++seq;
+      ctl = new AbortController();
+      pvState.textContent = t('c.setup.tpl.previewing');
+      try {
+        const { data } = await call('POST', `${path}/preview`, {
+          body: { subject: f.val('subject'), text: f.val('text'), html: f.val('html') }, signal: ctl.signal });
+        if (!alive || mine !== seq) return;
+        f.clear();
+        pvSubject.textContent = data.subject;
+        pvText.textContent = data.text;
+        clear(pvHtml).append(safeHtml(data.html));
+        pvState.textContent = t('c.setup.tpl.previewed');
+      } catch (e) {
+        if (!alive || mine !== seq || (e && e.name === 'AbortError') || e.status === 401) return;
+        pvState.textContent = t('c.setup.tpl.previewfail');
+        f.show(e);
+      }
+    }
+    for (const name of ['subject', 'text', 'html']) {
+      f.el(name).addEventListener('input', () => {
+        clearTimeout(timer);
+        pvState.textContent = t('c.setup.tpl.typing');
+        timer = setTimeout(renderPreview, 400);
+      });
+    }
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      stop();
+      f.clear();
+      await busy(save, async () => {
+        try {
+          await call('PUT', path, { body: { subject: f.val('subject'), text: f.val('text'), html: f.val('html') } });
+          msg.note(t('c.setup.tpl.saved'));
+          reset.hidden = false;
+          await load();
+        } catch (e) {
+          if (e.status !== 401) f.show(e);
+        }
+      });
+    });
+    editSlot.append(form);
+    title.focus();
+    renderPreview();
+  }
+
+  load();
+  return { destroy() { alive = false; } };
+}
