@@ -1,7 +1,10 @@
 // The calendar page: FullCalendar (MIT core, time grid, day grid, interaction) with our own
 // toolbar, a provider filter and a legend. Items come from GET /v1/calendar for the chosen
 // providers; a booking can be dragged to another start (POST …/reschedule), which snaps back
-// with the reason when slotd refuses it.
+// with the reason when slotd refuses it. A click or selection on free time opens the create
+// dialog (create.js); schedule entry occurrences can be dragged and resized with the
+// this / following / all choice (entry.js). In the day view the chosen providers can be shown
+// side by side: one timeGridDay calendar per provider, sharing date and navigation.
 import { Calendar } from 'fullcalendar';
 import timeGridPlugin from 'fullcalendar/timegrid';
 import dayGridPlugin from 'fullcalendar/daygrid';
@@ -18,6 +21,10 @@ import { formatDateTime, hour12 } from '../format.js';
 import { call, get } from './http.js';
 import { problemText } from './problems.js';
 import { openDetail } from './detail.js';
+import { openCreate } from './create.js';
+import { moveOccurrence, openEntryDetail } from './entry.js';
+import './strings_calendar.js';
+import './calendar_extra.css';
 
 const VIEWS = [
   { key: 'day', fc: 'timeGridDay', label: 'c.cal.day', unit: 'day' },
@@ -31,7 +38,7 @@ const hh = (n) => `${String(n).padStart(2, '0')}:00:00`;
 
 // Kept while the page lives in this tab (view, date and the filter survive a language switch
 // or a visit to the bookings list).
-const kept = { view: null, date: null, chosen: null };
+const kept = { view: null, date: null, chosen: null, sideBySide: false };
 
 export const browserZone = () => {
   try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch { return 'UTC'; }
@@ -91,6 +98,11 @@ function toEvent(it, providerName) {
     cls.push(`c-st-${it.status}`);
     ev.color = COLOURS[it.status] || COLOURS.booking;
     ev.startEditable = it.status === 'pending' || it.status === 'confirmed';
+    // a booking lasts as long as its service: moved, never resized
+    ev.durationEditable = false;
+  } else if (it.kind === 'entry') {
+    ev.startEditable = true;
+    ev.durationEditable = true;
   } else if (it.kind === 'holiday' || it.kind === 'override') {
     // one item per date: shown as an all-day item of that date
     ev.start = it.date;
@@ -123,32 +135,68 @@ export function mountCalendar(root, ctx) {
   if (!kept.chosen || ctx.scoped) kept.chosen = new Set(all);
   else kept.chosen = new Set([...kept.chosen].filter((id) => names.has(id)));
   let view = VIEWS.find((v) => v.key === kept.view) || VIEWS[1];
+  const chosenIds = () => all.filter((id) => kept.chosen.has(id)).slice(0, MAX_PROVIDERS);
+  // Providers side by side: the day view, the toggle on, more than one provider chosen.
+  const sideActive = () => view.key === 'day' && kept.sideBySide && chosenIds().length > 1;
 
   const heading = h('h1', { id: 'cal-h' }, t('c.cal.heading'));
   const title = h('h2', { class: 'c-cal-title', 'data-testid': 'cal-title', 'aria-live': 'polite' });
   const errorSlot = h('div', { class: 'c-error-slot' });
+  const noteSlot = h('div', { class: 'c-note-slot', role: 'status', 'data-testid': 'cal-note' });
   const showError = (text) => {
     clear(errorSlot);
-    if (text) errorSlot.append(h('p', { class: 'c-alert', role: 'alert', 'data-testid': 'console-error' }, text));
+    if (text) { clear(noteSlot); errorSlot.append(h('p', { class: 'c-alert', role: 'alert', 'data-testid': 'console-error' }, text)); }
+  };
+  const showNote = (what) => {
+    clear(noteSlot);
+    if (what) noteSlot.append(typeof what === 'string' ? h('p', { class: 'c-note' }, what) : h('div', { class: 'c-note' }, what));
   };
   const btn = (testid, label, onclick, extra = {}) =>
     h('button', { type: 'button', class: 'c-tool', 'data-testid': testid, onclick, ...extra }, label);
 
-  const prev = btn('cal-prev', t('c.cal.prev'), () => { showError(''); cal.prev(); });
-  const next = btn('cal-next', t('c.cal.next'), () => { showError(''); cal.next(); });
-  const today = btn('cal-today', t('c.cal.today'), () => { showError(''); cal.today(); });
+  let cals = []; // {cal, el, provider (a column's provider, or null), lo, hi}
+  const each = (fn) => { for (const c of cals) fn(c.cal); };
+  const refetchAll = () => each((c) => c.refetchEvents());
+  const clearMessages = () => { showError(''); showNote(''); };
+
+  const prev = btn('cal-prev', t('c.cal.prev'), () => { clearMessages(); each((c) => c.prev()); });
+  const next = btn('cal-next', t('c.cal.next'), () => { clearMessages(); each((c) => c.next()); });
+  const today = btn('cal-today', t('c.cal.today'), () => { clearMessages(); each((c) => c.today()); });
   const viewButtons = VIEWS.map((v) => btn(`view-${v.key}`, t(v.label), () => {
-    showError('');
+    clearMessages();
+    const wasSide = sideActive();
     view = v;
     kept.view = v.key;
-    cal.changeView(v.fc);
+    if (wasSide !== sideActive()) build();
+    else each((c) => c.changeView(v.fc));
     syncToolbar();
   }, { 'aria-pressed': String(v === view) }));
+  const sideButton = h('button', { type: 'button', class: 'c-tool c-tool-single', 'data-testid': 'side-by-side',
+    'aria-pressed': String(!!kept.sideBySide), onclick: () => {
+      clearMessages();
+      kept.sideBySide = !kept.sideBySide;
+      build();
+      syncToolbar();
+    } }, t('c.cal.sidebyside'));
+  const newButton = h('button', { type: 'button', class: 'c-tool c-tool-single', 'data-testid': 'create-open', onclick: () => {
+    // The keyboard's way to the create dialog: the next quarter hour of the day shown.
+    const shown = cals.length ? cals[0].cal.getDate() : new Date();
+    const now = new Date();
+    const start = new Date(shown);
+    if (shown.toDateString() === now.toDateString()) {
+      start.setHours(now.getHours(), Math.ceil((now.getMinutes() + 1) / 15) * 15, 0, 0);
+    } else {
+      start.setHours(DAY_FROM + 2, 0, 0, 0);
+    }
+    create(start, new Date(start.getTime() + 3600000), null);
+  } }, t('c.cal.new'));
 
   function syncToolbar() {
     for (let i = 0; i < VIEWS.length; i++) viewButtons[i].setAttribute('aria-pressed', String(VIEWS[i] === view));
     prev.setAttribute('aria-label', t(`c.cal.prev.${view.unit}`));
     next.setAttribute('aria-label', t(`c.cal.next.${view.unit}`));
+    sideButton.setAttribute('aria-pressed', String(!!kept.sideBySide));
+    sideButton.hidden = !(view.key === 'day' && chosenIds().length > 1);
   }
 
   let filter = null;
@@ -160,32 +208,37 @@ export function mountCalendar(root, ctx) {
         const box = h('input', { type: 'checkbox', id, value: p.id, 'data-testid': `provider-filter-${p.id}`,
           checked: kept.chosen.has(p.id) });
         box.addEventListener('change', () => {
+          const wasSide = sideActive();
           if (box.checked) kept.chosen.add(p.id); else kept.chosen.delete(p.id);
-          showError('');
-          cal.refetchEvents();
+          clearMessages();
+          if (wasSide || sideActive()) build();
+          else refetchAll();
+          syncToolbar();
         });
         return h('span', { class: 'c-check' }, box, h('label', { for: id }, p.name));
       }));
   }
 
   const status = h('p', { class: 'c-hint c-cal-status', role: 'status' });
-  const calEl = h('div', { class: 'c-calendar', 'data-testid': 'calendar' });
+  const calArea = h('div', { class: 'c-cal-area', 'data-testid': 'calendar' });
   root.append(h('section', { class: 'c-page c-cal-page', 'aria-labelledby': 'cal-h' },
     h('div', { class: 'c-page-head' }, heading, h('p', { class: 'c-hint' }, t('c.cal.zone', { tz }))),
     h('div', { class: 'c-cal-bar' },
       h('div', { class: 'c-tools', role: 'group', 'aria-label': t('c.cal.toolbar') }, prev, today, next),
       title,
-      h('div', { class: 'c-tools', role: 'group', 'aria-label': t('c.cal.views') }, viewButtons)),
+      h('div', { class: 'c-tools', role: 'group', 'aria-label': t('c.cal.views') }, viewButtons),
+      h('div', { class: 'c-tools c-tools-more' }, sideButton, newButton)),
     filter,
     errorSlot,
+    noteSlot,
     status,
-    calEl,
+    calArea,
     legend()));
 
   // The time grid shows DAY_FROM–DAY_TO, or more when an item shown starts earlier or ends later
-  // (in the browser's zone).
+  // (in the browser's zone); side by side, every column shows the hours of all of them.
   const hours = { min: hh(DAY_FROM), max: hh(DAY_TO) };
-  function fitHours(events) {
+  function fitHours(entry, events) {
     let lo = DAY_FROM;
     let hi = DAY_TO;
     for (const ev of events) {
@@ -197,30 +250,34 @@ export function mountCalendar(root, ctx) {
       lo = Math.min(lo, s.getHours());
       hi = Math.max(hi, e.getHours() + (e.getMinutes() || e.getSeconds() ? 1 : 0));
     }
-    const min = hh(lo);
-    const max = hh(hi);
+    entry.lo = lo;
+    entry.hi = hi;
+    const min = hh(Math.min(...cals.map((c) => c.lo ?? DAY_FROM)));
+    const max = hh(Math.max(...cals.map((c) => c.hi ?? DAY_TO)));
     if (min === hours.min && max === hours.max) return;
     hours.min = min;
     hours.max = max;
     // after this load finishes: the new hours re-render the grid, not the events
-    setTimeout(() => { if (!gone) { cal.setOption('slotMinTime', min); cal.setOption('slotMaxTime', max); } }, 0);
+    setTimeout(() => {
+      if (gone) return;
+      for (const c of cals) { c.cal.setOption('slotMinTime', min); c.cal.setOption('slotMaxTime', max); }
+    }, 0);
   }
 
-  const several = () => kept.chosen.size > 1;
-  let loadSeq = 0;
   let gone = false;
+  let busyCount = 0;
 
-  async function fetchItems(info) {
-    const ids = all.filter((id) => kept.chosen.has(id)).slice(0, MAX_PROVIDERS);
+  async function fetchItems(entry, info) {
+    const ids = entry.provider ? (kept.chosen.has(entry.provider) ? [entry.provider] : []) : chosenIds();
     if (ids.length === 0) { status.textContent = t('c.cal.nonebooked'); return []; }
-    const seq = ++loadSeq;
+    const seq = ++entry.seq;
     const q = new URLSearchParams({
       provider_ids: ids.join(','), from: info.start.toISOString(), to: info.end.toISOString(), timezone: tz,
     });
     try {
       const res = await get(`/v1/calendar?${q}`);
-      if (seq === loadSeq) status.textContent = '';
-      const showWho = several();
+      if (seq === entry.seq && status.textContent === t('c.cal.nonebooked')) status.textContent = '';
+      const showWho = !entry.provider && ids.length > 1;
       // A holiday of the practice is listed once for each provider: shown once, unnamed.
       const seen = new Set();
       const items = (res.items || []).filter((it) => {
@@ -231,10 +288,10 @@ export function mountCalendar(root, ctx) {
         return true;
       });
       const events = items.map((it) => toEvent(it, showWho && it.kind !== 'holiday' ? names.get(it.provider_id) : null));
-      if (seq === loadSeq) fitHours(events);
+      if (seq === entry.seq) fitHours(entry, events);
       return events;
     } catch (e) {
-      if (seq === loadSeq && e.status !== 401) showError(t('c.err.calendar', { detail: problemText(e) }));
+      if (seq === entry.seq && e.status !== 401) showError(t('c.err.calendar', { detail: problemText(e) }));
       throw e;
     }
   }
@@ -243,6 +300,7 @@ export function mountCalendar(root, ctx) {
     const it = info.event.extendedProps.item;
     const start = info.event.start;
     showError('');
+    showNote('');
     try {
       // The version to act on, and a check that the booking is still where it was shown.
       const b = (await call('GET', `/v1/bookings/${encodeURIComponent(it.id)}`)).data;
@@ -252,78 +310,158 @@ export function mountCalendar(root, ctx) {
       const res = await call('POST', `/v1/bookings/${encodeURIComponent(it.id)}/reschedule`,
         { body: { start: start.toISOString() }, ifMatch: b.version });
       announce(t('c.cal.moved', { when: formatDateTime(res.data.start, tz) }));
-      cal.refetchEvents();
+      refetchAll();
     } catch (e) {
       info.revert();
       if (e.status === 401) return;
       showError(problemText(e));
-      if (e.code === 'precondition_failed') cal.refetchEvents();
+      if (e.code === 'precondition_failed') refetchAll();
     }
   }
 
-  const cal = new Calendar(calEl, {
-    plugins: [timeGridPlugin, dayGridPlugin, interactionPlugin, classicTheme],
-    locales: [deLocale],
-    locale: lang() === 'de' ? 'de' : 'en',
-    timeZone: 'local',
-    initialView: view.fc,
-    initialDate: kept.date || undefined,
-    headerToolbar: false,
-    // The hours in the page, no scrolling region inside the calendar (FullCalendar's inner
-    // scroller cannot take focus without breaking its grid's ARIA structure): 07–19 h, widened
-    // to whatever the items shown need (fitHours).
-    height: 'auto',
-    slotMinTime: hours.min,
-    slotMaxTime: hours.max,
-    firstDay: firstDay(),
-    slotDuration: '00:15:00',
-    snapDuration: '00:15:00',
-    slotHeaderInterval: '01:00',
-    nowIndicator: true,
-    allDaySlot: true,
-    allDayText: t('c.cal.allday'),
-    noEventsText: t('c.cal.noevents'),
-    dayMaxEvents: true,
-    moreLinkText: (n) => t('c.cal.more', { n }),
-    eventInteractive: true,
-    editable: false,
-    eventStartEditable: true,
-    eventDurationEditable: false,
-    headingLevel: 3,
-    eventTimeFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
-    slotHeaderFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
-    events: (info) => fetchItems(info),
-    eventSourceFailure: () => { /* shown in the alert region by fetchItems */ },
-    loading: (on) => { calEl.setAttribute('aria-busy', on ? 'true' : 'false'); if (on) status.textContent = t('c.cal.loading'); else if (status.textContent === t('c.cal.loading')) status.textContent = ''; },
-    datesSet: (info) => {
-      title.textContent = info.view.title;
-      kept.date = cal ? cal.getDate().toISOString() : null;
-    },
-    eventDidMount: ({ event, el, isMirror }) => {
-      if (isMirror) return;
-      const it = event.extendedProps.item;
-      if (!it) return;
-      const id = it.kind === 'entry' ? it.entry_id : it.id;
-      el.setAttribute('data-testid', `event-${it.kind}-${id}`);
-      el.setAttribute('data-kind', it.kind);
-      if (it.kind === 'booking') el.setAttribute('data-status', it.status);
-    },
-    eventClick: (info) => {
-      const it = info.event.extendedProps.item;
-      if (!it || it.kind !== 'booking') return;
-      if (info.jsEvent) info.jsEvent.preventDefault();
-      showError('');
-      openDetail(it.id, { ctx, tz, onChanged: () => cal.refetchEvents() });
-    },
-    eventDrop: (info) => { reschedule(info); },
-  });
-  cal.render();
+  function create(start, end, provider) {
+    clearMessages();
+    const ids = chosenIds();
+    openCreate({
+      ctx, tz, start, end,
+      providerId: provider || (ids.length === 1 ? ids[0] : null) || ids[0] || null,
+      providerIds: ids,
+      onSaved: (note) => { showNote(note); refetchAll(); },
+    });
+  }
+
+  const entryOpts = () => ({ ctx, tz, showError, showNote, refetch: refetchAll, onChanged: refetchAll });
+
+  function makeCal(el, provider, date) {
+    const entry = { el, provider, seq: 0, lo: null, hi: null, cal: null };
+    const cal = new Calendar(el, {
+      plugins: [timeGridPlugin, dayGridPlugin, interactionPlugin, classicTheme],
+      locales: [deLocale],
+      locale: lang() === 'de' ? 'de' : 'en',
+      timeZone: 'local',
+      initialView: view.fc,
+      initialDate: date || undefined,
+      headerToolbar: false,
+      // The hours in the page, no scrolling region inside the calendar (FullCalendar's inner
+      // scroller cannot take focus without breaking its grid's ARIA structure): 07–19 h, widened
+      // to whatever the items shown need (fitHours).
+      height: 'auto',
+      slotMinTime: hours.min,
+      slotMaxTime: hours.max,
+      firstDay: firstDay(),
+      slotDuration: '00:15:00',
+      snapDuration: '00:15:00',
+      slotHeaderInterval: '01:00',
+      nowIndicator: true,
+      allDaySlot: true,
+      allDayText: t('c.cal.allday'),
+      noEventsText: t('c.cal.noevents'),
+      dayMaxEvents: true,
+      moreLinkText: (n) => t('c.cal.more', { n }),
+      eventInteractive: true,
+      editable: false,
+      eventStartEditable: true,
+      eventDurationEditable: false,
+      selectable: true,
+      selectMirror: false,
+      unselectAuto: true,
+      headingLevel: 3,
+      eventTimeFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
+      slotHeaderFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
+      events: (info) => fetchItems(entry, info),
+      eventSourceFailure: () => { /* shown in the alert region by fetchItems */ },
+      loading: (on) => {
+        el.setAttribute('aria-busy', on ? 'true' : 'false');
+        busyCount = Math.max(0, busyCount + (on ? 1 : -1));
+        if (busyCount > 0) status.textContent = t('c.cal.loading');
+        else if (status.textContent === t('c.cal.loading')) status.textContent = '';
+      },
+      datesSet: (info) => {
+        if (cals[0] !== entry) return;
+        title.textContent = info.view.title;
+        kept.date = entry.cal ? entry.cal.getDate().toISOString() : null;
+      },
+      eventDidMount: ({ event, el: evEl, isMirror }) => {
+        if (isMirror) return;
+        const it = event.extendedProps.item;
+        if (!it) return;
+        const id = it.kind === 'entry' ? it.entry_id : it.id;
+        evEl.setAttribute('data-testid', `event-${it.kind}-${id}`);
+        evEl.setAttribute('data-kind', it.kind);
+        if (it.kind === 'booking') evEl.setAttribute('data-status', it.status);
+        if (it.kind === 'entry') { evEl.setAttribute('data-occurrence', it.id); evEl.setAttribute('data-start', it.start); }
+        if (provider) evEl.setAttribute('data-provider', provider);
+      },
+      eventClick: (info) => {
+        const it = info.event.extendedProps.item;
+        if (!it || (it.kind !== 'booking' && it.kind !== 'entry')) return;
+        if (info.jsEvent) info.jsEvent.preventDefault();
+        clearMessages();
+        if (it.kind === 'booking') openDetail(it.id, { ctx, tz, onChanged: () => refetchAll() });
+        else openEntryDetail(it, entryOpts());
+      },
+      select: (info) => {
+        cal.unselect();
+        let start = info.start;
+        let end = info.end;
+        if (info.allDay) {
+          start = new Date(info.start);
+          start.setHours(DAY_FROM + 2, 0, 0, 0);
+          end = new Date(start.getTime() + 3600000);
+        } else if (end.getTime() - start.getTime() <= 15 * 60000) {
+          end = new Date(start.getTime() + 3600000); // a click: an hour to start from
+        }
+        create(start, end, provider);
+      },
+      eventDrop: (info) => {
+        const it = info.event.extendedProps.item;
+        if (it && it.kind === 'entry') moveOccurrence(info, entryOpts());
+        else reschedule(info);
+      },
+      eventResize: (info) => {
+        const it = info.event.extendedProps.item;
+        if (it && it.kind === 'entry') moveOccurrence(info, entryOpts());
+        else info.revert();
+      },
+    });
+    entry.cal = cal;
+    return entry;
+  }
+
+  function destroyAll() {
+    for (const c of cals) c.cal.destroy();
+    cals = [];
+    busyCount = 0;
+    calArea.removeAttribute('aria-busy');
+  }
+
+  function build() {
+    const date = cals.length ? cals[0].cal.getDate() : (kept.date ? new Date(kept.date) : null);
+    destroyAll();
+    clear(calArea);
+    if (sideActive()) {
+      const row = h('div', { class: 'c-columns', 'data-testid': 'columns' });
+      for (const id of chosenIds()) {
+        const el = h('div', { class: 'c-calendar', 'data-testid': `calendar-${id}` });
+        row.append(h('section', { class: 'c-column', 'aria-labelledby': `col-h-${id}` },
+          h('h3', { class: 'c-col-h', id: `col-h-${id}`, 'data-testid': `column-${id}` }, names.get(id)), el));
+        cals.push(makeCal(el, id, date));
+      }
+      calArea.append(row);
+    } else {
+      const el = h('div', { class: 'c-calendar' });
+      calArea.append(el);
+      cals.push(makeCal(el, null, date));
+    }
+    for (const c of cals) c.cal.render();
+    kept.date = cals[0].cal.getDate().toISOString();
+  }
+
+  build();
   syncToolbar();
-  kept.date = cal.getDate().toISOString();
 
   return {
-    refetch: () => cal.refetchEvents(),
-    destroy: () => { gone = true; kept.date = cal.getDate().toISOString(); cal.destroy(); },
+    refetch: () => refetchAll(),
+    destroy: () => { gone = true; if (cals.length) kept.date = cals[0].cal.getDate().toISOString(); destroyAll(); },
   };
 }
-

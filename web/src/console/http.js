@@ -10,11 +10,12 @@ let onSignedOut = () => {};
 export function setCsrf(token) { csrf = token || null; }
 export function onSessionLost(fn) { onSignedOut = fn; }
 
-export async function call(method, path, { body, ifMatch, signal, signIn = false } = {}) {
+export async function call(method, path, { body, ifMatch, idempotencyKey, signal, signIn = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
   if (ifMatch != null) headers['If-Match'] = `"${ifMatch}"`;
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   let res;
   try {
     res = await fetch(path, {
