@@ -1,0 +1,287 @@
+// The dashboard: GET /v1/analytics for a period (this week, the last 30 days, this month or
+// chosen dates) and a provider, per local day in the browser's zone: figure cards, a table
+// per day with a bar chart of the same numbers (plain SVG, no chart library), the busy hours
+// (view=heatmap) as a weekday × hour table, and the same figures as a CSV file.
+import './strings_dashboard.js';
+import './dashboard.css';
+import { h, clear } from '../dom.js';
+import { t, locale } from '../i18n.js';
+import { formatPrice } from '../format.js';
+import { get } from './http.js';
+import { problemText } from './problems.js';
+import { browserZone } from './calendar.js';
+
+const RANGES = ['week', '30', 'month', 'custom'];
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const kept = { range: 'week', from: '', to: '', provider: '' };
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Today's date (YYYY-MM-DD) in tz. */
+function todayIn(tz) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+function addDays(ymd, n) {
+  const d = new Date(`${ymd}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+/** [from, to] of a named range, in dates of tz. */
+export function rangeDates(range, tz) {
+  const today = todayIn(tz);
+  if (range === '30') return [addDays(today, -29), today];
+  if (range === 'month') {
+    const [y, m] = today.split('-').map(Number);
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return [`${today.slice(0, 7)}-01`, `${today.slice(0, 7)}-${String(last).padStart(2, '0')}`];
+  }
+  const dow = (new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+  const monday = addDays(today, -dow);
+  return [monday, addDays(monday, 6)];
+}
+
+function pct(v) {
+  return v == null ? t('c.dash.na') : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(v);
+}
+function num(v, digits = 0) {
+  return v == null ? t('c.dash.na') : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(v);
+}
+function dayLabel(ymd) {
+  return new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+    .format(new Date(`${ymd}T12:00:00Z`));
+}
+
+export function mountDashboard(root, ctx) {
+  const tz = browserZone();
+  let alive = true;
+  let seq = 0;
+  let csvUrl = null;
+
+  const heading = h('h1', { id: 'dash-h' }, t('c.dash.heading'));
+  const rangeSel = h('select', { id: 'dash-range', 'data-testid': 'dash-range' },
+    RANGES.map((r) => h('option', { value: r }, t(`c.dash.range.${r}`))));
+  rangeSel.value = kept.range;
+  const fromIn = h('input', { type: 'date', id: 'dash-from', 'data-testid': 'dash-from', value: kept.from });
+  const toIn = h('input', { type: 'date', id: 'dash-to', 'data-testid': 'dash-to', value: kept.to });
+  const apply = h('button', { type: 'submit', class: 'c-secondary', 'data-testid': 'dash-apply' }, t('c.dash.apply'));
+  const custom = h('div', { class: 'c-dash-custom' },
+    h('div', { class: 'c-field' }, h('label', { for: 'dash-from' }, t('c.dash.from')), fromIn),
+    h('div', { class: 'c-field' }, h('label', { for: 'dash-to' }, t('c.dash.to')), toIn),
+    apply);
+  let providerSel = null;
+  if (!ctx.scoped && ctx.providers.length > 1) {
+    providerSel = h('select', { id: 'dash-provider', 'data-testid': 'dash-provider' },
+      h('option', { value: '' }, t('c.dash.provider.all')),
+      ctx.providers.map((p) => h('option', { value: p.id }, p.name)));
+    providerSel.value = ctx.providers.some((p) => p.id === kept.provider) ? kept.provider : '';
+  }
+  const controls = h('form', { class: 'c-filters c-dash-controls', novalidate: true, 'aria-label': t('c.dash.range') },
+    h('div', { class: 'c-field' }, h('label', { for: 'dash-range' }, t('c.dash.range')), rangeSel),
+    custom,
+    providerSel ? h('div', { class: 'c-field' }, h('label', { for: 'dash-provider' }, t('c.dash.provider')), providerSel) : null);
+  const errorSlot = h('div', { class: 'c-error-slot' });
+  const status = h('p', { class: 'c-hint', role: 'status' });
+  const span = h('p', { class: 'c-hint', 'data-testid': 'dash-span' });
+  const cards = h('ul', { class: 'c-dash-cards', 'aria-label': t('c.dash.cards') });
+  const chart = h('figure', { class: 'c-dash-chart' });
+  const tableWrap = h('div', { class: 'c-table-wrap' });
+  const heatWrap = h('div', { class: 'c-table-wrap' });
+  const csv = h('a', { class: 'c-dash-csv', 'data-testid': 'dash-csv', download: 'slotd-analytics.csv', href: '#',
+    'aria-disabled': 'true' }, t('c.dash.csv.preparing'));
+
+  root.append(h('section', { class: 'c-page c-dash', 'aria-labelledby': 'dash-h' },
+    h('div', { class: 'c-page-head' }, heading, h('p', { class: 'c-hint' }, t('c.dash.zone', { tz }))),
+    controls, errorSlot, status, span, cards,
+    h('div', { class: 'c-dash-csv-row' }, csv),
+    h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-table-h' },
+      h('h2', { id: 'dash-table-h' }, t('c.dash.table')), chart, tableWrap),
+    h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-heat-h' },
+      h('h2', { id: 'dash-heat-h' }, t('c.dash.heatmap')), heatWrap)));
+
+  function showCustom() { custom.hidden = rangeSel.value !== 'custom'; }
+  showCustom();
+
+  function showError(text) {
+    clear(errorSlot);
+    if (text) errorSlot.append(h('p', { class: 'c-alert', role: 'alert', 'data-testid': 'dash-error' }, text));
+  }
+
+  function query() {
+    let from;
+    let to;
+    if (rangeSel.value === 'custom') {
+      from = fromIn.value;
+      to = toIn.value;
+      if (!from || !to || to < from) return null;
+    } else {
+      [from, to] = rangeDates(rangeSel.value, tz);
+    }
+    const q = new URLSearchParams({ from, to, timezone: tz });
+    const pid = ctx.scoped ? ctx.session.user.provider_id : (providerSel ? providerSel.value : '');
+    if (pid) q.set('provider_id', pid);
+    return q;
+  }
+
+  function card(metric, value, extra) {
+    return h('li', { class: 'c-dash-card', 'data-testid': `dash-card-${metric}` },
+      h('span', { class: 'c-dash-card-label', id: `dash-card-${metric}-l` }, t(`c.dash.card.${metric}`)),
+      h('span', { class: 'c-dash-card-value', 'data-value': value.raw == null ? '' : String(value.raw) }, value.text),
+      extra ? h('span', { class: 'c-dash-card-extra' }, extra) : null);
+  }
+
+  function drawCards(tot) {
+    clear(cards);
+    const revenue = (tot.revenue || []).filter((r) => r.completed != null);
+    const revText = revenue.length ? revenue.map((r) => formatPrice(r.completed, r.currency)).join(' · ') : formatPrice('0', 'USD');
+    cards.append(
+      card('bookings', { raw: tot.bookings, text: num(tot.bookings) }),
+      card('pending', { raw: tot.pending, text: num(tot.pending) }),
+      card('completed', { raw: tot.completed, text: num(tot.completed) }),
+      card('cancelled', { raw: tot.cancelled, text: num(tot.cancelled) }),
+      card('no_show', { raw: tot.no_show, text: num(tot.no_show) }),
+      card('no_show_rate', { raw: tot.no_show_rate, text: pct(tot.no_show_rate) }),
+      card('revenue', { raw: revenue.map((r) => `${r.completed} ${r.currency}`).join(' '), text: revenue.length ? revText : t('c.dash.na') }),
+      card('utilisation', { raw: tot.utilisation, text: pct(tot.utilisation) }),
+      card('average_rating', { raw: tot.average_rating, text: tot.average_rating == null ? t('c.dash.na') : `${num(tot.average_rating, 2)} / 5` },
+        tot.ratings ? t('c.dash.ratings', { n: tot.ratings }) : null),
+      card('waitlist', { raw: tot.waitlist ? tot.waitlist.joined : null, text: num(tot.waitlist ? tot.waitlist.joined : null) }));
+  }
+
+  function drawTable(series) {
+    const cols = ['bookings', 'completed', 'cancelled', 'no_show'];
+    clear(tableWrap).append(h('table', { class: 'c-table c-dash-table', 'data-testid': 'dash-table' },
+      h('caption', { class: 'visually-hidden' }, t('c.dash.table.caption')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('c.dash.col.day')),
+        cols.map((c) => h('th', { scope: 'col', class: 'c-num' }, t(`c.dash.col.${c}`))),
+        h('th', { scope: 'col', class: 'c-num' }, t('c.dash.col.utilisation')))),
+      h('tbody', null, series.map((p) => h('tr', { 'data-testid': `dash-row-${p.label}`, 'data-bookings': String(p.bookings) },
+        h('th', { scope: 'row' }, h('time', { datetime: p.label }, dayLabel(p.label))),
+        cols.map((c) => h('td', { class: 'c-num' }, num(p[c]))),
+        h('td', { class: 'c-num' }, pct(p.utilisation)))))));
+    // The bar chart: one bar per day, its height the day's bookings (the table has the numbers).
+    clear(chart);
+    const max = Math.max(1, ...series.map((p) => p.bookings));
+    const w = 24;
+    const gap = 6;
+    const ht = 120;
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${series.length * (w + gap) + gap} ${ht + 4}`);
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', t('c.dash.chart'));
+    svg.setAttribute('class', 'c-dash-bars');
+    series.forEach((p, i) => {
+      const bh = Math.round((p.bookings / max) * ht);
+      const r = document.createElementNS(SVG, 'rect');
+      r.setAttribute('x', String(gap + i * (w + gap)));
+      r.setAttribute('y', String(ht - bh + 2));
+      r.setAttribute('width', String(w));
+      r.setAttribute('height', String(Math.max(bh, p.bookings ? 2 : 1)));
+      r.setAttribute('class', p.bookings ? 'c-dash-bar' : 'c-dash-bar c-dash-bar-zero');
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = `${dayLabel(p.label)}: ${p.bookings}`;
+      r.append(title);
+      svg.append(r);
+    });
+    chart.append(svg, h('figcaption', { class: 'c-hint' }, t('c.dash.chart')));
+  }
+
+  function drawHeatmap(heat) {
+    const counts = heat.counts || [];
+    let lo = 24;
+    let hi = -1;
+    counts.forEach((row) => row.forEach((n, hour) => { if (n > 0) { lo = Math.min(lo, hour); hi = Math.max(hi, hour); } }));
+    if (hi < 0) { lo = 8; hi = 17; }
+    lo = Math.min(lo, 8);
+    hi = Math.max(hi, 17);
+    const hours = [];
+    for (let x = lo; x <= hi; x++) hours.push(x);
+    const max = Math.max(1, ...counts.flat());
+    const days = heat.weekdays || WEEKDAYS;
+    clear(heatWrap).append(h('table', { class: 'c-table c-dash-heat', 'data-testid': 'dash-heatmap' },
+      h('caption', null, t('c.dash.heatmap.caption', { tz })),
+      h('thead', null, h('tr', null, h('td', null),
+        hours.map((x) => h('th', { scope: 'col', class: 'c-num' }, String(x).padStart(2, '0'))))),
+      h('tbody', null, days.map((wd, d) => h('tr', null,
+        h('th', { scope: 'row' }, t(`c.dash.wd.${wd}`)),
+        hours.map((x) => {
+          const n = (counts[d] && counts[d][x]) || 0;
+          const cell = h('td', { class: 'c-num c-heat', 'data-testid': `dash-heat-${wd}-${x}`, 'data-count': String(n) }, String(n));
+          // A lighter to darker blue with dark text (readable on each); the number is the value.
+          if (n > 0) cell.style.backgroundColor = `rgba(29, 78, 216, ${(0.1 + 0.35 * (n / max)).toFixed(3)})`;
+          return cell;
+        }))))));
+  }
+
+  async function prepareCsv(q, mine) {
+    if (csvUrl) { URL.revokeObjectURL(csvUrl); csvUrl = null; }
+    csv.setAttribute('aria-disabled', 'true');
+    csv.textContent = t('c.dash.csv.preparing');
+    // The figures as CSV are asked for with Accept: text/csv (docs/api.md, Analytics), which a
+    // plain link cannot send: the page reads them with the session and offers the file.
+    const res = await fetch(`/v1/analytics?${q}&group_by=day`, { headers: { Accept: 'text/csv' }, credentials: 'same-origin', cache: 'no-store' });
+    if (!res.ok) throw new Error(`CSV ${res.status}`);
+    const blob = new Blob([await res.text()], { type: res.headers.get('Content-Type') || 'text/csv' });
+    if (!alive || mine !== seq) return;
+    csvUrl = URL.createObjectURL(blob);
+    csv.href = csvUrl;
+    csv.setAttribute('download', `slotd-analytics-${q.get('from')}-${q.get('to')}.csv`);
+    csv.setAttribute('data-type', blob.type);
+    csv.removeAttribute('aria-disabled');
+    csv.textContent = t('c.dash.csv');
+  }
+
+  async function load() {
+    const q = query();
+    if (!q) { showError(t('c.dash.badrange')); return; }
+    const mine = ++seq;
+    kept.range = rangeSel.value;
+    kept.from = fromIn.value;
+    kept.to = toIn.value;
+    kept.provider = providerSel ? providerSel.value : '';
+    showError('');
+    status.textContent = t('c.loading');
+    try {
+      const [data, heat] = await Promise.all([
+        get(`/v1/analytics?${q}&group_by=day`),
+        get(`/v1/analytics?${q}&view=heatmap`),
+      ]);
+      if (!alive || mine !== seq) return;
+      status.textContent = '';
+      span.textContent = t('c.dash.span', { from: dayLabel(data.from), to: dayLabel(data.to) });
+      span.dataset.from = data.from;
+      span.dataset.to = data.to;
+      drawCards(data.totals || {});
+      drawTable(data.series || []);
+      drawHeatmap(heat);
+      root.querySelector('.c-dash').dataset.loaded = q.toString();
+      await prepareCsv(q, mine);
+    } catch (e) {
+      if (!alive || mine !== seq || e.status === 401) return;
+      status.textContent = '';
+      showError(problemText(e));
+    }
+  }
+
+  rangeSel.addEventListener('change', () => {
+    showCustom();
+    if (rangeSel.value === 'custom') {
+      if (!fromIn.value || !toIn.value) {
+        const [f, to] = rangeDates('week', tz);
+        fromIn.value = fromIn.value || f;
+        toIn.value = toIn.value || to;
+      }
+      return;
+    }
+    load();
+  });
+  if (providerSel) providerSel.addEventListener('change', load);
+  controls.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  csv.addEventListener('click', (ev) => { if (!csvUrl) ev.preventDefault(); });
+  load();
+
+  return {
+    destroy() {
+      alive = false;
+      if (csvUrl) URL.revokeObjectURL(csvUrl);
+    },
+  };
+}
