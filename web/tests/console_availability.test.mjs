@@ -55,8 +55,8 @@ async function openAvailability(creds, providerId, label) {
   const picker = page.locator(sel('avail-provider'));
   if (providerId && await picker.count() && await picker.inputValue() !== providerId) {
     await refreshed(page, () => picker.selectOption(providerId));
-    await page.waitForFunction((zone) => (document.querySelector('[data-testid="avail-zone"]') || {}).textContent?.includes(zone),
-      providers.priya.timezone);
+    const zone = Object.values(providers).find((p) => p.id === providerId).timezone;
+    await page.waitForFunction((z) => (document.querySelector('[data-testid="avail-zone"]') || {}).textContent?.includes(z), zone);
   }
   await page.locator(sel('weekday-mon')).waitFor();
   return page;
@@ -145,7 +145,6 @@ test('weekly hours: a second interval on Saturday and Monday copied to Tuesday a
   await page.check(sel('copy-target-tue'));
   await page.click(sel('copy-apply'));
   assert.equal(await page.locator(`${sel('interval-tue-0')} input[name="start"]`).inputValue(), '08:00', 'Tuesday shows the copy');
-  await checkA11y(page, 'availability weekly edited');
 
   const t0 = Date.now();
   let resp;
@@ -346,6 +345,62 @@ test('dated versions and alternating weeks are stored as entered; a holiday for 
   await refreshed(page, () => page.click(sel('confirm-delete')));
   assert.equal((await server.api.all('/v1/holidays')).some((x) => x.id === hol.id), false, 'the holiday is deleted');
   assert.ok(await previewCount(page, day) > 0, 'the day has starts again');
+  await finish(page);
+});
+
+test('without a mouse: a date field opens the form, a weekly preset makes one override per date; time off is edited', async () => {
+  const { ada } = providers;
+  const page = await openAvailability(server.signIn.admin, ada.id, 'availability (admin)');
+  const today = localDate(new Date(), ada.timezone);
+  let day = null;
+  for (let i = 1; i <= 6 && !day; i++) if (await previewCount(page, addDays(today, i)) > 0) day = addDays(today, i);
+  assert.ok(day, 'a day with starts this week');
+  await page.fill(sel('override-date-input'), day);
+  await page.click(sel('override-open'));
+  await page.locator(sel('override-form')).waitFor();
+  await page.uncheck(sel('override-closed'));
+  await page.locator(`${sel('ov-interval-0')} input[name="start"]`).fill('09:00');
+  await page.locator(`${sel('ov-interval-0')} input[name="end"]`).fill('11:00');
+  await page.fill(sel('override-note'), 'Short day');
+  await page.selectOption(sel('override-preset'), 'weekly');
+  await page.fill(sel('preset-until'), addDays(day, 21));
+  await page.locator(sel('preset-count')).filter({ hasText: /^4 exceptions will be made/ }).waitFor();
+  await checkA11y(page, 'availability preset');
+  await refreshed(page, () => page.click(sel('override-save')));
+  await page.locator(sel('overrides-status')).filter({ hasText: /4 exceptions made/ }).waitFor();
+  const made = (await server.api.all(`/v1/providers/${ada.id}/overrides`)).filter((o) => o.note === 'Short day')
+    .sort((a, b) => a.date.localeCompare(b.date));
+  assert.deepEqual(made.map((o) => o.date), [0, 7, 14, 21].map((n) => addDays(day, n)), 'one override for each week of the preset');
+  for (const o of made) {
+    assert.equal(o.closed, false);
+    assert.equal(o.rrule, null, 'single dates, not a rule');
+    assert.deepEqual(o.intervals, [{ start: '09:00', end: '11:00' }]);
+  }
+  const serviceId = await page.locator(sel('preview-service')).inputValue();
+  const starts = await serverStarts(serviceId, ada, day);
+  assert.ok(starts.length > 0 && starts.every((s) => s.slice(11, 16) >= '09:00' && s.slice(11, 16) < '11:00'), starts.join(' '));
+  assert.deepEqual(await previewStarts(page, day), starts, 'the preview shows only the changed hours');
+
+  // The demo's staff meeting (next Wednesday 14:00–16:00): ends at 15:00 now, with a new reason.
+  const meeting = (await server.api.all(`/v1/providers/${ada.id}/time-off`)).find((x) => x.reason === 'Staff meeting');
+  assert.ok(meeting, 'the demo has a staff meeting');
+  await page.click(sel(`timeoff-edit-${meeting.id}`));
+  await page.locator(sel('timeoff-form')).waitFor();
+  assert.equal(await page.locator(sel('timeoff-allday')).isChecked(), false);
+  assert.equal(await page.locator(sel('timeoff-start-time')).inputValue(), '14:00');
+  await page.fill(sel('timeoff-end-time'), '15:00');
+  await page.fill(sel('timeoff-reason'), 'Team meeting');
+  const [patch] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/time-off\//.test(path(r))),
+    page.click(sel('timeoff-save')),
+  ]);
+  assert.equal(patch.status(), 200, await patch.text());
+  const after = await server.api.ok('GET', `/v1/providers/${ada.id}/time-off?from=${meeting.start.slice(0, 10)}&to=${meeting.start.slice(0, 10)}`);
+  const edited = after.data.find((x) => x.id === meeting.id);
+  assert.equal(edited.start, meeting.start, 'the start is kept');
+  assert.equal(edited.end, `${meeting.start.slice(0, 10)}T15:00:00${meeting.start.slice(19)}`);
+  assert.equal(edited.reason, 'Team meeting');
+  await page.locator(sel(`timeoff-row-${meeting.id}`)).filter({ hasText: 'Team meeting' }).waitFor();
   await finish(page);
 });
 

@@ -180,9 +180,7 @@ export function weeklyEditor({ editable, onSaved }) {
 
   function versionMeta() {
     const v = cur();
-    if (!editable) {
-      return h('p', { class: 'a-meta', 'data-testid': 'version-dates' }, versionLabel(v));
-    }
+    if (!editable) return null;
     const dateInput = (id, key, label, hint) => {
       const input = h('input', { type: 'date', id, 'data-testid': id, value: v[key] || '' });
       input.addEventListener('change', () => { v[key] = input.value; refreshBar(); });
@@ -395,7 +393,7 @@ export function weeklyEditor({ editable, onSaved }) {
     if (sel >= versions.length) sel = 0;
     if (cur().alt && wk >= cur().weeks.length) wk = 0;
     barHolder = h('div', { class: 'a-versionbar' }, ...versionsBar());
-    body.append(barHolder, versionMeta(), ...weeksBar(),
+    body.append(barHolder, ...[versionMeta()].filter(Boolean), ...weeksBar(),
       h('div', { class: 'a-days' }, DAYS.map((d) => dayRow(d))));
   }
 
@@ -414,9 +412,9 @@ export function weeklyEditor({ editable, onSaved }) {
       versions = (data.versions || []).map(fromServer);
     } catch (e) {
       if (!alive || mine !== seq || e.status === 401) return;
-      if (e.status === 404 && e.code !== 'not_found') versions = [];
-      else if (e.status === 404) versions = [];
-      else { clear(body); error.show(refusalText(e, t('c.availability.weekly.what'))); return; }
+      clear(body);
+      error.show(refusalText(e, t('c.availability.weekly.what')));
+      return;
     }
     // the version in force today first
     const i = versions.findIndex((v) => contains(v, today));

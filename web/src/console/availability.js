@@ -128,9 +128,9 @@ export function mountAvailability(root, ctx) {
   const timeoff = timeoffSection({ editable, onEdit: (x) => overrides.openTimeoff(x), onChanged: everything });
   const holidays = holidaysSection({ editable, onChanged: everything });
 
-  page.append(picker,
-    editable ? null : h('p', { class: 'c-note', 'data-testid': 'avail-readonly' }, t('c.availability.readonly.page')),
-    h('div', { class: 'a-layout' },
+  page.append(picker);
+  if (!editable) page.append(h('p', { class: 'c-note', 'data-testid': 'avail-readonly' }, t('c.availability.readonly.page')));
+  page.append(h('div', { class: 'a-layout' },
       h('div', { class: 'a-main' }, weekly.el, overrides.el, timeoff.el, holidays.el),
       h('aside', { class: 'a-side', 'aria-labelledby': 'prev-h' }, preview.el)));
 
