@@ -420,3 +420,49 @@ test('providers side by side: one column per chosen provider; a drag in a column
   assert.equal(now.provider_id, ada.id, 'still with the provider of the column');
   await finish(page);
 });
+
+test('an entry\'s detail renames only this occurrence and deletes the series from a later one on', async () => {
+  const ymd = addDays(localDate(new Date(), NY), 18);
+  const e = await weeklyEntry(ymd, 'Inventory');
+  const page = await dayPage(ymd, { only: [providers.ada.id] });
+  const ev = page.locator(`[data-occurrence^="${e.id}:"]`).first();
+  await ev.waitFor({ timeout: 10000 });
+  await ev.click();
+  const detail = page.locator(sel('entry-detail'));
+  await detail.locator(sel('entry-title')).waitFor({ timeout: 10000 });
+  assert.equal(await detail.locator(sel('entry-title')).inputValue(), 'Inventory');
+  assert.equal((await detail.locator(sel('entry-rule')).textContent()).trim(), e.rrule);
+  await checkA11y(page, 'calendar entry detail');
+  await detail.locator(sel('entry-title')).fill('Inventory (short)');
+  await detail.locator(sel('entry-save')).click();
+  const scope = page.locator(sel('scope-dialog'));
+  await scope.waitFor();
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname === `/v1/entries/${e.id}`),
+    scope.locator(sel('scope-this')).click(),
+  ]);
+  assert.equal(resp.status(), 200, await resp.text());
+  let occ = await occurrences(e.id, ymd);
+  assert.equal(occ[0].title, 'Inventory (short)', 'the first occurrence is renamed');
+  assert.ok(occ.slice(1).every((o) => o.title === 'Inventory'), 'the others keep their title');
+
+  // Delete from the third occurrence on: the series ends after the second.
+  await detail.locator(sel('entry-close')).click();
+  await detail.waitFor({ state: 'detached' });
+  await gotoDay(page, addDays(ymd, 14));
+  const third = page.locator(`[data-occurrence^="${e.id}:"]`).first();
+  await third.waitFor({ timeout: 10000 });
+  await third.click();
+  await detail.locator(sel('entry-delete')).waitFor({ timeout: 10000 });
+  await detail.locator(sel('entry-delete')).click();
+  await scope.waitFor();
+  const [del] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === `/v1/entries/${e.id}`),
+    scope.locator(sel('scope-future')).click(),
+  ]);
+  assert.equal(del.status(), 204, `DELETE answered ${del.status()}`);
+  occ = await occurrences(e.id, ymd);
+  assert.equal(occ.length, 2, `two occurrences are left: ${occ.map((o) => o.start)}`);
+  await detail.waitFor({ state: 'detached' });
+  await finish(page);
+});
