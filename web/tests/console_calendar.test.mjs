@@ -59,6 +59,19 @@ const shownDay = (page) => page.evaluate(() => {
 
 /** Steps the day view (cal-next / cal-prev) to ymd and waits for its items. */
 async function gotoDay(page, ymd) {
+  // Whole weeks in the week view first (the day view then shows the same weekday).
+  let first = null;
+  for (let j = 0; j < 100 && !(first = await shownDay(page)); j++) await new Promise((r) => setTimeout(r, 50));
+  const weeks = first ? Math.trunc((Date.parse(ymd) - Date.parse(first)) / (7 * 86400000)) : 0;
+  if (weeks !== 0) {
+    await page.click(sel('view-week'));
+    for (let i = 0; i < Math.abs(weeks); i++) {
+      const n = page.cal.responses.length;
+      await page.click(sel(weeks > 0 ? 'cal-next' : 'cal-prev'));
+      await calendarSettled(page, n + 1);
+    }
+    await page.click(sel('view-day'));
+  }
   for (let i = 0; i < 40; i++) {
     let shown = null;
     for (let j = 0; j < 100 && !(shown = await shownDay(page)); j++) await new Promise((r) => setTimeout(r, 50));
@@ -464,5 +477,45 @@ test('an entry\'s detail renames only this occurrence and deletes the series fro
   occ = await occurrences(e.id, ymd);
   assert.equal(occ.length, 2, `two occurrences are left: ${occ.map((o) => o.start)}`);
   await detail.waitFor({ state: 'detached' });
+  await finish(page);
+});
+
+test('resizing a later occurrence with "this and the following" splits the series there', async () => {
+  const ymd = addDays(localDate(new Date(), NY), 21);
+  const e = await weeklyEntry(ymd, 'Long rounds');
+  const second = addDays(ymd, 7);
+  const page = await dayPage(second, { only: [providers.ada.id], viewport: { width: 1280, height: 1400 } });
+  const ev = page.locator(`[data-occurrence^="${e.id}:"]`).first();
+  await ev.waitFor({ timeout: 10000 });
+  const pt = await timePoint(page.locator(sel('calendar')), second, '09:00:00');
+  const ppm = pt.row / 15;
+  await ev.scrollIntoViewIfNeeded();
+  await ev.hover();
+  const box = await ev.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height - 2;
+  const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname === `/v1/entries/${e.id}`, { timeout: 10000 });
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y + 6, { steps: 3 });
+  await page.mouse.move(x, y + 30 * ppm, { steps: 12 });
+  await new Promise((r) => setTimeout(r, 150));
+  await page.mouse.up();
+  const scope = page.locator(sel('scope-dialog'));
+  await scope.waitFor({ timeout: 10000 });
+  await scope.locator(sel('scope-future')).click();
+  const resp = await patched;
+  assert.equal(resp.status(), 200, await resp.text());
+  const body = await resp.json();
+  const q = new URL(resp.url()).searchParams;
+  assert.equal(q.get('scope'), 'future');
+  assert.equal(body.split_from, e.id, 'the answer is the new series split from the old one');
+  assert.equal(minutesBetween(body.start, body.end), 60, 'the new series lasts an hour');
+  assert.equal(minutesBetween(e.start, body.start), 7 * 24 * 60, 'and starts at the second occurrence');
+  const oldOcc = await occurrences(e.id, ymd);
+  assert.equal(oldOcc.length, 1, 'the old series ends before it');
+  assert.equal(minutesBetween(oldOcc[0].start, oldOcc[0].end), 30, 'keeping its length');
+  const newOcc = await occurrences(body.id, ymd);
+  assert.equal(newOcc.length, 4, 'the rest of the five follow the new series');
   await finish(page);
 });
