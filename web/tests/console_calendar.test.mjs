@@ -519,3 +519,31 @@ test('resizing a later occurrence with "this and the following" splits the serie
   assert.equal(newOcc.length, 4, 'the rest of the five follow the new series');
   await finish(page);
 });
+
+test('an entry over a booking is saved and the overlap the API reports is listed', async () => {
+  const { ada } = providers;
+  const day = await bookableDay(server, services.consult.id, [ada.id], { n: 3, minSlots: 4 });
+  const busy = await book(server, services.consult.id, ada.id, day.starts[ada.id][0], 'overlap');
+  const page = await dayPage(day.date, { only: [ada.id] });
+  const dialog = await clickTime(page, page.locator(sel('calendar')), day.starts[ada.id][2]);
+  await dialog.locator(sel('create-kind-entry')).check();
+  await dialog.locator(sel('entry-title')).fill('Boiler service');
+  await dialog.locator(sel('create-start')).fill(nyLocal(busy.start));
+  await dialog.locator(sel('create-end')).fill(nyLocal(new Date(Date.parse(busy.start) + 30 * 60000)));
+  const [resp] = await Promise.all([page.waitForResponse(isPost('/v1/entries')), dialog.locator(sel('create-save')).click()]);
+  assert.equal(resp.status(), 201, await resp.text());
+  const made = await resp.json();
+  assert.ok(made.conflicts.some((c) => c.kind === 'booking' && c.id === busy.id), JSON.stringify(made.conflicts));
+  const list = dialog.locator(sel('entry-conflicts'));
+  await list.waitFor({ timeout: 10000 });
+  assert.equal(await list.locator(`li[data-id="${busy.id}"]`).count(), 1, 'the booking is listed');
+  const text = (await list.textContent()).trim();
+  assert.ok(text.includes(ada.name), `the overlap names the provider: "${text}"`);
+  await checkA11y(page, 'calendar entry conflicts');
+  await dialog.locator(sel('create-close')).click();
+  await dialog.waitFor({ state: 'detached' });
+  const stored = await server.api.ok('GET', `/v1/entries/${made.id}`);
+  assert.equal(stored.title, 'Boiler service', 'stored in spite of the overlap');
+  assert.equal((await getBooking(server, busy.id)).version, busy.version, 'the booking is untouched');
+  await finish(page);
+});
