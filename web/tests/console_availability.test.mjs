@@ -145,6 +145,7 @@ test('weekly hours: a second interval on Saturday and Monday copied to Tuesday a
   await page.check(sel('copy-target-tue'));
   await page.click(sel('copy-apply'));
   assert.equal(await page.locator(`${sel('interval-tue-0')} input[name="start"]`).inputValue(), '08:00', 'Tuesday shows the copy');
+  assert.match(await page.locator(sel('schedule-dirty')).textContent(), /unsaved/i, 'the page says the edits are not saved yet');
 
   const t0 = Date.now();
   let resp;
@@ -152,6 +153,7 @@ test('weekly hours: a second interval on Saturday and Monday copied to Tuesday a
   report('availability: "Save weekly hours" clicked → preview read again', Date.now() - t0);
   assert.equal(resp.status(), 200, await resp.text());
   await page.locator(sel('schedule-status')).filter({ hasText: /saved/i }).waitFor();
+  assert.equal(await page.locator(sel('schedule-dirty')).textContent(), '', 'nothing unsaved after the save');
 
   const stored = await schedule(priya);
   assert.deepEqual(stored.weekly.sat, [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '15:00' }]);

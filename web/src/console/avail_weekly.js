@@ -105,9 +105,22 @@ export function weeklyEditor({ editable, onSaved }) {
   const save = editable
     ? h('button', { type: 'button', class: 'c-primary', 'data-testid': 'schedule-save' }, t('c.availability.weekly.save'))
     : null;
+  const dirtyNote = h('p', { class: 'c-hint a-dirty', 'data-testid': 'schedule-dirty' });
   const el = h('section', { class: 'a-section a-weekly', 'data-testid': 'weekly-editor', 'aria-labelledby': 'weekly-h' },
     heading, zoneHint, body, error.el,
-    h('div', { class: 'c-buttons' }, save, status.el));
+    h('div', { class: 'c-buttons' }, save, status.el, dirtyNote));
+
+  // Unsaved edits are named next to the save button until they are saved or read again.
+  const setDirty = (on) => { dirtyNote.textContent = on ? t('c.availability.weekly.dirty') : ''; };
+  const isEdit = (x) => x && x.tagName === 'INPUT' && x.id !== 'version-from' && !(x.dataset.testid || '').startsWith('copy-target-');
+  if (editable) {
+    body.addEventListener('input', (ev) => { if (isEdit(ev.target)) setDirty(true); });
+    body.addEventListener('change', (ev) => { if (isEdit(ev.target)) setDirty(true); });
+    body.addEventListener('click', (ev) => {
+      const b = ev.target.closest && ev.target.closest('button');
+      if (b && /^(add-interval|remove-interval|copy-apply|add-version|remove-version)/.test(b.dataset.testid || '')) setDirty(true);
+    });
+  }
   if (!editable) el.append(h('p', { class: 'c-hint', 'data-testid': 'weekly-readonly' }, t('c.availability.readonly')));
 
   const cur = () => versions[sel];
@@ -403,6 +416,7 @@ export function weeklyEditor({ editable, onSaved }) {
     today = todayIn(tz);
     const mine = ++seq;
     if (!keepMessages) { error.show(''); status.show(''); }
+    setDirty(false);
     errs = new Map();
     copyFrom = null;
     clear(body).append(h('p', { class: 'c-hint' }, t('c.loading')));
@@ -447,6 +461,7 @@ export function weeklyEditor({ editable, onSaved }) {
       if (!cur() || !cur().alt) wk = 0;
       errs = new Map();
       render();
+      setDirty(false);
       status.show(t('c.availability.weekly.saved'));
       announce(t('c.availability.weekly.saved'));
       if (onSaved) onSaved();
