@@ -15,7 +15,7 @@ export function mountKeys(root, ctx) {
   const { tbody, wrap } = dataTable('keys-table', t('c.setup.key.caption'), [
     t('c.setup.f.name'), t('c.setup.f.role'), t('c.setup.key.scope'), t('c.setup.key.lastused'),
     t('c.setup.key.expires'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.key.new'), 'key-new', () => openForm(), 'c-primary');
+  const newBtn = btn(t('c.setup.key.new'), 'key-new', async () => { await first; openForm(null); }, 'c-primary');
   root.append(h('p', { class: 'c-hint' }, t('c.setup.key.intro')), h('div', { class: 's-toolbar' }, newBtn),
     msg.el, secretSlot, formSlot, h('h2', { class: 's-h2' }, t('c.setup.key.list')), wrap);
 
@@ -109,6 +109,6 @@ export function mountKeys(root, ctx) {
     title.focus();
   }
 
-  load();
+  const first = load();
   return { destroy() { alive = false; } };
 }

@@ -36,7 +36,7 @@ export function mountServices(root, ctx) {
   const { tbody, wrap } = dataTable('services-table', t('c.setup.svc.caption'), [
     t('c.setup.f.name'), t('c.setup.f.duration'), t('c.setup.f.price'), t('c.setup.svc.offeredby'),
     t('c.setup.f.public'), t('c.setup.f.reminders'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.svc.new'), 'service-new', () => openForm(null), 'c-primary');
+  const newBtn = btn(t('c.setup.svc.new'), 'service-new', async () => { await first; openForm(null); }, 'c-primary');
   root.append(h('div', { class: 's-toolbar' }, newBtn), msg.el, formSlot,
     h('h2', { class: 's-h2' }, t('c.setup.svc.list')), wrap);
 
@@ -262,6 +262,6 @@ export function mountServices(root, ctx) {
     title.focus();
   }
 
-  load();
+  const first = load();
   return { destroy() { alive = false; } };
 }

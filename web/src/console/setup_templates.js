@@ -15,7 +15,12 @@ const ALLOWED = new Set(['P', 'BR', 'A', 'STRONG', 'B', 'EM', 'I', 'U', 'UL', 'O
  * holds can run or style the console (the console's CSP forbids inline styles anyway).
  */
 function safeHtml(html) {
-  const doc = new DOMParser().parseFromString(String(html || ''), 'text/html');
+  // Style attributes and elements are dropped before parsing: the parsed document shares the
+  // console's CSP, which would refuse each one (loudly) even though it is never shown.
+  const bare = String(html || '')
+    .replace(/<style[\s\S]*?<\/style\s*>/gi, '')
+    .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
+  const doc = new DOMParser().parseFromString(bare, 'text/html');
   const out = document.createDocumentFragment();
   const copy = (from, to) => {
     for (const n of from.childNodes) {

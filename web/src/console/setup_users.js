@@ -24,7 +24,7 @@ export function mountUsers(root, ctx) {
   const { tbody, wrap } = dataTable('users-table', t('c.setup.usr.caption'), [
     t('c.setup.f.name'), t('c.setup.f.email'), t('c.setup.f.role'), t('c.setup.f.provider'),
     t('c.setup.usr.state'), t('c.setup.usr.lastlogin'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.usr.new'), 'user-new', () => openForm(null), 'c-primary');
+  const newBtn = btn(t('c.setup.usr.new'), 'user-new', async () => { await first; openForm(null); }, 'c-primary');
   root.append(h('div', { class: 's-toolbar' }, newBtn), msg.el, secretSlot, formSlot,
     h('h2', { class: 's-h2' }, t('c.setup.usr.list')), wrap);
 
@@ -144,6 +144,6 @@ export function mountUsers(root, ctx) {
     title.focus();
   }
 
-  load();
+  const first = load();
   return { destroy() { alive = false; } };
 }

@@ -1,0 +1,536 @@
+// The console's set-up pages (administrators only) in Chromium against the real slotd with the
+// demo clinic: a provider and a service with its policy and reminders made through the forms,
+// a refused value shown at its field with nothing stored, a user whose generated password
+// signs in, an API key made and revoked, a webhook endpoint whose secret signs a real delivery
+// to a local receiver (slotd started with SLOTD_WEBHOOK_ALLOW_PRIVATE=1), a message template
+// with its live preview, the booking page's settings, and a staff user who never sees set-up.
+// Every result is read back through the admin API; axe runs on each sub-page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createHmac } from 'node:crypto';
+
+import { newPage, screenshot, checkA11y, finish, apiClient } from './harness.mjs';
+import { sel } from './flows.mjs';
+import { startConsole, openConsole, signIn } from './console_flows.mjs';
+
+let server;
+let browser;
+let providers;
+let receiver;
+const received = [];   // requests the local webhook receiver got: {headers, body}
+
+before(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      received.push({ path: req.url, headers: req.headers, body });
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  ({ server, browser, providers } = await startConsole({ env: { SLOTD_WEBHOOK_ALLOW_PRIVATE: '1' } }));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await new Promise((r) => (receiver ? receiver.close(r) : r()));
+});
+
+/** A new page signed in as the demo admin on a set-up path. */
+async function adminAt(path) {
+  const page = await newPage(browser, server);
+  await openConsole(page, server, path);
+  await signIn(page, server.signIn.admin, 'console setup (admin)');
+  await page.locator(sel('setup-nav')).waitFor({ timeout: 15000 });
+  return page;
+}
+
+/** Focuses a control and presses Enter (a keyboard "click"). */
+async function pressOn(page, testid) {
+  await page.locator(sel(testid)).focus();
+  await page.keyboard.press('Enter');
+}
+
+/** The status line's text once it says something. */
+async function statusText(page) {
+  const st = page.locator(sel('setup-status'));
+  try {
+    await page.waitForFunction((s) => { const el = document.querySelector(s); return el && el.textContent.trim() !== ''; },
+      sel('setup-status'), { timeout: 15000 });
+  } catch (e) {
+    const why = await page.evaluate(() => [...document.querySelectorAll('[data-testid="form-error"], [data-testid="setup-error"], .s-field-error:not([hidden])')]
+      .map((x) => x.textContent).join(' | '));
+    await screenshot(page, 'setup-failed-status');
+    throw new Error(`no status line; the page says: ${why}; problems: ${(page.problems || []).filter((x) => !/Content Security/.test(x)).join(' | ')}`);
+  }
+  return (await st.textContent()).trim();
+}
+
+async function waitFor(fn, what, timeout = 15000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a provider and a service offered by it, with a policy and reminders, are made through the forms', async () => {
+  const page = await adminAt('/console/setup');
+  assert.equal(new URL(page.url()).pathname, '/console/setup/providers', '/console/setup opens the first part');
+  assert.equal(await page.locator(sel('nav-setup')).getAttribute('aria-current'), 'page');
+  await page.locator(sel('providers-table')).waitFor();
+  for (const p of Object.values(providers)) await page.locator(sel(`provider-row-${p.id}`)).waitFor();
+
+  const name = `Dr. Lena Vogt ${Date.now()}`;
+  await page.click(sel('provider-new'));
+  const pf = page.locator(sel('provider-form'));
+  await pf.waitFor();
+  await pf.locator('[name="name"]').fill(name);
+  await pf.locator('[name="timezone"]').selectOption('Europe/Berlin');
+  await pf.locator('[name="email"]').fill('lena@clinic.example');
+  await pf.locator('[name="locale"]').selectOption('de');
+  await pf.locator('[name="specialties"]').fill('sports injuries, back pain');
+  await pf.locator('[name="languages"]').fill('de, en');
+  await pf.locator('[name="bio"]').fill('Physiotherapist.');
+  await pf.locator('[name="settings.max_per_day"]').fill('6');
+  await checkA11y(page, 'setup providers (form open)');
+  await screenshot(page, 'setup-01-provider-form');
+  await page.click(sel('provider-save'));
+  assert.match(await statusText(page), /created/i);
+  const stored = (await server.api.all('/v1/providers')).find((p) => p.name === name);
+  assert.ok(stored, 'the provider is stored');
+  assert.equal(stored.timezone, 'Europe/Berlin');
+  assert.equal(stored.email, 'lena@clinic.example');
+  assert.equal(stored.locale, 'de');
+  assert.deepEqual(stored.specialties, ['sports injuries', 'back pain']);
+  assert.deepEqual(stored.languages, ['de', 'en']);
+  assert.equal(stored.bio, 'Physiotherapist.');
+  assert.equal(stored.settings.max_per_day, 6);
+  assert.equal(stored.settings.auto_confirm, true);
+  await page.locator(sel(`provider-row-${stored.id}`)).waitFor();
+
+  // Edit: a PATCH of one field keeps the others.
+  await page.click(sel(`provider-edit-${stored.id}`));
+  await pf.waitFor();
+  assert.equal(await pf.locator('[name="name"]').inputValue(), name);
+  await pf.locator('[name="email"]').fill('');
+  await page.click(sel('provider-save'));
+  assert.match(await statusText(page), /saved/i);
+  const edited = await server.api.ok('GET', `/v1/providers/${stored.id}`);
+  assert.equal(edited.email, null, 'the cleared e-mail is stored as null');
+  assert.equal(edited.locale, 'de');
+
+  // The service, through the sub-navigation (history.pushState, heading focused).
+  await page.click(sel('setup-services'));
+  assert.equal(new URL(page.url()).pathname, '/console/setup/services');
+  await page.locator(sel('services-table')).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'setup-h', 'the heading has focus');
+  const svcName = `Sports massage ${Date.now()}`;
+  await page.click(sel('service-new'));
+  const sf = page.locator(sel('service-form'));
+  await sf.waitFor();
+  await sf.locator('[name="name"]').fill(svcName);
+  await sf.locator('[name="duration_minutes"]').fill('45');
+  await sf.locator('[name="buffer_after_minutes"]').fill('10');
+  await sf.locator('[name="price"]').fill('80.00');
+  await sf.locator('[name="currency"]').fill('EUR');
+  await page.check(sel(`service-provider-${stored.id}`));
+  await page.check(sel(`service-provider-${providers.ada.id}`));
+  await sf.locator('[name="public"]').check();
+  await sf.locator('[name="location.type"]').selectOption('in_person');
+  await sf.locator('[name="location.detail"]').fill('12 River Street, Springfield');
+  await sf.locator('[name="policy.cancellation_deadline_hours"]').fill('24');
+  await sf.locator('[name="policy.max_reschedules"]').fill('2');
+  await sf.locator('[name="policy.no_show_fee_percent"]').fill('50');
+  await page.click(sel('fee-add'));
+  await sf.locator('[name="fee-within"]').first().fill('48');
+  await sf.locator('[name="fee-percent"]').first().fill('30');
+  await page.click(sel('reminder-add'));
+  await page.click(sel('reminder-add'));
+  await sf.locator('[name="reminder-value"]').nth(0).fill('1');
+  await sf.locator('[name="reminder-unit"]').nth(0).selectOption('1440');
+  await sf.locator('[name="reminder-value"]').nth(1).fill('2');
+  await sf.locator('[name="reminder-unit"]').nth(1).selectOption('60');
+  assert.equal(await sf.locator('[name="reminder-mode"][value="custom"]').isChecked(), true);
+  await checkA11y(page, 'setup services (form open)');
+  await screenshot(page, 'setup-02-service-form');
+  // From the keyboard: after a full-page screenshot of a page taller than the window, this
+  // Chromium's mouse clicks land off their target.
+  await pressOn(page, 'service-save');
+  assert.match(await statusText(page), /created/i);
+  const svc = (await server.api.all('/v1/services')).find((s) => s.name === svcName);
+  assert.ok(svc, 'the service is stored');
+  assert.equal(svc.duration_minutes, 45);
+  assert.equal(svc.buffer_after_minutes, 10);
+  assert.equal(svc.price, '80.00');
+  assert.equal(svc.currency, 'EUR');
+  assert.equal(svc.public, true);
+  assert.deepEqual(svc.provider_ids, [stored.id, providers.ada.id].sort());
+  assert.deepEqual(svc.location, { type: 'in_person', address: '12 River Street, Springfield' });
+  assert.equal(svc.policy.cancellation_deadline_hours, 24);
+  assert.equal(svc.policy.max_reschedules, 2);
+  assert.equal(svc.policy.no_show_fee_percent, 50);
+  assert.equal(svc.policy.reschedule_deadline_hours, null);
+  assert.deepEqual(svc.policy.late_cancellation_fees, [{ within_hours: 48, percent: 30 }]);
+  assert.deepEqual(svc.reminder_offsets_minutes, [1440, 120]);
+  const row = page.locator(sel(`service-row-${svc.id}`));
+  await row.waitFor();
+  assert.match(await row.textContent(), /1 d before, 2 h before/);
+
+  // Editing: the stored values come back into the form, and "no reminders" stores [].
+  await page.click(sel(`service-edit-${svc.id}`));
+  await sf.waitFor();
+  assert.equal(await sf.locator('[name="policy.cancellation_deadline_hours"]').inputValue(), '24');
+  assert.equal(await sf.locator('[name="reminder-value"]').count(), 2);
+  await sf.locator('[name="reminder-mode"][value="none"]').check();
+  await page.click(sel('service-save'));
+  assert.match(await statusText(page), /saved/i);
+  const svc2 = await server.api.ok('GET', `/v1/services/${svc.id}`);
+  assert.deepEqual(svc2.reminder_offsets_minutes, []);
+  assert.equal(svc2.policy.cancellation_deadline_hours, 24, 'the policy is kept');
+
+  // ctx.reload(): the bookings page's provider filter knows the new provider at once.
+  await page.click(sel('nav-bookings'));
+  const filter = page.locator(sel('bookings-provider-filter'));
+  await filter.waitFor();
+  assert.ok((await filter.locator('option').allTextContents()).includes(name), 'the shared provider list was read again');
+  await finish(page);
+});
+
+test('a bad value is shown at its field and nothing is stored', async () => {
+  const page = await adminAt('/console/setup/services');
+  await page.locator(sel('services-table')).waitFor();
+  const before = (await server.api.all('/v1/services')).length;
+  await page.click(sel('service-new'));
+  const sf = page.locator(sel('service-form'));
+  await sf.locator('[name="name"]').fill('Zero minutes');
+  await sf.locator('[name="duration_minutes"]').fill('0');
+  await sf.locator('[name="currency"]').fill('euro');
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/v1/services'),
+    page.click(sel('service-save')),
+  ]);
+  assert.equal(resp.status(), 422);
+  const dErr = page.locator(sel('field-error-duration_minutes'));
+  await dErr.waitFor();
+  assert.match(await dErr.textContent(), /between 1 and 1440/);
+  assert.equal(await sf.locator('[name="duration_minutes"]').getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.locator(sel('field-error-currency')).isVisible(), 'the currency is marked too');
+  assert.equal(await page.locator(sel('form-error')).getAttribute('role'), 'alert');
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.name), 'duration_minutes',
+    'the first refused field has focus');
+  await screenshot(page, 'setup-03-field-error');
+  await checkA11y(page, 'setup services (field errors)');
+  assert.equal((await server.api.all('/v1/services')).length, before, 'no service was stored');
+  assert.ok(!(await server.api.all('/v1/services')).some((s) => s.name === 'Zero minutes'));
+
+  // An empty provider name, likewise.
+  await page.click(sel('setup-providers'));
+  await page.locator(sel('providers-table')).waitFor();
+  const nProv = (await server.api.all('/v1/providers')).length;
+  await page.click(sel('provider-new'));
+  await page.click(sel('provider-save'));
+  const nErr = page.locator(sel('field-error-name'));
+  await nErr.waitFor();
+  assert.match(await nErr.textContent(), /required|empty|1/i);
+  assert.equal((await server.api.all('/v1/providers')).length, nProv, 'no provider was stored');
+  await finish(page);
+});
+
+test('a new user gets a password shown once, and it signs in', async () => {
+  const page = await adminAt('/console/setup/users');
+  await page.locator(sel('users-table')).waitFor();
+  await checkA11y(page, 'setup users');
+  const email = `mira.${Date.now()}@demo.example`;
+  await page.click(sel('user-new'));
+  const uf = page.locator(sel('user-form'));
+  await uf.locator('[name="email"]').fill(email);
+  await uf.locator('[name="name"]').fill('Mira Kranz');
+  await uf.locator('[name="role"]').selectOption('staff');
+  await uf.locator('[name="provider_id"]').selectOption(providers.priya.id);
+  await page.click(sel('user-save'));
+  const pw = page.locator(sel('user-password'));
+  await pw.waitFor();
+  const password = (await pw.textContent()).trim();
+  assert.match(password, /^\S{20}$/, 'a 20-character password is shown');
+  assert.match(await page.locator(sel('user-password-box')).textContent(), /only this once/i);
+  await page.click(sel('user-password-copy'));
+  await screenshot(page, 'setup-04-user-password');
+  await checkA11y(page, 'setup users (password shown)');
+  const user = (await server.api.all('/v1/users')).find((u) => u.email === email);
+  assert.ok(user, 'the user is stored');
+  assert.equal(user.role, 'staff');
+  assert.equal(user.provider_id, providers.priya.id);
+  assert.equal(user.name, 'Mira Kranz');
+  assert.equal(user.password, undefined, 'no password in a later read');
+  await page.locator(sel(`user-row-${user.id}`)).waitFor();
+
+  // Leaving and coming back: the password is gone from the page.
+  await page.click(sel('setup-keys'));
+  await page.click(sel('setup-users'));
+  await page.locator(sel(`user-row-${user.id}`)).waitFor();
+  assert.equal(await page.locator(sel('user-password')).count(), 0, 'shown only once');
+  assert.ok(!(await page.locator('main').textContent()).includes(password));
+
+  // A fresh browser context signs in with it, as a staff user of Priya's.
+  const other = await newPage(browser, server);
+  await openConsole(other, server);
+  const session = await signIn(other, { tenant: server.slug, email, password }, 'new user');
+  assert.equal(session.user.id, user.id);
+  assert.equal(await other.locator(sel('nav-setup')).count(), 0, 'a staff user has no set-up');
+  await finish(other);
+
+  // A duplicate e-mail is refused at the e-mail field.
+  await page.click(sel('user-new'));
+  await uf.locator('[name="email"]').fill(email);
+  await uf.locator('[name="name"]').fill('Someone else');
+  await page.click(sel('user-save'));
+  await page.locator(sel('field-error-email')).waitFor();
+  assert.equal((await server.api.all('/v1/users')).filter((u) => u.email === email).length, 1);
+  await finish(page);
+});
+
+test('an API key is made (its secret shown once) and revoked, and then answers 401', async () => {
+  const page = await adminAt('/console/setup/keys');
+  await page.locator(sel('keys-table')).waitFor();
+  await checkA11y(page, 'setup keys');
+  const name = `Front desk ${Date.now()}`;
+  await page.click(sel('key-new'));
+  const kf = page.locator(sel('key-form'));
+  await kf.locator('[name="name"]').fill(name);
+  await kf.locator('[name="role"]').selectOption('staff');
+  await kf.locator(`input[value="${providers.ada.id}"]`).check();
+  await page.click(sel('key-save'));
+  const secretEl = page.locator(sel('key-secret'));
+  await secretEl.waitFor();
+  const secret = (await secretEl.textContent()).trim();
+  assert.match(secret, /^sk_\S+$/);
+  await screenshot(page, 'setup-05-key-secret');
+  await checkA11y(page, 'setup keys (secret shown)');
+  const key = (await server.api.all('/v1/keys')).find((k) => k.name === name);
+  assert.ok(key, 'the key is stored');
+  assert.equal(key.role, 'staff');
+  assert.deepEqual(key.provider_ids, [providers.ada.id]);
+  assert.equal(key.secret, undefined);
+  const withKey = apiClient(server.base, secret);
+  const ok = await withKey.get('/v1/providers');
+  assert.equal(ok.status, 200, `the new key works: ${ok.text}`);
+  assert.deepEqual(ok.body.data.map((p) => p.id), [providers.ada.id], 'limited to Ada');
+
+  await page.locator(sel(`key-row-${key.id}`)).waitFor();
+  await page.click(sel(`key-revoke-${key.id}`));
+  await page.click(sel(`key-revoke-confirm-${key.id}`));
+  assert.match(await statusText(page), /revoked/i);
+  await page.locator(sel(`key-row-${key.id}`)).waitFor({ state: 'detached' });
+  const gone = await withKey.get('/v1/providers');
+  assert.equal(gone.status, 401, `the revoked key is refused: ${gone.text}`);
+  assert.equal((await server.api.get(`/v1/keys/${key.id}`)).status, 404);
+  await finish(page);
+});
+
+test('a webhook endpoint: the secret shown once signs a real delivery, which the log shows and replays', async () => {
+  const page = await adminAt('/console/setup/webhooks');
+  await page.locator(sel('webhooks-table')).waitFor();
+  await checkA11y(page, 'setup webhooks');
+  const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+  await page.click(sel('webhook-new'));
+  const wf = page.locator(sel('webhook-form'));
+  await wf.locator('[name="url"]').fill(url);
+  await wf.locator('[name="event_types"]').fill('provider.');
+  await wf.locator('[name="description"]').fill('test receiver');
+  await page.click(sel('webhook-save'));
+  const secretEl = page.locator(sel('webhook-secret'));
+  await secretEl.waitFor();
+  const secret = (await secretEl.textContent()).trim();
+  assert.match(secret, /^whsec_\S+$/);
+  await checkA11y(page, 'setup webhooks (secret shown)');
+  const ep = (await server.api.all('/v1/webhook-endpoints')).find((w) => w.url === url);
+  assert.ok(ep, 'the endpoint is stored');
+  assert.deepEqual(ep.event_types, ['provider.']);
+  assert.equal(ep.description, 'test receiver');
+  assert.equal(ep.enabled, true);
+  assert.equal(ep.secret, undefined, 'never read back');
+
+  // An event it subscribes to: a provider made through the API.
+  const n0 = received.length;
+  await server.api.ok('POST', '/v1/providers', { name: `Hook probe ${Date.now()}`, timezone: 'UTC' });
+  const got = await waitFor(() => received.slice(n0).find((r) => r.path === '/hook'), 'a delivery at the receiver', 20000);
+  const [ver, sig] = String(got.headers['webhook-signature']).split(' ')[0].split(',');
+  assert.equal(ver, 'v1');
+  const mac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(`${got.headers['webhook-id']}.${got.headers['webhook-timestamp']}.${got.body}`).digest('base64');
+  assert.equal(sig, mac, 'the secret shown signs the delivery');
+  assert.equal(JSON.parse(got.body).type, 'provider.created');
+
+  await page.click(sel(`webhook-deliveries-${ep.id}`));
+  const table = page.locator(sel('deliveries-table'));
+  await table.waitFor();
+  const delivered = await waitFor(async () => {
+    const list = await server.api.ok('GET', `/v1/webhook-endpoints/${ep.id}/deliveries`);
+    return list.data.find((d) => d.status === 'succeeded');
+  }, 'a succeeded delivery');
+  await waitFor(async () => {
+    if (await page.locator(sel(`delivery-row-${delivered.id}`)).count()) {
+      return (await page.locator(sel(`delivery-row-${delivered.id}`)).getAttribute('data-status')) === 'succeeded';
+    }
+    await page.click(sel('deliveries-refresh'));
+    return false;
+  }, 'the delivery in the log');
+  const rowText = await page.locator(sel(`delivery-row-${delivered.id}`)).textContent();
+  assert.match(rowText, /provider\.created/);
+  assert.match(rowText, /Delivered/);
+  assert.match(rowText, /200/);
+  await screenshot(page, 'setup-06-deliveries');
+  await checkA11y(page, 'setup webhooks (deliveries)');
+
+  const n1 = received.length;
+  await page.click(sel(`delivery-replay-${delivered.id}`));
+  const again = await waitFor(() => received.slice(n1).find((r) => r.headers['webhook-id'] === got.headers['webhook-id']),
+    'the replayed delivery', 20000);
+  assert.ok(again, 'the replay sends the same webhook-id');
+
+  // Disable through the list: stored.
+  await page.click(sel(`webhook-toggle-${ep.id}`));
+  assert.match(await statusText(page), /disabled/i);
+  const off = await server.api.ok('GET', `/v1/webhook-endpoints/${ep.id}`);
+  assert.equal(off.enabled, false);
+  assert.equal(off.disabled_reason, 'manual');
+  await finish(page);
+});
+
+test('a message template: the preview follows the typing, and the saved text is stored', async () => {
+  const page = await adminAt('/console/setup/templates');
+  await page.locator(sel('templates-table')).waitFor();
+  await checkA11y(page, 'setup templates');
+  const path = '/v1/templates/booking.created/en';
+  const builtIn = await server.api.ok('GET', path);
+  assert.equal(builtIn.custom, false);
+  await page.click(sel('template-edit-booking.created-en'));
+  const tf = page.locator(sel('template-form'));
+  await tf.waitFor();
+  const subj = page.locator(sel('preview-subject'));
+  await waitFor(async () => (await subj.textContent()).trim() !== '', 'the first preview');
+  const first = (await subj.textContent()).trim();
+  assert.doesNotMatch(first, /\{\{/, 'variables are filled in');
+
+  await tf.locator('[name="subject"]').fill('Booked: {{service_name}} for {{customer_name}} ({{reference}})');
+  await waitFor(async () => /^Booked: /.test((await subj.textContent()).trim()), 'the preview to follow');
+  const shown = (await subj.textContent()).trim();
+  assert.doesNotMatch(shown, /\{\{/);
+  assert.notEqual(shown, first);
+  await tf.locator('[name="html"]').fill('<p>Hello <strong>{{customer_name}}</strong><script>window.bad = 1</script></p>');
+  await waitFor(async () => (await page.locator(`${sel('preview-html')} strong`).count()) === 1, 'the HTML preview');
+  assert.equal(await page.locator(`${sel('preview-html')} script`).count(), 0, 'no script is copied into the page');
+  assert.equal(await page.evaluate(() => window.bad), undefined);
+  await screenshot(page, 'setup-07-template');
+  await checkA11y(page, 'setup templates (editor)');
+
+  // An unknown variable: the preview names the field, saving is refused, nothing stored.
+  await tf.locator('[name="text"]').fill('Hi {{nope}}');
+  await page.locator(sel('field-error-text')).waitFor();
+  await page.click(sel('template-save'));
+  await page.locator(sel('field-error-text')).waitFor();
+  assert.equal((await server.api.ok('GET', path)).custom, false, 'nothing stored');
+
+  await tf.locator('[name="text"]').fill('Dear {{customer_name}}, see you on {{date}}.');
+  await page.click(sel('template-save'));
+  assert.match(await statusText(page), /saved/i);
+  const saved = await server.api.ok('GET', path);
+  assert.equal(saved.custom, true);
+  assert.equal(saved.subject, 'Booked: {{service_name}} for {{customer_name}} ({{reference}})');
+  assert.equal(saved.text, 'Dear {{customer_name}}, see you on {{date}}.');
+  assert.match(saved.html, /<strong>\{\{customer_name\}\}<\/strong>/);
+  assert.equal(await page.locator(sel('template-row-booking.created-en')).getAttribute('data-custom'), 'yes');
+
+  // Back to the built-in template.
+  await page.click(sel('template-reset'));
+  await page.click(sel('template-reset-confirm'));
+  await waitFor(async () => (await server.api.ok('GET', path)).custom === false, 'the override deleted');
+  await finish(page);
+});
+
+test('the booking page settings are stored and the page link opens the booking page', async () => {
+  const page = await adminAt('/console/setup/page');
+  const pf = page.locator(sel('page-form'));
+  await pf.waitFor();
+  await checkA11y(page, 'setup booking page');
+  const link = page.locator(sel('booking-page-link'));
+  assert.equal(await link.getAttribute('href'), `/book/${server.slug}`);
+  assert.equal(await link.getAttribute('target'), '_blank');
+  const before = await server.api.ok('GET', '/v1/settings');
+
+  // A bad colour first: refused at its field, nothing stored.
+  await pf.locator('[name="booking_page.brand_color"]').fill('red');
+  await page.click(sel('page-save'));
+  await page.locator(sel('field-error-booking_page.brand_color')).waitFor();
+  assert.deepEqual(await server.api.ok('GET', '/v1/settings'), before, 'nothing stored');
+
+  await pf.locator('[name="booking_page.display_name"]').fill('Riverside Physio');
+  await pf.locator('[name="booking_page.brand_color"]').fill('#0a7d5a');
+  await pf.locator('[name="booking_page.provider_choice"]').uncheck();
+  await pf.locator('[name="locale"]').selectOption('de');
+  await page.click(sel('page-save'));
+  assert.match(await statusText(page), /saved/i);
+  const after = await server.api.ok('GET', '/v1/settings');
+  assert.equal(after.booking_page.display_name, 'Riverside Physio');
+  assert.equal(after.booking_page.brand_color, '#0a7d5a');
+  assert.equal(after.booking_page.provider_choice, false);
+  assert.equal(after.locale, 'de');
+  assert.deepEqual(after.rate_limits, before.rate_limits, 'the rate limit is kept');
+  const pub = await server.publicApi.ok('GET', `/v1/public/${server.slug}`);
+  assert.equal(pub.tenant.display_name, 'Riverside Physio');
+  assert.equal(pub.tenant.provider_choice, false);
+
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await tab.waitForLoadState();
+  assert.equal(new URL(tab.url()).pathname, `/book/${server.slug}`);
+  await tab.close();
+  await screenshot(page, 'setup-08-booking-page');
+
+  // Put the settings back for the other tests.
+  await server.api.ok('PUT', '/v1/settings', before);
+  await finish(page);
+});
+
+test('every set-up part has its heading and its address; back and reload keep the part', async () => {
+  const page = await adminAt('/console/setup/providers');
+  // (axe runs on each part in the tests above, with their forms open)
+  const shows = { providers: 'providers-table', services: 'services-table', users: 'users-table', keys: 'keys-table',
+    webhooks: 'webhooks-table', templates: 'templates-table', page: 'page-form' };
+  for (const [part, hook] of Object.entries(shows)) {
+    await page.click(sel(`setup-${part}`));
+    await page.locator(sel(hook)).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/console/setup/${part}`);
+    assert.equal(await page.locator(sel(`setup-${part}`)).getAttribute('aria-current'), 'page');
+    const h1 = (await page.locator('h1').textContent()).trim();
+    assert.match(h1, /^Set-up: /, `a heading: ${h1}`);
+  }
+  await page.goBack();
+  assert.equal(new URL(page.url()).pathname, '/console/setup/templates');
+  await page.locator(sel('templates-table')).waitFor();
+  await page.reload();
+  await page.locator(sel('templates-table')).waitFor({ timeout: 15000 });
+  await finish(page);
+});
+
+test('a staff user sees no set-up, and /console/setup falls back to the first page', async () => {
+  const page = await newPage(browser, server);
+  await openConsole(page, server, '/console/setup/users');
+  await signIn(page, server.signIn.staff, 'console setup (staff)');
+  await page.locator(sel('nav-calendar')).waitFor();
+  assert.equal(await page.locator(sel('nav-setup')).count(), 0, 'no set-up link');
+  assert.equal(await page.locator(sel('nav-calendar')).getAttribute('aria-current'), 'page', 'the first page is shown');
+  assert.equal(await page.locator(sel('setup-nav')).count(), 0);
+  assert.equal(await page.locator(sel('users-table')).count(), 0);
+  await page.goto(`${server.base}/console/setup`);
+  await page.locator(sel('nav-calendar')).waitFor();
+  assert.equal(await page.locator(sel('setup-nav')).count(), 0);
+  await checkA11y(page, 'staff at /console/setup');
+  await finish(page);
+});
