@@ -286,6 +286,18 @@ test('a new user gets a password shown once, and it signs in', async () => {
   assert.equal(await other.locator(sel('nav-setup')).count(), 0, 'a staff user has no set-up');
   await finish(other);
 
+  // A new password: shown once, the old one stops working, the new one signs in.
+  await page.click(sel(`user-reset-${user.id}`));
+  await page.click(sel(`user-reset-confirm-${user.id}`));
+  await waitFor(async () => (await page.locator(sel('user-password')).count()) === 1, 'the new password');
+  const password2 = (await page.locator(sel('user-password')).textContent()).trim();
+  assert.match(password2, /^\S{20}$/);
+  assert.notEqual(password2, password);
+  const oldTry = await server.publicApi.post('/v1/sessions', { tenant: server.slug, email, password });
+  assert.equal(oldTry.status, 401, 'the old password no longer signs in');
+  const newTry = await server.publicApi.post('/v1/sessions', { tenant: server.slug, email, password: password2 });
+  assert.equal(newTry.status, 201, `the new password signs in: ${newTry.text}`);
+
   // A duplicate e-mail is refused at the e-mail field.
   await page.click(sel('user-new'));
   await uf.locator('[name="email"]').fill(email);
@@ -447,6 +459,7 @@ test('a message template: the preview follows the typing, and the saved text is 
   assert.equal(saved.text, 'Dear {{customer_name}}, see you on {{date}}.');
   assert.match(saved.html, /<strong>\{\{customer_name\}\}<\/strong>/);
   assert.equal(await page.locator(sel('template-row-booking.created-en')).getAttribute('data-custom'), 'yes');
+  assert.match(await page.locator(sel('template-kind')).textContent(), /your own/i);
 
   // Back to the built-in template.
   await page.click(sel('template-reset'));

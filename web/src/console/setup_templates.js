@@ -125,9 +125,10 @@ export function mountTemplates(root, ctx) {
       t('c.setup.tpl.editing', { event: eventName(x.event_type), locale: x.locale === 'de' ? 'Deutsch' : 'English' }));
     const vars = h('details', { class: 's-vars' }, h('summary', null, t('c.setup.tpl.vars')),
       h('dl', { class: 'c-fields' }, (tpl.variables || []).map((v) => [h('dt', null, h('code', null, `{{${v.name}}}`)), h('dd', null, v.description)])));
+    const kind = h('p', { class: 'c-hint', 'data-testid': 'template-kind' }, tpl.custom ? t('c.setup.tpl.is.custom') : t('c.setup.tpl.is.builtin'));
     const form = h('form', { class: 's-form', 'data-testid': 'template-form', novalidate: true, 'aria-labelledby': 'tpl-form-h' },
       title,
-      h('p', { class: 'c-hint', 'data-testid': 'template-kind' }, tpl.custom ? t('c.setup.tpl.is.custom') : t('c.setup.tpl.is.builtin')),
+      kind,
       h('div', { class: 's-tpl' },
         h('div', { class: 's-tpl-edit' },
           f.input('subject', t('c.setup.tpl.subject'), tpl.subject, { maxlength: 20000 }),
@@ -178,6 +179,7 @@ export function mountTemplates(root, ctx) {
           await call('PUT', path, { body: { subject: f.val('subject'), text: f.val('text'), html: f.val('html') } });
           msg.note(t('c.setup.tpl.saved'));
           reset.hidden = false;
+          kind.textContent = t('c.setup.tpl.is.custom');
           await load();
         } catch (e) {
           if (e.status !== 401) f.show(e);
