@@ -49,8 +49,6 @@ export function presetDates(kind, first, { until, months } = {}) {
   return out;
 }
 
-const ORDINALS = ['1', '2', '3', '4', '5'];
-
 function intervalsText(list) {
   return (list || []).map((iv) => `${wallTime(iv.start)}–${wallTime(iv.end)}`).join(', ');
 }
@@ -360,7 +358,7 @@ export function overridesSection({ editable, onChanged }) {
     };
     if (!exact) {
       const wd = dayName(dayKeyOf(date));
-      const nth = ORDINALS[Math.ceil(Number(date.slice(8, 10)) / 7) - 1];
+      const nth = t(`c.availability.ord.${Math.ceil(Number(date.slice(8, 10)) / 7)}`);
       preset = h('select', { 'data-testid': 'override-preset' },
         h('option', { value: 'once' }, t('c.availability.preset.once')),
         h('option', { value: 'weekly' }, t('c.availability.preset.weekly', { day: wd })),
