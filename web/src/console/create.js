@@ -55,7 +55,8 @@ export function openCreate(opts) {
   };
   const input = (id, testid, attrs = {}) => h('input', { id, name: id, 'data-testid': testid, ...attrs });
 
-  const kinds = ['booking', 'entry', 'time_off'];
+  // Time off is written by administrators only (POST …/time-off refuses a staff user).
+  const kinds = ctx.admin ? ['booking', 'entry', 'time_off'] : ['booking', 'entry'];
   const kindBox = h('fieldset', { class: 'c-kind', 'data-testid': 'create-kind' },
     h('legend', null, t('c.create.kind')),
     kinds.map((k, i) => h('span', { class: 'c-check' },
