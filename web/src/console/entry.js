@@ -343,6 +343,8 @@ export async function openEntryDetail(it, opts) {
       busy(false);
       if (e.status === 401) return;
       say(problemText(e), true);
+      // Changed meanwhile: the next try acts on the version stored now, not the one first read.
+      if (e.code === 'precondition_failed') { try { en = await loadEntry(en.id); } catch { /* keep */ } }
     }
   });
 }
