@@ -411,6 +411,9 @@ export function overridesSection({ editable, onChanged }) {
       h('div', { class: 'c-check' }, closed, h('label', { for: 'ovf-closed' }, t('c.availability.ov.closedall'))),
       hoursWrap, note.wrap, presetExtra, err.el, buttons);
     let unmark = () => {};
+    // Dates of a preset already stored by an earlier, partly refused save: a second save
+    // does not make them twice (the server takes several overrides for the same date).
+    const stored = new Set();
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       unmark();
@@ -426,8 +429,11 @@ export function overridesSection({ editable, onChanged }) {
         if (exact) {
           await call('PATCH', `/v1/providers/${encodeURIComponent(prov.id)}/overrides/${encodeURIComponent(exact.id)}`, { body });
         } else {
+          made = dates.filter((d) => stored.has(d)).length;
           for (const d of dates) {
+            if (stored.has(d)) continue;
             await call('POST', `/v1/providers/${encodeURIComponent(prov.id)}/overrides`, { body: { date: d, ...body } });
+            stored.add(d);
             made += 1;
           }
         }
