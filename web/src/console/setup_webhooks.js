@@ -113,7 +113,8 @@ export function mountWebhooks(root, ctx) {
                 } catch (e) { msg.fail(e); }
               }, 'c-secondary', { 'aria-label': t('c.setup.dl.replay.named', { event: d.event_type }) }))));
         }
-        status.textContent = (page.data || []).length ? t('c.setup.dl.count', { n: page.data.length }) : t('c.setup.dl.none');
+        const n = (page.data || []).length;
+        status.textContent = n === 1 ? t('c.setup.dl.count.one') : (n ? t('c.setup.dl.count', { n }) : t('c.setup.dl.none'));
       } catch (e) {
         if (!alive) return;
         status.textContent = '';
