@@ -266,3 +266,38 @@ test('the keyboard reschedule form moves a booking; a time outside the hours is 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="booking-history"] li').length === 2, null, { timeout: 10000 });
   await finish(page);
 });
+
+test('cancelling inside the fee window offers to waive the fee; a waived cancel owes nothing', async () => {
+  const { priya } = providers;
+  // A service whose policy charges half the price for any cancellation within a year.
+  const svc = await server.api.ok('POST', '/v1/services', {
+    name: `Fee check ${Date.now()}`, duration_minutes: 30, price: '80.00', currency: 'USD', provider_ids: [priya.id],
+    policy: { late_cancellation_fees: [{ within_hours: 8784, percent: 50 }] },
+  }, 201);
+  const day = await bookableDay(server, svc.id, [priya.id], { n: 1, minSlots: 2 });
+  const free = await book(server, svc.id, priya.id, day.starts[priya.id][0], 'fee');
+  const plain = await book(server, services.followUp.id, providers.ada.id,
+    (await bookableDay(server, services.followUp.id, [providers.ada.id], { n: 6, minSlots: 2 })).starts[providers.ada.id][0], 'nofee');
+  const page = await adminPage();
+  let detail = await openFromList(page, plain.id);
+  await detail.locator(sel('action-cancel')).waitFor();
+  assert.equal(await detail.locator(sel('cancel-waive')).count(), 0, 'no fee applies days ahead under the demo policy: no waiver offered');
+  await page.click(sel('detail-close'));
+  detail = await openFromList(page, free.id);
+  const waive = detail.locator(sel('cancel-waive'));
+  await waive.waitFor();
+  assert.match(await detail.textContent(), /40\.00/, 'the fee is named');
+  await checkA11y(page, 'console detail with a fee');
+  await waive.check();
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/v1/bookings/${free.id}/cancel`),
+    detail.locator(sel('action-cancel')).click(),
+  ]);
+  assert.equal(resp.status(), 200, await resp.text());
+  assert.equal(resp.request().postDataJSON().waive_fee, true);
+  const now = await getBooking(server, free.id);
+  assert.equal(now.status, 'cancelled');
+  assert.equal(now.fee, null, 'no fee is owed');
+  assert.equal(now.fee_waived && now.fee_waived.amount, '40.00', 'the waived fee is recorded');
+  await finish(page);
+});
