@@ -438,3 +438,46 @@ test('the staff user tied to Dr. Jonas Weber reads his own hours, with nothing t
   await checkA11y(page, 'availability (staff)');
   await finish(page);
 });
+
+test('a weekly preset cut short by the 500-exception cap: a second save makes only the dates still missing', async () => {
+  // A provider of its own, 497 exceptions away from the cap (far-off dates, out of the way).
+  const prov = await server.api.ok('POST', '/v1/providers', { name: 'Dr. Cap Testing', timezone: 'UTC' });
+  // (the admin key's rate limit is respected: a 429 waits for its Retry-After and tries again)
+  const fill = async (date) => {
+    for (;;) {
+      const r = await server.api.post(`/v1/providers/${prov.id}/overrides`, { date, note: 'filler' });
+      if (r.status !== 429) { assert.equal(r.status, 201, r.text); return; }
+      await new Promise((res) => setTimeout(res, 1000 * Number(r.headers.get('retry-after') || 1)));
+    }
+  };
+  for (let i = 0; i < 497; i += 25) {
+    await Promise.all(Array.from({ length: Math.min(25, 497 - i) }, (_, k) => fill(addDays('2031-01-01', i + k))));
+  }
+  const page = await newPage(browser, server);
+  await openConsole(page, server);
+  await signIn(page, server.signIn.admin, 'availability (admin, capped provider)');
+  await page.click(sel('nav-availability'));
+  await page.locator(sel('weekday-mon')).waitFor();
+  await page.selectOption(sel('avail-provider'), prov.id);
+  await page.waitForFunction((n) => (document.querySelector('[data-testid="avail-zone"]') || {}).textContent?.includes(n), prov.name);
+  const day = addDays(localDate(new Date(), 'UTC'), 2);
+  await page.fill(sel('override-date-input'), day);
+  await page.click(sel('override-open'));
+  await page.locator(sel('override-form')).waitFor();
+  await page.fill(sel('override-note'), 'Capped');
+  await page.selectOption(sel('override-preset'), 'weekly');
+  await page.fill(sel('preset-until'), addDays(day, 28));
+  await page.locator(sel('preset-count')).filter({ hasText: /^5 exceptions will be made/ }).waitFor();
+  await page.click(sel('override-save'));
+  await page.locator(sel('override-error')).filter({ hasText: /^3 of 5 exceptions were made/ }).waitFor();
+
+  // Room for one more: the same save again stores the fourth date, not the first a second time.
+  const filler = (await server.api.all(`/v1/providers/${prov.id}/overrides`)).find((o) => o.note === 'filler');
+  await server.api.ok('DELETE', `/v1/providers/${prov.id}/overrides/${filler.id}`);
+  await page.click(sel('override-save'));
+  await page.locator(sel('override-error')).filter({ hasText: /^4 of 5 exceptions were made/ }).waitFor();
+  const made = (await server.api.all(`/v1/providers/${prov.id}/overrides`)).filter((o) => o.note === 'Capped')
+    .map((o) => o.date).sort();
+  assert.deepEqual(made, [0, 7, 14, 21].map((n) => addDays(day, n)), 'each date of the preset once, the last refused');
+  await finish(page);
+});
