@@ -11,7 +11,7 @@ import { newPage, screenshot, checkA11y, finish, report, addDays, localDate } fr
 import { sel, sameInstant } from './flows.mjs';
 import {
   NY, startConsole, freeStarts, bookableDay, book, getBooking, minutesBetween,
-  watchCalendar, calendarSettled, openConsole, signIn, dragBy,
+  watchCalendar, calendarSettled, openConsole, signIn, dragBy, pageFetch,
 } from './console_flows.mjs';
 
 let server;
@@ -545,5 +545,33 @@ test('an entry over a booking is saved and the overlap the API reports is listed
   const stored = await server.api.ok('GET', `/v1/entries/${made.id}`);
   assert.equal(stored.title, 'Boiler service', 'stored in spite of the overlap');
   assert.equal((await getBooking(server, busy.id)).version, busy.version, 'the booking is untouched');
+  await finish(page);
+});
+
+test('a staff user is offered a booking or an entry from the calendar, not time off (which the server keeps for administrators)', async () => {
+  const { jonas } = providers;
+  const page = await newPage(browser, server);
+  watchCalendar(page);
+  await openConsole(page, server);
+  const session = await signIn(page, server.signIn.staff, 'calendar (staff)');
+  await page.locator(sel('calendar')).waitFor({ timeout: 15000 });
+  await calendarSettled(page);
+  await page.click(sel('create-open'));
+  const dialog = page.locator(sel('create-dialog'));
+  await dialog.waitFor();
+  assert.equal(await dialog.locator(sel('create-kind-booking')).count(), 1, 'a booking is offered');
+  assert.equal(await dialog.locator(sel('create-kind-entry')).count(), 1, 'an entry is offered');
+  assert.equal(await dialog.locator(sel('create-kind-time_off')).count(), 0, 'time off is not offered to staff');
+  await checkA11y(page, 'calendar create dialog (staff)');
+  // The reason: the same session may not write time off, even for its own provider.
+  const before = await server.api.all(`/v1/providers/${jonas.id}/time-off`);
+  const refused = await pageFetch(page, 'POST', `/v1/providers/${jonas.id}/time-off`, {
+    body: { start: '2031-03-03T09:00:00Z', end: '2031-03-03T10:00:00Z' },
+    headers: { 'X-CSRF-Token': session.csrf_token },
+  });
+  assert.equal(refused.status, 403, refused.text);
+  assert.equal((await server.api.all(`/v1/providers/${jonas.id}/time-off`)).length, before.length, 'nothing stored');
+  await dialog.locator(sel('create-cancel')).click();
+  await dialog.waitFor({ state: 'detached' });
   await finish(page);
 });
