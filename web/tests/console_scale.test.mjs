@@ -1,0 +1,137 @@
+// The console with real data at the size of a busy practice group: 50 providers (the demo's
+// three and 47 more) and over 2,000 bookings in one week. Reported, not asserted as timings:
+// from moving to that week to every booking drawn in the week view, and a drag's round trip.
+// Asserted: every booking of the week is drawn, and the dragged one is stored at its new start.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { newPage, screenshot, finish, report, addDays, localDate } from './harness.mjs';
+import { sel } from './flows.mjs';
+import {
+  NY, EVENT_BOOKING, startConsole, getBooking, watchCalendar, calendarSettled, openConsole, signIn,
+  showDate, weekView, bookingEvent, dragBy, relY,
+} from './console_flows.mjs';
+
+const EXTRA = 47;          // with the demo's three: the 50 providers the calendar shows at once
+const PER_PROVIDER = 43;   // 47 × 43 = 2,021 bookings in the week
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+let server;
+let browser;
+
+before(async () => {
+  // Rate limits off: the set-up makes some 2,100 requests with one key in a few seconds.
+  ({ server, browser } = await startConsole({ args: ['--rate-limits', 'off'] }));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Runs fn over items, `width` at a time. */
+async function inBatches(items, width, fn) {
+  const out = [];
+  for (let i = 0; i < items.length; i += width) out.push(...await Promise.all(items.slice(i, i + width).map(fn)));
+  return out;
+}
+
+/** The Monday after this week's (New York dates). */
+function nextMonday() {
+  const today = localDate(new Date(), NY);
+  const dow = new Date(`${today}T12:00:00Z`).getUTCDay();
+  return addDays(today, ((8 - dow) % 7) || 7);
+}
+
+test('performance (reported): 50 providers and 2,000 bookings in one week view; a drag among them', async () => {
+  const t0 = Date.now();
+  const weekly = Object.fromEntries(DAYS.map((d) => [d, [{ start: '08:00', end: '17:00' }]]));
+  const extra = await inBatches([...Array(EXTRA).keys()], 8, async (i) => {
+    const p = await server.api.ok('POST', '/v1/providers', { name: `Therapist ${String(i + 1).padStart(2, '0')}`, timezone: NY });
+    await server.api.ok('PUT', `/v1/providers/${p.id}/schedule`, { weekly });
+    return p;
+  });
+  const service = await server.api.ok('POST', '/v1/services', {
+    name: 'Scale visit', duration_minutes: 30, provider_ids: extra.map((p) => p.id),
+  });
+  const providers = await server.api.all('/v1/providers');
+  assert.equal(providers.length, 50, 'the demo three and the 47 made here');
+  // Every half hour from 08:00 on Monday to Friday (New York), the first PER_PROVIDER of them.
+  const monday = nextMonday();
+  const starts = [];
+  for (let d = 0; d < DAYS.length; d++) {
+    for (let m = 8 * 60; m < 17 * 60; m += 30) starts.push({ date: addDays(monday, d), m });
+  }
+  const jobs = [];
+  for (const p of extra) {
+    for (const s of starts.slice(0, PER_PROVIDER)) jobs.push({ p, s });
+  }
+  const offset = (date) => {
+    // New York's UTC offset on that date at noon, e.g. "-05:00".
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: NY, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(`${date}T12:00:00Z`)).find((x) => x.type === 'timeZoneName').value;
+    return name === 'GMT' ? 'Z' : name.slice(3);
+  };
+  let n = 0;
+  const made = await inBatches(jobs, 16, async ({ p, s }) => {
+    n += 1;
+    const hh = String(Math.floor(s.m / 60)).padStart(2, '0');
+    const mm = String(s.m % 60).padStart(2, '0');
+    const r = await server.api.post('/v1/bookings', {
+      service_id: service.id, provider_id: p.id, start: `${s.date}T${hh}:${mm}:00${offset(s.date)}`,
+      customer: { name: `Scale patient ${n}`, email: `scale-${n}@example.com` },
+    }, { 'Idempotency-Key': `scale-${p.id}-${s.date}-${s.m}` });
+    assert.equal(r.status, 201, r.text);
+    return r.body;
+  });
+  assert.ok(made.length >= 2000, `${made.length} bookings`);
+  report(`console scale: ${EXTRA} providers and ${made.length} bookings made through the API`, Date.now() - t0);
+
+  const page = await newPage(browser, server, { viewport: { width: 1920, height: 1200 } });
+  watchCalendar(page);
+  await openConsole(page, server);
+  await signIn(page, server.signIn.admin, 'console scale');
+  await calendarSettled(page);
+  // Every provider is chosen by default (the calendar shows at most 50 at once).
+  const boxes = await page.locator('[data-testid^="provider-filter-prv_"]').count();
+  assert.equal(boxes, 50, 'one filter box per provider');
+  await weekView(page);
+  const tWeek = Date.now();
+  await showDate(page, monday);
+  await page.waitForFunction((want) => document.querySelectorAll('[data-testid^="event-booking-"]').length >= want,
+    made.length, { timeout: 60000, polling: 50 });
+  report(`console scale: week moved → ${made.length} bookings of 50 providers drawn`, Date.now() - tWeek);
+  const drawn = await page.$$eval(EVENT_BOOKING, (es, ids) => {
+    const all = new Set(ids);
+    return es.filter((e) => all.has(e.dataset.testid.slice('event-booking-'.length))).length;
+  }, made.map((b) => b.id));
+  assert.equal(drawn, made.length, 'every booking of the week is drawn');
+  await screenshot(page, 'console-scale-week');
+
+  // A drag among them: the day of one provider's last booking (Wednesday 11:00: 18 starts on
+  // Monday and Tuesday, 7 on Wednesday), that provider alone, the booking moved 60 minutes
+  // later onto free time.
+  const own = made.filter((b) => b.provider_id === extra[0].id).sort((x, y) => Date.parse(y.start) - Date.parse(x.start));
+  const [last, prior] = own;
+  // (The day view opens on a day of the week already loaded; the refetches of the filter give
+  // it a window of its own, from which showDate moves day by day.)
+  await page.locator(sel('view-day')).click();
+  for (const p of providers) {
+    if (p.id === extra[0].id) continue;
+    const box = page.locator(sel(`provider-filter-${p.id}`));
+    if (await box.isChecked()) await box.uncheck();
+  }
+  await calendarSettled(page);
+  await showDate(page, localDate(new Date(last.start), NY));
+  const ev = bookingEvent(page, last.id);
+  await ev.waitFor();
+  const px = await relY(page, last.id, prior.id);
+  assert.ok(px > 0, `the last booking is drawn below the one before (${px} px)`);
+  const answered = page.waitForResponse((r) => r.url().includes(`/v1/bookings/${last.id}/reschedule`), { timeout: 15000 });
+  const tDrop = await dragBy(page, ev, 60, px / 30);
+  assert.equal((await answered).status(), 200, 'the reschedule is accepted');
+  report('console scale: drag among 2,000 bookings, drop → slotd answered', Date.now() - tDrop);
+  const moved = await getBooking(server, last.id);
+  assert.equal(Date.parse(moved.start) - Date.parse(last.start), 60 * 60000, 'stored one hour later');
+  await finish(page);
+});
