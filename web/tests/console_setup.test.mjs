@@ -203,6 +203,24 @@ test('a provider and a service offered by it, with a policy and reminders, are m
   await finish(page);
 });
 
+test('a provider in a zone the browser names otherwise (Asia/Kolkata) is edited without losing its zone', async () => {
+  const page = await adminAt('/console/setup/providers');
+  const priya = providers.priya;
+  const before = await server.api.ok('GET', `/v1/providers/${priya.id}`);
+  assert.equal(before.timezone, 'Asia/Kolkata');
+  await page.click(sel(`provider-edit-${priya.id}`));
+  const pf = page.locator(sel('provider-form'));
+  await pf.waitFor();
+  assert.equal(await pf.locator('[name="timezone"]').inputValue(), 'Asia/Kolkata', 'the stored zone is the one chosen');
+  await pf.locator('[name="bio"]').fill('Nutrition and lifestyle medicine.');
+  await page.click(sel('provider-save'));
+  assert.match(await statusText(page), /saved/i);
+  const after = await server.api.ok('GET', `/v1/providers/${priya.id}`);
+  assert.equal(after.timezone, 'Asia/Kolkata');
+  assert.equal(after.bio, 'Nutrition and lifestyle medicine.');
+  await finish(page);
+});
+
 test('a bad value is shown at its field and nothing is stored', async () => {
   const page = await adminAt('/console/setup/services');
   await page.locator(sel('services-table')).waitFor();

@@ -63,8 +63,9 @@ export function mountProviders(root, ctx) {
               try {
                 await call('DELETE', `/v1/providers/${p.id}?force=true`);
                 msg.note(t('c.setup.prov.deleted', { name: p.name }));
+                clear(formSlot);
                 await changed();
-              } catch (e2) { msg.fail(e2); }
+              } catch (e2) { clear(slot); msg.fail(e2); }
             });
         } else {
           clear(slot);
@@ -79,7 +80,12 @@ export function mountProviders(root, ctx) {
     msg.note('');
     const f = new Fields('prov');
     const s = (p && p.settings) || {};
-    const zones = allZones().map((z) => [z, z]);
+    // The browser's list holds ICU's names (Asia/Calcutta, Europe/Kiev); a provider stored
+    // under the IANA name (Asia/Kolkata, Europe/Kyiv) keeps it as a choice, or the select
+    // would show no zone and saving would send an empty one.
+    const zone = p ? p.timezone : (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+    const known = allZones();
+    const zones = (zone && !known.includes(zone) ? [...known, zone].sort() : known).map((z) => [z, z]);
     const save = h('button', { type: 'submit', class: 'c-primary', 'data-testid': 'provider-save' }, t('c.setup.save'));
     const cancel = btn(t('c.setup.cancel'), 'provider-cancel', () => { clear(formSlot); newBtn.focus(); });
     const title = h('h2', { class: 's-h2', id: 'prov-form-h', tabindex: '-1' },
@@ -88,7 +94,7 @@ export function mountProviders(root, ctx) {
       title,
       h('div', { class: 's-grid' },
         f.input('name', t('c.setup.f.name'), p ? p.name : '', { required: true, 'aria-required': 'true', maxlength: 200 }),
-        f.select('timezone', t('c.setup.f.timezone'), zones, p ? p.timezone : (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')),
+        f.select('timezone', t('c.setup.f.timezone'), zones, zone),
         f.input('email', t('c.setup.f.email'), p ? p.email : '', { type: 'email', autocomplete: 'off' }),
         f.select('locale', t('c.setup.f.locale'), [['', t('c.setup.f.locale.none')], ['en', 'English'], ['de', 'Deutsch']], p ? p.locale || '' : '',
           { hint: t('c.setup.f.locale.hint') }),
