@@ -174,10 +174,17 @@ export function secretBox(testid, label, value) {
       status.textContent = t('c.setup.copy.manual');
     }
   });
+  const hide = h('button', { type: 'button', class: 'c-secondary', 'data-testid': `${testid}-hide` }, t('c.setup.secret.hide'));
   const box = h('div', { class: 's-secret', tabindex: '-1', 'data-testid': `${testid}-box` },
     h('p', { class: 's-secret-label' }, label),
-    h('div', { class: 's-secret-row' }, code, copy, status),
+    h('div', { class: 's-secret-row' }, code, copy, hide, status),
     h('p', { class: 's-warning' }, h('strong', null, `${t('c.setup.once.h')} `), t('c.setup.once')));
+  // Once copied the secret has no reason to stay in the page.
+  hide.addEventListener('click', () => {
+    code.textContent = '';
+    value = '';
+    box.remove();
+  });
   setTimeout(() => box.focus(), 0);
   return box;
 }
