@@ -22,6 +22,7 @@ export function mountWaitlist(root, ctx) {
   let editing = null;   // entry id whose row is a form
   let removing = null;  // entry id whose removal waits for a confirmation
   let fieldErrors = {}; // pointer → text, for the row being edited
+  let draft = null;     // {priority, notes} as typed, kept when a refusal redraws the row
 
   const heading = h('h1', { id: 'wl-h' }, t('c.wl.heading'));
   const statusSel = h('select', { id: 'wl-status', 'data-testid': 'waitlist-status-filter' },
@@ -64,16 +65,18 @@ export function mountWaitlist(root, ctx) {
     const err = (ptr) => fieldErrors[ptr]
       ? h('p', { class: 'c-field-error', id: `wl-${ptr.slice(1)}-err-${id}`, 'data-testid': `waitlist-error-${ptr.slice(1)}` }, fieldErrors[ptr])
       : null;
-    const prio = h('input', { type: 'number', id: `wl-priority-${id}`, name: 'priority', step: '1', value: String(w.priority ?? 0),
+    const typed = draft && editing === id ? draft : null;
+    const prio = h('input', { type: 'number', id: `wl-priority-${id}`, name: 'priority', step: '1',
+      value: typed ? typed.priority : String(w.priority ?? 0),
       'data-testid': `waitlist-priority-${id}`, 'aria-invalid': fieldErrors['/priority'] ? 'true' : null,
       'aria-describedby': `wl-priority-hint-${id}${fieldErrors['/priority'] ? ` wl-priority-err-${id}` : ''}` });
     const notes = h('textarea', { id: `wl-notes-${id}`, name: 'notes', rows: '2', maxlength: '1000',
       'data-testid': `waitlist-notes-${id}`, 'aria-invalid': fieldErrors['/notes'] ? 'true' : null,
       'aria-describedby': `wl-notes-hint-${id}${fieldErrors['/notes'] ? ` wl-notes-err-${id}` : ''}` });
-    notes.value = w.notes || '';
+    notes.value = typed ? typed.notes : w.notes || '';
     const save = h('button', { type: 'submit', class: 'c-primary', 'data-testid': `waitlist-save-${id}` }, t('c.wl.save'));
     const cancel = h('button', { type: 'button', class: 'c-secondary', 'data-testid': `waitlist-cancel-${id}` }, t('c.wl.cancel'));
-    cancel.addEventListener('click', () => { editing = null; fieldErrors = {}; draw(); });
+    cancel.addEventListener('click', () => { editing = null; fieldErrors = {}; draft = null; draw(); });
     const form = h('form', { class: 'c-wl-form', 'data-testid': `waitlist-form-${id}`, novalidate: true,
       'aria-label': t('c.wl.edit.label', { name: w.customer.name }) },
       h('div', { class: 'c-field' }, h('label', { for: `wl-priority-${id}` }, t('c.wl.priority')), prio,
@@ -92,6 +95,7 @@ export function mountWaitlist(root, ctx) {
         if (!alive) return;
         editing = null;
         fieldErrors = {};
+        draft = null;
         rows = rows.map((x) => (x.id === id ? data : x));
         draw();
         const note = t('c.wl.saved', { name: data.customer.name });
@@ -102,6 +106,7 @@ export function mountWaitlist(root, ctx) {
       } catch (e) {
         if (!alive || e.status === 401) return;
         fieldErrors = {};
+        draft = { priority: prio.value, notes: notes.value };
         const errs = (e.problem && Array.isArray(e.problem.errors)) ? e.problem.errors : [];
         for (const x of errs) if (x.pointer) fieldErrors[x.pointer] = x.detail || problemText(e);
         showError(problemText(e));
@@ -126,7 +131,7 @@ export function mountWaitlist(root, ctx) {
     const open = w.status === 'waiting' || w.status === 'offered';
     const edit = open ? h('button', { type: 'button', class: 'c-secondary', 'data-testid': `waitlist-edit-${w.id}`,
       'aria-label': t('c.wl.edit.label', { name }) }, t('c.wl.edit')) : null;
-    if (edit) edit.addEventListener('click', () => { editing = w.id; removing = null; fieldErrors = {}; showError(''); draw(); focusFirst(w.id); });
+    if (edit) edit.addEventListener('click', () => { editing = w.id; removing = null; fieldErrors = {}; draft = null; showError(''); draw(); focusFirst(w.id); });
     const del = h('button', { type: 'button', class: 'c-danger', 'data-testid': `waitlist-remove-${w.id}`,
       'aria-label': t('c.wl.remove.label', { name }) }, t('c.wl.remove'));
     del.addEventListener('click', () => {
