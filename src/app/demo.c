@@ -183,6 +183,7 @@ static int add_bookings(struct uc_ctx *ctx, id_t_ *pids, id_t_ *sids, struct err
 		struct uc_reply reply;
 		char key[32], id[ID_MAX];
 		json_t *answer;
+		const char *got;
 		int64_t start;
 		int rc = 0;
 
@@ -219,8 +220,11 @@ static int add_bookings(struct uc_ctx *ctx, id_t_ *pids, id_t_ *sids, struct err
 		free(reply.body);
 		if (!answer)
 			continue;
-		snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(answer, "id")));
+		got = json_string_value(json_object_get(answer, "id"));
+		snprintf(id, sizeof(id), "%s", got ? got : "");
 		json_decref(answer);
+		if (!*id)
+			continue;
 		switch (d->outcome) {
 		case KEEP:
 			break;
