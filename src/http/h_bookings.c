@@ -141,9 +141,47 @@ int h_booking_get(struct req *r, struct err *e)
 					     r->now));
 }
 
+/* The search text q: 1 to BOOKING_SEARCH_MAX characters of UTF-8 without control
+ * characters. Sets f->q when given. */
+static int search_query(struct req *r, struct booking_filter *f, struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)req_query(r, "q");
+	size_t chars = 0;
+	int more = 0;
+
+	if (!p)
+		return 0;
+	f->q = (const char *)p;
+	for (; *p; p++) {
+		if (more) {
+			if ((*p & 0xC0) != 0x80)
+				break;
+			more--;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7F)
+			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
+		if (*p >= 0xF0 && *p < 0xF5)
+			more = 3;
+		else if (*p >= 0xE0 && *p < 0xF0)
+			more = 2;
+		else if (*p >= 0xC2 && *p < 0xE0)
+			more = 1;
+		else if (*p >= 0x80)
+			break;
+		chars++;
+	}
+	if (*p || more)
+		return err_field_code(e, ERR_INVALID, "q", "is not valid UTF-8");
+	if (chars == 0 || chars > BOOKING_SEARCH_MAX)
+		return err_field_code(e, ERR_INVALID, "q", "must be 1 to %d characters long",
+				      BOOKING_SEARCH_MAX);
+	return 0;
+}
+
 int h_booking_list(struct req *r, struct err *e)
 {
-	struct booking_filter f = {NULL, NULL, NULL, -1, INT64_MIN, INT64_MAX, NULL};
+	struct booking_filter f = {NULL, NULL, NULL, -1, INT64_MIN, INT64_MAX, NULL, NULL};
 	const char *status = req_query(r, "status");
 	const struct tz **zones;
 	struct booking *v;
@@ -161,7 +199,7 @@ int h_booking_list(struct req *r, struct err *e)
 		f.status = (int)st;
 	}
 	if (query_instant(r, "from", &f.from, e) < 0 || query_instant(r, "to", &f.to, e) < 0 ||
-	    page_from_query(r, "bkg", &pg, e) ||
+	    search_query(r, &f, e) || page_from_query(r, "bkg", &pg, e) ||
 	    uc_booking_list(&r->uc, &f, pg, &v, &zones, &n, e))
 		return -1;
 	items = json_array();

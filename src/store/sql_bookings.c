@@ -471,6 +471,28 @@ int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t f
 	return rows_read(c, s, read_booking, sizeof(**out), a, (void **)out, n, "read bookings", e);
 }
 
+/* A LIKE pattern matching q anywhere, escaped with a backslash so that q's wildcards and
+ * backslashes stand for themselves. NULL for NULL. */
+static const char *search_pattern(const char *q, struct arena *a)
+{
+	size_t len, i, k = 0;
+	char *p;
+
+	if (!q)
+		return NULL;
+	len = strlen(q);
+	p = arena_alloc(a, 2 * len + 3);
+	p[k++] = '%';
+	for (i = 0; i < len; i++) {
+		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+			p[k++] = '\\';
+		p[k++] = q[i];
+	}
+	p[k++] = '%';
+	p[k] = '\0';
+	return p;
+}
+
 int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct page pg,
 		    struct arena *a, struct booking **out, size_t *n, struct err *e)
 {
@@ -483,6 +505,11 @@ int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct 
 		" AND (?10 IS NULL OR provider_id IN (SELECT provider_id FROM api_key_providers"
 		"  WHERE tenant_id = ?1 AND key_id = ?10 UNION ALL SELECT provider_id FROM users"
 		"  WHERE tenant_id = ?1 AND id = ?10))"
+		/* lower() on both sides: the database folds the pattern and the columns alike. */
+		" AND (?11 IS NULL OR lower(customer_name) LIKE lower(?11) ESCAPE '\\'"
+		"  OR lower(customer_email) LIKE lower(?11) ESCAPE '\\'"
+		"  OR lower(customer_phone) LIKE lower(?11) ESCAPE '\\'"
+		"  OR lower(reference) LIKE lower(?11) ESCAPE '\\')"
 		" ORDER BY id LIMIT ?9",
 		e);
 	int rc;
@@ -502,6 +529,7 @@ int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct 
 	db_bind_i64(s, 8, f->to);
 	db_bind_i64(s, 9, (int64_t)pg.limit);
 	bind_opt_text(s, 10, f->scope_key);
+	bind_opt_text(s, 11, search_pattern(f->q, a));
 	while ((rc = db_step(s)) == DB_ROW)
 		read_booking_feedback(s, a, &(*out)[(*n)++]);
 	db_reset(s);

@@ -49,7 +49,15 @@ struct booking_filter {
 	int64_t from;			/* start >= from (INT64_MIN = open) */
 	int64_t to;			/* start < to (INT64_MAX = open) */
 	const char *scope_key;		/* only providers this scoped key may act for; NULL = any */
+	/* Search text (UTF-8, at most BOOKING_SEARCH_MAX characters; NULL = none): a
+	 * case-insensitive substring of the customer's name, e-mail or phone or of the
+	 * reference. '%', '_' and backslash in it match themselves. ASCII letters match in
+	 * any case; other letters fold only as far as the database's lower() does
+	 * (PostgreSQL by its locale, SQLite not at all), so they always match as typed. */
+	const char *q;
 };
+
+#define BOOKING_SEARCH_MAX 100
 
 int tx_booking_list(struct store_tx *tx, const struct booking_filter *f, struct page pg,
 		    struct arena *a, struct booking **out, size_t *n, struct err *e);
