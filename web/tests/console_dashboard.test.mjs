@@ -1,12 +1,14 @@
 // The console's dashboard, waitlist page and booking detail (history, keyboard reschedule,
 // internal notes) in Chromium against the real slotd with the demo clinic (which now has
 // sample bookings). Every figure shown is compared with what the admin API answers for the
-// same query, and every change is read back through the admin API.
+// same query, and every change is read back through the admin API. The server runs with its
+// test clock allowed (SLOTD_TEST_CLOCK=1) so that set-up requests carrying X-Test-Now can book
+// earlier today and earlier this week; the browser and every other request use the real clock.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { newPage, screenshot, checkA11y, finish, report, localDate, addDays } from './harness.mjs';
+import { newPage, screenshot, checkA11y, finish, report, localDate, addDays, idemKey } from './harness.mjs';
 import { sel, sameInstant } from './flows.mjs';
 import {
   NY, startConsole, freeStarts, bookableDay, book, approvalService, getBooking, openConsole, signIn,
@@ -18,7 +20,7 @@ let providers;
 let services;
 
 before(async () => {
-  ({ server, browser, providers, services } = await startConsole());
+  ({ server, browser, providers, services } = await startConsole({ env: { SLOTD_TEST_CLOCK: '1' } }));
 });
 
 after(async () => {
@@ -299,5 +301,215 @@ test('cancelling inside the fee window offers to waive the fee; a waived cancel 
   assert.equal(now.status, 'cancelled');
   assert.equal(now.fee, null, 'no fee is owed');
   assert.equal(now.fee_waived && now.fee_waived.amount, '40.00', 'the waived fee is recorded');
+  await finish(page);
+});
+
+// --- today, this week, pending requests -------------------------------------------------------
+
+/** Waits until the dashboard's today / week / pending lists have been drawn (again). */
+async function agendaLoaded(page, previous = null) {
+  await page.waitForFunction((prev) => {
+    const a = document.querySelector('.c-dash-agenda');
+    return a && a.dataset.loaded && a.dataset.loaded !== prev;
+  }, previous, { timeout: 15000 });
+  return page.locator('.c-dash-agenda').getAttribute('data-loaded');
+}
+
+/** Opens a provider's hours wide (06:00–22:00 in its zone) on a date, so the test can book it. */
+async function openWide(providerId, date) {
+  await server.api.ok('POST', `/v1/providers/${providerId}/overrides`,
+    { date, intervals: [{ start: '06:00', end: '22:00' }], note: 'dashboard test' }, 201);
+}
+
+/** Free starts of a service with a provider on a New York date, as seen the day before (test clock). */
+async function startsOn(serviceId, providerId, date) {
+  const now = `${addDays(date, -1)}T12:00:00Z`;
+  const q = new URLSearchParams({ service_id: serviceId, provider_id: providerId, from: date, to: date, timezone: NY });
+  const r = await server.api.get(`/v1/slots?${q}`, { 'X-Test-Now': now });
+  assert.equal(r.status, 200, r.text);
+  return r.body.slots.map((x) => x.start);
+}
+
+let agendaCustomers = 0;
+/** POST /v1/bookings at a start, "now" being the day before that start's date (test clock). */
+async function bookBefore(serviceId, providerId, start, date, tag) {
+  agendaCustomers += 1;
+  const r = await server.api.post('/v1/bookings', {
+    service_id: serviceId, provider_id: providerId, start,
+    customer: { name: `Agenda ${tag} ${agendaCustomers}`, email: `agenda-${tag}-${agendaCustomers}@example.com` },
+  }, { 'Idempotency-Key': idemKey(), 'X-Test-Now': `${addDays(date, -1)}T12:00:00Z` });
+  assert.equal(r.status, 201, `booking ${start}: ${r.text}`);
+  return r.body;
+}
+
+/** The New York dates Monday … Sunday of this week. */
+function thisWeek() {
+  const today = localDate(new Date(), NY);
+  const dow = (new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7;
+  const monday = addDays(today, -dow);
+  return { today, monday, days: [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i)) };
+}
+
+/** Every booking the admin API lists for a query. */
+async function listed(query) {
+  return server.api.all(`/v1/bookings?${new URLSearchParams(query)}`);
+}
+
+const inSection = (section, id) => `${sel(section)} ${sel(`dash-booking-${id}`)}`;
+
+let agendaSet = null;
+/** Today's and this week's bookings with Dr. Moreno and pending requests with Dr. Weber and Dr. Nair, made once. */
+async function agendaBookings() {
+  if (agendaSet) return agendaSet;
+  const { ada, jonas, priya } = providers;
+  const week = thisWeek();
+  const other = week.today === week.monday ? addDays(week.monday, 1) : week.monday;
+  await openWide(ada.id, week.today);
+  await openWide(ada.id, other);
+  const todays = await startsOn(services.consult.id, ada.id, week.today);
+  assert.ok(todays.length >= 1, `a free start today (${week.today}) with Dr. Moreno`);
+  const today = await bookBefore(services.consult.id, ada.id, todays[todays.length - 1], week.today, 'today');
+  const others = await startsOn(services.followUp.id, ada.id, other);
+  assert.ok(others.length >= 1, `a free start on ${other} with Dr. Moreno`);
+  const weekday = await bookBefore(services.followUp.id, ada.id, others[0], other, 'week');
+
+  const approval = await approvalService(server, [jonas.id, priya.id]);
+  const day = await bookableDay(server, approval.id, [jonas.id, priya.id], { n: 1, minSlots: 3 });
+  const pJonas = await book(server, approval.id, jonas.id, day.starts[jonas.id][0], 'pending-weber');
+  const pConfirm = await book(server, approval.id, priya.id, day.starts[priya.id][0], 'pending-confirm');
+  const pDecline = await book(server, approval.id, priya.id, day.starts[priya.id][1], 'pending-decline');
+  for (const b of [pJonas, pConfirm, pDecline]) assert.equal(b.status, 'pending', 'an approval service books pending');
+  agendaSet = { week, other, today, weekday, pJonas, pConfirm, pDecline };
+  return agendaSet;
+}
+
+test('the dashboard lists today\'s bookings, this week\'s per day and the pending requests; one is confirmed, one declined, a stale one refused', async () => {
+  const { week, other, today, weekday, pJonas, pConfirm, pDecline } = await agendaBookings();
+  const page = await adminPage();
+  const t0 = Date.now();
+  await page.click(sel('nav-dashboard'));
+  let loaded = await agendaLoaded(page);
+  report('console: "Dashboard" clicked → today, week and pending lists shown', Date.now() - t0);
+
+  // Today: exactly the bookings the API lists as starting today in New York.
+  const startOf = async (d) => {
+    // Midnight of a New York date as an instant (New York's offset read from Intl at noon that day).
+    const noon = new Date(`${d}T12:00:00Z`);
+    const ny = new Date(noon.toLocaleString('en-US', { timeZone: NY }));
+    const utc = new Date(noon.toLocaleString('en-US', { timeZone: 'UTC' }));
+    return new Date(Date.parse(`${d}T00:00:00Z`) + (utc - ny)).toISOString();
+  };
+  const apiToday = await listed({ from: await startOf(week.today), to: await startOf(addDays(week.today, 1)) });
+  assert.ok(apiToday.some((b) => b.id === today.id));
+  const shownToday = await page.$$eval(`${sel('dash-today')} [data-testid^="dash-booking-"]`, (rs) => rs.map((r) => r.dataset.testid.slice(13)));
+  assert.deepEqual(shownToday.slice().sort(), apiToday.map((b) => b.id).sort(), 'today lists the API\'s bookings of today');
+  const todayRow = page.locator(inSection('dash-today', today.id));
+  const todayText = await todayRow.textContent();
+  assert.ok(todayText.includes(today.customer.name), 'the row names the customer');
+  assert.ok(todayText.includes('Initial consultation'), 'the row names the service');
+  assert.ok(todayText.includes('Dr. Ada Moreno'), 'the row names the provider');
+  assert.ok(todayText.includes('Confirmed'), `the status in words: ${todayText}`);
+  const wall = new Intl.DateTimeFormat('en-US', { timeZone: NY, hour: 'numeric', minute: '2-digit' }).format(new Date(today.start));
+  assert.ok(todayText.includes(wall), `the start in New York time (${wall}): ${todayText}`);
+  assert.equal(await page.locator(inSection('dash-today', weekday.id)).count(), 0, 'a booking of another day is not today\'s');
+
+  // This week: each day's count is the API's, and the two bookings sit under their own days.
+  const apiWeek = await listed({ from: await startOf(week.monday), to: await startOf(addDays(week.monday, 7)) });
+  for (const d of week.days) {
+    const want = apiWeek.filter((b) => localDate(new Date(b.start), NY) === d).length;
+    assert.equal(await page.getAttribute(sel(`dash-week-day-${d}`), 'data-count'), String(want), `${d}: the API's count`);
+  }
+  assert.equal(await page.locator(`${sel(`dash-week-day-${week.today}`)} ${sel(`dash-booking-${today.id}`)}`).count(), 1);
+  assert.equal(await page.locator(`${sel(`dash-week-day-${other}`)} ${sel(`dash-booking-${weekday.id}`)}`).count(), 1);
+
+  // Pending: the three requests, not the confirmed booking of today.
+  for (const b of [pJonas, pConfirm, pDecline]) {
+    assert.equal(await page.locator(inSection('dash-pending', b.id)).count(), 1, `${b.customer.name} waits`);
+  }
+  assert.equal(await page.locator(inSection('dash-pending', today.id)).count(), 0);
+  const apiPending = await listed({ status: 'pending', from: new Date().toISOString() });
+  const shownPending = await page.$$eval(`${sel('dash-pending')} [data-testid^="dash-booking-"]`, (rs) => rs.length);
+  assert.equal(shownPending, apiPending.length, 'every pending request from now on');
+  await screenshot(page, 'console-dash-03-agenda');
+  await checkA11y(page, 'console dashboard with today, week and pending');
+
+  // Confirm from the dashboard: If-Match of the version listed; stored confirmed.
+  const [confirmed] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/v1/bookings/${pConfirm.id}/confirm`),
+    page.click(sel(`dash-confirm-${pConfirm.id}`)),
+  ]);
+  assert.equal(confirmed.status(), 200, await confirmed.text());
+  assert.equal(confirmed.request().headers()['if-match'], `"${pConfirm.version}"`);
+  loaded = await agendaLoaded(page, loaded);
+  assert.equal((await getBooking(server, pConfirm.id)).status, 'confirmed', 'stored confirmed');
+  assert.equal(await page.locator(inSection('dash-pending', pConfirm.id)).count(), 0, 'no longer pending on the page');
+  assert.match(await page.textContent(sel('dash-agenda-status')), new RegExp(`${pConfirm.customer.name}.*confirmed`));
+
+  // Decline: stored declined.
+  const [declined] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/v1/bookings/${pDecline.id}/decline`),
+    page.click(sel(`dash-decline-${pDecline.id}`)),
+  ]);
+  assert.equal(declined.status(), 200, await declined.text());
+  loaded = await agendaLoaded(page, loaded);
+  assert.equal((await getBooking(server, pDecline.id)).status, 'declined', 'stored declined');
+  assert.equal(await page.locator(inSection('dash-pending', pDecline.id)).count(), 0);
+  assert.match(await page.textContent(sel('dash-agenda-status')), /declined/);
+
+  // Refused: the request changed elsewhere after the list was read (its version moved on); the
+  // server answers 412, the page says so in words, the booking stays pending.
+  await server.api.ok('PATCH', `/v1/bookings/${pJonas.id}`, { internal_notes: 'Called back' }, 200, { 'If-Match': `"${pJonas.version}"` });
+  const [stale] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/v1/bookings/${pJonas.id}/confirm`),
+    page.click(sel(`dash-confirm-${pJonas.id}`)),
+  ]);
+  assert.equal(stale.status(), 412, await stale.text());
+  loaded = await agendaLoaded(page, loaded);
+  const refusal = (await page.textContent(sel('dash-agenda-error'))).trim();
+  assert.ok(refusal.includes(pJonas.customer.name) && refusal.length > pJonas.customer.name.length + 10, `the refusal in words: "${refusal}"`);
+  assert.doesNotMatch(refusal, /precondition_failed|undefined|\[object/);
+  assert.equal((await getBooking(server, pJonas.id)).status, 'pending', 'the refused confirm changed nothing');
+  assert.equal(await page.locator(inSection('dash-pending', pJonas.id)).count(), 1, 'still listed, at its new version');
+  await checkA11y(page, 'console dashboard after a refused confirm');
+
+  // The detail opens from a pending row.
+  await page.click(sel(`dash-open-${pJonas.id}`));
+  await page.waitForFunction(() => document.querySelector('[data-testid="booking-status"]')?.dataset.status === 'pending');
+  await page.click(sel('detail-close'));
+  await finish(page);
+});
+
+test('a staff user tied to Dr. Weber sees only his requests and bookings on the dashboard, in German when chosen', async () => {
+  const { today, pJonas, pConfirm } = await agendaBookings();
+  const { jonas } = providers;
+  const page = await newPage(browser, server);
+  await openConsole(page, server);
+  await signIn(page, server.signIn.staff, 'console (staff)');
+  await page.click(sel('nav-dashboard'));
+  await agendaLoaded(page);
+  const shown = await page.$$eval('[data-testid^="dash-booking-"]', (rs) => rs.map((r) => ({ id: r.dataset.testid.slice(13), p: r.dataset.provider })));
+  assert.ok(shown.some((r) => r.id === pJonas.id), 'Dr. Weber\'s request is listed');
+  assert.deepEqual([...new Set(shown.map((r) => r.p))], [jonas.id], 'every row is Dr. Weber\'s');
+  assert.equal(await page.locator(sel(`dash-booking-${today.id}`)).count(), 0, 'Dr. Moreno\'s booking of today is not shown');
+  assert.equal(await page.locator(sel(`dash-booking-${pConfirm.id}`)).count(), 0, 'Dr. Nair\'s booking is not shown');
+  // The API as this staff user agrees: Dr. Weber's pending requests from now on, no more.
+  const apiPending = (await listed({ status: 'pending', provider_id: jonas.id, from: new Date().toISOString() })).map((b) => b.id).sort();
+  const shownPending = await page.$$eval(`${sel('dash-pending')} [data-testid^="dash-booking-"]`, (rs) => rs.map((r) => r.dataset.testid.slice(13)));
+  assert.deepEqual(shownPending.sort(), apiPending);
+  await screenshot(page, 'console-dash-04-staff');
+  await checkA11y(page, 'console dashboard (staff)');
+
+  await page.selectOption(sel('lang-switch'), 'de');
+  await page.waitForFunction(() => document.documentElement.lang === 'de' &&
+    document.querySelector('#dash-today-h')?.textContent === 'Heute' && document.querySelector('.c-dash-agenda')?.dataset.loaded);
+  assert.equal((await page.textContent('#dash-today-h')).trim(), 'Heute');
+  assert.equal((await page.textContent('#dash-week-h')).trim(), 'Diese Woche');
+  assert.equal((await page.textContent('#dash-pending-h')).trim(), 'Offene Anfragen');
+  assert.equal((await page.textContent(sel(`dash-confirm-${pJonas.id}`))).trim(), 'Bestätigen');
+  assert.equal((await page.textContent(sel(`dash-decline-${pJonas.id}`))).trim(), 'Ablehnen');
+  const todayText = await page.textContent(sel('dash-today'));
+  assert.ok(todayText.includes('Heute gibt es keine Buchungen.') || /Bestätigt|Offen|Abgeschlossen|Storniert|Abgelehnt|Nicht erschienen/.test(todayText),
+    `today in German words: ${todayText}`);
+  await checkA11y(page, 'console dashboard (staff, German)');
   await finish(page);
 });

@@ -1,15 +1,18 @@
 // The dashboard: GET /v1/analytics for a period (this week, the last 30 days, this month or
 // chosen dates) and a provider, per local day in the browser's zone: figure cards, a table
 // per day with a bar chart of the same numbers (plain SVG, no chart library), the busy hours
-// (view=heatmap) as a weekday × hour table, and the same figures as a CSV file.
+// (view=heatmap) as a weekday × hour table, and the same figures as a CSV file. Above them,
+// the day's work: today's bookings, this week's per day, and the requests waiting for
+// confirmation (confirm or decline in place), all in the browser's zone.
 import './strings_dashboard.js';
 import './dashboard.css';
 import { h, clear } from '../dom.js';
 import { t, locale } from '../i18n.js';
-import { formatPrice } from '../format.js';
-import { get } from './http.js';
+import { formatPrice, formatTime, formatDateTime } from '../format.js';
+import { call, get } from './http.js';
 import { problemText } from './problems.js';
 import { browserZone } from './calendar.js';
+import { openDetail, instantOf } from './detail.js';
 
 const RANGES = ['week', '30', 'month', 'custom'];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -50,6 +53,184 @@ function dayLabel(ymd) {
     .format(new Date(`${ymd}T12:00:00Z`));
 }
 
+// --- today, this week, pending requests -------------------------------------------------------
+
+const AGENDA_PAGE = 200;
+const AGENDA_MAX = 2000;
+
+/** Every booking of a query (GET /v1/bookings, following next_cursor), up to AGENDA_MAX. */
+async function allBookings(q) {
+  const out = [];
+  let cursor = null;
+  do {
+    const page = new URLSearchParams(q);
+    page.set('limit', String(AGENDA_PAGE));
+    if (cursor) page.set('cursor', cursor);
+    const data = await get(`/v1/bookings?${page}`);
+    out.push(...(data.data || []));
+    cursor = data.next_cursor || null;
+  } while (cursor && out.length < AGENDA_MAX);
+  return { rows: out.sort((a, b) => Date.parse(a.start) - Date.parse(b.start)), capped: !!cursor };
+}
+
+/**
+ * The agenda part of the dashboard: {el, load()}. providerId() gives the provider filter ('' for
+ * all); a scoped staff user's lists hold only their provider's bookings (the server says so).
+ */
+function agenda(ctx, tz, providerId) {
+  const names = () => new Map(ctx.providers.map((p) => [p.id, p.name]));
+  let alive = true;
+  let seq = 0;
+  // The result of the last confirm or decline, in words (role=status); hidden while empty.
+  const note = h('p', { class: 'c-note c-dash-note', role: 'status', 'data-testid': 'dash-agenda-status' });
+  const errorSlot = h('div', { class: 'c-error-slot' });
+  const todayBody = h('div', { class: 'c-dash-agenda-body' }, h('p', { class: 'c-hint' }, t('c.loading')));
+  const weekBody = h('div', { class: 'c-dash-agenda-body' }, h('p', { class: 'c-hint' }, t('c.loading')));
+  const pendingBody = h('div', { class: 'c-dash-agenda-body' }, h('p', { class: 'c-hint' }, t('c.loading')));
+  const weekSpan = h('p', { class: 'c-hint' });
+  const el = h('div', { class: 'c-dash-agenda' },
+    note, errorSlot,
+    h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-today-h', 'data-testid': 'dash-today' },
+      h('h2', { id: 'dash-today-h' }, t('c.ag.today')), todayBody),
+    h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-week-h', 'data-testid': 'dash-week' },
+      h('h2', { id: 'dash-week-h' }, t('c.ag.week')), weekSpan, weekBody),
+    h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-pending-h', 'data-testid': 'dash-pending' },
+      h('h2', { id: 'dash-pending-h' }, t('c.ag.pending')), pendingBody));
+
+  function showError(text) {
+    clear(errorSlot);
+    if (text) errorSlot.append(h('p', { class: 'c-alert', role: 'alert', 'data-testid': 'dash-agenda-error' }, text));
+  }
+  const who = (b) => (b.customer && b.customer.name) || '';
+  const serviceName = (b) => { const s = ctx.services.get(b.service_id); return s ? s.name : b.service_id; };
+  const statusWord = (b) => h('span', { class: `c-badge c-st-${b.status}` }, t(`c.status.${b.status}`));
+  function openButton(b) {
+    const bt = h('button', { type: 'button', class: 'c-linkbtn', 'data-testid': `dash-open-${b.id}`,
+      'aria-label': t('c.ag.open.label', { name: who(b), when: formatDateTime(b.start, tz, false) }) }, t('c.ag.open'));
+    bt.addEventListener('click', () => openDetail(b.id, { ctx, tz, onChanged: () => load() }));
+    return bt;
+  }
+  function table(caption, cols, rows, cells) {
+    return h('div', { class: 'c-table-wrap' }, h('table', { class: 'c-table c-dash-agenda-table' },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
+      h('tbody', null, rows.map((b) => h('tr', { 'data-testid': `dash-booking-${b.id}`, 'data-status': b.status,
+        'data-start': b.start, 'data-provider': b.provider_id }, cells(b))))));
+  }
+  const capNote = (capped) => (capped ? h('p', { class: 'c-hint' }, t('c.ag.more', { n: AGENDA_MAX })) : null);
+  const countWords = (n) => (n === 0 ? t('c.ag.week.count.zero') : n === 1 ? t('c.ag.week.count.one') : t('c.ag.week.count', { n }));
+
+  function drawToday(res) {
+    const prov = names();
+    clear(todayBody).append(...[res.rows.length === 0
+      ? h('p', { class: 'c-hint c-dash-empty' }, t('c.ag.today.empty'))
+      : table(t('c.ag.today.caption'), ['c.ag.time', 'c.ag.customer', 'c.ag.service', 'c.ag.provider', 'c.ag.status', 'c.ag.actions'],
+        res.rows, (b) => [
+          h('td', null, h('time', { datetime: b.start }, `${formatTime(b.start, tz)} – ${formatTime(b.end, tz)}`)),
+          h('td', null, who(b)), h('td', null, serviceName(b)), h('td', null, prov.get(b.provider_id) || b.provider_id),
+          h('td', null, statusWord(b)), h('td', null, openButton(b))]),
+    capNote(res.capped)].filter(Boolean));
+  }
+
+  function drawWeek(res, monday) {
+    const prov = names();
+    const byDay = new Map();
+    for (let i = 0; i < 7; i++) byDay.set(addDays(monday, i), []);
+    for (const b of res.rows) {
+      const d = todayOf(b.start, tz);
+      if (byDay.has(d)) byDay.get(d).push(b);
+    }
+    weekSpan.textContent = `${t('c.ag.week.span', { from: dayLabel(monday), to: dayLabel(addDays(monday, 6)) })} · ${
+      res.rows.length ? t('c.ag.week.total', { n: res.rows.length }) : t('c.ag.week.empty')}`;
+    weekSpan.dataset.count = String(res.rows.length);
+    const today = todayIn(tz);
+    clear(weekBody).append(h('ol', { class: 'c-dash-week' }, [...byDay].map(([d, list]) => h('li', {
+      class: d === today ? 'c-dash-day c-dash-today' : 'c-dash-day', 'data-testid': `dash-week-day-${d}`, 'data-count': String(list.length) },
+    h('h3', { class: 'c-dash-day-h' }, h('time', { datetime: d }, dayLabel(d)),
+      d === today ? ` (${t('c.ag.week.today')})` : null, ' · ',
+      h('span', { class: 'c-dash-day-count' }, countWords(list.length))),
+    list.length ? h('ul', { class: 'c-dash-day-list' }, list.map((b) => h('li', {
+      'data-testid': `dash-booking-${b.id}`, 'data-status': b.status, 'data-start': b.start, 'data-provider': b.provider_id },
+    h('time', { datetime: b.start }, formatTime(b.start, tz)), ' ', who(b), ' · ', serviceName(b), ' · ',
+    prov.get(b.provider_id) || b.provider_id, ' · ', statusWord(b), ' ', openButton(b)))) : null))),
+    capNote(res.capped) || '');
+  }
+
+  function drawPending(res) {
+    const prov = names();
+    clear(pendingBody).append(...[res.rows.length === 0
+      ? h('p', { class: 'c-hint c-dash-empty' }, t('c.ag.pending.empty'))
+      : h('p', { class: 'c-hint' }, t('c.ag.pending.count', { n: res.rows.length })),
+    res.rows.length ? table(t('c.ag.pending.caption'), ['c.ag.when', 'c.ag.customer', 'c.ag.service', 'c.ag.provider', 'c.ag.actions'],
+      res.rows, (b) => {
+        const when = formatDateTime(b.start, tz, false);
+        const confirm = h('button', { type: 'button', class: 'c-primary', 'data-testid': `dash-confirm-${b.id}`,
+          'aria-label': t('c.ag.confirm.label', { name: who(b), when }) }, t('c.ag.confirm'));
+        const decline = h('button', { type: 'button', class: 'c-danger', 'data-testid': `dash-decline-${b.id}`,
+          'aria-label': t('c.ag.decline.label', { name: who(b), when }) }, t('c.ag.decline'));
+        confirm.addEventListener('click', () => act(b, 'confirm', [confirm, decline]));
+        decline.addEventListener('click', () => act(b, 'decline', [confirm, decline]));
+        return [h('td', null, h('time', { datetime: b.start }, formatRange2(b, tz))), h('td', null, who(b)),
+          h('td', null, serviceName(b)), h('td', null, prov.get(b.provider_id) || b.provider_id),
+          h('td', null, h('div', { class: 'c-buttons c-dash-actions' }, confirm, decline, openButton(b)))];
+      }) : null,
+    capNote(res.capped)].filter(Boolean));
+  }
+
+  /** Confirm or decline at the version listed (If-Match); the lists are read again either way. */
+  async function act(b, action, buttons) {
+    for (const bt of buttons) bt.disabled = true;
+    showError('');
+    const when = formatDateTime(b.start, tz, false);
+    try {
+      await call('POST', `/v1/bookings/${encodeURIComponent(b.id)}/${action}`, { ifMatch: b.version });
+      if (!alive) return;
+      const text = t(action === 'confirm' ? 'c.ag.confirmed' : 'c.ag.declined', { name: who(b), when });
+      note.textContent = text;
+    } catch (e) {
+      if (!alive || e.status === 401) return;
+      note.textContent = '';
+      showError(t('c.ag.refused', { name: who(b), detail: problemText(e) }));
+    }
+    await load();
+  }
+
+  async function load() {
+    const mine = ++seq;
+    const pid = providerId();
+    const base = pid ? { provider_id: pid } : {};
+    const today = todayIn(tz);
+    const [monday] = rangeDates('week', tz);
+    const at = (d) => new Date(instantOf(d, '00:00', tz)).toISOString();
+    try {
+      const [day, week, pending] = await Promise.all([
+        allBookings({ ...base, from: at(today), to: at(addDays(today, 1)) }),
+        allBookings({ ...base, from: at(monday), to: at(addDays(monday, 7)) }),
+        allBookings({ ...base, status: 'pending', from: new Date().toISOString() }),
+      ]);
+      if (!alive || mine !== seq) return;
+      drawToday(day);
+      drawWeek(week, monday);
+      drawPending(pending);
+      el.dataset.loaded = String(mine);
+    } catch (e) {
+      if (!alive || mine !== seq || e.status === 401) return;
+      showError(problemText(e));
+    }
+  }
+
+  return { el, load, destroy() { alive = false; } };
+}
+
+/** The local date (YYYY-MM-DD) of an instant in tz. */
+function todayOf(instant, tz) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
+}
+/** "Tuesday, 3 March 2026, 10:00 – 10:30". */
+function formatRange2(b, tz) {
+  return `${formatDateTime(b.start, tz, false)} – ${formatTime(b.end, tz)}`;
+}
+
 export function mountDashboard(root, ctx) {
   const tz = browserZone();
   let alive = true;
@@ -88,9 +269,14 @@ export function mountDashboard(root, ctx) {
   const csv = h('a', { class: 'c-dash-csv', 'data-testid': 'dash-csv', download: 'slotd-analytics.csv', href: '#',
     'aria-disabled': 'true' }, t('c.dash.csv.preparing'));
 
+  const providerId = () => (ctx.scoped ? ctx.session.user.provider_id : (providerSel ? providerSel.value : ''));
+  const work = agenda(ctx, tz, providerId);
+
   root.append(h('section', { class: 'c-page c-dash', 'aria-labelledby': 'dash-h' },
     h('div', { class: 'c-page-head' }, heading, h('p', { class: 'c-hint' }, t('c.dash.zone', { tz }))),
-    controls, errorSlot, status, span, cards,
+    controls, work.el,
+    h('h2', { id: 'dash-figures-h', class: 'c-dash-figures-h' }, t('c.ag.figures')),
+    errorSlot, status, span, cards,
     h('div', { class: 'c-dash-csv-row' }, csv),
     h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-table-h' },
       h('h2', { id: 'dash-table-h' }, t('c.dash.table')), chart, tableWrap),
@@ -116,7 +302,7 @@ export function mountDashboard(root, ctx) {
       [from, to] = rangeDates(rangeSel.value, tz);
     }
     const q = new URLSearchParams({ from, to, timezone: tz });
-    const pid = ctx.scoped ? ctx.session.user.provider_id : (providerSel ? providerSel.value : '');
+    const pid = providerId();
     if (pid) q.set('provider_id', pid);
     return q;
   }
@@ -273,14 +459,16 @@ export function mountDashboard(root, ctx) {
     }
     load();
   });
-  if (providerSel) providerSel.addEventListener('change', load);
+  if (providerSel) providerSel.addEventListener('change', () => { load(); work.load(); });
   controls.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
   csv.addEventListener('click', (ev) => { if (!csvUrl) ev.preventDefault(); });
   load();
+  work.load();
 
   return {
     destroy() {
       alive = false;
+      work.destroy();
       if (csvUrl) URL.revokeObjectURL(csvUrl);
     },
   };
