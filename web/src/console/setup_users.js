@@ -9,9 +9,18 @@ import { Fields, notices, confirmIn, dataTable, btn, busy, secretBox, when } fro
 /** A 20-character password from the browser's random source. */
 function newPassword() {
   const abc = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  return [...bytes].map((b) => abc[b % abc.length]).join('');
+  // Bytes at or above the largest multiple of the alphabet's length are thrown away, so each
+  // character is equally likely (b % 57 on all 256 values would favour the first 28).
+  const limit = 256 - (256 % abc.length);
+  let out = '';
+  const bytes = new Uint8Array(32);
+  while (out.length < 20) {
+    crypto.getRandomValues(bytes);
+    for (const b of bytes) {
+      if (b < limit && out.length < 20) out += abc[b % abc.length];
+    }
+  }
+  return out;
 }
 
 export function mountUsers(root, ctx) {
