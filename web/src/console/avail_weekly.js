@@ -83,9 +83,14 @@ function place(ptr, single) {
 }
 
 /**
- * The weekly editor. opts: {editable, onSaved()}. Returns {el, load(provider), destroy()}.
+ * The weekly editor. opts: {editable, onSaved()}. Returns {el, load(provider), setZone(tz),
+ * destroy()}. Another owner of a schedule body (the business hours) passes `path(owner)` (the
+ * address read and replaced instead of the provider's schedule), `extraBody()` (members added
+ * to the PUT body), `onLoaded(data)` (the GET answer), `onRefused(err)` (a refused PUT, for
+ * its own fields) and `heading`; load() then takes {id, timezone} of that owner.
  */
-export function weeklyEditor({ editable, onSaved }) {
+export function weeklyEditor({ editable, onSaved, path, extraBody, onLoaded, onRefused, heading: headingText }) {
+  const schedulePath = path || ((p) => `/v1/providers/${encodeURIComponent(p.id)}/schedule`);
   let prov = null;
   let tz = 'UTC';
   let today = '';
@@ -97,7 +102,7 @@ export function weeklyEditor({ editable, onSaved }) {
   let seq = 0;
   let alive = true;
 
-  const heading = h('h2', { id: 'weekly-h' }, t('c.availability.weekly.heading'));
+  const heading = h('h2', { id: 'weekly-h' }, headingText || t('c.availability.weekly.heading'));
   const zoneHint = h('p', { class: 'c-hint' });
   const body = h('div', { class: 'a-weekly-body' });
   const error = alertSlot('schedule-error');
@@ -421,9 +426,10 @@ export function weeklyEditor({ editable, onSaved }) {
     copyFrom = null;
     clear(body).append(h('p', { class: 'c-hint' }, t('c.loading')));
     try {
-      const { data } = await call('GET', `/v1/providers/${encodeURIComponent(provider.id)}/schedule`);
+      const { data } = await call('GET', schedulePath(provider));
       if (!alive || mine !== seq) return;
       versions = (data.versions || []).map(fromServer);
+      if (onLoaded) onLoaded(data);
     } catch (e) {
       if (!alive || mine !== seq || e.status === 401) return;
       clear(body);
@@ -447,12 +453,13 @@ export function weeklyEditor({ editable, onSaved }) {
     if (!prov || !save) return;
     const payload = requestBody();
     const single = !payload.versions;
+    if (extraBody) Object.assign(payload, extraBody());
     error.show('');
     status.show('');
     save.disabled = true;
     save.textContent = t('c.availability.saving');
     try {
-      const { data } = await call('PUT', `/v1/providers/${encodeURIComponent(prov.id)}/schedule`, { body: payload });
+      const { data } = await call('PUT', schedulePath(prov), { body: payload });
       if (!alive) return;
       const shownFrom = cur() ? cur().from : '';
       versions = (data.versions || []).map(fromServer);
@@ -482,6 +489,7 @@ export function weeklyEditor({ editable, onSaved }) {
       }
       render();
       error.show(refusalText(e, t('c.availability.weekly.what')));
+      if (onRefused) onRefused(e);
       const bad = el.querySelector('[aria-invalid="true"]');
       if (bad) bad.focus();
     } finally {
@@ -491,5 +499,12 @@ export function weeklyEditor({ editable, onSaved }) {
 
   if (save) save.addEventListener('click', doSave);
 
-  return { el, load, destroy: () => { alive = false; } };
+  // The zone the hours are read in changed (the business zone chosen): the edits stay.
+  function setZone(zone) {
+    tz = zone || 'UTC';
+    today = todayIn(tz);
+    render();
+  }
+
+  return { el, load, setZone, destroy: () => { alive = false; } };
 }
