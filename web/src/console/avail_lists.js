@@ -33,73 +33,118 @@ function holidayWhen(hol, today) {
   return shortDate(hol.date);
 }
 
-/** The holidays section. opts: {editable, onChanged()}. */
-export function holidaysSection({ editable, onChanged }) {
-  let prov = null;
+/**
+ * A list of one kind of item (holidays, time off) with what both lists share: the loading and
+ * empty words and a refusal under the list, a row per item holding, for editors, an edit button
+ * and a delete button that asks first (test hooks <prefix>-row-<id>, <prefix>-edit-<id>,
+ * <prefix>-delete-<id>), and the delete itself with its result or refusal in `status`.
+ */
+function itemList({ prefix, testid, labelledBy, editable, none, status }) {
   let alive = true;
   let seq = 0;
-  const heading = h('h2', { id: 'hol-h' }, t('c.availability.hol.heading'));
-  const status = statusLine('holidays-status');
   const listStatus = h('p', { class: 'c-hint', role: 'status' });
-  const list = h('ul', { class: 'a-list', 'data-testid': 'holidays', 'aria-labelledby': 'hol-h' });
-  const formSlot = h('div', { class: 'a-formslot' });
-  const add = editable ? h('button', { type: 'button', class: 'c-secondary a-small', 'data-testid': 'holiday-add' }, t('c.availability.hol.add')) : null;
-  if (add) add.addEventListener('click', () => openForm(null));
-  const el = h('section', { class: 'a-section a-holidays', 'aria-labelledby': 'hol-h' },
-    heading, h('p', { class: 'c-hint' }, t('c.availability.hol.intro')), add, formSlot, status.el, listStatus, list);
+  const list = h('ul', { class: 'a-list', 'data-testid': testid, 'aria-labelledby': labelledBy });
 
-  async function load(provider) {
-    if (provider) prov = provider;
-    if (!prov) return;
+  /** Reads the items (fetchItems) and draws a row for each (rowOf); a later call wins. */
+  async function fill(fetchItems, rowOf) {
     const mine = ++seq;
     listStatus.textContent = t('c.loading');
     try {
-      const rows = await getAll('/v1/holidays');
+      const items = await fetchItems();
       if (!alive || mine !== seq) return;
-      const today = todayIn(prov.timezone || 'UTC');
-      const mineRows = rows.filter((x) => !x.provider_ids || x.provider_ids.length === 0 || x.provider_ids.includes(prov.id))
-        .map((x) => ({ x, n: nextDate(x, today) }))
-        .sort((a, b) => (a.n.past - b.n.past) || (a.n.past ? b.n.key.localeCompare(a.n.key) : a.n.key.localeCompare(b.n.key)));
       clear(list);
-      for (const { x, n } of mineRows) {
-        const scope = !x.provider_ids || x.provider_ids.length === 0 ? t('c.availability.hol.scope.all')
-          : (x.provider_ids.length === 1 ? t('c.availability.hol.scope.this') : t('c.availability.hol.scope.n', { n: x.provider_ids.length }));
-        const li = h('li', { class: `a-row${n.past ? ' a-past' : ''}`, 'data-testid': `holiday-row-${x.id}` },
-          h('span', { class: 'a-when' }, holidayWhen(x, today)),
-          h('span', null, x.name),
-          h('span', { class: 'c-hint' }, `${t(`c.availability.hol.type.${x.type || 'public'}`)} · ${scope}${n.past ? ` · ${t('c.availability.past')}` : ''}`));
-        if (editable) {
-          const edit = h('button', { type: 'button', class: 'c-secondary a-small', 'data-testid': `holiday-edit-${x.id}`,
-            'aria-label': t('c.availability.hol.edit.label', { name: x.name }) }, t('c.availability.edit'));
-          edit.addEventListener('click', () => openForm(x));
-          li.append(h('span', { class: 'a-actions' }, edit,
-            deleteButton(`holiday-delete-${x.id}`, t('c.availability.delete'), t('c.availability.hol.delete.q', { name: x.name }), () => remove(x))));
-        }
-        list.append(li);
-      }
-      listStatus.textContent = mineRows.length ? '' : t('c.availability.hol.none');
+      for (const item of items) list.append(rowOf(item));
+      listStatus.textContent = items.length ? '' : none();
     } catch (e) {
       if (!alive || mine !== seq || e.status === 401) return;
       listStatus.textContent = refusalText(e, '');
     }
   }
 
-  async function remove(x) {
+  /** One row: its cells, and for editors the edit and delete buttons. */
+  function row({ id, cls = 'a-row', cells, editLabel, onEdit, deleteQuestion, onDelete }) {
+    const li = h('li', { class: cls, 'data-testid': `${prefix}-row-${id}` }, cells);
+    if (editable) {
+      const edit = h('button', { type: 'button', class: 'c-secondary a-small', 'data-testid': `${prefix}-edit-${id}`,
+        'aria-label': editLabel }, t('c.availability.edit'));
+      edit.addEventListener('click', onEdit);
+      li.append(h('span', { class: 'a-actions' }, edit,
+        deleteButton(`${prefix}-delete-${id}`, t('c.availability.delete'), deleteQuestion, onDelete)));
+    }
+    return li;
+  }
+
+  /** DELETE path; says done() and runs after() when it went, or says why not (missing() when it was gone already). */
+  async function remove(path, { done, what, after, missing }) {
     try {
-      await call('DELETE', `/v1/holidays/${encodeURIComponent(x.id)}`);
+      await call('DELETE', path);
       if (!alive) return true;
-      status.show(t('c.availability.hol.deleted', { name: x.name }));
-      announce(t('c.availability.hol.deleted', { name: x.name }));
-      load();
-      if (onChanged) onChanged();
-      if (add) add.focus();
+      const msg = done();
+      status.show(msg);
+      announce(msg);
+      after();
       return true;
     } catch (e) {
       if (!alive || e.status === 401) return false;
-      status.show(refusalText(e, t('c.availability.hol.what')));
-      if (e.code === 'not_found') load();
+      status.show(refusalText(e, what()));
+      if (e.code === 'not_found') missing();
       return false;
     }
+  }
+
+  return { listStatus, list, fill, row, remove, alive: () => alive, destroy: () => { alive = false; } };
+}
+
+/** The holidays section. opts: {editable, onChanged()}. */
+export function holidaysSection({ editable, onChanged }) {
+  let prov = null;
+  const heading = h('h2', { id: 'hol-h' }, t('c.availability.hol.heading'));
+  const status = statusLine('holidays-status');
+  const items = itemList({ prefix: 'holiday', testid: 'holidays', labelledBy: 'hol-h', editable, status,
+    none: () => t('c.availability.hol.none') });
+  const formSlot = h('div', { class: 'a-formslot' });
+  const add = editable ? h('button', { type: 'button', class: 'c-secondary a-small', 'data-testid': 'holiday-add' }, t('c.availability.hol.add')) : null;
+  if (add) add.addEventListener('click', () => openForm(null));
+  const el = h('section', { class: 'a-section a-holidays', 'aria-labelledby': 'hol-h' },
+    heading, h('p', { class: 'c-hint' }, t('c.availability.hol.intro')), add, formSlot, status.el, items.listStatus, items.list);
+
+  async function load(provider) {
+    if (provider) prov = provider;
+    if (!prov) return;
+    await items.fill(async () => {
+      const rows = await getAll('/v1/holidays');
+      const today = todayIn(prov.timezone || 'UTC');
+      return rows.filter((x) => !x.provider_ids || x.provider_ids.length === 0 || x.provider_ids.includes(prov.id))
+        .map((x) => ({ x, n: nextDate(x, today), today }))
+        .sort((a, b) => (a.n.past - b.n.past) || (a.n.past ? b.n.key.localeCompare(a.n.key) : a.n.key.localeCompare(b.n.key)));
+    }, ({ x, n, today }) => {
+      const scope = !x.provider_ids || x.provider_ids.length === 0 ? t('c.availability.hol.scope.all')
+        : (x.provider_ids.length === 1 ? t('c.availability.hol.scope.this') : t('c.availability.hol.scope.n', { n: x.provider_ids.length }));
+      return items.row({
+        id: x.id,
+        cls: `a-row${n.past ? ' a-past' : ''}`,
+        cells: [h('span', { class: 'a-when' }, holidayWhen(x, today)),
+          h('span', null, x.name),
+          h('span', { class: 'c-hint' }, `${t(`c.availability.hol.type.${x.type || 'public'}`)} · ${scope}${n.past ? ` · ${t('c.availability.past')}` : ''}`)],
+        editLabel: t('c.availability.hol.edit.label', { name: x.name }),
+        onEdit: () => openForm(x),
+        deleteQuestion: t('c.availability.hol.delete.q', { name: x.name }),
+        onDelete: () => remove(x),
+      });
+    });
+  }
+
+  function remove(x) {
+    return items.remove(`/v1/holidays/${encodeURIComponent(x.id)}`, {
+      done: () => t('c.availability.hol.deleted', { name: x.name }),
+      what: () => t('c.availability.hol.what'),
+      after: () => {
+        load();
+        if (onChanged) onChanged();
+        if (add) add.focus();
+      },
+      missing: () => load(),
+    });
   }
 
   function openForm(x) {
@@ -144,7 +189,7 @@ export function holidaysSection({ editable, onChanged }) {
       try {
         if (x) await call('PATCH', `/v1/holidays/${encodeURIComponent(x.id)}`, { body });
         else await call('POST', '/v1/holidays', { body });
-        if (!alive) return;
+        if (!items.alive()) return;
         clear(formSlot);
         const msg = t(x ? 'c.availability.hol.saved.edit' : 'c.availability.hol.saved', { name: body.name });
         status.show(msg);
@@ -153,7 +198,7 @@ export function holidaysSection({ editable, onChanged }) {
         if (onChanged) onChanged();
         if (add) add.focus();
       } catch (e) {
-        if (!alive || e.status === 401) return;
+        if (!items.alive() || e.status === 401) return;
         saveBtn.disabled = false;
         saveBtn.textContent = t('c.availability.save');
         unmark = markFields(fieldErrors(e), { '/name': name.input, '/date': date.input, '/type': type.input,
@@ -165,67 +210,44 @@ export function holidaysSection({ editable, onChanged }) {
     h3.focus();
   }
 
-  return { el, load, destroy: () => { alive = false; } };
+  return { el, load, destroy: items.destroy };
 }
 
 /** The time-off list. opts: {editable, onEdit(item), onChanged()}. */
 export function timeoffSection({ editable, onEdit, onChanged }) {
   let prov = null;
-  let alive = true;
-  let seq = 0;
   const heading = h('h2', { id: 'tol-h' }, t('c.availability.to.heading'));
   const status = statusLine('timeoff-list-status');
-  const listStatus = h('p', { class: 'c-hint', role: 'status' });
-  const list = h('ul', { class: 'a-list', 'data-testid': 'timeoff-list', 'aria-labelledby': 'tol-h' });
+  const items = itemList({ prefix: 'timeoff', testid: 'timeoff-list', labelledBy: 'tol-h', editable, status,
+    none: () => t('c.availability.to.none') });
   const el = h('section', { class: 'a-section a-timeoff', 'aria-labelledby': 'tol-h' },
-    heading, h('p', { class: 'c-hint' }, t('c.availability.to.intro')), status.el, listStatus, list);
+    heading, h('p', { class: 'c-hint' }, t('c.availability.to.intro')), status.el, items.listStatus, items.list);
 
   async function load(provider) {
     if (provider) prov = provider;
     if (!prov) return;
-    const mine = ++seq;
-    listStatus.textContent = t('c.loading');
-    try {
+    await items.fill(async () => {
       const today = todayIn(prov.timezone || 'UTC');
       const rows = await getAll(`/v1/providers/${encodeURIComponent(prov.id)}/time-off?from=${today}`);
-      if (!alive || mine !== seq) return;
-      rows.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-      clear(list);
-      for (const x of rows) {
-        const li = h('li', { class: 'a-row', 'data-testid': `timeoff-row-${x.id}` },
-          h('span', { class: 'a-when' }, timeoffSpan(x)), h('span', null, x.reason || t('c.availability.to.noreason')));
-        if (editable) {
-          const edit = h('button', { type: 'button', class: 'c-secondary a-small', 'data-testid': `timeoff-edit-${x.id}`,
-            'aria-label': t('c.availability.to.edit.label', { span: timeoffSpan(x) }) }, t('c.availability.edit'));
-          edit.addEventListener('click', () => onEdit(x));
-          li.append(h('span', { class: 'a-actions' }, edit,
-            deleteButton(`timeoff-delete-${x.id}`, t('c.availability.delete'), t('c.availability.to.delete.q', { span: timeoffSpan(x) }), () => remove(x))));
-        }
-        list.append(li);
-      }
-      listStatus.textContent = rows.length ? '' : t('c.availability.to.none');
-    } catch (e) {
-      if (!alive || mine !== seq || e.status === 401) return;
-      listStatus.textContent = refusalText(e, '');
-    }
+      return rows.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    }, (x) => items.row({
+      id: x.id,
+      cells: [h('span', { class: 'a-when' }, timeoffSpan(x)), h('span', null, x.reason || t('c.availability.to.noreason'))],
+      editLabel: t('c.availability.to.edit.label', { span: timeoffSpan(x) }),
+      onEdit: () => onEdit(x),
+      deleteQuestion: t('c.availability.to.delete.q', { span: timeoffSpan(x) }),
+      onDelete: () => remove(x),
+    }));
   }
 
-  async function remove(x) {
-    try {
-      await call('DELETE', `/v1/providers/${encodeURIComponent(prov.id)}/time-off/${encodeURIComponent(x.id)}`);
-      if (!alive) return true;
-      const msg = t('c.availability.to.deleted', { span: timeoffSpan(x) });
-      status.show(msg);
-      announce(msg);
-      if (onChanged) onChanged();
-      return true;
-    } catch (e) {
-      if (!alive || e.status === 401) return false;
-      status.show(refusalText(e, t('c.availability.to.what')));
-      if (e.code === 'not_found' && onChanged) onChanged();
-      return false;
-    }
+  function remove(x) {
+    return items.remove(`/v1/providers/${encodeURIComponent(prov.id)}/time-off/${encodeURIComponent(x.id)}`, {
+      done: () => t('c.availability.to.deleted', { span: timeoffSpan(x) }),
+      what: () => t('c.availability.to.what'),
+      after: () => { if (onChanged) onChanged(); },
+      missing: () => { if (onChanged) onChanged(); },
+    });
   }
 
-  return { el, load, destroy: () => { alive = false; } };
+  return { el, load, destroy: items.destroy };
 }
