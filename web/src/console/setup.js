@@ -1,6 +1,6 @@
-// Set-up (administrators only): providers, services, users, API keys, webhooks, message
-// templates and the booking page, each under /console/setup/<part> with a small navigation of
-// its own (/console/setup opens the first part).
+// Set-up (administrators only): providers, services, business hours, the default policy,
+// users, API keys, webhooks, message templates and the booking page, each under
+// /console/setup/<part> with a small navigation of its own (/console/setup opens the first part).
 import './setup.css';
 import './strings_setup.js';
 import { h, clear } from '../dom.js';
@@ -12,10 +12,14 @@ import { mountKeys } from './setup_keys.js';
 import { mountWebhooks } from './setup_webhooks.js';
 import { mountTemplates } from './setup_templates.js';
 import { mountPage } from './setup_page.js';
+import { mountBusiness } from './setup_business.js';
+import { mountPolicy } from './setup_policy.js';
 
 export const parts = [
   { name: 'providers', label: 'c.setup.providers', mount: mountProviders },
   { name: 'services', label: 'c.setup.services', mount: mountServices },
+  { name: 'business', label: 'c.setup.business', mount: mountBusiness },
+  { name: 'policy', label: 'c.setup.policy.part', mount: mountPolicy },
   { name: 'users', label: 'c.setup.users', mount: mountUsers },
   { name: 'keys', label: 'c.setup.keys', mount: mountKeys },
   { name: 'webhooks', label: 'c.setup.webhooks', mount: mountWebhooks },

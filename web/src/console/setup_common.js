@@ -252,3 +252,26 @@ export async function busy(button, fn) {
   button.disabled = true;
   try { return await fn(); } finally { button.disabled = false; }
 }
+
+/**
+ * The skeleton the set-up list pages share, appended to `root`: an optional intro line, the
+ * add button (when `newLabel` is given; data-testid `newTestid`, calls `onNew`), the page's
+ * status and error lines, an optional slot for a secret shown once, the form's slot, then the
+ * list's heading and table (dataTable's `table.testid`, `table.caption`, `table.heads`).
+ * Returns {msg, formSlot, secretSlot, newBtn, tbody}.
+ */
+export function listPage(root, { intro, newLabel, newTestid, onNew, listTitle, table, secret = false, headingId }) {
+  const msg = notices();
+  const formSlot = h('div', { class: 's-form-slot' });
+  const secretSlot = secret ? h('div') : null;
+  const { tbody, wrap } = dataTable(table.testid, table.caption, table.heads);
+  const newBtn = newLabel ? btn(newLabel, newTestid, onNew, 'c-primary') : null;
+  const parts = [
+    intro ? h('p', { class: 'c-hint' }, intro) : null,
+    newBtn ? h('div', { class: 's-toolbar' }, newBtn) : null,
+    msg.el, secretSlot, formSlot,
+    h('h2', { class: 's-h2', id: headingId || null }, listTitle), wrap,
+  ];
+  root.append(...parts.filter(Boolean));
+  return { msg, formSlot, secretSlot, newBtn, tbody };
+}

@@ -4,7 +4,8 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { formatPrice } from '../format.js';
-import { call, getAll } from './http.js';
+import { call, get, getAll } from './http.js';
+import { problemText } from './problems.js';
 import { Fields, notices, confirmIn, dataTable, btn, busy, orNull, intOrNull } from './setup_common.js';
 
 const UNITS = [['1', 'c.setup.unit.minutes'], ['60', 'c.setup.unit.hours'], ['1440', 'c.setup.unit.days']];
@@ -25,6 +26,59 @@ export function offsetText(m) {
 function intOrOmit(s) {
   const v = intOrNull(s);
   return v === null ? undefined : v;
+}
+
+/**
+ * The policy's fields (deadlines, reschedule limit, no-show fee, waitlist offer, late
+ * cancellation fee tiers) in form `f`, named `<prefix><member>` so a refusal's pointers find
+ * them (a service's policy: prefix 'policy.'; the organisation's defaults: no prefix).
+ * Returns {el, value()} where value() is the policy body (null for an empty field).
+ */
+export function policyFields(f, pol, prefix = '') {
+  const n = (k) => `${prefix}${k}`;
+  const feeRows = h('div', { class: 's-rows' });
+  let feeN = 0;
+  const addFee = (tier) => {
+    feeN += 1;
+    const i = feeN;
+    const wId = `${f.id('fee')}-w-${i}`;
+    const pId = `${f.id('fee')}-p-${i}`;
+    const row = h('div', { class: 's-row', 'data-fee': '' },
+      h('div', { class: 'c-field' }, h('label', { for: wId }, t('c.setup.fee.within')),
+        h('input', { id: wId, type: 'number', min: 1, max: 8784, name: 'fee-within', value: tier ? tier.within_hours : '' })),
+      h('div', { class: 'c-field' }, h('label', { for: pId }, t('c.setup.fee.percent')),
+        h('input', { id: pId, type: 'number', min: 0, max: 100, name: 'fee-percent', value: tier ? tier.percent : '' })));
+    row.append(btn(t('c.setup.remove'), `fee-remove-${i}`, () => row.remove(), 'c-secondary', { 'aria-label': t('c.setup.fee.remove') }));
+    feeRows.append(row);
+    return row;
+  };
+  (pol.late_cancellation_fees || []).forEach(addFee);
+  const el = [
+    h('div', { class: 's-grid' },
+      f.input(n('cancellation_deadline_hours'), t('c.setup.pol.cancel'), pol.cancellation_deadline_hours ?? '', { type: 'number', min: 0, max: 8784 }),
+      f.input(n('reschedule_deadline_hours'), t('c.setup.pol.resched'), pol.reschedule_deadline_hours ?? '', { type: 'number', min: 0, max: 8784 }),
+      f.input(n('max_reschedules'), t('c.setup.pol.max'), pol.max_reschedules ?? '', { type: 'number', min: 0, max: 1000 }),
+      f.input(n('no_show_fee_percent'), t('c.setup.pol.noshow'), pol.no_show_fee_percent ?? '', { type: 'number', min: 0, max: 100 }),
+      f.input(n('waitlist_offer_minutes'), t('c.setup.pol.waitlist'), pol.waitlist_offer_minutes ?? '', { type: 'number', min: 1, max: 10080 })),
+    f.group(n('late_cancellation_fees'), t('c.setup.fee.legend'),
+      [feeRows, btn(t('c.setup.fee.add'), 'fee-add', () => { const r = addFee(null); r.querySelector('input').focus(); })],
+      t('c.setup.fee.hint')),
+  ];
+  function value() {
+    const fees = [...feeRows.querySelectorAll('[data-fee]')].map((r) => ({
+      within_hours: intOrNull(r.querySelector('[name="fee-within"]').value),
+      percent: intOrNull(r.querySelector('[name="fee-percent"]').value),
+    })).filter((x) => x.within_hours !== null || x.percent !== null);
+    return {
+      cancellation_deadline_hours: intOrNull(f.val(n('cancellation_deadline_hours'))),
+      reschedule_deadline_hours: intOrNull(f.val(n('reschedule_deadline_hours'))),
+      max_reschedules: intOrNull(f.val(n('max_reschedules'))),
+      late_cancellation_fees: fees.length ? fees : null,
+      no_show_fee_percent: intOrNull(f.val(n('no_show_fee_percent'))),
+      waitlist_offer_minutes: intOrNull(f.val(n('waitlist_offer_minutes'))),
+    };
+  }
+  return { el, value };
 }
 
 export function mountServices(root, ctx) {
@@ -83,11 +137,22 @@ export function mountServices(root, ctx) {
     if (!rows.length) tbody.append(h('tr', null, h('td', { colspan: '7' }, t('c.setup.svc.none'))));
   }
 
-  function openForm(s) {
+  async function openForm(s) {
     clear(formSlot);
     msg.note('');
+    // Each provider's own price and duration for this service (PUT …/providers/{pid}).
+    const terms = new Map();
+    if (s) {
+      try {
+        for (const x of (await get(`/v1/services/${s.id}/providers`)).data || []) terms.set(x.provider_id, x);
+      } catch (e) {
+        if (e.status !== 401) msg.fail(e);
+        return;
+      }
+      if (!alive) return;
+    }
     const f = new Fields('svc');
-    const pol = (s && s.policy) || {};
+    const policy = policyFields(f, (s && s.policy) || {}, 'policy.');
     const loc = (s && s.location) || null;
 
     // providers offering it
@@ -96,7 +161,14 @@ export function mountServices(root, ctx) {
       const id = `${f.id('prov')}-${p.id}`;
       const cb = h('input', { type: 'checkbox', id, value: p.id, name: 'provider_ids', checked: offered.has(p.id),
         'data-testid': `service-provider-${p.id}` });
-      return { cb, el: h('label', { class: 'c-check', for: id }, cb, p.name) };
+      const own = terms.get(p.id) || {};
+      const terms_ = h('div', { class: 's-terms' },
+        f.input(`terms.${p.id}.price`, t('c.setup.terms.price', { name: p.name }), own.price_override ?? '',
+          { inputmode: 'decimal', 'data-testid': `service-provider-price-${p.id}` }),
+        f.input(`terms.${p.id}.duration_minutes`, t('c.setup.terms.duration', { name: p.name }), own.duration_override ?? '',
+          { type: 'number', min: 1, max: 1440, 'data-testid': `service-provider-duration-${p.id}` }));
+      return { cb, p, el: h('div', { class: 's-provterms', 'data-testid': `service-terms-${p.id}` },
+        h('label', { class: 'c-check', for: id }, cb, p.name), terms_) };
     });
 
     // where
@@ -107,25 +179,6 @@ export function mountServices(root, ctx) {
       loc ? loc.address || loc.phone || loc.url_template || '' : '', { hint: t('c.setup.loc.detail.hint') });
     // the server's pointers for the detail
     for (const k of ['address', 'phone', 'url_template', '']) f.map.set(k ? `location.${k}` : 'location', f.map.get('location.detail'));
-
-    // late-cancellation fee tiers
-    const feeRows = h('div', { class: 's-rows' });
-    let feeN = 0;
-    const addFee = (tier) => {
-      feeN += 1;
-      const i = feeN;
-      const wId = `${f.id('fee')}-w-${i}`;
-      const pId = `${f.id('fee')}-p-${i}`;
-      const row = h('div', { class: 's-row', 'data-fee': '' },
-        h('div', { class: 'c-field' }, h('label', { for: wId }, t('c.setup.fee.within')),
-          h('input', { id: wId, type: 'number', min: 1, max: 8784, name: 'fee-within', value: tier ? tier.within_hours : '' })),
-        h('div', { class: 'c-field' }, h('label', { for: pId }, t('c.setup.fee.percent')),
-          h('input', { id: pId, type: 'number', min: 0, max: 100, name: 'fee-percent', value: tier ? tier.percent : '' })));
-      row.append(btn(t('c.setup.remove'), `fee-remove-${i}`, () => row.remove(), 'c-secondary', { 'aria-label': t('c.setup.fee.remove') }));
-      feeRows.append(row);
-      return row;
-    };
-    (pol.late_cancellation_fees || []).forEach(addFee);
 
     // reminders
     const rem = s ? s.reminder_offsets_minutes : null;
@@ -175,21 +228,14 @@ export function mountServices(root, ctx) {
         f.input('price', t('c.setup.f.price'), s ? s.price ?? '' : '', { inputmode: 'decimal', hint: t('c.setup.f.price.hint') }),
         f.input('currency', t('c.setup.f.currency'), s ? s.currency ?? '' : '', { maxlength: 3, hint: t('c.setup.f.currency.hint') })),
       f.group('provider_ids', t('c.setup.svc.offeredby'),
-        provBoxes.length ? h('div', { class: 's-checks' }, provBoxes.map((x) => x.el)) : h('p', { class: 'c-hint' }, t('c.setup.prov.none'))),
+        provBoxes.length ? h('div', { class: 's-provlist' }, provBoxes.map((x) => x.el)) : h('p', { class: 'c-hint' }, t('c.setup.prov.none')),
+        t('c.setup.terms.hint')),
       f.checkbox('public', t('c.setup.f.public.long'), s ? s.public : false),
       f.checkbox('requires_approval', t('c.setup.f.approval'), s ? s.requires_approval : false),
       h('div', { class: 's-grid' }, locKind, locDetail),
       h('fieldset', { class: 's-group' }, h('legend', null, t('c.setup.policy')),
         h('p', { class: 'c-hint' }, t('c.setup.policy.hint')),
-        h('div', { class: 's-grid' },
-          f.input('policy.cancellation_deadline_hours', t('c.setup.pol.cancel'), pol.cancellation_deadline_hours ?? '', { type: 'number', min: 0, max: 8784 }),
-          f.input('policy.reschedule_deadline_hours', t('c.setup.pol.resched'), pol.reschedule_deadline_hours ?? '', { type: 'number', min: 0, max: 8784 }),
-          f.input('policy.max_reschedules', t('c.setup.pol.max'), pol.max_reschedules ?? '', { type: 'number', min: 0, max: 1000 }),
-          f.input('policy.no_show_fee_percent', t('c.setup.pol.noshow'), pol.no_show_fee_percent ?? '', { type: 'number', min: 0, max: 100 }),
-          f.input('policy.waitlist_offer_minutes', t('c.setup.pol.waitlist'), pol.waitlist_offer_minutes ?? '', { type: 'number', min: 1, max: 10080 })),
-        f.group('policy.late_cancellation_fees', t('c.setup.fee.legend'),
-          [feeRows, btn(t('c.setup.fee.add'), 'fee-add', () => { const r = addFee(null); r.querySelector('input').focus(); })],
-          t('c.setup.fee.hint'))),
+        policy.el),
       f.group('reminder_offsets_minutes', t('c.setup.f.reminders'),
         [h('div', { class: 's-checks', role: 'radiogroup', 'aria-label': t('c.setup.f.reminders') }, radios.map((x) => x.el)),
           remRows, btn(t('c.setup.rem.add'), 'reminder-add', () => { const r = addRem(null); r.querySelector('input').focus(); })],
@@ -205,18 +251,7 @@ export function mountServices(root, ctx) {
       if (kind === 'in_person') location = { type: kind, address: detail };
       else if (kind === 'phone') location = { type: kind, phone: detail };
       else if (kind === 'video') location = { type: kind, url_template: detail };
-      const fees = [...feeRows.querySelectorAll('[data-fee]')].map((r) => ({
-        within_hours: intOrNull(r.querySelector('[name="fee-within"]').value),
-        percent: intOrNull(r.querySelector('[name="fee-percent"]').value),
-      })).filter((x) => x.within_hours !== null || x.percent !== null);
-      const policy = {
-        cancellation_deadline_hours: intOrNull(f.val('policy.cancellation_deadline_hours')),
-        reschedule_deadline_hours: intOrNull(f.val('policy.reschedule_deadline_hours')),
-        max_reschedules: intOrNull(f.val('policy.max_reschedules')),
-        late_cancellation_fees: fees.length ? fees : null,
-        no_show_fee_percent: intOrNull(f.val('policy.no_show_fee_percent')),
-        waitlist_offer_minutes: intOrNull(f.val('policy.waitlist_offer_minutes')),
-      };
+      const pol = policy.value();
       const remMode = radios.find((x) => x.r.checked).r.value;
       let reminders = null;
       if (remMode === 'none') reminders = [];
@@ -242,7 +277,7 @@ export function mountServices(root, ctx) {
         public: f.checked('public'),
         requires_approval: f.checked('requires_approval'),
         location,
-        policy: Object.values(policy).some((v) => v !== null) ? policy : null,
+        policy: Object.values(pol).some((v) => v !== null) ? pol : null,
         reminder_offsets_minutes: reminders,
       };
       f.clear();
@@ -250,14 +285,52 @@ export function mountServices(root, ctx) {
         try {
           const { data } = s ? await call('PATCH', `/v1/services/${s.id}`, { body })
             : await call('POST', '/v1/services', { body });
+          const made = !s;
+          s = data; // a second try after a refused provider term edits what was made
+          const refused = await saveTerms(data.id);
+          if (refused.length) {
+            await changed();
+            f.show({ status: 422, problem: { errors: refused } });
+            msg.note(t('c.setup.terms.partly', { name: data.name }));
+            return;
+          }
           clear(formSlot);
-          msg.note(t(s ? 'c.setup.svc.saved' : 'c.setup.svc.created', { name: data.name }));
+          msg.note(t(made ? 'c.setup.svc.created' : 'c.setup.svc.saved', { name: data.name }));
           await changed();
         } catch (e) {
           if (e.status !== 401) f.show(e);
         }
       });
     });
+    // Puts each offering provider's changed terms (both empty: DELETE); returns the refusals
+    // as field errors of the form (/terms/<provider id>/<member>).
+    async function saveTerms(sid) {
+      const refused = [];
+      for (const { cb, p } of provBoxes) {
+        if (!cb.checked) continue;
+        const price = orNull(f.val(`terms.${p.id}.price`));
+        const duration = intOrNull(f.val(`terms.${p.id}.duration_minutes`));
+        const was = terms.get(p.id) || {};
+        if (price === (was.price_override ?? null) && duration === (was.duration_override ?? null)) continue;
+        const at = `/v1/services/${sid}/providers/${p.id}`;
+        try {
+          if (price === null && duration === null) {
+            await call('DELETE', at);
+            terms.set(p.id, { price_override: null, duration_override: null });
+          } else {
+            const { data } = await call('PUT', at, { body: { price, duration_minutes: duration } });
+            terms.set(p.id, data);
+          }
+        } catch (e) {
+          if (e.status === 401) throw e;
+          const list = e.problem && Array.isArray(e.problem.errors) ? e.problem.errors : [];
+          if (list.length) for (const x of list) refused.push({ pointer: `/terms/${p.id}${x.pointer || '/price'}`, detail: x.detail });
+          else refused.push({ pointer: `/terms/${p.id}/price`, detail: problemText(e) });
+        }
+      }
+      return refused;
+    }
+
     formSlot.append(form);
     title.focus();
   }
