@@ -270,8 +270,13 @@ export async function screenshot(page, name) {
  * page.a11y (finish() fails the test on them, after the flow has run to its end, so one finding
  * does not hide the rest of the flow); the others (moderate, minor) are printed.
  */
-export async function checkA11y(page, label) {
-  const results = await new AxeBuilder({ page }).analyze();
+export async function checkA11y(page, label, { exclude = [] } = {}) {
+  // exclude: selectors axe leaves out. axe-core descends into every iframe; a frame with
+  // sandbox="" runs no scripts, so axe cannot be injected there and the run would wait on it:
+  // such frames are excluded (and their title checked by the test itself).
+  const builder = new AxeBuilder({ page });
+  for (const x of exclude) builder.exclude(x);
+  const results = await builder.analyze();
   page.a11y = page.a11y || [];
   for (const v of results.violations) {
     const where = v.nodes.slice(0, 5).map((x) => x.target.join(' ')).join(', ');

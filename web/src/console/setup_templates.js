@@ -1,49 +1,39 @@
 // Set-up → Messages: the e-mail templates (event type × language), an editor for subject,
-// text and HTML with a live preview (POST …/preview with what is typed, after a short pause),
-// save, and back to the built-in template.
+// text and HTML with a live preview (POST …/preview with what is typed, after a short pause;
+// the HTML shown in a sandboxed frame), save, and back to the built-in template.
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { call, get } from './http.js';
 import { Fields, notices, confirmIn, dataTable, btn, busy, when } from './setup_common.js';
 
-const ALLOWED = new Set(['P', 'BR', 'A', 'STRONG', 'B', 'EM', 'I', 'U', 'UL', 'OL', 'LI', 'H1', 'H2', 'H3', 'H4',
-  'TABLE', 'THEAD', 'TBODY', 'TR', 'TD', 'TH', 'SPAN', 'DIV', 'HR', 'SMALL', 'BLOCKQUOTE', 'CODE', 'PRE']);
+const esc = (x) => String(x).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * The rendered HTML as page elements: parsed apart (DOMParser runs no scripts), then rebuilt
- * from a short list of tags with no attributes but a web link's href, so nothing the template
- * holds can run or style the console (the console's CSP forbids inline styles anyway).
+ * The rendered HTML as the document of the preview frame (an iframe with sandbox="": no
+ * scripts, no forms, no popups, an origin of its own). The frame's document inherits the
+ * console's CSP, which would refuse each style attribute and element, script and inline
+ * handler loudly, so they are taken out first (the parse itself runs and loads nothing).
+ * Images are not loaded: each becomes its alternative text, so a preview makes no request
+ * to other hosts.
  */
-function safeHtml(html) {
-  // Style attributes and elements are dropped before parsing: the parsed document shares the
-  // console's CSP, which would refuse each one (loudly) even though it is never shown.
+function frameDoc(html, lang, title) {
   const bare = String(html || '')
     .replace(/<style[\s\S]*?<\/style\s*>/gi, '')
     .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
   const doc = new DOMParser().parseFromString(bare, 'text/html');
-  const out = document.createDocumentFragment();
-  const copy = (from, to) => {
-    for (const n of from.childNodes) {
-      if (n.nodeType === Node.TEXT_NODE) to.append(document.createTextNode(n.nodeValue));
-      else if (n.nodeType === Node.ELEMENT_NODE) {
-        if (n.tagName === 'SCRIPT' || n.tagName === 'STYLE' || n.tagName === 'TITLE' || n.tagName === 'HEAD') continue;
-        if (!ALLOWED.has(n.tagName)) { copy(n, to); continue; }
-        const el = document.createElement(n.tagName.toLowerCase());
-        if (n.tagName === 'A') {
-          const href = n.getAttribute('href') || '';
-          if (/^https?:\/\//i.test(href)) {
-            el.setAttribute('href', href);
-            el.setAttribute('target', '_blank');
-            el.setAttribute('rel', 'noopener noreferrer');
-          }
-        }
-        copy(n, el);
-        to.append(el);
-      }
+  doc.querySelectorAll('script, style, link, meta, base, iframe, frame, object, embed, form, noscript').forEach((n) => n.remove());
+  doc.querySelectorAll('img, picture, video, audio, source').forEach((n) => {
+    const alt = n.getAttribute('alt');
+    n.replaceWith(alt ? doc.createTextNode(`[${alt}]`) : '');
+  });
+  for (const el of doc.body.querySelectorAll('*')) {
+    for (const at of [...el.attributes]) {
+      if (/^on/i.test(at.name) || /^(background|srcset|ping)$/i.test(at.name)) el.removeAttribute(at.name);
+      else if (/^(href|src|action|formaction|xlink:href)$/i.test(at.name) && !/^\s*(https?:|mailto:|#)/i.test(at.value)) el.removeAttribute(at.name);
     }
-  };
-  copy(doc.body, out);
-  return out;
+  }
+  return `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8"><title>${esc(title)}</title></head>`
+    + `<body>${doc.body.innerHTML}</body></html>`;
 }
 
 const tid = (x) => `${x.event_type}-${x.locale}`;
@@ -101,7 +91,8 @@ export function mountTemplates(root, ctx) {
     const path = `/v1/templates/${encodeURIComponent(x.event_type)}/${x.locale}`;
     const pvSubject = h('p', { class: 's-pv-subject', 'data-testid': 'preview-subject' });
     const pvText = h('pre', { class: 's-pv-text', 'data-testid': 'preview-text' });
-    const pvHtml = h('div', { class: 's-pv-html', 'data-testid': 'preview-html' });
+    const frameTitle = t('c.setup.tpl.frame', { event: eventName(x.event_type) });
+    const pvHtml = h('iframe', { sandbox: '', class: 's-pv-frame', title: frameTitle, 'data-testid': 'preview-html' });
     const pvState = h('p', { class: 'c-hint', role: 'status', 'data-testid': 'preview-state' });
     const preview = h('section', { class: 's-preview', 'data-testid': 'template-preview', 'aria-labelledby': 'tpl-pv-h' },
       h('h3', { id: 'tpl-pv-h' }, t('c.setup.tpl.preview')), pvState,
@@ -155,7 +146,7 @@ export function mountTemplates(root, ctx) {
         f.clear();
         pvSubject.textContent = data.subject;
         pvText.textContent = data.text;
-        clear(pvHtml).append(safeHtml(data.html));
+        pvHtml.srcdoc = frameDoc(data.html, x.locale, frameTitle);
         pvState.textContent = t('c.setup.tpl.previewed');
       } catch (e) {
         if (!alive || mine !== seq || (e && e.name === 'AbortError') || e.status === 401) return;
