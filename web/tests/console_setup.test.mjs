@@ -455,11 +455,20 @@ test('a message template: the preview follows the typing, and the saved text is 
   assert.doesNotMatch(shown, /\{\{/);
   assert.notEqual(shown, first);
   await tf.locator('[name="html"]').fill('<p>Hello <strong>{{customer_name}}</strong><script>window.bad = 1</script></p>');
-  await waitFor(async () => (await page.locator(`${sel('preview-html')} strong`).count()) === 1, 'the HTML preview');
-  assert.equal(await page.locator(`${sel('preview-html')} script`).count(), 0, 'no script is copied into the page');
+  // The HTML is shown in a sandboxed frame (no scripts, an origin of its own) with a title.
+  const frameEl = page.locator(sel('preview-html'));
+  assert.equal(await frameEl.evaluate((x) => x.tagName), 'IFRAME');
+  assert.equal(await frameEl.getAttribute('sandbox'), '', 'sandbox="" allows nothing');
+  assert.match(await frameEl.getAttribute('title'), /preview/i, 'the frame has a title');
+  const frame = page.frameLocator(sel('preview-html'));
+  await waitFor(async () => (await frame.locator('strong').count()) === 1, 'the HTML preview');
+  const strong = (await frame.locator('strong').textContent()).trim();
+  assert.ok(strong.length > 0 && !/\{\{/.test(strong), `the variable is filled in inside the frame: ${strong}`);
+  assert.equal(await frame.locator('script').count(), 0, 'no script reaches the frame');
+  assert.equal(await page.locator('[data-testid="template-form"] strong').count(), 0, 'the HTML is not copied into the page');
   assert.equal(await page.evaluate(() => window.bad), undefined);
   await screenshot(page, 'setup-07-template');
-  await checkA11y(page, 'setup templates (editor)');
+  await checkA11y(page, 'setup templates (editor)', { exclude: ['iframe[sandbox]'] });
 
   // An unknown variable: the preview names the field, saving is refused, nothing stored.
   await tf.locator('[name="text"]').fill('Hi {{nope}}');
@@ -529,10 +538,196 @@ test('the booking page settings are stored and the page link opens the booking p
   await finish(page);
 });
 
+/** A date `days` from today as YYYY-MM-DD (UTC). */
+function dayFromNow(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+}
+
+test('business hours: the week in the business zone, exempt providers, closed days; overlaps refused; removed again', async () => {
+  const page = await adminAt('/console/setup/business');
+  const editor = page.locator(sel('weekly-editor'));
+  await editor.waitFor();
+  await page.locator(sel(`business-exempt-${providers.jonas.id}`)).waitFor();
+  assert.match(await page.locator(sel('business-intro')).textContent(), /cut/i, 'the page says providers are cut');
+  assert.equal((await server.api.ok('GET', '/v1/business-hours')).weekly, null, 'none set at the start');
+  await checkA11y(page, 'setup business');
+
+  await page.locator(sel('business-zone')).selectOption('Europe/Berlin');
+  assert.match(await editor.textContent(), /Europe\/Berlin/, 'the editor says which zone its times are in');
+  await page.click(sel('add-interval-mon'));
+  await page.click(sel('add-interval-mon'));
+  await page.click(sel('add-interval-tue'));
+  await page.locator(sel(`business-exempt-${providers.jonas.id}`)).check();
+  // Overlapping intervals: the server refuses, the field says so, nothing is stored.
+  const second = page.locator(sel('interval-mon-1'));
+  await second.locator('[name="start"]').fill('16:00');
+  await second.locator('[name="end"]').fill('18:00');
+  await page.click(sel('schedule-save'));
+  await editor.locator(sel('field-error')).first().waitFor();
+  assert.equal((await server.api.ok('GET', '/v1/business-hours')).weekly, null, 'nothing stored after the refusal');
+  assert.equal(await second.locator('[name="start"]').inputValue(), '16:00', 'what was typed stays');
+
+  await second.locator('[name="start"]').fill('18:00');
+  await second.locator('[name="end"]').fill('20:00');
+  await page.click(sel('schedule-save'));
+  await waitFor(async () => /saved/i.test(await page.locator(sel('schedule-status')).textContent()), 'the save');
+  const stored = await server.api.ok('GET', '/v1/business-hours');
+  assert.equal(stored.timezone, 'Europe/Berlin');
+  assert.deepEqual(stored.weekly.mon, [{ start: '09:00', end: '17:00' }, { start: '18:00', end: '20:00' }]);
+  assert.deepEqual(stored.weekly.tue, [{ start: '09:00', end: '17:00' }]);
+  assert.deepEqual(stored.weekly.wed, []);
+  assert.deepEqual(stored.exempt_provider_ids, [providers.jonas.id]);
+  await page.locator(sel('business-delete')).waitFor({ state: 'visible' });
+
+  // A reload shows what is stored.
+  await page.reload();
+  await page.locator(sel('interval-mon-1')).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator(sel('business-zone')).inputValue(), 'Europe/Berlin');
+  assert.equal(await page.locator(sel(`business-exempt-${providers.jonas.id}`)).isChecked(), true);
+  assert.equal(await page.locator(sel(`business-exempt-${providers.ada.id}`)).isChecked(), false);
+
+  // Business overrides: a closed day, then special hours refused (closing before opening), then right.
+  const ovs = page.locator(sel('business-overrides-section'));
+  const closedDay = dayFromNow(10);
+  const openDay = dayFromNow(11);
+  await page.click(sel('business-override-new'));
+  let form = page.locator(sel('business-override-form'));
+  await form.locator('[name="date"]').fill(closedDay);
+  await form.locator('[name="note"]').fill('Inventory');
+  await checkA11y(page, 'setup business (override form open)');
+  await page.click(sel('business-override-save'));
+  await waitFor(async () => (await server.api.all('/v1/business-hours/overrides')).length === 1, 'the closed day stored');
+  let list = await server.api.all('/v1/business-hours/overrides');
+  assert.equal(list[0].date, closedDay);
+  assert.equal(list[0].closed, true);
+  assert.equal(list[0].note, 'Inventory');
+  await ovs.locator(sel(`business-override-${list[0].id}`)).waitFor();
+
+  await page.click(sel('business-override-new'));
+  form = page.locator(sel('business-override-form'));
+  await form.locator('[name="date"]').fill(openDay);
+  await page.locator(sel('business-override-closed')).uncheck();
+  await form.locator('[name="start"]').fill('14:00');
+  await form.locator('[name="end"]').fill('10:00');
+  await page.click(sel('business-override-save'));
+  await form.locator('.s-field-error:not([hidden])').first().waitFor();
+  assert.equal((await server.api.all('/v1/business-hours/overrides')).length, 1, 'the refused hours are not stored');
+  await form.locator('[name="end"]').fill('16:00');
+  await page.click(sel('business-override-save'));
+  await waitFor(async () => (await server.api.all('/v1/business-hours/overrides')).length === 2, 'the special hours stored');
+  list = await server.api.all('/v1/business-hours/overrides');
+  const special = list.find((o) => o.date === openDay);
+  assert.deepEqual(special.intervals, [{ start: '14:00', end: '16:00' }]);
+  assert.equal(special.closed, false);
+  await screenshot(page, 'setup-09-business');
+
+  const closed = list.find((o) => o.date === closedDay);
+  await page.click(sel(`business-override-delete-${closed.id}`));
+  await page.click(sel(`business-override-delete-confirm-${closed.id}`));
+  await waitFor(async () => (await server.api.all('/v1/business-hours/overrides')).length === 1, 'the closed day removed');
+  await page.locator(sel(`business-override-${closed.id}`)).waitFor({ state: 'detached' });
+
+  // Remove the business hours (with a confirmation): nothing is cut any more.
+  await page.click(sel('business-delete'));
+  await page.click(sel('business-delete-confirm'));
+  await waitFor(async () => (await server.api.ok('GET', '/v1/business-hours')).updated_at === null, 'the hours removed');
+  const after = await server.api.ok('GET', '/v1/business-hours');
+  assert.equal(after.weekly, null);
+  assert.deepEqual(after.exempt_provider_ids, []);
+  await server.api.ok('DELETE', `/v1/business-hours/overrides/${special.id}`);
+  await finish(page);
+});
+
+test('a provider\'s own price and duration for a service are set next to the provider, refused at the field, and cleared', async () => {
+  const all = await server.api.all('/v1/services');
+  const svc = all.find((x) => x.currency && (x.provider_ids || []).length);
+  assert.ok(svc, 'a demo service with a price and a provider');
+  const pid = svc.provider_ids[0];
+  const termsAt = `/v1/services/${svc.id}/providers/${pid}`;
+  const page = await adminAt('/console/setup/services');
+  await page.click(sel(`service-edit-${svc.id}`));
+  const sf = page.locator(sel('service-form'));
+  await sf.waitFor();
+  const price = page.locator(sel(`service-provider-price-${pid}`));
+  const duration = page.locator(sel(`service-provider-duration-${pid}`));
+  await price.fill('123.50');
+  await duration.fill('5000');
+  await checkA11y(page, 'setup services (provider terms)');
+  await page.click(sel('service-save'));
+  const err = page.locator(sel(`field-error-terms.${pid}.duration_minutes`));
+  await err.waitFor();
+  assert.match(await err.textContent(), /\S/);
+  const refused = await server.api.ok('GET', termsAt);
+  assert.equal(refused.duration_override, null, 'the refused duration is not stored');
+  assert.equal(refused.price_override, null, 'nor the price sent with it');
+  assert.equal(await price.inputValue(), '123.50', 'what was typed stays');
+
+  await duration.fill('75');
+  await page.click(sel('service-save'));
+  assert.match(await statusText(page), /saved/i);
+  const set = await server.api.ok('GET', termsAt);
+  assert.equal(set.price_override, '123.50');
+  assert.equal(set.duration_override, 75);
+  assert.equal(set.currency, svc.currency);
+
+  // Opened again it shows them; cleared, the provider uses the service's again.
+  await page.click(sel(`service-edit-${svc.id}`));
+  await sf.waitFor();
+  assert.equal(await price.inputValue(), '123.50');
+  assert.equal(await duration.inputValue(), '75');
+  await price.fill('');
+  await duration.fill('');
+  await page.click(sel('service-save'));
+  await waitFor(async () => (await server.api.ok('GET', termsAt)).price_override === null, 'the terms cleared');
+  const cleared = await server.api.ok('GET', termsAt);
+  assert.equal(cleared.duration_override, null);
+  assert.equal(cleared.duration_minutes, svc.duration_minutes);
+  await finish(page);
+});
+
+test('the default policy is edited with the service form\'s fields, keeps the default reminders, and refuses a bad fee', async () => {
+  const before = await server.api.ok('GET', '/v1/policy');
+  const page = await adminAt('/console/setup/policy');
+  const pf = page.locator(sel('policy-form'));
+  await pf.waitFor();
+  await checkA11y(page, 'setup policy');
+  await pf.locator('[name="cancellation_deadline_hours"]').fill('24');
+  await pf.locator('[name="reschedule_deadline_hours"]').fill('12');
+  await pf.locator('[name="max_reschedules"]').fill('2');
+  await pf.locator('[name="waitlist_offer_minutes"]').fill('45');
+  await pf.locator('[name="no_show_fee_percent"]').fill('150');
+  await page.click(sel('fee-add'));
+  await pf.locator('[name="fee-within"]').last().fill('7');
+  await pf.locator('[name="fee-percent"]').last().fill('100');
+  await page.click(sel('policy-save'));
+  await page.locator(sel('field-error-no_show_fee_percent')).waitFor();
+  assert.deepEqual(await server.api.ok('GET', '/v1/policy'), before, 'nothing stored after the refusal');
+  assert.equal(await pf.locator('[name="cancellation_deadline_hours"]').inputValue(), '24', 'what was typed stays');
+
+  await pf.locator('[name="no_show_fee_percent"]').fill('50');
+  await page.click(sel('policy-save'));
+  assert.match(await statusText(page), /saved/i);
+  const p = await server.api.ok('GET', '/v1/policy');
+  assert.equal(p.cancellation_deadline_hours, 24);
+  assert.equal(p.reschedule_deadline_hours, 12);
+  assert.equal(p.max_reschedules, 2);
+  assert.equal(p.no_show_fee_percent, 50);
+  assert.equal(p.waitlist_offer_minutes, 45);
+  const tiers = [...(before.late_cancellation_fees || []), { within_hours: 7, percent: 100 }]
+    .sort((a, b) => b.within_hours - a.within_hours);
+  assert.deepEqual(p.late_cancellation_fees, tiers, 'the tiers shown and the new one');
+  assert.deepEqual(p.reminder_offsets_minutes, before.reminder_offsets_minutes, 'the default reminders are kept');
+  await screenshot(page, 'setup-10-policy');
+  // back to what it was, for the other tests
+  await server.api.ok('PUT', '/v1/policy', before);
+  await finish(page);
+});
+
 test('every set-up part has its heading and its address; back and reload keep the part', async () => {
   const page = await adminAt('/console/setup/providers');
   // (axe runs on each part in the tests above, with their forms open)
-  const shows = { providers: 'providers-table', services: 'services-table', users: 'users-table', keys: 'keys-table',
+  const shows = { providers: 'providers-table', services: 'services-table', business: 'weekly-editor', policy: 'policy-form',
+    users: 'users-table', keys: 'keys-table',
     webhooks: 'webhooks-table', templates: 'templates-table', page: 'page-form' };
   for (const [part, hook] of Object.entries(shows)) {
     await page.click(sel(`setup-${part}`));
