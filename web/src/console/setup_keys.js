@@ -3,21 +3,20 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { call, getAll } from './http.js';
-import { Fields, notices, confirmIn, dataTable, btn, busy, secretBox, when } from './setup_common.js';
+import { Fields, listPage, confirmIn, btn, busy, secretBox, when } from './setup_common.js';
 
 export function mountKeys(root, ctx) {
   let alive = true;
   let rows = [];
   let providers = [];
-  const msg = notices();
-  const secretSlot = h('div');
-  const formSlot = h('div', { class: 's-form-slot' });
-  const { tbody, wrap } = dataTable('keys-table', t('c.setup.key.caption'), [
-    t('c.setup.f.name'), t('c.setup.f.role'), t('c.setup.key.scope'), t('c.setup.key.lastused'),
-    t('c.setup.key.expires'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.key.new'), 'key-new', async () => { await first; openForm(null); }, 'c-primary');
-  root.append(h('p', { class: 'c-hint' }, t('c.setup.key.intro')), h('div', { class: 's-toolbar' }, newBtn),
-    msg.el, secretSlot, formSlot, h('h2', { class: 's-h2' }, t('c.setup.key.list')), wrap);
+  const { msg, secretSlot, formSlot, newBtn, tbody } = listPage(root, {
+    intro: t('c.setup.key.intro'),
+    newLabel: t('c.setup.key.new'), newTestid: 'key-new', onNew: async () => { await first; openForm(null); },
+    listTitle: t('c.setup.key.list'), secret: true,
+    table: { testid: 'keys-table', caption: t('c.setup.key.caption'),
+      heads: [t('c.setup.f.name'), t('c.setup.f.role'), t('c.setup.key.scope'), t('c.setup.key.lastused'),
+        t('c.setup.key.expires'), t('c.setup.actions')] },
+  });
 
   async function load() {
     try {

@@ -5,18 +5,17 @@ import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { allZones } from '../format.js';
 import { call, getAll } from './http.js';
-import { Fields, notices, confirmIn, dataTable, btn, busy, splitList, orNull, intOrNull } from './setup_common.js';
+import { Fields, listPage, confirmIn, btn, busy, splitList, orNull, intOrNull } from './setup_common.js';
 
 export function mountProviders(root, ctx) {
   let alive = true;
   let rows = [];
-  const msg = notices();
-  const formSlot = h('div', { class: 's-form-slot' });
-  const { tbody, wrap } = dataTable('providers-table', t('c.setup.prov.caption'), [
-    t('c.setup.f.name'), t('c.setup.f.timezone'), t('c.setup.f.email'), t('c.setup.f.languages'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.prov.new'), 'provider-new', () => openForm(null), 'c-primary');
-  root.append(h('div', { class: 's-toolbar' }, newBtn), msg.el, formSlot,
-    h('h2', { class: 's-h2' }, t('c.setup.prov.list')), wrap);
+  const { msg, formSlot, newBtn, tbody } = listPage(root, {
+    newLabel: t('c.setup.prov.new'), newTestid: 'provider-new', onNew: () => openForm(null),
+    listTitle: t('c.setup.prov.list'),
+    table: { testid: 'providers-table', caption: t('c.setup.prov.caption'),
+      heads: [t('c.setup.f.name'), t('c.setup.f.timezone'), t('c.setup.f.email'), t('c.setup.f.languages'), t('c.setup.actions')] },
+  });
 
   async function changed() {
     await ctx.reload();

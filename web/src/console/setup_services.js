@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { formatPrice } from '../format.js';
 import { call, get, getAll } from './http.js';
 import { problemText } from './problems.js';
-import { Fields, notices, confirmIn, dataTable, btn, busy, orNull, intOrNull } from './setup_common.js';
+import { Fields, listPage, confirmIn, btn, busy, orNull, intOrNull } from './setup_common.js';
 
 const UNITS = [['1', 'c.setup.unit.minutes'], ['60', 'c.setup.unit.hours'], ['1440', 'c.setup.unit.days']];
 
@@ -85,14 +85,13 @@ export function mountServices(root, ctx) {
   let alive = true;
   let rows = [];
   let providers = [];
-  const msg = notices();
-  const formSlot = h('div', { class: 's-form-slot' });
-  const { tbody, wrap } = dataTable('services-table', t('c.setup.svc.caption'), [
-    t('c.setup.f.name'), t('c.setup.f.duration'), t('c.setup.f.price'), t('c.setup.svc.offeredby'),
-    t('c.setup.f.public'), t('c.setup.f.reminders'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.svc.new'), 'service-new', async () => { await first; openForm(null); }, 'c-primary');
-  root.append(h('div', { class: 's-toolbar' }, newBtn), msg.el, formSlot,
-    h('h2', { class: 's-h2' }, t('c.setup.svc.list')), wrap);
+  const { msg, formSlot, newBtn, tbody } = listPage(root, {
+    newLabel: t('c.setup.svc.new'), newTestid: 'service-new', onNew: async () => { await first; openForm(null); },
+    listTitle: t('c.setup.svc.list'),
+    table: { testid: 'services-table', caption: t('c.setup.svc.caption'),
+      heads: [t('c.setup.f.name'), t('c.setup.f.duration'), t('c.setup.f.price'), t('c.setup.svc.offeredby'),
+        t('c.setup.f.public'), t('c.setup.f.reminders'), t('c.setup.actions')] },
+  });
 
   async function load() {
     try {

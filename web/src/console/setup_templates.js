@@ -4,7 +4,7 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { call, get } from './http.js';
-import { Fields, notices, confirmIn, dataTable, btn, busy, when } from './setup_common.js';
+import { Fields, listPage, confirmIn, btn, busy, when } from './setup_common.js';
 
 const esc = (x) => String(x).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -41,12 +41,11 @@ const tid = (x) => `${x.event_type}-${x.locale}`;
 export function mountTemplates(root, ctx) {
   let alive = true;
   let rows = [];
-  const msg = notices();
-  const editSlot = h('div', { class: 's-form-slot' });
-  const { tbody, wrap } = dataTable('templates-table', t('c.setup.tpl.caption'), [
-    t('c.setup.tpl.event'), t('c.setup.tpl.locale'), t('c.setup.tpl.kind'), t('c.setup.tpl.updated'), t('c.setup.actions')]);
-  root.append(h('p', { class: 'c-hint' }, t('c.setup.tpl.intro')), msg.el, editSlot,
-    h('h2', { class: 's-h2' }, t('c.setup.tpl.list')), wrap);
+  const { msg, formSlot: editSlot, tbody } = listPage(root, {
+    intro: t('c.setup.tpl.intro'), listTitle: t('c.setup.tpl.list'),
+    table: { testid: 'templates-table', caption: t('c.setup.tpl.caption'),
+      heads: [t('c.setup.tpl.event'), t('c.setup.tpl.locale'), t('c.setup.tpl.kind'), t('c.setup.tpl.updated'), t('c.setup.actions')] },
+  });
 
   async function load() {
     try {

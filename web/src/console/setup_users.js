@@ -4,7 +4,7 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { call, getAll } from './http.js';
-import { Fields, notices, confirmIn, dataTable, btn, busy, secretBox, when } from './setup_common.js';
+import { Fields, listPage, confirmIn, btn, busy, secretBox, when } from './setup_common.js';
 
 /** A 20-character password from the browser's random source. */
 function newPassword() {
@@ -27,15 +27,13 @@ export function mountUsers(root, ctx) {
   let alive = true;
   let rows = [];
   let providers = [];
-  const msg = notices();
-  const secretSlot = h('div');
-  const formSlot = h('div', { class: 's-form-slot' });
-  const { tbody, wrap } = dataTable('users-table', t('c.setup.usr.caption'), [
-    t('c.setup.f.name'), t('c.setup.f.email'), t('c.setup.f.role'), t('c.setup.f.provider'),
-    t('c.setup.usr.state'), t('c.setup.usr.lastlogin'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.usr.new'), 'user-new', async () => { await first; openForm(null); }, 'c-primary');
-  root.append(h('div', { class: 's-toolbar' }, newBtn), msg.el, secretSlot, formSlot,
-    h('h2', { class: 's-h2' }, t('c.setup.usr.list')), wrap);
+  const { msg, secretSlot, formSlot, newBtn, tbody } = listPage(root, {
+    newLabel: t('c.setup.usr.new'), newTestid: 'user-new', onNew: async () => { await first; openForm(null); },
+    listTitle: t('c.setup.usr.list'), secret: true,
+    table: { testid: 'users-table', caption: t('c.setup.usr.caption'),
+      heads: [t('c.setup.f.name'), t('c.setup.f.email'), t('c.setup.f.role'), t('c.setup.f.provider'),
+        t('c.setup.usr.state'), t('c.setup.usr.lastlogin'), t('c.setup.actions')] },
+  });
 
   const me = ctx.session && ctx.session.user ? ctx.session.user.id : null;
 

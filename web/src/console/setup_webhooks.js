@@ -4,21 +4,21 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { call, get, getAll } from './http.js';
-import { Fields, notices, confirmIn, dataTable, btn, busy, secretBox, when, splitList, orNull } from './setup_common.js';
+import { Fields, listPage, confirmIn, dataTable, btn, busy, secretBox, when, splitList, orNull } from './setup_common.js';
 
 export function mountWebhooks(root, ctx) {
   let alive = true;
   let rows = [];
   let shown = null;   // the endpoint whose deliveries are shown
-  const msg = notices();
-  const secretSlot = h('div');
-  const formSlot = h('div', { class: 's-form-slot' });
+  const { msg, secretSlot, formSlot, newBtn, tbody } = listPage(root, {
+    intro: t('c.setup.wh.intro'),
+    newLabel: t('c.setup.wh.new'), newTestid: 'webhook-new', onNew: () => openForm(null),
+    listTitle: t('c.setup.wh.list'), secret: true,
+    table: { testid: 'webhooks-table', caption: t('c.setup.wh.caption'),
+      heads: [t('c.setup.wh.url'), t('c.setup.wh.events'), t('c.setup.wh.state'), t('c.setup.wh.description'), t('c.setup.actions')] },
+  });
   const logSlot = h('div', { class: 's-log' });
-  const { tbody, wrap } = dataTable('webhooks-table', t('c.setup.wh.caption'), [
-    t('c.setup.wh.url'), t('c.setup.wh.events'), t('c.setup.wh.state'), t('c.setup.wh.description'), t('c.setup.actions')]);
-  const newBtn = btn(t('c.setup.wh.new'), 'webhook-new', () => openForm(null), 'c-primary');
-  root.append(h('p', { class: 'c-hint' }, t('c.setup.wh.intro')), h('div', { class: 's-toolbar' }, newBtn),
-    msg.el, secretSlot, formSlot, h('h2', { class: 's-h2' }, t('c.setup.wh.list')), wrap, logSlot);
+  root.append(logSlot);
 
   async function load() {
     try {
