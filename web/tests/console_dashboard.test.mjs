@@ -472,6 +472,14 @@ test('the dashboard lists today\'s bookings, this week\'s per day and the pendin
   assert.equal(await page.locator(inSection('dash-pending', pJonas.id)).count(), 1, 'still listed, at its new version');
   await checkA11y(page, 'console dashboard after a refused confirm');
 
+  // The provider filter narrows the three lists too: only Dr. Weber's rows, his request among them.
+  await page.selectOption(sel('dash-provider'), providers.jonas.id);
+  loaded = await agendaLoaded(page, loaded);
+  const owners = await page.$$eval('.c-dash-agenda [data-testid^="dash-booking-"]', (rs) => [...new Set(rs.map((r) => r.dataset.provider))]);
+  assert.deepEqual(owners, [providers.jonas.id], 'every row is Dr. Weber\'s');
+  assert.equal(await page.locator(inSection('dash-pending', pJonas.id)).count(), 1);
+  assert.equal(await page.locator(inSection('dash-today', today.id)).count(), 0, 'Dr. Moreno\'s booking is filtered out');
+
   // The detail opens from a pending row.
   await page.click(sel(`dash-open-${pJonas.id}`));
   await page.waitForFunction(() => document.querySelector('[data-testid="booking-status"]')?.dataset.status === 'pending');
