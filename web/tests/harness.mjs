@@ -272,8 +272,8 @@ export async function screenshot(page, name) {
  */
 export async function checkA11y(page, label, { exclude = [] } = {}) {
   // exclude: selectors axe leaves out. axe-core descends into every iframe; a frame with
-  // sandbox="" runs no scripts, so axe cannot be injected there and the run would wait on it:
-  // such frames are excluded (and their title checked by the test itself).
+  // sandbox="" runs no scripts, so injecting axe there can only wait for its timeout: a test
+  // leaves such frames out this way (and checks their title and content itself).
   const builder = new AxeBuilder({ page });
   for (const x of exclude) builder.exclude(x);
   const results = await builder.analyze();
