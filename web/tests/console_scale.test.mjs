@@ -1,6 +1,7 @@
 // The console with real data at the size of a busy practice group: 50 providers (the demo's
 // three and 47 more) and over 2,000 bookings in one week. Reported, not asserted as timings:
-// from moving to that week to every booking drawn in the week view, and a drag's round trip.
+// from moving to that week to every booking drawn in the week view, split into the page's
+// GET /v1/calendar and the drawing (and the same GET from Node), and a drag's round trip.
 // Asserted: every booking of the week is drawn, and the dragged one is stored at its new start.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +42,90 @@ function nextMonday() {
   const today = localDate(new Date(), NY);
   const dow = new Date(`${today}T12:00:00Z`).getUTCDay();
   return addDays(today, ((8 - dow) % 7) || 7);
+}
+
+/**
+ * In the page, before a move: counts the calendar's booking elements mounted (eventDidMount
+ * sets data-testid on each) and the clicks on cal-next/cal-prev, and empties the resource
+ * timings so the move's GET /v1/calendar are the only calendar entries left.
+ */
+async function watchDrawing(page) {
+  await page.evaluate(() => {
+    const w = { mounts: 0, restyled: 0, clicks: [], drawnAt: null, longTasks: [] };
+    window.scaleWatch = w;
+    new MutationObserver((ms) => {
+      for (const m of ms) {
+        // data-testid: set once when an element is mounted (eventDidMount); style: a drawn
+        // element placed again (e.g. the whole grid drawn again for other hours)
+        const booking = (m.target.getAttribute('data-testid') || '').startsWith('event-booking-');
+        if (m.attributeName === 'data-testid' && booking) w.mounts += 1;
+        else if (m.attributeName === 'style' && (booking ||
+          (m.target.firstElementChild?.getAttribute('data-testid') || '').startsWith('event-booking-'))) w.restyled += 1;
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-testid', 'style'] });
+    document.addEventListener('click', (e) => {
+      if (e.target.closest('[data-testid="cal-next"], [data-testid="cal-prev"]')) w.clicks.push(performance.now());
+    }, true);
+    try {
+      new PerformanceObserver((list) => {
+        for (const x of list.getEntries()) w.longTasks.push({ start: x.startTime, ms: x.duration });
+      }).observe({ type: 'longtask' });
+    } catch { /* no long-task timing in this browser */ }
+    performance.setResourceTimingBufferSize(2000);
+    performance.clearResourceTimings();
+  });
+}
+
+/**
+ * Reports how the move's time splits: the page's GET /v1/calendar requests (how many, and
+ * each one's time from sending to the last byte, of which waiting for the first byte), and
+ * from the last answer's end to every booking drawn (reading the JSON, FullCalendar's
+ * drawing), the main thread's long tasks then and in the 1.5 s after; and counts of the
+ * booking elements mounted (more than the bookings: mounted again) and of drawn ones placed
+ * again (the grid drawn a second time).
+ */
+async function splitOfTheMove(page, responses) {
+  await new Promise((r) => setTimeout(r, 1500)); // anything the move still does afterwards
+  const w = await page.evaluate(() => {
+    const cal = performance.getEntriesByType('resource').filter((x) => new URL(x.name).pathname === '/v1/calendar')
+      .map((x) => ({ start: x.startTime, end: x.responseEnd, ttfb: x.responseStart - x.requestStart, size: x.transferSize }));
+    const s = window.scaleWatch;
+    return { ...s, cal };
+  });
+  const click = w.clicks[w.clicks.length - 1];
+  const inMove = w.cal.filter((x) => x.start >= click - 1);
+  console.log(`count: console scale: GET /v1/calendar requests the page made for the week move: ${inMove.length}` +
+    ` (answers watchCalendar saw: ${responses.length})`);
+  inMove.forEach((x, i) => {
+    report(`console scale: GET /v1/calendar #${i + 1} in the browser, sent → last byte (first byte after ${x.ttfb.toFixed(0)} ms, ${x.size} bytes)`,
+      x.end - x.start);
+  });
+  if (inMove.length) {
+    const last = inMove[inMove.length - 1];
+    report('console scale: click → first GET /v1/calendar sent', inMove[0].start - click);
+    report('console scale: last GET /v1/calendar answered → every booking drawn (JSON, events, FullCalendar drawing)', w.drawnAt - last.end);
+  }
+  const busy = w.longTasks.filter((x) => x.start >= click && x.start < w.drawnAt).reduce((n, x) => n + x.ms, 0);
+  report('console scale: main thread busy in long tasks between the click and every booking drawn', busy);
+  console.log(`count: console scale: booking elements mounted by the move: ${w.mounts} (each once: as many as the bookings);` +
+    ` drawn booking elements (or their holders) placed again: ${w.restyled}`);
+  const later = w.longTasks.filter((x) => x.start >= w.drawnAt).reduce((n, x) => n + x.ms, 0);
+  report('console scale: main thread busy in long tasks in the 1.5 s after every booking was drawn', later);
+}
+
+/** The page's last GET /v1/calendar (50 providers, the week) again from Node with the admin key, five times. */
+async function apiAlone(srv, url) {
+  const u = new URL(url);
+  assert.equal(u.searchParams.get('provider_ids').split(',').length, 50, 'the page asked for all 50 providers');
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const r = await srv.api.get(u.pathname + u.search);
+    times.push(performance.now() - t);
+    assert.equal(r.status, 200, r.text);
+    if (i === 0) console.log(`count: console scale: GET /v1/calendar from Node: ${r.body.items.length} items, ${r.text.length} bytes`);
+  }
+  times.forEach((ms, i) => report(`console scale: GET /v1/calendar for 50 providers' week from Node with the admin key, run ${i + 1}`, ms));
 }
 
 test('performance (reported): 50 providers and 2,000 bookings in one week view; a drag among them', async () => {
@@ -96,11 +181,18 @@ test('performance (reported): 50 providers and 2,000 bookings in one week view; 
   const boxes = await page.locator('[data-testid^="provider-filter-prv_"]').count();
   assert.equal(boxes, 50, 'one filter box per provider');
   await weekView(page);
+  await watchDrawing(page);
+  const before = page.cal.responses.length;
   const tWeek = Date.now();
   await showDate(page, monday);
-  await page.waitForFunction((want) => document.querySelectorAll('[data-testid^="event-booking-"]').length >= want,
-    made.length, { timeout: 60000, polling: 50 });
+  await page.waitForFunction((want) => {
+    if (document.querySelectorAll('[data-testid^="event-booking-"]').length < want) return false;
+    window.scaleWatch.drawnAt = performance.now();
+    return true;
+  }, made.length, { timeout: 60000, polling: 'raf' });
   report(`console scale: week moved → ${made.length} bookings of 50 providers drawn`, Date.now() - tWeek);
+  await splitOfTheMove(page, page.cal.responses.slice(before));
+  await apiAlone(server, page.cal.responses[page.cal.responses.length - 1].url);
   const drawn = await page.$$eval(EVENT_BOOKING, (es, ids) => {
     const all = new Set(ids);
     return es.filter((e) => all.has(e.dataset.testid.slice('event-booking-'.length))).length;
