@@ -650,6 +650,8 @@ test('a provider\'s own price and duration for a service are set next to the pro
   await sf.waitFor();
   const price = page.locator(sel(`service-provider-price-${pid}`));
   const duration = page.locator(sel(`service-provider-duration-${pid}`));
+  const other = Object.values(providers).find((x) => !svc.provider_ids.includes(x.id));
+  if (other) assert.equal(await page.locator(sel(`service-provider-price-${other.id}`)).isDisabled(), true, 'terms only for a provider offering it');
   await price.fill('123.50');
   await duration.fill('5000');
   await checkA11y(page, 'setup services (provider terms)');

@@ -166,6 +166,10 @@ export function mountServices(root, ctx) {
           { inputmode: 'decimal', 'data-testid': `service-provider-price-${p.id}` }),
         f.input(`terms.${p.id}.duration_minutes`, t('c.setup.terms.duration', { name: p.name }), own.duration_override ?? '',
           { type: 'number', min: 1, max: 1440, 'data-testid': `service-provider-duration-${p.id}` }));
+      // the terms count only for a provider who offers it
+      const sync = () => terms_.querySelectorAll('input').forEach((x) => { x.disabled = !cb.checked; });
+      cb.addEventListener('change', sync);
+      sync();
       return { cb, p, el: h('div', { class: 's-provterms', 'data-testid': `service-terms-${p.id}` },
         h('label', { class: 'c-check', for: id }, cb, p.name), terms_) };
     });
