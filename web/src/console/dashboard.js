@@ -76,8 +76,9 @@ async function allBookings(q) {
 /**
  * The agenda part of the dashboard: {el, load()}. providerId() gives the provider filter ('' for
  * all); a scoped staff user's lists hold only their provider's bookings (the server says so).
+ * onChanged() runs after a booking was changed here or in its detail (the figures move too).
  */
-function agenda(ctx, tz, providerId) {
+function agenda(ctx, tz, providerId, onChanged) {
   const names = () => new Map(ctx.providers.map((p) => [p.id, p.name]));
   let alive = true;
   let seq = 0;
@@ -107,7 +108,7 @@ function agenda(ctx, tz, providerId) {
   function openButton(b) {
     const bt = h('button', { type: 'button', class: 'c-linkbtn', 'data-testid': `dash-open-${b.id}`,
       'aria-label': t('c.ag.open.label', { name: who(b), when: formatDateTime(b.start, tz, false) }) }, t('c.ag.open'));
-    bt.addEventListener('click', () => openDetail(b.id, { ctx, tz, onChanged: () => load() }));
+    bt.addEventListener('click', () => openDetail(b.id, { ctx, tz, onChanged: () => { load(); onChanged(); } }));
     return bt;
   }
   function table(caption, cols, rows, cells) {
@@ -170,7 +171,7 @@ function agenda(ctx, tz, providerId) {
           'aria-label': t('c.ag.decline.label', { name: who(b), when }) }, t('c.ag.decline'));
         confirm.addEventListener('click', () => act(b, 'confirm', [confirm, decline]));
         decline.addEventListener('click', () => act(b, 'decline', [confirm, decline]));
-        return [h('td', null, h('time', { datetime: b.start }, formatRange2(b, tz))), h('td', null, who(b)),
+        return [h('td', null, h('time', { datetime: b.start }, whenText(b, tz))), h('td', null, who(b)),
           h('td', null, serviceName(b)), h('td', null, prov.get(b.provider_id) || b.provider_id),
           h('td', null, h('div', { class: 'c-buttons c-dash-actions' }, confirm, decline, openButton(b)))];
       }) : null,
@@ -192,6 +193,7 @@ function agenda(ctx, tz, providerId) {
       note.textContent = '';
       showError(t('c.ag.refused', { name: who(b), detail: problemText(e) }));
     }
+    onChanged();
     await load();
   }
 
@@ -227,7 +229,7 @@ function todayOf(instant, tz) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
 }
 /** "Tuesday, 3 March 2026, 10:00 – 10:30". */
-function formatRange2(b, tz) {
+function whenText(b, tz) {
   return `${formatDateTime(b.start, tz, false)} – ${formatTime(b.end, tz)}`;
 }
 
@@ -270,7 +272,7 @@ export function mountDashboard(root, ctx) {
     'aria-disabled': 'true' }, t('c.dash.csv.preparing'));
 
   const providerId = () => (ctx.scoped ? ctx.session.user.provider_id : (providerSel ? providerSel.value : ''));
-  const work = agenda(ctx, tz, providerId);
+  const work = agenda(ctx, tz, providerId, () => load());
 
   root.append(h('section', { class: 'c-page c-dash', 'aria-labelledby': 'dash-h' },
     h('div', { class: 'c-page-head' }, heading, h('p', { class: 'c-hint' }, t('c.dash.zone', { tz }))),
