@@ -114,6 +114,52 @@ function toEvent(it, providerName) {
   return ev;
 }
 
+/**
+ * FullCalendar's eventTimeFormat and slotHeaderFormat as a function: an item's time
+ * ("9:00 – 9:30 AM") as Intl formats the range, or one time (a row's label), remembered by
+ * start and end. Intl's range formatting is slow (over a second for a week of 2,000 bookings)
+ * and the same starts and ends repeat across providers and days; FullCalendar also makes a new
+ * Intl formatter for the row labels on each drawing when given options. Times of an item over
+ * midnight are written start – end, as FullCalendar writes them.
+ */
+function timeFormatter(h12) {
+  const memo = new Map();
+  let fmt = null;
+  let fmtKey = '';
+  const noMarks = (x) => x.replace(/\u200e/g, '');
+  return (info) => {
+    const fk = `${info.localeCodes.join(',')}|${info.timeZone}`;
+    if (fk !== fmtKey) {
+      fmt = new Intl.DateTimeFormat(info.localeCodes, {
+        hour: 'numeric', minute: '2-digit', hour12: h12,
+        timeZone: info.timeZone === 'local' ? undefined : info.timeZone,
+      });
+      fmtKey = fk;
+      memo.clear();
+    }
+    const a = info.start.instantMs;
+    const b = info.end ? info.end.instantMs : null;
+    const key = `${a}/${b}`;
+    let text = memo.get(key);
+    if (text === undefined) {
+      if (b === null) {
+        text = noMarks(fmt.format(a));
+      } else {
+        const parts = fmt.formatRangeToParts(a, b);
+        if (parts.some((x) => x.type === 'year' || x.type === 'month' || x.type === 'day')) {
+          const shared = parts.filter((x) => x.source === 'shared').pop();
+          text = noMarks(fmt.format(a) + (shared ? shared.value : ' – ') + fmt.format(b));
+        } else {
+          text = noMarks(parts.map((x) => x.value).join(''));
+        }
+      }
+      if (memo.size > 5000) memo.clear();
+      memo.set(key, text);
+    }
+    return text;
+  };
+}
+
 function legend() {
   const row = (cls, label) => h('li', null, h('span', { class: `c-swatch ${cls}`, 'aria-hidden': 'true' }), label);
   return h('section', { class: 'c-legend', 'aria-labelledby': 'cal-legend-h' },
@@ -237,7 +283,11 @@ export function mountCalendar(root, ctx) {
 
   // The time grid shows DAY_FROM–DAY_TO, or more when an item shown starts earlier or ends later
   // (in the browser's zone); side by side, every column shows the hours of all of them.
+  // The hours are set while the calendar still waits for its items (before fetchItems returns
+  // them), and only when they change: setting them after the items are drawn would draw every
+  // item a second time (over a second for a week of 2,000 bookings).
   const hours = { min: hh(DAY_FROM), max: hh(DAY_TO) };
+  let gone = false;
   function fitHours(entry, events) {
     let lo = DAY_FROM;
     let hi = DAY_TO;
@@ -254,17 +304,17 @@ export function mountCalendar(root, ctx) {
     entry.hi = hi;
     const min = hh(Math.min(...cals.map((c) => c.lo ?? DAY_FROM)));
     const max = hh(Math.max(...cals.map((c) => c.hi ?? DAY_TO)));
-    if (min === hours.min && max === hours.max) return;
+    if (gone || (min === hours.min && max === hours.max)) return;
     hours.min = min;
     hours.max = max;
-    // after this load finishes: the new hours re-render the grid, not the events
-    setTimeout(() => {
-      if (gone) return;
-      for (const c of cals) { c.cal.setOption('slotMinTime', min); c.cal.setOption('slotMaxTime', max); }
-    }, 0);
+    // One redraw per calendar for both options. This one's items are not drawn yet; side by
+    // side, the other columns (one provider's day each) are drawn again with their items.
+    for (const c of cals) {
+      if (!c.cal) continue;
+      c.cal.batchRendering(() => { c.cal.setOption('slotMinTime', min); c.cal.setOption('slotMaxTime', max); });
+    }
   }
 
-  let gone = false;
   let busyCount = 0;
 
   async function fetchItems(entry, info) {
@@ -334,6 +384,7 @@ export function mountCalendar(root, ctx) {
 
   function makeCal(el, provider, date) {
     const entry = { el, provider, seq: 0, lo: null, hi: null, cal: null };
+    const times = timeFormatter(hour12());
     const cal = new Calendar(el, {
       plugins: [timeGridPlugin, dayGridPlugin, interactionPlugin, classicTheme],
       locales: [deLocale],
@@ -366,8 +417,8 @@ export function mountCalendar(root, ctx) {
       selectMirror: false,
       unselectAuto: true,
       headingLevel: 3,
-      eventTimeFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
-      slotHeaderFormat: { hour: 'numeric', minute: '2-digit', hour12: hour12() },
+      eventTimeFormat: times,
+      slotHeaderFormat: times,
       events: (info) => fetchItems(entry, info),
       eventSourceFailure: () => { /* shown in the alert region by fetchItems */ },
       loading: (on) => {
