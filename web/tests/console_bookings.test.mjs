@@ -359,6 +359,8 @@ test('in German no English catalogue words and no raw keys show on the calendar 
   await noLeaks(page, 'body', 'bookings list');
   await page.locator(sel(`booking-row-${b.id}`)).locator('button').click();
   await page.locator(sel('booking-detail')).waitFor();
+  // The dialog opens saying it is reading; its texts are checked once the booking is drawn.
+  await page.locator(`${sel('booking-detail')} ${sel('booking-status')}`).waitFor();
   await noLeaks(page, '[data-testid="booking-detail"]', 'booking detail');
   await page.click(sel('detail-close'));
 
