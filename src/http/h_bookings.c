@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <microhttpd.h>
 #include <string.h>
 
 #include "core/civil.h"
@@ -141,38 +142,61 @@ int h_booking_get(struct req *r, struct err *e)
 					     r->now));
 }
 
-/* The search text q: 1 to BOOKING_SEARCH_MAX characters of UTF-8 without control
- * characters. Sets f->q when given. */
+/* The length of the UTF-8 character at p (1 to 4 bytes), 0 if p does not start a well-formed
+ * one: no overlong forms, no UTF-16 surrogates, nothing past U+10FFFF (RFC 3629, the form
+ * PostgreSQL and the JSON encoder accept). */
+static size_t utf8_char(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (p[0] == 0xE0)
+		lo = 0xA0;
+	else if (p[0] == 0xED)
+		hi = 0x9F;
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* The search text q: 1 to BOOKING_SEARCH_MAX characters of well-formed UTF-8 without control
+ * characters (an encoded NUL included: it would cut the text short). Sets f->q when given. */
 static int search_query(struct req *r, struct booking_filter *f, struct err *e)
 {
-	const unsigned char *p = (const unsigned char *)req_query(r, "q");
-	size_t chars = 0;
-	int more = 0;
+	const char *value = NULL;
+	const unsigned char *p;
+	size_t size = 0, chars = 0, n;
 
-	if (!p)
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, "q", 1, &value,
+					  &size) != MHD_YES || !value)
 		return 0;
-	f->q = (const char *)p;
-	for (; *p; p++) {
-		if (more) {
-			if ((*p & 0xC0) != 0x80)
-				break;
-			more--;
-			continue;
-		}
+	f->q = value;
+	if (strlen(value) != size)
+		return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
+	for (p = (const unsigned char *)value; *p; p += n) {
 		if (*p < 0x20 || *p == 0x7F)
 			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
-		if (*p >= 0xF0 && *p < 0xF5)
-			more = 3;
-		else if (*p >= 0xE0 && *p < 0xF0)
-			more = 2;
-		else if (*p >= 0xC2 && *p < 0xE0)
-			more = 1;
-		else if (*p >= 0x80)
-			break;
+		if (!(n = utf8_char(p)))
+			return err_field_code(e, ERR_INVALID, "q", "is not valid UTF-8");
 		chars++;
 	}
-	if (*p || more)
-		return err_field_code(e, ERR_INVALID, "q", "is not valid UTF-8");
 	if (chars == 0 || chars > BOOKING_SEARCH_MAX)
 		return err_field_code(e, ERR_INVALID, "q", "must be 1 to %d characters long",
 				      BOOKING_SEARCH_MAX);

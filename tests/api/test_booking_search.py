@@ -183,6 +183,14 @@ def test_another_tenant_finds_nothing(w, server):
     assert other.list_all("/v1/bookings", params={"q": "lee"}) == []
 
 
+def test_four_byte_and_edge_characters_are_searched(w):
+    # The last characters before the gaps a strict decoder refuses are valid search text.
+    for text in ("\U0001F600", "\u07FF", "\u0800", "\uD7FF", "\uE000", "\U00010000",
+                 "\U0010FFFF", "Ann \U0001F600"):
+        assert found(w, q=text) == set(), text
+    assert found(w, q="\U0001F600" * 100) == set()   # 400 bytes, 100 characters
+
+
 def test_length_is_counted_in_characters(w):
     assert found(w, q="x" * 100) == set()
     assert found(w, q="ü" * 100) == set()            # 200 bytes, 100 characters
@@ -193,6 +201,12 @@ def test_length_is_counted_in_characters(w):
 
 @pytest.mark.parametrize("query", [
     "q=", "q=" + "x" * 101, "q=a%01b", "q=%0A", "q=%FF", "q=%C3", "q=ab%C3%28",
+    # An encoded NUL is refused, not a cut-short search for "a".
+    "q=%00", "q=a%00b", "q=Ann%00zzz",
+    # Byte sequences a strict UTF-8 decoder (PostgreSQL's) refuses: overlong forms, UTF-16
+    # surrogates, code points past U+10FFFF.
+    "q=%C0%AF", "q=%E0%80%AF", "q=%E0%9F%BF", "q=%F0%80%80%AF", "q=%F0%8F%BF%BF",
+    "q=%ED%A0%80", "q=%ED%BF%BF", "q=a%ED%B2%A9b", "q=%F4%90%80%80", "q=%F4%BF%BF%BF",
 ])
 def test_bad_q_is_422_at_q(w, query):
     r = w.t.get("/v1/bookings?" + query)
