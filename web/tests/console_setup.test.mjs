@@ -495,6 +495,39 @@ test('a message template: the preview follows the typing, and the saved text is 
   await finish(page);
 });
 
+test('the template preview asks no other host and keeps no active markup, whatever the HTML holds', async () => {
+  const page = await adminAt('/console/setup/templates');
+  await page.click(sel('template-edit-booking.created-en'));
+  const tf = page.locator(sel('template-form'));
+  await tf.waitFor();
+  // Each line would load from another host (the console's CSP allows any https image), or
+  // act, if it reached the frame as written.
+  const html = [
+    '<p>Hi "{{customer_name}}" &amp; </iframe><b data-x="end">after</b></p>',
+    '<svg><image href="https://tracker.example/svg-image.png"></image></svg>',
+    '<div><template shadowrootmode="open"><img src="https://tracker.example/shadow.png"><p>in shadow</p></template></div>',
+    '<input type="image" src="https://tracker.example/input.png" alt="go">',
+    '<table background="https://tracker.example/bg.png"><tr><td>cell</td></tr></table>',
+    '<a href="https://example.com/page">a link</a> <a href="javascript:void(0)">bad link</a>',
+  ].join('\n');
+  await tf.locator('[name="html"]').fill(html);
+  const frame = page.frameLocator(sel('preview-html'));
+  await waitFor(async () => (await frame.locator('b').count()) === 1, 'the HTML preview');
+  await new Promise((r) => setTimeout(r, 1000)); // time for any load to start
+  const leaked = (page.problems || []).filter((x) => /another host/.test(x));
+  assert.deepEqual(leaked, [], 'no request leaves for another host');
+  assert.match(await frame.locator('body').textContent(), /after/, 'text after a "</iframe>" is shown as text');
+  assert.equal(await frame.locator('svg, image, input, template, [src], [background], [style]').count(), 0, 'no loading markup in the frame');
+  assert.equal(await frame.locator('body').evaluate((b) => [...b.querySelectorAll('*')].some((x) => x.shadowRoot)), false, 'no shadow root');
+  assert.equal(await frame.locator('a[href="https://example.com/page"]').count(), 1, 'a web link keeps its address');
+  assert.equal(await frame.locator('a[href^="javascript"]').count(), 0, 'a script link loses it');
+  // A click would open a new window, which the frame (no allow-popups) does not allow: the
+  // preview is not replaced by the page, nor by the console's refusal to frame it.
+  assert.equal(await frame.locator('a[href="https://example.com/page"]').getAttribute('target'), '_blank');
+  assert.match(await frame.locator('a[href="https://example.com/page"]').getAttribute('rel'), /noopener/);
+  await finish(page);
+});
+
 test('the booking page settings are stored and the page link opens the booking page', async () => {
   const page = await adminAt('/console/setup/page');
   const pf = page.locator(sel('page-form'));

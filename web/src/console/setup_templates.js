@@ -8,32 +8,69 @@ import { Fields, listPage, confirmIn, btn, busy, when } from './setup_common.js'
 
 const esc = (x) => String(x).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+// The preview frame is rebuilt from these elements and attributes only. Everything else is
+// dropped (script, style, embedded content, forms) or unwrapped to its children (unknown or
+// foreign elements such as svg: their text stays). A <template> is dropped with its content:
+// the frame's parser would turn a shadowrootmode template into a live shadow tree that the
+// copy never saw.
+const KEEP = new Set(['P', 'BR', 'A', 'STRONG', 'B', 'EM', 'I', 'U', 'S', 'SUB', 'SUP', 'SMALL', 'MARK', 'CODE', 'PRE',
+  'BLOCKQUOTE', 'Q', 'CITE', 'ABBR', 'SPAN', 'DIV', 'HR', 'UL', 'OL', 'LI', 'DL', 'DT', 'DD',
+  'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'CAPTION', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'TD', 'TH',
+  'CENTER', 'FONT', 'ADDRESS', 'SECTION', 'HEADER', 'FOOTER', 'ARTICLE', 'MAIN']);
+const DROP = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'HEAD', 'TITLE', 'META', 'LINK', 'BASE', 'IFRAME', 'FRAME',
+  'FRAMESET', 'OBJECT', 'EMBED', 'FORM', 'INPUT', 'BUTTON', 'SELECT', 'TEXTAREA', 'VIDEO', 'AUDIO', 'SOURCE',
+  'TRACK', 'PICTURE', 'CANVAS', 'MAP', 'AREA', 'PORTAL', 'FENCEDFRAME']);
+// Attributes that load nothing and run nothing (href is checked on its own).
+const ATTRS = new Set(['title', 'lang', 'dir', 'align', 'valign', 'colspan', 'rowspan', 'width', 'height',
+  'border', 'cellpadding', 'cellspacing', 'color', 'size', 'face', 'start', 'type', 'reversed']);
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
 /**
  * The rendered HTML as the document of the preview frame (an iframe with sandbox="": no
  * scripts, no forms, no popups, an origin of its own). The frame's document inherits the
- * console's CSP, which would refuse each style attribute and element, script and inline
- * handler loudly, so they are taken out first (the parse itself runs and loads nothing).
- * Images are not loaded: each becomes its alternative text, so a preview makes no request
- * to other hosts.
+ * console's CSP, which allows images from any https host and would refuse each style
+ * attribute and element loudly, so the template's HTML is parsed apart (DOMParser runs and
+ * loads nothing) and rebuilt from a short list of elements and attributes: no images (an
+ * image becomes its alternative text), no styles, nothing that loads from another host. A web
+ * or mail link keeps its address (a click opens nothing: the frame allows no pop-ups).
  */
 function frameDoc(html, lang, title) {
   const bare = String(html || '')
     .replace(/<style[\s\S]*?<\/style\s*>/gi, '')
     .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
-  const doc = new DOMParser().parseFromString(bare, 'text/html');
-  doc.querySelectorAll('script, style, link, meta, base, iframe, frame, object, embed, form, noscript').forEach((n) => n.remove());
-  doc.querySelectorAll('img, picture, video, audio, source').forEach((n) => {
-    const alt = n.getAttribute('alt');
-    n.replaceWith(alt ? doc.createTextNode(`[${alt}]`) : '');
-  });
-  for (const el of doc.body.querySelectorAll('*')) {
-    for (const at of [...el.attributes]) {
-      if (/^on/i.test(at.name) || /^(background|srcset|ping)$/i.test(at.name)) el.removeAttribute(at.name);
-      else if (/^(href|src|action|formaction|xlink:href)$/i.test(at.name) && !/^\s*(https?:|mailto:|#)/i.test(at.value)) el.removeAttribute(at.name);
+  const src = new DOMParser().parseFromString(bare, 'text/html');
+  const out = document.implementation.createHTMLDocument('');
+  const copy = (from, to) => {
+    for (const n of from.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE) { to.append(out.createTextNode(n.nodeValue)); continue; }
+      if (n.nodeType !== Node.ELEMENT_NODE) continue;
+      const tag = n.namespaceURI === HTML_NS ? n.tagName : '';
+      if (tag === 'IMG') {
+        const alt = (n.getAttribute('alt') || '').trim();
+        if (alt) to.append(out.createTextNode(`[${alt}]`));
+        continue;
+      }
+      if (DROP.has(tag) || (!tag && /^(script|style)$/i.test(n.localName))) continue;
+      if (!KEEP.has(tag)) { copy(n, to); continue; }
+      const el = out.createElement(tag.toLowerCase());
+      for (const at of n.attributes) {
+        if (!at.namespaceURI && ATTRS.has(at.name)) el.setAttribute(at.name, at.value);
+      }
+      if (tag === 'A') {
+        const href = (n.getAttribute('href') || '').trim();
+        if (/^(https?:\/\/|mailto:)/i.test(href)) {
+          el.setAttribute('href', href);
+          el.setAttribute('target', '_blank');
+          el.setAttribute('rel', 'noopener noreferrer');
+        }
+      }
+      copy(n, el);
+      to.append(el);
     }
-  }
+  };
+  copy(src.body, out.body);
   return `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8"><title>${esc(title)}</title></head>`
-    + `<body>${doc.body.innerHTML}</body></html>`;
+    + `<body>${out.body.innerHTML}</body></html>`;
 }
 
 const tid = (x) => `${x.event_type}-${x.locale}`;
