@@ -720,6 +720,42 @@ test('a provider\'s own price and duration for a service are set next to the pro
   await finish(page);
 });
 
+test('a service saved while a provider\'s terms are refused: the retry edits it, and a provider taken off and put back gets its terms again', async () => {
+  const { ada, jonas } = providers;
+  const svc = await server.api.ok('POST', '/v1/services', {
+    name: 'Terms retry check', duration_minutes: 30, price: '80.00', currency: 'EUR', provider_ids: [ada.id, jonas.id] });
+  await server.api.ok('PUT', `/v1/services/${svc.id}/providers/${ada.id}`, { price: '150.00' });
+  const page = await adminAt('/console/setup/services');
+  await page.click(sel(`service-edit-${svc.id}`));
+  const sf = page.locator(sel('service-form'));
+  await sf.waitFor();
+  assert.equal(await page.locator(sel(`service-provider-price-${ada.id}`)).inputValue(), '150.00');
+  // Ada taken off (the server drops her terms with her), Jonas's duration refused.
+  await page.locator(sel(`service-provider-${ada.id}`)).uncheck();
+  await page.locator(sel(`service-provider-duration-${jonas.id}`)).fill('5000');
+  await page.click(sel('service-save'));
+  await page.locator(sel(`field-error-terms.${jonas.id}.duration_minutes`)).waitFor();
+  assert.match(await statusText(page), /refused/i, 'the user is told the service was saved but not all terms');
+  const mid = await server.api.ok('GET', `/v1/services/${svc.id}`);
+  assert.deepEqual(mid.provider_ids, [jonas.id]);
+  assert.deepEqual(mid.provider_overrides, [], 'Ada\'s terms went with her');
+
+  // Ada put back with the price still shown, Jonas's duration fixed: both are stored.
+  await page.locator(sel(`service-provider-${ada.id}`)).check();
+  assert.equal(await page.locator(sel(`service-provider-price-${ada.id}`)).inputValue(), '150.00');
+  await page.locator(sel(`service-provider-duration-${jonas.id}`)).fill('45');
+  await page.click(sel('service-save'));
+  await waitFor(async () => /saved/i.test(await page.locator(sel('setup-status')).textContent())
+    && !(await page.locator(sel('service-form')).count()), 'the form closed as saved');
+  const after = await server.api.ok('GET', `/v1/services/${svc.id}/providers`);
+  const byId = new Map(after.data.map((x) => [x.provider_id, x]));
+  assert.equal(byId.get(jonas.id).duration_override, 45);
+  assert.equal(byId.get(ada.id).price_override, '150.00', 'the price the form showed for Ada is what is stored');
+  assert.equal((await server.api.all('/v1/services')).filter((x) => x.name === 'Terms retry check').length, 1, 'one service, not two');
+  await server.api.ok('DELETE', `/v1/services/${svc.id}`);
+  await finish(page);
+});
+
 test('the default policy is edited with the service form\'s fields, keeps the default reminders, and refuses a bad fee', async () => {
   const before = await server.api.ok('GET', '/v1/policy');
   const page = await adminAt('/console/setup/policy');

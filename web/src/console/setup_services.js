@@ -284,12 +284,19 @@ export function mountServices(root, ctx) {
         reminder_offsets_minutes: reminders,
       };
       f.clear();
+      msg.note(''); // an earlier "saved, but …" is not the answer to this try
       await busy(save, async () => {
         try {
           const { data } = s ? await call('PATCH', `/v1/services/${s.id}`, { body })
             : await call('POST', '/v1/services', { body });
           const made = !s;
           s = data; // a second try after a refused provider term edits what was made
+          // The terms as stored now: a provider taken off the service lost its own, so put
+          // back it needs them sent again (what the form shows is compared with these).
+          terms.clear();
+          for (const o of data.provider_overrides || []) {
+            terms.set(o.provider_id, { price_override: o.price ?? null, duration_override: o.duration_minutes ?? null });
+          }
           const refused = await saveTerms(data.id);
           if (refused.length) {
             await changed();
