@@ -756,6 +756,34 @@ test('a service saved while a provider\'s terms are refused: the retry edits it,
   await finish(page);
 });
 
+test('a new service whose provider price is refused is made once: the form then edits it, and the retry stores the price', async () => {
+  const { ada } = providers;
+  const name = 'Made once check';
+  const page = await adminAt('/console/setup/services');
+  await page.click(sel('service-new'));
+  const sf = page.locator(sel('service-form'));
+  await sf.waitFor();
+  await sf.locator('[name="name"]').fill(name);
+  await page.locator(sel(`service-provider-${ada.id}`)).check();
+  // No currency on the service: a provider's own price is refused at the price.
+  await page.locator(sel(`service-provider-price-${ada.id}`)).fill('50.00');
+  await page.click(sel('service-save'));
+  await page.locator(sel(`field-error-terms.${ada.id}.price`)).waitFor();
+  const made = (await server.api.all('/v1/services')).filter((x) => x.name === name);
+  assert.equal(made.length, 1, 'the service itself was made');
+  assert.match(await page.locator('#svc-form-h').textContent(), new RegExp(`Edit ${name}`), 'the form now says it edits what was made');
+  await sf.locator('[name="price"]').fill('40.00');
+  await sf.locator('[name="currency"]').fill('EUR');
+  await page.click(sel('service-save'));
+  await waitFor(async () => !(await page.locator(sel('service-form')).count()), 'the form closed as saved');
+  const all = (await server.api.all('/v1/services')).filter((x) => x.name === name);
+  assert.equal(all.length, 1, 'the retry made no second service');
+  assert.equal(all[0].currency, 'EUR');
+  assert.equal((await server.api.ok('GET', `/v1/services/${all[0].id}/providers/${ada.id}`)).price_override, '50.00');
+  await server.api.ok('DELETE', `/v1/services/${all[0].id}`);
+  await finish(page);
+});
+
 test('the default policy is edited with the service form\'s fields, keeps the default reminders, and refuses a bad fee', async () => {
   const before = await server.api.ok('GET', '/v1/policy');
   const page = await adminAt('/console/setup/policy');

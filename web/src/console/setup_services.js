@@ -299,6 +299,7 @@ export function mountServices(root, ctx) {
           }
           const refused = await saveTerms(data.id);
           if (refused.length) {
+            title.textContent = t('c.setup.svc.edit', { name: data.name });
             await changed();
             f.show({ status: 422, problem: { errors: refused } });
             msg.note(t('c.setup.terms.partly', { name: data.name }));
