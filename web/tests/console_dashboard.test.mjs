@@ -77,6 +77,8 @@ test('the dashboard shows the figures GET /v1/analytics gives for the same perio
     return api;
   };
   const week = await check('this week');
+  assert.deepEqual([q.get('from'), q.get('to')], [thisWeek().first, thisWeek().days[6]],
+    'this week\'s figures start on the locale\'s first day, as the calendar\'s week does');
   console.log(`dashboard, this week (${q.get('from')} – ${q.get('to')}): ${JSON.stringify(week.totals).slice(0, 300)}`);
   await screenshot(page, 'console-dash-01-week');
   await checkA11y(page, 'console dashboard');
@@ -342,12 +344,18 @@ async function bookBefore(serviceId, providerId, start, date, tag) {
   return r.body;
 }
 
-/** The New York dates Monday … Sunday of this week. */
+/**
+ * The New York dates of this week, from the browser locale's first day (en-US: Sunday), as the
+ * calendar's week view has them.
+ */
 function thisWeek() {
   const today = localDate(new Date(), NY);
-  const dow = (new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7;
-  const monday = addDays(today, -dow);
-  return { today, monday, days: [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i)) };
+  const loc = new Intl.Locale('en-US');
+  const startDay = (loc.getWeekInfo ? loc.getWeekInfo() : loc.weekInfo).firstDay % 7;
+  assert.equal(startDay, 0, 'en-US weeks start on Sunday');
+  const dow = (new Date(`${today}T12:00:00Z`).getUTCDay() - startDay + 7) % 7;
+  const first = addDays(today, -dow);
+  return { today, first, days: [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(first, i)) };
 }
 
 /** Every booking the admin API lists for a query. */
@@ -363,7 +371,7 @@ async function agendaBookings() {
   if (agendaSet) return agendaSet;
   const { ada, jonas, priya } = providers;
   const week = thisWeek();
-  const other = week.today === week.monday ? addDays(week.monday, 1) : week.monday;
+  const other = week.today === week.first ? addDays(week.first, 1) : week.first;
   await openWide(ada.id, week.today);
   await openWide(ada.id, other);
   const todays = await startsOn(services.consult.id, ada.id, week.today);
@@ -414,7 +422,7 @@ test('the dashboard lists today\'s bookings, this week\'s per day and the pendin
   assert.equal(await page.locator(inSection('dash-today', weekday.id)).count(), 0, 'a booking of another day is not today\'s');
 
   // This week: each day's count is the API's, and the two bookings sit under their own days.
-  const apiWeek = await listed({ from: await startOf(week.monday), to: await startOf(addDays(week.monday, 7)) });
+  const apiWeek = await listed({ from: await startOf(week.first), to: await startOf(addDays(week.first, 7)) });
   for (const d of week.days) {
     const want = apiWeek.filter((b) => localDate(new Date(b.start), NY) === d).length;
     assert.equal(await page.getAttribute(sel(`dash-week-day-${d}`), 'data-count'), String(want), `${d}: the API's count`);
@@ -518,6 +526,15 @@ test('a staff user tied to Dr. Weber sees only his requests and bookings on the 
   const todayText = await page.textContent(sel('dash-today'));
   assert.ok(todayText.includes('Heute gibt es keine Buchungen.') || /Bestätigt|Offen|Abgeschlossen|Storniert|Abgelehnt|Nicht erschienen/.test(todayText),
     `today in German words: ${todayText}`);
+  // No empty framed box: a status or alert line without words takes no room and draws nothing.
+  const emptyBoxes = await page.$$eval('.c-dash *', (els) => els.filter((el) => {
+    if (el.textContent.trim() !== '' || el.children.length || el.closest('table')) return false;
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    return r.height > 0 && r.width > 0 && (parseFloat(cs.borderTopWidth) > 0 || cs.backgroundColor !== 'rgba(0, 0, 0, 0)');
+  }).map((el) => `${el.tagName}.${el.className}[${el.dataset.testid || ''}] ${Math.round(el.getBoundingClientRect().height)}px`));
+  assert.deepEqual(emptyBoxes, [], 'no empty bordered or filled box on the German dashboard');
+  await screenshot(page, 'console-dash-05-staff-de');
   await checkA11y(page, 'console dashboard (staff, German)');
   await finish(page);
 });

@@ -28,7 +28,19 @@ function addDays(ymd, n) {
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
-/** [from, to] of a named range, in dates of tz. */
+/**
+ * The first day of the week (0 Sunday … 6 Saturday) in the user's locale, the day the calendar's
+ * week starts on too (Sunday for en-US, Monday for German).
+ */
+function weekStart() {
+  try {
+    const loc = new Intl.Locale(locale());
+    const info = loc.getWeekInfo ? loc.getWeekInfo() : loc.weekInfo;
+    if (info && info.firstDay) return info.firstDay % 7;
+  } catch { /* older browsers */ }
+  return 1;
+}
+/** [from, to] of a named range, in dates of tz; a week starts on the locale's first day. */
 export function rangeDates(range, tz) {
   const today = todayIn(tz);
   if (range === '30') return [addDays(today, -29), today];
@@ -37,9 +49,9 @@ export function rangeDates(range, tz) {
     const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
     return [`${today.slice(0, 7)}-01`, `${today.slice(0, 7)}-${String(last).padStart(2, '0')}`];
   }
-  const dow = (new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
-  const monday = addDays(today, -dow);
-  return [monday, addDays(monday, 6)];
+  const back = (new Date(`${today}T12:00:00Z`).getUTCDay() - weekStart() + 7) % 7;
+  const first = addDays(today, -back);
+  return [first, addDays(first, 6)];
 }
 
 function pct(v) {
@@ -133,15 +145,15 @@ function agenda(ctx, tz, providerId, onChanged) {
     capNote(res.capped)].filter(Boolean));
   }
 
-  function drawWeek(res, monday) {
+  function drawWeek(res, first) {
     const prov = names();
     const byDay = new Map();
-    for (let i = 0; i < 7; i++) byDay.set(addDays(monday, i), []);
+    for (let i = 0; i < 7; i++) byDay.set(addDays(first, i), []);
     for (const b of res.rows) {
       const d = todayOf(b.start, tz);
       if (byDay.has(d)) byDay.get(d).push(b);
     }
-    weekSpan.textContent = `${t('c.ag.week.span', { from: dayLabel(monday), to: dayLabel(addDays(monday, 6)) })} · ${
+    weekSpan.textContent = `${t('c.ag.week.span', { from: dayLabel(first), to: dayLabel(addDays(first, 6)) })} · ${
       res.rows.length ? t('c.ag.week.total', { n: res.rows.length }) : t('c.ag.week.empty')}`;
     weekSpan.dataset.count = String(res.rows.length);
     const today = todayIn(tz);
@@ -202,17 +214,17 @@ function agenda(ctx, tz, providerId, onChanged) {
     const pid = providerId();
     const base = pid ? { provider_id: pid } : {};
     const today = todayIn(tz);
-    const [monday] = rangeDates('week', tz);
+    const [first] = rangeDates('week', tz);
     const at = (d) => new Date(instantOf(d, '00:00', tz)).toISOString();
     try {
       const [day, week, pending] = await Promise.all([
         allBookings({ ...base, from: at(today), to: at(addDays(today, 1)) }),
-        allBookings({ ...base, from: at(monday), to: at(addDays(monday, 7)) }),
+        allBookings({ ...base, from: at(first), to: at(addDays(first, 7)) }),
         allBookings({ ...base, status: 'pending', from: new Date().toISOString() }),
       ]);
       if (!alive || mine !== seq) return;
       drawToday(day);
-      drawWeek(week, monday);
+      drawWeek(week, first);
       drawPending(pending);
       el.dataset.loaded = String(mine);
     } catch (e) {
