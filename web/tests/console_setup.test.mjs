@@ -784,6 +784,24 @@ test('a new service whose provider price is refused is made once: the form then 
   await finish(page);
 });
 
+test('a service form still reading its providers\' terms gives way to a form opened after it', async () => {
+  const svc = (await server.api.all('/v1/services')).find((x) => (x.provider_ids || []).length);
+  const page = await adminAt('/console/setup/services');
+  await page.locator(sel(`service-edit-${svc.id}`)).waitFor();
+  // The terms of the service answer slowly; meanwhile "New service" is opened.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/v1/services/*/providers', async (route) => { await held; await route.continue(); });
+  await page.click(sel(`service-edit-${svc.id}`));
+  await page.click(sel('service-new'));
+  await page.locator(sel('service-form')).waitFor();
+  release();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await page.locator(sel('service-form')).count(), 1, 'one form');
+  assert.equal((await page.locator('#svc-form-h').textContent()).trim(), 'New service', 'the one opened last');
+  await finish(page);
+});
+
 test('the default policy is edited with the service form\'s fields, keeps the default reminders, and refuses a bad fee', async () => {
   const before = await server.api.ok('GET', '/v1/policy');
   const page = await adminAt('/console/setup/policy');

@@ -85,6 +85,7 @@ export function mountServices(root, ctx) {
   let alive = true;
   let rows = [];
   let providers = [];
+  let formSeq = 0;
   const { msg, formSlot, newBtn, tbody } = listPage(root, {
     newLabel: t('c.setup.svc.new'), newTestid: 'service-new', onNew: async () => { await first; openForm(null); },
     listTitle: t('c.setup.svc.list'),
@@ -137,18 +138,21 @@ export function mountServices(root, ctx) {
   }
 
   async function openForm(s) {
+    // A form opened while this one still reads its terms replaces it.
+    const mine = ++formSeq;
     clear(formSlot);
     msg.note('');
     // Each provider's own price and duration for this service (PUT …/providers/{pid}).
     const terms = new Map();
     if (s) {
       try {
-        for (const x of (await get(`/v1/services/${s.id}/providers`)).data || []) terms.set(x.provider_id, x);
+        const got = await get(`/v1/services/${s.id}/providers`);
+        if (!alive || mine !== formSeq) return;
+        for (const x of got.data || []) terms.set(x.provider_id, x);
       } catch (e) {
-        if (e.status !== 401) msg.fail(e);
+        if (alive && mine === formSeq && e.status !== 401) msg.fail(e);
         return;
       }
-      if (!alive) return;
     }
     const f = new Fields('svc');
     const policy = policyFields(f, (s && s.policy) || {}, 'policy.');
