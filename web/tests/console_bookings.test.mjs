@@ -8,6 +8,7 @@ import { newPage, screenshot, checkA11y, finish, report, idemKey, localDate } fr
 import { sel } from './flows.mjs';
 import {
   NY, startConsole, bookableDay, approvalService, getBooking, watchCalendar, calendarSettled, openConsole, signIn, weekOf,
+  freeStarts,
 } from './console_flows.mjs';
 import { catalogues } from '../src/i18n.js';
 import '../src/console/strings.js';
@@ -201,6 +202,60 @@ test('the bookings list finds by name, e-mail and reference as typed, narrows by
   assert.equal(await page.locator(sel('bookings-from')).inputValue(), later.date);
   assert.equal(await page.locator(sel('bookings-to')).inputValue(), later.date);
   await rowsAre(page, [rosa.id], 'kept filters');
+  await finish(page);
+});
+
+test('"more" clicked while a new search is read does not add the new list\'s rows to the old ones', async () => {
+  // 101 bookings with Dr. Nair under one tag: the list shows 100 and offers more.
+  const { priya } = providers;
+  const tag = `bulk${Date.now().toString(36)}`;
+  const made = [];
+  const t0 = Date.now();
+  for (const svc of [services.followUp, services.consult, services.group]) {
+    const starts = [...(await freeStarts(server, svc.id, priya.id)).values()].flat();
+    for (const start of starts) {
+      if (made.length > 100) break;
+      const r = await server.api.post('/v1/bookings', { service_id: svc.id, provider_id: priya.id, start,
+        customer: { name: `Bulk ${tag} ${made.length}`, email: `${tag}-${made.length}@example.com` } },
+      { 'Idempotency-Key': idemKey() });
+      if (r.status === 429) { await new Promise((res) => setTimeout(res, 1000)); continue; }
+      if (r.status === 201) made.push(r.body);
+      else assert.ok([409, 422].includes(r.status), `${start}: ${r.text}`);
+    }
+    if (made.length > 100) break;
+  }
+  assert.equal(made.length, 101, 'Dr. Nair has 101 free starts in three weeks');
+  report('bookings list: 101 bookings made through the API', Date.now() - t0);
+
+  const page = await signedIn();
+  await page.click(sel('nav-bookings'));
+  await page.locator(sel('bookings-table')).waitFor();
+  const search = page.locator(sel('bookings-search'));
+  await search.fill(tag);
+  await search.press('Enter');
+  const moreText = EN['c.list.more'];
+  const moreShown = () => page.evaluate((w) => [...document.querySelectorAll('button')]
+    .some((b) => b.textContent.trim() === w && !b.hidden), moreText);
+  const t1 = Date.now();
+  while ((await rowIds(page)).length !== 100 || !(await moreShown())) {
+    assert.ok(Date.now() - t1 < 10000, 'the first 100 of the tag with "more"');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  // The next search's answer is held back a moment; "more" is clicked while it is awaited.
+  const one = made[5];
+  await page.route((url) => url.pathname === '/v1/bookings' && url.searchParams.get('q') === one.reference,
+    async (route) => { await new Promise((r) => setTimeout(r, 1200)); await route.continue(); });
+  await search.fill(one.reference);
+  await search.press('Enter');
+  await page.evaluate((w) => {
+    const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === w);
+    if (b && !b.hidden) b.click();
+  }, moreText);
+  await rowsAre(page, [one.id], 'only the searched booking');
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(await rowIds(page), [one.id], 'no old rows added by a late answer');
+  assert.deepEqual(await apiIds(`q=${one.reference}`), [one.id]);
   await finish(page);
 });
 

@@ -162,6 +162,9 @@ export function mountBookings(root, ctx) {
     clearTimeout(pause);
     pause = null;
     cursor = null;
+    // The rows shown have no next page under the new filters: "more" waits for the new list
+    // (clicked meanwhile, it would add that list's first page to the old rows).
+    more.hidden = true;
     fetchPage(true);
   }
 
@@ -175,7 +178,7 @@ export function mountBookings(root, ctx) {
   toIn.addEventListener('change', () => { kept.to = toIn.value; reload(); });
   statusSel.addEventListener('change', () => { kept.status = statusSel.value; reload(); });
   if (providerSel) providerSel.addEventListener('change', () => { kept.provider = providerSel.value; reload(); });
-  more.addEventListener('click', () => fetchPage(false));
+  more.addEventListener('click', () => { if (cursor) fetchPage(false); });
   reload();
 
   return { refetch: reload, destroy: () => { alive = false; clearTimeout(pause); } };
