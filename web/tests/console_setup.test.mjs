@@ -671,6 +671,24 @@ test('business hours: the week in the business zone, exempt providers, closed da
   await finish(page);
 });
 
+test('business hours: a changed exemption or zone is named as unsaved next to the save button', async () => {
+  const page = await adminAt('/console/setup/business');
+  await page.locator(sel('weekly-editor')).waitFor();
+  const box = page.locator(sel(`business-exempt-${providers.ada.id}`));
+  await box.waitFor();
+  const dirty = page.locator(sel('schedule-dirty'));
+  assert.equal((await dirty.textContent()).trim(), '', 'nothing changed yet');
+  await box.check();
+  assert.match(await dirty.textContent(), /unsaved/i, 'a ticked exemption is saved only with the hours');
+  await page.reload();
+  await page.locator(sel('business-zone')).waitFor();
+  await page.locator(sel(`business-exempt-${providers.ada.id}`)).waitFor();
+  assert.equal((await dirty.textContent()).trim(), '');
+  await page.locator(sel('business-zone')).selectOption('Asia/Tokyo');
+  assert.match(await dirty.textContent(), /unsaved/i, 'so is another zone');
+  await finish(page);
+});
+
 test('a provider\'s own price and duration for a service are set next to the provider, refused at the field, and cleared', async () => {
   const all = await server.api.all('/v1/services');
   const svc = all.find((x) => x.currency && (x.provider_ids || []).length);

@@ -84,9 +84,9 @@ function place(ptr, single) {
 
 /**
  * The weekly editor. opts: {editable, onSaved()}. Returns {el, load(provider), setZone(tz),
- * destroy()}. Another owner of a schedule body (the business hours) passes `path(owner)` (the
- * address read and replaced instead of the provider's schedule), `extraBody()` (members added
- * to the PUT body), `onLoaded(data)` (the GET answer), `onRefused(err)` (a refused PUT, for
+ * markDirty(), destroy()}. Another owner of a schedule body (the business hours) passes
+ * `path(owner)` (the address read and replaced instead of the provider's schedule),
+ * `extraBody()` (members added to the PUT body), `onLoaded(data)` (the GET answer), `onRefused(err)` (a refused PUT, for
  * its own fields) and `heading`; load() then takes {id, timezone} of that owner.
  */
 export function weeklyEditor({ editable, onSaved, path, extraBody, onLoaded, onRefused, heading: headingText }) {
@@ -506,5 +506,9 @@ export function weeklyEditor({ editable, onSaved, path, extraBody, onLoaded, onR
     render();
   }
 
-  return { el, load, setZone, destroy: () => { alive = false; } };
+  // A change the owner keeps outside the editor but saves with it (the business zone and
+  // exemptions) is named as unsaved too.
+  const markDirty = () => setDirty(true);
+
+  return { el, load, setZone, markDirty, destroy: () => { alive = false; } };
 }

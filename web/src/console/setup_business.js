@@ -84,7 +84,9 @@ export function mountBusiness(root) {
       try { showState(await get('/v1/business-hours')); } catch { /* the editor has said it is saved */ }
     },
   });
-  f.el('timezone').addEventListener('change', () => editor.setZone(f.val('timezone')));
+  // The zone and the exemptions are saved with the hours (the editor's save button).
+  f.el('timezone').addEventListener('change', () => { editor.setZone(f.val('timezone')); editor.markDirty(); });
+  exemptBox.addEventListener('change', () => editor.markDirty());
 
   const del = btn(t('c.setup.biz.delete'), 'business-delete', () => confirmIn(confirmSlot, t('c.setup.biz.delete.q'),
     t('c.setup.biz.delete'), 'business-delete-confirm', async () => {
