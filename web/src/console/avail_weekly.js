@@ -86,8 +86,9 @@ function place(ptr, single) {
  * The weekly editor. opts: {editable, onSaved()}. Returns {el, load(provider), setZone(tz),
  * markDirty(), destroy()}. Another owner of a schedule body (the business hours) passes
  * `path(owner)` (the address read and replaced instead of the provider's schedule),
- * `extraBody()` (members added to the PUT body), `onLoaded(data)` (the GET answer), `onRefused(err)` (a refused PUT, for
- * its own fields) and `heading`; load() then takes {id, timezone} of that owner.
+ * `extraBody()` (members added to the PUT body), `onLoaded(data)` (the GET answer),
+ * `onRefused(err)` (a refused PUT, for its own fields) and `heading`; load() then takes
+ * {id, timezone} of that owner.
  */
 export function weeklyEditor({ editable, onSaved, path, extraBody, onLoaded, onRefused, heading: headingText }) {
   const schedulePath = path || ((p) => `/v1/providers/${encodeURIComponent(p.id)}/schedule`);
