@@ -195,6 +195,7 @@ function agenda(ctx, tz, providerId, onChanged) {
     for (const bt of buttons) bt.disabled = true;
     showError('');
     const when = formatDateTime(b.start, tz, false);
+    let refused = false;
     try {
       await call('POST', `/v1/bookings/${encodeURIComponent(b.id)}/${action}`, { ifMatch: b.version });
       if (!alive) return;
@@ -204,12 +205,15 @@ function agenda(ctx, tz, providerId, onChanged) {
       if (!alive || e.status === 401) return;
       note.textContent = '';
       showError(t('c.ag.refused', { name: who(b), detail: problemText(e) }));
+      refused = true;
     }
     onChanged();
-    await load();
+    await load({ keepError: refused });
   }
 
-  async function load() {
+  /** Reads the three lists again; once they are in, an earlier failure is no longer shown
+   * (keepError: a refusal just said stays). */
+  async function load({ keepError = false } = {}) {
     const mine = ++seq;
     const pid = providerId();
     const base = pid ? { provider_id: pid } : {};
@@ -226,6 +230,7 @@ function agenda(ctx, tz, providerId, onChanged) {
       drawToday(day);
       drawWeek(week, first);
       drawPending(pending);
+      if (!keepError) showError('');
       el.dataset.loaded = String(mine);
     } catch (e) {
       if (!alive || mine !== seq || e.status === 401) return;
