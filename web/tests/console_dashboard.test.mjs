@@ -515,6 +515,29 @@ test('a failed reading of the dashboard\'s lists is said, and a later reading th
   await finish(page);
 });
 
+test('where a day starts at 01:00 (Santiago, 6 September 2026) today and the week begin at that first instant', async () => {
+  const page = await newPage(browser, server, { timezoneId: 'America/Santiago' });
+  await page.clock.setFixedTime(new Date('2026-09-06T15:00:00Z'));
+  const asked = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/v1/bookings' && !u.searchParams.get('status')) asked.push(u.searchParams);
+  });
+  await openConsole(page, server);
+  await signIn(page, server.signIn.admin, 'console (admin)');
+  await page.click(sel('nav-dashboard'));
+  await agendaLoaded(page);
+  const spans = asked.map((q) => [q.get('from'), q.get('to')]);
+  // 00:00 does not exist that day (clocks go from 24:00 on the 5th to 01:00 -03): the day is
+  // 04:00Z to 03:00Z, 23 hours; the en-US week starts that Sunday too.
+  assert.ok(spans.some(([f, t]) => f === '2026-09-06T04:00:00.000Z' && t === '2026-09-07T03:00:00.000Z'),
+    `today asked from its first instant: ${JSON.stringify(spans)}`);
+  assert.ok(spans.some(([f, t]) => f === '2026-09-06T04:00:00.000Z' && t === '2026-09-13T03:00:00.000Z'),
+    `the week asked from its first instant: ${JSON.stringify(spans)}`);
+  assert.equal(await page.getAttribute(sel('dash-week-day-2026-09-06'), 'class'), 'c-dash-day c-dash-today');
+  await finish(page);
+});
+
 test('a staff user tied to Dr. Weber sees only his requests and bookings on the dashboard, in German when chosen', async () => {
   const { today, pJonas, pConfirm } = await agendaBookings();
   const { jonas } = providers;

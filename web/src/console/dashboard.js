@@ -12,7 +12,7 @@ import { formatPrice, formatTime, formatDateTime } from '../format.js';
 import { call, get } from './http.js';
 import { problemText } from './problems.js';
 import { browserZone } from './calendar.js';
-import { openDetail, instantOf } from './detail.js';
+import { openDetail } from './detail.js';
 
 const RANGES = ['week', '30', 'month', 'custom'];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -219,7 +219,9 @@ function agenda(ctx, tz, providerId, onChanged) {
     const base = pid ? { provider_id: pid } : {};
     const today = todayIn(tz);
     const [first] = rangeDates('week', tz);
-    const at = (d) => new Date(instantOf(d, '00:00', tz)).toISOString();
+    // A day's first instant, by the browser's own clock rules (tz is the browser's zone): where
+    // midnight is skipped (Santiago's spring change), that is 01:00, not 23:00 the day before.
+    const at = (d) => { const [y, m, dd] = d.split('-').map(Number); return new Date(y, m - 1, dd).toISOString(); };
     try {
       const [day, week, pending] = await Promise.all([
         allBookings({ ...base, from: at(today), to: at(addDays(today, 1)) }),
