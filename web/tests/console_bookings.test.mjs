@@ -189,6 +189,7 @@ test('the bookings list finds by name, e-mail and reference as typed, narrows by
   assert.equal((await page.locator(sel('bookings-range-error')).textContent()).trim(), EN['c.list.range.bad']);
   await new Promise((r) => setTimeout(r, 400));
   assert.equal(asked, 0, 'no request for an impossible range');
+  assert.deepEqual(await rowIds(page), [], 'the rows of the range before are not shown under the impossible one');
   page.off('request', count);
 
   // The filters are kept when the page is left and opened again.

@@ -128,6 +128,11 @@ export function mountBookings(root, ctx) {
     if (from && to && to <= from) {
       markField(toIn, rangeErr, t('c.list.range.bad'));
       status.textContent = '';
+      // The rows of the range before would read as this range's: none are shown until it is fixed.
+      rows = [];
+      cursor = null;
+      clear(tbody);
+      more.hidden = true;
       return;
     }
     if (text) q.set('q', text);
