@@ -540,7 +540,7 @@ def problem_resp(name, status, desc, codes, headers=None):
                "content": {"application/problem+json": {"schema": {"allOf": [ref("Problem"), {
                    "properties": {"status": {"const": status}, "code": {"enum": codes}}}]}}}}
 bycode = lambda st: [c for c, (s, _) in CODES.items() if s == st]
-problem_resp("BadRequest", 400, "malformed request (body not JSON or not an object, duplicate keys, a bad Idempotency-Key or X-Test-Now)", bycode(400))
+problem_resp("BadRequest", 400, "malformed request (body not JSON or not an object, duplicate keys, a bad Idempotency-Key or X-Test-Now, a query parameter holding an encoded NUL)", bycode(400))
 problem_resp("Unauthorized", 401, "no, malformed or unknown API key; an unknown or expired (session_expired) console session; a failed sign-in (invalid_credentials)", bycode(401),
              {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer realm=\"slotd\""}})
 problem_resp("Forbidden", 403, "the key's role (or a manage token) may not do this", bycode(403))

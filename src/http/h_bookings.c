@@ -4,7 +4,6 @@
 
 #include <ctype.h>
 #include <limits.h>
-#include <microhttpd.h>
 #include <string.h>
 
 #include "core/civil.h"
@@ -177,19 +176,17 @@ static size_t utf8_char(const unsigned char *p)
 }
 
 /* The search text q: 1 to BOOKING_SEARCH_MAX characters of well-formed UTF-8 without control
- * characters (an encoded NUL included: it would cut the text short). Sets f->q when given. */
+ * characters (an encoded NUL is refused before, with every query parameter's). Sets f->q
+ * when given. */
 static int search_query(struct req *r, struct booking_filter *f, struct err *e)
 {
-	const char *value = NULL;
+	const char *value = req_query(r, "q");
 	const unsigned char *p;
-	size_t size = 0, chars = 0, n;
+	size_t chars = 0, n;
 
-	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, "q", 1, &value,
-					  &size) != MHD_YES || !value)
+	if (!value)
 		return 0;
 	f->q = value;
-	if (strlen(value) != size)
-		return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
 	for (p = (const unsigned char *)value; *p; p += n) {
 		if (*p < 0x20 || *p == 0x7F)
 			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");

@@ -1,6 +1,7 @@
 #include "http/req.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "http/router.h"
@@ -50,6 +51,39 @@ void req_set_id(struct req *r)
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The first query parameter whose name or value holds an encoded NUL (%00): libmicrohttpd
+ * keeps the whole value, but every reader of it as a C string would see it cut short. */
+struct nul_scan {
+	char name[64];
+	bool found;
+};
+
+static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				  size_t key_size, const char *value, size_t value_size)
+{
+	struct nul_scan *s = cls;
+
+	(void)kind;
+	if (strlen(key) == key_size && (!value || strlen(value) == value_size))
+		return MHD_YES;
+	if (strlen(key) == key_size)	/* else the name is cut short: left empty */
+		snprintf(s->name, sizeof(s->name), "%s", key);
+	s->found = true;
+	return MHD_NO;
+}
+
+int req_query_check(struct req *r, struct err *e)
+{
+	struct nul_scan s = {"", false};
+
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, scan_query, &s);
+	if (!s.found)
+		return 0;
+	if (!*s.name)
+		return err_set(e, ERR_MALFORMED, "a query parameter's name holds a NUL character");
+	return err_field_code(e, ERR_MALFORMED, s.name, "must not hold a NUL character");
 }
 
 const char *req_header(struct req *r, const char *name)

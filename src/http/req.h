@@ -124,6 +124,9 @@ struct req {
 void req_set_id(struct req *r);
 /* A query parameter, or NULL. */
 const char *req_query(struct req *r, const char *name);
+/* Refuses (400 at its name) a query parameter holding an encoded NUL, which every reader
+ * of it as a C string would see cut short. */
+int req_query_check(struct req *r, struct err *e);
 /* A request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 void req_add_header(struct req *r, const char *name, const char *value);

@@ -591,6 +591,8 @@ static int run(struct req *r, struct err *e)
 
 	if (!r->admitted && admit(r, e))
 		return -1;
+	if (req_query_check(r, e))
+		return -1;
 	found = &routes[r->route];
 	if ((found->flags & ROUTE_BODY) && parse_body(r, e))
 		return -1;

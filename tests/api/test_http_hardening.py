@@ -170,6 +170,30 @@ def test_encoded_slash_is_not_a_path_separator(api):
     assert r.json()["slots"][0]["start"].endswith("-05:00")
 
 
+def test_query_parameter_holding_a_nul_is_400_at_its_name(api):
+    """An encoded NUL would cut a value short for every reader of it as a C string:
+    status=confirmed%00x must not be read as status=confirmed."""
+    pid = api.provider("Nul", "UTC")["id"]
+    api.schedule(pid, weekdays([("09:00", "10:00")]))
+    svc = api.service([pid])
+    assert api.get("/v1/bookings?status=confirmed").status_code == 200
+    for path, name in [("/v1/bookings?status=confirmed%00x", "status"),
+                       (f"/v1/slots?service_id={svc['id']}%00&from=2026-03-02&to=2026-03-02",
+                        "service_id"),
+                       (f"/v1/slots?service_id={svc['id']}&from=2026-03-02&to=2026-03-02"
+                        "&timezone=UTC%00", "timezone"),
+                       ("/v1/providers?limit=%00", "limit")]:
+        body = expect_problem(api.get(path, now=DEFAULT_NOW), 400, "malformed_request", name)
+        assert "NUL" in body["errors"][0]["detail"], body
+    # In a parameter's name too.
+    body = expect_problem(api.get("/v1/providers?li%00mit=1"), 400, "malformed_request")
+    assert "NUL" in body["detail"]
+    # A NUL nowhere: still answered.
+    r = api.get(f"/v1/slots?service_id={svc['id']}&from=2026-03-02&to=2026-03-02",
+                now=DEFAULT_NOW)
+    assert r.status_code == 200, r.text
+
+
 # --- charsets ------------------------------------------------------------------------------------
 
 BAD_CHARSETS = [
