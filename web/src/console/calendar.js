@@ -44,8 +44,11 @@ export const browserZone = () => {
   try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch { return 'UTC'; }
 };
 
-/** The first day of the week in the user's own locale (Monday in most of Europe). */
-function firstDay() {
+/**
+ * The first day of the week (0 Sunday … 6 Saturday) in the user's own locale: Sunday for en-US,
+ * Monday in most of Europe. The calendar's week and the dashboard's start on it.
+ */
+export function firstDay() {
   try {
     const loc = new Intl.Locale(locale());
     const info = loc.getWeekInfo ? loc.getWeekInfo() : loc.weekInfo;

@@ -11,7 +11,7 @@ import { t, locale } from '../i18n.js';
 import { formatPrice, formatTime, formatDateTime } from '../format.js';
 import { call, get } from './http.js';
 import { problemText } from './problems.js';
-import { browserZone } from './calendar.js';
+import { browserZone, firstDay } from './calendar.js';
 import { openDetail } from './detail.js';
 
 const RANGES = ['week', '30', 'month', 'custom'];
@@ -28,18 +28,6 @@ function addDays(ymd, n) {
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
-/**
- * The first day of the week (0 Sunday … 6 Saturday) in the user's locale, the day the calendar's
- * week starts on too (Sunday for en-US, Monday for German).
- */
-function weekStart() {
-  try {
-    const loc = new Intl.Locale(locale());
-    const info = loc.getWeekInfo ? loc.getWeekInfo() : loc.weekInfo;
-    if (info && info.firstDay) return info.firstDay % 7;
-  } catch { /* older browsers */ }
-  return 1;
-}
 /** [from, to] of a named range, in dates of tz; a week starts on the locale's first day. */
 export function rangeDates(range, tz) {
   const today = todayIn(tz);
@@ -49,7 +37,7 @@ export function rangeDates(range, tz) {
     const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
     return [`${today.slice(0, 7)}-01`, `${today.slice(0, 7)}-${String(last).padStart(2, '0')}`];
   }
-  const back = (new Date(`${today}T12:00:00Z`).getUTCDay() - weekStart() + 7) % 7;
+  const back = (new Date(`${today}T12:00:00Z`).getUTCDay() - firstDay() + 7) % 7;
   const first = addDays(today, -back);
   return [first, addDays(first, 6)];
 }
