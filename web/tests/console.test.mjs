@@ -5,13 +5,13 @@
 // its status filter, the wait after five wrong passwords, keyboard only and German, and how long
 // 200 bookings in a week take to show. axe runs on every page; every result is checked through
 // the admin API.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { newPage, screenshot, checkA11y, finish, report } from './harness.mjs';
 import { sel, sameInstant, tabTo } from './flows.mjs';
 import {
-  NY, EVENT_BOOKING, startConsole, freeStarts, bookableDay, book, approvalService, getBooking, minutesBetween,
+  NY, EVENT_BOOKING, startConsole, consoleSuite, freeStarts, bookableDay, book, approvalService, getBooking, minutesBetween,
   watchCalendar, calendarSettled, openConsole, fillSignIn, signIn, sessionCookie, withCookie, pageFetch,
   bookingEvent, weekOf, weekView, showDate, dragBy, relY,
 } from './console_flows.mjs';
@@ -21,14 +21,7 @@ let browser;
 let providers;
 let services;
 
-before(async () => {
-  ({ server, browser, providers, services } = await startConsole());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+consoleSuite((s) => ({ server, browser, providers, services } = s));
 
 /** The demo user with this e-mail, through the admin API. */
 async function userByEmail(srv, email) {

@@ -5,25 +5,18 @@
 // staff user tied to Dr. Jonas Weber reading his own hours with nothing to save. Every result
 // is read back through the admin API, and the page's 7-day preview is compared with GET
 // /v1/slots after each change. axe runs on the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { newPage, screenshot, checkA11y, finish, report, localDate, addDays } from './harness.mjs';
 import { sel } from './flows.mjs';
-import { startConsole, openConsole, signIn } from './console_flows.mjs';
+import { consoleSuite, openConsole, signIn } from './console_flows.mjs';
 
 let server;
 let browser;
 let providers;
 
-before(async () => {
-  ({ server, browser, providers } = await startConsole());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+consoleSuite((s) => ({ server, browser, providers } = s));
 
 const isSlots = (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/v1/slots';
 const path = (r) => new URL(r.url()).pathname;

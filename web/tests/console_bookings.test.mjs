@@ -1,13 +1,13 @@
 // The console's bookings list search and date range, the console on a tablet (810×1080, touch)
 // and the console in German, in Chromium against the real slotd with the demo clinic
 // (`slotd serve --demo`). Every result is checked through the admin API; axe runs on each page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { newPage, screenshot, checkA11y, finish, report, idemKey, localDate } from './harness.mjs';
 import { sel } from './flows.mjs';
 import {
-  NY, startConsole, bookableDay, approvalService, getBooking, watchCalendar, calendarSettled, openConsole, signIn, weekOf,
+  NY, consoleSuite, bookableDay, approvalService, getBooking, watchCalendar, calendarSettled, openConsole, signIn, weekOf,
   freeStarts,
 } from './console_flows.mjs';
 import { catalogues } from '../src/i18n.js';
@@ -31,14 +31,7 @@ let browser;
 let providers;
 let services;
 
-before(async () => {
-  ({ server, browser, providers, services } = await startConsole());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+consoleSuite((s) => ({ server, browser, providers, services } = s));
 
 /** POST /v1/bookings as the demo admin with this customer; returns the booking. */
 async function bookAs(serviceId, providerId, start, customer) {

@@ -4,13 +4,13 @@
 // occurrence with the "only this" / "all" choice and cancelling it, time off from the same
 // dialog, and providers side by side in the day view. Every result is read back through the
 // admin API; axe runs with each dialog open.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { newPage, screenshot, checkA11y, finish, report, addDays, localDate } from './harness.mjs';
 import { sel, sameInstant } from './flows.mjs';
 import {
-  NY, startConsole, freeStarts, bookableDay, book, getBooking, minutesBetween,
+  NY, consoleSuite, freeStarts, bookableDay, book, getBooking, minutesBetween,
   watchCalendar, calendarSettled, openConsole, signIn, dragBy, pageFetch,
 } from './console_flows.mjs';
 
@@ -19,14 +19,7 @@ let browser;
 let providers;
 let services;
 
-before(async () => {
-  ({ server, browser, providers, services } = await startConsole());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+consoleSuite((s) => ({ server, browser, providers, services } = s));
 
 /** A signed-in admin page showing the day view of ymd (New York), with only `only` chosen (ids) when given. */
 async function dayPage(ymd, { only, viewport } = {}) {

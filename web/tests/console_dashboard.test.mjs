@@ -4,14 +4,14 @@
 // same query, and every change is read back through the admin API. The server runs with its
 // test clock allowed (SLOTD_TEST_CLOCK=1) so that set-up requests carrying X-Test-Now can book
 // earlier today and earlier this week; the browser and every other request use the real clock.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
 import { newPage, screenshot, checkA11y, finish, report, localDate, addDays, idemKey } from './harness.mjs';
 import { sel, sameInstant } from './flows.mjs';
 import {
-  NY, startConsole, freeStarts, bookableDay, book, approvalService, getBooking, openConsole, signIn,
+  NY, consoleSuite, freeStarts, bookableDay, book, approvalService, getBooking, openConsole, signIn,
 } from './console_flows.mjs';
 
 let server;
@@ -19,14 +19,7 @@ let browser;
 let providers;
 let services;
 
-before(async () => {
-  ({ server, browser, providers, services } = await startConsole({ env: { SLOTD_TEST_CLOCK: '1' } }));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+consoleSuite((s) => ({ server, browser, providers, services } = s), { env: { SLOTD_TEST_CLOCK: '1' } });
 
 async function adminPage(path) {
   const page = await newPage(browser, server);

@@ -3,12 +3,29 @@
 // and the admin-API set-up the console tests need: bookable days, bookings, a service that
 // needs approval. Every result is checked through the admin API by the tests themselves.
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 
 import { startSlotd, launchBrowser, idemKey, localDate, addDays, report } from './harness.mjs';
 import { sel } from './flows.mjs';
 
 export const NY = 'America/New_York';   // newPage's browser zone, and Dr. Ada Moreno's
 export const EVENT_BOOKING = '[data-testid^="event-booking-"]';
+
+/**
+ * One demo server and Chromium for a test file: started before its tests (startConsole's
+ * options), handed to take({ server, browser, providers, services }), closed after them.
+ */
+export function consoleSuite(take, opts) {
+  let started;
+  before(async () => {
+    started = await startConsole(opts);
+    take(started);
+  });
+  after(async () => {
+    await started?.browser?.close();
+    await started?.server?.stop();
+  });
+}
 
 /**
  * slotd --demo as startDemo() starts it (forwarded client addresses, no address limit), plus

@@ -3,13 +3,13 @@
 // from moving to that week to every booking drawn in the week view, split into the page's
 // GET /v1/calendar and the drawing (and the same GET from Node), and a drag's round trip.
 // Asserted: every booking of the week is drawn, and the dragged one is stored at its new start.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { newPage, screenshot, finish, report, addDays, localDate } from './harness.mjs';
 import { sel } from './flows.mjs';
 import {
-  NY, EVENT_BOOKING, startConsole, getBooking, watchCalendar, calendarSettled, openConsole, signIn,
+  NY, EVENT_BOOKING, consoleSuite, getBooking, watchCalendar, calendarSettled, openConsole, signIn,
   showDate, weekView, bookingEvent, dragBy, relY,
 } from './console_flows.mjs';
 
@@ -20,15 +20,8 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 let server;
 let browser;
 
-before(async () => {
-  // Rate limits off: the set-up makes some 2,100 requests with one key in a few seconds.
-  ({ server, browser } = await startConsole({ args: ['--rate-limits', 'off'] }));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Rate limits off: the set-up makes some 2,100 requests with one key in a few seconds.
+consoleSuite((s) => ({ server, browser } = s), { args: ['--rate-limits', 'off'] });
 
 /** Runs fn over items, `width` at a time. */
 async function inBatches(items, width, fn) {

@@ -12,7 +12,7 @@ import { createHmac } from 'node:crypto';
 
 import { newPage, screenshot, checkA11y, finish, apiClient } from './harness.mjs';
 import { sel } from './flows.mjs';
-import { startConsole, openConsole, signIn } from './console_flows.mjs';
+import { consoleSuite, openConsole, signIn } from './console_flows.mjs';
 
 let server;
 let browser;
@@ -31,14 +31,13 @@ before(async () => {
     });
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  ({ server, browser, providers } = await startConsole({ env: { SLOTD_WEBHOOK_ALLOW_PRIVATE: '1' } }));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
   await new Promise((r) => (receiver ? receiver.close(r) : r()));
 });
+
+consoleSuite((s) => ({ server, browser, providers } = s), { env: { SLOTD_WEBHOOK_ALLOW_PRIVATE: '1' } });
 
 /** A new page signed in as the demo admin on a set-up path. */
 async function adminAt(path) {
