@@ -570,7 +570,8 @@ static int admit(struct req *r, struct err *e)
 									   : r->key_hash, e))
 			return -1;
 	}
-	return 0;
+	/* Before any handler or upload check reads a query value as a C string. */
+	return req_query_check(r, e);
 }
 
 int router_admit(struct req *r, struct err *e)
@@ -590,8 +591,6 @@ static int run(struct req *r, struct err *e)
 	const struct route *found;
 
 	if (!r->admitted && admit(r, e))
-		return -1;
-	if (req_query_check(r, e))
 		return -1;
 	found = &routes[r->route];
 	if ((found->flags & ROUTE_BODY) && parse_body(r, e))

@@ -128,6 +128,15 @@ def test_small_file_in_one_chunk_and_exact_chunk_sizes(w):
         assert d.content == data, size
 
 
+def test_a_filename_holding_a_nul_is_400_and_stores_nothing(w):
+    """Refused before the body is read, not taken as the name up to the NUL."""
+    before = listed(w.t, w.bid)
+    for name in ("a.pdf\x00x", "x\x00.pdf"):
+        r = upload(w.t, w.bid, b"%PDF-1.4 a letter", "application/pdf", filename=name)
+        expect_problem(r, 400, "malformed_request", "filename")
+    assert listed(w.t, w.bid) == before
+
+
 def test_filename_from_content_disposition_is_made_safe(w):
     raw = "../../etc/pass\x01wd \u00e9t\u00e9.txt"
     cd = "attachment; filename*=UTF-8''" + urllib.parse.quote(raw, safe="")
