@@ -192,6 +192,8 @@ static int search_query(struct req *r, struct booking_filter *f, struct err *e)
 			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
 		if (!(n = utf8_char(p)))
 			return err_field_code(e, ERR_INVALID, "q", "is not valid UTF-8");
+		if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)	/* U+0080-U+009F, the C1 controls */
+			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
 		chars++;
 	}
 	if (chars == 0 || chars > BOOKING_SEARCH_MAX)

@@ -185,7 +185,7 @@ def test_another_tenant_finds_nothing(w, server):
 
 def test_four_byte_and_edge_characters_are_searched(w):
     # The last characters before the gaps a strict decoder refuses are valid search text.
-    for text in ("\U0001F600", "\u07FF", "\u0800", "\uD7FF", "\uE000", "\U00010000",
+    for text in ("\U0001F600", "\u00A0", "\u07FF", "\u0800", "\uD7FF", "\uE000", "\U00010000",
                  "\U0010FFFF", "Ann \U0001F600"):
         assert found(w, q=text) == set(), text
     assert found(w, q="\U0001F600" * 100) == set()   # 400 bytes, 100 characters
@@ -207,6 +207,8 @@ def test_q_with_an_encoded_nul_is_400_at_q(w, query):
 
 @pytest.mark.parametrize("query", [
     "q=", "q=" + "x" * 101, "q=a%01b", "q=%0A", "q=%FF", "q=%C3", "q=ab%C3%28",
+    # C1 controls (U+0080, U+009F) are control characters too; U+00A0 is not (below).
+    "q=%C2%80", "q=a%C2%9Fb",
     # Byte sequences a strict UTF-8 decoder (PostgreSQL's) refuses: overlong forms, UTF-16
     # surrogates, code points past U+10FFFF.
     "q=%C0%AF", "q=%E0%80%AF", "q=%E0%9F%BF", "q=%F0%80%80%AF", "q=%F0%8F%BF%BF",
