@@ -134,11 +134,16 @@ test('the bookings list finds by name, e-mail and reference as typed, narrows by
   await page.waitForFunction((w) => [...document.querySelectorAll('[role="status"]')].some((s) => s.textContent.includes(w)), want);
   assert.deepEqual(await apiIds(`q=${none}`), []);
 
-  // The server's refusal (more than 100 characters, set past the field's maxlength) next to the field.
-  await search.evaluate((el) => { el.value = 'x'.repeat(101); });
+  // The server's refusal (more than 100 characters) next to the field, after a search with rows:
+  // those rows go, as they would read as the refused search's.
+  await search.fill(rosa.reference);
+  await search.press('Enter');
+  await rowsAre(page, [rosa.id], 'search for the reference again');
+  await search.fill('x'.repeat(101));
   sent = nextList(page);
   await search.press('Enter');
   await sent;
+  await rowsAre(page, [], 'rows after a refused search');
   const searchErr = page.locator(sel('bookings-search-error'));
   await page.waitForFunction(() => document.querySelector('[data-testid="bookings-search-error"]').textContent.length > 0);
   assert.equal((await searchErr.textContent()).trim(), EN['c.list.search.too_long']);

@@ -47,7 +47,8 @@ export function mountBookings(root, ctx) {
   }
   const searchErr = h('p', { class: 'c-field-error', id: 'bf-q-err', 'data-testid': 'bookings-search-error' });
   const search = h('input', {
-    type: 'search', id: 'bf-q', name: 'q', 'data-testid': 'bookings-search', maxlength: SEARCH_MAX,
+    // No maxlength: it counts UTF-16 units, the server characters (an emoji is two of the first).
+    type: 'search', id: 'bf-q', name: 'q', 'data-testid': 'bookings-search',
     autocomplete: 'off', value: kept.q, 'aria-describedby': 'bf-q-hint bf-q-err',
   });
   const searchForm = h('form', { role: 'search', class: 'c-field', 'data-testid': 'bookings-search-form' },
@@ -117,6 +118,14 @@ export function mountBookings(root, ctx) {
     else input.removeAttribute('aria-invalid');
   }
 
+  /** No rows: those of the filters before would read as the refused filters' own. */
+  function emptyList() {
+    rows = [];
+    cursor = null;
+    clear(tbody);
+    more.hidden = true;
+  }
+
   async function fetchPage(reset) {
     const mine = ++seq;
     const q = new URLSearchParams({ limit: String(PAGE) });
@@ -128,11 +137,7 @@ export function mountBookings(root, ctx) {
     if (from && to && to <= from) {
       markField(toIn, rangeErr, t('c.list.range.bad'));
       status.textContent = '';
-      // The rows of the range before would read as this range's: none are shown until it is fixed.
-      rows = [];
-      cursor = null;
-      clear(tbody);
-      more.hidden = true;
+      emptyList();
       return;
     }
     if (text) q.set('q', text);
@@ -160,6 +165,7 @@ export function mountBookings(root, ctx) {
       if (at('q')) markField(search, searchErr, [...text].length > SEARCH_MAX ? t('c.list.search.too_long') : problemText(e));
       else if (at('from') || at('to')) markField(toIn, rangeErr, problemText(e));
       else showError(problemText(e));
+      if (reset && (at('q') || at('from') || at('to'))) emptyList();
     }
   }
 
