@@ -445,6 +445,9 @@ test('the dashboard lists today\'s bookings, this week\'s per day and the pendin
   assert.equal((await getBooking(server, pConfirm.id)).status, 'confirmed', 'stored confirmed');
   assert.equal(await page.locator(inSection('dash-pending', pConfirm.id)).count(), 0, 'no longer pending on the page');
   assert.match(await page.textContent(sel('dash-agenda-status')), new RegExp(`${pConfirm.customer.name}.*confirmed`));
+  // The pressed button is gone with the list drawn again; the keyboard goes on from the heading.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'dash-pending-h',
+    null, { timeout: 5000 });
 
   // Decline: stored declined.
   const [declined] = await Promise.all([

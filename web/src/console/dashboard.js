@@ -8,7 +8,7 @@ import './strings_dashboard.js';
 import './dashboard.css';
 import { h, clear } from '../dom.js';
 import { t, locale } from '../i18n.js';
-import { formatPrice, formatTime, formatDateTime } from '../format.js';
+import { formatPrice, formatTime, formatDateTime, dayInZone } from '../format.js';
 import { call, get } from './http.js';
 import { problemText } from './problems.js';
 import { browserZone, firstDay } from './calendar.js';
@@ -89,6 +89,7 @@ function agenda(ctx, tz, providerId, onChanged) {
   const weekBody = h('div', { class: 'c-dash-agenda-body' }, h('p', { class: 'c-hint' }, t('c.loading')));
   const pendingBody = h('div', { class: 'c-dash-agenda-body' }, h('p', { class: 'c-hint' }, t('c.loading')));
   const weekSpan = h('p', { class: 'c-hint' });
+  const pendingH = h('h2', { id: 'dash-pending-h', tabindex: '-1' }, t('c.ag.pending'));
   const el = h('div', { class: 'c-dash-agenda' },
     note, errorSlot,
     h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-today-h', 'data-testid': 'dash-today' },
@@ -96,7 +97,7 @@ function agenda(ctx, tz, providerId, onChanged) {
     h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-week-h', 'data-testid': 'dash-week' },
       h('h2', { id: 'dash-week-h' }, t('c.ag.week')), weekSpan, weekBody),
     h('section', { class: 'c-dash-part', 'aria-labelledby': 'dash-pending-h', 'data-testid': 'dash-pending' },
-      h('h2', { id: 'dash-pending-h' }, t('c.ag.pending')), pendingBody));
+      pendingH, pendingBody));
 
   function showError(text) {
     clear(errorSlot);
@@ -138,11 +139,11 @@ function agenda(ctx, tz, providerId, onChanged) {
     const byDay = new Map();
     for (let i = 0; i < 7; i++) byDay.set(addDays(first, i), []);
     for (const b of res.rows) {
-      const d = todayOf(b.start, tz);
+      const d = dayInZone(b.start, tz);
       if (byDay.has(d)) byDay.get(d).push(b);
     }
     weekSpan.textContent = `${t('c.ag.week.span', { from: dayLabel(first), to: dayLabel(addDays(first, 6)) })} · ${
-      res.rows.length ? t('c.ag.week.total', { n: res.rows.length }) : t('c.ag.week.empty')}`;
+      res.rows.length === 1 ? t('c.ag.week.total.one') : res.rows.length ? t('c.ag.week.total', { n: res.rows.length }) : t('c.ag.week.empty')}`;
     weekSpan.dataset.count = String(res.rows.length);
     const today = todayIn(tz);
     clear(weekBody).append(h('ol', { class: 'c-dash-week' }, [...byDay].map(([d, list]) => h('li', {
@@ -197,6 +198,8 @@ function agenda(ctx, tz, providerId, onChanged) {
     }
     onChanged();
     await load({ keepError: refused });
+    // The pressed button went with the list drawn again: the keyboard goes on from its heading.
+    if (alive && !el.contains(document.activeElement)) pendingH.focus();
   }
 
   /** Reads the three lists again; once they are in, an earlier failure is no longer shown
@@ -231,10 +234,6 @@ function agenda(ctx, tz, providerId, onChanged) {
   return { el, load, destroy() { alive = false; } };
 }
 
-/** The local date (YYYY-MM-DD) of an instant in tz. */
-function todayOf(instant, tz) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
-}
 /** "Tuesday, 3 March 2026, 10:00 – 10:30". */
 function whenText(b, tz) {
   return `${formatDateTime(b.start, tz, false)} – ${formatTime(b.end, tz)}`;

@@ -119,6 +119,7 @@ const en = {
   'c.ag.week.empty': 'No bookings this week.',
   'c.ag.week.today': 'today',
   'c.ag.week.total': '{n} bookings this week.',
+  'c.ag.week.total.one': '1 booking this week.',
   'c.ag.pending': 'Pending requests',
   'c.ag.pending.caption': 'Bookings waiting for confirmation, soonest first',
   'c.ag.pending.empty': 'No requests are waiting for confirmation.',
@@ -139,7 +140,7 @@ const en = {
   'c.ag.confirmed': 'The booking of {name} on {when} is confirmed.',
   'c.ag.declined': 'The booking of {name} on {when} is declined.',
   'c.ag.refused': 'The booking of {name} was not changed: {detail}',
-  'c.ag.more': 'Only the first {n} bookings are shown.',
+  'c.ag.more': 'There are more than {n}: {n} of them are shown.',
   'c.ag.figures': 'Figures for the period',
 };
 
@@ -260,6 +261,7 @@ const de = {
   'c.ag.week.empty': 'Diese Woche gibt es keine Buchungen.',
   'c.ag.week.today': 'heute',
   'c.ag.week.total': '{n} Buchungen in dieser Woche.',
+  'c.ag.week.total.one': '1 Buchung in dieser Woche.',
   'c.ag.pending': 'Offene Anfragen',
   'c.ag.pending.caption': 'Buchungen, die auf Bestätigung warten, die nächsten zuerst',
   'c.ag.pending.empty': 'Keine Anfragen warten auf Bestätigung.',
@@ -280,7 +282,7 @@ const de = {
   'c.ag.confirmed': 'Die Buchung von {name} am {when} ist bestätigt.',
   'c.ag.declined': 'Die Buchung von {name} am {when} ist abgelehnt.',
   'c.ag.refused': 'Die Buchung von {name} wurde nicht geändert: {detail}',
-  'c.ag.more': 'Nur die ersten {n} Buchungen werden gezeigt.',
+  'c.ag.more': 'Es sind mehr als {n}: {n} davon werden gezeigt.',
   'c.ag.figures': 'Kennzahlen des Zeitraums',
 };
 
