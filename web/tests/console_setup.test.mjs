@@ -453,7 +453,7 @@ test('a message template: the preview follows the typing, and the saved text is 
   const shown = (await subj.textContent()).trim();
   assert.doesNotMatch(shown, /\{\{/);
   assert.notEqual(shown, first);
-  await tf.locator('[name="html"]').fill('<p>Hello <strong>{{customer_name}}</strong><script>window.bad = 1</script></p>');
+  await tf.locator('[name="html"]').fill('<p style="color: red">Hello <strong>{{customer_name}}</strong>, style = formal<script>window.bad = 1</script></p>');
   // The HTML is shown in a sandboxed frame (no scripts, an origin of its own) with a title.
   const frameEl = page.locator(sel('preview-html'));
   assert.equal(await frameEl.evaluate((x) => x.tagName), 'IFRAME');
@@ -464,6 +464,8 @@ test('a message template: the preview follows the typing, and the saved text is 
   const strong = (await frame.locator('strong').textContent()).trim();
   assert.ok(strong.length > 0 && !/\{\{/.test(strong), `the variable is filled in inside the frame: ${strong}`);
   assert.equal(await frame.locator('script').count(), 0, 'no script reaches the frame');
+  assert.equal(await frame.locator('[style]').count(), 0, 'no style attribute reaches the frame');
+  assert.match(await frame.locator('p').first().textContent(), /style = formal/, 'text that reads like an attribute stays');
   assert.equal(await page.locator('[data-testid="template-form"] strong').count(), 0, 'the HTML is not copied into the page');
   assert.equal(await page.evaluate(() => window.bad), undefined);
   await screenshot(page, 'setup-07-template');

@@ -10,6 +10,7 @@ import { t } from '../i18n.js';
 import { allZones } from '../format.js';
 import { call, get, getAll } from './http.js';
 import { weeklyEditor } from './avail_weekly.js';
+import { browserZone } from './calendar.js';
 import { Fields, notices, confirmIn, btn, busy, when, listPage, orNull } from './setup_common.js';
 
 const OWNER = { id: 'business', timezone: 'UTC' };
@@ -30,8 +31,8 @@ export function mountBusiness(root) {
   let providers = [];
   const msg = notices();
   const f = new Fields('biz');
-  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  const zoneField = f.select('timezone', t('c.setup.biz.zone'), allZones().map((z) => [z, z]), browserZone,
+  const zoneHere = browserZone();
+  const zoneField = f.select('timezone', t('c.setup.biz.zone'), allZones().map((z) => [z, z]), zoneHere,
     { hint: t('c.setup.biz.zone.hint'), 'data-testid': 'business-zone' });
   const exemptBox = h('div', { class: 's-checks' });
   const exemptGroup = f.group('exempt_provider_ids', t('c.setup.biz.exempt'), exemptBox);
@@ -43,7 +44,7 @@ export function mountBusiness(root) {
   function setZone(zone) {
     const sel = f.el('timezone');
     if (zone && ![...sel.options].some((o) => o.value === zone)) sel.append(h('option', { value: zone }, zone));
-    sel.value = zone || browserZone;
+    sel.value = zone || zoneHere;
   }
 
   function showState(data) {

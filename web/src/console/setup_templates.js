@@ -37,7 +37,8 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
 function frameDoc(html, lang, title) {
   const bare = String(html || '')
     .replace(/<style[\s\S]*?<\/style\s*>/gi, '')
-    .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
+    // style attributes inside start tags only: "style = formal" in the text stays.
+    .replace(/<[a-z][^>]*>/gi, (tag) => tag.replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, ''));
   const src = new DOMParser().parseFromString(bare, 'text/html');
   const out = document.implementation.createHTMLDocument('');
   const copy = (from, to) => {
