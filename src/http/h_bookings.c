@@ -141,40 +141,6 @@ int h_booking_get(struct req *r, struct err *e)
 					     r->now));
 }
 
-/* The length of the UTF-8 character at p (1 to 4 bytes), 0 if p does not start a well-formed
- * one: no overlong forms, no UTF-16 surrogates, nothing past U+10FFFF (RFC 3629, the form
- * PostgreSQL and the JSON encoder accept). */
-static size_t utf8_char(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		len = 2;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		len = 3;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* The search text q: 1 to BOOKING_SEARCH_MAX characters of well-formed UTF-8 without control
  * characters (an encoded NUL is refused before, with every query parameter's). Sets f->q
  * when given. */
@@ -182,15 +148,16 @@ static int search_query(struct req *r, struct booking_filter *f, struct err *e)
 {
 	const char *value = req_query(r, "q");
 	const unsigned char *p;
-	size_t chars = 0, n;
+	size_t chars = 0, left, n;
 
 	if (!value)
 		return 0;
 	f->q = value;
-	for (p = (const unsigned char *)value; *p; p += n) {
+	left = strlen(value);
+	for (p = (const unsigned char *)value; left; p += n, left -= n) {
 		if (*p < 0x20 || *p == 0x7F)
 			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");
-		if (!(n = utf8_char(p)))
+		if (!(n = utf8_char(p, left)))
 			return err_field_code(e, ERR_INVALID, "q", "is not valid UTF-8");
 		if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)	/* U+0080-U+009F, the C1 controls */
 			return err_field_code(e, ERR_INVALID, "q", "must not hold control characters");

@@ -64,40 +64,6 @@ static size_t on_read(char *buffer, size_t size, size_t nitems, void *arg)
 	return take;
 }
 
-/* The length of the well-formed UTF-8 character at s (len bytes left), or 0 (RFC 3629: no
- * overlong forms, no surrogates, nothing past U+10FFFF). */
-static size_t utf8_char(const unsigned char *s, size_t len)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, m;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (need > len)
-		return 0;
-	for (m = 1; m < need; m++) {
-		if (s[m] < (m == 1 ? lo : 0x80) || s[m] > (m == 1 ? hi : 0xbf))
-			return 0;
-	}
-	return need;
-}
-
 /* Copies the len bytes of src to dst (len + 1 bytes) as text: each byte that does not start
  * a well-formed UTF-8 character (a receiver's Latin-1, a character cut where the kept part
  * ends) becomes '?', since PostgreSQL refuses such text and JSON cannot carry it. */

@@ -3,13 +3,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
-/* The length of the valid UTF-8 sequence at p, or 0 when none starts there. */
-static size_t utf8_seq(const unsigned char *p)
+size_t utf8_char(const unsigned char *p, size_t left)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n, i;
 
+	if (left == 0)
+		return 0;
 	if (p[0] < 0x80)
 		return 1;
 	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
@@ -25,6 +27,8 @@ static size_t utf8_seq(const unsigned char *p)
 	} else {
 		return 0;
 	}
+	if (n > left)
+		return 0;
 	for (i = 1; i < n; i++) {
 		if (p[i] < lo || p[i] > hi)
 			return 0;
@@ -39,14 +43,16 @@ static size_t utf8_seq(const unsigned char *p)
 void utf8_repair(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
+	size_t left = strlen(s);
 
-	while (*p) {
-		size_t n = utf8_seq(p);
+	while (left) {
+		size_t n = utf8_char(p, left);
 		if (n == 0) {
 			*p = '?';
 			n = 1;
 		}
 		p += n;
+		left -= n;
 	}
 }
 

@@ -91,6 +91,11 @@ static inline void err_init(struct err *e)
 	e->ext_json[0] = '\0';
 }
 
+/* The length (1 to 4) of the well-formed UTF-8 character at p, of which left bytes may be
+ * read, or 0 if none starts there (RFC 3629: no overlong forms, no UTF-16 surrogates,
+ * nothing past U+10FFFF, the form PostgreSQL and JSON accept). */
+size_t utf8_char(const unsigned char *p, size_t left);
+
 /* Makes s valid UTF-8 in place: a byte that starts no valid sequence (such as the first half
  * of a character a buffer's end cut) becomes '?'. For text that quotes what others sent and
  * goes out as JSON; err_set and err_field apply it to their messages. */

@@ -86,6 +86,28 @@ static void valid_text_is_kept(void **state)
 	assert_renders(&e, 1);
 }
 
+/* The character reader shared by the error messages, the search text and delivery logs:
+ * never past the bytes it may read, and strict about the forms PostgreSQL refuses. */
+static void utf8_char_reads_only_what_it_may(void **state)
+{
+	const unsigned char *e_acute = (const unsigned char *)"\xc3\xa9";
+	const unsigned char *emoji = (const unsigned char *)"\xf0\x9f\x98\x80";
+
+	(void)state;
+	assert_int_equal(utf8_char((const unsigned char *)"a", 1), 1);
+	assert_int_equal(utf8_char(e_acute, 2), 2);
+	assert_int_equal(utf8_char(e_acute, 1), 0);	/* cut where the readable bytes end */
+	assert_int_equal(utf8_char(e_acute, 0), 0);
+	assert_int_equal(utf8_char(emoji, 4), 4);
+	assert_int_equal(utf8_char(emoji, 3), 0);
+	assert_int_equal(utf8_char((const unsigned char *)"\xf4\x8f\xbf\xbf", 4), 4);
+	assert_int_equal(utf8_char((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+	assert_int_equal(utf8_char((const unsigned char *)"\xe0\x80\xaf", 3), 0);
+	assert_int_equal(utf8_char((const unsigned char *)"\xed\xa0\x80", 3), 0);
+	assert_int_equal(utf8_char((const unsigned char *)"\xc0\xaf", 2), 0);
+	assert_int_equal(utf8_char((const unsigned char *)"\xc3", 2), 0);	/* NUL after it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +115,7 @@ int main(void)
 		cmocka_unit_test(message_cut_inside_a_character_renders),
 		cmocka_unit_test(invalid_bytes_become_question_marks),
 		cmocka_unit_test(valid_text_is_kept),
+		cmocka_unit_test(utf8_char_reads_only_what_it_may),
 	};
 
 	return cmocka_run_group_tests_name("err", tests, NULL, NULL);
