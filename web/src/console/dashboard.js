@@ -13,21 +13,13 @@ import { call, get } from './http.js';
 import { problemText } from './problems.js';
 import { browserZone, firstDay } from './calendar.js';
 import { openDetail } from './detail.js';
+import { todayIn, addDays } from './avail_util.js';
 
 const RANGES = ['week', '30', 'month', 'custom'];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const kept = { range: 'week', from: '', to: '', provider: '' };
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** Today's date (YYYY-MM-DD) in tz. */
-function todayIn(tz) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-function addDays(ymd, n) {
-  const d = new Date(`${ymd}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 /** [from, to] of a named range, in dates of tz; a week starts on the locale's first day. */
 export function rangeDates(range, tz) {
   const today = todayIn(tz);
