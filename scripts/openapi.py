@@ -109,20 +109,29 @@ S["PolicyIn"] = obj({"cancellation_deadline_hours": rng(0, 8784), "reschedule_de
 S["Service"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT, "price": NSTR, "currency": NSTR,
                     "buffer_before_minutes": INT, "buffer_after_minutes": INT, "slot_step_minutes": INT,
                     "min_notice_minutes": INT, "max_advance_days": NINT, "capacity": INT,
-                    "provider_ids": arr(ref("ProviderId")), "requires_approval": BOOL,
+                    "provider_ids": arr(ref("ProviderId"), maxItems=200,
+                                        description="the providers by id: the first 200 when the service has more (then provider_count is present; the full list: GET /v1/services/{id}/providers)"),
+                    "provider_count": {"type": "integer", "minimum": 201, "description": "only when more than 200 providers offer the service: how many"},
+                    "requires_approval": BOOL,
                     "public": {"type": "boolean", "description": "listed on the tenant's public booking page"}, "policy": ref("Policy"),
                     "reminder_offsets_minutes": {"type": ["array", "null"], "items": INT,
                                                  "description": "minutes before the start, largest first; null = the tenant's"},
                     "provider_overrides": arr(ref("ProviderOverride"), description="the providers with their own price or duration"),
                     "location": nullable(ref("ServiceLocation")),
                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
+S["Service"]["required"].remove("provider_count")
 S["ProviderOverride"] = obj({"provider_id": ref("ProviderId"), "price": NSTR, "duration_minutes": NINT},
                             desc="a provider's own price (in the service's currency) and duration; null = the service's")
 S["ServiceProvider"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderId"),
                             "price": NSTR, "currency": NSTR, "duration_minutes": INT,
                             "price_override": NSTR, "duration_override": NINT},
                            desc="what the provider charges and takes for the service (price, currency, duration_minutes) and its own values (null = the service's)")
-S["ServiceProviderList"] = obj({"data": arr(ref("ServiceProvider"))})
+S["ServiceProviderList"] = obj({"data": arr(ref("ServiceProvider")), "next_cursor": nullable(ref("ProviderId"))},
+                               required=["data"])
+S["ServiceProvidersAdd"] = obj({"provider_ids": arr(ref("ProviderId"), minItems=1, maxItems=1000, uniqueItems=True)},
+                               desc="1-1,000 providers to add; all or none")
+S["ServiceProvidersAdded"] = obj({"service_id": ref("ServiceId"), "added": arr(ref("ProviderId"), description="the providers new to the service, in the order given"),
+                                  "provider_count": {"type": "integer", "minimum": 0}})
 S["ServiceProviderPut"] = obj({"price": {"type": ["string", "null"], "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"},
                                "duration_minutes": rng(1, 1440)}, required=[],
                               desc="omitted or null = the service's; a price needs the service to have a currency")
@@ -285,6 +294,14 @@ S["Slot"] = obj({"start": ref("Instant"), "end": ref("Instant"), "provider_id": 
                  "seats_left": {"type": "integer", "description": "only when the service's capacity is above 1"}},
                 required=["start", "end", "provider_id"])
 S["Slots"] = obj({"slots": arr(ref("Slot"))})
+S["SlotGroup"] = obj({"start": ref("Instant"), "end": ref("Instant"),
+                      "providers_free": {"type": "integer", "minimum": 1},
+                      "provider_ids": arr(ref("ProviderId"), description="only with include=provider_ids")},
+                     required=["start", "end", "providers_free"],
+                     desc="group=start: a start (and end) once, with how many providers are free then")
+S["SlotsAny"] = obj({"slots": arr({"oneOf": [ref("Slot"), ref("SlotGroup")]}),
+                     "next_provider_cursor": {**nullable(ref("ProviderId")), "description": "with provider_limit: the provider_cursor of the next page (null: the last page)"}},
+                    required=["slots"])
 REASONS = ["outside_hours", "override_closed", "holiday", "vacation", "time_off", "not_on_grid", "min_notice",
            "max_advance", "booked", "limit_per_day", "limit_consecutive", "held", "schedule_entry", "external_busy",
            "service_not_offered_now", "outside_business_hours"]
@@ -391,7 +408,7 @@ EVENT_TYPES = sorted(["booking.cancelled", "booking.completed", "booking.confirm
     "hold.created", "hold.expired", "hold.released", "holiday.created", "holiday.deleted", "holiday.updated",
     "key.created", "key.revoked", "key.updated", "override.created", "override.deleted", "override.updated", "policy.updated",
     "provider.created", "provider.deleted", "provider.updated", "schedule.updated", "service.created",
-    "service.deleted", "service.updated", "time_off.created", "time_off.deleted", "time_off.updated", "waitlist.booked",
+    "service.deleted", "service.updated", "service.providers_added", "service.provider_removed", "time_off.created", "time_off.deleted", "time_off.updated", "waitlist.booked",
     "waitlist.expired", "waitlist.joined", "waitlist.offered", "waitlist.removed", "waitlist.updated",
     "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
     "endpoint.secret_rotated", "template.updated", "template.deleted", "feed.created", "feed.revoked",
@@ -494,6 +511,23 @@ S["CalendarSyncedPayload"] = obj({**CAL_SYNC, "busy_intervals": {"type": "intege
 S["CalendarSyncFailedPayload"] = obj({**CAL_SYNC, "error": STR},
                                      desc="a fetch failed with an error other than the last one; the last good busy time is kept")
 for typ, name in [("calendar.synced", "CalendarSyncedPayload"), ("calendar.sync_failed", "CalendarSyncFailedPayload")]:
+    S["Event"]["allOf"].append({"if": {"properties": {"type": {"const": typ}}, "required": ["type"]},
+                                "then": {"properties": {"payload": ref(name)}}})
+# service.providers_added / service.provider_removed carry the change, not the whole service (whose
+# providers may be thousands).
+for cond in S["Event"]["allOf"]:
+    t = cond["if"]["properties"]["type"]
+    if t.get("pattern") == "^service\\.":
+        t["pattern"] = "^service\\.(?!provider)"
+S["ServiceProvidersAddedPayload"] = obj({"service_id": ref("ServiceId"),
+                                         "provider_ids": arr(ref("ProviderId"), minItems=1, maxItems=1000),
+                                         "provider_count": {"type": "integer", "minimum": 1}},
+                                        desc="the providers one POST /v1/services/{id}/providers added, and how many offer the service after it")
+S["ServiceProviderRemovedPayload"] = obj({"service_id": ref("ServiceId"), "provider_id": ref("ProviderId"),
+                                          "provider_count": {"type": "integer", "minimum": 0}},
+                                         desc="the provider removed, and how many offer the service after it")
+for typ, name in [("service.providers_added", "ServiceProvidersAddedPayload"),
+                  ("service.provider_removed", "ServiceProviderRemovedPayload")]:
     S["Event"]["allOf"].append({"if": {"properties": {"type": {"const": typ}}, "required": ["type"]},
                                 "then": {"properties": {"payload": ref(name)}}})
 S["EventList"] = obj({"data": arr(ref("Event")), "next_after": NINT})
@@ -680,8 +714,17 @@ op("delete", "/v1/services/{service_id}", "Delete a service", {204: "NoContent",
    params=[SVC], opid="deleteService")
 SVC_PRV = [SVC, pid("provider_id", "ProviderId", "a provider of the service")]
 op("get", "/v1/services/{service_id}/providers", "Each provider's price and duration for a service",
-   {200: json_resp("one entry per provider of the service (staff: their providers)", ref("ServiceProviderList")),
-    404: "NotFound"}, role="admin,staff", params=[SVC], opid="listServiceProviders")
+   {200: json_resp("one entry per provider of the service (staff: their providers), by provider id, a page", ref("ServiceProviderList")),
+    404: "NotFound", 422: "Unprocessable"}, role="admin,staff", opid="listServiceProviders",
+   params=[SVC, P("limit", "query", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}, "page size"),
+           P("cursor", "query", ref("ProviderId"), "the next_cursor of the previous page")])
+op("post", "/v1/services/{service_id}/providers", "Add providers to a service (1-1,000 a call)",
+   {200: json_resp("the providers added and how many offer it now", ref("ServiceProvidersAdded")), 404: "NotFound"},
+   params=[SVC], body_ref="ServiceProvidersAdd", opid="addServiceProviders",
+   desc="All or none: an unknown or deleted provider is a 422 at its index and nothing is added; one already offering the service is left as it is. Event service.providers_added (none added: nothing written).")
+op("delete", "/v1/services/{service_id}/provider_ids/{provider_id}", "Remove a provider from a service",
+   {204: "NoContent", 404: "NotFound"}, params=SVC_PRV, opid="removeServiceProvider",
+   desc="404 when it does not offer the service. Its holds and waitlist entries for the service end. Event service.provider_removed.")
 op("get", "/v1/services/{service_id}/providers/{provider_id}", "A provider's price and duration for a service",
    {200: json_resp("the provider's terms", ref("ServiceProvider")), 404: "NotFound"}, role="admin,staff",
    params=SVC_PRV, opid="getServiceProvider")
@@ -856,10 +899,14 @@ SLOT_RANGE = [P("from", "query", ref("Date"), "first date, in the display zone",
               P("provider_id", "query", ref("ProviderId"), "one provider (default: all of the service's)"),
               P("timezone", "query", STR, "the display zone (IANA); required when the providers' zones differ")]
 op("get", "/v1/slots", "Bookable start times of a service over a date range",
-   {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
+   {200: json_resp("the slots, by start then provider (group=start: by start, each once)", ref("SlotsAny")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff,customer,manage_token", tags=["slots"], opid="listSlots",
    desc="A manage token may list its booking's service only (the times it may move to).",
-   params=[P("service_id", "query", ref("ServiceId"), "the service", True), *SLOT_RANGE])
+   params=[P("service_id", "query", ref("ServiceId"), "the service", True), *SLOT_RANGE,
+           P("group", "query", {"type": "string", "enum": ["start"]}, "start: each start once with providers_free (not with provider_id)"),
+           P("include", "query", {"type": "string", "enum": ["provider_ids"]}, "with group=start: the free providers' ids"),
+           P("provider_limit", "query", {"type": "integer", "minimum": 1, "maximum": 1000}, "a page of the service's providers (by id), with next_provider_cursor"),
+           P("provider_cursor", "query", ref("ProviderId"), "the next_provider_cursor of the previous page")])
 op("get", "/v1/slots/explain", "Why one start is or is not bookable",
    {200: json_resp("the verdict and its reasons", ref("Explain")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff,customer", tags=["slots"], opid="explainSlot",

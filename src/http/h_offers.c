@@ -7,6 +7,8 @@
 #include "http/h_common.h"
 #include "http/json_in.h"
 #include "usecase/uc_offers.h"
+#include "util/ids.h"
+#include "wire/wire_query.h"
 
 static const char *const offer_keys[] = {"price", "duration_minutes", NULL};
 
@@ -56,19 +58,43 @@ int h_offer_get(struct req *r, struct err *e)
 	return reply_json(r, 200, wire_service_offer(&s, pid));
 }
 
+/* One page of GET /v1/services/{id}/providers: at most this many (and by default). */
+#define OFFER_PAGE_MAX 1000
+
 int h_offer_list(struct req *r, struct err *e)
 {
-	const char *sid;
+	const char *sid, *cursor = req_query(r, "cursor"), *limit_text = req_query(r, "limit");
+	size_t i, kept = 0, limit = OFFER_PAGE_MAX;
+	const char *last = NULL;
 	struct service s;
 	json_t *items;
-	size_t i;
+	long long v;
 
-	if (path_id(r, 0, "svc", &sid, e) || uc_offer_list(&r->uc, sid, &s, e))
+	if (path_id(r, 0, "svc", &sid, e))
+		return -1;
+	if (limit_text) {
+		if (wire_int_value(limit_text, 1, OFFER_PAGE_MAX, &v))
+			return err_field_code(e, ERR_INVALID, "limit",
+					      "must be an integer from 1 to %d", OFFER_PAGE_MAX);
+		limit = (size_t)v;
+	}
+	if (cursor && !id_valid(cursor, "prv"))
+		return err_field_code(e, ERR_INVALID, "cursor", "is not a cursor this list returned");
+	if (uc_offer_list(&r->uc, sid, &s, e))
 		return -1;
 	items = json_array();
-	for (i = 0; i < s.nproviders; i++)
+	/* provider_ids are by id: the page starts after the cursor. */
+	for (i = 0; i < s.nproviders; i++) {
+		if (cursor && strcmp(s.provider_ids[i], cursor) <= 0)
+			continue;
+		if (kept == limit)
+			return reply_json(r, 200,
+					  json_pack("{s:o, s:s}", "data", items, "next_cursor", last));
 		json_array_append_new(items, wire_service_offer(&s, s.provider_ids[i]));
-	return reply_json(r, 200, json_pack("{s:o}", "data", items));
+		last = s.provider_ids[i];
+		kept++;
+	}
+	return reply_json(r, 200, json_pack("{s:o, s:n}", "data", items, "next_cursor"));
 }
 
 int h_offer_delete(struct req *r, struct err *e)

@@ -8,6 +8,7 @@
 #include "http/json_in.h"
 #include "http/location_json.h"
 #include "http/policy_json.h"
+#include "usecase/uc_catalog.h"
 #include "util/ids.h"
 
 static const char *const service_keys[] = {
@@ -196,6 +197,54 @@ int h_service_delete(struct req *r, struct err *e)
 	const char *id;
 
 	if (path_id(r, 0, "svc", &id, e) || uc_service_delete(&r->uc, id, e))
+		return -1;
+	return reply_no_content(r);
+}
+
+/* At most this many ids in one POST /v1/services/{id}/providers. */
+#define PROVIDERS_BATCH_MAX 1000
+
+static const char *const batch_keys[] = {"provider_ids", NULL};
+
+int h_service_providers_add(struct req *r, struct err *e)
+{
+	struct uc_providers_added out;
+	const char **ids = arena_alloc(r->arena, PROVIDERS_BATCH_MAX * sizeof(*ids));
+	const char *sid;
+	id_t_ *copy;
+	json_t *added;
+	size_t n = 0, i;
+	int got;
+
+	if (path_id(r, 0, "svc", &sid, e))
+		return -1;
+	json_only_keys(r->json, "", batch_keys, e);
+	got = json_get_ids(r->json, "", "provider_ids", "prv", PROVIDERS_BATCH_MAX, ids, &n, e);
+	if (got == 0)
+		json_required("", "provider_ids", e);
+	else if (got == 1 && n == 0)
+		err_field(e, "/provider_ids", "must name at least one provider");
+	if (e->code)
+		return -1;
+	copy = arena_alloc(r->arena, n * sizeof(*copy));
+	for (i = 0; i < n; i++)
+		snprintf(copy[i], ID_MAX, "%s", ids[i]);
+	if (uc_service_providers_add(&r->uc, sid, copy, n, &out, e))
+		return -1;
+	added = json_array();
+	for (i = 0; i < out.n; i++)
+		json_array_append_new(added, json_string(out.ids[i]));
+	return reply_json(r, 200,
+			  json_pack("{s:s, s:o, s:I}", "service_id", sid, "added", added,
+				    "provider_count", (json_int_t)out.count));
+}
+
+int h_service_provider_remove(struct req *r, struct err *e)
+{
+	const char *sid, *pid;
+
+	if (path_id(r, 0, "svc", &sid, e) || path_id(r, 1, "prv", &pid, e) ||
+	    uc_service_provider_remove(&r->uc, sid, pid, e))
 		return -1;
 	return reply_no_content(r);
 }

@@ -18,6 +18,8 @@ int h_service_list(struct req *r, struct err *e);
 int h_service_get(struct req *r, struct err *e);
 int h_service_patch(struct req *r, struct err *e);
 int h_service_delete(struct req *r, struct err *e);
+int h_service_providers_add(struct req *r, struct err *e);
+int h_service_provider_remove(struct req *r, struct err *e);
 int h_offer_list(struct req *r, struct err *e);
 int h_offer_get(struct req *r, struct err *e);
 int h_offer_put(struct req *r, struct err *e);

@@ -71,6 +71,8 @@ static const struct route routes[] = {
 	{HTTP_PATCH, "/v1/services/{}", h_service_patch, ROUTE_BODY},
 	{HTTP_DELETE, "/v1/services/{}", h_service_delete, 0},
 	{HTTP_GET, "/v1/services/{}/providers", h_offer_list, ROUTE_STAFF},
+	{HTTP_POST, "/v1/services/{}/providers", h_service_providers_add, ROUTE_BODY},
+	{HTTP_DELETE, "/v1/services/{}/provider_ids/{}", h_service_provider_remove, 0},
 	{HTTP_GET, "/v1/services/{}/providers/{}", h_offer_get, ROUTE_STAFF},
 	{HTTP_PUT, "/v1/services/{}/providers/{}", h_offer_put, ROUTE_BODY | ROUTE_STAFF},
 	{HTTP_DELETE, "/v1/services/{}/providers/{}", h_offer_delete, ROUTE_STAFF},

@@ -155,3 +155,131 @@ void slots_render_json(struct buf *b, const struct slot *v, size_t n, const stru
 	}
 	buf_adds(b, "]}");
 }
+
+/* Appends the decimal digits of u at p; returns the length. */
+static size_t put_uint(char *p, size_t u)
+{
+	char digits[24];
+	size_t k = sizeof(digits);
+
+	do {
+		digits[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	memcpy(p, digits + k, sizeof(digits) - k);
+	return sizeof(digits) - k;
+}
+
+/* One group: the slots v[a..b) that share start, those of them ending at end. */
+static void group_emit(struct buf *b, struct instant_fmt *f, struct instant_text *start,
+		      struct instant_text *end, const struct slot *v, size_t a, size_t z,
+		      int64_t end_utc, size_t count, const char *const *provider_ids,
+		      bool with_ids, bool first)
+{
+	size_t i;
+	char *p;
+
+	text_of(f, start, v[a].start);
+	text_of(f, end, end_utc);
+	if (!buf_reserve(b, 128))
+		return;
+	p = b->ptr + b->len;
+	if (!first)
+		*p++ = ',';
+	memcpy(p, "{\"start\":\"", 10);
+	p += 10;
+	memcpy(p, start->text, sizeof(start->text));
+	p += start->len;
+	memcpy(p, "\",\"end\":\"", 9);
+	p += 9;
+	memcpy(p, end->text, sizeof(end->text));
+	p += end->len;
+	memcpy(p, "\",\"providers_free\":", 19);
+	p += 19;
+	p += put_uint(p, count);
+	*p = '\0';
+	b->len = (size_t)(p - b->ptr);
+	if (with_ids) {
+		bool any = false;
+
+		buf_adds(b, ",\"provider_ids\":[");
+		for (i = a; i < z; i++) {
+			const char *pid;
+			size_t len;
+
+			if (v[i].end != end_utc)
+				continue;
+			pid = provider_ids[v[i].provider];
+			len = strlen(pid);
+			if (!buf_reserve(b, len + 4))
+				return;
+			p = b->ptr + b->len;
+			if (any)
+				*p++ = ',';
+			*p++ = '"';
+			memcpy(p, pid, len);
+			p += len;
+			*p++ = '"';
+			*p = '\0';
+			b->len = (size_t)(p - b->ptr);
+			any = true;
+		}
+		buf_adds(b, "]");
+	}
+	buf_adds(b, "}");
+}
+
+void slots_render_grouped(struct buf *b, const struct slot *v, size_t n,
+			  const struct tz *display, const char *const *provider_ids,
+			  bool with_ids)
+{
+	struct instant_text start = {INT64_MIN, 0, {0}}, end = {INT64_MIN, 0, {0}};
+	struct instant_fmt f;
+	bool first = true;
+	size_t a = 0, z, i;
+
+	fmt_init(&f, display);
+	buf_adds(b, "{\"slots\":[");
+	/* v is ordered by start: one pass over each run of a start. */
+	while (a < n) {
+		int64_t lo = v[a].end, hi = v[a].end, prev;
+		bool mixed = false;
+
+		for (z = a + 1; z < n && v[z].start == v[a].start; z++) {
+			if (v[z].end != lo)
+				mixed = true;
+			if (v[z].end < lo)
+				lo = v[z].end;
+			if (v[z].end > hi)
+				hi = v[z].end;
+		}
+		if (!mixed) {
+			group_emit(b, &f, &start, &end, v, a, z, lo, z - a, provider_ids, with_ids,
+				   first);
+			first = false;
+		} else {
+			/* Providers with their own duration: a group per end, earliest first. */
+			int64_t cur = lo;
+			for (;;) {
+				size_t count = 0;
+				int64_t next = INT64_MAX;
+
+				for (i = a; i < z; i++) {
+					if (v[i].end == cur)
+						count++;
+					else if (v[i].end > cur && v[i].end < next)
+						next = v[i].end;
+				}
+				group_emit(b, &f, &start, &end, v, a, z, cur, count, provider_ids,
+					   with_ids, first);
+				first = false;
+				prev = cur;
+				if (next == INT64_MAX || prev == hi)
+					break;
+				cur = next;
+			}
+		}
+		a = z;
+	}
+	buf_adds(b, "]}");
+}

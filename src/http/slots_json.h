@@ -16,4 +16,11 @@
 void slots_render_json(struct buf *b, const struct slot *v, size_t n, const struct tz *display,
 		       const char *const *provider_ids, bool with_seats);
 
+/* Appends {"slots":[{"start","end","providers_free"[,"provider_ids"]}…]} to b: the slots v
+ * (ordered by start) grouped by start and end, each group once with how many providers are
+ * free then and, with with_ids, which (in v's order). */
+void slots_render_grouped(struct buf *b, const struct slot *v, size_t n,
+			  const struct tz *display, const char *const *provider_ids,
+			  bool with_ids);
+
 #endif

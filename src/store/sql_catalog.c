@@ -2,6 +2,7 @@
 #include "store/sql_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PROVIDER_COLS                                                                          \
@@ -351,12 +352,23 @@ static void read_service(struct stmt *s, struct arena *a, void *dst)
 static int service_providers_read(struct store_tx *tx, struct service *v, struct arena *a,
 				  struct err *e)
 {
-	if (ids_read(tx,
-		     "SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
-		     " AND service_id = ?2 ORDER BY provider_id",
-		     v->id, SERVICE_MAX_PROVIDERS, a, &v->provider_ids, &v->nproviders,
-		     "read service providers", e))
+	/* Every provider: a service may have thousands (no cap); by id. */
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
+				    " AND service_id = ?2 ORDER BY provider_id",
+				    e);
+
+	v->provider_ids = NULL;
+	v->nproviders = 0;
+	if (!s)
 		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, v->id);
+	if (rows_read(tx->c, s, read_id_row, sizeof(*v->provider_ids), a,
+		      (void **)&v->provider_ids, &v->nproviders, "read service providers", e))
+		return -1;
+	if (!v->provider_ids)
+		v->provider_ids = arena_alloc(a, sizeof(*v->provider_ids));
 	return service_offers_read(tx, v, a, e);
 }
 
@@ -373,6 +385,198 @@ int tx_service_get(struct store_tx *tx, const char *id, struct arena *a, struct 
 	read_service(s, a, out);
 	db_reset(s);
 	return service_providers_read(tx, out, a, e);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* True when id is in the sorted ids[0..n). */
+static bool ids_has(const id_t_ *ids, size_t n, const char *id)
+{
+	return n && bsearch(id, ids, n, sizeof(*ids), id_cmp) != NULL;
+}
+
+static int link_step(struct store_tx *tx, const char *sql, const char *service_id,
+		     const char *provider_id, const char *what, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, sql, e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, service_id);
+	bind_text(s, 3, provider_id);
+	return step_done(tx->c, s, what, e);
+}
+
+static const char link_insert_sql[] =
+	"INSERT INTO service_providers(tenant_id, service_id, provider_id)"
+	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+static const char link_delete_sql[] =
+	"DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2"
+	" AND provider_id = ?3";
+
+/* Makes the service's provider links v->provider_ids: only the difference with the stored
+ * links is written, and only providers new to it are checked to exist (at
+ * /provider_ids/<index>), so an edit of a service with thousands of providers costs what
+ * it changes. */
+static int service_links_write(struct store_tx *tx, const struct service *v, bool create,
+			       struct err *e)
+{
+	struct arena *a = arena_new();
+	id_t_ *now = NULL, *want;
+	size_t nnow = 0, i;
+	struct stmt *s;
+	int rc = -1;
+
+	if (!a)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (!create) {
+		s = conn_prep(tx->c,
+			      "SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
+			      " AND service_id = ?2 ORDER BY provider_id",
+			      e);
+		if (!s)
+			goto out;
+		bind_text(s, 1, tx->tenant);
+		bind_text(s, 2, v->id);
+		if (rows_read(tx->c, s, read_id_row, sizeof(*now), a, (void **)&now, &nnow,
+			      "read service providers", e))
+			goto out;
+	}
+	/* Providers new to the service must exist; reported at their index in the body. */
+	for (i = 0; i < v->nproviders; i++) {
+		struct provider p;
+		struct err lookup;
+		char ptr[64];
+
+		if (ids_has(now, nnow, v->provider_ids[i]))
+			continue;
+		err_init(&lookup);
+		if (tx_provider_get(tx, v->provider_ids[i], &p, &lookup) == 0)
+			continue;
+		if (lookup.code != ERR_NOT_FOUND) {
+			err_set(e, lookup.code, "%s", lookup.message);
+			goto out;
+		}
+		snprintf(ptr, sizeof(ptr), "/provider_ids/%zu", i);
+		err_field(e, ptr, "provider %s does not exist", v->provider_ids[i]);
+	}
+	if (e->code)
+		goto out;
+	want = arena_alloc(a, (v->nproviders + 1) * sizeof(*want));
+	memcpy(want, v->provider_ids, v->nproviders * sizeof(*want));
+	qsort(want, v->nproviders, sizeof(*want), id_cmp);
+	for (i = 0; i < nnow; i++)
+		if (!ids_has(want, v->nproviders, now[i]) &&
+		    link_step(tx, link_delete_sql, v->id, now[i], "unlink provider", e))
+			goto out;
+	for (i = 0; i < v->nproviders; i++)
+		if (!ids_has(now, nnow, want[i]) &&
+		    link_step(tx, link_insert_sql, v->id, want[i], "link provider", e))
+			goto out;
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
+}
+
+int tx_service_providers_add(struct store_tx *tx, const char *service_id, const id_t_ *ids,
+			     size_t n, const struct service *current, bool *added,
+			     struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct provider p;
+		struct err lookup;
+		char ptr[64];
+
+		added[i] = false;
+		if (ids_has(current->provider_ids, current->nproviders, ids[i]))
+			continue;
+		err_init(&lookup);
+		if (tx_provider_get(tx, ids[i], &p, &lookup) == 0) {
+			added[i] = true;
+			continue;
+		}
+		if (lookup.code != ERR_NOT_FOUND)
+			return err_set(e, lookup.code, "%s", lookup.message);
+		snprintf(ptr, sizeof(ptr), "/provider_ids/%zu", i);
+		err_field(e, ptr, "provider %s does not exist", ids[i]);
+	}
+	if (e->code)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (added[i] &&
+		    link_step(tx, link_insert_sql, service_id, ids[i], "link provider", e))
+			return -1;
+	return 0;
+}
+
+int tx_service_provider_remove(struct store_tx *tx, const char *service_id,
+			       const char *provider_id, struct err *e)
+{
+	return link_step(tx, link_delete_sql, service_id, provider_id, "unlink provider", e);
+}
+
+int tx_service_providers_page(struct store_tx *tx, const char *service_id, const char *after,
+			      size_t limit, struct arena *a, id_t_ **out, size_t *n,
+			      struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT provider_id FROM service_providers WHERE tenant_id = ?1"
+				    " AND service_id = ?2 AND provider_id > ?3 ORDER BY provider_id"
+				    " LIMIT ?4",
+				    e);
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, service_id);
+	bind_text(s, 3, after ? after : "");
+	db_bind_i64(s, 4, (int64_t)limit);
+	return rows_read(tx->c, s, read_id_row, sizeof(**out), a, (void **)out, n,
+			 "read service providers", e);
+}
+
+int tx_service_touch(struct store_tx *tx, const char *service_id, int64_t now, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "UPDATE services SET updated_at = ?3 WHERE tenant_id = ?1 AND id = ?2",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, service_id);
+	db_bind_i64(s, 3, now);
+	return step_done(tx->c, s, "touch service", e);
+}
+
+int tx_service_provider_count(struct store_tx *tx, const char *service_id, size_t *n,
+			      struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c,
+				    "SELECT count(*) FROM service_providers WHERE tenant_id = ?1"
+				    " AND service_id = ?2",
+				    e);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, service_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*n = (size_t)db_col_i64(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? 0 : sql_fail(tx->c, rc, "count service providers", e);
 }
 
 /* Writes the service row and replaces its provider links, checking each provider exists;
@@ -415,21 +619,7 @@ static int service_write(struct store_tx *tx, const struct service *v, bool crea
 	bind_opt_text(s, 19, location);
 	if (step_done(c, s, "write service", e))
 		return -1;
-	s = conn_prep(c, "DELETE FROM service_providers WHERE tenant_id = ?1 AND service_id = ?2",
-		      e);
-	if (!s)
-		return -1;
-	bind_text(s, 1, tenant);
-	bind_text(s, 2, v->id);
-	if (step_done(c, s, "unlink providers", e))
-		return -1;
-	if (tx_providers_exist(tx, (const id_t_ *)v->provider_ids, v->nproviders,
-			       "/provider_ids", e))
-		return -1;
-	if (ids_link(tx,
-		     "INSERT INTO service_providers(tenant_id, service_id, provider_id)"
-		     " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-		     v->id, (const id_t_ *)v->provider_ids, v->nproviders, "link provider", e))
+	if (service_links_write(tx, v, create, e))
 		return -1;
 	/* The providers it keeps keep their own price and duration. */
 	return service_offers_keep(tx, v, e);

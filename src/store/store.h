@@ -165,6 +165,22 @@ int tx_service_insert(struct store_tx *tx, const struct service *s, struct err *
 /* Writes the service; when it now has seats, its active one-to-one bookings become seats. */
 int tx_service_update(struct store_tx *tx, const struct service *s, struct err *e);
 int tx_service_delete(struct store_tx *tx, const char *id, struct err *e);
+/* Links the providers ids[0..n) not yet offering current (the service as read in tx) to
+ * service_id, all or none: added[i] tells which were new; a provider that does not exist
+ * is ERR_INVALID at /provider_ids/<index>. */
+int tx_service_providers_add(struct store_tx *tx, const char *service_id, const id_t_ *ids,
+			     size_t n, const struct service *current, bool *added,
+			     struct err *e);
+int tx_service_provider_remove(struct store_tx *tx, const char *service_id,
+			       const char *provider_id, struct err *e);
+/* The service's provider ids after after (NULL: from the first), by id, at most limit. */
+int tx_service_providers_page(struct store_tx *tx, const char *service_id, const char *after,
+			      size_t limit, struct arena *a, id_t_ **out, size_t *n,
+			      struct err *e);
+/* Sets the service's updated_at. */
+int tx_service_touch(struct store_tx *tx, const char *service_id, int64_t now, struct err *e);
+int tx_service_provider_count(struct store_tx *tx, const char *service_id, size_t *n,
+			      struct err *e);
 
 /* --- weekly schedule versions (replaced as a whole) --- */
 /* Weeks 2.. of alternating templates are allocated from a. */

@@ -361,6 +361,107 @@ int uc_service_delete(struct uc_ctx *ctx, const char *id, struct err *e)
 	return uc_write(ctx, service_delete_tx, (void *)id, e);
 }
 
+/* --- a service's providers, added in batches and removed one at a time --- */
+
+struct providers_add {
+	const char *service_id;
+	const id_t_ *ids;
+	size_t n;
+	struct uc_providers_added *out;
+};
+
+static int providers_add_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, struct err *e)
+{
+	struct providers_add *pa = arg;
+	struct service sv;
+	json_t *ids;
+	bool *added;
+	size_t i;
+
+	if (tx_service_get(tx, pa->service_id, ctx->arena, &sv, e))
+		return -1;
+	added = arena_alloc(ctx->arena, (pa->n + 1) * sizeof(*added));
+	if (tx_service_providers_add(tx, pa->service_id, pa->ids, pa->n, &sv, added, e))
+		return -1;
+	pa->out->ids = arena_alloc(ctx->arena, (pa->n + 1) * sizeof(*pa->out->ids));
+	pa->out->n = 0;
+	for (i = 0; i < pa->n; i++) {
+		size_t k;
+		if (!added[i])
+			continue;
+		/* An id given twice is added once. */
+		for (k = 0; k < pa->out->n && strcmp(pa->out->ids[k], pa->ids[i]); k++)
+			;
+		if (k == pa->out->n)
+			memcpy(pa->out->ids[pa->out->n++], pa->ids[i], ID_MAX);
+	}
+	pa->out->count = sv.nproviders + pa->out->n;
+	if (!pa->out->n)
+		return 0;	/* each already offered it: nothing written, no event */
+	if (tx_service_touch(tx, pa->service_id, ctx->now, e))
+		return -1;
+	ids = json_array();
+	for (i = 0; i < pa->out->n; i++)
+		json_array_append_new(ids, json_string(pa->out->ids[i]));
+	return uc_emit(ctx, tx, "service.providers_added", pa->service_id,
+		       json_pack("{s:s, s:o, s:I}", "service_id", pa->service_id, "provider_ids", ids,
+				 "provider_count", (json_int_t)pa->out->count),
+		       NULL, e);
+}
+
+int uc_service_providers_add(struct uc_ctx *ctx, const char *service_id, const id_t_ *ids,
+			     size_t n, struct uc_providers_added *out, struct err *e)
+{
+	struct providers_add pa = {service_id, ids, n, out};
+
+	return uc_write(ctx, providers_add_tx, &pa, e);
+}
+
+struct provider_leave {
+	const char *service_id, *provider_id;
+};
+
+static int provider_leave_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg,
+			     struct err *e)
+{
+	struct provider_leave *pl = arg;
+	struct service sv;
+	struct hold *h;
+	size_t i, n, k;
+
+	if (tx_service_get(tx, pl->service_id, ctx->arena, &sv, e))
+		return -1;
+	for (k = 0; k < sv.nproviders && strcmp(sv.provider_ids[k], pl->provider_id); k++)
+		;
+	if (k == sv.nproviders)
+		return err_set(e, ERR_NOT_FOUND, "provider %s does not offer service %s",
+			       pl->provider_id, pl->service_id);
+	/* What waits for the pair ends, as when the service goes: its holds and the waitlist
+	 * entries for that provider and service. */
+	if (release_of(ctx, tx, pl->provider_id, pl->service_id, &h, &n, e) ||
+	    tx_service_provider_remove(tx, pl->service_id, pl->provider_id, e) ||
+	    tx_service_touch(tx, pl->service_id, ctx->now, e) ||
+	    uc_emit(ctx, tx, "service.provider_removed", pl->service_id,
+		    json_pack("{s:s, s:s, s:I}", "service_id", pl->service_id, "provider_id",
+			      pl->provider_id, "provider_count", (json_int_t)(sv.nproviders - 1)),
+		    NULL, e))
+		return -1;
+	/* The time its holds kept goes to the provider's other services' waiting entries. */
+	for (i = 0; i < n; i++)
+		if (uc_offers(ctx, tx, h[i].provider_id, NULL, h[i].block_start - 86400,
+			      h[i].block_end, e))
+			return -1;
+	return 0;
+}
+
+int uc_service_provider_remove(struct uc_ctx *ctx, const char *service_id,
+			       const char *provider_id, struct err *e)
+{
+	struct provider_leave pl = {service_id, provider_id};
+
+	return uc_write(ctx, provider_leave_tx, &pl, e);
+}
+
 /* --- weekly schedules --- */
 
 static int schedule_read(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,

@@ -56,6 +56,23 @@ int uc_service_update(struct uc_ctx *ctx, const char *id, const struct service_p
 		      struct service *out, struct err *e);
 int uc_service_delete(struct uc_ctx *ctx, const char *id, struct err *e);
 
+/* The providers a batch added (each new to the service once, in the order given) and how
+ * many offer the service after it. */
+struct uc_providers_added {
+	id_t_ *ids;
+	size_t n;
+	size_t count;
+};
+/* Adds the providers ids[0..n) to service_id, all or none (a provider already offering it is
+ * left as it is; one that does not exist is ERR_INVALID at /provider_ids/<index>), with
+ * service.providers_added naming those added (none added: nothing written). */
+int uc_service_providers_add(struct uc_ctx *ctx, const char *service_id, const id_t_ *ids,
+			     size_t n, struct uc_providers_added *out, struct err *e);
+/* Removes provider_id from service_id (ERR_NOT_FOUND when it does not offer it): its holds
+ * and waitlist entries for the service end, with service.provider_removed. */
+int uc_service_provider_remove(struct uc_ctx *ctx, const char *service_id,
+			       const char *provider_id, struct err *e);
+
 /* A provider's schedule as it reads after the call. */
 struct uc_schedule {
 	struct provider provider;

@@ -7,8 +7,33 @@
 #include "core/civil.h"
 #include "util/log.h"
 
-int uc_slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
-		int64_t from, int64_t to, struct uc_slot_job *out, struct err *e)
+/* Narrows svc's providers to one page: those the caller may act for after page->after, at
+ * most page->limit; *next is the last kept when more follow (else ""). */
+static void providers_page(struct uc_ctx *ctx, struct service *svc, const struct uc_slot_page *page,
+			   char next[ID_MAX])
+{
+	size_t i, k = 0;
+
+	next[0] = '\0';
+	for (i = 0; i < svc->nproviders; i++) {
+		if (page->after && strcmp(svc->provider_ids[i], page->after) <= 0)
+			continue;
+		if (!uc_covers(ctx, svc->provider_ids[i]))
+			continue;
+		if (k == page->limit) {
+			memcpy(next, svc->provider_ids[k - 1], ID_MAX);
+			break;
+		}
+		if (k != i)
+			memcpy(svc->provider_ids[k], svc->provider_ids[i], ID_MAX);
+		k++;
+	}
+	svc->nproviders = k;
+}
+
+static int slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+		    const struct uc_slot_page *page, int64_t from, int64_t to,
+		    struct uc_slot_job *out, struct err *e)
 {
 	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
 	struct avail_bundle *b = NULL;
@@ -23,8 +48,11 @@ int uc_slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider
 	/* One snapshot: a consistent view and one lock round trip per query. The engine reads
 	 * a day more either side than the window's local dates. */
 	days_around(from, to, 2, &from_day, &to_day);
-	if (tx_service_get(tx, service_id, ctx->arena, &out->svc, e) ||
-	    uc_candidates(ctx, tx, &out->svc, provider_id, from_day, to_day, &b, &out->n, e))
+	if (tx_service_get(tx, service_id, ctx->arena, &out->svc, e))
+		goto out;
+	if (page)
+		providers_page(ctx, &out->svc, page, out->next_provider);
+	if (uc_candidates(ctx, tx, &out->svc, provider_id, from_day, to_day, &b, &out->n, e))
 		goto out;
 	if (provider_id && out->n == 0) {
 		if (uc_provider_in_reach(ctx, tx, provider_id, &p, e) == 0)
@@ -50,6 +78,12 @@ out:
 		out->ids[i] = b[i].provider.id;
 	}
 	return 0;
+}
+
+int uc_slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
+		int64_t from, int64_t to, struct uc_slot_job *out, struct err *e)
+{
+	return slot_job(ctx, service_id, provider_id, NULL, from, to, out, e);
 }
 
 /* The zone dates are read in: zone_name, else the providers' shared zone (UTC without
@@ -85,8 +119,8 @@ static void slot_list_release_cb(void *p)
 }
 
 int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
-	     int64_t from_day, int64_t to_day, const char *zone_name, size_t max,
-	     struct uc_slots *out, struct err *e)
+	     const struct uc_slot_page *page, int64_t from_day, int64_t to_day,
+	     const char *zone_name, size_t max, struct uc_slots *out, struct err *e)
 {
 	struct slot_scratch scratch;
 	struct slot_query q;
@@ -96,8 +130,8 @@ int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id
 	slot_list_init(out->list);
 	arena_on_free(ctx->arena, slot_list_release_cb, out->list);
 	/* Load around the widest window the dates can mean; the zone is known afterwards. */
-	if (uc_slot_job(ctx, service_id, provider_id, from_day * 86400 - 86400,
-			(to_day + 2) * 86400, &out->job, e) ||
+	if (slot_job(ctx, service_id, provider_id, page, from_day * 86400 - 86400,
+		     (to_day + 2) * 86400, &out->job, e) ||
 	    display_zone(ctx, &out->job, zone_name, &out->display, e))
 		return -1;
 	q.rules = &out->job.rules;

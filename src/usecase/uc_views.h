@@ -15,6 +15,13 @@ struct uc_slot_job {
 	const char **ids;		/* provider ids, by slot_provider.index */
 	struct slot_provider *providers;
 	struct service_rules *prules;	/* each provider's (its own duration), by index */
+	char next_provider[ID_MAX];	/* a page of providers: the cursor of the next ("": none) */
+};
+/* A page of a service's providers (by id): those after after (NULL: from the first), at
+ * most limit. */
+struct uc_slot_page {
+	const char *after;
+	size_t limit;
 };
 /* Loads service_id and its providers (provider_id alone when set: it must offer the
  * service, else ERR_INVALID at provider_id) that the caller may act for, over the UTC
@@ -24,7 +31,8 @@ int uc_slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider
 		int64_t from, int64_t to, struct uc_slot_job *out, struct err *e);
 
 /* Bookable starts of service_id (provider_id alone when set) on the local dates
- * from_day..to_day of zone_name (NULL: the providers' zone, which must be one), at most
+ * from_day..to_day of zone_name (NULL: the providers' zone, which must be one); with page,
+ * of that page of its providers only (job.next_provider names the next); at most
  * max: ERR_INVALID at timezone for an unknown zone or providers in several, ERR_RANGE at
  * to past max. */
 struct uc_slots {
@@ -33,8 +41,8 @@ struct uc_slots {
 	struct slot_list *list;		/* ordered by start, then provider (freed with the arena) */
 };
 int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
-	     int64_t from_day, int64_t to_day, const char *zone_name, size_t max,
-	     struct uc_slots *out, struct err *e);
+	     const struct uc_slot_page *page, int64_t from_day, int64_t to_day,
+	     const char *zone_name, size_t max, struct uc_slots *out, struct err *e);
 
 /* Why start is or is not bookable with provider_id, shown in zone_name (NULL: the
  * provider's). */

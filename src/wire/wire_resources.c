@@ -49,7 +49,11 @@ static json_t *service_overrides(const struct service *s)
 
 json_t *wire_service(const struct service *s)
 {
-	json_t *ids = wire_id_set((const id_t_ *)s->provider_ids, s->nproviders);
+	/* A service may have thousands of providers: provider_ids shows the first
+	 * SERVICE_MAX_PROVIDERS by id, and provider_count how many there are when that is not
+	 * all of them; the whole list is GET /v1/services/{id}/providers. */
+	size_t shown = s->nproviders < SERVICE_MAX_PROVIDERS ? s->nproviders : SERVICE_MAX_PROVIDERS;
+	json_t *ids = wire_id_set((const id_t_ *)s->provider_ids, shown);
 	json_t *o;
 
 	o = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i, s:i, s:i, s:i, s:o, s:i, s:o}", "id", s->id,
@@ -60,6 +64,9 @@ json_t *wire_service(const struct service *s)
 		      s->step_min ? s->step_min : s->duration_min, "min_notice_minutes",
 		      s->min_notice_min, "max_advance_days", int_or_null(s->max_advance_days),
 		      "capacity", s->capacity, "provider_ids", ids);
+	/* Only a service past the list's bound has it, so the others read as they always did. */
+	if (s->nproviders > SERVICE_MAX_PROVIDERS)
+		json_object_set_new(o, "provider_count", json_integer((json_int_t)s->nproviders));
 	json_object_set_new(o, "requires_approval", json_boolean(s->requires_approval));
 	json_object_set_new(o, "public", json_boolean(s->public));
 	json_object_set_new(o, "location", wire_location(s->location, false));
