@@ -181,5 +181,11 @@ int lite_tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
 void lite_store_close(struct store *st);
 int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e);
 void pg_store_close(struct store *st);
+/* PostgreSQL COPY FROM STDIN (text format) on c, for slotd copy: begin with the COPY
+ * statement, put rows (any split of the data), end (*rows: the rows the server took). Each
+ * returns 0, or -1 with e set. */
+int pg_copy_begin(struct conn *c, const char *sql, struct err *e);
+int pg_copy_put(struct conn *c, const char *buf, size_t len, struct err *e);
+int pg_copy_end(struct conn *c, int64_t *rows, struct err *e);
 
 #endif

@@ -507,6 +507,50 @@ int pg_step(struct stmt *s)
 	return DB_DONE;
 }
 
+/* COPY ... FROM STDIN on c: begin (sql must be a COPY FROM STDIN), send rows in the text
+ * format, end (the server checks them then: a failure is reported like a failed step). */
+int pg_copy_begin(struct conn *c, const char *sql, struct err *e)
+{
+	PGresult *r = PQexec(c->pg, sql);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		pg_result_fail(c, r);
+		rc = sql_fail(c, DB_ERROR, "copy", e);
+	}
+	PQclear(r);
+	return rc;
+}
+
+int pg_copy_put(struct conn *c, const char *buf, size_t len, struct err *e)
+{
+	if (PQputCopyData(c->pg, buf, (int)len) == 1)
+		return 0;
+	pg_result_fail(c, NULL);
+	return sql_fail(c, DB_ERROR, "copy rows", e);
+}
+
+int pg_copy_end(struct conn *c, int64_t *rows, struct err *e)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (PQputCopyEnd(c->pg, NULL) != 1) {
+		pg_result_fail(c, NULL);
+		return sql_fail(c, DB_ERROR, "copy rows", e);
+	}
+	while ((r = PQgetResult(c->pg))) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			*rows = strtoll(PQcmdTuples(r), NULL, 10);
+		} else if (!rc) {
+			pg_result_fail(c, r);
+			rc = sql_fail(c, DB_ERROR, "copy rows", e);
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
 static void quiet(void *arg, const char *message)
 {
 	(void)arg;

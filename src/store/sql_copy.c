@@ -114,14 +114,38 @@ const struct copy_table copy_tables[] = {
 
 const size_t copy_ntables = NTABLES;
 
+/* How a table is read: in pages in the order of its primary key (from the source's
+ * schema), after the last key of the page before, so that neither driver holds more than a
+ * page (the PostgreSQL driver keeps a whole result in memory). The key columns other than
+ * the tenant's are selected again after the copied ones; a table whose key is the tenant
+ * alone has one row per tenant and is read at once. */
+#define COPY_KEYS_MAX 6
+#define COPY_KEY_TEXT 256
+#define COPY_PAGE 2000		/* rows per page */
+#define BIG_ROWS_PAGE 8		/* rows per page of a TABLE_BIG_ROWS table (up to 256 KiB each) */
+#define COPY_FLUSH 65536	/* bytes of COPY data sent at once */
+
+struct copy_key {
+	char name[64];
+	bool text;			/* else an integer */
+};
+
 /* The statements of one table, built once per copy (the statement cache keys on their
  * addresses, which stay put until the copy ends). */
 struct copy_sql {
-	char *select, *insert, *count;
-	bool big;			/* TABLE_BIG_ROWS: select reads a page after a key */
+	char *first, *next;		/* a page: the first, and the one after ?2.. (the keys) */
+	char *insert;			/* one row, into a SQLite destination */
+	char *copy;			/* COPY ... FROM STDIN, into a PostgreSQL destination */
+	char *count;
+	int ncols, nkeys, page;
+	struct copy_key key[COPY_KEYS_MAX];
 };
 
-#define BIG_ROWS_PAGE 8
+/* The last key read, to start the next page after. */
+struct copy_last {
+	int64_t num[COPY_KEYS_MAX];
+	char text[COPY_KEYS_MAX][COPY_KEY_TEXT];
+};
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt(const char *f, ...)
@@ -148,40 +172,103 @@ static int ncols(const char *cols)
 	return n;
 }
 
-/* The k-th (0-based) name of a column list. */
-static void col_name(const char *cols, int k, char *out, size_t size)
+/* Rows per page: SLOTD_COPY_PAGE when set (tests cross page boundaries with small pages). */
+static int page_size(bool big)
 {
-	const char *p = cols;
-	size_t len;
+	const char *v = getenv("SLOTD_COPY_PAGE");
+	long n = v ? strtol(v, NULL, 10) : 0;
 
-	for (; k > 0 && p; k--)
-		p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
-	p = p ? p + strspn(p, " ") : "";
-	len = strcspn(p, ", ");
-	snprintf(out, size, "%.*s", (int)len, p);
+	if (n < 1 || n > 1000000)
+		n = COPY_PAGE;
+	return big && n > BIG_ROWS_PAGE ? BIG_ROWS_PAGE : (int)n;
 }
 
-static void build_sql(const struct copy_table *t, struct copy_sql *q)
+/* The primary key columns of table t in the source, other than filter (the tenant's). */
+static int keys_read(struct conn *c, const char *table, const char *filter, struct copy_sql *q,
+		     struct err *e)
 {
-	char params[DB_MAX_PARAMS * 5] = "", k2[64], k3[64];
-	const char *key = strcmp(t->name, "tenants") ? "tenant_id" : "id";
-	int i, n = ncols(t->cols);
+	static const char lite[] = "SELECT name, type FROM pragma_table_info(?1) WHERE pk > 0"
+				   " ORDER BY pk";
+	static const char pg[] = "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_index i"
+				 " JOIN pg_attribute a ON a.attrelid = i.indrelid"
+				 " AND a.attnum = ANY(i.indkey)"
+				 " WHERE i.indrelid = to_regclass(?1) AND i.indisprimary"
+				 " ORDER BY array_position(i.indkey::int2[], a.attnum)";
+	struct stmt *s = conn_prep(c, c->kind == DB_PG ? pg : lite, e);
+	bool any = false;
+	int rc;
 
-	for (i = 1; i <= n; i++)
+	if (!s)
+		return -1;
+	bind_text(s, 1, table);
+	q->nkeys = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *name = db_col_text(s, 0), *type = db_col_text(s, 1);
+		struct copy_key *k;
+
+		any = true;
+		if (!name || !strcmp(name, filter))
+			continue;
+		if (q->nkeys == COPY_KEYS_MAX || strlen(name) >= sizeof(k->name)) {
+			db_reset(s);
+			return err_set(e, ERR_INTERNAL, "%s: primary key too wide to copy", table);
+		}
+		k = &q->key[q->nkeys++];
+		snprintf(k->name, sizeof(k->name), "%s", name);
+		/* SQLite: INTEGER, BIGINT, …; PostgreSQL: bigint, integer, smallint. */
+		k->text = !(type && (strstr(type, "INT") || strstr(type, "int")));
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(c, rc, "read the primary key", e);
+	if (!any)
+		return err_set(e, ERR_INTERNAL, "%s has no primary key to copy in order", table);
+	return 0;
+}
+
+static void key_list(const struct copy_sql *q, const char *prefix, char *out, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < q->nkeys && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s%s", i ? ", " : "", prefix,
+					q->key[i].name);
+}
+
+static int build_sql(struct conn *from, const struct copy_table *t, struct copy_sql *q,
+		     struct err *e)
+{
+	char params[DB_MAX_PARAMS * 5] = "", keys[COPY_KEYS_MAX * 70], after[COPY_KEYS_MAX * 8];
+	const char *filter = strcmp(t->name, "tenants") ? "tenant_id" : "id";
+	size_t len = 0;
+	int i;
+
+	q->ncols = ncols(t->cols);
+	q->page = page_size(t->flags & TABLE_BIG_ROWS);
+	if (keys_read(from, t->name, filter, q, e))
+		return -1;
+	for (i = 1; i <= q->ncols; i++)
 		snprintf(params + strlen(params), sizeof(params) - strlen(params), "%s?%d",
 			 i > 1 ? ", " : "", i);
-	q->big = t->flags & TABLE_BIG_ROWS;
-	col_name(t->cols, 1, k2, sizeof(k2));
-	col_name(t->cols, 2, k3, sizeof(k3));
-	if (q->big)
-		q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 AND (%s > ?2 OR (%s = ?2 AND"
-				" %s > ?3)) ORDER BY 2, 3 LIMIT %d", t->cols, t->name, key, k2, k2, k3,
-				BIG_ROWS_PAGE);
-	else
-		q->select = fmt("SELECT %s FROM %s WHERE %s = ?1 ORDER BY 1, 2", t->cols, t->name,
-				key);
 	q->insert = fmt("INSERT INTO %s(%s) VALUES (%s)", t->name, t->cols, params);
-	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1", t->name, key);
+	q->copy = fmt("COPY %s(%s) FROM STDIN", t->name, t->cols);
+	q->count = fmt("SELECT count(*) FROM %s WHERE %s = ?1", t->name, filter);
+	if (!q->nkeys) {
+		q->first = fmt("SELECT %s FROM %s WHERE %s = ?1", t->cols, t->name, filter);
+		return 0;
+	}
+	key_list(q, "", keys, sizeof(keys));
+	for (i = 0; i < q->nkeys; i++)
+		len += (size_t)snprintf(after + len, sizeof(after) - len, "%s?%d", i ? ", " : "",
+					i + 2);
+	q->first = fmt("SELECT %s, %s FROM %s WHERE %s = ?1 ORDER BY %s LIMIT %d", t->cols, keys,
+		       t->name, filter, keys, q->page);
+	/* A row value: both databases read it as one range of the key's index. */
+	q->next = fmt("SELECT %s, %s FROM %s WHERE %s = ?1 AND (%s) > (%s) ORDER BY %s LIMIT %d",
+		      t->cols, keys, t->name, filter, keys, after, keys, q->page);
+	return 0;
 }
 
 static int count_rows(struct conn *c, const char *sql, const char *tenant, int64_t *out,
@@ -203,57 +290,184 @@ static int count_rows(struct conn *c, const char *sql, const char *tenant, int64
 	return 0;
 }
 
-/* Copies one page of one tenant's rows of one table (all of them unless q->big; else up to
- * BIG_ROWS_PAGE after *last_key, *last_seq, which move to the last row); *copied counts
- * them, *page counts this page's. */
-static int copy_page(struct conn *from, struct conn *to, const struct copy_sql *q,
-		     const char *tenant, char *last_key, size_t key_size, int64_t *last_seq,
-		     int *page, int64_t *copied, struct err *e)
+/* COPY data on its way to a PostgreSQL destination: rows in the text format, sent in
+ * pieces of about COPY_FLUSH bytes. */
+struct copy_buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_need(struct copy_buf *b, size_t more)
 {
-	struct stmt *s = conn_prep(from, q->select, e), *ins;
-	int rc, i, n;
+	if (b->len + more <= b->cap)
+		return;
+	while (b->len + more > b->cap)
+		b->cap = b->cap ? b->cap * 2 : COPY_FLUSH * 2;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+static void buf_text(struct copy_buf *b, const char *v)
+{
+	size_t n = strlen(v);
+	char *o;
+
+	buf_need(b, n * 2);
+	o = b->p + b->len;
+	for (; *v; v++) {
+		switch (*v) {
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		default: *o++ = *v;
+		}
+	}
+	b->len = (size_t)(o - b->p);
+}
+
+static void buf_blob(struct copy_buf *b, const unsigned char *v, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *o;
+	size_t i;
+
+	/* bytea's hex input (\x…) with its backslash escaped for COPY. */
+	buf_need(b, 3 + n * 2);
+	o = b->p + b->len;
+	*o++ = '\\';
+	*o++ = '\\';
+	*o++ = 'x';
+	for (i = 0; i < n; i++) {
+		*o++ = hex[v[i] >> 4];
+		*o++ = hex[v[i] & 15];
+	}
+	b->len = (size_t)(o - b->p);
+}
+
+/* Appends the first n columns of s's row to b as one line of COPY text. */
+static void row_to_copy(struct stmt *s, int n, struct copy_buf *b)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		buf_need(b, 32);
+		if (i)
+			b->p[b->len++] = '\t';
+		switch (db_col_kind(s, i)) {
+		case DB_COL_NULL:
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 'N';
+			break;
+		case DB_COL_INT:
+			b->len += (size_t)snprintf(b->p + b->len, 24, "%lld",
+						   (long long)db_col_i64(s, i));
+			break;
+		case DB_COL_TEXT:
+			buf_text(b, db_col_text(s, i));
+			break;
+		case DB_COL_BLOB: {
+			size_t len;
+			const void *p = db_col_blob(s, i, &len);
+			buf_blob(b, p, len);
+			break;
+		}
+		}
+	}
+	buf_need(b, 1);
+	b->p[b->len++] = '\n';
+}
+
+/* Inserts the first n columns of s's row with one statement (a SQLite destination: no round
+ * trip, so a row at a time costs no more than several). */
+static int row_insert(struct conn *to, const struct copy_sql *q, struct stmt *s,
+		      struct err *e)
+{
+	struct stmt *ins = conn_prep(to, q->insert, e);
+	int i;
+
+	if (!ins)
+		return -1;
+	for (i = 0; i < q->ncols; i++) {
+		switch (db_col_kind(s, i)) {
+		case DB_COL_NULL:
+			db_bind_null(ins, i + 1);
+			break;
+		case DB_COL_INT:
+			db_bind_i64(ins, i + 1, db_col_i64(s, i));
+			break;
+		case DB_COL_TEXT:
+			bind_text(ins, i + 1, db_col_text(s, i));
+			break;
+		case DB_COL_BLOB: {
+			size_t len;
+			const void *p = db_col_blob(s, i, &len);
+			db_bind_blob(ins, i + 1, p, len);
+			break;
+		}
+		}
+	}
+	return step_done(to, ins, "copy row", e);
+}
+
+/* Keeps the key of s's row (its last q->nkeys columns) to read the next page after. */
+static int key_keep(struct stmt *s, const struct copy_sql *q, struct copy_last *last,
+		    struct err *e)
+{
+	int i;
+
+	for (i = 0; i < q->nkeys; i++) {
+		int col = q->ncols + i;
+		if (!q->key[i].text) {
+			last->num[i] = db_col_i64(s, col);
+		} else {
+			const char *v = db_col_text(s, col);
+			if (!v || strlen(v) >= COPY_KEY_TEXT)
+				return err_set(e, ERR_INTERNAL, "a key of %s is too long to copy",
+					       q->key[i].name);
+			memcpy(last->text[i], v, strlen(v) + 1);
+		}
+	}
+	return 0;
+}
+
+/* Copies one page of one tenant's rows of one table (the first when first is set, else the
+ * one after *last, which moves to its last row); *page counts its rows. PostgreSQL
+ * destinations get them into the COPY that b gathers. */
+static int copy_page(struct conn *from, struct conn *to, const struct copy_sql *q,
+		     const char *tenant, bool first, struct copy_last *last,
+		     struct copy_last *bound, struct copy_buf *b, int *page, struct err *e)
+{
+	struct stmt *s = conn_prep(from, first ? q->first : q->next, e);
+	int rc, i;
 
 	*page = 0;
 	if (!s)
 		return -1;
 	bind_text(s, 1, tenant);
-	if (q->big) {
-		bind_text(s, 2, last_key);
-		db_bind_i64(s, 3, *last_seq);
+	/* SQLite reads bound text in place while the statement runs: the key the page starts
+	 * after stays in bound while last takes the keys of its rows. */
+	if (!first)
+		memcpy(bound, last, sizeof(*bound));
+	for (i = 0; !first && i < q->nkeys; i++) {
+		if (q->key[i].text)
+			bind_text(s, i + 2, bound->text[i]);
+		else
+			db_bind_i64(s, i + 2, bound->num[i]);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (q->big) {
-			col_text(s, 1, last_key, key_size);
-			*last_seq = db_col_i64(s, 2);
-		}
 		(*page)++;
-		if (!(ins = conn_prep(to, q->insert, e)))
-			break;
-		n = db_col_count(s);
-		for (i = 0; i < n; i++) {
-			switch (db_col_kind(s, i)) {
-			case DB_COL_NULL:
-				db_bind_null(ins, i + 1);
-				break;
-			case DB_COL_INT:
-				db_bind_i64(ins, i + 1, db_col_i64(s, i));
-				break;
-			case DB_COL_TEXT:
-				bind_text(ins, i + 1, db_col_text(s, i));
-				break;
-			case DB_COL_BLOB: {
-				size_t len;
-				const void *p = db_col_blob(s, i, &len);
-				db_bind_blob(ins, i + 1, p, len);
-				break;
+		if (to->kind == DB_PG) {
+			row_to_copy(s, q->ncols, b);
+			if (b->len >= COPY_FLUSH) {
+				if (pg_copy_put(to, b->p, b->len, e))
+					break;
+				b->len = 0;
 			}
-			}
-		}
-		if (step_done(to, ins, "copy row", e)) {
-			rc = DB_ERROR;
+		} else if (row_insert(to, q, s, e)) {
 			break;
 		}
-		(*copied)++;
+		if (key_keep(s, q, last, e))
+			break;
 	}
 	db_reset(s);
 	if (rc == DB_DONE)
@@ -263,21 +477,43 @@ static int copy_page(struct conn *from, struct conn *to, const struct copy_sql *
 	return sql_fail(from, rc, "read rows", e);
 }
 
-/* Copies one tenant's rows of one table; *copied counts them. A table of big rows goes a
- * page at a time: the PostgreSQL driver holds a whole result in memory. */
+/* Copies one tenant's rows of one table, a page at a time; *copied counts them (for a
+ * PostgreSQL destination, as the server counted what its COPY took). */
 static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *q,
-		     const char *tenant, int64_t *copied, struct err *e)
+		     const char *tenant, struct copy_buf *b, int64_t *copied, struct err *e)
 {
-	char last_key[ID_MAX + 64] = "";
-	int64_t last_seq = INT64_MIN;
-	int page;
+	struct copy_last *last = xmalloc(2 * sizeof(*last));
+	int64_t n = 0, taken = 0;
+	bool first = true;
+	int page, rc = -1;
 
+	b->len = 0;
+	if (to->kind == DB_PG && pg_copy_begin(to, q->copy, e))
+		goto out;
 	do {
-		if (copy_page(from, to, q, tenant, last_key, sizeof(last_key), &last_seq, &page,
-			      copied, e))
-			return -1;
-	} while (q->big && page == BIG_ROWS_PAGE);
-	return 0;
+		if (copy_page(from, to, q, tenant, first, &last[0], &last[1], b, &page, e)) {
+			/* The server learns the copy failed; its own error, if any, is lost. */
+			if (to->kind == DB_PG)
+				pg_copy_end(to, &taken, e);
+			goto out;
+		}
+		first = false;
+		n += page;
+	} while (q->nkeys && page == q->page);
+	if (to->kind == DB_PG) {
+		if ((b->len && pg_copy_put(to, b->p, b->len, e)) || pg_copy_end(to, &taken, e))
+			goto out;
+		if (taken != n) {
+			err_set(e, ERR_INTERNAL, "copy: %lld rows sent, %lld taken", (long long)n,
+				(long long)taken);
+			goto out;
+		}
+	}
+	*copied += n;
+	rc = 0;
+out:
+	free(last);
+	return rc;
 }
 
 /* The tenants to copy (ids and slugs, from the source's snapshot). */
@@ -343,6 +579,7 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 	       struct err *e)
 {
 	struct copy_sql q[NTABLES];
+	struct copy_buf buf = {0};
 	int64_t copied[NTABLES] = {0};
 	char (*ids)[ID_MAX] = NULL;
 	struct conn *from, *to = NULL;
@@ -360,10 +597,11 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 		if (tenant_absent(from, to, ids[i], e))
 			goto out;
 	for (t = 0; t < NTABLES; t++)
-		build_sql(&copy_tables[t], &q[t]);
+		if (build_sql(from, &copy_tables[t], &q[t], e))
+			goto out;
 	for (t = 0; t < NTABLES; t++)
 		for (i = 0; i < n; i++)
-			if (copy_rows(from, to, &q[t], ids[i], &copied[t], e))
+			if (copy_rows(from, to, &q[t], ids[i], &buf, &copied[t], e))
 				goto out;
 	/* Every table must now hold, for these tenants, as many rows as the source did. */
 	for (t = 0; t < NTABLES; t++) {
@@ -392,10 +630,13 @@ out:
 		for (t = 0; t < NTABLES; t++)
 			report(ctx, copy_tables[t].name, copied[t]);
 	for (t = 0; t < NTABLES; t++) {
-		free(q[t].select);
+		free(q[t].first);
+		free(q[t].next);
 		free(q[t].insert);
+		free(q[t].copy);
 		free(q[t].count);
 	}
+	free(buf.p);
 	free(ids);
 	return ok ? 0 : -1;
 }
