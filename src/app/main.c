@@ -62,6 +62,8 @@ struct options {
 	const char *session_idle_text;			/* --session-idle as given */
 	int64_t session_idle;				/* seconds; 0 = the default */
 	const char *provider;				/* user create --provider */
+	const char *avail_cache_text;			/* --avail-cache-mb as given */
+	long avail_cache_mb;				/* -1: the default */
 };
 
 static void usage(FILE *f)
@@ -82,6 +84,7 @@ static void usage(FILE *f)
 	      "                   [--secret-key-file FILE]\n"
 	      "                   [--attachment-max-bytes N] [--attachment-booking-max-bytes N]\n"
 	      "                   [--session-idle SECONDS]\n"
+	      "                   [--avail-cache-mb N]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
 	      "       slotd user create SLUG EMAIL --role admin|staff [--provider ID] [--name NAME]\n"
@@ -100,7 +103,8 @@ static void usage(FILE *f)
 	      "             SLOTD_RATE_LIMITS (on|off), SLOTD_SMTP_URL, SLOTD_MAIL_FROM,\n"
 	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off),\n"
 	      "             SLOTD_SECRET_KEY_FILE, SLOTD_ATTACHMENT_MAX_BYTES,\n"
-	      "             SLOTD_ATTACHMENT_BOOKING_MAX_BYTES, SLOTD_SESSION_IDLE\n"
+	      "             SLOTD_ATTACHMENT_BOOKING_MAX_BYTES, SLOTD_SESSION_IDLE,\n"
+	      "             SLOTD_AVAIL_CACHE_MB (0: off)\n"
 	      "\n"
 	      "--secret-key-file FILE: the key (64 hex digits) that seals calendar passwords and\n"
 	      "secret calendar addresses in the database. Without it, an SQLite database gets\n"
@@ -276,6 +280,20 @@ static int check_session_idle(const char *flag, const char *v, struct options *o
 	return 0;
 }
 
+/* The availability cache's budget: 0 (off) to 4096 MB. */
+static int check_avail_cache(const char *flag, const char *v, struct options *o)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	(void)flag;
+	if (!*v || *end || n < 0 || n > 4096)
+		return fail("--avail-cache-mb must be a number of megabytes from 0 (off) to 4096,"
+			    " got %s", v);
+	o->avail_cache_mb = n;
+	return 0;
+}
+
 #define OPT(field) offsetof(struct options, field)
 static const struct flag flags[] = {
 	{"--db", OPT(db), NULL},
@@ -313,6 +331,7 @@ static const struct flag flags[] = {
 	{"--attachment-max-bytes", OPT(attach_text), check_bytes},
 	{"--attachment-booking-max-bytes", OPT(attach_text), check_bytes},
 	{"--session-idle", OPT(session_idle_text), check_session_idle},
+	{"--avail-cache-mb", OPT(avail_cache_text), check_avail_cache},
 	{"--provider", OPT(provider), NULL},
 };
 #undef OPT
@@ -356,6 +375,10 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 		return 2;
 	env = getenv("SLOTD_SESSION_IDLE");
 	if (env && *env && check_session_idle("SLOTD_SESSION_IDLE", env, o))
+		return 2;
+	o->avail_cache_mb = -1;
+	env = getenv("SLOTD_AVAIL_CACHE_MB");
+	if (env && *env && check_avail_cache("SLOTD_AVAIL_CACHE_MB", env, o))
 		return 2;
 	env = getenv("SLOTD_EVENT_RETENTION_DAYS");
 	if (env && *env && parse_days(env, &o->retention_days))
@@ -664,6 +687,8 @@ static int cmd_serve(struct options *o)
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	if (open_store(o->db, &st))
 		return 1;
+	if (o->avail_cache_mb >= 0)
+		store_avail_cache_mb(st, (size_t)o->avail_cache_mb);
 	ctx.env.store = st;
 	ctx.env.tz = tz_db_new();
 	ctx.env.clock = uc_clock;

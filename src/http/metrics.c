@@ -223,6 +223,23 @@ static void render_store(struct buf *out)
 	metric_single(out, "slotd_store_connections_in_use", "gauge",
 		      "Database connections inside a transaction now.",
 		      (long long)atomic_load_explicit(&store_metrics.in_use, memory_order_relaxed));
+	metric_single(out, "slotd_avail_cache_hits_total", "counter",
+		      "Provider availability answered from the availability cache.",
+		      (long long)load(&avail_cache_metrics.hits));
+	metric_single(out, "slotd_avail_cache_misses_total", "counter",
+		      "Provider availability read from the database (absent or outdated in the cache).",
+		      (long long)load(&avail_cache_metrics.misses));
+	metric_single(out, "slotd_avail_cache_evictions_total", "counter",
+		      "Availability cache entries dropped to stay within its byte budget.",
+		      (long long)load(&avail_cache_metrics.evictions));
+	metric_single(out, "slotd_avail_cache_entries", "gauge",
+		      "Entries in the availability cache now.",
+		      (long long)atomic_load_explicit(&avail_cache_metrics.entries,
+						      memory_order_relaxed));
+	metric_single(out, "slotd_avail_cache_bytes", "gauge",
+		      "Bytes held by the availability cache's entries now.",
+		      (long long)atomic_load_explicit(&avail_cache_metrics.bytes,
+						      memory_order_relaxed));
 }
 
 static void render_notify(struct http_ctx *ctx, struct buf *out)

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "store/avail_cache.h"
 #include "util/mem.h"
 #include "util/metrics.h"
 
@@ -560,6 +561,7 @@ void store_close(struct store *st)
 	pthread_mutex_destroy(&st->writer_lock);
 	pthread_mutex_destroy(&st->pool_lock);
 	pthread_cond_destroy(&st->pool_cond);
+	avail_cache_free(st->avail_cache);
 	free(st->target);
 	free(st);
 }

@@ -107,6 +107,7 @@ struct store {
 	size_t nopen;			/* PostgreSQL: connections open, idle or in use */
 	unsigned generation;		/* PostgreSQL: bumped when a connection is found lost */
 	char last_error[160];		/* PostgreSQL: why the last connection attempt failed */
+	struct avail_cache *avail_cache;	/* NULL: off (store/avail_cache.h) */
 };
 
 /* A statement for sql (a string literal) on c, reset and with no parameters bound; NULL

@@ -22,6 +22,11 @@
  * BIGINT for SQLite's INTEGER, an exclusion constraint where SQLite has triggers, an
  * identity column for the outbox sequence, and ids compared bytewise (COLLATE "C") as SQLite
  * does, so lists page in the same order. */
+/* The trigger bumping the tenant's availability revision on every row written to t. */
+#define AVAIL_BUMPS(t)                                                                         \
+	"CREATE TRIGGER " t "_avail AFTER INSERT OR UPDATE OR DELETE ON " t                    \
+	" FOR EACH ROW EXECUTE PROCEDURE avail_bump();"
+
 static const char *const migrations[] = {
 	"CREATE EXTENSION IF NOT EXISTS btree_gist;"
 	"CREATE TABLE tenants ("
@@ -390,6 +395,33 @@ static const char *const migrations[] = {
 	 "  created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
 	 "  FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE);"
 	 "CREATE INDEX sessions_by_user ON sessions(tenant_id, user_id);"),
+	/* The availability revision (SQLite's fourteenth): one function, a row trigger per
+	 * table that opens or closes a provider's time. */
+	("CREATE TABLE avail_revisions ("
+	 "  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,"
+	 "  rev BIGINT NOT NULL);"
+	 "INSERT INTO avail_revisions(tenant_id, rev) SELECT id, 1 FROM tenants;"
+	 "CREATE FUNCTION avail_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	 " IF TG_OP = 'DELETE' THEN"
+	 "  UPDATE avail_revisions SET rev = rev + 1 WHERE tenant_id = OLD.tenant_id;"
+	 " ELSE"
+	 "  UPDATE avail_revisions SET rev = rev + 1 WHERE tenant_id = NEW.tenant_id;"
+	 " END IF; RETURN NULL; END $$;"
+	 AVAIL_BUMPS("providers")
+	 AVAIL_BUMPS("schedule_versions")
+	 AVAIL_BUMPS("overrides")
+	 AVAIL_BUMPS("holidays")
+	 AVAIL_BUMPS("holiday_providers")
+	 AVAIL_BUMPS("time_off")
+	 AVAIL_BUMPS("entries")
+	 AVAIL_BUMPS("entry_assignees")
+	 AVAIL_BUMPS("entry_exdates")
+	 AVAIL_BUMPS("entry_overrides")
+	 AVAIL_BUMPS("entry_override_assignees")
+	 AVAIL_BUMPS("business_hours")
+	 AVAIL_BUMPS("business_hours_versions")
+	 AVAIL_BUMPS("business_hours_exempt")
+	 AVAIL_BUMPS("business_overrides")),
 };
 
 int pg_result_fail(struct conn *c, PGresult *r)

@@ -9,6 +9,16 @@
 
 #include "util/mem.h"
 
+/* Triggers bumping the tenant's availability revision on every row written to table t. */
+#define AVAIL_BUMP_SQL "UPDATE avail_revisions SET rev = rev + 1 WHERE tenant_id = "
+#define AVAIL_BUMPS(t)                                                                         \
+	"CREATE TRIGGER " t "_avail_ins AFTER INSERT ON " t " BEGIN " AVAIL_BUMP_SQL          \
+	"NEW.tenant_id; END;"                                                                  \
+	"CREATE TRIGGER " t "_avail_upd AFTER UPDATE ON " t " BEGIN " AVAIL_BUMP_SQL          \
+	"NEW.tenant_id; END;"                                                                  \
+	"CREATE TRIGGER " t "_avail_del AFTER DELETE ON " t " BEGIN " AVAIL_BUMP_SQL          \
+	"OLD.tenant_id; END;"
+
 /* Each entry is one migration, applied in order inside one transaction; PRAGMA user_version
  * records how many have run. Append only. */
 static const char *const migrations[] = {
@@ -450,6 +460,27 @@ static const char *const migrations[] = {
 	 "  FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE"
 	 ") WITHOUT ROWID;"
 	 "CREATE INDEX sessions_by_user ON sessions(tenant_id, user_id);"),
+	/* 14: the availability revision (store/avail_cache.h): a row per tenant, bumped by
+	 * every write of a table that opens or closes a provider's time, in its transaction. */
+	("CREATE TABLE avail_revisions ("
+	 "  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,"
+	 "  rev INTEGER NOT NULL) WITHOUT ROWID;"
+	 "INSERT INTO avail_revisions(tenant_id, rev) SELECT id, 1 FROM tenants;"
+	 AVAIL_BUMPS("providers")
+	 AVAIL_BUMPS("schedule_versions")
+	 AVAIL_BUMPS("overrides")
+	 AVAIL_BUMPS("holidays")
+	 AVAIL_BUMPS("holiday_providers")
+	 AVAIL_BUMPS("time_off")
+	 AVAIL_BUMPS("entries")
+	 AVAIL_BUMPS("entry_assignees")
+	 AVAIL_BUMPS("entry_exdates")
+	 AVAIL_BUMPS("entry_overrides")
+	 AVAIL_BUMPS("entry_override_assignees")
+	 AVAIL_BUMPS("business_hours")
+	 AVAIL_BUMPS("business_hours_versions")
+	 AVAIL_BUMPS("business_hours_exempt")
+	 AVAIL_BUMPS("business_overrides")),
 };
 
 

@@ -296,8 +296,6 @@ int tx_business_bundle(struct store_tx *tx, int64_t from_day, int64_t to_day, st
 	return 0;
 }
 
-/* Business-local dates around provider-local ones: zones differ by up to 26 hours. */
-#define BUSINESS_DAYS_MARGIN 2
 
 int business_cached(struct store_tx *tx, int64_t from_day, int64_t to_day,
 		    struct bundle_cache *cache, struct arena *a, struct business_bundle **out,

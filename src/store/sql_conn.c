@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/avail_cache.h"
 #include "store/store_notify.h"
 #include "store/store_stats.h"
 #include "util/ids.h"
@@ -22,6 +23,7 @@ int store_open(const char *url, struct store **out, struct err *e)
 	st = xcalloc(1, sizeof(*st));
 	pthread_mutex_init(&st->writer_lock, NULL);
 	pthread_mutex_init(&st->pool_lock, NULL);
+	st->avail_cache = avail_cache_new((size_t)AVAIL_CACHE_DEFAULT_MB << 20);
 	pthread_cond_init(&st->pool_cond, NULL);
 	rc = url[0] == 's' ? store_open_sqlite(st, url + 7, e) : store_open_pg(st, url, e);
 	/* Bookings from before the analytics summary are summarised once. */
@@ -150,6 +152,13 @@ int tx_tenant_insert(struct store_tx *tx, const char *slug, const char *name, in
 	bind_text(s, 2, slug);
 	bind_text(s, 3, name);
 	db_bind_i64(s, 4, now);
+	if (step_done(c, s, "create tenant", e))
+		return -1;
+	/* The availability revision its writes bump (slotd copy brings the source's). */
+	s = conn_prep(c, "INSERT INTO avail_revisions(tenant_id, rev) VALUES (?1, 1)", e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
 	return step_done(c, s, "create tenant", e);
 }
 

@@ -775,6 +775,21 @@ static int counts_check(struct store_import *im, struct err *e)
 	return 0;
 }
 
+/* The imported tenant's availability revision (store/avail_cache.h), which exports leave
+ * out; without it the tenant's slots would never be answered from memory. */
+static int avail_revision_add(struct conn *c, const char *tenant, struct err *e)
+{
+	struct stmt *s = conn_prep(c,
+				    "INSERT INTO avail_revisions(tenant_id, rev) VALUES (?1, 1)"
+				    " ON CONFLICT DO NOTHING",
+				    e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tenant);
+	return step_done(c, s, "import tenant", e);
+}
+
 int store_import_finish(struct store_import *im, bool commit, struct err *e)
 {
 	struct conn *c = im->c;
@@ -782,7 +797,8 @@ int store_import_finish(struct store_import *im, bool commit, struct err *e)
 
 	if (!c)
 		return commit ? err_set(e, ERR_INTERNAL, "the import has ended") : 0;
-	ok = commit && !counts_check(im, e);
+	ok = commit && !counts_check(im, e) &&
+	     (!*im->tenant || !avail_revision_add(c, im->tenant, e));
 	im->c = NULL;
 	if (db_write_end(im->st, c, ok, e))
 		ok = false;

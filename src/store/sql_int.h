@@ -42,6 +42,8 @@ int delete_row(struct store_tx *tx, const char *sql, const char *id, const char 
  * schedule-entry series that may have an occurrence of the provider in [from, to), active
  * bookings and live holds whose blocked time overlaps [from, to) (by blocked start), and
  * active bookings overlapping [from, to) by their own times (by start). */
+/* Business-local dates read around provider-local ones: zones differ by up to 26 hours. */
+#define BUSINESS_DAYS_MARGIN 2
 int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
 		     struct err *e);

@@ -252,6 +252,11 @@ struct bundle_cache {
 	bool business_read;
 	int64_t business_from_day, business_to_day;
 	struct business_bundle *business;	/* NULL: the tenant sets no business hours */
+	/* The availability cache's view of the transaction (tx_bundle_static): the tenant's
+	 * availability revision, read once (rev_state 0: not yet, 1: read, -1: the tenant has
+	 * none, so nothing is cached). */
+	int rev_state;
+	int64_t rev;
 };
 /* tx_bundle for one of several providers over the same dates: bundles share the tenant-wide
  * holiday rows (b->holidays may point into cache). A NULL cache reads for this provider
@@ -259,6 +264,21 @@ struct bundle_cache {
 int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e);
+/* tx_bundle_cached in two steps, the first answered from the process's availability cache
+ * when the tenant's revision (read once into cache, in tx's snapshot) is the one it was
+ * stored at: tx_bundle_static fills b with what opens the provider's time (records, entry
+ * series, business hours; shared, read-only memory held until a is freed) and
+ * tx_bundles_commitments then reads the bookings, live holds and external busy time of the
+ * n bundles b (one statement of each kind for all of them). */
+int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct bundle_cache *cache, struct arena *a,
+		     struct avail_bundle *b, struct err *e);
+int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n, int64_t now,
+			   struct arena *a, struct err *e);
+/* Sets the process's availability cache to hold at most mb megabytes (0: none). Call before
+ * the store is used by more than one thread. */
+void store_avail_cache_mb(struct store *st, size_t mb);
+
 /* tx_bundle_cached without the bookings, holds and external busy time: what opens the
  * provider's time and the entries that occupy it (analytics over long ranges). */
 int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_day,

@@ -51,14 +51,15 @@ int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service 
 		if ((provider_id && strcmp(provider_id, pid) != 0) || !uc_covers(ctx, pid))
 			continue;
 		if (uc_deadline_check(ctx, e) ||
-		    tx_bundle_cached(tx, pid, from_day, to_day, ctx->now,
-				     provider_id ? NULL : &shared, ctx->arena, &(*out)[*n], e))
+		    tx_bundle_static(tx, pid, from_day, to_day, &shared, ctx->arena, &(*out)[*n],
+				     e))
 			return -1;
-		/* Tenant-wide holidays are read and expanded once for all the providers. */
+		/* Tenant-wide holidays are expanded once for all the providers. */
 		(*out)[*n].expand = uc_expand(ctx);
 		(*n)++;
 	}
-	return 0;
+	/* Bookings, holds and external busy time: one statement each for all of them. */
+	return tx_bundles_commitments(tx, *out, *n, ctx->now, ctx->arena, e);
 }
 
 int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,

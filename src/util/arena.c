@@ -61,6 +61,16 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
+size_t arena_size(const struct arena *a)
+{
+	const struct arena_block *b;
+	size_t n = sizeof(*a);
+
+	for (b = a->head; b; b = b->next)
+		n += sizeof(*b) + b->cap;
+	return n;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);

@@ -16,5 +16,7 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void arena_on_free(struct arena *a, void (*fn)(void *), void *arg);
+/* Bytes a holds from the allocator (its blocks, headers included). */
+size_t arena_size(const struct arena *a);
 
 #endif

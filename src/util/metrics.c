@@ -10,6 +10,7 @@ const double hist_bounds[HIST_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025
 					  1,	  2.5,	   5,	   10};
 
 struct store_metrics store_metrics;
+struct avail_cache_metrics avail_cache_metrics;
 static double started_at;
 
 uint64_t mono_ns(void)

@@ -47,6 +47,14 @@ struct store_metrics {
 };
 extern struct store_metrics store_metrics;
 
+/* The availability cache's figures (src/store/avail_cache.c). */
+struct avail_cache_metrics {
+	atomic_uint_fast64_t hits, misses;	/* lookups answered from memory, or not */
+	atomic_uint_fast64_t evictions;		/* entries dropped to stay within the budget */
+	atomic_int_fast64_t entries, bytes;	/* held now */
+};
+extern struct avail_cache_metrics avail_cache_metrics;
+
 /* Appends process_resident_memory_bytes, process_open_fds and process_start_time_seconds
  * (from /proc/self; omitted where it cannot be read). */
 void process_metrics_render(struct buf *out);

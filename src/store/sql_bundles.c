@@ -1,0 +1,408 @@
+/* The engine's bundles for a slot query: what opens each provider's time from the process's
+ * availability cache (store/avail_cache.h) when the tenant's availability revision allows,
+ * and the commitments of all the query's providers read in one statement of each kind.
+ *
+ * What is cached is what tx_bundle_open reads (provider, schedule, overrides, holidays, time
+ * off, schedule entries, business hours). Database triggers on those tables bump
+ * avail_revisions.rev in the writing transaction, whatever the write path. Bookings, holds
+ * and external busy time are read per query: they change far more often (a calendar sync
+ * rewrites busy time on its own schedule and would drop the tenant's entries each time), and
+ * batched they cost one statement each however many providers the query has. */
+#include "store/sql_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/avail_cache.h"
+#include "store/store_business.h"
+#include "store/store_calendars.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+void store_avail_cache_mb(struct store *st, size_t mb)
+{
+	avail_cache_free(st->avail_cache);
+	st->avail_cache = avail_cache_new(mb << 20);
+}
+
+/* The tenant's availability revision into cache (once per transaction). */
+static int revision_read(struct store_tx *tx, struct bundle_cache *cache, struct err *e)
+{
+	struct stmt *s;
+	int rc;
+
+	if (cache->rev_state)
+		return 0;
+	s = conn_prep(tx->c, "SELECT rev FROM avail_revisions WHERE tenant_id = ?1", e);
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		cache->rev = db_col_i64(s, 0);
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read availability revision", e);
+	cache->rev_state = rc == DB_ROW ? 1 : -1;
+	return 0;
+}
+
+/* Whether tx may use the process cache; entries are only stored from reads, since a write
+ * transaction sees its own changes before they commit (or roll back). */
+static bool cache_usable(struct store_tx *tx, const struct bundle_cache *cache, bool *store)
+{
+	*store = tx->mode != STORE_WRITE;
+	return tx->st->avail_cache && cache->rev_state == 1;
+}
+
+static void key_of(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		   int64_t to_day, struct avail_cache_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->tenant, tx->tenant, sizeof(k->tenant));
+	snprintf(k->provider, sizeof(k->provider), "%s", provider_id);
+	k->from_day = from_day;
+	k->to_day = to_day;
+}
+
+/* What opens one provider's time over the dates, business hours aside, into a. */
+static int static_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		       int64_t to_day, struct arena *a, struct avail_bundle *b, struct err *e)
+{
+	memset(b, 0, sizeof(*b));
+	b->from_day = from_day;
+	b->to_day = to_day;
+	bundle_range(from_day, to_day, &b->from, &b->to);
+	if (tx_provider_get(tx, provider_id, &b->provider, e) ||
+	    tx_schedule_get(tx, provider_id, a, &b->schedule, e) ||
+	    tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
+			     e) ||
+	    holiday_recs_for(tx, provider_id, from_day, to_day, a, &b->holidays, &b->nholidays,
+			     e) ||
+	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
+	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
+		return -1;
+	return 0;
+}
+
+/* Business hours as cached: a pointer to them, NULL when the tenant sets none. */
+struct business_value {
+	struct business_bundle *bb;
+};
+
+/* The request's own copy of the tenant's business hours into cache->business (once): the
+ * engine fills its open time in lazily, which a shared entry must never see. */
+static int business_for(struct store_tx *tx, int64_t from_day, int64_t to_day,
+			struct bundle_cache *cache, struct arena *a, struct err *e)
+{
+	int64_t lo = from_day - BUSINESS_DAYS_MARGIN, hi = to_day + BUSINESS_DAYS_MARGIN;
+	struct business_bundle *shared = NULL;
+	struct avail_cache_entry *en = NULL;
+	struct avail_cache_key k;
+	bool store;
+
+	if (cache->business_read && cache->business_from_day == lo && cache->business_to_day == hi)
+		return 0;
+	if (!cache_usable(tx, cache, &store))
+		return business_cached(tx, from_day, to_day, cache, a, &cache->business, e);
+	key_of(tx, "", lo, hi, &k);
+	en = avail_cache_get(tx->st->avail_cache, &k, cache->rev);
+	if (!en) {
+		struct arena *own = arena_new();
+		struct business_value *v = arena_alloc(own, sizeof(*v));
+		if (tx_business_bundle(tx, lo, hi, own, &v->bb, e)) {
+			arena_free(own);
+			return -1;
+		}
+		en = avail_cache_put(store ? tx->st->avail_cache : NULL, &k, cache->rev, own, v);
+	}
+	avail_cache_release_with(en, a);
+	shared = ((const struct business_value *)avail_cache_value(en))->bb;
+	cache->business = NULL;
+	if (shared) {
+		cache->business = arena_alloc(a, sizeof(*cache->business));
+		*cache->business = *shared;
+		cache->business->open = NULL;
+	}
+	cache->business_read = true;
+	cache->business_from_day = lo;
+	cache->business_to_day = hi;
+	return 0;
+}
+
+int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		     int64_t to_day, struct bundle_cache *cache, struct arena *a,
+		     struct avail_bundle *b, struct err *e)
+{
+	struct avail_cache_entry *en;
+	struct avail_cache_key k;
+	bool store;
+
+	if (revision_read(tx, cache, e) || business_for(tx, from_day, to_day, cache, a, e))
+		return -1;
+	if (!cache_usable(tx, cache, &store)) {
+		if (static_read(tx, provider_id, from_day, to_day, a, b, e))
+			return -1;
+		b->business = cache->business;
+		return 0;
+	}
+	key_of(tx, provider_id, from_day, to_day, &k);
+	en = avail_cache_get(tx->st->avail_cache, &k, cache->rev);
+	if (!en) {
+		struct arena *own = arena_new();
+		struct avail_bundle *v = arena_alloc(own, sizeof(*v));
+		if (static_read(tx, provider_id, from_day, to_day, own, v, e)) {
+			arena_free(own);
+			return -1;
+		}
+		en = avail_cache_put(store ? tx->st->avail_cache : NULL, &k, cache->rev, own, v);
+	}
+	avail_cache_release_with(en, a);
+	/* A shallow copy: the request writes its own commitments, input and expansion into
+	 * it; the records it points at are the entry's, read only. */
+	*b = *(const struct avail_bundle *)avail_cache_value(en);
+	b->business = cache->business;
+	return 0;
+}
+
+/* --- the commitments of many providers at once --- */
+
+/* The query's providers ordered by id, for matching rows back to their bundle. */
+struct bundle_ref {
+	const char *id;
+	size_t bundle;
+};
+
+struct by_provider {
+	struct bundle_ref *v;
+	size_t n;
+};
+
+static int cmp_ref(const void *x, const void *y)
+{
+	return strcmp(((const struct bundle_ref *)x)->id, ((const struct bundle_ref *)y)->id);
+}
+
+/* The index of the bundle of provider id, or n. */
+static size_t bundle_of(const struct by_provider *bp, const char *id)
+{
+	struct bundle_ref key = {id, 0}, *hit;
+
+	hit = bsearch(&key, bp->v, bp->n, sizeof(*bp->v), cmp_ref);
+	return hit ? hit->bundle : bp->n;
+}
+
+/* The providers' ids as a JSON array (the parameter of IN (json_each / jsonb)). */
+static void ids_json(const struct avail_bundle *b, size_t n, struct buf *out)
+{
+	size_t i;
+
+	buf_addc(out, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(out, ',');
+		buf_add_json_str(out, b[i].provider.id);
+	}
+	buf_addc(out, ']');
+}
+
+static void by_provider_init(struct by_provider *bp, const struct avail_bundle *b, size_t n,
+			     struct arena *a)
+{
+	size_t i;
+
+	bp->n = n;
+	bp->v = arena_alloc(a, n * sizeof(*bp->v));
+	for (i = 0; i < n; i++)
+		bp->v[i] = (struct bundle_ref){b[i].provider.id, i};
+	qsort(bp->v, n, sizeof(*bp->v), cmp_ref);
+}
+
+struct booked_row {
+	size_t bundle;
+	struct booked_time t;
+};
+
+/* Active bookings and live holds of all n bundles, by blocked start each. */
+static int booked_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
+		       const struct by_provider *bp, const char *ids, int64_t now,
+		       struct arena *a, struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		tx->c->kind == DB_PG
+			? "SELECT start_utc, block_start, block_end, service_id, 0, provider_id"
+			  " FROM bookings WHERE tenant_id = ?1 AND provider_id IN"
+			  " (SELECT jsonb_array_elements_text(?2::jsonb)) AND active = 1"
+			  " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+			  " UNION ALL"
+			  " SELECT start_utc, block_start, block_end, service_id, 1, provider_id"
+			  " FROM holds WHERE tenant_id = ?1 AND provider_id IN"
+			  " (SELECT jsonb_array_elements_text(?2::jsonb)) AND expires_at > ?6"
+			  " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+			  " ORDER BY 2"
+			: "SELECT start_utc, block_start, block_end, service_id, 0, provider_id"
+			  " FROM bookings WHERE tenant_id = ?1 AND provider_id IN"
+			  " (SELECT value FROM json_each(?2)) AND active = 1"
+			  " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+			  " UNION ALL"
+			  " SELECT start_utc, block_start, block_end, service_id, 1, provider_id"
+			  " FROM holds WHERE tenant_id = ?1 AND provider_id IN"
+			  " (SELECT value FROM json_each(?2)) AND expires_at > ?6"
+			  " AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+			  " ORDER BY 2",
+		e);
+	struct booked_row *rows = NULL;
+	size_t nrows = 0, cap = 0, i;
+	size_t *count;
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, ids);
+	db_bind_i64(s, 3, b[0].from);
+	db_bind_i64(s, 4, b[0].to);
+	db_bind_i64(s, 5, b[0].from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	db_bind_i64(s, 6, now);
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *pid = db_col_text(s, 5);
+		size_t k = pid ? bundle_of(bp, pid) : n;
+		struct booked_row *r;
+		if (k == n)
+			continue;
+		rows = grow_rows(a, rows, nrows, &cap, sizeof(*rows));
+		r = &rows[nrows++];
+		r->bundle = k;
+		r->t.start = db_col_i64(s, 0);
+		r->t.block_start = db_col_i64(s, 1);
+		r->t.block_end = db_col_i64(s, 2);
+		col_text(s, 3, r->t.service_id, sizeof(r->t.service_id));
+		r->t.held = db_col_int(s, 4) != 0;
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read bookings", e);
+	count = arena_alloc(a, n * sizeof(*count));
+	for (i = 0; i < nrows; i++)
+		count[rows[i].bundle]++;
+	for (i = 0; i < n; i++) {
+		b[i].booked = count[i] ? arena_alloc(a, count[i] * sizeof(*b[i].booked)) : NULL;
+		b[i].nbooked = 0;
+	}
+	/* Rows come by blocked start; each bundle keeps that order. */
+	for (i = 0; i < nrows; i++) {
+		struct avail_bundle *x = &b[rows[i].bundle];
+		x->booked[x->nbooked++] = rows[i].t;
+	}
+	return 0;
+}
+
+static int cmp_busy_start(const void *x, const void *y)
+{
+	const struct external_busy *p = x, *q = y;
+
+	return p->start < q->start ? -1 : p->start > q->start;
+}
+
+/* External calendars' busy time of all n bundles over their range, by start each. */
+static int external_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
+			 const struct by_provider *bp, const char *ids, struct arena *a,
+			 struct err *e)
+{
+	struct stmt *s = conn_prep(
+		tx->c,
+		tx->c->kind == DB_PG
+			? "SELECT b.day, b.spans, b.calendar_id, c.name, b.provider_id"
+			  " FROM calendar_busy b JOIN calendars c ON c.tenant_id = b.tenant_id"
+			  " AND c.id = b.calendar_id WHERE b.tenant_id = ?1 AND b.provider_id IN"
+			  " (SELECT jsonb_array_elements_text(?2::jsonb))"
+			  " AND b.day >= ?3 AND b.day <= ?4"
+			: "SELECT b.day, b.spans, b.calendar_id, c.name, b.provider_id"
+			  " FROM calendar_busy b JOIN calendars c ON c.tenant_id = b.tenant_id"
+			  " AND c.id = b.calendar_id WHERE b.tenant_id = ?1 AND b.provider_id IN"
+			  " (SELECT value FROM json_each(?2)) AND b.day >= ?3 AND b.day <= ?4",
+		e);
+	int64_t from = b[0].from, to = b[0].to;
+	size_t *cap = arena_alloc(a, n * sizeof(*cap));
+	size_t i;
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	bind_text(s, 2, ids);
+	db_bind_i64(s, 3, floor_div(from, 86400));
+	db_bind_i64(s, 4, floor_div(to - 1, 86400));
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t base = db_col_i64(s, 0) * 86400;
+		const char *p = db_col_text(s, 1), *id = NULL, *name = NULL;
+		const char *pid = db_col_text(s, 4);
+		size_t k = pid ? bundle_of(bp, pid) : n;
+		struct avail_bundle *x;
+		if (k == n)
+			continue;
+		x = &b[k];
+		while (p && *p) {
+			char *end;
+			long long b0 = strtoll(p, &end, 10), b1;
+			if (*end != '-')
+				break;
+			b1 = strtoll(end + 1, &end, 10);
+			p = *end == ',' ? end + 1 : end;
+			if (base + b1 <= from || base + b0 >= to || b0 >= b1)
+				continue;
+			if (!id) {
+				id = col_str(s, 2, a);
+				name = col_str(s, 3, a);
+			}
+			x->external = grow_rows(a, x->external, x->nexternal, &cap[k],
+						sizeof(*x->external));
+			x->external[x->nexternal++] = (struct external_busy){base + b0, base + b1,
+									   name, id};
+		}
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read external busy time", e);
+	for (i = 0; i < n; i++)
+		if (b[i].nexternal > 1)
+			qsort(b[i].external, b[i].nexternal, sizeof(*b[i].external), cmp_busy_start);
+	return 0;
+}
+
+int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n, int64_t now,
+			   struct arena *a, struct err *e)
+{
+	struct by_provider bp;
+	struct buf ids;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		b[i].booked = NULL;
+		b[i].nbooked = 0;
+		b[i].external = NULL;
+		b[i].nexternal = 0;
+	}
+	if (n == 1)
+		return tx_external_busy(tx, b[0].provider.id, b[0].from, b[0].to, a, &b[0].external,
+					&b[0].nexternal, e) ||
+		       booked_read(tx, b[0].provider.id, b[0].from, b[0].to, now, a, &b[0].booked,
+				   &b[0].nbooked, e)
+			       ? -1
+			       : 0;
+	if (n == 0)
+		return 0;
+	by_provider_init(&bp, b, n, a);
+	buf_init(&ids, 64 * 1024 * 1024);
+	ids_json(b, n, &ids);
+	if (ids.failed) {
+		buf_release(&ids);
+		return err_set(e, ERR_INTERNAL, "too many providers in one query");
+	}
+	rc = booked_many(tx, b, n, &bp, ids.ptr, now, a, e) ||
+	     external_many(tx, b, n, &bp, ids.ptr, a, e);
+	buf_release(&ids);
+	return rc ? -1 : 0;
+}
