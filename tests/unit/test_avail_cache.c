@@ -1,0 +1,209 @@
+/* The availability cache (store/avail_cache.h): an entry answers only at the revision it was
+ * stored at, a newer revision replaces it, the byte budget evicts the least recently used,
+ * and an entry still referenced survives its eviction until its last release. Freed entries
+ * are counted through a cleanup on their arena, so a leak or a double free shows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store/avail_cache.h"
+#include "util/metrics.h"
+
+static int freed;
+
+static void count_free(void *p)
+{
+	(void)p;
+	freed++;
+}
+
+static struct avail_cache_key key(const char *provider, int64_t from_day)
+{
+	struct avail_cache_key k;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.tenant, sizeof(k.tenant), "ten_1");
+	snprintf(k.provider, sizeof(k.provider), "%s", provider);
+	k.from_day = from_day;
+	k.to_day = from_day + 6;
+	return k;
+}
+
+/* An arena of about size bytes holding value, counted in freed when it goes. */
+static struct arena *loaded(size_t size, int value, int **out)
+{
+	struct arena *a = arena_new();
+
+	*out = arena_alloc(a, size > sizeof(int) ? size : sizeof(int));
+	**out = value;
+	arena_on_free(a, count_free, NULL);
+	return a;
+}
+
+static struct avail_cache_entry *put(struct avail_cache *c, const char *provider, int64_t rev,
+				     int value, size_t size)
+{
+	struct avail_cache_key k = key(provider, 100);
+	int *v;
+	struct arena *a = loaded(size, value, &v);
+
+	return avail_cache_put(c, &k, rev, a, v);
+}
+
+static int value_of(struct avail_cache_entry *en)
+{
+	return *(const int *)avail_cache_value(en);
+}
+
+static void test_revision_must_match(void **state)
+{
+	struct avail_cache *c = avail_cache_new(1 << 20);
+	struct avail_cache_key k = key("prv_a", 100), other = key("prv_a", 101);
+	struct avail_cache_entry *en;
+
+	(void)state;
+	freed = 0;
+	avail_cache_release(put(c, "prv_a", 7, 42, 64));
+	en = avail_cache_get(c, &k, 7);
+	assert_non_null(en);
+	assert_int_equal(value_of(en), 42);
+	avail_cache_release(en);
+	/* Other dates are another key. */
+	assert_null(avail_cache_get(c, &other, 7));
+	/* An older reader misses and leaves the entry; a newer one drops it. */
+	assert_null(avail_cache_get(c, &k, 6));
+	assert_int_equal(freed, 0);
+	assert_null(avail_cache_get(c, &k, 8));
+	assert_int_equal(freed, 1);
+	assert_null(avail_cache_get(c, &k, 7));
+	avail_cache_free(c);
+	assert_int_equal(freed, 1);
+}
+
+static void test_newer_replaces_and_older_is_not_kept(void **state)
+{
+	struct avail_cache *c = avail_cache_new(1 << 20);
+	struct avail_cache_key k = key("prv_a", 100);
+	struct avail_cache_entry *old, *en;
+	size_t n, bytes;
+
+	(void)state;
+	freed = 0;
+	old = put(c, "prv_a", 1, 1, 64);	/* held by a request */
+	avail_cache_release(put(c, "prv_a", 2, 2, 64));
+	/* The replaced entry lives on for its holder. */
+	assert_int_equal(freed, 0);
+	assert_int_equal(value_of(old), 1);
+	avail_cache_release(old);
+	assert_int_equal(freed, 1);
+	/* A slower reader of revision 1 loads after revision 2 was stored: not kept. */
+	en = put(c, "prv_a", 1, 3, 64);
+	avail_cache_release(en);
+	assert_int_equal(freed, 2);
+	en = avail_cache_get(c, &k, 2);
+	assert_non_null(en);
+	assert_int_equal(value_of(en), 2);
+	avail_cache_release(en);
+	avail_cache_usage(c, &n, &bytes);
+	assert_int_equal(n, 1);
+	assert_true(bytes > 64);
+	avail_cache_free(c);
+	assert_int_equal(freed, 3);
+}
+
+static void test_budget_evicts_least_recently_used(void **state)
+{
+	/* Entries of about 9 KB (an arena block and more) in a 64 KB budget. */
+	struct avail_cache *c = avail_cache_new(64 << 10);
+	char name[32];
+	struct avail_cache_key k0 = key("prv_0", 100);
+	struct avail_cache_entry *held, *en;
+	uint64_t evicted = atomic_load(&avail_cache_metrics.evictions);
+	size_t n, bytes, i;
+
+	(void)state;
+	freed = 0;
+	held = put(c, "prv_held", 1, -1, 4000);	/* a request keeps it */
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "prv_%zu", i);
+		avail_cache_release(put(c, name, 1, (int)i, 4000));
+		/* prv_0 stays the most recently used. */
+		en = avail_cache_get(c, &k0, 1);
+		assert_non_null(en);
+		avail_cache_release(en);
+	}
+	avail_cache_usage(c, &n, &bytes);
+	assert_true(bytes <= 64 << 10);
+	assert_true(n >= 2 && n < 20);
+	assert_true(atomic_load(&avail_cache_metrics.evictions) > evicted);
+	/* Evicted entries nobody holds are gone; the held one waits for its release. */
+	assert_int_equal((size_t)freed, 21 - n - 1);
+	assert_int_equal(value_of(held), -1);
+	avail_cache_release(held);
+	assert_int_equal((size_t)freed, 21 - n);
+	avail_cache_free(c);
+	assert_int_equal(freed, 21);
+}
+
+static void test_too_big_or_off_is_not_kept(void **state)
+{
+	struct avail_cache *c = avail_cache_new(16 << 10);
+	struct avail_cache_key k = key("prv_a", 100);
+	struct avail_cache_entry *en;
+
+	(void)state;
+	freed = 0;
+	/* More than a quarter of the budget: served to its reader, never stored. */
+	en = put(c, "prv_a", 1, 5, 10000);
+	assert_int_equal(value_of(en), 5);
+	avail_cache_release(en);
+	assert_int_equal(freed, 1);
+	assert_null(avail_cache_get(c, &k, 1));
+	avail_cache_free(c);
+	/* Off: no cache at all. */
+	assert_null(avail_cache_new(0));
+	assert_null(avail_cache_get(NULL, &k, 1));
+	en = put(NULL, "prv_a", 1, 6, 64);
+	assert_int_equal(value_of(en), 6);
+	avail_cache_release(en);
+	assert_int_equal(freed, 2);
+}
+
+static void test_release_with_arena(void **state)
+{
+	struct avail_cache *c = avail_cache_new(1 << 20);
+	struct avail_cache_key k = key("prv_a", 100);
+	struct arena *req = arena_new();
+	struct avail_cache_entry *en;
+
+	(void)state;
+	freed = 0;
+	avail_cache_release(put(c, "prv_a", 1, 9, 64));
+	en = avail_cache_get(c, &k, 1);
+	avail_cache_release_with(en, req);
+	/* A newer revision replaces it while the request still reads it. */
+	assert_null(avail_cache_get(c, &k, 2));
+	assert_int_equal(freed, 0);
+	assert_int_equal(value_of(en), 9);
+	arena_free(req);
+	assert_int_equal(freed, 1);
+	avail_cache_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_revision_must_match),
+		cmocka_unit_test(test_newer_replaces_and_older_is_not_kept),
+		cmocka_unit_test(test_budget_evicts_least_recently_used),
+		cmocka_unit_test(test_too_big_or_off_is_not_kept),
+		cmocka_unit_test(test_release_with_arena),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
