@@ -81,6 +81,11 @@ export function policyFields(f, pol, prefix = '') {
   return { el, value };
 }
 
+/** True when more providers offer s than its provider_ids lists (provider_count is then set). */
+function isBig(s) {
+  return Boolean(s && typeof s.provider_count === 'number' && s.provider_count > (s.provider_ids || []).length);
+}
+
 export function mountServices(root, ctx) {
   let alive = true;
   let rows = [];
@@ -118,7 +123,8 @@ export function mountServices(root, ctx) {
         h('td', null, s.name),
         h('td', null, t('c.setup.minutes', { n: s.duration_minutes })),
         h('td', null, s.price ? formatPrice(s.price, s.currency) : t('c.setup.free')),
-        h('td', null, (s.provider_ids || []).map((id) => names.get(id) || id).join(', ') || t('c.detail.none')),
+        h('td', null, isBig(s) ? t('c.setup.svc.many', { n: s.provider_count })
+          : (s.provider_ids || []).map((id) => names.get(id) || id).join(', ') || t('c.detail.none')),
         h('td', null, s.public ? t('c.setup.yes') : t('c.setup.no')),
         h('td', null, rem == null ? t('c.setup.rem.default') : (rem.length ? rem.map(offsetText).join(', ') : t('c.setup.rem.none'))),
         h('td', null, h('div', { class: 'c-buttons' },
@@ -144,7 +150,9 @@ export function mountServices(root, ctx) {
     msg.note('');
     // Each provider's own price and duration for this service (PUT …/providers/{pid}).
     const terms = new Map();
-    if (s) {
+    // A service with more providers than its provider_ids shows: the form leaves them alone.
+    const big = isBig(s);
+    if (s && !big) {
       try {
         const got = await get(`/v1/services/${s.id}/providers`);
         if (!alive || mine !== formSeq) return;
@@ -160,7 +168,7 @@ export function mountServices(root, ctx) {
 
     // providers offering it
     const offered = new Set(s ? s.provider_ids || [] : []);
-    const provBoxes = providers.map((p) => {
+    const provBoxes = big ? [] : providers.map((p) => {
       const id = `${f.id('prov')}-${p.id}`;
       const cb = h('input', { type: 'checkbox', id, value: p.id, name: 'provider_ids', checked: offered.has(p.id),
         'data-testid': `service-provider-${p.id}` });
@@ -234,9 +242,11 @@ export function mountServices(root, ctx) {
         f.input('max_advance_days', t('c.setup.f.advance'), s ? s.max_advance_days ?? '' : '', { type: 'number', min: 1, max: 3650, hint: t('c.setup.f.nolimit') }),
         f.input('price', t('c.setup.f.price'), s ? s.price ?? '' : '', { inputmode: 'decimal', hint: t('c.setup.f.price.hint') }),
         f.input('currency', t('c.setup.f.currency'), s ? s.currency ?? '' : '', { maxlength: 3, hint: t('c.setup.f.currency.hint') })),
-      f.group('provider_ids', t('c.setup.svc.offeredby'),
-        provBoxes.length ? h('div', { class: 's-provlist' }, provBoxes.map((x) => x.el)) : h('p', { class: 'c-hint' }, t('c.setup.prov.none')),
-        t('c.setup.terms.hint')),
+      big ? f.group('provider_ids', t('c.setup.svc.offeredby'),
+        h('p', { 'data-testid': 'service-providers-elsewhere' }, t('c.setup.svc.many.long', { n: s.provider_count })))
+        : f.group('provider_ids', t('c.setup.svc.offeredby'),
+          provBoxes.length ? h('div', { class: 's-provlist' }, provBoxes.map((x) => x.el)) : h('p', { class: 'c-hint' }, t('c.setup.prov.none')),
+          t('c.setup.terms.hint')),
       f.checkbox('public', t('c.setup.f.public.long'), s ? s.public : false),
       f.checkbox('requires_approval', t('c.setup.f.approval'), s ? s.requires_approval : false),
       h('div', { class: 's-grid' }, locKind, locDetail),
@@ -280,7 +290,8 @@ export function mountServices(root, ctx) {
         max_advance_days: intOrNull(f.val('max_advance_days')),
         price,
         currency: orNull(f.val('currency')),
-        provider_ids: provBoxes.filter((x) => x.cb.checked).map((x) => x.cb.value),
+        // left out for a big service: a PATCH with a list would replace all its providers
+        provider_ids: big ? undefined : provBoxes.filter((x) => x.cb.checked).map((x) => x.cb.value),
         public: f.checked('public'),
         requires_approval: f.checked('requires_approval'),
         location,
