@@ -31,6 +31,23 @@ static void providers_page(struct uc_ctx *ctx, struct service *svc, const struct
 	svc->nproviders = k;
 }
 
+/* Narrows svc's providers to provider_id (none when it does not offer the service), so that
+ * what is made for each of a service's providers is made for that one only. */
+static void provider_only(struct service *svc, const char *provider_id)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nproviders && strcmp(svc->provider_ids[i], provider_id); i++)
+		;
+	if (i == svc->nproviders) {
+		svc->nproviders = 0;
+		return;
+	}
+	if (i)
+		memcpy(svc->provider_ids[0], svc->provider_ids[i], ID_MAX);
+	svc->nproviders = 1;
+}
+
 static int slot_job(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
 		    const struct uc_slot_page *page, int64_t from, int64_t to,
 		    struct uc_slot_job *out, struct err *e)
@@ -52,6 +69,8 @@ static int slot_job(struct uc_ctx *ctx, const char *service_id, const char *prov
 		goto out;
 	if (page)
 		providers_page(ctx, &out->svc, page, out->next_provider);
+	else if (provider_id)
+		provider_only(&out->svc, provider_id);
 	if (uc_candidates(ctx, tx, &out->svc, provider_id, from_day, to_day, &b, &out->n, e))
 		goto out;
 	if (provider_id && out->n == 0) {
