@@ -907,6 +907,7 @@ op("get", "/v1/slots", "Bookable start times of a service over a date range",
            P("include", "query", {"type": "string", "enum": ["provider_ids"]}, "with group=start: the free providers' ids"),
            P("provider_limit", "query", {"type": "integer", "minimum": 1, "maximum": 1000}, "a page of the service's providers (by id), with next_provider_cursor"),
            P("provider_cursor", "query", ref("ProviderId"), "the next_provider_cursor of the previous page")])
+SLOT_SHAPE = paths["/v1/slots"]["get"]["parameters"][-4:]
 op("get", "/v1/slots/explain", "Why one start is or is not bookable",
    {200: json_resp("the verdict and its reasons", ref("Explain")), 404: "NotFound", 422: "Unprocessable"},
    role="admin,staff,customer", tags=["slots"], opid="explainSlot",
@@ -992,9 +993,9 @@ op("get", "/v1/public/{tenant_slug}", "The booking page: the tenant's page setti
    {200: json_resp("the page", ref("PublicPage")), 404: "NotFound"}, role="public", params=[SLUG],
    tags=["public"], opid="publicPage")
 op("get", "/v1/public/{tenant_slug}/slots", "Bookable start times of a public service (as GET /v1/slots)",
-   {200: json_resp("the slots, by start then provider", ref("Slots")), 404: "NotFound", 422: "Unprocessable"},
+   {200: json_resp("the slots, by start then provider (group=start: by start, each once)", ref("SlotsAny")), 404: "NotFound", 422: "Unprocessable"},
    role="public", tags=["public"], opid="publicSlots",
-   params=[SLUG, P("service_id", "query", ref("ServiceId"), "a public service", True), *SLOT_RANGE])
+   params=[SLUG, P("service_id", "query", ref("ServiceId"), "a public service", True), *SLOT_RANGE, *SLOT_SHAPE])
 op("post", "/v1/public/{tenant_slug}/holds", "Reserve a start of a public service (caps per address and e-mail)",
    {201: json_resp("the hold", ref("Hold")), 404: "NotFound", 409: "Conflict"},
    role="public", params=[SLUG], body_ref="HoldCreate", tags=["public"], opid="publicCreateHold")
