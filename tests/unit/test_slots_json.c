@@ -330,6 +330,42 @@ static void test_year_matches_rfc3339_format(void **state)
 	test_free(v);
 }
 
+/* group=start: each (start, end) once with its count, ids in list order; 2026-03-02 09:00Z is
+ * 1772442000. Three providers at 09:00, one of them (c) with its own 90 minutes; one at
+ * 09:30; an empty list. */
+static void test_grouped_by_start(void **state)
+{
+	static const char *const three[] = {"prv_a", "prv_b", "prv_c"};
+	const int64_t t = 1772442000;
+	const struct slot v[] = {
+		{t, t + 3600, 0, 1}, {t, t + 3600, 1, 1}, {t, t + 5400, 2, 1},
+		{t + 1800, t + 5400, 1, 1},
+	};
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	slots_render_grouped(&b, v, 4, zone("UTC"), three, false);
+	assert_string_equal(b.ptr,
+			    "{\"slots\":["
+			    "{\"start\":\"2026-03-02T09:00:00Z\",\"end\":\"2026-03-02T10:00:00Z\",\"providers_free\":2},"
+			    "{\"start\":\"2026-03-02T09:00:00Z\",\"end\":\"2026-03-02T10:30:00Z\",\"providers_free\":1},"
+			    "{\"start\":\"2026-03-02T09:30:00Z\",\"end\":\"2026-03-02T10:30:00Z\",\"providers_free\":1}]}");
+	buf_release(&b);
+	buf_init(&b, 0);
+	slots_render_grouped(&b, v, 4, zone("Europe/Berlin"), three, true);
+	assert_string_equal(b.ptr,
+			    "{\"slots\":["
+			    "{\"start\":\"2026-03-02T10:00:00+01:00\",\"end\":\"2026-03-02T11:00:00+01:00\",\"providers_free\":2,\"provider_ids\":[\"prv_a\",\"prv_b\"]},"
+			    "{\"start\":\"2026-03-02T10:00:00+01:00\",\"end\":\"2026-03-02T11:30:00+01:00\",\"providers_free\":1,\"provider_ids\":[\"prv_c\"]},"
+			    "{\"start\":\"2026-03-02T10:30:00+01:00\",\"end\":\"2026-03-02T11:30:00+01:00\",\"providers_free\":1,\"provider_ids\":[\"prv_b\"]}]}");
+	buf_release(&b);
+	buf_init(&b, 0);
+	slots_render_grouped(&b, v, 0, zone("UTC"), three, true);
+	assert_string_equal(b.ptr, "{\"slots\":[]}");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +385,7 @@ int main(void)
 	    cmocka_unit_test(test_display_zone_differs_from_provider),
 	    cmocka_unit_test(test_buffer_limit_sets_failed),
 	    cmocka_unit_test(test_year_matches_rfc3339_format),
+	    cmocka_unit_test(test_grouped_by_start),
 	};
 
 	return cmocka_run_group_tests_name("slots_json", tests, group_setup, group_teardown);
