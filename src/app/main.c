@@ -55,6 +55,7 @@ struct options {
 	const char *tls_cert, *tls_key;
 	const char *smtp_url, *mail_from, *public_url;	/* notifications (src/notify) */
 	const char *notify;				/* "on" (default) or "off" */
+	const char *group_commit;			/* SQLite: "on" (default) or "off" */
 	bool allow_private_webhooks;
 	const char *secret_key_file;			/* --secret-key-file */
 	const char *attach_text;	/* --attachment-max-bytes / --attachment-booking-max-bytes */
@@ -83,7 +84,7 @@ static void usage(FILE *f)
 	      "                   [--allow-private-webhooks] [--notify on|off]\n"
 	      "                   [--secret-key-file FILE]\n"
 	      "                   [--attachment-max-bytes N] [--attachment-booking-max-bytes N]\n"
-	      "                   [--session-idle SECONDS]\n"
+	      "                   [--session-idle SECONDS] [--group-commit on|off]\n"
 	      "                   [--avail-cache-mb N]\n"
 	      "       slotd tenant create SLUG [--name NAME] [--db URL]\n"
 	      "       slotd key create SLUG --role admin|staff|customer [--name NAME] [--db URL]\n"
@@ -104,7 +105,7 @@ static void usage(FILE *f)
 	      "             SLOTD_PUBLIC_URL, SLOTD_WEBHOOK_ALLOW_PRIVATE (1), SLOTD_NOTIFY (on|off),\n"
 	      "             SLOTD_SECRET_KEY_FILE, SLOTD_ATTACHMENT_MAX_BYTES,\n"
 	      "             SLOTD_ATTACHMENT_BOOKING_MAX_BYTES, SLOTD_SESSION_IDLE,\n"
-	      "             SLOTD_AVAIL_CACHE_MB (0: off)\n"
+	      "             SLOTD_GROUP_COMMIT (on|off), SLOTD_AVAIL_CACHE_MB (0: off)\n"
 	      "\n"
 	      "--secret-key-file FILE: the key (64 hex digits) that seals calendar passwords and\n"
 	      "secret calendar addresses in the database. Without it, an SQLite database gets\n"
@@ -237,6 +238,13 @@ static int check_notify(const char *flag, const char *v, struct options *o)
 	return 0;
 }
 
+static int check_group_commit(const char *flag, const char *v, struct options *o)
+{
+	if (strcmp(v, "on") && strcmp(v, "off"))
+		return fail("--group-commit must be on or off, got %s", v);
+	return 0;
+}
+
 static int check_limit(const char *flag, const char *v, struct options *o)
 {
 	struct rl_policy p;
@@ -327,6 +335,7 @@ static const struct flag flags[] = {
 	{"--mail-from", OPT(mail_from), NULL},
 	{"--public-url", OPT(public_url), NULL},
 	{"--notify", OPT(notify), check_notify},
+	{"--group-commit", OPT(group_commit), check_group_commit},
 	{"--secret-key-file", OPT(secret_key_file), NULL},
 	{"--attachment-max-bytes", OPT(attach_text), check_bytes},
 	{"--attachment-booking-max-bytes", OPT(attach_text), check_bytes},
@@ -689,6 +698,8 @@ static int cmd_serve(struct options *o)
 		return 1;
 	if (o->avail_cache_mb >= 0)
 		store_avail_cache_mb(st, (size_t)o->avail_cache_mb);
+	if (o->group_commit)
+		store_group_commit(st, strcmp(o->group_commit, "off") != 0);
 	ctx.env.store = st;
 	ctx.env.tz = tz_db_new();
 	ctx.env.clock = uc_clock;

@@ -220,6 +220,13 @@ static void render_store(struct buf *out)
 	metric_single(out, "slotd_store_failures_total", "counter",
 		      "Transactions that could not begin or end (database busy or unreachable).",
 		      (long long)load(&store_metrics.failed));
+	metric_single(out, "slotd_store_commits_total", "counter",
+		      "COMMITs of write transactions (SQLite: each is one sync of the log).",
+		      (long long)load(&store_metrics.commits));
+	metric_single(out, "slotd_store_writes_committed_total", "counter",
+		      "Write transactions made durable by those COMMITs (more than the COMMITs"
+		      " when SQLite commits them in batches).",
+		      (long long)load(&store_metrics.committed));
 	metric_single(out, "slotd_store_connections_in_use", "gauge",
 		      "Database connections inside a transaction now.",
 		      (long long)atomic_load_explicit(&store_metrics.in_use, memory_order_relaxed));

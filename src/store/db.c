@@ -485,7 +485,16 @@ struct conn *db_write_begin(struct store *st, const char *tenant, struct err *e)
 
 int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e)
 {
-	return st->kind == DB_PG ? pg_tx_end(st, c, ok, e) : lite_tx_end(st, c, ok, e);
+	int rc;
+
+	if (st->kind != DB_PG)
+		return lite_tx_end(st, c, ok, e);	/* counts its commits (store/batch.c) */
+	rc = pg_tx_end(st, c, ok, e);
+	if (ok && !rc) {
+		atomic_fetch_add_explicit(&store_metrics.commits, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&store_metrics.committed, 1, memory_order_relaxed);
+	}
+	return rc;
 }
 
 struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/batch.h"
 #include "util/err.h"
 #include "util/ids.h"
 
@@ -99,6 +100,7 @@ struct store {
 	enum db_kind kind;
 	char *target;			/* SQLite file path, or the PostgreSQL connection URL */
 	struct conn writer;		/* SQLite: the only connection that writes */
+	struct batch batch;		/* SQLite: whose turn it is at the writer (group commit) */
 	pthread_mutex_t writer_lock;
 	pthread_mutex_t pool_lock;
 	pthread_cond_t pool_cond;
@@ -150,7 +152,9 @@ void conn_put(struct store *st, struct conn *c);
 int read_begin(struct conn *c, struct err *e);
 void read_end(struct conn *c);
 
-/* Write access. SQLite: locks the writer and runs BEGIN IMMEDIATE. PostgreSQL: takes a
+/* Write access. SQLite: waits for the writer's turn (store/batch.h: the first writer of a
+ * batch runs BEGIN IMMEDIATE, later ones a SAVEPOINT; the end returns after the COMMIT that
+ * holds the work). PostgreSQL: takes a
  * pooled connection, runs BEGIN and takes the tenant's transaction-scoped advisory lock, so
  * write transactions of one tenant run one at a time across every process; the no-overlap
  * exclusion constraint stays as the backstop. db_write_end commits when ok is true (returning

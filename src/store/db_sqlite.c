@@ -1,13 +1,22 @@
-/* The SQLite driver: one writer connection serialised by a mutex (every write transaction
- * is BEGIN IMMEDIATE), pooled read-only connections for reads; WAL lets them run while the
- * writer commits. Migrations are applied at open, each in its own transaction. */
+/* The SQLite driver: one writer connection whose write transactions take turns and commit
+ * in batches (group commit, store/batch.h: one BEGIN IMMEDIATE ... COMMIT and one sync for
+ * the writers waiting together, each in a savepoint of its own), pooled read-only
+ * connections for reads; WAL lets them run while the writer commits. Migrations are applied
+ * at open, each in its own transaction. */
 #include "store/db.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/mem.h"
+
+/* A batch of write transactions commits once it has this many writers, or once it has been
+ * open this long, even when more are waiting: a slow writer holds the others up at most
+ * until then (and its own request budget). */
+#define LITE_BATCH_MAX 64
+#define LITE_BATCH_MAX_MS 10
 
 /* Triggers bumping the tenant's availability revision on every row written to table t. */
 #define AVAIL_BUMP_SQL "UPDATE avail_revisions SET rev = rev + 1 WHERE tenant_id = "
@@ -552,15 +561,71 @@ fail:
 	return -1;
 }
 
+/* Group commit (store/batch.h) on the writer connection. */
+static int gc_begin(void *arg, struct err *e)
+{
+	return conn_exec(arg, "BEGIN IMMEDIATE", e);
+}
+
+static int gc_mark(void *arg, struct err *e)
+{
+	return conn_exec(arg, "SAVEPOINT batch_member", e);
+}
+
+static int gc_keep(void *arg, struct err *e)
+{
+	return conn_exec(arg, "RELEASE batch_member", e);
+}
+
+static int gc_undo(void *arg, struct err *e)
+{
+	return conn_exec(arg, "ROLLBACK TO batch_member", e) ||
+	       conn_exec(arg, "RELEASE batch_member", e) ? -1 : 0;
+}
+
+static int gc_commit(void *arg, struct err *e)
+{
+	return conn_exec(arg, "COMMIT", e);
+}
+
+static bool gc_open(void *arg)
+{
+	struct conn *c = arg;
+
+	return !sqlite3_get_autocommit(c->db);
+}
+
+/* After a failed step or COMMIT SQLite may already have rolled back. */
+static void gc_rollback(void *arg)
+{
+	struct conn *c = arg;
+
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const struct batch_ops gc_ops = {gc_begin, gc_mark, gc_keep, gc_undo, gc_commit,
+					gc_rollback, gc_open};
+
 int store_open_sqlite(struct store *st, const char *path, struct err *e)
 {
+	const char *gc = getenv("SLOTD_GROUP_COMMIT");
+
 	if (!*path)
 		return err_set(e, ERR_INVALID, "database URL sqlite: needs a file path");
 	st->kind = DB_SQLITE;
 	st->target = xstrdup(path);
+	batch_init(&st->batch, &gc_ops, &st->writer, LITE_BATCH_MAX, LITE_BATCH_MAX_MS * 1000000LL);
+	batch_set_on(&st->batch, !(gc && !strcmp(gc, "off")));
 	if (lite_open(&st->writer, path, false, e) || migrate(st, e))
 		return -1;
 	return 0;
+}
+
+void store_group_commit(struct store *st, bool on)
+{
+	if (st->kind == DB_SQLITE)
+		batch_set_on(&st->batch, on);
 }
 
 void lite_store_close(struct store *st)
@@ -575,6 +640,7 @@ void lite_store_close(struct store *st)
 		sqlite3_exec(st->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		conn_close(&st->writer);
 	}
+	batch_destroy(&st->batch);
 }
 
 struct conn *lite_conn_get(struct store *st, struct err *e)
@@ -611,23 +677,11 @@ void lite_conn_put(struct store *st, struct conn *c)
 
 struct conn *lite_tx_begin(struct store *st, struct err *e)
 {
-	pthread_mutex_lock(&st->writer_lock);
-	if (conn_exec(&st->writer, "BEGIN IMMEDIATE", e)) {
-		pthread_mutex_unlock(&st->writer_lock);
-		return NULL;
-	}
-	return &st->writer;
+	return batch_enter(&st->batch, e) ? NULL : &st->writer;
 }
 
 int lite_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
 {
-	int rc = 0;
-
-	if (ok && conn_exec(c, "COMMIT", e))
-		ok = false, rc = -1;
-	/* After a failed step or COMMIT SQLite may already have rolled back. */
-	if (!ok && !sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&st->writer_lock);
-	return rc;
+	(void)c;
+	return batch_leave(&st->batch, ok, e);
 }

@@ -36,6 +36,9 @@ void store_close(struct store *st);
 int store_ping(struct store *st, struct err *e);
 /* "sqlite" or "postgresql". */
 const char *store_backend(const struct store *st);
+/* SQLite: whether write transactions waiting for the writer commit together, one sync for
+ * the batch (group commit; on unless SLOTD_GROUP_COMMIT=off). Nothing on PostgreSQL. */
+void store_group_commit(struct store *st, bool on);
 
 /* --- transactions --- */
 struct store_tx;

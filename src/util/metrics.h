@@ -43,6 +43,8 @@ struct store_metrics {
 	atomic_uint_fast64_t reruns;		/* transactions run again after losing a conflict */
 	atomic_uint_fast64_t gave_up;		/* conflicts still lost after the last rerun */
 	atomic_uint_fast64_t failed;		/* transactions that could not begin or commit */
+	atomic_uint_fast64_t commits;		/* COMMITs of write transactions (syncs) */
+	atomic_uint_fast64_t committed;		/* write transactions those COMMITs made durable */
 	atomic_int_fast64_t in_use;		/* connections in a transaction now */
 };
 extern struct store_metrics store_metrics;
