@@ -426,19 +426,79 @@ static enum recur_status expand_rule(const struct icalrecurrencetype *rule, int6
 	return st;
 }
 
+/* The last expansions this thread made, answered again without libical: slot queries ask
+ * for the same rules over the same windows request after request, and each libical
+ * iterator opens an ICU calendar (libical built with ICU), a large part of a cached slot
+ * query's CPU. Only complete expansions of a few dates are kept; they depend on nothing but
+ * the key, so a hit is exactly what expanding again would give. */
+#define RECUR_MEMO_SLOTS 8
+#define RECUR_MEMO_DATES 32
+
+struct recur_memo {
+	char text[RECUR_TEXT_MAX];
+	int64_t dtstart, last, from, to;
+	size_t max, n;
+	int64_t dates[RECUR_MEMO_DATES];
+};
+
+static _Thread_local struct recur_memo recur_memo[RECUR_MEMO_SLOTS];
+static _Thread_local unsigned recur_memo_next;
+
+static struct recur_memo *memo_find(const struct recur *r, int64_t from, int64_t to, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < RECUR_MEMO_SLOTS; i++) {
+		struct recur_memo *m = &recur_memo[i];
+		if (m->to == to && m->from == from && m->dtstart == r->dtstart &&
+		    m->last == r->last && m->max == max && *m->text && !strcmp(m->text, r->text))
+			return m;
+	}
+	return NULL;
+}
+
+static void memo_keep(const struct recur *r, int64_t from, int64_t to, size_t max,
+		      const int64_t *out, size_t n)
+{
+	struct recur_memo *m = &recur_memo[recur_memo_next++ % RECUR_MEMO_SLOTS];
+
+	if (n > RECUR_MEMO_DATES || strlen(r->text) >= sizeof(m->text))
+		return;
+	memcpy(m->text, r->text, strlen(r->text) + 1);
+	m->dtstart = r->dtstart;
+	m->last = r->last;
+	m->from = from;
+	m->to = to;
+	m->max = max;
+	m->n = n;
+	memcpy(m->dates, out, n * sizeof(*out));
+}
+
 static enum recur_status expand_until(const struct recur *r, int64_t from, int64_t to,
 				      int64_t *out, size_t max, int64_t stop_ns, size_t *n)
 {
 	struct icalrecurrencetype rule;
+	const struct recur_memo *m;
+	enum recur_status st;
 
 	*n = 0;
 	if (from < r->dtstart)
 		from = r->dtstart;
 	if (r->last != RECUR_OPEN && to > r->last + 1)
 		to = r->last + 1;
-	if (from >= to || iteration_rule(r, to, &rule))
+	if (from >= to)
 		return RECUR_DONE;
-	return expand_rule(&rule, r->dtstart, from, to, out, max, stop_ns, n);
+	if ((m = memo_find(r, from, to, max))) {
+		memcpy(out, m->dates, m->n * sizeof(*out));
+		*n = m->n;
+		return RECUR_DONE;
+	}
+	if (iteration_rule(r, to, &rule))
+		return RECUR_DONE;
+	st = expand_rule(&rule, r->dtstart, from, to, out, max, stop_ns, n);
+	if (st == RECUR_DONE)
+		memo_keep(r, from, to, max, out, *n);
+	return st;
 }
 
 enum recur_status recur_expand(const struct recur *r, int64_t from, int64_t to, int64_t *out,

@@ -21,7 +21,7 @@
 #include "util/arena.h"
 
 /* The default byte budget; SLOTD_AVAIL_CACHE_MB or --avail-cache-mb change it (0: off). */
-#define AVAIL_CACHE_DEFAULT_MB 16
+#define AVAIL_CACHE_DEFAULT_MB 32
 
 struct avail_cache;
 struct avail_cache_entry;

@@ -130,6 +130,92 @@ static int business_for(struct store_tx *tx, int64_t from_day, int64_t to_day,
 	return 0;
 }
 
+/* What an entry keeps of a bundle: its records without the bundle's room for every
+ * possible schedule version (a bundle is 12 KB, most of it that room), so that thousands
+ * of providers fit in a few megabytes. */
+struct static_value {
+	struct provider provider;
+	const struct week_template *versions;
+	size_t nversions;
+	struct override_rec *overrides;
+	size_t noverrides;
+	struct holiday_rec *holidays;
+	size_t nholidays;
+	struct time_off_rec *time_off;
+	size_t ntime_off;
+	struct entry *entries;
+	size_t nentries;
+	int64_t from_day, to_day, from, to;
+};
+
+/* The blocks of an entry's arena: small, so an entry takes little more than its records. */
+#define ENTRY_BLOCK_BYTES 2048
+
+/* Reads one provider's records into a new arena and keeps them as *out in it. */
+static struct arena *static_load(struct store_tx *tx, const char *provider_id,
+				 int64_t from_day, int64_t to_day, struct avail_bundle *tmp,
+				 struct static_value **out, struct err *e)
+{
+	struct arena *own = arena_new_sized(ENTRY_BLOCK_BYTES);
+	struct static_value *v;
+
+	if (static_read(tx, provider_id, from_day, to_day, own, tmp, e)) {
+		arena_free(own);
+		return NULL;
+	}
+	v = arena_alloc(own, sizeof(*v));
+	v->provider = tmp->provider;
+	v->nversions = tmp->schedule.n;
+	if (v->nversions) {
+		struct week_template *w = arena_alloc(own, v->nversions * sizeof(*w));
+		memcpy(w, tmp->schedule.v, v->nversions * sizeof(*w));
+		v->versions = w;
+	}
+	v->overrides = tmp->overrides;
+	v->noverrides = tmp->noverrides;
+	v->holidays = tmp->holidays;
+	v->nholidays = tmp->nholidays;
+	v->time_off = tmp->time_off;
+	v->ntime_off = tmp->ntime_off;
+	v->entries = tmp->entries;
+	v->nentries = tmp->nentries;
+	v->from_day = tmp->from_day;
+	v->to_day = tmp->to_day;
+	v->from = tmp->from;
+	v->to = tmp->to;
+	*out = v;
+	return own;
+}
+
+/* b as the request's own bundle over v's records (shared, read only); every field of b is
+ * set (b may hold what static_load read into it). */
+static void bundle_from(const struct static_value *v, struct avail_bundle *b)
+{
+	b->provider = v->provider;
+	b->schedule.n = v->nversions;
+	if (v->nversions)
+		memcpy(b->schedule.v, v->versions, v->nversions * sizeof(*v->versions));
+	b->overrides = v->overrides;
+	b->noverrides = v->noverrides;
+	b->holidays = v->holidays;
+	b->nholidays = v->nholidays;
+	b->time_off = v->time_off;
+	b->ntime_off = v->ntime_off;
+	b->booked = NULL;
+	b->nbooked = 0;
+	b->entries = v->entries;
+	b->nentries = v->nentries;
+	b->external = NULL;
+	b->nexternal = 0;
+	b->from_day = v->from_day;
+	b->to_day = v->to_day;
+	b->from = v->from;
+	b->to = v->to;
+	b->expand = NULL;
+	memset(&b->input, 0, sizeof(b->input));
+	b->business = NULL;
+}
+
 int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e)
@@ -149,18 +235,17 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	key_of(tx, provider_id, from_day, to_day, &k);
 	en = avail_cache_get(tx->st->avail_cache, &k, cache->rev);
 	if (!en) {
-		struct arena *own = arena_new();
-		struct avail_bundle *v = arena_alloc(own, sizeof(*v));
-		if (static_read(tx, provider_id, from_day, to_day, own, v, e)) {
-			arena_free(own);
+		struct static_value *v;
+		/* b is the room to read into; bundle_from fills it again below. */
+		struct arena *own = static_load(tx, provider_id, from_day, to_day, b, &v, e);
+		if (!own)
 			return -1;
-		}
 		en = avail_cache_put(store ? tx->st->avail_cache : NULL, &k, cache->rev, own, v);
 	}
 	avail_cache_release_with(en, a);
-	/* A shallow copy: the request writes its own commitments, input and expansion into
-	 * it; the records it points at are the entry's, read only. */
-	*b = *(const struct avail_bundle *)avail_cache_value(en);
+	/* The request writes its own commitments, input and expansion into b; the records it
+	 * points at are the entry's, read only. */
+	bundle_from(avail_cache_value(en), b);
 	b->business = cache->business;
 	return 0;
 }

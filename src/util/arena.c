@@ -23,6 +23,7 @@ struct arena_cleanup {
 
 struct arena {
 	struct arena_block *head;
+	size_t block;			/* bytes of each block (a bigger allocation gets its own) */
 	struct arena_cleanup *cleanups;
 };
 
@@ -35,12 +36,18 @@ static struct arena_block *block_new(size_t cap)
 	return b;
 }
 
-struct arena *arena_new(void)
+struct arena *arena_new_sized(size_t block_bytes)
 {
 	struct arena *a = xmalloc(sizeof(*a));
-	a->head = block_new(ARENA_BLOCK);
+	a->block = block_bytes < 256 ? 256 : block_bytes;
+	a->head = block_new(a->block);
 	a->cleanups = NULL;
 	return a;
+}
+
+struct arena *arena_new(void)
+{
+	return arena_new_sized(ARENA_BLOCK);
 }
 
 void arena_free(struct arena *a)
@@ -79,7 +86,7 @@ void *arena_alloc(struct arena *a, size_t n)
 	void *p;
 
 	if (off + n > b->cap) {
-		if (n > ARENA_BLOCK / 4) {
+		if (n > a->block / 4) {
 			/* Big allocations get their own block behind the head. */
 			struct arena_block *big = block_new(n);
 			big->used = n;
@@ -88,7 +95,7 @@ void *arena_alloc(struct arena *a, size_t n)
 			memset(big->data, 0, n);
 			return big->data;
 		}
-		b = block_new(ARENA_BLOCK);
+		b = block_new(a->block);
 		b->next = a->head;
 		a->head = b;
 		off = 0;

@@ -9,6 +9,9 @@
 struct arena;
 
 struct arena *arena_new(void);
+/* An arena of blocks of block_bytes (instead of 8 KB) each, a bigger allocation getting a
+ * block of its own: for many small long-lived arenas, such as cache entries. */
+struct arena *arena_new_sized(size_t block_bytes);
 /* Runs cleanup callbacks (last registered first), then frees every block. */
 void arena_free(struct arena *a);
 /* Zeroed memory aligned for any type; lives until arena_free. Aborts when out of memory. */

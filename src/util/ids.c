@@ -19,6 +19,21 @@ int ids_init(void)
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t id_last_ms, id_last_rand;
 
+/* Random 64-bit words for ids from a per-thread pool, refilled from the system's generator
+ * 32 words at a time: every request makes an id, and one getrandom call per id was a
+ * measurable part of a slot query. The words are as random as the generator's. */
+static uint64_t id_random(void)
+{
+	static _Thread_local uint64_t pool[32];
+	static _Thread_local size_t left;
+
+	if (!left) {
+		randombytes_buf(pool, sizeof(pool));
+		left = sizeof(pool) / sizeof(pool[0]);
+	}
+	return pool[--left];
+}
+
 void id_new(char out[ID_MAX], const char *prefix)
 {
 	const uint64_t rand_mask = (UINT64_C(1) << 50) - 1;
@@ -31,14 +46,12 @@ void id_new(char out[ID_MAX], const char *prefix)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	hi = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) &
 	     ((UINT64_C(1) << 48) - 1);
-	randombytes_buf(&lo, sizeof(lo));
-	lo &= rand_mask >> 1;	/* leave headroom for increments */
+	lo = id_random() & (rand_mask >> 1);	/* leave headroom for increments */
 	pthread_mutex_lock(&id_lock);
 	if (hi <= id_last_ms) {
 		/* Still ordered, but a random step of up to 2^40 apart: an id made in the same
 		 * millisecond as one a client saw cannot be guessed from it. */
-		uint64_t step;
-		randombytes_buf(&step, sizeof(step));
+		uint64_t step = id_random();
 		hi = id_last_ms;
 		lo = (id_last_rand + 1 + (step & ((UINT64_C(1) << 40) - 1))) & rand_mask;
 		if (lo <= id_last_rand) {	/* exhausted this millisecond: borrow the next */
