@@ -33,16 +33,16 @@ nginx_start "location = /fixed { default_type application/json; return 200 '$bod
 
 echo "slots response: $nslots slots, $size bytes (7-day window, one provider)"
 for conns in 32 256; do
-  : >"$work/r_slotd"; : >"$work/r_fixed"; : >"$work/r_file"; : >"$work/p_slotd"
+  : >"$work/r_slotd"; : >"$work/r_fixed"; : >"$work/r_file"; : >"$work/p_slotd"; : >"$work/u_slotd"
   for r in $(seq "$rounds"); do
-    read -r rps _ p99 bad _ _ < <(wrk_get "$conns" "$slots_url" "$auth")
+    read -r rps _ p99 bad _ cpu < <(wrk_get "$conns" "$slots_url" "$auth")
     [ "$bad" = 0 ] || echo "warning: $bad non-2xx responses from slotd" >&2
-    echo "$rps" >>"$work/r_slotd"; echo "$p99" >>"$work/p_slotd"
+    echo "$rps" >>"$work/r_slotd"; echo "$p99" >>"$work/p_slotd"; echo "$cpu" >>"$work/u_slotd"
     read -r rps _ _ _ _ _ < <(wrk_get "$conns" "http://127.0.0.1:$nport/fixed"); echo "$rps" >>"$work/r_fixed"
     read -r rps _ _ _ _ _ < <(wrk_get "$conns" "http://127.0.0.1:$nport/slots.json"); echo "$rps" >>"$work/r_file"
   done
-  s=$(median <"$work/r_slotd"); f=$(median <"$work/r_fixed"); g=$(median <"$work/r_file"); p=$(median <"$work/p_slotd")
-  printf 'c=%-3s slotd GET /v1/slots: %10.0f req/s  p99 %6.3f ms   (rounds: %s)\n' "$conns" "$s" "$p" "$(tr '\n' ' ' <"$work/r_slotd")"
+  s=$(median <"$work/r_slotd"); f=$(median <"$work/r_fixed"); g=$(median <"$work/r_file"); p=$(median <"$work/p_slotd"); u=$(median <"$work/u_slotd")
+  printf 'c=%-3s slotd GET /v1/slots: %10.0f req/s  p99 %6.3f ms  slotd CPU %4.0f us/request   (rounds: %s)\n' "$conns" "$s" "$p" "$u" "$(tr '\n' ' ' <"$work/r_slotd")"
   printf 'c=%-3s nginx fixed 100 B:   %10.0f req/s   ratio slotd/nginx = %.2f\n' "$conns" "$f" "$(echo "$s / $f" | bc -l)"
   printf 'c=%-3s nginx same-size file:%10.0f req/s   ratio slotd/nginx-file = %.2f\n' "$conns" "$g" "$(echo "$s / $g" | bc -l)"
 done
