@@ -596,6 +596,11 @@ int store_copy(struct store *src, struct store *dst, const char *slug,
 		goto out;
 	if (!(to = db_write_begin(dst, "slotd copy", e)))
 		goto out;
+	/* A SQLite destination keeps up to 16 MB of pages in memory instead of 2 MB: the
+	 * transaction holds every row, and a small cache writes the same pages out again and
+	 * again before COMMIT. */
+	if (to->kind == DB_SQLITE && conn_exec(to, "PRAGMA cache_size = -16384", e))
+		goto out;
 	for (i = 0; i < n; i++)
 		if (tenant_absent(from, to, ids[i], e))
 			goto out;
