@@ -2,10 +2,12 @@
  * log (with its retention). */
 #include "usecase/uc_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/civil.h"
 #include "util/log.h"
+#include "util/mem.h"
 
 /* Narrows svc's providers to one page: those the caller may act for after page->after, at
  * most page->limit; *next is the last kept when more follow (else ""). */
@@ -137,6 +139,156 @@ static void slot_list_release_cb(void *p)
 	slot_list_release(p);
 }
 
+/* Orders l by start, then provider, as slot_list_sort does, for a list appended provider
+ * by provider (each ordered by start, providers by index): a stable counting sort on the
+ * minute of the start, linear where merging thousands of runs is not. Lists whose starts
+ * are not whole minutes, or span too many minutes for their size, are merged as before. */
+static void slots_by_start(struct slot_list *l)
+{
+	int64_t lo, hi;
+	size_t i, span, *at;
+	struct slot *tmp;
+
+	if (l->n < 2)
+		return;
+	lo = hi = l->v[0].start;
+	for (i = 1; i < l->n; i++) {
+		if (l->v[i].start < lo)
+			lo = l->v[i].start;
+		if (l->v[i].start > hi)
+			hi = l->v[i].start;
+	}
+	span = (size_t)((hi - lo) / 60) + 1;
+	if (span > 4 * l->n + 1440) {
+		slot_list_sort(l);
+		return;
+	}
+	for (i = 0; i < l->n; i++)
+		if ((l->v[i].start - lo) % 60) {
+			slot_list_sort(l);
+			return;
+		}
+	at = xcalloc(span + 1, sizeof(*at));
+	tmp = xmalloc(l->n * sizeof(*tmp));
+	for (i = 0; i < l->n; i++)
+		at[(l->v[i].start - lo) / 60 + 1]++;
+	for (i = 1; i <= span; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < l->n; i++)
+		tmp[at[(l->v[i].start - lo) / 60]++] = l->v[i];
+	memcpy(l->v, tmp, l->n * sizeof(*tmp));
+	free(tmp);
+	free(at);
+}
+
+/* Providers loaded at a time when a query covers every provider of a service: each one's
+ * bundle is large (its schedule), so thousands at once would be hundreds of megabytes. */
+#define SLOTS_CHUNK 500
+
+/* The slots of every provider of service_id (those the caller may act for), loaded
+ * SLOTS_CHUNK at a time in one snapshot: each chunk's bundles live in an arena of their own,
+ * freed once its slots are in out->list (provider ids are copied to the request's arena).
+ * Without zone_name the display zone is the first provider's, and another zone is refused. */
+static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t from_day,
+			 int64_t to_day, const char *zone_name, size_t max, struct uc_slots *out,
+			 struct err *e)
+{
+	struct arena *req = ctx->arena, *chunk = NULL;
+	struct uc_slot_job *job = &out->job;
+	struct slot_scratch scratch;
+	int64_t load_from_day, load_to_day;
+	struct store_tx *tx;
+	struct slot_query q;
+	size_t base, i, n;
+	bool ready = false;
+	int rc = -1;
+
+	memset(job, 0, sizeof(*job));
+	out->display = NULL;
+	if (zone_name) {
+		out->display = tz_db_get(ctx->env->tz, zone_name);
+		if (!out->display)
+			return err_field_code(e, ERR_INVALID, "timezone",
+					      "must be an IANA time zone name, e.g. Europe/Berlin");
+	}
+	tx = uc_read(ctx, STORE_SNAPSHOT, e);
+	if (!tx)
+		return -1;
+	days_around(from_day * 86400 - 86400, (to_day + 2) * 86400, 2, &load_from_day,
+		    &load_to_day);
+	/* Made now, in the request's arena: every chunk shares the rule dates. */
+	(void)uc_expand(ctx);
+	slot_scratch_init(&scratch);
+	if (tx_service_get(tx, service_id, req, &job->svc, e))
+		goto out;
+	job->rules = service_rules_of(&job->svc);
+	job->ids = arena_alloc(req, (job->svc.nproviders + 1) * sizeof(*job->ids));
+	q.now = ctx->now;
+	q.from = q.to = 0;
+	for (base = 0; base < job->svc.nproviders; base += SLOTS_CHUNK) {
+		struct service part = job->svc;
+		struct avail_bundle *b;
+
+		part.provider_ids = job->svc.provider_ids + base;
+		part.nproviders = job->svc.nproviders - base < SLOTS_CHUNK
+					  ? job->svc.nproviders - base
+					  : SLOTS_CHUNK;
+		chunk = arena_new();
+		ctx->arena = chunk;
+		if (uc_candidates(ctx, tx, &part, NULL, load_from_day, load_to_day, &b, &n, e))
+			goto out;
+		for (i = 0; i < n; i++) {
+			struct service_rules pr = service_rules_for(&job->svc, b[i].provider.id);
+			struct slot_provider sp;
+
+			if (engine_prepare(&b[i], ctx->env->tz, &job->svc, (uint32_t)job->n, chunk,
+					   &sp, e))
+				goto out;
+			if (!out->display)
+				out->display = sp.avail->tz;
+			else if (!zone_name && sp.avail->tz != out->display) {
+				err_field_code(e, ERR_INVALID, "timezone",
+					       "is required when the providers are in different zones");
+				goto out;
+			}
+			if (!ready) {
+				q.from = tz_to_utc(out->display, from_day * 86400);
+				q.to = tz_to_utc(out->display, (to_day + 1) * 86400);
+				ready = true;
+			}
+			job->ids[job->n++] = arena_strdup(req, b[i].provider.id);
+			q.rules = &pr;
+			slots_generate(&q, &sp, &scratch, out->list);
+			if (out->list->n > max) {
+				err_field_code(e, ERR_RANGE, "to",
+					       "more than %zu slots match; ask for fewer days or one"
+					       " provider",
+					       max);
+				goto out;
+			}
+		}
+		ctx->arena = req;
+		arena_free(chunk);
+		chunk = NULL;
+		if (uc_deadline_check(ctx, e))
+			goto out;
+	}
+	if (!out->display)
+		out->display = tz_db_get(ctx->env->tz, "UTC");
+	rc = 0;
+out:
+	ctx->arena = req;
+	if (chunk)
+		arena_free(chunk);
+	slot_scratch_release(&scratch);
+	uc_read_end(tx);
+	if (rc)
+		return -1;
+	if (job->n > 1)
+		slots_by_start(out->list);
+	return 0;
+}
+
 int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id,
 	     const struct uc_slot_page *page, int64_t from_day, int64_t to_day,
 	     const char *zone_name, size_t max, struct uc_slots *out, struct err *e)
@@ -148,6 +300,8 @@ int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id
 	out->list = arena_alloc(ctx->arena, sizeof(*out->list));
 	slot_list_init(out->list);
 	arena_on_free(ctx->arena, slot_list_release_cb, out->list);
+	if (!provider_id && !page)
+		return slots_chunked(ctx, service_id, from_day, to_day, zone_name, max, out, e);
 	/* Load around the widest window the dates can mean; the zone is known afterwards. */
 	if (slot_job(ctx, service_id, provider_id, page, from_day * 86400 - 86400,
 		     (to_day + 2) * 86400, &out->job, e) ||
