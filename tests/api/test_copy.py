@@ -896,3 +896,113 @@ def test_small_pages_copy_every_row_both_ways(slotd_bin, source, tmp_path):
         if table in ("slotd_schema", "stats_backfill", *WORKER_TABLES):
             continue
         assert have[table] == (cols, rows), f"{table} differs after paged copies"
+
+
+# --- awkward text and bytes ---------------------------------------------------------------------
+
+# Text that COPY's text format must escape (tab, newline, carriage return, backslash, "\." on a
+# line of its own, "\N"), quotes, and characters outside ASCII.
+AWKWARD = ["tab\there", "new\nline", "cr\rlf\r\n", "back\\slash \\N \\t \\\\", "\\.",
+           "end\n\\.\nmore", "quotes \"double\" 'single' `back`", "emoji 😀🎉 ünïcødé 日本語 ‮rtl",
+           "\\", "trailing backslash\\"]
+
+
+def test_awkward_text_and_bytes_survive_a_copy_both_ways(slotd_bin, tmp_path):
+    """Customer names and notes, template texts (one of 20,000 characters) holding tabs,
+    newlines, carriage returns, backslashes, "\\." lines, quotes and emoji, an attachment of
+    every byte value, NULL next to empty text and 64-bit integer extremes: copied SQLite →
+    destination → SQLite in two-row pages, every route answers with the same bytes and every
+    row comes back unchanged."""
+    src_path = tmp_path / "awkward.db"
+    src = f"sqlite:{src_path}"
+    srv = serve(slotd_bin, src, tmp_path / "fill")
+    try:
+        t = srv.tenant("copy-awkward", "Awkward\tName \\ 😀")
+        p = mk(t, "/v1/providers", {"name": "Ada\t\\ 😀", "timezone": "UTC"})["id"]
+        t.ok("PUT", f"/v1/providers/{p}/schedule",
+             {"weekly": weekdays([("08:00", "18:00")])}, now=NOW)
+        s = mk(t, "/v1/services", {"name": "Consult", "duration_minutes": 30,
+                                   "provider_ids": [p]})["id"]
+        bids = []
+        for i, v in enumerate(AWKWARD):
+            body = {"service_id": s, "provider_id": p,
+                    "start": f"2026-03-0{3 + i // 10}T{8 + i % 10:02d}:00:00Z",
+                    "customer": {"name": v.replace("\n", " ").replace("\r", " ") or "x",
+                                 "email": f"c{i}@example.com"},
+                    "notes": v}
+            r = post_booking(t, body, f"awk-{i}")
+            assert r.status_code == 201, (v, r.text)
+            bids.append(r.json()["id"])
+        for i, (event, locale) in enumerate((("booking.confirmed", "en"),
+                                             ("booking.cancelled", "de"))):
+            body = {"subject": AWKWARD[0] + AWKWARD[3] + AWKWARD[4] + AWKWARD[7],
+                    "text": "\n".join(AWKWARD) if i == 0 else ("x\\.\t\n" * 4000)[:20000],
+                    "html": "<p>" + "</p>\n<p>".join(AWKWARD[3:]) + "</p>"}
+            t.ok("PUT", f"/v1/templates/{event}/{locale}", body, status=200, now=NOW)
+        data = bytes(range(256)) * 1100 + b"\\.\n\\N\t\r"
+        a = t.ok("POST", f"/v1/bookings/{bids[0]}/attachments", now=NOW, data=data,
+                 params={"filename": "all\tbytes\\😀.pdf"},
+                 headers={"Content-Type": "application/pdf"})
+        key = t.key
+    finally:
+        stop(srv)
+
+    con = sqlite3.connect(src_path)
+    try:
+        tid = con.execute("SELECT id FROM tenants WHERE slug = 'copy-awkward'").fetchone()[0]
+        # NULL and empty text side by side; the 64-bit extremes in BIGINT columns.
+        con.execute("UPDATE bookings SET customer_phone = NULL, internal_notes = '' WHERE id = ?",
+                    (bids[1],))
+        con.execute("UPDATE bookings SET customer_phone = '', internal_notes = NULL WHERE id = ?",
+                    (bids[2],))
+        con.execute("UPDATE message_templates SET updated_at = ? WHERE locale = 'en'",
+                    (-2**63,))
+        con.execute("UPDATE message_templates SET updated_at = ? WHERE locale = 'de'",
+                    (2**63 - 1,))
+        con.execute("INSERT INTO attachments VALUES (?, 'att_empty', ?, 'empty.bin',"
+                    " 'application/pdf', 0, 'sha', 1, 'key_x', 1772366700)", (tid, bids[1]))
+        con.execute("INSERT INTO attachment_chunks VALUES (?, 'att_empty', 0, x'')", (tid,))
+        con.commit()
+    finally:
+        con.close()
+
+    def answers(url, name):
+        srv = serve(slotd_bin, url, tmp_path / name)
+        try:
+            api = Api(srv.base, key)
+            out = {"bookings": [api.get(f"/v1/bookings/{b}", now=NOW).content for b in bids],
+                   "templates": [api.get(f"/v1/templates/{ev}/{loc}", now=NOW).content
+                                 for ev, loc in (("booking.confirmed", "en"),
+                                                 ("booking.cancelled", "de"))],
+                   "providers": api.get("/v1/providers", now=NOW).content}
+            r = api.get(f"/v1/bookings/{bids[0]}/attachments/{a['id']}", now=NOW)
+            assert r.status_code == 200
+            out["attachment"] = r.content
+            return out
+        finally:
+            stop(srv)
+
+    want = answers(src, "src")
+    assert want["attachment"] == data
+    # The awkward values are what the source holds (nothing cleaned them on the way in).
+    con = sqlite3.connect(src_path)
+    try:
+        notes = {n for (n,) in con.execute("SELECT notes FROM bookings")}
+    finally:
+        con.close()
+    assert set(AWKWARD) <= notes, notes
+    small = {"SLOTD_COPY_PAGE": "2"}
+    mid = new_dest(tmp_path)
+    cp = run_cli(slotd_bin, "copy", "--from", src, "--to", mid, env=small, timeout=180)
+    assert cp.returncode == 0, cp.stderr
+    back_path = tmp_path / "awkward-back.db"
+    cp = run_cli(slotd_bin, "copy", "--from", mid, "--to", f"sqlite:{back_path}", env=small,
+                 timeout=180)
+    assert cp.returncode == 0, cp.stderr
+    for url, name in ((mid, "mid"), (f"sqlite:{back_path}", "back")):
+        assert answers(url, name) == want, f"{name} answers differently"
+    have, rows = all_rows(back_path), all_rows(src_path)
+    for table, (cols, got) in rows.items():
+        if table in ("slotd_schema", "stats_backfill", *WORKER_TABLES):
+            continue
+        assert have[table] == (cols, got), f"{table} differs after the copy and back"
