@@ -212,6 +212,15 @@ int batch_leave(struct batch *b, bool ok, struct err *e)
 	struct err ignored;
 	int rc = 0;
 
+	/* Work reported done on a transaction SQLite already rolled back (after an error the
+	 * writer did not return): nothing is left to keep, and handing the connection over
+	 * would let the next writer's SAVEPOINT open, and its RELEASE commit, a transaction of
+	 * its own outside the batch. */
+	if (ok && !b->ops->open(b->arg)) {
+		err_set(e, ERR_STORE_BUSY, "database is busy (the write transaction was rolled back)");
+		e->rerun = true;
+		ok = false, rc = -1;
+	}
 	if (ok && b->marked && b->ops->keep(b->arg, e))
 		ok = false, rc = -1;
 	if (!ok) {

@@ -477,6 +477,117 @@ static void test_sqlite_store(void **state)
 	}
 }
 
+/* --- a transaction SQLite rolled back under a writer that reported success --- */
+
+struct second {
+	struct store *st;
+	int rc;
+	bool rerun;
+};
+
+static void *second_writer(void *arg)
+{
+	struct second *w = arg;
+	struct store_tx *tx;
+	struct err e;
+
+	err_init(&e);
+	tx = store_begin(w->st, "", STORE_WRITE, &e);
+	if (!tx) {
+		w->rc = -2;
+		return NULL;
+	}
+	w->rc = conn_exec(tx->c, "INSERT INTO kv VALUES ('b', 2)", &e);
+	if (store_end(tx, w->rc == 0, &e))
+		w->rc = -1;
+	w->rerun = e.rerun;
+	return NULL;
+}
+
+static int count_key(struct store *st, const char *key)
+{
+	struct store_tx *tx;
+	struct stmt *s;
+	struct err e;
+	int n = -1;
+
+	err_init(&e);
+	tx = store_begin(st, "", STORE_READ, &e);
+	assert_non_null(tx);
+	s = conn_prep(tx->c, "SELECT count(*) FROM kv WHERE k = ?1", &e);
+	assert_non_null(s);
+	bind_text(s, 1, key);
+	if (db_step(s) == DB_ROW)
+		n = db_col_int(s, 0);
+	db_reset(s);
+	store_end(tx, false, &e);
+	return n;
+}
+
+static void test_lost_under_a_successful_first_writer(void **state)
+{
+	char path[64], url[80], side[80];
+	struct second w;
+	struct store *st;
+	struct store_tx *tx;
+	struct err e;
+	pthread_t th;
+	bool queued = false;
+	int fd, i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/slotd_test_batch_XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	err_init(&e);
+	assert_int_equal(store_open(url, &st, &e), 0);
+	tx = store_begin(st, "", STORE_WRITE, &e);
+	assert_non_null(tx);
+	assert_int_equal(conn_exec(tx->c, "CREATE TABLE kv (k TEXT PRIMARY KEY, t INTEGER)", &e),
+			 0);
+	assert_int_equal(store_end(tx, true, &e), 0);
+
+	/* The first writer of a batch writes; a second one queues for the connection. */
+	tx = store_begin(st, "", STORE_WRITE, &e);
+	assert_non_null(tx);
+	assert_int_equal(conn_exec(tx->c, "INSERT INTO kv VALUES ('a', 1)", &e), 0);
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	assert_int_equal(pthread_create(&th, NULL, second_writer, &w), 0);
+	for (i = 0; i < 2000 && !queued; i++) {
+		pthread_mutex_lock(&st->batch.mu);
+		queued = st->batch.head != NULL;
+		pthread_mutex_unlock(&st->batch.mu);
+		if (!queued)
+			usleep(1000);
+	}
+	assert_true(queued);
+	/* SQLite rolls the transaction back by itself (as after SQLITE_FULL or an I/O error
+	 * in a statement whose failure the writer did not return); the writer reports
+	 * success. */
+	assert_int_equal(conn_exec(tx->c, "ROLLBACK", &e), 0);
+	assert_int_not_equal(store_end(tx, true, &e), 0);
+	assert_true(e.rerun);
+	pthread_join(th, NULL);
+
+	/* Nothing of the first writer persisted; the second one's write is durable exactly
+	 * when it was told so, and not when told to run again. */
+	assert_int_equal(count_key(st, "a"), 0);
+	assert_int_equal(count_key(st, "b"), w.rc == 0 ? 1 : 0);
+	assert_int_equal(w.rc, 0);
+	store_close(st);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s.key", path);
+	unlink(side);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_off_commits_each_alone),
 		cmocka_unit_test(test_sqlite_store),
+		cmocka_unit_test(test_lost_under_a_successful_first_writer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
