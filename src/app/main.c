@@ -376,6 +376,12 @@ static int parse_flags(int argc, char **argv, int first, struct options *o)
 	o->notify = getenv("SLOTD_NOTIFY");
 	if (o->notify && *o->notify && check_notify("", o->notify, o))
 		return 2;
+	/* The store reads it too (store_open_sqlite); a value it would not understand is
+	 * refused here instead of leaving group commit on. */
+	o->group_commit = getenv("SLOTD_GROUP_COMMIT");
+	if (o->group_commit && *o->group_commit &&
+	    check_group_commit("SLOTD_GROUP_COMMIT", o->group_commit, o))
+		return 2;
 	env = getenv("SLOTD_ATTACHMENT_MAX_BYTES");
 	if (env && *env && check_bytes("SLOTD_ATTACHMENT_MAX_BYTES", env, o))
 		return 2;

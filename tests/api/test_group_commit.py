@@ -398,3 +398,23 @@ def test_one_key_many_clients_one_booking(gc_server):
     stored = [b for b in t.list_all("/v1/bookings") if b["start"] == start_at(5)]
     assert [b["id"] for b in stored] == [ok[0]["body"]["id"]]
     assert all(row["status"] == 201 for row in rec.rows if row["kind"] == "other")
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_group_commit_setting_other_than_on_or_off_is_refused(slotd_bin, tmp_path, how):
+    """--group-commit and SLOTD_GROUP_COMMIT take on or off; anything else (a typo, 0, false)
+    stops slotd at start instead of leaving group commit on unnoticed."""
+    import subprocess
+    for bad in ("0", "false", "of"):
+        cmd = [slotd_bin, "serve", "--db", f"sqlite:{tmp_path / 'x.db'}",
+               "--listen", "127.0.0.1:0"]
+        env = dict(os.environ)
+        if how == "flag":
+            cmd += ["--group-commit", bad]
+        else:
+            env["SLOTD_GROUP_COMMIT"] = bad
+        try:
+            cp = subprocess.run(cmd, capture_output=True, text=True, timeout=10, env=env)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"slotd served with group commit set to {bad!r} ({how})")
+        assert cp.returncode == 2 and "group-commit" in cp.stderr, (bad, how, cp.stderr)
