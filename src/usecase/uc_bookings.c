@@ -45,7 +45,9 @@ int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service 
 
 	memset(&shared, 0, sizeof(shared));
 	*n = 0;
-	*out = arena_alloc(ctx->arena, (svc->nproviders + 1) * sizeof(**out));
+	/* A bundle is about 12 KB: room for the one asked for, not for every provider of a
+	 * service that may have thousands. */
+	*out = arena_alloc(ctx->arena, (provider_id ? 1 : svc->nproviders + 1) * sizeof(**out));
 	for (i = 0; i < svc->nproviders; i++) {
 		const char *pid = svc->provider_ids[i];
 		if ((provider_id && strcmp(provider_id, pid) != 0) || !uc_covers(ctx, pid))
