@@ -120,6 +120,18 @@ static void list_unlink(struct avail_cache *c, struct avail_cache_entry *en)
 	en->newer = en->older = NULL;
 }
 
+/* en at the least recently used end: the next to go unless it is used again first. */
+static void list_push_oldest(struct avail_cache *c, struct avail_cache_entry *en)
+{
+	en->newer = c->oldest;
+	en->older = NULL;
+	if (c->oldest)
+		c->oldest->older = en;
+	c->oldest = en;
+	if (!c->newest)
+		c->newest = en;
+}
+
 static void list_push(struct avail_cache *c, struct avail_cache_entry *en)
 {
 	en->older = c->newest;
@@ -209,6 +221,7 @@ struct avail_cache_entry *avail_cache_put(struct avail_cache *c,
 {
 	struct avail_cache_entry *en = xmalloc(sizeof(*en)), *gone = NULL, **p;
 	uint64_t evicted = 0;
+	bool full;
 
 	memset(en, 0, sizeof(*en));
 	en->cache = c;
@@ -235,6 +248,7 @@ struct avail_cache_entry *avail_cache_put(struct avail_cache *c,
 	}
 	/* Evict from the least recently used end; an entry still held is freed at its last
 	 * release. Freed here after unlocking: one at a time keeps the lock short. */
+	full = c->bytes + en->bytes > c->budget;
 	while (c->oldest && c->bytes + en->bytes > c->budget) {
 		struct avail_cache_entry *old = c->oldest;
 		evicted++;
@@ -249,7 +263,14 @@ struct avail_cache_entry *avail_cache_put(struct avail_cache *c,
 	*p = en;
 	en->in_table = true;
 	atomic_fetch_add(&en->refs, 1);	/* the table's */
-	list_push(c, en);
+	/* A full cache takes a new entry in at the least recently used end, where it stays
+	 * only once asked for again: a query over more providers than the budget holds would
+	 * otherwise push out each entry before its turn came again (none ever answered from
+	 * memory) along with everything else the cache held. */
+	if (full)
+		list_push_oldest(c, en);
+	else
+		list_push(c, en);
 	c->bytes += en->bytes;
 	c->count++;
 	publish_usage(c);

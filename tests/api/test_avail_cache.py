@@ -326,6 +326,25 @@ def test_cache_can_be_turned_off(start_server):
     assert hits(srv.base) == 0
 
 
+def test_query_over_more_providers_than_the_budget_holds(start_server):
+    """260 providers of about 5 KB each in a 1 MB cache: the repeated any-provider query
+    still finds most of what the cache holds (a plain least-recently-used order would push
+    out each provider before the query came back to it, and answer nothing from memory)."""
+    srv = start_server(args=["--avail-cache-mb", "1"], env={"SLOTD_METRICS_TOKEN": TOKEN})
+    t = srv.tenant()
+    ps = []
+    for i in range(260):
+        ps.append(t.provider(f"P{i}", NY)["id"])
+        t.schedule(ps[-1], weekdays([("09:00", "17:00")]))
+    sid = t.service(ps[:1], "Consult", 60)["id"]
+    r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": ps[1:]})
+    assert r.status_code in (200, 201), r.text
+    x = types.SimpleNamespace(t=t, srv=srv, p=ps[0], sid=sid)
+    first = week(x, None)
+    before = hits(srv.base)
+    assert week(x, None) == first == FULL
+    assert hits(srv.base) - before >= 100
+
 # --- two processes -------------------------------------------------------------------------
 
 @pytest.mark.skipif(not pg_helpers.enabled(), reason="two processes share PostgreSQL only")

@@ -3,6 +3,7 @@
  * and an entry still referenced survives its eviction until its last release. Freed entries
  * are counted through a cleanup on their arena, so a leak or a double free shows. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -195,6 +196,50 @@ static void test_release_with_arena(void **state)
 	avail_cache_free(c);
 }
 
+/* One get-or-put of provider name at revision 1; true when it was a hit. */
+static bool ask(struct avail_cache *c, const char *name)
+{
+	struct avail_cache_key k = key(name, 100);
+	struct avail_cache_entry *en = avail_cache_get(c, &k, 1);
+	bool hit = en != NULL;
+
+	if (!en)
+		en = put(c, name, 1, 0, 4000);
+	avail_cache_release(en);
+	return hit;
+}
+
+static void test_query_over_more_than_the_budget(void **state)
+{
+	/* About 7 entries fit; the query asks for 12 providers, again and again. */
+	struct avail_cache *c = avail_cache_new(64 << 10);
+	char name[32];
+	size_t hits = 0, fit, bytes, i, round;
+
+	(void)state;
+	freed = 0;
+	for (round = 0; round < 4; round++)
+		for (i = 0; i < 12; i++) {
+			snprintf(name, sizeof(name), "prv_%zu", i);
+			hits += ask(c, name) ? 1 : 0;
+		}
+	avail_cache_usage(c, &fit, &bytes);
+	assert_true(fit >= 4 && fit < 12);
+	/* Each later round finds in memory nearly all the cache holds, not nothing. */
+	assert_true(hits >= 3 * (fit - 1));
+	/* An entry asked for again while the cache is full outlives a query over new
+	 * providers. */
+	assert_true(ask(c, "prv_3"));
+	for (i = 100; i < 130; i++) {
+		snprintf(name, sizeof(name), "prv_%zu", i);
+		(void)ask(c, name);
+	}
+	assert_true(ask(c, "prv_3"));
+	avail_cache_usage(c, &fit, &bytes);
+	assert_true(bytes <= 64 << 10);
+	avail_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_budget_evicts_least_recently_used),
 		cmocka_unit_test(test_too_big_or_off_is_not_kept),
 		cmocka_unit_test(test_release_with_arena),
+		cmocka_unit_test(test_query_over_more_than_the_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
