@@ -978,8 +978,11 @@ S["PublicProvider"] = obj({"id": ref("ProviderId"), "name": NSTR, "time_zone": S
 S["PublicService"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT, "price": NSTR, "currency": NSTR,
                          "capacity": INT, "requires_approval": BOOL,
                          "policy": {**ref("Policy"), "description": "resolved: the service's fields over the tenant's"},
-                         "providers": arr(ref("PublicProvider")), "location": nullable(ref("PublicServiceLocation")),
+                         "providers": arr(ref("PublicProvider"), description="the providers by id: the first 200 when the service has more (then provider_count is present; \"any provider\" books among all of them)"),
+                         "location": nullable(ref("PublicServiceLocation")),
+                         "provider_count": {"type": "integer", "minimum": 201, "description": "only when more than 200 providers offer the service: how many"},
                          "provider_overrides": arr(ref("ProviderOverride"), description="the listed providers with their own price or duration")})
+S["PublicService"]["required"].remove("provider_count")
 S["PublicPage"] = obj({"tenant": ref("PublicTenant"), "services": arr(ref("PublicService"))})
 S["ActionQuote"] = obj({"allowed": BOOL, "deadline": nullable(ref("Instant")), "fee": nullable(ref("Fee")),
                        "code": {"type": "string", "enum": ["policy_deadline_passed", "reschedule_limit_reached", "booking_ended"],

@@ -116,8 +116,9 @@ static int provider_read(struct store_tx *tx, const char *id, struct arena *a,
 											 : 0;
 }
 
-/* The own price and duration of each provider of s the page lists (known in seen). */
-static json_t *public_overrides(const struct service *s, json_t *seen)
+/* The own price and duration of each provider of s the page lists: those known in seen
+ * up to last, the last listed (NULL: none listed). */
+static json_t *public_overrides(const struct service *s, json_t *seen, const char *last)
 {
 	json_t *a = json_array(), *known;
 	size_t i;
@@ -125,7 +126,8 @@ static json_t *public_overrides(const struct service *s, json_t *seen)
 	for (i = 0; i < s->noffers; i++) {
 		const struct provider_offer *o = &s->offers[i];
 		known = json_object_get(seen, o->provider_id);
-		if (!service_offer(s, o->provider_id) || !known || json_is_null(known))
+		if (!last || strcmp(o->provider_id, last) > 0 ||
+		    !service_offer(s, o->provider_id) || !known || json_is_null(known))
 			continue;
 		json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "provider_id", o->provider_id,
 						   "price", wire_opt_str(o->price),
@@ -137,16 +139,21 @@ static json_t *public_overrides(const struct service *s, json_t *seen)
 }
 
 /* A public service with its resolved policy and its providers; seen maps provider ids
- * already read to their public fields (null: gone), so each is read once per page. */
+ * already read to their public fields (null: gone), so each is read once per page. A
+ * service may have thousands of providers: the page lists the first SERVICE_MAX_PROVIDERS
+ * by id (as the service resource does) and provider_count says how many offer it when they
+ * are more; "any provider" books among all of them. */
 static int public_service(struct store_tx *tx, struct arena *a, const struct service *s,
 			  const struct policy *tenant, json_t *seen, json_t **out, struct err *e)
 {
 	json_t *providers = json_array(), *known;
+	const char *last;
 	struct policy resolved;
 	struct provider p;
 	size_t i;
 
-	for (i = 0; i < s->nproviders; i++) {
+	for (i = 0; i < s->nproviders && json_array_size(providers) < SERVICE_MAX_PROVIDERS;
+	     i++) {
 		struct err lookup;
 
 		known = json_object_get(seen, s->provider_ids[i]);
@@ -173,7 +180,14 @@ static int public_service(struct store_tx *tx, struct arena *a, const struct ser
 			 s->capacity, "requires_approval", s->requires_approval, "policy",
 			 wire_policy(&resolved), "providers", providers);
 	json_object_set_new(*out, "location", public_location(s));
-	json_object_set_new(*out, "provider_overrides", public_overrides(s, seen));
+	last = json_array_size(providers)
+		       ? json_string_value(json_object_get(
+				 json_array_get(providers, json_array_size(providers) - 1), "id"))
+		       : NULL;
+	json_object_set_new(*out, "provider_overrides", public_overrides(s, seen, last));
+	if (s->nproviders > SERVICE_MAX_PROVIDERS)
+		json_object_set_new(*out, "provider_count",
+				    json_integer((json_int_t)s->nproviders));
 	return 0;
 }
 

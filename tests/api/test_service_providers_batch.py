@@ -198,6 +198,33 @@ def test_remove_one_by_one(big):
     assert evs[-1]["payload"]["provider_count"] == 190
 
 
+def test_public_page_lists_the_first_200_and_counts_the_rest(big):
+    """The public page of a service with more than 200 providers names the first 200 by id
+    (one read each, not thousands) and provider_count; own terms only of those it lists."""
+    t = big
+    sid = t.service([], name="Public big", duration_minutes=30, price="20.00",
+                    currency="EUR")["id"]
+    added(t, sid, t.many[:250])
+    t.ok("PATCH", f"/v1/services/{sid}", {"public": True})
+    ids = sorted(t.many[:250])
+    listed_own, unlisted_own = ids[10], ids[240]
+    for pid in (listed_own, unlisted_own):
+        t.ok("PUT", f"/v1/services/{sid}/providers/{pid}", {"price": "9.00"})
+    page = t.request("GET", f"/v1/public/{t.slug}", key=None)
+    assert page.status_code == 200, page.text
+    svc = [s for s in page.json()["services"] if s["id"] == sid][0]
+    assert [p["id"] for p in svc["providers"]] == ids[:200]
+    assert svc["provider_count"] == 250
+    assert [o["provider_id"] for o in svc["provider_overrides"]] == [listed_own]
+    # A small public service reads as before: every provider, no count.
+    small = t.service(t.many[:3], name="Public small")["id"]
+    t.ok("PATCH", f"/v1/services/{small}", {"public": True})
+    page = t.request("GET", f"/v1/public/{t.slug}", key=None).json()
+    svc = [s for s in page["services"] if s["id"] == small][0]
+    assert sorted(p["id"] for p in svc["providers"]) == sorted(t.many[:3])
+    assert "provider_count" not in svc
+
+
 def test_provider_list_pages_cover_each_once(big):
     t = big
     sid = t.service([], name="Pages")["id"]
