@@ -1,6 +1,7 @@
 /* Unit tests for core/recur: RFC 5545 §3.8.5.3 examples on the floating clock, refused
  * shapes, the start-must-match rule, COUNT/UNTIL bounds, windows deep into a series, and
  * ending a series before an occurrence. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -377,6 +378,75 @@ static void yearly_dates_match_libical(void **state)
 	}
 }
 
+/* Each thread remembers its last complete expansions: an answer from that memo must be
+ * the one a thread with an empty memo works out, whatever rules, starts, ends, windows and
+ * caps came before. */
+struct memo_case {
+	const char *rule, *start, *from, *to;
+	size_t max;
+	int64_t got[40];
+	size_t n;
+};
+
+static struct memo_case memo_cases[] = {
+	{"FREQ=WEEKLY;BYDAY=MO", "20260302T0900", "20260302T0000", "20260330T0000", 40, {0}, 0},
+	{"FREQ=WEEKLY;BYDAY=MO", "20260302T0900", "20260309T0000", "20260406T0000", 40, {0}, 0},
+	{"FREQ=WEEKLY;BYDAY=TU", "20260303T0900", "20260302T0000", "20260330T0000", 40, {0}, 0},
+	{"FREQ=DAILY", "20260302T0900", "20260302T0000", "20260320T0000", 40, {0}, 0},
+	{"FREQ=DAILY", "20260302T0900", "20260302T0000", "20260320T0000", 3, {0}, 0},
+	{"FREQ=DAILY", "20260302T1000", "20260302T0000", "20260320T0000", 40, {0}, 0},
+	{"FREQ=DAILY;COUNT=5", "20260302T0900", "20260302T0000", "20260320T0000", 40, {0}, 0},
+	{"FREQ=DAILY;INTERVAL=2", "20260302T0900", "20260302T0000", "20260320T0000", 40, {0}, 0},
+	{"FREQ=DAILY", "20260307T0230", "20260307T0000", "20260311T0000", 40, {0}, 0},
+	{"FREQ=MONTHLY;BYMONTHDAY=2", "20260302T0900", "20260101T0000", "20261231T0000", 40,
+	 {0}, 0},
+};
+#define NMEMO (sizeof(memo_cases) / sizeof(memo_cases[0]))
+
+static void memo_run(struct memo_case *c, int64_t *out, size_t *n)
+{
+	struct recur r;
+	struct err e;
+
+	err_init(&e);
+	if (recur_parse(c->rule, w(c->start), NULL, "/rrule", "/start", &r, &e))
+		fail_msg("%s refused", c->rule);
+	recur_expand(&r, w(c->from), w(c->to), out, c->max, n);
+}
+
+static void *memo_fresh(void *arg)
+{
+	struct memo_case *c = arg;
+
+	memo_run(c, c->got, &c->n);
+	return NULL;
+}
+
+static void memo_matches_fresh_expansions(void **state)
+{
+	size_t round, i, k, n;
+	int64_t got[40];
+
+	(void)state;
+	for (i = 0; i < NMEMO; i++) {
+		pthread_t t;
+		assert_int_equal(pthread_create(&t, NULL, memo_fresh, &memo_cases[i]), 0);
+		pthread_join(t, NULL);
+		assert_true(memo_cases[i].n > 0);
+	}
+	/* Forwards, backwards and each twice in a row: hits, misses and evictions. */
+	for (round = 0; round < 4; round++)
+		for (k = 0; k < 2 * NMEMO; k++) {
+			i = round % 2 ? NMEMO - 1 - k / 2 : k / 2;
+			memo_run(&memo_cases[i], got, &n);
+			if (n != memo_cases[i].n ||
+			    memcmp(got, memo_cases[i].got, n * sizeof(*got)))
+				fail_msg("%s from %s over %s..%s (max %zu): %zu dates, want %zu",
+					 memo_cases[i].rule, memo_cases[i].start, memo_cases[i].from,
+					 memo_cases[i].to, memo_cases[i].max, n, memo_cases[i].n);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +463,7 @@ int main(void)
 		cmocka_unit_test(end_before_occurrence),
 		cmocka_unit_test(endless_rule_stops_at_horizon),
 		cmocka_unit_test(yearly_dates_match_libical),
+		cmocka_unit_test(memo_matches_fresh_expansions),
 	};
 	return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }
