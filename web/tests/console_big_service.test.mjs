@@ -13,6 +13,7 @@ import { consoleSuite, openConsole, signIn } from './console_flows.mjs';
 let server;
 let browser;
 let providers;
+let many = []; // the 205 providers of the first test
 
 consoleSuite((s) => ({ server, browser, providers } = s));
 
@@ -40,6 +41,7 @@ test('a service with 205 providers is edited without touching its providers', as
     const p = await server.api.ok('POST', '/v1/providers', { name: `Many ${i}`, timezone: 'UTC' });
     ids.push(p.id);
   }
+  many = ids;
   const svc = await server.api.ok('POST', '/v1/services', { name: 'Marketplace call', duration_minutes: 30 });
   const added = await server.api.ok('POST', `/v1/services/${svc.id}/providers`, { provider_ids: ids }, 200);
   assert.equal(added.provider_count, 205);
@@ -73,5 +75,27 @@ test('a service with 205 providers is edited without touching its providers', as
   await box.waitFor();
   assert.equal(await box.isChecked(), true);
   assert.equal(await page.locator(sel('service-providers-elsewhere')).count(), 0);
+  await finish(page);
+});
+
+test('the availability page previews a big service for a provider past the ids it lists', async () => {
+  assert.equal(many.length, 205, 'the first test made the providers');
+  const svc = await server.api.ok('POST', '/v1/services', { name: 'Past the list', duration_minutes: 30 });
+  await server.api.ok('POST', `/v1/services/${svc.id}/providers`, { provider_ids: many }, 200);
+  const last = [...many].sort().at(-1);
+  const shown = await server.api.ok('GET', `/v1/services/${svc.id}`);
+  assert.ok(!shown.provider_ids.includes(last), 'the provider is past the ids the service lists');
+
+  const page = await adminAt('/console/setup/services');
+  await page.click(sel('nav-availability'));
+  const picker = page.locator(sel('avail-provider'));
+  await picker.waitFor();
+  await picker.selectOption(last);
+  const options = page.locator(`${sel('preview-service')} option[value="${svc.id}"]`);
+  await waitFor(async () => (await options.count()) === 1, 'the big service among the provider\'s services');
+  // One the service lists shows it too; a provider that does not offer it does not.
+  await picker.selectOption(providers.ada.id);
+  await waitFor(async () => (await page.locator(`${sel('preview-service')} option`).count()) > 0
+    && (await options.count()) === 0, 'not offered by Ada');
   await finish(page);
 });

@@ -17,10 +17,29 @@ import { formatTime } from '../format.js';
 // Kept while the tab lives: the provider and service chosen.
 const kept = { provider: null, service: {} };
 
-/** Services the provider offers (service.provider_ids holds it). */
-function servicesOf(ctx, pid) {
-  return [...ctx.services.values()].filter((s) => Array.isArray(s.provider_ids) && s.provider_ids.includes(pid))
-    .sort((a, b) => a.name.localeCompare(b.name));
+/**
+ * Whether provider pid offers service s. provider_ids lists at most the first 200 by id: a
+ * service offered by more (provider_count is then set) is asked about a provider it does not
+ * list (GET /v1/services/{id}/providers/{provider_id}: 404 when it does not offer it).
+ */
+async function offers(s, pid) {
+  if (!Array.isArray(s.provider_ids)) return false;
+  if (s.provider_ids.includes(pid)) return true;
+  if (!(typeof s.provider_count === 'number' && s.provider_count > s.provider_ids.length)) return false;
+  try {
+    await get(`/v1/services/${encodeURIComponent(s.id)}/providers/${encodeURIComponent(pid)}`);
+    return true;
+  } catch (e) {
+    if (e.status === 404) return false;
+    throw e;
+  }
+}
+
+/** Services the provider offers, by name. */
+async function servicesOf(ctx, pid) {
+  const all = [...ctx.services.values()];
+  const yes = await Promise.all(all.map((s) => offers(s, pid)));
+  return all.filter((s, i) => yes[i]).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function previewSection(ctx) {
@@ -36,9 +55,27 @@ function previewSection(ctx) {
   const el = h('section', { class: 'a-section a-preview', 'aria-labelledby': 'prev-h' }, heading, hint, selWrap, status, days);
   sel.addEventListener('change', () => { if (prov) kept.service[prov.id] = sel.value; refresh(); });
 
-  function load(provider) {
+  // The services are worked out before the preview reads slots (a big service is asked).
+  let loadSeq = 0;
+  let loading = false;
+  async function load(provider) {
     prov = provider;
-    const list = servicesOf(ctx, provider.id);
+    const mine = ++loadSeq;
+    let list;
+    loading = true;
+    try {
+      list = await servicesOf(ctx, provider.id);
+    } catch (e) {
+      if (!alive || mine !== loadSeq) return;
+      loading = false;
+      clear(sel);
+      selWrap.hidden = true;
+      clear(days);
+      if (e.status !== 401) status.textContent = refusalText(e, '');
+      return;
+    }
+    if (!alive || mine !== loadSeq) return;
+    loading = false;
     clear(sel).append(...list.map((s) => h('option', { value: s.id }, s.name)));
     selWrap.hidden = list.length === 0;
     const want = kept.service[provider.id];
@@ -48,7 +85,7 @@ function previewSection(ctx) {
   }
 
   async function refresh() {
-    if (!prov) return;
+    if (!prov || loading) return;
     const mine = ++seq;
     const tz = prov.timezone || 'UTC';
     if (!sel.value) { clear(days); status.textContent = t('c.availability.prev.noservice'); return; }
