@@ -31,6 +31,7 @@ bookings_db() {
   "$bin" serve --db "sqlite:$path" --listen "127.0.0.1:$port" --demo --notify off \
     --rate-limits off >"$out" 2>"$work/gen.err" &
   pid=$!
+  pids+=("$pid")   # bench_cleanup stops it if a step below fails
   for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
   grep -q listening "$out" || { echo "slotd did not start:" >&2; cat "$work/gen.err" >&2; exit 1; }
   local gkey gapi="http://127.0.0.1:$port/v1"
