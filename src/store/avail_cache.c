@@ -27,6 +27,7 @@ struct avail_cache {
 	struct avail_cache_entry **buckets;
 	size_t nbuckets;		/* a power of two */
 	struct avail_cache_entry *newest, *oldest;
+	unsigned full_puts;		/* entries stored into a full cache */
 };
 
 #define FIRST_BUCKETS 256
@@ -263,11 +264,13 @@ struct avail_cache_entry *avail_cache_put(struct avail_cache *c,
 	*p = en;
 	en->in_table = true;
 	atomic_fetch_add(&en->refs, 1);	/* the table's */
-	/* A full cache takes a new entry in at the least recently used end, where it stays
-	 * only once asked for again: a query over more providers than the budget holds would
-	 * otherwise push out each entry before its turn came again (none ever answered from
-	 * memory) along with everything else the cache held. */
-	if (full)
+	/* A full cache takes most new entries in at the least recently used end, where they
+	 * stay only once asked for again: a query over more providers than the budget holds
+	 * would otherwise push out each entry before its turn came again (none ever answered
+	 * from memory) along with everything else the cache held. Every eighth goes in at the
+	 * other end, so that entries nobody asks for any more still give way to a new set of
+	 * providers that fits. */
+	if (full && ++c->full_puts % 8)
 		list_push_oldest(c, en);
 	else
 		list_push(c, en);

@@ -242,6 +242,32 @@ static void test_query_over_more_than_the_budget(void **state)
 	avail_cache_free(c);
 }
 
+static void test_new_set_replaces_one_no_longer_asked_for(void **state)
+{
+	/* The cache full of entries asked for twice each, then never again; a new set of 4
+	 * providers, which fits, is asked for round after round and comes to be answered from
+	 * memory. */
+	struct avail_cache *c = avail_cache_new(64 << 10);
+	char name[32];
+	size_t hits = 0, i, round;
+
+	(void)state;
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < 12; i++) {
+			snprintf(name, sizeof(name), "prv_old_%zu", i);
+			(void)ask(c, name);
+		}
+	for (round = 0; round < 30; round++)
+		for (i = 0; i < 4; i++) {
+			snprintf(name, sizeof(name), "prv_new_%zu", i);
+			hits += round >= 20 && ask(c, name) ? 1 : 0;
+			if (round < 20)
+				(void)ask(c, name);
+		}
+	assert_int_equal(hits, 40);
+	avail_cache_free(c);
+}
+
 /* Threads asking for a few keys at moving revisions in a small budget: every answer is
  * the value stored with that key and revision, and (under ASan) nothing is used after it is
  * freed nor freed twice. */
@@ -308,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_too_big_or_off_is_not_kept),
 		cmocka_unit_test(test_release_with_arena),
 		cmocka_unit_test(test_query_over_more_than_the_budget),
+		cmocka_unit_test(test_new_set_replaces_one_no_longer_asked_for),
 		cmocka_unit_test(test_threads),
 	};
 
