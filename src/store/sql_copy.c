@@ -136,6 +136,7 @@ struct copy_key {
 /* The statements of one table, built once per copy (the statement cache keys on their
  * addresses, which stay put until the copy ends). */
 struct copy_sql {
+	const char *table;
 	char *first, *next;		/* a page: the first, and the one after ?2.. (the keys) */
 	char *insert;			/* one row, into a SQLite destination */
 	char *copy;			/* COPY ... FROM STDIN, into a PostgreSQL destination */
@@ -248,6 +249,7 @@ static int build_sql(struct conn *from, const struct copy_table *t, struct copy_
 	size_t len = 0;
 	int i;
 
+	q->table = t->name;
 	q->ncols = ncols(t->cols);
 	q->page = page_size(t->flags & TABLE_BIG_ROWS);
 	if (keys_read(from, t->name, filter, q, e))
@@ -480,6 +482,26 @@ static int copy_page(struct conn *from, struct conn *to, const struct copy_sql *
 	return sql_fail(from, rc, "read rows", e);
 }
 
+/* Names the table and tenant of a failed copy in e, with the destination's own words when it
+ * refused a row (a constraint, a value it cannot store: the source is only read). */
+static void copy_failed(const struct copy_sql *q, const char *tenant, struct conn *to,
+			struct err *e)
+{
+	enum err_code code = e->code;
+	bool refused = code == ERR_CONFLICT || code == ERR_SLOT_TAKEN || code == ERR_INVALID;
+	const char *said = to->msg;
+	char why[sizeof(e->message)];
+
+	if (code == ERR_OK)
+		return;
+	if (!strncmp(said, "ERROR:  ", 8))
+		said += 8;
+	snprintf(why, sizeof(why), "%s", e->message);
+	e->code = ERR_OK;
+	err_set(e, code, "%s of tenant %s: %s%s%s", q->table, tenant, why,
+		refused && said[0] ? ": " : "", refused ? said : "");
+}
+
 /* Copies one tenant's rows of one table, a page at a time; *copied counts them (for a
  * PostgreSQL destination, as the server counted what its COPY took). */
 static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *q,
@@ -515,6 +537,8 @@ static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *
 	*copied += n;
 	rc = 0;
 out:
+	if (rc)
+		copy_failed(q, tenant, to, e);
 	free(last);
 	return rc;
 }

@@ -1006,3 +1006,40 @@ def test_awkward_text_and_bytes_survive_a_copy_both_ways(slotd_bin, tmp_path):
         if table in ("slotd_schema", "stats_backfill", *WORKER_TABLES):
             continue
         assert have[table] == (cols, got), f"{table} differs after the copy and back"
+
+
+def test_a_row_the_destination_refuses_fails_the_copy_cleanly(slotd_bin, source, tmp_path):
+    """A row the destination refuses (an API key hash another tenant there already has), sent
+    after several pieces of COPY data: exit 1, nothing written, an error naming the table and
+    the constraint; the destination serves its own tenant afterwards."""
+    src = tmp_path / "refused.db"
+    src.write_bytes(Path(source["url"][len("sqlite:"):]).read_bytes())
+    con = sqlite3.connect(src)
+    try:
+        tid = con.execute("SELECT id FROM tenants WHERE slug = ?", (SLUGS[0],)).fetchone()[0]
+        con.executemany("INSERT INTO api_keys(key_hash, tenant_id, role, created_at, id, name,"
+                        " scoped) VALUES (?, ?, 'staff', 1772366400, ?, ?, 0)",
+                        [(f"zz{i:06d}", tid, f"key_bulk{i:06d}", "bulk key " + "n" * 60)
+                         for i in range(3000)])
+        con.commit()
+    finally:
+        con.close()
+    dest = new_dest(tmp_path)
+    key = create_tenant(slotd_bin, dest, "already-here")
+    sql = ("INSERT INTO api_keys(key_hash, tenant_id, role, created_at, id, name, scoped)"
+           " SELECT 'zz002999', id, 'staff', 1, 'key_taken', 'taken', 0 FROM tenants")
+    if dest.startswith("sqlite:"):
+        con = sqlite3.connect(dest[len("sqlite:"):])
+        con.execute(sql)
+        con.commit()
+        con.close()
+    else:
+        pg_helpers.psql(dest, sql)
+    cp = refused(slotd_bin, f"sqlite:{src}", dest, "--tenant", SLUGS[0])
+    assert "api_keys" in cp.stderr and "conflict" in cp.stderr, cp.stderr
+    assert data_rows(table_counts(dest))["tenants"] == 1
+    srv = serve(slotd_bin, dest, tmp_path / "srv")
+    try:
+        assert Api(srv.base, key).ok("GET", "/v1/providers")["data"] == []
+    finally:
+        stop(srv)
