@@ -517,7 +517,8 @@ static int copy_rows(struct conn *from, struct conn *to, const struct copy_sql *
 		goto out;
 	do {
 		if (copy_page(from, to, q, tenant, first, &last[0], &last[1], b, &page, e)) {
-			/* The server learns the copy failed; its own error, if any, is lost. */
+			/* The COPY is ended (what it took goes with the rollback) and its results
+			 * drained, so the connection can roll back; e keeps the first error. */
 			if (to->kind == DB_PG)
 				pg_copy_end(to, &taken, e);
 			goto out;
