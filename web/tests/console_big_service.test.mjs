@@ -99,3 +99,23 @@ test('the availability page previews a big service for a provider past the ids i
     && (await options.count()) === 0, 'not offered by Ada');
   await finish(page);
 });
+
+test('the create dialog offers a big service to a provider past the ids it lists', async () => {
+  assert.equal(many.length, 205, 'the first test made the providers');
+  const svc = await server.api.ok('POST', '/v1/services', { name: 'Past the list too', duration_minutes: 30 });
+  await server.api.ok('POST', `/v1/services/${svc.id}/providers`, { provider_ids: many }, 200);
+  const last = [...many].sort().at(-1);
+  const page = await newPage(browser, server);
+  await openConsole(page, server);
+  await signIn(page, server.signIn.admin, 'console (admin)');
+  await page.locator(sel('create-open')).waitFor({ timeout: 15000 });
+  await page.click(sel('create-open'));
+  const dialog = page.locator(sel('create-dialog'));
+  await dialog.waitFor();
+  const option = dialog.locator(`${sel('create-service')} option[value="${svc.id}"]`);
+  await dialog.locator(sel('create-provider')).selectOption(last);
+  await waitFor(async () => (await option.count()) === 1, 'the big service offered for that provider');
+  await dialog.locator(sel('create-provider')).selectOption(providers.ada.id);
+  await waitFor(async () => (await option.count()) === 0, 'not offered for Ada');
+  await finish(page);
+});

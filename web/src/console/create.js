@@ -71,14 +71,30 @@ export function openCreate(opts) {
 
   const serviceSel = h('select', { id: 'create-service', 'data-testid': 'create-service' });
   const serviceNone = h('p', { class: 'c-hint', 'data-testid': 'create-service-none' });
+  // provider_ids lists at most the first 200 by id: a service offered by more (provider_count
+  // is then set) is asked whether it has a provider it does not list (404: it has not).
+  const unlisted = (s, pid) => Array.isArray(s.provider_ids) && !s.provider_ids.includes(pid)
+    && typeof s.provider_count === 'number' && s.provider_count > s.provider_ids.length;
+  let fillSeq = 0;
   const fillServices = () => {
     const pid = providerSel.value;
     const keep = serviceSel.value;
+    const mine = ++fillSeq;
     clear(serviceSel);
     const offered = [...ctx.services.values()].filter((s) => !Array.isArray(s.provider_ids) || s.provider_ids.includes(pid));
     for (const s of offered) serviceSel.append(h('option', { value: s.id }, s.name));
     if (offered.some((s) => s.id === keep)) serviceSel.value = keep;
     serviceNone.textContent = offered.length ? '' : t('c.create.service.none');
+    const ask = pid ? [...ctx.services.values()].filter((s) => unlisted(s, pid)) : [];
+    if (!ask.length) return;
+    Promise.all(ask.map((s) => call('GET', `/v1/services/${encodeURIComponent(s.id)}/providers/${encodeURIComponent(pid)}`)
+      .then(() => s, () => null))).then((found) => {
+      const more = found.filter(Boolean);
+      if (mine !== fillSeq || !more.length) return;
+      for (const s of more) serviceSel.append(h('option', { value: s.id }, s.name));
+      if (more.some((s) => s.id === keep)) serviceSel.value = keep;
+      serviceNone.textContent = '';
+    });
   };
   fillServices();
 
