@@ -187,8 +187,9 @@ function fetchSlots(from, to, tz) {
   const q = new URLSearchParams({ service_id: S.service.id, from, to, timezone: tz });
   if (S.provider && S.provider !== 'any') q.set('provider_id', S.provider);
   // Any provider: each start once (the page shows a start once however many are free then),
-  // which keeps the answer small for a service with thousands of providers.
-  else q.set('group', 'start');
+  // which keeps the answer small for a service with thousands of providers. A group service
+  // (seats) that lists all its providers asks per provider: only that answer has seats_left.
+  else if (!(S.service.capacity > 1 && S.service.provider_count == null)) q.set('group', 'start');
   return api('GET', `/v1/public/${enc(S.slug)}/slots?${q}`).then((r) => {
     const slots = (r && r.slots) || [];
     try { return withHeld(slots, from, to, tz); } catch { return slots; }

@@ -651,3 +651,20 @@ test('German: profiles, the location and the feedback in German', async () => {
   await checkA11y(page, 'German feedback');
   await finish(page);
 });
+
+test('"Anyone" on a group service with several providers shows the seats left', async () => {
+  const ids = consult.providers.map((p) => p.id);
+  const svc = await server.api.ok('POST', '/v1/services', {
+    name: 'Small class', duration_minutes: 60, capacity: 3, provider_ids: ids });
+  await server.api.ok('PATCH', `/v1/services/${svc.id}`, { public: true });
+  const page = await newPage(browser, server);
+  await openBooking(page, server, { serviceId: svc.id, label: 'group service, anyone' });
+  await page.click(sel(`service-${svc.id}`));
+  await page.click(sel('provider-any'));
+  await waitFreeDay(page);
+  await pickDay(page);
+  const first = page.locator(TIME_BUTTON).first();
+  await first.waitFor();
+  assert.match(await first.textContent(), /3 seats left/, 'each time says how many seats are left');
+  await finish(page);
+});
