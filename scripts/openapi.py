@@ -116,7 +116,7 @@ S["Service"] = obj({"id": ref("ServiceId"), "name": STR, "duration_minutes": INT
                     "public": {"type": "boolean", "description": "listed on the tenant's public booking page"}, "policy": ref("Policy"),
                     "reminder_offsets_minutes": {"type": ["array", "null"], "items": INT,
                                                  "description": "minutes before the start, largest first; null = the tenant's"},
-                    "provider_overrides": arr(ref("ProviderOverride"), description="the providers with their own price or duration"),
+                    "provider_overrides": arr(ref("ProviderOverride"), description="the providers with their own price or duration, of those provider_ids lists (past 200 providers each one's terms are in GET /v1/services/{id}/providers)"),
                     "location": nullable(ref("ServiceLocation")),
                     "created_at": ref("UtcInstant"), "updated_at": ref("UtcInstant")})
 S["Service"]["required"].remove("provider_count")

@@ -1,6 +1,7 @@
 /* The JSON shape of each resource. */
 #include "wire/wire.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/civil.h"
@@ -30,15 +31,26 @@ static json_t *int_or_null(int v)
 	return v ? json_integer(v) : json_null();
 }
 
-/* The providers of s with their own price or duration. */
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The providers of s with their own price or duration. A service past
+ * SERVICE_MAX_PROVIDERS providers has them as read, by id: only the terms of the providers
+ * provider_ids lists (the first by id) are shown, so the resource and its events stay bounded
+ * (each provider's terms: GET /v1/services/{id}/providers). */
 static json_t *service_overrides(const struct service *s)
 {
+	bool big = s->nproviders > SERVICE_MAX_PROVIDERS;
 	json_t *a = json_array();
 	size_t i;
 
 	for (i = 0; i < s->noffers; i++) {
 		const struct provider_offer *o = &s->offers[i];
-		if (!service_offer(s, o->provider_id))
+		if (big ? !bsearch(o->provider_id, s->provider_ids, SERVICE_MAX_PROVIDERS,
+				    sizeof(*s->provider_ids), id_cmp)
+			 : !service_offer(s, o->provider_id))
 			continue;
 		json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "provider_id", o->provider_id,
 						   "price", wire_opt_str(o->price),

@@ -114,6 +114,43 @@ def test_service_resource_small_and_at_the_bound(big):
     assert s["provider_count"] == 201 and len(s["provider_ids"]) == 200
 
 
+def test_big_service_shows_own_terms_of_the_listed_providers_only(big):
+    """provider_overrides of a service past 200 providers holds the terms of the providers
+    provider_ids lists, not of every provider (the resource and its events stay bounded)."""
+    t = big
+    sid = t.service([], name="Terms", price="20.00", currency="EUR")["id"]
+    added(t, sid, t.many[:250])
+    ids = sorted(t.many[:250])
+    for pid in (ids[3], ids[230]):
+        t.ok("PUT", f"/v1/services/{sid}/providers/{pid}", {"duration_minutes": 45})
+    s = t.ok("GET", f"/v1/services/{sid}")
+    assert s["provider_ids"] == ids[:200] and s["provider_count"] == 250
+    assert [o["provider_id"] for o in s["provider_overrides"]] == [ids[3]]
+    after = t.ok("PATCH", f"/v1/services/{sid}", {"name": "Terms 2"})
+    assert [o["provider_id"] for o in after["provider_overrides"]] == [ids[3]]
+    ev = events_of(t, sid, "service.updated")[-1]["payload"]
+    assert [o["provider_id"] for o in ev["provider_overrides"]] == [ids[3]]
+    # The other's terms are in the providers list.
+    own = {x["provider_id"]: x for x in all_offering_items(t, sid)}
+    assert own[ids[230]]["duration_minutes"] == 45
+    # A small service lists every provider's terms as before.
+    small = t.service(t.many[:3], name="Terms small", price="20.00", currency="EUR")["id"]
+    t.ok("PUT", f"/v1/services/{small}/providers/{t.many[2]}", {"duration_minutes": 45})
+    s = t.ok("GET", f"/v1/services/{small}")
+    assert [o["provider_id"] for o in s["provider_overrides"]] == [t.many[2]]
+
+
+def all_offering_items(t, sid):
+    items, cursor = [], None
+    while True:
+        page = t.ok("GET", f"/v1/services/{sid}/providers",
+                    params={"cursor": cursor} if cursor else None)
+        items += page["data"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+
+
 def test_patch_of_a_big_service_keeps_its_providers(big):
     t = big
     sid = t.service([], name="Keep")["id"]
