@@ -383,13 +383,6 @@ static int booked_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
 	return 0;
 }
 
-static int cmp_busy_start(const void *x, const void *y)
-{
-	const struct external_busy *p = x, *q = y;
-
-	return p->start < q->start ? -1 : p->start > q->start;
-}
-
 /* External calendars' busy time of all n bundles over their range, by start each. */
 static int external_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
 			 const struct by_provider *bp, const char *ids, struct arena *a,
@@ -420,39 +413,16 @@ static int external_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
 	db_bind_i64(s, 3, floor_div(from, 86400));
 	db_bind_i64(s, 4, floor_div(to - 1, 86400));
 	while ((rc = db_step(s)) == DB_ROW) {
-		int64_t base = db_col_i64(s, 0) * 86400;
-		const char *p = db_col_text(s, 1), *id = NULL, *name = NULL;
 		const char *pid = db_col_text(s, 4);
 		size_t k = pid ? bundle_of(bp, pid) : n;
-		struct avail_bundle *x;
-		if (k == n)
-			continue;
-		x = &b[k];
-		while (p && *p) {
-			char *end;
-			long long b0 = strtoll(p, &end, 10), b1;
-			if (*end != '-')
-				break;
-			b1 = strtoll(end + 1, &end, 10);
-			p = *end == ',' ? end + 1 : end;
-			if (base + b1 <= from || base + b0 >= to || b0 >= b1)
-				continue;
-			if (!id) {
-				id = col_str(s, 2, a);
-				name = col_str(s, 3, a);
-			}
-			x->external = grow_rows(a, x->external, x->nexternal, &cap[k],
-						sizeof(*x->external));
-			x->external[x->nexternal++] = (struct external_busy){base + b0, base + b1,
-									   name, id};
-		}
+		if (k < n)
+			external_busy_row(s, from, to, a, &b[k].external, &b[k].nexternal, &cap[k]);
 	}
 	db_reset(s);
 	if (rc != DB_DONE)
 		return sql_fail(tx->c, rc, "read external busy time", e);
 	for (i = 0; i < n; i++)
-		if (b[i].nexternal > 1)
-			qsort(b[i].external, b[i].nexternal, sizeof(*b[i].external), cmp_busy_start);
+		external_busy_sort(b[i].external, b[i].nexternal);
 	return 0;
 }
 

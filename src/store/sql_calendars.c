@@ -218,6 +218,36 @@ static int cmp_busy(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+void external_busy_sort(struct external_busy *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_busy);
+}
+
+void external_busy_row(struct stmt *s, int64_t from, int64_t to, struct arena *a,
+		      struct external_busy **v, size_t *n, size_t *cap)
+{
+	int64_t base = db_col_i64(s, 0) * 86400;
+	const char *p = db_col_text(s, 1), *id = NULL, *name = NULL;
+
+	while (p && *p) {
+		char *end;
+		long long b0 = strtoll(p, &end, 10), b1;
+		if (*end != '-')
+			break;
+		b1 = strtoll(end + 1, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+		if (base + b1 <= from || base + b0 >= to || b0 >= b1)
+			continue;
+		if (!id) {
+			id = col_str(s, 2, a);
+			name = col_str(s, 3, a);
+		}
+		*v = grow_rows(a, *v, *n, cap, sizeof(**v));
+		(*v)[(*n)++] = (struct external_busy){base + b0, base + b1, name, id};
+	}
+}
+
 int tx_external_busy(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 		     struct arena *a, struct external_busy **out, size_t *n, struct err *e)
 {
@@ -240,33 +270,13 @@ int tx_external_busy(struct store_tx *tx, const char *provider_id, int64_t from,
 	bind_text(s, 2, provider_id);
 	db_bind_i64(s, 3, floor_div(from, 86400));
 	db_bind_i64(s, 4, floor_div(to - 1, 86400));
-	while ((rc = db_step(s)) == DB_ROW) {
-		int64_t base = db_col_i64(s, 0) * 86400;
-		const char *p = db_col_text(s, 1), *id = NULL, *name = NULL;
-		while (p && *p) {
-			char *end;
-			long long b0 = strtoll(p, &end, 10), b1;
-			if (*end != '-')
-				break;
-			b1 = strtoll(end + 1, &end, 10);
-			p = *end == ',' ? end + 1 : end;
-			if (base + b1 <= from || base + b0 >= to || b0 >= b1)
-				continue;
-			if (!id) {
-				id = col_str(s, 2, a);
-				name = col_str(s, 3, a);
-			}
-			v = grow_rows(a, v, *n, &cap, sizeof(*v));
-			v[*n] = (struct external_busy){base + b0, base + b1, name, id};
-			(*n)++;
-		}
-	}
+	while ((rc = db_step(s)) == DB_ROW)
+		external_busy_row(s, from, to, a, &v, n, &cap);
 	db_reset(s);
 	if (rc != DB_DONE)
 		return sql_fail(tx->c, rc, "read external busy time", e);
 	/* Rows come by day and calendar: order the intervals by start. */
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_busy);
+	external_busy_sort(v, *n);
 	*out = v;
 	return 0;
 }

@@ -73,6 +73,14 @@ void read_feedback(struct stmt *s, int i, struct arena *a, struct booking_feedba
 /* Makes room for row n of an arena array of elem-sized rows. */
 void *grow_rows(struct arena *a, void *rows, size_t n, size_t *cap, size_t elem);
 
+/* External busy time (sql_calendars.c): appends the intervals of one calendar_busy row of s
+ * (columns day, spans, calendar_id, calendar name) that overlap [from, to) to *v (*n rows,
+ * room for *cap, grown in a); external_busy_sort orders n of them by start. */
+struct external_busy;
+void external_busy_row(struct stmt *s, int64_t from, int64_t to, struct arena *a,
+		      struct external_busy **v, size_t *n, size_t *cap);
+void external_busy_sort(struct external_busy *v, size_t n);
+
 /* Fills the row at dst from s's current row (text and arrays from a). */
 typedef void (*row_reader_fn)(struct stmt *s, struct arena *a, void *dst);
 /* Steps s (its parameters bound) to its end, reading each row with read into a new arena
