@@ -27,7 +27,13 @@
 #                batches of 500 (3ffb7c3) 800-1,300, and over the 2 s budget when cold
 #   group_start_ids 149-276 / 46-50 (3.7 MB); page_100 3.7-4.2 (130 kB); page_1000 54-101;
 #   one_provider 2-6; batch add of 1,000 providers 10-16 ms a call.
-# Where a warm group_start goes (cache fits, perf): copying each provider's 12.5 kB bundle out
+# Later the same day, quiet machine (load < 1), after the cache's final changes, warm
+# group_start by curl (6 requests): 430-500 ms at the default 32 MB cache and 390-440 ms at
+# 128 MB with providers loaded 500 at a time (a perf profile: 41% memset and 33% page faults
+# of each chunk's 6 MB bundle array, mapped and unmapped per chunk); with 32 at a time
+# (SLOTS_CHUNK in src/usecase/uc_views.c) 155-165 ms at 32 MB (about 6,000 of the 10,000
+# providers' days fit) and 49-80 ms at 128 MB.
+# Where a warm group_start goes (cache fits, perf, before that change): copying each provider's 12.5 kB bundle out
 # of the availability cache 17% (memmove) and zeroing bundle arenas 8% (memset) with their
 # page faults ~13%, avail_cache_get 10%, strcmp 4%, SQLite (commitments, service's providers)
 # ~5%; the engine (slots_generate, avail_resolve_day, tz, holiday expansion, engine_prepare)

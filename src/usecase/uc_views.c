@@ -182,8 +182,11 @@ static void slots_by_start(struct slot_list *l)
 }
 
 /* Providers loaded at a time when a query covers every provider of a service: each one's
- * bundle is large (its schedule), so thousands at once would be hundreds of megabytes. */
-#define SLOTS_CHUNK 500
+ * bundle is large (about 12.5 KB, its schedule), so thousands at once would be hundreds of
+ * megabytes. 32 keeps a chunk's array (400 KB) in reused heap memory and the CPU's cache: at
+ * 500 (6 MB) each chunk's array was mapped, zeroed page by page and unmapped again, and a
+ * warm one-day query over 10,000 providers took 430 ms instead of 75-80 ms. */
+#define SLOTS_CHUNK 32
 
 /* The slots of every provider of service_id (those the caller may act for), loaded
  * SLOTS_CHUNK at a time in one snapshot: each chunk's bundles live in an arena of their own,
