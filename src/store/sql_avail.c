@@ -806,7 +806,7 @@ static void holidays_merge(struct holiday_rec *all, size_t nall, const struct ho
 }
 
 /* The tenant-wide holidays of a window, read once into cache. */
-static int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
+int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
 			int64_t to_day, struct arena *a, struct err *e)
 {
 	if (cache->read && cache->from_day == from_day && cache->to_day == to_day)

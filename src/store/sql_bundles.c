@@ -65,9 +65,13 @@ static void key_of(struct store_tx *tx, const char *provider_id, int64_t from_da
 	k->to_day = to_day;
 }
 
-/* What opens one provider's time over the dates, business hours aside, into a. */
+/* What opens one provider's time over the dates, business hours aside, into a. The tenant's
+ * holidays for all providers are read once per shared (for all of a query's providers), not
+ * once per provider; with own set, b's holidays are copied into a even when they are the
+ * shared rows alone (a cache entry must hold only its own memory). */
 static int static_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
-		       int64_t to_day, struct arena *a, struct avail_bundle *b, struct err *e)
+		       int64_t to_day, struct bundle_cache *shared, bool own, struct arena *a,
+		       struct avail_bundle *b, struct err *e)
 {
 	memset(b, 0, sizeof(*b));
 	b->from_day = from_day;
@@ -77,11 +81,16 @@ static int static_read(struct store_tx *tx, const char *provider_id, int64_t fro
 	    tx_schedule_get(tx, provider_id, a, &b->schedule, e) ||
 	    tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
 			     e) ||
-	    holiday_recs_for(tx, provider_id, from_day, to_day, a, &b->holidays, &b->nholidays,
-			     e) ||
+	    holiday_recs_cached(tx, provider_id, from_day, to_day, shared, a, &b->holidays,
+				&b->nholidays, e) ||
 	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
 	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
 		return -1;
+	if (own && shared && b->nholidays && b->holidays == shared->holidays) {
+		struct holiday_rec *copy = arena_alloc(a, b->nholidays * sizeof(*copy));
+		memcpy(copy, b->holidays, b->nholidays * sizeof(*copy));
+		b->holidays = copy;
+	}
 	return 0;
 }
 
@@ -153,13 +162,13 @@ struct static_value {
 
 /* Reads one provider's records into a new arena and keeps them as *out in it. */
 static struct arena *static_load(struct store_tx *tx, const char *provider_id,
-				 int64_t from_day, int64_t to_day, struct avail_bundle *tmp,
-				 struct static_value **out, struct err *e)
+				 int64_t from_day, int64_t to_day, struct bundle_cache *shared,
+				 struct avail_bundle *tmp, struct static_value **out, struct err *e)
 {
 	struct arena *own = arena_new_sized(ENTRY_BLOCK_BYTES);
 	struct static_value *v;
 
-	if (static_read(tx, provider_id, from_day, to_day, own, tmp, e)) {
+	if (static_read(tx, provider_id, from_day, to_day, shared, true, own, tmp, e)) {
 		arena_free(own);
 		return NULL;
 	}
@@ -227,7 +236,7 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	if (revision_read(tx, cache, e) || business_for(tx, from_day, to_day, cache, a, e))
 		return -1;
 	if (!cache_usable(tx, cache, &store)) {
-		if (static_read(tx, provider_id, from_day, to_day, a, b, e))
+		if (static_read(tx, provider_id, from_day, to_day, cache, false, a, b, e))
 			return -1;
 		b->business = cache->business;
 		return 0;
@@ -237,7 +246,11 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	if (!en) {
 		struct static_value *v;
 		/* b is the room to read into; bundle_from fills it again below. */
-		struct arena *own = static_load(tx, provider_id, from_day, to_day, b, &v, e);
+		struct arena *own;
+		/* The shared holidays go to the request's arena: entries copy what they keep. */
+		if (holidays_all(tx, cache, from_day, to_day, a, e))
+			return -1;
+		own = static_load(tx, provider_id, from_day, to_day, cache, b, &v, e);
 		if (!own)
 			return -1;
 		en = avail_cache_put(store ? tx->st->avail_cache : NULL, &k, cache->rev, own, v);

@@ -52,6 +52,9 @@ int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_
 int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 			int64_t to_day, struct bundle_cache *cache, struct arena *a,
 			struct holiday_rec **out, size_t *n, struct err *e);
+/* The tenant's holidays for all providers over the dates, read once into cache (from a). */
+int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
+		 int64_t to_day, struct arena *a, struct err *e);
 int entries_read_for(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 		     struct arena *a, struct entry **out, size_t *n, struct err *e);
 int booked_read(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
