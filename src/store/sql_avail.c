@@ -984,9 +984,9 @@ int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_
 	return booked_read(tx, provider_id, b->from, b->to, now, a, &b->booked, &b->nbooked, e);
 }
 
-int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_day,
-		   int64_t to_day, struct bundle_cache *cache, struct arena *a,
-		   struct avail_bundle *b, struct err *e)
+int bundle_records_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
+			int64_t to_day, struct bundle_cache *cache, struct arena *a,
+			struct avail_bundle *b, struct err *e)
 {
 	memset(b, 0, sizeof(*b));
 	b->from_day = from_day;
@@ -999,8 +999,16 @@ int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_da
 	    holiday_recs_cached(tx, provider_id, from_day, to_day, cache, a, &b->holidays,
 				&b->nholidays, e) ||
 	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
-	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e) ||
-	    business_cached(tx, from_day, to_day, cache, a, &b->business, e))
+	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
 		return -1;
 	return 0;
+}
+
+int tx_bundle_open(struct store_tx *tx, const char *provider_id, int64_t from_day,
+		   int64_t to_day, struct bundle_cache *cache, struct arena *a,
+		   struct avail_bundle *b, struct err *e)
+{
+	if (bundle_records_read(tx, provider_id, from_day, to_day, cache, a, b, e))
+		return -1;
+	return business_cached(tx, from_day, to_day, cache, a, &b->business, e);
 }

@@ -73,18 +73,7 @@ static int static_read(struct store_tx *tx, const char *provider_id, int64_t fro
 		       int64_t to_day, struct bundle_cache *shared, bool own, struct arena *a,
 		       struct avail_bundle *b, struct err *e)
 {
-	memset(b, 0, sizeof(*b));
-	b->from_day = from_day;
-	b->to_day = to_day;
-	bundle_range(from_day, to_day, &b->from, &b->to);
-	if (tx_provider_get(tx, provider_id, &b->provider, e) ||
-	    tx_schedule_get(tx, provider_id, a, &b->schedule, e) ||
-	    tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
-			     e) ||
-	    holiday_recs_cached(tx, provider_id, from_day, to_day, shared, a, &b->holidays,
-				&b->nholidays, e) ||
-	    tx_time_off_list(tx, provider_id, b->from, b->to, a, &b->time_off, &b->ntime_off, e) ||
-	    entries_read_for(tx, provider_id, b->from, b->to, a, &b->entries, &b->nentries, e))
+	if (bundle_records_read(tx, provider_id, from_day, to_day, shared, a, b, e))
 		return -1;
 	if (own && shared && b->nholidays && b->holidays == shared->holidays) {
 		struct holiday_rec *copy = arena_alloc(a, b->nholidays * sizeof(*copy));

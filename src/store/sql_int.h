@@ -52,6 +52,12 @@ int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_
 int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 			int64_t to_day, struct bundle_cache *cache, struct arena *a,
 			struct holiday_rec **out, size_t *n, struct err *e);
+/* What opens one provider's time over local dates from_day..to_day, business hours aside
+ * (provider, schedule, overrides, holidays, time off, entries), into b from a; cache shares
+ * the tenant's holidays for all providers between calls (NULL: read for this one alone). */
+int bundle_records_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
+			int64_t to_day, struct bundle_cache *cache, struct arena *a,
+			struct avail_bundle *b, struct err *e);
 /* The tenant's holidays for all providers over the dates, read once into cache (from a). */
 int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
 		 int64_t to_day, struct arena *a, struct err *e);
