@@ -129,14 +129,17 @@ icalcomponent *ics_booking_event(const struct booking *b, const char *summary,
 }
 
 char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
-		  void *vtimezone, int64_t now)
+		  void *vtimezone)
 {
 	icalcomponent *cal = ics_calendar_new("-//slotd//bookings//EN", vtimezone);
 	const struct tz *zone = vtimezone ? z : NULL;
 	char desc[64];
 
 	snprintf(desc, sizeof(desc), "Booking reference %s", b->reference);
-	icalcomponent_add_component(cal, ics_booking_event(b, summary, desc, zone, now, 0));
+	/* Without METHOD, DTSTAMP is when the booking last changed (RFC 5545 §3.8.7.2), as in
+	 * the feeds: the same booking gives the same file. */
+	icalcomponent_add_component(cal, ics_booking_event(b, summary, desc, zone, b->updated_at,
+							   0));
 	return ics_serialise(cal);
 }
 

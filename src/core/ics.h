@@ -12,7 +12,7 @@
  * tz_db_vtimezone, or in UTC when vtimezone is NULL), titled summary. The VTIMEZONE is
  * consumed. Returns a heap string (CRLF lines, folded) the caller frees. */
 char *booking_ics(const struct booking *b, const char *summary, const struct tz *z,
-		  void *vtimezone, int64_t now);
+		  void *vtimezone);
 
 /* A VCALENDAR for a schedule entry: the series as one VEVENT (RRULE, EXDATE) and one
  * VEVENT per override with RECURRENCE-ID, all sharing the entry's UID, times in zone z with

@@ -137,8 +137,7 @@ int h_booking_get(struct req *r, struct err *e)
 		return -1;
 	return reply_calendar(r, booking_ics(&b, name, z,
 					     z ? tz_db_vtimezone(r->ctx->env.tz, tz_name(z), b.start)
-					       : NULL,
-					     r->now));
+					       : NULL));
 }
 
 /* The search text q: 1 to BOOKING_SEARCH_MAX characters of well-formed UTF-8 without control

@@ -280,6 +280,9 @@ def test_details_feed_shows_bookings_with_invitation_uids(server):
     own = icalendar.Calendar.from_ical(c.t.get(f"/v1/bookings/{b2['id']}.ics").text)
     [oe] = [x for x in own.walk() if x.name == "VEVENT"]
     assert (str(oe["UID"]), int(oe["SEQUENCE"])) == (str(e2["UID"]), int(e2["SEQUENCE"]))
+    # Both stamp the booking's last change, not the moment of reading: a second read is equal.
+    assert oe.decoded("DTSTAMP") == e2.decoded("DTSTAMP")
+    assert utc(oe.decoded("DTSTAMP")) == c.t.get(f"/v1/bookings/{b2['id']}").json()["updated_at"]
     for e in evs:
         for prop in ("ATTENDEE", "ORGANIZER"):
             assert prop not in e
