@@ -18,6 +18,7 @@
 
 #include "app/app.h"
 #include "app/transfer.h"
+#include "core/civil.h"
 #include "core/mime.h"
 #include "http/auth_cache.h"
 #include "http/h_common.h"
@@ -741,6 +742,15 @@ static int cmd_serve(struct options *o)
 		goto fail;
 	}
 	ctx.test_clock = getenv("SLOTD_TEST_CLOCK") && !strcmp(getenv("SLOTD_TEST_CLOCK"), "1");
+	/* The test clock's setting from the start, before any background duty runs. */
+	if (ctx.test_clock && getenv("SLOTD_TEST_NOW")) {
+		int64_t start_now;
+		if (rfc3339_parse(getenv("SLOTD_TEST_NOW"), &start_now)) {
+			fprintf(stderr, "slotd: SLOTD_TEST_NOW is not an RFC 3339 instant\n");
+			goto fail;
+		}
+		uc_clock_set(start_now);
+	}
 	if (o->demo) {
 		char key[TOKEN_MAX];
 		int created;
