@@ -399,70 +399,115 @@ static int bookings_on(const struct avail_bundle *b, int64_t day)
 	return count;
 }
 
-int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
-		int64_t start, int64_t now, struct arena *a, struct booking *bk, struct err *e)
+void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_t start,
+		       int64_t now, struct arena *keep)
 {
+	memset(pk, 0, sizeof(*pk));
+	pk->svc = svc;
+	pk->start = start;
+	pk->now = now;
+	pk->keep = keep;
+	pk->best = -1;
+	pk->best_day = INT_MAX;
+	pk->best_near = INT_MAX;
+}
+
+int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, struct tz_db *db,
+		    struct arena *a, struct err *e)
+{
+	const struct service *svc = pk->svc;
 	struct service_rules rules = service_rules_of(svc);
-	struct slot_query q = {&rules, now, 0, 0};
+	struct slot_query q = {&rules, pk->now, 0, 0};
 	struct slot_scratch scratch;
 	const struct holiday *holiday = NULL;
 	const char *calendar = NULL;
-	unsigned reasons = 0, taken = 0;
-	int best = -1, best_day = INT_MAX, best_near = INT_MAX;
 	size_t i;
+	int rc = 0;
 
-	if (n == 0)
-		return err_field(e, "/provider_id", "no provider of this service can be booked");
 	slot_scratch_init(&scratch);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++, pk->seen++) {
 		struct slot_explanation x;
 		struct slot_provider p;
 		int day_count;
 		/* Each provider with its own duration for the service. */
 		rules = service_rules_for(svc, b[i].provider.id);
-		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &p, e)) {
-			slot_scratch_release(&scratch);
-			return -1;
+		if (engine_prepare(&b[i], db, svc, (uint32_t)pk->seen, a, &p, e)) {
+			rc = -1;
+			break;
 		}
-		slots_explain(&q, &p, start, &scratch, &x);
+		slots_explain(&q, &p, pk->start, &scratch, &x);
 		if (!x.bookable) {
 			/* Taken for one provider wins over unavailable for another. */
 			if (x.reasons & ~(unsigned)(REASON_BUSY | REASON_HELD))
-				reasons |= x.reasons;
+				pk->reasons |= x.reasons;
 			else
-				taken = x.reasons;
+				pk->taken = x.reasons;
 			if (x.holiday)
 				holiday = x.holiday;
 			if (x.calendar)
 				calendar = x.calendar;
 			continue;
 		}
-		day_count = bookings_on(&b[i], floor_div(tz_to_wall(b[i].input.tz, start), 86400));
-		if (day_count < best_day || (day_count == best_day && (int)b[i].nbooked < best_near)) {
-			best = (int)i;
-			best_day = day_count;
-			best_near = (int)b[i].nbooked;
+		day_count = bookings_on(&b[i],
+					floor_div(tz_to_wall(b[i].input.tz, pk->start), 86400));
+		if (day_count < pk->best_day ||
+		    (day_count == pk->best_day && (int)b[i].nbooked < pk->best_near)) {
+			pk->best = (int)pk->seen;
+			pk->best_day = day_count;
+			pk->best_near = (int)b[i].nbooked;
+			memcpy(pk->provider_id, b[i].provider.id, ID_MAX);
+			pk->auto_confirm = b[i].provider.auto_confirm;
+			pk->zone = b[i].input.tz;
 		}
 	}
 	slot_scratch_release(&scratch);
-	if (best < 0)
-		return engine_not_bookable(e, taken ? taken : reasons, holiday, calendar);
-	memcpy(bk->provider_id, b[best].provider.id, ID_MAX);
+	/* The last named of this chunk, kept beyond its memory. */
+	if (holiday) {
+		pk->holiday = *holiday;
+		pk->holiday.name = holiday->name ? arena_strdup(pk->keep, holiday->name) : NULL;
+		pk->has_holiday = true;
+	}
+	if (calendar)
+		pk->calendar = arena_strdup(pk->keep, calendar);
+	return rc;
+}
+
+int engine_pick_end(struct engine_pick *pk, struct booking *bk, struct err *e)
+{
+	const struct service *svc = pk->svc;
+
+	if (pk->seen == 0)
+		return err_field(e, "/provider_id", "no provider of this service can be booked");
+	if (pk->best < 0)
+		return engine_not_bookable(e, pk->taken ? pk->taken : pk->reasons,
+					   pk->has_holiday ? &pk->holiday : NULL, pk->calendar);
+	memcpy(bk->provider_id, pk->provider_id, ID_MAX);
 	memcpy(bk->service_id, svc->id, ID_MAX);
-	bk->start = start;
-	bk->end = start + (int64_t)service_duration_for(svc, b[best].provider.id) * 60;
+	bk->start = pk->start;
+	bk->end = pk->start + (int64_t)service_duration_for(svc, pk->provider_id) * 60;
 	bk->block_start = bk->start - (int64_t)svc->buffer_before_min * 60;
 	bk->block_end = bk->end + (int64_t)svc->buffer_after_min * 60;
 	bk->capacity = svc->capacity;
-	bk->status = b[best].provider.auto_confirm && !svc->requires_approval ? BOOKING_CONFIRMED
-									       : BOOKING_PENDING;
+	bk->status = pk->auto_confirm && !svc->requires_approval ? BOOKING_CONFIRMED
+								  : BOOKING_PENDING;
 	/* Both are price arrays of this size: the provider's own or the service's. */
-	memcpy(bk->price, service_price_for(svc, b[best].provider.id), sizeof(bk->price));
+	memcpy(bk->price, service_price_for(svc, pk->provider_id), sizeof(bk->price));
 	memcpy(bk->currency, svc->currency, sizeof(bk->currency));
 	id_new(bk->id, "bkg");
 	bk->version = 1;
-	bk->created_at = bk->updated_at = now;
-	return best;
+	bk->created_at = bk->updated_at = pk->now;
+	return pk->best;
+}
+
+int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
+		int64_t start, int64_t now, struct arena *a, struct booking *bk, struct err *e)
+{
+	struct engine_pick pk;
+
+	engine_pick_begin(&pk, svc, start, now, a);
+	if (engine_pick_add(&pk, b, n, db, a, e))
+		return -1;
+	return engine_pick_end(&pk, bk, e);
 }
 
 void bundle_drop_time(struct avail_bundle *b, bool held, int64_t start, int64_t block_start,
@@ -518,9 +563,10 @@ bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur)
 	return false;
 }
 
-int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
-		 const struct waitlist_entry *w, const struct auth *reach, int64_t from,
-		 int64_t to, int64_t now, struct arena *a, struct hold *h, struct err *e)
+int engine_offer_more(struct avail_bundle *b, size_t n, struct tz_db *db,
+		      const struct service *svc, const struct waitlist_entry *w,
+		      const struct auth *reach, int64_t from, int64_t to, int64_t now,
+		      struct arena *a, struct hold *h, bool *found, struct err *e)
 {
 	struct service_rules rules = service_rules_of(svc);
 	struct slot_query q = {&rules, now, from, to};
@@ -545,7 +591,7 @@ int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struc
 		slots_generate(&q, &sp, &scratch, &list);
 		for (k = 0; k < list.n; k++) {
 			const struct slot *s = &list.v[k];
-			if (best >= 0 && s->start >= h->start)
+			if ((best >= 0 || *found) && s->start >= h->start)
 				break;
 			if (!waitlist_wants(w, tz_to_wall(b[i].input.tz, s->start), s->end - s->start))
 				continue;
@@ -559,9 +605,19 @@ int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struc
 	slot_scratch_release(&scratch);
 	if (best < 0)
 		return 0;
+	*found = true;
 	memcpy(h->provider_id, b[best].provider.id, ID_MAX);
 	memcpy(h->service_id, svc->id, ID_MAX);
 	h->block_start = h->start - (int64_t)svc->buffer_before_min * 60;
 	h->block_end = h->end + (int64_t)svc->buffer_after_min * 60;
 	return 1;
+}
+
+int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
+		 const struct waitlist_entry *w, const struct auth *reach, int64_t from,
+		 int64_t to, int64_t now, struct arena *a, struct hold *h, struct err *e)
+{
+	bool found = false;
+
+	return engine_offer_more(b, n, db, svc, w, reach, from, to, now, a, h, &found, e);
 }

@@ -104,6 +104,35 @@ int engine_not_bookable(struct err *e, unsigned reasons, const struct holiday *h
 int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
 		int64_t start, int64_t now, struct arena *a, struct booking *bk, struct err *e);
 
+/* engine_pick in steps, for providers loaded a chunk at a time: engine_pick_begin, then
+ * engine_pick_add for each chunk in the service's provider order (a chunk's bundles may be
+ * freed after its call), then engine_pick_end. What a refusal names (a holiday, a calendar)
+ * is copied into keep; the winner's id and zone are kept here. */
+struct engine_pick {
+	const struct service *svc;
+	int64_t start, now;
+	struct arena *keep;
+	size_t seen;			/* providers added so far */
+	unsigned reasons, taken;	/* of those that cannot take the start */
+	struct holiday holiday;		/* the last holiday named (name in keep) */
+	bool has_holiday;
+	const char *calendar;		/* the last calendar named (in keep), or NULL */
+	int best;			/* the winner's index among all added; -1: none yet */
+	int best_day, best_near;
+	char provider_id[ID_MAX];	/* the winner's */
+	bool auto_confirm;
+	const struct tz *zone;		/* the winner's zone */
+};
+void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_t start,
+		       int64_t now, struct arena *keep);
+/* Judges the n bundles b (prepared here, memory from a). -1 with e set when the engine
+ * cannot (an unknown zone, a rule out of its time budget). */
+int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, struct tz_db *db,
+		    struct arena *a, struct err *e);
+/* engine_pick's answer over everything added: bk filled and the winner's index, or -1 with
+ * e set. */
+int engine_pick_end(struct engine_pick *pk, struct booking *bk, struct err *e);
+
 /* Removes one commitment (one seat, for groups) with exactly these times from b: a hold
  * about to be consumed, or a booking about to move. */
 void bundle_drop_time(struct avail_bundle *b, bool held, int64_t start, int64_t block_start,
@@ -121,5 +150,12 @@ bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur);
 int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struct service *svc,
 		 const struct waitlist_entry *w, const struct auth *reach, int64_t from,
 		 int64_t to, int64_t now, struct arena *a, struct hold *h, struct err *e);
+/* engine_offer over providers loaded a chunk at a time, in the service's provider order:
+ * with *found set, h holds the best start so far and only an earlier one replaces it (h is
+ * filled whole, nothing points into b). 1 when this call found a better start, else 0. */
+int engine_offer_more(struct avail_bundle *b, size_t n, struct tz_db *db,
+		      const struct service *svc, const struct waitlist_entry *w,
+		      const struct auth *reach, int64_t from, int64_t to, int64_t now,
+		      struct arena *a, struct hold *h, bool *found, struct err *e);
 
 #endif

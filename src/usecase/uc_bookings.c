@@ -74,6 +74,68 @@ int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct servi
 	return uc_candidates(ctx, tx, svc, provider_id, from_day, to_day, out, n, e);
 }
 
+/* Providers judged at a time when a booking or hold may go to any provider of a service:
+ * as for slots (SLOTS_CHUNK in uc_views.c), each chunk's bundles (about 12.5 KB each) live in
+ * an arena of their own, freed once judged, so a service of thousands of providers never has
+ * them all in memory at once. */
+#define PICK_CHUNK 32
+
+int uc_pick(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
+	    const char *provider_id, int64_t start, const struct hold *drop, struct booking *bk,
+	    const struct tz **zone, struct err *decided, struct err *e)
+{
+	struct arena *req = ctx->arena, *chunk = NULL;
+	struct engine_pick pk;
+	int64_t from_day, to_day;
+	size_t base = 0;
+	int rc = -1;
+
+	days_around(start, start, 1, &from_day, &to_day);
+	/* Made now, in the request's arena: every chunk shares the rule dates. */
+	(void)uc_expand(ctx);
+	engine_pick_begin(&pk, svc, start, ctx->now, req);
+	do {
+		struct service part = *svc;
+		struct avail_bundle *b;
+		size_t n;
+		/* One provider asked for: found among all of them in one go. */
+		if (!provider_id) {
+			part.provider_ids = svc->provider_ids + base;
+			part.nproviders = svc->nproviders - base < PICK_CHUNK
+						  ? svc->nproviders - base
+						  : PICK_CHUNK;
+		}
+		chunk = arena_new();
+		ctx->arena = chunk;
+		if (uc_candidates(ctx, tx, &part, provider_id, from_day, to_day, &b, &n, e))
+			goto out;
+		if (drop && n == 1)
+			bundle_drop_time(&b[0], true, drop->start, drop->block_start,
+					 drop->block_end, drop->service_id);
+		if (engine_pick_add(&pk, b, n, ctx->env->tz, chunk, decided)) {
+			rc = 1;
+			goto out;
+		}
+		ctx->arena = req;
+		arena_free(chunk);
+		chunk = NULL;
+		base += part.nproviders;
+		if (!provider_id && base < svc->nproviders && uc_deadline_check(ctx, e))
+			goto out;
+	} while (!provider_id && base < svc->nproviders);
+	if (engine_pick_end(&pk, bk, decided) < 0) {
+		rc = 1;
+		goto out;
+	}
+	*zone = pk.zone;
+	rc = 0;
+out:
+	ctx->arena = req;
+	if (chunk)
+		arena_free(chunk);
+	return rc;
+}
+
 struct booking_new {
 	const struct uc_booking_request *in;
 	struct uc_reply *out;
@@ -86,12 +148,10 @@ static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booki
 		  struct booking *bk, const struct tz **zone, struct hold *hold, bool *from_hold,
 		  const struct location **location, struct err *decided, struct err *e)
 {
-	int best;
+	int rc;
 	const char *provider_id = in->provider_id;
-	struct avail_bundle *bundles;
 	struct policy defaults;
 	struct service svc;
-	size_t n;
 
 	*from_hold = false;
 	if (tx_service_get(tx, in->service_id, ctx->arena, &svc, e) ||
@@ -113,14 +173,11 @@ static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booki
 		provider_id = hold->provider_id;
 		*from_hold = true;
 	}
-	if (uc_candidates_at(ctx, tx, &svc, provider_id, in->start, &bundles, &n, e))
+	rc = uc_pick(ctx, tx, &svc, provider_id, in->start, *from_hold ? hold : NULL, bk, zone,
+		     decided, e);
+	if (rc < 0)
 		return -1;
-	if (*from_hold && n == 1)
-		bundle_drop_time(&bundles[0], true, hold->start, hold->block_start, hold->block_end,
-				 hold->service_id);
-	best = engine_pick(bundles, n, ctx->env->tz, &svc, in->start, ctx->now, ctx->arena, bk,
-			   decided);
-	if (best < 0) {
+	if (rc > 0) {
 		if (decided->code != ERR_SLOT_TAKEN && decided->code != ERR_INVALID &&
 		    decided->code != ERR_UNAVAILABLE) {
 			/* Not a business outcome (e.g. an unknown zone): nothing is stored. */
@@ -131,7 +188,6 @@ static int decide(struct uc_ctx *ctx, struct store_tx *tx, const struct uc_booki
 	}
 	policy_resolve(&defaults, &svc.policy, &bk->policy);
 	*location = svc.location;
-	*zone = bundles[best].input.tz;
 	return 0;
 }
 

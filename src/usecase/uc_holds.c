@@ -78,11 +78,10 @@ static int hold_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 	struct hold_new *hn = arg;
 	const struct uc_hold_request *in = hn->in;
 	struct hold *h = hn->out;
-	struct avail_bundle *bundles;
 	struct service svc;
 	struct booking bk;
-	size_t n;
-	int best;
+	struct err decided;
+	int rc;
 
 	memset(h, 0, sizeof(*h));
 	owner_of(ctx, in->email, h->owner);
@@ -97,11 +96,13 @@ static int hold_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 		return -1;
 	}
 	memset(&bk, 0, sizeof(bk));
-	if (tx_service_get(tx, in->service_id, ctx->arena, &svc, e) ||
-	    uc_candidates_at(ctx, tx, &svc, in->provider_id, in->start, &bundles, &n, e))
+	if (tx_service_get(tx, in->service_id, ctx->arena, &svc, e))
 		return -1;
-	best = engine_pick(bundles, n, ctx->env->tz, &svc, in->start, ctx->now, ctx->arena, &bk, e);
-	if (best < 0)
+	err_init(&decided);
+	rc = uc_pick(ctx, tx, &svc, in->provider_id, in->start, NULL, &bk, hn->zone, &decided, e);
+	if (rc > 0)
+		*e = decided;
+	if (rc)
 		return -1;
 	id_new(h->id, "hld");
 	memcpy(h->service_id, svc.id, ID_MAX);
@@ -113,7 +114,6 @@ static int hold_create_tx(struct uc_ctx *ctx, struct store_tx *tx, void *arg, st
 	snprintf(h->key_id, sizeof(h->key_id), "%s", ctx->auth->key_id);
 	h->expires_at = ctx->now + in->ttl_seconds;
 	h->created_at = ctx->now;
-	*hn->zone = bundles[best].input.tz;
 	if (tx_hold_insert(tx, h, e))
 		return -1;
 	return uc_emit(ctx, tx, "hold.created", h->id, wire_hold(h, *hn->zone, ctx->now), NULL, e);

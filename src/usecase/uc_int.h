@@ -72,6 +72,14 @@ int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service 
 int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
 		     const char *provider_id, int64_t start, struct avail_bundle **out, size_t *n,
 		     struct err *e);
+/* engine_pick over svc's providers (only provider_id when set, and only those the caller
+ * may act for) for start, loaded a chunk at a time; drop (not NULL) is a hold of the one
+ * provider asked for that is about to be consumed, its time not in the way. 0 with bk
+ * filled and *zone the winner's; 1 with decided set when the engine refuses or cannot tell;
+ * -1 with e set when the store failed or the call's time ran out (uc_bookings.c). */
+int uc_pick(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
+	    const char *provider_id, int64_t start, const struct hold *drop, struct booking *bk,
+	    const struct tz **zone, struct err *decided, struct err *e);
 
 /* Writes the event of hold h's end (its row already gone): an offer's hold ends its offer
  * (waitlist.expired); another is hold.released (released) or hold.expired. */

@@ -75,13 +75,22 @@ int uc_waitlist_set(struct uc_ctx *ctx, struct store_tx *tx, struct waitlist_ent
 	return uc_emit(ctx, tx, type, w->id, wire_waitlist(w), before, e);
 }
 
-/* The bundles one service's offers are chosen from, loaded once per round. */
+/* Providers of a service loaded at a time when an offer may go to any of more than this
+ * many: each chunk's bundles (about 12.5 KB a provider and day) live in an arena of their
+ * own, freed once scanned, instead of all of them for the whole round. */
+#define OFFER_CHUNK 32
+
+/* The bundles one service's offers are chosen from, loaded once per round; a pool of more
+ * than OFFER_CHUNK providers for any of them is loaded a chunk at a time for each entry
+ * instead (chunked; the round's earlier offers are then read back as live holds). */
 struct offer_pool {
 	char service_id[ID_MAX];
 	char provider_id[ID_MAX];	/* "" = any of the service's providers */
 	struct service svc;
 	struct avail_bundle *bundles;
 	size_t n;
+	bool chunked;
+	int64_t from_day, to_day;
 };
 
 static struct offer_pool *pool_for(struct uc_ctx *ctx, struct store_tx *tx,
@@ -104,10 +113,64 @@ static struct offer_pool *pool_for(struct uc_ctx *ctx, struct store_tx *tx,
 	if (tx_service_get(tx, w->service_id, ctx->arena, &p->svc, e))
 		return NULL;
 	days_around(from, to, 0, &from_day, &to_day);
-	if (uc_candidates(ctx, tx, &p->svc, pid, from_day, to_day, &p->bundles, &p->n, e))
+	p->from_day = from_day;
+	p->to_day = to_day;
+	p->chunked = !pid && p->svc.nproviders > OFFER_CHUNK;
+	if (!p->chunked &&
+	    uc_candidates(ctx, tx, &p->svc, pid, from_day, to_day, &p->bundles, &p->n, e))
 		return NULL;
 	(*npools)++;
 	return p;
+}
+
+/* engine_offer over chunked pool p's providers, OFFER_CHUNK at a time: as engine_offer
+ * (1, 0, or -1 with engine set, also once the call's time has run out), or -2 with e set
+ * when the store failed. */
+static int offer_chunked(struct uc_ctx *ctx, struct store_tx *tx, const struct offer_pool *p,
+			 const struct waitlist_entry *w, const struct auth *reach, int64_t from,
+			 int64_t to, struct hold *h, struct err *engine, struct err *e)
+{
+	struct arena *req = ctx->arena, *chunk = NULL;
+	bool found = false;
+	size_t base;
+	int rc = -1;
+
+	/* Made now, in the round's arena: every chunk shares the rule dates. */
+	(void)uc_expand(ctx);
+	for (base = 0; base < p->svc.nproviders; base += OFFER_CHUNK) {
+		struct service part = p->svc;
+		struct avail_bundle *b;
+		size_t n;
+
+		if (uc_deadline_check(ctx, engine))
+			goto out;
+		part.provider_ids = p->svc.provider_ids + base;
+		part.nproviders = p->svc.nproviders - base < OFFER_CHUNK ? p->svc.nproviders - base
+									  : OFFER_CHUNK;
+		chunk = arena_new();
+		ctx->arena = chunk;
+		if (uc_candidates(ctx, tx, &part, NULL, p->from_day, p->to_day, &b, &n, e)) {
+			if (e->code == ERR_TIMEOUT) {
+				*engine = *e;
+				err_init(e);
+			} else {
+				rc = -2;
+			}
+			goto out;
+		}
+		if (engine_offer_more(b, n, ctx->env->tz, &p->svc, w, reach, from, to, ctx->now,
+				      chunk, h, &found, engine) < 0)
+			goto out;
+		ctx->arena = req;
+		arena_free(chunk);
+		chunk = NULL;
+	}
+	rc = found ? 1 : 0;
+out:
+	ctx->arena = req;
+	if (chunk)
+		arena_free(chunk);
+	return rc;
 }
 
 /* The window [*from, *to) narrowed to what entry w can use (its local dates lie within a day
@@ -200,8 +263,11 @@ static int offer_one(struct uc_ctx *ctx, struct store_tx *tx, struct offer_pool 
 
 	memset(&h, 0, sizeof(h));
 	err_init(&engine);
-	rc = engine_offer(p->bundles, p->n, ctx->env->tz, &p->svc, w, reach, from, to,
-			  ctx->now, ctx->arena, &h, &engine);
+	rc = p->chunked ? offer_chunked(ctx, tx, p, w, reach, from, to, &h, &engine, e)
+			: engine_offer(p->bundles, p->n, ctx->env->tz, &p->svc, w, reach, from, to,
+				       ctx->now, ctx->arena, &h, &engine);
+	if (rc == -2)
+		return -1;
 	if (rc < 0)
 		log_msg(LOG_WARN, "waitlist entry %s of tenant %s: no offer: %s", w->id,
 			ctx->auth->tenant_id, engine.message);
