@@ -458,6 +458,10 @@ int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, st
 			memcpy(pk->provider_id, b[i].provider.id, ID_MAX);
 			pk->auto_confirm = b[i].provider.auto_confirm;
 			pk->zone = b[i].input.tz;
+			if (engine_pick_settled(pk)) {
+				pk->seen++;
+				break;
+			}
 		}
 	}
 	slot_scratch_release(&scratch);
@@ -470,6 +474,11 @@ int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, st
 	if (calendar)
 		pk->calendar = arena_strdup(pk->keep, calendar);
 	return rc;
+}
+
+bool engine_pick_settled(const struct engine_pick *pk)
+{
+	return pk->best >= 0 && pk->best_day == 0 && pk->best_near == 0;
 }
 
 int engine_pick_end(struct engine_pick *pk, struct booking *bk, struct err *e)

@@ -129,6 +129,9 @@ void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_
  * cannot (an unknown zone, a rule out of its time budget). */
 int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, struct tz_db *db,
 		    struct arena *a, struct err *e);
+/* True once a provider without any commitment around the start can take it: no later one
+ * can beat it, so the rest need not be judged (engine_pick_add stops there too). */
+bool engine_pick_settled(const struct engine_pick *pk);
 /* engine_pick's answer over everything added: bk filled and the winner's index, or -1 with
  * e set. */
 int engine_pick_end(struct engine_pick *pk, struct booking *bk, struct err *e);

@@ -120,6 +120,9 @@ int uc_pick(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
 		arena_free(chunk);
 		chunk = NULL;
 		base += part.nproviders;
+		/* A provider without commitments around the start can take it: none beats it. */
+		if (engine_pick_settled(&pk))
+			break;
 		if (!provider_id && base < svc->nproviders && uc_deadline_check(ctx, e))
 			goto out;
 	} while (!provider_id && base < svc->nproviders);

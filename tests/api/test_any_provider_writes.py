@@ -153,6 +153,23 @@ def test_refusals_are_judged_over_every_chunk(server):
             "outside_hours", "override_closed", "holiday"], p
 
 
+def test_a_provider_free_all_around_settles_it(server):
+    """40 has a booking on Tuesday only (none that day, one around it); 120 and 130 have
+    none: 10:00 goes to 120 (not 40, not 130), then 130; 12:00 then to 40 (120 and 130 have
+    one that day)."""
+    t = server.tenant()
+    sid, order = big_service(t)
+    for i in (40, 120, 130):
+        open_hours(t, order[i])
+    booked(t, sid, utc(TUE, "09:00"), order[40])
+    got = [order.index(book_any(t, sid, utc(MON, hm), i).json()["provider_id"])
+           for i, hm in enumerate(("10:00", "10:00", "12:00"))]
+    assert got == [120, 130, 40]
+    # Now each has one that day; around it 40 has two: a hold goes to 120 (before 130).
+    r = hold_any(t, sid, utc(MON, "14:00"))
+    assert order.index(r.json()["provider_id"]) == 120
+
+
 def test_booking_from_a_hold_of_a_later_provider(server):
     """A hold for any provider (a later chunk's) is consumed by the booking that names it."""
     t = server.tenant()
