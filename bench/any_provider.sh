@@ -13,9 +13,25 @@
 #       page_1000         per provider, provider_limit=1000 (the first page)
 #     and the same-run references healthz (GET /healthz) and one_provider (the day of one
 #     provider, provider_id=...).
+# Then the any-provider writes (WRITES, default 20 each, one connection, every request a new
+# customer at the same start, so each one judges every provider), with the peak RSS of slotd
+# during each row (VmHWM after resetting it through /proc/PID/clear_refs):
+#       book_any          POST /v1/bookings without provider_id (09:00 New York on the day)
+#       hold_any          POST /v1/holds without provider_id (the same start)
 # Every measurement runs ROUNDS times (default 2), interleaved.
+# Writes measured on 2026-12-05 (Release, this shared 2-core VM with test suites running
+# beside it: noisy), 10,000 providers, 20 requests a row, 2 rounds, healthz p50 0.14-0.18 ms:
+#   before (every bundle of the service loaded at once, 10a66c6): book_any p50 1,078-1,258 ms
+#   (max 2,044; 2 of 40 answered 503 request_timeout), hold_any 791-1,062 ms; VmHWM 215 MB;
+#   providers judged 32 at a time, all of them (ed65f50): book_any 236-319 ms, hold_any
+#   290-349 ms (max 1,310); VmHWM 31 MB (what the server held before the writes);
+#   stopping at the first provider free all around the start (027e32c): book_any 8-17 ms,
+#   hold_any 13-14 ms (max 171). The 236-349 ms stay the cost when every provider has a
+#   commitment within a day of the start (the bundles come from a 32 MB cache that holds
+#   about 6,000 of them).
 # Usage: bench/any_provider.sh [build-dir]        (default build-dir: build)
 # Environment: N (30), ROUNDS (2), NPROV (10000), SLOTD_BIN, KEEP=1 (keep the temp dir),
+#   ROWS (the read rows to run, e.g. "healthz group_start"; "" for none), WRITES (20),
 #   PROFILE=FILE: perf record (-e cpu-clock -g) slotd during group_start's first round, the
 #   report's top lines in FILE.
 # Needs python3 (standard library) and curl; the set-up takes a few minutes.
@@ -77,7 +93,7 @@ declare -A url=(
   [one_provider]="$base&provider_id=$prv"
   [healthz]="${api%/v1}/healthz"
 )
-rows=(healthz one_provider group_start group_start_ids page_100 page_1000)
+read -r -a rows <<<"${ROWS-healthz one_provider group_start group_start_ids page_100 page_1000}"
 
 printf '%-16s %5s %8s %8s %8s %10s\n' row round p50_ms p99_ms max_ms bytes
 for r in $(seq "$rounds"); do
@@ -95,5 +111,47 @@ for r in $(seq "$rounds"); do
         | grep -v '^#' | grep -v '^$' | head -60 >"$PROFILE" || true
       echo "profile of group_start: $PROFILE"
     fi
+  done
+done
+
+# --- any-provider writes -------------------------------------------------------------------
+writes=${WRITES:-20}
+start="${day}T09:00:00-05:00"
+# post_timed PATH BODY_KIND N TAG: N sequential POSTs (keep-alive), prints "p50 p99 max codes".
+post_timed() {
+  taskset -c 0 $py - "$api" "$key" "$1" "$svc" "$start" "$3" "$4" <<'PY'
+import http.client, json, sys, time, urllib.parse
+api, key, path, svc, start, n, tag = sys.argv[1:8]
+u = urllib.parse.urlsplit(api)
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
+times, codes = [], {}
+for i in range(int(n)):
+    body = {"service_id": svc, "start": start,
+            "customer": {"name": f"W{i}", "email": f"{tag}-{i}@example.com"}}
+    h = {"Authorization": "Bearer " + key, "Content-Type": "application/json",
+         "Idempotency-Key": f"{tag}-{i}"}
+    t = time.perf_counter()
+    conn.request("POST", u.path + path, body=json.dumps(body), headers=h)
+    r = conn.getresponse()
+    raw = r.read()
+    times.append((time.perf_counter() - t) * 1000)
+    codes[r.status] = codes.get(r.status, 0) + 1
+    if r.status >= 300 and codes[r.status] == 1:
+        print(f"POST {path}: {r.status} {raw[:200]!r}", file=sys.stderr)
+times.sort()
+p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+print(f"{times[len(times) // 2]:.2f} {p99:.2f} {times[-1]:.2f} "
+      + ",".join(f"{k}x{v}" for k, v in sorted(codes.items())))
+PY
+}
+printf '%-16s %5s %8s %8s %8s %10s %8s\n' write round p50_ms p99_ms max_ms statuses hwm_mb
+for r in $(seq "$rounds"); do
+  for row in book_any hold_any; do
+    echo 5 >"/proc/$spid/clear_refs" 2>/dev/null || true
+    path=/bookings
+    [ "$row" = hold_any ] && path=/holds
+    read -r p50 p99 mx codes < <(post_timed "$path" "$row" "$writes" "$row-$r")
+    hwm=$(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$spid/status")
+    printf '%-16s %5s %8s %8s %8s %10s %8s\n' "$row" "$r" "$p50" "$p99" "$mx" "$codes" "$hwm"
   done
 done
