@@ -76,15 +76,15 @@ static const struct week_template *templates_for(struct avail_bundle *b, const c
 	size_t i, d, ndays;
 
 	if (!svc_id)
-		return b->schedule.v;
-	for (i = 0; i < b->schedule.n && !template_reserved(&b->schedule.v[i]); i++)
+		return b->versions;
+	for (i = 0; i < b->nversions && !template_reserved(&b->versions[i]); i++)
 		;
-	if (i == b->schedule.n)
-		return b->schedule.v;
-	v = arena_alloc(a, b->schedule.n * sizeof(*v));
-	memcpy(v, b->schedule.v, b->schedule.n * sizeof(*v));
-	for (i = 0; i < b->schedule.n; i++) {
-		const struct week_template *t = &b->schedule.v[i];
+	if (i == b->nversions)
+		return b->versions;
+	v = arena_alloc(a, b->nversions * sizeof(*v));
+	memcpy(v, b->versions, b->nversions * sizeof(*v));
+	for (i = 0; i < b->nversions; i++) {
+		const struct week_template *t = &b->versions[i];
 		struct day_hours *more = NULL;
 		ndays = template_days(t) - 7;
 		if (ndays) {
@@ -188,7 +188,7 @@ static int build_input(struct avail_bundle *b, const struct tz *z, struct expand
 	memset(&b->input, 0, sizeof(b->input));
 	b->input.tz = z;
 	b->input.templates = templates_for(b, svc_id, a);
-	b->input.ntemplates = b->schedule.n;
+	b->input.ntemplates = b->nversions;
 	if (build_overrides(b, x, span, svc_id, a, e) || build_holidays(b, x, span, a, e))
 		return -1;
 	if (b->ntime_off) {
@@ -226,7 +226,8 @@ static int business_open(struct business_bundle *bb, struct tz_db *db, struct ex
 		return err_set(e, ERR_INTERNAL, "business hours have unknown zone %s", bb->timezone);
 	t = arena_alloc(a, sizeof(*t));
 	memset(t, 0, sizeof(*t));
-	t->schedule = bb->schedule;
+	t->versions = bb->schedule.v;
+	t->nversions = bb->schedule.n;
 	t->overrides = bb->overrides;
 	t->noverrides = bb->noverrides;
 	t->holidays = bb->holidays;

@@ -40,7 +40,9 @@ bool business_exempt(const struct business_bundle *bb, const char *provider_id);
 /* Everything the engine needs for one provider over local dates from_day..to_day. */
 struct avail_bundle {
 	struct provider provider;
-	struct schedule schedule;
+	const struct week_template *versions;	/* the weekly schedule's versions, read only
+						 * (often a cache entry's) */
+	size_t nversions;
 	struct override_rec *overrides;	/* touching the dates (recurring ones as stored) */
 	size_t noverrides;
 	struct holiday_rec *holidays;	/* applying to the provider there (recurring as stored) */

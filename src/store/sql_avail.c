@@ -1,6 +1,7 @@
 /* Weekly schedules, overrides, holidays, time off, and the bundle the slot engine reads. */
 #include "store/sql_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_calendars.h"
@@ -784,10 +785,8 @@ int holidays_tenant_wide(struct store_tx *tx, int64_t from_day, int64_t to_day, 
 	return holidays_read(tx, NULL, from_day, to_day, a, out, n, e);
 }
 
-/* The tenant-wide holidays all and a provider's own, merged by id; all itself (shared,
- * not copied) when the provider has none of its own. */
-static void holidays_merge(struct holiday_rec *all, size_t nall, const struct holiday_rec *own,
-			   size_t nown, struct arena *a, struct holiday_rec **out, size_t *n)
+void holidays_merge(struct holiday_rec *all, size_t nall, const struct holiday_rec *own,
+		    size_t nown, struct arena *a, struct holiday_rec **out, size_t *n)
 {
 	size_t i = 0, j = 0, k = 0;
 
@@ -988,13 +987,26 @@ int bundle_records_read(struct store_tx *tx, const char *provider_id, int64_t fr
 			int64_t to_day, struct bundle_cache *cache, struct arena *a,
 			struct avail_bundle *b, struct err *e)
 {
+	struct schedule *sch;
+	int rc;
+
 	memset(b, 0, sizeof(*b));
 	b->from_day = from_day;
 	b->to_day = to_day;
 	bundle_range(from_day, to_day, &b->from, &b->to);
-	if (tx_provider_get(tx, provider_id, &b->provider, e) ||
-	    tx_schedule_get(tx, provider_id, a, &b->schedule, e) ||
-	    tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
+	/* The bundle keeps the versions there are, not room for every possible one (12 KB). */
+	if (tx_provider_get(tx, provider_id, &b->provider, e))
+		return -1;
+	sch = xmalloc(sizeof(*sch));
+	rc = tx_schedule_get(tx, provider_id, a, sch, e);
+	if (rc == 0 && sch->n) {
+		struct week_template *v = arena_alloc(a, sch->n * sizeof(*v));
+		memcpy(v, sch->v, sch->n * sizeof(*v));
+		b->versions = v;
+		b->nversions = sch->n;
+	}
+	free(sch);
+	if (rc || tx_override_list(tx, provider_id, from_day, to_day, a, &b->overrides, &b->noverrides,
 			     e) ||
 	    holiday_recs_cached(tx, provider_id, from_day, to_day, cache, a, &b->holidays,
 				&b->nholidays, e) ||

@@ -65,22 +65,25 @@ static void key_of(struct store_tx *tx, const char *provider_id, int64_t from_da
 	k->to_day = to_day;
 }
 
-/* What opens one provider's time over the dates, business hours aside, into a. The tenant's
- * holidays for all providers are read once per shared (for all of a query's providers), not
- * once per provider; with own set, b's holidays are copied into a even when they are the
- * shared rows alone (a cache entry must hold only its own memory). */
+/* What opens one provider's time over the dates, business hours aside, into a. With own
+ * set (a cache entry's, which must hold only its own memory), b's holidays are the
+ * provider's own alone: the tenant's holidays for all providers are read once per query
+ * (holidays_all) and merged in by bundle_from's caller, not copied into every entry. */
 static int static_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		       int64_t to_day, struct bundle_cache *shared, bool own, struct arena *a,
 		       struct avail_bundle *b, struct err *e)
 {
-	if (bundle_records_read(tx, provider_id, from_day, to_day, shared, a, b, e))
-		return -1;
-	if (own && shared && b->nholidays && b->holidays == shared->holidays) {
-		struct holiday_rec *copy = arena_alloc(a, b->nholidays * sizeof(*copy));
-		memcpy(copy, b->holidays, b->nholidays * sizeof(*copy));
-		b->holidays = copy;
+	struct bundle_cache none;
+
+	if (own) {
+		/* As if the tenant had no holidays for all providers: only the own ones are read. */
+		memset(&none, 0, sizeof(none));
+		none.read = true;
+		none.from_day = from_day;
+		none.to_day = to_day;
+		shared = &none;
 	}
-	return 0;
+	return bundle_records_read(tx, provider_id, from_day, to_day, shared, a, b, e);
 }
 
 /* Business hours as cached: a pointer to them, NULL when the tenant sets none. */
@@ -128,9 +131,9 @@ static int business_for(struct store_tx *tx, int64_t from_day, int64_t to_day,
 	return 0;
 }
 
-/* What an entry keeps of a bundle: its records without the bundle's room for every
- * possible schedule version (a bundle is 12 KB, most of it that room), so that thousands
- * of providers fit in a few megabytes. */
+/* What an entry keeps of a bundle: its records, the schedule versions there are and the
+ * provider's own holidays (those for all providers are the query's), so that an entry is
+ * about 2 KB and 10,000 providers' fit the default budget. */
 struct static_value {
 	struct provider provider;
 	const struct week_template *versions;
@@ -163,12 +166,8 @@ static struct arena *static_load(struct store_tx *tx, const char *provider_id,
 	}
 	v = arena_alloc(own, sizeof(*v));
 	v->provider = tmp->provider;
-	v->nversions = tmp->schedule.n;
-	if (v->nversions) {
-		struct week_template *w = arena_alloc(own, v->nversions * sizeof(*w));
-		memcpy(w, tmp->schedule.v, v->nversions * sizeof(*w));
-		v->versions = w;
-	}
+	v->versions = tmp->versions;
+	v->nversions = tmp->nversions;
 	v->overrides = tmp->overrides;
 	v->noverrides = tmp->noverrides;
 	v->holidays = tmp->holidays;
@@ -190,9 +189,8 @@ static struct arena *static_load(struct store_tx *tx, const char *provider_id,
 static void bundle_from(const struct static_value *v, struct avail_bundle *b)
 {
 	b->provider = v->provider;
-	b->schedule.n = v->nversions;
-	if (v->nversions)
-		memcpy(b->schedule.v, v->versions, v->nversions * sizeof(*v->versions));
+	b->versions = v->versions;
+	b->nversions = v->nversions;
 	b->overrides = v->overrides;
 	b->noverrides = v->noverrides;
 	b->holidays = v->holidays;
@@ -218,6 +216,7 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 		     int64_t to_day, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e)
 {
+	const struct static_value *v;
 	struct avail_cache_entry *en;
 	struct avail_cache_key k;
 	bool store;
@@ -231,23 +230,27 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 		return 0;
 	}
 	key_of(tx, provider_id, from_day, to_day, &k);
+	/* The holidays for all providers: read once per query, into the request's memory. */
+	if (holidays_all(tx, cache, from_day, to_day, a, e))
+		return -1;
 	en = avail_cache_get(tx->st->avail_cache, &k, cache->rev);
 	if (!en) {
-		struct static_value *v;
+		struct static_value *loaded;
 		/* b is the room to read into; bundle_from fills it again below. */
-		struct arena *own;
-		/* The shared holidays go to the request's arena: entries copy what they keep. */
-		if (holidays_all(tx, cache, from_day, to_day, a, e))
-			return -1;
-		own = static_load(tx, provider_id, from_day, to_day, cache, b, &v, e);
+		struct arena *own =
+			static_load(tx, provider_id, from_day, to_day, cache, b, &loaded, e);
 		if (!own)
 			return -1;
-		en = avail_cache_put(store ? tx->st->avail_cache : NULL, &k, cache->rev, own, v);
+		en = avail_cache_put(store ? tx->st->avail_cache : NULL, &k, cache->rev, own,
+				     loaded);
 	}
 	avail_cache_release_with(en, a);
 	/* The request writes its own commitments, input and expansion into b; the records it
 	 * points at are the entry's, read only. */
-	bundle_from(avail_cache_value(en), b);
+	v = avail_cache_value(en);
+	bundle_from(v, b);
+	holidays_merge(cache->holidays, cache->nholidays, v->holidays, v->nholidays, a,
+		       &b->holidays, &b->nholidays);
 	b->business = cache->business;
 	return 0;
 }

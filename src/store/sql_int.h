@@ -58,6 +58,10 @@ int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t fr
 int bundle_records_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
 			int64_t to_day, struct bundle_cache *cache, struct arena *a,
 			struct avail_bundle *b, struct err *e);
+/* The tenant-wide holidays all and a provider's own, merged by id (both by id); all itself
+ * (shared, not copied) when the provider has none of its own. */
+void holidays_merge(struct holiday_rec *all, size_t nall, const struct holiday_rec *own,
+		    size_t nown, struct arena *a, struct holiday_rec **out, size_t *n);
 /* The tenant's holidays for all providers over the dates, read once into cache (from a). */
 int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
 		 int64_t to_day, struct arena *a, struct err *e);

@@ -41,14 +41,18 @@ static struct week_template weekdays_from(int sh, int eh)
 
 static void bundle_init(struct avail_bundle *b, const char *id, struct business_bundle *bb)
 {
+	static struct week_template room[8];
+	static size_t next;
+	struct week_template *t = &room[next++ % 8];
 	int64_t day = days_from_civil(2026, 3, 2);
 
 	memset(b, 0, sizeof(*b));
 	snprintf(b->provider.id, sizeof(b->provider.id), "%s", id);
 	snprintf(b->provider.timezone, sizeof(b->provider.timezone), "America/New_York");
 	b->provider.auto_confirm = true;
-	b->schedule.n = 1;
-	b->schedule.v[0] = weekdays_from(9, 17);
+	*t = weekdays_from(9, 17);
+	b->versions = t;
+	b->nversions = 1;
 	b->from_day = b->to_day = day;
 	bundle_range(day, day, &b->from, &b->to);
 	b->business = bb;

@@ -56,6 +56,18 @@ static void bundle_days(struct avail_bundle *b, int64_t from_day, int64_t to_day
 	b->to_day = to_day;
 	bundle_range(from_day, to_day, &b->from, &b->to);
 }
+/* Room for bundles' one schedule version each: tests change it after bundle_init. */
+static struct week_template *template_room(void)
+{
+	static struct week_template room[16];
+	static size_t next;
+	struct week_template *t = &room[next++ % 16];
+
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+#define VER(b) (*(struct week_template *)(b)->versions)
+
 
 /* Provider id in zone name, auto-confirming, for Monday 2 March. */
 static void bundle_init(struct avail_bundle *b, const char *id, const char *zone_name)
@@ -64,8 +76,9 @@ static void bundle_init(struct avail_bundle *b, const char *id, const char *zone
 	snprintf(b->provider.id, sizeof(b->provider.id), "%s", id);
 	snprintf(b->provider.timezone, sizeof(b->provider.timezone), "%s", zone_name);
 	b->provider.auto_confirm = true;
-	b->schedule.n = 1;
-	b->schedule.v[0] = nine_to_five();
+	b->versions = template_room();
+	b->nversions = 1;
+	VER(b) = nine_to_five();
 	bundle_days(b, day_of(2026, 3, 2), day_of(2026, 3, 2));
 }
 
@@ -648,7 +661,7 @@ static void pick_taken_for_one_and_unavailable_for_other_is_taken(void **state)
 		v[0] = booking(mar(2, 15, 0));
 		taken->booked = v;
 		taken->nbooked = 1;
-		closed->schedule.v[0].day[MON] = hours1(9, 0, 12, 0);
+		VER(closed).day[MON] = hours1(9, 0, 12, 0);
 		assert_int_equal(pick(b, 2, &s, mar(2, 15, 0), *state, &bk, &e), -1);
 		assert_int_equal(e.code, ERR_SLOT_TAKEN);
 		assert_string_equal(e.message, "that time is already booked");
@@ -685,7 +698,7 @@ static void pick_unavailable_everywhere_gathers_reasons(void **state)
 
 	bundle_init(&b[0], "prv_a", "UTC");
 	bundle_init(&b[1], "prv_b", "UTC");
-	b[0].schedule.v[0].day[MON] = hours1(9, 0, 12, 0);
+	VER(&b[0]).day[MON] = hours1(9, 0, 12, 0);
 	memset(&hol, 0, sizeof(hol));
 	snprintf(hol.id, sizeof(hol.id), "hol_1");
 	snprintf(hol.name, sizeof(hol.name), "Founders' Day");
@@ -1046,7 +1059,7 @@ static void prepare_builds_the_engines_view(void **state)
 	assert_int_equal(engine_prepare(&b, unit_db, &s, 7, *state, &p, &e), 0);
 	assert_ptr_equal(p.avail, &b.input);
 	assert_string_equal(tz_name(b.input.tz), "America/New_York");
-	assert_ptr_equal(b.input.templates, b.schedule.v);
+	assert_ptr_equal(b.input.templates, b.versions);
 	assert_int_equal(b.input.ntemplates, 1);
 	assert_int_equal(p.index, 7);
 	assert_int_equal(p.max_per_day, 4);
@@ -1096,13 +1109,13 @@ static void reserved_for_another_service_is_not_offered(void **state)
 	struct avail_bundle b;
 
 	bundle_init(&b, "prv_a", "UTC");
-	b.schedule.v[0].day[MON] = hours2(9, 12, 13, 17);
-	b.schedule.v[0].day[MON].services = other_first;
+	VER(&b).day[MON] = hours2(9, 12, 13, 17);
+	VER(&b).day[MON].services = other_first;
 	assert_explained(&b, mar(2, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
 	assert_explained(&b, mar(2, 13, 0), *state, 0);
 	assert_explained(&b, mar(2, 12, 0), *state, REASON_OUTSIDE_HOURS);
 	/* The marks live on the engine's copies, never on the bundle's schedule. */
-	assert_int_equal(b.schedule.v[0].day[MON].excluded, 0);
+	assert_int_equal(VER(&b).day[MON].excluded, 0);
 }
 
 static void reserved_for_the_queried_service_is_offered(void **state)
@@ -1110,8 +1123,8 @@ static void reserved_for_the_queried_service_is_offered(void **state)
 	struct avail_bundle b;
 
 	bundle_init(&b, "prv_a", "UTC");
-	b.schedule.v[0].day[MON] = hours2(9, 12, 13, 17);
-	b.schedule.v[0].day[MON].services = cut_first;
+	VER(&b).day[MON] = hours2(9, 12, 13, 17);
+	VER(&b).day[MON].services = cut_first;
 	assert_explained(&b, mar(2, 10, 0), *state, 0);
 }
 
@@ -1122,11 +1135,11 @@ static void reserved_in_one_week_of_a_cycle(void **state)
 
 	bundle_init(&b, "prv_a", "UTC");
 	bundle_days(&b, day_of(2026, 3, 2), day_of(2026, 3, 13));
-	memcpy(more, b.schedule.v[0].day, sizeof(more));
+	memcpy(more, VER(&b).day, sizeof(more));
 	more[MON].services = other_first;	/* week 2: Monday kept for another service */
-	b.schedule.v[0].weeks = 2;
-	b.schedule.v[0].anchor = day_of(2026, 3, 2);
-	b.schedule.v[0].more = more;
+	VER(&b).weeks = 2;
+	VER(&b).anchor = day_of(2026, 3, 2);
+	VER(&b).more = more;
 	assert_explained(&b, mar(2, 10, 0), *state, 0);
 	assert_explained(&b, mar(9, 10, 0), *state, REASON_SERVICE_NOT_OFFERED);
 	assert_explained(&b, mar(10, 10, 0), *state, 0);
@@ -1157,7 +1170,7 @@ static void open_time_counts_reserved_intervals(void **state)
 	struct err e;
 
 	bundle_init(&b, "prv_a", "UTC");
-	b.schedule.v[0].day[MON].services = other_first;
+	VER(&b).day[MON].services = other_first;
 	interval_set_init(&open);
 	interval_set_init(&entries);
 	err_init(&e);

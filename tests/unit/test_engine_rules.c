@@ -22,6 +22,18 @@ static int64_t mar(int d, int h, int m)
 {
 	return utc_at(2026, 3, d, h, m, 0);
 }
+/* Room for bundles' one schedule version each: tests change it after bundle_init. */
+static struct week_template *template_room(void)
+{
+	static struct week_template room[16];
+	static size_t next;
+	struct week_template *t = &room[next++ % 16];
+
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+#define VER(b) (*(struct week_template *)(b)->versions)
+
 
 static void bundle_init(struct avail_bundle *b, const char *id)
 {
@@ -31,11 +43,12 @@ static void bundle_init(struct avail_bundle *b, const char *id)
 	snprintf(b->provider.id, sizeof(b->provider.id), "%s", id);
 	snprintf(b->provider.timezone, sizeof(b->provider.timezone), "UTC");
 	b->provider.auto_confirm = true;
-	b->schedule.n = 1;
-	b->schedule.v[0].effective_from = AVAIL_DAY_NONE;
-	b->schedule.v[0].effective_until = AVAIL_DAY_NONE;
+	b->versions = template_room();
+	b->nversions = 1;
+	VER(b).effective_from = AVAIL_DAY_NONE;
+	VER(b).effective_until = AVAIL_DAY_NONE;
 	for (d = MON; d <= FRI; d++)
-		b->schedule.v[0].day[d] = hours1(9, 0, 17, 0);
+		VER(b).day[d] = hours1(9, 0, 17, 0);
 	b->from_day = day_of(2026, 3, 2);
 	b->to_day = day_of(2026, 3, 31);
 	bundle_range(b->from_day, b->to_day, &b->from, &b->to);
