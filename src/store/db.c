@@ -480,7 +480,13 @@ void conn_put(struct store *st, struct conn *c)
 
 struct conn *db_write_begin(struct store *st, const char *tenant, struct err *e)
 {
-	return st->kind == DB_PG ? pg_tx_begin(st, tenant, e) : lite_tx_begin(st, e);
+	return st->kind == DB_PG ? pg_tx_begin(st, tenant, NULL, e) : lite_tx_begin(st, e);
+}
+
+struct conn *db_write_begin_for(struct store *st, const char *tenant, const char *provider_id,
+				struct err *e)
+{
+	return st->kind == DB_PG ? pg_tx_begin(st, tenant, provider_id, e) : lite_tx_begin(st, e);
 }
 
 int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e)
@@ -497,14 +503,15 @@ int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e)
 	return rc;
 }
 
-struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,
-			     struct err *e)
+static struct store_tx *begin(struct store *st, const char *tenant, const char *provider_id,
+			       enum store_mode mode, struct err *e)
 {
 	uint64_t t0 = mono_ns();	/* the span includes waiting for the writer or tenant lock */
 	struct conn *c;
 
 	if (mode == STORE_WRITE) {
-		c = db_write_begin(st, tenant, e);
+		c = provider_id ? db_write_begin_for(st, tenant, provider_id, e)
+				: db_write_begin(st, tenant, e);
 	} else {
 		c = conn_get(st, e);
 		if (c && mode == STORE_SNAPSHOT && read_begin(c, e)) {
@@ -521,8 +528,22 @@ struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mo
 	c->tx.st = st;
 	c->tx.c = c;
 	c->tx.mode = (int)mode;
+	c->tx.shared = mode == STORE_WRITE && provider_id && st->kind == DB_PG;
+	c->tx.pending = NULL;
 	snprintf(c->tx.tenant, sizeof(c->tx.tenant), "%s", tenant ? tenant : "");
 	return &c->tx;
+}
+
+struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,
+			     struct err *e)
+{
+	return begin(st, tenant, NULL, mode, e);
+}
+
+struct store_tx *store_begin_for(struct store *st, const char *tenant, const char *provider_id,
+				 struct err *e)
+{
+	return begin(st, tenant, provider_id && *provider_id ? provider_id : NULL, STORE_WRITE, e);
 }
 
 void store_tx_act_for(struct store_tx *tx, const char *tenant)

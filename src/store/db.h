@@ -55,6 +55,11 @@ struct store_tx {
 	char tenant[ID_MAX];
 	int mode;			/* enum store_mode */
 	uint64_t started_ns;		/* mono_ns() at begin, for the metrics */
+	/* PostgreSQL write transactions for one provider (store_begin_for): the tenant's lock
+	 * is held shared, so their events are written at COMMIT under the tenant's event lock
+	 * (pg_event_defer); pending holds those statements (heap, NULL when none). */
+	bool shared;
+	char *pending;
 };
 
 struct stmt {
@@ -160,6 +165,16 @@ void read_end(struct conn *c);
  * exclusion constraint stays as the backstop. db_write_end commits when ok is true (returning
  * -1 with e set if COMMIT fails), else rolls back; it always releases c. */
 struct conn *db_write_begin(struct store *st, const char *tenant, struct err *e);
+/* db_write_begin for a booking of one named provider (store_begin_for): on
+ * PostgreSQL the tenant's lock is taken shared and the provider's exclusive (see
+ * pg_tx_begin); SQLite as db_write_begin. */
+struct conn *db_write_begin_for(struct store *st, const char *tenant, const char *provider_id,
+				struct err *e);
+/* An event of a transaction that holds the tenant's lock shared (tx->shared), written at its
+ * COMMIT, which first takes the tenant's event lock, so seq follows commit order: v are the
+ * text values of EVENT_COLS from id to changes (NULL: SQL NULL). 0, or -1 with e set. */
+int pg_event_defer(struct store_tx *tx, const char *const v[9], int64_t created_at,
+		   struct err *e);
 int db_write_end(struct store *st, struct conn *c, bool ok, struct err *e);
 
 /* The PostgreSQL text of a query written for the store: ?N (and a bare ?, numbered in order)
@@ -178,7 +193,8 @@ void pg_deallocate(struct conn *c, const char *name);
 int pg_read_begin(struct conn *c, struct err *e);
 struct conn *pg_conn_get(struct store *st, struct err *e);
 void pg_conn_put(struct store *st, struct conn *c);
-struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e);
+struct conn *pg_tx_begin(struct store *st, const char *tenant, const char *provider_id,
+			  struct err *e);
 struct conn *lite_conn_get(struct store *st, struct err *e);
 void lite_conn_put(struct store *st, struct conn *c);
 struct conn *lite_tx_begin(struct store *st, struct err *e);

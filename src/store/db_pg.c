@@ -1,9 +1,12 @@
 /* The PostgreSQL driver (libpq): a pool of connections per process, statements prepared on
  * the server once per connection, SQLSTATEs turned into store failures, and the schema.
  * Several slotd processes may share one database: write transactions of a tenant take its
- * advisory lock (so the checks they make hold until COMMIT, as with SQLite's single writer),
- * and an exclusion constraint on bookings is the backstop against double booking. */
+ * advisory lock (so the checks they make hold until COMMIT, as with SQLite's single writer);
+ * a booking of one named provider takes it shared with that provider's lock, so
+ * such writes for distinct providers run side by side (pg_tx_begin). An exclusion
+ * constraint on bookings is the backstop against double booking. */
 #include "store/db.h"
+#include "store/sql_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -705,28 +708,78 @@ int pg_read_begin(struct conn *c, struct err *e)
 	return conn_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
 }
 
-struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e)
+/* Write locks, all transaction-scoped, in the two-key form (class, hash), always taken in
+ * this order: the tenant's (exclusive for every write but those below); for a booking of
+ * one named provider (store_begin_for) the tenant's shared and that provider's exclusive at
+ * BEGIN, then at COMMIT the tenant's event lock, exclusive, which orders their seq as their
+ * commits (pg_event_defer). Writes holding the tenant's lock exclusive need no event lock:
+ * no such booking runs beside them. A hash collision only makes two writers wait for each
+ * other. */
+#define LOCK_TENANT 1936486260
+#define LOCK_PROVIDER 1936486261
+#define LOCK_EVENTS 1936486262
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* BEGIN and the locks of a write transaction in one round trip: one simple query of two
+ * statements, the ids as quoted literals. 0, or -1 with e set. */
+static int pg_begin_locked(struct conn *c, const char *tenant, const char *provider_id,
+			   struct err *e)
 {
-	static const char lock[] = "SELECT pg_advisory_xact_lock(1936486260, hashtext(?1))";
+	char *t = PQescapeLiteral(c->pg, tenant, strlen(tenant)), *key = NULL, *sql;
+	size_t n;
+	int rc;
+
+	if (!t) {
+		pg_result_fail(c, NULL);
+		return sql_fail(c, DB_ERROR, "lock tenant", e);
+	}
+	if (provider_id) {
+		size_t tl = strlen(tenant), pl = strlen(provider_id);
+		char *both = xmalloc(tl + pl + 2);
+		memcpy(both, tenant, tl);
+		both[tl] = '/';
+		memcpy(both + tl + 1, provider_id, pl + 1);
+		key = PQescapeLiteral(c->pg, both, tl + pl + 1);
+		free(both);
+		if (!key) {
+			PQfreemem(t);
+			pg_result_fail(c, NULL);
+			return sql_fail(c, DB_ERROR, "lock provider", e);
+		}
+	}
+	n = strlen(t) + (key ? strlen(key) : 0) + 200;
+	sql = xmalloc(n);
+	if (key)
+		snprintf(sql, n,
+			 "BEGIN; SELECT pg_advisory_xact_lock_shared(" STR(LOCK_TENANT)
+			 ", hashtext(%s)), pg_advisory_xact_lock(" STR(LOCK_PROVIDER)
+			 ", hashtext(%s))",
+			 t, key);
+	else
+		snprintf(sql, n, "BEGIN; SELECT pg_advisory_xact_lock(" STR(LOCK_TENANT)
+			 ", hashtext(%s))", t);
+	rc = conn_exec(c, sql, e);
+	free(sql);
+	PQfreemem(t);
+	PQfreemem(key);
+	return rc;
+}
+
+struct conn *pg_tx_begin(struct store *st, const char *tenant, const char *provider_id,
+			 struct err *e)
+{
 	int attempt;
 
 	/* A pooled connection may have lost its server since it was last used; nothing has
 	 * happened yet, so a second, fresh connection is tried once. */
 	for (attempt = 0; attempt < 2; attempt++) {
 		struct conn *c = pg_conn_get(st, e);
-		struct stmt *s;
-		int rc;
 
 		if (!c)
 			return NULL;
-		if (conn_exec(c, "BEGIN", e) == 0 && (s = conn_prep(c, lock, e)) != NULL) {
-			bind_text(s, 1, tenant ? tenant : "");
-			rc = db_step(s);
-			db_reset(s);
-			if (rc == DB_ROW)
-				return c;
-			sql_fail(c, rc, "lock tenant", e);
-		}
+		if (pg_begin_locked(c, tenant ? tenant : "", provider_id, e) == 0)
+			return c;
 		bool lost = PQstatus(c->pg) != CONNECTION_OK;
 		pg_conn_put(st, c);
 		if (!lost || attempt == 1)
@@ -734,6 +787,82 @@ struct conn *pg_tx_begin(struct store *st, const char *tenant, struct err *e)
 		err_init(e);
 	}
 	return NULL;
+}
+
+/* A write of one provider (tx->shared) appends its events at COMMIT: one simple query takes
+ * the tenant's event lock, inserts the events with their queue rows, and commits, so the
+ * lock that orders seq as the commits is held for one round trip and the commit. The
+ * statements are kept, with the values as quoted literals, in tx->pending. */
+int pg_event_defer(struct store_tx *tx, const char *const v[9], int64_t created_at,
+		   struct err *e)
+{
+	struct conn *c = tx->c;
+	char *lit[10], *t, *stmt;
+	size_t n, used, i;
+	int rc = 0;
+
+	t = PQescapeLiteral(c->pg, tx->tenant, strlen(tx->tenant));
+	n = (t ? 2 * strlen(t) : 0) + 400;
+	for (i = 0; i < 9; i++) {
+		lit[i] = v[i] ? PQescapeLiteral(c->pg, v[i], strlen(v[i])) : NULL;
+		if (v[i] && !lit[i])
+			rc = -1;
+		n += lit[i] ? strlen(lit[i]) + 2 : 6;
+	}
+	if (!t || rc) {
+		pg_result_fail(c, NULL);
+		rc = sql_fail(c, DB_ERROR, "add event", e);
+		goto out;
+	}
+	stmt = xmalloc(n);
+	used = (size_t)snprintf(stmt, n,
+				"WITH ev AS (INSERT INTO events(tenant_id, " EVENT_COLS ") SELECT %s,"
+				" coalesce(max(seq), 0) + 1",
+				t);
+	for (i = 0; i < 9; i++)
+		used += (size_t)snprintf(stmt + used, n - used, ", %s", lit[i] ? lit[i] : "NULL");
+	snprintf(stmt + used, n - used,
+		 ", %lld FROM events WHERE tenant_id = %s RETURNING seq)"
+		 " INSERT INTO notify_queue(tenant_id, seq) SELECT %s, seq FROM ev;",
+		 (long long)created_at, t, t);
+	n = strlen(stmt);
+	used = tx->pending ? strlen(tx->pending) : 0;
+	tx->pending = xrealloc(tx->pending, used + n + 1);
+	memcpy(tx->pending + used, stmt, n + 1);
+	free(stmt);
+out:
+	for (i = 0; i < 9; i++)
+		PQfreemem(lit[i]);
+	PQfreemem(t);
+	return rc;
+}
+
+/* The deferred events and COMMIT (pg_event_defer): 0, or -1 with e set. */
+static int pg_commit_events(struct conn *c, struct err *e)
+{
+	char *t = PQescapeLiteral(c->pg, c->tx.tenant, strlen(c->tx.tenant)), *sql;
+	size_t n;
+	PGresult *r;
+	int rc = 0;
+
+	if (!t) {
+		pg_result_fail(c, NULL);
+		return sql_fail(c, DB_ERROR, "add events", e);
+	}
+	n = strlen(c->tx.pending) + strlen(t) + 100;
+	sql = xmalloc(n);
+	snprintf(sql, n, "SELECT pg_advisory_xact_lock(" STR(LOCK_EVENTS) ", hashtext(%s)); %sCOMMIT",
+		 t, c->tx.pending);
+	PQfreemem(t);
+	r = PQexec(c->pg, sql);
+	free(sql);
+	/* A failed statement ends the query there: the last result is its error. */
+	if (PQresultStatus(r) != PGRES_COMMAND_OK || strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		pg_result_fail(c, r);
+		rc = sql_fail(c, DB_ERROR, "add events", e);
+	}
+	PQclear(r);
+	return rc;
 }
 
 int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
@@ -744,8 +873,12 @@ int pg_tx_end(struct store *st, struct conn *c, bool ok, struct err *e)
 	 * that must not pass for a commit. */
 	if (ok && PQtransactionStatus(c->pg) == PQTRANS_INERROR)
 		rc = err_set(e, ERR_INTERNAL, "a statement of the transaction failed: %s", c->msg);
+	else if (ok && c->tx.pending)
+		rc = pg_commit_events(c, e);
 	else if (ok && conn_exec(c, "COMMIT", e))
 		rc = -1;
+	free(c->tx.pending);
+	c->tx.pending = NULL;
 	pg_conn_put(st, c);	/* rolls back what is still open */
 	return rc;
 }

@@ -259,7 +259,13 @@ int tx_idem_put(struct store_tx *tx, const char *caller, const char *key,
 	db_bind_i64(s, 5, (int)r->status);
 	bind_text(s, 6, r->body);
 	db_bind_i64(s, 7, now);
-	return step_done(tx->c, s, "store idempotency key", e);
+	if (step_done(tx->c, s, "store idempotency key", e) == 0)
+		return 0;
+	/* A write of another provider (store_begin_for) stored the key after this one read
+	 * it: run again, to answer as the key's first request says. */
+	if (tx->shared && e->code == ERR_CONFLICT)
+		e->rerun = true;
+	return -1;
 }
 
 static int booking_row_insert(struct store_tx *tx, const struct booking *b,

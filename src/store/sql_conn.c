@@ -208,15 +208,24 @@ int tx_tenant_info(struct store_tx *tx, bool make, struct tenant_info *out, stru
 		return sql_fail(tx->c, rc, "read tenant", e);
 	if (*out->link_secret || !make)
 		return 0;
-	/* make runs in a write transaction of this tenant, which holds its lock (SQLite: the
-	 * writer), so two first bookings cannot make two keys. */
+	/* Two first bookings may run side by side (PostgreSQL, distinct providers): the one
+	 * that updates the row second waits for the first's commit and keeps its key. */
 	token_new(out->link_secret, "lk");
-	s = conn_prep(tx->c, "UPDATE tenants SET link_secret = ?2 WHERE id = ?1", e);
+	s = conn_prep(tx->c,
+		      "UPDATE tenants SET link_secret = coalesce(nullif(link_secret, ''), ?2)"
+		      " WHERE id = ?1 RETURNING link_secret",
+		      e);
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
 	bind_text(s, 2, out->link_secret);
-	return step_done(tx->c, s, "store the tenant's link key", e);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		col_text(s, 0, out->link_secret, sizeof(out->link_secret));
+	while (rc == DB_ROW)
+		rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? 0 : sql_fail(tx->c, rc, "store the tenant's link key", e);
 }
 
 /* --- API keys --- */

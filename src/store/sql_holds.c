@@ -133,13 +133,32 @@ int tx_holds_expired(struct store_tx *tx, int64_t now, size_t max, struct arena 
 
 int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
 {
-	struct stmt *s = conn_prep(tx->c,
-				    "INSERT INTO events(tenant_id, " EVENT_COLS ") SELECT ?1,"
-				    " coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-				    " ?11 FROM events WHERE tenant_id = ?1 RETURNING seq",
-				    e);
+	/* PostgreSQL: the event and the notification worker's queue row in one statement. */
+	bool pg = tx->c->kind == DB_PG;
+	struct stmt *s;
 	int rc;
 
+	if (tx->shared) {
+		/* A write of one provider (store_begin_for): written at COMMIT, in commit order
+		 * (its seq is not known before). */
+		const char *v[9] = {
+			ev->id, ev->type, ev->subject_id, actor_type_name(ev->actor.type), ev->actor.id,
+			ev->actor.role >= 0 ? role_name((enum role)ev->actor.role) : NULL,
+			*ev->request_id ? ev->request_id : NULL, ev->payload,
+			ev->changes && *ev->changes ? ev->changes : NULL};
+		ev->seq = 0;
+		return pg_event_defer(tx, v, ev->created_at, e);
+	}
+	s = conn_prep(
+		tx->c,
+		pg ? "WITH ev AS (INSERT INTO events(tenant_id, " EVENT_COLS ") SELECT ?1,"
+		     " coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		     " ?11 FROM events WHERE tenant_id = ?1 RETURNING seq)"
+		     " INSERT INTO notify_queue(tenant_id, seq) SELECT ?1, seq FROM ev RETURNING seq"
+		   : "INSERT INTO events(tenant_id, " EVENT_COLS ") SELECT ?1,"
+		     " coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		     " ?11 FROM events WHERE tenant_id = ?1 RETURNING seq",
+		e);
 	if (!s)
 		return -1;
 	bind_text(s, 1, tx->tenant);
@@ -162,6 +181,8 @@ int tx_event_append(struct store_tx *tx, struct event_rec *ev, struct err *e)
 	db_reset(s);
 	if (rc != DB_DONE)
 		return sql_fail(tx->c, rc, "add event", e);
+	if (pg)
+		return 0;
 	/* The notification worker's queue row, committed with the event (src/notify). */
 	s = conn_prep(tx->c, "INSERT INTO notify_queue(tenant_id, seq) VALUES (?1, ?2)", e);
 	if (!s)

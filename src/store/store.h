@@ -56,6 +56,15 @@ enum store_mode {
  * set when no connection is to be had. */
 struct store_tx *store_begin(struct store *st, const char *tenant, enum store_mode mode,
 			     struct err *e);
+/* A write transaction (STORE_WRITE) for a booking of one provider, which reads and writes
+ * that provider's bookings, holds, reminders and statistics, and otherwise only reads
+ * tenant-wide rows or inserts rows of its own (events, idempotency keys). On PostgreSQL it
+ * holds the tenant's lock shared and the provider's exclusive, so such writes for distinct
+ * providers run side by side while every other write of the tenant waits for them (and they
+ * for it); events are appended in commit order all the same. SQLite: store_begin. NULL or ""
+ * provider_id: store_begin. */
+struct store_tx *store_begin_for(struct store *st, const char *tenant, const char *provider_id,
+				 struct err *e);
 /* Ends tx: a write transaction commits when commit is true (-1 with e set if COMMIT fails)
  * and rolls back otherwise; reads just end. The connection goes back to the pool. */
 int store_end(struct store_tx *tx, bool commit, struct err *e);

@@ -123,11 +123,20 @@ static void deadline_restart(struct uc_ctx *ctx)
 
 int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e)
 {
+	return uc_write_for(ctx, NULL, fn, arg, e);
+}
+
+int uc_write_for(struct uc_ctx *ctx, const char *provider_id, uc_tx_fn fn, void *arg,
+		 struct err *e)
+{
 	int attempt = 0, rc;
 
 	for (;;) {
-		struct store_tx *tx = store_begin(ctx->env->store, ctx->auth->tenant_id, STORE_WRITE,
-						  e);
+		struct store_tx *tx =
+			provider_id ? store_begin_for(ctx->env->store, ctx->auth->tenant_id,
+						      provider_id, e)
+				    : store_begin(ctx->env->store, ctx->auth->tenant_id,
+						  STORE_WRITE, e);
 		if (!tx) {
 			rc = -1;
 		} else {

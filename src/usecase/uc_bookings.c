@@ -307,7 +307,9 @@ int uc_booking_create(struct uc_ctx *ctx, const struct uc_booking_request *in,
 	memset(&bn, 0, sizeof(bn));
 	bn.in = in;
 	bn.out = out;
-	rc = uc_write(ctx, booking_create_tx, &bn, e);
+	/* A booking of a named provider (from a hold too: the hold must be that provider's)
+	 * locks that provider alone; any provider, the tenant. */
+	rc = uc_write_for(ctx, in->provider_id, booking_create_tx, &bn, e);
 	if (rc) {
 		free(out->body);
 		out->body = NULL;

@@ -15,6 +15,10 @@ typedef int (*uc_tx_fn)(struct uc_ctx *ctx, struct store_tx *tx, void *arg, stru
 /* Runs fn in a write transaction of the caller's tenant, again (up to STORE_RERUNS times)
  * when it lost to a concurrent one. */
 int uc_write(struct uc_ctx *ctx, uc_tx_fn fn, void *arg, struct err *e);
+/* uc_write for a booking of one provider (store_begin_for: on PostgreSQL such writes for
+ * distinct providers run side by side); NULL provider_id: uc_write. */
+int uc_write_for(struct uc_ctx *ctx, const char *provider_id, uc_tx_fn fn, void *arg,
+		 struct err *e);
 
 /* A read transaction of the caller's tenant (STORE_READ or STORE_SNAPSHOT); end it with
  * uc_read_end. */
