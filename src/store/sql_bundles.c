@@ -48,10 +48,12 @@ static int revision_read(struct store_tx *tx, struct bundle_cache *cache, struct
 }
 
 /* Whether tx may use the process cache; entries are only stored from reads, since a write
- * transaction sees its own changes before they commit (or roll back). */
+ * transaction sees its own changes before they commit (or roll back), and from bookings of
+ * one provider (store_begin_for): they change no records that open time, and the tenant's
+ * lock they hold shared keeps every write that does out until they end. */
 static bool cache_usable(struct store_tx *tx, const struct bundle_cache *cache, bool *store)
 {
-	*store = tx->mode != STORE_WRITE;
+	*store = tx->mode != STORE_WRITE || tx->shared;
 	return tx->st->avail_cache && cache->rev_state == 1;
 }
 

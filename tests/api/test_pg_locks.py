@@ -332,3 +332,22 @@ def test_one_key_on_distinct_providers_at_once(cluster):
     booked = [b for pid in pids
               for b in apis[0].list_all("/v1/bookings", params={"provider_id": pid})]
     assert len(booked) == 1
+
+
+def test_cached_records_follow_changes_made_elsewhere(cluster):
+    """A booking of a named provider leaves the provider's records in its process's
+    availability cache; a schedule change through another process is seen by the next
+    booking there all the same."""
+    apis, pids = tenant(cluster, 1)
+    pid = pids[0]
+    sid = apis[0].service(pids, "Visit", 60)["id"]
+    book = lambda start: post_settled(  # noqa: E731 - a short helper
+        requests, apis[0].base + "/v1/bookings", headers_for(apis[0], f"c-{uuid.uuid4().hex}"),
+        client_body(sid, start, 0, pid))[0]
+    assert book("2026-03-09T08:00:00+00:00").status_code == 201
+    assert book("2026-03-09T09:00:00+00:00").status_code == 201
+    # closed from 12:00 on, through another process
+    apis[1].schedule(pid, weekdays([("08:00", "12:00")], days=ALL_DAYS))
+    r = book("2026-03-09T13:00:00+00:00")
+    assert r.status_code == 422, r.text
+    assert book("2026-03-09T10:00:00+00:00").status_code == 201
