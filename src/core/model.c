@@ -1,7 +1,10 @@
 #include "core/model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/arena.h"
 
 static const char *const role_names[ROLE__COUNT] = {"admin", "staff", "customer"};
 
@@ -353,14 +356,68 @@ const char *service_price_for(const struct service *s, const char *provider_id)
 	return o && *o->price ? o->price : s->price;
 }
 
-struct service_rules service_rules_for(const struct service *s, const char *provider_id)
+static int cmp_id_ptr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int cmp_offer_ptr(const void *x, const void *y)
+{
+	return strcmp((*(const struct provider_offer *const *)x)->provider_id,
+		      (*(const struct provider_offer *const *)y)->provider_id);
+}
+
+void offer_index_build(const struct service *s, struct arena *a, struct offer_index *out)
+{
+	const char **ids;
+	size_t i;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!s->noffers)
+		return;
+	ids = arena_alloc(a, s->nproviders * sizeof(*ids) + 1);
+	for (i = 0; i < s->nproviders; i++)
+		ids[i] = s->provider_ids[i];
+	qsort(ids, s->nproviders, sizeof(*ids), cmp_id_ptr);
+	out->v = arena_alloc(a, s->noffers * sizeof(*out->v));
+	for (i = 0; i < s->noffers; i++) {
+		const char *pid = s->offers[i].provider_id;
+		if (s->nproviders &&
+		    bsearch(&pid, ids, s->nproviders, sizeof(*ids), cmp_id_ptr))
+			out->v[out->n++] = &s->offers[i];
+	}
+	qsort(out->v, out->n, sizeof(*out->v), cmp_offer_ptr);
+}
+
+/* r for a provider with offer o (NULL: none). */
+static struct service_rules rules_with(const struct service *s, const struct provider_offer *o)
 {
 	struct service_rules r = service_rules_of(s);
 
-	r.duration_min = service_duration_for(s, provider_id);
+	r.duration_min = o && o->duration_min > 0 ? o->duration_min : s->duration_min;
 	if (!s->step_min)
 		r.step_min = r.duration_min;
 	return r;
+}
+
+struct service_rules service_rules_indexed(const struct service *s, const struct offer_index *ix,
+					   const char *provider_id)
+{
+	const struct provider_offer **hit = NULL;
+	struct provider_offer key;
+
+	if (ix->n) {
+		const struct provider_offer *k = &key;
+		snprintf(key.provider_id, sizeof(key.provider_id), "%s", provider_id);
+		hit = bsearch(&k, ix->v, ix->n, sizeof(*ix->v), cmp_offer_ptr);
+	}
+	return rules_with(s, hit ? *hit : NULL);
+}
+
+struct service_rules service_rules_for(const struct service *s, const char *provider_id)
+{
+	return rules_with(s, service_offer(s, provider_id));
 }
 
 void booking_page_encode(const struct booking_page *p, char out[BOOKING_PAGE_TEXT_MAX])

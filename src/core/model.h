@@ -145,6 +145,18 @@ int service_duration_for(const struct service *s, const char *provider_id);
 const char *service_price_for(const struct service *s, const char *provider_id);
 /* The engine's view of s for provider_id: its own duration (and a step of 0 follows it). */
 struct service_rules service_rules_for(const struct service *s, const char *provider_id);
+/* s's offers ordered by provider id, those of providers no longer in s->provider_ids left
+ * out, for reads that look up the terms of many of s's providers (service_offer scans the
+ * offers and the providers on every call). Borrows s's offers; memory from a. */
+struct arena;
+struct offer_index {
+	const struct provider_offer **v;
+	size_t n;
+};
+void offer_index_build(const struct service *s, struct arena *a, struct offer_index *out);
+/* service_rules_for through ix, built from s. */
+struct service_rules service_rules_indexed(const struct service *s, const struct offer_index *ix,
+					   const char *provider_id);
 
 /* The engine's view of a service. */
 static inline struct service_rules service_rules_of(const struct service *s)

@@ -2,6 +2,7 @@
  * log (with its retention). */
 #include "usecase/uc_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ static int slot_job(struct uc_ctx *ctx, const char *service_id, const char *prov
 {
 	struct store_tx *tx = uc_read(ctx, STORE_SNAPSHOT, e);
 	struct avail_bundle *b = NULL;
+	struct offer_index offers;
 	int64_t from_day, to_day;
 	struct provider p;
 	int rc = -1;
@@ -88,11 +90,12 @@ out:
 	if (rc)
 		return -1;
 	out->rules = service_rules_of(&out->svc);
+	offer_index_build(&out->svc, ctx->arena, &offers);
 	out->ids = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->ids));
 	out->providers = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->providers));
 	out->prules = arena_alloc(ctx->arena, (out->n + 1) * sizeof(*out->prules));
 	for (i = 0; i < out->n; i++) {
-		out->prules[i] = service_rules_for(&out->svc, b[i].provider.id);
+		out->prules[i] = service_rules_indexed(&out->svc, &offers, b[i].provider.id);
 		if (engine_prepare(&b[i], ctx->env->tz, &out->svc, (uint32_t)i, ctx->arena,
 				   &out->providers[i], e))
 			return -1;
@@ -134,9 +137,71 @@ static int display_zone(struct uc_ctx *ctx, const struct uc_slot_job *job,
 	return 0;
 }
 
+/* Large slot arrays kept between queries, at most SPARE_SLOTS_BYTES each: a query over
+ * thousands of providers works out some 100,000 slots (a few MB), and memory new to the
+ * process costs a page fault per 4 KB on first touch, which on these machines took longer
+ * than working the slots out. Two arrays: the list and its sorted copy. */
+#define SPARE_SLOTS_BYTES (8u << 20)
+#define SPARE_SLOTS_MIN_BYTES (256u << 10)
+
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct spare_slots {
+	struct slot *v;
+	size_t cap;
+} spare[2];
+
+/* A kept array of at least want slots (any kept one when want is 0) into *v / *cap, or false. */
+static bool spare_take(size_t want, struct slot **v, size_t *cap)
+{
+	size_t i, best = 2;
+
+	pthread_mutex_lock(&spare_lock);
+	for (i = 0; i < 2; i++)
+		if (spare[i].v && spare[i].cap >= want &&
+		    (best == 2 || spare[i].cap > spare[best].cap))
+			best = i;
+	if (best < 2) {
+		*v = spare[best].v;
+		*cap = spare[best].cap;
+		spare[best].v = NULL;
+		spare[best].cap = 0;
+	}
+	pthread_mutex_unlock(&spare_lock);
+	return best < 2;
+}
+
+/* Keeps array v of cap slots for a later query, or frees it (too small or too large to
+ * keep, or both places hold larger ones). */
+static void spare_give(struct slot *v, size_t cap)
+{
+	size_t bytes = cap * sizeof(*v), i, low = 0;
+
+	if (!v)
+		return;
+	if (bytes < SPARE_SLOTS_MIN_BYTES || bytes > SPARE_SLOTS_BYTES) {
+		free(v);
+		return;
+	}
+	pthread_mutex_lock(&spare_lock);
+	for (i = 1; i < 2; i++)
+		if (spare[i].cap < spare[low].cap)
+			low = i;
+	if (spare[low].cap < cap) {
+		struct slot *out = spare[low].v;
+		spare[low].v = v;
+		spare[low].cap = cap;
+		v = out;
+	}
+	pthread_mutex_unlock(&spare_lock);
+	free(v);
+}
+
 static void slot_list_release_cb(void *p)
 {
-	slot_list_release(p);
+	struct slot_list *l = p;
+
+	spare_give(l->v, l->cap);
+	slot_list_init(l);
 }
 
 /* Orders l by start, then provider, as slot_list_sort does, for a list appended provider
@@ -146,7 +211,7 @@ static void slot_list_release_cb(void *p)
 static void slots_by_start(struct slot_list *l)
 {
 	int64_t lo, hi;
-	size_t i, span, *at;
+	size_t i, span, cap, *at;
 	struct slot *tmp;
 
 	if (l->n < 2)
@@ -169,24 +234,45 @@ static void slots_by_start(struct slot_list *l)
 			return;
 		}
 	at = xcalloc(span + 1, sizeof(*at));
-	tmp = xmalloc(l->n * sizeof(*tmp));
+	if (!spare_take(l->n, &tmp, &cap)) {
+		cap = l->n;
+		tmp = xmalloc(cap * sizeof(*tmp));
+	}
 	for (i = 0; i < l->n; i++)
 		at[(l->v[i].start - lo) / 60 + 1]++;
 	for (i = 1; i <= span; i++)
 		at[i] += at[i - 1];
 	for (i = 0; i < l->n; i++)
 		tmp[at[(l->v[i].start - lo) / 60]++] = l->v[i];
-	memcpy(l->v, tmp, l->n * sizeof(*tmp));
-	free(tmp);
+	spare_give(l->v, l->cap);
+	l->v = tmp;
+	l->cap = cap;
 	free(at);
 }
 
-/* Providers loaded at a time when a query covers every provider of a service: each one's
- * bundle is large (about 12.5 KB, its schedule), so thousands at once would be hundreds of
- * megabytes. 32 keeps a chunk's array (400 KB) in reused heap memory and the CPU's cache: at
- * 500 (6 MB) each chunk's array was mapped, zeroed page by page and unmapped again, and a
- * warm one-day query over 10,000 providers took 430 ms instead of 75-80 ms. */
-#define SLOTS_CHUNK 32
+/* Makes room in l for the slots of the total providers of a query, judged from the done
+ * ones that gave l its slots so far (at most max + 1 slots): one move of the list instead of
+ * a copy at every doubling, each into new pages. */
+static void slots_reserve(struct slot_list *l, size_t done, size_t total, size_t max)
+{
+	size_t want;
+
+	if (!done || !l->n || done >= total)
+		return;
+	want = l->n / done * total + l->n % done * (total / done) + total / 16;
+	if (want > max + 1)
+		want = max + 1;
+	if (want > l->cap) {
+		l->v = xrealloc(l->v, want * sizeof(*l->v));
+		l->cap = want;
+	}
+}
+
+/* Providers loaded at a time when a query covers every provider of a service. A bundle is
+ * under 1 KB (its records are the cache entry's), so 512 keep a chunk's array near 450 KB
+ * while a query over 10,000 providers reads its commitments in 20 rounds of two statements
+ * rather than 313 (at 32 a chunk, when bundles held their schedule by value). */
+#define SLOTS_CHUNK 512
 
 /* The slots of every provider of service_id (those the caller may act for), loaded
  * SLOTS_CHUNK at a time in one snapshot: each chunk's bundles live in an arena of their own,
@@ -198,6 +284,7 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 {
 	struct arena *req = ctx->arena, *chunk = NULL;
 	struct uc_slot_job *job = &out->job;
+	struct offer_index offers;
 	struct slot_scratch scratch;
 	int64_t load_from_day, load_to_day;
 	struct store_tx *tx;
@@ -225,6 +312,7 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 	if (tx_service_get(tx, service_id, req, &job->svc, e))
 		goto out;
 	job->rules = service_rules_of(&job->svc);
+	offer_index_build(&job->svc, req, &offers);
 	job->ids = arena_alloc(req, (job->svc.nproviders + 1) * sizeof(*job->ids));
 	q.now = ctx->now;
 	q.from = q.to = 0;
@@ -241,7 +329,8 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 		if (uc_candidates(ctx, tx, &part, NULL, load_from_day, load_to_day, &b, &n, e))
 			goto out;
 		for (i = 0; i < n; i++) {
-			struct service_rules pr = service_rules_for(&job->svc, b[i].provider.id);
+			struct service_rules pr =
+				service_rules_indexed(&job->svc, &offers, b[i].provider.id);
 			struct slot_provider sp;
 
 			if (engine_prepare(&b[i], ctx->env->tz, &job->svc, (uint32_t)job->n, chunk,
@@ -273,6 +362,8 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 		ctx->arena = req;
 		arena_free(chunk);
 		chunk = NULL;
+		if (base == 0)
+			slots_reserve(out->list, job->n, job->svc.nproviders, max);
 		if (uc_deadline_check(ctx, e))
 			goto out;
 	}
@@ -303,8 +394,11 @@ int uc_slots(struct uc_ctx *ctx, const char *service_id, const char *provider_id
 	out->list = arena_alloc(ctx->arena, sizeof(*out->list));
 	slot_list_init(out->list);
 	arena_on_free(ctx->arena, slot_list_release_cb, out->list);
-	if (!provider_id && !page)
+	if (!provider_id && !page) {
+		/* Every provider of the service: the most slots, in memory already used. */
+		spare_take(0, &out->list->v, &out->list->cap);
 		return slots_chunked(ctx, service_id, from_day, to_day, zone_name, max, out, e);
+	}
 	/* Load around the widest window the dates can mean; the zone is known afterwards. */
 	if (slot_job(ctx, service_id, provider_id, page, from_day * 86400 - 86400,
 		     (to_day + 2) * 86400, &out->job, e) ||

@@ -12,6 +12,7 @@
 
 #include "core/civil.h"
 #include "core/model.h"
+#include "util/arena.h"
 
 /* ---- provider_apply ---- */
 
@@ -392,6 +393,54 @@ static void offers_apply_to_their_provider_only(void **state)
 	assert_int_equal(service_rules_for(&s, base_ids[1]).step_min, 30);
 }
 
+/* The index answers as the scan does, whatever order the offers come in (a database's
+ * collation may order ids otherwise than strcmp), for many providers. */
+static void offer_index_agrees_with_the_scan(void **state)
+{
+	enum { N = 300 };
+	static id_t_ ids[N];
+	static struct provider_offer offers[N / 3 + 1];
+	struct service s = service_base();
+	struct offer_index ix;
+	struct arena *a = arena_new();
+	size_t i, k = 0;
+
+	(void)state;
+	for (i = 0; i < N; i++)
+		snprintf(ids[i], ID_MAX, "prv_%03zu", (i * 7) % N);	/* not in order */
+	/* Every third provider with its own duration, the last offers first, and one offer for
+	 * a provider no longer on the service. */
+	memset(offers, 0, sizeof(offers));
+	for (i = N; i-- > 0;)
+		if (i % 3 == 0) {
+			snprintf(offers[k].provider_id, ID_MAX, "prv_%03zu", i);
+			offers[k++].duration_min = 40 + (int)i % 50;
+		}
+	snprintf(offers[k].provider_id, ID_MAX, "prv_gone");
+	offers[k++].duration_min = 5;
+	s.provider_ids = ids;
+	s.nproviders = N;
+	s.offers = offers;
+	s.noffers = k;
+	s.step_min = 0;
+	offer_index_build(&s, a, &ix);
+	assert_int_equal(ix.n, N / 3);
+	for (i = 0; i < N; i++) {
+		struct service_rules want = service_rules_for(&s, ids[i]),
+				     got = service_rules_indexed(&s, &ix, ids[i]);
+		assert_int_equal(got.duration_min, want.duration_min);
+		assert_int_equal(got.step_min, want.step_min);
+		assert_int_equal(got.duration_min, i * 7 % N % 3 ? 30 : 40 + (int)(i * 7 % N) % 50);
+	}
+	assert_int_equal(service_rules_indexed(&s, &ix, "prv_gone").duration_min, 30);
+	/* No offers: no index, the service's terms. */
+	s.noffers = 0;
+	offer_index_build(&s, a, &ix);
+	assert_int_equal(ix.n, 0);
+	assert_int_equal(service_rules_indexed(&s, &ix, ids[0]).duration_min, 30);
+	arena_free(a);
+}
+
 static void offers_need_the_service_currency(void **state)
 {
 	struct service s = service_offered();
@@ -769,6 +818,7 @@ int main(void)
 		cmocka_unit_test(service_check_currency_without_price),
 		cmocka_unit_test(service_check_both_or_neither),
 		cmocka_unit_test(offers_apply_to_their_provider_only),
+		cmocka_unit_test(offer_index_agrees_with_the_scan),
 		cmocka_unit_test(offers_need_the_service_currency),
 		cmocka_unit_test(price_text),
 		cmocka_unit_test(override_dates_one_off),
