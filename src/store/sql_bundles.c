@@ -60,9 +60,11 @@ static bool cache_usable(struct store_tx *tx, const struct bundle_cache *cache, 
 static void key_of(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		   int64_t to_day, struct avail_cache_key *k)
 {
+	size_t n = strnlen(provider_id, sizeof(k->provider) - 1);
+
 	memset(k, 0, sizeof(*k));
 	memcpy(k->tenant, tx->tenant, sizeof(k->tenant));
-	snprintf(k->provider, sizeof(k->provider), "%s", provider_id);
+	memcpy(k->provider, provider_id, n);	/* once per provider per query: no snprintf */
 	k->from_day = from_day;
 	k->to_day = to_day;
 }
