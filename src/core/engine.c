@@ -153,25 +153,30 @@ static int build_overrides(struct avail_bundle *b, struct expand *x, size_t span
 static int build_holidays(struct avail_bundle *b, struct expand *x, size_t span,
 			  struct arena *a, struct err *e)
 {
-	int32_t *first = arena_alloc(a, (span + 1) * sizeof(*first));
+	const struct holiday_rec **first = arena_alloc(a, (span + 1) * sizeof(*first));
+	const struct holiday_rec *all = b->shared_holidays, *own = b->holidays;
+	size_t nall = b->nshared_holidays, nown = b->nholidays, i = 0, j = 0, k = 0, d, n;
 	struct holiday *hol;
 	const int64_t *days;
-	size_t i, j, n, k = 0;
 
-	for (j = 0; j < span; j++)
-		first[j] = -1;
-	for (i = 0; i < b->nholidays; i++) {
-		if (expand_holiday(x, &b->holidays[i], b->from_day, b->to_day, &days, &n, e))
+	for (d = 0; d < span; d++)
+		first[d] = NULL;
+	/* The shared list and the provider's own merged by id, as one list, without a copy of
+	 * the shared one per provider. */
+	while (i < nall || j < nown) {
+		const struct holiday_rec *h =
+			j == nown || (i < nall && strcmp(all[i].id, own[j].id) < 0) ? &all[i++]
+										   : &own[j++];
+		if (expand_holiday(x, h, b->from_day, b->to_day, &days, &n, e))
 			return -1;
-		for (j = 0; j < n; j++)
-			if (first[days[j] - b->from_day] < 0)
-				first[days[j] - b->from_day] = (int32_t)i;
+		for (d = 0; d < n; d++)
+			if (!first[days[d] - b->from_day])
+				first[days[d] - b->from_day] = h;
 	}
 	hol = arena_alloc(a, (span + 1) * sizeof(*hol));
-	for (j = 0; j < span; j++)
-		if (first[j] >= 0)
-			hol[k++] = (struct holiday){b->from_day + (int64_t)j, false,
-						    b->holidays[first[j]].name};
+	for (d = 0; d < span; d++)
+		if (first[d])
+			hol[k++] = (struct holiday){b->from_day + (int64_t)d, false, first[d]->name};
 	b->input.holidays = hol;
 	b->input.nholidays = k;
 	return 0;

@@ -47,6 +47,10 @@ struct avail_bundle {
 	size_t noverrides;
 	struct holiday_rec *holidays;	/* applying to the provider there (recurring as stored) */
 	size_t nholidays;
+	/* The tenant's holidays for all providers, when not among holidays: shared by a query's
+	 * bundles, read only (both lists by id; the engine walks them as one). */
+	const struct holiday_rec *shared_holidays;
+	size_t nshared_holidays;
 	struct time_off_rec *time_off;	/* overlapping [from, to) */
 	size_t ntime_off;
 	struct booked_time *booked;	/* active bookings and live holds, by blocked start */

@@ -72,7 +72,8 @@ static void key_of(struct store_tx *tx, const char *provider_id, int64_t from_da
 /* What opens one provider's time over the dates, business hours aside, into a. With own
  * set (a cache entry's, which must hold only its own memory), b's holidays are the
  * provider's own alone: the tenant's holidays for all providers are read once per query
- * (holidays_all) and merged in by bundle_from's caller, not copied into every entry. */
+ * (holidays_all) and shared by bundle_from's caller (b->shared_holidays), not copied into
+ * every entry. */
 static int static_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		       int64_t to_day, struct bundle_cache *shared, bool own, struct arena *a,
 		       struct avail_bundle *b, struct err *e)
@@ -199,6 +200,8 @@ static void bundle_from(const struct static_value *v, struct avail_bundle *b)
 	b->noverrides = v->noverrides;
 	b->holidays = v->holidays;
 	b->nholidays = v->nholidays;
+	b->shared_holidays = NULL;
+	b->nshared_holidays = 0;
 	b->time_off = v->time_off;
 	b->ntime_off = v->ntime_off;
 	b->booked = NULL;
@@ -253,8 +256,10 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	 * points at are the entry's, read only. */
 	v = avail_cache_value(en);
 	bundle_from(v, b);
-	holidays_merge(cache->holidays, cache->nholidays, v->holidays, v->nholidays, a,
-		       &b->holidays, &b->nholidays);
+	/* Shared, not merged into a copy per provider (512 providers a round times up to 500
+	 * holidays of the tenant's would be some 140 MB). */
+	b->shared_holidays = cache->holidays;
+	b->nshared_holidays = cache->nholidays;
 	b->business = cache->business;
 	return 0;
 }

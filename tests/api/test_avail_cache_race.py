@@ -161,3 +161,50 @@ def test_kept_slot_arrays_under_concurrent_queries_of_two_tenants(start_server):
         errors = [x for x in ex.map(ask, range(12)) if x]
     assert not errors, errors[:5]
     assert srv.running(), srv.stderr()[-2000:]
+
+
+def status_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def test_many_tenant_holidays_and_own_ones_keep_a_query_small(start_server):
+    """A tenant at its cap of 500 holidays, 497 of them yearly for every provider and 3 each
+    for a third of its 600 providers: an any-provider query over all of them must not copy
+    the tenant's holidays once per provider (512 providers a round times 497 holidays of
+    about 550 bytes would be some 140 MB in one round). The rise of the server's peak memory
+    over the query stays under 48 MB."""
+    asan = ":".join(filter(None, [__import__("os").environ.get("ASAN_OPTIONS"),
+                                  "quarantine_size_mb=1"]))
+    srv = start_server(env={"ASAN_OPTIONS": asan, "SLOTD_RATE_LIMITS": "off"})
+    t = srv.tenant()
+    ps = [t.provider(f"P{i}", NY)["id"] for i in range(600)]
+    for p in ps:
+        t.schedule(p, weekdays([("09:00", "17:00")]))
+    sid = t.service(ps[:1], "Consult", 60)["id"]
+    for k in range(0, 600, 200):
+        r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": ps[k:k + 200][1 if k == 0 else 0:]})
+        assert r.status_code in (200, 201), r.text
+    for k in range(3):
+        t.ok("POST", "/v1/holidays", {"name": f"Own {k}", "date": "2025-07-04",
+                                      "recurring": "yearly",
+                                      "provider_ids": ps[k * 200:(k + 1) * 200]})
+    for k in range(497):
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=k % 365)
+        if day.strftime("%m-%d") == "03-03":
+            day += datetime.timedelta(days=1)
+        t.ok("POST", "/v1/holidays", {"name": f"All {k}", "date": day.isoformat(),
+                                      "recurring": "yearly"})
+    params = {"service_id": sid, "from": "2026-03-03", "to": "2026-03-03", "timezone": NY}
+    pid = srv.proc.pid
+    before = status_kb(pid, "VmRSS")
+    r = t.get("/v1/slots", params=params, now=DEFAULT_NOW)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["slots"]) == 600 * 8     # 09:00-16:00 for every provider
+    hwm = status_kb(pid, "VmHWM")
+    rise = hwm - before
+    print(f"\nVmRSS before {before} kB, VmHWM after {hwm} kB: rise {rise} kB")
+    assert rise < 48 * 1024, f"peak memory rose by {rise} kB over one slot query"
