@@ -75,14 +75,19 @@ int uc_waitlist_set(struct uc_ctx *ctx, struct store_tx *tx, struct waitlist_ent
 	return uc_emit(ctx, tx, type, w->id, wire_waitlist(w), before, e);
 }
 
-/* Providers of a service loaded at a time when an offer may go to any of more than this
- * many: each chunk's bundles (about 12.5 KB a provider and day) live in an arena of their
- * own, freed once scanned, instead of all of them for the whole round. */
+/* Providers loaded at a time for a chunked pool (below): each chunk's bundles live in an
+ * arena of their own, freed once scanned, instead of all of them for the whole round. */
 #define OFFER_CHUNK 32
 
+/* Services of up to this many providers (every service before their number was unbounded)
+ * keep one pool of all their providers' bundles for the round: a bundle is under 1 KB plus
+ * its commitments, and a round of many entries then reads the providers once, not once per
+ * entry. */
+#define OFFER_POOL_WHOLE 200
+
 /* The bundles one service's offers are chosen from, loaded once per round; a pool of more
- * than OFFER_CHUNK providers for any of them is loaded a chunk at a time for each entry
- * instead (chunked; the round's earlier offers are then read back as live holds). */
+ * than OFFER_POOL_WHOLE providers for any of them is loaded OFFER_CHUNK at a time for each
+ * entry instead (chunked; the round's earlier offers are then read back as live holds). */
 struct offer_pool {
 	char service_id[ID_MAX];
 	char provider_id[ID_MAX];	/* "" = any of the service's providers */
@@ -115,7 +120,7 @@ static struct offer_pool *pool_for(struct uc_ctx *ctx, struct store_tx *tx,
 	days_around(from, to, 0, &from_day, &to_day);
 	p->from_day = from_day;
 	p->to_day = to_day;
-	p->chunked = !pid && p->svc.nproviders > OFFER_CHUNK;
+	p->chunked = !pid && p->svc.nproviders > OFFER_POOL_WHOLE;
 	if (!p->chunked &&
 	    uc_candidates(ctx, tx, &p->svc, pid, from_day, to_day, &p->bundles, &p->n, e))
 		return NULL;

@@ -27,6 +27,7 @@ from booking_helpers import shift
 from conftest import expect_problem, weekdays
 
 N = 200
+WAIT_N = 240        # a waitlist round keeps services of up to 200 providers whole
 NOW = "2026-03-01T12:00:00Z"
 MON, TUE = "2026-03-02", "2026-03-03"
 
@@ -197,7 +198,7 @@ def test_waitlist_offer_for_any_provider_finds_a_later_chunk(server):
     """Hours 09:00-11:00 (starts 09:00 and 10:00) at 10 (both booked), 100 (09:00 booked),
     170 and 180 (both free): the earliest start is 09:00, at 170 and 180: 170's."""
     t = server.tenant()
-    sid, order = big_service(t)
+    sid, order = big_service(t, WAIT_N)
     for i in (10, 100, 170, 180):
         open_hours(t, order[i], "09:00", "11:00")
     booked(t, sid, utc(MON, "09:00"), order[10])
@@ -221,7 +222,7 @@ def test_one_round_offers_each_start_once(server):
     180's 09:00) expire; the next write's round offers the first entry 170's and the second
     180's, each start once (a chunk read after the first offer sees it held)."""
     t = server.tenant()
-    sid, order = big_service(t)
+    sid, order = big_service(t, WAIT_N)
     for i in (170, 180):
         open_hours(t, order[i], "09:00", "10:00")
     for i in range(2):
