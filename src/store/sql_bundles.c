@@ -231,8 +231,12 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	if (revision_read(tx, cache, e) || business_for(tx, from_day, to_day, cache, a, e))
 		return -1;
 	if (!cache_usable(tx, cache, &store)) {
-		if (static_read(tx, provider_id, from_day, to_day, cache, false, a, b, e))
+		/* The provider's own holidays read, the tenant's shared (not copied per provider). */
+		if (holidays_all(tx, cache, from_day, to_day, a, e) ||
+		    static_read(tx, provider_id, from_day, to_day, cache, true, a, b, e))
 			return -1;
+		b->shared_holidays = cache->holidays;
+		b->nshared_holidays = cache->nholidays;
 		b->business = cache->business;
 		return 0;
 	}

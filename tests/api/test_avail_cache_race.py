@@ -15,6 +15,7 @@ import concurrent.futures as cf
 import datetime
 import threading
 
+import pytest
 import requests
 
 from conftest import DEFAULT_NOW, weekdays
@@ -171,15 +172,18 @@ def status_kb(pid, field):
     raise AssertionError(f"no {field} in /proc/{pid}/status")
 
 
-def test_many_tenant_holidays_and_own_ones_keep_a_query_small(start_server):
+@pytest.mark.parametrize("cache_mb", ["32", "0"])
+def test_many_tenant_holidays_and_own_ones_keep_a_query_small(start_server, cache_mb):
     """A tenant at its cap of 500 holidays, 497 of them yearly for every provider and 3 each
     for a third of its 600 providers: an any-provider query over all of them must not copy
     the tenant's holidays once per provider (512 providers a round times 497 holidays of
-    about 550 bytes would be some 140 MB in one round). The rise of the server's peak memory
+    about 550 bytes would be some 140 MB in one round), with the availability cache or
+    without it. The rise of the server's peak memory
     over the query stays under 48 MB."""
     asan = ":".join(filter(None, [__import__("os").environ.get("ASAN_OPTIONS"),
                                   "quarantine_size_mb=1"]))
-    srv = start_server(env={"ASAN_OPTIONS": asan, "SLOTD_RATE_LIMITS": "off"})
+    srv = start_server(args=["--avail-cache-mb", cache_mb],
+                       env={"ASAN_OPTIONS": asan, "SLOTD_RATE_LIMITS": "off"})
     t = srv.tenant()
     ps = [t.provider(f"P{i}", NY)["id"] for i in range(600)]
     for p in ps:
