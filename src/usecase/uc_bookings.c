@@ -64,16 +64,6 @@ int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service 
 	return tx_bundles_commitments(tx, *out, *n, ctx->now, ctx->arena, e);
 }
 
-int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
-		     const char *provider_id, int64_t start, struct avail_bundle **out, size_t *n,
-		     struct err *e)
-{
-	int64_t from_day, to_day;
-
-	days_around(start, start, 1, &from_day, &to_day);
-	return uc_candidates(ctx, tx, svc, provider_id, from_day, to_day, out, n, e);
-}
-
 /* Providers judged at a time when a booking or hold may go to any provider of a service:
  * as for slots (SLOTS_CHUNK in uc_views.c), each chunk's bundles (about 12.5 KB each) live in
  * an arena of their own, freed once judged, so a service of thousands of providers never has

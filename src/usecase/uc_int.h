@@ -69,13 +69,10 @@ int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
 	      const char *entry_id, int64_t from, int64_t to, struct err *e);
 
 /* The bundles of svc's providers (only provider_id when set, and only those the caller may
- * act for) over local dates from_day..to_day; _at: those around one start. */
+ * act for) over local dates from_day..to_day. */
 int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
 		  const char *provider_id, int64_t from_day, int64_t to_day,
 		  struct avail_bundle **out, size_t *n, struct err *e);
-int uc_candidates_at(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
-		     const char *provider_id, int64_t start, struct avail_bundle **out, size_t *n,
-		     struct err *e);
 /* engine_pick over svc's providers (only provider_id when set, and only those the caller
  * may act for) for start, loaded a chunk at a time; drop (not NULL) is a hold of the one
  * provider asked for that is about to be consumed, its time not in the way. 0 with bk
