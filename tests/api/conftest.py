@@ -454,3 +454,15 @@ def start_server(slotd_bin, tmp_path):
             _stop(srv)
         else:
             srv.drop_db()
+
+
+def avail_cache_hits(token, base):
+    """slotd_avail_cache_hits_total from the server's /metrics (read with its metrics token)."""
+    import requests
+    r = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {token}"},
+                     timeout=10)
+    assert r.status_code == 200
+    for line in r.text.splitlines():
+        if line.startswith("slotd_avail_cache_hits_total "):
+            return float(line.split()[1])
+    raise AssertionError("no slotd_avail_cache_hits_total in /metrics")

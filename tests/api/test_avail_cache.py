@@ -13,9 +13,8 @@ on weekdays), a 60-minute service offered by both; the window is Mon 2 - Fri 6 M
 import types
 
 import pytest
-import requests
 
-from conftest import DEFAULT_NOW, pg_processes, weekdays
+from conftest import avail_cache_hits, DEFAULT_NOW, pg_processes, weekdays
 import pg_helpers
 
 TOKEN = "metrics-" + "c" * 24
@@ -34,16 +33,6 @@ def csrv(slotd_bin, tmp_path_factory):
                  env={"SLOTD_METRICS_TOKEN": TOKEN})
     yield srv
     _stop(srv)
-
-
-def hits(base):
-    r = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"},
-                     timeout=10)
-    assert r.status_code == 200
-    for line in r.text.splitlines():
-        if line.startswith("slotd_avail_cache_hits_total "):
-            return float(line.split()[1])
-    raise AssertionError("no slotd_avail_cache_hits_total in /metrics")
 
 
 @pytest.fixture
@@ -80,9 +69,10 @@ def providers_of(w):
 def warm(w, pid="p", want=None):
     """Asks twice; the second answer must come from the cache and equal the first."""
     first = week(w, pid)
-    before = hits(w.srv.base)
+    before = avail_cache_hits(TOKEN, w.srv.base)
     again = week(w, pid)
-    assert hits(w.srv.base) > before, "the repeated query was not answered from the cache"
+    assert avail_cache_hits(TOKEN, w.srv.base) > before, \
+        "the repeated query was not answered from the cache"
     assert again == first
     if want is not None:
         assert first == want
@@ -281,9 +271,10 @@ def test_bookings_are_read_per_query(w):
                                   "customer": {"name": "Ann", "email": "ann@example.com"}},
                  now=DEFAULT_NOW, headers={"Idempotency-Key": "cache-booking"})
     assert r.status_code == 201, r.text
-    before = hits(w.srv.base)
+    before = avail_cache_hits(TOKEN, w.srv.base)
     assert week(w) == with_day(FULL, WED, [h for h in DAY if h != "10:00"])
-    assert hits(w.srv.base) > before, "a booking must not drop the cached availability"
+    assert avail_cache_hits(TOKEN, w.srv.base) > before, \
+        "a booking must not drop the cached availability"
 
 
 def test_many_providers_in_one_query(w):
@@ -323,7 +314,7 @@ def test_cache_can_be_turned_off(start_server):
     sid = t.service([p], "Consult", 60)["id"]
     x = types.SimpleNamespace(t=t, srv=srv, p=p, sid=sid)
     assert week(x) == FULL and week(x) == FULL
-    assert hits(srv.base) == 0
+    assert avail_cache_hits(TOKEN, srv.base) == 0
 
 
 def test_query_over_more_providers_than_the_budget_holds(start_server):
@@ -341,9 +332,9 @@ def test_query_over_more_providers_than_the_budget_holds(start_server):
     assert r.status_code in (200, 201), r.text
     x = types.SimpleNamespace(t=t, srv=srv, p=ps[0], sid=sid)
     first = week(x, None)
-    before = hits(srv.base)
+    before = avail_cache_hits(TOKEN, srv.base)
     assert week(x, None) == first == FULL
-    assert hits(srv.base) - before >= 100
+    assert avail_cache_hits(TOKEN, srv.base) - before >= 100
 
 # --- two processes -------------------------------------------------------------------------
 

@@ -13,9 +13,8 @@ import types
 from collections import defaultdict
 
 import pytest
-import requests
 
-from conftest import DEFAULT_NOW, weekdays
+from conftest import avail_cache_hits, DEFAULT_NOW, weekdays
 
 TOKEN = "metrics-" + "m" * 24
 MON, TUE = "2026-03-02", "2026-03-03"
@@ -63,16 +62,6 @@ def many(slotd_bin, tmp_path_factory):
     _stop(srv)
 
 
-def hits(base):
-    r = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"},
-                     timeout=10)
-    assert r.status_code == 200
-    for line in r.text.splitlines():
-        if line.startswith("slotd_avail_cache_hits_total "):
-            return float(line.split()[1])
-    raise AssertionError("no slotd_avail_cache_hits_total in /metrics")
-
-
 def at(day, minute):
     d = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
     return d + datetime.timedelta(minutes=minute)
@@ -113,9 +102,10 @@ def grouped(m, day):
 def test_every_provider_in_every_round_from_memory(many):
     want = expected(many, MON)
     assert grouped(many, MON) == want
-    before = hits(many.srv.base)
+    before = avail_cache_hits(TOKEN, many.srv.base)
     assert grouped(many, MON) == want
-    assert hits(many.srv.base) - before >= N, "the repeated query was not answered from memory"
+    assert avail_cache_hits(TOKEN, many.srv.base) - before >= N, \
+        "the repeated query was not answered from memory"
     # Another day right after (arrays kept from the query before are filled afresh).
     assert grouped(many, TUE) == expected(many, TUE)
     assert grouped(many, MON) == want
