@@ -197,7 +197,8 @@ static int idem_purge(struct store_tx *tx, const char *caller, const char *key, 
 		return -1;
 	s = conn_prep(c,
 		      "DELETE FROM idempotency_keys WHERE (tenant_id, caller, key) IN (SELECT"
-		      " tenant_id, caller, key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)",
+		      " tenant_id, caller, key FROM idempotency_keys WHERE created_at < ?1"
+		      " ORDER BY created_at LIMIT ?2)",
 		      e);
 	if (!s)
 		return -1;
