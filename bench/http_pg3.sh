@@ -8,15 +8,18 @@
 # tenant's lock exclusive, e.g. before the provider locks), every round runs it on the same
 # database and load right after this build; the ratio is printed per round and as a median.
 # Each line also gives the mean number of the database's sessions waiting for one of the
-# tenant's advisory locks and running a statement (pg_stat_activity sampled every 0.1 s): how much the locks
-# serialize, apart from how fast the machine is. No pinning: PostgreSQL, the three slotd and the three wrk share the machine's cores, so the
+# tenant's advisory locks and running a statement (pg_stat_activity sampled every 0.5 s): how much the locks
+# serialize, apart from how fast the machine is; and the CPU time per booking of PostgreSQL
+# (its backends, background workers and autovacuum) and of the three slotd: the machine's
+# cores divided by their sum bound bookings/s whatever the locks allow. No pinning: PostgreSQL, the three slotd and the three wrk share the machine's cores, so the
 # figures are for comparing within a run (noisy on a shared machine). A fresh throwaway server
-# (scripts/pg.sh, fsync and synchronous_commit on). 2 s warm-up per run; ROUNDS interleaved
+# (scripts/pg.sh, fsync and synchronous_commit on). WARM_S (5) s of warm-up per run; ROUNDS interleaved
 # rounds; medians reported. Builds nothing.
 # Usage: bench/http_pg3.sh [build-dir] [seconds-per-run]   (build, 10; in any order)
 # Environment: ROUNDS (3), CONNS (wrk -c per process: 8), PROVIDERS (per process: 2 x CONNS),
 #   THREADS (slotd --threads: 2 x CONNS), SLOTD_BIN (BUILD-DIR/slotd), BASE_BIN (none),
-#   SLOTD_PG_BIN (/usr/lib/postgresql/15/bin), LOCKS_DEBUG=1: the lock waits by lock class,
+#   SLOTD_PG_BIN (/usr/lib/postgresql/15/bin), PRIME_S (seconds of bookings and an ANALYZE
+#   before the rounds: 10), LOCKS_DEBUG=1: the lock waits by lock class,
 #   SYNC_COMMIT=off: the server's synchronous_commit off (what the locks allow apart from
 #   the disk's flush time; not a setting to run slotd with).
 # Needs: wrk, curl, PostgreSQL (scripts/deps.sh bench and test).
@@ -105,13 +108,13 @@ run3() {
     w+=($!)
   done
   # meanwhile: how many of the database's sessions wait for an advisory (tenant, provider
-  # or event) lock of the tenant and how many run a statement, sampled every 0.1 s (the
+  # or event) lock of the tenant and how many run a statement, sampled every 0.5 s (the
   # background duties' lock, tenant "", is left out: LOCKS_DEBUG=1 lists every class)
   : >"$work/samples"
   while kill -0 "${w[0]}" 2>/dev/null; do
     [ -z "${LOCKS_DEBUG:-}" ] || sql "SELECT classid || CASE WHEN objid::int = hashtext('') THEN ' (tenant \"\")' ELSE '' END || ' ' || mode, count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' GROUP BY 1" >>"$work/lockdbg" 2>/dev/null || true
     sql "SELECT (SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND objid::int <> hashtext('')), (SELECT count(*) FROM pg_stat_activity WHERE datname = 'slotd' AND state = 'active' AND wait_event IS DISTINCT FROM 'advisory') - 1" >>"$work/samples" 2>/dev/null || true
-    sleep 0.1
+    sleep 0.5
   done
   for i in "${w[@]}"; do wait "$i" || true; done
   read -r lockw running < <(awk -F'|' '{w += $1; r += $2; n++} END {if (n) printf "%.1f %.1f\n", w / n, r / n; else print "- -"}' "$work/samples")
@@ -126,18 +129,48 @@ run3() {
   offset=$(( offset + maxgen / nprov + 2 ))
 }
 
-# measure BIN LABEL: three processes of BIN, warm-up, measured run; prints a line; sets rps
+# cpu_ticks PID...: user + system clock ticks the processes and their reaped children used
+cpu_ticks() {
+  local p t=0
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    t=$(( t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13 + $14 + $15}' || echo 0) ))
+  done
+  echo "$t"
+}
+
+# measure BIN LABEL: three processes of BIN, warm-up, measured run; prints a line; sets rps.
+# CPU per booking: the ticks PostgreSQL's processes (a backend that ends is counted in the
+# postmaster's children) and the three slotd used during the measured run, over its 201s;
+# what the machine's cores allow is then cores / (CPU per booking), locks apart.
 measure() {
+  local pg0 sd0 pg1 sd1 n hz
   start3 "$1"
-  run3 2s
+  run3 "${WARM_S:-5}s"
+  pg0=$(cpu_ticks $(pgrep -x postgres)); sd0=$(cpu_ticks "${procs[@]}")
   run3 "${secs}s"
+  pg1=$(cpu_ticks $(pgrep -x postgres)); sd1=$(cpu_ticks "${procs[@]}")
   stop3
   local bad
   bad=$(echo "$st" | tr ' ' '\n' | grep -v '^201=' | grep -c . || true)
   [ "$bad" = 0 ] || echo "warning: $2 answered other statuses:$st" >&2
-  printf 'round %s  %-10s %8.0f bookings/s  sessions waiting for a lock %4s, running %4s  (%s)\n' \
-    "$r" "$2" "$rps" "$lockw" "$running" "$(echo $st)"
+  n=$(echo "$st" | tr ' ' '\n' | sed -n 's/^201=//p' | awk '{s += $1} END {print s + 0}')
+  hz=$(getconf CLK_TCK)
+  cpu_pg=$(echo "($pg1 - $pg0) * 1000 / $hz / ($n + 0.0001)" | bc -l)
+  cpu_sd=$(echo "($sd1 - $sd0) * 1000 / $hz / ($n + 0.0001)" | bc -l)
+  printf 'round %s  %-10s %8.0f bookings/s  CPU ms per booking: PostgreSQL %.2f, slotd %.2f;' \
+    "$r" "$2" "$rps" "$cpu_pg" "$cpu_sd"
+  printf ' sessions waiting for a lock %4s, running %4s  (%s)\n' "$lockw" "$running" "$(echo $st)"
 }
+
+# A database in use has bookings and planner statistics. On tables just created, each
+# connection's prepared statements would keep plans made for a near-empty table (an index on
+# tenant_id with the rest as a filter), which then read every booking of the tenant: so the
+# rounds start after PRIME_S seconds of bookings (default 10) and an ANALYZE.
+start3 "$bin"
+run3 "${PRIME_S:-10}s"
+stop3
+sql 'ANALYZE' >/dev/null
 
 echo "slotd on PostgreSQL $pgver: one tenant, 3 processes (--threads $threads), wrk -t1 -c$conns" \
   "per process over $nprov providers each; $rounds rounds of ${secs} s; unpinned (noisy);" \
