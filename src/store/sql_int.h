@@ -47,21 +47,13 @@ int delete_row(struct store_tx *tx, const char *sql, const char *id, const char 
 int holiday_recs_for(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct arena *a, struct holiday_rec **out, size_t *n,
 		     struct err *e);
-/* The same, reading the tenant-wide holidays only once into cache for many providers (a NULL
- * cache: holiday_recs_for). */
-int holiday_recs_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
-			int64_t to_day, struct bundle_cache *cache, struct arena *a,
-			struct holiday_rec **out, size_t *n, struct err *e);
 /* What opens one provider's time over local dates from_day..to_day, business hours aside
- * (provider, schedule, overrides, holidays, time off, entries), into b from a; cache shares
- * the tenant's holidays for all providers between calls (NULL: read for this one alone). */
+ * (provider, schedule, overrides, holidays, time off, entries), into b from a; with cache,
+ * b->holidays are the provider's own and b->shared_holidays the tenant's for all providers,
+ * read once into cache for every call (NULL: both kinds in b->holidays, for this one alone). */
 int bundle_records_read(struct store_tx *tx, const char *provider_id, int64_t from_day,
 			int64_t to_day, struct bundle_cache *cache, struct arena *a,
 			struct avail_bundle *b, struct err *e);
-/* The tenant-wide holidays all and a provider's own, merged by id (both by id); all itself
- * (shared, not copied) when the provider has none of its own. */
-void holidays_merge(struct holiday_rec *all, size_t nall, const struct holiday_rec *own,
-		    size_t nown, struct arena *a, struct holiday_rec **out, size_t *n);
 /* The tenant's holidays for all providers over the dates, read once into cache (from a). */
 int holidays_all(struct store_tx *tx, struct bundle_cache *cache, int64_t from_day,
 		 int64_t to_day, struct arena *a, struct err *e);
