@@ -216,6 +216,70 @@ struct avail_cache_entry *avail_cache_get(struct avail_cache *c,
 	return en;
 }
 
+/* One round of avail_cache_get_many: keys[i] with its hash h[i], under the lock. */
+static void get_locked(struct avail_cache *c, const struct avail_cache_key *key, uint64_t h,
+		       int64_t rev, struct avail_cache_entry **out,
+		       struct avail_cache_entry **stale)
+{
+	struct avail_cache_entry *en = *slot_of(c, key, h);
+
+	*out = NULL;
+	if (en && en->rev == rev) {
+		atomic_fetch_add(&en->refs, 1);
+		list_unlink(c, en);
+		list_push(c, en);
+		*out = en;
+	} else if (en && en->rev < rev && table_remove(c, en)) {
+		en->next = *stale;
+		*stale = en;
+	}
+}
+
+/* Keys looked up at a time: their hashes and bucket heads are fetched ahead of the walk,
+ * since with thousands of entries each chain's first entry is a cache miss. */
+#define GET_BATCH 32
+
+size_t avail_cache_get_many(struct avail_cache *c, const struct avail_cache_key *keys,
+			    size_t n, int64_t rev, struct avail_cache_entry **out)
+{
+	struct avail_cache_entry *stale = NULL;
+	uint64_t h[GET_BATCH];
+	size_t base, i, hits = 0;
+
+	if (!c) {
+		for (i = 0; i < n; i++)
+			out[i] = NULL;
+		return 0;
+	}
+	pthread_mutex_lock(&c->lock);
+	for (base = 0; base < n; base += GET_BATCH) {
+		size_t m = n - base < GET_BATCH ? n - base : GET_BATCH;
+		for (i = 0; i < m; i++) {
+			h[i] = key_hash(&keys[base + i]);
+			__builtin_prefetch(&c->buckets[h[i] & (c->nbuckets - 1)]);
+		}
+		for (i = 0; i < m; i++) {
+			struct avail_cache_entry *head = c->buckets[h[i] & (c->nbuckets - 1)];
+			if (head)
+				__builtin_prefetch(head);
+		}
+		for (i = 0; i < m; i++) {
+			get_locked(c, &keys[base + i], h[i], rev, &out[base + i], &stale);
+			hits += out[base + i] != NULL;
+		}
+	}
+	publish_usage(c);
+	pthread_mutex_unlock(&c->lock);
+	while (stale) {
+		struct avail_cache_entry *next = stale->next;
+		entry_free(stale);
+		stale = next;
+	}
+	atomic_fetch_add_explicit(&avail_cache_metrics.hits, hits, memory_order_relaxed);
+	atomic_fetch_add_explicit(&avail_cache_metrics.misses, n - hits, memory_order_relaxed);
+	return hits;
+}
+
 struct avail_cache_entry *avail_cache_put(struct avail_cache *c,
 					  const struct avail_cache_key *key, int64_t rev,
 					  struct arena *a, const void *value)
@@ -308,6 +372,30 @@ static void release_cb(void *p)
 void avail_cache_release_with(struct avail_cache_entry *en, struct arena *a)
 {
 	arena_on_free(a, release_cb, en);
+}
+
+struct release_many {
+	struct avail_cache_entry **v;
+	size_t n;
+};
+
+static void release_many_cb(void *p)
+{
+	struct release_many *r = p;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i])
+			avail_cache_release(r->v[i]);
+}
+
+void avail_cache_release_many_with(struct avail_cache_entry **v, size_t n, struct arena *a)
+{
+	struct release_many *r = arena_alloc(a, sizeof(*r));
+
+	r->v = v;
+	r->n = n;
+	arena_on_free(a, release_many_cb, r);
 }
 
 void avail_cache_usage(struct avail_cache *c, size_t *entries, size_t *bytes)

@@ -42,6 +42,12 @@ void avail_cache_free(struct avail_cache *c);
 struct avail_cache_entry *avail_cache_get(struct avail_cache *c,
 					  const struct avail_cache_key *key, int64_t rev);
 
+/* avail_cache_get for keys[0..n) in one hold of the lock: out[i] is keys[i]'s entry with a
+ * reference taken, or NULL. Returns the number of hits. c may be NULL (all misses, not
+ * counted). */
+size_t avail_cache_get_many(struct avail_cache *c, const struct avail_cache_key *keys,
+			    size_t n, int64_t rev, struct avail_cache_entry **out);
+
 /* Stores value, which lives in arena a, as key's entry at revision rev, and returns it with a
  * reference taken. The cache owns a from here on, also when the entry is not kept (budget
  * too small, or a newer revision already stored): it is then freed at its last release. */
@@ -57,6 +63,10 @@ void avail_cache_release(struct avail_cache_entry *en);
 
 /* Releases en's reference when arena a is freed (the request's lifetime). */
 void avail_cache_release_with(struct avail_cache_entry *en, struct arena *a);
+
+/* Releases the references of v[0..n) (NULL ones skipped) when arena a is freed; v must live
+ * until then (in a, say). */
+void avail_cache_release_many_with(struct avail_cache_entry **v, size_t n, struct arena *a);
 
 /* Entries and bytes now in the table (for tests and the metrics). */
 void avail_cache_usage(struct avail_cache *c, size_t *entries, size_t *bytes);

@@ -10,6 +10,7 @@
  * batched they cost one statement each however many providers the query has. */
 #include "store/sql_int.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +269,54 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	return 0;
 }
 
+int tx_bundles_static(struct store_tx *tx, const char *const *provider_ids, size_t n,
+		      int64_t from_day, int64_t to_day, struct bundle_cache *cache,
+		      struct arena *a, struct avail_bundle *b, struct err *e)
+{
+	struct avail_cache_entry **en;
+	struct avail_cache_key *keys;
+	size_t i;
+	bool store;
+
+	if (revision_read(tx, cache, e) || business_for(tx, from_day, to_day, cache, a, e))
+		return -1;
+	if (!cache_usable(tx, cache, &store) || n < 2) {
+		for (i = 0; i < n; i++)
+			if (tx_bundle_static(tx, provider_ids[i], from_day, to_day, cache, a, &b[i],
+					     e))
+				return -1;
+		return 0;
+	}
+	if (holidays_all(tx, cache, from_day, to_day, a, e))
+		return -1;
+	keys = xmalloc(n * sizeof(*keys));
+	for (i = 0; i < n; i++)
+		key_of(tx, provider_ids[i], from_day, to_day, &keys[i]);
+	en = arena_alloc(a, n * sizeof(*en));
+	/* One hold of the cache's lock for all of them; misses are read and stored after. */
+	avail_cache_get_many(tx->st->avail_cache, keys, n, cache->rev, en);
+	avail_cache_release_many_with(en, n, a);
+	for (i = 0; i < n; i++) {
+		if (!en[i]) {
+			struct static_value *loaded;
+			struct arena *own = static_load(tx, provider_ids[i], from_day, to_day, cache,
+							&b[i], &loaded, e);
+			if (!own) {
+				free(keys);
+				return -1;
+			}
+			en[i] = avail_cache_put(store ? tx->st->avail_cache : NULL, &keys[i],
+						cache->rev, own, loaded);
+		}
+		bundle_from(avail_cache_value(en[i]), &b[i]);
+		b[i].shared_holidays = cache->holidays;
+		b[i].nshared_holidays = cache->nholidays;
+		b[i].business = cache->business;
+	}
+	free(keys);
+	return 0;
+}
+
 /* --- the commitments of many providers at once --- */
 
 /* The query's providers ordered by id, for matching rows back to their bundle. */
@@ -442,6 +491,165 @@ static int external_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
 	for (i = 0; i < n; i++)
 		external_busy_sort(b[i].external, b[i].nexternal);
 	return 0;
+}
+
+/* --- the commitments of a whole tenant, read once for a query of many rounds --- */
+
+struct tx_commitments {
+	int64_t from, to;		/* the bundles' range they were read over */
+	/* Bookings and live holds by provider id, each provider's by blocked start. */
+	const char (*ids)[ID_MAX];
+	struct booked_time *booked;
+	size_t nbooked;
+	bool calendars;			/* whether the tenant has any external calendar */
+};
+
+struct tenant_booked {
+	char id[ID_MAX];
+	size_t seq;			/* the order read in (by blocked start) */
+	struct booked_time t;
+};
+
+static int cmp_tenant_booked(const void *x, const void *y)
+{
+	const struct tenant_booked *a = x, *b = y;
+	int c = strcmp(a->id, b->id);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Whether the tenant has an external calendar: busy time is only read through one. */
+static int calendars_any(struct store_tx *tx, bool *out, struct err *e)
+{
+	struct stmt *s = conn_prep(tx->c, "SELECT 1 FROM calendars WHERE tenant_id = ?1 LIMIT 1", e);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, tx->tenant);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read calendars", e);
+	*out = rc == DB_ROW;
+	return 0;
+}
+
+int tx_commitments_read(struct store_tx *tx, int64_t from_day, int64_t to_day, int64_t now,
+			struct arena *a, struct tx_commitments **out, struct err *e)
+{
+	/* The tenant's bookings through their start (bookings_by_start): a blocked interval
+	 * holds its start and lasts at most BOOKING_MAX_BLOCK_SECONDS, so the start bounds
+	 * follow from the blocked ones and change no answer. Live holds are few: the tenant's
+	 * all. */
+	struct stmt *s = conn_prep(
+		tx->c,
+		"SELECT start_utc, block_start, block_end, service_id, 0, provider_id"
+		" FROM bookings WHERE tenant_id = ?1 AND start_utc > ?5"
+		" AND start_utc < ?7 AND active = 1"
+		" AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+		" UNION ALL"
+		" SELECT start_utc, block_start, block_end, service_id, 1, provider_id"
+		" FROM holds WHERE tenant_id = ?1 AND expires_at > ?6"
+		" AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+		" ORDER BY 2",
+		e);
+	struct tenant_booked *rows = NULL;
+	struct tx_commitments *c;
+	size_t nrows = 0, cap = 0, i;
+	char (*ids)[ID_MAX];
+	int rc;
+
+	if (!s)
+		return -1;
+	c = arena_alloc(a, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	bundle_range(from_day, to_day, &c->from, &c->to);
+	bind_text(s, 1, tx->tenant);
+	db_bind_i64(s, 3, c->from);
+	db_bind_i64(s, 4, c->to);
+	db_bind_i64(s, 5, c->from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	db_bind_i64(s, 6, now);
+	db_bind_i64(s, 7, c->to + BOOKING_MAX_BLOCK_SECONDS);
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct tenant_booked *r;
+		rows = grow_rows(a, rows, nrows, &cap, sizeof(*rows));
+		r = &rows[nrows];
+		col_text(s, 5, r->id, sizeof(r->id));
+		r->seq = nrows++;
+		r->t.start = db_col_i64(s, 0);
+		r->t.block_start = db_col_i64(s, 1);
+		r->t.block_end = db_col_i64(s, 2);
+		col_text(s, 3, r->t.service_id, sizeof(r->t.service_id));
+		r->t.held = db_col_int(s, 4) != 0;
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return sql_fail(tx->c, rc, "read bookings", e);
+	if (calendars_any(tx, &c->calendars, e))
+		return -1;
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), cmp_tenant_booked);
+	ids = arena_alloc(a, (nrows + 1) * sizeof(*ids));
+	c->booked = arena_alloc(a, (nrows + 1) * sizeof(*c->booked));
+	for (i = 0; i < nrows; i++) {
+		memcpy(ids[i], rows[i].id, ID_MAX);
+		c->booked[i] = rows[i].t;
+	}
+	c->ids = (const char(*)[ID_MAX])ids;
+	c->nbooked = nrows;
+	*out = c;
+	return 0;
+}
+
+/* The first of c's rows whose provider id is not below id. */
+static size_t commitments_lower(const struct tx_commitments *c, const char *id)
+{
+	size_t lo = 0, hi = c->nbooked;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->ids[mid], id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int tx_bundles_commitments_of(struct store_tx *tx, const struct tx_commitments *c,
+			      struct avail_bundle *b, size_t n, struct arena *a, struct err *e)
+{
+	struct by_provider bp;
+	struct buf ids;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		size_t lo = commitments_lower(c, b[i].provider.id), hi = lo;
+		assert(b[i].from == c->from && b[i].to == c->to);
+		while (hi < c->nbooked && !strcmp(c->ids[hi], b[i].provider.id))
+			hi++;
+		/* Shared rows, read only (the engine copies what it changes). */
+		b[i].booked = hi > lo ? &c->booked[lo] : NULL;
+		b[i].nbooked = hi - lo;
+		b[i].external = NULL;
+		b[i].nexternal = 0;
+	}
+	if (n == 0 || !c->calendars)
+		return 0;
+	by_provider_init(&bp, b, n, a);
+	buf_init(&ids, 64 * 1024 * 1024);
+	ids_json(b, n, &ids);
+	if (ids.failed) {
+		buf_release(&ids);
+		return err_set(e, ERR_INTERNAL, "too many providers in one query");
+	}
+	rc = external_many(tx, b, n, &bp, ids.ptr, a, e);
+	buf_release(&ids);
+	return rc ? -1 : 0;
 }
 
 int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n, int64_t now,

@@ -285,8 +285,23 @@ int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_
 int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, struct bundle_cache *cache, struct arena *a,
 		     struct avail_bundle *b, struct err *e);
+/* tx_bundle_static for provider_ids[0..n) into b[0..n), looked up in the availability cache
+ * in one go (one hold of its lock). */
+int tx_bundles_static(struct store_tx *tx, const char *const *provider_ids, size_t n,
+		      int64_t from_day, int64_t to_day, struct bundle_cache *cache,
+		      struct arena *a, struct avail_bundle *b, struct err *e);
 int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n, int64_t now,
 			   struct arena *a, struct err *e);
+/* The bookings and live holds of every provider of tx's tenant whose blocked time reaches
+ * into the bundles' range of local dates from_day..to_day, read once (one statement) for a
+ * query over more providers than one round of tx_bundles_commitments takes, in a;
+ * tx_bundles_commitments_of hands each bundle its own (and reads external busy time, when
+ * the tenant has calendars, for those n). b's range must be the one read. */
+struct tx_commitments;
+int tx_commitments_read(struct store_tx *tx, int64_t from_day, int64_t to_day, int64_t now,
+			struct arena *a, struct tx_commitments **out, struct err *e);
+int tx_bundles_commitments_of(struct store_tx *tx, const struct tx_commitments *c,
+			      struct avail_bundle *b, size_t n, struct arena *a, struct err *e);
 /* Sets the process's availability cache to hold at most mb megabytes (0: none). Call before
  * the store is used by more than one thread. */
 void store_avail_cache_mb(struct store *st, size_t mb);

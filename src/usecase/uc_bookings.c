@@ -36,30 +36,52 @@ static int hold_fits(const struct uc_ctx *ctx, const struct hold *h, const char 
 	return 0;
 }
 
+/* Providers whose records are looked up at a time by uc_candidates. */
+#define CANDIDATES_BATCH 128
+
 int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
 		  const char *provider_id, int64_t from_day, int64_t to_day,
 		  struct avail_bundle **out, size_t *n, struct err *e)
 {
+	return uc_candidates_with(ctx, tx, svc, provider_id, from_day, to_day, NULL, out, n, e);
+}
+
+int uc_candidates_with(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
+		       const char *provider_id, int64_t from_day, int64_t to_day,
+		       const struct tx_commitments *pre, struct avail_bundle **out, size_t *n,
+		       struct err *e)
+{
 	struct bundle_cache shared;
-	size_t i;
+	const char **ids;
+	size_t i, k = 0;
 
 	memset(&shared, 0, sizeof(shared));
 	*n = 0;
-	/* A bundle is about 12 KB: room for the one asked for, not for every provider of a
-	 * service that may have thousands. */
+	/* Room for the one asked for, not for every provider of a service that may have
+	 * thousands. */
 	*out = arena_alloc(ctx->arena, (provider_id ? 1 : svc->nproviders + 1) * sizeof(**out));
+	ids = arena_alloc(ctx->arena, (provider_id ? 1 : svc->nproviders + 1) * sizeof(*ids));
 	for (i = 0; i < svc->nproviders; i++) {
 		const char *pid = svc->provider_ids[i];
 		if ((provider_id && strcmp(provider_id, pid) != 0) || !uc_covers(ctx, pid))
 			continue;
-		if (uc_deadline_check(ctx, e) ||
-		    tx_bundle_static(tx, pid, from_day, to_day, &shared, ctx->arena, &(*out)[*n],
-				     e))
-			return -1;
-		/* Tenant-wide holidays are expanded once for all the providers. */
-		(*out)[*n].expand = uc_expand(ctx);
-		(*n)++;
+		ids[k++] = pid;
 	}
+	/* Looked up in the availability cache a batch at a time, the call's time checked
+	 * between batches (a miss reads the provider's records). */
+	for (i = 0; i < k; i += CANDIDATES_BATCH) {
+		size_t m = k - i < CANDIDATES_BATCH ? k - i : CANDIDATES_BATCH;
+		if (uc_deadline_check(ctx, e) ||
+		    tx_bundles_static(tx, ids + i, m, from_day, to_day, &shared, ctx->arena,
+				      *out + i, e))
+			return -1;
+	}
+	/* Tenant-wide holidays are expanded once for all the providers. */
+	for (i = 0; i < k; i++)
+		(*out)[i].expand = uc_expand(ctx);
+	*n = k;
+	if (pre)
+		return tx_bundles_commitments_of(tx, pre, *out, *n, ctx->arena, e);
 	/* Bookings, holds and external busy time: one statement each for all of them. */
 	return tx_bundles_commitments(tx, *out, *n, ctx->now, ctx->arena, e);
 }

@@ -73,6 +73,12 @@ int uc_offers(struct uc_ctx *ctx, struct store_tx *tx, const char *provider_id,
 int uc_candidates(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
 		  const char *provider_id, int64_t from_day, int64_t to_day,
 		  struct avail_bundle **out, size_t *n, struct err *e);
+/* uc_candidates with the bookings and holds of pre (tx_commitments_read over the same
+ * dates, in tx) instead of reading them; pre NULL: as uc_candidates. */
+int uc_candidates_with(struct uc_ctx *ctx, struct store_tx *tx, const struct service *svc,
+		       const char *provider_id, int64_t from_day, int64_t to_day,
+		       const struct tx_commitments *pre, struct avail_bundle **out, size_t *n,
+		       struct err *e);
 /* engine_pick over svc's providers (only provider_id when set, and only those the caller
  * may act for) for start, loaded a chunk at a time; drop (not NULL) is a hold of the one
  * provider asked for that is about to be consumed, its time not in the way. 0 with bk

@@ -283,6 +283,7 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 			 struct err *e)
 {
 	struct arena *req = ctx->arena, *chunk = NULL;
+	struct tx_commitments *pre = NULL;
 	struct uc_slot_job *job = &out->job;
 	struct offer_index offers;
 	struct slot_scratch scratch;
@@ -314,6 +315,11 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 	job->rules = service_rules_of(&job->svc);
 	offer_index_build(&job->svc, req, &offers);
 	job->ids = arena_alloc(req, (job->svc.nproviders + 1) * sizeof(*job->ids));
+	/* More than one round: the tenant's bookings and holds over the dates in one statement,
+	 * rather than two statements a round of one index probe per provider each. */
+	if (job->svc.nproviders > SLOTS_CHUNK &&
+	    tx_commitments_read(tx, load_from_day, load_to_day, ctx->now, req, &pre, e))
+		goto out;
 	q.now = ctx->now;
 	q.from = q.to = 0;
 	for (base = 0; base < job->svc.nproviders; base += SLOTS_CHUNK) {
@@ -326,7 +332,8 @@ static int slots_chunked(struct uc_ctx *ctx, const char *service_id, int64_t fro
 					  : SLOTS_CHUNK;
 		chunk = arena_new();
 		ctx->arena = chunk;
-		if (uc_candidates(ctx, tx, &part, NULL, load_from_day, load_to_day, &b, &n, e))
+		if (uc_candidates_with(ctx, tx, &part, NULL, load_from_day, load_to_day, pre, &b,
+				       &n, e))
 			goto out;
 		for (i = 0; i < n; i++) {
 			struct service_rules pr =
