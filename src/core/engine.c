@@ -67,6 +67,16 @@ static bool template_reserved(const struct week_template *t)
 	return false;
 }
 
+bool engine_versions_reserved(const struct week_template *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (template_reserved(&v[i]))
+			return true;
+	return false;
+}
+
 /* b's templates for a query of svc_id: as stored, or, when some interval is reserved for
  * particular services, copies with those reserved for others excluded. */
 static const struct week_template *templates_for(struct avail_bundle *b, const char *svc_id,
@@ -75,11 +85,8 @@ static const struct week_template *templates_for(struct avail_bundle *b, const c
 	struct week_template *v;
 	size_t i, d, ndays;
 
-	if (!svc_id)
-		return b->versions;
-	for (i = 0; i < b->nversions && !template_reserved(&b->versions[i]); i++)
-		;
-	if (i == b->nversions)
+	/* Known from the cache entry, whose versions were looked at once when it was read. */
+	if (!svc_id || b->versions_for_all || !engine_versions_reserved(b->versions, b->nversions))
 		return b->versions;
 	v = arena_alloc(a, b->nversions * sizeof(*v));
 	memcpy(v, b->versions, b->nversions * sizeof(*v));
@@ -106,11 +113,18 @@ static const struct week_template *templates_for(struct avail_bundle *b, const c
 static int build_overrides(struct avail_bundle *b, struct expand *x, size_t span,
 			   const char *svc_id, struct arena *a, struct err *e)
 {
-	int32_t *last = arena_alloc(a, (span + 1) * sizeof(*last));
+	int32_t *last;
 	struct date_override *ov;
 	const int64_t *days;
 	size_t i, j, n, k = 0, dated = 0;
 
+	if (!b->noverrides) {
+		/* Most providers have none: no room per date made (and zeroed) for nothing. */
+		b->input.overrides = NULL;
+		b->input.noverrides = 0;
+		return 0;
+	}
+	last = arena_alloc(a, (span + 1) * sizeof(*last));
 	for (j = 0; j < span; j++)
 		last[j] = -1;
 	for (i = 0; i < b->noverrides; i++) {

@@ -67,7 +67,13 @@ struct avail_bundle {
 	struct avail_input input;	/* built by engine_prepare; points into this bundle */
 	struct business_bundle *business;	/* the tenant's business hours, shared; NULL:
 						 * none set */
+	bool versions_for_all;	/* known that no interval of versions is reserved for
+				 * particular services (false: the engine looks) */
 };
+
+/* True when some interval of one of the n versions v is reserved for particular services
+ * (what avail_bundle.versions_for_all records the opposite of). */
+bool engine_versions_reserved(const struct week_template *v, size_t n);
 
 /* The UTC range a bundle for local dates from_day..to_day reads commitments over: the dates
  * in any zone, and a day more each side for buffers. */

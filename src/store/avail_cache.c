@@ -72,23 +72,35 @@ void avail_cache_free(struct avail_cache *c)
 	free(c);
 }
 
-/* FNV-1a over the key's fields. */
-static uint64_t key_hash(const struct avail_cache_key *k)
+/* FNV-1a over the tenant's part of a key: the state key_hash_rest goes on from. */
+static uint64_t key_hash_tenant(const char *tenant)
 {
 	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)tenant; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+static uint64_t key_hash_rest(uint64_t h, const struct avail_cache_key *k)
+{
 	const unsigned char *p;
 	int64_t days[2] = {k->from_day, k->to_day};
 	size_t i;
 
-	for (p = (const unsigned char *)k->tenant; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
 	for (p = (const unsigned char *)k->provider; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
 	p = (const unsigned char *)days;
 	for (i = 0; i < sizeof(days); i++)
 		h = (h ^ p[i]) * 1099511628211ULL;
 	return h;
+}
+
+/* FNV-1a over the key's fields. */
+static uint64_t key_hash(const struct avail_cache_key *k)
+{
+	return key_hash_rest(key_hash_tenant(k->tenant), k);
 }
 
 static bool key_eq(const struct avail_cache_key *a, const struct avail_cache_key *b)
@@ -243,7 +255,7 @@ size_t avail_cache_get_many(struct avail_cache *c, const struct avail_cache_key 
 			    size_t n, int64_t rev, struct avail_cache_entry **out)
 {
 	struct avail_cache_entry *stale = NULL;
-	uint64_t h[GET_BATCH];
+	uint64_t h[GET_BATCH], tenant_h;
 	size_t base, i, hits = 0;
 
 	if (!c) {
@@ -251,17 +263,23 @@ size_t avail_cache_get_many(struct avail_cache *c, const struct avail_cache_key 
 			out[i] = NULL;
 		return 0;
 	}
+	/* A query's keys are of one tenant: its part of the hash is worked out once. */
+	tenant_h = n ? key_hash_tenant(keys[0].tenant) : 0;
 	pthread_mutex_lock(&c->lock);
 	for (base = 0; base < n; base += GET_BATCH) {
 		size_t m = n - base < GET_BATCH ? n - base : GET_BATCH;
 		for (i = 0; i < m; i++) {
-			h[i] = key_hash(&keys[base + i]);
+			const struct avail_cache_key *k = &keys[base + i];
+			h[i] = strcmp(k->tenant, keys[0].tenant) ? key_hash(k)
+								 : key_hash_rest(tenant_h, k);
 			__builtin_prefetch(&c->buckets[h[i] & (c->nbuckets - 1)]);
 		}
 		for (i = 0; i < m; i++) {
 			struct avail_cache_entry *head = c->buckets[h[i] & (c->nbuckets - 1)];
-			if (head)
+			if (head) {
 				__builtin_prefetch(head);
+				__builtin_prefetch(&head->hash);
+			}
 		}
 		for (i = 0; i < m; i++) {
 			get_locked(c, &keys[base + i], h[i], rev, &out[base + i], &stale);

@@ -153,6 +153,7 @@ struct static_value {
 	struct entry *entries;
 	size_t nentries;
 	int64_t from_day, to_day, from, to;
+	bool versions_for_all;		/* no interval of versions reserved for some services */
 };
 
 /* The blocks of an entry's arena: small, so an entry takes little more than its records. */
@@ -186,6 +187,8 @@ static struct arena *static_load(struct store_tx *tx, const char *provider_id,
 	v->to_day = tmp->to_day;
 	v->from = tmp->from;
 	v->to = tmp->to;
+	/* Looked at once here rather than by every query (the versions' every day). */
+	v->versions_for_all = !engine_versions_reserved(v->versions, v->nversions);
 	*out = v;
 	return own;
 }
@@ -218,6 +221,7 @@ static void bundle_from(const struct static_value *v, struct avail_bundle *b)
 	b->expand = NULL;
 	memset(&b->input, 0, sizeof(b->input));
 	b->business = NULL;
+	b->versions_for_all = v->versions_for_all;
 }
 
 int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_day,
@@ -547,13 +551,13 @@ int tx_commitments_read(struct store_tx *tx, int64_t from_day, int64_t to_day, i
 	struct stmt *s = conn_prep(
 		tx->c,
 		"SELECT start_utc, block_start, block_end, service_id, 0, provider_id"
-		" FROM bookings WHERE tenant_id = ?1 AND start_utc > ?5"
-		" AND start_utc < ?7 AND active = 1"
-		" AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+		" FROM bookings WHERE tenant_id = ?1 AND start_utc > ?4"
+		" AND start_utc < ?6 AND active = 1"
+		" AND block_start > ?4 AND block_start < ?3 AND block_end > ?2"
 		" UNION ALL"
 		" SELECT start_utc, block_start, block_end, service_id, 1, provider_id"
-		" FROM holds WHERE tenant_id = ?1 AND expires_at > ?6"
-		" AND block_start > ?5 AND block_start < ?4 AND block_end > ?3"
+		" FROM holds WHERE tenant_id = ?1 AND expires_at > ?5"
+		" AND block_start > ?4 AND block_start < ?3 AND block_end > ?2"
 		" ORDER BY 2",
 		e);
 	struct tenant_booked *rows = NULL;
@@ -568,11 +572,11 @@ int tx_commitments_read(struct store_tx *tx, int64_t from_day, int64_t to_day, i
 	memset(c, 0, sizeof(*c));
 	bundle_range(from_day, to_day, &c->from, &c->to);
 	bind_text(s, 1, tx->tenant);
-	db_bind_i64(s, 3, c->from);
-	db_bind_i64(s, 4, c->to);
-	db_bind_i64(s, 5, c->from - BOOKING_MAX_BLOCK_SECONDS - 1);
-	db_bind_i64(s, 6, now);
-	db_bind_i64(s, 7, c->to + BOOKING_MAX_BLOCK_SECONDS);
+	db_bind_i64(s, 2, c->from);
+	db_bind_i64(s, 3, c->to);
+	db_bind_i64(s, 4, c->from - BOOKING_MAX_BLOCK_SECONDS - 1);
+	db_bind_i64(s, 5, now);
+	db_bind_i64(s, 6, c->to + BOOKING_MAX_BLOCK_SECONDS);
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct tenant_booked *r;
 		rows = grow_rows(a, rows, nrows, &cap, sizeof(*rows));
