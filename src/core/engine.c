@@ -430,6 +430,9 @@ void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_
 	pk->best = -1;
 	pk->best_day = INT_MAX;
 	pk->best_near = INT_MAX;
+	/* Built once: looking each provider's terms up in the service (service_rules_for) is
+	 * quadratic over a service of thousands. */
+	offer_index_build(svc, keep, &pk->offers);
 }
 
 int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, struct tz_db *db,
@@ -450,7 +453,7 @@ int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, st
 		struct slot_provider p;
 		int day_count;
 		/* Each provider with its own duration for the service. */
-		rules = service_rules_for(svc, b[i].provider.id);
+		rules = service_rules_indexed(svc, &pk->offers, b[i].provider.id);
 		if (engine_prepare(&b[i], db, svc, (uint32_t)pk->seen, a, &p, e)) {
 			rc = -1;
 			break;
