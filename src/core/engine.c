@@ -67,6 +67,15 @@ static bool template_reserved(const struct week_template *t)
 	return false;
 }
 
+void engine_prefetch(const struct avail_bundle *b)
+{
+	size_t i, off;
+
+	for (i = 0; i < b->nversions && i < 2; i++)
+		for (off = 0; off < sizeof(b->versions[i]); off += 64)
+			__builtin_prefetch((const char *)&b->versions[i] + off);
+}
+
 bool engine_versions_reserved(const struct week_template *v, size_t n)
 {
 	size_t i;

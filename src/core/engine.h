@@ -71,6 +71,10 @@ struct avail_bundle {
 				 * particular services (false: the engine looks) */
 };
 
+/* Asks the CPU to fetch what engine_prepare and slot generation read first of b (its first
+ * schedule versions), to overlap with other work; changes nothing. */
+void engine_prefetch(const struct avail_bundle *b);
+
 /* True when some interval of one of the n versions v is reserved for particular services
  * (what avail_bundle.versions_for_all records the opposite of). */
 bool engine_versions_reserved(const struct week_template *v, size_t n);

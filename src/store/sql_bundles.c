@@ -273,6 +273,19 @@ int tx_bundle_static(struct store_tx *tx, const char *provider_id, int64_t from_
 	return 0;
 }
 
+/* Entries fetched ahead of their copy: thousands of them do not stay in the CPU's caches
+ * between queries, and each copy would wait on memory. */
+#define PREFETCH_AHEAD 4
+
+static void prefetch_bytes(const void *p, size_t n)
+{
+	const char *c = p;
+	size_t off;
+
+	for (off = 0; off < n; off += 64)
+		__builtin_prefetch(c + off);
+}
+
 int tx_bundles_static(struct store_tx *tx, const char *const *provider_ids, size_t n,
 		      int64_t from_day, int64_t to_day, struct bundle_cache *cache,
 		      struct arena *a, struct avail_bundle *b, struct err *e)
@@ -312,6 +325,9 @@ int tx_bundles_static(struct store_tx *tx, const char *const *provider_ids, size
 			en[i] = avail_cache_put(store ? tx->st->avail_cache : NULL, &keys[i],
 						cache->rev, own, loaded);
 		}
+		if (i + PREFETCH_AHEAD < n && en[i + PREFETCH_AHEAD])
+			prefetch_bytes(avail_cache_value(en[i + PREFETCH_AHEAD]),
+				       sizeof(struct static_value));
 		bundle_from(avail_cache_value(en[i]), &b[i]);
 		b[i].shared_holidays = cache->holidays;
 		b[i].nshared_holidays = cache->nholidays;
