@@ -13,8 +13,9 @@
 #       page_1000         per provider, provider_limit=1000 (the first page)
 #     and the same-run references healthz (GET /healthz) and one_provider (the day of one
 #     provider, provider_id=...).
-# Then the any-provider writes (WRITES, default 20 each, one connection, every request a new
-# customer at the same start, so each one judges every provider), with the peak RSS of slotd
+# Then the any-provider writes (WRITES, default 20 each, 0 for none; one connection, every
+# request a new customer at the same start: each judges providers until one free all around
+# the start takes it, so the later ones judge more as the day fills), with the peak RSS of slotd
 # during each row (VmHWM after resetting it through /proc/PID/clear_refs):
 #       book_any          POST /v1/bookings without provider_id (09:00 New York on the day)
 #       hold_any          POST /v1/holds without provider_id (the same start)
@@ -31,6 +32,8 @@
 #   about 6,000 of them).
 # Usage: bench/any_provider.sh [build-dir]        (default build-dir: build)
 # Environment: N (30), ROUNDS (2), NPROV (10000), SLOTD_BIN, KEEP=1 (keep the temp dir),
+#   REUSE=DIR (a temp dir kept by KEEP=1: its set-up copied instead of made again; writes
+#   change the copy only),
 #   ROWS (the read rows to run, e.g. "healthz group_start"; "" for none), WRITES (20),
 #   PROFILE=FILE: perf record (-e cpu-clock -g) slotd during group_start's first round, the
 #   report's top lines in FILE.
@@ -49,7 +52,24 @@
 # of each chunk's 6 MB bundle array, mapped and unmapped per chunk); with 32 at a time
 # (SLOTS_CHUNK in src/usecase/uc_views.c) 155-165 ms at 32 MB (about 6,000 of the 10,000
 # providers' days fit) and 49-80 ms at 128 MB.
-# Where a warm group_start goes (cache fits, perf, before that change): copying each provider's 12.5 kB bundle out
+# 2026-12-05, after reading the tenant's bookings and holds once per query, one cache lock
+# per batch, no per-date override room for providers without overrides, versions' reserved
+# intervals known from the cache entry, and entries fetched ahead (Release, default 32 MB
+# cache, warm, 20 requests, 3 rounds interleaved with the binary before, same set-up kept
+# with KEEP=1; this 2-core VM at load 7-8 from other suites: noisy, compare within a row):
+#                    before          after          (server CPU a request, before / after)
+#   healthz          0.28-2.1        0.37-0.83
+#   group_start      47-54           24             23-24 / 11-12 ms
+#   group_start_ids  72-102          57-73          43-46 / 31-33 ms (3.7 MB of JSON)
+#   page_100         7.3-10.4        5.2-6.5        2.4-4.8 / 1.9-2.9 ms
+#   page_1000        9.2-14          11.6-14.3      4.8-6.2 / 4.8-6.2 ms
+# At load 4 (healthz 0.12-0.23), group_start p50 was 21-22 ms before and 14 ms with all but
+# the fetching ahead, which took a further 15-30% of its CPU. What is left of a warm
+# group_start (perf): cache lookups 11% (one memory miss per entry), ordering and the slot
+# loop 9%, slot generation 6%, zone conversions ~10%, SQLite ~6%. A later run at load 7
+# (30 requests): group_start 48-78 before, 18-36 after; server CPU 35-39 / 16-19 ms. The
+# server's own CPU per warm query (11-19 ms) says the 10 ms goal is not reached yet.
+# Where a warm group_start went (cache fits, perf, before the bundles were shared): copying each provider's 12.5 kB bundle out
 # of the availability cache 17% (memmove) and zeroing bundle arenas 8% (memset) with their
 # page faults ~13%, avail_cache_get 10%, strcmp 4%, SQLite (commitments, service's providers)
 # ~5%; the engine (slots_generate, avail_resolve_day, tz, holiday expansion, engine_prepare)
@@ -72,14 +92,28 @@ helper=bench/any_provider_data.py
 bench_workdir
 if [ -n "${KEEP:-}" ]; then trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; echo "kept $work"' EXIT; fi
 private_copy bin
-tenant_create
+if [ -n "${REUSE:-}" ]; then
+  # A set-up kept before (KEEP=1): its database copied, a new key for its tenant.
+  cp "$REUSE"/slotd.db* "$work"/
+  db="sqlite:$work/slotd.db"
+  key=$("$bin" key create bench --role admin --db "$db" | tail -n 1)
+  day=$(cat "$REUSE/setup.day")
+else
+  tenant_create
+  # A weekday two weeks ahead: every zone's hours fall on it.
+  day=$(date -u -d "+14 days" +%F)
+  while [ "$(date -u -d "$day" +%u)" -gt 5 ]; do day=$(date -u -d "$day +1 day" +%F); done
+fi
 slotd_start -u SLOTD_TEST_CLOCK -- --db "$db" --threads 1
 
-# A weekday two weeks ahead: every zone's hours fall on it.
-day=$(date -u -d "+14 days" +%F)
-while [ "$(date -u -d "$day" +%u)" -gt 5 ]; do day=$(date -u -d "$day +1 day" +%F); done
 echo "any_provider: $nprov providers, day $day, slotd $bin"
-setup=$(taskset -c 0 $py $helper setup "$api" "$key" "$day" "$nprov")
+if [ -n "${REUSE:-}" ]; then
+  setup=$(cat "$REUSE/setup.json")
+else
+  setup=$(taskset -c 0 $py $helper setup "$api" "$key" "$day" "$nprov")
+  echo "$setup" >"$work/setup.json"
+  echo "$day" >"$work/setup.day"
+fi
 echo "setup: $setup"
 svc=$(echo "$setup" | json_field service_id)
 prv=$(echo "$setup" | json_field provider_id)
@@ -116,6 +150,7 @@ done
 
 # --- any-provider writes -------------------------------------------------------------------
 writes=${WRITES:-20}
+[ "$writes" -gt 0 ] || exit 0
 start="${day}T09:00:00-05:00"
 # post_timed PATH BODY_KIND N TAG: N sequential POSTs (keep-alive), prints "p50 p99 max codes".
 post_timed() {
