@@ -43,7 +43,7 @@ def minutes_of(i):
 
 
 def test_open_time_of_every_provider_across_chunks(start_server):
-    srv = start_server(env={"SLOTD_RATE_LIMITS": "off"})
+    srv = start_server(args=["--request-budget-ms", "120000"], env={"SLOTD_RATE_LIMITS": "off"})
     t = srv.tenant()
     ps = [t.provider(f"P{i:03d}", NY)["id"] for i in range(N)]
     week = {d: ([{"start": "09:00", "end": "17:00"}] if d not in ("sat", "sun") else [])
