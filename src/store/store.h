@@ -271,7 +271,8 @@ struct bundle_cache {
 	int64_t rev;
 };
 /* tx_bundle for one of several providers over the same dates: bundles share the tenant-wide
- * holiday rows (b->holidays may point into cache). A NULL cache reads for this provider
+ * holiday rows (b->shared_holidays points into cache, b->holidays holds the provider's own).
+ * A NULL cache reads for this provider
  * alone, in one statement. */
 int tx_bundle_cached(struct store_tx *tx, const char *provider_id, int64_t from_day,
 		     int64_t to_day, int64_t now, struct bundle_cache *cache, struct arena *a,
