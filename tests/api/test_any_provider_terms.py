@@ -8,8 +8,13 @@ only 40, 70 and 150 have hours (weekdays). 40: 09:00-17:00, own duration 120 min
 starts 09:00, 11:00, 13:00, 15:00). 70: 09:00-17:00, the service's 60 minutes. 150:
 09:00-16:30, own duration 30 minutes. Every tenth of the others (0, 10, ...) has an own
 duration of 45 minutes, so the service has many own terms. Monday 2 Mar 2026; "now" is Sun 1 Mar 12:00Z.
+The same with 40 providers and 3, 7 and 20 in place of 40, 70 and 150 (long, plain and short
+in the test): judged among the first providers of a pick, whose terms are looked up otherwise
+than those of later ones.
 Runs on SQLite and, under scripts/pg.sh run, on PostgreSQL.
 """
+import pytest
+
 import booking_helpers
 from conftest import weekdays
 
@@ -28,18 +33,19 @@ def book_any(t, sid, start, i):
     return r
 
 
-def test_any_provider_is_judged_with_its_own_duration(server):
+@pytest.mark.parametrize("n, long, plain, short", [(N, 40, 70, 150), (40, 3, 7, 20)])
+def test_any_provider_is_judged_with_its_own_duration(server, n, long, plain, short):
     t = server.tenant()
-    ids = [t.provider(f"P{i:03d}", "UTC")["id"] for i in range(N)]
+    ids = [t.provider(f"P{i:03d}", "UTC")["id"] for i in range(n)]
     sid = t.service(ids[:1], "Consult", 60)["id"]
     r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": ids[1:]})
     assert r.status_code == 200, r.text
     order = sorted(ids)
-    t.schedule(order[40], weekdays([("09:00", "17:00")]))
-    t.schedule(order[70], weekdays([("09:00", "17:00")]))
-    t.schedule(order[150], weekdays([("09:00", "16:30")]))
-    own = {40: 120, 150: 30}
-    own.update({i: 45 for i in range(0, N, 10) if i not in (40, 70, 150)})
+    t.schedule(order[long], weekdays([("09:00", "17:00")]))
+    t.schedule(order[plain], weekdays([("09:00", "17:00")]))
+    t.schedule(order[short], weekdays([("09:00", "16:30")]))
+    own = {long: 120, short: 30}
+    own.update({i: 45 for i in range(0, n, 10) if i not in (long, plain, short)})
     for i, minutes in own.items():
         t.ok("PUT", f"/v1/services/{sid}/providers/{order[i]}", {"duration_minutes": minutes})
 
@@ -49,10 +55,10 @@ def test_any_provider_is_judged_with_its_own_duration(server):
         b = r.json()
         return order.index(b["provider_id"]), b["end"]
 
-    # 16:00: not 40 (its 120 minutes would end at 18:00, after closing), but 70, free all
-    # around the start, for the service's hour.
-    assert pick("16:00", 0) == (70, utc("17:00"))
-    # 16:00 again: 70 is taken; 150's own 30 minutes end at its closing time.
-    assert pick("16:00", 1) == (150, utc("16:30"))
-    # 15:00: 40, free all around, for its own 120 minutes.
-    assert pick("15:00", 2) == (40, utc("17:00"))
+    # 16:00: not long (its 120 minutes would end at 18:00, after closing), but plain, free
+    # all around the start, for the service's hour.
+    assert pick("16:00", 0) == (plain, utc("17:00"))
+    # 16:00 again: plain is taken; short's own 30 minutes end at its closing time.
+    assert pick("16:00", 1) == (short, utc("16:30"))
+    # 15:00: long, free all around, for its own 120 minutes.
+    assert pick("15:00", 2) == (long, utc("17:00"))
