@@ -428,6 +428,12 @@ static int bookings_on(const struct avail_bundle *b, int64_t day)
 	return count;
 }
 
+/* Providers a pick judges before it indexes the service's offers by provider. Sorting them
+ * costs as much as scanning them for a few dozen providers (10,000 providers with own terms:
+ * tens of ms), so a pick of one provider, or one settled by one of the first providers judged,
+ * looks each one's terms up by service_rules_for; past these, the index. */
+#define PICK_SCAN_MAX 32
+
 void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_t start,
 		       int64_t now, struct arena *keep)
 {
@@ -439,9 +445,6 @@ void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_
 	pk->best = -1;
 	pk->best_day = INT_MAX;
 	pk->best_near = INT_MAX;
-	/* Built once: looking each provider's terms up in the service (service_rules_for) is
-	 * quadratic over a service of thousands. */
-	offer_index_build(svc, keep, &pk->offers);
 }
 
 int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, struct tz_db *db,
@@ -461,8 +464,14 @@ int engine_pick_add(struct engine_pick *pk, struct avail_bundle *b, size_t n, st
 		struct slot_explanation x;
 		struct slot_provider p;
 		int day_count;
-		/* Each provider with its own duration for the service. */
-		rules = service_rules_indexed(svc, &pk->offers, b[i].provider.id);
+		/* Each provider with its own duration for the service: looked up in the service
+		 * for the first ones, then (built once, in keep) through the index, since a scan
+		 * per provider is quadratic over a service of thousands. */
+		if (pk->seen == PICK_SCAN_MAX)
+			offer_index_build(svc, pk->keep, &pk->offers);
+		rules = pk->seen < PICK_SCAN_MAX
+				? service_rules_for(svc, b[i].provider.id)
+				: service_rules_indexed(svc, &pk->offers, b[i].provider.id);
 		if (engine_prepare(&b[i], db, svc, (uint32_t)pk->seen, a, &p, e)) {
 			rc = -1;
 			break;

@@ -123,8 +123,9 @@ int engine_pick(struct avail_bundle *b, size_t n, struct tz_db *db, const struct
 /* engine_pick in steps, for providers loaded a chunk at a time: engine_pick_begin, then
  * engine_pick_add for each chunk in the service's provider order (a chunk's bundles may be
  * freed after its call), then engine_pick_end. What a refusal names (a holiday, a calendar)
- * is copied into keep, as is an index of svc's own terms by provider (built once, by
- * engine_pick_begin; svc must outlive the pick); the winner's id and zone are kept here. */
+ * is copied into keep, as is an index of svc's own terms by provider (built once, when a pick
+ * has judged a few dozen providers; svc must outlive the pick); the winner's id and zone are
+ * kept here. */
 struct engine_pick {
 	const struct service *svc;
 	int64_t start, now;
@@ -139,7 +140,7 @@ struct engine_pick {
 	char provider_id[ID_MAX];	/* the winner's */
 	bool auto_confirm;
 	const struct tz *zone;		/* the winner's zone */
-	struct offer_index offers;	/* svc's own terms by provider (in keep) */
+	struct offer_index offers;	/* svc's own terms by provider (in keep), once built */
 };
 void engine_pick_begin(struct engine_pick *pk, const struct service *svc, int64_t start,
 		       int64_t now, struct arena *keep);
