@@ -615,9 +615,10 @@ bool waitlist_wants(const struct waitlist_entry *w, int64_t wall, int64_t dur)
 }
 
 int engine_offer_more(struct avail_bundle *b, size_t n, struct tz_db *db,
-		      const struct service *svc, const struct waitlist_entry *w,
-		      const struct auth *reach, int64_t from, int64_t to, int64_t now,
-		      struct arena *a, struct hold *h, bool *found, struct err *e)
+		      const struct service *svc, const struct offer_index *offers,
+		      const struct waitlist_entry *w, const struct auth *reach, int64_t from,
+		      int64_t to, int64_t now, struct arena *a, struct hold *h, bool *found,
+		      struct err *e)
 {
 	struct service_rules rules = service_rules_of(svc);
 	struct slot_query q = {&rules, now, from, to};
@@ -632,7 +633,8 @@ int engine_offer_more(struct avail_bundle *b, size_t n, struct tz_db *db,
 		struct slot_provider sp;
 		if (reach && !auth_covers(reach, b[i].provider.id))
 			continue;
-		rules = service_rules_for(svc, b[i].provider.id);
+		rules = offers ? service_rules_indexed(svc, offers, b[i].provider.id)
+			       : service_rules_for(svc, b[i].provider.id);
 		if (engine_prepare(&b[i], db, svc, (uint32_t)i, a, &sp, e)) {
 			slot_list_release(&list);
 			slot_scratch_release(&scratch);
@@ -670,5 +672,5 @@ int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struc
 {
 	bool found = false;
 
-	return engine_offer_more(b, n, db, svc, w, reach, from, to, now, a, h, &found, e);
+	return engine_offer_more(b, n, db, svc, NULL, w, reach, from, to, now, a, h, &found, e);
 }

@@ -174,10 +174,13 @@ int engine_offer(struct avail_bundle *b, size_t n, struct tz_db *db, const struc
 		 int64_t to, int64_t now, struct arena *a, struct hold *h, struct err *e);
 /* engine_offer over providers loaded a chunk at a time, in the service's provider order:
  * with *found set, h holds the best start so far and only an earlier one replaces it (h is
- * filled whole, nothing points into b). 1 when this call found a better start, else 0. */
+ * filled whole, nothing points into b). 1 when this call found a better start, else 0.
+ * offers (not NULL): svc's offer index, for each provider's own terms without a scan of the
+ * service per provider (a service of thousands of providers). */
 int engine_offer_more(struct avail_bundle *b, size_t n, struct tz_db *db,
-		      const struct service *svc, const struct waitlist_entry *w,
-		      const struct auth *reach, int64_t from, int64_t to, int64_t now,
-		      struct arena *a, struct hold *h, bool *found, struct err *e);
+		      const struct service *svc, const struct offer_index *offers,
+		      const struct waitlist_entry *w, const struct auth *reach, int64_t from,
+		      int64_t to, int64_t now, struct arena *a, struct hold *h, bool *found,
+		      struct err *e);
 
 #endif

@@ -95,6 +95,7 @@ struct offer_pool {
 	struct avail_bundle *bundles;
 	size_t n;
 	bool chunked;
+	struct offer_index offers;	/* chunked: each provider's own terms, built once */
 	int64_t from_day, to_day;
 };
 
@@ -121,6 +122,8 @@ static struct offer_pool *pool_for(struct uc_ctx *ctx, struct store_tx *tx,
 	p->from_day = from_day;
 	p->to_day = to_day;
 	p->chunked = !pid && p->svc.nproviders > OFFER_POOL_WHOLE;
+	if (p->chunked)
+		offer_index_build(&p->svc, ctx->arena, &p->offers);
 	if (!p->chunked &&
 	    uc_candidates(ctx, tx, &p->svc, pid, from_day, to_day, &p->bundles, &p->n, e))
 		return NULL;
@@ -163,8 +166,8 @@ static int offer_chunked(struct uc_ctx *ctx, struct store_tx *tx, const struct o
 			}
 			goto out;
 		}
-		if (engine_offer_more(b, n, ctx->env->tz, &p->svc, w, reach, from, to, ctx->now,
-				      chunk, h, &found, engine) < 0)
+		if (engine_offer_more(b, n, ctx->env->tz, &p->svc, &p->offers, w, reach, from, to,
+				      ctx->now, chunk, h, &found, engine) < 0)
 			goto out;
 		ctx->arena = req;
 		arena_free(chunk);

@@ -217,6 +217,27 @@ def test_waitlist_offer_for_any_provider_finds_a_later_chunk(server):
         "offered", order[100], utc(MON, "10:00")), e3
 
 
+def test_waitlist_offer_over_chunks_follows_each_providers_own_duration(server):
+    """A service of 240 providers (a waitlist round reads it in chunks) where 150 and 220 have
+    hours 09:00-10:00 and their own durations: 150's 90 minutes cannot start in that hour,
+    220's 30 can. Every tenth other provider has an own duration too. The entry is offered
+    220's 09:00 for 30 minutes; with the service's 60 minutes for every provider it would be
+    150's."""
+    t = server.tenant()
+    sid, order = big_service(t, WAIT_N)
+    for i in (150, 220):
+        open_hours(t, order[i], "09:00", "10:00")
+    own = {150: 90, 220: 30}
+    own.update({i: 45 for i in range(0, WAIT_N, 10) if i not in own})
+    for i, minutes in own.items():
+        t.ok("PUT", f"/v1/services/{sid}/providers/{order[i]}", {"duration_minutes": minutes})
+    e = entry(t, sid, "dan")
+    assert (e["status"], e["offer_provider_id"], e["offer_start"]) == (
+        "offered", order[220], utc(MON, "09:00")), e
+    h = t.ok("GET", f"/v1/holds/{e['hold_id']}", now=NOW)
+    assert (h["start"], h["end"]) == (utc(MON, "09:00"), utc(MON, "09:30")), h
+
+
 def test_one_round_offers_each_start_once(server):
     """Two entries waiting for any provider; the holds on the only free starts (170's and
     180's 09:00) expire; the next write's round offers the first entry 170's and the second
