@@ -297,7 +297,9 @@ int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n
  * into the bundles' range of local dates from_day..to_day, read once (one statement) for a
  * query over more providers than one round of tx_bundles_commitments takes, in a;
  * tx_bundles_commitments_of hands each bundle its own (and reads external busy time, when
- * the tenant has calendars, for those n). b's range must be the one read. */
+ * the tenant has calendars, for those n). b's range must be the one read. *out is NULL when
+ * the tenant has more rows there than a query holds at once (its other services' too): the
+ * caller reads each round's commitments with tx_bundles_commitments then. */
 struct tx_commitments;
 int tx_commitments_read(struct store_tx *tx, int64_t from_day, int64_t to_day, int64_t now,
 			struct arena *a, struct tx_commitments **out, struct err *e);

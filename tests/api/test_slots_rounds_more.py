@@ -1,0 +1,131 @@
+"""Any-provider slots of a service with more providers than one load round (512), the
+commitments of its providers read once per query: busy time of an external calendar on a
+provider of the second round blocks its slots (the tenant has calendars), and a booking of a
+provider of the second round in another service of its own blocks it as well. Checked against
+the hours each provider was given. Runs on SQLite and, under scripts/pg.sh run, on PostgreSQL.
+"""
+import concurrent.futures as cf
+import datetime
+import types
+import uuid
+from collections import defaultdict
+
+import pytest
+
+from conftest import _start, _stop, weekdays
+from ics_server import IcsServer
+from test_calendars import busy, env_for, ics, wait_cal
+
+NOW = "2026-03-02T07:00:00Z"
+DAY = "2026-03-10"          # a Tuesday
+N = 520                     # past one round of 512
+STEP = 30
+
+
+def hours(i):
+    """Provider i's weekday hours (UTC), whole hours from..to."""
+    start = 8 + i % 3
+    return start, start + 4
+
+
+def at(minute):
+    d = datetime.datetime.fromisoformat(DAY).replace(tzinfo=datetime.timezone.utc)
+    return d + datetime.timedelta(minutes=minute)
+
+
+def iso(d):
+    return d.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture(scope="module")
+def world(slotd_bin, tmp_path_factory):
+    d = tmp_path_factory.mktemp("rounds_more")
+    srv = _start(slotd_bin, d, env=env_for(d))
+    ics_srv = IcsServer().start()
+    t = srv.tenant()
+    t.ok("POST", "/v1/test/clock", {"now": NOW}, status=200)
+
+    def make(i):
+        pid = t.provider(f"R{i:03d}", timezone="UTC")["id"]
+        s, e = hours(i)
+        t.schedule(pid, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
+        return pid
+
+    with cf.ThreadPoolExecutor(4) as ex:
+        pids = list(ex.map(make, range(N)))
+    sid = t.service([], name="Any", duration_minutes=60, slot_step_minutes=STEP)["id"]
+    r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": pids})
+    assert r.status_code == 200, r.text
+    yield types.SimpleNamespace(srv=srv, t=t, pids=pids, sid=sid, ics=ics_srv)
+    t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
+    ics_srv.stop()
+    _stop(srv)
+
+
+def expected(m, blocked):
+    """{(start, end): {provider ids}}; blocked maps a provider to its [start, end)s."""
+    out = defaultdict(set)
+    for i, pid in enumerate(m.pids):
+        s, e = hours(i)
+        for t in range(s * 60, e * 60 - 60 + 1, STEP):
+            a, b = at(t), at(t + 60)
+            if any(a < y and x < b for x, y in blocked.get(pid, ())):
+                continue
+            out[(a, b)].add(pid)
+    return dict(out)
+
+
+def grouped(m):
+    r = m.t.get("/v1/slots", params={"service_id": m.sid, "from": DAY, "to": DAY,
+                                     "timezone": "UTC", "group": "start",
+                                     "include": "provider_ids"})
+    assert r.status_code == 200, r.text
+    out = {}
+    for g in r.json()["slots"]:
+        key = (datetime.datetime.fromisoformat(g["start"].replace("Z", "+00:00")),
+               datetime.datetime.fromisoformat(g["end"].replace("Z", "+00:00")))
+        assert key not in out
+        out[key] = set(g["provider_ids"])
+    return out
+
+
+def one(m, pid):
+    r = m.t.get("/v1/slots", params={"service_id": m.sid, "provider_id": pid, "from": DAY,
+                                     "to": DAY, "timezone": "UTC"})
+    assert r.status_code == 200, r.text
+    return [(s["start"], s["end"]) for s in r.json()["slots"]]
+
+
+def test_calendar_busy_and_other_service_bookings_in_the_second_round(world):
+    m = world
+    cal_i, other_i = N - 3, N - 5               # both in the second round
+    pc, po = m.pids[cal_i], m.pids[other_i]
+    sc, so = hours(cal_i)[0] * 60, hours(other_i)[0] * 60
+    assert grouped(m) == expected(m, {})
+
+    # An external calendar's busy hour on the provider of the second round.
+    path = f"/{uuid.uuid4().hex}/busy.ics"
+    hm = lambda minute: f"{minute // 60:02d}:{minute % 60:02d}"  # noqa: E731
+    m.ics.serve(path, ics(busy("UTC", DAY, hm(sc + 60), hm(sc + 120))))
+    r = m.t.post(f"/v1/providers/{pc}/calendars",
+                 {"kind": "ics", "url": m.ics.url(path), "name": "Private"})
+    assert r.status_code == 201, r.text
+    cal = r.json()
+    w = types.SimpleNamespace(t=m.t, cal_path=lambda cid: f"/v1/providers/{pc}/calendars/{cid}")
+    cal = wait_cal(w, cal["id"], lambda c: c["last_synced_at"] is not None, "synced")
+    assert cal["last_error"] is None and cal["busy_intervals"] == 1, cal
+
+    # A booking of another provider of the second round in a service of its own.
+    own = m.t.service([po], name="Own", duration_minutes=60)["id"]
+    r = m.t.post("/v1/bookings", {"service_id": own, "provider_id": po, "start": iso(at(so)),
+                                  "customer": {"name": "Ann", "email": "ann@example.com"}},
+                 headers={"Idempotency-Key": "rounds-more-own"})
+    assert r.status_code == 201, r.text
+
+    blocked = {pc: [(at(sc + 60), at(sc + 120))], po: [(at(so), at(so + 60))]}
+    want = expected(m, blocked)
+    assert grouped(m) == want
+    assert grouped(m) == want                   # again, the records from the cache
+    for pid in (pc, po):
+        assert one(m, pid) == sorted(
+            (iso(a), iso(b)) for (a, b), ps in want.items() if pid in ps)
