@@ -1,15 +1,17 @@
 """Any-provider slots of a service with more providers than one load round (512) read the
 commitments of the tenant once per query only while they are few: a tenant whose other
-services hold 170,000 bookings over the dates asked for (one-second bookings of one provider
+services hold 170,000 bookings over the dates asked for (one-second bookings of 400 providers
 outside the service, put in the database directly) must not have them all held in the
-request's memory (some 50 MB); the answer is the schedules' all the same. Peak memory is read
-from /proc (VmHWM after a reset). Runs on SQLite and, under scripts/pg.sh run, on PostgreSQL.
+request's memory (its peak rose 64 MB); the answer is the schedules' all the same. Peak memory is read
+from /proc (VmHWM after a reset). SQLite only: PostgreSQL's overlap check makes the set-up's
+170,000 inserts take minutes.
 """
 import concurrent.futures as cf
 import os
 import sqlite3
 
 import pg_helpers
+import pytest
 from conftest import weekdays
 
 DAY = "2026-03-10"              # a Tuesday
@@ -56,6 +58,8 @@ def test_many_bookings_of_other_services_are_not_all_held(start_server):
     asan = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"), "quarantine_size_mb=1"]))
     srv = start_server(args=["--request-budget-ms", "120000"],
                        env={"ASAN_OPTIONS": asan, "SLOTD_RATE_LIMITS": "off"})
+    if srv.backend != "sqlite":
+        pytest.skip("the set-up's bulk insert takes minutes on PostgreSQL")
     t = srv.tenant()
 
     def make(i):
