@@ -24,8 +24,7 @@
 	BOOKING_COLS "," FEEDBACK_OF("rating") "," FEEDBACK_OF("comment") ","                  \
 		FEEDBACK_OF("created_at") "," FEEDBACK_OF("updated_at")
 
-/* One row of booked_read: start, blocked interval, service, held. */
-static void read_booked(struct stmt *s, struct arena *a, void *dst)
+void read_booked(struct stmt *s, struct arena *a, void *dst)
 {
 	struct booked_time *b = dst;
 

@@ -446,11 +446,7 @@ static int booked_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
 		rows = grow_rows(a, rows, nrows, &cap, sizeof(*rows));
 		r = &rows[nrows++];
 		r->bundle = k;
-		r->t.start = db_col_i64(s, 0);
-		r->t.block_start = db_col_i64(s, 1);
-		r->t.block_end = db_col_i64(s, 2);
-		col_text(s, 3, r->t.service_id, sizeof(r->t.service_id));
-		r->t.held = db_col_int(s, 4) != 0;
+		read_booked(s, NULL, &r->t);
 	}
 	db_reset(s);
 	if (rc != DB_DONE)
@@ -619,11 +615,7 @@ int tx_commitments_read(struct store_tx *tx, int64_t from_day, int64_t to_day, i
 		r = &rows[nrows];
 		col_text(s, 5, r->id, sizeof(r->id));
 		r->seq = nrows++;
-		r->t.start = db_col_i64(s, 0);
-		r->t.block_start = db_col_i64(s, 1);
-		r->t.block_end = db_col_i64(s, 2);
-		col_text(s, 3, r->t.service_id, sizeof(r->t.service_id));
-		r->t.held = db_col_int(s, 4) != 0;
+		read_booked(s, NULL, &r->t);
 	}
 	db_reset(s);
 	if (rc != DB_DONE || calendars_any(tx, &c->calendars, e)) {

@@ -61,6 +61,10 @@ int entries_read_for(struct store_tx *tx, const char *provider_id, int64_t from,
 		     struct arena *a, struct entry **out, size_t *n, struct err *e);
 int booked_read(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 		int64_t now, struct arena *a, struct booked_time **out, size_t *n, struct err *e);
+/* One row of the bookings-and-holds statements (booked_read and the reads of many providers'
+ * commitments, sql_bundles.c): start, blocked start and end, service, held, into dst (a
+ * struct booked_time); a is unused. */
+void read_booked(struct stmt *s, struct arena *a, void *dst);
 int bookings_overlapping(struct store_tx *tx, const char *provider_id, int64_t from, int64_t to,
 			 struct arena *a, struct booking **out, size_t *n, struct err *e);
 

@@ -466,3 +466,19 @@ def avail_cache_hits(token, base):
         if line.startswith("slotd_avail_cache_hits_total "):
             return float(line.split()[1])
     raise AssertionError("no slotd_avail_cache_hits_total in /metrics")
+
+
+def status_kb(pid, field):
+    """A kB field of /proc/PID/status (VmRSS, VmHWM, ...) of a server process."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def parallel(fn, items, workers=4):
+    """fn over items on a few threads (set-ups of many records); the results in order."""
+    import concurrent.futures as cf
+    with cf.ThreadPoolExecutor(workers) as ex:
+        return list(ex.map(fn, items))

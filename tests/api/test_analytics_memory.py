@@ -14,21 +14,13 @@ import datetime
 
 import pytest
 
-from conftest import weekdays
+from conftest import status_kb, weekdays
 
 NY = "America/New_York"
 QNOW = "2026-12-01T00:00:00Z"
 N = 600
 WEEK = {"from": "2026-03-02", "to": "2026-03-08", "timezone": NY, "group_by": "week"}
 TWO_YEARS = {"from": "2026-01-01", "to": "2027-12-31", "timezone": NY, "group_by": "month"}
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise AssertionError(f"no {field} in /proc/{pid}/status")
 
 
 def other_days():

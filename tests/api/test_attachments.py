@@ -24,7 +24,7 @@ import requests
 from urllib3.filepost import encode_multipart_formdata
 
 from booking_helpers import at, booked, consult_tenant, make_key
-from conftest import Api, Server, _stop, expect_problem
+from conftest import _stop, Api, expect_problem, Server, status_kb
 
 MON = "2026-03-02"
 CHUNK = 256 << 10
@@ -458,14 +458,6 @@ def test_unauthenticated_upload_is_401_before_the_body(w, server):
 
 
 # --- memory and concurrency -------------------------------------------------------------------
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise AssertionError(f"no {field} in /proc/{pid}/status")
-
 
 def test_10mb_upload_and_download_stay_within_twice_their_size(start_server):
     # Under AddressSanitizer freed memory waits in a 256 MB quarantine, so each chunk's buffer

@@ -18,7 +18,7 @@ import threading
 import pytest
 import requests
 
-from conftest import DEFAULT_NOW, weekdays
+from conftest import DEFAULT_NOW, status_kb, weekdays
 
 NY = "America/New_York"
 TOKEN = "metrics-" + "r" * 24
@@ -162,14 +162,6 @@ def test_kept_slot_arrays_under_concurrent_queries_of_two_tenants(start_server):
         errors = [x for x in ex.map(ask, range(12)) if x]
     assert not errors, errors[:5]
     assert srv.running(), srv.stderr()[-2000:]
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise AssertionError(f"no {field} in /proc/{pid}/status")
 
 
 @pytest.mark.parametrize("cache_mb", ["32", "0"])

@@ -11,14 +11,13 @@
 - While one tenant floods that query from several threads, another tenant's requests are all
   answered. Timing figures are printed by bench/tenant_isolation.sh, not asserted here.
 """
-import concurrent.futures as cf
 import datetime
 import threading
 import time
 
 import pytest
 
-from conftest import DEFAULT_NOW, Api, Server, _stop, expect_problem, weekdays
+from conftest import _stop, Api, DEFAULT_NOW, expect_problem, parallel, Server, weekdays
 
 HOLIDAYS_MAX = 500
 OVERRIDES_MAX = 500
@@ -39,11 +38,6 @@ def srv(slotd_bin, tmp_path_factory):
     s = start_server(slotd_bin, tmp_path_factory.mktemp("bounded"))
     yield s
     _stop(s)
-
-
-def parallel(fn, items, workers=4):
-    with cf.ThreadPoolExecutor(workers) as ex:
-        return list(ex.map(fn, items))
 
 
 def holiday_body(k):

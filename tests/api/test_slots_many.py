@@ -7,24 +7,18 @@ tenant's are merged in per query; slot arrays are reused between queries).
 The expected answer is worked out here from the hours each provider was given, not read
 from slotd. Runs on SQLite and, under scripts/pg.sh run, on PostgreSQL.
 """
-import concurrent.futures as cf
 import datetime
 import types
 from collections import defaultdict
 
 import pytest
 
-from conftest import avail_cache_hits, DEFAULT_NOW, weekdays
+from conftest import avail_cache_hits, DEFAULT_NOW, parallel, weekdays
 
 TOKEN = "metrics-" + "m" * 24
 MON, TUE = "2026-03-02", "2026-03-03"
 N = 530         # past one round of 512
 STEP = 30
-
-
-def parallel(fn, items, workers=4):
-    with cf.ThreadPoolExecutor(workers) as ex:
-        return list(ex.map(fn, items))
 
 
 def hours(i):

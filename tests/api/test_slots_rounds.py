@@ -6,23 +6,17 @@ those of a provider outside the service, cancelled bookings and expired holds do
 answer of one provider (read on its own) agrees. Runs on SQLite and, under scripts/pg.sh run,
 on PostgreSQL.
 """
-import concurrent.futures as cf
 import datetime
 import types
 from collections import defaultdict
 
 import pytest
 
-from conftest import DEFAULT_NOW, weekdays
+from conftest import DEFAULT_NOW, parallel, weekdays
 
 MON = "2026-03-02"
 N = 520         # past one round of 512
 STEP = 30
-
-
-def parallel(fn, items, workers=4):
-    with cf.ThreadPoolExecutor(workers) as ex:
-        return list(ex.map(fn, items))
 
 
 def hours(i):

@@ -12,7 +12,7 @@ import sqlite3
 
 import pg_helpers
 import pytest
-from conftest import weekdays
+from conftest import status_kb, weekdays
 
 DAY = "2026-03-10"              # a Tuesday
 DAY_UTC = 1773100800            # 2026-03-10T00:00:00Z
@@ -20,14 +20,6 @@ N = 520                         # past one round of 512
 OTHER = 172_800                 # one-second bookings over two days around DAY
 P = 400                         # providers outside the service they are spread over
 NOW = "2026-03-01T00:00:00Z"
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise AssertionError(f"no {field} in /proc/{pid}/status")
 
 
 def sql(srv, text):
