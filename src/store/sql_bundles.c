@@ -653,13 +653,32 @@ static size_t commitments_lower(const struct tx_commitments *c, const char *id)
 	return lo;
 }
 
-int tx_bundles_commitments_of(struct store_tx *tx, const struct tx_commitments *c,
-			      struct avail_bundle *b, size_t n, struct arena *a, struct err *e)
+/* The bookings and live holds (with_booked) and the external busy time of n bundles, one
+ * statement of each kind for all of them, their ids as one JSON array. */
+static int commitments_many(struct store_tx *tx, struct avail_bundle *b, size_t n,
+			    bool with_booked, int64_t now, struct arena *a, struct err *e)
 {
 	struct by_provider bp;
 	struct buf ids;
-	size_t i;
 	int rc;
+
+	by_provider_init(&bp, b, n, a);
+	buf_init(&ids, 64 * 1024 * 1024);
+	ids_json(b, n, &ids);
+	if (ids.failed) {
+		buf_release(&ids);
+		return err_set(e, ERR_INTERNAL, "too many providers in one query");
+	}
+	rc = (with_booked && booked_many(tx, b, n, &bp, ids.ptr, now, a, e)) ||
+	     external_many(tx, b, n, &bp, ids.ptr, a, e);
+	buf_release(&ids);
+	return rc ? -1 : 0;
+}
+
+int tx_bundles_commitments_of(struct store_tx *tx, const struct tx_commitments *c,
+			      struct avail_bundle *b, size_t n, struct arena *a, struct err *e)
+{
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		size_t lo = commitments_lower(c, b[i].provider.id), hi = lo;
@@ -674,25 +693,13 @@ int tx_bundles_commitments_of(struct store_tx *tx, const struct tx_commitments *
 	}
 	if (n == 0 || !c->calendars)
 		return 0;
-	by_provider_init(&bp, b, n, a);
-	buf_init(&ids, 64 * 1024 * 1024);
-	ids_json(b, n, &ids);
-	if (ids.failed) {
-		buf_release(&ids);
-		return err_set(e, ERR_INTERNAL, "too many providers in one query");
-	}
-	rc = external_many(tx, b, n, &bp, ids.ptr, a, e);
-	buf_release(&ids);
-	return rc ? -1 : 0;
+	return commitments_many(tx, b, n, false, 0, a, e);
 }
 
 int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n, int64_t now,
 			   struct arena *a, struct err *e)
 {
-	struct by_provider bp;
-	struct buf ids;
 	size_t i;
-	int rc;
 
 	for (i = 0; i < n; i++) {
 		b[i].booked = NULL;
@@ -709,15 +716,5 @@ int tx_bundles_commitments(struct store_tx *tx, struct avail_bundle *b, size_t n
 			       : 0;
 	if (n == 0)
 		return 0;
-	by_provider_init(&bp, b, n, a);
-	buf_init(&ids, 64 * 1024 * 1024);
-	ids_json(b, n, &ids);
-	if (ids.failed) {
-		buf_release(&ids);
-		return err_set(e, ERR_INTERNAL, "too many providers in one query");
-	}
-	rc = booked_many(tx, b, n, &bp, ids.ptr, now, a, e) ||
-	     external_many(tx, b, n, &bp, ids.ptr, a, e);
-	buf_release(&ids);
-	return rc ? -1 : 0;
+	return commitments_many(tx, b, n, true, now, a, e);
 }
