@@ -68,4 +68,6 @@ def test_open_time_with_dated_holidays_does_not_grow_with_providers(start_server
     open_days = sum(1 for d in days if d.weekday() < 5 and d not in shared)
     # The first 1,000 lose one more day each: their own holiday.
     assert a["totals"]["available_minutes"] == 480 * (N * open_days - 1000)
-    assert rise < 16 * 1024, f"peak memory rose by {rise} kB over two years' analytics"
+    # Kept to the end, the dates alone are 24 MB (34 MB measured); freed with each group of
+    # providers, 9 MB (13 MB under AddressSanitizer).
+    assert rise < 20 * 1024, f"peak memory rose by {rise} kB over two years' analytics"
