@@ -111,26 +111,30 @@ async function cellPoint(cell) {
   return { x: box.x + box.width / 2, y: box.y + box.height - 6 };
 }
 
-test('weekly hours: a second interval on Saturday and Monday copied to Tuesday are stored, and the preview changes', async () => {
+test('weekly hours: a second interval on a day off and Monday copied to Tuesday are stored, and the preview changes', async () => {
   const { priya } = providers;
   const before = await schedule(priya);
-  assert.deepEqual(before.weekly.sat, [], 'Dr. Nair does not work on Saturdays yet');
+  const today = localDate(new Date(), priya.timezone);
+  const days = Array.from({ length: 7 }, (_, i) => addDays(today, i));
+  // The day off that gets hours: the first Saturday or Sunday after today (today's starts may
+  // all be past by the time the test runs, so never today).
+  const saturday = days.slice(1).find((d) => [0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()));
+  const key = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${saturday}T12:00:00Z`).getUTCDay()];
+  const otherOff = key === 'sat' ? 'sun' : 'sat';
+  assert.deepEqual(before.weekly[key], [], `Dr. Nair does not work on ${key} yet`);
   const page = await openAvailability(server.signIn.admin, priya.id, 'availability (admin)');
   const serviceId = await page.locator(sel('preview-service')).inputValue();
   assert.match(serviceId, /^svc_/, 'the preview has a service of Dr. Nair');
-  const today = localDate(new Date(), priya.timezone);
-  const days = Array.from({ length: 7 }, (_, i) => addDays(today, i));
-  const saturday = days.find((d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 6);
-  assert.equal(await previewCount(page, saturday), 0, 'no starts on Saturday before the change');
+  assert.equal(await previewCount(page, saturday), 0, 'no starts on the day off before the change');
   assert.deepEqual(await serverStarts(serviceId, priya, saturday), []);
   await checkA11y(page, 'availability (admin)');
   await screenshot(page, 'availability-01-admin');
 
-  // Saturday: two intervals.
-  await page.click(sel('add-interval-sat'));
-  await setInterval(page, 'sat', 0, '09:00', '12:00');
-  await page.click(sel('add-interval-sat'));
-  await setInterval(page, 'sat', 1, '13:00', '15:00');
+  // The day off: two intervals.
+  await page.click(sel(`add-interval-${key}`));
+  await setInterval(page, key, 0, '09:00', '12:00');
+  await page.click(sel(`add-interval-${key}`));
+  await setInterval(page, key, 1, '13:00', '15:00');
   // Monday starts at 08:00 now, then copied to Tuesday.
   await setInterval(page, 'mon', 0, '08:00', '12:00');
   await page.click(sel('copy-day-mon'));
@@ -149,15 +153,15 @@ test('weekly hours: a second interval on Saturday and Monday copied to Tuesday a
   assert.equal(await page.locator(sel('schedule-dirty')).textContent(), '', 'nothing unsaved after the save');
 
   const stored = await schedule(priya);
-  assert.deepEqual(stored.weekly.sat, [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '15:00' }]);
+  assert.deepEqual(stored.weekly[key], [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '15:00' }]);
   assert.deepEqual(stored.weekly.mon, [{ start: '08:00', end: '12:00' }, before.weekly.mon[1]]);
   assert.deepEqual(stored.weekly.tue, stored.weekly.mon, 'Monday was copied to Tuesday');
   assert.deepEqual(stored.weekly.wed, before.weekly.wed, 'Wednesday is as it was');
-  assert.deepEqual(stored.weekly.sun, []);
+  assert.deepEqual(stored.weekly[otherOff], []);
 
   const sat = await serverStarts(serviceId, priya, saturday);
-  assert.ok(sat.length > 0, 'the server offers Saturday starts now');
-  assert.equal(await previewCount(page, saturday), sat.length, 'the preview counts the new Saturday starts');
+  assert.ok(sat.length > 0, 'the server offers starts on the day off now');
+  assert.equal(await previewCount(page, saturday), sat.length, 'the preview counts the new starts of the day off');
   assert.deepEqual(await previewStarts(page, saturday), sat);
   for (const d of days) assert.equal(await previewCount(page, d), (await serverStarts(serviceId, priya, d)).length, `preview of ${d}`);
   await screenshot(page, 'availability-02-saved');
