@@ -26,8 +26,8 @@
 # Measured on 2026-12-05 (Release, 2 rounds of 8 s, PRIME_S=5, this 2-core VM at load 7-11
 # from other work, so compare within a run), this build / one before the idempotency purge
 # used its index (BASE_BIN):
-#   synchronous_commit on:  135-323 / 143-245 bookings/s; CPU ms a booking PostgreSQL
-#                           4.2-5.4 / 4.6-5.5, slotd 1.2-1.5 / 1.2-1.4; waiting for a lock 2.6-6.4
+#   synchronous_commit on:  217-323 / 195-245 bookings/s; CPU ms a booking PostgreSQL
+#                           4.2-5.4 / 4.6-5.5, slotd 1.2-1.5 / 1.2-1.4; waiting for a lock 3.2-4.9
 #   synchronous_commit off: 211-233 / 196-212 bookings/s; PostgreSQL 4.4-4.9 / 5.2-5.3, slotd
 #                           1.3-1.4 / 1.4-1.5; waiting for a lock 0.2-0.4
 # The cores, not the locks or the WAL flush, bound these runs (about 2 cores / 6-7 ms).
