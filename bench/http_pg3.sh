@@ -8,13 +8,14 @@
 # tenant's lock exclusive, e.g. before the provider locks), every round runs it on the same
 # database and load right after this build; the ratio is printed per round and as a median.
 # Each line also gives the mean number of the database's sessions waiting for one of the
-# tenant's advisory locks and running a statement (pg_stat_activity sampled every 0.5 s): how much the locks
-# serialize, apart from how fast the machine is; and the CPU time per booking of PostgreSQL
-# (its backends, background workers and autovacuum) and of the three slotd: the machine's
-# cores divided by their sum bound bookings/s whatever the locks allow. No pinning: PostgreSQL, the three slotd and the three wrk share the machine's cores, so the
-# figures are for comparing within a run (noisy on a shared machine). A fresh throwaway server
-# (scripts/pg.sh, fsync and synchronous_commit on). WARM_S (5) s of warm-up per run; ROUNDS interleaved
-# rounds; medians reported. Builds nothing.
+# tenant's advisory locks and running a statement (pg_stat_activity sampled every 0.5 s): how
+# much the locks serialize, apart from how fast the machine is; and the CPU time per booking of
+# PostgreSQL (its backends, background workers and autovacuum) and of the three slotd: the
+# machine's cores divided by their sum bound bookings/s whatever the locks allow. No pinning:
+# PostgreSQL, the three slotd and the three wrk share the machine's cores, so the figures are
+# for comparing within a run (noisy on a shared machine). A fresh throwaway server
+# (scripts/pg.sh, fsync and synchronous_commit on). WARM_S (5) s of warm-up per run; ROUNDS
+# interleaved rounds; medians reported. Builds nothing.
 # Usage: bench/http_pg3.sh [build-dir] [seconds-per-run]   (build, 10; in any order)
 # Environment: ROUNDS (3), CONNS (wrk -c per process: 8), PROVIDERS (per process: 2 x CONNS),
 #   THREADS (slotd --threads: 2 x CONNS), SLOTD_BIN (BUILD-DIR/slotd), BASE_BIN (none),

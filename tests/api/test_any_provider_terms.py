@@ -7,7 +7,8 @@ Set-up: one tenant, 200 providers (UTC) of one 60-minute service, in the service
 only 40, 70 and 150 have hours (weekdays). 40: 09:00-17:00, own duration 120 minutes (its
 starts 09:00, 11:00, 13:00, 15:00). 70: 09:00-17:00, the service's 60 minutes. 150:
 09:00-16:30, own duration 30 minutes. Every tenth of the others (0, 10, ...) has an own
-duration of 45 minutes, so the service has many own terms. Monday 2 Mar 2026; "now" is Sun 1 Mar 12:00Z.
+duration of 45 minutes, so the service has many own terms. Monday 2 Mar 2026; "now" is
+Sun 1 Mar 12:00Z.
 The same with 40 providers and 3, 7 and 20 in place of 40, 70 and 150 (long, plain and short
 in the test): judged among the first providers of a pick, whose terms are looked up otherwise
 than those of later ones.
