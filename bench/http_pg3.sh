@@ -20,7 +20,7 @@
 # Environment: ROUNDS (3), CONNS (wrk -c per process: 8), PROVIDERS (per process: 2 x CONNS),
 #   THREADS (slotd --threads: 2 x CONNS), SLOTD_BIN (BUILD-DIR/slotd), BASE_BIN (none),
 #   SLOTD_PG_BIN (/usr/lib/postgresql/15/bin), PRIME_S (seconds of bookings and an ANALYZE
-#   before the rounds: 10), LOCKS_DEBUG=1: the lock waits by lock class,
+#   before the rounds: 10), WARM_S (warm-up seconds per run: 5), LOCKS_DEBUG=1: the lock waits by lock class,
 #   SYNC_COMMIT=off: the server's synchronous_commit off (what the locks allow apart from
 #   the disk's flush time; not a setting to run slotd with).
 # Needs: wrk, curl, PostgreSQL (scripts/deps.sh bench and test).
