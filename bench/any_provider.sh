@@ -69,6 +69,9 @@
 # loop 9%, slot generation 6%, zone conversions ~10%, SQLite ~6%. A later run at load 7
 # (30 requests): group_start 48-78 before, 18-36 after; server CPU 35-39 / 16-19 ms. The
 # server's own CPU per warm query (11-19 ms) says the 10 ms goal is not reached yet.
+# Quiet machine, same set-up, final build against ff47cff, 2 rounds interleaved (30 requests;
+# healthz 0.10-0.14): group_start 21.3-21.5 -> 11.5-12.1; group_start_ids 39.7-43.0 ->
+# 31.0-32.6; page_100 2.0-3.7 -> 1.9-3.5; page_1000 3.9-4.6 -> 3.6-6.6 (no change beyond noise).
 # Where a warm group_start went (cache fits, perf, before the bundles were shared): copying each provider's 12.5 kB bundle out
 # of the availability cache 17% (memmove) and zeroing bundle arenas 8% (memset) with their
 # page faults ~13%, avail_cache_get 10%, strcmp 4%, SQLite (commitments, service's providers)
