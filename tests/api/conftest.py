@@ -482,3 +482,52 @@ def parallel(fn, items, workers=4):
     import concurrent.futures as cf
     with cf.ThreadPoolExecutor(workers) as ex:
         return list(ex.map(fn, items))
+
+
+def slot_groups(t, params, now=None):
+    """GET /v1/slots with params, grouped by start with the providers' ids, in UTC: {(start,
+    end) as datetimes: the group}, each start once."""
+    import datetime
+    r = t.get("/v1/slots", params=dict(params, timezone="UTC", group="start",
+                                       include="provider_ids"), now=now)
+    assert r.status_code == 200, r.text
+    out = {}
+    for g in r.json()["slots"]:
+        key = tuple(datetime.datetime.fromisoformat(g[k].replace("Z", "+00:00"))
+                    for k in ("start", "end"))
+        assert key not in out
+        out[key] = g
+    return out
+
+
+def hourly_slots(pids, hours, day, step, blocked):
+    """{(start, end): {provider ids}} of one-hour slots every step minutes on day (UTC) for
+    providers pids, the i-th open hours(i) (whole hours from, to), none overlapping what
+    blocked maps a provider to ([start, end) datetimes)."""
+    import datetime
+    from collections import defaultdict
+    base = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
+    out = defaultdict(set)
+    for i, pid in enumerate(pids):
+        s, e = hours(i)
+        for t in range(s * 60, e * 60 - 60 + 1, step):
+            a, b = base + datetime.timedelta(minutes=t), base + datetime.timedelta(minutes=t + 60)
+            if any(a < y and x < b for x, y in blocked.get(pid, ())):
+                continue
+            out[(a, b)].add(pid)
+    return dict(out)
+
+
+def peak_rise(srv, t, path, params, now=None):
+    """GET path with params on srv (asserted 200), and how far the server's peak memory rose
+    above its resting memory over that request: (the answer's JSON, kB). The peak is reset
+    first through /proc/PID/clear_refs."""
+    pid = srv.proc.pid
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+    before = status_kb(pid, "VmRSS")
+    r = t.get(path, params=params, now=now)
+    assert r.status_code == 200, r.text
+    rise = status_kb(pid, "VmHWM") - before
+    print(f"\n{path}: VmRSS before {before} kB, peak rise {rise} kB")
+    return r.json(), rise

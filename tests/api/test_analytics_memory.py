@@ -14,7 +14,7 @@ import datetime
 
 import pytest
 
-from conftest import status_kb, weekdays
+from conftest import peak_rise, weekdays
 
 NY = "America/New_York"
 QNOW = "2026-12-01T00:00:00Z"
@@ -35,19 +35,10 @@ def other_days():
     return days
 
 
-def peak_rise(srv, t, params):
+def analytics_peak(srv, t, params):
     """The answer to analytics with params, and how far the server's peak memory rose above
-    its resting memory over the request (kB; the peak is reset first)."""
-    pid = srv.proc.pid
-    with open(f"/proc/{pid}/clear_refs", "w") as f:
-        f.write("5")
-    before = status_kb(pid, "VmRSS")
-    r = t.get("/v1/analytics", params=params, now=QNOW)
-    assert r.status_code == 200, r.text
-    hwm = status_kb(pid, "VmHWM")
-    print(f"\n{params['from']}..{params['to']}: VmRSS before {before} kB, VmHWM after {hwm}"
-          f" kB: rise {hwm - before} kB")
-    return r.json(), hwm - before
+    its resting memory over the request (kB)."""
+    return peak_rise(srv, t, "/v1/analytics", params, QNOW)
 
 
 @pytest.mark.parametrize("cache_mb", ["32", "0"])
@@ -74,13 +65,13 @@ def test_open_time_of_many_providers_with_many_holidays_stays_small(start_server
         t.ok("POST", "/v1/holidays", {"name": f"All {k}", "date": day.isoformat(),
                                       "recurring": "yearly"})
 
-    a, rise = peak_rise(srv, t, WEEK)
+    a, rise = analytics_peak(srv, t, WEEK)
     # 600 providers x 5 weekdays x 480 min, less Fri 6 Mar for all of them (600 x 480) and
     # Wed 4 Mar for the first 200 (200 x 480): 1,440,000 - 288,000 - 96,000.
     assert a["totals"]["available_minutes"] == 1056000
     assert rise < 48 * 1024, f"peak memory rose by {rise} kB over one week's analytics"
 
-    a, rise = peak_rise(srv, t, TWO_YEARS)
+    a, rise = analytics_peak(srv, t, TWO_YEARS)
     # Every day of the year but 2 - 8 Mar is a holiday for all (6 Mar too). Open weekdays:
     # 2026 Mon 2 - Thu 5 (4), 2027 Tue 2 - Fri 5 and Mon 8 (5); the first 200 lose Wed 4 Mar
     # 2026 and Thu 4 Mar 2027 (7 days). 400 x 9 x 480 + 200 x 7 x 480 = 2,400,000.

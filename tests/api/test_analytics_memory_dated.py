@@ -13,7 +13,7 @@ are not holidays for all.
 import datetime
 import os
 
-from test_analytics_memory import peak_rise
+from test_analytics_memory import analytics_peak
 
 NY = "America/New_York"
 N = 3000
@@ -64,7 +64,7 @@ def test_open_time_with_dated_holidays_does_not_grow_with_providers(start_server
         t.ok("POST", "/v1/holidays", {"name": f"Own {k}", "date": d.isoformat(),
                                       "provider_ids": ps[k * 200:(k + 1) * 200]})
 
-    a, rise = peak_rise(srv, t, TWO_YEARS)
+    a, rise = analytics_peak(srv, t, TWO_YEARS)
     open_days = sum(1 for d in days if d.weekday() < 5 and d not in shared)
     # The first 1,000 lose one more day each: their own holiday.
     assert a["totals"]["available_minutes"] == 480 * (N * open_days - 1000)

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import avail_cache_hits, DEFAULT_NOW, parallel, weekdays
+from conftest import avail_cache_hits, DEFAULT_NOW, parallel, slot_groups, weekdays
 
 TOKEN = "metrics-" + "m" * 24
 MON, TUE = "2026-03-02", "2026-03-03"
@@ -79,15 +79,9 @@ def expected(m, day, closed=(), busy=None):
 
 
 def grouped(m, day):
-    r = m.t.get("/v1/slots", params={"service_id": m.sid, "from": day, "to": day,
-                                     "timezone": "UTC", "group": "start",
-                                     "include": "provider_ids"}, now=DEFAULT_NOW)
-    assert r.status_code == 200, r.text
     out = {}
-    for g in r.json()["slots"]:
-        key = (datetime.datetime.fromisoformat(g["start"].replace("Z", "+00:00")),
-               datetime.datetime.fromisoformat(g["end"].replace("Z", "+00:00")))
-        assert key not in out
+    for key, g in slot_groups(m.t, {"service_id": m.sid, "from": day, "to": day},
+                              DEFAULT_NOW).items():
         assert g["providers_free"] == len(g["provider_ids"])
         out[key] = set(g["provider_ids"])
     return out

@@ -8,11 +8,10 @@ on PostgreSQL.
 """
 import datetime
 import types
-from collections import defaultdict
 
 import pytest
 
-from conftest import DEFAULT_NOW, parallel, weekdays
+from conftest import DEFAULT_NOW, hourly_slots, parallel, slot_groups, weekdays
 
 MON = "2026-03-02"
 N = 520         # past one round of 512
@@ -60,27 +59,13 @@ def iso(d):
 
 def expected(m, busy):
     """{(start, end): {provider ids}}; busy maps a provider to its blocked [start, end)s."""
-    out = defaultdict(set)
-    for i, pid in enumerate(m.pids):
-        s, e = hours(i)
-        for t in range(s * 60, e * 60 - 60 + 1, STEP):
-            a, b = at(t), at(t + 60)
-            if any(a < y and x < b for x, y in busy.get(pid, ())):
-                continue
-            out[(a, b)].add(pid)
-    return dict(out)
+    return hourly_slots(m.pids, hours, MON, STEP, busy)
 
 
 def grouped(m, now=DEFAULT_NOW):
-    r = m.t.get("/v1/slots", params={"service_id": m.sid, "from": MON, "to": MON,
-                                     "timezone": "UTC", "group": "start",
-                                     "include": "provider_ids"}, now=now)
-    assert r.status_code == 200, r.text
     out = {}
-    for g in r.json()["slots"]:
-        key = (datetime.datetime.fromisoformat(g["start"].replace("Z", "+00:00")),
-               datetime.datetime.fromisoformat(g["end"].replace("Z", "+00:00")))
-        assert key not in out
+    for key, g in slot_groups(m.t, {"service_id": m.sid, "from": MON, "to": MON},
+                              now).items():
         assert g["providers_free"] == len(g["provider_ids"])
         out[key] = set(g["provider_ids"])
     return out

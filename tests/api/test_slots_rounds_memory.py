@@ -12,7 +12,7 @@ import sqlite3
 
 import pg_helpers
 import pytest
-from conftest import status_kb, weekdays
+from conftest import peak_rise, weekdays
 
 DAY = "2026-03-10"              # a Tuesday
 DAY_UTC = 1773100800            # 2026-03-10T00:00:00Z
@@ -98,14 +98,7 @@ def test_many_bookings_of_other_services_are_not_all_held(start_server):
               "group": "start"}
     r = t.get("/v1/slots", params=params, now=NOW)       # warm: the cache holds the records
     assert r.status_code == 200, r.text
-    pid = srv.proc.pid
-    with open(f"/proc/{pid}/clear_refs", "w") as f:
-        f.write("5")
-    before = status_kb(pid, "VmRSS")
-    r = t.get("/v1/slots", params=params, now=NOW)
-    assert r.status_code == 200, r.text
-    rise = status_kb(pid, "VmHWM") - before
-    print(f"\nVmRSS before {before} kB, peak rise {rise} kB")
-    got = {(g["start"], g["providers_free"]) for g in r.json()["slots"]}
+    answer, rise = peak_rise(srv, t, "/v1/slots", params, NOW)
+    got = {(g["start"], g["providers_free"]) for g in answer["slots"]}
     assert got == {(f"{DAY}T{h:02d}:00:00Z", N) for h in range(9, 13)}
     assert rise < 24 * 1024, f"the query's peak rose {rise} kB"

@@ -4,15 +4,13 @@ provider of the second round blocks its slots (the tenant has calendars), and a 
 provider of the second round in another service of its own blocks it as well. Checked against
 the hours each provider was given. Runs on SQLite and, under scripts/pg.sh run, on PostgreSQL.
 """
-import concurrent.futures as cf
 import datetime
 import types
 import uuid
-from collections import defaultdict
 
 import pytest
 
-from conftest import _start, _stop, weekdays
+from conftest import _start, _stop, hourly_slots, parallel, slot_groups, weekdays
 from ics_server import IcsServer
 from test_calendars import busy, env_for, ics, wait_cal
 
@@ -51,8 +49,7 @@ def world(slotd_bin, tmp_path_factory):
         t.schedule(pid, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
         return pid
 
-    with cf.ThreadPoolExecutor(4) as ex:
-        pids = list(ex.map(make, range(N)))
+    pids = parallel(make, range(N))
     sid = t.service([], name="Any", duration_minutes=60, slot_step_minutes=STEP)["id"]
     r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": pids})
     assert r.status_code == 200, r.text
@@ -64,29 +61,12 @@ def world(slotd_bin, tmp_path_factory):
 
 def expected(m, blocked):
     """{(start, end): {provider ids}}; blocked maps a provider to its [start, end)s."""
-    out = defaultdict(set)
-    for i, pid in enumerate(m.pids):
-        s, e = hours(i)
-        for t in range(s * 60, e * 60 - 60 + 1, STEP):
-            a, b = at(t), at(t + 60)
-            if any(a < y and x < b for x, y in blocked.get(pid, ())):
-                continue
-            out[(a, b)].add(pid)
-    return dict(out)
+    return hourly_slots(m.pids, hours, DAY, STEP, blocked)
 
 
 def grouped(m):
-    r = m.t.get("/v1/slots", params={"service_id": m.sid, "from": DAY, "to": DAY,
-                                     "timezone": "UTC", "group": "start",
-                                     "include": "provider_ids"})
-    assert r.status_code == 200, r.text
-    out = {}
-    for g in r.json()["slots"]:
-        key = (datetime.datetime.fromisoformat(g["start"].replace("Z", "+00:00")),
-               datetime.datetime.fromisoformat(g["end"].replace("Z", "+00:00")))
-        assert key not in out
-        out[key] = set(g["provider_ids"])
-    return out
+    return {key: set(g["provider_ids"])
+            for key, g in slot_groups(m.t, {"service_id": m.sid, "from": DAY, "to": DAY}).items()}
 
 
 def one(m, pid):
