@@ -263,15 +263,13 @@ size_t avail_cache_get_many(struct avail_cache *c, const struct avail_cache_key 
 			out[i] = NULL;
 		return 0;
 	}
-	/* A query's keys are of one tenant: its part of the hash is worked out once. */
+	/* The keys are of one tenant: its part of the hash is worked out once. */
 	tenant_h = n ? key_hash_tenant(keys[0].tenant) : 0;
 	pthread_mutex_lock(&c->lock);
 	for (base = 0; base < n; base += GET_BATCH) {
 		size_t m = n - base < GET_BATCH ? n - base : GET_BATCH;
 		for (i = 0; i < m; i++) {
-			const struct avail_cache_key *k = &keys[base + i];
-			h[i] = strcmp(k->tenant, keys[0].tenant) ? key_hash(k)
-								 : key_hash_rest(tenant_h, k);
+			h[i] = key_hash_rest(tenant_h, &keys[base + i]);
 			__builtin_prefetch(&c->buckets[h[i] & (c->nbuckets - 1)]);
 		}
 		for (i = 0; i < m; i++) {

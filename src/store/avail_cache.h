@@ -42,8 +42,8 @@ void avail_cache_free(struct avail_cache *c);
 struct avail_cache_entry *avail_cache_get(struct avail_cache *c,
 					  const struct avail_cache_key *key, int64_t rev);
 
-/* avail_cache_get for keys[0..n) in one hold of the lock: out[i] is keys[i]'s entry with a
- * reference taken, or NULL. Returns the number of hits. c may be NULL (all misses, not
+/* avail_cache_get for keys[0..n), all of one tenant, in one hold of the lock: out[i] is
+ * keys[i]'s entry with a reference taken, or NULL. Returns the number of hits. c may be NULL (all misses, not
  * counted). */
 size_t avail_cache_get_many(struct avail_cache *c, const struct avail_cache_key *keys,
 			    size_t n, int64_t rev, struct avail_cache_entry **out);
