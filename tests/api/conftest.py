@@ -531,3 +531,20 @@ def peak_rise(srv, t, path, params, now=None):
     rise = status_kb(pid, "VmHWM") - before
     print(f"\n{path}: VmRSS before {before} kB, peak rise {rise} kB")
     return r.json(), rise
+
+
+def hours_service(t, prefix, n, hours, step):
+    """n providers prefix000.. (UTC), the i-th open hours(i) on weekdays (whole hours from,
+    to), made on a few threads, and a 60-minute service "Any" of all of them starting every
+    step minutes: (their ids in making order, the service's id)."""
+    def make(i):
+        pid = t.provider(f"{prefix}{i:03d}", timezone="UTC")["id"]
+        s, e = hours(i)
+        t.schedule(pid, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
+        return pid
+
+    pids = parallel(make, range(n))
+    sid = t.service([], name="Any", duration_minutes=60, slot_step_minutes=step)["id"]
+    r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": pids})
+    assert r.status_code == 200, r.text
+    return pids, sid

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import avail_cache_hits, DEFAULT_NOW, parallel, slot_groups, weekdays
+from conftest import avail_cache_hits, DEFAULT_NOW, hours_service, parallel, slot_groups
 
 TOKEN = "metrics-" + "m" * 24
 MON, TUE = "2026-03-02", "2026-03-03"
@@ -39,16 +39,7 @@ def many(slotd_bin, tmp_path_factory):
                  env={"SLOTD_METRICS_TOKEN": TOKEN})
     t = srv.tenant()
 
-    def make(i):
-        pid = t.provider(f"M{i:03d}", timezone="UTC")["id"]
-        s, e = hours(i)
-        t.schedule(pid, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
-        return pid
-
-    pids = parallel(make, range(N))
-    sid = t.service([], name="Any", duration_minutes=60, slot_step_minutes=STEP)["id"]
-    r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": pids})
-    assert r.status_code == 200, r.text
+    pids, sid = hours_service(t, "M", N, hours, STEP)
     parallel(lambda i: t.ok("PUT", f"/v1/services/{sid}/providers/{pids[i]}",
                             {"duration_minutes": duration(i)}),
              [i for i in range(N) if duration(i) != 60])

@@ -11,7 +11,7 @@ import types
 
 import pytest
 
-from conftest import DEFAULT_NOW, hourly_slots, parallel, slot_groups, weekdays
+from conftest import DEFAULT_NOW, hourly_slots, hours_service, slot_groups, weekdays
 
 MON = "2026-03-02"
 N = 520         # past one round of 512
@@ -30,18 +30,11 @@ def rounds(slotd_bin, tmp_path_factory):
     srv = _start(slotd_bin, tmp_path_factory.mktemp("rounds"))
     t = srv.tenant()
 
-    def make(i):
-        pid = t.provider(f"R{i:03d}", timezone="UTC")["id"]
-        s, e = hours(i)
-        t.schedule(pid, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
-        return pid
-
-    pids = parallel(make, range(N))
-    sid = t.service([], name="Any", duration_minutes=60, slot_step_minutes=STEP)["id"]
-    r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": pids})
-    assert r.status_code == 200, r.text
+    pids, sid = hours_service(t, "R", N, hours, STEP)
     # A provider of the same tenant outside the service, with a service of its own.
-    other = make(N)
+    other = t.provider(f"R{N:03d}", timezone="UTC")["id"]
+    s, e = hours(N)
+    t.schedule(other, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
     other_sid = t.service([other], name="Other", duration_minutes=60)["id"]
     yield types.SimpleNamespace(srv=srv, t=t, pids=pids, sid=sid, other=other,
                                 other_sid=other_sid)

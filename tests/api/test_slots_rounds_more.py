@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from conftest import _start, _stop, hourly_slots, parallel, slot_groups, weekdays
+from conftest import _start, _stop, hourly_slots, hours_service, slot_groups
 from ics_server import IcsServer
 from test_calendars import busy, env_for, ics, wait_cal
 
@@ -43,16 +43,7 @@ def world(slotd_bin, tmp_path_factory):
     t = srv.tenant()
     t.ok("POST", "/v1/test/clock", {"now": NOW}, status=200)
 
-    def make(i):
-        pid = t.provider(f"R{i:03d}", timezone="UTC")["id"]
-        s, e = hours(i)
-        t.schedule(pid, weekdays([(f"{s:02d}:00", f"{e:02d}:00")]))
-        return pid
-
-    pids = parallel(make, range(N))
-    sid = t.service([], name="Any", duration_minutes=60, slot_step_minutes=STEP)["id"]
-    r = t.post(f"/v1/services/{sid}/providers", {"provider_ids": pids})
-    assert r.status_code == 200, r.text
+    pids, sid = hours_service(t, "R", N, hours, STEP)
     yield types.SimpleNamespace(srv=srv, t=t, pids=pids, sid=sid, ics=ics_srv)
     t.ok("POST", "/v1/test/clock", {"now": None}, status=200)
     ics_srv.stop()
